@@ -1,0 +1,35 @@
+# Two commands a newcomer needs: `make demo` and `make test`.
+# Both create (or reuse) .venv and install what they need themselves.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+DEMO_DIR ?= .nowrongdoor/demo
+
+.PHONY: demo test lint typecheck unit install clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[all,dev]'
+	@touch $(STAMP)
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	bash scripts/ensure-services.sh
+	$(BIN)/pytest
+
+test: lint typecheck unit
+
+demo: $(STAMP)
+	bash scripts/demo.sh "$(DEMO_DIR)"
+
+clean:
+	rm -rf .nowrongdoor .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,106 @@
+"""The ``nowrongdoor`` command: one sub-command group per area.
+
+Area groups live in ``nowrongdoor.<area>.cli`` and expose ``app`` (a Typer
+group); top-level commands expose a function. They import heavy libraries inside
+their commands, so ``nowrongdoor --help`` stays fast and works on a core install.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from pydantic import ValidationError
+from typer.core import TyperGroup
+
+from nowrongdoor import __version__
+from nowrongdoor._cli_support import err_console
+from nowrongdoor.errors import UserInputError
+
+__all__ = ["app", "main"]
+
+#: (name, module, attribute): sub-command groups, each a Typer app.
+GROUPS: list[tuple[str, str, str]] = [
+    ("kb", "nowrongdoor.knowledge.cli", "app"),
+]
+
+#: (name, module, attribute): top-level commands, each a function.
+COMMANDS: list[tuple[str, str, str]] = []
+
+
+class _Root(TyperGroup):
+    """Root group that turns user errors into one sentence and an exit code."""
+
+    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except UserInputError as exc:
+            err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+            raise typer.Exit(exc.exit_code) from None
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            field = ".".join(str(p) for p in first["loc"]) or exc.title
+            err_console.print(
+                f"[bold red]error:[/] setting {field}: {first['msg']}", highlight=False
+            )
+            raise typer.Exit(2) from None
+        except FileNotFoundError as exc:
+            err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+            raise typer.Exit(2) from None
+
+
+app = typer.Typer(
+    cls=_Root,
+    name="nowrongdoor",
+    help=(
+        "Find people who are being trafficked or at high risk, and get them to "
+        "safety and care - whichever door they come through."
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"nowrongdoor {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            help="TOML settings file (NOWRONGDOOR_* environment variables win).",
+            dir_okay=False,
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version."
+        ),
+    ] = False,
+) -> None:
+    ctx.obj = {"config": config}
+
+
+def _register() -> None:
+    for name, module, attr in GROUPS:
+        app.add_typer(getattr(importlib.import_module(module), attr), name=name)
+    for name, module, attr in COMMANDS:
+        app.command(name)(getattr(importlib.import_module(module), attr))
+
+
+_register()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

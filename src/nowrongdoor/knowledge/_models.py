@@ -1,0 +1,249 @@
+"""Typed models of knowledge-base entries (private)."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+ID_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$"
+
+Population = Literal["minor", "adult", "any"]
+
+
+class Entry(BaseModel):
+    """One cited piece of the deck's knowledge.
+
+    Attributes:
+        id: Stable dotted id, ``<section>.<slug>`` (for example ``lexicon.bottom``).
+        title: Short human title.
+        text: The content, in our own words (statute text may be quoted).
+        source: Where it comes from: the deck's slide title (``deck: <title>``) or an
+            official URL.
+        tags: Free keywords that help search.
+        see_also: Ids of related entries.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: Literal["entry"] = "entry"
+    id: Annotated[str, Field(pattern=ID_PATTERN)]
+    title: Annotated[str, Field(min_length=1)]
+    text: Annotated[str, Field(min_length=1)]
+    source: Annotated[str, Field(min_length=3)]
+    tags: tuple[str, ...] = ()
+    see_also: tuple[str, ...] = ()
+
+    @property
+    def section(self) -> str:
+        """The section this entry belongs to (the first part of its id)."""
+        return self.id.split(".", 1)[0]
+
+
+class LexiconTerm(Entry):
+    """A pimp-culture term, with the patterns that find it in text.
+
+    Attributes:
+        term: The canonical spelling as on the slide.
+        category: What kind of word it is (role, relationship, activity, rule,
+            money, group, code, ...).
+        patterns: Case-insensitive regular expressions for the term and its spelling
+            variants; each is matched on word boundaries by the text layer.
+        ambiguous: True when the word is ordinary in everyday speech ("daddy",
+            "game", "family", "16"); a hit then needs context before it counts.
+        context_note: Required when ``ambiguous``: how to read the word.
+        context_patterns: Regexes for words near an ambiguous term that make the
+            trafficking sense likely (for example money, quota, date, track).
+        examples_positive: Sentences every one of which some pattern must match.
+        examples_negative: Sentences no pattern may match.
+    """
+
+    kind: Literal["lexicon"] = "lexicon"  # type: ignore[assignment]
+    term: Annotated[str, Field(min_length=1)]
+    category: Annotated[str, Field(min_length=2)]
+    patterns: Annotated[tuple[str, ...], Field(min_length=1)]
+    ambiguous: bool = False
+    context_note: str | None = None
+    context_patterns: tuple[str, ...] = ()
+    examples_positive: Annotated[tuple[str, ...], Field(min_length=1)]
+    examples_negative: tuple[str, ...] = ()
+
+    @field_validator("patterns", "context_patterns")
+    @classmethod
+    def _compiles(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for pattern in value:
+            try:
+                re.compile(pattern, re.IGNORECASE)
+            except re.error as exc:
+                raise ValueError(
+                    f"pattern {pattern!r} does not compile: {exc}"
+                ) from exc
+        return value
+
+    @model_validator(mode="after")
+    def _ambiguous_needs_note(self) -> LexiconTerm:
+        if self.ambiguous and not self.context_note:
+            raise ValueError("an ambiguous term needs a context_note")
+        return self
+
+    def compiled(self) -> list[re.Pattern[str]]:
+        """The term's patterns compiled case-insensitively on word boundaries."""
+        return [
+            re.compile(rf"(?<![\w]){p}(?![\w])", re.IGNORECASE) for p in self.patterns
+        ]
+
+
+class Indicator(Entry):
+    """A sign that a person may be trafficked.
+
+    Attributes:
+        population: Who the sign applies to: ``minor``, ``adult`` or ``any``.
+        domain: Area of the sign (history, health, behaviour, control, ...).
+        prompt: A short, trauma-informed observation prompt for checklists.
+    """
+
+    kind: Literal["indicator"] = "indicator"  # type: ignore[assignment]
+    population: Population
+    domain: Annotated[str, Field(min_length=2)]
+    prompt: str | None = None
+
+
+class Statistic(Entry):
+    """A published figure.
+
+    Attributes:
+        value: The number as published.
+        unit: Unit of ``value`` (``USD``, ``percent``, ``people``, ``hours``...).
+        year: The year the figure refers to, when stated.
+    """
+
+    kind: Literal["statistic"] = "statistic"  # type: ignore[assignment]
+    value: float
+    unit: Annotated[str, Field(min_length=1)]
+    year: int | None = None
+
+
+class Resource(Entry):
+    """A hotline, tool or reference a person or worker can use.
+
+    Attributes:
+        phone: Phone number to call, if any.
+        sms: Short code or number to text, if any.
+        url: Web address, if any.
+    """
+
+    kind: Literal["resource"] = "resource"  # type: ignore[assignment]
+    phone: str | None = None
+    sms: str | None = None
+    url: str | None = None
+
+
+class Pathway(Entry):
+    """A program pathway (Prevent, Survive, Thrive) and its actions."""
+
+    kind: Literal["pathway"] = "pathway"  # type: ignore[assignment]
+    pathway: Literal["prevent", "survive", "thrive"]
+    who: Annotated[str, Field(min_length=3)]
+    actions: Annotated[tuple[str, ...], Field(min_length=1)]
+
+
+class PartnerType(Entry):
+    """A kind of partner the program works with.
+
+    Attributes:
+        scope: ``national`` (a named organisation) or ``local`` (a type of agency).
+        pathways: Pathways this partner usually serves.
+    """
+
+    kind: Literal["partner_type"] = "partner_type"  # type: ignore[assignment]
+    scope: Literal["national", "local"]
+    pathways: tuple[Literal["prevent", "survive", "thrive"], ...] = ()
+
+
+class LegalElement(Entry):
+    """A statute or legal element, with its citation and, where useful, its words.
+
+    Attributes:
+        citation: Formal citation (for example ``22 U.S.C. 7102(11)``).
+        quote: The statute's own words, when quoted.
+    """
+
+    kind: Literal["legal"] = "legal"  # type: ignore[assignment]
+    citation: Annotated[str, Field(min_length=3)]
+    quote: str | None = None
+
+
+class Table(Entry):
+    """A published table (for example the survivor-survey tables).
+
+    Attributes:
+        columns: Column names, in order.
+        rows: One mapping per row, keyed by column name.
+        n: Number of respondents the percentages refer to, when stated.
+    """
+
+    kind: Literal["table"] = "table"  # type: ignore[assignment]
+    columns: Annotated[tuple[str, ...], Field(min_length=1)]
+    rows: Annotated[tuple[dict[str, Any], ...], Field(min_length=1)]
+    n: int | None = None
+
+    @model_validator(mode="after")
+    def _rows_match_columns(self) -> Table:
+        for index, row in enumerate(self.rows):
+            if set(row) != set(self.columns):
+                raise ValueError(
+                    f"row {index} has keys {sorted(row)}, expected {list(self.columns)}"
+                )
+        return self
+
+
+AnyEntry = Annotated[
+    Entry
+    | LexiconTerm
+    | Indicator
+    | Statistic
+    | Resource
+    | Pathway
+    | PartnerType
+    | LegalElement
+    | Table,
+    Field(discriminator="kind"),
+]
+
+
+class SectionFile(BaseModel):
+    """One YAML file: a section of the knowledge base."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    section: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    title: Annotated[str, Field(min_length=1)]
+    description: str = ""
+    kind: str = "entry"
+    entries: Annotated[tuple[AnyEntry, ...], Field(min_length=1)]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_kind(cls, data: Any) -> Any:
+        """Entries without a ``kind`` take the file's ``kind``."""
+        if isinstance(data, dict) and isinstance(data.get("entries"), list):
+            kind = data.get("kind", "entry")
+            data = dict(data)
+            data["entries"] = [
+                {"kind": kind, **item}
+                if isinstance(item, dict) and "kind" not in item
+                else item
+                for item in data["entries"]
+            ]
+        return data
+
+    @model_validator(mode="after")
+    def _ids_in_section(self) -> SectionFile:
+        for entry in self.entries:
+            if entry.section != self.section:
+                raise ValueError(
+                    f"entry {entry.id} does not start with the section name "
+                    f"{self.section!r}"
+                )
+        return self

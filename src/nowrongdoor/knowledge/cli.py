@@ -1,0 +1,124 @@
+"""``nowrongdoor kb``: browse, search and export the knowledge base."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import typer
+from rich.table import Table as RichTable
+
+from nowrongdoor._cli_support import console, print_json
+from nowrongdoor.errors import UserInputError
+from nowrongdoor.knowledge._export import entry_to_dict, export_json, export_markdown
+from nowrongdoor.knowledge._loader import UnknownEntryError, load_knowledge
+from nowrongdoor.knowledge._models import Entry, LexiconTerm
+
+__all__ = ["app"]
+
+app = typer.Typer(
+    help="The deck's knowledge: definitions, laws, lexicon, indicators..."
+)
+
+JsonFlag = Annotated[
+    bool, typer.Option("--json", help="Print JSON instead of a table.")
+]
+
+
+@app.command("list")
+def list_entries(
+    section: Annotated[
+        str | None, typer.Argument(help="Only this section (e.g. lexicon).")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """List sections, or the entries of one section."""
+    kb = load_knowledge()
+    if section is None:
+        rows = [
+            {"section": name, "title": s.title, "entries": len(s.entries)}
+            for name, s in kb.sections.items()
+        ]
+        if as_json:
+            print_json(rows)
+            return
+        table = RichTable("section", "title", "entries", title="Knowledge base")
+        for row in rows:
+            table.add_row(str(row["section"]), str(row["title"]), str(row["entries"]))
+        console.print(table)
+        return
+    try:
+        entries = kb.section(section)
+    except KeyError as exc:
+        raise UserInputError(str(exc.args[0]), exit_code=1) from None
+    if as_json:
+        print_json([entry_to_dict(e) for e in entries])
+        return
+    table = RichTable("id", "title", "source", title=kb.sections[section].title)
+    for entry in entries:
+        table.add_row(entry.id, entry.title, entry.source)
+    console.print(table)
+
+
+@app.command("show")
+def show(
+    entry_id: Annotated[str, typer.Argument(help="Entry id, e.g. lexicon.bottom.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Show one entry in full."""
+    try:
+        entry = load_knowledge().get(entry_id)
+    except UnknownEntryError as exc:
+        raise UserInputError(str(exc), exit_code=1) from None
+    if as_json:
+        print_json(entry_to_dict(entry))
+        return
+    _render(entry)
+
+
+@app.command("search")
+def search(
+    text: Annotated[str, typer.Argument(help="Words to look for.")],
+    limit: Annotated[int, typer.Option(min=1, help="Most results.")] = 10,
+    as_json: JsonFlag = False,
+) -> None:
+    """Search terms, spelling variants, titles and definitions, best first."""
+    hits = load_knowledge().search(text, limit=limit)
+    if as_json:
+        print_json(
+            [
+                {"score": h.score, "matched": h.matched, **entry_to_dict(h.entry)}
+                for h in hits
+            ]
+        )
+        return
+    if not hits:
+        console.print(f"No entries match {text!r}.")
+        raise typer.Exit(1)
+    for index, hit in enumerate(hits):
+        if index == 0:
+            _render(hit.entry)
+            if len(hits) > 1:
+                console.print("\n[bold]Also:[/]")
+        else:
+            console.print(f"  {hit.entry.id}  [dim]{hit.entry.title}[/]")
+
+
+@app.command("export")
+def export(
+    fmt: Annotated[
+        Literal["json", "markdown"], typer.Option("--format", help="Output format.")
+    ] = "json",
+) -> None:
+    """Print the whole knowledge base as JSON or Markdown."""
+    kb = load_knowledge()
+    typer.echo(export_json(kb) if fmt == "json" else export_markdown(kb), nl=False)
+
+
+def _render(entry: Entry) -> None:
+    console.print(f"[bold]{entry.title}[/]  [dim]{entry.id}[/]")
+    if isinstance(entry, LexiconTerm):
+        console.print(f"[cyan]category:[/] {entry.category}")
+    console.print(entry.text, highlight=False)
+    if isinstance(entry, LexiconTerm) and entry.context_note:
+        console.print(f"[yellow]context:[/] {entry.context_note}", highlight=False)
+    console.print(f"[dim]source: {entry.source}[/]", highlight=False)
