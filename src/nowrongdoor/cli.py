@@ -24,6 +24,8 @@ __all__ = ["app", "main"]
 #: (name, module, attribute): sub-command groups, each a Typer app.
 GROUPS: list[tuple[str, str, str]] = [
     ("kb", "nowrongdoor.knowledge.cli", "app"),
+    ("synth", "nowrongdoor.synth.cli", "app"),
+    ("ads", "nowrongdoor.ads.cli", "app"),
 ]
 
 #: (name, module, attribute): top-level commands, each a function.
