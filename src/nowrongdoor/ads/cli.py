@@ -6,4 +6,4 @@ import typer
 
 __all__ = ["app"]
 
-app = typer.Typer(help="Online ads: extraction, indicators, operations, poster matching.")
+app = typer.Typer(help="Online ads: extraction, indicators, operations, matching.")
