@@ -1,0 +1,59 @@
+"""HTML parsing helpers for the page tests."""
+
+from __future__ import annotations
+
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+from selectolax.lexbor import LexborNode as Node
+
+
+def parse(html: str) -> HTMLParser:
+    """Parse a page."""
+    return HTMLParser(html)
+
+
+def texts(tree: HTMLParser, selector: str) -> list[str]:
+    """Stripped text of every node matching ``selector``."""
+    return [" ".join(n.text().split()) for n in tree.css(selector)]
+
+
+def one(tree: HTMLParser, selector: str) -> Node:
+    """The single node matching ``selector`` (fails loudly otherwise)."""
+    nodes = tree.css(selector)
+    assert len(nodes) == 1, f"{selector!r} matched {len(nodes)} nodes"
+    return nodes[0]
+
+
+def assert_accessible_basics(html: str) -> HTMLParser:
+    """Checks every page must pass: language, title, skip link, main landmark,
+    one h1, and a label for every visible form control."""
+    tree = parse(html)
+    assert one(tree, "html").attributes.get("lang") == "en"
+    assert one(tree, "title").text().strip()
+    skip = tree.css_first("a.skip-link")
+    assert skip is not None and skip.attributes.get("href") == "#main"
+    assert one(tree, "main").attributes.get("id") == "main"
+    assert len(tree.css("h1")) == 1, "a page has exactly one h1"
+    labelled = {
+        n.attributes.get("for") for n in tree.css("label") if n.attributes.get("for")
+    }
+    for control in tree.css("input, select, textarea"):
+        kind = control.attributes.get("type") or ""
+        if kind in {"hidden", "submit", "button"}:
+            continue
+        cid = control.attributes.get("id")
+        inside_label = any(p.tag == "label" for p in _ancestors(control))
+        assert (
+            inside_label
+            or (cid and cid in labelled)
+            or control.attributes.get("aria-label")
+        ), f"form control {control.html[:80]!r} has no label"
+    return tree
+
+
+def _ancestors(node: Node) -> list[Node]:
+    out = []
+    parent = node.parent
+    while parent is not None:
+        out.append(parent)
+        parent = parent.parent
+    return out
