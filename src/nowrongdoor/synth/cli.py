@@ -2,8 +2,59 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
 __all__ = ["app"]
 
 app = typer.Typer(help="Generate synthetic data for demos, tests and benchmarks.")
+
+
+@app.command("ads")
+def ads_command(
+    out: Annotated[Path, typer.Option("--out", help="Output directory.")],
+    operations: Annotated[
+        int, typer.Option("--operations", min=0, help="Multi-ad operations.")
+    ] = 50,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
+    singletons: Annotated[
+        int | None,
+        typer.Option("--singletons", min=0, help="One-off ads (default: operations)."),
+    ] = None,
+    missing: Annotated[
+        int | None,
+        typer.Option(
+            "--missing", min=0, help="Planted missing persons (default: ops // 10)."
+        ),
+    ] = None,
+    mean_ads: Annotated[
+        float, typer.Option("--mean-ads", min=0.5, help="Mean ads per operation.")
+    ] = 8.0,
+    images: Annotated[
+        bool, typer.Option("--images/--no-images", help="Write procedural images.")
+    ] = True,
+) -> None:
+    """Synthetic ads, operations and missing-person posters with ground truth."""
+    from rich.progress import Progress
+
+    from nowrongdoor.synth.ads import generate_ads
+
+    with Progress(transient=True) as bar:
+        task = bar.add_task("operations", total=operations)
+        corpus = generate_ads(
+            operations,
+            seed,
+            out,
+            singletons=singletons,
+            missing=missing,
+            mean_ads=mean_ads,
+            images=images,
+            progress=lambda n: bar.update(task, completed=n),
+        )
+    typer.echo(
+        f"wrote {corpus.ads} ads ({corpus.operations} operations, "
+        f"{corpus.singletons} singletons), {corpus.posters} posters "
+        f"({corpus.planted} planted), {corpus.images} images to {out}"
+    )
