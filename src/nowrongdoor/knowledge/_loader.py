@@ -128,9 +128,8 @@ def _score(entry: Entry, q: str) -> tuple[float, str]:
     if isinstance(entry, LexiconTerm):
         if entry.term.lower() == q:
             return 100.0, "term"
-        for pattern in entry.compiled():
-            match = pattern.fullmatch(q)
-            if match:
+        for pattern in entry.compiled() + entry.compiled_strong():
+            if pattern.fullmatch(q):
                 return 90.0, "variant"
     if title == q:
         return 80.0, "title"
@@ -144,7 +143,7 @@ def _score(entry: Entry, q: str) -> tuple[float, str]:
     if re.search(rf"\b{re.escape(q)}\b", text):
         return 20.0 + min(10, text.count(q)), "text"
     if isinstance(entry, LexiconTerm):
-        for pattern in entry.compiled():
+        for pattern in entry.compiled() + entry.compiled_strong():
             if pattern.search(q):
                 return 15.0, "variant"
     return 0.0, ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -10,6 +11,16 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 ID_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$"
 
 Population = Literal["minor", "adult", "any"]
+
+#: Characters either side of an ambiguous term searched for a context pattern.
+CONTEXT_WINDOW = 80
+
+SOURCE_PATTERN = r"^(deck: \S.*|https?://\S+)$"
+
+
+@lru_cache(maxsize=4096)
+def _compile_bounded(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(rf"(?<![\w]){p}(?![\w])", re.IGNORECASE) for p in patterns)
 
 
 class Entry(BaseModel):
@@ -19,10 +30,12 @@ class Entry(BaseModel):
         id: Stable dotted id, ``<section>.<slug>`` (for example ``lexicon.bottom``).
         title: Short human title.
         text: The content, in our own words (statute text may be quoted).
-        source: Where it comes from: the deck's slide title (``deck: <title>``) or an
-            official URL.
+        source: Where it comes from: the deck's slide title (``deck: <title>``;
+            several titles separated by ``; ``) or an official URL.
         tags: Free keywords that help search.
         see_also: Ids of related entries.
+        references: Further URLs: the ones the deck cites for the entry, or
+            official pages that say the same.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -31,9 +44,17 @@ class Entry(BaseModel):
     id: Annotated[str, Field(pattern=ID_PATTERN)]
     title: Annotated[str, Field(min_length=1)]
     text: Annotated[str, Field(min_length=1)]
-    source: Annotated[str, Field(min_length=3)]
+    source: Annotated[str, Field(min_length=3, pattern=SOURCE_PATTERN)]
     tags: tuple[str, ...] = ()
     see_also: tuple[str, ...] = ()
+    references: tuple[Annotated[str, Field(pattern=r"^https?://\S+$")], ...] = ()
+
+    @property
+    def deck_titles(self) -> tuple[str, ...]:
+        """The deck slide titles named in ``source`` (empty for a URL source)."""
+        if not self.source.startswith("deck: "):
+            return ()
+        return tuple(t.strip() for t in self.source[6:].split("; ") if t.strip())
 
     @property
     def section(self) -> str:
@@ -55,6 +76,9 @@ class LexiconTerm(Entry):
         context_note: Required when ``ambiguous``: how to read the word.
         context_patterns: Regexes for words near an ambiguous term that make the
             trafficking sense likely (for example money, quota, date, track).
+        strong_patterns: Phrases that carry the trafficking sense on their own
+            ("bottom girl", "money over bitches"); a hit counts without context
+            even for an ambiguous term. Not repeated in ``patterns``.
         examples_positive: Sentences every one of which some pattern must match.
         examples_negative: Sentences no pattern may match.
     """
@@ -66,10 +90,11 @@ class LexiconTerm(Entry):
     ambiguous: bool = False
     context_note: str | None = None
     context_patterns: tuple[str, ...] = ()
+    strong_patterns: tuple[str, ...] = ()
     examples_positive: Annotated[tuple[str, ...], Field(min_length=1)]
     examples_negative: tuple[str, ...] = ()
 
-    @field_validator("patterns", "context_patterns")
+    @field_validator("patterns", "context_patterns", "strong_patterns")
     @classmethod
     def _compiles(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         for pattern in value:
@@ -85,13 +110,64 @@ class LexiconTerm(Entry):
     def _ambiguous_needs_note(self) -> LexiconTerm:
         if self.ambiguous and not self.context_note:
             raise ValueError("an ambiguous term needs a context_note")
+        if self.ambiguous and not self.context_patterns:
+            raise ValueError("an ambiguous term needs context_patterns")
         return self
 
     def compiled(self) -> list[re.Pattern[str]]:
         """The term's patterns compiled case-insensitively on word boundaries."""
-        return [
-            re.compile(rf"(?<![\w]){p}(?![\w])", re.IGNORECASE) for p in self.patterns
-        ]
+        return list(_compile_bounded(self.patterns))
+
+    def compiled_strong(self) -> list[re.Pattern[str]]:
+        """The strong patterns compiled case-insensitively on word boundaries."""
+        return list(_compile_bounded(self.strong_patterns))
+
+    def compiled_context(self) -> list[re.Pattern[str]]:
+        """The context patterns compiled case-insensitively on word boundaries."""
+        return list(_compile_bounded(self.context_patterns))
+
+    def find(self, text: str, window: int = CONTEXT_WINDOW) -> list[re.Match[str]]:
+        """Occurrences of the term in ``text`` that count, in text order.
+
+        A pattern hit counts on its own for an unambiguous term. For an
+        ambiguous term it counts only when a context pattern matches within
+        ``window`` characters before or after it (the hit itself excluded). A
+        strong-pattern hit always counts.
+        This is the reference reading of the lexicon; the text layer may add
+        de-obfuscation before calling it.
+
+        Args:
+            text: Text to scan.
+            window: Characters either side searched for context.
+
+        Returns:
+            The matches that count, sorted by position, overlaps removed.
+        """
+        strong = [(m, True) for p in self.compiled_strong() for m in p.finditer(text)]
+        weak = [(m, False) for p in self.compiled() for m in p.finditer(text)]
+        kept: list[re.Match[str]] = []
+        for match, is_strong in sorted(
+            strong + weak, key=lambda h: (h[0].start(), -h[0].end(), not h[1])
+        ):
+            if kept and match.start() < kept[-1].end():
+                continue
+            if (
+                self.ambiguous
+                and not is_strong
+                and not self._has_context(text, match, window)
+            ):
+                continue
+            kept.append(match)
+        return kept
+
+    def matches(self, text: str, window: int = CONTEXT_WINDOW) -> bool:
+        """True when the term occurs in ``text`` in a sense that counts."""
+        return bool(self.find(text, window))
+
+    def _has_context(self, text: str, match: re.Match[str], window: int) -> bool:
+        before = text[max(0, match.start() - window) : match.start()]
+        after = text[match.end() : match.end() + window]
+        return any(c.search(before) or c.search(after) for c in self.compiled_context())
 
 
 class Indicator(Entry):
