@@ -1,14 +1,22 @@
 """Program reach and outcome reports, privacy-safe.
 
-Every number a report or a web page shows comes from the functions here:
+Every number a report or a web page shows comes from the functions here, so the
+CLI and the web pages share one implementation:
 
 * :func:`suppress` - primary and complementary cell suppression of a 2-D count
   table with margins (CMS cell-size policy), audited with linear programs.
+* :func:`analyse_survey`, :func:`render_survey_html`, :func:`write_survey_report`
+  - the survivor survey (a FHIR Questionnaire) in the deck's table shapes, beside
+  the deck's published figures.
 
-Heavy libraries (SciPy, SQLAlchemy, Matplotlib) are imported inside the functions
-that need them, so ``import nowrongdoor.reports`` stays light.
+Heavy libraries (SciPy, SQLAlchemy, Matplotlib, Jinja2, fhir.resources) are
+imported inside the functions that need them, so ``import nowrongdoor.reports``
+stays light.
 """
 
+from nowrongdoor.reports._charts import Chart, bar_chart, line_chart
+from nowrongdoor.reports._output import csv_text, write_atomic
+from nowrongdoor.reports._reference import ReferenceTable, survey_reference
 from nowrongdoor.reports._suppress import (
     CountTable,
     EntryKey,
@@ -16,11 +24,56 @@ from nowrongdoor.reports._suppress import (
     feasible_intervals,
     suppress,
 )
+from nowrongdoor.reports._survey import (
+    AGE_FIRST_BINS,
+    SURVEY_URL,
+    ReportedValue,
+    ReportingRow,
+    ReportingTable,
+    SurveyAnalysis,
+    SurveyItem,
+    SurveyResponse,
+    analyse_survey,
+    load_survey_responses,
+    parse_survey_response,
+    survey_items,
+    survey_questionnaire,
+)
+from nowrongdoor.reports._survey_report import (
+    render_survey_html,
+    survey_charts,
+    survey_csv_tables,
+    write_survey_report,
+)
 
 __all__ = [
+    "AGE_FIRST_BINS",
+    "SURVEY_URL",
+    "Chart",
     "CountTable",
     "EntryKey",
+    "ReferenceTable",
+    "ReportedValue",
+    "ReportingRow",
+    "ReportingTable",
     "SuppressedTable",
+    "SurveyAnalysis",
+    "SurveyItem",
+    "SurveyResponse",
+    "analyse_survey",
+    "bar_chart",
+    "csv_text",
     "feasible_intervals",
+    "line_chart",
+    "load_survey_responses",
+    "parse_survey_response",
+    "render_survey_html",
     "suppress",
+    "survey_charts",
+    "survey_csv_tables",
+    "survey_items",
+    "survey_questionnaire",
+    "survey_reference",
+    "write_atomic",
+    "write_survey_report",
 ]

@@ -1,0 +1,423 @@
+"""The survivor survey: Questionnaire, responses and analysis (private).
+
+The survey is a FHIR R4B Questionnaire shipped in ``reports/data``. Responses are
+FHIR QuestionnaireResponse resources (NDJSON, a JSON array, or a Bundle), like
+screenings. The analysis produces the deck's table shapes - percent reporting and
+number reporting for each answer - with every count suppressed by the CMS rule
+(:func:`nowrongdoor.reports.suppress`), and the deck's published figures (read
+from the knowledge base, with their citation) beside the local ones.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from nowrongdoor.errors import UserInputError
+from nowrongdoor.reports._reference import ReferenceTable, survey_reference
+from nowrongdoor.reports._suppress import CountTable, SuppressedTable, suppress
+
+__all__ = [
+    "AGE_FIRST_BINS",
+    "REPORTING_TABLES",
+    "SURVEY_URL",
+    "ReportedValue",
+    "ReportingRow",
+    "ReportingTable",
+    "SurveyAnalysis",
+    "SurveyItem",
+    "SurveyResponse",
+    "analyse_survey",
+    "load_survey_responses",
+    "parse_survey_response",
+    "survey_items",
+    "survey_questionnaire",
+]
+
+SURVEY_URL = "urn:nowrongdoor:questionnaire:survivor-survey"
+
+#: Age bins for "age when first trafficked": (label, lowest age, highest age).
+AGE_FIRST_BINS: tuple[tuple[str, int, int], ...] = (
+    ("Under 12", 0, 11),
+    ("12 to 14", 12, 14),
+    ("15 to 17", 15, 17),
+    ("18 to 20", 18, 20),
+    ("21 to 24", 21, 24),
+    ("25 or older", 25, 120),
+)
+
+#: Multiple-answer tables: (title, [(column label, linkId)]).
+REPORTING_TABLES: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
+    (
+        "insurance",
+        "Insurance coverage while being trafficked and currently",
+        (
+            ("While trafficked", "insurance-trafficked"),
+            ("Currently", "insurance-current"),
+        ),
+    ),
+    (
+        "health",
+        "Reported health concerns during and after trafficking",
+        (("Reporting", "health"),),
+    ),
+    (
+        "mental_health",
+        "Reported mental health concerns during and after trafficking",
+        (("Reporting", "mental-health"),),
+    ),
+    ("forms", "Forms of trafficking experienced", (("Reporting", "forms"),)),
+)
+
+
+@dataclass(frozen=True)
+class SurveyItem:
+    """One question of the survey.
+
+    Attributes:
+        link_id: The Questionnaire item linkId.
+        text: The question.
+        type: FHIR item type (``choice`` or ``integer``).
+        repeats: More than one answer allowed.
+        options: ``(code, display)`` of each answer option, in order.
+    """
+
+    link_id: str
+    text: str
+    type: str
+    repeats: bool
+    options: tuple[tuple[str, str], ...]
+
+
+@lru_cache(maxsize=1)
+def survey_questionnaire() -> dict[str, Any]:
+    """The survivor survey as a FHIR R4B Questionnaire (validated JSON)."""
+    from fhir.resources.R4B.questionnaire import Questionnaire
+
+    text = (
+        resources.files("nowrongdoor.reports")
+        .joinpath("data/survivor_survey.json")
+        .read_text(encoding="utf-8")
+    )
+    data: dict[str, Any] = json.loads(text)
+    Questionnaire.model_validate(data)
+    return data
+
+
+@lru_cache(maxsize=1)
+def survey_items() -> tuple[SurveyItem, ...]:
+    """The survey's questions, in order."""
+    items = []
+    for item in survey_questionnaire()["item"]:
+        options = tuple(
+            (o["valueCoding"]["code"], o["valueCoding"]["display"])
+            for o in item.get("answerOption", [])
+        )
+        items.append(
+            SurveyItem(
+                link_id=item["linkId"],
+                text=item["text"],
+                type=item["type"],
+                repeats=bool(item.get("repeats", False)),
+                options=options,
+            )
+        )
+    return tuple(items)
+
+
+@dataclass(frozen=True)
+class SurveyResponse:
+    """One respondent's answers: ``{linkId: (codes...)}`` and the integer items."""
+
+    choices: dict[str, tuple[str, ...]]
+    integers: dict[str, int]
+
+
+def parse_survey_response(resource: dict[str, Any], where: str) -> SurveyResponse:
+    """Validate one QuestionnaireResponse and read its answers.
+
+    Args:
+        resource: The QuestionnaireResponse as JSON.
+        where: Where it came from (file and line), for error messages.
+
+    Raises:
+        UserInputError: not a valid R4B QuestionnaireResponse of this survey, an
+            unknown item, an answer code not in the item's options, or an
+            out-of-range age.
+    """
+    from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+    from pydantic import ValidationError
+
+    if not isinstance(resource, dict) or (
+        resource.get("resourceType") != "QuestionnaireResponse"
+    ):
+        raise UserInputError(f"{where}: not a QuestionnaireResponse resource")
+    try:
+        QuestionnaireResponse.model_validate(resource)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"])
+        raise UserInputError(
+            f"{where}: invalid QuestionnaireResponse field {field}: {first['msg']}"
+        ) from None
+    if resource.get("questionnaire") != SURVEY_URL:
+        raise UserInputError(
+            f"{where}: questionnaire is {resource.get('questionnaire')!r}, expected "
+            f"{SURVEY_URL!r}"
+        )
+    items = {item.link_id: item for item in survey_items()}
+    choices: dict[str, tuple[str, ...]] = {}
+    integers: dict[str, int] = {}
+    for answer_item in resource.get("item", []):
+        link_id = answer_item.get("linkId")
+        item = items.get(link_id)
+        if item is None:
+            raise UserInputError(f"{where}: unknown survey item {link_id!r}")
+        answers = answer_item.get("answer", [])
+        if item.type == "integer":
+            values = [a.get("valueInteger") for a in answers]
+            if len(values) != 1 or not isinstance(values[0], int):
+                raise UserInputError(f"{where}: item {link_id} needs one valueInteger")
+            if not 1 <= values[0] <= 99:
+                raise UserInputError(
+                    f"{where}: item {link_id} has age {values[0]}, expected 1 to 99"
+                )
+            integers[link_id] = values[0]
+            continue
+        allowed = {code for code, _ in item.options}
+        codes = []
+        for answer in answers:
+            code = (answer.get("valueCoding") or {}).get("code")
+            if code not in allowed:
+                raise UserInputError(
+                    f"{where}: item {link_id} has answer {code!r}, not one of "
+                    f"{sorted(allowed)}"
+                )
+            codes.append(code)
+        if not item.repeats and len(codes) > 1:
+            raise UserInputError(f"{where}: item {link_id} allows one answer")
+        if codes:
+            choices[link_id] = tuple(dict.fromkeys(codes))
+    return SurveyResponse(choices=choices, integers=integers)
+
+
+def _resources_in(path: Path) -> Iterable[tuple[dict[str, Any], str]]:
+    text = path.read_text(encoding="utf-8")
+    stripped = text.lstrip()
+    if path.suffix == ".ndjson" or (
+        stripped.startswith("{") and "\n{" in stripped.rstrip()
+    ):
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                yield json.loads(line), f"{path} line {number}"
+            except json.JSONDecodeError as exc:
+                raise UserInputError(
+                    f"{path} line {number}: not JSON ({exc.msg})"
+                ) from None
+        return
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UserInputError(
+            f"{path}: not JSON or NDJSON ({exc.msg} at line {exc.lineno})"
+        ) from None
+    if isinstance(data, dict) and data.get("resourceType") == "Bundle":
+        for n, entry in enumerate(data.get("entry", [])):
+            yield entry.get("resource"), f"{path} entry {n}"
+    elif isinstance(data, list):
+        for n, resource in enumerate(data):
+            yield resource, f"{path} item {n}"
+    else:
+        yield data, str(path)
+
+
+def load_survey_responses(path: Path) -> list[SurveyResponse]:
+    """Read survey responses from NDJSON, a JSON array, or a FHIR Bundle.
+
+    Raises:
+        UserInputError: the file is missing, not JSON, or a response is invalid
+            (the message names the file and line or entry).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise UserInputError(f"survey responses file {path} does not exist")
+    return [parse_survey_response(res, where) for res, where in _resources_in(path)]
+
+
+@dataclass(frozen=True)
+class ReportedValue:
+    """A published count and percentage (``None`` where suppressed)."""
+
+    number: int | None
+    percent: float | None
+
+
+@dataclass(frozen=True)
+class ReportingRow:
+    """One answer of a multiple-answer table.
+
+    Attributes:
+        code: The answer code.
+        label: The answer text.
+        local: One published value per column.
+        reference: The deck's percentage per column, when published.
+        reference_number: The deck's number reporting (first column), if any.
+    """
+
+    code: str
+    label: str
+    local: tuple[ReportedValue, ...]
+    reference: tuple[float | None, ...]
+    reference_number: int | None
+
+
+@dataclass(frozen=True)
+class ReportingTable:
+    """A "percent reporting / number reporting" table, like the deck's.
+
+    Attributes:
+        key: Short name (file names).
+        title: Caption.
+        columns: Column labels (one per question).
+        respondents: Respondents who answered each question (``None`` if 1-10).
+        rows: One row per answer, ordered by the first column's local percent.
+        reference: The knowledge-base table the deck's figures come from.
+    """
+
+    key: str
+    title: str
+    columns: tuple[str, ...]
+    respondents: tuple[int | None, ...]
+    rows: tuple[ReportingRow, ...]
+    reference: ReferenceTable | None
+
+
+@dataclass(frozen=True)
+class SurveyAnalysis:
+    """Everything the survey report shows.
+
+    Attributes:
+        respondents: Number of responses (``None`` if 1-10).
+        tables: The multiple-answer tables.
+        age_first: Age when first trafficked, by age band (suppressed).
+        age_now: Age now, by band (suppressed).
+        threshold: The suppression threshold used.
+        age_now_reference: The deck's published age-band figures, if any.
+    """
+
+    respondents: int | None
+    tables: tuple[ReportingTable, ...]
+    age_first: SuppressedTable
+    age_now: SuppressedTable
+    threshold: int
+    age_now_reference: ReferenceTable | None = None
+
+
+def _reported(count: int, n: int, threshold: int) -> ReportedValue:
+    """A count of ``n`` respondents, suppressed with its complement n - count."""
+    table = CountTable.build(
+        "reporting", ["reporting", "not reporting"], ["n"], [[count], [n - count]]
+    )
+    published = suppress(table, threshold=threshold)
+    number = published.cells[0][0]
+    total = published.grand_total
+    percent = None if number is None or not total else 100.0 * number / total
+    return ReportedValue(number=number, percent=percent)
+
+
+def _published_n(n: int, threshold: int) -> int | None:
+    return None if 0 < n < threshold else n
+
+
+def analyse_survey(
+    responses: Sequence[SurveyResponse], threshold: int = 11
+) -> SurveyAnalysis:
+    """Tabulate survey responses in the deck's shapes, suppressed.
+
+    Percent reporting = respondents choosing an answer / respondents who answered
+    that question. Each count is published only if it and its complement (the
+    respondents who did not choose it) are 0 or at least ``threshold``;
+    percentages follow their counts.
+
+    Args:
+        responses: Parsed responses.
+        threshold: Smallest count that may be shown.
+
+    Returns:
+        The analysis, ready to render.
+    """
+    items = {item.link_id: item for item in survey_items()}
+    reference = survey_reference()
+    tables = []
+    for key, title, columns in REPORTING_TABLES:
+        link_ids = [link for _, link in columns]
+        option_codes = items[link_ids[0]].options
+        answered = [sum(1 for r in responses if link in r.choices) for link in link_ids]
+        ref = reference.get(key)
+        rows = []
+        for code, label in option_codes:
+            values = []
+            for link, n in zip(link_ids, answered, strict=True):
+                count = sum(1 for r in responses if code in r.choices.get(link, ()))
+                values.append(_reported(count, n, threshold))
+            ref_values = ref.percents(code) if ref else (None,) * len(columns)
+            rows.append(
+                ReportingRow(
+                    code=code,
+                    label=label,
+                    local=tuple(values),
+                    reference=ref_values,
+                    reference_number=ref.number(code) if ref else None,
+                )
+            )
+        rows.sort(key=lambda r: -(r.local[0].percent or -1.0))
+        tables.append(
+            ReportingTable(
+                key=key,
+                title=title,
+                columns=tuple(label for label, _ in columns),
+                respondents=tuple(_published_n(n, threshold) for n in answered),
+                rows=tuple(rows),
+                reference=ref,
+            )
+        )
+    ages = [r.integers["age-first"] for r in responses if "age-first" in r.integers]
+    age_first = suppress(
+        CountTable.build(
+            "Age when first trafficked",
+            [label for label, _, _ in AGE_FIRST_BINS],
+            ["Respondents"],
+            [[sum(1 for a in ages if lo <= a <= hi)] for _, lo, hi in AGE_FIRST_BINS],
+            row_header="Age",
+        ),
+        threshold=threshold,
+    )
+    now_item = items["age-now"]
+    age_now = suppress(
+        CountTable.build(
+            "Age now",
+            [label for _, label in now_item.options],
+            ["Respondents"],
+            [
+                [sum(1 for r in responses if code in r.choices.get("age-now", ()))]
+                for code, _ in now_item.options
+            ],
+            row_header="Age",
+        ),
+        threshold=threshold,
+    )
+    return SurveyAnalysis(
+        respondents=_published_n(len(responses), threshold),
+        tables=tuple(tables),
+        age_first=age_first,
+        age_now=age_now,
+        threshold=threshold,
+        age_now_reference=reference.get("age_now"),
+    )
