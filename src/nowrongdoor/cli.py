@@ -26,10 +26,13 @@ GROUPS: list[tuple[str, str, str]] = [
     ("kb", "nowrongdoor.knowledge.cli", "app"),
     ("synth", "nowrongdoor.synth.cli", "app"),
     ("ads", "nowrongdoor.ads.cli", "app"),
+    ("screen", "nowrongdoor.screening.cli", "app"),
 ]
 
 #: (name, module, attribute): top-level commands, each a function.
-COMMANDS: list[tuple[str, str, str]] = []
+COMMANDS: list[tuple[str, str, str]] = [
+    ("classify", "nowrongdoor.screening.cli", "classify"),
+]
 
 
 class _Root(TyperGroup):

@@ -1,0 +1,414 @@
+"""``nowrongdoor screen`` (instruments) and ``nowrongdoor classify`` (decision aid)."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.markup import escape
+
+from nowrongdoor._cli_support import console, print_json, settings_from
+from nowrongdoor.errors import UserInputError
+
+if TYPE_CHECKING:
+    from nowrongdoor.screening import Classification, Instrument, ScreeningResult
+
+__all__ = ["app", "classify"]
+
+app = typer.Typer(
+    help="Screening instruments (FHIR Questionnaires): list, show, run.",
+    no_args_is_help=True,
+)
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+_YES = {"y", "yes"}
+_NO = {"n", "no"}
+_SKIP = {"s", "skip"}
+_UNKNOWN = {"", "?", "u", "unknown"}
+
+#: Interactive classify: the question asked for each yes/no fact.
+FACT_QUESTIONS: dict[str, str] = {
+    "commercial_sex_act": (
+        "Was a commercial sex act involved (sex for anything of value)?"
+    ),
+    "labor_or_services": "Was the person made to provide labor or services?",
+    "force": "Was force used (physical harm, restraint, confinement)?",
+    "fraud": "Was there fraud (false promises about work, pay or conditions)?",
+    "coercion": (
+        "Was there coercion (threats of serious harm, a scheme to make them "
+        "believe they would be harmed, abuse of legal process)?"
+    ),
+    "involuntary_servitude": "Was the person held in involuntary servitude?",
+    "peonage": "Was the person forced to work off a debt (peonage)?",
+    "debt_bondage": (
+        "Was there debt bondage (work pledged for a debt that never shrinks)?"
+    ),
+    "slavery": "Was the person held as property (slavery)?",
+    "transported_across_border": "Was the person moved across a border?",
+    "consented_to_transport": "Did the person agree to be moved?",
+    "exploited_after_arrival": "Was the person exploited after arrival?",
+}
+
+
+def _read_json(path: Path, what: str) -> Any:
+    if not path.exists():
+        raise UserInputError(f"{what} file {path} does not exist")
+    if path.is_dir():
+        raise UserInputError(f"{what} file {path} is a directory, not a JSON file")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise UserInputError(f"{what} file {path} is not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise UserInputError(
+            f"{what} file {path} is not valid JSON (line {exc.lineno}, column "
+            f"{exc.colno}: {exc.msg})"
+        ) from None
+
+
+def _write_json_atomic(path: Path, data: Any) -> None:
+    directory = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, indent=2, ensure_ascii=False)
+            handle.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _check_output(path: Path) -> None:
+    if path.is_dir():
+        raise UserInputError(f"--fhir output {path} is a directory, not a file")
+    if not path.parent.exists():
+        raise UserInputError(f"--fhir output folder {path.parent} does not exist")
+
+
+@app.command("list")
+def list_cmd(as_json: JsonFlag = False) -> None:
+    """List the instruments, with cut-offs and published accuracy."""
+    from rich.table import Table
+
+    from nowrongdoor.screening import list_instruments
+
+    infos = list_instruments()
+    if as_json:
+        print_json([info.model_dump(mode="json") for info in infos])
+        return
+    table = Table(title="Screening instruments (nowrongdoor screen show ID)")
+    table.add_column("id", no_wrap=True)
+    for name in ("population", "items", "positive at", "sens / spec %"):
+        table.add_column(name, no_wrap=True)
+    for info in infos:
+        accuracy = (
+            f"{_pct(info.sensitivity)} / {_pct(info.specificity)}"
+            if info.validated
+            else "not validated"
+        )
+        table.add_row(
+            info.id,
+            info.population,
+            str(info.item_count),
+            f">= {info.cutoff} yes",
+            accuracy,
+        )
+    console.print(table)
+
+
+def _pct(value: float | None) -> str:
+    return "not verified" if value is None else f"{value:g}"
+
+
+@app.command("show")
+def show(
+    instrument_id: Annotated[str, typer.Argument(help="Instrument id, e.g. qyit.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Show an instrument: items, cut-off, publication, verification, licence."""
+    from nowrongdoor.screening import get_instrument
+
+    instrument = get_instrument(instrument_id)
+    if as_json:
+        print_json(
+            {
+                "id": instrument.id,
+                "title": instrument.title,
+                "metadata": instrument.metadata,
+                "items": [item.model_dump() for item in instrument.items],
+                "questionnaire": instrument.questionnaire,
+            }
+        )
+        return
+    _render_instrument(instrument)
+
+
+def _render_instrument(instrument: Instrument) -> None:
+    meta = instrument.metadata
+    published = instrument.rules.published
+    console.print(f"[bold]{instrument.title}[/] ({instrument.id})", highlight=False)
+    if not instrument.validated:
+        console.print("[yellow]Not a validated instrument.[/]")
+    console.print(
+        f"Population: {meta['population']}, ages {_ages(instrument)}; "
+        f"setting: {meta['setting']}",
+        highlight=False,
+    )
+    console.print(
+        f"Positive at {instrument.cutoff} or more 'yes' of {len(instrument.items)}.",
+        highlight=False,
+    )
+    for number, item in enumerate(instrument.items, 1):
+        required = "" if item.required else " (optional)"
+        console.print(
+            escape(f"  {number}. [{item.linkId}] {item.text}{required}"),
+            highlight=False,
+        )
+    console.print(f"Citation: {published.citation}", highlight=False)
+    if instrument.validated:
+        console.print(
+            f"Published sensitivity {_pct(published.sensitivity)}%, "
+            f"specificity {_pct(published.specificity)}% "
+            f"(n={published.n}; {published.study_population})",
+            highlight=False,
+        )
+    for check in published.verification:
+        console.print(
+            f"  - {check.figure}: {check.status}. {check.how}", highlight=False
+        )
+    console.print(f"Licence: {instrument.rules.licence}", highlight=False)
+
+
+def _ages(instrument: Instrument) -> str:
+    low, high = instrument.rules.ages
+    if high is None:
+        return f"{low}+"
+    return f"{low}-{high}"
+
+
+def _ask_item(number: int, total: int, text: str) -> bool | None:
+    while True:
+        raw = typer.prompt(f"[{number}/{total}] {text} (y/n/skip)")
+        answer = raw.strip().lower()
+        if answer in _YES:
+            return True
+        if answer in _NO:
+            return False
+        if answer in _SKIP:
+            return None
+        typer.echo("Please answer y, n or skip.")
+
+
+@app.command("run")
+def run(
+    ctx: typer.Context,
+    instrument_id: Annotated[str, typer.Argument(help="Instrument id, e.g. qyit.")],
+    answers: Annotated[
+        Path | None,
+        typer.Option(
+            "--answers",
+            help=(
+                "JSON file: {linkId: true/false/null} or a FHIR "
+                "QuestionnaireResponse. Without it, asks item by item."
+            ),
+        ),
+    ] = None,
+    as_json: JsonFlag = False,
+    fhir: Annotated[
+        Path | None,
+        typer.Option(
+            "--fhir",
+            help="Write a FHIR R4B Bundle (QuestionnaireResponse, RiskAssessment, "
+            "Flag when positive) to this file.",
+        ),
+    ] = None,
+    age: Annotated[
+        int | None,
+        typer.Option("--age", min=0, max=130, help="The person's age, if known."),
+    ] = None,
+    state: Annotated[
+        str | None,
+        typer.Option(
+            "--state", help="US state for reporting contacts (default: settings)."
+        ),
+    ] = None,
+    subject: Annotated[
+        str | None,
+        typer.Option("--subject", help="FHIR subject reference, e.g. Patient/123."),
+    ] = None,
+) -> None:
+    """Score an instrument from an answers file, or ask item by item."""
+    from nowrongdoor.screening import get_instrument
+    from nowrongdoor.screening._engine import score_instrument
+
+    settings = settings_from(ctx)
+    instrument = get_instrument(instrument_id)
+    if fhir is not None:
+        _check_output(fhir)
+    if answers is not None:
+        given = _read_json(answers, "answers")
+        label = f"answers file {answers}"
+    else:
+        if not instrument.validated:
+            console.print("[yellow]Not a validated instrument.[/]")
+        typer.echo(f"{instrument.title}: answer y, n or skip.")
+        total = len(instrument.items)
+        given = {
+            item.linkId: _ask_item(number, total, item.text)
+            for number, item in enumerate(instrument.items, 1)
+        }
+        label = "answers"
+    result = score_instrument(
+        instrument, given, age=age, state=state or settings.state, label=label
+    )
+    bundle = result.to_fhir(subject) if fhir is not None else None
+    if as_json:
+        print_json(result.model_dump(mode="json"))
+    else:
+        _render_result(result)
+    if fhir is not None and bundle is not None:
+        _write_json_atomic(fhir, bundle)
+        if not as_json:
+            console.print(f"FHIR bundle written to {fhir}", highlight=False)
+
+
+def _render_result(result: ScreeningResult) -> None:
+    colour = {"positive": "red", "negative": "green", "incomplete": "yellow"}[
+        result.category
+    ]
+    console.print(
+        f"[bold]{result.instrument_title}[/]: [bold {colour}]{result.category}[/] "
+        f"({result.score} of {result.max_score} yes; positive at {result.cutoff})",
+        highlight=False,
+    )
+    console.print(result.interpretation, highlight=False)
+    if not result.validated:
+        console.print("[yellow]Not a validated instrument.[/]")
+    if result.fired_items:
+        console.print(f"Yes: {', '.join(result.fired_items)}", highlight=False)
+    if result.skipped_items:
+        console.print(f"Skipped: {', '.join(result.skipped_items)}", highlight=False)
+    if result.recommended_pathway:
+        pathway = result.recommended_pathway.replace("_", "/").title()
+        console.print(f"Recommended pathway: {pathway}", highlight=False)
+    for action in result.actions:
+        console.print(f"  - {action}", highlight=False)
+    if result.safety is not None:
+        _render_safety(result)
+
+
+def _render_safety(result: ScreeningResult) -> None:
+    safety = result.safety
+    assert safety is not None
+    console.print("[bold]Safety[/]")
+    console.print(f"  {safety.guidance}", highlight=False)
+    hotline = safety.hotline
+    reach = ", ".join(
+        part
+        for part in (
+            f"call {hotline.phone}" if hotline.phone else "",
+            f"text {hotline.sms}" if hotline.sms else "",
+            hotline.url or "",
+        )
+        if part
+    )
+    console.print(f"  {hotline.name}: {reach}", highlight=False)
+    flag = "[bold red]REQUIRED[/]" if safety.mandatory_report else "not triggered"
+    console.print(f"  Mandatory child-abuse report: {flag}")
+    console.print(f"  {safety.note}", highlight=False)
+    for contact in safety.reporting_contacts:
+        hours = f" ({contact.hours})" if contact.hours else ""
+        console.print(f"  {contact.name}: {contact.phone}{hours}", highlight=False)
+    if safety.reporting_source:
+        console.print(f"  Source: {safety.reporting_source}", highlight=False)
+
+
+def _ask_fact(question: str) -> bool | None:
+    while True:
+        raw = typer.prompt(f"{question} (y/n/?)", default="?", show_default=False)
+        answer = raw.strip().lower()
+        if answer in _YES:
+            return True
+        if answer in _NO:
+            return False
+        if answer in _UNKNOWN:
+            return None
+        typer.echo("Please answer y, n or ? (unknown).")
+
+
+def _ask_age() -> int | None:
+    while True:
+        raw = typer.prompt(
+            "Age of the person exploited (a number, or ? if unknown)",
+            default="?",
+            show_default=False,
+        ).strip()
+        if raw.lower() in _UNKNOWN:
+            return None
+        if raw.isdigit() and int(raw) <= 130:
+            return int(raw)
+        typer.echo("Please give a whole number from 0 to 130, or ?.")
+
+
+def _ask_role() -> str:
+    roles = ("person", "buyer", "recruiter", "other")
+    while True:
+        raw = typer.prompt(
+            "Whom is the question about: person (the one exploited), buyer, "
+            "recruiter or other?",
+            default="person",
+        )
+        if raw.strip().lower() in roles:
+            return raw.strip().lower()
+        typer.echo(f"Please answer one of: {', '.join(roles)}.")
+
+
+def classify(
+    facts: Annotated[
+        Path | None,
+        typer.Option(
+            "--facts",
+            help="JSON facts file (see docs/screening.md). Without it, asks "
+            "question by question.",
+        ),
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Is it trafficking under 22 U.S.C. 7102? A decision aid, not legal advice."""
+    from nowrongdoor.screening import classify as classify_facts
+
+    if facts is not None:
+        raw = _read_json(facts, "facts")
+        result = classify_facts(raw, label=f"facts file {facts}")
+    else:
+        asked: dict[str, Any] = {"age": _ask_age()}
+        for key, question in FACT_QUESTIONS.items():
+            asked[key] = _ask_fact(question)
+        asked["role"] = _ask_role()
+        result = classify_facts(asked)
+    if as_json:
+        print_json(result.model_dump(mode="json"))
+        return
+    _render_classification(result)
+
+
+def _render_classification(result: Classification) -> None:
+    console.print(
+        f"[bold]{result.classification.replace('_', ' ')}[/]", highlight=False
+    )
+    console.print(
+        f"Victim is a minor: {'yes' if result.victim_is_minor else 'no or unknown'}; "
+        "mandatory child-abuse report: "
+        f"{'[bold red]REQUIRED[/]' if result.mandatory_report else 'no'}",
+        highlight=False,
+    )
+    for reason in result.rationale:
+        console.print(f"  - {reason}", highlight=False)
+    console.print(f"Citations: {'; '.join(result.citations)}", highlight=False)
+    console.print("A decision aid, not legal advice.", style="dim")
