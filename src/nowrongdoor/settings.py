@@ -85,6 +85,33 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         "INFO", description="Logging level; nothing person-level is ever logged."
     )
+    ads_max_chars: int = Field(
+        200_000,
+        ge=1_000,
+        description="Ads: an ad text longer than this is reported and skipped.",
+    )
+    session_minutes: int = Field(
+        480, ge=1, description="Care service: a login session lasts this long."
+    )
+    cookie_secure: bool = Field(
+        True,
+        description=(
+            "Care service: mark the session cookie Secure (HTTPS only; browsers "
+            "also accept it on http://localhost)."
+        ),
+    )
+    login_max_failures: int = Field(
+        5, ge=1, description="Care service: failed logins in a row before lockout."
+    )
+    login_lockout_minutes: int = Field(
+        15, ge=1, description="Care service: how long a locked account stays locked."
+    )
+    login_rate_per_minute: int = Field(
+        20, ge=1, description="Care service: login attempts per client per minute."
+    )
+    max_request_bytes: int = Field(
+        1_048_576, ge=1024, description="Care service: largest request body accepted."
+    )
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:

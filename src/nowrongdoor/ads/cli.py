@@ -2,8 +2,167 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
 __all__ = ["app"]
 
 app = typer.Typer(help="Online ads: extraction, indicators, operations, matching.")
+
+
+# --- scan / evaluate (extraction) -------------------------------------------
+
+
+@app.command("scan")
+def scan_command(
+    ctx: typer.Context,
+    input_path: Annotated[
+        Path, typer.Argument(help="JSONL or CSV of ads, or a folder of HTML pages.")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Output file.")],
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    fmt: Annotated[
+        str, typer.Option("--format", help="Output format: jsonl or parquet.")
+    ] = "jsonl",
+    profile: Annotated[
+        Path | None, typer.Option(help="Site-profile TOML for an HTML folder.")
+    ] = None,
+    top: Annotated[int, typer.Option(help="Show this many highest-scoring ads.")] = 5,
+) -> None:
+    """Extract contacts, ages, rates, places and indicators from every ad."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from nowrongdoor._cli_support import console, err_console, settings_from
+    from nowrongdoor.ads._extract import explain
+    from nowrongdoor.ads._scan import scan
+
+    settings = settings_from(ctx)
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("scanning ads", total=None)
+        summary = scan(
+            input_path,
+            out,
+            workers=workers,
+            fmt=fmt,  # type: ignore[arg-type]
+            on_progress=lambda done: progress.update(task, completed=done),
+            profile=profile,
+            max_chars=settings.ads_max_chars,
+            top=top,
+        )
+    for bad in summary.bad:
+        err_console.print(f"[yellow]skipped[/] {bad}", highlight=False)
+    console.print(
+        f"scanned {summary.read} ads, wrote {summary.written} records to {out}; "
+        f"skipped {len(summary.bad)} bad records",
+        highlight=False,
+    )
+    for record in summary.top:
+        if record["score"] <= 0:
+            continue
+        console.print(f"\n[bold]{record['id']}[/]", highlight=False)
+        console.print(explain(record), highlight=False, markup=False)
+
+
+@app.command("evaluate")
+def evaluate_command(
+    gold: Annotated[Path, typer.Argument(help="Gold JSONL: {id, text, gold: {...}}.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    errors: Annotated[int, typer.Option(help="Also print this many misses.")] = 0,
+) -> None:
+    """Precision, recall and F1 per field and per indicator on a gold file."""
+    from rich.table import Table
+
+    from nowrongdoor._cli_support import console, print_json
+    from nowrongdoor.ads._evaluate import evaluate
+
+    report = evaluate(gold, keep_errors=errors)
+    if as_json:
+        data = report.as_dict()
+        if errors:
+            data["errors"] = report.errors
+        print_json(data)
+        return
+    table = Table(title=f"{report.ads} ads in {gold}")
+    for column in ("field", "precision", "recall", "F1", "tp", "fp", "fn"):
+        table.add_column(column, justify="left" if column == "field" else "right")
+    rows = list(report.fields.items()) + [
+        (f"indicator:{k}", v) for k, v in sorted(report.indicators.items())
+    ]
+    for name, c in rows:
+        table.add_row(
+            name,
+            f"{c.precision:.3f}",
+            f"{c.recall:.3f}",
+            f"{c.f1:.3f}",
+            str(c.tp),
+            str(c.fp),
+            str(c.fn),
+        )
+    console.print(table)
+    console.print(
+        f"benign ads scoring >= 0.5: {report.benign_high} of {report.benign}; "
+        f"bad records: {len(report.bad)}",
+        highlight=False,
+    )
+    for err in report.errors:
+        console.print(err, highlight=False, markup=False)
+
+
+# --- link / match (operations, missing-person posters) ----------------------
+
+
+@app.command("link")
+def link_command(
+    input_path: Annotated[
+        Path, typer.Argument(help="JSONL of scanned or raw ads (raw: scanned now).")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Output directory.")],
+    images: Annotated[
+        Path | None,
+        typer.Option(help="Directory image paths resolve against (default: input's)."),
+    ] = None,
+    graph: Annotated[
+        bool, typer.Option("--graph/--no-graph", help="Write graph.graphml.")
+    ] = True,
+    top: Annotated[int, typer.Option(help="Show this many largest operations.")] = 5,
+) -> None:
+    """Link ads into operations: operations.csv/json, edges.csv, graph.graphml."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from nowrongdoor._cli_support import console, err_console
+    from nowrongdoor.ads._link_report import print_operations
+    from nowrongdoor.ads.link import link_file
+
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("linking", total=None)
+        summary = link_file(
+            input_path,
+            out,
+            image_root=images,
+            graph=graph,
+            progress=lambda stage, n: bar.update(task, description=f"{stage} {n}"),
+        )
+    print_operations(console, err_console, out, summary, top)

@@ -1,1 +1,23 @@
-"""nowrongdoor.text."""
+"""Text normalisation and matching shared by ads and case notes.
+
+from nowrongdoor.text import normalize, numeric_view, find_lexicon_terms
+norm = normalize("call nine0three 3l2 one8eight7 \\u2764")
+numeric_view(norm).text          # 'call 903 312 1887 \\u2764'
+norm.to_original(5, 10)          # span in the original text
+"""
+
+from nowrongdoor.text._lexicon import CONTEXT_WINDOW, TermMatch, find_lexicon_terms
+from nowrongdoor.text._normalize import Normalized, TextBuilder, normalize
+from nowrongdoor.text._numbers import NUMBER_WORDS, numeric_view, word_to_number
+
+__all__ = [
+    "CONTEXT_WINDOW",
+    "TermMatch",
+    "find_lexicon_terms",
+    "NUMBER_WORDS",
+    "Normalized",
+    "TextBuilder",
+    "normalize",
+    "numeric_view",
+    "word_to_number",
+]

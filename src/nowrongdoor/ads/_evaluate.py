@@ -1,0 +1,207 @@
+"""Precision, recall and F1 of extraction against a gold file (private).
+
+Gold records are ``{"id", "text", "gold": {same keys as the output}}`` (optional
+``title``, ``city``, ``state``, ``poster_age`` are passed to the extractor).
+Fields are compared as sets of values per ad (micro-averaged over the file);
+indicators are compared by code per ad (an ad has the code or not).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nowrongdoor.ads._extract import extract
+from nowrongdoor.ads._ingest import AdInput, BadRecord, iter_ads
+from nowrongdoor.errors import UserInputError
+
+__all__ = ["FIELDS", "Counts", "EvaluationReport", "evaluate", "evaluate_records"]
+
+#: Fields scored as sets of values.
+FIELDS = (
+    "phones",
+    "emails",
+    "handles",
+    "ages",
+    "rates",
+    "locations",
+    "names",
+    "descriptors",
+)
+
+
+@dataclass
+class Counts:
+    """True positives, false positives and false negatives."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        """tp / (tp + fp); 1.0 when nothing was predicted."""
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        """tp / (tp + fn); 1.0 when nothing was expected."""
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        """Harmonic mean of precision and recall."""
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def as_dict(self) -> dict[str, float | int]:
+        """Counts and scores, rounded."""
+        return {
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+        }
+
+
+@dataclass
+class EvaluationReport:
+    """Per-field and per-indicator scores, and the score separation."""
+
+    ads: int = 0
+    fields: dict[str, Counts] = field(default_factory=dict)
+    indicators: dict[str, Counts] = field(default_factory=dict)
+    benign_high: int = 0
+    benign: int = 0
+    flagged_scores: list[float] = field(default_factory=list)
+    bad: list[BadRecord] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready form."""
+        return {
+            "ads": self.ads,
+            "fields": {k: v.as_dict() for k, v in self.fields.items()},
+            "indicators": {k: v.as_dict() for k, v in sorted(self.indicators.items())},
+            "benign_ads": self.benign,
+            "benign_scoring_at_least_0.5": self.benign_high,
+            "bad_records": [str(b) for b in self.bad],
+        }
+
+
+def _key(name: str, value: Any) -> Any:
+    if name == "rates":
+        minutes = value.get("minutes")
+        return (float(value["amount"]), None if minutes is None else int(minutes))
+    if name == "locations":
+        city = value.get("city")
+        return ((city or "").lower() or None, (value.get("state") or "").upper())
+    if name == "ages":
+        return int(value)
+    return str(value).lower()
+
+
+def _as_set(name: str, values: Iterable[Any]) -> set[Any]:
+    return {_key(name, v) for v in values or ()}
+
+
+def evaluate_records(
+    ads: Iterable[AdInput],
+    predict: Callable[[AdInput], dict[str, Any]] | None = None,
+    *,
+    high_score: float = 0.5,
+    keep_errors: int = 0,
+) -> EvaluationReport:
+    """Score predictions against the ``gold`` of each ad.
+
+    Args:
+        ads: Ads whose ``extra["gold"]`` holds the expected record.
+        predict: Turns an ad into a record; :func:`extract` by default.
+        high_score: Score at or above which an ad counts as flagged.
+        keep_errors: Keep up to this many per-ad differences in ``errors``.
+
+    Returns:
+        An :class:`EvaluationReport`.
+    """
+    report = EvaluationReport(
+        fields={name: Counts() for name in FIELDS},
+    )
+    for ad in ads:
+        gold = ad.extra.get("gold")
+        if not isinstance(gold, dict):
+            raise UserInputError(f"{ad.source}: the record has no 'gold' object.")
+        record = predict(ad) if predict else extract(ad.text, **ad.extract_kwargs())
+        report.ads += 1
+        differences: dict[str, Any] = {}
+        for name in FIELDS:
+            want = _as_set(name, gold.get(name, []))
+            got = _as_set(name, record.get(name, []))
+            counts = report.fields[name]
+            counts.tp += len(want & got)
+            counts.fp += len(got - want)
+            counts.fn += len(want - got)
+            if want != got:
+                differences[name] = {
+                    "missed": sorted(map(str, want - got)),
+                    "extra": sorted(map(str, got - want)),
+                }
+        want_codes = {i["code"] for i in gold.get("indicators", [])}
+        got_codes = {i["code"] for i in record.get("indicators", [])}
+        for code in want_codes | got_codes:
+            counts = report.indicators.setdefault(code, Counts())
+            if code in want_codes and code in got_codes:
+                counts.tp += 1
+            elif code in got_codes:
+                counts.fp += 1
+            else:
+                counts.fn += 1
+        if want_codes != got_codes:
+            differences["indicators"] = {
+                "missed": sorted(want_codes - got_codes),
+                "extra": sorted(got_codes - want_codes),
+            }
+        if not want_codes:
+            report.benign += 1
+            if record["score"] >= high_score:
+                report.benign_high += 1
+        if differences and len(report.errors) < keep_errors:
+            report.errors.append({"id": ad.id, "text": ad.text, **differences})
+    return report
+
+
+def evaluate(
+    gold_path: str | Path,
+    *,
+    high_score: float = 0.5,
+    keep_errors: int = 0,
+) -> EvaluationReport:
+    """Evaluate the extractor on a gold JSONL file.
+
+    Args:
+        gold_path: JSONL of ``{"id", "text", "gold": {...}}`` records.
+        high_score: Score at or above which an ad counts as flagged.
+        keep_errors: Keep up to this many per-ad differences.
+
+    Returns:
+        An :class:`EvaluationReport` (bad lines are reported in ``bad``).
+    """
+    bad: list[BadRecord] = []
+    report = evaluate_records(
+        iter_ads(gold_path, on_bad=bad.append),
+        high_score=high_score,
+        keep_errors=keep_errors,
+    )
+    report.bad = bad
+    if report.ads == 0:
+        raise UserInputError(f"{gold_path}: no readable gold records.")
+    return report
+
+
+def dumps(report: EvaluationReport) -> str:
+    """The report as indented JSON."""
+    return json.dumps(report.as_dict(), indent=2)

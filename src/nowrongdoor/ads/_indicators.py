@@ -1,0 +1,166 @@
+"""Trafficking indicators with evidence spans, weights and sources (private).
+
+The pattern-based indicators and their weights and sources are data
+(``ads/data/indicators.yaml``); the computed ones (claimed ages, prices, the
+knowledge base's lexicon) are functions here. Built-ins are registered in one
+registry, and callers may register more.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+__all__ = [
+    "IndicatorDef",
+    "IndicatorHit",
+    "REFERENCE_HOURLY_RATE",
+    "definitions",
+    "score",
+]
+
+#: Reference hourly rate (USD); a price under 40% of it is an outlier.
+REFERENCE_HOURLY_RATE = 150.0
+OUTLIER_SHARE = 0.4
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorDef:
+    """One indicator code as defined in ``indicators.yaml``."""
+
+    code: str
+    weight: float
+    description: str
+    sources: tuple[str, ...]
+    pattern: re.Pattern[str] | None
+    minor_weight: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorHit:
+    """One indicator found in an ad, with its evidence span in the original text."""
+
+    code: str
+    evidence: str
+    start: int
+    end: int
+    weight: float
+
+    def as_dict(self) -> dict[str, Any]:
+        """The output record form."""
+        return {
+            "code": self.code,
+            "evidence": self.evidence,
+            "start": self.start,
+            "end": self.end,
+            "weight": self.weight,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class _Benign:
+    factor: float
+    pattern: re.Pattern[str]
+
+
+def _join(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile(
+        "|".join(rf"(?<!\w)(?:{p})(?!\w)" for p in patterns), re.IGNORECASE
+    )
+
+
+@lru_cache(maxsize=1)
+def _load() -> tuple[dict[str, IndicatorDef], _Benign]:
+    raw = yaml.safe_load(
+        resources.files("nowrongdoor.ads")
+        .joinpath("data/indicators.yaml")
+        .read_text(encoding="utf-8")
+    )
+    defs: dict[str, IndicatorDef] = {}
+    for code, body in raw["indicators"].items():
+        patterns = body.get("patterns") or []
+        defs[code] = IndicatorDef(
+            code=code,
+            weight=float(body["weight"]),
+            description=str(body["description"]),
+            sources=tuple(body.get("sources") or ()),
+            pattern=_join(patterns) if patterns else None,
+            minor_weight=body.get("minor_weight"),
+        )
+    benign = raw["benign_context"]
+    return defs, _Benign(float(benign["factor"]), _join(benign["patterns"]))
+
+
+def definitions() -> dict[str, IndicatorDef]:
+    """Every indicator code with its weight, description and sources."""
+    return dict(_load()[0])
+
+
+def pattern_hits(
+    text: str, to_original: Callable[[int, int], tuple[int, int]], original: str
+) -> list[IndicatorHit]:
+    """Pattern-based indicators in normalised text, mapped to the original."""
+    hits: list[IndicatorHit] = []
+    for definition in _load()[0].values():
+        if definition.pattern is None:
+            continue
+        for m in definition.pattern.finditer(text):
+            start, end = to_original(m.start(), m.end())
+            hits.append(
+                IndicatorHit(
+                    definition.code, original[start:end], start, end, definition.weight
+                )
+            )
+    return hits
+
+
+def benign_context(text: str) -> re.Match[str] | None:
+    """The first ordinary-business cue in the text (licence number, for sale...)."""
+    return _load()[1].pattern.search(text)
+
+
+def score(hits: list[IndicatorHit], benign: bool) -> float:
+    """Combine indicator weights into one score in [0, 1).
+
+    Each code counts once, with its strongest hit; weights combine as independent
+    evidence, ``1 - prod(1 - w)``. An ordinary-business cue halves the result.
+    """
+    best: dict[str, float] = {}
+    for hit in hits:
+        best[hit.code] = max(best.get(hit.code, 0.0), hit.weight)
+    remaining = 1.0
+    for weight in best.values():
+        remaining *= 1.0 - weight
+    value = 1.0 - remaining
+    if benign:
+        value *= _load()[1].factor
+    return round(value, 4)
+
+
+def weight_of(code: str, *, minor: bool = False) -> float:
+    """The weight of a code (the minor weight for a claimed age under 18)."""
+    definition = _load()[0][code]
+    if minor and definition.minor_weight is not None:
+        return float(definition.minor_weight)
+    return definition.weight
+
+
+def hourly(amount: float, minutes: int | None) -> float | None:
+    """The hourly equivalent of a rate, for durations of 15 minutes to 2 hours."""
+    if minutes is None or not 15 <= minutes <= 120:
+        return None
+    return amount * 60.0 / minutes
+
+
+def is_price_outlier(
+    amount: float, minutes: int | None, reference: float = REFERENCE_HOURLY_RATE
+) -> bool:
+    """True when the hourly equivalent is under 40% of the reference rate."""
+    per_hour = hourly(amount, minutes)
+    return per_hour is not None and per_hour < OUTLIER_SHARE * reference

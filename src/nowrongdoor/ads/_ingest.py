@@ -1,0 +1,402 @@
+"""Streaming ad ingest: JSONL, CSV and folders of saved HTML pages (private).
+
+Bad records (bytes that are not UTF-8, broken JSON, empty text, ads over the size
+limit, HTML pages missing the text field) are reported as :class:`BadRecord`
+(file, line, reason) to the caller's sink and skipped; the stream goes on.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import tomllib
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nowrongdoor.errors import UserInputError
+
+__all__ = [
+    "AdInput",
+    "BadRecord",
+    "DEFAULT_MAX_CHARS",
+    "SiteProfile",
+    "iter_ads",
+    "load_profile",
+]
+
+#: Ads longer than this many characters are reported and skipped.
+DEFAULT_MAX_CHARS = 200_000
+
+_FIELDS = (
+    "id",
+    "text",
+    "title",
+    "url",
+    "posted_at",
+    "site",
+    "city",
+    "state",
+    "images",
+    "poster_age",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AdInput:
+    """One ad as read from its source.
+
+    Attributes:
+        id: The ad id (may be empty: the extractor then uses the post id or a hash).
+        text: Body text.
+        title, url, posted_at, site, city, state, poster_age: Optional metadata.
+        images: Image paths or URLs.
+        source: ``file:line`` the ad came from.
+        extra: Other fields of the input record (for example ``gold``).
+    """
+
+    id: str
+    text: str
+    title: str | None = None
+    url: str | None = None
+    posted_at: str | None = None
+    site: str | None = None
+    city: str | None = None
+    state: str | None = None
+    images: tuple[str, ...] = ()
+    poster_age: str | None = None
+    source: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def extract_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for :func:`nowrongdoor.ads.extract`."""
+        return {
+            "title": self.title,
+            "city": self.city,
+            "state": self.state,
+            "poster_age": self.poster_age,
+            "id": self.id or None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class BadRecord:
+    """A record that could not be read: where it is and why."""
+
+    file: str
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.reason}"
+
+
+BadSink = Callable[[BadRecord], None]
+
+
+def _warn(bad: BadRecord) -> None:
+    warnings.warn(f"skipped ad {bad}", stacklevel=3)
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, str):
+        return value
+    return None
+
+
+def _make(
+    raw: dict[str, Any], path: Path, line: int, max_chars: int, sink: BadSink
+) -> AdInput | None:
+    text = raw.get("text")
+    if not isinstance(text, str) or not text.strip():
+        sink(BadRecord(str(path), line, "empty or missing text"))
+        return None
+    if len(text) > max_chars:
+        sink(
+            BadRecord(
+                str(path),
+                line,
+                f"ad text is {len(text):,} characters, over the {max_chars:,} limit",
+            )
+        )
+        return None
+    images = raw.get("images") or ()
+    if isinstance(images, str):
+        images = tuple(p for p in re.split(r"[|;,\s]+", images) if p)
+    elif isinstance(images, list):
+        images = tuple(str(p) for p in images)
+    else:
+        images = ()
+    extra = {k: v for k, v in raw.items() if k not in _FIELDS}
+    return AdInput(
+        id=_text(raw.get("id")) or "",
+        text=text,
+        title=_text(raw.get("title")) or None,
+        url=_text(raw.get("url")) or None,
+        posted_at=_text(raw.get("posted_at")) or None,
+        site=_text(raw.get("site")) or None,
+        city=_text(raw.get("city")) or None,
+        state=_text(raw.get("state")) or None,
+        images=images,
+        poster_age=_text(raw.get("poster_age")) or None,
+        source=f"{path}:{line}",
+        extra=extra,
+    )
+
+
+def _iter_jsonl(path: Path, max_chars: int, sink: BadSink) -> Iterator[AdInput]:
+    with path.open("rb") as handle:
+        for line_no, raw_line in enumerate(handle, start=1):
+            if not raw_line.strip():
+                continue
+            try:
+                line = raw_line.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                sink(
+                    BadRecord(
+                        str(path), line_no, f"not valid UTF-8 at byte {exc.start}"
+                    )
+                )
+                continue
+            if len(line) > max_chars * 2 + 10_000:
+                sink(
+                    BadRecord(
+                        str(path),
+                        line_no,
+                        f"record is {len(line):,} characters, over the "
+                        f"{max_chars:,} limit",
+                    )
+                )
+                continue
+            try:
+                raw = json.loads(line)
+            except json.JSONDecodeError as exc:
+                sink(BadRecord(str(path), line_no, f"broken JSON: {exc.msg}"))
+                continue
+            if not isinstance(raw, dict):
+                sink(BadRecord(str(path), line_no, "a JSON line must be an object"))
+                continue
+            ad = _make(raw, path, line_no, max_chars, sink)
+            if ad is not None:
+                yield ad
+
+
+def _iter_csv(path: Path, max_chars: int, sink: BadSink) -> Iterator[AdInput]:
+    csv.field_size_limit(max(max_chars * 4, 1_000_000))
+    with path.open("rb") as binary:
+        stream = io.TextIOWrapper(
+            binary, encoding="utf-8", errors="surrogateescape", newline=""
+        )
+        reader = csv.DictReader(stream)
+        if not reader.fieldnames or "text" not in reader.fieldnames:
+            raise UserInputError(
+                f"{path}: the CSV header must have a 'text' column "
+                f"(found: {', '.join(reader.fieldnames or []) or 'nothing'})."
+            )
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                sink(BadRecord(str(path), reader.line_num, f"broken CSV: {exc}"))
+                continue
+            line_no = reader.line_num
+            bad_field = next(
+                (k for k, v in row.items() if isinstance(v, str) and _has_surrogate(v)),
+                None,
+            )
+            if bad_field is not None:
+                sink(
+                    BadRecord(
+                        str(path), line_no, f"not valid UTF-8 in field {bad_field!r}"
+                    )
+                )
+                continue
+            ad = _make(dict(row), path, line_no, max_chars, sink)
+            if ad is not None:
+                yield ad
+
+
+def _has_surrogate(value: str) -> bool:
+    return not value.isascii() and any("\udc80" <= c <= "\udcff" for c in value)
+
+
+@dataclass(frozen=True, slots=True)
+class FieldRule:
+    """Where one field sits in a saved page: a CSS selector, attribute and regex."""
+
+    selector: str
+    attr: str | None = None
+    regex: re.Pattern[str] | None = None
+    all: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SiteProfile:
+    """Where each field sits in a site's saved HTML pages."""
+
+    name: str
+    fields: dict[str, FieldRule]
+
+
+def load_profile(path: Path) -> SiteProfile:
+    """Read a site-profile TOML file (see docs/ads.md for the format).
+
+    Raises:
+        UserInputError: the file is not valid TOML or lacks a ``text`` rule.
+    """
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise UserInputError(
+            f"{path}: not a valid site-profile TOML file ({exc})."
+        ) from exc
+    fields: dict[str, FieldRule] = {}
+    for name, rule in (raw.get("fields") or {}).items():
+        if name not in _FIELDS:
+            raise UserInputError(
+                f"{path}: unknown field {name!r}; fields: {', '.join(_FIELDS)}."
+            )
+        if isinstance(rule, str):
+            rule = {"selector": rule}
+        if not isinstance(rule, dict) or "selector" not in rule:
+            raise UserInputError(f"{path}: field {name!r} needs a 'selector'.")
+        try:
+            regex = re.compile(rule["regex"]) if rule.get("regex") else None
+        except re.error as exc:
+            raise UserInputError(f"{path}: field {name!r} regex: {exc}.") from exc
+        fields[name] = FieldRule(
+            selector=str(rule["selector"]),
+            attr=rule.get("attr"),
+            regex=regex,
+            all=bool(rule.get("all", name == "images")),
+        )
+    if "text" not in fields:
+        raise UserInputError(f"{path}: the site profile must say where 'text' is.")
+    return SiteProfile(name=str(raw.get("name") or path.stem), fields=fields)
+
+
+_PROFILE_NAMES = ("site-profile.toml", "_profile.toml", "profile.toml")
+
+
+def _iter_html(
+    folder: Path, profile: SiteProfile | None, max_chars: int, sink: BadSink
+) -> Iterator[AdInput]:
+    from selectolax.lexbor import LexborHTMLParser
+
+    if profile is None:
+        found = next(
+            (folder / n for n in _PROFILE_NAMES if (folder / n).is_file()), None
+        )
+        if found is None:
+            raise UserInputError(
+                f"{folder}: a folder of HTML pages needs a site profile "
+                f"(--profile FILE, or {_PROFILE_NAMES[0]} in the folder)."
+            )
+        profile = load_profile(found)
+    for page in sorted(folder.rglob("*.htm*")):
+        raw_bytes = page.read_bytes()
+        try:
+            html = raw_bytes.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            sink(BadRecord(str(page), 1, f"not valid UTF-8 at byte {exc.start}"))
+            continue
+        tree = LexborHTMLParser(html)
+        record: dict[str, Any] = {}
+        missing: list[str] = []
+        for name, rule in profile.fields.items():
+            nodes = tree.css(rule.selector)
+            values: list[str] = []
+            for node in nodes if rule.all else nodes[:1]:
+                value = (
+                    node.attributes.get(rule.attr)
+                    if rule.attr
+                    else node.text(separator="\n")
+                )
+                if value is None:
+                    continue
+                value = value.strip()
+                if rule.regex is not None:
+                    m = rule.regex.search(value)
+                    if m is None:
+                        continue
+                    value = m.group(1) if m.groups() else m.group(0)
+                values.append(value)
+            if not values:
+                missing.append(name)
+                continue
+            record[name] = values if rule.all else values[0]
+        if "text" in missing:
+            sink(
+                BadRecord(
+                    str(page),
+                    1,
+                    f"page has no {profile.fields['text'].selector!r} "
+                    "element (the ad text)",
+                )
+            )
+            continue
+        if "id" not in record:
+            record["id"] = page.stem
+        ad = _make(record, page, 1, max_chars, sink)
+        if ad is not None:
+            yield ad
+
+
+def iter_ads(
+    path: str | Path,
+    *,
+    on_bad: BadSink | None = None,
+    profile: SiteProfile | str | Path | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
+) -> Iterator[AdInput]:
+    """Stream ads from a JSONL or CSV file, or a folder of saved HTML pages.
+
+    Nothing is loaded whole: records are read one at a time.
+
+    Args:
+        path: A ``.jsonl``/``.ndjson``/``.json`` file (one object per line), a
+            ``.csv`` file with a header (``text`` required; ``id``, ``title``,
+            ``url``, ``posted_at``, ``site``, ``city``, ``state``, ``images``,
+            ``poster_age`` optional), or a folder of ``.html`` pages.
+        on_bad: Called with each :class:`BadRecord`; by default a warning is
+            issued for each, so nothing is lost silently.
+        profile: Site profile for HTML folders (a path or a loaded profile);
+            by default ``site-profile.toml`` in the folder.
+        max_chars: Ads longer than this are reported and skipped.
+
+    Yields:
+        :class:`AdInput` records.
+
+    Raises:
+        UserInputError: the path does not exist or its kind is not known.
+    """
+    src = Path(path)
+    sink = on_bad or _warn
+    if not src.exists():
+        raise UserInputError(f"{src}: no such file or folder.")
+    if src.is_dir():
+        loaded = (
+            load_profile(Path(profile)) if isinstance(profile, (str, Path)) else profile
+        )
+        yield from _iter_html(src, loaded, max_chars, sink)
+        return
+    suffix = src.suffix.lower()
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        yield from _iter_jsonl(src, max_chars, sink)
+    elif suffix == ".csv":
+        yield from _iter_csv(src, max_chars, sink)
+    else:
+        raise UserInputError(
+            f"{src}: unknown input kind {suffix or '(no extension)'!r}; use .jsonl, "
+            ".csv or a folder of .html pages."
+        )

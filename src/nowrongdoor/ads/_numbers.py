@@ -1,0 +1,203 @@
+"""Claimed ages and rates from the numeric view of an ad (private).
+
+Ages are read in 12-60 (the Memex extractor stopped at 18-50 and so could never see
+a minor). Rates are amounts with a duration: qv/qk/quickie = 15 minutes, hh/half
+hour = 30, hr/hour = 60, "2 hrs" = 120; "roses" and "donations" are amounts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["AgeHit", "RateHit", "MIN_AGE", "MAX_AGE", "find_ages", "find_rates"]
+
+MIN_AGE = 12
+MAX_AGE = 60
+
+
+@dataclass(frozen=True, slots=True)
+class AgeHit:
+    """A claimed age and its span in the scanned text."""
+
+    age: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class RateHit:
+    """A rate (amount, minutes or ``None``) and its span in the scanned text."""
+
+    amount: float
+    minutes: int | None
+    start: int
+    end: int
+
+
+_N = r"(?P<n>\d(?:[ .]?\d)?)"
+_AGE_PATTERNS = [
+    # "Poster's age: 30", "age 16", "Age:17", "age - sixteen" (already digits)
+    re.compile(rf"\bage\s*(?:is|[:=\-~]|of)?\s*{_N}(?!\s*(?:\+|and up|\d|%|\$))", re.I),
+    # "17 years old", "17yrs old", "17-year-old", "16 years young"
+    re.compile(
+        rf"(?<![\d$]){_N}\s*[-]?\s*(?:years?|yrs?|yr)[\s\-]*(?:old|young)\b", re.I
+    ),
+    # "17yo", "17 y/o", "17 y.o.", "17yoa"
+    re.compile(rf"(?<![\d$]){_N}\s*(?:y\s?/\s?o|y\.\s?o\.?|yo|yoa)(?![a-z])", re.I),
+    # "I'm 17", "im 16", "I am only 15", "i'm just 17"
+    re.compile(
+        rf"\b(?:i'?m|i\s+am|ima)\s+(?:only\s+|just\s+|a\s+|like\s+)?{_N}"
+        r"(?!\s*(?:min|hr|hour|h\b|\$|rose|%|am\b|pm\b|ft|feet|foot|'|\"|\.\d|,\d|/|"
+        r"lbs?|kg|cm|in\b|inch|x|k\b|\d))",
+        re.I,
+    ),
+    # "just turned 18", "turning 16", "barely 18"
+    re.compile(
+        rf"\b(?:just\s+)?(?:turned|turning|barely)\s+{_N}(?!\s*(?:\d|%|\$))", re.I
+    ),
+    # "sweet 16"
+    re.compile(rf"\bsweet\s+{_N}\b", re.I),
+    # "16teen" / "6teen" style
+    re.compile(r"\b(?P<teen>1?[3-9])\s?teen\b", re.I),
+]
+# A backpage-style title ends with " - 30": the poster's age.
+_TITLE_AGE = re.compile(r"\s-\s*(?P<n>\d\d)\s*$")
+
+
+def _age_value(m: re.Match[str]) -> int | None:
+    teen = m.groupdict().get("teen")
+    if teen:
+        value = int(teen[-1]) + 10
+    else:
+        raw = re.sub(r"[ .]", "", m.group("n"))
+        value = int(raw)
+    return value if MIN_AGE <= value <= MAX_AGE else None
+
+
+def find_ages(text: str, title: str | None = None) -> list[AgeHit]:
+    """Find claimed ages 12-60.
+
+    Args:
+        text: Numeric view of the ad text.
+        title: Numeric view of the ad title, if any (its trailing " - NN").
+
+    Returns:
+        Age hits with spans in ``text`` (the title age gets span ``(-1, -1)``).
+    """
+    hits: list[AgeHit] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in _AGE_PATTERNS:
+        for m in pattern.finditer(text):
+            value = _age_value(m)
+            if value is None:
+                continue
+            span = m.span()
+            if any(s < span[1] and span[0] < e for s, e in taken):
+                continue
+            taken.append(span)
+            hits.append(AgeHit(value, span[0], span[1]))
+    if title:
+        tail = _TITLE_AGE.search(title)
+        if tail:
+            value = int(tail.group("n"))
+            if MIN_AGE <= value <= MAX_AGE:
+                hits.append(AgeHit(value, -1, -1))
+    hits.sort(key=lambda h: h.start)
+    return hits
+
+
+_DUR = (
+    r"(?P<dur>qv|qk|qkie|quickie|quick\s?visit|q\.v\.|"
+    r"hhr|hh|half\s?(?:an?\s)?(?:hour|hr)|1/2\s?(?:hour|hr|h)|"
+    r"(?P<mins>15|20|30|45|60|90)\s?(?:min(?:ute)?s?|mins?)|"
+    r"(?P<hrs>[1-3])\s?(?:hours?|hrs?|h)|"
+    r"overnight|overnite|"
+    r"full\s(?:hour|hr)|hour|hr|h)(?![a-z])"
+)
+_AMT = (
+    r"(?P<cur>\$\s?)?(?P<amt>\d{2,4})"
+    r"(?!\d|,\d|\.\d|\s?%|\s?(?:lbs?|kg|cm|yo|y/o|years?|yrs?|ft|min|miles?|mi\b|k\b"
+    r"|am\b|pm\b))"
+    r"(?P<unit>\s?(?:\$|usd|dollars?|roses?|r\b|donations?|bucks|bills))?"
+)
+_AMT_NAMED = _AMT.replace("(?P<", "(?P<b_")
+_DUR_B = _DUR.replace("(?P<", "(?P<b_")
+_RATE_A = re.compile(
+    rf"(?<![\w.]){_AMT}\s?(?:/|per|for|a|an|-|:|=|x)?\s?(?:(?:1|one)\s?)?{_DUR}", re.I
+)
+_RATE_B = re.compile(
+    rf"(?<![\w]){_DUR_B}\s?(?:[:=\-~>@]|is|for|rate|only)?\s?{_AMT_NAMED}", re.I
+)
+_AMOUNT = re.compile(rf"(?<![\w.]){_AMT}", re.I)
+_MIN_AMOUNT = 20
+_MAX_AMOUNT = 3000
+
+
+def _minutes(groups: dict[str, str | None], prefix: str = "") -> int | None:
+    dur = (groups.get(prefix + "dur") or "").lower().replace(" ", "")
+    if groups.get(prefix + "mins"):
+        return int(groups[prefix + "mins"] or 0)
+    if groups.get(prefix + "hrs"):
+        return 60 * int(groups[prefix + "hrs"] or 0)
+    if dur.startswith(("qv", "qk", "quick", "q.v")):
+        return 15
+    if dur.startswith(("hh", "half", "1/2")):
+        return 30
+    if dur.startswith("over"):
+        return None
+    return 60
+
+
+def _rates(pattern: re.Pattern[str], text: str, prefix: str) -> list[RateHit]:
+    out: list[RateHit] = []
+    for m in pattern.finditer(text):
+        groups = m.groupdict()
+        amount = int(groups[prefix + "amt"] or 0)
+        if not _MIN_AMOUNT <= amount <= _MAX_AMOUNT:
+            continue
+        minutes = _minutes(groups, prefix)
+        dur = (groups.get(prefix + "dur") or "").lower()
+        if minutes == 60 and amount == 24 and not groups.get(prefix + "cur"):
+            continue  # "24 hr" is availability, not a price
+        if dur == "h" and not (
+            groups.get(prefix + "cur") or groups.get(prefix + "unit")
+        ):
+            continue
+        out.append(RateHit(float(amount), minutes, m.start(), m.end()))
+    return out
+
+
+def find_rates(text: str) -> list[RateHit]:
+    """Find rates with their durations.
+
+    Both orders are read ("80hh 160 hr" and "hh 80 / hr 160"); when both readings
+    apply to one ad the one that explains more prices wins. Amounts marked as
+    roses or donations with no duration are kept with ``minutes=None``.
+
+    Args:
+        text: Numeric view of the ad text.
+
+    Returns:
+        Rate hits with spans in ``text``.
+    """
+    if not any(c.isdigit() for c in text):
+        return []
+    a = _rates(_RATE_A, text, "")
+    b = _rates(_RATE_B, text, "b_")
+    primary, other = (b, a) if len(b) > len(a) else (a, b)
+    chosen = list(primary)
+    for hit in other:
+        if not any(h.start < hit.end and hit.start < h.end for h in chosen):
+            chosen.append(hit)
+    for m in _AMOUNT.finditer(text):
+        unit = (m.group("unit") or "").strip().lower()
+        if not unit.startswith(("rose", "donation")):
+            continue
+        if any(h.start <= m.start() < h.end for h in chosen):
+            continue
+        amount = int(m.group("amt"))
+        if _MIN_AMOUNT <= amount <= _MAX_AMOUNT:
+            chosen.append(RateHit(float(amount), None, m.start(), m.end()))
+    chosen.sort(key=lambda h: h.start)
+    return chosen

@@ -1,0 +1,168 @@
+"""Names, aliases and physical descriptors (private)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["DescriptorHit", "NameHit", "find_descriptors", "find_names"]
+
+
+@dataclass(frozen=True, slots=True)
+class NameHit:
+    """A name or alias (title case) and its span in the scanned text."""
+
+    name: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class DescriptorHit:
+    """A physical descriptor as ``kind:value`` and its span in the scanned text."""
+
+    value: str
+    start: int
+    end: int
+
+
+# Capitalised words that follow "I'm" or "call me" but are not names.
+_NOT_NAMES = frozenset(
+    """
+    a an the new here back available real sexy hot ready your ur you u the very
+    so just only not in on at up down open from looking new always sweet young
+    fresh petite thick curvy busty tall short single independent indy
+    visiting traveling travelling leaving outcall incall in-call out-call
+    upscale classy discreet clean safe serious honest friendly fun bored
+    lonely waiting available now today tonight tomorrow this that who what
+    ready willing able it is all any anytime baby babe bae daddy papa
+    hun honey sugar doll mami mommy princess queen goddess angel boss
+    latina asian ebony white black blonde brunette redhead ms mrs miss mr
+    cops police sorry sure glad happy excited also still yes no ok okay
+    monday tuesday wednesday thursday friday saturday sunday
+    january february march april may june july august september october
+    november december text call email kik snap ig insta instagram telegram
+    whatsapp twitter onlyfans hiring seeking offering selling licensed
+    certified nationally board insured located based open
+    """.split()
+)
+_NAME = r"(?P<name>[A-Z][a-z]{1,14}(?:-[A-Z][a-z]{1,14})?|[A-Z]{3,12})"
+_NAME_CUES = re.compile(
+    r"(?:\b(?:i'?m|i\s+am|im|my\s+name\s+is|my\s+names?|names?\s+is|name'?s|"
+    r"call\s+me|ask\s+for|asking\s+for|it'?s|this\s+is|known\s+as|aka|a\.k\.a\.?|"
+    r"name\s*[:\-]|they\s+call\s+me|with|meet)\s+(?:miss\s+|ms\.?\s+)?)"
+    + _NAME
+    + r"(?P<more>(?:\s*(?:,|&|\+|and|or|/)\s*[A-Z][a-z]{1,14}(?![a-z]))*)",
+    re.IGNORECASE,
+)
+_MORE = re.compile(r"[A-Z][a-z]{1,14}")
+_MIXED_NAME = re.compile(r"^(?:[A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]+)$")
+
+
+def _ok(word: str) -> bool:
+    return (
+        bool(_MIXED_NAME.match(word))
+        and word.lower() not in _NOT_NAMES
+        and len(word) >= 2
+    )
+
+
+def find_names(text: str) -> list[NameHit]:
+    """Find self-given names and aliases ("I'm Ashlee", "ask for Candy or Lexi").
+
+    Args:
+        text: Normalised ad text (case kept: names must be capitalised).
+
+    Returns:
+        Name hits in text order, title case.
+    """
+    hits: list[NameHit] = []
+    for m in _NAME_CUES.finditer(text):
+        word = m.group("name")
+        if _ok(word):
+            hits.append(NameHit(word.title(), m.start("name"), m.end("name")))
+        more = m.group("more")
+        if more:
+            base = m.start("more")
+            for extra in _MORE.finditer(more):
+                if _ok(extra.group()):
+                    hits.append(
+                        NameHit(
+                            extra.group().title(),
+                            base + extra.start(),
+                            base + extra.end(),
+                        )
+                    )
+    return hits
+
+
+_HEIGHT_FT = re.compile(
+    r"(?<![\d.])(?P<ft>[4-6])\s*(?:'|ft\.?|feet|foot|’)\s*(?:and\s+)?"
+    r"(?P<inch>1[01]|[0-9])?\s*(?:\"|''|in(?:ch(?:es)?)?\b|”)?",
+    re.I,
+)
+_HEIGHT_CM = re.compile(r"(?<!\d)(?P<cm>1[4-9]\d)\s*cm\b", re.I)
+_WEIGHT = re.compile(
+    r"(?<![\d.])(?P<w>\d{2,3})\s*(?P<unit>lbs?|pounds|kg|kilos?)\b", re.I
+)
+_HAIR = re.compile(
+    r"\b(?P<color>blonde?|brunette|redhead|red|black|brown|auburn|ginger|pink|"
+    r"blue|purple|platinum|dark|light\s+brown)(?:\s+|-)hair(?:ed)?\b"
+    r"|\b(?P<solo>blonde|brunette|redhead)\b",
+    re.I,
+)
+_EYES = re.compile(
+    r"\b(?P<color>blue|green|brown|hazel|gr[ae]y|black|dark)(?:\s+|-)eye[sd]?\b", re.I
+)
+_TATTOO = re.compile(r"\b(?:tattoos?|tattooed|tatted|tats|inked)\b", re.I)
+_BUILD = re.compile(
+    r"\b(?P<b>petite|slim|slender|curvy|thick|athletic|bbw|skinny|busty|tall)\b", re.I
+)
+_HAIR_CANON = {"blond": "blonde", "redhead": "red", "ginger": "red", "grey": "gray"}
+
+
+def find_descriptors(text: str) -> list[DescriptorHit]:
+    """Find physical descriptors as ``kind:value`` strings.
+
+    Kinds: ``height_in`` (inches), ``weight_lb`` (pounds), ``hair``, ``eyes``,
+    ``tattoos`` (``yes``), ``build``.
+
+    Args:
+        text: Normalised ad text.
+
+    Returns:
+        Descriptor hits in text order.
+    """
+    hits: list[DescriptorHit] = []
+    for m in _HEIGHT_FT.finditer(text):
+        if not m.group("inch") and not re.match(
+            r"\d\s*(?:ft\.?|feet|foot)", m.group(), re.I
+        ):
+            # A bare "5'" without inches or "ft" is too weak.
+            continue
+        inches = int(m.group("ft")) * 12 + int(m.group("inch") or 0)
+        if 48 <= inches <= 83:
+            hits.append(DescriptorHit(f"height_in:{inches}", m.start(), m.end()))
+    for m in _HEIGHT_CM.finditer(text):
+        inches = round(int(m.group("cm")) / 2.54)
+        hits.append(DescriptorHit(f"height_in:{inches}", m.start(), m.end()))
+    for m in _WEIGHT.finditer(text):
+        value = int(m.group("w"))
+        if m.group("unit").lower().startswith(("kg", "kilo")):
+            value = round(value * 2.20462)
+        if 80 <= value <= 400:
+            hits.append(DescriptorHit(f"weight_lb:{value}", m.start(), m.end()))
+    for m in _HAIR.finditer(text):
+        color = (m.group("color") or m.group("solo") or "").lower()
+        color = " ".join(color.split())
+        color = _HAIR_CANON.get(color, color)
+        hits.append(DescriptorHit(f"hair:{color}", m.start(), m.end()))
+    for m in _EYES.finditer(text):
+        color = m.group("color").lower()
+        hits.append(DescriptorHit(f"eyes:{_HAIR_CANON.get(color, color)}", *m.span()))
+    for m in _TATTOO.finditer(text):
+        hits.append(DescriptorHit("tattoos:yes", m.start(), m.end()))
+    for m in _BUILD.finditer(text):
+        hits.append(DescriptorHit(f"build:{m.group('b').lower()}", m.start(), m.end()))
+    hits.sort(key=lambda h: h.start)
+    return hits

@@ -1,0 +1,229 @@
+"""De-obfuscation of numbers written with words, leet letters and spacing (private).
+
+``numeric_view`` rewrites the places where digits are expected: number words and
+their misspellings ("nine", "n1ne", "zer0", "sevnteen", "twenty two") become
+digits, and look-alike letters next to digits ("3l2", "I887", "l7", "9O3") become
+digits. Everyday words that are also number homophones ("for", "too", "to",
+"ate", "won", "oh") and lone look-alike letters change only inside a run that is
+clearly a number (at least six digits written as digits or number words), so
+"text me for info" stays as it is while "nine0three for too..." is a phone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from nowrongdoor.text._normalize import Normalized, TextBuilder
+
+__all__ = ["NUMBER_WORDS", "numeric_view", "word_to_number"]
+
+_UNITS: dict[int, tuple[str, ...]] = {
+    0: ("zero", "zer0", "zer0e", "zeero", "zro", "0h"),
+    1: ("one", "0ne", "wun", "onee"),
+    2: ("two", "tw0", "tew"),
+    3: ("three", "thr33", "thre", "thri", "3ree", "thr3e", "thre3"),
+    4: ("four", "f0ur", "fuor", "foor"),
+    5: ("five", "f1ve", "fiv", "fyve", "fivee", "5ive"),
+    6: ("six", "s1x", "sicks", "sixx", "6ix", "siks"),
+    7: ("seven", "sev3n", "sevn", "sevin", "7even", "sevan", "s3ven"),
+    8: ("eight", "e1ght", "eigth", "eite", "8ight", "ei8ht"),
+    9: ("nine", "n1ne", "nien", "nyne", "9ine", "nin3", "niine"),
+    10: ("ten", "t3n"),
+    11: ("eleven", "3leven", "elevin"),
+    12: ("twelve", "twelv", "tw3lve"),
+    13: ("thirteen", "thirten", "thirt33n"),
+    14: ("fourteen", "forteen", "fourten", "fourt33n"),
+    15: ("fifteen", "fiveteen", "fifthteen", "fiften", "f1fteen", "fift33n"),
+    16: ("sixteen", "sixten", "sixteeen", "s1xteen", "sixt33n", "sicksteen"),
+    17: (
+        "seventeen",
+        "sevnteen",
+        "seventeen",
+        "sevinteen",
+        "sevanteen",
+        "seventeeen",
+        "sev3nteen",
+        "sevent33n",
+        "seventen",
+    ),
+    18: ("eighteen", "eightteen", "eighten", "eightean", "e1ghteen", "eight33n"),
+    19: ("nineteen", "ninteen", "nineten", "n1neteen", "ninet33n", "nintene"),
+}
+_TENS: dict[int, tuple[str, ...]] = {
+    20: ("twenty", "twenny", "tw3nty", "twentee", "twinty"),
+    30: ("thirty", "thirdy", "th1rty", "thurty"),
+    40: ("forty", "fourty", "f0rty"),
+    50: ("fifty", "fiddy", "f1fty"),
+    60: ("sixty", "s1xty"),
+}
+# Homophones and look-alikes that are ordinary words: digits only inside a clear run.
+_WEAK_WORDS: dict[int, tuple[str, ...]] = {
+    0: ("oh",),
+    1: ("won",),
+    2: ("too", "to"),
+    3: ("tree",),
+    4: ("for", "fore", "fo"),
+    8: ("ate",),
+}
+
+#: Every number word the view knows, lower case, mapped to its value.
+NUMBER_WORDS: dict[str, int] = {}
+for _table in (_UNITS, _TENS):
+    for _value, _words in _table.items():
+        for _w in _words:
+            NUMBER_WORDS[_w] = _value
+_WEAK: dict[str, int] = {w: v for v, ws in _WEAK_WORDS.items() for w in ws}
+
+_LEET = {"l": "1", "I": "1", "|": "1", "!": "1", "i": "1", "O": "0", "o": "0"}
+
+
+def _alt(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_UNIT_WORDS = [w for v, ws in _UNITS.items() if v < 10 for w in ws]
+_DIGIT_WORDS = [w for v, ws in _UNITS.items() if 1 <= v <= 9 for w in ws]
+_COMPOUND = (
+    rf"(?:{_alt([w for ws in _TENS.values() for w in ws])})"
+    rf"(?:[\s-]?(?:{_alt(_DIGIT_WORDS)}))?"
+)
+_WORD = rf"(?:{_COMPOUND}|{_alt(list(NUMBER_WORDS))})"
+_WEAK_WORD = _alt(list(_WEAK))
+# One unit: a number word, a weak word, a digit, or a look-alike letter.
+_UNIT = rf"(?:{_WORD}|{_WEAK_WORD}|\d|[lIio|!O])"
+_SEP_CLASS = r"[\s\-.()/_*,:~#+=\[\]{}\\]"
+_SEP = _SEP_CLASS + "{0,4}"
+# A run of units. It must not start or end inside an ordinary word.
+_RUN = re.compile(rf"(?<![^\W\d_]){_UNIT}(?:{_SEP}{_UNIT})*(?![^\W\d_])", re.IGNORECASE)
+_PIECE = re.compile(
+    rf"(?P<word>{_COMPOUND}|{_alt(list(NUMBER_WORDS))})"
+    rf"|(?P<weak>{_WEAK_WORD})|(?P<digit>\d+)|(?P<leet>[lIio|!O])|(?P<sep>{_SEP_CLASS}+)",
+    re.IGNORECASE,
+)
+_COMPOUND_SPLIT = re.compile(r"[\s-]+")
+_CHEAP = re.compile(rf"\d|{_alt(_UNIT_WORDS)}|teen|ty\b", re.IGNORECASE)
+
+#: A run needs this many strong digits before weak units turn into digits.
+STRONG_RUN = 6
+
+
+def word_to_number(word: str) -> int | None:
+    """The value of a number word or compound ("seventeen", "twenty-two")."""
+    key = word.lower()
+    if key in NUMBER_WORDS:
+        return NUMBER_WORDS[key]
+    parts = [p for p in _COMPOUND_SPLIT.split(key) if p]
+    if len(parts) == 1:
+        for tens_words in _TENS.values():
+            for tw in tens_words:
+                if key.startswith(tw) and key[len(tw) :] in NUMBER_WORDS:
+                    return NUMBER_WORDS[tw] + NUMBER_WORDS[key[len(tw) :]]
+        return None
+    if len(parts) == 2 and parts[0] in NUMBER_WORDS and parts[1] in NUMBER_WORDS:
+        return NUMBER_WORDS[parts[0]] + NUMBER_WORDS[parts[1]]
+    return None
+
+
+@dataclass(slots=True)
+class _Piece:
+    kind: str
+    start: int
+    end: int
+    text: str
+
+
+def _run_replacements(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    pieces = [
+        _Piece(m.lastgroup or "sep", m.start(), m.end(), m.group())
+        for m in _PIECE.finditer(text, start, end)
+    ]
+    strong = 0
+    for p in pieces:
+        if p.kind == "digit":
+            strong += len(p.text)
+        elif p.kind == "word":
+            value = word_to_number(p.text)
+            strong += 1 if value is not None and value < 10 else 2
+    if strong == 0:
+        return []
+    clear_run = strong >= STRONG_RUN
+    out: list[tuple[int, int, str]] = []
+    for idx, p in enumerate(pieces):
+        if p.kind == "word":
+            value = word_to_number(p.text)
+            if value is not None:
+                out.append((p.start, p.end, str(value)))
+        elif p.kind in ("weak", "leet"):
+            glued = _glued_to_strong(pieces, idx)
+            if p.kind == "leet" and p.text in "io" and not glued:
+                continue
+            if clear_run or glued:
+                value_s = (
+                    str(_WEAK[p.text.lower()]) if p.kind == "weak" else _LEET[p.text]
+                )
+                out.append((p.start, p.end, value_s))
+    return out
+
+
+def _glued_to_strong(pieces: list[_Piece], idx: int) -> bool:
+    """True when a weak piece touches a digit or number word with no separator."""
+    for j in (idx - 1, idx + 1):
+        if 0 <= j < len(pieces):
+            other = pieces[j]
+            if other.kind in ("digit", "word") and (
+                other.end == pieces[idx].start or other.start == pieces[idx].end
+            ):
+                return True
+            if other.kind == "leet" and (
+                other.end == pieces[idx].start or other.start == pieces[idx].end
+            ):
+                k = j - 1 if j < idx else j + 1
+                if 0 <= k < len(pieces) and pieces[k].kind in ("digit", "word"):
+                    adjacent = (
+                        pieces[k].end == other.start
+                        if k < j
+                        else pieces[k].start == other.end
+                    )
+                    if adjacent:
+                        return True
+    return False
+
+
+def numeric_view(source: Normalized | str) -> Normalized:
+    """Rewrite number words and look-alike digits as digits.
+
+    Args:
+        source: A :class:`Normalized` (from ``normalize``) or a plain string.
+
+    Returns:
+        A :class:`Normalized` whose text has digits where the source spelled or
+        disguised them, and whose ``to_original`` maps into the original text.
+
+    Example:
+        >>> numeric_view("nine0three 3l2 one8eight7").text
+        '903 312 1887'
+    """
+    if isinstance(source, str):
+        source = Normalized(source, source)
+    text = source.text
+    if not _CHEAP.search(text):
+        return source
+    replacements: list[tuple[int, int, str]] = []
+    for match in _RUN.finditer(text):
+        chunk = match.group()
+        if chunk.isdigit() or len(chunk) == 1:
+            continue
+        replacements.extend(_run_replacements(text, match.start(), match.end()))
+    if not replacements:
+        return source
+    builder = TextBuilder(source)
+    cursor = 0
+    for s, e, piece in replacements:
+        if s > cursor:
+            builder.copy(cursor, s)
+        builder.replace(s, e, piece)
+        cursor = e
+    if cursor < len(text):
+        builder.copy(cursor, len(text))
+    return builder.build()

@@ -1,0 +1,76 @@
+"""Normalisation keeps a map back to the original text."""
+
+from __future__ import annotations
+
+import pytest
+
+from nowrongdoor.text import normalize, numeric_view
+
+
+def test_ascii_is_identity() -> None:
+    norm = normalize("call 903 312 1887")
+    assert norm.text == "call 903 312 1887"
+    assert norm.identity
+    assert norm.to_original(5, 8) == (5, 8)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("9\ufe0f\u20e30\ufe0f\u20e33\ufe0f\u20e3", "903"),  # keycap emoji digits
+        ("\uff19\uff10\uff13", "903"),  # fullwidth digits
+        ("\u2468\u24ea\u2462", "903"),  # circled digits
+        ("\u278c\u278a\u278b", "312"),  # dingbat negative circled digits
+        ("9\u200b0\u200d3", "903"),  # zero-width characters
+        ("\U0001d7d7\U0001d7ce\U0001d7d1", "903"),  # mathematical bold digits
+        ("n\u0435w in t\u043ewn", "new in town"),  # Cyrillic look-alikes
+        ("5\u20194\u201d", "5'4\""),  # typographic quotes
+        ("caf\u00c3\u00a9", "caf\u00e9"),  # mojibake repaired by ftfy
+    ],
+)
+def test_folds(raw: str, expected: str) -> None:
+    assert normalize(raw).text == expected
+
+
+def test_offsets_point_into_original() -> None:
+    raw = "hi \u2468\ufe0f\u20e3 new in t\u043ewn"
+    norm = normalize(raw)
+    start = norm.text.index("new in town")
+    s, e = norm.to_original(start, start + len("new in town"))
+    assert raw[s:e] == "new in t\u043ewn"
+    s, e = norm.to_original(3, 4)
+    assert raw[s:e] == "\u2468"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("nine0three 3l2 one8eight7", "903 312 1887"),
+        ("9O3 3l2 I887", "903 312 1887"),
+        ("n1ne zer0 thr33", "9 0 3"),
+        ("nine oh three three one two one eight eight seven", "9 0 3 3 1 2 1 8 8 7"),
+        ("sixteen years old", "16 years old"),
+        ("sevnteen yo", "17 yo"),
+        ("twenty-two", "22"),
+        ("I'm l7", "I'm 17"),
+    ],
+)
+def test_numeric_view(raw: str, expected: str) -> None:
+    assert numeric_view(normalize(raw)).text == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["text me for info", "someone to love", "I ate too much", "Oh I love it"],
+)
+def test_everyday_words_stay(raw: str) -> None:
+    assert numeric_view(normalize(raw)).text == raw
+
+
+def test_numeric_view_maps_back() -> None:
+    raw = "call nine0three 3l2 one8eight7 now"
+    view = numeric_view(normalize(raw))
+    start = view.text.index("903")
+    assert view.to_original(start, start + 3) == (5, 15)
+    end = view.text.index("1887") + 4
+    assert raw[slice(*view.to_original(start, end))] == "nine0three 3l2 one8eight7"
