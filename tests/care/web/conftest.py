@@ -17,16 +17,24 @@ sys.path.insert(0, str(Path(__file__).parent))
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "web"
 
 
-@pytest.fixture
-def kb_client():
-    """A client for an app holding only the pages (no database)."""
+def pages_only_app(settings: Any) -> Any:
+    """An app holding only the pages (no database, nobody signed in)."""
     from fastapi import FastAPI
-    from fastapi.testclient import TestClient
 
     from nowrongdoor.care.web import install_web
 
     app = FastAPI()
+    app.state.settings = settings
     install_web(app)
+    return app
+
+
+@pytest.fixture
+def kb_client(settings):
+    """A client for the database-free pages."""
+    from fastapi.testclient import TestClient
+
+    app = pages_only_app(settings)
     with TestClient(app) as client:
         yield client
 
@@ -90,12 +98,11 @@ def serve_in_thread(app: Any) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def kb_live_url() -> Iterator[str]:
+def kb_live_url(tmp_path_factory) -> Iterator[str]:
     """The database-free pages served by uvicorn."""
-    from fastapi import FastAPI
+    from nowrongdoor.settings import build_settings
 
-    from nowrongdoor.care.web import install_web
-
-    app = FastAPI()
-    install_web(app)
-    yield from serve_in_thread(app)
+    settings = build_settings(
+        env={}, data_dir=tmp_path_factory.mktemp("web"), environment="test"
+    )
+    yield from serve_in_thread(pages_only_app(settings))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from nowrongdoor.care.web import _kb_pages
+from nowrongdoor.care.web import _kb_pages, _screening_pages
 from nowrongdoor.care.web._templating import STATIC_DIR
 
 
@@ -13,6 +13,7 @@ def build_router() -> APIRouter:
     """All page routes (HTML), without the static files."""
     router = APIRouter(include_in_schema=False)
     router.include_router(_kb_pages.router)
+    router.include_router(_screening_pages.router)
     return router
 
 

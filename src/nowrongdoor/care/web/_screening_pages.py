@@ -1,0 +1,374 @@
+"""Screening pages and the 22 U.S.C. 7102 decision aid (private).
+
+Items, scoring, safety guidance and the legal rules all come from
+:mod:`nowrongdoor.screening`; these pages only ask and show.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from starlette.datastructures import FormData
+
+from nowrongdoor.care.web._session import ViewerDep
+from nowrongdoor.care.web._templating import Viewer, render
+from nowrongdoor.errors import UserInputError
+from nowrongdoor.knowledge import load_knowledge
+from nowrongdoor.screening import (
+    FACT_KEYS,
+    Classification,
+    ScreeningResult,
+    classify,
+    get_instrument,
+    list_instruments,
+    score,
+)
+from nowrongdoor.settings import Settings
+
+router = APIRouter()
+
+#: Plain-language questions for the decision aid, grouped into short steps.
+DECISION_STEPS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
+    (
+        "What happened",
+        (
+            (
+                "commercial_sex_act",
+                "Was there a commercial sex act?",
+                "Any sex act for which anything of value was given or received: "
+                "money, food, a place to stay, drugs, a phone.",
+            ),
+            (
+                "labor_or_services",
+                "Did someone obtain the person's labour or services?",
+                "Work of any kind: farm, factory, restaurant, domestic work, "
+                "selling, begging.",
+            ),
+        ),
+    ),
+    (
+        "How",
+        (
+            ("force", "Was force used?", "Physical harm, confinement, assault."),
+            (
+                "fraud",
+                "Was there fraud?",
+                "False promises of a job, pay, love, papers or a better life.",
+            ),
+            (
+                "coercion",
+                "Was there coercion?",
+                "Threats to the person or their family, a debt used as a hold, "
+                "papers taken away, fear of being harmed if they stop.",
+            ),
+        ),
+    ),
+    (
+        "For what (labour)",
+        (
+            (
+                "involuntary_servitude",
+                "Was the person made to believe they would be harmed if they "
+                "stopped working?",
+                "Involuntary servitude.",
+            ),
+            (
+                "peonage",
+                "Was the person made to work off a debt to the employer?",
+                "Peonage.",
+            ),
+            (
+                "debt_bondage",
+                "Was the person held by a debt that never goes down?",
+                "Debt bondage: the value of the work is not applied to the debt.",
+            ),
+            ("slavery", "Was the person held as property?", "Slavery."),
+        ),
+    ),
+    (
+        "Movement",
+        (
+            (
+                "transported_across_border",
+                "Was the person moved across a national border?",
+                "",
+            ),
+            (
+                "consented_to_transport",
+                "Did the person agree to that move?",
+                "",
+            ),
+            (
+                "exploited_after_arrival",
+                "Was the person exploited after arriving?",
+                "Smuggling is about transport; trafficking is about exploitation.",
+            ),
+        ),
+    ),
+)
+
+ROLE_CHOICES: tuple[tuple[str, str], ...] = (
+    ("person", "the person who may be exploited"),
+    ("buyer", "someone who paid for a sex act"),
+    ("recruiter", "someone who recruited, moved or housed the person"),
+    ("other", "someone else"),
+)
+
+CLASSIFICATION_TEXT: dict[str, str] = {
+    "sex_trafficking": "Sex trafficking",
+    "labor_trafficking": "Labour trafficking",
+    "sex_and_labor_trafficking": "Sex and labour trafficking",
+    "smuggling_not_trafficking": "Smuggling, not trafficking",
+    "needs_more_information": "More information needed",
+    "not_trafficking": "Not trafficking under federal law",
+}
+
+PATHWAY_TEXT: dict[str, str] = {
+    "prevent": "Prevent",
+    "survive_thrive": "Survive / Thrive",
+}
+
+#: Knowledge-base entries the decision aid links to (read, never copied).
+LEGAL_IDS: tuple[str, ...] = (
+    "legal.sex_trafficking",
+    "legal.labor_trafficking",
+    "legal.severe_forms",
+    "legal.minor_key_factor",
+    "legal.buyer_of_minor",
+    "legal.smuggling_vs_trafficking",
+)
+
+
+def settings_of(request: Request) -> Settings:
+    """The app's settings (the app factory puts them on ``app.state``)."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def tri_state(value: Any) -> bool | None:
+    """A form's ``yes`` / ``no`` / anything else as True / False / None."""
+    if value == "yes":
+        return True
+    if value == "no":
+        return False
+    return None
+
+
+def parse_age(raw: Any, field: str = "age") -> int | None:
+    """An optional whole-number age from a form field.
+
+    Raises:
+        UserInputError: the value is not a whole number from 0 to 130.
+    """
+    text = str(raw or "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or not 0 <= int(text) <= 130:
+        raise UserInputError(
+            f"field {field}: enter the age as a whole number from 0 to 130, "
+            "or leave it empty if you do not know it"
+        )
+    return int(text)
+
+
+def screening_answers(form: FormData, instrument_id: str) -> dict[str, bool | None]:
+    """Answers posted by the screening form, ``{linkId: bool | None}``.
+
+    Raises:
+        UserInputError: a required item was left without an answer.
+    """
+    instrument = get_instrument(instrument_id)
+    answers: dict[str, bool | None] = {}
+    for item in instrument.items:
+        raw = form.get(f"item-{item.linkId}")
+        if raw is None and item.required:
+            raise UserInputError(
+                f"item {item.linkId}: answer “{item.text}” with yes, no or "
+                "“skip this question”"
+            )
+        answers[item.linkId] = tri_state(raw)
+    return answers
+
+
+def decision_facts(form: FormData) -> dict[str, Any]:
+    """The decision aid's facts from its form (unknown facts are ``None``)."""
+    facts: dict[str, Any] = {"age": parse_age(form.get("age"))}
+    for key in FACT_KEYS:
+        if key in {"age", "role"}:
+            continue
+        facts[key] = tri_state(form.get(key))
+    role = form.get("role")
+    facts["role"] = role if role in {r for r, _ in ROLE_CHOICES} else "person"
+    return facts
+
+
+@router.get("/screening", response_class=HTMLResponse, name="screening_list")
+def screening_list(request: Request, viewer: ViewerDep) -> HTMLResponse:
+    """Every screening instrument and checklist, screens first."""
+    context = screening_context(request)
+    return render(
+        request,
+        "screening_list.html",
+        viewer,
+        instruments=list_instruments(),
+        context_query=context_query(context),
+        **context,
+    )
+
+
+@router.get("/screening/{instrument_id}", response_class=HTMLResponse)
+def screening_form(
+    request: Request, viewer: ViewerDep, instrument_id: str
+) -> HTMLResponse:
+    """The screening form: the instrument's items, asked one by one."""
+    return _form_page(request, viewer, instrument_id, {}, None, status_code=200)
+
+
+@router.post("/screening/{instrument_id}", response_class=HTMLResponse)
+async def screening_submit(
+    request: Request, viewer: ViewerDep, instrument_id: str
+) -> HTMLResponse:
+    """Score the answers and show the result, the pathway and safety steps."""
+    form = await request.form()
+    try:
+        answers = screening_answers(form, instrument_id)
+        age = parse_age(form.get("age"))
+        result = score(
+            instrument_id, answers, age=age, state=settings_of(request).state
+        )
+    except UserInputError as exc:
+        given = {k: str(v) for k, v in form.items()}
+        return _form_page(
+            request, viewer, instrument_id, given, str(exc), status_code=422
+        )
+    saved = await _after_screening(request, viewer, form, result, age)
+    return render(
+        request,
+        "screening_result.html",
+        viewer,
+        result=result,
+        pathway_text=PATHWAY_TEXT,
+        pathway_entry=_pathway_entry(result),
+        **saved,
+    )
+
+
+def _form_page(
+    request: Request,
+    viewer: Viewer,
+    instrument_id: str,
+    given: dict[str, str],
+    error: str | None,
+    status_code: int,
+) -> HTMLResponse:
+    try:
+        instrument = get_instrument(instrument_id)
+    except UserInputError as exc:
+        return render(
+            request,
+            "error.html",
+            viewer,
+            status_code=404,
+            heading="No such screening",
+            message=str(exc),
+        )
+    context = screening_context(request, given)
+    return render(
+        request,
+        "screening_form.html",
+        viewer,
+        status_code=status_code,
+        instrument=instrument,
+        given=given,
+        error=error,
+        **context,
+    )
+
+
+def screening_context(
+    request: Request, given: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """The intake/person a screening is for, from the query or the form."""
+    source = given if given is not None else dict(request.query_params)
+    out: dict[str, Any] = {}
+    for key in ("intake_id", "person", "case_id"):
+        value = str(source.get(key) or "").strip()
+        if value:
+            out[key] = value
+    return out
+
+
+def context_query(context: dict[str, Any]) -> str:
+    """The screening context as a query string (``?intake_id=..``) or ``""``."""
+    if not context:
+        return ""
+    return "?" + "&".join(f"{k}={v}" for k, v in sorted(context.items()))
+
+
+def _pathway_entry(result: ScreeningResult) -> Any:
+    if result.recommended_pathway is None:
+        return None
+    kb = load_knowledge()
+    wanted = "survive" if result.recommended_pathway == "survive_thrive" else "prevent"
+    return kb.entries.get(f"pathways.{wanted}")
+
+
+async def _after_screening(
+    request: Request,
+    viewer: Viewer,
+    form: FormData,
+    result: ScreeningResult,
+    age: int | None,
+) -> dict[str, Any]:
+    """Store the result on the person when the screening was run for one."""
+    store = getattr(request.app.state, "web_screening_store", None)
+    if store is None or not viewer.signed_in:
+        return {}
+    saved: dict[str, Any] = await store(request, form, result, age)
+    return saved
+
+
+@router.get("/decision-aid", response_class=HTMLResponse, name="decision_aid")
+def decision_aid(request: Request, viewer: ViewerDep) -> HTMLResponse:
+    """Is it trafficking under 22 U.S.C. 7102? A short guided form."""
+    return _decision_page(request, viewer, {}, None, None, 200)
+
+
+@router.post("/decision-aid", response_class=HTMLResponse)
+async def decision_aid_submit(request: Request, viewer: ViewerDep) -> HTMLResponse:
+    """Classify the facts given and explain the answer with citations."""
+    form = await request.form()
+    given = {k: str(v) for k, v in form.items()}
+    try:
+        facts = decision_facts(form)
+        outcome = classify(facts, label="the form")
+    except UserInputError as exc:
+        return _decision_page(request, viewer, given, None, str(exc), 422)
+    return _decision_page(request, viewer, given, outcome, None, 200)
+
+
+def _decision_page(
+    request: Request,
+    viewer: Viewer,
+    given: dict[str, str],
+    outcome: Classification | None,
+    error: str | None,
+    status_code: int,
+) -> HTMLResponse:
+    kb = load_knowledge()
+    legal = [kb.entries[i] for i in LEGAL_IDS if i in kb.entries]
+    return render(
+        request,
+        "decision_aid.html",
+        viewer,
+        status_code=status_code,
+        steps=DECISION_STEPS,
+        roles=ROLE_CHOICES,
+        given=given,
+        outcome=outcome,
+        outcome_text=CLASSIFICATION_TEXT,
+        error=error,
+        legal=legal,
+    )

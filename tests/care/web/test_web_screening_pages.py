@@ -1,0 +1,109 @@
+"""Screening pages and the decision aid, without a browser."""
+
+from __future__ import annotations
+
+from _html import assert_accessible_basics, parse, texts
+
+from nowrongdoor.screening import get_instrument, list_instruments
+
+CST6_ALL_YES = {f"item-{i.linkId}": "yes" for i in get_instrument("cst6").items}
+CST6_ALL_NO = {f"item-{i.linkId}": "no" for i in get_instrument("cst6").items}
+
+
+def test_screening_list_links_every_instrument(kb_client):
+    tree = assert_accessible_basics(kb_client.get("/screening").text)
+    hrefs = {n.attributes["href"] for n in tree.css("main a.button")}
+    assert hrefs == {f"/screening/{i.id}" for i in list_instruments()}
+
+
+def test_screening_form_asks_every_item_with_labelled_choices(kb_client):
+    instrument = get_instrument("cst6")
+    tree = assert_accessible_basics(kb_client.get("/screening/cst6").text)
+    legends = texts(tree, "#screening-form fieldset legend")
+    assert len(legends) == len(instrument.items)
+    for item, legend in zip(instrument.items, legends, strict=True):
+        assert item.text in legend
+    radios = tree.css("#screening-form input[type=radio]")
+    assert len(radios) == 3 * len(instrument.items)
+
+
+def test_positive_child_screen_shows_report_prompt_pathway_and_hotline(kb_client):
+    response = kb_client.post("/screening/cst6", data={"age": "15", **CST6_ALL_YES})
+    assert response.status_code == 200
+    tree = assert_accessible_basics(response.text)
+    assert tree.css_first("#result-category").text() == "positive"
+    safety = tree.css_first("section[aria-labelledby=safety-h]")
+    assert "Make the child-abuse report now" in safety.text()
+    assert "1-888-373-7888" in safety.text() and "233733" in safety.text()
+    assert "not to rescue" in safety.text()
+    assert tree.css_first("#recommended-pathway").text() in {
+        "Prevent",
+        "Survive / Thrive",
+    }
+
+
+def test_negative_adult_screen_has_no_report_prompt(kb_client):
+    response = kb_client.post("/screening/cst6", data={"age": "30", **CST6_ALL_NO})
+    tree = assert_accessible_basics(response.text)
+    assert tree.css_first("#result-category").text() == "negative"
+    assert tree.css_first("section[aria-labelledby=safety-h]") is None
+    assert tree.css_first("#recommended-pathway") is None
+
+
+def test_missing_answer_re_asks_with_the_item_named(kb_client):
+    response = kb_client.post("/screening/cst6", data={"item-ran-away": "yes"})
+    assert response.status_code == 422
+    tree = assert_accessible_basics(response.text)
+    error = tree.css_first("#form-error").text()
+    assert "substance-use" in error
+    checked = tree.css_first("#item-ran-away-yes")
+    assert "checked" in checked.attributes
+
+
+def test_bad_age_names_the_field(kb_client):
+    response = kb_client.post("/screening/cst6", data={"age": "old", **CST6_ALL_NO})
+    assert response.status_code == 422
+    assert "field age" in parse(response.text).css_first("#form-error").text()
+
+
+def test_unknown_instrument_is_404(kb_client):
+    assert kb_client.get("/screening/nope").status_code == 404
+
+
+def test_decision_aid_minor_buyer_is_sex_trafficking_and_reportable(kb_client):
+    response = kb_client.post(
+        "/decision-aid",
+        data={"age": "16", "commercial_sex_act": "yes", "role": "buyer"},
+    )
+    tree = assert_accessible_basics(response.text)
+    outcome = tree.css_first("#outcome")
+    assert "Answer: Sex trafficking" in outcome.text()
+    assert "buyer" in outcome.text()
+    assert "make the child-abuse report" in outcome.text()
+    assert tree.css_first("#role option[selected]").attributes["value"] == "buyer"
+
+
+def test_decision_aid_smuggling_is_not_trafficking(kb_client):
+    data = {
+        "age": "30",
+        "commercial_sex_act": "no",
+        "labor_or_services": "no",
+        "transported_across_border": "yes",
+        "consented_to_transport": "yes",
+        "exploited_after_arrival": "no",
+    }
+    tree = parse(kb_client.post("/decision-aid", data=data).text)
+    assert "Smuggling, not trafficking" in tree.css_first("#outcome-h").text()
+
+
+def test_decision_aid_unknowns_ask_for_more(kb_client):
+    tree = parse(kb_client.post("/decision-aid", data={"fraud": "yes"}).text)
+    outcome = tree.css_first("#outcome").text()
+    assert "More information needed" in outcome
+    assert "age" in outcome
+
+
+def test_decision_aid_rejects_a_bad_age(kb_client):
+    response = kb_client.post("/decision-aid", data={"age": "-3"})
+    assert response.status_code == 422
+    assert "field age" in response.text
