@@ -6,7 +6,17 @@ import json
 from typing import Any
 
 from nowrongdoor.knowledge._loader import KnowledgeBase
-from nowrongdoor.knowledge._models import Entry, LexiconTerm, Table
+from nowrongdoor.knowledge._models import (
+    Entry,
+    Indicator,
+    LegalElement,
+    LexiconTerm,
+    PartnerType,
+    Pathway,
+    Resource,
+    Statistic,
+    Table,
+)
 
 
 def entry_to_dict(entry: Entry) -> dict[str, Any]:
@@ -27,6 +37,77 @@ def export_json(kb: KnowledgeBase) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
+def _code_list(items: tuple[str, ...]) -> str:
+    return ", ".join(f"`{item}`" for item in items)
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
+
+
+def entry_details(entry: Entry) -> list[tuple[str, str]]:
+    """The kind-specific fields of an entry as (label, text) pairs, for display.
+
+    Args:
+        entry: Any knowledge-base entry.
+
+    Returns:
+        Labelled values in display order; empty fields are left out.
+    """
+    out: list[tuple[str, str]] = []
+    if isinstance(entry, LexiconTerm):
+        out.append(("category", entry.category))
+        if entry.ambiguous:
+            out.append(("ambiguous", "yes - counts only with context"))
+        if entry.context_note:
+            out.append(("everyday word", entry.context_note))
+        out.append(("patterns", _code_list(entry.patterns)))
+        if entry.strong_patterns:
+            out.append(("strong patterns", _code_list(entry.strong_patterns)))
+        if entry.context_patterns:
+            out.append(("context patterns", _code_list(entry.context_patterns)))
+        out.append(("examples", " / ".join(entry.examples_positive)))
+        if entry.examples_negative:
+            out.append(("not this sense", " / ".join(entry.examples_negative)))
+    if isinstance(entry, Indicator):
+        out.append(("population", entry.population))
+        out.append(("domain", entry.domain))
+        if entry.prompt:
+            out.append(("prompt", entry.prompt))
+    if isinstance(entry, LegalElement):
+        out.append(("citation", entry.citation))
+        if entry.quote:
+            out.append(("statute", entry.quote))
+    if isinstance(entry, Statistic):
+        year = f" ({entry.year})" if entry.year else ""
+        out.append(("value", f"{_number(entry.value)} {entry.unit}{year}"))
+    if isinstance(entry, Resource):
+        for label, value in (("call", entry.phone), ("text", entry.sms)):
+            if value:
+                out.append((label, value))
+        if entry.url:
+            out.append(("web", entry.url))
+    if isinstance(entry, Pathway):
+        out.append(("pathway", entry.pathway))
+        out.append(("who", entry.who))
+        out.append(("actions", "; ".join(entry.actions)))
+    if isinstance(entry, PartnerType):
+        out.append(("scope", entry.scope))
+        if entry.pathways:
+            out.append(("pathways", ", ".join(entry.pathways)))
+    if isinstance(entry, Table) and entry.n is not None:
+        out.append(("respondents", str(entry.n)))
+    if entry.see_also:
+        out.append(("see also", ", ".join(entry.see_also)))
+    if entry.references:
+        out.append(("references", " ".join(entry.references)))
+    return out
+
+
+def _markdown_cell(value: object) -> str:
+    return str(value).replace("|", "\\|")
+
+
 def export_markdown(kb: KnowledgeBase) -> str:
     """The whole knowledge base as Markdown (the text of ``docs/knowledge.md``)."""
     out = [
@@ -36,25 +117,28 @@ def export_markdown(kb: KnowledgeBase) -> str:
         "`src/nowrongdoor/knowledge/data/`; do not edit by hand (a test keeps it in",
         "sync).",
         "",
+        f"{len(kb)} entries in {len(kb.sections)} sections:",
+        "",
     ]
     for name, section in kb.sections.items():
-        out += [f"## {section.title} (`{name}`)", ""]
+        out.append(f"- [{section.title}](#{name}) (`{name}`, {len(section.entries)})")
+    out.append("")
+    for name, section in kb.sections.items():
+        out += [f'<a id="{name}"></a>', "", f"## {section.title} (`{name}`)", ""]
         if section.description:
             out += [section.description, ""]
         for entry in section.entries:
             out += [f"### {entry.title}", "", f"`{entry.id}`", "", entry.text, ""]
-            if isinstance(entry, LexiconTerm):
-                out.append(f"- category: {entry.category}")
-                if entry.context_note:
-                    out.append(f"- everyday word: {entry.context_note}")
+            details = entry_details(entry)
+            if details:
+                out += [f"- {label}: {value}" for label, value in details]
                 out.append("")
             if isinstance(entry, Table):
                 out.append("| " + " | ".join(entry.columns) + " |")
                 out.append("|" + "---|" * len(entry.columns))
                 for row in entry.rows:
-                    out.append(
-                        "| " + " | ".join(str(row[c]) for c in entry.columns) + " |"
-                    )
+                    cells = (_markdown_cell(row[c]) for c in entry.columns)
+                    out.append("| " + " | ".join(cells) + " |")
                 out.append("")
             out += [f"Source: {entry.source}", ""]
     return "\n".join(out)

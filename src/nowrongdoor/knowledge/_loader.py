@@ -100,9 +100,12 @@ class KnowledgeBase:
     def search(self, query: str, limit: int = 10) -> list[SearchHit]:
         """Rank entries for a free-text query.
 
-        Ranking, best first: the query is a lexicon term or an entry title; a
-        lexicon spelling variant matches the whole query; a title contains it;
-        tags contain it; the text contains it. Ties keep knowledge-base order.
+        Ranking, best first: the query is an entry id; the query is a lexicon
+        term; a lexicon pattern (spelling variant) matches the whole query; the
+        query is an entry title; a lexicon term occurs inside the query; a title
+        contains the query as a word; a tag is the query; a title contains it;
+        the text contains it as a word; every word of the query occurs in the
+        entry. Ties keep knowledge-base order.
 
         Args:
             query: Words to look for (case-insensitive).
@@ -123,29 +126,45 @@ class KnowledgeBase:
         return hits[:limit]
 
 
+def _lexicon_score(entry: LexiconTerm, q: str) -> tuple[float, str]:
+    patterns = entry.compiled() + entry.compiled_strong()
+    if entry.term.lower() == q:
+        return 100.0, "term"
+    if any(p.fullmatch(q) for p in patterns):
+        return 90.0, "variant"
+    if any(p.search(q) for p in patterns):
+        return 70.0, "variant"
+    return 0.0, ""
+
+
 def _score(entry: Entry, q: str) -> tuple[float, str]:
+    if entry.id == q:
+        return 110.0, "id"
     title = entry.title.lower()
-    if isinstance(entry, LexiconTerm):
-        if entry.term.lower() == q:
-            return 100.0, "term"
-        for pattern in entry.compiled() + entry.compiled_strong():
-            if pattern.fullmatch(q):
-                return 90.0, "variant"
+    lexical = _lexicon_score(entry, q) if isinstance(entry, LexiconTerm) else None
+    if lexical and lexical[0] >= 90:
+        return lexical
     if title == q:
         return 80.0, "title"
-    if re.search(rf"\b{re.escape(q)}\b", title):
+    if lexical and lexical[0]:
+        return lexical
+    word = re.compile(rf"(?<!\w){re.escape(q)}(?!\w)")
+    if word.search(title):
         return 60.0, "title"
-    if any(q == tag.lower() for tag in entry.tags):
+    tags = [tag.lower() for tag in entry.tags]
+    if q in tags:
         return 50.0, "tag"
     if q in title:
         return 40.0, "title"
     text = entry.text.lower()
-    if re.search(rf"\b{re.escape(q)}\b", text):
-        return 20.0 + min(10, text.count(q)), "text"
-    if isinstance(entry, LexiconTerm):
-        for pattern in entry.compiled() + entry.compiled_strong():
-            if pattern.search(q):
-                return 15.0, "variant"
+    found = len(word.findall(text))
+    if found:
+        return 20.0 + min(10, found), "text"
+    words = q.split()
+    if len(words) > 1:
+        haystack = " ".join([title, text, *tags])
+        if all(re.search(rf"(?<!\w){re.escape(w)}", haystack) for w in words):
+            return 10.0, "words"
     return 0.0, ""
 
 

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import difflib
 from typing import Annotated, Literal
 
 import typer
 from rich.table import Table as RichTable
+from rich.text import Text
 
-from nowrongdoor._cli_support import console, print_json
-from nowrongdoor.errors import UserInputError
-from nowrongdoor.knowledge._export import entry_to_dict, export_json, export_markdown
+from nowrongdoor._cli_support import console, fail, print_json
+from nowrongdoor.knowledge._export import (
+    entry_details,
+    entry_to_dict,
+    export_json,
+    export_markdown,
+)
 from nowrongdoor.knowledge._loader import UnknownEntryError, load_knowledge
 from nowrongdoor.knowledge._models import Entry, LexiconTerm
 
@@ -46,10 +52,11 @@ def list_entries(
             table.add_row(str(row["section"]), str(row["title"]), str(row["entries"]))
         console.print(table)
         return
-    try:
-        entries = kb.section(section)
-    except KeyError as exc:
-        raise UserInputError(str(exc.args[0]), exit_code=1) from None
+    if section not in kb.sections:
+        close = difflib.get_close_matches(section, list(kb.sections), n=3, cutoff=0.4)
+        hint = f"closest: {', '.join(close)}" if close else "run `nowrongdoor kb list`"
+        fail(f"no knowledge-base section {section!r}; {hint}", 1)
+    entries = kb.section(section)
     if as_json:
         print_json([entry_to_dict(e) for e in entries])
         return
@@ -68,7 +75,7 @@ def show(
     try:
         entry = load_knowledge().get(entry_id)
     except UnknownEntryError as exc:
-        raise UserInputError(str(exc), exit_code=1) from None
+        fail(str(exc), 1)
     if as_json:
         print_json(entry_to_dict(entry))
         return
@@ -115,10 +122,14 @@ def export(
 
 
 def _render(entry: Entry) -> None:
-    console.print(f"[bold]{entry.title}[/]  [dim]{entry.id}[/]")
+    console.print(f"[bold]{entry.title}[/]  [dim]{entry.id}[/]", highlight=False)
     if isinstance(entry, LexiconTerm):
-        console.print(f"[cyan]category:[/] {entry.category}")
+        console.print(f"[cyan]category:[/] {entry.category}", highlight=False)
     console.print(entry.text, highlight=False)
     if isinstance(entry, LexiconTerm) and entry.context_note:
         console.print(f"[yellow]context:[/] {entry.context_note}", highlight=False)
+    for label, value in entry_details(entry):
+        if isinstance(entry, LexiconTerm) and label in {"category", "everyday word"}:
+            continue
+        console.print(Text.assemble((f"{label}: ", "cyan"), value))
     console.print(f"[dim]source: {entry.source}[/]", highlight=False)
