@@ -91,27 +91,31 @@ def test_duplicate_id_in_one_file_names_entry(tmp_path: Path) -> None:
 
 def test_unknown_see_also_names_file_and_entry(tmp_path: Path) -> None:
     bad = _write(tmp_path, "s.yaml", GOOD + "    see_also: [demo.missing]\n")
-    with pytest.raises(KnowledgeError, match=r"s\.yaml: entry demo\.one .*demo\.missing"):
+    expected = r"s\.yaml: entry demo\.one .*demo\.missing"
+    with pytest.raises(KnowledgeError, match=expected):
         load_knowledge_from([bad])
 
 
 def test_source_must_be_deck_title_or_url(tmp_path: Path) -> None:
     bad = _write(tmp_path, "src.yaml", GOOD.replace('"deck: Demo"', '"my notes"'))
-    with pytest.raises(KnowledgeError, match=r"src\.yaml: entry demo\.one field source"):
+    expected = r"src\.yaml: entry demo\.one field source"
+    with pytest.raises(KnowledgeError, match=expected):
         load_knowledge_from([bad])
 
 
 def test_ambiguous_term_needs_context(tmp_path: Path) -> None:
     text = LEXICON + "    ambiguous: true\n"
     bad = _write(tmp_path, "amb.yaml", text)
-    with pytest.raises(KnowledgeError, match=r"amb\.yaml: entry lexicon\.word.*context"):
+    expected = r"amb\.yaml: entry lexicon\.word.*context"
+    with pytest.raises(KnowledgeError, match=expected):
         load_knowledge_from([bad])
 
 
 def test_uncompilable_context_pattern_names_entry(tmp_path: Path) -> None:
     text = LEXICON + "    context_patterns: ['(unclosed']\n"
     bad = _write(tmp_path, "ctx.yaml", text)
-    with pytest.raises(KnowledgeError, match=r"ctx\.yaml: entry lexicon\.word.*compile"):
+    expected = r"ctx\.yaml: entry lexicon\.word.*compile"
+    with pytest.raises(KnowledgeError, match=expected):
         load_knowledge_from([bad])
 
 
