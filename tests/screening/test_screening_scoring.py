@@ -249,3 +249,21 @@ def test_unknown_instrument() -> None:
 def test_bad_age() -> None:
     with pytest.raises(UserInputError, match="age"):
         score("qyit", _answers("qyit", 0), age=-3)
+
+
+def test_predictive_values_reproduce_a_published_ppv_and_npv() -> None:
+    from nowrongdoor.screening._models import Published
+
+    # Hurst et al. 2021 report PPV 20.2% and NPV 96.1% for 84.6% / 53.2% at
+    # a prevalence of 12.3%; Bayes' rule must give the same.
+    hurst = Published(
+        citation="Hurst 2021",
+        study_population="n=212",
+        sensitivity=84.6,
+        specificity=53.2,
+        prevalence=12.3,
+    )
+    assert hurst.predictive_values() == (20.2, 96.1)
+    cst6 = get_instrument("cst6").rules.published
+    assert cst6.predictive_values() == (19.9, 96.7)
+    assert get_instrument("raft").rules.published.predictive_values() is None

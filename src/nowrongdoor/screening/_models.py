@@ -56,7 +56,29 @@ class Published(_Frozen):
     specificity: float | None = None
     sensitivity_ci: tuple[float, float] | None = None
     specificity_ci: tuple[float, float] | None = None
+    prevalence: float | None = None
+    replications: tuple[str, ...] = ()
     verification: tuple[Verification, ...] = ()
+
+    def predictive_values(
+        self, prevalence: float | None = None
+    ) -> tuple[float, float] | None:
+        """Positive and negative predictive value (percent) by Bayes' rule.
+
+        Derived from the published sensitivity and specificity at ``prevalence``
+        (percent; the study's own prevalence by default). None when a figure is
+        missing.
+        """
+        p = self.prevalence if prevalence is None else prevalence
+        if p is None or self.sensitivity is None or self.specificity is None:
+            return None
+        prev, sens, spec = p / 100, self.sensitivity / 100, self.specificity / 100
+        true_pos, false_pos = sens * prev, (1 - spec) * (1 - prev)
+        true_neg, false_neg = spec * (1 - prev), (1 - sens) * prev
+        return (
+            round(100 * true_pos / (true_pos + false_pos), 1),
+            round(100 * true_neg / (true_neg + false_neg), 1),
+        )
 
 
 class Interpretation(_Frozen):
@@ -181,6 +203,7 @@ class Instrument(_Frozen):
             "item_count": len(self.items),
             "cutoff": self.cutoff,
             "published": self.rules.published.model_dump(mode="json"),
+            "derived_predictive_values": _derived(self.rules.published),
             "licence": self.rules.licence,
         }
 
@@ -211,6 +234,18 @@ class Instrument(_Frozen):
             specificity=self.rules.published.specificity,
             citation=self.rules.published.citation,
         )
+
+
+def _derived(published: Published) -> dict[str, float | str] | None:
+    values = published.predictive_values()
+    if values is None:
+        return None
+    return {
+        "prevalence": published.prevalence or 0.0,
+        "ppv": values[0],
+        "npv": values[1],
+        "note": "derived here by Bayes' rule from the published figures",
+    }
 
 
 class ReportingContact(_Frozen):

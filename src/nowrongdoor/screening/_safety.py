@@ -104,12 +104,14 @@ def safety_response(*, minor: bool, positive: bool, state: str) -> Safety:
     elif mandatory:
         note = (
             f"Report now: a positive result for a minor is a suspicion of child abuse "
-            f"that {reporting.name} requires you to report. {reporting.who_must_report}"
+            f"that {reporting.name} requires you to report. Who must report: "
+            f"{reporting.who_must_report}"
         )
     else:
         note = (
             "This result alone does not trigger a report; if you suspect abuse or "
-            f"neglect, {reporting.name} requires a report. {reporting.who_must_report}"
+            f"neglect, {reporting.name} requires a report. Who must report: "
+            f"{reporting.who_must_report}"
         )
     return Safety(
         guidance=guidance.text,

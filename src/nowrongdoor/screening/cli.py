@@ -178,6 +178,16 @@ def _render_instrument(instrument: Instrument) -> None:
             f"(n={published.n}; {published.study_population})",
             highlight=False,
         )
+        derived = published.predictive_values()
+        if derived is not None:
+            console.print(
+                f"Derived here (Bayes' rule) at the study prevalence "
+                f"{published.prevalence:g}%: positive predictive value {derived[0]}%, "
+                f"negative predictive value {derived[1]}%",
+                highlight=False,
+            )
+    for replication in published.replications:
+        console.print(f"Replication: {replication}", highlight=False)
     for check in published.verification:
         console.print(
             f"  - {check.figure}: {check.status}. {check.how}", highlight=False
