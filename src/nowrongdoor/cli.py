@@ -27,6 +27,7 @@ GROUPS: list[tuple[str, str, str]] = [
     ("synth", "nowrongdoor.synth.cli", "app"),
     ("ads", "nowrongdoor.ads.cli", "app"),
     ("screen", "nowrongdoor.screening.cli", "app"),
+    ("population", "nowrongdoor.population.cli", "app"),
 ]
 
 #: (name, module, attribute): top-level commands, each a function.

@@ -58,3 +58,43 @@ def ads_command(
         f"{corpus.singletons} singletons), {corpus.posters} posters "
         f"({corpus.planted} planted), {corpus.images} images to {out}"
     )
+
+
+@app.command("claims")
+def claims_command(
+    out: Annotated[Path, typer.Option("--out", help="Output directory.")],
+    members: Annotated[
+        int, typer.Option("--members", min=1, help="Number of members.")
+    ] = 2000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="csv (wide claims.csv), parquet (wide), long (claims_long.csv + "
+            "members.csv) or fhir (Bulk Data NDJSON).",
+        ),
+    ] = "csv",
+) -> None:
+    """Synthetic Medicaid-like claims with planted risk profiles and ground truth."""
+    from rich.progress import Progress
+
+    from nowrongdoor.errors import UserInputError
+    from nowrongdoor.synth.claims import FORMATS, generate_claims
+
+    if fmt not in FORMATS:
+        raise UserInputError(f"--format {fmt!r} is not one of {', '.join(FORMATS)}")
+    with Progress(transient=True) as bar:
+        task = bar.add_task("claims", total=None)
+        corpus = generate_claims(
+            members,
+            seed,
+            out,
+            fmt=fmt,  # type: ignore[arg-type]
+            progress=lambda text: bar.update(task, description=text),
+        )
+    planted = ", ".join(f"{k} {v}" for k, v in corpus.planted.items())
+    typer.echo(
+        f"wrote {corpus.members} members, {corpus.claim_lines} claim lines "
+        f"({corpus.diagnoses} diagnoses; planted: {planted}) to {out}"
+    )

@@ -1,0 +1,235 @@
+"""Engine adapters: the only place that knows DuckDB or Spark (the edge).
+
+The pipeline is written once as Ibis expressions. An :class:`Engine` reads input
+files into Ibis tables (every column a string, plus ``_row``, the 1-based data row
+number in its file), registers in-memory Arrow tables, caches intermediate
+results and runs expressions. ``connect`` builds one for ``duckdb`` or ``spark``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+    import pyarrow as pa
+
+__all__ = ["Engine", "EngineName", "connect", "spark_session"]
+
+EngineName = Literal["duckdb", "spark"]
+_names = itertools.count()
+
+
+class Engine(Protocol):
+    """What the pipeline needs from a backend."""
+
+    name: str
+
+    def read_file(self, path: Path, fmt: str) -> ir.Table:
+        """Read a CSV or Parquet file: string columns plus ``_row`` (1-based)."""
+        ...
+
+    def from_arrow(self, table: pa.Table) -> ir.Table:
+        """Register an in-memory Arrow table."""
+        ...
+
+    def cache(self, expr: ir.Table) -> ir.Table:
+        """Materialise an expression so later steps reuse it."""
+        ...
+
+    def to_arrow(self, expr: ir.Expr) -> pa.Table:
+        """Run an expression and return its rows."""
+        ...
+
+    def close(self) -> None:
+        """Release the backend (a Spark session built here is stopped)."""
+        ...
+
+
+def _sql_str(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+@dataclass
+class _DuckDBEngine:
+    memory_limit: str | None = None
+    threads: int | None = None
+    name: str = "duckdb"
+    con: Any = field(init=False)
+
+    def __post_init__(self) -> None:
+        import ibis
+
+        self.con = ibis.duckdb.connect()
+        if self.memory_limit:
+            self.con.raw_sql(f"SET memory_limit = {_sql_str(self.memory_limit)}")
+        if self.threads:
+            self.con.raw_sql(f"SET threads = {int(self.threads)}")
+
+    def read_file(self, path: Path, fmt: str) -> ir.Table:
+        name = f"nwd_in_{next(_names)}"
+        src = _sql_str(str(path))
+        if fmt == "parquet":
+            body = (
+                "SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS _row "
+                f"FROM read_parquet({src}, file_row_number = true)"
+            )
+        else:
+            # A window with an empty OVER () is evaluated in input order, and the
+            # CSV reader keeps insertion order, so _row is the data row number.
+            body = (
+                "SELECT *, row_number() OVER () AS _row FROM read_csv("
+                f"{src}, header = true, all_varchar = true, auto_detect = false, "
+                "columns = " + _csv_columns(path) + ")"
+            )
+        self.con.raw_sql(f"CREATE OR REPLACE TEMP VIEW {name} AS {body}")
+        return self.con.table(name)
+
+    def from_arrow(self, table: pa.Table) -> ir.Table:
+        import ibis
+
+        return ibis.memtable(table)
+
+    def cache(self, expr: ir.Table) -> ir.Table:
+        name = f"nwd_cache_{next(_names)}"
+        return self.con.create_table(name, expr, temp=True)
+
+    def to_arrow(self, expr: ir.Expr) -> pa.Table:
+        return self.con.to_pyarrow(expr)
+
+    def close(self) -> None:
+        self.con.disconnect()
+
+
+def _csv_columns(path: Path) -> str:
+    import csv
+
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        header = next(csv.reader(handle), [])
+    cols = ", ".join(f"{_sql_str(h)}: 'VARCHAR'" for h in header)
+    return "{" + cols + "}"
+
+
+def spark_session(
+    warehouse_dir: Path, *, cores: int = 2, app_name: str = "nowrongdoor"
+) -> Any:
+    """Build a local Spark session bound to 127.0.0.1 with its warehouse in a temp dir.
+
+    Args:
+        warehouse_dir: Where Spark may write tables (``spark.sql.warehouse.dir``).
+        cores: Local worker threads.
+        app_name: Spark application name.
+
+    Returns:
+        A ``pyspark.sql.SparkSession``.
+    """
+    from pyspark.sql import SparkSession
+
+    return (
+        SparkSession.builder.master(f"local[{cores}]")
+        .appName(app_name)
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.sql.warehouse.dir", str(warehouse_dir))
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", str(max(2, cores * 2)))
+        .config("spark.sql.session.timeZone", "UTC")
+        .getOrCreate()
+    )
+
+
+@dataclass
+class _SparkEngine:
+    session: Any = None
+    name: str = "spark"
+    con: Any = field(init=False)
+    _owned: bool = field(init=False, default=False)
+    _tmp: Any = field(init=False, default=None)
+    _cached: list[Any] = field(init=False, default_factory=list)
+
+    def __post_init__(self) -> None:
+        import ibis
+
+        if self.session is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="nwd-spark-")
+            self.session = spark_session(Path(self._tmp.name) / "warehouse")
+            self.session.sparkContext.setLogLevel("ERROR")
+            self._owned = True
+        self.con = ibis.pyspark.connect(self.session)
+
+    def read_file(self, path: Path, fmt: str) -> ir.Table:
+        from pyspark.sql.types import LongType, StructField, StructType
+
+        reader = self.session.read
+        if fmt == "parquet":
+            df = reader.parquet(str(path))
+        else:
+            df = (
+                reader.option("header", True)
+                .option("mode", "PERMISSIVE")
+                .csv(str(path))
+            )
+        schema = StructType([*df.schema.fields, StructField("_row", LongType())])
+        numbered = df.rdd.zipWithIndex().map(lambda p: (*p[0], p[1] + 1))
+        name = f"nwd_in_{next(_names)}"
+        self.session.createDataFrame(numbered, schema).createOrReplaceTempView(name)
+        return self.con.table(name)
+
+    def from_arrow(self, table: pa.Table) -> ir.Table:
+        import ibis
+
+        return ibis.memtable(table)
+
+    def cache(self, expr: ir.Table) -> ir.Table:
+        name = f"nwd_cache_{next(_names)}"
+        self.con._run_pre_execute_hooks(expr)  # registers in-memory tables
+        df = self.session.sql(self.con.compile(expr)).persist()
+        df.createOrReplaceTempView(name)
+        self._cached.append(df)
+        return self.con.table(name)
+
+    def to_arrow(self, expr: ir.Expr) -> pa.Table:
+        return self.con.to_pyarrow(expr)
+
+    def close(self) -> None:
+        for df in self._cached:
+            df.unpersist()
+        self._cached.clear()
+        if self._owned:
+            self.session.stop()
+        if self._tmp is not None:
+            self._tmp.cleanup()
+
+
+def connect(
+    engine: EngineName,
+    *,
+    spark: Any = None,
+    memory_limit: str | None = None,
+    threads: int | None = None,
+) -> Engine:
+    """Build the engine adapter for ``engine``.
+
+    Args:
+        engine: ``duckdb`` (in-process, the default) or ``spark``.
+        spark: An existing SparkSession to use (tests share one); ``None`` builds a
+            local session that ``close()`` stops.
+        memory_limit: DuckDB memory limit such as ``"3GB"``.
+        threads: DuckDB worker threads.
+
+    Returns:
+        The adapter.
+
+    Raises:
+        ValueError: unknown engine name.
+    """
+    if engine == "duckdb":
+        return _DuckDBEngine(memory_limit=memory_limit, threads=threads)
+    if engine == "spark":
+        return _SparkEngine(session=spark)
+    raise ValueError(f"unknown engine {engine!r}; use duckdb or spark")

@@ -1,0 +1,219 @@
+"""Turn scored members into the output files, and write them atomically."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from nowrongdoor.errors import UserInputError
+from nowrongdoor.population._model import TIERS, ScoringModel
+from nowrongdoor.population._valuesets import ValueSet, display_code
+
+__all__ = [
+    "OUTPUT_FILES",
+    "WORKLIST_COLUMNS",
+    "build_reasons",
+    "csv_text",
+    "tier_rank",
+    "risk_assessment",
+    "suppress",
+    "write_atomically",
+]
+
+WORKLIST_COLUMNS = ("member_id", "age", "tier", "score", "pathway", "reasons")
+OUTPUT_FILES = (
+    "worklist.parquet",
+    "worklist.csv",
+    "risk_assessments.ndjson",
+    "summary.json",
+    "rejects.csv",
+)
+_RISK = {"identified": "certain", "high": "high", "elevated": "moderate"}
+_RISK_DISPLAY = {
+    "certain": "Certain",
+    "high": "High likelihood",
+    "moderate": "Moderate likelihood",
+}
+
+
+def build_reasons(
+    hits: Iterable[Mapping[str, Any]],
+    value_sets: Sequence[ValueSet],
+    withhold: frozenset[str] = frozenset(),
+) -> dict[str, list[dict[str, Any]]]:
+    """Group indicator hits into each member's reasons, highest points first.
+
+    Args:
+        hits: Rows with member_id, indicator, code, date, points.
+        value_sets: For each indicator's sensitivity label.
+        withhold: Sensitivity labels whose indicator, code and date are replaced by
+            ``"withheld"`` / null (the points still count).
+
+    Returns:
+        member_id -> list of reasons (indicator, code, date, points, sensitivity).
+    """
+    label = {v.id: v.sensitivity for v in value_sets}
+    out: dict[str, list[dict[str, Any]]] = {}
+    for hit in hits:
+        sens = label[hit["indicator"]]
+        when = hit["date"]
+        reason: dict[str, Any] = {
+            "indicator": hit["indicator"],
+            "code": display_code(hit["code"]),
+            "date": when.isoformat() if isinstance(when, date) else str(when),
+            "points": int(hit["points"]),
+            "sensitivity": sens,
+        }
+        if sens in withhold:
+            reason.update(
+                indicator="withheld", code=None, date=None, sensitivity="withheld"
+            )
+        out.setdefault(hit["member_id"], []).append(reason)
+    for reasons in out.values():
+        reasons.sort(key=lambda r: (-r["points"], r["indicator"], r["code"] or ""))
+    return out
+
+
+def risk_assessment(
+    row: Mapping[str, Any],
+    reasons: list[dict[str, Any]],
+    as_of: date,
+    model: ScoringModel,
+) -> dict[str, Any]:
+    """A FHIR R4 RiskAssessment for one flagged member.
+
+    Args:
+        row: Worklist row (member_id, age, tier, score, pathway).
+        reasons: The member's reasons.
+        as_of: The reference date.
+        model: The points model (named in ``method``).
+
+    Returns:
+        The resource as a JSON-ready dict.
+    """
+    risk = _RISK[row["tier"]]
+    rationale = "; ".join(
+        f"{r['indicator']} {r['code'] or ''} {r['date'] or ''}".replace(
+            "  ", " "
+        ).strip()
+        + f" (+{r['points']})"
+        for r in reasons
+    )
+    return {
+        "resourceType": "RiskAssessment",
+        "id": f"nwd-{row['member_id']}-{as_of.isoformat()}".replace("_", "-")[:64],
+        "status": "final",
+        "subject": {"reference": f"Patient/{row['member_id']}"},
+        "occurrenceDateTime": as_of.isoformat(),
+        "method": {
+            "text": f"{model.name}: tier {row['tier']}, pathway {row['pathway']}"
+        },
+        "code": {"text": "Human trafficking risk"},
+        "prediction": [
+            {
+                "outcome": {"text": "Human trafficking (sex or labour exploitation)"},
+                "qualitativeRisk": {
+                    "coding": [
+                        {
+                            "system": "http://terminology.hl7.org/CodeSystem/risk-probability",
+                            "code": risk,
+                            "display": _RISK_DISPLAY[risk],
+                        }
+                    ]
+                },
+                "rationale": f"score {row['score']}: {rationale}",
+            }
+        ],
+        "note": [{"text": json.dumps(reasons, separators=(",", ":"))}],
+    }
+
+
+def suppress(
+    counts: Mapping[str, int], threshold: int, *, complementary: bool
+) -> dict[str, int | str]:
+    """Suppress small cells: counts from 1 to ``threshold - 1`` become ``"<N"``.
+
+    Args:
+        counts: Cell -> count.
+        threshold: Smallest count shown (11 under the CMS cell-size policy).
+        complementary: The cells add up to a published total, so when exactly one
+            cell is suppressed the next smallest non-zero cell is suppressed too
+            (otherwise the first could be worked out by subtraction).
+
+    Returns:
+        Cell -> count or ``"<threshold"``.
+    """
+    small = {k for k, v in counts.items() if 0 < v < threshold}
+    if complementary and len(small) == 1:
+        others = sorted((v, k) for k, v in counts.items() if k not in small and v > 0)
+        if others:
+            small.add(others[0][1])
+    return {k: (f"<{threshold}" if k in small else int(v)) for k, v in counts.items()}
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """CSV text with a header row and ``\\n`` line endings."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+def write_atomically(
+    out_dir: Path, writers: Mapping[str, Callable[[Path], object]]
+) -> None:
+    """Write every output file into a temporary sibling directory, then swap it in.
+
+    An interrupted run leaves ``out_dir`` as it was (old results or nothing),
+    never half-written.
+
+    Args:
+        out_dir: The output directory. If it exists it must be empty or hold a
+            previous run's outputs (``summary.json``).
+        writers: File name -> function writing that file at the given path.
+
+    Raises:
+        UserInputError: ``out_dir`` exists and holds something else.
+    """
+    out_dir = Path(out_dir)
+    if out_dir.exists():
+        if not out_dir.is_dir():
+            raise UserInputError(f"output {out_dir} exists and is not a directory")
+        if any(out_dir.iterdir()) and not (out_dir / "summary.json").is_file():
+            raise UserInputError(
+                f"output directory {out_dir} is not empty and holds no earlier "
+                "worklist (summary.json); choose another --out"
+            )
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+    try:
+        for name, write in writers.items():
+            write(tmp / name)
+        os.chmod(tmp, 0o755)
+        if out_dir.exists():
+            old = Path(
+                tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent)
+            )
+            os.rmdir(old)
+            os.replace(out_dir, old)
+            os.replace(tmp, out_dir)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, out_dir)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def tier_rank(tier: str) -> int:
+    """Sort key: identified first."""
+    return TIERS.index(tier)

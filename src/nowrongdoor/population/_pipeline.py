@@ -1,0 +1,334 @@
+"""Score a population: inputs -> validation -> indicators -> tiers -> output files."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from nowrongdoor.errors import UserInputError
+from nowrongdoor.population import _steps as steps
+from nowrongdoor.population._inputs import discover, load_inputs
+from nowrongdoor.population._model import TIERS, ScoringModel, load_scoring_model
+from nowrongdoor.population._outputs import (
+    WORKLIST_COLUMNS,
+    build_reasons,
+    csv_text,
+    risk_assessment,
+    suppress,
+    tier_rank,
+    write_atomically,
+)
+from nowrongdoor.population._valuesets import (
+    SENSITIVITY_LABELS,
+    ValueSet,
+    icd10cm_codes,
+    load_value_sets,
+)
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from nowrongdoor.population._backends import Engine
+
+__all__ = ["STEPS", "ScoreResult", "score_population"]
+
+#: Progress steps, in order.
+STEPS = (
+    "reading inputs",
+    "choosing the as-of date",
+    "building members",
+    "matching indicators",
+    "scoring and tiering",
+    "collecting rejects",
+    "writing outputs",
+)
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    """What a scoring run produced.
+
+    Attributes:
+        out_dir: The output directory.
+        as_of: The reference date used.
+        summary: The contents of ``summary.json``.
+        flagged: Number of members on the worklist.
+        rejects: Number of rejected rows.
+    """
+
+    out_dir: Path
+    as_of: date
+    summary: dict[str, Any]
+    flagged: int
+    rejects: int
+
+
+def _reference_tables(
+    engine: Engine, value_sets: Sequence[ValueSet], model: ScoringModel, as_of: date
+) -> tuple[Any, Any, Any]:
+    import pyarrow as pa
+
+    ids = {v.id for v in value_sets}
+    if ids != set(model.indicators):
+        raise UserInputError(
+            "the scoring model and the value sets name different indicators: "
+            f"{sorted(ids ^ set(model.indicators))}"
+        )
+    vs_rows = [(c, v.id) for v in value_sets for c in v.expand()]
+    value_codes = pa.table(
+        {"vs_code": [r[0] for r in vs_rows], "indicator": [r[1] for r in vs_rows]}
+    )
+    identifies = {v.id: int(v.identifies) for v in value_sets}
+    rows = model.points_rows(as_of)
+    points = pa.table(
+        {
+            "indicator": [r["indicator"] for r in rows],
+            "band": [r["band"] for r in rows],
+            "points": pa.array([r["points"] for r in rows], pa.int64()),
+            "window_start": pa.array([r["window_start"] for r in rows], pa.date32()),
+            "identifies": pa.array(
+                [identifies[str(r["indicator"])] for r in rows], pa.int64()
+            ),
+        }
+    )
+    icd = pa.table({"icd_code": list(icd10cm_codes())})
+    return (
+        engine.from_arrow(value_codes),
+        engine.from_arrow(points),
+        engine.from_arrow(icd),
+    )
+
+
+def score_population(
+    inputs: Sequence[Path],
+    out_dir: Path,
+    *,
+    engine: Engine,
+    as_of: date | None = None,
+    model: ScoringModel | None = None,
+    value_sets: Sequence[ValueSet] | None = None,
+    withhold: Sequence[str] = (),
+    suppression_threshold: int = 11,
+    progress: Callable[[str], None] | None = None,
+) -> ScoreResult:
+    """Score every member in ``inputs`` and write the worklist directory.
+
+    Args:
+        inputs: Claims (CSV/Parquet, wide or long), members files and FHIR NDJSON
+            files, or directories holding them.
+        out_dir: Output directory; replaced atomically.
+        engine: The engine adapter (``connect("duckdb")`` or ``connect("spark")``).
+        as_of: Reference date; default is the latest valid service date.
+        model: Points model; default is the shipped one.
+        value_sets: Indicator value sets; default is the shipped ones.
+        withhold: Sensitivity labels to withhold from person-level outputs.
+        suppression_threshold: Summary cells from 1 to this minus 1 are suppressed.
+        progress: Called with each step's name as it starts.
+
+    Returns:
+        The run's result.
+
+    Raises:
+        UserInputError: an input is missing, malformed or has no usable rows.
+    """
+    import pyarrow as pa
+
+    def step(name: str) -> None:
+        if progress is not None:
+            progress(name)
+
+    model = model or load_scoring_model()
+    value_sets = tuple(value_sets or load_value_sets())
+    bad = sorted(set(withhold) - set(SENSITIVITY_LABELS))
+    if bad:
+        raise UserInputError(
+            f"unknown sensitivity label {bad[0]!r} for --withhold; use one of "
+            + ", ".join(SENSITIVITY_LABELS)
+        )
+
+    step(STEPS[0])
+    files = discover(inputs)
+    raw = load_inputs(engine, files)
+    members = steps.clean_members(raw.members)
+    dx = steps.clean_diagnoses(raw.diagnoses)
+
+    step(STEPS[1])
+    if as_of is None:
+        found = engine.to_arrow(steps.default_as_of(dx).name("as_of").as_table())
+        latest = found.column("as_of")[0].as_py()
+        if latest is None:
+            raise UserInputError(
+                "the inputs hold no valid service date, so there is no default "
+                "as-of date; pass --as-of YYYY-MM-DD"
+            )
+        as_of = latest
+    assert as_of is not None
+
+    step(STEPS[2])
+    value_codes, points, icd = _reference_tables(engine, value_sets, model, as_of)
+    valid = engine.cache(steps.valid_members(members, model, as_of))
+
+    step(STEPS[3])
+    hits = engine.cache(steps.indicator_hits(dx, valid, value_codes, points, as_of))
+
+    step(STEPS[4])
+    scored = steps.score_members(valid, hits, model)
+    flagged = engine.to_arrow(scored.filter(scored.tier != "none")).to_pylist()
+    tiers = engine.to_arrow(scored.group_by("tier").agg(n=scored.count())).to_pylist()
+    per_ind = engine.to_arrow(
+        hits.group_by("indicator").agg(n=hits.count())
+    ).to_pylist()
+    stats = engine.to_arrow(
+        valid.aggregate(
+            n=valid.count(), conflicts=(valid.birth_dates > 1).cast("int64").sum()
+        )
+    ).to_pylist()[0]
+    hit_rows = engine.to_arrow(hits).to_pylist()
+
+    step(STEPS[5])
+    rej = steps.member_rejects(members).union(
+        steps.diagnosis_rejects(dx, icd, valid if raw.members_separate else None)
+    )
+    rejects = engine.to_arrow(rej.distinct()).to_pylist() + raw.fhir_rejects
+    rejects.sort(key=lambda r: (r["file"], r["row"], r["reason"]))
+
+    step(STEPS[6])
+    reasons = build_reasons(hit_rows, value_sets, frozenset(withhold))
+    for row in flagged:
+        row["pathway"] = model.pathways[row["tier"]]
+    flagged.sort(key=lambda r: (tier_rank(r["tier"]), -r["score"], r["member_id"]))
+    worklist = [
+        {
+            **{k: r[k] for k in WORKLIST_COLUMNS[:-1]},
+            "reasons": json.dumps(
+                reasons.get(r["member_id"], []), separators=(",", ":")
+            ),
+        }
+        for r in flagged
+    ]
+    summary = _summary(
+        files=[{"file": str(f.path), "kind": f.kind} for f in raw.files],
+        engine=engine.name,
+        model=model,
+        as_of=as_of,
+        tiers={t["tier"]: int(t["n"]) for t in tiers},
+        indicators={i["indicator"]: int(i["n"]) for i in per_ind},
+        members=int(stats["n"] or 0),
+        conflicts=int(stats["conflicts"] or 0),
+        rejects=rejects,
+        ignored=raw.fhir_ignored,
+        withhold=sorted(set(withhold)),
+        threshold=suppression_threshold,
+    )
+    write_atomically(
+        out_dir,
+        {
+            "worklist.parquet": lambda p: _write_parquet(p, worklist, pa),
+            "worklist.csv": lambda p: p.write_text(
+                csv_text(
+                    WORKLIST_COLUMNS,
+                    ([r[c] for c in WORKLIST_COLUMNS] for r in worklist),
+                ),
+                encoding="utf-8",
+            ),
+            "risk_assessments.ndjson": lambda p: p.write_text(
+                "".join(
+                    json.dumps(
+                        risk_assessment(
+                            r, reasons.get(r["member_id"], []), as_of, model
+                        )
+                    )
+                    + "\n"
+                    for r in flagged
+                ),
+                encoding="utf-8",
+            ),
+            "rejects.csv": lambda p: p.write_text(
+                csv_text(
+                    ("file", "row", "reason"),
+                    ((r["file"], r["row"], r["reason"]) for r in rejects),
+                ),
+                encoding="utf-8",
+            ),
+            "summary.json": lambda p: p.write_text(
+                json.dumps(summary, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+            ),
+        },
+    )
+    return ScoreResult(
+        out_dir=Path(out_dir),
+        as_of=as_of,
+        summary=summary,
+        flagged=len(worklist),
+        rejects=len(rejects),
+    )
+
+
+def _write_parquet(path: Path, rows: list[dict[str, Any]], pa: Any) -> None:
+    import pyarrow.parquet as pq
+
+    schema = pa.schema(
+        [
+            ("member_id", pa.string()),
+            ("age", pa.int32()),
+            ("tier", pa.string()),
+            ("score", pa.int64()),
+            ("pathway", pa.string()),
+            ("reasons", pa.string()),
+        ]
+    )
+    table: pa.Table = pa.Table.from_pylist(rows, schema=schema)
+    pq.write_table(table, path)
+
+
+def _summary(
+    *,
+    files: list[dict[str, str]],
+    engine: str,
+    model: ScoringModel,
+    as_of: date,
+    tiers: dict[str, int],
+    indicators: dict[str, int],
+    members: int,
+    conflicts: int,
+    rejects: list[dict[str, Any]],
+    ignored: dict[str, int],
+    withhold: list[str],
+    threshold: int,
+) -> dict[str, Any]:
+    by_check: dict[str, int] = {}
+    for r in rejects:
+        by_check[r["check"]] = by_check.get(r["check"], 0) + 1
+    return {
+        "model": model.name,
+        "as_of": as_of.isoformat(),
+        "engine": engine,
+        "inputs": files,
+        "members": suppress({"members": members}, threshold, complementary=False)[
+            "members"
+        ],
+        "members_with_conflicting_birth_dates": conflicts,
+        "tiers": suppress(
+            {t: tiers.get(t, 0) for t in TIERS}, threshold, complementary=True
+        ),
+        "indicators": suppress(
+            {i: indicators.get(i, 0) for i in sorted(model.indicators)},
+            threshold,
+            complementary=False,
+        ),
+        "rejects": {"total": len(rejects), "by_check": dict(sorted(by_check.items()))},
+        "fhir_resources_ignored": dict(sorted(ignored.items())),
+        "withheld_sensitivity_labels": withhold,
+        "suppression": {
+            "threshold": threshold,
+            "rule": (
+                f"member counts from 1 to {threshold - 1} are shown as '<{threshold}'; "
+                "among the tiers, which add up to the member total, one more cell "
+                "is suppressed when only one is small"
+            ),
+        },
+    }

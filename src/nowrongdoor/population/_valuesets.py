@@ -1,0 +1,154 @@
+"""Indicator value sets: ICD-10-CM codes per indicator, loaded from data files."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+from nowrongdoor.errors import UserInputError
+
+__all__ = [
+    "SENSITIVITY_LABELS",
+    "ValueSet",
+    "display_code",
+    "icd10cm_codes",
+    "load_value_sets",
+    "normalize_code",
+]
+
+#: Sensitivity labels a value set can carry; outputs can withhold any of them.
+SENSITIVITY_LABELS = (
+    "standard",
+    "42-cfr-part-2",
+    "hiv-sti",
+    "mental-health",
+    "reproductive-health",
+    "abuse-exploitation",
+)
+
+Sensitivity = Literal[
+    "standard",
+    "42-cfr-part-2",
+    "hiv-sti",
+    "mental-health",
+    "reproductive-health",
+    "abuse-exploitation",
+]
+
+
+class ValueSet(BaseModel):
+    """One indicator's ICD-10-CM codes.
+
+    ``codes`` match exactly; ``prefixes`` match the code and every code below it in
+    the ICD-10-CM hierarchy; ``exclude`` removes codes (and their descendants).
+    Codes are written with the dot, as in the ICD-10-CM tabular list.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    title: str
+    sensitivity: Sensitivity
+    identifies: bool = Field(
+        description="A code in this set identifies an exploited member."
+    )
+    source: str
+    rationale: str
+    codes: tuple[str, ...] = ()
+    prefixes: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+    def expand(self) -> tuple[str, ...]:
+        """Every ICD-10-CM code (normalised, no dot) this value set matches.
+
+        Returns:
+            Sorted normalised codes, including non-billable parents.
+        """
+        icd = _icd()
+        include: set[str] = set()
+        for code in self.codes:
+            include.add(normalize_code(code))
+        for prefix in self.prefixes:
+            include.add(normalize_code(prefix))
+            include.update(normalize_code(c) for c in icd.get_descendants(prefix))
+        excluded: set[str] = set()
+        for code in self.exclude:
+            excluded.add(normalize_code(code))
+            excluded.update(normalize_code(c) for c in icd.get_descendants(code))
+        return tuple(sorted(include - excluded))
+
+
+def normalize_code(code: str) -> str:
+    """An ICD-10-CM code in canonical form: upper case, no dot, no spaces."""
+    return code.strip().upper().replace(".", "")
+
+
+def display_code(code: str) -> str:
+    """A normalised code with its dot put back (``T7451XA`` -> ``T74.51XA``)."""
+    return code if len(code) <= 3 else f"{code[:3]}.{code[3:]}"
+
+
+def _icd() -> Any:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import simple_icd_10_cm
+
+    return simple_icd_10_cm
+
+
+@lru_cache(maxsize=1)
+def icd10cm_codes() -> tuple[str, ...]:
+    """Every ICD-10-CM category, subcategory and code, normalised (no dot).
+
+    Chapters and blocks (``A00-A09``) are left out: they are not codes (``B20`` is
+    both a block and a category, so it stays).
+    """
+    icd = _icd()
+    return tuple(
+        sorted(
+            c
+            for c in icd.get_all_codes(with_dots=False)
+            if icd.is_category_or_subcategory(c) or icd.is_extended_subcategory(c)
+        )
+    )
+
+
+def _files(directory: Path | None) -> Iterable[tuple[str, str]]:
+    if directory is not None:
+        for path in sorted(Path(directory).glob("*.yaml")):
+            yield str(path), path.read_text(encoding="utf-8")
+        return
+    root = resources.files("nowrongdoor.population").joinpath("data", "valuesets")
+    for item in sorted(root.iterdir(), key=lambda p: p.name):
+        if item.name.endswith(".yaml"):
+            yield item.name, item.read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=4)
+def load_value_sets(directory: Path | None = None) -> tuple[ValueSet, ...]:
+    """Load the indicator value sets, one YAML file per indicator.
+
+    Args:
+        directory: A folder of value-set YAML files; ``None`` means the shipped ones.
+
+    Returns:
+        The value sets sorted by id.
+
+    Raises:
+        UserInputError: a file is not a valid value set.
+    """
+    sets: list[ValueSet] = []
+    for name, text in _files(directory):
+        try:
+            sets.append(ValueSet.model_validate(yaml.safe_load(text)))
+        except Exception as exc:  # pydantic or YAML error: one sentence naming the file
+            first = str(exc).splitlines()[0]
+            raise UserInputError(f"value set {name} is invalid: {first}") from None
+    return tuple(sorted(sets, key=lambda v: v.id))

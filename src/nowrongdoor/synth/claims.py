@@ -1,0 +1,462 @@
+"""Synthetic Medicaid-like claims with planted trafficking-risk profiles.
+
+``generate_claims`` draws a member population aged 0-64, a plausible number of
+claim lines per member over a two-year window, routine diagnoses by age, background
+conditions at rough Medicaid-like prevalences (substance use, SMI, STI, ...) and a
+small number of planted risk profiles (members coded as exploited, high-risk minors
+and adults) at a realistic base rate, with a ground-truth file. Output formats: wide
+claims CSV or Parquet, long claims + members CSV, or FHIR Bulk Data NDJSON, all of the
+same members and claims. The same seed gives the same bytes. Nothing here describes a
+real person.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, Literal
+
+from nowrongdoor.synth._claims_codes import (
+    ADULT_CODES,
+    CHILD_CODES,
+    CONDITIONS,
+    PLACES_OF_SERVICE,
+    PROFILES,
+)
+
+__all__ = ["ClaimsCorpus", "ClaimsFormat", "FORMATS", "generate_claims"]
+
+ClaimsFormat = Literal["csv", "parquet", "long", "fhir"]
+FORMATS: tuple[str, ...] = ("csv", "parquet", "long", "fhir")
+_MAX_DX = 12
+_DX_COUNTS = (
+    0.42,
+    0.25,
+    0.14,
+    0.08,
+    0.05,
+    0.03,
+    0.015,
+    0.008,
+    0.004,
+    0.002,
+    0.0006,
+    0.0004,
+)
+
+
+@dataclass(frozen=True)
+class ClaimsCorpus:
+    """What ``generate_claims`` wrote.
+
+    Attributes:
+        members: Members generated.
+        claim_lines: Claim lines (rows of the wide file).
+        diagnoses: Diagnosis codes across all claim lines.
+        planted: Members per planted profile.
+        files: Files written, relative to the output directory.
+    """
+
+    members: int
+    claim_lines: int
+    diagnoses: int
+    planted: dict[str, int]
+    files: tuple[str, ...]
+
+
+def _band(age: Any) -> Any:
+    import numpy as np
+
+    return np.select([age <= 11, age <= 17, age <= 24], [0, 1, 2], 3)
+
+
+def generate_claims(
+    members: int,
+    seed: int,
+    out: Path,
+    *,
+    fmt: ClaimsFormat = "csv",
+    end: date = date(2025, 12, 31),
+    days: int = 730,
+    claims_per_year: float = 9.0,
+    progress: Callable[[str], None] | None = None,
+) -> ClaimsCorpus:
+    """Generate a synthetic population and write it to ``out``.
+
+    Args:
+        members: Number of members.
+        seed: Random seed; the same seed gives byte-identical files.
+        out: Output directory (created).
+        fmt: ``csv`` (wide claims.csv), ``parquet`` (wide claims.parquet), ``long``
+            (claims_long.csv + members.csv) or ``fhir`` (Patient, Encounter,
+            Condition and ExplanationOfBenefit NDJSON).
+        end: Last service date of the window.
+        days: Window length in days.
+        claims_per_year: Mean claim lines per member per year.
+        progress: Called with a short description of each stage.
+
+    Returns:
+        Counts and file names.
+
+    Raises:
+        ValueError: ``members`` is below 1 or ``fmt`` is unknown.
+    """
+    import numpy as np
+
+    if members < 1:
+        raise ValueError("members must be at least 1")
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+    def say(text: str) -> None:
+        if progress is not None:
+            progress(text)
+
+    rng = np.random.default_rng(seed)
+    say("members")
+    # Medicaid-like ages: many children, adults skewed young.
+    child = rng.random(members) < 0.40
+    age = np.where(
+        child,
+        rng.integers(0, 18, members),
+        np.minimum(64, 18 + rng.gamma(2.0, 9.0, members).astype(np.int64)),
+    )
+    female = rng.random(members) < np.where(age >= 18, 0.60, 0.49)
+    end_np = np.datetime64(end.isoformat(), "D")
+    birth = (
+        end_np
+        - (age * 365.25).astype("timedelta64[D]")
+        - rng.integers(0, 365, members).astype("timedelta64[D]")
+    )
+    age = ((end_np - birth).astype(np.int64) / 365.25).astype(np.int64)
+    band = _band(age)
+
+    say("claim lines")
+    frailty = rng.gamma(1.2, 1 / 1.2, members) * np.where(age >= 40, 1.4, 1.0)
+    n_claims = 1 + rng.poisson(claims_per_year * days / 365.0 * frailty)
+    total = int(n_claims.sum())
+    member_of = np.repeat(np.arange(members), n_claims)
+    svc = rng.integers(0, days, total)
+    order = np.lexsort((svc, member_of))
+    svc = svc[order]
+    start = np.concatenate([[0], np.cumsum(n_claims)[:-1]])
+    pos_codes = np.array([p for p, _ in PLACES_OF_SERVICE])
+    pos_w = np.array([w for _, w in PLACES_OF_SERVICE], dtype=float)
+    pos = rng.choice(len(pos_codes), total, p=pos_w / pos_w.sum())
+    ndx = 1 + rng.choice(_MAX_DX, total, p=np.array(_DX_COUNTS) / sum(_DX_COUNTS))
+
+    vocab: list[str] = []
+    index: dict[str, int] = {}
+
+    def code_id(code: str) -> int:
+        if code not in index:
+            index[code] = len(vocab)
+            vocab.append(code)
+        return index[code]
+
+    child_ids = np.array([code_id(c) for c, _ in CHILD_CODES])
+    child_w = np.array([w for _, w in CHILD_CODES], dtype=float)
+    adult_ids = np.array([code_id(c) for c, _ in ADULT_CODES])
+    adult_w = np.array([w for _, w in ADULT_CODES], dtype=float)
+    is_child_claim = age[member_of] < 18
+    dx = np.full((total, _MAX_DX), -1, dtype=np.int32)
+    for slot in range(_MAX_DX):
+        used = ndx > slot
+        kids = used & is_child_claim
+        grown = used & ~is_child_claim
+        dx[kids, slot] = child_ids[
+            rng.choice(len(child_ids), int(kids.sum()), p=child_w / child_w.sum())
+        ]
+        dx[grown, slot] = adult_ids[
+            rng.choice(len(adult_ids), int(grown.sum()), p=adult_w / adult_w.sum())
+        ]
+
+    say("conditions and planted profiles")
+    events: list[tuple[int, int, int]] = []  # (member, code id, claims carrying it)
+    for _name, codes, prevalence, female_only, (lo, hi) in CONDITIONS:
+        p = np.array(prevalence)[band]
+        if female_only:
+            p = np.where(female & (age >= 12), p, 0.0)
+        has = np.flatnonzero(rng.random(members) < p)
+        picks = rng.integers(0, len(codes), has.size)
+        counts = rng.integers(lo, hi + 1, has.size)
+        events.extend(
+            zip(
+                has.tolist(),
+                [code_id(codes[i]) for i in picks],
+                counts.tolist(),
+                strict=True,
+            )
+        )
+    profile = np.full(members, "", dtype=object)
+    planted_codes: dict[int, list[str]] = {}
+    planted: dict[str, int] = {}
+    for name, rate, (lo, hi), pools in PROFILES:
+        eligible = (age >= lo) & (age <= hi) & (profile == "")
+        chosen = np.flatnonzero(eligible & (rng.random(members) < rate))
+        profile[chosen] = name
+        planted[name] = int(chosen.size)
+        for m in chosen.tolist():
+            for pool in pools:
+                code = pool[int(rng.integers(0, len(pool)))]
+                planted_codes.setdefault(m, []).append(code)
+                events.append((m, code_id(code), int(rng.integers(1, 3))))
+    for m, cid, count in events:
+        for _ in range(count):
+            c = int(start[m] + rng.integers(0, n_claims[m]))
+            slot = int(ndx[c])
+            if slot < _MAX_DX:
+                ndx[c] = slot + 1
+            else:
+                slot = _MAX_DX - 1
+            dx[c, slot] = cid
+
+    corpus_files = _write(
+        out,
+        fmt,
+        seed,
+        members,
+        age,
+        female,
+        birth,
+        member_of,
+        svc,
+        end_np - days + 1,
+        pos_codes[pos],
+        dx,
+        np.array(vocab, dtype=object),
+        profile,
+        planted_codes,
+        say,
+    )
+    return ClaimsCorpus(
+        members=members,
+        claim_lines=total,
+        diagnoses=int((dx >= 0).sum()),
+        planted=planted,
+        files=corpus_files,
+    )
+
+
+def _member_ids(n: int) -> list[str]:
+    width = max(7, len(str(n)))
+    return [f"M{i:0{width}d}" for i in range(1, n + 1)]
+
+
+def _write(
+    out: Path,
+    fmt: str,
+    seed: int,
+    members: int,
+    age: Any,
+    female: Any,
+    birth: Any,
+    member_of: Any,
+    svc: Any,
+    first_day: Any,
+    pos: Any,
+    dx: Any,
+    vocab: Any,
+    profile: Any,
+    planted_codes: dict[int, list[str]],
+    say: Callable[[str], None],
+) -> tuple[str, ...]:
+    import numpy as np
+    import pyarrow as pa
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    ids = np.array(_member_ids(members), dtype=object)
+    total = member_of.size
+    width = max(9, len(str(total)))
+    claim_ids = np.array([f"C{i:0{width}d}" for i in range(1, total + 1)], dtype=object)
+    dates = (first_day + svc.astype("timedelta64[D]")).astype("datetime64[D]")
+    sex = np.where(female, "F", "M")
+    say(f"writing {fmt}")
+    files: list[str] = []
+    if fmt in ("csv", "parquet"):
+        cols: dict[str, Any] = {
+            "member_id": pa.array(ids[member_of], pa.string()),
+            "birth_date": pa.array(birth[member_of], pa.date32()),
+            "sex": pa.array(sex[member_of], pa.string()),
+            "claim_id": pa.array(claim_ids, pa.string()),
+            "service_date": pa.array(dates, pa.date32()),
+            "place_of_service": pa.array(pos, pa.string()),
+        }
+        for slot in range(dx.shape[1]):
+            col = dx[:, slot]
+            values = np.where(col >= 0, vocab[np.maximum(col, 0)], None)
+            cols[f"dx{slot + 1}"] = pa.array(values, pa.string())
+        table = pa.table(cols)
+        if fmt == "csv":
+            _write_csv(table, out / "claims.csv")
+            files.append("claims.csv")
+        else:
+            import pyarrow.parquet as pq
+
+            pq.write_table(table, out / "claims.parquet", row_group_size=1_000_000)
+            files.append("claims.parquet")
+    elif fmt == "long":
+        rows, slots = np.nonzero(dx >= 0)
+        table = pa.table(
+            {
+                "member_id": pa.array(ids[member_of[rows]], pa.string()),
+                "claim_id": pa.array(claim_ids[rows], pa.string()),
+                "service_date": pa.array(dates[rows], pa.date32()),
+                "dx_code": pa.array(vocab[dx[rows, slots]], pa.string()),
+            }
+        )
+        _write_csv(table, out / "claims_long.csv")
+        _write_csv(
+            pa.table(
+                {
+                    "member_id": pa.array(ids, pa.string()),
+                    "birth_date": pa.array(birth, pa.date32()),
+                    "sex": pa.array(sex, pa.string()),
+                }
+            ),
+            out / "members.csv",
+        )
+        files += ["claims_long.csv", "members.csv"]
+    else:
+        files += _write_fhir(
+            out, ids, birth, female, member_of, claim_ids, dates, dx, vocab
+        )
+    truth = pa.table(
+        {
+            "member_id": pa.array(ids, pa.string()),
+            "age": pa.array(age, pa.int32()),
+            "profile": pa.array(np.where(profile == "", "none", profile), pa.string()),
+            "planted_codes": pa.array(
+                [";".join(planted_codes.get(i, [])) for i in range(members)],
+                pa.string(),
+            ),
+        }
+    )
+    (out / "truth").mkdir(exist_ok=True)
+    _write_csv(truth, out / "truth" / "ground_truth.csv")
+    files.append("truth/ground_truth.csv")
+    (out / "truth" / "generator.json").write_text(
+        json.dumps(
+            {
+                "generator": "nowrongdoor synth claims",
+                "seed": seed,
+                "members": members,
+                "format": fmt,
+                "synthetic": True,
+            },
+            indent=2,
+            sort_keys=True,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    files.append("truth/generator.json")
+    return tuple(files)
+
+
+def _write_csv(table: Any, path: Path) -> None:
+    import pyarrow.csv as pcsv
+
+    tmp = path.with_name(path.name + ".tmp")
+    pcsv.write_csv(
+        table, tmp, pcsv.WriteOptions(quoting_style="none", batch_size=200_000)
+    )
+    tmp.replace(path)
+
+
+def _write_fhir(
+    out: Path,
+    ids: Any,
+    birth: Any,
+    female: Any,
+    member_of: Any,
+    claim_ids: Any,
+    dates: Any,
+    dx: Any,
+    vocab: Any,
+) -> list[str]:
+    system = "http://hl7.org/fhir/sid/icd-10-cm"
+    first = date(1970, 1, 1)
+
+    def iso(d: Any) -> str:
+        return (first + timedelta(days=int(d.astype("int64")))).isoformat()
+
+    names = ["Patient", "Encounter", "Condition", "ExplanationOfBenefit"]
+    handles = {n: open(out / f"{n}.ndjson.tmp", "w", encoding="utf-8") for n in names}
+    try:
+        for i, mid in enumerate(ids.tolist()):
+            handles["Patient"].write(
+                json.dumps(
+                    {
+                        "resourceType": "Patient",
+                        "id": mid,
+                        "gender": "female" if female[i] else "male",
+                        "birthDate": iso(birth[i]),
+                    }
+                )
+                + "\n"
+            )
+        for c in range(member_of.size):
+            mid = ids[member_of[c]]
+            cid = claim_ids[c]
+            when = iso(dates[c])
+            codes = [vocab[k] for k in dx[c].tolist() if k >= 0]
+            if c % 2 == 0:
+                handles["ExplanationOfBenefit"].write(
+                    json.dumps(
+                        {
+                            "resourceType": "ExplanationOfBenefit",
+                            "id": cid,
+                            "status": "active",
+                            "use": "claim",
+                            "patient": {"reference": f"Patient/{mid}"},
+                            "billablePeriod": {"start": when, "end": when},
+                            "diagnosis": [
+                                {
+                                    "sequence": j + 1,
+                                    "diagnosisCodeableConcept": {
+                                        "coding": [{"system": system, "code": code}]
+                                    },
+                                }
+                                for j, code in enumerate(codes)
+                            ],
+                        }
+                    )
+                    + "\n"
+                )
+                continue
+            handles["Encounter"].write(
+                json.dumps(
+                    {
+                        "resourceType": "Encounter",
+                        "id": cid,
+                        "status": "finished",
+                        "subject": {"reference": f"Patient/{mid}"},
+                        "period": {"start": when, "end": when},
+                    }
+                )
+                + "\n"
+            )
+            for j, code in enumerate(codes):
+                handles["Condition"].write(
+                    json.dumps(
+                        {
+                            "resourceType": "Condition",
+                            "id": f"{cid}-{j + 1}",
+                            "subject": {"reference": f"Patient/{mid}"},
+                            "encounter": {"reference": f"Encounter/{cid}"},
+                            "code": {"coding": [{"system": system, "code": code}]},
+                        }
+                    )
+                    + "\n"
+                )
+    finally:
+        for h in handles.values():
+            h.close()
+    for n in names:
+        (out / f"{n}.ndjson.tmp").replace(out / f"{n}.ndjson")
+    return [f"{n}.ndjson" for n in names]

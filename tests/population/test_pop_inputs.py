@@ -1,0 +1,167 @@
+"""Input formats, row-level rejects and clear errors for bad files."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conftest import WIDE_HEADER, read_csv, write_csv
+from nowrongdoor.cli import app
+from nowrongdoor.errors import UserInputError
+from nowrongdoor.population import connect, score_population
+
+
+def _run(tmp_path: Path, inputs: list[Path], as_of: date | None = date(2025, 6, 30)):
+    engine = connect("duckdb")
+    try:
+        return score_population(inputs, tmp_path / "out", engine=engine, as_of=as_of)
+    finally:
+        engine.close()
+
+
+def test_bad_rows_are_rejected_with_file_row_and_reason(tmp_path: Path) -> None:
+    src = write_csv(
+        tmp_path / "claims.csv",
+        WIDE_HEADER,
+        [
+            ("M1", "2010-01-01", "F", "c1", "2025-01-01", "11", "Z62.892", "", ""),
+            ("M1", "2010-01-01", "F", "c2", "2025-02-30", "11", "Z62.892", "", ""),
+            ("M2", "01/02/1990", "M", "c3", "2025-01-01", "11", "I10", "", ""),
+            ("M3", "1990-01-01", "M", "c4", "2025-01-01", "11", "I10", "XYZ.123", ""),
+            ("", "1990-01-01", "M", "c5", "2025-01-01", "11", "I10", "", ""),
+            ("M4", "1990-01-01", "M", "c6", "2025", "11", "I10", "", ""),
+        ],
+    )
+    result = _run(tmp_path, [src])
+    rejects = read_csv(tmp_path / "out" / "rejects.csv")
+    got = [(r["file"], r["row"], r["reason"]) for r in rejects]
+    assert got == [
+        (str(src), "2", "service_date '2025-02-30' is not a valid YYYY-MM-DD date"),
+        (str(src), "3", "birth_date '01/02/1990' is not a valid YYYY-MM-DD date"),
+        (str(src), "4", "dx2: 'XYZ.123' is not an ICD-10-CM code"),
+        (str(src), "5", "member_id is empty"),
+        (str(src), "6", "service_date '2025' is not a valid YYYY-MM-DD date"),
+    ]
+    assert result.summary["rejects"] == {
+        "total": 5,
+        "by_check": {
+            "birth_date invalid": 1,
+            "diagnosis code unknown": 1,
+            "member_id empty": 1,
+            "service_date invalid": 2,
+        },
+    }
+    # the valid row of M1 still counts: a runaway minor is "high"
+    assert read_csv(tmp_path / "out" / "worklist.csv")[0]["member_id"] == "M1"
+
+
+def test_long_format_with_members_file_and_orphans(tmp_path: Path) -> None:
+    members = write_csv(
+        tmp_path / "members.csv",
+        ("member_id", "birth_date", "sex"),
+        [("M1", "2011-03-03", "F"), ("M2", "1990-13-01", "M")],
+    )
+    claims = write_csv(
+        tmp_path / "claims_long.csv",
+        ("MEMBER_ID", "Claim_ID", "service_date", "dx_code"),
+        [
+            ("M1", "c1", "2025-01-01", "z62892"),
+            ("M2", "c2", "2025-01-01", "F10.20"),
+            ("M9", "c3", "2025-01-01", "F10.20"),
+            ("M1", "c4", "2025-01-01", ""),
+        ],
+    )
+    result = _run(tmp_path, [members, claims])
+    reasons = [r["reason"] for r in read_csv(tmp_path / "out" / "rejects.csv")]
+    assert reasons == [
+        "member_id 'M2' has no valid member record",
+        "member_id 'M9' has no valid member record",
+        "dx_code is empty",
+        "birth_date '1990-13-01' is not a valid YYYY-MM-DD date",
+    ]
+    assert result.flagged == 1
+
+
+def test_missing_column_is_one_sentence_naming_column_and_file(
+    tmp_path: Path, runner
+) -> None:
+    src = write_csv(
+        tmp_path / "claims.csv",
+        ("member_id", "birth_date", "claim_id", "dx1"),
+        [("M1", "2010-01-01", "c1", "I10")],
+    )
+    with pytest.raises(UserInputError) as err:
+        _run(tmp_path, [src])
+    assert str(err.value) == (
+        f"wide claims file {src} has no column 'service_date' (needed: member_id, "
+        "birth_date, claim_id, service_date, dx1)"
+    )
+    result = runner.invoke(
+        app, ["population", "score", str(src), "--out", str(tmp_path / "o")]
+    )
+    assert result.exit_code == 2
+    assert "no column 'service_date'" in " ".join(result.output.split())
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "o").exists()
+
+
+def test_long_claims_without_members_file_is_refused(tmp_path: Path) -> None:
+    claims = write_csv(
+        tmp_path / "claims_long.csv",
+        ("member_id", "claim_id", "service_date", "dx_code"),
+        [("M1", "c1", "2025-01-01", "I10")],
+    )
+    with pytest.raises(UserInputError, match="need a members file"):
+        _run(tmp_path, [claims])
+
+
+def test_fhir_bad_lines_become_rejects_and_other_types_are_counted(
+    tmp_path: Path,
+) -> None:
+    lines = [
+        {"resourceType": "Patient", "id": "P1", "birthDate": "2009-04-04"},
+        {"resourceType": "Coverage", "id": "cov1"},
+        {
+            "resourceType": "Condition",
+            "id": "x1",
+            "subject": {"reference": "Patient/P1"},
+            "onsetDateTime": "2025-02-02T10:00:00Z",
+            "code": {"coding": [{"system": "http://snomed.info/sct", "code": "1"}]},
+        },
+        {
+            "resourceType": "Condition",
+            "id": "x2",
+            "subject": {"reference": "Patient/P1"},
+            "recordedDate": "2025-02-02",
+            "code": {
+                "coding": [
+                    {"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "Z62.892"}
+                ]
+            },
+        },
+        {"resourceType": "Claim", "id": "cl1", "patient": {"reference": "Group/1"}},
+    ]
+    text = "\n".join(json.dumps(x) for x in lines) + "\n{not json\n"
+    (tmp_path / "bulk.ndjson").write_text(text, encoding="utf-8")
+    result = _run(tmp_path, [tmp_path / "bulk.ndjson"])
+    reasons = [
+        (r["row"], r["reason"]) for r in read_csv(tmp_path / "out" / "rejects.csv")
+    ]
+    assert reasons == [
+        ("3", "Condition.code has no ICD-10-CM coding"),
+        ("5", "Claim.patient is not a Patient reference"),
+        ("6", "line is not valid JSON"),
+    ]
+    assert result.summary["fhir_resources_ignored"] == {"Coverage": 1}
+    assert result.flagged == 1
+
+
+def test_missing_input_and_unknown_extension(tmp_path: Path) -> None:
+    with pytest.raises(UserInputError, match="does not exist"):
+        _run(tmp_path, [tmp_path / "nope.csv"])
+    (tmp_path / "claims.xlsx").write_text("x")
+    with pytest.raises(UserInputError, match="is not .csv, .parquet or .ndjson"):
+        _run(tmp_path, [tmp_path / "claims.xlsx"])
