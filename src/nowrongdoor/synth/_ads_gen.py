@@ -368,6 +368,9 @@ class _Builder:
             "eyes": worker.eyes,
         }
         sentences = list(template)
+        if not phones:
+            sentences = [x for x in sentences if "{phone}" not in x]
+            sentences.append("Message me here on the site.")
         if len(sentences) > 4 and rng.random() < 0.3:
             sentences.pop(rng.randrange(len(sentences) - 1))
         if rng.random() < 0.2:
@@ -478,10 +481,10 @@ class _Builder:
         descriptors = []
         if any("{height}" in s for s in sentences):
             descriptors = [
-                {"kind": "height", "value": slots["height"]},
-                {"kind": "weight", "value": slots["weight"]},
-                {"kind": "hair", "value": worker.hair},
-                {"kind": "eyes", "value": worker.eyes},
+                f"height_in:{worker.height_in}",
+                f"weight_lb:{worker.weight_lb}",
+                f"hair:{worker.hair}",
+                f"eyes:{worker.eyes}",
             ]
         score = 1.0
         for ind in indicators:
@@ -513,6 +516,8 @@ class _Builder:
             phones = [op.phones[k]]
             if k + 1 < len(op.phones) and rng.random() < 0.1:
                 phones.append(op.phones[k + 1])
+            if rng.random() < 0.05:
+                phones = []  # contact through the site's messages only
             w = rng.randrange(len(op.workers))
             worker = op.workers[w]
             t = w % len(op.templates)

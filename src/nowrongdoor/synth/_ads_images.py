@@ -1,7 +1,7 @@
 """Procedural images for the synthetic ad corpus (private).
 
 Each "photo" is a small abstract picture (gradient plus random shapes); perturbed
-copies (brightness, rescaling, a one-pixel crop, noise) stand in for the re-uploaded,
+copies (brightness, rescaling, noise) stand in for the re-uploaded,
 re-compressed copies of one photo that perceptual hashing finds.
 """
 
@@ -48,12 +48,10 @@ def base_image(rng: random.Random) -> Image.Image:
 
 
 def perturb(img: Image.Image, rng: random.Random) -> Image.Image:
-    """A re-uploaded copy: brightness, rescaling, a 1-pixel crop and noise."""
+    """A re-uploaded copy: brightness, rescaling (re-compression) and noise."""
     out = ImageEnhance.Brightness(img).enhance(rng.uniform(0.9, 1.1))
     small = rng.randint(40, 56)
     out = out.resize((small, small)).resize((SIZE, SIZE))
-    if rng.random() < 0.3:
-        out = out.crop((1, 1, SIZE - 1, SIZE - 1)).resize((SIZE, SIZE))
     noise = np.random.default_rng(rng.randrange(2**32)).normal(0, 2, (SIZE, SIZE, 3))
     arr = np.clip(np.asarray(out, dtype=np.float32) + noise, 0, 255).astype(np.uint8)
     return Image.fromarray(arr, "RGB")

@@ -1,0 +1,207 @@
+"""Reading ads for linking and writing the link outputs (private)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from nowrongdoor.ads._link_core import LinkResult
+from nowrongdoor.errors import UserInputError
+
+__all__ = ["SkippedLine", "atomic_open", "read_records", "write_link_outputs"]
+
+
+@dataclass
+class SkippedLine:
+    """A record that could not be used: file, line and reason."""
+
+    path: str
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.reason}"
+
+
+@dataclass
+class ReadReport:
+    """Records skipped while reading and raw ads scanned on the fly."""
+
+    skipped: list[SkippedLine] = field(default_factory=list)
+    scanned: int = 0
+
+
+@contextmanager
+def atomic_open(path: Path, newline: str | None = None) -> Iterator[IO[str]]:
+    """Open a temporary file next to ``path``; rename it over ``path`` on success."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as fh:
+            yield fh
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _extractor() -> Callable[..., dict[str, Any]]:
+    try:
+        from nowrongdoor import ads
+    except ImportError as exc:  # pragma: no cover - the package is ours
+        raise UserInputError(f"cannot load the ad extractor: {exc}") from exc
+    fn = getattr(ads, "extract", None)
+    if fn is None:
+        raise UserInputError(
+            "raw ads (records with text but no phones) need the ad extractor "
+            "nowrongdoor.ads.extract, which is not available in this install"
+        )
+    return fn  # type: ignore[no-any-return]
+
+
+def scan_if_raw(
+    rec: dict[str, Any], extract: Callable[..., dict[str, Any]] | None
+) -> tuple[dict[str, Any], Callable[..., dict[str, Any]] | None, bool]:
+    """Run the extractor on a raw ad (text but no ``phones`` key)."""
+    if "phones" in rec or not isinstance(rec.get("text"), str):
+        return rec, extract, False
+    fn = extract or _extractor()
+    age = rec.get("poster_age")
+    scanned = fn(
+        rec["text"],
+        title=rec.get("title"),
+        city=rec.get("city"),
+        state=rec.get("state"),
+        poster_age=age if isinstance(age, int | str) else None,
+        id=str(rec["id"]),
+    )
+    return {**rec, **scanned, "id": str(rec["id"])}, fn, True
+
+
+def read_records(path: Path, report: ReadReport) -> Iterator[dict[str, Any]]:
+    """Stream usable records from a JSONL file of scanned or raw ads.
+
+    Broken lines, records without an ``id`` and duplicate ids are reported in
+    ``report`` and skipped; raw ads are scanned on the fly.
+
+    Raises:
+        UserInputError: The file cannot be read.
+    """
+    if not path.is_file():
+        raise UserInputError(f"ads file {path} does not exist")
+    extract: Callable[..., dict[str, Any]] | None = None
+    seen: set[str] = set()
+    with path.open("rb") as fh:
+        for n, raw in enumerate(fh, start=1):
+            if not raw.strip():
+                continue
+            try:
+                rec = json.loads(raw.decode("utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                report.skipped.append(SkippedLine(str(path), n, f"not JSON ({exc})"))
+                continue
+            if not isinstance(rec, dict) or rec.get("id") in (None, ""):
+                report.skipped.append(SkippedLine(str(path), n, "record has no id"))
+                continue
+            rid = str(rec["id"])
+            if rid in seen:
+                report.skipped.append(SkippedLine(str(path), n, f"duplicate id {rid}"))
+                continue
+            seen.add(rid)
+            rec, extract, was_raw = scan_if_raw(rec, extract)
+            report.scanned += was_raw
+            yield rec
+
+
+def write_link_outputs(
+    result: LinkResult,
+    profiles: list[dict[str, Any]],
+    out_dir: Path,
+    *,
+    summary: dict[str, Any],
+    graph: bool = True,
+) -> list[Path]:
+    """Write operations.csv, operations.json, edges.csv and graph.graphml.
+
+    Every file is written to a temporary name and renamed, so an interrupted
+    run never leaves a half-written output.
+
+    Returns:
+        The paths written.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    facts, ops = result.facts, result.operation
+    written: list[Path] = []
+    path = out_dir / "operations.csv"
+    with atomic_open(path, newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(["id", "operation"])
+        w.writerows((f.id, op) for f, op in zip(facts, ops, strict=True))
+    written.append(path)
+    path = out_dir / "edges.csv"
+    with atomic_open(path, newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(["source", "target", "kind", "evidence", "weight", "operation"])
+        for m in result.merges:
+            w.writerow(
+                [facts[m.a].id, facts[m.b].id, m.kind, m.evidence, m.weight, ops[m.a]]
+            )
+    written.append(path)
+    path = out_dir / "operations.json"
+    doc = {
+        "summary": summary,
+        "hubs": [
+            {"key": h.key, "ads": h.ads, "groups": h.groups, "reason": h.reason}
+            for h in result.hubs
+        ],
+        "unreadable_images": [
+            {"image": ref, "reason": why} for ref, why in result.unreadable_images
+        ],
+        "operations": profiles,
+    }
+    with atomic_open(path) as fh:
+        json.dump(doc, fh, indent=1, ensure_ascii=False)
+    written.append(path)
+    if graph:
+        path = out_dir / "graph.graphml"
+        _write_graph(result, path)
+        written.append(path)
+    return written
+
+
+def _write_graph(result: LinkResult, path: Path) -> None:
+    import networkx as nx
+
+    facts, ops = result.facts, result.operation
+    in_op = {i for m in result.merges for i in (m.a, m.b)}
+    g = nx.Graph()
+    for i in sorted(in_op):
+        f = facts[i]
+        g.add_node(
+            f.id, operation=ops[i], city=f.city, state=f.state, posted_at=f.posted_at
+        )
+    for m in result.merges:
+        g.add_edge(
+            facts[m.a].id,
+            facts[m.b].id,
+            kind=m.kind,
+            evidence=m.evidence,
+            weight=float(m.weight),
+        )
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
+    try:
+        nx.write_graphml(g, tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

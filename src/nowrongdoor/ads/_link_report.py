@@ -1,0 +1,63 @@
+"""Console report of a link run (private)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+__all__ = ["print_operations"]
+
+
+def print_operations(
+    console: Console, err: Console, out: Path, summary: dict[str, Any], top: int
+) -> None:
+    """Print the summary, skipped records, hubs and the largest operations."""
+    for line in summary["skipped_records"]:
+        err.print(f"[yellow]skipped[/] {line}", highlight=False, markup=False)
+    doc = json.loads((out / "operations.json").read_text(encoding="utf-8"))
+    for img in doc["unreadable_images"]:
+        err.print(
+            f"[yellow]unreadable image skipped[/] {img['image']}: {img['reason']}",
+            highlight=False,
+        )
+    if summary["ads"] == 0:
+        console.print(
+            f"no ads in {summary['input']}; wrote empty outputs to {out}",
+            highlight=False,
+        )
+        return
+    console.print(
+        f"linked {summary['ads']} ads into {summary['operations']} operations "
+        f"(+{summary['singletons']} single ads) with {summary['merges']} merges "
+        f"{summary['merges_by_kind']}; {summary['hubs_ignored']} hub keys ignored; "
+        f"outputs in {out}",
+        highlight=False,
+    )
+    for hub in doc["hubs"][:5]:
+        console.print(f"  hub {hub['key']}: {hub['reason']}", highlight=False)
+    if not doc["operations"] or top <= 0:
+        return
+    table = Table(title="largest operations")
+    for col in ("operation", "ads", "phones", "names", "route", "est. $/yr"):
+        table.add_column(col)
+    for p in doc["operations"][:top]:
+        route = " > ".join(leg["city"] for leg in p["route"][:3])
+        if len(p["route"]) > 3:
+            route += f" > ... ({len(p['cities'])} cities)"
+        yearly = p["revenue"].get("annualised")
+        table.add_row(
+            p["operation"],
+            str(p["ads"]),
+            str(len(p["phones"])),
+            ", ".join(p["names"][:4]),
+            route,
+            f"{yearly:,.0f}" if yearly else "-",
+        )
+    console.print(table)
+    for p in doc["operations"][:top]:
+        for signal in p["controller_signals"][:3]:
+            console.print(f"  {p['operation']}: {signal}", highlight=False)

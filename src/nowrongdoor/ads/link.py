@@ -1,0 +1,149 @@
+"""Link ads into operations, with the evidence for every merge.
+
+Signals (each an edge with its evidence): a shared phone number, email or social
+handle; a shared photo (pHash within a Hamming distance); near-duplicate text
+after masking names, prices, ages, phone numbers, cities, emails and handles
+(MinHash LSH over word 3-grams). A hub guard ignores keys that would glue
+unrelated ads (a booking line, a verification handle, a stock photo).
+Union-find combines the rest; the result is the operation of every ad, the
+merges with their evidence, and a profile per operation (route, contacts, names,
+indicator mix, revenue estimate, controller signals). See docs/linking.md.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from nowrongdoor.ads._link_core import (
+    AdFacts,
+    LinkOptions,
+    LinkResult,
+    Merge,
+    facts_of,
+    link_facts,
+)
+from nowrongdoor.ads._link_graph import Hub
+from nowrongdoor.ads._link_io import ReadReport, read_records, write_link_outputs
+from nowrongdoor.ads._link_metrics import (
+    adjusted_rand_index,
+    pairwise_scores,
+    recall_at_k,
+)
+from nowrongdoor.ads._link_profiles import hourly_rate, profile_operations
+
+__all__ = [
+    "AdFacts",
+    "Hub",
+    "LinkOptions",
+    "LinkResult",
+    "Merge",
+    "ReadReport",
+    "adjusted_rand_index",
+    "facts_of",
+    "hourly_rate",
+    "link_ads",
+    "link_file",
+    "pairwise_scores",
+    "profile_operations",
+    "recall_at_k",
+]
+
+
+def link_ads(
+    records: Iterable[dict[str, Any]],
+    *,
+    options: LinkOptions | None = None,
+    image_root: Path | None = None,
+    progress: Callable[[str, int], None] | None = None,
+) -> LinkResult:
+    """Link scanned ad records into operations.
+
+    Args:
+        records: Records in the ``ads scan`` schema (``id``, ``phones``,
+            ``emails``, ``handles``, ``names``, ``ages``, ``rates``,
+            ``indicators`` ...) plus, when present, ``text``, ``title``,
+            ``posted_at``, ``city``, ``state`` and ``images``.
+        options: Thresholds (defaults: :class:`LinkOptions`).
+        image_root: Directory that relative image paths resolve against.
+        progress: Called with ``(stage, count)``.
+
+    Returns:
+        The :class:`LinkResult` (operation per ad, merges, hubs, skipped images).
+    """
+    return link_facts(
+        records,
+        options=options or LinkOptions(),
+        image_root=image_root,
+        progress=progress,
+    )
+
+
+def link_file(
+    path: Path,
+    out_dir: Path,
+    *,
+    options: LinkOptions | None = None,
+    image_root: Path | None = None,
+    graph: bool = True,
+    booked_hours_per_ad: float = 3.0,
+    progress: Callable[[str, int], None] | None = None,
+) -> dict[str, Any]:
+    """Link a JSONL file of scanned or raw ads and write the outputs.
+
+    Raw ads (``text`` but no ``phones``) are scanned on the fly. Writes
+    ``operations.csv``, ``operations.json``, ``edges.csv`` and (unless
+    ``graph`` is false) ``graph.graphml`` to ``out_dir``, atomically.
+
+    Args:
+        path: Input JSONL.
+        out_dir: Output directory.
+        options: Thresholds.
+        image_root: Where relative image paths resolve (default: the input's
+            directory).
+        graph: Write the GraphML file.
+        booked_hours_per_ad: Paid hours per ad in the revenue estimate.
+        progress: Called with ``(stage, count)``.
+
+    Returns:
+        The run summary (also stored in ``operations.json``).
+
+    Raises:
+        UserInputError: The input file does not exist.
+    """
+    report = ReadReport()
+    started = time.perf_counter()
+    result = link_ads(
+        read_records(path, report),
+        options=options,
+        image_root=image_root if image_root is not None else path.parent,
+        progress=progress,
+    )
+    profiles = profile_operations(result, booked_hours_per_ad=booked_hours_per_ad)
+    sizes: dict[str, int] = {}
+    for op in result.operation:
+        sizes[op] = sizes.get(op, 0) + 1
+    summary: dict[str, Any] = {
+        "input": str(path),
+        "ads": len(result.facts),
+        "scanned_on_the_fly": report.scanned,
+        "operations": sum(1 for n in sizes.values() if n >= 2),
+        "singletons": sum(1 for n in sizes.values() if n == 1),
+        "merges": len(result.merges),
+        "merges_by_kind": _count(m.kind for m in result.merges),
+        "hubs_ignored": len(result.hubs),
+        "unreadable_images": len(result.unreadable_images),
+        "skipped_records": [str(s) for s in report.skipped],
+        "seconds": round(time.perf_counter() - started, 3),
+    }
+    write_link_outputs(result, profiles, out_dir, summary=summary, graph=graph)
+    return summary
+
+
+def _count(items: Iterable[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for x in items:
+        out[x] = out.get(x, 0) + 1
+    return out
