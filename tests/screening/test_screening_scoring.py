@@ -267,3 +267,13 @@ def test_predictive_values_reproduce_a_published_ppv_and_npv() -> None:
     cst6 = get_instrument("cst6").rules.published
     assert cst6.predictive_values() == (19.9, 96.7)
     assert get_instrument("raft").rules.published.predictive_values() is None
+
+
+def test_minor_checklist_reports_only_on_abuse_items() -> None:
+    risk = score("minor-indicators", {"minor_mental_health": True})
+    assert risk.positive and risk.safety is not None
+    assert not risk.safety.mandatory_report
+    assert "does not trigger a report" in risk.safety.note
+    abuse = score("minor-indicators", {"minor_abuse_history": True})
+    assert abuse.safety is not None and abuse.safety.mandatory_report
+    assert "Report now" in abuse.safety.note

@@ -148,8 +148,12 @@ def score_instrument(
         category = "negative"
     minor = _is_minor(instrument, age)
     actions = list(getattr(instrument.rules.actions, category))
+    reporting = instrument.rules.reporting
+    report = positive and (
+        reporting.report_when == "positive" or bool(set(reporting.items) & set(fired))
+    )
     safety = (
-        safety_response(minor=minor, positive=positive, state=state)
+        safety_response(minor=minor, positive=positive, state=state, report=report)
         if positive or minor
         else None
     )

@@ -108,6 +108,24 @@ class PathwayRule(_Frozen):
     survive_thrive_items_minor: tuple[str, ...] = ()
 
 
+class Reporting(_Frozen):
+    """When a result about a minor requires a child-abuse report.
+
+    ``positive``: any positive result (validated screens). ``items``: only when
+    one of ``items`` fired (observation checklists, where most indicators are
+    risks, not a suspicion of abuse).
+    """
+
+    report_when: Literal["positive", "items"] = "positive"
+    items: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _items_when_needed(self) -> Reporting:
+        if self.report_when == "items" and not self.items:
+            raise ValueError("report_when: items needs at least one item")
+        return self
+
+
 class Actions(_Frozen):
     positive: tuple[str, ...]
     negative: tuple[str, ...]
@@ -134,6 +152,7 @@ class ScoringFile(_Frozen):
     items_from: ItemsFrom | None = None
     scoring: Scoring
     pathway: PathwayRule
+    reporting: Reporting = Reporting()
     actions: Actions
     published: Published
     licence: str

@@ -120,11 +120,13 @@ def _check_rules_match(rules: ScoringFile, items: tuple[Item, ...], label: str) 
     named = (
         *rules.pathway.survive_thrive_items,
         *rules.pathway.survive_thrive_items_minor,
+        *rules.reporting.items,
     )
     for link_id in named:
         if link_id not in link_ids:
             raise InstrumentDataError(
-                f"{label}: pathway names item {link_id!r}, which the questionnaire "
+                f"{label}: pathway or reporting names item {link_id!r}, which the "
+                "questionnaire "
                 "does not have"
             )
     if rules.scoring.cutoff > len(items):

@@ -60,18 +60,22 @@ def reporting_states() -> dict[str, StateReporting]:
     return load_reporting_file(_reporting_path())
 
 
-def safety_response(*, minor: bool, positive: bool, state: str) -> Safety:
+def safety_response(
+    *, minor: bool, positive: bool, state: str, report: bool | None = None
+) -> Safety:
     """The safety response for a screened person.
 
     Args:
         minor: The person is (or the instrument is for) someone under 18.
         positive: The screen or checklist is positive.
         state: Two-letter US state whose reporting contacts to list.
+        report: Whether the result is a suspicion of child abuse; by default,
+            any positive result is.
 
     Returns:
         Guidance and hotline from the knowledge base, and for minors the state's
-        child-abuse reporting contacts; ``mandatory_report`` is true for a
-        positive result about a minor.
+        child-abuse reporting contacts; ``mandatory_report`` is true for a minor
+        when ``report`` (by default: a positive result).
 
     Raises:
         nowrongdoor.knowledge.UnknownEntryError: the knowledge base lacks the
@@ -89,7 +93,7 @@ def safety_response(*, minor: bool, positive: bool, state: str) -> Safety:
     )
     code = state.upper()
     reporting = reporting_states().get(code)
-    mandatory = minor and positive
+    mandatory = minor and (positive if report is None else report)
     if not minor:
         note = (
             "No child-abuse report applies to an adult: offer safety and resources "
@@ -103,7 +107,7 @@ def safety_response(*, minor: bool, positive: bool, state: str) -> Safety:
         )
     elif mandatory:
         note = (
-            f"Report now: a positive result for a minor is a suspicion of child abuse "
+            f"Report now: this result for a minor is a suspicion of child abuse "
             f"that {reporting.name} requires you to report. Who must report: "
             f"{reporting.who_must_report}"
         )
