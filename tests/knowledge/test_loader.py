@@ -153,3 +153,10 @@ def test_unknown_field_names_entry(tmp_path: Path) -> None:
 def test_good_file_loads(tmp_path: Path) -> None:
     kb = load_knowledge_from([_write(tmp_path, "ok.yaml", GOOD)])
     assert [e.id for e in kb] == ["demo.one"]
+
+
+def test_strong_pattern_must_be_a_listed_pattern(tmp_path: Path) -> None:
+    text = LEXICON + "    strong_patterns: ['other']\n"
+    bad = _write(tmp_path, "strong.yaml", text)
+    with pytest.raises(KnowledgeError, match=r"strong\.yaml: entry lexicon\.word"):
+        load_knowledge_from([bad])

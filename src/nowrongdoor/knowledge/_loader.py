@@ -127,7 +127,7 @@ class KnowledgeBase:
 
 
 def _lexicon_score(entry: LexiconTerm, q: str) -> tuple[float, str]:
-    patterns = entry.compiled() + entry.compiled_strong()
+    patterns = entry.compiled()
     if entry.term.lower() == q:
         return 100.0, "term"
     if any(p.fullmatch(q) for p in patterns):

@@ -76,9 +76,11 @@ class LexiconTerm(Entry):
         context_note: Required when ``ambiguous``: how to read the word.
         context_patterns: Regexes for words near an ambiguous term that make the
             trafficking sense likely (for example money, quota, date, track).
-        strong_patterns: Phrases that carry the trafficking sense on their own
-            ("bottom girl", "money over bitches"); a hit counts without context
-            even for an ambiguous term. Not repeated in ``patterns``.
+        strong_patterns: The subset of ``patterns`` whose phrases carry the
+            trafficking sense on their own ("bottom girl", "money over
+            bitches"): a hit of one counts without context even for an ambiguous
+            term. Each must also be listed in ``patterns``, so a reader that only
+            uses ``patterns`` still finds it.
         examples_positive: Sentences every one of which some pattern must match.
         examples_negative: Sentences no pattern may match.
     """
@@ -112,15 +114,14 @@ class LexiconTerm(Entry):
             raise ValueError("an ambiguous term needs a context_note")
         if self.ambiguous and not self.context_patterns:
             raise ValueError("an ambiguous term needs context_patterns")
+        stray = [p for p in self.strong_patterns if p not in self.patterns]
+        if stray:
+            raise ValueError(f"strong_patterns {stray} are not listed in patterns")
         return self
 
     def compiled(self) -> list[re.Pattern[str]]:
         """The term's patterns compiled case-insensitively on word boundaries."""
         return list(_compile_bounded(self.patterns))
-
-    def compiled_strong(self) -> list[re.Pattern[str]]:
-        """The strong patterns compiled case-insensitively on word boundaries."""
-        return list(_compile_bounded(self.strong_patterns))
 
     def compiled_context(self) -> list[re.Pattern[str]]:
         """The context patterns compiled case-insensitively on word boundaries."""
@@ -143,11 +144,15 @@ class LexiconTerm(Entry):
         Returns:
             The matches that count, sorted by position, overlaps removed.
         """
-        strong = [(m, True) for p in self.compiled_strong() for m in p.finditer(text)]
-        weak = [(m, False) for p in self.compiled() for m in p.finditer(text)]
+        strong = set(self.strong_patterns)
+        hits = [
+            (m, source in strong)
+            for source, pattern in zip(self.patterns, self.compiled(), strict=True)
+            for m in pattern.finditer(text)
+        ]
         kept: list[re.Match[str]] = []
         for match, is_strong in sorted(
-            strong + weak, key=lambda h: (h[0].start(), -h[0].end(), not h[1])
+            hits, key=lambda h: (h[0].start(), -h[0].end(), not h[1])
         ):
             if kept and match.start() < kept[-1].end():
                 continue
