@@ -1,0 +1,320 @@
+"""FastAPI dependencies shared by the API and the web pages.
+
+Use the ``Annotated`` aliases in route signatures::
+
+    @router.get("/cases/{case_id}")
+    def read_case(case_id: int, session: SessionDep, user: CurrentUser,
+                  audit: AuditDep) -> CasePublic: ...
+
+- :data:`SessionDep`: a database session per request (routes commit; an error
+  rolls back and, for a signed-in user, appends a ``denied``/``failure`` audit
+  event).
+- :data:`CurrentIdentity` / :data:`CurrentUser`: the signed-in user from the
+  session cookie (CSRF-checked on unsafe methods) or a bearer token; 401 if none.
+- :data:`OptionalIdentity`: the same, or ``None`` (for pages that redirect).
+- :data:`AuditDep`: records audit events in the request's transaction.
+- :func:`require_permission`: a dependency that checks the role table.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, Query, Request, Response
+from sqlalchemy.orm import Session
+
+from nowrongdoor.care.audit import AuditEntry, append_event
+from nowrongdoor.care.crypto import Cipher
+from nowrongdoor.care.db import Database
+from nowrongdoor.care.errors import ApiError, Forbidden, Unauthorized
+from nowrongdoor.care.models import User
+from nowrongdoor.care.rbac import require
+from nowrongdoor.care.security import (
+    CSRF_FORM_FIELD,
+    CSRF_HEADER,
+    SESSION_COOKIE,
+    Identity,
+    csrf_matches,
+    resolve_bearer,
+    resolve_session,
+)
+from nowrongdoor.settings import Settings
+
+__all__ = [
+    "AuditDep",
+    "Auditor",
+    "CipherDep",
+    "CurrentIdentity",
+    "CurrentUser",
+    "DatabaseDep",
+    "OptionalIdentity",
+    "Page",
+    "PageDep",
+    "SessionDep",
+    "SettingsDep",
+    "clear_session_cookie",
+    "get_identity",
+    "get_optional_identity",
+    "get_session",
+    "request_id",
+    "require_permission",
+    "set_session_cookie",
+]
+
+_UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def get_database(request: Request) -> Database:
+    """The app's :class:`Database`."""
+    db: Database = request.app.state.db
+    return db
+
+
+def get_settings(request: Request) -> Settings:
+    """The app's settings."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_cipher(request: Request) -> Cipher:
+    """The app's cipher (for blind-index searches)."""
+    return get_database(request).cipher
+
+
+DatabaseDep = Annotated[Database, Depends(get_database)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+CipherDep = Annotated[Cipher, Depends(get_cipher)]
+
+
+def request_id(request: Request) -> str:
+    """This request's id (from ``X-Request-ID`` when sane, else a new UUID)."""
+    rid = getattr(request.state, "request_id", None)
+    if not rid:
+        rid = uuid.uuid4().hex
+        request.state.request_id = rid
+    return str(rid)
+
+
+def _action_of(request: Request) -> str:
+    action = getattr(request.state, "audit_action", None)
+    if action:
+        return str(action)
+    route = request.scope.get("route")
+    path = getattr(route, "path", request.url.path)
+    return f"{request.method} {path}"[:60]
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """A session for this request; rolls back on error and audits denials."""
+    db = get_database(request)
+    with db.sessionmaker() as session:
+        try:
+            yield session
+        except ApiError as exc:
+            session.rollback()
+            user = getattr(request.state, "user", None)
+            if isinstance(user, User):
+                append_event(
+                    session,
+                    AuditEntry(
+                        action=_action_of(request),
+                        outcome="denied" if exc.status == 403 else "failure",
+                        resource_type=getattr(request.state, "audit_resource", None),
+                        resource_id=getattr(request.state, "audit_resource_id", None),
+                        detail=exc.code,
+                    ),
+                    user=user,
+                    request_id=request_id(request),
+                )
+                session.commit()
+            raise
+        except BaseException:
+            session.rollback()
+            raise
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+async def _csrf_given(request: Request) -> str | None:
+    """The CSRF token a request sent (header, or form field of a form post)."""
+    header = request.headers.get(CSRF_HEADER)
+    if header:
+        return header
+    if request.method in _UNSAFE:
+        ctype = request.headers.get("content-type", "")
+        if ctype.startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")
+        ):
+            form = await request.form()
+            value = form.get(CSRF_FORM_FIELD)
+            return value if isinstance(value, str) else None
+    return None
+
+
+def _resolve(request: Request, session: Session, csrf: str | None) -> Identity | None:
+    auth = request.headers.get("authorization", "")
+    if auth:
+        scheme, _, token = auth.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthorized("the Authorization header must be 'Bearer <token>'")
+        identity = resolve_bearer(session, token.strip())
+        if identity is None:
+            raise Unauthorized("the bearer token is invalid, expired or revoked")
+        return identity
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie:
+        return None
+    identity = resolve_session(session, cookie)
+    if identity is None:
+        return None
+    if request.method in _UNSAFE and not csrf_matches(identity.csrf_token, csrf):
+        raise Forbidden(
+            "missing or wrong CSRF token (send the X-CSRF-Token header or the "
+            "csrf_token form field)",
+            code="csrf_failed",
+        )
+    return identity
+
+
+def get_optional_identity(
+    request: Request,
+    session: SessionDep,
+    csrf: Annotated[str | None, Depends(_csrf_given)],
+) -> Identity | None:
+    """The signed-in identity, or ``None`` when nobody is signed in."""
+    identity = _resolve(request, session, csrf)
+    if identity is not None:
+        request.state.user = identity.user
+        request.state.identity = identity
+    return identity
+
+
+OptionalIdentity = Annotated[Identity | None, Depends(get_optional_identity)]
+
+
+def get_identity(identity: OptionalIdentity) -> Identity:
+    """The signed-in identity; 401 when nobody is signed in."""
+    if identity is None:
+        raise Unauthorized("sign in first (session cookie or bearer token)")
+    return identity
+
+
+CurrentIdentity = Annotated[Identity, Depends(get_identity)]
+
+
+def get_current_user(identity: CurrentIdentity) -> User:
+    """The signed-in user; 401 when nobody is signed in."""
+    return identity.user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def require_permission(permission: str) -> Callable[..., User]:
+    """A dependency that returns the user if their role grants ``permission``.
+
+    Args:
+        permission: A permission from :data:`nowrongdoor.care.rbac.PERMISSIONS`.
+
+    Returns:
+        The dependency callable.
+    """
+
+    def _dep(request: Request, user: CurrentUser) -> User:
+        request.state.audit_action = permission
+        require(user, permission)
+        return user
+
+    _dep.__name__ = f"require_{permission.replace(':', '_')}"
+    return _dep
+
+
+class Auditor:
+    """Appends audit events for the current request inside its transaction."""
+
+    def __init__(self, request: Request, session: Session) -> None:
+        self._request = request
+        self._session = session
+
+    def record(
+        self,
+        action: str,
+        *,
+        resource_type: str | None = None,
+        resource_id: int | str | None = None,
+        person_id: int | None = None,
+        detail: str | None = None,
+        outcome: str = "success",
+    ) -> None:
+        """Append one event (written when the route commits)."""
+        user = getattr(self._request.state, "user", None)
+        append_event(
+            self._session,
+            AuditEntry(
+                action=action,
+                outcome=outcome,
+                resource_type=resource_type,
+                resource_id=None if resource_id is None else str(resource_id),
+                person_id=person_id,
+                detail=detail,
+            ),
+            user=user if isinstance(user, User) else None,
+            request_id=request_id(self._request),
+        )
+
+    def target(self, resource_type: str, resource_id: int | str | None) -> None:
+        """Name the record a request is about (used if it is then denied)."""
+        self._request.state.audit_resource = resource_type
+        self._request.state.audit_resource_id = (
+            None if resource_id is None else str(resource_id)
+        )
+
+
+def get_auditor(request: Request, session: SessionDep) -> Auditor:
+    """An :class:`Auditor` bound to this request's session."""
+    return Auditor(request, session)
+
+
+AuditDep = Annotated[Auditor, Depends(get_auditor)]
+
+
+class Page:
+    """Pagination parameters (``limit``, ``offset``)."""
+
+    def __init__(
+        self,
+        limit: Annotated[int, Query(ge=1, le=200, description="Page size.")] = 50,
+        offset: Annotated[int, Query(ge=0, description="Rows to skip.")] = 0,
+    ) -> None:
+        self.limit = limit
+        self.offset = offset
+
+
+PageDep = Annotated[Page, Depends(Page)]
+
+
+def set_session_cookie(response: Response, token: str, settings: Settings) -> None:
+    """Set the login session cookie (Secure, HttpOnly, SameSite=Lax)."""
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=settings.session_minutes * 60,
+        httponly=True,
+        secure=settings.cookie_secure,
+        samesite="lax",
+        path="/",
+    )
+
+
+def clear_session_cookie(response: Response, settings: Settings) -> None:
+    """Remove the login session cookie."""
+    response.delete_cookie(
+        SESSION_COOKIE,
+        httponly=True,
+        secure=settings.cookie_secure,
+        samesite="lax",
+        path="/",
+    )

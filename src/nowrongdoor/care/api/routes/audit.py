@@ -1,0 +1,65 @@
+"""The audit log (admins)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from sqlalchemy import select
+
+from nowrongdoor.care import crud
+from nowrongdoor.care.api.deps import AuditDep, PageDep, SessionDep
+from nowrongdoor.care.api.perms import AuditRead
+from nowrongdoor.care.audit import verify_chain
+from nowrongdoor.care.models import AuditEvent
+from nowrongdoor.care.schemas import (
+    AuditEventPublic,
+    ChainProblem,
+    ChainReportPublic,
+    PageOf,
+)
+
+router = APIRouter(prefix="/audit", tags=["audit"])
+
+
+@router.get("", response_model=PageOf[AuditEventPublic])
+def list_events(
+    session: SessionDep,
+    user: AuditRead,
+    page: PageDep,
+    audit: AuditDep,
+    user_id: int | None = None,
+    person_id: int | None = None,
+    action: Annotated[str | None, Query(max_length=60)] = None,
+    outcome: Annotated[str | None, Query(max_length=16)] = None,
+) -> PageOf[AuditEventPublic]:
+    """Audit events, newest first, filtered by user, person, action or outcome."""
+    stmt = select(AuditEvent).order_by(AuditEvent.seq.desc())
+    if user_id is not None:
+        stmt = stmt.where(AuditEvent.user_id == user_id)
+    if person_id is not None:
+        stmt = stmt.where(AuditEvent.person_id == person_id)
+    if action:
+        stmt = stmt.where(AuditEvent.action == action)
+    if outcome:
+        stmt = stmt.where(AuditEvent.outcome == outcome)
+    rows, total = crud.paginate(session, stmt, limit=page.limit, offset=page.offset)
+    items = [AuditEventPublic.model_validate(r) for r in rows]
+    audit.record("audit.list", resource_type="audit", detail=f"{len(rows)} rows")
+    session.commit()
+    return PageOf[AuditEventPublic](
+        items=items, total=total, limit=page.limit, offset=page.offset
+    )
+
+
+@router.get("/verify", response_model=ChainReportPublic)
+def verify(session: SessionDep, user: AuditRead, audit: AuditDep) -> ChainReportPublic:
+    """Check the hash chain: edited, deleted or truncated events are reported."""
+    report = verify_chain(session)
+    audit.record("audit.verify", resource_type="audit", detail=f"ok={report.ok}")
+    session.commit()
+    return ChainReportPublic(
+        ok=report.ok,
+        checked=report.checked,
+        problems=[ChainProblem(seq=s, problem=p) for s, p in report.problems],
+    )

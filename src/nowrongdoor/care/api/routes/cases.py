@@ -1,0 +1,355 @@
+"""Cases and their plan: needs, goals, barriers, notes, safety plan."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from nowrongdoor.care import crud
+from nowrongdoor.care.api.deps import AuditDep, PageDep, SessionDep
+from nowrongdoor.care.api.perms import CaseRead, CaseWrite, NoteRead, NoteWrite
+from nowrongdoor.care.enums import CaseStatus, Pathway
+from nowrongdoor.care.errors import NotFound
+from nowrongdoor.care.models import Barrier, Goal, Need, Note
+from nowrongdoor.care.schemas import (
+    BarrierCreate,
+    BarrierPublic,
+    CaseCreate,
+    CaseDetail,
+    CasePublic,
+    CaseTransition,
+    CaseUpdate,
+    GoalCreate,
+    GoalPublic,
+    NeedCreate,
+    NeedPublic,
+    NeedUpdate,
+    NoteCreate,
+    NotePublic,
+    PageOf,
+    ProgressUpdate,
+    SafetyPlanIn,
+    SafetyPlanPublic,
+)
+
+router = APIRouter(prefix="/cases", tags=["cases"])
+
+
+@router.get("", response_model=PageOf[CasePublic])
+def list_cases(
+    session: SessionDep,
+    user: CaseRead,
+    page: PageDep,
+    audit: AuditDep,
+    status: Annotated[CaseStatus | None, Query()] = None,
+    pathway: Annotated[Pathway | None, Query()] = None,
+    owner_id: int | None = None,
+    person_id: int | None = None,
+) -> PageOf[CasePublic]:
+    """Cases in your scope, newest first."""
+    rows, total = crud.list_cases(
+        session,
+        viewer=user,
+        status=status,
+        pathway=pathway,
+        owner_id=owner_id,
+        person_id=person_id,
+        limit=page.limit,
+        offset=page.offset,
+    )
+    audit.record("case.list", resource_type="case", detail=f"{len(rows)} rows")
+    session.commit()
+    return PageOf[CasePublic](
+        items=[crud.case_public(c) for c in rows],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+@router.post("", response_model=CasePublic, status_code=201)
+def create_case(
+    body: CaseCreate, session: SessionDep, user: CaseWrite, audit: AuditDep
+) -> CasePublic:
+    """Open a case on the Prevent or Survive/Thrive pathway."""
+    audit.target("person", body.person_id)
+    case = crud.create_case(session, actor=user, data=body)
+    audit.record(
+        "case.create",
+        resource_type="case",
+        resource_id=case.id,
+        person_id=case.person_id,
+    )
+    session.commit()
+    return crud.case_public(case)
+
+
+@router.get("/{case_id}", response_model=CaseDetail)
+def read_case(
+    case_id: int, session: SessionDep, user: CaseRead, audit: AuditDep
+) -> CaseDetail:
+    """The case with everything on its page (filtered for your role and consent)."""
+    audit.target("case", case_id)
+    case = crud.get_case(session, viewer=user, case_id=case_id)
+    detail = crud.case_detail(session, viewer=user, case=case)
+    audit.record(
+        "case.read", resource_type="case", resource_id=case.id, person_id=case.person_id
+    )
+    session.commit()
+    return detail
+
+
+@router.patch("/{case_id}", response_model=CasePublic)
+def update_case(
+    case_id: int,
+    body: CaseUpdate,
+    session: SessionDep,
+    user: CaseWrite,
+    audit: AuditDep,
+) -> CasePublic:
+    """Change the pathway or the owner (re-assigning needs ``case:assign``)."""
+    audit.target("case", case_id)
+    case = crud.get_case(session, viewer=user, case_id=case_id)
+    crud.update_case(session, actor=user, case=case, data=body)
+    audit.record(
+        "case.update",
+        resource_type="case",
+        resource_id=case.id,
+        person_id=case.person_id,
+    )
+    session.commit()
+    return crud.case_public(case)
+
+
+@router.post("/{case_id}/status", response_model=CasePublic)
+def transition_case(
+    case_id: int,
+    body: CaseTransition,
+    session: SessionDep,
+    user: CaseWrite,
+    audit: AuditDep,
+) -> CasePublic:
+    """Move the case: open -> active -> closed (with reason), or reopen."""
+    audit.target("case", case_id)
+    case = crud.get_case(session, viewer=user, case_id=case_id)
+    before = case.status
+    crud.transition_case(session, actor=user, case=case, data=body)
+    audit.record(
+        "case.status",
+        resource_type="case",
+        resource_id=case.id,
+        person_id=case.person_id,
+        detail=f"{before}->{case.status}",
+    )
+    session.commit()
+    return crud.case_public(case)
+
+
+@router.post("/{case_id}/needs", response_model=NeedPublic, status_code=201)
+def add_need(
+    case_id: int,
+    body: NeedCreate,
+    session: SessionDep,
+    user: CaseWrite,
+    audit: AuditDep,
+) -> NeedPublic:
+    """Add a need (SDOH domain or human trafficking)."""
+    audit.target("case", case_id)
+    case = crud.get_case(session, viewer=user, case_id=case_id)
+    need = crud.add_need(session, actor=user, case=case, data=body)
+    audit.record(
+        "need.create",
+        resource_type="need",
+        resource_id=need.id,
+        person_id=case.person_id,
+    )
+    session.commit()
+    return NeedPublic.model_validate(need)
+
+
+@router.patch("/{case_id}/needs/{need_id}", response_model=NeedPublic)
+def update_need(
+    case_id: int,
+    need_id: int,
+    body: NeedUpdate,
+    session: SessionDep,
+    user: CaseWrite,
+    audit: AuditDep,
+) -> NeedPublic:
+    """Change a need's status or description."""
+    audit.target("need", need_id)
+    need, case = crud.get_child(
+        session, viewer=user, model=Need, item_id=need_id, label="need"
+    )
+    if case.id != case_id:
+        raise NotFound(f"no need {need_id} on case {case_id}", field="need_id")
+    crud.update_need(session, need=need, data=body)
+    audit.record(
+        "need.update",
+        resource_type="need",
+        resource_id=need.id,
+        person_id=case.person_id,
+    )
+    session.commit()
+    return NeedPublic.model_validate(need)
+
+
+@router.post("/{case_id}/goals", response_model=GoalPublic, status_code=201)
+def add_goal(
+    case_id: int,
+    body: GoalCreate,
+    session: SessionDep,
+    user: CaseWrite,
+    audit: AuditDep,
+) -> GoalPublic:
+    """Add a goal."""
+    audit.target("case", case_id)
+    case = crud.get_case(session, viewer=user, case_id=case_id)
+    goal = crud.add_goal(session, case=case, data=body)
+    audit.record(
+        "goal.create",
+        resource_type="goal",
+        resource_id=goal.id,
+        person_id=case.person_id,
+    )
+    session.commit()
+    return GoalPublic.model_validate(goal)
+
+
+@router.patch("/{case_id}/goals/{goal_id}", response_model=GoalPublic)
+def update_goal(
+    case_id: int,
+    goal_id: int,
+    body: ProgressUpdate,
+    session: SessionDep,
+    user: CaseWrite,
+    audit: AuditDep,
+) -> GoalPublic:
+    """Change a goal's status or text."""
+    audit.target("goal", goal_id)
+    goal, case = crud.get_child(
+        session, viewer=user, model=Goal, item_id=goal_id, label="goal"
+    )
+    if case.id != case_id:
+        raise NotFound(f"no goal {goal_id} on case {case_id}", field="goal_id")
+    crud.update_progress(session, item=goal, data=body)
+    audit.record(
+        "goal.update",
+        resource_type="goal",
+        resource_id=goal.id,
+        person_id=case.person_id,
+    )
+    session.commit()
+    return GoalPublic.model_validate(goal)
+
+
+@router.post("/{case_id}/barriers", response_model=BarrierPublic, status_code=201)
+def add_barrier(
+    case_id: int,
+    body: BarrierCreate,
+    session: SessionDep,
+    user: CaseWrite,
+    audit: AuditDep,
+) -> BarrierPublic:
+    """Add a barrier to independence."""
+    audit.target("case", case_id)
+    case = crud.get_case(session, viewer=user, case_id=case_id)
+    barrier = crud.add_barrier(session, case=case, data=body)
+    audit.record(
+        "barrier.create",
+        resource_type="barrier",
+        resource_id=barrier.id,
+        person_id=case.person_id,
+    )
+    session.commit()
+    return BarrierPublic.model_validate(barrier)
+
+
+@router.patch("/{case_id}/barriers/{barrier_id}", response_model=BarrierPublic)
+def update_barrier(
+    case_id: int,
+    barrier_id: int,
+    body: ProgressUpdate,
+    session: SessionDep,
+    user: CaseWrite,
+    audit: AuditDep,
+) -> BarrierPublic:
+    """Change a barrier's status or text."""
+    audit.target("barrier", barrier_id)
+    barrier, case = crud.get_child(
+        session, viewer=user, model=Barrier, item_id=barrier_id, label="barrier"
+    )
+    if case.id != case_id:
+        raise NotFound(f"no barrier {barrier_id} on case {case_id}", field="barrier_id")
+    crud.update_progress(session, item=barrier, data=body)
+    audit.record(
+        "barrier.update",
+        resource_type="barrier",
+        resource_id=barrier.id,
+        person_id=case.person_id,
+    )
+    session.commit()
+    return BarrierPublic.model_validate(barrier)
+
+
+@router.get("/{case_id}/notes", response_model=list[NotePublic])
+def list_notes(
+    case_id: int, session: SessionDep, user: NoteRead, audit: AuditDep
+) -> list[NotePublic]:
+    """The case's notes (Part 2 notes only under consent)."""
+    audit.target("case", case_id)
+    case = crud.get_case(session, viewer=user, case_id=case_id)
+    notes, _ = crud.visible_sensitive(
+        crud.case_children(session, Note, case.id),
+        part2_ok=crud.part2_visible(session, viewer=user, person=case.person),
+    )
+    audit.record(
+        "note.list", resource_type="case", resource_id=case.id, person_id=case.person_id
+    )
+    session.commit()
+    return [NotePublic.model_validate(n) for n in notes]
+
+
+@router.post("/{case_id}/notes", response_model=NotePublic, status_code=201)
+def add_note(
+    case_id: int,
+    body: NoteCreate,
+    session: SessionDep,
+    user: NoteWrite,
+    audit: AuditDep,
+) -> NotePublic:
+    """Add a note (encrypted at rest)."""
+    audit.target("case", case_id)
+    case = crud.get_case(session, viewer=user, case_id=case_id)
+    note = crud.add_note(session, actor=user, case=case, data=body)
+    audit.record(
+        "note.create",
+        resource_type="note",
+        resource_id=note.id,
+        person_id=case.person_id,
+    )
+    session.commit()
+    return NotePublic.model_validate(note)
+
+
+@router.put("/{case_id}/safety-plan", response_model=SafetyPlanPublic)
+def put_safety_plan(
+    case_id: int,
+    body: SafetyPlanIn,
+    session: SessionDep,
+    user: NoteWrite,
+    audit: AuditDep,
+) -> SafetyPlanPublic:
+    """Create or replace the safety plan."""
+    audit.target("case", case_id)
+    case = crud.get_case(session, viewer=user, case_id=case_id)
+    plan = crud.set_safety_plan(session, actor=user, case=case, data=body)
+    audit.record(
+        "safety_plan.update",
+        resource_type="safety_plan",
+        resource_id=plan.id,
+        person_id=case.person_id,
+    )
+    session.commit()
+    return SafetyPlanPublic(**plan.plan, case_id=case.id, updated_at=plan.updated_at)

@@ -1,0 +1,94 @@
+"""Intakes and leads to review (ad-match leads arrive here)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from nowrongdoor.care import crud
+from nowrongdoor.care.api.deps import AuditDep, PageDep, SessionDep
+from nowrongdoor.care.api.perms import IntakeRead, IntakeWrite
+from nowrongdoor.care.enums import Door, IntakeStatus
+from nowrongdoor.care.schemas import IntakeCreate, IntakePublic, IntakeUpdate, PageOf
+
+router = APIRouter(prefix="/intakes", tags=["intakes"])
+
+
+@router.get("", response_model=PageOf[IntakePublic])
+def list_intakes(
+    session: SessionDep,
+    user: IntakeRead,
+    page: PageDep,
+    audit: AuditDep,
+    status: Annotated[IntakeStatus | None, Query()] = None,
+    door: Annotated[Door | None, Query()] = None,
+) -> PageOf[IntakePublic]:
+    """Intakes and leads in scope (``status=new`` is the review queue)."""
+    rows, total = crud.list_intakes(
+        session,
+        viewer=user,
+        status=status,
+        door=door,
+        limit=page.limit,
+        offset=page.offset,
+    )
+    audit.record("intake.list", resource_type="intake", detail=f"{len(rows)} rows")
+    session.commit()
+    return PageOf[IntakePublic](
+        items=[IntakePublic.model_validate(i) for i in rows],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+@router.post("", response_model=IntakePublic, status_code=201)
+def create_intake(
+    body: IntakeCreate, session: SessionDep, user: IntakeWrite, audit: AuditDep
+) -> IntakePublic:
+    """Record an intake before the person is registered."""
+    intake = crud.create_intake(session, actor=user, person=None, data=body)
+    audit.record("intake.create", resource_type="intake", resource_id=intake.id)
+    session.commit()
+    return IntakePublic.model_validate(intake)
+
+
+@router.get("/{intake_id}", response_model=IntakePublic)
+def read_intake(
+    intake_id: int, session: SessionDep, user: IntakeRead, audit: AuditDep
+) -> IntakePublic:
+    """One intake or lead."""
+    audit.target("intake", intake_id)
+    intake = crud.get_intake(session, viewer=user, intake_id=intake_id)
+    audit.record(
+        "intake.read",
+        resource_type="intake",
+        resource_id=intake.id,
+        person_id=intake.person_id,
+    )
+    session.commit()
+    return IntakePublic.model_validate(intake)
+
+
+@router.patch("/{intake_id}", response_model=IntakePublic)
+def review_intake(
+    intake_id: int,
+    body: IntakeUpdate,
+    session: SessionDep,
+    user: IntakeWrite,
+    audit: AuditDep,
+) -> IntakePublic:
+    """Review a lead: link it to a person, mark it reviewed or dismissed."""
+    audit.target("intake", intake_id)
+    intake = crud.get_intake(session, viewer=user, intake_id=intake_id)
+    crud.review_intake(session, actor=user, intake=intake, data=body)
+    audit.record(
+        "intake.review",
+        resource_type="intake",
+        resource_id=intake.id,
+        person_id=intake.person_id,
+        detail=intake.status,
+    )
+    session.commit()
+    return IntakePublic.model_validate(intake)

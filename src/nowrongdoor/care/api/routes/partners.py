@@ -1,0 +1,80 @@
+"""The partner directory (Open Referral HSDS 3)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query
+
+from nowrongdoor.care import crud
+from nowrongdoor.care.api.deps import AuditDep, PageDep, SessionDep
+from nowrongdoor.care.api.perms import PartnerImport, PartnerRead
+from nowrongdoor.care.errors import BadRequest
+from nowrongdoor.care.hsds import import_hsds, tables_from_document
+from nowrongdoor.care.schemas import ImportReport, PageOf, PartnerServicePublic
+from nowrongdoor.errors import UserInputError
+
+router = APIRouter(prefix="/partners", tags=["partners"])
+
+
+@router.get("/services", response_model=PageOf[PartnerServicePublic])
+def search_services(
+    session: SessionDep,
+    user: PartnerRead,
+    page: PageDep,
+    service_type: Annotated[str | None, Query(max_length=100)] = None,
+    age: Annotated[int | None, Query(ge=0, le=130)] = None,
+    place: Annotated[str | None, Query(max_length=120)] = None,
+    organization_id: int | None = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+) -> PageOf[PartnerServicePublic]:
+    """Search services by type, age, place (city, state or postal code) and words."""
+    rows, total = crud.search_services(
+        session,
+        service_type=service_type,
+        age=age,
+        place=place,
+        organization_id=organization_id,
+        text=q,
+        limit=page.limit,
+        offset=page.offset,
+    )
+    return PageOf[PartnerServicePublic](
+        items=[crud.service_public(session, s) for s in rows],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+@router.get("/services/{service_id}", response_model=PartnerServicePublic)
+def read_service(
+    service_id: int, session: SessionDep, user: PartnerRead
+) -> PartnerServicePublic:
+    """One service with its locations and phones."""
+    return crud.service_public(
+        session, crud.get_service(session, service_id=service_id)
+    )
+
+
+@router.post("/import", response_model=ImportReport)
+def import_directory(
+    session: SessionDep,
+    user: PartnerImport,
+    audit: AuditDep,
+    document: Annotated[Any, Body(description="HSDS 3 JSON object(s)")],
+) -> ImportReport:
+    """Import HSDS 3 JSON (an organization, service, service_at_location or
+    location, nested or not; one object or a list)."""
+    try:
+        tables = tables_from_document(document)
+        report = import_hsds(session, tables)
+    except UserInputError as exc:
+        raise BadRequest(str(exc), field="body") from exc
+    audit.record(
+        "partner.import",
+        resource_type="organization",
+        detail=f"{report.organizations} orgs, {report.services} services",
+    )
+    session.commit()
+    return report

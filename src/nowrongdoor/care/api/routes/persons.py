@@ -1,0 +1,347 @@
+"""Persons and what belongs to them: intakes, screenings, consent, risk flags."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from nowrongdoor.care import crud
+from nowrongdoor.care.api.deps import AuditDep, CipherDep, PageDep, SessionDep
+from nowrongdoor.care.api.perms import (
+    ConsentRead,
+    ConsentWrite,
+    IntakeRead,
+    IntakeWrite,
+    PersonRead,
+    PersonWrite,
+    RiskFlagRead,
+    ScreeningRead,
+    ScreeningWrite,
+)
+from nowrongdoor.care.errors import BadRequest
+from nowrongdoor.care.models import Consent
+from nowrongdoor.care.schemas import (
+    ConsentCreate,
+    ConsentPublic,
+    IntakeCreate,
+    IntakePublic,
+    PageOf,
+    PersonCreate,
+    PersonPublic,
+    PersonUpdate,
+    RiskFlagPublic,
+    ScreeningCreate,
+    ScreeningPublic,
+)
+from nowrongdoor.care.screening_adapter import run_screening
+
+router = APIRouter(prefix="/persons", tags=["persons"])
+
+
+@router.get("", response_model=PageOf[PersonPublic])
+def list_persons(
+    session: SessionDep,
+    cipher: CipherDep,
+    user: PersonRead,
+    page: PageDep,
+    audit: AuditDep,
+    pseudonym: Annotated[str | None, Query(max_length=20)] = None,
+    name: Annotated[str | None, Query(max_length=200)] = None,
+    member_id: Annotated[str | None, Query(max_length=64)] = None,
+) -> PageOf[PersonPublic]:
+    """Persons in scope; search by pseudonym, exact name or member id."""
+    rows, total = crud.list_persons(
+        session,
+        viewer=user,
+        cipher=cipher,
+        pseudonym=pseudonym,
+        name=name,
+        member_id=member_id,
+        limit=page.limit,
+        offset=page.offset,
+    )
+    audit.record("person.list", resource_type="person", detail=f"{len(rows)} rows")
+    session.commit()
+    return PageOf[PersonPublic](
+        items=[crud.person_public(p, viewer=user) for p in rows],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+@router.post("", response_model=PersonPublic, status_code=201)
+def create_person(
+    body: PersonCreate,
+    session: SessionDep,
+    cipher: CipherDep,
+    user: PersonWrite,
+    audit: AuditDep,
+) -> PersonPublic:
+    """Register a person; a pseudonymous id is assigned."""
+    person = crud.create_person(session, actor=user, cipher=cipher, data=body)
+    audit.record(
+        "person.create",
+        resource_type="person",
+        resource_id=person.id,
+        person_id=person.id,
+    )
+    session.commit()
+    return crud.person_public(person, viewer=user)
+
+
+@router.get("/{person_id}", response_model=PersonPublic)
+def read_person(
+    person_id: int,
+    session: SessionDep,
+    user: PersonRead,
+    audit: AuditDep,
+) -> PersonPublic:
+    """One person (identity withheld for roles without ``person:identify``)."""
+    audit.target("person", person_id)
+    person = crud.get_person(session, viewer=user, person_id=person_id)
+    audit.record(
+        "person.read",
+        resource_type="person",
+        resource_id=person.id,
+        person_id=person.id,
+    )
+    session.commit()
+    return crud.person_public(person, viewer=user)
+
+
+@router.patch("/{person_id}", response_model=PersonPublic)
+def update_person(
+    person_id: int,
+    body: PersonUpdate,
+    session: SessionDep,
+    cipher: CipherDep,
+    user: PersonWrite,
+    audit: AuditDep,
+) -> PersonPublic:
+    """Change a person (only the fields sent)."""
+    audit.target("person", person_id)
+    person = crud.get_person(session, viewer=user, person_id=person_id)
+    crud.update_person(session, actor=user, cipher=cipher, person=person, data=body)
+    audit.record(
+        "person.update",
+        resource_type="person",
+        resource_id=person.id,
+        person_id=person.id,
+        detail=",".join(sorted(body.model_fields_set)),
+    )
+    session.commit()
+    return crud.person_public(person, viewer=user)
+
+
+@router.get("/{person_id}/intakes", response_model=PageOf[IntakePublic])
+def list_person_intakes(
+    person_id: int,
+    session: SessionDep,
+    user: IntakeRead,
+    page: PageDep,
+    audit: AuditDep,
+) -> PageOf[IntakePublic]:
+    """A person's intakes."""
+    audit.target("person", person_id)
+    person = crud.get_person(session, viewer=user, person_id=person_id)
+    rows, total = crud.list_intakes(
+        session, viewer=user, person_id=person.id, limit=page.limit, offset=page.offset
+    )
+    audit.record(
+        "intake.list",
+        resource_type="person",
+        resource_id=person.id,
+        person_id=person.id,
+    )
+    session.commit()
+    return PageOf[IntakePublic](
+        items=[IntakePublic.model_validate(i) for i in rows],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+@router.post("/{person_id}/intakes", response_model=IntakePublic, status_code=201)
+def create_person_intake(
+    person_id: int,
+    body: IntakeCreate,
+    session: SessionDep,
+    user: IntakeWrite,
+    audit: AuditDep,
+) -> IntakePublic:
+    """Record an intake (the door they came through) for a person."""
+    audit.target("person", person_id)
+    person = crud.get_person(session, viewer=user, person_id=person_id)
+    intake = crud.create_intake(session, actor=user, person=person, data=body)
+    audit.record(
+        "intake.create",
+        resource_type="intake",
+        resource_id=intake.id,
+        person_id=person.id,
+    )
+    session.commit()
+    return IntakePublic.model_validate(intake)
+
+
+@router.get("/{person_id}/screenings", response_model=list[ScreeningPublic])
+def list_person_screenings(
+    person_id: int,
+    session: SessionDep,
+    user: ScreeningRead,
+    audit: AuditDep,
+) -> list[ScreeningPublic]:
+    """A person's screenings (Part 2 ones only under consent)."""
+    audit.target("person", person_id)
+    person = crud.get_person(session, viewer=user, person_id=person_id)
+    rows, _ = crud.visible_sensitive(
+        crud.list_screenings(session, person_id=person.id),
+        part2_ok=crud.part2_visible(session, viewer=user, person=person),
+    )
+    audit.record(
+        "screening.list",
+        resource_type="person",
+        resource_id=person.id,
+        person_id=person.id,
+    )
+    session.commit()
+    return [ScreeningPublic.model_validate(r) for r in rows]
+
+
+@router.post("/{person_id}/screenings", response_model=ScreeningPublic, status_code=201)
+def create_person_screening(
+    person_id: int,
+    body: ScreeningCreate,
+    session: SessionDep,
+    user: ScreeningWrite,
+    audit: AuditDep,
+) -> ScreeningPublic:
+    """Score answers with a screening instrument and store the FHIR response."""
+    audit.target("person", person_id)
+    person = crud.get_person(session, viewer=user, person_id=person_id)
+    if body.case_id is not None:
+        case = crud.get_case(session, viewer=user, case_id=body.case_id)
+        if case.person_id != person.id:
+            raise BadRequest("the case belongs to another person", field="case_id")
+    if body.intake_id is not None:
+        intake = crud.get_intake(session, viewer=user, intake_id=body.intake_id)
+        if intake.person_id != person.id:
+            raise BadRequest("the intake belongs to another person", field="intake_id")
+    scored = run_screening(body.instrument_id, body.answers)
+    row = crud.store_screening(
+        session,
+        actor=user,
+        person=person,
+        instrument_id=body.instrument_id,
+        positive=scored.positive,
+        recommended_pathway=scored.recommended_pathway,
+        questionnaire_response=scored.questionnaire_response,
+        result=scored.result,
+        case_id=body.case_id,
+        intake_id=body.intake_id,
+        sensitivity=scored.sensitivity,
+    )
+    audit.record(
+        "screening.create",
+        resource_type="screening",
+        resource_id=row.id,
+        person_id=person.id,
+        detail=body.instrument_id,
+    )
+    session.commit()
+    return ScreeningPublic.model_validate(row)
+
+
+@router.get("/{person_id}/consents", response_model=list[ConsentPublic])
+def list_person_consents(
+    person_id: int,
+    session: SessionDep,
+    user: ConsentRead,
+    audit: AuditDep,
+) -> list[ConsentPublic]:
+    """A person's consent records."""
+    audit.target("person", person_id)
+    person = crud.get_person(session, viewer=user, person_id=person_id)
+    rows = crud.list_consents(session, person_id=person.id)
+    audit.record(
+        "consent.list",
+        resource_type="person",
+        resource_id=person.id,
+        person_id=person.id,
+    )
+    session.commit()
+    return [crud.consent_public(c) for c in rows]
+
+
+@router.post("/{person_id}/consents", response_model=ConsentPublic, status_code=201)
+def create_person_consent(
+    person_id: int,
+    body: ConsentCreate,
+    session: SessionDep,
+    user: ConsentWrite,
+    audit: AuditDep,
+) -> ConsentPublic:
+    """Record consent (type, scope, expiry) or a refusal."""
+    audit.target("person", person_id)
+    person = crud.get_person(session, viewer=user, person_id=person_id)
+    consent = crud.record_consent(session, actor=user, person=person, data=body)
+    audit.record(
+        "consent.create",
+        resource_type="consent",
+        resource_id=consent.id,
+        person_id=person.id,
+        detail=f"{consent.consent_type}/{consent.scope}",
+    )
+    session.commit()
+    return crud.consent_public(consent)
+
+
+@router.post("/{person_id}/consents/{consent_id}/revoke", response_model=ConsentPublic)
+def revoke_person_consent(
+    person_id: int,
+    consent_id: int,
+    session: SessionDep,
+    user: ConsentWrite,
+    audit: AuditDep,
+) -> ConsentPublic:
+    """Revoke a consent from now on."""
+    audit.target("person", person_id)
+    person = crud.get_person(session, viewer=user, person_id=person_id)
+    consent = crud.get_or_404(session, Consent, consent_id, "consent")
+    if consent.person_id != person.id:
+        raise BadRequest("the consent belongs to another person", field="consent_id")
+    crud.revoke_consent(session, consent=consent)
+    audit.record(
+        "consent.revoke",
+        resource_type="consent",
+        resource_id=consent.id,
+        person_id=person.id,
+    )
+    session.commit()
+    return crud.consent_public(consent)
+
+
+@router.get("/{person_id}/risk-flags", response_model=list[RiskFlagPublic])
+def list_person_risk_flags(
+    person_id: int,
+    session: SessionDep,
+    user: RiskFlagRead,
+    audit: AuditDep,
+) -> list[RiskFlagPublic]:
+    """A person's population-worklist flags (Part 2 reasons only under consent)."""
+    audit.target("person", person_id)
+    person = crud.get_person(session, viewer=user, person_id=person_id)
+    rows, _ = crud.visible_sensitive(
+        crud.list_risk_flags(session, person_id=person.id),
+        part2_ok=crud.part2_visible(session, viewer=user, person=person),
+    )
+    audit.record(
+        "riskflag.list",
+        resource_type="person",
+        resource_id=person.id,
+        person_id=person.id,
+    )
+    session.commit()
+    return [RiskFlagPublic.model_validate(r) for r in rows]

@@ -1,0 +1,123 @@
+"""Closed-loop referrals."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from nowrongdoor.care import crud
+from nowrongdoor.care.api.deps import AuditDep, CurrentUser, PageDep, SessionDep
+from nowrongdoor.care.api.perms import ReferralRead, ReferralWrite
+from nowrongdoor.care.enums import ReferralStatus
+from nowrongdoor.care.errors import Forbidden
+from nowrongdoor.care.rbac import can
+from nowrongdoor.care.schemas import (
+    PageOf,
+    ReferralCreate,
+    ReferralPartnerView,
+    ReferralPublic,
+    ReferralTransition,
+)
+
+router = APIRouter(prefix="/referrals", tags=["referrals"])
+ReferralOut = ReferralPublic | ReferralPartnerView
+
+
+@router.get("", response_model=PageOf[ReferralOut])
+def list_referrals(
+    session: SessionDep,
+    user: ReferralRead,
+    page: PageDep,
+    audit: AuditDep,
+    status: Annotated[ReferralStatus | None, Query()] = None,
+    case_id: int | None = None,
+) -> PageOf[ReferralOut]:
+    """Referrals in your scope; partner users see those sent to them."""
+    rows, total = crud.list_referrals(
+        session,
+        viewer=user,
+        status=status,
+        case_id=case_id,
+        limit=page.limit,
+        offset=page.offset,
+    )
+    audit.record("referral.list", resource_type="referral", detail=f"{len(rows)} rows")
+    session.commit()
+    return PageOf[ReferralOut](
+        items=[
+            crud.referral_view(session, r, viewer=user, with_events=False) for r in rows
+        ],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+@router.post("", response_model=ReferralPublic, status_code=201)
+def create_referral(
+    body: ReferralCreate, session: SessionDep, user: ReferralWrite, audit: AuditDep
+) -> ReferralPublic:
+    """Draft a referral from a case to a partner service."""
+    audit.target("case", body.case_id)
+    if not can(user, "case:read"):
+        raise Forbidden("your role may not refer")
+    referral = crud.create_referral(session, actor=user, data=body)
+    audit.record(
+        "referral.create",
+        resource_type="referral",
+        resource_id=referral.id,
+        person_id=referral.person_id,
+    )
+    session.commit()
+    return crud.referral_public(session, referral)
+
+
+@router.get("/{referral_id}", response_model=ReferralOut)
+def read_referral(
+    referral_id: int, session: SessionDep, user: ReferralRead, audit: AuditDep
+) -> ReferralOut:
+    """One referral (partners get the minimum-necessary view)."""
+    audit.target("referral", referral_id)
+    referral = crud.get_referral(session, viewer=user, referral_id=referral_id)
+    out = crud.referral_view(session, referral, viewer=user)
+    audit.record(
+        "referral.read",
+        resource_type="referral",
+        resource_id=referral.id,
+        person_id=referral.person_id,
+    )
+    session.commit()
+    return out
+
+
+@router.post("/{referral_id}/status", response_model=ReferralOut)
+def transition_referral(
+    referral_id: int,
+    body: ReferralTransition,
+    session: SessionDep,
+    user: CurrentUser,
+    audit: AuditDep,
+) -> ReferralOut:
+    """Move a referral: send (consent or override), accept, decline, progress,
+    complete, cancel. Each change is stamped with who and when."""
+    audit.target("referral", referral_id)
+    if not (can(user, "referral:write") or can(user, "referral:respond")):
+        raise Forbidden("your role may not change referrals")
+    referral = crud.get_referral(session, viewer=user, referral_id=referral_id)
+    before = referral.status
+    crud.transition_referral(session, actor=user, referral=referral, data=body)
+    audit.record(
+        f"referral.{body.status}",
+        resource_type="referral",
+        resource_id=referral.id,
+        person_id=referral.person_id,
+        detail=f"{before}->{referral.status}"
+        + (
+            " override"
+            if referral.override_by_id == user.id and body.override_reason
+            else ""
+        ),
+    )
+    session.commit()
+    return crud.referral_view(session, referral, viewer=user)

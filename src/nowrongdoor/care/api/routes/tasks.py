@@ -1,0 +1,90 @@
+"""Tasks with due dates."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from nowrongdoor.care import crud
+from nowrongdoor.care.api.deps import AuditDep, PageDep, SessionDep
+from nowrongdoor.care.api.perms import TaskRead, TaskWrite
+from nowrongdoor.care.enums import TaskStatus
+from nowrongdoor.care.schemas import PageOf, TaskCreate, TaskPublic, TaskUpdate
+
+router = APIRouter(prefix="/tasks", tags=["tasks"])
+
+
+@router.get("", response_model=PageOf[TaskPublic])
+def list_tasks(
+    session: SessionDep,
+    user: TaskRead,
+    page: PageDep,
+    audit: AuditDep,
+    status: Annotated[TaskStatus | None, Query()] = None,
+    owner_id: int | None = None,
+    case_id: int | None = None,
+    overdue: bool = False,
+    mine: bool = False,
+) -> PageOf[TaskPublic]:
+    """Tasks in your scope, soonest due first (``mine=true``: yours only)."""
+    rows, total = crud.list_tasks(
+        session,
+        viewer=user,
+        status=status,
+        owner_id=user.id if mine else owner_id,
+        case_id=case_id,
+        overdue=overdue,
+        limit=page.limit,
+        offset=page.offset,
+    )
+    audit.record("task.list", resource_type="task", detail=f"{len(rows)} rows")
+    session.commit()
+    return PageOf[TaskPublic](
+        items=[crud.task_public(t) for t in rows],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+@router.post("", response_model=TaskPublic, status_code=201)
+def create_task(
+    body: TaskCreate, session: SessionDep, user: TaskWrite, audit: AuditDep
+) -> TaskPublic:
+    """Create a task."""
+    if body.case_id is not None:
+        audit.target("case", body.case_id)
+    task = crud.create_task(session, actor=user, data=body)
+    audit.record("task.create", resource_type="task", resource_id=task.id)
+    session.commit()
+    return crud.task_public(task)
+
+
+@router.get("/{task_id}", response_model=TaskPublic)
+def read_task(
+    task_id: int, session: SessionDep, user: TaskRead, audit: AuditDep
+) -> TaskPublic:
+    """One task."""
+    audit.target("task", task_id)
+    task = crud.get_task(session, viewer=user, task_id=task_id)
+    audit.record("task.read", resource_type="task", resource_id=task.id)
+    session.commit()
+    return crud.task_public(task)
+
+
+@router.patch("/{task_id}", response_model=TaskPublic)
+def update_task(
+    task_id: int,
+    body: TaskUpdate,
+    session: SessionDep,
+    user: TaskWrite,
+    audit: AuditDep,
+) -> TaskPublic:
+    """Change a task (done/cancelled, due date, title, owner)."""
+    audit.target("task", task_id)
+    task = crud.get_task(session, viewer=user, task_id=task_id)
+    crud.update_task(session, actor=user, task=task, data=body)
+    audit.record("task.update", resource_type="task", resource_id=task.id)
+    session.commit()
+    return crud.task_public(task)

@@ -1,0 +1,89 @@
+"""Upload batch outputs: a population worklist, ad-match leads."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, UploadFile
+
+from nowrongdoor.care.api.deps import AuditDep, CipherDep, SessionDep, SettingsDep
+from nowrongdoor.care.api.perms import MatchesImport, WorklistImport
+from nowrongdoor.care.errors import BadRequest
+from nowrongdoor.care.imports import ImportCounts, import_matches, import_worklist
+from nowrongdoor.errors import UserInputError
+
+router = APIRouter(prefix="/imports", tags=["imports"])
+
+
+def _text(upload: UploadFile, limit: int) -> str:
+    data = upload.file.read(limit + 1)
+    if len(data) > limit:
+        raise BadRequest(
+            "the file is too large", field="file", code="payload_too_large"
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise BadRequest("the file is not UTF-8 text", field="file") from exc
+
+
+@router.post("/worklist")
+def upload_worklist(
+    session: SessionDep,
+    cipher: CipherDep,
+    settings: SettingsDep,
+    user: WorklistImport,
+    audit: AuditDep,
+    file: Annotated[UploadFile, File(description="worklist.csv")],
+    source: Annotated[str, Form(min_length=1, max_length=150)],
+) -> ImportCounts:
+    """Import a population worklist as risk flags (matched by member id)."""
+    text = _text(file, settings.max_request_bytes)
+    try:
+        counts = import_worklist(
+            session,
+            cipher=cipher,
+            actor=user,
+            organization_id=user.organization_id,
+            text=text,
+            name=file.filename or "worklist.csv",
+            source=source,
+        )
+    except UserInputError as exc:
+        raise BadRequest(str(exc), field="file") from exc
+    audit.record(
+        "import.worklist",
+        resource_type="risk_flag",
+        detail=f"{counts.rows} rows, {counts.new_persons} new persons",
+    )
+    session.commit()
+    return counts
+
+
+@router.post("/matches")
+def upload_matches(
+    session: SessionDep,
+    settings: SettingsDep,
+    user: MatchesImport,
+    audit: AuditDep,
+    file: Annotated[UploadFile, File(description="matches.csv")],
+    top: Annotated[int | None, Form(ge=1)] = None,
+) -> ImportCounts:
+    """Import ad-match leads as intakes to review."""
+    text = _text(file, settings.max_request_bytes)
+    try:
+        counts = import_matches(
+            session,
+            actor=user,
+            organization_id=user.organization_id,
+            text=text,
+            name=file.filename or "matches.csv",
+            top=top,
+        )
+    except UserInputError as exc:
+        raise BadRequest(str(exc), field="file") from exc
+    audit.record(
+        "import.matches", resource_type="intake", detail=f"{counts.created} leads"
+    )
+    session.commit()
+    return counts

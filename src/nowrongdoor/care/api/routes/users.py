@@ -1,0 +1,129 @@
+"""Users and organisations."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from nowrongdoor.care import crud
+from nowrongdoor.care.api.deps import AuditDep, PageDep, SessionDep
+from nowrongdoor.care.api.perms import PartnerRead, UserManage, UserRead
+from nowrongdoor.care.enums import OrgKind, Role
+from nowrongdoor.care.schemas import (
+    OrganizationCreate,
+    OrganizationPublic,
+    PageOf,
+    UserCreate,
+    UserPublic,
+    UserUpdate,
+)
+
+router = APIRouter(tags=["users"])
+
+
+@router.get("/users", response_model=PageOf[UserPublic])
+def list_users(
+    session: SessionDep,
+    user: UserRead,
+    page: PageDep,
+    audit: AuditDep,
+    role: Annotated[Role | None, Query()] = None,
+    organization_id: int | None = None,
+) -> PageOf[UserPublic]:
+    """Users (admins: all; supervisors: their organisation)."""
+    rows, total = crud.list_users(
+        session,
+        viewer=user,
+        role=role,
+        organization_id=organization_id,
+        limit=page.limit,
+        offset=page.offset,
+    )
+    audit.record("user.list", resource_type="user", detail=f"{len(rows)} rows")
+    session.commit()
+    return PageOf[UserPublic](
+        items=[UserPublic.model_validate(u) for u in rows],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+@router.post("/users", response_model=UserPublic, status_code=201)
+def create_user(
+    body: UserCreate, session: SessionDep, user: UserManage, audit: AuditDep
+) -> UserPublic:
+    """Create a user (admins)."""
+    created = crud.create_user(session, data=body)
+    audit.record("user.create", resource_type="user", resource_id=created.id)
+    session.commit()
+    return UserPublic.model_validate(created)
+
+
+@router.get("/users/{user_id}", response_model=UserPublic)
+def read_user(
+    user_id: int, session: SessionDep, user: UserRead, audit: AuditDep
+) -> UserPublic:
+    """One user."""
+    audit.target("user", user_id)
+    found = crud.get_user(session, viewer=user, user_id=user_id)
+    audit.record("user.read", resource_type="user", resource_id=found.id)
+    session.commit()
+    return UserPublic.model_validate(found)
+
+
+@router.patch("/users/{user_id}", response_model=UserPublic)
+def update_user(
+    user_id: int,
+    body: UserUpdate,
+    session: SessionDep,
+    user: UserManage,
+    audit: AuditDep,
+) -> UserPublic:
+    """Change a user's name, role, team, password, active flag or lock (admins)."""
+    audit.target("user", user_id)
+    found = crud.get_user(session, viewer=user, user_id=user_id)
+    crud.update_user(session, user=found, data=body)
+    audit.record(
+        "user.update",
+        resource_type="user",
+        resource_id=found.id,
+        detail=",".join(sorted(body.model_fields_set - {"password"})) or None,
+    )
+    session.commit()
+    return UserPublic.model_validate(found)
+
+
+@router.get("/organizations", response_model=PageOf[OrganizationPublic])
+def list_organizations(
+    session: SessionDep,
+    user: PartnerRead,
+    page: PageDep,
+    kind: Annotated[OrgKind | None, Query()] = None,
+) -> PageOf[OrganizationPublic]:
+    """Organisations (the plan, providers, partners)."""
+    rows, total = crud.list_organizations(
+        session, kind=kind, limit=page.limit, offset=page.offset
+    )
+    return PageOf[OrganizationPublic](
+        items=[OrganizationPublic.model_validate(o) for o in rows],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+@router.post("/organizations", response_model=OrganizationPublic, status_code=201)
+def create_organization(
+    body: OrganizationCreate, session: SessionDep, user: UserManage, audit: AuditDep
+) -> OrganizationPublic:
+    """Create an organisation (admins)."""
+    org = crud.create_organization(
+        session, name=body.name, kind=body.kind, description=body.description
+    )
+    audit.record(
+        "organization.create", resource_type="organization", resource_id=org.id
+    )
+    session.commit()
+    return OrganizationPublic.model_validate(org)

@@ -1,0 +1,79 @@
+"""The care service's FastAPI application factory.
+
+Nothing is built at import time: :func:`create_app` takes the settings (or a
+ready :class:`~nowrongdoor.care.db.Database`) and wires the engine, the API
+routers, the error format, the middlewares and - when available - the web pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from nowrongdoor import __version__
+from nowrongdoor.care.api.errors import (
+    BodySizeLimit,
+    RequestIdMiddleware,
+    install_error_handlers,
+)
+from nowrongdoor.care.api.main import api_router
+from nowrongdoor.care.db import Database
+from nowrongdoor.care.security import LoginRateLimiter
+from nowrongdoor.settings import Settings
+
+__all__ = ["create_app"]
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(
+    settings: Settings,
+    *,
+    database: Database | None = None,
+    include_web: bool = True,
+) -> FastAPI:
+    """Build the care service.
+
+    Args:
+        settings: Application settings (database URL, keys, limits).
+        database: An existing :class:`Database` to use (tests, benchmarks);
+            by default one is built from ``settings`` and disposed on shutdown.
+        include_web: Also install the server-rendered pages
+            (``nowrongdoor.care.web``).
+
+    Returns:
+        The FastAPI application. The schema must exist (``nowrongdoor db
+        upgrade``).
+    """
+    db = database if database is not None else Database(settings)
+    owns_db = database is None
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owns_db:
+            db.dispose()
+
+    app = FastAPI(
+        title="nowrongdoor care",
+        version=__version__,
+        summary=("Case management and closed-loop referrals: there is no wrong door."),
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.db = db
+    app.state.login_limiter = LoginRateLimiter(settings.login_rate_per_minute)
+    install_error_handlers(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(RequestIdMiddleware)
+    app.include_router(api_router, prefix=API_PREFIX)
+    if include_web:
+        from nowrongdoor.care.web import install_web
+
+        install_web(app)
+    return app

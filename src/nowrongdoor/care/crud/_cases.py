@@ -1,0 +1,432 @@
+"""Cases, needs, goals, barriers, notes, safety plans and tasks (private)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from nowrongdoor.care.crud._common import get_or_404, paginate
+from nowrongdoor.care.crud._persons import get_person
+from nowrongdoor.care.crud._users import check_assignable
+from nowrongdoor.care.enums import CaseStatus, Sensitivity, TaskStatus
+from nowrongdoor.care.errors import BadRequest, Conflict
+from nowrongdoor.care.models import (
+    Barrier,
+    Case,
+    CaseEvent,
+    Goal,
+    Need,
+    Note,
+    SafetyPlan,
+    Task,
+    User,
+    utcnow,
+)
+from nowrongdoor.care.rbac import can, check_record_scope, require, scope_clause
+from nowrongdoor.care.schemas import (
+    BarrierCreate,
+    CaseCreate,
+    CasePublic,
+    CaseTransition,
+    CaseUpdate,
+    GoalCreate,
+    NeedCreate,
+    NeedUpdate,
+    NoteCreate,
+    ProgressUpdate,
+    SafetyPlanIn,
+    TaskCreate,
+    TaskPublic,
+    TaskUpdate,
+)
+
+#: Allowed case moves: (from, to).
+CASE_MOVES: frozenset[tuple[str, str]] = frozenset(
+    {
+        (CaseStatus.OPEN, CaseStatus.ACTIVE),
+        (CaseStatus.OPEN, CaseStatus.CLOSED),
+        (CaseStatus.ACTIVE, CaseStatus.CLOSED),
+        (CaseStatus.CLOSED, CaseStatus.OPEN),
+    }
+)
+
+
+def add_case_event(
+    session: Session, *, case: Case, kind: str, actor: User | None, detail: str | None
+) -> CaseEvent:
+    """Append a timeline entry to ``case``."""
+    event = CaseEvent(
+        case_id=case.id,
+        kind=kind,
+        detail=detail,
+        actor_id=actor.id if actor else None,
+    )
+    session.add(event)
+    return event
+
+
+def create_case(session: Session, *, actor: User, data: CaseCreate) -> Case:
+    """Open a case for a person the actor may see."""
+    person = get_person(session, viewer=actor, person_id=data.person_id)
+    owner_id = data.owner_id if data.owner_id is not None else actor.id
+    if data.owner_id is not None and data.owner_id != actor.id:
+        require(actor, "case:assign")
+        check_assignable(
+            session, owner_id=data.owner_id, organization_id=person.organization_id
+        )
+    case = Case(
+        person_id=person.id,
+        organization_id=person.organization_id,
+        owner_id=owner_id,
+        pathway=str(data.pathway),
+        status=CaseStatus.OPEN,
+    )
+    session.add(case)
+    session.flush()
+    add_case_event(
+        session, case=case, kind="opened", actor=actor, detail=f"pathway {case.pathway}"
+    )
+    session.flush()
+    return case
+
+
+def get_case(session: Session, *, viewer: User, case_id: int) -> Case:
+    """A case in the viewer's scope (404 unknown, 403 out of scope)."""
+    case = get_or_404(session, Case, case_id, "case")
+    check_record_scope(session, viewer, case.organization_id, case.owner_id)
+    return case
+
+
+def case_list_query(
+    viewer: User,
+    *,
+    status: str | None = None,
+    pathway: str | None = None,
+    owner_id: int | None = None,
+    person_id: int | None = None,
+) -> Select[Any]:
+    """The scoped, filtered case query (newest first)."""
+    stmt = (
+        select(Case)
+        .where(scope_clause(viewer, Case.organization_id, Case.owner_id))
+        .order_by(Case.opened_at.desc(), Case.id.desc())
+    )
+    if status:
+        stmt = stmt.where(Case.status == status)
+    if pathway:
+        stmt = stmt.where(Case.pathway == pathway)
+    if owner_id is not None:
+        stmt = stmt.where(Case.owner_id == owner_id)
+    if person_id is not None:
+        stmt = stmt.where(Case.person_id == person_id)
+    return stmt
+
+
+def list_cases(
+    session: Session,
+    *,
+    viewer: User,
+    status: str | None = None,
+    pathway: str | None = None,
+    owner_id: int | None = None,
+    person_id: int | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[Case], int]:
+    """Cases in the viewer's scope."""
+    stmt = case_list_query(
+        viewer, status=status, pathway=pathway, owner_id=owner_id, person_id=person_id
+    )
+    return paginate(session, stmt, limit=limit, offset=offset)
+
+
+def case_public(case: Case) -> CasePublic:
+    """A case list row."""
+    return CasePublic(
+        id=case.id,
+        person_id=case.person_id,
+        pseudonym=case.person.pseudonym,
+        organization_id=case.organization_id,
+        owner_id=case.owner_id,
+        pathway=case.pathway,
+        status=case.status,
+        close_reason=case.close_reason,
+        opened_at=case.opened_at,
+        activated_at=case.activated_at,
+        closed_at=case.closed_at,
+        reopened_count=case.reopened_count,
+    )
+
+
+def update_case(session: Session, *, actor: User, case: Case, data: CaseUpdate) -> Case:
+    """Change a case's pathway or owner (re-assignment needs ``case:assign``)."""
+    if data.pathway is not None and data.pathway != case.pathway:
+        add_case_event(
+            session,
+            case=case,
+            kind="pathway",
+            actor=actor,
+            detail=f"{case.pathway} -> {data.pathway}",
+        )
+        case.pathway = str(data.pathway)
+    if data.owner_id is not None and data.owner_id != case.owner_id:
+        require(actor, "case:assign")
+        check_assignable(
+            session, owner_id=data.owner_id, organization_id=case.organization_id
+        )
+        case.owner_id = data.owner_id
+        add_case_event(session, case=case, kind="assigned", actor=actor, detail=None)
+    session.flush()
+    return case
+
+
+def transition_case(
+    session: Session, *, actor: User, case: Case, data: CaseTransition
+) -> Case:
+    """Move a case along open -> active -> closed, or reopen it.
+
+    Raises:
+        Conflict: the move is not allowed from the current status.
+        BadRequest: closing without a reason.
+    """
+    move = (case.status, str(data.status))
+    if move not in CASE_MOVES:
+        raise Conflict(
+            f"a case cannot go from {case.status} to {data.status}", field="status"
+        )
+    now = utcnow()
+    if data.status == CaseStatus.CLOSED:
+        if data.reason is None:
+            raise BadRequest("closing a case needs a reason", field="reason")
+        case.close_reason = str(data.reason)
+        case.close_note = data.note
+        case.closed_at = now
+    elif data.status == CaseStatus.ACTIVE:
+        case.activated_at = now
+    elif case.status == CaseStatus.CLOSED:
+        case.reopened_count += 1
+        case.close_reason = None
+        case.closed_at = None
+    kind = "reopened" if case.status == CaseStatus.CLOSED else str(data.status)
+    add_case_event(
+        session,
+        case=case,
+        kind=kind,
+        actor=actor,
+        detail=str(data.reason) if data.reason else data.note,
+    )
+    case.status = str(data.status)
+    session.flush()
+    return case
+
+
+# --- needs, goals, barriers, notes, safety plan ------------------------------
+
+
+def add_need(session: Session, *, actor: User, case: Case, data: NeedCreate) -> Need:
+    """Add a need to ``case``."""
+    need = Need(
+        case_id=case.id,
+        category=str(data.category),
+        description=data.description,
+        sensitivity=str(data.sensitivity),
+        created_by_id=actor.id,
+    )
+    session.add(need)
+    session.flush()
+    add_case_event(session, case=case, kind="need", actor=actor, detail=need.category)
+    return need
+
+
+def update_need(session: Session, *, need: Need, data: NeedUpdate) -> Need:
+    """Change a need's status or description."""
+    if data.status is not None:
+        need.status = str(data.status)
+    if data.description is not None:
+        need.description = data.description
+    session.flush()
+    return need
+
+
+def add_goal(session: Session, *, case: Case, data: GoalCreate) -> Goal:
+    """Add a goal to ``case``."""
+    if data.need_id is not None:
+        need = get_or_404(session, Need, data.need_id, "need")
+        if need.case_id != case.id:
+            raise BadRequest("the need belongs to another case", field="need_id")
+    goal = Goal(
+        case_id=case.id,
+        need_id=data.need_id,
+        description=data.description,
+        target_date=data.target_date,
+    )
+    session.add(goal)
+    session.flush()
+    return goal
+
+
+def add_barrier(session: Session, *, case: Case, data: BarrierCreate) -> Barrier:
+    """Add a barrier to ``case``."""
+    barrier = Barrier(case_id=case.id, description=data.description)
+    session.add(barrier)
+    session.flush()
+    return barrier
+
+
+def update_progress(
+    session: Session, *, item: Goal | Barrier, data: ProgressUpdate
+) -> Goal | Barrier:
+    """Change a goal's or barrier's status or text."""
+    if data.status is not None:
+        item.status = str(data.status)
+    if data.description is not None:
+        item.description = data.description
+    session.flush()
+    return item
+
+
+def add_note(session: Session, *, actor: User, case: Case, data: NoteCreate) -> Note:
+    """Add an (encrypted) note to ``case``."""
+    note = Note(
+        case_id=case.id,
+        author_id=actor.id,
+        text=data.text,
+        sensitivity=str(data.sensitivity),
+    )
+    session.add(note)
+    session.flush()
+    return note
+
+
+def set_safety_plan(
+    session: Session, *, actor: User, case: Case, data: SafetyPlanIn
+) -> SafetyPlan:
+    """Create or replace the case's safety plan."""
+    plan = session.scalar(select(SafetyPlan).where(SafetyPlan.case_id == case.id))
+    if plan is None:
+        plan = SafetyPlan(case_id=case.id, plan=data.model_dump())
+        session.add(plan)
+    else:
+        plan.plan = data.model_dump()
+    plan.updated_by_id = actor.id
+    plan.updated_at = utcnow()
+    session.flush()
+    add_case_event(session, case=case, kind="safety_plan", actor=actor, detail=None)
+    return plan
+
+
+def case_children(session: Session, model: type[Any], case_id: int) -> list[Any]:
+    """Rows of ``model`` attached to a case, oldest first."""
+    return list(
+        session.scalars(
+            select(model).where(model.case_id == case_id).order_by(model.id)
+        ).all()
+    )
+
+
+def get_child(
+    session: Session, *, viewer: User, model: type[Any], item_id: int, label: str
+) -> tuple[Any, Case]:
+    """A need/goal/barrier/note and its case, checking the case's scope."""
+    item = get_or_404(session, model, item_id, label)
+    case = get_case(session, viewer=viewer, case_id=item.case_id)
+    return item, case
+
+
+def visible_sensitive(items: list[Any], *, part2_ok: bool) -> tuple[list[Any], int]:
+    """Drop Part 2 items when not allowed; returns (kept, withheld count)."""
+    if part2_ok:
+        return items, 0
+    kept = [i for i in items if getattr(i, "sensitivity", None) != Sensitivity.PART2]
+    return kept, len(items) - len(kept)
+
+
+# --- tasks ---------------------------------------------------------------------
+
+
+def create_task(session: Session, *, actor: User, data: TaskCreate) -> Task:
+    """Create a task (on a case the actor may see, or free-standing)."""
+    org_id = actor.organization_id
+    if data.case_id is not None:
+        case = get_case(session, viewer=actor, case_id=data.case_id)
+        org_id = case.organization_id
+    owner_id = data.owner_id if data.owner_id is not None else actor.id
+    if owner_id != actor.id:
+        check_assignable(session, owner_id=owner_id, organization_id=org_id)
+    task = Task(
+        case_id=data.case_id,
+        organization_id=org_id,
+        owner_id=owner_id,
+        title=data.title,
+        due_at=data.due_at,
+        created_by_id=actor.id,
+    )
+    session.add(task)
+    session.flush()
+    return task
+
+
+def get_task(session: Session, *, viewer: User, task_id: int) -> Task:
+    """A task in the viewer's scope."""
+    task = get_or_404(session, Task, task_id, "task")
+    check_record_scope(session, viewer, task.organization_id, task.owner_id)
+    return task
+
+
+def list_tasks(
+    session: Session,
+    *,
+    viewer: User,
+    status: str | None = None,
+    owner_id: int | None = None,
+    case_id: int | None = None,
+    overdue: bool = False,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[Task], int]:
+    """Tasks in scope, soonest due first."""
+    stmt = (
+        select(Task)
+        .where(scope_clause(viewer, Task.organization_id, Task.owner_id))
+        .order_by(Task.due_at.is_(None), Task.due_at, Task.id)
+    )
+    if status:
+        stmt = stmt.where(Task.status == status)
+    if owner_id is not None:
+        stmt = stmt.where(Task.owner_id == owner_id)
+    if case_id is not None:
+        stmt = stmt.where(Task.case_id == case_id)
+    if overdue:
+        stmt = stmt.where(Task.status == TaskStatus.OPEN, Task.due_at < utcnow())
+    return paginate(session, stmt, limit=limit, offset=offset)
+
+
+def update_task(session: Session, *, actor: User, task: Task, data: TaskUpdate) -> Task:
+    """Change a task; marking it done records when."""
+    if data.title is not None:
+        task.title = data.title
+    if "due_at" in data.model_fields_set:
+        task.due_at = data.due_at
+    if data.owner_id is not None and data.owner_id != task.owner_id:
+        if data.owner_id != actor.id and not can(actor, "case:assign"):
+            require(actor, "case:assign")
+        check_assignable(
+            session, owner_id=data.owner_id, organization_id=task.organization_id
+        )
+        task.owner_id = data.owner_id
+    if data.status is not None and data.status != task.status:
+        task.status = str(data.status)
+        task.completed_at = utcnow() if data.status == TaskStatus.DONE else None
+    session.flush()
+    return task
+
+
+def task_public(task: Task) -> TaskPublic:
+    """A task with its ``overdue`` flag."""
+    out = TaskPublic.model_validate(task)
+    out.overdue = bool(
+        task.status == TaskStatus.OPEN and task.due_at and task.due_at < utcnow()
+    )
+    return out

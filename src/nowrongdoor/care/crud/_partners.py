@@ -1,0 +1,141 @@
+"""Partner directory search (private). Import lives in ``nowrongdoor.care.hsds``."""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from nowrongdoor.care.crud._common import get_or_404, paginate
+from nowrongdoor.care.models import (
+    Organization,
+    PartnerLocation,
+    PartnerPhone,
+    PartnerService,
+    ServiceAtLocation,
+)
+from nowrongdoor.care.schemas import (
+    LocationPublic,
+    PartnerServicePublic,
+    PhonePublic,
+)
+
+
+def search_services(
+    session: Session,
+    *,
+    service_type: str | None = None,
+    age: int | None = None,
+    place: str | None = None,
+    organization_id: int | None = None,
+    text: str | None = None,
+    include_inactive: bool = False,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[PartnerService], int]:
+    """Search partner services.
+
+    Args:
+        session: Database session.
+        service_type: A service type (taxonomy term name or code), matched
+            case-insensitively against the service's types.
+        age: The person's age; services whose age range excludes it are dropped
+            (no bound = no limit).
+        place: City, state/province or postal code of a location.
+        organization_id: Only this organisation's services.
+        text: Words in the name or description.
+        include_inactive: Also services whose HSDS status is not ``active``.
+        limit: Page size.
+        offset: Rows to skip.
+
+    Returns:
+        (services, total).
+    """
+    stmt = select(PartnerService).order_by(PartnerService.name, PartnerService.id)
+    if not include_inactive:
+        stmt = stmt.where(PartnerService.status == "active")
+    if service_type:
+        pattern = f"%|{service_type.strip().lower()}|%"
+        stmt = stmt.where(func.lower(PartnerService.service_types).like(pattern))
+    if age is not None:
+        stmt = stmt.where(
+            or_(
+                PartnerService.minimum_age.is_(None), PartnerService.minimum_age <= age
+            ),
+            or_(
+                PartnerService.maximum_age.is_(None), PartnerService.maximum_age >= age
+            ),
+        )
+    if place:
+        needle = place.strip().lower()
+        located = (
+            select(ServiceAtLocation.service_id)
+            .join(PartnerLocation, PartnerLocation.id == ServiceAtLocation.location_id)
+            .where(
+                or_(
+                    func.lower(PartnerLocation.city) == needle,
+                    func.lower(PartnerLocation.state_province) == needle,
+                    func.lower(PartnerLocation.postal_code) == needle,
+                )
+            )
+        )
+        stmt = stmt.where(PartnerService.id.in_(located))
+    if organization_id is not None:
+        stmt = stmt.where(PartnerService.organization_id == organization_id)
+    if text:
+        for word in text.lower().split()[:5]:
+            like = f"%{word}%"
+            stmt = stmt.where(
+                or_(
+                    func.lower(PartnerService.name).like(like),
+                    func.lower(PartnerService.description).like(like),
+                )
+            )
+    return paginate(session, stmt, limit=limit, offset=offset)
+
+
+def get_service(session: Session, *, service_id: int) -> PartnerService:
+    """One partner service."""
+    return get_or_404(session, PartnerService, service_id, "service")
+
+
+def service_public(session: Session, service: PartnerService) -> PartnerServicePublic:
+    """A service with its organisation name, locations and phones."""
+    org = session.get(Organization, service.organization_id)
+    locations = session.scalars(
+        select(PartnerLocation)
+        .join(ServiceAtLocation, ServiceAtLocation.location_id == PartnerLocation.id)
+        .where(ServiceAtLocation.service_id == service.id)
+        .order_by(PartnerLocation.id)
+    ).all()
+    phones = session.scalars(
+        select(PartnerPhone)
+        .where(
+            or_(
+                PartnerPhone.service_id == service.id,
+                and_(
+                    PartnerPhone.service_id.is_(None),
+                    PartnerPhone.location_id.is_(None),
+                    PartnerPhone.organization_id == service.organization_id,
+                ),
+            )
+        )
+        .order_by(PartnerPhone.id)
+    ).all()
+    return PartnerServicePublic(
+        id=service.id,
+        hsds_id=service.hsds_id,
+        organization_id=service.organization_id,
+        organization_name=org.name if org else "",
+        name=service.name,
+        alternate_name=service.alternate_name,
+        description=service.description,
+        status=service.status,
+        url=service.url,
+        email=service.email,
+        eligibility=service.eligibility,
+        minimum_age=service.minimum_age,
+        maximum_age=service.maximum_age,
+        service_types=[t for t in service.service_types.split("|") if t],
+        locations=[LocationPublic.model_validate(loc) for loc in locations],
+        phones=[PhonePublic.model_validate(p) for p in phones],
+    )

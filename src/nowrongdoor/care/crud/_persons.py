@@ -1,0 +1,453 @@
+"""Persons, intakes, screenings, risk flags and consent (private)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from nowrongdoor.care.crud._common import get_or_404, paginate
+from nowrongdoor.care.crud._users import check_assignable
+from nowrongdoor.care.crypto import Cipher
+from nowrongdoor.care.enums import ConsentScope, ConsentType, Role, Sensitivity
+from nowrongdoor.care.errors import BadRequest, Forbidden
+from nowrongdoor.care.models import (
+    Consent,
+    Intake,
+    Person,
+    RiskFlag,
+    Screening,
+    User,
+    utcnow,
+)
+from nowrongdoor.care.rbac import can, check_record_scope, require, scope_clause
+from nowrongdoor.care.schemas import (
+    ConsentCreate,
+    ConsentPublic,
+    Contacts,
+    IntakeCreate,
+    IntakeUpdate,
+    PersonCreate,
+    PersonPublic,
+    PersonUpdate,
+)
+
+_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def new_pseudonym() -> str:
+    """A random pseudonymous id such as ``P-7KQ2-M9XD`` (no personal data in it)."""
+    chars = "".join(secrets.choice(_ALPHABET) for _ in range(8))
+    return f"P-{chars[:4]}-{chars[4:]}"
+
+
+def age_on(birth_date: dt.date | None, today: dt.date | None = None) -> int | None:
+    """Whole years from ``birth_date`` to ``today``."""
+    if birth_date is None:
+        return None
+    today = today or dt.date.today()
+    years = today.year - birth_date.year
+    if (today.month, today.day) < (birth_date.month, birth_date.day):
+        years -= 1
+    return years
+
+
+def _set_identity(person: Person, cipher: Cipher, fields: dict[str, Any]) -> None:
+    if "given_name" in fields:
+        person.given_name = fields["given_name"]
+        person.given_name_bidx = cipher.blind_index(fields["given_name"])
+    if "family_name" in fields:
+        person.family_name = fields["family_name"]
+        person.family_name_bidx = cipher.blind_index(fields["family_name"])
+    if "birth_date" in fields:
+        bd: dt.date | None = fields["birth_date"]
+        person.birth_date = bd.isoformat() if bd else None
+        person.birth_year = bd.year if bd else None
+    if "contacts" in fields:
+        contacts = fields["contacts"]
+        person.contacts = contacts if contacts else None
+    if "member_id" in fields:
+        person.member_id = fields["member_id"]
+        person.member_id_bidx = cipher.blind_index(fields["member_id"])
+
+
+def create_person(
+    session: Session, *, actor: User, cipher: Cipher, data: PersonCreate
+) -> Person:
+    """Register a person in the actor's organisation (the caller commits)."""
+    owner_id = data.owner_id if data.owner_id is not None else actor.id
+    if data.owner_id is not None:
+        check_assignable(
+            session, owner_id=data.owner_id, organization_id=actor.organization_id
+        )
+    person = Person(
+        pseudonym=new_pseudonym(),
+        organization_id=actor.organization_id,
+        owner_id=owner_id,
+        gender=data.gender,
+        do_not_contact=data.do_not_contact,
+    )
+    _set_identity(person, cipher, data.model_dump(exclude={"owner_id", "gender"}))
+    session.add(person)
+    session.flush()
+    return person
+
+
+def get_person(session: Session, *, viewer: User, person_id: int) -> Person:
+    """A person in the viewer's scope (404 if none, 403 if outside scope)."""
+    person = get_or_404(session, Person, person_id, "person")
+    check_record_scope(session, viewer, person.organization_id, person.owner_id)
+    return person
+
+
+def list_persons(
+    session: Session,
+    *,
+    viewer: User,
+    cipher: Cipher,
+    pseudonym: str | None = None,
+    name: str | None = None,
+    member_id: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[Person], int]:
+    """Persons in scope; search by pseudonym, exact name or member id.
+
+    Name and member-id search use blind indexes and need ``person:identify``.
+    """
+    stmt = (
+        select(Person)
+        .where(scope_clause(viewer, Person.organization_id, Person.owner_id))
+        .order_by(Person.id.desc())
+    )
+    if pseudonym:
+        stmt = stmt.where(Person.pseudonym == pseudonym.strip().upper())
+    if name or member_id:
+        require(viewer, "person:identify")
+    if name:
+        index = cipher.blind_index(name)
+        parts = [cipher.blind_index(p) for p in name.split()]
+        stmt = stmt.where(
+            or_(
+                Person.given_name_bidx == index,
+                Person.family_name_bidx == index,
+                *(Person.family_name_bidx == p for p in parts if p),
+                *(Person.given_name_bidx == p for p in parts if p),
+            )
+        )
+    if member_id:
+        stmt = stmt.where(Person.member_id_bidx == cipher.blind_index(member_id))
+    return paginate(session, stmt, limit=limit, offset=offset)
+
+
+def update_person(
+    session: Session, *, actor: User, cipher: Cipher, person: Person, data: PersonUpdate
+) -> Person:
+    """Apply a change to ``person`` (only the fields sent)."""
+    fields = data.model_dump(exclude_unset=True)
+    if "owner_id" in fields:
+        owner_id = fields.pop("owner_id")
+        if owner_id is not None:
+            check_assignable(
+                session, owner_id=owner_id, organization_id=person.organization_id
+            )
+        person.owner_id = owner_id
+    if "gender" in fields:
+        person.gender = fields.pop("gender")
+    if "do_not_contact" in fields:
+        dnc = fields.pop("do_not_contact")
+        if dnc is not None:
+            person.do_not_contact = dnc
+    _set_identity(person, cipher, fields)
+    session.flush()
+    return person
+
+
+def person_public(person: Person, *, viewer: User) -> PersonPublic:
+    """The person as ``viewer`` may see them (identity withheld without rights)."""
+    birth = dt.date.fromisoformat(person.birth_date) if person.birth_date else None
+    base = {
+        "id": person.id,
+        "pseudonym": person.pseudonym,
+        "organization_id": person.organization_id,
+        "owner_id": person.owner_id,
+        "gender": person.gender,
+        "do_not_contact": person.do_not_contact,
+        "created_at": person.created_at,
+        "age": age_on(birth),
+    }
+    if not can(viewer, "person:identify"):
+        return PersonPublic(**base, identity_withheld=True)
+    return PersonPublic(
+        **base,
+        given_name=person.given_name,
+        family_name=person.family_name,
+        birth_date=birth,
+        contacts=Contacts(**person.contacts) if person.contacts else None,
+        member_id=person.member_id,
+    )
+
+
+# --- intakes -----------------------------------------------------------------
+
+
+def create_intake(
+    session: Session, *, actor: User, person: Person | None, data: IntakeCreate
+) -> Intake:
+    """Record an intake (optionally for a known person)."""
+    intake = Intake(
+        person_id=person.id if person else None,
+        organization_id=person.organization_id if person else actor.organization_id,
+        owner_id=actor.id,
+        door=str(data.door),
+        summary=data.summary,
+        received_at=data.received_at or utcnow(),
+        created_by_id=actor.id,
+    )
+    session.add(intake)
+    session.flush()
+    return intake
+
+
+def list_intakes(
+    session: Session,
+    *,
+    viewer: User,
+    person_id: int | None = None,
+    status: str | None = None,
+    door: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[Intake], int]:
+    """Intakes and leads in scope (unowned leads are visible to the organisation)."""
+    clause = scope_clause(viewer, Intake.organization_id, Intake.owner_id)
+    if viewer.role != Role.PARTNER_USER:
+        clause = or_(
+            clause,
+            (Intake.organization_id == viewer.organization_id)
+            & Intake.owner_id.is_(None),
+        )
+    stmt = select(Intake).where(clause).order_by(Intake.received_at.desc(), Intake.id)
+    if person_id is not None:
+        stmt = stmt.where(Intake.person_id == person_id)
+    if status:
+        stmt = stmt.where(Intake.status == status)
+    if door:
+        stmt = stmt.where(Intake.door == door)
+    return paginate(session, stmt, limit=limit, offset=offset)
+
+
+def get_intake(session: Session, *, viewer: User, intake_id: int) -> Intake:
+    """An intake in the viewer's scope."""
+    intake = get_or_404(session, Intake, intake_id, "intake")
+    if intake.owner_id is None and intake.organization_id == viewer.organization_id:
+        return intake
+    check_record_scope(session, viewer, intake.organization_id, intake.owner_id)
+    return intake
+
+
+def review_intake(
+    session: Session, *, actor: User, intake: Intake, data: IntakeUpdate
+) -> Intake:
+    """Link an intake to a person and/or mark it reviewed or dismissed."""
+    if data.person_id is not None:
+        person = get_person(session, viewer=actor, person_id=data.person_id)
+        intake.person_id = person.id
+    if data.summary is not None:
+        intake.summary = data.summary
+    if data.status is not None:
+        intake.status = str(data.status)
+        if data.status != "new":
+            intake.reviewed_at = utcnow()
+            intake.reviewed_by_id = actor.id
+    if intake.owner_id is None:
+        intake.owner_id = actor.id
+    session.flush()
+    return intake
+
+
+# --- screenings ----------------------------------------------------------------
+
+
+def store_screening(
+    session: Session,
+    *,
+    actor: User,
+    person: Person,
+    instrument_id: str,
+    positive: bool,
+    recommended_pathway: str | None,
+    questionnaire_response: dict[str, Any],
+    result: dict[str, Any],
+    case_id: int | None = None,
+    intake_id: int | None = None,
+    sensitivity: str = Sensitivity.NORMAL,
+) -> Screening:
+    """Store a scored screening (see ``nowrongdoor.care.services.screen``)."""
+    row = Screening(
+        person_id=person.id,
+        case_id=case_id,
+        intake_id=intake_id,
+        instrument_id=instrument_id,
+        positive=positive,
+        recommended_pathway=recommended_pathway,
+        questionnaire_response=questionnaire_response,
+        result=result,
+        sensitivity=sensitivity,
+        performed_by_id=actor.id,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def list_screenings(session: Session, *, person_id: int) -> list[Screening]:
+    """A person's screenings, newest first."""
+    return list(
+        session.scalars(
+            select(Screening)
+            .where(Screening.person_id == person_id)
+            .order_by(Screening.performed_at.desc(), Screening.id.desc())
+        ).all()
+    )
+
+
+def list_risk_flags(session: Session, *, person_id: int) -> list[RiskFlag]:
+    """A person's population-worklist flags, newest first."""
+    return list(
+        session.scalars(
+            select(RiskFlag)
+            .where(RiskFlag.person_id == person_id)
+            .order_by(RiskFlag.imported_at.desc(), RiskFlag.id.desc())
+        ).all()
+    )
+
+
+# --- consent -------------------------------------------------------------------
+
+
+def consent_active(consent: Consent, at: dt.datetime | None = None) -> bool:
+    """Granted, not revoked, not expired."""
+    at = at or utcnow()
+    return (
+        consent.granted
+        and consent.revoked_at is None
+        and (consent.expires_at is None or consent.expires_at > at)
+    )
+
+
+def record_consent(
+    session: Session, *, actor: User, person: Person, data: ConsentCreate
+) -> Consent:
+    """Record a consent (or refusal) for ``person``."""
+    if data.scope == ConsentScope.ORGANISATION and data.scope_organization_id is None:
+        raise BadRequest(
+            "scope 'organisation' needs scope_organization_id",
+            field="scope_organization_id",
+        )
+    if data.expires_at is not None and data.expires_at <= utcnow():
+        raise BadRequest("expires_at is in the past", field="expires_at")
+    if data.scope_organization_id is not None:
+        from nowrongdoor.care.models import Organization
+
+        get_or_404(session, Organization, data.scope_organization_id, "organization")
+    consent = Consent(
+        person_id=person.id,
+        consent_type=str(data.consent_type),
+        scope=str(data.scope),
+        scope_organization_id=data.scope_organization_id,
+        granted=data.granted,
+        expires_at=data.expires_at,
+        note=data.note,
+        recorded_by_id=actor.id,
+    )
+    session.add(consent)
+    session.flush()
+    return consent
+
+
+def revoke_consent(session: Session, *, consent: Consent) -> Consent:
+    """Revoke a consent from now on."""
+    if consent.revoked_at is None:
+        consent.revoked_at = utcnow()
+        session.flush()
+    return consent
+
+
+def list_consents(session: Session, *, person_id: int) -> list[Consent]:
+    """A person's consent records, newest first."""
+    return list(
+        session.scalars(
+            select(Consent)
+            .where(Consent.person_id == person_id)
+            .order_by(Consent.given_at.desc(), Consent.id.desc())
+        ).all()
+    )
+
+
+def consent_public(consent: Consent) -> ConsentPublic:
+    """A consent with its ``active`` flag."""
+    out = ConsentPublic.model_validate(consent)
+    out.active = consent_active(consent)
+    return out
+
+
+def covering_consent(
+    session: Session,
+    *,
+    person_id: int,
+    consent_type: str,
+    organization_id: int,
+    person_org_id: int,
+) -> Consent | None:
+    """An active consent of ``consent_type`` covering ``organization_id``.
+
+    ``any_partner`` covers every organisation; ``organisation`` covers the one
+    named; ``care_team`` covers the person's own organisation only.
+    """
+    for consent in session.scalars(
+        select(Consent).where(
+            Consent.person_id == person_id, Consent.consent_type == consent_type
+        )
+    ):
+        if not consent_active(consent):
+            continue
+        if consent.scope == ConsentScope.ANY_PARTNER:
+            return consent
+        if (
+            consent.scope == ConsentScope.ORGANISATION
+            and consent.scope_organization_id == organization_id
+        ):
+            return consent
+        if consent.scope == ConsentScope.CARE_TEAM and organization_id == person_org_id:
+            return consent
+    return None
+
+
+def part2_visible(session: Session, *, viewer: User, person: Person) -> bool:
+    """Whether substance-use (42 CFR Part 2) items of ``person`` may be shown.
+
+    The role must allow ``part2:read`` and the person must have an active Part 2
+    disclosure consent covering the viewer's organisation.
+    """
+    if not can(viewer, "part2:read"):
+        return False
+    return (
+        covering_consent(
+            session,
+            person_id=person.id,
+            consent_type=ConsentType.PART2_DISCLOSURE,
+            organization_id=viewer.organization_id,
+            person_org_id=person.organization_id,
+        )
+        is not None
+    )
+
+
+def ensure_not_partner(viewer: User) -> None:
+    """Partner users never reach person records directly."""
+    if viewer.role == Role.PARTNER_USER:
+        raise Forbidden("partner users see persons only through their referrals")

@@ -1,0 +1,374 @@
+"""Closed-loop referrals: create, scope, status transitions, views (private)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session
+
+from nowrongdoor.care.crud._cases import add_case_event, get_case
+from nowrongdoor.care.crud._common import get_or_404, paginate
+from nowrongdoor.care.crud._persons import age_on, covering_consent
+from nowrongdoor.care.enums import (
+    ConsentType,
+    NeedCategory,
+    OrgKind,
+    ReferralStatus,
+    Role,
+)
+from nowrongdoor.care.errors import BadRequest, Conflict, Forbidden
+from nowrongdoor.care.models import (
+    Organization,
+    PartnerService,
+    Person,
+    Referral,
+    ReferralEvent,
+    User,
+    utcnow,
+)
+from nowrongdoor.care.rbac import can, check_record_scope, scope_clause
+from nowrongdoor.care.schemas import (
+    PersonMinimal,
+    ReferralCreate,
+    ReferralEventPublic,
+    ReferralPartnerView,
+    ReferralPublic,
+    ReferralTransition,
+)
+
+S = ReferralStatus
+#: Allowed referral moves and who makes them: referrer, partner or either.
+REFERRAL_MOVES: dict[tuple[str, str], str] = {
+    (S.DRAFT, S.SENT): "referrer",
+    (S.DRAFT, S.CANCELLED): "referrer",
+    (S.SENT, S.ACCEPTED): "partner",
+    (S.SENT, S.DECLINED): "partner",
+    (S.SENT, S.CANCELLED): "referrer",
+    (S.ACCEPTED, S.IN_PROGRESS): "partner",
+    (S.ACCEPTED, S.CANCELLED): "either",
+    (S.IN_PROGRESS, S.COMPLETED): "partner",
+    (S.IN_PROGRESS, S.CANCELLED): "either",
+}
+_STAMP = {
+    S.SENT: "sent_at",
+    S.ACCEPTED: "accepted_at",
+    S.DECLINED: "declined_at",
+    S.IN_PROGRESS: "in_progress_at",
+    S.COMPLETED: "completed_at",
+    S.CANCELLED: "cancelled_at",
+}
+
+
+def create_referral(session: Session, *, actor: User, data: ReferralCreate) -> Referral:
+    """Draft a referral from a case the actor may see to a partner."""
+    case = get_case(session, viewer=actor, case_id=data.case_id)
+    service: PartnerService | None = None
+    if data.service_id is not None:
+        service = get_or_404(session, PartnerService, data.service_id, "service")
+        to_org_id = service.organization_id
+        if data.to_organization_id is not None and data.to_organization_id != to_org_id:
+            raise BadRequest(
+                "the service belongs to another organisation",
+                field="to_organization_id",
+            )
+    else:
+        assert data.to_organization_id is not None
+        to_org_id = data.to_organization_id
+    to_org = get_or_404(session, Organization, to_org_id, "organization")
+    if to_org.id == case.organization_id:
+        raise BadRequest(
+            "a referral goes to another organisation", field="to_organization_id"
+        )
+    if to_org.kind != OrgKind.PARTNER and service is None:
+        raise BadRequest(
+            "referrals go to partner organisations", field="to_organization_id"
+        )
+    person = session.get(Person, case.person_id)
+    assert person is not None
+    referral = Referral(
+        case_id=case.id,
+        person_id=case.person_id,
+        from_organization_id=case.organization_id,
+        to_organization_id=to_org.id,
+        service_id=service.id if service else None,
+        owner_id=case.owner_id if case.owner_id is not None else actor.id,
+        status=S.DRAFT,
+        need_category=str(data.need_category) if data.need_category else None,
+        reason=data.reason,
+        do_not_contact=data.do_not_contact or person.do_not_contact,
+    )
+    session.add(referral)
+    session.flush()
+    session.add(
+        ReferralEvent(
+            referral_id=referral.id,
+            from_status=None,
+            to_status=S.DRAFT,
+            actor_id=actor.id,
+        )
+    )
+    add_case_event(
+        session, case=case, kind="referral", actor=actor, detail=f"to {to_org.name}"
+    )
+    session.flush()
+    return referral
+
+
+def _is_partner_side(user: User, referral: Referral) -> bool:
+    return (
+        user.role == Role.PARTNER_USER
+        and referral.to_organization_id == user.organization_id
+        and referral.status != S.DRAFT
+    )
+
+
+def get_referral(session: Session, *, viewer: User, referral_id: int) -> Referral:
+    """A referral the viewer may see: referring scope, or addressed to them."""
+    referral = get_or_404(session, Referral, referral_id, "referral")
+    if viewer.role == Role.PARTNER_USER:
+        if not _is_partner_side(viewer, referral):
+            raise Forbidden("this referral is not addressed to your organisation")
+        return referral
+    check_record_scope(
+        session, viewer, referral.from_organization_id, referral.owner_id
+    )
+    return referral
+
+
+def list_referrals(
+    session: Session,
+    *,
+    viewer: User,
+    status: str | None = None,
+    case_id: int | None = None,
+    direction: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[Referral], int]:
+    """Referrals in scope; partners see those sent to their organisation.
+
+    ``direction`` = ``inbox`` limits staff of a partner-facing organisation to
+    referrals addressed to it.
+    """
+    if viewer.role == Role.PARTNER_USER or direction == "inbox":
+        clause = and_(
+            Referral.to_organization_id == viewer.organization_id,
+            Referral.status != S.DRAFT,
+        )
+    else:
+        clause = scope_clause(viewer, Referral.from_organization_id, Referral.owner_id)
+    stmt = (
+        select(Referral)
+        .where(clause)
+        .order_by(Referral.updated_at.desc(), Referral.id.desc())
+    )
+    if status:
+        stmt = stmt.where(Referral.status == status)
+    if case_id is not None:
+        stmt = stmt.where(Referral.case_id == case_id)
+    return paginate(session, stmt, limit=limit, offset=offset)
+
+
+def _check_send(
+    session: Session, *, actor: User, referral: Referral, data: ReferralTransition
+) -> None:
+    consent = covering_consent(
+        session,
+        person_id=referral.person_id,
+        consent_type=ConsentType.SHARE_WITH_PARTNERS,
+        organization_id=referral.to_organization_id,
+        person_org_id=referral.from_organization_id,
+    )
+    if referral.need_category == NeedCategory.SUBSTANCE_USE:
+        part2 = covering_consent(
+            session,
+            person_id=referral.person_id,
+            consent_type=ConsentType.PART2_DISCLOSURE,
+            organization_id=referral.to_organization_id,
+            person_org_id=referral.from_organization_id,
+        )
+        if part2 is None:
+            raise Conflict(
+                "a substance-use referral needs a 42 CFR Part 2 disclosure consent "
+                "naming the receiving organisation (no override)",
+                code="part2_consent_required",
+            )
+    if consent is not None:
+        referral.consent_id = consent.id
+        return
+    if data.override_reason is None:
+        raise Conflict(
+            "no active consent to share with this partner; record consent, or a "
+            "supervisor sends with override_reason",
+            code="consent_required",
+            field="override_reason",
+        )
+    if not can(actor, "referral:override_consent"):
+        raise Forbidden(
+            "only a supervisor or admin may send without consent",
+            code="override_not_allowed",
+        )
+    referral.override_reason = data.override_reason
+    referral.override_by_id = actor.id
+
+
+def transition_referral(
+    session: Session, *, actor: User, referral: Referral, data: ReferralTransition
+) -> Referral:
+    """Move a referral to ``data.status``, enforcing who may and the consent rule.
+
+    Raises:
+        Conflict: the move is not allowed from the current status, or consent
+            is missing.
+        Forbidden: the actor is not the side that makes this move.
+        BadRequest: declining or cancelling without a reason.
+    """
+    move = (referral.status, str(data.status))
+    side = REFERRAL_MOVES.get(move)
+    if side is None:
+        raise Conflict(
+            f"a referral cannot go from {referral.status} to {data.status}",
+            field="status",
+        )
+    is_partner = _is_partner_side(actor, referral) and can(actor, "referral:respond")
+    is_referrer = actor.role != Role.PARTNER_USER and can(actor, "referral:write")
+    allowed = (
+        (side == "partner" and is_partner)
+        or (side == "referrer" and is_referrer)
+        or (side == "either" and (is_partner or is_referrer))
+    )
+    if not allowed:
+        who = "the receiving partner" if side == "partner" else "the referring team"
+        raise Forbidden(f"only {who} may move a referral to {data.status}")
+    if data.status in (S.DECLINED, S.CANCELLED) and not data.reason:
+        raise BadRequest(f"a reason is needed to mark it {data.status}", field="reason")
+    if data.override_reason is not None and data.status != S.SENT:
+        raise BadRequest(
+            "override_reason applies only to sending", field="override_reason"
+        )
+    if data.status == S.SENT:
+        _check_send(session, actor=actor, referral=referral, data=data)
+    now = utcnow()
+    setattr(referral, _STAMP[ReferralStatus(data.status)], now)
+    if is_partner and data.reason:
+        referral.response_note = data.reason
+    session.add(
+        ReferralEvent(
+            referral_id=referral.id,
+            from_status=referral.status,
+            to_status=str(data.status),
+            actor_id=actor.id,
+            reason=data.reason or data.override_reason,
+            at=now,
+        )
+    )
+    referral.status = str(data.status)
+    referral.updated_at = now
+    session.flush()
+    return referral
+
+
+def referral_events(session: Session, referral_id: int) -> list[ReferralEventPublic]:
+    """A referral's status history, oldest first."""
+    rows = session.scalars(
+        select(ReferralEvent)
+        .where(ReferralEvent.referral_id == referral_id)
+        .order_by(ReferralEvent.id)
+    ).all()
+    return [ReferralEventPublic.model_validate(r) for r in rows]
+
+
+def _names(
+    session: Session, referral: Referral
+) -> tuple[str | None, str | None, str | None]:
+    to_org = session.get(Organization, referral.to_organization_id)
+    from_org = session.get(Organization, referral.from_organization_id)
+    service = (
+        session.get(PartnerService, referral.service_id)
+        if referral.service_id
+        else None
+    )
+    return (
+        to_org.name if to_org else None,
+        from_org.name if from_org else None,
+        service.name if service else None,
+    )
+
+
+def referral_public(
+    session: Session, referral: Referral, *, with_events: bool = True
+) -> ReferralPublic:
+    """The referring side's view."""
+    to_name, _from_name, service_name = _names(session, referral)
+    out = ReferralPublic.model_validate(referral)
+    out.to_organization_name = to_name
+    out.service_name = service_name
+    if with_events:
+        out.events = referral_events(session, referral.id)
+    return out
+
+
+def referral_partner_view(
+    session: Session, referral: Referral, *, with_events: bool = True
+) -> ReferralPartnerView:
+    """The partner's view: minimum necessary person fields only."""
+    person = session.get(Person, referral.person_id)
+    assert person is not None
+    birth = dt.date.fromisoformat(person.birth_date) if person.birth_date else None
+    reachable = (
+        referral.status in (S.ACCEPTED, S.IN_PROGRESS)
+        and not referral.do_not_contact
+        and not person.do_not_contact
+    )
+    phone = (person.contacts or {}).get("phone") if reachable else None
+    _to, from_name, service_name = _names(session, referral)
+    return ReferralPartnerView(
+        id=referral.id,
+        status=referral.status,
+        from_organization_id=referral.from_organization_id,
+        from_organization_name=from_name,
+        to_organization_id=referral.to_organization_id,
+        service_id=referral.service_id,
+        service_name=service_name,
+        need_category=referral.need_category,
+        reason=referral.reason,
+        do_not_contact=referral.do_not_contact or person.do_not_contact,
+        response_note=referral.response_note,
+        person=PersonMinimal(
+            pseudonym=person.pseudonym,
+            given_name=person.given_name,
+            age=age_on(birth),
+            phone=phone,
+        ),
+        sent_at=referral.sent_at,
+        accepted_at=referral.accepted_at,
+        declined_at=referral.declined_at,
+        in_progress_at=referral.in_progress_at,
+        completed_at=referral.completed_at,
+        cancelled_at=referral.cancelled_at,
+        events=referral_events(session, referral.id) if with_events else [],
+    )
+
+
+def referral_view(
+    session: Session, referral: Referral, *, viewer: User, with_events: bool = True
+) -> ReferralPublic | ReferralPartnerView:
+    """The view that fits ``viewer`` (partner users get the minimal view)."""
+    if viewer.role == Role.PARTNER_USER or (
+        referral.to_organization_id == viewer.organization_id
+        and referral.from_organization_id != viewer.organization_id
+    ):
+        return referral_partner_view(session, referral, with_events=with_events)
+    return referral_public(session, referral, with_events=with_events)
+
+
+def open_referrals_for_case(session: Session, case_id: int) -> list[Referral]:
+    """Referrals of a case, newest first."""
+    return list(
+        session.scalars(
+            select(Referral)
+            .where(Referral.case_id == case_id)
+            .order_by(Referral.id.desc())
+        ).all()
+    )

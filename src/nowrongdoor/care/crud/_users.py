@@ -1,0 +1,139 @@
+"""Organisations and users (private)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from nowrongdoor.care.crud._common import get_or_404, paginate
+from nowrongdoor.care.enums import OrgKind, Role, Scope
+from nowrongdoor.care.errors import BadRequest, Conflict, Forbidden
+from nowrongdoor.care.models import Organization, User
+from nowrongdoor.care.rbac import scope_of
+from nowrongdoor.care.schemas import UserCreate, UserUpdate
+from nowrongdoor.care.security import hash_password
+
+
+def create_organization(
+    session: Session,
+    *,
+    name: str,
+    kind: str = OrgKind.PARTNER,
+    description: str | None = None,
+    hsds_id: str | None = None,
+) -> Organization:
+    """Add an organisation (the caller commits)."""
+    org = Organization(
+        name=name, kind=str(kind), description=description, hsds_id=hsds_id
+    )
+    session.add(org)
+    session.flush()
+    return org
+
+
+def list_organizations(
+    session: Session, *, kind: str | None = None, limit: int = 50, offset: int = 0
+) -> tuple[list[Organization], int]:
+    """Organisations, optionally of one kind, by name."""
+    stmt = select(Organization).order_by(Organization.name, Organization.id)
+    if kind:
+        stmt = stmt.where(Organization.kind == kind)
+    return paginate(session, stmt, limit=limit, offset=offset)
+
+
+def create_user(session: Session, *, data: UserCreate) -> User:
+    """Add a user with an argon2 password hash.
+
+    Raises:
+        NotFound: the organisation does not exist.
+        Conflict: the username is taken.
+        BadRequest: a partner_user outside a partner organisation (or staff
+            roles inside one).
+    """
+    org = get_or_404(session, Organization, data.organization_id, "organization")
+    username = data.username.lower()
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise Conflict(f"username {username!r} is taken", field="username")
+    is_partner_org = org.kind == OrgKind.PARTNER
+    if (data.role == Role.PARTNER_USER) != is_partner_org and data.role != Role.ADMIN:
+        raise BadRequest(
+            "partner_user accounts belong to partner organisations, and staff "
+            "roles to the plan or a provider",
+            field="role",
+        )
+    user = User(
+        organization_id=org.id,
+        username=username,
+        display_name=data.display_name,
+        role=str(data.role),
+        team=data.team,
+        password_hash=hash_password(data.password),
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def list_users(
+    session: Session,
+    *,
+    viewer: User,
+    organization_id: int | None = None,
+    role: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[User], int]:
+    """Users the viewer may see (admins: all; others: their organisation)."""
+    stmt = select(User).order_by(User.username)
+    if scope_of(viewer) is not Scope.ALL:
+        stmt = stmt.where(User.organization_id == viewer.organization_id)
+    if organization_id is not None:
+        stmt = stmt.where(User.organization_id == organization_id)
+    if role:
+        stmt = stmt.where(User.role == role)
+    return paginate(session, stmt, limit=limit, offset=offset)
+
+
+def get_user(session: Session, *, viewer: User, user_id: int) -> User:
+    """One user, if the viewer may see them."""
+    user = get_or_404(session, User, user_id, "user")
+    if (
+        scope_of(viewer) is not Scope.ALL
+        and user.organization_id != viewer.organization_id
+    ):
+        raise Forbidden("this user belongs to another organisation")
+    return user
+
+
+def update_user(session: Session, *, user: User, data: UserUpdate) -> User:
+    """Apply an admin's change to ``user``."""
+    if data.display_name is not None:
+        user.display_name = data.display_name
+    if data.role is not None:
+        user.role = str(data.role)
+    if "team" in data.model_fields_set:
+        user.team = data.team
+    if data.is_active is not None:
+        user.is_active = data.is_active
+    if data.password is not None:
+        user.password_hash = hash_password(data.password)
+    if data.unlock:
+        user.locked_until = None
+        user.failed_logins = 0
+    session.flush()
+    return user
+
+
+def check_assignable(session: Session, *, owner_id: int, organization_id: int) -> User:
+    """The user ``owner_id`` if they are active staff of ``organization_id``."""
+    owner = get_or_404(session, User, owner_id, "owner")
+    if (
+        owner.organization_id != organization_id
+        or not owner.is_active
+        or owner.role == Role.PARTNER_USER
+    ):
+        raise BadRequest(
+            "the owner must be an active staff member of the record's organisation",
+            field="owner_id",
+        )
+    return owner

@@ -1,0 +1,114 @@
+"""Database engine and session factory, built from settings (never at import).
+
+SQLite (the embedded default) gets foreign keys, WAL and ``BEGIN IMMEDIATE``
+transactions so concurrent writers queue instead of failing; PostgreSQL uses
+psycopg 3 (``postgresql+psycopg://``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from nowrongdoor.care.crypto import Cipher, cipher_from_settings
+from nowrongdoor.care.models import bind_cipher
+from nowrongdoor.settings import Settings
+
+__all__ = ["Database", "make_engine", "make_sessionmaker", "open_database"]
+
+
+def _sqlite_setup(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # let SQLAlchemy's BEGIN below rule
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        if engine.url.database not in (None, "", ":memory:"):
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(
+    url: str, cipher: Cipher, *, echo: bool = False, pool_size: int = 10
+) -> Engine:
+    """Create an engine for ``url`` with ``cipher`` bound for encrypted columns.
+
+    Args:
+        url: SQLAlchemy URL (``sqlite:///path`` or ``postgresql+psycopg://...``).
+        cipher: Key ring for encrypted columns.
+        echo: Log SQL (never enable with real data: values may be logged).
+        pool_size: Connection pool size for server databases.
+
+    Returns:
+        The engine.
+    """
+    parsed = make_url(url)
+    kwargs: dict[str, Any] = {"echo": echo}
+    if parsed.get_backend_name() == "sqlite":
+        db = parsed.database
+        if db and db != ":memory:":
+            Path(db).parent.mkdir(parents=True, exist_ok=True)
+        kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+    else:
+        kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    engine = create_engine(parsed, **kwargs)
+    if parsed.get_backend_name() == "sqlite":
+        _sqlite_setup(engine)
+    bind_cipher(engine.dialect, cipher)
+    return engine
+
+
+def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    """A session factory; objects stay readable after commit."""
+    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
+
+
+class Database:
+    """An engine, its session factory and cipher, built from settings.
+
+    Attributes:
+        settings: The settings it was built from.
+        cipher: Key ring for encrypted columns and blind indexes.
+        engine: The SQLAlchemy engine.
+        sessionmaker: Session factory bound to ``engine``.
+    """
+
+    def __init__(self, settings: Settings, *, pool_size: int = 10) -> None:
+        self.settings = settings
+        self.cipher = cipher_from_settings(settings)
+        self.engine = make_engine(
+            settings.resolved_database_url, self.cipher, pool_size=pool_size
+        )
+        self.sessionmaker = make_sessionmaker(self.engine)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session that commits on success and rolls back on error."""
+        with self.sessionmaker() as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+
+def open_database(settings: Settings) -> Database:
+    """Build a :class:`Database` for ``settings`` (does not create tables)."""
+    return Database(settings)

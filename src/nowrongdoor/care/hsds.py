@@ -1,0 +1,503 @@
+"""Import an Open Referral HSDS 3 partner directory (CSV package or JSON).
+
+Reads what HSDS 3 publishers ship: a tabular data package (``datapackage.json``
+plus one CSV per table) or JSON documents in the HSDS 3 API shapes
+(``organization``, ``service``, ``service_at_location`` and ``location``, nested
+or not, one object or a list). Organisations, services, locations, services at
+locations and phones become the partner directory; service types come from the
+taxonomy terms attached to a service (``attribute`` rows, or nested
+``attributes``). Links to records that are not in the file are reported as
+warnings, not errors; a table that lacks a required column is an error naming
+the file, row and field. Re-importing the same ids updates rows in place.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from nowrongdoor.care.enums import OrgKind
+from nowrongdoor.care.models import (
+    Organization,
+    PartnerLocation,
+    PartnerPhone,
+    PartnerService,
+    ServiceAtLocation,
+)
+from nowrongdoor.care.schemas import ImportReport
+from nowrongdoor.errors import UserInputError
+
+__all__ = ["HsdsTables", "import_hsds", "load_hsds", "read_csv_package", "read_json"]
+
+_TABLES = (
+    "organization",
+    "service",
+    "location",
+    "address",
+    "service_at_location",
+    "phone",
+    "attribute",
+    "taxonomy_term",
+)
+_REQUIRED = {
+    "organization": ("id", "name"),
+    "service": ("id", "organization_id", "name"),
+    "location": ("id",),
+    "service_at_location": ("id", "service_id", "location_id"),
+    "phone": ("id", "number"),
+}
+
+
+@dataclass
+class HsdsTables:
+    """HSDS rows by table name, plus where each row came from (for messages)."""
+
+    rows: dict[str, list[dict[str, Any]]] = field(
+        default_factory=lambda: {t: [] for t in _TABLES}
+    )
+    origin: dict[str, str] = field(default_factory=dict)
+
+    def add(self, table: str, row: Mapping[str, Any], origin: str) -> None:
+        """Add one row (nested lists/objects are dropped)."""
+        flat = {k: v for k, v in row.items() if not isinstance(v, list | dict)}
+        self.rows[table].append(flat)
+        self.origin[f"{table}:{len(self.rows[table])}"] = origin
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _str(value: Any) -> str | None:
+    if _blank(value):
+        return None
+    text = str(value).strip()
+    if len(text) >= 2 and text[0] == text[-1] == '"':
+        text = text[1:-1]  # the official example quotes its phone numbers twice
+    return text
+
+
+def _int(value: Any, where: str) -> int | None:
+    if _blank(value):
+        return None
+    try:
+        return int(float(str(value)))
+    except ValueError as exc:
+        raise UserInputError(f"{where}: {value!r} is not a whole number") from exc
+
+
+def _float(value: Any) -> float | None:
+    if _blank(value):
+        return None
+    try:
+        return float(str(value))
+    except ValueError:
+        return None
+
+
+def read_csv_package(directory: Path) -> HsdsTables:
+    """Read an HSDS tabular data package (``datapackage.json`` + CSV files).
+
+    Raises:
+        UserInputError: no ``datapackage.json``, unreadable JSON, or a CSV
+            missing a required column.
+    """
+    descriptor = directory / "datapackage.json"
+    if not descriptor.is_file():
+        raise UserInputError(
+            f"{directory}: no datapackage.json (not an HSDS CSV package)"
+        )
+    try:
+        package = json.loads(descriptor.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise UserInputError(
+            f"{descriptor}: not valid JSON ({exc.msg}, line {exc.lineno})"
+        ) from exc
+    tables = HsdsTables()
+    for resource in package.get("resources", []):
+        name = resource.get("name")
+        rel = resource.get("path")
+        if name not in _TABLES or not isinstance(rel, str):
+            continue
+        path = directory / rel
+        if not path.is_file():
+            continue
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.DictReader(fh)
+            header = reader.fieldnames or []
+            for col in _REQUIRED.get(name, ()):
+                if col not in header:
+                    raise UserInputError(f"{path}: missing required column {col!r}")
+            for lineno, row in enumerate(reader, start=2):
+                tables.add(name, row, f"{path}, row {lineno}")
+    return tables
+
+
+def _walk_location(
+    tables: HsdsTables, loc: Mapping[str, Any], origin: str, org_id: str | None
+) -> None:
+    row = dict(loc)
+    if org_id and _blank(row.get("organization_id")):
+        row["organization_id"] = org_id
+    tables.add("location", row, origin)
+    for addr in loc.get("addresses") or []:
+        tables.add("address", {**addr, "location_id": loc.get("id")}, origin)
+    for phone in loc.get("phones") or []:
+        tables.add("phone", {**phone, "location_id": loc.get("id")}, origin)
+
+
+def _walk_service(
+    tables: HsdsTables, svc: Mapping[str, Any], origin: str, org_id: str | None
+) -> None:
+    row = dict(svc)
+    nested_org = svc.get("organization")
+    if isinstance(nested_org, Mapping):
+        _walk_org(tables, nested_org, origin)
+        row["organization_id"] = nested_org.get("id")
+    elif org_id and _blank(row.get("organization_id")):
+        row["organization_id"] = org_id
+    tables.add("service", row, origin)
+    for phone in svc.get("phones") or []:
+        tables.add("phone", {**phone, "service_id": svc.get("id")}, origin)
+    for attr in svc.get("attributes") or []:
+        term = attr.get("taxonomy_term") if isinstance(attr, Mapping) else None
+        if isinstance(term, Mapping):
+            tables.add("taxonomy_term", term, origin)
+            tables.add(
+                "attribute",
+                {
+                    "id": attr.get("id"),
+                    "link_id": svc.get("id"),
+                    "link_entity": "service",
+                    "taxonomy_term_id": term.get("id"),
+                },
+                origin,
+            )
+    for sal in svc.get("service_at_locations") or []:
+        _walk_sal(
+            tables,
+            {**sal, "service_id": svc.get("id")},
+            origin,
+            row.get("organization_id"),
+        )
+
+
+def _walk_sal(
+    tables: HsdsTables, sal: Mapping[str, Any], origin: str, org_id: str | None
+) -> None:
+    loc = sal.get("location")
+    svc = sal.get("service")
+    service_id = sal.get("service_id")
+    if isinstance(svc, Mapping):
+        _walk_service(tables, svc, origin, org_id)
+        service_id = svc.get("id")
+    location_id = sal.get("location_id")
+    if isinstance(loc, Mapping):
+        _walk_location(tables, loc, origin, org_id)
+        location_id = loc.get("id")
+    tables.add(
+        "service_at_location",
+        {**sal, "service_id": service_id, "location_id": location_id},
+        origin,
+    )
+
+
+def _walk_org(tables: HsdsTables, org: Mapping[str, Any], origin: str) -> None:
+    tables.add("organization", org, origin)
+    org_id = org.get("id")
+    for phone in org.get("phones") or []:
+        tables.add("phone", {**phone, "organization_id": org_id}, origin)
+    for loc in org.get("locations") or []:
+        _walk_location(tables, loc, origin, org_id)
+    for svc in org.get("services") or []:
+        _walk_service(tables, svc, origin, org_id)
+
+
+def _walk(tables: HsdsTables, doc: Any, origin: str) -> None:
+    if isinstance(doc, list):
+        for i, item in enumerate(doc):
+            _walk(tables, item, f"{origin}[{i}]")
+        return
+    if not isinstance(doc, Mapping):
+        raise UserInputError(f"{origin}: expected an HSDS object or a list of them")
+    if isinstance(doc.get("contents"), list):  # an HSDS API page
+        _walk(tables, doc["contents"], f"{origin}.contents")
+    elif "service" in doc and "location" in doc:
+        _walk_sal(tables, doc, origin, None)
+    elif "services" in doc or "legal_status" in doc or "year_incorporated" in doc:
+        _walk_org(tables, doc, origin)
+    elif (
+        "service_at_locations" in doc
+        or "organization" in doc
+        or "eligibility_description" in doc
+    ):
+        _walk_service(tables, doc, origin, None)
+    elif "location_type" in doc or "addresses" in doc:
+        _walk_location(tables, doc, origin, None)
+    else:
+        raise UserInputError(
+            f"{origin}: not an HSDS organization, service, "
+            "service_at_location or location"
+        )
+
+
+def read_json(path: Path) -> HsdsTables:
+    """Read an HSDS 3 JSON document (one object or a list)."""
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise UserInputError(
+            f"{path}: not valid JSON ({exc.msg}, line {exc.lineno})"
+        ) from exc
+    tables = HsdsTables()
+    _walk(tables, doc, str(path))
+    return tables
+
+
+def tables_from_document(doc: Any, origin: str = "request body") -> HsdsTables:
+    """Flatten an already-parsed HSDS JSON document."""
+    tables = HsdsTables()
+    _walk(tables, doc, origin)
+    return tables
+
+
+def load_hsds(path: Path) -> HsdsTables:
+    """Read HSDS from a CSV package directory, a JSON file, or a folder of JSON files.
+
+    Raises:
+        UserInputError: the path does not exist or holds no HSDS data.
+    """
+    if not path.exists():
+        raise UserInputError(f"{path} does not exist")
+    if path.is_file():
+        return read_json(path)
+    if (path / "datapackage.json").is_file():
+        return read_csv_package(path)
+    files = sorted(path.glob("*.json"))
+    if not files:
+        raise UserInputError(f"{path}: neither datapackage.json nor *.json files found")
+    merged = HsdsTables()
+    for file in files:
+        part = read_json(file)
+        for table, rows in part.rows.items():
+            for row in rows:
+                merged.add(table, row, str(file))
+    return merged
+
+
+def _check(tables: HsdsTables) -> None:
+    for table, cols in _REQUIRED.items():
+        for i, row in enumerate(tables.rows[table], start=1):
+            for col in cols:
+                if _blank(row.get(col)):
+                    origin = tables.origin.get(f"{table}:{i}", table)
+                    raise UserInputError(f"{origin}: {table} field {col!r} is empty")
+
+
+def _dedupe(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        key = str(row.get("id"))
+        seen[key] = {
+            **seen.get(key, {}),
+            **{k: v for k, v in row.items() if not _blank(v)},
+        }
+    return list(seen.values())
+
+
+def _upsert(session: Session, model: Any, hsds_id: str, values: dict[str, Any]) -> Any:
+    obj = session.scalar(select(model).where(model.hsds_id == hsds_id))
+    if obj is None:
+        obj = model(hsds_id=hsds_id, **values)
+        session.add(obj)
+    else:
+        for key, value in values.items():
+            setattr(obj, key, value)
+    return obj
+
+
+def import_hsds(session: Session, tables: HsdsTables) -> ImportReport:
+    """Write HSDS rows into the partner directory (the caller commits).
+
+    Args:
+        session: Database session.
+        tables: Rows from :func:`load_hsds`.
+
+    Returns:
+        Counts and warnings (dangling links that were skipped).
+    """
+    _check(tables)
+    report = ImportReport()
+    rows = {t: _dedupe(r) for t, r in tables.rows.items()}
+    orgs: dict[str, Organization] = {}
+    for row in rows["organization"]:
+        hid = str(row["id"])
+        orgs[hid] = _upsert(
+            session,
+            Organization,
+            hid,
+            {
+                "name": str(row["name"])[:300],
+                "kind": OrgKind.PARTNER,
+                "alternate_name": _str(row.get("alternate_name")),
+                "description": _str(row.get("description")),
+                "email": _str(row.get("email")),
+                "website": _str(row.get("website")),
+            },
+        )
+        report.organizations += 1
+    session.flush()
+
+    def org_for(hid: Any) -> Organization | None:
+        if _blank(hid):
+            return None
+        key = str(hid)
+        if key in orgs:
+            return orgs[key]
+        found = session.scalar(select(Organization).where(Organization.hsds_id == key))
+        if found is not None:
+            orgs[key] = found
+        return found
+
+    terms = {str(t["id"]): t for t in rows["taxonomy_term"] if not _blank(t.get("id"))}
+    types: dict[str, set[str]] = {}
+    for attr in rows["attribute"]:
+        if str(attr.get("link_entity", "")).lower() != "service":
+            continue
+        term = terms.get(str(attr.get("taxonomy_term_id")))
+        if term is None:
+            continue
+        bag = types.setdefault(str(attr.get("link_id")), set())
+        for key in ("name", "code"):
+            value = _str(term.get(key))
+            if value:
+                bag.add(value.lower().replace("|", "/"))
+
+    services: dict[str, PartnerService] = {}
+    for row in rows["service"]:
+        hid = str(row["id"])
+        org = org_for(row.get("organization_id"))
+        if org is None:
+            report.warnings.append(
+                f"service {hid}: organization {row.get('organization_id')} "
+                "not in the data; skipped"
+            )
+            continue
+        where = f"service {hid}"
+        service_types = sorted(types.get(hid, set()))
+        services[hid] = _upsert(
+            session,
+            PartnerService,
+            hid,
+            {
+                "organization_id": org.id,
+                "name": str(row["name"])[:300],
+                "alternate_name": _str(row.get("alternate_name")),
+                "description": _str(row.get("description")),
+                "status": _str(row.get("status")) or "active",
+                "url": _str(row.get("url")),
+                "email": _str(row.get("email")),
+                "eligibility": _str(row.get("eligibility_description")),
+                "minimum_age": _int(row.get("minimum_age"), f"{where} minimum_age"),
+                "maximum_age": _int(row.get("maximum_age"), f"{where} maximum_age"),
+                "service_types": "|" + "|".join(service_types) + "|"
+                if service_types
+                else "",
+            },
+        )
+        report.services += 1
+    session.flush()
+
+    addresses: dict[str, dict[str, Any]] = {}
+    for addr in rows["address"]:
+        loc_id = str(addr.get("location_id"))
+        kind = str(addr.get("address_type") or "")
+        if loc_id not in addresses or kind == "physical":
+            addresses[loc_id] = addr
+    locations: dict[str, PartnerLocation] = {}
+    for row in rows["location"]:
+        hid = str(row["id"])
+        org = org_for(row.get("organization_id"))
+        if org is None and not _blank(row.get("organization_id")):
+            report.warnings.append(
+                f"location {hid}: organization {row.get('organization_id')} "
+                "not in the data"
+            )
+        addr = addresses.get(hid, {})
+        locations[hid] = _upsert(
+            session,
+            PartnerLocation,
+            hid,
+            {
+                "organization_id": org.id if org else None,
+                "name": _str(row.get("name")),
+                "address_1": _str(addr.get("address_1")),
+                "city": _str(addr.get("city")),
+                "state_province": _str(addr.get("state_province")),
+                "postal_code": _str(addr.get("postal_code")),
+                "country": _str(addr.get("country")),
+                "latitude": _float(row.get("latitude")),
+                "longitude": _float(row.get("longitude")),
+            },
+        )
+        report.locations += 1
+    session.flush()
+
+    for row in rows["service_at_location"]:
+        hid = str(row["id"])
+        svc = services.get(str(row.get("service_id")))
+        loc = locations.get(str(row.get("location_id")))
+        if svc is None or loc is None:
+            report.warnings.append(
+                f"service_at_location {hid}: service or location not in the "
+                "data; skipped"
+            )
+            continue
+        _upsert(
+            session,
+            ServiceAtLocation,
+            hid,
+            {
+                "service_id": svc.id,
+                "location_id": loc.id,
+                "description": _str(row.get("description")),
+            },
+        )
+        report.services_at_location += 1
+    session.flush()
+
+    for row in rows["phone"]:
+        hid = str(row["id"])
+        svc = services.get(str(row.get("service_id")))
+        loc = locations.get(str(row.get("location_id")))
+        org = org_for(row.get("organization_id"))
+        if svc is None and loc is None and org is None:
+            report.warnings.append(
+                f"phone {hid}: linked to nothing in the data; skipped"
+            )
+            continue
+        session.query(PartnerPhone).filter(PartnerPhone.hsds_id == hid).delete()
+        session.add(
+            PartnerPhone(
+                hsds_id=hid,
+                organization_id=org.id
+                if org
+                else (svc.organization_id if svc else None),
+                service_id=svc.id if svc else None,
+                location_id=loc.id if loc else None,
+                number=(_str(row.get("number")) or "")[:60],
+                extension=_str(row.get("extension")),
+                phone_type=_str(row.get("type")),
+                description=_str(row.get("description")),
+            )
+        )
+        report.phones += 1
+    session.flush()
+    return report

@@ -1,0 +1,301 @@
+"""Import the batch pipelines' outputs into care.
+
+- A population worklist (``worklist.csv`` with member_id, age, tier, score,
+  pathway, reasons) becomes risk flags on persons, matched by member id (a blind
+  index: member ids are encrypted). Members not yet known become new persons,
+  each with a ``claims_flag`` intake to review. Reasons labelled
+  ``42-cfr-part-2`` mark the flag as Part 2 (shown only under consent).
+- Ad-match leads (``matches.csv`` with case_id, rank, ad_id, operation, score,
+  evidence) become ``ad_match`` intakes for review; re-importing the same lead
+  changes nothing.
+
+Both run in one transaction: a bad row names its file, row and field, and
+nothing is written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from nowrongdoor.care.crud import new_pseudonym
+from nowrongdoor.care.crypto import Cipher
+from nowrongdoor.care.enums import Door, IntakeStatus, Pathway, Sensitivity
+from nowrongdoor.care.models import Intake, Person, RiskFlag, User, utcnow
+from nowrongdoor.errors import UserInputError
+
+__all__ = [
+    "ImportCounts",
+    "import_matches",
+    "import_worklist",
+    "read_csv_rows",
+    "resolve_worklist_path",
+]
+
+WORKLIST_REQUIRED = ("member_id", "tier", "score")
+MATCHES_REQUIRED = ("case_id", "ad_id", "score")
+_PART2_LABELS = {"42-cfr-part-2", "part2", "sud"}
+
+
+@dataclass
+class ImportCounts:
+    """What an import did.
+
+    Attributes:
+        rows: Data rows read.
+        created: New records (flags or intakes).
+        updated: Existing records refreshed.
+        new_persons: Persons created for unknown member ids.
+        skipped: Rows left out on purpose (below a threshold, duplicates).
+    """
+
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    new_persons: int = 0
+    skipped: int = 0
+
+
+def read_csv_rows(
+    text: str, name: str, required: tuple[str, ...]
+) -> list[tuple[int, dict[str, str]]]:
+    """Parse CSV text; returns (line number, row) pairs.
+
+    Raises:
+        UserInputError: a required column is missing.
+    """
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in reader.fieldnames or []]
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise UserInputError(f"{name}: missing required column(s) {', '.join(missing)}")
+    return [
+        (i, {k.strip(): (v or "").strip() for k, v in row.items() if k is not None})
+        for i, row in enumerate(reader, start=2)
+    ]
+
+
+def resolve_worklist_path(path: Path) -> Path:
+    """``path`` itself if a file, else ``path/worklist.csv``."""
+    if path.is_dir():
+        path = path / "worklist.csv"
+    if not path.is_file():
+        raise UserInputError(f"{path} does not exist (run `population score` first)")
+    return path
+
+
+def _number(value: str, where: str, field: str) -> float:
+    try:
+        out = float(value)
+    except ValueError as exc:
+        raise UserInputError(f"{where}: {field} {value!r} is not a number") from exc
+    if not math.isfinite(out):
+        raise UserInputError(f"{where}: {field} {value!r} is not a finite number")
+    return out
+
+
+def _reasons(raw: str) -> tuple[str | None, bool]:
+    if not raw:
+        return None, False
+    try:
+        parsed: Any = json.loads(raw)
+    except json.JSONDecodeError:
+        return raw, False
+    labels: set[str] = set()
+    if isinstance(parsed, list):
+        for item in parsed:
+            if isinstance(item, dict):
+                labels.add(str(item.get("sensitivity", "")).lower())
+    return raw, bool(labels & _PART2_LABELS)
+
+
+def import_worklist(
+    session: Session,
+    *,
+    cipher: Cipher,
+    actor: User | None,
+    organization_id: int,
+    text: str,
+    name: str,
+    source: str,
+) -> ImportCounts:
+    """Turn worklist rows into risk flags (the caller commits).
+
+    Args:
+        session: Database session.
+        cipher: For the member-id blind index.
+        actor: Who imports (``None`` for the CLI's system import).
+        organization_id: The plan whose members these are.
+        text: The CSV text.
+        name: File name for messages.
+        source: Label of this worklist run; re-importing the same label updates
+            the flags instead of adding new ones.
+
+    Returns:
+        Counts.
+    """
+    counts = ImportCounts()
+    for line, row in read_csv_rows(text, name, WORKLIST_REQUIRED):
+        where = f"{name}, row {line}"
+        member = row.get("member_id", "")
+        if not member:
+            raise UserInputError(f"{where}: member_id is empty")
+        tier = row.get("tier", "")
+        if not tier:
+            raise UserInputError(f"{where}: tier is empty")
+        score = _number(row.get("score", ""), where, "score")
+        age = int(_number(row["age"], where, "age")) if row.get("age") else None
+        pathway = row.get("pathway") or None
+        if pathway is not None and pathway not in set(Pathway):
+            raise UserInputError(
+                f"{where}: pathway {pathway!r} is not one of prevent, survive, thrive"
+            )
+        reasons, part2 = _reasons(row.get("reasons", ""))
+        label = row.get("sensitivity", "").lower()
+        part2 = part2 or label in _PART2_LABELS
+        counts.rows += 1
+        bidx = cipher.blind_index(member)
+        person = session.scalar(
+            select(Person).where(
+                Person.member_id_bidx == bidx, Person.organization_id == organization_id
+            )
+        )
+        if person is None:
+            person = Person(
+                pseudonym=new_pseudonym(),
+                organization_id=organization_id,
+                owner_id=None,
+                member_id=member,
+                member_id_bidx=bidx,
+            )
+            session.add(person)
+            session.flush()
+            counts.new_persons += 1
+            session.add(
+                Intake(
+                    person_id=person.id,
+                    organization_id=organization_id,
+                    owner_id=None,
+                    door=Door.CLAIMS_FLAG,
+                    status=IntakeStatus.NEW,
+                    summary=(
+                        f"Population worklist {source}: tier {tier}, score {score:g}"
+                    ),
+                    source_ref=f"worklist:{source}:{person.pseudonym}",
+                    created_by_id=actor.id if actor else None,
+                )
+            )
+        flag = session.scalar(
+            select(RiskFlag).where(
+                RiskFlag.person_id == person.id, RiskFlag.source == source
+            )
+        )
+        values = {
+            "tier": tier,
+            "score": score,
+            "pathway": pathway,
+            "age": age,
+            "reasons": reasons,
+            "sensitivity": Sensitivity.PART2 if part2 else Sensitivity.NORMAL,
+        }
+        if flag is None:
+            session.add(
+                RiskFlag(
+                    person_id=person.id,
+                    organization_id=organization_id,
+                    source=source,
+                    **values,
+                )
+            )
+            counts.created += 1
+        else:
+            for key, value in values.items():
+                setattr(flag, key, value)
+            flag.imported_at = utcnow()
+            counts.updated += 1
+    session.flush()
+    return counts
+
+
+def import_matches(
+    session: Session,
+    *,
+    actor: User | None,
+    organization_id: int,
+    text: str,
+    name: str,
+    top: int | None = None,
+    min_score: float | None = None,
+) -> ImportCounts:
+    """Turn ad-match leads into ``ad_match`` intakes to review (caller commits).
+
+    Args:
+        session: Database session.
+        actor: Who imports (``None`` for the CLI).
+        organization_id: The organisation that reviews the leads.
+        text: The CSV text of ``matches.csv``.
+        name: File name for messages.
+        top: Keep only ranks 1..top per poster.
+        min_score: Keep only leads scoring at least this.
+
+    Returns:
+        Counts (``skipped`` includes leads already imported).
+    """
+    counts = ImportCounts()
+    for line, row in read_csv_rows(text, name, MATCHES_REQUIRED):
+        where = f"{name}, row {line}"
+        case_id, ad_id = row.get("case_id", ""), row.get("ad_id", "")
+        if not case_id or not ad_id:
+            raise UserInputError(f"{where}: case_id and ad_id must not be empty")
+        score = _number(row.get("score", ""), where, "score")
+        rank = int(_number(row["rank"], where, "rank")) if row.get("rank") else None
+        counts.rows += 1
+        if (top is not None and rank is not None and rank > top) or (
+            min_score is not None and score < min_score
+        ):
+            counts.skipped += 1
+            continue
+        ref = f"ad_match:{case_id}:{ad_id}"
+        if session.scalar(select(Intake.id).where(Intake.source_ref == ref)):
+            counts.skipped += 1
+            continue
+        evidence: Any = row.get("evidence", "")
+        try:
+            evidence = json.loads(evidence) if evidence else None
+        except json.JSONDecodeError:
+            pass
+        session.add(
+            Intake(
+                person_id=None,
+                organization_id=organization_id,
+                owner_id=None,
+                door=Door.AD_MATCH,
+                status=IntakeStatus.NEW,
+                summary=(
+                    f"Ad {ad_id} may show the missing person of poster {case_id} "
+                    f"(rank {rank if rank is not None else '-'}, score {score:.3g}); "
+                    "review before any outreach."
+                ),
+                source_ref=ref[:200],
+                lead={
+                    "case_id": case_id,
+                    "ad_id": ad_id,
+                    "rank": rank,
+                    "operation": row.get("operation") or None,
+                    "score": score,
+                    "evidence": evidence,
+                },
+                created_by_id=actor.id if actor else None,
+            )
+        )
+        counts.created += 1
+    session.flush()
+    return counts

@@ -1,0 +1,1 @@
+"""Alembic migrations of the care schema; run them with ``nowrongdoor db upgrade``."""

@@ -1,0 +1,75 @@
+"""SQLAlchemy 2 models of the care service.
+
+Person-level text (names, birth dates, contacts, notes, plans) is stored in
+encrypted columns (:class:`EncryptedText`, :class:`EncryptedJSON`); the engine from
+:func:`nowrongdoor.care.db.make_engine` carries the key.
+"""
+
+from nowrongdoor.care.models._audit import AuditEvent, AuditHead
+from nowrongdoor.care.models._base import (
+    Base,
+    EncryptedJSON,
+    EncryptedText,
+    UTCDateTime,
+    bind_cipher,
+    utcnow,
+)
+from nowrongdoor.care.models._case import (
+    Barrier,
+    Case,
+    CaseEvent,
+    Goal,
+    Need,
+    Note,
+    SafetyPlan,
+    Task,
+)
+from nowrongdoor.care.models._org import ApiToken, Organization, User, UserSession
+from nowrongdoor.care.models._partner import (
+    PartnerLocation,
+    PartnerPhone,
+    PartnerService,
+    ServiceAtLocation,
+)
+from nowrongdoor.care.models._person import (
+    Consent,
+    Intake,
+    Person,
+    RiskFlag,
+    Screening,
+)
+from nowrongdoor.care.models._referral import Referral, ReferralEvent
+
+__all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "AuditHead",
+    "Barrier",
+    "Base",
+    "Case",
+    "CaseEvent",
+    "Consent",
+    "EncryptedJSON",
+    "EncryptedText",
+    "Goal",
+    "Intake",
+    "Need",
+    "Note",
+    "Organization",
+    "PartnerLocation",
+    "PartnerPhone",
+    "PartnerService",
+    "Person",
+    "Referral",
+    "ReferralEvent",
+    "RiskFlag",
+    "SafetyPlan",
+    "Screening",
+    "ServiceAtLocation",
+    "Task",
+    "UTCDateTime",
+    "User",
+    "UserSession",
+    "bind_cipher",
+    "utcnow",
+]

@@ -1,0 +1,94 @@
+"""The partner directory, from Open Referral HSDS 3 (private).
+
+Partner organisations are :class:`Organization` rows of kind ``partner``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from nowrongdoor.care.models._base import Base, utcnow
+
+
+class PartnerService(Base):
+    """An HSDS service offered by a partner organisation."""
+
+    __tablename__ = "partner_service"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hsds_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organization.id"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(300))
+    alternate_name: Mapped[str | None] = mapped_column(String(300))
+    description: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(32), default="active")
+    url: Mapped[str | None] = mapped_column(String(500))
+    email: Mapped[str | None] = mapped_column(String(300))
+    eligibility: Mapped[str | None] = mapped_column(Text)
+    minimum_age: Mapped[int | None] = mapped_column()
+    maximum_age: Mapped[int | None] = mapped_column()
+    service_types: Mapped[str] = mapped_column(Text, default="")
+    imported_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class PartnerLocation(Base):
+    """An HSDS location (with its first physical or postal address)."""
+
+    __tablename__ = "partner_location"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hsds_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organization.id"), index=True
+    )
+    name: Mapped[str | None] = mapped_column(String(300))
+    address_1: Mapped[str | None] = mapped_column(String(300))
+    city: Mapped[str | None] = mapped_column(String(120))
+    state_province: Mapped[str | None] = mapped_column(String(120))
+    postal_code: Mapped[str | None] = mapped_column(String(40))
+    country: Mapped[str | None] = mapped_column(String(8))
+    latitude: Mapped[float | None] = mapped_column()
+    longitude: Mapped[float | None] = mapped_column()
+
+
+class ServiceAtLocation(Base):
+    """Where a service is delivered (HSDS service_at_location)."""
+
+    __tablename__ = "service_at_location"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hsds_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    service_id: Mapped[int] = mapped_column(
+        ForeignKey("partner_service.id", ondelete="CASCADE"), index=True
+    )
+    location_id: Mapped[int] = mapped_column(
+        ForeignKey("partner_location.id", ondelete="CASCADE"), index=True
+    )
+    description: Mapped[str | None] = mapped_column(Text)
+
+
+class PartnerPhone(Base):
+    """An HSDS phone of an organisation, service or location."""
+
+    __tablename__ = "partner_phone"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hsds_id: Mapped[str | None] = mapped_column(String(64))
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organization.id"), index=True
+    )
+    service_id: Mapped[int | None] = mapped_column(
+        ForeignKey("partner_service.id", ondelete="CASCADE")
+    )
+    location_id: Mapped[int | None] = mapped_column(
+        ForeignKey("partner_location.id", ondelete="CASCADE")
+    )
+    number: Mapped[str] = mapped_column(String(60))
+    extension: Mapped[str | None] = mapped_column(String(20))
+    phone_type: Mapped[str | None] = mapped_column(String(20))
+    description: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,126 @@
+"""Persons, intakes, screenings, risk flags and consent (private)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from nowrongdoor.care.models._base import (
+    Base,
+    EncryptedJSON,
+    EncryptedText,
+    utcnow,
+)
+
+
+class Person(Base):
+    """Someone the program serves, known by a pseudonymous id.
+
+    Names, birth date, contacts and the health-plan member id are encrypted at
+    rest; ``*_bidx`` columns are blind indexes for exact-match search.
+    """
+
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pseudonym: Mapped[str] = mapped_column(String(20), unique=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    given_name: Mapped[str | None] = mapped_column(EncryptedText)
+    family_name: Mapped[str | None] = mapped_column(EncryptedText)
+    birth_date: Mapped[str | None] = mapped_column(EncryptedText)
+    contacts: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)
+    member_id: Mapped[str | None] = mapped_column(EncryptedText)
+    given_name_bidx: Mapped[str | None] = mapped_column(String(64), index=True)
+    family_name_bidx: Mapped[str | None] = mapped_column(String(64), index=True)
+    member_id_bidx: Mapped[str | None] = mapped_column(String(64), index=True)
+    birth_year: Mapped[int | None] = mapped_column()
+    gender: Mapped[str | None] = mapped_column(String(40))
+    do_not_contact: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Intake(Base):
+    """A person arriving through a door, or a lead (an ad match) to review."""
+
+    __tablename__ = "intake"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    door: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default="new")
+    summary: Mapped[str | None] = mapped_column(EncryptedText)
+    source_ref: Mapped[str | None] = mapped_column(String(200), unique=True)
+    lead: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)
+    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column()
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+
+class Screening(Base):
+    """A completed screening: the FHIR QuestionnaireResponse and the result."""
+
+    __tablename__ = "screening"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("care_case.id"))
+    intake_id: Mapped[int | None] = mapped_column(ForeignKey("intake.id"))
+    instrument_id: Mapped[str] = mapped_column(String(100))
+    positive: Mapped[bool] = mapped_column()
+    recommended_pathway: Mapped[str | None] = mapped_column(String(16))
+    questionnaire_response: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
+    result: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
+    sensitivity: Mapped[str] = mapped_column(String(16), default="normal")
+    performed_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    performed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class RiskFlag(Base):
+    """A row of a population worklist attached to a person (matched by member id)."""
+
+    __tablename__ = "risk_flag"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
+    source: Mapped[str] = mapped_column(String(200))
+    tier: Mapped[str] = mapped_column(String(32))
+    score: Mapped[float] = mapped_column()
+    pathway: Mapped[str | None] = mapped_column(String(16))
+    age: Mapped[int | None] = mapped_column()
+    reasons: Mapped[str | None] = mapped_column(EncryptedText)
+    sensitivity: Mapped[str] = mapped_column(String(16), default="normal")
+    reviewed: Mapped[bool] = mapped_column(default=False)
+    imported_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Consent(Base):
+    """A consent record: what type, who it covers, until when."""
+
+    __tablename__ = "consent"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    consent_type: Mapped[str] = mapped_column(String(32))
+    scope: Mapped[str] = mapped_column(String(32))
+    scope_organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organization.id")
+    )
+    granted: Mapped[bool] = mapped_column(default=True)
+    note: Mapped[str | None] = mapped_column(EncryptedText)
+    given_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime | None] = mapped_column()
+    revoked_at: Mapped[dt.datetime | None] = mapped_column()
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+
+Index("ix_person_org_owner", Person.organization_id, Person.owner_id)
+Index("ix_intake_org_status", Intake.organization_id, Intake.status)

@@ -1,0 +1,171 @@
+"""Role-based access with record scope: one table of permissions per role.
+
+Every route asks :func:`require` for a permission, then restricts the records it
+reads with :func:`scope_clause` (lists) or :func:`check_record_scope` (one
+record). Scopes follow Primero: ``own`` (records the user owns), ``team`` (owned
+by someone in the user's team), ``organisation`` and ``all``. Partner users never
+reach case records: they see referrals addressed to their organisation only,
+with the minimum necessary person fields.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, false, select, true
+from sqlalchemy.orm import Session
+
+from nowrongdoor.care.enums import Role, Scope
+from nowrongdoor.care.errors import Forbidden
+from nowrongdoor.care.models import User
+
+__all__ = [
+    "PERMISSIONS",
+    "ROLE_SCOPE",
+    "can",
+    "check_record_scope",
+    "require",
+    "scope_clause",
+    "scope_of",
+]
+
+_CARE = frozenset(
+    {
+        "person:read",
+        "person:identify",
+        "person:write",
+        "intake:read",
+        "intake:write",
+        "screening:read",
+        "screening:write",
+        "riskflag:read",
+        "consent:read",
+        "consent:write",
+        "case:read",
+        "case:write",
+        "note:read",
+        "note:write",
+        "referral:read",
+        "referral:write",
+        "task:read",
+        "task:write",
+        "partner:read",
+        "part2:read",
+    }
+)
+
+#: What each role may do. Record scope (below) limits *which* records.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.ADMIN: _CARE
+    | {
+        "case:assign",
+        "referral:override_consent",
+        "user:read",
+        "user:manage",
+        "audit:read",
+        "partner:import",
+        "worklist:import",
+        "matches:import",
+    },
+    Role.SUPERVISOR: _CARE
+    | {
+        "case:assign",
+        "referral:override_consent",
+        "user:read",
+        "worklist:import",
+        "matches:import",
+    },
+    Role.CARE_MANAGER: _CARE,
+    Role.ANALYST: frozenset(
+        {
+            "person:read",
+            "riskflag:read",
+            "case:read",
+            "referral:read",
+            "partner:read",
+            "worklist:import",
+            "matches:import",
+        }
+    ),
+    Role.PARTNER_USER: frozenset(
+        {"referral:read", "referral:respond", "partner:read", "person:minimal"}
+    ),
+}
+
+#: The record scope of each role.
+ROLE_SCOPE: dict[str, Scope] = {
+    Role.ADMIN: Scope.ALL,
+    Role.SUPERVISOR: Scope.ORGANISATION,
+    Role.CARE_MANAGER: Scope.TEAM,
+    Role.ANALYST: Scope.ORGANISATION,
+    Role.PARTNER_USER: Scope.OWN,
+}
+
+
+def can(user: User, permission: str) -> bool:
+    """Whether ``user``'s role grants ``permission``."""
+    return permission in PERMISSIONS.get(user.role, frozenset())
+
+
+def require(user: User, permission: str) -> None:
+    """Raise :class:`Forbidden` unless ``user`` may do ``permission``."""
+    if not can(user, permission):
+        raise Forbidden(f"your role ({user.role}) may not do {permission}")
+
+
+def scope_of(user: User) -> Scope:
+    """The record scope of ``user``'s role."""
+    return ROLE_SCOPE.get(user.role, Scope.OWN)
+
+
+def scope_clause(user: User, org_col: Any, owner_col: Any) -> ColumnElement[bool]:
+    """A WHERE clause limiting records (with an org and owner column) to scope.
+
+    Args:
+        user: The signed-in user.
+        org_col: The records' organisation column.
+        owner_col: The records' owner (user id) column.
+
+    Returns:
+        A boolean SQL expression.
+    """
+    scope = scope_of(user)
+    if user.role == Role.PARTNER_USER:
+        return false()
+    if scope is Scope.ALL:
+        return true()
+    same_org = org_col == user.organization_id
+    if scope is Scope.ORGANISATION:
+        return same_org
+    if scope is Scope.TEAM and user.team:
+        teammates = select(User.id).where(
+            User.organization_id == user.organization_id, User.team == user.team
+        )
+        return and_(same_org, owner_col.in_(teammates.scalar_subquery()))
+    return and_(same_org, owner_col == user.id)
+
+
+def check_record_scope(
+    session: Session, user: User, org_id: int, owner_id: int | None
+) -> None:
+    """Raise :class:`Forbidden` unless a record (org, owner) is in ``user``'s scope."""
+    scope = scope_of(user)
+    if user.role == Role.PARTNER_USER:
+        raise Forbidden("partner users reach records only through their referrals")
+    if scope is Scope.ALL:
+        return
+    if org_id != user.organization_id:
+        raise Forbidden("this record belongs to another organisation")
+    if scope is Scope.ORGANISATION:
+        return
+    if owner_id == user.id:
+        return
+    if scope is Scope.TEAM and user.team and owner_id is not None:
+        owner_team = session.scalar(
+            select(User.team).where(
+                User.id == owner_id, User.organization_id == user.organization_id
+            )
+        )
+        if owner_team == user.team:
+            return
+    raise Forbidden("this record is outside your caseload")

@@ -1,0 +1,196 @@
+"""Persons, intakes, screenings, risk flags, consent (private)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import Field
+
+from nowrongdoor.care.enums import (
+    ConsentScope,
+    ConsentType,
+    Door,
+    IntakeStatus,
+    Sensitivity,
+)
+from nowrongdoor.care.schemas._common import Public, Strict
+
+
+class Contacts(Strict):
+    """How to reach a person safely."""
+
+    phone: str | None = Field(None, max_length=40)
+    email: str | None = Field(None, max_length=200)
+    address: str | None = Field(None, max_length=500)
+    safe_contact_note: str | None = Field(
+        None, max_length=500, description="When/how it is safe to make contact."
+    )
+
+
+class PersonBase(Strict):
+    """Identifying fields (encrypted at rest)."""
+
+    given_name: str | None = Field(None, max_length=200)
+    family_name: str | None = Field(None, max_length=200)
+    birth_date: dt.date | None = None
+    contacts: Contacts | None = None
+    member_id: str | None = Field(None, max_length=64)
+    gender: str | None = Field(None, max_length=40)
+    do_not_contact: bool = False
+
+
+class PersonCreate(PersonBase):
+    """Register a person; a pseudonymous id is assigned."""
+
+    owner_id: int | None = None
+
+
+class PersonUpdate(Strict):
+    """Change a person; omitted fields stay as they are."""
+
+    given_name: str | None = Field(None, max_length=200)
+    family_name: str | None = Field(None, max_length=200)
+    birth_date: dt.date | None = None
+    contacts: Contacts | None = None
+    member_id: str | None = Field(None, max_length=64)
+    gender: str | None = Field(None, max_length=40)
+    do_not_contact: bool | None = None
+    owner_id: int | None = None
+
+
+class PersonPublic(Public):
+    """A person as the caller may see them (identifying fields may be withheld)."""
+
+    id: int
+    pseudonym: str
+    organization_id: int
+    owner_id: int | None
+    given_name: str | None = None
+    family_name: str | None = None
+    birth_date: dt.date | None = None
+    age: int | None = None
+    contacts: Contacts | None = None
+    member_id: str | None = None
+    gender: str | None = None
+    do_not_contact: bool
+    identity_withheld: bool = False
+    created_at: dt.datetime
+
+
+class PersonMinimal(Public):
+    """The minimum necessary for a partner: pseudonym, first name, age, a phone.
+
+    The phone is withheld while the referral is not accepted, or when the
+    person or referral is flagged "do not contact".
+    """
+
+    pseudonym: str
+    given_name: str | None = None
+    age: int | None = None
+    phone: str | None = None
+
+
+class IntakeCreate(Strict):
+    """A person arriving through a door."""
+
+    door: Door
+    summary: str | None = Field(None, max_length=20_000)
+    received_at: dt.datetime | None = None
+
+
+class IntakeUpdate(Strict):
+    """Review an intake or lead: link it to a person, mark it reviewed/dismissed."""
+
+    status: IntakeStatus | None = None
+    person_id: int | None = None
+    summary: str | None = Field(None, max_length=20_000)
+
+
+class IntakePublic(Public):
+    """An intake or lead."""
+
+    id: int
+    person_id: int | None
+    organization_id: int
+    owner_id: int | None = None
+    door: str
+    status: str
+    summary: str | None = None
+    source_ref: str | None = None
+    lead: dict[str, Any] | None = None
+    received_at: dt.datetime
+    reviewed_at: dt.datetime | None = None
+
+
+class ScreeningCreate(Strict):
+    """Score answers with a screening instrument and store the result."""
+
+    instrument_id: str = Field(min_length=1, max_length=100)
+    answers: dict[str, Any] = Field(description="linkId -> answer value")
+    case_id: int | None = None
+    intake_id: int | None = None
+
+
+class ScreeningPublic(Public):
+    """A stored screening."""
+
+    id: int
+    person_id: int
+    case_id: int | None
+    instrument_id: str
+    positive: bool
+    recommended_pathway: str | None
+    sensitivity: str
+    result: dict[str, Any]
+    questionnaire_response: dict[str, Any]
+    performed_at: dt.datetime
+
+
+class RiskFlagPublic(Public):
+    """A population-worklist flag on a person."""
+
+    id: int
+    person_id: int
+    source: str
+    tier: str
+    score: float
+    pathway: str | None
+    age: int | None
+    reasons: str | None
+    sensitivity: str
+    reviewed: bool
+    imported_at: dt.datetime
+
+
+class ConsentCreate(Strict):
+    """Record consent (or a refusal)."""
+
+    consent_type: ConsentType
+    scope: ConsentScope
+    scope_organization_id: int | None = None
+    granted: bool = True
+    expires_at: dt.datetime | None = None
+    note: str | None = Field(None, max_length=2000)
+
+
+class ConsentPublic(Public):
+    """A consent record."""
+
+    id: int
+    person_id: int
+    consent_type: str
+    scope: str
+    scope_organization_id: int | None
+    granted: bool
+    note: str | None = None
+    given_at: dt.datetime
+    expires_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+    active: bool = False
+
+
+SensitivityField = Field(
+    Sensitivity.NORMAL,
+    description="part2 = substance use (42 CFR Part 2): shown only under consent.",
+)

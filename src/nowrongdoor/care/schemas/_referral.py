@@ -1,0 +1,157 @@
+"""Referrals and the partner directory (private)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import Field, model_validator
+
+from nowrongdoor.care.enums import NeedCategory, ReferralStatus
+from nowrongdoor.care.schemas._common import Public, Strict
+from nowrongdoor.care.schemas._person import PersonMinimal
+
+
+class ReferralCreate(Strict):
+    """Draft a referral from a case to a partner service or organisation."""
+
+    case_id: int
+    service_id: int | None = None
+    to_organization_id: int | None = None
+    need_category: NeedCategory | None = None
+    reason: str | None = Field(None, max_length=5000)
+    do_not_contact: bool = False
+
+    @model_validator(mode="after")
+    def _target(self) -> ReferralCreate:
+        if self.service_id is None and self.to_organization_id is None:
+            raise ValueError("give service_id or to_organization_id")
+        return self
+
+
+class ReferralTransition(Strict):
+    """Move a referral to a new status.
+
+    ``override_reason`` (supervisors, admins) sends without consent to share.
+    ``reason`` is required to decline or cancel.
+    """
+
+    status: ReferralStatus
+    reason: str | None = Field(None, max_length=2000)
+    override_reason: str | None = Field(None, min_length=10, max_length=2000)
+
+
+class ReferralEventPublic(Public):
+    """One status change."""
+
+    from_status: str | None
+    to_status: str
+    actor_id: int | None
+    reason: str | None = None
+    at: dt.datetime
+
+
+class ReferralPublic(Public):
+    """A referral as the referring organisation sees it."""
+
+    id: int
+    case_id: int
+    person_id: int
+    from_organization_id: int
+    to_organization_id: int
+    to_organization_name: str | None = None
+    service_id: int | None
+    service_name: str | None = None
+    owner_id: int | None
+    status: str
+    need_category: str | None
+    reason: str | None
+    do_not_contact: bool
+    consent_id: int | None
+    override_reason: str | None = None
+    override_by_id: int | None = None
+    response_note: str | None = None
+    created_at: dt.datetime
+    sent_at: dt.datetime | None
+    accepted_at: dt.datetime | None
+    declined_at: dt.datetime | None
+    in_progress_at: dt.datetime | None
+    completed_at: dt.datetime | None
+    cancelled_at: dt.datetime | None
+    events: list[ReferralEventPublic] = Field(default_factory=list)
+
+
+class ReferralPartnerView(Public):
+    """A referral as the receiving partner sees it: the minimum necessary."""
+
+    id: int
+    status: str
+    from_organization_id: int
+    from_organization_name: str | None = None
+    to_organization_id: int
+    service_id: int | None
+    service_name: str | None = None
+    need_category: str | None
+    reason: str | None
+    do_not_contact: bool
+    response_note: str | None = None
+    person: PersonMinimal
+    sent_at: dt.datetime | None
+    accepted_at: dt.datetime | None
+    declined_at: dt.datetime | None
+    in_progress_at: dt.datetime | None
+    completed_at: dt.datetime | None
+    cancelled_at: dt.datetime | None
+    events: list[ReferralEventPublic] = Field(default_factory=list)
+
+
+class LocationPublic(Public):
+    """Where a service is offered."""
+
+    id: int
+    name: str | None
+    address_1: str | None
+    city: str | None
+    state_province: str | None
+    postal_code: str | None
+    country: str | None
+
+
+class PhonePublic(Public):
+    """A partner phone number."""
+
+    number: str
+    extension: str | None = None
+    phone_type: str | None = None
+    description: str | None = None
+
+
+class PartnerServicePublic(Public):
+    """A partner service in the directory."""
+
+    id: int
+    hsds_id: str | None
+    organization_id: int
+    organization_name: str
+    name: str
+    alternate_name: str | None = None
+    description: str | None
+    status: str
+    url: str | None = None
+    email: str | None = None
+    eligibility: str | None = None
+    minimum_age: int | None
+    maximum_age: int | None
+    service_types: list[str]
+    locations: list[LocationPublic] = Field(default_factory=list)
+    phones: list[PhonePublic] = Field(default_factory=list)
+
+
+class ImportReport(Public):
+    """Counts from an import."""
+
+    organizations: int = 0
+    services: int = 0
+    locations: int = 0
+    services_at_location: int = 0
+    phones: int = 0
+    warnings: list[str] = Field(default_factory=list)

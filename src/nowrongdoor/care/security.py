@@ -1,0 +1,237 @@
+"""Authentication: argon2 passwords, login sessions, bearer tokens, CSRF, lockout.
+
+- Passwords are hashed with argon2id (argon2-cffi).
+- A browser session is a random token in a ``Secure; HttpOnly; SameSite=Lax``
+  cookie; the database keeps only its SHA-256 and the session's CSRF token.
+  Unsafe requests (POST, PUT, PATCH, DELETE) made with the cookie must send the
+  CSRF token back (``X-CSRF-Token`` header or ``csrf_token`` form field).
+- Integrations use bearer tokens (``Authorization: Bearer nwd_...``), also stored
+  hashed; they need no CSRF token.
+- Logins are rate limited per client address, and an account is locked for a
+  while after repeated failures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from nowrongdoor.care.errors import ApiError, Unauthorized
+from nowrongdoor.care.models import ApiToken, User, UserSession, utcnow
+from nowrongdoor.settings import Settings
+
+__all__ = [
+    "CSRF_FORM_FIELD",
+    "CSRF_HEADER",
+    "SESSION_COOKIE",
+    "Identity",
+    "LoginRateLimiter",
+    "authenticate",
+    "create_api_token",
+    "create_session",
+    "csrf_matches",
+    "hash_password",
+    "resolve_bearer",
+    "resolve_session",
+    "revoke_session",
+    "verify_password",
+]
+
+SESSION_COOKIE = "nwd_session"
+CSRF_HEADER = "X-CSRF-Token"
+CSRF_FORM_FIELD = "csrf_token"
+TOKEN_PREFIX = "nwd_"
+
+_hasher = PasswordHasher()
+_DUMMY_HASH = _hasher.hash("nowrongdoor-dummy-password")
+
+
+def hash_password(password: str) -> str:
+    """Hash ``password`` with argon2id."""
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    """Whether ``password`` matches ``password_hash`` (constant-time)."""
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class LoginRateLimiter:
+    """Sliding one-minute window of login attempts per client address."""
+
+    def __init__(self, per_minute: int) -> None:
+        self.per_minute = per_minute
+        self._hits: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def hit(self, client: str) -> bool:
+        """Record an attempt; ``False`` when the client is over the limit."""
+        now = time.monotonic()
+        with self._lock:
+            hits = self._hits.setdefault(client, deque())
+            while hits and now - hits[0] > 60.0:
+                hits.popleft()
+            if len(hits) >= self.per_minute:
+                return False
+            hits.append(now)
+            if len(self._hits) > 10_000:
+                stale = [k for k, v in self._hits.items() if not v]
+                for key in stale:
+                    del self._hits[key]
+            return True
+
+
+def authenticate(
+    session: Session, settings: Settings, *, username: str, password: str
+) -> User:
+    """Check a username and password, applying the lockout rule.
+
+    Args:
+        session: Database session (the caller commits).
+        settings: Lockout thresholds.
+        username: Login name (case-insensitive).
+        password: The password.
+
+    Returns:
+        The user.
+
+    Raises:
+        Unauthorized: unknown user, wrong password or inactive account.
+        ApiError: (423 ``account_locked``) too many failures; try again later.
+    """
+    user = session.scalar(select(User).where(User.username == username.lower()))
+    now = utcnow()
+    if user is None:
+        verify_password(_DUMMY_HASH, password)  # same cost as a real check
+        raise Unauthorized("wrong username or password", code="invalid_credentials")
+    if user.locked_until is not None and user.locked_until > now:
+        raise ApiError(
+            "this account is locked after repeated failed logins; try again later",
+            code="account_locked",
+            status=423,
+        )
+    if not verify_password(user.password_hash, password) or not user.is_active:
+        user.failed_logins += 1
+        if user.failed_logins >= settings.login_max_failures:
+            user.locked_until = now + dt.timedelta(
+                minutes=settings.login_lockout_minutes
+            )
+            user.failed_logins = 0
+        raise Unauthorized("wrong username or password", code="invalid_credentials")
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    return user
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who made a request and how.
+
+    Attributes:
+        user: The user.
+        via: ``session`` (cookie) or ``token`` (bearer).
+        csrf_token: The session's CSRF token (``None`` for bearer tokens).
+        session_id: The login session row id, if any.
+    """
+
+    user: User
+    via: str
+    csrf_token: str | None = None
+    session_id: int | None = None
+
+
+def create_session(
+    session: Session, settings: Settings, *, user: User
+) -> tuple[str, UserSession]:
+    """Open a login session for ``user``; returns the cookie token and the row."""
+    token = secrets.token_urlsafe(32)
+    row = UserSession(
+        token_hash=_digest(token),
+        csrf_token=secrets.token_urlsafe(32),
+        user_id=user.id,
+        expires_at=utcnow() + dt.timedelta(minutes=settings.session_minutes),
+    )
+    session.add(row)
+    session.flush()
+    return token, row
+
+
+def resolve_session(session: Session, token: str) -> Identity | None:
+    """The identity for a session cookie token, or ``None`` if invalid/expired."""
+    row = session.scalar(
+        select(UserSession).where(UserSession.token_hash == _digest(token))
+    )
+    if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
+        return None
+    if not row.user.is_active:
+        return None
+    return Identity(
+        user=row.user, via="session", csrf_token=row.csrf_token, session_id=row.id
+    )
+
+
+def revoke_session(session: Session, token: str) -> None:
+    """End the login session whose cookie token is ``token`` (if any)."""
+    row = session.scalar(
+        select(UserSession).where(UserSession.token_hash == _digest(token))
+    )
+    if row is not None and row.revoked_at is None:
+        row.revoked_at = utcnow()
+
+
+def create_api_token(
+    session: Session,
+    *,
+    user: User,
+    name: str,
+    expires_at: dt.datetime | None = None,
+) -> tuple[str, ApiToken]:
+    """Issue a bearer token for ``user``; the plain token is returned only here."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken(
+        name=name, token_hash=_digest(token), user_id=user.id, expires_at=expires_at
+    )
+    session.add(row)
+    session.flush()
+    return token, row
+
+
+def resolve_bearer(session: Session, token: str) -> Identity | None:
+    """The identity for a bearer token, or ``None`` if invalid/expired/revoked."""
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    now = utcnow()
+    if row is None or row.revoked_at is not None:
+        return None
+    if row.expires_at is not None and row.expires_at <= now:
+        return None
+    if not row.user.is_active:
+        return None
+    return Identity(user=row.user, via="token")
+
+
+def csrf_matches(expected: str | None, given: str | None) -> bool:
+    """Constant-time comparison of CSRF tokens."""
+    if not expected or not given:
+        return False
+    return hmac.compare_digest(expected.encode(), given.encode())
