@@ -121,7 +121,8 @@ def test_uncompilable_context_pattern_names_entry(tmp_path: Path) -> None:
 
 def test_entry_outside_its_section_is_refused(tmp_path: Path) -> None:
     bad = _write(tmp_path, "sec.yaml", GOOD.replace("id: demo.one", "id: other.one"))
-    with pytest.raises(KnowledgeError, match=r"sec\.yaml: .*other\.one"):
+    expected = r"sec\.yaml: entry other\.one does not start with the section name"
+    with pytest.raises(KnowledgeError, match=expected):
         load_knowledge_from([bad])
 
 
@@ -159,4 +160,10 @@ def test_strong_pattern_must_be_a_listed_pattern(tmp_path: Path) -> None:
     text = LEXICON + "    strong_patterns: ['other']\n"
     bad = _write(tmp_path, "strong.yaml", text)
     with pytest.raises(KnowledgeError, match=r"strong\.yaml: entry lexicon\.word"):
+        load_knowledge_from([bad])
+
+
+def test_file_that_is_not_a_mapping_names_file(tmp_path: Path) -> None:
+    bad = _write(tmp_path, "list.yaml", "- just\n- a list\n")
+    with pytest.raises(KnowledgeError, match=r"^list\.yaml: .*dictionary"):
         load_knowledge_from([bad])

@@ -177,8 +177,11 @@ def _read_section(path: Path, label: str) -> SectionFile:
         return SectionFile.model_validate(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
+        message = first["msg"].removeprefix("Value error, ")
+        if not first["loc"]:
+            raise KnowledgeError(f"{label}: {message}") from exc
         where = _locate(raw, first["loc"])
-        raise KnowledgeError(f"{label}: {where}: {first['msg']}") from exc
+        raise KnowledgeError(f"{label}: {where}: {message}") from exc
 
 
 def _locate(raw: object, loc: tuple[int | str, ...]) -> str:
