@@ -121,11 +121,7 @@ def extract(
     ages = _dedupe(ages)
 
     taken = phone_spans + [(a.start, a.end) for a in age_hits]
-    rate_hits = [
-        r
-        for r in find_rates(view.text)
-        if not any(s < r.end and r.start < e for s, e in taken)
-    ]
+    rate_hits = find_rates(view.text, tuple(taken))
     rates = _dedupe([{"amount": r.amount, "minutes": r.minutes} for r in rate_hits])
 
     name_hits = find_names(norm.text)

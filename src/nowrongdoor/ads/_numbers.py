@@ -149,9 +149,22 @@ def _minutes(groups: dict[str, str | None], prefix: str = "") -> int | None:
     return 60
 
 
-def _rates(pattern: re.Pattern[str], text: str, prefix: str) -> list[RateHit]:
+def _rates(
+    pattern: re.Pattern[str],
+    text: str,
+    prefix: str,
+    taken: tuple[tuple[int, int], ...],
+) -> list[RateHit]:
     out: list[RateHit] = []
-    for m in pattern.finditer(text):
+    pos = 0
+    while True:
+        m = pattern.search(text, pos)
+        if m is None:
+            break
+        if any(s < m.end() and m.start() < e for s, e in taken):
+            pos = m.start() + 1  # retry just after: "1 hour - 40" -> "hour - 40"
+            continue
+        pos = m.end()
         groups = m.groupdict()
         amount = int(groups[prefix + "amt"] or 0)
         if not _MIN_AMOUNT <= amount <= _MAX_AMOUNT:
@@ -168,7 +181,7 @@ def _rates(pattern: re.Pattern[str], text: str, prefix: str) -> list[RateHit]:
     return out
 
 
-def find_rates(text: str) -> list[RateHit]:
+def find_rates(text: str, taken: tuple[tuple[int, int], ...] = ()) -> list[RateHit]:
     """Find rates with their durations.
 
     Both orders are read ("80hh 160 hr" and "hh 80 / hr 160"); when both readings
@@ -177,14 +190,15 @@ def find_rates(text: str) -> list[RateHit]:
 
     Args:
         text: Numeric view of the ad text.
+        taken: Spans already read as phones or ages; rates may not overlap them.
 
     Returns:
         Rate hits with spans in ``text``.
     """
     if not any(c.isdigit() for c in text):
         return []
-    a = _rates(_RATE_A, text, "")
-    b = _rates(_RATE_B, text, "b_")
+    a = _rates(_RATE_A, text, "", taken)
+    b = _rates(_RATE_B, text, "b_", taken)
     primary, other = (b, a) if len(b) > len(a) else (a, b)
     chosen = list(primary)
     for hit in other:
@@ -194,7 +208,9 @@ def find_rates(text: str) -> list[RateHit]:
         unit = (m.group("unit") or "").strip().lower()
         if not unit.startswith(("rose", "donation")):
             continue
-        if any(h.start <= m.start() < h.end for h in chosen):
+        if any(h.start <= m.start() < h.end for h in chosen) or any(
+            s < m.end() and m.start() < e for s, e in taken
+        ):
             continue
         amount = int(m.group("amt"))
         if _MIN_AMOUNT <= amount <= _MAX_AMOUNT:

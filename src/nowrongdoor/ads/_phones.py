@@ -15,7 +15,7 @@ from functools import lru_cache
 
 __all__ = ["PhoneHit", "area_code_state", "find_phones"]
 
-_RUN = re.compile(r"\+?\d(?:[\s\-.()/_*,:~#\[\]{}\\]{0,4}\d)*")
+_RUN = re.compile(r"\+?\d(?:[\s\-.()/_*,:~#\[\]{}\\]{0,6}\d)*")
 _GROUP = re.compile(r"\d+")
 
 
@@ -123,6 +123,7 @@ def _state_abbreviations() -> dict[str, str]:
         table["washington d.c."] = "DC"
         table["washington, d.c."] = "DC"
         table["district of columbia"] = "DC"
+        table["washington state"] = "WA"
         _STATE_NAMES = table
     return _STATE_NAMES
 

@@ -93,7 +93,7 @@ _WEAK_WORD = _alt(list(_WEAK))
 # One unit: a number word, a weak word, a digit, or a look-alike letter.
 _UNIT = rf"(?:{_WORD}|{_WEAK_WORD}|\d|[lIio|!O])"
 _SEP_CLASS = r"[\s\-.()/_*,:~#+=\[\]{}\\]"
-_SEP = _SEP_CLASS + "{0,4}"
+_SEP = _SEP_CLASS + "{0,6}"
 # A run of units. It must not start or end inside an ordinary word.
 _RUN = re.compile(rf"(?<![^\W\d_]){_UNIT}(?:{_SEP}{_UNIT})*(?![^\W\d_])", re.IGNORECASE)
 _PIECE = re.compile(
@@ -156,7 +156,8 @@ def _run_replacements(text: str, start: int, end: int) -> list[tuple[int, int, s
                 out.append((p.start, p.end, str(value)))
         elif p.kind in ("weak", "leet"):
             glued = _glued_to_strong(pieces, idx)
-            if p.kind == "leet" and p.text in "io" and not glued:
+            edge = idx == 0 or idx == len(pieces) - 1
+            if p.kind == "leet" and (p.text in "io" or edge) and not glued:
                 continue
             if clear_run or glued:
                 value_s = (
