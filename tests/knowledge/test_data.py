@@ -206,3 +206,10 @@ def test_language_rules(entry) -> None:  # type: ignore[no-untyped-def]
     for banned, allowed in _BANNED:
         cleaned = allowed.sub("", blob) if allowed else blob
         assert not banned.search(cleaned), f"{entry.id}: {banned.pattern!r}"
+
+
+def test_sections_follow_the_deck() -> None:
+    names = list(KB.sections)
+    assert names[0] == "definitions" and names[-1] == "resources"
+    assert names.index("lexicon") < names.index("indicators") < names.index("pathways")
+    assert list(KB.entries)[0] == "definitions.human_trafficking"

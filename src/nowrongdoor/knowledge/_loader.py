@@ -253,7 +253,11 @@ def load_knowledge_from(paths: Iterable[Path]) -> KnowledgeBase:
                     f"{origin[entry.id]}: entry {entry.id} field see_also names "
                     f"unknown id {ref!r}"
                 )
-    return KnowledgeBase(sections=sections, entries=entries)
+    ordered = sorted(sections.values(), key=lambda s: (s.order, s.section))
+    return KnowledgeBase(
+        sections={s.section: s for s in ordered},
+        entries={e.id: e for s in ordered for e in s.entries},
+    )
 
 
 def data_files() -> list[Path]:

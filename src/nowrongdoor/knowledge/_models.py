@@ -294,13 +294,25 @@ AnyEntry = Annotated[
 
 
 class SectionFile(BaseModel):
-    """One YAML file: a section of the knowledge base."""
+    """One YAML file: a section of the knowledge base.
+
+    Attributes:
+        section: Section name; every entry id starts with it.
+        title: Human title.
+        description: What the section holds.
+        order: Position among sections (the deck's order); ties by name.
+        kind: Default ``kind`` of the entries.
+        entries: The entries, in reading order.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     section: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
     title: Annotated[str, Field(min_length=1)]
     description: str = ""
+    order: int = Field(
+        1000, description="Position among sections (the deck's order); ties by name."
+    )
     kind: str = "entry"
     entries: Annotated[tuple[AnyEntry, ...], Field(min_length=1)]
 
