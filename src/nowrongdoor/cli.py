@@ -28,6 +28,7 @@ GROUPS: list[tuple[str, str, str]] = [
     ("ads", "nowrongdoor.ads.cli", "app"),
     ("screen", "nowrongdoor.screening.cli", "app"),
     ("population", "nowrongdoor.population.cli", "app"),
+    ("report", "nowrongdoor.reports.cli", "app"),
 ]
 
 #: (name, module, attribute): top-level commands, each a function.

@@ -5,6 +5,9 @@ CLI and the web pages share one implementation:
 
 * :func:`suppress` - primary and complementary cell suppression of a 2-D count
   table with margins (CMS cell-size policy), audited with linear programs.
+* :func:`program_metrics` - reach and outcomes from the care database (and a
+  population worklist) for any period, every table from one query named in
+  :data:`METRIC_SPECS`, suppressed with linked totals kept consistent.
 * :func:`analyse_survey`, :func:`render_survey_html`, :func:`write_survey_report`
   - the survivor survey (a FHIR Questionnaire) in the deck's table shapes, beside
   the deck's published figures.
@@ -15,7 +18,21 @@ stays light.
 """
 
 from nowrongdoor.reports._charts import Chart, bar_chart, line_chart
+from nowrongdoor.reports._metrics import (
+    MetricTable,
+    ProgramMetrics,
+    ReferralOutcomes,
+    program_metrics,
+    suppress_linked,
+)
 from nowrongdoor.reports._output import csv_text, write_atomic
+from nowrongdoor.reports._program_report import (
+    program_charts,
+    program_csv_tables,
+    render_program_html,
+    write_program_report,
+)
+from nowrongdoor.reports._queries import AGE_BANDS, METRIC_SPECS, MetricSpec, Period
 from nowrongdoor.reports._reference import ReferenceTable, survey_reference
 from nowrongdoor.reports._suppress import (
     CountTable,
@@ -47,6 +64,19 @@ from nowrongdoor.reports._survey_report import (
 )
 
 __all__ = [
+    "AGE_BANDS",
+    "METRIC_SPECS",
+    "MetricSpec",
+    "MetricTable",
+    "Period",
+    "ProgramMetrics",
+    "ReferralOutcomes",
+    "program_charts",
+    "program_csv_tables",
+    "program_metrics",
+    "render_program_html",
+    "write_program_report",
+    "suppress_linked",
     "AGE_FIRST_BINS",
     "SURVEY_URL",
     "Chart",

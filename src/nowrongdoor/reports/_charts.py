@@ -61,6 +61,7 @@ def bar_chart(
     labels: Sequence[str],
     series: Mapping[str, Sequence[float | None]],
     xlabel: str = "Percent reporting",
+    missing_labels: Mapping[str, str] | None = None,
 ) -> Chart:
     """Horizontal grouped bars, one group per label, one bar per series.
 
@@ -71,10 +72,13 @@ def bar_chart(
         series: ``{series name: values}``; ``None`` marks a suppressed or
             unpublished value (drawn as a mark, not a bar).
         xlabel: Axis label.
+        missing_labels: Text drawn for a ``None`` value, per series (default
+            "suppressed"; e.g. "not published" for reference figures).
     """
     _setup()
     import matplotlib.pyplot as plt
 
+    missing_labels = missing_labels or {}
     count = max(len(labels), 1)
     fig, ax = plt.subplots(figsize=(7.5, 0.45 * count * max(len(series), 1) + 1.2))
     height = 0.8 / max(len(series), 1)
@@ -94,7 +98,8 @@ def bar_chart(
             label=series_name,
         )
         for y, value in zip(ys, values, strict=True):
-            text = "suppressed" if value is None else f"{value:.1f}"
+            missing = missing_labels.get(series_name, "suppressed")
+            text = missing if value is None else f"{value:.1f}"
             ax.text(
                 (value or 0.0) + top * 0.01,
                 y,

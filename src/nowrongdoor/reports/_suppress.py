@@ -15,7 +15,7 @@ inside ``[1, threshold - 1]`` and is never pinned.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -332,7 +332,9 @@ def _is_sensitive(value: int, threshold: int) -> bool:
     return 0 < value < threshold
 
 
-def suppress(table: CountTable, threshold: int = 11) -> SuppressedTable:
+def suppress(
+    table: CountTable, threshold: int = 11, force: Collection[EntryKey] = ()
+) -> SuppressedTable:
     """Suppress small cells and enough other cells that none can be recomputed.
 
     1. Primary: every cell and every total with a value from 1 to
@@ -348,15 +350,17 @@ def suppress(table: CountTable, threshold: int = 11) -> SuppressedTable:
     Args:
         table: The counts.
         threshold: Smallest value that may be shown (CMS: 11).
+        force: Entries to hide and protect like primary cells whatever their
+            value (a total that a linked table had to hide).
 
     Returns:
         The publishable table, with each hidden entry's reason in ``status``.
     """
-    if threshold < 2:
+    if threshold < 2 and not force:
         return _publish(table, threshold, {})
     status: dict[EntryKey, Status] = {}
     for key in table.entries():
-        if _is_sensitive(table.value(key), threshold):
+        if _is_sensitive(table.value(key), threshold) or key in force:
             status[key] = "primary"
     ties = _tied(table)
     _sync_ties(status, ties)

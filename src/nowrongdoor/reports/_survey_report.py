@@ -34,11 +34,15 @@ def survey_charts(analysis: SurveyAnalysis) -> dict[str, Chart]:
     """One chart per survey table, from published (suppressed) values only."""
     charts: dict[str, Chart] = {}
     for table in analysis.tables:
+        series = _series(table)
         charts[table.key] = bar_chart(
             f"survey_{table.key}",
             table.title,
             [row.label for row in table.rows],
-            _series(table),
+            series,
+            missing_labels={
+                name: "not published" for name in series if name.startswith("Deck")
+            },
         )
     age = analysis.age_first
     charts["age_first"] = bar_chart(

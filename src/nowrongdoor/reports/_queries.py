@@ -1,0 +1,667 @@
+"""The program-metric queries: one function per published table (private).
+
+Each query reads the care database through SQLAlchemy (or a population worklist
+directory) and returns a raw :class:`CountTable`; nothing here is published
+until :func:`nowrongdoor.reports.program_metrics` suppresses it. Every number in
+the program report and on the supervisor/admin pages comes from exactly one of
+these functions, named in :data:`METRIC_SPECS` and shown under each table.
+
+Dates: a period is ``[start, end]`` in whole UTC days; rows are attributed to the
+month of the event that defines them (screening performed, case opened,
+referral sent, need recorded, first identification).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from nowrongdoor.errors import UserInputError
+from nowrongdoor.reports._suppress import CountTable
+
+__all__ = [
+    "AGE_BANDS",
+    "METRIC_SPECS",
+    "MetricSpec",
+    "Period",
+    "ReferralTimings",
+    "referral_timings",
+]
+
+#: (label, lowest age, highest age) for breakdowns by age.
+AGE_BANDS: tuple[tuple[str, int, int], ...] = (
+    ("Under 12", 0, 11),
+    ("12 to 17", 12, 17),
+    ("18 to 24", 18, 24),
+    ("25 to 34", 25, 34),
+    ("35 to 44", 35, 44),
+    ("45 to 64", 45, 64),
+    ("65 or older", 65, 200),
+)
+UNKNOWN = "Not recorded"
+PATHWAYS = ("prevent", "survive", "thrive")
+REFERRAL_STATUSES = (
+    "sent",
+    "accepted",
+    "in_progress",
+    "completed",
+    "declined",
+    "cancelled",
+)
+NEED_STATUSES = ("identified", "in_progress", "met", "not_met")
+CASE_STATUSES = ("open", "active", "closed")
+#: How an intake's door reads as a source of identification.
+SOURCE_LABELS = {
+    "self": "self-disclosure",
+    "claims_flag": "claims flag",
+    "ad_match": "ad match",
+    "partner": "partner",
+    "screening": "screening",
+}
+
+
+@dataclass(frozen=True)
+class Period:
+    """A reporting period of whole UTC days, ``start`` to ``end`` inclusive."""
+
+    start: dt.date
+    end: dt.date
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise UserInputError(
+                f"the period ends ({self.end}) before it starts ({self.start})"
+            )
+
+    @property
+    def lower(self) -> dt.datetime:
+        """First instant of the period (UTC)."""
+        return dt.datetime.combine(self.start, dt.time(), tzinfo=dt.UTC)
+
+    @property
+    def upper(self) -> dt.datetime:
+        """First instant after the period (UTC)."""
+        return dt.datetime.combine(
+            self.end + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC
+        )
+
+    def months(self) -> list[str]:
+        """``YYYY-MM`` of every month the period touches, in order."""
+        out, year, month = [], self.start.year, self.start.month
+        while (year, month) <= (self.end.year, self.end.month):
+            out.append(f"{year:04d}-{month:02d}")
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return out
+
+    def contains(self, when: dt.datetime | None) -> bool:
+        """Whether a timestamp falls in the period."""
+        if when is None:
+            return False
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=dt.UTC)
+        return self.lower <= when < self.upper
+
+
+def _month(when: dt.datetime) -> str:
+    return f"{when.year:04d}-{when.month:02d}"
+
+
+def _ordered(seen: Iterable[str], preferred: Sequence[str] = ()) -> list[str]:
+    """Preferred labels first (all of them), then any others alphabetically."""
+    extra = sorted(set(seen) - set(preferred))
+    return [*preferred, *extra]
+
+
+def _crosstab(
+    title: str,
+    pairs: Iterable[tuple[str, str]],
+    rows: Sequence[str],
+    cols: Sequence[str],
+    row_header: str,
+) -> CountTable:
+    counts = Counter(pairs)
+    row_labels = _ordered((r for r, _ in counts), rows)
+    col_labels = _ordered((c for _, c in counts), cols)
+    return CountTable.build(
+        title,
+        row_labels,
+        col_labels,
+        [[counts.get((r, c), 0) for c in col_labels] for r in row_labels],
+        row_header=row_header,
+    )
+
+
+def _age_band(age: int | None) -> str:
+    if age is None:
+        return UNKNOWN
+    for label, low, high in AGE_BANDS:
+        if low <= age <= high:
+            return label
+    return UNKNOWN
+
+
+def _models() -> Any:
+    from nowrongdoor.care import models
+
+    return models
+
+
+# --- screenings ---------------------------------------------------------------
+
+
+def screenings_by_month_instrument(session: Any, period: Period) -> CountTable:
+    """Screenings performed, by month and instrument."""
+    from sqlalchemy import select
+
+    m = _models()
+    rows = session.execute(
+        select(m.Screening.performed_at, m.Screening.instrument_id).where(
+            m.Screening.performed_at >= period.lower,
+            m.Screening.performed_at < period.upper,
+        )
+    ).all()
+    return _crosstab(
+        "Screenings by month and instrument",
+        ((_month(at), instrument) for at, instrument in rows),
+        period.months(),
+        (),
+        "Month",
+    )
+
+
+def screening_results_by_instrument(session: Any, period: Period) -> CountTable:
+    """Screenings by instrument and result (positive / negative)."""
+    from sqlalchemy import select
+
+    m = _models()
+    rows = session.execute(
+        select(m.Screening.instrument_id, m.Screening.positive).where(
+            m.Screening.performed_at >= period.lower,
+            m.Screening.performed_at < period.upper,
+        )
+    ).all()
+    return _crosstab(
+        "Screening results by instrument",
+        ((inst, "positive" if pos else "negative") for inst, pos in rows),
+        (),
+        ("positive", "negative"),
+        "Instrument",
+    )
+
+
+def screening_results_by_door(session: Any, period: Period) -> CountTable:
+    """Screenings by the door of their intake and result."""
+    from sqlalchemy import select
+
+    m = _models()
+    rows = session.execute(
+        select(m.Intake.door, m.Screening.positive)
+        .select_from(m.Screening)
+        .outerjoin(m.Intake, m.Intake.id == m.Screening.intake_id)
+        .where(
+            m.Screening.performed_at >= period.lower,
+            m.Screening.performed_at < period.upper,
+        )
+    ).all()
+    return _crosstab(
+        "Screening results by door",
+        (
+            (door or "no intake recorded", "positive" if pos else "negative")
+            for door, pos in rows
+        ),
+        (),
+        ("positive", "negative"),
+        "Door",
+    )
+
+
+# --- identification -----------------------------------------------------------
+
+
+def identified_by_month_source(session: Any, period: Period) -> CountTable:
+    """People identified in the period, by month and source.
+
+    A person is identified at their earliest intake (source: its door), positive
+    screening (source: screening) or imported claims risk flag (source: claims
+    flag), whichever came first; each person counts once, in the period that
+    holds that first event.
+    """
+    from sqlalchemy import select
+
+    m = _models()
+    first: dict[int, tuple[dt.datetime, str]] = {}
+
+    def offer(person_id: int | None, at: dt.datetime | None, source: str) -> None:
+        if person_id is None or at is None:
+            return
+        if person_id not in first or at < first[person_id][0]:
+            first[person_id] = (at, source)
+
+    for pid, at, door in session.execute(
+        select(m.Intake.person_id, m.Intake.received_at, m.Intake.door).where(
+            m.Intake.person_id.is_not(None), m.Intake.status != "dismissed"
+        )
+    ):
+        offer(pid, at, SOURCE_LABELS.get(door, door))
+    for pid, at in session.execute(
+        select(m.Screening.person_id, m.Screening.performed_at).where(
+            m.Screening.positive.is_(True)
+        )
+    ):
+        offer(pid, at, "screening")
+    for pid, at in session.execute(
+        select(m.RiskFlag.person_id, m.RiskFlag.imported_at)
+    ):
+        offer(pid, at, "claims flag")
+    return _crosstab(
+        "People identified by month and source",
+        ((_month(at), source) for at, source in first.values() if period.contains(at)),
+        period.months(),
+        ("screening", "claims flag", "ad match", "self-disclosure", "partner"),
+        "Month",
+    )
+
+
+# --- cases ----------------------------------------------------------------------
+
+
+def cases_by_pathway_status(session: Any, period: Period) -> CountTable:
+    """Cases opened in the period, by pathway and current status."""
+    from sqlalchemy import select
+
+    m = _models()
+    rows = session.execute(
+        select(m.Case.pathway, m.Case.status).where(
+            m.Case.opened_at >= period.lower, m.Case.opened_at < period.upper
+        )
+    ).all()
+    return _crosstab(
+        "Cases opened, by pathway and current status",
+        ((pathway, status) for pathway, status in rows),
+        PATHWAYS,
+        CASE_STATUSES,
+        "Pathway",
+    )
+
+
+def cases_by_month_pathway(session: Any, period: Period) -> CountTable:
+    """Cases opened, by month and pathway."""
+    from sqlalchemy import select
+
+    m = _models()
+    rows = session.execute(
+        select(m.Case.opened_at, m.Case.pathway).where(
+            m.Case.opened_at >= period.lower, m.Case.opened_at < period.upper
+        )
+    ).all()
+    return _crosstab(
+        "Cases opened by month and pathway",
+        ((_month(at), pathway) for at, pathway in rows),
+        period.months(),
+        PATHWAYS,
+        "Month",
+    )
+
+
+def _served(session: Any, period: Period) -> list[tuple[Any, str]]:
+    """(person, pathway of their first case opened in the period)."""
+    from sqlalchemy import select
+
+    m = _models()
+    rows = session.execute(
+        select(m.Case.person_id, m.Case.opened_at, m.Case.pathway)
+        .where(m.Case.opened_at >= period.lower, m.Case.opened_at < period.upper)
+        .order_by(m.Case.opened_at, m.Case.id)
+    ).all()
+    pathway: dict[int, str] = {}
+    for pid, _at, path in rows:
+        pathway.setdefault(pid, path)
+    if not pathway:
+        return []
+    people = session.execute(
+        select(m.Person).where(m.Person.id.in_(list(pathway)))
+    ).scalars()
+    return [(person, pathway[person.id]) for person in people]
+
+
+def served_by_age_band_pathway(session: Any, period: Period) -> CountTable:
+    """People with a case opened in the period, by age band and pathway.
+
+    Age is the age reached in the period's last year (from the birth year).
+    """
+    served = _served(session, period)
+
+    def age(person: Any) -> int | None:
+        year = person.birth_year
+        return None if year is None else period.end.year - int(year)
+
+    return _crosstab(
+        "People served by age band and pathway",
+        ((_age_band(age(p)), path) for p, path in served),
+        [label for label, _, _ in AGE_BANDS],
+        PATHWAYS,
+        "Age band",
+    )
+
+
+def served_by_sex_pathway(session: Any, period: Period) -> CountTable:
+    """People with a case opened in the period, by recorded sex/gender."""
+    served = _served(session, period)
+    return _crosstab(
+        "People served by sex and pathway",
+        (
+            ((p.gender or UNKNOWN).strip().lower() or UNKNOWN, path)
+            for p, path in served
+        ),
+        (),
+        PATHWAYS,
+        "Sex",
+    )
+
+
+def _county(person: Any) -> str:
+    value = getattr(person, "county", None)
+    if value is None and isinstance(getattr(person, "contacts", None), dict):
+        value = person.contacts.get("county")
+    return str(value).strip() if value else UNKNOWN
+
+
+def served_by_county_pathway(session: Any, period: Period) -> CountTable:
+    """People with a case opened in the period, by county of residence.
+
+    The county is the person's ``county`` field, or ``contacts["county"]``;
+    persons without one are "Not recorded".
+    """
+    served = _served(session, period)
+    return _crosstab(
+        "People served by county and pathway",
+        ((_county(p), path) for p, path in served),
+        (),
+        PATHWAYS,
+        "County",
+    )
+
+
+# --- referrals and needs ------------------------------------------------------
+
+
+def referrals_by_month_status(session: Any, period: Period) -> CountTable:
+    """Referrals sent in the period, by month sent and current status."""
+    from sqlalchemy import select
+
+    m = _models()
+    rows = session.execute(
+        select(m.Referral.sent_at, m.Referral.status).where(
+            m.Referral.sent_at >= period.lower, m.Referral.sent_at < period.upper
+        )
+    ).all()
+    return _crosstab(
+        "Referrals sent by month and current status",
+        ((_month(at), status) for at, status in rows),
+        period.months(),
+        REFERRAL_STATUSES,
+        "Month",
+    )
+
+
+def referrals_by_need_status(session: Any, period: Period) -> CountTable:
+    """Referrals sent in the period, by need category and current status."""
+    from sqlalchemy import select
+
+    m = _models()
+    rows = session.execute(
+        select(m.Referral.need_category, m.Referral.status).where(
+            m.Referral.sent_at >= period.lower, m.Referral.sent_at < period.upper
+        )
+    ).all()
+    return _crosstab(
+        "Referrals sent by need category and current status",
+        (((need or "not recorded"), status) for need, status in rows),
+        (),
+        REFERRAL_STATUSES,
+        "Need category",
+    )
+
+
+def needs_by_category_status(session: Any, period: Period) -> CountTable:
+    """Needs recorded in the period, by SDOH category and status."""
+    from sqlalchemy import select
+
+    m = _models()
+    rows = session.execute(
+        select(m.Need.category, m.Need.status).where(
+            m.Need.created_at >= period.lower, m.Need.created_at < period.upper
+        )
+    ).all()
+    return _crosstab(
+        "Needs by SDOH category and status",
+        ((category, status) for category, status in rows),
+        (),
+        NEED_STATUSES,
+        "Category",
+    )
+
+
+@dataclass(frozen=True)
+class ReferralTimings:
+    """Days from sending a referral to its acceptance and to its completion."""
+
+    days_to_accept: tuple[float, ...]
+    days_to_complete: tuple[float, ...]
+
+
+def referral_timings(session: Any, period: Period) -> ReferralTimings:
+    """Timings of referrals sent in the period (for medians)."""
+    from sqlalchemy import select
+
+    m = _models()
+    rows = session.execute(
+        select(
+            m.Referral.sent_at, m.Referral.accepted_at, m.Referral.completed_at
+        ).where(m.Referral.sent_at >= period.lower, m.Referral.sent_at < period.upper)
+    ).all()
+    accept, complete = [], []
+    for sent, accepted, completed in rows:
+        if accepted is not None:
+            accept.append((accepted - sent).total_seconds() / 86400)
+        if completed is not None:
+            complete.append((completed - sent).total_seconds() / 86400)
+    return ReferralTimings(tuple(accept), tuple(complete))
+
+
+# --- batch outputs ------------------------------------------------------------
+
+
+def _worklist_rows(directory: Path) -> list[dict[str, str]]:
+    path = Path(directory) / "worklist.csv"
+    if not path.is_file():
+        raise UserInputError(f"worklist directory {directory} has no worklist.csv")
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        missing = {"age", "tier", "pathway"} - set(reader.fieldnames or ())
+        if missing:
+            raise UserInputError(f"{path} lacks column(s) {', '.join(sorted(missing))}")
+        return list(reader)
+
+
+def worklist_by_tier_pathway(directory: Path) -> CountTable:
+    """Members on the population worklist, by risk tier and pathway."""
+    rows = _worklist_rows(directory)
+    return _crosstab(
+        "Worklist members by risk tier and pathway",
+        ((r["tier"], r["pathway"] or "none") for r in rows),
+        ("identified", "high", "elevated"),
+        ("survive", "prevent"),
+        "Tier",
+    )
+
+
+def worklist_by_age_band_tier(directory: Path) -> CountTable:
+    """Members on the population worklist, by age band and risk tier."""
+
+    def band(value: str) -> str:
+        try:
+            return _age_band(int(float(value)))
+        except ValueError:
+            return UNKNOWN
+
+    rows = _worklist_rows(directory)
+    return _crosstab(
+        "Worklist members by age band and risk tier",
+        ((band(r["age"]), r["tier"]) for r in rows),
+        [label for label, _, _ in AGE_BANDS],
+        ("identified", "high", "elevated"),
+        "Age band",
+    )
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    """One published table and the one query that makes it.
+
+    Attributes:
+        key: Stable id (file name of its CSV, anchor in the HTML).
+        section: Report section it belongs to.
+        query: The function that computes it.
+        population: What is counted; tables counting the same population share
+            their totals (and their suppression).
+        row_dim: What the rows are (shared with other tables of the population).
+        col_dim: What the columns are.
+        source: ``care`` (the database) or ``worklist`` (batch output files).
+    """
+
+    key: str
+    section: str
+    query: Callable[..., CountTable]
+    population: str
+    row_dim: str
+    col_dim: str
+    source: str = "care"
+
+    @property
+    def query_name(self) -> str:
+        """Dotted name of the query function (shown under the table)."""
+        return f"{self.query.__module__}.{self.query.__name__}"
+
+
+METRIC_SPECS: tuple[MetricSpec, ...] = (
+    MetricSpec(
+        "screenings_by_month_instrument",
+        "Screening",
+        screenings_by_month_instrument,
+        "screenings",
+        "month",
+        "instrument",
+    ),
+    MetricSpec(
+        "screening_results_by_instrument",
+        "Screening",
+        screening_results_by_instrument,
+        "screenings",
+        "instrument",
+        "result",
+    ),
+    MetricSpec(
+        "screening_results_by_door",
+        "Screening",
+        screening_results_by_door,
+        "screenings",
+        "door",
+        "result",
+    ),
+    MetricSpec(
+        "identified_by_month_source",
+        "Identification",
+        identified_by_month_source,
+        "identified",
+        "month",
+        "source",
+    ),
+    MetricSpec(
+        "cases_by_month_pathway",
+        "Cases",
+        cases_by_month_pathway,
+        "cases",
+        "month",
+        "pathway",
+    ),
+    MetricSpec(
+        "cases_by_pathway_status",
+        "Cases",
+        cases_by_pathway_status,
+        "cases",
+        "pathway",
+        "case_status",
+    ),
+    MetricSpec(
+        "referrals_by_month_status",
+        "Referrals",
+        referrals_by_month_status,
+        "referrals",
+        "month",
+        "referral_status",
+    ),
+    MetricSpec(
+        "referrals_by_need_status",
+        "Referrals",
+        referrals_by_need_status,
+        "referrals",
+        "need",
+        "referral_status",
+    ),
+    MetricSpec(
+        "needs_by_category_status",
+        "Needs",
+        needs_by_category_status,
+        "needs",
+        "need",
+        "need_status",
+    ),
+    MetricSpec(
+        "served_by_age_band_pathway",
+        "People served",
+        served_by_age_band_pathway,
+        "served",
+        "age_band",
+        "pathway",
+    ),
+    MetricSpec(
+        "served_by_sex_pathway",
+        "People served",
+        served_by_sex_pathway,
+        "served",
+        "sex",
+        "pathway",
+    ),
+    MetricSpec(
+        "served_by_county_pathway",
+        "People served",
+        served_by_county_pathway,
+        "served",
+        "county",
+        "pathway",
+    ),
+    MetricSpec(
+        "worklist_by_tier_pathway",
+        "Population worklist",
+        worklist_by_tier_pathway,
+        "worklist",
+        "tier",
+        "pathway",
+        "worklist",
+    ),
+    MetricSpec(
+        "worklist_by_age_band_tier",
+        "Population worklist",
+        worklist_by_age_band_tier,
+        "worklist",
+        "age_band",
+        "tier",
+        "worklist",
+    ),
+)

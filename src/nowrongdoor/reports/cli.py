@@ -1,0 +1,165 @@
+"""``nowrongdoor report``: program and survey reports, suppressed for publication."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from nowrongdoor._cli_support import console, settings_from
+from nowrongdoor.errors import UserInputError
+
+__all__ = ["app"]
+
+app = typer.Typer(
+    help="Program reach/outcome and survivor-survey reports (small cells suppressed)."
+)
+
+OutDir = Annotated[
+    Path,
+    typer.Option("--out", help="Directory for the HTML report, CSV tables and PNGs."),
+]
+
+
+def _date(value: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UserInputError(
+            f"{option} {value!r} is not a date; use YYYY-MM-DD"
+        ) from None
+
+
+def _check_database(url: str) -> None:
+    from sqlalchemy import inspect
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise UserInputError(f"--database-url {url!r} is not a database URL") from None
+    if parsed.get_backend_name() == "sqlite":
+        path = parsed.database
+        if not path or path == ":memory:" or not Path(path).is_file():
+            raise UserInputError(
+                f"care database {path or url} does not exist; create it with "
+                "`nowrongdoor db upgrade` (or `nowrongdoor care seed` for demo data)"
+            )
+    from sqlalchemy import create_engine
+
+    engine = create_engine(parsed)
+    try:
+        tables = set(inspect(engine).get_table_names())
+    except Exception as exc:  # connection refused, bad credentials...
+        raise UserInputError(
+            f"cannot open the care database {parsed.render_as_string()}: "
+            f"{type(exc).__name__}"
+        ) from None
+    finally:
+        engine.dispose()
+    missing = {"care_case", "referral", "screening"} - tables
+    if missing:
+        raise UserInputError(
+            f"the care database has no {', '.join(sorted(missing))} table(s); run "
+            "`nowrongdoor db upgrade` first"
+        )
+
+
+@app.command("program")
+def program(
+    ctx: typer.Context,
+    start: Annotated[
+        str, typer.Option("--from", help="First day of the period (YYYY-MM-DD).")
+    ],
+    end: Annotated[str, typer.Option("--to", help="Last day of the period.")],
+    out: OutDir,
+    database_url: Annotated[
+        str | None,
+        typer.Option("--database-url", help="Care database URL (default: settings)."),
+    ] = None,
+    worklist: Annotated[
+        Path | None,
+        typer.Option(
+            "--worklist",
+            help="A population worklist output directory to add its tables.",
+        ),
+    ] = None,
+) -> None:
+    """Program reach and outcomes for a period, by month: HTML, CSV, PNG."""
+    first, last = _date(start, "--from"), _date(end, "--to")
+    settings = settings_from(ctx)
+    if database_url:
+        settings = settings.model_copy(update={"database_url": database_url})
+    if worklist is not None and not worklist.is_dir():
+        raise UserInputError(f"worklist directory {worklist} does not exist")
+    _check_database(settings.resolved_database_url)
+
+    from nowrongdoor.care.db import open_database
+    from nowrongdoor.reports import program_metrics, write_program_report
+
+    database = open_database(settings)
+    try:
+        with console.status("Counting and suppressing..."):
+            with database.session() as session:
+                metrics = program_metrics(
+                    session,
+                    first,
+                    last,
+                    threshold=settings.suppression_threshold,
+                    worklist_dir=worklist,
+                )
+            written = write_program_report(metrics, out)
+    finally:
+        database.dispose()
+    console.print(
+        f"program report for {first} to {last}: {out / 'program.html'} "
+        f"({len(written)} files)"
+    )
+
+
+@app.command("survey")
+def survey(
+    ctx: typer.Context,
+    responses: Annotated[
+        Path,
+        typer.Option(
+            "--responses",
+            help="Survey QuestionnaireResponses: NDJSON, JSON array or Bundle.",
+        ),
+    ],
+    out: OutDir,
+) -> None:
+    """Survivor-survey tables and charts beside the deck's published figures."""
+    from nowrongdoor.reports import (
+        analyse_survey,
+        load_survey_responses,
+        write_survey_report,
+    )
+
+    settings = settings_from(ctx)
+    with console.status("Reading responses..."):
+        parsed = load_survey_responses(responses)
+        analysis = analyse_survey(parsed, threshold=settings.suppression_threshold)
+        written = write_survey_report(analysis, out)
+    console.print(
+        f"survey report from {len(parsed)} responses: {out / 'survey.html'} "
+        f"({len(written)} files)"
+    )
+
+
+@app.command("synth-survey")
+def synth_survey(
+    out: Annotated[Path, typer.Option("--out", help="NDJSON file to write.")],
+    count: Annotated[
+        int, typer.Option("--count", min=1, help="Number of respondents.")
+    ] = 300,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
+) -> None:
+    """Write synthetic survey responses (invented; never real people)."""
+    from nowrongdoor.synth.survey import write_survey_responses
+
+    path = write_survey_responses(out, count, seed)
+    console.print(f"{count} synthetic survey responses: {path}")

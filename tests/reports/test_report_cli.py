@@ -1,0 +1,99 @@
+"""``nowrongdoor report ...`` through the CLI runner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from nowrongdoor.cli import app
+
+
+def test_program_report(runner: CliRunner, care_db: Any, tmp_path: Path) -> None:
+    out = tmp_path / "report"
+    result = runner.invoke(
+        app,
+        [
+            "report",
+            "program",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-02-28",
+            "--out",
+            str(out),
+            "--database-url",
+            care_db.url,
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert (out / "program.html").is_file()
+    assert (out / "tables" / "referrals_by_month_status.csv").is_file()
+    assert (out / "charts" / "program_monthly.png").is_file()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--from", "2026-13-01", "--to", "2026-02-01"], "--from '2026-13-01' is not"),
+        (["--from", "2026-03-01", "--to", "2026-02-01"], "ends (2026-02-01) before"),
+        (
+            [
+                "--from",
+                "2026-01-01",
+                "--to",
+                "2026-02-01",
+                "--database-url",
+                "sqlite:////nonexistent/care.db",
+            ],
+            "care database /nonexistent/care.db does not exist",
+        ),
+    ],
+)
+def test_program_bad_input(
+    runner: CliRunner, care_db: Any, tmp_path: Path, args: list[str], message: str
+) -> None:
+    if "--database-url" not in args:
+        args = [*args, "--database-url", care_db.url]
+    result = runner.invoke(app, ["report", "program", *args, "--out", str(tmp_path)])
+    assert result.exit_code == 2
+    assert message in " ".join(result.output.split())
+    assert "Traceback" not in result.output
+
+
+def test_survey_report_from_synthetic_responses(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    responses = tmp_path / "responses.ndjson"
+    result = runner.invoke(
+        app,
+        ["report", "synth-survey", "--out", str(responses), "--count", "150"],
+    )
+    assert result.exit_code == 0, result.output
+    assert len(responses.read_text().splitlines()) == 150
+    out = tmp_path / "survey"
+    result = runner.invoke(
+        app, ["report", "survey", "--responses", str(responses), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "150 responses" in result.output
+    assert (out / "survey.html").is_file()
+    assert (out / "tables" / "survey_mental_health.csv").is_file()
+
+
+def test_survey_missing_file(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "report",
+            "survey",
+            "--responses",
+            str(tmp_path / "none.ndjson"),
+            "--out",
+            str(tmp_path / "o"),
+        ],
+    )
+    assert result.exit_code == 2
+    assert "does not exist" in " ".join(result.output.split())
