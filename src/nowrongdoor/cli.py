@@ -29,11 +29,17 @@ GROUPS: list[tuple[str, str, str]] = [
     ("screen", "nowrongdoor.screening.cli", "app"),
     ("population", "nowrongdoor.population.cli", "app"),
     ("report", "nowrongdoor.reports.cli", "app"),
+    ("care", "nowrongdoor.care.cli", "app"),
+    ("db", "nowrongdoor.care.cli", "db_app"),
+    ("users", "nowrongdoor.care.cli", "users_app"),
+    ("audit", "nowrongdoor.care.cli", "audit_app"),
+    ("partners", "nowrongdoor.care.cli", "partners_app"),
 ]
 
 #: (name, module, attribute): top-level commands, each a function.
 COMMANDS: list[tuple[str, str, str]] = [
     ("classify", "nowrongdoor.screening.cli", "classify"),
+    ("serve", "nowrongdoor.care.cli", "serve"),
 ]
 
 

@@ -7,7 +7,7 @@ either a live connection (``config.attributes["connection"]``) or a URL
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from alembic import context
 from sqlalchemy import create_engine, pool
@@ -18,7 +18,7 @@ config = context.config
 target_metadata = Base.metadata
 
 
-def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[False]:
     """Render our column types as their plain storage types in migrations."""
     if type_ == "type" and isinstance(obj, EncryptedText | EncryptedJSON):
         return "sa.Text()"

@@ -1,0 +1,496 @@
+"""Care commands: ``db``, ``users``, ``audit``, ``partners``, ``care`` and ``serve``.
+
+Heavy libraries (SQLAlchemy, FastAPI, uvicorn) are imported inside the commands
+so ``nowrongdoor --help`` stays light.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from nowrongdoor._cli_support import console, err_console, print_json, settings_from
+from nowrongdoor.errors import UserInputError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from nowrongdoor.care.db import Database
+    from nowrongdoor.settings import Settings
+
+__all__ = ["app", "audit_app", "db_app", "partners_app", "serve", "users_app"]
+
+app = typer.Typer(
+    help="Case management: demo data, imports, key rotation.", no_args_is_help=True
+)
+db_app = typer.Typer(help="The care database: schema migrations.", no_args_is_help=True)
+users_app = typer.Typer(help="Care service users.", no_args_is_help=True)
+audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
+partners_app = typer.Typer(
+    help="The partner directory (Open Referral HSDS 3).", no_args_is_help=True
+)
+
+OrgOption = Annotated[
+    str | None,
+    typer.Option(
+        "--org", help="Organisation id or exact name (default: the only plan)."
+    ),
+]
+
+
+def _database(settings: Settings) -> Database:
+    from nowrongdoor.care.db import Database
+
+    return Database(settings, pool_size=2)
+
+
+def _require_schema(db: Database) -> None:
+    from nowrongdoor.care.migrate import current_revision
+
+    if current_revision(db.engine) is None:
+        raise UserInputError(
+            "the care database at "
+            f"{db.engine.url.render_as_string(hide_password=True)} "
+            "has no schema; run `nowrongdoor db upgrade` first"
+        )
+
+
+def _org_id(session: Session, org: str | None) -> int:
+    from sqlalchemy import select
+
+    from nowrongdoor.care.enums import OrgKind
+    from nowrongdoor.care.models import Organization
+
+    if org is None:
+        plans = list(
+            session.scalars(
+                select(Organization).where(Organization.kind == OrgKind.PLAN)
+            )
+        )
+        if len(plans) != 1:
+            raise UserInputError(
+                f"--org is needed: the database has {len(plans)} plan organisations"
+            )
+        return plans[0].id
+    if org.isdigit():
+        found = session.get(Organization, int(org))
+    else:
+        found = session.scalar(select(Organization).where(Organization.name == org))
+    if found is None:
+        raise UserInputError(f"--org {org!r}: no such organisation (id or exact name)")
+    return found.id
+
+
+# --- db -----------------------------------------------------------------------
+
+
+@db_app.command("upgrade")
+def db_upgrade(
+    ctx: typer.Context,
+    revision: Annotated[str, typer.Option(help="Target revision.")] = "head",
+) -> None:
+    """Create or migrate the care schema (SQLite file by default, or PostgreSQL)."""
+    from nowrongdoor.care.migrate import current_revision, upgrade
+
+    db = _database(settings_from(ctx))
+    try:
+        upgrade(db.engine, revision)
+        rev = current_revision(db.engine)
+    finally:
+        db.dispose()
+    url = db.engine.url.render_as_string(hide_password=True)
+    console.print(f"care database {url} is at revision {rev}")
+
+
+@db_app.command("downgrade")
+def db_downgrade(
+    ctx: typer.Context,
+    revision: Annotated[str, typer.Argument(help="Target revision ('base' = empty).")],
+) -> None:
+    """Revert the care schema to an earlier revision (drops data of later ones)."""
+    from nowrongdoor.care.migrate import current_revision, downgrade
+
+    db = _database(settings_from(ctx))
+    try:
+        downgrade(db.engine, revision)
+        rev = current_revision(db.engine)
+    finally:
+        db.dispose()
+    console.print(f"care database is at revision {rev}")
+
+
+# --- serve ----------------------------------------------------------------------
+
+
+def serve(
+    ctx: typer.Context,
+    host: Annotated[
+        str | None, typer.Option(help="Address (default: settings.host).")
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option(help="Port (default: settings.port).")
+    ] = None,
+    web: Annotated[bool, typer.Option(help="Also serve the web pages.")] = True,
+) -> None:
+    """Serve the care API (and pages) with uvicorn; needs `db upgrade` first."""
+    import uvicorn
+
+    from nowrongdoor.care.app import create_app
+
+    settings = settings_from(ctx)
+    db = _database(settings)
+    _require_schema(db)
+    db.dispose()
+    application = create_app(settings, include_web=web)
+    bind_host = host or settings.host
+    bind_port = port or settings.port
+    console.print(f"serving the care service at http://{bind_host}:{bind_port}")
+    uvicorn.run(
+        application,
+        host=bind_host,
+        port=bind_port,
+        log_level=settings.log_level.lower(),
+        access_log=False,
+        proxy_headers=False,
+    )
+
+
+# --- users ----------------------------------------------------------------------
+
+
+@users_app.command("create")
+def users_create(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="Login name (lower case).")],
+    role: Annotated[
+        str,
+        typer.Option(help="admin, supervisor, care_manager, analyst or partner_user."),
+    ],
+    display_name: Annotated[
+        str | None, typer.Option(help="Name shown in the app.")
+    ] = None,
+    org: OrgOption = None,
+    team: Annotated[
+        str | None, typer.Option(help="Team (care managers' scope).")
+    ] = None,
+    password: Annotated[
+        str | None,
+        typer.Option(
+            help="Password (12+ characters); prompted when omitted.", hide_input=True
+        ),
+    ] = None,
+) -> None:
+    """Create a user; with no organisation in the database, creates the plan."""
+    from pydantic import ValidationError
+    from sqlalchemy import func, select
+
+    from nowrongdoor.care import crud
+    from nowrongdoor.care.enums import OrgKind
+    from nowrongdoor.care.models import Organization
+    from nowrongdoor.care.schemas import UserCreate
+
+    if password is None:
+        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    db = _database(settings_from(ctx))
+    _require_schema(db)
+    try:
+        with db.session() as session:
+            if not session.scalar(select(func.count()).select_from(Organization)):
+                crud.create_organization(session, name="Health plan", kind=OrgKind.PLAN)
+            org_id = _org_id(session, org)
+            try:
+                data = UserCreate(
+                    username=username,
+                    password=password,
+                    role=role,  # type: ignore[arg-type]
+                    organization_id=org_id,
+                    display_name=display_name or username,
+                    team=team,
+                )
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                raise UserInputError(
+                    f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
+                ) from None
+            from nowrongdoor.care.errors import ApiError
+
+            try:
+                user = crud.create_user(session, data=data)
+            except ApiError as exc:
+                raise UserInputError(f"{exc.field or 'user'}: {exc.message}") from None
+            from nowrongdoor.care.audit import AuditEntry, append_event
+
+            append_event(
+                session,
+                AuditEntry(
+                    action="user.create",
+                    resource_type="user",
+                    resource_id=str(user.id),
+                    detail="cli",
+                ),
+                user=None,
+                request_id=None,
+            )
+            console.print(
+                f"created user {user.username} ({user.role}) in organisation {org_id}"
+            )
+    finally:
+        db.dispose()
+
+
+@users_app.command("list")
+def users_list(
+    ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False
+) -> None:
+    """List users (no password data)."""
+    from sqlalchemy import select
+
+    from nowrongdoor.care.models import User
+
+    db = _database(settings_from(ctx))
+    _require_schema(db)
+    try:
+        with db.session() as session:
+            rows = [
+                {
+                    "id": u.id,
+                    "username": u.username,
+                    "role": u.role,
+                    "organization": u.organization.name,
+                    "team": u.team,
+                    "active": u.is_active,
+                }
+                for u in session.scalars(select(User).order_by(User.username))
+            ]
+    finally:
+        db.dispose()
+    if as_json:
+        print_json(rows)
+        return
+    for r in rows:
+        console.print(
+            f"{r['id']:>4}  {r['username']:<20} {r['role']:<13} {r['organization']}"
+        )
+
+
+# --- audit ----------------------------------------------------------------------
+
+
+@audit_app.command("verify")
+def audit_verify(ctx: typer.Context) -> None:
+    """Check the audit hash chain; exits 1 listing edited or deleted events."""
+    from nowrongdoor.care.audit import verify_chain
+
+    db = _database(settings_from(ctx))
+    _require_schema(db)
+    try:
+        with db.session() as session:
+            report = verify_chain(session)
+    finally:
+        db.dispose()
+    if report.ok:
+        console.print(f"audit chain intact: {report.checked} events verified")
+        return
+    for seq, problem in report.problems:
+        err_console.print(f"event {seq}: {problem}", highlight=False)
+    err_console.print(
+        f"[bold red]audit chain broken:[/] {len(report.problems)} problem(s) in "
+        f"{report.checked} events",
+        highlight=False,
+    )
+    raise typer.Exit(1)
+
+
+# --- partners -------------------------------------------------------------------
+
+
+@partners_app.command("import")
+def partners_import(
+    ctx: typer.Context,
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="HSDS CSV package dir (datapackage.json), a JSON file, or a "
+            "dir of JSON files."
+        ),
+    ],
+) -> None:
+    """Import an Open Referral HSDS 3 directory into the partner directory."""
+    from nowrongdoor.care.audit import AuditEntry, append_event
+    from nowrongdoor.care.hsds import import_hsds, load_hsds
+
+    tables = load_hsds(path)
+    db = _database(settings_from(ctx))
+    _require_schema(db)
+    try:
+        with db.session() as session:
+            report = import_hsds(session, tables)
+            append_event(
+                session,
+                AuditEntry(
+                    action="partner.import",
+                    resource_type="organization",
+                    detail=path.name,
+                ),
+                user=None,
+                request_id=None,
+            )
+    finally:
+        db.dispose()
+    console.print(
+        f"imported {report.organizations} organisations, {report.services} services, "
+        f"{report.locations} locations, {report.services_at_location} services at "
+        f"locations, {report.phones} phones"
+    )
+    for warning in report.warnings:
+        err_console.print(f"warning: {warning}", highlight=False)
+
+
+# --- care -----------------------------------------------------------------------
+
+
+@app.command("seed")
+def care_seed(
+    ctx: typer.Context,
+    persons: Annotated[
+        int, typer.Option(min=1, max=5000, help="Synthetic persons.")
+    ] = 24,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 7,
+) -> None:
+    """Fill an empty care database with synthetic demo data and print the logins."""
+    from nowrongdoor.care.seed import seed_demo
+
+    settings = settings_from(ctx)
+    if settings.environment == "production":
+        raise UserInputError("care seed makes demo logins; refused in production")
+    db = _database(settings)
+    _require_schema(db)
+    try:
+        with db.session() as session:
+            report = seed_demo(session, cipher=db.cipher, persons=persons, seed=seed)
+    finally:
+        db.dispose()
+    counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in report.counts.items())
+    typer.echo(f"seeded synthetic data: {counts}")
+    console.print("demo logins (synthetic data only):")
+    for username, role, org, password in report.logins:
+        typer.echo(f"  {username:<16} {password:<18} {role:<13} {org}")
+
+
+@app.command("import-worklist")
+def care_import_worklist(
+    ctx: typer.Context,
+    path: Annotated[
+        Path, typer.Argument(help="Population output dir (worklist.csv) or the CSV.")
+    ],
+    org: OrgOption = None,
+    source: Annotated[
+        str | None,
+        typer.Option(help="Label of this run (default: the directory name)."),
+    ] = None,
+) -> None:
+    """Turn a population worklist into risk flags on persons (matched by member id)."""
+    from nowrongdoor.care.imports import import_worklist, resolve_worklist_path
+
+    csv_path = resolve_worklist_path(path)
+    text = csv_path.read_text(encoding="utf-8-sig")
+    label = source or (path.name if path.is_dir() else csv_path.parent.name)
+    db = _database(settings_from(ctx))
+    _require_schema(db)
+    try:
+        with db.session() as session:
+            counts = import_worklist(
+                session,
+                cipher=db.cipher,
+                actor=None,
+                organization_id=_org_id(session, org),
+                text=text,
+                name=str(csv_path),
+                source=label,
+            )
+            _audit_cli(session, "import.worklist", f"{counts.rows} rows")
+    finally:
+        db.dispose()
+    console.print(
+        f"{counts.rows} rows: {counts.created} new flags, {counts.updated} updated, "
+        f"{counts.new_persons} new persons (each with a claims_flag intake to review)"
+    )
+
+
+@app.command("import-matches")
+def care_import_matches(
+    ctx: typer.Context,
+    path: Annotated[
+        Path, typer.Argument(help="ads match output dir (matches.csv) or the CSV.")
+    ],
+    org: OrgOption = None,
+    top: Annotated[
+        int | None, typer.Option(min=1, help="Keep ranks 1..N per poster.")
+    ] = None,
+    min_score: Annotated[
+        float | None, typer.Option(help="Keep leads scoring at least this.")
+    ] = None,
+) -> None:
+    """Turn ad-match leads into ad_match intakes for review."""
+    from nowrongdoor.care.imports import import_matches
+
+    csv_path = path / "matches.csv" if path.is_dir() else path
+    if not csv_path.is_file():
+        raise UserInputError(f"{csv_path} does not exist (run `ads match` first)")
+    db = _database(settings_from(ctx))
+    _require_schema(db)
+    try:
+        with db.session() as session:
+            counts = import_matches(
+                session,
+                actor=None,
+                organization_id=_org_id(session, org),
+                text=csv_path.read_text(encoding="utf-8-sig"),
+                name=str(csv_path),
+                top=top,
+                min_score=min_score,
+            )
+            _audit_cli(session, "import.matches", f"{counts.created} leads")
+    finally:
+        db.dispose()
+    console.print(
+        f"{counts.rows} rows: {counts.created} new leads to review, "
+        f"{counts.skipped} skipped"
+    )
+
+
+@app.command("new-key")
+def care_new_key() -> None:
+    """Print a new Fernet key for settings.encryption_keys (put it first to rotate)."""
+    from nowrongdoor.care.crypto import generate_key
+
+    typer.echo(generate_key())
+
+
+@app.command("rotate-keys")
+def care_rotate_keys(ctx: typer.Context) -> None:
+    """Re-encrypt every value with the newest key; rebuild blind indexes."""
+    from nowrongdoor.care.rotate import rotate_keys
+
+    db = _database(settings_from(ctx))
+    _require_schema(db)
+    try:
+        with db.session() as session:
+            counts = rotate_keys(session, cipher=db.cipher)
+            _audit_cli(session, "care.rotate_keys", f"{sum(counts.values())} values")
+    finally:
+        db.dispose()
+    total = sum(counts.values())
+    console.print(
+        f"re-encrypted {total} values in {len(counts)} columns with the newest key"
+    )
+
+
+def _audit_cli(session: Session, action: str, detail: str) -> None:
+    from nowrongdoor.care.audit import AuditEntry, append_event
+
+    append_event(
+        session, AuditEntry(action=action, detail=detail), user=None, request_id=None
+    )

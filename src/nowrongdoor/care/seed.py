@@ -1,0 +1,467 @@
+"""Synthetic demo data: organisations, partners, users, persons, cases, referrals.
+
+Everything here is invented. Partners are written as an Open Referral HSDS 3
+document and go through the same importer as real directories; their service
+types are the deck's partner types from the knowledge base. Referrals and cases
+move through the same data-access functions as the API, so their history and
+the audit chain look like real use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from nowrongdoor.care import crud
+from nowrongdoor.care.audit import AuditEntry, append_event
+from nowrongdoor.care.crypto import Cipher
+from nowrongdoor.care.enums import (
+    CaseStatus,
+    CloseReason,
+    ConsentScope,
+    ConsentType,
+    Door,
+    NeedCategory,
+    OrgKind,
+    Pathway,
+    ReferralStatus,
+    Role,
+)
+from nowrongdoor.care.hsds import import_hsds, tables_from_document
+from nowrongdoor.care.imports import import_matches, import_worklist
+from nowrongdoor.care.models import Organization, User, utcnow
+from nowrongdoor.care.schemas import (
+    BarrierCreate,
+    CaseCreate,
+    CaseTransition,
+    ConsentCreate,
+    GoalCreate,
+    IntakeCreate,
+    NeedCreate,
+    NoteCreate,
+    PersonCreate,
+    ReferralCreate,
+    ReferralTransition,
+    SafetyPlanIn,
+    TaskCreate,
+    UserCreate,
+)
+from nowrongdoor.errors import UserInputError
+
+__all__ = ["DEMO_PASSWORD", "SeedReport", "demo_partners_hsds", "seed_demo"]
+
+#: The password of every demo login (synthetic data only; refused in production).
+DEMO_PASSWORD = "nowrongdoor-demo"
+
+_GIVEN = (
+    "Ava Maya Jordan Riley Sofia Kai Lena Noah Amara Diego Jade Tariq Nia Leo Rosa "
+    "Eli Mina Omar Zoe Ivy Luca Ana Sam Tess Ravi Maren Cruz Hana Jonah Priya"
+).split()
+_FAMILY = (
+    "Rivera Chen Okafor Novak Haddad Kowalski Mendez Larsen Abbott Nguyen Farah "
+    "Osei Brandt Moreau Quinn Petrov Santos Walsh Ibarra Lind"
+).split()
+_CITIES = (
+    ("Indianapolis", "IN", "46204"),
+    ("Gary", "IN", "46402"),
+    ("Evansville", "IN", "47708"),
+)
+
+#: (name, partner-type slug, min age, max age, city index)
+_PARTNERS: tuple[tuple[str, str, int | None, int | None, int], ...] = (
+    ("Safe Harbor Youth Shelter", "trafficking_housing", 12, 24, 0),
+    ("Crossroads Child Advocacy Center", "child_advocacy_centers", 0, 17, 0),
+    ("Riverbend Behavioral Health", "behavioral_health", 12, None, 0),
+    ("Lighthouse Survivor Advocates", "victim_advocates", 16, None, 1),
+    (
+        "Harbor Light Domestic Violence Shelter",
+        "domestic_violence_shelters",
+        18,
+        None,
+        2,
+    ),
+    ("Open Door Community Collaborative", "ngos", None, None, 1),
+)
+
+_NOTES = (
+    "Met at school with the counsellor. She said her boyfriend's 'daddy' keeps the "
+    "money and sets a quota each night. Talked about safety, gave the hotline.",
+    "Follow-up call at the agreed safe time. Youth is staying with an aunt; wants "
+    "help with school enrolment and a phone only she controls.",
+    "Client describes debt for travel and housing that keeps growing; employer holds "
+    "her documents. Discussed legal aid and a victim advocate.",
+    "Returned runaway; missed two appointments. Mentions older friends who buy "
+    "clothes and rides. Screened again today.",
+)
+
+
+@dataclass
+class SeedReport:
+    """What the seed created, and the logins to print.
+
+    Attributes:
+        logins: (username, role, organisation, password) per demo user.
+        counts: Rows created per kind.
+    """
+
+    logins: list[tuple[str, str, str, str]] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def demo_partners_hsds() -> list[dict[str, Any]]:
+    """The synthetic partner directory as HSDS 3 organization documents."""
+    from nowrongdoor.knowledge import load_knowledge
+
+    kb = load_knowledge()
+    docs: list[dict[str, Any]] = []
+    for i, (name, slug, lo, hi, city_ix) in enumerate(_PARTNERS, start=1):
+        entry = kb.get(f"partners.{slug}")
+        city, state, postal = _CITIES[city_ix]
+        oid, sid, lid = (f"00000000-0000-4000-8000-{k}{i:011d}" for k in "abc")
+        docs.append(
+            {
+                "id": oid,
+                "name": name,
+                "description": f"{entry.title} (synthetic demo partner).",
+                "email": f"intake@partner{i}.example.org",
+                "website": f"https://partner{i}.example.org",
+                "phones": [
+                    {"id": f"{oid}-p", "number": f"317-555-01{i:02d}", "type": "voice"}
+                ],
+                "locations": [
+                    {
+                        "id": lid,
+                        "name": f"{name} - main site",
+                        "location_type": "physical",
+                        "addresses": [
+                            {
+                                "id": f"{lid}-a",
+                                "address_1": f"{100 + 10 * i} Example Street",
+                                "city": city,
+                                "state_province": state,
+                                "postal_code": postal,
+                                "country": "US",
+                                "address_type": "physical",
+                            }
+                        ],
+                    }
+                ],
+                "services": [
+                    {
+                        "id": sid,
+                        "name": entry.title,
+                        "description": entry.text[:400],
+                        "status": "active",
+                        "minimum_age": lo,
+                        "maximum_age": hi,
+                        "attributes": [
+                            {
+                                "id": f"{sid}-t",
+                                "taxonomy_term": {
+                                    "id": f"nowrongdoor-partner-type-{slug}",
+                                    "code": slug,
+                                    "name": entry.title,
+                                    "taxonomy": "nowrongdoor partner types",
+                                },
+                            }
+                        ],
+                        "service_at_locations": [
+                            {"id": f"{sid}-{lid}", "location": {"id": lid}}
+                        ],
+                    }
+                ],
+            }
+        )
+    return docs
+
+
+def _user(
+    session: Session,
+    report: SeedReport,
+    org: Organization,
+    username: str,
+    role: Role,
+    name: str,
+    team: str | None = None,
+) -> User:
+    user = crud.create_user(
+        session,
+        data=UserCreate(
+            username=username,
+            password=DEMO_PASSWORD,
+            organization_id=org.id,
+            role=role,
+            display_name=name,
+            team=team,
+        ),
+    )
+    report.logins.append((username, str(role), org.name, DEMO_PASSWORD))
+    return user
+
+
+def seed_demo(
+    session: Session, *, cipher: Cipher, persons: int = 24, seed: int = 7
+) -> SeedReport:
+    """Fill an empty care database with a synthetic program (the caller commits).
+
+    Args:
+        session: Database session.
+        cipher: For blind indexes.
+        persons: How many synthetic persons.
+        seed: Random seed (same seed, same data apart from pseudonyms).
+
+    Returns:
+        The logins and counts.
+
+    Raises:
+        UserInputError: the database already has users.
+    """
+    if session.scalar(select(func.count()).select_from(User)):
+        raise UserInputError("the care database already has users; seed an empty one")
+    rng = random.Random(seed)
+    report = SeedReport()
+    plan = crud.create_organization(
+        session,
+        name="Hoosier Health Plan (synthetic)",
+        kind=OrgKind.PLAN,
+        description="The health plan running the human-trafficking program.",
+    )
+    import_hsds(session, tables_from_document(demo_partners_hsds(), "demo partners"))
+    partners = list(
+        session.scalars(
+            select(Organization)
+            .where(Organization.kind == OrgKind.PARTNER)
+            .order_by(Organization.id)
+        )
+    )
+    shelter, cac = partners[0], partners[1]
+    admin = _user(session, report, plan, "admin", Role.ADMIN, "Avery Admin")
+    _user(session, report, plan, "supervisor", Role.SUPERVISOR, "Sam Supervisor")
+    cm1 = _user(
+        session, report, plan, "cm.north", Role.CARE_MANAGER, "Casey North", "north"
+    )
+    cm2 = _user(
+        session, report, plan, "cm.north2", Role.CARE_MANAGER, "Noor North", "north"
+    )
+    cm3 = _user(
+        session, report, plan, "cm.south", Role.CARE_MANAGER, "Sol South", "south"
+    )
+    analyst = _user(session, report, plan, "analyst", Role.ANALYST, "Ana Lyst")
+    _user(
+        session, report, shelter, "partner.shelter", Role.PARTNER_USER, "Shea Shelter"
+    )
+    _user(session, report, cac, "partner.cac", Role.PARTNER_USER, "Cary Advocate")
+    managers = [cm1, cm2, cm3]
+    doors = [d for d in Door if d not in (Door.CLAIMS_FLAG, Door.AD_MATCH)]
+    today = dt.date.today()
+    counts = dict.fromkeys(
+        ("persons", "cases", "referrals", "tasks", "notes", "intakes"), 0
+    )
+    services = crud.search_services(session, limit=50)[0]
+    for i in range(persons):
+        owner = managers[i % len(managers)]
+        age = rng.choice([14, 15, 16, 17, 19, 22, 27, 34])
+        birth = today - dt.timedelta(days=age * 365 + rng.randint(10, 300))
+        person = crud.create_person(
+            session,
+            actor=owner,
+            cipher=cipher,
+            data=PersonCreate(
+                given_name=rng.choice(_GIVEN),
+                family_name=rng.choice(_FAMILY),
+                birth_date=birth,
+                contacts={"phone": f"317-555-{rng.randint(200, 999):04d}"},
+                member_id=f"M{100000 + i}",
+                do_not_contact=rng.random() < 0.1,
+            ),
+        )
+        counts["persons"] += 1
+        crud.create_intake(
+            session,
+            actor=owner,
+            person=person,
+            data=IntakeCreate(
+                door=rng.choice(doors), summary="Synthetic intake for the demo."
+            ),
+        )
+        counts["intakes"] += 1
+        if i % 4 == 3:
+            continue  # some persons have no case yet
+        pathway = (
+            Pathway.PREVENT
+            if i % 3 == 0
+            else rng.choice([Pathway.SURVIVE, Pathway.THRIVE])
+        )
+        case = crud.create_case(
+            session, actor=owner, data=CaseCreate(person_id=person.id, pathway=pathway)
+        )
+        counts["cases"] += 1
+        if i % 5 != 0:
+            crud.transition_case(
+                session,
+                actor=owner,
+                case=case,
+                data=CaseTransition(status=CaseStatus.ACTIVE),
+            )
+        need = crud.add_need(
+            session,
+            actor=owner,
+            case=case,
+            data=NeedCreate(
+                category=rng.choice(
+                    [
+                        NeedCategory.HOUSING_INSTABILITY,
+                        NeedCategory.FOOD_INSECURITY,
+                        NeedCategory.LEGAL,
+                        NeedCategory.MENTAL_HEALTH,
+                        NeedCategory.HUMAN_TRAFFICKING,
+                    ]
+                ),
+                description="Identified with the person at intake.",
+            ),
+        )
+        crud.add_goal(
+            session,
+            case=case,
+            data=GoalCreate(
+                description="Stable, safe place to stay",
+                need_id=need.id,
+                target_date=today + dt.timedelta(days=60),
+            ),
+        )
+        crud.add_barrier(
+            session, case=case, data=BarrierCreate(description="No ID documents")
+        )
+        crud.add_note(
+            session, actor=owner, case=case, data=NoteCreate(text=rng.choice(_NOTES))
+        )
+        counts["notes"] += 1
+        crud.set_safety_plan(
+            session,
+            actor=owner,
+            case=case,
+            data=SafetyPlanIn(
+                warning_signs=["Unknown cars outside school"],
+                safe_people=["Aunt", "School counsellor"],
+                safe_places=["Library after 3pm"],
+                code_word="blue umbrella",
+                emergency_steps=["Call 911", "National hotline 1-888-373-7888"],
+            ),
+        )
+        due = utcnow() + dt.timedelta(days=rng.randint(-4, 10))
+        crud.create_task(
+            session,
+            actor=owner,
+            data=TaskCreate(
+                title="Follow-up call at the safe time", case_id=case.id, due_at=due
+            ),
+        )
+        counts["tasks"] += 1
+        if i % 6 == 1:
+            continue  # no consent, no referral yet
+        crud.record_consent(
+            session,
+            actor=owner,
+            person=person,
+            data=ConsentCreate(
+                consent_type=ConsentType.SHARE_WITH_PARTNERS,
+                scope=ConsentScope.ANY_PARTNER,
+                expires_at=utcnow() + dt.timedelta(days=365),
+            ),
+        )
+        service = services[i % len(services)]
+        referral = crud.create_referral(
+            session,
+            actor=owner,
+            data=ReferralCreate(
+                case_id=case.id,
+                service_id=service.id,
+                need_category=NeedCategory(need.category),
+                reason="Referred for the need identified at intake.",
+            ),
+        )
+        counts["referrals"] += 1
+        partner_user = session.scalar(
+            select(User).where(
+                User.organization_id == service.organization_id,
+                User.role == Role.PARTNER_USER,
+            )
+        )
+        steps = [ReferralStatus.SENT]
+        if partner_user is not None:
+            steps += rng.choice(
+                [
+                    [],
+                    [ReferralStatus.ACCEPTED],
+                    [ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS],
+                    [
+                        ReferralStatus.ACCEPTED,
+                        ReferralStatus.IN_PROGRESS,
+                        ReferralStatus.COMPLETED,
+                    ],
+                    [ReferralStatus.DECLINED],
+                ]
+            )
+        for step in steps:
+            actor = owner if step == ReferralStatus.SENT else partner_user
+            assert actor is not None
+            crud.transition_referral(
+                session,
+                actor=actor,
+                referral=referral,
+                data=ReferralTransition(
+                    status=step,
+                    reason="No beds this week"
+                    if step == ReferralStatus.DECLINED
+                    else None,
+                ),
+            )
+        if i % 7 == 0 and case.status == CaseStatus.ACTIVE:
+            crud.transition_case(
+                session,
+                actor=owner,
+                case=case,
+                data=CaseTransition(
+                    status=CaseStatus.CLOSED, reason=CloseReason.GOALS_MET
+                ),
+            )
+    worklist = "member_id,age,tier,score,pathway,reasons\n" + "\n".join(
+        f'M{900000 + k},{rng.randint(13, 19)},high,{rng.randint(40, 90)},prevent,"[]"'
+        for k in range(5)
+    )
+    wl = import_worklist(
+        session,
+        cipher=cipher,
+        actor=analyst,
+        organization_id=plan.id,
+        text=worklist,
+        name="demo worklist.csv",
+        source="demo-worklist",
+    )
+    matches = "case_id,rank,ad_id,operation,score,evidence\n" + "\n".join(
+        f"NCMEC-DEMO-{k},1,ad-{1000 + k},op-{k},0.{90 - k},phone+age" for k in range(3)
+    )
+    mt = import_matches(
+        session,
+        actor=analyst,
+        organization_id=plan.id,
+        text=matches,
+        name="demo matches.csv",
+    )
+    counts["risk_flags"] = wl.created
+    counts["ad_match_leads"] = mt.created
+    append_event(
+        session,
+        AuditEntry(
+            action="care.seed", resource_type="database", detail="synthetic demo"
+        ),
+        user=admin,
+        request_id=None,
+    )
+    report.counts = counts
+    return report
