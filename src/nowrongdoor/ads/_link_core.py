@@ -103,6 +103,7 @@ class LinkResult:
         hubs: Shared keys ignored by the hub guard.
         unreadable_images: ``(reference, reason)`` for skipped images.
         counts: Signal counts for the report.
+        image_hashes: Image reference -> 64-bit pHash (readable images).
     """
 
     facts: list[AdFacts]
@@ -111,6 +112,7 @@ class LinkResult:
     hubs: list[Hub]
     unreadable_images: list[tuple[str, str]] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    image_hashes: dict[str, int] = field(default_factory=dict)
 
 
 def _strs(value: Any) -> tuple[str, ...]:
@@ -293,6 +295,7 @@ def link_facts(
         hubs=contact_hubs + image_hubs,
         unreadable_images=unreadable,
         counts=counts,
+        image_hashes=phash,
     )
 
 

@@ -61,3 +61,45 @@ def print_operations(
     for p in doc["operations"][:top]:
         for signal in p["controller_signals"][:3]:
             console.print(f"  {p['operation']}: {signal}", highlight=False)
+
+
+def print_matches(
+    console: Console, err: Console, out: Path, summary: dict[str, Any], show: int
+) -> None:
+    """Print the match summary, problems and the best match of some posters."""
+    for line in summary["skipped_records"]:
+        err.print(f"[yellow]skipped[/] {line}", highlight=False, markup=False)
+    for img in summary["unreadable_photos"] + summary["unreadable_ad_images"]:
+        err.print(
+            f"[yellow]unreadable image skipped[/] {img['image']}: {img['reason']}",
+            highlight=False,
+        )
+    if summary["posters"] == 0 or summary["ads"] == 0:
+        console.print(
+            f"{summary['posters']} posters and {summary['ads']} ads: nothing to "
+            f"match; wrote empty outputs to {out}",
+            highlight=False,
+        )
+        return
+    console.print(
+        f"matched {summary['posters']} posters against {summary['ads']} ads; "
+        f"{summary['posters_with_candidates']} have candidates; top "
+        f"{summary['top']} per poster in {out / 'matches.csv'}",
+        highlight=False,
+    )
+    doc = json.loads((out / "matches.json").read_text(encoding="utf-8"))
+    best = [m for m in doc["matches"] if m["rank"] == 1]
+    best.sort(key=lambda m: -m["score"])
+    for m in best[:show]:
+        console.print(
+            f"[bold]{m['case_id']}[/] -> {m['ad_id']} ({m['operation']}), score "
+            f"{m['score']:.1f}, p={m['probability']:.2f}; fields used: "
+            f"{', '.join(m['fields_used'])}",
+            highlight=False,
+        )
+        for f, e in m["evidence"].items():
+            console.print(
+                f"    {f}: {e['level']} ({e['detail']}) {e['log2_bayes_factor']:+.1f}",
+                highlight=False,
+                markup=False,
+            )

@@ -166,3 +166,50 @@ def link_command(
             progress=lambda stage, n: bar.update(task, description=f"{stage} {n}"),
         )
     print_operations(console, err_console, out, summary, top)
+
+
+@app.command("match")
+def match_command(
+    posters: Annotated[
+        Path, typer.Option("--posters", help="Missing-person posters, JSONL or CSV.")
+    ],
+    ads: Annotated[
+        Path, typer.Option("--ads", help="Scanned or raw ads, JSONL.")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Output directory.")],
+    top: Annotated[int, typer.Option("--top", help="Ads kept per poster.")] = 10,
+    operations: Annotated[
+        Path | None,
+        typer.Option(help="operations.csv from `ads link` (default: link now)."),
+    ] = None,
+    images: Annotated[
+        Path | None,
+        typer.Option(help="Directory image paths resolve against (default: ads')."),
+    ] = None,
+    show: Annotated[int, typer.Option(help="Print the best match of N posters.")] = 5,
+) -> None:
+    """Rank ads for each missing-person poster: matches.csv with evidence."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from nowrongdoor._cli_support import console, err_console
+    from nowrongdoor.ads._link_report import print_matches
+    from nowrongdoor.ads.match import match_files
+
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("matching", total=None)
+        summary = match_files(
+            posters,
+            ads,
+            out,
+            top=top,
+            operations=operations,
+            image_root=images,
+            progress=lambda stage, n: bar.update(task, description=f"{stage} {n}"),
+        )
+    print_matches(console, err_console, out, summary, show)

@@ -1,0 +1,184 @@
+"""Match missing-person posters against ads and the operations they belong to.
+
+For each poster, candidate ads are picked by name (exact, prefix, phonetic keys),
+by photo (pHash within 12 bits) and by place and age (ads in the poster's state
+or on an operation route through it, after the missing date, claiming an age a
+minor is advertised at). Each candidate is compared field by field (name and
+aliases, age on the ad date against the claimed age, height, weight, hair, eyes,
+ad after the missing date and reachable, place and operation route, photo) and
+scored with a Fellegi-Sunter model: ``u`` from random poster-ad pairs, ``m`` from
+documented domain values. Posters with missing fields still match on what they
+have; every match says which fields were used. See docs/linking.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from nowrongdoor.ads._link_core import LinkOptions, LinkResult, facts_of
+from nowrongdoor.ads._link_io import ReadReport, atomic_open, read_records
+from nowrongdoor.ads._match_core import (
+    Match,
+    ad_views,
+    as_row,
+    image_hashes_for,
+    poster_hashes,
+    rank_matches,
+)
+from nowrongdoor.ads._match_model import COMPARISONS, M_PROBABILITIES
+from nowrongdoor.ads._match_posters import Poster, load_posters
+from nowrongdoor.ads.link import link_ads
+from nowrongdoor.errors import UserInputError
+
+__all__ = [
+    "COMPARISONS",
+    "M_PROBABILITIES",
+    "MATCH_COLUMNS",
+    "Match",
+    "Poster",
+    "load_posters",
+    "match_files",
+    "match_linked",
+]
+
+MATCH_COLUMNS = (
+    "case_id", "rank", "ad_id", "operation", "score", "evidence", "probability",
+    "fields_used", "fields_missing",
+)  # fmt: skip
+
+
+def match_linked(
+    posters: list[Poster],
+    result: LinkResult,
+    *,
+    top: int = 10,
+    image_root: Path | None = None,
+) -> tuple[list[Match], list[tuple[str, str]]]:
+    """Rank the linked ads for every poster.
+
+    Args:
+        posters: Posters from :func:`load_posters`.
+        result: Linked ads (:func:`nowrongdoor.ads.link.link_ads`).
+        top: Ads kept per poster.
+        image_root: Where relative ad image paths resolve.
+
+    Returns:
+        The matches (by case, then rank) and the unreadable poster photos.
+    """
+    ad_hashes = image_hashes_for(result, image_root)
+    photo_hashes, unreadable = poster_hashes(posters)
+    views = ad_views(result, ad_hashes)
+
+    def poster_hash(p: Poster) -> int | None:
+        return photo_hashes.get(str(p.photo)) if p.photo is not None else None
+
+    return rank_matches(posters, views, top=top, poster_hash=poster_hash), unreadable
+
+
+def _operations_csv(path: Path) -> dict[str, str]:
+    if path.is_dir():
+        path = path / "operations.csv"
+    if not path.is_file():
+        raise UserInputError(f"operations file {path} does not exist")
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        if not reader.fieldnames or not {"id", "operation"} <= set(reader.fieldnames):
+            raise UserInputError(f"{path}: needs the columns id and operation")
+        return {row["id"]: row["operation"] for row in reader}
+
+
+def match_files(
+    posters_path: Path,
+    ads_path: Path,
+    out_dir: Path,
+    *,
+    top: int = 10,
+    operations: Path | None = None,
+    image_root: Path | None = None,
+    progress: Callable[[str, int], None] | None = None,
+) -> dict[str, Any]:
+    """Match a posters file against an ads file; write matches.csv and .json.
+
+    Args:
+        posters_path: Posters, JSONL or CSV.
+        ads_path: Scanned or raw ads, JSONL (raw ads are scanned on the fly).
+        out_dir: Output directory.
+        top: Ads kept per poster.
+        operations: ``operations.csv`` (or its directory) from ``ads link``;
+            without it the ads are linked now.
+        image_root: Where relative ad image paths resolve (default: the ads
+            file's directory).
+        progress: Called with ``(stage, count)``.
+
+    Returns:
+        A summary: counts, skipped records, unreadable photos, fields used.
+    """
+    if top < 1:
+        raise UserInputError("--top must be at least 1")
+    posters = load_posters(posters_path)
+    root = image_root if image_root is not None else ads_path.parent
+    report = ReadReport()
+    if operations is not None:
+        op_of = _operations_csv(operations)
+        facts = [facts_of(r) for r in read_records(ads_path, report)]
+        missing = [f.id for f in facts if f.id not in op_of]
+        if missing:
+            raise UserInputError(
+                f"{operations}: no operation for {len(missing)} ads "
+                f"(first: {missing[0]}); link the same ads file first"
+            )
+        result = LinkResult(
+            facts=facts, operation=[op_of[f.id] for f in facts], merges=[], hubs=[]
+        )
+    else:
+        result = link_ads(
+            read_records(ads_path, report),
+            options=LinkOptions(),
+            image_root=root,
+            progress=progress,
+        )
+    matches, unreadable = match_linked(posters, result, top=top, image_root=root)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with atomic_open(out_dir / "matches.csv", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=MATCH_COLUMNS, lineterminator="\n")
+        w.writeheader()
+        for m in matches:
+            w.writerow(as_row(m))
+    matched = {m.case_id for m in matches}
+    summary: dict[str, Any] = {
+        "posters": len(posters),
+        "ads": len(result.facts),
+        "posters_with_candidates": len(matched),
+        "posters_without_candidates": [
+            p.case_id for p in posters if p.case_id not in matched
+        ],
+        "skipped_records": [str(s) for s in report.skipped],
+        "unreadable_photos": [{"image": r, "reason": why} for r, why in unreadable],
+        "unreadable_ad_images": [
+            {"image": r, "reason": why} for r, why in result.unreadable_images
+        ],
+        "top": top,
+    }
+    doc = {
+        "summary": summary,
+        "model": {"m": M_PROBABILITIES},
+        "matches": [
+            {
+                **{k: v for k, v in as_row(m).items() if k != "evidence"},
+                "fields_used": list(m.fields_used),
+                "fields_missing": list(m.fields_missing),
+                "evidence": {
+                    f: {"level": lvl, "detail": d, "log2_bayes_factor": round(b, 3)}
+                    for f, (lvl, d, b) in m.evidence.items()
+                },
+            }
+            for m in matches
+        ],
+    }
+    with atomic_open(out_dir / "matches.json") as fh:
+        json.dump(doc, fh, indent=1, ensure_ascii=False)
+    return summary
