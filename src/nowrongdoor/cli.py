@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from typer.core import TyperGroup
 
 from nowrongdoor import __version__
-from nowrongdoor._cli_support import err_console
+from nowrongdoor._cli_support import fail
 from nowrongdoor.errors import UserInputError
 
 __all__ = ["app", "main"]
@@ -50,18 +50,13 @@ class _Root(TyperGroup):
         try:
             return super().invoke(ctx)
         except UserInputError as exc:
-            err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
-            raise typer.Exit(exc.exit_code) from None
+            fail(str(exc), exc.exit_code)
         except ValidationError as exc:
             first = exc.errors()[0]
             field = ".".join(str(p) for p in first["loc"]) or exc.title
-            err_console.print(
-                f"[bold red]error:[/] setting {field}: {first['msg']}", highlight=False
-            )
-            raise typer.Exit(2) from None
+            fail(f"setting {field}: {first['msg']}")
         except FileNotFoundError as exc:
-            err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
-            raise typer.Exit(2) from None
+            fail(str(exc))
 
 
 app = typer.Typer(
