@@ -55,8 +55,9 @@ _ALIAS_RE = "|".join(
 # Short aliases (ig, sc, x, of, wa, tg, tw) need a colon, dash or @ after them.
 _SHORT = {"ig", "sc", "x", "of", "wa", "tg", "tw", "tele", "snap", "insta"}
 _HANDLE = re.compile(
-    rf"(?<![\w@])(?P<alias>{_ALIAS_RE})(?P<sep>\s*(?:[:=\-~>]+|\s(?:me|at|@)\s?|@)\s*"
-    rf"|\s+)(?P<at>@)?(?P<handle>[a-z0-9][a-z0-9._]{{1,29}})(?![\w@])",
+    rf"(?<![\w@])(?P<alias>{_ALIAS_RE})(?![a-z0-9_])"
+    rf"(?P<sep>\s*(?:(?:me|at|is|name)\s*)?(?:[:=\-~>]+\s*)?|\s+)"
+    rf"(?P<at>@\s?)?(?P<handle>[a-z0-9][a-z0-9._]{{1,29}})(?![\w@])",
     re.IGNORECASE,
 )
 _URL = re.compile(

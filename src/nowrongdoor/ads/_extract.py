@@ -149,7 +149,7 @@ def extract(
     for code_state in sorted(code_states - listed_states):
         locations.append({"city": None, "state": code_state})
 
-    descriptors = _dedupe([d.value for d in find_descriptors(norm.text)])
+    descriptors = _dedupe([d.value for d in find_descriptors(view.text)])
 
     hits = pattern_hits(norm.text, norm.to_original, doc)
     for a in age_hits:
@@ -169,8 +169,9 @@ def extract(
                     "age_18_19", doc[start:end], start, end, weight_of("age_18_19")
                 )
             )
+    benign = benign_context(norm.text) is not None
     for r in rate_hits:
-        if is_price_outlier(r.amount, r.minutes, reference_hourly_rate):
+        if not benign and is_price_outlier(r.amount, r.minutes, reference_hourly_rate):
             start, end = view.to_original(r.start, r.end)
             hits.append(
                 IndicatorHit(
@@ -202,7 +203,6 @@ def extract(
                     )
                 )
     hits = _dedupe_hits(hits)
-    benign = benign_context(norm.text) is not None
 
     record: dict[str, Any] = {
         "id": _record_id(id, norm.text, doc),

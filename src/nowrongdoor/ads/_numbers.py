@@ -43,6 +43,17 @@ _AGE_PATTERNS = [
     re.compile(
         rf"(?<![\d$]){_N}\s*[-]?\s*(?:years?|yrs?|yr)[\s\-]*(?:old|young)\b", re.I
     ),
+    # "24 yrs", "19 yr" (not "10 yrs experience")
+    re.compile(
+        rf"(?<![\d$]){_N}\s*(?:yrs?|yr)\b(?!\s*(?:of|exp|experience|in|ago|old|young))",
+        re.I,
+    ),
+    # "I'm Nadia, 32," / "Sophia, 27," after a name cue
+    re.compile(
+        r"\b(?:i'?m|i\s+am|im|call|it'?s|this\s+is|my\s+name\s+is)\s+"
+        r"[A-Z][a-z]{1,14},?\s+(?P<n>\d\d)\s*(?=[,.!;]|$|\s+(?:yrs|years|yo|y/o)\b)",
+        re.I,
+    ),
     # "17yo", "17 y/o", "17 y.o.", "17yoa"
     re.compile(rf"(?<![\d$]){_N}\s*(?:y\s?/\s?o|y\.\s?o\.?|yo|yoa)(?![a-z])", re.I),
     # "I'm 17", "im 16", "I am only 15", "i'm just 17"
@@ -124,13 +135,17 @@ _AMT = (
 _AMT_NAMED = _AMT.replace("(?P<", "(?P<b_")
 _DUR_B = _DUR.replace("(?P<", "(?P<b_")
 _RATE_A = re.compile(
-    rf"(?<![\w.]){_AMT}\s?(?:/|per|for|a|an|-|:|=|x)?\s?(?:(?:1|one)\s?)?{_DUR}", re.I
+    rf"(?<![\w.]){_AMT}\s?(?P<sep>/|per|for|a|an|-|:|=|x)?\s?(?:(?:1|one)\s?)?{_DUR}",
+    re.I,
 )
 _RATE_B = re.compile(
-    rf"(?<![\w]){_DUR_B}\s?(?:[:=\-~>@]|is|for|rate|only)?\s?{_AMT_NAMED}", re.I
+    rf"(?<![\w]){_DUR_B}\s?(?P<b_sep>[:=\-~>@/]|is|for|rate|only)?\s?{_AMT_NAMED}",
+    re.I,
 )
 _AMOUNT = re.compile(rf"(?<![\w.]){_AMT}", re.I)
 _MIN_AMOUNT = 20
+#: "$15/hr" is a price; "12 hr" without a currency sign is not.
+_MIN_CURRENCY_AMOUNT = 10
 _MAX_AMOUNT = 3000
 
 
@@ -167,7 +182,7 @@ def _rates(
         pos = m.end()
         groups = m.groupdict()
         amount = int(groups[prefix + "amt"] or 0)
-        if not _MIN_AMOUNT <= amount <= _MAX_AMOUNT:
+        if not _MIN_CURRENCY_AMOUNT <= amount <= _MAX_AMOUNT:
             continue
         minutes = _minutes(groups, prefix)
         dur = (groups.get(prefix + "dur") or "").lower()

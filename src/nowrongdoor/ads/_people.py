@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from nowrongdoor.text import NUMBER_WORDS
+
 __all__ = ["DescriptorHit", "NameHit", "find_descriptors", "find_names"]
 
 
@@ -43,19 +45,28 @@ _NOT_NAMES = frozenset(
     january february march april may june july august september october
     november december text call email kik snap ig insta instagram telegram
     whatsapp twitter onlyfans hiring seeking offering selling licensed
-    certified nationally board insured located based open
+    certified nationally board insured located based open for or
+    me now today anytime back
     """.split()
 )
 _NAME = r"(?P<name>[A-Z][a-z]{1,14}(?:-[A-Z][a-z]{1,14})?|[A-Z]{3,12})"
 _NAME_CUES = re.compile(
     r"(?:\b(?:i'?m|i\s+am|im|my\s+name\s+is|my\s+names?|names?\s+is|name'?s|"
-    r"call\s+me|ask\s+for|asking\s+for|it'?s|this\s+is|known\s+as|aka|a\.k\.a\.?|"
-    r"name\s*[:\-]|they\s+call\s+me|with|meet)\s+(?:miss\s+|ms\.?\s+)?)"
+    r"call\s+me|ask\s+(?:for|4)|asking\s+for|it'?s|this\s+is|known\s+as|aka|"
+    r"a\.k\.a\.?|name\s*[:\-]|they\s+call\s+me|with|meet|call|text|txt)\s+"
+    r"(?:miss\s+|ms\.?\s+)?)"
     + _NAME
     + r"(?P<more>(?:\s*(?:,|&|\+|and|or|/)\s*[A-Z][a-z]{1,14}(?![a-z]))*)",
     re.IGNORECASE,
 )
 _MORE = re.compile(r"[A-Z][a-z]{1,14}")
+# "Jasmine here", "Ms. Honey", "Candy & Lexi" opening an ad or a sentence.
+_HERE = re.compile(r"(?:^|(?<=[.!?\n]\s)|(?<=^\W))(?P<name>[A-Z][a-z]{1,14})\s+here\b")
+_TITLED = re.compile(r"\b(?:Ms|Miss|Mz|Mrs)\.?\s+(?P<name>[A-Z][a-z]{1,14})\b")
+_PAIR = re.compile(
+    r"(?:^|(?<=[.!?\n]\s))\W*(?P<a>[A-Z][a-z]{1,14})\s*(?:&|\+|and)\s*"
+    r"(?P<b>[A-Z][a-z]{1,14})\b"
+)
 _MIXED_NAME = re.compile(r"^(?:[A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]+)$")
 
 
@@ -63,6 +74,7 @@ def _ok(word: str) -> bool:
     return (
         bool(_MIXED_NAME.match(word))
         and word.lower() not in _NOT_NAMES
+        and word.lower() not in NUMBER_WORDS
         and len(word) >= 2
     )
 
@@ -81,6 +93,8 @@ def find_names(text: str) -> list[NameHit]:
         word = m.group("name")
         if _ok(word):
             hits.append(NameHit(word.title(), m.start("name"), m.end("name")))
+        if m.group(0)[:4].lower() in ("call", "text", "txt ") and not _ok(word):
+            continue
         more = m.group("more")
         if more:
             base = m.start("more")
@@ -93,6 +107,17 @@ def find_names(text: str) -> list[NameHit]:
                             base + extra.end(),
                         )
                     )
+    for m in _HERE.finditer(text):
+        if _ok(m.group("name")):
+            hits.append(NameHit(m.group("name"), m.start("name"), m.end("name")))
+    for m in _TITLED.finditer(text):
+        if _MIXED_NAME.match(m.group("name")):
+            hits.append(NameHit(m.group("name"), m.start("name"), m.end("name")))
+    for m in _PAIR.finditer(text):
+        if _ok(m.group("a")) and _ok(m.group("b")):
+            hits.append(NameHit(m.group("a"), m.start("a"), m.end("a")))
+            hits.append(NameHit(m.group("b"), m.start("b"), m.end("b")))
+    hits.sort(key=lambda h: h.start)
     return hits
 
 

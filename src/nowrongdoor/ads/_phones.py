@@ -15,7 +15,7 @@ from functools import lru_cache
 
 __all__ = ["PhoneHit", "area_code_state", "find_phones"]
 
-_RUN = re.compile(r"\+?\d(?:[\s\-.()/_*,:~#\[\]{}\\]{0,6}\d)*")
+_RUN = re.compile(r"\+?\d(?:[^\w\n]{0,6}\d)*")
 _GROUP = re.compile(r"\d+")
 
 
@@ -41,6 +41,9 @@ def _validate(digits: str, international: bool) -> str | None:
         return None
     if not phonenumbers.is_valid_number(number):
         return None
+    national = str(number.national_number)
+    if number.country_code == 1 and national[3:6] == "555" and national[6:8] == "01":
+        return None  # 555-0100..0199 are reserved for fiction (NANPA)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

@@ -54,6 +54,8 @@ _CUE = re.compile(
     re.I,
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z']*")
+#: Cities this large are read even in lower case ("... call me. dallas").
+BIG_CITY = 250_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,8 +184,9 @@ def find_places(
         state_after, consumed = _state_after(after, gaz)
         cued = bool(_CUE.search(text[max(0, start - 24) : start]))
         capital = surface[0].isupper()
+        big = gaz.cities[value][0].population >= BIG_CITY
         if state_after is None and not cued:
-            if not capital or value in _AMBIGUOUS:
+            if value in _AMBIGUOUS or not (capital or big):
                 continue
             if surface.isupper() and len(surface) < 4:
                 continue
