@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
 import sys
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,26 +19,92 @@ sys.path.insert(0, str(Path(__file__).parent))
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "web"
 
 
-def pages_only_app(settings: Any) -> Any:
-    """An app holding only the pages (no database, nobody signed in)."""
-    from fastapi import FastAPI
+@dataclass(frozen=True)
+class Seeded:
+    """A seeded care database file and what is in it.
 
-    from nowrongdoor.care.web import install_web
+    Attributes:
+        path: The SQLite file (copied per test, never used directly).
+        logins: username -> role of the demo users.
+    """
 
-    app = FastAPI()
-    app.state.settings = settings
-    install_web(app)
-    return app
+    path: Path
+    logins: dict[str, str]
+
+
+def _settings(data_dir: Path) -> Any:
+    from nowrongdoor.settings import build_settings
+
+    return build_settings(
+        env={}, data_dir=data_dir, environment="test", cookie_secure=False
+    )
+
+
+@pytest.fixture(scope="session")
+def seeded_db(tmp_path_factory) -> Seeded:
+    """A care database seeded once per session with the synthetic demo program."""
+    from nowrongdoor.care.db import Database
+    from nowrongdoor.care.migrate import upgrade
+    from nowrongdoor.care.seed import seed_demo
+
+    data_dir = tmp_path_factory.mktemp("care-seed")
+    db = Database(_settings(data_dir))
+    upgrade(db.engine)
+    with db.session() as session:
+        report = seed_demo(session, cipher=db.cipher, persons=12)
+    db.dispose()
+    return Seeded(
+        path=data_dir / "care.db",
+        logins={user: role for user, role, _org, _pw in report.logins},
+    )
+
+
+def app_on_copy(seeded: Seeded, data_dir: Path) -> Any:
+    """The full care app (API and pages) on a private copy of the seeded file."""
+    from nowrongdoor.care.app import create_app
+
+    shutil.copy(seeded.path, data_dir / "care.db")
+    return create_app(_settings(data_dir))
 
 
 @pytest.fixture
-def kb_client(settings):
-    """A client for the database-free pages."""
+def web_app(seeded_db, tmp_path):
+    """The care app on a fresh copy of the seeded database."""
+    return app_on_copy(seeded_db, tmp_path)
+
+
+@pytest.fixture
+def client(web_app):
+    """An anonymous browser-like client (follows no redirects by itself)."""
     from fastapi.testclient import TestClient
 
-    app = pages_only_app(settings)
-    with TestClient(app) as client:
-        yield client
+    with TestClient(web_app, follow_redirects=False) as c:
+        yield c
+
+
+def login(client: Any, username: str) -> str:
+    """Sign ``client`` in through the login form; returns the CSRF token."""
+    from _html import parse
+
+    from nowrongdoor.care.seed import DEMO_PASSWORD
+
+    page = client.get("/login")
+    token = parse(page.text).css_first("input[name=csrf_token]").attributes["value"]
+    response = client.post(
+        "/login",
+        data={"username": username, "password": DEMO_PASSWORD, "csrf_token": token},
+    )
+    assert response.status_code == 303, response.text[:500]
+    home = client.get(response.headers["location"])
+    meta = parse(home.text).css_first('meta[name="csrf-token"]')
+    assert meta is not None, f"no CSRF token on {response.headers['location']}"
+    return str(meta.attributes["content"])
+
+
+@pytest.fixture
+def kb_client(client):
+    """An anonymous client for the pages without person data."""
+    return client
 
 
 # -- Browser: Debian's Chromium, never a downloaded browser -------------------
@@ -98,11 +166,43 @@ def serve_in_thread(app: Any) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def kb_live_url(tmp_path_factory) -> Iterator[str]:
-    """The database-free pages served by uvicorn."""
-    from nowrongdoor.settings import build_settings
+def live_url(seeded_db, tmp_path_factory) -> Iterator[str]:
+    """The full care app (seeded copy) served by uvicorn on a free port."""
+    app = app_on_copy(seeded_db, tmp_path_factory.mktemp("care-live"))
+    yield from serve_in_thread(app)
 
-    settings = build_settings(
-        env={}, data_dir=tmp_path_factory.mktemp("web"), environment="test"
-    )
-    yield from serve_in_thread(pages_only_app(settings))
+
+@dataclass
+class SignedIn:
+    """A client signed in as one demo user."""
+
+    client: Any
+    csrf: str
+    username: str
+
+    def get(self, url: str, **kwargs: Any) -> Any:
+        """GET ``url``."""
+        return self.client.get(url, **kwargs)
+
+    def post(self, url: str, data: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+        """POST a form with the CSRF token added."""
+        return self.client.post(
+            url, data={"csrf_token": self.csrf, **(data or {})}, **kwargs
+        )
+
+
+@pytest.fixture
+def sign_in(client):
+    """Sign the test client in as a demo user: ``sign_in("cm.north")``."""
+
+    def _sign_in(username: str) -> SignedIn:
+        client.cookies.clear()
+        return SignedIn(client, login(client, username), username)
+
+    return _sign_in
+
+
+@pytest.fixture
+def cm(sign_in) -> SignedIn:
+    """Signed in as the north-team care manager."""
+    return sign_in("cm.north")

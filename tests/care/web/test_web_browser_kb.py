@@ -7,8 +7,8 @@ import pytest
 pytestmark = pytest.mark.browser
 
 
-def test_skip_link_is_first_and_moves_focus_to_main(page, kb_live_url, artifacts):
-    page.goto(f"{kb_live_url}/glossary")
+def test_skip_link_is_first_and_moves_focus_to_main(page, live_url, artifacts):
+    page.goto(f"{live_url}/glossary")
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.className")
     assert "skip-link" in focused
@@ -17,8 +17,8 @@ def test_skip_link_is_first_and_moves_focus_to_main(page, kb_live_url, artifacts
     assert page.evaluate("document.activeElement.id") == "main"
 
 
-def test_live_glossary_search_with_htmx(page, kb_live_url, artifacts):
-    page.goto(f"{kb_live_url}/glossary")
+def test_live_glossary_search_with_htmx(page, live_url, artifacts):
+    page.goto(f"{live_url}/glossary")
     page.get_by_label("Search the glossary").fill("bottom")
     heading = page.locator("#results-heading")
     heading.wait_for()
@@ -29,9 +29,9 @@ def test_live_glossary_search_with_htmx(page, kb_live_url, artifacts):
     page.screenshot(path=str(artifacts / "glossary-search.png"), full_page=True)
 
 
-def test_phone_width_has_no_horizontal_scroll(page, kb_live_url):
+def test_phone_width_has_no_horizontal_scroll(page, live_url):
     page.set_viewport_size({"width": 375, "height": 740})
-    page.goto(f"{kb_live_url}/training")
+    page.goto(f"{live_url}/training")
     overflow = page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )

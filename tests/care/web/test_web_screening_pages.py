@@ -10,15 +10,15 @@ CST6_ALL_YES = {f"item-{i.linkId}": "yes" for i in get_instrument("cst6").items}
 CST6_ALL_NO = {f"item-{i.linkId}": "no" for i in get_instrument("cst6").items}
 
 
-def test_screening_list_links_every_instrument(kb_client):
-    tree = assert_accessible_basics(kb_client.get("/screening").text)
+def test_screening_list_links_every_instrument(cm):
+    tree = assert_accessible_basics(cm.get("/screening").text)
     hrefs = {n.attributes["href"] for n in tree.css("main a.button")}
     assert hrefs == {f"/screening/{i.id}" for i in list_instruments()}
 
 
-def test_screening_form_asks_every_item_with_labelled_choices(kb_client):
+def test_screening_form_asks_every_item_with_labelled_choices(cm):
     instrument = get_instrument("cst6")
-    tree = assert_accessible_basics(kb_client.get("/screening/cst6").text)
+    tree = assert_accessible_basics(cm.get("/screening/cst6").text)
     legends = texts(tree, "#screening-form fieldset legend")
     assert len(legends) == len(instrument.items)
     for item, legend in zip(instrument.items, legends, strict=True):
@@ -27,8 +27,8 @@ def test_screening_form_asks_every_item_with_labelled_choices(kb_client):
     assert len(radios) == 3 * len(instrument.items)
 
 
-def test_positive_child_screen_shows_report_prompt_pathway_and_hotline(kb_client):
-    response = kb_client.post("/screening/cst6", data={"age": "15", **CST6_ALL_YES})
+def test_positive_child_screen_shows_report_prompt_pathway_and_hotline(cm):
+    response = cm.post("/screening/cst6", data={"age": "15", **CST6_ALL_YES})
     assert response.status_code == 200
     tree = assert_accessible_basics(response.text)
     assert tree.css_first("#result-category").text() == "positive"
@@ -42,16 +42,16 @@ def test_positive_child_screen_shows_report_prompt_pathway_and_hotline(kb_client
     }
 
 
-def test_negative_adult_screen_has_no_report_prompt(kb_client):
-    response = kb_client.post("/screening/cst6", data={"age": "30", **CST6_ALL_NO})
+def test_negative_adult_screen_has_no_report_prompt(cm):
+    response = cm.post("/screening/cst6", data={"age": "30", **CST6_ALL_NO})
     tree = assert_accessible_basics(response.text)
     assert tree.css_first("#result-category").text() == "negative"
     assert tree.css_first("section[aria-labelledby=safety-h]") is None
     assert tree.css_first("#recommended-pathway") is None
 
 
-def test_missing_answer_re_asks_with_the_item_named(kb_client):
-    response = kb_client.post("/screening/cst6", data={"item-ran-away": "yes"})
+def test_missing_answer_re_asks_with_the_item_named(cm):
+    response = cm.post("/screening/cst6", data={"item-ran-away": "yes"})
     assert response.status_code == 422
     tree = assert_accessible_basics(response.text)
     error = tree.css_first("#form-error").text()
@@ -60,14 +60,22 @@ def test_missing_answer_re_asks_with_the_item_named(kb_client):
     assert "checked" in checked.attributes
 
 
-def test_bad_age_names_the_field(kb_client):
-    response = kb_client.post("/screening/cst6", data={"age": "old", **CST6_ALL_NO})
+def test_bad_age_names_the_field(cm):
+    response = cm.post("/screening/cst6", data={"age": "old", **CST6_ALL_NO})
     assert response.status_code == 422
     assert "field age" in parse(response.text).css_first("#form-error").text()
 
 
-def test_unknown_instrument_is_404(kb_client):
-    assert kb_client.get("/screening/nope").status_code == 404
+def test_screening_needs_a_signed_in_care_role(client, sign_in):
+    response = client.get("/screening")
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login?next=/screening"
+    partner = sign_in("partner.shelter")
+    assert partner.get("/screening").status_code == 403
+
+
+def test_unknown_instrument_is_404(cm):
+    assert cm.get("/screening/nope").status_code == 404
 
 
 def test_decision_aid_minor_buyer_is_sex_trafficking_and_reportable(kb_client):

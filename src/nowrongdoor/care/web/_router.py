@@ -5,23 +5,42 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from nowrongdoor.care.web import _kb_pages, _screening_pages
+from nowrongdoor.care.web import (
+    _admin_pages,
+    _auth_pages,
+    _case_pages,
+    _kb_pages,
+    _referral_pages,
+    _screening_pages,
+    _work_pages,
+)
+from nowrongdoor.care.web._session import install_error_pages
 from nowrongdoor.care.web._templating import STATIC_DIR
 
 
 def build_router() -> APIRouter:
     """All page routes (HTML), without the static files."""
     router = APIRouter(include_in_schema=False)
-    router.include_router(_kb_pages.router)
-    router.include_router(_screening_pages.router)
+    for module in (
+        _auth_pages,
+        _work_pages,
+        _screening_pages,
+        _case_pages,
+        _referral_pages,
+        _admin_pages,
+        _kb_pages,
+    ):
+        router.include_router(module.router)
     return router
 
 
 def install_web(app: FastAPI) -> None:
-    """Add the pages and their static files (CSS, vendored htmx) to ``app``.
+    """Add the pages, their error pages and static files (CSS, vendored htmx).
 
     Args:
-        app: The care service's FastAPI app.
+        app: The care service's FastAPI app (built by
+            :func:`nowrongdoor.care.app.create_app`, which calls this).
     """
     app.include_router(build_router())
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    install_error_pages(app)

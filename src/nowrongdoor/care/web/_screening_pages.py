@@ -6,14 +6,15 @@ Items, scoring, safety guidance and the legal rules all come from
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from starlette.datastructures import FormData
 
-from nowrongdoor.care.web._session import ViewerDep
+from nowrongdoor.care.web._session import PageCtx, ViewerDep, needs
 from nowrongdoor.care.web._templating import Viewer, render
+from nowrongdoor.care.web._work_pages import store_screening_result
 from nowrongdoor.errors import UserInputError
 from nowrongdoor.knowledge import load_knowledge
 from nowrongdoor.screening import (
@@ -28,6 +29,8 @@ from nowrongdoor.screening import (
 from nowrongdoor.settings import Settings
 
 router = APIRouter()
+
+ScreenDep = Annotated[PageCtx, Depends(needs("screening:write"))]
 
 #: Plain-language questions for the decision aid, grouped into short steps.
 DECISION_STEPS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
@@ -205,13 +208,11 @@ def decision_facts(form: FormData) -> dict[str, Any]:
 
 
 @router.get("/screening", response_class=HTMLResponse, name="screening_list")
-def screening_list(request: Request, viewer: ViewerDep) -> HTMLResponse:
+def screening_list(ctx: ScreenDep) -> HTMLResponse:
     """Every screening instrument and checklist, screens first."""
-    context = screening_context(request)
-    return render(
-        request,
+    context = screening_context(ctx.request)
+    return ctx.render(
         "screening_list.html",
-        viewer,
         instruments=list_instruments(),
         context_query=context_query(context),
         **context,
@@ -219,18 +220,15 @@ def screening_list(request: Request, viewer: ViewerDep) -> HTMLResponse:
 
 
 @router.get("/screening/{instrument_id}", response_class=HTMLResponse)
-def screening_form(
-    request: Request, viewer: ViewerDep, instrument_id: str
-) -> HTMLResponse:
+def screening_form(ctx: ScreenDep, instrument_id: str) -> HTMLResponse:
     """The screening form: the instrument's items, asked one by one."""
-    return _form_page(request, viewer, instrument_id, {}, None, status_code=200)
+    return _form_page(ctx.request, ctx.viewer, instrument_id, {}, None, status_code=200)
 
 
 @router.post("/screening/{instrument_id}", response_class=HTMLResponse)
-async def screening_submit(
-    request: Request, viewer: ViewerDep, instrument_id: str
-) -> HTMLResponse:
-    """Score the answers and show the result, the pathway and safety steps."""
+async def screening_submit(ctx: ScreenDep, instrument_id: str) -> HTMLResponse:
+    """Score the answers, keep them on the person, show pathway and safety."""
+    request, viewer = ctx.request, ctx.viewer
     form = await request.form()
     try:
         answers = screening_answers(form, instrument_id)
@@ -243,7 +241,7 @@ async def screening_submit(
         return _form_page(
             request, viewer, instrument_id, given, str(exc), status_code=422
         )
-    saved = await _after_screening(request, viewer, form, result, age)
+    saved = store_screening_result(ctx, form, result)
     return render(
         request,
         "screening_result.html",
@@ -313,21 +311,6 @@ def _pathway_entry(result: ScreeningResult) -> Any:
     kb = load_knowledge()
     wanted = "survive" if result.recommended_pathway == "survive_thrive" else "prevent"
     return kb.entries.get(f"pathways.{wanted}")
-
-
-async def _after_screening(
-    request: Request,
-    viewer: Viewer,
-    form: FormData,
-    result: ScreeningResult,
-    age: int | None,
-) -> dict[str, Any]:
-    """Store the result on the person when the screening was run for one."""
-    store = getattr(request.app.state, "web_screening_store", None)
-    if store is None or not viewer.signed_in:
-        return {}
-    saved: dict[str, Any] = await store(request, form, result, age)
-    return saved
 
 
 @router.get("/decision-aid", response_class=HTMLResponse, name="decision_aid")

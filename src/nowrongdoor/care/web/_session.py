@@ -1,22 +1,173 @@
-"""Who is looking at a page (private).
+"""Who is looking at a page, and the rules pages share (private).
 
-Resolves the signed-in user from the care service's session cookie into a
-:class:`Viewer` for the templates.
+Identity comes from the care service's own dependencies
+(:mod:`nowrongdoor.care.api.deps`): the session cookie, CSRF-checked on every
+unsafe request. Pages that need a signed-in user raise :class:`LoginRequired`,
+which :func:`install_error_pages` turns into a redirect to ``/login``.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
+from urllib.parse import quote
 
-from fastapi import Depends, Request
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
-from nowrongdoor.care.web._templating import ANONYMOUS, Viewer
+from nowrongdoor.care.api.deps import AuditDep, Auditor, OptionalIdentity, SessionDep
+from nowrongdoor.care.errors import ApiError, Unauthorized
+from nowrongdoor.care.models import User
+from nowrongdoor.care.rbac import can
+from nowrongdoor.care.security import Identity
+from nowrongdoor.care.web._templating import ANONYMOUS, Viewer, render
 
 
-def current_viewer(request: Request) -> Viewer:
-    """The viewer for this request (anonymous until the care auth is wired)."""
-    viewer = getattr(request.state, "viewer", None)
-    return viewer if isinstance(viewer, Viewer) else ANONYMOUS
+class LoginRequired(Exception):
+    """The page needs a signed-in user."""
+
+
+def viewer_of(identity: Identity | None) -> Viewer:
+    """The template view of an identity (anonymous when ``None``)."""
+    if identity is None:
+        return ANONYMOUS
+    user = identity.user
+    return Viewer(
+        user_id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        role=user.role,
+        organisation_id=user.organization_id,
+        csrf_token=identity.csrf_token or "",
+    )
+
+
+def current_viewer(request: Request, identity: OptionalIdentity) -> Viewer:
+    """The viewer for this request (anonymous when nobody is signed in)."""
+    viewer = viewer_of(identity)
+    request.state.viewer = viewer
+    return viewer
 
 
 ViewerDep = Annotated[Viewer, Depends(current_viewer)]
+
+
+@dataclass
+class PageCtx:
+    """What a signed-in page needs: the user, the viewer, the db session, audit.
+
+    Attributes:
+        request: The request.
+        user: The signed-in user (a database row).
+        viewer: The template view of the user.
+        session: Database session of the request (routes commit).
+        audit: Appends audit events to the request's transaction.
+    """
+
+    request: Request
+    user: User
+    viewer: Viewer
+    session: Session
+    audit: Auditor
+
+    def render(self, template: str, status_code: int = 200, **context: Any) -> Any:
+        """Render ``template`` for this viewer."""
+        return render(
+            self.request, template, self.viewer, status_code=status_code, **context
+        )
+
+
+def page_ctx(
+    request: Request,
+    identity: OptionalIdentity,
+    session: SessionDep,
+    audit: AuditDep,
+) -> PageCtx:
+    """The page context; redirects to the login page when nobody is signed in."""
+    if identity is None:
+        raise LoginRequired()
+    return PageCtx(
+        request=request,
+        user=identity.user,
+        viewer=current_viewer(request, identity),
+        session=session,
+        audit=audit,
+    )
+
+
+PageDep = Annotated[PageCtx, Depends(page_ctx)]
+
+
+def needs(*permissions: str) -> Callable[[PageCtx], PageCtx]:
+    """A dependency: the page context, if the role has every permission.
+
+    Args:
+        *permissions: Permissions from :data:`nowrongdoor.care.rbac.PERMISSIONS`.
+
+    Returns:
+        The dependency callable (403 page otherwise; the denial is audited).
+    """
+
+    def _dep(ctx: PageDep) -> PageCtx:
+        for permission in permissions:
+            if not can(ctx.user, permission):
+                ctx.request.state.audit_action = f"page {permission}"
+                from nowrongdoor.care.errors import Forbidden
+
+                raise Forbidden(f"your role ({ctx.user.role}) may not do {permission}")
+        return ctx
+
+    return _dep
+
+
+def _wants_html(request: Request) -> bool:
+    return not request.url.path.startswith("/api/")
+
+
+def install_error_pages(app: FastAPI) -> None:
+    """Errors on pages become HTML pages; API errors keep the JSON format.
+
+    Args:
+        app: The app whose ``ApiError`` handler (the JSON one) is wrapped.
+    """
+    api_handler = app.exception_handlers.get(ApiError)
+
+    async def _login_required(request: Request, exc: Exception) -> Response:
+        target = request.url.path
+        if request.url.query:
+            target += "?" + request.url.query
+        if request.headers.get("HX-Request") == "true":
+            return Response(status_code=204, headers={"HX-Redirect": "/login"})
+        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+
+    async def _api_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, ApiError)
+        if not _wants_html(request) and api_handler is not None:
+            result = api_handler(request, exc)
+            if hasattr(result, "__await__"):
+                result = await result
+            response: Response = result
+            return response
+        if isinstance(exc, Unauthorized):
+            return await _login_required(request, exc)
+        viewer = getattr(request.state, "viewer", None)
+        headings = {
+            403: "You do not have access to this",
+            404: "Not found",
+            409: "That cannot be done now",
+        }
+        page: HTMLResponse = render(
+            request,
+            "error.html",
+            viewer if isinstance(viewer, Viewer) else ANONYMOUS,
+            status_code=exc.status,
+            heading=headings.get(exc.status, "Please check your request"),
+            message=exc.message,
+            field=exc.field,
+        )
+        return page
+
+    app.add_exception_handler(LoginRequired, _login_required)
+    app.add_exception_handler(ApiError, _api_error)

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
+from nowrongdoor.care.web._forms import FILTERS
 from nowrongdoor.knowledge import KnowledgeBase, Resource, load_knowledge
 
 WEB_DIR = Path(__file__).resolve().parent
@@ -141,6 +142,7 @@ def build_templates() -> Jinja2Templates:
     env.globals["kb_title"] = _kb_title
     env.filters["short"] = _short
     env.filters["label"] = lambda value: str(value or "").replace("_", " ")
+    env.filters.update(FILTERS)
     return templates
 
 

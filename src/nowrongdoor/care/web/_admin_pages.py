@@ -1,0 +1,320 @@
+"""Supervisor dashboard and administration pages (private).
+
+The dashboard shows counts only, scoped by role, with every count from 1 to 10
+masked (see :mod:`nowrongdoor.care.web._masking`). Administration covers users
+and roles, the audit log (with chain verification) and the partner-directory
+import (Open Referral HSDS 3 JSON, or a zipped CSV package).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import statistics
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import func, select
+from starlette.datastructures import UploadFile
+
+from nowrongdoor.care import crud
+from nowrongdoor.care.audit import verify_chain
+from nowrongdoor.care.enums import CaseStatus, Pathway, ReferralStatus, Role, TaskStatus
+from nowrongdoor.care.errors import BadRequest, Forbidden
+from nowrongdoor.care.hsds import import_hsds, load_hsds, tables_from_document
+from nowrongdoor.care.models import (
+    AuditEvent,
+    Case,
+    Organization,
+    Referral,
+    Task,
+    User,
+    utcnow,
+)
+from nowrongdoor.care.rbac import scope_clause
+from nowrongdoor.care.schemas import UserCreate, UserUpdate
+from nowrongdoor.care.web import _forms as f
+from nowrongdoor.care.web._masking import Shown, mask_count, mask_rate, mask_series
+from nowrongdoor.care.web._session import PageCtx, needs
+from nowrongdoor.errors import UserInputError
+
+router = APIRouter()
+
+CaseRead = Annotated[PageCtx, Depends(needs("case:read"))]
+UserManage = Annotated[PageCtx, Depends(needs("user:manage"))]
+AuditRead = Annotated[PageCtx, Depends(needs("audit:read"))]
+ImportDep = Annotated[PageCtx, Depends(needs("partner:import"))]
+
+DASHBOARD_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN, Role.ANALYST})
+MAX_UPLOAD_BYTES = 5_000_000
+
+
+def _threshold(ctx: PageCtx) -> int:
+    return int(ctx.request.app.state.settings.suppression_threshold)
+
+
+@router.get("/dashboard", response_class=HTMLResponse, name="dashboard")
+def dashboard(ctx: CaseRead) -> HTMLResponse:
+    """Caseloads, overdue tasks, loop closure, time to accept, cases by pathway."""
+    user, session = ctx.user, ctx.session
+    if user.role not in DASHBOARD_ROLES:
+        raise Forbidden("the dashboard is for supervisors, analysts and admins")
+    threshold = _threshold(ctx)
+    case_scope = scope_clause(user, Case.organization_id, Case.owner_id)
+    names = dict(session.execute(select(User.id, User.display_name)).all())
+
+    loads = session.execute(
+        select(Case.owner_id, func.count())
+        .where(case_scope, Case.status.in_([CaseStatus.OPEN, CaseStatus.ACTIVE]))
+        .group_by(Case.owner_id)
+    ).all()
+    caseloads = {names.get(o or 0, "unassigned"): int(n) for o, n in loads}
+    task_scope = scope_clause(user, Task.organization_id, Task.owner_id)
+    late = session.execute(
+        select(Task.owner_id, func.count())
+        .where(task_scope, Task.status == TaskStatus.OPEN, Task.due_at < utcnow())
+        .group_by(Task.owner_id)
+    ).all()
+    overdue = {names.get(o or 0, "unassigned"): int(n) for o, n in late}
+
+    ref_scope = scope_clause(user, Referral.from_organization_id, Referral.owner_id)
+    refs = session.execute(
+        select(Referral.status, Referral.sent_at, Referral.accepted_at).where(
+            ref_scope, Referral.status != ReferralStatus.DRAFT
+        )
+    ).all()
+    sent = len(refs)
+    completed = sum(1 for r in refs if r.status == ReferralStatus.COMPLETED)
+    hours = [
+        (r.accepted_at - r.sent_at).total_seconds() / 3600
+        for r in refs
+        if r.accepted_at is not None and r.sent_at is not None
+    ]
+    median_accept: Shown
+    if not hours:
+        median_accept = Shown("no data", False)
+    elif len(hours) < threshold:
+        median_accept = Shown("suppressed", True)
+    else:
+        median_accept = Shown(f"{statistics.median(hours):.1f} hours", False)
+
+    grid = session.execute(
+        select(Case.pathway, Case.status, func.count())
+        .where(case_scope)
+        .group_by(Case.pathway, Case.status)
+    ).all()
+    statuses = [s.value for s in CaseStatus]
+    by_pathway: list[tuple[str, dict[str, Shown], Shown]] = []
+    for pathway in Pathway:
+        counts = {s: 0 for s in statuses}
+        for p, s, n in grid:
+            if p == pathway and s in counts:
+                counts[s] = int(n)
+        shown, total = mask_series(counts, threshold)
+        by_pathway.append((pathway.value, shown, total))
+    loads_shown, loads_total = mask_series(caseloads, threshold)
+    overdue_shown, overdue_total = mask_series(overdue, threshold)
+    ctx.audit.record("dashboard.read", detail="aggregate counts, small cells masked")
+    ctx.session.commit()
+    return ctx.render(
+        "dashboard.html",
+        threshold=threshold,
+        caseloads=loads_shown,
+        caseloads_total=loads_total,
+        overdue=overdue_shown,
+        overdue_total=overdue_total,
+        sent=mask_count(sent, threshold),
+        completed=mask_count(completed, threshold),
+        loop_rate=mask_rate(completed, sent, threshold),
+        median_accept=median_accept,
+        by_pathway=by_pathway,
+        statuses=statuses,
+    )
+
+
+# --- admin ---------------------------------------------------------------------
+
+
+@router.get("/admin", response_class=HTMLResponse, name="admin")
+def admin_home(ctx: UserManage) -> HTMLResponse:
+    """Users and roles."""
+    users, total = crud.list_users(ctx.session, viewer=ctx.user, limit=200)
+    orgs, _ = crud.list_organizations(ctx.session, limit=200)
+    ctx.audit.record("user.list", resource_type="user", detail=f"{len(users)} rows")
+    ctx.session.commit()
+    return ctx.render(
+        "admin.html",
+        users=users,
+        total=total,
+        orgs={o.id: o for o in orgs},
+        roles=[r.value for r in Role],
+        error=ctx.request.query_params.get("error", ""),
+    )
+
+
+@router.post("/admin/users")
+async def admin_create_user(ctx: UserManage) -> Response:
+    """Create a user in an organisation, with a role."""
+    form = await ctx.request.form()
+    data = f.build(
+        UserCreate,
+        username=f.text(form, "username"),
+        display_name=f.text(form, "display_name"),
+        role=f.choice(f.text(form, "role"), {r.value: "" for r in Role}, "role"),
+        team=f.text(form, "team"),
+        password=f.text(form, "password"),
+        organization_id=f.integer(form, "organization_id"),
+    )
+    created = crud.create_user(ctx.session, data=data)
+    ctx.audit.record("user.create", resource_type="user", resource_id=created.id)
+    ctx.session.commit()
+    return RedirectResponse("/admin#users", status_code=303)
+
+
+@router.post("/admin/users/{user_id}")
+async def admin_update_user(ctx: UserManage, user_id: int) -> Response:
+    """Change a user's role or team, deactivate, reactivate or unlock."""
+    form = await ctx.request.form()
+    target = crud.get_user(ctx.session, viewer=ctx.user, user_id=user_id)
+    role = f.text(form, "role")
+    active = f.text(form, "active")
+    data = f.build(
+        UserUpdate,
+        role=f.choice(role, {r.value: "" for r in Role}, "role") if role else None,
+        team=f.text(form, "team"),
+        is_active=None if active is None else active == "yes",
+        unlock=form.get("unlock") == "on",
+    )
+    if target.id == ctx.user.id and data.is_active is False:
+        raise BadRequest("you cannot deactivate your own account", field="active")
+    crud.update_user(ctx.session, user=target, data=data)
+    ctx.audit.record("user.update", resource_type="user", resource_id=target.id)
+    ctx.session.commit()
+    return RedirectResponse("/admin#users", status_code=303)
+
+
+@router.get("/admin/audit", response_class=HTMLResponse, name="audit_log")
+def audit_log(
+    ctx: AuditRead,
+    action: Annotated[str, Query(max_length=60)] = "",
+    username: Annotated[str, Query(max_length=150)] = "",
+    outcome: Annotated[str, Query(max_length=16)] = "",
+    person_id: Annotated[int | None, Query(ge=1)] = None,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    verify: bool = False,
+) -> HTMLResponse:
+    """Browse the audit log, newest first; verify the hash chain on request."""
+    stmt = select(AuditEvent).order_by(AuditEvent.seq.desc())
+    if action:
+        stmt = stmt.where(AuditEvent.action.like(f"{action}%"))
+    if username:
+        stmt = stmt.where(AuditEvent.username == username.lower())
+    if outcome:
+        stmt = stmt.where(AuditEvent.outcome == outcome)
+    if person_id is not None:
+        stmt = stmt.where(AuditEvent.person_id == person_id)
+    events, total = crud.paginate(ctx.session, stmt, limit=50, offset=offset)
+    report = verify_chain(ctx.session) if verify else None
+    ctx.audit.record("audit.list", resource_type="audit", detail=f"{len(events)} rows")
+    ctx.session.commit()
+    return ctx.render(
+        "audit.html",
+        events=events,
+        total=total,
+        offset=offset,
+        filters={
+            "action": action,
+            "username": username,
+            "outcome": outcome,
+            "person_id": person_id or "",
+        },
+        report=report,
+    )
+
+
+@router.get("/admin/partners", response_class=HTMLResponse, name="partner_import")
+def partner_import_page(ctx: ImportDep) -> HTMLResponse:
+    """The partner-directory import form and the partner organisations."""
+    return _import_page(ctx, report=None, error=None, status_code=200)
+
+
+def _import_page(
+    ctx: PageCtx, *, report: Any, error: str | None, status_code: int
+) -> HTMLResponse:
+    orgs = ctx.session.scalars(
+        select(Organization)
+        .where(Organization.kind == "partner")
+        .order_by(Organization.name)
+    ).all()
+    return ctx.render(
+        "partner_import.html",
+        status_code=status_code,
+        orgs=orgs,
+        report=report,
+        error=error,
+    )
+
+
+@router.post("/admin/partners", response_class=HTMLResponse)
+async def partner_import(ctx: ImportDep) -> HTMLResponse:
+    """Import Open Referral HSDS 3 data: a JSON file or a zipped CSV package."""
+    form = await ctx.request.form()
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return _import_page(
+            ctx,
+            report=None,
+            error="Choose a file to import (field file).",
+            status_code=422,
+        )
+    raw = await upload.read(MAX_UPLOAD_BYTES + 1)
+    if len(raw) > MAX_UPLOAD_BYTES:
+        return _import_page(
+            ctx,
+            report=None,
+            error=f"{upload.filename}: larger than {MAX_UPLOAD_BYTES} bytes.",
+            status_code=413,
+        )
+    try:
+        tables = _read_upload(upload.filename, raw)
+        report = import_hsds(ctx.session, tables)
+    except UserInputError as exc:
+        ctx.session.rollback()
+        return _import_page(ctx, report=None, error=str(exc), status_code=422)
+    ctx.audit.record(
+        "partner.import",
+        resource_type="organization",
+        detail=f"{report.organizations} orgs, {report.services} services",
+    )
+    ctx.session.commit()
+    return _import_page(ctx, report=report, error=None, status_code=200)
+
+
+def _read_upload(name: str, raw: bytes) -> Any:
+    if name.lower().endswith(".json"):
+        try:
+            doc = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise UserInputError(f"{name}: not valid UTF-8 JSON ({exc})") from exc
+        return tables_from_document(doc, name)
+    if name.lower().endswith(".zip"):
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(raw))
+        except zipfile.BadZipFile as exc:
+            raise UserInputError(f"{name}: not a zip file") from exc
+        with tempfile.TemporaryDirectory() as tmp, archive:
+            root = Path(tmp)
+            for member in archive.infolist():
+                target = (root / member.filename).resolve()
+                if not target.is_relative_to(root.resolve()):
+                    raise UserInputError(f"{name}: unsafe path {member.filename!r}")
+            archive.extractall(root)
+            package = next((p.parent for p in root.rglob("datapackage.json")), root)
+            return load_hsds(package)
+    raise UserInputError(
+        f"{name}: upload an HSDS 3 JSON file (.json) or a zipped CSV package (.zip)"
+    )

@@ -1,0 +1,393 @@
+"""The case page and everything edited on it (private).
+
+Reads go through :func:`nowrongdoor.care.crud.case_detail` (scope, Part 2 and
+per-permission filtering) and every read or write appends an audit event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+
+from nowrongdoor.care import crud
+from nowrongdoor.care.enums import (
+    CaseStatus,
+    CloseReason,
+    NeedCategory,
+    NeedStatus,
+    Sensitivity,
+    TaskStatus,
+)
+from nowrongdoor.care.errors import BadRequest
+from nowrongdoor.care.models import Barrier, Case, Goal, Need, User
+from nowrongdoor.care.rbac import can
+from nowrongdoor.care.schemas import (
+    BarrierCreate,
+    CaseDetail,
+    CaseTransition,
+    GoalCreate,
+    NeedCreate,
+    NeedUpdate,
+    NoteCreate,
+    ProgressUpdate,
+    SafetyPlanIn,
+    TaskCreate,
+    TaskUpdate,
+)
+from nowrongdoor.care.web import _forms as f
+from nowrongdoor.care.web._highlight import scan_note
+from nowrongdoor.care.web._session import PageCtx, needs
+from nowrongdoor.care.web._work_pages import CONSENT_LABELS, SCOPE_LABELS
+
+router = APIRouter()
+
+CaseRead = Annotated[PageCtx, Depends(needs("case:read"))]
+CaseWrite = Annotated[PageCtx, Depends(needs("case:write"))]
+NoteWrite = Annotated[PageCtx, Depends(needs("note:write"))]
+TaskWrite = Annotated[PageCtx, Depends(needs("task:write"))]
+
+CLOSE_LABELS = {
+    CloseReason.GOALS_MET: "Goals met",
+    CloseReason.DECLINED_SERVICES: "Person declined services",
+    CloseReason.LOST_CONTACT: "Lost contact",
+    CloseReason.MOVED: "Moved away",
+    CloseReason.TRANSFERRED: "Transferred",
+    CloseReason.NOT_ELIGIBLE: "Not eligible",
+    CloseReason.OTHER: "Other",
+}
+SAFETY_FIELDS: tuple[tuple[str, str, str], ...] = (
+    (
+        "warning_signs",
+        "Warning signs",
+        "One per line: what tells the person danger is near.",
+    ),
+    ("coping_strategies", "Coping strategies", "One per line."),
+    ("safe_people", "Safe people", "One per line: who the person can call."),
+    ("safe_places", "Safe places", "One per line: where the person can go."),
+    ("emergency_steps", "Emergency steps", "One per line."),
+    ("people_to_avoid", "People to avoid", "One per line."),
+)
+
+
+def load_case(ctx: PageCtx, case_id: int) -> Case:
+    """A case in the viewer's scope (404/403 otherwise; denials are audited)."""
+    crud.ensure_not_partner(ctx.user)
+    ctx.request.state.audit_resource = "case"
+    ctx.request.state.audit_resource_id = str(case_id)
+    return crud.get_case(ctx.session, viewer=ctx.user, case_id=case_id)
+
+
+def _back(case_id: int, anchor: str) -> RedirectResponse:
+    return RedirectResponse(f"/cases/{case_id}#{anchor}", status_code=303)
+
+
+@router.get("/cases/{case_id}", response_class=HTMLResponse, name="case_page")
+def case_page(ctx: CaseRead, case_id: int) -> HTMLResponse:
+    """The case: timeline, needs, goals and barriers, referrals, tasks, notes,
+    safety plan and consent."""
+    case = load_case(ctx, case_id)
+    detail = crud.case_detail(ctx.session, viewer=ctx.user, case=case)
+    ctx.audit.record(
+        "case.read",
+        resource_type="case",
+        resource_id=case.id,
+        person_id=case.person_id,
+    )
+    ctx.session.commit()
+    return ctx.render("case.html", **case_context(ctx, detail))
+
+
+def case_context(ctx: PageCtx, detail: CaseDetail) -> dict[str, Any]:
+    """Template values for the case page."""
+    needs_by: dict[str, list[Any]] = defaultdict(list)
+    for need in detail.needs:
+        needs_by[need.category].append(need)
+    notes = [(note, scan_note(note.text)) for note in detail.notes]
+    suggested = sorted({t for _n, s in notes for t in s.term_ids})
+    actor_ids = {e.actor_id for e in detail.events if e.actor_id}
+    for r in detail.referrals:
+        actor_ids |= {e.actor_id for e in r.events if e.actor_id}
+    names = _names(ctx, actor_ids)
+    timeline: list[tuple[dt.datetime, str, str]] = [
+        (e.at, e.kind.replace("_", " "), e.detail or "") for e in detail.events
+    ]
+    for r in detail.referrals:
+        for e in r.events:
+            what = (
+                f"referral to {r.to_organization_name}: {e.to_status.replace('_', ' ')}"
+            )
+            who = names.get(e.actor_id or 0, "")
+            timeline.append((e.at, what, f"by {who}" if who else ""))
+    timeline.sort(key=lambda item: item[0], reverse=True)
+    partners, _ = crud.list_organizations(ctx.session, kind="partner", limit=200)
+    return {
+        "case": detail,
+        "person": detail.person,
+        "needs_by": dict(
+            sorted(needs_by.items(), key=lambda kv: f.NEED_LABELS.get(kv[0], kv[0]))
+        ),
+        "need_categories": list(NeedCategory),
+        "need_statuses": list(NeedStatus),
+        "notes": notes,
+        "suggested_terms": suggested,
+        "timeline": timeline,
+        "close_labels": CLOSE_LABELS,
+        "safety_fields": SAFETY_FIELDS,
+        "consent_labels": CONSENT_LABELS,
+        "scope_labels": SCOPE_LABELS,
+        "partners": partners,
+        "can_write": can(ctx.user, "case:write"),
+        "can_override": can(ctx.user, "referral:override_consent"),
+        "has_share_consent": any(
+            c.active and c.consent_type == "share_with_partners"
+            for c in detail.consents
+        ),
+        "minor": detail.person.age is not None and detail.person.age < 18,
+    }
+
+
+def _names(ctx: PageCtx, user_ids: set[int]) -> dict[int, str]:
+    ids = {i for i in user_ids if i}
+    if not ids:
+        return {}
+    rows = ctx.session.execute(
+        select(User.id, User.display_name).where(User.id.in_(ids))
+    ).all()
+    return {uid: name for uid, name in rows}
+
+
+@router.post("/cases/{case_id}/status")
+async def case_status(ctx: CaseWrite, case_id: int) -> Response:
+    """Activate, close (with a reason) or reopen the case."""
+    form = await ctx.request.form()
+    case = load_case(ctx, case_id)
+    status = f.choice(
+        f.text(form, "status"), {s.value: s.value for s in CaseStatus}, "status"
+    )
+    reason = f.text(form, "reason")
+    data = f.build(
+        CaseTransition,
+        status=CaseStatus(status),
+        reason=CloseReason(reason) if reason in CLOSE_LABELS else None,
+        note=f.text(form, "note"),
+    )
+    crud.transition_case(ctx.session, actor=ctx.user, case=case, data=data)
+    ctx.audit.record(
+        "case.status",
+        resource_type="case",
+        resource_id=case.id,
+        person_id=case.person_id,
+        detail=status,
+    )
+    ctx.session.commit()
+    return _back(case.id, "top")
+
+
+@router.post("/cases/{case_id}/needs")
+async def add_need(ctx: CaseWrite, case_id: int) -> Response:
+    """Add a need in an SDOH category."""
+    form = await ctx.request.form()
+    case = load_case(ctx, case_id)
+    category = f.choice(f.text(form, "category"), f.NEED_LABELS, "category")
+    data = f.build(
+        NeedCreate,
+        category=NeedCategory(category),
+        description=f.text(form, "description"),
+        sensitivity=(
+            Sensitivity.PART2
+            if category == NeedCategory.SUBSTANCE_USE
+            else Sensitivity.NORMAL
+        ),
+    )
+    need = crud.add_need(ctx.session, actor=ctx.user, case=case, data=data)
+    ctx.audit.record(
+        "need.create",
+        resource_type="need",
+        resource_id=need.id,
+        person_id=case.person_id,
+        detail=category,
+    )
+    ctx.session.commit()
+    return _back(case.id, "needs")
+
+
+@router.post("/needs/{need_id}")
+async def update_need(ctx: CaseWrite, need_id: int) -> Response:
+    """Change a need's status."""
+    form = await ctx.request.form()
+    need, case = crud.get_child(
+        ctx.session, viewer=ctx.user, model=Need, item_id=need_id, label="need"
+    )
+    status = f.choice(
+        f.text(form, "status"), {s.value: s.value for s in NeedStatus}, "status"
+    )
+    crud.update_need(ctx.session, need=need, data=NeedUpdate(status=NeedStatus(status)))
+    ctx.audit.record(
+        "need.update",
+        resource_type="need",
+        resource_id=need.id,
+        person_id=case.person_id,
+        detail=status,
+    )
+    ctx.session.commit()
+    return _back(case.id, "needs")
+
+
+@router.post("/cases/{case_id}/goals")
+async def add_goal(ctx: CaseWrite, case_id: int) -> Response:
+    """Add a goal to the person's plan."""
+    form = await ctx.request.form()
+    case = load_case(ctx, case_id)
+    data = f.build(
+        GoalCreate,
+        description=f.text(form, "description"),
+        target_date=f.date_field(form, "target_date"),
+    )
+    goal = crud.add_goal(ctx.session, case=case, data=data)
+    ctx.audit.record(
+        "goal.create",
+        resource_type="goal",
+        resource_id=goal.id,
+        person_id=case.person_id,
+    )
+    ctx.session.commit()
+    return _back(case.id, "plan")
+
+
+@router.post("/cases/{case_id}/barriers")
+async def add_barrier(ctx: CaseWrite, case_id: int) -> Response:
+    """Add a barrier to independence."""
+    form = await ctx.request.form()
+    case = load_case(ctx, case_id)
+    data = f.build(BarrierCreate, description=f.text(form, "description"))
+    barrier = crud.add_barrier(ctx.session, case=case, data=data)
+    ctx.audit.record(
+        "barrier.create",
+        resource_type="barrier",
+        resource_id=barrier.id,
+        person_id=case.person_id,
+    )
+    ctx.session.commit()
+    return _back(case.id, "plan")
+
+
+@router.post("/progress/{kind}/{item_id}")
+async def update_progress(ctx: CaseWrite, kind: str, item_id: int) -> Response:
+    """Change a goal's or barrier's status."""
+    form = await ctx.request.form()
+    model: type[Goal] | type[Barrier] = Goal if kind == "goal" else Barrier
+    if kind not in {"goal", "barrier"}:
+        raise BadRequest("kind must be goal or barrier", field="kind")
+    item, case = crud.get_child(
+        ctx.session, viewer=ctx.user, model=model, item_id=item_id, label=kind
+    )
+    status = f.choice(
+        f.text(form, "status"), {s.value: s.value for s in NeedStatus}, "status"
+    )
+    crud.update_progress(
+        ctx.session, item=item, data=ProgressUpdate(status=NeedStatus(status))
+    )
+    ctx.audit.record(
+        f"{kind}.update",
+        resource_type=kind,
+        resource_id=item.id,
+        person_id=case.person_id,
+        detail=status,
+    )
+    ctx.session.commit()
+    return _back(case.id, "plan")
+
+
+@router.post("/cases/{case_id}/notes")
+async def add_note(ctx: NoteWrite, case_id: int) -> Response:
+    """Add a note (encrypted at rest)."""
+    form = await ctx.request.form()
+    case = load_case(ctx, case_id)
+    data = f.build(
+        NoteCreate,
+        text=f.text(form, "text"),
+        sensitivity=(
+            Sensitivity.PART2 if form.get("part2") == "on" else Sensitivity.NORMAL
+        ),
+    )
+    note = crud.add_note(ctx.session, actor=ctx.user, case=case, data=data)
+    ctx.audit.record(
+        "note.create",
+        resource_type="note",
+        resource_id=note.id,
+        person_id=case.person_id,
+    )
+    ctx.session.commit()
+    return _back(case.id, "notes")
+
+
+@router.post("/notes/preview", response_class=HTMLResponse)
+async def note_preview(ctx: NoteWrite) -> HTMLResponse:
+    """The note being written, with recognised terms (htmx, nothing stored)."""
+    form = await ctx.request.form()
+    scanned = scan_note(f.text(form, "text") or "")
+    return ctx.render(
+        "_note_preview.html", scanned=scanned, case_id=f.integer(form, "case_id")
+    )
+
+
+@router.post("/cases/{case_id}/tasks")
+async def add_task(ctx: TaskWrite, case_id: int) -> Response:
+    """Add a task with a due date."""
+    form = await ctx.request.form()
+    case = load_case(ctx, case_id)
+    due = f.date_field(form, "due_on")
+    data = f.build(
+        TaskCreate,
+        title=f.text(form, "title"),
+        case_id=case.id,
+        due_at=dt.datetime.combine(due, dt.time(17, 0), tzinfo=dt.UTC) if due else None,
+    )
+    task = crud.create_task(ctx.session, actor=ctx.user, data=data)
+    ctx.audit.record(
+        "task.create",
+        resource_type="task",
+        resource_id=task.id,
+        person_id=case.person_id,
+    )
+    ctx.session.commit()
+    return _back(case.id, "tasks")
+
+
+@router.post("/tasks/{task_id}/done")
+def task_done(ctx: TaskWrite, task_id: int) -> Response:
+    """Mark a task done."""
+    task = crud.get_task(ctx.session, viewer=ctx.user, task_id=task_id)
+    crud.update_task(
+        ctx.session, actor=ctx.user, task=task, data=TaskUpdate(status=TaskStatus.DONE)
+    )
+    ctx.audit.record(
+        "task.update", resource_type="task", resource_id=task.id, detail="done"
+    )
+    ctx.session.commit()
+    if task.case_id is None:
+        return RedirectResponse("/work", status_code=303)
+    return _back(task.case_id, "tasks")
+
+
+@router.post("/cases/{case_id}/safety-plan")
+async def safety_plan(ctx: NoteWrite, case_id: int) -> Response:
+    """Save the safety plan (each list one item per line)."""
+    form = await ctx.request.form()
+    case = load_case(ctx, case_id)
+    values: dict[str, Any] = {key: f.lines(form, key) for key, _l, _h in SAFETY_FIELDS}
+    data = f.build(SafetyPlanIn, code_word=f.text(form, "code_word"), **values)
+    crud.set_safety_plan(ctx.session, actor=ctx.user, case=case, data=data)
+    ctx.audit.record(
+        "safety_plan.update",
+        resource_type="case",
+        resource_id=case.id,
+        person_id=case.person_id,
+    )
+    ctx.session.commit()
+    return _back(case.id, "safety")

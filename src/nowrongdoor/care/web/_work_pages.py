@@ -1,0 +1,542 @@
+"""My work, intake from any door, person search and the person page (private).
+
+Every read or write of person data goes through the care service's data-access
+functions (:mod:`nowrongdoor.care.crud`, which enforce role and record scope)
+and appends an audit event in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+from starlette.datastructures import FormData
+
+from nowrongdoor.care import crud
+from nowrongdoor.care.enums import (
+    ConsentScope,
+    ConsentType,
+    Door,
+    IntakeStatus,
+    Pathway,
+    ReferralStatus,
+)
+from nowrongdoor.care.errors import BadRequest, NotFound
+from nowrongdoor.care.models import Person, RiskFlag, Screening, utcnow
+from nowrongdoor.care.rbac import can, scope_clause
+from nowrongdoor.care.schemas import (
+    CaseCreate,
+    ConsentCreate,
+    Contacts,
+    IntakeCreate,
+    IntakeUpdate,
+    PersonCreate,
+)
+from nowrongdoor.care.web import _forms as f
+from nowrongdoor.care.web._session import PageCtx, needs
+from nowrongdoor.screening import ScreeningResult
+
+router = APIRouter()
+
+CareDep = Annotated[PageCtx, Depends(needs("person:read", "case:read"))]
+WorkDep = Annotated[PageCtx, Depends(needs("task:read", "intake:read", "case:read"))]
+IntakeRead = Annotated[PageCtx, Depends(needs("intake:read"))]
+IntakeDep = Annotated[PageCtx, Depends(needs("intake:write", "person:write"))]
+PersonDep = Annotated[PageCtx, Depends(needs("person:read"))]
+
+#: Doors a person can come through at an intake (leads and flags are imported).
+INTAKE_DOORS = [d for d in Door if d not in (Door.AD_MATCH, Door.CLAIMS_FLAG)]
+CONSENT_LABELS: dict[str, str] = {
+    ConsentType.SHARE_WITH_PARTNERS: "Share with community partners",
+    ConsentType.CASE_MANAGEMENT: "Case management",
+    ConsentType.OUTREACH: "Outreach (calls, texts, visits)",
+    ConsentType.PART2_DISCLOSURE: "Disclose substance-use records (42 CFR Part 2)",
+}
+SCOPE_LABELS: dict[str, str] = {
+    ConsentScope.ANY_PARTNER: "any partner organisation",
+    ConsentScope.ORGANISATION: "one named organisation",
+    ConsentScope.CARE_TEAM: "the care team only",
+}
+
+
+def find_person(ctx: PageCtx, pseudonym: str) -> Person:
+    """The person with ``pseudonym`` in the viewer's scope (404/403 otherwise)."""
+    crud.ensure_not_partner(ctx.user)
+    row = ctx.session.scalar(
+        select(Person).where(Person.pseudonym == pseudonym.strip().upper())
+    )
+    if row is None:
+        raise NotFound(f"no person has the id {pseudonym}", field="pseudonym")
+    ctx.request.state.audit_resource = "person"
+    ctx.request.state.audit_resource_id = str(row.id)
+    return crud.get_person(ctx.session, viewer=ctx.user, person_id=row.id)
+
+
+# --- my work -------------------------------------------------------------------
+
+
+@router.get("/work", response_class=HTMLResponse, name="my_work")
+def my_work(ctx: WorkDep) -> HTMLResponse:
+    """Tasks due, new intakes and referral updates, new risk flags, ad leads."""
+    user, session = ctx.user, ctx.session
+    tasks, _ = crud.list_tasks(
+        session, viewer=user, status="open", owner_id=user.id, limit=20
+    )
+    intakes, _ = crud.list_intakes(session, viewer=user, status="new", limit=50)
+    leads = [i for i in intakes if i.door == Door.AD_MATCH]
+    new_intakes = [i for i in intakes if i.door != Door.AD_MATCH]
+    since = utcnow() - dt.timedelta(days=14)
+    referrals, _ = crud.list_referrals(session, viewer=user, limit=50)
+    updates = [
+        r
+        for r in referrals
+        if r.status != ReferralStatus.DRAFT and r.updated_at >= since
+    ]
+    flag_rows = session.execute(
+        select(RiskFlag, Person.pseudonym)
+        .join(Person, Person.id == RiskFlag.person_id)
+        .where(
+            scope_clause(user, Person.organization_id, Person.owner_id),
+            RiskFlag.reviewed.is_(False),
+        )
+        .order_by(RiskFlag.imported_at.desc(), RiskFlag.id.desc())
+        .limit(20)
+    ).all()
+    pseudonyms = _pseudonyms(ctx, {r.person_id for r in referrals})
+    ctx.audit.record(
+        "work.read",
+        detail=(
+            f"{len(tasks)} tasks, {len(new_intakes)} intakes, {len(leads)} leads, "
+            f"{len(flag_rows)} flags, {len(updates)} referral updates"
+        ),
+    )
+    ctx.session.commit()
+    return ctx.render(
+        "work.html",
+        tasks=[crud.task_public(t) for t in tasks],
+        intakes=new_intakes,
+        leads=leads,
+        flags=flag_rows,
+        referral_updates=[
+            (crud.referral_public(session, r, with_events=False), pseudonyms)
+            for r in updates
+        ],
+        pseudonyms=pseudonyms,
+        now=utcnow(),
+    )
+
+
+def _pseudonyms(ctx: PageCtx, person_ids: set[int]) -> dict[int, str]:
+    if not person_ids:
+        return {}
+    rows = ctx.session.execute(
+        select(Person.id, Person.pseudonym).where(Person.id.in_(person_ids))
+    ).all()
+    return {pid: pseudonym for pid, pseudonym in rows}
+
+
+# --- intake --------------------------------------------------------------------
+
+
+@router.get("/intake", response_class=HTMLResponse, name="intake_form")
+def intake_form(ctx: IntakeDep, person: str = "") -> HTMLResponse:
+    """Record a person arriving through any door."""
+    return ctx.render(
+        "intake.html",
+        doors=INTAKE_DOORS,
+        person=person,
+        can_identify=can(ctx.user, "person:identify"),
+        given={},
+        error=None,
+    )
+
+
+@router.post("/intake", response_class=HTMLResponse)
+async def intake_submit(ctx: IntakeDep) -> Response:
+    """Create the person (or use a known one) and the intake."""
+    form = await ctx.request.form()
+    try:
+        door = f.choice(f.text(form, "door"), f.DOOR_LABELS, "door")
+        pseudonym = f.text(form, "person")
+        person = find_person(ctx, pseudonym) if pseudonym else _new_person(ctx, form)
+        data = f.build(IntakeCreate, door=door, summary=f.text(form, "summary"))
+    except BadRequest as exc:
+        ctx.session.rollback()
+        return ctx.render(
+            "intake.html",
+            status_code=422,
+            doors=INTAKE_DOORS,
+            person=f.text(form, "person") or "",
+            can_identify=can(ctx.user, "person:identify"),
+            given={k: str(v) for k, v in form.items()},
+            error=exc.message,
+        )
+    intake = crud.create_intake(ctx.session, actor=ctx.user, person=person, data=data)
+    ctx.audit.record(
+        "intake.create",
+        resource_type="intake",
+        resource_id=intake.id,
+        person_id=person.id,
+        detail=door,
+    )
+    ctx.session.commit()
+    return RedirectResponse(f"/intakes/{intake.id}", status_code=303)
+
+
+def _new_person(ctx: PageCtx, form: FormData) -> Person:
+    identify = can(ctx.user, "person:identify")
+    phone = f.text(form, "phone") if identify else None
+    data = f.build(
+        PersonCreate,
+        given_name=f.text(form, "given_name") if identify else None,
+        family_name=f.text(form, "family_name") if identify else None,
+        birth_date=f.date_field(form, "birth_date"),
+        gender=f.text(form, "gender"),
+        contacts=Contacts(phone=phone) if phone else None,
+        do_not_contact=form.get("do_not_contact") == "on",
+    )
+    person = crud.create_person(
+        ctx.session, actor=ctx.user, cipher=ctx.request.app.state.db.cipher, data=data
+    )
+    ctx.audit.record(
+        "person.create",
+        resource_type="person",
+        resource_id=person.id,
+        person_id=person.id,
+    )
+    return person
+
+
+@router.get("/intakes/{intake_id}", response_class=HTMLResponse)
+def intake_page(ctx: IntakeRead, intake_id: int) -> HTMLResponse:
+    """One intake or lead, with the next steps."""
+    crud.ensure_not_partner(ctx.user)
+    ctx.request.state.audit_resource = "intake"
+    intake = crud.get_intake(ctx.session, viewer=ctx.user, intake_id=intake_id)
+    person = (
+        crud.get_person(ctx.session, viewer=ctx.user, person_id=intake.person_id)
+        if intake.person_id
+        else None
+    )
+    ctx.audit.record(
+        "intake.read",
+        resource_type="intake",
+        resource_id=intake.id,
+        person_id=intake.person_id,
+    )
+    ctx.session.commit()
+    return ctx.render("intake_page.html", intake=intake, person=person)
+
+
+@router.post("/intakes/{intake_id}/review")
+async def intake_review(ctx: IntakeDep, intake_id: int) -> Response:
+    """Mark an intake or lead reviewed or dismissed (a lead may get a person)."""
+    form = await ctx.request.form()
+    status = f.choice(
+        f.text(form, "status"),
+        {IntakeStatus.REVIEWED: "", IntakeStatus.DISMISSED: ""},
+        "status",
+    )
+    intake = crud.get_intake(ctx.session, viewer=ctx.user, intake_id=intake_id)
+    person_id = intake.person_id
+    if person_id is None and form.get("create_person") == "on":
+        person = crud.create_person(
+            ctx.session,
+            actor=ctx.user,
+            cipher=ctx.request.app.state.db.cipher,
+            data=PersonCreate(),
+        )
+        ctx.audit.record(
+            "person.create",
+            resource_type="person",
+            resource_id=person.id,
+            person_id=person.id,
+        )
+        person_id = person.id
+    crud.review_intake(
+        ctx.session,
+        actor=ctx.user,
+        intake=intake,
+        data=IntakeUpdate(status=IntakeStatus(status), person_id=person_id),
+    )
+    ctx.audit.record(
+        "intake.review",
+        resource_type="intake",
+        resource_id=intake.id,
+        person_id=person_id,
+        detail=status,
+    )
+    ctx.session.commit()
+    return RedirectResponse(f"/intakes/{intake.id}", status_code=303)
+
+
+# --- people --------------------------------------------------------------------
+
+
+@router.get("/people", response_class=HTMLResponse, name="people")
+def people(ctx: PersonDep, q: str = "", name: str = "") -> HTMLResponse:
+    """Search by pseudonymous id, or by name for roles allowed to identify."""
+    crud.ensure_not_partner(ctx.user)
+    identify = can(ctx.user, "person:identify")
+    rows: list[Person] = []
+    searched = bool(q.strip() or name.strip())
+    if searched:
+        rows, _ = crud.list_persons(
+            ctx.session,
+            viewer=ctx.user,
+            cipher=ctx.request.app.state.db.cipher,
+            pseudonym=q.strip() or None,
+            name=name.strip() or None if identify else None,
+            limit=50,
+        )
+        ctx.audit.record(
+            "person.list",
+            resource_type="person",
+            detail=f"{'name' if name.strip() and identify else 'pseudonym'} "
+            f"search, {len(rows)} rows",
+        )
+    else:
+        rows, _ = crud.list_persons(
+            ctx.session,
+            viewer=ctx.user,
+            cipher=ctx.request.app.state.db.cipher,
+            limit=20,
+        )
+        ctx.audit.record(
+            "person.list", resource_type="person", detail=f"recent, {len(rows)} rows"
+        )
+    ctx.session.commit()
+    return ctx.render(
+        "people.html",
+        q=q,
+        name=name,
+        searched=searched,
+        identify=identify,
+        people=[crud.person_public(p, viewer=ctx.user) for p in rows],
+    )
+
+
+@router.get("/people/{pseudonym}", response_class=HTMLResponse)
+def person_page(ctx: PersonDep, pseudonym: str) -> HTMLResponse:
+    """A person: cases, intakes, screenings, risk flags and consent."""
+    person = find_person(ctx, pseudonym)
+    cases, _ = crud.list_cases(
+        ctx.session, viewer=ctx.user, person_id=person.id, limit=50
+    )
+    intakes, _ = crud.list_intakes(
+        ctx.session, viewer=ctx.user, person_id=person.id, limit=50
+    )
+    part2 = crud.part2_visible(ctx.session, viewer=ctx.user, person=person)
+    screenings: list[Screening] = []
+    if can(ctx.user, "screening:read"):
+        screenings, _n = crud.visible_sensitive(
+            crud.list_screenings(ctx.session, person_id=person.id), part2_ok=part2
+        )
+    flags: list[RiskFlag] = []
+    if can(ctx.user, "riskflag:read"):
+        flags, _n = crud.visible_sensitive(
+            crud.list_risk_flags(ctx.session, person_id=person.id), part2_ok=part2
+        )
+    consents = (
+        [
+            crud.consent_public(c)
+            for c in crud.list_consents(ctx.session, person_id=person.id)
+        ]
+        if can(ctx.user, "consent:read")
+        else []
+    )
+    ctx.audit.record(
+        "person.read",
+        resource_type="person",
+        resource_id=person.id,
+        person_id=person.id,
+    )
+    ctx.session.commit()
+    return ctx.render(
+        "person.html",
+        person=crud.person_public(person, viewer=ctx.user),
+        cases=cases,
+        intakes=intakes,
+        screenings=screenings,
+        flags=flags,
+        consents=consents,
+        pathways=list(Pathway),
+        consent_labels=CONSENT_LABELS,
+        scope_labels=SCOPE_LABELS,
+        partners=_partner_orgs(ctx),
+    )
+
+
+def _partner_orgs(ctx: PageCtx) -> list[Any]:
+    orgs, _ = crud.list_organizations(ctx.session, kind="partner", limit=200)
+    return orgs
+
+
+@router.post("/people/{pseudonym}/cases")
+async def open_case(ctx: CareDep, pseudonym: str) -> Response:
+    """Open a case on a pathway (after a screening, or from the person page)."""
+    form = await ctx.request.form()
+    person = find_person(ctx, pseudonym)
+    pathway = f.choice(f.text(form, "pathway"), f.PATHWAY_LABELS, "pathway")
+    case = crud.create_case(
+        ctx.session,
+        actor=ctx.user,
+        data=CaseCreate(person_id=person.id, pathway=Pathway(pathway)),
+    )
+    ctx.audit.record(
+        "case.create",
+        resource_type="case",
+        resource_id=case.id,
+        person_id=person.id,
+        detail=pathway,
+    )
+    screening_id = f.integer(form, "screening_id")
+    if screening_id is not None:
+        row = ctx.session.get(Screening, screening_id)
+        if row is not None and row.person_id == person.id and row.case_id is None:
+            row.case_id = case.id
+            crud.add_case_event(
+                ctx.session,
+                case=case,
+                kind="screening",
+                actor=ctx.user,
+                detail=f"{row.instrument_id}: "
+                + ("positive" if row.positive else "negative"),
+            )
+    intake_id = f.integer(form, "intake_id")
+    if intake_id is not None:
+        intake = crud.get_intake(ctx.session, viewer=ctx.user, intake_id=intake_id)
+        if intake.person_id == person.id and intake.status == IntakeStatus.NEW:
+            crud.review_intake(
+                ctx.session,
+                actor=ctx.user,
+                intake=intake,
+                data=IntakeUpdate(status=IntakeStatus.REVIEWED),
+            )
+            ctx.audit.record(
+                "intake.review",
+                resource_type="intake",
+                resource_id=intake.id,
+                person_id=person.id,
+                detail="reviewed",
+            )
+    ctx.session.commit()
+    return RedirectResponse(f"/cases/{case.id}", status_code=303)
+
+
+@router.post("/people/{pseudonym}/consents")
+async def add_consent(ctx: CareDep, pseudonym: str) -> Response:
+    """Record a consent (or a refusal) the person gave."""
+    form = await ctx.request.form()
+    person = find_person(ctx, pseudonym)
+    consent_type = f.choice(
+        f.text(form, "consent_type"), CONSENT_LABELS, "consent_type"
+    )
+    scope = f.choice(f.text(form, "scope"), SCOPE_LABELS, "scope")
+    expires = f.date_field(form, "expires_on")
+    data = f.build(
+        ConsentCreate,
+        consent_type=ConsentType(consent_type),
+        scope=ConsentScope(scope),
+        scope_organization_id=f.integer(form, "scope_organization_id"),
+        granted=form.get("granted") != "no",
+        expires_at=(
+            dt.datetime.combine(expires, dt.time(23, 59), tzinfo=dt.UTC)
+            if expires
+            else None
+        ),
+        note=f.text(form, "note"),
+    )
+    consent = crud.record_consent(ctx.session, actor=ctx.user, person=person, data=data)
+    ctx.audit.record(
+        "consent.create",
+        resource_type="consent",
+        resource_id=consent.id,
+        person_id=person.id,
+        detail=consent_type,
+    )
+    ctx.session.commit()
+    back = f.text(form, "back") or f"/people/{person.pseudonym}"
+    if not back.startswith("/") or back.startswith("//"):
+        back = f"/people/{person.pseudonym}"
+    return RedirectResponse(f"{back}#consent", status_code=303)
+
+
+# --- screening, stored on the person ---------------------------------------------
+
+
+def store_screening_result(
+    ctx: PageCtx, form: FormData, result: ScreeningResult
+) -> dict[str, Any]:
+    """Keep a scored screening on the person it was run for.
+
+    Args:
+        ctx: The page context (signed-in user, session, audit).
+        form: The posted screening form (``intake_id`` or ``person``).
+        result: The engine's result.
+
+    Returns:
+        Template values: ``person_pseudonym``, ``screening_id``, ``intake_id``,
+        ``saved_message``; empty when the screening was run for nobody.
+    """
+    intake_id = f.integer(form, "intake_id")
+    pseudonym = f.text(form, "person")
+    case_id = f.integer(form, "case_id")
+    if intake_id is None and pseudonym is None and case_id is None:
+        return {}
+    if not can(ctx.user, "screening:write"):
+        return {}
+    intake = None
+    if intake_id is not None:
+        intake = crud.get_intake(ctx.session, viewer=ctx.user, intake_id=intake_id)
+        if intake.person_id is None:
+            raise BadRequest("link the intake to a person first", field="intake_id")
+        person = crud.get_person(
+            ctx.session, viewer=ctx.user, person_id=intake.person_id
+        )
+    elif case_id is not None:
+        case = crud.get_case(ctx.session, viewer=ctx.user, case_id=case_id)
+        person = case.person
+    else:
+        assert pseudonym is not None
+        person = find_person(ctx, pseudonym)
+    row = crud.store_screening(
+        ctx.session,
+        actor=ctx.user,
+        person=person,
+        instrument_id=result.instrument_id,
+        positive=result.positive,
+        recommended_pathway=result.recommended_pathway,
+        questionnaire_response=result.questionnaire_response(
+            subject_reference=f"Patient/{person.pseudonym}"
+        ),
+        result=result.model_dump(mode="json"),
+        case_id=case_id,
+        intake_id=intake.id if intake else None,
+    )
+    if case_id is not None:
+        crud.add_case_event(
+            ctx.session,
+            case=crud.get_case(ctx.session, viewer=ctx.user, case_id=case_id),
+            kind="screening",
+            actor=ctx.user,
+            detail=f"{result.instrument_id}: {result.category}",
+        )
+    ctx.audit.record(
+        "screening.create",
+        resource_type="screening",
+        resource_id=row.id,
+        person_id=person.id,
+        detail=result.instrument_id,
+    )
+    ctx.session.commit()
+    return {
+        "person_pseudonym": person.pseudonym if case_id is None else None,
+        "screening_id": row.id,
+        "intake_id": intake.id if intake else None,
+        "case_id": case_id,
+        "saved_message": f"Saved on {person.pseudonym}'s record.",
+    }
