@@ -53,7 +53,8 @@ def _jsonable(value: Any) -> Any:
 
 
 def _fhir(result: Any) -> dict[str, Any]:
-    fhir = result.to_fhir()
+    maker = getattr(result, "questionnaire_response", None)
+    fhir = maker() if callable(maker) else result.to_fhir()
     if isinstance(fhir, str):
         import json
 
@@ -75,22 +76,15 @@ def run_screening(instrument_id: str, answers: dict[str, Any]) -> ScoredScreenin
 
     try:
         result = screening.score(instrument_id, answers)
-    except (KeyError, LookupError) as exc:
+    except (KeyError, LookupError, ValueError, TypeError) as exc:
+        message = str(exc) or "the answers do not fit the instrument"
+        field = "instrument_id" if "unknown instrument" in message else "answers"
         raise ApiError(
-            f"unknown instrument {instrument_id!r} or answer: {exc}",
-            code="validation_error",
-            field="instrument_id",
-            status=422,
-        ) from exc
-    except (ValueError, TypeError) as exc:
-        raise ApiError(
-            str(exc) or "the answers do not fit the instrument",
-            code="validation_error",
-            field="answers",
-            status=422,
+            message, code="validation_error", field=field, status=422
         ) from exc
     raw = _jsonable(result)
     result_json = raw if isinstance(raw, dict) else {"value": raw}
+    result_json["fhir_bundle"] = _jsonable(result.to_fhir())
     pathway = getattr(result, "recommended_pathway", None)
     label = str(getattr(result, "sensitivity", "") or "")
     sensitivity = Sensitivity.PART2 if label.lower() in {"part2", "sud"} else label
