@@ -349,15 +349,17 @@ def served_by_age_band_pathway(session: Any, period: Period) -> CountTable:
     )
 
 
+def _sex(person: Any) -> str:
+    value = (person.gender or "").strip().lower()
+    return value or UNKNOWN
+
+
 def served_by_sex_pathway(session: Any, period: Period) -> CountTable:
     """People with a case opened in the period, by recorded sex/gender."""
     served = _served(session, period)
     return _crosstab(
         "People served by sex and pathway",
-        (
-            ((p.gender or UNKNOWN).strip().lower() or UNKNOWN, path)
-            for p, path in served
-        ),
+        ((_sex(p), path) for p, path in served),
         (),
         PATHWAYS,
         "Sex",
