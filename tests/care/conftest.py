@@ -325,6 +325,30 @@ def records(db: Database, world: World) -> Any:
     return lambda org: make_records(db, world, org)
 
 
+@pytest.fixture(scope="session")
+def build_world_fn() -> Any:
+    """:func:`build_world` for module-scoped fixtures."""
+    return build_world
+
+
+@pytest.fixture(scope="session")
+def make_records_fn() -> Any:
+    """:func:`make_records` for module-scoped fixtures."""
+    return make_records
+
+
+@pytest.fixture(scope="session")
+def make_app_fn() -> Any:
+    """:func:`make_app` for module-scoped fixtures."""
+    return make_app
+
+
+@pytest.fixture(scope="session")
+def wipe_fn() -> Any:
+    """:func:`wipe` for module-scoped fixtures."""
+    return wipe
+
+
 @pytest.fixture
 def settings_for() -> Any:
     """``settings_for(tmp, url, **extra)``: test settings for a database URL."""

@@ -23,6 +23,7 @@ def list_intakes(
     audit: AuditDep,
     status: Annotated[IntakeStatus | None, Query()] = None,
     door: Annotated[Door | None, Query()] = None,
+    person_id: int | None = None,
 ) -> PageOf[IntakePublic]:
     """Intakes and leads in scope (``status=new`` is the review queue)."""
     rows, total = crud.list_intakes(
@@ -30,6 +31,7 @@ def list_intakes(
         viewer=user,
         status=status,
         door=door,
+        person_id=person_id,
         limit=page.limit,
         offset=page.offset,
     )

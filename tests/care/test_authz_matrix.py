@@ -1,0 +1,303 @@
+"""The authorisation matrix: every route x every role x own/other organisation.
+
+One table below states, for each route, whether each role may reach a record of
+its own organisation (first letter) and of another organisation (second
+letter): ``T`` allowed, ``F`` denied. The actors are users of plan ``a`` (admin,
+supervisor, care manager, analyst) and of partner ``p`` (partner user); "own"
+records belong to plan ``a`` (referred to partner ``p``), "other" records to plan
+``b`` (referred to partner ``q``). For list routes "allowed" means the record is
+in the list; a denied list either refuses (403) or leaves the record out. A
+denied request must never succeed, and no request may fail with a 500.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+ROLES = {
+    "A": "admin_a",
+    "S": "supervisor_a",
+    "C": "cm_a",
+    "N": "analyst_a",
+    "P": "partner_p",
+}
+QYIT = {
+    "unsafe-work": True,
+    "afraid-to-leave": False,
+    "exchanged-sex": False,
+    "tricked-into-work": False,
+}
+WRITE = "A:TT S:TF C:TF N:FF P:FF"
+CARE_READ = "A:TT S:TF C:TF N:TF P:FF"
+ADMIN_ONLY = "A:TT S:FF C:FF N:FF P:FF"
+EVERYONE = "A:TT S:TT C:TT N:TT P:TT"
+
+
+@dataclass(frozen=True)
+class Route:
+    """One row of the matrix."""
+
+    method: str
+    path: str
+    expect: str
+    body: Any = None
+    contains: str | None = None
+    mutates: bool = True
+    upload: str | None = None
+
+
+def _hsds_doc() -> dict[str, Any]:
+    oid = str(uuid.uuid4())
+    return {"id": oid, "name": f"Partner {oid[:6]}", "services": [], "legal_status": ""}
+
+
+#: The table: (route, expectations) - the single source of the matrix.
+ROUTES: list[Route] = [
+    Route(
+        "GET",
+        "/persons?pseudonym={pseudonym}",
+        CARE_READ,
+        contains="person_id",
+        mutates=False,
+    ),
+    Route("GET", "/persons/{person_id}", CARE_READ, mutates=False),
+    Route("PATCH", "/persons/{person_id}", WRITE, {"gender": "nonbinary"}),
+    Route(
+        "POST",
+        "/persons",
+        "A:TF S:TF C:TF N:FF P:FF",
+        {"given_name": "Rae", "owner_id": "{owner_id}"},
+    ),
+    Route("GET", "/persons/{person_id}/intakes", WRITE, mutates=False),
+    Route("POST", "/persons/{person_id}/intakes", WRITE, {"door": "teacher"}),
+    Route("GET", "/persons/{person_id}/consents", WRITE, mutates=False),
+    Route(
+        "POST",
+        "/persons/{person_id}/consents",
+        WRITE,
+        {"consent_type": "outreach", "scope": "care_team"},
+    ),
+    Route("POST", "/persons/{person_id}/consents/{consent_id}/revoke", WRITE),
+    Route("GET", "/persons/{person_id}/risk-flags", CARE_READ, mutates=False),
+    Route("GET", "/persons/{person_id}/screenings", WRITE, mutates=False),
+    Route(
+        "POST",
+        "/persons/{person_id}/screenings",
+        WRITE,
+        {"instrument_id": "qyit", "answers": QYIT},
+    ),
+    Route(
+        "GET",
+        "/intakes?person_id={person_id}",
+        WRITE,
+        contains="intake_id",
+        mutates=False,
+    ),
+    Route("GET", "/intakes/{intake_id}", WRITE, mutates=False),
+    Route("PATCH", "/intakes/{intake_id}", WRITE, {"status": "reviewed"}),
+    Route("POST", "/intakes", "A:TT S:TT C:TT N:FF P:FF", {"door": "hospital"}),
+    Route(
+        "GET",
+        "/cases?person_id={person_id}",
+        CARE_READ,
+        contains="case_id",
+        mutates=False,
+    ),
+    Route("GET", "/cases/{case_id}", CARE_READ, mutates=False),
+    Route("POST", "/cases", WRITE, {"person_id": "{person_id}", "pathway": "prevent"}),
+    Route("PATCH", "/cases/{case_id}", WRITE, {"pathway": "thrive"}),
+    Route("POST", "/cases/{case_id}/status", WRITE, {"status": "active"}),
+    Route("POST", "/cases/{case_id}/needs", WRITE, {"category": "food_insecurity"}),
+    Route("PATCH", "/cases/{case_id}/needs/{need_id}", WRITE, {"status": "met"}),
+    Route("POST", "/cases/{case_id}/goals", WRITE, {"description": "School"}),
+    Route(
+        "PATCH", "/cases/{case_id}/goals/{goal_id}", WRITE, {"status": "in_progress"}
+    ),
+    Route("POST", "/cases/{case_id}/barriers", WRITE, {"description": "Transport"}),
+    Route("PATCH", "/cases/{case_id}/barriers/{barrier_id}", WRITE, {"status": "met"}),
+    Route("GET", "/cases/{case_id}/notes", WRITE, mutates=False),
+    Route(
+        "POST", "/cases/{case_id}/notes", WRITE, {"text": "Called at the safe time."}
+    ),
+    Route("PUT", "/cases/{case_id}/safety-plan", WRITE, {"code_word": "umbrella"}),
+    Route(
+        "GET",
+        "/referrals?case_id={case_id}",
+        "A:TT S:TF C:TF N:TF P:TF",
+        contains="sent_referral_id",
+        mutates=False,
+    ),
+    Route(
+        "GET",
+        "/referrals/{sent_referral_id}",
+        "A:TT S:TF C:TF N:TF P:TF",
+        mutates=False,
+    ),
+    Route("GET", "/referrals/{draft_referral_id}", CARE_READ, mutates=False),
+    Route(
+        "POST",
+        "/referrals",
+        WRITE,
+        {"case_id": "{case_id}", "service_id": "{service_id}"},
+    ),
+    Route("POST", "/referrals/{draft_referral_id}/status", WRITE, {"status": "sent"}),
+    Route(
+        "POST",
+        "/referrals/{sent_referral_id}/status",
+        "A:FF S:FF C:FF N:FF P:TF",
+        {"status": "accepted"},
+    ),
+    Route(
+        "POST",
+        "/referrals/{sent_referral_id}/status",
+        WRITE,
+        {"status": "cancelled", "reason": "moved away"},
+    ),
+    Route("GET", "/tasks", WRITE, contains="task_id", mutates=False),
+    Route("GET", "/tasks/{task_id}", WRITE, mutates=False),
+    Route("PATCH", "/tasks/{task_id}", WRITE, {"status": "done"}),
+    Route("POST", "/tasks", WRITE, {"title": "Check in", "case_id": "{case_id}"}),
+    Route(
+        "GET", "/users", "A:TT S:TF C:FF N:FF P:FF", contains="owner_id", mutates=False
+    ),
+    Route("GET", "/users/{owner_id}", "A:TT S:TF C:FF N:FF P:FF", mutates=False),
+    Route("PATCH", "/users/{owner_id}", ADMIN_ONLY, {"display_name": "Casey"}),
+    Route(
+        "POST",
+        "/users",
+        ADMIN_ONLY,
+        {
+            "username": "{new_username}",
+            "password": "a long enough password",
+            "organization_id": "{org_id}",
+            "role": "care_manager",
+            "display_name": "New",
+        },
+    ),
+    Route("GET", "/organizations", EVERYONE, mutates=False),
+    Route(
+        "POST",
+        "/organizations",
+        ADMIN_ONLY,
+        {"name": "{new_username}", "kind": "partner"},
+    ),
+    Route("GET", "/partners/services", EVERYONE, mutates=False),
+    Route("GET", "/partners/services/{service_id}", EVERYONE, mutates=False),
+    Route("POST", "/partners/import", ADMIN_ONLY, "hsds"),
+    Route("GET", "/audit", ADMIN_ONLY, mutates=False),
+    Route("GET", "/audit/verify", ADMIN_ONLY, mutates=False),
+    Route("POST", "/imports/worklist", "A:TT S:TT C:FF N:TT P:FF", upload="worklist"),
+    Route("POST", "/imports/matches", "A:TT S:TT C:FF N:TT P:FF", upload="matches"),
+    Route("GET", "/auth/me", EVERYONE, mutates=False),
+    Route("POST", "/auth/tokens", EVERYONE, {"name": "integration"}),
+]
+
+
+def _expected(route: Route, role: str, side: str) -> bool:
+    table = dict(part.split(":") for part in route.expect.split())
+    return table[role][0 if side == "own" else 1] == "T"
+
+
+CASES = [
+    pytest.param(
+        route, role, side, id=f"{route.method} {route.path}|{ROLES[role]}|{side}|{i}"
+    )
+    for i, route in enumerate(ROUTES)
+    for role in ROLES
+    for side in ("own", "other")
+]
+
+
+@pytest.fixture(scope="module")
+def env(database: Any, request: pytest.FixtureRequest) -> Iterator[dict[str, Any]]:
+    """World, client and a cache of read-only records, per backend."""
+    build_world = request.getfixturevalue("build_world_fn")
+    make_records = request.getfixturevalue("make_records_fn")
+    make_app = request.getfixturevalue("make_app_fn")
+    wipe = request.getfixturevalue("wipe_fn")
+    wipe(database)
+    world = build_world(database)
+    client = TestClient(make_app(database), raise_server_exceptions=False)
+    cache: dict[str, Any] = {}
+
+    def records(org: str, fresh: bool) -> Any:
+        if fresh:
+            return make_records(database, world, org)
+        if org not in cache:
+            cache[org] = make_records(database, world, org)
+        return cache[org]
+
+    yield {"world": world, "client": client, "records": records}
+    wipe(database)
+
+
+def _fill(value: Any, names: dict[str, Any]) -> Any:
+    if isinstance(value, str) and value.startswith("{") and value.endswith("}"):
+        key = value[1:-1]
+        if key in names:
+            return names[key]
+    if isinstance(value, str):
+        return value.format(**names)
+    if isinstance(value, dict):
+        return {k: _fill(v, names) for k, v in value.items()}
+    return value
+
+
+@pytest.mark.parametrize(("route", "role", "side"), CASES)
+def test_matrix(env: dict[str, Any], route: Route, role: str, side: str) -> None:
+    world, client = env["world"], env["client"]
+    org = "a" if side == "own" else "b"
+    rec = env["records"](org, route.mutates)
+    names = {
+        **vars(rec),
+        "owner_id": world.users[f"cm_{org}"].id,
+        "service_id": world.services["p" if org == "a" else "q"],
+        "org_id": world.orgs[org],
+        "new_username": f"user.{uuid.uuid4().hex[:10]}",
+    }
+    path = "/api/v1" + route.path.format(**names)
+    headers = world.headers(ROLES[role])
+    if route.upload:
+        member = f"M-{org}-{uuid.uuid4().hex[:6]}"
+        content = (
+            f"member_id,age,tier,score,pathway,reasons\n{member},15,high,70,prevent,[]\n"
+            if route.upload == "worklist"
+            else "case_id,rank,ad_id,operation,score,evidence\n"
+            f"C{member},1,ad-{member},op,0.9,phone\n"
+        )
+        response = client.post(
+            path,
+            headers=headers,
+            files={"file": (f"{route.upload}.csv", content, "text/csv")},
+            data={"source": f"run-{member}"},
+        )
+    elif route.body == "hsds":
+        response = client.post(path, headers=headers, json=_hsds_doc())
+    elif route.body is not None:
+        response = client.request(
+            route.method,
+            path,
+            headers=headers,
+            json=_fill(route.body, names),
+        )
+    else:
+        response = client.request(route.method, path, headers=headers)
+    assert response.status_code < 500, response.text
+    assert response.status_code != 401, response.text
+    if response.status_code >= 400:
+        body = response.json()
+        assert set(body["error"]) == {"code", "message", "field"}
+    granted = 200 <= response.status_code < 300
+    if granted and route.contains:
+        wanted = names[route.contains]
+        granted = wanted in {item["id"] for item in response.json()["items"]}
+    assert granted == _expected(route, role, side), (
+        f"{route.method} {path} as {ROLES[role]} ({side}): "
+        f"{response.status_code} {response.text[:300]}"
+    )
