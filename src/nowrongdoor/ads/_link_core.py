@@ -16,9 +16,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from nowrongdoor.ads._link_graph import Hub, UnionFind, find_hubs, index_keys
 from nowrongdoor.ads._link_images import hamming, hash_images, image_clusters
 from nowrongdoor.ads._link_text import mask_text, shingles, signatures, text_edges
+
+#: Ads whose shingles are turned into MinHash signatures at a time (the shingles
+#: are then dropped, so memory holds signatures, not texts).
+_SIG_CHUNK = 20_000
 
 __all__ = ["AdFacts", "LinkOptions", "LinkResult", "Merge", "facts_of", "link_facts"]
 
@@ -54,7 +60,7 @@ class LinkOptions:
     use_images: bool = True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AdFacts:
     """What the linker and the profiles keep of one ad (no free text)."""
 
@@ -73,7 +79,7 @@ class AdFacts:
     descriptors: tuple[Any, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Merge:
     """One union of two groups of ads, with the edge that caused it.
 
@@ -190,20 +196,25 @@ def link_facts(
         The :class:`LinkResult`.
     """
     facts: list[AdFacts] = []
-    shingle_sets: list[set[bytes]] = []
+    sig_blocks: list[np.ndarray] = []
+    pending: list[set[bytes]] = []
     for n, rec in enumerate(records):
         f = facts_of(rec)
         facts.append(f)
-        shingle_sets.append(
-            _ad_shingles(rec, f, options.shingle_size) if options.use_text else set()
-        )
+        if options.use_text:
+            pending.append(_ad_shingles(rec, f, options.shingle_size))
+            if len(pending) >= _SIG_CHUNK:
+                sig_blocks.append(signatures(pending, options.num_perm))
+                pending = []
         if progress and n % 2000 == 0:
             progress("read", n)
+    if pending:
+        sig_blocks.append(signatures(pending, options.num_perm))
     n_ads = len(facts)
     counts: dict[str, int] = {"ads": n_ads}
     if options.use_text and n_ads > 1:
-        sigs = signatures(shingle_sets, options.num_perm)
-        del shingle_sets
+        sigs = np.vstack(sig_blocks)
+        sig_blocks.clear()
         t_edges = text_edges(sigs, threshold=options.text_threshold)
         del sigs
     else:

@@ -102,7 +102,10 @@ def _controller_signals(ads: Sequence[AdFacts]) -> list[str]:
             "(ask for, my girl, we/us)"
         )
     if codes["multiple_providers"]:
-        signals.append(f"several people offered in {codes['multiple_providers']} ads")
+        n_multi = codes["multiple_providers"]
+        signals.append(
+            f"several people offered in {n_multi} ad{'s' if n_multi > 1 else ''}"
+        )
     cities = {(f.city, f.state) for f in ads if f.city}
     if len(cities) >= 3:
         signals.append(f"moved through {len(cities)} cities")

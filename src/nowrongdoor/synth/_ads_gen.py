@@ -244,6 +244,7 @@ class _Builder:
         self.images = images
         self.cities = _cities()
         self.used_phones: set[str] = set()
+        self.used_tags: set[str] = set()
         self.ads: list[dict[str, Any]] = []
         self.truth_scan: list[dict[str, Any]] = []
         self.truth_op: dict[str, str] = {}
@@ -321,6 +322,9 @@ class _Builder:
             for _ in range(rng.choice((1, 1, 2, 2, 3)))
         ]
         tag = f"{rng.choice(bank.FIRST_NAMES).lower()}{rng.randint(10, 999)}"
+        while tag in self.used_tags:  # one contact belongs to one operation
+            tag = f"{tag}{rng.randint(0, 9)}"
+        self.used_tags.add(tag)
         email = f"{tag}@example.com" if rng.random() < 0.3 else None
         platform = rng.choice(bank.HANDLE_PLATFORMS)
         handle = f"{platform}:{tag}x" if rng.random() < 0.4 else None
