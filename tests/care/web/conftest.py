@@ -165,11 +165,39 @@ def serve_in_thread(app: Any) -> Iterator[str]:
         thread.join(timeout=10)
 
 
+@dataclass(frozen=True)
+class LiveSite:
+    """The care app served by uvicorn for the browser tests.
+
+    Attributes:
+        url: Base URL (``http://127.0.0.1:<port>``).
+        db_path: Its SQLite file, to look up ids the way a test author would.
+    """
+
+    url: str
+    db_path: Path
+
+    def query(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+        """Run a read-only SQL query on the site's database."""
+        import sqlite3
+
+        with sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True) as conn:
+            return list(conn.execute(sql, params).fetchall())
+
+
 @pytest.fixture(scope="module")
-def live_url(seeded_db, tmp_path_factory) -> Iterator[str]:
+def live(seeded_db, tmp_path_factory) -> Iterator[LiveSite]:
     """The full care app (seeded copy) served by uvicorn on a free port."""
-    app = app_on_copy(seeded_db, tmp_path_factory.mktemp("care-live"))
-    yield from serve_in_thread(app)
+    data_dir = tmp_path_factory.mktemp("care-live")
+    app = app_on_copy(seeded_db, data_dir)
+    for url in serve_in_thread(app):
+        yield LiveSite(url=url, db_path=data_dir / "care.db")
+
+
+@pytest.fixture(scope="module")
+def live_url(live) -> str:
+    """Base URL of the live site."""
+    return live.url
 
 
 @dataclass

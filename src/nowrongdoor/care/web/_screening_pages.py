@@ -289,7 +289,7 @@ def screening_context(
     request: Request, given: dict[str, str] | None = None
 ) -> dict[str, Any]:
     """The intake/person a screening is for, from the query or the form."""
-    source = given if given is not None else dict(request.query_params)
+    source = {**dict(request.query_params), **(given or {})}
     out: dict[str, Any] = {}
     for key in ("intake_id", "person", "case_id"):
         value = str(source.get(key) or "").strip()

@@ -1,0 +1,76 @@
+"""In Chromium: another organisation's referral is refused; keyboard-only use."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+from test_web_browser_journey import shot, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_partner_opening_another_orgs_referral_gets_403(page: Page, live, artifacts):
+    rows = live.query(
+        "select r.id from referral r join organization o "
+        "on o.id = r.to_organization_id "
+        "where o.name not like 'Safe Harbor%' and r.status != 'draft' order by r.id"
+    )
+    assert rows, "the seed sends referrals to other partners"
+    other = rows[0][0]
+    sign_in(page, live.url, "partner.shelter")
+    response = page.goto(f"{live.url}/referrals/{other}")
+    assert response is not None and response.status == 403
+    expect(page.locator("h1")).to_have_text("You do not have access to this")
+    expect(page.locator("main")).not_to_contain_text("P-")
+    shot(page, artifacts, "20-partner-403")
+    denied = live.query(
+        "select count(*) from audit_event where outcome = 'denied' "
+        "and resource_type = 'referral' and resource_id = ?",
+        str(other),
+    )
+    assert denied[0][0] >= 1
+
+
+def _tab_until(page: Page, wanted: str, limit: int = 80) -> list[str]:
+    seen: list[str] = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        label = page.evaluate(
+            "(document.activeElement.innerText || document.activeElement.value "
+            "|| '').trim()"
+        )
+        seen.append(label)
+        if label == wanted:
+            return seen
+    raise AssertionError(f"{wanted!r} not reached with Tab; reached {seen}")
+
+
+def test_keyboard_only_reaches_the_main_actions(page: Page, live, artifacts):
+    sign_in(page, live.url, "cm.north")
+    page.goto(f"{live.url}/work")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    _tab_until(page, "New intake")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none", "focused links show a visible focus ring"
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{live.url}/intake")
+
+    case_id = live.query(
+        "select c.id from care_case c join app_user u on u.id = c.owner_id "
+        "where u.username = 'cm.north' and c.status != 'closed' order by c.id"
+    )[0][0]
+    page.goto(f"{live.url}/cases/{case_id}")
+    reached = _tab_until(page, "Refer to a partner", limit=120)
+    assert "Run a screening" in reached
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{live.url}/cases/{case_id}/refer")
+    first_refer = page.locator(".refer-form button").first
+    first_refer.focus()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{live.url}/cases/{case_id}#referrals")
+    page.goto(f"{live.url}/cases/{case_id}")
+    _tab_until(page, "Save note", limit=200)
+    shot(page, artifacts, "21-keyboard-save-note")
