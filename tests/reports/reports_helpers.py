@@ -87,3 +87,81 @@ def check_protected(table: CountTable, published: SuppressedTable) -> None:
             assert low < 1 or high >= THRESHOLD
         elif shown is not None:
             assert shown == value
+
+
+def joint_bounds(
+    tables: list[CountTable],
+    published: list[SuppressedTable],
+    links: list[list[tuple[int, tuple[str, int, int]]]],
+) -> dict[tuple[int, tuple[str, int, int]], tuple[float, float]]:
+    """Bounds on every hidden entry of several tables read together.
+
+    One variable per hidden entry of each table; each table's additivity
+    equations; and an equation per link (linked entries are the same number,
+    or equal to the published one).
+    """
+    keys: list[tuple[int, tuple[str, int, int]]] = []
+    for t, table in enumerate(tables):
+        keys += [(t, k) for k in table.entries() if published[t].published(k) is None]
+    pos = {k: n for n, k in enumerate(keys)}
+    a_rows, b = [], []
+
+    def add(terms: list[tuple[tuple[int, tuple[str, int, int]], float]]) -> None:
+        a = np.zeros(len(keys))
+        rhs = 0.0
+        for key, sign in terms:
+            if key in pos:
+                a[pos[key]] += sign
+            else:
+                value = published[key[0]].published(key[1])
+                assert value is not None
+                rhs -= sign * value
+        if a.any():
+            a_rows.append(a)
+            b.append(rhs)
+        else:
+            assert abs(rhs) < 1e-9
+
+    for t, table in enumerate(tables):
+        rows, cols = table.shape
+        for i in range(rows):
+            add(
+                [((t, ("cell", i, j)), 1.0) for j in range(cols)]
+                + [((t, ("row", i, -1)), -1.0)]
+            )
+        for j in range(cols):
+            add(
+                [((t, ("cell", i, j)), 1.0) for i in range(rows)]
+                + [((t, ("col", -1, j)), -1.0)]
+            )
+        add(
+            [((t, ("row", i, -1)), 1.0) for i in range(rows)]
+            + [((t, ("grand", -1, -1)), -1.0)]
+        )
+        add(
+            [((t, ("col", -1, j)), 1.0) for j in range(cols)]
+            + [((t, ("grand", -1, -1)), -1.0)]
+        )
+    for link in links:
+        for other in link[1:]:
+            add([(link[0], 1.0), (other, -1.0)])
+    out = {}
+    for key in keys:
+        lo_hi = []
+        for sense in (1.0, -1.0):
+            c = np.zeros(len(keys))
+            c[pos[key]] = sense
+            res = linprog(
+                c,
+                A_eq=np.array(a_rows) if a_rows else None,
+                b_eq=np.array(b) if a_rows else None,
+                bounds=(0, None),
+                method="highs",
+            )
+            if res.status == 3:
+                lo_hi.append(float("inf"))
+            else:
+                assert res.status == 0, res.message
+                lo_hi.append(sense * res.fun)
+        out[key] = (lo_hi[0], lo_hi[1])
+    return out

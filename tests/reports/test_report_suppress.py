@@ -12,9 +12,9 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from reports_helpers import THRESHOLD, attacker_bounds, check_protected
+from reports_helpers import THRESHOLD, attacker_bounds, check_protected, joint_bounds
 
-from nowrongdoor.reports import CountTable, SuppressedTable, suppress
+from nowrongdoor.reports import CountTable, SuppressedTable, suppress, suppress_system
 
 counts = st.one_of(
     st.integers(0, 12), st.integers(0, 40), st.integers(11, 500), st.just(0)
@@ -141,3 +141,46 @@ def test_bad_table_is_refused() -> None:
         CountTable.build("t", ["a"], ["x", "y"], [[1]])
     with pytest.raises(ValueError, match="non-negative"):
         CountTable.build("t", ["a"], ["x"], [[-1]])
+
+
+@st.composite
+def linked_pairs(draw: st.DrawFn) -> tuple[CountTable, CountTable]:
+    """Two tables of the same people: same rows (same row totals), other columns."""
+    first = draw(tables())
+    rows, _ = first.shape
+    width = draw(st.integers(1, 4))
+    cells = []
+    for total in first.row_totals:
+        cuts = sorted(
+            draw(
+                st.lists(st.integers(0, total), min_size=width - 1, max_size=width - 1)
+            )
+        )
+        bounds = [0, *cuts, total]
+        cells.append([bounds[k + 1] - bounds[k] for k in range(width)])
+    second = CountTable.build(
+        "second", list(first.row_labels), [f"d{j}" for j in range(width)], cells
+    )
+    return first, second
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(linked_pairs())
+def test_linked_tables_protected_together(pair: tuple[CountTable, CountTable]) -> None:
+    first, second = pair
+    rows, _ = first.shape
+    links = [[(0, ("row", i, -1)), (1, ("row", i, -1))] for i in range(rows)]
+    links.append([(0, ("grand", -1, -1)), (1, ("grand", -1, -1))])
+    published = suppress_system([first, second], links, threshold=THRESHOLD)
+    for link in links:  # a shared total is hidden in both or shown in both
+        shown = {published[t].published(k) is None for t, k in link}
+        assert len(shown) == 1
+    bounds = joint_bounds([first, second], published, links)
+    for t, table in enumerate((first, second)):
+        for key in table.entries():
+            value = table.value(key)
+            if 0 < value < THRESHOLD:
+                low, high = bounds[(t, key)]
+                assert high - low >= THRESHOLD - 1 - 1e-6, (t, key, value, low, high)
+            elif published[t].published(key) is not None:
+                assert published[t].published(key) == value

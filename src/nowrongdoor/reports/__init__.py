@@ -37,9 +37,11 @@ from nowrongdoor.reports._reference import ReferenceTable, survey_reference
 from nowrongdoor.reports._suppress import (
     CountTable,
     EntryKey,
+    GlobalKey,
     SuppressedTable,
     feasible_intervals,
     suppress,
+    suppress_system,
 )
 from nowrongdoor.reports._survey import (
     AGE_FIRST_BINS,
@@ -82,6 +84,7 @@ __all__ = [
     "Chart",
     "CountTable",
     "EntryKey",
+    "GlobalKey",
     "ReferenceTable",
     "ReportedValue",
     "ReportingRow",
@@ -99,6 +102,7 @@ __all__ = [
     "parse_survey_response",
     "render_survey_html",
     "suppress",
+    "suppress_system",
     "survey_charts",
     "survey_csv_tables",
     "survey_items",

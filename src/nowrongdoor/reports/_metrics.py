@@ -23,8 +23,9 @@ from nowrongdoor.reports._queries import (
 from nowrongdoor.reports._suppress import (
     CountTable,
     EntryKey,
+    GlobalKey,
     SuppressedTable,
-    suppress,
+    suppress_system,
 )
 
 __all__ = [
@@ -141,35 +142,43 @@ def _margin_ids(spec: MetricSpec, table: CountTable) -> dict[EntryKey, tuple[str
 def suppress_linked(
     items: Sequence[tuple[MetricSpec, CountTable]], threshold: int
 ) -> list[SuppressedTable]:
-    """Suppress tables that share totals so a total hidden in one is hidden in all.
+    """Suppress tables that share totals as one linear system.
 
     Tables of the same population share a total when they break down by the same
-    dimension (the month totals of screenings by instrument and of screenings by
-    door are the same numbers). A total hidden in any of them is forced hidden
-    and protected in every table that carries it; repeat until nothing changes.
+    dimension (the instrument totals of screenings by month and instrument and of
+    screening results by instrument are the same numbers). Such totals are one
+    unknown for the audit, hidden or shown together, and the linear programs
+    bound every hidden count under all the tables of the population at once.
+
+    Raises:
+        ValueError: two totals that should be the same number differ (the
+            tables do not count the same population).
     """
-    ids = [_margin_ids(spec, raw) for spec, raw in items]
-    forced: list[set[EntryKey]] = [set() for _ in items]
-    while True:
-        published = [
-            suppress(raw, threshold=threshold, force=forced[n])
-            for n, (_spec, raw) in enumerate(items)
-        ]
-        hidden = {
-            ids[n][key]
-            for n, table in enumerate(published)
-            for key in ids[n]
-            if table.published(key) is None
-        }
-        changed = False
-        for n in range(len(items)):
-            for key, identity in ids[n].items():
-                if identity in hidden and key not in forced[n]:
-                    if published[n].published(key) is not None:
-                        forced[n].add(key)
-                        changed = True
-        if not changed:
-            return published
+    by_population: dict[str, list[int]] = {}
+    for n, (spec, _raw) in enumerate(items):
+        by_population.setdefault(spec.population, []).append(n)
+    out: list[SuppressedTable | None] = [None] * len(items)
+    for members in by_population.values():
+        tables = [items[n][1] for n in members]
+        shared: dict[tuple[str, ...], list[GlobalKey]] = {}
+        for t, n in enumerate(members):
+            spec, raw = items[n]
+            for key, identity in _margin_ids(spec, raw).items():
+                shared.setdefault(identity, []).append((t, key))
+        links = []
+        for identity, keys in shared.items():
+            values = {tables[t].value(key) for t, key in keys}
+            if len(values) > 1:
+                raise ValueError(
+                    f"linked totals {identity} differ between tables: {sorted(values)}"
+                )
+            if len(keys) > 1:
+                links.append(keys)
+        for n, table in zip(
+            members, suppress_system(tables, links, threshold), strict=True
+        ):
+            out[n] = table
+    return [table for table in out if table is not None]
 
 
 def _sum_published(values: Sequence[int | None]) -> int | None:

@@ -22,9 +22,11 @@ from typing import Literal
 __all__ = [
     "CountTable",
     "EntryKey",
+    "GlobalKey",
     "SuppressedTable",
     "feasible_intervals",
     "suppress",
+    "suppress_system",
 ]
 
 #: An entry of a table: ("cell", i, j), ("row", i, -1), ("col", -1, j) or
@@ -266,6 +268,133 @@ def _lines(table: CountTable) -> list[list[EntryKey]]:
     return lines
 
 
+GlobalKey = tuple[int, EntryKey]
+
+
+class _System:
+    """One or more tables whose shared entries are the same unknowns.
+
+    ``groups`` maps every entry (table index, key) to a representative: entries
+    of one group are the same number (a one-column table's cells and row totals;
+    a total two linked tables both carry) and are hidden or shown together.
+    """
+
+    def __init__(
+        self, tables: Sequence[CountTable], links: Sequence[Sequence[GlobalKey]]
+    ) -> None:
+        self.tables = list(tables)
+        parent: dict[GlobalKey, GlobalKey] = {}
+
+        def find(key: GlobalKey) -> GlobalKey:
+            parent.setdefault(key, key)
+            while parent[key] != key:
+                parent[key] = parent[parent[key]]
+                key = parent[key]
+            return key
+
+        groups = [
+            [(t, k) for k in group]
+            for t, table in enumerate(self.tables)
+            for group in _tied(table)
+        ] + [list(link) for link in links]
+        for t, table in enumerate(self.tables):
+            for entry in table.entries():
+                find((t, entry))
+        for group in groups:
+            for other in group[1:]:
+                parent[find(other)] = find(group[0])
+        self.rep = {key: find(key) for key in list(parent)}
+        self.members: dict[GlobalKey, list[GlobalKey]] = {}
+        for member, rep in self.rep.items():
+            self.members.setdefault(rep, []).append(member)
+        self.lines = [
+            [(t, k) for k in line]
+            for t, table in enumerate(self.tables)
+            for line in _lines(table)
+        ]
+
+    def value(self, key: GlobalKey) -> int:
+        return self.tables[key[0]].value(key[1])
+
+    def sync(self, status: dict[GlobalKey, Status]) -> None:
+        """Give every member of a group the status of its strongest member."""
+        for members in self.members.values():
+            states = [status[k] for k in members if k in status]
+            if states and len(states) < len(members) or len(set(states)) > 1:
+                kind: Status = "primary" if "primary" in states else "complementary"
+                for key in members:
+                    status[key] = kind
+
+    def intervals(
+        self, hidden: Collection[GlobalKey], targets: Sequence[GlobalKey]
+    ) -> dict[GlobalKey, tuple[float, float]]:
+        """LP bounds of each target under the published system."""
+        import numpy as np
+        from scipy.optimize import linprog
+
+        variables = sorted({self.rep[k] for k in hidden})
+        index = {key: n for n, key in enumerate(variables)}
+        a_rows: list[np.ndarray] = []
+        b_vals: list[float] = []
+        for line in self.lines:
+            *parts, total = line
+            coeffs = np.zeros(len(variables))
+            rhs = 0.0
+            touched = False
+            for key, sign in [(k, 1.0) for k in parts] + [(total, -1.0)]:
+                rep = self.rep[key]
+                if rep in index:
+                    coeffs[index[rep]] += sign
+                    touched = True
+                else:
+                    rhs -= sign * self.value(key)
+            if touched:
+                a_rows.append(coeffs)
+                b_vals.append(rhs)
+        a_eq = np.vstack(a_rows) if a_rows else None
+        b_eq = np.array(b_vals) if a_rows else None
+        out: dict[GlobalKey, tuple[float, float]] = {}
+        solved: dict[GlobalKey, tuple[float, float]] = {}
+        for key in targets:
+            rep = self.rep[key]
+            if rep not in solved:
+                bounds: list[float] = []
+                for sense in (1.0, -1.0):
+                    objective = np.zeros(len(variables))
+                    objective[index[rep]] = sense
+                    result = linprog(
+                        objective,
+                        A_eq=a_eq,
+                        b_eq=b_eq,
+                        bounds=(0, None),
+                        method="highs",
+                    )
+                    if result.status == 3:  # unbounded
+                        bounds.append(float("inf") if sense < 0 else 0.0)
+                    elif result.status != 0:
+                        raise RuntimeError(f"bounding {key} failed: {result.message}")
+                    else:
+                        bounds.append(round(sense * float(result.fun), 6))
+                solved[rep] = (bounds[0], bounds[1])
+            out[key] = solved[rep]
+        return out
+
+    def first_failing(
+        self, status: dict[GlobalKey, Status], need: int
+    ) -> GlobalKey | None:
+        reps: dict[GlobalKey, GlobalKey] = {}
+        for key, state in status.items():
+            if state == "primary":
+                reps.setdefault(self.rep[key], key)
+        primaries = list(reps.values())
+        intervals = self.intervals(list(status), primaries)
+        for key in primaries:
+            low, high = intervals[key]
+            if high - low < need - 1e-6:
+                return key
+        return None
+
+
 def feasible_intervals(
     table: CountTable, hidden: set[EntryKey], targets: Sequence[EntryKey] | None = None
 ) -> dict[EntryKey, tuple[float, float]]:
@@ -273,8 +402,8 @@ def feasible_intervals(
 
     Solves, for each target, ``min`` and ``max`` of that entry over all
     non-negative real tables that agree with every published entry and every
-    row, column and grand-total equation (the constraint matrix is a network
-    matrix, so the bounds are integers).
+    row, column and grand-total equation (for one table the constraint matrix
+    is a network matrix, so the bounds are integers).
 
     Args:
         table: The true table (published entries are its values).
@@ -284,48 +413,10 @@ def feasible_intervals(
     Returns:
         ``{key: (low, high)}``; ``high`` is ``inf`` when unbounded.
     """
-    import numpy as np
-    from scipy.optimize import linprog
-
-    variables = sorted(hidden)
-    index = {key: n for n, key in enumerate(variables)}
-    a_rows: list[np.ndarray] = []
-    b_vals: list[float] = []
-    for line in _lines(table):
-        *parts, total = line
-        coeffs = np.zeros(len(variables))
-        rhs = 0.0
-        touched = False
-        for key, sign in [(k, 1.0) for k in parts] + [(total, -1.0)]:
-            if key in index:
-                coeffs[index[key]] += sign
-                touched = True
-            else:
-                rhs -= sign * table.value(key)
-        if touched:
-            a_rows.append(coeffs)
-            b_vals.append(rhs)
-    a_eq = np.vstack(a_rows) if a_rows else None
-    b_eq = np.array(b_vals) if a_rows else None
-    out: dict[EntryKey, tuple[float, float]] = {}
-    for key in targets if targets is not None else variables:
-        bounds: list[float] = []
-        for sense in (1.0, -1.0):
-            objective = np.zeros(len(variables))
-            objective[index[key]] = sense
-            result = linprog(
-                objective, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs"
-            )
-            if result.status == 3:  # unbounded
-                bounds.append(float("inf") if sense < 0 else 0.0)
-            elif result.status != 0:
-                raise RuntimeError(
-                    f"table {table.title!r}: bounding {key} failed: {result.message}"
-                )
-            else:
-                bounds.append(round(sense * float(result.fun), 6))
-        out[key] = (bounds[0], bounds[1])
-    return out
+    system = _System([table], [])
+    wanted = sorted(hidden) if targets is None else list(targets)
+    found = system.intervals([(0, k) for k in hidden], [(0, k) for k in wanted])
+    return {key: found[(0, key)] for key in wanted}
 
 
 def _is_sensitive(value: int, threshold: int) -> bool:
@@ -344,8 +435,11 @@ def suppress(
     3. Audit: for each primary entry, two linear programs bound it under the
        published system; while some interval is narrower than
        ``threshold - 1`` (so it could be read as "small", or is pinned), hide
-       the smallest visible non-zero interior cell in that entry's row or
-       column, then anywhere, then zeros and totals, and audit again.
+       the smallest visible non-zero interior cell that closes a rectangle with
+       hidden cells, else in that entry's row or column, else anywhere (zeros
+       and totals last), and audit again.
+    4. Prune: show again each complementary entry, largest first, that the
+       audit does not need.
 
     Args:
         table: The counts.
@@ -356,51 +450,89 @@ def suppress(
     Returns:
         The publishable table, with each hidden entry's reason in ``status``.
     """
-    if threshold < 2 and not force:
-        return _publish(table, threshold, {})
-    status: dict[EntryKey, Status] = {}
-    for key in table.entries():
-        if _is_sensitive(table.value(key), threshold) or key in force:
-            status[key] = "primary"
-    ties = _tied(table)
-    _sync_ties(status, ties)
-    if not status:
-        return _publish(table, threshold, status)
+    return suppress_system([table], [], threshold, [(0, k) for k in force])[0]
 
-    lines = _lines(table)
-    for line in lines:
-        hidden = [k for k in line if k in status]
-        if len(hidden) == 1:
-            pick = _line_partner(table, status, line, lines)
-            if pick is not None:
-                status[pick] = "complementary"
-                _sync_ties(status, ties)
 
-    need = threshold - 1
-    while True:
-        failing = _first_failing(table, status, need)
-        if failing is None:
-            break
-        pick = _choose_complement(table, status, failing)
-        if pick is None:  # everything hidden already: nothing can be inferred
-            break
-        status[pick] = "complementary"
-        _sync_ties(status, ties)
-    _prune(table, status, ties, need)
-    return _publish(table, threshold, status)
+def suppress_system(
+    tables: Sequence[CountTable],
+    links: Sequence[Sequence[GlobalKey]],
+    threshold: int = 11,
+    force: Collection[GlobalKey] = (),
+) -> list[SuppressedTable]:
+    """Suppress several tables whose linked entries are the same numbers.
+
+    Like :func:`suppress`, but the audit solves one linear system for all the
+    tables, so a reader combining them learns no more than from each alone.
+
+    Args:
+        tables: The counts.
+        links: Groups of ``(table index, entry key)`` that are the same number
+            (for example the month totals of two tables of the same people).
+        threshold: Smallest value that may be shown.
+        force: Entries to hide and protect whatever their value.
+
+    Returns:
+        One publishable table per input table, in order.
+    """
+    system = _System(tables, links)
+    status: dict[GlobalKey, Status] = {}
+    for t, table in enumerate(tables):
+        for key in table.entries():
+            g = (t, key)
+            if (threshold >= 2 and _is_sensitive(table.value(key), threshold)) or (
+                g in force
+            ):
+                status[g] = "primary"
+    system.sync(status)
+    if status:
+        for line in system.lines:
+            hidden = [k for k in line if k in status]
+            if len(hidden) == 1:
+                pick = _line_partner(system, status, line)
+                if pick is not None:
+                    status[pick] = "complementary"
+                    system.sync(status)
+        need = max(threshold - 1, 0)
+        while True:
+            failing = system.first_failing(status, need)
+            if failing is None:
+                break
+            pick = _choose_complement(system, status, failing)
+            if pick is None:  # everything hidden already: nothing can be inferred
+                break
+            status[pick] = "complementary"
+            system.sync(status)
+        _prune(system, status, need)
+    return [
+        _publish(table, threshold, {k: s for (t2, k), s in status.items() if t2 == t})
+        for t, table in enumerate(tables)
+    ]
+
+
+def _order(system: _System, key: GlobalKey) -> tuple[int, int, int]:
+    value = system.value(key)
+    return (0 if key[1][0] == "cell" else 1, 1 if value == 0 else 0, value)
+
+
+def _smallest(
+    system: _System,
+    status: dict[GlobalKey, Status],
+    candidates: Sequence[GlobalKey],
+) -> GlobalKey | None:
+    visible = [k for k in candidates if k not in status]
+    if not visible:
+        return None
+    return min(visible, key=lambda k: _order(system, k))
 
 
 def _line_partner(
-    table: CountTable,
-    status: dict[EntryKey, Status],
-    line: list[EntryKey],
-    lines: list[list[EntryKey]],
-) -> EntryKey | None:
+    system: _System, status: dict[GlobalKey, Status], line: list[GlobalKey]
+) -> GlobalKey | None:
     """Second hidden entry for a line, preferring one that also pairs a lone
     hidden entry in the crossing line (one cell then protects two lines)."""
 
-    def lonely_crossing(key: EntryKey) -> int:
-        for other in lines:
+    def lonely_crossing(key: GlobalKey) -> int:
+        for other in system.lines:
             if other is not line and key in other:
                 if sum(1 for k in other if k in status) == 1:
                     return 0
@@ -409,95 +541,53 @@ def _line_partner(
     visible = [k for k in line if k not in status]
     if not visible:
         return None
-    return min(visible, key=lambda k: (lonely_crossing(k), *_order(table, k)))
-
-
-def _prune(
-    table: CountTable,
-    status: dict[EntryKey, Status],
-    ties: list[list[EntryKey]],
-    need: int,
-) -> None:
-    """Show again every complementary entry that is not needed, largest first."""
-    complements = sorted(
-        (k for k, s in status.items() if s == "complementary"),
-        key=lambda k: -table.value(k),
-    )
-    for key in complements:
-        if status.get(key) != "complementary":
-            continue
-        group = next((g for g in ties if key in g), [key])
-        if any(status.get(k) == "primary" for k in group):
-            continue
-        trial = {k: s for k, s in status.items() if k not in group}
-        if _first_failing(table, trial, need) is None:
-            for k in group:
-                status.pop(k, None)
-
-
-def _sync_ties(status: dict[EntryKey, Status], ties: list[list[EntryKey]]) -> None:
-    changed = True
-    while changed:
-        changed = False
-        for group in ties:
-            states = [status[k] for k in group if k in status]
-            if states and len(states) < len(group):
-                kind: Status = "primary" if "primary" in states else "complementary"
-                for key in group:
-                    if key not in status:
-                        status[key] = kind
-                        changed = True
-
-
-def _first_failing(
-    table: CountTable, status: dict[EntryKey, Status], need: int
-) -> EntryKey | None:
-    primaries = [k for k, s in status.items() if s == "primary"]
-    intervals = feasible_intervals(table, set(status), primaries)
-    for key in primaries:
-        low, high = intervals[key]
-        if high - low < need - 1e-6:
-            return key
-    return None
-
-
-def _order(table: CountTable, key: EntryKey) -> tuple[int, int, int]:
-    value = table.value(key)
-    return (0 if key[0] == "cell" else 1, 1 if value == 0 else 0, value)
-
-
-def _smallest(
-    table: CountTable, status: dict[EntryKey, Status], candidates: Sequence[EntryKey]
-) -> EntryKey | None:
-    visible = [k for k in candidates if k not in status]
-    if not visible:
-        return None
-    return min(visible, key=lambda k: _order(table, k))
+    return min(visible, key=lambda k: (lonely_crossing(k), *_order(system, k)))
 
 
 def _choose_complement(
-    table: CountTable, status: dict[EntryKey, Status], failing: EntryKey
-) -> EntryKey | None:
-    kind, i, j = failing
-    same_line: list[EntryKey] = []
-    for line in _lines(table):
+    system: _System, status: dict[GlobalKey, Status], failing: GlobalKey
+) -> GlobalKey | None:
+    t, (kind, i, j) = failing
+    same_line: list[GlobalKey] = []
+    for line in system.lines:
         if failing in line:
             same_line += line
     if kind == "cell":
         # Cells that close a rectangle with hidden cells lend protection both ways.
-        rows, cols = table.shape
-        hidden_rows = {r for (k, r, _c) in status if k == "cell" and r != i}
-        hidden_cols = {c for (k, _r, c) in status if k == "cell" and c != j}
-        rectangle = [("cell", r, j) for r in hidden_rows] + [
-            ("cell", i, c) for c in hidden_cols
-        ]
-        pick = _smallest(table, status, [k for k in rectangle if table.value(k) > 0])
+        hidden = [k for (t2, k) in status if t2 == t and k[0] == "cell"]
+        hidden_rows = {r for (_k, r, _c) in hidden if r != i}
+        hidden_cols = {c for (_k, _r, c) in hidden if c != j}
+        rectangle: list[GlobalKey] = [(t, ("cell", r, j)) for r in hidden_rows]
+        rectangle += [(t, ("cell", i, c)) for c in hidden_cols]
+        pick = _smallest(system, status, [k for k in rectangle if system.value(k) > 0])
         if pick is not None:
             return pick
-    pick = _smallest(table, status, same_line)
+    pick = _smallest(system, status, same_line)
     if pick is not None:
         return pick
-    return _smallest(table, status, table.entries())
+    everything = [(t, k) for k in system.tables[t].entries()]
+    pick = _smallest(system, status, everything)
+    if pick is not None:
+        return pick
+    return _smallest(system, status, list(system.rep))
+
+
+def _prune(system: _System, status: dict[GlobalKey, Status], need: int) -> None:
+    """Show again every complementary entry that is not needed, largest first."""
+    complements = sorted(
+        (k for k, s in status.items() if s == "complementary"),
+        key=lambda k: -system.value(k),
+    )
+    for key in complements:
+        if status.get(key) != "complementary":
+            continue
+        group = system.members[system.rep[key]]
+        if any(status.get(k) == "primary" for k in group):
+            continue
+        trial = {k: s for k, s in status.items() if k not in group}
+        if system.first_failing(trial, need) is None:
+            for k in group:
+                status.pop(k, None)
 
 
 def _publish(
