@@ -51,7 +51,7 @@ def seeded_db(tmp_path_factory) -> Seeded:
     db = Database(_settings(data_dir))
     upgrade(db.engine)
     with db.session() as session:
-        report = seed_demo(session, cipher=db.cipher, persons=12)
+        report = seed_demo(session, cipher=db.cipher)
     db.dispose()
     return Seeded(
         path=data_dir / "care.db",
