@@ -31,6 +31,7 @@ __all__ = [
     "Cipher",
     "DecryptionError",
     "cipher_from_settings",
+    "derive_dev_key",
     "generate_key",
     "normalise_for_index",
 ]
@@ -44,6 +45,17 @@ def _derive(secret: str, info: bytes) -> bytes:
     return HKDF(
         algorithm=hashes.SHA256(), length=32, salt=b"nowrongdoor", info=info
     ).derive(secret.encode("utf-8"))
+
+
+def derive_dev_key(secret_key: str) -> str:
+    """The development Fernet key derived from ``secret_key`` (HKDF-SHA256).
+
+    Used when ``encryption_keys`` is empty outside production. To move such a
+    database to real keys, configure ``[new_key, derive_dev_key(secret)]`` and run
+    ``nowrongdoor care rotate-keys``.
+    """
+    raw = _derive(secret_key, b"nowrongdoor fernet dev")
+    return base64.urlsafe_b64encode(raw).decode("ascii")
 
 
 def generate_key() -> str:
@@ -146,5 +158,5 @@ def cipher_from_settings(settings: Settings) -> Cipher:
                 "setting encryption_keys is empty; production needs at least one "
                 "Fernet key (make one with `nowrongdoor care new-key`)"
             )
-        keys = [base64.urlsafe_b64encode(_derive(secret, b"nowrongdoor fernet dev"))]
+        keys = [derive_dev_key(secret)]
     return Cipher(keys, _derive(secret, b"nowrongdoor blind index"))
