@@ -93,7 +93,7 @@ def find_emails(text: str) -> list[ContactHit]:
         Lower-case addresses with spans in ``text``.
     """
     hits: list[ContactHit] = []
-    if "@" not in text and " at " not in text.lower() and "(at)" not in text.lower():
+    if "@" not in text and "at" not in text.lower():
         return hits
     for m in _EMAIL.finditer(text):
         domain = _SPACES_DOT.sub(".", m.group("domain")).lower()

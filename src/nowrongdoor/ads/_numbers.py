@@ -38,39 +38,64 @@ class RateHit:
 _N = r"(?P<n>\d(?:[ .]?\d)?)"
 _AGE_PATTERNS = [
     # "Poster's age: 30", "age 16", "Age:17", "age - sixteen" (already digits)
-    re.compile(rf"\bage\s*(?:is|[:=\-~]|of)?\s*{_N}(?!\s*(?:\+|and up|\d|%|\$))", re.I),
+    (
+        ("age",),
+        re.compile(
+            rf"\bage\s*(?:is|[:=\-~]|of)?\s*{_N}(?!\s*(?:\+|and up|\d|%|\$))", re.I
+        ),
+    ),
     # "17 years old", "17yrs old", "17-year-old", "16 years young"
-    re.compile(
-        rf"(?<![\d$]){_N}\s*[-]?\s*(?:years?|yrs?|yr)[\s\-]*(?:old|young)\b", re.I
+    (
+        ("yr", "year"),
+        re.compile(
+            rf"(?<![\d$]){_N}\s*[-]?\s*(?:years?|yrs?|yr)[\s\-]*(?:old|young)\b", re.I
+        ),
     ),
     # "24 yrs", "19 yr" (not "10 yrs experience")
-    re.compile(
-        rf"(?<![\d$]){_N}\s*(?:yrs?|yr)\b(?!\s*(?:of|exp|experience|in|ago|old|young))",
-        re.I,
+    (
+        ("yr",),
+        re.compile(
+            rf"(?<![\d$]){_N}\s*(?:yrs?|yr)\b"
+            r"(?!\s*(?:of|exp|experience|in|ago|old|young))",
+            re.I,
+        ),
     ),
     # "I'm Nadia, 32," / "Sophia, 27," after a name cue
-    re.compile(
-        r"\b(?:i'?m|i\s+am|im|call|it'?s|this\s+is|my\s+name\s+is)\s+"
-        r"[A-Z][a-z]{1,14},?\s+(?P<n>\d\d)\s*(?=[,.!;]|$|\s+(?:yrs|years|yo|y/o)\b)",
-        re.I,
+    (
+        ("i", "call", "this", "name"),
+        re.compile(
+            r"\b(?:i'?m|i\s+am|im|call|it'?s|this\s+is|my\s+name\s+is)\s+"
+            r"[A-Z][a-z]{1,14},?\s+(?P<n>\d\d)\s*"
+            r"(?=[,.!;]|$|\s+(?:yrs|years|yo|y/o)\b)",
+            re.I,
+        ),
     ),
     # "17yo", "17 y/o", "17 y.o.", "17yoa"
-    re.compile(rf"(?<![\d$]){_N}\s*(?:y\s?/\s?o|y\.\s?o\.?|yo|yoa)(?![a-z])", re.I),
+    (
+        ("y",),
+        re.compile(rf"(?<![\d$]){_N}\s*(?:y\s?/\s?o|y\.\s?o\.?|yo|yoa)(?![a-z])", re.I),
+    ),
     # "I'm 17", "im 16", "I am only 15", "i'm just 17"
-    re.compile(
-        rf"\b(?:i'?m|i\s+am|ima)\s+(?:only\s+|just\s+|a\s+|like\s+)?{_N}"
-        r"(?!\s*(?:min|hr|hour|h\b|\$|rose|%|am\b|pm\b|ft|feet|foot|'|\"|\.\d|,\d|/|"
-        r"lbs?|kg|cm|in\b|inch|x|k\b|\d))",
-        re.I,
+    (
+        ("i",),
+        re.compile(
+            rf"\b(?:i'?m|i\s+am|ima)\s+(?:only\s+|just\s+|a\s+|like\s+)?{_N}"
+            r"(?!\s*(?:min|hr|hour|h\b|\$|rose|%|am\b|pm\b|ft|feet|foot|'|\"|\.\d|"
+            r",\d|/|lbs?|kg|cm|in\b|inch|x|k\b|\d))",
+            re.I,
+        ),
     ),
     # "just turned 18", "turning 16", "barely 18"
-    re.compile(
-        rf"\b(?:just\s+)?(?:turned|turning|barely)\s+{_N}(?!\s*(?:\d|%|\$))", re.I
+    (
+        ("turn", "barely"),
+        re.compile(
+            rf"\b(?:just\s+)?(?:turned|turning|barely)\s+{_N}(?!\s*(?:\d|%|\$))", re.I
+        ),
     ),
     # "sweet 16"
-    re.compile(rf"\bsweet\s+{_N}\b", re.I),
+    (("sweet",), re.compile(rf"\bsweet\s+{_N}\b", re.I)),
     # "16teen" / "6teen" style
-    re.compile(r"\b(?P<teen>1?[3-9])\s?teen\b", re.I),
+    (("teen",), re.compile(r"\b(?P<teen>1?[3-9])\s?teen\b", re.I)),
 ]
 # A backpage-style title ends with " - 30": the poster's age.
 _TITLE_AGE = re.compile(r"\s-\s*(?P<n>\d\d)\s*$")
@@ -98,7 +123,10 @@ def find_ages(text: str, title: str | None = None) -> list[AgeHit]:
     """
     hits: list[AgeHit] = []
     taken: list[tuple[int, int]] = []
-    for pattern in _AGE_PATTERNS:
+    lower = text.lower()
+    for keywords, pattern in _AGE_PATTERNS:
+        if not any(k in lower for k in keywords):
+            continue
         for m in pattern.finditer(text):
             value = _age_value(m)
             if value is None:
@@ -189,9 +217,13 @@ def _rates(
         if minutes == 60 and amount == 24 and not groups.get(prefix + "cur"):
             continue  # "24 hr" is availability, not a price
         if dur == "h" and not (
-            groups.get(prefix + "cur") or groups.get(prefix + "unit")
+            groups.get(prefix + "cur")
+            or groups.get(prefix + "unit")
+            or (groups.get(prefix + "sep") or "").strip() in ("/", ":", "=")
         ):
-            continue
+            continue  # a bare "h" is a rate only when written "150/h" or "h/150"
+        if amount < _MIN_AMOUNT and not groups.get(prefix + "cur"):
+            continue  # "$15/hr" is a price; "12 hr" is not
         out.append(RateHit(float(amount), minutes, m.start(), m.end()))
     return out
 

@@ -143,6 +143,18 @@ _TATTOO = re.compile(r"\b(?:tattoos?|tattooed|tatted|tats|inked)\b", re.I)
 _BUILD = re.compile(
     r"\b(?P<b>petite|slim|slender|curvy|thick|athletic|bbw|skinny|busty|tall)\b", re.I
 )
+_BUILD_WORDS = (
+    "petite",
+    "slim",
+    "slender",
+    "curvy",
+    "thick",
+    "athletic",
+    "bbw",
+    "skinny",
+    "busty",
+    "tall",
+)
 _HAIR_CANON = {"blond": "blonde", "redhead": "red", "ginger": "red", "grey": "gray"}
 
 
@@ -159,7 +171,11 @@ def find_descriptors(text: str) -> list[DescriptorHit]:
         Descriptor hits in text order.
     """
     hits: list[DescriptorHit] = []
-    for m in _HEIGHT_FT.finditer(text):
+    lower = text.lower()
+    height = (
+        "'" in text or '"' in text or "ft" in lower or "fe" in lower or "foot" in lower
+    )
+    for m in _HEIGHT_FT.finditer(text) if height else ():
         if not m.group("inch") and not re.match(
             r"\d\s*(?:ft\.?|feet|foot)", m.group(), re.I
         ):
@@ -168,26 +184,29 @@ def find_descriptors(text: str) -> list[DescriptorHit]:
         inches = int(m.group("ft")) * 12 + int(m.group("inch") or 0)
         if 48 <= inches <= 83:
             hits.append(DescriptorHit(f"height_in:{inches}", m.start(), m.end()))
-    for m in _HEIGHT_CM.finditer(text):
+    for m in _HEIGHT_CM.finditer(text) if "cm" in lower else ():
         inches = round(int(m.group("cm")) / 2.54)
         hits.append(DescriptorHit(f"height_in:{inches}", m.start(), m.end()))
-    for m in _WEIGHT.finditer(text):
+    weight = "lb" in lower or "pound" in lower or "kg" in lower or "kilo" in lower
+    for m in _WEIGHT.finditer(text) if weight else ():
         value = int(m.group("w"))
         if m.group("unit").lower().startswith(("kg", "kilo")):
             value = round(value * 2.20462)
         if 80 <= value <= 400:
             hits.append(DescriptorHit(f"weight_lb:{value}", m.start(), m.end()))
-    for m in _HAIR.finditer(text):
+    hair = "hair" in lower or "blond" in lower or "brunette" in lower or "redh" in lower
+    for m in _HAIR.finditer(text) if hair else ():
         color = (m.group("color") or m.group("solo") or "").lower()
         color = " ".join(color.split())
         color = _HAIR_CANON.get(color, color)
         hits.append(DescriptorHit(f"hair:{color}", m.start(), m.end()))
-    for m in _EYES.finditer(text):
+    for m in _EYES.finditer(text) if "eye" in lower else ():
         color = m.group("color").lower()
         hits.append(DescriptorHit(f"eyes:{_HAIR_CANON.get(color, color)}", *m.span()))
-    for m in _TATTOO.finditer(text):
+    for m in _TATTOO.finditer(text) if "tat" in lower or "ink" in lower else ():
         hits.append(DescriptorHit("tattoos:yes", m.start(), m.end()))
-    for m in _BUILD.finditer(text):
+    build = any(w in lower for w in _BUILD_WORDS)
+    for m in _BUILD.finditer(text) if build else ():
         hits.append(DescriptorHit(f"build:{m.group('b').lower()}", m.start(), m.end()))
     hits.sort(key=lambda h: h.start)
     return hits

@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from nowrongdoor.text import trie_pattern
+
 __all__ = ["PlaceHit", "find_places", "state_abbreviation"]
 
 
@@ -53,7 +55,6 @@ _CUE = re.compile(
     r"|(?:\bid\s*[:#]?\s*\d+\s*$)",
     re.I,
 )
-_WORD = re.compile(r"[A-Za-z][A-Za-z']*")
 #: Cities this large are read even in lower case ("... call me. dallas").
 BIG_CITY = 250_000
 
@@ -87,8 +88,9 @@ class _Gazetteer:
             self.states[_key(state.name)] = state.abbr
         self.states[_key("district of columbia")] = "DC"
         self.abbrs = {s.abbr for s in us.states.STATES_AND_TERRITORIES} | {"DC"}
-        self.max_words = max(len(k.split()) for k in [*cities, *self.states])
-        self.first_words = frozenset(k.split()[0] for k in [*cities, *self.states])
+        keys = [k.replace(" ", "_") for k in [*cities, *self.states]]
+        body = trie_pattern(keys).replace("_", r"[\s.\-]{1,2}")
+        self.names = re.compile(rf"(?<![A-Za-z])(?:{body})(?![A-Za-z])", re.IGNORECASE)
 
 
 def _key(name: str) -> str:
@@ -143,33 +145,15 @@ def find_places(
         Places in text order.
     """
     gaz = _gazetteer()
-    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
     raw: list[tuple[int, int, str, str | None]] = []  # start, end, kind, value-key
-    i = 0
-    first_words = gaz.first_words
-    while i < len(words):
-        matched = False
-        if words[i][2].lower() not in first_words:
-            i += 1
-            continue
-        for size in range(min(gaz.max_words, len(words) - i), 0, -1):
-            chunk = words[i : i + size]
-            if any(chunk[k + 1][0] - chunk[k][1] > 2 for k in range(size - 1)):
-                continue
-            start, end = chunk[0][0], chunk[-1][1]
-            surface = text[start:end]
-            key = _key(surface)
-            if key in gaz.cities:
-                raw.append((start, end, "city", key))
-            elif key in gaz.states and (surface[0].isupper() or size > 1):
-                raw.append((start, end, "state", gaz.states[key]))
-            else:
-                continue
-            i += size
-            matched = True
-            break
-        if not matched:
-            i += 1
+    for m in gaz.names.finditer(text):
+        start, end = m.span()
+        surface = m.group()
+        key = _key(surface)
+        if key in gaz.cities:
+            raw.append((start, end, "city", key))
+        elif key in gaz.states and (surface[0].isupper() or " " in key):
+            raw.append((start, end, "state", gaz.states[key]))
     explicit_states = {v for _, _, kind, v in raw if kind == "state" and v}
     hits: list[PlaceHit] = []
     for start, end, kind, value in raw:

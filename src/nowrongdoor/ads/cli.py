@@ -67,17 +67,18 @@ def scan_command(
             top=top,
         )
     for bad in summary.bad:
-        err_console.print(f"[yellow]skipped[/] {bad}", highlight=False)
+        err_console.print(f"[yellow]skipped[/] {bad}", highlight=False, soft_wrap=True)
     console.print(
         f"scanned {summary.read} ads, wrote {summary.written} records to {out}; "
         f"skipped {len(summary.bad)} bad records",
         highlight=False,
+        soft_wrap=True,
     )
     for record in summary.top:
         if record["score"] <= 0:
             continue
         console.print(f"\n[bold]{record['id']}[/]", highlight=False)
-        console.print(explain(record), highlight=False, markup=False)
+        console.print(explain(record), highlight=False, markup=False, soft_wrap=True)
 
 
 @app.command("evaluate")
@@ -120,6 +121,7 @@ def evaluate_command(
         f"benign ads scoring >= 0.5: {report.benign_high} of {report.benign}; "
         f"bad records: {len(report.bad)}",
         highlight=False,
+        soft_wrap=True,
     )
     for err in report.errors:
         console.print(err, highlight=False, markup=False)
@@ -173,9 +175,7 @@ def match_command(
     posters: Annotated[
         Path, typer.Option("--posters", help="Missing-person posters, JSONL or CSV.")
     ],
-    ads: Annotated[
-        Path, typer.Option("--ads", help="Scanned or raw ads, JSONL.")
-    ],
+    ads: Annotated[Path, typer.Option("--ads", help="Scanned or raw ads, JSONL.")],
     out: Annotated[Path, typer.Option("--out", help="Output directory.")],
     top: Annotated[int, typer.Option("--top", help="Ads kept per poster.")] = 10,
     operations: Annotated[

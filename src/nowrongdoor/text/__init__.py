@@ -9,6 +9,7 @@ norm.to_original(5, 10)          # span in the original text
 from nowrongdoor.text._lexicon import CONTEXT_WINDOW, TermMatch, find_lexicon_terms
 from nowrongdoor.text._normalize import Normalized, TextBuilder, normalize
 from nowrongdoor.text._numbers import NUMBER_WORDS, numeric_view, word_to_number
+from nowrongdoor.text._trie import trie_pattern
 
 __all__ = [
     "CONTEXT_WINDOW",
@@ -19,5 +20,6 @@ __all__ = [
     "TextBuilder",
     "normalize",
     "numeric_view",
+    "trie_pattern",
     "word_to_number",
 ]

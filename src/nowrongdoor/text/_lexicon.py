@@ -58,7 +58,7 @@ class _Index:
 
     def __init__(self, terms: tuple[LexiconTerm, ...]) -> None:
         compiled: list[_Compiled] = []
-        alternatives: list[str] = []
+        groups: list[str] = []
         for term in terms:
             context = (
                 re.compile(
@@ -68,12 +68,14 @@ class _Index:
                 if term.context_patterns
                 else None
             )
+            group = "|".join(f"(?:{p})" for p in term.patterns)
+            groups.append(f"(?P<t{len(compiled)}>{group})")
             compiled.append(_Compiled(term, tuple(term.compiled()), context))
-            alternatives.extend(f"(?:{p})" for p in term.patterns)
         self.terms = tuple(compiled)
+        # One pass finds which terms occur; only those are then matched in full.
         self.any = (
-            re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.I)
-            if alternatives
+            re.compile(r"(?<!\w)(?:" + "|".join(groups) + r")(?!\w)", re.I)
+            if groups
             else None
         )
 
@@ -115,11 +117,20 @@ def find_lexicon_terms(
     norm = normalize(text) if isinstance(text, str) else text
     index = _index(kb)
     body = norm.text
-    if index.any is None or index.any.search(body) is None:
+    if index.any is None:
+        return []
+    present: set[int] = set()
+    pos = 0
+    while (hit := index.any.search(body, pos)) is not None:
+        if hit.lastgroup:
+            present.add(int(hit.lastgroup[1:]))
+        pos = hit.start() + 1
+    if not present:
         return []
     found: list[TermMatch] = []
     seen: set[tuple[str, int, int]] = set()
-    for item in index.terms:
+    for number in sorted(present):
+        item = index.terms[number]
         for pattern in item.patterns:
             for m in pattern.finditer(body):
                 key = (item.entry.id, m.start(), m.end())

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from nowrongdoor.text._normalize import Normalized, TextBuilder
+from nowrongdoor.text._trie import trie_pattern
 
 __all__ = ["NUMBER_WORDS", "numeric_view", "word_to_number"]
 
@@ -79,7 +80,7 @@ _LEET = {"l": "1", "I": "1", "|": "1", "i": "1", "O": "0", "o": "0"}
 
 
 def _alt(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return trie_pattern([w.lower() for w in words])
 
 
 _UNIT_WORDS = [w for v, ws in _UNITS.items() if v < 10 for w in ws]

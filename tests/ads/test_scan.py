@@ -1,0 +1,85 @@
+"""Scanning a corpus: atomic JSONL/Parquet output, workers, summary."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from nowrongdoor.ads import OUTPUT_KEYS, scan
+from nowrongdoor.errors import UserInputError
+
+ADS = [
+    {"id": "a1", "text": "new in town! I'm 17, call nine0three 3l2 one8eight7. 80hh"},
+    {"id": "a2", "text": "2012 Honda Civic for sale, cash only. 317-846-2210"},
+    {"id": "a3", "text": "NO cops. INN CALLS ONLY. 24/7. call 214 863 2290"},
+]
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    path = tmp_path / "ads.jsonl"
+    lines = [json.dumps(a) for a in ADS] + ["{broken"]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_scan_jsonl(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out" / "scanned.jsonl"
+    done: list[int] = []
+    summary = scan(corpus, out, on_progress=done.append, top=2)
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["id"] for r in records] == ["a1", "a2", "a3"]
+    assert all(tuple(r) == OUTPUT_KEYS for r in records)
+    assert records[0]["phones"] == ["+19033121887"]
+    assert summary.read == summary.written == 3
+    assert [(b.line, b.reason[:6]) for b in summary.bad] == [(4, "broken")]
+    assert [r["id"] for r in summary.top] == ["a1", "a3"]
+    assert done[-1] == 3
+    assert not [p for p in out.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_scan_workers_give_same_records(corpus: Path, tmp_path: Path) -> None:
+    scan(corpus, tmp_path / "one.jsonl")
+    scan(corpus, tmp_path / "two.jsonl", workers=2)
+    assert (tmp_path / "one.jsonl").read_text() == (tmp_path / "two.jsonl").read_text()
+
+
+def test_scan_parquet(corpus: Path, tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    out = tmp_path / "scanned.parquet"
+    scan(corpus, out, fmt="parquet")
+    table = pq.read_table(out)
+    assert table.column_names == list(OUTPUT_KEYS)
+    rows = table.to_pylist()
+    assert rows[0]["rates"] == [{"amount": 80.0, "minutes": 30}]
+    assert rows[0]["ages"] == [17]
+
+
+def test_interrupted_scan_leaves_no_output(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import nowrongdoor.ads._scan as scan_module
+
+    calls = {"n": 0}
+
+    def boom(ad: object) -> dict:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt
+        return {"score": 0.0, "id": "x"}
+
+    monkeypatch.setattr(scan_module, "_one", boom)
+    out = tmp_path / "scanned.jsonl"
+    with pytest.raises(KeyboardInterrupt):
+        scan(corpus, out)
+    assert list(tmp_path.iterdir()) == [corpus]
+
+
+def test_scan_rejects_bad_options(corpus: Path, tmp_path: Path) -> None:
+    with pytest.raises(UserInputError, match="format"):
+        scan(corpus, tmp_path / "x", fmt="csv")  # type: ignore[arg-type]
+    with pytest.raises(UserInputError, match="workers"):
+        scan(corpus, tmp_path / "x", workers=0)
