@@ -137,8 +137,10 @@ def spark_session(
         .config("spark.sql.warehouse.dir", str(warehouse_dir))
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.shuffle.partitions", str(max(2, cores * 2)))
+        .config("spark.sql.shuffle.partitions", str(cores))
+        .config("spark.default.parallelism", str(cores))
         .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .getOrCreate()
     )
 
@@ -163,6 +165,7 @@ class _SparkEngine:
         self.con = ibis.pyspark.connect(self.session)
 
     def read_file(self, path: Path, fmt: str) -> ir.Table:
+        from pyspark import StorageLevel
         from pyspark.sql.types import LongType, StructField, StructType
 
         reader = self.session.read
@@ -177,7 +180,13 @@ class _SparkEngine:
         schema = StructType([*df.schema.fields, StructField("_row", LongType())])
         numbered = df.rdd.zipWithIndex().map(lambda p: (*p[0], p[1] + 1))
         name = f"nwd_in_{next(_names)}"
-        self.session.createDataFrame(numbered, schema).createOrReplaceTempView(name)
+        # Numbering is a full pass; keep the numbered rows instead of recomputing
+        # them for every query (memory first, spilling to disk).
+        df = self.session.createDataFrame(numbered, schema).persist(
+            StorageLevel.MEMORY_AND_DISK
+        )
+        df.createOrReplaceTempView(name)
+        self._cached.append(df)
         return self.con.table(name)
 
     def from_arrow(self, table: pa.Table) -> ir.Table:

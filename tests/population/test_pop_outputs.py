@@ -1,0 +1,164 @@
+"""Output files: FHIR RiskAssessments, suppression, atomic writes, the CLI."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from conftest import WIDE_HEADER, read_csv, write_csv
+from nowrongdoor.cli import app
+from nowrongdoor.errors import UserInputError
+from nowrongdoor.population import (
+    OUTPUT_FILES,
+    WORKLIST_COLUMNS,
+    connect,
+    score_population,
+)
+from nowrongdoor.population._outputs import suppress, write_atomically
+
+ROWS = [
+    ("A1", "1990-02-01", "F", "c1", "2025-01-10", "23", "T74.51XA", "F11.20", ""),
+    ("H1", "2010-07-01", "F", "c2", "2025-03-01", "23", "Z62.892", "A54.00", ""),
+    ("E1", "1980-01-01", "M", "c4", "2024-12-01", "11", "F10.20", "F20.9", ""),
+    ("N1", "1980-01-01", "M", "c5", "2024-12-01", "11", "I10", "", ""),
+]
+
+
+@pytest.fixture
+def scored(tmp_path: Path) -> Path:
+    src = write_csv(tmp_path / "claims.csv", WIDE_HEADER, ROWS)
+    engine = connect("duckdb")
+    try:
+        score_population(
+            [src], tmp_path / "out", engine=engine, as_of=date(2025, 6, 30)
+        )
+    finally:
+        engine.close()
+    return tmp_path / "out"
+
+
+def test_risk_assessments_are_valid_fhir_r4(scored: Path) -> None:
+    from fhir.resources.R4B.riskassessment import RiskAssessment
+
+    lines = (scored / "risk_assessments.ndjson").read_text().splitlines()
+    assert len(lines) == 3
+    codes = []
+    for line in lines:
+        ra = RiskAssessment.model_validate_json(line)
+        assert ra.status == "final"
+        assert ra.subject.reference.startswith("Patient/")
+        coding = ra.prediction[0].qualitativeRisk.coding[0]
+        assert coding.system == "http://terminology.hl7.org/CodeSystem/risk-probability"
+        codes.append((ra.subject.reference, coding.code))
+        reasons = json.loads(ra.note[0].text)
+        assert all({"indicator", "code", "date", "points"} <= set(r) for r in reasons)
+    assert codes == [
+        ("Patient/A1", "certain"),
+        ("Patient/H1", "high"),
+        ("Patient/E1", "moderate"),
+    ]
+
+
+def test_worklist_files_share_columns_and_rows(scored: Path) -> None:
+    assert sorted(p.name for p in scored.iterdir()) == sorted(OUTPUT_FILES)
+    table = pq.read_table(scored / "worklist.parquet")
+    assert tuple(table.column_names) == WORKLIST_COLUMNS
+    rows = read_csv(scored / "worklist.csv")
+    assert [r["member_id"] for r in rows] == table.column("member_id").to_pylist()
+    assert [int(r["score"]) for r in rows] == table.column("score").to_pylist()
+    assert [r["reasons"] for r in rows] == table.column("reasons").to_pylist()
+
+
+def test_same_input_gives_same_bytes(scored: Path, tmp_path: Path) -> None:
+    engine = connect("duckdb")
+    try:
+        score_population(
+            [tmp_path / "claims.csv"],
+            tmp_path / "again",
+            engine=engine,
+            as_of=date(2025, 6, 30),
+        )
+    finally:
+        engine.close()
+    for name in OUTPUT_FILES:
+        assert (scored / name).read_bytes() == (tmp_path / "again" / name).read_bytes()
+
+
+def test_suppression_of_small_cells() -> None:
+    assert suppress({"a": 0, "b": 5, "c": 11, "d": 200}, 11, complementary=False) == {
+        "a": 0,
+        "b": "<11",
+        "c": 11,
+        "d": 200,
+    }
+    # one small cell among cells that add up to a total: the next smallest goes too
+    assert suppress({"a": 3, "b": 40, "c": 900}, 11, complementary=True) == {
+        "a": "<11",
+        "b": "<11",
+        "c": 900,
+    }
+    assert suppress({"a": 3, "b": 4, "c": 900}, 11, complementary=True) == {
+        "a": "<11",
+        "b": "<11",
+        "c": 900,
+    }
+    assert suppress({"a": 10, "b": 11}, 11, complementary=False) == {
+        "a": "<11",
+        "b": 11,
+    }
+
+
+def test_interrupted_write_leaves_previous_outputs(scored: Path) -> None:
+    before = {p.name: p.read_bytes() for p in scored.iterdir()}
+
+    def explode(path: Path) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        write_atomically(
+            scored,
+            {"worklist.csv": lambda p: p.write_text("half"), "summary.json": explode},
+        )
+    assert {p.name: p.read_bytes() for p in scored.iterdir()} == before
+    assert [p.name for p in scored.parent.iterdir() if ".tmp-" in p.name] == []
+
+
+def test_refuses_to_replace_a_foreign_directory(tmp_path: Path) -> None:
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "thesis.docx").write_text("x")
+    with pytest.raises(UserInputError, match="is not empty and holds no earlier"):
+        write_atomically(
+            tmp_path / "mine", {"summary.json": lambda p: p.write_text("")}
+        )
+    assert (tmp_path / "mine" / "thesis.docx").exists()
+
+
+def test_cli_score_and_explain(tmp_path: Path, runner) -> None:
+    src = write_csv(tmp_path / "claims.csv", WIDE_HEADER, ROWS)
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app,
+        ["population", "score", str(src), "--out", str(out), "--as-of", "2025-06-30"],
+    )
+    assert result.exit_code == 0, result.output
+    assert "3 members on the worklist" in " ".join(result.output.split())
+    shown = runner.invoke(app, ["population", "explain", "H1", "--out", str(out)])
+    assert shown.exit_code == 0
+    assert "tier high" in shown.output and "Z62.892" in shown.output
+    as_json = runner.invoke(
+        app, ["population", "explain", "H1", "--out", str(out), "--json"]
+    )
+    data = json.loads(as_json.output)
+    assert data["score"] == "20"
+    assert [r["indicator"] for r in data["reasons"]] == ["runaway", "sti"]
+    missing = runner.invoke(app, ["population", "explain", "N1", "--out", str(out)])
+    assert missing.exit_code == 2
+    assert "not on the worklist" in missing.output
+    bad = runner.invoke(
+        app, ["population", "score", str(src), "--out", str(out), "--as-of", "June"]
+    )
+    assert bad.exit_code == 2 and "--as-of 'June'" in bad.output
