@@ -97,3 +97,36 @@ def test_survey_missing_file(runner: CliRunner, tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "does not exist" in " ".join(result.output.split())
+
+
+def test_survey_from_care_database(
+    runner: CliRunner, care_db: Any, tmp_path: Path
+) -> None:
+    """Responses stored like screenings (instrument "survivor-survey")."""
+    from nowrongdoor.care import models as m
+    from nowrongdoor.care.db import open_database
+    from nowrongdoor.reports import SURVEY_INSTRUMENT_ID
+    from nowrongdoor.synth.survey import generate_survey_responses
+
+    db = open_database(care_db.settings)
+    with db.session() as session:
+        person = session.query(m.Person).first()
+        for resource in generate_survey_responses(30, seed=4):
+            session.add(
+                m.Screening(
+                    person_id=person.id,
+                    instrument_id=SURVEY_INSTRUMENT_ID,
+                    positive=False,
+                    questionnaire_response=resource,
+                    result={},
+                )
+            )
+    db.dispose()
+    out = tmp_path / "survey"
+    result = runner.invoke(
+        app,
+        ["report", "survey", "--database-url", care_db.url, "--out", str(out)],
+    )
+    assert result.exit_code == 0, result.output
+    assert "from 30 responses" in result.output
+    assert (out / "survey.html").is_file()

@@ -141,3 +141,35 @@ def test_report_files_and_fragment(care_db: Any, tmp_path: Path) -> None:
     assert all(path.exists() for path in written)
     fragment = render_program_html(m, charts={}, fragment=True)
     assert "<html" not in fragment and "table-referrals_by_month_status" in fragment
+
+
+def test_survey_responses_are_not_screenings(care_db: Any) -> None:
+    from nowrongdoor.care import models as m
+    from nowrongdoor.care.db import open_database
+    from nowrongdoor.reports import SURVEY_INSTRUMENT_ID, survey_responses_from_care
+    from nowrongdoor.synth.survey import generate_survey_responses
+
+    db = open_database(care_db.settings)
+    with db.session() as session:
+        person = session.query(m.Person).first()
+        for resource in generate_survey_responses(12, seed=5):
+            session.add(
+                m.Screening(
+                    person_id=person.id,
+                    instrument_id=SURVEY_INSTRUMENT_ID,
+                    positive=True,
+                    questionnaire_response=resource,
+                    result={},
+                    performed_at=dt.datetime(2026, 1, 3, tzinfo=dt.UTC),
+                )
+            )
+    with db.session() as session:
+        assert len(survey_responses_from_care(session)) == 12
+        assert survey_responses_from_care(session, end=dt.date(2026, 1, 2)) == []
+    db.dispose()
+    m2 = metrics_for(care_db, *JAN_FEB, threshold=1)
+    assert m2.table("screenings_by_month_instrument").grand_total == 28
+    assert (
+        SURVEY_INSTRUMENT_ID
+        not in m2.table("screenings_by_month_instrument").col_labels
+    )

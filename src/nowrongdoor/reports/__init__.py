@@ -45,6 +45,7 @@ from nowrongdoor.reports._suppress import (
 )
 from nowrongdoor.reports._survey import (
     AGE_FIRST_BINS,
+    SURVEY_INSTRUMENT_ID,
     SURVEY_URL,
     ReportedValue,
     ReportingRow,
@@ -57,6 +58,7 @@ from nowrongdoor.reports._survey import (
     parse_survey_response,
     survey_items,
     survey_questionnaire,
+    survey_responses_from_care,
 )
 from nowrongdoor.reports._survey_report import (
     render_survey_html,
@@ -80,6 +82,7 @@ __all__ = [
     "write_program_report",
     "suppress_linked",
     "AGE_FIRST_BINS",
+    "SURVEY_INSTRUMENT_ID",
     "SURVEY_URL",
     "Chart",
     "CountTable",
@@ -108,6 +111,7 @@ __all__ = [
     "survey_items",
     "survey_questionnaire",
     "survey_reference",
+    "survey_responses_from_care",
     "write_atomic",
     "write_survey_report",
 ]

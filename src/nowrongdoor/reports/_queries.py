@@ -6,6 +6,9 @@ until :func:`nowrongdoor.reports.program_metrics` suppresses it. Every number in
 the program report and on the supervisor/admin pages comes from exactly one of
 these functions, named in :data:`METRIC_SPECS` and shown under each table.
 
+Survey responses stored as screenings (instrument ``survivor-survey``) are research
+answers, not screenings, and are left out of the screening tables.
+
 Dates: a period is ``[start, end]`` in whole UTC days; rows are attributed to the
 month of the event that defines them (screening performed, case opened,
 referral sent, need recorded, first identification).
@@ -23,6 +26,7 @@ from typing import Any
 
 from nowrongdoor.errors import UserInputError
 from nowrongdoor.reports._suppress import CountTable
+from nowrongdoor.reports._survey import SURVEY_INSTRUMENT_ID
 
 __all__ = [
     "AGE_BANDS",
@@ -163,6 +167,7 @@ def screenings_by_month_instrument(session: Any, period: Period) -> CountTable:
         select(m.Screening.performed_at, m.Screening.instrument_id).where(
             m.Screening.performed_at >= period.lower,
             m.Screening.performed_at < period.upper,
+            m.Screening.instrument_id != SURVEY_INSTRUMENT_ID,
         )
     ).all()
     return _crosstab(
@@ -183,6 +188,7 @@ def screening_results_by_instrument(session: Any, period: Period) -> CountTable:
         select(m.Screening.instrument_id, m.Screening.positive).where(
             m.Screening.performed_at >= period.lower,
             m.Screening.performed_at < period.upper,
+            m.Screening.instrument_id != SURVEY_INSTRUMENT_ID,
         )
     ).all()
     return _crosstab(
@@ -206,6 +212,7 @@ def screening_results_by_door(session: Any, period: Period) -> CountTable:
         .where(
             m.Screening.performed_at >= period.lower,
             m.Screening.performed_at < period.upper,
+            m.Screening.instrument_id != SURVEY_INSTRUMENT_ID,
         )
     ).all()
     return _crosstab(
@@ -250,7 +257,8 @@ def identified_by_month_source(session: Any, period: Period) -> CountTable:
         offer(pid, at, SOURCE_LABELS.get(door, door))
     for pid, at in session.execute(
         select(m.Screening.person_id, m.Screening.performed_at).where(
-            m.Screening.positive.is_(True)
+            m.Screening.positive.is_(True),
+            m.Screening.instrument_id != SURVEY_INSTRUMENT_ID,
         )
     ):
         offer(pid, at, "screening")

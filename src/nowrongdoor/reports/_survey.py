@@ -10,6 +10,7 @@ from the knowledge base, with their citation) beside the local ones.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from nowrongdoor.reports._suppress import CountTable, SuppressedTable, suppress
 __all__ = [
     "AGE_FIRST_BINS",
     "REPORTING_TABLES",
+    "SURVEY_INSTRUMENT_ID",
     "SURVEY_URL",
     "ReportedValue",
     "ReportingRow",
@@ -37,6 +39,7 @@ __all__ = [
     "parse_survey_response",
     "survey_items",
     "survey_questionnaire",
+    "survey_responses_from_care",
 ]
 
 SURVEY_URL = "urn:nowrongdoor:questionnaire:survivor-survey"
@@ -249,6 +252,52 @@ def load_survey_responses(path: Path) -> list[SurveyResponse]:
     if not path.is_file():
         raise UserInputError(f"survey responses file {path} does not exist")
     return [parse_survey_response(res, where) for res, where in _resources_in(path)]
+
+
+#: ``instrument_id`` of survey responses stored in the care database's screenings.
+SURVEY_INSTRUMENT_ID = "survivor-survey"
+
+
+def survey_responses_from_care(
+    session: Any,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> list[SurveyResponse]:
+    """Survey responses stored in the care database like screenings.
+
+    Each is a ``screening`` row with ``instrument_id`` ``"survivor-survey"``
+    whose ``questionnaire_response`` holds the QuestionnaireResponse.
+
+    Args:
+        session: A SQLAlchemy session on the care database.
+        start: Only responses performed on or after this day (UTC).
+        end: Only responses performed on or before this day (UTC).
+
+    Raises:
+        UserInputError: a stored response is not a valid survey response (the
+            message names the screening id).
+    """
+    from sqlalchemy import select
+
+    from nowrongdoor.care.models import Screening
+
+    query = select(Screening.id, Screening.questionnaire_response).where(
+        Screening.instrument_id == SURVEY_INSTRUMENT_ID
+    )
+    if start is not None:
+        query = query.where(
+            Screening.performed_at
+            >= dt.datetime.combine(start, dt.time(), tzinfo=dt.UTC)
+        )
+    if end is not None:
+        query = query.where(
+            Screening.performed_at
+            < dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+        )
+    return [
+        parse_survey_response(resource, f"screening {screening_id}")
+        for screening_id, resource in session.execute(query.order_by(Screening.id))
+    ]
 
 
 @dataclass(frozen=True)

@@ -123,25 +123,46 @@ def program(
 @app.command("survey")
 def survey(
     ctx: typer.Context,
+    out: OutDir,
     responses: Annotated[
-        Path,
+        Path | None,
         typer.Option(
             "--responses",
-            help="Survey QuestionnaireResponses: NDJSON, JSON array or Bundle.",
+            help=(
+                "Survey QuestionnaireResponses: NDJSON, JSON array or Bundle "
+                "(default: those stored in the care database)."
+            ),
         ),
-    ],
-    out: OutDir,
+    ] = None,
+    database_url: Annotated[
+        str | None,
+        typer.Option("--database-url", help="Care database URL (default: settings)."),
+    ] = None,
 ) -> None:
     """Survivor-survey tables and charts beside the deck's published figures."""
     from nowrongdoor.reports import (
         analyse_survey,
         load_survey_responses,
+        survey_responses_from_care,
         write_survey_report,
     )
 
     settings = settings_from(ctx)
-    with console.status("Reading responses..."):
+    if responses is None:
+        if database_url:
+            settings = settings.model_copy(update={"database_url": database_url})
+        _check_database(settings.resolved_database_url)
+        from nowrongdoor.care.db import open_database
+
+        database = open_database(settings)
+        try:
+            with database.session() as session:
+                parsed = survey_responses_from_care(session)
+        finally:
+            database.dispose()
+    else:
         parsed = load_survey_responses(responses)
+    with console.status("Tabulating..."):
         analysis = analyse_survey(parsed, threshold=settings.suppression_threshold)
         written = write_survey_report(analysis, out)
     console.print(
