@@ -1,0 +1,354 @@
+"""Intake, people, case and referral pages, without a browser."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from _html import assert_accessible_basics, parse, texts
+from sqlalchemy import text
+
+
+def _sql(web_app, sql: str, **params):
+    with web_app.state.db.engine.connect() as conn:
+        return conn.execute(text(sql), params).all()
+
+
+def _last_audit(web_app, action: str):
+    rows = _sql(
+        web_app,
+        "select username, action, resource_type, resource_id, person_id, outcome "
+        "from audit_event where action = :a order by seq desc limit 1",
+        a=action,
+    )
+    assert rows, f"no {action} event"
+    return rows[0]
+
+
+@pytest.fixture
+def north_case(web_app) -> int:
+    rows = _sql(
+        web_app,
+        "select c.id from care_case c join app_user u on u.id = c.owner_id "
+        "where u.username = 'cm.north' and c.status != 'closed' order by c.id",
+    )
+    return int(rows[0][0])
+
+
+def test_intake_creates_person_and_intake_and_audits(cm, web_app):
+    birth = (dt.date.today() - dt.timedelta(days=15 * 365 + 40)).isoformat()
+    response = cm.post(
+        "/intake",
+        data={
+            "door": "teacher",
+            "given_name": "Rowan",
+            "birth_date": birth,
+            "summary": "Counsellor worried about an older boyfriend.",
+        },
+    )
+    assert response.status_code == 303
+    page = cm.get(response.headers["location"])
+    tree = assert_accessible_basics(page.text)
+    assert "Teacher or school counsellor" in tree.css_first("h1").text()
+    pseudonym = tree.css_first("dl.facts a").text()
+    assert re.fullmatch(r"P-[0-9A-Z]{4}-[0-9A-Z]{4}", pseudonym)
+    user, action, _type, _id, person_id, outcome = _last_audit(web_app, "intake.read")
+    assert (user, outcome) == ("cm.north", "success") and person_id
+    raw = _sql(
+        web_app, "select given_name from person where pseudonym = :p", p=pseudonym
+    )
+    assert "Rowan" not in raw[0][0]  # encrypted at rest
+
+
+def test_intake_without_a_door_is_re_asked(cm):
+    response = cm.post("/intake", data={"summary": "no door given"})
+    assert response.status_code == 422
+    tree = assert_accessible_basics(response.text)
+    assert "door" in tree.css_first("#form-error").text()
+    assert tree.css_first("#summary").text() == "no door given"
+
+
+def test_person_search_by_id_and_by_name(cm, web_app):
+    pseudonym, given = _sql(
+        web_app,
+        "select p.pseudonym, p.given_name from person p join app_user u "
+        "on u.id = p.owner_id where u.username = 'cm.north' order by p.id limit 1",
+    )[0]
+    name = web_app.state.db.cipher.decrypt(given)
+    by_id = parse(cm.get("/people", params={"q": pseudonym}).text)
+    assert texts(by_id, "#people-table td[data-label=Id]") == [pseudonym]
+    by_name = parse(cm.get("/people", params={"name": name}).text)
+    assert pseudonym in texts(by_name, "#people-table td[data-label=Id]")
+    detail = _sql(
+        web_app,
+        "select detail from audit_event where action = 'person.list' "
+        "order by seq desc limit 1",
+    )[0][0]
+    assert detail.startswith("name search")
+
+
+def test_analyst_cannot_search_by_name_or_see_names(sign_in, web_app):
+    analyst = sign_in("analyst")
+    tree = parse(analyst.get("/people").text)
+    assert tree.css_first("#name") is None
+    assert "Name" not in texts(tree, "#people-table th")
+    given = _sql(web_app, "select given_name from person limit 1")[0][0]
+    name = web_app.state.db.cipher.decrypt(given)
+    page = analyst.get("/people", params={"name": name, "q": ""}).text
+    assert name not in page
+
+
+def test_open_case_from_person_and_add_need_goal_barrier_task(cm, web_app):
+    pseudonym = _sql(
+        web_app,
+        "select p.pseudonym from person p join app_user u on u.id = p.owner_id "
+        "where u.username = 'cm.north' order by p.id limit 1",
+    )[0][0]
+    opened = cm.post(f"/people/{pseudonym}/cases", data={"pathway": "thrive"})
+    assert opened.status_code == 303
+    case_url = opened.headers["location"]
+    case_id = case_url.rsplit("/", 1)[1]
+    for path, data in [
+        ("needs", {"category": "legal", "description": "T-visa questions"}),
+        ("goals", {"description": "Finish school", "target_date": "2027-06-01"}),
+        ("barriers", {"description": "No ID documents"}),
+        ("tasks", {"title": "Call back at the safe time", "due_on": "2027-01-05"}),
+    ]:
+        response = cm.post(f"/cases/{case_id}/{path}", data=data)
+        assert response.status_code == 303, (path, response.text[:300])
+    tree = assert_accessible_basics(cm.get(case_url).text)
+    assert "Thrive" in tree.css_first("#case-pathway").text()
+    needs = tree.css_first("section[aria-labelledby=needs]").text()
+    assert "Legal" in needs and "T-visa questions" in needs
+    assert "Finish school" in tree.css_first("section[aria-labelledby=plan]").text()
+    assert "Call back" in tree.css_first("section[aria-labelledby=tasks]").text()
+    assert "opened" in tree.css_first("ol.timeline").text()
+    assert _last_audit(web_app, "case.read")[3] == case_id
+
+
+def test_close_needs_a_reason_and_reopen_works(cm, north_case):
+    closed = cm.post(
+        f"/cases/{north_case}/status", data={"status": "closed", "reason": "moved"}
+    )
+    assert closed.status_code == 303
+    tree = parse(cm.get(f"/cases/{north_case}").text)
+    assert tree.css_first("#case-status").text() == "closed"
+    reopened = cm.post(f"/cases/{north_case}/status", data={"status": "open"})
+    assert reopened.status_code == 303
+    bad = cm.post(f"/cases/{north_case}/status", data={"status": "closed"})
+    assert bad.status_code == 400
+    assert "reason" in parse(bad.text).css_first("main").text()
+
+
+def test_notes_highlight_lexicon_terms_and_suggest_a_screening(cm, north_case):
+    note = (
+        "He calls himself her daddy and keeps her quota money; she paid a choosing fee."
+    )
+    assert cm.post(f"/cases/{north_case}/notes", data={"text": note}).status_code == 303
+    tree = parse(cm.get(f"/cases/{north_case}").text)
+    marked = {m.attributes["data-term"] for m in tree.css("article.note mark.term")}
+    assert {"lexicon.daddy", "lexicon.quota", "lexicon.choosing_up"} <= marked
+    suggestion = tree.css_first("#screening-suggestion")
+    assert suggestion is not None
+    links = {a.attributes["href"] for a in suggestion.css("a")}
+    assert f"/screening?case_id={north_case}" in links
+
+
+def test_ordinary_words_are_not_highlighted(cm, north_case):
+    from nowrongdoor.knowledge import load_knowledge
+
+    note = " ".join(load_knowledge().get("lexicon.bottom").examples_negative)
+    cm.post(f"/cases/{north_case}/notes", data={"text": note})
+    tree = parse(cm.get(f"/cases/{north_case}").text)
+    last = tree.css("article.note")[-1]
+    assert note in " ".join(last.text().split())
+    assert last.css("mark.term") == []
+
+
+def test_note_preview_is_an_htmx_fragment(cm):
+    response = cm.post(
+        "/notes/preview",
+        data={"text": "she had to pay a choosing fee", "case_id": "1"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    assert "<html" not in response.text
+    tree = parse(response.text)
+    assert tree.css_first("mark.term").attributes["data-term"] == "lexicon.choosing_up"
+    assert tree.css_first("#note-suggestion") is not None
+
+
+def test_note_html_is_escaped(cm, north_case):
+    cm.post(
+        f"/cases/{north_case}/notes",
+        data={"text": "<script>alert(1)</script> quota <b>x</b>"},
+    )
+    page = cm.get(f"/cases/{north_case}").text
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;" in page
+
+
+def test_safety_plan_lines_are_saved(cm, north_case):
+    response = cm.post(
+        f"/cases/{north_case}/safety-plan",
+        data={"safe_people": "Aunt Rosa\nCoach", "code_word": "green kite"},
+    )
+    assert response.status_code == 303
+    safety = parse(cm.get(f"/cases/{north_case}").text).css_first(
+        "section[aria-labelledby=safety]"
+    )
+    assert "Aunt Rosa" in safety.text() and "green kite" in safety.text()
+
+
+def test_screening_for_an_intake_is_stored_and_offers_a_case(cm, web_app):
+    intake = _sql(
+        web_app,
+        "select i.id from intake i join app_user u on u.id = i.owner_id "
+        "where u.username = 'cm.north' and i.person_id is not null order by i.id",
+    )[0][0]
+    from nowrongdoor.screening import get_instrument
+
+    answers = {f"item-{i.linkId}": "yes" for i in get_instrument("qyit").items}
+    response = cm.post(
+        "/screening/qyit", data={"intake_id": str(intake), "age": "16", **answers}
+    )
+    tree = assert_accessible_basics(response.text)
+    assert tree.css_first("#result-category").text() == "positive"
+    buttons = {b.attributes.get("value") for b in tree.css("button[name=pathway]")}
+    assert buttons == {"prevent", "survive"}
+    stored = _sql(
+        web_app,
+        "select instrument_id, positive from screening where intake_id = :i",
+        i=intake,
+    )
+    assert stored == [("qyit", 1)]
+    event = _last_audit(web_app, "screening.create")
+    assert event[0] == "cm.north" and event[4] is not None
+
+
+def test_referral_without_consent_stays_a_draft(cm, web_app):
+    pseudonym = _sql(
+        web_app,
+        "select p.pseudonym from person p join app_user u on u.id = p.owner_id "
+        "where u.username = 'cm.north' and not exists (select 1 from consent c "
+        "where c.person_id = p.id) order by p.id",
+    )
+    if not pseudonym:
+        response = cm.post("/intake", data={"door": "self"})
+        pseudonym = [
+            (
+                parse(cm.get(response.headers["location"]).text)
+                .css_first("dl.facts a")
+                .text(),
+            )
+        ]
+    opened = cm.post(f"/people/{pseudonym[0][0]}/cases", data={"pathway": "survive"})
+    case_id = opened.headers["location"].rsplit("/", 1)[1]
+    service = _sql(
+        web_app,
+        "select s.id from partner_service s join organization o on o.id = "
+        "s.organization_id where o.name like 'Safe Harbor%'",
+    )[0][0]
+    response = cm.post(
+        f"/cases/{case_id}/referrals",
+        data={"service_id": str(service), "need_category": "homelessness"},
+    )
+    assert response.status_code == 303
+    assert "unsent=consent_required" in response.headers["location"]
+    page = parse(cm.get(response.headers["location"]).text)
+    assert "no active consent" in page.css_first("main .alert").text()
+    assert page.css_first("#referral-status").text().startswith("Draft")
+
+
+def test_partner_decline_needs_a_reason_and_the_loop_shows_it(sign_in, web_app):
+    case_id = _sql(
+        web_app,
+        "select c.id from care_case c join app_user u on u.id = c.owner_id "
+        "where u.username = 'cm.north' and c.status != 'closed' and exists "
+        "(select 1 from consent k where k.person_id = c.person_id "
+        "and k.consent_type = 'share_with_partners' and k.granted) order by c.id",
+    )[0][0]
+    service = _sql(
+        web_app,
+        "select s.id from partner_service s join organization o on o.id = "
+        "s.organization_id where o.name like 'Safe Harbor%'",
+    )[0][0]
+    cm = sign_in("cm.north")
+    sent = cm.post(
+        f"/cases/{case_id}/referrals",
+        data={"service_id": str(service), "need_category": "housing_instability"},
+    )
+    assert sent.headers["location"] == f"/cases/{case_id}#referrals"
+    rid = _sql(web_app, "select max(id) from referral")[0][0]
+    partner = sign_in("partner.shelter")
+    bad = partner.post(f"/referrals/{rid}/status", data={"status": "declined"})
+    assert bad.status_code == 400
+    assert "reason" in parse(bad.text).css_first("main").text()
+    ok = partner.post(
+        f"/referrals/{rid}/status",
+        data={"status": "declined", "reason": "No beds for this age this week"},
+    )
+    assert ok.status_code == 303
+    skip = partner.post(f"/referrals/{rid}/status", data={"status": "completed"})
+    assert skip.status_code == 409
+    cm = sign_in("cm.north")
+    row = parse(cm.get(f"/cases/{case_id}").text).css_first(
+        f"#referrals-table tr[data-referral='{rid}']"
+    )
+    assert "Declined" in row.text() and "No beds for this age" in row.text()
+
+
+def test_partner_cannot_move_another_orgs_referral(sign_in, web_app):
+    other = _sql(
+        web_app,
+        "select r.id from referral r join organization o on o.id = "
+        "r.to_organization_id where o.name not like 'Safe Harbor%' "
+        "and r.status = 'sent' order by r.id",
+    )[0][0]
+    partner = sign_in("partner.shelter")
+    response = partner.post(f"/referrals/{other}/status", data={"status": "accepted"})
+    assert response.status_code == 403
+    status = _sql(web_app, "select status from referral where id = :i", i=other)
+    assert status == [("sent",)]
+
+
+def test_partner_inbox_lists_only_its_referrals(sign_in, web_app):
+    partner = sign_in("partner.shelter")
+    tree = assert_accessible_basics(partner.get("/inbox").text)
+    shown = {a.attributes["href"].rsplit("/", 1)[1] for a in tree.css("#inbox-table a")}
+    expected = {
+        str(r[0])
+        for r in _sql(
+            web_app,
+            "select r.id from referral r join organization o on o.id = "
+            "r.to_organization_id where o.name like 'Safe Harbor%' "
+            "and r.status != 'draft'",
+        )
+    }
+    assert shown == expected and shown
+
+
+def test_my_work_lists_due_tasks_flags_and_leads(sign_in):
+    sup = sign_in("supervisor")
+    tree = assert_accessible_basics(sup.get("/work").text)
+    for heading in ("tasks-h", "intakes-h", "refs-h", "flags-h", "leads-h"):
+        assert tree.css_first(f"#{heading}") is not None
+    leads = tree.css_first("section[aria-labelledby=leads-h]")
+    assert leads.css("a"), "the seeded ad-match leads are listed"
+    flags = tree.css_first("section[aria-labelledby=flags-h]")
+    assert flags.css("a"), "the seeded worklist flags are listed"
+
+
+def test_partner_directory_search_filters_by_type_and_age(cm):
+    everyone = parse(cm.get("/partners").text).css("article.service")
+    adults = parse(cm.get("/partners", params={"age": "40"}).text).css(
+        "article.service"
+    )
+    assert 0 < len(adults) < len(everyone)
+    fragment = cm.get(
+        "/partners", params={"q": "shelter"}, headers={"HX-Request": "true"}
+    )
+    assert "<html" not in fragment.text
+    found = texts(parse(fragment.text), "article.service")
+    assert found and all("shelter" in card.lower() for card in found)
