@@ -184,3 +184,35 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict:
             "--no-first-run",
         ],
     }
+
+
+@pytest.fixture
+def care_db_postgres(tmp_path: Path) -> Iterator[Seeded]:
+    """The same seeded data in a throwaway PostgreSQL database."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    from nowrongdoor.care.db import open_database
+    from nowrongdoor.care.models import Base
+
+    server = "postgresql+psycopg://postgres@127.0.0.1:5432"
+    name = f"nwd_reports_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    settings = build_settings(
+        env={}, data_dir=tmp_path, environment="test", database_url=f"{server}/{name}"
+    )
+    db = open_database(settings)
+    try:
+        Base.metadata.create_all(db.engine)
+        with db.session() as session:
+            seed_care(session)
+        db.dispose()
+        yield Seeded(settings=settings, url=settings.resolved_database_url)
+    finally:
+        db.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

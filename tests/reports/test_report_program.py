@@ -173,3 +173,12 @@ def test_survey_responses_are_not_screenings(care_db: Any) -> None:
         SURVEY_INSTRUMENT_ID
         not in m2.table("screenings_by_month_instrument").col_labels
     )
+
+
+@pytest.mark.postgres
+def test_same_figures_on_postgresql(care_db: Any, care_db_postgres: Any) -> None:
+    sqlite = metrics_for(care_db, *JAN_FEB)
+    postgres = metrics_for(care_db_postgres, *JAN_FEB)
+    for a, b in zip(sqlite.tables, postgres.tables, strict=True):
+        assert a.table.as_rows() == b.table.as_rows(), a.spec.key
+    assert sqlite.referrals == postgres.referrals
