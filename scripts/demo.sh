@@ -25,3 +25,16 @@ cat > "$out/classify_facts.json" <<'JSON'
  "coercion": false, "role": "buyer"}
 JSON
 $nwd classify --facts "$out/classify_facts.json"
+
+step "Reports: program reach and outcomes, and the survivor survey (cells 1-10 suppressed)"
+report_to=$(.venv/bin/python -c 'import datetime as d; print(d.date.today())')
+report_from=$(.venv/bin/python -c 'import datetime as d; t=d.date.today(); m=t.month-2; print(d.date(t.year-(m<1), m+12*(m<1), 1))')
+worklist_csv=$(ls "$out"/*/worklist.csv 2>/dev/null | head -n 1 || true)
+if [ -f "$out/care.db" ]; then
+  $nwd report program --from "$report_from" --to "$report_to" --out "$out/reports/program" \
+    ${worklist_csv:+--worklist "$(dirname "$worklist_csv")"}
+else
+  echo "no care database in $out (the care step seeds it): program report skipped"
+fi
+$nwd report synth-survey --count 300 --seed 1 --out "$out/survey_responses.ndjson"
+$nwd report survey --responses "$out/survey_responses.ndjson" --out "$out/reports/survey"
