@@ -84,6 +84,11 @@ def _str(value: Any) -> str | None:
     return text
 
 
+def _cut(value: Any, limit: int) -> str | None:
+    text = _str(value)
+    return text[:limit] if text is not None else None
+
+
 def _int(value: Any, where: str) -> int | None:
     if _blank(value):
         return None
@@ -295,10 +300,14 @@ def load_hsds(path: Path) -> HsdsTables:
 def _check(tables: HsdsTables) -> None:
     for table, cols in _REQUIRED.items():
         for i, row in enumerate(tables.rows[table], start=1):
+            origin = tables.origin.get(f"{table}:{i}", table)
             for col in cols:
                 if _blank(row.get(col)):
-                    origin = tables.origin.get(f"{table}:{i}", table)
                     raise UserInputError(f"{origin}: {table} field {col!r} is empty")
+            if len(str(row.get("id"))) > 64:
+                raise UserInputError(
+                    f"{origin}: {table} field 'id' is longer than 64 characters"
+                )
 
 
 def _dedupe(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -346,10 +355,10 @@ def import_hsds(session: Session, tables: HsdsTables) -> ImportReport:
             {
                 "name": str(row["name"])[:300],
                 "kind": OrgKind.PARTNER,
-                "alternate_name": _str(row.get("alternate_name")),
+                "alternate_name": _cut(row.get("alternate_name"), 300),
                 "description": _str(row.get("description")),
-                "email": _str(row.get("email")),
-                "website": _str(row.get("website")),
+                "email": _cut(row.get("email"), 300),
+                "website": _cut(row.get("website"), 500),
             },
         )
         report.organizations += 1
@@ -399,11 +408,11 @@ def import_hsds(session: Session, tables: HsdsTables) -> ImportReport:
             {
                 "organization_id": org.id,
                 "name": str(row["name"])[:300],
-                "alternate_name": _str(row.get("alternate_name")),
+                "alternate_name": _cut(row.get("alternate_name"), 300),
                 "description": _str(row.get("description")),
-                "status": _str(row.get("status")) or "active",
-                "url": _str(row.get("url")),
-                "email": _str(row.get("email")),
+                "status": _cut(row.get("status"), 32) or "active",
+                "url": _cut(row.get("url"), 500),
+                "email": _cut(row.get("email"), 300),
                 "eligibility": _str(row.get("eligibility_description")),
                 "minimum_age": _int(row.get("minimum_age"), f"{where} minimum_age"),
                 "maximum_age": _int(row.get("maximum_age"), f"{where} maximum_age"),
@@ -437,12 +446,12 @@ def import_hsds(session: Session, tables: HsdsTables) -> ImportReport:
             hid,
             {
                 "organization_id": org.id if org else None,
-                "name": _str(row.get("name")),
-                "address_1": _str(addr.get("address_1")),
-                "city": _str(addr.get("city")),
-                "state_province": _str(addr.get("state_province")),
-                "postal_code": _str(addr.get("postal_code")),
-                "country": _str(addr.get("country")),
+                "name": _cut(row.get("name"), 300),
+                "address_1": _cut(addr.get("address_1"), 300),
+                "city": _cut(addr.get("city"), 120),
+                "state_province": _cut(addr.get("state_province"), 120),
+                "postal_code": _cut(addr.get("postal_code"), 40),
+                "country": _cut(addr.get("country"), 8),
                 "latitude": _float(row.get("latitude")),
                 "longitude": _float(row.get("longitude")),
             },
@@ -493,8 +502,8 @@ def import_hsds(session: Session, tables: HsdsTables) -> ImportReport:
                 service_id=svc.id if svc else None,
                 location_id=loc.id if loc else None,
                 number=(_str(row.get("number")) or "")[:60],
-                extension=_str(row.get("extension")),
-                phone_type=_str(row.get("type")),
+                extension=_cut(row.get("extension"), 20),
+                phone_type=_cut(row.get("type"), 20),
                 description=_str(row.get("description")),
             )
         )

@@ -142,6 +142,8 @@ def import_worklist(
     Returns:
         Counts.
     """
+    if not source or len(source) > 200:
+        raise UserInputError("the worklist source label must be 1 to 200 characters")
     counts = ImportCounts()
     for line, row in read_csv_rows(text, name, WORKLIST_REQUIRED):
         where = f"{name}, row {line}"
@@ -149,8 +151,8 @@ def import_worklist(
         if not member:
             raise UserInputError(f"{where}: member_id is empty")
         tier = row.get("tier", "")
-        if not tier:
-            raise UserInputError(f"{where}: tier is empty")
+        if not tier or len(tier) > 32:
+            raise UserInputError(f"{where}: tier must be 1 to 32 characters")
         score = _number(row.get("score", ""), where, "score")
         age = int(_number(row["age"], where, "age")) if row.get("age") else None
         pathway = row.get("pathway") or None

@@ -122,7 +122,7 @@ def demo_partners_hsds() -> list[dict[str, Any]]:
     for i, (name, slug, lo, hi, city_ix) in enumerate(_PARTNERS, start=1):
         entry = kb.get(f"partners.{slug}")
         city, state, postal = _CITIES[city_ix]
-        oid, sid, lid = (f"00000000-0000-4000-8000-{k}{i:011d}" for k in "abc")
+        oid, sid, lid, said = (f"00000000-0000-4000-8000-{k}{i:011d}" for k in "abcd")
         docs.append(
             {
                 "id": oid,
@@ -170,9 +170,7 @@ def demo_partners_hsds() -> list[dict[str, Any]]:
                                 },
                             }
                         ],
-                        "service_at_locations": [
-                            {"id": f"{sid}-{lid}", "location": {"id": lid}}
-                        ],
+                        "service_at_locations": [{"id": said, "location": {"id": lid}}],
                     }
                 ],
             }

@@ -1,0 +1,133 @@
+"""The care commands, through the CLI runner, on both backends."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from nowrongdoor.care.models import Case, Organization, Person, Referral, RiskFlag, User
+from nowrongdoor.cli import app
+
+EXAMPLE = Path(__file__).parent / "data" / "hsds3-example"
+
+
+def _env(db: Any) -> dict[str, str]:
+    return {
+        "NOWRONGDOOR_DATABASE_URL": db.settings.resolved_database_url,
+        "NOWRONGDOOR_SECRET_KEY": db.settings.secret_key.get_secret_value(),
+        "NOWRONGDOOR_ENVIRONMENT": "test",
+    }
+
+
+def test_upgrade_seed_import_verify(runner: Any, db: Any, tmp_path: Path) -> None:
+    env = _env(db)
+    up = runner.invoke(app, ["db", "upgrade"], env=env)
+    assert up.exit_code == 0, up.output
+    assert "revision 0001" in up.output
+    seeded = runner.invoke(app, ["care", "seed", "--persons", "8"], env=env)
+    assert seeded.exit_code == 0, seeded.output
+    assert "cm.north" in seeded.output and "partner.shelter" in seeded.output
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Person)) >= 8
+        assert s.scalar(select(func.count()).select_from(Case)) >= 1
+        assert s.scalar(select(func.count()).select_from(Referral)) >= 1
+        assert s.scalar(select(func.count()).select_from(User)) == 8
+    again = runner.invoke(app, ["care", "seed"], env=env)
+    assert again.exit_code == 2 and "already has users" in again.output
+    imported = runner.invoke(app, ["partners", "import", str(EXAMPLE / "csv")], env=env)
+    assert imported.exit_code == 0, imported.output
+    assert "1 organisations, 1 services" in imported.output
+    worklist = tmp_path / "run-7"
+    worklist.mkdir()
+    (worklist / "worklist.csv").write_text(
+        "member_id,age,tier,score,pathway,reasons\nM100001,16,high,70,prevent,[]\n"
+    )
+    wl = runner.invoke(app, ["care", "import-worklist", str(worklist)], env=env)
+    assert wl.exit_code == 0, wl.output
+    assert (
+        "1 new flags" in wl.output and "0 new persons" in wl.output
+    )  # M100001 is seeded
+    with db.session() as s:
+        assert s.scalar(select(RiskFlag).where(RiskFlag.source == "run-7")) is not None
+    verify = runner.invoke(app, ["audit", "verify"], env=env)
+    assert verify.exit_code == 0 and "intact" in verify.output
+    rotate = runner.invoke(app, ["care", "rotate-keys"], env=env)
+    assert rotate.exit_code == 0 and "re-encrypted" in rotate.output
+
+
+def test_user_errors_are_one_line(runner: Any, db: Any, tmp_path: Path) -> None:
+    env = _env(db)
+    bad_role = runner.invoke(
+        app,
+        [
+            "users",
+            "create",
+            "x.y",
+            "--role",
+            "wizard",
+            "--password",
+            "long enough pass",
+        ],
+        env=env,
+    )
+    assert bad_role.exit_code == 2
+    assert "role" in bad_role.output and "Traceback" not in bad_role.output
+    made = runner.invoke(
+        app,
+        [
+            "users",
+            "create",
+            "new.cm",
+            "--role",
+            "care_manager",
+            "--password",
+            "long enough pass",
+        ],
+        env=env,
+    )
+    assert made.exit_code == 0, made.output
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Organization)) == 1
+    dup = runner.invoke(
+        app,
+        [
+            "users",
+            "create",
+            "new.cm",
+            "--role",
+            "care_manager",
+            "--password",
+            "long enough pass",
+        ],
+        env=env,
+    )
+    assert dup.exit_code == 2 and "taken" in dup.output
+    bad_csv = tmp_path / "worklist.csv"
+    bad_csv.write_text("member_id,tier,score\nM1,high,seven\n")
+    wl = runner.invoke(app, ["care", "import-worklist", str(bad_csv)], env=env)
+    assert wl.exit_code == 2
+    assert "worklist.csv, row 2: score 'seven' is not a number" in " ".join(
+        wl.output.split()
+    )
+    missing = runner.invoke(
+        app, ["partners", "import", str(tmp_path / "nope")], env=env
+    )
+    assert missing.exit_code == 2 and "does not exist" in missing.output
+
+
+def test_commands_refuse_an_empty_database(runner: Any, tmp_path: Path) -> None:
+    env = {"NOWRONGDOOR_DATA_DIR": str(tmp_path), "NOWRONGDOOR_ENVIRONMENT": "test"}
+    for args in (["serve"], ["audit", "verify"], ["care", "seed"]):
+        result = runner.invoke(app, args, env=env)
+        assert result.exit_code == 2, (args, result.output)
+        assert "nowrongdoor db upgrade" in " ".join(result.output.split())
+
+
+def test_new_key_is_a_fernet_key(runner: Any) -> None:
+    from cryptography.fernet import Fernet
+
+    result = runner.invoke(app, ["care", "new-key"])
+    assert result.exit_code == 0
+    Fernet(result.output.strip())

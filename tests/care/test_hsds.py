@@ -1,0 +1,140 @@
+"""Partner directory: the official HSDS 3 example (CSV package and JSON) and search."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from nowrongdoor.care.hsds import import_hsds, load_hsds, tables_from_document
+from nowrongdoor.care.models import Organization, PartnerPhone, PartnerService
+from nowrongdoor.care.seed import demo_partners_hsds
+from nowrongdoor.errors import UserInputError
+
+EXAMPLE = Path(__file__).parent / "data" / "hsds3-example"
+ORG_ID = "d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610"
+SERVICE_ID = "ac148810-d857-441c-9679-408f346de14b"
+
+
+def test_official_csv_package(db: Any) -> None:
+    with db.session() as s:
+        report = import_hsds(s, load_hsds(EXAMPLE / "csv"))
+    assert (report.organizations, report.services, report.locations) == (1, 1, 1)
+    assert report.services_at_location == 1 and report.phones == 1
+    # the example's location names an organization that is not in the data
+    assert any("985e4a42" in w for w in report.warnings)
+    with db.session() as s:
+        service = s.scalar(
+            select(PartnerService).where(PartnerService.hsds_id == SERVICE_ID)
+        )
+        assert service is not None
+        assert service.name == "Community Counselling"
+        assert (service.minimum_age, service.maximum_age) == (12, 100)
+        phone = s.scalar(select(PartnerPhone))
+        assert phone is not None and phone.number == "+44 1234 234567"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["organization_full.json", "service_full.json", "service_at_location_full.json"],
+)
+def test_official_json_documents(db: Any, name: str) -> None:
+    with db.session() as s:
+        report = import_hsds(s, load_hsds(EXAMPLE / "json" / name))
+    assert report.organizations == 1 and report.services == 1
+    with db.session() as s:
+        org = s.scalar(select(Organization).where(Organization.hsds_id == ORG_ID))
+        assert org is not None and org.name == "Example Organization Inc."
+        assert org.kind == "partner"
+
+
+def test_reimport_updates_in_place(db: Any) -> None:
+    for _ in range(2):
+        with db.session() as s:
+            import_hsds(s, load_hsds(EXAMPLE / "csv"))
+            import_hsds(s, load_hsds(EXAMPLE / "json" / "organization_full.json"))
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(PartnerService)) == 1
+        assert s.scalar(select(func.count()).select_from(Organization)) == 1
+
+
+def test_missing_column_names_file_and_column(db: Any, tmp_path: Path) -> None:
+    pkg = tmp_path / "pkg"
+    shutil.copytree(EXAMPLE / "csv", pkg)
+    services = pkg / "services.csv"
+    lines = services.read_text().splitlines()
+    services.write_text(
+        "\n".join([lines[0].replace("organization_id,", "org,"), *lines[1:]])
+    )
+    with pytest.raises(
+        UserInputError,
+        match=r"services\.csv: missing required column 'organization_id'",
+    ):
+        load_hsds(pkg)
+    with pytest.raises(UserInputError, match="no datapackage.json|neither"):
+        load_hsds(tmp_path)
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"id": ')
+    with pytest.raises(UserInputError, match="broken.json: not valid JSON"):
+        load_hsds(broken)
+
+
+def test_empty_required_field_names_the_row(db: Any, tmp_path: Path) -> None:
+    doc = json.loads((EXAMPLE / "json" / "organization_full.json").read_text())
+    doc["services"][0]["name"] = ""
+    with (
+        db.session() as s,
+        pytest.raises(UserInputError, match="service field 'name' is empty"),
+    ):
+        import_hsds(s, tables_from_document(doc, "upload"))
+
+
+def test_search_by_type_age_and_place(client: TestClient, world: Any, db: Any) -> None:
+    with db.session() as s:
+        import_hsds(s, tables_from_document(demo_partners_hsds()))
+    headers = world.headers("cm_a")
+
+    def names(query: str) -> set[str]:
+        r = client.get(f"/api/v1/partners/services?{query}", headers=headers)
+        assert r.status_code == 200, r.text
+        return {item["organization_name"] for item in r.json()["items"]}
+
+    assert names("service_type=child_advocacy_centers") == {
+        "Crossroads Child Advocacy Center"
+    }
+    assert names("service_type=Child advocacy centers") == {
+        "Crossroads Child Advocacy Center"
+    }
+    sixteen = names("age=16")
+    assert "Crossroads Child Advocacy Center" in sixteen
+    assert "Harbor Light Domestic Violence Shelter" not in sixteen  # adults only
+    assert "Crossroads Child Advocacy Center" not in names("age=30")
+    assert names("place=gary") == {
+        "Lighthouse Survivor Advocates",
+        "Open Door Community Collaborative",
+    }
+    assert names("place=46204&age=15&service_type=trafficking_housing") == {
+        "Safe Harbor Youth Shelter"
+    }
+    detail = client.get(
+        "/api/v1/partners/services?place=Evansville", headers=headers
+    ).json()
+    item = detail["items"][0]
+    assert item["locations"][0]["city"] == "Evansville" and item["phones"]
+
+
+def test_import_endpoint_takes_json(client: TestClient, world: Any) -> None:
+    doc = json.loads((EXAMPLE / "json" / "service_full.json").read_text())
+    r = client.post(
+        "/api/v1/partners/import", json=doc, headers=world.headers("admin_a")
+    )
+    assert r.status_code == 200 and r.json()["services"] == 1
+    bad = client.post(
+        "/api/v1/partners/import", json={"hello": 1}, headers=world.headers("admin_a")
+    )
+    assert bad.status_code == 400 and "not an HSDS" in bad.json()["error"]["message"]

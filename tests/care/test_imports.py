@@ -1,0 +1,170 @@
+"""Batch outputs into care: worklist -> risk flags; ad matches -> leads to review."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from nowrongdoor.care.imports import import_matches, import_worklist
+from nowrongdoor.care.models import Intake, Person, RiskFlag
+from nowrongdoor.errors import UserInputError
+
+PART2_REASON = json.dumps(
+    [
+        {
+            "indicator": "sud",
+            "code": "F11.20",
+            "date": "2026-01-02",
+            "points": 20,
+            "sensitivity": "42-cfr-part-2",
+        }
+    ]
+)
+WORKLIST = (
+    "member_id,age,tier,score,pathway,reasons\n"
+    "M-100,15,identified,120,survive,[]\n"
+    f'M-200,17,high,64,prevent,"{PART2_REASON.replace(chr(34), chr(34) * 2)}"\n'
+)
+
+
+def test_worklist_becomes_risk_flags(
+    client: TestClient, world: Any, db: Any, records: Any
+) -> None:
+    rec = records("a")
+    with db.session() as s:
+        person = s.get(Person, rec.person_id)
+        assert person is not None
+        member = person.member_id
+    text = WORKLIST + f"{member},15,high,55,prevent,[]\n"
+    with db.session() as s:
+        counts = import_worklist(
+            s,
+            cipher=db.cipher,
+            actor=None,
+            organization_id=world.orgs["a"],
+            text=text,
+            name="worklist.csv",
+            source="run-1",
+        )
+    assert (counts.rows, counts.created, counts.new_persons) == (3, 3, 2)
+    with db.session() as s:
+        again = import_worklist(
+            s,
+            cipher=db.cipher,
+            actor=None,
+            organization_id=world.orgs["a"],
+            text=text,
+            name="worklist.csv",
+            source="run-1",
+        )
+    assert (again.created, again.updated, again.new_persons) == (0, 3, 0)
+    with db.session() as s:
+        flags = list(s.scalars(select(RiskFlag).order_by(RiskFlag.id)))
+        assert len(flags) == 3
+        assert {f.sensitivity for f in flags} == {"normal", "part2"}
+        assert any(f.person_id == rec.person_id for f in flags)
+        leads = list(s.scalars(select(Intake).where(Intake.door == "claims_flag")))
+        assert len(leads) == 2 and all(i.status == "new" for i in leads)
+    cm = world.headers("cm_a")
+    shown = client.get(f"/api/v1/persons/{rec.person_id}/risk-flags", headers=cm).json()
+    assert [f["tier"] for f in shown] == ["high"]
+
+
+def test_part2_flag_hidden_without_consent(
+    client: TestClient, world: Any, db: Any
+) -> None:
+    with db.session() as s:
+        import_worklist(
+            s,
+            cipher=db.cipher,
+            actor=None,
+            organization_id=world.orgs["a"],
+            text=WORKLIST,
+            name="worklist.csv",
+            source="run-2",
+        )
+        person = s.scalar(
+            select(Person).where(
+                Person.member_id_bidx == db.cipher.blind_index("M-200")
+            )
+        )
+        assert person is not None
+        pid = person.id
+    admin = world.headers("admin_a")
+    assert client.get(f"/api/v1/persons/{pid}/risk-flags", headers=admin).json() == []
+    r = client.post(
+        f"/api/v1/persons/{pid}/consents",
+        json={"consent_type": "part2_disclosure", "scope": "care_team"},
+        headers=admin,
+    )
+    assert r.status_code == 201
+    flags = client.get(f"/api/v1/persons/{pid}/risk-flags", headers=admin).json()
+    assert len(flags) == 1 and "F11.20" in flags[0]["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("member_id,tier\nM1,high\n", "missing required column"),
+        ("member_id,tier,score\n,high,3\n", "row 2: member_id is empty"),
+        ("member_id,tier,score,pathway\nM1,high,3,rescue\n", "row 2: pathway 'rescue'"),
+        ("member_id,tier,score\nM1,high,nan\n", "row 2: score 'nan' is not a finite"),
+    ],
+)
+def test_bad_worklists_name_row_and_field(
+    db: Any, world: Any, text: str, message: str
+) -> None:
+    with db.session() as s, pytest.raises(UserInputError, match=message):
+        import_worklist(
+            s,
+            cipher=db.cipher,
+            actor=None,
+            organization_id=world.orgs["a"],
+            text=text,
+            name="w.csv",
+            source="x",
+        )
+
+
+def test_matches_become_leads_once(client: TestClient, world: Any, db: Any) -> None:
+    text = (
+        "case_id,rank,ad_id,operation,score,evidence\n"
+        'NCMEC-1,1,ad-9,op-2,0.93,"{""phone"": true}"\n'
+        "NCMEC-1,2,ad-7,op-2,0.71,age\n"
+        "NCMEC-2,1,ad-3,,0.40,\n"
+    )
+    with db.session() as s:
+        first = import_matches(
+            s,
+            actor=None,
+            organization_id=world.orgs["a"],
+            text=text,
+            name="matches.csv",
+            top=1,
+        )
+    assert (first.created, first.skipped) == (2, 1)
+    with db.session() as s:
+        second = import_matches(
+            s,
+            actor=None,
+            organization_id=world.orgs["a"],
+            text=text,
+            name="matches.csv",
+        )
+    assert (second.created, second.skipped) == (1, 2)
+    queue = client.get(
+        "/api/v1/intakes?door=ad_match&status=new", headers=world.headers("cm_a")
+    ).json()
+    assert queue["total"] == 3
+    lead = next(i for i in queue["items"] if i["lead"]["ad_id"] == "ad-9")
+    assert lead["lead"]["evidence"] == {"phone": True} and lead["person_id"] is None
+    reviewed = client.patch(
+        f"/api/v1/intakes/{lead['id']}",
+        json={"status": "dismissed"},
+        headers=world.headers("cm_a"),
+    ).json()
+    assert reviewed["status"] == "dismissed" and reviewed["reviewed_at"]
