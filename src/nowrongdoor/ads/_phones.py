@@ -59,6 +59,11 @@ def _nanp_shape(digits: str) -> bool:
 def find_phones(text: str) -> list[PhoneHit]:
     """Find valid phone numbers in text whose digits are already de-obfuscated.
 
+    Every way of cutting a digit run into a number on digit-group boundaries is
+    validated; when candidates overlap, the one written most uniformly wins (one
+    kind of separator inside, as in "903.312.1887"), so an age or a price just
+    before or after a number ("age 15. 9 0 3 ...") is not glued onto it.
+
     Args:
         text: Text from ``numeric_view`` (digits written as digits).
 
@@ -68,50 +73,55 @@ def find_phones(text: str) -> list[PhoneHit]:
     hits: list[PhoneHit] = []
     for run in _RUN.finditer(text):
         body = run.group()
-        groups = [(m.start() + run.start(), m.group()) for m in _GROUP.finditer(body)]
-        total = sum(len(g) for _, g in groups)
-        if total < 10:
+        base = run.start()
+        spans = [(m.start() + base, m.end() + base) for m in _GROUP.finditer(body)]
+        if sum(e - s for s, e in spans) < 10:
             continue
         international = body.startswith("+") and not body[1:].lstrip().startswith("1")
-        i = 0
-        while i < len(groups):
-            found = _window(groups, i, international)
-            if found is None:
-                i += 1
+        candidates = _candidates(text, spans, international)
+        taken: list[tuple[int, int]] = []
+        for _score, i, j, e164 in sorted(candidates):
+            if any(i <= b and a <= j for a, b in taken):
                 continue
-            e164, j = found
-            start = groups[i][0]
-            end = groups[j][0] + len(groups[j][1])
-            if international and i == 0:
-                start -= 1
-            hits.append(PhoneHit(e164, start, end))
-            i = j + 1
+            taken.append((i, j))
+            start = spans[i][0] - (1 if international and i == 0 else 0)
+            hits.append(PhoneHit(e164, start, spans[j][1]))
+    hits.sort(key=lambda h: h.start)
     return hits
 
 
-def _window(
-    groups: list[tuple[int, str]], i: int, international: bool
-) -> tuple[str, int] | None:
-    """The valid number starting at group ``i``, and the index of its last group."""
-    digits = ""
-    for j in range(i, len(groups)):
-        digits += groups[j][1]
-        n = len(digits)
-        if international and i == 0:
-            if n > 15:
-                return None
-            if n >= 8:
-                e164 = _validate(digits, True)
-                if e164 is not None:
-                    return e164, j
-            continue
-        if n > 11:
-            return None
-        if (n == 10 or n == 11) and _nanp_shape(digits):
-            e164 = _validate(digits, False)
+def _candidates(
+    text: str, spans: list[tuple[int, int]], international: bool
+) -> list[tuple[tuple[int, int, int], int, int, str]]:
+    """Valid numbers over groups ``i..j``, with a sort key (best first)."""
+    out: list[tuple[tuple[int, int, int], int, int, str]] = []
+    groups = [text[s:e] for s, e in spans]
+    seps = [text[spans[k][1] : spans[k + 1][0]] for k in range(len(spans) - 1)]
+    for i in range(len(groups)):
+        digits = ""
+        for j in range(i, len(groups)):
+            digits += groups[j]
+            n = len(digits)
+            e164: str | None = None
+            if international and i == 0:
+                if n > 15:
+                    break
+                if n >= 8:
+                    e164 = _validate(digits, True)
+            else:
+                if n > 11:
+                    break
+                if n == 11 and not (groups[i] == "1" or len(groups[i]) in (4, 11)):
+                    continue  # a leading "1" must stand alone: "1-903-...", "1903..."
+                if n in (10, 11) and _nanp_shape(digits):
+                    e164 = _validate(digits, False)
             if e164 is not None:
-                return e164, j
-    return None
+                inner = set(seps[i:j])
+                key = (len(inner), 0 if e164.startswith("+1") else 1, i)
+                out.append((key, i, j, e164))
+                if not international:
+                    break
+    return out
 
 
 _STATE_NAMES: dict[str, str] | None = None

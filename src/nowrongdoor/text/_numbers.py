@@ -20,12 +20,12 @@ from nowrongdoor.text._trie import trie_pattern
 __all__ = ["NUMBER_WORDS", "numeric_view", "word_to_number"]
 
 _UNITS: dict[int, tuple[str, ...]] = {
-    0: ("zero", "zer0", "zer0e", "zeero", "zro", "0h"),
-    1: ("one", "0ne", "wun", "onee"),
+    0: ("zero", "zer0", "zeero", "zro", "0h"),
+    1: ("one", "0ne", "wun"),
     2: ("two", "tw0", "tew"),
     3: ("three", "thr33", "thre", "thri", "3ree", "thr3e", "thre3"),
     4: ("four", "f0ur", "fuor", "foor"),
-    5: ("five", "f1ve", "fiv", "fyve", "fivee", "5ive"),
+    5: ("five", "f1ve", "fiv", "fyve", "5ive"),
     6: ("six", "s1x", "sicks", "sixx", "6ix", "siks"),
     7: ("seven", "sev3n", "sevn", "sevin", "7even", "sevan", "s3ven"),
     8: ("eight", "e1ght", "eigth", "eite", "8ight", "ei8ht"),
@@ -140,15 +140,23 @@ def _run_replacements(text: str, start: int, end: int) -> list[tuple[int, int, s
         for m in _PIECE.finditer(text, start, end)
     ]
     strong = 0
+    units = 0
     for p in pieces:
         if p.kind == "digit":
             strong += len(p.text)
+            units += len(p.text)
         elif p.kind == "word":
             value = word_to_number(p.text)
             strong += 1 if value is not None and value < 10 else 2
+            units += 1
+        elif p.kind != "sep":
+            units += 1
     if strong == 0:
         return []
-    clear_run = strong >= STRONG_RUN
+    # A run is clearly a number when it has six strong digits, or ten digits in
+    # all of which at least three are strong ("five oh fiv tree eight for...").
+    clear_run = strong >= STRONG_RUN or (strong >= 3 and units >= 10)
+    glued = _glued_to_strong(pieces)
     out: list[tuple[int, int, str]] = []
     for idx, p in enumerate(pieces):
         if p.kind == "word":
@@ -156,11 +164,10 @@ def _run_replacements(text: str, start: int, end: int) -> list[tuple[int, int, s
             if value is not None:
                 out.append((p.start, p.end, str(value)))
         elif p.kind in ("weak", "leet"):
-            glued = _glued_to_strong(pieces, idx)
             edge = idx == 0 or idx == len(pieces) - 1
-            if p.kind == "leet" and (p.text in "io" or edge) and not glued:
+            if p.kind == "leet" and (p.text in "io" or edge) and not glued[idx]:
                 continue
-            if clear_run or glued:
+            if clear_run or glued[idx]:
                 value_s = (
                     str(_WEAK[p.text.lower()]) if p.kind == "weak" else _LEET[p.text]
                 )
@@ -168,28 +175,29 @@ def _run_replacements(text: str, start: int, end: int) -> list[tuple[int, int, s
     return out
 
 
-def _glued_to_strong(pieces: list[_Piece], idx: int) -> bool:
-    """True when a weak piece touches a digit or number word with no separator."""
-    for j in (idx - 1, idx + 1):
-        if 0 <= j < len(pieces):
-            other = pieces[j]
-            if other.kind in ("digit", "word") and (
-                other.end == pieces[idx].start or other.start == pieces[idx].end
-            ):
-                return True
-            if other.kind == "leet" and (
-                other.end == pieces[idx].start or other.start == pieces[idx].end
-            ):
-                k = j - 1 if j < idx else j + 1
-                if 0 <= k < len(pieces) and pieces[k].kind in ("digit", "word"):
-                    adjacent = (
-                        pieces[k].end == other.start
-                        if k < j
-                        else pieces[k].start == other.end
-                    )
-                    if adjacent:
-                        return True
-    return False
+def _glued_to_strong(pieces: list[_Piece]) -> list[bool]:
+    """For each piece: is it joined, with no separator, to a digit or number word?
+
+    Pieces written together ("3O|I", "n1ne") form a chain; a look-alike letter in
+    a chain that holds a real digit or number word is a digit too.
+    """
+    out = [False] * len(pieces)
+    k = 0
+    while k < len(pieces):
+        j = k
+        while (
+            j + 1 < len(pieces)
+            and pieces[j + 1].kind != "sep"
+            and pieces[j].kind != "sep"
+            and pieces[j].end == pieces[j + 1].start
+        ):
+            j += 1
+        chain = pieces[k : j + 1]
+        if len(chain) > 1 and any(p.kind in ("digit", "word") for p in chain):
+            for idx in range(k, j + 1):
+                out[idx] = True
+        k = j + 1
+    return out
 
 
 def numeric_view(source: Normalized | str) -> Normalized:

@@ -1,0 +1,61 @@
+"""Indicator definitions: weights, sources, keyword prefilters, the docs table."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from nowrongdoor.ads import definitions, iter_ads
+
+ROOT = Path(__file__).parents[2]
+CODES = {
+    "youth",
+    "movement",
+    "third_party",
+    "multiple_providers",
+    "law_enforcement_avoidance",
+    "restricted_clientele",
+    "hotel_incall",
+    "always_available",
+    "cash_only",
+    "age_18_19",
+    "price_outlier",
+    "lexicon",
+}
+
+
+def test_every_code_has_weight_and_sources() -> None:
+    defs = definitions()
+    assert set(defs) == CODES
+    for code, d in defs.items():
+        assert 0 < d.weight < 1, code
+        assert d.sources, code
+        assert d.description, code
+
+
+def test_keywords_prefilter_never_hides_a_match() -> None:
+    texts = [
+        ad.text
+        for name in ("ads_eval.jsonl", "ads_handwritten.jsonl")
+        for ad in iter_ads(ROOT / "tests" / "data" / name)
+    ]
+    checked = 0
+    for code, d in definitions().items():
+        if d.pattern is None or not d.keywords:
+            continue
+        for text in texts:
+            for m in d.pattern.finditer(text):
+                checked += 1
+                assert any(k in m.group().lower() for k in d.keywords), (
+                    code,
+                    m.group(),
+                )
+    assert checked > 500
+
+
+def test_docs_table_lists_every_code_with_weight() -> None:
+    doc = (ROOT / "docs" / "ads.md").read_text(encoding="utf-8")
+    for code, d in definitions().items():
+        row = re.search(rf"^\| `{code}` \| ([0-9.]+) \|", doc, re.M)
+        assert row, f"docs/ads.md has no row for {code}"
+        assert float(row.group(1)) == d.weight, code
