@@ -26,6 +26,11 @@ cat > "$out/classify_facts.json" <<'JSON'
 JSON
 $nwd classify --facts "$out/classify_facts.json"
 
+step "Ads: extract contacts, ages, rates, places and indicators; the highest-scoring ads"
+.venv/bin/python tests/data/make_ads_eval.py --n 500 --seed 11 --out "$out/ads_sample.jsonl"
+$nwd ads scan "$out/ads_sample.jsonl" --out "$out/ads_scanned.jsonl" --workers 2 --top 3
+$nwd ads evaluate tests/data/ads_eval.jsonl
+
 step "Reports: program reach and outcomes, and the survivor survey (cells 1-10 suppressed)"
 report_to=$(.venv/bin/python -c 'import datetime as d; print(d.date.today())')
 report_from=$(.venv/bin/python -c 'import datetime as d; t=d.date.today(); m=t.month-2; print(d.date(t.year-(m<1), m+12*(m<1), 1))')
