@@ -1,0 +1,165 @@
+"""Dashboard masking and the admin pages, without a browser."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from _html import assert_accessible_basics, parse, texts
+
+from nowrongdoor.care.web._masking import mask_count, mask_rate, mask_series
+
+HSDS = Path(__file__).resolve().parents[1] / "data" / "hsds3-example"
+ALLOWED = re.compile(r"^(0|<11|suppressed|no data|\d{2,}|\d+%|[\d.]+ hours)$")
+
+
+@pytest.mark.parametrize(
+    ("value", "text", "masked"),
+    [(0, "0", False), (1, "<11", True), (10, "<11", True), (11, "11", False)],
+)
+def test_mask_count(value, text, masked):
+    shown = mask_count(value, 11)
+    assert (shown.text, shown.masked) == (text, masked)
+
+
+def test_series_total_is_hidden_when_any_count_is():
+    shown, total = mask_series({"a": 40, "b": 3}, 11)
+    assert shown["a"].text == "40" and shown["b"].masked
+    assert total.masked, "40 + hidden 3 = 43 would reveal the 3"
+    shown, total = mask_series({"a": 40, "b": 12}, 11)
+    assert total.text == "52"
+
+
+def test_rate_hides_small_numerators_and_remainders():
+    assert mask_rate(5, 100, 11).masked
+    assert mask_rate(95, 100, 11).masked  # 5 not completed is a small cell
+    assert mask_rate(50, 100, 11).text == "50%"
+    assert mask_rate(0, 0, 11).text == "no data"
+
+
+def test_dashboard_shows_no_small_counts(sign_in):
+    sup = sign_in("supervisor")
+    tree = assert_accessible_basics(sup.get("/dashboard").text)
+    numbers = texts(tree, "td.num, dd.num")
+    assert len(numbers) >= 10
+    for cell in numbers:
+        assert ALLOWED.match(cell), f"dashboard shows {cell!r}"
+    assert "<11" in numbers, "the seeded program is small: some counts are masked"
+
+
+def test_admin_creates_a_user_and_changes_a_role(sign_in, web_app):
+    admin = sign_in("admin")
+    page = parse(admin.get("/admin").text)
+    plan = next(
+        o.attributes["value"]
+        for o in page.css("#nu-org option")
+        if "(plan)" in o.text()
+    )
+    created = admin.post(
+        "/admin/users",
+        data={
+            "username": "cm.east",
+            "display_name": "Eden East",
+            "organization_id": plan,
+            "role": "care_manager",
+            "team": "east",
+            "password": "a-long-enough-password",
+        },
+    )
+    assert created.status_code == 303
+    tree = parse(admin.get("/admin").text)
+    row = next(r for r in tree.css("#users-table tbody tr") if "cm.east" in r.text())
+    user_id = row.css_first("form").attributes["action"].rsplit("/", 1)[1]
+    changed = admin.post(f"/admin/users/{user_id}", data={"role": "supervisor"})
+    assert changed.status_code == 303
+    tree = parse(admin.get("/admin").text)
+    selected = tree.css_first(f"#role-{user_id} option[selected]")
+    assert selected.attributes["value"] == "supervisor"
+    weak = admin.post(
+        "/admin/users",
+        data={
+            "username": "cm.weak",
+            "display_name": "Weak",
+            "organization_id": plan,
+            "role": "care_manager",
+            "password": "short",
+        },
+    )
+    assert weak.status_code == 400
+    assert "password" in parse(weak.text).css_first("main").text()
+
+
+def test_audit_log_lists_page_reads_and_verifies_the_chain(sign_in):
+    cm = sign_in("cm.north")
+    cm.get("/work")
+    admin = sign_in("admin")
+    tree = assert_accessible_basics(
+        admin.get("/admin/audit", params={"username": "cm.north"}).text
+    )
+    actions = texts(tree, "#audit-table td[data-label=Action]")
+    assert "work.read" in actions and "auth.login" in actions
+    verified = parse(admin.get("/admin/audit", params={"verify": "true"}).text)
+    assert "intact" in verified.css_first("#chain-report").text()
+
+
+def test_audit_log_detects_an_edited_row(sign_in, web_app):
+    from sqlalchemy import text
+
+    admin = sign_in("admin")  # its login is audit event 2
+    with web_app.state.db.engine.begin() as conn:
+        changed = conn.execute(
+            text("update audit_event set detail = 'edited' where seq = 2")
+        )
+        assert changed.rowcount == 1
+    report = parse(admin.get("/admin/audit", params={"verify": "true"}).text)
+    box = report.css_first("#chain-report")
+    assert "broken" in box.text() and "event 2" in box.text()
+
+
+def test_partner_import_reads_hsds_json(sign_in):
+    admin = sign_in("admin")
+    doc = (HSDS / "json" / "organization_full.json").read_bytes()
+    response = admin.client.post(
+        "/admin/partners",
+        data={"csrf_token": admin.csrf},
+        files={"file": ("organization_full.json", doc, "application/json")},
+    )
+    assert response.status_code == 200, response.text[:500]
+    report = parse(response.text).css_first("#import-report").text()
+    assert re.search(r"Imported [1-9]\d* organisations, [1-9]\d* services", report)
+    name = json.loads(doc)["name"]
+    assert name in texts(parse(admin.get("/admin/partners").text), "main ul li")[
+        -50:
+    ] or any(
+        name in t for t in texts(parse(admin.get("/admin/partners").text), "main ul li")
+    )
+
+
+def test_partner_import_reads_a_zipped_csv_package(sign_in):
+    admin = sign_in("admin")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in (HSDS / "csv").iterdir():
+            archive.write(path, f"hsds/{path.name}")
+    response = admin.client.post(
+        "/admin/partners",
+        data={"csrf_token": admin.csrf},
+        files={"file": ("hsds.zip", buffer.getvalue(), "application/zip")},
+    )
+    assert response.status_code == 200, response.text[:500]
+    assert parse(response.text).css_first("#import-report") is not None
+
+
+def test_partner_import_names_a_bad_file(sign_in):
+    admin = sign_in("admin")
+    response = admin.client.post(
+        "/admin/partners",
+        data={"csrf_token": admin.csrf},
+        files={"file": ("partners.json", b"{not json", "application/json")},
+    )
+    assert response.status_code == 422
+    assert "partners.json" in parse(response.text).css_first("#import-error").text()
