@@ -57,3 +57,16 @@ def test_quality_targets(name: str, phone_f1: float, age_f1: float) -> None:
     assert report.fields["phones"].f1 >= phone_f1
     assert report.fields["ages"].f1 >= age_f1
     assert report.benign_high == 0
+
+
+def test_shipped_reference_tables_match_their_packages() -> None:
+    from nowrongdoor.ads._reference import (
+        build_area_codes,
+        build_cities,
+        load_area_codes,
+        load_cities,
+    )
+
+    assert load_area_codes() == build_area_codes()
+    assert list(load_cities()) == build_cities()
+    assert load_area_codes()["903"] == "TX" and load_area_codes()["317"] == "IN"

@@ -124,44 +124,16 @@ def _candidates(
     return out
 
 
-_STATE_NAMES: dict[str, str] | None = None
-
-
-def _state_abbreviations() -> dict[str, str]:
-    global _STATE_NAMES
-    if _STATE_NAMES is None:
-        import us
-
-        table = {s.name.lower(): s.abbr for s in us.states.STATES_AND_TERRITORIES}
-        table["washington d.c."] = "DC"
-        table["washington, d.c."] = "DC"
-        table["district of columbia"] = "DC"
-        table["washington state"] = "WA"
-        _STATE_NAMES = table
-    return _STATE_NAMES
-
-
 @lru_cache(maxsize=4096)
 def area_code_state(e164: str) -> str | None:
     """The US state or territory (postal abbreviation) of a NANP number's area code.
 
-    Uses the geocoding data shipped with ``phonenumbers``; ``None`` for numbers
-    outside the US or area codes not tied to one state (toll-free, non-geographic).
+    From the table derived from the geocoding data shipped with ``phonenumbers``
+    (see ``nowrongdoor.ads._reference``); ``None`` for numbers outside the US and
+    area codes not tied to one state (toll-free, non-geographic).
     """
     if not e164.startswith("+1") or len(e164) != 12:
         return None
-    import phonenumbers
-    from phonenumbers import geocoder
+    from nowrongdoor.ads._reference import load_area_codes
 
-    number = phonenumbers.parse(e164, None)
-    if phonenumbers.region_code_for_number(number) != "US":
-        return None
-    description = geocoder.description_for_number(number, "en")
-    if not description:
-        return None
-    names = _state_abbreviations()
-    if "," in description:
-        tail = description.rsplit(",", 1)[1].strip()
-        if len(tail) == 2 and tail.isupper():
-            return tail
-    return names.get(description.strip().lower())
+    return load_area_codes().get(e164[2:5])

