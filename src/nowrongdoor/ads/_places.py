@@ -74,8 +74,8 @@ class _Gazetteer:
         from nowrongdoor.ads._reference import load_cities
 
         cities: dict[str, list[_City]] = {}
-        for name, state, population in load_cities():
-            city = _City(name, state, population)
+        for name, abbr, population in load_cities():
+            city = _City(name, abbr, population)
             cities.setdefault(_key(name), []).append(city)
             if name.startswith("Saint "):
                 cities.setdefault(_key("St " + name[6:]), []).append(city)
