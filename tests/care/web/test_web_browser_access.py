@@ -74,3 +74,15 @@ def test_keyboard_only_reaches_the_main_actions(page: Page, live, artifacts):
     page.goto(f"{live.url}/cases/{case_id}")
     _tab_until(page, "Save note", limit=200)
     shot(page, artifacts, "21-keyboard-save-note")
+
+
+@pytest.mark.parametrize("path", ["/work", "/cases/{case}", "/partners"])
+def test_phone_width_pages_do_not_scroll_sideways(page: Page, live, path):
+    case_id = live.query("select min(id) from care_case")[0][0]
+    sign_in(page, live.url, "supervisor")
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.goto(live.url + path.format(case=case_id))
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at 375px"

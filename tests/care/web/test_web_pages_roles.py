@@ -7,6 +7,8 @@ parsed for the basics (lang, title, skip link, one h1, labelled controls).
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from _html import assert_accessible_basics, parse
 
@@ -22,6 +24,22 @@ CARE = {"care_manager", "supervisor", "admin"}
 STAFF = CARE | {"analyst"}
 EVERYONE = set(ROLES)
 PUBLIC = "public"
+#: Words the deck tells us never to use as labels (quoting the rule is fine).
+BANNED = re.compile(r"child (prostitutes?|pornography)", re.IGNORECASE)
+NEGATION = re.compile(
+    r"(no such thing as an?|never|not|instead of|rather than|preferred term to|"
+    r"replaces?|in place of)\W*(\w+\W+){0,3}$",
+    re.IGNORECASE,
+)
+
+
+def assert_deck_language(html: str, url: str) -> None:
+    """The banned labels appear only where the page says not to use them."""
+    text = " ".join(parse(html).body.text().split())
+    for match in BANNED.finditer(text):
+        before = text[max(0, match.start() - 60) : match.start()]
+        assert NEGATION.search(before), f"{url} says {match.group(0)!r}: {before!r}"
+
 
 #: path -> roles that get 200 (others: 403; anonymous: redirect to /login).
 PAGES: dict[str, set[str] | str] = {
@@ -103,6 +121,7 @@ def test_every_page_for_role(sign_in, ids, role):
             failures.append(f"{url}: {response.status_code}, expected {expected}")
             continue
         tree = assert_accessible_basics(response.text)
+        assert_deck_language(response.text, url)
         nav = {a.attributes.get("href") for a in tree.css("nav.site-nav a")}
         if expected == 200 and path.startswith("/admin"):
             assert "/admin" in nav
