@@ -352,3 +352,23 @@ def test_partner_directory_search_filters_by_type_and_age(cm):
     assert "<html" not in fragment.text
     found = texts(parse(fragment.text), "article.service")
     assert found and all("shelter" in card.lower() for card in found)
+
+
+def test_supervisor_marks_a_worklist_flag_reviewed(sign_in, web_app):
+    sup = sign_in("supervisor")
+    work = parse(sup.get("/work").text)
+    link = work.css_first("section[aria-labelledby=flags-h] a")
+    pseudonym = link.text()
+    person = parse(sup.get(link.attributes["href"]).text)
+    form = person.css_first("section[aria-labelledby=flags-h] form")
+    assert sup.post(form.attributes["action"]).status_code == 303
+    after = parse(sup.get("/work").text)
+    still = texts(after, "section[aria-labelledby=flags-h] a")
+    flags = _sql(
+        web_app,
+        "select count(*) from risk_flag f join person p on p.id = f.person_id "
+        "where p.pseudonym = :p and not f.reviewed",
+        p=pseudonym,
+    )[0][0]
+    assert (pseudonym in still) == (flags > 0)
+    assert _last_audit(web_app, "riskflag.review")[0] == "supervisor"

@@ -133,6 +133,10 @@ def dashboard(ctx: CaseRead) -> HTMLResponse:
         median_accept=median_accept,
         by_pathway=by_pathway,
         statuses=statuses,
+        program_report=any(
+            getattr(route, "path", "") == "/reports/program"
+            for route in ctx.request.app.routes
+        ),
     )
 
 

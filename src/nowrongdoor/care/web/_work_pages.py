@@ -375,6 +375,24 @@ def _partner_orgs(ctx: PageCtx) -> list[Any]:
     return orgs
 
 
+@router.post("/people/{pseudonym}/flags/{flag_id}/reviewed")
+def review_flag(ctx: CareDep, pseudonym: str, flag_id: int) -> Response:
+    """Mark a population-worklist flag reviewed (it leaves "my work")."""
+    person = find_person(ctx, pseudonym)
+    flag = ctx.session.get(RiskFlag, flag_id)
+    if flag is None or flag.person_id != person.id:
+        raise NotFound(f"person {person.pseudonym} has no flag {flag_id}")
+    flag.reviewed = True
+    ctx.audit.record(
+        "riskflag.review",
+        resource_type="risk_flag",
+        resource_id=flag.id,
+        person_id=person.id,
+    )
+    ctx.session.commit()
+    return RedirectResponse(f"/people/{person.pseudonym}#flags-h", status_code=303)
+
+
 @router.post("/people/{pseudonym}/cases")
 async def open_case(ctx: CareDep, pseudonym: str) -> Response:
     """Open a case on a pathway (after a screening, or from the person page)."""
