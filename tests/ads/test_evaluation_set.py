@@ -50,7 +50,11 @@ def test_shipped_set_matches_its_generator() -> None:
 
 @pytest.mark.parametrize(
     ("name", "phone_f1", "age_f1"),
-    [("ads_eval.jsonl", 0.95, 0.9), ("ads_handwritten.jsonl", 0.95, 0.85)],
+    [
+        ("ads_eval.jsonl", 0.95, 0.9),
+        ("ads_handwritten.jsonl", 0.95, 0.85),
+        ("ads_heldout.jsonl", 0.95, 0.9),
+    ],
 )
 def test_quality_targets(name: str, phone_f1: float, age_f1: float) -> None:
     report = evaluate(DATA / name)

@@ -283,3 +283,52 @@ def test_explain_lists_each_code_with_evidence() -> None:
     assert any("youth (0.95)" in line and "I'm 17" in line for line in lines)
     assert any('law_enforcement_avoidance (0.30): "NO cops"' in line for line in lines)
     assert explain(_x("hello")) == "score 0.00: no indicators"
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("Sexy Tina, nineteen, 5'3 petite", 19),
+        ("Mya - 22 - ebony", 22),
+        ("Kandi 21, thick & pretty", 21),
+        ("only 16 but I know", 16),
+        ("new girl, 19, incall", 19),
+    ],
+)
+def test_bare_ages_in_profile_lines(text: str, age: int) -> None:
+    assert _x(text)["ages"] == [age]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rates: qv - 60, hh - 100",
+        "Dance classes for teens, ages 13-17, Tuesdays",
+        "2012 Civic in Tyler, 60,000 miles",
+        "Exit 42, then left",
+    ],
+)
+def test_bare_numbers_that_are_not_ages(text: str) -> None:
+    assert _x(text)["ages"] == []
+
+
+def test_names_after_titles_and_cues() -> None:
+    assert _x("Text Mr. Allen 614-598-2230")["names"] == ["Allen"]
+    assert _x("Call my girl Bella she will")["names"] == ["Bella"]
+    assert _x("In call Fort Worth tonight")["names"] == []
+
+
+def test_bare_h_rate_needs_company() -> None:
+    assert [(r["amount"], r["minutes"]) for r in _x("HH 90 / H 150")["rates"]] == [
+        (90.0, 30),
+        (150.0, 60),
+    ]
+    assert _x("call 5 h 150")["rates"] == []
+
+
+def test_low_hourly_wage_is_not_a_price_outlier() -> None:
+    record = _x("Experienced nanny, $20/hour. Call Maria (312) 880-4417")
+    assert record["rates"] == [{"amount": 20.0, "minutes": 60}]
+    assert record["indicators"] == []
+    market = _x("hh 25 roses, call 903 312 1887")
+    assert [i["code"] for i in market["indicators"]] == ["price_outlier"]

@@ -17,7 +17,13 @@ from nowrongdoor.ads._indicators import (
     score,
     weight_of,
 )
-from nowrongdoor.ads._numbers import MAX_AGE, MIN_AGE, find_ages, find_rates
+from nowrongdoor.ads._numbers import (
+    MAX_AGE,
+    MIN_AGE,
+    find_ages,
+    find_bare_ages,
+    find_rates,
+)
 from nowrongdoor.ads._people import find_descriptors, find_names
 from nowrongdoor.ads._phones import area_code_state, find_phones
 from nowrongdoor.ads._places import city_state, find_places
@@ -43,6 +49,9 @@ OUTPUT_KEYS = (
     "score",
 )
 
+_MARKET_WORDS = re.compile(
+    r"\b(?:qv|qk|qkie|quickie|hh|hhr|roses?|donations?|incall|outcall|in-call)\b", re.I
+)
 _POST_ID = re.compile(r"\bpost(?:ing)?\s*id\s*[:#]?\s*(?P<id>\d{5,12})\b", re.I)
 
 
@@ -123,6 +132,11 @@ def extract(
     taken = phone_spans + [(a.start, a.end) for a in age_hits]
     rate_hits = find_rates(view.text, tuple(taken))
     rates = _dedupe([{"amount": r.amount, "minutes": r.minutes} for r in rate_hits])
+    if not age_hits and poster_age in (None, ""):
+        taken += [(r.start, r.end) for r in rate_hits]
+        bare = find_bare_ages(view.text, tuple(taken))
+        age_hits += bare
+        ages = _dedupe(ages + [a.age for a in bare])
 
     name_hits = find_names(norm.text)
     names = _dedupe([n.name for n in name_hits])
@@ -170,8 +184,14 @@ def extract(
                 )
             )
     benign = benign_context(norm.text) is not None
+    # A low price counts only in an ad that reads like the commercial-sex market
+    # (another indicator, or market words such as qv, hh, roses, donation); a low
+    # hourly price alone is most often a wage ("nanny, $20/hour").
+    market = bool(hits) or _MARKET_WORDS.search(view.text) is not None
     for r in rate_hits:
-        if not benign and is_price_outlier(r.amount, r.minutes, reference_hourly_rate):
+        if benign or not market:
+            break
+        if is_price_outlier(r.amount, r.minutes, reference_hourly_rate):
             start, end = view.to_original(r.start, r.end)
             hits.append(
                 IndicatorHit(

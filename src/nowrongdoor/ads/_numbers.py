@@ -33,6 +33,7 @@ class RateHit:
     minutes: int | None
     start: int
     end: int
+    weak: bool = False
 
 
 _N = r"(?P<n>\d(?:[ .]?\d)?)"
@@ -163,7 +164,8 @@ _AMT = (
 _AMT_NAMED = _AMT.replace("(?P<", "(?P<b_")
 _DUR_B = _DUR.replace("(?P<", "(?P<b_")
 _RATE_A = re.compile(
-    rf"(?<![\w.]){_AMT}\s?(?P<sep>/|per|for|a|an|-|:|=|x)?\s?(?:(?:1|one)\s?)?{_DUR}",
+    rf"(?<![\w.]){_AMT}\s?(?P<sep>/|per|for\s(?:a|an|one|1)|for|a|an|-|:|=|x)?\s?"
+    rf"(?:(?:1|one)\s?)?{_DUR}",
     re.I,
 )
 _RATE_B = re.compile(
@@ -216,15 +218,17 @@ def _rates(
         dur = (groups.get(prefix + "dur") or "").lower()
         if minutes == 60 and amount == 24 and not groups.get(prefix + "cur"):
             continue  # "24 hr" is availability, not a price
-        if dur == "h" and not (
+        bare_h = dur == "h" and not (
             groups.get(prefix + "cur")
             or groups.get(prefix + "unit")
             or (groups.get(prefix + "sep") or "").strip() in ("/", ":", "=")
-        ):
-            continue  # a bare "h" is a rate only when written "150/h" or "h/150"
+        )
         if amount < _MIN_AMOUNT and not groups.get(prefix + "cur"):
             continue  # "$15/hr" is a price; "12 hr" is not
-        out.append(RateHit(float(amount), minutes, m.start(), m.end()))
+        out.append(RateHit(float(amount), minutes, m.start(), m.end(), weak=bare_h))
+    # A bare "h" ("H 150") is a rate only beside other rates written the same way.
+    if all(hit.weak for hit in out):
+        return []
     return out
 
 
@@ -264,3 +268,80 @@ def find_rates(text: str, taken: tuple[tuple[int, int], ...] = ()) -> list[RateH
             chosen.append(RateHit(float(amount), None, m.start(), m.end()))
     chosen.sort(key=lambda h: h.start)
     return chosen
+
+
+_BARE = re.compile(r"(?<![\w$#@%'\"/.,])(?P<n>[1-5]\d)(?![\w%$'\"/]|,\d|\.\d)")
+_SEPARATORS = frozenset(",-|~*!?;:.")
+# Words that make a neighbouring bare number a price, a duration or a measure.
+_RATE_WORDS = frozenset(
+    """
+    qv qk qkie quickie hh hhr hr hrs hour hours h min mins minute minutes half full
+    roses rose donation donations special specials rate rates price prices usd
+    dollars dollar bucks for per x lbs lb kg cm ft feet in inches inch miles mi
+    years yrs year days day weeks week am pm st nd rd th
+    """.split()
+)
+_ALLOWED_BEFORE = frozenset("only just age aged and".split())
+_ALLOWED_AFTER = frozenset("and but yrs years yo".split())
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)\W*$")
+_WORD_AFTER = re.compile(r"^\W*([A-Za-z]+)")
+
+
+def find_bare_ages(text: str, taken: tuple[tuple[int, int], ...] = ()) -> list[AgeHit]:
+    """Ages written as a bare number in an ad's profile line.
+
+    "Sexy Tina, nineteen, 5'3", "Mya - 22 - ebony", "Kandi 21, thick", "only 16
+    but...": a two-digit number 12-59 set apart by separators (or after a name),
+    with no price, duration or measure word on either side. Call it after phones,
+    ages and rates are known and pass their spans as ``taken``.
+
+    Args:
+        text: Numeric view of the ad text.
+        taken: Spans already read as something else.
+
+    Returns:
+        Age hits with spans in ``text``.
+    """
+    from nowrongdoor.ads._people import _NOT_NAME_BEFORE_NUMBER, _ok
+
+    hits: list[AgeHit] = []
+    for m in _BARE.finditer(text):
+        start, end = m.span()
+        if any(s < end and start < e for s, e in taken):
+            continue
+        value = int(m.group("n"))
+        if not MIN_AGE <= value <= MAX_AGE:
+            continue
+        before = text[max(0, start - 30) : start]
+        after = text[end : end + 30]
+        prev_char = before.rstrip()[-1:] if before.strip() else ""
+        next_char = after.lstrip()[:1]
+        word_before = _WORD_BEFORE.search(before)
+        word_after = _WORD_AFTER.search(after)
+        wb = word_before.group(1) if word_before else ""
+        wa = word_after.group(1) if word_after else ""
+        if wb.lower() in _RATE_WORDS or wa.lower() in _RATE_WORDS:
+            continue
+        if re.search(r"\d\s*-\s*$", before):
+            continue  # a range: "ages 13-17"
+        left = (
+            prev_char == ""
+            or prev_char in _SEPARATORS
+            or not prev_char.isascii()
+            or (prev_char.isalpha() and wb.lower() in _ALLOWED_BEFORE)
+            or (
+                prev_char.isalpha()
+                and wb[:1].isupper()
+                and _ok(wb)
+                and wb.lower() not in _NOT_NAME_BEFORE_NUMBER
+            )
+        )
+        right = (
+            next_char == ""
+            or next_char in _SEPARATORS
+            or not next_char.isascii()
+            or wa.lower() in _ALLOWED_AFTER
+        )
+        if left and right:
+            hits.append(AgeHit(value, start, end))
+    return hits

@@ -53,8 +53,10 @@ _NAME = r"(?P<name>[A-Z][a-z]{1,14}(?:-[A-Z][a-z]{1,14})?|[A-Z]{3,12})"
 _NAME_CUES = re.compile(
     r"(?:\b(?:i'?m|i\s+am|im|my\s+name\s+is|my\s+names?|names?\s+is|name'?s|"
     r"call\s+me|ask\s+(?:for|4)|asking\s+for|it'?s|this\s+is|known\s+as|aka|"
-    r"a\.k\.a\.?|name\s*[:\-]|they\s+call\s+me|with|meet|call|text|txt)\s+"
-    r"(?:miss\s+|ms\.?\s+)?)"
+    r"a\.k\.a\.?|name\s*[:\-]|they\s+call\s+me|with|meet|"
+    r"(?:call|text|txt)(?!\s+(?:my|our|me|us|her|him)\b)|"
+    r"(?:my|our)\s+girl|(?:sexy|sweet|pretty|gorgeous|lovely))\s+"
+    r"(?:miss\s+|ms\.?\s+|mr\.?\s+)?)"
     + _NAME
     + r"(?P<more>(?:\s*(?:,|&|\+|and|or|/)\s*[A-Z][a-z]{1,14}(?![a-z]))*)",
     re.IGNORECASE,
@@ -62,7 +64,19 @@ _NAME_CUES = re.compile(
 _MORE = re.compile(r"[A-Z][a-z]{1,14}")
 # "Jasmine here", "Ms. Honey", "Candy & Lexi" opening an ad or a sentence.
 _HERE = re.compile(r"(?:^|(?<=[.!?\n]\s)|(?<=^\W))(?P<name>[A-Z][a-z]{1,14})\s+here\b")
-_TITLED = re.compile(r"\b(?:Ms|Miss|Mz|Mrs)\.?\s+(?P<name>[A-Z][a-z]{1,14})\b")
+_TITLED = re.compile(r"\b(?:Ms|Miss|Mz|Mrs|Mr)\.?\s+(?P<name>[A-Z][a-z]{1,14})\b")
+# "Kandi 21,", "Trina, 25,", "Mya - 22 -": a name followed by a bare age.
+_NAME_AGE = re.compile(
+    r"(?<![\w'])(?P<name>[A-Z][a-z]{1,14})\s*[,\-]?\s*(?:[1-5]\d)\s*(?=[,\-!.]|$)"
+)
+# Words that precede a bare number but are not names.
+_NOT_NAME_BEFORE_NUMBER = frozenset(
+    """
+    suite room apt unit lot floor exit route highway hwy interstate station gate
+    ste no number size sz age ages only just about over under around top exit
+    channel pier terminal model year
+    """.split()
+)
 _PAIR = re.compile(
     r"(?:^|(?<=[.!?\n]\s))\W*(?P<a>[A-Z][a-z]{1,14})\s*(?:&|\+|and)\s*"
     r"(?P<b>[A-Z][a-z]{1,14})\b"
@@ -79,6 +93,11 @@ def _ok(word: str) -> bool:
     )
 
 
+def _next_is_capitalised(text: str, end: int) -> bool:
+    m = re.match(r"\s+[A-Z][a-z]", text[end : end + 4])
+    return m is not None
+
+
 def find_names(text: str) -> list[NameHit]:
     """Find self-given names and aliases ("I'm Ashlee", "ask for Candy or Lexi").
 
@@ -91,9 +110,13 @@ def find_names(text: str) -> list[NameHit]:
     hits: list[NameHit] = []
     for m in _NAME_CUES.finditer(text):
         word = m.group("name")
+        cue = m.group(0)[: m.start("name") - m.start()].lower().split()
+        loose = cue[:1] in (["call"], ["text"], ["txt"], ["sexy"], ["sweet"])
+        if loose and _next_is_capitalised(text, m.end("name")):
+            continue  # "In call Fort Worth", "Sexy Las Vegas": a place, not a name
         if _ok(word):
             hits.append(NameHit(word.title(), m.start("name"), m.end("name")))
-        if m.group(0)[:4].lower() in ("call", "text", "txt ") and not _ok(word):
+        if loose and not _ok(word):
             continue
         more = m.group("more")
         if more:
@@ -110,6 +133,10 @@ def find_names(text: str) -> list[NameHit]:
     for m in _HERE.finditer(text):
         if _ok(m.group("name")):
             hits.append(NameHit(m.group("name"), m.start("name"), m.end("name")))
+    for m in _NAME_AGE.finditer(text):
+        word = m.group("name")
+        if _ok(word) and word.lower() not in _NOT_NAME_BEFORE_NUMBER:
+            hits.append(NameHit(word, m.start("name"), m.end("name")))
     for m in _TITLED.finditer(text):
         if _MIXED_NAME.match(m.group("name")):
             hits.append(NameHit(m.group("name"), m.start("name"), m.end("name")))
