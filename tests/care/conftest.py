@@ -96,6 +96,8 @@ def pg_url() -> Iterator[str]:
     name = f"nwd_test_{uuid.uuid4().hex[:12]}"
     with _pg_admin() as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
+        # a throwaway database: no need to wait for the disk on each commit
+        conn.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
     yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
     with _pg_admin() as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
