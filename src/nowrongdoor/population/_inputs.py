@@ -2,9 +2,10 @@
 
 Claims files come wide (``dx1 .. dx12`` per claim line) or long (one ``dx_code`` per
 row, with a members file); FHIR Bulk Data comes as NDJSON. Whatever the format,
-the result is two Ibis tables of strings: raw members (``member_id, birth_date``)
-and raw diagnoses (``member_id, claim_id, service_date, dx_field, dx_code``), each
-with ``_file`` and ``_row`` so that every reject can name its source row.
+the result is two Ibis tables: raw members (``member_id, birth_date``) and
+diagnoses (``member_id, claim_id, service_date, date, dx_field, dx_code``; ``date``
+parsed once per claim line), each with ``_file`` and ``_row`` so that every reject
+can name its source row.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from nowrongdoor.errors import UserInputError
 from nowrongdoor.population._fhir import read_fhir
+from nowrongdoor.population._steps import clean_lines, clean_members
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -176,6 +178,14 @@ def _string(t: ir.Table, f: InputFile, name: str) -> ir.Value:
     return t[f.col(name)].cast("string")
 
 
+def _dated(t: ir.Table, f: InputFile, name: str) -> ir.Value:
+    """A date column as it is typed (Parquet DATE stays a date), else as text."""
+    col = t[f.col(name)]
+    return (
+        col if col.type().is_date() or col.type().is_timestamp() else col.cast("string")
+    )
+
+
 def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
     """Read the files through ``engine`` into raw member and diagnosis tables.
 
@@ -199,36 +209,42 @@ def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
         row = t["_row"].cast("int64")
         if f.kind in ("wide", "members"):
             members.append(
-                t.select(
-                    member_id=_string(t, f, "member_id"),
-                    birth_date=_string(t, f, "birth_date"),
-                    _file=name,
-                    _row=row,
+                clean_members(
+                    t.select(
+                        member_id=_string(t, f, "member_id"),
+                        birth_date=_dated(t, f, "birth_date"),
+                        _file=name,
+                        _row=row,
+                    )
                 )
             )
         if f.kind == "wide":
             present = [c for c in DX_COLUMNS if c in dict(f.columns)]
-            base = t.select(
-                member_id=_string(t, f, "member_id"),
-                claim_id=_string(t, f, "claim_id"),
-                service_date=_string(t, f, "service_date"),
-                _file=name,
-                _row=row,
-                **{c: _string(t, f, c) for c in present},
+            base = clean_lines(
+                t.select(
+                    member_id=_string(t, f, "member_id"),
+                    claim_id=_string(t, f, "claim_id"),
+                    service_date=_dated(t, f, "service_date"),
+                    _file=name,
+                    _row=row,
+                    **{c: _string(t, f, c) for c in present},
+                )
             )
             long = base.pivot_longer(present, names_to="dx_field", values_to="dx_code")
             long = long.filter(long.dx_code.notnull() & (long.dx_code != ""))
             diagnoses.append(long)
         elif f.kind == "long":
             diagnoses.append(
-                t.select(
-                    member_id=_string(t, f, "member_id"),
-                    claim_id=_string(t, f, "claim_id"),
-                    service_date=_string(t, f, "service_date"),
-                    _file=name,
-                    _row=row,
-                    dx_field=ibis.literal("dx_code"),
-                    dx_code=_string(t, f, "dx_code"),
+                clean_lines(
+                    t.select(
+                        member_id=_string(t, f, "member_id"),
+                        claim_id=_string(t, f, "claim_id"),
+                        service_date=_dated(t, f, "service_date"),
+                        _file=name,
+                        _row=row,
+                        dx_field=ibis.literal("dx_code"),
+                        dx_code=_string(t, f, "dx_code"),
+                    )
                 )
             )
     fhir_files = [f.path for f in files if f.kind == "fhir"]
@@ -256,15 +272,22 @@ def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
                 ("dx_code", pa.string()),
             ]
         )
-        members.append(engine.from_arrow(pa.Table.from_pylist(rows.members, m_schema)))
-        diagnoses.append(
-            engine.from_arrow(pa.Table.from_pylist(rows.diagnoses, d_schema))
+        members.append(
+            clean_members(
+                engine.from_arrow(pa.Table.from_pylist(rows.members, m_schema))
+            )
         )
-    cols_m = ["member_id", "birth_date", "_file", "_row"]
+        diagnoses.append(
+            clean_lines(
+                engine.from_arrow(pa.Table.from_pylist(rows.diagnoses, d_schema))
+            )
+        )
+    cols_m = ["member_id", "birth_date", "birth", "_file", "_row"]
     cols_d = [
         "member_id",
         "claim_id",
         "service_date",
+        "date",
         "dx_field",
         "dx_code",
         "_file",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -69,7 +70,7 @@ class ScoreResult:
 
 def _reference_tables(
     engine: Engine, value_sets: Sequence[ValueSet], model: ScoringModel, as_of: date
-) -> tuple[Any, Any, Any]:
+) -> tuple[Any, Any]:
     import pyarrow as pa
 
     ids = {v.id for v in value_sets}
@@ -78,9 +79,13 @@ def _reference_tables(
             "the scoring model and the value sets name different indicators: "
             f"{sorted(ids ^ set(model.indicators))}"
         )
-    vs_rows = [(c, v.id) for v in value_sets for c in v.expand()]
-    value_codes = pa.table(
-        {"vs_code": [r[0] for r in vs_rows], "indicator": [r[1] for r in vs_rows]}
+    indicator_of = {c: v.id for v in value_sets for c in v.expand()}
+    codes = sorted(set(icd10cm_codes()) | set(indicator_of))
+    reference = pa.table(
+        {
+            "ref_code": codes,
+            "indicator": pa.array([indicator_of.get(c) for c in codes], pa.string()),
+        }
     )
     identifies = {v.id: int(v.identifies) for v in value_sets}
     rows = model.points_rows(as_of)
@@ -95,12 +100,7 @@ def _reference_tables(
             ),
         }
     )
-    icd = pa.table({"icd_code": list(icd10cm_codes())})
-    return (
-        engine.from_arrow(value_codes),
-        engine.from_arrow(points),
-        engine.from_arrow(icd),
-    )
+    return engine.from_arrow(reference), engine.from_arrow(points)
 
 
 def score_population(
@@ -152,8 +152,13 @@ def score_population(
 
     step(STEPS[0])
     files = discover(inputs)
+    # Loading the ICD-10-CM tables takes seconds of pure Python; do it while the
+    # engine reads the inputs (the engine's threads do not need the GIL).
+    prefetch = ThreadPoolExecutor(max_workers=1)
+    icd_ready = prefetch.submit(icd10cm_codes)
+    prefetch.shutdown(wait=False)
     raw = load_inputs(engine, files)
-    members = steps.clean_members(raw.members)
+    members = raw.members
     dx = steps.clean_diagnoses(raw.diagnoses)
 
     step(STEPS[1])
@@ -169,11 +174,15 @@ def score_population(
     assert as_of is not None
 
     step(STEPS[2])
-    value_codes, points, icd = _reference_tables(engine, value_sets, model, as_of)
     valid = engine.cache(steps.valid_members(members, model, as_of))
+    icd_ready.result()
+    reference, points = _reference_tables(engine, value_sets, model, as_of)
 
     step(STEPS[3])
-    hits = engine.cache(steps.indicator_hits(dx, valid, value_codes, points, as_of))
+    screened = engine.cache(
+        steps.screen_diagnoses(dx, reference, valid if raw.members_separate else None)
+    )
+    hits = engine.cache(steps.indicator_hits(screened, valid, points, as_of))
 
     step(STEPS[4])
     scored = steps.score_members(valid, hits, model)
@@ -190,9 +199,7 @@ def score_population(
     hit_rows = engine.to_arrow(hits).to_pylist()
 
     step(STEPS[5])
-    rej = steps.member_rejects(members).union(
-        steps.diagnosis_rejects(dx, icd, valid if raw.members_separate else None)
-    )
+    rej = steps.member_rejects(members).union(steps.diagnosis_rejects(screened))
     rejects = engine.to_arrow(rej.distinct()).to_pylist() + raw.fhir_rejects
     rejects.sort(key=lambda r: (r["file"], r["row"], r["reason"]))
 

@@ -20,12 +20,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "clean_diagnoses",
+    "clean_lines",
     "clean_members",
     "default_as_of",
     "diagnosis_rejects",
     "indicator_hits",
     "member_rejects",
     "score_members",
+    "screen_diagnoses",
     "valid_members",
 ]
 
@@ -38,33 +40,55 @@ def _text(col: ir.StringValue) -> ir.StringValue:
     return col.fill_null("")
 
 
-def _date(col: ir.StringValue) -> ir.DateValue:
-    """A ``YYYY-MM-DD`` (optionally followed by a time) string as a date, else null."""
+def _date(col: ir.Value) -> ir.DateValue:
+    """A ``YYYY-MM-DD`` (optionally followed by a time) string as a date, else null.
+
+    Columns that are already typed (Parquet DATE or TIMESTAMP) are only range
+    checked: no string round trip.
+    """
+    dtype = col.type()
+    if dtype.is_date() or dtype.is_timestamp():
+        typed = col.cast("date")
+        return ibis.ifelse(
+            typed.between(_MIN_DATE, _MAX_DATE).fill_null(False),
+            typed,
+            ibis.null("date"),
+        )
+    col = col.cast("string")
     parsed = col.substr(0, 10).try_cast("date")
-    ok = (
-        col.re_search(_DATE_SHAPE).fill_null(False)
-        & parsed.notnull()
-        & (parsed >= _MIN_DATE)
-        & (parsed <= _MAX_DATE)
-    )
+    ok = col.re_search(_DATE_SHAPE).fill_null(False) & parsed.between(
+        _MIN_DATE, _MAX_DATE
+    ).fill_null(False)
     return ibis.ifelse(ok, parsed, ibis.null("date"))
 
 
 def clean_members(raw: ir.Table) -> ir.Table:
-    """Add parsed ``birth`` (date or null) and a cleaned ``member_id``."""
-    return raw.mutate(member_id=_text(raw.member_id), birth=_date(raw.birth_date))
-
-
-def clean_diagnoses(raw: ir.Table) -> ir.Table:
-    """Add parsed ``date`` and the normalised ``code`` (upper case, no dot/space)."""
-    code = _text(raw.dx_code).upper().replace(".", "").replace(" ", "")
+    """Add parsed ``birth`` (date or null), clean ``member_id``, text birth_date."""
     return raw.mutate(
-        member_id=_text(raw.member_id), date=_date(raw.service_date), code=code
+        member_id=_text(raw.member_id),
+        birth=_date(raw.birth_date),
+        birth_date=raw.birth_date.cast("string"),
     )
 
 
-def _reject(t: ir.Table, check: str, reason: ir.StringValue) -> ir.Table:
-    return t.select(file=t._file, row=t._row, check=ibis.literal(check), reason=reason)
+def clean_lines(raw: ir.Table) -> ir.Table:
+    """Add the parsed service ``date`` and clean ``member_id`` of claim lines.
+
+    Run once per claim line, before wide lines are unpivoted into one row per
+    diagnosis, so dates are parsed once per line rather than once per code.
+    """
+    return raw.mutate(
+        member_id=_text(raw.member_id),
+        date=_date(raw.service_date),
+        service_date=raw.service_date.cast("string"),
+    )
+
+
+def clean_diagnoses(lines: ir.Table) -> ir.Table:
+    """Add the normalised ``code`` (upper case, no dot, no space)."""
+    return lines.mutate(
+        code=_text(lines.dx_code).upper().replace(".", "").replace(" ", "")
+    )
 
 
 def _quoted(col: ir.StringValue) -> ir.StringValue:
@@ -72,73 +96,104 @@ def _quoted(col: ir.StringValue) -> ir.StringValue:
 
 
 def member_rejects(members: ir.Table) -> ir.Table:
-    """Rows of member records that cannot be used, with the reason."""
-    no_id = members.filter(members.member_id == "")
-    bad = members.filter((members.member_id != "") & members.birth.isnull())
-    return _reject(no_id, "member_id empty", ibis.literal("member_id is empty")).union(
-        _reject(
-            bad,
-            "birth_date invalid",
-            ibis.literal("birth_date ")
-            + _quoted(bad.birth_date)
-            + ibis.literal(" is not a valid YYYY-MM-DD date"),
-        )
+    """Rows of member records that cannot be used, with the reason (one pass)."""
+    no_id = members.member_id == ""
+    check = ibis.cases(
+        (no_id, "member_id empty"),
+        (members.birth.isnull(), "birth_date invalid"),
+        else_=ibis.null("string"),
+    )
+    reason = ibis.cases(
+        (no_id, ibis.literal("member_id is empty")),
+        else_=ibis.literal("birth_date ")
+        + _quoted(members.birth_date)
+        + ibis.literal(" is not a valid YYYY-MM-DD date"),
+    )
+    flagged = members.mutate(check=check, reason=reason)
+    flagged = flagged.filter(flagged.check.notnull())
+    return flagged.select(
+        file=flagged._file,
+        row=flagged._row,
+        check=flagged.check,
+        reason=flagged.reason,
     )
 
 
-def diagnosis_rejects(
-    dx: ir.Table, icd_codes: ir.Table, members: ir.Table | None
+def screen_diagnoses(
+    dx: ir.Table, reference: ir.Table, members: ir.Table | None
 ) -> ir.Table:
-    """Diagnosis rows that cannot be used, with the reason.
+    """One pass over every diagnosis: keep the rows that matter, drop the rest.
+
+    A row matters when it fails a check (it becomes a reject) or carries a code of
+    an indicator value set (it may become a reason). Everything else, the bulk of
+    the claims, is routine care and is dropped here, so later steps read a small
+    table.
 
     Args:
         dx: Cleaned diagnoses.
-        icd_codes: One column ``icd_code``: every ICD-10-CM code, normalised.
+        reference: Every ICD-10-CM code (``ref_code``, normalised) with the
+            ``indicator`` whose value set holds it, or null.
         members: Valid members; when given, diagnoses of unknown members are
             rejected too (members came from a separate file).
 
     Returns:
-        Rejects (file, row, check, reason).
+        member_id, code, date, indicator, check, reason, _file, _row; ``check``
+        (the first failing check) is null for usable rows.
     """
-    no_id = dx.filter(dx.member_id == "")
-    rest = dx.filter(dx.member_id != "")
-    bad_date = rest.filter(rest.date.isnull())
-    dated = rest.filter(rest.date.notnull())
-    empty = dated.filter(dated.code == "")
-    coded = dated.filter(dated.code != "")
-    unknown = coded.anti_join(icd_codes, coded.code == icd_codes.icd_code)
-    parts = [
-        _reject(no_id, "member_id empty", ibis.literal("member_id is empty")),
-        _reject(
+    j = dx.left_join(reference, dx.code == reference.ref_code)
+    if members is not None:
+        known = members.select(known_member=members.member_id)
+        j = j.left_join(known, j.member_id == known.known_member)
+        orphan = j.known_member.isnull()
+    else:
+        orphan = ibis.literal(False)
+    no_id = j.member_id == ""
+    bad_date = j.date.isnull()
+    empty = j.code == ""
+    unknown = j.ref_code.isnull()
+    check = ibis.cases(
+        (no_id, "member_id empty"),
+        (bad_date, "service_date invalid"),
+        (empty, "diagnosis code empty"),
+        (unknown, "diagnosis code unknown"),
+        (orphan, "member not found"),
+        else_=ibis.null("string"),
+    )
+    reason = ibis.cases(
+        (no_id, ibis.literal("member_id is empty")),
+        (
             bad_date,
-            "service_date invalid",
             ibis.literal("service_date ")
-            + _quoted(bad_date.service_date)
+            + _quoted(j.service_date)
             + ibis.literal(" is not a valid YYYY-MM-DD date"),
         ),
-        _reject(empty, "diagnosis code empty", empty.dx_field + " is empty"),
-        _reject(
+        (empty, j.dx_field + ibis.literal(" is empty")),
+        (
             unknown,
-            "diagnosis code unknown",
-            unknown.dx_field
+            j.dx_field
             + ibis.literal(": ")
-            + _quoted(unknown.dx_code)
+            + _quoted(j.dx_code)
             + ibis.literal(" is not an ICD-10-CM code"),
         ),
-    ]
-    if members is not None:
-        known = coded.semi_join(icd_codes, coded.code == icd_codes.icd_code)
-        orphan = known.anti_join(members, known.member_id == members.member_id)
-        parts.append(
-            _reject(
-                orphan,
-                "member not found",
-                ibis.literal("member_id ")
-                + _quoted(orphan.member_id)
-                + ibis.literal(" has no valid member record"),
-            )
-        )
-    return ibis.union(*parts)
+        (
+            orphan,
+            ibis.literal("member_id ")
+            + _quoted(j.member_id)
+            + ibis.literal(" has no valid member record"),
+        ),
+        else_=ibis.null("string"),
+    )
+    flagged = j.mutate(check=check, reason=reason)
+    flagged = flagged.filter(flagged.check.notnull() | flagged.indicator.notnull())
+    return flagged.select(
+        "member_id", "code", "date", "indicator", "check", "reason", "_file", "_row"
+    )
+
+
+def diagnosis_rejects(screened: ir.Table) -> ir.Table:
+    """Rejected diagnosis rows (file, row, check, reason) from the screen."""
+    bad = screened.filter(screened.check.notnull())
+    return bad.select(file=bad._file, row=bad._row, check=bad.check, reason=bad.reason)
 
 
 def _age(birth: ir.DateValue, as_of: date) -> ir.IntegerValue:
@@ -174,18 +229,16 @@ def default_as_of(dx: ir.Table) -> ir.Scalar:
 
 
 def indicator_hits(
-    dx: ir.Table,
+    screened: ir.Table,
     members: ir.Table,
-    value_codes: ir.Table,
     points: ir.Table,
     as_of: date,
 ) -> ir.Table:
     """One row per member and indicator: the most recent qualifying diagnosis.
 
     Args:
-        dx: Cleaned diagnoses.
+        screened: Output of :func:`screen_diagnoses`.
         members: Output of :func:`valid_members`.
-        value_codes: ``vs_code`` (normalised) -> ``indicator``.
         points: Per indicator and band: ``points``, ``window_start``, ``identifies``.
         as_of: End of every look-back window (inclusive).
 
@@ -194,11 +247,8 @@ def indicator_hits(
         to the lowest code, so every engine picks the same reason.
     """
     m = members.select("member_id", "band")
-    j = (
-        dx.select("member_id", "code", "date")
-        .join(value_codes, dx.code == value_codes.vs_code)
-        .join(m, "member_id")
-    )
+    usable = screened.filter(screened.check.isnull() & screened.indicator.notnull())
+    j = usable.select("member_id", "code", "date", "indicator").join(m, "member_id")
     j = j.join(points, [j.indicator == points.indicator, j.band == points.band])
     j = j.filter(
         j.date.notnull() & (j.date >= j.window_start) & (j.date <= ibis.literal(as_of))

@@ -115,7 +115,7 @@ def icd10cm_codes() -> tuple[str, ...]:
         sorted(
             c
             for c in icd.get_all_codes(with_dots=False)
-            if icd.is_category_or_subcategory(c) or icd.is_extended_subcategory(c)
+            if "-" not in c and not c.isdigit()  # blocks "A00-A09", chapters "1"
         )
     )
 

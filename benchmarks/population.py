@@ -1,0 +1,313 @@
+"""Benchmark: the population pipeline against hand-written DuckDB SQL and pandas.
+
+    .venv/bin/python benchmarks/population.py            # 10 million claim lines
+    .venv/bin/python benchmarks/population.py --members 20000   # a quick check
+
+The synthetic claims (wide Parquet) are generated once and cached under
+benchmarks/.cache/. Each contender runs in its own process (so peak memory,
+``ru_maxrss``, is its own) on the same file and the same as-of date:
+
+* ours   - ``nowrongdoor.population.score_population`` on DuckDB: validation with
+           row-level rejects, indicators, scores, tiers, reasons, FHIR
+           RiskAssessments, summary, all output files;
+* sql    - one hand-written DuckDB SQL query producing the same tiers (the
+           practical limit: no validation, no reasons, no output files but one);
+* pandas - what an analyst would write in pandas (per-dx-column filter + merge),
+           run on the full data.
+
+The tiers of all three are compared member by member; the run fails if they differ.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+AS_OF = date(2025, 12, 31)
+ROOT = Path(__file__).resolve().parent
+CACHE = ROOT / ".cache"
+# ~21 claim lines per member over two years: 476,000 members ~ 10 million lines.
+DEFAULT_MEMBERS = 476_000
+
+
+def _data(members: int) -> Path:
+    from nowrongdoor.synth.claims import generate_claims
+
+    folder = CACHE / f"population-{members}"
+    path = folder / "claims.parquet"
+    if not path.exists():
+        t0 = time.perf_counter()
+        corpus = generate_claims(members, 2026, folder, fmt="parquet")
+        print(
+            f"generated {corpus.claim_lines:,} claim lines for {members:,} members "
+            f"in {time.perf_counter() - t0:.0f} s -> {path}",
+            flush=True,
+        )
+    return path
+
+
+def _reference() -> tuple[object, object]:
+    import pyarrow as pa
+
+    from nowrongdoor.population import load_scoring_model, load_value_sets
+
+    model = load_scoring_model()
+    sets = load_value_sets()
+    rows = [(c, v.id, int(v.identifies)) for v in sets for c in v.expand()]
+    codes = pa.table(
+        {
+            "code": [r[0] for r in rows],
+            "indicator": [r[1] for r in rows],
+        }
+    )
+    identifies = {v.id: int(v.identifies) for v in sets}
+    pts = model.points_rows(AS_OF)
+    points = pa.table(
+        {
+            "indicator": [p["indicator"] for p in pts],
+            "band": [p["band"] for p in pts],
+            "min_age": [p["min_age"] for p in pts],
+            "max_age": [p["max_age"] for p in pts],
+            "points": [p["points"] for p in pts],
+            "window_start": pa.array([p["window_start"] for p in pts], pa.date32()),
+            "identifies": [identifies[str(p["indicator"])] for p in pts],
+        }
+    )
+    return codes, points
+
+
+def run_ours(src: Path, out: Path) -> dict[str, object]:
+    from nowrongdoor.population import connect, score_population
+
+    engine = connect("duckdb")
+    try:
+        result = score_population([src], out, engine=engine, as_of=AS_OF)
+    finally:
+        engine.close()
+    return {"flagged": result.flagged, "tiers_file": str(out / "worklist.parquet")}
+
+
+HAND_SQL = """
+COPY (
+WITH lines AS (
+    SELECT member_id, birth_date, service_date,
+           [dx1, dx2, dx3, dx4, dx5, dx6, dx7, dx8, dx9, dx10, dx11, dx12] AS dxs
+    FROM read_parquet($src)
+),
+dx AS (
+    SELECT member_id, service_date,
+           replace(upper(unnest(dxs)), '.', '') AS code
+    FROM lines
+),
+members AS (
+    SELECT member_id, min(birth_date) AS birth
+    FROM read_parquet($src) GROUP BY member_id
+),
+aged AS (
+    SELECT member_id,
+           date_diff('year', birth, $as_of)
+             - CASE WHEN strftime(birth, '%m%d') > strftime($as_of, '%m%d')
+                    THEN 1 ELSE 0 END AS age
+    FROM members
+),
+hits AS (
+    SELECT d.member_id, c.indicator, max(p.points) AS points,
+           max(p.identifies) AS identifies
+    FROM dx d
+    JOIN codes c USING (code)
+    JOIN aged a USING (member_id)
+    JOIN points p ON p.indicator = c.indicator AND a.age BETWEEN p.min_age AND p.max_age
+    WHERE d.service_date BETWEEN p.window_start AND $as_of
+    GROUP BY ALL
+),
+scored AS (
+    SELECT member_id, sum(points) AS score, max(identifies) AS identified
+    FROM hits GROUP BY member_id
+)
+SELECT member_id,
+       CASE WHEN identified > 0 THEN 'identified'
+            WHEN score >= $high THEN 'high'
+            ELSE 'elevated' END AS tier,
+       score
+FROM scored
+WHERE identified > 0 OR score >= $elevated
+ORDER BY member_id
+) TO '{out}' (FORMAT parquet)
+"""
+
+
+def run_sql(src: Path, out: Path) -> dict[str, object]:
+    import duckdb
+
+    from nowrongdoor.population import load_scoring_model
+
+    model = load_scoring_model()
+    codes, points = _reference()
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / "tiers.parquet"
+    con = duckdb.connect()
+    con.register("codes", codes)
+    con.register("points", points)
+    con.execute(
+        HAND_SQL.replace("{out}", str(target)),
+        {
+            "src": str(src),
+            "as_of": AS_OF,
+            "high": model.tiers.high,
+            "elevated": model.tiers.elevated,
+        },
+    )
+    return {"tiers_file": str(target)}
+
+
+def run_pandas(src: Path, out: Path) -> dict[str, object]:
+    import pandas as pd
+
+    from nowrongdoor.population import load_scoring_model
+
+    model = load_scoring_model()
+    codes, points = _reference()
+    codes_df = codes.to_pandas()  # type: ignore[attr-defined]
+    points_df = points.to_pandas()  # type: ignore[attr-defined]
+    points_df["window_start"] = pd.to_datetime(points_df["window_start"])
+    dx_cols = [f"dx{i}" for i in range(1, 13)]
+    df = pd.read_parquet(
+        src, columns=["member_id", "birth_date", "service_date", *dx_cols]
+    )
+    df["service_date"] = pd.to_datetime(df["service_date"])
+    members = df.groupby("member_id", as_index=False)["birth_date"].min()
+    birth = pd.to_datetime(members["birth_date"])
+    as_of = pd.Timestamp(AS_OF)
+    later = (birth.dt.month > as_of.month) | (
+        (birth.dt.month == as_of.month) & (birth.dt.day > as_of.day)
+    )
+    members["age"] = as_of.year - birth.dt.year - later.astype(int)
+    parts = []
+    for col in dx_cols:
+        sub = df.loc[df[col].notna(), ["member_id", "service_date", col]]
+        sub = sub.rename(columns={col: "code"})
+        sub["code"] = sub["code"].str.upper().str.replace(".", "", regex=False)
+        parts.append(sub.merge(codes_df, on="code"))
+    del df
+    hits = pd.concat(parts, ignore_index=True)
+    hits = hits.merge(members[["member_id", "age"]], on="member_id")
+    hits = hits.merge(points_df, on="indicator")
+    hits = hits[
+        (hits["age"] >= hits["min_age"])
+        & (hits["age"] <= hits["max_age"])
+        & (hits["service_date"] >= hits["window_start"])
+        & (hits["service_date"] <= as_of)
+    ]
+    best = hits.groupby(["member_id", "indicator"], as_index=False).agg(
+        points=("points", "max"), identifies=("identifies", "max")
+    )
+    scored = best.groupby("member_id", as_index=False).agg(
+        score=("points", "sum"), identified=("identifies", "max")
+    )
+    scored["tier"] = "elevated"
+    scored.loc[scored["score"] >= model.tiers.high, "tier"] = "high"
+    scored.loc[scored["identified"] > 0, "tier"] = "identified"
+    flagged = scored[
+        (scored["identified"] > 0) | (scored["score"] >= model.tiers.elevated)
+    ]
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / "tiers.parquet"
+    flagged[["member_id", "tier", "score"]].sort_values("member_id").to_parquet(
+        target, index=False
+    )
+    return {"tiers_file": str(target)}
+
+
+RUNNERS = {"ours": run_ours, "sql": run_sql, "pandas": run_pandas}
+
+
+def _child(name: str, src: Path, out: Path) -> None:
+    t0 = time.perf_counter()
+    info = RUNNERS[name](src, out)
+    seconds = time.perf_counter() - t0
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(
+        json.dumps(
+            {"name": name, "seconds": seconds, "peak_mb": peak_kb / 1024, **info}
+        )
+    )
+
+
+def _tiers(path: str) -> dict[str, tuple[str, int]]:
+    import pyarrow.parquet as pq
+
+    t = pq.read_table(path, columns=["member_id", "tier", "score"]).to_pydict()
+    return {
+        m: (tier, int(s))
+        for m, tier, s in zip(t["member_id"], t["tier"], t["score"], strict=True)
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--members", type=int, default=DEFAULT_MEMBERS)
+    parser.add_argument("--only", choices=sorted(RUNNERS), action="append")
+    parser.add_argument("--child", choices=sorted(RUNNERS), help=argparse.SUPPRESS)
+    parser.add_argument("--src", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        _child(args.child, args.src, args.out)
+        return
+    src = _data(args.members)
+    import pyarrow.parquet as pq
+
+    lines = pq.read_metadata(src).num_rows
+    print(f"input: {src} ({lines:,} claim lines, {args.members:,} members)")
+    results = {}
+    for name in args.only or ["ours", "sql", "pandas"]:
+        out = CACHE / "runs" / f"{name}-{args.members}"
+        proc = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--child",
+                name,
+                "--src",
+                str(src),
+                "--out",
+                str(out),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if proc.returncode != 0:
+            print(proc.stderr[-3000:], file=sys.stderr)
+            raise SystemExit(f"{name} failed")
+        results[name] = json.loads(proc.stdout.strip().splitlines()[-1])
+        r = results[name]
+        print(
+            f"{name:7s} {r['seconds']:8.1f} s   peak {r['peak_mb']:7.0f} MB", flush=True
+        )
+    tiers = {n: _tiers(str(r["tiers_file"])) for n, r in results.items()}
+    first = next(iter(tiers.values()))
+    for name, got in tiers.items():
+        if got != first:
+            diff = {k for k in first.keys() | got.keys() if first.get(k) != got.get(k)}
+            raise SystemExit(f"{name} tiers differ for {len(diff)} members")
+    print(f"tiers identical across {', '.join(tiers)} ({len(first):,} flagged members)")
+    if "ours" in results:
+        base = results["ours"]["seconds"]
+        for name in ("sql", "pandas"):
+            if name in results:
+                ratio = base / results[name]["seconds"]
+                print(
+                    f"ours / {name}: {ratio:.2f}x the time "
+                    f"({results[name]['seconds'] / base:.2f}x speed-up of ours)"
+                )
+
+
+if __name__ == "__main__":
+    main()
