@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 __all__ = [
     "CountTable",
@@ -329,70 +329,112 @@ class _System:
         self, hidden: Collection[GlobalKey], targets: Sequence[GlobalKey]
     ) -> dict[GlobalKey, tuple[float, float]]:
         """LP bounds of each target under the published system."""
-        import numpy as np
-        from scipy.optimize import linprog
+        audit = _Audit(self, hidden)
+        return {key: audit.bounds(key) for key in targets}
 
-        variables = sorted({self.rep[k] for k in hidden})
-        index = {key: n for n, key in enumerate(variables)}
-        a_rows: list[np.ndarray] = []
-        b_vals: list[float] = []
+    def first_failing(
+        self,
+        status: dict[GlobalKey, Status],
+        need: int,
+        passed: set[GlobalKey] | None = None,
+        first: Collection[GlobalKey] = (),
+    ) -> GlobalKey | None:
+        """A primary entry whose interval is narrower than ``need``, or ``None``.
+
+        Args:
+            status: Hidden entries and why.
+            need: Smallest acceptable interval width.
+            passed: Representatives already known to pass; extended with the
+                ones that pass here. Valid while entries are only added to the
+                hidden set (hiding more can only widen every interval).
+            first: Entries whose lines are checked first (likely failures).
+        """
+        reps: dict[GlobalKey, GlobalKey] = {}
+        for key, state in status.items():
+            if state == "primary":
+                reps.setdefault(self.rep[key], key)
+        if not reps:
+            return None
+        near: set[GlobalKey] = set()
         for line in self.lines:
+            if any(k in first for k in line):
+                near.update(self.rep[k] for k in line)
+        order = sorted(reps, key=lambda rep: rep not in near)
+        audit = _Audit(self, list(status))
+        for rep in order:
+            if passed is not None and rep in passed:
+                continue
+            if not audit.width_at_least(reps[rep], need):
+                return reps[rep]
+            if passed is not None:
+                passed.add(rep)
+        return None
+
+
+class _Audit:
+    """The published linear system for one hidden set, solved lazily."""
+
+    def __init__(self, system: _System, hidden: Collection[GlobalKey]) -> None:
+        import numpy as np
+
+        self.system = system
+        variables = sorted({system.rep[k] for k in hidden})
+        self.index = {key: n for n, key in enumerate(variables)}
+        a_rows: list[Any] = []
+        b_vals: list[float] = []
+        for line in system.lines:
             *parts, total = line
             coeffs = np.zeros(len(variables))
             rhs = 0.0
             touched = False
             for key, sign in [(k, 1.0) for k in parts] + [(total, -1.0)]:
-                rep = self.rep[key]
-                if rep in index:
-                    coeffs[index[rep]] += sign
+                rep = system.rep[key]
+                if rep in self.index:
+                    coeffs[self.index[rep]] += sign
                     touched = True
                 else:
-                    rhs -= sign * self.value(key)
+                    rhs -= sign * system.value(key)
             if touched:
                 a_rows.append(coeffs)
                 b_vals.append(rhs)
-        a_eq = np.vstack(a_rows) if a_rows else None
-        b_eq = np.array(b_vals) if a_rows else None
-        out: dict[GlobalKey, tuple[float, float]] = {}
-        solved: dict[GlobalKey, tuple[float, float]] = {}
-        for key in targets:
-            rep = self.rep[key]
-            if rep not in solved:
-                bounds: list[float] = []
-                for sense in (1.0, -1.0):
-                    objective = np.zeros(len(variables))
-                    objective[index[rep]] = sense
-                    result = linprog(
-                        objective,
-                        A_eq=a_eq,
-                        b_eq=b_eq,
-                        bounds=(0, None),
-                        method="highs",
-                    )
-                    if result.status == 3:  # unbounded
-                        bounds.append(float("inf") if sense < 0 else 0.0)
-                    elif result.status != 0:
-                        raise RuntimeError(f"bounding {key} failed: {result.message}")
-                    else:
-                        bounds.append(round(sense * float(result.fun), 6))
-                solved[rep] = (bounds[0], bounds[1])
-            out[key] = solved[rep]
-        return out
+        self.a_eq = np.vstack(a_rows) if a_rows else None
+        self.b_eq = np.array(b_vals) if a_rows else None
+        self.size = len(variables)
 
-    def first_failing(
-        self, status: dict[GlobalKey, Status], need: int
-    ) -> GlobalKey | None:
-        reps: dict[GlobalKey, GlobalKey] = {}
-        for key, state in status.items():
-            if state == "primary":
-                reps.setdefault(self.rep[key], key)
-        primaries = list(reps.values())
-        intervals = self.intervals(list(status), primaries)
-        for key in primaries:
-            low, high = intervals[key]
-            if high - low < need - 1e-6:
-                return key
-        return None
+    def _solve(self, key: GlobalKey, sense: float) -> float:
+        import numpy as np
+        from scipy.optimize import linprog
+
+        objective = np.zeros(self.size)
+        objective[self.index[self.system.rep[key]]] = sense
+        result = linprog(
+            objective,
+            A_eq=self.a_eq,
+            b_eq=self.b_eq,
+            bounds=(0, None),
+            method="highs",
+        )
+        if result.status == 3:  # unbounded (only when maximising)
+            return float("inf")
+        if result.status != 0:
+            raise RuntimeError(f"bounding {key} failed: {result.message}")
+        return round(sense * float(result.fun), 6)
+
+    def bounds(self, key: GlobalKey) -> tuple[float, float]:
+        """(min, max) of a hidden entry."""
+        return self._solve(key, 1.0), self._solve(key, -1.0)
+
+    def width_at_least(self, key: GlobalKey, need: float) -> bool:
+        """Whether the entry's interval is at least ``need`` wide.
+
+        The true value lies in the interval, so when the maximum alone is
+        ``need`` above it the minimum need not be solved.
+        """
+        value = self.system.value(key)
+        high = self._solve(key, -1.0)
+        if high - value >= need - 1e-6:
+            return True
+        return high - self._solve(key, 1.0) >= need - 1e-6
 
 
 def feasible_intervals(
@@ -493,8 +535,9 @@ def suppress_system(
                     status[pick] = "complementary"
                     system.sync(status)
         need = max(threshold - 1, 0)
+        passed: set[GlobalKey] = set()
         while True:
-            failing = system.first_failing(status, need)
+            failing = system.first_failing(status, need, passed)
             if failing is None:
                 break
             pick = _choose_complement(system, status, failing)
@@ -585,7 +628,7 @@ def _prune(system: _System, status: dict[GlobalKey, Status], need: int) -> None:
         if any(status.get(k) == "primary" for k in group):
             continue
         trial = {k: s for k, s in status.items() if k not in group}
-        if system.first_failing(trial, need) is None:
+        if system.first_failing(trial, need, first=group) is None:
             for k in group:
                 status.pop(k, None)
 
