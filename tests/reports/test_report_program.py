@@ -182,3 +182,30 @@ def test_same_figures_on_postgresql(care_db: Any, care_db_postgres: Any) -> None
     for a, b in zip(sqlite.tables, postgres.tables, strict=True):
         assert a.table.as_rows() == b.table.as_rows(), a.spec.key
     assert sqlite.referrals == postgres.referrals
+
+
+def test_worklist_tables_from_batch_output(care_db: Any, tmp_path: Path) -> None:
+    from nowrongdoor.care.db import open_database
+    from nowrongdoor.errors import UserInputError
+
+    rows = ["member_id,age,tier,score,pathway,reasons"]
+    rows += [f"M{n},15,identified,9.5,survive,[]" for n in range(14)]
+    rows += [f"H{n},19,high,5.0,prevent,[]" for n in range(12)]
+    rows += [f"E{n},40,elevated,2.0,prevent,[]" for n in range(3)]
+    (tmp_path / "worklist.csv").write_text("\n".join(rows) + "\n")
+    db = open_database(care_db.settings)
+    with db.session() as session:
+        m = program_metrics(session, *JAN_FEB, threshold=1, worklist_dir=tmp_path)
+        tiers = m.table("worklist_by_tier_pathway")
+        assert tiers.row_labels == ("identified", "high", "elevated")
+        assert tiers.cells == ((14, 0), (0, 12), (0, 3))
+        ages = m.table("worklist_by_age_band_tier")
+        assert (
+            dict(zip(ages.row_labels, ages.row_totals, strict=True))["12 to 17"] == 14
+        )
+        shown = program_metrics(session, *JAN_FEB, worklist_dir=tmp_path)
+        assert shown.table("worklist_by_tier_pathway").row_totals[2] is None  # 3
+        (tmp_path / "worklist.csv").write_text("member_id,score\nM1,2\n")
+        with pytest.raises(UserInputError, match="lacks column"):
+            program_metrics(session, *JAN_FEB, worklist_dir=tmp_path)
+    db.dispose()
