@@ -169,7 +169,7 @@ def _spawn(pipeline: str, n: int, seed: int) -> dict[str, Any]:
             str(seed),
         ],
         check=True,
-        capture_output=True,
+        stdout=subprocess.PIPE,
         text=True,
     )
     result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nowrongdoor.ads import OUTPUT_KEYS, explain, extract
 
@@ -332,3 +334,54 @@ def test_low_hourly_wage_is_not_a_price_outlier() -> None:
     assert record["indicators"] == []
     market = _x("hh 25 roses, call 903 312 1887")
     assert [i["code"] for i in market["indicators"]] == ["price_outlier"]
+
+
+def test_uppercase_l_next_to_digits_is_not_a_digit() -> None:
+    text = "visiting Chicago, IL. +1 312 580 9934 qk 80"
+    assert _x(text)["phones"] == ["+13125809934"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300))
+def test_extract_never_fails_and_spans_hold(text: str) -> None:
+    record = _x(text)
+    assert tuple(record) == OUTPUT_KEYS
+    for hit in record["indicators"]:
+        assert text[hit["start"] : hit["end"]] == hit["evidence"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "nine",
+                "0",
+                "l",
+                "I",
+                "O",
+                "for",
+                "too",
+                "IL",
+                "3",
+                "ate",
+                " ",
+                "-",
+                ".",
+                "twenty",
+                "teen",
+                "\ufe0f\u20e3",
+                "\u2468",
+                "1",
+                "hh",
+                "yo",
+                "I'm",
+                "age",
+            ]
+        ),
+        max_size=40,
+    )
+)
+def test_extract_never_fails_on_digit_soup(parts: list[str]) -> None:
+    record = _x("".join(parts))
+    assert all(p.startswith("+") for p in record["phones"])

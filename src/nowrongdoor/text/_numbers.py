@@ -92,14 +92,14 @@ _COMPOUND = (
 _WORD = rf"(?:{_COMPOUND}|{_alt(list(NUMBER_WORDS))})"
 _WEAK_WORD = _alt(list(_WEAK))
 # One unit: a number word, a weak word, a digit, or a look-alike letter.
-_UNIT = rf"(?:{_WORD}|{_WEAK_WORD}|\d|[lIio|O])"
+_UNIT = rf"(?:{_WORD}|{_WEAK_WORD}|\d|(?-i:[lIio|O]))"
 _SEP_CLASS = r"[^\w\n|]"
 _SEP = _SEP_CLASS + "{0,6}"
 # A run of units. It must not start or end inside an ordinary word.
 _RUN = re.compile(rf"(?<![^\W\d_]){_UNIT}(?:{_SEP}{_UNIT})*(?![^\W\d_])", re.IGNORECASE)
 _PIECE = re.compile(
     rf"(?P<word>{_COMPOUND}|{_alt(list(NUMBER_WORDS))})"
-    rf"|(?P<weak>{_WEAK_WORD})|(?P<digit>\d+)|(?P<leet>[lIio|O])|(?P<sep>{_SEP_CLASS}+)",
+    rf"|(?P<weak>{_WEAK_WORD})|(?P<digit>\d+)|(?P<leet>(?-i:[lIio|O]))|(?P<sep>{_SEP_CLASS}+)",
     re.IGNORECASE,
 )
 _COMPOUND_SPLIT = re.compile(r"[\s-]+")
