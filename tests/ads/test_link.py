@@ -242,3 +242,13 @@ def test_cli_link_missing_file(runner, tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "does not exist" in " ".join(result.output.split())
+
+
+def test_cli_link_rejects_an_unknown_engine(runner, tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl"
+    path.write_text(json.dumps(_rec(1, "hello", phones=["+19033121887"])) + "\n")
+    result = runner.invoke(
+        app, ["ads", "link", str(path), "--out", str(tmp_path), "--engine", "excel"]
+    )
+    assert result.exit_code == 2
+    assert "use duckdb or spark" in result.output

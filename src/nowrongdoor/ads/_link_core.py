@@ -26,7 +26,16 @@ from nowrongdoor.ads._link_text import mask_text, shingles, signatures, text_edg
 #: are then dropped, so memory holds signatures, not texts).
 _SIG_CHUNK = 20_000
 
-__all__ = ["AdFacts", "LinkOptions", "LinkResult", "Merge", "facts_of", "link_facts"]
+__all__ = [
+    "AdFacts",
+    "LinkOptions",
+    "LinkResult",
+    "Merge",
+    "combine",
+    "facts_of",
+    "link_facts",
+    "prepare",
+]
 
 
 @dataclass(frozen=True)
@@ -176,24 +185,24 @@ def _ad_shingles(rec: dict[str, Any], facts: AdFacts, k: int) -> set[bytes]:
     return shingles(tokens, k)
 
 
-def link_facts(
+def prepare(
     records: Iterable[dict[str, Any]],
-    *,
     options: LinkOptions,
-    image_root: Path | None = None,
     progress: Callable[[str, int], None] | None = None,
-) -> LinkResult:
-    """Link scanned records into operations.
+) -> tuple[list[AdFacts], np.ndarray]:
+    """Per-ad step: the linker's facts and MinHash signatures of a batch of ads.
+
+    Pure and independent per ad, so an engine may run it on partitions in
+    parallel and concatenate the results in input order.
 
     Args:
-        records: Scanned records (the ``ads scan`` schema; ``text``, ``title``,
-            ``posted_at``, ``city``, ``state`` and ``images`` used when present).
-        options: Thresholds.
-        image_root: Directory that relative image paths resolve against.
-        progress: Called with ``(stage, count)``.
+        records: Scanned records.
+        options: Thresholds (shingle size, permutations, text on or off).
+        progress: Called with ``("read", count)``.
 
     Returns:
-        The :class:`LinkResult`.
+        The facts and a ``(len(facts), num_perm)`` signature matrix (zero
+        columns when the text signal is off).
     """
     facts: list[AdFacts] = []
     sig_blocks: list[np.ndarray] = []
@@ -210,13 +219,64 @@ def link_facts(
             progress("read", n)
     if pending:
         sig_blocks.append(signatures(pending, options.num_perm))
+    width = options.num_perm if options.use_text else 0
+    sigs = np.vstack(sig_blocks) if sig_blocks else np.zeros((0, width), np.uint32)
+    if not options.use_text:
+        sigs = np.zeros((len(facts), 0), dtype=np.uint32)
+    return facts, sigs
+
+
+def link_facts(
+    records: Iterable[dict[str, Any]],
+    *,
+    options: LinkOptions,
+    image_root: Path | None = None,
+    progress: Callable[[str, int], None] | None = None,
+) -> LinkResult:
+    """Link scanned records into operations (in this process).
+
+    Args:
+        records: Scanned records (the ``ads scan`` schema; ``text``, ``title``,
+            ``posted_at``, ``city``, ``state`` and ``images`` used when present).
+        options: Thresholds.
+        image_root: Directory that relative image paths resolve against.
+        progress: Called with ``(stage, count)``.
+
+    Returns:
+        The :class:`LinkResult`.
+    """
+    facts, sigs = prepare(records, options, progress)
+    phash: dict[str, int] = {}
+    unreadable: list[tuple[str, str]] = []
+    if options.use_images:
+        index = hash_images([r for f in facts for r in f.images], image_root)
+        phash, unreadable = index.hashes, index.unreadable
+    return combine(facts, sigs, phash, unreadable, options)
+
+
+def combine(
+    facts: list[AdFacts],
+    sigs: np.ndarray,
+    phash: dict[str, int],
+    unreadable: list[tuple[str, str]],
+    options: LinkOptions,
+) -> LinkResult:
+    """Graph step: edges, hub guard and union-find over prepared ads.
+
+    Args:
+        facts: The ads' facts, in input order.
+        sigs: Their MinHash signatures (same order).
+        phash: Image reference -> pHash of the readable images.
+        unreadable: Images that could not be read, with the reason.
+        options: Thresholds.
+
+    Returns:
+        The :class:`LinkResult`.
+    """
     n_ads = len(facts)
     counts: dict[str, int] = {"ads": n_ads}
-    if options.use_text and n_ads > 1:
-        sigs = np.vstack(sig_blocks)
-        sig_blocks.clear()
+    if options.use_text and n_ads > 1 and sigs.shape[1]:
         t_edges = text_edges(sigs, threshold=options.text_threshold)
-        del sigs
     else:
         t_edges = []
     counts["text_pairs"] = len(t_edges)
@@ -225,15 +285,9 @@ def link_facts(
         uf_text.union(e.a, e.b)
     group_text = uf_text.labels()
 
-    # photos: clusters of near-identical hashes, hub guard against text groups
+    # photos: clusters of near-identical hashes
     image_keys: dict[str, list[int]] = {}
-    phash: dict[str, int] = {}
-    unreadable: list[tuple[str, str]] = []
-    if options.use_images:
-        refs = [r for f in facts for r in f.images]
-        index = hash_images(refs, image_root)
-        unreadable = index.unreadable
-        phash = index.hashes
+    if options.use_images and phash:
         cluster = image_clusters(phash, options.image_distance)
         image_keys = index_keys(
             (i, [f"image:{cluster[r]:016x}" for r in f.images if r in cluster])

@@ -132,6 +132,7 @@ def evaluate_command(
 
 @app.command("link")
 def link_command(
+    ctx: typer.Context,
     input_path: Annotated[
         Path, typer.Argument(help="JSONL of scanned or raw ads (raw: scanned now).")
     ],
@@ -144,13 +145,22 @@ def link_command(
         bool, typer.Option("--graph/--no-graph", help="Write graph.graphml.")
     ] = True,
     top: Annotated[int, typer.Option(help="Show this many largest operations.")] = 5,
+    engine: Annotated[
+        str | None,
+        typer.Option(help="duckdb (in process) or spark; default: engine setting."),
+    ] = None,
 ) -> None:
     """Link ads into operations: operations.csv/json, edges.csv, graph.graphml."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from nowrongdoor._cli_support import console, err_console
+    from nowrongdoor._cli_support import console, err_console, settings_from
     from nowrongdoor.ads._link_report import print_operations
     from nowrongdoor.ads.link import link_file
+    from nowrongdoor.errors import UserInputError
+
+    chosen = engine or settings_from(ctx).engine
+    if chosen not in ("duckdb", "spark"):
+        raise UserInputError(f"--engine {chosen!r}: use duckdb or spark")
 
     with Progress(
         SpinnerColumn(),
@@ -166,6 +176,7 @@ def link_command(
             image_root=images,
             graph=graph,
             progress=lambda stage, n: bar.update(task, description=f"{stage} {n}"),
+            engine=chosen,
         )
     print_operations(console, err_console, out, summary, top)
 

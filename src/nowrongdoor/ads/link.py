@@ -90,6 +90,8 @@ def link_file(
     graph: bool = True,
     booked_hours_per_ad: float = 3.0,
     progress: Callable[[str, int], None] | None = None,
+    engine: str = "duckdb",
+    spark: Any = None,
 ) -> dict[str, Any]:
     """Link a JSONL file of scanned or raw ads and write the outputs.
 
@@ -106,6 +108,10 @@ def link_file(
         graph: Write the GraphML file.
         booked_hours_per_ad: Paid hours per ad in the revenue estimate.
         progress: Called with ``(stage, count)``.
+        engine: ``duckdb`` (the default: everything in this process) or
+            ``spark`` (per-ad work on Spark partitions, same operations).
+        spark: The ``SparkSession`` for the ``spark`` engine (``None``: a
+            local session is started and stopped here).
 
     Returns:
         The run summary (also stored in ``operations.json``).
@@ -115,12 +121,16 @@ def link_file(
     """
     report = ReadReport()
     started = time.perf_counter()
-    result = link_ads(
-        read_records(path, report),
-        options=options,
-        image_root=image_root if image_root is not None else path.parent,
-        progress=progress,
-    )
+    root = image_root if image_root is not None else path.parent
+    if engine == "spark":
+        result = _link_with_spark(path, options or LinkOptions(), root, report, spark)
+    else:
+        result = link_ads(
+            read_records(path, report),
+            options=options,
+            image_root=root,
+            progress=progress,
+        )
     profiles = profile_operations(result, booked_hours_per_ad=booked_hours_per_ad)
     sizes: dict[str, int] = {}
     for op in result.operation:
@@ -128,6 +138,7 @@ def link_file(
     summary: dict[str, Any] = {
         "input": str(path),
         "ads": len(result.facts),
+        "engine": engine,
         "scanned_on_the_fly": report.scanned,
         "operations": sum(1 for n in sizes.values() if n >= 2),
         "singletons": sum(1 for n in sizes.values() if n == 1),
@@ -140,6 +151,29 @@ def link_file(
     }
     write_link_outputs(result, profiles, out_dir, summary=summary, graph=graph)
     return summary
+
+
+def _link_with_spark(
+    path: Path,
+    options: LinkOptions,
+    root: Path,
+    report: ReadReport,
+    spark: Any,
+) -> LinkResult:
+    import tempfile
+
+    from nowrongdoor.ads._link_spark import link_spark, spark_session
+
+    if spark is not None:
+        return link_spark(spark, path, options=options, image_root=root, report=report)
+    with tempfile.TemporaryDirectory(prefix="nwd-spark-") as tmp:
+        session = spark_session(Path(tmp) / "warehouse")
+        try:
+            return link_spark(
+                session, path, options=options, image_root=root, report=report
+            )
+        finally:
+            session.stop()
 
 
 def _count(items: Iterable[str]) -> dict[str, int]:
