@@ -372,3 +372,17 @@ def test_supervisor_marks_a_worklist_flag_reviewed(sign_in, web_app):
     )[0][0]
     assert (pseudonym in still) == (flags > 0)
     assert _last_audit(web_app, "riskflag.review")[0] == "supervisor"
+
+
+def test_intake_for_an_unknown_person_id_is_re_asked(cm):
+    response = cm.post("/intake", data={"door": "family", "person": "P-0000-0000"})
+    assert response.status_code == 422
+    error = parse(response.text).css_first("#form-error").text()
+    assert "P-0000-0000" in error
+
+
+def test_a_form_posted_after_sign_out_goes_to_sign_in(cm, north_case):
+    cm.client.cookies.clear()
+    response = cm.client.post(f"/cases/{north_case}/notes", data={"text": "x"})
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login"

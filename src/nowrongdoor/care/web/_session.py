@@ -135,11 +135,14 @@ def install_error_pages(app: FastAPI) -> None:
     api_handler = app.exception_handlers.get(ApiError)
 
     async def _login_required(request: Request, exc: Exception) -> Response:
+        if request.headers.get("HX-Request") == "true":
+            return Response(status_code=204, headers={"HX-Redirect": "/login"})
+        if request.method != "GET":
+            # A form posted after the session ended: sign in, then start over.
+            return RedirectResponse("/login", status_code=303)
         target = request.url.path
         if request.url.query:
             target += "?" + request.url.query
-        if request.headers.get("HX-Request") == "true":
-            return Response(status_code=204, headers={"HX-Redirect": "/login"})
         return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
 
     async def _api_error(request: Request, exc: Exception) -> Response:

@@ -163,7 +163,7 @@ async def intake_submit(ctx: IntakeDep) -> Response:
         pseudonym = f.text(form, "person")
         person = find_person(ctx, pseudonym) if pseudonym else _new_person(ctx, form)
         data = f.build(IntakeCreate, door=door, summary=f.text(form, "summary"))
-    except BadRequest as exc:
+    except (BadRequest, NotFound) as exc:
         ctx.session.rollback()
         return ctx.render(
             "intake.html",
