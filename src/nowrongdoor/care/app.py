@@ -23,7 +23,7 @@ from nowrongdoor.care.db import Database
 from nowrongdoor.care.security import LoginRateLimiter
 from nowrongdoor.settings import Settings
 
-__all__ = ["create_app"]
+__all__ = ["api_from_environment", "app_from_environment", "create_app"]
 
 API_PREFIX = "/api/v1"
 
@@ -77,3 +77,21 @@ def create_app(
 
         install_web(app)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """An app from ``NOWRONGDOOR_*`` settings (the entry point of uvicorn workers).
+
+    ``nowrongdoor serve --workers N`` starts N processes with
+    ``uvicorn --factory nowrongdoor.care.app:app_from_environment``.
+    """
+    from nowrongdoor.settings import build_settings
+
+    return create_app(build_settings())
+
+
+def api_from_environment() -> FastAPI:
+    """Like :func:`app_from_environment`, without the web pages (``--no-web``)."""
+    from nowrongdoor.settings import build_settings
+
+    return create_app(build_settings(), include_web=False)

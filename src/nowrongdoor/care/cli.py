@@ -133,6 +133,15 @@ def serve(
         int | None, typer.Option(help="Port (default: settings.port).")
     ] = None,
     web: Annotated[bool, typer.Option(help="Also serve the web pages.")] = True,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Worker processes (more than 1 needs NOWRONGDOOR_* settings, "
+            "not --config).",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the care API (and pages) with uvicorn; needs `db upgrade` first."""
     import uvicorn
@@ -143,18 +152,32 @@ def serve(
     db = _database(settings)
     _require_schema(db)
     db.dispose()
-    application = create_app(settings, include_web=web)
     bind_host = host or settings.host
     bind_port = port or settings.port
+    common = {
+        "host": bind_host,
+        "port": bind_port,
+        "log_level": settings.log_level.lower(),
+        "access_log": False,
+        "proxy_headers": False,
+    }
     console.print(f"serving the care service at http://{bind_host}:{bind_port}")
-    uvicorn.run(
-        application,
-        host=bind_host,
-        port=bind_port,
-        log_level=settings.log_level.lower(),
-        access_log=False,
-        proxy_headers=False,
-    )
+    if workers > 1:
+        root = ctx.find_root().obj
+        if isinstance(root, dict) and root.get("config") is not None:
+            raise UserInputError(
+                "--workers > 1 reads settings from NOWRONGDOOR_* variables only; "
+                "drop --config or use one worker"
+            )
+        factory = "app_from_environment" if web else "api_from_environment"
+        uvicorn.run(
+            f"nowrongdoor.care.app:{factory}",
+            factory=True,
+            workers=workers,
+            **common,  # type: ignore[arg-type]
+        )
+        return
+    uvicorn.run(create_app(settings, include_web=web), **common)  # type: ignore[arg-type]
 
 
 # --- users ----------------------------------------------------------------------

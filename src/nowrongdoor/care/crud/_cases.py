@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from nowrongdoor.care.crud._common import get_or_404, paginate
 from nowrongdoor.care.crud._persons import get_person
@@ -19,6 +19,7 @@ from nowrongdoor.care.models import (
     Goal,
     Need,
     Note,
+    Person,
     SafetyPlan,
     Task,
     User,
@@ -111,6 +112,7 @@ def case_list_query(
     stmt = (
         select(Case)
         .where(scope_clause(viewer, Case.organization_id, Case.owner_id))
+        .options(selectinload(Case.person).load_only(Person.id, Person.pseudonym))
         .order_by(Case.opened_at.desc(), Case.id.desc())
     )
     if status:

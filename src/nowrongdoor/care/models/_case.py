@@ -36,7 +36,7 @@ class Case(Base):
     reopened_count: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
-    person: Mapped[Person] = relationship(lazy="joined")
+    person: Mapped[Person] = relationship(lazy="select")
 
 
 class CaseEvent(Base):
@@ -150,4 +150,6 @@ class SafetyPlan(Base):
 
 
 Index("ix_care_case_org_owner_status", Case.organization_id, Case.owner_id, Case.status)
+Index("ix_care_case_org_opened", Case.organization_id, Case.opened_at, Case.id)
+Index("ix_task_org_due", Task.organization_id, Task.due_at)
 Index("ix_task_owner_status_due", Task.owner_id, Task.status, Task.due_at)

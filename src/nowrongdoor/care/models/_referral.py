@@ -61,3 +61,6 @@ class ReferralEvent(Base):
 
 Index("ix_referral_to_org_status", Referral.to_organization_id, Referral.status)
 Index("ix_referral_from_org_owner", Referral.from_organization_id, Referral.owner_id)
+Index(
+    "ix_referral_from_org_updated", Referral.from_organization_id, Referral.updated_at
+)

@@ -1,0 +1,576 @@
+"""Benchmark: the care API under a bounded load on loopback, against PostgreSQL.
+
+One run:
+
+1. a throwaway PostgreSQL database (``nwd_bench_<uuid>`` on 127.0.0.1:5432,
+   dropped afterwards; or ``--database-url``) is migrated and filled with a
+   realistic synthetic program: ``--persons`` persons (encrypted names, birth
+   dates, contacts), one case each with a need, a goal, a note and a task,
+   ``--referrals`` referrals (2 per case by default) with their status history;
+2. the service is started as a separate process (``nowrongdoor serve``,
+   uvicorn, ``--workers`` processes) on 127.0.0.1;
+3. each scenario is offered at a fixed rate (``--rate`` requests/s, open loop,
+   at most ``--concurrency`` in flight) for ``--seconds`` seconds:
+   * ``baseline``: ``GET /api/v1/health`` (no auth, no database) - the cost of
+     the HTTP stack alone, measured in the same run;
+   * ``case list``: a supervisor's ``GET /api/v1/cases`` (organisation scope,
+     10,000 cases, one page of 50 + total count, audited);
+   * ``case detail``: ``GET /api/v1/cases/{id}`` of random cases (person,
+     needs, goals, notes, tasks, referrals with history, consent; audited);
+   * ``referral update``: a partner accepts a different sent referral each time
+     (``POST /api/v1/referrals/{id}/status``: scope, transition rules, history
+     row, audit event);
+   * ``mix``: 50 % list, 30 % detail, 20 % update.
+   Every request is authenticated with a bearer token and writes a hash-chained
+   audit event (except the health check).
+
+It prints, per scenario, the achieved throughput, p50/p95/p99 latency, errors,
+and each figure's ratio to the baseline. Latency is measured from the scheduled
+send time (so a backlog shows up as latency, not as a lower offered rate).
+
+Usage::
+
+    .venv/bin/python benchmarks/care_api.py                      # full size
+    .venv/bin/python benchmarks/care_api.py --persons 1000 --seconds 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import insert, select, text
+
+from nowrongdoor.care.audit import AuditEntry, append_event
+from nowrongdoor.care.crud import new_pseudonym
+from nowrongdoor.care.db import Database
+from nowrongdoor.care.migrate import upgrade
+from nowrongdoor.care.models import (
+    Case,
+    CaseEvent,
+    Consent,
+    Goal,
+    Need,
+    Note,
+    Organization,
+    Person,
+    Referral,
+    ReferralEvent,
+    Task,
+    User,
+)
+from nowrongdoor.care.security import create_api_token, hash_password
+from nowrongdoor.settings import build_settings
+
+ROOT = Path(__file__).resolve().parents[1]
+PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres connect_timeout=5"
+SECRET = "benchmark-secret-key-not-for-production"
+
+
+@dataclass
+class Fixture:
+    """What the load generator needs: tokens and ids."""
+
+    supervisor_token: str = ""
+    partner_token: str = ""
+    case_ids: list[int] = field(default_factory=list)
+    sent_referral_ids: list[int] = field(default_factory=list)
+
+
+def _pg_database() -> tuple[str, Callable[[], None]]:
+    import psycopg
+
+    name = f"nwd_bench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+    def drop() -> None:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}", drop
+
+
+def seed(db: Database, persons: int, referrals: int, seed_value: int) -> Fixture:
+    """Fill the database in bulk (core inserts with encrypted values)."""
+    rng = random.Random(seed_value)
+    cipher = db.cipher
+    fx = Fixture()
+    with db.session() as s:
+        plan = Organization(name="Bench plan", kind="plan")
+        partners = [
+            Organization(name=f"Bench partner {i}", kind="partner") for i in range(5)
+        ]
+        s.add_all([plan, *partners])
+        s.flush()
+        pw = hash_password("benchmark password")
+        managers = [
+            User(
+                organization_id=plan.id,
+                username=f"cm{i}",
+                display_name=f"CM {i}",
+                role="care_manager",
+                team=f"team{i % 4}",
+                password_hash=pw,
+            )
+            for i in range(20)
+        ]
+        sup = User(
+            organization_id=plan.id,
+            username="sup",
+            display_name="Sup",
+            role="supervisor",
+            password_hash=pw,
+        )
+        partner_user = User(
+            organization_id=partners[0].id,
+            username="partner",
+            display_name="Partner",
+            role="partner_user",
+            password_hash=pw,
+        )
+        s.add_all([*managers, sup, partner_user])
+        s.flush()
+        fx.supervisor_token, _ = create_api_token(s, user=sup, name="bench")
+        fx.partner_token, _ = create_api_token(s, user=partner_user, name="bench")
+        manager_ids = [m.id for m in managers]
+        plan_id, partner_ids = plan.id, [p.id for p in partners]
+    batch = 2000
+    person_rows = []
+    for i in range(persons):
+        given, family = f"Given{i}", f"Family{i}"
+        birth = dt.date(1990, 1, 1) + dt.timedelta(days=rng.randint(0, 9000))
+        person_rows.append(
+            {
+                "pseudonym": new_pseudonym(),
+                "organization_id": plan_id,
+                "owner_id": manager_ids[i % len(manager_ids)],
+                "given_name": given,
+                "family_name": family,
+                "birth_date": birth.isoformat(),
+                "contacts": {"phone": f"317-555-{i % 10000:04d}"},
+                "member_id": f"M{i:07d}",
+                "given_name_bidx": cipher.blind_index(given),
+                "family_name_bidx": cipher.blind_index(family),
+                "member_id_bidx": cipher.blind_index(f"M{i:07d}"),
+                "birth_year": birth.year,
+                "do_not_contact": False,
+                "created_at": dt.datetime.now(dt.UTC),
+                "updated_at": dt.datetime.now(dt.UTC),
+            }
+        )
+    with db.engine.begin() as conn:
+        for k in range(0, len(person_rows), batch):
+            conn.execute(insert(Person), person_rows[k : k + batch])
+        person_ids = list(conn.execute(select(Person.id).order_by(Person.id)).scalars())
+        case_rows = [
+            {
+                "person_id": pid,
+                "organization_id": plan_id,
+                "owner_id": manager_ids[n % len(manager_ids)],
+                "pathway": rng.choice(["prevent", "survive", "thrive"]),
+                "status": rng.choice(["open", "active", "active", "closed"]),
+                "opened_at": dt.datetime.now(dt.UTC)
+                - dt.timedelta(days=rng.randint(0, 700)),
+                "reopened_count": 0,
+                "updated_at": dt.datetime.now(dt.UTC),
+            }
+            for n, pid in enumerate(person_ids)
+        ]
+        for k in range(0, len(case_rows), batch):
+            conn.execute(insert(Case), case_rows[k : k + batch])
+        cases = list(
+            conn.execute(
+                select(Case.id, Case.person_id, Case.owner_id).order_by(Case.id)
+            )
+        )
+        fx.case_ids = [c.id for c in cases]
+        utc = dt.datetime.now(dt.UTC)
+        children: dict[Any, list[dict[str, Any]]] = {
+            Need: [],
+            Goal: [],
+            Note: [],
+            Task: [],
+            CaseEvent: [],
+            Consent: [],
+        }
+        for c in cases:
+            children[Need].append(
+                {
+                    "case_id": c.id,
+                    "category": "housing_instability",
+                    "status": "identified",
+                    "description": "Needs a safe bed",
+                    "sensitivity": "normal",
+                    "created_at": utc,
+                }
+            )
+            children[Goal].append(
+                {
+                    "case_id": c.id,
+                    "description": "Stable housing",
+                    "status": "identified",
+                    "created_at": utc,
+                }
+            )
+            children[Note].append(
+                {
+                    "case_id": c.id,
+                    "author_id": c.owner_id,
+                    "text": "Met at the clinic; follow up at the safe time.",
+                    "sensitivity": "normal",
+                    "created_at": utc,
+                }
+            )
+            children[Task].append(
+                {
+                    "case_id": c.id,
+                    "organization_id": plan_id,
+                    "owner_id": c.owner_id,
+                    "title": "Follow-up call",
+                    "status": "open",
+                    "due_at": utc + dt.timedelta(days=rng.randint(-5, 20)),
+                    "created_at": utc,
+                }
+            )
+            children[CaseEvent].append(
+                {"case_id": c.id, "kind": "opened", "actor_id": c.owner_id, "at": utc}
+            )
+            children[Consent].append(
+                {
+                    "person_id": c.person_id,
+                    "consent_type": "share_with_partners",
+                    "scope": "any_partner",
+                    "granted": True,
+                    "given_at": utc,
+                }
+            )
+        for model, rows in children.items():
+            for k in range(0, len(rows), batch):
+                conn.execute(insert(model), rows[k : k + batch])
+        referral_rows = []
+        for n in range(referrals):
+            c = cases[n % len(cases)]
+            status = (
+                "sent"
+                if n % 2 == 0
+                else rng.choice(["accepted", "in_progress", "completed", "declined"])
+            )
+            to_org = partner_ids[0] if status == "sent" else rng.choice(partner_ids)
+            referral_rows.append(
+                {
+                    "case_id": c.id,
+                    "person_id": c.person_id,
+                    "from_organization_id": plan_id,
+                    "to_organization_id": to_org,
+                    "owner_id": c.owner_id,
+                    "status": status,
+                    "need_category": "housing_instability",
+                    "reason": "Needs a safe bed tonight",
+                    "do_not_contact": False,
+                    "created_at": utc,
+                    "sent_at": utc,
+                    "updated_at": utc,
+                }
+            )
+        for k in range(0, len(referral_rows), batch):
+            conn.execute(insert(Referral), referral_rows[k : k + batch])
+        refs = list(
+            conn.execute(
+                select(Referral.id, Referral.status, Referral.owner_id).order_by(
+                    Referral.id
+                )
+            )
+        )
+        events = []
+        for r in refs:
+            events.append(
+                {
+                    "referral_id": r.id,
+                    "from_status": None,
+                    "to_status": "draft",
+                    "actor_id": r.owner_id,
+                    "at": utc,
+                }
+            )
+            events.append(
+                {
+                    "referral_id": r.id,
+                    "from_status": "draft",
+                    "to_status": "sent",
+                    "actor_id": r.owner_id,
+                    "at": utc,
+                }
+            )
+        for k in range(0, len(events), batch):
+            conn.execute(insert(ReferralEvent), events[k : k + batch])
+        fx.sent_referral_ids = [r.id for r in refs if r.status == "sent"]
+        conn.execute(text("ANALYZE"))
+    rng.shuffle(fx.sent_referral_ids)
+    with db.session() as s:
+        append_event(s, AuditEntry(action="bench.seed"), user=None, request_id=None)
+    return fx
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Result:
+    """One scenario's figures."""
+
+    name: str
+    sent: int
+    seconds: float
+    latencies: list[float]
+    errors: int
+
+    def pct(self, p: float) -> float:
+        if not self.latencies:
+            return float("nan")
+        data = sorted(self.latencies)
+        k = min(len(data) - 1, max(0, round(p / 100 * len(data)) - 1))
+        return data[k] * 1000
+
+    @property
+    def throughput(self) -> float:
+        return (self.sent - self.errors) / self.seconds
+
+
+async def _offer(
+    name: str,
+    client: httpx.AsyncClient,
+    make: Callable[[int], tuple[str, str, dict[str, str], Any]],
+    rate: float,
+    seconds: float,
+    concurrency: int,
+) -> Result:
+    total = int(rate * seconds)
+    latencies: list[float] = []
+    errors = 0
+    sem = asyncio.Semaphore(concurrency)
+    start = time.perf_counter() + 0.05
+
+    async def one(i: int) -> None:
+        nonlocal errors
+        due = start + i / rate
+        delay = due - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        async with sem:
+            method, url, headers, body = make(i)
+            try:
+                r = await client.request(method, url, headers=headers, json=body)
+                ok = r.status_code < 400
+            except httpx.HTTPError:
+                ok = False
+            latencies.append(time.perf_counter() - due)
+            if not ok:
+                errors += 1
+
+    await asyncio.gather(*(one(i) for i in range(total)))
+    elapsed = time.perf_counter() - start
+    return Result(name, total, elapsed, latencies, errors)
+
+
+def _scenarios(fx: Fixture, rng: random.Random) -> dict[str, Callable[[int], Any]]:
+    sup = {"Authorization": f"Bearer {fx.supervisor_token}"}
+    partner = {"Authorization": f"Bearer {fx.partner_token}"}
+    queue = iter(fx.sent_referral_ids)
+
+    def health(_: int) -> Any:
+        return "GET", "/api/v1/health", {}, None
+
+    def case_list(i: int) -> Any:
+        return "GET", f"/api/v1/cases?limit=50&offset={(i % 20) * 50}", sup, None
+
+    def case_detail(_: int) -> Any:
+        return "GET", f"/api/v1/cases/{rng.choice(fx.case_ids)}", sup, None
+
+    def referral_update(_: int) -> Any:
+        rid = next(queue)
+        return (
+            "POST",
+            f"/api/v1/referrals/{rid}/status",
+            partner,
+            {"status": "accepted"},
+        )
+
+    def mix(i: int) -> Any:
+        k = i % 10
+        if k < 5:
+            return case_list(i)
+        if k < 8:
+            return case_detail(i)
+        return referral_update(i)
+
+    return {
+        "baseline (health)": health,
+        "case list": case_list,
+        "case detail": case_detail,
+        "referral update": referral_update,
+        "mix 50/30/20": mix,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--persons", type=int, default=10_000)
+    parser.add_argument("--referrals", type=int, default=20_000)
+    parser.add_argument("--rate", type=float, default=200.0, help="offered requests/s")
+    parser.add_argument("--seconds", type=float, default=15.0, help="per scenario")
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn processes")
+    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--seed", type=int, default=11)
+    args = parser.parse_args()
+
+    drop: Callable[[], None] | None = None
+    url = args.database_url
+    if url is None:
+        url, drop = _pg_database()
+    tmp = Path(tempfile.mkdtemp(prefix="nwd-bench-"))
+    settings = build_settings(
+        env={}, environment="test", data_dir=tmp, database_url=url, secret_key=SECRET
+    )
+    db = Database(settings)
+    server: subprocess.Popen[bytes] | None = None
+    try:
+        t = time.perf_counter()
+        upgrade(db.engine)
+        fx = seed(db, args.persons, args.referrals, args.seed)
+        print(
+            f"seeded {args.persons:,} persons/cases and {args.referrals:,} referrals "
+            f"in {time.perf_counter() - t:.1f} s"
+        )
+        needed = int(args.rate * args.seconds * 0.2) + int(args.rate * args.seconds)
+        if len(fx.sent_referral_ids) < needed:
+            print(
+                f"warning: {len(fx.sent_referral_ids)} sent referrals for "
+                f"{needed} updates"
+            )
+        port = _free_port()
+        env = {
+            **os.environ,
+            "NOWRONGDOOR_DATABASE_URL": url,
+            "NOWRONGDOOR_SECRET_KEY": SECRET,
+            "NOWRONGDOOR_ENVIRONMENT": "test",
+            "NOWRONGDOOR_DATA_DIR": str(tmp),
+            "NOWRONGDOOR_LOG_LEVEL": "WARNING",
+        }
+        server = subprocess.Popen(
+            [
+                str(ROOT / ".venv" / "bin" / "nowrongdoor"),
+                "serve",
+                "--no-web",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                str(args.workers),
+            ],
+            env=env,
+        )
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        else:
+            raise SystemExit("the service did not start")
+        rng = random.Random(args.seed)
+        results: list[Result] = []
+
+        async def run_all() -> None:
+            limits = httpx.Limits(max_connections=args.concurrency)
+            async with httpx.AsyncClient(
+                base_url=base, limits=limits, timeout=30
+            ) as client:
+                scenarios = _scenarios(fx, rng)
+                await _offer(
+                    "warm-up",
+                    client,
+                    scenarios["mix 50/30/20"],
+                    args.rate,
+                    2,
+                    args.concurrency,
+                )
+                for name, make in scenarios.items():
+                    results.append(
+                        await _offer(
+                            name,
+                            client,
+                            make,
+                            args.rate,
+                            args.seconds,
+                            args.concurrency,
+                        )
+                    )
+
+        asyncio.run(run_all())
+        baseline = results[0]
+        print(
+            f"\nbounded load: {args.rate:.0f} req/s offered for {args.seconds:.0f} s "
+            f"per scenario, <= {args.concurrency} in flight, {args.workers} uvicorn "
+            f"worker(s), PostgreSQL, {os.cpu_count()} CPU(s) shared with other work"
+        )
+        head = (
+            f"{'scenario':<18} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} "
+            f"{'p99 ms':>8} {'errors':>6}   p50/p99 vs baseline"
+        )
+        print(head)
+        print("-" * len(head))
+        for r in results:
+            ratio = (
+                f"{r.pct(50) / baseline.pct(50):5.1f}x / "
+                f"{r.pct(99) / baseline.pct(99):5.1f}x"
+                if r is not baseline
+                else "  1.0x /   1.0x"
+            )
+            print(
+                f"{r.name:<18} {r.throughput:7.1f} {r.pct(50):8.1f} {r.pct(95):8.1f} "
+                f"{r.pct(99):8.1f} {r.errors:6d}   {ratio}"
+            )
+        with db.session() as s:
+            from nowrongdoor.care.audit import verify_chain
+
+            report = verify_chain(s)
+        print(
+            f"\naudit chain after the run: {report.checked:,} events, "
+            f"intact={report.ok}"
+        )
+    finally:
+        if server is not None:
+            server.terminate()
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        db.dispose()
+        if drop is not None:
+            drop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
