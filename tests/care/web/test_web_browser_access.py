@@ -86,3 +86,47 @@ def test_phone_width_pages_do_not_scroll_sideways(page: Page, live, path):
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at 375px"
+
+
+CONTRAST_JS = """
+() => {
+  const parse = (c) => c.match(/[\\d.]+/g).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = (v) => {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const background = (el) => {
+    for (let e = el; e; e = e.parentElement) {
+      const c = parse(getComputedStyle(e).backgroundColor);
+      if (c.length < 4 || c[3] > 0.99) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const low = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const own = [...el.childNodes].some(
+      (n) => n.nodeType === 3 && n.textContent.trim());
+    if (!own || !el.getClientRects().length) continue;
+    const style = getComputedStyle(el);
+    if (style.visibility === 'hidden' || style.display === 'none') continue;
+    const a = lum(parse(style.color)), b = lum(background(el));
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    if (ratio < 4.5) {
+      low.push([el.tagName, el.textContent.trim().slice(0, 40), ratio.toFixed(2)]);
+    }
+  }
+  return low;
+}
+"""
+
+
+@pytest.mark.parametrize("path", ["/work", "/cases/{case}", "/dashboard", "/glossary"])
+def test_text_contrast_is_at_least_aa(page: Page, live, path):
+    case_id = live.query("select min(id) from care_case")[0][0]
+    sign_in(page, live.url, "supervisor")
+    page.goto(live.url + path.format(case=case_id))
+    low = page.evaluate(CONTRAST_JS)
+    assert low == [], f"text below 4.5:1 on {path}: {low[:5]}"
