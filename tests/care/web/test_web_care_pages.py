@@ -386,3 +386,33 @@ def test_a_form_posted_after_sign_out_goes_to_sign_in(cm, north_case):
     response = cm.client.post(f"/cases/{north_case}/notes", data={"text": "x"})
     assert response.status_code == 303
     assert response.headers["location"] == "/login"
+
+
+def test_screening_from_a_case_is_kept_on_the_case(cm, north_case, web_app):
+    from nowrongdoor.screening import get_instrument
+
+    answers = {f"item-{i.linkId}": "no" for i in get_instrument("raft").items}
+    response = cm.post(
+        "/screening/raft", data={"case_id": str(north_case), "age": "30", **answers}
+    )
+    tree = assert_accessible_basics(response.text)
+    assert tree.css_first("#result-category").text() == "negative"
+    back = tree.css_first("#back-to-case")
+    assert back.attributes["href"] == f"/cases/{north_case}"
+    stored = _sql(
+        web_app,
+        "select instrument_id, positive from screening where case_id = :c",
+        c=north_case,
+    )
+    assert ("raft", 0) in stored
+    case = parse(cm.get(f"/cases/{north_case}").text)
+    assert "raft: negative" in case.css_first("ol.timeline").text()
+
+
+def test_analyst_sees_a_person_without_write_actions(sign_in, web_app):
+    pseudonym = _sql(web_app, "select pseudonym from person order by id limit 1")[0][0]
+    analyst = sign_in("analyst")
+    tree = assert_accessible_basics(analyst.get(f"/people/{pseudonym}").text)
+    forms = [f.attributes.get("action", "") for f in tree.css("main form")]
+    assert forms == []
+    assert tree.css_first("a[href^='/screening']") is None

@@ -367,6 +367,9 @@ def person_page(ctx: PersonDep, pseudonym: str) -> HTMLResponse:
         consent_labels=CONSENT_LABELS,
         scope_labels=SCOPE_LABELS,
         partners=_partner_orgs(ctx),
+        can_write=can(ctx.user, "case:write"),
+        can_screen=can(ctx.user, "screening:write"),
+        can_consent=can(ctx.user, "consent:write"),
     )
 
 
