@@ -416,3 +416,11 @@ def test_analyst_sees_a_person_without_write_actions(sign_in, web_app):
     forms = [f.attributes.get("action", "") for f in tree.css("main form")]
     assert forms == []
     assert tree.css_first("a[href^='/screening']") is None
+
+
+def test_analyst_reads_a_case_without_write_actions(sign_in, north_case):
+    analyst = sign_in("analyst")
+    tree = assert_accessible_basics(analyst.get(f"/cases/{north_case}").text)
+    assert tree.css("main form") == []
+    assert tree.css_first("#refer-button") is None
+    assert tree.css("article.note") == [], "analysts do not read notes"

@@ -142,6 +142,11 @@ def case_context(ctx: PageCtx, detail: CaseDetail) -> dict[str, Any]:
         "scope_labels": SCOPE_LABELS,
         "partners": partners,
         "can_write": can(ctx.user, "case:write"),
+        "can_note": can(ctx.user, "note:write"),
+        "can_task": can(ctx.user, "task:write"),
+        "can_refer": can(ctx.user, "referral:write"),
+        "can_consent": can(ctx.user, "consent:write"),
+        "can_screen": can(ctx.user, "screening:write"),
         "can_override": can(ctx.user, "referral:override_consent"),
         "has_share_consent": any(
             c.active and c.consent_type == "share_with_partners"
