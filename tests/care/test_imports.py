@@ -112,6 +112,10 @@ def test_part2_flag_hidden_without_consent(
         ("member_id,tier\nM1,high\n", "missing required column"),
         ("member_id,tier,score\n,high,3\n", "row 2: member_id is empty"),
         ("member_id,tier,score,pathway\nM1,high,3,rescue\n", "row 2: pathway 'rescue'"),
+        (
+            "member_id,tier,score,pathway\nM1,elevated,3,monitor\nM2,high,x,prevent\n",
+            "row 3: score",
+        ),
         ("member_id,tier,score\nM1,high,nan\n", "row 2: score 'nan' is not a finite"),
     ],
 )

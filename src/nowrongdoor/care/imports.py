@@ -42,7 +42,10 @@ __all__ = [
 
 WORKLIST_REQUIRED = ("member_id", "tier", "score")
 MATCHES_REQUIRED = ("case_id", "ad_id", "score")
+_MATCH_CORE = frozenset({"case_id", "ad_id", "rank", "operation", "score", "evidence"})
 _PART2_LABELS = {"42-cfr-part-2", "part2", "sud"}
+#: The deck's pathways, plus "monitor" (a watch list: no case is opened).
+_FLAG_PATHWAYS = frozenset({*Pathway, "monitor"})
 
 
 @dataclass
@@ -156,9 +159,10 @@ def import_worklist(
         score = _number(row.get("score", ""), where, "score")
         age = int(_number(row["age"], where, "age")) if row.get("age") else None
         pathway = row.get("pathway") or None
-        if pathway is not None and pathway not in set(Pathway):
+        if pathway is not None and pathway not in _FLAG_PATHWAYS:
             raise UserInputError(
-                f"{where}: pathway {pathway!r} is not one of prevent, survive, thrive"
+                f"{where}: pathway {pathway!r} is not one of "
+                + ", ".join(sorted(_FLAG_PATHWAYS))
             )
         reasons, part2 = _reasons(row.get("reasons", ""))
         label = row.get("sensitivity", "").lower()
@@ -294,6 +298,11 @@ def import_matches(
                     "operation": row.get("operation") or None,
                     "score": score,
                     "evidence": evidence,
+                    **{
+                        k: v
+                        for k, v in row.items()
+                        if k not in _MATCH_CORE and v and len(k) <= 40
+                    },
                 },
                 created_by_id=actor.id if actor else None,
             )
