@@ -277,37 +277,38 @@ async def intake_review(ctx: IntakeDep, intake_id: int) -> Response:
 
 
 @router.get("/people", response_class=HTMLResponse, name="people")
-def people(ctx: PersonDep, q: str = "", name: str = "") -> HTMLResponse:
-    """Search by pseudonymous id, or by name for roles allowed to identify."""
+def people(ctx: PersonDep, q: str = "") -> HTMLResponse:
+    """Search by pseudonymous id (names are searched by POST, never in a URL)."""
+    return _people(ctx, q=q, name="")
+
+
+@router.post("/people", response_class=HTMLResponse)
+async def people_by_name(ctx: PersonDep) -> HTMLResponse:
+    """Search by exact name for roles allowed to identify persons.
+
+    A name is posted, so it never lands in a URL, browser history or access log.
+    """
+    form = await ctx.request.form()
+    return _people(ctx, q=f.text(form, "q") or "", name=f.text(form, "name") or "")
+
+
+def _people(ctx: PageCtx, *, q: str, name: str) -> HTMLResponse:
     crud.ensure_not_partner(ctx.user)
     identify = can(ctx.user, "person:identify")
-    rows: list[Person] = []
-    searched = bool(q.strip() or name.strip())
-    if searched:
-        rows, _ = crud.list_persons(
-            ctx.session,
-            viewer=ctx.user,
-            cipher=ctx.request.app.state.db.cipher,
-            pseudonym=q.strip() or None,
-            name=name.strip() or None if identify else None,
-            limit=50,
-        )
-        ctx.audit.record(
-            "person.list",
-            resource_type="person",
-            detail=f"{'name' if name.strip() and identify else 'pseudonym'} "
-            f"search, {len(rows)} rows",
-        )
-    else:
-        rows, _ = crud.list_persons(
-            ctx.session,
-            viewer=ctx.user,
-            cipher=ctx.request.app.state.db.cipher,
-            limit=20,
-        )
-        ctx.audit.record(
-            "person.list", resource_type="person", detail=f"recent, {len(rows)} rows"
-        )
+    name = name.strip() if identify else ""
+    searched = bool(q.strip() or name)
+    rows, _ = crud.list_persons(
+        ctx.session,
+        viewer=ctx.user,
+        cipher=ctx.request.app.state.db.cipher,
+        pseudonym=q.strip() or None,
+        name=name or None,
+        limit=50 if searched else 20,
+    )
+    kind = "name search" if name else ("pseudonym search" if searched else "recent")
+    ctx.audit.record(
+        "person.list", resource_type="person", detail=f"{kind}, {len(rows)} rows"
+    )
     ctx.session.commit()
     return ctx.render(
         "people.html",
