@@ -153,3 +153,44 @@ def test_screening_is_scored_and_stored(
         headers=cm,
     )
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "answers"
+
+
+def test_pseudonymous_roles_get_no_free_text(
+    client: TestClient, world: Any, records: Any
+) -> None:
+    rec = records("a")
+    cm = world.headers("cm_a")
+    client.post(
+        f"/api/v1/cases/{rec.case_id}/needs",
+        json={
+            "category": "legal",
+            "description": "Needs help with a court date in Gary",
+        },
+        headers=cm,
+    )
+    analyst = client.get(
+        f"/api/v1/cases/{rec.case_id}", headers=world.headers("analyst_a")
+    )
+    assert analyst.status_code == 200
+    assert "Gary" not in analyst.text and "Safe housing" not in analyst.text
+    staff = client.get(f"/api/v1/cases/{rec.case_id}", headers=cm)
+    assert "Gary" in staff.text and "Safe housing" in staff.text
+
+
+def test_roles_must_fit_the_organisation(client: TestClient, world: Any) -> None:
+    admin = world.headers("admin_a")
+    body = {
+        "username": "admin.at.partner",
+        "password": "a long enough password",
+        "organization_id": world.orgs["p"],
+        "role": "admin",
+        "display_name": "X",
+    }
+    r = client.post("/api/v1/users", json=body, headers=admin)
+    assert r.status_code == 400 and r.json()["error"]["field"] == "role"
+    demote = client.patch(
+        f"/api/v1/users/{world.users['partner_p'].id}",
+        json={"role": "admin"},
+        headers=admin,
+    )
+    assert demote.status_code == 400

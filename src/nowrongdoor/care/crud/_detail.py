@@ -21,7 +21,11 @@ from nowrongdoor.care.crud._persons import (
     part2_visible,
     person_public,
 )
-from nowrongdoor.care.crud._referrals import open_referrals_for_case, referral_public
+from nowrongdoor.care.crud._referrals import (
+    WITHHELD,
+    open_referrals_for_case,
+    referral_public,
+)
 from nowrongdoor.care.models import (
     Barrier,
     Case,
@@ -56,6 +60,7 @@ def case_detail(session: Session, *, viewer: User, case: Case) -> CaseDetail:
     screenings and consent need their own permissions (analysts see neither).
     """
     person = case.person
+    withhold = not can(viewer, "person:identify")
     part2_ok = part2_visible(session, viewer=viewer, person=person)
     withheld = 0
     needs, n = visible_sensitive(
@@ -99,14 +104,14 @@ def case_detail(session: Session, *, viewer: User, case: Case) -> CaseDetail:
     events = session.scalars(
         select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)
     ).all()
-    return CaseDetail(
+    detail = CaseDetail(
         **base,
         person=person_public(person, viewer=viewer),
         needs=[NeedPublic.model_validate(x) for x in needs],
         goals=[GoalPublic.model_validate(x) for x in goals],
         barriers=[BarrierPublic.model_validate(x) for x in barriers],
         referrals=[
-            referral_public(session, r)
+            referral_public(session, r, withhold_text=withhold)
             for r in open_referrals_for_case(session, case.id)
         ],
         tasks=[task_public(t) for t in tasks],
@@ -118,3 +123,20 @@ def case_detail(session: Session, *, viewer: User, case: Case) -> CaseDetail:
         events=[CaseEventPublic.model_validate(e) for e in events],
         part2_withheld=withheld,
     )
+    if withhold:
+        _withhold_free_text(detail)
+    return detail
+
+
+def _withhold_free_text(detail: CaseDetail) -> None:
+    """Blank free text that may identify the person (pseudonymous roles)."""
+    for need in detail.needs:
+        if need.description:
+            need.description = WITHHELD
+    for goal in detail.goals:
+        goal.description = WITHHELD
+    for barrier in detail.barriers:
+        barrier.description = WITHHELD
+    for event in detail.events:
+        if event.detail:
+            event.detail = WITHHELD

@@ -296,16 +296,34 @@ def _names(
     )
 
 
+WITHHELD = "(withheld)"
+
+
 def referral_public(
-    session: Session, referral: Referral, *, with_events: bool = True
+    session: Session,
+    referral: Referral,
+    *,
+    with_events: bool = True,
+    withhold_text: bool = False,
 ) -> ReferralPublic:
-    """The referring side's view."""
+    """The referring side's view.
+
+    ``withhold_text`` blanks free text (reason, override reason, partner's note,
+    event reasons) for roles that see pseudonymous data only.
+    """
     to_name, _from_name, service_name = _names(session, referral)
     out = ReferralPublic.model_validate(referral)
     out.to_organization_name = to_name
     out.service_name = service_name
     if with_events:
         out.events = referral_events(session, referral.id)
+    if withhold_text:
+        for name in ("reason", "override_reason", "response_note"):
+            if getattr(out, name):
+                setattr(out, name, WITHHELD)
+        for event in out.events:
+            if event.reason:
+                event.reason = WITHHELD
     return out
 
 
@@ -360,7 +378,12 @@ def referral_view(
         and referral.from_organization_id != viewer.organization_id
     ):
         return referral_partner_view(session, referral, with_events=with_events)
-    return referral_public(session, referral, with_events=with_events)
+    return referral_public(
+        session,
+        referral,
+        with_events=with_events,
+        withhold_text=not can(viewer, "person:identify"),
+    )
 
 
 def open_referrals_for_case(session: Session, case_id: int) -> list[Referral]:

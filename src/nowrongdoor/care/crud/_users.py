@@ -54,13 +54,7 @@ def create_user(session: Session, *, data: UserCreate) -> User:
     username = data.username.lower()
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Conflict(f"username {username!r} is taken", field="username")
-    is_partner_org = org.kind == OrgKind.PARTNER
-    if (data.role == Role.PARTNER_USER) != is_partner_org and data.role != Role.ADMIN:
-        raise BadRequest(
-            "partner_user accounts belong to partner organisations, and staff "
-            "roles to the plan or a provider",
-            field="role",
-        )
+    _check_role_fits(org, data.role)
     user = User(
         organization_id=org.id,
         username=username,
@@ -72,6 +66,17 @@ def create_user(session: Session, *, data: UserCreate) -> User:
     session.add(user)
     session.flush()
     return user
+
+
+def _check_role_fits(org: Organization, role: str) -> None:
+    """Partner organisations hold partner users only; staff roles (admin too)
+    belong to the plan or a provider."""
+    if (role == Role.PARTNER_USER) != (org.kind == OrgKind.PARTNER):
+        raise BadRequest(
+            "partner_user accounts belong to partner organisations, and staff "
+            "roles (admin included) to the plan or a provider",
+            field="role",
+        )
 
 
 def list_users(
@@ -110,6 +115,9 @@ def update_user(session: Session, *, user: User, data: UserUpdate) -> User:
     if data.display_name is not None:
         user.display_name = data.display_name
     if data.role is not None:
+        org = session.get(Organization, user.organization_id)
+        assert org is not None
+        _check_role_fits(org, data.role)
         user.role = str(data.role)
     if "team" in data.model_fields_set:
         user.team = data.team
