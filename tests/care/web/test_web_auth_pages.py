@@ -122,3 +122,11 @@ def test_the_api_keeps_its_json_errors(client):
     response = client.get("/api/v1/cases")
     assert response.status_code == 401
     assert response.json()["error"]["code"]
+
+
+def test_pages_forbid_framing_caching_and_foreign_scripts(cm):
+    headers = cm.get("/work").headers
+    assert headers["cache-control"] == "no-store"
+    assert headers["x-frame-options"] == "DENY"
+    policy = headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy

@@ -149,6 +149,18 @@ def build_templates() -> Jinja2Templates:
 TEMPLATES = build_templates()
 
 
+#: The page policy: no inline or third-party scripts and styles (htmx and app.js
+#: are served from /static), no framing. The care app's middleware adds
+#: ``Cache-Control: no-store``, ``X-Frame-Options`` and ``nosniff`` to everything.
+PAGE_HEADERS: dict[str, str] = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; "
+        "img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+        "form-action 'self'; frame-ancestors 'none'"
+    ),
+}
+
+
 def render(
     request: Request,
     template: str,
@@ -180,5 +192,5 @@ def render(
     response = TEMPLATES.TemplateResponse(
         request, template, base, status_code=status_code
     )
-    response.headers["Cache-Control"] = "no-store"
+    response.headers.update(PAGE_HEADERS)
     return response
