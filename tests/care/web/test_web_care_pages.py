@@ -425,3 +425,20 @@ def test_analyst_reads_a_case_without_write_actions(sign_in, north_case):
     assert tree.css("main form") == []
     assert tree.css_first("#refer-button") is None
     assert tree.css("article.note") == [], "analysts do not read notes"
+
+
+def test_referring_team_cancels_a_sent_referral_with_a_reason(cm, web_app):
+    rid = _sql(
+        web_app,
+        "select r.id from referral r join app_user u on u.id = r.owner_id "
+        "where u.team = 'north' and r.status = 'sent' order by r.id",
+    )[0][0]
+    page = parse(cm.get(f"/referrals/{rid}").text)
+    assert page.css_first("#cancel-form") is not None
+    response = cm.post(
+        f"/referrals/{rid}/status",
+        data={"status": "cancelled", "reason": "Person moved out of state"},
+    )
+    assert response.status_code == 303
+    status = _sql(web_app, "select status from referral where id = :i", i=rid)
+    assert status == [("cancelled",)]
