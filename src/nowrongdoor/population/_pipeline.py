@@ -193,7 +193,8 @@ def score_population(
     ).to_pylist()
     stats = engine.to_arrow(
         valid.aggregate(
-            n=valid.count(), conflicts=(valid.birth_dates > 1).cast("int64").sum()
+            n=valid.count(),
+            conflicts=(valid.birth != valid.latest_birth).cast("int64").sum(),
         )
     ).to_pylist()[0]
     hit_rows = engine.to_arrow(hits).to_pylist()

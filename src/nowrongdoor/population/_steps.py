@@ -77,18 +77,23 @@ def clean_lines(raw: ir.Table) -> ir.Table:
     Run once per claim line, before wide lines are unpivoted into one row per
     diagnosis, so dates are parsed once per line rather than once per code.
     """
-    return raw.mutate(
-        member_id=_text(raw.member_id),
-        date=_date(raw.service_date),
-        service_date=raw.service_date.cast("string"),
-    )
+    when = _date(raw.service_date)
+    dtype = raw.service_date.type()
+    if dtype.is_date() or dtype.is_timestamp():
+        # Typed dates need their text only for a reject message: build it lazily.
+        text = ibis.ifelse(
+            when.isnull(), raw.service_date.cast("string"), ibis.null("string")
+        )
+    else:
+        text = raw.service_date
+    return raw.mutate(member_id=_text(raw.member_id), date=when, service_date=text)
 
 
 def clean_diagnoses(lines: ir.Table) -> ir.Table:
     """Add the normalised ``code`` (upper case, no dot, no space)."""
-    return lines.mutate(
-        code=_text(lines.dx_code).upper().replace(".", "").replace(" ", "")
-    )
+    # No fill_null here: it costs a pass over every code, and a null code is
+    # caught by the "diagnosis code empty" check anyway.
+    return lines.mutate(code=lines.dx_code.upper().replace(".", "").replace(" ", ""))
 
 
 def _quoted(col: ir.StringValue) -> ir.StringValue:
@@ -119,6 +124,34 @@ def member_rejects(members: ir.Table) -> ir.Table:
     )
 
 
+def _reasons(t: ir.Table) -> ir.StringValue:
+    """The reject sentence for each screened row with a failing ``check``."""
+    return ibis.cases(
+        (t.check == "member_id empty", ibis.literal("member_id is empty")),
+        (
+            t.check == "service_date invalid",
+            ibis.literal("service_date ")
+            + _quoted(t.service_date)
+            + ibis.literal(" is not a valid YYYY-MM-DD date"),
+        ),
+        (t.check == "diagnosis code empty", t.dx_field + ibis.literal(" is empty")),
+        (
+            t.check == "diagnosis code unknown",
+            t.dx_field
+            + ibis.literal(": ")
+            + _quoted(t.dx_code)
+            + ibis.literal(" is not an ICD-10-CM code"),
+        ),
+        (
+            t.check == "member not found",
+            ibis.literal("member_id ")
+            + _quoted(t.member_id)
+            + ibis.literal(" has no valid member record"),
+        ),
+        else_=ibis.null("string"),
+    )
+
+
 def screen_diagnoses(
     dx: ir.Table, reference: ir.Table, members: ir.Table | None
 ) -> ir.Table:
@@ -144,50 +177,44 @@ def screen_diagnoses(
     if members is not None:
         known = members.select(known_member=members.member_id)
         j = j.left_join(known, j.member_id == known.known_member)
-        orphan = j.known_member.isnull()
     else:
-        orphan = ibis.literal(False)
-    no_id = j.member_id == ""
-    bad_date = j.date.isnull()
-    empty = j.code == ""
-    unknown = j.ref_code.isnull()
-    check = ibis.cases(
-        (no_id, "member_id empty"),
-        (bad_date, "service_date invalid"),
-        (empty, "diagnosis code empty"),
-        (unknown, "diagnosis code unknown"),
-        (orphan, "member not found"),
-        else_=ibis.null("string"),
+        j = j.mutate(known_member=j.member_id)
+    # Filter on plain booleans first; only the kept rows (a few per cent) pay for
+    # the check names and the reason strings.
+    kept = j.filter(_problem(j) | j.indicator.notnull())
+    kept = kept.mutate(check=_check(kept))
+    return kept.select(
+        "member_id",
+        "code",
+        "date",
+        "indicator",
+        "check",
+        "_file",
+        "_row",
+        reason=_reasons(kept),
     )
-    reason = ibis.cases(
-        (no_id, ibis.literal("member_id is empty")),
-        (
-            bad_date,
-            ibis.literal("service_date ")
-            + _quoted(j.service_date)
-            + ibis.literal(" is not a valid YYYY-MM-DD date"),
-        ),
-        (empty, j.dx_field + ibis.literal(" is empty")),
-        (
-            unknown,
-            j.dx_field
-            + ibis.literal(": ")
-            + _quoted(j.dx_code)
-            + ibis.literal(" is not an ICD-10-CM code"),
-        ),
-        (
-            orphan,
-            ibis.literal("member_id ")
-            + _quoted(j.member_id)
-            + ibis.literal(" has no valid member record"),
-        ),
-        else_=ibis.null("string"),
-    )
-    flagged = j.mutate(check=check, reason=reason)
-    flagged = flagged.filter(flagged.check.notnull() | flagged.indicator.notnull())
-    return flagged.select(
-        "member_id", "code", "date", "indicator", "check", "reason", "_file", "_row"
-    )
+
+
+def _conditions(t: ir.Table) -> list[tuple[ir.BooleanValue, str]]:
+    return [
+        (t.member_id == "", "member_id empty"),
+        (t.date.isnull(), "service_date invalid"),
+        (t.code.isnull() | (t.code == ""), "diagnosis code empty"),
+        (t.ref_code.isnull(), "diagnosis code unknown"),
+        (t.known_member.isnull(), "member not found"),
+    ]
+
+
+def _problem(t: ir.Table) -> ir.BooleanValue:
+    conds = [c for c, _ in _conditions(t)]
+    out = conds[0]
+    for c in conds[1:]:
+        out = out | c
+    return out
+
+
+def _check(t: ir.Table) -> ir.StringValue:
+    return ibis.cases(*_conditions(t), else_=ibis.null("string"))
 
 
 def diagnosis_rejects(screened: ir.Table) -> ir.Table:
@@ -208,12 +235,12 @@ def _age(birth: ir.DateValue, as_of: date) -> ir.IntegerValue:
 def valid_members(members: ir.Table, model: ScoringModel, as_of: date) -> ir.Table:
     """One row per usable member: birth date, age and age band on ``as_of``.
 
-    When rows disagree on a member's birth date, the earliest is used and
-    ``birth_dates`` counts the distinct values (reported in the summary).
+    When rows disagree on a member's birth date, the earliest is used;
+    ``latest_birth`` differs from ``birth`` then (counted in the summary).
     """
     ok = members.filter((members.member_id != "") & members.birth.notnull())
     agg = ok.group_by("member_id").agg(
-        birth=ok.birth.min(), birth_dates=ok.birth.nunique()
+        birth=ok.birth.min(), latest_birth=ok.birth.max()
     )
     age = _age(agg.birth, as_of)
     band = ibis.cases(
