@@ -47,6 +47,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -326,6 +327,36 @@ def seed(db: Database, persons: int, referrals: int, seed_value: int) -> Fixture
     return fx
 
 
+def _proc_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a process has used, from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_of(server_pid: int, dbname: str) -> tuple[float, float]:
+    """CPU seconds of the service (uvicorn and its workers) and of the PostgreSQL
+    backends serving ``dbname``."""
+    service = database = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        pid = int(entry.name)
+        try:
+            stat = (entry / "stat").read_text()
+            cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        if pid == server_pid or ppid == server_pid:
+            service += _proc_cpu(pid)
+        elif cmd.startswith("postgres:") and f" {dbname} " in f" {cmd} ":
+            database += _proc_cpu(pid)
+    return service, database
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -341,6 +372,8 @@ class Result:
     seconds: float
     latencies: list[float]
     errors: int
+    service_cpu: float = 0.0
+    database_cpu: float = 0.0
 
     def pct(self, p: float) -> float:
         if not self.latencies:
@@ -364,6 +397,7 @@ async def _offer(
 ) -> Result:
     total = int(rate * seconds)
     latencies: list[float] = []
+    failures: Counter[str] = Counter()
     errors = 0
     sem = asyncio.Semaphore(concurrency)
     start = time.perf_counter() + 0.05
@@ -379,14 +413,19 @@ async def _offer(
             try:
                 r = await client.request(method, url, headers=headers, json=body)
                 ok = r.status_code < 400
-            except httpx.HTTPError:
+                if not ok:
+                    failures[f"{r.status_code} {r.text[:120]}"] += 1
+            except httpx.HTTPError as exc:
                 ok = False
+                failures[type(exc).__name__] += 1
             latencies.append(time.perf_counter() - due)
             if not ok:
                 errors += 1
 
     await asyncio.gather(*(one(i) for i in range(total)))
     elapsed = time.perf_counter() - start
+    for what, count in failures.most_common(3):
+        print(f"  {name}: {count} x {what}")
     return Result(name, total, elapsed, latencies, errors)
 
 
@@ -446,6 +485,7 @@ def main() -> None:
     url = args.database_url
     if url is None:
         url, drop = _pg_database()
+    dbname = url.rsplit("/", 1)[-1].split("?")[0]
     tmp = Path(tempfile.mkdtemp(prefix="nwd-bench-"))
     settings = build_settings(
         env={}, environment="test", data_dir=tmp, database_url=url, secret_key=SECRET
@@ -503,7 +543,9 @@ def main() -> None:
         results: list[Result] = []
 
         async def run_all() -> None:
-            limits = httpx.Limits(max_connections=args.concurrency)
+            limits = httpx.Limits(
+                max_connections=args.concurrency, keepalive_expiry=2.0
+            )  # below uvicorn's 5 s keep-alive, so no request races a closing socket
             async with httpx.AsyncClient(
                 base_url=base, limits=limits, timeout=30
             ) as client:
@@ -517,16 +559,15 @@ def main() -> None:
                     args.concurrency,
                 )
                 for name, make in scenarios.items():
-                    results.append(
-                        await _offer(
-                            name,
-                            client,
-                            make,
-                            args.rate,
-                            args.seconds,
-                            args.concurrency,
-                        )
+                    before = _cpu_of(server.pid, dbname)
+                    result = await _offer(
+                        name, client, make, args.rate, args.seconds, args.concurrency
                     )
+                    after = _cpu_of(server.pid, dbname)
+                    result.service_cpu = after[0] - before[0]
+                    # a PostgreSQL backend that exits takes its CPU count with it
+                    result.database_cpu = max(0.0, after[1] - before[1])
+                    results.append(result)
 
         asyncio.run(run_all())
         baseline = results[0]
@@ -537,7 +578,8 @@ def main() -> None:
         )
         head = (
             f"{'scenario':<18} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} "
-            f"{'p99 ms':>8} {'errors':>6}   p50/p99 vs baseline"
+            f"{'p99 ms':>8} {'errors':>6} {'svc ms':>7} {'db ms':>6}   "
+            "p50/p99 vs baseline"
         )
         print(head)
         print("-" * len(head))
@@ -548,10 +590,17 @@ def main() -> None:
                 if r is not baseline
                 else "  1.0x /   1.0x"
             )
+            per = max(r.sent, 1)
             print(
                 f"{r.name:<18} {r.throughput:7.1f} {r.pct(50):8.1f} {r.pct(95):8.1f} "
-                f"{r.pct(99):8.1f} {r.errors:6d}   {ratio}"
+                f"{r.pct(99):8.1f} {r.errors:6d} {1000 * r.service_cpu / per:7.2f} "
+                f"{1000 * r.database_cpu / per:6.2f}   {ratio}"
             )
+        print(
+            "svc ms / db ms: CPU milliseconds per request used by the service "
+            "processes / by the PostgreSQL backends (from /proc); "
+            f"{os.cpu_count()} cores / (svc + db) bounds the rate on an idle machine"
+        )
         with db.session() as s:
             from nowrongdoor.care.audit import verify_chain
 

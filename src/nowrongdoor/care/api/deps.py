@@ -19,7 +19,7 @@ Use the ``Annotated`` aliases in route signatures::
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Query, Request, Response
@@ -66,21 +66,22 @@ __all__ = [
 _UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-def get_database(request: Request) -> Database:
+async def get_database(request: Request) -> Database:
     """The app's :class:`Database`."""
     db: Database = request.app.state.db
     return db
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     """The app's settings."""
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_cipher(request: Request) -> Cipher:
+async def get_cipher(request: Request) -> Cipher:
     """The app's cipher (for blind-index searches)."""
-    return get_database(request).cipher
+    db: Database = request.app.state.db
+    return db.cipher
 
 
 DatabaseDep = Annotated[Database, Depends(get_database)]
@@ -108,7 +109,7 @@ def _action_of(request: Request) -> str:
 
 def get_session(request: Request) -> Iterator[Session]:
     """A session for this request; rolls back on error and audits denials."""
-    db = get_database(request)
+    db: Database = request.app.state.db
     with db.sessionmaker() as session:
         try:
             yield session
@@ -195,7 +196,7 @@ def get_optional_identity(
 OptionalIdentity = Annotated[Identity | None, Depends(get_optional_identity)]
 
 
-def get_identity(identity: OptionalIdentity) -> Identity:
+async def get_identity(identity: OptionalIdentity) -> Identity:
     """The signed-in identity; 401 when nobody is signed in."""
     if identity is None:
         raise Unauthorized("sign in first (session cookie or bearer token)")
@@ -205,7 +206,7 @@ def get_identity(identity: OptionalIdentity) -> Identity:
 CurrentIdentity = Annotated[Identity, Depends(get_identity)]
 
 
-def get_current_user(identity: CurrentIdentity) -> User:
+async def get_current_user(identity: CurrentIdentity) -> User:
     """The signed-in user; 401 when nobody is signed in."""
     return identity.user
 
@@ -213,7 +214,7 @@ def get_current_user(identity: CurrentIdentity) -> User:
 CurrentUser = Annotated[User, Depends(get_current_user)]
 
 
-def require_permission(permission: str) -> Callable[..., User]:
+def require_permission(permission: str) -> Callable[..., Awaitable[User]]:
     """A dependency that returns the user if their role grants ``permission``.
 
     Args:
@@ -223,7 +224,7 @@ def require_permission(permission: str) -> Callable[..., User]:
         The dependency callable.
     """
 
-    def _dep(request: Request, user: CurrentUser) -> User:
+    async def _dep(request: Request, user: CurrentUser) -> User:
         request.state.audit_action = permission
         require(user, permission)
         return user
@@ -273,7 +274,7 @@ class Auditor:
         )
 
 
-def get_auditor(request: Request, session: SessionDep) -> Auditor:
+async def get_auditor(request: Request, session: SessionDep) -> Auditor:
     """An :class:`Auditor` bound to this request's session."""
     return Auditor(request, session)
 
@@ -284,16 +285,20 @@ AuditDep = Annotated[Auditor, Depends(get_auditor)]
 class Page:
     """Pagination parameters (``limit``, ``offset``)."""
 
-    def __init__(
-        self,
-        limit: Annotated[int, Query(ge=1, le=200, description="Page size.")] = 50,
-        offset: Annotated[int, Query(ge=0, description="Rows to skip.")] = 0,
-    ) -> None:
+    def __init__(self, limit: int = 50, offset: int = 0) -> None:
         self.limit = limit
         self.offset = offset
 
 
-PageDep = Annotated[Page, Depends(Page)]
+async def get_page(
+    limit: Annotated[int, Query(ge=1, le=200, description="Page size.")] = 50,
+    offset: Annotated[int, Query(ge=0, description="Rows to skip.")] = 0,
+) -> Page:
+    """Pagination parameters from the query string."""
+    return Page(limit=limit, offset=offset)
+
+
+PageDep = Annotated[Page, Depends(get_page)]
 
 
 def set_session_cookie(response: Response, token: str, settings: Settings) -> None:
