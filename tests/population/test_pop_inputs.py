@@ -143,6 +143,25 @@ def test_fhir_bad_lines_become_rejects_and_other_types_are_counted(
             },
         },
         {"resourceType": "Claim", "id": "cl1", "patient": {"reference": "Group/1"}},
+        {
+            "resourceType": "Claim",
+            "id": "cl2",
+            "patient": {"reference": "Patient/P1"},
+            "item": [{"sequence": 1, "servicedDate": "2025-03-03"}],
+            "diagnosis": [
+                {
+                    "sequence": 1,
+                    "diagnosisCodeableConcept": {
+                        "coding": [
+                            {
+                                "system": "urn:oid:2.16.840.1.113883.6.90",
+                                "code": "Z6221",
+                            }
+                        ]
+                    },
+                }
+            ],
+        },
     ]
     text = "\n".join(json.dumps(x) for x in lines) + "\n{not json\n"
     (tmp_path / "bulk.ndjson").write_text(text, encoding="utf-8")
@@ -153,10 +172,13 @@ def test_fhir_bad_lines_become_rejects_and_other_types_are_counted(
     assert reasons == [
         ("3", "Condition.code has no ICD-10-CM coding"),
         ("5", "Claim.patient is not a Patient reference"),
-        ("6", "line is not valid JSON"),
+        ("7", "line is not valid JSON"),
     ]
     assert result.summary["fhir_resources_ignored"] == {"Coverage": 1}
-    assert result.flagged == 1
+    worklist = read_csv(tmp_path / "out" / "worklist.csv")
+    assert [(r["member_id"], r["score"]) for r in worklist] == [("P1", "22")]
+    reasons = {r["indicator"]: r["date"] for r in json.loads(worklist[0]["reasons"])}
+    assert reasons == {"runaway": "2025-02-02", "child_welfare": "2025-03-03"}
 
 
 def test_missing_input_and_unknown_extension(tmp_path: Path) -> None:
