@@ -63,6 +63,18 @@ def test_risk_assessments_are_valid_fhir_r4(scored: Path) -> None:
     ]
 
 
+def test_risk_assessment_ids_are_valid_for_any_member_id() -> None:
+    from fhir.resources.R4B.riskassessment import RiskAssessment
+
+    from nowrongdoor.population import load_scoring_model
+    from nowrongdoor.population._outputs import risk_assessment
+
+    row = {"member_id": "a b/c_d", "tier": "high", "score": 12, "pathway": "prevent"}
+    ra = risk_assessment(row, [], date(2025, 1, 2), load_scoring_model())
+    assert ra["id"] == "nwd-a-b-c-d-2025-01-02"
+    RiskAssessment.model_validate(ra)
+
+
 def test_worklist_files_share_columns_and_rows(scored: Path) -> None:
     assert sorted(p.name for p in scored.iterdir()) == sorted(OUTPUT_FILES)
     table = pq.read_table(scored / "worklist.parquet")

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -109,7 +110,7 @@ def risk_assessment(
     )
     return {
         "resourceType": "RiskAssessment",
-        "id": f"nwd-{row['member_id']}-{as_of.isoformat()}".replace("_", "-")[:64],
+        "id": _fhir_id(f"nwd-{row['member_id']}-{as_of.isoformat()}"),
         "status": "final",
         "subject": {"reference": f"Patient/{row['member_id']}"},
         "occurrenceDateTime": as_of.isoformat(),
@@ -134,6 +135,11 @@ def risk_assessment(
         ],
         "note": [{"text": json.dumps(reasons, separators=(",", ":"))}],
     }
+
+
+def _fhir_id(text: str) -> str:
+    """A valid FHIR id: letters, digits, '-' and '.', at most 64 characters."""
+    return re.sub(r"[^A-Za-z0-9.-]", "-", text)[:64]
 
 
 def suppress(
