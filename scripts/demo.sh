@@ -31,6 +31,13 @@ step "Ads: extract contacts, ages, rates, places and indicators; the highest-sco
 $nwd ads scan "$out/ads_sample.jsonl" --out "$out/ads_scanned.jsonl" --workers 2 --top 3
 $nwd ads evaluate tests/data/ads_eval.jsonl
 
+step "Population: an explainable trafficking-risk worklist from 2,000 synthetic members"
+$nwd synth claims --members 2000 --seed 12 --out "$out/claims"
+$nwd population score "$out/claims/claims.csv" --out "$out/worklist" --as-of 2025-12-31
+head -n 6 "$out/worklist/worklist.csv" | cut -c1-150
+$nwd population explain "$(sed -n 2p "$out/worklist/worklist.csv" | cut -d, -f1)" \
+  --out "$out/worklist"
+
 step "Reports: program reach and outcomes, and the survivor survey (cells 1-10 suppressed)"
 report_to=$(.venv/bin/python -c 'import datetime as d; print(d.date.today())')
 report_from=$(.venv/bin/python -c 'import datetime as d; t=d.date.today(); m=t.month-2; print(d.date(t.year-(m<1), m+12*(m<1), 1))')
