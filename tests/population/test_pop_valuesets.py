@@ -42,6 +42,22 @@ def test_each_value_set_cites_a_source_and_carries_a_label(vs) -> None:
     assert vs.sensitivity in SENSITIVITY_LABELS
 
 
+def test_code_list_and_expansion_match_the_icd10cm_api() -> None:
+    api = {
+        c
+        for c in icd.get_all_codes(with_dots=False)
+        if icd.is_category_or_subcategory(c) or icd.is_extended_subcategory(c)
+    }
+    assert set(icd10cm_codes()) == api
+    for vs in VALUE_SETS:
+        want = {icd.remove_dot(c) for c in vs.codes}
+        for p in vs.prefixes:
+            want |= {icd.remove_dot(c) for c in [p, *icd.get_descendants(p)]}
+        for x in vs.exclude:
+            want -= {icd.remove_dot(c) for c in [x, *icd.get_descendants(x)]}
+        assert set(vs.expand()) == {c.upper() for c in want}, vs.id
+
+
 def test_one_file_per_indicator_named_after_it() -> None:
     root = resources.files("nowrongdoor.population").joinpath("data", "valuesets")
     names = sorted(p.name for p in root.iterdir() if p.name.endswith(".yaml"))

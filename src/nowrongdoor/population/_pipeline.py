@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -152,11 +151,6 @@ def score_population(
 
     step(STEPS[0])
     files = discover(inputs)
-    # Loading the ICD-10-CM tables takes seconds of pure Python; do it while the
-    # engine reads the inputs (the engine's threads do not need the GIL).
-    prefetch = ThreadPoolExecutor(max_workers=1)
-    icd_ready = prefetch.submit(icd10cm_codes)
-    prefetch.shutdown(wait=False)
     raw = load_inputs(engine, files)
     members = raw.members
     dx = steps.clean_diagnoses(raw.diagnoses)
@@ -175,7 +169,6 @@ def score_population(
 
     step(STEPS[2])
     valid = engine.cache(steps.valid_members(members, model, as_of))
-    icd_ready.result()
     reference, points = _reference_tables(engine, value_sets, model, as_of)
 
     step(STEPS[3])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import importlib.util
 import warnings
 from collections.abc import Iterable
 from functools import lru_cache
@@ -71,17 +73,12 @@ class ValueSet(BaseModel):
         Returns:
             Sorted normalised codes, including non-billable parents.
         """
-        icd = _icd()
-        include: set[str] = set()
-        for code in self.codes:
-            include.add(normalize_code(code))
+        include: set[str] = {normalize_code(c) for c in self.codes}
         for prefix in self.prefixes:
-            include.add(normalize_code(prefix))
-            include.update(normalize_code(c) for c in icd.get_descendants(prefix))
+            include.update(_below(normalize_code(prefix)))
         excluded: set[str] = set()
         for code in self.exclude:
-            excluded.add(normalize_code(code))
-            excluded.update(normalize_code(c) for c in icd.get_descendants(code))
+            excluded.update(_below(normalize_code(code)))
         return tuple(sorted(include - excluded))
 
 
@@ -103,21 +100,50 @@ def _icd() -> Any:
     return simple_icd_10_cm
 
 
+def _code_list_file() -> Path | None:
+    """The plain code list shipped inside simple-icd-10-cm, found without importing
+    the package (its import parses the 10 MB tabular XML, seconds of CPU)."""
+    spec = importlib.util.find_spec("simple_icd_10_cm")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for location in spec.submodule_search_locations:
+        found = sorted(Path(location, "data").glob("code-list-*.txt"))
+        if found:
+            return found[-1]
+    return None
+
+
 @lru_cache(maxsize=1)
 def icd10cm_codes() -> tuple[str, ...]:
     """Every ICD-10-CM category, subcategory and code, normalised (no dot).
 
+    Read from the code list that simple-icd-10-cm ships (falling back to its API).
     Chapters and blocks (``A00-A09``) are left out: they are not codes (``B20`` is
     both a block and a category, so it stays).
     """
-    icd = _icd()
-    return tuple(
-        sorted(
-            c
-            for c in icd.get_all_codes(with_dots=False)
-            if "-" not in c and not c.isdigit()  # blocks "A00-A09", chapters "1"
-        )
-    )
+    path = _code_list_file()
+    if path is not None:
+        raw = path.read_text(encoding="utf-8").split()
+    else:
+        raw = list(_icd().get_all_codes(with_dots=False))
+    # blocks look like "A00-A09", chapters like "1"
+    return tuple(sorted({c for c in raw if "-" not in c and not c.isdigit()}))
+
+
+def _below(code: str) -> set[str]:
+    """A normalised code and every ICD-10-CM code under it.
+
+    ICD-10-CM codes extend their parent's characters (F10 -> F10.2 -> F10.20), so
+    the descendants of a code are the codes that start with it.
+    """
+    codes = icd10cm_codes()
+    start = bisect.bisect_left(codes, code)
+    out = {code}
+    for c in codes[start:]:
+        if not c.startswith(code):
+            break
+        out.add(c)
+    return out
 
 
 def _files(directory: Path | None) -> Iterable[tuple[str, str]]:
