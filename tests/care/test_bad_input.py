@@ -102,6 +102,16 @@ def test_oversized_body_is_413(client: TestClient, world: Any, db: Any) -> None:
         assert s.scalar(select(func.count()).select_from(Person)) == 0
 
 
+def test_streamed_oversized_body_is_413(client: TestClient, world: Any) -> None:
+    def chunks() -> Any:
+        for _ in range(200):
+            yield b"x" * 10_000  # no Content-Length: the limit is counted as it streams
+
+    headers = {**world.headers("cm_a"), "content-type": "application/json"}
+    r = client.post("/api/v1/persons", content=chunks(), headers=headers)
+    assert _error(r, 413)["code"] == "payload_too_large"
+
+
 def test_unauthenticated_is_401(client: TestClient) -> None:
     err = _error(client.get("/api/v1/cases"), 401)
     assert err["code"] == "unauthorized"

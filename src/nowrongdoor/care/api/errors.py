@@ -85,6 +85,13 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if getattr(request.state, "body_too_large", False):
+        return JSONResponse(
+            error_body(
+                "payload_too_large", "the request body is larger than allowed", "body"
+            ),
+            413,
+        )
     code = _CODES.get(exc.status_code, "error")
     return JSONResponse(
         error_body(code, str(exc.detail)),
@@ -224,6 +231,7 @@ class BodySizeLimit:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
+                    scope.setdefault("state", {})["body_too_large"] = True
                     raise _TooLarge
             return message
 
