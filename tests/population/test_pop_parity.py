@@ -68,7 +68,10 @@ def test_duckdb_and_spark_give_identical_outputs(
 
     src = tmp_path / "in"
     src.mkdir()
-    (src / "claims.csv").write_bytes((population["csv"] / "claims.csv").read_bytes())
+    # Parquet (per-column unpivot) and CSV (in-place unpivot) in the same run.
+    (src / "claims.parquet").write_bytes(
+        (population["parquet"] / "claims.parquet").read_bytes()
+    )
     write_csv(src / "messy.csv", WIDE_HEADER, MESSY)
     duck = _score(src, tmp_path / "duck")
     sparked = _score(src, tmp_path / "spark", "spark", spark)
