@@ -11,7 +11,9 @@ benchmarks/.cache/. Each contender runs in its own process (so peak memory,
            row-level rejects, indicators, scores, tiers, reasons, FHIR
            RiskAssessments, summary, all output files;
 * sql    - one hand-written DuckDB SQL query producing the same tiers (the
-           practical limit: no validation, no reasons, no output files but one);
+           practical limit: no validation, no reasons, no output files but one;
+           the dx columns unpivoted by the fastest form we measured, a UNION ALL
+           of one filtered scan per column);
 * pandas - what an analyst would write in pandas (per-dx-column filter + merge),
            run on the full data.
 
@@ -95,15 +97,8 @@ def run_ours(src: Path, out: Path) -> dict[str, object]:
 
 HAND_SQL = """
 COPY (
-WITH lines AS (
-    SELECT member_id, birth_date, service_date,
-           [dx1, dx2, dx3, dx4, dx5, dx6, dx7, dx8, dx9, dx10, dx11, dx12] AS dxs
-    FROM read_parquet($src)
-),
-dx AS (
-    SELECT member_id, service_date,
-           replace(upper(unnest(dxs)), '.', '') AS code
-    FROM lines
+WITH dx AS (
+    {unpivot}
 ),
 members AS (
     SELECT member_id, min(birth_date) AS birth
@@ -154,8 +149,15 @@ def run_sql(src: Path, out: Path) -> dict[str, object]:
     con = duckdb.connect()
     con.register("codes", codes)
     con.register("points", points)
+    # The fastest unpivot we found in DuckDB for a Parquet file: one filtered scan
+    # per dx column (faster than UNPIVOT or unnest of a list on 10M lines).
+    unpivot = "\n    UNION ALL\n    ".join(
+        f"SELECT member_id, service_date, replace(upper(dx{i}), '.', '') AS code "
+        f"FROM read_parquet($src) WHERE dx{i} IS NOT NULL"
+        for i in range(1, 13)
+    )
     con.execute(
-        HAND_SQL.replace("{out}", str(target)),
+        HAND_SQL.replace("{out}", str(target)).replace("{unpivot}", unpivot),
         {
             "src": str(src),
             "as_of": AS_OF,
