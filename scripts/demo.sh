@@ -50,3 +50,13 @@ else
 fi
 $nwd report synth-survey --count 300 --seed 1 --out "$out/survey_responses.ndjson"
 $nwd report survey --responses "$out/survey_responses.ndjson" --out "$out/reports/survey"
+
+step "Web: pages for care managers, supervisors, partners and admins (docs/web.md)"
+echo "sign in with a demo login printed by 'care seed' above, e.g. cm.north or partner.shelter"
+if [ -t 1 ] && [ "${NOWRONGDOOR_DEMO_SERVE:-1}" != "0" ]; then
+  echo "serving http://127.0.0.1:8000 - press Ctrl-C to stop"
+  # Plain HTTP on loopback for the demo, so the session cookie is not marked Secure.
+  NOWRONGDOOR_COOKIE_SECURE=false $nwd serve --host 127.0.0.1 --port 8000
+else
+  echo "not a terminal (or NOWRONGDOOR_DEMO_SERVE=0): run '$nwd serve' to browse http://127.0.0.1:8000"
+fi
