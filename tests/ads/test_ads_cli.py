@@ -85,3 +85,41 @@ def test_evaluate_needs_gold(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(app, ["ads", "evaluate", str(gold)])
     assert result.exit_code == 2
     assert "no 'gold' object" in result.output
+
+
+def test_scan_html_folder_with_profile_to_parquet(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    import pyarrow.parquet as pq
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "p1.html").write_text(
+        "<html><body><h1>New in town - 19</h1>"
+        "<div id='body'>call nine0three 3l2 one8eight7, 80hh</div></body></html>"
+    )
+    (pages / "p2.html").write_text("<html><body><h1>no body</h1></body></html>")
+    profile = tmp_path / "profile.toml"
+    profile.write_text('[fields]\ntext = "#body"\ntitle = "h1"\n')
+    out = tmp_path / "out.parquet"
+    result = runner.invoke(
+        app,
+        [
+            "ads",
+            "scan",
+            str(pages),
+            "--out",
+            str(out),
+            "--profile",
+            str(profile),
+            "--format",
+            "parquet",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "skipped 1 bad records" in result.stdout
+    [row] = pq.read_table(out).to_pylist()
+    assert row["id"] == "p1"
+    assert row["phones"] == ["+19033121887"]
+    assert row["ages"] == [19]
+    assert {i["code"] for i in row["indicators"]} >= {"movement", "age_18_19"}
