@@ -190,7 +190,8 @@ def score_population(
             conflicts=(valid.birth != valid.latest_birth).cast("int64").sum(),
         )
     ).to_pylist()[0]
-    hit_rows = engine.to_arrow(hits).to_pylist()
+    on_list = scored.filter(scored.tier != "none").select("member_id")
+    hit_rows = engine.to_arrow(hits.semi_join(on_list, "member_id")).to_pylist()
 
     step(STEPS[5])
     rej = steps.member_rejects(members).union(steps.diagnosis_rejects(screened))
