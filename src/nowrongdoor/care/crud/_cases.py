@@ -145,8 +145,8 @@ def list_cases(
 
 
 def case_public(case: Case) -> CasePublic:
-    """A case list row."""
-    return CasePublic(
+    """A case list row (built without re-validating values read from the database)."""
+    return CasePublic.model_construct(
         id=case.id,
         person_id=case.person_id,
         pseudonym=case.person.pseudonym,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from nowrongdoor.care import crud
 from nowrongdoor.care.api.deps import AuditDep, PageDep, SessionDep
@@ -34,6 +34,7 @@ from nowrongdoor.care.schemas import (
 )
 
 router = APIRouter(prefix="/cases", tags=["cases"])
+_CasePage = PageOf[CasePublic]
 
 
 @router.get("", response_model=PageOf[CasePublic])
@@ -46,7 +47,7 @@ def list_cases(
     pathway: Annotated[Pathway | None, Query()] = None,
     owner_id: int | None = None,
     person_id: int | None = None,
-) -> PageOf[CasePublic]:
+) -> Response:
     """Cases in your scope, newest first."""
     rows, total = crud.list_cases(
         session,
@@ -60,12 +61,13 @@ def list_cases(
     )
     audit.record("case.list", resource_type="case", detail=f"{len(rows)} rows")
     session.commit()
-    return PageOf[CasePublic](
+    body = _CasePage.model_construct(
         items=[crud.case_public(c) for c in rows],
         total=total,
         limit=page.limit,
         offset=page.offset,
     )
+    return Response(body.model_dump_json(), media_type="application/json")
 
 
 @router.post("", response_model=CasePublic, status_code=201)
@@ -88,7 +90,7 @@ def create_case(
 @router.get("/{case_id}", response_model=CaseDetail)
 def read_case(
     case_id: int, session: SessionDep, user: CaseRead, audit: AuditDep
-) -> CaseDetail:
+) -> Response:
     """The case with everything on its page (filtered for your role and consent)."""
     audit.target("case", case_id)
     case = crud.get_case(session, viewer=user, case_id=case_id)
@@ -97,7 +99,7 @@ def read_case(
         "case.read", resource_type="case", resource_id=case.id, person_id=case.person_id
     )
     session.commit()
-    return detail
+    return Response(detail.model_dump_json(), media_type="application/json")
 
 
 @router.patch("/{case_id}", response_model=CasePublic)

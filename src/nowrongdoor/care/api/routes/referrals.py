@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from nowrongdoor.care import crud
 from nowrongdoor.care.api.deps import AuditDep, CurrentUser, PageDep, SessionDep
@@ -76,7 +76,7 @@ def create_referral(
 @router.get("/{referral_id}", response_model=ReferralOut)
 def read_referral(
     referral_id: int, session: SessionDep, user: ReferralRead, audit: AuditDep
-) -> ReferralOut:
+) -> Response:
     """One referral (partners get the minimum-necessary view)."""
     audit.target("referral", referral_id)
     referral = crud.get_referral(session, viewer=user, referral_id=referral_id)
@@ -88,7 +88,7 @@ def read_referral(
         person_id=referral.person_id,
     )
     session.commit()
-    return out
+    return Response(out.model_dump_json(), media_type="application/json")
 
 
 @router.post("/{referral_id}/status", response_model=ReferralOut)
@@ -98,7 +98,7 @@ def transition_referral(
     session: SessionDep,
     user: CurrentUser,
     audit: AuditDep,
-) -> ReferralOut:
+) -> Response:
     """Move a referral: send (consent or override), accept, decline, progress,
     complete, cancel. Each change is stamped with who and when."""
     audit.target("referral", referral_id)
@@ -120,4 +120,5 @@ def transition_referral(
         ),
     )
     session.commit()
-    return crud.referral_view(session, referral, viewer=user)
+    out = crud.referral_view(session, referral, viewer=user)
+    return Response(out.model_dump_json(), media_type="application/json")
