@@ -385,3 +385,9 @@ def test_extract_never_fails_and_spans_hold(text: str) -> None:
 def test_extract_never_fails_on_digit_soup(parts: list[str]) -> None:
     record = _x("".join(parts))
     assert all(p.startswith("+") for p in record["phones"])
+
+
+def test_leet_digits_are_not_names_and_possessives_are_not_counts() -> None:
+    record = _x("call 9l6 472 Oo55. 5.1.3.7.3.4.3.1.4.3 our girls are discreet")
+    assert record["names"] == []
+    assert "multiple_providers" not in {i["code"] for i in record["indicators"]}

@@ -67,7 +67,7 @@ _HERE = re.compile(r"(?:^|(?<=[.!?\n]\s)|(?<=^\W))(?P<name>[A-Z][a-z]{1,14})\s+h
 _TITLED = re.compile(r"\b(?:Ms|Miss|Mz|Mrs|Mr)\.?\s+(?P<name>[A-Z][a-z]{1,14})\b")
 # "Kandi 21,", "Trina, 25,", "Mya - 22 -": a name followed by a bare age.
 _NAME_AGE = re.compile(
-    r"(?<![\w'])(?P<name>[A-Z][a-z]{1,14})\s*[,\-]?\s*(?:[1-5]\d)\s*(?=[,\-!.]|$)"
+    r"(?<![\w'])(?P<name>[A-Z][a-z]{2,14})(?:\s*[,\-]\s*|\s+)(?:[1-5]\d)\s*(?=[,\-!.]|$)"
 )
 # Words that precede a bare number but are not names.
 _NOT_NAME_BEFORE_NUMBER = frozenset(
