@@ -74,3 +74,10 @@ def test_numeric_view_maps_back() -> None:
     assert view.to_original(start, start + 3) == (5, 15)
     end = view.text.index("1887") + 4
     assert raw[slice(*view.to_original(start, end))] == "nine0three 3l2 one8eight7"
+
+
+def test_all_look_alike_group_inside_a_clear_number() -> None:
+    assert (
+        numeric_view(normalize("text 3|2 947 l|ol now")).text == "text 312 947 1101 now"
+    )
+    assert numeric_view(normalize("lol I love it")).text == "lol I love it"

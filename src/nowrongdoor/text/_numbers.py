@@ -157,6 +157,9 @@ def _run_replacements(text: str, start: int, end: int) -> list[tuple[int, int, s
     # all of which at least three are strong ("five oh fiv tree eight for...").
     clear_run = strong >= STRONG_RUN or (strong >= 3 and units >= 10)
     glued = _glued_to_strong(pieces)
+    if clear_run:
+        # Inside a clear number, a group written only with look-alikes is digits.
+        glued = [g or lg for g, lg in zip(glued, _leet_groups(pieces), strict=True)]
     out: list[tuple[int, int, str]] = []
     for idx, p in enumerate(pieces):
         if p.kind == "word":
@@ -194,6 +197,26 @@ def _glued_to_strong(pieces: list[_Piece]) -> list[bool]:
             j += 1
         chain = pieces[k : j + 1]
         if len(chain) > 1 and any(p.kind in ("digit", "word") for p in chain):
+            for idx in range(k, j + 1):
+                out[idx] = True
+        k = j + 1
+    return out
+
+
+def _leet_groups(pieces: list[_Piece]) -> list[bool]:
+    """Pieces in a group written only with look-alike letters ("l|ol", "OO")."""
+    out = [False] * len(pieces)
+    k = 0
+    while k < len(pieces):
+        j = k
+        while (
+            j + 1 < len(pieces)
+            and pieces[j].kind == "leet"
+            and pieces[j + 1].kind == "leet"
+            and pieces[j].end == pieces[j + 1].start
+        ):
+            j += 1
+        if j > k:
             for idx in range(k, j + 1):
                 out[idx] = True
         k = j + 1
