@@ -17,7 +17,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from nowrongdoor.care.models import AuditEvent, AuditHead, User, utcnow
@@ -81,13 +81,17 @@ def event_hash(event: AuditEvent) -> str:
     return hashlib.sha256(blob.encode("ascii")).hexdigest()
 
 
-def _lock_head(session: Session) -> AuditHead:
-    head = session.scalar(select(AuditHead).where(AuditHead.id == 1).with_for_update())
-    if head is None:
-        head = AuditHead(id=1, last_seq=0, last_hash=GENESIS)
-        session.add(head)
-        session.flush()
-    return head
+def _lock_head(session: Session) -> tuple[int, str]:
+    """Lock the chain head row; returns (last sequence number, last hash)."""
+    row = session.execute(
+        select(AuditHead.last_seq, AuditHead.last_hash)
+        .where(AuditHead.id == 1)
+        .with_for_update()
+    ).first()
+    if row is None:
+        session.execute(insert(AuditHead).values(id=1, last_seq=0, last_hash=GENESIS))
+        return 0, GENESIS
+    return int(row.last_seq), str(row.last_hash)
 
 
 def append_event(
@@ -106,13 +110,12 @@ def append_event(
         request_id: The request's id, to join with access logs.
 
     Returns:
-        The new event.
+        The new event (a detached copy of the row written).
     """
-    head = _lock_head(session)
-    at = utcnow()
+    last_seq, last_hash = _lock_head(session)
     event = AuditEvent(
-        seq=head.last_seq + 1,
-        at=at,
+        seq=last_seq + 1,
+        at=utcnow(),
         request_id=request_id,
         user_id=user.id if user is not None else None,
         username=user.username if user is not None else None,
@@ -123,14 +126,17 @@ def append_event(
         person_id=entry.person_id,
         outcome=entry.outcome,
         detail=entry.detail[:300] if entry.detail else None,
-        prev_hash=head.last_hash,
+        prev_hash=last_hash,
         hash="",
     )
     event.hash = event_hash(event)
-    session.add(event)
-    head.last_seq = event.seq
-    head.last_hash = event.hash
-    session.flush()
+    values = {c.key: getattr(event, c.key) for c in AuditEvent.__table__.columns}
+    session.execute(insert(AuditEvent).values(**values))
+    session.execute(
+        update(AuditHead)
+        .where(AuditHead.id == 1)
+        .values(last_seq=event.seq, last_hash=event.hash)
+    )
     return event
 
 
@@ -198,7 +204,9 @@ def verify_chain(session: Session, *, batch: int = 5000) -> ChainReport:
             report.problems.append((event.seq, "event content was changed (edited)"))
         prev = event.hash
         expected_seq = event.seq + 1
-    head = session.get(AuditHead, 1)
+    head = session.execute(
+        select(AuditHead.last_seq, AuditHead.last_hash).where(AuditHead.id == 1)
+    ).first()
     last_seq = expected_seq - 1
     if head is not None and (head.last_seq != last_seq or head.last_hash != prev):
         report.problems.append(
