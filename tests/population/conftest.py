@@ -3,40 +3,11 @@ that is created only when a test asks for it."""
 
 from __future__ import annotations
 
-import csv
 import os
-from collections.abc import Iterator, Sequence
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
-
-WIDE_HEADER = (
-    "member_id",
-    "birth_date",
-    "sex",
-    "claim_id",
-    "service_date",
-    "place_of_service",
-    "dx1",
-    "dx2",
-    "dx3",
-)
-
-
-def write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> Path:
-    """Write a small CSV file for a test."""
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
-
-
-def read_csv(path: Path) -> list[dict[str, str]]:
-    """Rows of a CSV file as dicts."""
-    with open(path, newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
 
 
 @pytest.fixture(scope="session")

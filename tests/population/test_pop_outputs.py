@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from _pop_helpers import WIDE_HEADER, read_csv, write_csv
 
-from conftest import WIDE_HEADER, read_csv, write_csv
 from nowrongdoor.cli import app
 from nowrongdoor.errors import UserInputError
 from nowrongdoor.population import (

@@ -64,7 +64,7 @@ def test_duckdb_and_spark_give_identical_outputs(
 ) -> None:
     """One Spark run (session start-up dominates): synthetic claims plus messy rows
     that trip the known Spark/DuckDB differences (strip, split, date casts)."""
-    from conftest import WIDE_HEADER, write_csv
+    from _pop_helpers import WIDE_HEADER, write_csv
 
     src = tmp_path / "in"
     src.mkdir()

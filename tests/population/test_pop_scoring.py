@@ -7,8 +7,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from _pop_helpers import WIDE_HEADER, read_csv, write_csv
 
-from conftest import WIDE_HEADER, read_csv, write_csv
 from nowrongdoor.errors import UserInputError
 from nowrongdoor.population import connect, score_population
 

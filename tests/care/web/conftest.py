@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _web_html import login
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -80,25 +81,6 @@ def client(web_app):
 
     with TestClient(web_app, follow_redirects=False) as c:
         yield c
-
-
-def login(client: Any, username: str) -> str:
-    """Sign ``client`` in through the login form; returns the CSRF token."""
-    from _html import parse
-
-    from nowrongdoor.care.seed import DEMO_PASSWORD
-
-    page = client.get("/login")
-    token = parse(page.text).css_first("input[name=csrf_token]").attributes["value"]
-    response = client.post(
-        "/login",
-        data={"username": username, "password": DEMO_PASSWORD, "csrf_token": token},
-    )
-    assert response.status_code == 303, response.text[:500]
-    home = client.get(response.headers["location"])
-    meta = parse(home.text).css_first('meta[name="csrf-token"]')
-    assert meta is not None, f"no CSRF token on {response.headers['location']}"
-    return str(meta.attributes["content"])
 
 
 @pytest.fixture

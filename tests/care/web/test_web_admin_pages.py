@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from _html import assert_accessible_basics, parse, texts
+from _web_html import assert_accessible_basics, parse, texts
 
 from nowrongdoor.care.web._masking import mask_count, mask_rate, mask_series
 

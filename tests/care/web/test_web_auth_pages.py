@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from _html import assert_accessible_basics, parse
+from _web_html import assert_accessible_basics, login, parse
 
-from conftest import login
 from nowrongdoor.care.seed import DEMO_PASSWORD
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 import pytest
-from _html import assert_accessible_basics, parse, texts
+from _web_html import assert_accessible_basics, parse, texts
 from sqlalchemy import text
 
 

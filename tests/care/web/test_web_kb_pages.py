@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from _html import assert_accessible_basics, parse, texts
+from _web_html import assert_accessible_basics, parse, texts
 
 from nowrongdoor.knowledge import load_knowledge
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from _html import assert_accessible_basics, parse
+from _web_html import assert_accessible_basics, parse
 
 ROLES = ("care_manager", "supervisor", "admin", "analyst", "partner_user")
 USERS = {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from selectolax.lexbor import LexborNode as Node
 
@@ -57,3 +59,20 @@ def _ancestors(node: Node) -> list[Node]:
         out.append(parent)
         parent = parent.parent
     return out
+
+
+def login(client: Any, username: str) -> str:
+    """Sign ``client`` in through the login form; returns the CSRF token."""
+    from nowrongdoor.care.seed import DEMO_PASSWORD
+
+    page = client.get("/login")
+    token = parse(page.text).css_first("input[name=csrf_token]").attributes["value"]
+    response = client.post(
+        "/login",
+        data={"username": username, "password": DEMO_PASSWORD, "csrf_token": token},
+    )
+    assert response.status_code == 303, response.text[:500]
+    home = client.get(response.headers["location"])
+    meta = parse(home.text).css_first('meta[name="csrf-token"]')
+    assert meta is not None, f"no CSRF token on {response.headers['location']}"
+    return str(meta.attributes["content"])
