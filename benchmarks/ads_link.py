@@ -155,6 +155,33 @@ def _name_baseline(corpus: Path, k: int) -> dict[str, list[str]]:
     return ranked
 
 
+def _ablation(corpus: Path, truth: dict[str, str]) -> None:
+    """Score the linker with signals switched off (scanned records, in process)."""
+    from nowrongdoor.ads.link import LinkOptions, link_ads
+
+    recs = [
+        json.loads(x) for x in (corpus / "scanned_truth.jsonl").read_text().splitlines()
+    ]
+    no_contacts = [{**r, "phones": [], "emails": [], "handles": []} for r in recs]
+    variants = [
+        ("all signals", recs, LinkOptions()),
+        ("contacts only", recs, LinkOptions(use_text=False, use_images=False)),
+        ("contacts + photos", recs, LinkOptions(use_text=False)),
+        ("contacts + text", recs, LinkOptions(use_images=False)),
+        ("text only (no contacts)", no_contacts, LinkOptions(use_images=False)),
+        ("text + photos (no contacts)", no_contacts, LinkOptions()),
+    ]
+    print("\nablation (scanned records; pairwise P/R/F1, ARI)")
+    for name, data, opts in variants:
+        res = link_ads(data, options=opts, image_root=corpus)
+        ops = {f.id: op for f, op in zip(res.facts, res.operation, strict=True)}
+        s = _scores(truth, ops)
+        print(
+            f"{name:40} {s['precision']:6.3f} {s['recall']:6.3f} {s['f1']:6.3f} "
+            f"{s['ari']:6.3f}  hubs {len(res.hubs)}"
+        )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--operations", type=int, default=460)
@@ -162,6 +189,9 @@ def main() -> None:
     ap.add_argument("--infoshield", type=Path, default=None)
     ap.add_argument("--infoshield-python", default=sys.executable)
     ap.add_argument("--scale-ads", type=int, default=0)
+    ap.add_argument(
+        "--ablation", action="store_true", help="Also score each signal alone."
+    )
     ap.add_argument(
         "--peer-timeout", type=float, default=1800.0, help="Stop InfoShield after."
     )
@@ -262,6 +292,9 @@ def main() -> None:
     with (work / "match" / "matches.csv").open(encoding="utf-8") as fh:
         for r in csv.DictReader(fh):
             ranked.setdefault(r["case_id"], []).append(r["ad_id"])
+    if args.ablation:
+        _ablation(corpus, truth["operations"])
+
     t = time.perf_counter()
     base = _name_baseline(corpus, 10)
     secs_base = time.perf_counter() - t

@@ -633,7 +633,7 @@ def generate(
         operations=operations,
         singletons=n_single,
         posters=len(posters),
-        planted=len(victims),
+        planted=sum(1 for _, w in victims if w.ad_ids),
         images=b.n_images,
     )
 
