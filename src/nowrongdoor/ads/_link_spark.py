@@ -48,6 +48,7 @@ def spark_session(warehouse_dir: Path, *, cores: int = 2) -> Any:
         .config("spark.pyspark.python", sys.executable)
         .getOrCreate()
     )
+    spark.sparkContext.setLogLevel("ERROR")
     return spark
 
 
