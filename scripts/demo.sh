@@ -31,6 +31,12 @@ step "Ads: extract contacts, ages, rates, places and indicators; the highest-sco
 $nwd ads scan "$out/ads_sample.jsonl" --out "$out/ads_scanned.jsonl" --workers 2 --top 3
 $nwd ads evaluate tests/data/ads_eval.jsonl
 
+step "Ads: link a synthetic corpus into operations and match missing-person posters"
+$nwd synth ads --operations 40 --seed 7 --out "$out/ads_corpus"
+$nwd ads link "$out/ads_corpus/ads.jsonl" --out "$out/ads_linked" --top 3
+$nwd ads match --posters "$out/ads_corpus/posters.csv" --ads "$out/ads_corpus/ads.jsonl" \
+  --operations "$out/ads_linked/operations.csv" --out "$out/ads_matches" --show 2
+
 step "Population: an explainable trafficking-risk worklist from 2,000 synthetic members"
 $nwd synth claims --members 2000 --seed 12 --out "$out/claims"
 $nwd population score "$out/claims/claims.csv" --out "$out/worklist" --as-of 2025-12-31
