@@ -44,6 +44,15 @@ head -n 6 "$out/worklist/worklist.csv" | cut -c1-150
 $nwd population explain "$(sed -n 2p "$out/worklist/worklist.csv" | cut -d, -f1)" \
   --out "$out/worklist"
 
+step "Care: case management on SQLite - synthetic orgs, partners, users, persons, cases, referrals"
+rm -f "$out/care.db" "$out/care.db-wal" "$out/care.db-shm"   # a fresh demo database each run
+$nwd db upgrade
+$nwd care seed --persons 24 --seed 7
+$nwd partners import tests/care/data/hsds3-example/csv   # the official HSDS 3 example, as is
+[ -f "$out/worklist/worklist.csv" ] && $nwd care import-worklist "$out/worklist" --source demo-population
+[ -f "$out/ads_matches/matches.csv" ] && $nwd care import-matches "$out/ads_matches" --top 1
+$nwd audit verify
+
 step "Reports: program reach and outcomes, and the survivor survey (cells 1-10 suppressed)"
 report_to=$(.venv/bin/python -c 'import datetime as d; print(d.date.today())')
 report_from=$(.venv/bin/python -c 'import datetime as d; t=d.date.today(); m=t.month-2; print(d.date(t.year-(m<1), m+12*(m<1), 1))')
