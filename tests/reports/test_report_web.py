@@ -35,8 +35,7 @@ def web(care_db: Any) -> Any:
             session.add(user)
             session.flush()
             tokens[role] = create_api_token(session, user=user, name="t")[0]
-    app = create_app(care_db.settings, database=db)
-    install_reports(app)
+    app = create_app(care_db.settings, database=db)  # plugins from entry points
     client = TestClient(app, raise_server_exceptions=False)
     yield client, {r: {"Authorization": f"Bearer {t}"} for r, t in tokens.items()}
     db.dispose()
@@ -106,3 +105,18 @@ def test_bad_dates_are_400_naming_the_field(web: Any) -> None:
         headers=headers["analyst"],
     )
     assert response.status_code == 400
+
+
+def test_reports_are_an_installed_app_plugin(care_db: Any) -> None:
+    from nowrongdoor.care.app import installed_plugins
+
+    assert install_reports in installed_plugins()
+    db = open_database(care_db.settings)
+    try:
+        default = TestClient(create_app(care_db.settings, database=db))
+        bare = TestClient(create_app(care_db.settings, database=db, plugins=[]))
+        # Unauthenticated: the route exists (401) only where the plugin ran.
+        assert default.get("/api/v1/reports/program", params=PERIOD).status_code == 401
+        assert bare.get("/api/v1/reports/program", params=PERIOD).status_code == 404
+    finally:
+        db.dispose()

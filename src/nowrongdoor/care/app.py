@@ -7,8 +7,9 @@ routers, the error format, the middlewares and - when available - the web pages.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
+from importlib.metadata import entry_points
 
 from fastapi import FastAPI
 
@@ -23,9 +24,28 @@ from nowrongdoor.care.db import Database
 from nowrongdoor.care.security import LoginRateLimiter
 from nowrongdoor.settings import Settings
 
-__all__ = ["api_from_environment", "app_from_environment", "create_app"]
+__all__ = [
+    "PLUGIN_GROUP",
+    "api_from_environment",
+    "app_from_environment",
+    "create_app",
+    "installed_plugins",
+]
 
 API_PREFIX = "/api/v1"
+
+#: Entry-point group of app plugins: callables that take the app and add routes.
+#: Higher layers (``nowrongdoor.reports``) extend the service this way, so ``care``
+#: never imports them.
+PLUGIN_GROUP = "nowrongdoor.web"
+
+Plugin = Callable[[FastAPI], None]
+
+
+def installed_plugins() -> list[Plugin]:
+    """The app plugins registered under :data:`PLUGIN_GROUP`, sorted by name."""
+    found = sorted(entry_points(group=PLUGIN_GROUP), key=lambda ep: ep.name)
+    return [ep.load() for ep in found]
 
 
 def create_app(
@@ -33,6 +53,7 @@ def create_app(
     *,
     database: Database | None = None,
     include_web: bool = True,
+    plugins: Sequence[Plugin] | None = None,
 ) -> FastAPI:
     """Build the care service.
 
@@ -41,7 +62,10 @@ def create_app(
         database: An existing :class:`Database` to use (tests, benchmarks);
             by default one is built from ``settings`` and disposed on shutdown.
         include_web: Also install the server-rendered pages
-            (``nowrongdoor.care.web``).
+            (``nowrongdoor.care.web``) and the app plugins.
+        plugins: Callables that add routes to the app (with the pages); by
+            default those registered under the ``nowrongdoor.web`` entry-point
+            group, e.g. the program reports.
 
     Returns:
         The FastAPI application. The schema must exist (``nowrongdoor db
@@ -76,6 +100,8 @@ def create_app(
         from nowrongdoor.care.web import install_web
 
         install_web(app)
+        for plugin in installed_plugins() if plugins is None else plugins:
+            plugin(app)
     return app
 
 
