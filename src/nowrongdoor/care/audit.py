@@ -17,7 +17,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from nowrongdoor.care.models import AuditEvent, AuditHead, User, utcnow
@@ -81,15 +81,29 @@ def event_hash(event: AuditEvent) -> str:
     return hashlib.sha256(blob.encode("ascii")).hexdigest()
 
 
+_EVENTS: Table = AuditEvent.__table__  # type: ignore[assignment]
+_HEAD: Table = AuditHead.__table__  # type: ignore[assignment]
+_COLUMNS = tuple(c.key for c in _EVENTS.columns)
+# Built once: Core statements on the session's connection skip the ORM's
+# per-call statement construction and flush machinery.
+_SELECT_HEAD = (
+    select(_HEAD.c.last_seq, _HEAD.c.last_hash).where(_HEAD.c.id == 1).with_for_update()
+)
+_INSERT_EVENT = insert(_EVENTS)
+_MOVE_HEAD = (
+    update(_HEAD)
+    .where(_HEAD.c.id == 1)
+    .values(last_seq=bindparam("seq"), last_hash=bindparam("hash"))
+)
+
+
 def _lock_head(session: Session) -> tuple[int, str]:
     """Lock the chain head row; returns (last sequence number, last hash)."""
-    row = session.execute(
-        select(AuditHead.last_seq, AuditHead.last_hash)
-        .where(AuditHead.id == 1)
-        .with_for_update()
-    ).first()
+    row = session.connection().execute(_SELECT_HEAD).first()
     if row is None:
-        session.execute(insert(AuditHead).values(id=1, last_seq=0, last_hash=GENESIS))
+        session.connection().execute(
+            insert(_HEAD).values(id=1, last_seq=0, last_hash=GENESIS)
+        )
         return 0, GENESIS
     return int(row.last_seq), str(row.last_hash)
 
@@ -130,13 +144,9 @@ def append_event(
         hash="",
     )
     event.hash = event_hash(event)
-    values = {c.key: getattr(event, c.key) for c in AuditEvent.__table__.columns}
-    session.execute(insert(AuditEvent).values(**values))
-    session.execute(
-        update(AuditHead)
-        .where(AuditHead.id == 1)
-        .values(last_seq=event.seq, last_hash=event.hash)
-    )
+    conn = session.connection()
+    conn.execute(_INSERT_EVENT, {key: getattr(event, key) for key in _COLUMNS})
+    conn.execute(_MOVE_HEAD, {"seq": event.seq, "hash": event.hash})
     return event
 
 

@@ -19,11 +19,13 @@ Use the ``Annotated`` aliases in route signatures::
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated
 
+import anyio
 from fastapi import Depends, Query, Request, Response
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from nowrongdoor.care.audit import AuditEntry, append_event
 from nowrongdoor.care.crypto import Cipher
@@ -107,33 +109,49 @@ def _action_of(request: Request) -> str:
     return f"{request.method} {path}"[:60]
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """A session for this request; rolls back on error and audits denials."""
+def _audit_denial(request: Request, session: Session, exc: ApiError) -> None:
+    """Roll back and, for a signed-in user, append a denied/failure event."""
+    session.rollback()
+    user = getattr(request.state, "user", None)
+    if isinstance(user, User):
+        append_event(
+            session,
+            AuditEntry(
+                action=_action_of(request),
+                outcome="denied" if exc.status == 403 else "failure",
+                resource_type=getattr(request.state, "audit_resource", None),
+                resource_id=getattr(request.state, "audit_resource_id", None),
+                detail=exc.code,
+            ),
+            user=user,
+            request_id=request_id(request),
+        )
+        session.commit()
+
+
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """A session for this request; rolls back on error and audits denials.
+
+    Opening a session does no I/O, so it happens on the event loop; every
+    statement runs in the route's (or a dependency's) worker thread. When the
+    route has committed, closing does no I/O either and stays on the loop;
+    otherwise the rollback runs in a worker thread. This saves two thread hops
+    per request over a synchronous generator dependency.
+    """
     db: Database = request.app.state.db
-    with db.sessionmaker() as session:
-        try:
-            yield session
-        except ApiError as exc:
-            session.rollback()
-            user = getattr(request.state, "user", None)
-            if isinstance(user, User):
-                append_event(
-                    session,
-                    AuditEntry(
-                        action=_action_of(request),
-                        outcome="denied" if exc.status == 403 else "failure",
-                        resource_type=getattr(request.state, "audit_resource", None),
-                        resource_id=getattr(request.state, "audit_resource_id", None),
-                        detail=exc.code,
-                    ),
-                    user=user,
-                    request_id=request_id(request),
-                )
-                session.commit()
-            raise
-        except BaseException:
-            session.rollback()
-            raise
+    session = db.sessionmaker()
+    try:
+        yield session
+    except ApiError as exc:
+        with anyio.CancelScope(shield=True):
+            await run_in_threadpool(_audit_denial, request, session, exc)
+        raise
+    finally:
+        if session.in_transaction():
+            with anyio.CancelScope(shield=True):
+                await run_in_threadpool(session.close)
+        else:
+            session.close()
 
 
 SessionDep = Annotated[Session, Depends(get_session)]

@@ -24,7 +24,7 @@ from nowrongdoor.care.crud._persons import (
 from nowrongdoor.care.crud._referrals import (
     WITHHELD,
     open_referrals_for_case,
-    referral_public,
+    referrals_public,
 )
 from nowrongdoor.care.models import (
     Barrier,
@@ -110,10 +110,9 @@ def case_detail(session: Session, *, viewer: User, case: Case) -> CaseDetail:
         needs=[NeedPublic.model_validate(x) for x in needs],
         goals=[GoalPublic.model_validate(x) for x in goals],
         barriers=[BarrierPublic.model_validate(x) for x in barriers],
-        referrals=[
-            referral_public(session, r, withhold_text=withhold)
-            for r in open_referrals_for_case(session, case.id)
-        ],
+        referrals=referrals_public(
+            session, open_referrals_for_case(session, case.id), withhold_text=withhold
+        ),
         tasks=[task_public(t) for t in tasks],
         notes=[NotePublic.model_validate(x) for x in notes],
         safety_plan=plan,

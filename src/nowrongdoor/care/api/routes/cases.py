@@ -49,7 +49,7 @@ def list_cases(
     person_id: int | None = None,
 ) -> Response:
     """Cases in your scope, newest first."""
-    rows, total = crud.list_cases(
+    rows, total = crud.list_case_rows(
         session,
         viewer=user,
         status=status,
@@ -62,10 +62,7 @@ def list_cases(
     audit.record("case.list", resource_type="case", detail=f"{len(rows)} rows")
     session.commit()
     body = _CasePage.model_construct(
-        items=[crud.case_public(c) for c in rows],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
+        items=rows, total=total, limit=page.limit, offset=page.offset
     )
     return Response(body.model_dump_json(), media_type="application/json")
 

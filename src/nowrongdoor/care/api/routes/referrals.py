@@ -119,6 +119,8 @@ def transition_referral(
             else ""
         ),
     )
-    session.commit()
+    # the view is read inside the same transaction (it sees the new status and
+    # history row), so the commit ends the request's only database transaction
     out = crud.referral_view(session, referral, viewer=user)
+    session.commit()
     return Response(out.model_dump_json(), media_type="application/json")
