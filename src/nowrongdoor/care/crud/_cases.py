@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from nowrongdoor.care.crud._common import get_or_404, paginate
 from nowrongdoor.care.crud._persons import get_person
 from nowrongdoor.care.crud._users import check_assignable
 from nowrongdoor.care.enums import CaseStatus, Sensitivity, TaskStatus
-from nowrongdoor.care.errors import BadRequest, Conflict
+from nowrongdoor.care.errors import BadRequest, Conflict, NotFound
 from nowrongdoor.care.models import (
     Barrier,
     Case,
@@ -93,9 +93,19 @@ def create_case(session: Session, *, actor: User, data: CaseCreate) -> Case:
     return case
 
 
-def get_case(session: Session, *, viewer: User, case_id: int) -> Case:
-    """A case in the viewer's scope (404 unknown, 403 out of scope)."""
-    case = get_or_404(session, Case, case_id, "case")
+def get_case(
+    session: Session, *, viewer: User, case_id: int, with_person: bool = False
+) -> Case:
+    """A case in the viewer's scope (404 unknown, 403 out of scope).
+
+    ``with_person`` loads the person in the same query (for the case page).
+    """
+    if with_person:
+        case = session.get(Case, case_id, options=[joinedload(Case.person)])
+        if case is None:
+            raise NotFound(f"no case with id {case_id}", field="case_id")
+    else:
+        case = get_or_404(session, Case, case_id, "case")
     check_record_scope(session, viewer, case.organization_id, case.owner_id)
     return case
 

@@ -61,7 +61,16 @@ def case_detail(session: Session, *, viewer: User, case: Case) -> CaseDetail:
     """
     person = case.person
     withhold = not can(viewer, "person:identify")
-    part2_ok = part2_visible(session, viewer=viewer, person=person)
+    # every consent record of the person, read once: the Part 2 check and the
+    # consent list both use it (read only if the role may see one or the other)
+    all_consents = (
+        list_consents(session, person_id=person.id)
+        if can(viewer, "consent:read") or can(viewer, "part2:read")
+        else []
+    )
+    part2_ok = part2_visible(
+        session, viewer=viewer, person=person, consents=all_consents
+    )
     withheld = 0
     needs, n = visible_sensitive(
         case_children(session, Need, case.id), part2_ok=part2_ok
@@ -87,9 +96,7 @@ def case_detail(session: Session, *, viewer: User, case: Case) -> CaseDetail:
         withheld += n
     consents: list[ConsentPublic] = []
     if can(viewer, "consent:read"):
-        consents = [
-            consent_public(c) for c in list_consents(session, person_id=person.id)
-        ]
+        consents = [consent_public(c) for c in all_consents]
     plan = None
     if can(viewer, "note:read"):
         row = session.scalar(select(SafetyPlan).where(SafetyPlan.case_id == case.id))

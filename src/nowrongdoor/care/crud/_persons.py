@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -408,12 +409,29 @@ def covering_consent(
     ``any_partner`` covers every organisation; ``organisation`` covers the one
     named; ``care_team`` covers the person's own organisation only.
     """
-    for consent in session.scalars(
-        select(Consent).where(
-            Consent.person_id == person_id, Consent.consent_type == consent_type
-        )
-    ):
-        if not consent_active(consent):
+    return first_covering(
+        session.scalars(
+            select(Consent).where(
+                Consent.person_id == person_id, Consent.consent_type == consent_type
+            )
+        ),
+        consent_type=consent_type,
+        organization_id=organization_id,
+        person_org_id=person_org_id,
+    )
+
+
+def first_covering(
+    consents: Iterable[Consent],
+    *,
+    consent_type: str,
+    organization_id: int,
+    person_org_id: int,
+) -> Consent | None:
+    """The first of ``consents`` that is an active ``consent_type`` consent
+    covering ``organization_id`` (the rule of :func:`covering_consent`)."""
+    for consent in consents:
+        if consent.consent_type != consent_type or not consent_active(consent):
             continue
         if consent.scope == ConsentScope.ANY_PARTNER:
             return consent
@@ -427,14 +445,32 @@ def covering_consent(
     return None
 
 
-def part2_visible(session: Session, *, viewer: User, person: Person) -> bool:
+def part2_visible(
+    session: Session,
+    *,
+    viewer: User,
+    person: Person,
+    consents: list[Consent] | None = None,
+) -> bool:
     """Whether substance-use (42 CFR Part 2) items of ``person`` may be shown.
 
     The role must allow ``part2:read`` and the person must have an active Part 2
-    disclosure consent covering the viewer's organisation.
+    disclosure consent covering the viewer's organisation. ``consents``: all of
+    the person's consent records when the caller has already read them (saves
+    a query).
     """
     if not can(viewer, "part2:read"):
         return False
+    if consents is not None:
+        return (
+            first_covering(
+                consents,
+                consent_type=ConsentType.PART2_DISCLOSURE,
+                organization_id=viewer.organization_id,
+                person_org_id=person.organization_id,
+            )
+            is not None
+        )
     return (
         covering_consent(
             session,

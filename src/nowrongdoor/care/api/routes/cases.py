@@ -90,7 +90,7 @@ def read_case(
 ) -> Response:
     """The case with everything on its page (filtered for your role and consent)."""
     audit.target("case", case_id)
-    case = crud.get_case(session, viewer=user, case_id=case_id)
+    case = crud.get_case(session, viewer=user, case_id=case_id, with_person=True)
     detail = crud.case_detail(session, viewer=user, case=case)
     audit.record(
         "case.read", resource_type="case", resource_id=case.id, person_id=case.person_id
