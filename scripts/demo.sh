@@ -47,7 +47,7 @@ $nwd population explain "$(sed -n 2p "$out/worklist/worklist.csv" | cut -d, -f1)
 step "Care: case management on SQLite - synthetic orgs, partners, users, persons, cases, referrals"
 rm -f "$out/care.db" "$out/care.db-wal" "$out/care.db-shm"   # a fresh demo database each run
 $nwd db upgrade
-$nwd care seed --persons 24 --seed 7
+$nwd care seed --persons 300 --seed 7 --spread-days 150   # six months of a program: most report cells clear the 1-10 rule
 $nwd partners import tests/care/data/hsds3-example/csv   # the official HSDS 3 example, as is
 [ -f "$out/worklist/worklist.csv" ] && $nwd care import-worklist "$out/worklist" --source demo-population
 [ -f "$out/ads_matches/matches.csv" ] && $nwd care import-matches "$out/ads_matches" --top 1
@@ -55,7 +55,7 @@ $nwd audit verify
 
 step "Reports: program reach and outcomes, and the survivor survey (cells 1-10 suppressed)"
 report_to=$(.venv/bin/python -c 'import datetime as d; print(d.date.today())')
-report_from=$(.venv/bin/python -c 'import datetime as d; t=d.date.today(); m=t.month-2; print(d.date(t.year-(m<1), m+12*(m<1), 1))')
+report_from=$(.venv/bin/python -c 'import datetime as d; t=d.date.today(); m=t.month-5; print(d.date(t.year-(m<1), m+12*(m<1), 1))')   # six months, as seeded
 worklist_csv=$(ls "$out"/*/worklist.csv 2>/dev/null | head -n 1 || true)
 if [ -f "$out/care.db" ]; then
   $nwd report program --from "$report_from" --to "$report_to" --out "$out/reports/program" \

@@ -381,6 +381,14 @@ def care_seed(
         int, typer.Option(min=1, max=5000, help="Synthetic persons.")
     ] = 24,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 7,
+    spread_days: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            max=3650,
+            help="Spread each person's records over this many past days (0: all now).",
+        ),
+    ] = 0,
 ) -> None:
     """Fill an empty care database with synthetic demo data and print the logins."""
     from nowrongdoor.care.seed import seed_demo
@@ -392,7 +400,13 @@ def care_seed(
     _require_schema(db)
     try:
         with db.session() as session:
-            report = seed_demo(session, cipher=db.cipher, persons=persons, seed=seed)
+            report = seed_demo(
+                session,
+                cipher=db.cipher,
+                persons=persons,
+                seed=seed,
+                spread_days=spread_days,
+            )
     finally:
         db.dispose()
     counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in report.counts.items())

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
 from nowrongdoor.care import crud
@@ -34,7 +36,15 @@ from nowrongdoor.care.enums import (
 )
 from nowrongdoor.care.hsds import import_hsds, tables_from_document
 from nowrongdoor.care.imports import import_matches, import_worklist
-from nowrongdoor.care.models import Organization, User, utcnow
+from nowrongdoor.care.models import (
+    Base,
+    Organization,
+    Referral,
+    ReferralEvent,
+    User,
+    UTCDateTime,
+    utcnow,
+)
 from nowrongdoor.care.schemas import (
     BarrierCreate,
     CaseCreate,
@@ -203,7 +213,12 @@ def _user(
 
 
 def seed_demo(
-    session: Session, *, cipher: Cipher, persons: int = 24, seed: int = 7
+    session: Session,
+    *,
+    cipher: Cipher,
+    persons: int = 24,
+    seed: int = 7,
+    spread_days: int = 0,
 ) -> SeedReport:
     """Fill an empty care database with a synthetic program (the caller commits).
 
@@ -212,6 +227,10 @@ def seed_demo(
         cipher: For blind indexes.
         persons: How many synthetic persons.
         seed: Random seed (same seed, same data apart from pseudonyms).
+        spread_days: Spread each person's records (intake, screening, case,
+            referral...) over this many past days, with days passing between a
+            referral's status changes, so reports show months and durations.
+            0 keeps everything at the present moment.
 
     Returns:
         The logins and counts.
@@ -261,173 +280,32 @@ def seed_demo(
         ("persons", "cases", "referrals", "tasks", "notes", "intakes"), 0
     )
     services = crud.search_services(session, limit=50)[0]
+    timed = _timed_models()
     for i in range(persons):
-        owner = managers[i % len(managers)]
-        age = rng.choice([14, 15, 16, 17, 19, 22, 27, 34])
-        birth = today - dt.timedelta(days=age * 365 + rng.randint(10, 300))
-        person = crud.create_person(
+        before = _max_ids(session, timed) if spread_days else {}
+        _person_records(
             session,
-            actor=owner,
+            rng=rng,
             cipher=cipher,
-            data=PersonCreate(
-                given_name=rng.choice(_GIVEN),
-                family_name=rng.choice(_FAMILY),
-                birth_date=birth,
-                contacts={"phone": f"317-555-{rng.randint(200, 999):04d}"},
-                member_id=f"M{100000 + i}",
-                do_not_contact=rng.random() < 0.1,
-            ),
+            index=i,
+            owner=managers[i % len(managers)],
+            doors=doors,
+            services=services,
+            today=today,
+            counts=counts,
         )
-        counts["persons"] += 1
-        crud.create_intake(
-            session,
-            actor=owner,
-            person=person,
-            data=IntakeCreate(
-                door=rng.choice(doors), summary="Synthetic intake for the demo."
-            ),
-        )
-        counts["intakes"] += 1
-        if i % 4 == 3:
-            continue  # some persons have no case yet
-        pathway = (
-            Pathway.PREVENT
-            if i % 3 == 0
-            else rng.choice([Pathway.SURVIVE, Pathway.THRIVE])
-        )
-        case = crud.create_case(
-            session, actor=owner, data=CaseCreate(person_id=person.id, pathway=pathway)
-        )
-        counts["cases"] += 1
-        if i % 5 != 0:
-            crud.transition_case(
-                session,
-                actor=owner,
-                case=case,
-                data=CaseTransition(status=CaseStatus.ACTIVE),
-            )
-        need = crud.add_need(
-            session,
-            actor=owner,
-            case=case,
-            data=NeedCreate(
-                category=rng.choice(
-                    [
-                        NeedCategory.HOUSING_INSTABILITY,
-                        NeedCategory.FOOD_INSECURITY,
-                        NeedCategory.LEGAL,
-                        NeedCategory.MENTAL_HEALTH,
-                        NeedCategory.HUMAN_TRAFFICKING,
-                    ]
-                ),
-                description="Identified with the person at intake.",
-            ),
-        )
-        crud.add_goal(
-            session,
-            case=case,
-            data=GoalCreate(
-                description="Stable, safe place to stay",
-                need_id=need.id,
-                target_date=today + dt.timedelta(days=60),
-            ),
-        )
-        crud.add_barrier(
-            session, case=case, data=BarrierCreate(description="No ID documents")
-        )
-        crud.add_note(
-            session, actor=owner, case=case, data=NoteCreate(text=rng.choice(_NOTES))
-        )
-        counts["notes"] += 1
-        crud.set_safety_plan(
-            session,
-            actor=owner,
-            case=case,
-            data=SafetyPlanIn(
-                warning_signs=["Unknown cars outside school"],
-                safe_people=["Aunt", "School counsellor"],
-                safe_places=["Library after 3pm"],
-                code_word="blue umbrella",
-                emergency_steps=["Call 911", "National hotline 1-888-373-7888"],
-            ),
-        )
-        due = utcnow() + dt.timedelta(days=rng.randint(-4, 10))
-        crud.create_task(
-            session,
-            actor=owner,
-            data=TaskCreate(
-                title="Follow-up call at the safe time", case_id=case.id, due_at=due
-            ),
-        )
-        counts["tasks"] += 1
-        if i % 6 == 1:
-            continue  # no consent, no referral yet
-        crud.record_consent(
-            session,
-            actor=owner,
-            person=person,
-            data=ConsentCreate(
-                consent_type=ConsentType.SHARE_WITH_PARTNERS,
-                scope=ConsentScope.ANY_PARTNER,
-                expires_at=utcnow() + dt.timedelta(days=365),
-            ),
-        )
-        service = services[i % len(services)]
-        referral = crud.create_referral(
-            session,
-            actor=owner,
-            data=ReferralCreate(
-                case_id=case.id,
-                service_id=service.id,
-                need_category=NeedCategory(need.category),
-                reason="Referred for the need identified at intake.",
-            ),
-        )
-        counts["referrals"] += 1
-        partner_user = session.scalar(
-            select(User).where(
-                User.organization_id == service.organization_id,
-                User.role == Role.PARTNER_USER,
-            )
-        )
-        steps = [ReferralStatus.SENT]
-        if partner_user is not None:
-            steps += rng.choice(
-                [
-                    [],
-                    [ReferralStatus.ACCEPTED],
-                    [ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS],
-                    [
-                        ReferralStatus.ACCEPTED,
-                        ReferralStatus.IN_PROGRESS,
-                        ReferralStatus.COMPLETED,
-                    ],
-                    [ReferralStatus.DECLINED],
-                ]
-            )
-        for step in steps:
-            actor = owner if step == ReferralStatus.SENT else partner_user
-            assert actor is not None
-            crud.transition_referral(
-                session,
-                actor=actor,
-                referral=referral,
-                data=ReferralTransition(
-                    status=step,
-                    reason="No beds this week"
-                    if step == ReferralStatus.DECLINED
-                    else None,
-                ),
-            )
-        if i % 7 == 0 and case.status == CaseStatus.ACTIVE:
-            crud.transition_case(
-                session,
-                actor=owner,
-                case=case,
-                data=CaseTransition(
-                    status=CaseStatus.CLOSED, reason=CloseReason.GOALS_MET
-                ),
-            )
+        if spread_days:
+            session.flush()
+            created = [
+                row
+                for model, since in before.items()
+                for row in session.scalars(
+                    select(model).where(model.id > since).order_by(model.id)
+                )
+            ]
+            _backdate(created, rng=rng, days=rng.randint(0, spread_days))
+    session.flush()
+
     worklist = "member_id,age,tier,score,pathway,reasons\n" + "\n".join(
         f'M{900000 + k},{rng.randint(13, 19)},high,{rng.randint(40, 90)},prevent,"[]"'
         for k in range(5)
@@ -463,3 +341,277 @@ def seed_demo(
     )
     report.counts = counts
     return report
+
+
+def _person_records(
+    session: Session,
+    *,
+    rng: random.Random,
+    cipher: Cipher,
+    index: int,
+    owner: User,
+    doors: Sequence[Door],
+    services: list[Any],
+    today: dt.date,
+    counts: dict[str, int],
+) -> None:
+    """One synthetic person with an intake, a screening and (mostly) a case."""
+    age = rng.choice([14, 15, 16, 17, 19, 22, 27, 34])
+    birth = today - dt.timedelta(days=age * 365 + rng.randint(10, 300))
+    person = crud.create_person(
+        session,
+        actor=owner,
+        cipher=cipher,
+        data=PersonCreate(
+            given_name=rng.choice(_GIVEN),
+            family_name=rng.choice(_FAMILY),
+            birth_date=birth,
+            contacts={"phone": f"317-555-{rng.randint(200, 999):04d}"},
+            member_id=f"M{100000 + index}",
+            do_not_contact=rng.random() < 0.1,
+        ),
+    )
+    counts["persons"] += 1
+    intake = crud.create_intake(
+        session,
+        actor=owner,
+        person=person,
+        data=IntakeCreate(
+            door=rng.choice(doors), summary="Synthetic intake for the demo."
+        ),
+    )
+    counts["intakes"] += 1
+    _screen(session, rng=rng, owner=owner, person=person, age=age, intake=intake)
+    counts["screenings"] = counts.get("screenings", 0) + 1
+    if index % 4 == 3:
+        return  # some persons have no case yet
+    pathway = (
+        Pathway.PREVENT
+        if index % 3 == 0
+        else rng.choice([Pathway.SURVIVE, Pathway.THRIVE])
+    )
+    case = crud.create_case(
+        session, actor=owner, data=CaseCreate(person_id=person.id, pathway=pathway)
+    )
+    counts["cases"] += 1
+    if index % 5 != 0:
+        crud.transition_case(
+            session,
+            actor=owner,
+            case=case,
+            data=CaseTransition(status=CaseStatus.ACTIVE),
+        )
+    need = crud.add_need(
+        session,
+        actor=owner,
+        case=case,
+        data=NeedCreate(
+            category=rng.choice(
+                [
+                    NeedCategory.HOUSING_INSTABILITY,
+                    NeedCategory.FOOD_INSECURITY,
+                    NeedCategory.LEGAL,
+                    NeedCategory.MENTAL_HEALTH,
+                    NeedCategory.HUMAN_TRAFFICKING,
+                ]
+            ),
+            description="Identified with the person at intake.",
+        ),
+    )
+    crud.add_goal(
+        session,
+        case=case,
+        data=GoalCreate(
+            description="Stable, safe place to stay",
+            need_id=need.id,
+            target_date=today + dt.timedelta(days=60),
+        ),
+    )
+    crud.add_barrier(
+        session, case=case, data=BarrierCreate(description="No ID documents")
+    )
+    crud.add_note(
+        session, actor=owner, case=case, data=NoteCreate(text=rng.choice(_NOTES))
+    )
+    counts["notes"] += 1
+    crud.set_safety_plan(
+        session,
+        actor=owner,
+        case=case,
+        data=SafetyPlanIn(
+            warning_signs=["Unknown cars outside school"],
+            safe_people=["Aunt", "School counsellor"],
+            safe_places=["Library after 3pm"],
+            code_word="blue umbrella",
+            emergency_steps=["Call 911", "National hotline 1-888-373-7888"],
+        ),
+    )
+    due = utcnow() + dt.timedelta(days=rng.randint(-4, 10))
+    crud.create_task(
+        session,
+        actor=owner,
+        data=TaskCreate(
+            title="Follow-up call at the safe time", case_id=case.id, due_at=due
+        ),
+    )
+    counts["tasks"] += 1
+    if index % 6 == 1:
+        return  # no consent, no referral yet
+    crud.record_consent(
+        session,
+        actor=owner,
+        person=person,
+        data=ConsentCreate(
+            consent_type=ConsentType.SHARE_WITH_PARTNERS,
+            scope=ConsentScope.ANY_PARTNER,
+            expires_at=utcnow() + dt.timedelta(days=365),
+        ),
+    )
+    service = services[index % len(services)]
+    referral = crud.create_referral(
+        session,
+        actor=owner,
+        data=ReferralCreate(
+            case_id=case.id,
+            service_id=service.id,
+            need_category=NeedCategory(need.category),
+            reason="Referred for the need identified at intake.",
+        ),
+    )
+    counts["referrals"] += 1
+    partner_user = session.scalar(
+        select(User).where(
+            User.organization_id == service.organization_id,
+            User.role == Role.PARTNER_USER,
+        )
+    )
+    steps = [ReferralStatus.SENT]
+    if partner_user is not None:
+        steps += rng.choice(
+            [
+                [],
+                [ReferralStatus.ACCEPTED],
+                [ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS],
+                [
+                    ReferralStatus.ACCEPTED,
+                    ReferralStatus.IN_PROGRESS,
+                    ReferralStatus.COMPLETED,
+                ],
+                [ReferralStatus.DECLINED],
+            ]
+        )
+    for step in steps:
+        actor = owner if step == ReferralStatus.SENT else partner_user
+        assert actor is not None
+        crud.transition_referral(
+            session,
+            actor=actor,
+            referral=referral,
+            data=ReferralTransition(
+                status=step,
+                reason="No beds this week" if step == ReferralStatus.DECLINED else None,
+            ),
+        )
+    if index % 7 == 0 and case.status == CaseStatus.ACTIVE:
+        crud.transition_case(
+            session,
+            actor=owner,
+            case=case,
+            data=CaseTransition(status=CaseStatus.CLOSED, reason=CloseReason.GOALS_MET),
+        )
+
+
+def _screen(
+    session: Session,
+    *,
+    rng: random.Random,
+    owner: User,
+    person: Any,
+    age: int,
+    intake: Any,
+) -> None:
+    """Run the age-appropriate published screen on synthetic answers and store it."""
+    from nowrongdoor.care.screening_adapter import run_screening
+    from nowrongdoor.screening import get_instrument
+
+    instrument_id = "cst6" if age < 18 else "raft"
+    answers = {
+        item.linkId: rng.random() < 0.12 for item in get_instrument(instrument_id).items
+    }
+    scored = run_screening(instrument_id, answers)
+    crud.store_screening(
+        session,
+        actor=owner,
+        person=person,
+        instrument_id=instrument_id,
+        positive=scored.positive,
+        recommended_pathway=scored.recommended_pathway,
+        questionnaire_response=scored.questionnaire_response,
+        result=scored.result,
+        intake_id=intake.id,
+        sensitivity=scored.sensitivity,
+    )
+
+
+#: Tables whose timestamps are about accounts and integrity, not the program.
+_KEEP_TIME = {"audit_event", "audit_head", "app_user", "api_token", "organization"}
+#: Columns that point to the future on purpose (due dates, expiry).
+_KEEP_COLUMNS = {"due_at", "expires_at", "locked_until"}
+#: Days between a referral's successive status changes (min, max).
+_STEP_DAYS = {
+    "accepted": (1, 6),
+    "declined": (1, 6),
+    "in_progress": (1, 10),
+    "completed": (5, 40),
+    "cancelled": (1, 10),
+}
+
+
+def _timed_models() -> list[Any]:
+    """Mapped classes with an ``id`` and program timestamps (see ``_KEEP_TIME``)."""
+    return [
+        mapper.class_
+        for mapper in Base.registry.mappers
+        if mapper.persist_selectable.description not in _KEEP_TIME
+        and "id" in mapper.columns
+        and any(isinstance(c.type, UTCDateTime) for c in mapper.columns)
+    ]
+
+
+def _max_ids(session: Session, models: list[Any]) -> dict[Any, int]:
+    """The highest id of each model now (rows above it are new)."""
+    return {m: session.scalar(select(func.max(m.id))) or 0 for m in models}
+
+
+def _backdate(objects: list[Any], *, rng: random.Random, days: int) -> None:
+    """Move freshly created rows ``days`` into the past; space referral steps.
+
+    Every timestamp column of the rows is shifted by the same amount, so their
+    order is kept. Then each referral's later status changes (and their events)
+    are spread over the following days, never past the present.
+    """
+    now = utcnow()
+    shift = dt.timedelta(days=days, hours=rng.randint(0, 12))
+    for obj in objects:
+        mapper = sa_inspect(obj).mapper
+        if mapper.persist_selectable.description in _KEEP_TIME:
+            continue
+        for attr in mapper.column_attrs:
+            if attr.key in _KEEP_COLUMNS:
+                continue
+            value = getattr(obj, attr.key)
+            if isinstance(value, dt.datetime):
+                setattr(obj, attr.key, value - shift)
+    events = [o for o in objects if isinstance(o, ReferralEvent)]
+    for referral in (o for o in objects if isinstance(o, Referral)):
+        at = referral.sent_at or referral.created_at
+        steps = sorted(
+            (e for e in events if e.referral_id == referral.id), key=lambda e: e.id
+        )
+        for event in steps:
+            if event.to_status in _STEP_DAYS:
+                lo, hi = _STEP_DAYS[event.to_status]
+                at = min(at + dt.timedelta(days=rng.randint(lo, hi)), now)
+                setattr(referral, f"{event.to_status}_at", at)
+            event.at = at
+        referral.updated_at = at

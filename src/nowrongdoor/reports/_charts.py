@@ -99,7 +99,7 @@ def bar_chart(
         )
         for y, value in zip(ys, values, strict=True):
             missing = missing_labels.get(series_name, "suppressed")
-            text = missing if value is None else f"{value:.1f}"
+            text = missing if value is None else _number(value)
             ax.text(
                 (value or 0.0) + top * 0.01,
                 y,
@@ -163,3 +163,8 @@ def line_chart(
     fig.tight_layout()
     svg, png = _figure_bytes(fig)
     return Chart(name=name, title=title, svg=svg, png=png)
+
+
+def _number(value: float) -> str:
+    """A bar label: counts as whole numbers, percentages with one decimal."""
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"

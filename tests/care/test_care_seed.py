@@ -1,0 +1,62 @@
+"""The demo seed: a program spread over past months, on both backends."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import func, select
+
+from nowrongdoor.care.audit import verify_chain
+from nowrongdoor.care.models import Intake, Referral, ReferralEvent, Screening, utcnow
+from nowrongdoor.care.seed import seed_demo
+
+
+def _seed(db: Any, spread_days: int) -> None:
+    with db.session() as session:
+        seed_demo(
+            session, cipher=db.cipher, persons=40, seed=3, spread_days=spread_days
+        )
+        session.commit()
+
+
+def test_spread_seed_covers_months_and_spaces_referral_steps(db: Any) -> None:
+    _seed(db, spread_days=150)
+    now = utcnow() + dt.timedelta(seconds=5)
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Screening)) == 40
+        received = list(s.scalars(select(Intake.received_at)))
+        assert max(received) - min(received) > dt.timedelta(days=60)
+        assert max(received) <= now
+        screened = {r.intake_id: r.performed_at for r in s.scalars(select(Screening))}
+        intakes = {i.id: i.received_at for i in s.scalars(select(Intake))}
+        # Each screening moved with its intake (same shift, order kept).
+        assert all(
+            abs(screened[k] - intakes[k]) < dt.timedelta(minutes=5) for k in screened
+        )
+        accepted = list(
+            s.scalars(select(Referral).where(Referral.accepted_at.is_not(None)))
+        )
+        assert accepted, "the seed should accept some referrals"
+        for ref in accepted:
+            assert ref.sent_at is not None
+            assert dt.timedelta(days=1) <= ref.accepted_at - ref.sent_at
+            assert ref.accepted_at <= now
+        for ref in s.scalars(select(Referral)):
+            times = [
+                e.at
+                for e in s.scalars(
+                    select(ReferralEvent)
+                    .where(ReferralEvent.referral_id == ref.id)
+                    .order_by(ReferralEvent.id)
+                )
+            ]
+            assert times == sorted(times)
+        assert verify_chain(s).ok
+
+
+def test_default_seed_stays_in_the_present(db: Any) -> None:
+    _seed(db, spread_days=0)
+    with db.session() as s:
+        received = list(s.scalars(select(Intake.received_at)))
+        assert max(received) - min(received) < dt.timedelta(minutes=5)
