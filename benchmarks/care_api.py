@@ -25,7 +25,8 @@ One run:
    audit event (except the health check).
 
 It prints, per scenario, the achieved throughput, p50/p95/p99 latency, errors,
-and each figure's ratio to the baseline. Latency is measured from the scheduled
+each figure's ratio to the baseline, and whether the target (the offered rate
+achieved, p99 under ``--target-p99-ms``, zero errors) was met. Latency is measured from the scheduled
 send time (so a backlog shows up as latency, not as a lower offered rate).
 
 Usage::
@@ -557,6 +558,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="uvicorn processes")
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument(
+        "--target-p99-ms", type=float, default=100.0, help="p99 target (verdict)"
+    )
     args = parser.parse_args()
 
     drop: Callable[[], None] | None = None
@@ -619,6 +623,7 @@ def main() -> None:
             raise SystemExit("the service did not start")
         rng = random.Random(args.seed)
         results: list[Result] = []
+        load_before = " / ".join(f"{x:.2f}" for x in os.getloadavg())
 
         async def run_all() -> None:
             client = RawClient("127.0.0.1", port, args.concurrency)
@@ -647,9 +652,12 @@ def main() -> None:
         asyncio.run(run_all())
         baseline = results[0]
         print(
-            f"\nbounded load: {args.rate:.0f} req/s offered for {args.seconds:.0f} s "
-            f"per scenario, <= {args.concurrency} in flight, {args.workers} uvicorn "
-            f"worker(s), PostgreSQL, {os.cpu_count()} CPU(s) shared with other work"
+            f"\nbounded load: open loop, {args.rate:.0f} req/s offered for "
+            f"{args.seconds:.0f} s per scenario, <= {args.concurrency} in flight; "
+            f"load generator: this process (pid {os.getpid()}); service: a separate "
+            f"process (pid {server.pid}, {args.workers} uvicorn worker(s)); "
+            f"PostgreSQL; {os.cpu_count()} CPU(s); load average before the run "
+            f"{load_before}"
         )
         head = (
             f"{'scenario':<18} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} "
@@ -677,6 +685,16 @@ def main() -> None:
             "processes / the PostgreSQL backends / this load generator; "
             f"{os.cpu_count()} cores / (svc + db) bounds the rate on an idle machine"
         )
+        for r in results[1:]:
+            met = (
+                r.throughput >= 0.98 * args.rate
+                and r.pct(99) < args.target_p99_ms
+                and r.errors == 0
+            )
+            print(
+                f"target ({args.rate:.0f} req/s, p99 < {args.target_p99_ms:.0f} ms, "
+                f"0 errors) {r.name}: {'met' if met else 'MISSED'}"
+            )
         with db.session() as s:
             from nowrongdoor.care.audit import verify_chain
 

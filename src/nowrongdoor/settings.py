@@ -112,6 +112,16 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(
         1_048_576, ge=1024, description="Care service: largest request body accepted."
     )
+    api_threads: int = Field(
+        4,
+        ge=1,
+        le=256,
+        description=(
+            "Care service on PostgreSQL: worker threads per process for the "
+            "synchronous route code (fewer threads, less GIL contention; SQLite "
+            "keeps AnyIO's default of 40)."
+        ),
+    )
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:

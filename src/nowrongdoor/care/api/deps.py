@@ -25,7 +25,6 @@ from typing import Annotated
 import anyio
 from fastapi import Depends, Query, Request, Response
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from nowrongdoor.care.audit import AuditEntry, append_event
 from nowrongdoor.care.crypto import Cipher
@@ -129,6 +128,17 @@ def _audit_denial(request: Request, session: Session, exc: ApiError) -> None:
         session.commit()
 
 
+async def _off_loop(func: Callable[..., object], *args: object) -> None:
+    """Run ``func`` in a worker thread outside the default thread limit.
+
+    Clean-up must never wait for a free thread: the threads may all be busy
+    with requests waiting for a lock this request still holds (as FastAPI does
+    for the exit of synchronous dependencies).
+    """
+    with anyio.CancelScope(shield=True):
+        await anyio.to_thread.run_sync(func, *args, limiter=anyio.CapacityLimiter(1))
+
+
 async def get_session(request: Request) -> AsyncIterator[Session]:
     """A session for this request; rolls back on error and audits denials.
 
@@ -143,13 +153,11 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     try:
         yield session
     except ApiError as exc:
-        with anyio.CancelScope(shield=True):
-            await run_in_threadpool(_audit_denial, request, session, exc)
+        await _off_loop(_audit_denial, request, session, exc)
         raise
     finally:
         if session.in_transaction():
-            with anyio.CancelScope(shield=True):
-                await run_in_threadpool(session.close)
+            await _off_loop(session.close)
         else:
             session.close()
 
