@@ -26,8 +26,9 @@ One run:
 
 It prints, per scenario, the achieved throughput, p50/p95/p99 latency, errors,
 each figure's ratio to the baseline, and whether the target (the offered rate
-achieved, p99 under ``--target-p99-ms``, zero errors) was met. Latency is measured from the scheduled
-send time (so a backlog shows up as latency, not as a lower offered rate).
+achieved, p99 under ``--target-p99-ms``, zero errors) was met. Latency is
+measured from the scheduled send time (so a backlog shows up as latency, not as
+a lower offered rate).
 
 Usage::
 
