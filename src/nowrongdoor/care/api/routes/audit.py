@@ -19,6 +19,8 @@ from nowrongdoor.care.schemas import (
     PageOf,
 )
 
+__all__ = ["router"]
+
 router = APIRouter(prefix="/audit", tags=["audit"])
 
 

@@ -35,6 +35,8 @@ from nowrongdoor.care.security import (
     revoke_session,
 )
 
+__all__ = ["router"]
+
 router = APIRouter(prefix="/auth", tags=["auth"])
 
 

@@ -33,6 +33,8 @@ from nowrongdoor.care.schemas import (
     SafetyPlanPublic,
 )
 
+__all__ = ["router"]
+
 router = APIRouter(prefix="/cases", tags=["cases"])
 _CasePage = PageOf[CasePublic]
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+__all__ = ["router"]
+
 router = APIRouter(tags=["health"])
 
 

@@ -12,6 +12,8 @@ from nowrongdoor.care.api.perms import IntakeRead, IntakeWrite
 from nowrongdoor.care.enums import Door, IntakeStatus
 from nowrongdoor.care.schemas import IntakeCreate, IntakePublic, IntakeUpdate, PageOf
 
+__all__ = ["router"]
+
 router = APIRouter(prefix="/intakes", tags=["intakes"])
 
 

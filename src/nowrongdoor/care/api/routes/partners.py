@@ -14,6 +14,8 @@ from nowrongdoor.care.hsds import import_hsds, tables_from_document
 from nowrongdoor.care.schemas import ImportReport, PageOf, PartnerServicePublic
 from nowrongdoor.errors import UserInputError
 
+__all__ = ["router"]
+
 router = APIRouter(prefix="/partners", tags=["partners"])
 
 

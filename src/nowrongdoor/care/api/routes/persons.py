@@ -36,6 +36,8 @@ from nowrongdoor.care.schemas import (
 )
 from nowrongdoor.care.screening_adapter import run_screening
 
+__all__ = ["router"]
+
 router = APIRouter(prefix="/persons", tags=["persons"])
 
 

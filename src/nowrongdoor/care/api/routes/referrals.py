@@ -20,6 +20,8 @@ from nowrongdoor.care.schemas import (
     ReferralTransition,
 )
 
+__all__ = ["router"]
+
 router = APIRouter(prefix="/referrals", tags=["referrals"])
 ReferralOut = ReferralPublic | ReferralPartnerView
 

@@ -12,6 +12,8 @@ from nowrongdoor.care.api.perms import TaskRead, TaskWrite
 from nowrongdoor.care.enums import TaskStatus
 from nowrongdoor.care.schemas import PageOf, TaskCreate, TaskPublic, TaskUpdate
 
+__all__ = ["router"]
+
 router = APIRouter(prefix="/tasks", tags=["tasks"])
 
 

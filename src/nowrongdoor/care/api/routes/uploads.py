@@ -12,6 +12,8 @@ from nowrongdoor.care.errors import BadRequest
 from nowrongdoor.care.imports import ImportCounts, import_matches, import_worklist
 from nowrongdoor.errors import UserInputError
 
+__all__ = ["router"]
+
 router = APIRouter(prefix="/imports", tags=["imports"])
 
 

@@ -19,6 +19,8 @@ from nowrongdoor.care.schemas import (
     UserUpdate,
 )
 
+__all__ = ["router"]
+
 router = APIRouter(tags=["users"])
 
 
