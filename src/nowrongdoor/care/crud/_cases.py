@@ -412,10 +412,22 @@ def case_children(session: Session, model: type[Any], case_id: int) -> list[Any]
 
 
 def get_child(
-    session: Session, *, viewer: User, model: type[Any], item_id: int, label: str
+    session: Session,
+    *,
+    viewer: User,
+    model: type[Any],
+    item_id: int,
+    label: str,
+    case_id: int | None = None,
 ) -> tuple[Any, Case]:
-    """A need/goal/barrier/note and its case, checking the case's scope."""
+    """A need/goal/barrier/note and its case, checking the case's scope.
+
+    With ``case_id``, an item that belongs to another case is not found (the
+    error names the ``<label>_id`` field).
+    """
     item = get_or_404(session, model, item_id, label)
+    if case_id is not None and item.case_id != case_id:
+        raise NotFound(f"no {label} {item_id} on case {case_id}", field=f"{label}_id")
     case = get_case(session, viewer=viewer, case_id=item.case_id)
     return item, case
 

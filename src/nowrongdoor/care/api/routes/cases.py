@@ -10,7 +10,6 @@ from nowrongdoor.care import crud
 from nowrongdoor.care.api.deps import AuditDep, PageDep, SessionDep
 from nowrongdoor.care.api.perms import CaseRead, CaseWrite, NoteRead, NoteWrite
 from nowrongdoor.care.enums import CaseStatus, Pathway
-from nowrongdoor.care.errors import NotFound
 from nowrongdoor.care.models import Barrier, Goal, Need, Note
 from nowrongdoor.care.schemas import (
     BarrierCreate,
@@ -181,10 +180,13 @@ def update_need(
     """Change a need's status or description."""
     audit.target("need", need_id)
     need, case = crud.get_child(
-        session, viewer=user, model=Need, item_id=need_id, label="need"
+        session,
+        viewer=user,
+        model=Need,
+        item_id=need_id,
+        label="need",
+        case_id=case_id,
     )
-    if case.id != case_id:
-        raise NotFound(f"no need {need_id} on case {case_id}", field="need_id")
     crud.update_need(session, need=need, data=body)
     audit.record(
         "need.update",
@@ -230,10 +232,13 @@ def update_goal(
     """Change a goal's status or text."""
     audit.target("goal", goal_id)
     goal, case = crud.get_child(
-        session, viewer=user, model=Goal, item_id=goal_id, label="goal"
+        session,
+        viewer=user,
+        model=Goal,
+        item_id=goal_id,
+        label="goal",
+        case_id=case_id,
     )
-    if case.id != case_id:
-        raise NotFound(f"no goal {goal_id} on case {case_id}", field="goal_id")
     crud.update_progress(session, item=goal, data=body)
     audit.record(
         "goal.update",
@@ -279,10 +284,13 @@ def update_barrier(
     """Change a barrier's status or text."""
     audit.target("barrier", barrier_id)
     barrier, case = crud.get_child(
-        session, viewer=user, model=Barrier, item_id=barrier_id, label="barrier"
+        session,
+        viewer=user,
+        model=Barrier,
+        item_id=barrier_id,
+        label="barrier",
+        case_id=case_id,
     )
-    if case.id != case_id:
-        raise NotFound(f"no barrier {barrier_id} on case {case_id}", field="barrier_id")
     crud.update_progress(session, item=barrier, data=body)
     audit.record(
         "barrier.update",
