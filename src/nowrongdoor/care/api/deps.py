@@ -292,6 +292,25 @@ class Auditor:
             request_id=request_id(self._request),
         )
 
+    def commit(
+        self,
+        action: str,
+        *,
+        resource_type: str | None = None,
+        resource_id: int | str | None = None,
+        person_id: int | None = None,
+        detail: str | None = None,
+    ) -> None:
+        """Append one success event and commit the request's transaction with it."""
+        self.record(
+            action,
+            resource_type=resource_type,
+            resource_id=resource_id,
+            person_id=person_id,
+            detail=detail,
+        )
+        self._session.commit()
+
     def target(self, resource_type: str, resource_id: int | str | None) -> None:
         """Name the record a request is about (used if it is then denied)."""
         self._request.state.audit_resource = resource_type

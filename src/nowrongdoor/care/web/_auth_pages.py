@@ -176,8 +176,7 @@ async def login_submit(
         )
     token, _row = create_session(session, settings, user=user)
     request.state.user = user
-    audit.record("auth.login", resource_type="user", resource_id=user.id)
-    session.commit()
+    audit.commit("auth.login", resource_type="user", resource_id=user.id)
     response = RedirectResponse(safe_next(next_url, user.role), status_code=303)
     set_session_cookie(response, token, settings)
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
@@ -196,8 +195,7 @@ def logout(
     cookie = request.cookies.get(SESSION_COOKIE)
     if identity is not None and cookie:
         revoke_session(session, cookie)
-        audit.record("auth.logout", resource_type="user", resource_id=identity.user.id)
-        session.commit()
+        audit.commit("auth.logout", resource_type="user", resource_id=identity.user.id)
     response = RedirectResponse("/login?out=1", status_code=303)
     clear_session_cookie(response, settings)
     return response

@@ -47,8 +47,7 @@ def list_events(
         stmt = stmt.where(AuditEvent.outcome == outcome)
     rows, total = crud.paginate(session, stmt, limit=page.limit, offset=page.offset)
     items = [AuditEventPublic.model_validate(r) for r in rows]
-    audit.record("audit.list", resource_type="audit", detail=f"{len(rows)} rows")
-    session.commit()
+    audit.commit("audit.list", resource_type="audit", detail=f"{len(rows)} rows")
     return PageOf[AuditEventPublic](
         items=items, total=total, limit=page.limit, offset=page.offset
     )
@@ -58,8 +57,7 @@ def list_events(
 def verify(session: SessionDep, user: AuditRead, audit: AuditDep) -> ChainReportPublic:
     """Check the hash chain: edited, deleted or truncated events are reported."""
     report = verify_chain(session)
-    audit.record("audit.verify", resource_type="audit", detail=f"ok={report.ok}")
-    session.commit()
+    audit.commit("audit.verify", resource_type="audit", detail=f"ok={report.ok}")
     return ChainReportPublic(
         ok=report.ok,
         checked=report.checked,

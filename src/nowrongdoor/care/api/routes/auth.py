@@ -83,8 +83,7 @@ def login(
         raise
     token, row = create_session(session, settings, user=user)
     request.state.user = user
-    audit.record("auth.login", resource_type="user", resource_id=user.id)
-    session.commit()
+    audit.commit("auth.login", resource_type="user", resource_id=user.id)
     set_session_cookie(response, token, settings)
     return _me(Identity(user=user, via="session"), user.organization, row.csrf_token)
 
@@ -102,8 +101,7 @@ def logout(
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
         revoke_session(session, cookie)
-    audit.record("auth.logout", resource_type="user", resource_id=identity.user.id)
-    session.commit()
+    audit.commit("auth.logout", resource_type="user", resource_id=identity.user.id)
     out = Response(status_code=204)
     clear_session_cookie(out, settings)
     return out
@@ -127,6 +125,5 @@ def create_token(
     token, row = create_api_token(
         session, user=identity.user, name=body.name, expires_at=expires
     )
-    audit.record("auth.token_create", resource_type="api_token", resource_id=row.id)
-    session.commit()
+    audit.commit("auth.token_create", resource_type="api_token", resource_id=row.id)
     return TokenPublic(id=row.id, name=row.name, token=token, expires_at=expires)

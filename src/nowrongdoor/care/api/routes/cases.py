@@ -60,8 +60,7 @@ def list_cases(
         limit=page.limit,
         offset=page.offset,
     )
-    audit.record("case.list", resource_type="case", detail=f"{len(rows)} rows")
-    session.commit()
+    audit.commit("case.list", resource_type="case", detail=f"{len(rows)} rows")
     body = _CasePage.model_construct(
         items=rows, total=total, limit=page.limit, offset=page.offset
     )
@@ -75,13 +74,12 @@ def create_case(
     """Open a case on the Prevent or Survive/Thrive pathway."""
     audit.target("person", body.person_id)
     case = crud.create_case(session, actor=user, data=body)
-    audit.record(
+    audit.commit(
         "case.create",
         resource_type="case",
         resource_id=case.id,
         person_id=case.person_id,
     )
-    session.commit()
     return crud.case_public(case)
 
 
@@ -93,10 +91,9 @@ def read_case(
     audit.target("case", case_id)
     case = crud.get_case(session, viewer=user, case_id=case_id, with_person=True)
     detail = crud.case_detail(session, viewer=user, case=case)
-    audit.record(
+    audit.commit(
         "case.read", resource_type="case", resource_id=case.id, person_id=case.person_id
     )
-    session.commit()
     return Response(detail.model_dump_json(), media_type="application/json")
 
 
@@ -112,13 +109,12 @@ def update_case(
     audit.target("case", case_id)
     case = crud.get_case(session, viewer=user, case_id=case_id)
     crud.update_case(session, actor=user, case=case, data=body)
-    audit.record(
+    audit.commit(
         "case.update",
         resource_type="case",
         resource_id=case.id,
         person_id=case.person_id,
     )
-    session.commit()
     return crud.case_public(case)
 
 
@@ -135,14 +131,13 @@ def transition_case(
     case = crud.get_case(session, viewer=user, case_id=case_id)
     before = case.status
     crud.transition_case(session, actor=user, case=case, data=body)
-    audit.record(
+    audit.commit(
         "case.status",
         resource_type="case",
         resource_id=case.id,
         person_id=case.person_id,
         detail=f"{before}->{case.status}",
     )
-    session.commit()
     return crud.case_public(case)
 
 
@@ -158,13 +153,12 @@ def add_need(
     audit.target("case", case_id)
     case = crud.get_case(session, viewer=user, case_id=case_id)
     need = crud.add_need(session, actor=user, case=case, data=body)
-    audit.record(
+    audit.commit(
         "need.create",
         resource_type="need",
         resource_id=need.id,
         person_id=case.person_id,
     )
-    session.commit()
     return NeedPublic.model_validate(need)
 
 
@@ -188,13 +182,12 @@ def update_need(
         case_id=case_id,
     )
     crud.update_need(session, need=need, data=body)
-    audit.record(
+    audit.commit(
         "need.update",
         resource_type="need",
         resource_id=need.id,
         person_id=case.person_id,
     )
-    session.commit()
     return NeedPublic.model_validate(need)
 
 
@@ -210,13 +203,12 @@ def add_goal(
     audit.target("case", case_id)
     case = crud.get_case(session, viewer=user, case_id=case_id)
     goal = crud.add_goal(session, case=case, data=body)
-    audit.record(
+    audit.commit(
         "goal.create",
         resource_type="goal",
         resource_id=goal.id,
         person_id=case.person_id,
     )
-    session.commit()
     return GoalPublic.model_validate(goal)
 
 
@@ -240,13 +232,12 @@ def update_goal(
         case_id=case_id,
     )
     crud.update_progress(session, item=goal, data=body)
-    audit.record(
+    audit.commit(
         "goal.update",
         resource_type="goal",
         resource_id=goal.id,
         person_id=case.person_id,
     )
-    session.commit()
     return GoalPublic.model_validate(goal)
 
 
@@ -262,13 +253,12 @@ def add_barrier(
     audit.target("case", case_id)
     case = crud.get_case(session, viewer=user, case_id=case_id)
     barrier = crud.add_barrier(session, case=case, data=body)
-    audit.record(
+    audit.commit(
         "barrier.create",
         resource_type="barrier",
         resource_id=barrier.id,
         person_id=case.person_id,
     )
-    session.commit()
     return BarrierPublic.model_validate(barrier)
 
 
@@ -292,13 +282,12 @@ def update_barrier(
         case_id=case_id,
     )
     crud.update_progress(session, item=barrier, data=body)
-    audit.record(
+    audit.commit(
         "barrier.update",
         resource_type="barrier",
         resource_id=barrier.id,
         person_id=case.person_id,
     )
-    session.commit()
     return BarrierPublic.model_validate(barrier)
 
 
@@ -313,10 +302,9 @@ def list_notes(
         crud.case_children(session, Note, case.id),
         part2_ok=crud.part2_visible(session, viewer=user, person=case.person),
     )
-    audit.record(
+    audit.commit(
         "note.list", resource_type="case", resource_id=case.id, person_id=case.person_id
     )
-    session.commit()
     return [NotePublic.model_validate(n) for n in notes]
 
 
@@ -332,13 +320,12 @@ def add_note(
     audit.target("case", case_id)
     case = crud.get_case(session, viewer=user, case_id=case_id)
     note = crud.add_note(session, actor=user, case=case, data=body)
-    audit.record(
+    audit.commit(
         "note.create",
         resource_type="note",
         resource_id=note.id,
         person_id=case.person_id,
     )
-    session.commit()
     return NotePublic.model_validate(note)
 
 
@@ -354,11 +341,10 @@ def put_safety_plan(
     audit.target("case", case_id)
     case = crud.get_case(session, viewer=user, case_id=case_id)
     plan = crud.set_safety_plan(session, actor=user, case=case, data=body)
-    audit.record(
+    audit.commit(
         "safety_plan.update",
         resource_type="safety_plan",
         resource_id=plan.id,
         person_id=case.person_id,
     )
-    session.commit()
     return SafetyPlanPublic(**plan.plan, case_id=case.id, updated_at=plan.updated_at)

@@ -37,8 +37,7 @@ def list_intakes(
         limit=page.limit,
         offset=page.offset,
     )
-    audit.record("intake.list", resource_type="intake", detail=f"{len(rows)} rows")
-    session.commit()
+    audit.commit("intake.list", resource_type="intake", detail=f"{len(rows)} rows")
     return PageOf[IntakePublic](
         items=[IntakePublic.model_validate(i) for i in rows],
         total=total,
@@ -53,8 +52,7 @@ def create_intake(
 ) -> IntakePublic:
     """Record an intake before the person is registered."""
     intake = crud.create_intake(session, actor=user, person=None, data=body)
-    audit.record("intake.create", resource_type="intake", resource_id=intake.id)
-    session.commit()
+    audit.commit("intake.create", resource_type="intake", resource_id=intake.id)
     return IntakePublic.model_validate(intake)
 
 
@@ -65,13 +63,12 @@ def read_intake(
     """One intake or lead."""
     audit.target("intake", intake_id)
     intake = crud.get_intake(session, viewer=user, intake_id=intake_id)
-    audit.record(
+    audit.commit(
         "intake.read",
         resource_type="intake",
         resource_id=intake.id,
         person_id=intake.person_id,
     )
-    session.commit()
     return IntakePublic.model_validate(intake)
 
 
@@ -87,12 +84,11 @@ def review_intake(
     audit.target("intake", intake_id)
     intake = crud.get_intake(session, viewer=user, intake_id=intake_id)
     crud.review_intake(session, actor=user, intake=intake, data=body)
-    audit.record(
+    audit.commit(
         "intake.review",
         resource_type="intake",
         resource_id=intake.id,
         person_id=intake.person_id,
         detail=intake.status,
     )
-    session.commit()
     return IntakePublic.model_validate(intake)

@@ -73,10 +73,9 @@ def import_directory(
         report = import_hsds(session, tables)
     except UserInputError as exc:
         raise BadRequest(str(exc), field="body") from exc
-    audit.record(
+    audit.commit(
         "partner.import",
         resource_type="organization",
         detail=f"{report.organizations} orgs, {report.services} services",
     )
-    session.commit()
     return report

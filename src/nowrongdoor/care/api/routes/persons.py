@@ -63,8 +63,7 @@ def list_persons(
         limit=page.limit,
         offset=page.offset,
     )
-    audit.record("person.list", resource_type="person", detail=f"{len(rows)} rows")
-    session.commit()
+    audit.commit("person.list", resource_type="person", detail=f"{len(rows)} rows")
     return PageOf[PersonPublic](
         items=[crud.person_public(p, viewer=user) for p in rows],
         total=total,
@@ -83,13 +82,12 @@ def create_person(
 ) -> PersonPublic:
     """Register a person; a pseudonymous id is assigned."""
     person = crud.create_person(session, actor=user, cipher=cipher, data=body)
-    audit.record(
+    audit.commit(
         "person.create",
         resource_type="person",
         resource_id=person.id,
         person_id=person.id,
     )
-    session.commit()
     return crud.person_public(person, viewer=user)
 
 
@@ -103,13 +101,12 @@ def read_person(
     """One person (identity withheld for roles without ``person:identify``)."""
     audit.target("person", person_id)
     person = crud.get_person(session, viewer=user, person_id=person_id)
-    audit.record(
+    audit.commit(
         "person.read",
         resource_type="person",
         resource_id=person.id,
         person_id=person.id,
     )
-    session.commit()
     return crud.person_public(person, viewer=user)
 
 
@@ -126,14 +123,13 @@ def update_person(
     audit.target("person", person_id)
     person = crud.get_person(session, viewer=user, person_id=person_id)
     crud.update_person(session, actor=user, cipher=cipher, person=person, data=body)
-    audit.record(
+    audit.commit(
         "person.update",
         resource_type="person",
         resource_id=person.id,
         person_id=person.id,
         detail=",".join(sorted(body.model_fields_set)),
     )
-    session.commit()
     return crud.person_public(person, viewer=user)
 
 
@@ -151,13 +147,12 @@ def list_person_intakes(
     rows, total = crud.list_intakes(
         session, viewer=user, person_id=person.id, limit=page.limit, offset=page.offset
     )
-    audit.record(
+    audit.commit(
         "intake.list",
         resource_type="person",
         resource_id=person.id,
         person_id=person.id,
     )
-    session.commit()
     return PageOf[IntakePublic](
         items=[IntakePublic.model_validate(i) for i in rows],
         total=total,
@@ -178,13 +173,12 @@ def create_person_intake(
     audit.target("person", person_id)
     person = crud.get_person(session, viewer=user, person_id=person_id)
     intake = crud.create_intake(session, actor=user, person=person, data=body)
-    audit.record(
+    audit.commit(
         "intake.create",
         resource_type="intake",
         resource_id=intake.id,
         person_id=person.id,
     )
-    session.commit()
     return IntakePublic.model_validate(intake)
 
 
@@ -202,13 +196,12 @@ def list_person_screenings(
         crud.list_screenings(session, person_id=person.id),
         part2_ok=crud.part2_visible(session, viewer=user, person=person),
     )
-    audit.record(
+    audit.commit(
         "screening.list",
         resource_type="person",
         resource_id=person.id,
         person_id=person.id,
     )
-    session.commit()
     return [ScreeningPublic.model_validate(r) for r in rows]
 
 
@@ -245,14 +238,13 @@ def create_person_screening(
         intake_id=body.intake_id,
         sensitivity=scored.sensitivity,
     )
-    audit.record(
+    audit.commit(
         "screening.create",
         resource_type="screening",
         resource_id=row.id,
         person_id=person.id,
         detail=body.instrument_id,
     )
-    session.commit()
     return ScreeningPublic.model_validate(row)
 
 
@@ -267,13 +259,12 @@ def list_person_consents(
     audit.target("person", person_id)
     person = crud.get_person(session, viewer=user, person_id=person_id)
     rows = crud.list_consents(session, person_id=person.id)
-    audit.record(
+    audit.commit(
         "consent.list",
         resource_type="person",
         resource_id=person.id,
         person_id=person.id,
     )
-    session.commit()
     return [crud.consent_public(c) for c in rows]
 
 
@@ -289,14 +280,13 @@ def create_person_consent(
     audit.target("person", person_id)
     person = crud.get_person(session, viewer=user, person_id=person_id)
     consent = crud.record_consent(session, actor=user, person=person, data=body)
-    audit.record(
+    audit.commit(
         "consent.create",
         resource_type="consent",
         resource_id=consent.id,
         person_id=person.id,
         detail=f"{consent.consent_type}/{consent.scope}",
     )
-    session.commit()
     return crud.consent_public(consent)
 
 
@@ -315,13 +305,12 @@ def revoke_person_consent(
     if consent.person_id != person.id:
         raise BadRequest("the consent belongs to another person", field="consent_id")
     crud.revoke_consent(session, consent=consent)
-    audit.record(
+    audit.commit(
         "consent.revoke",
         resource_type="consent",
         resource_id=consent.id,
         person_id=person.id,
     )
-    session.commit()
     return crud.consent_public(consent)
 
 
@@ -339,11 +328,10 @@ def list_person_risk_flags(
         crud.list_risk_flags(session, person_id=person.id),
         part2_ok=crud.part2_visible(session, viewer=user, person=person),
     )
-    audit.record(
+    audit.commit(
         "riskflag.list",
         resource_type="person",
         resource_id=person.id,
         person_id=person.id,
     )
-    session.commit()
     return [RiskFlagPublic.model_validate(r) for r in rows]

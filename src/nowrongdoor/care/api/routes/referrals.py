@@ -44,8 +44,7 @@ def list_referrals(
         limit=page.limit,
         offset=page.offset,
     )
-    audit.record("referral.list", resource_type="referral", detail=f"{len(rows)} rows")
-    session.commit()
+    audit.commit("referral.list", resource_type="referral", detail=f"{len(rows)} rows")
     return PageOf[ReferralOut](
         items=[
             crud.referral_view(session, r, viewer=user, with_events=False) for r in rows
@@ -65,13 +64,12 @@ def create_referral(
     if not can(user, "case:read"):
         raise Forbidden("your role may not refer")
     referral = crud.create_referral(session, actor=user, data=body)
-    audit.record(
+    audit.commit(
         "referral.create",
         resource_type="referral",
         resource_id=referral.id,
         person_id=referral.person_id,
     )
-    session.commit()
     return crud.referral_public(session, referral)
 
 
@@ -83,13 +81,12 @@ def read_referral(
     audit.target("referral", referral_id)
     referral = crud.get_referral(session, viewer=user, referral_id=referral_id)
     out = crud.referral_view(session, referral, viewer=user)
-    audit.record(
+    audit.commit(
         "referral.read",
         resource_type="referral",
         resource_id=referral.id,
         person_id=referral.person_id,
     )
-    session.commit()
     return Response(out.model_dump_json(), media_type="application/json")
 
 

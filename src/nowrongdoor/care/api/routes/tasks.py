@@ -40,8 +40,7 @@ def list_tasks(
         limit=page.limit,
         offset=page.offset,
     )
-    audit.record("task.list", resource_type="task", detail=f"{len(rows)} rows")
-    session.commit()
+    audit.commit("task.list", resource_type="task", detail=f"{len(rows)} rows")
     return PageOf[TaskPublic](
         items=[crud.task_public(t) for t in rows],
         total=total,
@@ -58,8 +57,7 @@ def create_task(
     if body.case_id is not None:
         audit.target("case", body.case_id)
     task = crud.create_task(session, actor=user, data=body)
-    audit.record("task.create", resource_type="task", resource_id=task.id)
-    session.commit()
+    audit.commit("task.create", resource_type="task", resource_id=task.id)
     return crud.task_public(task)
 
 
@@ -70,8 +68,7 @@ def read_task(
     """One task."""
     audit.target("task", task_id)
     task = crud.get_task(session, viewer=user, task_id=task_id)
-    audit.record("task.read", resource_type="task", resource_id=task.id)
-    session.commit()
+    audit.commit("task.read", resource_type="task", resource_id=task.id)
     return crud.task_public(task)
 
 
@@ -87,6 +84,5 @@ def update_task(
     audit.target("task", task_id)
     task = crud.get_task(session, viewer=user, task_id=task_id)
     crud.update_task(session, actor=user, task=task, data=body)
-    audit.record("task.update", resource_type="task", resource_id=task.id)
-    session.commit()
+    audit.commit("task.update", resource_type="task", resource_id=task.id)
     return crud.task_public(task)

@@ -53,12 +53,11 @@ def upload_worklist(
         )
     except UserInputError as exc:
         raise BadRequest(str(exc), field="file") from exc
-    audit.record(
+    audit.commit(
         "import.worklist",
         resource_type="risk_flag",
         detail=f"{counts.rows} rows, {counts.new_persons} new persons",
     )
-    session.commit()
     return counts
 
 
@@ -84,8 +83,7 @@ def upload_matches(
         )
     except UserInputError as exc:
         raise BadRequest(str(exc), field="file") from exc
-    audit.record(
+    audit.commit(
         "import.matches", resource_type="intake", detail=f"{counts.created} leads"
     )
-    session.commit()
     return counts

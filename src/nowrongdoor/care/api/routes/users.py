@@ -42,8 +42,7 @@ def list_users(
         limit=page.limit,
         offset=page.offset,
     )
-    audit.record("user.list", resource_type="user", detail=f"{len(rows)} rows")
-    session.commit()
+    audit.commit("user.list", resource_type="user", detail=f"{len(rows)} rows")
     return PageOf[UserPublic](
         items=[UserPublic.model_validate(u) for u in rows],
         total=total,
@@ -58,8 +57,7 @@ def create_user(
 ) -> UserPublic:
     """Create a user (admins)."""
     created = crud.create_user(session, data=body)
-    audit.record("user.create", resource_type="user", resource_id=created.id)
-    session.commit()
+    audit.commit("user.create", resource_type="user", resource_id=created.id)
     return UserPublic.model_validate(created)
 
 
@@ -70,8 +68,7 @@ def read_user(
     """One user."""
     audit.target("user", user_id)
     found = crud.get_user(session, viewer=user, user_id=user_id)
-    audit.record("user.read", resource_type="user", resource_id=found.id)
-    session.commit()
+    audit.commit("user.read", resource_type="user", resource_id=found.id)
     return UserPublic.model_validate(found)
 
 
@@ -87,13 +84,12 @@ def update_user(
     audit.target("user", user_id)
     found = crud.get_user(session, viewer=user, user_id=user_id)
     crud.update_user(session, user=found, data=body)
-    audit.record(
+    audit.commit(
         "user.update",
         resource_type="user",
         resource_id=found.id,
         detail=",".join(sorted(body.model_fields_set - {"password"})) or None,
     )
-    session.commit()
     return UserPublic.model_validate(found)
 
 
@@ -124,8 +120,7 @@ def create_organization(
     org = crud.create_organization(
         session, name=body.name, kind=body.kind, description=body.description
     )
-    audit.record(
+    audit.commit(
         "organization.create", resource_type="organization", resource_id=org.id
     )
-    session.commit()
     return OrganizationPublic.model_validate(org)
