@@ -102,6 +102,12 @@ class Period:
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
         return out
 
+    def within(self, column: Any) -> Any:
+        """SQL condition: ``column`` falls in the period (lower <= column < upper)."""
+        from sqlalchemy import and_
+
+        return and_(column >= self.lower, column < self.upper)
+
     def contains(self, when: dt.datetime | None) -> bool:
         """Whether a timestamp falls in the period."""
         if when is None:
@@ -165,8 +171,7 @@ def screenings_by_month_instrument(session: Any, period: Period) -> CountTable:
     m = _models()
     rows = session.execute(
         select(m.Screening.performed_at, m.Screening.instrument_id).where(
-            m.Screening.performed_at >= period.lower,
-            m.Screening.performed_at < period.upper,
+            period.within(m.Screening.performed_at),
             m.Screening.instrument_id != SURVEY_INSTRUMENT_ID,
         )
     ).all()
@@ -186,8 +191,7 @@ def screening_results_by_instrument(session: Any, period: Period) -> CountTable:
     m = _models()
     rows = session.execute(
         select(m.Screening.instrument_id, m.Screening.positive).where(
-            m.Screening.performed_at >= period.lower,
-            m.Screening.performed_at < period.upper,
+            period.within(m.Screening.performed_at),
             m.Screening.instrument_id != SURVEY_INSTRUMENT_ID,
         )
     ).all()
@@ -210,8 +214,7 @@ def screening_results_by_door(session: Any, period: Period) -> CountTable:
         .select_from(m.Screening)
         .outerjoin(m.Intake, m.Intake.id == m.Screening.intake_id)
         .where(
-            m.Screening.performed_at >= period.lower,
-            m.Screening.performed_at < period.upper,
+            period.within(m.Screening.performed_at),
             m.Screening.instrument_id != SURVEY_INSTRUMENT_ID,
         )
     ).all()
@@ -284,9 +287,7 @@ def cases_by_pathway_status(session: Any, period: Period) -> CountTable:
 
     m = _models()
     rows = session.execute(
-        select(m.Case.pathway, m.Case.status).where(
-            m.Case.opened_at >= period.lower, m.Case.opened_at < period.upper
-        )
+        select(m.Case.pathway, m.Case.status).where(period.within(m.Case.opened_at))
     ).all()
     return _crosstab(
         "Cases opened, by pathway and current status",
@@ -303,9 +304,7 @@ def cases_by_month_pathway(session: Any, period: Period) -> CountTable:
 
     m = _models()
     rows = session.execute(
-        select(m.Case.opened_at, m.Case.pathway).where(
-            m.Case.opened_at >= period.lower, m.Case.opened_at < period.upper
-        )
+        select(m.Case.opened_at, m.Case.pathway).where(period.within(m.Case.opened_at))
     ).all()
     return _crosstab(
         "Cases opened by month and pathway",
@@ -323,7 +322,7 @@ def _served(session: Any, period: Period) -> list[tuple[Any, str]]:
     m = _models()
     rows = session.execute(
         select(m.Case.person_id, m.Case.opened_at, m.Case.pathway)
-        .where(m.Case.opened_at >= period.lower, m.Case.opened_at < period.upper)
+        .where(period.within(m.Case.opened_at))
         .order_by(m.Case.opened_at, m.Case.id)
     ).all()
     pathway: dict[int, str] = {}
@@ -407,7 +406,7 @@ def referrals_by_month_status(session: Any, period: Period) -> CountTable:
     m = _models()
     rows = session.execute(
         select(m.Referral.sent_at, m.Referral.status).where(
-            m.Referral.sent_at >= period.lower, m.Referral.sent_at < period.upper
+            period.within(m.Referral.sent_at)
         )
     ).all()
     return _crosstab(
@@ -426,7 +425,7 @@ def referrals_by_need_status(session: Any, period: Period) -> CountTable:
     m = _models()
     rows = session.execute(
         select(m.Referral.need_category, m.Referral.status).where(
-            m.Referral.sent_at >= period.lower, m.Referral.sent_at < period.upper
+            period.within(m.Referral.sent_at)
         )
     ).all()
     return _crosstab(
@@ -444,9 +443,7 @@ def needs_by_category_status(session: Any, period: Period) -> CountTable:
 
     m = _models()
     rows = session.execute(
-        select(m.Need.category, m.Need.status).where(
-            m.Need.created_at >= period.lower, m.Need.created_at < period.upper
-        )
+        select(m.Need.category, m.Need.status).where(period.within(m.Need.created_at))
     ).all()
     return _crosstab(
         "Needs by SDOH category and status",
@@ -473,7 +470,7 @@ def referral_timings(session: Any, period: Period) -> ReferralTimings:
     rows = session.execute(
         select(
             m.Referral.sent_at, m.Referral.accepted_at, m.Referral.completed_at
-        ).where(m.Referral.sent_at >= period.lower, m.Referral.sent_at < period.upper)
+        ).where(period.within(m.Referral.sent_at))
     ).all()
     accept, complete = [], []
     for sent, accepted, completed in rows:
