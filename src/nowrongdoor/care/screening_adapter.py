@@ -13,10 +13,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.orm import Session
+
+from nowrongdoor.care import crud
 from nowrongdoor.care.enums import Sensitivity
 from nowrongdoor.care.errors import ApiError
+from nowrongdoor.care.models import Person, Screening, User
 
-__all__ = ["ScoredScreening", "run_screening"]
+__all__ = ["ScoredScreening", "run_screening", "screen_and_store"]
 
 
 @dataclass(frozen=True)
@@ -98,4 +102,35 @@ def run_screening(instrument_id: str, answers: dict[str, Any]) -> ScoredScreenin
         questionnaire_response=_fhir(result),
         result=result_json,
         sensitivity=str(sensitivity),
+    )
+
+
+def screen_and_store(
+    session: Session,
+    *,
+    actor: User,
+    person: Person,
+    instrument_id: str,
+    answers: dict[str, Any],
+    case_id: int | None = None,
+    intake_id: int | None = None,
+) -> Screening:
+    """Score ``answers`` and keep the result on ``person`` (the caller commits).
+
+    Raises:
+        ApiError: (422) unknown instrument or unusable answers, naming the field.
+    """
+    scored = run_screening(instrument_id, answers)
+    return crud.store_screening(
+        session,
+        actor=actor,
+        person=person,
+        instrument_id=instrument_id,
+        positive=scored.positive,
+        recommended_pathway=scored.recommended_pathway,
+        questionnaire_response=scored.questionnaire_response,
+        result=scored.result,
+        case_id=case_id,
+        intake_id=intake_id,
+        sensitivity=scored.sensitivity,
     )

@@ -531,25 +531,20 @@ def _screen(
     intake: Any,
 ) -> None:
     """Run the age-appropriate published screen on synthetic answers and store it."""
-    from nowrongdoor.care.screening_adapter import run_screening
+    from nowrongdoor.care.screening_adapter import screen_and_store
     from nowrongdoor.screening import get_instrument
 
     instrument_id = "cst6" if age < 18 else "raft"
     answers = {
         item.linkId: rng.random() < 0.12 for item in get_instrument(instrument_id).items
     }
-    scored = run_screening(instrument_id, answers)
-    crud.store_screening(
+    screen_and_store(
         session,
         actor=owner,
         person=person,
         instrument_id=instrument_id,
-        positive=scored.positive,
-        recommended_pathway=scored.recommended_pathway,
-        questionnaire_response=scored.questionnaire_response,
-        result=scored.result,
+        answers=answers,
         intake_id=intake.id,
-        sensitivity=scored.sensitivity,
     )
 
 

@@ -34,7 +34,7 @@ from nowrongdoor.care.schemas import (
     ScreeningCreate,
     ScreeningPublic,
 )
-from nowrongdoor.care.screening_adapter import run_screening
+from nowrongdoor.care.screening_adapter import screen_and_store
 
 __all__ = ["router"]
 
@@ -224,19 +224,14 @@ def create_person_screening(
         intake = crud.get_intake(session, viewer=user, intake_id=body.intake_id)
         if intake.person_id != person.id:
             raise BadRequest("the intake belongs to another person", field="intake_id")
-    scored = run_screening(body.instrument_id, body.answers)
-    row = crud.store_screening(
+    row = screen_and_store(
         session,
         actor=user,
         person=person,
         instrument_id=body.instrument_id,
-        positive=scored.positive,
-        recommended_pathway=scored.recommended_pathway,
-        questionnaire_response=scored.questionnaire_response,
-        result=scored.result,
+        answers=body.answers,
         case_id=body.case_id,
         intake_id=body.intake_id,
-        sensitivity=scored.sensitivity,
     )
     audit.commit(
         "screening.create",
