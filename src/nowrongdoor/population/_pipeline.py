@@ -87,6 +87,7 @@ def _reference_tables(
         }
     )
     identifies = {v.id: int(v.identifies) for v in value_sets}
+    suspects = {v.id: int(v.suspects) for v in value_sets}
     rows = model.points_rows(as_of)
     points = pa.table(
         {
@@ -96,6 +97,9 @@ def _reference_tables(
             "window_start": pa.array([r["window_start"] for r in rows], pa.date32()),
             "identifies": pa.array(
                 [identifies[str(r["indicator"])] for r in rows], pa.int64()
+            ),
+            "suspects": pa.array(
+                [suspects[str(r["indicator"])] for r in rows], pa.int64()
             ),
         }
     )
@@ -200,8 +204,6 @@ def score_population(
 
     step(STEPS[6])
     reasons = build_reasons(hit_rows, value_sets, frozenset(withhold))
-    for row in flagged:
-        row["pathway"] = model.pathways[row["tier"]]
     flagged.sort(key=lambda r: (tier_rank(r["tier"]), -r["score"], r["member_id"]))
     worklist = [
         {
