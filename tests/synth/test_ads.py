@@ -152,7 +152,8 @@ def test_hard_corpus_plants_every_failure_class(hard_corpus: Path) -> None:
         ops = {op[i] for i, r in scanned.items() if phone in r["phones"]}
         assert len(ops) >= 2, key
     stock_ops = [
-        {op[a["id"]] for a in ads if ref in a["images"]} for ref in truth["stock_photos"]
+        {op[a["id"]] for a in ads if ref in a["images"]}
+        for ref in truth["stock_photos"]
     ]
     assert max(len(s) for s in stock_ops) >= 2
     # stock paragraphs: one sentence of the library in many operations
@@ -166,9 +167,7 @@ def test_hard_corpus_plants_every_failure_class(hard_corpus: Path) -> None:
     for i, r in scanned.items():
         phones_of.setdefault(op[i], set()).update(r["phones"])
         handles_of.setdefault(op[i], set()).update(r["handles"])
-    assert any(
-        len(phones_of[o]) >= 5 and len(handles_of[o]) == 1 for o in phones_of
-    )
+    assert any(len(phones_of[o]) >= 5 and len(handles_of[o]) == 1 for o in phones_of)
 
 
 def test_cli_hard_flag(tmp_path: Path) -> None:
@@ -176,8 +175,18 @@ def test_cli_hard_flag(tmp_path: Path) -> None:
 
     res = CliRunner().invoke(
         app,
-        ["synth", "ads", "--out", str(tmp_path), "--operations", "5", "--hard",
-         "--no-images", "--stock-photos", "0"],  # fmt: skip
+        [
+            "synth",
+            "ads",
+            "--out",
+            str(tmp_path),
+            "--operations",
+            "5",
+            "--hard",
+            "--no-images",
+            "--stock-photos",
+            "0",
+        ],  # fmt: skip
     )
     assert res.exit_code == 0, res.output
     truth = json.loads((tmp_path / "truth.json").read_text())
