@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -71,7 +71,7 @@ def ads_command(
 
     from nowrongdoor.synth.ads import HARD, HardOptions, generate_ads
 
-    given = {
+    given: dict[str, Any] = {
         "boilerplate": boilerplate,
         "footer": footer,
         "free_text": free_text,
