@@ -69,6 +69,21 @@ class Settings(BaseSettings):
             "from secret_key."
         ),
     )
+    audit_keys: list[SecretStr] = Field(
+        default_factory=list,
+        description=(
+            "Keys of the audit chain's HMAC, newest first (at least 32 characters "
+            "each); the first signs new events, all verify. Keep them outside the "
+            "database. Empty in development: a key is derived from secret_key."
+        ),
+    )
+    audit_checkpoint_file: Path | None = Field(
+        None,
+        description=(
+            "Append-only file of signed audit checkpoints; default "
+            "data_dir/audit-checkpoints.jsonl."
+        ),
+    )
     host: str = Field("127.0.0.1", description="Address `nowrongdoor serve` binds.")
     port: int = Field(8000, ge=1, le=65535, description="Port `serve` listens on.")
     state: str = Field(
@@ -134,6 +149,13 @@ class Settings(BaseSettings):
                 "for production"
             )
         return self
+
+    @property
+    def resolved_checkpoint_file(self) -> Path:
+        """The audit checkpoint file, defaulting to one in ``data_dir``."""
+        if self.audit_checkpoint_file is not None:
+            return self.audit_checkpoint_file
+        return self.data_dir / "audit-checkpoints.jsonl"
 
     @property
     def resolved_database_url(self) -> str:

@@ -114,3 +114,32 @@ def test_audit_verify_command(
     bad = runner.invoke(app, ["audit", "verify"], env=env)
     assert bad.exit_code == 1
     assert "event 1" in bad.output and "edited" in bad.output
+
+
+def test_audit_checkpoint_commands(
+    runner: Any, db: Any, world: Any, client: TestClient, tmp_path: Any
+) -> None:
+    from nowrongdoor.cli import app
+
+    cp = tmp_path / "witness" / "checkpoints.jsonl"
+    env = {
+        "NOWRONGDOOR_DATABASE_URL": db.settings.resolved_database_url,
+        "NOWRONGDOOR_SECRET_KEY": db.settings.secret_key.get_secret_value(),
+        "NOWRONGDOOR_AUDIT_CHECKPOINT_FILE": str(cp),
+    }
+    client.get("/api/v1/tasks", headers=world.headers("cm_a"))
+    first = runner.invoke(app, ["audit", "verify", "--checkpoint"], env=env)
+    assert first.exit_code == 0, first.output
+    assert (
+        "checkpoint written" in first.output and "against 0 checkpoint" in first.output
+    )
+    cron = runner.invoke(app, ["audit", "checkpoint"], env=env)
+    assert cron.exit_code == 0, cron.output
+    assert len(cp.read_text().splitlines()) == 2
+    with db.engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_event"))
+        conn.execute(text("DELETE FROM audit_head"))
+    bad = runner.invoke(app, ["audit", "verify"], env=env)
+    assert bad.exit_code == 1
+    assert "truncated" in bad.output and "Traceback" not in bad.output
+    assert len(cp.read_text().splitlines()) == 2

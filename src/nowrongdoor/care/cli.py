@@ -17,6 +17,7 @@ from nowrongdoor.errors import UserInputError
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from nowrongdoor.care.audit import ChainReport
     from nowrongdoor.care.db import Database
     from nowrongdoor.settings import Settings
 
@@ -301,29 +302,77 @@ def users_list(
 # --- audit ----------------------------------------------------------------------
 
 
-@audit_app.command("verify")
-def audit_verify(ctx: typer.Context) -> None:
-    """Check the audit hash chain; exits 1 listing edited or deleted events."""
+def _verify_audit(ctx: typer.Context, *, write: bool) -> ChainReport:
     from nowrongdoor.care.audit import verify_chain
 
-    db = _database(settings_from(ctx))
+    settings = settings_from(ctx)
+    db = _database(settings)
     _require_schema(db)
     try:
         with db.session() as session:
-            report = verify_chain(session)
+            return verify_chain(
+                session, checkpoint_file=settings.resolved_checkpoint_file, write=write
+            )
     finally:
         db.dispose()
-    if report.ok:
-        console.print(f"audit chain intact: {report.checked} events verified")
-        return
+
+
+def _report_broken(report: ChainReport) -> None:
     for seq, problem in report.problems:
-        err_console.print(f"event {seq}: {problem}", highlight=False)
+        where = f"event {seq}" if seq else "checkpoints"
+        err_console.print(f"{where}: {problem}", highlight=False)
     err_console.print(
         f"[bold red]audit chain broken:[/] {len(report.problems)} problem(s) in "
         f"{report.checked} events",
         highlight=False,
     )
     raise typer.Exit(1)
+
+
+@audit_app.command("verify")
+def audit_verify(
+    ctx: typer.Context,
+    checkpoint: Annotated[
+        bool,
+        typer.Option(
+            "--checkpoint",
+            help="Also append a signed checkpoint of the head to "
+            "audit_checkpoint_file when the chain is intact.",
+        ),
+    ] = False,
+) -> None:
+    """Check the keyed audit chain against its checkpoints; exits 1 listing breaks."""
+    report = _verify_audit(ctx, write=checkpoint)
+    if not report.ok:
+        _report_broken(report)
+    console.print(
+        f"audit chain intact: {report.checked} events verified against "
+        f"{report.checkpoints} checkpoint(s)",
+        highlight=False,
+    )
+    if report.unkeyed:
+        console.print(
+            f"{report.unkeyed} event(s) predate the keyed chain (plain SHA-256)",
+            highlight=False,
+        )
+    if report.written is not None:
+        console.print(
+            f"checkpoint written: event {report.written.seq} at {report.written.at}",
+            highlight=False,
+        )
+
+
+@audit_app.command("checkpoint")
+def audit_checkpoint(ctx: typer.Context) -> None:
+    """Verify the chain and append a signed checkpoint (run it from cron)."""
+    report = _verify_audit(ctx, write=True)
+    if not report.ok:
+        _report_broken(report)
+    if report.written is not None:
+        console.print(
+            f"checkpoint written: event {report.written.seq} at {report.written.at}",
+            highlight=False,
+        )
 
 
 # --- partners -------------------------------------------------------------------

@@ -16,6 +16,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from nowrongdoor.care.audit import KEYRING_INFO, AuditKeyring, keyring_from_settings
 from nowrongdoor.care.crypto import Cipher, cipher_from_settings
 from nowrongdoor.care.models import bind_cipher
 from nowrongdoor.settings import Settings
@@ -70,9 +71,21 @@ def make_engine(
     return engine
 
 
-def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    """A session factory; objects stay readable after commit."""
-    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
+def make_sessionmaker(
+    engine: Engine, audit_keys: AuditKeyring
+) -> sessionmaker[Session]:
+    """A session factory; objects stay readable after commit.
+
+    Args:
+        engine: The engine.
+        audit_keys: The audit chain's keys (carried in ``session.info``).
+    """
+    return sessionmaker(
+        bind=engine,
+        expire_on_commit=False,
+        autoflush=True,
+        info={KEYRING_INFO: audit_keys},
+    )
 
 
 class Database:
@@ -81,6 +94,7 @@ class Database:
     Attributes:
         settings: The settings it was built from.
         cipher: Key ring for encrypted columns and blind indexes.
+        audit_keys: Keys of the audit chain's HMAC.
         engine: The SQLAlchemy engine.
         sessionmaker: Session factory bound to ``engine``.
     """
@@ -88,10 +102,11 @@ class Database:
     def __init__(self, settings: Settings, *, pool_size: int = 10) -> None:
         self.settings = settings
         self.cipher = cipher_from_settings(settings)
+        self.audit_keys = keyring_from_settings(settings)
         self.engine = make_engine(
             settings.resolved_database_url, self.cipher, pool_size=pool_size
         )
-        self.sessionmaker = make_sessionmaker(self.engine)
+        self.sessionmaker = make_sessionmaker(self.engine, self.audit_keys)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -13,7 +13,11 @@ _BIGINT = BigInteger().with_variant(Integer(), "sqlite")
 
 
 class AuditEvent(Base):
-    """One audited request or action; ``hash`` chains it to the previous event."""
+    """One audited request or action; ``hash`` chains it to the previous event.
+
+    ``key_id`` names the audit key whose HMAC ``hash`` is (``None``: an event
+    from before the chain was keyed, plain SHA-256).
+    """
 
     __tablename__ = "audit_event"
 
@@ -30,6 +34,7 @@ class AuditEvent(Base):
     outcome: Mapped[str] = mapped_column(String(16))
     detail: Mapped[str | None] = mapped_column(String(300))
     prev_hash: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str | None] = mapped_column(String(16))
     hash: Mapped[str] = mapped_column(String(64))
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from pydantic import Field
+
 from nowrongdoor.care.schemas._common import Public
 
 
@@ -37,4 +39,6 @@ class ChainReportPublic(Public):
 
     ok: bool
     checked: int
+    checkpoints: int = Field(0, description="Checkpoints compared with.")
+    unkeyed: int = Field(0, description="Events from before the keyed chain.")
     problems: list[ChainProblem]

@@ -222,7 +222,14 @@ def audit_log(
     if person_id is not None:
         stmt = stmt.where(AuditEvent.person_id == person_id)
     events, total = crud.paginate(ctx.session, stmt, limit=50, offset=offset)
-    report = verify_chain(ctx.session) if verify else None
+    report = (
+        verify_chain(
+            ctx.session,
+            checkpoint_file=ctx.request.app.state.settings.resolved_checkpoint_file,
+        )
+        if verify
+        else None
+    )
     ctx.audit.record("audit.list", resource_type="audit", detail=f"{len(events)} rows")
     ctx.session.commit()
     return ctx.render(

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from sqlalchemy import select
 
 from nowrongdoor.care import crud
-from nowrongdoor.care.api.deps import AuditDep, PageDep, SessionDep
+from nowrongdoor.care.api.deps import AuditDep, PageDep, SessionDep, SettingsDep
 from nowrongdoor.care.api.perms import AuditRead
 from nowrongdoor.care.audit import verify_chain
 from nowrongdoor.care.models import AuditEvent
@@ -54,12 +54,19 @@ def list_events(
 
 
 @router.get("/verify", response_model=ChainReportPublic)
-def verify(session: SessionDep, user: AuditRead, audit: AuditDep) -> ChainReportPublic:
-    """Check the hash chain: edited, deleted or truncated events are reported."""
-    report = verify_chain(session)
+def verify(
+    session: SessionDep, settings: SettingsDep, user: AuditRead, audit: AuditDep
+) -> ChainReportPublic:
+    """Check the keyed chain and its checkpoints: edited, deleted or truncated
+    events are reported."""
+    report = verify_chain(
+        session, checkpoint_file=settings.resolved_checkpoint_file
+    )
     audit.commit("audit.verify", resource_type="audit", detail=f"ok={report.ok}")
     return ChainReportPublic(
         ok=report.ok,
         checked=report.checked,
+        checkpoints=report.checkpoints,
+        unkeyed=report.unkeyed,
         problems=[ChainProblem(seq=s, problem=p) for s, p in report.problems],
     )
