@@ -138,3 +138,39 @@ def test_a_condition_is_not_a_denial() -> None:
 def test_scanning_is_cached_per_note_text() -> None:
     text = "She hands every dollar she makes to him."
     assert scan_note(text) is scan_note(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "indicator"),
+    [
+        ("Pt's bf holds onto her ID and SS card.", "documents"),
+        ("He makes her sleep with men and takes the cash.", "money"),
+        ("Her phone gets checked by him daily.", "phone"),
+        (
+            "Pt states she isn't allowed to go anywhere without her boyfriend.",
+            "movement",
+        ),
+        ("She must pay back $5000 for being brought here.", "debt"),
+        ("13 y/o met 25 y/o male on Instagram, he sent her money.", "online_partner"),
+        ("She was 'turned out' at 15 by her cousin's boyfriend.", "recruitment"),
+        ("She has to make 500 a night.", "quota"),
+        ("Her boyfriend sells her to other men.", "transactional"),
+    ],
+)
+def test_other_phrasings_of_the_same_class(text: str, indicator: str) -> None:
+    assert indicator in {h.indicator for h in scan_note(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She works at a restaurant and keeps her own tips.",
+        "Her mom handles her finances because she is 15.",
+        "She has to make 3 deliveries a day.",
+        "She sells her car online.",
+        "She turned out to be pregnant.",
+        "She was recruited to the volleyball team.",
+    ],
+)
+def test_other_ordinary_phrasings(text: str) -> None:
+    assert scan_note(text) == ()

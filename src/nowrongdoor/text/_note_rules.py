@@ -86,7 +86,7 @@ _DOCS = r"""(?:passports?|ids?|i\.d\.?s?|id\s+cards?|identification(?:\s+cards?)
     |green\s+cards?|visas?|work\s+permits?|immigration\s+(?:papers|documents)
     |driver'?s\s+licen[cs]es?|licen[cs]es?|state\s+ids?|wallets?)\b"""
 _MONEY = r"""(?:money|earnings|wages|pay(?:check)?s?|salary|tips|cash|checks?|cents?
-    |ssi(?:\s+checks?)?|disability(?:\s+checks?)?|benefits|trap\s+money)\b"""
+    |ssi(?:\s+checks?)?|disability(?:\s+checks?)?|benefits|trap\s+money|finances)\b"""
 _PHONE = r"(?:(?:cell\s*)?phones?|cells?|cellphones?|sim(?:\s+cards?)?)\b"
 #: Someone other than the person: a pronoun or a role.
 _OTHER = r"""(?:he|she|they|him|them|someone|somebody|another\s+(?:girl|woman|man)
@@ -190,6 +190,7 @@ NOTE_INDICATORS: tuple[NoteIndicator, ...] = (
                 |\baccount\s+(?:that\s+)?(?:she|he|they)\s+(?:cannot|can'?t|has\s+no)
                 |\bask(?:s|ed)?\s+(?:him|her\s+\w+|them)\s+for\s+money\b
                 |\bgives?\s+her\s+\$\s?\d+\s+(?:a|per)\s+week
+                |\bgives?\s+her\s+an\s+allowance\b
                 |\bdeducts?\b[^.;]{0,30}\bfrom\s+(?:her|his|their)\s+pay
                 |\b(?:give|gives|gave|hand|hands|handed)\s+(?:him|them|her\s+\w+
                 |the\s+\w+)\s+(?:everything|all|most|half|whatever)\b[^.;]{0,20}?
@@ -214,15 +215,17 @@ NOTE_INDICATORS: tuple[NoteIndicator, ...] = (
                 rf"""\b(?:took|takes|taken|taking|keeps?|kept|holds?|held|confiscat\w+
                 |collect(?:s|ed)?|smashed|broke|destroyed|checks?|checked|reads?
                 |monitors?|monitored|tracks?|tracked|goes\s+through|went\s+through
-                |looks\s+through|has|have)\s+(?:away\s+)?(?:all\s+(?:of\s+)?)?
+                |looks\s+through|has|have|controls?|controlled|searche[sd]|search)\s+
+                (?:away\s+)?(?:all\s+(?:of\s+)?)?
                 (?:{_POSS})\s+(?:\w+\s+)?(?:{_PHONE}|texts|messages|calls
                 |social\s+media)""",
                 subject="other",
                 unless=r"\bphone\s+bill|screen\s+time|family\s+rules",
             ),
             _r(
-                rf"""\b{_PHONE}\s+(?:was|were|is|are|got)\s+(?:taken|kept|smashed
-                |confiscated|tracked|monitored|locked)""",
+                rf"""\b{_PHONE}\s+(?:was|were|is|are|got|gets|get)\s+(?:taken|kept
+                |smashed|confiscated|tracked|monitored|locked|checked|read|searched
+                |gone\s+through)""",
             ),
             _r(
                 rf"""\bhand\s+over\s+(?:her|his|their|the)\s+{_PHONE}
@@ -252,7 +255,7 @@ NOTE_INDICATORS: tuple[NoteIndicator, ...] = (
         citations=("indicators.any_no_freedom", "indicators.any_controlling_companion"),
         rules=(
             _r(
-                r"""\b(?:not|never)\s+(?:been\s+)?(?:allowed|permitted)\s+(?:to\s+)?
+                r"""(?:\bnot|\bnever|n't)\s+(?:been\s+)?(?:allowed|permitted)\s+(?:to\s+)?
                 (?:leave|go|walk|off)\b
                 (?!\s+(?:her|his|their|my)\s+(?:kids|children|child|baby|son
                 |daughter|dog|job))
@@ -284,6 +287,11 @@ NOTE_INDICATORS: tuple[NoteIndicator, ...] = (
                 |\block(?:s|ed)?\s+(?:her|them|him|the\s+\w+)\s+(?:in|inside|up|into)\b
                 |\bfollows?\s+her\s+(?:everywhere|to\s+(?:every|all|each))\b
                 |\bthreatened\s+if\s+(?:they|she|he)\s+(?:walk|go|leave)
+                |\bthreat\w*\b[^.;]{0,60}\bif\s+(?:she|he|they)\s+(?:leaves?|left
+                |tries\s+to\s+leave|goes|runs)\b
+                |(?:\bnot|\bnever|n't)\s+(?:allowed|permitted)\s+to\s+(?:see|call
+                |contact|talk\s+to|visit)\s+(?:her\s+|his\s+|their\s+)?(?:family|friends
+                |mom|mother|parents|kids|children)\b
                 |\bif\s+(?:she|he|they)\s+leaves?\b[^.;]{0,60}\b(?:hurt|killed|kill)
                 |\b(?:cannot|can'?t|not\s+allowed\s+to)\s+go\s+(?:\w+\s+){0,3}?unless\s+
                 (?:her|his|their)\s+\w+\s+(?:takes|drives|comes|goes)\b
@@ -309,6 +317,8 @@ NOTE_INDICATORS: tuple[NoteIndicator, ...] = (
                 |\b(?:owe|owes|owed|owing)\b[^.;]{0,60}\b(?:keeps?\s+(?:going\s+up
                 |growing|increasing)|more\s+each|doubles?|adding\s+interest)
                 |\bowing\s+more\b|\bdebt\s+doubles\b
+                |\b(?:debt|amount|balance|fee|what\s+(?:she|he|they)\s+owes?)\s+
+                (?:increases|grows|goes\s+up|doubles|gets\s+bigger|rises)\b
                 |\b(?:fees|debts?|charges)\b[^.;]{0,50}\bkeeps?\s+(?:going\s+up
                 |growing|increasing|rising)
                 |\badd(?:s|ed)?\s+(?:new\s+)?(?:fees|interest|fines)\b
@@ -334,7 +344,12 @@ NOTE_INDICATORS: tuple[NoteIndicator, ...] = (
                 |pay\s+it\s+back)
                 |\bowes?\s+(?:him|them|her\s+\w+)\s+for\s+(?:the\s+)?(?:trip|travel
                 |transport|ride|plane\s+ticket|visa|clothes|hotel|room|rent)
-                |\b(?:told|says?)\s+(?:her\s+)?(?:she|he)\s+owes\b""",
+                |\b(?:told|says?)\s+(?:her\s+)?(?:she|he)\s+owes\b
+                |\bwork(?:s|ing)?\s+until\s+(?:it|that|the\s+(?:debt|money|fee))\s+is\s+
+                (?:re)?paid\b
+                |\bpay\s+(?:him\s+|them\s+)?back\s+(?:\$\s?[\d,]+\s+)?for\s+(?:being
+                \s+brought|the\s+trip|transport|travel|smuggling|the\s+ride|coming
+                \s+here|bringing\s+her)""",
                 unless=r"""credit\s+card|\bbank\b|hospital|medical|student\s+loan
                 |landlord|back\s+rent|phone\s+bill""",
             ),
@@ -408,7 +423,9 @@ NOTE_INDICATORS: tuple[NoteIndicator, ...] = (
                 r"""\bturn(?:s|ed|ing)?\s+(?:her|them|me|girls|women|young\s+girls
                 |(?:her|my|his)\s+(?:sister|friend|cousin|daughter))\s+out\b
                 |\bturn(?:s|ed|ing)?\s+out\s+(?:\w+\s+){0,2}?(?:girls|women|sister
-                |friend|cousin|daughter)s?\b""",
+                |friend|cousin|daughter)s?\b
+                |\b(?:was|were|got|been|being)\s+turned\s+out\b(?!\s+(?:to|that|well
+                |fine|okay|ok|great))""",
             ),
             _r(
                 r"""\brecruit(?:s|ed|ing)?\s+(?:young(?:er)?\s+|new\s+)?(?:girls|women
@@ -467,7 +484,8 @@ NOTE_INDICATORS: tuple[NoteIndicator, ...] = (
             _r(
                 rf"""\b(?:(?:has|have|had|needs?|required|expected|supposed)\s+to|must)\s+
                 (?:make|bring\s+(?:in|back|home)|earn|hit|hand\s+over|turn\s+over|see)
-                \s+(?:at\s+least\s+)?(?:\$\s?[\d,]+|a\s+(?:set|certain|fixed)\s+
+                \s+(?:at\s+least\s+)?(?:\$\s?[\d,]+|\d[\d,]+\s*(?:dollars|bucks)?(?=\s+
+                (?:a|per|each|every)\s+(?:night|day|shift|weekend))|a\s+(?:set|certain|fixed)\s+
                 (?:amount|number)|\d+\s+(?:men|clients|dates|tricks|johns|massages))
                 (?:[^.;]{{0,40}}?(?:{_PERIOD}|\bor\s+(?:she|he|they)\b|\bif\s+short))""",
             ),
@@ -508,8 +526,12 @@ NOTE_INDICATORS: tuple[NoteIndicator, ...] = (
                 |clothes|a\s+couch|cash|gifts|somewhere)
                 |\bin\s+exchange\s+for\s+sex\b|\bfor\s+sex\b
                 |\bpaid\s+(?:her|him|them|me)\s+(?:\w+\s+)?(?:to\s+have\s+sex|for
-                \s+sex)
+                \s+sex)|\bpaid\b[^.;]{0,20}?\bto\s+have\s+sex\b
                 |\bsurvival\s+sex\b
+                |\b(?:makes?|made|forces?|forced)\s+her\s+(?:to\s+)?(?:sleep|have\s+sex
+                |be)\s+with\s+(?:men|guys|clients|strangers|customers)\b
+                |\b(?:sells?|sold|selling)\s+(?:her|them|girls|him)\s+(?:to\s+(?:other\s+)?
+                (?:men|guys)|for\s+sex|online)\b|\bbeing\s+sold\b
                 |\bhas\s+sex\s+with\s+men\s+for\b
                 |\b"?dates"?\s+men\s+for\s+(?:money|gifts|cash)
                 |\b(?:had|has|having)\s+sex\s+for\b

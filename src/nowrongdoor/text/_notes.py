@@ -81,6 +81,8 @@ _NOT_ASSERTED = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _QUOTED = re.compile(r'"([^"]*)"')
+#: 'turned out' in single quotes; not an apostrophe (the workers' phones).
+_SINGLE_QUOTED = re.compile(r"(?<!\w)'([^'\n]{1,60}?)'(?!\w)")
 
 # -- negation -----------------------------------------------------------------------
 
@@ -145,6 +147,7 @@ _LEGIT_PAIRS = {
     ("case", "manager"), ("case", "worker"), ("social", "worker"),
     ("care", "manager"), ("front", "desk"),
 }  # fmt: skip
+_CONJUNCTIONS = {"and", "then", "or", "also", "but"}
 _POSSESSIVE = re.compile(r"\b(her|his|their|my|our|the)\b", re.IGNORECASE)
 
 
@@ -160,6 +163,12 @@ def _other_subject(prefix: str, matched: str) -> bool:
         return False
     if any(pair in _LEGIT_PAIRS for pair in zip(near, near[1:], strict=False)):
         return False
+    if re.search(r"\b(?:her|his|their|my)\s+own\b", matched, re.IGNORECASE):
+        return False  # "keeps her own tips"
+    if subject in _CONJUNCTIONS:
+        # "She works at a bar and keeps her tips": the subject opens the clause
+        first = next((w for w in words[:3] if w in _SELF), None)
+        subject = first or subject
     owner = _POSSESSIVE.search(matched)
     whose = owner.group(1).lower() if owner else ""
     if subject in _SELF and (
@@ -213,7 +222,8 @@ def _prepare(text: str) -> str:
             return " " * len(m.group())
         return " " + m.group(1) + " "
 
-    return _QUOTED.sub(blank_question, work).replace('"', " ")
+    work = _QUOTED.sub(blank_question, work).replace('"', " ")
+    return _SINGLE_QUOTED.sub(lambda m: " " + m.group(1) + " ", work)
 
 
 def _clause_start(work: str, sentence: _Sentence, pos: int) -> int:
@@ -261,6 +271,8 @@ _OLDER = re.compile(
     r"""\b(?:much\s+|a\s+lot\s+|way\s+)?older\s+(?:man|men|guy|boyfriend|partner
     |male)\b|\b(?:grown|adult)\s+(?:man|men|guy)\b
     |\b(?:1[89]|[2-6]\d)[-\s]year[-\s]old\s+(?:man|guy|boyfriend|male)\b
+    |\b(?:1[89]|[2-6]\d)\s*(?:y/?o|yrs?\s+old|years\s+old)\s+(?:man|male|guy
+    |boyfriend)\b
     |\bage\s+(?:1[89]|[2-6]\d)\b|\bin\s+his\s+(?:20s|30s|40s|50s|twenties|thirties
     |forties)\b|\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|many)\s+years\s+
     older\b|\b(?:boyfriend|he|man|guy|partner)\s+(?:who\s+)?is\s+(?:19|[2-6]\d)\b
@@ -274,6 +286,7 @@ _GIFTS = re.compile(
     |iphone|gifts?|gift\s+cards?|money|nails|hair|purse|bags?|jewelry|tickets?
     |bus\s+ticket|plane\s+ticket|hotel|things|packages)\b|\bgifts?\b|\bgift\s+cards\b
     |\bpackages\b|\b(?:bus|plane|train)\s+ticket\b|\btrip\b|\bvisit\s+him\b
+    |\b(?:gave|gives|give)\s+her\s+(?:a\s+)?rides?\b|\bdrove\s+her\s+to\b
     |\bcome\s+(?:and\s+)?see\s+him\b|\bmeet\s+him\b|\blive\s+with\s+him\b
     |\bfly\s+her\b|\bhotel\s+stays\b""",
     re.IGNORECASE | re.VERBOSE,
