@@ -24,6 +24,7 @@ __all__ = ["app", "main"]
 #: (name, module, attribute): sub-command groups, each a Typer app.
 GROUPS: list[tuple[str, str, str]] = [
     ("kb", "nowrongdoor.knowledge.cli", "app"),
+    ("notes", "nowrongdoor.text.cli", "app"),
     ("synth", "nowrongdoor.synth.cli", "app"),
     ("ads", "nowrongdoor.ads.cli", "app"),
     ("screen", "nowrongdoor.screening.cli", "app"),

@@ -89,7 +89,8 @@ def test_unknown_age_with_commercial_sex_needs_age() -> None:
     result = classify(facts(age=None, commercial_sex_act=True))
     assert result.classification == "needs_more_information"
     assert any("could change the answer: age" in r for r in result.rationale)
-    assert not result.victim_is_minor
+    assert result.victim_is_minor is None  # unknown stays unknown
+    assert result.mandatory_report is None
 
 
 def test_unknown_age_with_force_is_sex_trafficking_anyway() -> None:
@@ -283,3 +284,17 @@ def test_bad_facts(bad: Any, message: str) -> None:
     with pytest.raises(UserInputError, match=message) as info:
         classify(bad)
     assert info.value.exit_code == 2
+
+
+def test_unknown_age_is_unknown_everywhere_in_the_output() -> None:
+    established = classify(facts(age=None, commercial_sex_act=True, force=True))
+    assert established.classification == "sex_trafficking"
+    assert established.victim_is_minor is None
+    assert established.mandatory_report is None
+    assert any("unknown until the age is known" in r for r in established.rationale)
+    nothing = classify(facts(age=None, commercial_sex_act=False))
+    assert nothing.victim_is_minor is None and nothing.mandatory_report is False
+    adult = classify(facts(age=30, commercial_sex_act=True, force=True))
+    assert adult.victim_is_minor is False and adult.mandatory_report is False
+    minor = classify(facts(age=15, commercial_sex_act=True))
+    assert minor.victim_is_minor is True and minor.mandatory_report is True

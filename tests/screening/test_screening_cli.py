@@ -146,7 +146,7 @@ def test_run_state_option(
     result = runner.invoke(
         app,
         ["screen", "run", "qyit", "--answers", str(answers), "--age", "16",
-         "--state", "ZZ", "--json"],
+         "--override-population", "--state", "ZZ", "--json"],
         env=env,
     )  # fmt: skip
     data = json.loads(result.stdout)

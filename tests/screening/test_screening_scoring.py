@@ -122,7 +122,9 @@ def test_exchanging_sex_is_a_disclosure_for_a_minor_only() -> None:
                                "tricked-into-work")}  # fmt: skip
     adult = score("qyit", {**base, "exchanged-sex": True}, age=19)
     assert adult.recommended_pathway == "prevent"
-    minor = score("qyit", {**base, "exchanged-sex": True}, age=17)
+    minor = score(
+        "qyit", {**base, "exchanged-sex": True}, age=17, override_population=True
+    )
     assert minor.recommended_pathway == "survive_thrive"
     assert minor.minor and minor.safety is not None
     assert minor.safety.mandatory_report

@@ -81,6 +81,8 @@ def entry_details(entry: Entry) -> list[tuple[str, str]]:
     if isinstance(entry, Statistic):
         year = f" ({entry.year})" if entry.year else ""
         out.append(("value", f"{_number(entry.value)} {entry.unit}{year}"))
+        claim = entry.source_claim
+        out.append(("as published", f'"{claim.quote}" ({claim.checked})'))
     if isinstance(entry, Resource):
         for label, value in (("call", entry.phone), ("text", entry.sms)):
             if value:

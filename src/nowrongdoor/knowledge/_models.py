@@ -190,6 +190,27 @@ class Indicator(Entry):
     prompt: str | None = None
 
 
+class SourceClaim(BaseModel):
+    """A figure exactly as its source publishes it, to check an entry against.
+
+    Attributes:
+        quote: The source's sentence (or slide text) with the figure, verbatim.
+        figure: The figure as written in ``quote`` (``70%``, ``1 in 6``, ``$90``).
+        value: The figure as a number, in the entry's unit.
+        subject: What the figure counts or is a share of, in the quote's words;
+            for a percentage, the population it is a percentage *of*.
+        checked: Where and when the quote was read (the cited page, or why not).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    quote: Annotated[str, Field(min_length=1)]
+    figure: Annotated[str, Field(min_length=1)]
+    value: float
+    subject: Annotated[str, Field(min_length=1)]
+    checked: Annotated[str, Field(min_length=10)]
+
+
 class Statistic(Entry):
     """A published figure.
 
@@ -197,12 +218,25 @@ class Statistic(Entry):
         value: The number as published.
         unit: Unit of ``value`` (``USD``, ``percent``, ``people``, ``hours``...).
         year: The year the figure refers to, when stated.
+        source_claim: The figure and its subject as the source publishes them.
     """
 
     kind: Literal["statistic"] = "statistic"  # type: ignore[assignment]
     value: float
     unit: Annotated[str, Field(min_length=1)]
     year: int | None = None
+    source_claim: SourceClaim
+
+    @model_validator(mode="after")
+    def _matches_its_source(self) -> Statistic:
+        if self.value != self.source_claim.value:
+            raise ValueError(
+                f"{self.id}: value {self.value:g} differs from the source's "
+                f"{self.source_claim.value:g}"
+            )
+        if self.source_claim.figure not in self.source_claim.quote:
+            raise ValueError(f"{self.id}: source_claim.figure is not in its quote")
+        return self
 
 
 class Resource(Entry):

@@ -8,6 +8,11 @@ needs them runs.
 from nowrongdoor.population._backends import Engine, connect, spark_session
 from nowrongdoor.population._model import TIERS, ScoringModel, load_scoring_model
 from nowrongdoor.population._outputs import OUTPUT_FILES, WORKLIST_COLUMNS
+from nowrongdoor.population._valueset_export import (
+    VALUESET_CSV_COLUMNS,
+    export_value_sets,
+    fhir_value_set,
+)
 from nowrongdoor.population._valuesets import (
     SENSITIVITY_LABELS,
     ValueSet,
@@ -19,12 +24,15 @@ __all__ = [
     "OUTPUT_FILES",
     "SENSITIVITY_LABELS",
     "TIERS",
+    "VALUESET_CSV_COLUMNS",
     "WORKLIST_COLUMNS",
     "Engine",
     "ScoreResult",
     "ScoringModel",
     "ValueSet",
     "connect",
+    "export_value_sets",
+    "fhir_value_set",
     "icd10cm_codes",
     "load_scoring_model",
     "load_value_sets",

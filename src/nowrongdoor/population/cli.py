@@ -173,3 +173,19 @@ def explain(
             r["sensitivity"],
         )
     console.print(table)
+
+
+@app.command("valuesets")
+def valuesets(
+    out: Annotated[Path, typer.Option("--out", help="Output directory.")],
+) -> None:
+    """Export the value sets as FHIR R4B ValueSets plus one CSV/HTML review table."""
+    from nowrongdoor.population import load_scoring_model, load_value_sets
+    from nowrongdoor.population._valueset_export import export_value_sets
+
+    files = export_value_sets(out, load_value_sets(), load_scoring_model())
+    console.print(
+        f"{len(files) - 2} FHIR ValueSets, valuesets.csv and valuesets.html "
+        f"written to {out}",
+        highlight=False,
+    )

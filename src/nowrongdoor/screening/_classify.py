@@ -89,9 +89,12 @@ class Classification(BaseModel):
         classification: One of ``sex_trafficking``, ``labor_trafficking``,
             ``sex_and_labor_trafficking``, ``smuggling_not_trafficking``,
             ``needs_more_information``, ``not_trafficking``.
-        victim_is_minor: The person exploited is known to be under 18.
-        mandatory_report: A child-abuse report is required (a minor, and
-            trafficking or a suspicion of it).
+        victim_is_minor: True when the person exploited is known to be under 18,
+            False when known to be 18 or over, None when the age is unknown
+            (never guessed).
+        mandatory_report: True when a child-abuse report is required (a known
+            minor, and trafficking or a suspicion of it); None when it would be
+            required but the age is unknown (find out the age); False otherwise.
         rationale: Sentences explaining the answer, the role, and what is unknown.
         citations: Statutes the answer rests on.
     """
@@ -99,8 +102,8 @@ class Classification(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     classification: ClassificationLabel
-    victim_is_minor: bool
-    mandatory_report: bool
+    victim_is_minor: bool | None
+    mandatory_report: bool | None
     rationale: list[str]
     citations: list[str]
 
@@ -307,21 +310,25 @@ def classify(facts: Mapping[str, Any], *, label: str = "facts") -> Classificatio
         values[k]
         for k in ("commercial_sex_act", *_MEANS, *_PURPOSES, "exploited_after_arrival")
     )
-    mandatory = minor_known and (
-        result in _TRAFFICKING
-        or (
-            result == "needs_more_information"
-            and (sex_possible or labor_possible)
-            and suspicion
-        )
+    reportable = result in _TRAFFICKING or (
+        result == "needs_more_information"
+        and (sex_possible or labor_possible)
+        and suspicion
     )
+    minor: bool | None = None if age is None else age < 18
+    mandatory: bool | None = (None if minor is None else minor) if reportable else False
     if mandatory:
         rationale.append(
             "The person is a minor: make the child-abuse report your state requires."
         )
+    elif mandatory is None:
+        rationale.append(
+            "Whether a child-abuse report is required is unknown until the age is "
+            "known: if the person is under 18, make the report your state requires."
+        )
     return Classification(
         classification=result,
-        victim_is_minor=minor_known,
+        victim_is_minor=minor,
         mandatory_report=mandatory,
         rationale=rationale,
         citations=list(dict.fromkeys(citations)),

@@ -12,6 +12,7 @@ from nowrongdoor.screening._models import (
     Instrument,
     InstrumentInfo,
     Pathway,
+    Safety,
 )
 from nowrongdoor.screening._registry import InstrumentRegistry, default_registry
 from nowrongdoor.screening._result import ScreeningResult
@@ -21,6 +22,8 @@ __all__ = [
     "get_instrument",
     "list_instruments",
     "normalise_answers",
+    "outside_population",
+    "report_actions",
     "score",
     "score_instrument",
 ]
@@ -107,6 +110,70 @@ def _is_minor(instrument: Instrument, age: int | None) -> bool:
     return instrument.rules.population == "minor"
 
 
+def _ages_text(instrument: Instrument) -> str:
+    low, high = instrument.rules.ages
+    if high is None:
+        return f"ages {low or 0}+"
+    return f"ages {low or 0}-{high}"
+
+
+def outside_population(instrument: Instrument, age: int | None) -> str | None:
+    """Why ``age`` lies outside the ages the instrument is meant for, or None.
+
+    Screens declare the ages of their validation study; the deck's observation
+    checklists declare the ages they are written for (minors or adults). An
+    unknown age cannot be checked and gives None.
+    """
+    if age is None:
+        return None
+    low, high = instrument.rules.ages
+    if (low is not None and age < low) or (high is not None and age > high):
+        what = "validated" if instrument.validated else "written"
+        return (
+            f"{instrument.id} is {what} for {_ages_text(instrument)} "
+            f"({instrument.rules.setting}); age {age} is outside the validated "
+            "population"
+        )
+    return None
+
+
+def _alternatives(age: int, registry: InstrumentRegistry | None) -> list[str]:
+    out = []
+    for other in registry or default_registry():
+        low, high = other.rules.ages
+        if (low is None or age >= low) and (high is None or age <= high):
+            out.append(other.id)
+    return out
+
+
+def report_actions(minor: bool, positive: bool, safety: Safety | None) -> list[str]:
+    """The reporting and legal actions, derived from the safety block only.
+
+    The safety block's ``mandatory_report`` is the one source of truth for
+    "is a child-abuse report required now": actions never say otherwise.
+    """
+    if safety is None or not minor:
+        return []
+    out: list[str] = []
+    if positive:
+        out.append(
+            "A minor in a commercial sex act is a trafficking victim - force, fraud "
+            "or coercion need not be shown."
+        )
+    where = safety.state_name or "your state"
+    if safety.mandatory_report:
+        out.append(
+            f"Make the child-abuse report {where} requires before the young person "
+            "leaves (see Safety)."
+        )
+    else:
+        out.append(
+            "If you suspect abuse or neglect of a child, make the report "
+            f"{where} requires (see Safety)."
+        )
+    return out
+
+
 def _pathway(
     instrument: Instrument, fired: list[str], minor: bool, positive: bool
 ) -> Pathway | None:
@@ -128,10 +195,22 @@ def score_instrument(
     age: int | None = None,
     state: str = "IN",
     label: str = "answers",
+    override_population: bool = False,
+    registry: InstrumentRegistry | None = None,
 ) -> ScreeningResult:
     """Score answers to an instrument (see :func:`score`)."""
     if age is not None and (isinstance(age, bool) or not 0 <= age <= 130):
         raise UserInputError(f"age must be a whole number from 0 to 130, not {age!r}")
+    outside = outside_population(instrument, age)
+    if outside is not None and not override_population:
+        assert age is not None
+        others = [i for i in _alternatives(age, registry) if i != instrument.id]
+        hint = f" (for age {age}: {', '.join(others)})" if others else ""
+        raise UserInputError(
+            f"{outside}: use an instrument meant for this person{hint}, or override "
+            "the population (--override-population) to run it anyway; the result "
+            "is then marked 'outside the validated population'"
+        )
     given = normalise_answers(instrument, answers, label)
     counted = instrument.rules.scoring.counts_answer
     fired = [link_id for link_id, value in given.items() if value is counted]
@@ -147,7 +226,6 @@ def score_instrument(
     else:
         category = "negative"
     minor = _is_minor(instrument, age)
-    actions = list(getattr(instrument.rules.actions, category))
     reporting = instrument.rules.reporting
     report = positive and (
         reporting.report_when == "positive" or bool(set(reporting.items) & set(fired))
@@ -157,6 +235,16 @@ def score_instrument(
         if positive or minor
         else None
     )
+    actions = list(getattr(instrument.rules.actions, category))
+    actions += report_actions(minor, positive, safety)
+    interpretation = getattr(instrument.rules.scoring.interpretation, category)
+    if outside is not None:
+        warning = (
+            f"Outside the validated population: {outside}; the published accuracy "
+            "does not apply and the result is only a prompt for a conversation."
+        )
+        actions.insert(0, warning)
+        interpretation = f"{interpretation} (outside the validated population)"
     published = instrument.rules.published
     return ScreeningResult(
         instrument_id=instrument.id,
@@ -167,7 +255,7 @@ def score_instrument(
         cutoff=cutoff,
         positive=positive,
         category=category,
-        interpretation=getattr(instrument.rules.scoring.interpretation, category),
+        interpretation=interpretation,
         fired_items=fired,
         skipped_items=skipped,
         answers=given,
@@ -175,6 +263,8 @@ def score_instrument(
         actions=actions,
         safety=safety,
         minor=minor,
+        outside_validated_population=None if age is None else outside is not None,
+        population_note=outside,
         published_sensitivity=published.sensitivity,
         published_specificity=published.specificity,
         citation=published.citation,
@@ -188,6 +278,7 @@ def score(
     age: int | None = None,
     state: str = "IN",
     registry: InstrumentRegistry | None = None,
+    override_population: bool = False,
 ) -> ScreeningResult:
     """Score one person's answers to an instrument.
 
@@ -199,14 +290,25 @@ def score(
             instrument's population (mandatory reporting applies).
         state: Two-letter US state for mandatory-reporting contacts.
         registry: Instrument registry; the shipped instruments by default.
+        override_population: Run the instrument although ``age`` lies outside
+            the ages it was validated for (or, for a checklist, written for); the
+            result is then marked ``outside_validated_population``.
 
     Returns:
         The result: score, positive/negative/incomplete, fired items, pathway,
         actions and the safety response.
 
     Raises:
-        UserInputError: unknown instrument, unknown linkId, wrong answer type or
-            missing required item; the message names it (exit code 2).
+        UserInputError: unknown instrument, unknown linkId, wrong answer type,
+            missing required item, or an age outside the instrument's population
+            without ``override_population``; the message names it (exit code 2).
     """
     instrument = get_instrument(instrument_id, registry)
-    return score_instrument(instrument, answers, age=age, state=state)
+    return score_instrument(
+        instrument,
+        answers,
+        age=age,
+        state=state,
+        override_population=override_population,
+        registry=registry,
+    )

@@ -44,6 +44,10 @@ class ScreeningResult(BaseModel):
         safety: Guidance, hotline and reporting; present for every positive
             result and for every minor.
         minor: Whether the person is treated as under 18.
+        outside_validated_population: True when the instrument ran, by explicit
+            override, for an age outside the population it was validated for
+            (or a checklist written for); None when the age is unknown.
+        population_note: Why the age is outside that population, when it is.
         published_sensitivity: The instrument's published sensitivity (percent).
         published_specificity: The instrument's published specificity (percent).
         citation: Where those figures come from.
@@ -68,6 +72,8 @@ class ScreeningResult(BaseModel):
     actions: list[str]
     safety: Safety | None
     minor: bool
+    outside_validated_population: bool | None = None
+    population_note: str | None = None
     published_sensitivity: float | None
     published_specificity: float | None
     citation: str
@@ -114,6 +120,8 @@ class ScreeningResult(BaseModel):
         response_url = new_uuid()
         response = self.questionnaire_response(subject_reference)
         kind = "screen" if self.validated else "observation checklist (not validated)"
+        if self.outside_validated_population:
+            kind += ", outside the validated population"
         prediction: dict[str, Any] = {
             "outcome": {"text": "labor or sex trafficking experience"},
             "rationale": self.interpretation,

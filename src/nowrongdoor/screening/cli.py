@@ -252,6 +252,15 @@ def run(
         str | None,
         typer.Option("--subject", help="FHIR subject reference, e.g. Patient/123."),
     ] = None,
+    override_population: Annotated[
+        bool,
+        typer.Option(
+            "--override-population",
+            help="Run the instrument although --age lies outside the ages it was "
+            "validated (or written) for; the result is marked 'outside the "
+            "validated population'.",
+        ),
+    ] = False,
 ) -> None:
     """Score an instrument from an answers file, or ask item by item."""
     from nowrongdoor.screening import get_instrument
@@ -275,7 +284,12 @@ def run(
         }
         label = "answers"
     result = score_instrument(
-        instrument, given, age=age, state=state or settings.state, label=label
+        instrument,
+        given,
+        age=age,
+        state=state or settings.state,
+        label=label,
+        override_population=override_population,
     )
     bundle = result.to_fhir(subject) if fhir is not None else None
     if as_json:
@@ -298,6 +312,12 @@ def _render_result(result: ScreeningResult) -> None:
         highlight=False,
     )
     console.print(result.interpretation, highlight=False)
+    if result.outside_validated_population:
+        console.print(
+            f"[bold yellow]Outside the validated population:[/] "
+            f"{escape(result.population_note or '')}",
+            highlight=False,
+        )
     if not result.validated:
         console.print("[yellow]Not a validated instrument.[/]")
     if result.fired_items:
@@ -412,10 +432,14 @@ def _render_classification(result: Classification) -> None:
     console.print(
         f"[bold]{result.classification.replace('_', ' ')}[/]", highlight=False
     )
+    minor = {True: "yes", False: "no", None: "unknown"}[result.victim_is_minor]
+    report = {
+        True: "[bold red]REQUIRED[/]",
+        False: "no",
+        None: "[bold yellow]unknown until the age is known[/]",
+    }[result.mandatory_report]
     console.print(
-        f"Victim is a minor: {'yes' if result.victim_is_minor else 'no or unknown'}; "
-        "mandatory child-abuse report: "
-        f"{'[bold red]REQUIRED[/]' if result.mandatory_report else 'no'}",
+        f"Victim is a minor: {minor}; mandatory child-abuse report: {report}",
         highlight=False,
     )
     for reason in result.rationale:

@@ -4,15 +4,24 @@ from nowrongdoor.text import normalize, numeric_view, find_lexicon_terms
 norm = normalize("call nine0three 3l2 one8eight7 \\u2764")
 numeric_view(norm).text          # 'call 903 312 1887 \\u2764'
 norm.to_original(5, 10)          # span in the original text
+scan_note("Denies anyone takes her money. Her boyfriend keeps her ID.")
+                                 # (NoteHit(indicator='documents', ...),)
 """
 
 from nowrongdoor.text._lexicon import CONTEXT_WINDOW, TermMatch, find_lexicon_terms
 from nowrongdoor.text._normalize import Normalized, TextBuilder, normalize
+from nowrongdoor.text._note_rules import NOTE_INDICATORS, NoteIndicator
+from nowrongdoor.text._notes import NoteHit, note_indicator, scan_note
 from nowrongdoor.text._numbers import NUMBER_WORDS, numeric_view, word_to_number
 from nowrongdoor.text._trie import trie_pattern
 
 __all__ = [
     "CONTEXT_WINDOW",
+    "NOTE_INDICATORS",
+    "NoteHit",
+    "NoteIndicator",
+    "note_indicator",
+    "scan_note",
     "TermMatch",
     "find_lexicon_terms",
     "NUMBER_WORDS",
