@@ -97,9 +97,38 @@ _AGE_PATTERNS = [
     (("sweet",), re.compile(rf"\bsweet\s+{_N}\b", re.I)),
     # "16teen" / "6teen" style
     (("teen",), re.compile(r"\b(?P<teen>1?[3-9])\s?teen\b", re.I)),
+    # "About me: 31", "ABOUT ME - 27 |"
+    (
+        ("about",),
+        re.compile(
+            rf"\babout\s+me\s*[:=\-~]?\s*{_N}(?=\s*(?:$|[,.;|!)\n]|yrs?\b|years?\b))",
+            re.I | re.M,
+        ),
+    ),
+    # A backpage-style title line inside the text: "Curvy Angel - 23 - Downtown",
+    # "New pics - 22 -": a two-digit number set off by spaced dashes after a word.
+    (
+        ("-",),
+        re.compile(r"(?<=[A-Za-z!).])\s+-\s*(?P<n>[1-5]\d)\s*(?=-\s|-$|$)", re.M),
+    ),
 ]
-# A backpage-style title ends with " - 30": the poster's age.
-_TITLE_AGE = re.compile(r"\s-\s*(?P<n>\d\d)\s*$")
+# A backpage-style title has " - 30" at its end or between dashes: the poster's age.
+_TITLE_AGE = re.compile(r"(?<=[A-Za-z!).])\s+-\s*(?P<n>\d\d)\s*(?=-|$)")
+# A range: "21-45", "30 to 55", "25 - 60". Neither end is a claim of one's age.
+_RANGE_BEFORE = re.compile(r"\d\s*(?:-|to|~)\s*$", re.I)
+_RANGE_AFTER = re.compile(r"^\s*(?:-|to|~)\s*\d", re.I)
+
+
+def _in_range(text: str, start: int, end: int) -> bool:
+    """Is the number at ``start:end`` one end of a range ("21-45", "30 to 55")?"""
+    digits = re.search(r"\d+(?:[ .]\d)?", text[start:end])
+    if digits is None:
+        return False
+    n_start, n_end = start + digits.start(), start + digits.end()
+    return bool(
+        _RANGE_BEFORE.search(text[max(0, n_start - 8) : n_start])
+        or _RANGE_AFTER.match(text[n_end : n_end + 8])
+    )
 
 
 def _age_value(m: re.Match[str]) -> int | None:
@@ -135,14 +164,16 @@ def find_ages(text: str, title: str | None = None) -> list[AgeHit]:
             span = m.span()
             if any(s < span[1] and span[0] < e for s, e in taken):
                 continue
+            if _in_range(text, *span):
+                continue
             taken.append(span)
             hits.append(AgeHit(value, span[0], span[1]))
     if title:
-        tail = _TITLE_AGE.search(title)
-        if tail:
+        for tail in _TITLE_AGE.finditer(title):
             value = int(tail.group("n"))
             if MIN_AGE <= value <= MAX_AGE:
                 hits.append(AgeHit(value, -1, -1))
+                break
     hits.sort(key=lambda h: h.start)
     return hits
 
@@ -283,6 +314,10 @@ _RATE_WORDS = frozenset(
 )
 _ALLOWED_BEFORE = frozenset("only just age aged and".split())
 _ALLOWED_AFTER = frozenset("and but yrs years yo".split())
+_ROAD = re.compile(
+    r"(?:\b(?-i:I|US|SR|CR|FM)|\b(?:hwy|highway|route|rte|rt|exit|interstate))\s*-?\s*$",
+    re.I,
+)
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)\W*$")
 _WORD_AFTER = re.compile(r"^\W*([A-Za-z]+)")
 
@@ -322,8 +357,10 @@ def find_bare_ages(text: str, taken: tuple[tuple[int, int], ...] = ()) -> list[A
         wa = word_after.group(1) if word_after else ""
         if wb.lower() in _RATE_WORDS or wa.lower() in _RATE_WORDS:
             continue
-        if re.search(r"\d\s*-\s*$", before):
-            continue  # a range: "ages 13-17"
+        if _in_range(text, start, end):
+            continue  # a range: "ages 13-17", "men 25-60"
+        if _ROAD.search(before):
+            continue  # a road: "off I-35", "Route 66", "exit 42"
         left = (
             prev_char == ""
             or prev_char in _SEPARATORS
