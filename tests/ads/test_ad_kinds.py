@@ -109,7 +109,7 @@ def test_third_party_catches_a_manager_or_driver_who_books(text: str) -> None:
 
 def test_recruitment_is_scored_within_job_offers() -> None:
     strong = extract(
-        "Now hiring promo models, earn $1,800 per week, flights and housing "
+        "Now hiring promo models, earn $2,400 per week, flights and housing "
         "provided, no experience needed. Apply via Telegram only."
     )
     assert strong["ad_kind"] == "job"

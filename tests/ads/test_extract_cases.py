@@ -125,3 +125,22 @@ def test_lone_o_is_zero_only_between_spelled_digits() -> None:
 )
 def test_age_classes(text: str, title: str | None, want: list[int]) -> None:
     assert extract(text, title=title, use_lexicon=False)["ages"] == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("Hiring hostesses: pretty ladies between 19-27 years of age.", [19, 27]),
+        ("Profile: Age 22-24, Height 5'4, slim", [22, 24]),
+        ("Stats: 34C-26-36, Age: 25", [25]),
+        ("Bust-waist-hip 36-24-36. Call me.", []),
+        ("Gentlemen 40-60 preferred, girls not included", []),
+        ("Poster's age: 67", [67]),
+        ("Hi! I'm 64 and retired", []),
+        ("about me 28 fun loving, outgoing", [28]),
+    ],
+)
+def test_age_ranges_of_the_advertised_people_and_labelled_ages(
+    text: str, want: list[int]
+) -> None:
+    assert sorted(extract(text, use_lexicon=False)["ages"]) == want

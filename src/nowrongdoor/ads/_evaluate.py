@@ -13,7 +13,8 @@ also classified from its record: ``risky`` when the score reaches
 ``risky_score``, else ``escort`` when the ad kind is escort or massage, else
 ``benign``. The report gives the confusion of gold and predicted classes and
 the rank order: the share of (risky, benign) pairs in which the risky ad scores
-higher (ties count half).
+higher (ties count half). An ad whose gold has a ``kind`` (escort, massage, job,
+classified) adds to the confusion of gold and predicted ad kinds.
 """
 
 from __future__ import annotations
@@ -107,6 +108,8 @@ class EvaluationReport:
     phone_exact: int = 0
     #: confusion[gold][predicted] over ads with a gold class.
     confusion: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: kind_confusion[gold kind][predicted ad_kind] over ads with a gold kind.
+    kind_confusion: dict[str, dict[str, int]] = field(default_factory=dict)
     class_scores: dict[str, list[float]] = field(default_factory=dict)
 
     @property
@@ -142,6 +145,7 @@ class EvaluationReport:
             "benign_ads": self.benign,
             "benign_scoring_at_least_0.5": self.benign_high,
             "class_confusion": self.confusion,
+            "kind_confusion": self.kind_confusion,
             "rank_order": None if rank is None else round(rank, 4),
             "bad_records": [str(b) for b in self.bad],
         }
@@ -217,6 +221,11 @@ def evaluate_records(
             )
             if got_class != gold_class:
                 differences["class"] = {"gold": gold_class, "predicted": got_class}
+        gold_kind = gold.get("kind")
+        if gold_kind is not None:
+            kinds = report.kind_confusion.setdefault(str(gold_kind), {})
+            got_kind = str(record.get("ad_kind"))
+            kinds[got_kind] = kinds.get(got_kind, 0) + 1
         if gold.get("phones"):
             report.phone_ads += 1
             if _as_set("phones", gold["phones"]) == _as_set(

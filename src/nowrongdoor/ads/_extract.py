@@ -21,7 +21,7 @@ from nowrongdoor.ads._indicators import (
 )
 from nowrongdoor.ads._kinds import classify
 from nowrongdoor.ads._numbers import (
-    MAX_AGE,
+    MAX_LABELLED_AGE,
     MIN_AGE,
     find_ages,
     find_bare_ages,
@@ -129,7 +129,7 @@ def extract(
             value = int(str(poster_age).strip())
         except ValueError:
             value = -1
-        if MIN_AGE <= value <= MAX_AGE:
+        if MIN_AGE <= value <= MAX_LABELLED_AGE:
             ages.append(value)
     ages = _dedupe(ages)
 

@@ -29,6 +29,8 @@ __all__ = [
 #: Reference hourly rate (USD); a price under 40% of it is an outlier.
 REFERENCE_HOURLY_RATE = 150.0
 OUTLIER_SHARE = 0.4
+#: One recruitment cue family alone weighs at most this much.
+SINGLE_CUE_CAP = 0.15
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,18 +129,21 @@ def recruitment_hits(
     """Recruitment cues of a job offer, one hit per cue found.
 
     Every hit carries the weight of all cue families found together,
-    ``1 - prod(1 - family weight)``, capped at the code's weight: one cue ("no
-    experience needed") is weak, several (high pay, travel and housing
-    provided, contact by a messaging app only) are a strong signal.
+    ``1 - prod(1 - family weight)``, capped at the code's weight: one family
+    alone ("top pay", "housing provided") weighs at most ``SINGLE_CUE_CAP``,
+    several (high pay, travel and housing provided, contact by a messaging app
+    only) are a strong signal.
     """
     pattern, weights = _recruitment()
     found = [(m.lastgroup or "", m.start(), m.end()) for m in pattern.finditer(text)]
     if not found:
         return []
+    families = {f for f, _, _ in found}
     remaining = 1.0
-    for family in {f for f, _, _ in found}:
+    for family in families:
         remaining *= 1.0 - weights[family]
-    weight = round(min(_load()[0]["recruitment"].weight, 1.0 - remaining), 4)
+    cap = _load()[0]["recruitment"].weight if len(families) > 1 else SINGLE_CUE_CAP
+    weight = round(min(cap, 1.0 - remaining), 4)
     hits: list[IndicatorHit] = []
     for _family, start, end in found:
         o_start, o_end = to_original(start, end)

@@ -10,10 +10,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["AgeHit", "RateHit", "MIN_AGE", "MAX_AGE", "find_ages", "find_rates"]
+__all__ = [
+    "AgeHit",
+    "RateHit",
+    "MIN_AGE",
+    "MAX_AGE",
+    "MAX_LABELLED_AGE",
+    "find_ages",
+    "find_rates",
+]
 
 MIN_AGE = 12
 MAX_AGE = 60
+#: After an explicit age label ("Age: 64", "Poster's age: 69") older ages are read.
+MAX_LABELLED_AGE = 99
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +111,8 @@ _AGE_PATTERNS = [
     (
         ("about",),
         re.compile(
-            rf"\babout\s+me\s*[:=\-~]?\s*{_N}(?=\s*(?:$|[,.;|!)\n]|yrs?\b|years?\b))",
+            rf"\babout\s+me\s*[:=\-~]?\s*{_N}"
+            r"(?!\s*(?:\d|%|\$|min|hr|hour|lbs?|kg|cm|ft|am\b|pm\b|'|\"|/|\.\d|,\d))",
             re.I | re.M,
         ),
     ),
@@ -119,6 +130,53 @@ _RANGE_BEFORE = re.compile(r"\d\s*(?:-|to|~)\s*$", re.I)
 _RANGE_AFTER = re.compile(r"^\s*(?:-|to|~)\s*\d", re.I)
 
 
+# A range of ages: "18-35", "25 to 29", "from 18 to 25".
+_AGE_RANGE = re.compile(
+    r"(?<![\w$.])(?<!\w-)(?P<a>[1-5]\d)\s*(?:-|to|~)\s*(?P<b>[1-6]\d)"
+    r"(?![\w%$]|\s*(?:-\s*\d|min|hr|hour|\$))",
+    re.I,
+)
+# Whose ages a range gives, read in the words before it (same sentence).
+_CLIENT_WORDS = re.compile(
+    r"\b(?:men|man|gentlem[ae]n|gents?|guys?|clients?|customers?|males?|callers?|"
+    r"seeing|see|date|dating|accept(?:ing)?)\b",
+    re.I,
+)
+_PROVIDER_WORDS = re.compile(
+    r"\b(?:girls?|ladies|lady|women|woman|females?|models?|providers?|escorts?|"
+    r"hostess(?:es)?|dancers?|age)\b",
+    re.I,
+)
+
+_PREFERENCE = re.compile(
+    r"\s*(?:years?\s*(?:old\s*)?|yrs?\s*)?(?:preferred|only|welcome|accepted|please)\b",
+    re.I,
+)
+
+
+def _provider_ranges(text: str) -> list[tuple[int, int, int, int]]:
+    """Age ranges of the advertised people: "ladies between 18-35", "Age 25-29".
+
+    A range of clients ("gentlemen 25-60", "seeing men 30 to 55") claims nobody's
+    age, nor does a preference ("age 21-40 preferred"); a range with no word
+    saying whose it is is not read either.
+    """
+    out: list[tuple[int, int, int, int]] = []
+    for m in _AGE_RANGE.finditer(text):
+        a, b = int(m.group("a")), int(m.group("b"))
+        if not (MIN_AGE <= a < b <= MAX_AGE):
+            continue
+        before = re.split(r"[.!?\n|]", text[max(0, m.start() - 60) : m.start()])[-1]
+        words = before.split()[-6:]
+        window = " ".join(words)
+        if _CLIENT_WORDS.search(window) or not _PROVIDER_WORDS.search(window):
+            continue
+        if _PREFERENCE.match(text, m.end()):
+            continue  # "age 21-40 preferred": whom the poster will see
+        out.append((a, b, m.start(), m.end()))
+    return out
+
+
 def _in_range(text: str, start: int, end: int) -> bool:
     """Is the number at ``start:end`` one end of a range ("21-45", "30 to 55")?"""
     digits = re.search(r"\d+(?:[ .]\d)?", text[start:end])
@@ -131,14 +189,15 @@ def _in_range(text: str, start: int, end: int) -> bool:
     )
 
 
-def _age_value(m: re.Match[str]) -> int | None:
+def _age_value(m: re.Match[str], labelled: bool = False) -> int | None:
     teen = m.groupdict().get("teen")
     if teen:
         value = int(teen[-1]) + 10
     else:
         raw = re.sub(r"[ .]", "", m.group("n"))
         value = int(raw)
-    return value if MIN_AGE <= value <= MAX_AGE else None
+    top = MAX_LABELLED_AGE if labelled else MAX_AGE
+    return value if MIN_AGE <= value <= top else None
 
 
 def find_ages(text: str, title: str | None = None) -> list[AgeHit]:
@@ -158,7 +217,7 @@ def find_ages(text: str, title: str | None = None) -> list[AgeHit]:
         if not any(k in lower for k in keywords):
             continue
         for m in pattern.finditer(text):
-            value = _age_value(m)
+            value = _age_value(m, labelled=keywords == ("age",))
             if value is None:
                 continue
             span = m.span()
@@ -168,6 +227,13 @@ def find_ages(text: str, title: str | None = None) -> list[AgeHit]:
                 continue
             taken.append(span)
             hits.append(AgeHit(value, span[0], span[1]))
+    if "-" in text or "to" in lower or "~" in text:
+        for a, b, start, end in _provider_ranges(text):
+            if any(s < end and start < e for s, e in taken):
+                continue
+            taken.append((start, end))
+            hits.append(AgeHit(a, start, end))
+            hits.append(AgeHit(b, start, end))
     if title:
         for tail in _TITLE_AGE.finditer(title):
             value = int(tail.group("n"))

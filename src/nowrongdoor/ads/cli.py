@@ -143,6 +143,15 @@ def evaluate_command(
                 highlight=False,
                 soft_wrap=True,
             )
+    for gold_kind, row in sorted(report.kind_confusion.items()):
+        spread = ", ".join(
+            f"{k} {n}" for k, n in sorted(row.items(), key=lambda x: -x[1])
+        )
+        console.print(
+            f"gold kind {gold_kind} ({sum(row.values())} ads) read as: {spread}",
+            highlight=False,
+            soft_wrap=True,
+        )
     console.print(
         f"benign ads scoring >= 0.5: {report.benign_high} of {report.benign}; "
         f"bad records: {len(report.bad)}",
