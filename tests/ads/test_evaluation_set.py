@@ -74,3 +74,46 @@ def test_shipped_reference_tables_match_their_packages() -> None:
     assert load_area_codes() == build_area_codes()
     assert list(load_cities()) == build_cities()
     assert load_area_codes()["903"] == "TX" and load_area_codes()["317"] == "IN"
+
+
+def test_class_confusion_and_rank_order_on_the_classifieds_set() -> None:
+    report = evaluate(DATA / "ads_kinds.jsonl")
+    benign = report.confusion["benign"]
+    assert benign["benign"] == sum(benign.values()) >= 60
+    assert report.confusion["risky"]["risky"] == sum(report.confusion["risky"].values())
+    assert report.rank_order == 1.0
+    assert report.phone_exact == report.phone_ads and report.fields["phones"].fp == 0
+    data = report.as_dict()
+    assert data["rank_order"] == 1.0 and data["invented_phones"] == 0
+
+
+def test_rank_order_counts_pairs_and_ties(tmp_path: Path) -> None:
+    from nowrongdoor.ads._evaluate import evaluate_records
+    from nowrongdoor.ads._ingest import AdInput
+
+    scores = {"r1": 0.9, "r2": 0.1, "b1": 0.1, "b2": 0.0}
+    ads = [
+        AdInput(
+            id=k,
+            text=k,
+            extra={"gold": {"class": "risky" if k[0] == "r" else "benign"}},
+        )
+        for k in scores
+    ]
+    report = evaluate_records(
+        ads, predict=lambda ad: {"score": scores[ad.id], "ad_kind": "unclear"}
+    )
+    # r1 beats both; r2 ties b1 (half) and beats b2: (2 + 1.5) / 4.
+    assert report.rank_order == 0.875
+    assert report.confusion["risky"] == {"benign": 1, "escort": 0, "risky": 1}
+    assert report.confusion["benign"] == {"benign": 2, "escort": 0, "risky": 0}
+
+
+def test_fields_missing_from_gold_are_not_scored(tmp_path: Path) -> None:
+    path = tmp_path / "gold.jsonl"
+    path.write_text(
+        '{"id": "a", "text": "Rosa, 24. call 415 867 2291", "gold": {"ages": [24]}}\n'
+    )
+    report = evaluate(path)
+    assert report.fields["ages"].tp == 1
+    assert report.fields["phones"].fp == 0 and report.phone_ads == 0

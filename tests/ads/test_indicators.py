@@ -21,6 +21,7 @@ CODES = {
     "age_18_19",
     "price_outlier",
     "lexicon",
+    "recruitment",
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from typing import TYPE_CHECKING, Any
@@ -14,11 +15,13 @@ from nowrongdoor.ads._indicators import (
     definitions,
     is_price_outlier,
     pattern_hits,
+    recruitment_hits,
     score,
     weight_of,
 )
+from nowrongdoor.ads._kinds import classify
 from nowrongdoor.ads._numbers import (
-    MAX_AGE,
+    MAX_LABELLED_AGE,
     MIN_AGE,
     find_ages,
     find_bare_ages,
@@ -45,6 +48,7 @@ OUTPUT_KEYS = (
     "locations",
     "names",
     "descriptors",
+    "ad_kind",
     "indicators",
     "score",
 )
@@ -125,7 +129,7 @@ def extract(
             value = int(str(poster_age).strip())
         except ValueError:
             value = -1
-        if MIN_AGE <= value <= MAX_AGE:
+        if MIN_AGE <= value <= MAX_LABELLED_AGE:
             ages.append(value)
     ages = _dedupe(ages)
 
@@ -222,6 +226,10 @@ def extract(
                         "lexicon", term.text, term.start, term.end, weight_of("lexicon")
                     )
                 )
+    kind = classify(norm.text, frozenset(h.code for h in hits))
+    hits = _weigh_by_kind(hits, kind.sex_market_factor)
+    if kind.kind == "job":
+        hits.extend(recruitment_hits(norm.text, norm.to_original, doc))
     hits = _dedupe_hits(hits)
 
     record: dict[str, Any] = {
@@ -234,10 +242,33 @@ def extract(
         "locations": locations,
         "names": names,
         "descriptors": descriptors,
+        "ad_kind": kind.kind,
         "indicators": [h.as_dict() for h in hits],
-        "score": score(hits, benign),
+        # An ordinary-business cue halves commercial-sex evidence; a job offer's
+        # recruitment cues are weighed on their own ("now hiring" is expected).
+        "score": score(hits, benign and kind.kind != "job"),
     }
     return record
+
+
+def _weigh_by_kind(hits: list[IndicatorHit], factor: float) -> list[IndicatorHit]:
+    """Commercial-sex indicators at the share of their weight the ad's kind gives.
+
+    They are dropped from job offers and ordinary classifieds (factor 0): "young"
+    in a youth-group post is not evidence of anything. A claimed age under 18
+    keeps its weight in an ad of unclear kind.
+    """
+    if factor >= 1.0:
+        return hits
+    if factor <= 0.0:
+        return []
+    minor = weight_of("youth", minor=True)
+    return [
+        h
+        if h.code == "youth" and h.weight == minor  # a claimed age under 18
+        else dataclasses.replace(h, weight=round(h.weight * factor, 4))
+        for h in hits
+    ]
 
 
 def _dedupe_hits(hits: list[IndicatorHit]) -> list[IndicatorHit]:

@@ -22,12 +22,15 @@ __all__ = [
     "IndicatorHit",
     "REFERENCE_HOURLY_RATE",
     "definitions",
+    "recruitment_hits",
     "score",
 ]
 
 #: Reference hourly rate (USD); a price under 40% of it is an outlier.
 REFERENCE_HOURLY_RATE = 150.0
 OUTLIER_SHARE = 0.4
+#: One recruitment cue family alone weighs at most this much.
+SINGLE_CUE_CAP = 0.15
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +104,53 @@ def _load() -> tuple[dict[str, IndicatorDef], _Benign]:
         )
     benign = raw["benign_context"]
     return defs, _Benign(float(benign["factor"]), _join(benign["patterns"]))
+
+
+@lru_cache(maxsize=1)
+def _recruitment() -> tuple[re.Pattern[str], dict[str, float]]:
+    """The recruitment cue families in one alternation, and each family's weight."""
+    raw = yaml.safe_load(
+        resources.files("nowrongdoor.ads")
+        .joinpath("data/indicators.yaml")
+        .read_text(encoding="utf-8")
+    )
+    families = raw["indicators"]["recruitment"]["families"]
+    branches = [
+        f"(?P<{name}>" + "|".join(f"(?:{p})" for p in body["patterns"]) + ")"
+        for name, body in families.items()
+    ]
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(branches) + r")(?!\w)", re.IGNORECASE)
+    return pattern, {name: float(body["weight"]) for name, body in families.items()}
+
+
+def recruitment_hits(
+    text: str, to_original: Callable[[int, int], tuple[int, int]], original: str
+) -> list[IndicatorHit]:
+    """Recruitment cues of a job offer, one hit per cue found.
+
+    Every hit carries the weight of all cue families found together,
+    ``1 - prod(1 - family weight)``, capped at the code's weight: one family
+    alone ("top pay", "housing provided") weighs at most ``SINGLE_CUE_CAP``,
+    several (high pay, travel and housing provided, contact by a messaging app
+    only) are a strong signal.
+    """
+    pattern, weights = _recruitment()
+    found = [(m.lastgroup or "", m.start(), m.end()) for m in pattern.finditer(text)]
+    if not found:
+        return []
+    families = {f for f, _, _ in found}
+    remaining = 1.0
+    for family in families:
+        remaining *= 1.0 - weights[family]
+    cap = _load()[0]["recruitment"].weight if len(families) > 1 else SINGLE_CUE_CAP
+    weight = round(min(cap, 1.0 - remaining), 4)
+    hits: list[IndicatorHit] = []
+    for _family, start, end in found:
+        o_start, o_end = to_original(start, end)
+        hits.append(
+            IndicatorHit("recruitment", original[o_start:o_end], o_start, o_end, weight)
+        )
+    return hits
 
 
 def definitions() -> dict[str, IndicatorDef]:

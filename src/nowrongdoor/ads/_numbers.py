@@ -10,10 +10,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["AgeHit", "RateHit", "MIN_AGE", "MAX_AGE", "find_ages", "find_rates"]
+__all__ = [
+    "AgeHit",
+    "RateHit",
+    "MIN_AGE",
+    "MAX_AGE",
+    "MAX_LABELLED_AGE",
+    "find_ages",
+    "find_rates",
+]
 
 MIN_AGE = 12
 MAX_AGE = 60
+#: After an explicit age label ("Age: 64", "Poster's age: 69") older ages are read.
+MAX_LABELLED_AGE = 99
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,19 +107,97 @@ _AGE_PATTERNS = [
     (("sweet",), re.compile(rf"\bsweet\s+{_N}\b", re.I)),
     # "16teen" / "6teen" style
     (("teen",), re.compile(r"\b(?P<teen>1?[3-9])\s?teen\b", re.I)),
+    # "About me: 31", "ABOUT ME - 27 |"
+    (
+        ("about",),
+        re.compile(
+            rf"\babout\s+me\s*[:=\-~]?\s*{_N}"
+            r"(?!\s*(?:\d|%|\$|min|hr|hour|lbs?|kg|cm|ft|am\b|pm\b|'|\"|/|\.\d|,\d))",
+            re.I | re.M,
+        ),
+    ),
+    # A backpage-style title line inside the text: "Curvy Angel - 23 - Downtown",
+    # "New pics - 22 -": a two-digit number set off by spaced dashes after a word.
+    (
+        ("-",),
+        re.compile(r"(?<=[A-Za-z!).])\s+-\s*(?P<n>[1-5]\d)\s*(?=-\s|-$|$)", re.M),
+    ),
 ]
-# A backpage-style title ends with " - 30": the poster's age.
-_TITLE_AGE = re.compile(r"\s-\s*(?P<n>\d\d)\s*$")
+# A backpage-style title has " - 30" at its end or between dashes: the poster's age.
+_TITLE_AGE = re.compile(r"(?<=[A-Za-z!).])\s+-\s*(?P<n>\d\d)\s*(?=-|$)")
+# A range: "21-45", "30 to 55", "25 - 60". Neither end is a claim of one's age.
+_RANGE_BEFORE = re.compile(r"\d\s*(?:-|to|~)\s*$", re.I)
+_RANGE_AFTER = re.compile(r"^\s*(?:-|to|~)\s*\d", re.I)
 
 
-def _age_value(m: re.Match[str]) -> int | None:
+# A range of ages: "18-35", "25 to 29", "from 18 to 25".
+_AGE_RANGE = re.compile(
+    r"(?<![\w$.])(?<!\w-)(?P<a>[1-5]\d)\s*(?:-|to|~)\s*(?P<b>[1-6]\d)"
+    r"(?![\w%$]|\s*(?:-\s*\d|min|hr|hour|\$))",
+    re.I,
+)
+# Whose ages a range gives, read in the words before it (same sentence).
+_CLIENT_WORDS = re.compile(
+    r"\b(?:men|man|gentlem[ae]n|gents?|guys?|clients?|customers?|males?|callers?|"
+    r"seeing|see|date|dating|accept(?:ing)?)\b",
+    re.I,
+)
+_PROVIDER_WORDS = re.compile(
+    r"\b(?:girls?|ladies|lady|women|woman|females?|models?|providers?|escorts?|"
+    r"hostess(?:es)?|dancers?|age)\b",
+    re.I,
+)
+
+_PREFERENCE = re.compile(
+    r"\s*(?:years?\s*(?:old\s*)?|yrs?\s*)?(?:preferred|only|welcome|accepted|please)\b",
+    re.I,
+)
+
+
+def _provider_ranges(text: str) -> list[tuple[int, int, int, int]]:
+    """Age ranges of the advertised people: "ladies between 18-35", "Age 25-29".
+
+    A range of clients ("gentlemen 25-60", "seeing men 30 to 55") claims nobody's
+    age, nor does a preference ("age 21-40 preferred"); a range with no word
+    saying whose it is is not read either.
+    """
+    out: list[tuple[int, int, int, int]] = []
+    for m in _AGE_RANGE.finditer(text):
+        a, b = int(m.group("a")), int(m.group("b"))
+        if not (MIN_AGE <= a < b <= MAX_AGE):
+            continue
+        before = re.split(r"[.!?\n|]", text[max(0, m.start() - 60) : m.start()])[-1]
+        words = before.split()[-6:]
+        window = " ".join(words)
+        if _CLIENT_WORDS.search(window) or not _PROVIDER_WORDS.search(window):
+            continue
+        if _PREFERENCE.match(text, m.end()):
+            continue  # "age 21-40 preferred": whom the poster will see
+        out.append((a, b, m.start(), m.end()))
+    return out
+
+
+def _in_range(text: str, start: int, end: int) -> bool:
+    """Is the number at ``start:end`` one end of a range ("21-45", "30 to 55")?"""
+    digits = re.search(r"\d+(?:[ .]\d)?", text[start:end])
+    if digits is None:
+        return False
+    n_start, n_end = start + digits.start(), start + digits.end()
+    return bool(
+        _RANGE_BEFORE.search(text[max(0, n_start - 8) : n_start])
+        or _RANGE_AFTER.match(text[n_end : n_end + 8])
+    )
+
+
+def _age_value(m: re.Match[str], labelled: bool = False) -> int | None:
     teen = m.groupdict().get("teen")
     if teen:
         value = int(teen[-1]) + 10
     else:
         raw = re.sub(r"[ .]", "", m.group("n"))
         value = int(raw)
-    return value if MIN_AGE <= value <= MAX_AGE else None
+    top = MAX_LABELLED_AGE if labelled else MAX_AGE
+    return value if MIN_AGE <= value <= top else None
 
 
 def find_ages(text: str, title: str | None = None) -> list[AgeHit]:
@@ -129,20 +217,29 @@ def find_ages(text: str, title: str | None = None) -> list[AgeHit]:
         if not any(k in lower for k in keywords):
             continue
         for m in pattern.finditer(text):
-            value = _age_value(m)
+            value = _age_value(m, labelled=keywords == ("age",))
             if value is None:
                 continue
             span = m.span()
             if any(s < span[1] and span[0] < e for s, e in taken):
                 continue
+            if _in_range(text, *span):
+                continue
             taken.append(span)
             hits.append(AgeHit(value, span[0], span[1]))
+    if "-" in text or "to" in lower or "~" in text:
+        for a, b, start, end in _provider_ranges(text):
+            if any(s < end and start < e for s, e in taken):
+                continue
+            taken.append((start, end))
+            hits.append(AgeHit(a, start, end))
+            hits.append(AgeHit(b, start, end))
     if title:
-        tail = _TITLE_AGE.search(title)
-        if tail:
+        for tail in _TITLE_AGE.finditer(title):
             value = int(tail.group("n"))
             if MIN_AGE <= value <= MAX_AGE:
                 hits.append(AgeHit(value, -1, -1))
+                break
     hits.sort(key=lambda h: h.start)
     return hits
 
@@ -283,6 +380,10 @@ _RATE_WORDS = frozenset(
 )
 _ALLOWED_BEFORE = frozenset("only just age aged and".split())
 _ALLOWED_AFTER = frozenset("and but yrs years yo".split())
+_ROAD = re.compile(
+    r"(?:\b(?-i:I|US|SR|CR|FM)|\b(?:hwy|highway|route|rte|rt|exit|interstate))\s*-?\s*$",
+    re.I,
+)
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)\W*$")
 _WORD_AFTER = re.compile(r"^\W*([A-Za-z]+)")
 
@@ -322,8 +423,10 @@ def find_bare_ages(text: str, taken: tuple[tuple[int, int], ...] = ()) -> list[A
         wa = word_after.group(1) if word_after else ""
         if wb.lower() in _RATE_WORDS or wa.lower() in _RATE_WORDS:
             continue
-        if re.search(r"\d\s*-\s*$", before):
-            continue  # a range: "ages 13-17"
+        if _in_range(text, start, end):
+            continue  # a range: "ages 13-17", "men 25-60"
+        if _ROAD.search(before):
+            continue  # a road: "off I-35", "Route 66", "exit 42"
         left = (
             prev_char == ""
             or prev_char in _SEPARATORS

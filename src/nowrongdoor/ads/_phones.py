@@ -2,9 +2,22 @@
 
 The numeric view (``nowrongdoor.text.numeric_view``) has already turned number
 words and look-alike letters into digits. Here digit runs (digits joined by at
-most four separator characters) are cut into candidate numbers on digit-group
-boundaries and each candidate is validated with ``phonenumbers``: impossible
-numbers (unassigned area codes, 555-555-5555, 123-456-7890) are rejected.
+most six separator characters, underscores and asterisks included) are cut into
+candidate numbers on digit-group boundaries, and each candidate is validated
+with ``phonenumbers``: impossible numbers (unassigned area codes, 555-555-5555,
+123-456-7890) are rejected.
+
+A number must come from one contiguous written number. Its digit groups must
+have the layout of a written phone number (:func:`_nanp_layout`): 3-3-4, 3-7,
+6-4 or 10 digits (after an optional lone "1"), where any block may instead be
+written one digit at a time ("9 0 3", "nine zero three"). So a date or time
+("2019 11 02 - 14") is no number, and a number written twice in two styles
+("3 1 7 - 4 0 2 - 1 1 8 7 317 four zero two 1187") gives two copies of itself,
+never a number glued from the end of one and the start of the other.
+
+A run that starts with "+" and a country code other than 1, or with the
+international prefix "00", is parsed for its own region; if that is not a valid
+number the run gives nothing (it is never forced into +1).
 """
 
 from __future__ import annotations
@@ -15,8 +28,11 @@ from functools import lru_cache
 
 __all__ = ["PhoneHit", "area_code_state", "find_phones"]
 
-_RUN = re.compile(r"\+?\d(?:[^\w\n]{0,6}\d)*")
+_SEP = r"(?:[^\w\n]|_)"
+_RUN = re.compile(rf"\+?\d(?:{_SEP}{{0,6}}\d)*")
 _GROUP = re.compile(r"\d+")
+#: NANP blocks: area code, exchange, line; or area code + 7, or 6 + line, or 10.
+_LAYOUTS = ((3, 3, 4), (3, 7), (6, 4), (10,))
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,13 +72,47 @@ def _nanp_shape(digits: str) -> bool:
     return len(digits) == 10 and digits[0] >= "2" and digits[3] >= "2"
 
 
+@lru_cache(maxsize=4096)
+def _nanp_layout(lengths: tuple[int, ...]) -> bool:
+    """Do digit groups of these lengths have the layout of one written number?
+
+    A leading "1" may stand alone or open the first group ("1-903-...",
+    "1903..."); the rest must split into the blocks of one of ``_LAYOUTS``, each
+    block written as one group or one digit at a time.
+    """
+    options = [lengths]
+    if lengths and lengths[0] == 1:
+        options.append(lengths[1:])
+    if lengths and lengths[0] in (4, 11):
+        options.append((lengths[0] - 1, *lengths[1:]))
+    return any(_fits(rest, layout) for rest in options for layout in _LAYOUTS)
+
+
+def _fits(lengths: tuple[int, ...], layout: tuple[int, ...]) -> bool:
+    k = 0
+    for block in layout:
+        if k >= len(lengths):
+            return False
+        if lengths[k] == block:
+            k += 1
+            continue
+        total = 0
+        while k < len(lengths) and lengths[k] == 1 and total < block:
+            total += 1
+            k += 1
+        if total != block:
+            return False
+    return k == len(lengths)
+
+
 def find_phones(text: str) -> list[PhoneHit]:
     """Find valid phone numbers in text whose digits are already de-obfuscated.
 
-    Every way of cutting a digit run into a number on digit-group boundaries is
-    validated; when candidates overlap, the one written most uniformly wins (one
-    kind of separator inside, as in "903.312.1887"), so an age or a price just
-    before or after a number ("age 15. 9 0 3 ...") is not glued onto it.
+    Every way of cutting a digit run into a number on digit-group boundaries
+    that has the layout of one written number is validated; when candidates
+    overlap, the one written most uniformly wins (one kind of separator inside,
+    as in "903.312.1887"), so an age or a price just before or after a number
+    ("age 15. 9 0 3 ...") is not glued onto it.
 
     Args:
         text: Text from ``numeric_view`` (digits written as digits).
@@ -75,26 +125,56 @@ def find_phones(text: str) -> list[PhoneHit]:
         body = run.group()
         base = run.start()
         spans = [(m.start() + base, m.end() + base) for m in _GROUP.finditer(body)]
-        if sum(e - s for s, e in spans) < 10:
+        if sum(e - s for s, e in spans) < 8:
             continue
-        international = body.startswith("+") and not body[1:].lstrip().startswith("1")
-        candidates = _candidates(text, spans, international)
+        if body.startswith("+") and not body[1:].startswith("1"):
+            hit = _international(text, spans, run.start())
+            if hit is not None:
+                hits.append(hit)
+            continue
+        if body.startswith("00"):
+            if text[spans[0][0] : spans[0][1]] == "00":
+                spans = spans[1:]
+            else:
+                spans = [(spans[0][0] + 2, spans[0][1]), *spans[1:]]
+            if spans:
+                hit = _international(text, spans, run.start())
+                if hit is not None:
+                    hits.append(hit)
+            continue
+        candidates = _candidates(text, spans)
         taken: list[tuple[int, int]] = []
         for _score, i, j, e164 in sorted(candidates):
             if any(i <= b and a <= j for a, b in taken):
                 continue
             taken.append((i, j))
-            start = spans[i][0] - (1 if international and i == 0 else 0)
-            hits.append(PhoneHit(e164, start, spans[j][1]))
+            hits.append(PhoneHit(e164, spans[i][0], spans[j][1]))
     hits.sort(key=lambda h: h.start)
     return hits
 
 
+def _international(
+    text: str, spans: list[tuple[int, int]], start: int
+) -> PhoneHit | None:
+    """The longest valid number from the first group on, for its own region."""
+    digits = ""
+    best: PhoneHit | None = None
+    for j, (s, e) in enumerate(spans):
+        digits += text[s:e]
+        if len(digits) > 15:
+            break
+        if len(digits) >= 8:
+            e164 = _validate(digits, True)
+            if e164 is not None and not e164.startswith("+1"):
+                best = PhoneHit(e164, start, spans[j][1])
+    return best
+
+
 def _candidates(
-    text: str, spans: list[tuple[int, int]], international: bool
-) -> list[tuple[tuple[int, int, int], int, int, str]]:
-    """Valid numbers over groups ``i..j``, with a sort key (best first)."""
-    out: list[tuple[tuple[int, int, int], int, int, str]] = []
+    text: str, spans: list[tuple[int, int]]
+) -> list[tuple[tuple[int, int], int, int, str]]:
+    """Valid NANP numbers over groups ``i..j``, with a sort key (best first)."""
+    out: list[tuple[tuple[int, int], int, int, str]] = []
     groups = [text[s:e] for s, e in spans]
     seps = [text[spans[k][1] : spans[k + 1][0]] for k in range(len(spans) - 1)]
     for i in range(len(groups)):
@@ -102,25 +182,18 @@ def _candidates(
         for j in range(i, len(groups)):
             digits += groups[j]
             n = len(digits)
-            e164: str | None = None
-            if international and i == 0:
-                if n > 15:
-                    break
-                if n >= 8:
-                    e164 = _validate(digits, True)
-            else:
-                if n > 11:
-                    break
-                if n == 11 and not (groups[i] == "1" or len(groups[i]) in (4, 11)):
-                    continue  # a leading "1" must stand alone: "1-903-...", "1903..."
-                if n in (10, 11) and _nanp_shape(digits):
-                    e164 = _validate(digits, False)
-            if e164 is not None:
-                inner = set(seps[i:j])
-                key = (len(inner), 0 if e164.startswith("+1") else 1, i)
-                out.append((key, i, j, e164))
-                if not international:
-                    break
+            if n > 11:
+                break
+            if n < 10 or not _nanp_shape(digits):
+                continue
+            if n == 11 and not (groups[i] == "1" or len(groups[i]) in (4, 11)):
+                continue  # a leading "1" must stand alone: "1-903-...", "1903..."
+            if not _nanp_layout(tuple(len(g) for g in groups[i : j + 1])):
+                continue
+            e164 = _validate(digits, False)
+            if e164 is not None and e164.startswith("+1"):
+                out.append(((len(set(seps[i:j])), i), i, j, e164))
+                break
     return out
 
 

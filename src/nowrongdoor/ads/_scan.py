@@ -81,6 +81,7 @@ def parquet_schema() -> Any:
             ),
             ("names", pa.list_(pa.string())),
             ("descriptors", pa.list_(pa.string())),
+            ("ad_kind", pa.string()),
             (
                 "indicators",
                 pa.list_(

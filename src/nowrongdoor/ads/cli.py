@@ -91,7 +91,7 @@ def evaluate_command(
     from rich.table import Table
 
     from nowrongdoor._cli_support import console, print_json
-    from nowrongdoor.ads._evaluate import evaluate
+    from nowrongdoor.ads._evaluate import CLASSES, evaluate
 
     report = evaluate(gold, keep_errors=errors)
     if as_json:
@@ -117,6 +117,41 @@ def evaluate_command(
             str(c.fn),
         )
     console.print(table)
+    if report.phone_ads:
+        console.print(
+            f"phones exactly right on {report.phone_exact} of {report.phone_ads} ads "
+            f"with a phone ({report.phone_exact_share:.1%}); invented numbers: "
+            f"{report.fields['phones'].fp}",
+            highlight=False,
+            soft_wrap=True,
+        )
+    if report.confusion:
+        classes = Table(title="class confusion (rows: gold, columns: predicted)")
+        classes.add_column("gold")
+        for name in CLASSES:
+            classes.add_column(name, justify="right")
+        for gold_class in CLASSES:
+            row = report.confusion.get(gold_class)
+            if row:
+                classes.add_row(gold_class, *(str(row[c]) for c in CLASSES))
+        console.print(classes)
+        rank = report.rank_order
+        if rank is not None:
+            console.print(
+                f"rank order: {rank:.3f} of (risky, benign) pairs have the risky ad "
+                "scoring higher",
+                highlight=False,
+                soft_wrap=True,
+            )
+    for gold_kind, row in sorted(report.kind_confusion.items()):
+        spread = ", ".join(
+            f"{k} {n}" for k, n in sorted(row.items(), key=lambda x: -x[1])
+        )
+        console.print(
+            f"gold kind {gold_kind} ({sum(row.values())} ads) read as: {spread}",
+            highlight=False,
+            soft_wrap=True,
+        )
     console.print(
         f"benign ads scoring >= 0.5: {report.benign_high} of {report.benign}; "
         f"bad records: {len(report.bad)}",

@@ -68,12 +68,37 @@ _WEAK_WORDS: dict[int, tuple[str, ...]] = {
     8: ("ate",),
 }
 
+# Digits written for look-alike letters inside a number word ("tw0", "f1ve",
+# "s3v3n", "7hree"): every spelling with up to two such letters replaced.
+_LEET_IN_WORDS = {"o": "0", "i": "1", "l": "1", "e": "3", "a": "4", "s": "5", "t": "7"}
+_MAX_LEET_IN_WORD = 2
+
+
+def _leet_spellings(word: str) -> set[str]:
+    spots = [k for k, ch in enumerate(word) if ch in _LEET_IN_WORDS]
+    out: set[str] = set()
+    for a in range(len(spots)):
+        out.add(
+            word[: spots[a]] + _LEET_IN_WORDS[word[spots[a]]] + word[spots[a] + 1 :]
+        )
+        for b in range(a + 1, len(spots)) if _MAX_LEET_IN_WORD > 1 else ():
+            chars = list(word)
+            chars[spots[a]] = _LEET_IN_WORDS[word[spots[a]]]
+            chars[spots[b]] = _LEET_IN_WORDS[word[spots[b]]]
+            out.add("".join(chars))
+    # A spelling must keep a letter, and "on3"-style spellings of short words
+    # that leave only one letter are too easily something else.
+    return {w for w in out if sum(c.isalpha() for c in w) >= 2}
+
+
 #: Every number word the view knows, lower case, mapped to its value.
 NUMBER_WORDS: dict[str, int] = {}
 for _table in (_UNITS, _TENS):
     for _value, _words in _table.items():
         for _w in _words:
             NUMBER_WORDS[_w] = _value
+        for _leet in _leet_spellings(_words[0]):
+            NUMBER_WORDS.setdefault(_leet, _value)
 _WEAK: dict[str, int] = {w: v for v, ws in _WEAK_WORDS.items() for w in ws}
 
 _LEET = {"l": "1", "I": "1", "|": "1", "i": "1", "O": "0", "o": "0"}
@@ -93,7 +118,7 @@ _WORD = rf"(?:{_COMPOUND}|{_alt(list(NUMBER_WORDS))})"
 _WEAK_WORD = _alt(list(_WEAK))
 # One unit: a number word, a weak word, a digit, or a look-alike letter.
 _UNIT = rf"(?:{_WORD}|{_WEAK_WORD}|\d|(?-i:[lIio|O]))"
-_SEP_CLASS = r"[^\w\n|]"
+_SEP_CLASS = r"(?:[^\w\n|]|_)"
 _SEP = _SEP_CLASS + "{0,6}"
 # A run of units. It must not start or end inside an ordinary word.
 _RUN = re.compile(rf"(?<![^\W\d_]){_UNIT}(?:{_SEP}{_UNIT})*(?![^\W\d_])", re.IGNORECASE)
@@ -168,7 +193,13 @@ def _run_replacements(text: str, start: int, end: int) -> list[tuple[int, int, s
                 out.append((p.start, p.end, str(value)))
         elif p.kind in ("weak", "leet"):
             edge = idx == 0 or idx == len(pieces) - 1
-            if p.kind == "leet" and (p.text in "io" or edge) and not glued[idx]:
+            if (
+                p.kind == "leet"
+                and (
+                    edge or (p.text in "io" and not _lone_zero(pieces, idx, clear_run))
+                )
+                and not glued[idx]
+            ):
                 continue
             if clear_run or glued[idx]:
                 value_s = (
@@ -176,6 +207,19 @@ def _run_replacements(text: str, start: int, end: int) -> list[tuple[int, int, s
                 )
                 out.append((p.start, p.end, value_s))
     return out
+
+
+def _lone_zero(pieces: list[_Piece], idx: int, clear_run: bool) -> bool:
+    """A lone "o" for zero between spelled digits of a clear number.
+
+    In "four one seven o eight eight six" the "o" is a zero; a lone "i" stays a
+    pronoun.
+    """
+    if not clear_run or pieces[idx].text != "o":
+        return False
+    before = next((p for p in reversed(pieces[:idx]) if p.kind != "sep"), None)
+    after = next((p for p in pieces[idx + 1 :] if p.kind != "sep"), None)
+    return all(p is not None and p.kind in ("word", "digit") for p in (before, after))
 
 
 def _glued_to_strong(pieces: list[_Piece]) -> list[bool]:

@@ -1,0 +1,127 @@
+"""What kind of ad this is: escort, massage, job offer or ordinary classified (private).
+
+Commercial-sex indicators mean something only in an ad that offers commercial sex
+or companionship: "young" in a youth-group post or "new to the area" in a
+rental ad is not evidence. The kind is decided from documented cues
+(``ads/data/ad_kinds.yaml``, with their sources): each kind's cue weights add up,
+and
+
+1. an ad with escort cues of weight 2 or more, more than its classified cues, is
+   an ``escort`` ad;
+2. else an ad with massage cues is a ``massage`` ad, unless its classified cues
+   (a licence number, "licensed", a clinic, insurance) weigh 2 or more, which
+   makes it a ``classified`` (a licensed therapist's clinic);
+3. else an ad with job cues of weight 2 or more, at least its classified cues,
+   is a ``job`` offer;
+4. else an ad with classified cues of weight 2 or more is a ``classified``;
+5. else the kind is ``unclear`` (too few cues either way); an unclear ad with an
+   indicator that ordinary ads do not carry (:data:`MARKET_CODES`: a warning to
+   police, a hotel in-call, restricted clientele, a pimp-culture term, a
+   market-low price) is an ``escort`` ad after all.
+
+The score uses the kind (:data:`SEX_MARKET_FACTOR`): commercial-sex indicators
+count in full in escort and massage ads, at half weight when the kind is
+unclear (except a claimed age under 18, the deck's key factor, which keeps its
+weight), and not at all in job offers and ordinary classifieds; recruitment
+cues are scored within job offers only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+__all__ = ["KINDS", "MARKET_CODES", "SEX_MARKET_FACTOR", "AdKind", "classify"]
+
+#: The kinds an ad can have.
+KINDS = ("escort", "massage", "job", "classified", "unclear")
+#: How much commercial-sex indicators count in each kind of ad.
+SEX_MARKET_FACTOR = {
+    "escort": 1.0,
+    "massage": 1.0,
+    "unclear": 0.5,
+    "job": 0.0,
+    "classified": 0.0,
+}
+
+#: Indicator codes that ordinary classifieds do not carry: in an ad of unclear
+#: kind, one of them makes it an offer of commercial sex.
+MARKET_CODES = frozenset(
+    {
+        "law_enforcement_avoidance",
+        "hotel_incall",
+        "restricted_clientele",
+        "lexicon",
+        "price_outlier",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AdKind:
+    """The kind of one ad and the cue weights it was decided from."""
+
+    kind: str
+    weights: dict[str, int]
+
+    @property
+    def sex_market_factor(self) -> float:
+        """The share of their weight commercial-sex indicators keep in this ad."""
+        return SEX_MARKET_FACTOR[self.kind]
+
+
+@lru_cache(maxsize=1)
+def _cues() -> tuple[re.Pattern[str], dict[str, tuple[str, int]]]:
+    """All cues in one alternation (one pass over the text), and each group's kind."""
+    raw = yaml.safe_load(
+        resources.files("nowrongdoor.ads")
+        .joinpath("data/ad_kinds.yaml")
+        .read_text(encoding="utf-8")
+    )
+    branches: list[str] = []
+    groups: dict[str, tuple[str, int]] = {}
+    for kind, body in raw["kinds"].items():
+        for cue in body["cues"]:
+            name = f"c{len(branches)}"
+            groups[name] = (kind, int(cue["weight"]))
+            branches.append(f"(?P<{name}>{cue['pattern']})")
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(branches) + r")(?!\w)", re.IGNORECASE)
+    return pattern, groups
+
+
+def classify(text: str, codes: frozenset[str] = frozenset()) -> AdKind:
+    """The kind of an ad from its normalised title and text.
+
+    Args:
+        text: Normalised ad text (title and body).
+        codes: Indicator codes found in the ad (see :data:`MARKET_CODES`).
+
+    Returns:
+        An :class:`AdKind`.
+    """
+    pattern, groups = _cues()
+    seen = {m.lastgroup for m in pattern.finditer(text)}
+    weights = dict.fromkeys(("escort", "massage", "job", "classified"), 0)
+    for name in seen:
+        if name is not None:
+            kind, weight = groups[name]
+            weights[kind] += weight
+    escort = weights.get("escort", 0)
+    massage = weights.get("massage", 0)
+    job = weights.get("job", 0)
+    classified = weights.get("classified", 0)
+    if escort >= 2 and escort > classified:
+        kind = "escort"
+    elif massage:
+        kind = "classified" if classified >= 2 else "massage"
+    elif job >= 2 and job >= classified:
+        kind = "job"
+    elif classified >= 2:
+        kind = "classified"
+    else:
+        kind = "escort" if codes & MARKET_CODES else "unclear"
+    return AdKind(kind, weights)
