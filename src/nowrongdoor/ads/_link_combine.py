@@ -152,7 +152,7 @@ def combine(
                 if r in cluster:
                     photo_of[i].setdefault(cluster[r], phash[r])
     # keys joining established groups with nothing else in common
-    text, _ = distinctive(shingles, group_of, options.distinctive_groups)
+    text, _ = _distinctive(shingles, group_of, options)
     hub_keys = {h.key for h in contact_hubs}
     usable_of = [[k for k in keys if k not in hub_keys] for keys in contacts_of]
     weak = unsupported_keys(
@@ -192,7 +192,7 @@ def combine(
         for c in hub_photo & p.keys():
             del p[c]
 
-    text, n_common = distinctive(shingles, group_of, options.distinctive_groups)
+    text, n_common = _distinctive(shingles, group_of, options)
     views = [
         AdView(
             contacts=frozenset(contacts_of[i]),
@@ -260,6 +260,17 @@ def combine(
         contact_group=group_of,
         refused=[(e.a, e.b, e.weight) for e in refused],
     )
+
+
+def _distinctive(
+    shingles: list[np.ndarray], group_of: list[int], options: LinkOptions
+) -> tuple[list[np.ndarray], int]:
+    if options.rarity == "ads":
+        n_groups = max(group_of, default=-1) + 1
+        per_group = len(group_of) / max(1, n_groups)
+        cap = max(1, round(options.distinctive_groups * per_group))
+        return distinctive(shingles, list(range(len(shingles))), cap)
+    return distinctive(shingles, group_of, options.distinctive_groups)
 
 
 def _contact_groups(

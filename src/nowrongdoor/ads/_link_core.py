@@ -44,6 +44,10 @@ class LinkOptions:
             needs to join two contact groups.
         conflict_days: Window of the conflict test (days each way).
         random_pairs: Random pairs sampled to estimate u.
+        rarity: How a shingle's commonness is counted: ``groups`` (distinct
+            contact groups using it, the default) or ``ads`` (document
+            frequency over ads, with the cap scaled by the mean ads per
+            contact group; kept to measure the choice).
         use_text: Use the text signal.
         use_images: Use the photo signal.
     """
@@ -55,7 +59,8 @@ class LinkOptions:
     distinctive_groups: int = 5
     merge_weight: float = 8.0
     conflict_days: float = 7.0
-    random_pairs: int = 20_000
+    random_pairs: int = 10_000
+    rarity: str = "groups"
     use_text: bool = True
     use_images: bool = True
 

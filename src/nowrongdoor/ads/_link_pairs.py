@@ -44,18 +44,24 @@ def distinctive(
         The distinctive shingles of every ad and the number of distinct
         shingles dropped as common.
     """
-    sizes = np.fromiter((len(s) for s in shingles), np.int64, count=len(shingles))
+    n = len(shingles)
+    sizes = np.fromiter((len(s) for s in shingles), np.int64, count=n)
     if not sizes.sum():
         return [np.zeros(0, np.uint32) for _ in shingles], 0
     flat = np.concatenate([s.astype(np.uint64) for s in shingles])
-    groups = np.repeat(np.asarray(group_of, dtype=np.uint64), sizes)
+    owner = np.repeat(np.arange(n), sizes)
+    groups = np.asarray(group_of, dtype=np.uint64)[owner]
     pairs = np.unique((flat << np.uint64(32)) | groups)
     hashes, counts = np.unique(pairs >> np.uint64(32), return_counts=True)
-    common = hashes[counts > max_groups].astype(np.uint32)
-    out = [
-        s[~np.isin(s, common, assume_unique=True)] if len(s) else s for s in shingles
-    ]
-    return out, int(common.size)
+    common = hashes[counts > max_groups]
+    if common.size:
+        pos = np.minimum(np.searchsorted(common, flat), common.size - 1)
+        keep = common[pos] != flat
+    else:
+        keep = np.ones(flat.size, dtype=bool)
+    kept = np.bincount(owner[keep], minlength=n)
+    parts = np.split(flat[keep].astype(np.uint32), np.cumsum(kept)[:-1])
+    return parts, int(common.size)
 
 
 @dataclass
