@@ -1,26 +1,33 @@
 """Benchmark: linking ads into operations and matching missing-person posters.
 
-One run, on one seeded synthetic corpus (``nowrongdoor synth ads``):
+One run, on two seeded synthetic corpora of the same size (``nowrongdoor synth
+ads``): the *easy* corpus (operations with their own templates, rotating
+phones, reused photos) and the *hard* one (``--hard``: stock paragraphs copied
+by unrelated operations, a site footer on every ad, free-written ads, stock
+photos and booking lines shared by unrelated operations, burner phones with a
+kept handle). On each:
 
-* nowrongdoor ``ads link`` on the raw ads (scanning each ad on the fly) and on
-  the generator's scanned records (linking alone): pairwise precision, recall,
-  F1 and ARI against the true operations, wall time (each a fresh process).
+* ``ads link`` of this checkout ("after") and of ``--before REV`` ("before",
+  the code at that git revision, exported to a temp dir), both on the
+  generator's scanned records in fresh processes: pairwise precision, recall,
+  F1, ARI, wall time; "after" also on the raw ads (scanned on the fly);
+* phone-only linking (union-find over shared phone numbers) as a baseline;
 * InfoShield (ICDE 2021; github.com/mengchillee/InfoShield) on the same ads
   (title + text), when ``--infoshield DIR`` points at a checkout outside this
   repository (it has no licence: never copy it here) and ``--infoshield-python``
-  at a Python with its dependencies. Both its coarse (LSH) and fine (template)
-  clusterings are scored; unclustered ads count as singletons.
-* ``ads match``: recall@1 and recall@10 of the planted missing persons, against
-  a baseline that ranks ads by name similarity alone (rapidfuzz), same run.
-* Optionally ``--scale-ads N``: a larger corpus without images, linked from
-  scanned records without the GraphML file; time and peak memory, and a linear
-  extrapolation to one million ads when N is smaller (printed as such).
+  at a Python with its dependencies; coarse (LSH) and fine (template)
+  clusterings, unclustered ads as singletons;
+* ``ads match`` on the "after" operations: recall@1 and recall@10 of the
+  planted missing persons, against a name-similarity baseline.
+
+``--ablation`` adds, on the hard corpus, the linker with signals switched off
+and with shingle rarity counted over ads instead of contact groups.
+``--scale-ads N`` links a larger easy corpus without images (time, memory).
 
 Usage::
 
-    .venv/bin/python benchmarks/ads_link.py --operations 460 --seed 1 \\
-        --infoshield /work/peers/InfoShield \\
-        --infoshield-python /work/peers/venv/bin/python
+    python benchmarks/ads_link.py --operations 460 --seed 1 --ablation \\
+        --infoshield /tmp/peers/InfoShield --infoshield-python /tmp/peers/py
 """
 
 from __future__ import annotations
@@ -42,21 +49,28 @@ from nowrongdoor.ads.link import adjusted_rand_index, pairwise_scores, recall_at
 from nowrongdoor.synth.ads import generate_ads
 
 ROOT = Path(__file__).resolve().parents[1]
-NWD = [str(ROOT / ".venv" / "bin" / "nowrongdoor")]
+NWD = [sys.executable, "-m", "nowrongdoor"]
+#: The linker before issue 12 (union-find over every edge above a threshold).
+BEFORE = "f90e38e"
 
 
 def _run(
-    cmd: list[str], cwd: Path | None = None, timeout: float | None = None
+    cmd: list[str],
+    cwd: Path | None = None,
+    timeout: float | None = None,
+    src: Path | None = None,
 ) -> tuple[float, int, bool]:
     """Run a command: wall seconds, its own peak RSS in MB, and whether it finished.
 
     With ``timeout``, a command still running after that many seconds is killed
-    (with its process group) and reported as not finished.
+    (with its process group) and reported as not finished. ``src`` is put first
+    on ``PYTHONPATH`` (default: this checkout's ``src``).
     """
+    env = {**os.environ, "PYTHONPATH": str(src or ROOT / "src")}
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t = time.perf_counter()
         proc = subprocess.Popen(
-            cmd, cwd=cwd, stdout=out, stderr=err, start_new_session=True
+            cmd, cwd=cwd, stdout=out, stderr=err, start_new_session=True, env=env
         )
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -155,42 +169,141 @@ def _name_baseline(corpus: Path, k: int) -> dict[str, list[str]]:
     return ranked
 
 
+def _records(corpus: Path) -> list[dict[str, Any]]:
+    lines = (corpus / "scanned_truth.jsonl").read_text().splitlines()
+    return [json.loads(x) for x in lines]
+
+
+def _phone_only(corpus: Path) -> dict[str, str]:
+    """Baseline: ads sharing a phone number are one operation (union-find)."""
+    recs = _records(corpus)
+    parent = list(range(len(recs)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    first: dict[str, int] = {}
+    for i, r in enumerate(recs):
+        for p in r["phones"]:
+            if p in first:
+                parent[find(i)] = find(first[p])
+            else:
+                first[p] = i
+    return {r["id"]: str(find(i)) for i, r in enumerate(recs)}
+
+
+def _before_src(rev: str, work: Path) -> Path:
+    """Export ``src/`` at git revision ``rev`` into ``work`` (no checkout)."""
+    dest = work / f"before_{rev}"
+    dest.mkdir()
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", rev, "src"],
+        check=True,
+        capture_output=True,
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+    return dest / "src"
+
+
 def _ablation(corpus: Path, truth: dict[str, str]) -> None:
     """Score the linker with signals switched off (scanned records, in process)."""
     from nowrongdoor.ads.link import LinkOptions, link_ads
 
-    recs = [
-        json.loads(x) for x in (corpus / "scanned_truth.jsonl").read_text().splitlines()
-    ]
-    no_contacts = [{**r, "phones": [], "emails": [], "handles": []} for r in recs]
+    recs = _records(corpus)
     variants = [
-        ("all signals", recs, LinkOptions()),
-        ("contacts only", recs, LinkOptions(use_text=False, use_images=False)),
-        ("contacts + photos", recs, LinkOptions(use_text=False)),
-        ("contacts + text", recs, LinkOptions(use_images=False)),
-        ("text only (no contacts)", no_contacts, LinkOptions(use_images=False)),
-        ("text + photos (no contacts)", no_contacts, LinkOptions()),
+        ("all signals (rarity over contact groups)", LinkOptions()),
+        ("rarity over ads (IDF-style)", LinkOptions(rarity="ads")),
+        ("contacts only", LinkOptions(use_text=False, use_images=False)),
+        ("contacts + photos", LinkOptions(use_text=False)),
+        ("contacts + text", LinkOptions(use_images=False)),
     ]
-    print("\nablation (scanned records; pairwise P/R/F1, ARI)")
-    for name, data, opts in variants:
-        res = link_ads(data, options=opts, image_root=corpus)
+    print(f"\nablation on {corpus.name} (scanned records; P/R/F1, ARI)")
+    for name, opts in variants:
+        res = link_ads(recs, options=opts, image_root=corpus)
         ops = {f.id: op for f, op in zip(res.facts, res.operation, strict=True)}
         s = _scores(truth, ops)
         print(
-            f"{name:40} {s['precision']:6.3f} {s['recall']:6.3f} {s['f1']:6.3f} "
+            f"{name:42} {s['precision']:6.3f} {s['recall']:6.3f} {s['f1']:6.3f} "
             f"{s['ari']:6.3f}  hubs {len(res.hubs)}"
         )
+
+
+Row = tuple[str, dict[str, float], float | None, int | None]
+
+
+def _link_rows(
+    corpus: Path, work: Path, before: Path, args: argparse.Namespace
+) -> tuple[list[Row], dict[str, float]]:
+    truth = json.loads((corpus / "truth.json").read_text())["operations"]
+    out = work / corpus.name
+    scanned = str(corpus / "scanned_truth.jsonl")
+    rows: list[Row] = []
+    secs: dict[str, float] = {}
+    link = [*NWD, "ads", "link"]
+    t, mb, _ = _run([*link, scanned, "--out", str(out / "before"), "--no-graph"],
+                    src=before)  # fmt: skip
+    secs["before"] = t
+    rows.append((f"ads link before ({args.before}), scanned", _scores(
+        truth, _ops_csv(out / "before" / "operations.csv")), t, mb))  # fmt: skip
+    t, mb, _ = _run([*link, scanned, "--out", str(out / "after"), "--no-graph"])
+    secs["after"] = t
+    rows.append(("ads link after, scanned", _scores(
+        truth, _ops_csv(out / "after" / "operations.csv")), t, mb))  # fmt: skip
+    raw = str(corpus / "ads.jsonl")
+    t, mb, _ = _run([*link, raw, "--out", str(out / "raw"), "--no-graph"])
+    secs["after_raw"] = t
+    rows.append(("ads link after, raw ads (scan + link)", _scores(
+        truth, _ops_csv(out / "raw" / "operations.csv")), t, mb))  # fmt: skip
+    rows.append(("phone-only linking (union-find)", _scores(
+        truth, _phone_only(corpus)), None, None))  # fmt: skip
+    if args.infoshield is not None and (args.infoshield / "infoshield.py").is_file():
+        run = work / f"infoshield_{corpus.name}"
+        run.mkdir()
+        peer = _infoshield(
+            args.infoshield, args.infoshield_python, corpus, run, args.peer_timeout
+        )
+        secs["infoshield"] = float(peer["seconds"])
+        for kind in ("coarse", "fine"):
+            if peer[kind] is not None:
+                rows.append((f"InfoShield ({kind})", _scores(truth, peer[kind]),
+                             float(peer["seconds"]), int(peer["peak_mb"])))  # fmt: skip
+        if not peer["finished"]:
+            print(f"InfoShield on {corpus.name}: stopped after {args.peer_timeout} s")
+    return rows, secs
+
+
+def _match(corpus: Path, work: Path) -> tuple[float, float, float, float]:
+    out = work / corpus.name
+    _run([*NWD, "ads", "match", "--posters", str(corpus / "posters.jsonl"),
+          "--ads", str(corpus / "ads.jsonl"), "--out", str(out / "match"),
+          "--operations", str(out / "raw" / "operations.csv")])  # fmt: skip
+    ranked: dict[str, list[str]] = {}
+    with (out / "match" / "matches.csv").open(encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            ranked.setdefault(r["case_id"], []).append(r["ad_id"])
+    cases = json.loads((corpus / "truth.json").read_text())["cases"]
+    base = _name_baseline(corpus, 10)
+    return (
+        recall_at_k(ranked, cases, 1),
+        recall_at_k(ranked, cases, 10),
+        recall_at_k(base, cases, 1),
+        recall_at_k(base, cases, 10),
+    )
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--operations", type=int, default=460)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--before", default=BEFORE, help="Git revision of 'before'.")
     ap.add_argument("--infoshield", type=Path, default=None)
     ap.add_argument("--infoshield-python", default=sys.executable)
     ap.add_argument("--scale-ads", type=int, default=0)
     ap.add_argument(
-        "--ablation", action="store_true", help="Also score each signal alone."
+        "--ablation", action="store_true", help="Also score signals and rarity."
     )
     ap.add_argument(
         "--peer-timeout", type=float, default=1800.0, help="Stop InfoShield after."
@@ -202,114 +315,51 @@ def main() -> None:
     if args.keep:
         work = args.keep
         work.mkdir(parents=True, exist_ok=True)
-    corpus = work / "corpus"
-    t = time.perf_counter()
-    info = generate_ads(args.operations, args.seed, corpus)
-    print(
-        f"corpus: {info.ads} ads, {info.operations} operations, "
-        f"{info.singletons} singletons, {info.planted} planted missing persons "
-        f"+ {info.posters - info.planted} decoy posters, {info.images} images "
-        f"({time.perf_counter() - t:.1f} s to generate)"
-    )
-    truth = json.loads((corpus / "truth.json").read_text())
+    before = _before_src(args.before, work)
+    from nowrongdoor.synth.ads import HARD
 
-    rows: list[tuple[str, dict[str, float], float, int]] = []
-    link = [*NWD, "ads", "link"]
-    secs_raw, peak, _ = _run(
-        [*link, str(corpus / "ads.jsonl"), "--out", str(work / "raw")]
-    )
-    rows.append(
-        (
-            "nowrongdoor (raw ads, scan + link)",
-            _scores(truth["operations"], _ops_csv(work / "raw" / "operations.csv")),
-            secs_raw,
-            peak,
-        )  # fmt: skip
-    )
-    scanned = str(corpus / "scanned_truth.jsonl")
-    secs_scanned, peak, _ = _run([*link, scanned, "--out", str(work / "scanned")])
-    rows.append(
-        (
-            "nowrongdoor (scanned records, link)",
-            _scores(truth["operations"], _ops_csv(work / "scanned" / "operations.csv")),
-            secs_scanned,
-            peak,
-        )  # fmt: skip
-    )
-    peer_ari = None
-    peer_secs = None
-    if args.infoshield is None or not (args.infoshield / "infoshield.py").is_file():
+    corpora = []
+    for name, hard in (("easy", None), ("hard", HARD)):
+        corpus = work / name
+        t = time.perf_counter()
+        info = generate_ads(args.operations, args.seed, corpus, hard=hard)
         print(
-            "InfoShield: skipped (pass --infoshield DIR with a checkout of "
-            "github.com/mengchillee/InfoShield outside this repository)"
+            f"{name} corpus: {info.ads} ads, {info.operations} operations, "
+            f"{info.singletons} singletons, {info.planted} planted missing persons "
+            f"+ {info.posters - info.planted} decoy posters, {info.images} images "
+            f"({time.perf_counter() - t:.1f} s to generate)"
         )
-    else:
-        peer = _infoshield(
-            args.infoshield, args.infoshield_python, corpus, work, args.peer_timeout
-        )
-        peer_secs = float(peer["seconds"])
+        corpora.append(corpus)
+
+    for corpus in corpora:
+        rows, secs = _link_rows(corpus, work, before, args)
+        print(f"\nlinking, {corpus.name} corpus (pairwise P/R/F1, ARI)")
         print(
-            f"InfoShield: coarse (LSH) stage done after {peer['coarse_seconds']:.0f} s"
-            f", whole run {peer_secs:.0f} s"
+            f"{'system':44} {'P':>6} {'R':>6} {'F1':>6} {'ARI':>6} {'sec':>7} {'MB':>5}"
         )
-        if not peer["finished"]:
+        for name, s, sec, mb in rows:
+            tail = f"{sec:7.1f} {mb:5d}" if sec is not None and mb is not None else ""
             print(
-                f"InfoShield: the fine (template alignment) stage did not finish in "
-                f"{args.peer_timeout:.0f} s and was stopped; its coarse (LSH) "
-                "clusters are scored and its time is a lower bound"
+                f"{name:44} {s['precision']:6.3f} {s['recall']:6.3f} "
+                f"{s['f1']:6.3f} {s['ari']:6.3f} {tail}"
             )
-        for kind in ("coarse", "fine"):
-            if peer[kind] is None:
-                continue
-            s = _scores(truth["operations"], peer[kind])
-            rows.append((f"InfoShield ({kind})", s, peer_secs, int(peer["peak_mb"])))
-            peer_ari = max(peer_ari if peer_ari is not None else -1.0, s["ari"])
-
-    print("\nlinking (pairwise P/R/F1 and ARI against the true operations)")
-    print(f"{'system':40} {'P':>6} {'R':>6} {'F1':>6} {'ARI':>6} {'sec':>8} {'MB':>6}")
-    for name, s, secs, mb in rows:
         print(
-            f"{name:40} {s['precision']:6.3f} {s['recall']:6.3f} {s['f1']:6.3f} "
-            f"{s['ari']:6.3f} {secs:8.1f} {mb:6d}"
+            f"speed: after / before on the same scanned ads = "
+            f"{secs['after'] / secs['before']:.2f}x (target <= 2x)"
         )
-    if peer_ari is not None and peer_secs is not None:
-        ours = rows[0][1]["ari"]
-        bound = "" if peer["finished"] else "at least "
+        if "infoshield" in secs:
+            print(
+                f"InfoShield / ours (raw ads, end to end) = "
+                f"{secs['infoshield'] / secs['after_raw']:.1f}x (target >= 10x)"
+            )
+        r1, r10, b1, b10 = _match(corpus, work)
         print(
-            f"ARI gain over InfoShield (best scored): {ours - peer_ari:+.3f} "
-            f"(target >= +0.2); speed: {bound}{peer_secs / secs_raw:.1f}x faster "
-            "end to end "
-            f"(raw ads), {bound}{peer_secs / secs_scanned:.1f}x on scanned records "
-            "(target >= 10x)"
+            f"missing persons, {corpus.name}: ads match R@1 {r1:.3f} R@10 {r10:.3f}; "
+            f"name-only baseline R@1 {b1:.3f} R@10 {b10:.3f}"
         )
-
-    t = time.perf_counter()
-    _run([*NWD, "ads", "match", "--posters", str(corpus / "posters.jsonl"),
-          "--ads", str(corpus / "ads.jsonl"), "--out", str(work / "match"),
-          "--operations", str(work / "raw" / "operations.csv")])  # fmt: skip
-    secs_match = time.perf_counter() - t
-    ranked: dict[str, list[str]] = {}
-    with (work / "match" / "matches.csv").open(encoding="utf-8") as fh:
-        for r in csv.DictReader(fh):
-            ranked.setdefault(r["case_id"], []).append(r["ad_id"])
-    if args.ablation:
-        _ablation(corpus, truth["operations"])
-
-    t = time.perf_counter()
-    base = _name_baseline(corpus, 10)
-    secs_base = time.perf_counter() - t
-    cases = truth["cases"]
-    print("\nmissing-person matching (planted cases; decoys have no true ad)")
-    print(f"{'system':40} {'R@1':>6} {'R@10':>6} {'sec':>8}")
-    print(
-        f"{'nowrongdoor ads match (Fellegi-Sunter)':40} "
-        f"{recall_at_k(ranked, cases, 1):6.3f} {recall_at_k(ranked, cases, 10):6.3f} "
-        f"{secs_match:8.1f}"
-    )
-    print(
-        f"{'baseline: name similarity only':40} {recall_at_k(base, cases, 1):6.3f} "
-        f"{recall_at_k(base, cases, 10):6.3f} {secs_base:8.1f}"
-    )
+        if args.ablation and corpus.name == "hard":
+            truth = json.loads((corpus / "truth.json").read_text())["operations"]
+            _ablation(corpus, truth)
 
     if args.scale_ads:
         ops = max(1, round(args.scale_ads / 9.3 / 1.1))
@@ -325,14 +375,8 @@ def main() -> None:
         )
         print(
             f"\nscale: {b.ads} ads (generated in {gen:.0f} s) linked from scanned "
-            f"records in {secs:.0f} s, peak RSS {peak} MB, "
-            f"ARI {s['ari']:.3f}"
+            f"records in {secs:.0f} s, peak RSS {peak} MB, ARI {s['ari']:.3f}"
         )
-        if b.ads < 1_000_000:
-            print(
-                f"linear extrapolation to 1,000,000 ads: {secs * 1e6 / b.ads / 60:.1f} "
-                "min (an extrapolation, not a measurement)"
-            )
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
 

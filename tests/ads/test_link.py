@@ -94,16 +94,36 @@ def test_every_merge_is_explained(corpus: Path) -> None:
         assert result.operation[m.a] == result.operation[m.b]
 
 
-def test_hub_contact_does_not_glue_unrelated_ads() -> None:
+_CITIES = (("Tyler", "TX"), ("Tulsa", "OK"), ("Omaha", "NE"), ("Boise", "ID"))
+
+
+def test_booking_line_of_operations_working_at_once_is_a_hub() -> None:
     hub = "+17025550100"
-    recs = [
-        _rec(i, _unique_text(i), phones=[f"+1903312{1000 + i:04d}", hub])
-        for i in range(12)
-    ]
+    recs = []
+    for op, (city, state) in enumerate(_CITIES):
+        for day in range(6):  # each operation posts in its own city every day
+            i = op * 10 + day
+            when = f"2025-03-{day + 1:02d}T1{op}:00"
+            recs.append(
+                _rec(i, _unique_text(i), phones=[f"+1903312{1000 + op:04d}", hub],
+                     city=city, state=state, posted_at=when)
+            )  # fmt: skip
     result = link_ads(recs, options=LinkOptions(use_images=False))
-    assert len(set(result.operation)) == 12
+    assert len(set(result.operation)) == 4
     assert [h.key for h in result.hubs] == [f"phone:{hub}"]
     assert "ignored as a hub" in result.hubs[0].reason
+
+
+def test_burner_phones_with_a_kept_handle_are_one_operation() -> None:
+    recs = [
+        _rec(i, _unique_text(i), phones=[f"+1903312{2000 + i:04d}"],
+             handles=["snap:bree77"], city=_CITIES[i // 4][0],
+             state=_CITIES[i // 4][1], posted_at=f"2025-03-{i + 1:02d}T10:00")
+        for i in range(12)
+    ]  # fmt: skip
+    result = link_ads(recs, options=LinkOptions(use_images=False))
+    assert len(set(result.operation)) == 1
+    assert not result.hubs
 
 
 def test_one_phone_alone_still_links_an_operation() -> None:

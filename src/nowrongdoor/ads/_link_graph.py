@@ -1,11 +1,11 @@
-"""Union-find and the hub guard that combine link signals (private)."""
+"""Union-find, shared-key index and the hub record of the linker (private)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["Hub", "UnionFind", "find_hubs"]
+__all__ = ["Hub", "UnionFind", "index_keys"]
 
 
 class UnionFind:
@@ -54,63 +54,6 @@ class Hub:
     ads: int
     groups: int
     reason: str
-
-
-def find_hubs(
-    keys: dict[str, list[int]],
-    group_of: Sequence[int],
-    contacts_of: Sequence[Sequence[str]],
-    *,
-    max_groups: int,
-    min_share: float,
-) -> tuple[dict[str, list[int]], list[Hub]]:
-    """Split shared keys into usable keys and hubs.
-
-    A key's *groups* are the distinct groups (connected components of the other
-    signals: text templates and photos) among the ads that carry it. One
-    operation's phone number spans few groups: its ads share templates and
-    photos. A booking line, verification handle or stock photo used by many
-    unrelated posters spans as many groups as it has ads, and its ads carry many
-    different other contacts (each poster's own number). A key is a hub when it
-    spans more than ``max_groups`` groups, the groups are at least ``min_share``
-    of its ads, and its ads carry more than ``max_groups`` other contacts (so an
-    operation whose ads share nothing but one phone number is not a hub).
-
-    Args:
-        keys: ``kind:value`` -> indices of the ads carrying it (two or more).
-        group_of: Group label of every ad.
-        contacts_of: Contact keys of every ad.
-        max_groups: Groups a key may span before it can be a hub.
-        min_share: Groups per ad above which a wide key is a hub.
-
-    Returns:
-        The usable keys and the hubs.
-    """
-    usable: dict[str, list[int]] = {}
-    hubs: list[Hub] = []
-    for key, ads in keys.items():
-        groups = len({group_of[i] for i in ads})
-        partners = len({c for i in ads for c in contacts_of[i]} - {key})
-        if (
-            groups > max_groups
-            and groups >= min_share * len(ads)
-            and partners > max_groups
-        ):
-            hubs.append(
-                Hub(
-                    key=key,
-                    ads=len(ads),
-                    groups=groups,
-                    reason=(
-                        f"shared by {len(ads)} ads in {groups} otherwise unrelated "
-                        f"groups with {partners} other contacts (more than "
-                        f"{max_groups}); ignored as a hub"
-                    ),
-                )
-            )
-        else:
-            usable[key] = ads
-    return usable, hubs
 
 
 def index_keys(values: Iterable[tuple[int, Iterable[str]]]) -> dict[str, list[int]]:

@@ -13,9 +13,22 @@ from pathlib import Path
 from typing import IO, Any
 
 from nowrongdoor.ads._link_core import LinkResult
+from nowrongdoor.ads._link_model import COMPARISONS
 from nowrongdoor.errors import UserInputError
 
-__all__ = ["SkippedLine", "atomic_open", "read_records", "write_link_outputs"]
+__all__ = [
+    "EDGE_COLUMNS",
+    "SkippedLine",
+    "atomic_open",
+    "read_records",
+    "write_link_outputs",
+]
+
+#: Columns of edges.csv: the merge, then its comparison levels and match weight.
+EDGE_COLUMNS = (
+    "source", "target", "kind", "evidence", "weight", "operation",
+    *(c.name for c in COMPARISONS), "match_weight",
+)  # fmt: skip
 
 
 @dataclass
@@ -149,10 +162,15 @@ def write_link_outputs(
     path = out_dir / "edges.csv"
     with atomic_open(path, newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
-        w.writerow(["source", "target", "kind", "evidence", "weight", "operation"])
+        w.writerow(EDGE_COLUMNS)
         for m in result.merges:
+            levels = [
+                c.levels[lv] for c, lv in zip(COMPARISONS, m.levels, strict=True)
+            ] or [""] * len(COMPARISONS)
             w.writerow(
                 [facts[m.a].id, facts[m.b].id, m.kind, m.evidence, m.weight, ops[m.a]]
+                + levels
+                + ["" if m.match_weight is None else round(m.match_weight, 2)]
             )
     written.append(path)
     path = out_dir / "operations.json"
@@ -195,6 +213,7 @@ def _write_graph(result: LinkResult, path: Path) -> None:
             kind=m.kind,
             evidence=m.evidence,
             weight=float(m.weight),
+            match_weight=float(m.match_weight or 0.0),
         )
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     os.close(fd)

@@ -8,6 +8,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 __all__ = ["print_operations"]
 
@@ -17,28 +18,36 @@ def print_operations(
 ) -> None:
     """Print the summary, skipped records, hubs and the largest operations."""
     for line in summary["skipped_records"]:
-        err.print(f"[yellow]skipped[/] {line}", highlight=False, markup=False)
+        err.print(Text.assemble(("skipped", "yellow"), f" {line}"), highlight=False)
     doc = json.loads((out / "operations.json").read_text(encoding="utf-8"))
     for img in doc["unreadable_images"]:
         err.print(
-            f"[yellow]unreadable image skipped[/] {img['image']}: {img['reason']}",
+            Text.assemble(
+                ("unreadable image skipped", "yellow"),
+                f" {img['image']}: {img['reason']}",
+            ),
             highlight=False,
         )
     if summary["ads"] == 0:
         console.print(
             f"no ads in {summary['input']}; wrote empty outputs to {out}",
             highlight=False,
+            markup=False,
         )
         return
     console.print(
         f"linked {summary['ads']} ads into {summary['operations']} operations "
         f"(+{summary['singletons']} single ads) with {summary['merges']} merges "
         f"{summary['merges_by_kind']}; {summary['hubs_ignored']} hub keys ignored; "
-        f"outputs in {out}",
+        f"{summary.get('refused_by_conflict', 0)} edges refused by conflicting "
+        f"activity; outputs in {out}",
         highlight=False,
+        markup=False,
     )
     for hub in doc["hubs"][:5]:
-        console.print(f"  hub {hub['key']}: {hub['reason']}", highlight=False)
+        console.print(
+            f"  hub {hub['key']}: {hub['reason']}", highlight=False, markup=False
+        )
     if not doc["operations"] or top <= 0:
         return
     table = Table(title="largest operations")
@@ -60,7 +69,9 @@ def print_operations(
     console.print(table)
     for p in doc["operations"][:top]:
         for signal in p["controller_signals"][:3]:
-            console.print(f"  {p['operation']}: {signal}", highlight=False)
+            console.print(
+                f"  {p['operation']}: {signal}", highlight=False, markup=False
+            )
 
 
 def print_matches(
@@ -68,10 +79,13 @@ def print_matches(
 ) -> None:
     """Print the match summary, problems and the best match of some posters."""
     for line in summary["skipped_records"]:
-        err.print(f"[yellow]skipped[/] {line}", highlight=False, markup=False)
+        err.print(Text.assemble(("skipped", "yellow"), f" {line}"), highlight=False)
     for img in summary["unreadable_photos"] + summary["unreadable_ad_images"]:
         err.print(
-            f"[yellow]unreadable image skipped[/] {img['image']}: {img['reason']}",
+            Text.assemble(
+                ("unreadable image skipped", "yellow"),
+                f" {img['image']}: {img['reason']}",
+            ),
             highlight=False,
         )
     if summary["posters"] == 0 or summary["ads"] == 0:
@@ -79,6 +93,7 @@ def print_matches(
             f"{summary['posters']} posters and {summary['ads']} ads: nothing to "
             f"match; wrote empty outputs to {out}",
             highlight=False,
+            markup=False,
         )
         return
     console.print(
@@ -92,9 +107,12 @@ def print_matches(
     best.sort(key=lambda m: -m["score"])
     for m in best[:show]:
         console.print(
-            f"[bold]{m['case_id']}[/] -> {m['ad_id']} ({m['operation']}), score "
-            f"{m['score']:.1f}, p={m['probability']:.2f}; fields used: "
-            f"{', '.join(m['fields_used'])}",
+            Text.assemble(
+                (m["case_id"], "bold"),
+                f" -> {m['ad_id']} ({m['operation']}), score "
+                f"{m['score']:.1f}, p={m['probability']:.2f}; fields used: "
+                f"{', '.join(m['fields_used'])}",
+            ),
             highlight=False,
         )
         for f, e in m["evidence"].items():

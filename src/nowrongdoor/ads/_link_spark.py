@@ -1,12 +1,12 @@
 """The linker on Spark (private; see :func:`nowrongdoor.ads.link.link_file`).
 
-The per-ad work (parsing, scanning raw ads, masking, shingling, MinHash
-signatures, image hashing) is independent per ad and runs on Spark partitions in
-parallel. The compact results (facts without text, 512 bytes of signature per
-ad, one hash per image) are collected in input order and the graph step
-(:func:`nowrongdoor.ads._link_core.combine`: LSH candidates, hub guard,
-union-find) runs on the driver: the same function as the in-process engine, so
-both engines give the same operations.
+The per-ad work (parsing, scanning raw ads, masking, shingle hashing, image
+hashing) is independent per ad and runs on Spark partitions in parallel. The
+compact results (facts without text, four bytes per shingle, one hash per
+image) are collected in input order and the graph step
+(:func:`nowrongdoor.ads._link_combine.combine`: hubs, contact groups, weighed
+pairs, constrained merge) runs on the driver: the same function as the
+in-process engine, so both engines give the same operations.
 """
 
 from __future__ import annotations
@@ -19,13 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from nowrongdoor.ads._link_core import (
-    AdFacts,
-    LinkOptions,
-    LinkResult,
-    combine,
-    prepare,
-)
+from nowrongdoor.ads._link_combine import combine
+from nowrongdoor.ads._link_core import AdFacts, LinkOptions, LinkResult, prepare
 from nowrongdoor.ads._link_images import hash_images
 from nowrongdoor.ads._link_io import ReadReport, SkippedLine, scan_if_raw
 from nowrongdoor.errors import UserInputError
@@ -72,8 +67,8 @@ def _prepare_partition(
         rec, extract, was_raw = scan_if_raw(rec, extract)
         recs.append(rec)
         where.append((i, was_raw))
-    facts, sigs = prepare(recs, options)
-    for (i, was_raw), f, row in zip(where, facts, sigs, strict=True):
+    facts, shingles = prepare(recs, options)
+    for (i, was_raw), f, row in zip(where, facts, shingles, strict=True):
         yield ("ok", i, f, row.tobytes(), was_raw)
 
 
@@ -132,12 +127,7 @@ def link_spark(
         facts.append(f)
         sig_rows.append(sig)
         report.scanned += bool(was_raw)
-    width = options.num_perm if options.use_text else 0
-    sigs = (
-        np.frombuffer(b"".join(sig_rows), dtype=np.uint32).reshape(len(facts), width)
-        if facts and width
-        else np.zeros((len(facts), width), dtype=np.uint32)
-    )
+    shingles = [np.frombuffer(row, dtype=np.uint32) for row in sig_rows]
     phash: dict[str, int] = {}
     unreadable: list[tuple[str, str]] = []
     refs = sorted({r for f in facts for r in f.images})
@@ -154,4 +144,4 @@ def link_spark(
             else:
                 unreadable.append((ref, str(value)))
         unreadable.sort()
-    return combine(facts, sigs, phash, unreadable, options)
+    return combine(facts, shingles, phash, unreadable, options)

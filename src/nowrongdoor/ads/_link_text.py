@@ -12,40 +12,23 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
-from nowrongdoor.ads._link_graph import UnionFind
-
 __all__ = [
-    "TextEdge",
+    "EMPTY",
+    "lsh_buckets",
     "lsh_params",
     "mask_text",
+    "minhash",
+    "shingle_hashes",
     "shingles",
-    "signatures",
-    "text_edges",
 ]
 
 _EMAIL = re.compile(r"\S+@\S+|\b\w+\s+(?:at)\s+\w+\s+(?:dot)\s+com\b")
 _DIGITS = re.compile(r"[0-9][0-9 ().,\-/]*")
 _WORD = re.compile(r"[a-z]+|#")
-
-
-@dataclass(frozen=True)
-class TextEdge:
-    """Two ads whose masked texts are near duplicates.
-
-    Attributes:
-        a: Index of the first ad.
-        b: Index of the second ad.
-        jaccard: MinHash estimate of the Jaccard similarity of their shingles.
-    """
-
-    a: int
-    b: int
-    jaccard: float
 
 
 def mask_text(
@@ -93,41 +76,45 @@ def shingles(tokens: Sequence[str], k: int = 3) -> set[bytes]:
     return {" ".join(tokens[i : i + k]).encode() for i in range(len(tokens) - k + 1)}
 
 
-def _crc32(data: bytes) -> int:
-    return zlib.crc32(data)
+def shingle_hashes(tokens: Sequence[str], k: int = 3) -> np.ndarray:
+    """Sorted distinct crc32 hashes of the word ``k``-gram shingles of ``tokens``."""
+    found = shingles(tokens, k)
+    if not found:
+        return np.zeros(0, dtype=np.uint32)
+    return np.unique(np.fromiter((zlib.crc32(x) for x in found), np.uint32))
 
 
-def signatures(
-    shingle_sets: Iterable[set[bytes]], num_perm: int = 128, chunk: int = 20_000
+#: Mersenne prime of the universal hash family of :func:`minhash`.
+_PRIME = np.uint64((1 << 61) - 1)
+#: Signature value of an empty set (matches nothing).
+EMPTY = np.uint32(0xFFFFFFFF)
+
+
+def minhash(
+    sets: Sequence[np.ndarray], num_perm: int = 128, seed: int = 1
 ) -> np.ndarray:
-    """MinHash signatures (datasketch, crc32 hashing) as a ``uint32`` matrix.
+    """MinHash signatures of sets of 32-bit hashes, as a ``uint32`` matrix.
 
-    Computed in chunks so the datasketch objects never hold the whole corpus;
-    empty shingle sets get an all-``0xFFFFFFFF`` row that matches nothing.
+    ``h -> (a * h + b) mod (2^61 - 1)`` for ``num_perm`` random ``(a, b)``,
+    computed for all sets at once with ``np.minimum.reduceat``; an empty set
+    gets a row of :data:`EMPTY`.
     """
-    from datasketch import MinHash
-
-    rows: list[np.ndarray] = []
-    buf: list[set[bytes]] = []
-
-    def flush() -> None:
-        mats = MinHash.bulk(
-            (s or {b"\x00empty"} for s in buf), num_perm=num_perm, hashfunc=_crc32
-        )
-        block = np.vstack([m.hashvalues.astype(np.uint32) for m in mats])
-        block[[not s for s in buf]] = np.uint32(0xFFFFFFFF)
-        rows.append(block)
-        buf.clear()
-
-    for s in shingle_sets:
-        buf.append(s)
-        if len(buf) >= chunk:
-            flush()
-    if buf:
-        flush()
-    if not rows:
-        return np.zeros((0, num_perm), dtype=np.uint32)
-    return np.vstack(rows)
+    n = len(sets)
+    out = np.full((n, num_perm), EMPTY, dtype=np.uint32)
+    sizes = np.fromiter((len(x) for x in sets), np.int64, count=n)
+    keep = np.flatnonzero(sizes)
+    if keep.size == 0:
+        return out
+    flat = np.concatenate([sets[int(i)] for i in keep]).astype(np.uint64)
+    starts = np.concatenate(([0], np.cumsum(sizes[keep])[:-1]))
+    rng = np.random.default_rng(seed)
+    a = rng.integers(1, 1 << 31, num_perm, dtype=np.uint64)
+    b = rng.integers(0, 1 << 31, num_perm, dtype=np.uint64)
+    for p in range(num_perm):
+        vals = (flat * a[p] + b[p]) % _PRIME
+        mins = np.minimum.reduceat(vals, starts)
+        out[keep, p] = (mins & np.uint64(0xFFFFFFFE)).astype(np.uint32)
+    return out
 
 
 def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
@@ -152,37 +139,24 @@ def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
     return best
 
 
-def text_edges(
-    sigs: np.ndarray,
-    *,
-    threshold: float = 0.42,
-    progress: Callable[[int], None] | None = None,
-) -> list[TextEdge]:
-    """Near-duplicate pairs that connect the ads (a spanning forest).
+def lsh_buckets(sigs: np.ndarray, threshold: float) -> Iterator[list[int]]:
+    """Groups of rows that agree on every row of some LSH band.
 
-    Banded LSH over the MinHash signatures: ads that agree on every row of some
-    band are candidates (bands tuned for a threshold a little below
-    ``threshold``), and a candidate pair is kept when the share of agreeing
-    permutations (the MinHash estimate of the Jaccard similarity) reaches
-    ``threshold``. Pairs already connected are not re-checked, so a template with
-    thousands of ads costs about linear time; the result is one confirming pair
-    per merge.
+    Bands and rows are chosen for a threshold a little below ``threshold`` so
+    that pairs near it are found; rows of :data:`EMPTY` are never grouped.
 
     Args:
-        sigs: Signature matrix from :func:`signatures`.
-        threshold: Minimum estimated Jaccard similarity of a pair.
-        progress: Called with the number of bands done.
+        sigs: Signature matrix from :func:`minhash`.
+        threshold: Jaccard similarity the caller will confirm.
 
-    Returns:
-        The pairs, each with its estimated Jaccard similarity.
+    Yields:
+        The members of each bucket with two or more rows (one list per band).
     """
     n, num_perm = sigs.shape
-    if n < 2:
-        return []
+    if n < 2 or num_perm == 0:
+        return
     bands, rows = lsh_params(max(0.05, threshold - 0.07), num_perm)
-    valid = sigs[:, 0] != np.uint32(0xFFFFFFFF)
-    uf = UnionFind(n)
-    edges: list[TextEdge] = []
+    valid = sigs[:, 0] != EMPTY
     mult = np.array(
         [0x9E3779B97F4A7C15 * (k + 1) % 2**64 | 1 for k in range(rows)],
         dtype=np.uint64,
@@ -201,31 +175,4 @@ def text_edges(
             continue
         starts = np.flatnonzero(np.diff(np.concatenate(([-2], same))) != 1)
         for g in np.split(same, starts[1:]):
-            members = order[g[0] : g[-1] + 2].tolist()
-            _verify_group(members, sigs, threshold, uf, edges)
-        if progress:
-            progress(band + 1)
-    return edges
-
-
-def _verify_group(
-    members: list[int],
-    sigs: np.ndarray,
-    threshold: float,
-    uf: UnionFind,
-    edges: list[TextEdge],
-) -> None:
-    anchors: list[int] = []
-    for m in members:
-        others = members if len(members) <= 30 else anchors
-        for o in others:
-            if o == m:
-                break
-            if uf.find(o) == uf.find(m):
-                continue
-            est = float(np.count_nonzero(sigs[m] == sigs[o])) / sigs.shape[1]
-            if est >= threshold:
-                uf.union(o, m)
-                edges.append(TextEdge(min(o, m), max(o, m), round(est, 3)))
-        if len(anchors) < 3 and all(uf.find(a) != uf.find(m) for a in anchors):
-            anchors.append(m)
+            yield order[g[0] : g[-1] + 2].tolist()

@@ -216,6 +216,26 @@ def link_command(
     print_operations(console, err_console, out, summary, top)
 
 
+@app.command("explain-link")
+def explain_link_command(
+    input_path: Annotated[
+        Path, typer.Argument(help="JSONL of scanned or raw ads, as for `ads link`.")
+    ],
+    ad_a: Annotated[str, typer.Argument(help="One ad id.")],
+    ad_b: Annotated[str, typer.Argument(help="The other ad id.")],
+    images: Annotated[
+        Path | None,
+        typer.Option(help="Directory image paths resolve against (default: input's)."),
+    ] = None,
+) -> None:
+    """Say why two ads are, or are not, in one operation (evidence and weights)."""
+    from nowrongdoor._cli_support import console
+    from nowrongdoor.ads.link import explain_file
+
+    for line in explain_file(input_path, ad_a, ad_b, image_root=images):
+        console.print(line, highlight=False, markup=False, soft_wrap=True)
+
+
 @app.command("match")
 def match_command(
     posters: Annotated[

@@ -1,13 +1,17 @@
 """Link ads into operations, with the evidence for every merge.
 
-Signals (each an edge with its evidence): a shared phone number, email or social
-handle; a shared photo (pHash within a Hamming distance); near-duplicate text
-after masking names, prices, ages, phone numbers, cities, emails and handles
-(MinHash LSH over word 3-grams). A hub guard ignores keys that would glue
-unrelated ads (a booking line, a verification handle, a stock photo).
-Union-find combines the rest; the result is the operation of every ad, the
-merges with their evidence, and a profile per operation (route, contacts, names,
-indicator mix, revenue estimate, controller signals). See docs/linking.md.
+Shared contacts (phone, email, handle) join ads into contact groups, unless
+the contact is a hub (it joins groups that post in different cities at the
+same time). Text and photos are weighed, not counted: every candidate pair of
+ads gets comparison levels (contacts, distinctive text, photo, name, place,
+time) under a Fellegi-Sunter model estimated on the input, and a text or
+photo edge joins two contact groups only when its match weight clears a high
+bar and the groups do not conflict. Text is compared on distinctive shingles
+only (used by few contact groups), so boilerplate weighs nothing. The result
+is the operation of every ad (ids derived from the members), the merges with
+their evidence and match weight, and a profile per operation (route,
+contacts, names, indicator mix, revenue estimate, controller signals). See
+docs/linking.md.
 """
 
 from __future__ import annotations
@@ -17,14 +21,15 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from nowrongdoor.ads._link_combine import link_facts
 from nowrongdoor.ads._link_core import (
     AdFacts,
     LinkOptions,
     LinkResult,
     Merge,
     facts_of,
-    link_facts,
 )
+from nowrongdoor.ads._link_explain import explain_pair
 from nowrongdoor.ads._link_graph import Hub
 from nowrongdoor.ads._link_io import ReadReport, read_records, write_link_outputs
 from nowrongdoor.ads._link_metrics import (
@@ -42,6 +47,8 @@ __all__ = [
     "Merge",
     "ReadReport",
     "adjusted_rand_index",
+    "explain_pair",
+    "explain_file",
     "facts_of",
     "hourly_rate",
     "link_ads",
@@ -145,12 +152,38 @@ def link_file(
         "merges": len(result.merges),
         "merges_by_kind": _count(m.kind for m in result.merges),
         "hubs_ignored": len(result.hubs),
+        "refused_by_conflict": len(result.refused),
+        "model": result.model.as_dict() if result.model else None,
         "unreadable_images": len(result.unreadable_images),
         "skipped_records": [str(s) for s in report.skipped],
         "seconds": round(time.perf_counter() - started, 3),
     }
     write_link_outputs(result, profiles, out_dir, summary=summary, graph=graph)
     return summary
+
+
+def explain_file(
+    path: Path, id_a: str, id_b: str, *, image_root: Path | None = None
+) -> list[str]:
+    """Link a JSONL file and say why two of its ads are or are not linked.
+
+    Args:
+        path: Input JSONL (scanned or raw ads), as given to :func:`link_file`.
+        id_a: One ad id.
+        id_b: The other ad id.
+        image_root: Where relative image paths resolve (default: the input's
+            directory).
+
+    Returns:
+        The explanation lines (:func:`explain_pair`).
+
+    Raises:
+        UserInputError: The file does not exist or an id is not in it.
+    """
+    report = ReadReport()
+    root = image_root if image_root is not None else path.parent
+    result = link_ads(read_records(path, report), image_root=root)
+    return explain_pair(result, id_a, id_b)
 
 
 def _link_with_spark(
