@@ -115,6 +115,12 @@ class Settings(BaseSettings):
             "also accept it on http://localhost)."
         ),
     )
+    token_max_days: int = Field(
+        90,
+        ge=1,
+        le=3650,
+        description="Care service: longest lifetime of an API token, in days.",
+    )
     login_max_failures: int = Field(
         5, ge=1, description="Care service: failed logins in a row before lockout."
     )

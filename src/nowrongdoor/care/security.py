@@ -6,7 +6,9 @@
   Unsafe requests (POST, PUT, PATCH, DELETE) made with the cookie must send the
   CSRF token back (``X-CSRF-Token`` header or ``csrf_token`` form field).
 - Integrations use bearer tokens (``Authorization: Bearer nwd_...``), also stored
-  hashed; they need no CSRF token.
+  hashed; they need no CSRF token. Every token expires (at most
+  ``token_max_days``), can be revoked one by one or all at once, and is revoked
+  with the user's sessions when an admin resets the password or changes the role.
 - Logins are rate limited per client address, and an account is locked for a
   while after repeated failures.
 """
@@ -24,7 +26,7 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from nowrongdoor.care.errors import ApiError, Unauthorized
@@ -44,6 +46,8 @@ __all__ = [
     "hash_password",
     "resolve_bearer",
     "resolve_session",
+    "revoke_api_token",
+    "revoke_credentials",
     "revoke_session",
     "verify_password",
 ]
@@ -213,6 +217,56 @@ def create_api_token(
     session.add(row)
     session.flush()
     return token, row
+
+
+def revoke_api_token(session: Session, *, token_id: int, user_id: int) -> bool:
+    """Revoke token ``token_id`` of ``user_id``; ``False`` if no such live token."""
+    row = session.get(ApiToken, token_id)
+    if row is None or row.user_id != user_id or row.revoked_at is not None:
+        return False
+    row.revoked_at = utcnow()
+    return True
+
+
+def revoke_credentials(
+    session: Session,
+    *,
+    user_id: int,
+    sessions: bool = True,
+    tokens: bool = True,
+    keep_session_id: int | None = None,
+) -> int:
+    """Revoke every live login session and/or API token of ``user_id``.
+
+    Used on sign-out-everywhere, password reset and role change.
+
+    Args:
+        session: Database session (the caller commits).
+        user_id: Whose credentials.
+        sessions: Revoke login sessions.
+        tokens: Revoke API tokens.
+        keep_session_id: A session to leave open (the one making the request).
+
+    Returns:
+        How many sessions and tokens were revoked.
+    """
+    now = utcnow()
+    count = 0
+    if sessions:
+        stmt = update(UserSession).where(
+            UserSession.user_id == user_id, UserSession.revoked_at.is_(None)
+        )
+        if keep_session_id is not None:
+            stmt = stmt.where(UserSession.id != keep_session_id)
+        count += session.execute(stmt.values(revoked_at=now)).rowcount or 0  # type: ignore[attr-defined]
+    if tokens:
+        result = session.execute(
+            update(ApiToken)
+            .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+        count += result.rowcount or 0  # type: ignore[attr-defined]
+    return count
 
 
 def resolve_bearer(session: Session, token: str) -> Identity | None:

@@ -139,6 +139,8 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(IntegrityError, _integrity_error)
     app.add_exception_handler(DataError, _data_error)
+    # sqlite3 refuses integers beyond 64 bits before SQLAlchemy sees them
+    app.add_exception_handler(OverflowError, _data_error)
     app.add_exception_handler(Exception, _unexpected)
 
 
