@@ -121,6 +121,21 @@ class Settings(BaseSettings):
         le=3650,
         description="Care service: longest lifetime of an API token, in days.",
     )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Care service: addresses (or CIDR networks) of reverse proxies whose "
+            "X-Forwarded-For/-Proto headers are believed; other clients' are ignored."
+        ),
+    )
+    hsts_seconds: int = Field(
+        63_072_000,
+        ge=0,
+        description=(
+            "Care service: Strict-Transport-Security max-age sent on HTTPS "
+            "responses (directly, or via a trusted proxy); 0 sends none."
+        ),
+    )
     login_max_failures: int = Field(
         5, ge=1, description="Care service: failed logins in a row before lockout."
     )

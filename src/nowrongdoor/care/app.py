@@ -94,7 +94,14 @@ def create_app(
     app.state.login_limiter = LoginRateLimiter(settings.login_rate_per_minute)
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
-    app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(RequestIdMiddleware, hsts_seconds=settings.hsts_seconds)
+    if settings.trusted_proxies:
+        from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+        # outermost: the scheme and client address are fixed before anything reads
+        app.add_middleware(
+            ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies)
+        )
     app.include_router(api_router, prefix=API_PREFIX)
     if include_web:
         from nowrongdoor.care.web import install_web

@@ -206,6 +206,7 @@ def _resolve(request: Request, session: Session, csrf: str | None) -> Identity |
     if identity is None:
         return None
     if request.method in _UNSAFE and not csrf_matches(identity.csrf_token, csrf):
+        request.state.user = identity.user  # the refusal is audited as theirs
         raise Forbidden(
             "missing or wrong CSRF token (send the X-CSRF-Token header or the "
             "csrf_token form field)",
