@@ -145,6 +145,14 @@ class Settings(BaseSettings):
     login_rate_per_minute: int = Field(
         20, ge=1, description="Care service: login attempts per client per minute."
     )
+    rate_limit_url: str | None = Field(
+        None,
+        description=(
+            "Care service: Redis URL (redis://127.0.0.1:6379/0) of the login rate "
+            "limit shared by every worker; none counts per process (the SQLite "
+            "demo). If Redis is down, limits fall back to per process, logged."
+        ),
+    )
     max_request_bytes: int = Field(
         1_048_576, ge=1024, description="Care service: largest request body accepted."
     )

@@ -21,7 +21,7 @@ from nowrongdoor.care.api.errors import (
 )
 from nowrongdoor.care.api.main import api_router
 from nowrongdoor.care.db import Database
-from nowrongdoor.care.security import LoginRateLimiter
+from nowrongdoor.care.security import login_limiter_from_settings
 from nowrongdoor.settings import Settings
 
 __all__ = [
@@ -91,7 +91,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.db = db
-    app.state.login_limiter = LoginRateLimiter(settings.login_rate_per_minute)
+    app.state.login_limiter = login_limiter_from_settings(settings)
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     app.add_middleware(RequestIdMiddleware, hsts_seconds=settings.hsts_seconds)

@@ -9,8 +9,9 @@
   hashed; they need no CSRF token. Every token expires (at most
   ``token_max_days``), can be revoked one by one or all at once, and is revoked
   with the user's sessions when an admin resets the password or changes the role.
-- Logins are rate limited per client address, and an account is locked for a
-  while after repeated failures.
+- Logins are rate limited per client address (in Redis, shared by every
+  worker, when ``rate_limit_url`` is set; per process otherwise), and an
+  account is locked for a while after repeated failures.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import logging
 import secrets
 import threading
 import time
@@ -39,11 +41,13 @@ __all__ = [
     "SESSION_COOKIE",
     "Identity",
     "LoginRateLimiter",
+    "SharedLoginRateLimiter",
     "authenticate",
     "create_api_token",
     "create_session",
     "csrf_matches",
     "hash_password",
+    "login_limiter_from_settings",
     "resolve_bearer",
     "resolve_session",
     "revoke_api_token",
@@ -56,6 +60,8 @@ SESSION_COOKIE = "nwd_session"
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FORM_FIELD = "csrf_token"
 TOKEN_PREFIX = "nwd_"
+
+log = logging.getLogger(__name__)
 
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("nowrongdoor-dummy-password")
@@ -101,6 +107,81 @@ class LoginRateLimiter:
                 for key in stale:
                     del self._hits[key]
             return True
+
+
+class SharedLoginRateLimiter:
+    """Login attempts per client per minute, counted in Redis for every worker.
+
+    Each client gets one counter per clock minute (``INCR`` + ``EXPIRE`` in one
+    transaction), so N workers allow the limit once, not N times. If Redis does
+    not answer, the limiter falls back to a per-process
+    :class:`LoginRateLimiter`, logs a warning, and tries Redis again after
+    ``retry_seconds``: it never fails open.
+
+    Args:
+        per_minute: Attempts allowed per client per minute.
+        url: Redis URL (``redis://127.0.0.1:6379/0``).
+        prefix: Key prefix (tests use their own).
+        retry_seconds: How long to use the fallback before trying Redis again.
+    """
+
+    def __init__(
+        self,
+        per_minute: int,
+        url: str,
+        *,
+        prefix: str = "nwd:login:",
+        retry_seconds: float = 30.0,
+    ) -> None:
+        import redis
+
+        self.per_minute = per_minute
+        self.prefix = prefix
+        self.retry_seconds = retry_seconds
+        self.fallback = LoginRateLimiter(per_minute)
+        self._redis = redis.Redis.from_url(
+            url, socket_timeout=0.5, socket_connect_timeout=0.5
+        )
+        self._errors: tuple[type[BaseException], ...] = (redis.RedisError, OSError)
+        self._down_until = 0.0
+
+    @property
+    def degraded(self) -> bool:
+        """Whether the per-process fallback is in use now."""
+        return time.monotonic() < self._down_until
+
+    def hit(self, client: str) -> bool:
+        """Record an attempt; ``False`` when the client is over the limit."""
+        if self.degraded:
+            return self.fallback.hit(client)
+        window = int(time.time() // 60)
+        key = f"{self.prefix}{client}:{window}"
+        try:
+            pipe = self._redis.pipeline(transaction=True)
+            pipe.incr(key)
+            pipe.expire(key, 120)
+            count = int(pipe.execute()[0])
+        except self._errors as exc:
+            self._down_until = time.monotonic() + self.retry_seconds
+            log.warning(
+                "login rate limit store unavailable (%s); limiting per process "
+                "for %.0f s",
+                type(exc).__name__,
+                self.retry_seconds,
+            )
+            return self.fallback.hit(client)
+        return count <= self.per_minute
+
+
+def login_limiter_from_settings(
+    settings: Settings,
+) -> LoginRateLimiter | SharedLoginRateLimiter:
+    """The login limiter: shared in Redis when ``rate_limit_url`` is set."""
+    if settings.rate_limit_url:
+        return SharedLoginRateLimiter(
+            settings.login_rate_per_minute, settings.rate_limit_url
+        )
+    return LoginRateLimiter(settings.login_rate_per_minute)
 
 
 def authenticate(
