@@ -8,6 +8,7 @@ at the edge (the CLI, the web app factory, a test) and pass it down.
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
@@ -18,6 +19,8 @@ from pydantic_settings import (
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+
+from nowrongdoor.errors import UserInputError
 
 __all__ = ["Settings", "build_settings", "PLACEHOLDER_SECRET"]
 
@@ -194,6 +197,22 @@ class Settings(BaseSettings):
         return f"sqlite:///{(self.data_dir / 'care.db').as_posix()}"
 
 
+def _check_toml(path: Path) -> None:
+    """Refuse a settings file that is not UTF-8 TOML, in one sentence."""
+    try:
+        tomllib.loads(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise UserInputError(
+            f"settings file {path} is not UTF-8 text (byte {exc.start})"
+        ) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise UserInputError(
+            f"settings file {path} is not valid TOML: {exc}".replace("\n", " ")
+        ) from None
+    except RecursionError:
+        raise UserInputError(f"settings file {path} is nested too deeply") from None
+
+
 def build_settings(
     config_file: Path | None = None,
     env: dict[str, str] | None = None,
@@ -212,10 +231,13 @@ def build_settings(
 
     Raises:
         FileNotFoundError: ``config_file`` does not exist.
+        UserInputError: ``config_file`` is not UTF-8 TOML.
         pydantic.ValidationError: a value is invalid (the message names the field).
     """
     if config_file is not None and not Path(config_file).is_file():
         raise FileNotFoundError(f"settings file {config_file} does not exist")
+    if config_file is not None:
+        _check_toml(Path(config_file))
 
     class _Configured(Settings):
         @classmethod

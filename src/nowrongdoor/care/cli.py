@@ -517,10 +517,14 @@ def care_import_worklist(
     ] = None,
 ) -> None:
     """Turn a population worklist into risk flags on persons (matched by member id)."""
-    from nowrongdoor.care.imports import import_worklist, resolve_worklist_path
+    from nowrongdoor.care.imports import (
+        import_worklist,
+        read_text_file,
+        resolve_worklist_path,
+    )
 
     csv_path = resolve_worklist_path(path)
-    text = csv_path.read_text(encoding="utf-8-sig")
+    text = read_text_file(csv_path)
     label = source or (path.name if path.is_dir() else csv_path.parent.name)
     db = _database(settings_from(ctx))
     _require_schema(db)
@@ -559,7 +563,7 @@ def care_import_matches(
     ] = None,
 ) -> None:
     """Turn ad-match leads into ad_match intakes for review."""
-    from nowrongdoor.care.imports import import_matches
+    from nowrongdoor.care.imports import import_matches, read_text_file
 
     csv_path = path / "matches.csv" if path.is_dir() else path
     if not csv_path.is_file():
@@ -572,7 +576,7 @@ def care_import_matches(
                 session,
                 actor=None,
                 organization_id=_org_id(session, org),
-                text=csv_path.read_text(encoding="utf-8-sig"),
+                text=read_text_file(csv_path),
                 name=str(csv_path),
                 top=top,
                 min_score=min_score,
