@@ -17,7 +17,7 @@ from nowrongdoor.care.api.deps import (
     set_session_cookie,
 )
 from nowrongdoor.care.enums import Role
-from nowrongdoor.care.errors import ApiError, BadRequest, Forbidden, NotFound
+from nowrongdoor.care.errors import ApiError, Forbidden, NotFound
 from nowrongdoor.care.models import ApiToken, Organization, User, utcnow
 from nowrongdoor.care.rbac import PERMISSIONS, scope_of
 from nowrongdoor.care.schemas import (
@@ -137,12 +137,17 @@ def create_token(
             "API tokens are issued from a signed-in browser session (or by an admin)",
             code="token_needs_session",
         )
-    if body.days > settings.token_max_days:
-        raise BadRequest(
-            f"days must be at most {settings.token_max_days} (setting token_max_days)",
+    days = body.days
+    if "days" not in body.model_fields_set:
+        days = min(days, settings.token_max_days)
+    if days > settings.token_max_days:
+        raise ApiError(
+            f"days: must be at most {settings.token_max_days} (setting token_max_days)",
+            code="validation_error",
+            status=422,
             field="days",
         )
-    expires = utcnow() + dt.timedelta(days=body.days)
+    expires = utcnow() + dt.timedelta(days=days)
     token, row = create_api_token(
         session, user=identity.user, name=body.name, expires_at=expires
     )
