@@ -1,7 +1,8 @@
 """The house rules that keep the tree easy to live in, checked on the source.
 
 - Layers only point down: knowledge -> text -> (screening | population | ads) ->
-  care -> reports; the three batch/engine areas do not import each other.
+  training -> care -> reports; the three batch/engine areas do not import each
+  other (training reads knowledge and screening, never care).
 - Generic batch code never imports duckdb or pyspark (the engine is chosen at the
   edge, in the ``_backends``/engine modules).
 - No module reads the environment on its own (only ``settings.py`` does, through
@@ -29,8 +30,9 @@ ALLOWED: dict[str, set[str]] = {
     "screening": {"knowledge", "text"},
     "population": {"knowledge", "text"},
     "ads": {"knowledge", "text"},
-    "care": {"knowledge", "text", "screening"},
-    "reports": {"knowledge", "text", "screening", "care", "synth"},
+    "training": {"knowledge", "text", "screening"},
+    "care": {"knowledge", "text", "screening", "training"},
+    "reports": {"knowledge", "text", "screening", "training", "care", "synth"},
     "synth": {"knowledge", "text", "screening", "population", "ads", "reports"},
 }
 

@@ -170,6 +170,27 @@ class Settings(BaseSettings):
         ),
     )
 
+    training_course_files: list[Path] = Field(
+        default_factory=list,
+        description=(
+            "Training: the plan's own course YAML files (local modules such as "
+            "state law or local partners), read after the shipped courses."
+        ),
+    )
+    training_pass_mark: int = Field(
+        80, ge=1, le=100, description="Training: percentage needed to pass a quiz."
+    )
+    training_attempts_per_day: int = Field(
+        3,
+        ge=1,
+        description="Training: quiz attempts per person, module and UTC day.",
+    )
+    training_renewal_days: int = Field(
+        365,
+        ge=1,
+        description="Training: a course completion is due for renewal after this.",
+    )
+
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:
         if (

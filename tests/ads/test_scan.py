@@ -83,3 +83,52 @@ def test_scan_rejects_bad_options(corpus: Path, tmp_path: Path) -> None:
         scan(corpus, tmp_path / "x", fmt="csv")  # type: ignore[arg-type]
     with pytest.raises(UserInputError, match="workers"):
         scan(corpus, tmp_path / "x", workers=0)
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (bytes(range(256)) * 8, "no readable ads"),
+        (b'{"text": ' + b"[" * 100_000 + b"]" * 100_000 + b"}\n", "nested too deeply"),
+        (b"\n\n", "no ads in the input"),
+    ],
+    ids=["random-bytes", "deep-json", "empty"],
+)
+def test_scan_of_unreadable_input_fails_in_one_sentence(
+    tmp_path: Path, content: bytes, reason: str
+) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(content)
+    out = tmp_path / "out.jsonl"
+    with pytest.raises(UserInputError, match=reason) as caught:
+        scan(source, out)
+    message = str(caught.value)
+    assert str(source) in message and message.count("\n") == 0
+    assert not out.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_deep_json_line_is_reported_and_the_rest_scanned(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    deep = '{"text": ' + "[" * 50_000 + "]" * 50_000 + "}"
+    source.write_text(json.dumps(ADS[0]) + "\n" + deep + "\n")
+    summary = scan(source, tmp_path / "out.jsonl")
+    assert summary.read == 1
+    assert [(b.line, b.reason) for b in summary.bad] == [
+        (2, "JSON nested too deeply to read")
+    ]
+
+
+def test_title_only_ad_is_scanned(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text(
+        json.dumps({"id": "t1", "title": "Rosa - 24 - call 415 867 2291", "text": ""})
+        + "\n"
+        + json.dumps({"id": "t2", "title": " ", "text": " "})
+        + "\n"
+    )
+    out = tmp_path / "out.jsonl"
+    summary = scan(source, out)
+    record = json.loads(out.read_text())
+    assert record["phones"] == ["+14158672291"] and record["ages"] == [24]
+    assert [b.line for b in summary.bad] == [2]

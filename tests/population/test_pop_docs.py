@@ -29,7 +29,7 @@ def test_every_value_set_row_matches_the_data() -> None:
         cells = rows[vs.id]
         weight = model.indicators[vs.id]
         assert cells[3] == vs.sensitivity, vs.id
-        assert cells[4] == ("yes" if vs.identifies else "no"), vs.id
+        assert cells[4] == vs.role, vs.id
         assert cells[5].split()[0] == str(weight.weight), vs.id
         assert cells[6] == str(weight.lookback_days), vs.id
 

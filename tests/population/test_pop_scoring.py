@@ -15,8 +15,8 @@ from nowrongdoor.population import connect, score_population
 AS_OF = date(2025, 6, 30)
 
 ROWS = [
-    # identified: a suspected-trafficking code, adult
-    ("A1", "1990-02-01", "F", "c1", "2025-01-10", "23", "T76.52XA", "", ""),
+    # identified: a confirmed-trafficking code, adult
+    ("A1", "1990-02-01", "F", "c1", "2025-01-10", "23", "T74.61XA", "", ""),
     # high: runaway minor (6 x 2.0 = 12), plus an old SUD claim outside the window
     ("H1", "2010-07-01", "F", "c2", "2025-03-01", "23", "z62.892", "", ""),
     ("H1", "2010-07-01", "F", "c3", "2021-01-01", "11", "F12.20", "", ""),

@@ -117,3 +117,77 @@ def test_cli_writes_the_corpus(runner, tmp_path: Path) -> None:
 def test_rejects_negative_operations(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="operations"):
         generate_ads(-1, 0, tmp_path)
+
+
+@pytest.fixture(scope="module")
+def hard_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from nowrongdoor.synth.ads import HARD
+
+    out = tmp_path_factory.mktemp("hardads")
+    generate_ads(60, 5, out, hard=HARD)
+    return out
+
+
+def test_hard_options_off_leave_the_corpus_unchanged(
+    corpus: Path, tmp_path: Path
+) -> None:
+    from nowrongdoor.synth.ads import HardOptions
+
+    generate_ads(30, 7, tmp_path, hard=HardOptions())
+    assert (tmp_path / "ads.jsonl").read_bytes() == (corpus / "ads.jsonl").read_bytes()
+
+
+def test_hard_corpus_plants_every_failure_class(hard_corpus: Path) -> None:
+    from nowrongdoor.synth._ads_hard import FOOTERS
+
+    ads = _lines(hard_corpus / "ads.jsonl")
+    scanned = {r["id"]: r for r in _lines(hard_corpus / "scanned_truth.jsonl")}
+    truth = json.loads((hard_corpus / "truth.json").read_text())
+    op = truth["operations"]
+    # the site footer on every ad
+    assert all(a["text"].endswith(FOOTERS[a["site"]]) for a in ads)
+    # each shared booking line and stock photo spans unrelated operations
+    for key in truth["shared_booking_lines"]:
+        phone = key.split(":", 1)[1]
+        ops = {op[i] for i, r in scanned.items() if phone in r["phones"]}
+        assert len(ops) >= 2, key
+    stock_ops = [
+        {op[a["id"]] for a in ads if ref in a["images"]}
+        for ref in truth["stock_photos"]
+    ]
+    assert max(len(s) for s in stock_ops) >= 2
+    # stock paragraphs: one sentence of the library in many operations
+    from nowrongdoor.synth._ads_hard import stock_library
+
+    first = stock_library(16, 5)[0][0]
+    assert len({op[a["id"]] for a in ads if first in a["text"]}) >= 3
+    # burners: an operation with many phones held together by one handle
+    phones_of: dict[str, set[str]] = {}
+    handles_of: dict[str, set[str]] = {}
+    for i, r in scanned.items():
+        phones_of.setdefault(op[i], set()).update(r["phones"])
+        handles_of.setdefault(op[i], set()).update(r["handles"])
+    assert any(len(phones_of[o]) >= 5 and len(handles_of[o]) == 1 for o in phones_of)
+
+
+def test_cli_hard_flag(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    res = CliRunner().invoke(
+        app,
+        [
+            "synth",
+            "ads",
+            "--out",
+            str(tmp_path),
+            "--operations",
+            "5",
+            "--hard",
+            "--no-images",
+            "--stock-photos",
+            "0",
+        ],  # fmt: skip
+    )
+    assert res.exit_code == 0, res.output
+    truth = json.loads((tmp_path / "truth.json").read_text())
+    assert truth["stock_photos"] == [] and len(truth["shared_booking_lines"]) == 4

@@ -116,8 +116,13 @@ def _make(
     raw: dict[str, Any], path: Path, line: int, max_chars: int, sink: BadSink
 ) -> AdInput | None:
     text = raw.get("text")
-    if not isinstance(text, str) or not text.strip():
-        sink(BadRecord(str(path), line, "empty or missing text"))
+    if text is None:
+        text = ""
+    title = _text(raw.get("title")) or None
+    if not isinstance(text, str) or not (text.strip() or (title or "").strip()):
+        # A title-only ad (contact and age in the title) is read: the title is
+        # scanned with the text.
+        sink(BadRecord(str(path), line, "empty or missing text and title"))
         return None
     if len(text) > max_chars:
         sink(
@@ -139,7 +144,7 @@ def _make(
     return AdInput(
         id=_text(raw.get("id")) or "",
         text=text,
-        title=_text(raw.get("title")) or None,
+        title=title,
         url=_text(raw.get("url")) or None,
         posted_at=_text(raw.get("posted_at")) or None,
         site=_text(raw.get("site")) or None,
@@ -180,6 +185,9 @@ def _iter_jsonl(path: Path, max_chars: int, sink: BadSink) -> Iterator[AdInput]:
                 raw = json.loads(line)
             except json.JSONDecodeError as exc:
                 sink(BadRecord(str(path), line_no, f"broken JSON: {exc.msg}"))
+                continue
+            except RecursionError:
+                sink(BadRecord(str(path), line_no, "JSON nested too deeply to read"))
                 continue
             if not isinstance(raw, dict):
                 sink(BadRecord(str(path), line_no, "a JSON line must be an object"))
@@ -288,6 +296,60 @@ def load_profile(path: Path) -> SiteProfile:
 _PROFILE_NAMES = ("site-profile.toml", "_profile.toml", "profile.toml")
 
 
+#: Elements nested deeper than this are flattened before parsing, as browsers do
+#: (Blink's HTML parser re-parents elements beyond a DOM depth of 512).
+MAX_HTML_DEPTH = 512
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?(/?)>")
+# Void elements and elements the HTML parser closes by itself (a new <p>, <li>,
+# <td>... ends the open one): they add no lasting depth.
+_NO_DEPTH = frozenset(
+    """
+    area base br col embed hr img input link meta source track wbr param keygen
+    p li dt dd tr td th option optgroup rb rp rt rtc thead tbody tfoot caption colgroup
+    """.split()
+)
+
+
+def _flatten_deep(html: str) -> str:
+    """Drop the tags nested deeper than :data:`MAX_HTML_DEPTH`, keeping their text.
+
+    The HTML tree builder checks the stack of open elements at every start tag,
+    so a page of N nested elements takes time quadratic in N (200,000 nested
+    ``<div>`` took minutes). One linear pass counts the depth; a page within the
+    limit is returned unchanged.
+    """
+    if html.count("<") <= MAX_HTML_DEPTH:
+        return html
+    depth = 0
+    deepest = 0
+    for m in _TAG.finditer(html):
+        name = m.group(2).lower()
+        if name in _NO_DEPTH or m.group(3):
+            continue
+        depth = max(0, depth - 1) if m.group(1) else depth + 1
+        deepest = max(deepest, depth)
+    if deepest <= MAX_HTML_DEPTH:
+        return html
+    parts: list[str] = []
+    cursor = 0
+    depth = 0
+    for m in _TAG.finditer(html):
+        name = m.group(2).lower()
+        if name in _NO_DEPTH or m.group(3):
+            continue
+        if m.group(1):
+            drop = depth > MAX_HTML_DEPTH
+            depth = max(0, depth - 1)
+        else:
+            depth += 1
+            drop = depth > MAX_HTML_DEPTH
+        if drop:
+            parts.append(html[cursor : m.start()])
+            cursor = m.end()
+    parts.append(html[cursor:])
+    return "".join(parts)
+
+
 def _iter_html(
     folder: Path, profile: SiteProfile | None, max_chars: int, sink: BadSink
 ) -> Iterator[AdInput]:
@@ -310,7 +372,7 @@ def _iter_html(
         except UnicodeDecodeError as exc:
             sink(BadRecord(str(page), 1, f"not valid UTF-8 at byte {exc.start}"))
             continue
-        tree = LexborHTMLParser(html)
+        tree = LexborHTMLParser(_flatten_deep(html))
         record: dict[str, Any] = {}
         missing: list[str] = []
         for name, rule in profile.fields.items():

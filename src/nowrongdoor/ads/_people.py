@@ -77,9 +77,12 @@ _NOT_NAME_BEFORE_NUMBER = frozenset(
     channel pier terminal model year
     """.split()
 )
+# "Candy & Lexi" at the start of a sentence. The sentence start is checked in
+# Python (:func:`_sentence_start`): a look-behind followed by ``\W*`` in the
+# pattern retried from every position of a long run of punctuation or newlines
+# and took time quadratic in its length.
 _PAIR = re.compile(
-    r"(?:^|(?<=[.!?\n]\s))\W*(?P<a>[A-Z][a-z]{1,14})\s*(?:&|\+|and)\s*"
-    r"(?P<b>[A-Z][a-z]{1,14})\b"
+    r"(?<!\w)(?P<a>[A-Z][a-z]{1,14})\s*(?:&|\+|and)\s*(?P<b>[A-Z][a-z]{1,14})\b"
 )
 _MIXED_NAME = re.compile(r"^(?:[A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]+)$")
 
@@ -91,6 +94,21 @@ def _ok(word: str) -> bool:
         and word.lower() not in NUMBER_WORDS
         and len(word) >= 2
     )
+
+
+def _sentence_start(text: str, pos: int) -> bool:
+    """Is ``pos`` the first word of the text or of a sentence?
+
+    The non-word characters before ``pos`` are read back once: the text starts
+    there, or they hold an end mark (``.``, ``!``, ``?`` or a newline) followed
+    by a space character, as in "...tonight. Candy & Lexi".
+    """
+    k = pos
+    while k > 0 and not (text[k - 1].isalnum() or text[k - 1] == "_"):
+        k -= 1
+    if k == 0:
+        return True
+    return any(text[i] in ".!?\n" and text[i + 1].isspace() for i in range(k, pos - 1))
 
 
 def _next_is_capitalised(text: str, end: int) -> bool:
@@ -141,6 +159,8 @@ def find_names(text: str) -> list[NameHit]:
         if _MIXED_NAME.match(m.group("name")):
             hits.append(NameHit(m.group("name"), m.start("name"), m.end("name")))
     for m in _PAIR.finditer(text):
+        if not _sentence_start(text, m.start("a")):
+            continue
         if _ok(m.group("a")) and _ok(m.group("b")):
             hits.append(NameHit(m.group("a"), m.start("a"), m.end("a")))
             hits.append(NameHit(m.group("b"), m.start("b"), m.end("b")))

@@ -140,6 +140,17 @@ class _ParquetWriter:
         self.writer.close()
 
 
+def _nothing_read(input_path: str | Path, bad: list[BadRecord]) -> str:
+    """One sentence for an input with no readable ad (random bytes, empty file)."""
+    if not bad:
+        return f"{input_path}: no ads in the input; nothing written."
+    return (
+        f"{input_path}: no readable ads ({len(bad):,} bad "
+        f"record{'s' if len(bad) != 1 else ''}, the first at "
+        f"{bad[0]}); nothing written."
+    )
+
+
 def scan(
     input_path: str | Path,
     out_path: str | Path,
@@ -156,7 +167,8 @@ def scan(
 
     The output is written to a temporary file next to ``out_path`` and renamed
     into place only when the scan finishes; an interrupted scan leaves no
-    partial output.
+    partial output. An input with no readable ad at all (random bytes, an empty
+    file) is an error, not an empty output.
 
     Args:
         input_path: JSONL, CSV, or a folder of saved HTML pages (see ``iter_ads``).
@@ -171,6 +183,9 @@ def scan(
 
     Returns:
         A :class:`ScanSummary`.
+
+    Raises:
+        UserInputError: bad options, or no readable ad in the input.
     """
     if fmt not in ("jsonl", "parquet"):
         raise UserInputError(f"unknown output format {fmt!r}; use jsonl or parquet.")
@@ -206,6 +221,8 @@ def scan(
                 if on_progress is not None and summary.read % 256 == 0:
                     on_progress(summary.read)
             writer.close()
+        if summary.read == 0:
+            raise UserInputError(_nothing_read(input_path, summary.bad))
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

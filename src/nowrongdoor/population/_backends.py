@@ -9,6 +9,7 @@ results and runs expressions. ``connect`` builds one for ``duckdb`` or ``spark``
 from __future__ import annotations
 
 import itertools
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,23 +96,67 @@ class _DuckDBEngine:
         return ibis.memtable(table)
 
     def cache(self, expr: ir.Table) -> ir.Table:
+        import duckdb
+
         name = f"nwd_cache_{next(_names)}"
-        return self.con.create_table(name, expr, temp=True)
+        try:
+            return self.con.create_table(name, expr, temp=True)
+        except duckdb.Error as exc:
+            raise _read_error(exc) from None
 
     def to_arrow(self, expr: ir.Expr) -> pa.Table:
-        return self.con.to_pyarrow(expr)
+        import duckdb
+
+        try:
+            return self.con.to_pyarrow(expr)
+        except duckdb.Error as exc:
+            raise _read_error(exc) from None
 
     def close(self) -> None:
         self.con.disconnect()
 
 
 def _csv_columns(path: Path) -> str:
-    import csv
+    from nowrongdoor.population._inputs import read_header
 
-    with open(path, newline="", encoding="utf-8-sig") as handle:
-        header = next(csv.reader(handle), [])
+    header = read_header(path, "csv")
     cols = ", ".join(f"{_sql_str(h)}: 'VARCHAR'" for h in header)
     return "{" + cols + "}"
+
+
+#: DuckDB CSV reader messages -> what they mean for the user.
+_CSV_PROBLEMS = (
+    ("unterminated quote", "a quoted value is never closed (unterminated quote)"),
+    ("maximum line size", "the line is longer than the 2 MB a claims line may be"),
+    ("invalid unicode", "the text is not UTF-8; save the file as UTF-8"),
+    ("expected number of columns", "the line has {found} fields, the header {want}"),
+)
+
+
+def _read_error(exc: Exception) -> Exception:
+    """A DuckDB error while reading an input file, as one sentence naming the file
+    and line; any other error is returned unchanged. The offending line itself is
+    never repeated (it holds person data)."""
+    from nowrongdoor.errors import UserInputError
+
+    text = str(exc)
+    where = re.search(r"^\s*file = (.+)$", text, re.MULTILINE)
+    line = re.search(r"CSV Error on Line: (\d+)", text)
+    if where is None and "parquet" in text.lower():
+        first = text.splitlines()[0] if text else type(exc).__name__
+        return UserInputError(f"an input Parquet file cannot be read: {first}")
+    if where is None:
+        return exc
+    name = where.group(1).strip()
+    at = f"{name} line {line.group(1)}" if line else name
+    low = text.lower()
+    for key, meaning in _CSV_PROBLEMS:
+        if key in low:
+            counts = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
+            if counts:
+                meaning = meaning.format(want=counts.group(1), found=counts.group(2))
+            return UserInputError(f"{at}: {meaning}")
+    return UserInputError(f"{at}: the file cannot be read as CSV")
 
 
 def spark_session(
@@ -172,9 +217,12 @@ class _SparkEngine:
         if fmt == "parquet":
             df = reader.parquet(str(path))
         else:
+            # FAILFAST: a malformed line stops the run (reported by to_arrow)
+            # instead of silently becoming nulls.
             df = (
                 reader.option("header", True)
-                .option("mode", "PERMISSIVE")
+                .option("mode", "FAILFAST")
+                .option("maxCharsPerColumn", 2_000_000)
                 .csv(str(path))
             )
         schema = StructType([*df.schema.fields, StructField("_row", LongType())])

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from nowrongdoor.errors import UserInputError
+
 __all__ = ["ICD10CM_SYSTEMS", "FhirRows", "read_fhir"]
 
 #: Coding systems accepted as ICD-10-CM.
@@ -57,11 +59,16 @@ def _icd_codes(concept: Any) -> list[str]:
     return out
 
 
-def _lines(path: Path) -> Iterable[tuple[int, str]]:
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if line.strip():
-                yield number, line
+def _lines(path: Path) -> Iterable[tuple[int, str | None]]:
+    """Non-blank lines with their numbers; ``None`` for a line that is not UTF-8."""
+    with open(path, "rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            try:
+                yield number, raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError:
+                yield number, None
 
 
 def read_fhir(paths: list[Path]) -> FhirRows:
@@ -78,17 +85,31 @@ def read_fhir(paths: list[Path]) -> FhirRows:
 
     Returns:
         The raw rows and rejects.
+
+    Raises:
+        UserInputError: a file holds no line that is JSON (a binary file, say).
     """
     rows = FhirRows()
     encounter_start: dict[str, str] = {}
     parsed: list[tuple[str, int, dict[str, Any]]] = []
     for path in paths:
         name = str(path)
+        read = bad = 0
+        first_bad = ""
         for number, line in _lines(path):
-            try:
-                res = json.loads(line)
-            except json.JSONDecodeError:
-                rows.rejects.append(_rej(name, number, "line is not valid JSON"))
+            read += 1
+            problem = None
+            if line is None:
+                problem = "line is not UTF-8 text"
+            else:
+                try:
+                    res = json.loads(line)
+                except (json.JSONDecodeError, RecursionError):
+                    problem = "line is not valid JSON"
+            if problem is not None:
+                bad += 1
+                first_bad = first_bad or f"line {number}: {problem}"
+                rows.rejects.append(_rej(name, number, problem))
                 continue
             if not isinstance(res, dict) or not isinstance(
                 res.get("resourceType"), str
@@ -104,6 +125,10 @@ def read_fhir(paths: list[Path]) -> FhirRows:
                 if isinstance(start, str):
                     encounter_start[res["id"]] = start
             parsed.append((name, number, res))
+        if read and bad == read:
+            raise UserInputError(
+                f"{name} is not FHIR NDJSON: no line is a JSON resource ({first_bad})"
+            )
     for name, number, res in parsed:
         kind = res["resourceType"]
         if kind == "Patient":

@@ -18,6 +18,13 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from nowrongdoor.errors import UserInputError
 from nowrongdoor.population._fhir import read_fhir
+from nowrongdoor.population._maps import (
+    DEFAULT_MAP,
+    ColumnMap,
+    resolve_columns,
+    strip_poa,
+    to_iso_date,
+)
 from nowrongdoor.population._steps import clean_lines, clean_members
 
 if TYPE_CHECKING:
@@ -25,13 +32,15 @@ if TYPE_CHECKING:
 
     from nowrongdoor.population._backends import Engine
 
-__all__ = ["InputFile", "RawInputs", "discover", "load_inputs"]
+__all__ = ["InputFile", "RawInputs", "discover", "load_inputs", "read_header"]
 
 Kind = Literal["wide", "long", "members", "fhir"]
-DX_COLUMNS = tuple(f"dx{i}" for i in range(1, 13))
-WIDE_REQUIRED = ("member_id", "birth_date", "claim_id", "service_date", "dx1")
+WIDE_REQUIRED = ("member_id", "claim_id", "service_date")
+_WIDE_NEEDED = "member_id, birth_date, claim_id, service_date, dx1"
 LONG_REQUIRED = ("member_id", "claim_id", "service_date", "dx_code")
 MEMBERS_REQUIRED = ("member_id", "birth_date")
+#: The longest header line read (a header is a few hundred bytes).
+_MAX_HEADER = 1 << 20
 _SUFFIXES = {
     ".csv": "csv",
     ".parquet": "parquet",
@@ -48,17 +57,26 @@ class InputFile:
         path: The file.
         fmt: ``csv``, ``parquet`` or ``ndjson``.
         kind: ``wide`` or ``long`` claims, ``members``, or ``fhir``.
-        columns: Lower-cased column name -> column name as written in the file.
+        roles: Role (``member_id``, ``birth_date``, ``claim_id``,
+            ``service_date``, ``dx_code``) -> the file's column for it.
+        dx: The file's diagnosis columns (wide claims), in order.
+        cmap: The column map the file was read with.
     """
 
     path: Path
     fmt: str
     kind: Kind
-    columns: tuple[tuple[str, str], ...] = ()
+    roles: tuple[tuple[str, str], ...] = ()
+    dx: tuple[str, ...] = ()
+    cmap: ColumnMap = DEFAULT_MAP
 
-    def col(self, name: str) -> str:
-        """The file's own spelling of a (lower-case) column name."""
-        return dict(self.columns)[name]
+    def col(self, role: str) -> str:
+        """The file's own column for a role."""
+        return dict(self.roles)[role]
+
+    def has(self, role: str) -> bool:
+        """Whether the file has a column for ``role``."""
+        return role in dict(self.roles)
 
 
 @dataclass
@@ -73,68 +91,130 @@ class RawInputs:
     members_separate: bool
 
 
-def _header(path: Path, fmt: str) -> list[str]:
+def read_header(path: Path, fmt: str) -> list[str]:
+    """The column names of a CSV or Parquet file.
+
+    Raises:
+        UserInputError: the file is unreadable, empty, not UTF-8 text, or its
+            header is not valid CSV.
+    """
     if fmt == "parquet":
         import pyarrow.parquet as pq
 
         try:
             return list(pq.read_schema(path).names)
         except Exception as exc:
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise UserInputError(
-                f"{path} is not a readable Parquet file: {exc}"
+                f"{path} is not a readable Parquet file: {first}"
             ) from None
-    with open(path, newline="", encoding="utf-8-sig") as handle:
-        header = next(csv.reader(handle), None)
-    if not header:
+    with open(path, "rb") as handle:
+        raw = handle.readline(_MAX_HEADER)
+    if len(raw) >= _MAX_HEADER and not raw.endswith(b"\n"):
+        raise UserInputError(
+            f"{path} line 1 (the header) is longer than 1 MB: it is not a claims CSV"
+        )
+    if b"\0" in raw:
+        raise UserInputError(
+            f"{path} line 1 (the header) holds NUL bytes: it is a binary file, "
+            "not CSV text"
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UserInputError(
+            f"{path} line 1 (the header) is not UTF-8 text (byte {exc.start + 1}); "
+            "save the file as UTF-8"
+        ) from None
+    try:
+        header = next(csv.reader([text]), None)
+    except csv.Error as exc:
+        raise UserInputError(
+            f"{path} line 1 (the header) is not valid CSV: {exc}"
+        ) from None
+    if not header or not any(h.strip() for h in header):
         raise UserInputError(f"{path} is empty: it has no header row")
     return header
 
 
-def _classify(path: Path, fmt: str) -> InputFile:
-    header = _header(path, fmt)
-    cols = {h.strip().lower(): h for h in header}
-    pairs = tuple(sorted(cols.items()))
+def _classify(path: Path, fmt: str, cmap: ColumnMap) -> InputFile:
+    header = read_header(path, fmt)
+    found = resolve_columns(header, cmap)
+    roles = found.roles
+    pairs = tuple(sorted(roles.items()))
 
     def need(kind: Kind, required: Sequence[str], what: str) -> InputFile:
-        for name in required:
-            if name not in cols:
-                raise UserInputError(
-                    f"{what} file {path} has no column '{name}' "
-                    f"(needed: {', '.join(required)})"
-                )
-        return InputFile(path, fmt, kind, pairs)
+        for role in required:
+            if role not in roles:
+                raise UserInputError(_missing(path, what, role, required, cmap))
+        return InputFile(path, fmt, kind, pairs, found.dx, cmap)
 
-    if "dx1" in cols:
+    if found.dx:
         return need("wide", WIDE_REQUIRED, "wide claims")
-    if "dx_code" in cols:
+    if "dx_code" in roles:
         return need("long", LONG_REQUIRED, "long claims")
-    if "claim_id" in cols or "service_date" in cols:
+    if "claim_id" in roles or "service_date" in roles:
+        if cmap.is_default:
+            raise UserInputError(
+                f"claims file {path} has no column 'dx1' (wide format) or "
+                "'dx_code' (long format)"
+            )
         raise UserInputError(
-            f"claims file {path} has no column 'dx1' (wide format) or 'dx_code' "
-            "(long format)"
+            f"claims file {path} has no diagnosis column: map '{cmap.name}' looks "
+            f"for {_quoted(cmap.columns.dx)} (wide) or "
+            f"{_quoted(cmap.columns.dx_code)} (long)"
         )
-    if "member_id" in cols:
+    if "member_id" in roles:
         return need("members", MEMBERS_REQUIRED, "members")
+    if cmap.is_default:
+        raise UserInputError(
+            f"{path} has no column 'member_id': it is neither a claims file nor a "
+            "members file"
+        )
     raise UserInputError(
-        f"{path} has no column 'member_id': it is neither a claims file nor a "
+        f"{path} has no member id column (map '{cmap.name}' looks for "
+        f"{_quoted(cmap.columns.member_id)}): it is neither a claims file nor a "
         "members file"
     )
 
 
-def discover(paths: Sequence[Path]) -> list[InputFile]:
+def _quoted(names: Sequence[str]) -> str:
+    return " or ".join(f"'{n}'" for n in names)
+
+
+def _missing(
+    path: Path, what: str, role: str, required: Sequence[str], cmap: ColumnMap
+) -> str:
+    if cmap.is_default:
+        needed = _WIDE_NEEDED if what == "wide claims" else ", ".join(required)
+        return f"{what} file {path} has no column '{role}' (needed: {needed})"
+    wanted: tuple[str, ...] = getattr(cmap.columns, role)
+    return (
+        f"{what} file {path} has no column for {role}: map '{cmap.name}' looks for "
+        f"{_quoted(wanted)}"
+    )
+
+
+def discover(
+    paths: Sequence[Path], column_map: ColumnMap | None = None
+) -> list[InputFile]:
     """Expand directories and classify every input file by its columns.
 
     Args:
         paths: Files or directories (a directory contributes its ``.csv``,
             ``.parquet`` and ``.ndjson`` files, sorted by name).
+        column_map: How to read the files' columns, dates and codes; ``None``
+            means our own layout.
 
     Returns:
         The classified files.
 
     Raises:
         UserInputError: a path is missing, has an unknown extension, lacks a
-            required column, or long claims come without a members file.
+            required column, or long claims (or wide claims without birth dates)
+            come without a members file.
     """
+    cmap = column_map or DEFAULT_MAP
     files: list[Path] = []
     for raw in paths:
         path = Path(raw)
@@ -163,7 +243,9 @@ def discover(paths: Sequence[Path]) -> list[InputFile]:
                 f"input {path} is not .csv, .parquet or .ndjson, so it cannot be read"
             )
         out.append(
-            InputFile(path, fmt, "fhir") if fmt == "ndjson" else _classify(path, fmt)
+            InputFile(path, fmt, "fhir")
+            if fmt == "ndjson"
+            else _classify(path, fmt, cmap)
         )
     kinds = {f.kind for f in out}
     if "long" in kinds and not kinds & {"members", "fhir"}:
@@ -171,19 +253,36 @@ def discover(paths: Sequence[Path]) -> list[InputFile]:
             "long-format claims need a members file (member_id, birth_date); none "
             "was given"
         )
+    no_birth = [f for f in out if f.kind == "wide" and not f.has("birth_date")]
+    if no_birth and not kinds & {"members", "fhir"}:
+        raise UserInputError(_no_birth(no_birth[0], cmap))
     return out
 
 
-def _string(t: ir.Table, f: InputFile, name: str) -> ir.Value:
-    return t[f.col(name)].cast("string")
-
-
-def _dated(t: ir.Table, f: InputFile, name: str) -> ir.Value:
-    """A date column as it is typed (Parquet DATE stays a date), else as text."""
-    col = t[f.col(name)]
+def _no_birth(f: InputFile, cmap: ColumnMap) -> str:
+    if cmap.is_default:
+        return (
+            f"wide claims file {f.path} has no column 'birth_date' (needed: "
+            f"{_WIDE_NEEDED}) and no members file (member_id, birth_date) was given"
+        )
     return (
-        col if col.type().is_date() or col.type().is_timestamp() else col.cast("string")
+        f"wide claims file {f.path} has no birth date column (map '{cmap.name}' "
+        f"looks for {_quoted(cmap.columns.birth_date)}) and no members file was "
+        "given"
     )
+
+
+def _string(t: ir.Table, f: InputFile, role: str) -> ir.Value:
+    return t[f.col(role)].cast("string")
+
+
+def _dated(t: ir.Table, f: InputFile, role: str) -> ir.Value:
+    """A date column as it is typed (Parquet DATE stays a date), else as text in
+    ``YYYY-MM-DD`` form when the map's date patterns fit it."""
+    col = t[f.col(role)]
+    if col.type().is_date() or col.type().is_timestamp():
+        return col
+    return to_iso_date(col.cast("string"), f.cmap.formats.date)
 
 
 def _unpivot(base: ir.Table, present: list[str], fmt: str) -> ir.Table:
@@ -228,7 +327,7 @@ def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
         t = engine.read_file(f.path, f.fmt)
         name = ibis.literal(str(f.path))
         row = t["_row"].cast("int64")
-        if f.kind in ("wide", "members"):
+        if f.kind == "members" or (f.kind == "wide" and f.has("birth_date")):
             members.append(
                 clean_members(
                     t.select(
@@ -239,8 +338,9 @@ def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
                     )
                 )
             )
+        sep = f.cmap.formats.poa_separator
         if f.kind == "wide":
-            present = [c for c in DX_COLUMNS if c in dict(f.columns)]
+            present = list(f.dx)
             base = clean_lines(
                 t.select(
                     member_id=_string(t, f, "member_id"),
@@ -248,7 +348,7 @@ def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
                     service_date=_dated(t, f, "service_date"),
                     _file=name,
                     _row=row,
-                    **{c: _string(t, f, c) for c in present},
+                    **{c: strip_poa(t[c].cast("string"), sep) for c in present},
                 )
             )
             diagnoses.append(_unpivot(base, present, f.fmt))
@@ -261,8 +361,8 @@ def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
                         service_date=_dated(t, f, "service_date"),
                         _file=name,
                         _row=row,
-                        dx_field=ibis.literal("dx_code"),
-                        dx_code=_string(t, f, "dx_code"),
+                        dx_field=ibis.literal(f.col("dx_code")),
+                        dx_code=strip_poa(_string(t, f, "dx_code"), sep),
                     )
                 )
             )
@@ -319,11 +419,12 @@ def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
     if not all_d:
         raise UserInputError("the inputs hold no claims or diagnoses")
     kinds = {f.kind for f in files}
+    no_birth = any(f.kind == "wide" and not f.has("birth_date") for f in files)
     return RawInputs(
         members=ibis.union(*all_m) if len(all_m) > 1 else all_m[0],
         diagnoses=ibis.union(*all_d) if len(all_d) > 1 else all_d[0],
         fhir_rejects=rejects,
         fhir_ignored=ignored,
         files=files,
-        members_separate=bool(kinds & {"long", "members", "fhir"}),
+        members_separate=no_birth or bool(kinds & {"long", "members", "fhir"}),
     )

@@ -76,7 +76,7 @@ class ScoringModel(BaseModel):
         for (_, hi), (lo, _) in zip(ages, ages[1:], strict=False):
             if lo != hi + 1:
                 raise ValueError("age bands must be contiguous and not overlap")
-        for tier in ("identified", "high", "elevated"):
+        for tier in ("identified", "suspected", "high", "elevated"):
             if tier not in self.pathways:
                 raise ValueError(f"no pathway for tier {tier}")
         return self

@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nowrongdoor.errors import UserInputError
+from nowrongdoor.population import _checks as checks
 from nowrongdoor.population import _steps as steps
 from nowrongdoor.population._inputs import discover, load_inputs
+from nowrongdoor.population._maps import ColumnMap
 from nowrongdoor.population._model import TIERS, ScoringModel, load_scoring_model
 from nowrongdoor.population._outputs import (
     WORKLIST_COLUMNS,
@@ -87,6 +89,7 @@ def _reference_tables(
         }
     )
     identifies = {v.id: int(v.identifies) for v in value_sets}
+    suspects = {v.id: int(v.suspects) for v in value_sets}
     rows = model.points_rows(as_of)
     points = pa.table(
         {
@@ -96,6 +99,9 @@ def _reference_tables(
             "window_start": pa.array([r["window_start"] for r in rows], pa.date32()),
             "identifies": pa.array(
                 [identifies[str(r["indicator"])] for r in rows], pa.int64()
+            ),
+            "suspects": pa.array(
+                [suspects[str(r["indicator"])] for r in rows], pa.int64()
             ),
         }
     )
@@ -113,6 +119,8 @@ def score_population(
     withhold: Sequence[str] = (),
     suppression_threshold: int = 11,
     progress: Callable[[str], None] | None = None,
+    column_map: ColumnMap | None = None,
+    today: date | None = None,
 ) -> ScoreResult:
     """Score every member in ``inputs`` and write the worklist directory.
 
@@ -127,6 +135,10 @@ def score_population(
         withhold: Sensitivity labels to withhold from person-level outputs.
         suppression_threshold: Summary cells from 1 to this minus 1 are suppressed.
         progress: Called with each step's name as it starts.
+        column_map: How to read the claims files' columns, dates and codes
+            (a map or a preset); ``None`` means our own layout.
+        today: The day of the run (default: the system date); service dates after
+            it are rejected as future dates and never become the as-of date.
 
     Returns:
         The run's result.
@@ -149,20 +161,23 @@ def score_population(
             + ", ".join(SENSITIVITY_LABELS)
         )
 
+    today = today or date.today()
     step(STEPS[0])
-    files = discover(inputs)
+    files = discover(inputs, column_map)
     raw = load_inputs(engine, files)
     members = raw.members
-    dx = steps.clean_diagnoses(raw.diagnoses)
+    dx = checks.hide_future(steps.clean_diagnoses(raw.diagnoses), today)
 
     step(STEPS[1])
     if as_of is None:
-        found = engine.to_arrow(steps.default_as_of(dx).name("as_of").as_table())
-        latest = found.column("as_of")[0].as_py()
+        found = engine.to_arrow(checks.default_as_of(dx, today)).to_pylist()
+        latest = found[0]["as_of"]
         if latest is None:
+            future = int(found[0]["future"] or 0)
             raise UserInputError(
-                "the inputs hold no valid service date, so there is no default "
-                "as-of date; pass --as-of YYYY-MM-DD"
+                "the inputs hold no valid service date"
+                + (f" on or before today ({today})" if future else "")
+                + ", so there is no default as-of date; pass --as-of YYYY-MM-DD"
             )
         as_of = latest
     assert as_of is not None
@@ -173,7 +188,12 @@ def score_population(
 
     step(STEPS[3])
     screened = engine.cache(
-        steps.screen_diagnoses(dx, reference, valid if raw.members_separate else None)
+        checks.relabel(
+            steps.screen_diagnoses(
+                dx, reference, valid if raw.members_separate else None
+            ),
+            today,
+        )
     )
     hits = engine.cache(steps.indicator_hits(screened, valid, points, as_of))
 
@@ -196,12 +216,11 @@ def score_population(
     step(STEPS[5])
     rej = steps.member_rejects(members).union(steps.diagnosis_rejects(screened))
     rejects = engine.to_arrow(rej.distinct()).to_pylist() + raw.fhir_rejects
+    _name_date_patterns(rejects, column_map)
     rejects.sort(key=lambda r: (r["file"], r["row"], r["reason"]))
 
     step(STEPS[6])
     reasons = build_reasons(hit_rows, value_sets, frozenset(withhold))
-    for row in flagged:
-        row["pathway"] = model.pathways[row["tier"]]
     flagged.sort(key=lambda r: (tier_rank(r["tier"]), -r["score"], r["member_id"]))
     worklist = [
         {
@@ -268,6 +287,19 @@ def score_population(
         flagged=len(worklist),
         rejects=len(rejects),
     )
+
+
+def _name_date_patterns(
+    rejects: list[dict[str, Any]], column_map: ColumnMap | None
+) -> None:
+    """Say which date patterns a map expected in date reject reasons."""
+    if column_map is None or column_map.formats.date == ("YYYY-MM-DD",):
+        return
+    iso = " is not a valid YYYY-MM-DD date"
+    wanted = f" is not a valid {column_map.formats.label} date"
+    for r in rejects:
+        if r["reason"].endswith(iso):
+            r["reason"] = r["reason"][: -len(iso)] + wanted
 
 
 def _write_parquet(path: Path, rows: list[dict[str, Any]], pa: Any) -> None:

@@ -266,12 +266,13 @@ def indicator_hits(
     Args:
         screened: Output of :func:`screen_diagnoses`.
         members: Output of :func:`valid_members`.
-        points: Per indicator and band: ``points``, ``window_start``, ``identifies``.
+        points: Per indicator and band: ``points``, ``window_start``,
+            ``identifies`` and ``suspects`` (0/1, from the value set's role).
         as_of: End of every look-back window (inclusive).
 
     Returns:
-        member_id, indicator, code, date, points, identifies. Ties on the date go
-        to the lowest code, so every engine picks the same reason.
+        member_id, indicator, code, date, points, identifies, suspects. Ties on the
+        date go to the lowest code, so every engine picks the same reason.
     """
     m = members.select("member_id", "band")
     usable = screened.filter(screened.check.isnull() & screened.indicator.notnull())
@@ -286,25 +287,47 @@ def indicator_hits(
         )
     )
     best = ranked.filter(ranked._rank == 0)
-    return best.select("member_id", "indicator", "code", "date", "points", "identifies")
+    return best.select(
+        "member_id", "indicator", "code", "date", "points", "identifies", "suspects"
+    )
 
 
 def score_members(members: ir.Table, hits: ir.Table, model: ScoringModel) -> ir.Table:
-    """Score and tier every valid member.
+    """Score, tier and route every valid member.
+
+    A member with an identifying code (confirmed exploitation or its history) is
+    ``identified``. A member with a suspected-exploitation code is never
+    ``identified`` (ICD-10-CM Official Guidelines I.C.19.f: suspected is not
+    confirmed): at least ``high``, on the model's ``suspected`` pathway (Survive,
+    for the care team to confirm or rule out). Everyone else is tiered by score.
 
     Returns:
         member_id, age, score, tier (``identified``, ``high``, ``elevated``,
-        ``none``).
+        ``none``) and pathway (null for ``none``).
     """
     per = hits.group_by("member_id").agg(
-        score=hits.points.sum(), identified=hits.identifies.max()
+        score=hits.points.sum(),
+        identified=hits.identifies.max(),
+        suspected=hits.suspects.max(),
     )
     j = members.left_join(per, members.member_id == per.member_id)
     score = j.score.fill_null(0).cast("int64")
+    identified = j.identified.fill_null(0) > 0
+    suspected = j.suspected.fill_null(0) > 0
     tier = ibis.cases(
-        (j.identified.fill_null(0) > 0, "identified"),
-        (score >= model.tiers.high, "high"),
+        (identified, "identified"),
+        (suspected | (score >= model.tiers.high), "high"),
         (score >= model.tiers.elevated, "elevated"),
         else_="none",
     )
-    return j.select(member_id=j.member_id, age=j.age, score=score, tier=tier)
+    paths = model.pathways
+    pathway = ibis.cases(
+        (identified, paths["identified"]),
+        (suspected, paths["suspected"]),
+        (score >= model.tiers.high, paths["high"]),
+        (score >= model.tiers.elevated, paths["elevated"]),
+        else_=ibis.null("string"),
+    )
+    return j.select(
+        member_id=j.member_id, age=j.age, score=score, tier=tier, pathway=pathway
+    )

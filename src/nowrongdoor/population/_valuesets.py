@@ -6,6 +6,7 @@ import bisect
 import importlib.util
 import warnings
 from collections.abc import Iterable
+from datetime import date
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -17,7 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from nowrongdoor.errors import UserInputError
 
 __all__ = [
+    "ROLES",
     "SENSITIVITY_LABELS",
+    "Exclusion",
     "ValueSet",
     "display_code",
     "icd10cm_codes",
@@ -45,12 +48,34 @@ Sensitivity = Literal[
 ]
 
 
+#: What a code of a value set says about the member, strongest first.
+#: ``identifies``: documented (confirmed or in history) exploitation, tier
+#: ``identified``; ``suspects``: exploitation documented as suspected, at least tier
+#: ``high`` with the Survive pathway for the care team to confirm; ``signal``: a risk
+#: factor that only adds points.
+ROLES = ("identifies", "suspects", "signal")
+
+Role = Literal["identifies", "suspects", "signal"]
+
+
+class Exclusion(BaseModel):
+    """A code the reviewers deliberately left out of a value set, and why."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    code: str
+    reason: str
+
+
 class ValueSet(BaseModel):
     """One indicator's ICD-10-CM codes.
 
     ``codes`` match exactly; ``prefixes`` match the code and every code below it in
     the ICD-10-CM hierarchy; ``exclude`` removes codes (and their descendants).
     Codes are written with the dot, as in the ICD-10-CM tabular list.
+    ``leaves_out`` records what the reviewers decided not to include (codes near the
+    set's meaning that a reader might expect), each with its reason; they are
+    documentation, not matched. ``exclude`` codes carry their reason there too.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -58,14 +83,25 @@ class ValueSet(BaseModel):
     id: str
     title: str
     sensitivity: Sensitivity
-    identifies: bool = Field(
-        description="A code in this set identifies an exploited member."
-    )
+    role: Role = Field(description="What a code of this set says about the member.")
     source: str
     rationale: str
+    citations: tuple[str, ...] = Field(min_length=1)
+    reviewed: date
     codes: tuple[str, ...] = ()
     prefixes: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    leaves_out: tuple[Exclusion, ...] = ()
+
+    @property
+    def identifies(self) -> bool:
+        """A code in this set identifies an exploited member (tier ``identified``)."""
+        return self.role == "identifies"
+
+    @property
+    def suspects(self) -> bool:
+        """A code in this set records suspected, unconfirmed exploitation."""
+        return self.role == "suspects"
 
     def expand(self) -> tuple[str, ...]:
         """Every ICD-10-CM code (normalised, no dot) this value set matches.

@@ -15,7 +15,6 @@ look-alikes in other operations make the matching honest.
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 import random
@@ -26,8 +25,14 @@ from pathlib import Path
 from typing import Any
 
 from nowrongdoor.synth import _ads_bank as bank
+from nowrongdoor.synth._ads_hard import (
+    FOOTERS,
+    HardOptions,
+    free_sentences,
+    stock_library,
+)
 
-__all__ = ["AdsCorpus", "generate"]
+__all__ = ["SPAN_DAYS", "START", "AdsCorpus", "generate", "height", "km"]
 
 START = date(2025, 1, 1)
 SPAN_DAYS = 365
@@ -101,6 +106,10 @@ class _Operation:
     route: list[tuple[_City, int, int]]
     rates: tuple[int, int, int]
     n_ads: int
+    booking: str | None = None
+    stock: str | None = None
+    free: bool = False
+    burner: bool = False
 
 
 @dataclass(frozen=True)
@@ -144,7 +153,7 @@ def _cities() -> list[_City]:
     ]
 
 
-def _km(a: _City, b: _City) -> float:
+def km(a: _City, b: _City) -> float:
     la1, lo1, la2, lo2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
     h = (
         math.sin((la2 - la1) / 2) ** 2
@@ -230,15 +239,27 @@ def _typo(sentence: str, rng: random.Random) -> str:
     return " ".join(words)
 
 
-def _height(inches: int) -> str:
+def height(inches: int) -> str:
     return f"{inches // 12}'{inches % 12}"
 
 
 class _Builder:
     """Holds the random state and output buffers while the corpus is built."""
 
-    def __init__(self, seed: int, out_dir: Path, images: bool) -> None:
+    def __init__(
+        self, seed: int, out_dir: Path, images: bool, hard: HardOptions
+    ) -> None:
         self.rng = random.Random(seed)
+        # failure classes draw from their own stream: the default corpus of a
+        # seed stays the same whatever they are set to
+        self.hrng = random.Random(seed * 7919 + 13)
+        self.hard = hard
+        self.library = stock_library(hard.boilerplate, seed)
+        self.stock_photos: list[str] = []
+        self.booking_lines: list[str] = []
+        self.free_pool = tuple(
+            s for s in bank.SENTENCE_BANK if s not in _CONTACT_SENTENCES
+        ) + tuple(x for p in self.library for x in p)
         self.seed = seed
         self.out = out_dir
         self.images = images
@@ -304,7 +325,7 @@ class _Builder:
             stay = rng.randint(5, 25)
             legs.append((city, t, min(start + days, t + stay)))
             t += stay
-            near = sorted(self.cities, key=lambda c: _km(city, c))[1:8]
+            near = sorted(self.cities, key=lambda c: km(city, c))[1:8]
             city = rng.choice(near) if rng.random() < 0.8 else rng.choice(self.cities)
         return legs
 
@@ -329,7 +350,7 @@ class _Builder:
         platform = rng.choice(bank.HANDLE_PLATFORMS)
         handle = f"{platform}:{tag}x" if rng.random() < 0.4 else None
         hr = rng.randrange(120, 300, 10)
-        return _Operation(
+        op = _Operation(
             op_id=op_id,
             workers=workers,
             phones=phones,
@@ -341,6 +362,28 @@ class _Builder:
             rates=(max(40, hr // 2 - 20), hr // 2 + rng.randrange(0, 30, 10), hr),
             n_ads=n_ads,
         )
+        self.plant(op, platform, tag)
+        return op
+
+    def plant(self, op: _Operation, platform: str, tag: str) -> None:
+        """Give an operation the failure classes of the corpus (``hard``)."""
+        h, hrng = self.hard, self.hrng
+        if self.library:
+            for t in op.templates:
+                paras = hrng.sample(self.library, hrng.randint(2, 4))
+                if hrng.random() < 0.3:  # a whole stock ad: only slots differ
+                    keep = [x for x in t if x in _NAME_SENTENCES + _RATE_SENTENCES]
+                    t[:-1] = keep
+                for para in paras:
+                    t[-1:-1] = para  # before the contact sentence
+        op.free = hrng.random() < h.free_text
+        if hrng.random() < h.burners:
+            op.burner = True
+            op.handle = op.handle or f"{platform}:{tag}x"
+        if self.booking_lines and hrng.random() < 0.2:
+            op.booking = hrng.choice(self.booking_lines)
+        if self.stock_photos and hrng.random() < 0.3:
+            op.stock = hrng.choice(self.stock_photos)
 
     # -- one ad -------------------------------------------------------------
     def emit(
@@ -366,12 +409,15 @@ class _Builder:
             "qv": str(qv),
             "hh": str(hh),
             "hr": str(hr),
-            "height": _height(worker.height_in),
+            "height": height(worker.height_in),
             "weight": f"{worker.weight_lb}lbs",
             "hair": worker.hair,
             "eyes": worker.eyes,
         }
         sentences = list(template)
+        if op.free:
+            sentences = free_sentences(self.hrng, self.free_pool)
+            sentences.append(self.hrng.choice(_CONTACT_SENTENCES))
         if not phones:
             sentences = [x for x in sentences if "{phone}" not in x]
             sentences.append("Message me here on the site.")
@@ -384,10 +430,13 @@ class _Builder:
         if op.email and rng.random() < 0.6:
             sentences.append("Email {email}.")
             extra_contacts.append(op.email)
-        if op.handle and rng.random() < 0.6:
+        if op.handle and (rng.random() < 0.6 or op.burner and rng.random() < 0.8):
             sentences.append("Find me on {handle}.")
         hub_used: tuple[str, str] | None = None
-        if self.hub_contacts and rng.random() < 0.03:
+        if op.booking and self.hrng.random() < 0.6:
+            hub_used = ("phone", op.booking)
+            sentences.append("Booking line {hub}.")
+        elif self.hub_contacts and rng.random() < 0.03:
             hub_used = rng.choice(self.hub_contacts)
             sentences.append(
                 "Booking line {hub}." if hub_used[0] == "phone" else "Verify at {hub}."
@@ -450,6 +499,11 @@ class _Builder:
                 images.append(rng.choice(group))
         if self.stock_image and rng.random() < 0.02:
             images.append(self.stock_image)
+        if op.stock and self.hrng.random() < 0.5:
+            images.append(op.stock)
+        site = bank.SITES[ad_no % len(bank.SITES)]
+        if self.hard.footer:
+            body = f"{body} {FOOTERS[site]}"
         ad = {
             "id": ad_id,
             "text": body,
@@ -459,7 +513,7 @@ class _Builder:
             "state": city.state,
             "images": images,
             "poster_age": age,
-            "site": bank.SITES[ad_no % len(bank.SITES)],
+            "site": site,
         }
         self.ads.append(ad)
         self.truth_op[ad_id] = op.op_id
@@ -520,6 +574,10 @@ class _Builder:
             phones = [op.phones[k]]
             if k + 1 < len(op.phones) and rng.random() < 0.1:
                 phones.append(op.phones[k + 1])
+            if op.burner and (n == 0 or self.hrng.random() < 0.7):
+                op.phones = [_phone(self.hrng, city.state, self.used_phones)]
+            if op.burner:
+                phones = list(op.phones)
             if rng.random() < 0.05:
                 phones = []  # contact through the site's messages only
             w = rng.randrange(len(op.workers))
@@ -528,16 +586,6 @@ class _Builder:
             if rng.random() < 0.2:
                 t = rng.randrange(len(op.templates))
             self.emit(op, n, day, worker, op.templates[t], phones, city)
-
-
-def _poster_name(w: _Worker, rng: random.Random) -> tuple[str, list[str]]:
-    """The poster's legal name and aliases for a planted worker."""
-    aliases: list[str] = []
-    if w.work_name in bank.NICKNAMES[w.first] and rng.random() < 0.6:
-        aliases.append(w.work_name)
-    if rng.random() < 0.3:
-        aliases.append(rng.choice(bank.NICKNAMES[w.first]))
-    return f"{w.first} {w.last}", sorted(set(aliases))
 
 
 def generate(
@@ -550,14 +598,16 @@ def generate(
     mean_ads: float = 8.0,
     images: bool = True,
     progress: Callable[[int], None] | None = None,
+    hard: HardOptions | None = None,
 ) -> AdsCorpus:
     """Build the corpus; see :func:`nowrongdoor.synth.ads.generate_ads`."""
     out_dir.mkdir(parents=True, exist_ok=True)
     if images:
         (out_dir / "images").mkdir(exist_ok=True)
         (out_dir / "posters").mkdir(exist_ok=True)
-    b = _Builder(seed, out_dir, images)
+    b = _Builder(seed, out_dir, images, hard or HardOptions())
     rng = b.rng
+    _plant_shared(b, seed)
     n_single = operations if singletons is None else singletons
     n_missing = max(1, operations // 10) if missing is None else missing
     n_missing = min(n_missing, operations)
@@ -613,18 +663,23 @@ def generate(
             rates=(hr // 2 - 20, hr // 2, hr),
             n_ads=1,
         )
+        b.plant(op, "snap", f"solo{s}")
         b.emit(op, s, day, op.workers[0], op.templates[0], op.phones, city)
-    posters, cases = _posters(b, victims, n_missing)
+    from nowrongdoor.synth import _ads_posters as ap
+
+    posters, cases = ap.make_posters(b, victims, n_missing)
     order = sorted(range(len(b.ads)), key=lambda i: b.ads[i]["posted_at"])
     _write_jsonl(out_dir / "ads.jsonl", (b.ads[i] for i in order))
     _write_jsonl(out_dir / "scanned_truth.jsonl", (b.truth_scan[i] for i in order))
     _write_jsonl(out_dir / "posters.jsonl", posters)
-    _write_posters_csv(out_dir / "posters.csv", posters)
+    ap.write_posters_csv(out_dir / "posters.csv", posters)
     truth = {
         "seed": seed,
         "operations": b.truth_op,
         "cases": cases,
         "hubs": [f"{k}:{v}" for k, v in b.hub_contacts],
+        "shared_booking_lines": [f"phone:{p}" for p in b.booking_lines],
+        "stock_photos": b.stock_photos,
     }
     (out_dir / "truth.json").write_text(json.dumps(truth), encoding="utf-8")
     return AdsCorpus(
@@ -638,84 +693,19 @@ def generate(
     )
 
 
-def _posters(
-    b: _Builder, victims: list[tuple[_Operation, _Worker]], n_decoys: int
-) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
-    rng = b.rng
-    posters: list[dict[str, Any]] = []
-    cases: dict[str, list[str]] = {}
-    people: list[tuple[_Worker | None, _Operation | None]] = [
-        (w, op) for op, w in victims
-    ]
-    people += [(None, None)] * n_decoys
-    day_of = {
-        a["id"]: (datetime.fromisoformat(a["posted_at"]).date() - START).days
-        for a in b.ads
-    }
-    rng.shuffle(people)
-    for n, (w, op) in enumerate(people):
-        case_id = f"MP-{n + 1:05d}"
-        if w is None or op is None:
-            w = b.worker(f"decoy{n}")
-            city = rng.choice(b.cities)
-            missing_day = rng.randrange(-120, SPAN_DAYS - 30)
-            age_missing = rng.randint(14, 17)
-            photo_seed = w.base_seeds[0] if w.base_seeds else None
-            cases[case_id] = []
-        else:
-            first_day = min((day_of[a] for a in w.ad_ids), default=0)
-            missing_day = first_day - rng.randint(2, 90)
-            r = rng.random()
-            first_city = op.route[0][0]
-            if r < 0.5:
-                city = first_city
-            elif r < 0.8:
-                near = sorted(b.cities, key=lambda c: _km(first_city, c))[:5]
-                city = rng.choice(near)
-            else:
-                city = rng.choice(b.cities)
-            age_missing = rng.choice((15, 16, 17))
-            photo_seed = w.base_seeds[0] if w.base_seeds else None
-            cases[case_id] = sorted(w.ad_ids)
-        missing = START + timedelta(days=missing_day)
-        name, aliases = _poster_name(w, rng)
-        rec: dict[str, Any] = {
-            "case_id": case_id,
-            "name": name,
-            "aliases": aliases,
-            "sex": "F",
-            "race": w.race,
-            "height": _height(w.height_in + rng.choice((-1, 0, 0, 1))) + '"',
-            "weight": f"{w.weight_lb + rng.randint(-8, 8)} lbs",
-            "hair": w.hair if rng.random() < 0.8 else rng.choice(bank.HAIR),
-            "eyes": w.eyes,
-            "marks": rng.choice(bank.MARKS) if rng.random() < 0.4 else "",
-            "missing_date": missing.isoformat(),
-            "city": city.name,
-            "state": city.state,
-            "photo": "",
-        }
-        if rng.random() < 0.5:
-            days_old = int(age_missing * 365.25) + rng.randrange(300)
-            born = missing - timedelta(days=days_old)
-            rec["birth_date"] = born.isoformat()
-            rec["age_at_missing"] = None
-        else:
-            rec["birth_date"] = None
-            rec["age_at_missing"] = age_missing
-        if photo_seed is not None and rng.random() < 0.75:
-            from nowrongdoor.synth import _ads_images as im
+def _plant_shared(b: _Builder, seed: int) -> None:
+    """Booking lines and stock photos that unrelated operations will share."""
+    for _ in range(b.hard.shared_booking):
+        b.booking_lines.append(_phone(b.hrng, "NV", b.used_phones))
+    if not b.images:
+        return
+    from nowrongdoor.synth import _ads_images as im
 
-            base = im.base_image(random.Random(photo_seed))
-            rel = f"posters/{case_id}.png"
-            im.save_png(im.perturb(base, random.Random(photo_seed + 99)), b.out / rel)
-            b.n_images += 1
-            rec["photo"] = rel
-        for key in ("height", "weight", "aliases"):
-            if rng.random() < 0.15:
-                rec[key] = [] if key == "aliases" else ""
-        posters.append(rec)
-    return posters, cases
+    for k in range(b.hard.stock_photos):
+        rel = f"images/stockphoto-{k}.png"
+        im.save_png(im.base_image(random.Random(seed * 1009 + k)), b.out / rel)
+        b.stock_photos.append(rel)
+        b.n_images += 1
 
 
 def _write_jsonl(path: Path, rows: Any) -> None:
@@ -724,24 +714,4 @@ def _write_jsonl(path: Path, rows: Any) -> None:
         for row in rows:
             fh.write(json.dumps(row, ensure_ascii=False))
             fh.write("\n")
-    tmp.replace(path)
-
-
-POSTER_FIELDS = (
-    "case_id", "name", "aliases", "birth_date", "age_at_missing", "sex", "race",
-    "height", "weight", "hair", "eyes", "marks", "missing_date", "city", "state",
-    "photo",
-)  # fmt: skip
-
-
-def _write_posters_csv(path: Path, posters: list[dict[str, Any]]) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=POSTER_FIELDS, lineterminator="\n")
-        w.writeheader()
-        for p in posters:
-            row = {k: p.get(k) for k in POSTER_FIELDS}
-            row["aliases"] = "; ".join(p.get("aliases") or [])
-            row = {k: ("" if v is None else v) for k, v in row.items()}
-            w.writerow(row)
     tmp.replace(path)

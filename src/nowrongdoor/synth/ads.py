@@ -14,7 +14,8 @@ Files written to ``out_dir``:
   marks, missing_date, city, state, photo``); planted cases and decoys.
 - ``truth.json``: ``operations`` (ad id -> operation id; singletons have their own
   ids), ``cases`` (case id -> ad ids showing that person; empty for decoys) and
-  the planted hub contacts.
+  the planted hub contacts (and, in a harder corpus, ``shared_booking_lines``
+  and ``stock_photos``).
 - ``images/`` and ``posters/``: small procedural PNG pictures.
 """
 
@@ -23,9 +24,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from nowrongdoor.synth._ads_gen import POSTER_FIELDS, AdsCorpus, generate
+from nowrongdoor.synth._ads_gen import AdsCorpus, generate
+from nowrongdoor.synth._ads_hard import HARD, HardOptions
+from nowrongdoor.synth._ads_posters import POSTER_FIELDS
 
-__all__ = ["AdsCorpus", "POSTER_FIELDS", "generate_ads"]
+__all__ = ["HARD", "POSTER_FIELDS", "AdsCorpus", "HardOptions", "generate_ads"]
 
 
 def generate_ads(
@@ -38,6 +41,7 @@ def generate_ads(
     mean_ads: float = 8.0,
     images: bool = True,
     progress: Callable[[int], None] | None = None,
+    hard: HardOptions | None = None,
 ) -> AdsCorpus:
     """Generate a deterministic synthetic ad corpus with ground truth.
 
@@ -51,6 +55,9 @@ def generate_ads(
         mean_ads: Mean number of ads per operation (at least two each).
         images: Write procedural images (off for large scale runs).
         progress: Called with the number of operations done so far.
+        hard: Failure classes of ad linking to plant (shared boilerplate, site
+            footers, free-written ads, stock photos, shared booking lines,
+            burner phones; see :class:`HardOptions`; :data:`HARD` plants all).
 
     Returns:
         An :class:`AdsCorpus` summary.
@@ -71,4 +78,5 @@ def generate_ads(
         mean_ads=mean_ads,
         images=images,
         progress=progress,
+        hard=hard,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -35,11 +35,54 @@ def ads_command(
     images: Annotated[
         bool, typer.Option("--images/--no-images", help="Write procedural images.")
     ] = True,
+    hard: Annotated[
+        bool,
+        typer.Option(
+            "--hard",
+            help="Plant every failure class of ad linking (the options below).",
+        ),
+    ] = False,
+    boilerplate: Annotated[
+        int | None,
+        typer.Option(min=0, help="Stock paragraphs unrelated operations copy."),
+    ] = None,
+    footer: Annotated[
+        bool | None, typer.Option("--footer/--no-footer", help="Site footer on ads.")
+    ] = None,
+    free_text: Annotated[
+        float | None,
+        typer.Option(min=0.0, max=1.0, help="Share of free-written operations."),
+    ] = None,
+    stock_photos: Annotated[
+        int | None, typer.Option(min=0, help="Stock photos shared by operations.")
+    ] = None,
+    shared_booking: Annotated[
+        int | None, typer.Option(min=0, help="Booking lines shared by operations.")
+    ] = None,
+    burners: Annotated[
+        float | None,
+        typer.Option(min=0.0, max=1.0, help="Share of burner-phone operations."),
+    ] = None,
 ) -> None:
     """Synthetic ads, operations and missing-person posters with ground truth."""
+    import dataclasses
+
     from rich.progress import Progress
 
-    from nowrongdoor.synth.ads import generate_ads
+    from nowrongdoor.synth.ads import HARD, HardOptions, generate_ads
+
+    given: dict[str, Any] = {
+        "boilerplate": boilerplate,
+        "footer": footer,
+        "free_text": free_text,
+        "stock_photos": stock_photos,
+        "shared_booking": shared_booking,
+        "burners": burners,
+    }
+    planted = dataclasses.replace(
+        HARD if hard else HardOptions(),
+        **{k: v for k, v in given.items() if v is not None},
+    )
 
     with Progress(transient=True) as bar:
         task = bar.add_task("operations", total=operations)
@@ -52,6 +95,7 @@ def ads_command(
             mean_ads=mean_ads,
             images=images,
             progress=lambda n: bar.update(task, completed=n),
+            hard=planted,
         )
     typer.echo(
         f"wrote {corpus.ads} ads ({corpus.operations} operations, "

@@ -1,0 +1,101 @@
+"""Input-side checks on diagnoses: the ICD-9 era and dates in the future.
+
+* **ICD-9 era.** US claims moved from ICD-9-CM to ICD-10-CM for dates of service
+  on and after 2015-10-01 (HHS final rule, 79 FR 45128, 2014-08-04). A code that is
+  not ICD-10-CM is reported as ICD-9 era, not as an unknown code, when its service
+  date is before 2015-10-01 or the code has the shape of an ICD-9-CM code (three to
+  five digits; ``V`` and two to four digits; ``E`` and three or four digits, dots
+  removed). It is not scored: the value sets are ICD-10-CM.
+* **Future dates.** A service date after the day of the run cannot be a real
+  claim; such rows are rejected and never become the default as-of date.
+
+Pure Ibis expressions, as the steps are, so they run on DuckDB and Spark.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+import ibis
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+__all__ = ["ICD10_START", "ICD9_SHAPE", "default_as_of", "hide_future", "relabel"]
+
+#: First date of service coded in ICD-10-CM in the US.
+ICD10_START = date(2015, 10, 1)
+#: An ICD-9-CM code with its dot removed (diagnosis codes only).
+ICD9_SHAPE = r"^([0-9]{3,5}|V[0-9]{2,4}|E[0-9]{3,4})$"
+_UNKNOWN_TAIL = " is not an ICD-10-CM code"
+
+
+def hide_future(dx: ir.Table, today: date) -> ir.Table:
+    """Blank the code of diagnoses dated after ``today``.
+
+    The screen then keeps them as problems (an empty code), and
+    :func:`relabel` reports them as future dates; they are never scored.
+    """
+    future = (dx.date > ibis.literal(today)).fill_null(False)
+    return dx.mutate(code=ibis.ifelse(future, ibis.literal(""), dx.code))
+
+
+def relabel(screened: ir.Table, today: date) -> ir.Table:
+    """Name the ICD-9 era and future dates in the screen's checks and reasons.
+
+    Args:
+        screened: Output of ``screen_diagnoses`` (``check``, ``reason``, ``code``,
+            ``date``) over diagnoses passed through :func:`hide_future`.
+        today: The day of the run.
+
+    Returns:
+        The same rows. Unknown codes from before 2015-10-01, or shaped like
+        ICD-9-CM codes, get check ``diagnosis code ICD-9 era``; rows dated after
+        ``today`` get check ``service_date in the future``; each with a reason
+        that says why.
+    """
+    check = screened.check
+    unknown = check == "diagnosis code unknown"
+    early = (screened.date < ibis.literal(ICD10_START)).fill_null(False)
+    shaped = screened.code.re_search(ICD9_SHAPE).fill_null(False)
+    era = unknown & (early | shaped)
+    future = (check == "diagnosis code empty") & (
+        screened.date > ibis.literal(today)
+    ).fill_null(False)
+    head = screened.reason.replace(_UNKNOWN_TAIL, "")
+    era_reason = ibis.ifelse(
+        early,
+        head
+        + ibis.literal(
+            " is from the ICD-9 era (service date before 2015-10-01, when "
+            "ICD-10-CM began); not scored"
+        ),
+        head + ibis.literal(" is an ICD-9-CM code, not ICD-10-CM; not scored"),
+    )
+    future_reason = (
+        ibis.literal("service_date '")
+        + screened.date.cast("string")
+        + ibis.literal(f"' is after the day of the run ({today.isoformat()})")
+    )
+    return screened.mutate(
+        check=ibis.cases(
+            (era, ibis.literal("diagnosis code ICD-9 era")),
+            (future, ibis.literal("service_date in the future")),
+            else_=check,
+        ),
+        reason=ibis.cases(
+            (era, era_reason), (future, future_reason), else_=screened.reason
+        ),
+    )
+
+
+def default_as_of(dx: ir.Table, today: date) -> ir.Table:
+    """One row: the latest valid service date not after ``today`` (``as_of``) and
+    the number of diagnosis rows dated after ``today`` (``future``)."""
+    usable = dx.filter(dx.member_id != "")
+    is_future = (usable.date > ibis.literal(today)).fill_null(False)
+    return usable.aggregate(
+        as_of=ibis.ifelse(is_future, ibis.null("date"), usable.date).max(),
+        future=is_future.cast("int64").sum(),
+    )

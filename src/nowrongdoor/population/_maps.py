@@ -1,0 +1,329 @@
+"""Column maps: read claims as plans and states hold them.
+
+A :class:`ColumnMap` says which of a file's columns play which role (member id,
+birth date, claim id, service date, diagnosis codes), how its dates are written
+(``DD/MM/YYYY``, ``YYYYMMDD``, ``DDMONYYYY`` ...) and how its codes carry a
+present-on-admission suffix. Our own layout is simply the default map; built-in
+presets (``taf``, ``synpuf``) are maps shipped as TOML files in
+``population/data/presets``. Converting dates and codes is written as Ibis
+expressions (substrings and comparisons only), so it runs on DuckDB and Spark and
+costs a few string operations per claim line.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from nowrongdoor.errors import UserInputError
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+__all__ = [
+    "DEFAULT_MAP",
+    "PRESETS",
+    "ROLES",
+    "ColumnMap",
+    "Resolved",
+    "load_map",
+    "load_preset",
+    "map_from_settings",
+    "resolve_columns",
+]
+
+#: Roles a column can play, besides the diagnosis columns.
+ROLES = ("member_id", "birth_date", "claim_id", "service_date", "dx_code")
+#: Built-in presets (file names under ``population/data/presets``).
+PRESETS = ("taf", "synpuf")
+_MONTHS = (
+    *("JAN", "FEB", "MAR", "APR", "MAY", "JUN"),
+    *("JUL", "AUG", "SEP", "OCT", "NOV", "DEC"),
+)
+_TOKENS = ("YYYY", "MON", "MM", "DD")
+_STRFTIME = {"%Y": "YYYY", "%m": "MM", "%d": "DD", "%b": "MON"}
+
+
+def _names(value: Any) -> Any:
+    return (value,) if isinstance(value, str) else value
+
+
+class Columns(BaseModel):
+    """Which of the file's columns hold each role (first name found wins)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    member_id: tuple[str, ...] = ("member_id",)
+    birth_date: tuple[str, ...] = ("birth_date",)
+    claim_id: tuple[str, ...] = ("claim_id",)
+    service_date: tuple[str, ...] = ("service_date",)
+    dx: tuple[str, ...] = tuple(f"dx{i}" for i in range(1, 13))
+    dx_code: tuple[str, ...] = ("dx_code",)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _as_tuple(cls, value: Any) -> Any:
+        return _names(value)
+
+
+class Formats(BaseModel):
+    """How dates and codes are written."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    date: tuple[str, ...] = Field(
+        ("YYYY-MM-DD",),
+        min_length=1,
+        description="Date patterns from YYYY, MM, DD, MON and separators (strftime "
+        "%Y %m %d %b also accepted), tried in order.",
+    )
+    poa_separator: str | None = Field(
+        None,
+        min_length=1,
+        max_length=3,
+        description="Codes carry a present-on-admission suffix after this "
+        "separator (F10.20-Y); the suffix is dropped.",
+    )
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _check_date(cls, value: Any) -> tuple[str, ...]:
+        out = []
+        for pattern in _names(value):
+            if not isinstance(pattern, str):
+                raise ValueError("a date pattern must be text")
+            for old, new in _STRFTIME.items():
+                pattern = pattern.replace(old, new)
+            _date_plan(pattern)  # raises ValueError with the reason
+            out.append(pattern)
+        return tuple(out)
+
+    @property
+    def label(self) -> str:
+        """The date patterns for messages (``DD/MM/YYYY or YYYYMMDD``)."""
+        return " or ".join(self.date)
+
+
+class ColumnMap(BaseModel):
+    """A column map: names, date and code formats of someone else's claims files."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = "our layout"
+    source: str | None = None
+    columns: Columns = Columns()
+    formats: Formats = Formats()
+
+    @property
+    def is_default(self) -> bool:
+        """True for our own layout with ISO dates and no suffixes."""
+        return self == DEFAULT_MAP
+
+
+DEFAULT_MAP = ColumnMap()
+
+
+def _date_plan(pattern: str) -> tuple[int, dict[str, int], dict[int, str]]:
+    """Token positions of a fixed-width date pattern.
+
+    Returns:
+        Total length, token -> start offset, and separator offset -> character.
+
+    Raises:
+        ValueError: the pattern lacks a year, month or day, or repeats one.
+    """
+    pos: dict[str, int] = {}
+    seps: dict[int, str] = {}
+    i = at = 0
+    while i < len(pattern):
+        for token in _TOKENS:
+            if pattern.startswith(token, i):
+                month = token in ("MM", "MON") and bool({"MM", "MON"} & set(pos))
+                if token in pos or month:
+                    raise ValueError(f"date pattern {pattern!r} repeats {token}")
+                pos[token] = at
+                at += len(token)
+                i += len(token)
+                break
+        else:
+            if pattern[i].isalnum():
+                raise ValueError(
+                    f"date pattern {pattern!r}: {pattern[i]!r} is not YYYY, MM, DD, "
+                    "MON or a separator"
+                )
+            seps[at] = pattern[i]
+            at += 1
+            i += 1
+    if "YYYY" not in pos or "DD" not in pos or not ({"MM", "MON"} & set(pos)):
+        raise ValueError(
+            f"date pattern {pattern!r} needs YYYY, DD and MM or MON (zero-padded)"
+        )
+    return at, pos, seps
+
+
+def to_iso_date(col: ir.Value, patterns: Sequence[str]) -> ir.Value:
+    """A date column written in ``patterns`` rewritten as ``YYYY-MM-DD`` text.
+
+    Typed date columns are returned unchanged, and so is a value that fits no
+    pattern other than ``YYYY-MM-DD`` (ISO text, with or without a time, is parsed
+    later), so a reject shows what the file holds. The first pattern whose length
+    and separators fit a value is used.
+    """
+    import ibis
+
+    dtype = col.type()
+    others = [p for p in patterns if p != "YYYY-MM-DD"]
+    if dtype.is_date() or dtype.is_timestamp() or not others:
+        return col
+    text = col.cast("string")
+    branches = []
+    for pattern in others:
+        length, pos, seps = _date_plan(pattern)
+        year = text.substr(pos["YYYY"], 4)
+        day = text.substr(pos["DD"], 2)
+        if "MM" in pos:
+            month = text.substr(pos["MM"], 2)
+        else:
+            abbr = text.substr(pos["MON"], 3).upper()
+            month = ibis.cases(
+                *[(abbr == m, f"{i:02d}") for i, m in enumerate(_MONTHS, start=1)],
+                else_="??",
+            )
+        fits = text.length() == length
+        for at, char in seps.items():
+            fits = fits & (text.substr(at, 1) == char)
+        iso = year + ibis.literal("-") + month + ibis.literal("-") + day
+        branches.append((fits.fill_null(False), iso))
+    return ibis.cases(*branches, else_=text)
+
+
+def strip_poa(code: ir.StringValue, separator: str | None) -> ir.StringValue:
+    """Drop a present-on-admission suffix (``F10.20-Y`` -> ``F10.20``)."""
+    import ibis
+
+    if not separator:
+        return code
+    at = code.find(separator)  # 0-based, -1 when absent (both engines)
+    return ibis.ifelse(at >= 0, code.substr(0, at), code)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A file's columns for each role under a map.
+
+    Attributes:
+        roles: Role -> the file's column name (roles the file lacks are absent).
+        dx: The file's diagnosis columns, in map order.
+        missing: Role -> the names the map looked for, for roles not found.
+    """
+
+    roles: dict[str, str]
+    dx: tuple[str, ...]
+    missing: dict[str, tuple[str, ...]]
+
+
+def _dx_sort_key(name: str) -> tuple[str, int]:
+    m = re.search(r"(\d+)$", name)
+    return (name[: m.start()] if m else name, int(m.group(1)) if m else -1)
+
+
+def resolve_columns(header: Sequence[str], cmap: ColumnMap) -> Resolved:
+    """Match a file's header against a map, without regard to case.
+
+    Args:
+        header: Column names as written in the file.
+        cmap: The map.
+
+    Returns:
+        The resolved roles, diagnosis columns and missing roles.
+    """
+    by_lower: dict[str, str] = {}
+    for h in header:
+        by_lower.setdefault(h.strip().lower(), h)
+    roles: dict[str, str] = {}
+    missing: dict[str, tuple[str, ...]] = {}
+    cols = cmap.columns
+    for role in ROLES:
+        wanted: tuple[str, ...] = getattr(cols, role)
+        found = next(
+            (by_lower[w.lower()] for w in wanted if w.lower() in by_lower), None
+        )
+        if found is None:
+            missing[role] = wanted
+        else:
+            roles[role] = found
+    dx: list[str] = []
+    taken = set(roles.values())
+    for pattern in cols.dx:
+        p = pattern.lower()
+        if any(c in p for c in "*?["):
+            hits = sorted(
+                (orig for low, orig in by_lower.items() if fnmatch.fnmatchcase(low, p)),
+                key=lambda n: _dx_sort_key(n.lower()),
+            )
+        else:
+            hits = [by_lower[p]] if p in by_lower else []
+        for h in hits:
+            if h not in dx and h not in taken:
+                dx.append(h)
+    return Resolved(roles=roles, dx=tuple(dx), missing=missing)
+
+
+def _parse(data: Mapping[str, Any], where: str) -> ColumnMap:
+    try:
+        return ColumnMap.model_validate(dict(data))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"]) or "map"
+        raise UserInputError(f"column map {where}: {field}: {first['msg']}") from None
+
+
+def load_map(path: Path) -> ColumnMap:
+    """Read a column map from a TOML file.
+
+    Raises:
+        UserInputError: the file is missing, not TOML, or not a valid map.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise UserInputError(f"column map {path} does not exist")
+    try:
+        data = tomllib.loads(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError:
+        raise UserInputError(f"column map {path} is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise UserInputError(f"column map {path} is not valid TOML: {exc}") from None
+    return _parse(data, str(path))
+
+
+def load_preset(name: str) -> ColumnMap:
+    """A built-in preset map by name (``taf`` or ``synpuf``).
+
+    Raises:
+        UserInputError: unknown preset name.
+    """
+    if name not in PRESETS:
+        raise UserInputError(
+            f"--preset {name!r} is not one of {', '.join(PRESETS)}"
+        )
+    text = (
+        resources.files("nowrongdoor.population")
+        .joinpath("data", "presets", f"{name}.toml")
+        .read_text(encoding="utf-8")
+    )
+    return _parse(tomllib.loads(text), f"preset {name}")
+
+
+def map_from_settings(data: Mapping[str, Any] | None) -> ColumnMap | None:
+    """The ``[population.map]`` table of the settings file as a map, if any."""
+    if not data:
+        return None
+    return _parse(data, "[population.map] in the settings")

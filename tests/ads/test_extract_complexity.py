@@ -1,0 +1,81 @@
+"""Hostile input takes time linear in its size (CPU time, not wall-clock thresholds).
+
+Each check finds a size at which the work takes a measurable amount of CPU time,
+then doubles the input: linear work about doubles, quadratic work quadruples.
+The best of three runs is taken at each size, so other processes on a shared
+machine do not make the check flaky.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from nowrongdoor.ads import extract, iter_ads
+from nowrongdoor.ads._people import find_names
+
+#: Doubling the input may at most multiply the CPU time by this (linear: ~2).
+MAX_GROWTH = 3.0
+MIN_SECONDS = 0.04
+
+
+def _cpu(run: Callable[[int], object], n: int) -> float:
+    best = float("inf")
+    for _ in range(3):
+        start = time.process_time()
+        run(n)
+        best = min(best, time.process_time() - start)
+    return best
+
+
+def _growth(run: Callable[[int], object], start: int, limit: int) -> float:
+    n = start
+    while _cpu(run, n) < MIN_SECONDS and n < limit:
+        n *= 2
+    small = _cpu(run, n)
+    large = _cpu(run, 2 * n)
+    return large / max(small, 1e-9)
+
+
+@pytest.mark.parametrize(
+    "unit", ["\n", ". ", "\n ", "! \n", "&\n", ",,", "\t"], ids=repr
+)
+def test_names_are_linear_in_runs_of_punctuation(unit: str) -> None:
+    assert _growth(lambda n: find_names("A" + unit * n + "b"), 5_000, 2_000_000) < (
+        MAX_GROWTH
+    )
+
+
+def test_pair_of_names_still_found_at_a_sentence_start() -> None:
+    names = [h.name for h in find_names("Back tonight.\n\n  Rosa & Gigi, call us")]
+    assert names == ["Rosa", "Gigi"]
+    assert [h.name for h in find_names("see Rosa and Gigi")] == []
+
+
+def test_whole_ad_is_linear_in_newlines() -> None:
+    def run(n: int) -> object:
+        return extract("Hi" + "\n" * n + "call 415 867 2291", use_lexicon=False)
+
+    assert _growth(run, 5_000, 400_000) < MAX_GROWTH
+
+
+def test_deeply_nested_html_is_linear(tmp_path: Path) -> None:
+    (tmp_path / "site-profile.toml").write_text("[fields]\ntext = '.ad'\n")
+    page = tmp_path / "p.html"
+
+    def run(n: int) -> object:
+        page.write_text(
+            "<div class='ad'>"
+            + "<div>" * n
+            + "call 415 867 2291"
+            + "</div>" * n
+            + "</div>"
+        )
+        return list(iter_ads(tmp_path))
+
+    assert _growth(run, 4_000, 400_000) < MAX_GROWTH
+    ads = list(iter_ads(tmp_path))
+    assert len(ads) == 1 and "415 867 2291" in ads[0].text
