@@ -8,6 +8,7 @@ at the edge (the CLI, the web app factory, a test) and pass it down.
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
@@ -18,6 +19,8 @@ from pydantic_settings import (
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+
+from nowrongdoor.errors import UserInputError
 
 __all__ = ["Settings", "build_settings", "PLACEHOLDER_SECRET"]
 
@@ -115,6 +118,27 @@ class Settings(BaseSettings):
             "also accept it on http://localhost)."
         ),
     )
+    token_max_days: int = Field(
+        90,
+        ge=1,
+        le=3650,
+        description="Care service: longest lifetime of an API token, in days.",
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Care service: addresses (or CIDR networks) of reverse proxies whose "
+            "X-Forwarded-For/-Proto headers are believed; other clients' are ignored."
+        ),
+    )
+    hsts_seconds: int = Field(
+        63_072_000,
+        ge=0,
+        description=(
+            "Care service: Strict-Transport-Security max-age sent on HTTPS "
+            "responses (directly, or via a trusted proxy); 0 sends none."
+        ),
+    )
     login_max_failures: int = Field(
         5, ge=1, description="Care service: failed logins in a row before lockout."
     )
@@ -123,6 +147,14 @@ class Settings(BaseSettings):
     )
     login_rate_per_minute: int = Field(
         20, ge=1, description="Care service: login attempts per client per minute."
+    )
+    rate_limit_url: str | None = Field(
+        None,
+        description=(
+            "Care service: Redis URL (redis://127.0.0.1:6379/0) of the login rate "
+            "limit shared by every worker; none counts per process (the SQLite "
+            "demo). If Redis is down, limits fall back to per process, logged."
+        ),
     )
     max_request_bytes: int = Field(
         1_048_576, ge=1024, description="Care service: largest request body accepted."
@@ -186,6 +218,22 @@ class Settings(BaseSettings):
         return f"sqlite:///{(self.data_dir / 'care.db').as_posix()}"
 
 
+def _check_toml(path: Path) -> None:
+    """Refuse a settings file that is not UTF-8 TOML, in one sentence."""
+    try:
+        tomllib.loads(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise UserInputError(
+            f"settings file {path} is not UTF-8 text (byte {exc.start})"
+        ) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise UserInputError(
+            f"settings file {path} is not valid TOML: {exc}".replace("\n", " ")
+        ) from None
+    except RecursionError:
+        raise UserInputError(f"settings file {path} is nested too deeply") from None
+
+
 def build_settings(
     config_file: Path | None = None,
     env: dict[str, str] | None = None,
@@ -204,10 +252,13 @@ def build_settings(
 
     Raises:
         FileNotFoundError: ``config_file`` does not exist.
+        UserInputError: ``config_file`` is not UTF-8 TOML.
         pydantic.ValidationError: a value is invalid (the message names the field).
     """
     if config_file is not None and not Path(config_file).is_file():
         raise FileNotFoundError(f"settings file {config_file} does not exist")
+    if config_file is not None:
+        _check_toml(Path(config_file))
 
     class _Configured(Settings):
         @classmethod

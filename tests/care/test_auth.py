@@ -99,12 +99,12 @@ def test_bearer_tokens_need_no_csrf_and_bad_ones_fail(
     issued = client.post(
         "/api/v1/auth/tokens",
         json={"name": "etl", "days": 1},
-        headers=world.headers("cm_a"),
+        headers=world.headers("admin_a"),
     ).json()
     me = client.get(
         "/api/v1/auth/me", headers={"Authorization": f"Bearer {issued['token']}"}
     )
-    assert me.json()["user"]["username"] == "cm.a"
+    assert me.json()["user"]["username"] == "admin.a"
 
 
 def test_wrong_password_then_lockout(db: Any, world: Any, make_test_app: Any) -> None:

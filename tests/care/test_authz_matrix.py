@@ -195,7 +195,9 @@ ROUTES: list[Route] = [
     Route("POST", "/imports/worklist", "A:TT S:TT C:FF N:TT P:FF", upload="worklist"),
     Route("POST", "/imports/matches", "A:TT S:TT C:FF N:TT P:FF", upload="matches"),
     Route("GET", "/auth/me", EVERYONE, mutates=False),
-    Route("POST", "/auth/tokens", EVERYONE, {"name": "integration"}),
+    # a bearer token cannot mint tokens; only an admin (or a browser session) can
+    Route("POST", "/auth/tokens", ADMIN_ONLY, {"name": "integration"}),
+    Route("GET", "/auth/tokens", EVERYONE, mutates=False),
 ]
 
 

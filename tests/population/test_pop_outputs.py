@@ -174,3 +174,9 @@ def test_cli_score_and_explain(tmp_path: Path, runner) -> None:
         app, ["population", "score", str(src), "--out", str(out), "--as-of", "June"]
     )
     assert bad.exit_code == 2 and "--as-of 'June'" in bad.output
+
+
+def test_outputs_are_private_to_the_owner(scored: Path) -> None:
+    assert scored.stat().st_mode & 0o777 == 0o700
+    files = [p for p in scored.rglob("*") if p.is_file()]
+    assert files and all(p.stat().st_mode & 0o777 == 0o600 for p in files)

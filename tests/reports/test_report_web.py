@@ -120,3 +120,64 @@ def test_reports_are_an_installed_app_plugin(care_db: Any) -> None:
         assert bare.get("/api/v1/reports/program", params=PERIOD).status_code == 404
     finally:
         db.dispose()
+
+
+@pytest.fixture
+def second_plan(care_db: Any) -> Any:
+    """Bearer headers for users of every report role of a second plan."""
+    db = open_database(care_db.settings)
+    headers = {}
+    with db.session() as session:
+        other = Organization(name="Plan Two", kind="plan")
+        session.add(other)
+        session.flush()
+        for role in ("supervisor", "analyst", "admin"):
+            user = User(
+                organization_id=other.id,
+                username=f"two.{role}",
+                display_name=role,
+                role=role,
+                password_hash="not-used",
+            )
+            session.add(user)
+            session.flush()
+            token = create_api_token(session, user=user, name="t")[0]
+            headers[role] = {"Authorization": f"Bearer {token}"}
+    yield headers
+    db.dispose()
+
+
+@pytest.mark.parametrize("role", ["supervisor", "analyst", "admin"])
+def test_every_report_and_export_counts_the_viewers_organisation_only(
+    web: Any, second_plan: Any, role: str
+) -> None:
+    client, own = web
+    viewer = second_plan[role]
+    data = client.get("/api/v1/reports/program", params=PERIOD, headers=viewer)
+    assert data.status_code == 200, data.text
+    body = data.json()
+    assert all(t["grand_total"] == 0 for t in body["tables"]), [
+        (t["key"], t["grand_total"]) for t in body["tables"] if t["grand_total"]
+    ]
+    assert body["referrals"]["sent"] == 0
+    page = client.get("/reports/program", params=PERIOD, headers=viewer)
+    assert page.status_code == 200
+    mine = client.get("/reports/program", params=PERIOD, headers=own["supervisor"])
+    assert page.text != mine.text
+    for key in (t["key"] for t in body["tables"]):
+        csv_rows = list(
+            csv.reader(
+                io.StringIO(
+                    client.get(
+                        f"/reports/program/tables/{key}.csv",
+                        params=PERIOD,
+                        headers=viewer,
+                    ).text
+                )
+            )
+        )
+        counts = [cell for row in csv_rows[1:] for cell in row[1:]]
+        assert all(cell in ("0", "*", "") for cell in counts), (key, csv_rows)
+    # the first plan still sees its own figures
+    first = client.get("/api/v1/reports/program", params=PERIOD, headers=own["analyst"])
+    assert first.json()["headline"]["Screenings"] == 28

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from importlib.metadata import entry_points
+from typing import Any
 
 from fastapi import FastAPI
 
@@ -21,7 +22,7 @@ from nowrongdoor.care.api.errors import (
 )
 from nowrongdoor.care.api.main import api_router
 from nowrongdoor.care.db import Database
-from nowrongdoor.care.security import LoginRateLimiter
+from nowrongdoor.care.security import login_limiter_from_settings
 from nowrongdoor.settings import Settings
 
 __all__ = [
@@ -89,12 +90,20 @@ def create_app(
         redoc_url=None,
         lifespan=lifespan,
     )
+    _document_settings(app, settings)
     app.state.settings = settings
     app.state.db = db
-    app.state.login_limiter = LoginRateLimiter(settings.login_rate_per_minute)
+    app.state.login_limiter = login_limiter_from_settings(settings)
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
-    app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(RequestIdMiddleware, hsts_seconds=settings.hsts_seconds)
+    if settings.trusted_proxies:
+        from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+        # outermost: the scheme and client address are fixed before anything reads
+        app.add_middleware(
+            ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies)
+        )
     app.include_router(api_router, prefix=API_PREFIX)
     if include_web:
         from nowrongdoor.care.web import install_web
@@ -103,6 +112,26 @@ def create_app(
         for plugin in installed_plugins() if plugins is None else plugins:
             plugin(app)
     return app
+
+
+def _document_settings(app: FastAPI, settings: Settings) -> None:
+    """State the limits that come from settings in the OpenAPI document.
+
+    The token lifetime's maximum is ``token_max_days``, so clients (and
+    schemathesis) see exactly what the service accepts.
+    """
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = FastAPI.openapi(app)
+            props = schema["components"]["schemas"]["TokenCreate"]["properties"]
+            props["days"]["maximum"] = settings.token_max_days
+            props["days"]["default"] = min(
+                int(props["days"].get("default", 90)), settings.token_max_days
+            )
+        return app.openapi_schema  # type: ignore[return-value]
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def app_from_environment() -> FastAPI:

@@ -264,6 +264,45 @@ def users_create(
         db.dispose()
 
 
+@users_app.command("revoke")
+def users_revoke(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="Whose credentials.")],
+    token: Annotated[
+        int | None,
+        typer.Option(
+            help="Revoke only this API token id (default: all tokens "
+            "and login sessions)."
+        ),
+    ] = None,
+) -> None:
+    """Revoke a user's API tokens and login sessions (or one token)."""
+    from sqlalchemy import select
+
+    from nowrongdoor.care.models import User
+    from nowrongdoor.care.security import revoke_api_token, revoke_credentials
+
+    db = _database(settings_from(ctx))
+    _require_schema(db)
+    try:
+        with db.session() as session:
+            user = session.scalar(select(User).where(User.username == username.lower()))
+            if user is None:
+                raise UserInputError(f"no user named {username!r}")
+            if token is not None:
+                if not revoke_api_token(session, token_id=token, user_id=user.id):
+                    raise UserInputError(
+                        f"user {username!r} has no live API token {token}"
+                    )
+                count = 1
+            else:
+                count = revoke_credentials(session, user_id=user.id)
+            _audit_cli(session, "auth.revoke", f"{count} credentials")
+    finally:
+        db.dispose()
+    console.print(f"revoked {count} token(s)/session(s) of {username}", highlight=False)
+
+
 @users_app.command("list")
 def users_list(
     ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False
@@ -478,10 +517,14 @@ def care_import_worklist(
     ] = None,
 ) -> None:
     """Turn a population worklist into risk flags on persons (matched by member id)."""
-    from nowrongdoor.care.imports import import_worklist, resolve_worklist_path
+    from nowrongdoor.care.imports import (
+        import_worklist,
+        read_text_file,
+        resolve_worklist_path,
+    )
 
     csv_path = resolve_worklist_path(path)
-    text = csv_path.read_text(encoding="utf-8-sig")
+    text = read_text_file(csv_path)
     label = source or (path.name if path.is_dir() else csv_path.parent.name)
     db = _database(settings_from(ctx))
     _require_schema(db)
@@ -520,7 +563,7 @@ def care_import_matches(
     ] = None,
 ) -> None:
     """Turn ad-match leads into ad_match intakes for review."""
-    from nowrongdoor.care.imports import import_matches
+    from nowrongdoor.care.imports import import_matches, read_text_file
 
     csv_path = path / "matches.csv" if path.is_dir() else path
     if not csv_path.is_file():
@@ -533,7 +576,7 @@ def care_import_matches(
                 session,
                 actor=None,
                 organization_id=_org_id(session, org),
-                text=csv_path.read_text(encoding="utf-8-sig"),
+                text=read_text_file(csv_path),
                 name=str(csv_path),
                 top=top,
                 min_score=min_score,

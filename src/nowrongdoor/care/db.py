@@ -7,6 +7,7 @@ psycopg 3 (``postgresql+psycopg://``).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +23,17 @@ from nowrongdoor.care.models import bind_cipher
 from nowrongdoor.settings import Settings
 
 __all__ = ["Database", "make_engine", "make_sessionmaker", "open_database"]
+
+
+def _private_sqlite_file(path: Path) -> None:
+    """Create the SQLite file (and its directory) readable by the owner only.
+
+    SQLite gives its ``-wal`` and ``-shm`` files the database file's mode.
+    """
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True)
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
 
 
 def _sqlite_setup(engine: Engine) -> None:
@@ -60,7 +72,7 @@ def make_engine(
     if parsed.get_backend_name() == "sqlite":
         db = parsed.database
         if db and db != ":memory:":
-            Path(db).parent.mkdir(parents=True, exist_ok=True)
+            _private_sqlite_file(Path(db))
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
     else:
         kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)

@@ -119,14 +119,16 @@ def read_csv_package(directory: Path) -> HsdsTables:
         raise UserInputError(
             f"{directory}: no datapackage.json (not an HSDS CSV package)"
         )
-    try:
-        package = json.loads(descriptor.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise UserInputError(
-            f"{descriptor}: not valid JSON ({exc.msg}, line {exc.lineno})"
-        ) from exc
+    package = _load_json(descriptor)
+    if not isinstance(package, dict):
+        raise UserInputError(f"{descriptor}: not a data package (a JSON object)")
     tables = HsdsTables()
-    for resource in package.get("resources", []):
+    resources = package.get("resources", [])
+    if not isinstance(resources, list):
+        raise UserInputError(f"{descriptor}: resources must be a list")
+    for resource in resources:
+        if not isinstance(resource, dict):
+            raise UserInputError(f"{descriptor}: each resource must be an object")
         name = resource.get("name")
         rel = resource.get("path")
         if name not in _TABLES or not isinstance(rel, str):
@@ -136,13 +138,38 @@ def read_csv_package(directory: Path) -> HsdsTables:
             continue
         with path.open(encoding="utf-8-sig", newline="") as fh:
             reader = csv.DictReader(fh)
-            header = reader.fieldnames or []
-            for col in _REQUIRED.get(name, ()):
-                if col not in header:
-                    raise UserInputError(f"{path}: missing required column {col!r}")
-            for lineno, row in enumerate(reader, start=2):
-                tables.add(name, row, f"{path}, row {lineno}")
+            try:
+                header = reader.fieldnames or []
+                for col in _REQUIRED.get(name, ()):
+                    if col not in header:
+                        raise UserInputError(f"{path}: missing required column {col!r}")
+                for lineno, row in enumerate(reader, start=2):
+                    tables.add(name, row, f"{path}, row {lineno}")
+            except UnicodeDecodeError:
+                raise UserInputError(
+                    f"{path}, line {reader.line_num + 1}: not UTF-8 text"
+                ) from None
+            except csv.Error as exc:
+                raise UserInputError(
+                    f"{path}, line {reader.line_num}: not readable as CSV ({exc})"
+                ) from None
     return tables
+
+
+def _load_json(path: Path) -> Any:
+    """Parse a JSON file; every way it can be unreadable is one sentence."""
+    try:
+        return json.loads(path.read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise UserInputError(
+            f"{path}: not UTF-8 text (byte {exc.start} cannot be decoded)"
+        ) from None
+    except json.JSONDecodeError as exc:
+        raise UserInputError(
+            f"{path}: not valid JSON ({exc.msg}, line {exc.lineno})"
+        ) from None
+    except RecursionError:
+        raise UserInputError(f"{path}: JSON nested too deeply") from None
 
 
 def _walk_location(
@@ -255,12 +282,7 @@ def _walk(tables: HsdsTables, doc: Any, origin: str) -> None:
 
 def read_json(path: Path) -> HsdsTables:
     """Read an HSDS 3 JSON document (one object or a list)."""
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise UserInputError(
-            f"{path}: not valid JSON ({exc.msg}, line {exc.lineno})"
-        ) from exc
+    doc = _load_json(path)
     tables = HsdsTables()
     _walk(tables, doc, str(path))
     return tables

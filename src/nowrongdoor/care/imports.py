@@ -37,6 +37,7 @@ __all__ = [
     "import_matches",
     "import_worklist",
     "read_csv_rows",
+    "read_text_file",
     "resolve_worklist_path",
 ]
 
@@ -67,6 +68,22 @@ class ImportCounts:
     skipped: int = 0
 
 
+def read_text_file(path: Path) -> str:
+    """The text of a UTF-8 file (a byte-order mark is dropped).
+
+    Raises:
+        UserInputError: the file is not UTF-8 text.
+    """
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UserInputError(
+            f"{path}: not UTF-8 text (byte {exc.start} cannot be decoded); "
+            "save it as UTF-8"
+        ) from None
+
+
 def read_csv_rows(
     text: str, name: str, required: tuple[str, ...]
 ) -> list[tuple[int, dict[str, str]]]:
@@ -76,14 +93,28 @@ def read_csv_rows(
         UserInputError: a required column is missing.
     """
     reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in reader.fieldnames or []]
-    missing = [c for c in required if c not in header]
-    if missing:
-        raise UserInputError(f"{name}: missing required column(s) {', '.join(missing)}")
-    return [
-        (i, {k.strip(): (v or "").strip() for k, v in row.items() if k is not None})
-        for i, row in enumerate(reader, start=2)
-    ]
+    try:
+        header = [h.strip() for h in reader.fieldnames or []]
+        missing = [c for c in required if c not in header]
+        if missing:
+            raise UserInputError(
+                f"{name}: missing required column(s) {', '.join(missing)}"
+            )
+        return [
+            (
+                i,
+                {
+                    k.strip(): (v if isinstance(v, str) else "").strip()
+                    for k, v in row.items()
+                    if k is not None
+                },
+            )
+            for i, row in enumerate(reader, start=2)
+        ]
+    except csv.Error as exc:
+        raise UserInputError(
+            f"{name}, line {reader.line_num}: not readable as CSV ({exc})"
+        ) from None
 
 
 def resolve_worklist_path(path: Path) -> Path:

@@ -6,9 +6,12 @@
   Unsafe requests (POST, PUT, PATCH, DELETE) made with the cookie must send the
   CSRF token back (``X-CSRF-Token`` header or ``csrf_token`` form field).
 - Integrations use bearer tokens (``Authorization: Bearer nwd_...``), also stored
-  hashed; they need no CSRF token.
-- Logins are rate limited per client address, and an account is locked for a
-  while after repeated failures.
+  hashed; they need no CSRF token. Every token expires (at most
+  ``token_max_days``), can be revoked one by one or all at once, and is revoked
+  with the user's sessions when an admin resets the password or changes the role.
+- Logins are rate limited per client address (in Redis, shared by every
+  worker, when ``rate_limit_url`` is set; per process otherwise), and an
+  account is locked for a while after repeated failures.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import logging
 import secrets
 import threading
 import time
@@ -24,7 +28,7 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from nowrongdoor.care.errors import ApiError, Unauthorized
@@ -37,13 +41,17 @@ __all__ = [
     "SESSION_COOKIE",
     "Identity",
     "LoginRateLimiter",
+    "SharedLoginRateLimiter",
     "authenticate",
     "create_api_token",
     "create_session",
     "csrf_matches",
     "hash_password",
+    "login_limiter_from_settings",
     "resolve_bearer",
     "resolve_session",
+    "revoke_api_token",
+    "revoke_credentials",
     "revoke_session",
     "verify_password",
 ]
@@ -52,6 +60,8 @@ SESSION_COOKIE = "nwd_session"
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FORM_FIELD = "csrf_token"
 TOKEN_PREFIX = "nwd_"
+
+log = logging.getLogger(__name__)
 
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("nowrongdoor-dummy-password")
@@ -97,6 +107,81 @@ class LoginRateLimiter:
                 for key in stale:
                     del self._hits[key]
             return True
+
+
+class SharedLoginRateLimiter:
+    """Login attempts per client per minute, counted in Redis for every worker.
+
+    Each client gets one counter per clock minute (``INCR`` + ``EXPIRE`` in one
+    transaction), so N workers allow the limit once, not N times. If Redis does
+    not answer, the limiter falls back to a per-process
+    :class:`LoginRateLimiter`, logs a warning, and tries Redis again after
+    ``retry_seconds``: it never fails open.
+
+    Args:
+        per_minute: Attempts allowed per client per minute.
+        url: Redis URL (``redis://127.0.0.1:6379/0``).
+        prefix: Key prefix (tests use their own).
+        retry_seconds: How long to use the fallback before trying Redis again.
+    """
+
+    def __init__(
+        self,
+        per_minute: int,
+        url: str,
+        *,
+        prefix: str = "nwd:login:",
+        retry_seconds: float = 30.0,
+    ) -> None:
+        import redis
+
+        self.per_minute = per_minute
+        self.prefix = prefix
+        self.retry_seconds = retry_seconds
+        self.fallback = LoginRateLimiter(per_minute)
+        self._redis = redis.Redis.from_url(
+            url, socket_timeout=0.5, socket_connect_timeout=0.5
+        )
+        self._errors: tuple[type[BaseException], ...] = (redis.RedisError, OSError)
+        self._down_until = 0.0
+
+    @property
+    def degraded(self) -> bool:
+        """Whether the per-process fallback is in use now."""
+        return time.monotonic() < self._down_until
+
+    def hit(self, client: str) -> bool:
+        """Record an attempt; ``False`` when the client is over the limit."""
+        if self.degraded:
+            return self.fallback.hit(client)
+        window = int(time.time() // 60)
+        key = f"{self.prefix}{client}:{window}"
+        try:
+            pipe = self._redis.pipeline(transaction=True)
+            pipe.incr(key)
+            pipe.expire(key, 120)
+            count = int(pipe.execute()[0])
+        except self._errors as exc:
+            self._down_until = time.monotonic() + self.retry_seconds
+            log.warning(
+                "login rate limit store unavailable (%s); limiting per process "
+                "for %.0f s",
+                type(exc).__name__,
+                self.retry_seconds,
+            )
+            return self.fallback.hit(client)
+        return count <= self.per_minute
+
+
+def login_limiter_from_settings(
+    settings: Settings,
+) -> LoginRateLimiter | SharedLoginRateLimiter:
+    """The login limiter: shared in Redis when ``rate_limit_url`` is set."""
+    if settings.rate_limit_url:
+        return SharedLoginRateLimiter(
+            settings.login_rate_per_minute, settings.rate_limit_url
+        )
+    return LoginRateLimiter(settings.login_rate_per_minute)
 
 
 def authenticate(
@@ -213,6 +298,56 @@ def create_api_token(
     session.add(row)
     session.flush()
     return token, row
+
+
+def revoke_api_token(session: Session, *, token_id: int, user_id: int) -> bool:
+    """Revoke token ``token_id`` of ``user_id``; ``False`` if no such live token."""
+    row = session.get(ApiToken, token_id)
+    if row is None or row.user_id != user_id or row.revoked_at is not None:
+        return False
+    row.revoked_at = utcnow()
+    return True
+
+
+def revoke_credentials(
+    session: Session,
+    *,
+    user_id: int,
+    sessions: bool = True,
+    tokens: bool = True,
+    keep_session_id: int | None = None,
+) -> int:
+    """Revoke every live login session and/or API token of ``user_id``.
+
+    Used on sign-out-everywhere, password reset and role change.
+
+    Args:
+        session: Database session (the caller commits).
+        user_id: Whose credentials.
+        sessions: Revoke login sessions.
+        tokens: Revoke API tokens.
+        keep_session_id: A session to leave open (the one making the request).
+
+    Returns:
+        How many sessions and tokens were revoked.
+    """
+    now = utcnow()
+    count = 0
+    if sessions:
+        stmt = update(UserSession).where(
+            UserSession.user_id == user_id, UserSession.revoked_at.is_(None)
+        )
+        if keep_session_id is not None:
+            stmt = stmt.where(UserSession.id != keep_session_id)
+        count += session.execute(stmt.values(revoked_at=now)).rowcount or 0  # type: ignore[attr-defined]
+    if tokens:
+        result = session.execute(
+            update(ApiToken)
+            .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+        count += result.rowcount or 0  # type: ignore[attr-defined]
+    return count
 
 
 def resolve_bearer(session: Session, token: str) -> Identity | None:

@@ -204,7 +204,10 @@ def write_atomically(
     try:
         for name, write in writers.items():
             write(tmp / name)
-        os.chmod(tmp, 0o755)
+        # person-level results: readable by the owner only
+        for path in tmp.rglob("*"):
+            os.chmod(path, 0o700 if path.is_dir() else 0o600)
+        os.chmod(tmp, 0o700)
         if out_dir.exists():
             old = Path(
                 tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent)

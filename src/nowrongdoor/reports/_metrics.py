@@ -230,6 +230,7 @@ def program_metrics(
     *,
     threshold: int = 11,
     worklist_dir: Path | None = None,
+    organization_id: int | None = None,
 ) -> ProgramMetrics:
     """Program reach and outcomes for ``start``..``end`` (inclusive), suppressed.
 
@@ -241,6 +242,8 @@ def program_metrics(
             (``settings.suppression_threshold``).
         worklist_dir: A population worklist output directory (``worklist.csv``);
             its tables are left out when ``None``.
+        organization_id: Count only this organisation's records (the care
+            service passes the viewer's); ``None`` counts every organisation.
 
     Returns:
         The metrics, every table suppressed (linked totals consistently).
@@ -249,7 +252,7 @@ def program_metrics(
         UserInputError: the period ends before it starts, or the worklist
             directory has no usable ``worklist.csv``.
     """
-    period = Period(start, end)
+    period = Period(start, end, organization_id)
     items: list[tuple[MetricSpec, CountTable]] = []
     for spec in METRIC_SPECS:
         if spec.source == "worklist":

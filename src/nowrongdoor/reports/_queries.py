@@ -71,10 +71,19 @@ SOURCE_LABELS = {
 
 @dataclass(frozen=True)
 class Period:
-    """A reporting period of whole UTC days, ``start`` to ``end`` inclusive."""
+    """A reporting period of whole UTC days, ``start`` to ``end`` inclusive.
+
+    Attributes:
+        start: First day.
+        end: Last day.
+        organization_id: Count only the records of this organisation (the
+            viewer's, in the care service); ``None`` counts the whole database
+            (the operator's ``nowrongdoor report program``).
+    """
 
     start: dt.date
     end: dt.date
+    organization_id: int | None = None
 
     def __post_init__(self) -> None:
         if self.end < self.start:
@@ -115,6 +124,30 @@ class Period:
         if when.tzinfo is None:
             when = when.replace(tzinfo=dt.UTC)
         return self.lower <= when < self.upper
+
+
+def _mine(period: Period, m: Any, entity: Any) -> Any:
+    """SQL condition: a row of ``entity`` belongs to the period's organisation.
+
+    Screenings belong to their person's organisation, needs to their case's,
+    referrals to the organisation that sent them.
+    """
+    from sqlalchemy import select, true
+
+    org = period.organization_id
+    if org is None:
+        return true()
+    if entity is m.Screening:
+        return m.Screening.person_id.in_(
+            select(m.Person.id).where(m.Person.organization_id == org)
+        )
+    if entity is m.Need:
+        return m.Need.case_id.in_(
+            select(m.Case.id).where(m.Case.organization_id == org)
+        )
+    if entity is m.Referral:
+        return m.Referral.from_organization_id == org
+    return entity.organization_id == org
 
 
 def _month(when: dt.datetime) -> str:
@@ -173,6 +206,7 @@ def screenings_by_month_instrument(session: Any, period: Period) -> CountTable:
         select(m.Screening.performed_at, m.Screening.instrument_id).where(
             period.within(m.Screening.performed_at),
             m.Screening.instrument_id != SURVEY_INSTRUMENT_ID,
+            _mine(period, m, m.Screening),
         )
     ).all()
     return _crosstab(
@@ -193,6 +227,7 @@ def screening_results_by_instrument(session: Any, period: Period) -> CountTable:
         select(m.Screening.instrument_id, m.Screening.positive).where(
             period.within(m.Screening.performed_at),
             m.Screening.instrument_id != SURVEY_INSTRUMENT_ID,
+            _mine(period, m, m.Screening),
         )
     ).all()
     return _crosstab(
@@ -216,6 +251,7 @@ def screening_results_by_door(session: Any, period: Period) -> CountTable:
         .where(
             period.within(m.Screening.performed_at),
             m.Screening.instrument_id != SURVEY_INSTRUMENT_ID,
+            _mine(period, m, m.Screening),
         )
     ).all()
     return _crosstab(
@@ -254,7 +290,9 @@ def identified_by_month_source(session: Any, period: Period) -> CountTable:
 
     for pid, at, door in session.execute(
         select(m.Intake.person_id, m.Intake.received_at, m.Intake.door).where(
-            m.Intake.person_id.is_not(None), m.Intake.status != "dismissed"
+            m.Intake.person_id.is_not(None),
+            m.Intake.status != "dismissed",
+            _mine(period, m, m.Intake),
         )
     ):
         offer(pid, at, SOURCE_LABELS.get(door, door))
@@ -262,11 +300,14 @@ def identified_by_month_source(session: Any, period: Period) -> CountTable:
         select(m.Screening.person_id, m.Screening.performed_at).where(
             m.Screening.positive.is_(True),
             m.Screening.instrument_id != SURVEY_INSTRUMENT_ID,
+            _mine(period, m, m.Screening),
         )
     ):
         offer(pid, at, "screening")
     for pid, at in session.execute(
-        select(m.RiskFlag.person_id, m.RiskFlag.imported_at)
+        select(m.RiskFlag.person_id, m.RiskFlag.imported_at).where(
+            _mine(period, m, m.RiskFlag)
+        )
     ):
         offer(pid, at, "claims flag")
     return _crosstab(
@@ -287,7 +328,9 @@ def cases_by_pathway_status(session: Any, period: Period) -> CountTable:
 
     m = _models()
     rows = session.execute(
-        select(m.Case.pathway, m.Case.status).where(period.within(m.Case.opened_at))
+        select(m.Case.pathway, m.Case.status).where(
+            period.within(m.Case.opened_at), _mine(period, m, m.Case)
+        )
     ).all()
     return _crosstab(
         "Cases opened, by pathway and current status",
@@ -304,7 +347,9 @@ def cases_by_month_pathway(session: Any, period: Period) -> CountTable:
 
     m = _models()
     rows = session.execute(
-        select(m.Case.opened_at, m.Case.pathway).where(period.within(m.Case.opened_at))
+        select(m.Case.opened_at, m.Case.pathway).where(
+            period.within(m.Case.opened_at), _mine(period, m, m.Case)
+        )
     ).all()
     return _crosstab(
         "Cases opened by month and pathway",
@@ -322,7 +367,7 @@ def _served(session: Any, period: Period) -> list[tuple[Any, str]]:
     m = _models()
     rows = session.execute(
         select(m.Case.person_id, m.Case.opened_at, m.Case.pathway)
-        .where(period.within(m.Case.opened_at))
+        .where(period.within(m.Case.opened_at), _mine(period, m, m.Case))
         .order_by(m.Case.opened_at, m.Case.id)
     ).all()
     pathway: dict[int, str] = {}
@@ -406,7 +451,7 @@ def referrals_by_month_status(session: Any, period: Period) -> CountTable:
     m = _models()
     rows = session.execute(
         select(m.Referral.sent_at, m.Referral.status).where(
-            period.within(m.Referral.sent_at)
+            period.within(m.Referral.sent_at), _mine(period, m, m.Referral)
         )
     ).all()
     return _crosstab(
@@ -425,7 +470,7 @@ def referrals_by_need_status(session: Any, period: Period) -> CountTable:
     m = _models()
     rows = session.execute(
         select(m.Referral.need_category, m.Referral.status).where(
-            period.within(m.Referral.sent_at)
+            period.within(m.Referral.sent_at), _mine(period, m, m.Referral)
         )
     ).all()
     return _crosstab(
@@ -443,7 +488,9 @@ def needs_by_category_status(session: Any, period: Period) -> CountTable:
 
     m = _models()
     rows = session.execute(
-        select(m.Need.category, m.Need.status).where(period.within(m.Need.created_at))
+        select(m.Need.category, m.Need.status).where(
+            period.within(m.Need.created_at), _mine(period, m, m.Need)
+        )
     ).all()
     return _crosstab(
         "Needs by SDOH category and status",
@@ -470,7 +517,7 @@ def referral_timings(session: Any, period: Period) -> ReferralTimings:
     rows = session.execute(
         select(
             m.Referral.sent_at, m.Referral.accepted_at, m.Referral.completed_at
-        ).where(period.within(m.Referral.sent_at))
+        ).where(period.within(m.Referral.sent_at), _mine(period, m, m.Referral))
     ).all()
     accept, complete = [], []
     for sent, accepted, completed in rows:

@@ -1,5 +1,8 @@
 """Program report pages and JSON for the care service (supervisor, admin, analyst).
 
+Every figure counts the viewer's own organisation only (its persons, intakes,
+screenings, cases, needs and the referrals it sent), like the dashboard.
+
 The pages call exactly the functions the CLI report calls
 (:func:`nowrongdoor.reports.program_metrics`, :func:`render_program_html`), so the
 web and the files show the same numbers, suppressed the same way. ``reports`` sits
@@ -80,7 +83,13 @@ def _metrics(
         raise Forbidden("program reports are for supervisors, analysts and admins")
     first, last = _period(start, end)
     threshold = int(request.app.state.settings.suppression_threshold)
-    return program_metrics(session, first, last, threshold=threshold)
+    return program_metrics(
+        session,
+        first,
+        last,
+        threshold=threshold,
+        organization_id=int(user.organization_id),
+    )
 
 
 def _json(metrics: ProgramMetrics) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated
 
 import anyio
-from fastapi import Depends, Query, Request, Response
+from fastapi import Depends, Path, Query, Request, Response
 from sqlalchemy.orm import Session
 
 from nowrongdoor.care.audit import AuditEntry, append_event
@@ -32,6 +32,7 @@ from nowrongdoor.care.db import Database
 from nowrongdoor.care.errors import ApiError, Forbidden, Unauthorized
 from nowrongdoor.care.models import User
 from nowrongdoor.care.rbac import require
+from nowrongdoor.care.schemas._common import MAX_ID, MAX_OFFSET
 from nowrongdoor.care.security import (
     CSRF_FORM_FIELD,
     CSRF_HEADER,
@@ -50,6 +51,8 @@ __all__ = [
     "CurrentIdentity",
     "CurrentUser",
     "DatabaseDep",
+    "IdPath",
+    "IdQuery",
     "OptionalIdentity",
     "Page",
     "PageDep",
@@ -86,6 +89,11 @@ async def get_cipher(request: Request) -> Cipher:
 
 
 DatabaseDep = Annotated[Database, Depends(get_database)]
+
+#: A record id in the path (1 .. 2**31-1: larger ids answer 422 on every database).
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
+#: An optional record id filter in the query string.
+IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 CipherDep = Annotated[Cipher, Depends(get_cipher)]
 
@@ -198,6 +206,7 @@ def _resolve(request: Request, session: Session, csrf: str | None) -> Identity |
     if identity is None:
         return None
     if request.method in _UNSAFE and not csrf_matches(identity.csrf_token, csrf):
+        request.state.user = identity.user  # the refusal is audited as theirs
         raise Forbidden(
             "missing or wrong CSRF token (send the X-CSRF-Token header or the "
             "csrf_token form field)",
@@ -337,7 +346,7 @@ class Page:
 
 async def get_page(
     limit: Annotated[int, Query(ge=1, le=200, description="Page size.")] = 50,
-    offset: Annotated[int, Query(ge=0, description="Rows to skip.")] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Rows to skip.")] = 0,
 ) -> Page:
     """Pagination parameters from the query string."""
     return Page(limit=limit, offset=offset)

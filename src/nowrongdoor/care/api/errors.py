@@ -139,14 +139,27 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(IntegrityError, _integrity_error)
     app.add_exception_handler(DataError, _data_error)
+    # sqlite3 refuses integers beyond 64 bits before SQLAlchemy sees them
+    app.add_exception_handler(OverflowError, _data_error)
     app.add_exception_handler(Exception, _unexpected)
 
 
 class RequestIdMiddleware:
-    """Give each request an id (``X-Request-ID``) and add security headers."""
+    """Give each request an id (``X-Request-ID``) and add security headers.
 
-    def __init__(self, app: ASGIApp) -> None:
+    ``Strict-Transport-Security`` is added when the request came over HTTPS:
+    directly, or through a trusted proxy that said so (``X-Forwarded-Proto``,
+    applied to the scope by uvicorn's ``ProxyHeadersMiddleware`` for the
+    addresses in ``Settings.trusted_proxies`` only).
+    """
+
+    def __init__(self, app: ASGIApp, hsts_seconds: int = 0) -> None:
         self.app = app
+        self.hsts = (
+            f"max-age={hsts_seconds}; includeSubDomains".encode("ascii")
+            if hsts_seconds
+            else b""
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -170,6 +183,8 @@ class RequestIdMiddleware:
                     (b"x-frame-options", b"DENY"),
                     (b"cache-control", b"no-store"),
                 ]
+                if self.hsts and scope.get("scheme") == "https":
+                    headers.append((b"strict-transport-security", self.hsts))
                 message["headers"] = headers
             await send(message)
 

@@ -78,9 +78,14 @@ def _set_identity(person: Person, cipher: Cipher, fields: dict[str, Any]) -> Non
 def create_person(
     session: Session, *, actor: User, cipher: Cipher, data: PersonCreate
 ) -> Person:
-    """Register a person in the actor's organisation (the caller commits)."""
+    """Register a person in the actor's organisation (the caller commits).
+
+    Giving the person to another owner needs ``case:assign``.
+    """
     owner_id = data.owner_id if data.owner_id is not None else actor.id
     if data.owner_id is not None:
+        if data.owner_id != actor.id:
+            require(actor, "case:assign")
         check_assignable(
             session, owner_id=data.owner_id, organization_id=actor.organization_id
         )
@@ -147,10 +152,15 @@ def list_persons(
 def update_person(
     session: Session, *, actor: User, cipher: Cipher, person: Person, data: PersonUpdate
 ) -> Person:
-    """Apply a change to ``person`` (only the fields sent)."""
+    """Apply a change to ``person`` (only the fields sent).
+
+    Changing the owner needs ``case:assign``.
+    """
     fields = data.model_dump(exclude_unset=True)
     if "owner_id" in fields:
         owner_id = fields.pop("owner_id")
+        if owner_id != person.owner_id:
+            require(actor, "case:assign")
         if owner_id is not None:
             check_assignable(
                 session, owner_id=owner_id, organization_id=person.organization_id

@@ -11,7 +11,7 @@ from nowrongdoor.care.errors import BadRequest, Conflict, Forbidden
 from nowrongdoor.care.models import Organization, User
 from nowrongdoor.care.rbac import scope_of
 from nowrongdoor.care.schemas import UserCreate, UserUpdate
-from nowrongdoor.care.security import hash_password
+from nowrongdoor.care.security import hash_password, revoke_credentials
 
 
 def create_organization(
@@ -111,7 +111,16 @@ def get_user(session: Session, *, viewer: User, user_id: int) -> User:
 
 
 def update_user(session: Session, *, user: User, data: UserUpdate) -> User:
-    """Apply an admin's change to ``user``."""
+    """Apply an admin's change to ``user``.
+
+    A new password, a new role or deactivation revokes every login session
+    and API token of the user (they sign in again).
+    """
+    revoke = (
+        data.password is not None
+        or (data.role is not None and str(data.role) != user.role)
+        or data.is_active is False
+    )
     if data.display_name is not None:
         user.display_name = data.display_name
     if data.role is not None:
@@ -128,6 +137,8 @@ def update_user(session: Session, *, user: User, data: UserUpdate) -> User:
     if data.unlock:
         user.locked_until = None
         user.failed_logins = 0
+    if revoke:
+        revoke_credentials(session, user_id=user.id)
     session.flush()
     return user
 

@@ -7,7 +7,7 @@ import datetime as dt
 from pydantic import Field
 
 from nowrongdoor.care.enums import OrgKind, Role
-from nowrongdoor.care.schemas._common import Public, Strict
+from nowrongdoor.care.schemas._common import Id, Public, Strict
 
 USERNAME = r"^[a-z0-9][a-z0-9._@-]{1,149}$"
 
@@ -23,7 +23,12 @@ class TokenCreate(Strict):
     """Issue a bearer token for integrations (acts as the issuing user)."""
 
     name: str = Field(min_length=1, max_length=100)
-    days: int | None = Field(90, ge=1, le=3650, description="Lifetime; null = none.")
+    days: int = Field(
+        90,
+        ge=1,
+        le=3650,
+        description="Lifetime in days; at most the token_max_days setting.",
+    )
 
 
 class TokenPublic(Public):
@@ -32,7 +37,24 @@ class TokenPublic(Public):
     id: int
     name: str
     token: str
+    expires_at: dt.datetime
+
+
+class TokenInfo(Public):
+    """A bearer token of the signed-in user (never the token text)."""
+
+    id: int
+    name: str
+    created_at: dt.datetime
     expires_at: dt.datetime | None
+    revoked_at: dt.datetime | None = None
+    last_used_at: dt.datetime | None = None
+
+
+class Revoked(Public):
+    """How many login sessions and API tokens were revoked."""
+
+    revoked: int
 
 
 class OrganizationBase(Strict):
@@ -70,7 +92,7 @@ class UserCreate(UserBase):
 
     username: str = Field(pattern=USERNAME)
     password: str = Field(min_length=12, max_length=1000)
-    organization_id: int
+    organization_id: Id
 
 
 class UserUpdate(Strict):

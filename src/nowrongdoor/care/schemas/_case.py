@@ -15,7 +15,7 @@ from nowrongdoor.care.enums import (
     Sensitivity,
     TaskStatus,
 )
-from nowrongdoor.care.schemas._common import Public, Strict
+from nowrongdoor.care.schemas._common import Id, Public, Strict
 from nowrongdoor.care.schemas._person import (
     ConsentPublic,
     PersonPublic,
@@ -28,16 +28,16 @@ from nowrongdoor.care.schemas._referral import ReferralPublic
 class CaseCreate(Strict):
     """Open a case for a person on a pathway."""
 
-    person_id: int
+    person_id: Id
     pathway: Pathway
-    owner_id: int | None = None
+    owner_id: Id | None = None
 
 
 class CaseUpdate(Strict):
     """Change a case's pathway or owner."""
 
     pathway: Pathway | None = None
-    owner_id: int | None = None
+    owner_id: Id | None = None
 
 
 class CaseTransition(Strict):
@@ -96,7 +96,7 @@ class GoalCreate(Strict):
     """A goal."""
 
     description: str = Field(min_length=1, max_length=5000)
-    need_id: int | None = None
+    need_id: Id | None = None
     target_date: dt.date | None = None
 
 
@@ -169,7 +169,7 @@ class SafetyPlanPublic(SafetyPlanIn):
     """A stored safety plan."""
 
     model_config = {"extra": "ignore"}
-    case_id: int
+    case_id: Id
     updated_at: dt.datetime
 
 
@@ -188,8 +188,8 @@ class TaskCreate(Strict):
 
     title: str = Field(min_length=1, max_length=500)
     due_at: dt.datetime | None = None
-    case_id: int | None = None
-    owner_id: int | None = None
+    case_id: Id | None = None
+    owner_id: Id | None = None
 
 
 class TaskUpdate(Strict):
@@ -198,7 +198,7 @@ class TaskUpdate(Strict):
     title: str | None = Field(None, min_length=1, max_length=500)
     due_at: dt.datetime | None = None
     status: TaskStatus | None = None
-    owner_id: int | None = None
+    owner_id: Id | None = None
 
 
 class TaskPublic(Public):

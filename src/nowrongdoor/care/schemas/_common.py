@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 T = TypeVar("T")
+
+#: Largest record id accepted: ids are 32-bit integers on PostgreSQL (and any
+#: larger value would overflow SQLite beyond 2**63), so every database answers
+#: a larger id with the same 422.
+MAX_ID = 2**31 - 1
+
+#: Largest page offset accepted (signed 64-bit, both databases).
+MAX_OFFSET = 2**63 - 1
+
+#: A record id in a request body.
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class Strict(BaseModel):

@@ -14,7 +14,7 @@ from nowrongdoor.care.enums import (
     IntakeStatus,
     Sensitivity,
 )
-from nowrongdoor.care.schemas._common import Public, Strict
+from nowrongdoor.care.schemas._common import Id, Public, Strict
 
 
 class Contacts(Strict):
@@ -43,7 +43,7 @@ class PersonBase(Strict):
 class PersonCreate(PersonBase):
     """Register a person; a pseudonymous id is assigned."""
 
-    owner_id: int | None = None
+    owner_id: Id | None = None
 
 
 class PersonUpdate(Strict):
@@ -56,7 +56,7 @@ class PersonUpdate(Strict):
     member_id: str | None = Field(None, max_length=64)
     gender: str | None = Field(None, max_length=40)
     do_not_contact: bool | None = None
-    owner_id: int | None = None
+    owner_id: Id | None = None
 
 
 class PersonPublic(Public):
@@ -103,7 +103,7 @@ class IntakeUpdate(Strict):
     """Review an intake or lead: link it to a person, mark it reviewed/dismissed."""
 
     status: IntakeStatus | None = None
-    person_id: int | None = None
+    person_id: Id | None = None
     summary: str | None = Field(None, max_length=20_000)
 
 
@@ -128,8 +128,8 @@ class ScreeningCreate(Strict):
 
     instrument_id: str = Field(min_length=1, max_length=100)
     answers: dict[str, Any] = Field(description="linkId -> answer value")
-    case_id: int | None = None
-    intake_id: int | None = None
+    case_id: Id | None = None
+    intake_id: Id | None = None
 
 
 class ScreeningPublic(Public):
@@ -168,7 +168,7 @@ class ConsentCreate(Strict):
 
     consent_type: ConsentType
     scope: ConsentScope
-    scope_organization_id: int | None = None
+    scope_organization_id: Id | None = None
     granted: bool = True
     expires_at: dt.datetime | None = None
     note: str | None = Field(None, max_length=2000)

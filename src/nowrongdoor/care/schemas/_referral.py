@@ -7,16 +7,16 @@ import datetime as dt
 from pydantic import Field, model_validator
 
 from nowrongdoor.care.enums import NeedCategory, ReferralStatus
-from nowrongdoor.care.schemas._common import Public, Strict
+from nowrongdoor.care.schemas._common import Id, Public, Strict
 from nowrongdoor.care.schemas._person import PersonMinimal
 
 
 class ReferralCreate(Strict):
     """Draft a referral from a case to a partner service or organisation."""
 
-    case_id: int
-    service_id: int | None = None
-    to_organization_id: int | None = None
+    case_id: Id
+    service_id: Id | None = None
+    to_organization_id: Id | None = None
     need_category: NeedCategory | None = None
     reason: str | None = Field(None, max_length=5000)
     do_not_contact: bool = False

@@ -8,7 +8,13 @@ from fastapi import APIRouter, Query
 from sqlalchemy import select
 
 from nowrongdoor.care import crud
-from nowrongdoor.care.api.deps import AuditDep, PageDep, SessionDep, SettingsDep
+from nowrongdoor.care.api.deps import (
+    AuditDep,
+    IdQuery,
+    PageDep,
+    SessionDep,
+    SettingsDep,
+)
 from nowrongdoor.care.api.perms import AuditRead
 from nowrongdoor.care.audit import verify_chain
 from nowrongdoor.care.models import AuditEvent
@@ -30,8 +36,8 @@ def list_events(
     user: AuditRead,
     page: PageDep,
     audit: AuditDep,
-    user_id: int | None = None,
-    person_id: int | None = None,
+    user_id: IdQuery = None,
+    person_id: IdQuery = None,
     action: Annotated[str | None, Query(max_length=60)] = None,
     outcome: Annotated[str | None, Query(max_length=16)] = None,
 ) -> PageOf[AuditEventPublic]:
@@ -59,9 +65,7 @@ def verify(
 ) -> ChainReportPublic:
     """Check the keyed chain and its checkpoints: edited, deleted or truncated
     events are reported."""
-    report = verify_chain(
-        session, checkpoint_file=settings.resolved_checkpoint_file
-    )
+    report = verify_chain(session, checkpoint_file=settings.resolved_checkpoint_file)
     audit.commit("audit.verify", resource_type="audit", detail=f"ok={report.ok}")
     return ChainReportPublic(
         ok=report.ok,

@@ -10,19 +10,23 @@ from sqlalchemy import select
 from nowrongdoor.care.api.deps import (
     AuditDep,
     CurrentIdentity,
+    IdPath,
     SessionDep,
     SettingsDep,
     clear_session_cookie,
     set_session_cookie,
 )
-from nowrongdoor.care.errors import ApiError
-from nowrongdoor.care.models import Organization, User, utcnow
+from nowrongdoor.care.enums import Role
+from nowrongdoor.care.errors import ApiError, Forbidden, NotFound
+from nowrongdoor.care.models import ApiToken, Organization, User, utcnow
 from nowrongdoor.care.rbac import PERMISSIONS, scope_of
 from nowrongdoor.care.schemas import (
     LoginRequest,
     Me,
     OrganizationPublic,
+    Revoked,
     TokenCreate,
+    TokenInfo,
     TokenPublic,
     UserPublic,
 )
@@ -32,6 +36,8 @@ from nowrongdoor.care.security import (
     authenticate,
     create_api_token,
     create_session,
+    revoke_api_token,
+    revoke_credentials,
     revoke_session,
 )
 
@@ -117,13 +123,72 @@ def me(identity: CurrentIdentity) -> Me:
 def create_token(
     body: TokenCreate,
     session: SessionDep,
+    settings: SettingsDep,
     identity: CurrentIdentity,
     audit: AuditDep,
 ) -> TokenPublic:
-    """Issue a bearer token acting as the signed-in user."""
-    expires = utcnow() + dt.timedelta(days=body.days) if body.days else None
+    """Issue a bearer token acting as the signed-in user.
+
+    Only from an interactive (cookie) session, or by an admin: a token cannot
+    mint further tokens. The lifetime is at most the ``token_max_days`` setting.
+    """
+    if identity.via != "session" and identity.user.role != Role.ADMIN:
+        raise Forbidden(
+            "API tokens are issued from a signed-in browser session (or by an admin)",
+            code="token_needs_session",
+        )
+    days = body.days
+    if "days" not in body.model_fields_set:
+        days = min(days, settings.token_max_days)
+    if days > settings.token_max_days:
+        raise ApiError(
+            f"days: must be at most {settings.token_max_days} (setting token_max_days)",
+            code="validation_error",
+            status=422,
+            field="days",
+        )
+    expires = utcnow() + dt.timedelta(days=days)
     token, row = create_api_token(
         session, user=identity.user, name=body.name, expires_at=expires
     )
     audit.commit("auth.token_create", resource_type="api_token", resource_id=row.id)
     return TokenPublic(id=row.id, name=row.name, token=token, expires_at=expires)
+
+
+@router.get("/tokens", response_model=list[TokenInfo])
+def list_tokens(
+    session: SessionDep, identity: CurrentIdentity, audit: AuditDep
+) -> list[TokenInfo]:
+    """The signed-in user's API tokens, newest first (never the token text)."""
+    rows = session.scalars(
+        select(ApiToken)
+        .where(ApiToken.user_id == identity.user.id)
+        .order_by(ApiToken.id.desc())
+        .limit(200)
+    ).all()
+    audit.commit("auth.token_list", resource_type="api_token", detail=f"{len(rows)}")
+    return [TokenInfo.model_validate(r) for r in rows]
+
+
+@router.delete("/tokens/{token_id}", status_code=204)
+def revoke_token(
+    token_id: IdPath, session: SessionDep, identity: CurrentIdentity, audit: AuditDep
+) -> Response:
+    """Revoke one of the signed-in user's API tokens."""
+    audit.target("api_token", token_id)
+    if not revoke_api_token(session, token_id=token_id, user_id=identity.user.id):
+        raise NotFound("no such live token of yours", code="not_found")
+    audit.commit("auth.token_revoke", resource_type="api_token", resource_id=token_id)
+    return Response(status_code=204)
+
+
+@router.post("/revoke-all", response_model=Revoked)
+def revoke_all(
+    session: SessionDep, identity: CurrentIdentity, audit: AuditDep
+) -> Revoked:
+    """Revoke every API token and every other login session of the signed-in user."""
+    count = revoke_credentials(
+        session, user_id=identity.user.id, keep_session_id=identity.session_id
+    )
+    audit.commit("auth.revoke_all", resource_type="user", resource_id=identity.user.id)
+    return Revoked(revoked=count)

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from nowrongdoor.care import crud
-from nowrongdoor.care.api.deps import AuditDep, PageDep, SessionDep
+from nowrongdoor.care.api.deps import AuditDep, IdPath, IdQuery, PageDep, SessionDep
 from nowrongdoor.care.api.perms import CaseRead, CaseWrite, NoteRead, NoteWrite
 from nowrongdoor.care.enums import CaseStatus, Pathway
 from nowrongdoor.care.models import Barrier, Goal, Need, Note
@@ -46,8 +46,8 @@ def list_cases(
     audit: AuditDep,
     status: Annotated[CaseStatus | None, Query()] = None,
     pathway: Annotated[Pathway | None, Query()] = None,
-    owner_id: int | None = None,
-    person_id: int | None = None,
+    owner_id: IdQuery = None,
+    person_id: IdQuery = None,
 ) -> Response:
     """Cases in your scope, newest first."""
     rows, total = crud.list_case_rows(
@@ -85,7 +85,7 @@ def create_case(
 
 @router.get("/{case_id}", response_model=CaseDetail)
 def read_case(
-    case_id: int, session: SessionDep, user: CaseRead, audit: AuditDep
+    case_id: IdPath, session: SessionDep, user: CaseRead, audit: AuditDep
 ) -> Response:
     """The case with everything on its page (filtered for your role and consent)."""
     audit.target("case", case_id)
@@ -99,7 +99,7 @@ def read_case(
 
 @router.patch("/{case_id}", response_model=CasePublic)
 def update_case(
-    case_id: int,
+    case_id: IdPath,
     body: CaseUpdate,
     session: SessionDep,
     user: CaseWrite,
@@ -120,7 +120,7 @@ def update_case(
 
 @router.post("/{case_id}/status", response_model=CasePublic)
 def transition_case(
-    case_id: int,
+    case_id: IdPath,
     body: CaseTransition,
     session: SessionDep,
     user: CaseWrite,
@@ -143,7 +143,7 @@ def transition_case(
 
 @router.post("/{case_id}/needs", response_model=NeedPublic, status_code=201)
 def add_need(
-    case_id: int,
+    case_id: IdPath,
     body: NeedCreate,
     session: SessionDep,
     user: CaseWrite,
@@ -164,8 +164,8 @@ def add_need(
 
 @router.patch("/{case_id}/needs/{need_id}", response_model=NeedPublic)
 def update_need(
-    case_id: int,
-    need_id: int,
+    case_id: IdPath,
+    need_id: IdPath,
     body: NeedUpdate,
     session: SessionDep,
     user: CaseWrite,
@@ -193,7 +193,7 @@ def update_need(
 
 @router.post("/{case_id}/goals", response_model=GoalPublic, status_code=201)
 def add_goal(
-    case_id: int,
+    case_id: IdPath,
     body: GoalCreate,
     session: SessionDep,
     user: CaseWrite,
@@ -214,8 +214,8 @@ def add_goal(
 
 @router.patch("/{case_id}/goals/{goal_id}", response_model=GoalPublic)
 def update_goal(
-    case_id: int,
-    goal_id: int,
+    case_id: IdPath,
+    goal_id: IdPath,
     body: ProgressUpdate,
     session: SessionDep,
     user: CaseWrite,
@@ -243,7 +243,7 @@ def update_goal(
 
 @router.post("/{case_id}/barriers", response_model=BarrierPublic, status_code=201)
 def add_barrier(
-    case_id: int,
+    case_id: IdPath,
     body: BarrierCreate,
     session: SessionDep,
     user: CaseWrite,
@@ -264,8 +264,8 @@ def add_barrier(
 
 @router.patch("/{case_id}/barriers/{barrier_id}", response_model=BarrierPublic)
 def update_barrier(
-    case_id: int,
-    barrier_id: int,
+    case_id: IdPath,
+    barrier_id: IdPath,
     body: ProgressUpdate,
     session: SessionDep,
     user: CaseWrite,
@@ -293,7 +293,7 @@ def update_barrier(
 
 @router.get("/{case_id}/notes", response_model=list[NotePublic])
 def list_notes(
-    case_id: int, session: SessionDep, user: NoteRead, audit: AuditDep
+    case_id: IdPath, session: SessionDep, user: NoteRead, audit: AuditDep
 ) -> list[NotePublic]:
     """The case's notes (Part 2 notes only under consent)."""
     audit.target("case", case_id)
@@ -310,7 +310,7 @@ def list_notes(
 
 @router.post("/{case_id}/notes", response_model=NotePublic, status_code=201)
 def add_note(
-    case_id: int,
+    case_id: IdPath,
     body: NoteCreate,
     session: SessionDep,
     user: NoteWrite,
@@ -331,7 +331,7 @@ def add_note(
 
 @router.put("/{case_id}/safety-plan", response_model=SafetyPlanPublic)
 def put_safety_plan(
-    case_id: int,
+    case_id: IdPath,
     body: SafetyPlanIn,
     session: SessionDep,
     user: NoteWrite,

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from nowrongdoor.care import crud
-from nowrongdoor.care.api.deps import AuditDep, PageDep, SessionDep
+from nowrongdoor.care.api.deps import AuditDep, IdPath, IdQuery, PageDep, SessionDep
 from nowrongdoor.care.api.perms import IntakeRead, IntakeWrite
 from nowrongdoor.care.enums import Door, IntakeStatus
 from nowrongdoor.care.schemas import IntakeCreate, IntakePublic, IntakeUpdate, PageOf
@@ -25,7 +25,7 @@ def list_intakes(
     audit: AuditDep,
     status: Annotated[IntakeStatus | None, Query()] = None,
     door: Annotated[Door | None, Query()] = None,
-    person_id: int | None = None,
+    person_id: IdQuery = None,
 ) -> PageOf[IntakePublic]:
     """Intakes and leads in scope (``status=new`` is the review queue)."""
     rows, total = crud.list_intakes(
@@ -58,7 +58,7 @@ def create_intake(
 
 @router.get("/{intake_id}", response_model=IntakePublic)
 def read_intake(
-    intake_id: int, session: SessionDep, user: IntakeRead, audit: AuditDep
+    intake_id: IdPath, session: SessionDep, user: IntakeRead, audit: AuditDep
 ) -> IntakePublic:
     """One intake or lead."""
     audit.target("intake", intake_id)
@@ -74,7 +74,7 @@ def read_intake(
 
 @router.patch("/{intake_id}", response_model=IntakePublic)
 def review_intake(
-    intake_id: int,
+    intake_id: IdPath,
     body: IntakeUpdate,
     session: SessionDep,
     user: IntakeWrite,

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query
 
 from nowrongdoor.care import crud
-from nowrongdoor.care.api.deps import AuditDep, PageDep, SessionDep
+from nowrongdoor.care.api.deps import AuditDep, IdPath, IdQuery, PageDep, SessionDep
 from nowrongdoor.care.api.perms import PartnerImport, PartnerRead
 from nowrongdoor.care.errors import BadRequest
 from nowrongdoor.care.hsds import import_hsds, tables_from_document
@@ -27,7 +27,7 @@ def search_services(
     service_type: Annotated[str | None, Query(max_length=100)] = None,
     age: Annotated[int | None, Query(ge=0, le=130)] = None,
     place: Annotated[str | None, Query(max_length=120)] = None,
-    organization_id: int | None = None,
+    organization_id: IdQuery = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> PageOf[PartnerServicePublic]:
     """Search services by type, age, place (city, state or postal code) and words."""
@@ -51,7 +51,7 @@ def search_services(
 
 @router.get("/services/{service_id}", response_model=PartnerServicePublic)
 def read_service(
-    service_id: int, session: SessionDep, user: PartnerRead
+    service_id: IdPath, session: SessionDep, user: PartnerRead
 ) -> PartnerServicePublic:
     """One service with its locations and phones."""
     return crud.service_public(

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from nowrongdoor.care import crud
-from nowrongdoor.care.api.deps import AuditDep, CipherDep, PageDep, SessionDep
+from nowrongdoor.care.api.deps import AuditDep, CipherDep, IdPath, PageDep, SessionDep
 from nowrongdoor.care.api.perms import (
     ConsentRead,
     ConsentWrite,
@@ -93,7 +93,7 @@ def create_person(
 
 @router.get("/{person_id}", response_model=PersonPublic)
 def read_person(
-    person_id: int,
+    person_id: IdPath,
     session: SessionDep,
     user: PersonRead,
     audit: AuditDep,
@@ -112,7 +112,7 @@ def read_person(
 
 @router.patch("/{person_id}", response_model=PersonPublic)
 def update_person(
-    person_id: int,
+    person_id: IdPath,
     body: PersonUpdate,
     session: SessionDep,
     cipher: CipherDep,
@@ -135,7 +135,7 @@ def update_person(
 
 @router.get("/{person_id}/intakes", response_model=PageOf[IntakePublic])
 def list_person_intakes(
-    person_id: int,
+    person_id: IdPath,
     session: SessionDep,
     user: IntakeRead,
     page: PageDep,
@@ -163,7 +163,7 @@ def list_person_intakes(
 
 @router.post("/{person_id}/intakes", response_model=IntakePublic, status_code=201)
 def create_person_intake(
-    person_id: int,
+    person_id: IdPath,
     body: IntakeCreate,
     session: SessionDep,
     user: IntakeWrite,
@@ -184,7 +184,7 @@ def create_person_intake(
 
 @router.get("/{person_id}/screenings", response_model=list[ScreeningPublic])
 def list_person_screenings(
-    person_id: int,
+    person_id: IdPath,
     session: SessionDep,
     user: ScreeningRead,
     audit: AuditDep,
@@ -207,7 +207,7 @@ def list_person_screenings(
 
 @router.post("/{person_id}/screenings", response_model=ScreeningPublic, status_code=201)
 def create_person_screening(
-    person_id: int,
+    person_id: IdPath,
     body: ScreeningCreate,
     session: SessionDep,
     user: ScreeningWrite,
@@ -245,7 +245,7 @@ def create_person_screening(
 
 @router.get("/{person_id}/consents", response_model=list[ConsentPublic])
 def list_person_consents(
-    person_id: int,
+    person_id: IdPath,
     session: SessionDep,
     user: ConsentRead,
     audit: AuditDep,
@@ -265,7 +265,7 @@ def list_person_consents(
 
 @router.post("/{person_id}/consents", response_model=ConsentPublic, status_code=201)
 def create_person_consent(
-    person_id: int,
+    person_id: IdPath,
     body: ConsentCreate,
     session: SessionDep,
     user: ConsentWrite,
@@ -287,8 +287,8 @@ def create_person_consent(
 
 @router.post("/{person_id}/consents/{consent_id}/revoke", response_model=ConsentPublic)
 def revoke_person_consent(
-    person_id: int,
-    consent_id: int,
+    person_id: IdPath,
+    consent_id: IdPath,
     session: SessionDep,
     user: ConsentWrite,
     audit: AuditDep,
@@ -311,7 +311,7 @@ def revoke_person_consent(
 
 @router.get("/{person_id}/risk-flags", response_model=list[RiskFlagPublic])
 def list_person_risk_flags(
-    person_id: int,
+    person_id: IdPath,
     session: SessionDep,
     user: RiskFlagRead,
     audit: AuditDep,

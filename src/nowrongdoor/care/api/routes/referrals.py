@@ -7,7 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from nowrongdoor.care import crud
-from nowrongdoor.care.api.deps import AuditDep, CurrentUser, PageDep, SessionDep
+from nowrongdoor.care.api.deps import (
+    AuditDep,
+    CurrentUser,
+    IdPath,
+    IdQuery,
+    PageDep,
+    SessionDep,
+)
 from nowrongdoor.care.api.perms import ReferralRead, ReferralWrite
 from nowrongdoor.care.enums import ReferralStatus
 from nowrongdoor.care.errors import Forbidden
@@ -33,7 +40,7 @@ def list_referrals(
     page: PageDep,
     audit: AuditDep,
     status: Annotated[ReferralStatus | None, Query()] = None,
-    case_id: int | None = None,
+    case_id: IdQuery = None,
 ) -> PageOf[ReferralOut]:
     """Referrals in your scope; partner users see those sent to them."""
     rows, total = crud.list_referrals(
@@ -75,7 +82,7 @@ def create_referral(
 
 @router.get("/{referral_id}", response_model=ReferralOut)
 def read_referral(
-    referral_id: int, session: SessionDep, user: ReferralRead, audit: AuditDep
+    referral_id: IdPath, session: SessionDep, user: ReferralRead, audit: AuditDep
 ) -> Response:
     """One referral (partners get the minimum-necessary view)."""
     audit.target("referral", referral_id)
@@ -92,7 +99,7 @@ def read_referral(
 
 @router.post("/{referral_id}/status", response_model=ReferralOut)
 def transition_referral(
-    referral_id: int,
+    referral_id: IdPath,
     body: ReferralTransition,
     session: SessionDep,
     user: CurrentUser,

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from nowrongdoor.care import crud
-from nowrongdoor.care.api.deps import AuditDep, PageDep, SessionDep
+from nowrongdoor.care.api.deps import AuditDep, IdPath, IdQuery, PageDep, SessionDep
 from nowrongdoor.care.api.perms import TaskRead, TaskWrite
 from nowrongdoor.care.enums import TaskStatus
 from nowrongdoor.care.schemas import PageOf, TaskCreate, TaskPublic, TaskUpdate
@@ -24,8 +24,8 @@ def list_tasks(
     page: PageDep,
     audit: AuditDep,
     status: Annotated[TaskStatus | None, Query()] = None,
-    owner_id: int | None = None,
-    case_id: int | None = None,
+    owner_id: IdQuery = None,
+    case_id: IdQuery = None,
     overdue: bool = False,
     mine: bool = False,
 ) -> PageOf[TaskPublic]:
@@ -63,7 +63,7 @@ def create_task(
 
 @router.get("/{task_id}", response_model=TaskPublic)
 def read_task(
-    task_id: int, session: SessionDep, user: TaskRead, audit: AuditDep
+    task_id: IdPath, session: SessionDep, user: TaskRead, audit: AuditDep
 ) -> TaskPublic:
     """One task."""
     audit.target("task", task_id)
@@ -74,7 +74,7 @@ def read_task(
 
 @router.patch("/{task_id}", response_model=TaskPublic)
 def update_task(
-    task_id: int,
+    task_id: IdPath,
     body: TaskUpdate,
     session: SessionDep,
     user: TaskWrite,

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from nowrongdoor.care import crud
-from nowrongdoor.care.api.deps import AuditDep, PageDep, SessionDep
+from nowrongdoor.care.api.deps import AuditDep, IdPath, IdQuery, PageDep, SessionDep
 from nowrongdoor.care.api.perms import PartnerRead, UserManage, UserRead
 from nowrongdoor.care.enums import OrgKind, Role
 from nowrongdoor.care.schemas import (
@@ -31,7 +31,7 @@ def list_users(
     page: PageDep,
     audit: AuditDep,
     role: Annotated[Role | None, Query()] = None,
-    organization_id: int | None = None,
+    organization_id: IdQuery = None,
 ) -> PageOf[UserPublic]:
     """Users (admins: all; supervisors: their organisation)."""
     rows, total = crud.list_users(
@@ -63,7 +63,7 @@ def create_user(
 
 @router.get("/users/{user_id}", response_model=UserPublic)
 def read_user(
-    user_id: int, session: SessionDep, user: UserRead, audit: AuditDep
+    user_id: IdPath, session: SessionDep, user: UserRead, audit: AuditDep
 ) -> UserPublic:
     """One user."""
     audit.target("user", user_id)
@@ -74,7 +74,7 @@ def read_user(
 
 @router.patch("/users/{user_id}", response_model=UserPublic)
 def update_user(
-    user_id: int,
+    user_id: IdPath,
     body: UserUpdate,
     session: SessionDep,
     user: UserManage,
