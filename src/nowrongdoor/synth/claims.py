@@ -32,6 +32,7 @@ __all__ = ["ClaimsCorpus", "ClaimsFormat", "FORMATS", "generate_claims"]
 ClaimsFormat = Literal["csv", "parquet", "long", "fhir", "taf", "synpuf"]
 FORMATS: tuple[str, ...] = ("csv", "parquet", "long", "fhir", "taf", "synpuf")
 _MAX_DX = 12
+_NONE: Any = None
 _DX_COUNTS = (
     0.42,
     0.25,
@@ -395,7 +396,7 @@ def _slots(dx: Any, rows: Any, width: int, undotted: Any) -> list[tuple[Any, Any
     when empty, present mask) per column."""
     import numpy as np
 
-    out = []
+    out: list[tuple[Any, Any]] = []
     for slot in range(width):
         if slot < dx.shape[1]:
             col = dx[rows, slot]
@@ -457,16 +458,16 @@ def _write_taf(
         if admitting:
             cols["ADMTG_DGNS_CD"] = pa.array(slots[0][0], pa.string())
             cols["ADMTG_DGNS_VRSN_CD"] = pa.array(
-                np.where(slots[0][1], "0", None), pa.string()
+                np.where(slots[0][1], "0", _NONE), pa.string()
             )
         for i, (values, present) in enumerate(slots, start=1):
             cols[f"DGNS_CD_{i}"] = pa.array(values, pa.string())
             cols[f"DGNS_VRSN_CD_{i}"] = pa.array(
-                np.where(present, "0", None), pa.string()
+                np.where(present, "0", _NONE), pa.string()
             )
             if admitting:
                 cols[f"DGNS_POA_IND_{i}"] = pa.array(
-                    np.where(present, "Y", None), pa.string()
+                    np.where(present, "Y", _NONE), pa.string()
                 )
         _write_csv(pa.table(cols), out / name)
         files.append(name)
