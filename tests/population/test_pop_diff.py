@@ -108,3 +108,14 @@ def test_diff_of_something_that_is_not_a_run(tmp_path: Path, runner) -> None:
     )
     assert result.exit_code == 2
     assert "holds no worklist.csv" in result.output
+
+
+def test_dropped_because_a_birthday_moved_the_member_to_an_adult_band() -> None:
+    old = {"G": _row("G", "elevated", 8, ("sti", "2025-09-01"))}
+    old["G"]["age"] = "17"
+    (change,) = diff_rows(old, {}, date(2025, 12, 31))
+    assert change.change == "dropped"
+    assert change.why == (
+        "turned 18: in the young_adult band the same reasons (sti) score 5, below "
+        "the elevated threshold (6)"
+    )

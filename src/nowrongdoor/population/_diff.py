@@ -157,10 +157,45 @@ def _why_dropped(
             + ", ".join(aged)
             + " aged out; the rest no longer score enough"
         )
+    older = _older_band(old, reasons, model)
+    if older:
+        return older
     return (
         "not on the new worklist although its reasons are still inside their "
         "look-back windows: the member or those codes are not in the new input "
         "(disenrolled, or claims corrected)"
+    )
+
+
+def _older_band(
+    old: dict[str, str], reasons: list[dict[str, Any]], model: ScoringModel
+) -> str | None:
+    """Why a member whose reasons all still count left the worklist, if a birthday
+    explains it: one year older, in a band where the same reasons score below the
+    elevated threshold (minors weigh more; pregnancy counts for minors only)."""
+    try:
+        age = int(old.get("age") or "")
+    except ValueError:
+        return None
+
+    def band(years: int) -> Any:
+        return next(
+            (b for b in model.age_bands if b.min_age <= years <= b.max_age), None
+        )
+
+    before, after = band(age), band(age + 1)
+    if before is None or after is None or before == after:
+        return None
+    names = [str(r.get("indicator")) for r in reasons]
+    if any(n not in model.indicators for n in names):
+        return None
+    score = sum(model.points(n, after) for n in names)
+    if score >= model.tiers.elevated:
+        return None
+    return (
+        f"turned {age + 1}: in the {after.name} band the same reasons "
+        f"({', '.join(names)}) score {score}, below the elevated threshold "
+        f"({model.tiers.elevated})"
     )
 
 
