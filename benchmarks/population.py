@@ -18,6 +18,21 @@ benchmarks/.cache/. Each contender runs in its own process (so peak memory,
            run on the full data.
 
 The tiers of all three are compared member by member; the run fails if they differ.
+
+    .venv/bin/python benchmarks/population.py --layouts --members 50000
+
+compares instead the same members read in three layouts, CSV, each scored by
+``score_population`` on DuckDB in its own process, best of ``--rounds`` runs
+(interleaved, so machine load hits all three alike):
+
+* ours   - our wide layout (``claims.csv``);
+* map    - the same claims with renamed columns, ``DD/MM/YYYY`` dates, undotted
+           codes with a ``:Y`` present-on-admission suffix, read with ``--map``;
+* taf    - the generator's CMS TAF layout (IP/LT/OT claim headers with
+           ``DDMONYYYY`` dates, DE base file), read with ``--preset taf``.
+
+The worklists must be byte-identical; the target is map and taf within 1.2x the
+time of ours.
 """
 
 from __future__ import annotations
@@ -226,7 +241,82 @@ def run_pandas(src: Path, out: Path) -> dict[str, object]:
     return {"tiers_file": str(target)}
 
 
-RUNNERS = {"ours": run_ours, "sql": run_sql, "pandas": run_pandas}
+LAYOUT_MAP = """
+name = "benchmark warehouse"
+[columns]
+member_id = "MBR_NO"
+birth_date = "DOB"
+claim_id = "CLAIM_NO"
+service_date = "FROM_DT"
+dx = ["DIAG_*"]
+[formats]
+date = "DD/MM/YYYY"
+poa_separator = ":"
+"""
+
+
+def _layout_data(members: int) -> dict[str, Path]:
+    """Our CSV, the mapped CSV (+ map.toml) and the TAF files of one population."""
+    import duckdb
+
+    from nowrongdoor.synth.claims import generate_claims
+
+    root = CACHE / f"layouts-{members}"
+    ours, taf = root / "ours", root / "taf"
+    mapped = root / "map" / "warehouse.csv"
+    if not (ours / "claims.csv").exists():
+        generate_claims(members, 2026, ours, fmt="csv")
+    if not (taf / "taf_de_base.csv").exists():
+        generate_claims(members, 2026, taf, fmt="taf")
+        (taf / "truth").rename(root / "taf-truth")
+    if not mapped.exists():
+        mapped.parent.mkdir(parents=True, exist_ok=True)
+        dx = ", ".join(
+            f"CASE WHEN dx{i} IS NULL THEN NULL "
+            f"ELSE replace(dx{i}, '.', '') || ':Y' END AS DIAG_{i}"
+            for i in range(1, 13)
+        )
+        src = str(ours / "claims.csv").replace("'", "''")
+        tmp = str(mapped) + ".tmp"
+        duckdb.sql(
+            "COPY (SELECT member_id AS MBR_NO, "
+            "strftime(birth_date, '%d/%m/%Y') AS DOB, claim_id AS CLAIM_NO, "
+            "strftime(service_date, '%d/%m/%Y') AS FROM_DT, "
+            f"{dx} FROM read_csv('{src}', header = true)) "
+            f"TO '{tmp}' (HEADER, DELIMITER ',')"
+        )
+        Path(tmp).rename(mapped)
+        (mapped.parent / "map.toml").write_text(LAYOUT_MAP, encoding="utf-8")
+    return {"ours": ours / "claims.csv", "map": mapped, "taf": taf}
+
+
+def _run_layout(kind: str, src: Path, out: Path) -> dict[str, object]:
+    from nowrongdoor.population import connect, score_population
+    from nowrongdoor.population._maps import load_map, load_preset
+
+    cmap = {
+        "ours": lambda: None,
+        "map": lambda: load_map(src.parent / "map.toml"),
+        "taf": lambda: load_preset("taf"),
+    }[kind]()
+    engine = connect("duckdb")
+    try:
+        result = score_population(
+            [src], out, engine=engine, as_of=AS_OF, column_map=cmap
+        )
+    finally:
+        engine.close()
+    return {"flagged": result.flagged, "rejects": result.rejects}
+
+
+RUNNERS = {
+    "ours": run_ours,
+    "sql": run_sql,
+    "pandas": run_pandas,
+    "layout-ours": lambda src, out: _run_layout("ours", src, out),
+    "layout-map": lambda src, out: _run_layout("map", src, out),
+    "layout-taf": lambda src, out: _run_layout("taf", src, out),
+}
 
 
 def _child(name: str, src: Path, out: Path) -> None:
@@ -251,9 +341,62 @@ def _tiers(path: str) -> dict[str, tuple[str, int]]:
     }
 
 
+def _spawn(name: str, src: Path, out: Path) -> dict[str, object]:
+    proc = subprocess.run(
+        [sys.executable, __file__, "--child", name, "--src", str(src), "--out",
+         str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )  # fmt: skip
+    if proc.returncode != 0:
+        print(proc.stderr[-3000:], file=sys.stderr)
+        raise SystemExit(f"{name} failed")
+    result: dict[str, object] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result
+
+
+def layouts(members: int, rounds: int) -> None:
+    """Our layout vs a column map vs the TAF preset, same members, same run."""
+    data = _layout_data(members)
+    lines = sum(1 for _ in open(data["ours"], "rb")) - 1
+    print(f"input: {lines:,} claim lines, {members:,} members, CSV", flush=True)
+    best: dict[str, float] = {}
+    for r in range(rounds):
+        for kind in ("ours", "map", "taf"):
+            out = CACHE / "runs" / f"layout-{kind}-{members}"
+            got = _spawn(f"layout-{kind}", data[kind], out)
+            secs = float(got["seconds"])  # type: ignore[arg-type]
+            best[kind] = min(best.get(kind, secs), secs)
+            print(
+                f"round {r + 1} {kind:5s} {secs:7.1f} s  peak "
+                f"{float(got['peak_mb']):6.0f} MB  flagged {got['flagged']}  "  # type: ignore[arg-type]
+                f"rejects {got['rejects']}",
+                flush=True,
+            )
+    outs = {
+        k: (CACHE / "runs" / f"layout-{k}-{members}" / "worklist.csv").read_bytes()
+        for k in best
+    }
+    if len(set(outs.values())) != 1:
+        raise SystemExit("worklists differ between layouts")
+    print("worklists byte-identical across ours, map, taf")
+    for kind in ("map", "taf"):
+        ratio = best[kind] / best["ours"]
+        verdict = "within" if ratio <= 1.2 else "NOT within"
+        print(
+            f"{kind} / ours: {ratio:.2f}x the time (best of {rounds}: "
+            f"{best[kind]:.1f} s vs {best['ours']:.1f} s) - {verdict} the 1.2x target"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=DEFAULT_MEMBERS)
+    parser.add_argument(
+        "--layouts", action="store_true", help="our layout vs a map vs TAF preset"
+    )
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--only", choices=sorted(RUNNERS), action="append")
     parser.add_argument("--child", choices=sorted(RUNNERS), help=argparse.SUPPRESS)
     parser.add_argument("--src", type=Path, help=argparse.SUPPRESS)
@@ -261,6 +404,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         _child(args.child, args.src, args.out)
+        return
+    if args.layouts:
+        layouts(args.members, args.rounds)
         return
     src = _data(args.members)
     import pyarrow.parquet as pq

@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -26,6 +26,17 @@ __all__ = ["Settings", "build_settings", "PLACEHOLDER_SECRET"]
 
 #: The development-only secret. Refused when ``environment`` is ``production``.
 PLACEHOLDER_SECRET = "change-me-development-only"
+
+
+class PopulationSettings(BaseModel):
+    """The ``[population]`` table: options of ``population score``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    map: dict[str, Any] | None = Field(
+        None,
+        description="A column map (`[population.map]`, same keys as a --map file).",
+    )
 
 
 class Settings(BaseSettings):
@@ -94,6 +105,13 @@ class Settings(BaseSettings):
         min_length=2,
         max_length=2,
         description="US state whose mandatory-reporting contacts are shown.",
+    )
+    population: PopulationSettings = Field(
+        default_factory=PopulationSettings,
+        description=(
+            "Population options; `[population.map]` maps your claims columns, "
+            "dates and codes (docs/population.md)."
+        ),
     )
     suppression_threshold: int = Field(
         11,

@@ -44,3 +44,18 @@ def test_labels_outputs_and_options_are_documented() -> None:
         assert option in DOC
     for band in load_scoring_model().age_bands:
         assert f"x{band.multiplier:g}" in DOC.replace("x2.0", "x2")
+
+
+def test_maps_presets_and_diff_are_documented() -> None:
+    from nowrongdoor.population._diff import CHANGES, DIFF_COLUMNS
+    from nowrongdoor.population._maps import PRESETS, ROLES
+
+    for option in ("--map", "--preset", "--toml", "--all", "[population.map]"):
+        assert option in DOC, option
+    for name in PRESETS:
+        assert f"**`{name}`: " in DOC, name
+    for role in ROLES:
+        assert f"`{role}`" in DOC, role
+    for change in CHANGES:
+        assert f"`{change}`" in DOC, change
+    assert ", ".join(DIFF_COLUMNS) in " ".join(DOC.split())

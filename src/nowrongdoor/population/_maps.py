@@ -311,9 +311,7 @@ def load_preset(name: str) -> ColumnMap:
         UserInputError: unknown preset name.
     """
     if name not in PRESETS:
-        raise UserInputError(
-            f"--preset {name!r} is not one of {', '.join(PRESETS)}"
-        )
+        raise UserInputError(f"--preset {name!r} is not one of {', '.join(PRESETS)}")
     text = (
         resources.files("nowrongdoor.population")
         .joinpath("data", "presets", f"{name}.toml")

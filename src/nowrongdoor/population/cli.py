@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from nowrongdoor._cli_support import console, settings_from
 from nowrongdoor.errors import UserInputError
+
+if TYPE_CHECKING:
+    from nowrongdoor.population._maps import ColumnMap
 
 __all__ = ["app"]
 
@@ -71,6 +74,22 @@ def score(
             "--model", help="A scoring-model YAML instead of the shipped one."
         ),
     ] = None,
+    map_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--map",
+            help="A column-map TOML: your column names, date patterns and code "
+            "format (default: [population.map] in the settings, else our layout).",
+        ),
+    ] = None,
+    preset: Annotated[
+        str | None,
+        typer.Option(
+            "--preset",
+            help="A built-in layout: taf (CMS T-MSIS Analytic Files) or synpuf "
+            "(CMS DE-SynPUF).",
+        ),
+    ] = None,
 ) -> None:
     """Score every member and write worklist, RiskAssessments, summary and rejects."""
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
@@ -85,6 +104,7 @@ def score(
         raise UserInputError(f"--engine {name!r} is not duckdb or spark")
     reference = _parse_date(as_of)
     model = load_scoring_model(model_file)
+    column_map = _column_map(map_file, preset, settings.population.map)
     backend = connect(name)  # type: ignore[arg-type]
     try:
         with Progress(
@@ -113,6 +133,7 @@ def score(
                 withhold=tuple(withhold or ()),
                 suppression_threshold=settings.suppression_threshold,
                 progress=advance,
+                column_map=column_map,
             )
             bar.advance(task)
     finally:
@@ -125,6 +146,120 @@ def score(
         f"written to {result.out_dir}",
         highlight=False,
     )
+
+
+def _column_map(
+    map_file: Path | None, preset: str | None, from_settings: dict[str, Any] | None
+) -> ColumnMap | None:
+    from nowrongdoor.population._maps import load_map, load_preset, map_from_settings
+
+    if map_file is not None and preset is not None:
+        raise UserInputError("give --map or --preset, not both")
+    if map_file is not None:
+        return load_map(map_file)
+    if preset is not None:
+        return load_preset(preset)
+    return map_from_settings(from_settings)
+
+
+@app.command("inspect")
+def inspect(
+    path: Annotated[Path, typer.Argument(help="A claims or members CSV/Parquet file.")],
+    rows: Annotated[
+        int, typer.Option("--rows", min=1, help="Data rows to sample.")
+    ] = 1000,
+    toml_only: Annotated[
+        bool, typer.Option("--toml", help="Print only the proposed map (TOML).")
+    ] = False,
+) -> None:
+    """Print a file's columns and propose a column map for `population score --map`."""
+    from rich.table import Table
+
+    from nowrongdoor.population._inspect import inspect_file
+
+    found = inspect_file(path, rows)
+    if toml_only:
+        typer.echo(found.map_toml(), nl=False)
+        return
+    role_of = {col: role for role, col in found.roles.items()}
+    role_of.update({c: "dx" for c in found.dx})
+    table = Table("column", "role", "sample values")
+    for col in found.columns:
+        sample = ", ".join(found.samples.get(col, [])[:3])
+        table.add_row(col, role_of.get(col, "-"), sample or "-")
+    console.print(table)
+    if found.preset:
+        console.print(
+            f"the built-in preset [bold]{found.preset}[/] reads this file: "
+            f"`population score --preset {found.preset}`",
+            highlight=False,
+        )
+    for note in found.notes:
+        console.print(f"check: {note}", highlight=False, markup=False)
+    console.print("proposed map (save as map.toml, review, then --map map.toml):")
+    typer.echo(found.map_toml(), nl=False)
+
+
+@app.command("diff")
+def diff(
+    old: Annotated[Path, typer.Argument(help="The earlier run's output directory.")],
+    new: Annotated[Path, typer.Argument(help="The later run's output directory.")],
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Write every change to this CSV (importable with `care "
+            "import-worklist`).",
+        ),
+    ] = None,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Also list members whose tier is the same.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Compare two runs: new, moved up or down a tier, dropped - with reasons."""
+    from rich.table import Table
+
+    from nowrongdoor.population._diff import (
+        CHANGES,
+        DIFF_COLUMNS,
+        diff_runs,
+        write_changes,
+    )
+
+    changes = diff_runs(old, new)
+    counts = {c: sum(1 for x in changes if x.change == c) for c in CHANGES}
+    if out is not None:
+        write_changes(out, changes)
+    shown = [c for c in changes if show_all or c.change != "same"]
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {
+                    "counts": counts,
+                    "changes": [
+                        dict(zip(DIFF_COLUMNS, c.row(), strict=True)) for c in shown
+                    ],
+                },
+                indent=2,
+            )
+        )
+        return
+    console.print(
+        ", ".join(f"{n} {c}" for c, n in counts.items())
+        + (f"; written to {out}" if out else ""),
+        highlight=False,
+    )
+    table = Table("member", "change", "tier", "score", "why")
+    for c in shown:
+        table.add_row(
+            c.member_id,
+            c.change,
+            c.tier if c.old_tier == c.tier else f"{c.old_tier} -> {c.tier}",
+            str(c.score) if c.old_score == c.score else f"{c.old_score} -> {c.score}",
+            c.why,
+        )
+    console.print(table)
 
 
 @app.command("explain")

@@ -29,9 +29,10 @@ from nowrongdoor.synth._claims_codes import (
 
 __all__ = ["ClaimsCorpus", "ClaimsFormat", "FORMATS", "generate_claims"]
 
-ClaimsFormat = Literal["csv", "parquet", "long", "fhir"]
-FORMATS: tuple[str, ...] = ("csv", "parquet", "long", "fhir")
+ClaimsFormat = Literal["csv", "parquet", "long", "fhir", "taf", "synpuf"]
+FORMATS: tuple[str, ...] = ("csv", "parquet", "long", "fhir", "taf", "synpuf")
 _MAX_DX = 12
+_NONE: Any = None
 _DX_COUNTS = (
     0.42,
     0.25,
@@ -91,8 +92,10 @@ def generate_claims(
         seed: Random seed; the same seed gives byte-identical files.
         out: Output directory (created).
         fmt: ``csv`` (wide claims.csv), ``parquet`` (wide claims.parquet), ``long``
-            (claims_long.csv + members.csv) or ``fhir`` (Patient, Encounter,
-            Condition and ExplanationOfBenefit NDJSON).
+            (claims_long.csv + members.csv), ``fhir`` (Patient, Encounter,
+            Condition and ExplanationOfBenefit NDJSON), ``taf`` (CMS T-MSIS
+            Analytic Files layout: IP, LT and OT claim headers + DE base file) or
+            ``synpuf`` (CMS DE-SynPUF layout: beneficiary summary + claims).
         end: Last service date of the window.
         days: Window length in days.
         claims_per_year: Mean claim lines per member per year.
@@ -321,6 +324,14 @@ def _write(
             out / "members.csv",
         )
         files += ["claims_long.csv", "members.csv"]
+    elif fmt == "taf":
+        files += _write_taf(
+            out, ids, birth, female, member_of, claim_ids, dates, pos, dx, vocab
+        )
+    elif fmt == "synpuf":
+        files += _write_synpuf(
+            out, ids, birth, female, member_of, claim_ids, dates, pos, dx, vocab
+        )
     else:
         files += _write_fhir(
             out, ids, birth, female, member_of, claim_ids, dates, dx, vocab
@@ -366,6 +377,183 @@ def _write_csv(table: Any, path: Path) -> None:
         table, tmp, pcsv.WriteOptions(quoting_style="none", batch_size=200_000)
     )
     tmp.replace(path)
+
+
+def _dates_as(dates: Any, pattern: str) -> Any:
+    """``datetime64[D]`` values as text: ``DDMONYYYY`` (SAS DATE9.) or
+    ``YYYYMMDD``."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    ts = pa.array(dates.astype("datetime64[s]"), pa.timestamp("s"))
+    if pattern == "DDMONYYYY":
+        return pc.utf8_upper(pc.strftime(ts, format="%d%b%Y", locale="C"))
+    return pc.strftime(ts, format="%Y%m%d", locale="C")
+
+
+def _slots(dx: Any, rows: Any, width: int, undotted: Any) -> list[tuple[Any, Any]]:
+    """Diagnosis columns 1..width of the claim lines ``rows``: (codes with None
+    when empty, present mask) per column."""
+    import numpy as np
+
+    out: list[tuple[Any, Any]] = []
+    for slot in range(width):
+        if slot < dx.shape[1]:
+            col = dx[rows, slot]
+            present = col >= 0
+            out.append((np.where(present, undotted[np.maximum(col, 0)], None), present))
+        else:
+            out.append(
+                (np.full(rows.size, None, dtype=object), np.zeros(rows.size, bool))
+            )
+    return out
+
+
+def _write_taf(
+    out: Path,
+    ids: Any,
+    birth: Any,
+    female: Any,
+    member_of: Any,
+    claim_ids: Any,
+    dates: Any,
+    pos: Any,
+    dx: Any,
+    vocab: Any,
+) -> list[str]:
+    """The same claims in the CMS TAF layout (docs/population.md, "Presets").
+
+    A claim line goes to the inpatient (IP) base claim file when its place of
+    service is an inpatient hospital (21) or it has more than 5 diagnoses (the
+    long-term care file holds 5, the other-services file 2), to the LT file when it
+    has 3 to 5, else to the OT file. Codes without dots, dates as SAS writes them
+    (``DDMONYYYY``), MSIS_ID our member id, BENE_ID a separate CCW-style id.
+    """
+    import numpy as np
+    import pyarrow as pa
+
+    undotted = np.array([c.replace(".", "") for c in vocab], dtype=object)
+    ndx = (dx >= 0).sum(axis=1)
+    inpatient = (pos == "21") | (ndx > 5)
+    long_term = ~inpatient & (ndx > 2)
+    bene = np.array([f"B{i:09d}" for i in range(1, ids.size + 1)], dtype=object)
+    files = []
+    for name, rows, width, admitting in (
+        ("taf_ip_base.csv", np.flatnonzero(inpatient), 12, True),
+        ("taf_lt_base.csv", np.flatnonzero(long_term), 5, True),
+        ("taf_ot_base.csv", np.flatnonzero(~inpatient & ~long_term), 2, False),
+    ):
+        m = member_of[rows]
+        day = _dates_as(dates[rows], "DDMONYYYY")
+        cols: dict[str, Any] = {
+            "BENE_ID": pa.array(bene[m], pa.string()),
+            "MSIS_ID": pa.array(ids[m], pa.string()),
+            "STATE_CD": pa.array(np.full(rows.size, "IN", dtype=object), pa.string()),
+            "CLM_ID": pa.array(claim_ids[rows], pa.string()),
+            "BIRTH_DT": _dates_as(birth[m], "DDMONYYYY"),
+            "SRVC_BGN_DT": day,
+            "SRVC_END_DT": day,
+        }
+        slots = _slots(dx, rows, width, undotted)
+        if admitting:
+            cols["ADMTG_DGNS_CD"] = pa.array(slots[0][0], pa.string())
+            cols["ADMTG_DGNS_VRSN_CD"] = pa.array(
+                np.where(slots[0][1], "0", _NONE), pa.string()
+            )
+        for i, (values, present) in enumerate(slots, start=1):
+            cols[f"DGNS_CD_{i}"] = pa.array(values, pa.string())
+            cols[f"DGNS_VRSN_CD_{i}"] = pa.array(
+                np.where(present, "0", _NONE), pa.string()
+            )
+            if admitting:
+                cols[f"DGNS_POA_IND_{i}"] = pa.array(
+                    np.where(present, "Y", _NONE), pa.string()
+                )
+        _write_csv(pa.table(cols), out / name)
+        files.append(name)
+    _write_csv(
+        pa.table(
+            {
+                "BENE_ID": pa.array(bene, pa.string()),
+                "MSIS_ID": pa.array(ids, pa.string()),
+                "STATE_CD": pa.array(np.full(ids.size, "IN", dtype=object)),
+                "BIRTH_DT": _dates_as(birth, "DDMONYYYY"),
+                "SEX_CD": pa.array(np.where(female, "F", "M"), pa.string()),
+            }
+        ),
+        out / "taf_de_base.csv",
+    )
+    return [*files, "taf_de_base.csv"]
+
+
+def _write_synpuf(
+    out: Path,
+    ids: Any,
+    birth: Any,
+    female: Any,
+    member_of: Any,
+    claim_ids: Any,
+    dates: Any,
+    pos: Any,
+    dx: Any,
+    vocab: Any,
+) -> list[str]:
+    """The same claims in the CMS DE-SynPUF layout (docs/population.md).
+
+    Inpatient lines (place of service 21) go to the inpatient claims file, the
+    rest to the outpatient file; each holds ``ADMTNG_ICD9_DGNS_CD`` and
+    ``ICD9_DGNS_CD_1..10``. A line with more than 10 diagnoses continues in a
+    second row with the same ``CLM_ID`` and ``SEGMENT`` 2, as multi-segment
+    DE-SynPUF claims do. Dates ``YYYYMMDD``, codes without dots. (The real
+    DE-SynPUF is 2008-2010, ICD-9-CM; these files carry our ICD-10-CM codes.)
+    """
+    import numpy as np
+    import pyarrow as pa
+
+    undotted = np.array([c.replace(".", "") for c in vocab], dtype=object)
+    files = []
+    inpatient = pos == "21"
+    for name, rows in (
+        ("synpuf_inpatient_claims.csv", np.flatnonzero(inpatient)),
+        ("synpuf_outpatient_claims.csv", np.flatnonzero(~inpatient)),
+    ):
+        slots = _slots(dx, rows, 12, undotted)
+        over = np.flatnonzero(slots[10][1])
+        seg = np.concatenate([np.ones(rows.size, np.int64), np.full(over.size, 2)])
+        both = np.concatenate([rows, rows[over]])
+        m = member_of[both]
+        day = _dates_as(dates[both], "YYYYMMDD")
+        cols: dict[str, Any] = {
+            "DESYNPUF_ID": pa.array(ids[m], pa.string()),
+            "CLM_ID": pa.array(claim_ids[both], pa.string()),
+            "SEGMENT": pa.array(seg, pa.int64()),
+            "CLM_FROM_DT": day,
+            "CLM_THRU_DT": day,
+            "ADMTNG_ICD9_DGNS_CD": pa.array(
+                np.full(both.size, None, dtype=object), pa.string()
+            ),
+        }
+        for i in range(10):
+            first = slots[i][0]
+            extra = slots[10 + i][0][over] if i < 2 else np.full(over.size, None)
+            cols[f"ICD9_DGNS_CD_{i + 1}"] = pa.array(
+                np.concatenate([first, extra]), pa.string()
+            )
+        order = np.lexsort((seg, both))
+        table = pa.table(cols).take(pa.array(order))
+        _write_csv(table, out / name)
+        files.append(name)
+    _write_csv(
+        pa.table(
+            {
+                "DESYNPUF_ID": pa.array(ids, pa.string()),
+                "BENE_BIRTH_DT": _dates_as(birth, "YYYYMMDD"),
+                "BENE_SEX_IDENT_CD": pa.array(np.where(female, "2", "1")),
+            }
+        ),
+        out / "synpuf_beneficiary_summary.csv",
+    )
+    return [*files, "synpuf_beneficiary_summary.csv"]
 
 
 def _write_fhir(

@@ -116,7 +116,8 @@ def claims_command(
         typer.Option(
             "--format",
             help="csv (wide claims.csv), parquet (wide), long (claims_long.csv + "
-            "members.csv) or fhir (Bulk Data NDJSON).",
+            "members.csv), fhir (Bulk Data NDJSON), taf (CMS T-MSIS Analytic Files "
+            "layout) or synpuf (CMS DE-SynPUF layout).",
         ),
     ] = "csv",
 ) -> None:

@@ -1,0 +1,298 @@
+"""``population diff``: what changed between two monthly runs.
+
+Compares the worklists of two finished runs member by member: **new** on the
+worklist, moved **up** or **down** a tier, **dropped** from it, or **same** tier.
+Each change carries a sentence saying why: the indicators gained or lost, and for
+a dropped member whether every reason aged out of its look-back window by the new
+run's as-of date (from the scoring model) or the member's codes are gone from the
+new input.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from nowrongdoor.errors import UserInputError
+from nowrongdoor.population._model import TIERS, ScoringModel, load_scoring_model
+
+__all__ = [
+    "CHANGES",
+    "DIFF_COLUMNS",
+    "Change",
+    "diff_rows",
+    "diff_runs",
+    "write_changes",
+]
+
+#: Kinds of change, most urgent first.
+CHANGES = ("new", "up", "down", "dropped", "same")
+#: Columns of ``changes.csv``; member_id, tier, score, pathway, age and reasons
+#: are the new run's (the old run's for dropped members), so the file can be
+#: imported with ``care import-worklist``.
+DIFF_COLUMNS = (
+    "member_id",
+    "change",
+    "tier",
+    "score",
+    "old_tier",
+    "old_score",
+    "pathway",
+    "age",
+    "why",
+    "reasons",
+)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One member's change between two runs."""
+
+    member_id: str
+    change: str
+    tier: str
+    score: int
+    old_tier: str
+    old_score: int
+    pathway: str
+    age: str
+    why: str
+    reasons: str
+
+    def row(self) -> list[Any]:
+        """The ``changes.csv`` row."""
+        return [getattr(self, c) for c in DIFF_COLUMNS]
+
+
+@dataclass(frozen=True)
+class _Run:
+    as_of: date | None
+    rows: dict[str, dict[str, str]]
+
+
+def _read_run(path: Path) -> _Run:
+    path = Path(path)
+    folder = path if path.is_dir() else path.parent
+    csv_path = path / "worklist.csv" if path.is_dir() else path
+    if not csv_path.is_file():
+        raise UserInputError(
+            f"{path} holds no worklist.csv; give a directory written by "
+            "`population score`"
+        )
+    try:
+        text = csv_path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise UserInputError(f"{csv_path} is not UTF-8 text") from None
+    reader = csv.DictReader(text.splitlines())
+    need = {"member_id", "tier", "score", "reasons"}
+    if not need <= set(reader.fieldnames or []):
+        raise UserInputError(
+            f"{csv_path} is not a worklist: it needs the columns "
+            + ", ".join(sorted(need))
+        )
+    rows: dict[str, dict[str, str]] = {}
+    for number, row in enumerate(reader, start=2):
+        if row["tier"] not in TIERS:
+            raise UserInputError(
+                f"{csv_path} line {number}: tier {row['tier']!r} is not one of "
+                + ", ".join(TIERS)
+            )
+        rows[row["member_id"]] = row
+    as_of = None
+    summary = folder / "summary.json"
+    if summary.is_file():
+        try:
+            as_of = date.fromisoformat(json.loads(summary.read_text("utf-8"))["as_of"])
+        except (ValueError, KeyError, TypeError):
+            as_of = None
+    return _Run(as_of=as_of, rows=rows)
+
+
+def _indicators(row: dict[str, str]) -> list[dict[str, Any]]:
+    try:
+        parsed = json.loads(row.get("reasons") or "[]")
+    except json.JSONDecodeError:
+        return []
+    if not isinstance(parsed, list):
+        return []
+    return [r for r in parsed if isinstance(r, dict)]
+
+
+def _names(reasons: list[dict[str, Any]]) -> set[str]:
+    return {str(r.get("indicator")) for r in reasons}
+
+
+def _why_dropped(
+    old: dict[str, str], new_as_of: date | None, model: ScoringModel
+) -> str:
+    reasons = _indicators(old)
+    if new_as_of is None or not reasons:
+        return "not on the new worklist"
+    aged: list[str] = []
+    for r in reasons:
+        ind, when = str(r.get("indicator")), r.get("date")
+        weight = model.indicators.get(ind)
+        if weight is None or not isinstance(when, str):
+            continue
+        try:
+            end = date.fromisoformat(when) + timedelta(days=weight.lookback_days)
+        except ValueError:
+            continue
+        if end < new_as_of:
+            aged.append(f"{ind} ({when}, {weight.lookback_days}-day look-back)")
+    if aged and len(aged) == len(reasons):
+        return "every reason aged out of its look-back window by " + (
+            f"{new_as_of}: " + ", ".join(aged)
+        )
+    if aged:
+        return (
+            "below the elevated threshold now: "
+            + ", ".join(aged)
+            + " aged out; the rest no longer score enough"
+        )
+    older = _older_band(old, reasons, model)
+    if older:
+        return older
+    return (
+        "not on the new worklist although its reasons are still inside their "
+        "look-back windows: the member or those codes are not in the new input "
+        "(disenrolled, or claims corrected)"
+    )
+
+
+def _older_band(
+    old: dict[str, str], reasons: list[dict[str, Any]], model: ScoringModel
+) -> str | None:
+    """Why a member whose reasons all still count left the worklist, if a birthday
+    explains it: one year older, in a band where the same reasons score below the
+    elevated threshold (minors weigh more; pregnancy counts for minors only)."""
+    try:
+        age = int(old.get("age") or "")
+    except ValueError:
+        return None
+
+    def band(years: int) -> Any:
+        return next(
+            (b for b in model.age_bands if b.min_age <= years <= b.max_age), None
+        )
+
+    before, after = band(age), band(age + 1)
+    if before is None or after is None or before == after:
+        return None
+    names = [str(r.get("indicator")) for r in reasons]
+    if any(n not in model.indicators for n in names):
+        return None
+    score = sum(model.points(n, after) for n in names)
+    if score >= model.tiers.elevated:
+        return None
+    return (
+        f"turned {age + 1}: in the {after.name} band the same reasons "
+        f"({', '.join(names)}) score {score}, below the elevated threshold "
+        f"({model.tiers.elevated})"
+    )
+
+
+def diff_rows(
+    old: dict[str, dict[str, str]],
+    new: dict[str, dict[str, str]],
+    new_as_of: date | None = None,
+    model: ScoringModel | None = None,
+) -> list[Change]:
+    """Compare two worklists (member id -> worklist row).
+
+    Args:
+        old: The earlier run's rows.
+        new: The later run's rows.
+        new_as_of: The later run's as-of date (to tell aged-out reasons).
+        model: The scoring model (look-back windows); default the shipped one.
+
+    Returns:
+        One change per member on either worklist, sorted by change kind (new, up,
+        down, dropped, same), then the new tier, score (highest first), member id.
+    """
+    model = model or load_scoring_model()
+    rank = {t: i for i, t in enumerate(TIERS)}
+    out: list[Change] = []
+    for member in sorted(set(old) | set(new)):
+        o, n = old.get(member), new.get(member)
+        cur = n or o
+        assert cur is not None
+        now, before = _indicators(n) if n else [], _indicators(o) if o else []
+        gained = sorted(_names(now) - _names(before))
+        lost = sorted(_names(before) - _names(now))
+        if o is None:
+            kind = "new"
+            why = "on the worklist for the first time: " + ", ".join(
+                sorted(_names(now))
+            )
+        elif n is None:
+            kind = "dropped"
+            why = _why_dropped(o, new_as_of, model)
+        else:
+            delta = rank[o["tier"]] - rank[n["tier"]]
+            kind = "up" if delta > 0 else "down" if delta < 0 else "same"
+            parts = []
+            if gained:
+                parts.append("gained " + ", ".join(gained))
+            if lost:
+                parts.append("lost " + ", ".join(lost))
+            if kind != "same":
+                parts.insert(0, f"{o['tier']} -> {n['tier']}")
+            why = "; ".join(parts) or "same reasons"
+        out.append(
+            Change(
+                member_id=member,
+                change=kind,
+                tier=n["tier"] if n else "none",
+                score=int(n["score"]) if n else 0,
+                old_tier=o["tier"] if o else "none",
+                old_score=int(o["score"]) if o else 0,
+                pathway=(n or {}).get("pathway", ""),
+                age=cur.get("age", ""),
+                why=why,
+                reasons=(n or o or {}).get("reasons", "[]"),
+            )
+        )
+    order = {c: i for i, c in enumerate(CHANGES)}
+    out.sort(key=lambda c: (order[c.change], rank[c.tier], -c.score, c.member_id))
+    return out
+
+
+def diff_runs(
+    old_dir: Path, new_dir: Path, model: ScoringModel | None = None
+) -> list[Change]:
+    """Compare two ``population score`` output directories.
+
+    Raises:
+        UserInputError: either directory holds no readable worklist.
+    """
+    old, new = _read_run(old_dir), _read_run(new_dir)
+    return diff_rows(old.rows, new.rows, new.as_of, model)
+
+
+def write_changes(path: Path, changes: list[Change]) -> None:
+    """Write ``changes.csv`` atomically (a temporary file, then a rename), readable
+    by its owner only: it names members."""
+    path = Path(path)
+    if path.is_dir():
+        raise UserInputError(f"--out {path} is a directory; give a file name")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(DIFF_COLUMNS)
+    writer.writerows(c.row() for c in changes)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(buf.getvalue())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
