@@ -67,6 +67,11 @@ from nowrongdoor.care.schemas._referral import (
     ReferralPublic,
     ReferralTransition,
 )
+from nowrongdoor.care.schemas._training import (
+    TrainingAttemptPublic,
+    TrainingCompletionPublic,
+    TrainingRecord,
+)
 
 __all__ = [
     "AuditEventPublic",
@@ -123,6 +128,9 @@ __all__ = [
     "TaskUpdate",
     "TokenCreate",
     "TokenPublic",
+    "TrainingAttemptPublic",
+    "TrainingCompletionPublic",
+    "TrainingRecord",
     "UserCreate",
     "UserPublic",
     "UserUpdate",

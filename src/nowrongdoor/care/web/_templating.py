@@ -31,6 +31,8 @@ NAV: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("/admin", "Admin", frozenset({"admin"})),
     ("/glossary", "Glossary", frozenset()),
     ("/training", "Training", frozenset()),
+    ("/training/courses", "My training", frozenset()),
+    ("/training/records", "Training records", frozenset({"supervisor", "admin"})),
 )
 
 
