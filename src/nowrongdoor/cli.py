@@ -35,6 +35,7 @@ GROUPS: list[tuple[str, str, str]] = [
     ("users", "nowrongdoor.care.cli", "users_app"),
     ("audit", "nowrongdoor.care.cli", "audit_app"),
     ("partners", "nowrongdoor.care.cli", "partners_app"),
+    ("training", "nowrongdoor.care.training_cli", "app"),
 ]
 
 #: (name, module, attribute): top-level commands, each a function.

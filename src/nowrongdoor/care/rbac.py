@@ -92,6 +92,20 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     ),
 }
 
+#: Training: every role takes courses; supervisors and admins read completion
+#: records in their scope (a partner training lead: see care.training).
+TRAINING_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.ADMIN: frozenset({"training:take", "training:records"}),
+    Role.SUPERVISOR: frozenset({"training:take", "training:records"}),
+    Role.CARE_MANAGER: frozenset({"training:take"}),
+    Role.ANALYST: frozenset({"training:take"}),
+    Role.PARTNER_USER: frozenset({"training:take"}),
+}
+PERMISSIONS = {
+    role: granted | TRAINING_PERMISSIONS.get(role, frozenset())
+    for role, granted in PERMISSIONS.items()
+}
+
 #: The record scope of each role.
 ROLE_SCOPE: dict[str, Scope] = {
     Role.ADMIN: Scope.ALL,

@@ -55,21 +55,26 @@ SCREENING_CHOICES: tuple[tuple[str, str], ...] = (
     ),
 )
 
+_PURPOSES = ("involuntary_servitude", "peonage", "debt_bondage", "slavery")
+_MEANS = ("force", "fraud", "coercion")
+
 #: Instruments a screening scenario may use (validated screens with an age band).
 SCREEN_INSTRUMENTS = ("cst6", "qyit", "raft")
 
 _FORCE = (
-    "They are hit or locked in when they try to stop.",
-    "They were beaten the one time they refused.",
+    "Someone hits them and locks them in at night.",
+    "Someone has beaten them and keeps them from leaving.",
 )
 _FRAUD = (
+    "Someone lied to them about a job and what they would earn.",
     "They were promised a restaurant job that turned out to be something else.",
-    "They were told they would earn good wages that never came.",
 )
 _COERCION = (
-    "They are told their family will be hurt if they leave.",
-    "Someone threatens to post their photos or call immigration if they stop.",
+    "Someone threatens to hurt their family if they do not do as told.",
+    "Someone threatens to post their photos or call immigration.",
 )
+#: How the story names each means when it is denied or unknown.
+_MEANS_VERBS = {"force": "uses force on", "fraud": "deceived", "coercion": "threatens"}
 _SEX_ACT = (
     "Men pay someone for sex acts with them.",
     "They trade sex for a place to stay, food or drugs.",
@@ -140,13 +145,28 @@ def _sample_facts(rng: random.Random, minors: bool) -> dict[str, Any]:
     means_p = 0.35 if shape != "moved" else 0.25
     for key in ("force", "fraud", "coercion"):
         facts[key] = _maybe(rng, means_p, 0.05)
-    for key in ("involuntary_servitude", "peonage", "debt_bondage", "slavery"):
+    for key in _PURPOSES:
         facts[key] = _maybe(rng, 0.3, 0.05) if facts["labor_or_services"] else False
+    # Keep the story coherent: work the person is held in comes with some
+    # means; work they could leave freely comes with no force or threats.
+    if facts["labor_or_services"] and any(facts[k] for k in _PURPOSES):
+        if not any(facts[k] for k in _MEANS):
+            facts[rng.choice(_MEANS)] = True
+    elif (
+        facts["labor_or_services"]
+        and not facts["commercial_sex_act"]
+        and all(facts[k] is False for k in _PURPOSES)
+    ):
+        facts["force"] = facts["coercion"] = False
     moved = shape == "moved" or rng.random() < 0.15
     facts["transported_across_border"] = moved
     facts["consented_to_transport"] = rng.random() < 0.75 if moved else False
-    exploited = facts["commercial_sex_act"] or facts["labor_or_services"]
-    facts["exploited_after_arrival"] = bool(moved and exploited)
+    activity = facts["commercial_sex_act"] or facts["labor_or_services"]
+    means = any(facts[k] for k in ("force", "fraud", "coercion"))
+    minor_sex = facts["commercial_sex_act"] and age is not None and age < 18
+    facts["exploited_after_arrival"] = bool(
+        moved and activity and (means or minor_sex)
+    )
     return facts
 
 
@@ -172,16 +192,8 @@ def _story(rng: random.Random, facts: dict[str, Any]) -> str:
     )
     if facts["labor_or_services"]:
         lines.append(rng.choice(_LABOR))
-        purposes = [
-            k
-            for k in ("involuntary_servitude", "peonage", "debt_bondage", "slavery")
-            if facts[k]
-        ]
-        unknown = [
-            k
-            for k in ("involuntary_servitude", "peonage", "debt_bondage", "slavery")
-            if facts[k] is None
-        ]
+        purposes = [k for k in _PURPOSES if facts[k]]
+        unknown = [k for k in _PURPOSES if facts[k] is None]
         if "debt_bondage" in purposes or "peonage" in purposes:
             lines.append("They must work off a debt that never gets smaller.")
         if "involuntary_servitude" in purposes or "slavery" in purposes:
@@ -192,22 +204,24 @@ def _story(rng: random.Random, facts: dict[str, Any]) -> str:
             lines.append("Whether they could quit, or owe a debt, is not known.")
     else:
         lines.append("They do not work for anyone.")
-    means = [facts[k] for k in ("force", "fraud", "coercion")]
     if facts["force"]:
         lines.append(rng.choice(_FORCE))
     if facts["fraud"]:
         lines.append(rng.choice(_FRAUD))
     if facts["coercion"]:
         lines.append(rng.choice(_COERCION))
-    if not any(means):
-        if None in means:
-            lines.append(
-                "Whether anyone forces, deceives or threatens them is not known yet."
-            )
-        else:
-            lines.append("Nobody forces, deceives or threatens them.")
-            if facts["commercial_sex_act"]:
-                lines.append("They say it was their own choice.")
+    denied = [_MEANS_VERBS[k] for k in _MEANS_VERBS if facts[k] is False]
+    unknown_means = [_MEANS_VERBS[k] for k in _MEANS_VERBS if facts[k] is None]
+    if len(denied) == 3:
+        lines.append("Nobody forces, deceives or threatens them.")
+        if facts["commercial_sex_act"]:
+            lines.append("They say it was their own choice.")
+    elif denied:
+        lines.append(f"Nobody {' or '.join(denied)} them.")
+    if unknown_means:
+        lines.append(
+            f"Whether anyone {' or '.join(unknown_means)} them is not known yet."
+        )
     return " ".join(lines)
 
 

@@ -39,6 +39,11 @@ from nowrongdoor.care.models._person import (
     Screening,
 )
 from nowrongdoor.care.models._referral import Referral, ReferralEvent
+from nowrongdoor.care.models._training import (
+    TrainingAttempt,
+    TrainingCompletion,
+    TrainingLead,
+)
 
 __all__ = [
     "ApiToken",
@@ -67,6 +72,9 @@ __all__ = [
     "Screening",
     "ServiceAtLocation",
     "Task",
+    "TrainingAttempt",
+    "TrainingCompletion",
+    "TrainingLead",
     "UTCDateTime",
     "User",
     "UserSession",

@@ -69,6 +69,11 @@ from nowrongdoor.care.schemas._referral import (
     ReferralPublic,
     ReferralTransition,
 )
+from nowrongdoor.care.schemas._training import (
+    TrainingAttemptPublic,
+    TrainingCompletionPublic,
+    TrainingRecord,
+)
 
 __all__ = [
     "AuditEventPublic",
@@ -127,6 +132,9 @@ __all__ = [
     "TokenCreate",
     "TokenInfo",
     "TokenPublic",
+    "TrainingAttemptPublic",
+    "TrainingCompletionPublic",
+    "TrainingRecord",
     "UserCreate",
     "UserPublic",
     "UserUpdate",

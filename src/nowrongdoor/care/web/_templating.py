@@ -31,6 +31,8 @@ NAV: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("/admin", "Admin", frozenset({"admin"})),
     ("/glossary", "Glossary", frozenset()),
     ("/training", "Training", frozenset()),
+    ("/training/courses", "My training", frozenset()),
+    ("/training/records", "Training records", frozenset({"supervisor", "admin"})),
 )
 
 
@@ -180,10 +182,16 @@ def render(
     Returns:
         The HTML response.
     """
+    nav = nav_for(viewer)
+    path = request.url.path
+    # The menu entry for this page: the longest matching path (/training/records
+    # is "Training records", not also "Training").
+    matches = [p for p, _ in nav if path == p or path.startswith(p + "/")]
     base: dict[str, Any] = {
         "viewer": viewer,
-        "nav": nav_for(viewer),
-        "current_path": request.url.path,
+        "nav": nav,
+        "current_path": path,
+        "current_nav": max(matches, key=len) if matches else None,
         "hotline": hotline(),
         "not_rescue": load_knowledge().entries.get("response.not_rescue"),
         "is_htmx": request.headers.get("HX-Request") == "true",

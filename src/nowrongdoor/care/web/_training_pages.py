@@ -1,0 +1,320 @@
+"""Training pages: courses, quizzes, certificates and completion records
+(private).
+
+Module reading pages are public, like the rest of the knowledge base. Quizzes,
+results, certificates and records need sign-in. A quiz page carries only each
+question's stem and choices: the keys and explanations stay in the database
+until the attempt is submitted.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from nowrongdoor.care import training as tr
+from nowrongdoor.care.api.deps import SessionDep
+from nowrongdoor.care.errors import Forbidden, NotFound
+from nowrongdoor.care.models import Organization, utcnow
+from nowrongdoor.care.web._session import PageCtx, ViewerDep, needs
+from nowrongdoor.care.web._templating import render
+from nowrongdoor.errors import UserInputError
+from nowrongdoor.knowledge import load_knowledge
+from nowrongdoor.training import Catalogue, Course, Module
+from nowrongdoor.training import Quiz as QuizModel
+
+router = APIRouter()
+
+TakeDep = Annotated[PageCtx, Depends(needs("training:take"))]
+
+CSV_COLUMNS = (
+    "organisation",
+    "team",
+    "username",
+    "name",
+    "role",
+    "course_id",
+    "modules_passed",
+    "modules_total",
+    "status",
+    "completed_at",
+    "renewal_due_at",
+    "code",
+)
+
+
+def _catalogue(request: Request) -> Catalogue:
+    return tr.catalogue_for(request.app.state.settings)
+
+
+def _course_module(
+    catalogue: Catalogue, course_id: str, module_id: str
+) -> tuple[Course, Module]:
+    try:
+        course = catalogue.get(course_id)
+        return course, course.module(module_id)
+    except UserInputError as exc:
+        raise NotFound(str(exc)) from None
+
+
+@router.get("/training/courses", response_class=HTMLResponse, name="my_training")
+def my_training(ctx: TakeDep) -> HTMLResponse:
+    """The signed-in person's courses, module results, certificates, attempts."""
+    catalogue = _catalogue(ctx.request)
+    days = ctx.request.app.state.settings.training_renewal_days
+    since = utcnow() - dt.timedelta(days=days)
+    courses = []
+    for course in catalogue:
+        completion = tr.current_completion(
+            ctx.session, user_id=ctx.user.id, course_id=course.id
+        )
+        status = tr.module_status(
+            ctx.session, user_id=ctx.user.id, course=course, since=since
+        )
+        courses.append((course, completion, status))
+    attempts = tr.own_attempts(ctx.session, user=ctx.user, limit=20)
+    return ctx.render(
+        "training_courses.html",
+        courses=courses,
+        attempts=attempts,
+        titles={
+            (c.id, m.id): m.title for c in catalogue for m in c.modules
+        },
+        records=tr.can_view_records(ctx.session, ctx.user),
+    )
+
+
+@router.get(
+    "/training/courses/{course_id}/{module_id}",
+    response_class=HTMLResponse,
+    name="training_module",
+)
+def module_page(
+    request: Request, viewer: ViewerDep, course_id: str, module_id: str
+) -> HTMLResponse:
+    """A module's reading (public) and, for a signed-in person, its quiz."""
+    course, module = _course_module(_catalogue(request), course_id, module_id)
+    kb = load_knowledge()
+    settings = request.app.state.settings
+    return render(
+        request,
+        "training_module.html",
+        viewer,
+        course=course,
+        module=module,
+        entries=[kb.entries[i] for i in module.entries],
+        position=[m.id for m in course.modules].index(module.id) + 1,
+        pass_mark=settings.training_pass_mark,
+        attempts_per_day=settings.training_attempts_per_day,
+    )
+
+
+@router.post(
+    "/training/courses/{course_id}/{module_id}/attempts", name="training_start"
+)
+def start_quiz(ctx: TakeDep, course_id: str, module_id: str) -> Response:
+    """Start a new attempt at a module's quiz (limited per day)."""
+    course, module = _course_module(_catalogue(ctx.request), course_id, module_id)
+    attempt = tr.start_attempt(
+        ctx.session,
+        user=ctx.user,
+        course=course,
+        module_id=module.id,
+        settings=ctx.request.app.state.settings,
+    )
+    ctx.audit.commit(
+        "training.attempt.start",
+        resource_type="training_attempt",
+        resource_id=attempt.id,
+    )
+    return RedirectResponse(f"/training/attempts/{attempt.id}", status_code=303)
+
+
+@router.get(
+    "/training/attempts/{attempt_id}",
+    response_class=HTMLResponse,
+    name="training_attempt",
+)
+def attempt_page(ctx: TakeDep, attempt_id: int) -> HTMLResponse:
+    """The quiz (before submission, for its taker only) or its graded result."""
+    attempt = tr.get_attempt(ctx.session, viewer=ctx.user, attempt_id=attempt_id)
+    catalogue = _catalogue(ctx.request)
+    course, module = _course_module(catalogue, attempt.course_id, attempt.module_id)
+    quiz: QuizModel = tr.quiz_of(attempt)
+    if attempt.submitted_at is None:
+        if attempt.user_id != ctx.user.id:
+            raise Forbidden("this quiz has not been submitted yet")
+        return ctx.render(
+            "training_quiz.html",
+            attempt=attempt,
+            course=course,
+            module=module,
+            questions=[q.public() for q in quiz.questions],
+        )
+    kb = load_knowledge()
+    completion = None
+    if attempt.passed:
+        completion = tr.current_completion(
+            ctx.session, user_id=attempt.user_id, course_id=course.id
+        )
+    answers: dict[str, Any] = attempt.answers or {}
+    return ctx.render(
+        "training_result.html",
+        attempt=attempt,
+        course=course,
+        module=module,
+        questions=quiz.questions,
+        answers=answers,
+        cited={q.cites: kb.entries[q.cites] for q in quiz.questions},
+        completion=completion,
+        own=attempt.user_id == ctx.user.id,
+    )
+
+
+@router.post("/training/attempts/{attempt_id}", name="training_submit")
+async def submit_quiz(ctx: TakeDep, attempt_id: int) -> Response:
+    """Grade the answers; a pass on the last module completes the course."""
+    form = await ctx.request.form()
+    answers = {
+        key: str(value)
+        for key, value in form.items()
+        if key.startswith("q") and isinstance(value, str)
+    }
+    attempt = tr.get_attempt(ctx.session, viewer=ctx.user, attempt_id=attempt_id)
+    course, _module = _course_module(
+        _catalogue(ctx.request), attempt.course_id, attempt.module_id
+    )
+    attempt, completion = tr.submit_attempt(
+        ctx.session,
+        user=ctx.user,
+        attempt_id=attempt_id,
+        answers=answers,
+        course=course,
+        settings=ctx.request.app.state.settings,
+    )
+    detail = f"{attempt.percent}%, {'passed' if attempt.passed else 'not passed'}"
+    if completion is not None:
+        detail += f"; course {course.id} completed"
+    ctx.audit.commit(
+        "training.attempt.submit",
+        resource_type="training_attempt",
+        resource_id=attempt.id,
+        detail=detail,
+    )
+    return RedirectResponse(f"/training/attempts/{attempt.id}", status_code=303)
+
+
+@router.get(
+    "/training/certificates/{code}",
+    response_class=HTMLResponse,
+    name="training_certificate",
+)
+def certificate_page(ctx: TakeDep, code: str) -> HTMLResponse:
+    """A printable certificate (its holder, or records readers in scope)."""
+    completion, holder = tr.certificate(ctx.session, viewer=ctx.user, code=code)
+    org = ctx.session.get(Organization, holder.organization_id)
+    return ctx.render(
+        "training_certificate.html",
+        completion=completion,
+        holder=holder,
+        organisation=org.name if org is not None else "",
+    )
+
+
+@router.get("/training/verify", response_class=HTMLResponse, name="training_verify")
+def verify_page(
+    request: Request,
+    viewer: ViewerDep,
+    session: SessionDep,
+    code: Annotated[str, Query(max_length=40)] = "",
+) -> HTMLResponse:
+    """Public check of a certificate's verification code (initials, no names)."""
+    found = tr.verify_code(session, code) if code.strip() else None
+    return render(
+        request,
+        "training_verify.html",
+        viewer,
+        code=code.strip(),
+        found=found,
+    )
+
+
+def _records(ctx: PageCtx, course_id: str) -> tuple[list[Course], list[Any]]:
+    if not tr.can_view_records(ctx.session, ctx.user):
+        raise Forbidden("completion records are for supervisors and training leads")
+    catalogue = _catalogue(ctx.request)
+    courses = list(catalogue)
+    if course_id:
+        courses = [c for c in courses if c.id == course_id]
+        if not courses:
+            raise NotFound(f"no course {course_id!r}")
+    days = ctx.request.app.state.settings.training_renewal_days
+    rows = tr.completion_rows(
+        ctx.session, viewer=ctx.user, courses=courses, renewal_days=days
+    )
+    return courses, rows
+
+
+@router.get("/training/records", response_class=HTMLResponse, name="training_records")
+def records_page(
+    ctx: TakeDep, course: Annotated[str, Query(max_length=64)] = ""
+) -> HTMLResponse:
+    """Completion by organisation and team (supervisors, admins, partner leads)."""
+    courses, rows = _records(ctx, course)
+    groups: dict[tuple[str, str], list[Any]] = {}
+    for row in rows:
+        groups.setdefault((row.organisation, row.team), []).append(row)
+    summary = [
+        (
+            org,
+            team,
+            sum(1 for r in items if r.status in ("current", "due")),
+            len(items),
+        )
+        for (org, team), items in groups.items()
+    ]
+    ctx.audit.commit("training.records.read", resource_type="training_record")
+    return ctx.render(
+        "training_records.html",
+        rows=rows,
+        summary=summary,
+        courses=courses,
+        all_courses=list(_catalogue(ctx.request)),
+        course=course,
+    )
+
+
+@router.get("/training/records.csv", name="training_records_csv")
+def records_csv(
+    ctx: TakeDep, course: Annotated[str, Query(max_length=64)] = ""
+) -> Response:
+    """The completion records as CSV (same scope as the page)."""
+    _courses, rows = _records(ctx, course)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in rows:
+        values = row.model_dump()
+        writer.writerow(
+            [
+                values[c].date().isoformat()
+                if c.endswith("_at") and values[c] is not None
+                else ("" if values[c] is None else values[c])
+                for c in CSV_COLUMNS
+            ]
+        )
+    ctx.audit.commit(
+        "training.records.export", resource_type="training_record", detail="csv"
+    )
+    return Response(
+        out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": 'attachment; filename="training-records.csv"'
+        },
+    )

@@ -1,0 +1,100 @@
+"""``nowrongdoor training``: courses, the completion report, training leads."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from sqlalchemy import select
+
+from nowrongdoor.care import training as tr
+from nowrongdoor.care.models import TrainingLead, User
+from nowrongdoor.cli import app
+
+
+def _env(db: Any) -> dict[str, str]:
+    return {
+        "NOWRONGDOOR_DATABASE_URL": db.settings.resolved_database_url,
+        "NOWRONGDOOR_SECRET_KEY": db.settings.secret_key.get_secret_value(),
+        "NOWRONGDOOR_ENVIRONMENT": "test",
+    }
+
+
+def _complete(db: Any, username: str, skip: tuple[str, ...] = ()) -> None:
+    course = tr.catalogue_for(db.settings).get("awareness")
+    with db.session() as session:
+        user = session.scalars(select(User).where(User.username == username)).one()
+        for module in course.quiz_modules:
+            if module.id in skip:
+                continue
+            attempt = tr.start_attempt(
+                session,
+                user=user,
+                course=course,
+                module_id=module.id,
+                settings=db.settings,
+            )
+            keys = {q.id: str(q.key) for q in tr.quiz_of(attempt).questions}
+            tr.submit_attempt(
+                session,
+                user=user,
+                attempt_id=attempt.id,
+                answers=keys,
+                course=course,
+                settings=db.settings,
+            )
+
+
+def test_courses_lists_modules_in_order(runner: Any) -> None:
+    result = runner.invoke(app, ["training", "courses"], env={})
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "awareness" in out and "2.75 hours" in out
+    assert out.index("what-it-is") < out.index("lexicon") < out.index("the-law")
+
+
+def test_report_by_team_and_person(runner: Any, db: Any) -> None:
+    env = _env(db)
+    seeded = runner.invoke(app, ["care", "seed", "--persons", "2"], env=env)
+    assert seeded.exit_code == 0, seeded.output
+    _complete(db, "cm.north")
+    _complete(db, "cm.north2", skip=("the-law",))
+    result = runner.invoke(app, ["training", "report", "--format", "json"], env=env)
+    assert result.exit_code == 0, result.output
+    teams = {(r["organisation"], r["team"]): r for r in json.loads(result.output)}
+    north = next(r for (o, t), r in teams.items() if t == "north")
+    assert (north["people"], north["current"], north["in_progress"]) == (2, 1, 1)
+    assert sum(r["people"] for r in teams.values()) == 8  # every seeded user
+    people = runner.invoke(
+        app, ["training", "report", "--people", "--format", "csv"], env=env
+    )
+    rows = {r["username"]: r for r in csv.DictReader(io.StringIO(people.output))}
+    assert rows["cm.north"]["status"] == "current"
+    assert rows["cm.north"]["modules_passed"] == "11"
+    assert rows["cm.north2"]["status"] == "in progress"
+    assert rows["cm.south"]["status"] == "not started"
+    table = runner.invoke(app, ["training", "report"], env=env)
+    assert table.exit_code == 0 and "north" in table.output
+
+
+def test_lead_and_bad_input(runner: Any, db: Any) -> None:
+    env = _env(db)
+    seeded = runner.invoke(app, ["care", "seed", "--persons", "2"], env=env)
+    assert seeded.exit_code == 0, seeded.output
+    ok = runner.invoke(app, ["training", "lead", "partner.shelter"], env=env)
+    assert ok.exit_code == 0, ok.output
+    with db.session() as session:
+        assert session.scalar(select(TrainingLead.user_id)) is not None
+    for args, words in [
+        (["training", "lead", "cm.north"], "only partner users"),
+        (["training", "lead", "nobody"], "no user named"),
+        (["training", "report", "--format", "xml"], "--format"),
+        (["training", "report", "--course", "nope"], "no course"),
+        (["training", "report", "--org", "Nowhere"], "--org"),
+    ]:
+        result = runner.invoke(app, args, env=env)
+        assert result.exit_code == 2, (args, result.output)
+        assert words in result.output
+        assert "Traceback" not in result.output

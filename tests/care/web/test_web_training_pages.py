@@ -1,0 +1,199 @@
+"""Training pages: quizzes without keys, grading, certificates, records, scope."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from _training_help import attempt_from, keys_of, pass_modules, user_id
+from _web_html import assert_accessible_basics, parse
+from sqlalchemy import select, update
+
+from nowrongdoor.care import training as tr
+from nowrongdoor.care.models import TrainingAttempt, User
+
+LAW = "/training/courses/awareness/the-law"
+
+
+def _start(user, module: str = "the-law") -> int:
+    return attempt_from(user.post(f"/training/courses/awareness/{module}/attempts"))
+
+
+def _wrong(keys: dict[str, str], choices: int = 6) -> dict[str, str]:
+    return {q: str((int(k) + 1) % choices) for q, k in keys.items()}
+
+
+def test_module_reading_is_public_and_quiz_needs_sign_in(client) -> None:
+    page = client.get(LAW)
+    assert page.status_code == 200
+    tree = assert_accessible_basics(page.text)
+    assert "Sign in to take the quiz" in page.text
+    assert tree.css_first("#start-quiz") is None
+    cited = {a.attributes["href"] for a in tree.css("dl.glossary a")}
+    assert "/glossary/legal.sex_trafficking" in cited
+    for path in ("/training/courses", "/training/records", "/training/attempts/1"):
+        response = client.get(path)
+        assert response.status_code == 303, path
+        assert response.headers["location"].startswith("/login")
+    assert client.get("/training/courses/awareness/nope").status_code == 404
+
+
+def test_quiz_page_carries_no_key(sign_in, web_app) -> None:
+    cm = sign_in("cm.north")
+    attempt_id = _start(cm)
+    html = cm.get(f"/training/attempts/{attempt_id}").text
+    assert_accessible_basics(html)
+    with web_app.state.db.session() as session:
+        attempt = session.get(TrainingAttempt, attempt_id)
+        assert attempt is not None
+        quiz = tr.quiz_of(attempt)
+        stored = attempt.quiz
+    tree = parse(html)
+    assert len(tree.css("fieldset.question")) == len(quiz.questions) == 5
+    for q in quiz.questions:
+        assert q.explanation not in html
+        values = [i.attributes["value"] for i in tree.css(f"input[name={q.id}]")]
+        assert values == [str(i) for i in range(len(q.choices))]
+    assert "checked" not in html and "Right answer" not in html
+    # The page is the same whatever the keys are: it cannot reveal them.
+    moved = dict(stored)
+    moved["questions"] = [
+        {**q, "key": (q["key"] + 1) % len(q["choices"]), "explanation": "x"}
+        for q in stored["questions"]
+    ]
+    with web_app.state.db.session() as session:
+        session.execute(
+            update(TrainingAttempt)
+            .where(TrainingAttempt.id == attempt_id)
+            .values(quiz=moved)
+        )
+    again = cm.get(f"/training/attempts/{attempt_id}").text
+    assert again.replace(cm.csrf, "") == html.replace(cm.csrf, "")
+
+
+def test_fail_then_pass_completes_the_course(sign_in, web_app) -> None:
+    pass_modules(web_app, "cm.north", skip=("the-law",))
+    cm = sign_in("cm.north")
+    first = _start(cm)
+    keys = keys_of(web_app, first)
+    assert cm.post(f"/training/attempts/{first}", _wrong(keys)).status_code == 303
+    result = parse(cm.get(f"/training/attempts/{first}").text)
+    assert "Not passed" in result.css_first("#verdict").text()
+    assert result.css_first("#certificate-link") is None
+    # every answer is explained and cites a knowledge-base entry
+    assert len(result.css("ol.results li")) == 5
+    assert all(
+        li.css_first('a[href^="/glossary/"]') for li in result.css("ol.results li")
+    )
+    second = _start(cm)
+    cm.post(f"/training/attempts/{second}", keys_of(web_app, second))
+    page = parse(cm.get(f"/training/attempts/{second}").text)
+    assert "Passed" in page.css_first("#verdict").text()
+    link = page.css_first("#certificate-link").attributes["href"]
+    cert = cm.get(link)
+    assert cert.status_code == 200
+    tree = assert_accessible_basics(cert.text)
+    assert tree.css_first("#cert-holder").text() == "Casey North"
+    assert tree.css_first("#cert-hours").text() == "2.75"
+    code = tree.css_first("#cert-code").text().strip()
+    renewal = tree.css_first("#cert-renewal").text()
+    assert renewal and renewal != tree.css_first("#cert-date").text()
+    # a submitted attempt cannot be answered again
+    assert cm.post(f"/training/attempts/{second}", {}).status_code == 409
+    # public verification: initials, never the name
+    verified = sign_in("cm.north2").client.get(f"/training/verify?code={code}")
+    assert "CN" in verified.text and "Casey North" not in verified.text
+    assert "No certificate" in cm.get("/training/verify?code=NOPE").text
+
+
+def test_daily_attempt_limit(sign_in) -> None:
+    cm = sign_in("cm.north")
+    for _ in range(3):
+        _start(cm, "lexicon")
+    refused = cm.post("/training/courses/awareness/lexicon/attempts")
+    assert refused.status_code == 409
+    assert "attempts" in refused.text
+    # another module has its own limit
+    _start(cm, "minors")
+
+
+def test_users_see_only_their_own_attempts(sign_in, web_app) -> None:
+    cm = sign_in("cm.north")
+    attempt_id = _start(cm)
+    url = f"/training/attempts/{attempt_id}"
+    for other in ("cm.north2", "cm.south", "analyst", "partner.shelter"):
+        user = sign_in(other)
+        assert user.get(url).status_code == 403, other
+        assert user.post(url, {"q1": "0"}).status_code == 403, other
+    # a supervisor may not open a quiz that is still open...
+    assert sign_in("supervisor").get(url).status_code == 403
+    cm = sign_in("cm.north")
+    cm.post(url, keys_of(web_app, attempt_id))
+    # ...but reads a submitted one of their organisation; so does an admin
+    assert sign_in("supervisor").get(url).status_code == 200
+    assert sign_in("admin").get(url).status_code == 200
+    assert sign_in("cm.north2").get(url).status_code == 403
+    mine = sign_in("cm.north2").get("/training/courses").text
+    assert url not in mine
+
+
+def test_supervisor_sees_their_organisation_and_csv(sign_in, web_app) -> None:
+    pass_modules(web_app, "cm.north")
+    sup = sign_in("supervisor")
+    page = parse(sup.get("/training/records").text)
+    users = {tr_.attributes["data-user"] for tr_ in page.css("#records tbody tr")}
+    assert {"cm.north", "cm.south", "supervisor", "admin"} <= users
+    assert not {"partner.shelter", "partner.cac"} & users
+    north = page.css_first('#records tr[data-user="cm.north"]').text()
+    assert "current" in north and "11/11" in north
+    summary = page.css_first("#summary").text()
+    assert "north" in summary
+    response = sup.get("/training/records.csv")
+    assert response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert {r["username"] for r in rows} == users
+    row = next(r for r in rows if r["username"] == "cm.north")
+    assert row["status"] == "current" and row["modules_passed"] == "11"
+    assert len(row["code"]) == 19
+    # admin sees partner staff too; care managers and analysts see no records
+    admin = parse(sign_in("admin").get("/training/records").text)
+    everyone = {t.attributes["data-user"] for t in admin.css("#records tbody tr")}
+    assert "partner.shelter" in everyone
+    for role_user in ("cm.north", "analyst", "partner.shelter"):
+        assert sign_in(role_user).get("/training/records").status_code == 403
+        assert sign_in(role_user).get("/training/records.csv").status_code == 403
+
+
+def test_partner_training_lead_sees_only_their_own_staff(sign_in, web_app) -> None:
+    db = web_app.state.db
+    pass_modules(web_app, "partner.shelter")
+    pass_modules(web_app, "cm.north")
+    with db.session() as session:
+        lead = session.scalars(
+            select(User).where(User.username == "partner.shelter")
+        ).one()
+        tr.grant_lead(session, user=lead, granted_by=None)
+    partner = sign_in("partner.shelter")
+    page = parse(partner.get("/training/records").text)
+    users = {t.attributes["data-user"] for t in page.css("#records tbody tr")}
+    assert users == {"partner.shelter"}
+    rows = list(csv.DictReader(io.StringIO(partner.get("/training/records.csv").text)))
+    assert {r["username"] for r in rows} == {"partner.shelter"}
+    # not the plan's certificates, nor its attempts
+    cm_id = user_id(db, "cm.north")
+    with db.session() as session:
+        cm_cert = tr.current_completion(session, user_id=cm_id, course_id="awareness")
+        assert cm_cert is not None
+        code = cm_cert.code
+        cm_attempt = session.scalars(
+            select(TrainingAttempt.id).where(TrainingAttempt.user_id == cm_id)
+        ).first()
+    assert partner.get(f"/training/certificates/{code}").status_code == 403
+    assert partner.get(f"/training/attempts/{cm_attempt}").status_code == 403
+    # and the lead still sees no referral inbox beyond its own organisation
+    assert partner.get("/people").status_code == 403
+    # the plan's supervisor does not see the partner's staff
+    sup = parse(sign_in("supervisor").get("/training/records").text)
+    assert "partner.shelter" not in {
+        t.attributes["data-user"] for t in sup.css("#records tbody tr")
+    }
