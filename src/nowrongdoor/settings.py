@@ -8,6 +8,7 @@ at the edge (the CLI, the web app factory, a test) and pass it down.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Literal
 
@@ -19,7 +20,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-__all__ = ["Settings", "build_settings", "PLACEHOLDER_SECRET"]
+__all__ = ["Settings", "build_settings", "export_environment", "PLACEHOLDER_SECRET"]
 
 #: The development-only secret. Refused when ``environment`` is ``production``.
 PLACEHOLDER_SECRET = "change-me-development-only"
@@ -138,6 +139,29 @@ class Settings(BaseSettings):
         ),
     )
 
+    metrics_allow: list[str] = Field(
+        default_factory=lambda: ["127.0.0.1/32", "::1/128"],
+        description=(
+            "Care service: networks (CIDR) allowed to read /metrics without the "
+            "metrics token."
+        ),
+    )
+    metrics_token: SecretStr | None = Field(
+        None,
+        description=(
+            "Care service: bearer token that also allows reading /metrics "
+            "(Authorization: Bearer <token>); none: addresses only."
+        ),
+    )
+    metrics_dir: Path | None = Field(
+        None,
+        description=(
+            "Care service: directory where the workers of `serve --workers N` "
+            "share Prometheus metrics (prometheus-client multiprocess mode); "
+            "default data_dir/metrics when N > 1."
+        ),
+    )
+
     training_course_files: list[Path] = Field(
         default_factory=list,
         description=(
@@ -236,3 +260,16 @@ def build_settings(
                 name = key[len(prefix) :].lower()
                 values.setdefault(name, value)
     return _Configured(**values)
+
+
+def export_environment(values: dict[str, str]) -> None:
+    """Set process environment variables for worker processes and libraries.
+
+    The one writer of the environment, next to its one reader: ``serve
+    --workers N`` exports the settings its workers rebuild and the variables a
+    library reads itself (prometheus-client's ``PROMETHEUS_MULTIPROC_DIR``).
+
+    Args:
+        values: Variable names and values.
+    """
+    os.environ.update(values)
