@@ -162,6 +162,41 @@ class Settings(BaseSettings):
         ),
     )
 
+    retention_closed_case_days: int = Field(
+        3650,
+        ge=1,
+        description=(
+            "Retention: a closed case (and a person left without cases) is purged "
+            "this many days after closing; default 10 years, the Medicaid managed "
+            "care record retention of 42 CFR 438.3(u)."
+        ),
+    )
+    retention_note_days: int = Field(
+        3650,
+        ge=1,
+        description="Retention: notes on a closed case older than this are purged.",
+    )
+    retention_declined_referral_days: int = Field(
+        365,
+        ge=1,
+        description="Retention: a referral declined this many days ago is purged.",
+    )
+    retention_ad_match_lead_days: int = Field(
+        180,
+        ge=1,
+        description=(
+            "Retention: an ad-match lead dismissed or never reviewed is purged "
+            "this many days after it arrived."
+        ),
+    )
+    purge_ledger_file: Path | None = Field(
+        None,
+        description=(
+            "Append-only record of purged ids, applied again after a restore; "
+            "default data_dir/purge-ledger.jsonl. Keep it with the backups."
+        ),
+    )
+
     training_course_files: list[Path] = Field(
         default_factory=list,
         description=(
@@ -201,6 +236,13 @@ class Settings(BaseSettings):
         if self.audit_checkpoint_file is not None:
             return self.audit_checkpoint_file
         return self.data_dir / "audit-checkpoints.jsonl"
+
+    @property
+    def resolved_purge_ledger(self) -> Path:
+        """The purge ledger, defaulting to one in ``data_dir``."""
+        if self.purge_ledger_file is not None:
+            return self.purge_ledger_file
+        return self.data_dir / "purge-ledger.jsonl"
 
     @property
     def resolved_database_url(self) -> str:
