@@ -42,6 +42,8 @@ GROUPS: list[tuple[str, str, str]] = [
 COMMANDS: list[tuple[str, str, str]] = [
     ("classify", "nowrongdoor.screening.cli", "classify"),
     ("serve", "nowrongdoor.care.cli", "serve"),
+    ("backup", "nowrongdoor.care.ops_cli", "backup"),
+    ("restore", "nowrongdoor.care.ops_cli", "restore"),
 ]
 
 

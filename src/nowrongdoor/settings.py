@@ -9,6 +9,7 @@ at the edge (the CLI, the web app factory, a test) and pass it down.
 from __future__ import annotations
 
 import tomllib
+import os
 from pathlib import Path
 from typing import Any, Literal
 
@@ -22,7 +23,7 @@ from pydantic_settings import (
 
 from nowrongdoor.errors import UserInputError
 
-__all__ = ["Settings", "build_settings", "PLACEHOLDER_SECRET"]
+__all__ = ["Settings", "build_settings", "export_environment", "PLACEHOLDER_SECRET"]
 
 #: The development-only secret. Refused when ``environment`` is ``production``.
 PLACEHOLDER_SECRET = "change-me-development-only"
@@ -188,6 +189,64 @@ class Settings(BaseSettings):
         ),
     )
 
+    metrics_allow: list[str] = Field(
+        default_factory=lambda: ["127.0.0.1/32", "::1/128"],
+        description=(
+            "Care service: networks (CIDR) allowed to read /metrics without the "
+            "metrics token."
+        ),
+    )
+    metrics_token: SecretStr | None = Field(
+        None,
+        description=(
+            "Care service: bearer token that also allows reading /metrics "
+            "(Authorization: Bearer <token>); none: addresses only."
+        ),
+    )
+    metrics_dir: Path | None = Field(
+        None,
+        description=(
+            "Care service: directory where the workers of `serve --workers N` "
+            "share Prometheus metrics (prometheus-client multiprocess mode); "
+            "default data_dir/metrics when N > 1."
+        ),
+    )
+
+    retention_closed_case_days: int = Field(
+        3650,
+        ge=1,
+        description=(
+            "Retention: a closed case (and a person left without cases) is purged "
+            "this many days after closing; default 10 years, the Medicaid managed "
+            "care record retention of 42 CFR 438.3(u)."
+        ),
+    )
+    retention_note_days: int = Field(
+        3650,
+        ge=1,
+        description="Retention: notes on a closed case older than this are purged.",
+    )
+    retention_declined_referral_days: int = Field(
+        365,
+        ge=1,
+        description="Retention: a referral declined this many days ago is purged.",
+    )
+    retention_ad_match_lead_days: int = Field(
+        180,
+        ge=1,
+        description=(
+            "Retention: an ad-match lead dismissed or never reviewed is purged "
+            "this many days after it arrived."
+        ),
+    )
+    purge_ledger_file: Path | None = Field(
+        None,
+        description=(
+            "Append-only record of purged ids, applied again after a restore; "
+            "default data_dir/purge-ledger.jsonl. Keep it with the backups."
+        ),
+    )
+
     training_course_files: list[Path] = Field(
         default_factory=list,
         description=(
@@ -227,6 +286,13 @@ class Settings(BaseSettings):
         if self.audit_checkpoint_file is not None:
             return self.audit_checkpoint_file
         return self.data_dir / "audit-checkpoints.jsonl"
+
+    @property
+    def resolved_purge_ledger(self) -> Path:
+        """The purge ledger, defaulting to one in ``data_dir``."""
+        if self.purge_ledger_file is not None:
+            return self.purge_ledger_file
+        return self.data_dir / "purge-ledger.jsonl"
 
     @property
     def resolved_database_url(self) -> str:
@@ -305,3 +371,16 @@ def build_settings(
                 name = key[len(prefix) :].lower()
                 values.setdefault(name, value)
     return _Configured(**values)
+
+
+def export_environment(values: dict[str, str]) -> None:
+    """Set process environment variables for worker processes and libraries.
+
+    The one writer of the environment, next to its one reader: ``serve
+    --workers N`` exports the settings its workers rebuild and the variables a
+    library reads itself (prometheus-client's ``PROMETHEUS_MULTIPROC_DIR``).
+
+    Args:
+        values: Variable names and values.
+    """
+    os.environ.update(values)

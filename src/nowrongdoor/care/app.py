@@ -22,6 +22,11 @@ from nowrongdoor.care.api.errors import (
 )
 from nowrongdoor.care.api.main import api_router
 from nowrongdoor.care.db import Database
+from nowrongdoor.care.observability import (
+    configure_logging,
+    install_observability,
+    mark_worker_gone,
+)
 from nowrongdoor.care.security import login_limiter_from_settings
 from nowrongdoor.settings import Settings
 
@@ -78,6 +83,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        mark_worker_gone(settings)
         if owns_db:
             db.dispose()
 
@@ -95,6 +101,7 @@ def create_app(
     app.state.db = db
     app.state.login_limiter = login_limiter_from_settings(settings)
     install_error_handlers(app)
+    install_observability(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     app.add_middleware(RequestIdMiddleware, hsts_seconds=settings.hsts_seconds)
     if settings.trusted_proxies:
@@ -142,11 +149,15 @@ def app_from_environment() -> FastAPI:
     """
     from nowrongdoor.settings import build_settings
 
-    return create_app(build_settings())
+    settings = build_settings()
+    configure_logging(settings)
+    return create_app(settings)
 
 
 def api_from_environment() -> FastAPI:
     """Like :func:`app_from_environment`, without the web pages (``--no-web``)."""
     from nowrongdoor.settings import build_settings
 
-    return create_app(build_settings(), include_web=False)
+    settings = build_settings()
+    configure_logging(settings)
+    return create_app(settings, include_web=False)

@@ -30,6 +30,7 @@ import hashlib
 import hmac
 import json
 import os
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +41,7 @@ from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from nowrongdoor.care.models import AuditEvent, AuditHead, User, utcnow
+from nowrongdoor.care.observability import observe_audit_append
 from nowrongdoor.errors import UserInputError
 from nowrongdoor.settings import Settings
 
@@ -264,6 +266,7 @@ def append_event(
     Returns:
         The new event (a detached copy of the row written).
     """
+    started = time.perf_counter()
     ring = _keyring(session)
     last_seq, last_hash = _lock_head(session)
     event = AuditEvent(
@@ -287,6 +290,7 @@ def append_event(
     conn = session.connection()
     conn.execute(_INSERT_EVENT, {key: getattr(event, key) for key in _COLUMNS})
     conn.execute(_MOVE_HEAD, {"seq": event.seq, "hash": event.hash})
+    observe_audit_append(time.perf_counter() - started)
     return event
 
 

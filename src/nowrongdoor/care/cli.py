@@ -170,15 +170,41 @@ def serve(
                 "--workers > 1 reads settings from NOWRONGDOOR_* variables only; "
                 "drop --config or use one worker"
             )
+        _share_metrics(settings)
         factory = "app_from_environment" if web else "api_from_environment"
         uvicorn.run(
             f"nowrongdoor.care.app:{factory}",
             factory=True,
             workers=workers,
+            log_config=None,
             **common,  # type: ignore[arg-type]
         )
         return
-    uvicorn.run(create_app(settings, include_web=web), **common)  # type: ignore[arg-type]
+    from nowrongdoor.care.observability import configure_logging
+
+    configure_logging(settings)
+    uvicorn.run(
+        create_app(settings, include_web=web),
+        log_config=None,
+        **common,  # type: ignore[arg-type]
+    )
+
+
+def _share_metrics(settings: Settings) -> None:
+    """Point prometheus-client's multiprocess mode at an emptied metrics dir."""
+    import shutil
+
+    from nowrongdoor.settings import export_environment
+
+    metrics_dir = settings.metrics_dir or settings.data_dir / "metrics"
+    shutil.rmtree(metrics_dir, ignore_errors=True)
+    metrics_dir.mkdir(parents=True)
+    export_environment(
+        {
+            "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
+            "NOWRONGDOOR_METRICS_DIR": str(metrics_dir),
+        }
+    )
 
 
 # --- users ----------------------------------------------------------------------

@@ -1,0 +1,114 @@
+"""Operations commands: ``backup``, ``restore`` and ``care purge``.
+
+``backup`` and ``restore`` are top-level commands (see ``nowrongdoor.cli``);
+importing this module also adds ``purge`` to the ``care`` group.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from nowrongdoor._cli_support import console, print_json, settings_from
+from nowrongdoor.care.cli import _database, _require_schema
+from nowrongdoor.care.cli import app as care_app
+
+__all__ = ["backup", "care_purge", "restore"]
+
+
+def backup(
+    ctx: typer.Context,
+    out: Annotated[
+        Path, typer.Option("--out", help="Backup file to write (a tar file).")
+    ],
+) -> None:
+    """Back up the care database with a manifest of the keys it needs."""
+    from nowrongdoor.care.backup import backup as run_backup
+
+    settings = settings_from(ctx)
+    db = _database(settings)
+    _require_schema(db)
+    try:
+        manifest = run_backup(db.engine, settings, out)
+    finally:
+        db.dispose()
+    rows = sum(manifest.counts.values())
+    console.print(
+        f"backup {out}: {manifest.backend}, revision {manifest.schema_revision}, "
+        f"{rows} rows, audit head {manifest.audit_head['seq']}, needs "
+        f"{len(manifest.data_keys)} encryption key(s) "
+        f"{', '.join(manifest.data_keys)}",
+        highlight=False,
+    )
+
+
+def restore(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="Backup file made by `backup`.")],
+) -> None:
+    """Restore a backup into an empty database; refuses when keys are missing."""
+    from nowrongdoor.care.backup import restore as run_restore
+
+    settings = settings_from(ctx)
+    db = _database(settings)
+    try:
+        report = run_restore(db.engine, settings, path)
+    finally:
+        db.dispose()
+    console.print(
+        f"restored {path} (taken {report.manifest.created_at}): "
+        f"{sum(report.manifest.counts.values())} rows, audit chain of "
+        f"{report.audit_events} events verified, now at revision {report.revision}; "
+        f"{report.purges_reapplied} record(s) purged again from the purge ledger",
+        highlight=False,
+    )
+
+
+@care_app.command("purge")
+def care_purge(
+    ctx: typer.Context,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run", help="List what would be purged and why; change nothing."
+        ),
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Purge records past their retention period (settings retention_*)."""
+    from nowrongdoor.care.retention import plan_purge, purge
+
+    settings = settings_from(ctx)
+    db = _database(settings)
+    _require_schema(db)
+    removed = 0
+    try:
+        with db.session() as session:
+            plan = plan_purge(session, settings)
+            if not dry_run:
+                removed = purge(session, plan, ledger=settings.resolved_purge_ledger)
+    finally:
+        db.dispose()
+    counts = plan.counts()
+    if as_json:
+        print_json(
+            {
+                "dry_run": dry_run,
+                "counts": counts,
+                "rows_deleted": removed,
+                "items": [
+                    {"kind": i.kind, "table": i.table, "id": i.id, "reason": i.reason}
+                    for i in plan.items
+                ],
+            }
+        )
+        return
+    for item in plan.items:
+        console.print(
+            f"{item.kind:<18} {item.table}:{item.id:<8} {item.reason}", highlight=False
+        )
+    summary = ", ".join(f"{v} {k}" for k, v in counts.items())
+    verb = "would purge" if dry_run else f"purged ({removed} rows with dependents)"
+    console.print(f"{verb}: {summary}", highlight=False)

@@ -1,0 +1,176 @@
+"""Backup -> rotate keys -> restore, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tarfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from nowrongdoor.care.audit import verify_chain
+from nowrongdoor.care.backup import backup, read_manifest, restore
+from nowrongdoor.care.crypto import generate_key
+from nowrongdoor.care.db import Database
+from nowrongdoor.care.migrate import current_revision, upgrade
+from nowrongdoor.care.models import Base, Case, Person
+from nowrongdoor.care.retention import plan_purge, purge
+from nowrongdoor.care.rotate import rotate_keys
+from nowrongdoor.care.seed import seed_demo
+from nowrongdoor.errors import UserInputError
+
+PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres connect_timeout=5"
+K1, K2 = generate_key(), generate_key()
+A1, A2 = "audit-key-one-" + "x" * 32, "audit-key-two-" + "y" * 32
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def new_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    """``new_url()``: the URL of a new, empty database on the backend."""
+    made: list[str] = []
+
+    def _new() -> str:
+        if request.param == "sqlite":
+            return f"sqlite:///{(tmp_path / f'{uuid.uuid4().hex[:8]}.db').as_posix()}"
+        import psycopg
+
+        name = f"nwd_bk_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        made.append(name)
+        return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+
+    yield _new
+    if made:
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            for name in made:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _people(db: Database) -> dict[int, tuple[Any, ...]]:
+    with db.session() as s:
+        return {
+            p.id: (p.given_name, p.family_name, p.birth_date, p.contacts)
+            for p in s.scalars(select(Person))
+        }
+
+
+def _counts(db: Database) -> dict[str, int]:
+    with db.engine.connect() as conn:
+        return {
+            t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
+            for t in Base.metadata.sorted_tables
+        }
+
+
+def test_backup_rotate_restore(new_url: Any, tmp_path: Path, settings_for: Any) -> None:
+    ledger = tmp_path / "ledger.jsonl"
+    old = settings_for(
+        tmp_path,
+        new_url(),
+        encryption_keys=[K1],
+        audit_keys=[A1],
+        purge_ledger_file=ledger,
+    )
+    source = Database(old)
+    upgrade(source.engine)
+    with source.session() as s:
+        seed_demo(s, cipher=source.cipher, persons=10)
+    people, counts = _people(source), _counts(source)
+    assert sum(1 for v in people.values() if v[0]) >= 10
+
+    out = tmp_path / "care-backup.tar"
+    manifest = backup(source.engine, old, out)
+    assert manifest.counts == counts
+    assert manifest.schema_revision == current_revision(source.engine)
+    assert len(manifest.data_keys) == 1 and manifest.audit_keys
+    assert read_manifest(out) == manifest
+    with tarfile.open(out) as tar:
+        assert sorted(tar.getnames()) == sorted(["manifest.json", manifest.data_file])
+
+    # rotate both key rings on the live service, then purge one closed case
+    new = settings_for(
+        tmp_path,
+        str(source.engine.url.render_as_string(hide_password=False)),
+        encryption_keys=[K2, K1],
+        audit_keys=[A2, A1],
+        purge_ledger_file=ledger,
+    )
+    source.dispose()
+    live = Database(new)
+    with live.session() as s:
+        rotate_keys(s, cipher=live.cipher)
+    with live.session() as s:
+        case = s.scalars(select(Case).order_by(Case.id)).first()
+        assert case is not None
+        case.status = "closed"
+        case.closed_at = dt.datetime.now(dt.UTC) - dt.timedelta(days=30)
+        purged_case = case.id
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=3660)
+    with live.session() as s:
+        plan = plan_purge(s, new, now=later)
+        assert any(i.table == "care_case" and i.id == purged_case for i in plan.items)
+        purge(s, plan, ledger=ledger)
+    live.dispose()
+
+    # the retired key is needed: a ring without it is refused before any write
+    target_url = new_url()
+    only_new = settings_for(
+        tmp_path, target_url, encryption_keys=[K2], audit_keys=[A2, A1]
+    )
+    refused_db = Database(only_new)
+    with pytest.raises(UserInputError, match=manifest.data_keys[0]):
+        restore(refused_db.engine, only_new, out, purge_ledger=ledger)
+    no_old_audit = settings_for(
+        tmp_path, target_url, encryption_keys=[K2, K1], audit_keys=[A2]
+    )
+    with pytest.raises(UserInputError, match="audit_keys"):
+        restore(refused_db.engine, no_old_audit, out, purge_ledger=ledger)
+    assert current_revision(refused_db.engine) is None  # nothing was written
+    refused_db.dispose()
+
+    target_settings = settings_for(
+        tmp_path,
+        target_url,
+        encryption_keys=[K2, K1],
+        audit_keys=[A2, A1],
+        purge_ledger_file=ledger,
+    )
+    target = Database(target_settings)
+    report = restore(target.engine, target_settings, out)
+    assert report.audit_events == manifest.audit_head["seq"]
+    assert report.purges_reapplied >= 1
+    restored = _people(target)
+    with target.session() as s:
+        assert s.get(Case, purged_case) is None, "a purged case came back"
+        chain = verify_chain(s)
+    assert chain.ok, chain.problems
+    assert chain.checked == manifest.audit_head["seq"] + 1  # + retention.reapply
+    gone = set(people) - set(restored)
+    assert {pid: people[pid] for pid in restored} == restored  # decrypts as before
+    assert len(restored) + len(gone) == counts["person"]
+
+    # restoring twice is refused: the target is no longer empty
+    with pytest.raises(UserInputError, match="not empty"):
+        restore(target.engine, target_settings, out)
+    target.dispose()
+
+
+def test_restore_refuses_a_file_that_is_not_a_backup(
+    tmp_path: Path, settings_for: Any
+) -> None:
+    bogus = tmp_path / "bogus.tar"
+    bogus.write_text("not a tar file", encoding="utf-8")
+    settings = settings_for(tmp_path, f"sqlite:///{tmp_path / 'x.db'}")
+    db = Database(settings)
+    with pytest.raises(UserInputError, match="not a nowrongdoor backup"):
+        restore(db.engine, settings, bogus)
+    with pytest.raises(UserInputError, match="does not exist"):
+        restore(db.engine, settings, tmp_path / "missing.tar")
+    db.dispose()

@@ -1,0 +1,199 @@
+"""Retention periods: what a purge lists, what it deletes, what it keeps."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select, update
+from typer.testing import CliRunner
+
+from nowrongdoor.care.audit import verify_chain
+from nowrongdoor.care.db import Database
+from nowrongdoor.care.models import (
+    AuditEvent,
+    Case,
+    Consent,
+    Intake,
+    Need,
+    Note,
+    Person,
+    Referral,
+    ReferralEvent,
+)
+from nowrongdoor.care.retention import plan_purge, purge
+from nowrongdoor.settings import build_settings
+
+NOW = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
+
+
+def _ago(days: int) -> dt.datetime:
+    return NOW - dt.timedelta(days=days)
+
+
+def _age(db: Database, world: Any, records: Any) -> dict[str, Any]:
+    """Three record sets aged so that each retention rule has work to do."""
+    gone, kept, waiting = records("a"), records("a"), records("a")
+    with db.session() as s:
+        # gone: case closed 11 years ago, notes as old, intake reviewed
+        for rec in (gone, waiting):
+            s.execute(
+                update(Case)
+                .where(Case.id == rec.case_id)
+                .values(status="closed", closed_at=_ago(4000))
+            )
+            s.execute(
+                update(Note)
+                .where(Note.case_id == rec.case_id)
+                .values(created_at=_ago(4000))
+            )
+        s.execute(
+            update(Intake).where(Intake.id == gone.intake_id).values(status="reviewed")
+        )
+        # kept: an open case whose sent referral was declined 400 days ago
+        s.execute(
+            update(Referral)
+            .where(Referral.id == kept.sent_referral_id)
+            .values(status="declined", declined_at=_ago(400))
+        )
+        org = world.orgs["a"]
+        leads = {}
+        for key, status, days in (
+            ("dismissed_old", "dismissed", 200),
+            ("new_old", "new", 200),
+            ("reviewed_old", "reviewed", 200),
+            ("dismissed_recent", "dismissed", 20),
+        ):
+            lead = Intake(
+                organization_id=org,
+                door="ad_match",
+                status=status,
+                received_at=_ago(days),
+            )
+            s.add(lead)
+            s.flush()
+            leads[key] = lead.id
+    return {"gone": gone, "kept": kept, "waiting": waiting, "leads": leads}
+
+
+def _count(db: Database, model: Any) -> int:
+    with db.session() as s:
+        return int(s.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def test_plan_lists_what_goes_and_why(db: Database, world: Any, records: Any) -> None:
+    aged = _age(db, world, records)
+    gone, kept, waiting, leads = (
+        aged["gone"],
+        aged["kept"],
+        aged["waiting"],
+        aged["leads"],
+    )
+    before = {m: _count(db, m) for m in (Person, Case, Note, Referral, Intake)}
+    with db.session() as s:
+        plan = plan_purge(s, db.settings, now=NOW)
+    got = {(i.kind, i.table, i.id) for i in plan.items}
+    assert ("closed_case", "care_case", gone.case_id) in got
+    assert ("closed_case", "care_case", waiting.case_id) in got
+    assert ("person", "person", gone.person_id) in got
+    # an intake still to review keeps the person
+    assert ("person", "person", waiting.person_id) not in got
+    assert ("declined_referral", "referral", kept.sent_referral_id) in got
+    assert ("ad_match_lead", "intake", leads["dismissed_old"]) in got
+    assert ("ad_match_lead", "intake", leads["new_old"]) in got
+    assert all(
+        i.id not in (leads["reviewed_old"], leads["dismissed_recent"])
+        for i in plan.items
+        if i.table == "intake"
+    )
+    assert ("closed_case", "care_case", kept.case_id) not in got
+    notes = [i for i in plan.items if i.kind == "note"]
+    assert len(notes) == 2 and all("closed case" in i.reason for i in notes)
+    assert all(i.reason for i in plan.items)
+    # planning is read-only
+    assert before == {m: _count(db, m) for m in before}
+
+
+def test_purge_deletes_dependents_keeps_the_rest_and_audits(
+    db: Database, world: Any, records: Any, tmp_path: Path
+) -> None:
+    aged = _age(db, world, records)
+    gone, kept = aged["gone"], aged["kept"]
+    ledger = tmp_path / "purge-ledger.jsonl"
+    with db.session() as s:
+        plan = plan_purge(s, db.settings, now=NOW)
+        removed = purge(s, plan, ledger=ledger)
+    assert removed > len(plan.items)  # dependents went too
+    with db.session() as s:
+        assert s.get(Person, gone.person_id) is None
+        assert s.get(Case, gone.case_id) is None
+        assert s.scalar(select(Need).where(Need.case_id == gone.case_id)) is None
+        assert s.get(Referral, gone.draft_referral_id) is None
+        assert (
+            s.scalar(select(Consent).where(Consent.person_id == gone.person_id)) is None
+        )
+        assert s.get(Referral, kept.sent_referral_id) is None
+        assert (
+            s.scalar(
+                select(ReferralEvent).where(
+                    ReferralEvent.referral_id == kept.sent_referral_id
+                )
+            )
+            is None
+        )
+        # the rest stays
+        assert s.get(Person, kept.person_id) is not None
+        assert s.get(Case, kept.case_id) is not None
+        assert s.get(Referral, kept.draft_referral_id) is not None
+        assert s.get(Person, aged["waiting"].person_id) is not None
+        event = s.scalars(
+            select(AuditEvent).where(AuditEvent.action == "retention.purge")
+        ).one()
+        assert "closed_case=2" in (event.detail or "")
+        assert "person=1" in (event.detail or "")
+        assert verify_chain(s).ok
+    entry = json.loads(ledger.read_text(encoding="utf-8").splitlines()[0])
+    assert entry["counts"]["closed_case"] == 2
+    assert ["person", "person", gone.person_id] in entry["items"]
+    # a second purge finds nothing more
+    with db.session() as s:
+        assert plan_purge(s, db.settings, now=NOW).items == []
+
+
+def test_cli_purge_dry_run_then_purge(tmp_path: Path) -> None:
+    from nowrongdoor.cli import app
+
+    env = {
+        "NOWRONGDOOR_DATA_DIR": str(tmp_path),
+        "NOWRONGDOOR_ENVIRONMENT": "test",
+        "NOWRONGDOOR_RETENTION_AD_MATCH_LEAD_DAYS": "1",
+    }
+    runner = CliRunner()
+    assert runner.invoke(app, ["db", "upgrade"], env=env).exit_code == 0
+    settings_db = Database(build_settings(env=env))  # what the CLI builds
+    with settings_db.session() as s:
+        from nowrongdoor.care import crud
+        from nowrongdoor.care.enums import OrgKind
+
+        org = crud.create_organization(s, name="Plan", kind=OrgKind.PLAN)
+        s.add(
+            Intake(
+                organization_id=org.id,
+                door="ad_match",
+                status="dismissed",
+                received_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=5),
+            )
+        )
+    dry = runner.invoke(app, ["care", "purge", "--dry-run", "--json"], env=env)
+    assert dry.exit_code == 0, dry.output
+    listed = json.loads(dry.output)
+    assert listed["dry_run"] and listed["counts"]["ad_match_lead"] == 1
+    assert _count(settings_db, Intake) == 1
+    done = runner.invoke(app, ["care", "purge"], env=env)
+    assert done.exit_code == 0, done.output
+    assert "purged" in done.output
+    assert _count(settings_db, Intake) == 0
+    assert (tmp_path / "purge-ledger.jsonl").is_file()
+    settings_db.dispose()
