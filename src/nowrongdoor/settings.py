@@ -8,8 +8,8 @@ at the edge (the CLI, the web app factory, a test) and pass it down.
 
 from __future__ import annotations
 
-import tomllib
 import os
+import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
