@@ -21,7 +21,7 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "nowrongdoor"
 TESTS = Path(__file__).resolve().parent
-BASE = {"settings", "errors", "_cli_support", "__init__", "__main__"}
+BASE = {"settings", "errors", "_cli_support", "_spark", "__init__", "__main__"}
 
 #: area -> areas it may import (besides itself and BASE).
 ALLOWED: dict[str, set[str]] = {

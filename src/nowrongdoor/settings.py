@@ -65,6 +65,13 @@ class Settings(BaseSettings):
         "duckdb",
         description="Batch engine for population and ads pipelines.",
     )
+    spark_master: str | None = Field(
+        None,
+        description=(
+            "Spark master URL for the spark engine (spark://host:7077, yarn, "
+            "k8s://...); default: a local session on this machine."
+        ),
+    )
     database_url: str | None = Field(
         None,
         description=(

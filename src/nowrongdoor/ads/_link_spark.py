@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from nowrongdoor._spark import spark_session
 from nowrongdoor.ads._link_combine import combine
 from nowrongdoor.ads._link_core import AdFacts, LinkOptions, LinkResult, prepare
 from nowrongdoor.ads._link_images import hash_images
@@ -26,25 +27,6 @@ from nowrongdoor.ads._link_io import ReadReport, SkippedLine, scan_if_raw
 from nowrongdoor.errors import UserInputError
 
 __all__ = ["link_spark", "spark_session"]
-
-
-def spark_session(warehouse_dir: Path, *, cores: int = 2) -> Any:
-    """A local Spark session bound to 127.0.0.1, warehouse in ``warehouse_dir``."""
-    from pyspark.sql import SparkSession
-
-    spark = (
-        SparkSession.builder.master(f"local[{cores}]")
-        .appName("nowrongdoor-ads-link")
-        .config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.sql.warehouse.dir", str(warehouse_dir))
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.pyspark.python", sys.executable)
-        .getOrCreate()
-    )
-    spark.sparkContext.setLogLevel("ERROR")
-    return spark
 
 
 def _prepare_partition(

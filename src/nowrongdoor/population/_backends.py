@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
+from nowrongdoor._spark import spark_session
+
 if TYPE_CHECKING:
     import ibis.expr.types as ir
     import pyarrow as pa
@@ -159,40 +161,10 @@ def _read_error(exc: Exception) -> Exception:
     return UserInputError(f"{at}: the file cannot be read as CSV")
 
 
-def spark_session(
-    warehouse_dir: Path, *, cores: int = 2, app_name: str = "nowrongdoor"
-) -> Any:
-    """Build a local Spark session bound to 127.0.0.1 with its warehouse in a temp dir.
-
-    Args:
-        warehouse_dir: Where Spark may write tables (``spark.sql.warehouse.dir``).
-        cores: Local worker threads.
-        app_name: Spark application name.
-
-    Returns:
-        A ``pyspark.sql.SparkSession``.
-    """
-    from pyspark.sql import SparkSession
-
-    return (
-        SparkSession.builder.master(f"local[{cores}]")
-        .appName(app_name)
-        .config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.sql.warehouse.dir", str(warehouse_dir))
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.shuffle.partitions", str(cores))
-        .config("spark.default.parallelism", str(cores))
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-        .getOrCreate()
-    )
-
-
 @dataclass
 class _SparkEngine:
     session: Any = None
+    master: str | None = None
     name: str = "spark"
     con: Any = field(init=False)
     _owned: bool = field(init=False, default=False)
@@ -204,8 +176,9 @@ class _SparkEngine:
 
         if self.session is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="nwd-spark-")
-            self.session = spark_session(Path(self._tmp.name) / "warehouse")
-            self.session.sparkContext.setLogLevel("ERROR")
+            self.session = spark_session(
+                Path(self._tmp.name) / "warehouse", master=self.master
+            )
             self._owned = True
         self.con = ibis.pyspark.connect(self.session)
 
@@ -267,6 +240,7 @@ def connect(
     engine: EngineName,
     *,
     spark: Any = None,
+    spark_master: str | None = None,
     memory_limit: str | None = None,
     threads: int | None = None,
 ) -> Engine:
@@ -275,7 +249,8 @@ def connect(
     Args:
         engine: ``duckdb`` (in-process, the default) or ``spark``.
         spark: An existing SparkSession to use (tests share one); ``None`` builds a
-            local session that ``close()`` stops.
+            session that ``close()`` stops.
+        spark_master: Master URL for a session built here (``None``: local).
         memory_limit: DuckDB memory limit such as ``"3GB"``.
         threads: DuckDB worker threads.
 
@@ -288,5 +263,5 @@ def connect(
     if engine == "duckdb":
         return _DuckDBEngine(memory_limit=memory_limit, threads=threads)
     if engine == "spark":
-        return _SparkEngine(session=spark)
+        return _SparkEngine(session=spark, master=spark_master)
     raise ValueError(f"unknown engine {engine!r}; use duckdb or spark")

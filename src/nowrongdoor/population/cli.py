@@ -105,7 +105,7 @@ def score(
     reference = _parse_date(as_of)
     model = load_scoring_model(model_file)
     column_map = _column_map(map_file, preset, settings.population.map)
-    backend = connect(name)  # type: ignore[arg-type]
+    backend = connect(name, spark_master=settings.spark_master)  # type: ignore[arg-type]
     try:
         with Progress(
             SpinnerColumn(),
