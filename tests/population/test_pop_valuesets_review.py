@@ -276,3 +276,8 @@ def test_adult_abuse_codes_never_count_as_child_abuse_history(tmp_path: Path) ->
     for member in ("K1", "K2"):
         reasons = json.loads(wl[member]["reasons"])
         assert "child_abuse_history" in {r["indicator"] for r in reasons}
+
+
+@pytest.mark.parametrize("vs", VALUE_SETS, ids=lambda v: v.id)
+def test_every_set_says_what_it_leaves_out(vs: ValueSet) -> None:
+    assert vs.leaves_out, f"{vs.id} records nothing it deliberately leaves out"

@@ -141,3 +141,14 @@ def test_cli_cst6_for_an_adult(tmp_path: Path) -> None:
     assert not any("report" in a.lower() for a in data["actions"])
     shown = runner.invoke(app, [*args, "--override-population"], env=env)
     assert "Outside the validated population" in shown.stdout
+
+
+def test_cli_refuses_before_asking_any_question(tmp_path: Path) -> None:
+    runner = CliRunner()
+    env = {"NOWRONGDOOR_DATA_DIR": str(tmp_path / "data")}
+    result = runner.invoke(
+        app, ["screen", "run", "qyit", "--age", "15"], input="y\n" * 4, env=env
+    )
+    assert result.exit_code != 0
+    assert "outside the validated population" in " ".join(result.stderr.split())
+    assert "[1/" not in result.stdout  # no item was asked

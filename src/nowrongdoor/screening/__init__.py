@@ -13,9 +13,11 @@ out with its FHIR QuestionnaireResponse, RiskAssessment and (when positive) Flag
 
 from nowrongdoor.screening._classify import FACT_KEYS, Classification, classify
 from nowrongdoor.screening._engine import (
+    check_population,
     get_instrument,
     list_instruments,
     normalise_answers,
+    outside_population,
     score,
 )
 from nowrongdoor.screening._models import (
@@ -47,12 +49,14 @@ __all__ = [
     "ReportingContact",
     "Safety",
     "ScreeningResult",
+    "check_population",
     "classify",
     "default_registry",
     "get_instrument",
     "list_instruments",
     "load_instrument_files",
     "normalise_answers",
+    "outside_population",
     "reporting_states",
     "safety_response",
     "score",

@@ -19,6 +19,7 @@ from nowrongdoor.screening._result import ScreeningResult
 from nowrongdoor.screening._safety import safety_response
 
 __all__ = [
+    "check_population",
     "get_instrument",
     "list_instruments",
     "normalise_answers",
@@ -137,6 +138,36 @@ def outside_population(instrument: Instrument, age: int | None) -> str | None:
     return None
 
 
+def check_population(
+    instrument: Instrument,
+    age: int | None,
+    *,
+    override_population: bool = False,
+    registry: InstrumentRegistry | None = None,
+) -> str | None:
+    """Refuse an age outside the instrument's population unless overridden.
+
+    Returns:
+        Why the age is outside the population (the result is then marked), or
+        None when it is inside or unknown.
+
+    Raises:
+        UserInputError: the age is outside and ``override_population`` is false;
+            the message names the instruments meant for that age.
+    """
+    outside = outside_population(instrument, age)
+    if outside is not None and not override_population:
+        assert age is not None
+        others = [i for i in _alternatives(age, registry) if i != instrument.id]
+        hint = f" (for age {age}: {', '.join(others)})" if others else ""
+        raise UserInputError(
+            f"{outside}: use an instrument meant for this person{hint}, or override "
+            "the population (--override-population) to run it anyway; the result "
+            "is then marked 'outside the validated population'"
+        )
+    return outside
+
+
 def _alternatives(age: int, registry: InstrumentRegistry | None) -> list[str]:
     out = []
     for other in registry or default_registry():
@@ -201,16 +232,9 @@ def score_instrument(
     """Score answers to an instrument (see :func:`score`)."""
     if age is not None and (isinstance(age, bool) or not 0 <= age <= 130):
         raise UserInputError(f"age must be a whole number from 0 to 130, not {age!r}")
-    outside = outside_population(instrument, age)
-    if outside is not None and not override_population:
-        assert age is not None
-        others = [i for i in _alternatives(age, registry) if i != instrument.id]
-        hint = f" (for age {age}: {', '.join(others)})" if others else ""
-        raise UserInputError(
-            f"{outside}: use an instrument meant for this person{hint}, or override "
-            "the population (--override-population) to run it anyway; the result "
-            "is then marked 'outside the validated population'"
-        )
+    outside = check_population(
+        instrument, age, override_population=override_population, registry=registry
+    )
     given = normalise_answers(instrument, answers, label)
     counted = instrument.rules.scoring.counts_answer
     fired = [link_id for link_id, value in given.items() if value is counted]

@@ -264,12 +264,14 @@ def run(
 ) -> None:
     """Score an instrument from an answers file, or ask item by item."""
     from nowrongdoor.screening import get_instrument
-    from nowrongdoor.screening._engine import score_instrument
+    from nowrongdoor.screening._engine import check_population, score_instrument
 
     settings = settings_from(ctx)
     instrument = get_instrument(instrument_id)
     if fhir is not None:
         _check_output(fhir)
+    # refuse an age outside the population before asking anything
+    check_population(instrument, age, override_population=override_population)
     if answers is not None:
         given = _read_json(answers, "answers")
         label = f"answers file {answers}"

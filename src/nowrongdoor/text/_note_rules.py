@@ -181,7 +181,8 @@ NOTE_INDICATORS: tuple[NoteIndicator, ...] = (
             _r(
                 rf"""\b(?:has\s+)?never\s+(?:been\s+paid\b|(?:received|gotten|got)\s+
                 (?:any\s+)?(?:of\s+)?(?:her\s+|his\s+|their\s+)?{_MONEY})
-                |\b(?:is|are|was|were)\s+not\s+paid\b|\bwithout\s+pay\b""",
+                |\b(?:(?:is|are|was|were)\s+not|isn'?t|aren'?t|wasn'?t|weren'?t)\s+
+                (?:being\s+)?paid\b|\bwithout\s+pay\b""",
                 unless=r"\bvacation|\b(?:paid|unpaid|sick|maternity|medical)\s+leave\b",
             ),
             _r(
@@ -191,6 +192,9 @@ NOTE_INDICATORS: tuple[NoteIndicator, ...] = (
                 |\bask(?:s|ed)?\s+(?:him|her\s+\w+|them)\s+for\s+money\b
                 |\bgives?\s+her\s+\$\s?\d+\s+(?:a|per)\s+week
                 |\bgives?\s+her\s+an\s+allowance\b
+                |\b(?:gives?|gave|hands?|handed)\s+(?:him|them)\s+(?:all\s+(?:of\s+)?)?
+                (?:her|his|their|the)\s+(?:\w+\s+)?(?:money|earnings|wages|pay
+                |paycheck|cash|tips)\b
                 |\bdeducts?\b[^.;]{0,30}\bfrom\s+(?:her|his|their)\s+pay
                 |\b(?:give|gives|gave|hand|hands|handed)\s+(?:him|them|her\s+\w+
                 |the\s+\w+)\s+(?:everything|all|most|half|whatever)\b[^.;]{0,20}?
@@ -236,9 +240,15 @@ NOTE_INDICATORS: tuple[NoteIndicator, ...] = (
                 |\b(?:does\s+not|doesn'?t)\s+have\s+a\s+phone\s+of\s+her\s+own
                 |\bphone\b[^.;]{{0,40}}\bbelongs\s+to\s+(?:her|his)\s+(?!own)\w+
                 |\bdeleted\s+(?:her|his)\s+(?:social\s+media|accounts)
-                |\btracks?\s+(?:her|his|their)\s+(?:location|whereabouts)\b
+                |\b(?:tracks?|monitors?|follows?|checks?)\s+(?:her|his|their)\s+
+                (?:location|whereabouts)\b
+                |\bonly\s+(?:use|have|make\s+calls\s+on)\s+(?:the|her|a)\s+phone\s+when
+                \s+(?:he|she|they)\b
+                |(?:\bnot|\bnever|n't)\s+(?:allow|let)s?\s+her\s+(?:to\s+)?(?:have|use
+                |keep)\s+(?:a|her|the)\s+phone\b
                 |\b(?:give|gives|hand|hands|turn|turns)\s+(?:in\s+|over\s+)?(?:her|his
                 |their)\s+(?:cell\s*)?phones?\s+(?:over\s+)?to\b""",
+                unless=r"\bat\s+school\b|\bin\s+class\b|\bschool\s+rules?\b|\bgrounded\b",
             ),
             _r(
                 r"""\b(?:checks?|checked|monitors?|reads?|goes\s+through|looks\s+at)\s+
@@ -286,6 +296,10 @@ NOTE_INDICATORS: tuple[NoteIndicator, ...] = (
                 |\bmoved\s+between\s+(?:cities|motels|hotels|states)\b
                 |\block(?:s|ed)?\s+(?:her|them|him|the\s+\w+)\s+(?:in|inside|up|into)\b
                 |\bfollows?\s+her\s+(?:everywhere|to\s+(?:every|all|each))\b
+                |\balways\s+accompanied\s+by\s+(?:a|an|the|her|his)\s+(?:\w+\s+)?(?:man
+                |woman|boyfriend|partner|husband|manager|boss)\b
+                |(?:\bnot|\bnever|n't)\s+(?:allow|let)s?\s+her\s+(?:to\s+)?(?:leave|go
+                \s+out|go\s+anywhere)\b
                 |\bthreatened\s+if\s+(?:they|she|he)\s+(?:walk|go|leave)
                 |\bthreat\w*\b[^.;]{0,60}\bif\s+(?:she|he|they)\s+(?:leaves?|left
                 |tries\s+to\s+leave|goes|runs)\b
@@ -297,6 +311,11 @@ NOTE_INDICATORS: tuple[NoteIndicator, ...] = (
                 (?:her|his|their)\s+\w+\s+(?:takes|drives|comes|goes)\b
                 |(?:\bnot|\bnever|n't)\s+let(?:s|ting)?\s+(?:her|him|them)\s+(?:leave
                 |go)\b|\bnot\s+allowed\s+out\b""",
+            ),
+            _r(
+                r"""\b(?:speaks|answers|talks)\s+for\s+(?:her|him|them)\b""",
+                subject="other",
+                unless=r"non-?verbal|interpret|language|translat|deaf|aphasi",
             ),
         ),
     ),
@@ -392,6 +411,7 @@ NOTE_INDICATORS: tuple[NoteIndicator, ...] = (
                 \s+(?:all\s+)?(?:of\s+)?(?:her|the)\s+(?:dates|appointments\s+with\s+men
                 |clients|tricks)\b|\bmakes\s+the\s+bookings\b
                 |\bsets\s+the\s+times\b|\bcollects\s+the\s+keys\b
+                |\bads?\s+(?:are|is|were|was)\s+(?:posted|written|put\s+up|placed)\s+by\b
                 |\btexts?\s+her\s+the\s+room\s+number\b""",
                 subject="other",
             ),
@@ -433,6 +453,8 @@ NOTE_INDICATORS: tuple[NoteIndicator, ...] = (
                 |\bbring(?:s|ing)?\s+(?:in\s+)?new\s+girls\b
                 |\bbringing\s+new\s+girls\s+in\b
                 |\bchoose\s+up\b
+                |\b(?:if|whether)\s+(?:she|they|he)\s+want(?:s|ed)?\s+to\s+make\s+
+                (?:fast|quick|easy|good|some|real|a\s+lot\s+of)\s+money\b
                 |\b(?:looking\s+for|wants?|needs?|find(?:s|ing)?)\s+(?:new\s+|more\s+
                 |young(?:er)?\s+)?girls\s+(?:to|who|for)\b
                 |\bwork\s+for\s+him\s+like\s+(?:the|his)\s+other\s+girls\b
@@ -465,7 +487,7 @@ NOTE_INDICATORS: tuple[NoteIndicator, ...] = (
             _r(
                 r"""\btattoo(?:s|ed)?\b""",
                 needs=r"""\bbarcode\b|belongs?\s+to\s+(?:him|them)\b
-                |\bmade\s+(?:her|me|them)\s+(?:get|have)\b|\bmade\s+to\s+get\b|made\s+all\s+(?:of\s+)?(?:his|the)
+                |\bmade\s+(?:her|me|them)\s+(?:get|have)\b|\b(?:made|forced)\s+to\s+get\b|made\s+all\s+(?:of\s+)?(?:his|the)
                 \s+girls|\b(?:his|a\s+man'?s|an\s+older\s+man'?s|the\s+man'?s)\s+
                 (?:name|initials|nickname|street\s+name)\b|\bhis\s+(?:name|initials
                 |nickname)\b|\ball\s+(?:of\s+)?the\s+girls\b|\bsame\s+[\w\s-]*tattoo
@@ -502,6 +524,8 @@ NOTE_INDICATORS: tuple[NoteIndicator, ...] = (
                 |\bfalls?\s+short\b|\bif\s+(?:she\s+is\s+)?short\b
                 |\brequires?\s+\d+\s+\w+\s+(?:per|a|each)\s+\w+\s+or\b
                 |\bmakes?\s+(?:her|his|their)\s+quota\b
+                |\b(?:nightly|daily)\s+(?:minimum|target)\b
+                |\bminimum\b[^.;]{0, 30}\b(?:earn|make|bring)\b
                 |\b(?:cannot|can'?t)\s+(?:come\s+home|return|go\s+home)\s+until\b""",
             ),
             _r(
@@ -525,6 +549,7 @@ NOTE_INDICATORS: tuple[NoteIndicator, ...] = (
                 \s+for)\s+(?:money|food|rent|drugs|a\s+place|shelter|a\s+ride
                 |clothes|a\s+couch|cash|gifts|somewhere)
                 |\bin\s+exchange\s+for\s+sex\b|\bfor\s+sex\b
+                |\bsex(?:ual)?\b[^.;]{0,30}\bin\s+exchange\s+for\b
                 |\bpaid\s+(?:her|him|them|me)\s+(?:\w+\s+)?(?:to\s+have\s+sex|for
                 \s+sex)|\bpaid\b[^.;]{0,20}?\bto\s+have\s+sex\b
                 |\bsurvival\s+sex\b

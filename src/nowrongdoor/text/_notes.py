@@ -72,7 +72,8 @@ _CLAUSE_BREAK = re.compile(
 )
 #: Sentences that report no fact about the person.
 _NOT_ASSERTED = re.compile(
-    r"""\basked\s+(?:\w+\s+)?(?:whether|if)\b|\bscreening\s+question
+    r"""(?:^\s*|\b(?:i|we|staff|nurse|writer|worker|cm|client|patient|pt|she|youth
+    |member|counselor)\s+)asked\s+(?:\w+\s+)?(?:whether|if)\b|\bscreening\s+question
     |\bwarning\s+signs\b|\bred\s+flags\b|\beducat\w+|\btraining\b|\bpolicy\b
     |\bsafety\s+card\b|\bread\s+(?:\w+\s+)?aloud\b|\bsuch\s+as\b|\bphrases?\s+like\b
     |\blyrics?\b|\bsong\b|\bdocumentary\b|\bmovie\b|\bfilm\b|\btv\s+show\b
@@ -299,7 +300,10 @@ _MINOR = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 #: For a minor, any adult man is an older partner.
-_ADULT = re.compile(r"\b(?:a|an)\s+(?:adult\s+)?(?:man|guy)\b", re.IGNORECASE)
+_ADULT = re.compile(
+    r"\b(?:a|an)\s+(?:adult\s+)?(?:man|guy)\b|\b(?:1[89]|[2-6]\d)[-\s]year[-\s]old\b",
+    re.IGNORECASE,
+)
 
 
 def _online_partner(work: str, sentences: list[_Sentence]) -> list[tuple[int, int]]:
