@@ -212,7 +212,7 @@ def test_screening_for_an_intake_is_stored_and_offers_a_case(cm, web_app):
 
     answers = {f"item-{i.linkId}": "yes" for i in get_instrument("qyit").items}
     response = cm.post(
-        "/screening/qyit", data={"intake_id": str(intake), "age": "16", **answers}
+        "/screening/qyit", data={"intake_id": str(intake), "age": "19", **answers}
     )
     tree = assert_accessible_basics(response.text)
     assert tree.css_first("#result-category").text() == "positive"

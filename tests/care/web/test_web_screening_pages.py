@@ -42,10 +42,22 @@ def test_positive_child_screen_shows_report_prompt_pathway_and_hotline(cm):
     }
 
 
-def test_negative_adult_screen_has_no_report_prompt(cm):
+def test_adult_on_a_youth_screen_is_refused_without_the_override(cm):
     response = cm.post("/screening/cst6", data={"age": "30", **CST6_ALL_NO})
+    assert response.status_code == 422
+    tree = assert_accessible_basics(response.text)
+    assert "outside the validated population" in tree.css_first("#form-error").text()
+    assert tree.css_first("#override_population") is not None
+
+
+def test_negative_adult_screen_has_no_report_prompt(cm):
+    data = {"age": "30", "override_population": "yes", **CST6_ALL_NO}
+    response = cm.post("/screening/cst6", data=data)
     tree = assert_accessible_basics(response.text)
     assert tree.css_first("#result-category").text() == "negative"
+    assert "Outside the validated population" in tree.css_first(
+        "#outside-population"
+    ).text()
     assert tree.css_first("section[aria-labelledby=safety-h]") is None
     assert tree.css_first("#recommended-pathway") is None
 

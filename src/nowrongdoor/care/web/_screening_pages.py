@@ -234,7 +234,11 @@ async def screening_submit(ctx: ScreenDep, instrument_id: str) -> HTMLResponse:
         answers = screening_answers(form, instrument_id)
         age = parse_age(form.get("age"))
         result = score(
-            instrument_id, answers, age=age, state=settings_of(request).state
+            instrument_id,
+            answers,
+            age=age,
+            state=settings_of(request).state,
+            override_population=form.get("override_population") == "yes",
         )
     except UserInputError as exc:
         given = {k: str(v) for k, v in form.items()}
