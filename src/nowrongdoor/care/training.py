@@ -60,6 +60,7 @@ __all__ = [
     "records_clause",
     "start_attempt",
     "submit_attempt",
+    "training_due",
     "verify_code",
 ]
 
@@ -281,6 +282,38 @@ def verify_code(session: Session, code: str) -> dict[str, str] | None:
         "initials": initials,
         "organisation": org.name if org is not None else "",
     }
+
+
+def training_due(
+    session: Session,
+    *,
+    user: User,
+    courses: Sequence[Course],
+    now: dt.datetime | None = None,
+) -> list[dict[str, object]]:
+    """Each course's standing for one person's work queue.
+
+    Returns:
+        Per course: ``course`` (the course), ``status`` (``current``, ``due``
+        within 30 days, ``overdue`` or ``not completed``) and
+        ``renewal_due_at`` (None when never completed).
+    """
+    now = now or utcnow()
+    out: list[dict[str, object]] = []
+    for course in courses:
+        completion = current_completion(session, user_id=user.id, course_id=course.id)
+        if completion is None:
+            status = "not completed"
+        else:
+            status = _status(completion, 0, now)
+        out.append(
+            {
+                "course": course,
+                "status": status,
+                "renewal_due_at": completion.renewal_due_at if completion else None,
+            }
+        )
+    return out
 
 
 def _certificate_code() -> str:
