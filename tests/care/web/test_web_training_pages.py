@@ -212,3 +212,22 @@ def test_work_queue_shows_the_renewal_due_date(sign_in, web_app) -> None:
         )
     assert completion is not None
     assert f"renewal due {completion.renewal_due_at.date().isoformat()}" in due
+
+
+def test_a_bad_course_file_stops_start_up(tmp_path) -> None:
+    import pytest
+
+    from nowrongdoor.care.app import create_app
+    from nowrongdoor.errors import UserInputError
+    from nowrongdoor.settings import build_settings
+
+    bad = tmp_path / "local.yaml"
+    bad.write_text("id: local\ntitle: Local\nmodules: []\n", encoding="utf-8")
+    settings = build_settings(
+        env={},
+        data_dir=tmp_path,
+        environment="test",
+        training_course_files=[bad],
+    )
+    with pytest.raises(UserInputError, match="local.yaml: field modules"):
+        create_app(settings)
