@@ -60,6 +60,7 @@ __all__ = [
     "records_clause",
     "start_attempt",
     "submit_attempt",
+    "training_due",
     "verify_code",
 ]
 
@@ -283,6 +284,38 @@ def verify_code(session: Session, code: str) -> dict[str, str] | None:
     }
 
 
+def training_due(
+    session: Session,
+    *,
+    user: User,
+    courses: Sequence[Course],
+    now: dt.datetime | None = None,
+) -> list[dict[str, object]]:
+    """Each course's standing for one person's work queue.
+
+    Returns:
+        Per course: ``course`` (the course), ``status`` (``current``, ``due``
+        within 30 days, ``overdue`` or ``not completed``) and
+        ``renewal_due_at`` (None when never completed).
+    """
+    now = now or utcnow()
+    out: list[dict[str, object]] = []
+    for course in courses:
+        completion = current_completion(session, user_id=user.id, course_id=course.id)
+        if completion is None:
+            status = "not completed"
+        else:
+            status = _status(completion, 0, now)
+        out.append(
+            {
+                "course": course,
+                "status": status,
+                "renewal_due_at": completion.renewal_due_at if completion else None,
+            }
+        )
+    return out
+
+
 def _certificate_code() -> str:
     raw = secrets.token_hex(8).upper()
     return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
@@ -395,16 +428,40 @@ def completion_rows(
         .where(records_clause(session, viewer), User.is_active.is_(True))
         .order_by(Organization.name, User.team, User.display_name)
     ).all()
+    in_scope = records_clause(session, viewer)
+    course_ids = [c.id for c in courses]
+    latest: dict[tuple[int, str], TrainingCompletion] = {}
+    for done in session.scalars(
+        select(TrainingCompletion)
+        .join(User, User.id == TrainingCompletion.user_id)
+        .where(in_scope, TrainingCompletion.course_id.in_(course_ids))
+        .order_by(TrainingCompletion.completed_at, TrainingCompletion.id)
+    ):
+        latest[(done.user_id, done.course_id)] = done
+    passes = set(
+        session.execute(
+            select(
+                TrainingAttempt.user_id,
+                TrainingAttempt.course_id,
+                TrainingAttempt.module_id,
+            )
+            .join(User, User.id == TrainingAttempt.user_id)
+            .where(
+                in_scope,
+                TrainingAttempt.course_id.in_(course_ids),
+                TrainingAttempt.passed.is_(True),
+                TrainingAttempt.submitted_at > window_start,
+            )
+            .distinct()
+        ).tuples()
+    )
     rows: list[TrainingRecord] = []
     for user, org_name in users:
         for course in courses:
-            completion = current_completion(
-                session, user_id=user.id, course_id=course.id
+            completion = latest.get((user.id, course.id))
+            passed = sum(
+                (user.id, course.id, m.id) in passes for m in course.quiz_modules
             )
-            status = module_status(
-                session, user_id=user.id, course=course, since=window_start
-            )
-            passed = sum(1 for a in status.values() if a is not None)
             rows.append(
                 TrainingRecord(
                     organisation=org_name,

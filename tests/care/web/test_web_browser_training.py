@@ -159,5 +159,17 @@ def test_fail_pass_certificate_and_supervisor_view(page: Page, live, artifacts):
     expect(row).to_contain_text("11/11")
     expect(page.locator('#records tr[data-user="partner.shelter"]')).to_have_count(0)
     shot(page, artifacts, "training-records", docs=True)
+    # At phone width the records still fit (tables stack).
+    page.set_viewport_size({"width": 375, "height": 740})
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    wide = page.evaluate(
+        "[...document.querySelectorAll('main *')].filter(e => "
+        "e.getBoundingClientRect().right > document.documentElement.clientWidth)"
+        ".map(e => e.tagName + '#' + e.id + '.' + e.className).slice(0, 12)"
+    )
+    assert overflow <= 0, wide
+    page.set_viewport_size({"width": 1280, "height": 800})
     row.get_by_role("link").click()
     expect(page.locator("#cert-code")).to_have_text(code)

@@ -197,3 +197,37 @@ def test_partner_training_lead_sees_only_their_own_staff(sign_in, web_app) -> No
     assert "partner.shelter" not in {
         t.attributes["data-user"] for t in sup.css("#records tbody tr")
     }
+
+
+def test_work_queue_shows_the_renewal_due_date(sign_in, web_app) -> None:
+    cm = sign_in("cm.north")
+    due = parse(cm.get("/work").text).css_first("#training-due").text()
+    assert "not completed yet" in due
+    pass_modules(web_app, "cm.north")
+    due = parse(cm.get("/work").text).css_first("#training-due").text()
+    cm_id = user_id(web_app.state.db, "cm.north")
+    with web_app.state.db.session() as session:
+        completion = tr.current_completion(
+            session, user_id=cm_id, course_id="awareness"
+        )
+    assert completion is not None
+    assert f"renewal due {completion.renewal_due_at.date().isoformat()}" in due
+
+
+def test_a_bad_course_file_stops_start_up(tmp_path) -> None:
+    import pytest
+
+    from nowrongdoor.care.app import create_app
+    from nowrongdoor.errors import UserInputError
+    from nowrongdoor.settings import build_settings
+
+    bad = tmp_path / "local.yaml"
+    bad.write_text("id: local\ntitle: Local\nmodules: []\n", encoding="utf-8")
+    settings = build_settings(
+        env={},
+        data_dir=tmp_path,
+        environment="test",
+        training_course_files=[bad],
+    )
+    with pytest.raises(UserInputError, match="local.yaml: field modules"):
+        create_app(settings)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from nowrongdoor.care.training import catalogue_for
 from nowrongdoor.care.web import (
     _admin_pages,
     _auth_pages,
@@ -44,5 +45,8 @@ def install_web(app: FastAPI) -> None:
             :func:`nowrongdoor.care.app.create_app`, which calls this).
     """
     app.include_router(build_router())
+    # The plan's course files are read now: a bad one stops start-up with one
+    # sentence naming the file, instead of failing the training pages later.
+    catalogue_for(app.state.settings)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_error_pages(app)

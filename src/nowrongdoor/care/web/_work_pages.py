@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from starlette.datastructures import FormData
 
-from nowrongdoor.care import crud
+from nowrongdoor.care import crud, training
 from nowrongdoor.care.enums import (
     ConsentScope,
     ConsentType,
@@ -126,6 +126,11 @@ def my_work(ctx: WorkDep) -> HTMLResponse:
         ],
         pseudonyms=pseudonyms,
         now=utcnow(),
+        training_due=training.training_due(
+            session,
+            user=user,
+            courses=list(training.catalogue_for(ctx.request.app.state.settings)),
+        ),
     )
 
 
