@@ -48,18 +48,20 @@ class PhoneHit:
 def _validate(digits: str, international: bool) -> str | None:
     import phonenumbers
 
+    if not international:
+        # A NANP candidate is already 10 digits (or "1" and 10): the number is
+        # built directly, which is twice as fast as parsing the string again.
+        national = digits[-10:]
+        if national[3:6] == "555" and national[6:8] == "01":
+            return None  # 555-0100..0199 are reserved for fiction (NANPA)
+        number = phonenumbers.PhoneNumber(country_code=1, national_number=int(national))
+        return "+1" + national if phonenumbers.is_valid_number(number) else None
     try:
-        if international:
-            number = phonenumbers.parse("+" + digits, None)
-        else:
-            number = phonenumbers.parse(digits, "US")
+        number = phonenumbers.parse("+" + digits, None)
     except phonenumbers.NumberParseException:
         return None
     if not phonenumbers.is_valid_number(number):
         return None
-    national = str(number.national_number)
-    if number.country_code == 1 and national[3:6] == "555" and national[6:8] == "01":
-        return None  # 555-0100..0199 are reserved for fiction (NANPA)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
