@@ -2,6 +2,8 @@
 
     .venv/bin/python benchmarks/ads_scan.py                 # 1,000,000 ads
     .venv/bin/python benchmarks/ads_scan.py --n 200000      # a smaller run
+    .venv/bin/python benchmarks/ads_scan.py --n 20000 --before /tmp/old/src
+                                    # also an older source tree, same run
 
 Both pipelines read the same generated ads (``nowrongdoor.ads._synthetic``, same
 seed; generation time is not counted) in separate processes, so each one's peak
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -156,7 +159,12 @@ def worker(pipeline: str, n: int, seed: int) -> dict[str, Any]:
     }
 
 
-def _spawn(pipeline: str, n: int, seed: int) -> dict[str, Any]:
+def _spawn(
+    pipeline: str, n: int, seed: int, src: str | None = None
+) -> dict[str, Any]:
+    env = None
+    if src is not None:
+        env = {**os.environ, "PYTHONPATH": src}
     out = subprocess.run(
         [
             sys.executable,
@@ -171,6 +179,7 @@ def _spawn(pipeline: str, n: int, seed: int) -> dict[str, Any]:
         check=True,
         stdout=subprocess.PIPE,
         text=True,
+        env=env,
     )
     result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
@@ -187,11 +196,23 @@ def main() -> None:
     parser.add_argument(
         "--worker", choices=["ours", "baseline"], help=argparse.SUPPRESS
     )
+    parser.add_argument(
+        "--before",
+        metavar="SRC",
+        help="also run 'ours' from this source tree (e.g. an older checkout's src)",
+    )
     args = parser.parse_args()
     if args.worker:
         print(json.dumps(worker(args.worker, args.n, args.seed)))
         return
     results = {p: _spawn(p, args.n, args.seed) for p in ("ours", "baseline")}
+    if args.before:
+        before = _spawn("ours", args.n, args.seed, args.before)
+        results["before"] = before
+        print(
+            f"ours from {args.before}: {before['ads'] / before['cpu_s']:,.0f} ads/s "
+            f"per core; phone recall {before['phones_found'] / before['phones']:.4f}"
+        )
     ours, base = results["ours"], results["baseline"]
 
     def rate(r: dict[str, Any]) -> float:

@@ -47,6 +47,7 @@ def _phones(text: str) -> list[str]:
         "2017-08-30 13:45:12 UTC",
         "on 2020 10 31 - 18 30 we party",
         "ref 4 22 2019 11 07 2",
+        "scores 10 20 30 40 50 60",
     ],
 )
 def test_dates_and_times_are_not_phones(text: str) -> None:
@@ -95,6 +96,8 @@ def test_international_numbers_keep_their_region(text: str, want: list[str]) -> 
         "four_one_five_eight_six_seven_two_two_nine_one",
         "f0ur one f1ve e1ght s1x s3ven tw0 7wo n1ne 0ne",
         "four one five eight six seven two two nine one",
+        "(415) 8six7-22 91",
+        "415 eighty-six 7 two 2 ninety-one",
     ],
 )
 def test_obfuscated_spellings(text: str) -> None:

@@ -60,3 +60,37 @@ def test_docs_table_lists_every_code_with_weight() -> None:
         row = re.search(rf"^\| `{code}` \| ([0-9.]+) \|", doc, re.M)
         assert row, f"docs/ads.md has no row for {code}"
         assert float(row.group(1)) == d.weight, code
+
+
+def _all_texts() -> list[str]:
+    return [
+        ad.text
+        for name in (
+            "ads_eval.jsonl",
+            "ads_handwritten.jsonl",
+            "ads_heldout.jsonl",
+            "ads_kinds.jsonl",
+        )
+        for ad in iter_ads(ROOT / "tests" / "data" / name)
+    ]
+
+
+def test_recruitment_and_kind_prefilters_never_hide_a_match() -> None:
+    from nowrongdoor.ads._indicators import _recruitment
+    from nowrongdoor.ads._kinds import _cues
+
+    recruitment_keywords = definitions()["recruitment"].keywords
+    pattern, _weights = _recruitment()
+    checked = 0
+    for text in _all_texts():
+        for m in pattern.finditer(text):
+            checked += 1
+            assert any(k in m.group().lower() for k in recruitment_keywords), m.group()
+        for cue in _cues():
+            for m in cue.pattern.finditer(text):
+                checked += 1
+                assert any(k in m.group().lower() for k in cue.keywords), (
+                    cue.pattern.pattern,
+                    m.group(),
+                )
+    assert checked > 500

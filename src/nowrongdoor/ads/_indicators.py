@@ -134,6 +134,9 @@ def recruitment_hits(
     several (high pay, travel and housing provided, contact by a messaging app
     only) are a strong signal.
     """
+    keywords = _load()[0]["recruitment"].keywords
+    if not any(map(text.lower().__contains__, keywords)):
+        return []
     pattern, weights = _recruitment()
     found = [(m.lastgroup or "", m.start(), m.end()) for m in pattern.finditer(text)]
     if not found:
@@ -167,7 +170,9 @@ def pattern_hits(
     for definition in _load()[0].values():
         if definition.pattern is None:
             continue
-        if definition.keywords and not any(k in lower for k in definition.keywords):
+        if definition.keywords and not any(
+            map(lower.__contains__, definition.keywords)
+        ):
             continue
         for m in definition.pattern.finditer(text):
             start, end = to_original(m.start(), m.end())

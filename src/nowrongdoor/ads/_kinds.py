@@ -74,23 +74,31 @@ class AdKind:
         return SEX_MARKET_FACTOR[self.kind]
 
 
+@dataclass(frozen=True, slots=True)
+class _Cue:
+    kind: str
+    weight: int
+    keywords: tuple[str, ...]
+    pattern: re.Pattern[str]
+
+
 @lru_cache(maxsize=1)
-def _cues() -> tuple[re.Pattern[str], dict[str, tuple[str, int]]]:
-    """All cues in one alternation (one pass over the text), and each group's kind."""
+def _cues() -> tuple[_Cue, ...]:
     raw = yaml.safe_load(
         resources.files("nowrongdoor.ads")
         .joinpath("data/ad_kinds.yaml")
         .read_text(encoding="utf-8")
     )
-    branches: list[str] = []
-    groups: dict[str, tuple[str, int]] = {}
-    for kind, body in raw["kinds"].items():
-        for cue in body["cues"]:
-            name = f"c{len(branches)}"
-            groups[name] = (kind, int(cue["weight"]))
-            branches.append(f"(?P<{name}>{cue['pattern']})")
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(branches) + r")(?!\w)", re.IGNORECASE)
-    return pattern, groups
+    return tuple(
+        _Cue(
+            kind,
+            int(cue["weight"]),
+            tuple(str(k).lower() for k in cue["keywords"]),
+            re.compile(rf"(?<!\w)(?:{cue['pattern']})(?!\w)", re.IGNORECASE),
+        )
+        for kind, body in raw["kinds"].items()
+        for cue in body["cues"]
+    )
 
 
 def classify(text: str, codes: frozenset[str] = frozenset()) -> AdKind:
@@ -103,13 +111,11 @@ def classify(text: str, codes: frozenset[str] = frozenset()) -> AdKind:
     Returns:
         An :class:`AdKind`.
     """
-    pattern, groups = _cues()
-    seen = {m.lastgroup for m in pattern.finditer(text)}
+    lower = text.lower()
     weights = dict.fromkeys(("escort", "massage", "job", "classified"), 0)
-    for name in seen:
-        if name is not None:
-            kind, weight = groups[name]
-            weights[kind] += weight
+    for cue in _cues():
+        if any(map(lower.__contains__, cue.keywords)) and cue.pattern.search(text):
+            weights[cue.kind] += cue.weight
     escort = weights.get("escort", 0)
     massage = weights.get("massage", 0)
     job = weights.get("job", 0)

@@ -214,7 +214,7 @@ def find_ages(text: str, title: str | None = None) -> list[AgeHit]:
     taken: list[tuple[int, int]] = []
     lower = text.lower()
     for keywords, pattern in _AGE_PATTERNS:
-        if not any(k in lower for k in keywords):
+        if not any(map(lower.__contains__, keywords)):
             continue
         for m in pattern.finditer(text):
             value = _age_value(m, labelled=keywords == ("age",))
@@ -271,6 +271,7 @@ _RATE_B = re.compile(
 )
 _AMOUNT = re.compile(rf"(?<![\w.]){_AMT}", re.I)
 _MIN_AMOUNT = 20
+_DIGIT = re.compile(r"\d")
 #: "$15/hr" is a price; "12 hr" without a currency sign is not.
 _MIN_CURRENCY_AMOUNT = 10
 _MAX_AMOUNT = 3000
@@ -343,7 +344,7 @@ def find_rates(text: str, taken: tuple[tuple[int, int], ...] = ()) -> list[RateH
     Returns:
         Rate hits with spans in ``text``.
     """
-    if not any(c.isdigit() for c in text):
+    if _DIGIT.search(text) is None:
         return []
     a = _rates(_RATE_A, text, "", taken)
     b = _rates(_RATE_B, text, "b_", taken)

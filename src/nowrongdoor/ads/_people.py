@@ -158,7 +158,10 @@ def find_names(text: str) -> list[NameHit]:
     for m in _TITLED.finditer(text):
         if _MIXED_NAME.match(m.group("name")):
             hits.append(NameHit(m.group("name"), m.start("name"), m.end("name")))
-    for m in _PAIR.finditer(text):
+    pairs = (
+        _PAIR.finditer(text) if ("&" in text or "+" in text or "and" in text) else ()
+    )
+    for m in pairs:
         if not _sentence_start(text, m.start("a")):
             continue
         if _ok(m.group("a")) and _ok(m.group("b")):
@@ -252,7 +255,7 @@ def find_descriptors(text: str) -> list[DescriptorHit]:
         hits.append(DescriptorHit(f"eyes:{_HAIR_CANON.get(color, color)}", *m.span()))
     for m in _TATTOO.finditer(text) if "tat" in lower or "ink" in lower else ():
         hits.append(DescriptorHit("tattoos:yes", m.start(), m.end()))
-    build = any(w in lower for w in _BUILD_WORDS)
+    build = any(map(lower.__contains__, _BUILD_WORDS))
     for m in _BUILD.finditer(text) if build else ():
         hits.append(DescriptorHit(f"build:{m.group('b').lower()}", m.start(), m.end()))
     hits.sort(key=lambda h: h.start)

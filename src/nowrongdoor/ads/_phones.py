@@ -10,7 +10,8 @@ with ``phonenumbers``: impossible numbers (unassigned area codes, 555-555-5555,
 A number must come from one contiguous written number. Its digit groups must
 have the layout of a written phone number (:func:`_nanp_layout`): 3-3-4, 3-7,
 6-4 or 10 digits (after an optional lone "1"), where any block may instead be
-written one digit at a time ("9 0 3", "nine zero three"). So a date or time
+written in ones and pairs ("9 0 3", "nine zero three", "10 10", "thirty-one
+99 4 eight 2"). So a date or time
 ("2019 11 02 - 14") is no number, and a number written twice in two styles
 ("3 1 7 - 4 0 2 - 1 1 8 7 317 four zero two 1187") gives two copies of itself,
 never a number glued from the end of one and the start of the other.
@@ -48,18 +49,20 @@ class PhoneHit:
 def _validate(digits: str, international: bool) -> str | None:
     import phonenumbers
 
+    if not international:
+        # A NANP candidate is already 10 digits (or "1" and 10): the number is
+        # built directly, which is twice as fast as parsing the string again.
+        national = digits[-10:]
+        if national[3:6] == "555" and national[6:8] == "01":
+            return None  # 555-0100..0199 are reserved for fiction (NANPA)
+        number = phonenumbers.PhoneNumber(country_code=1, national_number=int(national))
+        return "+1" + national if phonenumbers.is_valid_number(number) else None
     try:
-        if international:
-            number = phonenumbers.parse("+" + digits, None)
-        else:
-            number = phonenumbers.parse(digits, "US")
+        number = phonenumbers.parse("+" + digits, None)
     except phonenumbers.NumberParseException:
         return None
     if not phonenumbers.is_valid_number(number):
         return None
-    national = str(number.national_number)
-    if number.country_code == 1 and national[3:6] == "555" and national[6:8] == "01":
-        return None  # 555-0100..0199 are reserved for fiction (NANPA)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -78,7 +81,7 @@ def _nanp_layout(lengths: tuple[int, ...]) -> bool:
 
     A leading "1" may stand alone or open the first group ("1-903-...",
     "1903..."); the rest must split into the blocks of one of ``_LAYOUTS``, each
-    block written as one group or one digit at a time.
+    block written as one group or as groups of one or two digits.
     """
     options = [lengths]
     if lengths and lengths[0] == 1:
@@ -97,8 +100,8 @@ def _fits(lengths: tuple[int, ...], layout: tuple[int, ...]) -> bool:
             k += 1
             continue
         total = 0
-        while k < len(lengths) and lengths[k] == 1 and total < block:
-            total += 1
+        while k < len(lengths) and lengths[k] <= 2 and total + lengths[k] <= block:
+            total += lengths[k]
             k += 1
         if total != block:
             return False

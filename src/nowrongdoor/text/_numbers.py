@@ -57,6 +57,9 @@ _TENS: dict[int, tuple[str, ...]] = {
     40: ("forty", "fourty", "f0rty"),
     50: ("fifty", "fiddy", "f1fty"),
     60: ("sixty", "s1xty"),
+    70: ("seventy", "sevnty"),
+    80: ("eighty", "eigthy"),
+    90: ("ninety", "ninty"),
 }
 # Homophones and look-alikes that are ordinary words: digits only inside a clear run.
 _WEAK_WORDS: dict[int, tuple[str, ...]] = {
