@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_DIR ?= .nowrongdoor/demo
 
-.PHONY: demo test lint typecheck unit install clean
+.PHONY: demo test lint typecheck unit install clean fuzz
 
 install: $(STAMP)
 
@@ -33,3 +33,10 @@ demo: $(STAMP)
 
 clean:
 	rm -rf .nowrongdoor .pytest_cache .mypy_cache .ruff_cache
+
+# The fuzzing campaign at depth: >= 20,000 generated cases across the file
+# parsers and more schemathesis examples per operation and role (make test runs
+# a few of each).
+fuzz: $(STAMP)
+	bash scripts/ensure-services.sh
+	NWD_FUZZ_EXAMPLES=3200 NWD_SCHEMATHESIS_EXAMPLES=10 $(BIN)/pytest -q tests/fuzz tests/care/test_schemathesis.py

@@ -13,7 +13,7 @@ import json
 import re
 import tomllib
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -207,7 +207,7 @@ def _iter_csv(path: Path, max_chars: int, sink: BadSink) -> Iterator[AdInput]:
         if not reader.fieldnames or "text" not in reader.fieldnames:
             raise UserInputError(
                 f"{path}: the CSV header must have a 'text' column "
-                f"(found: {', '.join(reader.fieldnames or []) or 'nothing'})."
+                f"(found: {_header_text(reader.fieldnames)})."
             )
         while True:
             try:
@@ -412,6 +412,12 @@ def _iter_html(
         ad = _make(record, page, 1, max_chars, sink)
         if ad is not None:
             yield ad
+
+
+def _header_text(names: Sequence[str] | None) -> str:
+    """Header names for a one-line message (line breaks in names flattened)."""
+    text = ", ".join(" ".join(name.split()) for name in names or [])
+    return text[:200] or "nothing"
 
 
 def iter_ads(

@@ -133,8 +133,8 @@ def read_csv_package(directory: Path) -> HsdsTables:
         rel = resource.get("path")
         if name not in _TABLES or not isinstance(rel, str):
             continue
-        path = directory / rel
-        if not path.is_file():
+        path = _resource_path(directory, rel, descriptor)
+        if path is None:
             continue
         with path.open(encoding="utf-8-sig", newline="") as fh:
             reader = csv.DictReader(fh)
@@ -154,6 +154,28 @@ def read_csv_package(directory: Path) -> HsdsTables:
                     f"{path}, line {reader.line_num}: not readable as CSV ({exc})"
                 ) from None
     return tables
+
+
+def _resource_path(directory: Path, rel: str, descriptor: Path) -> Path | None:
+    """The file a resource names, inside the package; ``None`` if absent.
+
+    Raises:
+        UserInputError: the path leaves the package folder or is not a file name.
+    """
+    parts = Path(rel).parts
+    if not rel or "\x00" in rel or Path(rel).is_absolute() or ".." in parts:
+        raise UserInputError(
+            f"{descriptor}: resource path {rel[:80]!r} must be a file inside "
+            "the package"
+        )
+    path = directory / rel
+    try:
+        return path if path.is_file() else None
+    except OSError as exc:
+        raise UserInputError(
+            f"{descriptor}: resource path {rel[:80]!r} cannot be opened "
+            f"({exc.strerror})"
+        ) from None
 
 
 def _load_json(path: Path) -> Any:

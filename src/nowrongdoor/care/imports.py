@@ -189,6 +189,8 @@ def import_worklist(
             raise UserInputError(f"{where}: tier must be 1 to 32 characters")
         score = _number(row.get("score", ""), where, "score")
         age = int(_number(row["age"], where, "age")) if row.get("age") else None
+        if age is not None and not 0 <= age <= 130:
+            raise UserInputError(f"{where}: age {age} is not between 0 and 130")
         pathway = row.get("pathway") or None
         if pathway is not None and pathway not in _FLAG_PATHWAYS:
             raise UserInputError(

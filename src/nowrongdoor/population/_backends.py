@@ -144,7 +144,16 @@ def _read_error(exc: Exception) -> Exception:
     text = str(exc)
     where = re.search(r"^\s*file = (.+)$", text, re.MULTILINE)
     line = re.search(r"CSV Error on Line: (\d+)", text)
-    if where is None and "parquet" in text.lower():
+    # a corrupt Parquet footer fails in its Thrift decoder, naming no format
+    parquet_words = (
+        "parquet",
+        "tprotocolexception",
+        "thrift",
+        "don't know what type",
+        "corrupt",
+        "invalid data",
+    )
+    if where is None and any(word in text.lower() for word in parquet_words):
         first = text.splitlines()[0] if text else type(exc).__name__
         return UserInputError(f"an input Parquet file cannot be read: {first}")
     if where is None:

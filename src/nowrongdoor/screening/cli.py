@@ -69,6 +69,8 @@ def _read_json(path: Path, what: str) -> Any:
             f"{what} file {path} is not valid JSON (line {exc.lineno}, column "
             f"{exc.colno}: {exc.msg})"
         ) from None
+    except RecursionError:
+        raise UserInputError(f"{what} file {path} is JSON nested too deeply") from None
 
 
 def _write_json_atomic(path: Path, data: Any) -> None:
