@@ -275,6 +275,16 @@ class Settings(BaseSettings):
         description="Training: a course completion is due for renewal after this.",
     )
 
+    pool_routes: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Care service: which team's pool imported worklist rows land in, as "
+            "rules `county=<name>:<team>` or `age=<low>-<high>:<team>` (first "
+            "match wins); rows no rule matches go to the supervisors' pool. "
+            "`care import-worklist --team` overrides them."
+        ),
+    )
+
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:
         if (

@@ -303,3 +303,69 @@ def test_matrix(env: dict[str, Any], route: Route, role: str, side: str) -> None
         f"{route.method} {path} as {ROLES[role]} ({side}): "
         f"{response.status_code} {response.text[:300]}"
     )
+
+
+# -- team pools: owner-less imported records ------------------------------------
+
+#: Who reaches owner-less records, as (person, intake) in team t1's pool, then
+#: (person, intake) in the supervisors' pool (no team), all in plan a.
+POOL_MATRIX: dict[str, str] = {
+    "admin_a": "TT TT",
+    "supervisor_a": "TT TT",
+    "cm_a": "TT FF",  # team t1: its pool, not the supervisors'
+    "cm2_a": "TT FF",  # team t1
+    "cm3_a": "FF FF",  # team t2
+    "analyst_a": "TF TF",  # organisation scope, but no intake:read
+    "cm_b": "FF FF",  # team t1 of another plan
+    "supervisor_b": "FF FF",
+    "partner_p": "FF FF",
+}
+
+
+def _pool_records(database: Any, world: Any) -> dict[str, tuple[int, int]]:
+    from nowrongdoor.care.imports import import_worklist
+
+    out: dict[str, tuple[int, int]] = {}
+    with database.session() as s:
+        for label, team in (("t1", "t1"), ("supervisors", None)):
+            member = f"M-pool-{uuid.uuid4().hex[:8]}"
+            import_worklist(
+                s,
+                cipher=database.cipher,
+                actor=None,
+                organization_id=world.orgs["a"],
+                text=f"member_id,age,tier,score\n{member},15,high,0.9\n",
+                name="worklist.csv",
+                source=f"run-{member}",
+                team=team,
+            )
+            s.flush()
+            from sqlalchemy import select
+
+            from nowrongdoor.care.models import Intake
+
+            intake = s.scalars(
+                select(Intake).where(Intake.source_ref.like(f"worklist:run-{member}:%"))
+            ).one()
+            assert intake.owner_id is None
+            assert intake.pool_team == (team or "(supervisors)")
+            out[label] = (int(intake.person_id or 0), intake.id)
+        s.commit()
+    return out
+
+
+@pytest.mark.parametrize("user", sorted(POOL_MATRIX))
+def test_team_pool_scope(env: dict[str, Any], database: Any, user: str) -> None:
+    world, client = env["world"], env["client"]
+    pools = _pool_records(database, world)
+    for which, expected in zip(
+        ("t1", "supervisors"), POOL_MATRIX[user].split(), strict=True
+    ):
+        person_id, intake_id = pools[which]
+        paths = (f"/persons/{person_id}", f"/intakes/{intake_id}")
+        for path, allowed in zip(paths, expected, strict=True):
+            response = client.get("/api/v1" + path, headers=world.headers(user))
+            assert response.status_code < 500
+            assert (response.status_code == 200) == (allowed == "T"), (
+                f"{user} GET {path} ({which} pool): {response.status_code}"
+            )

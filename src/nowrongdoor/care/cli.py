@@ -541,10 +541,24 @@ def care_import_worklist(
         str | None,
         typer.Option(help="Label of this run (default: the directory name)."),
     ] = None,
+    team: Annotated[
+        str | None,
+        typer.Option(
+            help=(
+                "Team pool that new members land in (default: the pool_routes "
+                "setting, else the supervisors' pool)."
+            )
+        ),
+    ] = None,
 ) -> None:
-    """Turn a population worklist into risk flags on persons (matched by member id)."""
+    """Turn a population worklist into risk flags on persons (matched by member id).
+
+    New members have no owner: they wait in a team's pool for a care manager
+    of that team to take them.
+    """
     from nowrongdoor.care.imports import (
         import_worklist,
+        parse_pool_routes,
         read_text_file,
         resolve_worklist_path,
     )
@@ -552,7 +566,9 @@ def care_import_worklist(
     csv_path = resolve_worklist_path(path)
     text = read_text_file(csv_path)
     label = source or (path.name if path.is_dir() else csv_path.parent.name)
-    db = _database(settings_from(ctx))
+    settings = settings_from(ctx)
+    routes = parse_pool_routes(settings.pool_routes)
+    db = _database(settings)
     _require_schema(db)
     try:
         with db.session() as session:
@@ -564,6 +580,8 @@ def care_import_worklist(
                 text=text,
                 name=str(csv_path),
                 source=label,
+                team=team,
+                routes=routes,
             )
             _audit_cli(session, "import.worklist", f"{counts.rows} rows")
     finally:

@@ -19,6 +19,7 @@ import csv
 import io
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,12 +31,16 @@ from nowrongdoor.care.crud import new_pseudonym
 from nowrongdoor.care.crypto import Cipher
 from nowrongdoor.care.enums import Door, IntakeStatus, Pathway, Sensitivity
 from nowrongdoor.care.models import Intake, Person, RiskFlag, User, utcnow
+from nowrongdoor.care.rbac import SUPERVISORS_POOL
 from nowrongdoor.errors import UserInputError
 
 __all__ = [
     "ImportCounts",
+    "PoolRoute",
     "import_matches",
     "import_worklist",
+    "parse_pool_routes",
+    "pool_for",
     "read_csv_rows",
     "read_text_file",
     "resolve_worklist_path",
@@ -151,6 +156,68 @@ def _reasons(raw: str) -> tuple[str | None, bool]:
     return raw, bool(labels & _PART2_LABELS)
 
 
+@dataclass(frozen=True)
+class PoolRoute:
+    """One routing rule: rows of a county, or an age range, go to a team's pool.
+
+    Attributes:
+        team: The team whose pool the row lands in.
+        county: Matches the row's ``county`` (case-insensitive), or ``None``.
+        ages: Inclusive age range the row's ``age`` must fall in, or ``None``.
+    """
+
+    team: str
+    county: str | None = None
+    ages: tuple[int, int] | None = None
+
+    def matches(self, county: str | None, age: int | None) -> bool:
+        """Whether a row with this county and age falls under the rule."""
+        if self.county is not None:
+            return county is not None and county.strip().lower() == self.county
+        if self.ages is not None:
+            return age is not None and self.ages[0] <= age <= self.ages[1]
+        return False
+
+
+def parse_pool_routes(rules: Sequence[str]) -> list[PoolRoute]:
+    """Parse the ``pool_routes`` setting (``county=Lake:north``, ``age=0-17:youth``).
+
+    Raises:
+        UserInputError: a rule is malformed (the sentence quotes it).
+    """
+    out: list[PoolRoute] = []
+    for rule in rules:
+        key, _, rest = rule.partition("=")
+        value, _, team = rest.rpartition(":")
+        key, value, team = key.strip().lower(), value.strip(), team.strip()
+        if not value or not team or len(team) > 100:
+            raise UserInputError(
+                f"pool_routes rule {rule!r} must read county=<name>:<team> or "
+                "age=<low>-<high>:<team>"
+            )
+        if key == "county":
+            out.append(PoolRoute(team=team, county=value.lower()))
+            continue
+        low, _, high = value.partition("-")
+        if key != "age" or not low.isdigit() or not high.isdigit():
+            raise UserInputError(
+                f"pool_routes rule {rule!r} must read county=<name>:<team> or "
+                "age=<low>-<high>:<team>"
+            )
+        out.append(PoolRoute(team=team, ages=(int(low), int(high))))
+    return out
+
+
+def pool_for(
+    routes: Sequence[PoolRoute], *, county: str | None, age: int | None
+) -> str | None:
+    """The team of the first rule the row matches (``None``: supervisors' pool)."""
+    for route in routes:
+        if route.matches(county, age):
+            return route.team
+    return None
+
+
 def import_worklist(
     session: Session,
     *,
@@ -160,8 +227,14 @@ def import_worklist(
     text: str,
     name: str,
     source: str,
+    team: str | None = None,
+    routes: Sequence[PoolRoute] = (),
 ) -> ImportCounts:
     """Turn worklist rows into risk flags (the caller commits).
+
+    New persons (and their ``claims_flag`` intakes) have no owner: they wait in
+    a team's pool, ``team`` if given, else the first of ``routes`` that the
+    row's ``county`` or ``age`` matches, else the supervisors' pool.
 
     Args:
         session: Database session.
@@ -172,12 +245,16 @@ def import_worklist(
         name: File name for messages.
         source: Label of this worklist run; re-importing the same label updates
             the flags instead of adding new ones.
+        team: The team pool every new row lands in (overrides ``routes``).
+        routes: Routing rules by county or age (see :func:`parse_pool_routes`).
 
     Returns:
         Counts.
     """
     if not source or len(source) > 200:
         raise UserInputError("the worklist source label must be 1 to 200 characters")
+    if team is not None and not 1 <= len(team.strip()) <= 100:
+        raise UserInputError("the team name must be 1 to 100 characters")
     counts = ImportCounts()
     for line, row in read_csv_rows(text, name, WORKLIST_REQUIRED):
         where = f"{name}, row {line}"
@@ -208,12 +285,20 @@ def import_worklist(
             )
         )
         if person is None:
+            county = row.get("county", "").strip() or None
+            pool = (
+                team.strip()
+                if team
+                else pool_for(routes, county=county, age=age) or SUPERVISORS_POOL
+            )
             person = Person(
                 pseudonym=new_pseudonym(),
                 organization_id=organization_id,
                 owner_id=None,
+                pool_team=pool,
                 member_id=member,
                 member_id_bidx=bidx,
+                contacts={"county": county} if county else None,
             )
             session.add(person)
             session.flush()
@@ -223,6 +308,7 @@ def import_worklist(
                     person_id=person.id,
                     organization_id=organization_id,
                     owner_id=None,
+                    pool_team=pool,
                     door=Door.CLAIMS_FLAG,
                     status=IntakeStatus.NEW,
                     summary=(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, select, true
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
 from sqlalchemy.orm import Session
 
 from nowrongdoor.care.enums import Role, Scope
@@ -22,6 +22,7 @@ from nowrongdoor.care.models import User
 __all__ = [
     "PERMISSIONS",
     "ROLE_SCOPE",
+    "SUPERVISORS_POOL",
     "can",
     "check_record_scope",
     "require",
@@ -63,6 +64,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         "user:read",
         "user:manage",
         "audit:read",
+        "audit:oversee",
         "partner:import",
         "worklist:import",
         "matches:import",
@@ -72,6 +74,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         "case:assign",
         "referral:override_consent",
         "user:read",
+        "audit:oversee",
         "worklist:import",
         "matches:import",
     },
@@ -106,6 +109,11 @@ PERMISSIONS = {
     for role, granted in PERMISSIONS.items()
 }
 
+#: The pool of owner-less imported records that no routing rule gave a team:
+#: only organisation-wide roles (supervisors, analysts, admins) reach it. The
+#: brackets keep it apart from any real team name.
+SUPERVISORS_POOL = "(supervisors)"
+
 #: The record scope of each role.
 ROLE_SCOPE: dict[str, Scope] = {
     Role.ADMIN: Scope.ALL,
@@ -132,13 +140,20 @@ def scope_of(user: User) -> Scope:
     return ROLE_SCOPE.get(user.role, Scope.OWN)
 
 
-def scope_clause(user: User, org_col: Any, owner_col: Any) -> ColumnElement[bool]:
+def scope_clause(
+    user: User, org_col: Any, owner_col: Any, pool_col: Any = None
+) -> ColumnElement[bool]:
     """A WHERE clause limiting records (with an org and owner column) to scope.
+
+    Records without an owner that wait in a team pool (``pool_col``) are in
+    the scope of that team's members; owner-less records in no team's pool
+    (the supervisors' pool) only in organisation scope.
 
     Args:
         user: The signed-in user.
         org_col: The records' organisation column.
         owner_col: The records' owner (user id) column.
+        pool_col: The records' team-pool column, for records that have one.
 
     Returns:
         A boolean SQL expression.
@@ -155,14 +170,25 @@ def scope_clause(user: User, org_col: Any, owner_col: Any) -> ColumnElement[bool
         teammates = select(User.id).where(
             User.organization_id == user.organization_id, User.team == user.team
         )
-        return and_(same_org, owner_col.in_(teammates.scalar_subquery()))
+        mine = owner_col.in_(teammates.scalar_subquery())
+        if pool_col is not None:
+            mine = or_(mine, and_(owner_col.is_(None), pool_col == user.team))
+        return and_(same_org, mine)
     return and_(same_org, owner_col == user.id)
 
 
 def check_record_scope(
-    session: Session, user: User, org_id: int, owner_id: int | None
+    session: Session,
+    user: User,
+    org_id: int,
+    owner_id: int | None,
+    pool_team: str | None = None,
 ) -> None:
-    """Raise :class:`Forbidden` unless a record (org, owner) is in ``user``'s scope."""
+    """Raise :class:`Forbidden` unless a record (org, owner) is in ``user``'s scope.
+
+    An owner-less record in a team's pool is in the scope of that team's
+    members (who may take it); one in no pool only in organisation scope.
+    """
     scope = scope_of(user)
     if user.role == Role.PARTNER_USER:
         raise Forbidden("partner users reach records only through their referrals")
@@ -181,5 +207,8 @@ def check_record_scope(
             )
         )
         if owner_team == user.team:
+            return
+    if scope is Scope.TEAM and user.team and owner_id is None:
+        if pool_team == user.team:
             return
     raise Forbidden("this record is outside your caseload")

@@ -35,7 +35,11 @@ from nowrongdoor.care.enums import (
     Role,
 )
 from nowrongdoor.care.hsds import import_hsds, tables_from_document
-from nowrongdoor.care.imports import import_matches, import_worklist
+from nowrongdoor.care.imports import (
+    import_matches,
+    import_worklist,
+    parse_pool_routes,
+)
 from nowrongdoor.care.models import (
     Base,
     Organization,
@@ -212,6 +216,15 @@ def _user(
     return user
 
 
+#: The demo plan's routing of imported worklist rows to team pools.
+DEMO_POOL_ROUTES = (
+    "county=Marion:north",
+    "county=Hamilton:north",
+    "county=Lake:south",
+    "county=Allen:south",
+)
+
+
 def seed_demo(
     session: Session,
     *,
@@ -306,9 +319,16 @@ def seed_demo(
             _backdate(created, rng=rng, days=rng.randint(0, spread_days))
     session.flush()
 
-    worklist = "member_id,age,tier,score,pathway,reasons\n" + "\n".join(
-        f'M{900000 + k},{rng.randint(13, 19)},high,{rng.randint(40, 90)},prevent,"[]"'
-        for k in range(5)
+    # The population worklist lands in team pools by county (the routing a
+    # plan would put in the pool_routes setting); St. Joseph has no rule, so
+    # its rows wait in the supervisors' pool.
+    counties = ("Marion", "Hamilton", "Lake", "Allen", "St. Joseph")
+    tiers = ("high", "high", "elevated", "medium")
+    worklist = "member_id,age,tier,score,pathway,reasons,county\n" + "\n".join(
+        f"M{900000 + k},{rng.choice((13, 15, 16, 17, 19, 22, 34))},"
+        f'{rng.choice(tiers)},{rng.randint(40, 95) / 100},prevent,"[]",'
+        f"{counties[k % len(counties)]}"
+        for k in range(12)
     )
     wl = import_worklist(
         session,
@@ -318,6 +338,7 @@ def seed_demo(
         text=worklist,
         name="demo worklist.csv",
         source="demo-worklist",
+        routes=parse_pool_routes(DEMO_POOL_ROUTES),
     )
     matches = "case_id,rank,ad_id,operation,score,evidence\n" + "\n".join(
         f"NCMEC-DEMO-{k},1,ad-{1000 + k},op-{k},0.{90 - k},phone+age" for k in range(3)

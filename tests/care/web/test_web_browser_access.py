@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
+
 import pytest
 from playwright.sync_api import Page, expect
-from test_web_browser_journey import shot, sign_in
+from test_web_browser_journey import DOCS_IMG, shot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -70,7 +73,7 @@ def test_keyboard_only_reaches_the_main_actions(page: Page, live, artifacts):
     first_refer = page.locator(".refer-form button").first
     first_refer.focus()
     page.keyboard.press("Enter")
-    expect(page).to_have_url(f"{live.url}/cases/{case_id}#referrals")
+    expect(page.locator("#refer-form")).to_be_visible()
     page.goto(f"{live.url}/cases/{case_id}")
     _tab_until(page, "Save note", limit=200)
     shot(page, artifacts, "21-keyboard-save-note")
@@ -130,3 +133,96 @@ def test_text_contrast_is_at_least_aa(page: Page, live, path):
     page.goto(live.url + path.format(case=case_id))
     low = page.evaluate(CONTRAST_JS)
     assert low == [], f"text below 4.5:1 on {path}: {low[:5]}"
+
+
+ENTER_JS = """
+() => [...document.querySelectorAll(
+  'main input:not([type]), main input[type=text], main input[type=search], '
+  + 'main input[type=number], main input[type=date], main textarea')]
+  .filter((el) => el.offsetParent !== null).map((el) => el.id)
+"""
+
+
+def _press_enter_everywhere(page: Page, url: str) -> list[str]:
+    """Type into every visible text field of ``url`` and press Enter in it."""
+    page.goto(url)
+    ids = page.evaluate(ENTER_JS)
+    for field_id in ids:
+        page.goto(url)
+        field = page.locator(f"[id='{field_id}']")
+        field.focus()
+        page.keyboard.type("Typed on the keyboard only")
+        page.keyboard.press("Enter")
+        page.wait_for_load_state()
+    return ids
+
+
+def test_enter_in_a_text_field_of_a_referral_page_never_sends(page: Page, live):
+    service = live.query(
+        "select s.id from partner_service s join organization o on o.id = "
+        "s.organization_id where o.name like 'Safe Harbor%' order by s.id"
+    )[0][0]
+    case_id, person_id = live.query(
+        "select c.id, c.person_id from care_case c join app_user u "
+        "on u.id = c.owner_id where u.username = 'cm.north' "
+        "and c.status != 'closed' order by c.id desc"
+    )[0]
+    # no consent covers any partner for this person: referring keeps a draft
+    with sqlite3.connect(live.db_path) as conn:
+        conn.execute("delete from consent where person_id = ?", (person_id,))
+    sign_in(page, live.url, "cm.north")
+    count = live.query("select count(*) from referral")[0][0]
+    confirm = f"{live.url}/cases/{case_id}/refer/confirm?service_id={service}"
+    assert _press_enter_everywhere(page, confirm) == ["reason"]
+    assert live.query("select count(*) from referral")[0][0] == count
+
+    # A draft (the person has no consent covering this partner, or a duplicate).
+    page.goto(confirm)
+    page.get_by_label("Need", exact=True).select_option(value="legal")
+    page.get_by_label("Reason for the referral").fill("Needs legal advice")
+    if page.locator("#duplicate_ok").count():
+        page.locator("#duplicate_ok").check()
+    page.locator("#refer-form button[type=submit]").click()
+    page.wait_for_load_state()
+    rid, status = live.query("select id, status from referral order by id desc")[0]
+    assert status == "draft"
+    for username in ("cm.north", "supervisor"):
+        sign_in(page, live.url, username)
+        fields = _press_enter_everywhere(page, f"{live.url}/referrals/{rid}")
+        assert "cancel-reason" in fields
+        assert live.query("select status from referral where id = ?", rid) == [
+            ("draft",)
+        ], f"Enter sent or cancelled the draft ({username}, fields {fields})"
+
+
+def test_take_from_the_team_pool_and_assign_in_bulk(page: Page, live, artifacts):
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    sign_in(page, live.url, "cm.north")
+    page.goto(f"{live.url}/queue")
+    take = page.locator("form[id^=take-] button").first
+    intake_id = take.locator("xpath=..").get_attribute("id").removeprefix("take-")
+    shot(page, artifacts, "30-queue-care-manager")
+    take.click()
+    expect(page).to_have_url(f"{live.url}/intakes/{intake_id}")
+    page.locator("dl.facts a").click()
+    expect(page.locator("h1")).to_contain_text("P-")
+
+    sign_in(page, live.url, "supervisor")
+    page.goto(f"{live.url}/queue")
+    page.screenshot(path=str(artifacts / "work-queue.png"), full_page=False)
+    DOCS_IMG.mkdir(parents=True, exist_ok=True)
+    shutil.copy(artifacts / "work-queue.png", DOCS_IMG / "work-queue.png")
+    boxes = page.locator("#queue-table input[type=checkbox]")
+    ticked = [boxes.nth(i).get_attribute("value") for i in range(2)]
+    for i in range(2):
+        boxes.nth(i).check()
+    page.get_by_label("Assign the ticked items to").select_option(
+        label="Sol South (south team)"
+    )
+    page.get_by_role("button", name="Assign").click()
+    expect(page.locator("#queue-notice")).to_have_text("2 item(s) assigned.")
+    owners = live.query(
+        "select distinct u.username from intake i join app_user u "
+        f"on u.id = i.owner_id where i.id in ({','.join(ticked)})"
+    )
+    assert owners == [("cm.south",)]

@@ -124,6 +124,15 @@ def test_intake_to_completed_referral(page: Page, live, artifacts):
     expect(page.locator("h1")).to_contain_text("Housing instability")
     shot(page, artifacts, "07-refer-directory")
     page.get_by_role("button", name="Refer to Safe Harbor Youth Shelter").click()
+    # Nothing is sent before the confirmation page: what the partner will see.
+    expect(page.locator("#send-when")).to_contain_text("Now")
+    page.get_by_label("Reason for the referral").fill(
+        "Needs a safe bed this week; school is aware."
+    )
+    shot(page, artifacts, "07b-refer-confirm")
+    page.get_by_role(
+        "button", name="Send the referral to Safe Harbor Youth Shelter"
+    ).click()
     row = page.locator("#referrals-table tbody tr").first
     expect(row).to_contain_text("Safe Harbor Youth Shelter")
     expect(row.locator(".referral-status")).to_have_text(
@@ -147,7 +156,9 @@ def test_intake_to_completed_referral(page: Page, live, artifacts):
     shot(page, artifacts, "10-partner-accepted")
     page.get_by_role("button", name="Mark in progress").click()
     expect(page.locator("#referral-status")).to_have_text("In progress")
-    page.get_by_label("Note or reason").fill("Placed in youth shelter; school aware.")
+    page.get_by_label("Note for the care manager").fill(
+        "Placed in youth shelter; school aware."
+    )
     page.get_by_role("button", name="Mark completed").click()
     expect(page.locator("#referral-status")).to_have_text("Completed")
     shot(page, artifacts, "11-partner-completed")

@@ -52,6 +52,8 @@ PAGES: dict[str, set[str] | str] = {
     "/training/records": {"supervisor", "admin"},
     "/decision-aid": PUBLIC,
     "/work": CARE,
+    "/queue": CARE,
+    "/queue?whose=pool&door=claims_flag&band=12-17&sort=score&page=2": CARE,
     "/intake": CARE,
     "/people": STAFF,
     "/people/{person}": STAFF,
@@ -67,6 +69,8 @@ PAGES: dict[str, set[str] | str] = {
     "/dashboard": {"supervisor", "admin", "analyst"},
     "/admin": {"admin"},
     "/admin/audit": {"admin"},
+    "/oversight": {"supervisor", "admin"},
+    "/oversight?kind=reads&username=cm.north": {"supervisor", "admin"},
     "/admin/partners": {"admin"},
 }
 

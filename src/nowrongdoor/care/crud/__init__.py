@@ -61,11 +61,24 @@ from nowrongdoor.care.crud._persons import (
     store_screening,
     update_person,
 )
+from nowrongdoor.care.crud._queue import (
+    AGE_BANDS,
+    QUEUE_SORTS,
+    QUEUE_WHOSE,
+    QueueFilters,
+    QueueRow,
+    age_band,
+    assign_intakes,
+    take_intake,
+    work_queue,
+)
 from nowrongdoor.care.crud._referrals import (
     REFERRAL_MOVES,
     create_referral,
     get_referral,
     list_referrals,
+    open_referrals_to,
+    referral_consent_ok,
     referral_events,
     referral_partner_view,
     referral_public,
@@ -83,6 +96,11 @@ from nowrongdoor.care.crud._users import (
 )
 
 __all__ = [
+    "AGE_BANDS",
+    "QUEUE_SORTS",
+    "QUEUE_WHOSE",
+    "QueueFilters",
+    "QueueRow",
     "CASE_MOVES",
     "REFERRAL_MOVES",
     "add_barrier",
@@ -90,7 +108,9 @@ __all__ = [
     "add_goal",
     "add_need",
     "add_note",
+    "age_band",
     "age_on",
+    "assign_intakes",
     "case_children",
     "case_detail",
     "case_list_query",
@@ -128,10 +148,12 @@ __all__ = [
     "list_tasks",
     "list_users",
     "new_pseudonym",
+    "open_referrals_to",
     "paginate",
     "part2_visible",
     "person_public",
     "record_consent",
+    "referral_consent_ok",
     "referral_events",
     "referral_partner_view",
     "referral_public",
@@ -142,6 +164,7 @@ __all__ = [
     "service_public",
     "set_safety_plan",
     "store_screening",
+    "take_intake",
     "task_public",
     "transition_case",
     "transition_referral",
@@ -152,4 +175,5 @@ __all__ = [
     "update_task",
     "update_user",
     "visible_sensitive",
+    "work_queue",
 ]

@@ -105,7 +105,9 @@ def create_person(
 def get_person(session: Session, *, viewer: User, person_id: int) -> Person:
     """A person in the viewer's scope (404 if none, 403 if outside scope)."""
     person = get_or_404(session, Person, person_id, "person")
-    check_record_scope(session, viewer, person.organization_id, person.owner_id)
+    check_record_scope(
+        session, viewer, person.organization_id, person.owner_id, person.pool_team
+    )
     return person
 
 
@@ -126,7 +128,11 @@ def list_persons(
     """
     stmt = (
         select(Person)
-        .where(scope_clause(viewer, Person.organization_id, Person.owner_id))
+        .where(
+            scope_clause(
+                viewer, Person.organization_id, Person.owner_id, Person.pool_team
+            )
+        )
         .order_by(Person.id.desc())
     )
     if pseudonym:
@@ -233,13 +239,17 @@ def list_intakes(
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[list[Intake], int]:
-    """Intakes and leads in scope (unowned leads are visible to the organisation)."""
-    clause = scope_clause(viewer, Intake.organization_id, Intake.owner_id)
+    """Intakes and leads in scope (unowned leads in no pool are visible to the
+    organisation; pooled items to their team, see :func:`get_intake`)."""
+    clause = scope_clause(
+        viewer, Intake.organization_id, Intake.owner_id, Intake.pool_team
+    )
     if viewer.role != Role.PARTNER_USER:
         clause = or_(
             clause,
             (Intake.organization_id == viewer.organization_id)
-            & Intake.owner_id.is_(None),
+            & Intake.owner_id.is_(None)
+            & Intake.pool_team.is_(None),
         )
     stmt = select(Intake).where(clause).order_by(Intake.received_at.desc(), Intake.id)
     if person_id is not None:
@@ -252,11 +262,22 @@ def list_intakes(
 
 
 def get_intake(session: Session, *, viewer: User, intake_id: int) -> Intake:
-    """An intake in the viewer's scope."""
+    """An intake in the viewer's scope.
+
+    An owner-less intake in no pool (an ad-match lead) is the organisation's;
+    one in a team's pool is for that team's members (who may take it) and
+    organisation-wide roles; the supervisors' pool only for the latter.
+    """
     intake = get_or_404(session, Intake, intake_id, "intake")
-    if intake.owner_id is None and intake.organization_id == viewer.organization_id:
+    if (
+        intake.owner_id is None
+        and intake.pool_team is None
+        and intake.organization_id == viewer.organization_id
+    ):
         return intake
-    check_record_scope(session, viewer, intake.organization_id, intake.owner_id)
+    check_record_scope(
+        session, viewer, intake.organization_id, intake.owner_id, intake.pool_team
+    )
     return intake
 
 

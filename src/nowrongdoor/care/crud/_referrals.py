@@ -171,6 +171,49 @@ def list_referrals(
     return paginate(session, stmt, limit=limit, offset=offset)
 
 
+def referral_consent_ok(session: Session, referral: Referral) -> bool:
+    """True when the person's consent lets ``referral`` be sent now (no override).
+
+    The same rule :func:`transition_referral` applies: consent to share covering
+    the receiving organisation, and for substance use a Part 2 disclosure consent.
+    """
+    checks = [ConsentType.SHARE_WITH_PARTNERS]
+    if referral.need_category == NeedCategory.SUBSTANCE_USE:
+        checks.append(ConsentType.PART2_DISCLOSURE)
+    return all(
+        covering_consent(
+            session,
+            person_id=referral.person_id,
+            consent_type=kind,
+            organization_id=referral.to_organization_id,
+            person_org_id=referral.from_organization_id,
+        )
+        is not None
+        for kind in checks
+    )
+
+
+#: Referral states that are still open (a new one to the same partner duplicates).
+OPEN_REFERRAL_STATES = (S.DRAFT, S.SENT, S.ACCEPTED, S.IN_PROGRESS)
+
+
+def open_referrals_to(
+    session: Session, *, case_id: int, organization_id: int
+) -> list[Referral]:
+    """The case's referrals to one organisation that are still open, newest first."""
+    return list(
+        session.scalars(
+            select(Referral)
+            .where(
+                Referral.case_id == case_id,
+                Referral.to_organization_id == organization_id,
+                Referral.status.in_(OPEN_REFERRAL_STATES),
+            )
+            .order_by(Referral.id.desc())
+        ).all()
+    )
+
+
 def _check_send(
     session: Session, *, actor: User, referral: Referral, data: ReferralTransition
 ) -> None:

@@ -29,6 +29,9 @@ class Person(Base):
     pseudonym: Mapped[str] = mapped_column(String(20), unique=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    #: While nobody owns the person: the team whose pool they wait in
+    #: (``None`` with no owner: the supervisors' pool).
+    pool_team: Mapped[str | None] = mapped_column(String(100))
     given_name: Mapped[str | None] = mapped_column(EncryptedText)
     family_name: Mapped[str | None] = mapped_column(EncryptedText)
     birth_date: Mapped[str | None] = mapped_column(EncryptedText)
@@ -53,6 +56,8 @@ class Intake(Base):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    #: While nobody owns the intake: the team whose pool it waits in.
+    pool_team: Mapped[str | None] = mapped_column(String(100))
     door: Mapped[str] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(16), default="new")
     summary: Mapped[str | None] = mapped_column(EncryptedText)
@@ -124,3 +129,5 @@ class Consent(Base):
 
 Index("ix_person_org_owner", Person.organization_id, Person.owner_id)
 Index("ix_intake_org_status", Intake.organization_id, Intake.status)
+Index("ix_person_org_pool", Person.organization_id, Person.pool_team)
+Index("ix_intake_org_pool", Intake.organization_id, Intake.pool_team)

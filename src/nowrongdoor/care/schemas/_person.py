@@ -26,6 +26,11 @@ class Contacts(Strict):
     safe_contact_note: str | None = Field(
         None, max_length=500, description="When/how it is safe to make contact."
     )
+    county: str | None = Field(
+        None,
+        max_length=100,
+        description="County of residence (reports by county; team-pool routing).",
+    )
 
 
 class PersonBase(Strict):

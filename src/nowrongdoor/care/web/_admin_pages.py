@@ -201,17 +201,40 @@ async def admin_update_user(ctx: UserManage, user_id: int) -> Response:
     return RedirectResponse("/admin#users", status_code=303)
 
 
+def _whole(value: str, name: str, *, minimum: int) -> int | None:
+    """A whole-number query value; ``None`` when empty.
+
+    Raises:
+        BadRequest: not a whole number of at least ``minimum`` (names the field).
+    """
+    value = value.strip()
+    if not value:
+        return None
+    if not value.isdigit() or int(value) < minimum:
+        raise BadRequest(
+            f"{f.field_label(name)} must be a whole number of at least {minimum}.",
+            field=name,
+        )
+    return int(value)
+
+
 @router.get("/admin/audit", response_class=HTMLResponse, name="audit_log")
 def audit_log(
     ctx: AuditRead,
     action: Annotated[str, Query(max_length=60)] = "",
     username: Annotated[str, Query(max_length=150)] = "",
     outcome: Annotated[str, Query(max_length=16)] = "",
-    person_id: Annotated[int | None, Query(ge=1)] = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
-    verify: bool = False,
+    person_id: Annotated[str, Query(max_length=20)] = "",
+    offset: Annotated[str, Query(max_length=12)] = "",
+    verify: Annotated[str, Query(max_length=8)] = "",
 ) -> HTMLResponse:
-    """Browse the audit log, newest first; verify the hash chain on request."""
+    """Browse the audit log, newest first; verify the hash chain on request.
+
+    Empty fields are ignored (a form sends every field, filled or not); a
+    person id or page offset that is not a whole number is named in a message.
+    """
+    person = _whole(person_id, "person_id", minimum=1)
+    start = _whole(offset, "offset", minimum=0) or 0
     stmt = select(AuditEvent).order_by(AuditEvent.seq.desc())
     if action:
         stmt = stmt.where(AuditEvent.action.like(f"{action}%"))
@@ -219,15 +242,15 @@ def audit_log(
         stmt = stmt.where(AuditEvent.username == username.lower())
     if outcome:
         stmt = stmt.where(AuditEvent.outcome == outcome)
-    if person_id is not None:
-        stmt = stmt.where(AuditEvent.person_id == person_id)
-    events, total = crud.paginate(ctx.session, stmt, limit=50, offset=offset)
+    if person is not None:
+        stmt = stmt.where(AuditEvent.person_id == person)
+    events, total = crud.paginate(ctx.session, stmt, limit=50, offset=start)
     report = (
         verify_chain(
             ctx.session,
             checkpoint_file=ctx.request.app.state.settings.resolved_checkpoint_file,
         )
-        if verify
+        if verify.lower() in ("1", "true", "on")
         else None
     )
     ctx.audit.record("audit.list", resource_type="audit", detail=f"{len(events)} rows")
@@ -236,12 +259,12 @@ def audit_log(
         "audit.html",
         events=events,
         total=total,
-        offset=offset,
+        offset=start,
         filters={
             "action": action,
             "username": username,
             "outcome": outcome,
-            "person_id": person_id or "",
+            "person_id": person or "",
         },
         report=report,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -93,7 +93,7 @@ def integer(form: FormData, name: str) -> int | None:
     if value is None:
         return None
     if not value.lstrip("-").isdigit():
-        raise BadRequest(f"{name} must be a whole number", field=name)
+        raise BadRequest(f"{field_label(name)} must be a whole number.", field=name)
     return int(value)
 
 
@@ -109,7 +109,9 @@ def date_field(form: FormData, name: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise BadRequest(f"{name} must be a date (YYYY-MM-DD)", field=name) from None
+        raise BadRequest(
+            f"{field_label(name)} must be a date (YYYY-MM-DD).", field=name
+        ) from None
 
 
 def lines(form: FormData, name: str) -> list[str]:
@@ -118,18 +120,84 @@ def lines(form: FormData, name: str) -> list[str]:
     return [line.strip() for line in value.splitlines() if line.strip()]
 
 
+#: How a form field is named in a message (otherwise its name, in words).
+FIELD_LABELS: dict[str, str] = {
+    "override_reason": "The reason for sending without consent",
+    "reason": "The reason",
+    "cancel_reason": "The reason for cancelling",
+    "note": "The note",
+    "text": "The note",
+    "description": "The description",
+    "title": "The title",
+    "due_on": "The due date",
+    "expires_on": "The expiry date",
+    "need_category": "The need",
+    "service_id": "The partner service",
+    "status": "The status",
+    "username": "The username",
+    "password": "The password",
+    "display_name": "The display name",
+    "age": "The age",
+}
+
+
+def field_label(field: str) -> str:
+    """How ``field`` reads at the start of a sentence ("The reason", ...)."""
+    name = field.rsplit(".", 1)[-1]
+    return FIELD_LABELS.get(name, name.replace("_", " ").capitalize())
+
+
+def plain_message(error: Mapping[str, Any]) -> str:
+    """One Pydantic error as a sentence in plain words (never Pydantic's wording).
+
+    Args:
+        error: One item of ``ValidationError.errors()``.
+
+    Returns:
+        A sentence naming the field, e.g. "The reason for sending without
+        consent needs at least 10 characters."
+    """
+    field = ".".join(str(p) for p in error.get("loc", ())) or "form"
+    label = field_label(field)
+    ctx = error.get("ctx") or {}
+    kind = str(error.get("type", ""))
+    if kind == "string_too_short":
+        return f"{label} needs at least {ctx.get('min_length')} characters."
+    if kind == "string_too_long":
+        return f"{label} may have at most {ctx.get('max_length')} characters."
+    if kind == "missing":
+        return f"{label} is required."
+    if kind in ("greater_than_equal", "greater_than"):
+        bound = ctx.get("ge", ctx.get("gt"))
+        return f"{label} must be at least {bound}."
+    if kind in ("less_than_equal", "less_than"):
+        bound = ctx.get("le", ctx.get("lt"))
+        return f"{label} must be at most {bound}."
+    if kind.startswith(("int_", "float_", "decimal_")):
+        return f"{label} must be a number."
+    if kind.startswith(("date", "datetime")):
+        return f"{label} must be a date (YYYY-MM-DD)."
+    if kind in ("enum", "literal_error"):
+        return f"{label}: choose one of the listed options."
+    if kind == "value_error":
+        text = str(error.get("msg", "")).removeprefix("Value error, ")
+        return f"{label}: {text}" if text else f"{label} is not valid."
+    return f"{label} is not valid."
+
+
 def build(model: type[M], **values: Any) -> M:
     """Validate ``values`` into one of the care service's request schemas.
 
     Raises:
-        BadRequest: a value is invalid; the message and field name the culprit.
+        BadRequest: a value is invalid; the message (plain words) and the field
+            name the culprit.
     """
     try:
         return model(**{k: v for k, v in values.items() if v is not None})
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first["loc"]) or "form"
-        raise BadRequest(f"{field}: {first['msg']}", field=field) from None
+        raise BadRequest(plain_message(first), field=field) from None
 
 
 def choice(value: str | None, allowed: dict[str, str], name: str) -> str:
@@ -140,7 +208,7 @@ def choice(value: str | None, allowed: dict[str, str], name: str) -> str:
     """
     if value is None or value not in allowed:
         raise BadRequest(
-            f"choose one of the listed options for {name.replace('_', ' ')}",
+            f"{field_label(name)}: choose one of the listed options.",
             field=name,
         )
     return value
@@ -162,7 +230,76 @@ def fmt_date(value: dt.datetime | dt.date | None) -> str:
     return value.isoformat()
 
 
+def fmt_published(sensitivity: float | None, specificity: float | None) -> str:
+    """An instrument's published accuracy, naming only what was published.
+
+    Args:
+        sensitivity: Published sensitivity in percent, or ``None``.
+        specificity: Published specificity in percent, or ``None``.
+
+    Returns:
+        E.g. "Published sensitivity 86%; specificity not published."
+    """
+
+    def _pct(value: float | None) -> str | None:
+        return None if value is None else f"{value:g}%"
+
+    sens, spec = _pct(sensitivity), _pct(specificity)
+    if sens is None and spec is None:
+        return "Sensitivity and specificity not published."
+    if spec is None:
+        return f"Published sensitivity {sens}; specificity not published."
+    if sens is None:
+        return f"Published specificity {spec}; sensitivity not published."
+    return f"Published sensitivity {sens}, specificity {spec}."
+
+
+def explain_lead(lead: Mapping[str, Any]) -> list[str]:
+    """An ad-match lead's numbers in words, for the person reviewing it.
+
+    The score is the Fellegi-Sunter match weight of ``nowrongdoor.ads.match``
+    (the sum of the log2 Bayes factors of the fields compared); the probability
+    is the posterior match probability given how rare a true match is.
+
+    Args:
+        lead: The lead's stored columns (``score``, ``probability``, ``rank``).
+
+    Returns:
+        Sentences, one per number present.
+    """
+    out: list[str] = []
+    score = lead.get("score")
+    if isinstance(score, int | float):
+        factor = 2 ** abs(float(score))
+        if score > 0:
+            direction = f"about {factor:,.0f} times more likely"
+        elif score < 0:
+            direction = f"about {factor:,.0f} times less likely"
+        else:
+            direction = "neither more nor less likely"
+        out.append(
+            f"Match weight {float(score):g}: the details compared (age, place, "
+            f"names, photos' descriptions and the like) make it {direction} that "
+            "this ad shows the missing person than before comparing them."
+        )
+    probability = lead.get("probability")
+    if isinstance(probability, int | float):
+        out.append(
+            f"Chance that it is the same person: {float(probability) * 100:.2g}% "
+            "(after allowing for how rare a true match is among all ads); a lead "
+            "to check, never proof."
+        )
+    rank = lead.get("rank")
+    if isinstance(rank, int):
+        out.append(
+            f"Rank {rank}: the {'best' if rank == 1 else f'number {rank}'} of the "
+            "ads compared with this poster."
+        )
+    return out
+
+
 FILTERS: dict[str, Callable[..., str]] = {
+    "published": fmt_published,
     "time": fmt_time,
     "date": fmt_date,
     "door": lambda v: DOOR_LABELS.get(str(v), str(v)),

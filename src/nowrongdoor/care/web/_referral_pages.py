@@ -16,6 +16,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from nowrongdoor.care import crud
 from nowrongdoor.care.enums import NeedCategory, ReferralStatus, Role
 from nowrongdoor.care.errors import ApiError, BadRequest
+from nowrongdoor.care.models import Referral
+from nowrongdoor.care.rbac import can
 from nowrongdoor.care.schemas import ReferralCreate, ReferralTransition
 from nowrongdoor.care.web import _forms as f
 from nowrongdoor.care.web._case_pages import load_case
@@ -28,11 +30,30 @@ ReferDep = Annotated[PageCtx, Depends(needs("referral:write"))]
 ReferralRead = Annotated[PageCtx, Depends(needs("referral:read"))]
 RespondDep = Annotated[PageCtx, Depends(needs("referral:respond"))]
 
-#: What each side may do next, from the referral's status (the crud enforces it).
-PARTNER_ACTIONS: dict[str, tuple[tuple[str, str], ...]] = {
-    ReferralStatus.SENT: (("accepted", "Accept"), ("declined", "Decline")),
-    ReferralStatus.ACCEPTED: (("in_progress", "Mark in progress"),),
-    ReferralStatus.IN_PROGRESS: (("completed", "Mark completed"),),
+#: One form per action the partner may take next, from the referral's status
+#: (the crud enforces the moves): (status, button, reason label, reason
+#: required, button class).
+PartnerAction = tuple[str, str, str, bool, str]
+_WITHDRAW: PartnerAction = (
+    "cancelled",
+    "Withdraw: we cannot go ahead",
+    "Why you cannot go ahead (required)",
+    True,
+    "secondary",
+)
+PARTNER_ACTIONS: dict[str, tuple[PartnerAction, ...]] = {
+    ReferralStatus.SENT: (
+        ("accepted", "Accept", "Note for the care manager", False, ""),
+        ("declined", "Decline", "Why you decline (required)", True, "secondary"),
+    ),
+    ReferralStatus.ACCEPTED: (
+        ("in_progress", "Mark in progress", "Note for the care manager", False, ""),
+        _WITHDRAW,
+    ),
+    ReferralStatus.IN_PROGRESS: (
+        ("completed", "Mark completed", "Note for the care manager", False, ""),
+        _WITHDRAW,
+    ),
 }
 
 
@@ -120,22 +141,108 @@ def refer_page(
     )
 
 
+def _confirm_response(
+    ctx: PageCtx,
+    case: Any,
+    service_id: int | None,
+    need: str,
+    form_error: dict[str, Any] | None = None,
+) -> HTMLResponse:
+    """The page that confirms a referral before anything is created or sent."""
+    if service_id is None:
+        raise BadRequest("Choose a partner service first.", field="service_id")
+    service = crud.get_service(ctx.session, service_id=service_id)
+    person = crud.person_public(case.person, viewer=ctx.user)
+    probe = Referral(
+        person_id=case.person_id,
+        from_organization_id=case.organization_id,
+        to_organization_id=service.organization_id,
+        need_category=need or None,
+    )
+    duplicates = crud.open_referrals_to(
+        ctx.session, case_id=case.id, organization_id=service.organization_id
+    )
+    return ctx.render(
+        "refer_confirm.html",
+        status_code=400 if form_error else 200,
+        case=case,
+        person=person,
+        service=crud.service_public(ctx.session, service),
+        need=need if need in f.NEED_LABELS else "",
+        need_labels=f.NEED_LABELS,
+        will_send=crud.referral_consent_ok(ctx.session, probe),
+        duplicates=duplicates,
+        form_error=form_error,
+    )
+
+
+@router.get("/cases/{case_id}/refer/confirm", response_class=HTMLResponse)
+def refer_confirm(
+    ctx: ReferDep,
+    case_id: int,
+    service_id: Annotated[int | None, Query(ge=1)] = None,
+    need: Annotated[str, Query(max_length=60)] = "",
+) -> HTMLResponse:
+    """What the partner will see, whether it is sent now, and any open referral
+    to the same partner; nothing is created until the person confirms."""
+    case = load_case(ctx, case_id)
+    ctx.audit.record(
+        "case.read",
+        resource_type="case",
+        resource_id=case.id,
+        person_id=case.person_id,
+        detail="refer confirm page",
+    )
+    ctx.session.commit()
+    return _confirm_response(ctx, case, service_id, need)
+
+
 @router.post("/cases/{case_id}/referrals")
 async def create_referral(ctx: ReferDep, case_id: int) -> Response:
-    """Create the referral and send it when consent allows (else keep a draft)."""
+    """Create the referral and send it when consent allows (else keep a draft).
+
+    The need and the reason are required (the partner reads them); an open
+    referral of the case to the same organisation must be acknowledged.
+    """
     form = await ctx.request.form()
     case = load_case(ctx, case_id)
-    need = f.text(form, "need_category")
+    need = f.text(form, "need_category") or ""
+    service_id = f.integer(form, "service_id")
+    ctx.on_form_error(
+        "refer-form",
+        form,
+        lambda error: _confirm_response(
+            ctx, load_case(ctx, case_id), service_id, need, form_error=error
+        ),
+        fields=("need_category", "reason", "duplicate_ok"),
+    )
+    if service_id is None:
+        raise BadRequest("Choose a partner service first.", field="service_id")
+    if need not in f.NEED_LABELS:
+        raise BadRequest("Choose the need this referral is for.", field="need_category")
+    if f.text(form, "reason") is None:
+        raise BadRequest(
+            "Write the reason for the referral; the partner reads it.",
+            field="reason",
+        )
+    service = crud.get_service(ctx.session, service_id=service_id)
+    duplicates = crud.open_referrals_to(
+        ctx.session, case_id=case.id, organization_id=service.organization_id
+    )
+    if duplicates and form.get("duplicate_ok") != "yes":
+        raise BadRequest(
+            "This case already has an open referral to this partner; open it, "
+            "or tick the box to refer again.",
+            field="duplicate_ok",
+        )
     data = f.build(
         ReferralCreate,
         case_id=case.id,
-        service_id=f.integer(form, "service_id"),
-        need_category=NeedCategory(need) if need in f.NEED_LABELS else None,
+        service_id=service_id,
+        need_category=NeedCategory(need),
         reason=f.text(form, "reason"),
         do_not_contact=form.get("do_not_contact") == "on",
     )
-    if data.service_id is None:
-        raise BadRequest("choose a partner service", field="service_id")
     referral = crud.create_referral(ctx.session, actor=ctx.user, data=data)
     ctx.audit.record(
         "referral.create",
@@ -176,6 +283,20 @@ async def create_referral(ctx: ReferDep, case_id: int) -> Response:
     return RedirectResponse(f"/cases/{case.id}#referrals", status_code=303)
 
 
+#: Why a referral was kept as a draft (``?unsent=`` after creating it).
+UNSENT_MESSAGES: dict[str, str] = {
+    "consent_required": (
+        "Saved as a draft, not sent: the person has no active consent to share "
+        "with this partner. Record consent on the case, then send it from here; "
+        "or a supervisor can send it with a recorded reason."
+    ),
+    "part2_consent_required": (
+        "Saved as a draft, not sent: a substance-use referral needs a 42 CFR "
+        "Part 2 disclosure consent naming this partner."
+    ),
+}
+
+
 @router.get("/referrals/{referral_id}", response_class=HTMLResponse)
 def referral_page(
     ctx: ReferralRead, referral_id: int, unsent: str = ""
@@ -184,8 +305,6 @@ def referral_page(
     ctx.request.state.audit_resource = "referral"
     ctx.request.state.audit_resource_id = str(referral_id)
     referral = crud.get_referral(ctx.session, viewer=ctx.user, referral_id=referral_id)
-    view = crud.referral_view(ctx.session, referral, viewer=ctx.user)
-    partner_side = ctx.user.role == Role.PARTNER_USER
     ctx.audit.record(
         "referral.read",
         resource_type="referral",
@@ -193,56 +312,88 @@ def referral_page(
         person_id=referral.person_id,
     )
     ctx.session.commit()
-    messages = {
-        "consent_required": (
-            "Saved as a draft, not sent: the person has no active consent to share "
-            "with this partner. Record consent on the case, or a supervisor can "
-            "send it with a recorded reason."
-        ),
-        "part2_consent_required": (
-            "Saved as a draft, not sent: a substance-use referral needs a 42 CFR "
-            "Part 2 disclosure consent naming this partner."
-        ),
-    }
+    return _referral_response(ctx, referral, unsent=UNSENT_MESSAGES.get(unsent, ""))
+
+
+def _referral_response(
+    ctx: PageCtx,
+    referral: Any,
+    *,
+    unsent: str = "",
+    form_error: dict[str, Any] | None = None,
+) -> HTMLResponse:
+    view = crud.referral_view(ctx.session, referral, viewer=ctx.user)
+    partner_side = ctx.user.role == Role.PARTNER_USER
+    has_consent = False
+    if not partner_side and referral.status == ReferralStatus.DRAFT:
+        has_consent = crud.referral_consent_ok(ctx.session, referral)
     return ctx.render(
         "referral.html",
+        status_code=400 if form_error else 200,
         referral=view,
         partner_side=partner_side,
         actions=PARTNER_ACTIONS.get(referral.status, ()) if partner_side else (),
-        unsent=messages.get(unsent, ""),
-        can_override=ctx.user.role != Role.PARTNER_USER
-        and "referral:override_consent" in _perms(ctx),
+        unsent=unsent,
+        has_consent=has_consent,
+        can_override=not partner_side and can(ctx.user, "referral:override_consent"),
+        form_error=form_error,
     )
-
-
-def _perms(ctx: PageCtx) -> set[str]:
-    from nowrongdoor.care.rbac import PERMISSIONS
-
-    return set(PERMISSIONS.get(ctx.user.role, frozenset()))
 
 
 @router.post("/referrals/{referral_id}/status")
 async def referral_status(ctx: ReferralRead, referral_id: int) -> Response:
     """Move a referral: the partner accepts, declines (with a reason), starts,
-    completes; the referring team sends, or cancels."""
+    completes or withdraws; the referring team sends (after confirming), or
+    cancels. Each action is its own form; a refused one comes back with the
+    message beside the field and what was typed."""
     form = await ctx.request.form()
     ctx.request.state.audit_resource = "referral"
     ctx.request.state.audit_resource_id = str(referral_id)
     referral = crud.get_referral(ctx.session, viewer=ctx.user, referral_id=referral_id)
     status = f.choice(f.text(form, "status"), f.REFERRAL_STATUS_LABELS, "status")
+    if status == "sent":
+        form_id = "send-form"
+    elif status == "cancelled" and ctx.user.role != Role.PARTNER_USER:
+        form_id = "cancel-form"
+    else:
+        form_id = f"{status}-form"
+    ctx.on_form_error(
+        form_id,
+        form,
+        lambda error: _referral_response(
+            ctx,
+            crud.get_referral(ctx.session, viewer=ctx.user, referral_id=referral_id),
+            form_error=error,
+        ),
+        fields=("reason", "override_reason", "confirm"),
+    )
+    if status == "sent" and form.get("confirm") != "yes":
+        raise BadRequest(
+            "Tick the box to confirm the details may be sent to the partner.",
+            field="confirm",
+        )
     data = f.build(
         ReferralTransition,
         status=ReferralStatus(status),
         reason=f.text(form, "reason"),
         override_reason=f.text(form, "override_reason"),
     )
-    crud.transition_referral(ctx.session, actor=ctx.user, referral=referral, data=data)
+    try:
+        crud.transition_referral(
+            ctx.session, actor=ctx.user, referral=referral, data=data
+        )
+    except ApiError as exc:
+        if exc.code in UNSENT_MESSAGES:
+            raise BadRequest(
+                UNSENT_MESSAGES[exc.code].replace("Saved as a draft, not", "Not")
+            ) from None
+        raise
     ctx.audit.record(
         "referral.status",
         resource_type="referral",
         resource_id=referral.id,
         person_id=referral.person_id,
-        detail=status,
+        detail="sent with consent override" if data.override_reason else status,
     )
     ctx.session.commit()
     if ctx.user.role == Role.PARTNER_USER:

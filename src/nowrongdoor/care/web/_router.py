@@ -11,6 +11,8 @@ from nowrongdoor.care.web import (
     _auth_pages,
     _case_pages,
     _kb_pages,
+    _oversight_pages,
+    _queue_pages,
     _referral_pages,
     _screening_pages,
     _training_pages,
@@ -26,10 +28,12 @@ def build_router() -> APIRouter:
     for module in (
         _auth_pages,
         _work_pages,
+        _queue_pages,
         _screening_pages,
         _case_pages,
         _referral_pages,
         _admin_pages,
+        _oversight_pages,
         _kb_pages,
         _training_pages,
     ):

@@ -8,20 +8,22 @@ which :func:`install_error_pages` turns into a redirect to ``/login``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from nowrongdoor.care.api.deps import AuditDep, Auditor, OptionalIdentity, SessionDep
-from nowrongdoor.care.errors import ApiError, Unauthorized
+from nowrongdoor.care.errors import ApiError, BadRequest, Unauthorized
 from nowrongdoor.care.models import User
 from nowrongdoor.care.rbac import can
 from nowrongdoor.care.security import Identity
+from nowrongdoor.care.web._forms import plain_message
 from nowrongdoor.care.web._templating import ANONYMOUS, Viewer, render
 
 
@@ -77,6 +79,51 @@ class PageCtx:
         return render(
             self.request, template, self.viewer, status_code=status_code, **context
         )
+
+    def on_form_error(
+        self,
+        form_id: str,
+        form: Mapping[str, Any],
+        page: Callable[[dict[str, Any]], Response],
+        fields: Iterable[str] = (),
+    ) -> None:
+        """Answer a refused form with its own page again, not an error page.
+
+        When the route later raises :class:`BadRequest`, the error handler
+        rolls back and calls ``page`` with ``form_error``: the form's id, the
+        field at fault (``"form"`` when it is not one of ``fields``), the
+        message in plain words and the values typed (so nothing is lost).
+
+        Args:
+            form_id: The ``id`` of the ``<form>`` on the page.
+            form: The posted form.
+            page: Renders the page (status 400) from the ``form_error`` value.
+            fields: Names of the form's visible fields.
+        """
+        shown = set(fields)
+        values = {
+            k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"
+        }
+
+        def _hook(exc: ApiError) -> Response:
+            # The request's session may already be closed by its dependency;
+            # the page reads in a fresh transaction, ended here (nothing kept).
+            self.session.rollback()
+            field = exc.field if exc.field in shown else "form"
+            try:
+                return page(
+                    {
+                        "form": form_id,
+                        "field": field,
+                        "message": exc.message,
+                        "values": values,
+                    }
+                )
+            finally:
+                self.session.rollback()
+                self.session.close()
+
+        self.request.state.form_rerender = _hook
 
 
 def page_ctx(
@@ -155,6 +202,10 @@ def install_error_pages(app: FastAPI) -> None:
             return response
         if isinstance(exc, Unauthorized):
             return await _login_required(request, exc)
+        rerender = getattr(request.state, "form_rerender", None)
+        if isinstance(exc, BadRequest) and rerender is not None:
+            again: Response = rerender(exc)
+            return again
         viewer = getattr(request.state, "viewer", None)
         headings = {
             403: "You do not have access to this",
@@ -172,5 +223,33 @@ def install_error_pages(app: FastAPI) -> None:
         )
         return page
 
+    validation_handler = app.exception_handlers.get(RequestValidationError)
+
+    async def _bad_query(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        if not _wants_html(request) and validation_handler is not None:
+            result = validation_handler(request, exc)
+            if hasattr(result, "__await__"):
+                result = await result
+            response: Response = result
+            return response
+        errors = exc.errors()
+        first = dict(errors[0]) if errors else {}
+        # "query.age" -> "age": the page names the field, not where it came from
+        first["loc"] = [p for p in first.get("loc", ()) if p not in ("query", "path")]
+        viewer = getattr(request.state, "viewer", None)
+        page: HTMLResponse = render(
+            request,
+            "error.html",
+            viewer if isinstance(viewer, Viewer) else ANONYMOUS,
+            status_code=400,
+            heading="Please check your request",
+            message=plain_message(first),
+            back_url=request.url.path,
+            back_text="Start again",
+        )
+        return page
+
     app.add_exception_handler(LoginRequired, _login_required)
     app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(RequestValidationError, _bad_query)

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
-from nowrongdoor.care.web._forms import FILTERS
+from nowrongdoor.care.web._forms import FILTERS, explain_lead
 from nowrongdoor.knowledge import KnowledgeBase, Resource, load_knowledge
 
 WEB_DIR = Path(__file__).resolve().parent
@@ -21,6 +21,7 @@ STATIC_DIR = WEB_DIR / "static"
 #: Navigation, in order: (path, label, roles allowed; empty = everyone signed in).
 NAV: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("/work", "My work", frozenset({"care_manager", "supervisor"})),
+    ("/queue", "Work queue", frozenset({"care_manager", "supervisor"})),
     ("/intake", "Intake", frozenset({"care_manager", "supervisor"})),
     ("/people", "People", frozenset({"care_manager", "supervisor", "admin"})),
     ("/screening", "Screening", frozenset({"care_manager", "supervisor"})),
@@ -28,6 +29,7 @@ NAV: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("/partners", "Partners", frozenset({"care_manager", "supervisor", "admin"})),
     ("/inbox", "Referral inbox", frozenset({"partner_user"})),
     ("/dashboard", "Dashboard", frozenset({"supervisor", "admin", "analyst"})),
+    ("/oversight", "Audit oversight", frozenset({"supervisor"})),
     ("/admin", "Admin", frozenset({"admin"})),
     ("/glossary", "Glossary", frozenset()),
     ("/training", "Training", frozenset()),
@@ -142,6 +144,7 @@ def build_templates() -> Jinja2Templates:
     env = templates.env
     env.globals["kb_text"] = _kb_text
     env.globals["kb_title"] = _kb_title
+    env.globals["explain_lead"] = explain_lead
     env.filters["short"] = _short
     env.filters["label"] = lambda value: str(value or "").replace("_", " ")
     env.filters.update(FILTERS)

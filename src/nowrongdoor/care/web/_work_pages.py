@@ -85,9 +85,15 @@ def my_work(ctx: WorkDep) -> HTMLResponse:
     tasks, _ = crud.list_tasks(
         session, viewer=user, status="open", owner_id=user.id, limit=20
     )
-    intakes, _ = crud.list_intakes(session, viewer=user, status="new", limit=50)
-    leads = [i for i in intakes if i.door == Door.AD_MATCH]
-    new_intakes = [i for i in intakes if i.door != Door.AD_MATCH]
+    first, _ = crud.work_queue(
+        session, viewer=user, filters=crud.QueueFilters(), limit=25
+    )
+    _, queue_mine = crud.work_queue(
+        session, viewer=user, filters=crud.QueueFilters(whose="mine"), limit=0
+    )
+    _, queue_pool = crud.work_queue(
+        session, viewer=user, filters=crud.QueueFilters(whose="pool"), limit=0
+    )
     since = utcnow() - dt.timedelta(days=14)
     referrals, _ = crud.list_referrals(session, viewer=user, limit=50)
     updates = [
@@ -99,7 +105,9 @@ def my_work(ctx: WorkDep) -> HTMLResponse:
         select(RiskFlag, Person.pseudonym)
         .join(Person, Person.id == RiskFlag.person_id)
         .where(
-            scope_clause(user, Person.organization_id, Person.owner_id),
+            scope_clause(
+                user, Person.organization_id, Person.owner_id, Person.pool_team
+            ),
             RiskFlag.reviewed.is_(False),
         )
         .order_by(RiskFlag.imported_at.desc(), RiskFlag.id.desc())
@@ -109,7 +117,7 @@ def my_work(ctx: WorkDep) -> HTMLResponse:
     ctx.audit.record(
         "work.read",
         detail=(
-            f"{len(tasks)} tasks, {len(new_intakes)} intakes, {len(leads)} leads, "
+            f"{len(tasks)} tasks, {queue_mine} mine and {queue_pool} pool items, "
             f"{len(flag_rows)} flags, {len(updates)} referral updates"
         ),
     )
@@ -117,8 +125,9 @@ def my_work(ctx: WorkDep) -> HTMLResponse:
     return ctx.render(
         "work.html",
         tasks=[crud.task_public(t) for t in tasks],
-        intakes=new_intakes,
-        leads=leads,
+        queue_mine=queue_mine,
+        queue_pool=queue_pool,
+        queue_overdue=sum(1 for r in first if r.overdue),
         flags=flag_rows,
         referral_updates=[
             (crud.referral_public(session, r, with_events=False), pseudonyms)
@@ -337,13 +346,14 @@ def person_page(ctx: PersonDep, pseudonym: str) -> HTMLResponse:
     )
     part2 = crud.part2_visible(ctx.session, viewer=ctx.user, person=person)
     screenings: list[Screening] = []
+    screenings_withheld = flags_withheld = 0
     if can(ctx.user, "screening:read"):
-        screenings, _n = crud.visible_sensitive(
+        screenings, screenings_withheld = crud.visible_sensitive(
             crud.list_screenings(ctx.session, person_id=person.id), part2_ok=part2
         )
     flags: list[RiskFlag] = []
     if can(ctx.user, "riskflag:read"):
-        flags, _n = crud.visible_sensitive(
+        flags, flags_withheld = crud.visible_sensitive(
             crud.list_risk_flags(ctx.session, person_id=person.id), part2_ok=part2
         )
     consents = (
@@ -367,7 +377,9 @@ def person_page(ctx: PersonDep, pseudonym: str) -> HTMLResponse:
         cases=cases,
         intakes=intakes,
         screenings=screenings,
+        screenings_withheld=screenings_withheld,
         flags=flags,
+        flags_withheld=flags_withheld,
         consents=consents,
         pathways=list(Pathway),
         consent_labels=CONSENT_LABELS,

@@ -9,7 +9,12 @@ from fastapi import APIRouter, File, Form, UploadFile
 from nowrongdoor.care.api.deps import AuditDep, CipherDep, SessionDep, SettingsDep
 from nowrongdoor.care.api.perms import MatchesImport, WorklistImport
 from nowrongdoor.care.errors import BadRequest
-from nowrongdoor.care.imports import ImportCounts, import_matches, import_worklist
+from nowrongdoor.care.imports import (
+    ImportCounts,
+    import_matches,
+    import_worklist,
+    parse_pool_routes,
+)
 from nowrongdoor.errors import UserInputError
 
 __all__ = ["router"]
@@ -50,6 +55,7 @@ def upload_worklist(
             text=text,
             name=file.filename or "worklist.csv",
             source=source,
+            routes=parse_pool_routes(settings.pool_routes),
         )
     except UserInputError as exc:
         raise BadRequest(str(exc), field="file") from exc

@@ -1,0 +1,365 @@
+"""The triage work queue and the team pools (private).
+
+Items are intakes still to review (a door's intake, a claims risk flag from the
+population worklist, an ad-match lead). Imported items have no owner: they wait
+in a team's pool (``pool_team``) or, with no team, in the supervisors' pool.
+A care manager takes an item from their team's pool; a supervisor assigns
+items. Both are a compare-and-set on the owner column: of two people taking one
+item at once, exactly one wins and the other learns who has it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from nowrongdoor.care.crud._users import check_assignable
+from nowrongdoor.care.enums import IntakeStatus, Role, Sensitivity
+from nowrongdoor.care.errors import BadRequest
+from nowrongdoor.care.models import Intake, Person, RiskFlag, Screening, User, utcnow
+from nowrongdoor.care.rbac import require, scope_clause
+
+__all__ = [
+    "AGE_BANDS",
+    "QUEUE_SORTS",
+    "QUEUE_WHOSE",
+    "QueueFilters",
+    "QueueRow",
+    "age_band",
+    "assign_intakes",
+    "take_intake",
+    "work_queue",
+]
+
+#: Age bands the queue filters on and shows (minors first in triage).
+AGE_BANDS: dict[str, tuple[int, int]] = {
+    "0-11": (0, 11),
+    "12-17": (12, 17),
+    "18-24": (18, 24),
+    "25-44": (25, 44),
+    "45+": (45, 200),
+}
+#: How many days an item may wait for review before it is overdue.
+REVIEW_DAYS = 2
+#: Tiers in triage order (unknown tiers after these).
+_TIER_RANK = {"critical": 0, "high": 1, "elevated": 2, "medium": 3, "moderate": 3}
+QUEUE_SORTS = ("priority", "oldest", "newest", "score")
+QUEUE_WHOSE = ("mine_pool", "mine", "pool", "all")
+
+
+def age_band(age: int | None) -> str | None:
+    """The band of ``age`` (``None`` when the age is unknown)."""
+    if age is None:
+        return None
+    for label, (low, high) in AGE_BANDS.items():
+        if low <= age <= high:
+            return label
+    return None
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """What the queue shows.
+
+    Attributes:
+        whose: ``mine``, ``pool`` (owner-less: the viewer's team's pool or,
+            for a supervisor, every pool), ``mine_pool`` (both) or ``all``
+            (everything in the viewer's scope).
+        door: Only this door.
+        tier: Only this risk tier.
+        band: Only this age band (a key of :data:`AGE_BANDS`).
+        sort: One of :data:`QUEUE_SORTS`.
+    """
+
+    whose: str = "all"
+    door: str = ""
+    tier: str = ""
+    band: str = ""
+    sort: str = "priority"
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One queue row (what a page shows; no names).
+
+    Attributes:
+        intake_id: The intake.
+        pseudonym: The person's pseudonymous id (``None`` for a lead without one).
+        door: The door code.
+        tier: The latest risk tier, ``None`` if unflagged, ``"withheld"`` for a
+            42 CFR Part 2 flag the viewer may not see.
+        score: The latest flag's score (``None`` when none or withheld).
+        screen: ``positive``/``negative`` of the latest screening, or ``None``.
+        age_band: Age band, or ``None``.
+        owner: Display name of the owner, ``None`` in a pool.
+        pool_team: The pool's team while owner-less (``None``: the
+            organisation's, for leads; ``SUPERVISORS_POOL``: supervisors').
+        received_at: When the item arrived (what is due: review, since then).
+        overdue: Waiting longer than :data:`REVIEW_DAYS`.
+    """
+
+    intake_id: int
+    pseudonym: str | None
+    door: str
+    tier: str | None
+    score: float | None
+    screen: str | None
+    age_band: str | None
+    owner: str | None
+    pool_team: str | None
+    received_at: dt.datetime
+    overdue: bool
+
+
+def _latest(model: Any) -> Any:
+    """Subquery: the newest row id of ``model`` per person."""
+    return (
+        select(model.person_id, func.max(model.id).label("last_id"))
+        .group_by(model.person_id)
+        .subquery()
+    )
+
+
+def _visible(viewer: User) -> Any:
+    """Items the viewer may see: record scope, plus the organisation's
+    owner-less items in no pool (ad-match leads), as :func:`get_intake`."""
+    return or_(
+        scope_clause(viewer, Intake.organization_id, Intake.owner_id, Intake.pool_team),
+        and_(
+            Intake.organization_id == viewer.organization_id,
+            Intake.owner_id.is_(None),
+            Intake.pool_team.is_(None),
+        ),
+    )
+
+
+def work_queue(
+    session: Session,
+    *,
+    viewer: User,
+    filters: QueueFilters,
+    limit: int = 25,
+    offset: int = 0,
+    today: dt.date | None = None,
+) -> tuple[list[QueueRow], int]:
+    """One page of the viewer's triage queue, prioritised, and the total.
+
+    Priority: higher risk tier first, then minors, then the longest waiting.
+    Part 2 flags count for the order but read "withheld" (their tier and score
+    are never shown here).
+
+    Args:
+        session: Database session.
+        viewer: Care manager (own and team-pool items), supervisor or admin
+            (everyone's in scope).
+        filters: What to show and how to sort.
+        limit: Page size.
+        offset: Rows to skip.
+        today: The date ages are computed for (default: today, UTC).
+
+    Returns:
+        (rows, total number of rows for these filters).
+    """
+    require(viewer, "intake:read")
+    today = today or utcnow().date()
+    last_flag, last_screen = _latest(RiskFlag), _latest(Screening)
+    birth_year = func.coalesce(Person.birth_year, today.year - RiskFlag.age)
+    age = today.year - birth_year
+    tier_rank = case(
+        *((RiskFlag.tier == t, r) for t, r in _TIER_RANK.items()),
+        else_=case((RiskFlag.tier.is_(None), 9), else_=5),
+    )
+    owner = User.__table__.alias("queue_owner")
+    stmt = (
+        select(
+            Intake.id,
+            Person.pseudonym,
+            Intake.door,
+            RiskFlag.tier,
+            RiskFlag.score,
+            RiskFlag.sensitivity,
+            Screening.positive,
+            age.label("age"),
+            owner.c.display_name,
+            Intake.pool_team,
+            Intake.received_at,
+        )
+        .select_from(Intake)
+        .outerjoin(Person, Person.id == Intake.person_id)
+        .outerjoin(last_flag, last_flag.c.person_id == Intake.person_id)
+        .outerjoin(RiskFlag, RiskFlag.id == last_flag.c.last_id)
+        .outerjoin(last_screen, last_screen.c.person_id == Intake.person_id)
+        .outerjoin(Screening, Screening.id == last_screen.c.last_id)
+        .outerjoin(owner, owner.c.id == Intake.owner_id)
+        .where(Intake.status == IntakeStatus.NEW, _visible(viewer))
+    )
+    # owner-less: the viewer's team pool, or the organisation's (leads)
+    in_my_pool = and_(
+        Intake.owner_id.is_(None),
+        or_(
+            Intake.pool_team == viewer.team,
+            and_(
+                Intake.pool_team.is_(None),
+                Intake.organization_id == viewer.organization_id,
+            ),
+        ),
+    )
+    if filters.whose == "mine":
+        stmt = stmt.where(Intake.owner_id == viewer.id)
+    elif filters.whose == "mine_pool":
+        stmt = stmt.where(or_(Intake.owner_id == viewer.id, in_my_pool))
+    elif filters.whose == "pool":
+        stmt = stmt.where(Intake.owner_id.is_(None))
+        if viewer.role == Role.CARE_MANAGER:
+            stmt = stmt.where(in_my_pool)
+    if filters.door:
+        stmt = stmt.where(Intake.door == filters.door)
+    if filters.tier:
+        stmt = stmt.where(
+            RiskFlag.tier == filters.tier, RiskFlag.sensitivity != Sensitivity.PART2
+        )
+    if filters.band in AGE_BANDS:
+        low, high = AGE_BANDS[filters.band]
+        stmt = stmt.where(age.between(low, high))
+    minor_rank = case((and_(age.is_not(None), age < 18), 0), else_=1)
+    orders = {
+        "priority": (tier_rank, minor_rank, Intake.received_at, Intake.id),
+        "oldest": (Intake.received_at, Intake.id),
+        "newest": (Intake.received_at.desc(), Intake.id.desc()),
+        "score": (
+            case((RiskFlag.score.is_(None), 1), else_=0),
+            RiskFlag.score.desc(),
+            Intake.id,
+        ),
+    }
+    total = session.scalar(
+        select(func.count()).select_from(stmt.order_by(None).subquery())
+    )
+    stmt = stmt.order_by(*orders.get(filters.sort, orders["priority"]))
+    now = utcnow()
+    rows = []
+    for r in session.execute(stmt.limit(limit).offset(offset)).all():
+        withheld = r.sensitivity == Sensitivity.PART2
+        received = r.received_at
+        if received.tzinfo is None:
+            received = received.replace(tzinfo=dt.UTC)
+        rows.append(
+            QueueRow(
+                intake_id=r.id,
+                pseudonym=r.pseudonym,
+                door=r.door,
+                tier="withheld" if withheld else r.tier,
+                score=None if withheld else r.score,
+                screen=None
+                if r.positive is None
+                else ("positive" if r.positive else "negative"),
+                age_band=age_band(r.age),
+                owner=r.display_name,
+                pool_team=r.pool_team,
+                received_at=received,
+                overdue=now - received > dt.timedelta(days=REVIEW_DAYS),
+            )
+        )
+    return rows, int(total or 0)
+
+
+def _owner_name(session: Session, intake_id: int) -> str:
+    name = session.scalar(
+        select(User.display_name)
+        .join(Intake, Intake.owner_id == User.id)
+        .where(Intake.id == intake_id)
+    )
+    return name or "someone else"
+
+
+def take_intake(
+    session: Session, *, actor: User, intake: Intake, owner: User | None = None
+) -> str | None:
+    """Give an owner-less item (and its owner-less person) to ``owner``.
+
+    A compare-and-set: the update only applies while the item has no owner,
+    so of two people taking it at once exactly one wins.
+
+    Args:
+        session: Database session (the caller has checked the item's scope).
+        actor: Who takes or assigns.
+        intake: The item.
+        owner: Who gets it (default: the actor; assigning to someone else
+            needs ``case:assign``).
+
+    Returns:
+        ``None`` when it is now ``owner``'s; otherwise the display name of
+        whoever has it already.
+    """
+    require(actor, "intake:write")
+    target = owner or actor
+    if target.id != actor.id:
+        require(actor, "case:assign")
+    check_assignable(
+        session, owner_id=target.id, organization_id=intake.organization_id
+    )
+    done = session.execute(
+        update(Intake)
+        .where(Intake.id == intake.id, Intake.owner_id.is_(None))
+        .values(owner_id=target.id, pool_team=None)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(done, "rowcount", 0) != 1:
+        return _owner_name(session, intake.id)
+    if intake.person_id is not None:
+        session.execute(
+            update(Person)
+            .where(Person.id == intake.person_id, Person.owner_id.is_(None))
+            .values(owner_id=target.id, pool_team=None)
+            .execution_options(synchronize_session=False)
+        )
+    session.expire(intake)
+    return None
+
+
+def assign_intakes(
+    session: Session, *, actor: User, intake_ids: Iterable[int], owner_id: int
+) -> tuple[list[int], dict[int, str]]:
+    """A supervisor's bulk assignment of pool items to one staff member.
+
+    Args:
+        session: Database session.
+        actor: Supervisor or admin (``case:assign``).
+        intake_ids: The items (each must be in the actor's scope).
+        owner_id: Who gets them.
+
+    Returns:
+        (ids assigned, {id: who already had it} for the ones taken meanwhile).
+    """
+    require(actor, "case:assign")
+    ids = sorted(set(intake_ids))
+    if not ids:
+        raise BadRequest("Tick at least one item to assign.", field="intake_id")
+    target = check_assignable(
+        session, owner_id=owner_id, organization_id=actor.organization_id
+    )
+    found = session.scalars(
+        select(Intake).where(Intake.id.in_(ids), _visible(actor))
+    ).all()
+    if len(found) != len(ids):
+        raise BadRequest(
+            "Some ticked items are not in your organisation's queue.",
+            field="intake_id",
+        )
+    assigned: list[int] = []
+    lost: dict[int, str] = {}
+    for intake in found:
+        if intake.owner_id is not None:
+            lost[intake.id] = _owner_name(session, intake.id)
+            continue
+        other = take_intake(session, actor=actor, intake=intake, owner=target)
+        if other is None:
+            assigned.append(intake.id)
+        else:
+            lost[intake.id] = other
+    return assigned, lost

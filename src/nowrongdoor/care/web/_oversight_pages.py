@@ -1,0 +1,161 @@
+"""Audit oversight for supervisors: who looked at whom, failed logins,
+denials and consent overrides in their organisation, with CSV export (private).
+
+The view reads the audit log (never person names: pseudonyms only) and is
+limited to events by users of the viewer's organisation; admins see every
+organisation's. Opening it and exporting it are audited too.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import Select, and_, func, or_, select
+
+from nowrongdoor.care.enums import Role
+from nowrongdoor.care.models import AuditEvent, Person, User
+from nowrongdoor.care.web import _forms as f
+from nowrongdoor.care.web._session import PageCtx, needs
+
+__all__ = ["router"]
+
+router = APIRouter()
+
+OversightDep = Annotated[PageCtx, Depends(needs("audit:oversee"))]
+
+PAGE_SIZE = 50
+#: Export at most this many events per file (newest first).
+EXPORT_LIMIT = 10_000
+
+#: What a supervisor looks for, as (label, condition on the audit event).
+KINDS: dict[str, tuple[str, Any]] = {
+    "reads": (
+        "Who looked at which person",
+        and_(AuditEvent.person_id.is_not(None), AuditEvent.action.like("%.read")),
+    ),
+    "failed_logins": (
+        "Failed sign-ins",
+        and_(AuditEvent.action == "auth.login", AuditEvent.outcome != "success"),
+    ),
+    "denied": ("Refused access", AuditEvent.outcome == "denied"),
+    "overrides": (
+        "Sent without consent (override)",
+        AuditEvent.detail.like("%override%"),
+    ),
+}
+
+
+def _query(ctx: PageCtx, kind: str, username: str, pseudonym: str) -> Select[Any]:
+    stmt: Select[Any] = (
+        select(AuditEvent, Person.pseudonym)
+        .outerjoin(Person, Person.id == AuditEvent.person_id)
+        .order_by(AuditEvent.seq.desc())
+    )
+    if ctx.user.role != Role.ADMIN:
+        staff = select(User.username).where(
+            User.organization_id == ctx.user.organization_id
+        )
+        stmt = stmt.where(AuditEvent.username.in_(staff.scalar_subquery()))
+    if kind in KINDS:
+        stmt = stmt.where(KINDS[kind][1])
+    else:
+        stmt = stmt.where(or_(*(cond for _label, cond in KINDS.values())))
+    if username:
+        stmt = stmt.where(AuditEvent.username == username.strip().lower())
+    if pseudonym:
+        stmt = stmt.where(Person.pseudonym == pseudonym.strip().upper())
+    return stmt
+
+
+@router.get("/oversight", response_class=HTMLResponse, name="oversight")
+def oversight(
+    ctx: OversightDep,
+    kind: Annotated[str, Query(max_length=20)] = "",
+    username: Annotated[str, Query(max_length=150)] = "",
+    pseudonym: Annotated[str, Query(max_length=20)] = "",
+    page: Annotated[str, Query(max_length=6)] = "",
+) -> HTMLResponse:
+    """Audit oversight of the supervisor's organisation (filters, paged)."""
+    number = int(page) if page.isdigit() and int(page) > 0 else 1
+    stmt = _query(ctx, kind, username, pseudonym)
+    total = int(
+        ctx.session.scalar(
+            select(func.count()).select_from(stmt.order_by(None).subquery())
+        )
+        or 0
+    )
+    rows = ctx.session.execute(
+        stmt.limit(PAGE_SIZE).offset((number - 1) * PAGE_SIZE)
+    ).all()
+    ctx.audit.record("audit.oversight", resource_type="audit", detail=f"{total} events")
+    ctx.session.commit()
+    return ctx.render(
+        "oversight.html",
+        rows=rows,
+        total=total,
+        page=number,
+        pages=max(1, -(-total // PAGE_SIZE)),
+        kinds={k: label for k, (label, _c) in KINDS.items()},
+        filters={"kind": kind, "username": username, "pseudonym": pseudonym},
+    )
+
+
+def _cell(value: Any) -> Any:
+    """A CSV cell a spreadsheet will not run as a formula."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+@router.get("/oversight.csv", name="oversight_csv")
+def oversight_csv(
+    ctx: OversightDep,
+    kind: Annotated[str, Query(max_length=20)] = "",
+    username: Annotated[str, Query(max_length=150)] = "",
+    pseudonym: Annotated[str, Query(max_length=20)] = "",
+) -> Response:
+    """The same events as CSV (newest first, at most ``EXPORT_LIMIT``)."""
+    rows = ctx.session.execute(
+        _query(ctx, kind, username, pseudonym).limit(EXPORT_LIMIT)
+    ).all()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "seq",
+            "at",
+            "username",
+            "role",
+            "action",
+            "outcome",
+            "person",
+            "record",
+            "detail",
+        ]
+    )
+    for event, person in rows:
+        writer.writerow(
+            _cell(value)
+            for value in [
+                event.seq,
+                f.fmt_time(event.at),
+                event.username or "system",
+                event.role or "",
+                event.action,
+                event.outcome,
+                person or "",
+                f"{event.resource_type or ''} {event.resource_id or ''}".strip(),
+                event.detail or "",
+            ]
+        )
+    ctx.audit.record("audit.export", resource_type="audit", detail=f"{len(rows)} rows")
+    ctx.session.commit()
+    return Response(
+        out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="audit-oversight.csv"'},
+    )

@@ -1,0 +1,209 @@
+"""The triage work queue: take from the team pool, assign in bulk (private).
+
+One prioritised, paged table per role: a care manager sees their items and
+their team's owner-less pool, a supervisor everyone's (with bulk assignment).
+Taking and assigning are compare-and-set updates in
+:func:`nowrongdoor.care.crud.take_intake`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+
+from nowrongdoor.care import crud
+from nowrongdoor.care.enums import Role
+from nowrongdoor.care.errors import BadRequest
+from nowrongdoor.care.models import User
+from nowrongdoor.care.rbac import can
+from nowrongdoor.care.web import _forms as f
+from nowrongdoor.care.web._session import PageCtx, needs
+
+__all__ = ["router"]
+
+router = APIRouter()
+
+QueueDep = Annotated[PageCtx, Depends(needs("intake:read", "intake:write"))]
+AssignDep = Annotated[PageCtx, Depends(needs("intake:write", "case:assign"))]
+
+PAGE_SIZE = 25
+WHOSE_LABELS = {
+    "mine_pool": "Mine and my team's pool",
+    "mine": "Mine",
+    "pool": "Unassigned (pool)",
+    "all": "Everyone's I can see",
+}
+SORT_LABELS = {
+    "priority": "Priority (risk, minors, longest waiting)",
+    "oldest": "Longest waiting",
+    "newest": "Newest",
+    "score": "Highest score",
+}
+TIERS = ("critical", "high", "elevated", "medium", "low")
+
+
+def _filters(
+    ctx: PageCtx, whose: str, door: str, tier: str, band: str, sort: str
+) -> crud.QueueFilters:
+    default = "mine_pool" if ctx.user.role == Role.CARE_MANAGER else "all"
+    return crud.QueueFilters(
+        whose=whose if whose in crud.QUEUE_WHOSE else default,
+        door=door if door in f.DOOR_LABELS else "",
+        tier=tier if tier in TIERS else "",
+        band=band if band in crud.AGE_BANDS else "",
+        sort=sort if sort in crud.QUEUE_SORTS else "priority",
+    )
+
+
+def _staff(ctx: PageCtx) -> list[User]:
+    return list(
+        ctx.session.scalars(
+            select(User)
+            .where(
+                User.organization_id == ctx.user.organization_id,
+                User.is_active.is_(True),
+                User.role.in_((Role.CARE_MANAGER, Role.SUPERVISOR)),
+            )
+            .order_by(User.team, User.display_name)
+        ).all()
+    )
+
+
+def queue_response(
+    ctx: PageCtx,
+    filters: crud.QueueFilters,
+    page: int,
+    *,
+    notice: str = "",
+    status_code: int = 200,
+) -> HTMLResponse:
+    """Render one page of the queue (also after a take that lost the race)."""
+    rows, total = crud.work_queue(
+        ctx.session,
+        viewer=ctx.user,
+        filters=filters,
+        limit=PAGE_SIZE,
+        offset=(page - 1) * PAGE_SIZE,
+    )
+    ctx.audit.record("queue.read", detail=f"page {page}, {len(rows)} of {total} rows")
+    ctx.session.commit()
+    query = {
+        "whose": filters.whose,
+        "door": filters.door,
+        "tier": filters.tier,
+        "band": filters.band,
+        "sort": filters.sort,
+    }
+    return ctx.render(
+        "queue.html",
+        status_code=status_code,
+        rows=rows,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // PAGE_SIZE)),
+        filters=filters,
+        query=urlencode(query),
+        whose_labels=WHOSE_LABELS,
+        sort_labels=SORT_LABELS,
+        tiers=TIERS,
+        bands=list(crud.AGE_BANDS),
+        doors=f.DOOR_LABELS,
+        can_assign=can(ctx.user, "case:assign"),
+        staff=_staff(ctx) if can(ctx.user, "case:assign") else [],
+        notice=notice,
+        notice_kind="warn" if status_code >= 400 else "ok",
+    )
+
+
+@router.get("/queue", response_class=HTMLResponse, name="work_queue")
+def queue_page(
+    ctx: QueueDep,
+    whose: Annotated[str, Query(max_length=20)] = "",
+    door: Annotated[str, Query(max_length=40)] = "",
+    tier: Annotated[str, Query(max_length=32)] = "",
+    band: Annotated[str, Query(max_length=10)] = "",
+    sort: Annotated[str, Query(max_length=20)] = "",
+    page: Annotated[str, Query(max_length=6)] = "",
+    assigned: Annotated[str, Query(max_length=6)] = "",
+    missed: Annotated[str, Query(max_length=6)] = "",
+) -> HTMLResponse:
+    """The work queue: what is due, for whom, since when; filters and sort."""
+    number = int(page) if page.isdigit() and int(page) > 0 else 1
+    notice = ""
+    if assigned.isdigit():
+        notice = f"{assigned} item(s) assigned."
+        if missed.isdigit() and int(missed):
+            notice += f" {missed} had been taken by someone else meanwhile."
+    return queue_response(
+        ctx, _filters(ctx, whose, door, tier, band, sort), number, notice=notice
+    )
+
+
+@router.post("/queue/{intake_id}/take")
+async def take(ctx: QueueDep, intake_id: int) -> Response:
+    """Take an owner-less item from the pool (one of two takers wins)."""
+    crud.ensure_not_partner(ctx.user)
+    ctx.request.state.audit_resource = "intake"
+    ctx.request.state.audit_resource_id = str(intake_id)
+    intake = crud.get_intake(ctx.session, viewer=ctx.user, intake_id=intake_id)
+    holder = crud.take_intake(ctx.session, actor=ctx.user, intake=intake)
+    ctx.audit.record(
+        "intake.take",
+        resource_type="intake",
+        resource_id=intake_id,
+        person_id=intake.person_id,
+        outcome="success" if holder is None else "denied",
+        detail=None if holder is None else "already taken",
+    )
+    ctx.session.commit()
+    if holder is None:
+        return RedirectResponse(f"/intakes/{intake_id}", status_code=303)
+    return queue_response(
+        ctx,
+        _filters(ctx, "", "", "", "", ""),
+        1,
+        notice=f"Item {intake_id} was taken by {holder} a moment ago.",
+        status_code=409,
+    )
+
+
+@router.post("/queue/assign")
+async def assign(ctx: AssignDep) -> Response:
+    """A supervisor assigns the ticked pool items to one staff member."""
+    form = await ctx.request.form()
+    ctx.on_form_error(
+        "assign-form",
+        form,
+        lambda error: queue_response(
+            ctx,
+            _filters(ctx, "", "", "", "", ""),
+            1,
+            notice=error["message"],
+            status_code=400,
+        ),
+    )
+    ids: list[int] = []
+    for raw in form.getlist("intake_id"):
+        if not isinstance(raw, str) or not raw.isdigit():
+            raise BadRequest("Tick items from the list.", field="intake_id")
+        ids.append(int(raw))
+    owner_id = f.integer(form, "owner_id")
+    if owner_id is None:
+        raise BadRequest("Choose who gets the ticked items.", field="owner_id")
+    done, lost = crud.assign_intakes(
+        ctx.session, actor=ctx.user, intake_ids=ids, owner_id=owner_id
+    )
+    for intake_id in done:
+        ctx.audit.record(
+            "intake.assign",
+            resource_type="intake",
+            resource_id=intake_id,
+            detail=f"to user {owner_id}",
+        )
+    ctx.session.commit()
+    query: dict[str, Any] = {"assigned": len(done), "missed": len(lost)}
+    return RedirectResponse(f"/queue?{urlencode(query)}", status_code=303)
