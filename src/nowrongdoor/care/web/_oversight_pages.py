@@ -49,8 +49,10 @@ KINDS: dict[str, tuple[str, Any]] = {
 }
 
 
-def _query(ctx: PageCtx, kind: str, username: str, pseudonym: str) -> Select[Any]:
-    stmt: Select[Any] = (
+def _query(
+    ctx: PageCtx, kind: str, username: str, pseudonym: str
+) -> Select[AuditEvent, str]:
+    stmt = (
         select(AuditEvent, Person.pseudonym)
         .outerjoin(Person, Person.id == AuditEvent.person_id)
         .order_by(AuditEvent.seq.desc())
