@@ -4,7 +4,9 @@
   pathway, reasons) becomes risk flags on persons, matched by member id (a blind
   index: member ids are encrypted). Members not yet known become new persons,
   each with a ``claims_flag`` intake to review. Reasons labelled
-  ``42-cfr-part-2`` mark the flag as Part 2 (shown only under consent).
+  ``42-cfr-part-2`` mark the flag as Part 2 (shown only under consent). A
+  ``population diff --out`` file imports the same way, new and moved members only
+  (its ``change`` column; ``same`` and ``dropped`` rows are skipped).
 - Ad-match leads (``matches.csv`` with case_id, rank, ad_id, operation, score,
   evidence) become ``ad_match`` intakes for review; re-importing the same lead
   changes nothing.
@@ -52,6 +54,8 @@ _MATCH_CORE = frozenset({"case_id", "ad_id", "rank", "operation", "score", "evid
 _PART2_LABELS = {"42-cfr-part-2", "part2", "sud"}
 #: The deck's pathways, plus "monitor" (a watch list: no case is opened).
 _FLAG_PATHWAYS = frozenset({*Pathway, "monitor"})
+#: The change column of a `population diff` file.
+_DIFF_CHANGES = frozenset({"new", "up", "down", "dropped", "same"})
 
 
 @dataclass
@@ -278,6 +282,16 @@ def import_worklist(
         label = row.get("sensitivity", "").lower()
         part2 = part2 or label in _PART2_LABELS
         counts.rows += 1
+        # `population diff --out` rows: only what changed needs a review.
+        change = row.get("change", "")
+        if change and change not in _DIFF_CHANGES:
+            raise UserInputError(
+                f"{where}: change {change!r} is not one of "
+                + ", ".join(sorted(_DIFF_CHANGES))
+            )
+        if change in ("same", "dropped"):
+            counts.skipped += 1
+            continue
         bidx = cipher.blind_index(member)
         person = session.scalar(
             select(Person).where(
@@ -313,6 +327,7 @@ def import_worklist(
                     status=IntakeStatus.NEW,
                     summary=(
                         f"Population worklist {source}: tier {tier}, score {score:g}"
+                        + (f" ({change})" if change else "")
                     ),
                     source_ref=f"worklist:{source}:{person.pseudonym}",
                     created_by_id=actor.id if actor else None,

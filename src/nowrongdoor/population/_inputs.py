@@ -418,13 +418,19 @@ def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
         raise UserInputError("the inputs hold no members (no Patient or member rows)")
     if not all_d:
         raise UserInputError("the inputs hold no claims or diagnoses")
-    kinds = {f.kind for f in files}
-    no_birth = any(f.kind == "wide" and not f.has("birth_date") for f in files)
+    # Diagnoses are checked against the members file only when some claims carry
+    # no birth date of their own (long claims, wide claims without one, FHIR):
+    # wide claims with birth dates are their own member records, with or without
+    # a members file (TAF claim headers carry BIRTH_DT beside the DE file).
+    separate = any(
+        f.kind in ("long", "fhir") or (f.kind == "wide" and not f.has("birth_date"))
+        for f in files
+    )
     return RawInputs(
         members=ibis.union(*all_m) if len(all_m) > 1 else all_m[0],
         diagnoses=ibis.union(*all_d) if len(all_d) > 1 else all_d[0],
         fhir_rejects=rejects,
         fhir_ignored=ignored,
         files=files,
-        members_separate=no_birth or bool(kinds & {"long", "members", "fhir"}),
+        members_separate=separate,
     )

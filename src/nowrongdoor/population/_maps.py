@@ -192,10 +192,15 @@ def to_iso_date(col: ir.Value, patterns: Sequence[str]) -> ir.Value:
         if "MM" in pos:
             month = text.substr(pos["MM"], 2)
         else:
-            abbr = text.substr(pos["MON"], 3).upper()
-            month = ibis.cases(
-                *[(abbr == m, f"{i:02d}") for i, m in enumerate(_MONTHS, start=1)],
-                else_="??",
+            # One lookup instead of twelve comparisons: the abbreviation's place in
+            # "JAN FEB ..." is 0, 4, 8 ... (-1 or anything else is no month).
+            at = ibis.literal(" ".join(_MONTHS)).find(
+                text.substr(pos["MON"], 3).upper()
+            )
+            month = ibis.ifelse(
+                at % 4 == 0,
+                ibis.literal("010203040506070809101112").substr(at // 2, 2),
+                ibis.literal("??"),
             )
         fits = text.length() == length
         for at, char in seps.items():
