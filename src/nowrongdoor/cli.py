@@ -34,6 +34,7 @@ GROUPS: list[tuple[str, str, str]] = [
     ("users", "nowrongdoor.care.cli", "users_app"),
     ("audit", "nowrongdoor.care.cli", "audit_app"),
     ("partners", "nowrongdoor.care.cli", "partners_app"),
+    ("jobs", "nowrongdoor.care.ops_cli", "jobs_app"),
 ]
 
 #: (name, module, attribute): top-level commands, each a function.

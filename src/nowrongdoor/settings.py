@@ -251,6 +251,22 @@ class Settings(BaseSettings):
         ),
     )
 
+    job_interval_minutes: int = Field(
+        55,
+        ge=1,
+        description=(
+            "Scheduled jobs: `jobs run` skips a job that succeeded less than this "
+            "many minutes ago (on any instance); 55 suits an hourly cron."
+        ),
+    )
+    backup_dir: Path | None = Field(
+        None,
+        description=(
+            "Scheduled jobs: directory where `jobs run` writes a backup; none: no "
+            "backup job."
+        ),
+    )
+
     training_course_files: list[Path] = Field(
         default_factory=list,
         description=(
