@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Make sure the services the test suite needs are here: PostgreSQL on
-# 127.0.0.1:5432 (database `test`, trust auth) and Debian's Chromium.
+# 127.0.0.1:5432 (database `test`, trust auth), Debian's Chromium and Debian's
+# nginx (the TLS-termination test runs its own nginx process on loopback).
 # Fails (never skips) when one cannot be provided.
 set -euo pipefail
 
@@ -29,3 +30,13 @@ if ! [ -x /usr/bin/chromium ]; then
   fi
 fi
 [ -x /usr/bin/chromium ] || { echo "error: /usr/bin/chromium is not available" >&2; exit 1; }
+
+if ! [ -x /usr/sbin/nginx ]; then
+  echo "nginx is missing; installing Debian's nginx-light package (not started)" >&2
+  if [ "$(id -u)" = 0 ]; then
+    apt-get install -y nginx-light >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y nginx-light >/dev/null; }
+  else
+    sudo apt-get install -y nginx-light >/dev/null
+  fi
+fi
+[ -x /usr/sbin/nginx ] || { echo "error: /usr/sbin/nginx is not available" >&2; exit 1; }

@@ -254,6 +254,76 @@ class Settings(BaseSettings):
         ),
     )
 
+    oidc_issuer: str | None = Field(
+        None,
+        description=(
+            "Single sign-on: the OpenID Connect issuer URL of the plan's identity "
+            "provider (its /.well-known/openid-configuration is read); none: "
+            "passwords only."
+        ),
+    )
+    oidc_client_id: str | None = Field(
+        None, description="Single sign-on: this service's client id at the provider."
+    )
+    oidc_client_secret: SecretStr | None = Field(
+        None,
+        description=(
+            "Single sign-on: the client secret (none: a public client, PKCE only)."
+        ),
+    )
+    oidc_scopes: str = Field(
+        "openid profile email",
+        description="Single sign-on: scopes requested from the provider.",
+    )
+    oidc_username_claim: str = Field(
+        "preferred_username",
+        description=(
+            "Single sign-on: ID-token claim holding the username of a registered user."
+        ),
+    )
+    oidc_groups_claim: str = Field(
+        "groups",
+        description="Single sign-on: ID-token claim listing the user's groups.",
+    )
+    oidc_role_map: dict[str, str] = Field(
+        default_factory=dict,
+        description=(
+            "Single sign-on: provider group -> role (admin, supervisor, "
+            "care_manager, analyst, partner_user); the first matching group wins "
+            "and no match is refused."
+        ),
+    )
+    oidc_org_map: dict[str, str] = Field(
+        default_factory=dict,
+        description=(
+            "Single sign-on: provider group -> organisation name; the user's "
+            "organisation is set from it at each sign-in."
+        ),
+    )
+    oidc_create_users: bool = Field(
+        False,
+        description=(
+            "Single sign-on: create unknown users at first sign-in (just in time); "
+            "off: only users an admin registered may sign in."
+        ),
+    )
+
+    job_interval_minutes: int = Field(
+        55,
+        ge=1,
+        description=(
+            "Scheduled jobs: `jobs run` skips a job that succeeded less than this "
+            "many minutes ago (on any instance); 55 suits an hourly cron."
+        ),
+    )
+    backup_dir: Path | None = Field(
+        None,
+        description=(
+            "Scheduled jobs: directory where `jobs run` writes a backup; none: no "
+            "backup job."
+        ),
+    )
+
     training_course_files: list[Path] = Field(
         default_factory=list,
         description=(

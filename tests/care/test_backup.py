@@ -17,7 +17,7 @@ from nowrongdoor.care.backup import backup, read_manifest, restore
 from nowrongdoor.care.crypto import generate_key
 from nowrongdoor.care.db import Database
 from nowrongdoor.care.migrate import current_revision, upgrade
-from nowrongdoor.care.models import Base, Case, Person
+from nowrongdoor.care.models import Base, Case, Person, PurgeTally
 from nowrongdoor.care.retention import plan_purge, purge
 from nowrongdoor.care.rotate import rotate_keys
 from nowrongdoor.care.seed import seed_demo
@@ -149,6 +149,8 @@ def test_backup_rotate_restore(new_url: Any, tmp_path: Path, settings_for: Any) 
     restored = _people(target)
     with target.session() as s:
         assert s.get(Case, purged_case) is None, "a purged case came back"
+        tally = {t.kind: t.count for t in s.scalars(select(PurgeTally))}
+        assert tally.get("closed_case", 0) >= 1  # counts for reports restored too
         chain = verify_chain(s)
     assert chain.ok, chain.problems
     assert chain.checked == manifest.audit_head["seq"] + 1  # + retention.reapply

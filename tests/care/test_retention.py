@@ -20,6 +20,7 @@ from nowrongdoor.care.models import (
     Need,
     Note,
     Person,
+    PurgeTally,
     Referral,
     ReferralEvent,
 )
@@ -154,6 +155,9 @@ def test_purge_deletes_dependents_keeps_the_rest_and_audits(
         assert "closed_case=2" in (event.detail or "")
         assert "person=1" in (event.detail or "")
         assert verify_chain(s).ok
+        tally = {t.kind: t.count for t in s.scalars(select(PurgeTally))}
+    assert tally == {k: v for k, v in plan.counts().items() if v}
+    assert tally["closed_case"] == 2 and tally["person"] == 1
     entry = json.loads(ledger.read_text(encoding="utf-8").splitlines()[0])
     assert entry["counts"]["closed_case"] == 2
     assert ["person", "person", gone.person_id] in entry["items"]

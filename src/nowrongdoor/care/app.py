@@ -27,6 +27,7 @@ from nowrongdoor.care.observability import (
     install_observability,
     mark_worker_gone,
 )
+from nowrongdoor.care.oidc import install_oidc
 from nowrongdoor.care.security import login_limiter_from_settings
 from nowrongdoor.settings import Settings
 
@@ -116,6 +117,7 @@ def create_app(
         from nowrongdoor.care.web import install_web
 
         install_web(app)
+        install_oidc(app)
         for plugin in installed_plugins() if plugins is None else plugins:
             plugin(app)
     return app

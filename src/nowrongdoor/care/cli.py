@@ -182,6 +182,8 @@ def serve(
         return
     from nowrongdoor.care.observability import configure_logging
 
+    if settings.metrics_dir is not None:  # before prometheus-client is imported
+        _share_metrics(settings)
     configure_logging(settings)
     uvicorn.run(
         create_app(settings, include_web=web),

@@ -57,11 +57,12 @@ _SCOPE: contextvars.ContextVar[Scope | None] = contextvars.ContextVar(
 )
 
 #: Routes whose failed POSTs are failed sign-ins (API and web page).
-LOGIN_ROUTES = frozenset({"/api/v1/auth/login", "/login"})
+LOGIN_ROUTES = frozenset({"/api/v1/auth/login", "/login", "/login/oidc/callback"})
 _LOGIN_FAILURE = {
     401: "invalid_credentials",
     423: "account_locked",
     429: "rate_limited",
+    403: "refused",
 }
 
 #: Loggers held at WARNING: below it they print SQL parameters or full URLs.
@@ -306,7 +307,7 @@ class MetricsMiddleware:
             route = _route_of(scope) or "unmatched"
             method = scope.get("method", "")
             metrics.latency.labels(method, route, str(status)).observe(seconds)
-            if method == "POST" and route in LOGIN_ROUTES and status in _LOGIN_FAILURE:
+            if route in LOGIN_ROUTES and method != "HEAD" and status in _LOGIN_FAILURE:
                 metrics.login_failures.labels(_LOGIN_FAILURE[status]).inc()
             ACCESS_LOG.info(
                 "%s %s %s",

@@ -15,7 +15,12 @@ from nowrongdoor._cli_support import console, print_json, settings_from
 from nowrongdoor.care.cli import _database, _require_schema
 from nowrongdoor.care.cli import app as care_app
 
-__all__ = ["backup", "care_purge", "restore"]
+__all__ = ["backup", "care_purge", "jobs_app", "restore"]
+
+jobs_app = typer.Typer(
+    help="Scheduled work for cron: runs once across every instance.",
+    no_args_is_help=True,
+)
 
 
 def backup(
@@ -112,3 +117,33 @@ def care_purge(
     summary = ", ".join(f"{v} {k}" for k, v in counts.items())
     verb = "would purge" if dry_run else f"purged ({removed} rows with dependents)"
     console.print(f"{verb}: {summary}", highlight=False)
+
+
+@jobs_app.command("run")
+def jobs_run(
+    ctx: typer.Context,
+    job: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--job",
+            help="Job to run (repeatable): audit-checkpoint, purge, backup; "
+            "default: all configured.",
+        ),
+    ] = None,
+) -> None:
+    """Run the due scheduled jobs once across instances (PostgreSQL advisory lock)."""
+    from nowrongdoor.care.jobs import run_jobs
+
+    settings = settings_from(ctx)
+    db = _database(settings)
+    _require_schema(db)
+    try:
+        results = run_jobs(db, settings, job or None)
+    finally:
+        db.dispose()
+    for result in results:
+        console.print(
+            f"{result.name:<18} {result.status:<8} {result.detail}", highlight=False
+        )
+    if any(r.status == "failed" for r in results):
+        raise typer.Exit(1)

@@ -4,7 +4,9 @@ Each record kind has a retention period in the settings; :func:`plan_purge`
 lists what is past it and why, :func:`purge` deletes it. A purged record takes
 the rows that depend on it (a case's needs, goals, notes, referrals and their
 events...) along; audit events stay (they carry ids, never person data), and
-the purge appends one audit event with the counts per kind.
+the purge appends one audit event with the counts per kind and keeps those
+counts in ``purge_tally`` for reports (a restore puts them back from the
+ledger).
 
 Before the deletion is committed, the ids purged are appended to the *purge
 ledger*, a JSON-lines file kept outside the database (``purge_ledger_file``).
@@ -43,6 +45,7 @@ from nowrongdoor.care.models import (
     Case,
     Intake,
     Note,
+    PurgeTally,
     Referral,
 )
 from nowrongdoor.settings import Settings
@@ -60,7 +63,7 @@ __all__ = [
 KINDS = ("note", "declined_referral", "ad_match_lead", "closed_case", "person")
 
 #: Tables never deleted from by a purge.
-_KEEP = frozenset({AuditEvent.__tablename__, "audit_head"})
+_KEEP = frozenset({AuditEvent.__tablename__, "audit_head", PurgeTally.__tablename__})
 
 
 @dataclass(frozen=True)
@@ -296,6 +299,7 @@ def purge(session: Session, plan: PurgePlan, *, ledger: Path) -> int:
     if plan.items:
         _append_ledger(ledger, plan)
     removed = _apply(session, plan.items)
+    _tally(session, plan.now, plan.counts())
     detail = " ".join(f"{k}={v}" for k, v in plan.counts().items())
     append_event(
         session,
@@ -304,6 +308,14 @@ def purge(session: Session, plan: PurgePlan, *, ledger: Path) -> int:
         request_id=None,
     )
     return removed
+
+
+def _tally(session: Session, at: dt.datetime, counts: dict[str, int]) -> None:
+    """Keep the counts per kind for reports (``purge_tally``)."""
+    for kind, count in counts.items():
+        if count:
+            session.add(PurgeTally(purged_at=at, kind=kind, count=count))
+    session.flush()
 
 
 def _ledger_entries(ledger: Path) -> list[dict[str, object]]:
@@ -341,10 +353,14 @@ def reapply_purges(
         Records purged again (roots, not dependent rows).
     """
     items: list[PurgeItem] = []
+    tallies: list[tuple[dt.datetime, dict[str, int]]] = []
     for entry in _ledger_entries(ledger):
         at = dt.datetime.fromisoformat(str(entry["at"]))
         if at <= since:
             continue
+        counts = entry.get("counts")
+        if isinstance(counts, dict):
+            tallies.append((at, {str(k): int(v) for k, v in counts.items()}))
         raw = entry.get("items") or []
         assert isinstance(raw, list)
         items += [PurgeItem(str(k), str(t), int(i), "ledger") for k, t, i in raw]
@@ -361,6 +377,8 @@ def reapply_purges(
                 ).scalar_one()
             )
         _apply(session, items)
+        for at, counts in tallies:
+            _tally(session, at, counts)
         append_event(
             session,
             AuditEntry(

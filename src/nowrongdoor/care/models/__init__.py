@@ -39,6 +39,7 @@ from nowrongdoor.care.models._person import (
     Screening,
 )
 from nowrongdoor.care.models._referral import Referral, ReferralEvent
+from nowrongdoor.care.models._retention import PurgeTally
 from nowrongdoor.care.models._training import (
     TrainingAttempt,
     TrainingCompletion,
@@ -65,6 +66,7 @@ __all__ = [
     "PartnerPhone",
     "PartnerService",
     "Person",
+    "PurgeTally",
     "Referral",
     "ReferralEvent",
     "RiskFlag",
