@@ -227,13 +227,20 @@ class _SparkEngine:
     def cache(self, expr: ir.Table) -> ir.Table:
         name = f"nwd_cache_{next(_names)}"
         self.con._run_pre_execute_hooks(expr)  # registers in-memory tables
-        df = self.session.sql(self.con.compile(expr)).persist()
-        df.createOrReplaceTempView(name)
+        try:
+            df = self.session.sql(self.con.compile(expr)).persist()
+            df.createOrReplaceTempView(name)
+            df.count()  # materialise now, so a malformed input fails here
+        except Exception as exc:
+            raise _spark_read_error(exc) from None
         self._cached.append(df)
         return self.con.table(name)
 
     def to_arrow(self, expr: ir.Expr) -> pa.Table:
-        return self.con.to_pyarrow(expr)
+        try:
+            return self.con.to_pyarrow(expr)
+        except Exception as exc:
+            raise _spark_read_error(exc) from None
 
     def close(self) -> None:
         for df in self._cached:
@@ -243,6 +250,19 @@ class _SparkEngine:
             self.session.stop()
         if self._tmp is not None:
             self._tmp.cleanup()
+
+
+def _spark_read_error(exc: Exception) -> Exception:
+    """A Spark FAILFAST parse error as one sentence (Spark does not say which file
+    or line without repeating the record, which holds person data)."""
+    from nowrongdoor.errors import UserInputError
+
+    if "malformed" in str(exc).lower():
+        return UserInputError(
+            "a CSV input has a malformed line (Spark stops at it); run with "
+            "--engine duckdb to have the file and line named"
+        )
+    return exc
 
 
 def connect(

@@ -17,12 +17,7 @@ from pathlib import Path
 
 from nowrongdoor.errors import UserInputError
 from nowrongdoor.population._inputs import read_header
-from nowrongdoor.population._maps import (
-    PRESETS,
-    ColumnMap,
-    load_preset,
-    resolve_columns,
-)
+from nowrongdoor.population._maps import PRESETS, load_preset, resolve_columns
 
 __all__ = ["Inspection", "inspect_file"]
 
@@ -270,9 +265,3 @@ def inspect_file(path: Path, rows: int = 1000) -> Inspection:
             "no birth date column: give a members file (member id, birth date) too"
         )
     return found
-
-
-def check_map(found: Inspection, cmap: ColumnMap) -> dict[str, str]:
-    """Which roles ``cmap`` resolves in the inspected file (for tests and notes)."""
-    got = resolve_columns(found.columns, cmap)
-    return dict(got.roles)

@@ -38,6 +38,8 @@ __all__ = [
     "load_preset",
     "map_from_settings",
     "resolve_columns",
+    "strip_poa",
+    "to_iso_date",
 ]
 
 #: Roles a column can play, besides the diagnosis columns.
