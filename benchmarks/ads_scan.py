@@ -159,9 +159,7 @@ def worker(pipeline: str, n: int, seed: int) -> dict[str, Any]:
     }
 
 
-def _spawn(
-    pipeline: str, n: int, seed: int, src: str | None = None
-) -> dict[str, Any]:
+def _spawn(pipeline: str, n: int, seed: int, src: str | None = None) -> dict[str, Any]:
     env = None
     if src is not None:
         env = {**os.environ, "PYTHONPATH": src}

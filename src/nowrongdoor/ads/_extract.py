@@ -19,7 +19,7 @@ from nowrongdoor.ads._indicators import (
     score,
     weight_of,
 )
-from nowrongdoor.ads._kinds import classify
+from nowrongdoor.ads._kinds import MARKET_CODES, AdKind, classify
 from nowrongdoor.ads._numbers import (
     MAX_LABELLED_AGE,
     MIN_AGE,
@@ -169,64 +169,78 @@ def extract(
 
     descriptors = _dedupe([d.value for d in find_descriptors(view.text)])
 
-    hits = pattern_hits(norm.text, norm.to_original, doc)
-    for a in age_hits:
-        if a.start < 0:
-            start, end = 0, len(title or "")
-        else:
-            start, end = view.to_original(a.start, a.end)
-        if a.age < 18:
-            hits.append(
-                IndicatorHit(
-                    "youth", doc[start:end], start, end, weight_of("youth", minor=True)
-                )
-            )
-        elif a.age in (18, 19):
-            hits.append(
-                IndicatorHit(
-                    "age_18_19", doc[start:end], start, end, weight_of("age_18_19")
-                )
-            )
     benign = benign_context(norm.text) is not None
-    # A low price counts only in an ad that reads like the commercial-sex market
-    # (another indicator, or market words such as qv, hh, roses, donation); a low
-    # hourly price alone is most often a wage ("nanny, $20/hour").
-    market = bool(hits) or _MARKET_WORDS.search(view.text) is not None
-    for r in rate_hits:
-        if benign or not market:
-            break
-        if is_price_outlier(r.amount, r.minutes, reference_hourly_rate):
-            start, end = view.to_original(r.start, r.end)
+    kind = classify(norm.text)
+    hits: list[IndicatorHit] = []
+    # Commercial-sex indicators are not read in job offers and ordinary
+    # classifieds (their factor is 0): skipping them there also saves time.
+    if kind.sex_market_factor > 0:
+        hits = pattern_hits(norm.text, norm.to_original, doc)
+        for a in age_hits:
+            if a.start < 0:
+                start, end = 0, len(title or "")
+            else:
+                start, end = view.to_original(a.start, a.end)
+            if a.age < 18:
+                hits.append(
+                    IndicatorHit(
+                        "youth",
+                        doc[start:end],
+                        start,
+                        end,
+                        weight_of("youth", minor=True),
+                    )
+                )
+            elif a.age in (18, 19):
+                hits.append(
+                    IndicatorHit(
+                        "age_18_19", doc[start:end], start, end, weight_of("age_18_19")
+                    )
+                )
+        # A low price counts only in an ad that reads like the commercial-sex market
+        # (another indicator, or market words such as qv, hh, roses, donation); a low
+        # hourly price alone is most often a wage ("nanny, $20/hour").
+        market = bool(hits) or _MARKET_WORDS.search(view.text) is not None
+        for r in rate_hits:
+            if benign or not market:
+                break
+            if is_price_outlier(r.amount, r.minutes, reference_hourly_rate):
+                start, end = view.to_original(r.start, r.end)
+                hits.append(
+                    IndicatorHit(
+                        "price_outlier",
+                        doc[start:end],
+                        start,
+                        end,
+                        weight_of("price_outlier"),
+                    )
+                )
+        if len(names) >= 2:
+            first, last = name_hits[0], name_hits[-1]
+            start, end = norm.to_original(first.start, last.end)
             hits.append(
                 IndicatorHit(
-                    "price_outlier",
+                    "multiple_providers",
                     doc[start:end],
                     start,
                     end,
-                    weight_of("price_outlier"),
+                    weight_of("multiple_providers"),
                 )
             )
-    if len(names) >= 2:
-        first, last = name_hits[0], name_hits[-1]
-        start, end = norm.to_original(first.start, last.end)
-        hits.append(
-            IndicatorHit(
-                "multiple_providers",
-                doc[start:end],
-                start,
-                end,
-                weight_of("multiple_providers"),
-            )
-        )
-    if use_lexicon:
-        for term in find_lexicon_terms(norm, kb):
-            if term.in_context:
-                hits.append(
-                    IndicatorHit(
-                        "lexicon", term.text, term.start, term.end, weight_of("lexicon")
+        if use_lexicon:
+            for term in find_lexicon_terms(norm, kb):
+                if term.in_context:
+                    hits.append(
+                        IndicatorHit(
+                            "lexicon",
+                            term.text,
+                            term.start,
+                            term.end,
+                            weight_of("lexicon"),
+                        )
                     )
-                )
-    kind = classify(norm.text, frozenset(h.code for h in hits))
+    if kind.kind == "unclear" and MARKET_CODES & {h.code for h in hits}:
+        kind = AdKind("escort", kind.weights)  # see nowrongdoor.ads._kinds, rule 5
     hits = _weigh_by_kind(hits, kind.sex_market_factor)
     if kind.kind == "job":
         hits.extend(recruitment_hits(norm.text, norm.to_original, doc))

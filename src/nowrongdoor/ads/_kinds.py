@@ -35,6 +35,8 @@ from importlib import resources
 
 import yaml
 
+from nowrongdoor.text import trie_pattern
+
 __all__ = ["KINDS", "MARKET_CODES", "SEX_MARKET_FACTOR", "AdKind", "classify"]
 
 #: The kinds an ad can have.
@@ -83,6 +85,25 @@ class _Cue:
 
 
 @lru_cache(maxsize=1)
+def _keyword_index() -> tuple[re.Pattern[str], dict[str, frozenset[int]]]:
+    """One pass finds every cue keyword in a text.
+
+    A trie regex in a look-ahead is tried at every position and gives the
+    longest keyword starting there; each keyword maps to the cues of every
+    keyword it contains, so a shorter keyword inside a longer one still counts.
+    """
+    cues = _cues()
+    keywords = {k for cue in cues for k in cue.keywords}
+    pattern = re.compile(f"(?=({trie_pattern(sorted(keywords))}))")
+    index: dict[str, frozenset[int]] = {}
+    for word in keywords:
+        index[word] = frozenset(
+            i for i, cue in enumerate(cues) if any(k in word for k in cue.keywords)
+        )
+    return pattern, index
+
+
+@lru_cache(maxsize=1)
 def _cues() -> tuple[_Cue, ...]:
     raw = yaml.safe_load(
         resources.files("nowrongdoor.ads")
@@ -111,10 +132,15 @@ def classify(text: str, codes: frozenset[str] = frozenset()) -> AdKind:
     Returns:
         An :class:`AdKind`.
     """
-    lower = text.lower()
+    cues = _cues()
+    pattern, index = _keyword_index()
+    candidates: set[int] = set()
+    for word in set(pattern.findall(text.lower())):
+        candidates |= index[word]
     weights = dict.fromkeys(("escort", "massage", "job", "classified"), 0)
-    for cue in _cues():
-        if any(map(lower.__contains__, cue.keywords)) and cue.pattern.search(text):
+    for i in sorted(candidates):
+        cue = cues[i]
+        if cue.pattern.search(text):
             weights[cue.kind] += cue.weight
     escort = weights.get("escort", 0)
     massage = weights.get("massage", 0)

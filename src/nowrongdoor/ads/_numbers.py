@@ -119,7 +119,7 @@ _AGE_PATTERNS = [
     # A backpage-style title line inside the text: "Curvy Angel - 23 - Downtown",
     # "New pics - 22 -": a two-digit number set off by spaced dashes after a word.
     (
-        ("-",),
+        (" -", "\n-", "\t-"),
         re.compile(r"(?<=[A-Za-z!).])\s+-\s*(?P<n>[1-5]\d)\s*(?=-\s|-$|$)", re.M),
     ),
 ]
