@@ -344,6 +344,6 @@ def test_bad_page_query_is_a_page_not_json(sign_in):
     assert partners.status_code == 400
     assert partners.headers["content-type"].startswith("text/html")
     assert (
-        "The age must be a number."
+        "The age must be a whole number"
         in parse(partners.text).css_first("main .alert").text()
     )
