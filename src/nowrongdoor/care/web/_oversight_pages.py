@@ -49,7 +49,9 @@ KINDS: dict[str, tuple[str, Any]] = {
 }
 
 
-def _query(ctx: PageCtx, kind: str, username: str, pseudonym: str) -> Select[Any]:
+def _query(
+    ctx: PageCtx, kind: str, username: str, pseudonym: str
+) -> Select[AuditEvent, str]:
     stmt = (
         select(AuditEvent, Person.pseudonym)
         .outerjoin(Person, Person.id == AuditEvent.person_id)
