@@ -60,3 +60,24 @@ def test_default_seed_stays_in_the_present(db: Any) -> None:
     with db.session() as s:
         received = list(s.scalars(select(Intake.received_at)))
         assert max(received) - min(received) < dt.timedelta(minutes=5)
+
+
+def test_seed_records_counties_genders_and_team_pools(db: Any) -> None:
+    from nowrongdoor.care.models import Person
+    from nowrongdoor.care.rbac import SUPERVISORS_POOL
+
+    _seed(db, spread_days=0)
+    with db.session() as s:
+        people = s.scalars(select(Person).where(Person.owner_id.is_not(None))).all()
+        counties = {(p.contacts or {}).get("county") for p in people}
+        genders = {p.gender for p in people}
+        pools = set(
+            s.scalars(
+                select(Intake.pool_team).where(
+                    Intake.door == "claims_flag", Intake.owner_id.is_(None)
+                )
+            )
+        )
+    assert None not in counties and len(counties) >= 4
+    assert {"female", "male"} <= genders and None not in genders
+    assert pools == {"north", "south", SUPERVISORS_POOL}

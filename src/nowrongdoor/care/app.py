@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from importlib.metadata import entry_points
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
@@ -93,11 +94,12 @@ def create_app(
         version=__version__,
         summary=("Case management and closed-loop referrals: there is no wrong door."),
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
     )
     _document_settings(app, settings)
+    install_api_docs(app)
     app.state.settings = settings
     app.state.db = db
     app.state.login_limiter = login_limiter_from_settings(settings)
@@ -141,6 +143,50 @@ def _document_settings(app: FastAPI, settings: Settings) -> None:
         return app.openapi_schema  # type: ignore[return-value]
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+#: Swagger UI and ReDoc assets, served from the fastapi-offline package (no CDN).
+DOCS_ASSETS = f"{API_PREFIX}/docs-assets"
+
+
+def install_api_docs(app: FastAPI) -> None:
+    """Serve ``/api/v1/docs`` (Swagger UI) and ``/api/v1/redoc`` from this site.
+
+    The JavaScript, CSS and favicon come from the ``fastapi-offline`` package
+    (which ships the Swagger UI and ReDoc distributions), so the API docs work
+    on a machine without internet access.
+
+    Args:
+        app: The care app.
+    """
+    import fastapi_offline
+    from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+    from fastapi.responses import HTMLResponse
+    from fastapi.staticfiles import StaticFiles
+
+    assets = Path(fastapi_offline.__file__).resolve().parent / "static"
+    app.mount(DOCS_ASSETS, StaticFiles(directory=assets), name="docs-assets")
+    openapi_url = f"{API_PREFIX}/openapi.json"
+
+    @app.get(f"{API_PREFIX}/docs", include_in_schema=False)
+    def swagger_ui() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=openapi_url,
+            title=f"{app.title} - API",
+            swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+            swagger_favicon_url=f"{DOCS_ASSETS}/favicon.png",
+        )
+
+    @app.get(f"{API_PREFIX}/redoc", include_in_schema=False)
+    def redoc() -> HTMLResponse:
+        return get_redoc_html(
+            openapi_url=openapi_url,
+            title=f"{app.title} - API",
+            redoc_js_url=f"{DOCS_ASSETS}/redoc.standalone.js",
+            redoc_favicon_url=f"{DOCS_ASSETS}/favicon.png",
+            with_google_fonts=False,
+        )
 
 
 def app_from_environment() -> FastAPI:

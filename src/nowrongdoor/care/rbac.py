@@ -52,6 +52,7 @@ _CARE = frozenset(
         "task:write",
         "partner:read",
         "part2:read",
+        "lead:review",
     }
 )
 
@@ -88,6 +89,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "partner:read",
             "worklist:import",
             "matches:import",
+            # reviewing ad-match leads is analyst work; an investigator role
+            # can take this permission over later
+            "lead:review",
         }
     ),
     Role.PARTNER_USER: frozenset(

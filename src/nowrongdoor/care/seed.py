@@ -216,6 +216,13 @@ def _user(
     return user
 
 
+#: Counties of residence of the synthetic members (Indiana), roughly by size.
+_COUNTIES = ("Marion", "Lake", "Allen", "Hamilton", "St. Joseph", "Vanderburgh")
+_COUNTY_WEIGHTS = (5, 3, 2, 2, 2, 1)
+#: Recorded gender of the synthetic members (free text in the record).
+_GENDERS = ("female", "male", "nonbinary")
+_GENDER_WEIGHTS = (6, 3, 1)
+
 #: The demo plan's routing of imported worklist rows to team pools.
 DEMO_POOL_ROUTES = (
     "county=Marion:north",
@@ -379,6 +386,11 @@ def _person_records(
     """One synthetic person with an intake, a screening and (mostly) a case."""
     age = rng.choice([14, 15, 16, 17, 19, 22, 27, 34])
     birth = today - dt.timedelta(days=age * 365 + rng.randint(10, 300))
+    # county and gender come from their own generator, so adding them left
+    # every other seeded value as it was
+    demo = random.Random(f"demographics-{index}")
+    county = demo.choices(_COUNTIES, weights=_COUNTY_WEIGHTS)[0]
+    gender = demo.choices(_GENDERS, weights=_GENDER_WEIGHTS)[0]
     person = crud.create_person(
         session,
         actor=owner,
@@ -387,8 +399,12 @@ def _person_records(
             given_name=rng.choice(_GIVEN),
             family_name=rng.choice(_FAMILY),
             birth_date=birth,
-            contacts={"phone": f"317-555-{rng.randint(200, 999):04d}"},
+            contacts={
+                "phone": f"317-555-{rng.randint(200, 999):04d}",
+                "county": county,
+            },
             member_id=f"M{100000 + index}",
+            gender=gender,
             do_not_contact=rng.random() < 0.1,
         ),
     )

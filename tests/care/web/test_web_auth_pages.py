@@ -129,3 +129,21 @@ def test_pages_forbid_framing_caching_and_foreign_scripts(cm):
     assert headers["x-frame-options"] == "DENY"
     policy = headers["content-security-policy"]
     assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+
+
+def test_api_docs_and_favicon_are_served_from_this_site(client):
+    for path, asset in (
+        ("/api/v1/docs", "/api/v1/docs-assets/swagger-ui-bundle.js"),
+        ("/api/v1/redoc", "/api/v1/docs-assets/redoc.standalone.js"),
+    ):
+        page = client.get(path)
+        assert page.status_code == 200
+        assert asset in page.text
+        assert "cdn." not in page.text and "fonts.googleapis" not in page.text
+        script = client.get(asset)
+        assert script.status_code == 200 and len(script.content) > 100_000
+    assert client.get("/api/v1/docs-assets/swagger-ui.css").status_code == 200
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200
+    assert icon.headers["content-type"].startswith("image/svg+xml")
+    assert 'rel="icon"' in client.get("/login").text

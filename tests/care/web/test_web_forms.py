@@ -344,6 +344,20 @@ def test_bad_page_query_is_a_page_not_json(sign_in):
     assert partners.status_code == 400
     assert partners.headers["content-type"].startswith("text/html")
     assert (
-        "The age must be a number."
+        "The age must be a whole number"
         in parse(partners.text).css_first("main .alert").text()
     )
+
+
+def test_case_page_forms_have_one_submit_action_each(cm, web_app):
+    case_id = _case_without_consent(cm, web_app)
+    tree = assert_accessible_basics(cm.get(f"/cases/{case_id}").text)
+    forms = tree.css("main form[method=post]")
+    assert tree.css_first("#activate-form") is not None
+    assert tree.css_first("#status-form") is not None
+    for form in forms:
+        buttons = form.css("button[type=submit], input[type=submit]")
+        assert len(buttons) <= 1, (
+            f"form {form.attributes.get('id') or form.attributes.get('action')} "
+            f"has {len(buttons)} submit buttons"
+        )

@@ -67,6 +67,7 @@ PAGES: dict[str, set[str] | str] = {
     "/referrals/{other_referral}": STAFF,
     "/inbox": {"partner_user"},
     "/dashboard": {"supervisor", "admin", "analyst"},
+    "/leads": STAFF,
     "/admin": {"admin"},
     "/admin/audit": {"admin"},
     "/oversight": {"supervisor", "admin"},

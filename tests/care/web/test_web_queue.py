@@ -153,3 +153,32 @@ def test_newly_flagged_members_show_imported_flags(cm):
     assert flags.css("li a")
     summary = tree.css_first("#queue-summary").text()
     assert "waiting in your team pool" in summary
+
+
+def test_analyst_opens_and_reviews_a_lead_but_no_other_intake(sign_in, web_app):
+    analyst = sign_in("analyst")
+    tree = assert_accessible_basics(analyst.get("/leads").text)
+    links = tree.css("#queue-table tr[data-intake] a")
+    assert links, "the seeded ad-match leads are listed"
+    assert not tree.css("form[id^=take-]") and not tree.css("#assign-form")
+    lead = links[0].attributes["href"]
+    page = parse(analyst.get(lead).text)
+    assert page.css_first("#lead-explained") is not None
+    assert page.css_first("#create_person") is None, "analysts register nobody"
+    intake_id = int(lead.rsplit("/", 1)[1])
+    done = analyst.post(f"/intakes/{intake_id}/review", data={"status": "dismissed"})
+    assert done.status_code == 303
+    assert _sql(
+        web_app, "select status, person_id from intake where id = :i", i=intake_id
+    ) == [("dismissed", None)]
+    other = _sql(web_app, "select id from intake where door != 'ad_match' order by id")[
+        0
+    ][0]
+    assert analyst.get(f"/intakes/{other}").status_code == 403
+    assert (
+        analyst.post(
+            f"/intakes/{other}/review", data={"status": "dismissed"}
+        ).status_code
+        == 403
+    )
+    assert analyst.get("/queue").status_code == 403

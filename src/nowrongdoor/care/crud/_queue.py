@@ -12,17 +12,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from nowrongdoor.care.crud._users import check_assignable
-from nowrongdoor.care.enums import IntakeStatus, Role, Sensitivity
+from nowrongdoor.care.enums import Door, IntakeStatus, Role, Sensitivity
 from nowrongdoor.care.errors import BadRequest
 from nowrongdoor.care.models import Intake, Person, RiskFlag, Screening, User, utcnow
-from nowrongdoor.care.rbac import require, scope_clause
+from nowrongdoor.care.rbac import can, require, scope_clause
 
 __all__ = [
     "AGE_BANDS",
@@ -156,7 +156,7 @@ def work_queue(
     Args:
         session: Database session.
         viewer: Care manager (own and team-pool items), supervisor or admin
-            (everyone's in scope).
+            (everyone's in scope), or analyst (ad-match leads only).
         filters: What to show and how to sort.
         limit: Page size.
         offset: Rows to skip.
@@ -165,7 +165,9 @@ def work_queue(
     Returns:
         (rows, total number of rows for these filters).
     """
-    require(viewer, "intake:read")
+    require(viewer, "lead:review")
+    if not can(viewer, "intake:read"):  # analysts: the ad-match leads only
+        filters = replace(filters, door=Door.AD_MATCH)
     today = today or utcnow().date()
     last_flag, last_screen = _latest(RiskFlag), _latest(Screening)
     birth_year = func.coalesce(Person.birth_year, today.year - RiskFlag.age)

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from nowrongdoor.care import crud
-from nowrongdoor.care.enums import Role
+from nowrongdoor.care.enums import Door, Role
 from nowrongdoor.care.errors import BadRequest
 from nowrongdoor.care.models import User
 from nowrongdoor.care.rbac import can
@@ -29,6 +29,7 @@ router = APIRouter()
 
 QueueDep = Annotated[PageCtx, Depends(needs("intake:read", "intake:write"))]
 AssignDep = Annotated[PageCtx, Depends(needs("intake:write", "case:assign"))]
+LeadsDep = Annotated[PageCtx, Depends(needs("lead:review"))]
 
 PAGE_SIZE = 25
 WHOSE_LABELS = {
@@ -80,6 +81,7 @@ def queue_response(
     *,
     notice: str = "",
     status_code: int = 200,
+    leads_only: bool = False,
 ) -> HTMLResponse:
     """Render one page of the queue (also after a take that lost the race)."""
     rows, total = crud.work_queue(
@@ -101,6 +103,7 @@ def queue_response(
     return ctx.render(
         "queue.html",
         status_code=status_code,
+        leads_only=leads_only,
         rows=rows,
         total=total,
         page=page,
@@ -112,7 +115,8 @@ def queue_response(
         tiers=TIERS,
         bands=list(crud.AGE_BANDS),
         doors=f.DOOR_LABELS,
-        can_assign=can(ctx.user, "case:assign"),
+        can_assign=can(ctx.user, "case:assign") and not leads_only,
+        can_take=can(ctx.user, "intake:write"),
         staff=_staff(ctx) if can(ctx.user, "case:assign") else [],
         notice=notice,
         notice_kind="warn" if status_code >= 400 else "ok",
@@ -141,6 +145,22 @@ def queue_page(
     return queue_response(
         ctx, _filters(ctx, whose, door, tier, band, sort), number, notice=notice
     )
+
+
+@router.get("/leads", response_class=HTMLResponse, name="leads")
+def leads_page(
+    ctx: LeadsDep,
+    sort: Annotated[str, Query(max_length=20)] = "",
+    page: Annotated[str, Query(max_length=6)] = "",
+) -> HTMLResponse:
+    """Ad-match leads to review, in the viewer's record scope (analysts too)."""
+    number = int(page) if page.isdigit() and int(page) > 0 else 1
+    filters = crud.QueueFilters(
+        whose="all",
+        door=Door.AD_MATCH,
+        sort=sort if sort in crud.QUEUE_SORTS else "newest",
+    )
+    return queue_response(ctx, filters, number, leads_only=True)
 
 
 @router.post("/queue/{intake_id}/take")

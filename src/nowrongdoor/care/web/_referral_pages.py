@@ -82,10 +82,15 @@ def partners(
     type: Annotated[str, Query(max_length=100)] = "",
     q: Annotated[str, Query(max_length=200)] = "",
     place: Annotated[str, Query(max_length=100)] = "",
-    age: Annotated[int | None, Query(ge=0, le=130)] = None,
+    age: Annotated[str, Query(max_length=10)] = "",
 ) -> HTMLResponse:
-    """Search the partner directory (Open Referral HSDS services)."""
-    services = _search(ctx, service_type=type, text=q, place=place, age=age)
+    """Search the partner directory (Open Referral HSDS services); empty
+    fields are ignored."""
+    years = age.strip()
+    if years and (not years.isdigit() or int(years) > 130):
+        raise BadRequest("The age must be a whole number from 0 to 130.", field="age")
+    age_value = int(years) if years else None
+    services = _search(ctx, service_type=type, text=q, place=place, age=age_value)
     template = (
         "_services.html"
         if ctx.request.headers.get("HX-Request") == "true"
@@ -94,7 +99,7 @@ def partners(
     return ctx.render(
         template,
         services=services,
-        filters={"type": type, "q": q, "place": place, "age": age},
+        filters={"type": type, "q": q, "place": place, "age": age_value},
         case=None,
         need=None,
         action="/partners",

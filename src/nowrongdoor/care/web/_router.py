@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
+from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from nowrongdoor.care.training import catalogue_for
@@ -53,4 +54,9 @@ def install_web(app: FastAPI) -> None:
     # sentence naming the file, instead of failing the training pages later.
     catalogue_for(app.state.settings)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> FileResponse:
+        return FileResponse(STATIC_DIR / "favicon.svg", media_type="image/svg+xml")
+
     install_error_pages(app)

@@ -22,6 +22,7 @@ STATIC_DIR = WEB_DIR / "static"
 NAV: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("/work", "My work", frozenset({"care_manager", "supervisor"})),
     ("/queue", "Work queue", frozenset({"care_manager", "supervisor"})),
+    ("/leads", "Ad-match leads", frozenset({"analyst"})),
     ("/intake", "Intake", frozenset({"care_manager", "supervisor"})),
     ("/people", "People", frozenset({"care_manager", "supervisor", "admin"})),
     ("/screening", "Screening", frozenset({"care_manager", "supervisor"})),

@@ -24,7 +24,7 @@ from nowrongdoor.care.enums import (
     Pathway,
     ReferralStatus,
 )
-from nowrongdoor.care.errors import BadRequest, NotFound
+from nowrongdoor.care.errors import BadRequest, Forbidden, NotFound
 from nowrongdoor.care.models import Person, RiskFlag, Screening, utcnow
 from nowrongdoor.care.rbac import can, scope_clause
 from nowrongdoor.care.schemas import (
@@ -43,7 +43,8 @@ router = APIRouter()
 
 CareDep = Annotated[PageCtx, Depends(needs("person:read", "case:read"))]
 WorkDep = Annotated[PageCtx, Depends(needs("task:read", "intake:read", "case:read"))]
-IntakeRead = Annotated[PageCtx, Depends(needs("intake:read"))]
+#: Opening and reviewing an ad-match lead: care roles, and analysts (leads only).
+LeadDep = Annotated[PageCtx, Depends(needs("lead:review"))]
 IntakeDep = Annotated[PageCtx, Depends(needs("intake:write", "person:write"))]
 PersonDep = Annotated[PageCtx, Depends(needs("person:read"))]
 
@@ -225,11 +226,11 @@ def _new_person(ctx: PageCtx, form: FormData) -> Person:
 
 
 @router.get("/intakes/{intake_id}", response_class=HTMLResponse)
-def intake_page(ctx: IntakeRead, intake_id: int) -> HTMLResponse:
-    """One intake or lead, with the next steps."""
+def intake_page(ctx: LeadDep, intake_id: int) -> HTMLResponse:
+    """One intake or lead, with the next steps (analysts: ad-match leads only)."""
     crud.ensure_not_partner(ctx.user)
     ctx.request.state.audit_resource = "intake"
-    intake = crud.get_intake(ctx.session, viewer=ctx.user, intake_id=intake_id)
+    intake = _lead_or_intake(ctx, intake_id)
     person = (
         crud.get_person(ctx.session, viewer=ctx.user, person_id=intake.person_id)
         if intake.person_id
@@ -242,21 +243,40 @@ def intake_page(ctx: IntakeRead, intake_id: int) -> HTMLResponse:
         person_id=intake.person_id,
     )
     ctx.session.commit()
-    return ctx.render("intake_page.html", intake=intake, person=person)
+    return ctx.render(
+        "intake_page.html",
+        intake=intake,
+        person=person,
+        can_register=can(ctx.user, "person:write"),
+        can_screen=can(ctx.user, "screening:write"),
+    )
+
+
+def _lead_or_intake(ctx: PageCtx, intake_id: int) -> Any:
+    """The intake in scope; a role without ``intake:read`` reaches only leads."""
+    intake = crud.get_intake(ctx.session, viewer=ctx.user, intake_id=intake_id)
+    if not can(ctx.user, "intake:read") and intake.door != Door.AD_MATCH:
+        raise Forbidden(f"your role ({ctx.user.role}) reviews ad-match leads only")
+    return intake
 
 
 @router.post("/intakes/{intake_id}/review")
-async def intake_review(ctx: IntakeDep, intake_id: int) -> Response:
-    """Mark an intake or lead reviewed or dismissed (a lead may get a person)."""
+async def intake_review(ctx: LeadDep, intake_id: int) -> Response:
+    """Mark an intake or lead reviewed or dismissed (a lead may get a person,
+    when the role may register persons)."""
     form = await ctx.request.form()
     status = f.choice(
         f.text(form, "status"),
         {IntakeStatus.REVIEWED: "", IntakeStatus.DISMISSED: ""},
         "status",
     )
-    intake = crud.get_intake(ctx.session, viewer=ctx.user, intake_id=intake_id)
+    intake = _lead_or_intake(ctx, intake_id)
     person_id = intake.person_id
-    if person_id is None and form.get("create_person") == "on":
+    if (
+        person_id is None
+        and form.get("create_person") == "on"
+        and can(ctx.user, "person:write")
+    ):
         person = crud.create_person(
             ctx.session,
             actor=ctx.user,
