@@ -156,6 +156,31 @@ def test_notes_highlight_lexicon_terms_and_suggest_a_screening(cm, north_case):
     assert f"/screening?case_id={north_case}" in links
 
 
+def test_notes_list_the_indicators_they_describe(cm, north_case):
+    note = (
+        "Her boyfriend keeps her passport and her ID card, and he books the hotel "
+        "rooms and answers her phone for her."
+    )
+    assert cm.post(f"/cases/{north_case}/notes", data={"text": note}).status_code == 303
+    tree = parse(cm.get(f"/cases/{north_case}").text)
+    listed = tree.css_first("#note-indicators")
+    assert listed is not None
+    assert "passport or papers" in listed.text()
+    assert "books the rooms" in listed.text()
+    assert tree.css("article.note")[-1].css("mark.term")
+
+
+def test_a_denied_indicator_is_not_listed(cm, north_case):
+    note = "She denies that anyone takes her money or holds her documents."
+    response = cm.post(
+        "/notes/preview",
+        data={"text": note, "case_id": str(north_case)},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    assert parse(response.text).css_first("#note-suggestion") is None
+
+
 def test_ordinary_words_are_not_highlighted(cm, north_case):
     from nowrongdoor.knowledge import load_knowledge
 

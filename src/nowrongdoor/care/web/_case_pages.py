@@ -109,6 +109,7 @@ def case_context(ctx: PageCtx, detail: CaseDetail) -> dict[str, Any]:
         needs_by[need.category].append(need)
     notes = [(note, scan_note(note.text)) for note in detail.notes]
     suggested = sorted({t for _n, s in notes for t in s.term_ids})
+    described = list(dict.fromkeys(t for _n, s in notes for t in s.indicator_titles))
     actor_ids = {e.actor_id for e in detail.events if e.actor_id}
     for r in detail.referrals:
         actor_ids |= {e.actor_id for e in r.events if e.actor_id}
@@ -135,6 +136,7 @@ def case_context(ctx: PageCtx, detail: CaseDetail) -> dict[str, Any]:
         "need_statuses": list(NeedStatus),
         "notes": notes,
         "suggested_terms": suggested,
+        "described_indicators": described,
         "timeline": timeline,
         "close_labels": CLOSE_LABELS,
         "safety_fields": SAFETY_FIELDS,
