@@ -25,7 +25,7 @@ def test_upgrade_seed_import_verify(runner: Any, db: Any, tmp_path: Path) -> Non
     env = _env(db)
     up = runner.invoke(app, ["db", "upgrade"], env=env)
     assert up.exit_code == 0, up.output
-    assert "revision s21_audit_key" in up.output
+    assert "revision s21_encrypt_fields" in up.output
     seeded = runner.invoke(app, ["care", "seed", "--persons", "8"], env=env)
     assert seeded.exit_code == 0, seeded.output
     assert "cm.north" in seeded.output and "partner.shelter" in seeded.output

@@ -49,7 +49,7 @@ def _tables(db: Database) -> set[str]:
 def test_upgrade_from_empty_matches_models(empty_db: Database) -> None:
     assert current_revision(empty_db.engine) is None
     upgrade(empty_db.engine)
-    assert current_revision(empty_db.engine) == "s21_audit_key"
+    assert current_revision(empty_db.engine) == "s21_encrypt_fields"
     assert _tables(empty_db) == set(Base.metadata.tables)
     with empty_db.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
@@ -66,4 +66,4 @@ def test_downgrade_upgrade_round_trip(empty_db: Database) -> None:
     upgrade(empty_db.engine)
     assert _tables(empty_db) == set(Base.metadata.tables)
     upgrade(empty_db.engine)  # idempotent at head
-    assert current_revision(empty_db.engine) == "s21_audit_key"
+    assert current_revision(empty_db.engine) == "s21_encrypt_fields"

@@ -324,6 +324,7 @@ def seed_demo(
     )
     mt = import_matches(
         session,
+        cipher=cipher,
         actor=analyst,
         organization_id=plan.id,
         text=matches,

@@ -64,6 +64,7 @@ def upload_worklist(
 @router.post("/matches")
 def upload_matches(
     session: SessionDep,
+    cipher: CipherDep,
     settings: SettingsDep,
     user: MatchesImport,
     audit: AuditDep,
@@ -75,6 +76,7 @@ def upload_matches(
     try:
         counts = import_matches(
             session,
+            cipher=cipher,
             actor=user,
             organization_id=user.organization_id,
             text=text,
