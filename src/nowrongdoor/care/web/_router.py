@@ -12,6 +12,7 @@ from nowrongdoor.care.web import (
     _kb_pages,
     _referral_pages,
     _screening_pages,
+    _token_pages,
     _work_pages,
 )
 from nowrongdoor.care.web._session import install_error_pages
@@ -29,6 +30,7 @@ def build_router() -> APIRouter:
         _referral_pages,
         _admin_pages,
         _kb_pages,
+        _token_pages,
     ):
         router.include_router(module.router)
     return router
