@@ -103,3 +103,84 @@ def test_the_sqlite_database_is_private(settings_for: Any, tmp_path: Any) -> Non
     assert (tmp_path / "new").stat().st_mode & 0o777 == 0o700
     for path in (tmp_path / "new").iterdir():
         assert path.stat().st_mode & 0o777 == 0o600, path
+
+
+def test_gender_and_source_ref_are_encrypted_with_a_keyed_index(
+    client: TestClient, db: Any, world: Any
+) -> None:
+    from sqlalchemy import text
+
+    made = client.post(
+        "/api/v1/persons",
+        json={"given_name": "Rae", "gender": "nonbinary"},
+        headers=world.headers("cm_a"),
+    )
+    assert made.status_code == 201 and made.json()["gender"] == "nonbinary"
+    csv = "case_id,rank,ad_id,operation,score,evidence\nNCMEC-7,1,ad-77,op,0.9,phone\n"
+    for expected in (1, 0):  # the second import finds the lead by its index
+        r = client.post(
+            "/api/v1/imports/matches",
+            headers=world.headers("admin_a"),
+            files={"file": ("matches.csv", csv, "text/csv")},
+        )
+        assert r.status_code == 200, r.text
+        assert r.json()["created"] == expected
+    with db.engine.connect() as conn:
+        genders = conn.execute(text("SELECT gender FROM person")).scalars().all()
+        refs = conn.execute(
+            text("SELECT source_ref, source_ref_bidx FROM intake")
+        ).all()
+    assert "nonbinary" not in genders and any(g for g in genders)
+    assert refs and all("ad-77" not in (ref or "") for ref, _ in refs)
+    assert all(len(bidx) == 64 for _, bidx in refs)
+
+
+def test_the_migration_encrypts_existing_values(
+    settings_for: Any, tmp_path: Any
+) -> None:
+    from sqlalchemy import text
+
+    from nowrongdoor.care.db import Database
+    from nowrongdoor.care.migrate import downgrade, upgrade
+
+    url = f"sqlite:///{(tmp_path / 'old.db').as_posix()}"
+    db = Database(settings_for(tmp_path, url))
+    try:
+        upgrade(db.engine, "s21_audit_key")
+        with db.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO organization (name, kind, created_at) "
+                    "VALUES ('P', 'plan', '2026-01-01')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO person (pseudonym, organization_id, gender, "
+                    "do_not_contact, created_at, updated_at) VALUES "
+                    "('P1', 1, 'female', 0, '2026-01-01', '2026-01-01')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO intake (organization_id, door, status, source_ref, "
+                    "received_at) VALUES (1, 'ad_match', 'new', 'ad_match:C:1', "
+                    "'2026-01-01')"
+                )
+            )
+        upgrade(db.engine)
+        with db.engine.connect() as conn:
+            gender = conn.execute(text("SELECT gender FROM person")).scalar_one()
+            ref, bidx = conn.execute(
+                text("SELECT source_ref, source_ref_bidx FROM intake")
+            ).one()
+        assert gender != "female" and db.cipher.decrypt(gender) == "female"
+        assert db.cipher.decrypt(ref) == "ad_match:C:1"
+        assert bidx == db.cipher.exact_index("ad_match:C:1")
+        downgrade(db.engine, "s21_audit_key")
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT gender FROM person")).scalar_one() == (
+                "female"
+            )
+    finally:
+        db.dispose()

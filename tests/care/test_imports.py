@@ -144,6 +144,7 @@ def test_matches_become_leads_once(client: TestClient, world: Any, db: Any) -> N
     with db.session() as s:
         first = import_matches(
             s,
+            cipher=db.cipher,
             actor=None,
             organization_id=world.orgs["a"],
             text=text,
@@ -154,6 +155,7 @@ def test_matches_become_leads_once(client: TestClient, world: Any, db: Any) -> N
     with db.session() as s:
         second = import_matches(
             s,
+            cipher=db.cipher,
             actor=None,
             organization_id=world.orgs["a"],
             text=text,

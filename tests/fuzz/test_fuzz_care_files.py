@@ -116,6 +116,7 @@ def _import(
                 )
             return import_matches(
                 session,
+                cipher=db.cipher,
                 actor=None,
                 organization_id=org_id,
                 text=text,

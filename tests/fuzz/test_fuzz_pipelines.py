@@ -20,6 +20,7 @@ from fuzz_helpers import SLOW, SLOWEST, mutated, one_line_or_ok
 from hypothesis import given
 
 from nowrongdoor.ads import extract, iter_ads
+from nowrongdoor.errors import UserInputError
 from nowrongdoor.population import connect, score_population
 
 CLAIMS = (
@@ -159,3 +160,21 @@ def test_ads_html(tmp_path_factory: pytest.TempPathFactory, data: bytes) -> None
     folder = tmp_path_factory.mktemp("html")
     (folder / "page.html").write_bytes(data)
     one_line_or_ok("ads html", lambda: _ads(folder))
+
+
+@pytest.mark.parametrize(
+    ("header", "needle"),
+    [
+        ("x,,dx1", "column 8 has no name"),
+        ("x,x,dx1", "repeats"),
+    ],
+)
+def test_population_header_found_by_the_fuzzer(
+    engine: Any, tmp_path: Any, header: str, needle: str
+) -> None:
+    full = "member_id,birth_date,sex,claim_id,service_date,place_of_service,"
+    data = (
+        full + header + "\nM1,2010-01-01,F,c1,2025-01-10,23,M1,x,Z62.892\n"
+    ).encode()
+    with pytest.raises(UserInputError, match=needle):
+        _score(engine, tmp_path, "claims.csv", data)

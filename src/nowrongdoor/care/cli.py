@@ -620,6 +620,7 @@ def care_import_matches(
         with db.session() as session:
             counts = import_matches(
                 session,
+                cipher=db.cipher,
                 actor=None,
                 organization_id=_org_id(session, org),
                 text=read_text_file(csv_path),

@@ -136,6 +136,12 @@ class Cipher:
             self._index_key, norm.encode("utf-8"), hashlib.sha256
         ).hexdigest()
 
+    def exact_index(self, value: str) -> str:
+        """HMAC-SHA256 (hex) of ``value`` as it is (a unique key, not a search)."""
+        return hmac.new(
+            self._index_key, b"exact\x00" + value.encode("utf-8"), hashlib.sha256
+        ).hexdigest()
+
 
 def cipher_from_settings(settings: Settings) -> Cipher:
     """Build the cipher for ``settings``.

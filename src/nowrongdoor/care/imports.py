@@ -330,6 +330,9 @@ def import_worklist(
                         + (f" ({change})" if change else "")
                     ),
                     source_ref=f"worklist:{source}:{person.pseudonym}",
+                    source_ref_bidx=cipher.exact_index(
+                        f"worklist:{source}:{person.pseudonym}"
+                    ),
                     created_by_id=actor.id if actor else None,
                 )
             )
@@ -368,6 +371,7 @@ def import_worklist(
 def import_matches(
     session: Session,
     *,
+    cipher: Cipher,
     actor: User | None,
     organization_id: int,
     text: str,
@@ -379,6 +383,7 @@ def import_matches(
 
     Args:
         session: Database session.
+        cipher: For the keyed index of each lead's source reference.
         actor: Who imports (``None`` for the CLI).
         organization_id: The organisation that reviews the leads.
         text: The CSV text of ``matches.csv``.
@@ -403,14 +408,15 @@ def import_matches(
         ):
             counts.skipped += 1
             continue
-        ref = f"ad_match:{case_id}:{ad_id}"
-        if session.scalar(select(Intake.id).where(Intake.source_ref == ref)):
+        ref = f"ad_match:{case_id}:{ad_id}"[:200]
+        ref_bidx = cipher.exact_index(ref)
+        if session.scalar(select(Intake.id).where(Intake.source_ref_bidx == ref_bidx)):
             counts.skipped += 1
             continue
         evidence: Any = row.get("evidence", "")
         try:
             evidence = json.loads(evidence) if evidence else None
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             pass
         session.add(
             Intake(
@@ -424,7 +430,8 @@ def import_matches(
                     f"(rank {rank if rank is not None else '-'}, score {score:.3g}); "
                     "review before any outreach."
                 ),
-                source_ref=ref[:200],
+                source_ref=ref,
+                source_ref_bidx=ref_bidx,
                 lead={
                     "case_id": case_id,
                     "ad_id": ad_id,

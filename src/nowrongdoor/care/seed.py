@@ -352,6 +352,7 @@ def seed_demo(
     )
     mt = import_matches(
         session,
+        cipher=cipher,
         actor=analyst,
         organization_id=plan.id,
         text=matches,

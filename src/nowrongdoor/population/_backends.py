@@ -119,9 +119,22 @@ class _DuckDBEngine:
 
 
 def _csv_columns(path: Path) -> str:
+    from nowrongdoor.errors import UserInputError
     from nowrongdoor.population._inputs import read_header
 
     header = read_header(path, "csv")
+    seen: set[str] = set()
+    for number, name in enumerate(header, start=1):
+        if not name:
+            raise UserInputError(
+                f"{path} line 1 (the header): column {number} has no name"
+            )
+        if name in seen:
+            raise UserInputError(
+                f"{path} line 1 (the header): column {number} repeats the name "
+                f"{' '.join(name.split())[:60]!r}"
+            )
+        seen.add(name)
     cols = ", ".join(f"{_sql_str(h)}: 'VARCHAR'" for h in header)
     return "{" + cols + "}"
 

@@ -16,6 +16,7 @@ from nowrongdoor.care.web import (
     _queue_pages,
     _referral_pages,
     _screening_pages,
+    _token_pages,
     _training_pages,
     _work_pages,
 )
@@ -37,6 +38,7 @@ def build_router() -> APIRouter:
         _oversight_pages,
         _kb_pages,
         _training_pages,
+        _token_pages,
     ):
         router.include_router(module.router)
     return router

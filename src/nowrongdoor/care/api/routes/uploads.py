@@ -70,6 +70,7 @@ def upload_worklist(
 @router.post("/matches")
 def upload_matches(
     session: SessionDep,
+    cipher: CipherDep,
     settings: SettingsDep,
     user: MatchesImport,
     audit: AuditDep,
@@ -81,6 +82,7 @@ def upload_matches(
     try:
         counts = import_matches(
             session,
+            cipher=cipher,
             actor=user,
             organization_id=user.organization_id,
             text=text,

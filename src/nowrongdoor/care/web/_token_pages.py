@@ -1,0 +1,93 @@
+"""The signed-in user's API tokens: issue, list, revoke one or all (private).
+
+The rules are the care service's (:mod:`nowrongdoor.care.security`): a token
+lives at most ``token_max_days``, its text is shown once, and "revoke all"
+also ends every other browser session of the user.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+
+from nowrongdoor.care.api.deps import IdPath
+from nowrongdoor.care.models import ApiToken, utcnow
+from nowrongdoor.care.security import (
+    create_api_token,
+    revoke_api_token,
+    revoke_credentials,
+)
+from nowrongdoor.care.web._session import PageDep
+
+__all__ = ["router"]
+
+router = APIRouter()
+
+
+def _page(ctx: PageDep, *, issued: str = "", error: str = "") -> HTMLResponse:
+    tokens = ctx.session.scalars(
+        select(ApiToken)
+        .where(ApiToken.user_id == ctx.user.id)
+        .order_by(ApiToken.id.desc())
+        .limit(200)
+    ).all()
+    ctx.audit.record("auth.token_list", resource_type="api_token")
+    ctx.session.commit()
+    return ctx.render(
+        "tokens.html",
+        tokens=tokens,
+        now=utcnow(),
+        issued=issued,
+        error=error,
+        max_days=ctx.request.app.state.settings.token_max_days,
+    )
+
+
+@router.get("/account/tokens", response_class=HTMLResponse)
+def tokens_page(ctx: PageDep) -> HTMLResponse:
+    """The user's tokens, with forms to issue and revoke them."""
+    return _page(ctx)
+
+
+@router.post("/account/tokens", response_class=HTMLResponse)
+async def issue_token(ctx: PageDep) -> HTMLResponse:
+    """Issue a token (its text is shown once, on this page)."""
+    form = await ctx.request.form()
+    name = str(form.get("name", "")).strip()[:100]
+    max_days = int(ctx.request.app.state.settings.token_max_days)
+    raw_days = str(form.get("days", "")).strip() or str(min(90, max_days))
+    if not name:
+        return _page(ctx, error="Give the token a name.")
+    if not raw_days.isdigit() or not 1 <= int(raw_days) <= max_days:
+        return _page(ctx, error=f"The lifetime must be 1 to {max_days} days.")
+    expires = utcnow() + dt.timedelta(days=int(raw_days))
+    token, row = create_api_token(
+        ctx.session, user=ctx.user, name=name, expires_at=expires
+    )
+    ctx.audit.record("auth.token_create", resource_type="api_token", resource_id=row.id)
+    return _page(ctx, issued=token)
+
+
+@router.post("/account/tokens/{token_id}/revoke")
+def revoke_token(ctx: PageDep, token_id: IdPath) -> Response:
+    """Revoke one of the user's tokens."""
+    if revoke_api_token(ctx.session, token_id=token_id, user_id=ctx.user.id):
+        ctx.audit.record(
+            "auth.token_revoke", resource_type="api_token", resource_id=token_id
+        )
+        ctx.session.commit()
+    return RedirectResponse("/account/tokens", status_code=303)
+
+
+@router.post("/account/revoke-all")
+def revoke_all(ctx: PageDep) -> Response:
+    """Revoke every token and every other session of the user."""
+    identity = getattr(ctx.request.state, "identity", None)
+    keep = getattr(identity, "session_id", None)
+    revoke_credentials(ctx.session, user_id=ctx.user.id, keep_session_id=keep)
+    ctx.audit.record("auth.revoke_all", resource_type="user", resource_id=ctx.user.id)
+    ctx.session.commit()
+    return RedirectResponse("/account/tokens", status_code=303)
