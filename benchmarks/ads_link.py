@@ -367,7 +367,7 @@ def main() -> None:
         t = time.perf_counter()
         b = generate_ads(ops, args.seed, big, images=False, singletons=ops // 10)
         gen = time.perf_counter() - t
-        secs, peak, _ = _run([*NWD, "ads", "link", str(big / "scanned_truth.jsonl"),
+        big_secs, peak, _ = _run([*NWD, "ads", "link", str(big / "scanned_truth.jsonl"),
                            "--out", str(work / "scale_out"), "--no-graph"])  # fmt: skip
         s = _scores(
             json.loads((big / "truth.json").read_text())["operations"],
@@ -375,7 +375,7 @@ def main() -> None:
         )
         print(
             f"\nscale: {b.ads} ads (generated in {gen:.0f} s) linked from scanned "
-            f"records in {secs:.0f} s, peak RSS {peak} MB, ARI {s['ari']:.3f}"
+            f"records in {big_secs:.0f} s, peak RSS {peak} MB, ARI {s['ari']:.3f}"
         )
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)

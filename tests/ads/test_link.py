@@ -254,6 +254,7 @@ def test_cli_link_empty_and_bad_lines(runner, tmp_path: Path) -> None:
     result = runner.invoke(app, ["ads", "link", str(bad), "--out", str(tmp_path / "b")])
     assert result.exit_code == 0, result.output
     assert "bad.jsonl:2" in result.output and "bad.jsonl:3" in result.output
+    assert "[yellow]" not in result.output and "[/]" not in result.output
 
 
 def test_cli_link_missing_file(runner, tmp_path: Path) -> None:

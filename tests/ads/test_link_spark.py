@@ -62,3 +62,24 @@ def test_spark_and_default_engines_give_the_same_operations(
     assert doc_a["hubs"] == doc_b["hubs"]
     assert doc_a["unreadable_images"] == doc_b["unreadable_images"] != []
     assert doc_a["operations"] == doc_b["operations"]
+
+
+def test_spark_matches_the_default_engine_on_the_hard_corpus(
+    ads_spark: Any, tmp_path: Path
+) -> None:
+    from nowrongdoor.ads.link import adjusted_rand_index
+    from nowrongdoor.synth.ads import HARD
+
+    corpus = tmp_path / "hard"
+    generate_ads(30, 9, corpus, hard=HARD)
+    src = corpus / "scanned_truth.jsonl"
+    link_file(src, tmp_path / "default", graph=False)
+    link_file(src, tmp_path / "spark", graph=False, engine="spark", spark=ads_spark)
+    a = dict(_ops(tmp_path / "default" / "operations.csv"))
+    b = dict(_ops(tmp_path / "spark" / "operations.csv"))
+    ids = sorted(a)
+    ari = adjusted_rand_index([a[i] for i in ids], [b[i] for i in ids])
+    assert ari >= 0.999
+    assert (tmp_path / "default" / "edges.csv").read_text() == (
+        tmp_path / "spark" / "edges.csv"
+    ).read_text()

@@ -116,7 +116,7 @@ class LinkResult:
         facts: The ads, in input order.
         operation: Operation id of every ad (same order).
         merges: Every union with its evidence.
-        hubs: Shared keys ignored by the hub guard.
+        hubs: Shared keys ignored as hubs (conflicting or unsupported groups).
         unreadable_images: ``(reference, reason)`` for skipped images.
         counts: Signal counts for the report.
         image_hashes: Image reference -> 64-bit pHash (readable images).

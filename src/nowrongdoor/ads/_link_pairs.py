@@ -16,9 +16,18 @@ from datetime import datetime
 
 import numpy as np
 
-__all__ = ["AdView", "PairData", "distinctive", "minutes_of", "pair_levels"]
+__all__ = [
+    "MIN_SHARED",
+    "AdView",
+    "PairData",
+    "distinctive",
+    "minutes_of",
+    "pair_levels",
+]
 
 _TEXT_CUTS = (0.15, 0.3, 0.5, 0.7)
+#: Distinctive shingles two ads must share before their similarity counts.
+MIN_SHARED = 5
 _DAY = 1440.0
 
 
@@ -98,6 +107,8 @@ def _text_level(a: np.ndarray, b: np.ndarray) -> tuple[int, float, int]:
         return 0, 0.0, 0
     inter = int(np.intersect1d(a, b, assume_unique=True).size)
     jac = inter / (len(a) + len(b) - inter)
+    if inter < MIN_SHARED:  # a couple of rare 3-grams is chance, not a template
+        return 1, jac, inter
     level = 1 + sum(jac >= c for c in _TEXT_CUTS)
     return level, jac, inter
 
