@@ -2,10 +2,11 @@
 
 A Spark master and two workers are started on 127.0.0.1 from the pip ``pyspark``
 package (``bin/spark-class``: the package ships no ``start-master.sh``), and
-``population score --engine spark`` runs on them through the ``spark_master``
-setting, in a separate process, as an operator would run it. The worklist must be
-byte-identical to DuckDB's on the same input, and the master must have seen the
-application finish (so the run did not silently fall back to local mode).
+``population score --engine spark`` and ``ads link --engine spark`` run on them
+through the ``spark_master`` setting, in separate processes, as an operator would
+run them. Their outputs must be byte-identical to DuckDB's on the same input, and
+the master must have seen each application finish (so a run did not silently fall
+back to local mode).
 """
 
 from __future__ import annotations
@@ -144,3 +145,35 @@ def test_population_on_a_standalone_cluster_matches_duckdb(
     duck = (tmp_path / "duck" / "worklist.csv").read_bytes()
     assert duck.count(b"\n") > 5
     assert (tmp_path / "cluster" / "worklist.csv").read_bytes() == duck
+
+
+def _run(args: list[str], master: str | None = None) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NOWRONGDOOR_")}
+    env["SPARK_LOCAL_IP"] = "127.0.0.1"
+    if master is not None:
+        env["NOWRONGDOOR_SPARK_MASTER"] = master
+    cmd = [sys.executable, "-m", "nowrongdoor", *args]
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_ads_link_on_a_standalone_cluster_matches_duckdb(
+    cluster: Cluster, tmp_path: Path
+) -> None:
+    from nowrongdoor.synth.ads import generate_ads
+
+    corpus = tmp_path / "corpus"
+    generate_ads(20, 3, corpus)
+    src = str(corpus / "scanned_truth.jsonl")
+    _run(["ads", "link", src, "--out", str(tmp_path / "duck"), "--no-graph"])
+    before = len(cluster.status().get("completedapps", []))
+    _run(
+        ["ads", "link", src, "--out", str(tmp_path / "cluster"), "--no-graph",
+         "--engine", "spark"],
+        master=cluster.url,
+    )  # fmt: skip
+    assert len(cluster.status().get("completedapps", [])) == before + 1
+    for name in ("operations.csv", "edges.csv"):
+        duck = (tmp_path / "duck" / name).read_text()
+        assert duck.count("\n") > 5
+        assert (tmp_path / "cluster" / name).read_text() == duck, name

@@ -193,7 +193,8 @@ def link_command(
     from nowrongdoor.ads.link import link_file
     from nowrongdoor.errors import UserInputError
 
-    chosen = engine or settings_from(ctx).engine
+    settings = settings_from(ctx)
+    chosen = engine or settings.engine
     if chosen not in ("duckdb", "spark"):
         raise UserInputError(f"--engine {chosen!r}: use duckdb or spark")
 
@@ -212,6 +213,7 @@ def link_command(
             graph=graph,
             progress=lambda stage, n: bar.update(task, description=f"{stage} {n}"),
             engine=chosen,
+            spark_master=settings.spark_master,
         )
     print_operations(console, err_console, out, summary, top)
 

@@ -99,6 +99,7 @@ def link_file(
     progress: Callable[[str, int], None] | None = None,
     engine: str = "duckdb",
     spark: Any = None,
+    spark_master: str | None = None,
 ) -> dict[str, Any]:
     """Link a JSONL file of scanned or raw ads and write the outputs.
 
@@ -118,7 +119,8 @@ def link_file(
         engine: ``duckdb`` (the default: everything in this process) or
             ``spark`` (per-ad work on Spark partitions, same operations).
         spark: The ``SparkSession`` for the ``spark`` engine (``None``: a
-            local session is started and stopped here).
+            session is started and stopped here).
+        spark_master: Master URL of the session started here (``None``: local).
 
     Returns:
         The run summary (also stored in ``operations.json``).
@@ -130,7 +132,9 @@ def link_file(
     started = time.perf_counter()
     root = image_root if image_root is not None else path.parent
     if engine == "spark":
-        result = _link_with_spark(path, options or LinkOptions(), root, report, spark)
+        result = _link_with_spark(
+            path, options or LinkOptions(), root, report, spark, spark_master
+        )
     else:
         result = link_ads(
             read_records(path, report),
@@ -192,6 +196,7 @@ def _link_with_spark(
     root: Path,
     report: ReadReport,
     spark: Any,
+    spark_master: str | None = None,
 ) -> LinkResult:
     import tempfile
 
@@ -200,7 +205,7 @@ def _link_with_spark(
     if spark is not None:
         return link_spark(spark, path, options=options, image_root=root, report=report)
     with tempfile.TemporaryDirectory(prefix="nwd-spark-") as tmp:
-        session = spark_session(Path(tmp) / "warehouse")
+        session = spark_session(Path(tmp) / "warehouse", master=spark_master)
         try:
             return link_spark(
                 session, path, options=options, image_root=root, report=report
