@@ -31,6 +31,7 @@ RespondDep = Annotated[PageCtx, Depends(needs("referral:respond"))]
 #: What each side may do next, from the referral's status (the crud enforces it).
 PARTNER_ACTIONS: dict[str, tuple[tuple[str, str], ...]] = {
     ReferralStatus.SENT: (("accepted", "Accept"), ("declined", "Decline")),
+    ReferralStatus.RECEIVED: (("accepted", "Accept"), ("declined", "Decline")),
     ReferralStatus.ACCEPTED: (("in_progress", "Mark in progress"),),
     ReferralStatus.IN_PROGRESS: (("completed", "Mark completed"),),
 }
