@@ -36,6 +36,7 @@ GROUPS: list[tuple[str, str, str]] = [
     ("audit", "nowrongdoor.care.cli", "audit_app"),
     ("partners", "nowrongdoor.care.cli", "partners_app"),
     ("training", "nowrongdoor.care.training_cli", "app"),
+    ("fhir", "nowrongdoor.care.fhir.cli", "app"),
 ]
 
 #: (name, module, attribute): top-level commands, each a function.

@@ -22,6 +22,7 @@ from nowrongdoor.care.api.errors import (
 )
 from nowrongdoor.care.api.main import api_router
 from nowrongdoor.care.db import Database
+from nowrongdoor.care.fhir.routes import router as fhir_router
 from nowrongdoor.care.observability import (
     configure_logging,
     install_observability,
@@ -112,6 +113,7 @@ def create_app(
             ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies)
         )
     app.include_router(api_router, prefix=API_PREFIX)
+    app.include_router(fhir_router)
     if include_web:
         from nowrongdoor.care.web import install_web
 
