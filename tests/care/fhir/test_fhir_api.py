@@ -308,3 +308,21 @@ def test_directory_resources(client: TestClient, world: Any, systems: Any) -> No
     )
     assert one.json()["providedBy"]["reference"] == f"Organization/{world.orgs['p']}"
     _outcome(client.get("/fhir/Organization/999999", headers=systems["p"]), 404)
+
+
+def test_partner_free_text_is_withheld_from_pseudonymous_roles(
+    client: TestClient, world: Any, records: Any, systems: Any
+) -> None:
+    rec = records("a")
+    rid = rec.sent_referral_id
+    task = client.get(f"/fhir/Task/{rid}", headers=systems["p"]).json()
+    task["businessStatus"] = {"text": "Waiting for a bed"}
+    task["note"] = [{"text": "Call after 5pm."}]
+    assert _put(client, rid, task, systems["p"], None).status_code == 200
+    as_cm = client.get(f"/fhir/Task/{rid}", headers=world.headers("cm_a")).json()
+    assert as_cm["note"][0]["text"] == "Call after 5pm."
+    as_analyst = client.get(f"/fhir/Task/{rid}", headers=world.headers("analyst_a"))
+    assert as_analyst.status_code == 200
+    assert "note" not in as_analyst.json()
+    assert "businessStatus" not in as_analyst.json()
+    _outcome(_put(client, rid, task, world.headers("cm_a"), None), 403)

@@ -84,8 +84,14 @@ def as_json(resource: Resource) -> dict[str, Any]:
     return data
 
 
-def task_resource(referral: Referral, *, pseudonym: str) -> Task:
-    """The Gravity referral-management Task of a referral."""
+def task_resource(
+    referral: Referral, *, pseudonym: str, with_text: bool = True
+) -> Task:
+    """The Gravity referral-management Task of a referral.
+
+    ``with_text=False`` leaves out the partner's free text (businessStatus,
+    notes) for roles that see pseudonymous data only.
+    """
     status = ReferralStatus(referral.status)
     data: dict[str, Any] = {
         "id": str(referral.id),
@@ -114,9 +120,9 @@ def task_resource(referral: Referral, *, pseudonym: str) -> Task:
     }
     if status in _REASON_TEXT:
         data["statusReason"] = {"text": _REASON_TEXT[status]}
-    if referral.business_status:
+    if referral.business_status and with_text:
         data["businessStatus"] = {"text": referral.business_status}
-    if referral.response_note:
+    if referral.response_note and with_text:
         data["note"] = [{"text": referral.response_note}]
     return Task.model_validate(data)
 

@@ -57,7 +57,7 @@ from nowrongdoor.care.models import (
     User,
     utcnow,
 )
-from nowrongdoor.care.rbac import require
+from nowrongdoor.care.rbac import can, require
 from nowrongdoor.care.schemas import ReferralTransition
 from nowrongdoor.care.security import resolve_bearer
 
@@ -346,7 +346,14 @@ def _search(
     names = _pseudonyms(session, {r.person_id for r in rows})
     services = _service_names(session, {r.service_id for r in rows if r.service_id})
     if resource_type == "Task":
-        out = [as_json(task_resource(r, pseudonym=names[r.person_id])) for r in rows]
+        out = [
+            as_json(
+                task_resource(
+                    r, pseudonym=names[r.person_id], with_text=_with_text(viewer)
+                )
+            )
+            for r in rows
+        ]
     else:
         out = [
             as_json(
@@ -430,6 +437,11 @@ def search_service_requests(
     return _fhir(body)
 
 
+def _with_text(viewer: User) -> bool:
+    """Free text goes to the partner and to roles that may identify persons."""
+    return viewer.role == Role.PARTNER_USER or can(viewer, "person:identify")
+
+
 def _referral_id(raw: str, resource_type: str) -> int:
     if not raw.isdigit() or len(raw) > 9:
         raise NotFound(f"{resource_type}/{raw} is not known")
@@ -448,7 +460,9 @@ def read_task(
     require(viewer, "referral:read")
     referral = visible_referral(session, viewer, _referral_id(task_id, "Task"))
     pseudonym = _pseudonyms(session, {referral.person_id})[referral.person_id]
-    body = as_json(task_resource(referral, pseudonym=pseudonym))
+    body = as_json(
+        task_resource(referral, pseudonym=pseudonym, with_text=_with_text(viewer))
+    )
     _audit(
         request,
         auditor,
