@@ -1,4 +1,4 @@
-"""The authorisation matrix of /fhir: every route x every actor x own/other.
+"""The authorisation matrix of /fhir and /hsds: every route x every actor x own/other.
 
 Same reading as ``tests/care/test_authz_matrix.py``: for each route, whether
 each actor reaches a record of its own side (first letter) and of the other
@@ -45,18 +45,24 @@ class Route:
 
 
 ROUTES = [
-    Route("GET", "/metadata", EVERYONE),
-    Route("GET", "/Task", REFERRAL_READ, contains="sent_referral_id"),
-    Route("GET", "/Task/{sent_referral_id}", REFERRAL_READ),
-    Route("GET", "/ServiceRequest", REFERRAL_READ, contains="sent_referral_id"),
-    Route("GET", "/ServiceRequest/{sent_referral_id}", REFERRAL_READ),
-    Route("GET", "/Patient/{pseudonym}", REFERRAL_READ),
-    Route("GET", "/Consent/{consent_id}", REFERRAL_READ),
-    Route("GET", "/Organization/{org_id}", EVERYONE),
-    Route("GET", "/HealthcareService/{service_id}", EVERYONE),
+    Route("GET", "/fhir/metadata", EVERYONE),
+    Route("GET", "/fhir/Task", REFERRAL_READ, contains="sent_referral_id"),
+    Route("GET", "/fhir/Task/{sent_referral_id}", REFERRAL_READ),
+    Route("GET", "/fhir/ServiceRequest", REFERRAL_READ, contains="sent_referral_id"),
+    Route("GET", "/fhir/ServiceRequest/{sent_referral_id}", REFERRAL_READ),
+    Route("GET", "/fhir/Patient/{pseudonym}", REFERRAL_READ),
+    Route("GET", "/fhir/Consent/{consent_id}", REFERRAL_READ),
+    Route("GET", "/fhir/Organization/{org_id}", EVERYONE),
+    Route("GET", "/fhir/HealthcareService/{service_id}", EVERYONE),
+    # the HSDS directory is public: everyone (signed in or not) reads it
+    Route("GET", "/hsds/services", EVERYONE, contains="hsds"),
+    Route("GET", "/hsds/organizations", EVERYONE, contains="hsds"),
     # acknowledging a referral is the receiving partner's move only
     Route(
-        "PUT", "/Task/{sent_referral_id}", "A:FF S:FF C:FF N:FF P:TF X:TF", mutates=True
+        "PUT",
+        "/fhir/Task/{sent_referral_id}",
+        "A:FF S:FF C:FF N:FF P:TF X:TF",
+        mutates=True,
     ),
 ]
 CASES = [
@@ -110,7 +116,7 @@ def test_fhir_matrix(env: dict[str, Any], route: Route, actor: str, side: str) -
         "service_id": world.services["p" if org == "a" else "q"],
         "org_id": world.orgs[org],
     }
-    path = "/fhir" + route.path.format(**names)
+    path = route.path.format(**names)
     headers = env["headers"][ACTORS[actor]]
     if route.method == "PUT":
         # the body is the Task as its own side reads it (admin_a reads both)
@@ -121,10 +127,12 @@ def test_fhir_matrix(env: dict[str, Any], route: Route, actor: str, side: str) -
         response = client.get(path, headers=headers)
     assert response.status_code < 500, response.text
     assert response.status_code != 401, response.text
-    if response.status_code >= 400:
+    if response.status_code >= 400 and path.startswith("/fhir"):
         OperationOutcome.model_validate(response.json())
     granted = 200 <= response.status_code < 300
-    if granted and route.contains:
+    if granted and route.contains == "hsds":
+        granted = response.json()["total_items"] > 0
+    elif granted and route.contains:
         wanted = str(names[route.contains])
         ids = {e["resource"]["id"] for e in response.json().get("entry", [])}
         granted = wanted in ids
