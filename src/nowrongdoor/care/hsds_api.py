@@ -35,7 +35,9 @@ from nowrongdoor.care.security import LoginRateLimiter
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/hsds", tags=["hsds"])
+#: Not in the /api/v1 OpenAPI document: the contract is the HSDS 3 API
+#: reference (and docs/interop.md).
+router = APIRouter(prefix="/hsds", tags=["hsds"], include_in_schema=False)
 _NS = uuid.UUID("6f1c7d2e-4b8a-4c5e-9f0d-2a7b3c9e1d55")
 
 

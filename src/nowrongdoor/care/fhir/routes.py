@@ -105,7 +105,11 @@ class FhirRoute(APIRoute):
         return wrapped
 
 
-router = APIRouter(prefix="/fhir", route_class=FhirRoute, tags=["fhir"])
+#: Not in the /api/v1 OpenAPI document: the FHIR API's contract is its
+#: CapabilityStatement (``/fhir/metadata``) and docs/interop.md.
+router = APIRouter(
+    prefix="/fhir", route_class=FhirRoute, tags=["fhir"], include_in_schema=False
+)
 
 
 def _fhir(body: dict[str, Any], status: int = 200, **headers: str) -> JSONResponse:
