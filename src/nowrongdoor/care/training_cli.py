@@ -58,7 +58,9 @@ def training_report(
     people: Annotated[
         bool, typer.Option("--people", help="One row per person, not per team.")
     ] = False,
-    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    fmt: Annotated[
+        str, typer.Option("--format", help="table, csv or json.")
+    ] = "table",
 ) -> None:
     """Print course completion by organisation and team (or per person)."""
     from nowrongdoor.care.cli import _database, _require_schema
