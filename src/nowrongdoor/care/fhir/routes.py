@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import datetime as dt
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 from urllib.parse import unquote
@@ -34,6 +33,7 @@ from nowrongdoor.care.fhir._access import (
     visible_referral,
 )
 from nowrongdoor.care.fhir._capability import capability_statement
+from nowrongdoor.care.fhir._search import pseudonyms, referral_search, service_names
 from nowrongdoor.care.fhir.clients import issue_token, resolve_client_token
 from nowrongdoor.care.fhir.mapping import referral_status_of_task, task_status_of
 from nowrongdoor.care.fhir.resources import (
@@ -233,93 +233,6 @@ def metadata(request: Request) -> JSONResponse:
 
 # --- Task and ServiceRequest ------------------------------------------------------
 
-_PREFIXES = ("ge", "gt", "le", "lt", "eq")
-
-
-def _last_updated_clause(values: list[str]) -> list[Any]:
-    clauses = []
-    for raw in values:
-        prefix, value = "eq", raw
-        if raw[:2] in _PREFIXES:
-            prefix, value = raw[:2], raw[2:]
-        try:
-            if len(value) == 10:
-                at = dt.datetime.combine(dt.date.fromisoformat(value), dt.time())
-                at = at.replace(tzinfo=dt.UTC)
-            else:
-                at = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-                if at.tzinfo is None:
-                    raise ValueError("no time zone")
-        except ValueError:
-            raise BadRequest(
-                f"_lastUpdated={raw!r} is not a date or an instant with a time zone"
-            ) from None
-        at = at.astimezone(dt.UTC)
-        col = Referral.updated_at
-        if prefix == "eq" and len(value) == 10:
-            clauses += [col >= at, col < at + dt.timedelta(days=1)]
-        else:
-            op = {"ge": col >= at, "gt": col > at, "le": col <= at, "lt": col < at}
-            clauses.append(op.get(prefix, col == at))
-    return clauses
-
-
-def _referral_search(
-    session: Session,
-    viewer: User,
-    *,
-    owner: str | None,
-    status: str | None,
-    last_updated: list[str],
-    count: int,
-    offset: int,
-) -> tuple[list[Referral], int]:
-    stmt = select(Referral).where(referral_clause(viewer))
-    blocked = part2_blocked(session, viewer)
-    if blocked:
-        stmt = stmt.where(Referral.id.not_in(blocked))
-    if owner:
-        org_id = owner.removeprefix("Organization/")
-        if not org_id.isdigit():
-            raise BadRequest(f"owner={owner!r} must be Organization/<id>")
-        stmt = stmt.where(Referral.to_organization_id == int(org_id))
-    if status:
-        ours = []
-        for code in status.split(","):
-            mapped = referral_status_of_task(code.strip())
-            if mapped is None:
-                raise BadRequest(f"status={code.strip()!r} is not a Task status we use")
-            ours.append(str(mapped))
-        stmt = stmt.where(Referral.status.in_(ours))
-    for clause in _last_updated_clause(last_updated):
-        stmt = stmt.where(clause)
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = session.scalars(
-        stmt.order_by(Referral.updated_at.desc(), Referral.id.desc())
-        .limit(count)
-        .offset(offset)
-    ).all()
-    return list(rows), int(total)
-
-
-def _pseudonyms(session: Session, person_ids: set[int]) -> dict[int, str]:
-    if not person_ids:
-        return {}
-    rows = session.execute(
-        select(Person.id, Person.pseudonym).where(Person.id.in_(person_ids))
-    )
-    return {row.id: row.pseudonym for row in rows}
-
-
-def _service_names(session: Session, ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    rows = session.execute(
-        select(PartnerService.id, PartnerService.name).where(PartnerService.id.in_(ids))
-    )
-    return {row.id: row.name for row in rows}
-
-
 Count = Annotated[int, Query(alias="_count", ge=1, le=200)]
 Offset = Annotated[int, Query(alias="_offset", ge=0, le=10_000_000)]
 LastUpdated = Annotated[list[str], Query(alias="_lastUpdated", max_length=4)]
@@ -338,7 +251,7 @@ def _search(
     offset: int,
 ) -> tuple[dict[str, Any], list[Referral]]:
     require(viewer, "referral:read")
-    rows, total = _referral_search(
+    rows, total = referral_search(
         session,
         viewer,
         owner=owner,
@@ -347,8 +260,8 @@ def _search(
         count=count,
         offset=offset,
     )
-    names = _pseudonyms(session, {r.person_id for r in rows})
-    services = _service_names(session, {r.service_id for r in rows if r.service_id})
+    names = pseudonyms(session, {r.person_id for r in rows})
+    services = service_names(session, {r.service_id for r in rows if r.service_id})
     if resource_type == "Task":
         out = [
             as_json(
@@ -463,7 +376,7 @@ def read_task(
     """One Task, with its version as ``ETag``."""
     require(viewer, "referral:read")
     referral = visible_referral(session, viewer, _referral_id(task_id, "Task"))
-    pseudonym = _pseudonyms(session, {referral.person_id})[referral.person_id]
+    pseudonym = pseudonyms(session, {referral.person_id})[referral.person_id]
     body = as_json(
         task_resource(referral, pseudonym=pseudonym, with_text=_with_text(viewer))
     )
@@ -490,8 +403,8 @@ def read_service_request(
     require(viewer, "referral:read")
     rid = _referral_id(request_id, "ServiceRequest")
     referral = visible_referral(session, viewer, rid, "ServiceRequest")
-    pseudonym = _pseudonyms(session, {referral.person_id})[referral.person_id]
-    names = _service_names(
+    pseudonym = pseudonyms(session, {referral.person_id})[referral.person_id]
+    names = service_names(
         session, {referral.service_id} if referral.service_id else set()
     )
     body = as_json(
@@ -577,7 +490,7 @@ def _update_task(
         raise BadRequest(f"not a valid R4 Task: {where}: {first['msg']}") from None
     if given.id is not None and given.id != task_id:
         raise BadRequest(f"Task.id {given.id!r} does not match the URL ({task_id})")
-    pseudonym = _pseudonyms(session, {referral.person_id})[referral.person_id]
+    pseudonym = pseudonyms(session, {referral.person_id})[referral.person_id]
     current = as_json(task_resource(referral, pseudonym=pseudonym))
     if_match = request.headers.get("if-match")
     if if_match is not None:
@@ -652,7 +565,7 @@ def read_consent(
     consent = session.get(Consent, cid) if referral is not None else None
     if referral is None or consent is None:
         raise NotFound(f"Consent/{consent_id} is not known")
-    pseudonym = _pseudonyms(session, {consent.person_id})[consent.person_id]
+    pseudonym = pseudonyms(session, {consent.person_id})[consent.person_id]
     body = as_json(
         consent_resource(
             consent, pseudonym=pseudonym, active=crud.consent_active(consent)
