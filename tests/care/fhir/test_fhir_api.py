@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import json
 from typing import Any
 
 from _fhir_help import new_client
@@ -326,3 +327,43 @@ def test_partner_free_text_is_withheld_from_pseudonymous_roles(
     assert "note" not in as_analyst.json()
     assert "businessStatus" not in as_analyst.json()
     _outcome(_put(client, rid, task, world.headers("cm_a"), None), 403)
+
+
+def test_task_json_patch(
+    client: TestClient, world: Any, records: Any, systems: Any
+) -> None:
+    rec = records("a")
+    rid, headers = rec.sent_referral_id, systems["p"]
+    etag = client.get(f"/fhir/Task/{rid}", headers=headers).headers["etag"]
+    patch = [
+        {"op": "replace", "path": "/status", "value": "received"},
+        {"op": "add", "path": "/businessStatus", "value": {"text": "Triage"}},
+        {"op": "add", "path": "/note/-", "value": {"text": "Bed likely Friday."}},
+    ]
+    kind = {"Content-Type": "application/json-patch+json"}
+    ok = client.patch(
+        f"/fhir/Task/{rid}",
+        content=json.dumps(patch),
+        headers={**headers, **kind, "If-Match": etag},
+    )
+    assert ok.status_code == 200, ok.text
+    assert ok.json()["status"] == "received"
+    assert ok.json()["note"] == [{"text": "Bed likely Friday."}]
+    stale = client.patch(
+        f"/fhir/Task/{rid}",
+        content=json.dumps([{"op": "replace", "path": "/status", "value": "accepted"}]),
+        headers={**headers, **kind, "If-Match": etag},
+    )
+    _outcome(stale, 412)
+    owner = [
+        {"op": "replace", "path": "/owner", "value": {"reference": "Organization/1"}}
+    ]
+    _outcome(
+        client.patch(f"/fhir/Task/{rid}", content=json.dumps(owner),
+                     headers={**headers, **kind}),
+        400,
+    )  # fmt: skip
+    _outcome(
+        client.patch(f"/fhir/Task/{rid}", content=b"{", headers={**headers, **kind}),
+        400,
+    )

@@ -25,7 +25,7 @@ def _resource(
     if search:
         interactions.append({"code": "search-type"})
     if update:
-        interactions.append({"code": "update"})
+        interactions += [{"code": "update"}, {"code": "patch"}]
     out: dict[str, Any] = {"type": kind, "interaction": interactions}
     if search:
         out["searchParam"] = [

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 from urllib.parse import unquote
@@ -459,6 +460,58 @@ async def update_task(
     return await _run_sync(
         _update_task, task_id, raw, request, session, auditor, viewer
     )
+
+
+_PATCHABLE = ("/status", "/statusReason", "/businessStatus", "/note")
+
+
+def _apply_patch(current: dict[str, Any], raw: bytes) -> bytes:
+    """Apply a JSON Patch (RFC 6902) limited to the Task's mutable elements."""
+    try:
+        ops = json.loads(raw)
+    except ValueError:
+        raise BadRequest("the PATCH body is not JSON") from None
+    if not isinstance(ops, list) or not ops:
+        raise BadRequest("the PATCH body must be a JSON Patch array of operations")
+    task = dict(current)
+    for i, op in enumerate(ops):
+        if not isinstance(op, dict) or op.get("op") not in ("add", "replace", "remove"):
+            raise BadRequest(f"operation {i}: op must be add, replace or remove")
+        path = str(op.get("path", ""))
+        if path == "/note/-" and op["op"] == "add":
+            task["note"] = [*task.get("note", []), op.get("value")]
+            continue
+        if path not in _PATCHABLE:
+            raise BadRequest(
+                f"operation {i}: only {', '.join(_PATCHABLE)} (and /note/-) may change"
+            )
+        key = path[1:]
+        if op["op"] == "remove":
+            task.pop(key, None)
+        else:
+            task[key] = op.get("value")
+    return json.dumps(task).encode("utf-8")
+
+
+@router.patch("/Task/{task_id}", summary="Patch a Task (JSON Patch)")
+async def patch_task(
+    task_id: str,
+    request: Request,
+    session: SessionDep,
+    auditor: AuditDep,
+    viewer: FhirUser,
+) -> JSONResponse:
+    """JSON Patch of status, statusReason, businessStatus, note (If-Match honoured)."""
+    raw = await request.body()
+
+    def run() -> JSONResponse:
+        referral = visible_referral(session, viewer, _referral_id(task_id, "Task"))
+        pseudonym = pseudonyms(session, {referral.person_id})[referral.person_id]
+        current = as_json(task_resource(referral, pseudonym=pseudonym))
+        patched = _apply_patch(current, raw)
+        return _update_task(task_id, patched, request, session, auditor, viewer)
+
+    return await _run_sync(run)
 
 
 async def _run_sync(func: Callable[..., JSONResponse], *args: Any) -> JSONResponse:
