@@ -37,6 +37,7 @@ GROUPS: list[tuple[str, str, str]] = [
     ("partners", "nowrongdoor.care.cli", "partners_app"),
     ("training", "nowrongdoor.care.training_cli", "app"),
     ("jobs", "nowrongdoor.care.ops_cli", "jobs_app"),
+    ("fhir", "nowrongdoor.care.fhir.cli", "app"),
 ]
 
 #: (name, module, attribute): top-level commands, each a function.

@@ -174,6 +174,14 @@ class Settings(BaseSettings):
     login_rate_per_minute: int = Field(
         20, ge=1, description="Care service: login attempts per client per minute."
     )
+    hsds_rate_per_minute: int = Field(
+        120,
+        ge=1,
+        description=(
+            "Care service: requests per client address per minute to the public "
+            "HSDS directory API (/hsds)."
+        ),
+    )
     rate_limit_url: str | None = Field(
         None,
         description=(

@@ -23,6 +23,8 @@ from nowrongdoor.care.api.errors import (
 )
 from nowrongdoor.care.api.main import api_router
 from nowrongdoor.care.db import Database
+from nowrongdoor.care.fhir.routes import router as fhir_router
+from nowrongdoor.care.hsds_api import router as hsds_router
 from nowrongdoor.care.observability import (
     configure_logging,
     install_observability,
@@ -115,6 +117,8 @@ def create_app(
             ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies)
         )
     app.include_router(api_router, prefix=API_PREFIX)
+    app.include_router(fhir_router)
+    app.include_router(hsds_router)
     if include_web:
         from nowrongdoor.care.web import install_web
 

@@ -107,10 +107,15 @@ class CloseReason(StrEnum):
 
 
 class ReferralStatus(StrEnum):
-    """Closed-loop referral states."""
+    """Closed-loop referral states.
+
+    ``received``: the partner's system has acknowledged the referral (FHIR Task
+    ``received``) but nobody has accepted or declined it yet.
+    """
 
     DRAFT = "draft"
     SENT = "sent"
+    RECEIVED = "received"
     ACCEPTED = "accepted"
     DECLINED = "declined"
     IN_PROGRESS = "in_progress"

@@ -43,6 +43,10 @@ S = ReferralStatus
 REFERRAL_MOVES: dict[tuple[str, str], str] = {
     (S.DRAFT, S.SENT): "referrer",
     (S.DRAFT, S.CANCELLED): "referrer",
+    (S.SENT, S.RECEIVED): "partner",
+    (S.RECEIVED, S.ACCEPTED): "partner",
+    (S.RECEIVED, S.DECLINED): "partner",
+    (S.RECEIVED, S.CANCELLED): "referrer",
     (S.SENT, S.ACCEPTED): "partner",
     (S.SENT, S.DECLINED): "partner",
     (S.SENT, S.CANCELLED): "referrer",
@@ -294,7 +298,9 @@ def transition_referral(
     if data.status == S.SENT:
         _check_send(session, actor=actor, referral=referral, data=data)
     now = utcnow()
-    setattr(referral, _STAMP[ReferralStatus(data.status)], now)
+    stamp = _STAMP.get(ReferralStatus(data.status))
+    if stamp is not None:  # ``received`` lives in the history only
+        setattr(referral, stamp, now)
     if is_partner and data.reason:
         referral.response_note = data.reason
     session.add(

@@ -24,6 +24,7 @@ from nowrongdoor.care.models._case import (
     SafetyPlan,
     Task,
 )
+from nowrongdoor.care.models._fhir_client import PartnerClient, PartnerClientToken
 from nowrongdoor.care.models._org import ApiToken, Organization, User, UserSession
 from nowrongdoor.care.models._partner import (
     PartnerLocation,
@@ -61,6 +62,8 @@ __all__ = [
     "Intake",
     "Need",
     "Note",
+    "PartnerClient",
+    "PartnerClientToken",
     "Organization",
     "PartnerLocation",
     "PartnerPhone",

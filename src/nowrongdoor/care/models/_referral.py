@@ -31,6 +31,8 @@ class Referral(Base):
     override_reason: Mapped[str | None] = mapped_column(EncryptedText)
     override_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     response_note: Mapped[str | None] = mapped_column(EncryptedText)
+    #: The partner system's own status text (FHIR Task.businessStatus).
+    business_status: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[dt.datetime | None] = mapped_column()
     accepted_at: Mapped[dt.datetime | None] = mapped_column()

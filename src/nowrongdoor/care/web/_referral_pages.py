@@ -46,6 +46,10 @@ PARTNER_ACTIONS: dict[str, tuple[PartnerAction, ...]] = {
         ("accepted", "Accept", "Note for the care manager", False, ""),
         ("declined", "Decline", "Why you decline (required)", True, "secondary"),
     ),
+    ReferralStatus.RECEIVED: (
+        ("accepted", "Accept", "Note for the care manager", False, ""),
+        ("declined", "Decline", "Why you decline (required)", True, "secondary"),
+    ),
     ReferralStatus.ACCEPTED: (
         ("in_progress", "Mark in progress", "Note for the care manager", False, ""),
         _WITHDRAW,

@@ -1,0 +1,102 @@
+"""The server's CapabilityStatement (FHIR R4 4.0.1) (private)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fhir.resources.R4B.capabilitystatement import CapabilityStatement
+
+from nowrongdoor import __version__
+from nowrongdoor.care.fhir.resources import SDOHCC_SERVICE_REQUEST, SDOHCC_TASK
+
+__all__ = ["capability_statement"]
+
+_SEARCH_TYPE = {k: k for k in ("string", "token", "date", "reference")}
+
+
+def _resource(
+    kind: str,
+    *,
+    search: list[tuple[str, str]] = (),  # type: ignore[assignment]
+    update: bool = False,
+    profile: str | None = None,
+) -> dict[str, Any]:
+    interactions = [{"code": "read"}]
+    if search:
+        interactions.append({"code": "search-type"})
+    if update:
+        interactions += [{"code": "update"}, {"code": "patch"}]
+    out: dict[str, Any] = {"type": kind, "interaction": interactions}
+    if search:
+        out["searchParam"] = [
+            {"name": name, "type": _SEARCH_TYPE[kind_]} for name, kind_ in search
+        ]
+    if profile:
+        out["supportedProfile"] = [profile]
+    if update:
+        out["versioning"] = "versioned-update"
+        out["updateCreate"] = False
+    return out
+
+
+def capability_statement(base: str) -> CapabilityStatement:
+    """What ``/fhir`` supports, with the OAuth2 token endpoint."""
+    return CapabilityStatement.model_validate(
+        {
+            "status": "active",
+            "date": "2026-12-06",
+            "kind": "instance",
+            "software": {"name": "nowrongdoor", "version": __version__},
+            "implementation": {"description": "nowrongdoor care FHIR API", "url": base},
+            "fhirVersion": "4.0.1",
+            "format": ["json"],
+            "rest": [
+                {
+                    "mode": "server",
+                    "security": {
+                        "service": [
+                            {
+                                "coding": [
+                                    {
+                                        "system": "http://terminology.hl7.org/CodeSystem/restful-security-service",
+                                        "code": "OAuth",
+                                    }
+                                ]
+                            }
+                        ],
+                        "description": (
+                            "OAuth2 client credentials: POST "
+                            f"{base}/auth/token (grant_type=client_credentials)."
+                        ),
+                    },
+                    "resource": [
+                        _resource(
+                            "Task",
+                            search=[
+                                ("owner", "reference"),
+                                ("status", "token"),
+                                ("_lastUpdated", "date"),
+                            ],
+                            update=True,
+                            profile=SDOHCC_TASK,
+                        ),
+                        _resource(
+                            "ServiceRequest",
+                            search=[("status", "token"), ("_lastUpdated", "date")],
+                            profile=SDOHCC_SERVICE_REQUEST,
+                        ),
+                        _resource("Patient"),
+                        _resource("Consent"),
+                        _resource("Organization", search=[("name", "string")]),
+                        _resource(
+                            "HealthcareService",
+                            search=[
+                                ("organization", "reference"),
+                                ("service-type", "token"),
+                            ],
+                        ),
+                    ],
+                }
+            ],
+        }
+    )

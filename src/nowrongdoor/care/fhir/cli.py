@@ -1,0 +1,116 @@
+"""``nowrongdoor fhir``: partner systems' client credentials for the FHIR API."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from nowrongdoor._cli_support import console, print_json, settings_from
+from nowrongdoor.errors import UserInputError
+
+__all__ = ["app"]
+
+app = typer.Typer(
+    help="The FHIR API: partner systems' OAuth2 client credentials.",
+    no_args_is_help=True,
+)
+
+
+@app.command("client-create")
+def client_create(
+    ctx: typer.Context,
+    org: Annotated[str, typer.Option("--org", help="The organisation (exact name).")],
+    name: Annotated[str, typer.Option("--name", help="What the system is.")],
+    token_minutes: Annotated[
+        int, typer.Option("--token-minutes", help="Access token lifetime (5-1440).")
+    ] = 60,
+) -> None:
+    """Create a client for a partner system; prints its id and secret once (JSON)."""
+    from sqlalchemy import select
+
+    from nowrongdoor.care.cli import _audit_cli, _database, _require_schema
+    from nowrongdoor.care.fhir.clients import create_client
+    from nowrongdoor.care.models import Organization
+
+    db = _database(settings_from(ctx))
+    _require_schema(db)
+    try:
+        with db.session() as session:
+            found = session.scalars(
+                select(Organization).where(Organization.name == org)
+            ).all()
+            if len(found) != 1:
+                raise UserInputError(
+                    f"--org {org!r} matches {len(found)} organisations (need one)"
+                )
+            try:
+                made = create_client(
+                    session,
+                    organization=found[0],
+                    name=name,
+                    token_minutes=token_minutes,
+                )
+            except ValueError as exc:
+                raise UserInputError(str(exc)) from None
+            _audit_cli(session, "fhir.client.create", f"client {made.client_id}")
+    finally:
+        db.dispose()
+    print_json(
+        {
+            "client_id": made.client_id,
+            "client_secret": made.client_secret,
+            "organization_id": made.organization_id,
+            "token_minutes": made.token_minutes,
+        }
+    )
+
+
+@app.command("client-revoke")
+def client_revoke(
+    ctx: typer.Context,
+    client_id: Annotated[str, typer.Argument(help="The client id (nwd-...).")],
+) -> None:
+    """Revoke a client: its tokens stop working at once."""
+    from nowrongdoor.care.cli import _audit_cli, _database, _require_schema
+    from nowrongdoor.care.fhir.clients import revoke_client
+
+    db = _database(settings_from(ctx))
+    _require_schema(db)
+    try:
+        with db.session() as session:
+            if not revoke_client(session, client_id):
+                raise UserInputError(f"no FHIR client {client_id!r}")
+            _audit_cli(session, "fhir.client.revoke", f"client {client_id}")
+    finally:
+        db.dispose()
+    console.print(f"revoked {client_id}", highlight=False)
+
+
+@app.command("clients")
+def clients(ctx: typer.Context) -> None:
+    """List the clients (JSON): id, name, organisation, lifetime, revoked."""
+    from sqlalchemy import select
+
+    from nowrongdoor.care.cli import _database, _require_schema
+    from nowrongdoor.care.models import PartnerClient
+
+    db = _database(settings_from(ctx))
+    _require_schema(db)
+    try:
+        with db.session() as session:
+            rows = [
+                {
+                    "client_id": c.client_id,
+                    "name": c.name,
+                    "organization_id": c.organization_id,
+                    "token_minutes": c.token_minutes,
+                    "revoked": c.revoked_at is not None,
+                }
+                for c in session.scalars(
+                    select(PartnerClient).order_by(PartnerClient.id)
+                )
+            ]
+    finally:
+        db.dispose()
+    print_json(rows)

@@ -1,0 +1,777 @@
+"""The ``/fhir`` REST API (FHIR R4 4.0.1): token endpoint, CapabilityStatement,
+Task, ServiceRequest, Patient, Consent, Organization and HealthcareService.
+
+Errors are OperationOutcome resources; every authenticated call is audited with
+the calling client's id; Task updates take ``If-Match`` and answer 412 on a
+stale version.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
+from urllib.parse import unquote
+
+from fastapi import APIRouter, Depends, Form, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from pydantic import ValidationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from nowrongdoor.care import crud
+from nowrongdoor.care.api.deps import AuditDep, SessionDep
+from nowrongdoor.care.enums import ReferralStatus, Role
+from nowrongdoor.care.errors import ApiError, BadRequest, Forbidden, NotFound
+from nowrongdoor.care.fhir._access import (
+    part2_blocked,
+    referral_clause,
+    visible_referral,
+)
+from nowrongdoor.care.fhir._capability import capability_statement
+from nowrongdoor.care.fhir._search import pseudonyms, referral_search, service_names
+from nowrongdoor.care.fhir.clients import issue_token, resolve_client_token
+from nowrongdoor.care.fhir.mapping import referral_status_of_task, task_status_of
+from nowrongdoor.care.fhir.resources import (
+    as_json,
+    consent_resource,
+    healthcare_service_resource,
+    operation_outcome,
+    organization_resource,
+    patient_resource,
+    searchset,
+    service_request_resource,
+    task_resource,
+    version_of,
+)
+from nowrongdoor.care.models import (
+    Consent,
+    Organization,
+    PartnerService,
+    Person,
+    Referral,
+    User,
+    utcnow,
+)
+from nowrongdoor.care.rbac import can, require
+from nowrongdoor.care.schemas import ReferralTransition
+from nowrongdoor.care.security import resolve_bearer
+
+__all__ = ["FHIR_JSON", "router"]
+
+FHIR_JSON = "application/fhir+json"
+_ISSUE = {
+    400: "invalid",
+    401: "login",
+    403: "forbidden",
+    404: "not-found",
+    409: "conflict",
+    412: "conflict",
+    413: "too-costly",
+    422: "processing",
+    429: "throttled",
+}
+
+
+def _outcome(status: int, message: str, headers: dict[str, str] | None = None) -> Any:
+    body = as_json(operation_outcome(_ISSUE.get(status, "exception"), message))
+    return JSONResponse(body, status_code=status, media_type=FHIR_JSON, headers=headers)
+
+
+class FhirRoute(APIRoute):
+    """A route whose errors come out as OperationOutcome."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        """Wrap FastAPI's handler to turn errors into OperationOutcome."""
+        handler = super().get_route_handler()
+
+        async def wrapped(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except ApiError as exc:
+                headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+                return _outcome(exc.status, exc.message, headers)
+            except RequestValidationError as exc:
+                first = exc.errors()[0] if exc.errors() else {}
+                where = ".".join(str(p) for p in first.get("loc", ()))
+                return _outcome(400, f"{where}: {first.get('msg', 'invalid')}")
+            except StarletteHTTPException as exc:
+                return _outcome(exc.status_code, str(exc.detail))
+
+        return wrapped
+
+
+#: Not in the /api/v1 OpenAPI document: the FHIR API's contract is its
+#: CapabilityStatement (``/fhir/metadata``) and docs/interop.md.
+router = APIRouter(
+    prefix="/fhir", route_class=FhirRoute, tags=["fhir"], include_in_schema=False
+)
+
+
+def _fhir(body: dict[str, Any], status: int = 200, **headers: str) -> JSONResponse:
+    return JSONResponse(body, status_code=status, media_type=FHIR_JSON, headers=headers)
+
+
+def fhir_user(request: Request, session: SessionDep) -> User:
+    """The caller: a partner system's client token, or a staff API token."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ApiError(
+            "send 'Authorization: Bearer <token>' (get one from POST /fhir/auth/token)",
+            status=401,
+            code="unauthorized",
+        )
+    client = resolve_client_token(session, token.strip())
+    if client is not None:
+        user = client.user
+        request.state.fhir_client = client.client_id
+    else:
+        identity = resolve_bearer(session, token.strip())
+        if identity is None:
+            raise ApiError(
+                "the bearer token is invalid, expired or revoked",
+                status=401,
+                code="unauthorized",
+            )
+        user = identity.user
+        request.state.fhir_client = None
+    request.state.user = user
+    return user
+
+
+FhirUser = Annotated[User, Depends(fhir_user)]
+
+
+def _audit(request: Request, auditor: AuditDep, action: str, **kw: Any) -> None:
+    client = getattr(request.state, "fhir_client", None)
+    detail = kw.pop("detail", None)
+    parts = [p for p in (f"client={client}" if client else None, detail) if p]
+    auditor.commit(f"fhir:{action}", detail="; ".join(parts) or None, **kw)
+
+
+def _base(request: Request) -> str:
+    return str(request.base_url).rstrip("/") + "/fhir"
+
+
+# --- token endpoint -------------------------------------------------------------
+
+
+def _basic_credentials(request: Request) -> tuple[str, str] | None:
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        raw = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    cid, sep, secret = raw.partition(":")
+    return (unquote(cid), unquote(secret)) if sep else None
+
+
+def _oauth_error(status: int, error: str, description: str) -> JSONResponse:
+    return JSONResponse(
+        {"error": error, "error_description": description},
+        status_code=status,
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+@router.post("/auth/token", summary="OAuth2 client-credentials token")
+def token(
+    request: Request,
+    session: SessionDep,
+    auditor: AuditDep,
+    grant_type: Annotated[str, Form()] = "",
+    client_id: Annotated[str, Form(max_length=64)] = "",
+    client_secret: Annotated[str, Form(max_length=200)] = "",
+) -> JSONResponse:
+    """Exchange client credentials (form fields or HTTP Basic) for a bearer token."""
+    limiter = request.app.state.login_limiter
+    peer = request.client.host if request.client else "unknown"
+    if not limiter.hit(f"fhir-token:{peer}"):
+        return _oauth_error(429, "slow_down", "too many token requests; wait a minute")
+    if grant_type != "client_credentials":
+        return _oauth_error(
+            400, "unsupported_grant_type", "grant_type must be client_credentials"
+        )
+    basic = _basic_credentials(request)
+    if basic is not None:
+        client_id, client_secret = basic
+    if not client_id or not client_secret:
+        return _oauth_error(
+            400, "invalid_request", "client_id and client_secret needed"
+        )
+    issued = issue_token(session, client_id=client_id, client_secret=client_secret)
+    if issued is None:
+        auditor.record(
+            "fhir:token",
+            outcome="failure",
+            detail=f"client={client_id[:64]}",
+        )
+        session.commit()
+        return _oauth_error(401, "invalid_client", "unknown, revoked or wrong client")
+    auditor.commit("fhir:token", detail=f"client={client_id}")
+    return JSONResponse(
+        {
+            "access_token": issued.access_token,
+            "token_type": "Bearer",
+            "expires_in": issued.expires_in,
+        },
+        headers={"Cache-Control": "no-store", "Pragma": "no-cache"},
+    )
+
+
+@router.get("/metadata", summary="CapabilityStatement")
+def metadata(request: Request) -> JSONResponse:
+    """What this server supports (public, as FHIR expects)."""
+    return _fhir(as_json(capability_statement(_base(request))))
+
+
+# --- Task and ServiceRequest ------------------------------------------------------
+
+Count = Annotated[int, Query(alias="_count", ge=1, le=200)]
+Offset = Annotated[int, Query(alias="_offset", ge=0, le=10_000_000)]
+LastUpdated = Annotated[list[str], Query(alias="_lastUpdated", max_length=4)]
+
+
+def _search(
+    request: Request,
+    session: Session,
+    viewer: User,
+    resource_type: str,
+    *,
+    owner: str | None,
+    status: str | None,
+    last_updated: list[str],
+    count: int,
+    offset: int,
+) -> tuple[dict[str, Any], list[Referral]]:
+    require(viewer, "referral:read")
+    rows, total = referral_search(
+        session,
+        viewer,
+        owner=owner,
+        status=status,
+        last_updated=last_updated,
+        count=count,
+        offset=offset,
+    )
+    names = pseudonyms(session, {r.person_id for r in rows})
+    services = service_names(session, {r.service_id for r in rows if r.service_id})
+    if resource_type == "Task":
+        out = [
+            as_json(
+                task_resource(
+                    r, pseudonym=names[r.person_id], with_text=_with_text(viewer)
+                )
+            )
+            for r in rows
+        ]
+    else:
+        out = [
+            as_json(
+                service_request_resource(
+                    r,
+                    pseudonym=names[r.person_id],
+                    service_name=services.get(r.service_id or 0),
+                )
+            )
+            for r in rows
+        ]
+    query = {
+        k: v for k, v in {"owner": owner, "status": status}.items() if v is not None
+    }
+    if last_updated:
+        query["_lastUpdated"] = last_updated[0]
+    bundle = searchset(
+        _base(request),
+        resource_type,
+        out,
+        total=total,
+        query=query,
+        count=count,
+        offset=offset,
+    )
+    return as_json(bundle), rows
+
+
+@router.get("/Task", summary="Search Tasks")
+def search_tasks(
+    request: Request,
+    session: SessionDep,
+    auditor: AuditDep,
+    viewer: FhirUser,
+    owner: str | None = None,
+    status: str | None = None,
+    last_updated: LastUpdated = [],  # noqa: B006 - FastAPI copies defaults
+    count: Count = 50,
+    offset: Offset = 0,
+) -> JSONResponse:
+    """Tasks the caller reaches, by ``owner``, ``status``, ``_lastUpdated``."""
+    body, rows = _search(
+        request,
+        session,
+        viewer,
+        "Task",
+        owner=owner,
+        status=status,
+        last_updated=last_updated,
+        count=count,
+        offset=offset,
+    )
+    _audit(request, auditor, "search Task", detail=f"{len(rows)} results")
+    return _fhir(body)
+
+
+@router.get("/ServiceRequest", summary="Search ServiceRequests")
+def search_service_requests(
+    request: Request,
+    session: SessionDep,
+    auditor: AuditDep,
+    viewer: FhirUser,
+    status: str | None = None,
+    last_updated: LastUpdated = [],  # noqa: B006 - FastAPI copies defaults
+    count: Count = 50,
+    offset: Offset = 0,
+) -> JSONResponse:
+    """ServiceRequests the caller reaches (``status`` is the Task's status)."""
+    body, rows = _search(
+        request,
+        session,
+        viewer,
+        "ServiceRequest",
+        owner=None,
+        status=status,
+        last_updated=last_updated,
+        count=count,
+        offset=offset,
+    )
+    _audit(request, auditor, "search ServiceRequest", detail=f"{len(rows)} results")
+    return _fhir(body)
+
+
+def _with_text(viewer: User) -> bool:
+    """Free text goes to the partner and to roles that may identify persons."""
+    return viewer.role == Role.PARTNER_USER or can(viewer, "person:identify")
+
+
+def _referral_id(raw: str, resource_type: str) -> int:
+    if not raw.isdigit() or len(raw) > 9:
+        raise NotFound(f"{resource_type}/{raw} is not known")
+    return int(raw)
+
+
+@router.get("/Task/{task_id}", summary="Read a Task")
+def read_task(
+    task_id: str,
+    request: Request,
+    session: SessionDep,
+    auditor: AuditDep,
+    viewer: FhirUser,
+) -> JSONResponse:
+    """One Task, with its version as ``ETag``."""
+    require(viewer, "referral:read")
+    referral = visible_referral(session, viewer, _referral_id(task_id, "Task"))
+    pseudonym = pseudonyms(session, {referral.person_id})[referral.person_id]
+    body = as_json(
+        task_resource(referral, pseudonym=pseudonym, with_text=_with_text(viewer))
+    )
+    _audit(
+        request,
+        auditor,
+        "read Task",
+        resource_type="referral",
+        resource_id=referral.id,
+        person_id=referral.person_id,
+    )
+    return _fhir(body, ETag=f'W/"{version_of(referral)}"')
+
+
+@router.get("/ServiceRequest/{request_id}", summary="Read a ServiceRequest")
+def read_service_request(
+    request_id: str,
+    request: Request,
+    session: SessionDep,
+    auditor: AuditDep,
+    viewer: FhirUser,
+) -> JSONResponse:
+    """One ServiceRequest (the referral's request)."""
+    require(viewer, "referral:read")
+    rid = _referral_id(request_id, "ServiceRequest")
+    referral = visible_referral(session, viewer, rid, "ServiceRequest")
+    pseudonym = pseudonyms(session, {referral.person_id})[referral.person_id]
+    names = service_names(
+        session, {referral.service_id} if referral.service_id else set()
+    )
+    body = as_json(
+        service_request_resource(
+            referral,
+            pseudonym=pseudonym,
+            service_name=names.get(referral.service_id or 0),
+        )
+    )
+    _audit(
+        request,
+        auditor,
+        "read ServiceRequest",
+        resource_type="referral",
+        resource_id=referral.id,
+        person_id=referral.person_id,
+    )
+    return _fhir(body)
+
+
+def _ref(value: Any) -> str | None:
+    return value.reference if value is not None else None
+
+
+def _check_immutable(given: Any, current: dict[str, Any]) -> None:
+    for element, attr in (
+        ("focus", "focus"),
+        ("for", "for_fhir"),
+        ("owner", "owner"),
+        ("requester", "requester"),
+    ):
+        sent = _ref(getattr(given, attr))
+        if sent is not None and sent != current[element]["reference"]:
+            raise BadRequest(
+                f"Task.{element} cannot change (only status, statusReason, "
+                "businessStatus and note may)"
+            )
+    if given.intent != "order":
+        raise BadRequest("Task.intent must be 'order'")
+
+
+@router.put("/Task/{task_id}", summary="Update a Task")
+async def update_task(
+    task_id: str,
+    request: Request,
+    session: SessionDep,
+    auditor: AuditDep,
+    viewer: FhirUser,
+) -> JSONResponse:
+    """Move a Task's status, set businessStatus and notes (If-Match honoured)."""
+    raw = await request.body()
+    return await _run_sync(
+        _update_task, task_id, raw, request, session, auditor, viewer
+    )
+
+
+_PATCHABLE = ("/status", "/statusReason", "/businessStatus", "/note")
+
+
+def _apply_patch(current: dict[str, Any], raw: bytes) -> bytes:
+    """Apply a JSON Patch (RFC 6902) limited to the Task's mutable elements."""
+    try:
+        ops = json.loads(raw)
+    except ValueError:
+        raise BadRequest("the PATCH body is not JSON") from None
+    if not isinstance(ops, list) or not ops:
+        raise BadRequest("the PATCH body must be a JSON Patch array of operations")
+    task = dict(current)
+    for i, op in enumerate(ops):
+        if not isinstance(op, dict) or op.get("op") not in ("add", "replace", "remove"):
+            raise BadRequest(f"operation {i}: op must be add, replace or remove")
+        path = str(op.get("path", ""))
+        if path == "/note/-" and op["op"] == "add":
+            task["note"] = [*task.get("note", []), op.get("value")]
+            continue
+        if path not in _PATCHABLE:
+            raise BadRequest(
+                f"operation {i}: only {', '.join(_PATCHABLE)} (and /note/-) may change"
+            )
+        key = path[1:]
+        if op["op"] == "remove":
+            task.pop(key, None)
+        else:
+            task[key] = op.get("value")
+    return json.dumps(task).encode("utf-8")
+
+
+@router.patch("/Task/{task_id}", summary="Patch a Task (JSON Patch)")
+async def patch_task(
+    task_id: str,
+    request: Request,
+    session: SessionDep,
+    auditor: AuditDep,
+    viewer: FhirUser,
+) -> JSONResponse:
+    """JSON Patch of status, statusReason, businessStatus, note (If-Match honoured)."""
+    raw = await request.body()
+
+    def run() -> JSONResponse:
+        referral = visible_referral(session, viewer, _referral_id(task_id, "Task"))
+        pseudonym = pseudonyms(session, {referral.person_id})[referral.person_id]
+        current = as_json(task_resource(referral, pseudonym=pseudonym))
+        patched = _apply_patch(current, raw)
+        return _update_task(task_id, patched, request, session, auditor, viewer)
+
+    return await _run_sync(run)
+
+
+async def _run_sync(func: Callable[..., JSONResponse], *args: Any) -> JSONResponse:
+    from starlette.concurrency import run_in_threadpool
+
+    return await run_in_threadpool(func, *args)
+
+
+def _update_task(
+    task_id: str,
+    raw: bytes,
+    request: Request,
+    session: Session,
+    auditor: AuditDep,
+    viewer: User,
+) -> JSONResponse:
+    from fhir.resources.R4B.task import Task
+
+    rid = _referral_id(task_id, "Task")
+    referral = visible_referral(session, viewer, rid)
+    session.refresh(
+        referral, with_for_update=session.get_bind().dialect.name != "sqlite"
+    )
+    try:
+        given = Task.model_validate_json(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise BadRequest(f"not a valid R4 Task: {where}: {first['msg']}") from None
+    if given.id is not None and given.id != task_id:
+        raise BadRequest(f"Task.id {given.id!r} does not match the URL ({task_id})")
+    pseudonym = pseudonyms(session, {referral.person_id})[referral.person_id]
+    current = as_json(task_resource(referral, pseudonym=pseudonym))
+    if_match = request.headers.get("if-match")
+    if if_match is not None:
+        wanted = if_match.strip().removeprefix("W/").strip('"')
+        if wanted != version_of(referral):
+            return _outcome(
+                412,
+                f"Task/{task_id} has changed (version {version_of(referral)}); "
+                "read it again",
+            )
+    _check_immutable(given, current)
+    target = referral_status_of_task(str(given.status or ""))
+    if target is None:
+        raise BadRequest(f"Task.status {given.status!r} is not one we use")
+    old = referral.status
+    note = "\n".join(n.text for n in (given.note or []) if n.text) or None
+    business = given.businessStatus.text if given.businessStatus else None
+    if target != old:
+        reason = given.statusReason.text if given.statusReason else None
+        crud.transition_referral(
+            session,
+            actor=viewer,
+            referral=referral,
+            data=ReferralTransition(status=target, reason=reason or note),
+        )
+    partner_side = (
+        viewer.role == Role.PARTNER_USER
+        and referral.to_organization_id == viewer.organization_id
+    )
+    if (note or business) and not partner_side:
+        raise Forbidden("only the receiving partner sets businessStatus and notes")
+    changed = False
+    if note is not None and note != referral.response_note:
+        referral.response_note = note
+        changed = True
+    if business is not None and business[:200] != referral.business_status:
+        referral.business_status = business[:200]
+        changed = True
+    if changed and target == old:
+        referral.updated_at = utcnow()
+    session.flush()
+    moved = f"{task_status_of(old)}->{task_status_of(referral.status)}"
+    _audit(
+        request,
+        auditor,
+        "update Task",
+        resource_type="referral",
+        resource_id=referral.id,
+        person_id=referral.person_id,
+        detail=moved,
+    )
+    body = as_json(task_resource(referral, pseudonym=pseudonym))
+    return _fhir(body, ETag=f'W/"{version_of(referral)}"')
+
+
+@router.get("/Consent/{consent_id}", summary="Read a Consent")
+def read_consent(
+    consent_id: str,
+    request: Request,
+    session: SessionDep,
+    auditor: AuditDep,
+    viewer: FhirUser,
+) -> JSONResponse:
+    """A consent a referral in the caller's reach rests on (its supportingInfo)."""
+    require(viewer, "referral:read")
+    cid = _referral_id(consent_id, "Consent")
+    stmt = select(Referral).where(referral_clause(viewer), Referral.consent_id == cid)
+    blocked = part2_blocked(session, viewer)
+    if blocked:
+        stmt = stmt.where(Referral.id.not_in(blocked))
+    referral = session.scalars(stmt.limit(1)).first()
+    consent = session.get(Consent, cid) if referral is not None else None
+    if referral is None or consent is None:
+        raise NotFound(f"Consent/{consent_id} is not known")
+    pseudonym = pseudonyms(session, {consent.person_id})[consent.person_id]
+    body = as_json(
+        consent_resource(
+            consent, pseudonym=pseudonym, active=crud.consent_active(consent)
+        )
+    )
+    _audit(request, auditor, "read Consent", resource_type="consent",
+           resource_id=consent.id, person_id=consent.person_id)  # fmt: skip
+    return _fhir(body)
+
+
+# --- Patient and directory --------------------------------------------------------
+
+
+@router.get("/Patient/{patient_id}", summary="Read a Patient (pseudonymous)")
+def read_patient(
+    patient_id: str,
+    request: Request,
+    session: SessionDep,
+    auditor: AuditDep,
+    viewer: FhirUser,
+) -> JSONResponse:
+    """The minimum necessary: pseudonym, birth year, and a phone only while a
+    referral to the caller is accepted or in progress and contact is allowed."""
+    require(viewer, "referral:read")
+    person = session.scalar(select(Person).where(Person.pseudonym == patient_id[:20]))
+    if person is None:
+        raise NotFound(f"Patient/{patient_id} is not known")
+    stmt = select(Referral).where(
+        referral_clause(viewer), Referral.person_id == person.id
+    )
+    blocked = part2_blocked(session, viewer)
+    if blocked:
+        stmt = stmt.where(Referral.id.not_in(blocked))
+    mine = list(session.scalars(stmt))
+    if not mine:
+        raise NotFound(f"Patient/{patient_id} is not known")
+    reachable = viewer.role == Role.PARTNER_USER and any(
+        r.status in (ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS)
+        and not r.do_not_contact
+        for r in mine
+    )
+    phone = None
+    if reachable and not person.do_not_contact:
+        phone = (person.contacts or {}).get("phone")
+    body = as_json(
+        patient_resource(person.pseudonym, birth_year=person.birth_year, phone=phone)
+    )
+    _audit(
+        request,
+        auditor,
+        "read Patient",
+        resource_type="person",
+        resource_id=person.id,
+        person_id=person.id,
+    )
+    return _fhir(body)
+
+
+@router.get("/Organization", summary="Search the directory's organisations")
+def search_organizations(
+    request: Request,
+    session: SessionDep,
+    auditor: AuditDep,
+    viewer: FhirUser,
+    name: str | None = Query(None, max_length=200),
+    count: Count = 50,
+    offset: Offset = 0,
+) -> JSONResponse:
+    """Organisations (partners and plans): directory data."""
+    require(viewer, "partner:read")
+    stmt = select(Organization)
+    if name:
+        stmt = stmt.where(func.lower(Organization.name).contains(name.lower()))
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = session.scalars(stmt.order_by(Organization.id).limit(count).offset(offset))
+    out = [as_json(organization_resource(o)) for o in rows]
+    query = {"name": name} if name else {}
+    bundle = searchset(
+        _base(request), "Organization", out, total=total, query=query,
+        count=count, offset=offset,
+    )  # fmt: skip
+    _audit(request, auditor, "search Organization", detail=f"{len(out)} results")
+    return _fhir(as_json(bundle))
+
+
+@router.get("/Organization/{org_id}", summary="Read an Organization")
+def read_organization(
+    org_id: str,
+    request: Request,
+    session: SessionDep,
+    auditor: AuditDep,
+    viewer: FhirUser,
+) -> JSONResponse:
+    """One organisation of the directory."""
+    require(viewer, "partner:read")
+    org = session.get(Organization, _referral_id(org_id, "Organization"))
+    if org is None:
+        raise NotFound(f"Organization/{org_id} is not known")
+    _audit(request, auditor, "read Organization", resource_type="organization",
+           resource_id=org.id)  # fmt: skip
+    return _fhir(as_json(organization_resource(org)))
+
+
+@router.get("/HealthcareService", summary="Search the directory's services")
+def search_services(
+    request: Request,
+    session: SessionDep,
+    auditor: AuditDep,
+    viewer: FhirUser,
+    organization: str | None = Query(None, max_length=80),
+    service_type: str | None = Query(None, alias="service-type", max_length=80),
+    count: Count = 50,
+    offset: Offset = 0,
+) -> JSONResponse:
+    """Partner services, by ``organization`` and ``service-type``."""
+    require(viewer, "partner:read")
+    stmt = select(PartnerService)
+    if organization:
+        org_id = organization.removeprefix("Organization/")
+        if not org_id.isdigit():
+            raise BadRequest(f"organization={organization!r} must be Organization/<id>")
+        stmt = stmt.where(PartnerService.organization_id == int(org_id))
+    if service_type:
+        stmt = stmt.where(PartnerService.service_types.contains(f"|{service_type}|"))
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = session.scalars(stmt.order_by(PartnerService.id).limit(count).offset(offset))
+    out = [as_json(healthcare_service_resource(s)) for s in rows]
+    query = {
+        k: v
+        for k, v in {"organization": organization, "service-type": service_type}.items()
+        if v
+    }
+    bundle = searchset(
+        _base(request), "HealthcareService", out, total=total, query=query,
+        count=count, offset=offset,
+    )  # fmt: skip
+    _audit(request, auditor, "search HealthcareService", detail=f"{len(out)} results")
+    return _fhir(as_json(bundle))
+
+
+@router.get("/HealthcareService/{service_id}", summary="Read a HealthcareService")
+def read_service(
+    service_id: str,
+    request: Request,
+    session: SessionDep,
+    auditor: AuditDep,
+    viewer: FhirUser,
+) -> JSONResponse:
+    """One partner service."""
+    require(viewer, "partner:read")
+    service = session.get(PartnerService, _referral_id(service_id, "HealthcareService"))
+    if service is None:
+        raise NotFound(f"HealthcareService/{service_id} is not known")
+    _audit(request, auditor, "read HealthcareService", resource_type="service",
+           resource_id=service.id)  # fmt: skip
+    return _fhir(as_json(healthcare_service_resource(service)))

@@ -1,0 +1,51 @@
+"""Partner systems' OAuth2 client credentials and their access tokens (private).
+
+A partner system acts through a service account (a ``partner_user`` of its
+organisation), so it reaches exactly the records that organisation's staff
+reach on the web pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from nowrongdoor.care.models._base import Base, utcnow
+from nowrongdoor.care.models._org import User
+
+
+class PartnerClient(Base):
+    """A partner system's client credentials (the secret is stored hashed)."""
+
+    __tablename__ = "partner_client"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    secret_hash: Mapped[str] = mapped_column(String(300))
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    token_minutes: Mapped[int] = mapped_column(default=60)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column()
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class PartnerClientToken(Base):
+    """An access token issued to a :class:`PartnerClient` (stored hashed)."""
+
+    __tablename__ = "partner_client_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    client_id: Mapped[int] = mapped_column(
+        ForeignKey("partner_client.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column()
+    revoked_at: Mapped[dt.datetime | None] = mapped_column()
+
+    client: Mapped[PartnerClient] = relationship(lazy="joined")

@@ -1,0 +1,64 @@
+"""Helpers of the FHIR tests: partner-system clients and their tokens."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from nowrongdoor.care.db import Database
+from nowrongdoor.care.fhir.clients import NewClient, create_client
+from nowrongdoor.care.models import Organization
+
+
+def new_client(db: Database, org_id: int, minutes: int = 60) -> NewClient:
+    """A partner-system client of organisation ``org_id``."""
+    with db.session() as s:
+        org = s.get(Organization, org_id)
+        assert org is not None
+        return create_client(
+            s, organization=org, name="Shelter EHR", token_minutes=minutes
+        )
+
+
+def get_token(client: TestClient, made: NewClient) -> str:
+    """An access token for ``made`` from the token endpoint."""
+    r = client.post(
+        "/fhir/auth/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": made.client_id,
+            "client_secret": made.client_secret,
+        },
+    )
+    assert r.status_code == 200, r.text
+    token: str = r.json()["access_token"]
+    return token
+
+
+def serve(app: Any) -> Iterator[str]:
+    """Run ``app`` under uvicorn on a free loopback port; yield its base URL."""
+    import uvicorn
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
