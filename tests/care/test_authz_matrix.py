@@ -344,9 +344,9 @@ def _pool_records(database: Any, world: Any) -> dict[str, tuple[int, int]]:
 
             from nowrongdoor.care.models import Intake
 
-            intake = s.scalars(
-                select(Intake).where(Intake.source_ref.like(f"worklist:run-{member}:%"))
-            ).one()
+            # source_ref is encrypted: the row just imported is the newest intake
+            intake = s.scalars(select(Intake).order_by(Intake.id.desc()).limit(1)).one()
+            assert intake.source_ref.startswith(f"worklist:run-{member}:")
             assert intake.owner_id is None
             assert intake.pool_team == (team or "(supervisors)")
             out[label] = (int(intake.person_id or 0), intake.id)

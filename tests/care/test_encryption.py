@@ -119,6 +119,7 @@ def test_key_rotation(client: TestClient, world: Any, db: Database) -> None:
             "email": None,
             "address": None,
             "safe_contact_note": None,
+            "county": None,
         }
     only_new.dispose()
     assert Cipher([new_key], b"k").decrypt(token) == SECRETS[0]
