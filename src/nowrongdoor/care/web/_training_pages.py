@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from nowrongdoor.care import training as tr
 from nowrongdoor.care.api.deps import SessionDep
-from nowrongdoor.care.errors import Forbidden, NotFound
+from nowrongdoor.care.errors import BadRequest, Forbidden, NotFound
 from nowrongdoor.care.models import Organization, utcnow
 from nowrongdoor.care.web._session import PageCtx, ViewerDep, needs
 from nowrongdoor.care.web._templating import render
@@ -252,7 +252,8 @@ def _records(ctx: PageCtx, course_id: str) -> tuple[list[Course], list[Any]]:
     if course_id:
         courses = [c for c in courses if c.id == course_id]
         if not courses:
-            raise NotFound(f"no course {course_id!r}")
+            # a filter value, not a resource path: a bad value is a bad request
+            raise BadRequest(f"course: there is no course {course_id!r}")
     days = ctx.request.app.state.settings.training_renewal_days
     rows = tr.completion_rows(
         ctx.session, viewer=ctx.user, courses=courses, renewal_days=days
