@@ -104,7 +104,7 @@ def test_intake_to_completed_referral(page: Page, live, artifacts):
     expect(preview.first).to_be_visible()
     expect(page.locator("#note-suggestion")).to_contain_text("Consider a screening")
     page.get_by_role("button", name="Save note").click()
-    marks = page.locator("article.note mark.term")
+    marks = page.locator("article.note mark.term[data-term^='lexicon.']")
     expect(marks).to_have_count(2)
     assert {marks.nth(i).get_attribute("data-term") for i in range(2)} == {
         "lexicon.daddy",
@@ -112,6 +112,8 @@ def test_intake_to_completed_referral(page: Page, live, artifacts):
     }
     assert "pimp" in (marks.first.get_attribute("title") or "").lower()
     expect(page.locator("#screening-suggestion")).to_be_visible()
+    # "takes the money" is the deck's money-control indicator, listed in words
+    expect(page.locator("#note-indicators")).to_contain_text("earnings")
     shot(page, artifacts, "06-note-highlights")
 
     # Consent to share with partners, then refer to the shelter in two clicks.
