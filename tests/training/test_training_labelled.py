@@ -48,7 +48,14 @@ def test_decision_aid_agrees_with_the_hand_label(case: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("case", DATA["screening"], ids=lambda c: c["id"])
 def test_screening_engine_agrees_with_the_hand_label(case: dict[str, Any]) -> None:
-    result = score(case["instrument"], case["answers"], age=case["age"])
+    override = bool(case.get("override_population", False))
+    result = score(
+        case["instrument"],
+        case["answers"],
+        age=case["age"],
+        override_population=override,
+    )
+    assert bool(result.outside_validated_population) == override
     assert result.positive == case["positive"]
     assert result.recommended_pathway == case["pathway"]
     expected = f"positive:{case['pathway']}" if case["positive"] else "negative"

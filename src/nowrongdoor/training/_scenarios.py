@@ -278,9 +278,9 @@ def screening_scenario(rng: random.Random) -> ScreeningScenario:
     """
     instrument = get_instrument(rng.choice(SCREEN_INSTRUMENTS))
     low, high = instrument.rules.ages
+    # only ages the instrument was validated for: outside them the screening
+    # engine refuses to run without an override
     age = rng.randint(low or 0, high if high is not None else 64)
-    if instrument.id == "qyit" and rng.random() < 0.3:
-        age = 17  # youth services see 17-year-olds too: the minor rule applies
     p_yes = rng.choice((0.0, 0.2, 0.35, 0.5))
     answers: dict[str, bool | None] = {}
     for item in instrument.items:
