@@ -146,3 +146,14 @@ def test_bad_profiles(tmp_path: Path, body: str, message: str) -> None:
     path.write_text(body)
     with pytest.raises(UserInputError, match=message):
         load_profile(path)
+
+
+def test_csv_reading_leaves_the_process_wide_field_limit_alone(tmp_path: Path) -> None:
+    import csv
+
+    before = csv.field_size_limit()
+    path = tmp_path / "ads.csv"
+    path.write_text('id,text\nc1,"' + "long ad, call 903 312 1887 " * 5000 + '"\n')
+    ads = list(iter_ads(path))
+    assert [a.id for a in ads] == ["c1"]  # a field over the default limit is read
+    assert csv.field_size_limit() == before

@@ -198,7 +198,16 @@ def _iter_jsonl(path: Path, max_chars: int, sink: BadSink) -> Iterator[AdInput]:
 
 
 def _iter_csv(path: Path, max_chars: int, sink: BadSink) -> Iterator[AdInput]:
-    csv.field_size_limit(max(max_chars * 4, 1_000_000))
+    # The csv field limit is process-wide: raise it while this file is read and
+    # put it back afterwards, so other readers keep their own limit.
+    previous = csv.field_size_limit(max(max_chars * 4, 1_000_000))
+    try:
+        yield from _read_csv(path, max_chars, sink)
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _read_csv(path: Path, max_chars: int, sink: BadSink) -> Iterator[AdInput]:
     with path.open("rb") as binary:
         stream = io.TextIOWrapper(
             binary, encoding="utf-8", errors="surrogateescape", newline=""
