@@ -121,6 +121,16 @@ def test_search_by_type_age_and_place(client: TestClient, world: Any, db: Any) -
     assert names("place=46204&age=15&service_type=trafficking_housing") == {
         "Safe Harbor Youth Shelter"
     }
+    # care managers search in words: organisation names and taxonomy words count
+    sheltered = names("q=shelter")
+    assert {
+        "Safe Harbor Youth Shelter",
+        "Harbor Light Domestic Violence Shelter",
+    } <= sheltered
+    assert "Crossroads Child Advocacy Center" not in sheltered
+    assert "Harbor Light Domestic Violence Shelter" in names("service_type=shelter")
+    assert "Safe Harbor Youth Shelter" in names("service_type=housing")
+    assert names("q=100%25") == set()  # a LIKE wildcard is a plain character
     detail = client.get(
         "/api/v1/partners/services?place=Evansville", headers=headers
     ).json()

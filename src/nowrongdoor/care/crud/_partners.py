@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from nowrongdoor.care.crud._common import get_or_404, paginate
@@ -53,9 +53,17 @@ def search_services(
     stmt = select(PartnerService).order_by(PartnerService.name, PartnerService.id)
     if not include_inactive:
         stmt = stmt.where(PartnerService.status == "active")
+    types = func.lower(PartnerService.service_types)
     if service_type:
-        pattern = f"%|{service_type.strip().lower()}|%"
-        stmt = stmt.where(func.lower(PartnerService.service_types).like(pattern))
+        # a whole taxonomy term or code, or words of one ("shelter", "housing")
+        wanted = service_type.strip().lower()
+        words = [_like(w) for w in wanted.replace("_", " ").split()[:5]]
+        matches: list[ColumnElement[bool]] = [
+            types.like(f"%|{_like(wanted)}|%", escape="\\")
+        ]
+        if words:
+            matches.append(and_(*(types.like(f"%{w}%", escape="\\") for w in words)))
+        stmt = stmt.where(or_(*matches))
     if age is not None:
         stmt = stmt.where(
             or_(
@@ -82,15 +90,27 @@ def search_services(
     if organization_id is not None:
         stmt = stmt.where(PartnerService.organization_id == organization_id)
     if text:
+        # care managers search in words: each word in the service's name or
+        # description, its organisation's name, or its taxonomy terms
         for word in text.lower().split()[:5]:
-            like = f"%{word}%"
+            like = f"%{_like(word)}%"
+            named = select(Organization.id).where(
+                func.lower(Organization.name).like(like, escape="\\")
+            )
             stmt = stmt.where(
                 or_(
-                    func.lower(PartnerService.name).like(like),
-                    func.lower(PartnerService.description).like(like),
+                    func.lower(PartnerService.name).like(like, escape="\\"),
+                    func.lower(PartnerService.description).like(like, escape="\\"),
+                    types.like(like, escape="\\"),
+                    PartnerService.organization_id.in_(named),
                 )
             )
     return paginate(session, stmt, limit=limit, offset=offset)
+
+
+def _like(word: str) -> str:
+    """``word`` with LIKE's wildcards escaped (backslash is the escape)."""
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def get_service(session: Session, *, service_id: int) -> PartnerService:
