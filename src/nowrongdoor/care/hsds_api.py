@@ -23,6 +23,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from nowrongdoor.care import crud
 from nowrongdoor.care.api.deps import SessionDep
 from nowrongdoor.care.errors import ApiError, NotFound
 from nowrongdoor.care.models import (
@@ -166,22 +167,6 @@ def _org_uids(session: Session, ids: set[int]) -> dict[int, str]:
     return {r.id: _uid("organization", r.id, r.hsds_id) for r in rows}
 
 
-def _service_stmt(taxonomy_term: str | None, search: str | None) -> Any:
-    stmt = select(PartnerService).where(PartnerService.status == "active")
-    if taxonomy_term:
-        pattern = f"%|{taxonomy_term.strip().lower()}|%"
-        stmt = stmt.where(func.lower(PartnerService.service_types).like(pattern))
-    if search:
-        words = f"%{search.strip().lower()}%"
-        stmt = stmt.where(
-            or_(
-                func.lower(PartnerService.name).like(words),
-                func.lower(func.coalesce(PartnerService.description, "")).like(words),
-            )
-        )
-    return stmt
-
-
 @router.get("/services", summary="HSDS 3 services")
 def list_services(
     request: Request,
@@ -193,14 +178,13 @@ def list_services(
 ) -> JSONResponse:
     """Active services, by taxonomy term (code) and text, one page."""
     _limit(request)
-    stmt = _service_stmt(taxonomy_term, search)
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = list(
-        session.scalars(
-            stmt.order_by(PartnerService.id)
-            .limit(per_page)
-            .offset((page - 1) * per_page)
-        )
+    # the directory's one search: the same words and terms as the pages' search
+    rows, total = crud.search_services(
+        session,
+        service_type=taxonomy_term,
+        text=search,
+        limit=per_page,
+        offset=(page - 1) * per_page,
     )
     uids = _org_uids(session, {s.organization_id for s in rows})
     contents = [service_json(s, uids[s.organization_id]) for s in rows]
@@ -262,15 +246,25 @@ def list_organizations(
             stmt.order_by(Organization.id).limit(per_page).offset((page - 1) * per_page)
         )
     )
+    return JSONResponse(_page(_with_services(session, orgs), total, page, per_page))
+
+
+def _with_services(session: Session, orgs: list[Organization]) -> list[dict[str, Any]]:
+    """The organisations as HSDS JSON with their services, in one services query."""
+    by_org: dict[int, list[PartnerService]] = {o.id: [] for o in orgs}
+    if by_org:
+        for service in session.scalars(
+            select(PartnerService)
+            .where(PartnerService.organization_id.in_(by_org))
+            .order_by(PartnerService.id)
+        ):
+            by_org[service.organization_id].append(service)
     contents = []
     for org in orgs:
         out = organization_json(org)
-        services = session.scalars(
-            select(PartnerService).where(PartnerService.organization_id == org.id)
-        )
-        out["services"] = [service_json(s, out["id"]) for s in services]
+        out["services"] = [service_json(s, out["id"]) for s in by_org[org.id]]
         contents.append(out)
-    return JSONResponse(_page(contents, total, page, per_page))
+    return contents
 
 
 @router.get("/organizations/{organization_id}", summary="One HSDS 3 organization")
@@ -280,12 +274,7 @@ def read_organization(
     """An organisation with its services."""
     _limit(request)
     org = _find(session, Organization, "organization", organization_id)
-    out = organization_json(org)
-    services = session.scalars(
-        select(PartnerService).where(PartnerService.organization_id == org.id)
-    )
-    out["services"] = [service_json(s, out["id"]) for s in services]
-    return JSONResponse(out)
+    return JSONResponse(_with_services(session, [org])[0])
 
 
 @router.get("/locations", summary="HSDS 3 locations")
