@@ -324,18 +324,10 @@ def _write(
             out / "members.csv",
         )
         files += ["claims_long.csv", "members.csv"]
-    elif fmt == "taf":
-        files += _write_taf(
-            out, ids, birth, female, member_of, claim_ids, dates, pos, dx, vocab
-        )
-    elif fmt == "synpuf":
-        files += _write_synpuf(
-            out, ids, birth, female, member_of, claim_ids, dates, pos, dx, vocab
-        )
     else:
-        files += _write_fhir(
-            out, ids, birth, female, member_of, claim_ids, dates, dx, vocab
-        )
+        lines = _Lines(ids, birth, female, member_of, claim_ids, dates, pos, dx, vocab)
+        writer = {"taf": _write_taf, "synpuf": _write_synpuf}.get(fmt, _write_fhir)
+        files += writer(out, lines)
     truth = pa.table(
         {
             "member_id": pa.array(ids, pa.string()),
@@ -409,18 +401,22 @@ def _slots(dx: Any, rows: Any, width: int, undotted: Any) -> list[tuple[Any, Any
     return out
 
 
-def _write_taf(
-    out: Path,
-    ids: Any,
-    birth: Any,
-    female: Any,
-    member_of: Any,
-    claim_ids: Any,
-    dates: Any,
-    pos: Any,
-    dx: Any,
-    vocab: Any,
-) -> list[str]:
+@dataclass(frozen=True)
+class _Lines:
+    """The generated members and claim lines every layout writer reads."""
+
+    ids: Any
+    birth: Any
+    female: Any
+    member_of: Any
+    claim_ids: Any
+    dates: Any
+    pos: Any
+    dx: Any
+    vocab: Any
+
+
+def _write_taf(out: Path, lines: _Lines) -> list[str]:
     """The same claims in the CMS TAF layout (docs/population.md, "Presets").
 
     A claim line goes to the inpatient (IP) base claim file when its place of
@@ -429,6 +425,11 @@ def _write_taf(
     has 3 to 5, else to the OT file. Codes without dots, dates as SAS writes them
     (``DDMONYYYY``), MSIS_ID our member id, BENE_ID a separate CCW-style id.
     """
+    ids, birth, female = lines.ids, lines.birth, lines.female
+    member_of = lines.member_of
+    claim_ids, dates, pos, dx, vocab = (
+        lines.claim_ids, lines.dates, lines.pos, lines.dx, lines.vocab,
+    )  # fmt: skip
     import numpy as np
     import pyarrow as pa
 
@@ -486,18 +487,7 @@ def _write_taf(
     return [*files, "taf_de_base.csv"]
 
 
-def _write_synpuf(
-    out: Path,
-    ids: Any,
-    birth: Any,
-    female: Any,
-    member_of: Any,
-    claim_ids: Any,
-    dates: Any,
-    pos: Any,
-    dx: Any,
-    vocab: Any,
-) -> list[str]:
+def _write_synpuf(out: Path, lines: _Lines) -> list[str]:
     """The same claims in the CMS DE-SynPUF layout (docs/population.md).
 
     Inpatient lines (place of service 21) go to the inpatient claims file, the
@@ -507,6 +497,11 @@ def _write_synpuf(
     DE-SynPUF claims do. Dates ``YYYYMMDD``, codes without dots. (The real
     DE-SynPUF is 2008-2010, ICD-9-CM; these files carry our ICD-10-CM codes.)
     """
+    ids, birth, female = lines.ids, lines.birth, lines.female
+    member_of = lines.member_of
+    claim_ids, dates, pos, dx, vocab = (
+        lines.claim_ids, lines.dates, lines.pos, lines.dx, lines.vocab,
+    )  # fmt: skip
     import numpy as np
     import pyarrow as pa
 
@@ -556,17 +551,10 @@ def _write_synpuf(
     return [*files, "synpuf_beneficiary_summary.csv"]
 
 
-def _write_fhir(
-    out: Path,
-    ids: Any,
-    birth: Any,
-    female: Any,
-    member_of: Any,
-    claim_ids: Any,
-    dates: Any,
-    dx: Any,
-    vocab: Any,
-) -> list[str]:
+def _write_fhir(out: Path, lines: _Lines) -> list[str]:
+    ids, birth, female = lines.ids, lines.birth, lines.female
+    member_of = lines.member_of
+    claim_ids, dates, dx, vocab = lines.claim_ids, lines.dates, lines.dx, lines.vocab
     system = "http://hl7.org/fhir/sid/icd-10-cm"
     first = date(1970, 1, 1)
 
