@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ColumnElement, Select, and_, select
 from sqlalchemy.orm import Session
 
 from nowrongdoor.care import crud
@@ -21,7 +21,12 @@ from nowrongdoor.care.errors import NotFound
 from nowrongdoor.care.models import Referral, User
 from nowrongdoor.care.rbac import scope_clause
 
-__all__ = ["part2_blocked", "referral_clause", "visible_referral"]
+__all__ = [
+    "part2_blocked",
+    "referral_clause",
+    "visible_referral",
+    "visible_referrals",
+]
 
 
 def referral_clause(viewer: User) -> ColumnElement[bool]:
@@ -61,6 +66,15 @@ def part2_blocked(session: Session, viewer: User) -> list[int]:
         )
     ).all()
     return [row.id for row in rows if _lacks_part2(session, row)]
+
+
+def visible_referrals(session: Session, viewer: User) -> Select[Referral]:
+    """The referrals ``viewer`` reaches over FHIR, Part 2 holds applied, as a query."""
+    stmt = select(Referral).where(referral_clause(viewer))
+    blocked = part2_blocked(session, viewer)
+    if blocked:
+        stmt = stmt.where(Referral.id.not_in(blocked))
+    return stmt
 
 
 def visible_referral(

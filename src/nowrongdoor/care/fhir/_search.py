@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from nowrongdoor.care.errors import BadRequest
-from nowrongdoor.care.fhir._access import part2_blocked, referral_clause
+from nowrongdoor.care.fhir._access import visible_referrals
 from nowrongdoor.care.fhir.mapping import referral_status_of_task
 from nowrongdoor.care.models import PartnerService, Person, Referral, User
 
@@ -58,10 +58,7 @@ def referral_search(
     count: int,
     offset: int,
 ) -> tuple[list[Referral], int]:
-    stmt = select(Referral).where(referral_clause(viewer))
-    blocked = part2_blocked(session, viewer)
-    if blocked:
-        stmt = stmt.where(Referral.id.not_in(blocked))
+    stmt = visible_referrals(session, viewer)
     if owner:
         org_id = owner.removeprefix("Organization/")
         if not org_id.isdigit():

@@ -29,9 +29,8 @@ from nowrongdoor.care.api.deps import AuditDep, SessionDep
 from nowrongdoor.care.enums import ReferralStatus, Role
 from nowrongdoor.care.errors import ApiError, BadRequest, Forbidden, NotFound
 from nowrongdoor.care.fhir._access import (
-    part2_blocked,
-    referral_clause,
     visible_referral,
+    visible_referrals,
 )
 from nowrongdoor.care.fhir._capability import capability_statement
 from nowrongdoor.care.fhir._search import pseudonyms, referral_search, service_names
@@ -610,10 +609,7 @@ def read_consent(
     """A consent a referral in the caller's reach rests on (its supportingInfo)."""
     require(viewer, "referral:read")
     cid = _referral_id(consent_id, "Consent")
-    stmt = select(Referral).where(referral_clause(viewer), Referral.consent_id == cid)
-    blocked = part2_blocked(session, viewer)
-    if blocked:
-        stmt = stmt.where(Referral.id.not_in(blocked))
+    stmt = visible_referrals(session, viewer).where(Referral.consent_id == cid)
     referral = session.scalars(stmt.limit(1)).first()
     consent = session.get(Consent, cid) if referral is not None else None
     if referral is None or consent is None:
@@ -646,12 +642,7 @@ def read_patient(
     person = session.scalar(select(Person).where(Person.pseudonym == patient_id[:20]))
     if person is None:
         raise NotFound(f"Patient/{patient_id} is not known")
-    stmt = select(Referral).where(
-        referral_clause(viewer), Referral.person_id == person.id
-    )
-    blocked = part2_blocked(session, viewer)
-    if blocked:
-        stmt = stmt.where(Referral.id.not_in(blocked))
+    stmt = visible_referrals(session, viewer).where(Referral.person_id == person.id)
     mine = list(session.scalars(stmt))
     if not mine:
         raise NotFound(f"Patient/{patient_id} is not known")
