@@ -45,7 +45,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from nowrongdoor.ads.link import adjusted_rand_index, pairwise_scores, recall_at_k
+from nowrongdoor.ads import adjusted_rand_index, pairwise_scores, recall_at_k
 from nowrongdoor.synth.ads import generate_ads
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -210,7 +210,7 @@ def _before_src(rev: str, work: Path) -> Path:
 
 def _ablation(corpus: Path, truth: dict[str, str]) -> None:
     """Score the linker with signals switched off (scanned records, in process)."""
-    from nowrongdoor.ads.link import LinkOptions, link_ads
+    from nowrongdoor.ads import LinkOptions, link_ads
 
     recs = _records(corpus)
     variants = [

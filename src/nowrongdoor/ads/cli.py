@@ -189,8 +189,8 @@ def link_command(
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from nowrongdoor._cli_support import console, err_console, settings_from
-    from nowrongdoor.ads._link_report import print_operations
-    from nowrongdoor.ads.link import link_file
+    from nowrongdoor.ads import link_file
+    from nowrongdoor.ads.link._report import print_operations
     from nowrongdoor.errors import UserInputError
 
     settings = settings_from(ctx)
@@ -232,7 +232,7 @@ def explain_link_command(
 ) -> None:
     """Say why two ads are, or are not, in one operation (evidence and weights)."""
     from nowrongdoor._cli_support import console
-    from nowrongdoor.ads.link import explain_file
+    from nowrongdoor.ads import explain_file
 
     for line in explain_file(input_path, ad_a, ad_b, image_root=images):
         console.print(line, highlight=False, markup=False, soft_wrap=True)
@@ -260,8 +260,8 @@ def match_command(
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from nowrongdoor._cli_support import console, err_console
-    from nowrongdoor.ads._link_report import print_matches
-    from nowrongdoor.ads.match import match_files
+    from nowrongdoor.ads import match_files
+    from nowrongdoor.ads.link._report import print_matches
 
     with Progress(
         SpinnerColumn(),

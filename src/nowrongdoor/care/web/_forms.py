@@ -257,7 +257,7 @@ def fmt_published(sensitivity: float | None, specificity: float | None) -> str:
 def explain_lead(lead: Mapping[str, Any]) -> list[str]:
     """An ad-match lead's numbers in words, for the person reviewing it.
 
-    The score is the Fellegi-Sunter match weight of ``nowrongdoor.ads.match``
+    The score is the Fellegi-Sunter match weight of ``nowrongdoor.ads.match_files``
     (the sum of the log2 Bayes factors of the fields compared); the probability
     is the posterior match probability given how rare a true match is.
 

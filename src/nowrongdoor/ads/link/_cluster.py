@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nowrongdoor.ads._link_graph import Hub, UnionFind
+from nowrongdoor.ads.link._graph import Hub, UnionFind
 
 __all__ = [
     "Event",

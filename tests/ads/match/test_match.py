@@ -9,16 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from nowrongdoor.ads._match_model import (
+from nowrongdoor.ads import MATCH_COLUMNS, load_posters, match_files, recall_at_k
+from nowrongdoor.ads.match._model import (
     AdView,
     compare_age,
     compare_name,
     compare_place,
     parse_descriptors,
 )
-from nowrongdoor.ads._match_posters import parse_height, parse_weight
-from nowrongdoor.ads.link import recall_at_k
-from nowrongdoor.ads.match import MATCH_COLUMNS, load_posters, match_files
+from nowrongdoor.ads.match._posters import parse_height, parse_weight
 from nowrongdoor.cli import app
 from nowrongdoor.errors import UserInputError
 from nowrongdoor.synth.ads import generate_ads

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from nowrongdoor.ads._link_core import AdFacts, LinkResult
+from nowrongdoor.ads.link._core import AdFacts, LinkResult
 
 __all__ = ["QUOTA_MODEL_PEOPLE", "hourly_rate", "profile_operations"]
 

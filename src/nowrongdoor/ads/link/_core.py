@@ -1,7 +1,7 @@
 """The linker's data: options, per-ad facts, merges, results (private).
 
 See :mod:`nowrongdoor.ads.link` for the method and
-:mod:`nowrongdoor.ads._link_combine` for the graph step. The per-ad step here
+:mod:`nowrongdoor.ads.link._combine` for the graph step. The per-ad step here
 (:func:`prepare`) is pure, so an engine may run it on partitions.
 """
 
@@ -13,10 +13,10 @@ from typing import Any
 
 import numpy as np
 
-from nowrongdoor.ads._link_graph import Hub
-from nowrongdoor.ads._link_model import FSModel
-from nowrongdoor.ads._link_pairs import PairData
-from nowrongdoor.ads._link_text import mask_text, shingle_hashes
+from nowrongdoor.ads.link._graph import Hub
+from nowrongdoor.ads.link._model import FSModel
+from nowrongdoor.ads.link._pairs import PairData
+from nowrongdoor.ads.link._text import mask_text, shingle_hashes
 
 __all__ = [
     "AdFacts",
@@ -95,7 +95,7 @@ class Merge:
         evidence: What the two ads share (a contact, image pair, similarity).
         weight: Strength of the edge in [0, 1].
         levels: Comparison level of the pair in every comparison (see
-            :data:`~nowrongdoor.ads._link_model.COMPARISONS`).
+            :data:`~nowrongdoor.ads.link._model.COMPARISONS`).
         match_weight: log2 Bayes factor of the pair under the fitted model.
     """
 

@@ -10,14 +10,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nowrongdoor.ads._link_model import COMPARISONS, fit_model
-from nowrongdoor.ads.link import (
+from nowrongdoor.ads import (
     LinkOptions,
     adjusted_rand_index,
     link_ads,
     link_file,
     pairwise_scores,
 )
+from nowrongdoor.ads.link._model import COMPARISONS, fit_model
 from nowrongdoor.cli import app
 from nowrongdoor.synth.ads import HARD, generate_ads
 

@@ -2,7 +2,7 @@
 
 1. Contacts (phone, email, handle) join ads into *contact groups*; a contact
    shared by groups that post in different cities at the same time is a hub
-   and ignored (:mod:`nowrongdoor.ads._link_cluster`).
+   and ignored (:mod:`nowrongdoor.ads.link._cluster`).
 2. Photos are clustered by pHash; a photo cluster whose contact groups
    conflict is a hub (a stock photo); one used by more than two groups is
    *common* and weak evidence.
@@ -12,7 +12,7 @@
    the pairs stay near-linear).
 4. Every candidate pair, the contact pairs and random pairs get comparison
    levels; u comes from the random pairs, m from EM over the candidates
-   (:mod:`nowrongdoor.ads._link_model`).
+   (:mod:`nowrongdoor.ads.link._model`).
 5. Contact groups are joined by text or photo edges whose match weight clears
    the bar, strongest first, unless the clusters conflict.
 """
@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from nowrongdoor.ads._link_cluster import (
+from nowrongdoor.ads.link._cluster import (
     Event,
     GroupEdge,
     find_conflict_hubs,
@@ -34,24 +34,24 @@ from nowrongdoor.ads._link_cluster import (
     merge_groups,
     unsupported_keys,
 )
-from nowrongdoor.ads._link_core import (
+from nowrongdoor.ads.link._core import (
     AdFacts,
     LinkOptions,
     LinkResult,
     Merge,
     prepare,
 )
-from nowrongdoor.ads._link_graph import Hub, UnionFind, index_keys
-from nowrongdoor.ads._link_images import hash_images, image_clusters
-from nowrongdoor.ads._link_model import FSModel, fit_model
-from nowrongdoor.ads._link_pairs import (
+from nowrongdoor.ads.link._graph import Hub, UnionFind, index_keys
+from nowrongdoor.ads.link._images import hash_images, image_clusters
+from nowrongdoor.ads.link._model import FSModel, fit_model
+from nowrongdoor.ads.link._pairs import (
     AdView,
     PairData,
     distinctive,
     minutes_of,
     pair_levels,
 )
-from nowrongdoor.ads._link_text import lsh_buckets, minhash
+from nowrongdoor.ads.link._text import lsh_buckets, minhash
 
 __all__ = ["combine", "event_of", "link_facts", "operation_ids"]
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections import deque
 
-from nowrongdoor.ads._link_cluster import conflicts
-from nowrongdoor.ads._link_combine import event_of
-from nowrongdoor.ads._link_core import LinkOptions, LinkResult
-from nowrongdoor.ads._link_pairs import pair_levels
+from nowrongdoor.ads.link._cluster import conflicts
+from nowrongdoor.ads.link._combine import event_of
+from nowrongdoor.ads.link._core import LinkOptions, LinkResult
+from nowrongdoor.ads.link._pairs import pair_levels
 from nowrongdoor.errors import UserInputError
 
 __all__ = ["explain_pair"]

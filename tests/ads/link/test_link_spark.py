@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from nowrongdoor.ads.link import LinkOptions, link_file
+from nowrongdoor.ads import LinkOptions, link_file
 from nowrongdoor.synth.ads import generate_ads
 
 pytestmark = pytest.mark.spark
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.spark
 @pytest.fixture(scope="session")
 def ads_spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     pytest.importorskip("pyspark")
-    from nowrongdoor.ads._link_spark import spark_session
+    from nowrongdoor.ads.link._spark import spark_session
 
     session = spark_session(tmp_path_factory.mktemp("ads_spark") / "warehouse")
     session.sparkContext.setLogLevel("ERROR")
@@ -67,7 +67,7 @@ def test_spark_and_default_engines_give_the_same_operations(
 def test_spark_matches_the_default_engine_on_the_hard_corpus(
     ads_spark: Any, tmp_path: Path
 ) -> None:
-    from nowrongdoor.ads.link import adjusted_rand_index
+    from nowrongdoor.ads import adjusted_rand_index
     from nowrongdoor.synth.ads import HARD
 
     corpus = tmp_path / "hard"

@@ -11,9 +11,9 @@ from typing import Any
 
 import numpy as np
 
-from nowrongdoor.ads._link_core import LinkResult
-from nowrongdoor.ads._link_images import hash_images
-from nowrongdoor.ads._match_model import (
+from nowrongdoor.ads.link._core import LinkResult
+from nowrongdoor.ads.link._images import hash_images
+from nowrongdoor.ads.match._model import (
     M_PROBABILITIES,
     AdView,
     _norm,
@@ -22,7 +22,7 @@ from nowrongdoor.ads._match_model import (
     estimate_u,
     parse_descriptors,
 )
-from nowrongdoor.ads._match_posters import Poster, parse_height, parse_weight
+from nowrongdoor.ads.match._posters import Poster, parse_height, parse_weight
 
 __all__ = ["Match", "ad_views", "rank_matches"]
 

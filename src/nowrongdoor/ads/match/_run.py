@@ -1,14 +1,8 @@
-"""Match missing-person posters against ads and the operations they belong to.
+"""Missing-person matching entry points (private; exported by :mod:`nowrongdoor.ads`).
 
-For each poster, candidate ads are picked by name (exact, prefix, phonetic keys),
-by photo (pHash within 12 bits) and by place and age (ads in the poster's state
-or on an operation route through it, after the missing date, claiming an age a
-minor is advertised at). Each candidate is compared field by field (name and
-aliases, age on the ad date against the claimed age, height, weight, hair, eyes,
-ad after the missing date and reachable, place and operation route, photo) and
-scored with a Fellegi-Sunter model: ``u`` from random poster-ad pairs, ``m`` from
-documented domain values. Posters with missing fields still match on what they
-have; every match says which fields were used. See docs/linking.md.
+:func:`match_linked` ranks candidate ads for posters against a linked result;
+:func:`match_files` reads posters and ads and writes ``matches.csv`` and
+``matches.json``. The method is described in :mod:`nowrongdoor.ads.match`.
 """
 
 from __future__ import annotations
@@ -19,9 +13,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from nowrongdoor.ads._link_core import LinkOptions, LinkResult, facts_of
-from nowrongdoor.ads._link_io import ReadReport, atomic_open, read_records
-from nowrongdoor.ads._match_core import (
+from nowrongdoor.ads.link._core import LinkOptions, LinkResult, facts_of
+from nowrongdoor.ads.link._io import ReadReport, atomic_open, read_records
+from nowrongdoor.ads.link._run import link_ads
+from nowrongdoor.ads.match._core import (
     Match,
     ad_views,
     as_row,
@@ -29,14 +24,11 @@ from nowrongdoor.ads._match_core import (
     poster_hashes,
     rank_matches,
 )
-from nowrongdoor.ads._match_model import COMPARISONS, M_PROBABILITIES
-from nowrongdoor.ads._match_posters import Poster, load_posters
-from nowrongdoor.ads.link import link_ads
+from nowrongdoor.ads.match._model import M_PROBABILITIES
+from nowrongdoor.ads.match._posters import Poster, load_posters
 from nowrongdoor.errors import UserInputError
 
 __all__ = [
-    "COMPARISONS",
-    "M_PROBABILITIES",
     "MATCH_COLUMNS",
     "Match",
     "Poster",
@@ -62,7 +54,7 @@ def match_linked(
 
     Args:
         posters: Posters from :func:`load_posters`.
-        result: Linked ads (:func:`nowrongdoor.ads.link.link_ads`).
+        result: Linked ads (:func:`nowrongdoor.ads.link_ads`).
         top: Ads kept per poster.
         image_root: Where relative ad image paths resolve.
 

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from nowrongdoor.ads._link_text import mask_text
-from nowrongdoor.ads.link import (
+from nowrongdoor.ads import (
     LinkOptions,
     adjusted_rand_index,
     hourly_rate,
@@ -18,6 +17,7 @@ from nowrongdoor.ads.link import (
     pairwise_scores,
     profile_operations,
 )
+from nowrongdoor.ads.link._text import mask_text
 from nowrongdoor.cli import app
 from nowrongdoor.synth.ads import generate_ads
 

@@ -1,10 +1,10 @@
-"""The linker on Spark (private; see :func:`nowrongdoor.ads.link.link_file`).
+"""The linker on Spark (private; see :func:`nowrongdoor.ads.link_file`).
 
 The per-ad work (parsing, scanning raw ads, masking, shingle hashing, image
 hashing) is independent per ad and runs on Spark partitions in parallel. The
 compact results (facts without text, four bytes per shingle, one hash per
 image) are collected in input order and the graph step
-(:func:`nowrongdoor.ads._link_combine.combine`: hubs, contact groups, weighed
+(:func:`nowrongdoor.ads.link._combine.combine`: hubs, contact groups, weighed
 pairs, constrained merge) runs on the driver: the same function as the
 in-process engine, so both engines give the same operations.
 """
@@ -20,10 +20,10 @@ from typing import Any
 import numpy as np
 
 from nowrongdoor._spark import spark_session
-from nowrongdoor.ads._link_combine import combine
-from nowrongdoor.ads._link_core import AdFacts, LinkOptions, LinkResult, prepare
-from nowrongdoor.ads._link_images import hash_images
-from nowrongdoor.ads._link_io import ReadReport, SkippedLine, scan_if_raw
+from nowrongdoor.ads.link._combine import combine
+from nowrongdoor.ads.link._core import AdFacts, LinkOptions, LinkResult, prepare
+from nowrongdoor.ads.link._images import hash_images
+from nowrongdoor.ads.link._io import ReadReport, SkippedLine, scan_if_raw
 from nowrongdoor.errors import UserInputError
 
 __all__ = ["link_spark", "spark_session"]

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-from nowrongdoor.ads._match_posters import Poster
+from nowrongdoor.ads.match._posters import Poster
 
 __all__ = [
     "AdView",

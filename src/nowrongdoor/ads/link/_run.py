@@ -1,17 +1,8 @@
-"""Link ads into operations, with the evidence for every merge.
+"""The linker's entry points (private; exported by :mod:`nowrongdoor.ads`).
 
-Shared contacts (phone, email, handle) join ads into contact groups, unless
-the contact is a hub (it joins groups that post in different cities at the
-same time). Text and photos are weighed, not counted: every candidate pair of
-ads gets comparison levels (contacts, distinctive text, photo, name, place,
-time) under a Fellegi-Sunter model estimated on the input, and a text or
-photo edge joins two contact groups only when its match weight clears a high
-bar and the groups do not conflict. Text is compared on distinctive shingles
-only (used by few contact groups), so boilerplate weighs nothing. The result
-is the operation of every ad (ids derived from the members), the merges with
-their evidence and match weight, and a profile per operation (route,
-contacts, names, indicator mix, revenue estimate, controller signals). See
-docs/linking.md.
+:func:`link_ads` links records in memory, :func:`link_file` links a JSONL file
+and writes the outputs, :func:`explain_file` says why two ads are or are not
+linked. The method is described in :mod:`nowrongdoor.ads.link`.
 """
 
 from __future__ import annotations
@@ -21,42 +12,13 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from nowrongdoor.ads._link_combine import link_facts
-from nowrongdoor.ads._link_core import (
-    AdFacts,
-    LinkOptions,
-    LinkResult,
-    Merge,
-    facts_of,
-)
-from nowrongdoor.ads._link_explain import explain_pair
-from nowrongdoor.ads._link_graph import Hub
-from nowrongdoor.ads._link_io import ReadReport, read_records, write_link_outputs
-from nowrongdoor.ads._link_metrics import (
-    adjusted_rand_index,
-    pairwise_scores,
-    recall_at_k,
-)
-from nowrongdoor.ads._link_profiles import hourly_rate, profile_operations
+from nowrongdoor.ads.link._combine import link_facts
+from nowrongdoor.ads.link._core import LinkOptions, LinkResult
+from nowrongdoor.ads.link._explain import explain_pair
+from nowrongdoor.ads.link._io import ReadReport, read_records, write_link_outputs
+from nowrongdoor.ads.link._profiles import profile_operations
 
-__all__ = [
-    "AdFacts",
-    "Hub",
-    "LinkOptions",
-    "LinkResult",
-    "Merge",
-    "ReadReport",
-    "adjusted_rand_index",
-    "explain_pair",
-    "explain_file",
-    "facts_of",
-    "hourly_rate",
-    "link_ads",
-    "link_file",
-    "pairwise_scores",
-    "profile_operations",
-    "recall_at_k",
-]
+__all__ = ["explain_file", "link_ads", "link_file"]
 
 
 def link_ads(
@@ -200,7 +162,7 @@ def _link_with_spark(
 ) -> LinkResult:
     import tempfile
 
-    from nowrongdoor.ads._link_spark import link_spark, spark_session
+    from nowrongdoor.ads.link._spark import link_spark, spark_session
 
     if spark is not None:
         return link_spark(spark, path, options=options, image_root=root, report=report)

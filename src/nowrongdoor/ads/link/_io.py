@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from nowrongdoor.ads._link_core import LinkResult
-from nowrongdoor.ads._link_model import COMPARISONS
+from nowrongdoor.ads.link._core import LinkResult
+from nowrongdoor.ads.link._model import COMPARISONS
 from nowrongdoor.errors import UserInputError
 
 __all__ = [

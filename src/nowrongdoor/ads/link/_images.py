@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nowrongdoor.ads._link_graph import UnionFind
+from nowrongdoor.ads.link._graph import UnionFind
 
 __all__ = ["ImageIndex", "hamming", "hash_images", "image_clusters"]
 
