@@ -200,7 +200,8 @@ def _link_with_spark(
 ) -> LinkResult:
     import tempfile
 
-    from nowrongdoor.ads._link_spark import link_spark, spark_session
+    from nowrongdoor._spark import spark_session
+    from nowrongdoor.ads._link_spark import link_spark
 
     if spark is not None:
         return link_spark(spark, path, options=options, image_root=root, report=report)

@@ -19,8 +19,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from nowrongdoor._output import atomic_open
 from nowrongdoor.ads._link_core import LinkOptions, LinkResult, facts_of
-from nowrongdoor.ads._link_io import ReadReport, atomic_open, read_records
+from nowrongdoor.ads._link_io import ReadReport, read_records
 from nowrongdoor.ads._match_core import (
     Match,
     ad_views,
