@@ -5,7 +5,7 @@
     .venv/bin/python benchmarks/ads_scan.py --n 20000 --before /tmp/old/src
                                     # also an older source tree, same run
 
-Both pipelines read the same generated ads (``nowrongdoor.ads._synthetic``, same
+Both pipelines read the same generated ads (``nowrongdoor.synth.ads``, same
 seed; generation time is not counted) in separate processes, so each one's peak
 memory is its own. Throughput is ads per CPU-second of the process (ads/s per
 core), which stays meaningful on a shared machine; wall time is printed too.
@@ -73,7 +73,7 @@ PATTERN_CODES = frozenset(KEYWORDS.values())
 
 
 def _batches(n: int, seed: int) -> Iterator[list[dict[str, Any]]]:
-    from nowrongdoor.ads._synthetic import generate_gold_ads
+    from nowrongdoor.synth.ads import generate_gold_ads
 
     batch: list[dict[str, Any]] = []
     for record in generate_gold_ads(n, seed=seed):
@@ -113,7 +113,7 @@ def _baseline() -> Any:
 
 def worker(pipeline: str, n: int, seed: int) -> dict[str, Any]:
     """Run one pipeline over ``n`` generated ads and measure it."""
-    from nowrongdoor.ads._synthetic import OBFUSCATED_STYLES
+    from nowrongdoor.synth.ads import OBFUSCATED_STYLES
 
     run = _ours() if pipeline == "ours" else _baseline()
     run("warm up: call 903 312 1887, new in town")

@@ -63,7 +63,7 @@ if [ -f "$out/care.db" ]; then
 else
   echo "no care database in $out (the care step seeds it): program report skipped"
 fi
-$nwd report synth-survey --count 300 --seed 1 --out "$out/survey_responses.ndjson"
+$nwd synth survey --count 300 --seed 1 --out "$out/survey_responses.ndjson"
 $nwd report survey --responses "$out/survey_responses.ndjson" --out "$out/reports/survey"
 
 step "Web: pages for care managers, supervisors, partners and admins (docs/web.md)"

@@ -1,8 +1,11 @@
 """The house rules that keep the tree easy to live in, checked on the source.
 
 - Layers only point down: knowledge -> text -> (screening | population | ads) ->
-  training -> care -> reports; the three batch/engine areas do not import each
-  other (training reads knowledge and screening, never care).
+  training -> care -> reports -> synth; the three batch/engine areas do not import
+  each other (training reads knowledge and screening, never care), and no two
+  areas may import each other. The base modules (settings, errors, atomic output,
+  small-cell suppression, the Spark builder) sit below every area and import only
+  each other.
 - Generic batch code never imports duckdb or pyspark (the engine is chosen at the
   edge, in the ``_backends``/engine modules).
 - No module reads the environment on its own (only ``settings.py`` does, through
@@ -21,7 +24,16 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "nowrongdoor"
 TESTS = Path(__file__).resolve().parent
-BASE = {"settings", "errors", "_cli_support", "_spark", "__init__", "__main__"}
+BASE = {
+    "settings",
+    "errors",
+    "_cli_support",
+    "_spark",
+    "_output",
+    "_privacy",
+    "__init__",
+    "__main__",
+}
 
 #: area -> areas it may import (besides itself and BASE).
 ALLOWED: dict[str, set[str]] = {
@@ -32,7 +44,7 @@ ALLOWED: dict[str, set[str]] = {
     "ads": {"knowledge", "text"},
     "training": {"knowledge", "text", "screening"},
     "care": {"knowledge", "text", "screening", "training"},
-    "reports": {"knowledge", "text", "screening", "training", "care", "synth"},
+    "reports": {"knowledge", "text", "screening", "training", "care"},
     "synth": {"knowledge", "text", "screening", "population", "ads", "reports"},
 }
 
@@ -76,6 +88,26 @@ def test_layers_only_point_down(path: Path) -> None:
         if target not in ALLOWED[area]:
             bad.append(name)
     assert not bad, f"{path.relative_to(SRC)} ({area}) imports {bad}"
+
+
+def test_no_two_areas_import_each_other() -> None:
+    both_ways = sorted(
+        (a, b) for a, allowed in ALLOWED.items() for b in allowed if a in ALLOWED[b]
+    )
+    assert not both_ways, f"areas allowed to import each other: {both_ways}"
+
+
+def test_base_modules_import_only_base_modules() -> None:
+    bad = []
+    for path in _modules():
+        if len(path.relative_to(SRC).parts) > 1 or path.stem in {"cli", "__main__"}:
+            continue
+        assert path.stem in BASE, f"{path.name}: a new top-level module; add it to BASE"
+        for name in _imports(path):
+            parts = name.split(".")
+            if parts[0] == "nowrongdoor" and len(parts) > 1 and parts[1] not in BASE:
+                bad.append(f"{path.name} imports {name}")
+    assert not bad, "base modules importing areas:\n" + "\n".join(bad)
 
 
 def test_engines_are_chosen_at_the_edge() -> None:

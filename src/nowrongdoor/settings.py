@@ -21,6 +21,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from nowrongdoor._privacy import SMALL_CELL_THRESHOLD
 from nowrongdoor.errors import UserInputError
 
 __all__ = ["Settings", "build_settings", "export_environment", "PLACEHOLDER_SECRET"]
@@ -122,7 +123,7 @@ class Settings(BaseSettings):
         ),
     )
     suppression_threshold: int = Field(
-        11,
+        SMALL_CELL_THRESHOLD,
         ge=1,
         description="Aggregate cells below this value (and above 0) are suppressed.",
     )

@@ -9,7 +9,8 @@ import pytest
 
 from nowrongdoor.ads import iter_ads
 from nowrongdoor.ads._evaluate import evaluate
-from nowrongdoor.ads._synthetic import AREA_CODES, PHONE_STYLES, generate_gold_ads
+from nowrongdoor.synth.ads import GOLD_AREA_CODES as AREA_CODES
+from nowrongdoor.synth.ads import PHONE_STYLES, generate_gold_ads
 
 DATA = Path(__file__).parents[1] / "data"
 

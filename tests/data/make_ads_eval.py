@@ -3,7 +3,7 @@
     .venv/bin/python tests/data/make_ads_eval.py            # tests/data/ads_eval.jsonl
     .venv/bin/python tests/data/make_ads_eval.py --n 2000 --seed 7 --out sample.jsonl
 
-Labels come from the generator's templates (nowrongdoor.ads._synthetic), never
+Labels come from the generator's templates (nowrongdoor.synth.ads), never
 from the extractor; the deck's two ads are labelled by hand below.
 """
 
@@ -15,7 +15,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from nowrongdoor.ads._synthetic import generate_gold_ads
+from nowrongdoor.synth.ads import generate_gold_ads
 
 HERE = Path(__file__).parent
 

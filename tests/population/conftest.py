@@ -14,7 +14,7 @@ import pytest
 def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """One local Spark session for the whole run, bound to 127.0.0.1."""
     pytest.importorskip("pyspark")
-    from nowrongdoor.population import spark_session
+    from nowrongdoor._spark import spark_session
 
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     session = spark_session(tmp_path_factory.mktemp("spark") / "warehouse")

@@ -18,7 +18,7 @@ from nowrongdoor.population import (
     connect,
     score_population,
 )
-from nowrongdoor.population._outputs import suppress, write_atomically
+from nowrongdoor.population._outputs import write_atomically
 
 ROWS = [
     ("A1", "1990-02-01", "F", "c1", "2025-01-10", "23", "T74.51XA", "F11.20", ""),
@@ -98,30 +98,6 @@ def test_same_input_gives_same_bytes(scored: Path, tmp_path: Path) -> None:
         engine.close()
     for name in OUTPUT_FILES:
         assert (scored / name).read_bytes() == (tmp_path / "again" / name).read_bytes()
-
-
-def test_suppression_of_small_cells() -> None:
-    assert suppress({"a": 0, "b": 5, "c": 11, "d": 200}, 11, complementary=False) == {
-        "a": 0,
-        "b": "<11",
-        "c": 11,
-        "d": 200,
-    }
-    # one small cell among cells that add up to a total: the next smallest goes too
-    assert suppress({"a": 3, "b": 40, "c": 900}, 11, complementary=True) == {
-        "a": "<11",
-        "b": "<11",
-        "c": 900,
-    }
-    assert suppress({"a": 3, "b": 4, "c": 900}, 11, complementary=True) == {
-        "a": "<11",
-        "b": "<11",
-        "c": 900,
-    }
-    assert suppress({"a": 10, "b": 11}, 11, complementary=False) == {
-        "a": "<11",
-        "b": 11,
-    }
 
 
 def test_interrupted_write_leaves_previous_outputs(scored: Path) -> None:

@@ -69,7 +69,7 @@ def test_survey_report_from_synthetic_responses(
     responses = tmp_path / "responses.ndjson"
     result = runner.invoke(
         app,
-        ["report", "synth-survey", "--out", str(responses), "--count", "150"],
+        ["synth", "survey", "--out", str(responses), "--count", "150"],
     )
     assert result.exit_code == 0, result.output
     assert len(responses.read_text().splitlines()) == 150

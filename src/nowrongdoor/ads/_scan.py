@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import heapq
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from nowrongdoor._output import atomic_path
 from nowrongdoor.ads._extract import extract
 from nowrongdoor.ads._ingest import DEFAULT_MAX_CHARS, AdInput, BadRecord, iter_ads
 from nowrongdoor.errors import UserInputError
@@ -202,32 +201,29 @@ def scan(
             on_bad(record)
 
     ads = iter_ads(input_path, on_bad=bad, profile=profile, max_chars=max_chars)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
     heap: list[tuple[float, int, dict[str, Any]]] = []
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            writer: _JsonlWriter | _ParquetWriter = (
-                _JsonlWriter(handle) if fmt == "jsonl" else _ParquetWriter(tmp)
-            )
-            for record in _records(ads, workers):
-                writer.write(record)
-                summary.read += 1
-                summary.written += 1
-                if top > 0:
-                    item = (float(record["score"]), -summary.read, record)
-                    if len(heap) < top:
-                        heapq.heappush(heap, item)
-                    elif item[:2] > heap[0][:2]:
-                        heapq.heapreplace(heap, item)
-                if on_progress is not None and summary.read % 256 == 0:
-                    on_progress(summary.read)
-            writer.close()
+    with (
+        atomic_path(out, private=True) as tmp,
+        tmp.open("w", encoding="utf-8") as handle,
+    ):
+        writer: _JsonlWriter | _ParquetWriter = (
+            _JsonlWriter(handle) if fmt == "jsonl" else _ParquetWriter(str(tmp))
+        )
+        for record in _records(ads, workers):
+            writer.write(record)
+            summary.read += 1
+            summary.written += 1
+            if top > 0:
+                item = (float(record["score"]), -summary.read, record)
+                if len(heap) < top:
+                    heapq.heappush(heap, item)
+                elif item[:2] > heap[0][:2]:
+                    heapq.heapreplace(heap, item)
+            if on_progress is not None and summary.read % 256 == 0:
+                on_progress(summary.read)
+        writer.close()
         if summary.read == 0:
             raise UserInputError(_nothing_read(input_path, summary.bad))
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     if on_progress is not None:
         on_progress(summary.read)
     summary.top = [rec for _, _, rec in sorted(heap, key=lambda x: x[:2], reverse=True)]

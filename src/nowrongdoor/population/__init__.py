@@ -5,7 +5,7 @@ Heavy libraries (ibis, pyarrow, duckdb, pyspark) load only when a function that
 needs them runs.
 """
 
-from nowrongdoor.population._backends import Engine, connect, spark_session
+from nowrongdoor.population._backends import Engine, connect
 from nowrongdoor.population._model import TIERS, ScoringModel, load_scoring_model
 from nowrongdoor.population._outputs import OUTPUT_FILES, WORKLIST_COLUMNS
 from nowrongdoor.population._valueset_export import (
@@ -37,7 +37,6 @@ __all__ = [
     "load_scoring_model",
     "load_value_sets",
     "score_population",
-    "spark_session",
 ]
 
 

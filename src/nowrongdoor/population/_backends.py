@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     import ibis.expr.types as ir
     import pyarrow as pa
 
-__all__ = ["Engine", "EngineName", "connect", "spark_session"]
+__all__ = ["Engine", "EngineName", "connect"]
 
 EngineName = Literal["duckdb", "spark"]
 _names = itertools.count()

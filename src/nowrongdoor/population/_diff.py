@@ -11,15 +11,13 @@ new input.
 from __future__ import annotations
 
 import csv
-import io
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from nowrongdoor._output import csv_text, write_atomic
 from nowrongdoor.errors import UserInputError
 from nowrongdoor.population._model import TIERS, ScoringModel, load_scoring_model
 
@@ -284,15 +282,4 @@ def write_changes(path: Path, changes: list[Change]) -> None:
     if path.is_dir():
         raise UserInputError(f"--out {path} is a directory; give a file name")
     path.parent.mkdir(parents=True, exist_ok=True)
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(DIFF_COLUMNS)
-    writer.writerows(c.row() for c in changes)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(buf.getvalue())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, csv_text(DIFF_COLUMNS, (c.row() for c in changes)), private=True)

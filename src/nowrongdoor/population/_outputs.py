@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import os
 import re
-import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from nowrongdoor._output import atomic_dir
 from nowrongdoor.errors import UserInputError
 from nowrongdoor.population._model import TIERS, ScoringModel
 from nowrongdoor.population._valuesets import ValueSet, display_code
@@ -22,10 +18,8 @@ __all__ = [
     "OUTPUT_FILES",
     "WORKLIST_COLUMNS",
     "build_reasons",
-    "csv_text",
     "tier_rank",
     "risk_assessment",
-    "suppress",
     "write_atomically",
 ]
 
@@ -142,38 +136,6 @@ def _fhir_id(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9.-]", "-", text)[:64]
 
 
-def suppress(
-    counts: Mapping[str, int], threshold: int, *, complementary: bool
-) -> dict[str, int | str]:
-    """Suppress small cells: counts from 1 to ``threshold - 1`` become ``"<N"``.
-
-    Args:
-        counts: Cell -> count.
-        threshold: Smallest count shown (11 under the CMS cell-size policy).
-        complementary: The cells add up to a published total, so when exactly one
-            cell is suppressed the next smallest non-zero cell is suppressed too
-            (otherwise the first could be worked out by subtraction).
-
-    Returns:
-        Cell -> count or ``"<threshold"``.
-    """
-    small = {k for k, v in counts.items() if 0 < v < threshold}
-    if complementary and len(small) == 1:
-        others = sorted((v, k) for k, v in counts.items() if k not in small and v > 0)
-        if others:
-            small.add(others[0][1])
-    return {k: (f"<{threshold}" if k in small else int(v)) for k, v in counts.items()}
-
-
-def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
-    """CSV text with a header row and ``\\n`` line endings."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buf.getvalue()
-
-
 def write_atomically(
     out_dir: Path, writers: Mapping[str, Callable[[Path], object]]
 ) -> None:
@@ -199,28 +161,10 @@ def write_atomically(
                 f"output directory {out_dir} is not empty and holds no earlier "
                 "worklist (summary.json); choose another --out"
             )
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
-    try:
+    # person-level results: readable by the owner only
+    with atomic_dir(out_dir, private=True) as tmp:
         for name, write in writers.items():
             write(tmp / name)
-        # person-level results: readable by the owner only
-        for path in tmp.rglob("*"):
-            os.chmod(path, 0o700 if path.is_dir() else 0o600)
-        os.chmod(tmp, 0o700)
-        if out_dir.exists():
-            old = Path(
-                tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent)
-            )
-            os.rmdir(old)
-            os.replace(out_dir, old)
-            os.replace(tmp, out_dir)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, out_dir)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def tier_rank(tier: str) -> int:

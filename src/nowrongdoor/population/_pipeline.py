@@ -9,6 +9,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from nowrongdoor._output import csv_text
+from nowrongdoor._privacy import SMALL_CELL_THRESHOLD, mask_count, suppress_counts
 from nowrongdoor.errors import UserInputError
 from nowrongdoor.population import _checks as checks
 from nowrongdoor.population import _steps as steps
@@ -18,9 +20,7 @@ from nowrongdoor.population._model import TIERS, ScoringModel, load_scoring_mode
 from nowrongdoor.population._outputs import (
     WORKLIST_COLUMNS,
     build_reasons,
-    csv_text,
     risk_assessment,
-    suppress,
     tier_rank,
     write_atomically,
 )
@@ -117,7 +117,7 @@ def score_population(
     model: ScoringModel | None = None,
     value_sets: Sequence[ValueSet] | None = None,
     withhold: Sequence[str] = (),
-    suppression_threshold: int = 11,
+    suppression_threshold: int = SMALL_CELL_THRESHOLD,
     progress: Callable[[str], None] | None = None,
     column_map: ColumnMap | None = None,
     today: date | None = None,
@@ -342,14 +342,12 @@ def _summary(
         "as_of": as_of.isoformat(),
         "engine": engine,
         "inputs": files,
-        "members": suppress({"members": members}, threshold, complementary=False)[
-            "members"
-        ],
+        "members": mask_count(members, threshold),
         "members_with_conflicting_birth_dates": conflicts,
-        "tiers": suppress(
+        "tiers": suppress_counts(
             {t: tiers.get(t, 0) for t in TIERS}, threshold, complementary=True
         ),
-        "indicators": suppress(
+        "indicators": suppress_counts(
             {i: indicators.get(i, 0) for i in sorted(model.indicators)},
             threshold,
             complementary=False,

@@ -15,17 +15,14 @@ from __future__ import annotations
 
 import html
 import json
-import os
-import shutil
-import tempfile
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from nowrongdoor._output import atomic_dir, csv_text
 from nowrongdoor.errors import UserInputError
 from nowrongdoor.population._model import ScoringModel
-from nowrongdoor.population._outputs import csv_text
 from nowrongdoor.population._valuesets import ValueSet, display_code
 
 __all__ = [
@@ -217,16 +214,7 @@ def export_value_sets(
     ]
     files[_MARKER] = csv_text(VALUESET_CSV_COLUMNS, rows)
     files["valuesets.html"] = _html(value_sets, model, displays)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
-    try:
+    with atomic_dir(out_dir) as tmp:
         for name, text in files.items():
             (tmp / name).write_text(text, encoding="utf-8")
-        os.chmod(tmp, 0o755)
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        os.replace(tmp, out_dir)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
     return [out_dir / name for name in files]

@@ -18,6 +18,14 @@ stays light.
 """
 
 from nowrongdoor.reports._charts import Chart, bar_chart, line_chart
+from nowrongdoor.reports._instrument import (
+    AGE_FIRST_BINS,
+    SURVEY_INSTRUMENT_ID,
+    SURVEY_URL,
+    SurveyItem,
+    survey_items,
+    survey_questionnaire,
+)
 from nowrongdoor.reports._metrics import (
     MetricTable,
     ProgramMetrics,
@@ -25,7 +33,6 @@ from nowrongdoor.reports._metrics import (
     program_metrics,
     suppress_linked,
 )
-from nowrongdoor.reports._output import csv_text, write_atomic
 from nowrongdoor.reports._program_report import (
     program_charts,
     program_csv_tables,
@@ -44,20 +51,14 @@ from nowrongdoor.reports._suppress import (
     suppress_system,
 )
 from nowrongdoor.reports._survey import (
-    AGE_FIRST_BINS,
-    SURVEY_INSTRUMENT_ID,
-    SURVEY_URL,
     ReportedValue,
     ReportingRow,
     ReportingTable,
     SurveyAnalysis,
-    SurveyItem,
     SurveyResponse,
     analyse_survey,
     load_survey_responses,
     parse_survey_response,
-    survey_items,
-    survey_questionnaire,
     survey_responses_from_care,
 )
 from nowrongdoor.reports._survey_report import (
@@ -98,7 +99,6 @@ __all__ = [
     "SurveyResponse",
     "analyse_survey",
     "bar_chart",
-    "csv_text",
     "feasible_intervals",
     "line_chart",
     "load_survey_responses",
@@ -112,6 +112,5 @@ __all__ = [
     "survey_questionnaire",
     "survey_reference",
     "survey_responses_from_care",
-    "write_atomic",
     "write_survey_report",
 ]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from nowrongdoor._privacy import SMALL_CELL_THRESHOLD
 from nowrongdoor.reports._queries import (
     METRIC_SPECS,
     MetricSpec,
@@ -228,7 +229,7 @@ def program_metrics(
     start: dt.date,
     end: dt.date,
     *,
-    threshold: int = 11,
+    threshold: int = SMALL_CELL_THRESHOLD,
     worklist_dir: Path | None = None,
     organization_id: int | None = None,
 ) -> ProgramMetrics:

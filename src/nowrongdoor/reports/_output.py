@@ -1,50 +1,43 @@
-"""Writing report files atomically: HTML, CSV tables, PNG charts (private)."""
+"""Writing a report folder: HTML, CSV tables, PNG charts, each atomically (private)."""
 
 from __future__ import annotations
 
-import csv
-import io
-import os
-import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from nowrongdoor._output import csv_text, write_atomic
 from nowrongdoor.errors import UserInputError
+from nowrongdoor.reports._charts import Chart
 
-__all__ = ["csv_text", "prepare_out_dir", "write_atomic"]
-
-
-def write_atomic(path: Path, data: str | bytes) -> Path:
-    """Write ``data`` to ``path`` via a temporary file in the same directory.
-
-    A reader never sees a half-written file: the temporary file is renamed over
-    ``path`` only once it is complete (and removed if writing fails).
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(raw)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; reports are meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+__all__ = ["table_csv", "write_report"]
 
 
-def csv_text(rows: Sequence[Sequence[object]]) -> str:
-    """Rows as CSV text (header first)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    for row in rows:
-        writer.writerow(["" if value is None else value for value in row])
-    return buffer.getvalue()
+def table_csv(rows: Sequence[Sequence[object]]) -> str:
+    """A report table (header row first) as CSV text."""
+    return csv_text(rows[0], rows[1:]) if rows else ""
 
 
-def prepare_out_dir(out: Path) -> Path:
-    """Create the output directory (and its ``tables``/``charts`` folders).
+def write_report(
+    out: Path,
+    tables: Mapping[str, Sequence[Sequence[object]]],
+    charts: Mapping[str, Chart],
+    html_name: str,
+    html: str,
+) -> list[Path]:
+    """Write ``tables/*.csv``, ``charts/*.png`` and the HTML page under ``out``.
+
+    Every file is renamed into place only when complete, so an interrupted run
+    never leaves a half-written table, chart or page.
+
+    Args:
+        out: The report folder (created if missing).
+        tables: Table name -> rows (header first).
+        charts: The drawn charts.
+        html_name: File name of the page (``program.html``).
+        html: The page.
+
+    Returns:
+        The files written.
 
     Raises:
         UserInputError: ``out`` exists and is not a directory.
@@ -52,6 +45,15 @@ def prepare_out_dir(out: Path) -> Path:
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise UserInputError(f"output path {out} exists and is not a directory")
-    for sub in ("", "tables", "charts"):
+    for sub in ("tables", "charts"):
         (out / sub).mkdir(parents=True, exist_ok=True)
-    return out
+    written = [
+        write_atomic(out / "tables" / f"{name}.csv", table_csv(rows))
+        for name, rows in tables.items()
+    ]
+    written += [
+        write_atomic(out / "charts" / f"{chart.name}.png", chart.png)
+        for chart in charts.values()
+    ]
+    written.append(write_atomic(out / html_name, html))
+    return written

@@ -8,7 +8,7 @@ from pathlib import Path
 from nowrongdoor.reports._charts import Chart, bar_chart, line_chart
 from nowrongdoor.reports._html import render_template
 from nowrongdoor.reports._metrics import MetricTable, ProgramMetrics
-from nowrongdoor.reports._output import csv_text, prepare_out_dir, write_atomic
+from nowrongdoor.reports._output import write_report
 from nowrongdoor.reports._suppress import SuppressedTable
 
 __all__ = [
@@ -141,17 +141,11 @@ def render_program_html(
 
 def write_program_report(metrics: ProgramMetrics, out: Path) -> list[Path]:
     """Write ``program.html``, ``tables/*.csv`` and ``charts/*.png`` under ``out``."""
-    out = prepare_out_dir(out)
     charts = program_charts(metrics)
-    written = [
-        write_atomic(out / "tables" / f"{name}.csv", csv_text(rows))
-        for name, rows in program_csv_tables(metrics).items()
-    ]
-    written += [
-        write_atomic(out / "charts" / f"{chart.name}.png", chart.png)
-        for chart in charts.values()
-    ]
-    written.append(
-        write_atomic(out / "program.html", render_program_html(metrics, charts))
+    return write_report(
+        out,
+        program_csv_tables(metrics),
+        charts,
+        "program.html",
+        render_program_html(metrics, charts),
     )
-    return written

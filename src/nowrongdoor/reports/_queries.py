@@ -22,11 +22,17 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from nowrongdoor.errors import UserInputError
+from nowrongdoor.reports._instrument import SURVEY_INSTRUMENT_ID
 from nowrongdoor.reports._suppress import CountTable
-from nowrongdoor.reports._survey import SURVEY_INSTRUMENT_ID
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from nowrongdoor.care.models import Person
 
 __all__ = [
     "AGE_BANDS",
@@ -126,7 +132,7 @@ class Period:
         return self.lower <= when < self.upper
 
 
-def _mine(period: Period, m: Any, entity: Any) -> Any:
+def _mine(period: Period, m: ModuleType, entity: Any) -> Any:
     """SQL condition: a row of ``entity`` belongs to the period's organisation.
 
     Screenings belong to their person's organisation, needs to their case's,
@@ -188,88 +194,152 @@ def _age_band(age: int | None) -> str:
     return UNKNOWN
 
 
-def _models() -> Any:
+def _models() -> ModuleType:
     from nowrongdoor.care import models
 
     return models
 
 
-# --- screenings ---------------------------------------------------------------
+@dataclass(frozen=True)
+class _Crosstab:
+    """One table counted from pairs of columns of one care table.
+
+    Columns are named ``"Model.attribute"`` (care models). Every row of the
+    model of ``when`` that falls in the period and belongs to the period's
+    organisation counts once; screenings of the survivor survey never count
+    (they are research answers).
+
+    Attributes:
+        title: Caption of the table.
+        row_header: Heading of the label column.
+        when: The timestamp that places a row in the period (its model is the
+            one counted).
+        row: Column giving the row label; ``None`` for the month of ``when``
+            (every month of the period is then a row).
+        col: Column giving the column label.
+        rows: Row labels always shown, in order (besides the months).
+        cols: Column labels always shown, in order.
+        join: ``(model, its key, the counted model's foreign key)`` joined
+            (outer) for ``row`` or ``col``.
+        row_label: Turns a row value into its label.
+        col_label: Turns a column value into its label.
+    """
+
+    title: str
+    row_header: str
+    when: str
+    row: str | None
+    col: str
+    rows: Sequence[str] = ()
+    cols: Sequence[str] = ()
+    join: tuple[str, str, str] | None = None
+    row_label: Callable[[Any], Any] = lambda value: value
+    col_label: Callable[[Any], Any] = lambda value: value
 
 
-def screenings_by_month_instrument(session: Any, period: Period) -> CountTable:
-    """Screenings performed, by month and instrument."""
+def _column(m: ModuleType, name: str) -> Any:
+    model, attribute = name.split(".")
+    return getattr(getattr(m, model), attribute)
+
+
+def _tabulate(session: Session, period: Period, table: _Crosstab) -> CountTable:
+    """The one query behind every crosstab of the care database."""
     from sqlalchemy import select
 
     m = _models()
-    rows = session.execute(
-        select(m.Screening.performed_at, m.Screening.instrument_id).where(
-            period.within(m.Screening.performed_at),
-            m.Screening.instrument_id != SURVEY_INSTRUMENT_ID,
-            _mine(period, m, m.Screening),
+    entity = getattr(m, table.when.split(".")[0])
+    when = _column(m, table.when)
+    first = when if table.row is None else _column(m, table.row)
+    query = select(first, _column(m, table.col)).select_from(entity)
+    if table.join is not None:
+        model, key, foreign = table.join
+        query = query.outerjoin(
+            getattr(m, model), _column(m, key) == _column(m, foreign)
         )
-    ).all()
+    conditions = [period.within(when), _mine(period, m, entity)]
+    if entity is m.Screening:
+        conditions.append(m.Screening.instrument_id != SURVEY_INSTRUMENT_ID)
+    rows = session.execute(query.where(*conditions)).all()
+    row_label = _month if table.row is None else table.row_label
     return _crosstab(
-        "Screenings by month and instrument",
-        ((_month(at), instrument) for at, instrument in rows),
-        period.months(),
-        (),
-        "Month",
+        table.title,
+        ((row_label(r), table.col_label(c)) for r, c in rows),
+        period.months() if table.row is None else table.rows,
+        table.cols,
+        table.row_header,
     )
 
 
-def screening_results_by_instrument(session: Any, period: Period) -> CountTable:
-    """Screenings by instrument and result (positive / negative)."""
-    from sqlalchemy import select
-
-    m = _models()
-    rows = session.execute(
-        select(m.Screening.instrument_id, m.Screening.positive).where(
-            period.within(m.Screening.performed_at),
-            m.Screening.instrument_id != SURVEY_INSTRUMENT_ID,
-            _mine(period, m, m.Screening),
-        )
-    ).all()
-    return _crosstab(
-        "Screening results by instrument",
-        ((inst, "positive" if pos else "negative") for inst, pos in rows),
-        (),
-        ("positive", "negative"),
-        "Instrument",
-    )
+Query = Callable[["Session", Period], CountTable]
 
 
-def screening_results_by_door(session: Any, period: Period) -> CountTable:
-    """Screenings by the door of their intake and result."""
-    from sqlalchemy import select
+def _query(name: str, doc: str, table: _Crosstab) -> Query:
+    """The query function of one crosstab, named (its name is shown under the table)."""
 
-    m = _models()
-    rows = session.execute(
-        select(m.Intake.door, m.Screening.positive)
-        .select_from(m.Screening)
-        .outerjoin(m.Intake, m.Intake.id == m.Screening.intake_id)
-        .where(
-            period.within(m.Screening.performed_at),
-            m.Screening.instrument_id != SURVEY_INSTRUMENT_ID,
-            _mine(period, m, m.Screening),
-        )
-    ).all()
-    return _crosstab(
-        "Screening results by door",
-        (
-            (door or "no intake recorded", "positive" if pos else "negative")
-            for door, pos in rows
-        ),
-        (),
-        ("positive", "negative"),
-        "Door",
-    )
+    def query(session: Session, period: Period) -> CountTable:
+        return _tabulate(session, period, table)
+
+    query.__name__ = query.__qualname__ = name
+    query.__doc__ = doc
+    return query
+
+
+def _result(positive: bool | None) -> str:
+    return "positive" if positive else "negative"
+
+
+def _or(missing: str) -> Callable[[str | None], str]:
+    return lambda value: value or missing
+
+
+_RESULTS = ("positive", "negative")
+
+# The crosstabs of the care database: name, what it counts, the table.
+# fmt: off
+screenings_by_month_instrument = _query(
+    "screenings_by_month_instrument", "Screenings performed, by month and instrument.",
+    _Crosstab("Screenings by month and instrument", "Month", "Screening.performed_at",
+              None, "Screening.instrument_id"))
+screening_results_by_instrument = _query(
+    "screening_results_by_instrument", "Screenings by instrument and result.",
+    _Crosstab("Screening results by instrument", "Instrument", "Screening.performed_at",
+              "Screening.instrument_id", "Screening.positive", cols=_RESULTS,
+              col_label=_result))
+screening_results_by_door = _query(
+    "screening_results_by_door", "Screenings by the door of their intake and result.",
+    _Crosstab("Screening results by door", "Door", "Screening.performed_at",
+              "Intake.door", "Screening.positive", cols=_RESULTS,
+              join=("Intake", "Intake.id", "Screening.intake_id"),
+              row_label=_or("no intake recorded"), col_label=_result))
+cases_by_pathway_status = _query(
+    "cases_by_pathway_status", "Cases opened in the period, by pathway and status.",
+    _Crosstab("Cases opened, by pathway and current status", "Pathway",
+              "Case.opened_at", "Case.pathway", "Case.status", rows=PATHWAYS,
+              cols=CASE_STATUSES))
+cases_by_month_pathway = _query(
+    "cases_by_month_pathway", "Cases opened, by month and pathway.",
+    _Crosstab("Cases opened by month and pathway", "Month", "Case.opened_at", None,
+              "Case.pathway", cols=PATHWAYS))
+referrals_by_month_status = _query(
+    "referrals_by_month_status", "Referrals sent, by month sent and current status.",
+    _Crosstab("Referrals sent by month and current status", "Month",
+              "Referral.sent_at", None, "Referral.status", cols=REFERRAL_STATUSES))
+referrals_by_need_status = _query(
+    "referrals_by_need_status", "Referrals sent, by need category and status.",
+    _Crosstab("Referrals sent by need category and current status", "Need category",
+              "Referral.sent_at", "Referral.need_category", "Referral.status",
+              cols=REFERRAL_STATUSES, row_label=_or("not recorded")))
+needs_by_category_status = _query(
+    "needs_by_category_status", "Needs recorded in the period, by category and status.",
+    _Crosstab("Needs by SDOH category and status", "Category", "Need.created_at",
+              "Need.category", "Need.status", cols=NEED_STATUSES))
+# fmt: on
 
 
 # --- identification -----------------------------------------------------------
 
 
-def identified_by_month_source(session: Any, period: Period) -> CountTable:
+def identified_by_month_source(session: Session, period: Period) -> CountTable:
     """People identified in the period, by month and source.
 
     A person is identified at their earliest intake (source: its door), positive
@@ -322,45 +392,7 @@ def identified_by_month_source(session: Any, period: Period) -> CountTable:
 # --- cases ----------------------------------------------------------------------
 
 
-def cases_by_pathway_status(session: Any, period: Period) -> CountTable:
-    """Cases opened in the period, by pathway and current status."""
-    from sqlalchemy import select
-
-    m = _models()
-    rows = session.execute(
-        select(m.Case.pathway, m.Case.status).where(
-            period.within(m.Case.opened_at), _mine(period, m, m.Case)
-        )
-    ).all()
-    return _crosstab(
-        "Cases opened, by pathway and current status",
-        ((pathway, status) for pathway, status in rows),
-        PATHWAYS,
-        CASE_STATUSES,
-        "Pathway",
-    )
-
-
-def cases_by_month_pathway(session: Any, period: Period) -> CountTable:
-    """Cases opened, by month and pathway."""
-    from sqlalchemy import select
-
-    m = _models()
-    rows = session.execute(
-        select(m.Case.opened_at, m.Case.pathway).where(
-            period.within(m.Case.opened_at), _mine(period, m, m.Case)
-        )
-    ).all()
-    return _crosstab(
-        "Cases opened by month and pathway",
-        ((_month(at), pathway) for at, pathway in rows),
-        period.months(),
-        PATHWAYS,
-        "Month",
-    )
-
-
-def _served(session: Any, period: Period) -> list[tuple[Any, str]]:
+def _served(session: Session, period: Period) -> list[tuple[Person, str]]:
     """(person, pathway of their first case opened in the period)."""
     from sqlalchemy import select
 
@@ -381,124 +413,64 @@ def _served(session: Any, period: Period) -> list[tuple[Any, str]]:
     return [(person, pathway[person.id]) for person in people]
 
 
-def served_by_age_band_pathway(session: Any, period: Period) -> CountTable:
+def _served_by(
+    session: Session,
+    period: Period,
+    title: str,
+    label: Callable[[Person], str],
+    row_header: str,
+    rows: Sequence[str] = (),
+) -> CountTable:
+    """People served (see :func:`_served`) by ``label`` of the person and pathway."""
+    served = _served(session, period)
+    pairs = ((label(person), pathway) for person, pathway in served)
+    return _crosstab(title, pairs, rows, PATHWAYS, row_header)
+
+
+def served_by_age_band_pathway(session: Session, period: Period) -> CountTable:
     """People with a case opened in the period, by age band and pathway.
 
     Age is the age reached in the period's last year (from the birth year).
     """
-    served = _served(session, period)
 
-    def age(person: Any) -> int | None:
+    def band(person: Person) -> str:
         year = person.birth_year
-        return None if year is None else period.end.year - int(year)
+        return _age_band(None if year is None else period.end.year - int(year))
 
-    return _crosstab(
-        "People served by age band and pathway",
-        ((_age_band(age(p)), path) for p, path in served),
-        [label for label, _, _ in AGE_BANDS],
-        PATHWAYS,
-        "Age band",
-    )
+    title = "People served by age band and pathway"
+    bands = [label for label, _, _ in AGE_BANDS]
+    return _served_by(session, period, title, band, "Age band", bands)
 
 
-def _sex(person: Any) -> str:
+def _sex(person: Person) -> str:
     value = (person.gender or "").strip().lower()
     return value or UNKNOWN
 
 
-def served_by_sex_pathway(session: Any, period: Period) -> CountTable:
+def served_by_sex_pathway(session: Session, period: Period) -> CountTable:
     """People with a case opened in the period, by recorded sex/gender."""
-    served = _served(session, period)
-    return _crosstab(
-        "People served by sex and pathway",
-        ((_sex(p), path) for p, path in served),
-        (),
-        PATHWAYS,
-        "Sex",
-    )
+    title = "People served by sex and pathway"
+    return _served_by(session, period, title, _sex, "Sex")
 
 
-def _county(person: Any) -> str:
+def _county(person: Person) -> str:
     value = getattr(person, "county", None)
-    if value is None and isinstance(getattr(person, "contacts", None), dict):
+    if value is None and isinstance(person.contacts, dict):
         value = person.contacts.get("county")
     return str(value).strip() if value else UNKNOWN
 
 
-def served_by_county_pathway(session: Any, period: Period) -> CountTable:
+def served_by_county_pathway(session: Session, period: Period) -> CountTable:
     """People with a case opened in the period, by county of residence.
 
     The county is the person's ``county`` field, or ``contacts["county"]``;
     persons without one are "Not recorded".
     """
-    served = _served(session, period)
-    return _crosstab(
-        "People served by county and pathway",
-        ((_county(p), path) for p, path in served),
-        (),
-        PATHWAYS,
-        "County",
-    )
+    title = "People served by county and pathway"
+    return _served_by(session, period, title, _county, "County")
 
 
 # --- referrals and needs ------------------------------------------------------
-
-
-def referrals_by_month_status(session: Any, period: Period) -> CountTable:
-    """Referrals sent in the period, by month sent and current status."""
-    from sqlalchemy import select
-
-    m = _models()
-    rows = session.execute(
-        select(m.Referral.sent_at, m.Referral.status).where(
-            period.within(m.Referral.sent_at), _mine(period, m, m.Referral)
-        )
-    ).all()
-    return _crosstab(
-        "Referrals sent by month and current status",
-        ((_month(at), status) for at, status in rows),
-        period.months(),
-        REFERRAL_STATUSES,
-        "Month",
-    )
-
-
-def referrals_by_need_status(session: Any, period: Period) -> CountTable:
-    """Referrals sent in the period, by need category and current status."""
-    from sqlalchemy import select
-
-    m = _models()
-    rows = session.execute(
-        select(m.Referral.need_category, m.Referral.status).where(
-            period.within(m.Referral.sent_at), _mine(period, m, m.Referral)
-        )
-    ).all()
-    return _crosstab(
-        "Referrals sent by need category and current status",
-        (((need or "not recorded"), status) for need, status in rows),
-        (),
-        REFERRAL_STATUSES,
-        "Need category",
-    )
-
-
-def needs_by_category_status(session: Any, period: Period) -> CountTable:
-    """Needs recorded in the period, by SDOH category and status."""
-    from sqlalchemy import select
-
-    m = _models()
-    rows = session.execute(
-        select(m.Need.category, m.Need.status).where(
-            period.within(m.Need.created_at), _mine(period, m, m.Need)
-        )
-    ).all()
-    return _crosstab(
-        "Needs by SDOH category and status",
-        ((category, status) for category, status in rows),
-        (),
-        NEED_STATUSES,
-        "Category",
-    )
 
 
 @dataclass(frozen=True)
@@ -509,7 +481,7 @@ class ReferralTimings:
     days_to_complete: tuple[float, ...]
 
 
-def referral_timings(session: Any, period: Period) -> ReferralTimings:
+def referral_timings(session: Session, period: Period) -> ReferralTimings:
     """Timings of referrals sent in the period (for medians)."""
     from sqlalchemy import select
 

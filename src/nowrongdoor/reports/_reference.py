@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nowrongdoor.knowledge import Table, load_knowledge
+from nowrongdoor.reports._instrument import REPORTING_TABLES, survey_items
 
 __all__ = ["ReferenceTable", "survey_reference"]
 
@@ -105,8 +106,6 @@ def _percent_columns(table: Table, count: int) -> list[str]:
 
 
 def _options_for(key: str) -> tuple[list[tuple[str, str]], int]:
-    from nowrongdoor.reports._survey import REPORTING_TABLES, survey_items
-
     items = {item.link_id: item for item in survey_items()}
     if key == "age_now":
         return list(items["age-now"].options), 1

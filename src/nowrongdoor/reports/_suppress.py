@@ -19,6 +19,8 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from nowrongdoor._privacy import SMALL_CELL_THRESHOLD, is_small_cell
+
 __all__ = [
     "CountTable",
     "EntryKey",
@@ -461,12 +463,10 @@ def feasible_intervals(
     return {key: found[(0, key)] for key in wanted}
 
 
-def _is_sensitive(value: int, threshold: int) -> bool:
-    return 0 < value < threshold
-
-
 def suppress(
-    table: CountTable, threshold: int = 11, force: Collection[EntryKey] = ()
+    table: CountTable,
+    threshold: int = SMALL_CELL_THRESHOLD,
+    force: Collection[EntryKey] = (),
 ) -> SuppressedTable:
     """Suppress small cells and enough other cells that none can be recomputed.
 
@@ -498,7 +498,7 @@ def suppress(
 def suppress_system(
     tables: Sequence[CountTable],
     links: Sequence[Sequence[GlobalKey]],
-    threshold: int = 11,
+    threshold: int = SMALL_CELL_THRESHOLD,
     force: Collection[GlobalKey] = (),
 ) -> list[SuppressedTable]:
     """Suppress several tables whose linked entries are the same numbers.
@@ -521,7 +521,7 @@ def suppress_system(
     for t, table in enumerate(tables):
         for key in table.entries():
             g = (t, key)
-            if (threshold >= 2 and _is_sensitive(table.value(key), threshold)) or (
+            if (threshold >= 2 and is_small_cell(table.value(key), threshold)) or (
                 g in force
             ):
                 status[g] = "primary"

@@ -14,124 +14,32 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from nowrongdoor._privacy import SMALL_CELL_THRESHOLD, is_small_cell
 from nowrongdoor.errors import UserInputError
+from nowrongdoor.reports._instrument import (
+    AGE_FIRST_BINS,
+    REPORTING_TABLES,
+    SURVEY_INSTRUMENT_ID,
+    SURVEY_URL,
+    survey_items,
+)
 from nowrongdoor.reports._reference import ReferenceTable, survey_reference
 from nowrongdoor.reports._suppress import CountTable, SuppressedTable, suppress
 
 __all__ = [
-    "AGE_FIRST_BINS",
-    "REPORTING_TABLES",
-    "SURVEY_INSTRUMENT_ID",
-    "SURVEY_URL",
     "ReportedValue",
     "ReportingRow",
     "ReportingTable",
     "SurveyAnalysis",
-    "SurveyItem",
     "SurveyResponse",
     "analyse_survey",
     "load_survey_responses",
     "parse_survey_response",
-    "survey_items",
-    "survey_questionnaire",
     "survey_responses_from_care",
 ]
-
-SURVEY_URL = "urn:nowrongdoor:questionnaire:survivor-survey"
-
-#: Age bins for "age when first trafficked": (label, lowest age, highest age).
-AGE_FIRST_BINS: tuple[tuple[str, int, int], ...] = (
-    ("Under 12", 0, 11),
-    ("12 to 14", 12, 14),
-    ("15 to 17", 15, 17),
-    ("18 to 20", 18, 20),
-    ("21 to 24", 21, 24),
-    ("25 or older", 25, 120),
-)
-
-#: Multiple-answer tables: (title, [(column label, linkId)]).
-REPORTING_TABLES: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
-    (
-        "insurance",
-        "Insurance coverage while being trafficked and currently",
-        (
-            ("While trafficked", "insurance-trafficked"),
-            ("Currently", "insurance-current"),
-        ),
-    ),
-    (
-        "health",
-        "Reported health concerns during and after trafficking",
-        (("Reporting", "health"),),
-    ),
-    (
-        "mental_health",
-        "Reported mental health concerns during and after trafficking",
-        (("Reporting", "mental-health"),),
-    ),
-    ("forms", "Forms of trafficking experienced", (("Reporting", "forms"),)),
-)
-
-
-@dataclass(frozen=True)
-class SurveyItem:
-    """One question of the survey.
-
-    Attributes:
-        link_id: The Questionnaire item linkId.
-        text: The question.
-        type: FHIR item type (``choice`` or ``integer``).
-        repeats: More than one answer allowed.
-        options: ``(code, display)`` of each answer option, in order.
-    """
-
-    link_id: str
-    text: str
-    type: str
-    repeats: bool
-    options: tuple[tuple[str, str], ...]
-
-
-@lru_cache(maxsize=1)
-def survey_questionnaire() -> dict[str, Any]:
-    """The survivor survey as a FHIR R4B Questionnaire (validated JSON)."""
-    from fhir.resources.R4B.questionnaire import Questionnaire
-
-    text = (
-        resources.files("nowrongdoor.reports")
-        .joinpath("data/survivor_survey.json")
-        .read_text(encoding="utf-8")
-    )
-    data: dict[str, Any] = json.loads(text)
-    Questionnaire.model_validate(data)
-    return data
-
-
-@lru_cache(maxsize=1)
-def survey_items() -> tuple[SurveyItem, ...]:
-    """The survey's questions, in order."""
-    items = []
-    for item in survey_questionnaire()["item"]:
-        options = tuple(
-            (o["valueCoding"]["code"], o["valueCoding"]["display"])
-            for o in item.get("answerOption", [])
-        )
-        items.append(
-            SurveyItem(
-                link_id=item["linkId"],
-                text=item["text"],
-                type=item["type"],
-                repeats=bool(item.get("repeats", False)),
-                options=options,
-            )
-        )
-    return tuple(items)
-
 
 @dataclass(frozen=True)
 class SurveyResponse:
@@ -255,7 +163,6 @@ def load_survey_responses(path: Path) -> list[SurveyResponse]:
 
 
 #: ``instrument_id`` of survey responses stored in the care database's screenings.
-SURVEY_INSTRUMENT_ID = "survivor-survey"
 
 
 def survey_responses_from_care(
@@ -382,11 +289,11 @@ def _reported(count: int, n: int, threshold: int) -> ReportedValue:
 
 
 def _published_n(n: int, threshold: int) -> int | None:
-    return None if 0 < n < threshold else n
+    return None if is_small_cell(n, threshold) else n
 
 
 def analyse_survey(
-    responses: Sequence[SurveyResponse], threshold: int = 11
+    responses: Sequence[SurveyResponse], threshold: int = SMALL_CELL_THRESHOLD
 ) -> SurveyAnalysis:
     """Tabulate survey responses in the deck's shapes, suppressed.
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from nowrongdoor.reports._charts import Chart, bar_chart
 from nowrongdoor.reports._html import render_template
-from nowrongdoor.reports._output import csv_text, prepare_out_dir, write_atomic
+from nowrongdoor.reports._output import write_report
 from nowrongdoor.reports._survey import ReportingTable, SurveyAnalysis
 
 __all__ = [
@@ -111,17 +111,11 @@ def render_survey_html(
 
 def write_survey_report(analysis: SurveyAnalysis, out: Path) -> list[Path]:
     """Write ``survey.html``, ``tables/*.csv`` and ``charts/*.png`` under ``out``."""
-    out = prepare_out_dir(out)
     charts = survey_charts(analysis)
-    written = [
-        write_atomic(out / "tables" / f"{name}.csv", csv_text(rows))
-        for name, rows in survey_csv_tables(analysis).items()
-    ]
-    written += [
-        write_atomic(out / "charts" / f"{chart.name}.png", chart.png)
-        for chart in charts.values()
-    ]
-    written.append(
-        write_atomic(out / "survey.html", render_survey_html(analysis, charts))
+    return write_report(
+        out,
+        survey_csv_tables(analysis),
+        charts,
+        "survey.html",
+        render_survey_html(analysis, charts),
     )
-    return written

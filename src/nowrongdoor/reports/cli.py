@@ -169,18 +169,3 @@ def survey(
         f"survey report from {len(parsed)} responses: {out / 'survey.html'} "
         f"({len(written)} files)"
     )
-
-
-@app.command("synth-survey")
-def synth_survey(
-    out: Annotated[Path, typer.Option("--out", help="NDJSON file to write.")],
-    count: Annotated[
-        int, typer.Option("--count", min=1, help="Number of respondents.")
-    ] = 300,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
-) -> None:
-    """Write synthetic survey responses (invented; never real people)."""
-    from nowrongdoor.synth.survey import write_survey_responses
-
-    path = write_survey_responses(out, count, seed)
-    console.print(f"{count} synthetic survey responses: {path}")

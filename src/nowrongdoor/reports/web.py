@@ -33,7 +33,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from nowrongdoor.care.api.deps import CurrentUser, SessionDep
 from nowrongdoor.care.errors import BadRequest, Forbidden, NotFound
 from nowrongdoor.reports._metrics import ProgramMetrics, program_metrics
-from nowrongdoor.reports._output import csv_text
+from nowrongdoor.reports._output import table_csv
 from nowrongdoor.reports._program_report import (
     program_csv_tables,
     render_program_html,
@@ -151,7 +151,7 @@ def build_reports_router() -> APIRouter:
         if key not in tables:
             raise NotFound(f"no report table {key!r}", field="key")
         return Response(
-            csv_text(tables[key]),
+            table_csv(tables[key]),
             media_type="text/csv",
             headers={"Content-Disposition": f'attachment; filename="{key}.csv"'},
         )

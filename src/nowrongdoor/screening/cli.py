@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -12,6 +10,7 @@ import typer
 from rich.markup import escape
 
 from nowrongdoor._cli_support import console, print_json, settings_from
+from nowrongdoor._output import write_atomic
 from nowrongdoor.errors import UserInputError
 
 if TYPE_CHECKING:
@@ -71,19 +70,6 @@ def _read_json(path: Path, what: str) -> Any:
         ) from None
     except RecursionError:
         raise UserInputError(f"{what} file {path} is JSON nested too deeply") from None
-
-
-def _write_json_atomic(path: Path, data: Any) -> None:
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=2, ensure_ascii=False)
-            handle.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _check_output(path: Path) -> None:
@@ -301,7 +287,12 @@ def run(
     else:
         _render_result(result)
     if fhir is not None and bundle is not None:
-        _write_json_atomic(fhir, bundle)
+        # a person's screening: readable by its owner only
+        write_atomic(
+            fhir,
+            json.dumps(bundle, indent=2, ensure_ascii=False) + "\n",
+            private=True,
+        )
         if not as_json:
             console.print(f"FHIR bundle written to {fhir}", highlight=False)
 

@@ -24,6 +24,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from nowrongdoor._output import atomic_open
 from nowrongdoor.synth import _ads_bank as bank
 from nowrongdoor.synth._ads_hard import (
     FOOTERS,
@@ -31,8 +32,9 @@ from nowrongdoor.synth._ads_hard import (
     free_sentences,
     stock_library,
 )
+from nowrongdoor.synth._ads_phones import ad_phone_style, render_phone
 
-__all__ = ["SPAN_DAYS", "START", "AdsCorpus", "generate", "height", "km"]
+__all__ = ["SPAN_DAYS", "START", "AdsCorpus", "generate_ads", "height", "km"]
 
 START = date(2025, 1, 1)
 SPAN_DAYS = 365
@@ -65,8 +67,6 @@ _RATE_SENTENCES = (
     "qv {qv} hh {hh} hr {hr} roses.",
     "Donations {hr} per hour.",
 )
-_DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven",
-                "eight", "nine")  # fmt: skip
 
 
 @dataclass
@@ -175,22 +175,7 @@ def _phone(rng: random.Random, state: str, used: set[str]) -> str:
 
 
 def _format_phone(e164: str, rng: random.Random) -> str:
-    d = e164[2:]
-    a, b, c = d[:3], d[3:6], d[6:]
-    style = rng.random()
-    if style < 0.25:
-        return f"{a} {b} {c}"
-    if style < 0.45:
-        return f"({a}) {b}-{c}"
-    if style < 0.6:
-        return f"{a}.{b}.{c}"
-    if style < 0.75:
-        return f"{a}-{b}-{c}"
-    if style < 0.9:
-        return d
-    # obfuscated: one group spelled out, l for 1 / O for 0 elsewhere
-    words = " ".join(_DIGIT_WORDS[int(x)] for x in a)
-    return f"{words} {b.replace('1', 'l')} {c.replace('0', 'O')}"
+    return render_phone(rng, e164[2:], ad_phone_style(rng))
 
 
 def _template(rng: random.Random) -> list[str]:
@@ -588,7 +573,7 @@ class _Builder:
             self.emit(op, n, day, worker, op.templates[t], phones, city)
 
 
-def generate(
+def generate_ads(
     operations: int,
     seed: int,
     out_dir: Path,
@@ -600,7 +585,33 @@ def generate(
     progress: Callable[[int], None] | None = None,
     hard: HardOptions | None = None,
 ) -> AdsCorpus:
-    """Build the corpus; see :func:`nowrongdoor.synth.ads.generate_ads`."""
+    """Generate a deterministic synthetic ad corpus with ground truth.
+
+    Args:
+        operations: Number of multi-ad operations.
+        seed: Random seed; the same seed and arguments give the same files.
+        out_dir: Directory to write into (created if missing).
+        singletons: One-off ads (default: as many as ``operations``).
+        missing: Planted missing persons (default ``operations // 10``, at least
+            one); as many decoy posters are added.
+        mean_ads: Mean number of ads per operation (at least two each).
+        images: Write procedural images (off for large scale runs).
+        progress: Called with the number of operations done so far.
+        hard: Failure classes of ad linking to plant (shared boilerplate, site
+            footers, free-written ads, stock photos, shared booking lines,
+            burner phones; see :class:`HardOptions`; :data:`HARD` plants all).
+
+    Returns:
+        An :class:`AdsCorpus` summary.
+
+    Raises:
+        ValueError: ``operations`` is negative or ``mean_ads`` not positive.
+    """
+    if operations < 0:
+        raise ValueError("operations must be zero or more")
+    if mean_ads <= 0:
+        raise ValueError("mean_ads must be positive")
+    out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     if images:
         (out_dir / "images").mkdir(exist_ok=True)
@@ -709,9 +720,7 @@ def _plant_shared(b: _Builder, seed: int) -> None:
 
 
 def _write_jsonl(path: Path, rows: Any) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("w", encoding="utf-8") as fh:
+    with atomic_open(path) as fh:
         for row in rows:
             fh.write(json.dumps(row, ensure_ascii=False))
             fh.write("\n")
-    tmp.replace(path)

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from nowrongdoor._output import atomic_open
 from nowrongdoor.synth import _ads_bank as bank
 from nowrongdoor.synth._ads_gen import SPAN_DAYS, START, height, km
 
@@ -122,8 +123,7 @@ POSTER_FIELDS = (
 
 def write_posters_csv(path: Path, posters: list[dict[str, Any]]) -> None:
     """Write the posters as CSV (aliases joined with ``; ``), atomically."""
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("w", encoding="utf-8", newline="") as fh:
+    with atomic_open(path, newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=POSTER_FIELDS, lineterminator="\n")
         w.writeheader()
         for p in posters:
@@ -131,4 +131,3 @@ def write_posters_csv(path: Path, posters: list[dict[str, Any]]) -> None:
             row["aliases"] = "; ".join(p.get("aliases") or [])
             row = {k: ("" if v is None else v) for k, v in row.items()}
             w.writerow(row)
-    tmp.replace(path)

@@ -1,9 +1,16 @@
-"""Synthetic online-ad corpus with operations, missing-person posters and truth.
+"""Synthetic online ads with known truth: the one ad generator, in two modes.
 
-Everything it writes is invented. Ads carry only contacts, places, rates, claimed
-ages and indicator phrases (never explicit content).
+- :func:`generate_ads` writes a corpus of operations, single ads and
+  missing-person posters with its truth (for linking and matching).
+- :func:`generate_gold_ads` yields ads with per-field gold labels (phones in
+  every style of :data:`PHONE_STYLES`, ages, rates, places, indicators, ad kind)
+  for extraction evaluation (``tests/data/make_ads_eval.py``) and benchmarks.
 
-Files written to ``out_dir``:
+Both write phone numbers through one renderer. Everything is invented. Ads carry
+only contacts, places, rates, claimed ages and indicator phrases (never explicit
+content).
+
+Files :func:`generate_ads` writes to ``out_dir``:
 
 - ``ads.jsonl``: one raw ad a line (``id, text, title, posted_at, city, state,
   images, poster_age, site``), in posting order.
@@ -21,62 +28,21 @@ Files written to ``out_dir``:
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
-from nowrongdoor.synth._ads_gen import AdsCorpus, generate
+from nowrongdoor.synth._ads_gen import AdsCorpus, generate_ads
+from nowrongdoor.synth._ads_gold import AREA_CODES as GOLD_AREA_CODES
+from nowrongdoor.synth._ads_gold import generate_gold_ads
 from nowrongdoor.synth._ads_hard import HARD, HardOptions
+from nowrongdoor.synth._ads_phones import OBFUSCATED_STYLES, PHONE_STYLES
 from nowrongdoor.synth._ads_posters import POSTER_FIELDS
 
-__all__ = ["HARD", "POSTER_FIELDS", "AdsCorpus", "HardOptions", "generate_ads"]
-
-
-def generate_ads(
-    operations: int,
-    seed: int,
-    out_dir: Path,
-    *,
-    singletons: int | None = None,
-    missing: int | None = None,
-    mean_ads: float = 8.0,
-    images: bool = True,
-    progress: Callable[[int], None] | None = None,
-    hard: HardOptions | None = None,
-) -> AdsCorpus:
-    """Generate a deterministic synthetic ad corpus with ground truth.
-
-    Args:
-        operations: Number of multi-ad operations.
-        seed: Random seed; the same seed and arguments give the same files.
-        out_dir: Directory to write into (created if missing).
-        singletons: One-off ads (default: as many as ``operations``).
-        missing: Planted missing persons (default ``operations // 10``, at least
-            one); as many decoy posters are added.
-        mean_ads: Mean number of ads per operation (at least two each).
-        images: Write procedural images (off for large scale runs).
-        progress: Called with the number of operations done so far.
-        hard: Failure classes of ad linking to plant (shared boilerplate, site
-            footers, free-written ads, stock photos, shared booking lines,
-            burner phones; see :class:`HardOptions`; :data:`HARD` plants all).
-
-    Returns:
-        An :class:`AdsCorpus` summary.
-
-    Raises:
-        ValueError: ``operations`` is negative or ``mean_ads`` not positive.
-    """
-    if operations < 0:
-        raise ValueError("operations must be zero or more")
-    if mean_ads <= 0:
-        raise ValueError("mean_ads must be positive")
-    return generate(
-        operations,
-        seed,
-        Path(out_dir),
-        singletons=singletons,
-        missing=missing,
-        mean_ads=mean_ads,
-        images=images,
-        progress=progress,
-        hard=hard,
-    )
+__all__ = [
+    "GOLD_AREA_CODES",
+    "HARD",
+    "OBFUSCATED_STYLES",
+    "PHONE_STYLES",
+    "POSTER_FIELDS",
+    "AdsCorpus",
+    "HardOptions",
+    "generate_ads",
+    "generate_gold_ads",
+]

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
+from nowrongdoor._output import atomic_open, atomic_path, write_atomic
 from nowrongdoor.synth._claims_codes import (
     ADULT_CODES,
     CHILD_CODES,
@@ -26,6 +28,11 @@ from nowrongdoor.synth._claims_codes import (
     PLACES_OF_SERVICE,
     PROFILES,
 )
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pyarrow as pa
+    from numpy.typing import NDArray
 
 __all__ = ["ClaimsCorpus", "ClaimsFormat", "FORMATS", "generate_claims"]
 
@@ -68,7 +75,7 @@ class ClaimsCorpus:
     files: tuple[str, ...]
 
 
-def _band(age: Any) -> Any:
+def _band(age: NDArray[np.int64]) -> NDArray[np.int64]:
     import numpy as np
 
     return np.select([age <= 11, age <= 17, age <= 24], [0, 1, 2], 3)
@@ -217,24 +224,21 @@ def generate_claims(
                 slot = _MAX_DX - 1
             dx[c, slot] = cid
 
-    corpus_files = _write(
-        out,
-        fmt,
-        seed,
-        members,
-        age,
-        female,
-        birth,
-        member_of,
-        svc,
-        end_np - days + 1,
-        pos_codes[pos],
-        dx,
-        np.array(vocab, dtype=object),
-        profile,
-        planted_codes,
-        say,
+    sample = _Sample(
+        members=members,
+        age=age,
+        female=female,
+        birth=birth,
+        member_of=member_of,
+        svc=svc,
+        first_day=end_np - days + 1,
+        pos=pos_codes[pos],
+        dx=dx,
+        vocab=np.array(vocab, dtype=object),
+        profile=profile,
+        planted_codes=planted_codes,
     )
+    corpus_files = _write(out, fmt, seed, sample, say)
     return ClaimsCorpus(
         members=members,
         claim_lines=total,
@@ -249,26 +253,53 @@ def _member_ids(n: int) -> list[str]:
     return [f"M{i:0{width}d}" for i in range(1, n + 1)]
 
 
+@dataclass(frozen=True)
+class _Sample:
+    """The generated members and claim lines, before any layout is written.
+
+    Attributes:
+        members: How many members.
+        age: Age of each member at the end of the period.
+        female: Whether each member is female.
+        birth: Birth date of each member (``datetime64[D]``).
+        member_of: The member (index) of each claim line.
+        svc: Day of service of each claim line, counted from ``first_day``.
+        first_day: First day of the period.
+        pos: Place-of-service code of each claim line.
+        dx: Diagnosis slots of each claim line (index into ``vocab``; -1 empty).
+        vocab: The ICD-10-CM codes.
+        profile: Planted profile of each member (``""`` for none).
+        planted_codes: Member -> codes planted for its profile.
+    """
+
+    members: int
+    age: NDArray[np.int64]
+    female: NDArray[np.bool_]
+    birth: NDArray[np.datetime64]
+    member_of: NDArray[np.intp]
+    svc: NDArray[np.int64]
+    first_day: np.datetime64
+    pos: NDArray[np.object_]
+    dx: NDArray[np.int32]
+    vocab: NDArray[np.object_]
+    profile: NDArray[np.object_]
+    planted_codes: dict[int, list[str]]
+
+
 def _write(
-    out: Path,
-    fmt: str,
-    seed: int,
-    members: int,
-    age: Any,
-    female: Any,
-    birth: Any,
-    member_of: Any,
-    svc: Any,
-    first_day: Any,
-    pos: Any,
-    dx: Any,
-    vocab: Any,
-    profile: Any,
-    planted_codes: dict[int, list[str]],
-    say: Callable[[str], None],
+    out: Path, fmt: str, seed: int, sample: _Sample, say: Callable[[str], None]
 ) -> tuple[str, ...]:
     import numpy as np
     import pyarrow as pa
+
+    members, age, female, birth = (
+        sample.members, sample.age, sample.female, sample.birth,
+    )  # fmt: skip
+    member_of, svc, first_day, pos = (
+        sample.member_of, sample.svc, sample.first_day, sample.pos,
+    )  # fmt: skip
+    dx, vocab, profile = sample.dx, sample.vocab, sample.profile
+    planted_codes = sample.planted_codes
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -291,7 +322,8 @@ def _write(
         }
         for slot in range(dx.shape[1]):
             col = dx[:, slot]
-            values = np.where(col >= 0, vocab[np.maximum(col, 0)], None)
+            empty = np.array(None, dtype=object)
+            values = np.where(col >= 0, vocab[np.maximum(col, 0)], empty)
             cols[f"dx{slot + 1}"] = pa.array(values, pa.string())
         table = pa.table(cols)
         if fmt == "csv":
@@ -300,7 +332,8 @@ def _write(
         else:
             import pyarrow.parquet as pq
 
-            pq.write_table(table, out / "claims.parquet", row_group_size=1_000_000)
+            with atomic_path(out / "claims.parquet") as tmp:
+                pq.write_table(table, tmp, row_group_size=1_000_000)
             files.append("claims.parquet")
     elif fmt == "long":
         rows, slots = np.nonzero(dx >= 0)
@@ -342,7 +375,8 @@ def _write(
     (out / "truth").mkdir(exist_ok=True)
     _write_csv(truth, out / "truth" / "ground_truth.csv")
     files.append("truth/ground_truth.csv")
-    (out / "truth" / "generator.json").write_text(
+    write_atomic(
+        out / "truth" / "generator.json",
         json.dumps(
             {
                 "generator": "nowrongdoor synth claims",
@@ -355,23 +389,21 @@ def _write(
             sort_keys=True,
         )
         + "\n",
-        encoding="utf-8",
     )
     files.append("truth/generator.json")
     return tuple(files)
 
 
-def _write_csv(table: Any, path: Path) -> None:
+def _write_csv(table: pa.Table, path: Path) -> None:
     import pyarrow.csv as pcsv
 
-    tmp = path.with_name(path.name + ".tmp")
-    pcsv.write_csv(
-        table, tmp, pcsv.WriteOptions(quoting_style="none", batch_size=200_000)
-    )
-    tmp.replace(path)
+    with atomic_path(path) as tmp:
+        pcsv.write_csv(
+            table, tmp, pcsv.WriteOptions(quoting_style="none", batch_size=200_000)
+        )
 
 
-def _dates_as(dates: Any, pattern: str) -> Any:
+def _dates_as(dates: NDArray[np.datetime64], pattern: str) -> pa.Array:
     """``datetime64[D]`` values as text: ``DDMONYYYY`` (SAS DATE9.) or
     ``YYYYMMDD``."""
     import pyarrow as pa
@@ -383,17 +415,24 @@ def _dates_as(dates: Any, pattern: str) -> Any:
     return pc.strftime(ts, format="%Y%m%d", locale="C")
 
 
-def _slots(dx: Any, rows: Any, width: int, undotted: Any) -> list[tuple[Any, Any]]:
+def _slots(
+    dx: NDArray[np.int32],
+    rows: NDArray[np.intp],
+    width: int,
+    undotted: NDArray[np.object_],
+) -> list[tuple[NDArray[np.object_], NDArray[np.bool_]]]:
     """Diagnosis columns 1..width of the claim lines ``rows``: (codes with None
     when empty, present mask) per column."""
     import numpy as np
 
-    out: list[tuple[Any, Any]] = []
+    out: list[tuple[NDArray[np.object_], NDArray[np.bool_]]] = []
     for slot in range(width):
         if slot < dx.shape[1]:
             col = dx[rows, slot]
             present = col >= 0
-            out.append((np.where(present, undotted[np.maximum(col, 0)], None), present))
+            empty = np.array(None, dtype=object)
+            codes = np.where(present, undotted[np.maximum(col, 0)], empty)
+            out.append((codes, present))
         else:
             out.append(
                 (np.full(rows.size, None, dtype=object), np.zeros(rows.size, bool))
@@ -405,15 +444,15 @@ def _slots(dx: Any, rows: Any, width: int, undotted: Any) -> list[tuple[Any, Any
 class _Lines:
     """The generated members and claim lines every layout writer reads."""
 
-    ids: Any
-    birth: Any
-    female: Any
-    member_of: Any
-    claim_ids: Any
-    dates: Any
-    pos: Any
-    dx: Any
-    vocab: Any
+    ids: NDArray[np.object_]
+    birth: NDArray[np.datetime64]
+    female: NDArray[np.bool_]
+    member_of: NDArray[np.intp]
+    claim_ids: NDArray[np.object_]
+    dates: NDArray[np.datetime64]
+    pos: NDArray[np.object_]
+    dx: NDArray[np.int32]
+    vocab: NDArray[np.object_]
 
 
 def _write_taf(out: Path, lines: _Lines) -> list[str]:
@@ -562,8 +601,10 @@ def _write_fhir(out: Path, lines: _Lines) -> list[str]:
         return (first + timedelta(days=int(d.astype("int64")))).isoformat()
 
     names = ["Patient", "Encounter", "Condition", "ExplanationOfBenefit"]
-    handles = {n: open(out / f"{n}.ndjson.tmp", "w", encoding="utf-8") for n in names}
-    try:
+    with ExitStack() as stack:
+        handles = {
+            n: stack.enter_context(atomic_open(out / f"{n}.ndjson")) for n in names
+        }
         for i, mid in enumerate(ids.tolist()):
             handles["Patient"].write(
                 json.dumps(
@@ -630,9 +671,4 @@ def _write_fhir(out: Path, lines: _Lines) -> list[str]:
                     )
                     + "\n"
                 )
-    finally:
-        for h in handles.values():
-            h.close()
-    for n in names:
-        (out / f"{n}.ndjson.tmp").replace(out / f"{n}.ndjson")
     return [f"{n}.ndjson" for n in names]

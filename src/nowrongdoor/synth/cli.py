@@ -7,6 +7,8 @@ from typing import Annotated, Any
 
 import typer
 
+from nowrongdoor._cli_support import console
+
 __all__ = ["app"]
 
 app = typer.Typer(help="Generate synthetic data for demos, tests and benchmarks.")
@@ -143,3 +145,18 @@ def claims_command(
         f"wrote {corpus.members} members, {corpus.claim_lines} claim lines "
         f"({corpus.diagnoses} diagnoses; planted: {planted}) to {out}"
     )
+
+
+@app.command("survey")
+def survey_command(
+    out: Annotated[Path, typer.Option("--out", help="NDJSON file to write.")],
+    count: Annotated[
+        int, typer.Option("--count", min=1, help="Number of respondents.")
+    ] = 300,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
+) -> None:
+    """Synthetic survivor-survey responses (invented; never real people)."""
+    from nowrongdoor.synth.survey import write_survey_responses
+
+    path = write_survey_responses(out, count, seed)
+    console.print(f"{count} synthetic survey responses: {path}")

@@ -15,12 +15,8 @@ import random
 from pathlib import Path
 from typing import Any
 
-from nowrongdoor.reports import (
-    SURVEY_URL,
-    survey_items,
-    survey_reference,
-    write_atomic,
-)
+from nowrongdoor._output import write_atomic
+from nowrongdoor.reports import SURVEY_URL, survey_items, survey_reference
 
 __all__ = ["generate_survey_responses", "write_survey_responses"]
 

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.spark
 @pytest.fixture(scope="session")
 def ads_spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     pytest.importorskip("pyspark")
-    from nowrongdoor.ads.link._spark import spark_session
+    from nowrongdoor._spark import spark_session
 
     session = spark_session(tmp_path_factory.mktemp("ads_spark") / "warehouse")
     session.sparkContext.setLogLevel("ERROR")

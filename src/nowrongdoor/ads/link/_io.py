@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
+from nowrongdoor._output import atomic_open, atomic_path
 from nowrongdoor.ads.link._core import LinkResult
 from nowrongdoor.ads.link._model import COMPARISONS
 from nowrongdoor.errors import UserInputError
@@ -19,7 +17,6 @@ from nowrongdoor.errors import UserInputError
 __all__ = [
     "EDGE_COLUMNS",
     "SkippedLine",
-    "atomic_open",
     "read_records",
     "write_link_outputs",
 ]
@@ -49,21 +46,6 @@ class ReadReport:
 
     skipped: list[SkippedLine] = field(default_factory=list)
     scanned: int = 0
-
-
-@contextmanager
-def atomic_open(path: Path, newline: str | None = None) -> Iterator[IO[str]]:
-    """Open a temporary file next to ``path``; rename it over ``path`` on success."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as fh:
-            yield fh
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _extractor() -> Callable[..., dict[str, Any]]:
@@ -215,12 +197,5 @@ def _write_graph(result: LinkResult, path: Path) -> None:
             weight=float(m.weight),
             match_weight=float(m.match_weight or 0.0),
         )
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_path(path) as tmp:
         nx.write_graphml(g, tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -162,7 +162,8 @@ def _link_with_spark(
 ) -> LinkResult:
     import tempfile
 
-    from nowrongdoor.ads.link._spark import link_spark, spark_session
+    from nowrongdoor._spark import spark_session
+    from nowrongdoor.ads.link._spark import link_spark
 
     if spark is not None:
         return link_spark(spark, path, options=options, image_root=root, report=report)

@@ -19,14 +19,13 @@ from typing import Any
 
 import numpy as np
 
-from nowrongdoor._spark import spark_session
 from nowrongdoor.ads.link._combine import combine
 from nowrongdoor.ads.link._core import AdFacts, LinkOptions, LinkResult, prepare
 from nowrongdoor.ads.link._images import hash_images
 from nowrongdoor.ads.link._io import ReadReport, SkippedLine, scan_if_raw
 from nowrongdoor.errors import UserInputError
 
-__all__ = ["link_spark", "spark_session"]
+__all__ = ["link_spark"]
 
 
 def _prepare_partition(

@@ -13,8 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from nowrongdoor._output import atomic_open
 from nowrongdoor.ads.link._core import LinkOptions, LinkResult, facts_of
-from nowrongdoor.ads.link._io import ReadReport, atomic_open, read_records
+from nowrongdoor.ads.link._io import ReadReport, read_records
 from nowrongdoor.ads.link._run import link_ads
 from nowrongdoor.ads.match._core import (
     Match,

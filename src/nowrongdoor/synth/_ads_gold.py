@@ -1,4 +1,7 @@
-"""Synthetic, non-explicit ads with known truth, for evaluation and benchmarks.
+"""The ad generator's gold-label mode: ads with per-field truth, for evaluation.
+
+Public through :func:`nowrongdoor.synth.ads.generate_gold_ads` (the operations
+mode, :func:`nowrongdoor.synth.ads.generate_ads`, shares its phone renderer).
 
 Every ad is assembled from pieces whose truth is known when the piece is written
 (a phone number rendered in one of many obfuscated styles, an age written as
@@ -14,7 +17,9 @@ import random
 from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["AREA_CODES", "PHONE_STYLES", "OBFUSCATED_STYLES", "generate_gold_ads"]
+from nowrongdoor.synth._ads_phones import PHONE_STYLES, render_phone
+
+__all__ = ["AREA_CODES", "generate_gold_ads"]
 
 #: Area code -> (state, a city in it) used by the generator (NANPA assignments).
 AREA_CODES: dict[str, tuple[str, str]] = {
@@ -59,117 +64,6 @@ AREA_CODES: dict[str, tuple[str, str]] = {
     "316": ("KS", "Wichita"),
     "412": ("PA", "Pittsburgh"),
 }
-
-_WORDS = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-]
-_MISSPELT = {
-    "0": ["zer0", "zero", "oh"],
-    "1": ["one", "0ne", "won"],
-    "2": ["two", "tw0", "too"],
-    "3": ["three", "thr33", "tree"],
-    "4": ["four", "f0ur", "for"],
-    "5": ["five", "f1ve", "fiv"],
-    "6": ["six", "s1x", "sixx"],
-    "7": ["seven", "sev3n", "sevn"],
-    "8": ["eight", "e1ght", "ate"],
-    "9": ["nine", "n1ne", "nien"],
-}
-_KEYCAP = "\ufe0f\u20e3"
-_CIRCLED = {str(i): chr(0x2460 + i - 1) for i in range(1, 10)} | {"0": "\u24ea"}
-_LEET = {"1": ["l", "I", "|"], "0": ["O", "o"]}
-
-#: Every phone style the generator writes.
-PHONE_STYLES = (
-    "dashes",
-    "parens",
-    "dots",
-    "plain",
-    "plus1",
-    "one_dash",
-    "spaced",
-    "words",
-    "mixed_words",
-    "misspelt",
-    "leet",
-    "keycap",
-    "fullwidth",
-    "circled",
-    "zero_width",
-    "stars",
-    "dotted_digits",
-    "wide_spaces",
-    "caps_words",
-)
-#: Styles a plain phone matcher is not expected to read.
-OBFUSCATED_STYLES = frozenset(PHONE_STYLES[7:])
-
-
-def _render_phone(rng: random.Random, digits: str, style: str) -> str:
-    a, e, line = digits[:3], digits[3:6], digits[6:]
-    if style == "dashes":
-        return f"{a}-{e}-{line}"
-    if style == "parens":
-        return f"({a}) {e}-{line}"
-    if style == "dots":
-        return f"{a}.{e}.{line}"
-    if style == "plain":
-        return digits
-    if style == "plus1":
-        return f"+1 {a} {e} {line}"
-    if style == "one_dash":
-        return f"1-{a}-{e}-{line}"
-    if style == "spaced":
-        return " ".join(digits)
-    if style == "words":
-        return " ".join(_WORDS[int(d)] for d in digits)
-    if style == "caps_words":
-        return " ".join(_WORDS[int(d)].upper() for d in digits)
-    if style == "mixed_words":
-        groups = []
-        for group in (a, e, line):
-            groups.append(
-                "".join(_WORDS[int(d)] if rng.random() < 0.5 else d for d in group)
-            )
-        return " ".join(groups)
-    if style == "misspelt":
-        return " ".join(
-            rng.choice(_MISSPELT[d]) if rng.random() < 0.7 else d for d in digits
-        )
-    if style == "leet":
-        out = []
-        for group in (a, e, line):
-            out.append(
-                "".join(
-                    rng.choice(_LEET[d]) if d in _LEET and rng.random() < 0.7 else d
-                    for d in group
-                )
-            )
-        return " ".join(out)
-    if style == "keycap":
-        return " ".join("".join(d + _KEYCAP for d in g) for g in (a, e, line))
-    if style == "fullwidth":
-        return "-".join("".join(chr(0xFF10 + int(d)) for d in g) for g in (a, e, line))
-    if style == "circled":
-        return " ".join("".join(_CIRCLED[d] for d in g) for g in (a, e, line))
-    if style == "zero_width":
-        return "\u200b".join(digits)
-    if style == "stars":
-        return f"{a}*{e}*{line}"
-    if style == "dotted_digits":
-        return ".".join(digits)
-    if style == "wide_spaces":
-        return f"{a}  .  {e}  .  {line}"
-    raise ValueError(style)
 
 
 def _phone_digits(rng: random.Random, area: str) -> str:
@@ -522,7 +416,7 @@ def _escort_ad(rng: random.Random, index: int) -> dict[str, Any]:
         codes.append(code)
 
     parts.append(rng.choice(_FILLER))
-    contact = _render_phone(rng, digits, style)
+    contact = render_phone(rng, digits, style)
     parts.append(rng.choice(["call ", "text ", "Call or text ", "", "txt: "]) + contact)
     gold["phones"].append(f"+1{digits}")
     if rng.random() < 0.15:
@@ -565,7 +459,7 @@ def _benign_ad(rng: random.Random, index: int) -> dict[str, Any]:
     state, city = AREA_CODES[area]
     digits = _phone_digits(rng, area)
     style = rng.choice(PHONE_STYLES[:7])
-    phone = _render_phone(rng, digits, style)
+    phone = render_phone(rng, digits, style)
     kind = rng.choice(["massage", "car", "yoga", "job", "rental", "pet"])
     gold: dict[str, Any] = {
         "phones": [f"+1{digits}"],

@@ -1,0 +1,66 @@
+"""Atomic output (``nowrongdoor._output``): complete files or none, never half."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nowrongdoor._output import (
+    atomic_dir,
+    atomic_open,
+    atomic_path,
+    csv_text,
+    write_atomic,
+)
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
+
+
+def test_write_atomic_replaces_whole_files(tmp_path: Path) -> None:
+    path = tmp_path / "sub" / "table.csv"
+    assert write_atomic(path, "a,b\n") == path
+    write_atomic(path, b"\x89PNG")
+    assert path.read_bytes() == b"\x89PNG"
+    assert path.stat().st_mode & 0o777 == 0o644
+    write_atomic(path, "secret", private=True)
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert _leftovers(path.parent) == []
+
+
+def test_an_interrupted_write_leaves_the_old_file(tmp_path: Path) -> None:
+    path = tmp_path / "out.jsonl"
+    path.write_text("old\n")
+    with pytest.raises(KeyboardInterrupt), atomic_open(path) as fh:
+        fh.write("half")
+        raise KeyboardInterrupt
+    with pytest.raises(RuntimeError), atomic_path(path) as tmp:
+        tmp.write_text("half")
+        raise RuntimeError("writer failed")
+    assert path.read_text() == "old\n"
+    assert _leftovers(tmp_path) == []
+
+
+def test_atomic_dir_swaps_the_whole_folder(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    with atomic_dir(out, private=True) as tmp:
+        (tmp / "a.csv").write_text("1")
+        assert not out.exists()
+    assert out.stat().st_mode & 0o777 == 0o700
+    assert (out / "a.csv").stat().st_mode & 0o777 == 0o600
+    with pytest.raises(KeyboardInterrupt), atomic_dir(out) as tmp:
+        (tmp / "b.csv").write_text("2")
+        raise KeyboardInterrupt
+    assert sorted(p.name for p in out.iterdir()) == ["a.csv"]
+    with atomic_dir(out) as tmp:
+        (tmp / "b.csv").write_text("2")
+    assert sorted(p.name for p in out.iterdir()) == ["b.csv"]
+    assert out.stat().st_mode & 0o777 == 0o755
+    assert _leftovers(tmp_path) == []
+
+
+def test_csv_text() -> None:
+    text = csv_text(["a", "b"], [[1, None], ["x,y", 'say "hi"']])
+    assert text == 'a,b\n1,\n"x,y","say ""hi"""\n'
