@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nowrongdoor.text import NUMBER_WORDS
+from nowrongdoor.text import NUMBER_WORDS, CaselessPattern, lower_text
 
 __all__ = ["DescriptorHit", "NameHit", "find_descriptors", "find_names"]
 
@@ -50,7 +50,7 @@ _NOT_NAMES = frozenset(
     """.split()
 )
 _NAME = r"(?P<name>[A-Z][a-z]{1,14}(?:-[A-Z][a-z]{1,14})?|[A-Z]{3,12})"
-_NAME_CUES = re.compile(
+_NAME_CUES = CaselessPattern(
     r"(?:\b(?:i'?m|i\s+am|im|my\s+name\s+is|my\s+names?|names?\s+is|name'?s|"
     r"call\s+me|ask\s+(?:for|4)|asking\s+for|it'?s|this\s+is|known\s+as|aka|"
     r"a\.k\.a\.?|name\s*[:\-]|they\s+call\s+me|with|meet|"
@@ -58,8 +58,7 @@ _NAME_CUES = re.compile(
     r"(?:my|our)\s+girl|(?:sexy|sweet|pretty|gorgeous|lovely))\s+"
     r"(?:miss\s+|ms\.?\s+|mr\.?\s+)?)"
     + _NAME
-    + r"(?P<more>(?:\s*(?:,|&|\+|and|or|/)\s*[A-Z][a-z]{1,14}(?![a-z]))*)",
-    re.IGNORECASE,
+    + r"(?P<more>(?:\s*(?:,|&|\+|and|or|/)\s*[A-Z][a-z]{1,14}(?![a-z]))*)"
 )
 _MORE = re.compile(r"[A-Z][a-z]{1,14}")
 # "Jasmine here", "Ms. Honey", "Candy & Lexi" opening an ad or a sentence.
@@ -116,19 +115,23 @@ def _next_is_capitalised(text: str, end: int) -> bool:
     return m is not None
 
 
-def find_names(text: str) -> list[NameHit]:
+def find_names(text: str, lower: str | None = None) -> list[NameHit]:
     """Find self-given names and aliases ("I'm Ashlee", "ask for Candy or Lexi").
 
     Args:
         text: Normalised ad text (case kept: names must be capitalised).
+        lower: ``nowrongdoor.text.lower_text(text)``, if the caller has it.
 
     Returns:
         Name hits in text order, title case.
     """
     hits: list[NameHit] = []
-    for m in _NAME_CUES.finditer(text):
-        word = m.group("name")
-        cue = m.group(0)[: m.start("name") - m.start()].lower().split()
+    if lower is None:
+        lower = lower_text(text)
+    # The cue matches may come from the lower-cased text: words are read by span.
+    for m in _NAME_CUES.finditer_spans(text, lower):
+        word = text[m.start("name") : m.end("name")]
+        cue = text[m.start() : m.start("name")].lower().split()
         loose = cue[:1] in (["call"], ["text"], ["txt"], ["sexy"], ["sweet"])
         if loose and _next_is_capitalised(text, m.end("name")):
             continue  # "In call Fort Worth", "Sexy Las Vegas": a place, not a name
@@ -136,7 +139,7 @@ def find_names(text: str) -> list[NameHit]:
             hits.append(NameHit(word.title(), m.start("name"), m.end("name")))
         if loose and not _ok(word):
             continue
-        more = m.group("more")
+        more = text[m.start("more") : m.end("more")]
         if more:
             base = m.start("more")
             for extra in _MORE.finditer(more):
