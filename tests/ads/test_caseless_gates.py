@@ -38,10 +38,20 @@ def _texts() -> list[str]:
 
 
 def _patterns() -> list[CaselessPattern]:
+    from nowrongdoor.ads._contacts import _EMAIL, _HANDLE, _URL
     from nowrongdoor.ads._indicators import _load, _recruitment
     from nowrongdoor.ads._kinds import _cues
     from nowrongdoor.ads._numbers import _AGE_PATTERNS, _AMOUNT, _RATE_A, _RATE_B
-    from nowrongdoor.ads._people import _NAME_CUES
+    from nowrongdoor.ads._people import (
+        _BUILD,
+        _EYES,
+        _HAIR,
+        _HEIGHT_CM,
+        _HEIGHT_FT,
+        _NAME_CUES,
+        _TATTOO,
+        _WEIGHT,
+    )
     from nowrongdoor.ads._places import _gazetteer
     from nowrongdoor.knowledge import load_knowledge
     from nowrongdoor.text._lexicon import _index
@@ -52,6 +62,8 @@ def _patterns() -> list[CaselessPattern]:
     patterns += [c.caseless for c in _cues()]
     patterns += [p for _k, p in _AGE_PATTERNS if isinstance(p, CaselessPattern)]
     patterns += [_RATE_A, _RATE_B, _AMOUNT]
+    patterns += [_EMAIL, _HANDLE, _URL]
+    patterns += [_HEIGHT_FT, _HEIGHT_CM, _WEIGHT, _HAIR, _EYES, _TATTOO, _BUILD]
     index = _index(load_knowledge())
     assert index.any is not None
     patterns.append(index.any)

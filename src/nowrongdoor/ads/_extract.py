@@ -110,12 +110,16 @@ def extract(
     norm = normalize(doc)
     view = numeric_view(norm)
 
+    # Lower-cased texts for the case-insensitive patterns' fast path (None when
+    # lower-casing would move offsets; see nowrongdoor.text.lower_text).
+    lower = lower_text(norm.text)
+    view_lower = lower_text(view.text)
+
     phone_hits = find_phones(view.text)
     phones = _dedupe([p.e164 for p in phone_hits])
-    emails = _dedupe([h.value for h in find_emails(norm.text)])
-    handles = _dedupe([h.value for h in find_handles(norm.text)])
+    emails = _dedupe([h.value for h in find_emails(norm.text, lower)])
+    handles = _dedupe([h.value for h in find_handles(norm.text, lower)])
 
-    view_lower = lower_text(view.text)
     title_view = numeric_view(normalize(title)).text if title else None
     age_hits = find_ages(view.text, title_view, view_lower)
     phone_spans = [(p.start, p.end) for p in phone_hits]
@@ -143,7 +147,6 @@ def extract(
         age_hits += bare
         ages = _dedupe(ages + [a.age for a in bare])
 
-    lower = lower_text(norm.text)
     name_hits = find_names(norm.text, lower)
     names = _dedupe([n.name for n in name_hits])
 
@@ -170,7 +173,7 @@ def extract(
     for code_state in sorted(code_states - listed_states):
         locations.append({"city": None, "state": code_state})
 
-    descriptors = _dedupe([d.value for d in find_descriptors(view.text)])
+    descriptors = _dedupe([d.value for d in find_descriptors(view.text, view_lower)])
 
     benign = benign_context(norm.text, lower) is not None
     kind = classify(norm.text, lower=lower)

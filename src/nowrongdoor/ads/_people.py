@@ -174,27 +174,25 @@ def find_names(text: str, lower: str | None = None) -> list[NameHit]:
     return hits
 
 
-_HEIGHT_FT = re.compile(
+_HEIGHT_FT = CaselessPattern(
     r"(?<![\d.])(?P<ft>[4-6])\s*(?:'|ft\.?|feet|foot|’)\s*(?:and\s+)?"
-    r"(?P<inch>1[01]|[0-9])?\s*(?:\"|''|in(?:ch(?:es)?)?\b|”)?",
-    re.I,
+    r"(?P<inch>1[01]|[0-9])?\s*(?:\"|''|in(?:ch(?:es)?)?\b|”)?"
 )
-_HEIGHT_CM = re.compile(r"(?<!\d)(?P<cm>1[4-9]\d)\s*cm\b", re.I)
-_WEIGHT = re.compile(
-    r"(?<![\d.])(?P<w>\d{2,3})\s*(?P<unit>lbs?|pounds|kg|kilos?)\b", re.I
+_HEIGHT_CM = CaselessPattern(r"(?<!\d)(?P<cm>1[4-9]\d)\s*cm\b")
+_WEIGHT = CaselessPattern(
+    r"(?<![\d.])(?P<w>\d{2,3})\s*(?P<unit>lbs?|pounds|kg|kilos?)\b"
 )
-_HAIR = re.compile(
+_HAIR = CaselessPattern(
     r"\b(?P<color>blonde?|brunette|redhead|red|black|brown|auburn|ginger|pink|"
     r"blue|purple|platinum|dark|light\s+brown)(?:\s+|-)hair(?:ed)?\b"
-    r"|\b(?P<solo>blonde|brunette|redhead)\b",
-    re.I,
+    r"|\b(?P<solo>blonde|brunette|redhead)\b"
 )
-_EYES = re.compile(
-    r"\b(?P<color>blue|green|brown|hazel|gr[ae]y|black|dark)(?:\s+|-)eye[sd]?\b", re.I
+_EYES = CaselessPattern(
+    r"\b(?P<color>blue|green|brown|hazel|gr[ae]y|black|dark)(?:\s+|-)eye[sd]?\b"
 )
-_TATTOO = re.compile(r"\b(?:tattoos?|tattooed|tatted|tats|inked)\b", re.I)
-_BUILD = re.compile(
-    r"\b(?P<b>petite|slim|slender|curvy|thick|athletic|bbw|skinny|busty|tall)\b", re.I
+_TATTOO = CaselessPattern(r"\b(?:tattoos?|tattooed|tatted|tats|inked)\b")
+_BUILD = CaselessPattern(
+    r"\b(?P<b>petite|slim|slender|curvy|thick|athletic|bbw|skinny|busty|tall)\b"
 )
 _BUILD_WORDS = (
     "petite",
@@ -211,7 +209,7 @@ _BUILD_WORDS = (
 _HAIR_CANON = {"blond": "blonde", "redhead": "red", "ginger": "red", "grey": "gray"}
 
 
-def find_descriptors(text: str) -> list[DescriptorHit]:
+def find_descriptors(text: str, lower: str | None = None) -> list[DescriptorHit]:
     """Find physical descriptors as ``kind:value`` strings.
 
     Kinds: ``height_in`` (inches), ``weight_lb`` (pounds), ``hair``, ``eyes``,
@@ -219,16 +217,20 @@ def find_descriptors(text: str) -> list[DescriptorHit]:
 
     Args:
         text: Normalised ad text.
+        lower: ``nowrongdoor.text.lower_text(text)``, if the caller has it.
 
     Returns:
         Descriptor hits in text order.
     """
     hits: list[DescriptorHit] = []
-    lower = text.lower()
+    # Values are read in lower case: the patterns may run on the lower-cased
+    # text (CaselessPattern.finditer_spans).
+    folded = lower_text(text) if lower is None else lower
+    lower = folded if folded is not None else text.lower()
     height = (
         "'" in text or '"' in text or "ft" in lower or "fe" in lower or "foot" in lower
     )
-    for m in _HEIGHT_FT.finditer(text) if height else ():
+    for m in _HEIGHT_FT.finditer_spans(text, folded) if height else ():
         if not m.group("inch") and not re.match(
             r"\d\s*(?:ft\.?|feet|foot)", m.group(), re.I
         ):
@@ -237,29 +239,31 @@ def find_descriptors(text: str) -> list[DescriptorHit]:
         inches = int(m.group("ft")) * 12 + int(m.group("inch") or 0)
         if 48 <= inches <= 83:
             hits.append(DescriptorHit(f"height_in:{inches}", m.start(), m.end()))
-    for m in _HEIGHT_CM.finditer(text) if "cm" in lower else ():
+    for m in _HEIGHT_CM.finditer_spans(text, folded) if "cm" in lower else ():
         inches = round(int(m.group("cm")) / 2.54)
         hits.append(DescriptorHit(f"height_in:{inches}", m.start(), m.end()))
     weight = "lb" in lower or "pound" in lower or "kg" in lower or "kilo" in lower
-    for m in _WEIGHT.finditer(text) if weight else ():
+    for m in _WEIGHT.finditer_spans(text, folded) if weight else ():
         value = int(m.group("w"))
         if m.group("unit").lower().startswith(("kg", "kilo")):
             value = round(value * 2.20462)
         if 80 <= value <= 400:
             hits.append(DescriptorHit(f"weight_lb:{value}", m.start(), m.end()))
     hair = "hair" in lower or "blond" in lower or "brunette" in lower or "redh" in lower
-    for m in _HAIR.finditer(text) if hair else ():
+    for m in _HAIR.finditer_spans(text, folded) if hair else ():
         color = (m.group("color") or m.group("solo") or "").lower()
         color = " ".join(color.split())
         color = _HAIR_CANON.get(color, color)
         hits.append(DescriptorHit(f"hair:{color}", m.start(), m.end()))
-    for m in _EYES.finditer(text) if "eye" in lower else ():
+    for m in _EYES.finditer_spans(text, folded) if "eye" in lower else ():
         color = m.group("color").lower()
         hits.append(DescriptorHit(f"eyes:{_HAIR_CANON.get(color, color)}", *m.span()))
-    for m in _TATTOO.finditer(text) if "tat" in lower or "ink" in lower else ():
+    for m in (
+        _TATTOO.finditer_spans(text, folded) if "tat" in lower or "ink" in lower else ()
+    ):
         hits.append(DescriptorHit("tattoos:yes", m.start(), m.end()))
     build = any(map(lower.__contains__, _BUILD_WORDS))
-    for m in _BUILD.finditer(text) if build else ():
+    for m in _BUILD.finditer_spans(text, folded) if build else ():
         hits.append(DescriptorHit(f"build:{m.group('b').lower()}", m.start(), m.end()))
     hits.sort(key=lambda h: h.start)
     return hits
