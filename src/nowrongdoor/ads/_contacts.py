@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from nowrongdoor.text import CaselessPattern, lower_text
+
 __all__ = ["ContactHit", "find_emails", "find_handles", "PLATFORMS"]
 
 
@@ -23,11 +25,12 @@ _TLDS = (
 )
 _AT = r"(?:\s*@\s*|\s*[\(\[\{<]\s*at\s*[\)\]\}>]\s*|\s+at\s+|\s*\(@\)\s*)"
 _DOT = r"(?:\s*\.\s*|\s*[\(\[\{<]\s*dot\s*[\)\]\}>]\s*|\s+dot\s+)"
-_EMAIL = re.compile(
+# Addresses, platforms and handles are read in lower case: these patterns run
+# on the lower-cased text when it keeps every offset (CaselessPattern.fast).
+_EMAIL = CaselessPattern(
     rf"(?<![\w.+-])(?P<user>[a-z0-9][a-z0-9._+-]{{0,63}})"
     rf"{_AT}(?P<domain>[a-z0-9-]{{2,63}}(?:{_DOT}[a-z0-9-]{{2,63}})*?)"
-    rf"{_DOT}(?P<tld>{_TLDS})(?![a-z0-9])",
-    re.IGNORECASE,
+    rf"{_DOT}(?P<tld>{_TLDS})(?![a-z0-9])"
 )
 _SPACES_DOT = re.compile(r"\s*(?:\.|[\(\[\{<]\s*dot\s*[\)\]\}>]|\s+dot\s+)\s*", re.I)
 # " at " forms are everyday English ("meet me at home dot"): require a mail host.
@@ -54,17 +57,15 @@ _ALIAS_RE = "|".join(
 )
 # Short aliases (ig, sc, x, of, wa, tg, tw) need a colon, dash or @ after them.
 _SHORT = {"ig", "sc", "x", "of", "wa", "tg", "tw", "tele", "snap", "insta"}
-_HANDLE = re.compile(
+_HANDLE = CaselessPattern(
     rf"(?<![\w@])(?P<alias>{_ALIAS_RE})(?![a-z0-9_])"
     rf"(?P<sep>\s*(?:(?:me|at|is|name)\s*)?(?:[:=\-~>]+\s*)?|\s+)"
-    rf"(?P<at>@\s?)?(?P<handle>[a-z0-9][a-z0-9._]{{1,29}})(?![\w@])",
-    re.IGNORECASE,
+    rf"(?P<at>@\s?)?(?P<handle>[a-z0-9][a-z0-9._]{{1,29}})(?![\w@])"
 )
-_URL = re.compile(
+_URL = CaselessPattern(
     r"(?<![\w.])(?:https?://)?(?:www\.)?(?P<site>instagram\.com|snapchat\.com/add|"
     r"t\.me|kik\.me|onlyfans\.com|twitter\.com|x\.com|wa\.me)/"
-    r"(?P<handle>[a-z0-9][a-z0-9._]{1,29})",
-    re.IGNORECASE,
+    r"(?P<handle>[a-z0-9][a-z0-9._]{1,29})"
 )
 _URL_PLATFORM = {
     "instagram.com": "instagram",
@@ -83,19 +84,22 @@ _NOT_HANDLES = frozenset(
 )
 
 
-def find_emails(text: str) -> list[ContactHit]:
+def find_emails(text: str, lower: str | None = None) -> list[ContactHit]:
     """Find e-mail addresses, also spelled out ("name at gmail dot com").
 
     Args:
         text: Normalised ad text.
+        lower: ``nowrongdoor.text.lower_text(text)``, if the caller has it.
 
     Returns:
         Lower-case addresses with spans in ``text``.
     """
     hits: list[ContactHit] = []
-    if "@" not in text and "at" not in text.lower():
+    if lower is None:
+        lower = lower_text(text)
+    if "@" not in text and "at" not in (lower or text.lower()):
         return hits
-    for m in _EMAIL.finditer(text):
+    for m in _EMAIL.finditer_spans(text, lower):
         domain = _SPACES_DOT.sub(".", m.group("domain")).lower()
         spelled = "@" not in m.group(0)
         if spelled and domain.split(".")[0] not in _MAIL_HOSTS:
@@ -105,23 +109,27 @@ def find_emails(text: str) -> list[ContactHit]:
     return hits
 
 
-def find_handles(text: str) -> list[ContactHit]:
+def find_handles(text: str, lower: str | None = None) -> list[ContactHit]:
     """Find social-media handles as ``platform:handle`` (lower case).
 
     Args:
         text: Normalised ad text.
+        lower: ``nowrongdoor.text.lower_text(text)``, if the caller has it.
 
     Returns:
         Handles with spans in ``text``.
     """
     hits: list[ContactHit] = []
-    for m in _URL.finditer(text):
+    if lower is None:
+        lower = lower_text(text)
+    for m in _URL.finditer_spans(text, lower):
         platform = _URL_PLATFORM[m.group("site").lower()]
         hits.append(
             ContactHit(f"{platform}:{m.group('handle').lower()}", m.start(), m.end())
         )
-    for m in _HANDLE.finditer(text):
-        alias = re.sub(r"\s+", " ", m.group("alias").lower())
+    for m in _HANDLE.finditer_spans(text, lower):
+        written = text[m.start("alias") : m.end("alias")]  # case as written
+        alias = re.sub(r"\s+", " ", written.lower())
         found = _ALIAS.get(alias) or _ALIAS.get(alias.replace(" ", ""))
         if found is None:
             continue
@@ -132,7 +140,7 @@ def find_handles(text: str) -> list[ContactHit]:
             continue
         if (
             alias in ("x", "of")
-            and m.group("alias") not in ("X", "OF")
+            and written not in ("X", "OF")
             and not (m.group("at") or ":" in sep)
         ):
             continue

@@ -30,7 +30,7 @@ from nowrongdoor.ads._numbers import (
 from nowrongdoor.ads._people import find_descriptors, find_names
 from nowrongdoor.ads._phones import area_code_state, find_phones
 from nowrongdoor.ads._places import city_state, find_places
-from nowrongdoor.text import find_lexicon_terms, normalize, numeric_view
+from nowrongdoor.text import find_lexicon_terms, lower_text, normalize, numeric_view
 
 if TYPE_CHECKING:
     from nowrongdoor.knowledge import KnowledgeBase
@@ -110,13 +110,18 @@ def extract(
     norm = normalize(doc)
     view = numeric_view(norm)
 
+    # Lower-cased texts for the case-insensitive patterns' fast path (None when
+    # lower-casing would move offsets; see nowrongdoor.text.lower_text).
+    lower = lower_text(norm.text)
+    view_lower = lower_text(view.text)
+
     phone_hits = find_phones(view.text)
     phones = _dedupe([p.e164 for p in phone_hits])
-    emails = _dedupe([h.value for h in find_emails(norm.text)])
-    handles = _dedupe([h.value for h in find_handles(norm.text)])
+    emails = _dedupe([h.value for h in find_emails(norm.text, lower)])
+    handles = _dedupe([h.value for h in find_handles(norm.text, lower)])
 
     title_view = numeric_view(normalize(title)).text if title else None
-    age_hits = find_ages(view.text, title_view)
+    age_hits = find_ages(view.text, title_view, view_lower)
     phone_spans = [(p.start, p.end) for p in phone_hits]
     age_hits = [
         a
@@ -134,7 +139,7 @@ def extract(
     ages = _dedupe(ages)
 
     taken = phone_spans + [(a.start, a.end) for a in age_hits]
-    rate_hits = find_rates(view.text, tuple(taken))
+    rate_hits = find_rates(view.text, tuple(taken), view_lower)
     rates = _dedupe([{"amount": r.amount, "minutes": r.minutes} for r in rate_hits])
     if not age_hits and poster_age in (None, ""):
         taken += [(r.start, r.end) for r in rate_hits]
@@ -142,7 +147,7 @@ def extract(
         age_hits += bare
         ages = _dedupe(ages + [a.age for a in bare])
 
-    name_hits = find_names(norm.text)
+    name_hits = find_names(norm.text, lower)
     names = _dedupe([n.name for n in name_hits])
 
     code_states = {s for s in (area_code_state(p) for p in phones) if s}
@@ -152,6 +157,7 @@ def extract(
         norm.text,
         hint_states=hint_states,
         exclude=tuple((n.start, n.end) for n in name_hits),
+        lower=lower,
     )
     locations: list[dict[str, str | None]] = []
     if meta_city or meta_state:
@@ -167,15 +173,15 @@ def extract(
     for code_state in sorted(code_states - listed_states):
         locations.append({"city": None, "state": code_state})
 
-    descriptors = _dedupe([d.value for d in find_descriptors(view.text)])
+    descriptors = _dedupe([d.value for d in find_descriptors(view.text, view_lower)])
 
-    benign = benign_context(norm.text) is not None
-    kind = classify(norm.text)
+    benign = benign_context(norm.text, lower) is not None
+    kind = classify(norm.text, lower=lower)
     hits: list[IndicatorHit] = []
     # Commercial-sex indicators are not read in job offers and ordinary
     # classifieds (their factor is 0): skipping them there also saves time.
     if kind.sex_market_factor > 0:
-        hits = pattern_hits(norm.text, norm.to_original, doc)
+        hits = pattern_hits(norm.text, norm.to_original, doc, lower)
         for a in age_hits:
             if a.start < 0:
                 start, end = 0, len(title or "")
@@ -228,7 +234,7 @@ def extract(
                 )
             )
         if use_lexicon:
-            for term in find_lexicon_terms(norm, kb):
+            for term in find_lexicon_terms(norm, kb, lower=lower):
                 if term.in_context:
                     hits.append(
                         IndicatorHit(
@@ -243,7 +249,7 @@ def extract(
         kind = AdKind("escort", kind.weights)  # see nowrongdoor.ads._kinds, rule 5
     hits = _weigh_by_kind(hits, kind.sex_market_factor)
     if kind.kind == "job":
-        hits.extend(recruitment_hits(norm.text, norm.to_original, doc))
+        hits.extend(recruitment_hits(norm.text, norm.to_original, doc, lower))
     hits = _dedupe_hits(hits)
 
     record: dict[str, Any] = {

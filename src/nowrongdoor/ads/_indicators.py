@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from nowrongdoor.text import CaselessPattern, lower_text
+
 __all__ = [
     "IndicatorDef",
     "IndicatorHit",
@@ -44,6 +46,7 @@ class IndicatorDef:
     pattern: re.Pattern[str] | None
     minor_weight: float | None = None
     keywords: tuple[str, ...] = ()
+    caseless: CaselessPattern | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,16 +73,15 @@ class IndicatorHit:
 @dataclass(frozen=True, slots=True)
 class _Benign:
     factor: float
-    pattern: re.Pattern[str]
+    pattern: CaselessPattern
 
 
-def _join(patterns: list[str]) -> re.Pattern[str]:
+def _join(patterns: list[str]) -> CaselessPattern:
     # One word-boundary check in front of the alternation: branches are tried
     # only where a word starts, which is several times faster than a
     # look-behind inside every branch.
-    return re.compile(
-        r"(?<!\w)(?:" + "|".join(f"(?:{p})" for p in patterns) + r")(?!\w)",
-        re.IGNORECASE,
+    return CaselessPattern(
+        r"(?<!\w)(?:" + "|".join(f"(?:{p})" for p in patterns) + r")(?!\w)"
     )
 
 
@@ -93,21 +95,23 @@ def _load() -> tuple[dict[str, IndicatorDef], _Benign]:
     defs: dict[str, IndicatorDef] = {}
     for code, body in raw["indicators"].items():
         patterns = body.get("patterns") or []
+        caseless = _join(patterns) if patterns else None
         defs[code] = IndicatorDef(
             code=code,
             weight=float(body["weight"]),
             description=str(body["description"]),
             sources=tuple(body.get("sources") or ()),
-            pattern=_join(patterns) if patterns else None,
+            pattern=caseless.regex if caseless else None,
             minor_weight=body.get("minor_weight"),
             keywords=tuple(str(k).lower() for k in body.get("keywords") or ()),
+            caseless=caseless,
         )
     benign = raw["benign_context"]
     return defs, _Benign(float(benign["factor"]), _join(benign["patterns"]))
 
 
 @lru_cache(maxsize=1)
-def _recruitment() -> tuple[re.Pattern[str], dict[str, float]]:
+def _recruitment() -> tuple[CaselessPattern, dict[str, float]]:
     """The recruitment cue families in one alternation, and each family's weight."""
     raw = yaml.safe_load(
         resources.files("nowrongdoor.ads")
@@ -119,12 +123,15 @@ def _recruitment() -> tuple[re.Pattern[str], dict[str, float]]:
         f"(?P<{name}>" + "|".join(f"(?:{p})" for p in body["patterns"]) + ")"
         for name, body in families.items()
     ]
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(branches) + r")(?!\w)", re.IGNORECASE)
+    pattern = CaselessPattern(r"(?<!\w)(?:" + "|".join(branches) + r")(?!\w)")
     return pattern, {name: float(body["weight"]) for name, body in families.items()}
 
 
 def recruitment_hits(
-    text: str, to_original: Callable[[int, int], tuple[int, int]], original: str
+    text: str,
+    to_original: Callable[[int, int], tuple[int, int]],
+    original: str,
+    lower: str | None = None,
 ) -> list[IndicatorHit]:
     """Recruitment cues of a job offer, one hit per cue found.
 
@@ -132,13 +139,18 @@ def recruitment_hits(
     ``1 - prod(1 - family weight)``, capped at the code's weight: one family
     alone ("top pay", "housing provided") weighs at most ``SINGLE_CUE_CAP``,
     several (high pay, travel and housing provided, contact by a messaging app
-    only) are a strong signal.
+    only) are a strong signal. ``lower`` is ``nowrongdoor.text.lower_text(text)``
+    if the caller has it.
     """
+    if lower is None:
+        lower = lower_text(text)
     keywords = _load()[0]["recruitment"].keywords
-    if not any(map(text.lower().__contains__, keywords)):
+    if not any(map((lower or text.lower()).__contains__, keywords)):
         return []
     pattern, weights = _recruitment()
-    found = [(m.lastgroup or "", m.start(), m.end()) for m in pattern.finditer(text)]
+    found = [
+        (m.lastgroup or "", m.start(), m.end()) for m in pattern.finditer(text, lower)
+    ]
     if not found:
         return []
     families = {f for f, _, _ in found}
@@ -162,19 +174,27 @@ def definitions() -> dict[str, IndicatorDef]:
 
 
 def pattern_hits(
-    text: str, to_original: Callable[[int, int], tuple[int, int]], original: str
+    text: str,
+    to_original: Callable[[int, int], tuple[int, int]],
+    original: str,
+    lower: str | None = None,
 ) -> list[IndicatorHit]:
-    """Pattern-based indicators in normalised text, mapped to the original."""
+    """Pattern-based indicators in normalised text, mapped to the original.
+
+    ``lower`` is ``nowrongdoor.text.lower_text(text)`` if the caller has it.
+    """
     hits: list[IndicatorHit] = []
-    lower = text.lower()
+    if lower is None:
+        lower = lower_text(text)
+    folded = lower if lower is not None else text.lower()
     for definition in _load()[0].values():
-        if definition.pattern is None:
+        if definition.caseless is None:
             continue
         if definition.keywords and not any(
-            map(lower.__contains__, definition.keywords)
+            map(folded.__contains__, definition.keywords)
         ):
             continue
-        for m in definition.pattern.finditer(text):
+        for m in definition.caseless.finditer(text, lower):
             start, end = to_original(m.start(), m.end())
             hits.append(
                 IndicatorHit(
@@ -184,9 +204,14 @@ def pattern_hits(
     return hits
 
 
-def benign_context(text: str) -> re.Match[str] | None:
-    """The first ordinary-business cue in the text (licence number, for sale...)."""
-    return _load()[1].pattern.search(text)
+def benign_context(text: str, lower: str | None = None) -> re.Match[str] | None:
+    """The first ordinary-business cue in the text (licence number, for sale...).
+
+    ``lower`` is ``nowrongdoor.text.lower_text(text)`` if the caller has it.
+    """
+    return _load()[1].pattern.search(
+        text, lower if lower is not None else lower_text(text)
+    )
 
 
 def score(hits: list[IndicatorHit], benign: bool) -> float:

@@ -35,7 +35,7 @@ from importlib import resources
 
 import yaml
 
-from nowrongdoor.text import trie_pattern
+from nowrongdoor.text import CaselessPattern, lower_text, trie_pattern
 
 __all__ = ["KINDS", "MARKET_CODES", "SEX_MARKET_FACTOR", "AdKind", "classify"]
 
@@ -81,7 +81,11 @@ class _Cue:
     kind: str
     weight: int
     keywords: tuple[str, ...]
-    pattern: re.Pattern[str]
+    caseless: CaselessPattern
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        return self.caseless.regex
 
 
 @lru_cache(maxsize=1)
@@ -115,32 +119,37 @@ def _cues() -> tuple[_Cue, ...]:
             kind,
             int(cue["weight"]),
             tuple(str(k).lower() for k in cue["keywords"]),
-            re.compile(rf"(?<!\w)(?:{cue['pattern']})(?!\w)", re.IGNORECASE),
+            CaselessPattern(rf"(?<!\w)(?:{cue['pattern']})(?!\w)"),
         )
         for kind, body in raw["kinds"].items()
         for cue in body["cues"]
     )
 
 
-def classify(text: str, codes: frozenset[str] = frozenset()) -> AdKind:
+def classify(
+    text: str, codes: frozenset[str] = frozenset(), lower: str | None = None
+) -> AdKind:
     """The kind of an ad from its normalised title and text.
 
     Args:
         text: Normalised ad text (title and body).
         codes: Indicator codes found in the ad (see :data:`MARKET_CODES`).
+        lower: ``nowrongdoor.text.lower_text(text)``, if the caller has it.
 
     Returns:
         An :class:`AdKind`.
     """
     cues = _cues()
     pattern, index = _keyword_index()
+    if lower is None:
+        lower = lower_text(text)
     candidates: set[int] = set()
-    for word in set(pattern.findall(text.lower())):
+    for word in set(pattern.findall(lower if lower is not None else text.lower())):
         candidates |= index[word]
     weights = dict.fromkeys(("escort", "massage", "job", "classified"), 0)
     for i in sorted(candidates):
         cue = cues[i]
-        if cue.pattern.search(text):
+        if cue.caseless.search(text, lower):
             weights[cue.kind] += cue.weight
     escort = weights.get("escort", 0)
     massage = weights.get("massage", 0)

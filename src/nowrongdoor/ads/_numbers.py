@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from nowrongdoor.text import CaselessPattern, lower_text
+
 __all__ = [
     "AgeHit",
     "RateHit",
@@ -47,73 +49,70 @@ class RateHit:
 
 
 _N = r"(?P<n>\d(?:[ .]?\d)?)"
-_AGE_PATTERNS = [
+_AGE_PATTERNS: list[tuple[tuple[str, ...], CaselessPattern | re.Pattern[str]]] = [
     # "Poster's age: 30", "age 16", "Age:17", "age - sixteen" (already digits)
     (
         ("age",),
-        re.compile(
-            rf"\bage\s*(?:is|[:=\-~]|of)?\s*{_N}(?!\s*(?:\+|and up|\d|%|\$))", re.I
+        CaselessPattern(
+            rf"\bage\s*(?:is|[:=\-~]|of)?\s*{_N}(?!\s*(?:\+|and up|\d|%|\$))"
         ),
     ),
     # "17 years old", "17yrs old", "17-year-old", "16 years young"
     (
         ("yr", "year"),
-        re.compile(
-            rf"(?<![\d$]){_N}\s*[-]?\s*(?:years?|yrs?|yr)[\s\-]*(?:old|young)\b", re.I
+        CaselessPattern(
+            rf"(?<![\d$]){_N}\s*[-]?\s*(?:years?|yrs?|yr)[\s\-]*(?:old|young)\b"
         ),
     ),
     # "24 yrs", "19 yr" (not "10 yrs experience")
     (
         ("yr",),
-        re.compile(
+        CaselessPattern(
             rf"(?<![\d$]){_N}\s*(?:yrs?|yr)\b"
             r"(?!\s*(?:of|exp|experience|in|ago|old|young))",
-            re.I,
         ),
     ),
     # "I'm Nadia, 32," / "Sophia, 27," after a name cue
     (
         ("i", "call", "this", "name"),
-        re.compile(
+        CaselessPattern(
             r"\b(?:i'?m|i\s+am|im|call|it'?s|this\s+is|my\s+name\s+is)\s+"
             r"[A-Z][a-z]{1,14},?\s+(?P<n>\d\d)\s*"
             r"(?=[,.!;]|$|\s+(?:yrs|years|yo|y/o)\b)",
-            re.I,
         ),
     ),
     # "17yo", "17 y/o", "17 y.o.", "17yoa"
     (
         ("y",),
-        re.compile(rf"(?<![\d$]){_N}\s*(?:y\s?/\s?o|y\.\s?o\.?|yo|yoa)(?![a-z])", re.I),
+        CaselessPattern(rf"(?<![\d$]){_N}\s*(?:y\s?/\s?o|y\.\s?o\.?|yo|yoa)(?![a-z])"),
     ),
     # "I'm 17", "im 16", "I am only 15", "i'm just 17"
     (
         ("i",),
-        re.compile(
+        CaselessPattern(
             rf"\b(?:i'?m|i\s+am|ima)\s+(?:only\s+|just\s+|a\s+|like\s+)?{_N}"
             r"(?!\s*(?:min|hr|hour|h\b|\$|rose|%|am\b|pm\b|ft|feet|foot|'|\"|\.\d|"
             r",\d|/|lbs?|kg|cm|in\b|inch|x|k\b|\d))",
-            re.I,
         ),
     ),
     # "just turned 18", "turning 16", "barely 18"
     (
         ("turn", "barely"),
-        re.compile(
-            rf"\b(?:just\s+)?(?:turned|turning|barely)\s+{_N}(?!\s*(?:\d|%|\$))", re.I
+        CaselessPattern(
+            rf"\b(?:just\s+)?(?:turned|turning|barely)\s+{_N}(?!\s*(?:\d|%|\$))"
         ),
     ),
     # "sweet 16"
-    (("sweet",), re.compile(rf"\bsweet\s+{_N}\b", re.I)),
+    (("sweet",), CaselessPattern(rf"\bsweet\s+{_N}\b")),
     # "16teen" / "6teen" style
-    (("teen",), re.compile(r"\b(?P<teen>1?[3-9])\s?teen\b", re.I)),
+    (("teen",), CaselessPattern(r"\b(?P<teen>1?[3-9])\s?teen\b")),
     # "About me: 31", "ABOUT ME - 27 |"
     (
         ("about",),
-        re.compile(
+        CaselessPattern(
             rf"\babout\s+me\s*[:=\-~]?\s*{_N}"
             r"(?!\s*(?:\d|%|\$|min|hr|hour|lbs?|kg|cm|ft|am\b|pm\b|'|\"|/|\.\d|,\d))",
-            re.I | re.M,
+            re.M,
         ),
     ),
     # A backpage-style title line inside the text: "Curvy Angel - 23 - Downtown",
@@ -200,23 +199,35 @@ def _age_value(m: re.Match[str], labelled: bool = False) -> int | None:
     return value if MIN_AGE <= value <= top else None
 
 
-def find_ages(text: str, title: str | None = None) -> list[AgeHit]:
+def find_ages(
+    text: str, title: str | None = None, lower: str | None = None
+) -> list[AgeHit]:
     """Find claimed ages 12-60.
 
     Args:
         text: Numeric view of the ad text.
         title: Numeric view of the ad title, if any (its trailing " - NN").
+        lower: ``nowrongdoor.text.lower_text(text)``, if the caller has it.
 
     Returns:
         Age hits with spans in ``text`` (the title age gets span ``(-1, -1)``).
     """
     hits: list[AgeHit] = []
     taken: list[tuple[int, int]] = []
-    lower = text.lower()
+    if lower is None:
+        lower = lower_text(text)
+    folded = lower if lower is not None else text.lower()
     for keywords, pattern in _AGE_PATTERNS:
-        if not any(map(lower.__contains__, keywords)):
+        if not any(map(folded.__contains__, keywords)):
             continue
-        for m in pattern.finditer(text):
+        # Only digits are read from the groups, so a match on the lower-cased
+        # text serves as well (see CaselessPattern.fast).
+        compiled, subject = (
+            pattern.fast(text, lower)
+            if isinstance(pattern, CaselessPattern)
+            else (pattern, text)
+        )
+        for m in compiled.finditer(subject):
             value = _age_value(m, labelled=keywords == ("age",))
             if value is None:
                 continue
@@ -227,7 +238,7 @@ def find_ages(text: str, title: str | None = None) -> list[AgeHit]:
                 continue
             taken.append(span)
             hits.append(AgeHit(value, span[0], span[1]))
-    if "-" in text or "to" in lower or "~" in text:
+    if "-" in text or "to" in folded or "~" in text:
         for a, b, start, end in _provider_ranges(text):
             if any(s < end and start < e for s, e in taken):
                 continue
@@ -260,16 +271,16 @@ _AMT = (
 )
 _AMT_NAMED = _AMT.replace("(?P<", "(?P<b_")
 _DUR_B = _DUR.replace("(?P<", "(?P<b_")
-_RATE_A = re.compile(
+# The groups read from rate matches are digits, "$" and words compared in lower
+# case, so these run on the lower-cased text (see CaselessPattern.fast).
+_RATE_A = CaselessPattern(
     rf"(?<![\w.]){_AMT}\s?(?P<sep>/|per|for\s(?:a|an|one|1)|for|a|an|-|:|=|x)?\s?"
-    rf"(?:(?:1|one)\s?)?{_DUR}",
-    re.I,
+    rf"(?:(?:1|one)\s?)?{_DUR}"
 )
-_RATE_B = re.compile(
-    rf"(?<![\w]){_DUR_B}\s?(?P<b_sep>[:=\-~>@/]|is|for|rate|only)?\s?{_AMT_NAMED}",
-    re.I,
+_RATE_B = CaselessPattern(
+    rf"(?<![\w]){_DUR_B}\s?(?P<b_sep>[:=\-~>@/]|is|for|rate|only)?\s?{_AMT_NAMED}"
 )
-_AMOUNT = re.compile(rf"(?<![\w.]){_AMT}", re.I)
+_AMOUNT = CaselessPattern(rf"(?<![\w.]){_AMT}")
 _MIN_AMOUNT = 20
 _DIGIT = re.compile(r"\d")
 #: "$15/hr" is a price; "12 hr" without a currency sign is not.
@@ -330,7 +341,9 @@ def _rates(
     return out
 
 
-def find_rates(text: str, taken: tuple[tuple[int, int], ...] = ()) -> list[RateHit]:
+def find_rates(
+    text: str, taken: tuple[tuple[int, int], ...] = (), lower: str | None = None
+) -> list[RateHit]:
     """Find rates with their durations.
 
     Both orders are read ("80hh 160 hr" and "hh 80 / hr 160"); when both readings
@@ -340,20 +353,23 @@ def find_rates(text: str, taken: tuple[tuple[int, int], ...] = ()) -> list[RateH
     Args:
         text: Numeric view of the ad text.
         taken: Spans already read as phones or ages; rates may not overlap them.
+        lower: ``nowrongdoor.text.lower_text(text)``, if the caller has it.
 
     Returns:
         Rate hits with spans in ``text``.
     """
     if _DIGIT.search(text) is None:
         return []
-    a = _rates(_RATE_A, text, "", taken)
-    b = _rates(_RATE_B, text, "b_", taken)
+    if lower is None:
+        lower = lower_text(text)
+    a = _rates(*_RATE_A.fast(text, lower), "", taken)
+    b = _rates(*_RATE_B.fast(text, lower), "b_", taken)
     primary, other = (b, a) if len(b) > len(a) else (a, b)
     chosen = list(primary)
     for hit in other:
         if not any(h.start < hit.end and hit.start < h.end for h in chosen):
             chosen.append(hit)
-    for m in _AMOUNT.finditer(text):
+    for m in _AMOUNT.finditer_spans(text, lower):
         unit = (m.group("unit") or "").strip().lower()
         if not unit.startswith(("rose", "donation")):
             continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nowrongdoor.text import NUMBER_WORDS
+from nowrongdoor.text import NUMBER_WORDS, CaselessPattern, lower_text
 
 __all__ = ["DescriptorHit", "NameHit", "find_descriptors", "find_names"]
 
@@ -50,7 +50,7 @@ _NOT_NAMES = frozenset(
     """.split()
 )
 _NAME = r"(?P<name>[A-Z][a-z]{1,14}(?:-[A-Z][a-z]{1,14})?|[A-Z]{3,12})"
-_NAME_CUES = re.compile(
+_NAME_CUES = CaselessPattern(
     r"(?:\b(?:i'?m|i\s+am|im|my\s+name\s+is|my\s+names?|names?\s+is|name'?s|"
     r"call\s+me|ask\s+(?:for|4)|asking\s+for|it'?s|this\s+is|known\s+as|aka|"
     r"a\.k\.a\.?|name\s*[:\-]|they\s+call\s+me|with|meet|"
@@ -58,8 +58,7 @@ _NAME_CUES = re.compile(
     r"(?:my|our)\s+girl|(?:sexy|sweet|pretty|gorgeous|lovely))\s+"
     r"(?:miss\s+|ms\.?\s+|mr\.?\s+)?)"
     + _NAME
-    + r"(?P<more>(?:\s*(?:,|&|\+|and|or|/)\s*[A-Z][a-z]{1,14}(?![a-z]))*)",
-    re.IGNORECASE,
+    + r"(?P<more>(?:\s*(?:,|&|\+|and|or|/)\s*[A-Z][a-z]{1,14}(?![a-z]))*)"
 )
 _MORE = re.compile(r"[A-Z][a-z]{1,14}")
 # "Jasmine here", "Ms. Honey", "Candy & Lexi" opening an ad or a sentence.
@@ -116,19 +115,23 @@ def _next_is_capitalised(text: str, end: int) -> bool:
     return m is not None
 
 
-def find_names(text: str) -> list[NameHit]:
+def find_names(text: str, lower: str | None = None) -> list[NameHit]:
     """Find self-given names and aliases ("I'm Ashlee", "ask for Candy or Lexi").
 
     Args:
         text: Normalised ad text (case kept: names must be capitalised).
+        lower: ``nowrongdoor.text.lower_text(text)``, if the caller has it.
 
     Returns:
         Name hits in text order, title case.
     """
     hits: list[NameHit] = []
-    for m in _NAME_CUES.finditer(text):
-        word = m.group("name")
-        cue = m.group(0)[: m.start("name") - m.start()].lower().split()
+    if lower is None:
+        lower = lower_text(text)
+    # The cue matches may come from the lower-cased text: words are read by span.
+    for m in _NAME_CUES.finditer_spans(text, lower):
+        word = text[m.start("name") : m.end("name")]
+        cue = text[m.start() : m.start("name")].lower().split()
         loose = cue[:1] in (["call"], ["text"], ["txt"], ["sexy"], ["sweet"])
         if loose and _next_is_capitalised(text, m.end("name")):
             continue  # "In call Fort Worth", "Sexy Las Vegas": a place, not a name
@@ -136,7 +139,7 @@ def find_names(text: str) -> list[NameHit]:
             hits.append(NameHit(word.title(), m.start("name"), m.end("name")))
         if loose and not _ok(word):
             continue
-        more = m.group("more")
+        more = text[m.start("more") : m.end("more")]
         if more:
             base = m.start("more")
             for extra in _MORE.finditer(more):
@@ -171,27 +174,25 @@ def find_names(text: str) -> list[NameHit]:
     return hits
 
 
-_HEIGHT_FT = re.compile(
+_HEIGHT_FT = CaselessPattern(
     r"(?<![\d.])(?P<ft>[4-6])\s*(?:'|ft\.?|feet|foot|’)\s*(?:and\s+)?"
-    r"(?P<inch>1[01]|[0-9])?\s*(?:\"|''|in(?:ch(?:es)?)?\b|”)?",
-    re.I,
+    r"(?P<inch>1[01]|[0-9])?\s*(?:\"|''|in(?:ch(?:es)?)?\b|”)?"
 )
-_HEIGHT_CM = re.compile(r"(?<!\d)(?P<cm>1[4-9]\d)\s*cm\b", re.I)
-_WEIGHT = re.compile(
-    r"(?<![\d.])(?P<w>\d{2,3})\s*(?P<unit>lbs?|pounds|kg|kilos?)\b", re.I
+_HEIGHT_CM = CaselessPattern(r"(?<!\d)(?P<cm>1[4-9]\d)\s*cm\b")
+_WEIGHT = CaselessPattern(
+    r"(?<![\d.])(?P<w>\d{2,3})\s*(?P<unit>lbs?|pounds|kg|kilos?)\b"
 )
-_HAIR = re.compile(
+_HAIR = CaselessPattern(
     r"\b(?P<color>blonde?|brunette|redhead|red|black|brown|auburn|ginger|pink|"
     r"blue|purple|platinum|dark|light\s+brown)(?:\s+|-)hair(?:ed)?\b"
-    r"|\b(?P<solo>blonde|brunette|redhead)\b",
-    re.I,
+    r"|\b(?P<solo>blonde|brunette|redhead)\b"
 )
-_EYES = re.compile(
-    r"\b(?P<color>blue|green|brown|hazel|gr[ae]y|black|dark)(?:\s+|-)eye[sd]?\b", re.I
+_EYES = CaselessPattern(
+    r"\b(?P<color>blue|green|brown|hazel|gr[ae]y|black|dark)(?:\s+|-)eye[sd]?\b"
 )
-_TATTOO = re.compile(r"\b(?:tattoos?|tattooed|tatted|tats|inked)\b", re.I)
-_BUILD = re.compile(
-    r"\b(?P<b>petite|slim|slender|curvy|thick|athletic|bbw|skinny|busty|tall)\b", re.I
+_TATTOO = CaselessPattern(r"\b(?:tattoos?|tattooed|tatted|tats|inked)\b")
+_BUILD = CaselessPattern(
+    r"\b(?P<b>petite|slim|slender|curvy|thick|athletic|bbw|skinny|busty|tall)\b"
 )
 _BUILD_WORDS = (
     "petite",
@@ -208,7 +209,7 @@ _BUILD_WORDS = (
 _HAIR_CANON = {"blond": "blonde", "redhead": "red", "ginger": "red", "grey": "gray"}
 
 
-def find_descriptors(text: str) -> list[DescriptorHit]:
+def find_descriptors(text: str, lower: str | None = None) -> list[DescriptorHit]:
     """Find physical descriptors as ``kind:value`` strings.
 
     Kinds: ``height_in`` (inches), ``weight_lb`` (pounds), ``hair``, ``eyes``,
@@ -216,16 +217,20 @@ def find_descriptors(text: str) -> list[DescriptorHit]:
 
     Args:
         text: Normalised ad text.
+        lower: ``nowrongdoor.text.lower_text(text)``, if the caller has it.
 
     Returns:
         Descriptor hits in text order.
     """
     hits: list[DescriptorHit] = []
-    lower = text.lower()
+    # Values are read in lower case: the patterns may run on the lower-cased
+    # text (CaselessPattern.finditer_spans).
+    folded = lower_text(text) if lower is None else lower
+    lower = folded if folded is not None else text.lower()
     height = (
         "'" in text or '"' in text or "ft" in lower or "fe" in lower or "foot" in lower
     )
-    for m in _HEIGHT_FT.finditer(text) if height else ():
+    for m in _HEIGHT_FT.finditer_spans(text, folded) if height else ():
         if not m.group("inch") and not re.match(
             r"\d\s*(?:ft\.?|feet|foot)", m.group(), re.I
         ):
@@ -234,29 +239,31 @@ def find_descriptors(text: str) -> list[DescriptorHit]:
         inches = int(m.group("ft")) * 12 + int(m.group("inch") or 0)
         if 48 <= inches <= 83:
             hits.append(DescriptorHit(f"height_in:{inches}", m.start(), m.end()))
-    for m in _HEIGHT_CM.finditer(text) if "cm" in lower else ():
+    for m in _HEIGHT_CM.finditer_spans(text, folded) if "cm" in lower else ():
         inches = round(int(m.group("cm")) / 2.54)
         hits.append(DescriptorHit(f"height_in:{inches}", m.start(), m.end()))
     weight = "lb" in lower or "pound" in lower or "kg" in lower or "kilo" in lower
-    for m in _WEIGHT.finditer(text) if weight else ():
+    for m in _WEIGHT.finditer_spans(text, folded) if weight else ():
         value = int(m.group("w"))
         if m.group("unit").lower().startswith(("kg", "kilo")):
             value = round(value * 2.20462)
         if 80 <= value <= 400:
             hits.append(DescriptorHit(f"weight_lb:{value}", m.start(), m.end()))
     hair = "hair" in lower or "blond" in lower or "brunette" in lower or "redh" in lower
-    for m in _HAIR.finditer(text) if hair else ():
+    for m in _HAIR.finditer_spans(text, folded) if hair else ():
         color = (m.group("color") or m.group("solo") or "").lower()
         color = " ".join(color.split())
         color = _HAIR_CANON.get(color, color)
         hits.append(DescriptorHit(f"hair:{color}", m.start(), m.end()))
-    for m in _EYES.finditer(text) if "eye" in lower else ():
+    for m in _EYES.finditer_spans(text, folded) if "eye" in lower else ():
         color = m.group("color").lower()
         hits.append(DescriptorHit(f"eyes:{_HAIR_CANON.get(color, color)}", *m.span()))
-    for m in _TATTOO.finditer(text) if "tat" in lower or "ink" in lower else ():
+    for m in (
+        _TATTOO.finditer_spans(text, folded) if "tat" in lower or "ink" in lower else ()
+    ):
         hits.append(DescriptorHit("tattoos:yes", m.start(), m.end()))
     build = any(map(lower.__contains__, _BUILD_WORDS))
-    for m in _BUILD.finditer(text) if build else ():
+    for m in _BUILD.finditer_spans(text, folded) if build else ():
         hits.append(DescriptorHit(f"build:{m.group('b').lower()}", m.start(), m.end()))
     hits.sort(key=lambda h: h.start)
     return hits

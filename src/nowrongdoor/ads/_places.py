@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from nowrongdoor.text import trie_pattern
+from nowrongdoor.text import CaselessPattern, lower_text, trie_pattern
 
 __all__ = ["PlaceHit", "find_places", "state_abbreviation"]
 
@@ -89,7 +89,7 @@ class _Gazetteer:
         self.abbrs = {s.abbr for s in us.states.STATES_AND_TERRITORIES} | {"DC"}
         keys = [k.replace(" ", "_") for k in [*cities, *self.states]]
         body = trie_pattern(keys).replace("_", r"[\s.\-]{1,2}")
-        self.names = re.compile(rf"(?<![A-Za-z])(?:{body})(?![A-Za-z])", re.IGNORECASE)
+        self.names = CaselessPattern(rf"(?<![A-Za-z])(?:{body})(?![A-Za-z])")
 
 
 def _key(name: str) -> str:
@@ -131,6 +131,7 @@ def find_places(
     *,
     hint_states: frozenset[str] = frozenset(),
     exclude: tuple[tuple[int, int], ...] = (),
+    lower: str | None = None,
 ) -> list[PlaceHit]:
     """Find US cities and states named in text.
 
@@ -139,15 +140,18 @@ def find_places(
         hint_states: States the ad points at (phone area codes, its state field);
             they decide between same-named cities.
         exclude: Spans already taken by other fields (names), skipped here.
+        lower: ``nowrongdoor.text.lower_text(text)``, if the caller has it.
 
     Returns:
         Places in text order.
     """
     gaz = _gazetteer()
     raw: list[tuple[int, int, str, str | None]] = []  # start, end, kind, value-key
-    for m in gaz.names.finditer(text):
+    if lower is None:
+        lower = lower_text(text)
+    for m in gaz.names.finditer_spans(text, lower):
         start, end = m.span()
-        surface = m.group()
+        surface = text[start:end]
         key = _key(surface)
         if key in gaz.cities:
             raw.append((start, end, "city", key))

@@ -8,6 +8,7 @@ scan_note("Denies anyone takes her money. Her boyfriend keeps her ID.")
                                  # (NoteHit(indicator='documents', ...),)
 """
 
+from nowrongdoor.text._caseless import CaselessPattern, lower_text
 from nowrongdoor.text._lexicon import CONTEXT_WINDOW, TermMatch, find_lexicon_terms
 from nowrongdoor.text._normalize import Normalized, TextBuilder, normalize
 from nowrongdoor.text._note_rules import NOTE_INDICATORS, NoteIndicator
@@ -16,6 +17,8 @@ from nowrongdoor.text._numbers import NUMBER_WORDS, numeric_view, word_to_number
 from nowrongdoor.text._trie import trie_pattern
 
 __all__ = [
+    "CaselessPattern",
+    "lower_text",
     "CONTEXT_WINDOW",
     "NOTE_INDICATORS",
     "NoteHit",

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from nowrongdoor.text._caseless import CaselessPattern, lower_text
 from nowrongdoor.text._normalize import Normalized, normalize
 
 if TYPE_CHECKING:
@@ -74,7 +75,7 @@ class _Index:
         self.terms = tuple(compiled)
         # One pass finds which terms occur; only those are then matched in full.
         self.any = (
-            re.compile(r"(?<!\w)(?:" + "|".join(groups) + r")(?!\w)", re.I)
+            CaselessPattern(r"(?<!\w)(?:" + "|".join(groups) + r")(?!\w)")
             if groups
             else None
         )
@@ -92,7 +93,10 @@ def _index(kb: KnowledgeBase) -> _Index:
 
 
 def find_lexicon_terms(
-    text: str | Normalized, kb: KnowledgeBase | None = None
+    text: str | Normalized,
+    kb: KnowledgeBase | None = None,
+    *,
+    lower: str | None = None,
 ) -> list[TermMatch]:
     """Find pimp-culture lexicon terms in a text.
 
@@ -106,6 +110,7 @@ def find_lexicon_terms(
     Args:
         text: The text, or an already normalised text.
         kb: Knowledge base to read the lexicon from; the shipped one by default.
+        lower: ``lower_text`` of the normalised text, if the caller has it.
 
     Returns:
         Matches in text order (overlapping matches of different terms are kept).
@@ -119,9 +124,11 @@ def find_lexicon_terms(
     body = norm.text
     if index.any is None:
         return []
+    if not index.any.possible(lower if lower is not None else lower_text(body)):
+        return []
     present: set[int] = set()
     pos = 0
-    while (hit := index.any.search(body, pos)) is not None:
+    while (hit := index.any.regex.search(body, pos)) is not None:
         if hit.lastgroup:
             present.add(int(hit.lastgroup[1:]))
         pos = hit.start() + 1

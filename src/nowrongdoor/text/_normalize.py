@@ -187,10 +187,23 @@ def _fold_char(ch: str) -> str:
     return folded
 
 
-def _fix_mojibake(text: str) -> Normalized:
-    """Run ftfy on each token that needs it, keeping a token-level offset map."""
+@lru_cache(maxsize=1)
+def _ftfy_config() -> object:
     import ftfy
 
+    return ftfy.TextFixerConfig(normalization=None, uncurl_quotes=False, explain=False)
+
+
+@lru_cache(maxsize=65536)
+def _fix_token(token: str) -> str:
+    """ftfy's repair of one token (a pure function: tokens such as emoji recur)."""
+    import ftfy
+
+    return ftfy.fix_text(token, _ftfy_config())  # type: ignore[arg-type]
+
+
+def _fix_mojibake(text: str) -> Normalized:
+    """Run ftfy on each token that needs it, keeping a token-level offset map."""
     source = Normalized(text, text)
     builder = TextBuilder(source)
     for match in _TOKEN.finditer(text):
@@ -199,7 +212,7 @@ def _fix_mojibake(text: str) -> Normalized:
         if token.isascii() and "&" not in token:
             builder.copy(start, end)
             continue
-        fixed = ftfy.fix_text(token, normalization=None, uncurl_quotes=False)
+        fixed = _fix_token(token)
         if fixed == token:
             builder.copy(start, end)
         elif len(fixed) == len(token):

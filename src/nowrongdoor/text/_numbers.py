@@ -131,6 +131,9 @@ _PIECE = re.compile(
     re.IGNORECASE,
 )
 _COMPOUND_SPLIT = re.compile(r"[\s-]+")
+# A run with no letter and no "|" is digits and separators only: nothing in it
+# is rewritten ("903-312-1887", "$200"), so it is not cut into pieces.
+_REWRITABLE = re.compile(r"[^\W\d_]|\|")
 _CHEAP = re.compile(rf"\d|{_alt(_UNIT_WORDS)}|teen|ty\b", re.IGNORECASE)
 
 #: A run needs this many strong digits before weak units turn into digits.
@@ -292,7 +295,7 @@ def numeric_view(source: Normalized | str) -> Normalized:
     replacements: list[tuple[int, int, str]] = []
     for match in _RUN.finditer(text):
         chunk = match.group()
-        if chunk.isdigit() or len(chunk) == 1:
+        if chunk.isdigit() or len(chunk) == 1 or not _REWRITABLE.search(chunk):
             continue
         replacements.extend(_run_replacements(text, match.start(), match.end()))
     if not replacements:

@@ -1,0 +1,155 @@
+"""Case-insensitive patterns with a fast case-sensitive gate (private).
+
+Python's ``re`` compiles every letter of an IGNORECASE pattern to a two-case
+set, so the branches of an alternation lose their quick first-letter check: a
+long alternation of phrases is several times slower than the same pattern
+matched case-sensitively. :class:`CaselessPattern` keeps the IGNORECASE pattern
+for the matches themselves and first asks a *gate*, the pattern with its
+literal letters lower-cased, matched case-sensitively against the lower-cased
+text. When the gate finds nothing, neither can the pattern; as most phrases
+occur in few ads, most calls end at the gate.
+
+The gate is exact only where lower-casing is a faithful case fold, which
+:func:`lower_text` checks: the lower-cased text must keep its length (so offsets
+do not move) and hold neither of the two letters ``re`` folds specially (dotless
+``ı`` and long ``ſ``). For every other code point, an IGNORECASE letter matches
+a character exactly when its lower case equals the letter, and ``\\w``, ``\\d``
+and ``\\s`` do not change under lower-casing (checked over all of Unicode in
+``tests/text/test_caseless.py``). A case-sensitive part of a pattern (``(?-i:P)``)
+becomes case-insensitive in the gate, which only widens it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+__all__ = ["CaselessPattern", "lower_pattern", "lower_text"]
+
+# Letters whose IGNORECASE matching differs from comparing lower case.
+_SPECIAL_FOLDS = ("\u0131", "\u017f")
+# Escapes whose letters are not a class or an assertion: hex, Unicode, octal
+# and back-references. A pattern with one of them gets no gate.
+_UNSAFE_ESCAPES = frozenset("xuUN0123456789gk")
+
+
+def lower_text(text: str) -> str | None:
+    """The lower-cased text, or ``None`` when a gate cannot read it.
+
+    Args:
+        text: Any text.
+
+    Returns:
+        ``text.lower()`` when it keeps every offset and has no specially folded
+        letter; ``None`` otherwise (callers then match without the gate).
+    """
+    lower = text.lower()
+    if len(lower) != len(text):
+        return None
+    if not lower.isascii() and any(ch in lower for ch in _SPECIAL_FOLDS):
+        return None
+    return lower
+
+
+def lower_pattern(source: str) -> str | None:
+    """The pattern with its literal letters lower-cased, for a gate.
+
+    Escapes (``\\w``, ``\\S``, ``\\b``...) and group names are kept as written;
+    a pattern with a hex, Unicode, octal or back-reference escape gets ``None``.
+
+    Args:
+        source: A regular expression.
+
+    Returns:
+        The lower-cased pattern, or ``None`` when it cannot be lower-cased safely.
+    """
+    out: list[str] = []
+    i = 0
+    n = len(source)
+    while i < n:
+        ch = source[i]
+        if ch == "\\":
+            if i + 1 >= n or source[i + 1] in _UNSAFE_ESCAPES:
+                return None
+            out.append(source[i : i + 2])
+            i += 2
+            continue
+        if source.startswith(("(?P<", "(?P="), i):
+            close = source.find(">" if source[i + 3] == "<" else ")", i)
+            if close < 0:
+                return None
+            out.append(source[i : close + 1])
+            i = close + 1
+            continue
+        out.append(ch.lower())
+        i += 1
+    return "".join(out)
+
+
+class CaselessPattern:
+    """An IGNORECASE pattern that first asks a lower-cased, case-sensitive gate.
+
+    Args:
+        source: The pattern.
+        flags: Extra ``re`` flags (IGNORECASE is always added).
+
+    Attributes:
+        regex: The compiled IGNORECASE pattern (the matches come from it).
+        exact: True when the pattern has no case-sensitive part, so the gate's
+            matches have the pattern's spans (see :meth:`finditer_spans`).
+    """
+
+    __slots__ = ("_gate", "exact", "regex")
+
+    def __init__(self, source: str, flags: int = 0) -> None:
+        self.regex = re.compile(source, flags | re.IGNORECASE)
+        lowered = lower_pattern(source)
+        gate: re.Pattern[str] | None = None
+        if lowered is not None:
+            try:
+                gate = re.compile(lowered, flags & ~re.IGNORECASE)
+            except re.error:
+                gate = None
+        self._gate = gate
+        #: The gate's matches are the pattern's (no case-sensitive part).
+        self.exact = gate is not None and "(?-i" not in source
+
+    def possible(self, lower: str | None) -> bool:
+        """False only when the pattern surely has no match.
+
+        Args:
+            lower: The text from :func:`lower_text` (``None``: no gate).
+        """
+        gate = self._gate
+        return gate is None or lower is None or gate.search(lower) is not None
+
+    def search(self, text: str, lower: str | None = None) -> re.Match[str] | None:
+        """Like ``regex.search(text)``, gated by ``lower`` (:func:`lower_text`)."""
+        if not self.possible(lower):
+            return None
+        return self.regex.search(text)
+
+    def finditer(self, text: str, lower: str | None = None) -> Iterator[re.Match[str]]:
+        """Like ``regex.finditer(text)``, gated by ``lower`` (:func:`lower_text`)."""
+        if not self.possible(lower):
+            return iter(())
+        return self.regex.finditer(text)
+
+    def fast(self, text: str, lower: str | None = None) -> tuple[re.Pattern[str], str]:
+        """A compiled pattern and a subject with ``regex``'s spans on ``text``.
+
+        When the pattern is :attr:`exact` and ``lower`` is given, that is the
+        gate and ``lower``: same spans and groups as ``regex`` on ``text``, but
+        the matched characters are lower case (read them from ``text`` by span
+        where case matters). Otherwise it is ``regex`` and ``text``.
+        """
+        if self.exact and lower is not None and self._gate is not None:
+            return self._gate, lower
+        return self.regex, text
+
+    def finditer_spans(
+        self, text: str, lower: str | None = None
+    ) -> Iterator[re.Match[str]]:
+        """``regex.finditer(text)``'s matches found the fast way (see :meth:`fast`)."""
+        pattern, subject = self.fast(text, lower)
+        return pattern.finditer(subject)

@@ -1,0 +1,90 @@
+"""Every case-insensitive ad pattern behind a gate finds exactly its own matches.
+
+The gate (``nowrongdoor.text.CaselessPattern``) lets a lower-cased,
+case-sensitive copy of a pattern decide that an ad has no match, and for
+patterns without a case-sensitive part it finds the matches itself on the
+lower-cased text: both must give the spans and groups of the IGNORECASE pattern.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nowrongdoor.text import CaselessPattern, lower_text
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _texts() -> list[str]:
+    from nowrongdoor.ads import iter_ads
+    from nowrongdoor.ads._synthetic import generate_gold_ads
+
+    texts = [
+        ad.text
+        for name in (
+            "ads_eval.jsonl",
+            "ads_handwritten.jsonl",
+            "ads_heldout.jsonl",
+            "ads_kinds.jsonl",
+            "ads_cases.jsonl",
+        )
+        for ad in iter_ads(ROOT / "tests" / "data" / name)
+    ]
+    texts += [r["text"] for r in generate_gold_ads(200, seed=11)]
+    # Case-sensitive parts, special folds and upper-case text.
+    texts += [t.upper() for t in texts[:100]]
+    texts += ["MOB rules, P is P. ſtay with daddy", "KELVIN \u212a sexy Kıtty"]
+    return texts
+
+
+def _patterns() -> list[CaselessPattern]:
+    from nowrongdoor.ads._contacts import _EMAIL, _HANDLE, _URL
+    from nowrongdoor.ads._indicators import _load, _recruitment
+    from nowrongdoor.ads._kinds import _cues
+    from nowrongdoor.ads._numbers import _AGE_PATTERNS, _AMOUNT, _RATE_A, _RATE_B
+    from nowrongdoor.ads._people import (
+        _BUILD,
+        _EYES,
+        _HAIR,
+        _HEIGHT_CM,
+        _HEIGHT_FT,
+        _NAME_CUES,
+        _TATTOO,
+        _WEIGHT,
+    )
+    from nowrongdoor.ads._places import _gazetteer
+    from nowrongdoor.knowledge import load_knowledge
+    from nowrongdoor.text._lexicon import _index
+
+    defs, benign = _load()
+    patterns = [d.caseless for d in defs.values() if d.caseless is not None]
+    patterns += [benign.pattern, _recruitment()[0], _NAME_CUES, _gazetteer().names]
+    patterns += [c.caseless for c in _cues()]
+    patterns += [p for _k, p in _AGE_PATTERNS if isinstance(p, CaselessPattern)]
+    patterns += [_RATE_A, _RATE_B, _AMOUNT]
+    patterns += [_EMAIL, _HANDLE, _URL]
+    patterns += [_HEIGHT_FT, _HEIGHT_CM, _WEIGHT, _HAIR, _EYES, _TATTOO, _BUILD]
+    index = _index(load_knowledge())
+    assert index.any is not None
+    patterns.append(index.any)
+    return patterns
+
+
+def test_gated_and_folded_matches_are_the_patterns_own() -> None:
+    from nowrongdoor.text import normalize, numeric_view
+
+    patterns = _patterns()
+    assert all(p._gate is not None for p in patterns)  # every one is gated
+    checked = 0
+    for raw in _texts():
+        for text in {normalize(raw).text, numeric_view(normalize(raw)).text}:
+            lower = lower_text(text)
+            for pattern in patterns:
+                want = [(m.span(), m.lastgroup) for m in pattern.regex.finditer(text)]
+                got = [(m.span(), m.lastgroup) for m in pattern.finditer(text, lower)]
+                assert got == want, (pattern.regex.pattern[:80], text[:80])
+                if pattern.exact:
+                    folded = pattern.finditer_spans(text, lower)
+                    assert [(m.span(), m.lastgroup) for m in folded] == want
+                checked += len(want)
+    assert checked > 1000
