@@ -23,6 +23,7 @@ from nowrongdoor.care.jobs import run_jobs
 from nowrongdoor.care.migrate import upgrade
 from nowrongdoor.care.models import (
     AuditEvent,
+    Consent,
     FhirOutbound,
     Organization,
     Person,
@@ -274,3 +275,83 @@ def test_status_path_walks_partner_moves_only() -> None:
     assert status_path("accepted", S.ACCEPTED) == []
     # backwards is never a path
     assert status_path("completed", S.ACCEPTED) == []
+
+
+def _sud_referral(client: Any, world: Any, rec: Any) -> tuple[int, int]:
+    """A substance-use referral to partner p with a Part 2 consent; sent."""
+    cm = world.headers("cm_a")
+    sud = client.post(
+        "/api/v1/referrals",
+        json={
+            "case_id": rec.case_id,
+            "service_id": world.services["p"],
+            "need_category": "substance_use",
+        },
+        headers=cm,
+    ).json()
+    part2 = client.post(
+        f"/api/v1/persons/{rec.person_id}/consents",
+        json={
+            "consent_type": "part2_disclosure",
+            "scope": "organisation",
+            "scope_organization_id": world.orgs["p"],
+        },
+        headers=cm,
+    ).json()
+    sent = client.post(
+        f"/api/v1/referrals/{sud['id']}/status", json={"status": "sent"}, headers=cm
+    )
+    assert sent.status_code == 200, sent.text
+    return int(sud["id"]), int(part2["id"])
+
+
+def test_part2_consent_travels_with_a_substance_use_referral(
+    db: Database, client: Any, world: Any, records: Any, partner: Partner
+) -> None:
+    rec = records("a")
+    sud_id, _ = _sud_referral(client, world, rec)
+    _configure(db, world, partner)
+    assert sync(db, db.settings).sent == 2
+    with partner.db.session() as s:
+        there = s.scalars(
+            select(Referral).where(Referral.need_category == "substance_use")
+        ).one()
+        kinds = {
+            c.consent_type
+            for c in s.scalars(
+                select(Consent).where(Consent.person_id == there.person_id)
+            )
+        }
+        assert kinds == {"share_with_partners", "part2_disclosure"}
+        remote_id = there.id
+    # the partner's own staff reach it over FHIR there (Part 2 consent present)
+    r = httpx.get(
+        f"{partner.url}/fhir/Task/{remote_id}",
+        headers={"Authorization": f"Bearer {partner.staff_token}"},
+    )
+    assert r.status_code == 200, r.text
+    with db.session() as s:
+        row = s.scalar(select(FhirOutbound).where(FhirOutbound.referral_id == sud_id))
+        assert row is not None and row.state == "sent"
+
+
+def test_a_substance_use_referral_never_leaves_once_part2_consent_is_revoked(
+    db: Database, client: Any, world: Any, records: Any, partner: Partner
+) -> None:
+    rec = records("a")
+    sud_id, part2_id = _sud_referral(client, world, rec)
+    revoked = client.post(
+        f"/api/v1/persons/{rec.person_id}/consents/{part2_id}/revoke",
+        headers=world.headers("cm_a"),
+    )
+    assert revoked.status_code == 200
+    _configure(db, world, partner)
+    report = sync(db, db.settings)
+    assert (report.sent, report.failed) == (1, 1)
+    with db.session() as s:
+        row = s.scalar(select(FhirOutbound).where(FhirOutbound.referral_id == sud_id))
+        assert row is not None and row.state == "failed"
+        assert "Part 2" in (row.last_error or "")
+    with partner.db.session() as s:
+        needs = [r.need_category for r in s.scalars(select(Referral))]
+    assert needs == [None]

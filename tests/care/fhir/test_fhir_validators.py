@@ -93,11 +93,28 @@ def _collect(client: TestClient, world: Any, rec: Any, headers: Any) -> list[Any
     return got
 
 
+def _exchange(
+    db: Any, client: TestClient, world: Any, rec: Any, headers: Any
+) -> list[Any]:
+    """The transaction Bundle our outbound side sends, and the answer to it."""
+    from nowrongdoor.care.fhir.outbound import referral_bundle
+    from nowrongdoor.care.models import FhirEndpoint, Referral
+
+    with db.session() as s:
+        referral = s.get(Referral, rec.sent_referral_id)
+        endpoint = FhirEndpoint(owner_reference=f"Organization/{world.orgs['q']}")
+        sent = referral_bundle(s, referral, endpoint)
+    answer = client.post("/fhir", json=sent, headers=headers)
+    assert answer.status_code == 200, answer.text
+    return [sent, answer.json()]
+
+
 def test_every_returned_resource_validates_twice(
-    client: TestClient, world: Any, records: Any, systems: Any, fhirjs: Path
+    db: Any, client: TestClient, world: Any, records: Any, systems: Any, fhirjs: Path
 ) -> None:
     rec = records("a")
     resources = _collect(client, world, rec, systems["p"])
+    resources += _exchange(db, client, world, rec, systems["p"])
     kinds = {r["resourceType"] for r in resources}
     assert kinds == {
         "CapabilityStatement", "Bundle", "ServiceRequest", "Patient", "Consent",
