@@ -109,16 +109,44 @@ def _exchange(
     return [sent, answer.json()]
 
 
+def _clinical(client: TestClient, world: Any, rec: Any) -> list[Any]:
+    """Condition, Goal and QuestionnaireResponse, read and searched by staff."""
+    cm = world.headers("cm_a")
+    case = f"/api/v1/cases/{rec.case_id}"
+    goal = client.post(
+        f"{case}/goals",
+        json={"description": "Keep the flat", "need_id": rec.need_id},
+        headers=cm,
+    ).json()
+    answers = {"unsafe-work": True, "afraid-to-leave": False,
+               "exchanged-sex": False, "tricked-into-work": None}  # fmt: skip
+    screening = client.post(
+        f"/api/v1/persons/{rec.person_id}/screenings",
+        json={"instrument_id": "qyit", "answers": answers},
+        headers=cm,
+    ).json()
+    return [
+        client.get(f"/fhir/Condition/{rec.need_id}", headers=cm).json(),
+        client.get("/fhir/Condition", headers=cm).json(),
+        client.get(f"/fhir/Goal/{goal['id']}", headers=cm).json(),
+        client.get("/fhir/Goal", headers=cm).json(),
+        client.get(f"/fhir/QuestionnaireResponse/{screening['id']}", headers=cm).json(),
+        client.get("/fhir/QuestionnaireResponse", headers=cm).json(),
+    ]
+
+
 def test_every_returned_resource_validates_twice(
     db: Any, client: TestClient, world: Any, records: Any, systems: Any, fhirjs: Path
 ) -> None:
     rec = records("a")
     resources = _collect(client, world, rec, systems["p"])
     resources += _exchange(db, client, world, rec, systems["p"])
+    resources += _clinical(client, world, rec)
     kinds = {r["resourceType"] for r in resources}
     assert kinds == {
         "CapabilityStatement", "Bundle", "ServiceRequest", "Patient", "Consent",
         "Organization", "HealthcareService", "OperationOutcome", "Task",
+        "Condition", "Goal", "QuestionnaireResponse",
     }  # fmt: skip
     for resource in resources:
         get_fhir_model_class(resource["resourceType"]).model_validate(resource)
