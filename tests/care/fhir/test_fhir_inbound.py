@@ -49,7 +49,7 @@ def test_a_partner_system_sends_a_referral_once(
     assert first.status_code == 200, first.text
     reply = Bundle.model_validate(first.json())
     assert reply.type == "transaction-response"
-    locations = [e.response.location for e in reply.entry or [] if e.response]
+    locations = [e.response.location or "" for e in reply.entry or [] if e.response]
     task = next(loc for loc in locations if loc.startswith("Task/"))
     assert [e.response.status for e in reply.entry or [] if e.response][-1] == (
         "201 Created"
