@@ -325,6 +325,14 @@ class Settings(BaseSettings):
             "many minutes ago (on any instance); 55 suits an hourly cron."
         ),
     )
+    fhir_sync_minutes: int = Field(
+        5,
+        ge=1,
+        description=(
+            "Scheduled jobs: `jobs run` sends referrals to partners' FHIR servers "
+            "and polls their Tasks at most this often (run cron at least as often)."
+        ),
+    )
     backup_dir: Path | None = Field(
         None,
         description=(

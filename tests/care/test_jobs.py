@@ -79,6 +79,7 @@ def test_two_instances_run_each_job_once(job_db: Database, tmp_path: Path) -> No
     assert sorted(events) == [
         ("job.audit-checkpoint", "success"),
         ("job.backup", "success"),
+        ("job.fhir-sync", "success"),
         ("job.purge", "success"),
     ], outs
     assert len(list((tmp_path / "backups").glob("care-*.tar"))) == 1
@@ -88,14 +89,15 @@ def test_two_instances_run_each_job_once(job_db: Database, tmp_path: Path) -> No
         line.split()[1]
         for out in outs
         for line in out.splitlines()
-        if line.split() and line.split()[0] in {"audit-checkpoint", "purge", "backup"}
+        if line.split()
+        and line.split()[0] in {"audit-checkpoint", "purge", "backup", "fhir-sync"}
     ]
-    assert sorted(statuses) == ["ran"] * 3 + ["skipped"] * 3, outs
+    assert sorted(statuses) == ["ran"] * 4 + ["skipped"] * 4, outs
 
     # a later run within the interval skips everything
     again = run_jobs(job_db, settings)
     assert {r.status for r in again} == {"skipped"}
-    assert len(_job_events(job_db)) == 3
+    assert len(_job_events(job_db)) == 4
 
 
 def test_a_held_lock_skips_the_job(job_db: Database) -> None:

@@ -23,6 +23,8 @@ from nowrongdoor.care.api.errors import (
 )
 from nowrongdoor.care.api.main import api_router
 from nowrongdoor.care.db import Database
+from nowrongdoor.care.fhir.clinical_routes import router as fhir_clinical_router
+from nowrongdoor.care.fhir.exchange import router as fhir_exchange_router
 from nowrongdoor.care.fhir.routes import router as fhir_router
 from nowrongdoor.care.hsds_api import router as hsds_router
 from nowrongdoor.care.observability import (
@@ -118,6 +120,8 @@ def create_app(
         )
     app.include_router(api_router, prefix=API_PREFIX)
     app.include_router(fhir_router)
+    app.include_router(fhir_exchange_router)
+    app.include_router(fhir_clinical_router)
     app.include_router(hsds_router)
     if include_web:
         from nowrongdoor.care.web import install_web

@@ -9,7 +9,9 @@ recent run, and skip. Jobs:
 
 * ``audit-checkpoint``: verify the audit chain and append a signed checkpoint;
 * ``purge``: purge records past their retention period;
-* ``backup``: write a backup to ``backup_dir`` (only when it is set).
+* ``backup``: write a backup to ``backup_dir`` (only when it is set);
+* ``fhir-sync``: send referrals to partners' FHIR servers and poll their Tasks
+  (:mod:`nowrongdoor.care.fhir.outbound`), every ``fhir_sync_minutes``.
 """
 
 from __future__ import annotations
@@ -84,17 +86,31 @@ def _backup(db: Database, settings: Settings) -> str:
     return f"{out.name} rows={sum(manifest.counts.values())}"
 
 
+def _fhir_sync(db: Database, settings: Settings) -> str:
+    from nowrongdoor.care.fhir.outbound import sync
+
+    return sync(db, settings).summary()
+
+
 #: Job name -> function returning a one-line summary.
 JOBS: dict[str, Callable[[Database, Settings], str]] = {
     "audit-checkpoint": _checkpoint,
     "purge": _purge,
     "backup": _backup,
+    "fhir-sync": _fhir_sync,
 }
+
+
+def _interval(settings: Settings, name: str) -> dt.timedelta:
+    minutes = settings.job_interval_minutes
+    if name == "fhir-sync":
+        minutes = settings.fhir_sync_minutes
+    return dt.timedelta(minutes=minutes)
 
 
 def default_jobs(settings: Settings) -> list[str]:
     """The jobs ``jobs run`` runs without ``--job``."""
-    names = ["audit-checkpoint", "purge"]
+    names = ["audit-checkpoint", "purge", "fhir-sync"]
     if settings.backup_dir is not None:
         names.append("backup")
     return names
@@ -172,7 +188,6 @@ def run_jobs(
         raise UserInputError(
             f"unknown job {', '.join(unknown)}; jobs are {', '.join(JOBS)}"
         )
-    interval = dt.timedelta(minutes=settings.job_interval_minutes)
     results = []
     for name in wanted:
         with _job_lock(db, settings, name) as got:
@@ -181,7 +196,7 @@ def run_jobs(
                 continue
             last = _last_run(db, name)
             now = dt.datetime.now(dt.UTC)
-            if last is not None and now - last < interval:
+            if last is not None and now - last < _interval(settings, name):
                 results.append(JobResult(name, "skipped", f"ran at {last.isoformat()}"))
                 continue
             try:

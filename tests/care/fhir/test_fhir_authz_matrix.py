@@ -31,6 +31,7 @@ ACTORS = {
 }
 REFERRAL_READ = "A:TT S:TF C:TF N:TF P:TF X:TF"
 EVERYONE = "A:TT S:TT C:TT N:TT P:TT X:TT"
+CASE_READ = "A:TT S:TF C:TF N:TF P:FF X:FF"
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,12 @@ ROUTES = [
     Route("GET", "/fhir/ServiceRequest/{sent_referral_id}", REFERRAL_READ),
     Route("GET", "/fhir/Patient/{pseudonym}", REFERRAL_READ),
     Route("GET", "/fhir/Consent/{consent_id}", REFERRAL_READ),
+    # needs and goals: staff in scope; a partner only the need a referral to it
+    # addresses (these referrals name no need category: nothing)
+    Route("GET", "/fhir/Condition", CASE_READ, contains="need_id"),
+    Route("GET", "/fhir/Condition/{need_id}", CASE_READ),
+    Route("GET", "/fhir/Goal", CASE_READ, contains="goal_id"),
+    Route("GET", "/fhir/Goal/{goal_id}", CASE_READ),
     Route("GET", "/fhir/Organization/{org_id}", EVERYONE),
     Route("GET", "/fhir/HealthcareService/{service_id}", EVERYONE),
     # the HSDS directory is public: everyone (signed in or not) reads it

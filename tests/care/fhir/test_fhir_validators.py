@@ -93,15 +93,60 @@ def _collect(client: TestClient, world: Any, rec: Any, headers: Any) -> list[Any
     return got
 
 
+def _exchange(
+    db: Any, client: TestClient, world: Any, rec: Any, headers: Any
+) -> list[Any]:
+    """The transaction Bundle our outbound side sends, and the answer to it."""
+    from nowrongdoor.care.fhir.outbound import referral_bundle
+    from nowrongdoor.care.models import FhirEndpoint, Referral
+
+    with db.session() as s:
+        referral = s.get(Referral, rec.sent_referral_id)
+        endpoint = FhirEndpoint(owner_reference=f"Organization/{world.orgs['q']}")
+        sent = referral_bundle(s, referral, endpoint)
+    answer = client.post("/fhir", json=sent, headers=headers)
+    assert answer.status_code == 200, answer.text
+    return [sent, answer.json()]
+
+
+def _clinical(client: TestClient, world: Any, rec: Any) -> list[Any]:
+    """Condition, Goal and QuestionnaireResponse, read and searched by staff."""
+    cm = world.headers("cm_a")
+    case = f"/api/v1/cases/{rec.case_id}"
+    goal = client.post(
+        f"{case}/goals",
+        json={"description": "Keep the flat", "need_id": rec.need_id},
+        headers=cm,
+    ).json()
+    answers = {"unsafe-work": True, "afraid-to-leave": False,
+               "exchanged-sex": False, "tricked-into-work": None}  # fmt: skip
+    screening = client.post(
+        f"/api/v1/persons/{rec.person_id}/screenings",
+        json={"instrument_id": "qyit", "answers": answers},
+        headers=cm,
+    ).json()
+    return [
+        client.get(f"/fhir/Condition/{rec.need_id}", headers=cm).json(),
+        client.get("/fhir/Condition", headers=cm).json(),
+        client.get(f"/fhir/Goal/{goal['id']}", headers=cm).json(),
+        client.get("/fhir/Goal", headers=cm).json(),
+        client.get(f"/fhir/QuestionnaireResponse/{screening['id']}", headers=cm).json(),
+        client.get("/fhir/QuestionnaireResponse", headers=cm).json(),
+    ]
+
+
 def test_every_returned_resource_validates_twice(
-    client: TestClient, world: Any, records: Any, systems: Any, fhirjs: Path
+    db: Any, client: TestClient, world: Any, records: Any, systems: Any, fhirjs: Path
 ) -> None:
     rec = records("a")
     resources = _collect(client, world, rec, systems["p"])
+    resources += _exchange(db, client, world, rec, systems["p"])
+    resources += _clinical(client, world, rec)
     kinds = {r["resourceType"] for r in resources}
     assert kinds == {
         "CapabilityStatement", "Bundle", "ServiceRequest", "Patient", "Consent",
         "Organization", "HealthcareService", "OperationOutcome", "Task",
+        "Condition", "Goal", "QuestionnaireResponse",
     }  # fmt: skip
     for resource in resources:
         get_fhir_model_class(resource["resourceType"]).model_validate(resource)

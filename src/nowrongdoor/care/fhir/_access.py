@@ -3,6 +3,9 @@
 The rules are the web pages' rules (``crud.list_referrals`` and
 ``crud.get_referral``): a partner's client reaches referrals addressed to its
 organisation that have been sent; staff reach referrals in their record scope.
+One addition for systems exchanging referrals over FHIR: a partner's client
+also reaches the referrals its own organisation sent (``POST /fhir``), so the
+sending system can read the Task back and follow its status.
 On top, 42 CFR Part 2: a substance-use referral never leaves over FHIR unless
 an active Part 2 disclosure consent names (or covers) the receiving
 organisation (42 CFR 2.31, 2.33).
@@ -12,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import Session
 
 from nowrongdoor.care import crud
@@ -33,7 +36,10 @@ def referral_clause(viewer: User) -> ColumnElement[bool]:
     """The referrals ``viewer`` reaches, as a WHERE clause (before Part 2)."""
     if viewer.role == Role.PARTNER_USER:
         return and_(
-            Referral.to_organization_id == viewer.organization_id,
+            or_(
+                Referral.to_organization_id == viewer.organization_id,
+                Referral.from_organization_id == viewer.organization_id,
+            ),
             Referral.status != ReferralStatus.DRAFT,
         )
     return scope_clause(viewer, Referral.from_organization_id, Referral.owner_id)

@@ -7,7 +7,11 @@ from typing import Any
 from fhir.resources.R4B.capabilitystatement import CapabilityStatement
 
 from nowrongdoor import __version__
-from nowrongdoor.care.fhir.resources import SDOHCC_SERVICE_REQUEST, SDOHCC_TASK
+from nowrongdoor.care.fhir.resources import (
+    SDOHCC,
+    SDOHCC_SERVICE_REQUEST,
+    SDOHCC_TASK,
+)
 
 __all__ = ["capability_statement"]
 
@@ -69,6 +73,15 @@ def capability_statement(base: str) -> CapabilityStatement:
                             f"{base}/auth/token (grant_type=client_credentials)."
                         ),
                     },
+                    "interaction": [
+                        {
+                            "code": "transaction",
+                            "documentation": (
+                                "POST a referral (Patient, Consent, ServiceRequest, "
+                                "Task) from a partner system; see docs/interop.md."
+                            ),
+                        }
+                    ],
                     "resource": [
                         _resource(
                             "Task",
@@ -87,6 +100,19 @@ def capability_statement(base: str) -> CapabilityStatement:
                         ),
                         _resource("Patient"),
                         _resource("Consent"),
+                        _resource(
+                            "Condition",
+                            search=[("patient", "reference")],
+                            profile=f"{SDOHCC}/SDOHCC-Condition",
+                        ),
+                        _resource(
+                            "Goal",
+                            search=[("patient", "reference")],
+                            profile=f"{SDOHCC}/SDOHCC-Goal",
+                        ),
+                        _resource(
+                            "QuestionnaireResponse", search=[("patient", "reference")]
+                        ),
                         _resource("Organization", search=[("name", "string")]),
                         _resource(
                             "HealthcareService",

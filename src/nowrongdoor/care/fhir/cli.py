@@ -114,3 +114,74 @@ def clients(ctx: typer.Context) -> None:
     finally:
         db.dispose()
     print_json(rows)
+
+
+@app.command("endpoint-set")
+def endpoint_set(
+    ctx: typer.Context,
+    org: Annotated[str, typer.Option("--org", help="The partner (exact name).")],
+    base_url: Annotated[
+        str, typer.Option("--base-url", help="Its FHIR base, e.g. https://x/fhir.")
+    ],
+    client_id: Annotated[
+        str, typer.Option("--client-id", help="Our client id at that server.")
+    ],
+    owner: Annotated[
+        str,
+        typer.Option(
+            "--owner", help="The partner as its server names it: Organization/<id>."
+        ),
+    ],
+    client_secret: Annotated[
+        str,
+        typer.Option(
+            "--client-secret",
+            prompt=True,
+            hide_input=True,
+            help="Our client secret there (prompted when left out; stored encrypted).",
+        ),
+    ],
+    token_url: Annotated[
+        str | None,
+        typer.Option(
+            "--token-url", help="Its token endpoint (default <base>/auth/token)."
+        ),
+    ] = None,
+) -> None:
+    """Send referrals to this partner over FHIR (``jobs run`` sends and polls)."""
+    from sqlalchemy import select
+
+    from nowrongdoor.care.cli import _audit_cli, _database, _require_schema
+    from nowrongdoor.care.fhir.outbound import set_endpoint
+    from nowrongdoor.care.models import Organization
+
+    db = _database(settings_from(ctx))
+    _require_schema(db)
+    try:
+        with db.session() as session:
+            found = session.scalars(
+                select(Organization).where(Organization.name == org)
+            ).all()
+            if len(found) != 1:
+                raise UserInputError(
+                    f"--org {org!r} matches {len(found)} organisations (need one)"
+                )
+            try:
+                endpoint = set_endpoint(
+                    session,
+                    organization=found[0],
+                    base_url=base_url,
+                    client_id=client_id,
+                    client_secret=client_secret,
+                    owner_reference=owner,
+                    token_url=token_url,
+                )
+            except ValueError as exc:
+                raise UserInputError(str(exc)) from None
+            _audit_cli(
+                session, "fhir.endpoint.set", f"organization {found[0].id} endpoint"
+            )
+            base = endpoint.base_url
+    finally:
+        db.dispose()
+    console.print(f"{org}: referrals go to {base}", highlight=False)

@@ -61,7 +61,7 @@ from nowrongdoor.care.rbac import can, require
 from nowrongdoor.care.schemas import ReferralTransition
 from nowrongdoor.care.security import resolve_bearer
 
-__all__ = ["FHIR_JSON", "router"]
+__all__ = ["FHIR_JSON", "FhirRoute", "FhirUser", "router"]
 
 FHIR_JSON = "application/fhir+json"
 _ISSUE = {

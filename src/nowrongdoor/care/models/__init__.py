@@ -25,6 +25,7 @@ from nowrongdoor.care.models._case import (
     Task,
 )
 from nowrongdoor.care.models._fhir_client import PartnerClient, PartnerClientToken
+from nowrongdoor.care.models._fhir_link import FhirEndpoint, FhirInbound, FhirOutbound
 from nowrongdoor.care.models._org import ApiToken, Organization, User, UserSession
 from nowrongdoor.care.models._partner import (
     PartnerLocation,
@@ -58,6 +59,9 @@ __all__ = [
     "Consent",
     "EncryptedJSON",
     "EncryptedText",
+    "FhirEndpoint",
+    "FhirInbound",
+    "FhirOutbound",
     "Goal",
     "Intake",
     "Need",

@@ -1,0 +1,86 @@
+"""Referrals exchanged with other FHIR servers (private).
+
+* :class:`FhirEndpoint`: a partner organisation that runs its own FHIR server;
+  referrals sent to it are POSTed there and its Task is polled.
+* :class:`FhirOutbound`: one referral on its way to (or held at) such a server.
+* :class:`FhirInbound`: one referral another server sent us, by its identifier,
+  so a retried POST finds the referral it already created.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from nowrongdoor.care.models._base import Base, EncryptedText, utcnow
+from nowrongdoor.care.models._org import User
+
+
+class FhirEndpoint(Base):
+    """A partner organisation's FHIR server and our client credentials there."""
+
+    __tablename__ = "fhir_endpoint"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organization.id"), unique=True
+    )
+    base_url: Mapped[str] = mapped_column(String(500))
+    token_url: Mapped[str] = mapped_column(String(500))
+    client_id: Mapped[str] = mapped_column(String(200))
+    client_secret: Mapped[str] = mapped_column(EncryptedText)
+    #: The receiving organisation as the partner's server names it (Task.owner).
+    owner_reference: Mapped[str] = mapped_column(String(200))
+    #: The partner system's account here: status changes read from its server
+    #: are recorded as this user's.
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    disabled_at: Mapped[dt.datetime | None] = mapped_column()
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class FhirOutbound(Base):
+    """A referral sent (or to be sent) to a partner's FHIR server."""
+
+    __tablename__ = "fhir_outbound"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(
+        ForeignKey("referral.id", ondelete="CASCADE"), unique=True
+    )
+    endpoint_id: Mapped[int] = mapped_column(
+        ForeignKey("fhir_endpoint.id", ondelete="CASCADE"), index=True
+    )
+    #: ``pending`` (not yet accepted by the server), ``sent``, ``failed``
+    #: (gave up after the last retry) or ``closed`` (nothing more to poll).
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    remote_task: Mapped[str | None] = mapped_column(String(200))
+    remote_status: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[dt.datetime | None] = mapped_column()
+    polled_at: Mapped[dt.datetime | None] = mapped_column()
+
+
+class FhirInbound(Base):
+    """A referral another FHIR server created here, by its Task identifier."""
+
+    __tablename__ = "fhir_inbound"
+    __table_args__ = (
+        UniqueConstraint(
+            "sender_organization_id", "identifier", name="uq_fhir_inbound"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sender_organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
+    identifier: Mapped[str] = mapped_column(String(300))
+    referral_id: Mapped[int] = mapped_column(
+        ForeignKey("referral.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
