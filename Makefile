@@ -22,7 +22,14 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP)
+# axe-core (npm) checks the care pages for accessibility violations
+AXE := node_modules/axe-core/axe.min.js
+
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	@touch $(AXE)
+
+unit: $(STAMP) $(AXE)
 	bash scripts/ensure-services.sh
 	$(BIN)/pytest
 

@@ -80,6 +80,25 @@ class Settings(BaseSettings):
             "data_dir. PostgreSQL: postgresql+psycopg://user@host:5432/db."
         ),
     )
+    database_pool_size: int = Field(
+        10,
+        ge=1,
+        le=1000,
+        description=(
+            "Care database: connections each process keeps open (as many more "
+            "may be opened under load)."
+        ),
+    )
+    database_pool_timeout: float = Field(
+        1.5,
+        gt=0,
+        le=30,
+        description=(
+            "Care database: seconds a request waits for a free connection when "
+            "all are busy before it is answered 503 with Retry-After (keep it "
+            "under 2 so a full pool answers quickly instead of hanging)."
+        ),
+    )
     secret_key: SecretStr = Field(
         SecretStr(PLACEHOLDER_SECRET),
         description="Signs session cookies and CSRF tokens.",

@@ -54,7 +54,12 @@ def _sqlite_setup(engine: Engine) -> None:
 
 
 def make_engine(
-    url: str, cipher: Cipher, *, echo: bool = False, pool_size: int = 10
+    url: str,
+    cipher: Cipher,
+    *,
+    echo: bool = False,
+    pool_size: int = 10,
+    pool_timeout: float = 1.5,
 ) -> Engine:
     """Create an engine for ``url`` with ``cipher`` bound for encrypted columns.
 
@@ -62,20 +67,27 @@ def make_engine(
         url: SQLAlchemy URL (``sqlite:///path`` or ``postgresql+psycopg://...``).
         cipher: Key ring for encrypted columns.
         echo: Log SQL (never enable with real data: values may be logged).
-        pool_size: Connection pool size for server databases.
+        pool_size: Connections kept in the pool (as many more may be opened
+            under load); not used for an in-memory SQLite database.
+        pool_timeout: Seconds to wait for a free connection before
+            ``sqlalchemy.exc.TimeoutError`` (answered 503 by the app).
 
     Returns:
         The engine.
     """
     parsed = make_url(url)
     kwargs: dict[str, Any] = {"echo": echo}
+    pooled = dict(
+        pool_size=pool_size, max_overflow=pool_size, pool_timeout=pool_timeout
+    )
     if parsed.get_backend_name() == "sqlite":
         db = parsed.database
         if db and db != ":memory:":
             _private_sqlite_file(Path(db))
+            kwargs.update(pooled)
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
     else:
-        kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+        kwargs.update(pooled, pool_pre_ping=True)
     engine = create_engine(parsed, **kwargs)
     if parsed.get_backend_name() == "sqlite":
         _sqlite_setup(engine)
@@ -111,12 +123,15 @@ class Database:
         sessionmaker: Session factory bound to ``engine``.
     """
 
-    def __init__(self, settings: Settings, *, pool_size: int = 10) -> None:
+    def __init__(self, settings: Settings, *, pool_size: int | None = None) -> None:
         self.settings = settings
         self.cipher = cipher_from_settings(settings)
         self.audit_keys = keyring_from_settings(settings)
         self.engine = make_engine(
-            settings.resolved_database_url, self.cipher, pool_size=pool_size
+            settings.resolved_database_url,
+            self.cipher,
+            pool_size=pool_size or settings.database_pool_size,
+            pool_timeout=settings.database_pool_timeout,
         )
         self.sessionmaker = make_sessionmaker(self.engine, self.audit_keys)
 

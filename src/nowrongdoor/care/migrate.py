@@ -17,8 +17,13 @@ __all__ = [
     "current_revision",
     "downgrade",
     "head_revision",
+    "include_name",
     "upgrade",
 ]
+
+# tables the migrations create for full-text search and triggers keep; they
+# have no model (FTS5 also makes shadow tables named after its table)
+_INDEX_TABLE_PREFIXES = ("partner_service_fts", "partner_service_search")
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -29,6 +34,14 @@ def alembic_config(engine: Engine) -> Config:
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.attributes["url"] = engine.url.render_as_string(hide_password=False)
     return cfg
+
+
+def include_name(name: str | None, type_: str, _parents: object) -> bool:
+    """Alembic's ``include_name`` hook: leave the search index tables out of
+    schema comparisons (they are not models)."""
+    return not (
+        type_ == "table" and name is not None and name.startswith(_INDEX_TABLE_PREFIXES)
+    )
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

@@ -3,7 +3,8 @@
 Every error response is ``{"error": {"code", "message", "field"}}``. Validation
 errors name the field (``body.pathway``, ``query.limit``); malformed JSON,
 oversized bodies, unknown routes and database conflicts become 4xx in the same
-format; anything unexpected is a 500 with no internal detail.
+format; a database whose connections are all busy answers 503 with
+``Retry-After``; anything unexpected is a 500 with no internal detail.
 """
 
 from __future__ import annotations
@@ -17,12 +18,14 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from nowrongdoor.care.errors import ApiError
 
 __all__ = [
+    "BUSY_RETRY_AFTER",
     "BodySizeLimit",
     "RequestIdMiddleware",
     "error_body",
@@ -44,6 +47,9 @@ _CODES = {
     423: "account_locked",
     429: "too_many_requests",
 }
+#: Seconds a client is asked to wait (``Retry-After``) when every database
+#: connection is busy.
+BUSY_RETRY_AFTER = 2
 
 
 def error_body(code: str, message: str, field: str | None = None) -> dict[str, Any]:
@@ -118,6 +124,24 @@ async def _data_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _busy(request: Request, exc: Exception) -> JSONResponse:
+    # every pooled connection stayed busy for Settings.database_pool_timeout
+    log.warning(
+        "database connection pool exhausted in %s %s (request %s)",
+        request.method,
+        request.url.path,
+        getattr(request.state, "request_id", "-"),
+    )
+    return JSONResponse(
+        error_body(
+            "service_busy",
+            f"the service is busy; try again in {BUSY_RETRY_AFTER} seconds",
+        ),
+        503,
+        headers={"Retry-After": str(BUSY_RETRY_AFTER)},
+    )
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.error(
         "unhandled error %s in %s %s (request %s)",
@@ -139,6 +163,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(IntegrityError, _integrity_error)
     app.add_exception_handler(DataError, _data_error)
+    app.add_exception_handler(PoolTimeout, _busy)
     # sqlite3 refuses integers beyond 64 bits before SQLAlchemy sees them
     app.add_exception_handler(OverflowError, _data_error)
     app.add_exception_handler(Exception, _unexpected)

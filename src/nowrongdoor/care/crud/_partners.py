@@ -6,6 +6,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from nowrongdoor.care.crud._common import get_or_404, paginate
+from nowrongdoor.care.crud._fulltext import search_words, service_hits
 from nowrongdoor.care.models import (
     Organization,
     PartnerLocation,
@@ -42,15 +43,19 @@ def search_services(
             (no bound = no limit).
         place: City, state/province or postal code of a location.
         organization_id: Only this organisation's services.
-        text: Words in the name or description.
+        text: Words to find in the service's names, description, eligibility
+            and taxonomy terms or its organisation's names; every word must be
+            found, and the best matches come first (ranked full-text search,
+            see ``_fulltext``). Stop words ("the", "for") are ignored.
         include_inactive: Also services whose HSDS status is not ``active``.
         limit: Page size.
         offset: Rows to skip.
 
     Returns:
-        (services, total).
+        (services, total), ordered by rank when ``text`` has words, then by
+        name and id.
     """
-    stmt = select(PartnerService).order_by(PartnerService.name, PartnerService.id)
+    stmt = select(PartnerService)
     if not include_inactive:
         stmt = stmt.where(PartnerService.status == "active")
     types = func.lower(PartnerService.service_types)
@@ -89,22 +94,13 @@ def search_services(
         stmt = stmt.where(PartnerService.id.in_(located))
     if organization_id is not None:
         stmt = stmt.where(PartnerService.organization_id == organization_id)
-    if text:
-        # care managers search in words: each word in the service's name or
-        # description, its organisation's name, or its taxonomy terms
-        for word in text.lower().split()[:5]:
-            like = f"%{_like(word)}%"
-            named = select(Organization.id).where(
-                func.lower(Organization.name).like(like, escape="\\")
-            )
-            stmt = stmt.where(
-                or_(
-                    func.lower(PartnerService.name).like(like, escape="\\"),
-                    func.lower(PartnerService.description).like(like, escape="\\"),
-                    types.like(like, escape="\\"),
-                    PartnerService.organization_id.in_(named),
-                )
-            )
+    wanted_words = search_words(text) if text else []
+    if wanted_words:
+        # ranked full-text search (see _fulltext): best match first
+        hits = service_hits(session, wanted_words)
+        stmt = stmt.join(hits, hits.c.service_id == PartnerService.id)
+        stmt = stmt.order_by(hits.c.rank.desc())
+    stmt = stmt.order_by(PartnerService.name, PartnerService.id)
     return paginate(session, stmt, limit=limit, offset=offset)
 
 

@@ -12,6 +12,7 @@ from typing import Any, Literal
 from alembic import context
 from sqlalchemy import create_engine, pool
 
+from nowrongdoor.care.migrate import include_name
 from nowrongdoor.care.models import Base, EncryptedJSON, EncryptedText, UTCDateTime
 
 config = context.config
@@ -34,6 +35,7 @@ def _configure(connection: Any) -> None:
         render_item=_render_item,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

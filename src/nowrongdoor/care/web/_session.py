@@ -16,6 +16,7 @@ from urllib.parse import quote
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 
 from nowrongdoor.care.api.deps import AuditDep, Auditor, OptionalIdentity, SessionDep
@@ -250,6 +251,31 @@ def install_error_pages(app: FastAPI) -> None:
         )
         return page
 
+    busy_handler = app.exception_handlers[PoolTimeout]
+
+    async def _busy(request: Request, exc: Exception) -> Response:
+        # the JSON handler logs it and says when to retry
+        result = busy_handler(request, exc)
+        if hasattr(result, "__await__"):
+            result = await result
+        if not _wants_html(request):
+            response: Response = result
+            return response
+        page: HTMLResponse = render(
+            request,
+            "error.html",
+            ANONYMOUS,
+            status_code=503,
+            heading="The service is busy",
+            message=(
+                "Too many requests at once. Nothing was saved; try again in a "
+                "few seconds."
+            ),
+        )
+        page.headers["Retry-After"] = result.headers["Retry-After"]
+        return page
+
+    app.add_exception_handler(PoolTimeout, _busy)
     app.add_exception_handler(LoginRequired, _login_required)
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(RequestValidationError, _bad_query)
