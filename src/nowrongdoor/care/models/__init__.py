@@ -25,6 +25,14 @@ from nowrongdoor.care.models._case import (
     Task,
 )
 from nowrongdoor.care.models._fhir_client import PartnerClient, PartnerClientToken
+from nowrongdoor.care.models._investigate import (
+    LEAD_DECISIONS,
+    InvAd,
+    InvContact,
+    InvEdge,
+    InvLead,
+    InvOperation,
+)
 from nowrongdoor.care.models._org import ApiToken, Organization, User, UserSession
 from nowrongdoor.care.models._partner import (
     PartnerLocation,
@@ -48,6 +56,7 @@ from nowrongdoor.care.models._training import (
 )
 
 __all__ = [
+    "LEAD_DECISIONS",
     "ApiToken",
     "AuditEvent",
     "AuditHead",
@@ -60,6 +69,11 @@ __all__ = [
     "EncryptedText",
     "Goal",
     "Intake",
+    "InvAd",
+    "InvContact",
+    "InvEdge",
+    "InvLead",
+    "InvOperation",
     "Need",
     "Note",
     "PartnerClient",
