@@ -670,3 +670,12 @@ def _audit_cli(session: Session, action: str, detail: str) -> None:
     append_event(
         session, AuditEntry(action=action, detail=detail), user=None, request_id=None
     )
+
+
+def _register_workspace_commands() -> None:
+    from nowrongdoor.care.investigate.cli import care_import_ads
+
+    app.command("import-ads")(care_import_ads)
+
+
+_register_workspace_commands()

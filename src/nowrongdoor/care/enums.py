@@ -35,6 +35,8 @@ class Role(StrEnum):
     CARE_MANAGER = "care_manager"
     ANALYST = "analyst"
     PARTNER_USER = "partner_user"
+    #: Works the investigator workspace (ads, operations, leads); no care records.
+    INVESTIGATOR = "investigator"
 
 
 class Scope(StrEnum):

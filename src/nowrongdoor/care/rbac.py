@@ -21,6 +21,7 @@ from nowrongdoor.care.models import User
 
 __all__ = [
     "PERMISSIONS",
+    "NO_CARE_RECORDS",
     "ROLE_SCOPE",
     "SUPERVISORS_POOL",
     "can",
@@ -28,6 +29,7 @@ __all__ = [
     "require",
     "scope_clause",
     "scope_of",
+    "workspace_clause",
 ]
 
 _CARE = frozenset(
@@ -97,6 +99,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Role.PARTNER_USER: frozenset(
         {"referral:read", "referral:respond", "partner:read", "person:minimal"}
     ),
+    # The investigator workspace (care.investigate): ads, operations and leads
+    # of the user's organisation, never care records (no care permission).
+    Role.INVESTIGATOR: frozenset(
+        {"investigation:read", "investigation:decide", "investigation:import"}
+    ),
 }
 
 #: Training: every role takes courses; supervisors and admins read completion
@@ -107,6 +114,7 @@ TRAINING_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.CARE_MANAGER: frozenset({"training:take"}),
     Role.ANALYST: frozenset({"training:take"}),
     Role.PARTNER_USER: frozenset({"training:take"}),
+    Role.INVESTIGATOR: frozenset({"training:take"}),
 }
 PERMISSIONS = {
     role: granted | TRAINING_PERMISSIONS.get(role, frozenset())
@@ -125,7 +133,13 @@ ROLE_SCOPE: dict[str, Scope] = {
     Role.CARE_MANAGER: Scope.TEAM,
     Role.ANALYST: Scope.ORGANISATION,
     Role.PARTNER_USER: Scope.OWN,
+    # Organisation scope over the workspace's records only: care records are
+    # out of reach (scope_clause and check_record_scope refuse them).
+    Role.INVESTIGATOR: Scope.ORGANISATION,
 }
+
+#: Roles that never reach care records, whatever their record scope.
+NO_CARE_RECORDS = frozenset({Role.PARTNER_USER, Role.INVESTIGATOR})
 
 
 def can(user: User, permission: str) -> bool:
@@ -142,6 +156,19 @@ def require(user: User, permission: str) -> None:
 def scope_of(user: User) -> Scope:
     """The record scope of ``user``'s role."""
     return ROLE_SCOPE.get(user.role, Scope.OWN)
+
+
+def workspace_clause(user: User, org_col: Any) -> ColumnElement[bool]:
+    """A WHERE clause limiting investigator-workspace records to ``user``'s scope.
+
+    The workspace's records (ads, operations, leads) belong to an organisation
+    and have no owner: organisation scope reaches its own, ``all`` every one.
+    """
+    if not can(user, "investigation:read"):
+        return false()
+    if scope_of(user) is Scope.ALL:
+        return true()
+    return org_col == user.organization_id
 
 
 def scope_clause(
@@ -163,7 +190,7 @@ def scope_clause(
         A boolean SQL expression.
     """
     scope = scope_of(user)
-    if user.role == Role.PARTNER_USER:
+    if user.role in NO_CARE_RECORDS:
         return false()
     if scope is Scope.ALL:
         return true()
@@ -196,6 +223,8 @@ def check_record_scope(
     scope = scope_of(user)
     if user.role == Role.PARTNER_USER:
         raise Forbidden("partner users reach records only through their referrals")
+    if user.role == Role.INVESTIGATOR:
+        raise Forbidden("investigators work ads and leads, not care records")
     if scope is Scope.ALL:
         return
     if org_id != user.organization_id:

@@ -26,6 +26,14 @@ from nowrongdoor.care.models._case import (
 )
 from nowrongdoor.care.models._fhir_client import PartnerClient, PartnerClientToken
 from nowrongdoor.care.models._fhir_link import FhirEndpoint, FhirInbound, FhirOutbound
+from nowrongdoor.care.models._investigate import (
+    LEAD_DECISIONS,
+    InvAd,
+    InvContact,
+    InvEdge,
+    InvLead,
+    InvOperation,
+)
 from nowrongdoor.care.models._org import ApiToken, Organization, User, UserSession
 from nowrongdoor.care.models._partner import (
     PartnerLocation,
@@ -49,6 +57,7 @@ from nowrongdoor.care.models._training import (
 )
 
 __all__ = [
+    "LEAD_DECISIONS",
     "ApiToken",
     "AuditEvent",
     "AuditHead",
@@ -64,6 +73,11 @@ __all__ = [
     "FhirOutbound",
     "Goal",
     "Intake",
+    "InvAd",
+    "InvContact",
+    "InvEdge",
+    "InvLead",
+    "InvOperation",
     "Need",
     "Note",
     "PartnerClient",

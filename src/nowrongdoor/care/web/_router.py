@@ -6,6 +6,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
+from nowrongdoor.care.investigate import pages as _investigate_pages
 from nowrongdoor.care.training import catalogue_for
 from nowrongdoor.care.web import (
     _admin_pages,
@@ -39,6 +40,7 @@ def build_router() -> APIRouter:
         _kb_pages,
         _training_pages,
         _token_pages,
+        _investigate_pages,
     ):
         router.include_router(module.router)
     return router

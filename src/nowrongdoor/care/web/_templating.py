@@ -23,6 +23,8 @@ NAV: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("/work", "My work", frozenset({"care_manager", "supervisor"})),
     ("/queue", "Work queue", frozenset({"care_manager", "supervisor"})),
     ("/leads", "Ad-match leads", frozenset({"analyst"})),
+    ("/investigate", "Operations", frozenset({"investigator"})),
+    ("/investigate/leads", "Missing-person leads", frozenset({"investigator"})),
     ("/intake", "Intake", frozenset({"care_manager", "supervisor"})),
     ("/people", "People", frozenset({"care_manager", "supervisor", "admin"})),
     ("/screening", "Screening", frozenset({"care_manager", "supervisor"})),

@@ -2,7 +2,7 @@
 and inbound identifiers (idempotent receipt).
 
 Revision ID: 0005_fhir_outbound
-Revises: 0004_fhir_clients
+Revises: s23_partner_search
 Create Date: 2026-12-06 22:50:00
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0005_fhir_outbound"
-down_revision: str | None = "0004_fhir_clients"
+down_revision: str | None = "s23_partner_search"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

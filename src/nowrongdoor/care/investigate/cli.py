@@ -1,0 +1,70 @@
+"""``nowrongdoor care import-ads`` (registered in :mod:`nowrongdoor.care.cli`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from nowrongdoor._cli_support import console, settings_from
+
+__all__ = ["care_import_ads"]
+
+
+def care_import_ads(
+    ctx: typer.Context,
+    scanned: Annotated[
+        Path, typer.Option("--scanned", help="Scanned ads, JSONL (`ads scan` output).")
+    ],
+    link: Annotated[
+        Path | None, typer.Option("--link", help="`ads link --out` folder.")
+    ] = None,
+    match: Annotated[
+        Path | None, typer.Option("--match", help="`ads match --out` folder.")
+    ] = None,
+    ads: Annotated[
+        Path | None,
+        typer.Option("--ads", help="Raw ads, JSONL: text, title, dates joined by id."),
+    ] = None,
+    posters: Annotated[
+        Path | None,
+        typer.Option("--posters", help="The posters file given to `ads match`."),
+    ] = None,
+    org: Annotated[
+        str | None,
+        typer.Option(
+            "--org", help="Organisation id or exact name (default: the only plan)."
+        ),
+    ] = None,
+) -> None:
+    """Load scanned ads, operations, link evidence and leads for investigators."""
+    from nowrongdoor.care.cli import _audit_cli, _database, _org_id, _require_schema
+    from nowrongdoor.care.investigate.importer import AdsImport, import_ads
+
+    job = AdsImport(
+        scanned=scanned, link_dir=link, match_dir=match, raw_ads=ads, posters=posters
+    )
+    db = _database(settings_from(ctx))
+    _require_schema(db)
+    try:
+        with db.session() as session:
+            counts = import_ads(
+                session,
+                cipher=db.cipher,
+                organization_id=_org_id(session, org),
+                job=job,
+            )
+            _audit_cli(
+                session,
+                "import.ads",
+                f"{counts.ads} ads, {counts.operations} operations, "
+                f"{counts.leads} leads",
+            )
+    finally:
+        db.dispose()
+    console.print(
+        f"{counts.ads} ads ({counts.new_ads} new), {counts.operations} operations, "
+        f"{counts.edges} link edges, {counts.leads} leads ({counts.new_leads} new, "
+        f"{counts.decisions_kept} decisions kept)"
+    )

@@ -1,0 +1,241 @@
+"""Queries of the investigator workspace and the one state change (a decision).
+
+Every query is limited to the viewer's workspace scope
+(:func:`nowrongdoor.care.rbac.workspace_clause`): an investigator reaches the
+ads, operations and leads of their own organisation, and no other role reaches
+them. Decisions are recorded by the caller's unit of work (the page appends the
+audit event and commits).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import Session
+
+from nowrongdoor.care.crypto import Cipher
+from nowrongdoor.care.errors import BadRequest, NotFound
+from nowrongdoor.care.investigate.phones import phone_query_e164
+from nowrongdoor.care.investigate.schemas import LeadDecision, OperationFilters
+from nowrongdoor.care.models import (
+    InvAd,
+    InvContact,
+    InvEdge,
+    InvLead,
+    InvOperation,
+    User,
+    utcnow,
+)
+from nowrongdoor.care.rbac import require, workspace_clause
+
+__all__ = [
+    "OPERATION_SORTS",
+    "OperationPage",
+    "decide_lead",
+    "get_lead",
+    "get_operation",
+    "lead_ad",
+    "list_leads",
+    "list_operations",
+    "operation_ads",
+    "operation_edges",
+]
+
+#: Sort keys of the operations list -> column.
+OPERATION_SORTS: dict[str, Any] = {
+    "size": InvOperation.size,
+    "contacts": InvOperation.contact_count,
+    "cities": InvOperation.city_count,
+    "first_seen": InvOperation.first_seen,
+    "last_seen": InvOperation.last_seen,
+    "revenue": InvOperation.estimated_revenue,
+    "youngest": InvOperation.min_claimed_age,
+}
+
+
+@dataclass
+class OperationPage:
+    """One page of the operations list.
+
+    Attributes:
+        rows: The operations, in the order asked for.
+        total: How many operations match the filters.
+        contact_note: How the contact search was read ("phone +1903…"), or "".
+    """
+
+    rows: list[InvOperation]
+    total: int
+    contact_note: str = ""
+
+
+def _contact_clause(cipher: Cipher, query: str) -> tuple[ColumnElement[bool], str]:
+    """Operations with an ad whose contact's blind index equals the query's."""
+    e164 = phone_query_e164(query)
+    value = e164 or query.strip()
+    note = f"phone {e164}" if e164 else f"contact {value!r}"
+    index = cipher.blind_index(value) or ""
+    ops = (
+        select(InvAd.operation_id)
+        .join(InvContact, InvContact.ad_id == InvAd.id)
+        .where(InvContact.value_bidx == index, InvAd.operation_id.is_not(None))
+    )
+    return InvOperation.id.in_(ops.scalar_subquery()), note
+
+
+def _operations_query(
+    viewer: User, cipher: Cipher, filters: OperationFilters
+) -> tuple[Select[InvOperation], str]:
+    query = select(InvOperation).where(
+        workspace_clause(viewer, InvOperation.organization_id),
+        InvOperation.current.is_(True),
+    )
+    if filters.city:
+        query = query.where(
+            func.lower(InvOperation.cities).contains(f"|{filters.city.lower()}")
+        )
+    if filters.indicator:
+        query = query.where(
+            InvOperation.indicator_codes.contains(f"|{filters.indicator}|")
+        )
+    if filters.seen_from:
+        since = dt.datetime.combine(filters.seen_from, dt.time(), dt.UTC)
+        query = query.where(InvOperation.last_seen >= since)
+    if filters.seen_to:
+        until = dt.datetime.combine(filters.seen_to, dt.time.max, dt.UTC)
+        query = query.where(InvOperation.first_seen <= until)
+    note = ""
+    if filters.contact:
+        clause, note = _contact_clause(cipher, filters.contact)
+        query = query.where(clause)
+    return query, note
+
+
+def list_operations(
+    session: Session,
+    *,
+    viewer: User,
+    cipher: Cipher,
+    filters: OperationFilters,
+    limit: int,
+    offset: int,
+) -> OperationPage:
+    """Operations in the viewer's scope, filtered and sorted.
+
+    Args:
+        session: Database session.
+        viewer: The signed-in user (needs ``investigation:read``).
+        cipher: The engine's cipher (blind index of the contact search).
+        filters: City, indicator, dates, contact search, sort.
+        limit: Page size.
+        offset: Rows to skip.
+
+    Returns:
+        The page, the total and how the contact search was read.
+    """
+    require(viewer, "investigation:read")
+    query, note = _operations_query(viewer, cipher, filters)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    column = OPERATION_SORTS.get(filters.sort, InvOperation.size)
+    order = column.asc() if filters.ascending else column.desc()
+    rows = session.scalars(
+        query.order_by(column.is_(None), order, InvOperation.op_key)
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return OperationPage(list(rows), total, note)
+
+
+def get_operation(session: Session, *, viewer: User, operation_id: int) -> InvOperation:
+    """One operation in the viewer's scope (404 outside it: no existence leak)."""
+    require(viewer, "investigation:read")
+    op = session.scalar(
+        select(InvOperation).where(
+            InvOperation.id == operation_id,
+            workspace_clause(viewer, InvOperation.organization_id),
+        )
+    )
+    if op is None:
+        raise NotFound("no such operation")
+    return op
+
+
+def operation_ads(session: Session, operation: InvOperation) -> list[InvAd]:
+    """The operation's ads by posting date (undated last)."""
+    return list(
+        session.scalars(
+            select(InvAd)
+            .where(InvAd.operation_id == operation.id)
+            .order_by(InvAd.posted_at.is_(None), InvAd.posted_at, InvAd.ad_key)
+        ).all()
+    )
+
+
+def operation_edges(session: Session, operation: InvOperation) -> list[InvEdge]:
+    """Why the operation's ads were linked, strongest evidence first."""
+    return list(
+        session.scalars(
+            select(InvEdge)
+            .where(InvEdge.operation_id == operation.id)
+            .order_by(InvEdge.match_weight.desc(), InvEdge.source_key)
+        ).all()
+    )
+
+
+def list_leads(session: Session, *, viewer: User, status: str = "") -> list[InvLead]:
+    """Current leads in the viewer's scope: undecided first, best score first."""
+    require(viewer, "investigation:read")
+    query = select(InvLead).where(
+        workspace_clause(viewer, InvLead.organization_id), InvLead.current.is_(True)
+    )
+    if status:
+        query = query.where(InvLead.status == status)
+    return list(
+        session.scalars(
+            query.order_by((InvLead.status != "new"), InvLead.case_key, InvLead.rank)
+        ).all()
+    )
+
+
+def get_lead(session: Session, *, viewer: User, lead_id: int) -> InvLead:
+    """One lead in the viewer's scope (404 outside it)."""
+    require(viewer, "investigation:read")
+    lead = session.scalar(
+        select(InvLead).where(
+            InvLead.id == lead_id, workspace_clause(viewer, InvLead.organization_id)
+        )
+    )
+    if lead is None:
+        raise NotFound("no such lead")
+    return lead
+
+
+def lead_ad(session: Session, lead: InvLead) -> tuple[InvAd | None, int | None]:
+    """The lead's ad and its operation's row id, when imported."""
+    ad = session.scalar(
+        select(InvAd).where(
+            InvAd.organization_id == lead.organization_id, InvAd.ad_key == lead.ad_key
+        )
+    )
+    return ad, (ad.operation_id if ad is not None else None)
+
+
+def decide_lead(
+    session: Session, *, actor: User, lead: InvLead, data: LeadDecision
+) -> InvLead:
+    """Record a decision on a lead (the caller audits and commits).
+
+    Raises:
+        BadRequest: The decision is the one already recorded with that reason.
+    """
+    require(actor, "investigation:decide")
+    if lead.status == data.decision and lead.reason == data.reason:
+        raise BadRequest("this decision is already recorded", field="decision")
+    lead.status = data.decision
+    lead.reason = data.reason
+    lead.decided_by_id = actor.id
+    lead.decided_at = utcnow()
+    session.flush()
+    return lead

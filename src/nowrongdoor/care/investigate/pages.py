@@ -1,0 +1,289 @@
+"""The investigator's pages: operations, one operation, leads, one lead.
+
+Only the ``investigator`` role reaches them (``investigation:*`` permissions);
+every page view is audited (an investigator reading ads and leads is itself a
+record to keep) and the one state change, a decision on a lead, is written with
+the request's unit of work (``ctx.audit.commit``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+
+from nowrongdoor.care.errors import BadRequest
+from nowrongdoor.care.investigate import crud
+from nowrongdoor.care.investigate.schemas import (
+    INDICATOR_CODES,
+    LeadDecision,
+    OperationFilters,
+)
+from nowrongdoor.care.models import InvAd, InvLead
+from nowrongdoor.care.web._session import PageCtx, needs
+
+__all__ = ["router"]
+
+router = APIRouter()
+
+ReadDep = Annotated[PageCtx, Depends(needs("investigation:read"))]
+DecideDep = Annotated[
+    PageCtx, Depends(needs("investigation:read", "investigation:decide"))
+]
+
+PAGE_SIZE = 25
+SORT_LABELS = {
+    "size": "Most ads",
+    "contacts": "Most contacts",
+    "cities": "Most cities",
+    "last_seen": "Last seen",
+    "first_seen": "First seen",
+    "revenue": "Estimated revenue",
+    "youngest": "Youngest claimed age",
+}
+DECISION_LABELS = {
+    "confirmed": "Confirmed: this is the missing person",
+    "ruled_out": "Ruled out: not the person",
+    "needs_more": "Needs more: cannot tell yet",
+}
+STATUS_LABELS = {
+    "new": "to review",
+    **{k: k.replace("_", " ") for k in DECISION_LABELS},
+}
+#: log2 Bayes factor -> words (the matcher's weights, read aloud).
+STRENGTH = ((4.0, "strong"), (2.0, "moderate"), (0.0, "weak"), (-2.0, "against"))
+
+
+def _strength(weight: float) -> str:
+    for bound, word in STRENGTH:
+        if weight >= bound:
+            return word
+    return "strongly against"
+
+
+def _filters(**raw: str) -> OperationFilters:
+    values: dict[str, Any] = {k: v for k, v in raw.items() if v}
+    values["ascending"] = raw.get("ascending") == "1"
+    try:
+        return OperationFilters(**values)
+    except ValidationError as exc:
+        field = str(exc.errors()[0]["loc"][0])
+        raise BadRequest(f"the filter {field} is not valid", field=field) from None
+
+
+@router.get("/investigate", response_class=HTMLResponse, name="inv_operations")
+def operations_page(
+    ctx: ReadDep,
+    city: Annotated[str, Query(max_length=120)] = "",
+    indicator: Annotated[str, Query(max_length=40)] = "",
+    seen_from: Annotated[str, Query(max_length=10)] = "",
+    seen_to: Annotated[str, Query(max_length=10)] = "",
+    contact: Annotated[str, Query(max_length=200)] = "",
+    sort: Annotated[str, Query(max_length=20)] = "",
+    ascending: Annotated[str, Query(max_length=1)] = "",
+    page: Annotated[str, Query(max_length=6)] = "",
+) -> HTMLResponse:
+    """Operations: size, contacts, cities, dates, indicators; filters, sort, search."""
+    filters = _filters(
+        city=city, indicator=indicator, seen_from=seen_from, seen_to=seen_to,
+        contact=contact, sort=sort, ascending=ascending,
+    )  # fmt: skip
+    number = int(page) if page.isdigit() and int(page) > 0 else 1
+    result = crud.list_operations(
+        ctx.session,
+        viewer=ctx.user,
+        cipher=ctx.request.app.state.db.cipher,
+        filters=filters,
+        limit=PAGE_SIZE,
+        offset=(number - 1) * PAGE_SIZE,
+    )
+    # the search text is never audited (it may be a phone number)
+    ctx.audit.commit(
+        "investigation.operations.read",
+        resource_type="inv_operation",
+        detail=f"page {number}, {len(result.rows)} of {result.total}"
+        + (", contact search" if filters.contact else ""),
+    )
+    query = {
+        k: v
+        for k, v in {
+            "city": filters.city, "indicator": filters.indicator,
+            "seen_from": seen_from, "seen_to": seen_to, "contact": filters.contact,
+            "sort": filters.sort, "ascending": "1" if filters.ascending else "",
+        }.items()
+        if v
+    }  # fmt: skip
+    return ctx.render(
+        "investigate/operations.html",
+        result=result,
+        filters=filters,
+        page=number,
+        pages=max(1, -(-result.total // PAGE_SIZE)),
+        query=urlencode(query),
+        sort_labels=SORT_LABELS,
+        indicators=INDICATOR_CODES,
+        seen_from=seen_from,
+        seen_to=seen_to,
+    )
+
+
+def _ad_view(ad: InvAd) -> dict[str, Any]:
+    facts = ad.facts or {}
+    return {
+        "id": ad.id,
+        "key": ad.ad_key,
+        "posted_at": ad.posted_at,
+        "place": ", ".join(p for p in (ad.city, ad.state) if p),
+        "title": ad.title or "",
+        "text": ad.text or "",
+        "phones": facts.get("phones") or [],
+        "emails": facts.get("emails") or [],
+        "handles": facts.get("handles") or [],
+        "names": facts.get("names") or [],
+        "ages": facts.get("ages") or [],
+        "indicators": facts.get("indicators") or [],
+        "score": ad.score,
+    }
+
+
+def _timeline(ads: list[InvAd]) -> list[tuple[dt.date, int]]:
+    days: dict[dt.date, int] = {}
+    for ad in ads:
+        if ad.posted_at is not None:
+            day = ad.posted_at.date()
+            days[day] = days.get(day, 0) + 1
+    return sorted(days.items())
+
+
+@router.get(
+    "/investigate/operations/{operation_id}",
+    response_class=HTMLResponse,
+    name="inv_operation",
+)
+def operation_page(ctx: ReadDep, operation_id: int) -> HTMLResponse:
+    """One operation: timeline, route, contacts, its ads and why they were linked."""
+    ctx.audit.target("inv_operation", operation_id)
+    op = crud.get_operation(ctx.session, viewer=ctx.user, operation_id=operation_id)
+    ads = crud.operation_ads(ctx.session, op)
+    edges = crud.operation_edges(ctx.session, op)
+    ctx.audit.commit(
+        "investigation.operation.read",
+        resource_type="inv_operation",
+        resource_id=op.id,
+    )
+    timeline = _timeline(ads)
+    return ctx.render(
+        "investigate/operation.html",
+        op=op,
+        contacts=op.contacts or {},
+        ads=[_ad_view(a) for a in ads],
+        edges=edges,
+        timeline=timeline,
+        timeline_max=max((n for _, n in timeline), default=1),
+    )
+
+
+@router.get("/investigate/leads", response_class=HTMLResponse, name="inv_leads")
+def leads_page(
+    ctx: ReadDep, status: Annotated[str, Query(max_length=16)] = ""
+) -> HTMLResponse:
+    """Missing-person leads: poster case, ad, score; undecided first."""
+    status = status if status in STATUS_LABELS else ""
+    leads = crud.list_leads(ctx.session, viewer=ctx.user, status=status)
+    ctx.audit.commit(
+        "investigation.leads.read", resource_type="inv_lead", detail=f"{len(leads)}"
+    )
+    return ctx.render(
+        "investigate/leads.html",
+        leads=leads,
+        status=status,
+        status_labels=STATUS_LABELS,
+    )
+
+
+def _comparisons(lead: InvLead) -> list[dict[str, Any]]:
+    rows = []
+    for field, ev in (lead.evidence or {}).items():
+        weight = float(ev.get("log2_bayes_factor") or 0.0)
+        rows.append(
+            {
+                "field": field,
+                "level": str(ev.get("level", "")).replace("_", " "),
+                "detail": ev.get("detail", ""),
+                "weight": weight,
+                "strength": _strength(weight),
+            }
+        )
+    return sorted(rows, key=lambda r: -abs(r["weight"]))
+
+
+def lead_response(
+    ctx: PageCtx, lead_id: int, *, form_error: dict[str, Any] | None = None
+) -> HTMLResponse:
+    """Render the lead page (also again, status 400, after a refused decision)."""
+    lead = crud.get_lead(ctx.session, viewer=ctx.user, lead_id=lead_id)
+    ad, operation_id = crud.lead_ad(ctx.session, lead)
+    return ctx.render(
+        "investigate/lead.html",
+        status_code=400 if form_error else 200,
+        lead=lead,
+        poster=lead.poster or {},
+        ad=_ad_view(ad) if ad is not None else None,
+        operation_id=operation_id,
+        comparisons=_comparisons(lead),
+        decisions=DECISION_LABELS,
+        status_labels=STATUS_LABELS,
+        form_error=form_error,
+    )
+
+
+@router.get(
+    "/investigate/leads/{lead_id}", response_class=HTMLResponse, name="inv_lead"
+)
+def lead_page(ctx: ReadDep, lead_id: int) -> HTMLResponse:
+    """A lead: the poster beside the ad, each comparison's evidence and weight."""
+    ctx.audit.target("inv_lead", lead_id)
+    response = lead_response(ctx, lead_id)
+    ctx.audit.commit(
+        "investigation.lead.read", resource_type="inv_lead", resource_id=lead_id
+    )
+    return response
+
+
+@router.post("/investigate/leads/{lead_id}/decision", name="inv_lead_decide")
+async def decide(ctx: DecideDep, lead_id: int) -> Response:
+    """Record confirmed / ruled out / needs more, with the reason (audited)."""
+    ctx.audit.target("inv_lead", lead_id)
+    form = await ctx.request.form()
+    ctx.on_form_error(
+        "decision-form",
+        form,
+        lambda err: lead_response(ctx, lead_id, form_error=err),
+        fields=("decision", "reason"),
+    )
+    lead = crud.get_lead(ctx.session, viewer=ctx.user, lead_id=lead_id)
+    try:
+        data = LeadDecision(
+            decision=str(form.get("decision") or ""),  # type: ignore[arg-type]
+            reason=str(form.get("reason") or ""),
+        )
+    except ValidationError as exc:
+        field = str(exc.errors()[0]["loc"][0])
+        message = (
+            "choose a decision"
+            if field == "decision"
+            else "say in a few words why (at least 3 characters)"
+        )
+        raise BadRequest(message, field=field) from None
+    crud.decide_lead(ctx.session, actor=ctx.user, lead=lead, data=data)
+    ctx.audit.commit(
+        f"investigation.lead.{data.decision}",
+        resource_type="inv_lead",
+        resource_id=lead.id,
+        detail=f"{lead.case_key} / {lead.ad_key}",
+    )
+    return RedirectResponse(f"/investigate/leads/{lead.id}?decided=1", status_code=303)

@@ -1,0 +1,51 @@
+"""Pydantic schemas of the investigator workspace (apart from the tables)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+__all__ = ["INDICATOR_CODES", "LeadDecision", "OperationFilters"]
+
+#: Indicator codes ``ads scan`` writes (docs/ads.md, Indicators).
+INDICATOR_CODES = (
+    "youth", "movement", "third_party", "multiple_providers",
+    "law_enforcement_avoidance", "restricted_clientele", "hotel_incall",
+    "always_available", "cash_only", "age_18_19", "price_outlier", "lexicon",
+    "recruitment",
+)  # fmt: skip
+
+
+class OperationFilters(BaseModel):
+    """Filters and sort of the operations list (all optional)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    city: str = Field("", max_length=120)
+    indicator: Literal["", *INDICATOR_CODES] = ""  # type: ignore[valid-type]
+    seen_from: dt.date | None = None
+    seen_to: dt.date | None = None
+    contact: str = Field("", max_length=200)
+    sort: Literal[
+        "size", "contacts", "cities", "first_seen", "last_seen", "revenue", "youngest"
+    ] = "size"
+    ascending: bool = False
+
+
+class LeadDecision(BaseModel):
+    """An investigator's decision on a lead, with the reason in words."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    decision: Literal["confirmed", "ruled_out", "needs_more"]
+    reason: str = Field(min_length=3, max_length=2000)
+
+    @field_validator("reason")
+    @classmethod
+    def _trim(cls, value: str) -> str:
+        value = value.strip()
+        if len(value) < 3:
+            raise ValueError("say in a few words why")
+        return value

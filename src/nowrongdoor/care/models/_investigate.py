@@ -1,0 +1,154 @@
+"""Tables of the investigator workspace (``inv_*``, see care.investigate) (private).
+
+Operation and ad keys (``OP-…``, the ad's own id) and poster case ids are the
+ids the ``ads`` commands write; they are the stable keys re-imports upsert on,
+so a decision on a lead survives a re-import of a relinked corpus. Ad text,
+titles, contacts, names, linking evidence and poster details are encrypted at
+rest (:class:`EncryptedText`, :class:`EncryptedJSON`); phone search goes
+through :class:`InvContact`'s keyed blind index of E.164 numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from nowrongdoor.care.models._base import Base, EncryptedJSON, EncryptedText, utcnow
+
+__all__ = [
+    "LEAD_DECISIONS",
+    "InvAd",
+    "InvContact",
+    "InvEdge",
+    "InvLead",
+    "InvOperation",
+]
+
+#: Decisions an investigator records on a lead (``new`` until one is made).
+LEAD_DECISIONS = ("confirmed", "ruled_out", "needs_more")
+
+
+class InvOperation(Base):
+    """One operation of ``ads link`` (ads joined by shared contacts, text, photos)."""
+
+    __tablename__ = "inv_operation"
+    __table_args__ = (UniqueConstraint("organization_id", "op_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
+    op_key: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(default=0)
+    #: phones, emails, handles, names (lists), controller signals: encrypted.
+    contacts: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)
+    contact_count: Mapped[int] = mapped_column(default=0)
+    #: ``|City, ST|City, ST|``: filterable with LIKE.
+    cities: Mapped[str] = mapped_column(String(4000), default="")
+    city_count: Mapped[int] = mapped_column(default=0)
+    route: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    #: ``|code|code|``: filterable with LIKE.
+    indicator_codes: Mapped[str] = mapped_column(String(400), default="")
+    indicator_mix: Mapped[dict[str, int] | None] = mapped_column(JSON)
+    min_claimed_age: Mapped[int | None] = mapped_column()
+    estimated_revenue: Mapped[float | None] = mapped_column(Float)
+    first_seen: Mapped[dt.datetime | None] = mapped_column()
+    last_seen: Mapped[dt.datetime | None] = mapped_column()
+    #: False when the latest import's link output no longer has this operation.
+    current: Mapped[bool] = mapped_column(default=True)
+    imported_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class InvAd(Base):
+    """One scanned ad: its text and contacts encrypted, its facts for filters."""
+
+    __tablename__ = "inv_ad"
+    __table_args__ = (
+        UniqueConstraint("organization_id", "ad_key"),
+        Index("ix_inv_ad_operation_posted", "operation_id", "posted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
+    ad_key: Mapped[str] = mapped_column(String(200))
+    operation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("inv_operation.id", ondelete="SET NULL")
+    )
+    posted_at: Mapped[dt.datetime | None] = mapped_column()
+    city: Mapped[str | None] = mapped_column(String(120))
+    state: Mapped[str | None] = mapped_column(String(8))
+    site: Mapped[str | None] = mapped_column(String(120))
+    ad_kind: Mapped[str | None] = mapped_column(String(16))
+    score: Mapped[float] = mapped_column(Float, default=0.0)
+    indicator_codes: Mapped[str] = mapped_column(String(400), default="")
+    title: Mapped[str | None] = mapped_column(EncryptedText)
+    text: Mapped[str | None] = mapped_column(EncryptedText)
+    #: The scan record (contacts, names, ages, rates, descriptors, indicators).
+    facts: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)
+    imported_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class InvContact(Base):
+    """A contact of an ad as a keyed blind index only (phone search)."""
+
+    __tablename__ = "inv_contact"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ad_id: Mapped[int] = mapped_column(
+        ForeignKey("inv_ad.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    value_bidx: Mapped[str] = mapped_column(String(64), index=True)
+
+
+class InvEdge(Base):
+    """Why two ads were linked: ``ads link``'s merge, its evidence and weights."""
+
+    __tablename__ = "inv_edge"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    operation_id: Mapped[int] = mapped_column(
+        ForeignKey("inv_operation.id", ondelete="CASCADE"), index=True
+    )
+    source_key: Mapped[str] = mapped_column(String(200))
+    target_key: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32))
+    #: The linker's sentence (it names the shared phone): encrypted.
+    evidence: Mapped[str | None] = mapped_column(EncryptedText)
+    weight: Mapped[float] = mapped_column(Float, default=0.0)
+    #: Comparison -> level (``contact: share a contact``, ...).
+    levels: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    match_weight: Mapped[float | None] = mapped_column(Float)
+
+
+class InvLead(Base):
+    """A missing-person poster beside an ad ``ads match`` ranked for it.
+
+    Keyed by (organisation, poster case id, ad key): a re-import updates the
+    evidence and keeps the decision.
+    """
+
+    __tablename__ = "inv_lead"
+    __table_args__ = (UniqueConstraint("organization_id", "case_key", "ad_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
+    case_key: Mapped[str] = mapped_column(String(64))
+    ad_key: Mapped[str] = mapped_column(String(200))
+    op_key: Mapped[str | None] = mapped_column(String(64))
+    rank: Mapped[int] = mapped_column(default=0)
+    score: Mapped[float] = mapped_column(Float, default=0.0)
+    probability: Mapped[float | None] = mapped_column(Float)
+    #: field -> {level, detail, log2_bayes_factor}: encrypted (names, places).
+    evidence: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)
+    fields_used: Mapped[list[str] | None] = mapped_column(JSON)
+    fields_missing: Mapped[list[str] | None] = mapped_column(JSON)
+    #: The poster (name, birth date, description, missing date and place).
+    poster: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)
+    status: Mapped[str] = mapped_column(String(16), default="new")
+    reason: Mapped[str | None] = mapped_column(EncryptedText)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    decided_at: Mapped[dt.datetime | None] = mapped_column()
+    current: Mapped[bool] = mapped_column(default=True)
+    imported_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,137 @@
+"""In Chromium: an investigator finds an operation by a phone number written the
+way ads hide it, opens it, reviews a planted missing-person lead beside its ad and
+confirms it, then dismisses a decoy lead with a reason using the keyboard only.
+Screenshots go to test-artifacts/web/ and docs/img/investigate-*.png."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from _investigate_help import (
+    INVESTIGATOR,
+    biggest_operation,
+    build_corpus,
+    planted_and_decoy,
+    prepare_workspace,
+    written_like_an_ad,
+)
+from playwright.sync_api import Page, expect
+
+from nowrongdoor.care.investigate.importer import AdsImport
+from nowrongdoor.care.seed import DEMO_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+DOCS_IMG = Path(__file__).resolve().parents[3] / "docs" / "img"
+
+
+@pytest.fixture(scope="module")
+def workspace(live: Any, tmp_path_factory: pytest.TempPathFactory) -> AdsImport:
+    """The live site's database with the ad corpus imported and an investigator."""
+    job = build_corpus(tmp_path_factory.mktemp("inv-browser"))
+    prepare_workspace(live.db_path.parent, job)
+    return job
+
+
+def _sign_in(page: Page, base: str, username: str) -> None:
+    page.context.clear_cookies()
+    page.goto(f"{base}/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("header .who")).to_contain_text("signed in as")
+
+
+def _shot(page: Page, artifacts: Path, name: str, docs: bool = False) -> None:
+    path = artifacts / f"{name}.png"
+    page.screenshot(path=str(path), full_page=not docs)
+    if docs:
+        shutil.copy(path, DOCS_IMG / f"{name}.png")
+
+
+def test_investigator_journey(
+    page: Page, live: Any, workspace: AdsImport, artifacts: Path
+) -> None:
+    base = live.url
+    page.set_default_timeout(10_000)
+    expect.set_options(timeout=10_000)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _sign_in(page, base, INVESTIGATOR)
+    page.get_by_role("link", name="Operations").first.click()
+    expect(page).to_have_url(f"{base}/investigate")
+    biggest = biggest_operation(workspace)
+    search = page.get_by_label("Phone, e-mail or handle")
+    search.fill(written_like_an_ad(biggest["phones"][0]))
+    search.press("Enter")
+    expect(page.locator("#ops-count")).to_contain_text(
+        f"1 operation with phone {biggest['phones'][0]}"
+    )
+    _shot(page, artifacts, "investigate-operations", docs=True)
+    page.get_by_role("link", name=biggest["operation"]).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Operation {biggest['operation']}"
+    )
+    expect(page.locator("#timeline tbody tr").first).to_be_visible()
+    expect(page.locator("#route li")).to_have_count(len(biggest["route"]))
+    expect(page.locator("article.ad")).to_have_count(biggest["ads"])
+    _shot(page, artifacts, "investigate-operation", docs=True)
+
+    planted, decoy = planted_and_decoy(workspace)
+    page.get_by_role("link", name="Missing-person leads").click()
+    row = page.locator(f'tr[data-lead="{planted[0]}/{planted[1]}"]')
+    row.get_by_role("link").click()
+    expect(page.locator("#poster")).to_contain_text("Missing since")
+    expect(page.locator("#lead-ad")).to_contain_text(planted[1])
+    page.get_by_label("Confirmed: this is the missing person").check()
+    page.get_by_label("Why (recorded with your name and the time)").fill(
+        "Same first name, eyes, hair and weight; posted near where she went missing"
+    )
+    page.get_by_role("button", name="Record decision").click()
+    expect(page.locator("#decision-notice")).to_contain_text("confirmed")
+    expect(page.locator("#lead-status")).to_have_text("confirmed")
+    _shot(page, artifacts, "investigate-lead", docs=True)
+
+    # The decoy, keyboard only: reach the lead, choose, give the reason, send.
+    page.goto(f"{base}/investigate/leads")
+    link = page.locator(f'tr[data-lead="{decoy[0]}/{decoy[1]}"] a')
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        if link.evaluate("el => el === document.activeElement"):
+            break
+    else:
+        pytest.fail("the decoy lead's link is not reachable with Tab")
+    page.keyboard.press("Enter")
+    expect(page.locator("#lead-ad")).to_contain_text(decoy[1])
+    radio = page.locator("#d-ruled_out")
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        if radio.evaluate("el => el.name === document.activeElement.name"):
+            break
+    else:
+        pytest.fail("the decision radios are not reachable with Tab")
+    while not radio.evaluate("el => el === document.activeElement"):
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Not the person: the ad's place is thousands of km away")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.locator("#lead-status")).to_have_text("ruled out")
+    decided = live.query(
+        "SELECT action FROM audit_event WHERE action LIKE 'investigation.lead.%'"
+    )
+    assert {"investigation.lead.confirmed", "investigation.lead.ruled_out"} <= {
+        a for (a,) in decided
+    }
+
+
+def test_care_manager_is_refused_the_workspace(
+    page: Page, live: Any, workspace: AdsImport
+) -> None:
+    _sign_in(page, live.url, "cm.north")
+    expect(page.get_by_role("link", name="Operations")).to_have_count(0)
+    response = page.goto(f"{live.url}/investigate")
+    assert response is not None and response.status == 403

@@ -1,0 +1,131 @@
+"""The investigator's pages without a browser: what they show, who reaches them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from _investigate_help import (
+    INVESTIGATOR,
+    biggest_operation,
+    build_corpus,
+    planted_and_decoy,
+    prepare_workspace,
+    written_like_an_ad,
+)
+from _web_html import login, parse
+from fastapi.testclient import TestClient
+
+from nowrongdoor.care.app import create_app
+from nowrongdoor.care.investigate.importer import AdsImport
+from nowrongdoor.settings import build_settings
+
+WORKSPACE = ("/investigate", "/investigate/leads", "/investigate/operations/1",
+             "/investigate/leads/1")  # fmt: skip
+CARE_PAGES = ("/work", "/queue", "/people", "/leads", "/intake", "/partners",
+              "/dashboard", "/admin", "/inbox")  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> AdsImport:
+    return build_corpus(tmp_path_factory.mktemp("inv-corpus"))
+
+
+@pytest.fixture
+def ws_client(seeded_db: Any, tmp_path: Path, corpus: AdsImport) -> Any:
+    import shutil
+
+    shutil.copy(seeded_db.path, tmp_path / "care.db")
+    prepare_workspace(tmp_path, corpus)
+    settings = build_settings(
+        env={}, data_dir=tmp_path, environment="test", cookie_secure=False
+    )
+    with TestClient(create_app(settings), follow_redirects=False) as c:
+        yield c
+
+
+def _lead_id(client: Any, pair: tuple[str, str]) -> int:
+    page = parse(client.get("/investigate/leads").text)
+    row = page.css_first(f'tr[data-lead="{pair[0]}/{pair[1]}"] a')
+    return int(row.attributes["href"].rsplit("/", 1)[1])
+
+
+def test_investigator_finds_opens_and_decides(
+    ws_client: Any, corpus: AdsImport
+) -> None:
+    csrf = login(ws_client, INVESTIGATOR)
+    biggest = biggest_operation(corpus)
+    typed = written_like_an_ad(biggest["phones"][0])
+    found = ws_client.get("/investigate", params={"contact": typed})
+    assert found.status_code == 200
+    rows = parse(found.text).css("#ops-table tbody tr[data-operation]")
+    assert [r.attributes["data-operation"] for r in rows] == [biggest["operation"]]
+    assert f"with phone {biggest['phones'][0]}" in found.text
+    # sorted by size: the biggest first; filter by a city of its route
+    first = parse(ws_client.get("/investigate").text).css_first("tr[data-operation]")
+    assert first.attributes["data-operation"] == biggest["operation"]
+    city = biggest["cities"][0].split(",")[0]
+    by_city = ws_client.get("/investigate", params={"city": city.lower()}).text
+    assert biggest["operation"] in by_city
+    link = rows[0].css_first("a").attributes["href"]
+    op = parse(ws_client.get(link).text)
+    assert len(op.css("article.ad")) == biggest["ads"]
+    assert op.css("#timeline tbody tr") and op.css("#route li")
+    assert op.css("#edges tbody tr td")[2].text().startswith("shared")
+    planted, decoy = planted_and_decoy(corpus)
+    lead = _lead_id(ws_client, planted)
+    page = parse(ws_client.get(f"/investigate/leads/{lead}").text)
+    assert page.css_first("#poster dd") is not None and page.css(
+        "#comparisons tbody tr"
+    )
+    assert page.css_first("#lead-ad p") is not None
+    refused = ws_client.post(
+        f"/investigate/leads/{lead}/decision",
+        data={"csrf_token": csrf, "decision": "confirmed", "reason": ""},
+    )
+    assert refused.status_code == 400 and "say in a few words why" in refused.text
+    done = ws_client.post(
+        f"/investigate/leads/{lead}/decision",
+        data={
+            "csrf_token": csrf,
+            "decision": "confirmed",
+            "reason": "same name, same eyes and hair, same city",
+        },
+    )
+    assert done.status_code == 303
+    shown = parse(ws_client.get(done.headers["location"]).text)
+    assert shown.css_first("#lead-status").text() == "confirmed"
+    decoy_id = _lead_id(ws_client, decoy)
+    ws_client.post(
+        f"/investigate/leads/{decoy_id}/decision",
+        data={
+            "csrf_token": csrf,
+            "decision": "ruled_out",
+            "reason": "place is 4,000 km away",
+        },
+    )
+    listed = parse(ws_client.get("/investigate/leads?status=ruled_out").text)
+    assert [r.attributes["data-lead"] for r in listed.css("tr[data-lead]")] == [
+        f"{decoy[0]}/{decoy[1]}"
+    ]
+
+
+def test_other_roles_are_refused_the_workspace(ws_client: Any, seeded_db: Any) -> None:
+    for username in seeded_db.logins:
+        ws_client.cookies.clear()
+        login(ws_client, username)
+        for path in WORKSPACE:
+            assert ws_client.get(path).status_code == 403, (username, path)
+
+
+def test_investigator_is_refused_care_pages(ws_client: Any) -> None:
+    csrf = login(ws_client, INVESTIGATOR)
+    for path in CARE_PAGES:
+        assert ws_client.get(path).status_code == 403, path
+    assert ws_client.get("/api/v1/persons").status_code == 403
+    posted = ws_client.post(
+        "/investigate/leads/1/decision",
+        data={"csrf_token": csrf, "decision": "bogus", "reason": "x y z"},
+    )
+    assert posted.status_code == 400
