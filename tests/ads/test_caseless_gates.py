@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _texts() -> list[str]:
     from nowrongdoor.ads import iter_ads
-    from nowrongdoor.ads._synthetic import generate_gold_ads
+    from nowrongdoor.synth.ads import generate_gold_ads
 
     texts = [
         ad.text
