@@ -235,8 +235,27 @@ def env(database: Any, request: pytest.FixtureRequest) -> Iterator[dict[str, Any
             cache[org] = make_records(database, world, org)
         return cache[org]
 
-    yield {"world": world, "client": client, "records": records}
+    yield {"world": world, "client": client, "records": records, "db": database}
     wipe(database)
+
+
+def _audit_outcomes_since(database: Any, seq: int) -> list[str]:
+    """Outcomes of the audit events appended after sequence number ``seq``."""
+    from sqlalchemy import select
+
+    from nowrongdoor.care.models import AuditEvent
+
+    with database.session() as s:
+        return list(s.scalars(select(AuditEvent.outcome).where(AuditEvent.seq > seq)))
+
+
+def _audit_head(database: Any) -> int:
+    from sqlalchemy import func, select
+
+    from nowrongdoor.care.models import AuditEvent
+
+    with database.session() as s:
+        return int(s.scalar(select(func.max(AuditEvent.seq))) or 0)
 
 
 def _fill(value: Any, names: dict[str, Any]) -> Any:
@@ -265,6 +284,7 @@ def test_matrix(env: dict[str, Any], route: Route, role: str, side: str) -> None
     }
     path = "/api/v1" + route.path.format(**names)
     headers = world.headers(ROLES[role])
+    head = _audit_head(env["db"]) if route.mutates else 0
     if route.upload:
         member = f"M-{org}-{uuid.uuid4().hex[:6]}"
         content = (
@@ -303,6 +323,14 @@ def test_matrix(env: dict[str, Any], route: Route, role: str, side: str) -> None
         f"{route.method} {path} as {ROLES[role]} ({side}): "
         f"{response.status_code} {response.text[:300]}"
     )
+    if route.mutates:
+        # the change and its audit event are one unit of work; so is a refusal
+        outcomes = _audit_outcomes_since(env["db"], head)
+        wanted = "success" if granted else "denied or failure"
+        assert any(
+            (o == "success") == granted and o in ("success", "denied", "failure")
+            for o in outcomes
+        ), f"{route.method} {path} as {ROLES[role]}: no {wanted} event ({outcomes})"
 
 
 # -- team pools: owner-less imported records ------------------------------------
@@ -369,3 +397,252 @@ def test_team_pool_scope(env: dict[str, Any], database: Any, user: str) -> None:
             assert (response.status_code == 200) == (allowed == "T"), (
                 f"{user} GET {path} ({which} pool): {response.status_code}"
             )
+
+
+# -- every state-changing route and page is in a matrix and writes an audit event --
+
+#: What each state-changing page needs, read from its dependencies: the
+#: permissions (``nowrongdoor.care.rbac``), ``signed-in`` for a page of any
+#: signed-in user, ``anyone`` for a public form. The pages' role matrix follows
+#: from the role table; ``tests/care/web/test_web_pages_roles.py`` walks it.
+PAGE_WRITES: dict[tuple[str, str], str] = {
+    ("POST", "/login"): "anyone",
+    ("POST", "/logout"): "anyone",
+    ("POST", "/decision-aid"): "anyone",
+    ("POST", "/intake"): "intake:write person:write",
+    ("POST", "/intakes/{intake_id}/review"): "lead:review",
+    ("POST", "/people"): "person:read",
+    ("POST", "/people/{pseudonym}/flags/{flag_id}/reviewed"): "case:read person:read",
+    ("POST", "/people/{pseudonym}/cases"): "case:read person:read",
+    ("POST", "/people/{pseudonym}/consents"): "case:read person:read",
+    ("POST", "/queue/{intake_id}/take"): "intake:read intake:write",
+    ("POST", "/queue/assign"): "case:assign intake:write",
+    ("POST", "/screening/{instrument_id}"): "screening:write",
+    ("POST", "/cases/{case_id}/status"): "case:write",
+    ("POST", "/cases/{case_id}/needs"): "case:write",
+    ("POST", "/needs/{need_id}"): "case:write",
+    ("POST", "/cases/{case_id}/goals"): "case:write",
+    ("POST", "/cases/{case_id}/barriers"): "case:write",
+    ("POST", "/progress/{kind}/{item_id}"): "case:write",
+    ("POST", "/cases/{case_id}/notes"): "note:write",
+    ("POST", "/notes/preview"): "note:write",
+    ("POST", "/cases/{case_id}/tasks"): "task:write",
+    ("POST", "/tasks/{task_id}/done"): "task:write",
+    ("POST", "/cases/{case_id}/safety-plan"): "note:write",
+    ("POST", "/cases/{case_id}/referrals"): "referral:write",
+    ("POST", "/referrals/{referral_id}/status"): "referral:read",
+    ("POST", "/admin/users"): "user:manage",
+    ("POST", "/admin/users/{user_id}"): "user:manage",
+    ("POST", "/admin/partners"): "partner:import",
+    ("POST", "/training/courses/{course_id}/{module_id}/attempts"): "training:take",
+    ("POST", "/training/attempts/{attempt_id}"): "training:take",
+    ("POST", "/account/tokens"): "signed-in",
+    ("POST", "/account/tokens/{token_id}/revoke"): "signed-in",
+    ("POST", "/account/revoke-all"): "signed-in",
+}
+
+#: API and FHIR routes that act on the caller's own sign-in (no record of anyone else),
+#: covered by tests/care/test_auth.py and test_tokens.py instead of the matrix.
+OWN_SESSION_ROUTES = {
+    ("POST", "/api/v1/auth/login"),
+    ("POST", "/api/v1/auth/logout"),
+    ("DELETE", "/api/v1/auth/tokens/{token_id}"),
+    ("POST", "/api/v1/auth/revoke-all"),
+    ("POST", "/fhir/auth/token"),  # a partner system's own client credentials
+}
+
+#: Posts that change nothing (a form answered with a page): no audit event.
+READ_ONLY_POSTS = {
+    ("POST", "/decision-aid"),  # the decision aid stores nothing
+    ("POST", "/notes/preview"),  # highlights a draft note, stores nothing
+}
+
+_UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def _app_routes(tmp_path: Any) -> list[tuple[str, str, Any, Any]]:
+    """(method, path, endpoint, dependant) of every route of the full app: API,
+    FHIR, pages and the installed plugins (the program reports)."""
+    from fastapi.routing import iter_route_contexts
+
+    from nowrongdoor.care.app import create_app, installed_plugins
+    from nowrongdoor.care.db import Database
+    from nowrongdoor.settings import build_settings
+
+    settings = build_settings(env={}, data_dir=tmp_path, environment="test")
+    assert installed_plugins(), "the reports plugin entry point is not installed"
+    app = create_app(settings, database=Database(settings))
+    out = []
+    for route in iter_route_contexts(app.routes):
+        if route.endpoint is None or not hasattr(route, "dependant"):
+            continue  # static files, the OpenAPI document
+        for method in sorted(route.methods or ()):
+            out.append((method, str(route.path), route.endpoint, route.dependant))
+    return out
+
+
+def _fhir_matrix_rows() -> set[tuple[str, str]]:
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    here = Path(__file__).parent / "fhir"
+    sys.path.insert(0, str(here))
+    try:
+        spec = importlib.util.spec_from_file_location(
+            "_fhir_matrix_rows", here / "test_fhir_authz_matrix.py"
+        )
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module  # dataclasses look their module up
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(here))
+        sys.modules.pop("_fhir_matrix_rows", None)
+    return {(r.method, r.path) for r in module.ROUTES}
+
+
+def _needed(dependant: Any) -> str:
+    """The permissions a route's dependencies check (``needs``,
+    ``require_permission``), or ``signed-in`` / ``anyone``."""
+    from nowrongdoor.care.api.deps import get_identity
+    from nowrongdoor.care.web._session import page_ctx
+
+    found: set[str] = set()
+    signed_in = False
+    todo = list(dependant.dependencies)
+    while todo:
+        dep = todo.pop()
+        todo.extend(dep.dependencies)
+        call = dep.call
+        if call in (get_identity, page_ctx):
+            signed_in = True
+        if call is None or not call.__closure__:
+            continue
+        values = [c.cell_contents for c in call.__closure__]
+        cells = dict(zip(call.__code__.co_freevars, values, strict=True))
+        found.update(cells.get("permissions", ()))
+        if "permission" in cells:
+            found.add(cells["permission"])
+    if found:
+        return " ".join(sorted(found))
+    return "signed-in" if signed_in else "anyone"
+
+
+def _calls_audit_commit(func: Any) -> bool:
+    """Whether ``func``, or a care function it calls or hands on, commits
+    through the audit unit of work (``audit.commit`` / ``audit.commit_all``)."""
+    import ast
+    import inspect
+    import textwrap
+
+    seen: set[Any] = set()
+    todo = [func]
+    while todo:
+        target = inspect.unwrap(todo.pop())
+        if target in seen:
+            continue
+        seen.add(target)
+        names = {**target.__globals__, **inspect.getclosurevars(target).nonlocals}
+        tree = ast.parse(textwrap.dedent(inspect.getsource(target)))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                f = node.func
+                if isinstance(f, ast.Attribute) and f.attr in ("commit", "commit_all"):
+                    owner = f.value
+                    if (isinstance(owner, ast.Name) and "audit" in owner.id) or (
+                        isinstance(owner, ast.Attribute) and owner.attr == "audit"
+                    ):
+                        return True
+            elif isinstance(node, ast.Name):
+                # a care function called or handed on (run in a worker thread)
+                callee = names.get(node.id)
+                if inspect.isfunction(callee) and callee.__module__.startswith(
+                    "nowrongdoor.care."
+                ):
+                    todo.append(callee)
+    return False
+
+
+def test_every_state_changing_route_is_in_a_matrix(tmp_path: Any) -> None:
+    api_rows = {(r.method, "/api/v1" + r.path.split("?")[0]) for r in ROUTES}
+    fhir_rows = _fhir_matrix_rows()
+    missing: list[str] = []
+    pages: dict[tuple[str, str], str] = {}
+    for method, path, _endpoint, dependant in _app_routes(tmp_path):
+        if method not in _UNSAFE_METHODS:
+            continue
+        key = (method, path)
+        if path.startswith("/api/"):
+            # matrix rows name records ({sent_referral_id}); routes name params
+            shaped = {
+                (m, p)
+                for m, p in api_rows
+                if m == method and _same_shape(p, path)
+            }
+            if not shaped and key not in OWN_SESSION_ROUTES:
+                missing.append(f"{method} {path} (tests/care/test_authz_matrix.py)")
+        elif path.startswith(("/fhir/", "/hsds/")):
+            if key not in OWN_SESSION_ROUTES and not any(
+                m == method and _same_shape(p, path) for m, p in fhir_rows
+            ):
+                missing.append(f"{method} {path} (test_fhir_authz_matrix.py)")
+        else:
+            pages[key] = _needed(dependant)
+    assert not missing, "state-changing routes missing from a matrix: " + ", ".join(
+        missing
+    )
+    assert pages == PAGE_WRITES, (
+        "the state-changing pages or the permissions they check changed: "
+        f"new or changed {sorted(set(pages.items()) - set(PAGE_WRITES.items()))}, "
+        f"gone {sorted(set(PAGE_WRITES.items()) - set(pages.items()))}"
+    )
+
+
+def _same_shape(row: str, route: str) -> bool:
+    """A matrix row's path and a route path agree but for parameter names."""
+    import re
+
+    def shape(path: str) -> str:
+        return re.sub(r"\{[^}]+\}", "{}", path)
+
+    return shape(row) == shape(route)
+
+
+def test_every_state_changing_route_commits_with_an_audit_event(
+    tmp_path: Any,
+) -> None:
+    """The one unit of work: each state-changing route or page ends its
+    transaction with ``audit.commit`` (the event and the change together), and
+    no route or page module commits a session by itself."""
+    import ast
+    import inspect
+    import sys
+
+    silent: list[str] = []
+    modules: set[str] = set()
+    for method, path, endpoint, _dependant in _app_routes(tmp_path):
+        if endpoint.__module__.startswith("nowrongdoor."):
+            modules.add(endpoint.__module__)
+        if method not in _UNSAFE_METHODS or (method, path) in READ_ONLY_POSTS:
+            continue
+        if not _calls_audit_commit(endpoint):
+            where = f"{endpoint.__module__}.{endpoint.__name__}"
+            silent.append(f"{method} {path} ({where})")
+    assert not silent, "state-changing routes with no audit.commit: " + ", ".join(
+        silent
+    )
+    direct: list[str] = []
+    for name in sorted(modules):
+        tree = ast.parse(inspect.getsource(sys.modules[name]))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("commit", "rollback")
+                and "session" in ast.unparse(node.func.value)
+            ):
+                direct.append(f"{name}:{node.lineno}")
+    assert not direct, "routes or pages that commit a session directly: " + str(
+        direct
+    )

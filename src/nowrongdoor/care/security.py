@@ -50,6 +50,7 @@ __all__ = [
     "login_limiter_from_settings",
     "resolve_bearer",
     "resolve_session",
+    "list_api_tokens",
     "revoke_api_token",
     "revoke_credentials",
     "revoke_session",
@@ -298,6 +299,20 @@ def create_api_token(
     session.add(row)
     session.flush()
     return token, row
+
+
+def list_api_tokens(
+    session: Session, *, user: User, limit: int = 200
+) -> list[ApiToken]:
+    """The user's API tokens, newest first (rows; the token text is never kept)."""
+    return list(
+        session.scalars(
+            select(ApiToken)
+            .where(ApiToken.user_id == user.id)
+            .order_by(ApiToken.id.desc())
+            .limit(limit)
+        ).all()
+    )
 
 
 def revoke_api_token(session: Session, *, token_id: int, user_id: int) -> bool:

@@ -71,6 +71,12 @@ ROUTES = [
         "A:FF S:FF C:FF N:FF P:TF X:TF",
         mutates=True,
     ),
+    Route(
+        "PATCH",
+        "/fhir/Task/{sent_referral_id}",
+        "A:FF S:FF C:FF N:FF P:TF X:TF",
+        mutates=True,
+    ),
 ]
 CASES = [
     pytest.param(
@@ -130,6 +136,9 @@ def test_fhir_matrix(env: dict[str, Any], route: Route, actor: str, side: str) -
         task = client.get(path, headers=env["headers"]["admin_a"]).json()
         task["status"] = "received"
         response = client.put(path, json=task, headers=headers)
+    elif route.method == "PATCH":
+        patch = [{"op": "replace", "path": "/status", "value": "received"}]
+        response = client.patch(path, json=patch, headers=headers)
     else:
         response = client.get(path, headers=headers)
     assert response.status_code < 500, response.text

@@ -49,6 +49,8 @@ def test_dashboard_shows_no_small_counts(sign_in):
     for cell in numbers:
         assert ALLOWED.match(cell), f"dashboard shows {cell!r}"
     assert "<11" in numbers, "the seeded program is small: some counts are masked"
+    # the reports plugin is installed, so the dashboard links its program report
+    assert tree.css_first('a[href="/reports/program"]') is not None
 
 
 def test_admin_creates_a_user_and_changes_a_role(sign_in, web_app):

@@ -6,20 +6,24 @@ Use the ``Annotated`` aliases in route signatures::
     def read_case(case_id: int, session: SessionDep, user: CurrentUser,
                   audit: AuditDep) -> CasePublic: ...
 
-- :data:`SessionDep`: a database session per request (routes commit; an error
-  rolls back and, for a signed-in user, appends a ``denied``/``failure`` audit
-  event).
+- :data:`SessionDep`: a database session per request. Routes and pages never
+  commit it themselves: :meth:`Auditor.commit` ends the unit of work (the audit
+  event and the change together); an error rolls back here, in one place, and
+  for a signed-in user appends a ``denied``/``failure`` audit event.
 - :data:`CurrentIdentity` / :data:`CurrentUser`: the signed-in user from the
   session cookie (CSRF-checked on unsafe methods) or a bearer token; 401 if none.
 - :data:`OptionalIdentity`: the same, or ``None`` (for pages that redirect).
-- :data:`AuditDep`: records audit events in the request's transaction.
+- :data:`AuditDep`: the request's unit of work: records audit events in the
+  request's transaction and commits it with them.
+- :data:`SettingsDep` / :data:`CipherDep`: the app's settings and cipher (the only
+  readers of ``app.state`` besides the session).
 - :func:`require_permission`: a dependency that checks the role table.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from typing import Annotated
 
 import anyio
@@ -309,16 +313,48 @@ class Auditor:
         resource_id: int | str | None = None,
         person_id: int | None = None,
         detail: str | None = None,
+        outcome: str = "success",
     ) -> None:
-        """Append one success event and commit the request's transaction with it."""
+        """Append one event and commit the request's transaction with it.
+
+        This is the one way a route or page ends a unit of work: the change and
+        its audit event are written together, or (on an error) neither is.
+        """
         self.record(
             action,
             resource_type=resource_type,
             resource_id=resource_id,
             person_id=person_id,
             detail=detail,
+            outcome=outcome,
         )
         self._session.commit()
+
+    def commit_all(self, entries: Iterable[AuditEntry]) -> None:
+        """Append one event per entry and commit them with the request's changes.
+
+        For an action on several records at once (bulk assignment); with no
+        entries the transaction is still committed.
+        """
+        for entry in entries:
+            self.record(
+                entry.action,
+                resource_type=entry.resource_type,
+                resource_id=entry.resource_id,
+                person_id=entry.person_id,
+                detail=entry.detail,
+                outcome=entry.outcome,
+            )
+        self._session.commit()
+
+    def discard(self) -> None:
+        """Roll back the request's uncommitted changes (to answer a refused form).
+
+        Raising an :class:`~nowrongdoor.care.errors.ApiError` does this by
+        itself (:func:`get_session`); this is for a page that catches the
+        error and answers with a page of its own.
+        """
+        self._session.rollback()
 
     def target(self, resource_type: str, resource_id: int | str | None) -> None:
         """Name the record a request is about (used if it is then denied)."""

@@ -7,13 +7,22 @@ raise :class:`~nowrongdoor.care.errors.NotFound` or
 ``(rows, total)`` limited to the viewer's scope.
 """
 
+from nowrongdoor.care.crud._audit_log import (
+    OVERSIGHT_KINDS,
+    OversightFilters,
+    list_audit_events,
+    oversight_events,
+)
 from nowrongdoor.care.crud._cases import (
+    CASE_CHILD_MODELS,
     CASE_MOVES,
     add_barrier,
+    add_case_child,
     add_case_event,
     add_goal,
     add_need,
     add_note,
+    attach_screening,
     case_children,
     case_list_query,
     case_public,
@@ -29,12 +38,14 @@ from nowrongdoor.care.crud._cases import (
     task_public,
     transition_case,
     update_case,
+    update_case_child,
     update_need,
     update_progress,
     update_task,
     visible_sensitive,
 )
 from nowrongdoor.care.crud._common import get_or_404, paginate
+from nowrongdoor.care.crud._dashboard import DashboardCounts, dashboard_counts
 from nowrongdoor.care.crud._detail import case_detail
 from nowrongdoor.care.crud._partners import get_service, search_services, service_public
 from nowrongdoor.care.crud._persons import (
@@ -54,11 +65,16 @@ from nowrongdoor.care.crud._persons import (
     list_screenings,
     new_pseudonym,
     part2_visible,
+    person_children,
+    person_id_of,
     person_public,
+    pseudonyms_of,
     record_consent,
     review_intake,
+    review_risk_flag,
     revoke_consent,
     store_screening,
+    unreviewed_risk_flags,
     update_person,
 )
 from nowrongdoor.care.crud._queue import (
@@ -86,24 +102,32 @@ from nowrongdoor.care.crud._referrals import (
     transition_referral,
 )
 from nowrongdoor.care.crud._users import (
+    assignable_staff,
     check_assignable,
     create_organization,
     create_user,
+    display_names,
     get_user,
     list_organizations,
     list_users,
     update_user,
+    user_by_username,
 )
 
 __all__ = [
     "AGE_BANDS",
+    "CASE_CHILD_MODELS",
+    "CASE_MOVES",
+    "DashboardCounts",
+    "OVERSIGHT_KINDS",
+    "OversightFilters",
     "QUEUE_SORTS",
     "QUEUE_WHOSE",
     "QueueFilters",
     "QueueRow",
-    "CASE_MOVES",
     "REFERRAL_MOVES",
     "add_barrier",
+    "add_case_child",
     "add_case_event",
     "add_goal",
     "add_need",
@@ -111,6 +135,8 @@ __all__ = [
     "age_band",
     "age_on",
     "assign_intakes",
+    "assignable_staff",
+    "attach_screening",
     "case_children",
     "case_detail",
     "case_list_query",
@@ -126,6 +152,8 @@ __all__ = [
     "create_referral",
     "create_task",
     "create_user",
+    "dashboard_counts",
+    "display_names",
     "ensure_not_partner",
     "get_case",
     "get_child",
@@ -136,6 +164,7 @@ __all__ = [
     "get_service",
     "get_task",
     "get_user",
+    "list_audit_events",
     "list_case_rows",
     "list_cases",
     "list_consents",
@@ -149,9 +178,13 @@ __all__ = [
     "list_users",
     "new_pseudonym",
     "open_referrals_to",
+    "oversight_events",
     "paginate",
     "part2_visible",
+    "person_children",
+    "person_id_of",
     "person_public",
+    "pseudonyms_of",
     "record_consent",
     "referral_consent_ok",
     "referral_events",
@@ -159,6 +192,7 @@ __all__ = [
     "referral_public",
     "referral_view",
     "review_intake",
+    "review_risk_flag",
     "revoke_consent",
     "search_services",
     "service_public",
@@ -168,12 +202,15 @@ __all__ = [
     "task_public",
     "transition_case",
     "transition_referral",
+    "unreviewed_risk_flags",
     "update_case",
+    "update_case_child",
     "update_need",
     "update_person",
     "update_progress",
     "update_task",
     "update_user",
+    "user_by_username",
     "visible_sensitive",
     "work_queue",
 ]

@@ -21,6 +21,7 @@ from nowrongdoor.care.models import (
     Note,
     Person,
     SafetyPlan,
+    Screening,
     Task,
     User,
     utcnow,
@@ -66,6 +67,25 @@ def add_case_event(
     )
     session.add(event)
     return event
+
+
+def attach_screening(
+    session: Session, *, actor: User, case: Case, screening_id: int
+) -> Screening | None:
+    """Put a screening of the case's person, not yet on a case, on ``case``
+    (with a timeline entry); any other screening id is ignored."""
+    row = session.get(Screening, screening_id)
+    if row is None or row.person_id != case.person_id or row.case_id is not None:
+        return None
+    row.case_id = case.id
+    add_case_event(
+        session,
+        case=case,
+        kind="screening",
+        actor=actor,
+        detail=f"{row.instrument_id}: " + ("positive" if row.positive else "negative"),
+    )
+    return row
 
 
 def create_case(session: Session, *, actor: User, data: CaseCreate) -> Case:
@@ -400,6 +420,48 @@ def set_safety_plan(
     session.flush()
     add_case_event(session, case=case, kind="safety_plan", actor=actor, detail=None)
     return plan
+
+
+def add_case_child(
+    session: Session, *, actor: User, case: Case, kind: str, data: Any
+) -> Need | Goal | Barrier | Note:
+    """Add a need, goal, barrier or note (``kind``) to ``case``.
+
+    The caller has loaded ``case`` in the actor's scope (:func:`get_case`).
+
+    Raises:
+        ValueError: ``kind`` is not one of :data:`CASE_CHILD_MODELS`.
+    """
+    if kind == "need":
+        return add_need(session, actor=actor, case=case, data=data)
+    if kind == "goal":
+        return add_goal(session, case=case, data=data)
+    if kind == "barrier":
+        return add_barrier(session, case=case, data=data)
+    if kind == "note":
+        return add_note(session, actor=actor, case=case, data=data)
+    raise ValueError(f"a case has no children of kind {kind!r}")
+
+
+def update_case_child(
+    session: Session, *, item: Need | Goal | Barrier, data: Any
+) -> Need | Goal | Barrier:
+    """Change a need's, goal's or barrier's status or text.
+
+    The caller has loaded ``item`` with its case in scope (:func:`get_child`).
+    """
+    if isinstance(item, Need):
+        return update_need(session, need=item, data=data)
+    return update_progress(session, item=item, data=data)
+
+
+#: The records a case holds that :func:`add_case_child` and :func:`get_child` handle.
+CASE_CHILD_MODELS: dict[str, type[Any]] = {
+    "need": Need,
+    "goal": Goal,
+    "barrier": Barrier,
+    "note": Note,
+}
 
 
 def case_children(session: Session, model: type[Any], case_id: int) -> list[Any]:

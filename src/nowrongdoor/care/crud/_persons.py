@@ -14,7 +14,7 @@ from nowrongdoor.care.crud._common import get_or_404, paginate
 from nowrongdoor.care.crud._users import check_assignable
 from nowrongdoor.care.crypto import Cipher
 from nowrongdoor.care.enums import ConsentScope, ConsentType, Role, Sensitivity
-from nowrongdoor.care.errors import BadRequest, Forbidden
+from nowrongdoor.care.errors import BadRequest, Forbidden, NotFound
 from nowrongdoor.care.models import (
     Consent,
     Intake,
@@ -336,26 +336,37 @@ def store_screening(
     return row
 
 
-def list_screenings(session: Session, *, person_id: int) -> list[Screening]:
-    """A person's screenings, newest first."""
+#: Records about a person listed newest first, by the column that dates them.
+_PERSON_CHILD_DATES: dict[type[Any], Any] = {
+    Screening: Screening.performed_at,
+    RiskFlag: RiskFlag.imported_at,
+}
+
+
+def person_children(session: Session, model: type[Any], *, person_id: int) -> list[Any]:
+    """A person's screenings or risk flags (``model``), newest first.
+
+    The caller has loaded the person in scope (:func:`get_person`) and withholds
+    42 CFR Part 2 rows itself (``visible_sensitive`` with ``part2_visible``).
+    """
+    dated = _PERSON_CHILD_DATES[model]
     return list(
         session.scalars(
-            select(Screening)
-            .where(Screening.person_id == person_id)
-            .order_by(Screening.performed_at.desc(), Screening.id.desc())
+            select(model)
+            .where(model.person_id == person_id)
+            .order_by(dated.desc(), model.id.desc())
         ).all()
     )
+
+
+def list_screenings(session: Session, *, person_id: int) -> list[Screening]:
+    """A person's screenings, newest first."""
+    return person_children(session, Screening, person_id=person_id)
 
 
 def list_risk_flags(session: Session, *, person_id: int) -> list[RiskFlag]:
     """A person's population-worklist flags, newest first."""
-    return list(
-        session.scalars(
-            select(RiskFlag)
-            .where(RiskFlag.person_id == person_id)
-            .order_by(RiskFlag.imported_at.desc(), RiskFlag.id.desc())
-        ).all()
-    )
+    return person_children(session, RiskFlag, person_id=person_id)
 
 
 # --- consent -------------------------------------------------------------------
@@ -518,3 +529,61 @@ def ensure_not_partner(viewer: User) -> None:
     """Partner users never reach person records directly."""
     if viewer.role == Role.PARTNER_USER:
         raise Forbidden("partner users see persons only through their referrals")
+
+
+def person_id_of(session: Session, pseudonym: str) -> int:
+    """The record id of the person with ``pseudonym`` (any case, no scope check).
+
+    Raises:
+        NotFound: no person has that pseudonym (names the field).
+    """
+    found = session.scalar(
+        select(Person.id).where(Person.pseudonym == pseudonym.strip().upper())
+    )
+    if found is None:
+        raise NotFound(f"no person has the id {pseudonym}", field="pseudonym")
+    return int(found)
+
+
+def pseudonyms_of(session: Session, person_ids: Iterable[int]) -> dict[int, str]:
+    """Person id -> pseudonym for ``person_ids`` (the caller checked scope)."""
+    ids = set(person_ids)
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(Person.id, Person.pseudonym).where(Person.id.in_(ids))
+    ).all()
+    return {pid: pseudonym for pid, pseudonym in rows}
+
+
+def unreviewed_risk_flags(
+    session: Session, *, viewer: User, limit: int = 20
+) -> list[tuple[RiskFlag, str]]:
+    """Population-worklist flags not yet reviewed, of persons in the viewer's
+    scope, newest first, with the person's pseudonym."""
+    rows = session.execute(
+        select(RiskFlag, Person.pseudonym)
+        .join(Person, Person.id == RiskFlag.person_id)
+        .where(
+            scope_clause(
+                viewer, Person.organization_id, Person.owner_id, Person.pool_team
+            ),
+            RiskFlag.reviewed.is_(False),
+        )
+        .order_by(RiskFlag.imported_at.desc(), RiskFlag.id.desc())
+        .limit(limit)
+    ).all()
+    return [(flag, pseudonym) for flag, pseudonym in rows]
+
+
+def review_risk_flag(session: Session, *, person: Person, flag_id: int) -> RiskFlag:
+    """Mark one of ``person``'s risk flags reviewed (the caller checked scope).
+
+    Raises:
+        NotFound: the person has no such flag.
+    """
+    flag = session.get(RiskFlag, flag_id)
+    if flag is None or flag.person_id != person.id:
+        raise NotFound(f"person {person.pseudonym} has no flag {flag_id}")
+    flag.reviewed = True
+    return flag

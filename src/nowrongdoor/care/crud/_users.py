@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -156,3 +158,35 @@ def check_assignable(session: Session, *, owner_id: int, organization_id: int) -
             field="owner_id",
         )
     return owner
+
+
+def display_names(session: Session, user_ids: Iterable[int | None]) -> dict[int, str]:
+    """User id -> display name for the given ids (``None`` and 0 skipped)."""
+    ids = {i for i in user_ids if i}
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(User.id, User.display_name).where(User.id.in_(ids))
+    ).all()
+    return {uid: name for uid, name in rows}
+
+
+def assignable_staff(session: Session, *, viewer: User) -> list[User]:
+    """Active care managers and supervisors of the viewer's organisation, by
+    team and name: who work can be assigned to."""
+    return list(
+        session.scalars(
+            select(User)
+            .where(
+                User.organization_id == viewer.organization_id,
+                User.is_active.is_(True),
+                User.role.in_((Role.CARE_MANAGER, Role.SUPERVISOR)),
+            )
+            .order_by(User.team, User.display_name)
+        ).all()
+    )
+
+
+def user_by_username(session: Session, username: str) -> User | None:
+    """The user signing in as ``username`` (case-insensitive), if one exists."""
+    return session.scalar(select(User).where(User.username == username.lower()))

@@ -207,12 +207,11 @@ def token(
         )
     issued = issue_token(session, client_id=client_id, client_secret=client_secret)
     if issued is None:
-        auditor.record(
+        auditor.commit(
             "fhir:token",
             outcome="failure",
             detail=f"client={client_id[:64]}",
         )
-        session.commit()
         return _oauth_error(401, "invalid_client", "unknown, revoked or wrong client")
     auditor.commit("fhir:token", detail=f"client={client_id}")
     return JSONResponse(

@@ -17,25 +17,15 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
+from fastapi.routing import iter_route_contexts
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import func, select
 from starlette.datastructures import UploadFile
 
 from nowrongdoor.care import crud
 from nowrongdoor.care.audit import verify_chain
-from nowrongdoor.care.enums import CaseStatus, Pathway, ReferralStatus, Role, TaskStatus
+from nowrongdoor.care.enums import CaseStatus, Pathway, Role
 from nowrongdoor.care.errors import BadRequest, Forbidden
 from nowrongdoor.care.hsds import import_hsds, load_hsds, tables_from_document
-from nowrongdoor.care.models import (
-    AuditEvent,
-    Case,
-    Organization,
-    Referral,
-    Task,
-    User,
-    utcnow,
-)
-from nowrongdoor.care.rbac import scope_clause
 from nowrongdoor.care.schemas import UserCreate, UserUpdate
 from nowrongdoor.care.web import _forms as f
 from nowrongdoor.care.web._masking import Shown, mask_count, mask_rate, mask_series
@@ -54,7 +44,7 @@ MAX_UPLOAD_BYTES = 5_000_000
 
 
 def _threshold(ctx: PageCtx) -> int:
-    return int(ctx.request.app.state.settings.suppression_threshold)
+    return int(ctx.settings.suppression_threshold)
 
 
 @router.get("/dashboard", response_class=HTMLResponse, name="dashboard")
@@ -64,36 +54,8 @@ def dashboard(ctx: CaseRead) -> HTMLResponse:
     if user.role not in DASHBOARD_ROLES:
         raise Forbidden("the dashboard is for supervisors, analysts and admins")
     threshold = _threshold(ctx)
-    case_scope = scope_clause(user, Case.organization_id, Case.owner_id)
-    names = dict(session.execute(select(User.id, User.display_name)).all())
-
-    loads = session.execute(
-        select(Case.owner_id, func.count())
-        .where(case_scope, Case.status.in_([CaseStatus.OPEN, CaseStatus.ACTIVE]))
-        .group_by(Case.owner_id)
-    ).all()
-    caseloads = {names.get(o or 0, "unassigned"): int(n) for o, n in loads}
-    task_scope = scope_clause(user, Task.organization_id, Task.owner_id)
-    late = session.execute(
-        select(Task.owner_id, func.count())
-        .where(task_scope, Task.status == TaskStatus.OPEN, Task.due_at < utcnow())
-        .group_by(Task.owner_id)
-    ).all()
-    overdue = {names.get(o or 0, "unassigned"): int(n) for o, n in late}
-
-    ref_scope = scope_clause(user, Referral.from_organization_id, Referral.owner_id)
-    refs = session.execute(
-        select(Referral.status, Referral.sent_at, Referral.accepted_at).where(
-            ref_scope, Referral.status != ReferralStatus.DRAFT
-        )
-    ).all()
-    sent = len(refs)
-    completed = sum(1 for r in refs if r.status == ReferralStatus.COMPLETED)
-    hours = [
-        (r.accepted_at - r.sent_at).total_seconds() / 3600
-        for r in refs
-        if r.accepted_at is not None and r.sent_at is not None
-    ]
+    counts = crud.dashboard_counts(session, viewer=user)
+    hours = counts.accept_hours
     median_accept: Shown
     if not hours:
         median_accept = Shown("no data", False)
@@ -102,24 +64,15 @@ def dashboard(ctx: CaseRead) -> HTMLResponse:
     else:
         median_accept = Shown(f"{statistics.median(hours):.1f} hours", False)
 
-    grid = session.execute(
-        select(Case.pathway, Case.status, func.count())
-        .where(case_scope)
-        .group_by(Case.pathway, Case.status)
-    ).all()
     statuses = [s.value for s in CaseStatus]
     by_pathway: list[tuple[str, dict[str, Shown], Shown]] = []
     for pathway in Pathway:
-        counts = {s: 0 for s in statuses}
-        for p, s, n in grid:
-            if p == pathway and s in counts:
-                counts[s] = int(n)
-        shown, total = mask_series(counts, threshold)
+        cells = {s: counts.by_pathway.get((pathway.value, s), 0) for s in statuses}
+        shown, total = mask_series(cells, threshold)
         by_pathway.append((pathway.value, shown, total))
-    loads_shown, loads_total = mask_series(caseloads, threshold)
-    overdue_shown, overdue_total = mask_series(overdue, threshold)
-    ctx.audit.record("dashboard.read", detail="aggregate counts, small cells masked")
-    ctx.session.commit()
+    loads_shown, loads_total = mask_series(counts.caseloads, threshold)
+    overdue_shown, overdue_total = mask_series(counts.overdue, threshold)
+    ctx.audit.commit("dashboard.read", detail="aggregate counts, small cells masked")
     return ctx.render(
         "dashboard.html",
         threshold=threshold,
@@ -127,15 +80,15 @@ def dashboard(ctx: CaseRead) -> HTMLResponse:
         caseloads_total=loads_total,
         overdue=overdue_shown,
         overdue_total=overdue_total,
-        sent=mask_count(sent, threshold),
-        completed=mask_count(completed, threshold),
-        loop_rate=mask_rate(completed, sent, threshold),
+        sent=mask_count(counts.sent, threshold),
+        completed=mask_count(counts.completed, threshold),
+        loop_rate=mask_rate(counts.completed, counts.sent, threshold),
         median_accept=median_accept,
         by_pathway=by_pathway,
         statuses=statuses,
         program_report=any(
-            getattr(route, "path", "") == "/reports/program"
-            for route in ctx.request.app.routes
+            route.path == "/reports/program"
+            for route in iter_route_contexts(ctx.request.app.routes)
         ),
     )
 
@@ -148,8 +101,7 @@ def admin_home(ctx: UserManage) -> HTMLResponse:
     """Users and roles."""
     users, total = crud.list_users(ctx.session, viewer=ctx.user, limit=200)
     orgs, _ = crud.list_organizations(ctx.session, limit=200)
-    ctx.audit.record("user.list", resource_type="user", detail=f"{len(users)} rows")
-    ctx.session.commit()
+    ctx.audit.commit("user.list", resource_type="user", detail=f"{len(users)} rows")
     return ctx.render(
         "admin.html",
         users=users,
@@ -174,8 +126,7 @@ async def admin_create_user(ctx: UserManage) -> Response:
         organization_id=f.integer(form, "organization_id"),
     )
     created = crud.create_user(ctx.session, data=data)
-    ctx.audit.record("user.create", resource_type="user", resource_id=created.id)
-    ctx.session.commit()
+    ctx.audit.commit("user.create", resource_type="user", resource_id=created.id)
     return RedirectResponse("/admin#users", status_code=303)
 
 
@@ -196,8 +147,7 @@ async def admin_update_user(ctx: UserManage, user_id: int) -> Response:
     if target.id == ctx.user.id and data.is_active is False:
         raise BadRequest("you cannot deactivate your own account", field="active")
     crud.update_user(ctx.session, user=target, data=data)
-    ctx.audit.record("user.update", resource_type="user", resource_id=target.id)
-    ctx.session.commit()
+    ctx.audit.commit("user.update", resource_type="user", resource_id=target.id)
     return RedirectResponse("/admin#users", status_code=303)
 
 
@@ -235,26 +185,25 @@ def audit_log(
     """
     person = _whole(person_id, "person_id", minimum=1)
     start = _whole(offset, "offset", minimum=0) or 0
-    stmt = select(AuditEvent).order_by(AuditEvent.seq.desc())
-    if action:
-        stmt = stmt.where(AuditEvent.action.like(f"{action}%"))
-    if username:
-        stmt = stmt.where(AuditEvent.username == username.lower())
-    if outcome:
-        stmt = stmt.where(AuditEvent.outcome == outcome)
-    if person is not None:
-        stmt = stmt.where(AuditEvent.person_id == person)
-    events, total = crud.paginate(ctx.session, stmt, limit=50, offset=start)
+    events, total = crud.list_audit_events(
+        ctx.session,
+        action=action,
+        action_prefix=True,
+        username=username,
+        outcome=outcome,
+        person_id=person,
+        limit=50,
+        offset=start,
+    )
     report = (
         verify_chain(
             ctx.session,
-            checkpoint_file=ctx.request.app.state.settings.resolved_checkpoint_file,
+            checkpoint_file=ctx.settings.resolved_checkpoint_file,
         )
         if verify.lower() in ("1", "true", "on")
         else None
     )
-    ctx.audit.record("audit.list", resource_type="audit", detail=f"{len(events)} rows")
-    ctx.session.commit()
+    ctx.audit.commit("audit.list", resource_type="audit", detail=f"{len(events)} rows")
     return ctx.render(
         "audit.html",
         events=events,
@@ -279,11 +228,7 @@ def partner_import_page(ctx: ImportDep) -> HTMLResponse:
 def _import_page(
     ctx: PageCtx, *, report: Any, error: str | None, status_code: int
 ) -> HTMLResponse:
-    orgs = ctx.session.scalars(
-        select(Organization)
-        .where(Organization.kind == "partner")
-        .order_by(Organization.name)
-    ).all()
+    orgs, _ = crud.list_organizations(ctx.session, kind="partner", limit=10_000)
     return ctx.render(
         "partner_import.html",
         status_code=status_code,
@@ -317,14 +262,13 @@ async def partner_import(ctx: ImportDep) -> HTMLResponse:
         tables = _read_upload(upload.filename, raw)
         report = import_hsds(ctx.session, tables)
     except UserInputError as exc:
-        ctx.session.rollback()
+        ctx.audit.discard()
         return _import_page(ctx, report=None, error=str(exc), status_code=422)
-    ctx.audit.record(
+    ctx.audit.commit(
         "partner.import",
         resource_type="organization",
         detail=f"{report.organizations} orgs, {report.services} services",
     )
-    ctx.session.commit()
     return _import_page(ctx, report=report, error=None, status_code=200)
 
 

@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
 
+from nowrongdoor.care import crud
 from nowrongdoor.care.api.deps import (
     AuditDep,
     OptionalIdentity,
@@ -24,7 +24,6 @@ from nowrongdoor.care.api.deps import (
     set_session_cookie,
 )
 from nowrongdoor.care.errors import ApiError
-from nowrongdoor.care.models import User
 from nowrongdoor.care.security import (
     SESSION_COOKIE,
     authenticate,
@@ -34,6 +33,7 @@ from nowrongdoor.care.security import (
 )
 from nowrongdoor.care.web._session import ViewerDep, viewer_of
 from nowrongdoor.care.web._templating import ANONYMOUS, render
+from nowrongdoor.settings import Settings
 
 router = APIRouter()
 
@@ -74,6 +74,7 @@ def home(identity: OptionalIdentity) -> RedirectResponse:
 
 def _login_page(
     request: Request,
+    settings: Settings,
     *,
     status_code: int = 200,
     error: str | None = None,
@@ -93,7 +94,6 @@ def _login_page(
         login_csrf=token,
         message=message,
     )
-    settings = request.app.state.settings
     response.set_cookie(
         LOGIN_CSRF_COOKIE,
         token,
@@ -107,12 +107,14 @@ def _login_page(
 
 
 @router.get("/login", response_class=HTMLResponse, name="login")
-def login_form(request: Request, viewer: ViewerDep, next: str = "") -> Response:
+def login_form(
+    request: Request, viewer: ViewerDep, settings: SettingsDep, next: str = ""
+) -> Response:
     """The sign-in form (signed-in users go straight to their start page)."""
     if viewer.signed_in:
         return RedirectResponse(safe_next(next, viewer.role), status_code=303)
     message = "You are signed out." if request.query_params.get("out") else None
-    return _login_page(request, next_url=next, message=message)
+    return _login_page(request, settings, next_url=next, message=message)
 
 
 @router.post("/login", response_class=HTMLResponse)
@@ -132,6 +134,7 @@ async def login_submit(
     ):
         return _login_page(
             request,
+            settings,
             status_code=403,
             error="The form expired. Please sign in again.",
             username=username,
@@ -140,6 +143,7 @@ async def login_submit(
     if not username or not password:
         return _login_page(
             request,
+            settings,
             status_code=422,
             error="Enter your username and password.",
             username=username,
@@ -149,6 +153,7 @@ async def login_submit(
     if not request.app.state.login_limiter.hit(client):
         return _login_page(
             request,
+            settings,
             status_code=429,
             error="Too many sign-in attempts from this address. Wait a minute.",
             username=username,
@@ -157,13 +162,12 @@ async def login_submit(
     try:
         user = authenticate(session, settings, username=username, password=password)
     except ApiError as exc:
-        known = session.scalar(select(User).where(User.username == username.lower()))
-        request.state.user = known
-        audit.record("auth.login", outcome="failure", detail=exc.code)
-        session.commit()
+        request.state.user = crud.user_by_username(session, username)
+        audit.commit("auth.login", outcome="failure", detail=exc.code)
         request.state.user = None
         return _login_page(
             request,
+            settings,
             status_code=exc.status,
             error=(
                 "This account is locked after repeated failed sign-ins. "

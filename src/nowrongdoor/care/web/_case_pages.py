@@ -12,9 +12,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
 
 from nowrongdoor.care import crud
+from nowrongdoor.care.api.case_children import add_to_case, update_on_case
 from nowrongdoor.care.enums import (
     CaseStatus,
     CloseReason,
@@ -24,7 +24,7 @@ from nowrongdoor.care.enums import (
     TaskStatus,
 )
 from nowrongdoor.care.errors import BadRequest
-from nowrongdoor.care.models import Barrier, Case, Goal, Need, User
+from nowrongdoor.care.models import Case
 from nowrongdoor.care.rbac import can
 from nowrongdoor.care.schemas import (
     BarrierCreate,
@@ -92,13 +92,12 @@ def case_page(ctx: CaseRead, case_id: int) -> HTMLResponse:
     safety plan and consent."""
     case = load_case(ctx, case_id)
     detail = crud.case_detail(ctx.session, viewer=ctx.user, case=case)
-    ctx.audit.record(
+    ctx.audit.commit(
         "case.read",
         resource_type="case",
         resource_id=case.id,
         person_id=case.person_id,
     )
-    ctx.session.commit()
     return ctx.render("case.html", **case_context(ctx, detail))
 
 
@@ -159,13 +158,7 @@ def case_context(ctx: PageCtx, detail: CaseDetail) -> dict[str, Any]:
 
 
 def _names(ctx: PageCtx, user_ids: set[int]) -> dict[int, str]:
-    ids = {i for i in user_ids if i}
-    if not ids:
-        return {}
-    rows = ctx.session.execute(
-        select(User.id, User.display_name).where(User.id.in_(ids))
-    ).all()
-    return {uid: name for uid, name in rows}
+    return crud.display_names(ctx.session, user_ids)
 
 
 @router.post("/cases/{case_id}/status")
@@ -184,14 +177,13 @@ async def case_status(ctx: CaseWrite, case_id: int) -> Response:
         note=f.text(form, "note"),
     )
     crud.transition_case(ctx.session, actor=ctx.user, case=case, data=data)
-    ctx.audit.record(
+    ctx.audit.commit(
         "case.status",
         resource_type="case",
         resource_id=case.id,
         person_id=case.person_id,
         detail=status,
     )
-    ctx.session.commit()
     return _back(case.id, "top")
 
 
@@ -211,38 +203,14 @@ async def add_need(ctx: CaseWrite, case_id: int) -> Response:
             else Sensitivity.NORMAL
         ),
     )
-    need = crud.add_need(ctx.session, actor=ctx.user, case=case, data=data)
-    ctx.audit.record(
-        "need.create",
-        resource_type="need",
-        resource_id=need.id,
-        person_id=case.person_id,
-        detail=category,
-    )
-    ctx.session.commit()
+    _add(ctx, case, "need", data, detail=category)
     return _back(case.id, "needs")
 
 
 @router.post("/needs/{need_id}")
 async def update_need(ctx: CaseWrite, need_id: int) -> Response:
     """Change a need's status."""
-    form = await ctx.request.form()
-    need, case = crud.get_child(
-        ctx.session, viewer=ctx.user, model=Need, item_id=need_id, label="need"
-    )
-    status = f.choice(
-        f.text(form, "status"), {s.value: s.value for s in NeedStatus}, "status"
-    )
-    crud.update_need(ctx.session, need=need, data=NeedUpdate(status=NeedStatus(status)))
-    ctx.audit.record(
-        "need.update",
-        resource_type="need",
-        resource_id=need.id,
-        person_id=case.person_id,
-        detail=status,
-    )
-    ctx.session.commit()
-    return _back(case.id, "needs")
+    return await _set_status(ctx, "need", need_id, NeedUpdate, "needs")
 
 
 @router.post("/cases/{case_id}/goals")
@@ -255,14 +223,7 @@ async def add_goal(ctx: CaseWrite, case_id: int) -> Response:
         description=f.text(form, "description"),
         target_date=f.date_field(form, "target_date"),
     )
-    goal = crud.add_goal(ctx.session, case=case, data=data)
-    ctx.audit.record(
-        "goal.create",
-        resource_type="goal",
-        resource_id=goal.id,
-        person_id=case.person_id,
-    )
-    ctx.session.commit()
+    _add(ctx, case, "goal", data)
     return _back(case.id, "plan")
 
 
@@ -272,42 +233,59 @@ async def add_barrier(ctx: CaseWrite, case_id: int) -> Response:
     form = await ctx.request.form()
     case = load_case(ctx, case_id)
     data = f.build(BarrierCreate, description=f.text(form, "description"))
-    barrier = crud.add_barrier(ctx.session, case=case, data=data)
-    ctx.audit.record(
-        "barrier.create",
-        resource_type="barrier",
-        resource_id=barrier.id,
-        person_id=case.person_id,
-    )
-    ctx.session.commit()
+    _add(ctx, case, "barrier", data)
     return _back(case.id, "plan")
 
 
 @router.post("/progress/{kind}/{item_id}")
 async def update_progress(ctx: CaseWrite, kind: str, item_id: int) -> Response:
     """Change a goal's or barrier's status."""
-    form = await ctx.request.form()
-    model: type[Goal] | type[Barrier] = Goal if kind == "goal" else Barrier
     if kind not in {"goal", "barrier"}:
         raise BadRequest("kind must be goal or barrier", field="kind")
+    return await _set_status(ctx, kind, item_id, ProgressUpdate, "plan")
+
+
+def _add(
+    ctx: PageCtx, case: Case, kind: str, data: Any, detail: str | None = None
+) -> None:
+    """Add a need, goal, barrier or note to ``case`` (loaded in scope)."""
+    add_to_case(
+        ctx.audit,
+        ctx.session,
+        actor=ctx.user,
+        case=case,
+        kind=kind,
+        data=data,
+        detail=detail,
+    )
+
+
+async def _set_status(
+    ctx: PageCtx, kind: str, item_id: int, schema: type[Any], anchor: str
+) -> Response:
+    """Set the status of a need, goal or barrier from the posted form."""
+    form = await ctx.request.form()
     item, case = crud.get_child(
-        ctx.session, viewer=ctx.user, model=model, item_id=item_id, label=kind
+        ctx.session,
+        viewer=ctx.user,
+        model=crud.CASE_CHILD_MODELS[kind],
+        item_id=item_id,
+        label=kind,
     )
     status = f.choice(
         f.text(form, "status"), {s.value: s.value for s in NeedStatus}, "status"
     )
-    crud.update_progress(
-        ctx.session, item=item, data=ProgressUpdate(status=NeedStatus(status))
-    )
-    ctx.audit.record(
-        f"{kind}.update",
-        resource_type=kind,
-        resource_id=item.id,
-        person_id=case.person_id,
+    data = schema(status=NeedStatus(status))
+    update_on_case(
+        ctx.audit,
+        ctx.session,
+        case=case,
+        item=item,
+        kind=kind,
+        data=data,
         detail=status,
     )
-    ctx.session.commit()
-    return _back(case.id, "plan")
+    return _back(case.id, anchor)
 
 
 @router.post("/cases/{case_id}/notes")
@@ -322,14 +300,7 @@ async def add_note(ctx: NoteWrite, case_id: int) -> Response:
             Sensitivity.PART2 if form.get("part2") == "on" else Sensitivity.NORMAL
         ),
     )
-    note = crud.add_note(ctx.session, actor=ctx.user, case=case, data=data)
-    ctx.audit.record(
-        "note.create",
-        resource_type="note",
-        resource_id=note.id,
-        person_id=case.person_id,
-    )
-    ctx.session.commit()
+    _add(ctx, case, "note", data)
     return _back(case.id, "notes")
 
 
@@ -356,13 +327,12 @@ async def add_task(ctx: TaskWrite, case_id: int) -> Response:
         due_at=dt.datetime.combine(due, dt.time(17, 0), tzinfo=dt.UTC) if due else None,
     )
     task = crud.create_task(ctx.session, actor=ctx.user, data=data)
-    ctx.audit.record(
+    ctx.audit.commit(
         "task.create",
         resource_type="task",
         resource_id=task.id,
         person_id=case.person_id,
     )
-    ctx.session.commit()
     return _back(case.id, "tasks")
 
 
@@ -373,10 +343,9 @@ def task_done(ctx: TaskWrite, task_id: int) -> Response:
     crud.update_task(
         ctx.session, actor=ctx.user, task=task, data=TaskUpdate(status=TaskStatus.DONE)
     )
-    ctx.audit.record(
+    ctx.audit.commit(
         "task.update", resource_type="task", resource_id=task.id, detail="done"
     )
-    ctx.session.commit()
     if task.case_id is None:
         return RedirectResponse("/work", status_code=303)
     return _back(task.case_id, "tasks")
@@ -390,11 +359,10 @@ async def safety_plan(ctx: NoteWrite, case_id: int) -> Response:
     values: dict[str, Any] = {key: f.lines(form, key) for key, _l, _h in SAFETY_FIELDS}
     data = f.build(SafetyPlanIn, code_word=f.text(form, "code_word"), **values)
     crud.set_safety_plan(ctx.session, actor=ctx.user, case=case, data=data)
-    ctx.audit.record(
+    ctx.audit.commit(
         "safety_plan.update",
         resource_type="case",
         resource_id=case.id,
         person_id=case.person_id,
     )
-    ctx.session.commit()
     return _back(case.id, "safety")

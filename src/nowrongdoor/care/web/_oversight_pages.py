@@ -14,10 +14,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import Select, and_, func, or_, select
 
-from nowrongdoor.care.enums import Role
-from nowrongdoor.care.models import AuditEvent, Person, User
+from nowrongdoor.care import crud
 from nowrongdoor.care.web import _forms as f
 from nowrongdoor.care.web._session import PageCtx, needs
 
@@ -32,45 +30,7 @@ PAGE_SIZE = 50
 EXPORT_LIMIT = 10_000
 
 #: What a supervisor looks for, as (label, condition on the audit event).
-KINDS: dict[str, tuple[str, Any]] = {
-    "reads": (
-        "Who looked at which person",
-        and_(AuditEvent.person_id.is_not(None), AuditEvent.action.like("%.read")),
-    ),
-    "failed_logins": (
-        "Failed sign-ins",
-        and_(AuditEvent.action == "auth.login", AuditEvent.outcome != "success"),
-    ),
-    "denied": ("Refused access", AuditEvent.outcome == "denied"),
-    "overrides": (
-        "Sent without consent (override)",
-        AuditEvent.detail.like("%override%"),
-    ),
-}
-
-
-def _query(
-    ctx: PageCtx, kind: str, username: str, pseudonym: str
-) -> Select[AuditEvent, str]:
-    stmt = (
-        select(AuditEvent, Person.pseudonym)
-        .outerjoin(Person, Person.id == AuditEvent.person_id)
-        .order_by(AuditEvent.seq.desc())
-    )
-    if ctx.user.role != Role.ADMIN:
-        staff = select(User.username).where(
-            User.organization_id == ctx.user.organization_id
-        )
-        stmt = stmt.where(AuditEvent.username.in_(staff.scalar_subquery()))
-    if kind in KINDS:
-        stmt = stmt.where(KINDS[kind][1])
-    else:
-        stmt = stmt.where(or_(*(cond for _label, cond in KINDS.values())))
-    if username:
-        stmt = stmt.where(AuditEvent.username == username.strip().lower())
-    if pseudonym:
-        stmt = stmt.where(Person.pseudonym == pseudonym.strip().upper())
-    return stmt
+KINDS = crud.OVERSIGHT_KINDS
 
 
 @router.get("/oversight", response_class=HTMLResponse, name="oversight")
@@ -83,18 +43,15 @@ def oversight(
 ) -> HTMLResponse:
     """Audit oversight of the supervisor's organisation (filters, paged)."""
     number = int(page) if page.isdigit() and int(page) > 0 else 1
-    stmt = _query(ctx, kind, username, pseudonym)
-    total = int(
-        ctx.session.scalar(
-            select(func.count()).select_from(stmt.order_by(None).subquery())
-        )
-        or 0
+    filters = crud.OversightFilters(kind, username, pseudonym)
+    rows, total = crud.oversight_events(
+        ctx.session,
+        viewer=ctx.user,
+        filters=filters,
+        limit=PAGE_SIZE,
+        offset=(number - 1) * PAGE_SIZE,
     )
-    rows = ctx.session.execute(
-        stmt.limit(PAGE_SIZE).offset((number - 1) * PAGE_SIZE)
-    ).all()
-    ctx.audit.record("audit.oversight", resource_type="audit", detail=f"{total} events")
-    ctx.session.commit()
+    ctx.audit.commit("audit.oversight", resource_type="audit", detail=f"{total} events")
     return ctx.render(
         "oversight.html",
         rows=rows,
@@ -102,7 +59,7 @@ def oversight(
         page=number,
         pages=max(1, -(-total // PAGE_SIZE)),
         kinds={k: label for k, (label, _c) in KINDS.items()},
-        filters={"kind": kind, "username": username, "pseudonym": pseudonym},
+        filters=filters,
     )
 
 
@@ -121,9 +78,13 @@ def oversight_csv(
     pseudonym: Annotated[str, Query(max_length=20)] = "",
 ) -> Response:
     """The same events as CSV (newest first, at most ``EXPORT_LIMIT``)."""
-    rows = ctx.session.execute(
-        _query(ctx, kind, username, pseudonym).limit(EXPORT_LIMIT)
-    ).all()
+    rows, _ = crud.oversight_events(
+        ctx.session,
+        viewer=ctx.user,
+        filters=crud.OversightFilters(kind, username, pseudonym),
+        limit=EXPORT_LIMIT,
+        count=False,
+    )
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(
@@ -154,8 +115,7 @@ def oversight_csv(
                 event.detail or "",
             ]
         )
-    ctx.audit.record("audit.export", resource_type="audit", detail=f"{len(rows)} rows")
-    ctx.session.commit()
+    ctx.audit.commit("audit.export", resource_type="audit", detail=f"{len(rows)} rows")
     return Response(
         out.getvalue(),
         media_type="text/csv; charset=utf-8",

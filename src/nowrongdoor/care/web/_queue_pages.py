@@ -13,9 +13,9 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
 
 from nowrongdoor.care import crud
+from nowrongdoor.care.audit import AuditEntry
 from nowrongdoor.care.enums import Door, Role
 from nowrongdoor.care.errors import BadRequest
 from nowrongdoor.care.models import User
@@ -61,17 +61,7 @@ def _filters(
 
 
 def _staff(ctx: PageCtx) -> list[User]:
-    return list(
-        ctx.session.scalars(
-            select(User)
-            .where(
-                User.organization_id == ctx.user.organization_id,
-                User.is_active.is_(True),
-                User.role.in_((Role.CARE_MANAGER, Role.SUPERVISOR)),
-            )
-            .order_by(User.team, User.display_name)
-        ).all()
-    )
+    return crud.assignable_staff(ctx.session, viewer=ctx.user)
 
 
 def queue_response(
@@ -91,8 +81,7 @@ def queue_response(
         limit=PAGE_SIZE,
         offset=(page - 1) * PAGE_SIZE,
     )
-    ctx.audit.record("queue.read", detail=f"page {page}, {len(rows)} of {total} rows")
-    ctx.session.commit()
+    ctx.audit.commit("queue.read", detail=f"page {page}, {len(rows)} of {total} rows")
     query = {
         "whose": filters.whose,
         "door": filters.door,
@@ -171,7 +160,7 @@ async def take(ctx: QueueDep, intake_id: int) -> Response:
     ctx.request.state.audit_resource_id = str(intake_id)
     intake = crud.get_intake(ctx.session, viewer=ctx.user, intake_id=intake_id)
     holder = crud.take_intake(ctx.session, actor=ctx.user, intake=intake)
-    ctx.audit.record(
+    ctx.audit.commit(
         "intake.take",
         resource_type="intake",
         resource_id=intake_id,
@@ -179,7 +168,6 @@ async def take(ctx: QueueDep, intake_id: int) -> Response:
         outcome="success" if holder is None else "denied",
         detail=None if holder is None else "already taken",
     )
-    ctx.session.commit()
     if holder is None:
         return RedirectResponse(f"/intakes/{intake_id}", status_code=303)
     return queue_response(
@@ -217,13 +205,14 @@ async def assign(ctx: AssignDep) -> Response:
     done, lost = crud.assign_intakes(
         ctx.session, actor=ctx.user, intake_ids=ids, owner_id=owner_id
     )
-    for intake_id in done:
-        ctx.audit.record(
+    ctx.audit.commit_all(
+        AuditEntry(
             "intake.assign",
             resource_type="intake",
-            resource_id=intake_id,
+            resource_id=str(intake_id),
             detail=f"to user {owner_id}",
         )
-    ctx.session.commit()
+        for intake_id in done
+    )
     query: dict[str, Any] = {"assigned": len(done), "missed": len(lost)}
     return RedirectResponse(f"/queue?{urlencode(query)}", status_code=303)

@@ -125,14 +125,13 @@ def refer_page(
     services = _search(
         ctx, service_type=type, text=q, place=place, age=detail_person.age
     )
-    ctx.audit.record(
+    ctx.audit.commit(
         "case.read",
         resource_type="case",
         resource_id=case.id,
         person_id=case.person_id,
         detail="refer page",
     )
-    ctx.session.commit()
     template = (
         "_services.html"
         if ctx.request.headers.get("HX-Request") == "true"
@@ -195,14 +194,13 @@ def refer_confirm(
     """What the partner will see, whether it is sent now, and any open referral
     to the same partner; nothing is created until the person confirms."""
     case = load_case(ctx, case_id)
-    ctx.audit.record(
+    ctx.audit.commit(
         "case.read",
         resource_type="case",
         resource_id=case.id,
         person_id=case.person_id,
         detail="refer confirm page",
     )
-    ctx.session.commit()
     return _confirm_response(ctx, case, service_id, need)
 
 
@@ -253,13 +251,12 @@ async def create_referral(ctx: ReferDep, case_id: int) -> Response:
         do_not_contact=form.get("do_not_contact") == "on",
     )
     referral = crud.create_referral(ctx.session, actor=ctx.user, data=data)
-    ctx.audit.record(
+    ctx.audit.commit(
         "referral.create",
         resource_type="referral",
         resource_id=referral.id,
         person_id=case.person_id,
     )
-    ctx.session.commit()
     try:
         crud.transition_referral(
             ctx.session,
@@ -268,8 +265,8 @@ async def create_referral(ctx: ReferDep, case_id: int) -> Response:
             data=ReferralTransition(status=ReferralStatus.SENT),
         )
     except ApiError as exc:
-        ctx.session.rollback()
-        ctx.audit.record(
+        ctx.audit.discard()
+        ctx.audit.commit(
             "referral.status",
             resource_type="referral",
             resource_id=referral.id,
@@ -277,18 +274,16 @@ async def create_referral(ctx: ReferDep, case_id: int) -> Response:
             outcome="denied",
             detail=exc.code,
         )
-        ctx.session.commit()
         return RedirectResponse(
             f"/referrals/{referral.id}?unsent={exc.code}", status_code=303
         )
-    ctx.audit.record(
+    ctx.audit.commit(
         "referral.status",
         resource_type="referral",
         resource_id=referral.id,
         person_id=case.person_id,
         detail="sent",
     )
-    ctx.session.commit()
     return RedirectResponse(f"/cases/{case.id}#referrals", status_code=303)
 
 
@@ -314,13 +309,12 @@ def referral_page(
     ctx.request.state.audit_resource = "referral"
     ctx.request.state.audit_resource_id = str(referral_id)
     referral = crud.get_referral(ctx.session, viewer=ctx.user, referral_id=referral_id)
-    ctx.audit.record(
+    ctx.audit.commit(
         "referral.read",
         resource_type="referral",
         resource_id=referral.id,
         person_id=referral.person_id,
     )
-    ctx.session.commit()
     return _referral_response(ctx, referral, unsent=UNSENT_MESSAGES.get(unsent, ""))
 
 
@@ -397,14 +391,13 @@ async def referral_status(ctx: ReferralRead, referral_id: int) -> Response:
                 UNSENT_MESSAGES[exc.code].replace("Saved as a draft, not", "Not")
             ) from None
         raise
-    ctx.audit.record(
+    ctx.audit.commit(
         "referral.status",
         resource_type="referral",
         resource_id=referral.id,
         person_id=referral.person_id,
         detail="sent with consent override" if data.override_reason else status,
     )
-    ctx.session.commit()
     if ctx.user.role == Role.PARTNER_USER:
         return RedirectResponse(f"/referrals/{referral.id}", status_code=303)
     return RedirectResponse(f"/cases/{referral.case_id}#referrals", status_code=303)
@@ -422,10 +415,9 @@ def inbox(ctx: RespondDep, status: str = "") -> HTMLResponse:
     views = [
         crud.referral_partner_view(ctx.session, r, with_events=False) for r in rows
     ]
-    ctx.audit.record(
+    ctx.audit.commit(
         "referral.list", resource_type="referral", detail=f"inbox, {len(rows)} rows"
     )
-    ctx.session.commit()
     return ctx.render(
         "inbox.html",
         referrals=views,

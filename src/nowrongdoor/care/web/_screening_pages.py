@@ -26,7 +26,6 @@ from nowrongdoor.screening import (
     list_instruments,
     score,
 )
-from nowrongdoor.settings import Settings
 
 router = APIRouter()
 
@@ -144,12 +143,6 @@ LEGAL_IDS: tuple[str, ...] = (
 )
 
 
-def settings_of(request: Request) -> Settings:
-    """The app's settings (the app factory puts them on ``app.state``)."""
-    settings: Settings = request.app.state.settings
-    return settings
-
-
 def tri_state(value: Any) -> bool | None:
     """A form's ``yes`` / ``no`` / anything else as True / False / None."""
     if value == "yes":
@@ -237,7 +230,7 @@ async def screening_submit(ctx: ScreenDep, instrument_id: str) -> HTMLResponse:
             instrument_id,
             answers,
             age=age,
-            state=settings_of(request).state,
+            state=ctx.settings.state,
             override_population=form.get("override_population") == "yes",
         )
     except UserInputError as exc:

@@ -19,13 +19,22 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 
-from nowrongdoor.care.api.deps import AuditDep, Auditor, OptionalIdentity, SessionDep
+from nowrongdoor.care.api.deps import (
+    AuditDep,
+    Auditor,
+    CipherDep,
+    OptionalIdentity,
+    SessionDep,
+    SettingsDep,
+)
+from nowrongdoor.care.crypto import Cipher
 from nowrongdoor.care.errors import ApiError, BadRequest, Unauthorized
 from nowrongdoor.care.models import User
 from nowrongdoor.care.rbac import can
 from nowrongdoor.care.security import Identity
 from nowrongdoor.care.web._forms import plain_message
 from nowrongdoor.care.web._templating import ANONYMOUS, Viewer, render
+from nowrongdoor.settings import Settings
 
 
 class LoginRequired(Exception):
@@ -65,8 +74,12 @@ class PageCtx:
         request: The request.
         user: The signed-in user (a database row).
         viewer: The template view of the user.
-        session: Database session of the request (routes commit).
-        audit: Appends audit events to the request's transaction.
+        session: Database session of the request, for reads and crud calls;
+            pages never commit it themselves.
+        audit: The request's unit of work: ``audit.commit(action, ...)``
+            appends the audit event and commits the transaction with it.
+        settings: The app's settings.
+        cipher: The app's cipher (blind indexes of names and contacts).
     """
 
     request: Request
@@ -74,6 +87,8 @@ class PageCtx:
     viewer: Viewer
     session: Session
     audit: Auditor
+    settings: Settings
+    cipher: Cipher
 
     def render(self, template: str, status_code: int = 200, **context: Any) -> Any:
         """Render ``template`` for this viewer."""
@@ -132,6 +147,8 @@ def page_ctx(
     identity: OptionalIdentity,
     session: SessionDep,
     audit: AuditDep,
+    settings: SettingsDep,
+    cipher: CipherDep,
 ) -> PageCtx:
     """The page context; redirects to the login page when nobody is signed in."""
     if identity is None:
@@ -142,6 +159,8 @@ def page_ctx(
         viewer=current_viewer(request, identity),
         session=session,
         audit=audit,
+        settings=settings,
+        cipher=cipher,
     )
 
 

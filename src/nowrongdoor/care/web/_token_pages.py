@@ -11,12 +11,12 @@ import datetime as dt
 
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
 
 from nowrongdoor.care.api.deps import IdPath
-from nowrongdoor.care.models import ApiToken, utcnow
+from nowrongdoor.care.models import utcnow
 from nowrongdoor.care.security import (
     create_api_token,
+    list_api_tokens,
     revoke_api_token,
     revoke_credentials,
 )
@@ -28,21 +28,15 @@ router = APIRouter()
 
 
 def _page(ctx: PageDep, *, issued: str = "", error: str = "") -> HTMLResponse:
-    tokens = ctx.session.scalars(
-        select(ApiToken)
-        .where(ApiToken.user_id == ctx.user.id)
-        .order_by(ApiToken.id.desc())
-        .limit(200)
-    ).all()
-    ctx.audit.record("auth.token_list", resource_type="api_token")
-    ctx.session.commit()
+    tokens = list_api_tokens(ctx.session, user=ctx.user)
+    ctx.audit.commit("auth.token_list", resource_type="api_token")
     return ctx.render(
         "tokens.html",
         tokens=tokens,
         now=utcnow(),
         issued=issued,
         error=error,
-        max_days=ctx.request.app.state.settings.token_max_days,
+        max_days=ctx.settings.token_max_days,
     )
 
 
@@ -57,7 +51,7 @@ async def issue_token(ctx: PageDep) -> HTMLResponse:
     """Issue a token (its text is shown once, on this page)."""
     form = await ctx.request.form()
     name = str(form.get("name", "")).strip()[:100]
-    max_days = int(ctx.request.app.state.settings.token_max_days)
+    max_days = int(ctx.settings.token_max_days)
     raw_days = str(form.get("days", "")).strip() or str(min(90, max_days))
     if not name:
         return _page(ctx, error="Give the token a name.")
@@ -75,10 +69,9 @@ async def issue_token(ctx: PageDep) -> HTMLResponse:
 def revoke_token(ctx: PageDep, token_id: IdPath) -> Response:
     """Revoke one of the user's tokens."""
     if revoke_api_token(ctx.session, token_id=token_id, user_id=ctx.user.id):
-        ctx.audit.record(
+        ctx.audit.commit(
             "auth.token_revoke", resource_type="api_token", resource_id=token_id
         )
-        ctx.session.commit()
     return RedirectResponse("/account/tokens", status_code=303)
 
 
@@ -88,6 +81,5 @@ def revoke_all(ctx: PageDep) -> Response:
     identity = getattr(ctx.request.state, "identity", None)
     keep = getattr(identity, "session_id", None)
     revoke_credentials(ctx.session, user_id=ctx.user.id, keep_session_id=keep)
-    ctx.audit.record("auth.revoke_all", resource_type="user", resource_id=ctx.user.id)
-    ctx.session.commit()
+    ctx.audit.commit("auth.revoke_all", resource_type="user", resource_id=ctx.user.id)
     return RedirectResponse("/account/tokens", status_code=303)

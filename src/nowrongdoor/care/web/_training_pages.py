@@ -18,13 +18,14 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from nowrongdoor.care import training as tr
-from nowrongdoor.care.api.deps import SessionDep
+from nowrongdoor.care.api.deps import SessionDep, SettingsDep
 from nowrongdoor.care.errors import BadRequest, Forbidden, NotFound
-from nowrongdoor.care.models import Organization, utcnow
+from nowrongdoor.care.models import utcnow
 from nowrongdoor.care.web._session import PageCtx, ViewerDep, needs
 from nowrongdoor.care.web._templating import render
 from nowrongdoor.errors import UserInputError
 from nowrongdoor.knowledge import load_knowledge
+from nowrongdoor.settings import Settings
 from nowrongdoor.training import Catalogue, Course, Module
 from nowrongdoor.training import Quiz as QuizModel
 
@@ -48,8 +49,8 @@ CSV_COLUMNS = (
 )
 
 
-def _catalogue(request: Request) -> Catalogue:
-    return tr.catalogue_for(request.app.state.settings)
+def _catalogue(settings: Settings) -> Catalogue:
+    return tr.catalogue_for(settings)
 
 
 def _course_module(
@@ -65,8 +66,8 @@ def _course_module(
 @router.get("/training/courses", response_class=HTMLResponse, name="my_training")
 def my_training(ctx: TakeDep) -> HTMLResponse:
     """The signed-in person's courses, module results, certificates, attempts."""
-    catalogue = _catalogue(ctx.request)
-    days = ctx.request.app.state.settings.training_renewal_days
+    catalogue = _catalogue(ctx.settings)
+    days = ctx.settings.training_renewal_days
     since = utcnow() - dt.timedelta(days=days)
     courses = []
     for course in catalogue:
@@ -95,12 +96,15 @@ def my_training(ctx: TakeDep) -> HTMLResponse:
     name="training_module",
 )
 def module_page(
-    request: Request, viewer: ViewerDep, course_id: str, module_id: str
+    request: Request,
+    viewer: ViewerDep,
+    settings: SettingsDep,
+    course_id: str,
+    module_id: str,
 ) -> HTMLResponse:
     """A module's reading (public) and, for a signed-in person, its quiz."""
-    course, module = _course_module(_catalogue(request), course_id, module_id)
+    course, module = _course_module(_catalogue(settings), course_id, module_id)
     kb = load_knowledge()
-    settings = request.app.state.settings
     return render(
         request,
         "training_module.html",
@@ -119,13 +123,13 @@ def module_page(
 )
 def start_quiz(ctx: TakeDep, course_id: str, module_id: str) -> Response:
     """Start a new attempt at a module's quiz (limited per day)."""
-    course, module = _course_module(_catalogue(ctx.request), course_id, module_id)
+    course, module = _course_module(_catalogue(ctx.settings), course_id, module_id)
     attempt = tr.start_attempt(
         ctx.session,
         user=ctx.user,
         course=course,
         module_id=module.id,
-        settings=ctx.request.app.state.settings,
+        settings=ctx.settings,
     )
     ctx.audit.commit(
         "training.attempt.start",
@@ -143,7 +147,7 @@ def start_quiz(ctx: TakeDep, course_id: str, module_id: str) -> Response:
 def attempt_page(ctx: TakeDep, attempt_id: int) -> HTMLResponse:
     """The quiz (before submission, for its taker only) or its graded result."""
     attempt = tr.get_attempt(ctx.session, viewer=ctx.user, attempt_id=attempt_id)
-    catalogue = _catalogue(ctx.request)
+    catalogue = _catalogue(ctx.settings)
     course, module = _course_module(catalogue, attempt.course_id, attempt.module_id)
     quiz: QuizModel = tr.quiz_of(attempt)
     if attempt.submitted_at is None:
@@ -187,7 +191,7 @@ async def submit_quiz(ctx: TakeDep, attempt_id: int) -> Response:
     }
     attempt = tr.get_attempt(ctx.session, viewer=ctx.user, attempt_id=attempt_id)
     course, _module = _course_module(
-        _catalogue(ctx.request), attempt.course_id, attempt.module_id
+        _catalogue(ctx.settings), attempt.course_id, attempt.module_id
     )
     attempt, completion = tr.submit_attempt(
         ctx.session,
@@ -195,7 +199,7 @@ async def submit_quiz(ctx: TakeDep, attempt_id: int) -> Response:
         attempt_id=attempt_id,
         answers=answers,
         course=course,
-        settings=ctx.request.app.state.settings,
+        settings=ctx.settings,
     )
     detail = f"{attempt.percent}%, {'passed' if attempt.passed else 'not passed'}"
     if completion is not None:
@@ -217,7 +221,7 @@ async def submit_quiz(ctx: TakeDep, attempt_id: int) -> Response:
 def certificate_page(ctx: TakeDep, code: str) -> HTMLResponse:
     """A printable certificate (its holder, or records readers in scope)."""
     completion, holder = tr.certificate(ctx.session, viewer=ctx.user, code=code)
-    org = ctx.session.get(Organization, holder.organization_id)
+    org = holder.organization
     return ctx.render(
         "training_certificate.html",
         completion=completion,
@@ -247,14 +251,14 @@ def verify_page(
 def _records(ctx: PageCtx, course_id: str) -> tuple[list[Course], list[Any]]:
     if not tr.can_view_records(ctx.session, ctx.user):
         raise Forbidden("completion records are for supervisors and training leads")
-    catalogue = _catalogue(ctx.request)
+    catalogue = _catalogue(ctx.settings)
     courses = list(catalogue)
     if course_id:
         courses = [c for c in courses if c.id == course_id]
         if not courses:
             # a filter value, not a resource path: a bad value is a bad request
             raise BadRequest(f"course: there is no course {course_id!r}")
-    days = ctx.request.app.state.settings.training_renewal_days
+    days = ctx.settings.training_renewal_days
     rows = tr.completion_rows(
         ctx.session, viewer=ctx.user, courses=courses, renewal_days=days
     )
@@ -285,7 +289,7 @@ def records_page(
         rows=rows,
         summary=summary,
         courses=courses,
-        all_courses=list(_catalogue(ctx.request)),
+        all_courses=list(_catalogue(ctx.settings)),
         course=course,
     )
 

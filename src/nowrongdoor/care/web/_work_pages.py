@@ -12,10 +12,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
 from starlette.datastructures import FormData
 
 from nowrongdoor.care import crud, training
+from nowrongdoor.care.audit import AuditEntry
 from nowrongdoor.care.enums import (
     ConsentScope,
     ConsentType,
@@ -26,7 +26,7 @@ from nowrongdoor.care.enums import (
 )
 from nowrongdoor.care.errors import BadRequest, Forbidden, NotFound
 from nowrongdoor.care.models import Person, RiskFlag, Screening, utcnow
-from nowrongdoor.care.rbac import can, scope_clause
+from nowrongdoor.care.rbac import can
 from nowrongdoor.care.schemas import (
     CaseCreate,
     ConsentCreate,
@@ -66,14 +66,10 @@ SCOPE_LABELS: dict[str, str] = {
 def find_person(ctx: PageCtx, pseudonym: str) -> Person:
     """The person with ``pseudonym`` in the viewer's scope (404/403 otherwise)."""
     crud.ensure_not_partner(ctx.user)
-    row = ctx.session.scalar(
-        select(Person).where(Person.pseudonym == pseudonym.strip().upper())
-    )
-    if row is None:
-        raise NotFound(f"no person has the id {pseudonym}", field="pseudonym")
+    person_id = crud.person_id_of(ctx.session, pseudonym)
     ctx.request.state.audit_resource = "person"
-    ctx.request.state.audit_resource_id = str(row.id)
-    return crud.get_person(ctx.session, viewer=ctx.user, person_id=row.id)
+    ctx.request.state.audit_resource_id = str(person_id)
+    return crud.get_person(ctx.session, viewer=ctx.user, person_id=person_id)
 
 
 # --- my work -------------------------------------------------------------------
@@ -102,27 +98,15 @@ def my_work(ctx: WorkDep) -> HTMLResponse:
         for r in referrals
         if r.status != ReferralStatus.DRAFT and r.updated_at >= since
     ]
-    flag_rows = session.execute(
-        select(RiskFlag, Person.pseudonym)
-        .join(Person, Person.id == RiskFlag.person_id)
-        .where(
-            scope_clause(
-                user, Person.organization_id, Person.owner_id, Person.pool_team
-            ),
-            RiskFlag.reviewed.is_(False),
-        )
-        .order_by(RiskFlag.imported_at.desc(), RiskFlag.id.desc())
-        .limit(20)
-    ).all()
-    pseudonyms = _pseudonyms(ctx, {r.person_id for r in referrals})
-    ctx.audit.record(
+    flag_rows = crud.unreviewed_risk_flags(session, viewer=user, limit=20)
+    pseudonyms = crud.pseudonyms_of(session, {r.person_id for r in referrals})
+    ctx.audit.commit(
         "work.read",
         detail=(
             f"{len(tasks)} tasks, {queue_mine} mine and {queue_pool} pool items, "
             f"{len(flag_rows)} flags, {len(updates)} referral updates"
         ),
     )
-    ctx.session.commit()
     return ctx.render(
         "work.html",
         tasks=[crud.task_public(t) for t in tasks],
@@ -139,18 +123,9 @@ def my_work(ctx: WorkDep) -> HTMLResponse:
         training_due=training.training_due(
             session,
             user=user,
-            courses=list(training.catalogue_for(ctx.request.app.state.settings)),
+            courses=list(training.catalogue_for(ctx.settings)),
         ),
     )
-
-
-def _pseudonyms(ctx: PageCtx, person_ids: set[int]) -> dict[int, str]:
-    if not person_ids:
-        return {}
-    rows = ctx.session.execute(
-        select(Person.id, Person.pseudonym).where(Person.id.in_(person_ids))
-    ).all()
-    return {pid: pseudonym for pid, pseudonym in rows}
 
 
 # --- intake --------------------------------------------------------------------
@@ -179,7 +154,7 @@ async def intake_submit(ctx: IntakeDep) -> Response:
         person = find_person(ctx, pseudonym) if pseudonym else _new_person(ctx, form)
         data = f.build(IntakeCreate, door=door, summary=f.text(form, "summary"))
     except (BadRequest, NotFound) as exc:
-        ctx.session.rollback()
+        ctx.audit.discard()
         return ctx.render(
             "intake.html",
             status_code=422,
@@ -190,14 +165,13 @@ async def intake_submit(ctx: IntakeDep) -> Response:
             error=exc.message,
         )
     intake = crud.create_intake(ctx.session, actor=ctx.user, person=person, data=data)
-    ctx.audit.record(
+    ctx.audit.commit(
         "intake.create",
         resource_type="intake",
         resource_id=intake.id,
         person_id=person.id,
         detail=door,
     )
-    ctx.session.commit()
     return RedirectResponse(f"/intakes/{intake.id}", status_code=303)
 
 
@@ -214,7 +188,7 @@ def _new_person(ctx: PageCtx, form: FormData) -> Person:
         do_not_contact=form.get("do_not_contact") == "on",
     )
     person = crud.create_person(
-        ctx.session, actor=ctx.user, cipher=ctx.request.app.state.db.cipher, data=data
+        ctx.session, actor=ctx.user, cipher=ctx.cipher, data=data
     )
     ctx.audit.record(
         "person.create",
@@ -236,13 +210,12 @@ def intake_page(ctx: LeadDep, intake_id: int) -> HTMLResponse:
         if intake.person_id
         else None
     )
-    ctx.audit.record(
+    ctx.audit.commit(
         "intake.read",
         resource_type="intake",
         resource_id=intake.id,
         person_id=intake.person_id,
     )
-    ctx.session.commit()
     return ctx.render(
         "intake_page.html",
         intake=intake,
@@ -280,7 +253,7 @@ async def intake_review(ctx: LeadDep, intake_id: int) -> Response:
         person = crud.create_person(
             ctx.session,
             actor=ctx.user,
-            cipher=ctx.request.app.state.db.cipher,
+            cipher=ctx.cipher,
             data=PersonCreate(),
         )
         ctx.audit.record(
@@ -296,14 +269,13 @@ async def intake_review(ctx: LeadDep, intake_id: int) -> Response:
         intake=intake,
         data=IntakeUpdate(status=IntakeStatus(status), person_id=person_id),
     )
-    ctx.audit.record(
+    ctx.audit.commit(
         "intake.review",
         resource_type="intake",
         resource_id=intake.id,
         person_id=person_id,
         detail=status,
     )
-    ctx.session.commit()
     return RedirectResponse(f"/intakes/{intake.id}", status_code=303)
 
 
@@ -334,16 +306,15 @@ def _people(ctx: PageCtx, *, q: str, name: str) -> HTMLResponse:
     rows, _ = crud.list_persons(
         ctx.session,
         viewer=ctx.user,
-        cipher=ctx.request.app.state.db.cipher,
+        cipher=ctx.cipher,
         pseudonym=q.strip() or None,
         name=name or None,
         limit=50 if searched else 20,
     )
     kind = "name search" if name else ("pseudonym search" if searched else "recent")
-    ctx.audit.record(
+    ctx.audit.commit(
         "person.list", resource_type="person", detail=f"{kind}, {len(rows)} rows"
     )
-    ctx.session.commit()
     return ctx.render(
         "people.html",
         q=q,
@@ -384,13 +355,12 @@ def person_page(ctx: PersonDep, pseudonym: str) -> HTMLResponse:
         if can(ctx.user, "consent:read")
         else []
     )
-    ctx.audit.record(
+    ctx.audit.commit(
         "person.read",
         resource_type="person",
         resource_id=person.id,
         person_id=person.id,
     )
-    ctx.session.commit()
     return ctx.render(
         "person.html",
         person=crud.person_public(person, viewer=ctx.user),
@@ -420,17 +390,13 @@ def _partner_orgs(ctx: PageCtx) -> list[Any]:
 def review_flag(ctx: CareDep, pseudonym: str, flag_id: int) -> Response:
     """Mark a population-worklist flag reviewed (it leaves "my work")."""
     person = find_person(ctx, pseudonym)
-    flag = ctx.session.get(RiskFlag, flag_id)
-    if flag is None or flag.person_id != person.id:
-        raise NotFound(f"person {person.pseudonym} has no flag {flag_id}")
-    flag.reviewed = True
-    ctx.audit.record(
+    flag = crud.review_risk_flag(ctx.session, person=person, flag_id=flag_id)
+    ctx.audit.commit(
         "riskflag.review",
         resource_type="risk_flag",
         resource_id=flag.id,
         person_id=person.id,
     )
-    ctx.session.commit()
     return RedirectResponse(f"/people/{person.pseudonym}#flags-h", status_code=303)
 
 
@@ -445,26 +411,20 @@ async def open_case(ctx: CareDep, pseudonym: str) -> Response:
         actor=ctx.user,
         data=CaseCreate(person_id=person.id, pathway=Pathway(pathway)),
     )
-    ctx.audit.record(
-        "case.create",
-        resource_type="case",
-        resource_id=case.id,
-        person_id=person.id,
-        detail=pathway,
-    )
+    events = [
+        AuditEntry(
+            "case.create",
+            resource_type="case",
+            resource_id=str(case.id),
+            person_id=person.id,
+            detail=pathway,
+        )
+    ]
     screening_id = f.integer(form, "screening_id")
     if screening_id is not None:
-        row = ctx.session.get(Screening, screening_id)
-        if row is not None and row.person_id == person.id and row.case_id is None:
-            row.case_id = case.id
-            crud.add_case_event(
-                ctx.session,
-                case=case,
-                kind="screening",
-                actor=ctx.user,
-                detail=f"{row.instrument_id}: "
-                + ("positive" if row.positive else "negative"),
-            )
+        crud.attach_screening(
+            ctx.session, actor=ctx.user, case=case, screening_id=screening_id
+        )
     intake_id = f.integer(form, "intake_id")
     if intake_id is not None:
         intake = crud.get_intake(ctx.session, viewer=ctx.user, intake_id=intake_id)
@@ -475,14 +435,16 @@ async def open_case(ctx: CareDep, pseudonym: str) -> Response:
                 intake=intake,
                 data=IntakeUpdate(status=IntakeStatus.REVIEWED),
             )
-            ctx.audit.record(
-                "intake.review",
-                resource_type="intake",
-                resource_id=intake.id,
-                person_id=person.id,
-                detail="reviewed",
+            events.append(
+                AuditEntry(
+                    "intake.review",
+                    resource_type="intake",
+                    resource_id=str(intake.id),
+                    person_id=person.id,
+                    detail="reviewed",
+                )
             )
-    ctx.session.commit()
+    ctx.audit.commit_all(events)
     return RedirectResponse(f"/cases/{case.id}", status_code=303)
 
 
@@ -510,14 +472,13 @@ async def add_consent(ctx: CareDep, pseudonym: str) -> Response:
         note=f.text(form, "note"),
     )
     consent = crud.record_consent(ctx.session, actor=ctx.user, person=person, data=data)
-    ctx.audit.record(
+    ctx.audit.commit(
         "consent.create",
         resource_type="consent",
         resource_id=consent.id,
         person_id=person.id,
         detail=consent_type,
     )
-    ctx.session.commit()
     back = f.text(form, "back") or f"/people/{person.pseudonym}"
     if not back.startswith("/") or back.startswith("//"):
         back = f"/people/{person.pseudonym}"
@@ -584,14 +545,13 @@ def store_screening_result(
             actor=ctx.user,
             detail=f"{result.instrument_id}: {result.category}",
         )
-    ctx.audit.record(
+    ctx.audit.commit(
         "screening.create",
         resource_type="screening",
         resource_id=row.id,
         person_id=person.id,
         detail=result.instrument_id,
     )
-    ctx.session.commit()
     return {
         "person_pseudonym": person.pseudonym if case_id is None else None,
         "screening_id": row.id,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from sqlalchemy import select
 
 from nowrongdoor.care import crud
 from nowrongdoor.care.api.deps import (
@@ -17,7 +16,6 @@ from nowrongdoor.care.api.deps import (
 )
 from nowrongdoor.care.api.perms import AuditRead
 from nowrongdoor.care.audit import verify_chain
-from nowrongdoor.care.models import AuditEvent
 from nowrongdoor.care.schemas import (
     AuditEventPublic,
     ChainProblem,
@@ -42,16 +40,15 @@ def list_events(
     outcome: Annotated[str | None, Query(max_length=16)] = None,
 ) -> PageOf[AuditEventPublic]:
     """Audit events, newest first, filtered by user, person, action or outcome."""
-    stmt = select(AuditEvent).order_by(AuditEvent.seq.desc())
-    if user_id is not None:
-        stmt = stmt.where(AuditEvent.user_id == user_id)
-    if person_id is not None:
-        stmt = stmt.where(AuditEvent.person_id == person_id)
-    if action:
-        stmt = stmt.where(AuditEvent.action == action)
-    if outcome:
-        stmt = stmt.where(AuditEvent.outcome == outcome)
-    rows, total = crud.paginate(session, stmt, limit=page.limit, offset=page.offset)
+    rows, total = crud.list_audit_events(
+        session,
+        user_id=user_id,
+        person_id=person_id,
+        action=action,
+        outcome=outcome,
+        limit=page.limit,
+        offset=page.offset,
+    )
     items = [AuditEventPublic.model_validate(r) for r in rows]
     audit.commit("audit.list", resource_type="audit", detail=f"{len(rows)} rows")
     return PageOf[AuditEventPublic](

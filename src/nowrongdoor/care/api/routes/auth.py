@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from fastapi import APIRouter, Request, Response
-from sqlalchemy import select
 
+from nowrongdoor.care import crud
 from nowrongdoor.care.api.deps import (
     AuditDep,
     CurrentIdentity,
@@ -18,7 +18,7 @@ from nowrongdoor.care.api.deps import (
 )
 from nowrongdoor.care.enums import Role
 from nowrongdoor.care.errors import ApiError, Forbidden, NotFound
-from nowrongdoor.care.models import ApiToken, Organization, User, utcnow
+from nowrongdoor.care.models import Organization, utcnow
 from nowrongdoor.care.rbac import PERMISSIONS, scope_of
 from nowrongdoor.care.schemas import (
     LoginRequest,
@@ -36,6 +36,7 @@ from nowrongdoor.care.security import (
     authenticate,
     create_api_token,
     create_session,
+    list_api_tokens,
     revoke_api_token,
     revoke_credentials,
     revoke_session,
@@ -79,12 +80,8 @@ def login(
             session, settings, username=body.username, password=body.password
         )
     except ApiError as exc:
-        known = session.scalar(
-            select(User).where(User.username == body.username.lower())
-        )
-        request.state.user = known
-        audit.record("auth.login", outcome="failure", detail=exc.code)
-        session.commit()
+        request.state.user = crud.user_by_username(session, body.username)
+        audit.commit("auth.login", outcome="failure", detail=exc.code)
         request.state.user = None
         raise
     token, row = create_session(session, settings, user=user)
@@ -160,12 +157,7 @@ def list_tokens(
     session: SessionDep, identity: CurrentIdentity, audit: AuditDep
 ) -> list[TokenInfo]:
     """The signed-in user's API tokens, newest first (never the token text)."""
-    rows = session.scalars(
-        select(ApiToken)
-        .where(ApiToken.user_id == identity.user.id)
-        .order_by(ApiToken.id.desc())
-        .limit(200)
-    ).all()
+    rows = list_api_tokens(session, user=identity.user)
     audit.commit("auth.token_list", resource_type="api_token", detail=f"{len(rows)}")
     return [TokenInfo.model_validate(r) for r in rows]
 

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 
 from nowrongdoor.care import crud
+from nowrongdoor.care.api.case_children import add_to_case, update_on_case
 from nowrongdoor.care.api.deps import AuditDep, IdPath, IdQuery, PageDep, SessionDep
 from nowrongdoor.care.api.perms import CaseRead, CaseWrite, NoteRead, NoteWrite
 from nowrongdoor.care.enums import CaseStatus, Pathway
-from nowrongdoor.care.models import Barrier, Goal, Need, Note
+from nowrongdoor.care.models import Note
 from nowrongdoor.care.schemas import (
     BarrierCreate,
     BarrierPublic,
@@ -31,6 +32,7 @@ from nowrongdoor.care.schemas import (
     SafetyPlanIn,
     SafetyPlanPublic,
 )
+from nowrongdoor.care.schemas._common import MAX_ID
 
 __all__ = ["router"]
 
@@ -141,154 +143,105 @@ def transition_case(
     return crud.case_public(case)
 
 
-@router.post("/{case_id}/needs", response_model=NeedPublic, status_code=201)
-def add_need(
-    case_id: IdPath,
-    body: NeedCreate,
-    session: SessionDep,
-    user: CaseWrite,
-    audit: AuditDep,
-) -> NeedPublic:
-    """Add a need (SDOH domain or human trafficking)."""
-    audit.target("case", case_id)
-    case = crud.get_case(session, viewer=user, case_id=case_id)
-    need = crud.add_need(session, actor=user, case=case, data=body)
-    audit.commit(
-        "need.create",
-        resource_type="need",
-        resource_id=need.id,
-        person_id=case.person_id,
-    )
-    return NeedPublic.model_validate(need)
+def _add_route(
+    kind: str, path: str, *, body: type[Any], public: type[Any], user: Any, doc: str
+) -> None:
+    """``POST /cases/{case_id}/<path>``: add a ``kind`` record to the case."""
+
+    def add(
+        case_id: IdPath, body: Any, session: SessionDep, user: Any, audit: AuditDep
+    ) -> Any:
+        audit.target("case", case_id)
+        case = crud.get_case(session, viewer=user, case_id=case_id)  # scope check
+        item = add_to_case(audit, session, actor=user, case=case, kind=kind, data=body)
+        return public.model_validate(item)
+
+    add.__annotations__.update({"body": body, "user": user, "return": public})
+    add.__name__ = add.__qualname__ = f"add_{kind}"
+    add.__doc__ = doc
+    router.post(f"/{{case_id}}/{path}", response_model=public, status_code=201)(add)
 
 
-@router.patch("/{case_id}/needs/{need_id}", response_model=NeedPublic)
-def update_need(
-    case_id: IdPath,
-    need_id: IdPath,
-    body: NeedUpdate,
-    session: SessionDep,
-    user: CaseWrite,
-    audit: AuditDep,
-) -> NeedPublic:
-    """Change a need's status or description."""
-    audit.target("need", need_id)
-    need, case = crud.get_child(
-        session,
-        viewer=user,
-        model=Need,
-        item_id=need_id,
-        label="need",
-        case_id=case_id,
-    )
-    crud.update_need(session, need=need, data=body)
-    audit.commit(
-        "need.update",
-        resource_type="need",
-        resource_id=need.id,
-        person_id=case.person_id,
-    )
-    return NeedPublic.model_validate(need)
+def _update_route(
+    kind: str, path: str, *, body: type[Any], public: type[Any], doc: str
+) -> None:
+    """``PATCH /cases/{case_id}/<path>/{<kind>_id}``: change a ``kind`` record."""
+
+    def update(
+        case_id: IdPath,
+        item_id: Any,
+        body: Any,
+        session: SessionDep,
+        user: CaseWrite,
+        audit: AuditDep,
+    ) -> Any:
+        audit.target(kind, item_id)
+        item, case = crud.get_child(  # the case's scope check
+            session,
+            viewer=user,
+            model=crud.CASE_CHILD_MODELS[kind],
+            item_id=item_id,
+            label=kind,
+            case_id=case_id,
+        )
+        update_on_case(audit, session, case=case, item=item, kind=kind, data=body)
+        return public.model_validate(item)
+
+    update.__annotations__["item_id"] = Annotated[
+        int, Path(ge=1, le=MAX_ID, alias=f"{kind}_id")
+    ]
+    update.__annotations__["body"] = body
+    update.__annotations__["return"] = public
+    update.__name__ = update.__qualname__ = f"update_{kind}"
+    update.__doc__ = doc
+    router.patch(f"/{{case_id}}/{path}/{{{kind}_id}}", response_model=public)(update)
 
 
-@router.post("/{case_id}/goals", response_model=GoalPublic, status_code=201)
-def add_goal(
-    case_id: IdPath,
-    body: GoalCreate,
-    session: SessionDep,
-    user: CaseWrite,
-    audit: AuditDep,
-) -> GoalPublic:
-    """Add a goal."""
-    audit.target("case", case_id)
-    case = crud.get_case(session, viewer=user, case_id=case_id)
-    goal = crud.add_goal(session, case=case, data=body)
-    audit.commit(
-        "goal.create",
-        resource_type="goal",
-        resource_id=goal.id,
-        person_id=case.person_id,
-    )
-    return GoalPublic.model_validate(goal)
-
-
-@router.patch("/{case_id}/goals/{goal_id}", response_model=GoalPublic)
-def update_goal(
-    case_id: IdPath,
-    goal_id: IdPath,
-    body: ProgressUpdate,
-    session: SessionDep,
-    user: CaseWrite,
-    audit: AuditDep,
-) -> GoalPublic:
-    """Change a goal's status or text."""
-    audit.target("goal", goal_id)
-    goal, case = crud.get_child(
-        session,
-        viewer=user,
-        model=Goal,
-        item_id=goal_id,
-        label="goal",
-        case_id=case_id,
-    )
-    crud.update_progress(session, item=goal, data=body)
-    audit.commit(
-        "goal.update",
-        resource_type="goal",
-        resource_id=goal.id,
-        person_id=case.person_id,
-    )
-    return GoalPublic.model_validate(goal)
-
-
-@router.post("/{case_id}/barriers", response_model=BarrierPublic, status_code=201)
-def add_barrier(
-    case_id: IdPath,
-    body: BarrierCreate,
-    session: SessionDep,
-    user: CaseWrite,
-    audit: AuditDep,
-) -> BarrierPublic:
-    """Add a barrier to independence."""
-    audit.target("case", case_id)
-    case = crud.get_case(session, viewer=user, case_id=case_id)
-    barrier = crud.add_barrier(session, case=case, data=body)
-    audit.commit(
-        "barrier.create",
-        resource_type="barrier",
-        resource_id=barrier.id,
-        person_id=case.person_id,
-    )
-    return BarrierPublic.model_validate(barrier)
-
-
-@router.patch("/{case_id}/barriers/{barrier_id}", response_model=BarrierPublic)
-def update_barrier(
-    case_id: IdPath,
-    barrier_id: IdPath,
-    body: ProgressUpdate,
-    session: SessionDep,
-    user: CaseWrite,
-    audit: AuditDep,
-) -> BarrierPublic:
-    """Change a barrier's status or text."""
-    audit.target("barrier", barrier_id)
-    barrier, case = crud.get_child(
-        session,
-        viewer=user,
-        model=Barrier,
-        item_id=barrier_id,
-        label="barrier",
-        case_id=case_id,
-    )
-    crud.update_progress(session, item=barrier, data=body)
-    audit.commit(
-        "barrier.update",
-        resource_type="barrier",
-        resource_id=barrier.id,
-        person_id=case.person_id,
-    )
-    return BarrierPublic.model_validate(barrier)
+_add_route(
+    "need",
+    "needs",
+    body=NeedCreate,
+    public=NeedPublic,
+    user=CaseWrite,
+    doc="Add a need (SDOH domain or human trafficking).",
+)
+_update_route(
+    "need",
+    "needs",
+    body=NeedUpdate,
+    public=NeedPublic,
+    doc="Change a need's status or description.",
+)
+_add_route(
+    "goal",
+    "goals",
+    body=GoalCreate,
+    public=GoalPublic,
+    user=CaseWrite,
+    doc="Add a goal.",
+)
+_update_route(
+    "goal",
+    "goals",
+    body=ProgressUpdate,
+    public=GoalPublic,
+    doc="Change a goal's status or text.",
+)
+_add_route(
+    "barrier",
+    "barriers",
+    body=BarrierCreate,
+    public=BarrierPublic,
+    user=CaseWrite,
+    doc="Add a barrier to independence.",
+)
+_update_route(
+    "barrier",
+    "barriers",
+    body=ProgressUpdate,
+    public=BarrierPublic,
+    doc="Change a barrier's status or text.",
+)
 
 
 @router.get("/{case_id}/notes", response_model=list[NotePublic])
@@ -308,25 +261,14 @@ def list_notes(
     return [NotePublic.model_validate(n) for n in notes]
 
 
-@router.post("/{case_id}/notes", response_model=NotePublic, status_code=201)
-def add_note(
-    case_id: IdPath,
-    body: NoteCreate,
-    session: SessionDep,
-    user: NoteWrite,
-    audit: AuditDep,
-) -> NotePublic:
-    """Add a note (encrypted at rest)."""
-    audit.target("case", case_id)
-    case = crud.get_case(session, viewer=user, case_id=case_id)
-    note = crud.add_note(session, actor=user, case=case, data=body)
-    audit.commit(
-        "note.create",
-        resource_type="note",
-        resource_id=note.id,
-        person_id=case.person_id,
-    )
-    return NotePublic.model_validate(note)
+_add_route(
+    "note",
+    "notes",
+    body=NoteCreate,
+    public=NotePublic,
+    user=NoteWrite,
+    doc="Add a note (encrypted at rest).",
+)
 
 
 @router.put("/{case_id}/safety-plan", response_model=SafetyPlanPublic)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
 from nowrongdoor.care import crud
+from nowrongdoor.care.api.case_children import list_for_person
 from nowrongdoor.care.api.deps import AuditDep, CipherDep, IdPath, PageDep, SessionDep
 from nowrongdoor.care.api.perms import (
     ConsentRead,
@@ -20,7 +21,7 @@ from nowrongdoor.care.api.perms import (
     ScreeningWrite,
 )
 from nowrongdoor.care.errors import BadRequest
-from nowrongdoor.care.models import Consent
+from nowrongdoor.care.models import Consent, RiskFlag, Screening
 from nowrongdoor.care.schemas import (
     ConsentCreate,
     ConsentPublic,
@@ -182,27 +183,40 @@ def create_person_intake(
     return IntakePublic.model_validate(intake)
 
 
-@router.get("/{person_id}/screenings", response_model=list[ScreeningPublic])
-def list_person_screenings(
-    person_id: IdPath,
-    session: SessionDep,
-    user: ScreeningRead,
-    audit: AuditDep,
-) -> list[ScreeningPublic]:
-    """A person's screenings (Part 2 ones only under consent)."""
-    audit.target("person", person_id)
-    person = crud.get_person(session, viewer=user, person_id=person_id)
-    rows, _ = crud.visible_sensitive(
-        crud.list_screenings(session, person_id=person.id),
-        part2_ok=crud.part2_visible(session, viewer=user, person=person),
-    )
-    audit.commit(
-        "screening.list",
-        resource_type="person",
-        resource_id=person.id,
-        person_id=person.id,
-    )
-    return [ScreeningPublic.model_validate(r) for r in rows]
+def _list_route(
+    kind: str, path: str, *, model: type[Any], public: type[Any], user: Any, doc: str
+) -> None:
+    """``GET /persons/{person_id}/<path>``: the person's ``model`` rows."""
+
+    def read(person_id: IdPath, session: SessionDep, user: Any, audit: AuditDep) -> Any:
+        audit.target("person", person_id)
+        person = crud.get_person(session, viewer=user, person_id=person_id)  # scope
+        rows = list_for_person(
+            audit,
+            session,
+            person=person,
+            kind=kind,
+            model=model,
+            part2_ok=crud.part2_visible(session, viewer=user, person=person),
+        )
+        return [public.model_validate(r) for r in rows]
+
+    listed: Any = list[public]  # type: ignore[valid-type]
+    read.__annotations__.update({"user": user, "return": listed})
+    name = f"list_person_{path.replace('-', '_')}"
+    read.__name__ = read.__qualname__ = name
+    read.__doc__ = doc
+    router.get(f"/{{person_id}}/{path}", response_model=listed)(read)
+
+
+_list_route(
+    "screening",
+    "screenings",
+    model=Screening,
+    public=ScreeningPublic,
+    user=ScreeningRead,
+    doc="A person's screenings (Part 2 ones only under consent).",
+)
 
 
 @router.post("/{person_id}/screenings", response_model=ScreeningPublic, status_code=201)
@@ -309,24 +323,11 @@ def revoke_person_consent(
     return crud.consent_public(consent)
 
 
-@router.get("/{person_id}/risk-flags", response_model=list[RiskFlagPublic])
-def list_person_risk_flags(
-    person_id: IdPath,
-    session: SessionDep,
-    user: RiskFlagRead,
-    audit: AuditDep,
-) -> list[RiskFlagPublic]:
-    """A person's population-worklist flags (Part 2 reasons only under consent)."""
-    audit.target("person", person_id)
-    person = crud.get_person(session, viewer=user, person_id=person_id)
-    rows, _ = crud.visible_sensitive(
-        crud.list_risk_flags(session, person_id=person.id),
-        part2_ok=crud.part2_visible(session, viewer=user, person=person),
-    )
-    audit.commit(
-        "riskflag.list",
-        resource_type="person",
-        resource_id=person.id,
-        person_id=person.id,
-    )
-    return [RiskFlagPublic.model_validate(r) for r in rows]
+_list_route(
+    "riskflag",
+    "risk-flags",
+    model=RiskFlag,
+    public=RiskFlagPublic,
+    user=RiskFlagRead,
+    doc="A person's population-worklist flags (Part 2 reasons only under consent).",
+)

@@ -113,7 +113,10 @@ def transition_referral(
     referral = crud.get_referral(session, viewer=user, referral_id=referral_id)
     before = referral.status
     crud.transition_referral(session, actor=user, referral=referral, data=body)
-    audit.record(
+    # the view is read inside the same transaction (it sees the new status and
+    # history row); the audit commit then ends the request's only transaction
+    out = crud.referral_view(session, referral, viewer=user)
+    audit.commit(
         f"referral.{body.status}",
         resource_type="referral",
         resource_id=referral.id,
@@ -125,8 +128,4 @@ def transition_referral(
             else ""
         ),
     )
-    # the view is read inside the same transaction (it sees the new status and
-    # history row), so the commit ends the request's only database transaction
-    out = crud.referral_view(session, referral, viewer=user)
-    session.commit()
     return Response(out.model_dump_json(), media_type="application/json")

@@ -1,0 +1,102 @@
+"""Adding, changing and listing the records a case or person holds, for routes
+and pages alike: one data-access call and its audit event in one unit of work.
+
+The scope and 42 CFR Part 2 checks stay with the caller, in plain sight: it
+loads the case (``crud.get_case`` / ``crud.get_child``) or person
+(``crud.get_person``) in the viewer's scope, and passes ``part2_ok``
+(``crud.part2_visible``) when listing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from nowrongdoor.care import crud
+from nowrongdoor.care.api.deps import Auditor
+from nowrongdoor.care.models import Case, Person, User
+
+__all__ = ["add_to_case", "list_for_person", "update_on_case"]
+
+
+def add_to_case(
+    audit: Auditor,
+    session: Session,
+    *,
+    actor: User,
+    case: Case,
+    kind: str,
+    data: Any,
+    detail: str | None = None,
+) -> Any:
+    """Add a need, goal, barrier or note to ``case`` and commit it with its
+    ``<kind>.create`` audit event.
+
+    Args:
+        audit: The request's unit of work.
+        session: The request's session.
+        actor: Who adds it.
+        case: The case, already loaded in the actor's scope.
+        kind: ``need``, ``goal``, ``barrier`` or ``note``.
+        data: The create schema of that kind.
+        detail: Short detail for the audit event.
+
+    Returns:
+        The new row.
+    """
+    item = crud.add_case_child(session, actor=actor, case=case, kind=kind, data=data)
+    return _committed(audit, f"{kind}.create", kind, item, case, detail)
+
+
+def update_on_case(
+    audit: Auditor,
+    session: Session,
+    *,
+    case: Case,
+    item: Any,
+    kind: str,
+    data: Any,
+    detail: str | None = None,
+) -> Any:
+    """Change a need, goal or barrier and commit it with its ``<kind>.update``
+    audit event (``item`` and ``case`` loaded in scope by ``crud.get_child``)."""
+    crud.update_case_child(session, item=item, data=data)
+    return _committed(audit, f"{kind}.update", kind, item, case, detail)
+
+
+def _committed(
+    audit: Auditor, action: str, kind: str, item: Any, case: Case, detail: str | None
+) -> Any:
+    """Commit the change to ``item`` with its audit event; returns ``item``."""
+    audit.commit(
+        action,
+        resource_type=kind,
+        resource_id=item.id,
+        person_id=case.person_id,
+        detail=detail,
+    )
+    return item
+
+
+def list_for_person(
+    audit: Auditor,
+    session: Session,
+    *,
+    person: Person,
+    kind: str,
+    model: type[Any],
+    part2_ok: bool,
+) -> list[Any]:
+    """A person's screenings or risk flags (``model``), 42 CFR Part 2 rows only
+    when ``part2_ok``, committed with the ``<kind>.list`` audit event."""
+    rows, _ = crud.visible_sensitive(
+        crud.person_children(session, model, person_id=person.id), part2_ok=part2_ok
+    )
+    audit.commit(
+        f"{kind}.list",
+        resource_type="person",
+        resource_id=person.id,
+        person_id=person.id,
+    )
+    return rows
