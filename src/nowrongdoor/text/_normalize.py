@@ -124,9 +124,7 @@ class TextBuilder:
         return Normalized(text, self._source.original, self._starts, self._ends)
 
     def _identity_map(self, n: int) -> bool:
-        return len(self._starts) == n and all(
-            s == i for i, s in enumerate(self._starts)
-        )
+        return len(self._starts) == n and self._starts == array("i", range(n))
 
 
 # Characters dropped outright: zero-width, joiners, variation selectors, the
