@@ -4,11 +4,17 @@
     .venv/bin/python benchmarks/ads_scan.py --n 200000      # a smaller run
     .venv/bin/python benchmarks/ads_scan.py --n 20000 --before /tmp/old/src
                                     # also an older source tree, same run
+    .venv/bin/python benchmarks/ads_scan.py --n 30000 --rounds 5
+                                    # pipelines take turns, 6,000 ads at a time
 
 Both pipelines read the same generated ads (``nowrongdoor.synth.ads``, same
 seed; generation time is not counted) in separate processes, so each one's peak
 memory is its own. Throughput is ads per CPU-second of the process (ads/s per
 core), which stays meaningful on a shared machine; wall time is printed too.
+With ``--rounds R`` the ads are cut into R parts and the pipelines take turns
+on each part (ours, baseline, before, then the next part), so a change in the
+machine's load during the run falls on all of them alike; the figures are sums
+over the rounds.
 
 * ours: ``nowrongdoor.ads.extract`` (normalisation, de-obfuscation, phones,
   emails, handles, ages, rates, places, names, descriptors, indicators, score).
@@ -111,8 +117,8 @@ def _baseline() -> Any:
     return run
 
 
-def worker(pipeline: str, n: int, seed: int) -> dict[str, Any]:
-    """Run one pipeline over ``n`` generated ads and measure it."""
+def worker(pipeline: str, n: int, seed: int, skip: int = 0) -> dict[str, Any]:
+    """Run one pipeline over ``n`` generated ads (after the first ``skip``)."""
     from nowrongdoor.synth.ads import OBFUSCATED_STYLES
 
     run = _ours() if pipeline == "ours" else _baseline()
@@ -129,7 +135,13 @@ def worker(pipeline: str, n: int, seed: int) -> dict[str, Any]:
         "codes_found": 0,
         "codes_extra": 0,
     }
-    for batch in _batches(n, seed):
+    seen = 0
+    for batch in _batches(skip + n, seed):
+        seen += len(batch)
+        if seen <= skip:
+            continue
+        if seen - len(batch) < skip:
+            batch = batch[skip - (seen - len(batch)) :]
         t_cpu, t_wall = time.process_time(), time.perf_counter()
         results = [run(record["text"]) for record in batch]
         cpu += time.process_time() - t_cpu
@@ -159,7 +171,9 @@ def worker(pipeline: str, n: int, seed: int) -> dict[str, Any]:
     }
 
 
-def _spawn(pipeline: str, n: int, seed: int, src: str | None = None) -> dict[str, Any]:
+def _spawn(
+    pipeline: str, n: int, seed: int, src: str | None = None, skip: int = 0
+) -> dict[str, Any]:
     env = None
     if src is not None:
         env = {**os.environ, "PYTHONPATH": src}
@@ -173,6 +187,8 @@ def _spawn(pipeline: str, n: int, seed: int, src: str | None = None) -> dict[str
             str(n),
             "--seed",
             str(seed),
+            "--skip",
+            str(skip),
         ],
         check=True,
         stdout=subprocess.PIPE,
@@ -192,8 +208,15 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=1_000_000, help="ads to generate")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="cut the ads into this many parts; the pipelines take turns on each",
+    )
+    parser.add_argument(
         "--worker", choices=["ours", "baseline"], help=argparse.SUPPRESS
     )
+    parser.add_argument("--skip", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument(
         "--before",
         metavar="SRC",
@@ -201,12 +224,30 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.worker:
-        print(json.dumps(worker(args.worker, args.n, args.seed)))
+        print(json.dumps(worker(args.worker, args.n, args.seed, args.skip)))
         return
-    results = {p: _spawn(p, args.n, args.seed) for p in ("ours", "baseline")}
+    if args.rounds < 1 or args.rounds > args.n:
+        parser.error(f"--rounds must be between 1 and --n (got {args.rounds})")
+    contenders: dict[str, str | None] = {"ours": None, "baseline": None}
     if args.before:
-        before = _spawn("ours", args.n, args.seed, args.before)
-        results["before"] = before
+        contenders["before"] = args.before
+    results: dict[str, dict[str, Any]] = {}
+    cuts = [args.n * r // args.rounds for r in range(args.rounds + 1)]
+    for start, stop in zip(cuts, cuts[1:], strict=False):
+        for name, src in contenders.items():
+            pipeline = "baseline" if name == "baseline" else "ours"
+            part = _spawn(pipeline, stop - start, args.seed, src, skip=start)
+            if name not in results:
+                results[name] = part
+                continue
+            total = results[name]
+            for key, value in part.items():
+                if key == "peak_mb":
+                    total[key] = max(total[key], value)
+                elif isinstance(value, int | float):
+                    total[key] += value
+    if args.before:
+        before = results["before"]
         print(
             f"ours from {args.before}: {before['ads'] / before['cpu_s']:,.0f} ads/s "
             f"per core; phone recall {before['phones_found'] / before['phones']:.4f}"

@@ -39,6 +39,7 @@ def _texts() -> list[str]:
 
 def _patterns() -> list[CaselessPattern]:
     from nowrongdoor.ads._contacts import _EMAIL, _HANDLE, _URL
+    from nowrongdoor.ads._extract import _MARKET_WORDS
     from nowrongdoor.ads._indicators import _load, _recruitment
     from nowrongdoor.ads._kinds import _cues
     from nowrongdoor.ads._numbers import _AGE_PATTERNS, _AMOUNT, _RATE_A, _RATE_B
@@ -62,7 +63,7 @@ def _patterns() -> list[CaselessPattern]:
     patterns += [c.caseless for c in _cues()]
     patterns += [p for _k, p in _AGE_PATTERNS if isinstance(p, CaselessPattern)]
     patterns += [_RATE_A, _RATE_B, _AMOUNT]
-    patterns += [_EMAIL, _HANDLE, _URL]
+    patterns += [_EMAIL, _HANDLE, _URL, _MARKET_WORDS]
     patterns += [_HEIGHT_FT, _HEIGHT_CM, _WEIGHT, _HAIR, _EYES, _TATTOO, _BUILD]
     index = _index(load_knowledge())
     assert index.any is not None

@@ -132,3 +132,16 @@ def test_title_only_ad_is_scanned(tmp_path: Path) -> None:
     record = json.loads(out.read_text())
     assert record["phones"] == ["+14158672291"] and record["ages"] == [24]
     assert [b.line for b in summary.bad] == [2]
+
+
+def test_workers_auto_is_one_per_usable_core() -> None:
+    import os
+
+    from nowrongdoor.ads._scan import resolve_workers
+
+    assert resolve_workers("auto") == len(os.sched_getaffinity(0))
+    assert resolve_workers("3") == 3
+    with pytest.raises(UserInputError, match="'auto'"):
+        resolve_workers("many")
+    with pytest.raises(UserInputError, match="at least 1"):
+        resolve_workers("0")

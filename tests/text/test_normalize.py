@@ -81,3 +81,22 @@ def test_all_look_alike_group_inside_a_clear_number() -> None:
         numeric_view(normalize("text 3|2 947 l|ol now")).text == "text 312 947 1101 now"
     )
     assert numeric_view(normalize("lol I love it")).text == "lol I love it"
+
+
+def test_the_tokens_sent_to_ftfy_are_the_whole_tokens_with_non_ascii_or_amp() -> None:
+    import random
+    import re
+
+    from nowrongdoor.text._normalize import _NEEDS_FIX
+
+    tokens = re.compile(r"\S+|\s+")
+    alphabet = ["a", "B", " ", "\n", "&", "é", "\u00a0", "\u3000", "💋", "1", "Ã"]
+    rnd = random.Random(5)
+    for _ in range(20000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 12)))
+        want = [
+            m.span()
+            for m in tokens.finditer(text)
+            if not (m.group().isascii() and "&" not in m.group())
+        ]
+        assert [m.span() for m in _NEEDS_FIX.finditer(text)] == want, repr(text)

@@ -30,7 +30,13 @@ from nowrongdoor.ads._numbers import (
 from nowrongdoor.ads._people import find_descriptors, find_names
 from nowrongdoor.ads._phones import area_code_state, find_phones
 from nowrongdoor.ads._places import city_state, find_places
-from nowrongdoor.text import find_lexicon_terms, lower_text, normalize, numeric_view
+from nowrongdoor.text import (
+    CaselessPattern,
+    find_lexicon_terms,
+    lower_text,
+    normalize,
+    numeric_view,
+)
 
 if TYPE_CHECKING:
     from nowrongdoor.knowledge import KnowledgeBase
@@ -53,8 +59,8 @@ OUTPUT_KEYS = (
     "score",
 )
 
-_MARKET_WORDS = re.compile(
-    r"\b(?:qv|qk|qkie|quickie|hh|hhr|roses?|donations?|incall|outcall|in-call)\b", re.I
+_MARKET_WORDS = CaselessPattern(
+    r"\b(?:qv|qk|qkie|quickie|hh|hhr|roses?|donations?|incall|outcall|in-call)\b"
 )
 _POST_ID = re.compile(r"\bpost(?:ing)?\s*id\s*[:#]?\s*(?P<id>\d{5,12})\b", re.I)
 
@@ -206,7 +212,7 @@ def extract(
         # A low price counts only in an ad that reads like the commercial-sex market
         # (another indicator, or market words such as qv, hh, roses, donation); a low
         # hourly price alone is most often a wage ("nanny, $20/hour").
-        market = bool(hits) or _MARKET_WORDS.search(view.text) is not None
+        market = bool(hits) or _MARKET_WORDS.search(view.text, view_lower) is not None
         for r in rate_hits:
             if benign or not market:
                 break

@@ -184,8 +184,14 @@ def find_places(
             if pick is None:
                 continue
         else:
-            preferred = (hint_states | explicit_states) & {r.state for r in rows}
-            pick = next((r for r in rows if r.state in preferred), rows[0])
+            # The most populous of the same-named cities in a state the ad
+            # points at (rows are sorted by population), else the most populous.
+            preferred = hint_states | explicit_states
+            pick = (
+                next((r for r in rows if r.state in preferred), rows[0])
+                if preferred
+                else rows[0]
+            )
         hits.append(PlaceHit(pick.name, pick.state, start, end + consumed))
     # A state named on its own is dropped when a city of that state is present.
     city_states = {h.state for h in hits if h.city}

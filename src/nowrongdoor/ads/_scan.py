@@ -42,6 +42,35 @@ def _one(ad: AdInput) -> dict[str, Any]:
     return extract(ad.text, **ad.extract_kwargs())
 
 
+def resolve_workers(value: str | int) -> int:
+    """The number of worker processes for ``--workers`` (``auto``: one per usable core).
+
+    Args:
+        value: A positive number, or ``auto``.
+
+    Returns:
+        The number of processes (at least 1).
+
+    Raises:
+        UserInputError: anything else.
+    """
+    if isinstance(value, str) and value.strip().lower() == "auto":
+        try:
+            cores = len(os.sched_getaffinity(0))
+        except AttributeError:  # not on Linux
+            cores = os.cpu_count() or 1
+        return max(1, cores)
+    try:
+        workers = int(value)
+    except ValueError:
+        raise UserInputError(
+            f"--workers must be a number or 'auto' (got {value!r})."
+        ) from None
+    if workers < 1:
+        raise UserInputError(f"--workers must be at least 1 (got {workers}).")
+    return workers
+
+
 def _records(
     ads: Iterable[AdInput], workers: int, chunksize: int = 64
 ) -> Iterator[dict[str, Any]]:

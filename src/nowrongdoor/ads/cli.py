@@ -22,7 +22,9 @@ def scan_command(
         Path, typer.Argument(help="JSONL or CSV of ads, or a folder of HTML pages.")
     ],
     out: Annotated[Path, typer.Option("--out", help="Output file.")],
-    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    workers: Annotated[
+        str, typer.Option(help="Worker processes, or 'auto' (one per CPU core).")
+    ] = "auto",
     fmt: Annotated[
         str, typer.Option("--format", help="Output format: jsonl or parquet.")
     ] = "jsonl",
@@ -43,9 +45,10 @@ def scan_command(
 
     from nowrongdoor._cli_support import console, err_console, settings_from
     from nowrongdoor.ads._extract import explain
-    from nowrongdoor.ads._scan import scan
+    from nowrongdoor.ads._scan import resolve_workers, scan
 
     settings = settings_from(ctx)
+    processes = resolve_workers(workers)
     with Progress(
         SpinnerColumn(),
         TextColumn("[progress.description]{task.description}"),
@@ -59,7 +62,7 @@ def scan_command(
         summary = scan(
             input_path,
             out,
-            workers=workers,
+            workers=processes,
             fmt=fmt,  # type: ignore[arg-type]
             on_progress=lambda done: progress.update(task, completed=done),
             profile=profile,

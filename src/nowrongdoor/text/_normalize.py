@@ -65,21 +65,35 @@ class TextBuilder:
 
     Each appended piece maps to one span of the *source* text; when the source is
     itself a :class:`Normalized`, spans are composed so the result maps to the
-    first original.
+    first original. Consecutive copies of adjacent source spans are joined into
+    one before they are written.
     """
 
-    __slots__ = ("_parts", "_starts", "_ends", "_source")
+    __slots__ = ("_parts", "_starts", "_ends", "_source", "_copy_start", "_copy_end")
 
     def __init__(self, source: Normalized) -> None:
         self._source = source
         self._parts: list[str] = []
         self._starts: array[int] = array("i")
         self._ends: array[int] = array("i")
+        self._copy_start = -1
+        self._copy_end = -1
 
     def copy(self, start: int, end: int) -> None:
         """Copy ``source.text[start:end]`` unchanged."""
         if end <= start:
             return
+        if start == self._copy_end:
+            self._copy_end = end
+            return
+        self._flush()
+        self._copy_start, self._copy_end = start, end
+
+    def _flush(self) -> None:
+        start, end = self._copy_start, self._copy_end
+        if start < 0:
+            return
+        self._copy_start = self._copy_end = -1
         self._parts.append(self._source.text[start:end])
         src = self._source
         if src._starts is None or src._ends is None:
@@ -93,6 +107,7 @@ class TextBuilder:
         """Put ``piece`` in place of ``source.text[start:end]``."""
         if not piece:
             return
+        self._flush()
         self._parts.append(piece)
         if end <= start:
             end = start + 1
@@ -102,15 +117,14 @@ class TextBuilder:
 
     def build(self) -> Normalized:
         """The derived text, mapped to the original of the source."""
+        self._flush()
         text = "".join(self._parts)
         if text == self._source.original and self._identity_map(len(text)):
             return Normalized(text, self._source.original)
         return Normalized(text, self._source.original, self._starts, self._ends)
 
     def _identity_map(self, n: int) -> bool:
-        return len(self._starts) == n and all(
-            s == i for i, s in enumerate(self._starts)
-        )
+        return len(self._starts) == n and self._starts == array("i", range(n))
 
 
 # Characters dropped outright: zero-width, joiners, variation selectors, the
@@ -168,7 +182,12 @@ _HOMOGLYPHS = dict(
     )
 )
 
-_TOKEN = re.compile(r"\S+|\s+")
+# A whole token (a maximal run of non-space or of space characters) holding a
+# non-ASCII character or "&": the ones ftfy may change.
+_NEEDS_FIX = re.compile(
+    r"(?<!\S)\S*?(?:(?!\s)[&\x80-\U0010ffff])\S*"
+    r"|(?<!\s)\s*?(?:(?=\s)[\x80-\U0010ffff])\s*"
+)
 
 
 @lru_cache(maxsize=4096)
@@ -203,15 +222,19 @@ def _fix_token(token: str) -> str:
 
 
 def _fix_mojibake(text: str) -> Normalized:
-    """Run ftfy on each token that needs it, keeping a token-level offset map."""
+    """Run ftfy on each token that needs it, keeping a token-level offset map.
+
+    Tokens are runs of spaces or of other characters; only those with a
+    non-ASCII character or "&" go to ftfy, the text between them is copied.
+    """
     source = Normalized(text, text)
     builder = TextBuilder(source)
-    for match in _TOKEN.finditer(text):
+    cursor = 0
+    for match in _NEEDS_FIX.finditer(text):
         token = match.group()
         start, end = match.span()
-        if token.isascii() and "&" not in token:
-            builder.copy(start, end)
-            continue
+        builder.copy(cursor, start)
+        cursor = end
         fixed = _fix_token(token)
         if fixed == token:
             builder.copy(start, end)
@@ -220,6 +243,7 @@ def _fix_mojibake(text: str) -> Normalized:
                 builder.replace(start + i, start + i + 1, ch)
         else:
             builder.replace(start, end, fixed)
+    builder.copy(cursor, len(text))
     return builder.build()
 
 
