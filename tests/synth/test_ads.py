@@ -191,3 +191,18 @@ def test_cli_hard_flag(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     truth = json.loads((tmp_path / "truth.json").read_text())
     assert truth["stock_photos"] == [] and len(truth["shared_booking_lines"]) == 4
+
+
+def test_gold_mode_labels_every_evaluated_field() -> None:
+    from nowrongdoor.ads._evaluate import FIELDS
+    from nowrongdoor.synth._ads_gold import GOLD_FIELDS
+    from nowrongdoor.synth.ads import PHONE_STYLES, generate_gold_ads
+
+    assert GOLD_FIELDS == (*FIELDS, "indicators")
+    ads = list(generate_gold_ads(200, seed=5))
+    assert all(tuple(ad["gold"])[: len(GOLD_FIELDS)] == GOLD_FIELDS for ad in ads)
+    styles = {ad["meta"]["phone_style"] for ad in ads}
+    assert styles <= {*PHONE_STYLES, "invalid", "none"} and len(styles) > 10
+    assert [ad["text"] for ad in generate_gold_ads(20, seed=5)] == [
+        ad["text"] for ad in ads[:20]
+    ]

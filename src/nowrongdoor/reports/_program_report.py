@@ -28,6 +28,18 @@ _TRENDS = (
     ("Referrals sent", "referrals_by_month_status"),
 )
 
+#: Bar charts of published totals: (chart, file name, title, table key, totals of
+#: its columns or rows, series label).
+_BARS = (
+    ("referrals", "program_referrals_by_status",
+     "Referrals sent in the period, by current status", "referrals_by_month_status",
+     "col", "Referrals"),
+    ("pathways", "program_cases_by_pathway", "Cases opened, by pathway",
+     "cases_by_month_pathway", "col", "Cases"),
+    ("needs", "program_needs_by_category", "Needs recorded, by SDOH category",
+     "needs_by_category_status", "row", "Needs"),
+)  # fmt: skip
+
 
 def _row_totals(table: SuppressedTable) -> list[int | None]:
     if len(table.col_labels) == 1:
@@ -47,30 +59,15 @@ def program_charts(metrics: ProgramMetrics) -> dict[str, Chart]:
     charts["monthly"] = line_chart(
         "program_monthly", "Reach by month", months, series, ylabel="Count"
     )
-    referrals = metrics.table("referrals_by_month_status")
-    charts["referrals"] = bar_chart(
-        "program_referrals_by_status",
-        "Referrals sent in the period, by current status",
-        list(referrals.col_labels),
-        {"Referrals": [None if v is None else float(v) for v in referrals.col_totals]},
-        xlabel="Referrals",
-    )
-    cases = metrics.table("cases_by_month_pathway")
-    charts["pathways"] = bar_chart(
-        "program_cases_by_pathway",
-        "Cases opened, by pathway",
-        list(cases.col_labels),
-        {"Cases": [None if v is None else float(v) for v in cases.col_totals]},
-        xlabel="Cases",
-    )
-    needs = metrics.table("needs_by_category_status")
-    charts["needs"] = bar_chart(
-        "program_needs_by_category",
-        "Needs recorded, by SDOH category",
-        [label.replace("_", " ") for label in needs.row_labels],
-        {"Needs": [None if v is None else float(v) for v in _row_totals(needs)]},
-        xlabel="Needs",
-    )
+    for chart, name, title, key, by, label in _BARS:
+        table = metrics.table(key)
+        if by == "col":
+            labels, totals = list(table.col_labels), list(table.col_totals)
+        else:
+            labels = [row.replace("_", " ") for row in table.row_labels]
+            totals = _row_totals(table)
+        values = [None if v is None else float(v) for v in totals]
+        charts[chart] = bar_chart(name, title, labels, {label: values}, xlabel=label)
     return charts
 
 

@@ -4,7 +4,10 @@ Each query reads the care database through SQLAlchemy (or a population worklist
 directory) and returns a raw :class:`CountTable`; nothing here is published
 until :func:`nowrongdoor.reports.program_metrics` suppresses it. Every number in
 the program report and on the supervisor/admin pages comes from exactly one of
-these functions, named in :data:`METRIC_SPECS` and shown under each table.
+these functions, named in :data:`METRIC_SPECS` and shown under each table. The
+crosstabs of the care database are one parameterised query (:func:`_tabulate`
+over a :class:`_Crosstab` description); the others (first identification, people
+served, the worklist) need more than a pair of columns.
 
 Survey responses stored as screenings (instrument ``survivor-survey``) are research
 answers, not screenings, and are left out of the screening tables.

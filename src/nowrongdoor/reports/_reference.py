@@ -115,6 +115,26 @@ def _options_for(key: str) -> tuple[list[tuple[str, str]], int]:
     raise KeyError(key)
 
 
+def _reference(
+    entry: Table,
+    key: str,
+    by_code: dict[str, tuple[float | None, ...]],
+    numbers: dict[str, int],
+) -> ReferenceTable | None:
+    """The reference figures read from ``entry``, or ``None`` if none matched."""
+    if not by_code:
+        return None
+    return ReferenceTable(
+        key=key,
+        entry_ids=(entry.id,),
+        title=entry.title,
+        source=entry.source,
+        n=entry.n,
+        by_code=by_code,
+        numbers=numbers,
+    )
+
+
 def _from_table(entry: Table, key: str) -> ReferenceTable | None:
     options, width = _options_for(key)
     label_col = entry.columns[0]
@@ -133,17 +153,7 @@ def _from_table(entry: Table, key: str) -> ReferenceTable | None:
             number = _number(row[number_cols[0]])
             if number is not None:
                 numbers[code] = int(number)
-    if not by_code:
-        return None
-    return ReferenceTable(
-        key=key,
-        entry_ids=(entry.id,),
-        title=entry.title,
-        source=entry.source,
-        n=entry.n,
-        by_code=by_code,
-        numbers=numbers,
-    )
+    return _reference(entry, key, by_code, numbers)
 
 
 def _from_facts(entry: Table, key: str) -> ReferenceTable | None:
@@ -159,16 +169,7 @@ def _from_facts(entry: Table, key: str) -> ReferenceTable | None:
         for code, display in options:
             if re.search(rf"\b{re.escape(_norm(display))}\b", fact):
                 by_code[code] = (_number(row[percent_cols[0]]),)
-    if not by_code:
-        return None
-    return ReferenceTable(
-        key=key,
-        entry_ids=(entry.id,),
-        title=entry.title,
-        source=entry.source,
-        n=entry.n,
-        by_code=by_code,
-    )
+    return _reference(entry, key, by_code, {})
 
 
 def survey_reference() -> dict[str, ReferenceTable]:

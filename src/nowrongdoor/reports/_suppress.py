@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from nowrongdoor._privacy import SMALL_CELL_THRESHOLD, is_small_cell
 
@@ -117,14 +117,7 @@ class CountTable:
 
     def value(self, key: EntryKey) -> int:
         """The true value of one entry (cell, row total, column total, grand)."""
-        kind, i, j = key
-        if kind == "cell":
-            return self.cells[i][j]
-        if kind == "row":
-            return self.row_totals[i]
-        if kind == "col":
-            return self.col_totals[j]
-        return self.grand_total
+        return cast(int, _entry(self, key))  # nothing of a CountTable is hidden
 
     def entries(self) -> list[EntryKey]:
         """Every entry key: cells, row totals, column totals, grand total."""
@@ -174,14 +167,7 @@ class SuppressedTable:
 
     def published(self, key: EntryKey) -> int | None:
         """The published value of an entry, or ``None`` when suppressed."""
-        kind, i, j = key
-        if kind == "cell":
-            return self.cells[i][j]
-        if kind == "row":
-            return self.row_totals[i]
-        if kind == "col":
-            return self.col_totals[j]
-        return self.grand_total
+        return _entry(self, key)
 
     def suppressed_keys(self) -> list[EntryKey]:
         """Keys of every suppressed entry."""
@@ -240,6 +226,18 @@ class SuppressedTable:
                 last.append(show(self.grand_total))
             out.append(last)
         return out
+
+
+def _entry(table: CountTable | SuppressedTable, key: EntryKey) -> int | None:
+    """One entry of a table: a cell, a row or column total, or the grand total."""
+    kind, i, j = key
+    if kind == "cell":
+        return table.cells[i][j]
+    if kind == "row":
+        return table.row_totals[i]
+    if kind == "col":
+        return table.col_totals[j]
+    return table.grand_total
 
 
 def _tied(table: CountTable) -> list[list[EntryKey]]:

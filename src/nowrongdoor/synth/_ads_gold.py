@@ -293,19 +293,20 @@ _FILLER = [
 _GREETING = ["Hey fellas!", "Hello gentlemen.", "Hi there,", "Hey guys,", ""]
 
 
+#: The gold fields of every ad, in the order they are written: the fields
+#: ``nowrongdoor ads evaluate`` scores (``FIELDS`` there), then the indicators.
+#: Written out rather than imported so that nothing here imports the extractor.
+GOLD_FIELDS = ("phones", "emails", "handles", "ages", "rates", "locations", "names",
+               "descriptors", "indicators")  # fmt: skip
+
+
+def _empty_gold() -> dict[str, Any]:
+    return {name: [] for name in GOLD_FIELDS}
+
+
 def _escort_ad(rng: random.Random, index: int) -> dict[str, Any]:
     parts: list[str] = []
-    gold: dict[str, Any] = {
-        "phones": [],
-        "emails": [],
-        "handles": [],
-        "ages": [],
-        "rates": [],
-        "locations": [],
-        "names": [],
-        "descriptors": [],
-        "indicators": [],
-    }
+    gold = _empty_gold()
     codes: list[str] = []
     area = rng.choice(list(AREA_CODES))
     state, home_city = AREA_CODES[area]
@@ -532,17 +533,7 @@ def _hard_negative(rng: random.Random, index: int) -> dict[str, Any]:
         f"Order #{order} is ready for pick-up. Reference {fake}. "
         "Store hours 9 to 5, Monday to Friday."
     )
-    gold: dict[str, Any] = {
-        "phones": [],
-        "emails": [],
-        "handles": [],
-        "ages": [],
-        "rates": [],
-        "locations": [],
-        "names": [],
-        "descriptors": [],
-        "indicators": [],
-    }
+    gold = _empty_gold()
     meta = {"kind": "hard_negative", "phone_style": "invalid"}
     return {"id": f"hn{index:06d}", "text": text, "gold": gold, "meta": meta}
 

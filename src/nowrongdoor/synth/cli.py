@@ -13,6 +13,9 @@ __all__ = ["app"]
 
 app = typer.Typer(help="Generate synthetic data for demos, tests and benchmarks.")
 
+#: ``--seed``: every generator is deterministic for a seed.
+_Seed = Annotated[int, typer.Option("--seed", help="Random seed.")]
+
 
 @app.command("ads")
 def ads_command(
@@ -20,7 +23,7 @@ def ads_command(
     operations: Annotated[
         int, typer.Option("--operations", min=0, help="Multi-ad operations.")
     ] = 50,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
+    seed: _Seed = 0,
     singletons: Annotated[
         int | None,
         typer.Option("--singletons", min=0, help="One-off ads (default: operations)."),
@@ -112,7 +115,7 @@ def claims_command(
     members: Annotated[
         int, typer.Option("--members", min=1, help="Number of members.")
     ] = 2000,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
+    seed: _Seed = 0,
     fmt: Annotated[
         str,
         typer.Option(
@@ -153,7 +156,7 @@ def survey_command(
     count: Annotated[
         int, typer.Option("--count", min=1, help="Number of respondents.")
     ] = 300,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
+    seed: _Seed = 0,
 ) -> None:
     """Synthetic survivor-survey responses (invented; never real people)."""
     from nowrongdoor.synth.survey import write_survey_responses
