@@ -82,6 +82,12 @@ def capability_statement(base: str) -> CapabilityStatement:
                             ),
                         }
                     ],
+                    "operation": [
+                        {
+                            "name": "export",
+                            "definition": "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export",
+                        }
+                    ],
                     "resource": [
                         _resource(
                             "Task",

@@ -25,7 +25,12 @@ from nowrongdoor.care.models._case import (
     Task,
 )
 from nowrongdoor.care.models._fhir_client import PartnerClient, PartnerClientToken
-from nowrongdoor.care.models._fhir_link import FhirEndpoint, FhirInbound, FhirOutbound
+from nowrongdoor.care.models._fhir_link import (
+    FhirEndpoint,
+    FhirExport,
+    FhirInbound,
+    FhirOutbound,
+)
 from nowrongdoor.care.models._org import ApiToken, Organization, User, UserSession
 from nowrongdoor.care.models._partner import (
     PartnerLocation,
@@ -60,6 +65,7 @@ __all__ = [
     "EncryptedJSON",
     "EncryptedText",
     "FhirEndpoint",
+    "FhirExport",
     "FhirInbound",
     "FhirOutbound",
     "Goal",

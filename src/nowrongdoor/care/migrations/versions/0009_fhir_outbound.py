@@ -1,5 +1,5 @@
 """Referrals exchanged with partners' FHIR servers: endpoints, outbound sends
-and inbound identifiers (idempotent receipt).
+and inbound identifiers (idempotent receipt); bulk exports (``$export``).
 
 Revision ID: 0005_fhir_outbound
 Revises: 0004_fhir_clients
@@ -110,10 +110,35 @@ def upgrade() -> None:
         ["referral_id"],
         unique=False,
     )
+    op.create_table(
+        "fhir_export",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("key", sa.String(length=64), nullable=False),
+        sa.Column("requested_by_id", sa.Integer(), nullable=False),
+        sa.Column("request_url", sa.String(length=2000), nullable=False),
+        sa.Column("transaction_time", sa.DateTime(), nullable=False),
+        sa.Column("files", sa.Text(), nullable=False),
+        sa.Column("expires_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["requested_by_id"],
+            ["app_user.id"],
+            name=op.f("fk_fhir_export_requested_by_id_app_user"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_fhir_export")),
+        sa.UniqueConstraint("key", name=op.f("uq_fhir_export_key")),
+    )
+    op.create_index(
+        op.f("ix_fhir_export_requested_by_id"),
+        "fhir_export",
+        ["requested_by_id"],
+        unique=False,
+    )
 
 
 def downgrade() -> None:
     """Revert this revision."""
+    op.drop_index(op.f("ix_fhir_export_requested_by_id"), table_name="fhir_export")
+    op.drop_table("fhir_export")
     op.drop_index(op.f("ix_fhir_inbound_referral_id"), table_name="fhir_inbound")
     op.drop_table("fhir_inbound")
     op.drop_index(op.f("ix_fhir_outbound_endpoint_id"), table_name="fhir_outbound")
