@@ -24,7 +24,11 @@ from nowrongdoor.care.models._case import (
     SafetyPlan,
     Task,
 )
-from nowrongdoor.care.models._fhir_client import PartnerClient, PartnerClientToken
+from nowrongdoor.care.models._fhir_client import (
+    PartnerClient,
+    PartnerClientJti,
+    PartnerClientToken,
+)
 from nowrongdoor.care.models._fhir_link import (
     FhirEndpoint,
     FhirExport,
@@ -73,6 +77,7 @@ __all__ = [
     "Need",
     "Note",
     "PartnerClient",
+    "PartnerClientJti",
     "PartnerClientToken",
     "Organization",
     "PartnerLocation",
