@@ -385,3 +385,22 @@ def test_a_substance_use_referral_never_leaves_once_part2_consent_is_revoked(
     with partner.db.session() as s:
         needs = [r.need_category for r in s.scalars(select(Referral))]
     assert needs == [None]
+
+
+def test_a_referral_cancelled_here_stops_being_polled(
+    db: Database, client: Any, world: Any, records: Any, partner: Partner
+) -> None:
+    rec = records("a")
+    _configure(db, world, partner)
+    assert sync(db, db.settings).sent == 1
+    cancelled = client.post(
+        f"/api/v1/referrals/{rec.sent_referral_id}/status",
+        json={"status": "cancelled", "reason": "The person moved away."},
+        headers=world.headers("cm_a"),
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    report = sync(db, db.settings)
+    assert report.polled == 0
+    with db.session() as s:
+        row = s.scalar(select(FhirOutbound))
+        assert row is not None and row.state == "closed"
