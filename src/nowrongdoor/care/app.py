@@ -23,6 +23,7 @@ from nowrongdoor.care.api.errors import (
 )
 from nowrongdoor.care.api.main import api_router
 from nowrongdoor.care.db import Database
+from nowrongdoor.care.fhir.bulk_routes import router as fhir_bulk_router
 from nowrongdoor.care.fhir.clinical_routes import router as fhir_clinical_router
 from nowrongdoor.care.fhir.exchange import router as fhir_exchange_router
 from nowrongdoor.care.fhir.routes import router as fhir_router
@@ -122,6 +123,7 @@ def create_app(
     app.include_router(fhir_router)
     app.include_router(fhir_exchange_router)
     app.include_router(fhir_clinical_router)
+    app.include_router(fhir_bulk_router)
     app.include_router(hsds_router)
     if include_web:
         from nowrongdoor.care.web import install_web

@@ -12,9 +12,11 @@ from typing import Any
 import httpx
 import pytest
 from _fhir_help import serve
+from selectolax.lexbor import LexborHTMLParser as parse
 from sqlalchemy import select
 
 from nowrongdoor.care import crud
+from nowrongdoor.care.app import create_app
 from nowrongdoor.care.db import Database
 from nowrongdoor.care.enums import OrgKind, Role
 from nowrongdoor.care.fhir.clients import create_client
@@ -205,20 +207,48 @@ def test_a_referral_round_trips_between_two_instances(
         "fhir:read Task",
     } <= there_actions
 
-    # the plan's own API shows the closed loop, with the partner's note
-    gen = serve(make_test_app(db))
+    # the plan's case page (and its API) show the closed loop, with the note
+    gen = serve(create_app(db.settings, database=db))
     plan_url = next(gen)
     try:
-        r = httpx.get(
+        api = httpx.get(
             f"{plan_url}/api/v1/referrals/{rec.sent_referral_id}",
             headers=world.headers("cm_a"),
         )
+        page = _case_page(db, world, plan_url, rec.case_id)
     finally:
         next(gen, None)
-    assert r.status_code == 200, r.text
-    body = r.json()
-    assert body["status"] == "completed"
-    assert [e["to_status"] for e in body["events"]][-1] == "completed"
+    assert api.status_code == 200, api.text
+    assert api.json()["status"] == "completed"
+    row = parse(page).css_first(f'tr[data-referral="{rec.sent_referral_id}"]')
+    assert row is not None
+    status = row.css_first(".referral-status")
+    assert status is not None and "status-completed" in status.attributes["class"]
+    assert "Placed in a bed." in row.text()
+
+
+def _case_page(db: Database, world: Any, base: str, case_id: int) -> str:
+    """The case page as a supervisor of the plan sees it (signed in by form)."""
+    password = "a supervisor's long passphrase"
+    with db.session() as s:
+        s.add(User(organization_id=world.orgs["a"], username="sup.web",
+                   display_name="Sup Web", role=str(Role.SUPERVISOR),
+                   password_hash=hash_password(password)))  # fmt: skip
+    with httpx.Client(base_url=base, follow_redirects=False) as web:
+        form = parse(web.get("/login").text).css_first("input[name=csrf_token]")
+        assert form is not None
+        signed = web.post(
+            "/login",
+            data={
+                "username": "sup.web",
+                "password": password,
+                "csrf_token": form.attributes["value"],
+            },
+        )
+        assert signed.status_code == 303, signed.text[:300]
+        page = web.get(f"/cases/{case_id}")
+        assert page.status_code == 200, page.text[:300]
+        return page.text
 
 
 def test_an_unreachable_partner_is_retried_with_backoff(
@@ -355,3 +385,22 @@ def test_a_substance_use_referral_never_leaves_once_part2_consent_is_revoked(
     with partner.db.session() as s:
         needs = [r.need_category for r in s.scalars(select(Referral))]
     assert needs == [None]
+
+
+def test_a_referral_cancelled_here_stops_being_polled(
+    db: Database, client: Any, world: Any, records: Any, partner: Partner
+) -> None:
+    rec = records("a")
+    _configure(db, world, partner)
+    assert sync(db, db.settings).sent == 1
+    cancelled = client.post(
+        f"/api/v1/referrals/{rec.sent_referral_id}/status",
+        json={"status": "cancelled", "reason": "The person moved away."},
+        headers=world.headers("cm_a"),
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    report = sync(db, db.settings)
+    assert report.polled == 0
+    with db.session() as s:
+        row = s.scalar(select(FhirOutbound))
+        assert row is not None and row.state == "closed"

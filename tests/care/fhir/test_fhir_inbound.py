@@ -99,6 +99,16 @@ def test_bad_bundles_are_refused_with_an_operation_outcome(
         r = _post(client, body, systems["p"])
         assert r.status_code == 400, (change.__name__, r.text)
         assert r.json()["resourceType"] == "OperationOutcome"
+    # dates without a time (valid FHIR dateTime values) are taken, not a 500
+    dated = copy.deepcopy(good)
+    for entry in dated["entry"]:
+        if entry["resource"]["resourceType"] == "Consent":
+            entry["resource"]["dateTime"] = "2026-12-01"
+            entry["resource"]["provision"]["period"] = {"end": "2027-06-30"}
+    dated["entry"][-1]["resource"]["identifier"][0]["value"] = "dated-1"
+    r = _post(client, dated, systems["p"])
+    assert r.status_code == 200, r.text
+    before += 1
     r = _post(client, "{not json", systems["p"])
     assert r.status_code == 400 and r.json()["resourceType"] == "OperationOutcome"
     # staff tokens do not send referrals this way; nobody anonymous either

@@ -70,7 +70,9 @@ def capability_statement(base: str) -> CapabilityStatement:
                         ],
                         "description": (
                             "OAuth2 client credentials: POST "
-                            f"{base}/auth/token (grant_type=client_credentials)."
+                            f"{base}/auth/token (grant_type=client_credentials) "
+                            "with a client secret or a private-key JWT client "
+                            "assertion (RS384/ES384)."
                         ),
                     },
                     "interaction": [
@@ -80,6 +82,12 @@ def capability_statement(base: str) -> CapabilityStatement:
                                 "POST a referral (Patient, Consent, ServiceRequest, "
                                 "Task) from a partner system; see docs/interop.md."
                             ),
+                        }
+                    ],
+                    "operation": [
+                        {
+                            "name": "export",
+                            "definition": "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export",
                         }
                     ],
                     "resource": [

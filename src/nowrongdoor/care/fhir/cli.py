@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -25,6 +27,14 @@ def client_create(
     token_minutes: Annotated[
         int, typer.Option("--token-minutes", help="Access token lifetime (5-1440).")
     ] = 60,
+    jwks: Annotated[
+        Path | None,
+        typer.Option(
+            "--jwks",
+            help="The system's public keys (a JWK Set, JSON file): it signs JWTs "
+            "(private-key JWT) instead of using a secret.",
+        ),
+    ] = None,
 ) -> None:
     """Create a client for a partner system; prints its id and secret once (JSON)."""
     from sqlalchemy import select
@@ -33,6 +43,14 @@ def client_create(
     from nowrongdoor.care.fhir.clients import create_client
     from nowrongdoor.care.models import Organization
 
+    keys = None
+    if jwks is not None:
+        try:
+            keys = json.loads(jwks.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise UserInputError(
+                f"--jwks {jwks}: not a readable JSON file ({exc})"
+            ) from None
     db = _database(settings_from(ctx))
     _require_schema(db)
     try:
@@ -50,16 +68,19 @@ def client_create(
                     organization=found[0],
                     name=name,
                     token_minutes=token_minutes,
+                    jwks=keys,
                 )
             except ValueError as exc:
-                raise UserInputError(str(exc)) from None
+                where = f"--jwks {jwks}: " if jwks is not None else ""
+                raise UserInputError(f"{where}{exc}") from None
             _audit_cli(session, "fhir.client.create", f"client {made.client_id}")
     finally:
         db.dispose()
     print_json(
         {
             "client_id": made.client_id,
-            "client_secret": made.client_secret,
+            "client_secret": made.client_secret or None,
+            "auth": "private_key_jwt" if keys is not None else "client_secret",
             "organization_id": made.organization_id,
             "token_minutes": made.token_minutes,
         }

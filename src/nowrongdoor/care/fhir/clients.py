@@ -6,22 +6,36 @@ exactly what that organisation's staff reach on the web pages (referrals
 addressed to it, minimum necessary person fields). The client secret is hashed
 with argon2id; access tokens are random, stored as SHA-256 digests, expire after
 the client's own lifetime, and die with the client when it is revoked.
+
+Instead of a secret, a client may authenticate with a JWT signed by its own
+private key (``private_key_jwt``, RFC 7523 section 2.2, as the SMART Backend
+Services profile uses it, https://hl7.org/fhir/smart-app-launch/backend-services.html):
+we keep its public JWK Set, check the signature (RS384/ES384, and RS256/ES256),
+``iss`` = ``sub`` = the client id, ``aud`` = our token endpoint, an ``exp`` at
+most five minutes ahead, and refuse a ``jti`` seen before.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select, update
+from joserfc import jws, jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import KeySet
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from nowrongdoor.care.enums import Role
 from nowrongdoor.care.models import (
     Organization,
     PartnerClient,
+    PartnerClientJti,
     PartnerClientToken,
     User,
     utcnow,
@@ -29,16 +43,24 @@ from nowrongdoor.care.models import (
 from nowrongdoor.care.security import hash_password, verify_password
 
 __all__ = [
+    "ASSERTION_TYPE",
+    "JWT_ALGORITHMS",
     "MAX_TOKEN_MINUTES",
     "MIN_TOKEN_MINUTES",
     "IssuedToken",
     "NewClient",
     "create_client",
     "issue_token",
+    "issue_token_for_assertion",
+    "public_key_set",
     "resolve_client_token",
     "revoke_client",
 ]
 
+ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+#: SMART Backend Services asks servers for RS384 and ES384.
+JWT_ALGORITHMS = ["RS384", "ES384", "RS256", "ES256"]
+_MAX_ASSERTION_AHEAD = dt.timedelta(minutes=5)
 MIN_TOKEN_MINUTES = 5
 MAX_TOKEN_MINUTES = 24 * 60
 _DUMMY = hash_password("nowrongdoor-dummy-client-secret")
@@ -66,13 +88,42 @@ class IssuedToken:
     expires_in: int
 
 
+def public_key_set(jwks: Any) -> str:
+    """The JSON of a JWK Set holding public keys only.
+
+    Raises:
+        ValueError: not a JWK Set, a key we cannot read, or private key material.
+    """
+    if not isinstance(jwks, dict) or not isinstance(jwks.get("keys"), list):
+        raise ValueError('a JWK Set is a JSON object with a "keys" list')
+    if not jwks["keys"]:
+        raise ValueError("the JWK Set has no keys")
+    for i, key in enumerate(jwks["keys"]):
+        if not isinstance(key, dict) or "d" in key:
+            raise ValueError(f"key {i} of the JWK Set holds private key material")
+    try:
+        KeySet.import_key_set(jwks)  # type: ignore[arg-type]
+    except (JoseError, ValueError, TypeError, KeyError) as exc:
+        raise ValueError(f"the JWK Set cannot be read: {exc}") from None
+    return json.dumps(jwks, separators=(",", ":"))
+
+
 def create_client(
-    session: Session, *, organization: Organization, name: str, token_minutes: int = 60
+    session: Session,
+    *,
+    organization: Organization,
+    name: str,
+    token_minutes: int = 60,
+    jwks: Any = None,
 ) -> NewClient:
     """Register a partner system of ``organization`` and its service account.
 
+    With ``jwks`` (a JWK Set of public keys) the client authenticates with
+    private-key JWTs and gets no secret (``client_secret`` is empty).
+
     Raises:
-        ValueError: ``token_minutes`` is outside 5 .. 1440 or ``name`` is empty.
+        ValueError: ``token_minutes`` is outside 5 .. 1440, ``name`` is empty
+            or ``jwks`` is not a public JWK Set.
     """
     if not MIN_TOKEN_MINUTES <= token_minutes <= MAX_TOKEN_MINUTES:
         raise ValueError(
@@ -81,6 +132,7 @@ def create_client(
         )
     if not name.strip():
         raise ValueError("a client needs a name")
+    keys = public_key_set(jwks) if jwks is not None else None
     client_id = f"nwd-{secrets.token_hex(8)}"
     secret = secrets.token_urlsafe(32)
     account = User(
@@ -101,10 +153,12 @@ def create_client(
             organization_id=organization.id,
             user_id=account.id,
             token_minutes=token_minutes,
+            jwks=keys,
         )
     )
     session.flush()
-    return NewClient(client_id, secret, organization.id, token_minutes)
+    shown = "" if keys else secret  # a JWT client's secret is never usable
+    return NewClient(client_id, shown, organization.id, token_minutes)
 
 
 def revoke_client(session: Session, client_id: str) -> bool:
@@ -142,8 +196,12 @@ def issue_token(
     if client is None:
         verify_password(_DUMMY, client_secret)
         return None
-    if not verify_password(client.secret_hash, client_secret):
+    if not verify_password(client.secret_hash, client_secret) or client.jwks:
         return None
+    return _grant(session, client)
+
+
+def _grant(session: Session, client: PartnerClient) -> IssuedToken | None:
     if client.revoked_at is not None or not client.user.is_active:
         return None
     token = secrets.token_urlsafe(32)
@@ -173,3 +231,72 @@ def resolve_client_token(session: Session, token: str) -> PartnerClient | None:
     if client.revoked_at is not None or not client.user.is_active:
         return None
     return client
+
+
+def _unverified_issuer(assertion: str) -> str | None:
+    try:
+        payload = json.loads(jws.extract_compact(assertion.encode("ascii")).payload)
+    except (JoseError, ValueError, UnicodeError):
+        return None
+    iss = payload.get("iss") if isinstance(payload, dict) else None
+    return iss if isinstance(iss, str) else None
+
+
+def issue_token_for_assertion(
+    session: Session, *, assertion: str, audience: str
+) -> tuple[str | None, IssuedToken | None]:
+    """An access token for a valid private-key JWT client assertion.
+
+    Args:
+        session: The care database session (the caller commits).
+        assertion: The compact JWT the client signed.
+        audience: Our token endpoint's URL (the assertion's ``aud``).
+
+    Returns:
+        The client id the assertion names (for the audit log, even when it
+        fails) and the token, or ``None`` when the assertion is refused.
+    """
+    client_id = _unverified_issuer(assertion)
+    if client_id is None:
+        return None, None
+    client = session.scalar(
+        select(PartnerClient).where(PartnerClient.client_id == client_id[:64])
+    )
+    if client is None or not client.jwks:
+        return client_id, None
+    now = utcnow()
+    try:
+        token = jwt.decode(
+            assertion, KeySet.import_key_set(json.loads(client.jwks)),
+            algorithms=JWT_ALGORITHMS,
+        )  # fmt: skip
+        jwt.JWTClaimsRegistry(
+            now=int(now.timestamp()),
+            iss={"essential": True, "value": client_id},
+            sub={"essential": True, "value": client_id},
+            aud={"essential": True, "value": audience},
+            exp={"essential": True},
+            jti={"essential": True},
+        ).validate(token.claims)
+    except (JoseError, ValueError, TypeError):
+        return client_id, None
+    expires = dt.datetime.fromtimestamp(int(token.claims["exp"]), dt.UTC)
+    jti = str(token.claims["jti"])[:200]
+    if expires > now + _MAX_ASSERTION_AHEAD or not jti:
+        return client_id, None
+    session.execute(delete(PartnerClientJti).where(PartnerClientJti.expires_at <= now))
+    seen = session.scalar(
+        select(PartnerClientJti.id).where(
+            PartnerClientJti.client_id == client.id, PartnerClientJti.jti == jti
+        )
+    )
+    if seen is not None:
+        return client_id, None
+    try:
+        with session.begin_nested():
+            session.add(
+                PartnerClientJti(client_id=client.id, jti=jti, expires_at=expires)
+            )
+    except IntegrityError:  # the same assertion raced in twice
+        return client_id, None
+    return client_id, _grant(session, client)

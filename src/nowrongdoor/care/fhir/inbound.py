@@ -147,6 +147,13 @@ def _need(request: Any) -> str | None:
     return None
 
 
+def _aware(value: Any) -> dt.datetime | None:
+    """A FHIR dateTime as an aware UTC datetime; dates and naive times: None."""
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(dt.UTC)
+    return None
+
+
 def _consent(
     session: Session, entry: Any, *, person: Person, owner: Organization, actor: User
 ) -> Consent:
@@ -159,7 +166,7 @@ def _consent(
             f"({', '.join(sorted(_CONSENT_TEXT))})"
         )
     provision = c.provision
-    end = provision.period.end if provision and provision.period else None
+    end = _aware(provision.period.end if provision and provision.period else None)
     consent = Consent(
         person_id=person.id,
         consent_type=str(kind),
@@ -167,8 +174,8 @@ def _consent(
         scope_organization_id=owner.id,
         granted=c.status == "active"
         and (provision is None or provision.type == "permit"),
-        given_at=c.dateTime or utcnow(),
-        expires_at=end if isinstance(end, dt.datetime) else None,
+        given_at=_aware(c.dateTime) or utcnow(),
+        expires_at=end,
         recorded_by_id=actor.id,
     )
     session.add(consent)

@@ -530,6 +530,10 @@ def _poll(
 ) -> None:
     referral = session.get(Referral, row.referral_id)
     assert referral is not None and row.remote_task
+    if ReferralStatus(referral.status) in _TERMINAL:
+        # closed here (e.g. cancelled by the referrer): nothing more to follow
+        row.state = "closed"
+        return
     report.polled += 1
     row.polled_at = utcnow()
     try:

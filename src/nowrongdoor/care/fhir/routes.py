@@ -34,7 +34,12 @@ from nowrongdoor.care.fhir._access import (
 )
 from nowrongdoor.care.fhir._capability import capability_statement
 from nowrongdoor.care.fhir._search import pseudonyms, referral_search, service_names
-from nowrongdoor.care.fhir.clients import issue_token, resolve_client_token
+from nowrongdoor.care.fhir.clients import (
+    ASSERTION_TYPE,
+    issue_token,
+    issue_token_for_assertion,
+    resolve_client_token,
+)
 from nowrongdoor.care.fhir.mapping import referral_status_of_task, task_status_of
 from nowrongdoor.care.fhir.resources import (
     as_json,
@@ -188,8 +193,11 @@ def token(
     grant_type: Annotated[str, Form()] = "",
     client_id: Annotated[str, Form(max_length=64)] = "",
     client_secret: Annotated[str, Form(max_length=200)] = "",
+    client_assertion_type: Annotated[str, Form(max_length=100)] = "",
+    client_assertion: Annotated[str, Form(max_length=8000)] = "",
 ) -> JSONResponse:
-    """Exchange client credentials (form fields or HTTP Basic) for a bearer token."""
+    """Exchange client credentials (form fields, HTTP Basic, or a private-key
+    JWT client assertion, RFC 7523) for a bearer token."""
     limiter = request.app.state.login_limiter
     peer = request.client.host if request.client else "unknown"
     if not limiter.hit(f"fhir-token:{peer}"):
@@ -201,11 +209,20 @@ def token(
     basic = _basic_credentials(request)
     if basic is not None:
         client_id, client_secret = basic
-    if not client_id or not client_secret:
+    if client_assertion_type or client_assertion:
+        if client_assertion_type != ASSERTION_TYPE or not client_assertion:
+            wrong = f"client_assertion_type must be {ASSERTION_TYPE}"
+            return _oauth_error(400, "invalid_request", wrong)
+        named, issued = issue_token_for_assertion(
+            session, assertion=client_assertion, audience=f"{_base(request)}/auth/token"
+        )
+        client_id = named or "?"
+    elif not client_id or not client_secret:
         return _oauth_error(
             400, "invalid_request", "client_id and client_secret needed"
         )
-    issued = issue_token(session, client_id=client_id, client_secret=client_secret)
+    else:
+        issued = issue_token(session, client_id=client_id, client_secret=client_secret)
     if issued is None:
         auditor.commit(
             "fhir:token",

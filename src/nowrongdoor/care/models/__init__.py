@@ -24,8 +24,17 @@ from nowrongdoor.care.models._case import (
     SafetyPlan,
     Task,
 )
-from nowrongdoor.care.models._fhir_client import PartnerClient, PartnerClientToken
-from nowrongdoor.care.models._fhir_link import FhirEndpoint, FhirInbound, FhirOutbound
+from nowrongdoor.care.models._fhir_client import (
+    PartnerClient,
+    PartnerClientJti,
+    PartnerClientToken,
+)
+from nowrongdoor.care.models._fhir_link import (
+    FhirEndpoint,
+    FhirExport,
+    FhirInbound,
+    FhirOutbound,
+)
 from nowrongdoor.care.models._investigate import (
     LEAD_DECISIONS,
     InvAd,
@@ -69,6 +78,7 @@ __all__ = [
     "EncryptedJSON",
     "EncryptedText",
     "FhirEndpoint",
+    "FhirExport",
     "FhirInbound",
     "FhirOutbound",
     "Goal",
@@ -81,6 +91,7 @@ __all__ = [
     "Need",
     "Note",
     "PartnerClient",
+    "PartnerClientJti",
     "PartnerClientToken",
     "Organization",
     "PartnerLocation",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nowrongdoor.care.models._base import Base, utcnow
@@ -28,6 +28,9 @@ class PartnerClient(Base):
     organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
     token_minutes: Mapped[int] = mapped_column(default=60)
+    #: Public keys (a JWK Set, JSON) of a client that authenticates with a
+    #: signed JWT (private-key JWT, RFC 7523) instead of a secret.
+    jwks: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[dt.datetime | None] = mapped_column()
 
@@ -49,3 +52,19 @@ class PartnerClientToken(Base):
     revoked_at: Mapped[dt.datetime | None] = mapped_column()
 
     client: Mapped[PartnerClient] = relationship(lazy="joined")
+
+
+class PartnerClientJti(Base):
+    """A client assertion id already used (a replayed JWT is refused)."""
+
+    __tablename__ = "partner_client_jti"
+    __table_args__ = (
+        UniqueConstraint("client_id", "jti", name="uq_partner_client_jti"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(
+        ForeignKey("partner_client.id", ondelete="CASCADE")
+    )
+    jti: Mapped[str] = mapped_column(String(200))
+    expires_at: Mapped[dt.datetime] = mapped_column()

@@ -5,16 +5,18 @@
 * :class:`FhirOutbound`: one referral on its way to (or held at) such a server.
 * :class:`FhirInbound`: one referral another server sent us, by its identifier,
   so a retried POST finds the referral it already created.
+* :class:`FhirExport`: one bulk export (``$export``) and its NDJSON files.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from nowrongdoor.care.models._base import Base, EncryptedText, utcnow
+from nowrongdoor.care.models._base import Base, EncryptedJSON, EncryptedText, utcnow
 from nowrongdoor.care.models._org import User
 
 
@@ -84,3 +86,19 @@ class FhirInbound(Base):
         ForeignKey("referral.id", ondelete="CASCADE"), index=True
     )
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class FhirExport(Base):
+    """A bulk export (FHIR Bulk Data ``$export``): its files, encrypted at rest."""
+
+    __tablename__ = "fhir_export"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The opaque id in the status and file URLs.
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    request_url: Mapped[str] = mapped_column(String(2000))
+    transaction_time: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: resource type -> NDJSON text (one resource a line).
+    files: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
+    expires_at: Mapped[dt.datetime] = mapped_column()

@@ -1,5 +1,7 @@
 """Referrals exchanged with partners' FHIR servers: endpoints, outbound sends
-and inbound identifiers (idempotent receipt).
+and inbound identifiers (idempotent receipt); bulk exports (``$export``);
+partner systems' public keys for private-key JWT client authentication and the
+assertion ids already used (replay protection).
 
 Revision ID: 0005_fhir_outbound
 Revises: s23_partner_search
@@ -21,6 +23,23 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     """Apply this revision."""
+    with op.batch_alter_table("partner_client") as batch:
+        batch.add_column(sa.Column("jwks", sa.Text(), nullable=True))
+    op.create_table(
+        "partner_client_jti",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("client_id", sa.Integer(), nullable=False),
+        sa.Column("jti", sa.String(length=200), nullable=False),
+        sa.Column("expires_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["client_id"],
+            ["partner_client.id"],
+            name=op.f("fk_partner_client_jti_client_id_partner_client"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_partner_client_jti")),
+        sa.UniqueConstraint("client_id", "jti", name="uq_partner_client_jti"),
+    )
     op.create_table(
         "fhir_endpoint",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -110,12 +129,40 @@ def upgrade() -> None:
         ["referral_id"],
         unique=False,
     )
+    op.create_table(
+        "fhir_export",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("key", sa.String(length=64), nullable=False),
+        sa.Column("requested_by_id", sa.Integer(), nullable=False),
+        sa.Column("request_url", sa.String(length=2000), nullable=False),
+        sa.Column("transaction_time", sa.DateTime(), nullable=False),
+        sa.Column("files", sa.Text(), nullable=False),
+        sa.Column("expires_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["requested_by_id"],
+            ["app_user.id"],
+            name=op.f("fk_fhir_export_requested_by_id_app_user"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_fhir_export")),
+        sa.UniqueConstraint("key", name=op.f("uq_fhir_export_key")),
+    )
+    op.create_index(
+        op.f("ix_fhir_export_requested_by_id"),
+        "fhir_export",
+        ["requested_by_id"],
+        unique=False,
+    )
 
 
 def downgrade() -> None:
     """Revert this revision."""
+    op.drop_index(op.f("ix_fhir_export_requested_by_id"), table_name="fhir_export")
+    op.drop_table("fhir_export")
     op.drop_index(op.f("ix_fhir_inbound_referral_id"), table_name="fhir_inbound")
     op.drop_table("fhir_inbound")
     op.drop_index(op.f("ix_fhir_outbound_endpoint_id"), table_name="fhir_outbound")
     op.drop_table("fhir_outbound")
     op.drop_table("fhir_endpoint")
+    op.drop_table("partner_client_jti")
+    with op.batch_alter_table("partner_client") as batch:
+        batch.drop_column("jwks")
