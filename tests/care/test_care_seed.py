@@ -81,3 +81,53 @@ def test_seed_records_counties_genders_and_team_pools(db: Any) -> None:
     assert None not in counties and len(counties) >= 4
     assert {"female", "male"} <= genders and None not in genders
     assert pools == {"north", "south", SUPERVISORS_POOL}
+
+
+def test_seed_spans_age_bands_outcomes_and_writes_the_apps_audit_events(
+    db: Any,
+) -> None:
+    from nowrongdoor.care.crud import AGE_BANDS, age_band
+    from nowrongdoor.care.models import AuditEvent, Person
+
+    _seed(db, spread_days=0)
+    with db.session() as s:
+        years = s.scalars(
+            select(Person.birth_year).where(Person.owner_id.is_not(None))
+        ).all()
+        today = utcnow().date()
+        # birth_year gives the age this year; a birthday still to come makes
+        # it one year more than the age, so the bands are checked loosely
+        bands = {age_band(today.year - y - 1) for y in years if y is not None}
+        statuses = set(s.scalars(select(Referral.status)))
+        actions = {
+            a: n
+            for a, n in s.execute(
+                select(AuditEvent.action, func.count()).group_by(AuditEvent.action)
+            ).all()
+        }
+        referral_steps = s.scalar(select(func.count()).select_from(ReferralEvent))
+        assert verify_chain(s).ok
+    assert set(AGE_BANDS) <= bands, bands
+    assert {"sent", "accepted", "in_progress", "completed"} <= statuses
+    for action in (
+        "person.create",
+        "intake.create",
+        "screening.create",
+        "case.create",
+        "case.status",
+        "note.create",
+        "task.create",
+        "consent.create",
+        "referral.create",
+        "referral.sent",
+        "referral.accepted",
+        "referral.completed",
+    ):
+        assert actions.get(action, 0) > 0, (action, actions)
+    assert actions["person.create"] == 40
+    # one event per referral step the seed took (the draft's row is its create)
+    steps = (
+        sum(n for a, n in actions.items() if a.startswith("referral."))
+        - (actions["referral.create"])
+    )
+    assert steps == referral_steps - actions["referral.create"]

@@ -45,6 +45,7 @@ from nowrongdoor.care.models import (
     Organization,
     Referral,
     ReferralEvent,
+    Screening,
     User,
     UTCDateTime,
     utcnow,
@@ -386,10 +387,13 @@ def _person_records(
 ) -> None:
     """One synthetic person with an intake, a screening and (mostly) a case."""
     age = rng.choice([14, 15, 16, 17, 19, 22, 27, 34])
-    birth = today - dt.timedelta(days=age * 365 + rng.randint(10, 300))
-    # county and gender come from their own generator, so adding them left
-    # every other seeded value as it was
+    # county, gender and the youngest and oldest ages come from their own
+    # generator, so adding them left every other seeded value as it was; an
+    # age moves only within its screen's range (CST: 11-17; RAFT: adults)
     demo = random.Random(f"demographics-{index}")
+    if demo.random() < 0.2:
+        age = 11 if age < 18 else demo.choice([46, 52, 61]) if age > 24 else age
+    birth = today - dt.timedelta(days=age * 365 + rng.randint(10, 300))
     county = demo.choices(_COUNTIES, weights=_COUNTY_WEIGHTS)[0]
     gender = demo.choices(_GENDERS, weights=_GENDER_WEIGHTS)[0]
     person = crud.create_person(
@@ -410,6 +414,7 @@ def _person_records(
         ),
     )
     counts["persons"] += 1
+    _audit(session, owner, "person.create", "person", person.id, person.id)
     intake = crud.create_intake(
         session,
         actor=owner,
@@ -419,7 +424,11 @@ def _person_records(
         ),
     )
     counts["intakes"] += 1
-    _screen(session, rng=rng, owner=owner, person=person, age=age, intake=intake)
+    _audit(session, owner, "intake.create", "intake", intake.id, person.id)
+    screening = _screen(
+        session, rng=rng, owner=owner, person=person, age=age, intake=intake
+    )
+    _audit(session, owner, "screening.create", "screening", screening.id, person.id)
     counts["screenings"] = counts.get("screenings", 0) + 1
     if index % 4 == 3:
         return  # some persons have no case yet
@@ -432,12 +441,16 @@ def _person_records(
         session, actor=owner, data=CaseCreate(person_id=person.id, pathway=pathway)
     )
     counts["cases"] += 1
+    _audit(session, owner, "case.create", "case", case.id, person.id)
     if index % 5 != 0:
         crud.transition_case(
             session,
             actor=owner,
             case=case,
             data=CaseTransition(status=CaseStatus.ACTIVE),
+        )
+        _audit(
+            session, owner, "case.status", "case", case.id, person.id, "open->active"
         )
     need = crud.add_need(
         session,
@@ -456,7 +469,8 @@ def _person_records(
             description="Identified with the person at intake.",
         ),
     )
-    crud.add_goal(
+    _audit(session, owner, "need.create", "need", need.id, person.id)
+    goal = crud.add_goal(
         session,
         case=case,
         data=GoalCreate(
@@ -465,13 +479,16 @@ def _person_records(
             target_date=today + dt.timedelta(days=60),
         ),
     )
-    crud.add_barrier(
+    _audit(session, owner, "goal.create", "goal", goal.id, person.id)
+    barrier = crud.add_barrier(
         session, case=case, data=BarrierCreate(description="No ID documents")
     )
-    crud.add_note(
+    _audit(session, owner, "barrier.create", "barrier", barrier.id, person.id)
+    note = crud.add_note(
         session, actor=owner, case=case, data=NoteCreate(text=rng.choice(_NOTES))
     )
     counts["notes"] += 1
+    _audit(session, owner, "note.create", "note", note.id, person.id)
     crud.set_safety_plan(
         session,
         actor=owner,
@@ -484,8 +501,9 @@ def _person_records(
             emergency_steps=["Call 911", "National hotline 1-888-373-7888"],
         ),
     )
+    _audit(session, owner, "safety_plan.update", "case", case.id, person.id)
     due = utcnow() + dt.timedelta(days=rng.randint(-4, 10))
-    crud.create_task(
+    task = crud.create_task(
         session,
         actor=owner,
         data=TaskCreate(
@@ -493,9 +511,10 @@ def _person_records(
         ),
     )
     counts["tasks"] += 1
+    _audit(session, owner, "task.create", "task", task.id, person.id)
     if index % 6 == 1:
         return  # no consent, no referral yet
-    crud.record_consent(
+    consent = crud.record_consent(
         session,
         actor=owner,
         person=person,
@@ -505,6 +524,7 @@ def _person_records(
             expires_at=utcnow() + dt.timedelta(days=365),
         ),
     )
+    _audit(session, owner, "consent.create", "consent", consent.id, person.id)
     service = services[index % len(services)]
     referral = crud.create_referral(
         session,
@@ -517,6 +537,7 @@ def _person_records(
         ),
     )
     counts["referrals"] += 1
+    _audit(session, owner, "referral.create", "referral", referral.id, person.id)
     partner_user = session.scalar(
         select(User).where(
             User.organization_id == service.organization_id,
@@ -541,6 +562,7 @@ def _person_records(
     for step in steps:
         actor = owner if step == ReferralStatus.SENT else partner_user
         assert actor is not None
+        before = referral.status
         crud.transition_referral(
             session,
             actor=actor,
@@ -550,6 +572,16 @@ def _person_records(
                 reason="No beds this week" if step == ReferralStatus.DECLINED else None,
             ),
         )
+        detail = f"{before}->{referral.status}"
+        _audit(
+            session,
+            actor,
+            f"referral.{step}",
+            "referral",
+            referral.id,
+            person.id,
+            detail,
+        )
     if index % 7 == 0 and case.status == CaseStatus.ACTIVE:
         crud.transition_case(
             session,
@@ -557,6 +589,33 @@ def _person_records(
             case=case,
             data=CaseTransition(status=CaseStatus.CLOSED, reason=CloseReason.GOALS_MET),
         )
+        _audit(
+            session, owner, "case.status", "case", case.id, person.id, "active->closed"
+        )
+
+
+def _audit(
+    session: Session,
+    user: User,
+    action: str,
+    resource_type: str,
+    resource_id: int,
+    person_id: int,
+    detail: str | None = None,
+) -> None:
+    """The audit event the app writes for the same change (same action name)."""
+    append_event(
+        session,
+        AuditEntry(
+            action=action,
+            resource_type=resource_type,
+            resource_id=str(resource_id),
+            person_id=person_id,
+            detail=detail,
+        ),
+        user=user,
+        request_id=None,
+    )
 
 
 def _screen(
@@ -567,8 +626,9 @@ def _screen(
     person: Any,
     age: int,
     intake: Any,
-) -> None:
-    """Run the age-appropriate published screen on synthetic answers and store it."""
+) -> Screening:
+    """Run the age-appropriate published screen on synthetic answers and store
+    it; returns the stored screening."""
     from nowrongdoor.care.screening_adapter import screen_and_store
     from nowrongdoor.screening import get_instrument
 
@@ -576,7 +636,7 @@ def _screen(
     answers = {
         item.linkId: rng.random() < 0.12 for item in get_instrument(instrument_id).items
     }
-    screen_and_store(
+    return screen_and_store(
         session,
         actor=owner,
         person=person,

@@ -47,7 +47,12 @@ from nowrongdoor.care.crud._cases import (
 from nowrongdoor.care.crud._common import get_or_404, paginate
 from nowrongdoor.care.crud._dashboard import DashboardCounts, dashboard_counts
 from nowrongdoor.care.crud._detail import case_detail
-from nowrongdoor.care.crud._partners import get_service, search_services, service_public
+from nowrongdoor.care.crud._partners import (
+    get_service,
+    search_services,
+    service_public,
+    services_public,
+)
 from nowrongdoor.care.crud._persons import (
     age_on,
     consent_active,
@@ -196,6 +201,7 @@ __all__ = [
     "revoke_consent",
     "search_services",
     "service_public",
+    "services_public",
     "set_safety_plan",
     "store_screening",
     "take_intake",

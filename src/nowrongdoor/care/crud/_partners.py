@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
+
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
@@ -116,42 +119,80 @@ def get_service(session: Session, *, service_id: int) -> PartnerService:
 
 def service_public(session: Session, service: PartnerService) -> PartnerServicePublic:
     """A service with its organisation name, locations and phones."""
-    org = session.get(Organization, service.organization_id)
-    locations = session.scalars(
-        select(PartnerLocation)
-        .join(ServiceAtLocation, ServiceAtLocation.location_id == PartnerLocation.id)
-        .where(ServiceAtLocation.service_id == service.id)
+    return services_public(session, [service])[0]
+
+
+def services_public(
+    session: Session, services: Sequence[PartnerService]
+) -> list[PartnerServicePublic]:
+    """Services with their organisation names, locations and phones, in the
+    order given (three queries for the whole page, not three per service)."""
+    ids = [s.id for s in services]
+    org_ids = {s.organization_id for s in services}
+    names = dict(
+        session.execute(
+            select(Organization.id, Organization.name).where(
+                Organization.id.in_(org_ids)
+            )
+        ).all()
+    )
+    located: dict[int, list[LocationPublic]] = defaultdict(list)
+    for service_id, loc in session.execute(
+        select(ServiceAtLocation.service_id, PartnerLocation)
+        .join(PartnerLocation, ServiceAtLocation.location_id == PartnerLocation.id)
+        .where(ServiceAtLocation.service_id.in_(ids))
         .order_by(PartnerLocation.id)
-    ).all()
-    phones = session.scalars(
+    ).all():
+        located[service_id].append(LocationPublic.model_validate(loc))
+    # a service's own phones, and its organisation's phones that name no
+    # service or location
+    own: dict[int, list[tuple[int, PhonePublic]]] = defaultdict(list)
+    general: dict[int, list[tuple[int, PhonePublic]]] = defaultdict(list)
+    phone_rows = session.scalars(
         select(PartnerPhone)
         .where(
             or_(
-                PartnerPhone.service_id == service.id,
+                PartnerPhone.service_id.in_(ids),
                 and_(
                     PartnerPhone.service_id.is_(None),
                     PartnerPhone.location_id.is_(None),
-                    PartnerPhone.organization_id == service.organization_id,
+                    PartnerPhone.organization_id.in_(org_ids),
                 ),
             )
         )
         .order_by(PartnerPhone.id)
     ).all()
-    return PartnerServicePublic(
-        id=service.id,
-        hsds_id=service.hsds_id,
-        organization_id=service.organization_id,
-        organization_name=org.name if org else "",
-        name=service.name,
-        alternate_name=service.alternate_name,
-        description=service.description,
-        status=service.status,
-        url=service.url,
-        email=service.email,
-        eligibility=service.eligibility,
-        minimum_age=service.minimum_age,
-        maximum_age=service.maximum_age,
-        service_types=[t for t in service.service_types.split("|") if t],
-        locations=[LocationPublic.model_validate(loc) for loc in locations],
-        phones=[PhonePublic.model_validate(p) for p in phones],
-    )
+    for phone in phone_rows:
+        public = (phone.id, PhonePublic.model_validate(phone))
+        if phone.service_id is not None:
+            own[phone.service_id].append(public)
+        elif phone.organization_id is not None:
+            general[phone.organization_id].append(public)
+    return [
+        PartnerServicePublic(
+            id=service.id,
+            hsds_id=service.hsds_id,
+            organization_id=service.organization_id,
+            organization_name=names.get(service.organization_id, ""),
+            name=service.name,
+            alternate_name=service.alternate_name,
+            description=service.description,
+            status=service.status,
+            url=service.url,
+            email=service.email,
+            eligibility=service.eligibility,
+            minimum_age=service.minimum_age,
+            maximum_age=service.maximum_age,
+            service_types=[t for t in service.service_types.split("|") if t],
+            locations=located[service.id],
+            phones=_merged(own[service.id], general[service.organization_id]),
+        )
+        for service in services
+    ]
+
+
+def _merged(
+    own: list[tuple[int, PhonePublic]], general: list[tuple[int, PhonePublic]]
+) -> list[PhonePublic]:
+    """A service's phones in id order (as one query per service gave them)."""
+    return [phone for _, phone in sorted([*own, *general], key=lambda p: p[0])]

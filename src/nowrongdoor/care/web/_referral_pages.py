@@ -77,7 +77,7 @@ def _search(
         age=age,
         limit=25,
     )
-    return [crud.service_public(ctx.session, s) for s in rows]
+    return crud.services_public(ctx.session, rows)
 
 
 @router.get("/partners", response_class=HTMLResponse, name="partners")

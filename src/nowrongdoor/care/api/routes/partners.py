@@ -42,7 +42,7 @@ def search_services(
         offset=page.offset,
     )
     return PageOf[PartnerServicePublic](
-        items=[crud.service_public(session, s) for s in rows],
+        items=crud.services_public(session, rows),
         total=total,
         limit=page.limit,
         offset=page.offset,
