@@ -455,10 +455,13 @@ OWN_SESSION_ROUTES = {
     ("POST", "/fhir/auth/token"),  # a partner system's own client credentials
 }
 
-#: FHIR routes only partner systems' clients may call, whose refusals of staff and
-#: anonymous callers are tested beside the route (the file named).
+#: FHIR routes open to one kind of caller only (a partner system's client, the asker of
+#: an export), whose refusals of everyone else are tested beside the route (the file
+#: named).
 PARTNER_SYSTEM_ROUTES = {
     ("POST", "/fhir"): "tests/care/fhir/test_fhir_inbound.py",
+    # a bulk export belongs to the one who asked for it
+    ("DELETE", "/fhir/$export-status/{key}"): "tests/care/fhir/test_fhir_bulk.py",
 }
 
 #: Posts that change nothing (a form answered with a page): no audit event.

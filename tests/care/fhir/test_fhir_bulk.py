@@ -97,5 +97,13 @@ def test_export_refusals_and_delete(
     assert _kick_off(client, world.headers("partner_p")).status_code == 403
     started = _kick_off(client, cm)
     url = started.headers["content-location"]
+    # only the asker deletes (or reads) an export; nobody anonymous
+    assert client.delete(url, headers=world.headers("cm_b")).status_code == 404
+    assert client.delete(url, headers=world.headers("partner_p")).status_code in (
+        403,
+        404,
+    )
+    assert client.delete(url).status_code == 401
+    assert client.get(url, headers=cm).status_code == 200
     assert client.delete(url, headers=cm).status_code == 202
     assert client.get(url, headers=cm).status_code == 404
