@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
-from fastapi.routing import iter_route_contexts
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.routing import iter_route_contexts
 from starlette.datastructures import UploadFile
 
 from nowrongdoor.care import crud
