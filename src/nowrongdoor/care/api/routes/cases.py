@@ -76,12 +76,7 @@ def create_case(
     """Open a case on the Prevent or Survive/Thrive pathway."""
     audit.target("person", body.person_id)
     case = crud.create_case(session, actor=user, data=body)
-    audit.commit(
-        "case.create",
-        resource_type="case",
-        resource_id=case.id,
-        person_id=case.person_id,
-    )
+    audit.commit_on("case.create", case)
     return crud.case_public(case)
 
 
@@ -111,12 +106,7 @@ def update_case(
     audit.target("case", case_id)
     case = crud.get_case(session, viewer=user, case_id=case_id)
     crud.update_case(session, actor=user, case=case, data=body)
-    audit.commit(
-        "case.update",
-        resource_type="case",
-        resource_id=case.id,
-        person_id=case.person_id,
-    )
+    audit.commit_on("case.update", case)
     return crud.case_public(case)
 
 
