@@ -471,6 +471,8 @@ READ_ONLY_POSTS = {
 }
 
 _UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+#: The Auditor methods that end a unit of work (event and change together).
+_AUDIT_COMMITS = ("commit", "commit_on", "commit_all")
 
 
 def _app_routes(tmp_path: Any) -> list[tuple[str, str, Any, Any]]:
@@ -544,7 +546,7 @@ def _needed(dependant: Any) -> str:
 
 def _calls_audit_commit(func: Any) -> bool:
     """Whether ``func``, or a care function it calls or hands on, commits
-    through the audit unit of work (``audit.commit`` / ``audit.commit_all``)."""
+    through the audit unit of work (:data:`_AUDIT_COMMITS`)."""
     import ast
     import inspect
     import textwrap
@@ -561,7 +563,7 @@ def _calls_audit_commit(func: Any) -> bool:
         for node in ast.walk(tree):
             if isinstance(node, ast.Call):
                 f = node.func
-                if isinstance(f, ast.Attribute) and f.attr in ("commit", "commit_all"):
+                if isinstance(f, ast.Attribute) and f.attr in _AUDIT_COMMITS:
                     owner = f.value
                     if (isinstance(owner, ast.Name) and "audit" in owner.id) or (
                         isinstance(owner, ast.Attribute) and owner.attr == "audit"

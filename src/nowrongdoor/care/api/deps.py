@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
-from typing import Annotated
+from typing import Annotated, Any
 
 import anyio
 from fastapi import Depends, Path, Query, Request, Response
@@ -34,7 +34,7 @@ from nowrongdoor.care.audit import AuditEntry, append_event
 from nowrongdoor.care.crypto import Cipher
 from nowrongdoor.care.db import Database
 from nowrongdoor.care.errors import ApiError, Forbidden, Unauthorized
-from nowrongdoor.care.models import User
+from nowrongdoor.care.models import Person, User
 from nowrongdoor.care.rbac import require
 from nowrongdoor.care.schemas._common import MAX_ID, MAX_OFFSET
 from nowrongdoor.care.security import (
@@ -329,6 +329,21 @@ class Auditor:
             outcome=outcome,
         )
         self._session.commit()
+
+    def commit_on(self, action: str, record: Any, *, detail: str | None = None) -> None:
+        """:meth:`commit` for an action on one record about a person.
+
+        ``action`` is ``<resource>.<verb>`` (``case.update``): the event names
+        the resource, the record's id and its person (the record itself when it
+        is a :class:`~nowrongdoor.care.models.Person`).
+        """
+        self.commit(
+            action,
+            resource_type=action.partition(".")[0],
+            resource_id=record.id,
+            person_id=record.id if isinstance(record, Person) else record.person_id,
+            detail=detail,
+        )
 
     def commit_all(self, entries: Iterable[AuditEntry]) -> None:
         """Append one event per entry and commit them with the request's changes.

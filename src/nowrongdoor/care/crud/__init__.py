@@ -7,6 +7,12 @@ raise :class:`~nowrongdoor.care.errors.NotFound` or
 ``(rows, total)`` limited to the viewer's scope.
 """
 
+from nowrongdoor.care.consent import (
+    consent_active,
+    covering_consent,
+    part2_visible,
+    visible_sensitive,
+)
 from nowrongdoor.care.crud._audit_log import (
     OVERSIGHT_KINDS,
     OversightFilters,
@@ -42,7 +48,6 @@ from nowrongdoor.care.crud._cases import (
     update_need,
     update_progress,
     update_task,
-    visible_sensitive,
 )
 from nowrongdoor.care.crud._common import get_or_404, paginate
 from nowrongdoor.care.crud._dashboard import DashboardCounts, dashboard_counts
@@ -55,9 +60,7 @@ from nowrongdoor.care.crud._partners import (
 )
 from nowrongdoor.care.crud._persons import (
     age_on,
-    consent_active,
     consent_public,
-    covering_consent,
     create_intake,
     create_person,
     ensure_not_partner,
@@ -69,7 +72,6 @@ from nowrongdoor.care.crud._persons import (
     list_risk_flags,
     list_screenings,
     new_pseudonym,
-    part2_visible,
     person_children,
     person_id_of,
     person_public,

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from nowrongdoor.care.crud._common import paginate
+from nowrongdoor.care.crud._common import count_of, paginate
 from nowrongdoor.care.enums import Role
 from nowrongdoor.care.models import AuditEvent, Person, User
 
@@ -137,15 +137,6 @@ def oversight_events(
         stmt = stmt.where(AuditEvent.username == username.strip().lower())
     if pseudonym:
         stmt = stmt.where(Person.pseudonym == pseudonym.strip().upper())
-    total = (
-        int(
-            session.scalar(
-                select(func.count()).select_from(stmt.order_by(None).subquery())
-            )
-            or 0
-        )
-        if count
-        else -1
-    )
+    total = count_of(session, stmt) if count else -1
     rows = session.execute(stmt.limit(limit).offset(offset)).all()
     return [(event, person) for event, person in rows], total

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from nowrongdoor.care.crud._common import get_or_404, paginate
 from nowrongdoor.care.crud._persons import get_person
 from nowrongdoor.care.crud._users import check_assignable
-from nowrongdoor.care.enums import CaseStatus, Sensitivity, TaskStatus
+from nowrongdoor.care.enums import CaseStatus, TaskStatus
 from nowrongdoor.care.errors import BadRequest, Conflict, NotFound
 from nowrongdoor.care.models import (
     Barrier,
@@ -492,14 +492,6 @@ def get_child(
         raise NotFound(f"no {label} {item_id} on case {case_id}", field=f"{label}_id")
     case = get_case(session, viewer=viewer, case_id=item.case_id)
     return item, case
-
-
-def visible_sensitive(items: list[Any], *, part2_ok: bool) -> tuple[list[Any], int]:
-    """Drop Part 2 items when not allowed; returns (kept, withheld count)."""
-    if part2_ok:
-        return items, 0
-    kept = [i for i in items if getattr(i, "sensitivity", None) != Sensitivity.PART2]
-    return kept, len(items) - len(kept)
 
 
 # --- tasks ---------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, select
@@ -24,8 +25,25 @@ def paginate(
     session: Session, stmt: Select[Any], *, limit: int, offset: int
 ) -> tuple[list[Any], int]:
     """Run ``stmt`` for one page; returns (rows, total count)."""
+    rows = list(session.scalars(stmt.limit(limit).offset(offset)).all())
+    return rows, count_of(session, stmt)
+
+
+def count_of(session: Session, stmt: Select[*tuple[Any, ...]]) -> int:
+    """How many rows ``stmt`` selects (without its order and page)."""
     total = session.scalar(
         select(func.count()).select_from(stmt.order_by(None).subquery())
     )
-    rows = list(session.scalars(stmt.limit(limit).offset(offset)).all())
-    return rows, int(total or 0)
+    return int(total or 0)
+
+
+def labels_of(
+    session: Session, key: Any, label: Any, ids: Iterable[int | None]
+) -> dict[int, Any]:
+    """``key`` value -> ``label`` value for the rows whose ``key`` is in ``ids``
+    (``None`` and 0 skipped), e.g. user id -> display name."""
+    wanted = {i for i in ids if i}
+    if not wanted:
+        return {}
+    rows = session.execute(select(key, label).where(key.in_(wanted))).all()
+    return {k: v for k, v in rows}

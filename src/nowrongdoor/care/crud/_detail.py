@@ -7,18 +7,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from nowrongdoor.care.consent import part2_visible, visible_sensitive
 from nowrongdoor.care.crud._cases import (
     case_children,
     case_public,
     task_public,
-    visible_sensitive,
 )
 from nowrongdoor.care.crud._persons import (
     consent_public,
     list_consents,
     list_risk_flags,
     list_screenings,
-    part2_visible,
     person_public,
 )
 from nowrongdoor.care.crud._referrals import (

@@ -10,10 +10,13 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from nowrongdoor.care.crud._common import get_or_404, paginate
+from nowrongdoor.care.consent import (
+    consent_active,
+)
+from nowrongdoor.care.crud._common import get_or_404, labels_of, paginate
 from nowrongdoor.care.crud._users import check_assignable
 from nowrongdoor.care.crypto import Cipher
-from nowrongdoor.care.enums import ConsentScope, ConsentType, Role, Sensitivity
+from nowrongdoor.care.enums import ConsentScope, Role, Sensitivity
 from nowrongdoor.care.errors import BadRequest, Forbidden, NotFound
 from nowrongdoor.care.models import (
     Consent,
@@ -372,16 +375,6 @@ def list_risk_flags(session: Session, *, person_id: int) -> list[RiskFlag]:
 # --- consent -------------------------------------------------------------------
 
 
-def consent_active(consent: Consent, at: dt.datetime | None = None) -> bool:
-    """Granted, not revoked, not expired."""
-    at = at or utcnow()
-    return (
-        consent.granted
-        and consent.revoked_at is None
-        and (consent.expires_at is None or consent.expires_at > at)
-    )
-
-
 def record_consent(
     session: Session, *, actor: User, person: Person, data: ConsentCreate
 ) -> Consent:
@@ -438,93 +431,6 @@ def consent_public(consent: Consent) -> ConsentPublic:
     return out
 
 
-def covering_consent(
-    session: Session,
-    *,
-    person_id: int,
-    consent_type: str,
-    organization_id: int,
-    person_org_id: int,
-) -> Consent | None:
-    """An active consent of ``consent_type`` covering ``organization_id``.
-
-    ``any_partner`` covers every organisation; ``organisation`` covers the one
-    named; ``care_team`` covers the person's own organisation only.
-    """
-    return first_covering(
-        session.scalars(
-            select(Consent).where(
-                Consent.person_id == person_id, Consent.consent_type == consent_type
-            )
-        ),
-        consent_type=consent_type,
-        organization_id=organization_id,
-        person_org_id=person_org_id,
-    )
-
-
-def first_covering(
-    consents: Iterable[Consent],
-    *,
-    consent_type: str,
-    organization_id: int,
-    person_org_id: int,
-) -> Consent | None:
-    """The first of ``consents`` that is an active ``consent_type`` consent
-    covering ``organization_id`` (the rule of :func:`covering_consent`)."""
-    for consent in consents:
-        if consent.consent_type != consent_type or not consent_active(consent):
-            continue
-        if consent.scope == ConsentScope.ANY_PARTNER:
-            return consent
-        if (
-            consent.scope == ConsentScope.ORGANISATION
-            and consent.scope_organization_id == organization_id
-        ):
-            return consent
-        if consent.scope == ConsentScope.CARE_TEAM and organization_id == person_org_id:
-            return consent
-    return None
-
-
-def part2_visible(
-    session: Session,
-    *,
-    viewer: User,
-    person: Person,
-    consents: list[Consent] | None = None,
-) -> bool:
-    """Whether substance-use (42 CFR Part 2) items of ``person`` may be shown.
-
-    The role must allow ``part2:read`` and the person must have an active Part 2
-    disclosure consent covering the viewer's organisation. ``consents``: all of
-    the person's consent records when the caller has already read them (saves
-    a query).
-    """
-    if not can(viewer, "part2:read"):
-        return False
-    if consents is not None:
-        return (
-            first_covering(
-                consents,
-                consent_type=ConsentType.PART2_DISCLOSURE,
-                organization_id=viewer.organization_id,
-                person_org_id=person.organization_id,
-            )
-            is not None
-        )
-    return (
-        covering_consent(
-            session,
-            person_id=person.id,
-            consent_type=ConsentType.PART2_DISCLOSURE,
-            organization_id=viewer.organization_id,
-            person_org_id=person.organization_id,
-        )
-        is not None
-    )
-
-
 def ensure_not_partner(viewer: User) -> None:
     """Partner users never reach person records directly."""
     if viewer.role == Role.PARTNER_USER:
@@ -547,13 +453,7 @@ def person_id_of(session: Session, pseudonym: str) -> int:
 
 def pseudonyms_of(session: Session, person_ids: Iterable[int]) -> dict[int, str]:
     """Person id -> pseudonym for ``person_ids`` (the caller checked scope)."""
-    ids = set(person_ids)
-    if not ids:
-        return {}
-    rows = session.execute(
-        select(Person.id, Person.pseudonym).where(Person.id.in_(ids))
-    ).all()
-    return {pid: pseudonym for pid, pseudonym in rows}
+    return labels_of(session, Person.id, Person.pseudonym, person_ids)
 
 
 def unreviewed_risk_flags(

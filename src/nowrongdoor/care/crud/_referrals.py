@@ -8,9 +8,10 @@ from typing import Any
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
+from nowrongdoor.care.consent import covering_consent
 from nowrongdoor.care.crud._cases import add_case_event, get_case
 from nowrongdoor.care.crud._common import get_or_404, paginate
-from nowrongdoor.care.crud._persons import age_on, covering_consent
+from nowrongdoor.care.crud._persons import age_on
 from nowrongdoor.care.enums import (
     ConsentType,
     NeedCategory,

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nowrongdoor.care.crud._common import get_or_404, paginate
+from nowrongdoor.care.crud._common import get_or_404, labels_of, paginate
 from nowrongdoor.care.enums import OrgKind, Role, Scope
 from nowrongdoor.care.errors import BadRequest, Conflict, Forbidden
 from nowrongdoor.care.models import Organization, User
@@ -162,13 +162,7 @@ def check_assignable(session: Session, *, owner_id: int, organization_id: int) -
 
 def display_names(session: Session, user_ids: Iterable[int | None]) -> dict[int, str]:
     """User id -> display name for the given ids (``None`` and 0 skipped)."""
-    ids = {i for i in user_ids if i}
-    if not ids:
-        return {}
-    rows = session.execute(
-        select(User.id, User.display_name).where(User.id.in_(ids))
-    ).all()
-    return {uid: name for uid, name in rows}
+    return labels_of(session, User.id, User.display_name, user_ids)
 
 
 def assignable_staff(session: Session, *, viewer: User) -> list[User]:

@@ -76,12 +76,7 @@ def create_case(
     """Open a case on the Prevent or Survive/Thrive pathway."""
     audit.target("person", body.person_id)
     case = crud.create_case(session, actor=user, data=body)
-    audit.commit(
-        "case.create",
-        resource_type="case",
-        resource_id=case.id,
-        person_id=case.person_id,
-    )
+    audit.commit_on("case.create", case)
     return crud.case_public(case)
 
 
@@ -111,12 +106,7 @@ def update_case(
     audit.target("case", case_id)
     case = crud.get_case(session, viewer=user, case_id=case_id)
     crud.update_case(session, actor=user, case=case, data=body)
-    audit.commit(
-        "case.update",
-        resource_type="case",
-        resource_id=case.id,
-        person_id=case.person_id,
-    )
+    audit.commit_on("case.update", case)
     return crud.case_public(case)
 
 
@@ -197,51 +187,20 @@ def _update_route(
     router.patch(f"/{{case_id}}/{path}/{{{kind}_id}}", response_model=public)(update)
 
 
-_add_route(
-    "need",
-    "needs",
-    body=NeedCreate,
-    public=NeedPublic,
-    user=CaseWrite,
-    doc="Add a need (SDOH domain or human trafficking).",
-)
-_update_route(
-    "need",
-    "needs",
-    body=NeedUpdate,
-    public=NeedPublic,
-    doc="Change a need's status or description.",
-)
-_add_route(
-    "goal",
-    "goals",
-    body=GoalCreate,
-    public=GoalPublic,
-    user=CaseWrite,
-    doc="Add a goal.",
-)
-_update_route(
-    "goal",
-    "goals",
-    body=ProgressUpdate,
-    public=GoalPublic,
-    doc="Change a goal's status or text.",
-)
-_add_route(
-    "barrier",
-    "barriers",
-    body=BarrierCreate,
-    public=BarrierPublic,
-    user=CaseWrite,
-    doc="Add a barrier to independence.",
-)
-_update_route(
-    "barrier",
-    "barriers",
-    body=ProgressUpdate,
-    public=BarrierPublic,
-    doc="Change a barrier's status or text.",
-)
+#: The plan's records: kind, path, create and update bodies, public schema, and
+#: the routes' descriptions (add, change), registered in this order.
+_PLAN_ROUTES: tuple[tuple[str, str, Any, Any, Any, str, str], ...] = (
+    ("need", "needs", NeedCreate, NeedUpdate, NeedPublic,
+     "Add a need (SDOH domain or human trafficking).",
+     "Change a need's status or description."),
+    ("goal", "goals", GoalCreate, ProgressUpdate, GoalPublic,
+     "Add a goal.", "Change a goal's status or text."),
+    ("barrier", "barriers", BarrierCreate, ProgressUpdate, BarrierPublic,
+     "Add a barrier to independence.", "Change a barrier's status or text."),
+)  # fmt: skip
+for _kind, _path, _create, _update, _public, _add_doc, _update_doc in _PLAN_ROUTES:
+    _add_route(_kind, _path, body=_create, public=_public, user=CaseWrite, doc=_add_doc)
+    _update_route(_kind, _path, body=_update, public=_public, doc=_update_doc)
 
 
 @router.get("/{case_id}/notes", response_model=list[NotePublic])

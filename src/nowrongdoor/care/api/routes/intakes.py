@@ -63,12 +63,7 @@ def read_intake(
     """One intake or lead."""
     audit.target("intake", intake_id)
     intake = crud.get_intake(session, viewer=user, intake_id=intake_id)
-    audit.commit(
-        "intake.read",
-        resource_type="intake",
-        resource_id=intake.id,
-        person_id=intake.person_id,
-    )
+    audit.commit_on("intake.read", intake)
     return IntakePublic.model_validate(intake)
 
 

@@ -83,12 +83,7 @@ def create_person(
 ) -> PersonPublic:
     """Register a person; a pseudonymous id is assigned."""
     person = crud.create_person(session, actor=user, cipher=cipher, data=body)
-    audit.commit(
-        "person.create",
-        resource_type="person",
-        resource_id=person.id,
-        person_id=person.id,
-    )
+    audit.commit_on("person.create", person)
     return crud.person_public(person, viewer=user)
 
 
@@ -102,12 +97,7 @@ def read_person(
     """One person (identity withheld for roles without ``person:identify``)."""
     audit.target("person", person_id)
     person = crud.get_person(session, viewer=user, person_id=person_id)
-    audit.commit(
-        "person.read",
-        resource_type="person",
-        resource_id=person.id,
-        person_id=person.id,
-    )
+    audit.commit_on("person.read", person)
     return crud.person_public(person, viewer=user)
 
 

@@ -1,0 +1,133 @@
+"""Consent and 42 CFR Part 2 policy: which consent covers whom, and when
+substance-use items may be shown.
+
+Beside :mod:`nowrongdoor.care.rbac` (what a role may do, on which records),
+this module says what a person has agreed to. 42 CFR Part 2 (Confidentiality
+of Substance Use Disorder Patient Records, 42 CFR 2.31, 2.33) needs the person's
+written consent naming who may receive the records: a role with ``part2:read``
+sees Part 2 items only under an active ``part2_disclosure`` consent covering
+the viewer's organisation. The data-access layer (:mod:`nowrongdoor.care.crud`)
+re-exports these names; callers apply them explicitly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from nowrongdoor.care.enums import ConsentScope, ConsentType, Sensitivity
+from nowrongdoor.care.models import Consent, Person, User, utcnow
+from nowrongdoor.care.rbac import can
+
+__all__ = [
+    "consent_active",
+    "covering_consent",
+    "first_covering",
+    "part2_visible",
+    "visible_sensitive",
+]
+
+
+def consent_active(consent: Consent, at: dt.datetime | None = None) -> bool:
+    """Granted, not revoked, not expired."""
+    at = at or utcnow()
+    return (
+        consent.granted
+        and consent.revoked_at is None
+        and (consent.expires_at is None or consent.expires_at > at)
+    )
+
+
+def covering_consent(
+    session: Session,
+    *,
+    person_id: int,
+    consent_type: str,
+    organization_id: int,
+    person_org_id: int,
+) -> Consent | None:
+    """An active consent of ``consent_type`` covering ``organization_id``.
+
+    ``any_partner`` covers every organisation; ``organisation`` covers the one
+    named; ``care_team`` covers the person's own organisation only.
+    """
+    return first_covering(
+        session.scalars(
+            select(Consent).where(
+                Consent.person_id == person_id, Consent.consent_type == consent_type
+            )
+        ),
+        consent_type=consent_type,
+        organization_id=organization_id,
+        person_org_id=person_org_id,
+    )
+
+
+def first_covering(
+    consents: Iterable[Consent],
+    *,
+    consent_type: str,
+    organization_id: int,
+    person_org_id: int,
+) -> Consent | None:
+    """The first of ``consents`` that is an active ``consent_type`` consent
+    covering ``organization_id`` (the rule of :func:`covering_consent`)."""
+    for consent in consents:
+        if consent.consent_type != consent_type or not consent_active(consent):
+            continue
+        if consent.scope == ConsentScope.ANY_PARTNER:
+            return consent
+        if (
+            consent.scope == ConsentScope.ORGANISATION
+            and consent.scope_organization_id == organization_id
+        ):
+            return consent
+        if consent.scope == ConsentScope.CARE_TEAM and organization_id == person_org_id:
+            return consent
+    return None
+
+
+def part2_visible(
+    session: Session,
+    *,
+    viewer: User,
+    person: Person,
+    consents: list[Consent] | None = None,
+) -> bool:
+    """Whether substance-use (42 CFR Part 2) items of ``person`` may be shown.
+
+    The role must allow ``part2:read`` and the person must have an active Part 2
+    disclosure consent covering the viewer's organisation. ``consents``: all of
+    the person's consent records when the caller has already read them (saves
+    a query).
+    """
+    if not can(viewer, "part2:read"):
+        return False
+    if consents is None:
+        consents = list(
+            session.scalars(
+                select(Consent).where(
+                    Consent.person_id == person.id,
+                    Consent.consent_type == ConsentType.PART2_DISCLOSURE,
+                )
+            )
+        )
+    covering = first_covering(
+        consents,
+        consent_type=ConsentType.PART2_DISCLOSURE,
+        organization_id=viewer.organization_id,
+        person_org_id=person.organization_id,
+    )
+    return covering is not None
+
+
+def visible_sensitive(items: list[Any], *, part2_ok: bool) -> tuple[list[Any], int]:
+    """Drop Part 2 items when not allowed; returns (kept, withheld count)."""
+    if part2_ok:
+        return items, 0
+    kept = [i for i in items if getattr(i, "sensitivity", None) != Sensitivity.PART2]
+    return kept, len(items) - len(kept)
