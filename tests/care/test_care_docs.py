@@ -8,7 +8,14 @@ from pathlib import Path
 from nowrongdoor.care.rbac import PERMISSIONS
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "care.md"
-ROLES = ["admin", "supervisor", "care_manager", "analyst", "partner_user", "investigator"]
+ROLES = [
+    "admin",
+    "supervisor",
+    "care_manager",
+    "analyst",
+    "partner_user",
+    "investigator",
+]
 
 
 def test_permission_table_matches_the_code() -> None:

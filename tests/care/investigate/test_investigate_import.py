@@ -74,7 +74,7 @@ def test_reimport_keeps_decisions_and_marks_gone_leads(
         assert lead is not None
         viewer = s.get(User, user.id)
         crud.decide_lead(
-            s, actor=viewer, lead=lead,
+            s, actor=viewer, cipher=db.cipher, lead=lead,
             data=LeadDecision(decision="ruled_out", reason="different birthmark"),
         )  # fmt: skip
         key = (lead.case_key, lead.ad_key)
