@@ -62,8 +62,7 @@ def test_investigator_journey(
     expect.set_options(timeout=10_000)
     page.set_viewport_size({"width": 1280, "height": 900})
     _sign_in(page, base, INVESTIGATOR)
-    page.get_by_role("link", name="Operations").first.click()
-    expect(page).to_have_url(f"{base}/investigate")
+    expect(page).to_have_url(f"{base}/investigate")  # the investigator's start page
     biggest = biggest_operation(workspace)
     search = page.get_by_label("Phone, e-mail or handle")
     search.fill(written_like_an_ad(biggest["phones"][0]))
