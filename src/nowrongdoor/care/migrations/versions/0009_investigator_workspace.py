@@ -130,16 +130,12 @@ def upgrade() -> None:
         sa.Column("reason", sa.Text(), nullable=True),
         sa.Column("decided_by_id", sa.Integer(), nullable=True),
         sa.Column("decided_at", sa.DateTime(), nullable=True),
-        sa.Column("intake_id", sa.Integer(), nullable=True),
         sa.Column("current", sa.Boolean(), nullable=False),
         sa.Column("imported_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["decided_by_id"],
             ["app_user.id"],
             name=op.f("fk_inv_lead_decided_by_id_app_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["intake_id"], ["intake.id"], name=op.f("fk_inv_lead_intake_id_intake")
         ),
         sa.ForeignKeyConstraint(
             ["organization_id"],
