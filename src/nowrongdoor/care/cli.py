@@ -218,7 +218,10 @@ def users_create(
     username: Annotated[str, typer.Argument(help="Login name (lower case).")],
     role: Annotated[
         str,
-        typer.Option(help="admin, supervisor, care_manager, analyst or partner_user."),
+        typer.Option(
+            help="admin, supervisor, care_manager, analyst, partner_user or "
+            "investigator."
+        ),
     ],
     display_name: Annotated[
         str | None, typer.Option(help="Name shown in the app.")

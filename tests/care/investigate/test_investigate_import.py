@@ -74,7 +74,7 @@ def test_reimport_keeps_decisions_and_marks_gone_leads(
         assert lead is not None
         viewer = s.get(User, user.id)
         crud.decide_lead(
-            s, actor=viewer, lead=lead,
+            s, actor=viewer, cipher=db.cipher, lead=lead,
             data=LeadDecision(decision="ruled_out", reason="different birthmark"),
         )  # fmt: skip
         key = (lead.case_key, lead.ad_key)
@@ -147,3 +147,50 @@ def test_workspace_is_the_investigators_alone(
         op_id = s.scalars(select(InvOperation.id)).first()
         with pytest.raises(Exception, match="no such operation"):
             crud.get_operation(s, viewer=outsider, operation_id=op_id)
+
+
+def test_confirmation_gives_the_care_team_one_intake(
+    db: Any, world: Any, ads_files: AdsImport, make_investigator: Any
+) -> None:
+    from nowrongdoor.care.enums import Door
+    from nowrongdoor.care.imports import import_matches
+    from nowrongdoor.care.models import Intake
+
+    _load(db, world, ads_files)
+    user = make_investigator(world.orgs["a"], "investigator.a")
+    with db.session() as s:
+        first, second = s.scalars(select(InvLead).order_by(InvLead.id).limit(2)).all()
+        # the second lead reached care before, through care import-matches
+        import_matches(
+            s, cipher=db.cipher, actor=None, organization_id=world.orgs["a"],
+            text=f"case_id,ad_id,score\n{second.case_key},{second.ad_key},3.0\n",
+            name="matches.csv",
+        )  # fmt: skip
+        before = s.scalar(select(func.count()).select_from(Intake))
+        viewer = s.get(User, user.id)
+        for lead in (first, second):
+            crud.decide_lead(
+                s, actor=viewer, cipher=db.cipher, lead=lead,
+                data=LeadDecision(decision="needs_more", reason="photo unclear"),
+            )  # fmt: skip
+            assert lead.intake_id is None
+            crud.decide_lead(
+                s, actor=viewer, cipher=db.cipher, lead=lead,
+                data=LeadDecision(decision="confirmed", reason="same tattoo"),
+            )  # fmt: skip
+            made = lead.intake_id
+            crud.decide_lead(
+                s, actor=viewer, cipher=db.cipher, lead=lead,
+                data=LeadDecision(decision="confirmed", reason="same tattoo, checked"),
+            )  # fmt: skip
+            assert lead.intake_id == made
+        assert s.scalar(select(func.count()).select_from(Intake)) == before + 1
+        intake = s.get(Intake, first.intake_id)
+        assert intake is not None and intake.door == Door.AD_MATCH
+        assert intake.summary is not None and "same tattoo" in intake.summary
+        assert intake.owner_id is None and intake.pool_team is None
+        with pytest.raises(Exception, match="already recorded"):
+            crud.decide_lead(
+                s, actor=viewer, cipher=db.cipher, lead=first,
+                data=LeadDecision(decision="confirmed", reason="same tattoo, checked"),
+            )  # fmt: skip

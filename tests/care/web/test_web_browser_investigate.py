@@ -1,10 +1,12 @@
 """In Chromium: an investigator finds an operation by a phone number written the
 way ads hide it, opens it, reviews a planted missing-person lead beside its ad and
-confirms it, then dismisses a decoy lead with a reason using the keyboard only.
+confirms it (the supervisor then sees the care intake it created, and a hand-off
+record is made), then dismisses a decoy lead with a reason using the keyboard only.
 Screenshots go to test-artifacts/web/ and docs/img/investigate-*.png."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -60,8 +62,7 @@ def test_investigator_journey(
     expect.set_options(timeout=10_000)
     page.set_viewport_size({"width": 1280, "height": 900})
     _sign_in(page, base, INVESTIGATOR)
-    page.get_by_role("link", name="Operations").first.click()
-    expect(page).to_have_url(f"{base}/investigate")
+    expect(page).to_have_url(f"{base}/investigate")  # the investigator's start page
     biggest = biggest_operation(workspace)
     search = page.get_by_label("Phone, e-mail or handle")
     search.fill(written_like_an_ad(biggest["phones"][0]))
@@ -93,6 +94,12 @@ def test_investigator_journey(
     expect(page.locator("#decision-notice")).to_contain_text("confirmed")
     expect(page.locator("#lead-status")).to_have_text("confirmed")
     _shot(page, artifacts, "investigate-lead", docs=True)
+    care_intake = page.locator("#care-intake")
+    expect(care_intake).to_contain_text("ad-match door")
+    intake_id = care_intake.inner_text().split("intake ")[1].split(" ")[0]
+    page.get_by_role("link", name="Hand-off record").click()
+    expect(page.locator("#handoff-sha")).to_have_text(re.compile(r"^[0-9a-f]{64}$"))
+    _shot(page, artifacts, "investigate-handoff")
 
     # The decoy, keyboard only: reach the lead, choose, give the reason, send.
     page.goto(f"{base}/investigate/leads")
@@ -120,6 +127,10 @@ def test_investigator_journey(
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     expect(page.locator("#lead-status")).to_have_text("ruled out")
+    # the care team's supervisor sees the intake the confirmation created
+    _sign_in(page, base, "supervisor")
+    page.goto(f"{base}/intakes/{intake_id}")
+    expect(page.locator("main")).to_contain_text("An investigator confirmed")
     decided = live.query(
         "SELECT action FROM audit_event WHERE action LIKE 'investigation.lead.%'"
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +24,8 @@ from nowrongdoor.care.investigate.importer import AdsImport
 from nowrongdoor.settings import build_settings
 
 WORKSPACE = ("/investigate", "/investigate/leads", "/investigate/operations/1",
-             "/investigate/leads/1")  # fmt: skip
+             "/investigate/leads/1", "/investigate/leads/1/handoff",
+             "/investigate/leads/1/handoff.json")  # fmt: skip
 CARE_PAGES = ("/work", "/queue", "/people", "/leads", "/intake", "/partners",
               "/dashboard", "/admin", "/inbox")  # fmt: skip
 
@@ -96,6 +99,17 @@ def test_investigator_finds_opens_and_decides(
     assert done.status_code == 303
     shown = parse(ws_client.get(done.headers["location"]).text)
     assert shown.css_first("#lead-status").text() == "confirmed"
+    assert "Place: missing from" in shown.css_first("#checks").text()
+    # the care team gets an ad-match intake to review
+    intake = shown.css_first("#care-intake").text()
+    assert "ad-match door" in intake
+    # the hand-off record's SHA-256 is the hash of the bundle it links to
+    record = parse(ws_client.get(f"/investigate/leads/{lead}/handoff").text)
+    bundle = ws_client.get(f"/investigate/leads/{lead}/handoff.json")
+    assert bundle.status_code == 200
+    sha = record.css_first("#handoff-sha").text()
+    assert sha == hashlib.sha256(bundle.content).hexdigest()
+    assert json.loads(bundle.content)["decision"]["status"] == "confirmed"
     decoy_id = _lead_id(ws_client, decoy)
     ws_client.post(
         f"/investigate/leads/{decoy_id}/decision",
@@ -105,6 +119,12 @@ def test_investigator_finds_opens_and_decides(
             "reason": "place is 4,000 km away",
         },
     )
+    # an undecided lead has no hand-off record
+    undecided = parse(ws_client.get("/investigate/leads?status=new").text)
+    open_id = (
+        undecided.css_first("tr[data-lead] a").attributes["href"].rsplit("/", 1)[1]
+    )
+    assert ws_client.get(f"/investigate/leads/{open_id}/handoff").status_code == 400
     listed = parse(ws_client.get("/investigate/leads?status=ruled_out").text)
     assert [r.attributes["data-lead"] for r in listed.css("tr[data-lead]")] == [
         f"{decoy[0]}/{decoy[1]}"

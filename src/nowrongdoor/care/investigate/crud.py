@@ -10,6 +10,7 @@ audit event and commits).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,10 +18,12 @@ from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from nowrongdoor.care.crypto import Cipher
+from nowrongdoor.care.enums import Door, IntakeStatus
 from nowrongdoor.care.errors import BadRequest, NotFound
 from nowrongdoor.care.investigate.phones import phone_query_e164
 from nowrongdoor.care.investigate.schemas import LeadDecision, OperationFilters
 from nowrongdoor.care.models import (
+    Intake,
     InvAd,
     InvContact,
     InvEdge,
@@ -37,6 +40,7 @@ __all__ = [
     "decide_lead",
     "get_lead",
     "get_operation",
+    "handoff_bundle",
     "lead_ad",
     "list_leads",
     "list_operations",
@@ -222,10 +226,111 @@ def lead_ad(session: Session, lead: InvLead) -> tuple[InvAd | None, int | None]:
     return ad, (ad.operation_id if ad is not None else None)
 
 
+def handoff_bundle(session: Session, lead: InvLead) -> bytes:
+    """The evidence of a decided lead as canonical JSON (its SHA-256 is the seal).
+
+    The same lead state always gives the same bytes (sorted keys, no spaces),
+    so anyone holding the bundle can check the hash printed on the hand-off
+    record.
+    """
+    ad, _ = lead_ad(session, lead)
+    decider = session.get(User, lead.decided_by_id) if lead.decided_by_id else None
+    bundle = {
+        "lead": {
+            "poster_case_id": lead.case_key,
+            "ad_id": lead.ad_key,
+            "operation": lead.op_key,
+            "rank": lead.rank,
+            "score": lead.score,
+            "probability": lead.probability,
+            "evidence": lead.evidence,
+            "fields_used": lead.fields_used,
+            "fields_missing": lead.fields_missing,
+        },
+        "poster": lead.poster,
+        "ad": None
+        if ad is None
+        else {
+            "id": ad.ad_key,
+            "posted_at": ad.posted_at.isoformat() if ad.posted_at else None,
+            "city": ad.city,
+            "state": ad.state,
+            "site": ad.site,
+            "title": ad.title,
+            "text": ad.text,
+            "facts": ad.facts,
+        },
+        "decision": {
+            "status": lead.status,
+            "reason": lead.reason,
+            "decided_by": decider.display_name if decider else None,
+            "decided_at": lead.decided_at.isoformat() if lead.decided_at else None,
+        },
+    }
+    return json.dumps(
+        bundle, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    ).encode("utf-8")
+
+
+def _care_intake(
+    session: Session, *, cipher: Cipher, actor: User, lead: InvLead
+) -> int:
+    """The care team's ``ad_match`` intake for a confirmed lead (found or made).
+
+    The source reference is the one ``care import-matches`` gives the same
+    poster and ad, so a lead imported both ways has one intake. The intake
+    waits, unowned, in the supervisors' pool; the care team registers the
+    person from it.
+    """
+    ref = f"ad_match:{lead.case_key}:{lead.ad_key}"[:200]
+    ref_bidx = cipher.exact_index(ref)
+    found = session.scalar(select(Intake.id).where(Intake.source_ref_bidx == ref_bidx))
+    if found is not None:
+        return found
+    poster = lead.poster or {}
+    intake = Intake(
+        person_id=None,
+        organization_id=lead.organization_id,
+        owner_id=None,
+        door=Door.AD_MATCH,
+        status=IntakeStatus.NEW,
+        summary=(
+            f"An investigator confirmed that ad {lead.ad_key} shows the missing "
+            f"person of poster {lead.case_key}"
+            + (f" ({poster['name']})" if poster.get("name") else "")
+            + f": {lead.reason}"
+        ),
+        source_ref=ref,
+        source_ref_bidx=ref_bidx,
+        lead={
+            "case_id": lead.case_key,
+            "ad_id": lead.ad_key,
+            "rank": lead.rank,
+            "operation": lead.op_key,
+            "score": lead.score,
+            "probability": lead.probability,
+            "evidence": lead.evidence,
+            "confirmed_by": actor.display_name,
+        },
+        created_by_id=actor.id,
+    )
+    session.add(intake)
+    session.flush()
+    return intake.id
+
+
 def decide_lead(
-    session: Session, *, actor: User, lead: InvLead, data: LeadDecision
+    session: Session,
+    *,
+    actor: User,
+    cipher: Cipher,
+    lead: InvLead,
+    data: LeadDecision,
 ) -> InvLead:
     """Record a decision on a lead (the caller audits and commits).
+
+    A confirmation also gives the care team an ``ad_match`` intake to review
+    (once per lead; a later change of decision leaves it to the care team).
 
     Raises:
         BadRequest: The decision is the one already recorded with that reason.
@@ -237,5 +342,7 @@ def decide_lead(
     lead.reason = data.reason
     lead.decided_by_id = actor.id
     lead.decided_at = utcnow()
+    if data.decision == "confirmed" and lead.intake_id is None:
+        lead.intake_id = _care_intake(session, cipher=cipher, actor=actor, lead=lead)
     session.flush()
     return lead

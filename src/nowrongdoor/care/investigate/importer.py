@@ -303,6 +303,8 @@ def _load_operations(
         .values(current=False)
     )
     members: dict[str, list[str]] = {}
+    new_rows: list[dict[str, Any]] = []
+    old_rows: list[dict[str, Any]] = []
     for i, profile in enumerate(profiles):
         where = f"{ops_json}, operation {i + 1}"
         if not isinstance(profile, dict):
@@ -310,11 +312,17 @@ def _load_operations(
         ads = [str(a) for a in profile.get("ad_ids") or []]
         dates = [d for a in ads if (d := posted.get(a)) is not None]
         row = _op_row(profile, where, org_id, dates)
+        if row["op_key"] in members:
+            raise UserInputError(f"{where}: operation {row['op_key']} is repeated")
         members[row["op_key"]] = ads
         if row["op_key"] in known:
-            session.execute(update(InvOperation), [{"id": known[row["op_key"]], **row}])
+            old_rows.append({"id": known[row["op_key"]], **row})
         else:
-            session.execute(insert(InvOperation), [row])
+            new_rows.append(row)
+    for i in range(0, len(new_rows), _BATCH):
+        session.execute(insert(InvOperation), new_rows[i : i + _BATCH])
+    for i in range(0, len(old_rows), _BATCH):
+        session.execute(update(InvOperation), old_rows[i : i + _BATCH])
     op_ids = dict(
         session.execute(
             select(InvOperation.op_key, InvOperation.id).where(

@@ -9,6 +9,8 @@ the request's unit of work (``ctx.audit.commit``).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -221,6 +223,57 @@ def _comparisons(lead: InvLead) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: -abs(r["weight"]))
 
 
+def _years(birth: str, on: dt.datetime | None) -> int | None:
+    try:
+        born = dt.date.fromisoformat(str(birth)[:10])
+    except ValueError:
+        return None
+    if on is None:
+        return None
+    day = on.date()
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def _checks(
+    ctx: PageCtx, lead: InvLead, ad: InvAd | None, operation_id: int | None
+) -> list[str]:
+    """Age on the ad date and place against the route, in words."""
+    poster = lead.poster or {}
+    out: list[str] = []
+    if ad is not None:
+        expected = _years(poster.get("birth_date") or "", ad.posted_at)
+        about = ""
+        if expected is None and str(poster.get("age_at_missing") or "").isdigit():
+            # no birth date: the age when missing plus the years since
+            since = _years(poster.get("missing_date") or "", ad.posted_at)
+            if since is not None:
+                expected = int(poster["age_at_missing"]) + max(since, 0)
+                about = "about "
+        claimed = (ad.facts or {}).get("ages") or []
+        if expected is not None:
+            said = ", ".join(str(a) for a in claimed) or "no age"
+            minor = " (a minor on the ad date)" if expected < 18 else ""
+            out.append(
+                f"Age: {about}{expected} on the ad date{minor}; the ad claims {said}."
+            )
+    state = str(poster.get("state") or "")
+    if state and operation_id is not None:
+        op = crud.get_operation(ctx.session, viewer=ctx.user, operation_id=operation_id)
+        stops = [f"{r.get('city') or '?'}, {r.get('state')}" for r in op.route or []]
+        same = [s for s in stops if s.endswith(f", {state}")]
+        where = f"{poster.get('city') or '?'}, {state}"
+        out.append(
+            f"Place: missing from {where}; the operation's route "
+            f"({' -> '.join(stops) or 'no places'}) "
+            + (
+                f"passes through {state} ({'; '.join(same)})."
+                if same
+                else f"never reaches {state}."
+            )
+        )
+    return out
+
+
 def lead_response(
     ctx: PageCtx, lead_id: int, *, form_error: dict[str, Any] | None = None
 ) -> HTMLResponse:
@@ -235,6 +288,7 @@ def lead_response(
         ad=_ad_view(ad) if ad is not None else None,
         operation_id=operation_id,
         comparisons=_comparisons(lead),
+        checks=_checks(ctx, lead, ad, operation_id),
         decisions=DECISION_LABELS,
         status_labels=STATUS_LABELS,
         form_error=form_error,
@@ -279,11 +333,79 @@ async def decide(ctx: DecideDep, lead_id: int) -> Response:
             else "say in a few words why (at least 3 characters)"
         )
         raise BadRequest(message, field=field) from None
-    crud.decide_lead(ctx.session, actor=ctx.user, lead=lead, data=data)
+    crud.decide_lead(
+        ctx.session,
+        actor=ctx.user,
+        cipher=ctx.request.app.state.db.cipher,
+        lead=lead,
+        data=data,
+    )
     ctx.audit.commit(
         f"investigation.lead.{data.decision}",
         resource_type="inv_lead",
         resource_id=lead.id,
-        detail=f"{lead.case_key} / {lead.ad_key}",
+        detail=f"{lead.case_key} / {lead.ad_key}"
+        + (f"; care intake {lead.intake_id}" if lead.intake_id else ""),
     )
     return RedirectResponse(f"/investigate/leads/{lead.id}?decided=1", status_code=303)
+
+
+def _decided(ctx: PageCtx, lead_id: int) -> InvLead:
+    lead = crud.get_lead(ctx.session, viewer=ctx.user, lead_id=lead_id)
+    if lead.status == "new":
+        raise BadRequest("record a decision before making a hand-off record")
+    return lead
+
+
+@router.get(
+    "/investigate/leads/{lead_id}/handoff",
+    response_class=HTMLResponse,
+    name="inv_lead_handoff",
+)
+def handoff_page(ctx: ReadDep, lead_id: int) -> HTMLResponse:
+    """A printable hand-off record: the evidence, who decided, when, its SHA-256.
+
+    Never sent anywhere: the investigator prints it or saves it as PDF and
+    hands it to the agency (NCMEC, law enforcement). Each one is audited.
+    """
+    ctx.audit.target("inv_lead", lead_id)
+    lead = _decided(ctx, lead_id)
+    bundle = crud.handoff_bundle(ctx.session, lead)
+    digest = hashlib.sha256(bundle).hexdigest()
+    ctx.audit.commit(
+        "investigation.lead.handoff",
+        resource_type="inv_lead",
+        resource_id=lead.id,
+        detail=f"sha256 {digest}",
+    )
+    return ctx.render(
+        "investigate/handoff.html",
+        lead=lead,
+        bundle=json.loads(bundle),
+        digest=digest,
+        made_at=dt.datetime.now(dt.UTC),
+        status_labels=STATUS_LABELS,
+    )
+
+
+@router.get("/investigate/leads/{lead_id}/handoff.json", name="inv_lead_bundle")
+def handoff_bundle(ctx: ReadDep, lead_id: int) -> Response:
+    """The evidence bundle itself: the bytes whose SHA-256 the record prints."""
+    ctx.audit.target("inv_lead", lead_id)
+    lead = _decided(ctx, lead_id)
+    bundle = crud.handoff_bundle(ctx.session, lead)
+    ctx.audit.commit(
+        "investigation.lead.export",
+        resource_type="inv_lead",
+        resource_id=lead.id,
+        detail=f"sha256 {hashlib.sha256(bundle).hexdigest()}",
+    )
+    return Response(
+        bundle,
+        media_type="application/json",
+        headers={
+            "Content-Disposition": (
+                f'attachment; filename="lead-{lead.case_key}-{lead.ad_key}.json"'
+            )
+        },
+    )

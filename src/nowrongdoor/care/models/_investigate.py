@@ -150,5 +150,7 @@ class InvLead(Base):
     reason: Mapped[str | None] = mapped_column(EncryptedText)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     decided_at: Mapped[dt.datetime | None] = mapped_column()
+    #: The care team's ``ad_match`` intake a confirmation created (or found).
+    intake_id: Mapped[int | None] = mapped_column(ForeignKey("intake.id"))
     current: Mapped[bool] = mapped_column(default=True)
     imported_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -46,6 +46,7 @@ HOME_BY_ROLE: dict[str, str] = {
     "admin": "/admin",
     "analyst": "/dashboard",
     "partner_user": "/inbox",
+    "investigator": "/investigate",
 }
 
 
