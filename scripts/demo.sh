@@ -51,6 +51,12 @@ $nwd care seed --persons 300 --seed 7 --spread-days 150   # six months of a prog
 $nwd partners import tests/care/data/hsds3-example/csv   # the official HSDS 3 example, as is
 [ -f "$out/worklist/worklist.csv" ] && $nwd care import-worklist "$out/worklist" --source demo-population
 [ -f "$out/ads_matches/matches.csv" ] && $nwd care import-matches "$out/ads_matches" --top 1
+# the investigator workspace: the linked corpus, its scan and the poster leads (docs/investigate.md)
+$nwd ads scan "$out/ads_corpus/ads.jsonl" --out "$out/ads_corpus_scanned.jsonl" --workers 2 --top 0
+$nwd care import-ads --scanned "$out/ads_corpus_scanned.jsonl" --link "$out/ads_linked" \
+  --match "$out/ads_matches" --ads "$out/ads_corpus/ads.jsonl" --posters "$out/ads_corpus/posters.csv"
+$nwd users create investigator --role investigator --display-name "Demo investigator" \
+  --password nowrongdoor-demo
 $nwd audit verify
 
 step "Reports: program reach and outcomes, and the survivor survey (cells 1-10 suppressed)"
@@ -67,7 +73,8 @@ $nwd synth survey --count 300 --seed 1 --out "$out/survey_responses.ndjson"
 $nwd report survey --responses "$out/survey_responses.ndjson" --out "$out/reports/survey"
 
 step "Web: pages for care managers, supervisors, partners and admins (docs/web.md)"
-echo "sign in with a demo login printed by 'care seed' above, e.g. cm.north or partner.shelter"
+echo "sign in with a demo login printed by 'care seed' above, e.g. cm.north or partner.shelter,"
+echo "or as 'investigator' (password nowrongdoor-demo) for the investigator workspace"
 if [ -t 1 ] && [ "${NOWRONGDOOR_DEMO_SERVE:-1}" != "0" ]; then
   echo "serving http://127.0.0.1:8000 - press Ctrl-C to stop"
   # Plain HTTP on loopback for the demo, so the session cookie is not marked Secure.
