@@ -39,6 +39,27 @@ class PopulationSettings(BaseModel):
         None,
         description="A column map (`[population.map]`, same keys as a --map file).",
     )
+    memory_limit: str | None = Field(
+        None,
+        pattern=r"^\s*\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$",
+        description=(
+            "DuckDB engine: most memory a run may hold, such as `4GB`; beyond it "
+            "DuckDB spills to temp_dir (default: 80% of the machine's RAM)."
+        ),
+    )
+    temp_dir: Path | None = Field(
+        None,
+        description=(
+            "DuckDB engine: where a run spills what does not fit in memory_limit "
+            "(default: DuckDB's `.tmp` in the working directory)."
+        ),
+    )
+    threads: int | None = Field(
+        None,
+        ge=1,
+        le=1024,
+        description="DuckDB engine: worker threads (default: one per CPU core).",
+    )
 
 
 class Settings(BaseSettings):
@@ -71,6 +92,15 @@ class Settings(BaseSettings):
         description=(
             "Spark master URL for the spark engine (spark://host:7077, yarn, "
             "k8s://...); default: a local session on this machine."
+        ),
+    )
+    spark_driver_host: str = Field(
+        "127.0.0.1",
+        description=(
+            "Spark engine: the address executors reach the driver (this process) "
+            "on; on a real cluster, this machine's address the workers can reach "
+            "(the default, loopback, suits local runs and a cluster on this "
+            "machine)."
         ),
     )
     database_url: str | None = Field(

@@ -61,6 +61,7 @@ def _sql_str(value: str) -> str:
 class _DuckDBEngine:
     memory_limit: str | None = None
     threads: int | None = None
+    temp_dir: Path | None = None
     name: str = "duckdb"
     con: Any = field(init=False)
 
@@ -72,6 +73,9 @@ class _DuckDBEngine:
             self.con.raw_sql(f"SET memory_limit = {_sql_str(self.memory_limit)}")
         if self.threads:
             self.con.raw_sql(f"SET threads = {int(self.threads)}")
+        if self.temp_dir is not None:
+            Path(self.temp_dir).mkdir(parents=True, exist_ok=True)
+            self.con.raw_sql(f"SET temp_directory = {_sql_str(str(self.temp_dir))}")
 
     def read_file(self, path: Path, fmt: str) -> ir.Table:
         name = f"nwd_in_{next(_names)}"
@@ -187,6 +191,7 @@ def _read_error(exc: Exception) -> Exception:
 class _SparkEngine:
     session: Any = None
     master: str | None = None
+    driver_host: str = "127.0.0.1"
     name: str = "spark"
     con: Any = field(init=False)
     _owned: bool = field(init=False, default=False)
@@ -199,7 +204,9 @@ class _SparkEngine:
         if self.session is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="nwd-spark-")
             self.session = spark_session(
-                Path(self._tmp.name) / "warehouse", master=self.master
+                Path(self._tmp.name) / "warehouse",
+                master=self.master,
+                driver_host=self.driver_host,
             )
             self._owned = True
         self.con = ibis.pyspark.connect(self.session)
@@ -283,8 +290,10 @@ def connect(
     *,
     spark: Any = None,
     spark_master: str | None = None,
+    spark_driver_host: str = "127.0.0.1",
     memory_limit: str | None = None,
     threads: int | None = None,
+    temp_dir: Path | None = None,
 ) -> Engine:
     """Build the engine adapter for ``engine``.
 
@@ -293,8 +302,11 @@ def connect(
         spark: An existing SparkSession to use (tests share one); ``None`` builds a
             session that ``close()`` stops.
         spark_master: Master URL for a session built here (``None``: local).
-        memory_limit: DuckDB memory limit such as ``"3GB"``.
+        spark_driver_host: Address a cluster's executors reach this driver on.
+        memory_limit: DuckDB memory limit such as ``"3GB"``; beyond it DuckDB
+            spills to ``temp_dir``.
         threads: DuckDB worker threads.
+        temp_dir: Where DuckDB spills (created).
 
     Returns:
         The adapter.
@@ -303,7 +315,11 @@ def connect(
         ValueError: unknown engine name.
     """
     if engine == "duckdb":
-        return _DuckDBEngine(memory_limit=memory_limit, threads=threads)
+        return _DuckDBEngine(
+            memory_limit=memory_limit, threads=threads, temp_dir=temp_dir
+        )
     if engine == "spark":
-        return _SparkEngine(session=spark, master=spark_master)
+        return _SparkEngine(
+            session=spark, master=spark_master, driver_host=spark_driver_host
+        )
     raise ValueError(f"unknown engine {engine!r}; use duckdb or spark")
