@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
@@ -32,8 +33,13 @@ class Engine(Protocol):
 
     name: str
 
-    def read_file(self, path: Path, fmt: str) -> ir.Table:
-        """Read a CSV or Parquet file: string columns plus ``_row`` (1-based)."""
+    def read_file(
+        self, path: Path, fmt: str, columns: Sequence[str] | None = None
+    ) -> ir.Table:
+        """Read a CSV or Parquet file: string columns plus ``_row`` (1-based).
+
+        ``columns`` keeps only those columns (``None``: all of them).
+        """
         ...
 
     def from_arrow(self, table: pa.Table) -> ir.Table:
@@ -57,6 +63,10 @@ def _sql_str(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+def _sql_name(value: str) -> str:
+    return '"' + value.replace('"', '""') + '"'
+
+
 @dataclass
 class _DuckDBEngine:
     memory_limit: str | None = None
@@ -77,23 +87,41 @@ class _DuckDBEngine:
             Path(self.temp_dir).mkdir(parents=True, exist_ok=True)
             self.con.raw_sql(f"SET temp_directory = {_sql_str(str(self.temp_dir))}")
 
-    def read_file(self, path: Path, fmt: str) -> ir.Table:
+    def read_file(
+        self, path: Path, fmt: str, columns: Sequence[str] | None = None
+    ) -> ir.Table:
+        import duckdb
+
         name = f"nwd_in_{next(_names)}"
         src = _sql_str(str(path))
         if fmt == "parquet":
+            picked = (
+                ", ".join(_sql_name(c) for c in columns)
+                if columns is not None
+                else "* EXCLUDE (file_row_number)"
+            )
             body = (
-                "SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS _row "
+                f"SELECT {picked}, file_row_number + 1 AS _row "
                 f"FROM read_parquet({src}, file_row_number = true)"
             )
-        else:
-            # A window with an empty OVER () is evaluated in input order, and the
-            # CSV reader keeps insertion order, so _row is the data row number.
-            body = (
-                "SELECT *, row_number() OVER () AS _row FROM read_csv("
-                f"{src}, header = true, all_varchar = true, auto_detect = false, "
-                "columns = " + _csv_columns(path) + ")"
-            )
-        self.con.raw_sql(f"CREATE OR REPLACE TEMP VIEW {name} AS {body}")
+            self.con.raw_sql(f"CREATE OR REPLACE TEMP VIEW {name} AS {body}")
+            return self.con.table(name)
+        # A window with an empty OVER () is evaluated in input order, and the
+        # CSV reader keeps insertion order, so _row is the data row number.
+        picked = "*" if columns is None else ", ".join(_sql_name(c) for c in columns)
+        body = (
+            f"SELECT {picked}, row_number() OVER () AS _row FROM read_csv("
+            f"{src}, header = true, all_varchar = true, auto_detect = false, "
+            "columns = " + _csv_columns(path) + ")"
+        )
+        # A CSV file is parsed once, into a columnar temp table of the columns the
+        # run uses (spilled to temp_directory beyond memory_limit): the members,
+        # screening and reject passes then scan that instead of parsing the text
+        # three times.
+        try:
+            self.con.raw_sql(f"CREATE OR REPLACE TEMP TABLE {name} AS {body}")
+        except duckdb.Error as exc:
+            raise _read_error(exc) from None
         return self.con.table(name)
 
     def from_arrow(self, table: pa.Table) -> ir.Table:
@@ -211,7 +239,9 @@ class _SparkEngine:
             self._owned = True
         self.con = ibis.pyspark.connect(self.session)
 
-    def read_file(self, path: Path, fmt: str) -> ir.Table:
+    def read_file(
+        self, path: Path, fmt: str, columns: Sequence[str] | None = None
+    ) -> ir.Table:
         from pyspark import StorageLevel
         from pyspark.sql.types import LongType, StructField, StructType
 
@@ -227,6 +257,8 @@ class _SparkEngine:
                 .option("maxCharsPerColumn", 2_000_000)
                 .csv(str(path))
             )
+        if columns is not None:
+            df = df.select(*[df["`" + c.replace("`", "``") + "`"] for c in columns])
         schema = StructType([*df.schema.fields, StructField("_row", LongType())])
         numbered = df.rdd.zipWithIndex().map(lambda p: (*p[0], p[1] + 1))
         name = f"nwd_in_{next(_names)}"
