@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from nowrongdoor.errors import UserInputError
 from nowrongdoor.population import _backends
 from nowrongdoor.population._backends import connect
 from nowrongdoor.settings import build_settings
@@ -47,6 +48,14 @@ def test_population_settings_from_the_config_file(tmp_path: Path) -> None:
     assert build_settings(env={}).spark_driver_host == "127.0.0.1"
     with pytest.raises(ValidationError, match="memory_limit"):
         build_settings(env={}, population={"memory_limit": "lots"})
+    assert build_settings(env={}, population={"memory_limit": "2 gib"})
+
+
+def test_a_temp_dir_that_is_a_file_is_one_sentence(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(UserInputError, match="population.temp_dir"):
+        connect("duckdb", temp_dir=blocker / "spill")
 
 
 def test_the_spark_driver_host_reaches_the_session_builder(

@@ -84,7 +84,15 @@ class _DuckDBEngine:
         if self.threads:
             self.con.raw_sql(f"SET threads = {int(self.threads)}")
         if self.temp_dir is not None:
-            Path(self.temp_dir).mkdir(parents=True, exist_ok=True)
+            try:
+                Path(self.temp_dir).mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                from nowrongdoor.errors import UserInputError
+
+                raise UserInputError(
+                    f"setting population.temp_dir: {self.temp_dir} cannot be used as "
+                    f"a folder ({exc.strerror or exc})"
+                ) from None
             self.con.raw_sql(f"SET temp_directory = {_sql_str(str(self.temp_dir))}")
 
     def read_file(
