@@ -2,10 +2,18 @@
 
     .venv/bin/python benchmarks/population.py            # 10 million claim lines
     .venv/bin/python benchmarks/population.py --members 20000   # a quick check
+    .venv/bin/python benchmarks/population.py --members 4930000 \
+        --memory-limit 4GB --pandas-cap 6GB                # ~10^8 claim lines
 
-The synthetic claims (wide Parquet) are generated once and cached under
-benchmarks/.cache/. Each contender runs in its own process (so peak memory,
-``ru_maxrss``, is its own) on the same file and the same as-of date:
+The synthetic claims (wide Parquet parts, ``synth claims --format partitioned``:
+about 20.3 lines per member) are generated once, in a separate process, and cached
+under benchmarks/.cache/. Each contender runs in its own process on the same
+folder and the same as-of date; its peak memory is its own process's high-water
+mark (``VmHWM``, not ``ru_maxrss``, which a child inherits from a large parent).
+``--memory-limit`` is DuckDB's memory limit for ours and the SQL alike (beyond it
+DuckDB spills to ``--temp-dir``). pandas runs under ``--pandas-cap``: the parent
+watches its resident memory and stops it at the cap, and the run reports the time
+and memory at which it was stopped instead of a figure:
 
 * ours   - ``nowrongdoor.population.score_population`` on DuckDB: validation with
            row-level rejects, indicators, scores, tiers, reasons, FHIR
@@ -47,6 +55,8 @@ from datetime import date
 from pathlib import Path
 
 AS_OF = date(2025, 12, 31)
+#: DuckDB options of this run as JSON (set in the children from --options).
+OPTIONS: str | None = None
 ROOT = Path(__file__).resolve().parent
 CACHE = ROOT / ".cache"
 # ~20.3 claim lines per member over two years: 494,000 members ~ 10 million lines.
@@ -54,19 +64,29 @@ DEFAULT_MEMBERS = 494_000
 
 
 def _data(members: int) -> Path:
-    from nowrongdoor.synth.claims import generate_claims
-
-    folder = CACHE / f"population-{members}"
-    path = folder / "claims.parquet"
+    """The claims folder (wide Parquet parts), generated in its own process."""
+    folder = CACHE / f"population-parts-{members}"
+    path = folder / "claims"
     if not path.exists():
         t0 = time.perf_counter()
-        corpus = generate_claims(members, 2026, folder, fmt="parquet")
+        subprocess.run(
+            [sys.executable, "-m", "nowrongdoor", "synth", "claims", "--format",
+             "partitioned", "--members", str(members), "--seed", "2026", "--out",
+             str(folder)],
+            check=True,
+        )  # fmt: skip
         print(
-            f"generated {corpus.claim_lines:,} claim lines for {members:,} members "
-            f"in {time.perf_counter() - t0:.0f} s -> {path}",
+            f"generated {members:,} members in {time.perf_counter() - t0:.0f} s "
+            f"-> {path}",
             flush=True,
         )
     return path
+
+
+def _engine_options() -> dict[str, object]:
+    """DuckDB options shared by ours and the SQL (``--memory-limit``...)."""
+    found: dict[str, object] = json.loads(OPTIONS or "{}")
+    return found
 
 
 def _reference() -> tuple[object, object]:
@@ -102,7 +122,12 @@ def _reference() -> tuple[object, object]:
 def run_ours(src: Path, out: Path) -> dict[str, object]:
     from nowrongdoor.population import connect, score_population
 
-    engine = connect("duckdb")
+    opts = _engine_options()
+    engine = connect(
+        "duckdb",
+        memory_limit=opts.get("memory_limit"),  # type: ignore[arg-type]
+        temp_dir=opts.get("temp_dir"),  # type: ignore[arg-type]
+    )
     try:
         result = score_population([src], out, engine=engine, as_of=AS_OF)
     finally:
@@ -162,6 +187,11 @@ def run_sql(src: Path, out: Path) -> dict[str, object]:
     out.mkdir(parents=True, exist_ok=True)
     target = out / "tiers.parquet"
     con = duckdb.connect()
+    opts = _engine_options()
+    if opts.get("memory_limit"):
+        con.execute(f"SET memory_limit = '{opts['memory_limit']}'")
+    if opts.get("temp_dir"):
+        con.execute(f"SET temp_directory = '{opts['temp_dir']}'")
     con.register("codes", codes)
     con.register("points", points)
     # The fastest unpivot we found in DuckDB for a Parquet file: one filtered scan
@@ -174,7 +204,7 @@ def run_sql(src: Path, out: Path) -> dict[str, object]:
     con.execute(
         HAND_SQL.replace("{out}", str(target)).replace("{unpivot}", unpivot),
         {
-            "src": str(src),
+            "src": str(src / "*.parquet") if src.is_dir() else str(src),
             "as_of": AS_OF,
             "high": model.tiers.high,
             "elevated": model.tiers.elevated,
@@ -319,6 +349,25 @@ RUNNERS = {
 }
 
 
+def _peak_mb(pid: int | str = "self") -> float:
+    """A process's own resident-memory high-water mark (``VmHWM``), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        text = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    for line in text.splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def _child(name: str, src: Path, out: Path) -> None:
     t0 = time.perf_counter()
     info = RUNNERS[name](src, out)
@@ -330,7 +379,7 @@ def _child(name: str, src: Path, out: Path) -> None:
                 "name": name,
                 "seconds": seconds,
                 "cpu_seconds": usage.ru_utime + usage.ru_stime,
-                "peak_mb": usage.ru_maxrss / 1024,
+                "peak_mb": _peak_mb(),
                 **info,
             }
         )
@@ -347,18 +396,49 @@ def _tiers(path: str) -> dict[str, tuple[str, int]]:
     }
 
 
-def _spawn(name: str, src: Path, out: Path) -> dict[str, object]:
-    proc = subprocess.run(
-        [sys.executable, __file__, "--child", name, "--src", str(src), "--out",
-         str(out)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )  # fmt: skip
-    if proc.returncode != 0:
-        print(proc.stderr[-3000:], file=sys.stderr)
-        raise SystemExit(f"{name} failed")
-    result: dict[str, object] = json.loads(proc.stdout.strip().splitlines()[-1])
+def _spawn(
+    name: str,
+    src: Path,
+    out: Path,
+    options: str = "{}",
+    cap_mb: float | None = None,
+) -> dict[str, object]:
+    """Run one contender in its own process; stop it if its RSS passes ``cap_mb``.
+
+    Returns its JSON line, or for a stopped contender ``{"capped": True, ...}``
+    with the seconds and the resident memory at which it was stopped.
+    """
+    import tempfile
+
+    t0 = time.perf_counter()
+    with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(
+            [sys.executable, __file__, "--child", name, "--src", str(src), "--out",
+             str(out), "--options", options],
+            stdout=stdout,
+            stderr=err,
+            text=True,
+        )  # fmt: skip
+        high = 0.0
+        while proc.poll() is None:
+            rss = _rss_mb(proc.pid)
+            high = max(high, rss)
+            if cap_mb is not None and rss > cap_mb:
+                proc.kill()
+                proc.wait()
+                return {
+                    "name": name,
+                    "capped": True,
+                    "seconds": time.perf_counter() - t0,
+                    "peak_mb": high,
+                }
+            time.sleep(0.05)
+        stdout.seek(0)
+        err.seek(0)
+        if proc.returncode != 0:
+            print(err.read()[-3000:], file=sys.stderr)
+            raise SystemExit(f"{name} failed")
+        result: dict[str, object] = json.loads(stdout.read().strip().splitlines()[-1])
     return result
 
 
@@ -399,7 +479,17 @@ def layouts(members: int, rounds: int) -> None:
         )
 
 
+def _size(value: str) -> float:
+    """``6GB`` / ``512MB`` -> MB."""
+    text = value.strip().upper().removesuffix("B").removesuffix("I")
+    scale = {"K": 1 / 1024, "M": 1.0, "G": 1024.0, "T": 1024.0**2}
+    if text and text[-1] in scale:
+        return float(text[:-1]) * scale[text[-1]]
+    return float(text) / 1024**2
+
+
 def main() -> None:
+    global OPTIONS
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=DEFAULT_MEMBERS)
     parser.add_argument(
@@ -407,63 +497,93 @@ def main() -> None:
     )
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--only", choices=sorted(RUNNERS), action="append")
+    parser.add_argument(
+        "--memory-limit", help="DuckDB memory_limit for ours and the SQL, e.g. 4GB"
+    )
+    parser.add_argument("--temp-dir", type=Path, help="where DuckDB spills")
+    parser.add_argument(
+        "--pandas-cap",
+        default="6GB",
+        help="stop pandas when its resident memory passes this (default 6GB)",
+    )
     parser.add_argument("--child", choices=sorted(RUNNERS), help=argparse.SUPPRESS)
     parser.add_argument("--src", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--options", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
+        OPTIONS = args.options
         _child(args.child, args.src, args.out)
         return
     if args.layouts:
         layouts(args.members, args.rounds)
         return
     src = _data(args.members)
-    import pyarrow.parquet as pq
+    import pyarrow.dataset as ds
 
-    lines = pq.read_metadata(src).num_rows
-    print(f"input: {src} ({lines:,} claim lines, {args.members:,} members)")
-    results = {}
+    data = ds.dataset(src, format="parquet")
+    lines = data.count_rows()
+    print(
+        f"input: {src} ({len(data.files)} Parquet parts, {lines:,} claim lines, "
+        f"{args.members:,} members)",
+        flush=True,
+    )
+    options = json.dumps(
+        {
+            "memory_limit": args.memory_limit,
+            "temp_dir": str(args.temp_dir) if args.temp_dir else None,
+        }
+    )
+    cap = _size(args.pandas_cap)
+    results: dict[str, dict[str, object]] = {}
     for name in args.only or ["ours", "sql", "pandas"]:
         out = CACHE / "runs" / f"{name}-{args.members}"
-        proc = subprocess.run(
-            [
-                sys.executable,
-                __file__,
-                "--child",
-                name,
-                "--src",
-                str(src),
-                "--out",
-                str(out),
-            ],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if proc.returncode != 0:
-            print(proc.stderr[-3000:], file=sys.stderr)
-            raise SystemExit(f"{name} failed")
-        results[name] = json.loads(proc.stdout.strip().splitlines()[-1])
-        r = results[name]
+        r = _spawn(name, src, out, options, cap if name == "pandas" else None)
+        results[name] = r
+        if r.get("capped"):
+            print(
+                f"{name:7s} stopped at the {args.pandas_cap} cap after "
+                f"{float(r['seconds']):.1f} s (resident {float(r['peak_mb']):,.0f} MB)"  # type: ignore[arg-type]
+                " - no result",
+                flush=True,
+            )
+            continue
         print(
-            f"{name:7s} {r['seconds']:8.1f} s   peak {r['peak_mb']:7.0f} MB", flush=True
+            f"{name:7s} {float(r['seconds']):8.1f} s wall "  # type: ignore[arg-type]
+            f"{float(r['cpu_seconds']):8.1f} s CPU   peak "  # type: ignore[arg-type]
+            f"{float(r['peak_mb']):7.0f} MB",  # type: ignore[arg-type]
+            flush=True,
         )
-    tiers = {n: _tiers(str(r["tiers_file"])) for n, r in results.items()}
+    done = {n: r for n, r in results.items() if not r.get("capped")}
+    tiers = {n: _tiers(str(r["tiers_file"])) for n, r in done.items()}
     first = next(iter(tiers.values()))
     for name, got in tiers.items():
         if got != first:
             diff = {k for k in first.keys() | got.keys() if first.get(k) != got.get(k)}
             raise SystemExit(f"{name} tiers differ for {len(diff)} members")
     print(f"tiers identical across {', '.join(tiers)} ({len(first):,} flagged members)")
-    if "ours" in results:
-        base = results["ours"]["seconds"]
-        for name in ("sql", "pandas"):
-            if name in results:
-                ratio = base / results[name]["seconds"]
-                print(
-                    f"ours / {name}: {ratio:.2f}x the time "
-                    f"({results[name]['seconds'] / base:.2f}x speed-up of ours)"
-                )
+    if "ours" not in done:
+        return
+    base = float(done["ours"]["seconds"])  # type: ignore[arg-type]
+    peak = float(done["ours"]["peak_mb"])  # type: ignore[arg-type]
+    target = 1.5 if lines < 50_000_000 else 1.25
+    cpu = float(done["ours"]["cpu_seconds"])  # type: ignore[arg-type]
+    if "sql" in done:
+        ratio = base / float(done["sql"]["seconds"])  # type: ignore[arg-type]
+        by_cpu = cpu / float(done["sql"]["cpu_seconds"])  # type: ignore[arg-type]
+        verdict = "met" if ratio <= target else "MISSED"
+        print(
+            f"ours / sql: {ratio:.2f}x the wall time, {by_cpu:.2f}x the CPU time "
+            f"(target <= {target}x wall: {verdict})"
+        )
+    if "pandas" in done:
+        speed = float(done["pandas"]["seconds"]) / base  # type: ignore[arg-type]
+        by_cpu = float(done["pandas"]["cpu_seconds"]) / cpu  # type: ignore[arg-type]
+        print(f"pandas / ours: ours is {speed:.2f}x faster ({by_cpu:.2f}x by CPU)")
+    print(
+        f"ours peak memory {peak:,.0f} MB (target < 6 GB: "
+        f"{'met' if peak < 6144 else 'MISSED'})"
+    )
 
 
 if __name__ == "__main__":

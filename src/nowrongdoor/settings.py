@@ -9,11 +9,19 @@ at the edge (the CLI, the web app factory, a test) and pass it down.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -30,6 +38,10 @@ __all__ = ["Settings", "build_settings", "export_environment", "PLACEHOLDER_SECR
 PLACEHOLDER_SECRET = "change-me-development-only"
 
 
+#: A memory size as DuckDB reads it (``4GB``, ``512 MiB``).
+_SIZE = re.compile(r"(?i)^\s*\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$")
+
+
 class PopulationSettings(BaseModel):
     """The ``[population]`` table: options of ``population score``."""
 
@@ -39,6 +51,33 @@ class PopulationSettings(BaseModel):
         None,
         description="A column map (`[population.map]`, same keys as a --map file).",
     )
+    memory_limit: str | None = Field(
+        None,
+        description=(
+            "DuckDB engine: most memory a run may hold, such as `4GB`; beyond it "
+            "DuckDB spills to temp_dir (default: 80% of the machine's RAM)."
+        ),
+    )
+    temp_dir: Path | None = Field(
+        None,
+        description=(
+            "DuckDB engine: where a run spills what does not fit in memory_limit "
+            "(default: DuckDB's `.tmp` in the working directory)."
+        ),
+    )
+    threads: int | None = Field(
+        None,
+        ge=1,
+        le=1024,
+        description="DuckDB engine: worker threads (default: one per CPU core).",
+    )
+
+    @field_validator("memory_limit")
+    @classmethod
+    def _a_size(cls, value: str | None) -> str | None:
+        if value is not None and not _SIZE.match(value):
+            raise ValueError(f"{value!r} is not a size such as 4GB or 512MB")
+        return value
 
 
 class Settings(BaseSettings):
@@ -71,6 +110,15 @@ class Settings(BaseSettings):
         description=(
             "Spark master URL for the spark engine (spark://host:7077, yarn, "
             "k8s://...); default: a local session on this machine."
+        ),
+    )
+    spark_driver_host: str = Field(
+        "127.0.0.1",
+        description=(
+            "Spark engine: the address executors reach the driver (this process) "
+            "on; on a real cluster, this machine's address the workers can reach "
+            "(the default, loopback, suits local runs and a cluster on this "
+            "machine)."
         ),
     )
     database_url: str | None = Field(

@@ -217,6 +217,7 @@ def link_command(
             progress=lambda stage, n: bar.update(task, description=f"{stage} {n}"),
             engine=chosen,
             spark_master=settings.spark_master,
+            spark_driver_host=settings.spark_driver_host,
         )
     print_operations(console, err_console, out, summary, top)
 

@@ -39,7 +39,6 @@ from nowrongdoor.settings import Settings
 
 __all__ = [
     "PLUGIN_GROUP",
-    "api_from_environment",
     "app_from_environment",
     "create_app",
     "installed_plugins",
@@ -199,23 +198,25 @@ def install_api_docs(app: FastAPI) -> None:
         )
 
 
-def app_from_environment() -> FastAPI:
-    """An app from ``NOWRONGDOOR_*`` settings (the entry point of uvicorn workers).
+def app_from_environment(
+    config_file: Path | None = None, *, include_web: bool = True
+) -> FastAPI:
+    """An app from the settings file and ``NOWRONGDOOR_*`` variables (the entry
+    point of uvicorn workers).
 
-    ``nowrongdoor serve --workers N`` starts N processes with
-    ``uvicorn --factory nowrongdoor.care.app:app_from_environment``.
+    ``nowrongdoor serve --workers N`` has each of its N worker processes call
+    this factory with the ``--config`` path (``care._worker.WorkerApp``), so the
+    workers build the same settings as a single process would: the file, with
+    ``NOWRONGDOOR_*`` variables winning. Called without arguments (``uvicorn
+    --factory nowrongdoor.care.app:app_from_environment``) it reads the
+    variables only.
+
+    Args:
+        config_file: The TOML settings file given to ``--config``, if any.
+        include_web: Also serve the web pages (``serve --no-web``: False).
     """
     from nowrongdoor.settings import build_settings
 
-    settings = build_settings()
+    settings = build_settings(config_file=config_file)
     configure_logging(settings)
-    return create_app(settings)
-
-
-def api_from_environment() -> FastAPI:
-    """Like :func:`app_from_environment`, without the web pages (``--no-web``)."""
-    from nowrongdoor.settings import build_settings
-
-    settings = build_settings()
-    configure_logging(settings)
-    return create_app(settings, include_web=False)
+    return create_app(settings, include_web=include_web)

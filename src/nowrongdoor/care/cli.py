@@ -139,8 +139,8 @@ def serve(
         typer.Option(
             min=1,
             max=64,
-            help="Worker processes (more than 1 needs NOWRONGDOOR_* settings, "
-            "not --config).",
+            help="Worker processes; each reads the same --config file and "
+            "NOWRONGDOOR_* variables.",
         ),
     ] = 1,
 ) -> None:
@@ -164,21 +164,7 @@ def serve(
     }
     console.print(f"serving the care service at http://{bind_host}:{bind_port}")
     if workers > 1:
-        root = ctx.find_root().obj
-        if isinstance(root, dict) and root.get("config") is not None:
-            raise UserInputError(
-                "--workers > 1 reads settings from NOWRONGDOOR_* variables only; "
-                "drop --config or use one worker"
-            )
-        _share_metrics(settings)
-        factory = "app_from_environment" if web else "api_from_environment"
-        uvicorn.run(
-            f"nowrongdoor.care.app:{factory}",
-            factory=True,
-            workers=workers,
-            log_config=None,
-            **common,  # type: ignore[arg-type]
-        )
+        _serve_workers(ctx, workers, web, settings, common)
         return
     from nowrongdoor.care.observability import configure_logging
 
@@ -190,6 +176,44 @@ def serve(
         log_config=None,
         **common,  # type: ignore[arg-type]
     )
+
+
+def _serve_workers(
+    ctx: typer.Context,
+    workers: int,
+    web: bool,
+    settings: Settings,
+    common: dict[str, object],
+) -> None:
+    """Run ``workers`` uvicorn processes, each building its app from the same
+    ``--config`` file (and ``NOWRONGDOOR_*`` variables) as this process.
+
+    uvicorn spawns fresh interpreters, so the settings object cannot be handed
+    over; a light factory holding the config path (``WorkerApp``) is, and each
+    worker builds its settings at its own edge.
+    """
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    from nowrongdoor.care._worker import WorkerApp
+
+    root = ctx.find_root().obj
+    config_file = root.get("config") if isinstance(root, dict) else None
+    if config_file is not None:
+        config_file = Path(config_file).resolve()
+    _share_metrics(settings)
+    config = uvicorn.Config(
+        WorkerApp(config_file, include_web=web),
+        factory=True,
+        workers=workers,
+        log_config=None,
+        **common,  # type: ignore[arg-type]
+    )
+    sock = config.bind_socket()
+    try:
+        Multiprocess(config, sockets=[sock]).run()
+    finally:
+        sock.close()
 
 
 def _share_metrics(settings: Settings) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
@@ -32,8 +33,13 @@ class Engine(Protocol):
 
     name: str
 
-    def read_file(self, path: Path, fmt: str) -> ir.Table:
-        """Read a CSV or Parquet file: string columns plus ``_row`` (1-based)."""
+    def read_file(
+        self, path: Path, fmt: str, columns: Sequence[str] | None = None
+    ) -> ir.Table:
+        """Read a CSV or Parquet file: string columns plus ``_row`` (1-based).
+
+        ``columns`` keeps only those columns (``None``: all of them).
+        """
         ...
 
     def from_arrow(self, table: pa.Table) -> ir.Table:
@@ -57,10 +63,15 @@ def _sql_str(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+def _sql_name(value: str) -> str:
+    return '"' + value.replace('"', '""') + '"'
+
+
 @dataclass
 class _DuckDBEngine:
     memory_limit: str | None = None
     threads: int | None = None
+    temp_dir: Path | None = None
     name: str = "duckdb"
     con: Any = field(init=False)
 
@@ -72,24 +83,53 @@ class _DuckDBEngine:
             self.con.raw_sql(f"SET memory_limit = {_sql_str(self.memory_limit)}")
         if self.threads:
             self.con.raw_sql(f"SET threads = {int(self.threads)}")
+        if self.temp_dir is not None:
+            try:
+                Path(self.temp_dir).mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                from nowrongdoor.errors import UserInputError
 
-    def read_file(self, path: Path, fmt: str) -> ir.Table:
+                raise UserInputError(
+                    f"setting population.temp_dir: {self.temp_dir} cannot be used as "
+                    f"a folder ({exc.strerror or exc})"
+                ) from None
+            self.con.raw_sql(f"SET temp_directory = {_sql_str(str(self.temp_dir))}")
+
+    def read_file(
+        self, path: Path, fmt: str, columns: Sequence[str] | None = None
+    ) -> ir.Table:
+        import duckdb
+
         name = f"nwd_in_{next(_names)}"
         src = _sql_str(str(path))
         if fmt == "parquet":
+            picked = (
+                ", ".join(_sql_name(c) for c in columns)
+                if columns is not None
+                else "* EXCLUDE (file_row_number)"
+            )
             body = (
-                "SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS _row "
+                f"SELECT {picked}, file_row_number + 1 AS _row "
                 f"FROM read_parquet({src}, file_row_number = true)"
             )
-        else:
-            # A window with an empty OVER () is evaluated in input order, and the
-            # CSV reader keeps insertion order, so _row is the data row number.
-            body = (
-                "SELECT *, row_number() OVER () AS _row FROM read_csv("
-                f"{src}, header = true, all_varchar = true, auto_detect = false, "
-                "columns = " + _csv_columns(path) + ")"
-            )
-        self.con.raw_sql(f"CREATE OR REPLACE TEMP VIEW {name} AS {body}")
+            self.con.raw_sql(f"CREATE OR REPLACE TEMP VIEW {name} AS {body}")
+            return self.con.table(name)
+        # A window with an empty OVER () is evaluated in input order, and the
+        # CSV reader keeps insertion order, so _row is the data row number.
+        picked = "*" if columns is None else ", ".join(_sql_name(c) for c in columns)
+        body = (
+            f"SELECT {picked}, row_number() OVER () AS _row FROM read_csv("
+            f"{src}, header = true, all_varchar = true, auto_detect = false, "
+            "columns = " + _csv_columns(path) + ")"
+        )
+        # A CSV file is parsed once, into a columnar temp table of the columns the
+        # run uses (spilled to temp_directory beyond memory_limit): the members,
+        # screening and reject passes then scan that instead of parsing the text
+        # three times.
+        try:
+            self.con.raw_sql(f"CREATE OR REPLACE TEMP TABLE {name} AS {body}")
+        except duckdb.Error as exc:
+            raise _read_error(exc) from None
         return self.con.table(name)
 
     def from_arrow(self, table: pa.Table) -> ir.Table:
@@ -187,6 +227,7 @@ def _read_error(exc: Exception) -> Exception:
 class _SparkEngine:
     session: Any = None
     master: str | None = None
+    driver_host: str = "127.0.0.1"
     name: str = "spark"
     con: Any = field(init=False)
     _owned: bool = field(init=False, default=False)
@@ -199,12 +240,16 @@ class _SparkEngine:
         if self.session is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="nwd-spark-")
             self.session = spark_session(
-                Path(self._tmp.name) / "warehouse", master=self.master
+                Path(self._tmp.name) / "warehouse",
+                master=self.master,
+                driver_host=self.driver_host,
             )
             self._owned = True
         self.con = ibis.pyspark.connect(self.session)
 
-    def read_file(self, path: Path, fmt: str) -> ir.Table:
+    def read_file(
+        self, path: Path, fmt: str, columns: Sequence[str] | None = None
+    ) -> ir.Table:
         from pyspark import StorageLevel
         from pyspark.sql.types import LongType, StructField, StructType
 
@@ -220,6 +265,8 @@ class _SparkEngine:
                 .option("maxCharsPerColumn", 2_000_000)
                 .csv(str(path))
             )
+        if columns is not None:
+            df = df.select(*[df["`" + c.replace("`", "``") + "`"] for c in columns])
         schema = StructType([*df.schema.fields, StructField("_row", LongType())])
         numbered = df.rdd.zipWithIndex().map(lambda p: (*p[0], p[1] + 1))
         name = f"nwd_in_{next(_names)}"
@@ -283,8 +330,10 @@ def connect(
     *,
     spark: Any = None,
     spark_master: str | None = None,
+    spark_driver_host: str = "127.0.0.1",
     memory_limit: str | None = None,
     threads: int | None = None,
+    temp_dir: Path | None = None,
 ) -> Engine:
     """Build the engine adapter for ``engine``.
 
@@ -293,8 +342,11 @@ def connect(
         spark: An existing SparkSession to use (tests share one); ``None`` builds a
             session that ``close()`` stops.
         spark_master: Master URL for a session built here (``None``: local).
-        memory_limit: DuckDB memory limit such as ``"3GB"``.
+        spark_driver_host: Address a cluster's executors reach this driver on.
+        memory_limit: DuckDB memory limit such as ``"3GB"``; beyond it DuckDB
+            spills to ``temp_dir``.
         threads: DuckDB worker threads.
+        temp_dir: Where DuckDB spills (created).
 
     Returns:
         The adapter.
@@ -303,7 +355,11 @@ def connect(
         ValueError: unknown engine name.
     """
     if engine == "duckdb":
-        return _DuckDBEngine(memory_limit=memory_limit, threads=threads)
+        return _DuckDBEngine(
+            memory_limit=memory_limit, threads=threads, temp_dir=temp_dir
+        )
     if engine == "spark":
-        return _SparkEngine(session=spark, master=spark_master)
+        return _SparkEngine(
+            session=spark, master=spark_master, driver_host=spark_driver_host
+        )
     raise ValueError(f"unknown engine {engine!r}; use duckdb or spark")

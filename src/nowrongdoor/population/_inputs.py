@@ -306,6 +306,11 @@ def _unpivot(base: ir.Table, present: list[str], fmt: str) -> ir.Table:
     return long.filter(long.dx_code.notnull() & (long.dx_code != ""))
 
 
+def _used_columns(f: InputFile) -> list[str]:
+    """The file's columns the run reads (its roles and diagnosis columns)."""
+    return list(dict.fromkeys([col for _role, col in f.roles] + list(f.dx)))
+
+
 def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
     """Read the files through ``engine`` into raw member and diagnosis tables.
 
@@ -324,7 +329,7 @@ def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
     for f in files:
         if f.kind == "fhir":
             continue
-        t = engine.read_file(f.path, f.fmt)
+        t = engine.read_file(f.path, f.fmt, _used_columns(f))
         name = ibis.literal(str(f.path))
         row = t["_row"].cast("int64")
         if f.kind == "members" or (f.kind == "wide" and f.has("birth_date")):

@@ -166,6 +166,13 @@ def score_population(
     files = discover(inputs, column_map)
     raw = load_inputs(engine, files)
     members = raw.members
+    if any(f.fmt == "csv" for f in raw.files):
+        # CSV files are held in temp tables already (read once); holding their
+        # member rows with birth dates converted and parsed too saves doing that
+        # twice (members, then rejects), which costs most on per-line birth
+        # dates in a mapped layout such as TAF's DDMONYYYY. Parquet members stay
+        # a lazy scan, so 10^8-line columnar runs keep their memory bound.
+        members = engine.cache(members)
     dx = checks.hide_future(steps.clean_diagnoses(raw.diagnoses), today)
 
     step(STEPS[1])

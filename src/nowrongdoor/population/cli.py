@@ -105,7 +105,15 @@ def score(
     reference = _parse_date(as_of)
     model = load_scoring_model(model_file)
     column_map = _column_map(map_file, preset, settings.population.map)
-    backend = connect(name, spark_master=settings.spark_master)  # type: ignore[arg-type]
+    options = settings.population
+    backend = connect(
+        name,  # type: ignore[arg-type]
+        spark_master=settings.spark_master,
+        spark_driver_host=settings.spark_driver_host,
+        memory_limit=options.memory_limit,
+        threads=options.threads,
+        temp_dir=options.temp_dir,
+    )
     try:
         with Progress(
             SpinnerColumn(),

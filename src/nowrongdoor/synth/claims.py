@@ -125,7 +125,34 @@ def generate_claims(
         if progress is not None:
             progress(text)
 
-    rng = np.random.default_rng(seed)
+    sample, planted = _draw(
+        members, np.random.default_rng(seed), end, days, claims_per_year, say
+    )
+    corpus_files = _write(out, fmt, seed, sample, say)
+    return ClaimsCorpus(
+        members=members,
+        claim_lines=int(sample.member_of.size),
+        diagnoses=int((sample.dx >= 0).sum()),
+        planted=planted,
+        files=corpus_files,
+    )
+
+
+def _draw(
+    members: int,
+    rng: Any,
+    end: date,
+    days: int,
+    claims_per_year: float,
+    say: Callable[[str], None],
+) -> tuple[_Sample, dict[str, int]]:
+    """Draw ``members`` members and their claim lines from ``rng``.
+
+    Returns:
+        The sample (member indexes from 0) and the members per planted profile.
+    """
+    import numpy as np
+
     say("members")
     # Medicaid-like ages: many children, adults skewed young.
     child = rng.random(members) < 0.40
@@ -238,14 +265,7 @@ def generate_claims(
         profile=profile,
         planted_codes=planted_codes,
     )
-    corpus_files = _write(out, fmt, seed, sample, say)
-    return ClaimsCorpus(
-        members=members,
-        claim_lines=total,
-        diagnoses=int((dx >= 0).sum()),
-        planted=planted,
-        files=corpus_files,
-    )
+    return sample, planted
 
 
 def _member_ids(n: int) -> list[str]:
@@ -312,20 +332,9 @@ def _write(
     say(f"writing {fmt}")
     files: list[str] = []
     if fmt in ("csv", "parquet"):
-        cols: dict[str, Any] = {
-            "member_id": pa.array(ids[member_of], pa.string()),
-            "birth_date": pa.array(birth[member_of], pa.date32()),
-            "sex": pa.array(sex[member_of], pa.string()),
-            "claim_id": pa.array(claim_ids, pa.string()),
-            "service_date": pa.array(dates, pa.date32()),
-            "place_of_service": pa.array(pos, pa.string()),
-        }
-        for slot in range(dx.shape[1]):
-            col = dx[:, slot]
-            empty = np.array(None, dtype=object)
-            values = np.where(col >= 0, vocab[np.maximum(col, 0)], empty)
-            cols[f"dx{slot + 1}"] = pa.array(values, pa.string())
-        table = pa.table(cols)
+        table = _wide_table(
+            ids, birth, sex, member_of, claim_ids, dates, pos, dx, vocab
+        )
         if fmt == "csv":
             _write_csv(table, out / "claims.csv")
             files.append("claims.csv")
@@ -361,17 +370,7 @@ def _write(
         lines = _Lines(ids, birth, female, member_of, claim_ids, dates, pos, dx, vocab)
         writer = {"taf": _write_taf, "synpuf": _write_synpuf}.get(fmt, _write_fhir)
         files += writer(out, lines)
-    truth = pa.table(
-        {
-            "member_id": pa.array(ids, pa.string()),
-            "age": pa.array(age, pa.int32()),
-            "profile": pa.array(np.where(profile == "", "none", profile), pa.string()),
-            "planted_codes": pa.array(
-                [";".join(planted_codes.get(i, [])) for i in range(members)],
-                pa.string(),
-            ),
-        }
-    )
+    truth = _truth_table(ids, age, profile, planted_codes)
     (out / "truth").mkdir(exist_ok=True)
     _write_csv(truth, out / "truth" / "ground_truth.csv")
     files.append("truth/ground_truth.csv")
@@ -392,6 +391,57 @@ def _write(
     )
     files.append("truth/generator.json")
     return tuple(files)
+
+
+def _wide_table(
+    ids: Any,
+    birth: Any,
+    sex: Any,
+    member_of: Any,
+    claim_ids: Any,
+    dates: Any,
+    pos: Any,
+    dx: Any,
+    vocab: Any,
+) -> pa.Table:
+    """Claim lines in our wide layout as an Arrow table (dates typed)."""
+    import numpy as np
+    import pyarrow as pa
+
+    cols: dict[str, Any] = {
+        "member_id": pa.array(ids[member_of], pa.string()),
+        "birth_date": pa.array(birth[member_of], pa.date32()),
+        "sex": pa.array(sex[member_of], pa.string()),
+        "claim_id": pa.array(claim_ids, pa.string()),
+        "service_date": pa.array(dates, pa.date32()),
+        "place_of_service": pa.array(pos, pa.string()),
+    }
+    for slot in range(dx.shape[1]):
+        col = dx[:, slot]
+        empty = np.array(None, dtype=object)
+        values = np.where(col >= 0, vocab[np.maximum(col, 0)], empty)
+        cols[f"dx{slot + 1}"] = pa.array(values, pa.string())
+    return pa.table(cols)
+
+
+def _truth_table(
+    ids: Any, age: Any, profile: Any, planted_codes: dict[int, list[str]]
+) -> pa.Table:
+    """The ground truth of members ``ids``: age, planted profile and codes."""
+    import numpy as np
+    import pyarrow as pa
+
+    return pa.table(
+        {
+            "member_id": pa.array(ids, pa.string()),
+            "age": pa.array(age, pa.int32()),
+            "profile": pa.array(np.where(profile == "", "none", profile), pa.string()),
+            "planted_codes": pa.array(
+                [";".join(planted_codes.get(i, [])) for i in range(ids.size)],
+                pa.string(),
+            ),
+        }
+    )
 
 
 def _write_csv(table: pa.Table, path: Path) -> None:

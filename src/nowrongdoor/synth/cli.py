@@ -122,9 +122,18 @@ def claims_command(
             "--format",
             help="csv (wide claims.csv), parquet (wide), long (claims_long.csv + "
             "members.csv), fhir (Bulk Data NDJSON), taf (CMS T-MSIS Analytic Files "
-            "layout) or synpuf (CMS DE-SynPUF layout).",
+            "layout), synpuf (CMS DE-SynPUF layout) or partitioned (wide Parquet "
+            "parts in claims/, streamed in bounded memory: for 10^7-10^8 lines).",
         ),
     ] = "csv",
+    chunk_members: Annotated[
+        int,
+        typer.Option(
+            "--chunk-members",
+            min=1,
+            help="partitioned: members drawn and written at a time (bounds memory).",
+        ),
+    ] = 50_000,
 ) -> None:
     """Synthetic Medicaid-like claims with planted risk profiles and ground truth."""
     from rich.progress import Progress
@@ -132,17 +141,33 @@ def claims_command(
     from nowrongdoor.errors import UserInputError
     from nowrongdoor.synth.claims import FORMATS, generate_claims
 
-    if fmt not in FORMATS:
-        raise UserInputError(f"--format {fmt!r} is not one of {', '.join(FORMATS)}")
     with Progress(transient=True) as bar:
-        task = bar.add_task("claims", total=None)
-        corpus = generate_claims(
-            members,
-            seed,
-            out,
-            fmt=fmt,  # type: ignore[arg-type]
-            progress=lambda text: bar.update(task, description=text),
-        )
+        if fmt == "partitioned":
+            from nowrongdoor.synth.claims_parts import stream_claims
+
+            task = bar.add_task("members", total=members)
+            corpus = stream_claims(
+                members,
+                seed,
+                out,
+                chunk_members=chunk_members,
+                progress=lambda done, lines: bar.update(
+                    task, completed=done, description=f"{lines:,} claim lines"
+                ),
+            )
+        elif fmt not in FORMATS:
+            raise UserInputError(
+                f"--format {fmt!r} is not one of {', '.join(FORMATS)}, partitioned"
+            )
+        else:
+            task = bar.add_task("claims", total=None)
+            corpus = generate_claims(
+                members,
+                seed,
+                out,
+                fmt=fmt,  # type: ignore[arg-type]
+                progress=lambda text: bar.update(task, description=text),
+            )
     planted = ", ".join(f"{k} {v}" for k, v in corpus.planted.items())
     typer.echo(
         f"wrote {corpus.members} members, {corpus.claim_lines} claim lines "

@@ -62,6 +62,7 @@ def link_file(
     engine: str = "duckdb",
     spark: Any = None,
     spark_master: str | None = None,
+    spark_driver_host: str = "127.0.0.1",
 ) -> dict[str, Any]:
     """Link a JSONL file of scanned or raw ads and write the outputs.
 
@@ -83,6 +84,7 @@ def link_file(
         spark: The ``SparkSession`` for the ``spark`` engine (``None``: a
             session is started and stopped here).
         spark_master: Master URL of the session started here (``None``: local).
+        spark_driver_host: Address a cluster's executors reach this driver on.
 
     Returns:
         The run summary (also stored in ``operations.json``).
@@ -95,7 +97,13 @@ def link_file(
     root = image_root if image_root is not None else path.parent
     if engine == "spark":
         result = _link_with_spark(
-            path, options or LinkOptions(), root, report, spark, spark_master
+            path,
+            options or LinkOptions(),
+            root,
+            report,
+            spark,
+            spark_master,
+            spark_driver_host,
         )
     else:
         result = link_ads(
@@ -159,6 +167,7 @@ def _link_with_spark(
     report: ReadReport,
     spark: Any,
     spark_master: str | None = None,
+    spark_driver_host: str = "127.0.0.1",
 ) -> LinkResult:
     import tempfile
 
@@ -168,7 +177,11 @@ def _link_with_spark(
     if spark is not None:
         return link_spark(spark, path, options=options, image_root=root, report=report)
     with tempfile.TemporaryDirectory(prefix="nwd-spark-") as tmp:
-        session = spark_session(Path(tmp) / "warehouse", master=spark_master)
+        session = spark_session(
+            Path(tmp) / "warehouse",
+            master=spark_master,
+            driver_host=spark_driver_host,
+        )
         try:
             return link_spark(
                 session, path, options=options, image_root=root, report=report
