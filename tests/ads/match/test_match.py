@@ -14,7 +14,6 @@ from nowrongdoor.ads.match._model import (
     AdView,
     compare_age,
     compare_name,
-    compare_photo,
     compare_place,
     parse_descriptors,
 )
@@ -104,21 +103,6 @@ def test_poster_with_only_a_name_still_matches(tmp_path: Path) -> None:
     assert first["fields_used"] == ["name"]
     assert {"age", "photo", "place", "time"} <= set(first["fields_missing"])
     assert first["evidence"]["name"]["level"] == "alias"
-
-
-def test_photo_of_the_operation_counts_when_the_ad_shows_another() -> None:
-    photo = 0x0F0F_F0F0_1234_5678
-    other = photo ^ 0xFFFF_FFFF_0000_0000  # 32 bits away: another picture
-    near = photo ^ 0b111  # 3 bits away: the same picture, re-encoded
-    assert compare_photo(photo, _view(photo_hashes=(near,)))[0] == "same"
-    own_other = _view(photo_hashes=(other,), op_photo_hashes=(other, near))
-    got = compare_photo(photo, own_other)
-    assert got is not None and got[0] == "operation" and "OP-1" in got[1]
-    assert compare_photo(photo, _view(photo_hashes=(other,)))[0] == "different"
-    no_own = _view(op_photo_hashes=(near,))
-    assert compare_photo(photo, no_own)[0] == "operation"
-    assert compare_photo(photo, _view(op_photo_hashes=(other,))) is None
-    assert compare_photo(None, own_other) is None
 
 
 def test_field_comparisons(tmp_path: Path) -> None:

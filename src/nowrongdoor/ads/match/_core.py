@@ -72,15 +72,10 @@ def ad_views(result: LinkResult, image_hashes: dict[str, int]) -> list[AdView]:
     """The matcher's view of every linked ad, with operation names and route."""
     op_names: dict[str, set[str]] = {}
     op_places: dict[str, set[tuple[str, str]]] = {}
-    op_photos: dict[str, set[int]] = {}
     for f, op in zip(result.facts, result.operation, strict=True):
         op_names.setdefault(op, set()).update(f.names)
         if f.state:
             op_places.setdefault(op, set()).add((f.city.lower(), f.state))
-        op_photos.setdefault(op, set()).update(
-            image_hashes[r] for r in f.images if r in image_hashes
-        )
-    photos_of_op = {op: tuple(sorted(h)) for op, h in op_photos.items()}
     views: list[AdView] = []
     for i, (f, op) in enumerate(zip(result.facts, result.operation, strict=True)):
         d = parse_descriptors(f.descriptors)
@@ -103,15 +98,9 @@ def ad_views(result: LinkResult, image_hashes: dict[str, int]) -> list[AdView]:
                 ),
                 op_names=tuple(sorted(op_names.get(op, ()))),
                 op_places=frozenset(op_places.get(op, ())),
-                op_photo_hashes=photos_of_op.get(op, ()),
             )
         )
     return views
-
-
-#: Largest operation whose ads all become candidates when one of them carries
-#: the poster's photo.
-_OP_CANDIDATES = 200
 
 
 class _Blocks:
@@ -122,9 +111,7 @@ class _Blocks:
         self.by_state: dict[str, set[int]] = {}
         hashes: list[int] = []
         owners: list[int] = []
-        self.by_op: dict[str, list[int]] = {}
         for a in ads:
-            self.by_op.setdefault(a.operation, []).append(a.index)
             for raw in a.names or a.op_names:
                 for key in self._name_keys(raw):
                     self.by_key.setdefault(key, set()).add(a.index)
@@ -154,11 +141,6 @@ class _Blocks:
         if photo is not None and len(self.hashes):
             d = np.bitwise_count(self.hashes ^ np.uint64(photo))
             out.update(self.owners[d <= 12].tolist())
-            # The other ads of an operation that posted this photo (bounded,
-            # so a photo reused across a giant cluster adds no flood).
-            for op in {ads[int(i)].operation for i in self.owners[d <= 6]}:
-                if len(self.by_op[op]) <= _OP_CANDIDATES:
-                    out.update(self.by_op[op])
         for i in self.by_state.get(p.state, set()):
             a = ads[i]
             if p.missing_date and a.day and a.day < p.missing_date:

@@ -36,9 +36,7 @@ __all__ = [
 #: 15-17 year-old is typically advertised as 18-20; ads use work names; victims
 #: are moved from city to city, so a distant ad is common) and the stability of
 #: each trait over months (weight, hair colour change; eye colour and height
-#: hardly do; many ads reuse a photo, many do not; an operation reuses a
-#: person's photos across its ads, so the photo may be on another ad of the
-#: ad's operation: level ``operation``).
+#: hardly do; many ads reuse a photo, many do not).
 M_PROBABILITIES: dict[str, dict[str, float]] = {
     "name": {
         "exact": 0.35,
@@ -59,7 +57,7 @@ M_PROBABILITIES: dict[str, dict[str, float]] = {
         "far": 0.25,
         "unreachable": 0.01,
     },
-    "photo": {"same": 0.45, "similar": 0.10, "operation": 0.15, "different": 0.30},
+    "photo": {"same": 0.45, "similar": 0.10, "different": 0.45},
     "height": {"exact": 0.6, "close": 0.3, "different": 0.1},
     "weight": {"close": 0.6, "near": 0.25, "different": 0.15},
     "hair": {"same": 0.7, "different": 0.3},
@@ -88,7 +86,6 @@ class AdView:
     photo_hashes: tuple[int, ...]
     op_names: tuple[str, ...] = ()
     op_places: frozenset[tuple[str, str]] = field(default_factory=frozenset)
-    op_photo_hashes: tuple[int, ...] = ()
 
 
 def parse_descriptors(values: Sequence[object]) -> dict[str, str]:
@@ -242,31 +239,14 @@ def compare_place(p: Poster, ad: AdView) -> tuple[str, str] | None:
 def compare_photo(
     photo_hash: int | None, ad: AdView, similar: int = 12, same: int = 6
 ) -> tuple[str, str] | None:
-    """Closest pHash distance between the poster photo and the ad's images.
-
-    When the ad's own images are not close, the photos of the ad's operation
-    (its other ads) are tried: the same photo there gives level ``operation``.
-    """
-    if photo_hash is None or not (ad.photo_hashes or ad.op_photo_hashes):
+    """Closest pHash distance between the poster photo and the ad's images."""
+    if photo_hash is None or not ad.photo_hashes:
         return None
-    d = (
-        min((photo_hash ^ h).bit_count() for h in ad.photo_hashes)
-        if ad.photo_hashes
-        else 64
-    )
+    d = min((photo_hash ^ h).bit_count() for h in ad.photo_hashes)
     if d <= same:
         return "same", f"pHash distance {d}"
     if d <= similar:
         return "similar", f"pHash distance {d}"
-    if ad.op_photo_hashes:
-        od = min((photo_hash ^ h).bit_count() for h in ad.op_photo_hashes)
-        if od <= same:
-            return (
-                "operation",
-                f"pHash distance {od} to a photo of operation {ad.operation}",
-            )
-    if not ad.photo_hashes:
-        return None
     return "different", f"pHash distance {d}"
 
 
