@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 from nowrongdoor.care.errors import BadRequest
 from nowrongdoor.care.fhir._access import visible_referrals
 from nowrongdoor.care.fhir.mapping import referral_status_of_task
-from nowrongdoor.care.models import PartnerService, Person, Referral, User
+from nowrongdoor.care.models import PartnerService, Referral, User
 
-__all__ = ["pseudonyms", "referral_search", "service_names"]
+__all__ = ["referral_search", "service_names"]
 
 _PREFIXES = ("ge", "gt", "le", "lt", "eq")
 
@@ -81,15 +81,6 @@ def referral_search(
         .offset(offset)
     ).all()
     return list(rows), int(total)
-
-
-def pseudonyms(session: Session, person_ids: set[int]) -> dict[int, str]:
-    if not person_ids:
-        return {}
-    rows = session.execute(
-        select(Person.id, Person.pseudonym).where(Person.id.in_(person_ids))
-    )
-    return {row.id: row.pseudonym for row in rows}
 
 
 def service_names(session: Session, ids: set[int]) -> dict[int, str]:

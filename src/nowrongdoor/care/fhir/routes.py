@@ -33,7 +33,7 @@ from nowrongdoor.care.fhir._access import (
     visible_referrals,
 )
 from nowrongdoor.care.fhir._capability import capability_statement
-from nowrongdoor.care.fhir._search import pseudonyms, referral_search, service_names
+from nowrongdoor.care.fhir._search import referral_search, service_names
 from nowrongdoor.care.fhir.clients import (
     ASSERTION_TYPE,
     issue_token,
@@ -276,7 +276,7 @@ def _search(
         count=count,
         offset=offset,
     )
-    names = pseudonyms(session, {r.person_id for r in rows})
+    names = crud.pseudonyms_of(session, {r.person_id for r in rows})
     services = service_names(session, {r.service_id for r in rows if r.service_id})
     if resource_type == "Task":
         out = [
@@ -392,7 +392,7 @@ def read_task(
     """One Task, with its version as ``ETag``."""
     require(viewer, "referral:read")
     referral = visible_referral(session, viewer, _referral_id(task_id, "Task"))
-    pseudonym = pseudonyms(session, {referral.person_id})[referral.person_id]
+    pseudonym = crud.pseudonyms_of(session, {referral.person_id})[referral.person_id]
     body = as_json(
         task_resource(referral, pseudonym=pseudonym, with_text=_with_text(viewer))
     )
@@ -419,7 +419,7 @@ def read_service_request(
     require(viewer, "referral:read")
     rid = _referral_id(request_id, "ServiceRequest")
     referral = visible_referral(session, viewer, rid, "ServiceRequest")
-    pseudonym = pseudonyms(session, {referral.person_id})[referral.person_id]
+    pseudonym = crud.pseudonyms_of(session, {referral.person_id})[referral.person_id]
     names = service_names(
         session, {referral.service_id} if referral.service_id else set()
     )
@@ -521,7 +521,8 @@ async def patch_task(
 
     def run() -> JSONResponse:
         referral = visible_referral(session, viewer, _referral_id(task_id, "Task"))
-        pseudonym = pseudonyms(session, {referral.person_id})[referral.person_id]
+        person_id = referral.person_id
+        pseudonym = crud.pseudonyms_of(session, {person_id})[person_id]
         current = as_json(task_resource(referral, pseudonym=pseudonym))
         patched = _apply_patch(current, raw)
         return _update_task(task_id, patched, request, session, auditor, viewer)
@@ -558,7 +559,7 @@ def _update_task(
         raise BadRequest(f"not a valid R4 Task: {where}: {first['msg']}") from None
     if given.id is not None and given.id != task_id:
         raise BadRequest(f"Task.id {given.id!r} does not match the URL ({task_id})")
-    pseudonym = pseudonyms(session, {referral.person_id})[referral.person_id]
+    pseudonym = crud.pseudonyms_of(session, {referral.person_id})[referral.person_id]
     current = as_json(task_resource(referral, pseudonym=pseudonym))
     if_match = request.headers.get("if-match")
     if if_match is not None:
@@ -630,7 +631,7 @@ def read_consent(
     consent = session.get(Consent, cid) if referral is not None else None
     if referral is None or consent is None:
         raise NotFound(f"Consent/{consent_id} is not known")
-    pseudonym = pseudonyms(session, {consent.person_id})[consent.person_id]
+    pseudonym = crud.pseudonyms_of(session, {consent.person_id})[consent.person_id]
     body = as_json(
         consent_resource(
             consent, pseudonym=pseudonym, active=crud.consent_active(consent)
