@@ -210,12 +210,7 @@ def intake_page(ctx: LeadDep, intake_id: int) -> HTMLResponse:
         if intake.person_id
         else None
     )
-    ctx.audit.commit(
-        "intake.read",
-        resource_type="intake",
-        resource_id=intake.id,
-        person_id=intake.person_id,
-    )
+    ctx.audit.commit_on("intake.read", intake)
     return ctx.render(
         "intake_page.html",
         intake=intake,
@@ -355,12 +350,7 @@ def person_page(ctx: PersonDep, pseudonym: str) -> HTMLResponse:
         if can(ctx.user, "consent:read")
         else []
     )
-    ctx.audit.commit(
-        "person.read",
-        resource_type="person",
-        resource_id=person.id,
-        person_id=person.id,
-    )
+    ctx.audit.commit_on("person.read", person)
     return ctx.render(
         "person.html",
         person=crud.person_public(person, viewer=ctx.user),

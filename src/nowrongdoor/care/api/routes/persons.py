@@ -114,11 +114,9 @@ def update_person(
     audit.target("person", person_id)
     person = crud.get_person(session, viewer=user, person_id=person_id)
     crud.update_person(session, actor=user, cipher=cipher, person=person, data=body)
-    audit.commit(
+    audit.commit_on(
         "person.update",
-        resource_type="person",
-        resource_id=person.id,
-        person_id=person.id,
+        person,
         detail=",".join(sorted(body.model_fields_set)),
     )
     return crud.person_public(person, viewer=user)
