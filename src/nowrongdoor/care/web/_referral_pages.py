@@ -239,12 +239,7 @@ async def create_referral(ctx: ReferDep, case_id: int) -> Response:
         do_not_contact=form.get("do_not_contact") == "on",
     )
     referral = crud.create_referral(ctx.session, actor=ctx.user, data=data)
-    ctx.audit.commit(
-        "referral.create",
-        resource_type="referral",
-        resource_id=referral.id,
-        person_id=case.person_id,
-    )
+    ctx.audit.commit_on("referral.create", referral)
     try:
         crud.transition_referral(
             ctx.session,
@@ -265,13 +260,7 @@ async def create_referral(ctx: ReferDep, case_id: int) -> Response:
         return RedirectResponse(
             f"/referrals/{referral.id}?unsent={exc.code}", status_code=303
         )
-    ctx.audit.commit(
-        "referral.status",
-        resource_type="referral",
-        resource_id=referral.id,
-        person_id=case.person_id,
-        detail="sent",
-    )
+    ctx.audit.commit_on("referral.status", referral, detail="sent")
     return RedirectResponse(f"/cases/{case.id}#referrals", status_code=303)
 
 
