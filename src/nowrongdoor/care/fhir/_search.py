@@ -7,9 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from nowrongdoor.care import crud
 from nowrongdoor.care.errors import BadRequest
 from nowrongdoor.care.fhir._access import visible_referrals
 from nowrongdoor.care.fhir.mapping import referral_status_of_task
@@ -74,13 +75,12 @@ def referral_search(
         stmt = stmt.where(Referral.status.in_(ours))
     for clause in _last_updated_clause(last_updated):
         stmt = stmt.where(clause)
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = session.scalars(
-        stmt.order_by(Referral.updated_at.desc(), Referral.id.desc())
-        .limit(count)
-        .offset(offset)
-    ).all()
-    return list(rows), int(total)
+    return crud.paginate(
+        session,
+        stmt.order_by(Referral.updated_at.desc(), Referral.id.desc()),
+        limit=count,
+        offset=offset,
+    )
 
 
 def service_names(session: Session, ids: set[int]) -> dict[int, str]:

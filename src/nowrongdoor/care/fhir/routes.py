@@ -700,8 +700,9 @@ def search_organizations(
     stmt = select(Organization)
     if name:
         stmt = stmt.where(func.lower(Organization.name).contains(name.lower()))
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = session.scalars(stmt.order_by(Organization.id).limit(count).offset(offset))
+    rows, total = crud.paginate(
+        session, stmt.order_by(Organization.id), limit=count, offset=offset
+    )
     out = [as_json(organization_resource(o)) for o in rows]
     query = {"name": name} if name else {}
     bundle = searchset(
@@ -751,8 +752,9 @@ def search_services(
         stmt = stmt.where(PartnerService.organization_id == int(org_id))
     if service_type:
         stmt = stmt.where(PartnerService.service_types.contains(f"|{service_type}|"))
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = session.scalars(stmt.order_by(PartnerService.id).limit(count).offset(offset))
+    rows, total = crud.paginate(
+        session, stmt.order_by(PartnerService.id), limit=count, offset=offset
+    )
     out = [as_json(healthcare_service_resource(s)) for s in rows]
     query = {
         k: v
