@@ -20,7 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -160,6 +160,29 @@ def _audit(request: Request, auditor: AuditDep, action: str, **kw: Any) -> None:
 
 def _base(request: Request) -> str:
     return str(request.base_url).rstrip("/") + "/fhir"
+
+
+def _directory_search(
+    request: Request,
+    session: Session,
+    auditor: AuditDep,
+    resource_type: str,
+    stmt: Select[Any],
+    *,
+    to_resource: Callable[[Any], Any],
+    query: dict[str, str],
+    count: int,
+    offset: int,
+) -> JSONResponse:
+    """One page of ``stmt`` (directory rows) as an audited searchset Bundle."""
+    rows, total = crud.paginate(session, stmt, limit=count, offset=offset)
+    out = [as_json(to_resource(row)) for row in rows]
+    bundle = searchset(
+        _base(request), resource_type, out, total=total, query=query,
+        count=count, offset=offset,
+    )  # fmt: skip
+    _audit(request, auditor, f"search {resource_type}", detail=f"{len(out)} results")
+    return _fhir(as_json(bundle))
 
 
 # --- token endpoint -------------------------------------------------------------
@@ -700,17 +723,11 @@ def search_organizations(
     stmt = select(Organization)
     if name:
         stmt = stmt.where(func.lower(Organization.name).contains(name.lower()))
-    rows, total = crud.paginate(
-        session, stmt.order_by(Organization.id), limit=count, offset=offset
-    )
-    out = [as_json(organization_resource(o)) for o in rows]
-    query = {"name": name} if name else {}
-    bundle = searchset(
-        _base(request), "Organization", out, total=total, query=query,
+    return _directory_search(
+        request, session, auditor, "Organization", stmt.order_by(Organization.id),
+        to_resource=organization_resource, query={"name": name} if name else {},
         count=count, offset=offset,
     )  # fmt: skip
-    _audit(request, auditor, "search Organization", detail=f"{len(out)} results")
-    return _fhir(as_json(bundle))
 
 
 @router.get("/Organization/{org_id}", summary="Read an Organization")
@@ -752,21 +769,16 @@ def search_services(
         stmt = stmt.where(PartnerService.organization_id == int(org_id))
     if service_type:
         stmt = stmt.where(PartnerService.service_types.contains(f"|{service_type}|"))
-    rows, total = crud.paginate(
-        session, stmt.order_by(PartnerService.id), limit=count, offset=offset
-    )
-    out = [as_json(healthcare_service_resource(s)) for s in rows]
     query = {
         k: v
         for k, v in {"organization": organization, "service-type": service_type}.items()
         if v
     }
-    bundle = searchset(
-        _base(request), "HealthcareService", out, total=total, query=query,
-        count=count, offset=offset,
+    return _directory_search(
+        request, session, auditor, "HealthcareService",
+        stmt.order_by(PartnerService.id), to_resource=healthcare_service_resource,
+        query=query, count=count, offset=offset,
     )  # fmt: skip
-    _audit(request, auditor, "search HealthcareService", detail=f"{len(out)} results")
-    return _fhir(as_json(bundle))
 
 
 @router.get("/HealthcareService/{service_id}", summary="Read a HealthcareService")
