@@ -240,11 +240,11 @@ def list_organizations(
     stmt = select(Organization).where(Organization.id.in_(offering))
     if search:
         stmt = stmt.where(func.lower(Organization.name).like(f"%{search.lower()}%"))
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    orgs = list(
-        session.scalars(
-            stmt.order_by(Organization.id).limit(per_page).offset((page - 1) * per_page)
-        )
+    orgs, total = crud.paginate(
+        session,
+        stmt.order_by(Organization.id),
+        limit=per_page,
+        offset=(page - 1) * per_page,
     )
     return JSONResponse(_page(_with_services(session, orgs), total, page, per_page))
 
@@ -303,13 +303,11 @@ def list_locations(
                 )
             )
         )
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = list(
-        session.scalars(
-            stmt.order_by(PartnerLocation.id)
-            .limit(per_page)
-            .offset((page - 1) * per_page)
-        )
+    rows, total = crud.paginate(
+        session,
+        stmt.order_by(PartnerLocation.id),
+        limit=per_page,
+        offset=(page - 1) * per_page,
     )
     uids = _org_uids(session, {r.organization_id for r in rows if r.organization_id})
     contents = [location_json(r, uids.get(r.organization_id or 0)) for r in rows]

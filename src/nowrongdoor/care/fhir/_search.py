@@ -7,15 +7,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from nowrongdoor.care import crud
 from nowrongdoor.care.errors import BadRequest
 from nowrongdoor.care.fhir._access import visible_referrals
 from nowrongdoor.care.fhir.mapping import referral_status_of_task
-from nowrongdoor.care.models import PartnerService, Person, Referral, User
+from nowrongdoor.care.models import PartnerService, Referral, User
 
-__all__ = ["pseudonyms", "referral_search", "service_names"]
+__all__ = ["referral_search", "service_names"]
 
 _PREFIXES = ("ge", "gt", "le", "lt", "eq")
 
@@ -74,22 +75,12 @@ def referral_search(
         stmt = stmt.where(Referral.status.in_(ours))
     for clause in _last_updated_clause(last_updated):
         stmt = stmt.where(clause)
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = session.scalars(
-        stmt.order_by(Referral.updated_at.desc(), Referral.id.desc())
-        .limit(count)
-        .offset(offset)
-    ).all()
-    return list(rows), int(total)
-
-
-def pseudonyms(session: Session, person_ids: set[int]) -> dict[int, str]:
-    if not person_ids:
-        return {}
-    rows = session.execute(
-        select(Person.id, Person.pseudonym).where(Person.id.in_(person_ids))
+    return crud.paginate(
+        session,
+        stmt.order_by(Referral.updated_at.desc(), Referral.id.desc()),
+        limit=count,
+        offset=offset,
     )
-    return {row.id: row.pseudonym for row in rows}
 
 
 def service_names(session: Session, ids: set[int]) -> dict[int, str]:

@@ -20,8 +20,9 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from nowrongdoor.care import crud
 from nowrongdoor.care.fhir._access import visible_referrals
-from nowrongdoor.care.fhir._search import pseudonyms, service_names
+from nowrongdoor.care.fhir._search import service_names
 from nowrongdoor.care.fhir.clinical import (
     condition_resource,
     goal_resource,
@@ -70,7 +71,7 @@ def _referrals(session: Session, viewer: User, since: dt.datetime | None) -> lis
 
 def _tasks(session: Session, viewer: User, since: dt.datetime | None) -> list[Any]:
     rows = _referrals(session, viewer, since)
-    names = pseudonyms(session, {r.person_id for r in rows})
+    names = crud.pseudonyms_of(session, {r.person_id for r in rows})
     return [
         as_json(task_resource(r, pseudonym=names[r.person_id],
                               with_text=_with_text(viewer)))
@@ -80,7 +81,7 @@ def _tasks(session: Session, viewer: User, since: dt.datetime | None) -> list[An
 
 def _requests(session: Session, viewer: User, since: dt.datetime | None) -> list[Any]:
     rows = _referrals(session, viewer, since)
-    names = pseudonyms(session, {r.person_id for r in rows})
+    names = crud.pseudonyms_of(session, {r.person_id for r in rows})
     services = service_names(session, {r.service_id for r in rows if r.service_id})
     return [
         as_json(service_request_resource(r, pseudonym=names[r.person_id],
@@ -112,7 +113,7 @@ def _clinical(
             for item, pid in lister(session, viewer)
             if _after(getattr(item, stamp), since)
         ]
-        names = pseudonyms(session, {pid for _, pid in rows})
+        names = crud.pseudonyms_of(session, {pid for _, pid in rows})
         return [as_json(build(item, names[pid], viewer)) for item, pid in rows]
 
     return run

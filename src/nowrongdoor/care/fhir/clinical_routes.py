@@ -12,10 +12,10 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from nowrongdoor.care import crud
 from nowrongdoor.care.api.deps import AuditDep, SessionDep
 from nowrongdoor.care.enums import Role
 from nowrongdoor.care.errors import NotFound
-from nowrongdoor.care.fhir._search import pseudonyms
 from nowrongdoor.care.fhir.clinical import (
     condition_resource,
     goal_resource,
@@ -103,7 +103,7 @@ def _search(
         person_id = _person_of(session, patient)
         rows = lister(session, viewer, person_id=person_id) if person_id else []
     page = rows[offset : offset + count]
-    names = pseudonyms(session, {pid for _, pid in page})
+    names = crud.pseudonyms_of(session, {pid for _, pid in page})
     out = [_build(kind, item, names[pid], viewer) for item, pid in page]
     bundle = searchset(
         _base(request),
@@ -132,7 +132,7 @@ def _read(
     if not rows:
         raise NotFound(f"{kind}/{raw_id} is not known")
     item, person_id = rows[0]
-    pseudonym = pseudonyms(session, {person_id})[person_id]
+    pseudonym = crud.pseudonyms_of(session, {person_id})[person_id]
     body = _build(kind, item, pseudonym, viewer)
     _audit(request, auditor, f"read {kind}", resource_type=audit_type,
            resource_id=item.id, person_id=person_id)  # fmt: skip

@@ -20,7 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -33,7 +33,7 @@ from nowrongdoor.care.fhir._access import (
     visible_referrals,
 )
 from nowrongdoor.care.fhir._capability import capability_statement
-from nowrongdoor.care.fhir._search import pseudonyms, referral_search, service_names
+from nowrongdoor.care.fhir._search import referral_search, service_names
 from nowrongdoor.care.fhir.clients import (
     ASSERTION_TYPE,
     issue_token,
@@ -162,6 +162,29 @@ def _base(request: Request) -> str:
     return str(request.base_url).rstrip("/") + "/fhir"
 
 
+def _directory_search(
+    request: Request,
+    session: Session,
+    auditor: AuditDep,
+    resource_type: str,
+    stmt: Select[Any],
+    *,
+    to_resource: Callable[[Any], Any],
+    query: dict[str, str],
+    count: int,
+    offset: int,
+) -> JSONResponse:
+    """One page of ``stmt`` (directory rows) as an audited searchset Bundle."""
+    rows, total = crud.paginate(session, stmt, limit=count, offset=offset)
+    out = [as_json(to_resource(row)) for row in rows]
+    bundle = searchset(
+        _base(request), resource_type, out, total=total, query=query,
+        count=count, offset=offset,
+    )  # fmt: skip
+    _audit(request, auditor, f"search {resource_type}", detail=f"{len(out)} results")
+    return _fhir(as_json(bundle))
+
+
 # --- token endpoint -------------------------------------------------------------
 
 
@@ -276,7 +299,7 @@ def _search(
         count=count,
         offset=offset,
     )
-    names = pseudonyms(session, {r.person_id for r in rows})
+    names = crud.pseudonyms_of(session, {r.person_id for r in rows})
     services = service_names(session, {r.service_id for r in rows if r.service_id})
     if resource_type == "Task":
         out = [
@@ -392,7 +415,7 @@ def read_task(
     """One Task, with its version as ``ETag``."""
     require(viewer, "referral:read")
     referral = visible_referral(session, viewer, _referral_id(task_id, "Task"))
-    pseudonym = pseudonyms(session, {referral.person_id})[referral.person_id]
+    pseudonym = crud.pseudonyms_of(session, {referral.person_id})[referral.person_id]
     body = as_json(
         task_resource(referral, pseudonym=pseudonym, with_text=_with_text(viewer))
     )
@@ -419,7 +442,7 @@ def read_service_request(
     require(viewer, "referral:read")
     rid = _referral_id(request_id, "ServiceRequest")
     referral = visible_referral(session, viewer, rid, "ServiceRequest")
-    pseudonym = pseudonyms(session, {referral.person_id})[referral.person_id]
+    pseudonym = crud.pseudonyms_of(session, {referral.person_id})[referral.person_id]
     names = service_names(
         session, {referral.service_id} if referral.service_id else set()
     )
@@ -521,7 +544,8 @@ async def patch_task(
 
     def run() -> JSONResponse:
         referral = visible_referral(session, viewer, _referral_id(task_id, "Task"))
-        pseudonym = pseudonyms(session, {referral.person_id})[referral.person_id]
+        person_id = referral.person_id
+        pseudonym = crud.pseudonyms_of(session, {person_id})[person_id]
         current = as_json(task_resource(referral, pseudonym=pseudonym))
         patched = _apply_patch(current, raw)
         return _update_task(task_id, patched, request, session, auditor, viewer)
@@ -558,7 +582,7 @@ def _update_task(
         raise BadRequest(f"not a valid R4 Task: {where}: {first['msg']}") from None
     if given.id is not None and given.id != task_id:
         raise BadRequest(f"Task.id {given.id!r} does not match the URL ({task_id})")
-    pseudonym = pseudonyms(session, {referral.person_id})[referral.person_id]
+    pseudonym = crud.pseudonyms_of(session, {referral.person_id})[referral.person_id]
     current = as_json(task_resource(referral, pseudonym=pseudonym))
     if_match = request.headers.get("if-match")
     if if_match is not None:
@@ -630,7 +654,7 @@ def read_consent(
     consent = session.get(Consent, cid) if referral is not None else None
     if referral is None or consent is None:
         raise NotFound(f"Consent/{consent_id} is not known")
-    pseudonym = pseudonyms(session, {consent.person_id})[consent.person_id]
+    pseudonym = crud.pseudonyms_of(session, {consent.person_id})[consent.person_id]
     body = as_json(
         consent_resource(
             consent, pseudonym=pseudonym, active=crud.consent_active(consent)
@@ -699,16 +723,11 @@ def search_organizations(
     stmt = select(Organization)
     if name:
         stmt = stmt.where(func.lower(Organization.name).contains(name.lower()))
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = session.scalars(stmt.order_by(Organization.id).limit(count).offset(offset))
-    out = [as_json(organization_resource(o)) for o in rows]
-    query = {"name": name} if name else {}
-    bundle = searchset(
-        _base(request), "Organization", out, total=total, query=query,
+    return _directory_search(
+        request, session, auditor, "Organization", stmt.order_by(Organization.id),
+        to_resource=organization_resource, query={"name": name} if name else {},
         count=count, offset=offset,
     )  # fmt: skip
-    _audit(request, auditor, "search Organization", detail=f"{len(out)} results")
-    return _fhir(as_json(bundle))
 
 
 @router.get("/Organization/{org_id}", summary="Read an Organization")
@@ -750,20 +769,16 @@ def search_services(
         stmt = stmt.where(PartnerService.organization_id == int(org_id))
     if service_type:
         stmt = stmt.where(PartnerService.service_types.contains(f"|{service_type}|"))
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = session.scalars(stmt.order_by(PartnerService.id).limit(count).offset(offset))
-    out = [as_json(healthcare_service_resource(s)) for s in rows]
     query = {
         k: v
         for k, v in {"organization": organization, "service-type": service_type}.items()
         if v
     }
-    bundle = searchset(
-        _base(request), "HealthcareService", out, total=total, query=query,
-        count=count, offset=offset,
+    return _directory_search(
+        request, session, auditor, "HealthcareService",
+        stmt.order_by(PartnerService.id), to_resource=healthcare_service_resource,
+        query=query, count=count, offset=offset,
     )  # fmt: skip
-    _audit(request, auditor, "search HealthcareService", detail=f"{len(out)} results")
-    return _fhir(as_json(bundle))
 
 
 @router.get("/HealthcareService/{service_id}", summary="Read a HealthcareService")

@@ -92,12 +92,7 @@ def case_page(ctx: CaseRead, case_id: int) -> HTMLResponse:
     safety plan and consent."""
     case = load_case(ctx, case_id)
     detail = crud.case_detail(ctx.session, viewer=ctx.user, case=case)
-    ctx.audit.commit(
-        "case.read",
-        resource_type="case",
-        resource_id=case.id,
-        person_id=case.person_id,
-    )
+    ctx.audit.commit_on("case.read", case)
     return ctx.render("case.html", **case_context(ctx, detail))
 
 
@@ -177,13 +172,7 @@ async def case_status(ctx: CaseWrite, case_id: int) -> Response:
         note=f.text(form, "note"),
     )
     crud.transition_case(ctx.session, actor=ctx.user, case=case, data=data)
-    ctx.audit.commit(
-        "case.status",
-        resource_type="case",
-        resource_id=case.id,
-        person_id=case.person_id,
-        detail=status,
-    )
+    ctx.audit.commit_on("case.status", case, detail=status)
     return _back(case.id, "top")
 
 

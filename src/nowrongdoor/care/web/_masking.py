@@ -2,16 +2,18 @@
 
 The reports layer (``nowrongdoor.reports``) does full primary and complementary
 suppression, but it sits to the right of ``care`` in the layering rule, so the
-care pages cannot import it. The dashboard therefore masks at display level:
-every count from 1 to ``threshold - 1`` is hidden, and a total is hidden
-whenever any count that adds up to it is hidden (so a hidden count can never be
-recovered by subtraction).
+care pages cannot import it. The dashboard therefore masks at display level with
+the one small-cell rule of :mod:`nowrongdoor._privacy`: every count from 1 to
+``threshold - 1`` is hidden, and a total is hidden whenever any count that adds
+up to it is hidden (so a hidden count can never be recovered by subtraction).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+from nowrongdoor import _privacy
 
 
 @dataclass(frozen=True)
@@ -37,9 +39,10 @@ def mask_count(value: int, threshold: int) -> Shown:
     Returns:
         The display form.
     """
-    if 0 < value < threshold:
-        return Shown(f"<{threshold}", True)
-    return Shown(str(value), False)
+    return Shown(
+        str(_privacy.mask_count(value, threshold)),
+        _privacy.is_small_cell(value, threshold),
+    )
 
 
 def mask_series(
@@ -75,8 +78,9 @@ def mask_rate(numerator: int, denominator: int, threshold: int) -> Shown:
     """
     if denominator == 0:
         return Shown("no data", False)
-    if 0 < numerator < threshold or 0 < denominator - numerator < threshold:
-        return Shown("suppressed", True)
-    if denominator < threshold:
+    if any(
+        _privacy.is_small_cell(count, threshold)
+        for count in (numerator, denominator - numerator, denominator)
+    ):
         return Shown("suppressed", True)
     return Shown(f"{round(100 * numerator / denominator)}%", False)

@@ -125,13 +125,7 @@ def refer_page(
     services = _search(
         ctx, service_type=type, text=q, place=place, age=detail_person.age
     )
-    ctx.audit.commit(
-        "case.read",
-        resource_type="case",
-        resource_id=case.id,
-        person_id=case.person_id,
-        detail="refer page",
-    )
+    ctx.audit.commit_on("case.read", case, detail="refer page")
     template = (
         "_services.html"
         if ctx.request.headers.get("HX-Request") == "true"
@@ -194,13 +188,7 @@ def refer_confirm(
     """What the partner will see, whether it is sent now, and any open referral
     to the same partner; nothing is created until the person confirms."""
     case = load_case(ctx, case_id)
-    ctx.audit.commit(
-        "case.read",
-        resource_type="case",
-        resource_id=case.id,
-        person_id=case.person_id,
-        detail="refer confirm page",
-    )
+    ctx.audit.commit_on("case.read", case, detail="refer confirm page")
     return _confirm_response(ctx, case, service_id, need)
 
 
@@ -251,12 +239,7 @@ async def create_referral(ctx: ReferDep, case_id: int) -> Response:
         do_not_contact=form.get("do_not_contact") == "on",
     )
     referral = crud.create_referral(ctx.session, actor=ctx.user, data=data)
-    ctx.audit.commit(
-        "referral.create",
-        resource_type="referral",
-        resource_id=referral.id,
-        person_id=case.person_id,
-    )
+    ctx.audit.commit_on("referral.create", referral)
     try:
         crud.transition_referral(
             ctx.session,
@@ -277,13 +260,7 @@ async def create_referral(ctx: ReferDep, case_id: int) -> Response:
         return RedirectResponse(
             f"/referrals/{referral.id}?unsent={exc.code}", status_code=303
         )
-    ctx.audit.commit(
-        "referral.status",
-        resource_type="referral",
-        resource_id=referral.id,
-        person_id=case.person_id,
-        detail="sent",
-    )
+    ctx.audit.commit_on("referral.status", referral, detail="sent")
     return RedirectResponse(f"/cases/{case.id}#referrals", status_code=303)
 
 
@@ -309,12 +286,7 @@ def referral_page(
     ctx.request.state.audit_resource = "referral"
     ctx.request.state.audit_resource_id = str(referral_id)
     referral = crud.get_referral(ctx.session, viewer=ctx.user, referral_id=referral_id)
-    ctx.audit.commit(
-        "referral.read",
-        resource_type="referral",
-        resource_id=referral.id,
-        person_id=referral.person_id,
-    )
+    ctx.audit.commit_on("referral.read", referral)
     return _referral_response(ctx, referral, unsent=UNSENT_MESSAGES.get(unsent, ""))
 
 
@@ -391,11 +363,9 @@ async def referral_status(ctx: ReferralRead, referral_id: int) -> Response:
                 UNSENT_MESSAGES[exc.code].replace("Saved as a draft, not", "Not")
             ) from None
         raise
-    ctx.audit.commit(
+    ctx.audit.commit_on(
         "referral.status",
-        resource_type="referral",
-        resource_id=referral.id,
-        person_id=referral.person_id,
+        referral,
         detail="sent with consent override" if data.override_reason else status,
     )
     if ctx.user.role == Role.PARTNER_USER:

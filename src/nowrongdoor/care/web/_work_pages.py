@@ -165,13 +165,7 @@ async def intake_submit(ctx: IntakeDep) -> Response:
             error=exc.message,
         )
     intake = crud.create_intake(ctx.session, actor=ctx.user, person=person, data=data)
-    ctx.audit.commit(
-        "intake.create",
-        resource_type="intake",
-        resource_id=intake.id,
-        person_id=person.id,
-        detail=door,
-    )
+    ctx.audit.commit_on("intake.create", intake, detail=door)
     return RedirectResponse(f"/intakes/{intake.id}", status_code=303)
 
 
@@ -210,12 +204,7 @@ def intake_page(ctx: LeadDep, intake_id: int) -> HTMLResponse:
         if intake.person_id
         else None
     )
-    ctx.audit.commit(
-        "intake.read",
-        resource_type="intake",
-        resource_id=intake.id,
-        person_id=intake.person_id,
-    )
+    ctx.audit.commit_on("intake.read", intake)
     return ctx.render(
         "intake_page.html",
         intake=intake,
@@ -355,12 +344,7 @@ def person_page(ctx: PersonDep, pseudonym: str) -> HTMLResponse:
         if can(ctx.user, "consent:read")
         else []
     )
-    ctx.audit.commit(
-        "person.read",
-        resource_type="person",
-        resource_id=person.id,
-        person_id=person.id,
-    )
+    ctx.audit.commit_on("person.read", person)
     return ctx.render(
         "person.html",
         person=crud.person_public(person, viewer=ctx.user),
@@ -472,13 +456,7 @@ async def add_consent(ctx: CareDep, pseudonym: str) -> Response:
         note=f.text(form, "note"),
     )
     consent = crud.record_consent(ctx.session, actor=ctx.user, person=person, data=data)
-    ctx.audit.commit(
-        "consent.create",
-        resource_type="consent",
-        resource_id=consent.id,
-        person_id=person.id,
-        detail=consent_type,
-    )
+    ctx.audit.commit_on("consent.create", consent, detail=consent_type)
     back = f.text(form, "back") or f"/people/{person.pseudonym}"
     if not back.startswith("/") or back.startswith("//"):
         back = f"/people/{person.pseudonym}"
@@ -545,13 +523,7 @@ def store_screening_result(
             actor=ctx.user,
             detail=f"{result.instrument_id}: {result.category}",
         )
-    ctx.audit.commit(
-        "screening.create",
-        resource_type="screening",
-        resource_id=row.id,
-        person_id=person.id,
-        detail=result.instrument_id,
-    )
+    ctx.audit.commit_on("screening.create", row, detail=result.instrument_id)
     return {
         "person_pseudonym": person.pseudonym if case_id is None else None,
         "screening_id": row.id,

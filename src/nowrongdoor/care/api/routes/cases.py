@@ -88,9 +88,7 @@ def read_case(
     audit.target("case", case_id)
     case = crud.get_case(session, viewer=user, case_id=case_id, with_person=True)
     detail = crud.case_detail(session, viewer=user, case=case)
-    audit.commit(
-        "case.read", resource_type="case", resource_id=case.id, person_id=case.person_id
-    )
+    audit.commit_on("case.read", case)
     return Response(detail.model_dump_json(), media_type="application/json")
 
 
@@ -123,13 +121,7 @@ def transition_case(
     case = crud.get_case(session, viewer=user, case_id=case_id)
     before = case.status
     crud.transition_case(session, actor=user, case=case, data=body)
-    audit.commit(
-        "case.status",
-        resource_type="case",
-        resource_id=case.id,
-        person_id=case.person_id,
-        detail=f"{before}->{case.status}",
-    )
+    audit.commit_on("case.status", case, detail=f"{before}->{case.status}")
     return crud.case_public(case)
 
 

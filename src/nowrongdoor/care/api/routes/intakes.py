@@ -79,11 +79,5 @@ def review_intake(
     audit.target("intake", intake_id)
     intake = crud.get_intake(session, viewer=user, intake_id=intake_id)
     crud.review_intake(session, actor=user, intake=intake, data=body)
-    audit.commit(
-        "intake.review",
-        resource_type="intake",
-        resource_id=intake.id,
-        person_id=intake.person_id,
-        detail=intake.status,
-    )
+    audit.commit_on("intake.review", intake, detail=intake.status)
     return IntakePublic.model_validate(intake)

@@ -114,11 +114,9 @@ def update_person(
     audit.target("person", person_id)
     person = crud.get_person(session, viewer=user, person_id=person_id)
     crud.update_person(session, actor=user, cipher=cipher, person=person, data=body)
-    audit.commit(
+    audit.commit_on(
         "person.update",
-        resource_type="person",
-        resource_id=person.id,
-        person_id=person.id,
+        person,
         detail=",".join(sorted(body.model_fields_set)),
     )
     return crud.person_public(person, viewer=user)
@@ -164,12 +162,7 @@ def create_person_intake(
     audit.target("person", person_id)
     person = crud.get_person(session, viewer=user, person_id=person_id)
     intake = crud.create_intake(session, actor=user, person=person, data=body)
-    audit.commit(
-        "intake.create",
-        resource_type="intake",
-        resource_id=intake.id,
-        person_id=person.id,
-    )
+    audit.commit_on("intake.create", intake)
     return IntakePublic.model_validate(intake)
 
 
@@ -237,13 +230,7 @@ def create_person_screening(
         case_id=body.case_id,
         intake_id=body.intake_id,
     )
-    audit.commit(
-        "screening.create",
-        resource_type="screening",
-        resource_id=row.id,
-        person_id=person.id,
-        detail=body.instrument_id,
-    )
+    audit.commit_on("screening.create", row, detail=body.instrument_id)
     return ScreeningPublic.model_validate(row)
 
 
@@ -279,11 +266,9 @@ def create_person_consent(
     audit.target("person", person_id)
     person = crud.get_person(session, viewer=user, person_id=person_id)
     consent = crud.record_consent(session, actor=user, person=person, data=body)
-    audit.commit(
+    audit.commit_on(
         "consent.create",
-        resource_type="consent",
-        resource_id=consent.id,
-        person_id=person.id,
+        consent,
         detail=f"{consent.consent_type}/{consent.scope}",
     )
     return crud.consent_public(consent)
@@ -304,12 +289,7 @@ def revoke_person_consent(
     if consent.person_id != person.id:
         raise BadRequest("the consent belongs to another person", field="consent_id")
     crud.revoke_consent(session, consent=consent)
-    audit.commit(
-        "consent.revoke",
-        resource_type="consent",
-        resource_id=consent.id,
-        person_id=person.id,
-    )
+    audit.commit_on("consent.revoke", consent)
     return crud.consent_public(consent)
 
 

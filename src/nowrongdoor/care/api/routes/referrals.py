@@ -71,12 +71,7 @@ def create_referral(
     if not can(user, "case:read"):
         raise Forbidden("your role may not refer")
     referral = crud.create_referral(session, actor=user, data=body)
-    audit.commit(
-        "referral.create",
-        resource_type="referral",
-        resource_id=referral.id,
-        person_id=referral.person_id,
-    )
+    audit.commit_on("referral.create", referral)
     return crud.referral_public(session, referral)
 
 
@@ -88,12 +83,7 @@ def read_referral(
     audit.target("referral", referral_id)
     referral = crud.get_referral(session, viewer=user, referral_id=referral_id)
     out = crud.referral_view(session, referral, viewer=user)
-    audit.commit(
-        "referral.read",
-        resource_type="referral",
-        resource_id=referral.id,
-        person_id=referral.person_id,
-    )
+    audit.commit_on("referral.read", referral)
     return Response(out.model_dump_json(), media_type="application/json")
 
 
