@@ -64,3 +64,27 @@ def test_bad_input_is_one_sentence(runner: Any, db: Any, world: Any) -> None:
     assert too_long.exit_code != 0 and "5 to 1440 minutes" in too_long.output
     missing = runner.invoke(app, ["fhir", "client-revoke", "nwd-nope"], env=env)
     assert missing.exit_code != 0 and "no FHIR client" in missing.output
+
+
+def test_endpoint_set_names_one_partner(runner: Any, db: Any, world: Any) -> None:
+    env = _env(db)
+    args = [
+        "--base-url",
+        "https://partner.example/fhir",
+        "--client-id",
+        "plan",
+        "--owner",
+        "Organization/7",
+        "--client-secret",
+        "s3cret-for-tests",
+    ]
+    unknown = runner.invoke(
+        app, ["fhir", "endpoint-set", "--org", "Nobody", *args], env=env
+    )
+    assert unknown.exit_code != 0 and "matches 0 organisations" in unknown.output
+    assert "Traceback" not in unknown.output
+    done = runner.invoke(
+        app, ["fhir", "endpoint-set", "--org", "Shelter P", *args], env=env
+    )
+    assert done.exit_code == 0, done.output
+    assert "Shelter P: referrals go to https://partner.example/fhir" in done.output

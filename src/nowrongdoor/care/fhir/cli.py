@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from nowrongdoor._cli_support import console, print_json, settings_from
 from nowrongdoor.errors import UserInputError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from nowrongdoor.care.models import Organization
 
 __all__ = ["app"]
 
@@ -37,11 +42,8 @@ def client_create(
     ] = None,
 ) -> None:
     """Create a client for a partner system; prints its id and secret once (JSON)."""
-    from sqlalchemy import select
-
     from nowrongdoor.care.cli import _audit_cli, _database, _require_schema
     from nowrongdoor.care.fhir.clients import create_client
-    from nowrongdoor.care.models import Organization
 
     keys = None
     if jwks is not None:
@@ -55,17 +57,11 @@ def client_create(
     _require_schema(db)
     try:
         with db.session() as session:
-            found = session.scalars(
-                select(Organization).where(Organization.name == org)
-            ).all()
-            if len(found) != 1:
-                raise UserInputError(
-                    f"--org {org!r} matches {len(found)} organisations (need one)"
-                )
+            organization = _one_organisation(session, org)
             try:
                 made = create_client(
                     session,
-                    organization=found[0],
+                    organization=organization,
                     name=name,
                     token_minutes=token_minutes,
                     jwks=keys,
@@ -170,27 +166,18 @@ def endpoint_set(
     ] = None,
 ) -> None:
     """Send referrals to this partner over FHIR (``jobs run`` sends and polls)."""
-    from sqlalchemy import select
-
     from nowrongdoor.care.cli import _audit_cli, _database, _require_schema
     from nowrongdoor.care.fhir.outbound import set_endpoint
-    from nowrongdoor.care.models import Organization
 
     db = _database(settings_from(ctx))
     _require_schema(db)
     try:
         with db.session() as session:
-            found = session.scalars(
-                select(Organization).where(Organization.name == org)
-            ).all()
-            if len(found) != 1:
-                raise UserInputError(
-                    f"--org {org!r} matches {len(found)} organisations (need one)"
-                )
+            organization = _one_organisation(session, org)
             try:
                 endpoint = set_endpoint(
                     session,
-                    organization=found[0],
+                    organization=organization,
                     base_url=base_url,
                     client_id=client_id,
                     client_secret=client_secret,
@@ -200,9 +187,23 @@ def endpoint_set(
             except ValueError as exc:
                 raise UserInputError(str(exc)) from None
             _audit_cli(
-                session, "fhir.endpoint.set", f"organization {found[0].id} endpoint"
+                session, "fhir.endpoint.set", f"organization {organization.id} endpoint"
             )
             base = endpoint.base_url
     finally:
         db.dispose()
     console.print(f"{org}: referrals go to {base}", highlight=False)
+
+
+def _one_organisation(session: Session, org: str) -> Organization:
+    """The one organisation named ``org`` exactly (``--org``), or a user error."""
+    from sqlalchemy import select
+
+    from nowrongdoor.care.models import Organization
+
+    found = session.scalars(select(Organization).where(Organization.name == org)).all()
+    if len(found) != 1:
+        raise UserInputError(
+            f"--org {org!r} matches {len(found)} organisations (need one)"
+        )
+    return found[0]
