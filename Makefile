@@ -22,20 +22,28 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-# axe-core (npm) checks the care pages for accessibility violations
+# npm packages: axe-core checks the care pages for accessibility violations;
+# Cytoscape.js draws the investigator's contact graph (copied into the static
+# files, no CDN); us-atlas is the source of the shipped US state shapes.
 AXE := node_modules/axe-core/axe.min.js
+VENDOR := src/nowrongdoor/care/web/static/vendor
+CYTOSCAPE := $(VENDOR)/cytoscape.min.js
 
 $(AXE): package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	@touch $(AXE)
 
-unit: $(STAMP) $(AXE)
+$(CYTOSCAPE): $(AXE)
+	cp node_modules/cytoscape/dist/cytoscape.min.js $(CYTOSCAPE)
+	cp node_modules/cytoscape/LICENSE $(VENDOR)/cytoscape.LICENSE.txt
+
+unit: $(STAMP) $(AXE) $(CYTOSCAPE)
 	bash scripts/ensure-services.sh
 	$(BIN)/pytest
 
 test: lint typecheck unit
 
-demo: $(STAMP)
+demo: $(STAMP) $(CYTOSCAPE)
 	bash scripts/demo.sh "$(DEMO_DIR)"
 
 clean:

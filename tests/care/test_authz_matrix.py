@@ -443,6 +443,9 @@ PAGE_WRITES: dict[tuple[str, str], str] = {
     ("POST", "/investigate/leads/{lead_id}/decision"): (
         "investigation:decide investigation:read"
     ),
+    ("POST", "/investigate/operations/{operation_id}/notes"): (
+        "investigation:decide investigation:read"
+    ),
 }
 
 #: API and FHIR routes that act on the caller's own sign-in (no record of anyone else),

@@ -21,7 +21,11 @@ from nowrongdoor.care.crypto import Cipher
 from nowrongdoor.care.enums import Door, IntakeStatus
 from nowrongdoor.care.errors import BadRequest, NotFound
 from nowrongdoor.care.investigate.phones import phone_query_e164
-from nowrongdoor.care.investigate.schemas import LeadDecision, OperationFilters
+from nowrongdoor.care.investigate.schemas import (
+    LeadDecision,
+    OperationFilters,
+    OperationNoteIn,
+)
 from nowrongdoor.care.models import (
     Intake,
     InvAd,
@@ -29,6 +33,7 @@ from nowrongdoor.care.models import (
     InvEdge,
     InvLead,
     InvOperation,
+    InvOperationNote,
     User,
     utcnow,
 )
@@ -37,6 +42,7 @@ from nowrongdoor.care.rbac import require, workspace_clause
 __all__ = [
     "OPERATION_SORTS",
     "OperationPage",
+    "add_operation_note",
     "decide_lead",
     "get_lead",
     "get_operation",
@@ -46,6 +52,7 @@ __all__ = [
     "list_operations",
     "operation_ads",
     "operation_edges",
+    "operation_notes",
 ]
 
 #: Sort keys of the operations list -> column.
@@ -346,3 +353,40 @@ def decide_lead(
         lead.intake_id = _care_intake(session, cipher=cipher, actor=actor, lead=lead)
     session.flush()
     return lead
+
+
+def operation_notes(
+    session: Session, operation: InvOperation
+) -> list[tuple[InvOperationNote, str]]:
+    """The notes on an operation (by its stable key), oldest first, with
+    each author's display name."""
+    rows = session.execute(
+        select(InvOperationNote, User.display_name)
+        .outerjoin(User, User.id == InvOperationNote.author_id)
+        .where(
+            InvOperationNote.organization_id == operation.organization_id,
+            InvOperationNote.op_key == operation.op_key,
+        )
+        .order_by(InvOperationNote.created_at, InvOperationNote.id)
+    ).all()
+    return [(note, name or "(removed user)") for note, name in rows]
+
+
+def add_operation_note(
+    session: Session, *, actor: User, operation: InvOperation, data: OperationNoteIn
+) -> InvOperationNote:
+    """Add a note to an operation (the caller audits and commits).
+
+    The note is keyed to the operation's organisation and ``OP-...`` key, so
+    it stays with the operation when a relinked corpus is imported again.
+    """
+    require(actor, "investigation:decide")
+    note = InvOperationNote(
+        organization_id=operation.organization_id,
+        op_key=operation.op_key,
+        text=data.text,
+        author_id=actor.id,
+    )
+    session.add(note)
+    session.flush()
+    return note

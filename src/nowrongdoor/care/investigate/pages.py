@@ -20,13 +20,17 @@ from pydantic import ValidationError
 
 from nowrongdoor.care.errors import BadRequest
 from nowrongdoor.care.investigate import crud
+from nowrongdoor.care.investigate.graph import KIND_LABELS, contact_graph
 from nowrongdoor.care.investigate.schemas import (
     INDICATOR_CODES,
     LeadDecision,
     OperationFilters,
+    OperationNoteIn,
 )
+from nowrongdoor.care.investigate.usmap import route_map
 from nowrongdoor.care.models import InvAd, InvLead
 from nowrongdoor.care.web._session import PageCtx, needs
+from nowrongdoor.care.web._templating import STATIC_DIR
 
 __all__ = ["router"]
 
@@ -161,31 +165,88 @@ def _timeline(ads: list[InvAd]) -> list[tuple[dt.date, int]]:
     return sorted(days.items())
 
 
-@router.get(
-    "/investigate/operations/{operation_id}",
-    response_class=HTMLResponse,
-    name="inv_operation",
-)
-def operation_page(ctx: ReadDep, operation_id: int) -> HTMLResponse:
-    """One operation: timeline, route, contacts, its ads and why they were linked."""
-    ctx.audit.target("inv_operation", operation_id)
+def operation_response(
+    ctx: PageCtx, operation_id: int, *, form_error: dict[str, Any] | None = None
+) -> HTMLResponse:
+    """Render the operation page (also again, status 400, after a refused note)."""
     op = crud.get_operation(ctx.session, viewer=ctx.user, operation_id=operation_id)
     ads = crud.operation_ads(ctx.session, op)
     edges = crud.operation_edges(ctx.session, op)
-    ctx.audit.commit(
-        "investigation.operation.read",
-        resource_type="inv_operation",
-        resource_id=op.id,
-    )
     timeline = _timeline(ads)
+    graph = contact_graph(
+        [(a.ad_key, a.facts) for a in ads],
+        [(e.source_key, e.target_key, e.evidence or "") for e in edges
+         if e.kind == "image"],
+    )  # fmt: skip
     return ctx.render(
         "investigate/operation.html",
+        status_code=400 if form_error else 200,
         op=op,
         contacts=op.contacts or {},
         ads=[_ad_view(a) for a in ads],
         edges=edges,
         timeline=timeline,
         timeline_max=max((n for _, n in timeline), default=1),
+        route_map=route_map(op.route or []),
+        graph=graph,
+        graph_json=json.dumps({"elements": graph.elements()}),
+        graph_script=_GRAPH_LIBRARY.is_file(),
+        kind_labels=KIND_LABELS,
+        notes=crud.operation_notes(ctx.session, op),
+        form_error=form_error,
+    )
+
+
+#: Cytoscape.js, copied from node_modules by ``make`` (no CDN; see docs/web.md).
+_GRAPH_LIBRARY = STATIC_DIR / "vendor" / "cytoscape.min.js"
+
+
+@router.get(
+    "/investigate/operations/{operation_id}",
+    response_class=HTMLResponse,
+    name="inv_operation",
+)
+def operation_page(ctx: ReadDep, operation_id: int) -> HTMLResponse:
+    """One operation: timeline, route map, contact graph, its ads, why they
+    were linked, and the investigators' notes."""
+    ctx.audit.target("inv_operation", operation_id)
+    response = operation_response(ctx, operation_id)
+    ctx.audit.commit(
+        "investigation.operation.read",
+        resource_type="inv_operation",
+        resource_id=operation_id,
+    )
+    return response
+
+
+@router.post("/investigate/operations/{operation_id}/notes", name="inv_operation_note")
+async def add_note(ctx: DecideDep, operation_id: int) -> Response:
+    """Add a note to the operation (encrypted, audited, kept across re-imports)."""
+    ctx.audit.target("inv_operation", operation_id)
+    form = await ctx.request.form()
+    ctx.on_form_error(
+        "note-form",
+        form,
+        lambda err: operation_response(ctx, operation_id, form_error=err),
+        fields=("text",),
+    )
+    op = crud.get_operation(ctx.session, viewer=ctx.user, operation_id=operation_id)
+    try:
+        data = OperationNoteIn(text=str(form.get("text") or ""))
+    except ValidationError:
+        raise BadRequest(
+            "write the note (at least 3 characters, at most 4,000)", field="text"
+        ) from None
+    note = crud.add_operation_note(ctx.session, actor=ctx.user, operation=op, data=data)
+    # the note's text is never written to the audit log
+    ctx.audit.commit(
+        "investigation.operation.note",
+        resource_type="inv_operation",
+        resource_id=op.id,
+        detail=f"{op.op_key}; note {note.id}",
+    )
+    return RedirectResponse(
+        f"/investigate/operations/{op.id}?noted=1#notes", status_code=303
     )
 
 

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-__all__ = ["INDICATOR_CODES", "LeadDecision", "OperationFilters"]
+__all__ = ["INDICATOR_CODES", "LeadDecision", "OperationFilters", "OperationNoteIn"]
 
 #: Indicator codes ``ads scan`` writes (docs/ads.md, Indicators).
 INDICATOR_CODES = (
@@ -48,4 +48,20 @@ class LeadDecision(BaseModel):
         value = value.strip()
         if len(value) < 3:
             raise ValueError("say in a few words why")
+        return value
+
+
+class OperationNoteIn(BaseModel):
+    """An investigator's note on an operation (what was checked, what next)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=3, max_length=4000)
+
+    @field_validator("text")
+    @classmethod
+    def _trim(cls, value: str) -> str:
+        value = value.strip()
+        if len(value) < 3:
+            raise ValueError("write the note (at least 3 characters)")
         return value

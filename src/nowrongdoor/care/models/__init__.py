@@ -43,6 +43,7 @@ from nowrongdoor.care.models._investigate import (
     InvLead,
     InvOperation,
 )
+from nowrongdoor.care.models._investigate_notes import InvOperationNote
 from nowrongdoor.care.models._org import ApiToken, Organization, User, UserSession
 from nowrongdoor.care.models._partner import (
     PartnerLocation,
@@ -88,6 +89,7 @@ __all__ = [
     "InvEdge",
     "InvLead",
     "InvOperation",
+    "InvOperationNote",
     "Need",
     "Note",
     "PartnerClient",
