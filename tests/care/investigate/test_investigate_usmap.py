@@ -138,11 +138,15 @@ def test_route_map_shades_the_states_passed_through() -> None:
     ]
     assert m.unplaced == ["Nowhere Springs, PA", "(no city), DE"]
     assert len(m.line.split()) == 3
-    # a route around New York is drawn zoomed in (a quarter of the map's width)
+    # a route around New York is drawn zoomed in (a sixteenth of the map's width)
     x, y, w, h = map(float, m.view_box.split())
-    assert w == pytest.approx(usmap.WIDTH / 4, abs=0.1)
-    assert m.unit == pytest.approx(0.25)
+    assert w == pytest.approx(usmap.WIDTH / 16, abs=0.1)
+    assert m.unit == pytest.approx(1 / 16)
     assert all(x <= p.x <= x + w and y <= p.y <= y + h for p in m.points)
+    # the stop numbers of nearby points do not overlap
+    (a, b) = m.points
+    font = usmap.LABEL_PX * m.unit
+    assert abs(a.label_x - b.label_x) > font or abs(a.label_y - b.label_y) > font
 
 
 def test_route_map_whole_country_and_none() -> None:

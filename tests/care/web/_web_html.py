@@ -30,7 +30,7 @@ def assert_accessible_basics(html: str) -> HTMLParser:
     one h1, and a label for every visible form control."""
     tree = parse(html)
     assert one(tree, "html").attributes.get("lang") == "en"
-    assert one(tree, "title").text().strip()
+    assert one(tree, "head > title").text().strip()
     skip = tree.css_first("a.skip-link")
     assert skip is not None and skip.attributes.get("href") == "#main"
     assert one(tree, "main").attributes.get("id") == "main"

@@ -79,6 +79,7 @@ def test_investigator_journey(
     expect(page.locator("#route li")).to_have_count(len(biggest["route"]))
     expect(page.locator("article.ad")).to_have_count(biggest["ads"])
     _shot(page, artifacts, "investigate-operation", docs=True)
+    _map_graph_and_note(page, biggest, artifacts)
 
     planted, decoy = planted_and_decoy(workspace)
     page.get_by_role("link", name="Missing-person leads").click()
@@ -137,6 +138,80 @@ def test_investigator_journey(
     assert {"investigation.lead.confirmed", "investigation.lead.ruled_out"} <= {
         a for (a,) in decided
     }
+
+
+def _map_graph_and_note(page: Page, biggest: dict[str, Any], artifacts: Path) -> None:
+    """The route map and the contact graph, then the graph and a note by keyboard."""
+    states = {s["state"] for s in biggest["route"]}
+    expect(page.locator("#route-map path.state.visited")).to_have_count(len(states))
+    expect(page.locator("#route-map circle.stop")).to_have_count(
+        len({(s["city"], s["state"]) for s in biggest["route"]})
+    )
+    graph = page.locator("#contact-graph")
+    expect(graph).to_be_visible()  # Cytoscape.js ran (the box is hidden without it)
+    expect(graph.locator("canvas").first).to_be_attached()
+    drawn = page.evaluate(
+        "() => document.querySelectorAll('#graph-nodes tbody tr').length"
+    )
+    assert drawn > biggest["ads"]
+    page.locator("#route-map").screenshot(path=str(artifacts / "map.png"))
+    shutil.copy(artifacts / "map.png", DOCS_IMG / "investigate-route-map.png")
+    # keyboard only: Tab to the graph, arrows through the nodes, Enter opens an ad
+    page.evaluate("() => window.scrollTo(0, 0)")
+    page.locator("h1").focus()
+    for _ in range(400):
+        page.keyboard.press("Tab")
+        if graph.evaluate("el => el === document.activeElement"):
+            break
+    else:
+        pytest.fail("the contact graph is not reachable with Tab")
+    page.keyboard.press("End")  # the last node: the least shared identifier
+    page.keyboard.press("Home")  # the first node: the first ad
+    first_ad = page.locator("article.ad").first
+    key = str(first_ad.get_attribute("id"))[3:]
+    expect(page.locator("#graph-focus")).to_contain_text(f"ad {key}, 1 of")
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("#graph-focus")).to_contain_text("2 of")
+    page.keyboard.press("ArrowLeft")
+    graph.screenshot(path=str(artifacts / "graph.png"))
+    shutil.copy(artifacts / "graph.png", DOCS_IMG / "investigate-graph.png")
+    page.keyboard.press("Enter")
+    expect(first_ad).to_be_focused()
+    # a note, keyboard only: Tab to the note box, type, Tab to the button, Enter
+    box = page.locator("#note-text")
+    for _ in range(600):
+        page.keyboard.press("Tab")
+        if box.evaluate("el => el === document.activeElement"):
+            break
+    else:
+        pytest.fail("the note box is not reachable with Tab")
+    page.keyboard.type("Same hotel in Newark and Jersey City; ask the task force")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.locator("#note-notice")).to_contain_text("Note added")
+    expect(page.locator("#op-notes")).to_contain_text("Same hotel in Newark")
+
+
+def test_operation_page_has_no_axe_violations(
+    browser: Any, live: Any, workspace: AdsImport
+) -> None:
+    """axe-core (npm, injected past the page's CSP) on the operation page with
+    its map, graph and notes."""
+    from test_web_browser_axe import _axe_violations
+
+    context = browser.new_context(bypass_csp=True)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        _sign_in(page, live.url, INVESTIGATOR)
+        op = biggest_operation(workspace)["operation"]
+        page.goto(f"{live.url}/investigate")
+        page.get_by_role("link", name=op).click()
+        expect(page.locator("#contact-graph canvas").first).to_be_attached()
+        violations = _axe_violations(page)
+        assert not violations, "axe-core violations:\n" + "\n".join(violations)
+    finally:
+        context.close()
 
 
 def test_care_manager_is_refused_the_workspace(

@@ -39,6 +39,8 @@ __all__ = [
     "ATLAS_FILE",
     "CITIES_FILE",
     "HEIGHT",
+    "LABEL_PX",
+    "POINT_PX",
     "STATES_FILE",
     "WIDTH",
     "MapStop",
@@ -189,12 +191,16 @@ class MapStop:
         orders: The stops' positions in the route (1-based).
         x: Map position.
         y: Map position.
+        label_x: Where its stop numbers are written (baseline start).
+        label_y: Where its stop numbers are written (baseline start).
     """
 
     label: str
     orders: list[int]
     x: float
     y: float
+    label_x: float = 0.0
+    label_y: float = 0.0
 
 
 @dataclass
@@ -221,21 +227,50 @@ class RouteMap:
 
 
 def _frame(points: Sequence[Point]) -> tuple[str, float]:
-    """The view box around ``points``: at least a quarter of the map's width,
+    """The view box around ``points``: at least a sixteenth of the map's width,
     the map's aspect ratio, kept inside the map; the whole map when the route
     spans most of it."""
     if not points:
         return f"0 0 {WIDTH:g} {HEIGHT:g}", 1.0
     xs, ys = [p[0] for p in points], [p[1] for p in points]
-    margin = 40.0
-    w = max(max(xs) - min(xs) + 2 * margin, WIDTH / 4)
-    h = max(max(ys) - min(ys) + 2 * margin, HEIGHT / 4)
+    margin = 15.0
+    w = max(max(xs) - min(xs) + 2 * margin, WIDTH / 16)
+    h = max(max(ys) - min(ys) + 2 * margin, HEIGHT / 16)
     w, h = max(w, h * WIDTH / HEIGHT), max(h, w * HEIGHT / WIDTH)
     if w >= 0.7 * WIDTH or h >= 0.7 * HEIGHT:
         return f"0 0 {WIDTH:g} {HEIGHT:g}", 1.0
     x0 = min(max((min(xs) + max(xs) - w) / 2, 0.0), WIDTH - w)
     y0 = min(max((min(ys) + max(ys) - h) / 2, 0.0), HEIGHT - h)
     return f"{x0:.1f} {y0:.1f} {w:.1f} {h:.1f}", w / WIDTH
+
+
+#: Size of the stop numbers and of a point's radius, in pixels at full width.
+LABEL_PX, POINT_PX = 15.0, 5.0
+
+
+def _place_labels(points: Sequence[MapStop], unit: float) -> None:
+    """Put each point's stop numbers beside it where they overlap no point and
+    no label placed before (right, left, above, below; else the first place)."""
+    font, gap = LABEL_PX * unit, (POINT_PX + 2) * unit
+    r = POINT_PX * unit
+    taken = [(p.x - r, p.y - r, p.x + r, p.y + r) for p in points]
+    for p in points:
+        width = 0.62 * font * len(", ".join(map(str, p.orders)))
+        spots = [
+            (p.x + gap, p.y + font * 0.35), (p.x - gap - width, p.y + font * 0.35),
+            (p.x - width / 2, p.y - gap), (p.x - width / 2, p.y + gap + font * 0.8),
+            (p.x + gap, p.y - gap), (p.x + gap, p.y + gap + font * 0.8),
+            (p.x - gap - width, p.y - gap), (p.x - gap - width, p.y + gap + font * 0.8),
+        ]  # fmt: skip
+        boxes = [(x, y - 0.8 * font, x + width, y + 0.2 * font) for x, y in spots]
+        free = [
+            i for i, b in enumerate(boxes)
+            if not any(b[0] < t[2] and t[0] < b[2] and b[1] < t[3] and t[1] < b[3]
+                       for t in taken)
+        ]  # fmt: skip
+        best = free[0] if free else 0
+        p.label_x, p.label_y = spots[best]
+        taken.append(boxes[best])
 
 
 def route_map(route: Iterable[Mapping[str, Any]]) -> RouteMap | None:
@@ -272,6 +307,7 @@ def route_map(route: Iterable[Mapping[str, Any]]) -> RouteMap | None:
     if not visited:
         return None
     view_box, unit = _frame(line)
+    _place_labels(list(points.values()), unit)
     return RouteMap(
         states=[(s, s.abbr in visited) for s in shapes],
         points=list(points.values()),

@@ -1,0 +1,171 @@
+"""The operation page without a browser: the route map's visited states, the
+contact graph's nodes and edges, and notes (persisted encrypted, audited, kept
+across a re-import, refused to every other role)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from _investigate_help import (
+    INVESTIGATOR,
+    biggest_operation,
+    build_corpus,
+    prepare_workspace,
+)
+from _web_html import assert_accessible_basics, login, parse
+from fastapi.testclient import TestClient
+
+from nowrongdoor.care.app import create_app
+from nowrongdoor.care.investigate.importer import AdsImport
+from nowrongdoor.settings import build_settings
+
+NOTE = "Phone 201 also posts in Camden; ask the task force about the Newark hotel"
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> AdsImport:
+    return build_corpus(tmp_path_factory.mktemp("inv-op-corpus"))
+
+
+@pytest.fixture
+def site(seeded_db: Any, tmp_path: Path, corpus: AdsImport) -> Any:
+    shutil.copy(seeded_db.path, tmp_path / "care.db")
+    prepare_workspace(tmp_path, corpus)
+    settings = build_settings(
+        env={}, data_dir=tmp_path, environment="test", cookie_secure=False
+    )
+    with TestClient(create_app(settings), follow_redirects=False) as c:
+        yield c, tmp_path / "care.db"
+
+
+def _operation_path(client: Any, op_key: str) -> str:
+    page = parse(client.get("/investigate").text)
+    row = page.css_first(f'tr[data-operation="{op_key}"] a')
+    return str(row.attributes["href"])
+
+
+def _ads(corpus: AdsImport) -> dict[str, dict[str, Any]]:
+    assert corpus.scanned is not None
+    lines = corpus.scanned.read_text().splitlines()
+    return {r["id"]: r for r in map(json.loads, lines)}
+
+
+def test_map_and_graph_of_the_biggest_operation(site: Any, corpus: AdsImport) -> None:
+    client, _ = site
+    login(client, INVESTIGATOR)
+    biggest = biggest_operation(corpus)
+    html = client.get(_operation_path(client, biggest["operation"])).text
+    page = assert_accessible_basics(html)
+    # the map: every state of the route shaded, no other; a point per city
+    svg = page.css_first("#route-map svg")
+    assert svg.attributes["role"] == "img"
+    assert page.css_first("#route-map-title").text().endswith(biggest["operation"])
+    states = {s["state"] for s in biggest["route"]}
+    shaded = {p.attributes["data-state"] for p in page.css("path.state.visited")}
+    assert shaded == states and len(page.css("path.state")) == 51
+    cities = {f"{s['city']}, {s['state']}" for s in biggest["route"]}
+    assert {c.attributes["data-city"] for c in page.css("circle.stop")} == cities
+    assert len(page.css("#route li")) == len(biggest["route"])
+    # the graph: the operation's ads and every phone, e-mail and handle they show
+    scanned = _ads(corpus)
+    data = json.loads(page.css_first("#graph-data").text())["elements"]
+    nodes = {e["data"]["id"] for e in data if "source" not in e["data"]}
+    edges = {
+        (e["data"]["source"], e["data"]["target"])
+        for e in data
+        if "source" in e["data"]
+    }
+    expected_nodes = {f"ad:{a}" for a in biggest["ad_ids"]}
+    expected_edges = set()
+    for ad in biggest["ad_ids"]:
+        for field, kind in (("phones", "phone"), ("emails", "email"),
+                            ("handles", "handle")):  # fmt: skip
+            for value in scanned[ad][field]:
+                ident = value if kind == "phone" else value.casefold()
+                expected_nodes.add(f"{kind}:{ident}")
+                expected_edges.add((f"ad:{ad}", f"{kind}:{ident}"))
+    photos = {n for n in nodes if n.startswith("photo:")}
+    assert nodes - photos == expected_nodes
+    assert {e for e in edges if not e[1].startswith("photo:")} == expected_edges
+    assert {f"phone:{p}" for p in biggest["phones"]} <= nodes
+    image_merges = biggest["merges"].get("image", 0)
+    assert (len(photos) > 0) == (image_merges > 0)
+    # the same nodes and edges as tables (no JavaScript needed)
+    assert len(page.css("#graph-nodes tbody tr")) == len(nodes)
+    assert len(page.css("#graph-edges tbody tr")) == len(edges)
+    shared = {r.attributes["data-node"] for r in page.css("#graph-shared tbody tr")}
+    assert {f"phone:{p}" for p in biggest["phones"]} <= shared
+
+
+def test_note_is_kept_encrypted_audited_and_survives_reimport(
+    site: Any, corpus: AdsImport, tmp_path: Path
+) -> None:
+    client, db_path = site
+    csrf = login(client, INVESTIGATOR)
+    biggest = biggest_operation(corpus)
+    path = _operation_path(client, biggest["operation"])
+    refused = client.post(f"{path}/notes", data={"csrf_token": csrf, "text": " x "})
+    assert refused.status_code == 400
+    assert "write the note" in parse(refused.text).css_first("#note-form").text()
+    done = client.post(f"{path}/notes", data={"csrf_token": csrf, "text": NOTE})
+    assert done.status_code == 303
+    shown = parse(client.get(done.headers["location"]).text)
+    assert shown.css_first("#op-notes").text().count(NOTE) == 1
+    assert "Ivy Investigator" in shown.css_first("#op-notes").text()
+    with sqlite3.connect(db_path) as conn:
+        (op_key, stored), *_ = conn.execute("SELECT op_key, text FROM inv_op_note")
+        audit = conn.execute(
+            "SELECT resource_type, detail FROM audit_event "
+            "WHERE action = 'investigation.operation.note'"
+        ).fetchall()
+        dump = "\n".join(conn.iterdump())
+    assert op_key == biggest["operation"]
+    assert NOTE not in stored and "Camden" not in dump  # encrypted at rest
+    assert len(audit) == 1 and audit[0][0] == "inv_operation"
+    assert "Camden" not in audit[0][1]  # the text is never audited
+    # a re-import of the same link output keeps the note with the operation
+    prepare_again(db_path.parent, corpus)
+    again = parse(client.get(path).text)
+    assert NOTE in again.css_first("#op-notes").text()
+
+
+def prepare_again(data_dir: Path, corpus: AdsImport) -> None:
+    """Import the corpus again (as a relinked corpus would be)."""
+    from sqlalchemy import select
+
+    from nowrongdoor.care.db import Database
+    from nowrongdoor.care.enums import OrgKind
+    from nowrongdoor.care.investigate.importer import import_ads
+    from nowrongdoor.care.models import Organization
+
+    settings = build_settings(
+        env={}, data_dir=data_dir, environment="test", cookie_secure=False
+    )
+    db = Database(settings)
+    try:
+        with db.session() as s:
+            plan = s.scalars(
+                select(Organization).where(Organization.kind == OrgKind.PLAN)
+            ).one()
+            import_ads(s, cipher=db.cipher, organization_id=plan.id, job=corpus)
+    finally:
+        db.dispose()
+
+
+def test_other_roles_cannot_add_notes(site: Any, seeded_db: Any) -> None:
+    client, db_path = site
+    for username in seeded_db.logins:
+        client.cookies.clear()
+        csrf = login(client, username)
+        posted = client.post(
+            "/investigate/operations/1/notes",
+            data={"csrf_token": csrf, "text": "a note from the wrong role"},
+        )
+        assert posted.status_code == 403, username
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT count(*) FROM inv_op_note").fetchone() == (0,)
