@@ -61,6 +61,12 @@ def test_investigator_journey(
     page.set_default_timeout(10_000)
     expect.set_options(timeout=10_000)
     page.set_viewport_size({"width": 1280, "height": 900})
+    problems: list[str] = []  # script errors, CSP refusals (Cytoscape.js included)
+    page.on("pageerror", lambda exc: problems.append(str(exc)))
+    page.on(
+        "console",
+        lambda msg: problems.append(msg.text) if msg.type == "error" else None,
+    )
     _sign_in(page, base, INVESTIGATOR)
     expect(page).to_have_url(f"{base}/investigate")  # the investigator's start page
     biggest = biggest_operation(workspace)
@@ -80,6 +86,7 @@ def test_investigator_journey(
     expect(page.locator("article.ad")).to_have_count(biggest["ads"])
     _shot(page, artifacts, "investigate-operation", docs=True)
     _map_graph_and_note(page, biggest, artifacts)
+    assert not problems, problems
 
     planted, decoy = planted_and_decoy(workspace)
     page.get_by_role("link", name="Missing-person leads").click()
