@@ -130,7 +130,9 @@ def test_route_map_shades_the_states_passed_through() -> None:
     assert m is not None
     assert m.visited == ["NJ", "NY", "PA", "DE"]
     assert {s.abbr for s, visited in m.states if visited} == {"NJ", "NY", "PA", "DE"}
-    assert len(m.states) == 51
+    # zoomed in: the states in view (Connecticut) drawn, the far ones left out
+    drawn = {s.abbr for s, _ in m.states}
+    assert "CT" in drawn and "CA" not in drawn and "TX" not in drawn
     # Newark twice: one point, stops 1 and 3; the two unknown places listed
     assert [(p.label, p.orders) for p in m.points] == [
         ("Newark, NJ", [1, 3]),
@@ -154,6 +156,7 @@ def test_route_map_whole_country_and_none() -> None:
         [{"city": "Seattle", "state": "WA"}, {"city": "Miami", "state": "FL"}]
     )
     assert wide is not None and wide.view_box == "0 0 975 610" and wide.unit == 1.0
+    assert len(wide.states) == 51
     assert usmap.route_map([]) is None
     assert usmap.route_map([{"city": "San Juan", "state": "PR"}]) is None
     only_states = usmap.route_map([{"city": None, "state": "tx"}])

@@ -26,6 +26,7 @@ import csv
 import io
 import json
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -152,6 +153,17 @@ def load_states() -> tuple[StateShape, ...]:
 
 
 @lru_cache(maxsize=1)
+def _bounds() -> dict[str, tuple[float, float, float, float]]:
+    """Each state's bounding box (x0, y0, x1, y1) in map units."""
+    out = {}
+    for shape in load_states():
+        values = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", shape.d)]
+        xs, ys = values[0::2], values[1::2]
+        out[shape.abbr] = (min(xs), min(ys), max(xs), max(ys))
+    return out
+
+
+@lru_cache(maxsize=1)
 def _state_codes() -> frozenset[str]:
     return frozenset(s.abbr for s in load_states())
 
@@ -208,7 +220,7 @@ class RouteMap:
     """What the route map template draws.
 
     Attributes:
-        states: Every state: (shape, visited).
+        states: The states in view (and every state visited): (shape, visited).
         points: The placed cities, each once, with its stop numbers.
         line: The route's placed stops in order, as SVG points.
         unplaced: Stops with no known coordinates ("(no city), TX").
@@ -280,7 +292,8 @@ def route_map(route: Iterable[Mapping[str, Any]]) -> RouteMap | None:
         route: Stops in order, each with ``city`` (may be empty) and ``state``.
 
     Returns:
-        The states (those the route passes through marked visited), one point
+        The states in view (those the route passes through marked visited; a
+        state out of view is not drawn), one point
         per placed city with its stop numbers, the route line, the stops that
         could not be placed; ``None`` when no stop names a state the map has
         (the page then shows the ordered list alone).
@@ -308,8 +321,19 @@ def route_map(route: Iterable[Mapping[str, Any]]) -> RouteMap | None:
         return None
     view_box, unit = _frame(line)
     _place_labels(list(points.values()), unit)
+    x0, y0, w, h = map(float, view_box.split())
+    bounds = _bounds()
+
+    def in_view(abbr: str) -> bool:
+        bx0, by0, bx1, by1 = bounds[abbr]
+        return bx0 < x0 + w and x0 < bx1 and by0 < y0 + h and y0 < by1
+
     return RouteMap(
-        states=[(s, s.abbr in visited) for s in shapes],
+        states=[
+            (s, s.abbr in visited)
+            for s in shapes
+            if s.abbr in visited or in_view(s.abbr)
+        ],
         points=list(points.values()),
         line=" ".join(f"{x:.1f},{y:.1f}" for x, y in line),
         unplaced=unplaced,
