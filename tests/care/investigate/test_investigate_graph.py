@@ -47,3 +47,27 @@ def test_nodes_and_edges_from_facts_and_photo_links() -> None:
     elements = graph.elements()
     assert len(elements) == len(graph.nodes) + len(graph.edges)
     assert elements[-1]["data"]["source"].startswith("ad:")
+
+
+def test_page_data_cannot_be_closed_by_an_ad() -> None:
+    """An ad's handle written to close the script element stays JSON text."""
+    import json
+
+    from selectolax.lexbor import LexborHTMLParser
+
+    from nowrongdoor.care.web._templating import TEMPLATES
+
+    evil = "</script><script>alert(1)</script>&amp;"
+    graph = contact_graph(
+        [("ad-1", {"handles": [evil]}), ("ad-2", {"handles": [evil]})]
+    )
+    html = TEMPLATES.env.get_template("investigate/_contact_graph.html").render(
+        graph=graph,
+        op={"op_key": "OP-1"},
+        kind_labels={"ad": "ad", "handle": "handle"},
+    )
+    page = LexborHTMLParser(html)
+    assert len(page.css("script")) == 1
+    data = json.loads(page.css_first("#graph-data").text())
+    assert evil in {e["data"].get("label") for e in data["elements"]}
+    assert "<script>alert" not in html

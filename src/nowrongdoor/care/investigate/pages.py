@@ -189,7 +189,6 @@ def operation_response(
         timeline_max=max((n for _, n in timeline), default=1),
         route_map=route_map(op.route or []),
         graph=graph,
-        graph_json=json.dumps({"elements": graph.elements()}),
         graph_script=_GRAPH_LIBRARY.is_file(),
         kind_labels=KIND_LABELS,
         notes=crud.operation_notes(ctx.session, op),
