@@ -4,8 +4,8 @@
   training -> care -> reports -> synth; the three batch/engine areas do not import
   each other (training reads knowledge and screening, never care), and no two
   areas may import each other. The base modules (settings, errors, atomic output,
-  small-cell suppression, the Spark builder) sit below every area and import only
-  each other.
+  small-cell suppression, the JSON Lines reader, the Spark builder) sit below
+  every area and import only each other.
 - Generic batch code never imports duckdb or pyspark (the engine is chosen at the
   edge, in the ``_backends``/engine modules).
 - No module reads the environment on its own (only ``settings.py`` does, through
@@ -30,6 +30,7 @@ BASE = {
     "_cli_support",
     "_spark",
     "_output",
+    "_jsonl",
     "_privacy",
     "__init__",
     "__main__",

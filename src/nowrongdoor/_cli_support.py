@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -12,7 +14,14 @@ from rich.markup import escape
 
 from nowrongdoor.settings import Settings, build_settings
 
-__all__ = ["console", "err_console", "fail", "print_json", "settings_from"]
+__all__ = [
+    "console",
+    "err_console",
+    "fail",
+    "print_json",
+    "settings_from",
+    "stage_spinner",
+]
 
 console = Console()
 err_console = Console(stderr=True)
@@ -41,3 +50,23 @@ def settings_from(ctx: typer.Context) -> Settings:
         root.obj = obj
     settings: Settings = obj["settings"]
     return settings
+
+
+@contextmanager
+def stage_spinner(label: str) -> Iterator[Callable[[str, int], None]]:
+    """A transient spinner on stderr for a job that reports ``(stage, count)``.
+
+    Yields the progress callback to pass to the job; the spinner shows the
+    latest stage and count and the time elapsed, and disappears when done.
+    """
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=None)
+        yield lambda stage, n: bar.update(task, description=f"{stage} {n}")

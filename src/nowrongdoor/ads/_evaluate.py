@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nowrongdoor.ads._extract import extract
+from nowrongdoor.ads._extract import FIELD_KEYS, extract
 from nowrongdoor.ads._ingest import AdInput, BadRecord, iter_ads
 from nowrongdoor.errors import UserInputError
 
@@ -42,17 +42,8 @@ __all__ = [
 #: Gold classes of an ad.
 CLASSES = ("benign", "escort", "risky")
 
-#: Fields scored as sets of values.
-FIELDS = (
-    "phones",
-    "emails",
-    "handles",
-    "ages",
-    "rates",
-    "locations",
-    "names",
-    "descriptors",
-)
+#: Fields scored as sets of values (the extractor's list fields).
+FIELDS = FIELD_KEYS
 
 
 @dataclass

@@ -41,11 +41,11 @@ from nowrongdoor.text import (
 if TYPE_CHECKING:
     from nowrongdoor.knowledge import KnowledgeBase
 
-__all__ = ["OUTPUT_KEYS", "document_text", "explain", "extract"]
+__all__ = ["FIELD_KEYS", "OUTPUT_KEYS", "document_text", "explain", "extract"]
 
-#: The keys of every output record, in order.
-OUTPUT_KEYS = (
-    "id",
+#: The extracted fields of a record (each a list of values), in order; the
+#: evaluation scores these as sets.
+FIELD_KEYS = (
     "phones",
     "emails",
     "handles",
@@ -54,10 +54,10 @@ OUTPUT_KEYS = (
     "locations",
     "names",
     "descriptors",
-    "ad_kind",
-    "indicators",
-    "score",
 )
+
+#: The keys of every output record, in order.
+OUTPUT_KEYS = ("id", *FIELD_KEYS, "ad_kind", "indicators", "score")
 
 _MARKET_WORDS = CaselessPattern(
     r"\b(?:qv|qk|qkie|quickie|hh|hhr|roses?|donations?|incall|outcall|in-call)\b"

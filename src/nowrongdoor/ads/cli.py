@@ -189,9 +189,12 @@ def link_command(
     ] = None,
 ) -> None:
     """Link ads into operations: operations.csv/json, edges.csv, graph.graphml."""
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-    from nowrongdoor._cli_support import console, err_console, settings_from
+    from nowrongdoor._cli_support import (
+        console,
+        err_console,
+        settings_from,
+        stage_spinner,
+    )
     from nowrongdoor.ads import link_file
     from nowrongdoor.ads.link._report import print_operations
     from nowrongdoor.errors import UserInputError
@@ -201,20 +204,13 @@ def link_command(
     if chosen not in ("duckdb", "spark"):
         raise UserInputError(f"--engine {chosen!r}: use duckdb or spark")
 
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("linking", total=None)
+    with stage_spinner("linking") as progress:
         summary = link_file(
             input_path,
             out,
             image_root=images,
             graph=graph,
-            progress=lambda stage, n: bar.update(task, description=f"{stage} {n}"),
+            progress=progress,
             engine=chosen,
             spark_master=settings.spark_master,
             spark_driver_host=settings.spark_driver_host,
@@ -261,20 +257,11 @@ def match_command(
     show: Annotated[int, typer.Option(help="Print the best match of N posters.")] = 5,
 ) -> None:
     """Rank ads for each missing-person poster: matches.csv with evidence."""
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-    from nowrongdoor._cli_support import console, err_console
+    from nowrongdoor._cli_support import console, err_console, stage_spinner
     from nowrongdoor.ads import match_files
     from nowrongdoor.ads.link._report import print_matches
 
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("matching", total=None)
+    with stage_spinner("matching") as progress:
         summary = match_files(
             posters,
             ads,
@@ -282,6 +269,6 @@ def match_command(
             top=top,
             operations=operations,
             image_root=images,
-            progress=lambda stage, n: bar.update(task, description=f"{stage} {n}"),
+            progress=progress,
         )
     print_matches(console, err_console, out, summary, show)

@@ -6,6 +6,8 @@ so ``nowrongdoor --help`` stays light.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -56,6 +58,18 @@ def _require_schema(db: Database) -> None:
             f"{db.engine.url.render_as_string(hide_password=True)} "
             "has no schema; run `nowrongdoor db upgrade` first"
         )
+
+
+@contextmanager
+def care_database(settings: Settings) -> Iterator[Database]:
+    """The care database for one command: refused (one sentence) when it has no
+    schema, disposed when the command is done."""
+    db = _database(settings)
+    _require_schema(db)
+    try:
+        yield db
+    finally:
+        db.dispose()
 
 
 def _org_id(session: Session, org: str | None) -> int:
@@ -272,51 +286,46 @@ def users_create(
 
     if password is None:
         password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
-    db = _database(settings_from(ctx))
-    _require_schema(db)
-    try:
-        with db.session() as session:
-            if not session.scalar(select(func.count()).select_from(Organization)):
-                crud.create_organization(session, name="Health plan", kind=OrgKind.PLAN)
-            org_id = _org_id(session, org)
-            try:
-                data = UserCreate(
-                    username=username,
-                    password=password,
-                    role=role,  # type: ignore[arg-type]
-                    organization_id=org_id,
-                    display_name=display_name or username,
-                    team=team,
-                )
-            except ValidationError as exc:
-                first = exc.errors()[0]
-                raise UserInputError(
-                    f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
-                ) from None
-            from nowrongdoor.care.errors import ApiError
-
-            try:
-                user = crud.create_user(session, data=data)
-            except ApiError as exc:
-                raise UserInputError(f"{exc.field or 'user'}: {exc.message}") from None
-            from nowrongdoor.care.audit import AuditEntry, append_event
-
-            append_event(
-                session,
-                AuditEntry(
-                    action="user.create",
-                    resource_type="user",
-                    resource_id=str(user.id),
-                    detail="cli",
-                ),
-                user=None,
-                request_id=None,
+    with care_database(settings_from(ctx)) as db, db.session() as session:
+        if not session.scalar(select(func.count()).select_from(Organization)):
+            crud.create_organization(session, name="Health plan", kind=OrgKind.PLAN)
+        org_id = _org_id(session, org)
+        try:
+            data = UserCreate(
+                username=username,
+                password=password,
+                role=role,  # type: ignore[arg-type]
+                organization_id=org_id,
+                display_name=display_name or username,
+                team=team,
             )
-            console.print(
-                f"created user {user.username} ({user.role}) in organisation {org_id}"
-            )
-    finally:
-        db.dispose()
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            raise UserInputError(
+                f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
+            ) from None
+        from nowrongdoor.care.errors import ApiError
+
+        try:
+            user = crud.create_user(session, data=data)
+        except ApiError as exc:
+            raise UserInputError(f"{exc.field or 'user'}: {exc.message}") from None
+        from nowrongdoor.care.audit import AuditEntry, append_event
+
+        append_event(
+            session,
+            AuditEntry(
+                action="user.create",
+                resource_type="user",
+                resource_id=str(user.id),
+                detail="cli",
+            ),
+            user=None,
+            request_id=None,
+        )
+        console.print(
+            f"created user {user.username} ({user.role}) in organisation {org_id}"
+        )
 
 
 @users_app.command("revoke")
@@ -337,24 +346,17 @@ def users_revoke(
     from nowrongdoor.care.models import User
     from nowrongdoor.care.security import revoke_api_token, revoke_credentials
 
-    db = _database(settings_from(ctx))
-    _require_schema(db)
-    try:
-        with db.session() as session:
-            user = session.scalar(select(User).where(User.username == username.lower()))
-            if user is None:
-                raise UserInputError(f"no user named {username!r}")
-            if token is not None:
-                if not revoke_api_token(session, token_id=token, user_id=user.id):
-                    raise UserInputError(
-                        f"user {username!r} has no live API token {token}"
-                    )
-                count = 1
-            else:
-                count = revoke_credentials(session, user_id=user.id)
-            _audit_cli(session, "auth.revoke", f"{count} credentials")
-    finally:
-        db.dispose()
+    with care_database(settings_from(ctx)) as db, db.session() as session:
+        user = session.scalar(select(User).where(User.username == username.lower()))
+        if user is None:
+            raise UserInputError(f"no user named {username!r}")
+        if token is not None:
+            if not revoke_api_token(session, token_id=token, user_id=user.id):
+                raise UserInputError(f"user {username!r} has no live API token {token}")
+            count = 1
+        else:
+            count = revoke_credentials(session, user_id=user.id)
+        _audit_cli(session, "auth.revoke", f"{count} credentials")
     console.print(f"revoked {count} token(s)/session(s) of {username}", highlight=False)
 
 
@@ -367,23 +369,18 @@ def users_list(
 
     from nowrongdoor.care.models import User
 
-    db = _database(settings_from(ctx))
-    _require_schema(db)
-    try:
-        with db.session() as session:
-            rows = [
-                {
-                    "id": u.id,
-                    "username": u.username,
-                    "role": u.role,
-                    "organization": u.organization.name,
-                    "team": u.team,
-                    "active": u.is_active,
-                }
-                for u in session.scalars(select(User).order_by(User.username))
-            ]
-    finally:
-        db.dispose()
+    with care_database(settings_from(ctx)) as db, db.session() as session:
+        rows = [
+            {
+                "id": u.id,
+                "username": u.username,
+                "role": u.role,
+                "organization": u.organization.name,
+                "team": u.team,
+                "active": u.is_active,
+            }
+            for u in session.scalars(select(User).order_by(User.username))
+        ]
     if as_json:
         print_json(rows)
         return
@@ -400,15 +397,10 @@ def _verify_audit(ctx: typer.Context, *, write: bool) -> ChainReport:
     from nowrongdoor.care.audit import verify_chain
 
     settings = settings_from(ctx)
-    db = _database(settings)
-    _require_schema(db)
-    try:
-        with db.session() as session:
-            return verify_chain(
-                session, checkpoint_file=settings.resolved_checkpoint_file, write=write
-            )
-    finally:
-        db.dispose()
+    with care_database(settings) as db, db.session() as session:
+        return verify_chain(
+            session, checkpoint_file=settings.resolved_checkpoint_file, write=write
+        )
 
 
 def _report_broken(report: ChainReport) -> None:
@@ -488,23 +480,18 @@ def partners_import(
     from nowrongdoor.care.hsds import import_hsds, load_hsds
 
     tables = load_hsds(path)
-    db = _database(settings_from(ctx))
-    _require_schema(db)
-    try:
-        with db.session() as session:
-            report = import_hsds(session, tables)
-            append_event(
-                session,
-                AuditEntry(
-                    action="partner.import",
-                    resource_type="organization",
-                    detail=path.name,
-                ),
-                user=None,
-                request_id=None,
-            )
-    finally:
-        db.dispose()
+    with care_database(settings_from(ctx)) as db, db.session() as session:
+        report = import_hsds(session, tables)
+        append_event(
+            session,
+            AuditEntry(
+                action="partner.import",
+                resource_type="organization",
+                detail=path.name,
+            ),
+            user=None,
+            request_id=None,
+        )
     console.print(
         f"imported {report.organizations} organisations, {report.services} services, "
         f"{report.locations} locations, {report.services_at_location} services at "
@@ -539,19 +526,14 @@ def care_seed(
     settings = settings_from(ctx)
     if settings.environment == "production":
         raise UserInputError("care seed makes demo logins; refused in production")
-    db = _database(settings)
-    _require_schema(db)
-    try:
-        with db.session() as session:
-            report = seed_demo(
-                session,
-                cipher=db.cipher,
-                persons=persons,
-                seed=seed,
-                spread_days=spread_days,
-            )
-    finally:
-        db.dispose()
+    with care_database(settings) as db, db.session() as session:
+        report = seed_demo(
+            session,
+            cipher=db.cipher,
+            persons=persons,
+            seed=seed,
+            spread_days=spread_days,
+        )
     counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in report.counts.items())
     typer.echo(f"seeded synthetic data: {counts}")
     console.print("demo logins (synthetic data only):")
@@ -597,24 +579,19 @@ def care_import_worklist(
     label = source or (path.name if path.is_dir() else csv_path.parent.name)
     settings = settings_from(ctx)
     routes = parse_pool_routes(settings.pool_routes)
-    db = _database(settings)
-    _require_schema(db)
-    try:
-        with db.session() as session:
-            counts = import_worklist(
-                session,
-                cipher=db.cipher,
-                actor=None,
-                organization_id=_org_id(session, org),
-                text=text,
-                name=str(csv_path),
-                source=label,
-                team=team,
-                routes=routes,
-            )
-            _audit_cli(session, "import.worklist", f"{counts.rows} rows")
-    finally:
-        db.dispose()
+    with care_database(settings) as db, db.session() as session:
+        counts = import_worklist(
+            session,
+            cipher=db.cipher,
+            actor=None,
+            organization_id=_org_id(session, org),
+            text=text,
+            name=str(csv_path),
+            source=label,
+            team=team,
+            routes=routes,
+        )
+        _audit_cli(session, "import.worklist", f"{counts.rows} rows")
     console.print(
         f"{counts.rows} rows: {counts.created} new flags, {counts.updated} updated, "
         f"{counts.new_persons} new persons (each with a claims_flag intake to review)"
@@ -641,23 +618,18 @@ def care_import_matches(
     csv_path = path / "matches.csv" if path.is_dir() else path
     if not csv_path.is_file():
         raise UserInputError(f"{csv_path} does not exist (run `ads match` first)")
-    db = _database(settings_from(ctx))
-    _require_schema(db)
-    try:
-        with db.session() as session:
-            counts = import_matches(
-                session,
-                cipher=db.cipher,
-                actor=None,
-                organization_id=_org_id(session, org),
-                text=read_text_file(csv_path),
-                name=str(csv_path),
-                top=top,
-                min_score=min_score,
-            )
-            _audit_cli(session, "import.matches", f"{counts.created} leads")
-    finally:
-        db.dispose()
+    with care_database(settings_from(ctx)) as db, db.session() as session:
+        counts = import_matches(
+            session,
+            cipher=db.cipher,
+            actor=None,
+            organization_id=_org_id(session, org),
+            text=read_text_file(csv_path),
+            name=str(csv_path),
+            top=top,
+            min_score=min_score,
+        )
+        _audit_cli(session, "import.matches", f"{counts.created} leads")
     console.print(
         f"{counts.rows} rows: {counts.created} new leads to review, "
         f"{counts.skipped} skipped"
@@ -677,14 +649,9 @@ def care_rotate_keys(ctx: typer.Context) -> None:
     """Re-encrypt every value with the newest key; rebuild blind indexes."""
     from nowrongdoor.care.rotate import rotate_keys
 
-    db = _database(settings_from(ctx))
-    _require_schema(db)
-    try:
-        with db.session() as session:
-            counts = rotate_keys(session, cipher=db.cipher)
-            _audit_cli(session, "care.rotate_keys", f"{sum(counts.values())} values")
-    finally:
-        db.dispose()
+    with care_database(settings_from(ctx)) as db, db.session() as session:
+        counts = rotate_keys(session, cipher=db.cipher)
+        _audit_cli(session, "care.rotate_keys", f"{sum(counts.values())} values")
     total = sum(counts.values())
     console.print(
         f"re-encrypted {total} values in {len(counts)} columns with the newest key"

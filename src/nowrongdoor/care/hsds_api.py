@@ -20,7 +20,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from nowrongdoor.care import crud
@@ -158,6 +158,13 @@ PerPage = Annotated[int, Query(ge=1, le=200)]
 Text = Annotated[str | None, Query(max_length=200)]
 
 
+def _one_page(
+    session: Session, stmt: Select[Any], page: int, per_page: int
+) -> tuple[list[Any], int]:
+    """Page ``page`` (from 1) of ``stmt``'s rows, ``per_page`` a page, and the total."""
+    return crud.paginate(session, stmt, limit=per_page, offset=(page - 1) * per_page)
+
+
 def _org_uids(session: Session, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
@@ -240,12 +247,7 @@ def list_organizations(
     stmt = select(Organization).where(Organization.id.in_(offering))
     if search:
         stmt = stmt.where(func.lower(Organization.name).like(f"%{search.lower()}%"))
-    orgs, total = crud.paginate(
-        session,
-        stmt.order_by(Organization.id),
-        limit=per_page,
-        offset=(page - 1) * per_page,
-    )
+    orgs, total = _one_page(session, stmt.order_by(Organization.id), page, per_page)
     return JSONResponse(_page(_with_services(session, orgs), total, page, per_page))
 
 
@@ -303,12 +305,7 @@ def list_locations(
                 )
             )
         )
-    rows, total = crud.paginate(
-        session,
-        stmt.order_by(PartnerLocation.id),
-        limit=per_page,
-        offset=(page - 1) * per_page,
-    )
+    rows, total = _one_page(session, stmt.order_by(PartnerLocation.id), page, per_page)
     uids = _org_uids(session, {r.organization_id for r in rows if r.organization_id})
     contents = [location_json(r, uids.get(r.organization_id or 0)) for r in rows]
     return JSONResponse(_page(contents, total, page, per_page))

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from nowrongdoor._cli_support import console, print_json, settings_from
-from nowrongdoor.care.cli import _database, _require_schema
+from nowrongdoor.care.cli import _database, care_database
 from nowrongdoor.care.cli import app as care_app
 
 __all__ = ["backup", "care_purge", "jobs_app", "restore"]
@@ -33,12 +33,8 @@ def backup(
     from nowrongdoor.care.backup import backup as run_backup
 
     settings = settings_from(ctx)
-    db = _database(settings)
-    _require_schema(db)
-    try:
+    with care_database(settings) as db:
         manifest = run_backup(db.engine, settings, out)
-    finally:
-        db.dispose()
     rows = sum(manifest.counts.values())
     console.print(
         f"backup {out}: {manifest.backend}, revision {manifest.schema_revision}, "
@@ -86,16 +82,11 @@ def care_purge(
     from nowrongdoor.care.retention import plan_purge, purge
 
     settings = settings_from(ctx)
-    db = _database(settings)
-    _require_schema(db)
     removed = 0
-    try:
-        with db.session() as session:
-            plan = plan_purge(session, settings)
-            if not dry_run:
-                removed = purge(session, plan, ledger=settings.resolved_purge_ledger)
-    finally:
-        db.dispose()
+    with care_database(settings) as db, db.session() as session:
+        plan = plan_purge(session, settings)
+        if not dry_run:
+            removed = purge(session, plan, ledger=settings.resolved_purge_ledger)
     counts = plan.counts()
     if as_json:
         print_json(
@@ -135,12 +126,8 @@ def jobs_run(
     from nowrongdoor.care.jobs import run_jobs
 
     settings = settings_from(ctx)
-    db = _database(settings)
-    _require_schema(db)
-    try:
+    with care_database(settings) as db:
         results = run_jobs(db, settings, job or None)
-    finally:
-        db.dispose()
     for result in results:
         console.print(
             f"{result.name:<18} {result.status:<8} {result.detail}", highlight=False

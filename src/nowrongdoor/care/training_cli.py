@@ -58,12 +58,10 @@ def training_report(
     people: Annotated[
         bool, typer.Option("--people", help="One row per person, not per team.")
     ] = False,
-    fmt: Annotated[
-        str, typer.Option("--format", help="table, csv or json.")
-    ] = "table",
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
 ) -> None:
     """Print course completion by organisation and team (or per person)."""
-    from nowrongdoor.care.cli import _database, _require_schema
+    from nowrongdoor.care.cli import care_database
     from nowrongdoor.care.enums import Role
     from nowrongdoor.care.models import User
     from nowrongdoor.care.training import catalogue_for, completion_rows
@@ -73,19 +71,14 @@ def training_report(
     settings = settings_from(ctx)
     catalogue = catalogue_for(settings)
     courses = [catalogue.get(course)] if course else list(catalogue)
-    db = _database(settings)
-    _require_schema(db)
-    try:
-        with db.session() as session:
-            admin = User(id=0, role=Role.ADMIN, organization_id=0, username="cli")
-            rows = completion_rows(
-                session,
-                viewer=admin,
-                courses=courses,
-                renewal_days=settings.training_renewal_days,
-            )
-    finally:
-        db.dispose()
+    with care_database(settings) as db, db.session() as session:
+        admin = User(id=0, role=Role.ADMIN, organization_id=0, username="cli")
+        rows = completion_rows(
+            session,
+            viewer=admin,
+            courses=courses,
+            renewal_days=settings.training_renewal_days,
+        )
     if org is not None:
         names = {r.organisation for r in rows}
         if org not in names:
@@ -147,24 +140,19 @@ def training_lead(
     """Name a partner user their organisation's training lead (sees its records)."""
     from sqlalchemy import select
 
-    from nowrongdoor.care.cli import _audit_cli, _database, _require_schema
+    from nowrongdoor.care.cli import _audit_cli, care_database
     from nowrongdoor.care.errors import Conflict
     from nowrongdoor.care.models import User
     from nowrongdoor.care.training import grant_lead
 
-    db = _database(settings_from(ctx))
-    _require_schema(db)
-    try:
-        with db.session() as session:
-            user = session.scalar(select(User).where(User.username == username))
-            if user is None:
-                raise UserInputError(f"no user named {username!r}")
-            try:
-                grant_lead(session, user=user, granted_by=None)
-            except Conflict as exc:
-                raise UserInputError(exc.message) from None
-            _audit_cli(session, "training.lead.grant", f"user {user.id}")
-            org = user.organization.name
-    finally:
-        db.dispose()
+    with care_database(settings_from(ctx)) as db, db.session() as session:
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise UserInputError(f"no user named {username!r}")
+        try:
+            grant_lead(session, user=user, granted_by=None)
+        except Conflict as exc:
+            raise UserInputError(exc.message) from None
+        _audit_cli(session, "training.lead.grant", f"user {user.id}")
+        org = user.organization.name
     console.print(f"{username} is now the training lead of {org}", highlight=False)

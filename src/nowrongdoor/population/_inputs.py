@@ -276,6 +276,20 @@ def _string(t: ir.Table, f: InputFile, role: str) -> ir.Value:
     return t[f.col(role)].cast("string")
 
 
+def _line_keys(
+    t: ir.Table, f: InputFile, name: ir.Value, row: ir.Value
+) -> dict[str, Any]:
+    """The key columns of a claim's diagnosis lines, in output order: member,
+    claim, service date, and the file and row they come from."""
+    return {
+        "member_id": _string(t, f, "member_id"),
+        "claim_id": _string(t, f, "claim_id"),
+        "service_date": _dated(t, f, "service_date"),
+        "_file": name,
+        "_row": row,
+    }
+
+
 def _dated(t: ir.Table, f: InputFile, role: str) -> ir.Value:
     """A date column as it is typed (Parquet DATE stays a date), else as text in
     ``YYYY-MM-DD`` form when the map's date patterns fit it."""
@@ -348,11 +362,7 @@ def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
             present = list(f.dx)
             base = clean_lines(
                 t.select(
-                    member_id=_string(t, f, "member_id"),
-                    claim_id=_string(t, f, "claim_id"),
-                    service_date=_dated(t, f, "service_date"),
-                    _file=name,
-                    _row=row,
+                    **_line_keys(t, f, name, row),
                     **{c: strip_poa(t[c].cast("string"), sep) for c in present},
                 )
             )
@@ -361,11 +371,7 @@ def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
             diagnoses.append(
                 clean_lines(
                     t.select(
-                        member_id=_string(t, f, "member_id"),
-                        claim_id=_string(t, f, "claim_id"),
-                        service_date=_dated(t, f, "service_date"),
-                        _file=name,
-                        _row=row,
+                        **_line_keys(t, f, name, row),
                         dx_field=ibis.literal(f.col("dx_code")),
                         dx_code=strip_poa(_string(t, f, "dx_code"), sep),
                     )

@@ -10,7 +10,7 @@ from datetime import date
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
@@ -28,16 +28,6 @@ __all__ = [
     "normalize_code",
 ]
 
-#: Sensitivity labels a value set can carry; outputs can withhold any of them.
-SENSITIVITY_LABELS = (
-    "standard",
-    "42-cfr-part-2",
-    "hiv-sti",
-    "mental-health",
-    "reproductive-health",
-    "abuse-exploitation",
-)
-
 Sensitivity = Literal[
     "standard",
     "42-cfr-part-2",
@@ -46,6 +36,9 @@ Sensitivity = Literal[
     "reproductive-health",
     "abuse-exploitation",
 ]
+
+#: Sensitivity labels a value set can carry; outputs can withhold any of them.
+SENSITIVITY_LABELS: tuple[Sensitivity, ...] = get_args(Sensitivity)
 
 
 #: What a code of a value set says about the member, strongest first.

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from nowrongdoor._jsonl import json_lines
 from nowrongdoor._output import atomic_open, atomic_path
 from nowrongdoor.ads.link._core import LinkResult
 from nowrongdoor.ads.link._model import COMPARISONS
@@ -94,26 +95,21 @@ def read_records(path: Path, report: ReadReport) -> Iterator[dict[str, Any]]:
         raise UserInputError(f"ads file {path} does not exist")
     extract: Callable[..., dict[str, Any]] | None = None
     seen: set[str] = set()
-    with path.open("rb") as fh:
-        for n, raw in enumerate(fh, start=1):
-            if not raw.strip():
-                continue
-            try:
-                rec = json.loads(raw.decode("utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                report.skipped.append(SkippedLine(str(path), n, f"not JSON ({exc})"))
-                continue
-            if not isinstance(rec, dict) or rec.get("id") in (None, ""):
-                report.skipped.append(SkippedLine(str(path), n, "record has no id"))
-                continue
-            rid = str(rec["id"])
-            if rid in seen:
-                report.skipped.append(SkippedLine(str(path), n, f"duplicate id {rid}"))
-                continue
-            seen.add(rid)
-            rec, extract, was_raw = scan_if_raw(rec, extract)
-            report.scanned += was_raw
-            yield rec
+    for n, rec in json_lines(path):
+        if isinstance(rec, ValueError):
+            report.skipped.append(SkippedLine(str(path), n, f"not JSON ({rec})"))
+            continue
+        if not isinstance(rec, dict) or rec.get("id") in (None, ""):
+            report.skipped.append(SkippedLine(str(path), n, "record has no id"))
+            continue
+        rid = str(rec["id"])
+        if rid in seen:
+            report.skipped.append(SkippedLine(str(path), n, f"duplicate id {rid}"))
+            continue
+        seen.add(rid)
+        rec, extract, was_raw = scan_if_raw(rec, extract)
+        report.scanned += was_raw
+        yield rec
 
 
 def write_link_outputs(

@@ -2,8 +2,8 @@
 and pages alike: one data-access call and its audit event in one unit of work.
 
 The scope and 42 CFR Part 2 checks stay with the caller, in plain sight: it
-loads the case (``crud.get_case`` / ``crud.get_child``) or person
-(``crud.get_person``) in the viewer's scope, and passes ``part2_ok``
+loads the case (:func:`case_in_scope` / ``crud.get_child``) or person
+(:func:`person_in_scope`) in the viewer's scope, and passes ``part2_ok``
 (``crud.part2_visible``) when listing.
 """
 
@@ -17,7 +17,49 @@ from nowrongdoor.care import crud
 from nowrongdoor.care.api.deps import Auditor
 from nowrongdoor.care.models import Case, Person, User
 
-__all__ = ["add_to_case", "list_for_person", "update_on_case"]
+__all__ = [
+    "add_to_case",
+    "case_in_scope",
+    "commit_person_list",
+    "list_for_person",
+    "person_in_scope",
+    "update_on_case",
+]
+
+
+def person_in_scope(
+    audit: Auditor, session: Session, viewer: User, person_id: int
+) -> Person:
+    """Name the person as the request's target (for a refusal's audit event),
+    then load them in ``viewer``'s scope (404 unknown, 403 out of scope)."""
+    audit.target("person", person_id)
+    return crud.get_person(session, viewer=viewer, person_id=person_id)
+
+
+def case_in_scope(
+    audit: Auditor,
+    session: Session,
+    viewer: User,
+    case_id: int,
+    *,
+    with_person: bool = False,
+) -> Case:
+    """Name the case as the request's target (for a refusal's audit event),
+    then load it in ``viewer``'s scope (404 unknown, 403 out of scope)."""
+    audit.target("case", case_id)
+    return crud.get_case(
+        session, viewer=viewer, case_id=case_id, with_person=with_person
+    )
+
+
+def commit_person_list(audit: Auditor, kind: str, person: Person) -> None:
+    """Commit the ``<kind>.list`` audit event of a list of ``person``'s records."""
+    audit.commit(
+        f"{kind}.list",
+        resource_type="person",
+        resource_id=person.id,
+        person_id=person.id,
+    )
 
 
 def add_to_case(
@@ -93,10 +135,5 @@ def list_for_person(
     rows, _ = crud.visible_sensitive(
         crud.person_children(session, model, person_id=person.id), part2_ok=part2_ok
     )
-    audit.commit(
-        f"{kind}.list",
-        resource_type="person",
-        resource_id=person.id,
-        person_id=person.id,
-    )
+    commit_person_list(audit, kind, person)
     return rows

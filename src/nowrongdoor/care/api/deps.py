@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
-from typing import Annotated, Any
+from typing import Annotated, Any, TypedDict, TypeVar, Unpack
 
 import anyio
 from fastapi import Depends, Path, Query, Request, Response
@@ -36,7 +36,7 @@ from nowrongdoor.care.db import Database
 from nowrongdoor.care.errors import ApiError, Forbidden, Unauthorized
 from nowrongdoor.care.models import Person, User
 from nowrongdoor.care.rbac import require
-from nowrongdoor.care.schemas._common import MAX_ID, MAX_OFFSET
+from nowrongdoor.care.schemas._common import MAX_ID, MAX_OFFSET, PageOf
 from nowrongdoor.care.security import (
     CSRF_FORM_FIELD,
     CSRF_HEADER,
@@ -272,6 +272,16 @@ def require_permission(permission: str) -> Callable[..., Awaitable[User]]:
     return _dep
 
 
+class AuditFields(TypedDict, total=False):
+    """What an audit event says besides its action (see :meth:`Auditor.record`)."""
+
+    resource_type: str | None
+    resource_id: int | str | None
+    person_id: int | None
+    detail: str | None
+    outcome: str
+
+
 class Auditor:
     """Appends audit events for the current request inside its transaction."""
 
@@ -305,29 +315,14 @@ class Auditor:
             request_id=request_id(self._request),
         )
 
-    def commit(
-        self,
-        action: str,
-        *,
-        resource_type: str | None = None,
-        resource_id: int | str | None = None,
-        person_id: int | None = None,
-        detail: str | None = None,
-        outcome: str = "success",
-    ) -> None:
-        """Append one event and commit the request's transaction with it.
+    def commit(self, action: str, **event: Unpack[AuditFields]) -> None:
+        """Append one event (the keywords of :meth:`record`) and commit the
+        request's transaction with it.
 
         This is the one way a route or page ends a unit of work: the change and
         its audit event are written together, or (on an error) neither is.
         """
-        self.record(
-            action,
-            resource_type=resource_type,
-            resource_id=resource_id,
-            person_id=person_id,
-            detail=detail,
-            outcome=outcome,
-        )
+        self.record(action, **event)
         self._session.commit()
 
     def commit_on(self, action: str, record: Any, *, detail: str | None = None) -> None:
@@ -387,12 +382,22 @@ async def get_auditor(request: Request, session: SessionDep) -> Auditor:
 AuditDep = Annotated[Auditor, Depends(get_auditor)]
 
 
+T = TypeVar("T")
+
+
 class Page:
     """Pagination parameters (``limit``, ``offset``)."""
 
     def __init__(self, limit: int = 50, offset: int = 0) -> None:
         self.limit = limit
         self.offset = offset
+
+    def of(self, model: Any, items: list[T], total: int) -> PageOf[T]:
+        """This page of ``items`` (of ``total`` matching rows) as ``PageOf[model]``
+        (``model``: the item schema, or a union of schemas)."""
+        return PageOf[model](  # type: ignore[valid-type]
+            items=items, total=total, limit=self.limit, offset=self.offset
+        )
 
 
 async def get_page(

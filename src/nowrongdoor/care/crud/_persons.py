@@ -456,6 +456,11 @@ def pseudonyms_of(session: Session, person_ids: Iterable[int]) -> dict[int, str]
     return labels_of(session, Person.id, Person.pseudonym, person_ids)
 
 
+def pseudonym_of(session: Session, person_id: int) -> str:
+    """The pseudonym of one person (the caller checked scope)."""
+    return pseudonyms_of(session, {person_id})[person_id]
+
+
 def unreviewed_risk_flags(
     session: Session, *, viewer: User, limit: int = 20
 ) -> list[tuple[RiskFlag, str]]:

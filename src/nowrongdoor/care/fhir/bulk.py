@@ -23,14 +23,7 @@ from sqlalchemy.orm import Session
 from nowrongdoor.care import crud
 from nowrongdoor.care.fhir._access import visible_referrals
 from nowrongdoor.care.fhir._search import service_names
-from nowrongdoor.care.fhir.clinical import (
-    condition_resource,
-    goal_resource,
-    questionnaire_response_resource,
-    visible_goals,
-    visible_needs,
-    visible_screenings,
-)
+from nowrongdoor.care.fhir.clinical import CLINICAL_KINDS
 from nowrongdoor.care.fhir.resources import (
     as_json,
     patient_resource,
@@ -102,19 +95,19 @@ def _patients(session: Session, viewer: User, since: dt.datetime | None) -> list
     ]
 
 
-def _clinical(
-    lister: Callable[..., list[tuple[Any, int]]],
-    build: Callable[[Any, str, User], Any],
-    stamp: str,
-) -> Callable[[Session, User, dt.datetime | None], list[Any]]:
+def _clinical(kind: str) -> Callable[[Session, User, dt.datetime | None], list[Any]]:
+    clinical = CLINICAL_KINDS[kind]
+
     def run(session: Session, viewer: User, since: dt.datetime | None) -> list[Any]:
         rows = [
             (item, pid)
-            for item, pid in lister(session, viewer)
-            if _after(getattr(item, stamp), since)
+            for item, pid in clinical.lister(session, viewer)
+            if _after(getattr(item, clinical.stamp), since)
         ]
         names = crud.pseudonyms_of(session, {pid for _, pid in rows})
-        return [as_json(build(item, names[pid], viewer)) for item, pid in rows]
+        with_text = _with_text(viewer)
+        return [clinical.to_json(item, names[pid], with_text=with_text)
+                for item, pid in rows]  # fmt: skip
 
     return run
 
@@ -123,21 +116,7 @@ _BUILDERS: dict[str, Callable[[Session, User, dt.datetime | None], list[Any]]] =
     "Patient": _patients,
     "Task": _tasks,
     "ServiceRequest": _requests,
-    "Condition": _clinical(
-        visible_needs,
-        lambda n, p, v: condition_resource(n, pseudonym=p, with_text=_with_text(v)),
-        "created_at",
-    ),
-    "Goal": _clinical(
-        visible_goals,
-        lambda g, p, v: goal_resource(g, pseudonym=p, with_text=_with_text(v)),
-        "created_at",
-    ),
-    "QuestionnaireResponse": _clinical(
-        visible_screenings,
-        lambda s, p, v: questionnaire_response_resource(s, pseudonym=p),
-        "performed_at",
-    ),
+    **{kind: _clinical(kind) for kind in CLINICAL_KINDS},
 }
 
 

@@ -42,7 +42,7 @@ def client_create(
     ] = None,
 ) -> None:
     """Create a client for a partner system; prints its id and secret once (JSON)."""
-    from nowrongdoor.care.cli import _audit_cli, _database, _require_schema
+    from nowrongdoor.care.cli import _audit_cli, care_database
     from nowrongdoor.care.fhir.clients import create_client
 
     keys = None
@@ -53,25 +53,20 @@ def client_create(
             raise UserInputError(
                 f"--jwks {jwks}: not a readable JSON file ({exc})"
             ) from None
-    db = _database(settings_from(ctx))
-    _require_schema(db)
-    try:
-        with db.session() as session:
-            organization = _one_organisation(session, org)
-            try:
-                made = create_client(
-                    session,
-                    organization=organization,
-                    name=name,
-                    token_minutes=token_minutes,
-                    jwks=keys,
-                )
-            except ValueError as exc:
-                where = f"--jwks {jwks}: " if jwks is not None else ""
-                raise UserInputError(f"{where}{exc}") from None
-            _audit_cli(session, "fhir.client.create", f"client {made.client_id}")
-    finally:
-        db.dispose()
+    with care_database(settings_from(ctx)) as db, db.session() as session:
+        organization = _one_organisation(session, org)
+        try:
+            made = create_client(
+                session,
+                organization=organization,
+                name=name,
+                token_minutes=token_minutes,
+                jwks=keys,
+            )
+        except ValueError as exc:
+            where = f"--jwks {jwks}: " if jwks is not None else ""
+            raise UserInputError(f"{where}{exc}") from None
+        _audit_cli(session, "fhir.client.create", f"client {made.client_id}")
     print_json(
         {
             "client_id": made.client_id,
@@ -89,18 +84,13 @@ def client_revoke(
     client_id: Annotated[str, typer.Argument(help="The client id (nwd-...).")],
 ) -> None:
     """Revoke a client: its tokens stop working at once."""
-    from nowrongdoor.care.cli import _audit_cli, _database, _require_schema
+    from nowrongdoor.care.cli import _audit_cli, care_database
     from nowrongdoor.care.fhir.clients import revoke_client
 
-    db = _database(settings_from(ctx))
-    _require_schema(db)
-    try:
-        with db.session() as session:
-            if not revoke_client(session, client_id):
-                raise UserInputError(f"no FHIR client {client_id!r}")
-            _audit_cli(session, "fhir.client.revoke", f"client {client_id}")
-    finally:
-        db.dispose()
+    with care_database(settings_from(ctx)) as db, db.session() as session:
+        if not revoke_client(session, client_id):
+            raise UserInputError(f"no FHIR client {client_id!r}")
+        _audit_cli(session, "fhir.client.revoke", f"client {client_id}")
     console.print(f"revoked {client_id}", highlight=False)
 
 
@@ -109,27 +99,20 @@ def clients(ctx: typer.Context) -> None:
     """List the clients (JSON): id, name, organisation, lifetime, revoked."""
     from sqlalchemy import select
 
-    from nowrongdoor.care.cli import _database, _require_schema
+    from nowrongdoor.care.cli import care_database
     from nowrongdoor.care.models import PartnerClient
 
-    db = _database(settings_from(ctx))
-    _require_schema(db)
-    try:
-        with db.session() as session:
-            rows = [
-                {
-                    "client_id": c.client_id,
-                    "name": c.name,
-                    "organization_id": c.organization_id,
-                    "token_minutes": c.token_minutes,
-                    "revoked": c.revoked_at is not None,
-                }
-                for c in session.scalars(
-                    select(PartnerClient).order_by(PartnerClient.id)
-                )
-            ]
-    finally:
-        db.dispose()
+    with care_database(settings_from(ctx)) as db, db.session() as session:
+        rows = [
+            {
+                "client_id": c.client_id,
+                "name": c.name,
+                "organization_id": c.organization_id,
+                "token_minutes": c.token_minutes,
+                "revoked": c.revoked_at is not None,
+            }
+            for c in session.scalars(select(PartnerClient).order_by(PartnerClient.id))
+        ]
     print_json(rows)
 
 
@@ -166,32 +149,27 @@ def endpoint_set(
     ] = None,
 ) -> None:
     """Send referrals to this partner over FHIR (``jobs run`` sends and polls)."""
-    from nowrongdoor.care.cli import _audit_cli, _database, _require_schema
+    from nowrongdoor.care.cli import _audit_cli, care_database
     from nowrongdoor.care.fhir.outbound import set_endpoint
 
-    db = _database(settings_from(ctx))
-    _require_schema(db)
-    try:
-        with db.session() as session:
-            organization = _one_organisation(session, org)
-            try:
-                endpoint = set_endpoint(
-                    session,
-                    organization=organization,
-                    base_url=base_url,
-                    client_id=client_id,
-                    client_secret=client_secret,
-                    owner_reference=owner,
-                    token_url=token_url,
-                )
-            except ValueError as exc:
-                raise UserInputError(str(exc)) from None
-            _audit_cli(
-                session, "fhir.endpoint.set", f"organization {organization.id} endpoint"
+    with care_database(settings_from(ctx)) as db, db.session() as session:
+        organization = _one_organisation(session, org)
+        try:
+            endpoint = set_endpoint(
+                session,
+                organization=organization,
+                base_url=base_url,
+                client_id=client_id,
+                client_secret=client_secret,
+                owner_reference=owner,
+                token_url=token_url,
             )
-            base = endpoint.base_url
-    finally:
-        db.dispose()
+        except ValueError as exc:
+            raise UserInputError(str(exc)) from None
+        _audit_cli(
+            session, "fhir.endpoint.set", f"organization {organization.id} endpoint"
+        )
+        base = endpoint.base_url
     console.print(f"{org}: referrals go to {base}", highlight=False)
 
 

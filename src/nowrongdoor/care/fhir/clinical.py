@@ -24,6 +24,8 @@ Reach - the web pages' rules, with 42 CFR Part 2 on top:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Final
 
@@ -41,11 +43,14 @@ from nowrongdoor.care.fhir.resources import (
     SDOHCC,
     SDOHCC_TEMP,
     _instant,
+    as_json,
 )
 from nowrongdoor.care.models import Case, Goal, Need, Person, Screening, User
 from nowrongdoor.care.rbac import can, scope_clause
 
 __all__ = [
+    "CLINICAL_KINDS",
+    "ClinicalKind",
     "ICD10CM",
     "ICD10_OF_NEED",
     "SDOH_DOMAIN",
@@ -353,3 +358,50 @@ def visible_screenings(
         stmt = stmt.where(Screening.id == item_id)
     rows = [(s, pid) for s, pid in session.execute(stmt.order_by(Screening.id)).all()]
     return _filter_part2(session, viewer, rows)
+
+
+@dataclass(frozen=True)
+class ClinicalKind:
+    """How one clinical resource type is reached, built and audited.
+
+    Attributes:
+        lister: ``(session, viewer, *, person_id=None, item_id=None)`` ->
+            ``(item, person_id)`` pairs the viewer reaches.
+        audit_type: The audit event's resource type.
+        stamp: The item's creation instant (bulk ``_since``).
+        build: ``(item, pseudonym, with_text)`` -> the FHIR resource.
+    """
+
+    lister: Callable[..., list[tuple[Any, int]]]
+    audit_type: str
+    stamp: str
+    build: Callable[[Any, str, bool], Any]
+
+    def to_json(self, item: Any, pseudonym: str, *, with_text: bool) -> Any:
+        """The resource of ``item`` as JSON-ready data."""
+        return as_json(self.build(item, pseudonym, with_text))
+
+
+#: The clinical resource types the ``/fhir`` reads, searches and bulk export serve.
+CLINICAL_KINDS: Final = MappingProxyType(
+    {
+        "Condition": ClinicalKind(
+            visible_needs,
+            "need",
+            "created_at",
+            lambda n, p, t: condition_resource(n, pseudonym=p, with_text=t),
+        ),
+        "Goal": ClinicalKind(
+            visible_goals,
+            "goal",
+            "created_at",
+            lambda g, p, t: goal_resource(g, pseudonym=p, with_text=t),
+        ),
+        "QuestionnaireResponse": ClinicalKind(
+            visible_screenings,
+            "screening",
+            "performed_at",
+            lambda s, p, _t: questionnaire_response_resource(s, pseudonym=p),
+        ),
+    }
+)

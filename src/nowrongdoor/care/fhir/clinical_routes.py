@@ -16,14 +16,7 @@ from nowrongdoor.care import crud
 from nowrongdoor.care.api.deps import AuditDep, SessionDep
 from nowrongdoor.care.enums import Role
 from nowrongdoor.care.errors import NotFound
-from nowrongdoor.care.fhir.clinical import (
-    condition_resource,
-    goal_resource,
-    questionnaire_response_resource,
-    visible_goals,
-    visible_needs,
-    visible_screenings,
-)
+from nowrongdoor.care.fhir.clinical import CLINICAL_KINDS
 from nowrongdoor.care.fhir.resources import as_json, searchset
 from nowrongdoor.care.fhir.routes import (
     FHIR_JSON,
@@ -45,8 +38,6 @@ router = APIRouter(
     prefix="/fhir", route_class=FhirRoute, tags=["fhir"], include_in_schema=False
 )
 
-Lister = Callable[..., list[tuple[Any, int]]]
-
 
 def _permit(viewer: User, kind: str) -> None:
     if kind == "QuestionnaireResponse":
@@ -58,22 +49,10 @@ def _permit(viewer: User, kind: str) -> None:
 
 
 def _build(kind: str, item: Any, pseudonym: str, viewer: User) -> dict[str, Any]:
-    if kind == "Condition":
-        return as_json(
-            condition_resource(item, pseudonym=pseudonym, with_text=_with_text(viewer))
-        )
-    if kind == "Goal":
-        return as_json(
-            goal_resource(item, pseudonym=pseudonym, with_text=_with_text(viewer))
-        )
-    return as_json(questionnaire_response_resource(item, pseudonym=pseudonym))
-
-
-_LISTERS: dict[str, tuple[Lister, str]] = {
-    "Condition": (visible_needs, "need"),
-    "Goal": (visible_goals, "goal"),
-    "QuestionnaireResponse": (visible_screenings, "screening"),
-}
+    built: dict[str, Any] = CLINICAL_KINDS[kind].to_json(
+        item, pseudonym, with_text=_with_text(viewer)
+    )
+    return built
 
 
 def _person_of(session: Session, patient: str) -> int | None:
@@ -95,7 +74,7 @@ def _search(
     offset: int,
 ) -> JSONResponse:
     _permit(viewer, kind)
-    lister, _ = _LISTERS[kind]
+    lister = CLINICAL_KINDS[kind].lister
     rows: list[tuple[Any, int]] = []
     if patient is None:
         rows = lister(session, viewer)
@@ -127,14 +106,13 @@ def _read(
     viewer: User,
 ) -> JSONResponse:
     _permit(viewer, kind)
-    lister, audit_type = _LISTERS[kind]
-    rows = lister(session, viewer, item_id=_referral_id(raw_id, kind))
+    clinical = CLINICAL_KINDS[kind]
+    rows = clinical.lister(session, viewer, item_id=_referral_id(raw_id, kind))
     if not rows:
         raise NotFound(f"{kind}/{raw_id} is not known")
     item, person_id = rows[0]
-    pseudonym = crud.pseudonyms_of(session, {person_id})[person_id]
-    body = _build(kind, item, pseudonym, viewer)
-    _audit(request, auditor, f"read {kind}", resource_type=audit_type,
+    body = _build(kind, item, crud.pseudonym_of(session, person_id), viewer)
+    _audit(request, auditor, f"read {kind}", resource_type=clinical.audit_type,
            resource_id=item.id, person_id=person_id)  # fmt: skip
     return JSONResponse(body, media_type=FHIR_JSON)
 
@@ -142,72 +120,53 @@ def _read(
 Patient = Query(None, max_length=40, description="Patient/<pseudonym>")
 
 
-@router.get("/Condition", summary="Search Conditions (needs)")
-def search_conditions(
-    request: Request,
-    session: SessionDep,
-    auditor: AuditDep,
-    viewer: FhirUser,
-    patient: str | None = Patient,
-    count: Count = 50,
-    offset: Offset = 0,
-) -> JSONResponse:
-    """SDOH Conditions the caller reaches, by ``patient``."""
-    return _search("Condition", request, session, auditor, viewer, patient,
-                   count, offset)  # fmt: skip
+def _searcher(kind: str, doc: str) -> Callable[..., JSONResponse]:
+    def search(
+        request: Request,
+        session: SessionDep,
+        auditor: AuditDep,
+        viewer: FhirUser,
+        patient: str | None = Patient,
+        count: Count = 50,
+        offset: Offset = 0,
+    ) -> JSONResponse:
+        return _search(kind, request, session, auditor, viewer, patient, count, offset)
+
+    search.__doc__ = doc
+    return search
 
 
-@router.get("/Condition/{item_id}", summary="Read a Condition")
-def read_condition(
-    item_id: str, request: Request, session: SessionDep, auditor: AuditDep,
-    viewer: FhirUser,
-) -> JSONResponse:  # fmt: skip
-    """One SDOH Condition."""
-    return _read("Condition", item_id, request, session, auditor, viewer)
+def _reader(kind: str, doc: str) -> Callable[..., JSONResponse]:
+    def read(
+        item_id: str,
+        request: Request,
+        session: SessionDep,
+        auditor: AuditDep,
+        viewer: FhirUser,
+    ) -> JSONResponse:
+        return _read(kind, item_id, request, session, auditor, viewer)
+
+    read.__doc__ = doc
+    return read
 
 
-@router.get("/Goal", summary="Search Goals")
-def search_goals(
-    request: Request,
-    session: SessionDep,
-    auditor: AuditDep,
-    viewer: FhirUser,
-    patient: str | None = Patient,
-    count: Count = 50,
-    offset: Offset = 0,
-) -> JSONResponse:
-    """SDOH Goals the caller reaches, by ``patient``."""
-    return _search("Goal", request, session, auditor, viewer, patient, count, offset)
+#: kind, route name stem, search summary and docstring, read summary and docstring.
+_ROUTES = (
+    ("Condition", "conditions", "Search Conditions (needs)",
+     "SDOH Conditions the caller reaches, by ``patient``.",
+     "condition", "Read a Condition", "One SDOH Condition."),
+    ("Goal", "goals", "Search Goals", "SDOH Goals the caller reaches, by ``patient``.",
+     "goal", "Read a Goal", "One SDOH Goal."),
+    ("QuestionnaireResponse", "screenings", "Search screenings",
+     "Screenings (staff with ``screening:read`` only), by ``patient``.",
+     "screening", "Read a screening", "One screening's QuestionnaireResponse."),
+)  # fmt: skip
 
-
-@router.get("/Goal/{item_id}", summary="Read a Goal")
-def read_goal(
-    item_id: str, request: Request, session: SessionDep, auditor: AuditDep,
-    viewer: FhirUser,
-) -> JSONResponse:  # fmt: skip
-    """One SDOH Goal."""
-    return _read("Goal", item_id, request, session, auditor, viewer)
-
-
-@router.get("/QuestionnaireResponse", summary="Search screenings")
-def search_screenings(
-    request: Request,
-    session: SessionDep,
-    auditor: AuditDep,
-    viewer: FhirUser,
-    patient: str | None = Patient,
-    count: Count = 50,
-    offset: Offset = 0,
-) -> JSONResponse:
-    """Screenings (staff with ``screening:read`` only), by ``patient``."""
-    return _search("QuestionnaireResponse", request, session, auditor, viewer,
-                   patient, count, offset)  # fmt: skip
-
-
-@router.get("/QuestionnaireResponse/{item_id}", summary="Read a screening")
-def read_screening(
-    item_id: str, request: Request, session: SessionDep, auditor: AuditDep,
-    viewer: FhirUser,
-) -> JSONResponse:  # fmt: skip
-    """One screening's QuestionnaireResponse."""
-    return _read("QuestionnaireResponse", item_id, request, session, auditor, viewer)
+for _kind, _many, _find, _find_doc, _one, _get, _get_doc in _ROUTES:
+    for _path, _endpoint, _summary, _name in (
+        (f"/{_kind}", _searcher(_kind, _find_doc), _find, f"search_{_many}"),
+        (f"/{_kind}/{{item_id}}", _reader(_kind, _get_doc), _get, f"read_{_one}"),
+    ):
+        router.add_api_route(
+            _path, _endpoint, methods=["GET"], summary=_summary, name=_name
+        )

@@ -158,6 +158,19 @@ def _audit(request: Request, auditor: AuditDep, action: str, **kw: Any) -> None:
     auditor.commit(f"fhir:{action}", detail="; ".join(parts) or None, **kw)
 
 
+def _audit_referral(
+    request: Request,
+    auditor: AuditDep,
+    action: str,
+    referral: Referral,
+    detail: str | None = None,
+) -> None:
+    """Audit a call on one referral (its Task or ServiceRequest)."""
+    _audit(request, auditor, action, resource_type="referral",
+           resource_id=referral.id, person_id=referral.person_id,
+           detail=detail)  # fmt: skip
+
+
 def _base(request: Request) -> str:
     return str(request.base_url).rstrip("/") + "/fhir"
 
@@ -415,18 +428,11 @@ def read_task(
     """One Task, with its version as ``ETag``."""
     require(viewer, "referral:read")
     referral = visible_referral(session, viewer, _referral_id(task_id, "Task"))
-    pseudonym = crud.pseudonyms_of(session, {referral.person_id})[referral.person_id]
+    pseudonym = crud.pseudonym_of(session, referral.person_id)
     body = as_json(
         task_resource(referral, pseudonym=pseudonym, with_text=_with_text(viewer))
     )
-    _audit(
-        request,
-        auditor,
-        "read Task",
-        resource_type="referral",
-        resource_id=referral.id,
-        person_id=referral.person_id,
-    )
+    _audit_referral(request, auditor, "read Task", referral)
     return _fhir(body, ETag=f'W/"{version_of(referral)}"')
 
 
@@ -442,7 +448,7 @@ def read_service_request(
     require(viewer, "referral:read")
     rid = _referral_id(request_id, "ServiceRequest")
     referral = visible_referral(session, viewer, rid, "ServiceRequest")
-    pseudonym = crud.pseudonyms_of(session, {referral.person_id})[referral.person_id]
+    pseudonym = crud.pseudonym_of(session, referral.person_id)
     names = service_names(
         session, {referral.service_id} if referral.service_id else set()
     )
@@ -453,14 +459,7 @@ def read_service_request(
             service_name=names.get(referral.service_id or 0),
         )
     )
-    _audit(
-        request,
-        auditor,
-        "read ServiceRequest",
-        resource_type="referral",
-        resource_id=referral.id,
-        person_id=referral.person_id,
-    )
+    _audit_referral(request, auditor, "read ServiceRequest", referral)
     return _fhir(body)
 
 
@@ -545,7 +544,7 @@ async def patch_task(
     def run() -> JSONResponse:
         referral = visible_referral(session, viewer, _referral_id(task_id, "Task"))
         person_id = referral.person_id
-        pseudonym = crud.pseudonyms_of(session, {person_id})[person_id]
+        pseudonym = crud.pseudonym_of(session, person_id)
         current = as_json(task_resource(referral, pseudonym=pseudonym))
         patched = _apply_patch(current, raw)
         return _update_task(task_id, patched, request, session, auditor, viewer)
@@ -582,7 +581,7 @@ def _update_task(
         raise BadRequest(f"not a valid R4 Task: {where}: {first['msg']}") from None
     if given.id is not None and given.id != task_id:
         raise BadRequest(f"Task.id {given.id!r} does not match the URL ({task_id})")
-    pseudonym = crud.pseudonyms_of(session, {referral.person_id})[referral.person_id]
+    pseudonym = crud.pseudonym_of(session, referral.person_id)
     current = as_json(task_resource(referral, pseudonym=pseudonym))
     if_match = request.headers.get("if-match")
     if if_match is not None:
@@ -625,15 +624,7 @@ def _update_task(
         referral.updated_at = utcnow()
     session.flush()
     moved = f"{task_status_of(old)}->{task_status_of(referral.status)}"
-    _audit(
-        request,
-        auditor,
-        "update Task",
-        resource_type="referral",
-        resource_id=referral.id,
-        person_id=referral.person_id,
-        detail=moved,
-    )
+    _audit_referral(request, auditor, "update Task", referral, detail=moved)
     body = as_json(task_resource(referral, pseudonym=pseudonym))
     return _fhir(body, ETag=f'W/"{version_of(referral)}"')
 
@@ -654,7 +645,7 @@ def read_consent(
     consent = session.get(Consent, cid) if referral is not None else None
     if referral is None or consent is None:
         raise NotFound(f"Consent/{consent_id} is not known")
-    pseudonym = crud.pseudonyms_of(session, {consent.person_id})[consent.person_id]
+    pseudonym = crud.pseudonym_of(session, consent.person_id)
     body = as_json(
         consent_resource(
             consent, pseudonym=pseudonym, active=crud.consent_active(consent)

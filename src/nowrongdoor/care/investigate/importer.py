@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from nowrongdoor._jsonl import json_lines
 from nowrongdoor.care.crypto import Cipher
 from nowrongdoor.care.models import (
     InvAd,
@@ -84,19 +85,12 @@ class ImportCounts:
 def _jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     if not path.is_file():
         raise UserInputError(f"{path} does not exist")
-    with path.open("rb") as fh:
-        for n, raw in enumerate(fh, start=1):
-            if not raw.strip():
-                continue
-            try:
-                rec = json.loads(raw.decode("utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError):
-                raise UserInputError(f"{path}, line {n}: not a JSON object") from None
-            if not isinstance(rec, dict):
-                raise UserInputError(f"{path}, line {n}: not a JSON object")
-            if rec.get("id") in (None, "") and "case_id" not in rec:
-                raise UserInputError(f"{path}, line {n}: field id is missing")
-            yield n, rec
+    for n, rec in json_lines(path):
+        if not isinstance(rec, dict):  # a ValueError for a line that is not JSON
+            raise UserInputError(f"{path}, line {n}: not a JSON object")
+        if rec.get("id") in (None, "") and "case_id" not in rec:
+            raise UserInputError(f"{path}, line {n}: field id is missing")
+        yield n, rec
 
 
 def _csv(path: Path, needed: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:

@@ -33,8 +33,9 @@ class Contacts(Strict):
     )
 
 
-class PersonBase(Strict):
-    """Identifying fields (encrypted at rest)."""
+class _Identity(Strict):
+    """The identifying fields a person is registered or changed with (encrypted
+    at rest)."""
 
     given_name: str | None = Field(None, max_length=200)
     family_name: str | None = Field(None, max_length=200)
@@ -42,6 +43,11 @@ class PersonBase(Strict):
     contacts: Contacts | None = None
     member_id: str | None = Field(None, max_length=64)
     gender: str | None = Field(None, max_length=40)
+
+
+class PersonBase(_Identity):
+    """Identifying fields (encrypted at rest)."""
+
     do_not_contact: bool = False
 
 
@@ -51,15 +57,9 @@ class PersonCreate(PersonBase):
     owner_id: Id | None = None
 
 
-class PersonUpdate(Strict):
+class PersonUpdate(_Identity):
     """Change a person; omitted fields stay as they are."""
 
-    given_name: str | None = Field(None, max_length=200)
-    family_name: str | None = Field(None, max_length=200)
-    birth_date: dt.date | None = None
-    contacts: Contacts | None = None
-    member_id: str | None = Field(None, max_length=64)
-    gender: str | None = Field(None, max_length=40)
     do_not_contact: bool | None = None
     owner_id: Id | None = None
 

@@ -51,9 +51,7 @@ def list_events(
     )
     items = [AuditEventPublic.model_validate(r) for r in rows]
     audit.commit("audit.list", resource_type="audit", detail=f"{len(rows)} rows")
-    return PageOf[AuditEventPublic](
-        items=items, total=total, limit=page.limit, offset=page.offset
-    )
+    return page.of(AuditEventPublic, items, total)
 
 
 @router.get("/verify", response_model=ChainReportPublic)

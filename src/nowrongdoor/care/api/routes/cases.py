@@ -7,7 +7,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Response
 
 from nowrongdoor.care import crud
-from nowrongdoor.care.api.case_children import add_to_case, update_on_case
+from nowrongdoor.care.api.case_children import (
+    add_to_case,
+    case_in_scope,
+    update_on_case,
+)
 from nowrongdoor.care.api.deps import AuditDep, IdPath, IdQuery, PageDep, SessionDep
 from nowrongdoor.care.api.perms import CaseRead, CaseWrite, NoteRead, NoteWrite
 from nowrongdoor.care.enums import CaseStatus, Pathway
@@ -85,8 +89,7 @@ def read_case(
     case_id: IdPath, session: SessionDep, user: CaseRead, audit: AuditDep
 ) -> Response:
     """The case with everything on its page (filtered for your role and consent)."""
-    audit.target("case", case_id)
-    case = crud.get_case(session, viewer=user, case_id=case_id, with_person=True)
+    case = case_in_scope(audit, session, user, case_id, with_person=True)
     detail = crud.case_detail(session, viewer=user, case=case)
     audit.commit_on("case.read", case)
     return Response(detail.model_dump_json(), media_type="application/json")
@@ -101,8 +104,7 @@ def update_case(
     audit: AuditDep,
 ) -> CasePublic:
     """Change the pathway or the owner (re-assigning needs ``case:assign``)."""
-    audit.target("case", case_id)
-    case = crud.get_case(session, viewer=user, case_id=case_id)
+    case = case_in_scope(audit, session, user, case_id)
     crud.update_case(session, actor=user, case=case, data=body)
     audit.commit_on("case.update", case)
     return crud.case_public(case)
@@ -117,8 +119,7 @@ def transition_case(
     audit: AuditDep,
 ) -> CasePublic:
     """Move the case: open -> active -> closed (with reason), or reopen."""
-    audit.target("case", case_id)
-    case = crud.get_case(session, viewer=user, case_id=case_id)
+    case = case_in_scope(audit, session, user, case_id)
     before = case.status
     crud.transition_case(session, actor=user, case=case, data=body)
     audit.commit_on("case.status", case, detail=f"{before}->{case.status}")
@@ -133,8 +134,7 @@ def _add_route(
     def add(
         case_id: IdPath, body: Any, session: SessionDep, user: Any, audit: AuditDep
     ) -> Any:
-        audit.target("case", case_id)
-        case = crud.get_case(session, viewer=user, case_id=case_id)  # scope check
+        case = case_in_scope(audit, session, user, case_id)  # scope check
         item = add_to_case(audit, session, actor=user, case=case, kind=kind, data=body)
         return public.model_validate(item)
 
@@ -200,8 +200,7 @@ def list_notes(
     case_id: IdPath, session: SessionDep, user: NoteRead, audit: AuditDep
 ) -> list[NotePublic]:
     """The case's notes (Part 2 notes only under consent)."""
-    audit.target("case", case_id)
-    case = crud.get_case(session, viewer=user, case_id=case_id)
+    case = case_in_scope(audit, session, user, case_id)
     notes, _ = crud.visible_sensitive(
         crud.case_children(session, Note, case.id),
         part2_ok=crud.part2_visible(session, viewer=user, person=case.person),
@@ -231,8 +230,7 @@ def put_safety_plan(
     audit: AuditDep,
 ) -> SafetyPlanPublic:
     """Create or replace the safety plan."""
-    audit.target("case", case_id)
-    case = crud.get_case(session, viewer=user, case_id=case_id)
+    case = case_in_scope(audit, session, user, case_id)
     plan = crud.set_safety_plan(session, actor=user, case=case, data=body)
     audit.commit(
         "safety_plan.update",

@@ -38,12 +38,7 @@ def list_intakes(
         offset=page.offset,
     )
     audit.commit("intake.list", resource_type="intake", detail=f"{len(rows)} rows")
-    return PageOf[IntakePublic](
-        items=[IntakePublic.model_validate(i) for i in rows],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    return page.of(IntakePublic, [IntakePublic.model_validate(i) for i in rows], total)
 
 
 @router.post("", response_model=IntakePublic, status_code=201)

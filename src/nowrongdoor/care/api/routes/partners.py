@@ -41,12 +41,7 @@ def search_services(
         limit=page.limit,
         offset=page.offset,
     )
-    return PageOf[PartnerServicePublic](
-        items=crud.services_public(session, rows),
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    return page.of(PartnerServicePublic, crud.services_public(session, rows), total)
 
 
 @router.get("/services/{service_id}", response_model=PartnerServicePublic)

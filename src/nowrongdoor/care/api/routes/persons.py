@@ -7,7 +7,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from nowrongdoor.care import crud
-from nowrongdoor.care.api.case_children import list_for_person
+from nowrongdoor.care.api.case_children import (
+    commit_person_list,
+    list_for_person,
+    person_in_scope,
+)
 from nowrongdoor.care.api.deps import AuditDep, CipherDep, IdPath, PageDep, SessionDep
 from nowrongdoor.care.api.perms import (
     ConsentRead,
@@ -65,11 +69,8 @@ def list_persons(
         offset=page.offset,
     )
     audit.commit("person.list", resource_type="person", detail=f"{len(rows)} rows")
-    return PageOf[PersonPublic](
-        items=[crud.person_public(p, viewer=user) for p in rows],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
+    return page.of(
+        PersonPublic, [crud.person_public(p, viewer=user) for p in rows], total
     )
 
 
@@ -95,8 +96,7 @@ def read_person(
     audit: AuditDep,
 ) -> PersonPublic:
     """One person (identity withheld for roles without ``person:identify``)."""
-    audit.target("person", person_id)
-    person = crud.get_person(session, viewer=user, person_id=person_id)
+    person = person_in_scope(audit, session, user, person_id)
     audit.commit_on("person.read", person)
     return crud.person_public(person, viewer=user)
 
@@ -111,8 +111,7 @@ def update_person(
     audit: AuditDep,
 ) -> PersonPublic:
     """Change a person (only the fields sent)."""
-    audit.target("person", person_id)
-    person = crud.get_person(session, viewer=user, person_id=person_id)
+    person = person_in_scope(audit, session, user, person_id)
     crud.update_person(session, actor=user, cipher=cipher, person=person, data=body)
     audit.commit_on(
         "person.update",
@@ -131,23 +130,12 @@ def list_person_intakes(
     audit: AuditDep,
 ) -> PageOf[IntakePublic]:
     """A person's intakes."""
-    audit.target("person", person_id)
-    person = crud.get_person(session, viewer=user, person_id=person_id)
+    person = person_in_scope(audit, session, user, person_id)
     rows, total = crud.list_intakes(
         session, viewer=user, person_id=person.id, limit=page.limit, offset=page.offset
     )
-    audit.commit(
-        "intake.list",
-        resource_type="person",
-        resource_id=person.id,
-        person_id=person.id,
-    )
-    return PageOf[IntakePublic](
-        items=[IntakePublic.model_validate(i) for i in rows],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    commit_person_list(audit, "intake", person)
+    return page.of(IntakePublic, [IntakePublic.model_validate(i) for i in rows], total)
 
 
 @router.post("/{person_id}/intakes", response_model=IntakePublic, status_code=201)
@@ -159,8 +147,7 @@ def create_person_intake(
     audit: AuditDep,
 ) -> IntakePublic:
     """Record an intake (the door they came through) for a person."""
-    audit.target("person", person_id)
-    person = crud.get_person(session, viewer=user, person_id=person_id)
+    person = person_in_scope(audit, session, user, person_id)
     intake = crud.create_intake(session, actor=user, person=person, data=body)
     audit.commit_on("intake.create", intake)
     return IntakePublic.model_validate(intake)
@@ -172,8 +159,7 @@ def _list_route(
     """``GET /persons/{person_id}/<path>``: the person's ``model`` rows."""
 
     def read(person_id: IdPath, session: SessionDep, user: Any, audit: AuditDep) -> Any:
-        audit.target("person", person_id)
-        person = crud.get_person(session, viewer=user, person_id=person_id)  # scope
+        person = person_in_scope(audit, session, user, person_id)  # scope
         rows = list_for_person(
             audit,
             session,
@@ -211,8 +197,7 @@ def create_person_screening(
     audit: AuditDep,
 ) -> ScreeningPublic:
     """Score answers with a screening instrument and store the FHIR response."""
-    audit.target("person", person_id)
-    person = crud.get_person(session, viewer=user, person_id=person_id)
+    person = person_in_scope(audit, session, user, person_id)
     if body.case_id is not None:
         case = crud.get_case(session, viewer=user, case_id=body.case_id)
         if case.person_id != person.id:
@@ -242,15 +227,9 @@ def list_person_consents(
     audit: AuditDep,
 ) -> list[ConsentPublic]:
     """A person's consent records."""
-    audit.target("person", person_id)
-    person = crud.get_person(session, viewer=user, person_id=person_id)
+    person = person_in_scope(audit, session, user, person_id)
     rows = crud.list_consents(session, person_id=person.id)
-    audit.commit(
-        "consent.list",
-        resource_type="person",
-        resource_id=person.id,
-        person_id=person.id,
-    )
+    commit_person_list(audit, "consent", person)
     return [crud.consent_public(c) for c in rows]
 
 
@@ -263,8 +242,7 @@ def create_person_consent(
     audit: AuditDep,
 ) -> ConsentPublic:
     """Record consent (type, scope, expiry) or a refusal."""
-    audit.target("person", person_id)
-    person = crud.get_person(session, viewer=user, person_id=person_id)
+    person = person_in_scope(audit, session, user, person_id)
     consent = crud.record_consent(session, actor=user, person=person, data=body)
     audit.commit_on(
         "consent.create",
@@ -283,8 +261,7 @@ def revoke_person_consent(
     audit: AuditDep,
 ) -> ConsentPublic:
     """Revoke a consent from now on."""
-    audit.target("person", person_id)
-    person = crud.get_person(session, viewer=user, person_id=person_id)
+    person = person_in_scope(audit, session, user, person_id)
     consent = crud.get_or_404(session, Consent, consent_id, "consent")
     if consent.person_id != person.id:
         raise BadRequest("the consent belongs to another person", field="consent_id")

@@ -52,13 +52,10 @@ def list_referrals(
         offset=page.offset,
     )
     audit.commit("referral.list", resource_type="referral", detail=f"{len(rows)} rows")
-    return PageOf[ReferralOut](
-        items=[
-            crud.referral_view(session, r, viewer=user, with_events=False) for r in rows
-        ],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
+    return page.of(
+        ReferralOut,
+        [crud.referral_view(session, r, viewer=user, with_events=False) for r in rows],
+        total,
     )
 
 

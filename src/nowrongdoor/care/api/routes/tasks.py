@@ -41,12 +41,7 @@ def list_tasks(
         offset=page.offset,
     )
     audit.commit("task.list", resource_type="task", detail=f"{len(rows)} rows")
-    return PageOf[TaskPublic](
-        items=[crud.task_public(t) for t in rows],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    return page.of(TaskPublic, [crud.task_public(t) for t in rows], total)
 
 
 @router.post("", response_model=TaskPublic, status_code=201)

@@ -43,12 +43,7 @@ def list_users(
         offset=page.offset,
     )
     audit.commit("user.list", resource_type="user", detail=f"{len(rows)} rows")
-    return PageOf[UserPublic](
-        items=[UserPublic.model_validate(u) for u in rows],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    return page.of(UserPublic, [UserPublic.model_validate(u) for u in rows], total)
 
 
 @router.post("/users", response_model=UserPublic, status_code=201)
@@ -104,11 +99,8 @@ def list_organizations(
     rows, total = crud.list_organizations(
         session, kind=kind, limit=page.limit, offset=page.offset
     )
-    return PageOf[OrganizationPublic](
-        items=[OrganizationPublic.model_validate(o) for o in rows],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
+    return page.of(
+        OrganizationPublic, [OrganizationPublic.model_validate(o) for o in rows], total
     )
 
 
