@@ -21,7 +21,7 @@ from nowrongdoor.population._model import TIERS, ScoringModel, load_scoring_mode
 from nowrongdoor.population._outputs import (
     WORKLIST_COLUMNS,
     build_reasons,
-    risk_assessment,
+    risk_assessment_line,
     tier_rank,
     write_atomically,
 )
@@ -232,6 +232,7 @@ def score_population(
         }
         for r in flagged
     ]
+    no_reasons: list[dict[str, Any]] = []
     summary = _summary(
         files=[{"file": str(f.path), "kind": f.kind} for f in raw.files],
         engine=engine.name,
@@ -259,13 +260,15 @@ def score_population(
             ),
             "risk_assessments.ndjson": lambda p: p.write_text(
                 "".join(
-                    json.dumps(
-                        risk_assessment(
-                            r, reasons.get(r["member_id"], []), as_of, model
-                        )
+                    risk_assessment_line(
+                        r,
+                        reasons.get(r["member_id"], no_reasons),
+                        w["reasons"],
+                        as_of,
+                        model,
                     )
                     + "\n"
-                    for r in flagged
+                    for r, w in zip(flagged, worklist, strict=True)
                 ),
                 encoding="utf-8",
             ),
