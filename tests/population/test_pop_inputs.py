@@ -187,3 +187,50 @@ def test_missing_input_and_unknown_extension(tmp_path: Path) -> None:
     (tmp_path / "claims.xlsx").write_text("x")
     with pytest.raises(UserInputError, match="is not .csv, .parquet or .ndjson"):
         _run(tmp_path, [tmp_path / "claims.xlsx"])
+
+
+def _typed_parquet(path: Path, service_dates: list[date]) -> Path:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    n = len(service_dates)
+    pq.write_table(
+        pa.table(
+            {
+                "member_id": [f"M{i}" for i in range(n)],
+                "birth_date": pa.array([date(2010, 1, 1)] * n, pa.date32()),
+                "claim_id": [f"c{i}" for i in range(n)],
+                "service_date": pa.array(service_dates, pa.date32()),
+                "dx1": ["Z62.892"] * n,
+            }
+        ),
+        path,
+    )
+    return path
+
+
+def test_typed_parquet_dates_are_range_checked_with_or_without_statistics(
+    tmp_path: Path,
+) -> None:
+    from nowrongdoor.population._inputs import _dates_in_range, discover
+
+    inside = _typed_parquet(
+        tmp_path / "inside.parquet", [date(2025, 1, 1), date(2025, 2, 1)]
+    )
+    outside = _typed_parquet(
+        tmp_path / "outside.parquet", [date(2025, 1, 1), date(1850, 3, 1)]
+    )
+    f_in, f_out = discover([inside, outside])
+    # statistics prove the first file in range (check skipped), not the second
+    assert _dates_in_range(f_in, "service_date")
+    assert not _dates_in_range(f_out, "service_date")
+    (tmp_path / "a").mkdir()
+    result = _run(tmp_path / "a", [inside])
+    assert result.rejects == 0 and result.flagged == 2
+    (tmp_path / "b").mkdir()
+    result = _run(tmp_path / "b", [outside])
+    rejects = read_csv(tmp_path / "b" / "out" / "rejects.csv")
+    assert [(r["row"], r["reason"]) for r in rejects] == [
+        ("2", "service_date '1850-03-01' is not a valid YYYY-MM-DD date")
+    ]
+    assert result.flagged == 1

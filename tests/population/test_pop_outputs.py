@@ -156,3 +156,42 @@ def test_outputs_are_private_to_the_owner(scored: Path) -> None:
     assert scored.stat().st_mode & 0o777 == 0o700
     files = [p for p in scored.rglob("*") if p.is_file()]
     assert files and all(p.stat().st_mode & 0o777 == 0o600 for p in files)
+
+
+def test_risk_assessment_line_is_json_dumps_of_the_resource() -> None:
+    import json
+
+    from nowrongdoor.population import load_scoring_model
+    from nowrongdoor.population._outputs import (
+        risk_assessment,
+        risk_assessment_line,
+    )
+
+    model = load_scoring_model()
+    reasons = [
+        {
+            "indicator": "trafficking-confirmed",
+            "code": "T74.51XA",
+            "date": "2025-03-01",
+            "points": 10,
+            "sensitivity": "abuse-exploitation",
+        },
+        {
+            "indicator": "withheld",
+            "code": None,
+            "date": None,
+            "points": 3,
+            "sensitivity": "withheld",
+        },
+    ]
+    rows = [
+        {"member_id": "M1", "tier": "identified", "score": 13, "pathway": "care"},
+        {"member_id": 'é "q" \\ / ü', "tier": "high", "score": 7, "pathway": None},
+        {"member_id": "a b/c_d" * 20, "tier": "elevated", "score": 4, "pathway": "x"},
+    ]
+    for row in rows:
+        for given in (reasons, reasons[1:], []):
+            note = json.dumps(given, separators=(",", ":"))
+            want = json.dumps(risk_assessment(row, given, date(2025, 12, 31), model))
+            got = risk_assessment_line(row, given, note, date(2025, 12, 31), model)
+            assert got == want

@@ -25,7 +25,7 @@ from nowrongdoor.population._maps import (
     strip_poa,
     to_iso_date,
 )
-from nowrongdoor.population._steps import clean_lines, clean_members
+from nowrongdoor.population._steps import DATE_RANGE, clean_lines, clean_members
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -81,9 +81,15 @@ class InputFile:
 
 @dataclass
 class RawInputs:
-    """Raw tables ready for validation."""
+    """Raw tables ready for validation.
+
+    ``members`` has one row per member record (a claim line of wide claims), for
+    rejects; ``member_groups`` one per distinct member id and birth date of a
+    file (``member_id``, ``birth``), for everything else.
+    """
 
     members: ir.Table
+    member_groups: ir.Table
     diagnoses: ir.Table
     fhir_rejects: list[dict[str, Any]]
     fhir_ignored: dict[str, int]
@@ -293,10 +299,56 @@ def _line_keys(
 def _dated(t: ir.Table, f: InputFile, role: str) -> ir.Value:
     """A date column as it is typed (Parquet DATE stays a date), else as text in
     ``YYYY-MM-DD`` form when the map's date patterns fit it."""
-    col = t[f.col(role)]
+    return _iso(t[f.col(role)], f)
+
+
+def _iso(col: ir.Value, f: InputFile) -> ir.Value:
     if col.type().is_date() or col.type().is_timestamp():
         return col
     return to_iso_date(col.cast("string"), f.cmap.formats.date)
+
+
+def _dates_in_range(f: InputFile, column: str) -> bool:
+    """Whether a Parquet file's statistics show every value of a typed date
+    column within 1900-01-01 .. 2100-12-31 (no statistics: unknown, False)."""
+    from datetime import date, datetime
+
+    import pyarrow.parquet as pq
+
+    if f.fmt != "parquet":
+        return False
+    try:
+        meta = pq.ParquetFile(f.path).metadata
+        index = meta.schema.to_arrow_schema().get_field_index(column)
+        if index < 0:
+            return False
+        for g in range(meta.num_row_groups):
+            stats = meta.row_group(g).column(index).statistics
+            if stats is None or not stats.has_min_max:
+                return False
+            for value in (stats.min, stats.max):
+                day = value.date() if isinstance(value, datetime) else value
+                if (
+                    not isinstance(day, date)
+                    or not DATE_RANGE[0] <= day <= DATE_RANGE[1]
+                ):
+                    return False
+    except Exception:  # unreadable statistics: check every value instead
+        return False
+    return True
+
+
+def _member_groups(t: ir.Table, f: InputFile) -> ir.Table:
+    """One row per distinct (member id, birth date as written) of a file.
+
+    A birth date repeats on every claim line of a member; converting and parsing
+    it once per distinct value instead of once per line saves most of the member
+    work on wide claims (and all of it for a member's repeated ``DDMONYYYY``).
+    """
+    g = t.select(
+        member_id=_string(t, f, "member_id"), birth_date=t[f.col("birth_date")]
+    ).distinct()
+    return clean_members(g.mutate(birth_date=_iso(g.birth_date, f)))
 
 
 def _unpivot(base: ir.Table, present: list[str], fmt: str) -> ir.Table:
@@ -339,6 +391,7 @@ def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
     import pyarrow as pa
 
     members: list[ir.Table] = []
+    groups: list[ir.Table] = []
     diagnoses: list[ir.Table] = []
     for f in files:
         if f.kind == "fhir":
@@ -357,14 +410,17 @@ def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
                     )
                 )
             )
+            groups.append(_member_groups(t, f))
         sep = f.cmap.formats.poa_separator
         if f.kind == "wide":
             present = list(f.dx)
+            typed = _dates_in_range(f, f.col("service_date"))
             base = clean_lines(
                 t.select(
                     **_line_keys(t, f, name, row),
                     **{c: strip_poa(t[c].cast("string"), sep) for c in present},
-                )
+                ),
+                dates_in_range=typed,
             )
             diagnoses.append(_unpivot(base, present, f.fmt))
         elif f.kind == "long":
@@ -407,6 +463,7 @@ def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
                 engine.from_arrow(pa.Table.from_pylist(rows.members, m_schema))
             )
         )
+        groups.append(members[-1])
         diagnoses.append(
             clean_lines(
                 engine.from_arrow(pa.Table.from_pylist(rows.diagnoses, d_schema))
@@ -424,6 +481,7 @@ def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
         "_row",
     ]
     all_m = [m.select(cols_m) for m in members]
+    all_g = [g.select("member_id", "birth") for g in groups]
     all_d = [d.select(cols_d) for d in diagnoses]
     if not all_m:
         raise UserInputError("the inputs hold no members (no Patient or member rows)")
@@ -439,6 +497,7 @@ def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
     )
     return RawInputs(
         members=ibis.union(*all_m) if len(all_m) > 1 else all_m[0],
+        member_groups=ibis.union(*all_g) if len(all_g) > 1 else all_g[0],
         diagnoses=ibis.union(*all_d) if len(all_d) > 1 else all_d[0],
         fhir_rejects=rejects,
         fhir_ignored=ignored,

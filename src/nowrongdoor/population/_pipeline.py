@@ -14,13 +14,14 @@ from nowrongdoor._privacy import SMALL_CELL_THRESHOLD, mask_count, suppress_coun
 from nowrongdoor.errors import UserInputError
 from nowrongdoor.population import _checks as checks
 from nowrongdoor.population import _steps as steps
+from nowrongdoor.population._arrow import arrow_table
 from nowrongdoor.population._inputs import discover, load_inputs
 from nowrongdoor.population._maps import ColumnMap
 from nowrongdoor.population._model import TIERS, ScoringModel, load_scoring_model
 from nowrongdoor.population._outputs import (
     WORKLIST_COLUMNS,
     build_reasons,
-    risk_assessment,
+    risk_assessment_line,
     tier_rank,
     write_atomically,
 )
@@ -32,8 +33,6 @@ from nowrongdoor.population._valuesets import (
 )
 
 if TYPE_CHECKING:
-    import pyarrow as pa
-
     from nowrongdoor.population._backends import Engine
 
 __all__ = ["STEPS", "ScoreResult", "score_population"]
@@ -82,27 +81,24 @@ def _reference_tables(
         )
     indicator_of = {c: v.id for v in value_sets for c in v.expand()}
     codes = sorted(set(icd10cm_codes()) | set(indicator_of))
-    reference = pa.table(
+    reference = arrow_table(
         {
-            "ref_code": codes,
-            "indicator": pa.array([indicator_of.get(c) for c in codes], pa.string()),
+            "ref_code": (pa.string(), codes),
+            "indicator": (pa.string(), [indicator_of.get(c) for c in codes]),
         }
     )
     identifies = {v.id: int(v.identifies) for v in value_sets}
     suspects = {v.id: int(v.suspects) for v in value_sets}
     rows = model.points_rows(as_of)
-    points = pa.table(
+    ind = [str(r["indicator"]) for r in rows]
+    points = arrow_table(
         {
-            "indicator": [r["indicator"] for r in rows],
-            "band": [r["band"] for r in rows],
-            "points": pa.array([r["points"] for r in rows], pa.int64()),
-            "window_start": pa.array([r["window_start"] for r in rows], pa.date32()),
-            "identifies": pa.array(
-                [identifies[str(r["indicator"])] for r in rows], pa.int64()
-            ),
-            "suspects": pa.array(
-                [suspects[str(r["indicator"])] for r in rows], pa.int64()
-            ),
+            "indicator": (pa.string(), ind),
+            "band": (pa.string(), [r["band"] for r in rows]),
+            "points": (pa.int64(), [r["points"] for r in rows]),
+            "window_start": (pa.date32(), [r["window_start"] for r in rows]),
+            "identifies": (pa.int64(), [identifies[i] for i in ind]),
+            "suspects": (pa.int64(), [suspects[i] for i in ind]),
         }
     )
     return engine.from_arrow(reference), engine.from_arrow(points)
@@ -165,14 +161,6 @@ def score_population(
     step(STEPS[0])
     files = discover(inputs, column_map)
     raw = load_inputs(engine, files)
-    members = raw.members
-    if any(f.fmt == "csv" for f in raw.files):
-        # CSV files are held in temp tables already (read once); holding their
-        # member rows with birth dates converted and parsed too saves doing that
-        # twice (members, then rejects), which costs most on per-line birth
-        # dates in a mapped layout such as TAF's DDMONYYYY. Parquet members stay
-        # a lazy scan, so 10^8-line columnar runs keep their memory bound.
-        members = engine.cache(members)
     dx = checks.hide_future(steps.clean_diagnoses(raw.diagnoses), today)
 
     step(STEPS[1])
@@ -190,7 +178,11 @@ def score_population(
     assert as_of is not None
 
     step(STEPS[2])
-    valid = engine.cache(steps.valid_members(members, model, as_of))
+    # One pass over the member rows: distinct (member, birth date as written),
+    # converted once each. The per-row member table is read again only when
+    # some of these are unusable, to name their rows in rejects.csv.
+    groups = engine.cache(raw.member_groups)
+    valid = engine.cache(steps.valid_members(groups, model, as_of))
     reference, points = _reference_tables(engine, value_sets, model, as_of)
 
     step(STEPS[3])
@@ -221,7 +213,9 @@ def score_population(
     hit_rows = engine.to_arrow(hits.semi_join(on_list, "member_id")).to_pylist()
 
     step(STEPS[5])
-    rej = steps.member_rejects(members).union(steps.diagnosis_rejects(screened))
+    rej = steps.diagnosis_rejects(screened)
+    if engine.to_arrow(steps.unusable_members(groups).limit(1)).num_rows:
+        rej = steps.member_rejects(raw.members).union(rej)
     rejects = engine.to_arrow(rej.distinct()).to_pylist() + raw.fhir_rejects
     _name_date_patterns(rejects, column_map)
     rejects.sort(key=lambda r: (r["file"], r["row"], r["reason"]))
@@ -238,6 +232,7 @@ def score_population(
         }
         for r in flagged
     ]
+    no_reasons: list[dict[str, Any]] = []
     summary = _summary(
         files=[{"file": str(f.path), "kind": f.kind} for f in raw.files],
         engine=engine.name,
@@ -265,13 +260,15 @@ def score_population(
             ),
             "risk_assessments.ndjson": lambda p: p.write_text(
                 "".join(
-                    json.dumps(
-                        risk_assessment(
-                            r, reasons.get(r["member_id"], []), as_of, model
-                        )
+                    risk_assessment_line(
+                        r,
+                        reasons.get(r["member_id"], no_reasons),
+                        w["reasons"],
+                        as_of,
+                        model,
                     )
                     + "\n"
-                    for r in flagged
+                    for r, w in zip(flagged, worklist, strict=True)
                 ),
                 encoding="utf-8",
             ),
@@ -312,17 +309,15 @@ def _name_date_patterns(
 def _write_parquet(path: Path, rows: list[dict[str, Any]], pa: Any) -> None:
     import pyarrow.parquet as pq
 
-    schema = pa.schema(
-        [
-            ("member_id", pa.string()),
-            ("age", pa.int32()),
-            ("tier", pa.string()),
-            ("score", pa.int64()),
-            ("pathway", pa.string()),
-            ("reasons", pa.string()),
-        ]
-    )
-    table: pa.Table = pa.Table.from_pylist(rows, schema=schema)
+    types = {
+        "member_id": pa.string(),
+        "age": pa.int32(),
+        "tier": pa.string(),
+        "score": pa.int64(),
+        "pathway": pa.string(),
+        "reasons": pa.string(),
+    }
+    table = arrow_table({c: (t, [r[c] for r in rows]) for c, t in types.items()})
     pq.write_table(table, path)
 
 

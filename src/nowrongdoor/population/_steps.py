@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     import ibis.expr.types as ir
 
 __all__ = [
+    "DATE_RANGE",
     "clean_diagnoses",
     "clean_lines",
     "clean_members",
@@ -28,12 +29,15 @@ __all__ = [
     "member_rejects",
     "score_members",
     "screen_diagnoses",
+    "unusable_members",
     "valid_members",
 ]
 
 _DATE_SHAPE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ].*)?$"
 _MIN_DATE = date(1900, 1, 1)
 _MAX_DATE = date(2100, 12, 31)
+#: The dates accepted as real (earlier or later ones are invalid), inclusive.
+DATE_RANGE = (_MIN_DATE, _MAX_DATE)
 
 
 def _text(col: ir.StringValue) -> ir.StringValue:
@@ -71,14 +75,27 @@ def clean_members(raw: ir.Table) -> ir.Table:
     )
 
 
-def clean_lines(raw: ir.Table) -> ir.Table:
+def clean_lines(raw: ir.Table, dates_in_range: bool = False) -> ir.Table:
     """Add the parsed service ``date`` and clean ``member_id`` of claim lines.
 
     Run once per claim line, before wide lines are unpivoted into one row per
     diagnosis, so dates are parsed once per line rather than once per code.
+
+    Args:
+        raw: Claim lines.
+        dates_in_range: The service dates are typed and known (from the file's
+            statistics) to lie within 1900-01-01 .. 2100-12-31, so the range
+            check, which costs a comparison per diagnosis of an unpivoted
+            columnar file, is left out: its result would be the date itself.
     """
-    when = _date(raw.service_date)
     dtype = raw.service_date.type()
+    if dates_in_range and (dtype.is_date() or dtype.is_timestamp()):
+        return raw.mutate(
+            member_id=_text(raw.member_id),
+            date=raw.service_date.cast("date"),
+            service_date=ibis.null("string"),
+        )
+    when = _date(raw.service_date)
     if dtype.is_date() or dtype.is_timestamp():
         # Typed dates need their text only for a reject message: build it lazily.
         text = ibis.ifelse(
@@ -122,6 +139,11 @@ def member_rejects(members: ir.Table) -> ir.Table:
         check=flagged.check,
         reason=flagged.reason,
     )
+
+
+def unusable_members(members: ir.Table) -> ir.Table:
+    """Member rows (or groups) with an empty id or an invalid birth date."""
+    return members.filter((members.member_id == "") | members.birth.isnull())
 
 
 def _reasons(t: ir.Table) -> ir.StringValue:

@@ -167,12 +167,9 @@ def _below(code: str) -> set[str]:
     """
     codes = icd10cm_codes()
     start = bisect.bisect_left(codes, code)
-    out = {code}
-    for c in codes[start:]:
-        if not c.startswith(code):
-            break
-        out.add(c)
-    return out
+    # Every code starting with ``code`` sorts before code + the highest character.
+    end = bisect.bisect_left(codes, code + "\U0010ffff", start)
+    return {code, *codes[start:end]}
 
 
 def _files(directory: Path | None) -> Iterable[tuple[str, str]]:
