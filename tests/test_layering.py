@@ -31,6 +31,7 @@ BASE = {
     "_spark",
     "_output",
     "_privacy",
+    "_phash",
     "__init__",
     "__main__",
 }

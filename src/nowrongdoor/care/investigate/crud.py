@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select, true
 from sqlalchemy.orm import Session
 
 from nowrongdoor.care.crypto import Cipher
@@ -60,6 +60,10 @@ OPERATION_SORTS: dict[str, Any] = {
 }
 
 
+#: Sort columns that are never NULL.
+_NOT_NULL_SORTS = frozenset({"size", "contact_count", "city_count"})
+
+
 @dataclass
 class OperationPage:
     """One page of the operations list.
@@ -94,7 +98,7 @@ def _operations_query(
 ) -> tuple[Select[InvOperation], str]:
     query = select(InvOperation).where(
         workspace_clause(viewer, InvOperation.organization_id),
-        InvOperation.current.is_(True),
+        InvOperation.current == true(),
     )
     if filters.city:
         query = query.where(
@@ -144,11 +148,14 @@ def list_operations(
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     column = OPERATION_SORTS.get(filters.sort, InvOperation.size)
     order = column.asc() if filters.ascending else column.desc()
-    rows = session.scalars(
-        query.order_by(column.is_(None), order, InvOperation.op_key)
-        .limit(limit)
-        .offset(offset)
-    ).all()
+    terms: tuple[Any, ...]
+    if column.key in _NOT_NULL_SORTS:
+        # never NULL, ties in the same direction: the list index serves the page
+        key = InvOperation.op_key
+        terms = (order, key.asc() if filters.ascending else key.desc())
+    else:
+        terms = (column.is_(None), order, InvOperation.op_key)
+    rows = session.scalars(query.order_by(*terms).limit(limit).offset(offset)).all()
     return OperationPage(list(rows), total, note)
 
 
