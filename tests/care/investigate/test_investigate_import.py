@@ -194,3 +194,20 @@ def test_confirmation_gives_the_care_team_one_intake(
                 s, actor=viewer, cipher=db.cipher, lead=first,
                 data=LeadDecision(decision="confirmed", reason="same tattoo, checked"),
             )  # fmt: skip
+
+
+def test_ads_past_text_retention_are_imported_without_text(
+    db: Any, world: Any, ads_files: AdsImport
+) -> None:
+    import datetime as dt
+
+    with db.session() as s:
+        counts = import_ads(
+            s, cipher=db.cipher, organization_id=world.orgs["a"], job=ads_files,
+            text_days=180, now=dt.datetime(2100, 1, 1, tzinfo=dt.UTC),
+        )  # fmt: skip
+        ads = s.scalars(select(InvAd)).all()
+        dated = [a for a in ads if a.posted_at is not None]
+        assert dated and counts.texts_past_retention == len(dated)
+        assert all(a.text is None and a.title is None for a in dated)
+        assert all(a.text_purged_at is not None and a.facts for a in dated)

@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select, true
+from sqlalchemy import ColumnElement, Select, false, func, select, true
 from sqlalchemy.orm import Session
 
 from nowrongdoor.care.crypto import Cipher
@@ -27,6 +27,7 @@ from nowrongdoor.care.models import (
     InvAd,
     InvContact,
     InvEdge,
+    InvImage,
     InvLead,
     InvOperation,
     User,
@@ -42,6 +43,8 @@ __all__ = [
     "get_operation",
     "handoff_bundle",
     "lead_ad",
+    "lead_images",
+    "viewable_image",
     "list_leads",
     "list_operations",
     "operation_ads",
@@ -353,3 +356,45 @@ def decide_lead(
         lead.intake_id = _care_intake(session, cipher=cipher, actor=actor, lead=lead)
     session.flush()
     return lead
+
+
+def lead_images(
+    session: Session, lead: InvLead, ad: InvAd | None
+) -> tuple[InvImage | None, list[InvImage]]:
+    """The poster's photo and the ad's pictures (hashes; kept or not)."""
+    poster_sha = (lead.poster or {}).get("photo_sha256")
+    ad_shas = [str(s) for s in ((ad.facts or {}).get("images") or [])] if ad else []
+    wanted = [*ad_shas, *([str(poster_sha)] if poster_sha else [])]
+    if not wanted:
+        return None, []
+    found = {
+        img.sha256: img
+        for img in session.scalars(
+            select(InvImage).where(
+                InvImage.organization_id == lead.organization_id,
+                InvImage.sha256.in_(wanted),
+            )
+        )
+    }
+    poster = found.get(str(poster_sha)) if poster_sha else None
+    return poster, [found[s] for s in ad_shas if s in found]
+
+
+def viewable_image(session: Session, *, viewer: User, sha256: str) -> InvImage:
+    """A kept picture of the viewer's workspace (404 otherwise: no existence leak).
+
+    A matched minor's picture, or one the setting did not let an import keep,
+    is never served: it is not on disk.
+    """
+    require(viewer, "investigation:read")
+    img = session.scalar(
+        select(InvImage).where(
+            InvImage.sha256 == sha256,
+            workspace_clause(viewer, InvImage.organization_id),
+            InvImage.stored == true(),
+            InvImage.minor == false(),
+        )
+    )
+    if img is None:
+        raise NotFound("no such picture")
+    return img

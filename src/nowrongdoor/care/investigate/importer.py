@@ -515,10 +515,13 @@ def _load_leads(
     """
     assert job.match_dir is not None
     posters = _posters(job.posters)
+    matches = _matches(job.match_dir)
     if job.posters is not None:
-        for poster in posters.values():
-            sha = reader.read(poster.get("photo"), job.posters.parent)
-            if sha is not None:
+        # only a matched poster's photo is read (and then kept by its hashes)
+        for case in dict.fromkeys(str(m["case_id"])[:64] for m in matches):
+            poster = posters.get(case)
+            sha = reader.read((poster or {}).get("photo"), job.posters.parent)
+            if poster is not None and sha is not None:
                 poster["photo_sha256"] = sha
     known = {
         (case, ad): (lead_id, status)
@@ -534,7 +537,7 @@ def _load_leads(
         update(InvLead).where(InvLead.organization_id == org_id).values(current=False)
     )
     new_rows, old_rows = [], []
-    for m in _matches(job.match_dir):
+    for m in matches:
         case, ad = str(m["case_id"])[:64], str(m["ad_id"])[:200]
         row = {
             "organization_id": org_id,
