@@ -286,7 +286,10 @@ def test_matrix(env: dict[str, Any], route: Route, role: str, side: str) -> None
     head = _audit_head(env["db"]) if route.mutates else 0
     if route.upload:
         member = f"M-{org}-{uuid.uuid4().hex[:6]}"
-        content = f"member_id,age,tier,score,pathway,reasons\n{member},15,high,70,prevent,[]\n"
+        content = (
+            "member_id,age,tier,score,pathway,reasons\n"
+            f"{member},15,high,70,prevent,[]\n"
+        )
         response = client.post(
             path,
             headers=headers,
