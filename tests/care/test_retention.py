@@ -254,3 +254,37 @@ def test_ad_text_is_purged_after_its_retention_and_audited(
     with db.session() as s:
         later = plan_purge(s, db.settings, now=NOW + dt.timedelta(days=2))
         assert {i.id for i in later.items if i.kind == "ad_text"} == {ids["recent"]}
+
+
+def test_purged_intake_leaves_the_investigators_lead(
+    db: Database, world: Any, tmp_path: Path
+) -> None:
+    """A confirmed lead's care intake, never reviewed, goes after its period;
+    the lead and its decision stay (the reference is cleared)."""
+    from nowrongdoor.care.models import InvLead
+
+    org = world.orgs["a"]
+    with db.session() as s:
+        intake = Intake(
+            organization_id=org, door="ad_match", status="new", received_at=_ago(400)
+        )
+        s.add(intake)
+        s.flush()
+        lead = InvLead(
+            organization_id=org, case_key="NCMEC-1", ad_key="ad-1",
+            status="confirmed", reason="same tattoo", intake_id=intake.id,
+        )  # fmt: skip
+        s.add(lead)
+        s.flush()
+        ids = (intake.id, lead.id)
+    with db.session() as s:
+        plan = plan_purge(s, db.settings, now=NOW)
+        assert ("ad_match_lead", "intake", ids[0]) in {
+            (i.kind, i.table, i.id) for i in plan.items
+        }
+        purge(s, plan, ledger=tmp_path / "ledger.jsonl")
+    with db.session() as s:
+        assert s.get(Intake, ids[0]) is None
+        kept = s.get(InvLead, ids[1])
+        assert kept is not None and kept.status == "confirmed"
+        assert kept.intake_id is None and kept.reason == "same tattoo"

@@ -79,6 +79,11 @@ KINDS = (
 #: Kinds whose records stay, with these columns cleared (not deleted).
 _CLEARED: dict[str, dict[str, None]] = {"ad_text": {"text": None, "title": None}}
 
+#: (table, FK column) of rows that outlive the record they point to: the
+#: reference is cleared instead (an investigator's lead and decision stay when
+#: the care intake its confirmation gave is purged).
+_NULLED = frozenset({("inv_lead", "intake_id")})
+
 #: Tables never deleted from by a purge.
 _KEEP = frozenset({AuditEvent.__tablename__, "audit_head", PurgeTally.__tablename__})
 
@@ -264,6 +269,11 @@ def _delete_tree(session: Session, name: str, ids: set[int]) -> int:
     removed = 0
     for child, col in _children(name):
         if child.name == name:  # self reference
+            continue
+        if (child.name, col) in _NULLED:
+            session.execute(
+                update(child).where(child.c[col].in_(ids)).values({col: None})
+            )
             continue
         if "id" not in child.c:
             result = session.execute(delete(child).where(child.c[col].in_(ids)))
