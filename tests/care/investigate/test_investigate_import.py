@@ -205,3 +205,27 @@ def test_ads_past_text_retention_are_imported_without_text(
         assert dated and counts.texts_past_retention == len(dated)
         assert all(a.text is None and a.title is None for a in dated)
         assert all(a.text_purged_at is not None and a.facts for a in dated)
+
+
+def test_an_undated_ads_text_retention_counts_from_its_first_import(
+    db: Any, world: Any, tmp_path: Path
+) -> None:
+    import datetime as dt
+
+    scanned = tmp_path / "scanned.jsonl"
+    scanned.write_text(
+        json.dumps({"id": "ad-u", "text": "new in town", "title": "Ivy"}) + "\n"
+        + json.dumps({"id": "ad-d", "text": "call me", "posted_at": "2030-01-01"})
+        + "\n"
+    )  # fmt: skip
+    t0 = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
+    for days, left in ((0, {"ad-u", "ad-d"}), (100, {"ad-u", "ad-d"}), (181, set())):
+        with db.session() as s:
+            import_ads(
+                s, cipher=db.cipher, organization_id=world.orgs["a"],
+                job=AdsImport(scanned=scanned), text_days=180,
+                now=t0 + dt.timedelta(days=days),
+            )  # fmt: skip
+        with db.session() as s:
+            texts = {a.ad_key: a.text for a in s.scalars(select(InvAd))}
+        assert {k for k, v in texts.items() if v} == left, days

@@ -582,13 +582,35 @@ def _read_ad_images(
         row["facts"]["images"] = list(dict.fromkeys(s for s in found if s))
 
 
-def _past_retention(rows: list[dict[str, Any]], days: int, now: dt.datetime) -> int:
-    """Drop the text and title of the dated ads already past their retention."""
+def _past_retention(
+    session: Session,
+    org_id: int,
+    rows: list[dict[str, Any]],
+    known: dict[str, int],
+    days: int,
+    now: dt.datetime,
+) -> int:
+    """Drop the text and title of the ads already past their retention.
+
+    The clock is the posting date, else the ad's first import (a known ad's
+    ``imported_at``; a new undated ad starts now).
+    """
     cutoff = now - dt.timedelta(days=days)
+    first: dict[str, dt.datetime] = {}
+    if any(r["posted_at"] is None and r["ad_key"] in known for r in rows):
+        first = dict(
+            session.execute(
+                select(InvAd.ad_key, InvAd.imported_at).where(
+                    InvAd.organization_id == org_id, InvAd.posted_at.is_(None)
+                )
+            )
+            .tuples()
+            .all()
+        )
     past = 0
     for row in rows:
-        posted = row["posted_at"]
-        if posted is not None and posted < cutoff:
+        clock = row["posted_at"] or first.get(row["ad_key"])
+        if clock is not None and clock < cutoff:
             row["text"] = row["title"] = None
             row["text_purged_at"] = now
             past += 1
@@ -662,11 +684,14 @@ def import_ads(
     with _gc_paused():
         rows = _parse_ads(job, organization_id)
         _read_ad_images(job, rows, reader)
+        if now is not None:
+            for row in rows:
+                row["imported_at"] = now
+        known = _known_ads(session, organization_id)
         if text_days is not None:
             counts.texts_past_retention = _past_retention(
-                rows, text_days, now or utcnow()
+                session, organization_id, rows, known, text_days, now or utcnow()
             )
-        known = _known_ads(session, organization_id)
         if job.link_dir is not None:
             _load_operations(
                 session, organization_id, job.link_dir, rows, known, counts
