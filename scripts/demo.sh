@@ -50,8 +50,8 @@ $nwd db upgrade
 $nwd care seed --persons 300 --seed 7 --spread-days 150   # six months of a program: most report cells clear the 1-10 rule
 $nwd partners import tests/care/data/hsds3-example/csv   # the official HSDS 3 example, as is
 [ -f "$out/worklist/worklist.csv" ] && $nwd care import-worklist "$out/worklist" --source demo-population
-[ -f "$out/ads_matches/matches.csv" ] && $nwd care import-matches "$out/ads_matches" --top 1
-# the investigator workspace: the linked corpus, its scan and the poster leads (docs/investigate.md)
+# the investigator workspace: the linked corpus, its scan and the poster leads (docs/investigate.md);
+# ad-match leads reach the care team only once an investigator confirms them
 $nwd ads scan "$out/ads_corpus/ads.jsonl" --out "$out/ads_corpus_scanned.jsonl" --workers 2 --top 0
 $nwd care import-ads --scanned "$out/ads_corpus_scanned.jsonl" --link "$out/ads_linked" \
   --match "$out/ads_matches" --ads "$out/ads_corpus/ads.jsonl" --posters "$out/ads_corpus/posters.csv"

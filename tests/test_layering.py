@@ -32,6 +32,7 @@ BASE = {
     "_output",
     "_jsonl",
     "_privacy",
+    "_phash",
     "__init__",
     "__main__",
 }

@@ -322,6 +322,16 @@ class Settings(BaseSettings):
             "this many days after it arrived."
         ),
     )
+    retention_ad_text_days: int = Field(
+        180,
+        ge=1,
+        description=(
+            "Retention: the text and title of an imported ad (investigator "
+            "workspace) are purged this many days after the ad was posted (an "
+            "undated ad: after its first import); its contacts, indicators and "
+            "links stay."
+        ),
+    )
     purge_ledger_file: Path | None = Field(
         None,
         description=(
@@ -429,6 +439,23 @@ class Settings(BaseSettings):
         description="Training: a course completion is due for renewal after this.",
     )
 
+    investigate_store_images: bool = Field(
+        False,
+        description=(
+            "Investigator workspace: keep the pictures of imported ads and posters "
+            "on disk (by SHA-256, in investigate_image_dir) to show them side by "
+            "side; off: only their perceptual hashes are kept and compared in "
+            "words. A matched minor's picture is never kept, whatever this says."
+        ),
+    )
+    investigate_image_dir: Path | None = Field(
+        None,
+        description=(
+            "Investigator workspace: folder of the kept pictures, one file per "
+            "SHA-256; default data_dir/investigate-images."
+        ),
+    )
+
     pool_routes: list[str] = Field(
         default_factory=list,
         description=(
@@ -464,6 +491,13 @@ class Settings(BaseSettings):
         if self.purge_ledger_file is not None:
             return self.purge_ledger_file
         return self.data_dir / "purge-ledger.jsonl"
+
+    @property
+    def resolved_image_dir(self) -> Path:
+        """The investigator workspace's picture folder (default in ``data_dir``)."""
+        if self.investigate_image_dir is not None:
+            return self.investigate_image_dir
+        return self.data_dir / "investigate-images"
 
     @property
     def resolved_database_url(self) -> str:

@@ -193,7 +193,6 @@ ROUTES: list[Route] = [
     Route("GET", "/audit", ADMIN_ONLY, mutates=False),
     Route("GET", "/audit/verify", ADMIN_ONLY, mutates=False),
     Route("POST", "/imports/worklist", "A:TT S:TT C:FF N:TT P:FF", upload="worklist"),
-    Route("POST", "/imports/matches", "A:TT S:TT C:FF N:TT P:FF", upload="matches"),
     Route("GET", "/auth/me", EVERYONE, mutates=False),
     # a bearer token cannot mint tokens; only an admin (or a browser session) can
     Route("POST", "/auth/tokens", ADMIN_ONLY, {"name": "integration"}),
@@ -288,10 +287,8 @@ def test_matrix(env: dict[str, Any], route: Route, role: str, side: str) -> None
     if route.upload:
         member = f"M-{org}-{uuid.uuid4().hex[:6]}"
         content = (
-            f"member_id,age,tier,score,pathway,reasons\n{member},15,high,70,prevent,[]\n"
-            if route.upload == "worklist"
-            else "case_id,rank,ad_id,operation,score,evidence\n"
-            f"C{member},1,ad-{member},op,0.9,phone\n"
+            "member_id,age,tier,score,pathway,reasons\n"
+            f"{member},15,high,70,prevent,[]\n"
         )
         response = client.post(
             path,
@@ -448,6 +445,21 @@ PAGE_WRITES: dict[tuple[str, str], str] = {
     ),
 }
 
+#: The investigator workspace's reads and what each needs. Every workspace route
+#: (``/investigate...``) must be here or in PAGE_WRITES: a new one (a picture, a
+#: graph's data) fails the walk below until its permission is stated. Refusals of
+#: every other role: tests/care/web/test_web_investigate_pages.py and
+#: test_web_investigate_images.py (the pictures).
+WORKSPACE_READS: dict[tuple[str, str], str] = {
+    ("GET", "/investigate"): "investigation:read",
+    ("GET", "/investigate/operations/{operation_id}"): "investigation:read",
+    ("GET", "/investigate/leads"): "investigation:read",
+    ("GET", "/investigate/leads/{lead_id}"): "investigation:read",
+    ("GET", "/investigate/leads/{lead_id}/handoff"): "investigation:read",
+    ("GET", "/investigate/leads/{lead_id}/handoff.json"): "investigation:read",
+    ("GET", "/investigate/images/{sha256}"): "investigation:read",
+}
+
 #: API and FHIR routes that act on the caller's own sign-in (no record of anyone else),
 #: covered by tests/care/test_auth.py and test_tokens.py instead of the matrix.
 OWN_SESSION_ROUTES = {
@@ -594,9 +606,7 @@ def test_every_state_changing_route_is_in_a_matrix(tmp_path: Any) -> None:
         if path.startswith("/api/"):
             # matrix rows name records ({sent_referral_id}); routes name params
             shaped = {
-                (m, p)
-                for m, p in api_rows
-                if m == method and _same_shape(p, path)
+                (m, p) for m, p in api_rows if m == method and _same_shape(p, path)
             }
             if not shaped and key not in OWN_SESSION_ROUTES:
                 missing.append(f"{method} {path} (tests/care/test_authz_matrix.py)")
@@ -663,6 +673,26 @@ def test_every_state_changing_route_commits_with_an_audit_event(
                 and "session" in ast.unparse(node.func.value)
             ):
                 direct.append(f"{name}:{node.lineno}")
-    assert not direct, "routes or pages that commit a session directly: " + str(
-        direct
+    assert not direct, "routes or pages that commit a session directly: " + str(direct)
+
+
+def test_every_workspace_route_is_registered(tmp_path: Any) -> None:
+    """Each investigator workspace route is in WORKSPACE_READS or PAGE_WRITES
+    with the permissions it checks: only ``investigation:*`` reaches it."""
+    found = {
+        (method, path): _needed(dependant)
+        for method, path, _endpoint, dependant in _app_routes(tmp_path)
+        if path == "/investigate" or path.startswith("/investigate/")
+    }
+    reads = {k: v for k, v in found.items() if k[0] not in _UNSAFE_METHODS}
+    writes = {k: v for k, v in found.items() if k[0] in _UNSAFE_METHODS}
+    assert reads == WORKSPACE_READS, (
+        f"new or changed {sorted(set(reads.items()) - set(WORKSPACE_READS.items()))}, "
+        f"gone {sorted(set(WORKSPACE_READS.items()) - set(reads.items()))}"
+    )
+    assert writes == {k: v for k, v in PAGE_WRITES.items() if "investigate" in k[1]}
+    assert all(
+        perm.startswith("investigation:")
+        for needed in found.values()
+        for perm in needed.split()
     )

@@ -34,7 +34,7 @@ WL = ["care", "import-worklist"]
 LATIN1 = "member_id,tier,score\nM-1,high,70\nM-\xe9,high,60\n".encode("latin-1")
 
 
-@pytest.mark.parametrize("command", ["import-worklist", "import-matches"])
+@pytest.mark.parametrize("command", ["import-worklist"])
 def test_non_utf8_csv(
     runner: Any, db: Any, world: Any, tmp_path: Path, command: str
 ) -> None:

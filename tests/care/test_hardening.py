@@ -116,22 +116,23 @@ def test_gender_and_source_ref_are_encrypted_with_a_keyed_index(
         headers=world.headers("cm_a"),
     )
     assert made.status_code == 201 and made.json()["gender"] == "nonbinary"
-    csv = "case_id,rank,ad_id,operation,score,evidence\nNCMEC-7,1,ad-77,op,0.9,phone\n"
-    for expected in (1, 0):  # the second import finds the lead by its index
+    csv = "member_id,tier,score\nM-77,high,70\n"
+    for expected in (1, 0):  # the second import finds the intake by its index
         r = client.post(
-            "/api/v1/imports/matches",
+            "/api/v1/imports/worklist",
             headers=world.headers("admin_a"),
-            files={"file": ("matches.csv", csv, "text/csv")},
+            files={"file": ("worklist.csv", csv, "text/csv")},
+            data={"source": "run-77"},
         )
         assert r.status_code == 200, r.text
-        assert r.json()["created"] == expected
+        assert r.json()["new_persons"] == expected
     with db.engine.connect() as conn:
         genders = conn.execute(text("SELECT gender FROM person")).scalars().all()
         refs = conn.execute(
             text("SELECT source_ref, source_ref_bidx FROM intake")
         ).all()
     assert "nonbinary" not in genders and any(g for g in genders)
-    assert refs and all("ad-77" not in (ref or "") for ref, _ in refs)
+    assert refs and all("run-77" not in (ref or "") for ref, _ in refs)
     assert all(len(bidx) == 64 for _, bidx in refs)
 
 

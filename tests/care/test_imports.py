@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from nowrongdoor.care.imports import import_matches, import_worklist
+from nowrongdoor.care.imports import import_worklist
 from nowrongdoor.care.models import Intake, Person, RiskFlag
 from nowrongdoor.errors import UserInputError
 
@@ -132,45 +132,3 @@ def test_bad_worklists_name_row_and_field(
             name="w.csv",
             source="x",
         )
-
-
-def test_matches_become_leads_once(client: TestClient, world: Any, db: Any) -> None:
-    text = (
-        "case_id,rank,ad_id,operation,score,evidence\n"
-        'NCMEC-1,1,ad-9,op-2,0.93,"{""phone"": true}"\n'
-        "NCMEC-1,2,ad-7,op-2,0.71,age\n"
-        "NCMEC-2,1,ad-3,,0.40,\n"
-    )
-    with db.session() as s:
-        first = import_matches(
-            s,
-            cipher=db.cipher,
-            actor=None,
-            organization_id=world.orgs["a"],
-            text=text,
-            name="matches.csv",
-            top=1,
-        )
-    assert (first.created, first.skipped) == (2, 1)
-    with db.session() as s:
-        second = import_matches(
-            s,
-            cipher=db.cipher,
-            actor=None,
-            organization_id=world.orgs["a"],
-            text=text,
-            name="matches.csv",
-        )
-    assert (second.created, second.skipped) == (1, 2)
-    queue = client.get(
-        "/api/v1/intakes?door=ad_match&status=new", headers=world.headers("cm_a")
-    ).json()
-    assert queue["total"] == 3
-    lead = next(i for i in queue["items"] if i["lead"]["ad_id"] == "ad-9")
-    assert lead["lead"]["evidence"] == {"phone": True} and lead["person_id"] is None
-    reviewed = client.patch(
-        f"/api/v1/intakes/{lead['id']}",
-        json={"status": "dismissed"},
-        headers=world.headers("cm_a"),
-    ).json()
-    assert reviewed["status"] == "dismissed" and reviewed["reviewed_at"]

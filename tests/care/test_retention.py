@@ -201,3 +201,90 @@ def test_cli_purge_dry_run_then_purge(tmp_path: Path) -> None:
     assert _count(settings_db, Intake) == 0
     assert (tmp_path / "purge-ledger.jsonl").is_file()
     settings_db.dispose()
+
+
+def test_ad_text_is_purged_after_its_retention_and_audited(
+    db: Database, world: Any, tmp_path: Path
+) -> None:
+    """Ad text and title go ``retention_ad_text_days`` after posting (an undated
+    ad: after its first import); the ad row, its facts and links stay."""
+    from nowrongdoor.care.models import InvAd
+
+    days = db.settings.retention_ad_text_days
+    org = world.orgs["a"]
+    ages = {
+        "old": (_ago(days + 1), _ago(1)),
+        "recent": (_ago(days - 1), _ago(1)),
+        "undated_old": (None, _ago(days + 5)),
+        "undated_recent": (None, _ago(3)),
+    }
+    with db.session() as s:
+        for key, (posted, imported) in ages.items():
+            s.add(
+                InvAd(
+                    organization_id=org, ad_key=key, posted_at=posted,
+                    imported_at=imported, title=f"{key} title",
+                    text=f"{key}: new in town, call me", facts={"phones": ["+1"]},
+                )
+            )  # fmt: skip
+    ledger = tmp_path / "purge-ledger.jsonl"
+    with db.session() as s:
+        plan = plan_purge(s, db.settings, now=NOW)
+        going = {i.id for i in plan.items if i.kind == "ad_text"}
+        ids = dict(s.execute(select(InvAd.ad_key, InvAd.id)).tuples().all())
+        assert going == {ids["old"], ids["undated_old"]}
+        assert all("ad text" in i.reason for i in plan.items if i.kind == "ad_text")
+        purge(s, plan, ledger=ledger)
+    with db.session() as s:
+        ads = {a.ad_key: a for a in s.scalars(select(InvAd))}
+        for key in ("old", "undated_old"):
+            assert ads[key].text is None and ads[key].title is None
+            assert ads[key].text_purged_at is not None
+            assert ads[key].facts == {"phones": ["+1"]}  # the row stays
+        for key in ("recent", "undated_recent"):
+            assert ads[key].text and ads[key].title and ads[key].text_purged_at is None
+        event = s.scalars(
+            select(AuditEvent).where(AuditEvent.action == "retention.purge")
+        ).one()
+        assert "ad_text=2" in (event.detail or "")
+        assert verify_chain(s).ok
+    entry = json.loads(ledger.read_text(encoding="utf-8").splitlines()[0])
+    assert ["ad_text", "inv_ad", ids["old"]] in entry["items"]
+    # later, the recent one's turn comes
+    with db.session() as s:
+        later = plan_purge(s, db.settings, now=NOW + dt.timedelta(days=2))
+        assert {i.id for i in later.items if i.kind == "ad_text"} == {ids["recent"]}
+
+
+def test_purged_intake_leaves_the_investigators_lead(
+    db: Database, world: Any, tmp_path: Path
+) -> None:
+    """A confirmed lead's care intake, never reviewed, goes after its period;
+    the lead and its decision stay (the reference is cleared)."""
+    from nowrongdoor.care.models import InvLead
+
+    org = world.orgs["a"]
+    with db.session() as s:
+        intake = Intake(
+            organization_id=org, door="ad_match", status="new", received_at=_ago(400)
+        )
+        s.add(intake)
+        s.flush()
+        lead = InvLead(
+            organization_id=org, case_key="NCMEC-1", ad_key="ad-1",
+            status="confirmed", reason="same tattoo", intake_id=intake.id,
+        )  # fmt: skip
+        s.add(lead)
+        s.flush()
+        ids = (intake.id, lead.id)
+    with db.session() as s:
+        plan = plan_purge(s, db.settings, now=NOW)
+        assert ("ad_match_lead", "intake", ids[0]) in {
+            (i.kind, i.table, i.id) for i in plan.items
+        }
+        purge(s, plan, ledger=tmp_path / "ledger.jsonl")
+    with db.session() as s:
+        assert s.get(Intake, ids[0]) is None
+        kept = s.get(InvLead, ids[1])
+        assert kept is not None and kept.status == "confirmed"
+        assert kept.intake_id is None and kept.reason == "same tattoo"

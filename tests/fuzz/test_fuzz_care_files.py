@@ -16,11 +16,10 @@ from typing import Any
 import pytest
 from fuzz_helpers import FUZZ, mutated, one_line_or_ok
 from hypothesis import given
-from hypothesis import strategies as st
 
 from nowrongdoor.care.db import Database
 from nowrongdoor.care.hsds import read_csv_package, read_json
-from nowrongdoor.care.imports import import_matches, import_worklist, read_text_file
+from nowrongdoor.care.imports import import_worklist, read_text_file
 from nowrongdoor.care.migrate import upgrade
 from nowrongdoor.care.models import Organization
 from nowrongdoor.settings import build_settings
@@ -44,10 +43,6 @@ WORKLIST = (
     b"member_id,age,tier,score,pathway,reasons\n"
     b'M-1,15,high,70,prevent,"[{""label"":""Foster care"",""sensitivity"":""""}]"\n'
     b"M-2,31,identified,95,survive,[]\n"
-)
-MATCHES = (
-    b"case_id,rank,ad_id,operation,score,evidence\n"
-    b'C-1,1,ad-9,op-3,0.91,"{""phone"":true}"\n'
 )
 
 
@@ -98,30 +93,19 @@ def care(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Database, i
     db.dispose()
 
 
-def _import(
-    db: Database, org_id: int, path: Path, kind: str, top: int | None = None
-) -> Any:
+def _import(db: Database, org_id: int, path: Path, kind: str) -> Any:
     text = read_text_file(path)
     with db.sessionmaker() as session:
         try:
-            if kind == "worklist":
-                return import_worklist(
-                    session,
-                    cipher=db.cipher,
-                    actor=None,
-                    organization_id=org_id,
-                    text=text,
-                    name=str(path),
-                    source=f"fuzz-{uuid.uuid4().hex[:8]}",
-                )
-            return import_matches(
+            assert kind == "worklist"
+            return import_worklist(
                 session,
                 cipher=db.cipher,
                 actor=None,
                 organization_id=org_id,
                 text=text,
                 name=str(path),
-                top=top,
+                source=f"fuzz-{uuid.uuid4().hex[:8]}",
             )
         finally:
             session.rollback()
@@ -135,16 +119,3 @@ def test_worklist_import(
     path = tmp_path_factory.mktemp("wl") / "worklist.csv"
     path.write_bytes(data)
     one_line_or_ok("care import-worklist", lambda: _import(*care, path, "worklist"))
-
-
-@given(data=mutated(MATCHES), top=st.none() | st.integers(-3, 5))
-@FUZZ
-def test_matches_import(
-    care: tuple[Database, int],
-    tmp_path_factory: pytest.TempPathFactory,
-    data: bytes,
-    top: int | None,
-) -> None:
-    path = tmp_path_factory.mktemp("mt") / "matches.csv"
-    path.write_bytes(data)
-    one_line_or_ok("care import-matches", lambda: _import(*care, path, "matches", top))

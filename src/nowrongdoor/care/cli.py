@@ -598,44 +598,6 @@ def care_import_worklist(
     )
 
 
-@app.command("import-matches")
-def care_import_matches(
-    ctx: typer.Context,
-    path: Annotated[
-        Path, typer.Argument(help="ads match output dir (matches.csv) or the CSV.")
-    ],
-    org: OrgOption = None,
-    top: Annotated[
-        int | None, typer.Option(min=1, help="Keep ranks 1..N per poster.")
-    ] = None,
-    min_score: Annotated[
-        float | None, typer.Option(help="Keep leads scoring at least this.")
-    ] = None,
-) -> None:
-    """Turn ad-match leads into ad_match intakes for review."""
-    from nowrongdoor.care.imports import import_matches, read_text_file
-
-    csv_path = path / "matches.csv" if path.is_dir() else path
-    if not csv_path.is_file():
-        raise UserInputError(f"{csv_path} does not exist (run `ads match` first)")
-    with care_database(settings_from(ctx)) as db, db.session() as session:
-        counts = import_matches(
-            session,
-            cipher=db.cipher,
-            actor=None,
-            organization_id=_org_id(session, org),
-            text=read_text_file(csv_path),
-            name=str(csv_path),
-            top=top,
-            min_score=min_score,
-        )
-        _audit_cli(session, "import.matches", f"{counts.created} leads")
-    console.print(
-        f"{counts.rows} rows: {counts.created} new leads to review, "
-        f"{counts.skipped} skipped"
-    )
-
-
 @app.command("new-key")
 def care_new_key() -> None:
     """Print a new Fernet key for settings.encryption_keys (put it first to rotate)."""

@@ -7,11 +7,13 @@
   ``42-cfr-part-2`` mark the flag as Part 2 (shown only under consent). A
   ``population diff --out`` file imports the same way, new and moved members only
   (its ``change`` column; ``same`` and ``dropped`` rows are skipped).
-- Ad-match leads (``matches.csv`` with case_id, rank, ad_id, operation, score,
-  evidence) become ``ad_match`` intakes for review; re-importing the same lead
-  changes nothing.
 
-Both run in one transaction: a bad row names its file, row and field, and
+Ad-match leads are imported into the investigator workspace instead
+(``care import-ads --match``, :mod:`nowrongdoor.care.investigate.importer`):
+the care team gets an ``ad_match`` intake only once an investigator confirms a
+lead.
+
+It runs in one transaction: a bad row names its file, row and field, and
 nothing is written.
 """
 
@@ -39,7 +41,6 @@ from nowrongdoor.errors import UserInputError
 __all__ = [
     "ImportCounts",
     "PoolRoute",
-    "import_matches",
     "import_worklist",
     "parse_pool_routes",
     "pool_for",
@@ -49,8 +50,6 @@ __all__ = [
 ]
 
 WORKLIST_REQUIRED = ("member_id", "tier", "score")
-MATCHES_REQUIRED = ("case_id", "ad_id", "score")
-_MATCH_CORE = frozenset({"case_id", "ad_id", "rank", "operation", "score", "evidence"})
 _PART2_LABELS = {"42-cfr-part-2", "part2", "sud"}
 #: The deck's pathways, plus "monitor" (a watch list: no case is opened).
 _FLAG_PATHWAYS = frozenset({*Pathway, "monitor"})
@@ -364,90 +363,5 @@ def import_worklist(
                 setattr(flag, key, value)
             flag.imported_at = utcnow()
             counts.updated += 1
-    session.flush()
-    return counts
-
-
-def import_matches(
-    session: Session,
-    *,
-    cipher: Cipher,
-    actor: User | None,
-    organization_id: int,
-    text: str,
-    name: str,
-    top: int | None = None,
-    min_score: float | None = None,
-) -> ImportCounts:
-    """Turn ad-match leads into ``ad_match`` intakes to review (caller commits).
-
-    Args:
-        session: Database session.
-        cipher: For the keyed index of each lead's source reference.
-        actor: Who imports (``None`` for the CLI).
-        organization_id: The organisation that reviews the leads.
-        text: The CSV text of ``matches.csv``.
-        name: File name for messages.
-        top: Keep only ranks 1..top per poster.
-        min_score: Keep only leads scoring at least this.
-
-    Returns:
-        Counts (``skipped`` includes leads already imported).
-    """
-    counts = ImportCounts()
-    for line, row in read_csv_rows(text, name, MATCHES_REQUIRED):
-        where = f"{name}, row {line}"
-        case_id, ad_id = row.get("case_id", ""), row.get("ad_id", "")
-        if not case_id or not ad_id:
-            raise UserInputError(f"{where}: case_id and ad_id must not be empty")
-        score = _number(row.get("score", ""), where, "score")
-        rank = int(_number(row["rank"], where, "rank")) if row.get("rank") else None
-        counts.rows += 1
-        if (top is not None and rank is not None and rank > top) or (
-            min_score is not None and score < min_score
-        ):
-            counts.skipped += 1
-            continue
-        ref = f"ad_match:{case_id}:{ad_id}"[:200]
-        ref_bidx = cipher.exact_index(ref)
-        if session.scalar(select(Intake.id).where(Intake.source_ref_bidx == ref_bidx)):
-            counts.skipped += 1
-            continue
-        evidence: Any = row.get("evidence", "")
-        try:
-            evidence = json.loads(evidence) if evidence else None
-        except (json.JSONDecodeError, RecursionError):
-            pass
-        session.add(
-            Intake(
-                person_id=None,
-                organization_id=organization_id,
-                owner_id=None,
-                door=Door.AD_MATCH,
-                status=IntakeStatus.NEW,
-                summary=(
-                    f"Ad {ad_id} may show the missing person of poster {case_id} "
-                    f"(rank {rank if rank is not None else '-'}, score {score:.3g}); "
-                    "review before any outreach."
-                ),
-                source_ref=ref,
-                source_ref_bidx=ref_bidx,
-                lead={
-                    "case_id": case_id,
-                    "ad_id": ad_id,
-                    "rank": rank,
-                    "operation": row.get("operation") or None,
-                    "score": score,
-                    "evidence": evidence,
-                    **{
-                        k: v
-                        for k, v in row.items()
-                        if k not in _MATCH_CORE and v and len(k) <= 40
-                    },
-                },
-                created_by_id=actor.id if actor else None,
-            )
-        )
-        counts.created += 1
     session.flush()
     return counts

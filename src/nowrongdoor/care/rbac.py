@@ -70,7 +70,6 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         "audit:oversee",
         "partner:import",
         "worklist:import",
-        "matches:import",
     },
     Role.SUPERVISOR: _CARE
     | {
@@ -79,7 +78,6 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         "user:read",
         "audit:oversee",
         "worklist:import",
-        "matches:import",
     },
     Role.CARE_MANAGER: _CARE,
     Role.ANALYST: frozenset(
@@ -90,7 +88,6 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "referral:read",
             "partner:read",
             "worklist:import",
-            "matches:import",
             # reviewing ad-match leads is analyst work; an investigator role
             # can take this permission over later
             "lead:review",

@@ -24,6 +24,11 @@ Kinds and their rules:
 * ``ad_match_lead``: an ad-match lead dismissed, or never reviewed, received
   more than ``retention_ad_match_lead_days`` ago.
 * ``note``: a case note older than ``retention_note_days`` on a closed case.
+* ``ad_text``: the text and title of an ad imported into the investigator
+  workspace, ``retention_ad_text_days`` after it was posted (an undated ad:
+  after its first import). The ad row stays (its contacts' blind indexes,
+  indicators and links); only the free text is cleared and the time noted in
+  ``text_purged_at``.
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine, Table, delete, exists, select
+from sqlalchemy import Engine, Table, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from nowrongdoor.care.audit import KEYRING_INFO, AuditEntry, AuditKeyring, append_event
@@ -44,9 +49,11 @@ from nowrongdoor.care.models import (
     Base,
     Case,
     Intake,
+    InvAd,
     Note,
     PurgeTally,
     Referral,
+    utcnow,
 )
 from nowrongdoor.settings import Settings
 
@@ -60,7 +67,22 @@ __all__ = [
 ]
 
 #: Record kinds with a retention period, in purge order.
-KINDS = ("note", "declined_referral", "ad_match_lead", "closed_case", "person")
+KINDS = (
+    "note",
+    "declined_referral",
+    "ad_match_lead",
+    "closed_case",
+    "person",
+    "ad_text",
+)
+
+#: Kinds whose records stay, with these columns cleared (not deleted).
+_CLEARED: dict[str, dict[str, None]] = {"ad_text": {"text": None, "title": None}}
+
+#: (table, FK column) of rows that outlive the record they point to: the
+#: reference is cleared instead (an investigator's lead and decision stay when
+#: the care intake its confirmation gave is purged).
+_NULLED = frozenset({("inv_lead", "intake_id")})
 
 #: Tables never deleted from by a purge.
 _KEEP = frozenset({AuditEvent.__tablename__, "audit_head", PurgeTally.__tablename__})
@@ -205,6 +227,18 @@ def plan_purge(
                     "every case purged; no open intake or other referral",
                 )
             )
+
+    text_days = settings.retention_ad_text_days
+    ads = session.execute(
+        select(InvAd.id)
+        .where(
+            or_(InvAd.text.is_not(None), InvAd.title.is_not(None)),
+            func.coalesce(InvAd.posted_at, InvAd.imported_at) < _cutoff(now, text_days),
+        )
+        .order_by(InvAd.id)
+    ).scalars()
+    for aid in ads:
+        add(PurgeItem("ad_text", "inv_ad", aid, f"ad text, posted > {text_days} d ago"))
     return plan
 
 
@@ -236,6 +270,11 @@ def _delete_tree(session: Session, name: str, ids: set[int]) -> int:
     for child, col in _children(name):
         if child.name == name:  # self reference
             continue
+        if (child.name, col) in _NULLED:
+            session.execute(
+                update(child).where(child.c[col].in_(ids)).values({col: None})
+            )
+            continue
         if "id" not in child.c:
             result = session.execute(delete(child).where(child.c[col].in_(ids)))
             removed += int(getattr(result, "rowcount", 0) or 0)
@@ -250,14 +289,33 @@ def _delete_tree(session: Session, name: str, ids: set[int]) -> int:
     return removed
 
 
+def _clear(session: Session, items: list[PurgeItem]) -> int:
+    """Clear the columns of the kinds that keep their rows (``ad_text``)."""
+    cleared = 0
+    for kind, values in _CLEARED.items():
+        ids = sorted({i.id for i in items if i.kind == kind})
+        table = _tables()[InvAd.__tablename__]
+        for start in range(0, len(ids), 1000):
+            result = session.execute(
+                update(table)
+                .where(table.c.id.in_(ids[start : start + 1000]))
+                .values(**values, text_purged_at=utcnow())
+            )
+            cleared += int(getattr(result, "rowcount", 0) or 0)
+    return cleared
+
+
 def _apply(session: Session, items: Iterable[PurgeItem]) -> int:
+    items = list(items)
+    removed = _clear(session, items)
     by_table: dict[str, set[int]] = {}
     order: list[str] = []
     for item in items:
+        if item.kind in _CLEARED:
+            continue
         if item.table not in by_table:
             order.append(item.table)
         by_table.setdefault(item.table, set()).add(item.id)
-    removed = 0
     for name in order:
         table = _tables()[name]
         present = set(

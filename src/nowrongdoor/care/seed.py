@@ -35,13 +35,10 @@ from nowrongdoor.care.enums import (
     Role,
 )
 from nowrongdoor.care.hsds import import_hsds, tables_from_document
-from nowrongdoor.care.imports import (
-    import_matches,
-    import_worklist,
-    parse_pool_routes,
-)
+from nowrongdoor.care.imports import import_worklist, parse_pool_routes
 from nowrongdoor.care.models import (
     Base,
+    Intake,
     Organization,
     Referral,
     ReferralEvent,
@@ -348,19 +345,35 @@ def seed_demo(
         source="demo-worklist",
         routes=parse_pool_routes(DEMO_POOL_ROUTES),
     )
-    matches = "case_id,rank,ad_id,operation,score,evidence\n" + "\n".join(
-        f"NCMEC-DEMO-{k},1,ad-{1000 + k},op-{k},0.{90 - k},phone+age" for k in range(3)
-    )
-    mt = import_matches(
-        session,
-        cipher=cipher,
-        actor=analyst,
-        organization_id=plan.id,
-        text=matches,
-        name="demo matches.csv",
-    )
+    # ad-match leads reach the care team once an investigator confirms them
+    # (docs/investigate.md): three such intakes, waiting in the supervisors' pool
+    for k in range(3):
+        ref = f"ad_match:NCMEC-DEMO-{k}:ad-{1000 + k}"
+        session.add(
+            Intake(
+                organization_id=plan.id,
+                door=Door.AD_MATCH,
+                status="new",
+                summary=(
+                    f"An investigator confirmed that ad ad-{1000 + k} shows the "
+                    f"missing person of poster NCMEC-DEMO-{k}: same photo and phone."
+                ),
+                source_ref=ref,
+                source_ref_bidx=cipher.exact_index(ref),
+                lead={
+                    "case_id": f"NCMEC-DEMO-{k}",
+                    "ad_id": f"ad-{1000 + k}",
+                    "rank": 1,
+                    "operation": f"op-{k}",
+                    "score": 0.9 - k / 100,
+                    "evidence": "phone+age",
+                    "confirmed_by": "Demo investigator",
+                },
+            )
+        )
+    session.flush()
     counts["risk_flags"] = wl.created
-    counts["ad_match_leads"] = mt.created
+    counts["ad_match_leads"] = 3
     append_event(
         session,
         AuditEntry(

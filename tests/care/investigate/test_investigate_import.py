@@ -153,19 +153,12 @@ def test_confirmation_gives_the_care_team_one_intake(
     db: Any, world: Any, ads_files: AdsImport, make_investigator: Any
 ) -> None:
     from nowrongdoor.care.enums import Door
-    from nowrongdoor.care.imports import import_matches
     from nowrongdoor.care.models import Intake
 
     _load(db, world, ads_files)
     user = make_investigator(world.orgs["a"], "investigator.a")
     with db.session() as s:
         first, second = s.scalars(select(InvLead).order_by(InvLead.id).limit(2)).all()
-        # the second lead reached care before, through care import-matches
-        import_matches(
-            s, cipher=db.cipher, actor=None, organization_id=world.orgs["a"],
-            text=f"case_id,ad_id,score\n{second.case_key},{second.ad_key},3.0\n",
-            name="matches.csv",
-        )  # fmt: skip
         before = s.scalar(select(func.count()).select_from(Intake))
         viewer = s.get(User, user.id)
         for lead in (first, second):
@@ -184,7 +177,8 @@ def test_confirmation_gives_the_care_team_one_intake(
                 data=LeadDecision(decision="confirmed", reason="same tattoo, checked"),
             )  # fmt: skip
             assert lead.intake_id == made
-        assert s.scalar(select(func.count()).select_from(Intake)) == before + 1
+        # one intake per confirmed lead, and only for a confirmed one
+        assert s.scalar(select(func.count()).select_from(Intake)) == before + 2
         intake = s.get(Intake, first.intake_id)
         assert intake is not None and intake.door == Door.AD_MATCH
         assert intake.summary is not None and "same tattoo" in intake.summary
@@ -194,3 +188,44 @@ def test_confirmation_gives_the_care_team_one_intake(
                 s, actor=viewer, cipher=db.cipher, lead=first,
                 data=LeadDecision(decision="confirmed", reason="same tattoo, checked"),
             )  # fmt: skip
+
+
+def test_ads_past_text_retention_are_imported_without_text(
+    db: Any, world: Any, ads_files: AdsImport
+) -> None:
+    import datetime as dt
+
+    with db.session() as s:
+        counts = import_ads(
+            s, cipher=db.cipher, organization_id=world.orgs["a"], job=ads_files,
+            text_days=180, now=dt.datetime(2100, 1, 1, tzinfo=dt.UTC),
+        )  # fmt: skip
+        ads = s.scalars(select(InvAd)).all()
+        dated = [a for a in ads if a.posted_at is not None]
+        assert dated and counts.texts_past_retention == len(dated)
+        assert all(a.text is None and a.title is None for a in dated)
+        assert all(a.text_purged_at is not None and a.facts for a in dated)
+
+
+def test_an_undated_ads_text_retention_counts_from_its_first_import(
+    db: Any, world: Any, tmp_path: Path
+) -> None:
+    import datetime as dt
+
+    scanned = tmp_path / "scanned.jsonl"
+    scanned.write_text(
+        json.dumps({"id": "ad-u", "text": "new in town", "title": "Ivy"}) + "\n"
+        + json.dumps({"id": "ad-d", "text": "call me", "posted_at": "2030-01-01"})
+        + "\n"
+    )  # fmt: skip
+    t0 = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
+    for days, left in ((0, {"ad-u", "ad-d"}), (100, {"ad-u", "ad-d"}), (181, set())):
+        with db.session() as s:
+            import_ads(
+                s, cipher=db.cipher, organization_id=world.orgs["a"],
+                job=AdsImport(scanned=scanned), text_days=180,
+                now=t0 + dt.timedelta(days=days),
+            )  # fmt: skip
+        with db.session() as s:
+            texts = {a.ad_key: a.text for a in s.scalars(select(InvAd))}
+        assert {k for k, v in texts.items() if v} == left, days

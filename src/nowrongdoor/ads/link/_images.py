@@ -1,6 +1,7 @@
 """Shared photos by perceptual hash (private).
 
-Each image gets a 64-bit pHash (imagehash). Re-uploaded copies of one photo
+Each image gets a 64-bit pHash (:mod:`nowrongdoor._phash`, the one the care
+workspace keeps too). Re-uploaded copies of one photo
 (brightness, re-compression, rescaling, a small crop) stay within a few bits;
 unrelated pictures differ in about half of them. Images within ``max_distance``
 bits are joined into photo clusters; a cluster shared by two ads is a link.
@@ -15,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from nowrongdoor._phash import hamming
+from nowrongdoor._phash import phash_file as _phash
 from nowrongdoor.ads.link._graph import UnionFind
 
 __all__ = ["ImageIndex", "hamming", "hash_images", "image_clusters"]
@@ -31,20 +34,6 @@ class ImageIndex:
 
     hashes: dict[str, int] = field(default_factory=dict)
     unreadable: list[tuple[str, str]] = field(default_factory=list)
-
-
-def hamming(a: int, b: int) -> int:
-    """Number of differing bits between two 64-bit hashes."""
-    return (a ^ b).bit_count()
-
-
-def _phash(path: Path) -> int:
-    import imagehash
-    from PIL import Image
-
-    with Image.open(path) as img:
-        bits = imagehash.phash(img).hash.flatten()
-    return int("".join("1" if b else "0" for b in bits), 2)
 
 
 def hash_images(

@@ -21,7 +21,6 @@ __all__ = [
     "ConsentWrite",
     "IntakeRead",
     "IntakeWrite",
-    "MatchesImport",
     "NoteRead",
     "NoteWrite",
     "PartnerImport",
@@ -47,7 +46,6 @@ ConsentRead = Annotated[User, Depends(require_permission("consent:read"))]
 ConsentWrite = Annotated[User, Depends(require_permission("consent:write"))]
 IntakeRead = Annotated[User, Depends(require_permission("intake:read"))]
 IntakeWrite = Annotated[User, Depends(require_permission("intake:write"))]
-MatchesImport = Annotated[User, Depends(require_permission("matches:import"))]
 NoteRead = Annotated[User, Depends(require_permission("note:read"))]
 NoteWrite = Annotated[User, Depends(require_permission("note:write"))]
 PartnerImport = Annotated[User, Depends(require_permission("partner:import"))]

@@ -31,6 +31,14 @@ def care_import_ads(
         Path | None,
         typer.Option("--posters", help="The posters file given to `ads match`."),
     ] = None,
+    images: Annotated[
+        Path | None,
+        typer.Option(
+            "--images",
+            help="Folder the ads' picture paths are relative to (default: the "
+            "folder of --ads, else of --scanned).",
+        ),
+    ] = None,
     org: Annotated[
         str | None,
         typer.Option(
@@ -40,12 +48,23 @@ def care_import_ads(
 ) -> None:
     """Load scanned ads, operations, link evidence and leads for investigators."""
     from nowrongdoor.care.cli import _audit_cli, _database, _org_id, _require_schema
-    from nowrongdoor.care.investigate.importer import AdsImport, import_ads
+    from nowrongdoor.care.investigate.images import ImageStore
+    from nowrongdoor.care.investigate.importer import (
+        AdsImport,
+        import_ads,
+        refresh_statistics,
+    )
 
     job = AdsImport(
-        scanned=scanned, link_dir=link, match_dir=match, raw_ads=ads, posters=posters
+        scanned=scanned,
+        link_dir=link,
+        match_dir=match,
+        raw_ads=ads,
+        posters=posters,
+        images_root=images,
     )
-    db = _database(settings_from(ctx))
+    settings = settings_from(ctx)
+    db = _database(settings)
     _require_schema(db)
     try:
         with db.session() as session:
@@ -54,6 +73,9 @@ def care_import_ads(
                 cipher=db.cipher,
                 organization_id=_org_id(session, org),
                 job=job,
+                images=ImageStore(settings.resolved_image_dir),
+                keep_images=settings.investigate_store_images,
+                text_days=settings.retention_ad_text_days,
             )
             _audit_cli(
                 session,
@@ -61,10 +83,21 @@ def care_import_ads(
                 f"{counts.ads} ads, {counts.operations} operations, "
                 f"{counts.leads} leads",
             )
+        refresh_statistics(db.engine)
     finally:
         db.dispose()
     console.print(
         f"{counts.ads} ads ({counts.new_ads} new), {counts.operations} operations, "
         f"{counts.edges} link edges, {counts.leads} leads ({counts.new_leads} new, "
         f"{counts.decisions_kept} decisions kept)"
+    )
+    console.print(
+        f"{counts.images} pictures: {counts.images_kept} kept"
+        + (
+            ""
+            if settings.investigate_store_images
+            else " (investigate_store_images is off: only perceptual hashes)"
+        )
+        + f", {counts.images_removed} removed, {counts.images_unreadable} not read"
+        + f"; {counts.texts_past_retention} ad texts past retention not kept"
     )

@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, false, func, select, true
 from sqlalchemy.orm import Session
 
 from nowrongdoor.care.crypto import Cipher
@@ -31,6 +31,7 @@ from nowrongdoor.care.models import (
     InvAd,
     InvContact,
     InvEdge,
+    InvImage,
     InvLead,
     InvOperation,
     InvOperationNote,
@@ -48,6 +49,8 @@ __all__ = [
     "get_operation",
     "handoff_bundle",
     "lead_ad",
+    "lead_images",
+    "viewable_image",
     "list_leads",
     "list_operations",
     "operation_ads",
@@ -65,6 +68,10 @@ OPERATION_SORTS: dict[str, Any] = {
     "revenue": InvOperation.estimated_revenue,
     "youngest": InvOperation.min_claimed_age,
 }
+
+
+#: Sort columns that are never NULL.
+_NOT_NULL_SORTS = frozenset({"size", "contact_count", "city_count"})
 
 
 @dataclass
@@ -101,7 +108,7 @@ def _operations_query(
 ) -> tuple[Select[InvOperation], str]:
     query = select(InvOperation).where(
         workspace_clause(viewer, InvOperation.organization_id),
-        InvOperation.current.is_(True),
+        InvOperation.current == true(),
     )
     if filters.city:
         query = query.where(
@@ -151,11 +158,14 @@ def list_operations(
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     column = OPERATION_SORTS.get(filters.sort, InvOperation.size)
     order = column.asc() if filters.ascending else column.desc()
-    rows = session.scalars(
-        query.order_by(column.is_(None), order, InvOperation.op_key)
-        .limit(limit)
-        .offset(offset)
-    ).all()
+    terms: tuple[Any, ...]
+    if column.key in _NOT_NULL_SORTS:
+        # never NULL, ties in the same direction: the list index serves the page
+        key = InvOperation.op_key
+        terms = (order, key.asc() if filters.ascending else key.desc())
+    else:
+        terms = (column.is_(None), order, InvOperation.op_key)
+    rows = session.scalars(query.order_by(*terms).limit(limit).offset(offset)).all()
     return OperationPage(list(rows), total, note)
 
 
@@ -284,8 +294,8 @@ def _care_intake(
 ) -> int:
     """The care team's ``ad_match`` intake for a confirmed lead (found or made).
 
-    The source reference is the one ``care import-matches`` gives the same
-    poster and ad, so a lead imported both ways has one intake. The intake
+    The source reference (``ad_match:<case>:<ad>``, keyed index) makes it one
+    intake per poster and ad, whatever the re-imports and decisions. The intake
     waits, unowned, in the supervisors' pool; the care team registers the
     person from it.
     """
@@ -390,3 +400,45 @@ def add_operation_note(
     session.add(note)
     session.flush()
     return note
+
+
+def lead_images(
+    session: Session, lead: InvLead, ad: InvAd | None
+) -> tuple[InvImage | None, list[InvImage]]:
+    """The poster's photo and the ad's pictures (hashes; kept or not)."""
+    poster_sha = (lead.poster or {}).get("photo_sha256")
+    ad_shas = [str(s) for s in ((ad.facts or {}).get("images") or [])] if ad else []
+    wanted = [*ad_shas, *([str(poster_sha)] if poster_sha else [])]
+    if not wanted:
+        return None, []
+    found = {
+        img.sha256: img
+        for img in session.scalars(
+            select(InvImage).where(
+                InvImage.organization_id == lead.organization_id,
+                InvImage.sha256.in_(wanted),
+            )
+        )
+    }
+    poster = found.get(str(poster_sha)) if poster_sha else None
+    return poster, [found[s] for s in ad_shas if s in found]
+
+
+def viewable_image(session: Session, *, viewer: User, sha256: str) -> InvImage:
+    """A kept picture of the viewer's workspace (404 otherwise: no existence leak).
+
+    A matched minor's picture, or one the setting did not let an import keep,
+    is never served: it is not on disk.
+    """
+    require(viewer, "investigation:read")
+    img = session.scalar(
+        select(InvImage).where(
+            InvImage.sha256 == sha256,
+            workspace_clause(viewer, InvImage.organization_id),
+            InvImage.stored == true(),
+            InvImage.minor == false(),
+        )
+    )
+    if img is None:
+        raise NotFound("no such picture")
+    return img

@@ -16,17 +16,26 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gc
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Engine, delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from nowrongdoor._jsonl import json_lines
 from nowrongdoor.care.crypto import Cipher
+from nowrongdoor.care.investigate.images import (
+    ImageReader,
+    ImageStore,
+    minor_ads,
+    poster_is_minor,
+    save_images,
+)
 from nowrongdoor.care.models import (
     InvAd,
     InvContact,
@@ -37,10 +46,10 @@ from nowrongdoor.care.models import (
 )
 from nowrongdoor.errors import UserInputError
 
-__all__ = ["AdsImport", "ImportCounts", "import_ads"]
+__all__ = ["AdsImport", "ImportCounts", "import_ads", "refresh_statistics"]
 
 #: Raw-ad fields kept beside the scan (joined by id from ``--ads``).
-RAW_FIELDS = ("text", "title", "posted_at", "city", "state", "site")
+RAW_FIELDS = ("text", "title", "posted_at", "city", "state", "site", "images")
 #: Scan fields kept (encrypted) as the ad's facts.
 FACT_FIELDS = (
     "phones", "emails", "handles", "ages", "rates", "locations", "names",
@@ -60,6 +69,9 @@ class AdsImport:
         match_dir: ``ads match --out`` folder, or ``None``.
         raw_ads: Raw ads (JSONL) whose text, title and dates join by id.
         posters: Missing-person posters (JSONL or CSV) given to ``ads match``.
+        images_root: Where the ads' relative picture paths resolve (default:
+            the folder of ``raw_ads``, else of ``scanned``); a poster's photo
+            resolves against the posters file's folder.
     """
 
     scanned: Path
@@ -67,6 +79,7 @@ class AdsImport:
     match_dir: Path | None = None
     raw_ads: Path | None = None
     posters: Path | None = None
+    images_root: Path | None = None
 
 
 @dataclass
@@ -80,6 +93,25 @@ class ImportCounts:
     leads: int = 0
     new_leads: int = 0
     decisions_kept: int = 0
+    images: int = 0
+    images_kept: int = 0
+    images_removed: int = 0
+    images_unreadable: int = 0
+    texts_past_retention: int = 0
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while hundreds of thousands of row dicts
+    are built (they hold no cycles; the collector's passes over them cost
+    about a tenth of the import)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -156,25 +188,18 @@ def _ad_row(
         "indicator_codes": _codes(merged.get("indicators"))[:400],
         "title": merged.get("title") or None,
         "text": merged.get("text") or None,
-        "facts": {k: merged.get(k) or [] for k in FACT_FIELDS},
+        "facts": {
+            **{k: merged.get(k) or [] for k in FACT_FIELDS},
+            **({"images": merged["images"]} if merged.get("images") else {}),
+        },
         "imported_at": utcnow(),
     }
 
 
-def _load_ads(
-    session: Session, cipher: Cipher, org_id: int, job: AdsImport, counts: ImportCounts
-) -> dict[str, int]:
-    """Upsert every scanned ad and its contact blind indexes; ad key -> row id."""
+def _parse_ads(job: AdsImport, org_id: int) -> list[dict[str, Any]]:
+    """Every scanned ad as a row (nothing written yet); refuses repeated ids."""
     raw = _raw_by_id(job.raw_ads)
-    known = dict(
-        session.execute(
-            select(InvAd.ad_key, InvAd.id).where(InvAd.organization_id == org_id)
-        )
-        .tuples()
-        .all()
-    )
-    new_rows: list[dict[str, Any]] = []
-    old_rows: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []
     seen: set[str] = set()
     for n, rec in _jsonl(job.scanned):
         where = f"{job.scanned}, line {n}"
@@ -182,42 +207,71 @@ def _load_ads(
         if row["ad_key"] in seen:
             raise UserInputError(f"{where}: id {row['ad_key']} is repeated")
         seen.add(row["ad_key"])
-        if row["ad_key"] in known:
-            old_rows.append({"id": known[row["ad_key"]], **row})
-        else:
-            new_rows.append(row)
-    if not seen:
+        rows.append(row)
+    if not rows:
         raise UserInputError(f"{job.scanned} holds no ad")
-    for i in range(0, len(new_rows), _BATCH):
-        session.execute(insert(InvAd), new_rows[i : i + _BATCH])
-    for i in range(0, len(old_rows), _BATCH):
-        session.execute(update(InvAd), old_rows[i : i + _BATCH])
-    ids = dict(
+    return rows
+
+
+def _known_ads(session: Session, org_id: int) -> dict[str, int]:
+    return dict(
         session.execute(
             select(InvAd.ad_key, InvAd.id).where(InvAd.organization_id == org_id)
         )
         .tuples()
         .all()
     )
+
+
+def _write_ads(
+    session: Session,
+    cipher: Cipher,
+    org_id: int,
+    rows: list[dict[str, Any]],
+    known: dict[str, int],
+    counts: ImportCounts,
+) -> dict[str, int]:
+    """Insert new ads, update known ones, rebuild their contacts; key -> row id.
+
+    A known ad keeps its first ``imported_at`` (the retention clock of an
+    undated ad's text). Each distinct contact's blind index is computed once.
+    """
+    new_rows: list[dict[str, Any]] = []
+    old_rows: list[dict[str, Any]] = []
+    for row in rows:
+        if row["ad_key"] in known:
+            old = {k: v for k, v in row.items() if k != "imported_at"}
+            old_rows.append({"id": known[row["ad_key"]], **old})
+        else:
+            new_rows.append(row)
+    for i in range(0, len(new_rows), _BATCH):
+        session.execute(insert(InvAd), new_rows[i : i + _BATCH])
+    for i in range(0, len(old_rows), _BATCH):
+        session.execute(update(InvAd), old_rows[i : i + _BATCH])
+    ids = _known_ads(session, org_id) if new_rows else known
     if old_rows:
         stale = [r["id"] for r in old_rows]
         for i in range(0, len(stale), _BATCH):
             session.execute(
                 delete(InvContact).where(InvContact.ad_id.in_(stale[i : i + _BATCH]))
             )
+    index: dict[str, str | None] = {}
     contacts: list[dict[str, Any]] = []
-    for row in (*new_rows, *old_rows):
+    for row in rows:
         facts = row["facts"]
+        ad_id = ids[row["ad_key"]]
         for field, kind in CONTACT_KINDS:
             for value in facts.get(field) or []:
-                index = cipher.blind_index(str(value))
-                if index:
+                value = str(value)
+                if value not in index:
+                    index[value] = cipher.blind_index(value)
+                if index[value]:
                     contacts.append(
-                        {"ad_id": ids[row["ad_key"]], "kind": kind, "value_bidx": index}
+                        {"ad_id": ad_id, "kind": kind, "value_bidx": index[value]}
                     )
     for i in range(0, len(contacts), _BATCH):
         session.execute(insert(InvContact), contacts[i : i + _BATCH])
-    counts.ads, counts.new_ads = len(seen), len(new_rows)
+    counts.ads, counts.new_ads = len(rows), len(new_rows)
     return ids
 
 
@@ -261,10 +315,16 @@ def _load_operations(
     session: Session,
     org_id: int,
     link_dir: Path,
-    ad_ids: dict[str, int],
+    rows: list[dict[str, Any]],
+    known: dict[str, int],
     counts: ImportCounts,
-) -> dict[str, int]:
-    """Upsert operations, set each ad's operation, replace the link evidence."""
+) -> None:
+    """Upsert operations, give each ad row its operation, replace the link evidence.
+
+    The ads of this import get their operation in the row they are written
+    with (no second pass over every ad); a known ad absent from this scan keeps
+    its membership only if the new link output still lists it.
+    """
     ops_json = link_dir / "operations.json"
     if not ops_json.is_file():
         raise UserInputError(f"{ops_json} does not exist (run `ads link` first)")
@@ -275,14 +335,21 @@ def _load_operations(
     profiles = doc.get("operations") if isinstance(doc, dict) else None
     if not isinstance(profiles, list):
         raise UserInputError(f"{ops_json}: field operations is missing")
-    posted = dict(
-        session.execute(
-            select(InvAd.ad_key, InvAd.posted_at).where(InvAd.organization_id == org_id)
-        )
-        .tuples()
-        .all()
-    )
-    known = dict(
+    posted = {r["ad_key"]: r["posted_at"] for r in rows}
+    if len(known) > len(posted) or any(k not in posted for k in known):
+        posted = {
+            **dict(
+                session.execute(
+                    select(InvAd.ad_key, InvAd.posted_at).where(
+                        InvAd.organization_id == org_id
+                    )
+                )
+                .tuples()
+                .all()
+            ),
+            **posted,
+        }
+    old_ops = dict(
         session.execute(
             select(InvOperation.op_key, InvOperation.id).where(
                 InvOperation.organization_id == org_id
@@ -291,11 +358,12 @@ def _load_operations(
         .tuples()
         .all()
     )
-    session.execute(
-        update(InvOperation)
-        .where(InvOperation.organization_id == org_id)
-        .values(current=False)
-    )
+    if old_ops:
+        session.execute(
+            update(InvOperation)
+            .where(InvOperation.organization_id == org_id)
+            .values(current=False)
+        )
     members: dict[str, list[str]] = {}
     new_rows: list[dict[str, Any]] = []
     old_rows: list[dict[str, Any]] = []
@@ -309,46 +377,58 @@ def _load_operations(
         if row["op_key"] in members:
             raise UserInputError(f"{where}: operation {row['op_key']} is repeated")
         members[row["op_key"]] = ads
-        if row["op_key"] in known:
-            old_rows.append({"id": known[row["op_key"]], **row})
+        if row["op_key"] in old_ops:
+            old_rows.append({"id": old_ops[row["op_key"]], **row})
         else:
             new_rows.append(row)
     for i in range(0, len(new_rows), _BATCH):
         session.execute(insert(InvOperation), new_rows[i : i + _BATCH])
     for i in range(0, len(old_rows), _BATCH):
         session.execute(update(InvOperation), old_rows[i : i + _BATCH])
-    op_ids = dict(
+    op_ids = (
+        dict(
+            session.execute(
+                select(InvOperation.op_key, InvOperation.id).where(
+                    InvOperation.organization_id == org_id
+                )
+            )
+            .tuples()
+            .all()
+        )
+        if new_rows
+        else old_ops
+    )
+    op_of = {a: op_ids[key] for key, ads in members.items() for a in ads}
+    if known:
         session.execute(
-            select(InvOperation.op_key, InvOperation.id).where(
-                InvOperation.organization_id == org_id
+            update(InvAd)
+            .where(InvAd.organization_id == org_id)
+            .values(operation_id=None)
+        )
+        in_rows = {r["ad_key"] for r in rows}
+        links = [
+            {"id": known[a], "operation_id": op}
+            for a, op in op_of.items()
+            if a in known and a not in in_rows
+        ]
+        for i in range(0, len(links), _BATCH):
+            session.execute(update(InvAd), links[i : i + _BATCH])
+    for row in rows:
+        row["operation_id"] = op_of.get(row["ad_key"])
+    if old_ops:
+        session.execute(
+            delete(InvEdge).where(
+                InvEdge.operation_id.in_(
+                    select(InvOperation.id).where(
+                        InvOperation.organization_id == org_id
+                    )
+                )
             )
         )
-        .tuples()
-        .all()
-    )
-    session.execute(
-        update(InvAd).where(InvAd.organization_id == org_id).values(operation_id=None)
-    )
-    links = [
-        {"id": ad_ids[a], "operation_id": op_ids[key]}
-        for key, ads in members.items()
-        for a in ads
-        if a in ad_ids
-    ]
-    for i in range(0, len(links), _BATCH):
-        session.execute(update(InvAd), links[i : i + _BATCH])
-    session.execute(
-        delete(InvEdge).where(
-            InvEdge.operation_id.in_(
-                select(InvOperation.id).where(InvOperation.organization_id == org_id)
-            )
-        )
-    )
     edges = _edges(link_dir / "edges.csv", op_ids)
     for i in range(0, len(edges), _BATCH):
         session.execute(insert(InvEdge), edges[i : i + _BATCH])
     counts.operations, counts.edges = len(members), len(edges)
-    return op_ids
 
 
 def _edges(path: Path, op_ids: dict[str, int]) -> list[dict[str, Any]]:
@@ -417,11 +497,26 @@ def _matches(match_dir: Path) -> list[dict[str, Any]]:
 
 
 def _load_leads(
-    session: Session, org_id: int, job: AdsImport, counts: ImportCounts
+    session: Session,
+    org_id: int,
+    job: AdsImport,
+    counts: ImportCounts,
+    reader: ImageReader,
 ) -> None:
-    """Upsert leads on (case id, ad id); keep their decisions."""
+    """Upsert leads on (case id, ad id); keep their decisions.
+
+    A poster's photo is kept in the lead as its SHA-256 (``photo_sha256``).
+    """
     assert job.match_dir is not None
     posters = _posters(job.posters)
+    matches = _matches(job.match_dir)
+    if job.posters is not None:
+        # only a matched poster's photo is read (and then kept by its hashes)
+        for case in dict.fromkeys(str(m["case_id"])[:64] for m in matches):
+            poster = posters.get(case)
+            sha = reader.read((poster or {}).get("photo"), job.posters.parent)
+            if poster is not None and sha is not None:
+                poster["photo_sha256"] = sha
     known = {
         (case, ad): (lead_id, status)
         for case, ad, lead_id, status in session.execute(
@@ -436,7 +531,7 @@ def _load_leads(
         update(InvLead).where(InvLead.organization_id == org_id).values(current=False)
     )
     new_rows, old_rows = [], []
-    for m in _matches(job.match_dir):
+    for m in matches:
         case, ad = str(m["case_id"])[:64], str(m["ad_id"])[:200]
         row = {
             "organization_id": org_id,
@@ -466,8 +561,93 @@ def _load_leads(
     counts.leads, counts.new_leads = len(new_rows) + len(old_rows), len(new_rows)
 
 
+def _read_ad_images(
+    job: AdsImport, rows: list[dict[str, Any]], reader: ImageReader
+) -> None:
+    """Replace each ad's picture paths by the pictures' SHA-256."""
+    root = job.images_root or (job.raw_ads or job.scanned).parent
+    for row in rows:
+        refs = row["facts"].get("images")
+        if not refs:
+            continue
+        if not isinstance(refs, list):
+            refs = [refs]
+        found = [reader.read(ref, root) for ref in refs]
+        row["facts"]["images"] = list(dict.fromkeys(s for s in found if s))
+
+
+def _past_retention(
+    session: Session,
+    org_id: int,
+    rows: list[dict[str, Any]],
+    known: dict[str, int],
+    days: int,
+    now: dt.datetime,
+) -> int:
+    """Drop the text and title of the ads already past their retention.
+
+    The clock is the posting date, else the ad's first import (a known ad's
+    ``imported_at``; a new undated ad starts now).
+    """
+    cutoff = now - dt.timedelta(days=days)
+    first: dict[str, dt.datetime] = {}
+    if any(r["posted_at"] is None and r["ad_key"] in known for r in rows):
+        first = dict(
+            session.execute(
+                select(InvAd.ad_key, InvAd.imported_at).where(
+                    InvAd.organization_id == org_id, InvAd.posted_at.is_(None)
+                )
+            )
+            .tuples()
+            .all()
+        )
+    past = 0
+    for row in rows:
+        clock = row["posted_at"] or first.get(row["ad_key"])
+        if clock is not None and clock < cutoff:
+            row["text"] = row["title"] = None
+            row["text_purged_at"] = now
+            past += 1
+        else:
+            row["text_purged_at"] = None
+    return past
+
+
+def _minor_pictures(
+    session: Session, org_id: int, rows: list[dict[str, Any]]
+) -> set[str]:
+    """SHA-256 of every picture that is a matched minor's (after the leads)."""
+    ad_keys = minor_ads(session, org_id, rows)
+    shas = {
+        str(poster["photo_sha256"])
+        for (poster,) in session.execute(
+            select(InvLead.poster).where(InvLead.organization_id == org_id)
+        ).tuples()
+        if poster and poster.get("photo_sha256") and poster_is_minor(poster)
+    }
+    if ad_keys:
+        keys = sorted(ad_keys)
+        for i in range(0, len(keys), _BATCH):
+            for (facts,) in session.execute(
+                select(InvAd.facts).where(
+                    InvAd.organization_id == org_id,
+                    InvAd.ad_key.in_(keys[i : i + _BATCH]),
+                )
+            ).tuples():
+                shas.update((facts or {}).get("images") or [])
+    return shas
+
+
 def import_ads(
-    session: Session, *, cipher: Cipher, organization_id: int, job: AdsImport
+    session: Session,
+    *,
+    cipher: Cipher,
+    organization_id: int,
+    job: AdsImport,
+    images: ImageStore | None = None,
+    keep_images: bool = False,
+    text_days: int | None = None,
+    now: dt.datetime | None = None,
 ) -> ImportCounts:
     """Load scanned ads, operations, link evidence and leads into the workspace.
 
@@ -479,6 +659,13 @@ def import_ads(
         cipher: The engine's cipher (blind indexes of contacts).
         organization_id: The organisation that owns the imported records.
         job: The files.
+        images: The picture folder (``Settings.resolved_image_dir``); ``None``:
+            pictures are hashed, never kept, and none is removed.
+        keep_images: The ``investigate_store_images`` setting (a matched
+            minor's picture is never kept, whatever it says).
+        text_days: The ``retention_ad_text_days`` setting: an ad posted longer
+            ago is imported without its text and title.
+        now: The import's time (tests).
 
     Returns:
         Counts of what was loaded.
@@ -487,9 +674,58 @@ def import_ads(
         UserInputError: A file is missing or malformed (file, line, field).
     """
     counts = ImportCounts()
-    ad_ids = _load_ads(session, cipher, organization_id, job, counts)
-    if job.link_dir is not None:
-        _load_operations(session, organization_id, job.link_dir, ad_ids, counts)
-    if job.match_dir is not None:
-        _load_leads(session, organization_id, job, counts)
+    reader = ImageReader()
+    with _gc_paused():
+        rows = _parse_ads(job, organization_id)
+        _read_ad_images(job, rows, reader)
+        if now is not None:
+            for row in rows:
+                row["imported_at"] = now
+        known = _known_ads(session, organization_id)
+        if text_days is not None:
+            counts.texts_past_retention = _past_retention(
+                session, organization_id, rows, known, text_days, now or utcnow()
+            )
+        if job.link_dir is not None:
+            _load_operations(
+                session, organization_id, job.link_dir, rows, known, counts
+            )
+        _write_ads(session, cipher, organization_id, rows, known, counts)
+        if job.match_dir is not None:
+            _load_leads(session, organization_id, job, counts, reader)
+        if reader.seen or (images is not None and not keep_images):
+            counts.images_kept, counts.images_removed = save_images(
+                session,
+                organization_id,
+                reader,
+                minor=_minor_pictures(session, organization_id, rows),
+                store=images,
+                allowed=keep_images,
+            )
+        counts.images, counts.images_unreadable = len(reader.seen), reader.unreadable
     return counts
+
+
+#: The workspace tables an import fills.
+_TABLES = ("inv_operation", "inv_ad", "inv_contact", "inv_edge", "inv_lead")
+
+
+def refresh_statistics(engine: Engine) -> None:
+    """Fresh planner statistics of the workspace tables after an import.
+
+    On PostgreSQL also ``VACUUM`` (the visibility map lets the operations
+    list count from its index alone); autovacuum would get there within
+    minutes, the investigators' first searches would not wait for it. Run
+    after the import's commit (``VACUUM`` cannot run in a transaction).
+
+    Args:
+        engine: The care database.
+    """
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            for table in _TABLES:
+                conn.execute(text(f"VACUUM (ANALYZE) {table}"))
+    else:
+        with engine.begin() as conn:
+            for table in _TABLES:
+                conn.execute(text(f"ANALYZE {table}"))

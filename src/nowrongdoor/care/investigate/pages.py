@@ -18,9 +18,11 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
+from nowrongdoor._phash import hamming
 from nowrongdoor.care.errors import BadRequest
 from nowrongdoor.care.investigate import crud
 from nowrongdoor.care.investigate.graph import KIND_LABELS, contact_graph
+from nowrongdoor.care.investigate.images import photo_words
 from nowrongdoor.care.investigate.schemas import (
     INDICATOR_CODES,
     LeadDecision,
@@ -59,6 +61,12 @@ DECISION_LABELS = {
 STATUS_LABELS = {
     "new": "to review",
     **{k: k.replace("_", " ") for k in DECISION_LABELS},
+}
+#: The photo's strength in words when the matcher gave no weight for it.
+PHOTO_STRENGTH = {
+    "same picture": "strong",
+    "a similar picture": "moderate",
+    "different pictures": "against",
 }
 #: log2 Bayes factor -> words (the matcher's weights, read aloud).
 STRENGTH = ((4.0, "strong"), (2.0, "moderate"), (0.0, "weak"), (-2.0, "against"))
@@ -334,6 +342,44 @@ def _checks(
     return out
 
 
+def _photos(ctx: PageCtx, lead: InvLead, ad: InvAd | None) -> dict[str, Any]:
+    """The photo comparison in words, and the two pictures when both are kept."""
+    poster, pictures = crud.lead_images(ctx.session, lead, ad)
+    out: dict[str, Any] = {"sentence": None, "poster_url": None, "ad_url": None}
+    read = photo_words(poster.phash if poster else None, [p.phash for p in pictures])
+    if read is not None and poster is not None:
+        what, distance = read
+        ev = (lead.evidence or {}).get("photo") or {}
+        weight = ev.get("log2_bayes_factor")
+        strength = (
+            _strength(float(weight))
+            if isinstance(weight, int | float)
+            else PHOTO_STRENGTH[what]
+        )
+        out["sentence"] = f"photo: {what} (pHash distance {distance}), {strength}"
+        closest = min(
+            pictures, key=lambda p: hamming(int(p.phash, 16), int(poster.phash, 16))
+        )
+        if poster.stored and closest.stored:
+            out["poster_url"] = f"/investigate/images/{poster.sha256}"
+            out["ad_url"] = f"/investigate/images/{closest.sha256}"
+    if any(p.minor for p in [*pictures, *([poster] if poster else [])]):
+        out["note"] = (
+            "Pictures of a minor are kept only as perceptual hashes: none is "
+            "stored or shown."
+        )
+    elif read is None:
+        out["note"] = "No photo to compare on one side or both."
+    elif not ctx.settings.investigate_store_images:
+        out["note"] = (
+            "Pictures are not kept (setting investigate_store_images is off): "
+            "only their perceptual hashes are compared."
+        )
+    elif out["poster_url"] is None:
+        out["note"] = "The pictures were not kept by the import."
+    return out
+
+
 def lead_response(
     ctx: PageCtx, lead_id: int, *, form_error: dict[str, Any] | None = None
 ) -> HTMLResponse:
@@ -349,6 +395,7 @@ def lead_response(
         operation_id=operation_id,
         comparisons=_comparisons(lead),
         checks=_checks(ctx, lead, ad, operation_id),
+        photos=_photos(ctx, lead, ad),
         decisions=DECISION_LABELS,
         status_labels=STATUS_LABELS,
         form_error=form_error,

@@ -40,6 +40,7 @@ from nowrongdoor.care.models._investigate import (
     InvAd,
     InvContact,
     InvEdge,
+    InvImage,
     InvLead,
     InvOperation,
 )
@@ -87,6 +88,7 @@ __all__ = [
     "InvAd",
     "InvContact",
     "InvEdge",
+    "InvImage",
     "InvLead",
     "InvOperation",
     "InvOperationNote",

@@ -23,6 +23,7 @@ __all__ = [
     "InvAd",
     "InvContact",
     "InvEdge",
+    "InvImage",
     "InvLead",
     "InvOperation",
 ]
@@ -35,7 +36,12 @@ class InvOperation(Base):
     """One operation of ``ads link`` (ads joined by shared contacts, text, photos)."""
 
     __tablename__ = "inv_operation"
-    __table_args__ = (UniqueConstraint("organization_id", "op_key"),)
+    __table_args__ = (
+        UniqueConstraint("organization_id", "op_key"),
+        # the list's first page (most ads first, ties by id) read from the
+        # index backwards, without sorting every operation (docs/benchmarks.md)
+        Index("ix_inv_operation_list", "organization_id", "current", "size", "op_key"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
@@ -84,9 +90,13 @@ class InvAd(Base):
     indicator_codes: Mapped[str] = mapped_column(String(400), default="")
     title: Mapped[str | None] = mapped_column(EncryptedText)
     text: Mapped[str | None] = mapped_column(EncryptedText)
-    #: The scan record (contacts, names, ages, rates, descriptors, indicators).
+    #: The scan record (contacts, names, ages, rates, descriptors, indicators)
+    #: and ``images``, the SHA-256 of each of the ad's pictures (:class:`InvImage`).
     facts: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)
+    #: First import (a re-import keeps it): the retention clock of an undated ad.
     imported_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: When the retention purge (or an import past retention) dropped the text.
+    text_purged_at: Mapped[dt.datetime | None] = mapped_column()
 
 
 class InvContact(Base):
@@ -153,4 +163,28 @@ class InvLead(Base):
     #: The care team's ``ad_match`` intake a confirmation created (or found).
     intake_id: Mapped[int | None] = mapped_column(ForeignKey("intake.id"))
     current: Mapped[bool] = mapped_column(default=True)
+    imported_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class InvImage(Base):
+    """A picture of an ad or a poster, by content: SHA-256 and perceptual hash.
+
+    The picture itself is a file named by its SHA-256 in the image folder, and
+    only while ``stored`` (the ``investigate_store_images`` setting allows it and
+    it is no matched minor's picture). A minor's picture is never stored: only
+    its hashes are kept, for the comparison in words.
+    """
+
+    __tablename__ = "inv_image"
+    __table_args__ = (UniqueConstraint("organization_id", "sha256"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
+    sha256: Mapped[str] = mapped_column(String(64))
+    #: 64-bit pHash as 16 hex digits.
+    phash: Mapped[str] = mapped_column(String(16))
+    media_type: Mapped[str] = mapped_column(String(32))
+    #: A matched minor's picture (or an ad's claiming an age under 18): never stored.
+    minor: Mapped[bool] = mapped_column(default=False)
+    stored: Mapped[bool] = mapped_column(default=False)
     imported_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -6,6 +6,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
+from nowrongdoor.care.investigate import image_pages as _investigate_images
 from nowrongdoor.care.investigate import pages as _investigate_pages
 from nowrongdoor.care.training import catalogue_for
 from nowrongdoor.care.web import (
@@ -41,6 +42,7 @@ def build_router() -> APIRouter:
         _training_pages,
         _token_pages,
         _investigate_pages,
+        _investigate_images,
     ):
         router.include_router(module.router)
     return router

@@ -1,4 +1,9 @@
-"""Upload batch outputs: a population worklist, ad-match leads."""
+"""Upload batch outputs: a population worklist.
+
+Ad-match leads no longer enter here: they are imported into the investigator
+workspace (``care import-ads --match``) and reach the care team only once an
+investigator confirms them (docs/investigate.md).
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,10 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, UploadFile
 
 from nowrongdoor.care.api.deps import AuditDep, CipherDep, SessionDep, SettingsDep
-from nowrongdoor.care.api.perms import MatchesImport, WorklistImport
+from nowrongdoor.care.api.perms import WorklistImport
 from nowrongdoor.care.errors import BadRequest
 from nowrongdoor.care.imports import (
     ImportCounts,
-    import_matches,
     import_worklist,
     parse_pool_routes,
 )
@@ -63,35 +67,5 @@ def upload_worklist(
         "import.worklist",
         resource_type="risk_flag",
         detail=f"{counts.rows} rows, {counts.new_persons} new persons",
-    )
-    return counts
-
-
-@router.post("/matches")
-def upload_matches(
-    session: SessionDep,
-    cipher: CipherDep,
-    settings: SettingsDep,
-    user: MatchesImport,
-    audit: AuditDep,
-    file: Annotated[UploadFile, File(description="matches.csv")],
-    top: Annotated[int | None, Form(ge=1)] = None,
-) -> ImportCounts:
-    """Import ad-match leads as intakes to review."""
-    text = _text(file, settings.max_request_bytes)
-    try:
-        counts = import_matches(
-            session,
-            cipher=cipher,
-            actor=user,
-            organization_id=user.organization_id,
-            text=text,
-            name=file.filename or "matches.csv",
-            top=top,
-        )
-    except UserInputError as exc:
-        raise BadRequest(str(exc), field="file") from exc
-    audit.commit(
-        "import.matches", resource_type="intake", detail=f"{counts.created} leads"
     )
     return counts
