@@ -149,7 +149,7 @@ def classify(
     weights = dict.fromkeys(("escort", "massage", "job", "classified"), 0)
     for i in sorted(candidates):
         cue = cues[i]
-        if cue.caseless.search(text, lower):
+        if cue.caseless.exists(text, lower):
             weights[cue.kind] += cue.weight
     escort = weights.get("escort", 0)
     massage = weights.get("massage", 0)

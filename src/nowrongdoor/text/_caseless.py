@@ -129,6 +129,17 @@ class CaselessPattern:
             return None
         return self.regex.search(text)
 
+    def exists(self, text: str, lower: str | None = None) -> bool:
+        """``regex.search(text) is not None``, in one pass over ``lower`` when exact.
+
+        When the pattern is :attr:`exact` and ``lower`` is given, the gate's
+        answer is the pattern's (see :meth:`fast`); otherwise the gate is asked
+        first and then ``regex``.
+        """
+        if self.exact and lower is not None and self._gate is not None:
+            return self._gate.search(lower) is not None
+        return self.search(text, lower) is not None
+
     def finditer(self, text: str, lower: str | None = None) -> Iterator[re.Match[str]]:
         """Like ``regex.finditer(text)``, gated by ``lower`` (:func:`lower_text`)."""
         if not self.possible(lower):

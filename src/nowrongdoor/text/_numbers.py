@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from nowrongdoor.text._normalize import Normalized, TextBuilder
 from nowrongdoor.text._trie import trie_pattern
@@ -165,6 +166,17 @@ class _Piece:
     text: str
 
 
+@lru_cache(maxsize=16384)
+def _chunk_replacements(chunk: str) -> tuple[tuple[int, int, str], ...]:
+    """The replacements of one run, with offsets in the run.
+
+    A run's pieces depend on its own characters only (``_PIECE`` looks at
+    nothing outside the match), so runs that recur ("for", "to", "9 to 5")
+    are read once.
+    """
+    return tuple(_run_replacements(chunk, 0, len(chunk)))
+
+
 def _run_replacements(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     pieces = [
         _Piece(m.lastgroup or "sep", m.start(), m.end(), m.group())
@@ -297,7 +309,10 @@ def numeric_view(source: Normalized | str) -> Normalized:
         chunk = match.group()
         if chunk.isdigit() or len(chunk) == 1 or not _REWRITABLE.search(chunk):
             continue
-        replacements.extend(_run_replacements(text, match.start(), match.end()))
+        base = match.start()
+        replacements.extend(
+            (base + s, base + e, piece) for s, e, piece in _chunk_replacements(chunk)
+        )
     if not replacements:
         return source
     builder = TextBuilder(source)
