@@ -369,7 +369,9 @@ def find_rates(
     for hit in other:
         if not any(h.start < hit.end and hit.start < h.end for h in chosen):
             chosen.append(hit)
-    for m in _AMOUNT.finditer_spans(text, lower):
+    folded = lower if lower is not None else text.lower()
+    amounts = "rose" in folded or "donation" in folded  # the only units read here
+    for m in _AMOUNT.finditer_spans(text, lower) if amounts else ():
         unit = (m.group("unit") or "").strip().lower()
         if not unit.startswith(("rose", "donation")):
             continue

@@ -83,6 +83,7 @@ _NOT_NAME_BEFORE_NUMBER = frozenset(
 _PAIR = re.compile(
     r"(?<!\w)(?P<a>[A-Z][a-z]{1,14})\s*(?:&|\+|and)\s*(?P<b>[A-Z][a-z]{1,14})\b"
 )
+_AGE_DIGITS = re.compile(r"[1-5]\d")  # what _NAME_AGE needs
 _MIXED_NAME = re.compile(r"^(?:[A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]+)$")
 
 
@@ -151,14 +152,15 @@ def find_names(text: str, lower: str | None = None) -> list[NameHit]:
                             base + extra.end(),
                         )
                     )
-    for m in _HERE.finditer(text):
+    # Each pattern below needs a literal the text must hold: skip it otherwise.
+    for m in _HERE.finditer(text) if "here" in text else ():
         if _ok(m.group("name")):
             hits.append(NameHit(m.group("name"), m.start("name"), m.end("name")))
-    for m in _NAME_AGE.finditer(text):
+    for m in _NAME_AGE.finditer(text) if _AGE_DIGITS.search(text) else ():
         word = m.group("name")
         if _ok(word) and word.lower() not in _NOT_NAME_BEFORE_NUMBER:
             hits.append(NameHit(word, m.start("name"), m.end("name")))
-    for m in _TITLED.finditer(text):
+    for m in _TITLED.finditer(text) if "M" in text else ():
         if _MIXED_NAME.match(m.group("name")):
             hits.append(NameHit(m.group("name"), m.start("name"), m.end("name")))
     pairs = (

@@ -124,8 +124,20 @@ _WEAK_WORD = _alt(list(_WEAK))
 _UNIT = rf"(?:{_WORD}|{_WEAK_WORD}|\d|(?-i:[lIio|O]))"
 _SEP_CLASS = r"(?:[^\w\n|]|_)"
 _SEP = _SEP_CLASS + "{0,6}"
+# The characters a unit can start with (a look-ahead that skips every other
+# position before the alternation is tried; it changes no match).
+_UNIT_STARTS = sorted(
+    {
+        w[0].lower()
+        for w in [*NUMBER_WORDS, *_WEAK] + [w for ws in _TENS.values() for w in ws]
+    }
+    | set("lio|")
+)
+_UNIT_START = "(?=[" + "".join(re.escape(c) for c in _UNIT_STARTS) + r"]|\d)"
 # A run of units. It must not start or end inside an ordinary word.
-_RUN = re.compile(rf"(?<![^\W\d_]){_UNIT}(?:{_SEP}{_UNIT})*(?![^\W\d_])", re.IGNORECASE)
+_RUN = re.compile(
+    rf"(?<![^\W\d_]){_UNIT_START}{_UNIT}(?:{_SEP}{_UNIT})*(?![^\W\d_])", re.IGNORECASE
+)
 _PIECE = re.compile(
     rf"(?P<word>{_COMPOUND}|{_alt(list(NUMBER_WORDS))})"
     rf"|(?P<weak>{_WEAK_WORD})|(?P<digit>\d+)|(?P<leet>(?-i:[lIio|O]))|(?P<sep>{_SEP_CLASS}+)",
