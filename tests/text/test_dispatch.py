@@ -78,3 +78,35 @@ def test_first_characters() -> None:
     assert first_chars(r"a?") is None  # may match empty
     assert first_chars(r"[^a]") is None
     assert dispatch_pattern([("a", r"\w+"), ("b", r"\d+")]) is None
+
+
+def test_guarded_patterns_match_as_the_originals() -> None:
+    from nowrongdoor.ads._contacts import _EMAIL, _HANDLE, _URL
+    from nowrongdoor.ads._people import _NAME_CUES
+    from nowrongdoor.text import guard_pattern
+
+    sources = [
+        (r"(?<![\w@])(?:insta|ig|snap)\s*:\s*\w+", re.IGNORECASE),
+        (r"\b(?:Ms|Miss|Mr)\.?\s+(?P<name>[A-Z][a-z]+)", 0),
+        (r"(?<![\w$.])(?P<a>[1-5]\d)\s*(?:-|to)\s*(?P<b>[1-6]\d)", re.IGNORECASE),
+        (r"(?:^|(?<=[.!?\n]\s))(?P<name>[A-Z][a-z]{1,14})\s+here\b", 0),
+        (r"(?-i:P)(?![.\-/]\w)|pimp", re.IGNORECASE),
+        (r"(?:brand\s+)?new\s+(?:in|to)\s+town", re.IGNORECASE),
+    ]
+    # Strip the guard CaselessPattern put on the shipped ones.
+    for p in (_EMAIL, _HANDLE, _URL, _NAME_CUES):
+        source = p.regex.pattern
+        assert source.startswith("(?=[")
+        sources.append((source[source.index("])(?:") + 5 : -1], re.IGNORECASE))
+    texts = TEXTS + [
+        "Ms. Honey here. Candy & Lexi 21-25, ig: candy_x, snap:lexi, IG : K",
+        "e-mail me at Lexi.B@gmail.com or lexi at yahoo dot com, instagram.com/lx",
+        "I'm Nadia, call me Tina, ask for ANNA; Jasmine here",
+    ]
+    for source, flags in sources:
+        guarded = guard_pattern(source, flags)
+        assert guarded != source, source  # each gets a guard
+        plain, fast = re.compile(source, flags), re.compile(guarded, flags)
+        for text in texts + [t.upper() for t in texts] + [t.lower() for t in texts]:
+            want = [(m.span(), m.groupdict()) for m in plain.finditer(text)]
+            assert [(m.span(), m.groupdict()) for m in fast.finditer(text)] == want

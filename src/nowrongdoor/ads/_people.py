@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nowrongdoor.text import NUMBER_WORDS, CaselessPattern, lower_text
+from nowrongdoor.text import NUMBER_WORDS, CaselessPattern, guard_pattern, lower_text
 
 __all__ = ["DescriptorHit", "NameHit", "find_descriptors", "find_names"]
 
@@ -84,6 +84,11 @@ _PAIR = re.compile(
     r"(?<!\w)(?P<a>[A-Z][a-z]{1,14})\s*(?:&|\+|and)\s*(?P<b>[A-Z][a-z]{1,14})\b"
 )
 _AGE_DIGITS = re.compile(r"[1-5]\d")  # what _NAME_AGE needs
+# Each behind a look-ahead for its first characters (same matches, faster).
+_HERE, _TITLED, _NAME_AGE, _PAIR = (
+    re.compile(guard_pattern(p.pattern, p.flags), p.flags)
+    for p in (_HERE, _TITLED, _NAME_AGE, _PAIR)
+)
 _MIXED_NAME = re.compile(r"^(?:[A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]+)$")
 
 

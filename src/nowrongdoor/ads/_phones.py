@@ -30,7 +30,8 @@ from functools import lru_cache
 __all__ = ["PhoneHit", "area_code_state", "find_phones"]
 
 _SEP = r"(?:[^\w\n]|_)"
-_RUN = re.compile(rf"\+?\d(?:{_SEP}{{0,6}}\d)*")
+# The look-ahead skips every position that cannot start a run (same matches).
+_RUN = re.compile(rf"(?=[+\d])\+?\d(?:{_SEP}{{0,6}}\d)*")
 _GROUP = re.compile(r"\d+")
 #: NANP blocks: area code, exchange, line; or area code + 7, or 6 + line, or 10.
 _LAYOUTS = ((3, 3, 4), (3, 7), (6, 4), (10,))

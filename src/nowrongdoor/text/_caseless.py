@@ -24,6 +24,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from nowrongdoor.text._dispatch import guard_pattern
+
 __all__ = ["CaselessPattern", "lower_pattern", "lower_text"]
 
 # Letters whose IGNORECASE matching differs from comparing lower case.
@@ -102,6 +104,7 @@ class CaselessPattern:
     __slots__ = ("_gate", "exact", "regex")
 
     def __init__(self, source: str, flags: int = 0) -> None:
+        source = guard_pattern(source, flags | re.IGNORECASE)
         self.regex = re.compile(source, flags | re.IGNORECASE)
         lowered = lower_pattern(source)
         gate: re.Pattern[str] | None = None

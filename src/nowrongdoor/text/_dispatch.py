@@ -19,7 +19,7 @@ try:  # Python 3.11+
 except ImportError:  # pragma: no cover - older Pythons
     import sre_parse as _sre_parse  # type: ignore[no-redef]
 
-__all__ = ["branch_name", "dispatch_pattern", "first_chars"]
+__all__ = ["branch_name", "dispatch_pattern", "first_chars", "guard_pattern"]
 
 
 def _first(items: object) -> tuple[set[str], bool] | None:
@@ -161,3 +161,35 @@ def branch_name(group: str) -> str:
 
 def _class_escape(ch: str) -> str:
     return "\\" + ch if ch in "\\]^-[" else ch
+
+
+def guard_pattern(source: str, flags: int = 0) -> str:
+    """``source`` behind a look-ahead for the characters a match can start with.
+
+    Python's ``re`` tries a pattern that starts with a look-behind or ``\\b``
+    at every position; one class test first skips the positions where no
+    match can start. The look-ahead changes no match (see
+    :func:`first_chars`). Patterns whose first characters are not plainly
+    known are returned as they are.
+
+    Args:
+        source: A regular expression.
+        flags: The flags it will be compiled with.
+
+    Returns:
+        The pattern to compile instead (same matches, spans and groups).
+    """
+    starts = first_chars(source, flags)
+    if starts is None:
+        return source
+    caseless = bool(flags & re.IGNORECASE)
+    lowered = sorted({c.lower() for c in starts} if caseless else starts)
+    if any(len(c) != 1 for c in lowered):
+        return source
+    escaped = "".join("\\" + c if c in "\\]^-[" else c for c in lowered)
+    guarded = f"(?=[{escaped}])(?:{source})"
+    try:
+        re.compile(guarded, flags)
+    except re.error:  # e.g. global inline flags at the start of the source
+        return source
+    return guarded
