@@ -165,7 +165,9 @@ def recruitment_hits(
         return []
     families = {f for f, _, _ in found}
     remaining = 1.0
-    for family in families:
+    # In a fixed order: the product of floats (and so the rounded weight)
+    # must not depend on the set's order, which changes with the hash seed.
+    for family in sorted(families):
         remaining *= 1.0 - weights[family]
     cap = _load()[0]["recruitment"].weight if len(families) > 1 else SINGLE_CUE_CAP
     weight = round(min(cap, 1.0 - remaining), 4)
