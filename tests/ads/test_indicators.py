@@ -94,3 +94,29 @@ def test_recruitment_and_kind_prefilters_never_hide_a_match() -> None:
                     m.group(),
                 )
     assert checked > 500
+
+
+def test_recruitment_weight_does_not_depend_on_the_hash_seed() -> None:
+    # rk08 has three cue families; their weights were once multiplied in set
+    # order, so the rounded weight changed with PYTHONHASHSEED (0.7133/0.7134).
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from nowrongdoor.ads import iter_ads, extract\n"
+        f"ads = iter_ads({str(ROOT / 'tests' / 'data' / 'ads_kinds.jsonl')!r})\n"
+        "ad = next(a for a in ads if a.id == 'rk08')\n"
+        "print(extract(ad.text, **ad.extract_kwargs())['score'])\n"
+    )
+    scores = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for seed in range(4)
+    }
+    assert scores == {"0.7134"}

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import re
 from typing import TYPE_CHECKING, Any
 
 from nowrongdoor.ads._contacts import find_emails, find_handles
 from nowrongdoor.ads._indicators import (
     REFERENCE_HOURLY_RATE,
     IndicatorHit,
-    benign_context,
     definitions,
+    has_benign_context,
     is_price_outlier,
     pattern_hits,
     recruitment_hits,
@@ -62,12 +61,17 @@ OUTPUT_KEYS = ("id", *FIELD_KEYS, "ad_kind", "indicators", "score")
 _MARKET_WORDS = CaselessPattern(
     r"\b(?:qv|qk|qkie|quickie|hh|hhr|roses?|donations?|incall|outcall|in-call)\b"
 )
-_POST_ID = re.compile(r"\bpost(?:ing)?\s*id\s*[:#]?\s*(?P<id>\d{5,12})\b", re.I)
+_POST_ID = CaselessPattern(r"\bpost(?:ing)?\s*id\s*[:#]?\s*(?P<id>\d{5,12})\b")
 
 
 def document_text(text: str, title: str | None = None) -> str:
     """The string indicator offsets index: ``title + "\\n" + text``, or ``text``."""
     return f"{title}\n{text}" if title else text
+
+
+def _unique(values: list[Any]) -> list[Any]:
+    """Strings or integers without repeats, first seen first (as :func:`_dedupe`)."""
+    return list(dict.fromkeys(values))
 
 
 def _dedupe(values: list[Any]) -> list[Any]:
@@ -122,9 +126,9 @@ def extract(
     view_lower = lower_text(view.text)
 
     phone_hits = find_phones(view.text)
-    phones = _dedupe([p.e164 for p in phone_hits])
-    emails = _dedupe([h.value for h in find_emails(norm.text, lower)])
-    handles = _dedupe([h.value for h in find_handles(norm.text, lower)])
+    phones = _unique([p.e164 for p in phone_hits])
+    emails = _unique([h.value for h in find_emails(norm.text, lower)])
+    handles = _unique([h.value for h in find_handles(norm.text, lower)])
 
     title_view = numeric_view(normalize(title)).text if title else None
     age_hits = find_ages(view.text, title_view, view_lower)
@@ -142,7 +146,7 @@ def extract(
             value = -1
         if MIN_AGE <= value <= MAX_LABELLED_AGE:
             ages.append(value)
-    ages = _dedupe(ages)
+    ages = _unique(ages)
 
     taken = phone_spans + [(a.start, a.end) for a in age_hits]
     rate_hits = find_rates(view.text, tuple(taken), view_lower)
@@ -151,10 +155,10 @@ def extract(
         taken += [(r.start, r.end) for r in rate_hits]
         bare = find_bare_ages(view.text, tuple(taken))
         age_hits += bare
-        ages = _dedupe(ages + [a.age for a in bare])
+        ages = _unique(ages + [a.age for a in bare])
 
     name_hits = find_names(norm.text, lower)
-    names = _dedupe([n.name for n in name_hits])
+    names = _unique([n.name for n in name_hits])
 
     code_states = {s for s in (area_code_state(p) for p in phones) if s}
     meta_city, meta_state = city_state(city, state)
@@ -179,9 +183,9 @@ def extract(
     for code_state in sorted(code_states - listed_states):
         locations.append({"city": None, "state": code_state})
 
-    descriptors = _dedupe([d.value for d in find_descriptors(view.text, view_lower)])
+    descriptors = _unique([d.value for d in find_descriptors(view.text, view_lower)])
 
-    benign = benign_context(norm.text, lower) is not None
+    benign = has_benign_context(norm.text, lower)
     kind = classify(norm.text, lower=lower)
     hits: list[IndicatorHit] = []
     # Commercial-sex indicators are not read in job offers and ordinary
@@ -212,7 +216,7 @@ def extract(
         # A low price counts only in an ad that reads like the commercial-sex market
         # (another indicator, or market words such as qv, hh, roses, donation); a low
         # hourly price alone is most often a wage ("nanny, $20/hour").
-        market = bool(hits) or _MARKET_WORDS.search(view.text, view_lower) is not None
+        market = bool(hits) or _MARKET_WORDS.exists(view.text, view_lower)
         for r in rate_hits:
             if benign or not market:
                 break
@@ -259,7 +263,7 @@ def extract(
     hits = _dedupe_hits(hits)
 
     record: dict[str, Any] = {
-        "id": _record_id(id, norm.text, doc),
+        "id": _record_id(id, norm.text, doc, lower),
         "phones": phones,
         "emails": emails,
         "handles": handles,
@@ -308,10 +312,10 @@ def _dedupe_hits(hits: list[IndicatorHit]) -> list[IndicatorHit]:
     return out
 
 
-def _record_id(given: str | None, text: str, doc: str) -> str:
+def _record_id(given: str | None, text: str, doc: str, lower: str | None) -> str:
     if given not in (None, ""):
         return str(given)
-    m = _POST_ID.search(text)
+    m = _POST_ID.search(text, lower)
     if m:
         return m.group("id")
     return "sha1:" + hashlib.sha1(doc.encode("utf-8", "replace")).hexdigest()[:16]

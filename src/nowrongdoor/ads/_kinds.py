@@ -98,7 +98,9 @@ def _keyword_index() -> tuple[re.Pattern[str], dict[str, frozenset[int]]]:
     """
     cues = _cues()
     keywords = {k for cue in cues for k in cue.keywords}
-    pattern = re.compile(f"(?=({trie_pattern(sorted(keywords))}))")
+    # The class in front skips positions where no keyword starts.
+    starts = "".join(sorted({re.escape(k[0]) for k in keywords}))
+    pattern = re.compile(f"(?=[{starts}])(?=({trie_pattern(sorted(keywords))}))")
     index: dict[str, frozenset[int]] = {}
     for word in keywords:
         index[word] = frozenset(
@@ -149,7 +151,7 @@ def classify(
     weights = dict.fromkeys(("escort", "massage", "job", "classified"), 0)
     for i in sorted(candidates):
         cue = cues[i]
-        if cue.caseless.search(text, lower):
+        if cue.caseless.exists(text, lower):
             weights[cue.kind] += cue.weight
     escort = weights.get("escort", 0)
     massage = weights.get("massage", 0)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nowrongdoor.text import CaselessPattern, lower_text
+from nowrongdoor.text import CaselessPattern, guard_pattern, lower_text
 
 __all__ = [
     "AgeHit",
@@ -136,6 +136,7 @@ _AGE_RANGE = re.compile(
     re.I,
 )
 # Whose ages a range gives, read in the words before it (same sentence).
+_AGE_RANGE = re.compile(guard_pattern(_AGE_RANGE.pattern, re.I), re.I)
 _CLIENT_WORDS = re.compile(
     r"\b(?:men|man|gentlem[ae]n|gents?|guys?|clients?|customers?|males?|callers?|"
     r"seeing|see|date|dating|accept(?:ing)?)\b",
@@ -369,7 +370,9 @@ def find_rates(
     for hit in other:
         if not any(h.start < hit.end and hit.start < h.end for h in chosen):
             chosen.append(hit)
-    for m in _AMOUNT.finditer_spans(text, lower):
+    folded = lower if lower is not None else text.lower()
+    amounts = "rose" in folded or "donation" in folded  # the only units read here
+    for m in _AMOUNT.finditer_spans(text, lower) if amounts else ():
         unit = (m.group("unit") or "").strip().lower()
         if not unit.startswith(("rose", "donation")):
             continue
@@ -384,7 +387,9 @@ def find_rates(
     return chosen
 
 
-_BARE = re.compile(r"(?<![\w$#@%'\"/.,])(?P<n>[1-5]\d)(?![\w%$'\"/]|,\d|\.\d)")
+_BARE = re.compile(
+    guard_pattern(r"(?<![\w$#@%'\"/.,])(?P<n>[1-5]\d)(?![\w%$'\"/]|,\d|\.\d)")
+)
 _SEPARATORS = frozenset(",-|~*!?;:.")
 # Words that make a neighbouring bare number a price, a duration or a measure.
 _RATE_WORDS = frozenset(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nowrongdoor.text import NUMBER_WORDS, CaselessPattern, lower_text
+from nowrongdoor.text import NUMBER_WORDS, CaselessPattern, guard_pattern, lower_text
 
 __all__ = ["DescriptorHit", "NameHit", "find_descriptors", "find_names"]
 
@@ -83,6 +83,12 @@ _NOT_NAME_BEFORE_NUMBER = frozenset(
 _PAIR = re.compile(
     r"(?<!\w)(?P<a>[A-Z][a-z]{1,14})\s*(?:&|\+|and)\s*(?P<b>[A-Z][a-z]{1,14})\b"
 )
+_AGE_DIGITS = re.compile(r"[1-5]\d")  # what _NAME_AGE needs
+# Each behind a look-ahead for its first characters (same matches, faster).
+_HERE, _TITLED, _NAME_AGE, _PAIR = (
+    re.compile(guard_pattern(p.pattern, p.flags), p.flags)
+    for p in (_HERE, _TITLED, _NAME_AGE, _PAIR)
+)
 _MIXED_NAME = re.compile(r"^(?:[A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]+)$")
 
 
@@ -151,14 +157,15 @@ def find_names(text: str, lower: str | None = None) -> list[NameHit]:
                             base + extra.end(),
                         )
                     )
-    for m in _HERE.finditer(text):
+    # Each pattern below needs a literal the text must hold: skip it otherwise.
+    for m in _HERE.finditer(text) if "here" in text else ():
         if _ok(m.group("name")):
             hits.append(NameHit(m.group("name"), m.start("name"), m.end("name")))
-    for m in _NAME_AGE.finditer(text):
+    for m in _NAME_AGE.finditer(text) if _AGE_DIGITS.search(text) else ():
         word = m.group("name")
         if _ok(word) and word.lower() not in _NOT_NAME_BEFORE_NUMBER:
             hits.append(NameHit(word, m.start("name"), m.end("name")))
-    for m in _TITLED.finditer(text):
+    for m in _TITLED.finditer(text) if "M" in text else ():
         if _MIXED_NAME.match(m.group("name")):
             hits.append(NameHit(m.group("name"), m.start("name"), m.end("name")))
     pairs = (

@@ -169,13 +169,15 @@ def find_places(
         surface = text[start:end]
         after = text[end : end + 24]
         state_after, consumed = _state_after(after, gaz)
-        cued = bool(_CUE.search(text[max(0, start - 24) : start]))
         capital = surface[0].isupper()
         big = gaz.cities[value][0].population >= BIG_CITY
-        if state_after is None and not cued:
-            if value in _AMBIGUOUS or not (capital or big):
-                continue
-            if surface.isupper() and len(surface) < 4:
+        if state_after is None and (
+            value in _AMBIGUOUS
+            or not (capital or big)
+            or (surface.isupper() and len(surface) < 4)
+        ):
+            # Such a name needs a cue before it (looked for only here).
+            if not _CUE.search(text[max(0, start - 24) : start]):
                 continue
         rows = gaz.cities[value]
         pick = None

@@ -9,6 +9,7 @@ scan_note("Denies anyone takes her money. Her boyfriend keeps her ID.")
 """
 
 from nowrongdoor.text._caseless import CaselessPattern, lower_text
+from nowrongdoor.text._dispatch import branch_name, dispatch_pattern, guard_pattern
 from nowrongdoor.text._lexicon import CONTEXT_WINDOW, TermMatch, find_lexicon_terms
 from nowrongdoor.text._normalize import Normalized, TextBuilder, normalize
 from nowrongdoor.text._note_rules import NOTE_INDICATORS, NoteIndicator
@@ -19,6 +20,9 @@ from nowrongdoor.text._trie import trie_pattern
 __all__ = [
     "CaselessPattern",
     "lower_text",
+    "branch_name",
+    "dispatch_pattern",
+    "guard_pattern",
     "CONTEXT_WINDOW",
     "NOTE_INDICATORS",
     "NoteHit",

@@ -24,6 +24,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from nowrongdoor.text._dispatch import guard_pattern
+
 __all__ = ["CaselessPattern", "lower_pattern", "lower_text"]
 
 # Letters whose IGNORECASE matching differs from comparing lower case.
@@ -102,6 +104,7 @@ class CaselessPattern:
     __slots__ = ("_gate", "exact", "regex")
 
     def __init__(self, source: str, flags: int = 0) -> None:
+        source = guard_pattern(source, flags | re.IGNORECASE)
         self.regex = re.compile(source, flags | re.IGNORECASE)
         lowered = lower_pattern(source)
         gate: re.Pattern[str] | None = None
@@ -128,6 +131,17 @@ class CaselessPattern:
         if not self.possible(lower):
             return None
         return self.regex.search(text)
+
+    def exists(self, text: str, lower: str | None = None) -> bool:
+        """``regex.search(text) is not None``, in one pass over ``lower`` when exact.
+
+        When the pattern is :attr:`exact` and ``lower`` is given, the gate's
+        answer is the pattern's (see :meth:`fast`); otherwise the gate is asked
+        first and then ``regex``.
+        """
+        if self.exact and lower is not None and self._gate is not None:
+            return self._gate.search(lower) is not None
+        return self.search(text, lower) is not None
 
     def finditer(self, text: str, lower: str | None = None) -> Iterator[re.Match[str]]:
         """Like ``regex.finditer(text)``, gated by ``lower`` (:func:`lower_text`)."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nowrongdoor.text._caseless import CaselessPattern, lower_text
+from nowrongdoor.text._dispatch import branch_name, dispatch_pattern
 from nowrongdoor.text._normalize import Normalized, normalize
 
 if TYPE_CHECKING:
@@ -60,6 +61,7 @@ class _Index:
     def __init__(self, terms: tuple[LexiconTerm, ...]) -> None:
         compiled: list[_Compiled] = []
         groups: list[str] = []
+        branches: list[tuple[str, str]] = []
         for term in terms:
             context = (
                 re.compile(
@@ -71,14 +73,48 @@ class _Index:
             )
             group = "|".join(f"(?:{p})" for p in term.patterns)
             groups.append(f"(?P<t{len(compiled)}>{group})")
+            branches.extend((f"t{len(compiled)}", p) for p in term.patterns)
             compiled.append(_Compiled(term, tuple(term.compiled()), context))
         self.terms = tuple(compiled)
-        # One pass finds which terms occur; only those are then matched in full.
+        # Which terms occur: at each position where a term matches, the first
+        # term (in lexicon order) that matches there; only those terms are then
+        # matched in full.
         self.any = (
             CaselessPattern(r"(?<!\w)(?:" + "|".join(groups) + r")(?!\w)")
             if groups
             else None
         )
+        # The same answer from the same alternation with its branches grouped by
+        # first character (nowrongdoor.text._dispatch): several times faster.
+        dispatched = dispatch_pattern(branches, re.IGNORECASE) if branches else None
+        self.first: re.Pattern[str] | None = (
+            re.compile(rf"(?<!\w){dispatched}(?!\w)", re.IGNORECASE)
+            if dispatched is not None
+            else None
+        )
+
+    def present(self, body: str, lower: str | None) -> set[int]:
+        """The numbers of the terms :attr:`any` finds first at some position.
+
+        Args:
+            body: The normalised text.
+            lower: ``lower_text(body)`` (``None``: no lower-cased text).
+        """
+        out: set[int] = set()
+        if self.any is None:
+            return out
+        pos = 0
+        if self.first is None:
+            if not self.any.possible(lower):
+                return out
+            while (hit := self.any.regex.search(body, pos)) is not None:
+                out.add(int((hit.lastgroup or "t0")[1:]))
+                pos = hit.start() + 1
+            return out
+        while (hit := self.first.search(body, pos)) is not None:
+            out.add(int(branch_name(hit.lastgroup or "t0")[1:]))
+            pos = hit.start() + 1
+        return out
 
 
 _INDEXES: dict[int, tuple[KnowledgeBase, _Index]] = {}
@@ -124,14 +160,7 @@ def find_lexicon_terms(
     body = norm.text
     if index.any is None:
         return []
-    if not index.any.possible(lower if lower is not None else lower_text(body)):
-        return []
-    present: set[int] = set()
-    pos = 0
-    while (hit := index.any.regex.search(body, pos)) is not None:
-        if hit.lastgroup:
-            present.add(int(hit.lastgroup[1:]))
-        pos = hit.start() + 1
+    present = index.present(body, lower if lower is not None else lower_text(body))
     if not present:
         return []
     found: list[TermMatch] = []

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from nowrongdoor.text._normalize import Normalized, TextBuilder
 from nowrongdoor.text._trie import trie_pattern
@@ -123,8 +124,20 @@ _WEAK_WORD = _alt(list(_WEAK))
 _UNIT = rf"(?:{_WORD}|{_WEAK_WORD}|\d|(?-i:[lIio|O]))"
 _SEP_CLASS = r"(?:[^\w\n|]|_)"
 _SEP = _SEP_CLASS + "{0,6}"
+# The characters a unit can start with (a look-ahead that skips every other
+# position before the alternation is tried; it changes no match).
+_UNIT_STARTS = sorted(
+    {
+        w[0].lower()
+        for w in [*NUMBER_WORDS, *_WEAK] + [w for ws in _TENS.values() for w in ws]
+    }
+    | set("lio|")
+)
+_UNIT_START = "(?=[" + "".join(re.escape(c) for c in _UNIT_STARTS) + r"]|\d)"
 # A run of units. It must not start or end inside an ordinary word.
-_RUN = re.compile(rf"(?<![^\W\d_]){_UNIT}(?:{_SEP}{_UNIT})*(?![^\W\d_])", re.IGNORECASE)
+_RUN = re.compile(
+    rf"(?<![^\W\d_]){_UNIT_START}{_UNIT}(?:{_SEP}{_UNIT})*(?![^\W\d_])", re.IGNORECASE
+)
 _PIECE = re.compile(
     rf"(?P<word>{_COMPOUND}|{_alt(list(NUMBER_WORDS))})"
     rf"|(?P<weak>{_WEAK_WORD})|(?P<digit>\d+)|(?P<leet>(?-i:[lIio|O]))|(?P<sep>{_SEP_CLASS}+)",
@@ -163,6 +176,17 @@ class _Piece:
     start: int
     end: int
     text: str
+
+
+@lru_cache(maxsize=16384)
+def _chunk_replacements(chunk: str) -> tuple[tuple[int, int, str], ...]:
+    """The replacements of one run, with offsets in the run.
+
+    A run's pieces depend on its own characters only (``_PIECE`` looks at
+    nothing outside the match), so runs that recur ("for", "to", "9 to 5")
+    are read once.
+    """
+    return tuple(_run_replacements(chunk, 0, len(chunk)))
 
 
 def _run_replacements(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
@@ -297,7 +321,10 @@ def numeric_view(source: Normalized | str) -> Normalized:
         chunk = match.group()
         if chunk.isdigit() or len(chunk) == 1 or not _REWRITABLE.search(chunk):
             continue
-        replacements.extend(_run_replacements(text, match.start(), match.end()))
+        base = match.start()
+        replacements.extend(
+            (base + s, base + e, piece) for s, e, piece in _chunk_replacements(chunk)
+        )
     if not replacements:
         return source
     builder = TextBuilder(source)
