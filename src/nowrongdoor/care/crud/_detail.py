@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import BindParameter
 
 from nowrongdoor.care.consent import part2_visible, visible_sensitive
 from nowrongdoor.care.crud._cases import case_public, task_public
@@ -46,53 +48,65 @@ from nowrongdoor.care.schemas import (
     ScreeningPublic,
 )
 
+_CASE: BindParameter[int] = bindparam("case_id")
+_PERSON: BindParameter[int] = bindparam("person_id")
 
-def _sections(viewer: User, case: Case) -> list[Section]:
+
+def _sections(viewer: User) -> tuple[Section, ...]:
     """The lists of the case page that ``viewer``'s role may read."""
-    person_id = case.person_id
+    return _sections_for(
+        consents=can(viewer, "consent:read") or can(viewer, "part2:read"),
+        notes=can(viewer, "note:read"),
+        screenings=can(viewer, "screening:read"),
+        flags=can(viewer, "riskflag:read"),
+        tasks=can(viewer, "task:read"),
+    )
+
+
+@lru_cache(maxsize=64)
+def _sections_for(
+    *, consents: bool, notes: bool, screenings: bool, flags: bool, tasks: bool
+) -> tuple[Section, ...]:
     out = [
-        Section("needs", Need, Need.case_id == case.id),
-        Section("goals", Goal, Goal.case_id == case.id),
-        Section("barriers", Barrier, Barrier.case_id == case.id),
-        Section("events", CaseEvent, CaseEvent.case_id == case.id),
+        Section("needs", Need, Need.case_id == _CASE),
+        Section("goals", Goal, Goal.case_id == _CASE),
+        Section("barriers", Barrier, Barrier.case_id == _CASE),
+        Section("events", CaseEvent, CaseEvent.case_id == _CASE),
         Section(
             "referrals",
             Referral,
-            Referral.case_id == case.id,
-            extra=(
-                ("to_organization_name", _org_name, None),
-                ("service_name", _service_name, None),
-            ),
+            Referral.case_id == _CASE,
+            extra=(("to_organization_name", _ORG_NAME), ("service_name", _SERVICE)),
         ),
         Section(
             "referral_events",
             ReferralEvent,
             ReferralEvent.referral_id.in_(
-                select(Referral.id).where(Referral.case_id == case.id)
+                select(Referral.id).where(Referral.case_id == _CASE)
             ),
         ),
     ]
-    if can(viewer, "consent:read") or can(viewer, "part2:read"):
-        out.append(Section("consents", Consent, Consent.person_id == person_id))
-    if can(viewer, "note:read"):
-        out.append(Section("notes", Note, Note.case_id == case.id))
-        out.append(Section("safety_plan", SafetyPlan, SafetyPlan.case_id == case.id))
-    if can(viewer, "screening:read"):
-        out.append(Section("screenings", Screening, Screening.person_id == person_id))
-    if can(viewer, "riskflag:read"):
-        out.append(Section("risk_flags", RiskFlag, RiskFlag.person_id == person_id))
-    if can(viewer, "task:read"):
-        out.append(Section("tasks", Task, Task.case_id == case.id))
-    return out
+    if consents:
+        out.append(Section("consents", Consent, Consent.person_id == _PERSON))
+    if notes:
+        out.append(Section("notes", Note, Note.case_id == _CASE))
+        out.append(Section("safety_plan", SafetyPlan, SafetyPlan.case_id == _CASE))
+    if screenings:
+        out.append(Section("screenings", Screening, Screening.person_id == _PERSON))
+    if flags:
+        out.append(Section("risk_flags", RiskFlag, RiskFlag.person_id == _PERSON))
+    if tasks:
+        out.append(Section("tasks", Task, Task.case_id == _CASE))
+    return tuple(out)
 
 
 #: The referral's partner organisation and service names (scalar subqueries).
-_org_name = (
+_ORG_NAME = (
     select(Organization.name)
     .where(Organization.id == Referral.to_organization_id)
     .scalar_subquery()
 )
-_service_name = (
+_SERVICE = (
     select(PartnerService.name)
     .where(PartnerService.id == Referral.service_id)
     .scalar_subquery()
@@ -119,7 +133,9 @@ def case_detail(session: Session, *, viewer: User, case: Case) -> CaseDetail:
     """
     person = case.person
     withhold = not can(viewer, "person:identify")
-    rows = load_sections(session, _sections(viewer, case))
+    rows = load_sections(
+        session, _sections(viewer), {"case_id": case.id, "person_id": case.person_id}
+    )
     # every consent record of the person, read once: the Part 2 check and the
     # consent list both use it (read only if the role may see one or the other)
     all_consents = _newest(rows.get("consents", []), "given_at")

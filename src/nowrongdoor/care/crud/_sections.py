@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -88,67 +89,105 @@ def _utc(value: str) -> dt.datetime:
     return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
 
 
-def _decoder(column_type: Any, cipher: Cipher) -> Callable[[Any], Any] | None:
+def _decoding(column_type: Any) -> str | None:
     """How to turn a column's JSON value into what the ORM would have read."""
-    if isinstance(column_type, EncryptedText):
-        return cipher.decrypt
-    if isinstance(column_type, EncryptedJSON):
-        return cipher.decrypt_json
-    if isinstance(column_type, UTCDateTime):
-        return _utc
-    if isinstance(column_type, Boolean):
-        return bool
-    if isinstance(column_type, Date):
-        return dt.date.fromisoformat
-    if isinstance(column_type, Float):
-        return float
+    for kind, decorated in (
+        ("text", EncryptedText),
+        ("json", EncryptedJSON),
+        ("utc", UTCDateTime),
+        ("bool", Boolean),
+        ("date", Date),
+        ("float", Float),
+    ):
+        if isinstance(column_type, decorated):
+            return kind
     return None
+
+
+def _decoders(cipher: Cipher) -> dict[str | None, Callable[[Any], Any] | None]:
+    return {
+        "text": cipher.decrypt,
+        "json": cipher.decrypt_json,
+        "utc": _utc,
+        "bool": bool,
+        "date": dt.date.fromisoformat,
+        "float": float,
+        None: None,
+    }
 
 
 @dataclass(frozen=True)
 class Section:
     """One list of a page: every column of ``model`` for the rows ``where`` selects.
 
+    ``where`` uses bind parameters (``bindparam("case_id")``), never values: the
+    statement of a set of sections is compiled once per database dialect and
+    cached; the values are given to :func:`load_sections`.
+
     Attributes:
         name: The section's name (the key of :func:`load_sections`'s result).
         model: The mapped class.
         where: The filter of its rows.
-        extra: More values per row: (attribute name, SQL expression, decoder).
+        extra: More values per row: (attribute name, SQL expression).
     """
 
     name: str
     model: Any
     where: ColumnElement[bool]
-    extra: Sequence[tuple[str, ColumnElement[Any], Callable[[Any], Any] | None]] = (
-        field(default=())
-    )
+    extra: Sequence[tuple[str, ColumnElement[Any]]] = field(default=())
 
 
-def _branch(section: Section, index: int, cipher: Cipher) -> tuple[Any, list[Any]]:
+def _branch(section: Section, index: int) -> tuple[Any, list[tuple[str, str | None]]]:
     args: list[Any] = []
-    decoders: list[Any] = []
+    decoders: list[tuple[str, str | None]] = []
     for attr in section.model.__mapper__.column_attrs:
         column = attr.columns[0]
         value = _ExactReal(column) if isinstance(column.type, Float) else column
         args += [literal_column(f"'{attr.key}'"), value]
-        decoders.append((attr.key, _decoder(column.type, cipher)))
-    for key, expr, decode in section.extra:
+        decoders.append((attr.key, _decoding(column.type)))
+    for key, expr in section.extra:
         args += [literal_column(f"'{key}'"), expr]
-        decoders.append((key, decode))
+        decoders.append((key, None))
     stmt: Any = select(
         literal_column(str(index)).label("section"), _JsonRow(*args).label("row")
     ).where(section.where)
     return stmt, decoders
 
 
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    positions: tuple[str, ...] | None  # parameter order (positional drivers)
+    decoders: list[list[tuple[str, str | None]]]
+
+
+_COMPILED: dict[tuple[str, str], _Compiled] = {}
+_LOCK = threading.Lock()
+
+
+def _compiled(dialect: Any, key: str, sections: Sequence[Section]) -> _Compiled:
+    """The driver SQL of ``sections`` for ``dialect`` (compiled once, cached)."""
+    found = _COMPILED.get((dialect.name, key))
+    if found is not None:
+        return found
+    branches = [_branch(s, i) for i, s in enumerate(sections)]
+    compiled = union_all(*(b[0] for b in branches)).compile(dialect=dialect)
+    positions = tuple(compiled.positiontup or ()) if dialect.positional else None
+    found = _Compiled(compiled.string, positions, [b[1] for b in branches])
+    with _LOCK:
+        _COMPILED[(dialect.name, key)] = found
+    return found
+
+
 def load_sections(
-    session: Session, sections: Sequence[Section]
+    session: Session, sections: Sequence[Section], params: dict[str, Any]
 ) -> dict[str, list[SimpleNamespace]]:
     """Every section's records in one statement (unordered: sort them yourself).
 
     Args:
         session: The request's session.
-        sections: The lists to read.
+        sections: The lists to read (the same names always mean the same lists).
+        params: The values of the sections' bind parameters.
 
     Returns:
         Section name -> its records, as namespaces with the model's attributes
@@ -157,15 +196,22 @@ def load_sections(
     out: dict[str, list[SimpleNamespace]] = {s.name: [] for s in sections}
     if not sections:
         return out
-    cipher = dialect_cipher(session.get_bind().dialect)
-    branches = [_branch(s, i, cipher) for i, s in enumerate(sections)]
-    stmt = union_all(*(b[0] for b in branches))
-    for index, raw in session.execute(stmt):
-        decoders = branches[int(index)][1]
+    conn = session.connection()
+    dialect = conn.dialect
+    plan = _compiled(dialect, ",".join(s.name for s in sections), sections)
+    decode = _decoders(dialect_cipher(dialect))
+    args: Any = (
+        tuple(params[name] for name in plan.positions)
+        if plan.positions is not None
+        else params
+    )
+    names = [s.name for s in sections]
+    for index, raw in conn.exec_driver_sql(plan.sql, args):
         values = json.loads(raw)
         record = {}
-        for key, decode in decoders:
+        for key, kind in plan.decoders[int(index)]:
             value = values[key]
-            record[key] = value if value is None or decode is None else decode(value)
-        out[sections[int(index)].name].append(SimpleNamespace(**record))
+            fn = decode[kind]
+            record[key] = value if value is None or fn is None else fn(value)
+        out[names[int(index)]].append(SimpleNamespace(**record))
     return out
