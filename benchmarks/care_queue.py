@@ -53,7 +53,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from care_api import SECRET, RawClient, Result, _free_port, _pg_database
+from _care_load import SECRET, RawClient, Result
+from _care_load import free_port as _free_port
+from _care_load import pg_database as _pg_database
 from sqlalchemy import insert, select
 
 from nowrongdoor.care.crud import new_pseudonym

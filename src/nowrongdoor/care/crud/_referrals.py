@@ -350,7 +350,8 @@ def _names(
 WITHHELD = "(withheld)"
 
 
-def _withhold_text(out: ReferralPublic) -> None:
+def withhold_referral_text(out: ReferralPublic) -> None:
+    """Blank a referral's free text (reason, notes, event reasons) in place."""
     for name in ("reason", "override_reason", "response_note"):
         if getattr(out, name):
             setattr(out, name, WITHHELD)
@@ -378,58 +379,8 @@ def referral_public(
     if with_events:
         out.events = referral_events(session, referral.id)
     if withhold_text:
-        _withhold_text(out)
+        withhold_referral_text(out)
     return out
-
-
-def referrals_public(
-    session: Session, referrals: list[Referral], *, withhold_text: bool = False
-) -> list[ReferralPublic]:
-    """:func:`referral_public` (with events) of several referrals in three
-    queries in all (events, organisation names, service names) instead of
-    three per referral."""
-    if not referrals:
-        return []
-    ids = [r.id for r in referrals]
-    history: dict[int, list[ReferralEventPublic]] = {i: [] for i in ids}
-    for event in session.scalars(
-        select(ReferralEvent)
-        .where(ReferralEvent.referral_id.in_(ids))
-        .order_by(ReferralEvent.id)
-    ):
-        history[event.referral_id].append(ReferralEventPublic.model_validate(event))
-    org_ids = {r.to_organization_id for r in referrals}
-    orgs: dict[int, str] = {
-        row.id: row.name
-        for row in session.execute(
-            select(Organization.id, Organization.name).where(
-                Organization.id.in_(org_ids)
-            )
-        )
-    }
-    service_ids = {r.service_id for r in referrals if r.service_id}
-    services: dict[int, str] = {}
-    if service_ids:
-        services = {
-            row.id: row.name
-            for row in session.execute(
-                select(PartnerService.id, PartnerService.name).where(
-                    PartnerService.id.in_(service_ids)
-                )
-            )
-        }
-    views = []
-    for referral in referrals:
-        out = ReferralPublic.model_validate(referral)
-        out.to_organization_name = orgs.get(referral.to_organization_id)
-        out.service_name = (
-            services.get(referral.service_id) if referral.service_id else None
-        )
-        out.events = history[referral.id]
-        if withhold_text:
-            _withhold_text(out)
-        views.append(out)
-    return views
 
 
 def referral_partner_view(
@@ -498,15 +449,4 @@ def referral_view(
         referral,
         with_events=with_events,
         withhold_text=not can(viewer, "person:identify"),
-    )
-
-
-def open_referrals_for_case(session: Session, case_id: int) -> list[Referral]:
-    """Referrals of a case, newest first."""
-    return list(
-        session.scalars(
-            select(Referral)
-            .where(Referral.case_id == case_id)
-            .order_by(Referral.id.desc())
-        ).all()
     )
