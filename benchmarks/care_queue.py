@@ -54,9 +54,9 @@ from typing import Any
 
 import httpx
 from care_api import SECRET, RawClient, Result, _free_port, _pg_database
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 
-from nowrongdoor.care.crud import new_pseudonym
+from nowrongdoor.care.crud import new_pseudonym, refresh_queue_keys
 from nowrongdoor.care.db import Database
 from nowrongdoor.care.migrate import upgrade
 from nowrongdoor.care.models import (
@@ -255,6 +255,11 @@ def seed(
             )
         for k in range(0, len(service_rows), batch):
             conn.execute(insert(PartnerService), service_rows[k : k + batch])
+    with db.session() as s:  # bulk inserts bypass the ORM hook keeping these
+        refresh_queue_keys(s, year=now.year)
+        s.commit()
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+        c.execute(text("VACUUM ANALYZE"))  # as autovacuum would after a bulk load
     return {
         "token": token,
         "managers": [f"cm{i}" for i in range(20)],

@@ -47,6 +47,10 @@ AGE_BANDS: dict[str, tuple[int, int]] = {
 }
 #: How many days an item may wait for review before it is overdue.
 REVIEW_DAYS = 2
+#: Walking a sort's index for a page reads about ``(offset + limit) *
+#: waiting / matches`` rows; above this many times the matches, sorting the
+#: matches is cheaper.
+_SPARSE = 2
 QUEUE_SORTS = ("priority", "oldest", "newest", "score")
 QUEUE_WHOSE = ("mine_pool", "mine", "pool", "all")
 
@@ -115,6 +119,21 @@ class QueueRow:
     overdue: bool
 
 
+def _order(c: Any, sort: str) -> tuple[Any, ...]:
+    """The ORDER BY of ``sort`` over columns ``c`` (the intake or a page of it).
+
+    Each order is served by an index (``ix_intake_queue_*``): triage priority
+    (tier, then minors), then the longest waiting.
+    """
+    if sort == "oldest":
+        return (c.received_at, c.id)
+    if sort == "newest":
+        return (c.received_at.desc(), c.id.desc())
+    if sort == "score":
+        return (c.q_neg_score.asc().nulls_last(), c.id)
+    return (c.q_priority, c.received_at, c.id)
+
+
 def _visible(viewer: User) -> Any:
     """Items the viewer may see: record scope, plus the organisation's
     owner-less items in no pool (ad-match leads), as :func:`get_intake`."""
@@ -159,7 +178,6 @@ def work_queue(
     if not can(viewer, "intake:read"):  # analysts: the ad-match leads only
         filters = replace(filters, door=Door.AD_MATCH)
     today = today or utcnow().date()
-    ensure_queue_year(session, today.year)
     age = queue_age(today.year)
     conditions: list[Any] = [Intake.status == IntakeStatus.NEW, _visible(viewer)]
     # owner-less: the viewer's team pool, or the organisation's (leads)
@@ -189,35 +207,49 @@ def work_queue(
     if filters.band in AGE_BANDS:
         low, high = AGE_BANDS[filters.band]
         conditions.append(age.between(low, high))
-    orders = {
-        "priority": (Intake.q_priority, Intake.received_at, Intake.id),
-        "oldest": (Intake.received_at, Intake.id),
-        "newest": (Intake.received_at.desc(), Intake.id.desc()),
-        "score": (Intake.q_neg_score.asc().nulls_last(), Intake.id),
-    }
-    total = session.scalar(select(func.count(Intake.id)).where(*conditions))
+    counts = select(
+        func.count(Intake.id).filter(and_(*conditions)),
+        func.count(Intake.id),
+        func.count(Intake.id).filter(Intake.q_year != today.year),
+    ).where(Intake.status == IntakeStatus.NEW)
+    total, waiting, other_year = session.execute(counts).one()
+    if other_year:  # ranked in another year: minors may have come of age
+        ensure_queue_year(session, today.year)
+        total, waiting, _ = session.execute(counts).one()
+    if offset >= total:
+        return [], int(total)
+    # The page is chosen from the intake table alone; only its rows are
+    # joined to the person and the owner. Most filters match many items: the
+    # sort's index is read until the page is full. When few match, walking the
+    # index would read most of the table first: the matches are taken first
+    # (a materialised CTE), then sorted.
+    keys = select(
+        Intake.id,
+        Intake.person_id,
+        Intake.owner_id,
+        Intake.door,
+        Intake.q_tier,
+        Intake.q_neg_score,
+        Intake.q_part2,
+        Intake.q_screen,
+        age.label("age"),
+        Intake.q_priority,
+        Intake.pool_team,
+        Intake.received_at,
+    ).where(*conditions)
+    if (offset + limit) * waiting > _SPARSE * total * total:
+        matches = keys.cte("queue_matches").prefix_with("MATERIALIZED")
+        picked = select(matches).order_by(*_order(matches.c, filters.sort))
+    else:
+        picked = keys.order_by(*_order(Intake, filters.sort))
+    page = picked.limit(limit).offset(offset).subquery("queue_page")
     owner = User.__table__.alias("queue_owner")
     stmt = (
-        select(
-            Intake.id,
-            Person.pseudonym,
-            Intake.door,
-            Intake.q_tier,
-            Intake.q_neg_score,
-            Intake.q_part2,
-            Intake.q_screen,
-            age.label("age"),
-            owner.c.display_name,
-            Intake.pool_team,
-            Intake.received_at,
-        )
-        .select_from(Intake)
-        .outerjoin(Person, Person.id == Intake.person_id)
-        .outerjoin(owner, owner.c.id == Intake.owner_id)
-        .where(*conditions)
-        .order_by(*orders.get(filters.sort, orders["priority"]))
-        .limit(limit)
-        .offset(offset)
+        select(page, Person.pseudonym, owner.c.display_name)
+        .select_from(page)
+        .outerjoin(Person, Person.id == page.c.person_id)
+        .outerjoin(owner, owner.c.id == page.c.owner_id)
+        .order_by(*_order(page.c, filters.sort))
     )
     now = utcnow()
     rows = []
@@ -244,7 +276,7 @@ def work_queue(
                 overdue=now - received > dt.timedelta(days=REVIEW_DAYS),
             )
         )
-    return rows, int(total or 0)
+    return rows, int(total)
 
 
 def _owner_name(session: Session, intake_id: int) -> str:

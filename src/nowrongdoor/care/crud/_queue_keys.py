@@ -127,8 +127,8 @@ def ensure_queue_year(session: Session, year: int) -> None:
     """Re-rank waiting items whose priority was computed for another year.
 
     Ages move on with the year, so a minor may have become an adult; the new
-    rank comes from the stored keys alone (one indexed UPDATE, usually of no
-    row).
+    rank comes from the stored keys alone. :func:`work_queue` calls this when
+    its count finds such items (after New Year, or rows inserted in bulk).
     """
     session.execute(
         update(Intake)

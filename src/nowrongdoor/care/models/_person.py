@@ -95,7 +95,6 @@ class Intake(Base):
         Index("ix_intake_queue_priority", "status", "q_priority", "received_at", "id"),
         Index("ix_intake_queue_received", "status", "received_at", "id"),
         Index("ix_intake_queue_score", "status", "q_neg_score", "id"),
-        Index("ix_intake_queue_year", "status", "q_year"),
     )
 
 

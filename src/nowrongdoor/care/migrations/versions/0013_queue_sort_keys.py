@@ -30,7 +30,6 @@ _INDEXES = {
     "ix_intake_queue_priority": ["status", "q_priority", "received_at", "id"],
     "ix_intake_queue_received": ["status", "received_at", "id"],
     "ix_intake_queue_score": ["status", "q_neg_score", "id"],
-    "ix_intake_queue_year": ["status", "q_year"],
 }
 
 
