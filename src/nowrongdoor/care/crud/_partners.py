@@ -101,18 +101,25 @@ def search_services(
     if not wanted_words:
         stmt = stmt.order_by(PartnerService.name, PartnerService.id)
         return paginate(session, stmt, limit=limit, offset=offset)
-    # ranked full-text search (see _fulltext): best match first; the matches
-    # are found and ranked once, the page and the total from the same pass
+    # ranked full-text search (see _fulltext): best match first. The matches
+    # are found and ranked once, narrow (id, rank, name), with the total from
+    # the same pass; only the page's services are loaded whole.
     hits = service_hits(session, wanted_words)
-    stmt = (
-        stmt.add_columns(func.count().over().label("total"))
+    ranked = (
+        stmt.with_only_columns(PartnerService.id, func.count().over().label("total"))
         .join(hits, hits.c.service_id == PartnerService.id)
         .order_by(hits.c.rank.desc(), PartnerService.name, PartnerService.id)
     )
-    rows = session.execute(stmt.limit(limit).offset(offset)).all()
-    if rows:
-        return [row[0] for row in rows], int(rows[0].total)
-    return [], count_of(session, stmt) if offset else 0
+    page = session.execute(ranked.limit(limit).offset(offset)).all()
+    if not page:
+        return [], count_of(session, ranked) if offset else 0
+    found = {
+        service.id: service
+        for service in session.scalars(
+            select(PartnerService).where(PartnerService.id.in_([r.id for r in page]))
+        )
+    }
+    return [found[r.id] for r in page], int(page[0].total)
 
 
 def _like(word: str) -> str:
