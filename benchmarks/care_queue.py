@@ -56,9 +56,9 @@ import httpx
 from _care_load import SECRET, RawClient, Result
 from _care_load import free_port as _free_port
 from _care_load import pg_database as _pg_database
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 
-from nowrongdoor.care.crud import new_pseudonym
+from nowrongdoor.care.crud import new_pseudonym, refresh_queue_keys
 from nowrongdoor.care.db import Database
 from nowrongdoor.care.migrate import upgrade
 from nowrongdoor.care.models import (
@@ -257,6 +257,11 @@ def seed(
             )
         for k in range(0, len(service_rows), batch):
             conn.execute(insert(PartnerService), service_rows[k : k + batch])
+    with db.session() as s:  # bulk inserts bypass the ORM hook keeping these
+        refresh_queue_keys(s, year=now.year)
+        s.commit()
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+        c.execute(text("VACUUM ANALYZE"))  # as autovacuum would after a bulk load
     return {
         "token": token,
         "managers": [f"cm{i}" for i in range(20)],

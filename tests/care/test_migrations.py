@@ -78,3 +78,57 @@ def test_downgrade_upgrade_round_trip(empty_db: Database) -> None:
     assert _tables(empty_db) == set(Base.metadata.tables)
     upgrade(empty_db.engine)  # idempotent at head
     assert current_revision(empty_db.engine) == head_revision()
+
+
+def test_queue_keys_are_backfilled(empty_db: Database) -> None:
+    """Revision 0007_queue_sort fills the intakes' queue keys from their rows."""
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import select
+
+    from nowrongdoor.care.imports import import_worklist
+    from nowrongdoor.care.migrate import alembic_config
+    from nowrongdoor.care.models import Intake, Organization
+
+    upgrade(empty_db.engine)
+    with empty_db.session() as s:
+        plan = Organization(name="Plan", kind="plan")
+        s.add(plan)
+        s.flush()
+        import_worklist(
+            s,
+            cipher=empty_db.cipher,
+            actor=None,
+            organization_id=plan.id,
+            text="member_id,age,tier,score\nM-1,15,high,0.9\nM-2,40,odd,0.2\n"
+            "M-3,50,critical,0.7\n",
+            name="worklist.csv",
+            source="run-1",
+            team="t1",
+        )
+        s.commit()
+    keys = (
+        Intake.id,
+        Intake.q_tier,
+        Intake.q_part2,
+        Intake.q_neg_score,
+        Intake.q_flag_age,
+        Intake.q_birth_year,
+        Intake.q_screen,
+        Intake.q_priority,
+    )
+
+    def stored() -> list[Any]:
+        with empty_db.engine.connect() as conn:
+            return list(conn.execute(select(*keys).order_by(Intake.id)).all())
+
+    before = stored()
+    assert [row.q_priority for row in before] == [2, 11, 1]
+    script = ScriptDirectory.from_config(alembic_config(empty_db.engine))
+    previous = script.get_revision("0007_queue_sort").down_revision
+    assert isinstance(previous, str)
+    downgrade(empty_db.engine, previous)
+    assert "q_tier" not in {
+        c["name"] for c in inspect(empty_db.engine).get_columns("intake")
+    }
+    upgrade(empty_db.engine)
+    assert stored() == before

@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 from playwright.sync_api import Page, expect
-from test_web_browser_journey import DOCS_IMG, shot, sign_in
+from test_web_browser_journey import DOCS_IMG, assert_choices_fit, shot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -209,6 +209,7 @@ def test_take_from_the_team_pool_and_assign_in_bulk(page: Page, live, artifacts)
 
     sign_in(page, live.url, "supervisor")
     page.goto(f"{live.url}/queue")
+    assert_choices_fit(page, "#queue-filters")
     page.screenshot(path=str(artifacts / "work-queue.png"), full_page=False)
     DOCS_IMG.mkdir(parents=True, exist_ok=True)
     shutil.copy(artifacts / "work-queue.png", DOCS_IMG / "work-queue.png")

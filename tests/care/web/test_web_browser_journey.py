@@ -41,6 +41,26 @@ def shot(page: Page, artifacts: Path, name: str) -> Path:
     return path
 
 
+def assert_choices_fit(page: Page, form: str) -> None:
+    """Every drop-down of ``form`` is wide enough for its longest choice.
+
+    A select's natural width (``width: auto``) fits its longest option; the
+    laid-out width must not be narrower, or the chosen text is cut off.
+    """
+    cut = page.evaluate(
+        """form => [...document.querySelectorAll(form + ' select')].filter(s => {
+            const shown = s.getBoundingClientRect().width;
+            const old = [s.style.width, s.style.minWidth, s.style.maxWidth];
+            s.style.width = 'auto'; s.style.minWidth = '0'; s.style.maxWidth = 'none';
+            const natural = s.getBoundingClientRect().width;
+            [s.style.width, s.style.minWidth, s.style.maxWidth] = old;
+            return shown + 0.5 < natural;
+        }).map(s => s.id || s.name)""",
+        form,
+    )
+    assert cut == [], f"drop-downs whose choices are cut off: {cut}"
+
+
 def test_intake_to_completed_referral(page: Page, live, artifacts):
     base = live.url
     page.set_default_timeout(10_000)

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
-from test_web_browser_journey import shot, sign_in
+from test_web_browser_journey import assert_choices_fit, shot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -76,6 +76,9 @@ def test_supervisor_reviews_who_looked_at_whom(
     expect(page.locator("#oversight-table tbody")).to_contain_text(pseudonym)
     href = page.locator("#oversight-csv").get_attribute("href") or ""
     assert "kind=reads" in href and "username=cm.north" in href
+    assert_choices_fit(page, "#oversight-filters")
+    page.get_by_label("Show").select_option("overrides")  # the longest choice
+    assert_choices_fit(page, "#oversight-filters")
     shot(page, artifacts, "31-supervisor-oversight")
 
 

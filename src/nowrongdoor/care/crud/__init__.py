@@ -96,6 +96,7 @@ from nowrongdoor.care.crud._queue import (
     take_intake,
     work_queue,
 )
+from nowrongdoor.care.crud._queue_keys import refresh_queue_keys
 from nowrongdoor.care.crud._referrals import (
     REFERRAL_MOVES,
     create_referral,
@@ -222,5 +223,6 @@ __all__ = [
     "update_user",
     "user_by_username",
     "visible_sensitive",
+    "refresh_queue_keys",
     "work_queue",
 ]

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from nowrongdoor.care.crud._common import get_or_404, paginate
+from nowrongdoor.care.crud._common import count_of, get_or_404, paginate
 from nowrongdoor.care.crud._fulltext import search_words, service_hits
 from nowrongdoor.care.models import (
     Organization,
@@ -98,13 +98,28 @@ def search_services(
     if organization_id is not None:
         stmt = stmt.where(PartnerService.organization_id == organization_id)
     wanted_words = search_words(text) if text else []
-    if wanted_words:
-        # ranked full-text search (see _fulltext): best match first
-        hits = service_hits(session, wanted_words)
-        stmt = stmt.join(hits, hits.c.service_id == PartnerService.id)
-        stmt = stmt.order_by(hits.c.rank.desc())
-    stmt = stmt.order_by(PartnerService.name, PartnerService.id)
-    return paginate(session, stmt, limit=limit, offset=offset)
+    if not wanted_words:
+        stmt = stmt.order_by(PartnerService.name, PartnerService.id)
+        return paginate(session, stmt, limit=limit, offset=offset)
+    # ranked full-text search (see _fulltext): best match first. The matches
+    # are found and ranked once, narrow (id, rank, name), with the total from
+    # the same pass; only the page's services are loaded whole.
+    hits = service_hits(session, wanted_words)
+    ranked = (
+        stmt.with_only_columns(PartnerService.id, func.count().over().label("total"))
+        .join(hits, hits.c.service_id == PartnerService.id)
+        .order_by(hits.c.rank.desc(), PartnerService.name, PartnerService.id)
+    )
+    page = session.execute(ranked.limit(limit).offset(offset)).all()
+    if not page:
+        return [], count_of(session, ranked) if offset else 0
+    found = {
+        service.id: service
+        for service in session.scalars(
+            select(PartnerService).where(PartnerService.id.in_([r.id for r in page]))
+        )
+    }
+    return [found[r.id] for r in page], int(page[0].total)
 
 
 def _like(word: str) -> str:

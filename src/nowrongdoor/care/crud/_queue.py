@@ -15,13 +15,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from nowrongdoor.care.crud._queue_keys import ensure_queue_year, queue_age
 from nowrongdoor.care.crud._users import check_assignable
-from nowrongdoor.care.enums import Door, IntakeStatus, Role, Sensitivity
+from nowrongdoor.care.enums import Door, IntakeStatus, Role
 from nowrongdoor.care.errors import BadRequest
-from nowrongdoor.care.models import Intake, Person, RiskFlag, Screening, User, utcnow
+from nowrongdoor.care.models import Intake, Person, User, utcnow
 from nowrongdoor.care.rbac import can, require, scope_clause
 
 __all__ = [
@@ -46,8 +47,10 @@ AGE_BANDS: dict[str, tuple[int, int]] = {
 }
 #: How many days an item may wait for review before it is overdue.
 REVIEW_DAYS = 2
-#: Tiers in triage order (unknown tiers after these).
-_TIER_RANK = {"critical": 0, "high": 1, "elevated": 2, "medium": 3, "moderate": 3}
+#: Walking a sort's index for a page reads about ``(offset + limit) *
+#: waiting / matches`` rows; above this many times the matches, sorting the
+#: matches is cheaper.
+_SPARSE = 2
 QUEUE_SORTS = ("priority", "oldest", "newest", "score")
 QUEUE_WHOSE = ("mine_pool", "mine", "pool", "all")
 
@@ -116,13 +119,19 @@ class QueueRow:
     overdue: bool
 
 
-def _latest(model: Any) -> Any:
-    """Subquery: the newest row id of ``model`` per person."""
-    return (
-        select(model.person_id, func.max(model.id).label("last_id"))
-        .group_by(model.person_id)
-        .subquery()
-    )
+def _order(c: Any, sort: str) -> tuple[Any, ...]:
+    """The ORDER BY of ``sort`` over columns ``c`` (the intake or a page of it).
+
+    Each order is served by an index (``ix_intake_queue_*``): triage priority
+    (tier, then minors), then the longest waiting.
+    """
+    if sort == "oldest":
+        return (c.received_at, c.id)
+    if sort == "newest":
+        return (c.received_at.desc(), c.id.desc())
+    if sort == "score":
+        return (c.q_neg_score.asc().nulls_last(), c.id)
+    return (c.q_priority, c.received_at, c.id)
 
 
 def _visible(viewer: User) -> Any:
@@ -169,37 +178,8 @@ def work_queue(
     if not can(viewer, "intake:read"):  # analysts: the ad-match leads only
         filters = replace(filters, door=Door.AD_MATCH)
     today = today or utcnow().date()
-    last_flag, last_screen = _latest(RiskFlag), _latest(Screening)
-    birth_year = func.coalesce(Person.birth_year, today.year - RiskFlag.age)
-    age = today.year - birth_year
-    tier_rank = case(
-        *((RiskFlag.tier == t, r) for t, r in _TIER_RANK.items()),
-        else_=case((RiskFlag.tier.is_(None), 9), else_=5),
-    )
-    owner = User.__table__.alias("queue_owner")
-    stmt = (
-        select(
-            Intake.id,
-            Person.pseudonym,
-            Intake.door,
-            RiskFlag.tier,
-            RiskFlag.score,
-            RiskFlag.sensitivity,
-            Screening.positive,
-            age.label("age"),
-            owner.c.display_name,
-            Intake.pool_team,
-            Intake.received_at,
-        )
-        .select_from(Intake)
-        .outerjoin(Person, Person.id == Intake.person_id)
-        .outerjoin(last_flag, last_flag.c.person_id == Intake.person_id)
-        .outerjoin(RiskFlag, RiskFlag.id == last_flag.c.last_id)
-        .outerjoin(last_screen, last_screen.c.person_id == Intake.person_id)
-        .outerjoin(Screening, Screening.id == last_screen.c.last_id)
-        .outerjoin(owner, owner.c.id == Intake.owner_id)
-        .where(Intake.status == IntakeStatus.NEW, _visible(viewer))
-    )
+    age = queue_age(today.year)
+    conditions: list[Any] = [Intake.status == IntakeStatus.NEW, _visible(viewer)]
     # owner-less: the viewer's team pool, or the organisation's (leads)
     in_my_pool = and_(
         Intake.owner_id.is_(None),
@@ -212,54 +192,83 @@ def work_queue(
         ),
     )
     if filters.whose == "mine":
-        stmt = stmt.where(Intake.owner_id == viewer.id)
+        conditions.append(Intake.owner_id == viewer.id)
     elif filters.whose == "mine_pool":
-        stmt = stmt.where(or_(Intake.owner_id == viewer.id, in_my_pool))
+        conditions.append(or_(Intake.owner_id == viewer.id, in_my_pool))
     elif filters.whose == "pool":
-        stmt = stmt.where(Intake.owner_id.is_(None))
+        conditions.append(Intake.owner_id.is_(None))
         if viewer.role == Role.CARE_MANAGER:
-            stmt = stmt.where(in_my_pool)
+            conditions.append(in_my_pool)
     if filters.door:
-        stmt = stmt.where(Intake.door == filters.door)
+        conditions.append(Intake.door == filters.door)
     if filters.tier:
-        stmt = stmt.where(
-            RiskFlag.tier == filters.tier, RiskFlag.sensitivity != Sensitivity.PART2
-        )
+        conditions.append(Intake.q_tier == filters.tier)
+        conditions.append(Intake.q_part2.is_(False))
     if filters.band in AGE_BANDS:
         low, high = AGE_BANDS[filters.band]
-        stmt = stmt.where(age.between(low, high))
-    minor_rank = case((and_(age.is_not(None), age < 18), 0), else_=1)
-    orders = {
-        "priority": (tier_rank, minor_rank, Intake.received_at, Intake.id),
-        "oldest": (Intake.received_at, Intake.id),
-        "newest": (Intake.received_at.desc(), Intake.id.desc()),
-        "score": (
-            case((RiskFlag.score.is_(None), 1), else_=0),
-            RiskFlag.score.desc(),
-            Intake.id,
-        ),
-    }
-    total = session.scalar(
-        select(func.count()).select_from(stmt.order_by(None).subquery())
+        conditions.append(age.between(low, high))
+    counts = select(
+        func.count(Intake.id).filter(and_(*conditions)),
+        func.count(Intake.id),
+        func.count(Intake.id).filter(Intake.q_year != today.year),
+    ).where(Intake.status == IntakeStatus.NEW)
+    total, waiting, other_year = session.execute(counts).one()
+    if other_year:  # ranked in another year: minors may have come of age
+        ensure_queue_year(session, today.year)
+        total, waiting, _ = session.execute(counts).one()
+    if offset >= total:
+        return [], int(total)
+    # The page is chosen from the intake table alone; only its rows are
+    # joined to the person and the owner. Most filters match many items: the
+    # sort's index is read until the page is full. When few match, walking the
+    # index would read most of the table first: the matches are taken first
+    # (a materialised CTE), then sorted.
+    keys = select(
+        Intake.id,
+        Intake.person_id,
+        Intake.owner_id,
+        Intake.door,
+        Intake.q_tier,
+        Intake.q_neg_score,
+        Intake.q_part2,
+        Intake.q_screen,
+        age.label("age"),
+        Intake.q_priority,
+        Intake.pool_team,
+        Intake.received_at,
+    ).where(*conditions)
+    if (offset + limit) * waiting > _SPARSE * total * total:
+        matches = keys.cte("queue_matches").prefix_with("MATERIALIZED")
+        picked = select(matches).order_by(*_order(matches.c, filters.sort))
+    else:
+        picked = keys.order_by(*_order(Intake, filters.sort))
+    page = picked.limit(limit).offset(offset).subquery("queue_page")
+    owner = User.__table__.alias("queue_owner")
+    stmt = (
+        select(page, Person.pseudonym, owner.c.display_name)
+        .select_from(page)
+        .outerjoin(Person, Person.id == page.c.person_id)
+        .outerjoin(owner, owner.c.id == page.c.owner_id)
+        .order_by(*_order(page.c, filters.sort))
     )
-    stmt = stmt.order_by(*orders.get(filters.sort, orders["priority"]))
     now = utcnow()
     rows = []
-    for r in session.execute(stmt.limit(limit).offset(offset)).all():
-        withheld = r.sensitivity == Sensitivity.PART2
+    for r in session.execute(stmt).all():
+        withheld = bool(r.q_part2)
         received = r.received_at
         if received.tzinfo is None:
             received = received.replace(tzinfo=dt.UTC)
+        score = None if withheld or r.q_neg_score is None else -r.q_neg_score
         rows.append(
             QueueRow(
                 intake_id=r.id,
                 pseudonym=r.pseudonym,
                 door=r.door,
-                tier="withheld" if withheld else r.tier,
-                score=None if withheld else r.score,
+                tier="withheld" if withheld else r.q_tier,
+                score=score,
                 screen=None
-                if r.positive is None
-                else ("positive" if r.positive else "negative"),
+                if r.q_screen is None
+                else ("positive" if r.q_screen else "negative"),
                 age_band=age_band(r.age),
                 owner=r.display_name,
                 pool_team=r.pool_team,
@@ -267,7 +276,7 @@ def work_queue(
                 overdue=now - received > dt.timedelta(days=REVIEW_DAYS),
             )
         )
-    return rows, int(total or 0)
+    return rows, int(total)
 
 
 def _owner_name(session: Session, intake_id: int) -> str:

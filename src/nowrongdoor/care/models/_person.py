@@ -69,6 +69,33 @@ class Intake(Base):
     reviewed_at: Mapped[dt.datetime | None] = mapped_column()
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    # The work queue's sort and filter keys, copied from the person's latest
+    # risk flag, latest screening and birth year whenever one of them is
+    # written (``nowrongdoor.care.crud._queue_keys``), so a queue page is one
+    # indexed query of the intake table.
+    #: The latest risk flag's tier (``None``: no flag).
+    q_tier: Mapped[str | None] = mapped_column(String(32))
+    #: The latest risk flag is 42 CFR Part 2 (its tier and score are withheld).
+    q_part2: Mapped[bool] = mapped_column(default=False)
+    #: The latest risk flag's score, negated (an ascending index reads the
+    #: highest score first).
+    q_neg_score: Mapped[float | None] = mapped_column()
+    #: The latest risk flag's age (used when the birth year is unknown).
+    q_flag_age: Mapped[int | None] = mapped_column()
+    #: The person's birth year.
+    q_birth_year: Mapped[int | None] = mapped_column()
+    #: The latest screening's result (``None``: not screened).
+    q_screen: Mapped[bool | None] = mapped_column()
+    #: Tier rank times two plus 0 for a minor, 1 otherwise (triage order).
+    q_priority: Mapped[int] = mapped_column(default=19)
+    #: The year ``q_priority``'s minor rank was computed for.
+    q_year: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (
+        Index("ix_intake_queue_priority", "status", "q_priority", "received_at", "id"),
+        Index("ix_intake_queue_received", "status", "received_at", "id"),
+        Index("ix_intake_queue_score", "status", "q_neg_score", "id"),
+    )
 
 
 class Screening(Base):

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008_op_notes"
-down_revision: str | None = "0006_inv_lead_intake"
+down_revision: str | None = "0007_queue_sort"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
