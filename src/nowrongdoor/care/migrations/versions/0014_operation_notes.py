@@ -1,7 +1,7 @@
 """Investigators' notes on operations, keyed to the stable operation key.
 
 Revision ID: 0008_op_notes
-Revises: 0006_inv_lead_intake
+Revises: 0007_queue_sort
 Create Date: 2026-12-07 01:30:00
 """
 

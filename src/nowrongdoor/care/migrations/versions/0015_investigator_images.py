@@ -2,7 +2,7 @@
 operations list's index.
 
 Revision ID: 0009_inv_images
-Revises: 0006_inv_lead_intake
+Revises: 0008_op_notes
 Create Date: 2026-12-07 01:30:00
 """
 
