@@ -229,3 +229,69 @@ def test_an_undated_ads_text_retention_counts_from_its_first_import(
         with db.session() as s:
             texts = {a.ad_key: a.text for a in s.scalars(select(InvAd))}
         assert {k for k, v in texts.items() if v} == left, days
+
+
+def test_confirmation_links_or_registers_the_posters_person(
+    db: Any, world: Any, ads_files: AdsImport, make_investigator: Any
+) -> None:
+    """A confirmed lead's intake carries the poster's person: linked when name
+    and birth date agree with a registered person, registered otherwise, never
+    linked on a name alone."""
+    import datetime as dt
+
+    from nowrongdoor.care.crud import new_pseudonym, set_identity
+    from nowrongdoor.care.models import Intake, Person
+
+    _load(db, world, ads_files)
+    user = make_investigator(world.orgs["a"], "investigator.a")
+    org = world.orgs["a"]
+    with db.session() as s:
+        leads = s.scalars(select(InvLead).order_by(InvLead.id)).all()
+        viewer = s.get(User, user.id)
+        first, second, third = leads[0], leads[1], leads[2]
+        # three posters of our own making (synthetic): a registered namesake
+        # with the same birth date, a namesake born on another day, a new one
+        first.poster = {"name": "Ana  Rivera Soto", "birth_date": "2009-04-02"}
+        second.poster = {"name": "Lee Park", "birth_date": "2008-01-15"}
+        third.poster = {"name": "Mia Gray", "birth_date": "2010-06-30"}
+        registered = Person(pseudonym=new_pseudonym(), organization_id=org)
+        set_identity(
+            registered,
+            db.cipher,
+            {
+                "given_name": "Ana Rivera",
+                "family_name": "Soto",
+                "birth_date": dt.date(2009, 4, 2),
+            },
+        )
+        namesake = Person(pseudonym=new_pseudonym(), organization_id=org)
+        set_identity(
+            namesake,
+            db.cipher,
+            {
+                "given_name": "Lee",
+                "family_name": "Park",
+                "birth_date": dt.date(2008, 1, 16),
+            },
+        )
+        s.add_all([registered, namesake])
+        s.flush()
+        before = s.scalar(select(func.count()).select_from(Person))
+        for lead in (first, second, third):
+            crud.decide_lead(
+                s, actor=viewer, cipher=db.cipher, lead=lead,
+                data=LeadDecision(decision="confirmed", reason="same tattoo"),
+            )  # fmt: skip
+        intakes = [s.get(Intake, lead.intake_id) for lead in (first, second, third)]
+        assert all(i is not None for i in intakes)
+        linked, made_for_namesake, made_new = (i.person_id for i in intakes if i)
+        assert linked == registered.id
+        assert made_for_namesake not in (None, namesake.id)
+        assert made_new is not None
+        assert s.scalar(select(func.count()).select_from(Person)) == before + 2
+        new_person = s.get(Person, made_new)
+        assert new_person is not None
+        assert (new_person.given_name, new_person.family_name) == ("Mia", "Gray")
+        assert new_person.birth_date == "2010-06-30"
+        assert new_person.birth_year == 2010
+        assert new_person.owner_id is None and new_person.organization_id == org

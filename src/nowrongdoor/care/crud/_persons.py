@@ -59,7 +59,9 @@ def age_on(birth_date: dt.date | None, today: dt.date | None = None) -> int | No
     return years
 
 
-def _set_identity(person: Person, cipher: Cipher, fields: dict[str, Any]) -> None:
+def set_identity(person: Person, cipher: Cipher, fields: dict[str, Any]) -> None:
+    """Set the identity fields given (names with their keyed indexes, birth date
+    and year, contacts, member id); the caller flushes."""
     if "given_name" in fields:
         person.given_name = fields["given_name"]
         person.given_name_bidx = cipher.blind_index(fields["given_name"])
@@ -99,7 +101,7 @@ def create_person(
         gender=data.gender,
         do_not_contact=data.do_not_contact,
     )
-    _set_identity(person, cipher, data.model_dump(exclude={"owner_id", "gender"}))
+    set_identity(person, cipher, data.model_dump(exclude={"owner_id", "gender"}))
     session.add(person)
     session.flush()
     return person
@@ -181,7 +183,7 @@ def update_person(
         dnc = fields.pop("do_not_contact")
         if dnc is not None:
             person.do_not_contact = dnc
-    _set_identity(person, cipher, fields)
+    set_identity(person, cipher, fields)
     session.flush()
     return person
 

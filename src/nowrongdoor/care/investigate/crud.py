@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, false, func, select, true
 from sqlalchemy.orm import Session
 
+from nowrongdoor.care.crud import new_pseudonym, set_identity
 from nowrongdoor.care.crypto import Cipher
 from nowrongdoor.care.enums import Door, IntakeStatus
 from nowrongdoor.care.errors import BadRequest, NotFound
@@ -35,6 +36,7 @@ from nowrongdoor.care.models import (
     InvLead,
     InvOperation,
     InvOperationNote,
+    Person,
     User,
     utcnow,
 )
@@ -289,6 +291,52 @@ def handoff_bundle(session: Session, lead: InvLead) -> bytes:
     ).encode("utf-8")
 
 
+def _care_person(
+    session: Session, *, cipher: Cipher, organization_id: int, poster: dict[str, Any]
+) -> int | None:
+    """The care record of a confirmed poster's person: linked or made.
+
+    An existing person of the organisation is linked only when the whole name
+    (keyed name indexes) and the birth date both agree: a name alone may be
+    someone else. Otherwise a person is registered from the poster's name and
+    birth date, unowned like the intake (the supervisors assign both). A poster
+    without a name gives no person; the care team registers them.
+    """
+    name = " ".join(str(poster.get("name") or "").split())
+    if not name:
+        return None
+    given, _, family = name.rpartition(" ")
+    fields: dict[str, Any] = (
+        {"given_name": given, "family_name": family} if given else {"given_name": name}
+    )
+    try:
+        birth = dt.date.fromisoformat(str(poster.get("birth_date") or ""))
+    except ValueError:
+        birth = None
+    if birth is not None:
+        fields["birth_date"] = birth
+        family_bidx = cipher.blind_index(fields.get("family_name"))
+        for person in session.scalars(
+            select(Person).where(
+                Person.organization_id == organization_id,
+                Person.given_name_bidx == cipher.blind_index(fields["given_name"]),
+                Person.family_name_bidx == family_bidx
+                if family_bidx
+                else Person.family_name_bidx.is_(None),
+                Person.birth_year == birth.year,
+            )
+        ):
+            if person.birth_date == birth.isoformat():
+                return person.id
+    person = Person(
+        pseudonym=new_pseudonym(), organization_id=organization_id, owner_id=None
+    )
+    set_identity(person, cipher, fields)
+    session.add(person)
+    session.flush()
+    return person.id
+
+
 def _care_intake(
     session: Session, *, cipher: Cipher, actor: User, lead: InvLead
 ) -> int:
@@ -296,8 +344,8 @@ def _care_intake(
 
     The source reference (``ad_match:<case>:<ad>``, keyed index) makes it one
     intake per poster and ad, whatever the re-imports and decisions. The intake
-    waits, unowned, in the supervisors' pool; the care team registers the
-    person from it.
+    waits, unowned, in the supervisors' pool, with the poster's person linked
+    or registered (:func:`_care_person`).
     """
     ref = f"ad_match:{lead.case_key}:{lead.ad_key}"[:200]
     ref_bidx = cipher.exact_index(ref)
@@ -306,7 +354,9 @@ def _care_intake(
         return found
     poster = lead.poster or {}
     intake = Intake(
-        person_id=None,
+        person_id=_care_person(
+            session, cipher=cipher, organization_id=lead.organization_id, poster=poster
+        ),
         organization_id=lead.organization_id,
         owner_id=None,
         door=Door.AD_MATCH,
