@@ -88,8 +88,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "referral:read",
             "partner:read",
             "worklist:import",
-            # reviewing ad-match leads is analyst work; an investigator role
-            # can take this permission over later
+            # ad-match intakes (made only when an investigator confirms a
+            # lead in care.investigate) are reviewed by analysts too
             "lead:review",
         }
     ),
