@@ -99,6 +99,32 @@ def pg_database() -> tuple[str, Callable[[], None]]:
     return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}", drop
 
 
+def plan_staff(
+    plan_id: int, password_hash: str, teams: list[str]
+) -> tuple[list[User], User]:
+    """The plan's 20 care managers (``cm0``..``cm19``, teams in turn) and its
+    supervisor (``sup``), not yet added to a session."""
+    managers = [
+        User(
+            organization_id=plan_id,
+            username=f"cm{i}",
+            display_name=f"CM {i}",
+            role="care_manager",
+            team=teams[i % len(teams)],
+            password_hash=password_hash,
+        )
+        for i in range(20)
+    ]
+    sup = User(
+        organization_id=plan_id,
+        username="sup",
+        display_name="Sup",
+        role="supervisor",
+        password_hash=password_hash,
+    )
+    return managers, sup
+
+
 def seed(db: Database, persons: int, referrals: int, seed_value: int) -> Fixture:
     """Fill the database in bulk (core inserts with encrypted values)."""
     rng = random.Random(seed_value)
@@ -112,24 +138,7 @@ def seed(db: Database, persons: int, referrals: int, seed_value: int) -> Fixture
         s.add_all([plan, *partners])
         s.flush()
         pw = hash_password("benchmark password")
-        managers = [
-            User(
-                organization_id=plan.id,
-                username=f"cm{i}",
-                display_name=f"CM {i}",
-                role="care_manager",
-                team=f"team{i % 4}",
-                password_hash=pw,
-            )
-            for i in range(20)
-        ]
-        sup = User(
-            organization_id=plan.id,
-            username="sup",
-            display_name="Sup",
-            role="supervisor",
-            password_hash=pw,
-        )
+        managers, sup = plan_staff(plan.id, pw, [f"team{i}" for i in range(4)])
         partner_user = User(
             organization_id=partners[0].id,
             username="partner",

@@ -53,7 +53,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from _care_load import SECRET, RawClient, Result
+from _care_load import SECRET, RawClient, Result, plan_staff
 from _care_load import free_port as _free_port
 from _care_load import pg_database as _pg_database
 from sqlalchemy import insert, select, text
@@ -68,7 +68,6 @@ from nowrongdoor.care.models import (
     Person,
     RiskFlag,
     Screening,
-    User,
 )
 from nowrongdoor.care.rbac import SUPERVISORS_POOL
 from nowrongdoor.care.security import create_api_token, hash_password
@@ -116,25 +115,7 @@ def seed(
         plan = Organization(name="Bench plan", kind="plan")
         s.add(plan)
         s.flush()
-        pw = hash_password(PASSWORD)
-        managers = [
-            User(
-                organization_id=plan.id,
-                username=f"cm{i}",
-                display_name=f"CM {i}",
-                role="care_manager",
-                team=TEAMS[i % len(TEAMS)],
-                password_hash=pw,
-            )
-            for i in range(20)
-        ]
-        sup = User(
-            organization_id=plan.id,
-            username="sup",
-            display_name="Sup",
-            role="supervisor",
-            password_hash=pw,
-        )
+        managers, sup = plan_staff(plan.id, hash_password(PASSWORD), list(TEAMS))
         s.add_all([*managers, sup])
         s.flush()
         token, _ = create_api_token(s, user=managers[0], name="bench")
