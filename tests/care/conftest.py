@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 from nowrongdoor.care import crud
@@ -137,6 +137,34 @@ def wipe(db: Database) -> None:
             text("INSERT INTO audit_head (id, last_seq, last_hash) VALUES (1, 0, :h)"),
             {"h": GENESIS},
         )
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_db(
+    request: pytest.FixtureRequest, tmp_path: Path, settings_for: Any
+) -> Iterator[Database]:
+    """A brand-new empty database on each backend.
+
+    On PostgreSQL it is a fresh schema in the session's throwaway database
+    (creating and dropping whole databases waits on server checkpoints).
+    """
+    if request.param == "sqlite":
+        url = f"sqlite:///{(tmp_path / 'fresh.db').as_posix()}"
+        db = Database(settings_for(tmp_path, url))
+        yield db
+        db.dispose()
+        return
+    base: str = request.getfixturevalue("pg_url")
+    schema = f"mig_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    db = Database(settings_for(tmp_path, f"{base}?options=-csearch_path%3D{schema}"))
+    yield db
+    db.dispose()
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
 
 
 @pytest.fixture

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
 from typing import Any
 
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect, text
 
 from nowrongdoor.care.db import Database
 from nowrongdoor.care.migrate import (
@@ -20,32 +17,6 @@ from nowrongdoor.care.migrate import (
     upgrade,
 )
 from nowrongdoor.care.models import Base
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_db(request: pytest.FixtureRequest, tmp_path: Path, settings_for: Any) -> Any:
-    """A brand-new empty database on each backend.
-
-    On PostgreSQL it is a fresh schema in the session's throwaway database
-    (creating and dropping whole databases waits on server checkpoints).
-    """
-    if request.param == "sqlite":
-        url = f"sqlite:///{(tmp_path / 'fresh.db').as_posix()}"
-        db = Database(settings_for(tmp_path, url))
-        yield db
-        db.dispose()
-        return
-    base: str = request.getfixturevalue("pg_url")
-    schema = f"mig_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    db = Database(settings_for(tmp_path, f"{base}?options=-csearch_path%3D{schema}"))
-    yield db
-    db.dispose()
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
 
 
 def _tables(db: Database) -> set[str]:
