@@ -1,20 +1,14 @@
 """Indexes for the case, referral and task lists (newest first, by due date).
 
-Revision ID: 0002
-Revises: 0001
 Create Date: 2026-11-28 17:34:45.186886
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from alembic import op
 
 revision: str = "0002"
 down_revision: str | None = "0001"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -1,21 +1,15 @@
 """Team pools: owner-less imported persons and intakes wait in a team's pool.
 
-Revision ID: 0003_team_pool
-Revises: 0002
 Create Date: 2026-12-06 19:40:00
 """
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0003_team_pool"
 down_revision: str | None = "0003_training"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

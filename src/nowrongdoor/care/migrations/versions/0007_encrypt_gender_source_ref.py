@@ -5,14 +5,11 @@ Existing values are encrypted here with the key ring bound to the migrating
 engine (``nowrongdoor db upgrade`` builds it from the settings); a database
 with values to convert and no key ring stops with one sentence.
 
-Revision ID: s21_encrypt_fields
-Revises: s21_audit_key
 Create Date: 2026-12-06 20:30:00
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,8 +17,6 @@ from alembic import op
 
 revision: str = "s21_encrypt_fields"
 down_revision: str | None = "s22_purge_tally"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 #: The attribute on the engine's dialect that holds its key ring.
 _CIPHER_ATTR = "nowrongdoor_cipher"

@@ -6,21 +6,15 @@ terms (B), its organisation's names (C), its description and eligibility (D).
 The triggers keep the index in step with every write to ``partner_service`` and
 with renames of an ``organization``, whoever writes (HSDS import, seed, SQL).
 
-Revision ID: s23_partner_search
-Revises: 0004_fhir_clients
 Create Date: 2026-12-06 22:45:00
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from alembic import op
 
 revision: str = "s23_partner_search"
 down_revision: str | None = "0004_fhir_clients"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 # SQLite: the FTS5 row's four columns for service ``s`` (``new`` in triggers)
 _SQLITE_ROW = """

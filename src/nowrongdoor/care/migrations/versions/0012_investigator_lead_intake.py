@@ -1,21 +1,15 @@
 """The care intake a confirmed investigator lead gave the care team.
 
-Revision ID: 0006_inv_lead_intake
-Revises: 0005_investigator
 Create Date: 2026-12-06 23:45:00
 """
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006_inv_lead_intake"
 down_revision: str | None = "0005_investigator"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -6,23 +6,18 @@ triage priority (tier rank times two plus 0 for a minor), so a queue page is
 one indexed query. This revision adds the columns, fills them from the
 existing rows and creates one index per queue sort.
 
-Revision ID: 0007_queue_sort
-Revises: 0006_inv_lead_intake
 Create Date: 2026-12-07 01:40:00
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007_queue_sort"
 down_revision: str | None = "0006_inv_lead_intake"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 # the tier ranks of nowrongdoor.care.crud._queue_keys.TIER_RANK at this revision
 _TIER_RANK = {"critical": 0, "high": 1, "elevated": 2, "medium": 3, "moderate": 3}
