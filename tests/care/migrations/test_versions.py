@@ -310,6 +310,38 @@ def test_encrypting_revision_converts_values_both_ways(empty_db: Any) -> None:
     assert rows() == [("female", "run-1:M-1"), (None, None)]
 
 
+def test_encrypting_revision_needs_a_key_ring_for_existing_values(
+    empty_db: Any,
+) -> None:
+    """Without a key ring on the engine, values to encrypt stop the upgrade."""
+    import pytest
+
+    from nowrongdoor.care.migrate import current_revision, upgrade
+
+    upgrade(empty_db.engine, "s22_purge_tally")
+    with empty_db.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO organization (id, name, kind, created_at) "
+                "VALUES (1, 'Plan', 'plan', '2026-01-01')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO person (id, pseudonym, organization_id, gender, "
+                "do_not_contact, created_at, updated_at) VALUES "
+                "(1, 'P-1', 1, 'male', false, '2026-01-01', '2026-01-01')"
+            )
+        )
+    bare = create_engine(empty_db.engine.url)
+    try:
+        with pytest.raises(RuntimeError, match="1 value"):
+            upgrade(bare, "s21_encrypt_fields")
+        assert current_revision(bare) == "s22_purge_tally"
+    finally:
+        bare.dispose()
+
+
 def main() -> None:
     """Record the revisions not yet in the snapshot (history stays as recorded)."""
     with tempfile.TemporaryDirectory() as tmp:

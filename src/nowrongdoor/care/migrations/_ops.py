@@ -30,6 +30,7 @@ __all__ = [
     "Col",
     "Table",
     "blind_indexes",
+    "case_child",
     "col",
     "create",
     "double",
@@ -39,6 +40,8 @@ __all__ = [
     "flag",
     "integer",
     "json",
+    "organization",
+    "person_record",
     "real",
     "ref",
     "rewrite_values",
@@ -46,6 +49,7 @@ __all__ = [
     "string",
     "tables",
     "text",
+    "user_owned",
 ]
 
 #: A 64-bit integer (SQLite's INTEGER is 64-bit already; its rowid alias).
@@ -141,6 +145,27 @@ def ref(
 ) -> Col:
     """An INTEGER column referring to ``table.id`` through a named foreign key."""
     return Col(name, sa.Integer(), null, table, ondelete, index, unique)
+
+
+def organization(**kw: Any) -> Col:
+    """``organization_id``: the organisation that owns the record."""
+    return ref("organization_id", "organization", **kw)
+
+
+def case_child(*, null: bool = False) -> Col:
+    """``case_id`` of a record that belongs to a case: indexed, and deleted
+    with its case."""
+    return ref("case_id", "care_case", null=null, ondelete="CASCADE", index=True)
+
+
+def person_record(*, null: bool = False) -> Col:
+    """``person_id`` of a record about a person, indexed."""
+    return ref("person_id", "person", null=null, index=True)
+
+
+def user_owned(**kw: Any) -> Col:
+    """``user_id`` of a record that belongs to a user and goes with them."""
+    return ref("user_id", "app_user", ondelete="CASCADE", **kw)
 
 
 def encrypted(*names: str) -> list[Col]:
@@ -247,11 +272,10 @@ def tables(*new: Table) -> tuple[Callable[[], None], Callable[[], None]]:
 Rewrite = Callable[[Any, str], dict[str, Any]]
 
 
-def rewrite_values(bind: Any, rewrites: Sequence[tuple[str, str, Rewrite]]) -> None:
+def rewrite_values(rewrites: Sequence[tuple[str, str, Rewrite]]) -> None:
     """Re-encode stored values row by row with the migrating engine's key ring.
 
     Args:
-        bind: The migration's connection.
         rewrites: (table, column, rewrite): every row of ``table`` whose
             ``column`` is not NULL gets the columns ``rewrite(cipher, value)``
             returns (encrypt, decrypt, a blind index).
@@ -260,6 +284,7 @@ def rewrite_values(bind: Any, rewrites: Sequence[tuple[str, str, Rewrite]]) -> N
         RuntimeError: When there are values to rewrite and the engine has no
             key ring (``nowrongdoor db upgrade`` binds one).
     """
+    bind = op.get_bind()
     found = [
         (
             table,

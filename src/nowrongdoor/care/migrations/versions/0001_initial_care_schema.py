@@ -60,7 +60,7 @@ ORGANIZATION = _ops.Table(
 APP_USER = _ops.Table(
     "app_user",
     [
-        _ops.ref("organization_id", "organization"),
+        _ops.organization(),
         _ops.string("username", 150, unique=True),
         _ops.string("display_name", 200),
         _ops.string("role", 32),
@@ -115,7 +115,7 @@ API_TOKEN = _ops.Table(
     [
         _ops.string("name", 100),
         _ops.string("token_hash", 64, unique=True),
-        _ops.ref("user_id", "app_user", index=True, ondelete="CASCADE"),
+        _ops.user_owned(index=True),
         _ops.stamp("created_at"),
         _ops.stamp("expires_at", null=True),
         _ops.stamp("revoked_at", null=True),
@@ -141,7 +141,7 @@ PERSON = _ops.Table(
     "person",
     [
         _ops.string("pseudonym", 20, unique=True),
-        _ops.ref("organization_id", "organization"),
+        _ops.organization(),
         _ops.ref("owner_id", "app_user", null=True),
         *_ops.encrypted(
             "given_name", "family_name", "birth_date", "contacts", "member_id"
@@ -171,7 +171,7 @@ USER_SESSION = _ops.Table(
     [
         _ops.string("token_hash", 64, unique=True),
         _ops.string("csrf_token", 64),
-        _ops.ref("user_id", "app_user", index=True, ondelete="CASCADE"),
+        _ops.user_owned(index=True),
         _ops.stamp("created_at"),
         _ops.stamp("expires_at"),
         _ops.stamp("revoked_at", null=True),
@@ -181,8 +181,8 @@ USER_SESSION = _ops.Table(
 CARE_CASE = _ops.Table(
     "care_case",
     [
-        _ops.ref("person_id", "person", index=True),
-        _ops.ref("organization_id", "organization"),
+        _ops.person_record(),
+        _ops.organization(),
         _ops.ref("owner_id", "app_user", null=True),
         _ops.string("pathway", 16),
         _ops.string("status", 16),
@@ -202,7 +202,7 @@ CARE_CASE = _ops.Table(
 CONSENT = _ops.Table(
     "consent",
     [
-        _ops.ref("person_id", "person", index=True),
+        _ops.person_record(),
         _ops.string("consent_type", 32),
         _ops.string("scope", 32),
         _ops.ref("scope_organization_id", "organization", null=True),
@@ -218,8 +218,8 @@ CONSENT = _ops.Table(
 INTAKE = _ops.Table(
     "intake",
     [
-        _ops.ref("person_id", "person", null=True, index=True),
-        _ops.ref("organization_id", "organization"),
+        _ops.person_record(null=True),
+        _ops.organization(),
         _ops.ref("owner_id", "app_user", null=True),
         _ops.string("door", 32),
         _ops.string("status", 16),
@@ -237,8 +237,8 @@ INTAKE = _ops.Table(
 RISK_FLAG = _ops.Table(
     "risk_flag",
     [
-        _ops.ref("person_id", "person", index=True),
-        _ops.ref("organization_id", "organization"),
+        _ops.person_record(),
+        _ops.organization(),
         _ops.string("source", 200),
         _ops.string("tier", 32),
         _ops.double("score"),
@@ -254,7 +254,7 @@ RISK_FLAG = _ops.Table(
 BARRIER = _ops.Table(
     "barrier",
     [
-        _ops.ref("case_id", "care_case", index=True, ondelete="CASCADE"),
+        _ops.case_child(),
         _ops.text("description"),
         _ops.string("status", 16),
         _ops.stamp("created_at"),
@@ -264,7 +264,7 @@ BARRIER = _ops.Table(
 CASE_EVENT = _ops.Table(
     "case_event",
     [
-        _ops.ref("case_id", "care_case", index=True, ondelete="CASCADE"),
+        _ops.case_child(),
         _ops.string("kind", 40),
         _ops.text("detail", null=True),
         _ops.ref("actor_id", "app_user", null=True),
@@ -275,7 +275,7 @@ CASE_EVENT = _ops.Table(
 NEED = _ops.Table(
     "need",
     [
-        _ops.ref("case_id", "care_case", index=True, ondelete="CASCADE"),
+        _ops.case_child(),
         _ops.string("category", 40),
         _ops.string("status", 16),
         _ops.text("description", null=True),
@@ -288,7 +288,7 @@ NEED = _ops.Table(
 NOTE = _ops.Table(
     "note",
     [
-        _ops.ref("case_id", "care_case", index=True, ondelete="CASCADE"),
+        _ops.case_child(),
         _ops.ref("author_id", "app_user", null=True),
         _ops.text("text"),
         _ops.string("sensitivity", 16),
@@ -300,7 +300,7 @@ REFERRAL = _ops.Table(
     "referral",
     [
         _ops.ref("case_id", "care_case", index=True),
-        _ops.ref("person_id", "person", index=True),
+        _ops.person_record(),
         _ops.ref("from_organization_id", "organization"),
         _ops.ref("to_organization_id", "organization"),
         _ops.ref("service_id", "partner_service", null=True),
@@ -341,7 +341,7 @@ SAFETY_PLAN = _ops.Table(
 SCREENING = _ops.Table(
     "screening",
     [
-        _ops.ref("person_id", "person", index=True),
+        _ops.person_record(),
         _ops.ref("case_id", "care_case", null=True),
         _ops.ref("intake_id", "intake", null=True),
         _ops.string("instrument_id", 100),
@@ -358,8 +358,8 @@ SCREENING = _ops.Table(
 TASK = _ops.Table(
     "task",
     [
-        _ops.ref("case_id", "care_case", null=True, index=True, ondelete="CASCADE"),
-        _ops.ref("organization_id", "organization"),
+        _ops.case_child(null=True),
+        _ops.organization(),
         _ops.ref("owner_id", "app_user", null=True),
         _ops.text("title"),
         _ops.stamp("due_at", null=True),
@@ -374,7 +374,7 @@ TASK = _ops.Table(
 GOAL = _ops.Table(
     "goal",
     [
-        _ops.ref("case_id", "care_case", index=True, ondelete="CASCADE"),
+        _ops.case_child(),
         _ops.ref("need_id", "need", null=True),
         _ops.text("description"),
         _ops.string("status", 16),

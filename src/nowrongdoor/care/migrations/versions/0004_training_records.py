@@ -13,8 +13,8 @@ down_revision: str | None = "s21_audit_key"
 TRAINING_ATTEMPT = _ops.Table(
     "training_attempt",
     [
-        _ops.ref("user_id", "app_user", ondelete="CASCADE"),
-        _ops.ref("organization_id", "organization"),
+        _ops.user_owned(),
+        _ops.organization(),
         _ops.string("course_id", 64),
         _ops.string("module_id", 64),
         _ops.integer("seed"),
@@ -41,8 +41,8 @@ TRAINING_ATTEMPT = _ops.Table(
 TRAINING_COMPLETION = _ops.Table(
     "training_completion",
     [
-        _ops.ref("user_id", "app_user", ondelete="CASCADE"),
-        _ops.ref("organization_id", "organization"),
+        _ops.user_owned(),
+        _ops.organization(),
         _ops.string("course_id", 64),
         _ops.string("course_title", 300),
         _ops.double("hours"),
@@ -59,7 +59,7 @@ TRAINING_COMPLETION = _ops.Table(
 TRAINING_LEAD = _ops.Table(
     "training_lead",
     [
-        _ops.ref("user_id", "app_user", ondelete="CASCADE"),
+        _ops.user_owned(),
         _ops.ref("granted_by_id", "app_user", null=True, ondelete="SET NULL"),
         _ops.stamp("granted_at"),
     ],

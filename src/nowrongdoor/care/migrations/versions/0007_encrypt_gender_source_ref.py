@@ -15,30 +15,21 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
+from nowrongdoor.care.migrations import _ops
+
 revision: str = "s21_encrypt_fields"
 down_revision: str | None = "s22_purge_tally"
 
-#: The attribute on the engine's dialect that holds its key ring.
-_CIPHER_ATTR = "nowrongdoor_cipher"
 
-
-def _cipher(bind: Any, pending: int) -> Any:
-    cipher = getattr(bind.dialect, _CIPHER_ATTR, None)
-    if cipher is None and pending:
-        raise RuntimeError(
-            f"{pending} value(s) must be encrypted but the migrating engine has no "
-            "key ring; run `nowrongdoor db upgrade`"
-        )
-    return cipher
-
-
-def _exact_index(cipher: Any, value: str) -> str:
-    return str(cipher.exact_index(value))
+def _encrypt_ref(cipher: Any, ref: str) -> dict[str, Any]:
+    return {
+        "source_ref": cipher.encrypt(ref),
+        "source_ref_bidx": str(cipher.exact_index(ref)),
+    }
 
 
 def upgrade() -> None:
     """Apply this revision."""
-    bind = op.get_bind()
     with op.batch_alter_table("intake", schema=None) as batch_op:
         batch_op.drop_constraint("uq_intake_source_ref", type_="unique")
         batch_op.alter_column(
@@ -51,25 +42,12 @@ def upgrade() -> None:
         batch_op.alter_column(
             "gender", existing_type=sa.String(length=40), type_=sa.Text()
         )
-    refs = bind.execute(
-        sa.text("SELECT id, source_ref FROM intake WHERE source_ref IS NOT NULL")
-    ).all()
-    genders = bind.execute(
-        sa.text("SELECT id, gender FROM person WHERE gender IS NOT NULL")
-    ).all()
-    cipher = _cipher(bind, len(refs) + len(genders))
-    for row_id, ref in refs:
-        bind.execute(
-            sa.text(
-                "UPDATE intake SET source_ref = :v, source_ref_bidx = :b WHERE id = :i"
-            ),
-            {"v": cipher.encrypt(ref), "b": _exact_index(cipher, ref), "i": row_id},
-        )
-    for row_id, gender in genders:
-        bind.execute(
-            sa.text("UPDATE person SET gender = :v WHERE id = :i"),
-            {"v": cipher.encrypt(gender), "i": row_id},
-        )
+    _ops.rewrite_values(
+        [
+            ("intake", "source_ref", _encrypt_ref),
+            ("person", "gender", lambda cipher, v: {"gender": cipher.encrypt(v)}),
+        ],
+    )
     with op.batch_alter_table("intake", schema=None) as batch_op:
         batch_op.create_unique_constraint(
             "uq_intake_source_ref_bidx", ["source_ref_bidx"]
@@ -78,24 +56,12 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Revert this revision (values are decrypted back)."""
-    bind = op.get_bind()
-    refs = bind.execute(
-        sa.text("SELECT id, source_ref FROM intake WHERE source_ref IS NOT NULL")
-    ).all()
-    genders = bind.execute(
-        sa.text("SELECT id, gender FROM person WHERE gender IS NOT NULL")
-    ).all()
-    cipher = _cipher(bind, len(refs) + len(genders))
-    for row_id, token in refs:
-        bind.execute(
-            sa.text("UPDATE intake SET source_ref = :v WHERE id = :i"),
-            {"v": cipher.decrypt(token)[:200], "i": row_id},
-        )
-    for row_id, token in genders:
-        bind.execute(
-            sa.text("UPDATE person SET gender = :v WHERE id = :i"),
-            {"v": cipher.decrypt(token)[:40], "i": row_id},
-        )
+    _ops.rewrite_values(
+        [
+            ("intake", "source_ref", lambda c, v: {"source_ref": c.decrypt(v)[:200]}),
+            ("person", "gender", lambda c, v: {"gender": c.decrypt(v)[:40]}),
+        ],
+    )
     with op.batch_alter_table("person", schema=None) as batch_op:
         batch_op.alter_column(
             "gender", existing_type=sa.Text(), type_=sa.String(length=40)

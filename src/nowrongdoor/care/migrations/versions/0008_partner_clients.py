@@ -20,7 +20,7 @@ PARTNER_CLIENT = _ops.Table(
         _ops.string("client_id", 64, unique=True),
         _ops.string("name", 200),
         _ops.string("secret_hash", 300),
-        _ops.ref("organization_id", "organization"),
+        _ops.organization(),
         _ops.ref("user_id", "app_user"),
         _ops.integer("token_minutes"),
         _ops.stamp("created_at"),

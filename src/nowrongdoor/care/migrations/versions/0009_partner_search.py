@@ -11,7 +11,7 @@ Create Date: 2026-12-06 22:45:00
 
 from __future__ import annotations
 
-from alembic import op
+from nowrongdoor.care.migrations import _ops
 
 revision: str = "s23_partner_search"
 down_revision: str | None = "0004_fhir_clients"
@@ -118,22 +118,11 @@ _PG_DOWN = [
 ]
 
 
-def _run(statements: list[str]) -> None:
-    for statement in statements:
-        op.execute(statement)
-
-
 def upgrade() -> None:
     """Apply this revision."""
-    if op.get_bind().dialect.name == "postgresql":
-        _run(_PG_UP)
-    else:
-        _run(_SQLITE_UP)
+    _ops.execute_for_dialect({"postgresql": _PG_UP, "sqlite": _SQLITE_UP})
 
 
 def downgrade() -> None:
     """Revert this revision."""
-    if op.get_bind().dialect.name == "postgresql":
-        _run(_PG_DOWN)
-    else:
-        _run(_SQLITE_DOWN)
+    _ops.execute_for_dialect({"postgresql": _PG_DOWN, "sqlite": _SQLITE_DOWN})

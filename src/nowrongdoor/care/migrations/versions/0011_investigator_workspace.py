@@ -14,7 +14,7 @@ down_revision: str | None = "0005_fhir_outbound"
 INV_OPERATION = _ops.Table(
     "inv_operation",
     [
-        _ops.ref("organization_id", "organization"),
+        _ops.organization(),
         _ops.string("op_key", 64),
         _ops.integer("size"),
         _ops.text("contacts", null=True),
@@ -37,7 +37,7 @@ INV_OPERATION = _ops.Table(
 INV_AD = _ops.Table(
     "inv_ad",
     [
-        _ops.ref("organization_id", "organization"),
+        _ops.organization(),
         _ops.string("ad_key", 200),
         _ops.ref("operation_id", "inv_operation", null=True, ondelete="SET NULL"),
         _ops.stamp("posted_at", null=True),
@@ -73,7 +73,7 @@ INV_EDGE = _ops.Table(
 INV_LEAD = _ops.Table(
     "inv_lead",
     [
-        _ops.ref("organization_id", "organization"),
+        _ops.organization(),
         _ops.string("case_key", 64),
         _ops.string("ad_key", 200),
         _ops.string("op_key", 64, null=True),

@@ -13,7 +13,7 @@ down_revision: str | None = "0007_queue_sort"
 INV_OP_NOTE = _ops.Table(
     "inv_op_note",
     [
-        _ops.ref("organization_id", "organization"),
+        _ops.organization(),
         _ops.string("op_key", 64),
         _ops.text("text"),
         _ops.ref("author_id", "app_user", null=True),

@@ -17,7 +17,7 @@ down_revision: str | None = "0008_op_notes"
 INV_IMAGE = _ops.Table(
     "inv_image",
     [
-        _ops.ref("organization_id", "organization"),
+        _ops.organization(),
         _ops.string("sha256", 64),
         _ops.string("phash", 16),
         _ops.string("media_type", 32),
