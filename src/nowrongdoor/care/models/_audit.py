@@ -7,7 +7,8 @@ import datetime as dt
 from sqlalchemy import BigInteger, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from nowrongdoor.care.models._base import Base, utcnow
+from nowrongdoor.care.models._base import Base
+from nowrongdoor.care.models._columns import created_now
 
 _BIGINT = BigInteger().with_variant(Integer(), "sqlite")
 
@@ -22,7 +23,7 @@ class AuditEvent(Base):
     __tablename__ = "audit_event"
 
     seq: Mapped[int] = mapped_column(_BIGINT, primary_key=True, autoincrement=False)
-    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    at: Mapped[dt.datetime] = created_now()
     request_id: Mapped[str | None] = mapped_column(String(64))
     user_id: Mapped[int | None] = mapped_column()
     username: Mapped[str | None] = mapped_column(String(150))

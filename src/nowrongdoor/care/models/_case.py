@@ -5,15 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from nowrongdoor.care.models._base import (
-    Base,
-    EncryptedJSON,
-    EncryptedText,
-    utcnow,
-)
+from nowrongdoor.care.models._base import Base, EncryptedJSON, EncryptedText
+from nowrongdoor.care.models._columns import child_of, created_now, ref, updated_now
 from nowrongdoor.care.models._person import Person
 
 
@@ -23,18 +19,18 @@ class Case(Base):
     __tablename__ = "care_case"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
-    owner_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    person_id: Mapped[int] = ref("person", index=True)
+    organization_id: Mapped[int] = ref("organization")
+    owner_id: Mapped[int | None] = ref("app_user")
     pathway: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16), default="open")
     close_reason: Mapped[str | None] = mapped_column(String(32))
     close_note: Mapped[str | None] = mapped_column(EncryptedText)
-    opened_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    opened_at: Mapped[dt.datetime] = created_now()
     activated_at: Mapped[dt.datetime | None] = mapped_column()
     closed_at: Mapped[dt.datetime | None] = mapped_column()
     reopened_count: Mapped[int] = mapped_column(default=0)
-    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[dt.datetime] = updated_now()
 
     person: Mapped[Person] = relationship(lazy="select")
 
@@ -45,13 +41,11 @@ class CaseEvent(Base):
     __tablename__ = "case_event"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(
-        ForeignKey("care_case.id", ondelete="CASCADE"), index=True
-    )
+    case_id: Mapped[int] = child_of("care_case")
     kind: Mapped[str] = mapped_column(String(40))
     detail: Mapped[str | None] = mapped_column(EncryptedText)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
-    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[int | None] = ref("app_user")
+    at: Mapped[dt.datetime] = created_now()
 
 
 class Need(Base):
@@ -60,15 +54,13 @@ class Need(Base):
     __tablename__ = "need"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(
-        ForeignKey("care_case.id", ondelete="CASCADE"), index=True
-    )
+    case_id: Mapped[int] = child_of("care_case")
     category: Mapped[str] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(16), default="identified")
     description: Mapped[str | None] = mapped_column(EncryptedText)
     sensitivity: Mapped[str] = mapped_column(String(16), default="normal")
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = ref("app_user")
+    created_at: Mapped[dt.datetime] = created_now()
 
 
 class Goal(Base):
@@ -77,14 +69,12 @@ class Goal(Base):
     __tablename__ = "goal"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(
-        ForeignKey("care_case.id", ondelete="CASCADE"), index=True
-    )
-    need_id: Mapped[int | None] = mapped_column(ForeignKey("need.id"))
+    case_id: Mapped[int] = child_of("care_case")
+    need_id: Mapped[int | None] = ref("need")
     description: Mapped[str] = mapped_column(EncryptedText)
     status: Mapped[str] = mapped_column(String(16), default="identified")
     target_date: Mapped[dt.date | None] = mapped_column()
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[dt.datetime] = created_now()
 
 
 class Barrier(Base):
@@ -93,12 +83,10 @@ class Barrier(Base):
     __tablename__ = "barrier"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(
-        ForeignKey("care_case.id", ondelete="CASCADE"), index=True
-    )
+    case_id: Mapped[int] = child_of("care_case")
     description: Mapped[str] = mapped_column(EncryptedText)
     status: Mapped[str] = mapped_column(String(16), default="identified")
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[dt.datetime] = created_now()
 
 
 class Task(Base):
@@ -107,17 +95,15 @@ class Task(Base):
     __tablename__ = "task"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int | None] = mapped_column(
-        ForeignKey("care_case.id", ondelete="CASCADE"), index=True
-    )
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
-    owner_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    case_id: Mapped[int | None] = child_of("care_case")
+    organization_id: Mapped[int] = ref("organization")
+    owner_id: Mapped[int | None] = ref("app_user")
     title: Mapped[str] = mapped_column(EncryptedText)
     due_at: Mapped[dt.datetime | None] = mapped_column()
     status: Mapped[str] = mapped_column(String(16), default="open")
     completed_at: Mapped[dt.datetime | None] = mapped_column()
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = ref("app_user")
+    created_at: Mapped[dt.datetime] = created_now()
 
 
 class Note(Base):
@@ -126,13 +112,11 @@ class Note(Base):
     __tablename__ = "note"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(
-        ForeignKey("care_case.id", ondelete="CASCADE"), index=True
-    )
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    case_id: Mapped[int] = child_of("care_case")
+    author_id: Mapped[int | None] = ref("app_user")
     text: Mapped[str] = mapped_column(EncryptedText)
     sensitivity: Mapped[str] = mapped_column(String(16), default="normal")
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[dt.datetime] = created_now()
 
 
 class SafetyPlan(Base):
@@ -141,12 +125,10 @@ class SafetyPlan(Base):
     __tablename__ = "safety_plan"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(
-        ForeignKey("care_case.id", ondelete="CASCADE"), unique=True
-    )
+    case_id: Mapped[int] = child_of("care_case", unique=True)
     plan: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
-    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
-    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = ref("app_user")
+    updated_at: Mapped[dt.datetime] = updated_now()
 
 
 Index("ix_care_case_org_owner_status", Case.organization_id, Case.owner_id, Case.status)

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from nowrongdoor.care.models._base import Base, utcnow
+from nowrongdoor.care.models._base import Base
+from nowrongdoor.care.models._columns import child_of, created_now, ref
 from nowrongdoor.care.models._org import User
 
 
@@ -25,13 +26,13 @@ class PartnerClient(Base):
     client_id: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     secret_hash: Mapped[str] = mapped_column(String(300))
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    organization_id: Mapped[int] = ref("organization")
+    user_id: Mapped[int] = ref("app_user")
     token_minutes: Mapped[int] = mapped_column(default=60)
     #: Public keys (a JWK Set, JSON) of a client that authenticates with a
     #: signed JWT (private-key JWT, RFC 7523) instead of a secret.
     jwks: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[dt.datetime] = created_now()
     revoked_at: Mapped[dt.datetime | None] = mapped_column()
 
     user: Mapped[User] = relationship(lazy="joined")
@@ -44,10 +45,8 @@ class PartnerClientToken(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    client_id: Mapped[int] = mapped_column(
-        ForeignKey("partner_client.id", ondelete="CASCADE"), index=True
-    )
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    client_id: Mapped[int] = child_of("partner_client")
+    created_at: Mapped[dt.datetime] = created_now()
     expires_at: Mapped[dt.datetime] = mapped_column()
     revoked_at: Mapped[dt.datetime | None] = mapped_column()
 
@@ -63,8 +62,6 @@ class PartnerClientJti(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    client_id: Mapped[int] = mapped_column(
-        ForeignKey("partner_client.id", ondelete="CASCADE")
-    )
+    client_id: Mapped[int] = child_of("partner_client", index=False)
     jti: Mapped[str] = mapped_column(String(200))
     expires_at: Mapped[dt.datetime] = mapped_column()

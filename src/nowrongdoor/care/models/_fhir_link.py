@@ -13,10 +13,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from nowrongdoor.care.models._base import Base, EncryptedJSON, EncryptedText, utcnow
+from nowrongdoor.care.models._base import Base, EncryptedJSON, EncryptedText
+from nowrongdoor.care.models._columns import child_of, created_now, ref
 from nowrongdoor.care.models._org import User
 
 
@@ -26,9 +27,7 @@ class FhirEndpoint(Base):
     __tablename__ = "fhir_endpoint"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organization_id: Mapped[int] = mapped_column(
-        ForeignKey("organization.id"), unique=True
-    )
+    organization_id: Mapped[int] = ref("organization", unique=True)
     base_url: Mapped[str] = mapped_column(String(500))
     token_url: Mapped[str] = mapped_column(String(500))
     client_id: Mapped[str] = mapped_column(String(200))
@@ -37,8 +36,8 @@ class FhirEndpoint(Base):
     owner_reference: Mapped[str] = mapped_column(String(200))
     #: The partner system's account here: status changes read from its server
     #: are recorded as this user's.
-    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    user_id: Mapped[int] = ref("app_user")
+    created_at: Mapped[dt.datetime] = created_now()
     disabled_at: Mapped[dt.datetime | None] = mapped_column()
 
     user: Mapped[User] = relationship(lazy="joined")
@@ -50,21 +49,17 @@ class FhirOutbound(Base):
     __tablename__ = "fhir_outbound"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    referral_id: Mapped[int] = mapped_column(
-        ForeignKey("referral.id", ondelete="CASCADE"), unique=True
-    )
-    endpoint_id: Mapped[int] = mapped_column(
-        ForeignKey("fhir_endpoint.id", ondelete="CASCADE"), index=True
-    )
+    referral_id: Mapped[int] = child_of("referral", unique=True)
+    endpoint_id: Mapped[int] = child_of("fhir_endpoint")
     #: ``pending`` (not yet accepted by the server), ``sent``, ``failed``
     #: (gave up after the last retry) or ``closed`` (nothing more to poll).
     state: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
-    next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    next_attempt_at: Mapped[dt.datetime] = created_now()
     last_error: Mapped[str | None] = mapped_column(String(500))
     remote_task: Mapped[str | None] = mapped_column(String(200))
     remote_status: Mapped[str | None] = mapped_column(String(32))
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[dt.datetime] = created_now()
     sent_at: Mapped[dt.datetime | None] = mapped_column()
     polled_at: Mapped[dt.datetime | None] = mapped_column()
 
@@ -80,12 +75,10 @@ class FhirInbound(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    sender_organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
+    sender_organization_id: Mapped[int] = ref("organization")
     identifier: Mapped[str] = mapped_column(String(300))
-    referral_id: Mapped[int] = mapped_column(
-        ForeignKey("referral.id", ondelete="CASCADE"), index=True
-    )
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    referral_id: Mapped[int] = child_of("referral")
+    created_at: Mapped[dt.datetime] = created_now()
 
 
 class FhirExport(Base):
@@ -96,9 +89,9 @@ class FhirExport(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: The opaque id in the status and file URLs.
     key: Mapped[str] = mapped_column(String(64), unique=True)
-    requested_by_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    requested_by_id: Mapped[int] = ref("app_user", index=True)
     request_url: Mapped[str] = mapped_column(String(2000))
-    transaction_time: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    transaction_time: Mapped[dt.datetime] = created_now()
     #: resource type -> NDJSON text (one resource a line).
     files: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
     expires_at: Mapped[dt.datetime] = mapped_column()

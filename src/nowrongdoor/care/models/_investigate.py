@@ -16,7 +16,8 @@ from typing import Any
 from sqlalchemy import JSON, Float, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from nowrongdoor.care.models._base import Base, EncryptedJSON, EncryptedText, utcnow
+from nowrongdoor.care.models._base import Base, EncryptedJSON, EncryptedText
+from nowrongdoor.care.models._columns import child_of, created_now, ref
 
 __all__ = [
     "LEAD_DECISIONS",
@@ -44,7 +45,7 @@ class InvOperation(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
+    organization_id: Mapped[int] = ref("organization")
     op_key: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(default=0)
     #: phones, emails, handles, names (lists), controller signals: encrypted.
@@ -63,7 +64,7 @@ class InvOperation(Base):
     last_seen: Mapped[dt.datetime | None] = mapped_column()
     #: False when the latest import's link output no longer has this operation.
     current: Mapped[bool] = mapped_column(default=True)
-    imported_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    imported_at: Mapped[dt.datetime] = created_now()
 
 
 class InvAd(Base):
@@ -76,7 +77,7 @@ class InvAd(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
+    organization_id: Mapped[int] = ref("organization")
     ad_key: Mapped[str] = mapped_column(String(200))
     operation_id: Mapped[int | None] = mapped_column(
         ForeignKey("inv_operation.id", ondelete="SET NULL")
@@ -94,7 +95,7 @@ class InvAd(Base):
     #: and ``images``, the SHA-256 of each of the ad's pictures (:class:`InvImage`).
     facts: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)
     #: First import (a re-import keeps it): the retention clock of an undated ad.
-    imported_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    imported_at: Mapped[dt.datetime] = created_now()
     #: When the retention purge (or an import past retention) dropped the text.
     text_purged_at: Mapped[dt.datetime | None] = mapped_column()
 
@@ -105,9 +106,7 @@ class InvContact(Base):
     __tablename__ = "inv_contact"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    ad_id: Mapped[int] = mapped_column(
-        ForeignKey("inv_ad.id", ondelete="CASCADE"), index=True
-    )
+    ad_id: Mapped[int] = child_of("inv_ad")
     kind: Mapped[str] = mapped_column(String(16))
     value_bidx: Mapped[str] = mapped_column(String(64), index=True)
 
@@ -118,9 +117,7 @@ class InvEdge(Base):
     __tablename__ = "inv_edge"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    operation_id: Mapped[int] = mapped_column(
-        ForeignKey("inv_operation.id", ondelete="CASCADE"), index=True
-    )
+    operation_id: Mapped[int] = child_of("inv_operation")
     source_key: Mapped[str] = mapped_column(String(200))
     target_key: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(32))
@@ -143,7 +140,7 @@ class InvLead(Base):
     __table_args__ = (UniqueConstraint("organization_id", "case_key", "ad_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
+    organization_id: Mapped[int] = ref("organization")
     case_key: Mapped[str] = mapped_column(String(64))
     ad_key: Mapped[str] = mapped_column(String(200))
     op_key: Mapped[str | None] = mapped_column(String(64))
@@ -158,12 +155,12 @@ class InvLead(Base):
     poster: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)
     status: Mapped[str] = mapped_column(String(16), default="new")
     reason: Mapped[str | None] = mapped_column(EncryptedText)
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    decided_by_id: Mapped[int | None] = ref("app_user")
     decided_at: Mapped[dt.datetime | None] = mapped_column()
     #: The care team's ``ad_match`` intake a confirmation created (or found).
-    intake_id: Mapped[int | None] = mapped_column(ForeignKey("intake.id"))
+    intake_id: Mapped[int | None] = ref("intake")
     current: Mapped[bool] = mapped_column(default=True)
-    imported_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    imported_at: Mapped[dt.datetime] = created_now()
 
 
 class InvImage(Base):
@@ -179,7 +176,7 @@ class InvImage(Base):
     __table_args__ = (UniqueConstraint("organization_id", "sha256"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
+    organization_id: Mapped[int] = ref("organization")
     sha256: Mapped[str] = mapped_column(String(64))
     #: 64-bit pHash as 16 hex digits.
     phash: Mapped[str] = mapped_column(String(16))
@@ -187,4 +184,4 @@ class InvImage(Base):
     #: A matched minor's picture (or an ad's claiming an age under 18): never stored.
     minor: Mapped[bool] = mapped_column(default=False)
     stored: Mapped[bool] = mapped_column(default=False)
-    imported_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    imported_at: Mapped[dt.datetime] = created_now()

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from nowrongdoor.care.models._base import Base, EncryptedText, utcnow
+from nowrongdoor.care.models._base import Base, EncryptedText
+from nowrongdoor.care.models._columns import created_now, ref
 
 __all__ = ["InvOperationNote"]
 
@@ -24,8 +25,8 @@ class InvOperationNote(Base):
     __table_args__ = (Index("ix_inv_op_note_org_op", "organization_id", "op_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
+    organization_id: Mapped[int] = ref("organization")
     op_key: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(EncryptedText)
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    author_id: Mapped[int | None] = ref("app_user")
+    created_at: Mapped[dt.datetime] = created_now()

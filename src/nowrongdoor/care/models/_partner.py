@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from nowrongdoor.care.models._base import Base, utcnow
+from nowrongdoor.care.models._base import Base
+from nowrongdoor.care.models._columns import child_of, created_now, ref
 
 
 class PartnerService(Base):
@@ -20,9 +21,7 @@ class PartnerService(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     hsds_id: Mapped[str | None] = mapped_column(String(64), unique=True)
-    organization_id: Mapped[int] = mapped_column(
-        ForeignKey("organization.id"), index=True
-    )
+    organization_id: Mapped[int] = ref("organization", index=True)
     name: Mapped[str] = mapped_column(String(300))
     alternate_name: Mapped[str | None] = mapped_column(String(300))
     description: Mapped[str | None] = mapped_column(Text)
@@ -33,7 +32,7 @@ class PartnerService(Base):
     minimum_age: Mapped[int | None] = mapped_column()
     maximum_age: Mapped[int | None] = mapped_column()
     service_types: Mapped[str] = mapped_column(Text, default="")
-    imported_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    imported_at: Mapped[dt.datetime] = created_now()
 
 
 class PartnerLocation(Base):
@@ -43,9 +42,7 @@ class PartnerLocation(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     hsds_id: Mapped[str | None] = mapped_column(String(64), unique=True)
-    organization_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organization.id"), index=True
-    )
+    organization_id: Mapped[int | None] = ref("organization", index=True)
     name: Mapped[str | None] = mapped_column(String(300))
     address_1: Mapped[str | None] = mapped_column(String(300))
     city: Mapped[str | None] = mapped_column(String(120))
@@ -63,12 +60,8 @@ class ServiceAtLocation(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     hsds_id: Mapped[str | None] = mapped_column(String(64), unique=True)
-    service_id: Mapped[int] = mapped_column(
-        ForeignKey("partner_service.id", ondelete="CASCADE"), index=True
-    )
-    location_id: Mapped[int] = mapped_column(
-        ForeignKey("partner_location.id", ondelete="CASCADE"), index=True
-    )
+    service_id: Mapped[int] = child_of("partner_service")
+    location_id: Mapped[int] = child_of("partner_location")
     description: Mapped[str | None] = mapped_column(Text)
 
 
@@ -79,15 +72,9 @@ class PartnerPhone(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     hsds_id: Mapped[str | None] = mapped_column(String(64))
-    organization_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organization.id"), index=True
-    )
-    service_id: Mapped[int | None] = mapped_column(
-        ForeignKey("partner_service.id", ondelete="CASCADE")
-    )
-    location_id: Mapped[int | None] = mapped_column(
-        ForeignKey("partner_location.id", ondelete="CASCADE")
-    )
+    organization_id: Mapped[int | None] = ref("organization", index=True)
+    service_id: Mapped[int | None] = child_of("partner_service", index=False)
+    location_id: Mapped[int | None] = child_of("partner_location", index=False)
     number: Mapped[str] = mapped_column(String(60))
     extension: Mapped[str | None] = mapped_column(String(20))
     phone_type: Mapped[str | None] = mapped_column(String(20))

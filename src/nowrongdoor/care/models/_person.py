@@ -5,15 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from nowrongdoor.care.models._base import (
-    Base,
-    EncryptedJSON,
-    EncryptedText,
-    utcnow,
-)
+from nowrongdoor.care.models._base import Base, EncryptedJSON, EncryptedText
+from nowrongdoor.care.models._columns import created_now, ref, updated_now
 
 
 class Person(Base):
@@ -27,8 +23,8 @@ class Person(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pseudonym: Mapped[str] = mapped_column(String(20), unique=True)
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
-    owner_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    organization_id: Mapped[int] = ref("organization")
+    owner_id: Mapped[int | None] = ref("app_user")
     #: While nobody owns the person: the team whose pool they wait in
     #: (``None`` with no owner: the supervisors' pool).
     pool_team: Mapped[str | None] = mapped_column(String(100))
@@ -43,8 +39,8 @@ class Person(Base):
     birth_year: Mapped[int | None] = mapped_column()
     gender: Mapped[str | None] = mapped_column(EncryptedText)
     do_not_contact: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    created_at: Mapped[dt.datetime] = created_now()
+    updated_at: Mapped[dt.datetime] = updated_now()
 
 
 class Intake(Base):
@@ -53,9 +49,9 @@ class Intake(Base):
     __tablename__ = "intake"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
-    owner_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    person_id: Mapped[int | None] = ref("person", index=True)
+    organization_id: Mapped[int] = ref("organization")
+    owner_id: Mapped[int | None] = ref("app_user")
     #: While nobody owns the intake: the team whose pool it waits in.
     pool_team: Mapped[str | None] = mapped_column(String(100))
     door: Mapped[str] = mapped_column(String(32))
@@ -65,10 +61,10 @@ class Intake(Base):
     #: Keyed exact index of ``source_ref``: re-imports find the lead by it.
     source_ref_bidx: Mapped[str | None] = mapped_column(String(64), unique=True)
     lead: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)
-    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    received_at: Mapped[dt.datetime] = created_now()
     reviewed_at: Mapped[dt.datetime | None] = mapped_column()
-    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    reviewed_by_id: Mapped[int | None] = ref("app_user")
+    created_by_id: Mapped[int | None] = ref("app_user")
     # The work queue's sort and filter keys, copied from the person's latest
     # risk flag, latest screening and birth year whenever one of them is
     # written (``nowrongdoor.care.crud._queue_keys``), so a queue page is one
@@ -104,17 +100,17 @@ class Screening(Base):
     __tablename__ = "screening"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
-    case_id: Mapped[int | None] = mapped_column(ForeignKey("care_case.id"))
-    intake_id: Mapped[int | None] = mapped_column(ForeignKey("intake.id"))
+    person_id: Mapped[int] = ref("person", index=True)
+    case_id: Mapped[int | None] = ref("care_case")
+    intake_id: Mapped[int | None] = ref("intake")
     instrument_id: Mapped[str] = mapped_column(String(100))
     positive: Mapped[bool] = mapped_column()
     recommended_pathway: Mapped[str | None] = mapped_column(String(16))
     questionnaire_response: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
     result: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
     sensitivity: Mapped[str] = mapped_column(String(16), default="normal")
-    performed_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
-    performed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    performed_by_id: Mapped[int | None] = ref("app_user")
+    performed_at: Mapped[dt.datetime] = created_now()
 
 
 class RiskFlag(Base):
@@ -123,8 +119,8 @@ class RiskFlag(Base):
     __tablename__ = "risk_flag"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
+    person_id: Mapped[int] = ref("person", index=True)
+    organization_id: Mapped[int] = ref("organization")
     source: Mapped[str] = mapped_column(String(200))
     tier: Mapped[str] = mapped_column(String(32))
     score: Mapped[float] = mapped_column()
@@ -133,7 +129,7 @@ class RiskFlag(Base):
     reasons: Mapped[str | None] = mapped_column(EncryptedText)
     sensitivity: Mapped[str] = mapped_column(String(16), default="normal")
     reviewed: Mapped[bool] = mapped_column(default=False)
-    imported_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    imported_at: Mapped[dt.datetime] = created_now()
 
 
 class Consent(Base):
@@ -142,18 +138,16 @@ class Consent(Base):
     __tablename__ = "consent"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    person_id: Mapped[int] = ref("person", index=True)
     consent_type: Mapped[str] = mapped_column(String(32))
     scope: Mapped[str] = mapped_column(String(32))
-    scope_organization_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organization.id")
-    )
+    scope_organization_id: Mapped[int | None] = ref("organization")
     granted: Mapped[bool] = mapped_column(default=True)
     note: Mapped[str | None] = mapped_column(EncryptedText)
-    given_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    given_at: Mapped[dt.datetime] = created_now()
     expires_at: Mapped[dt.datetime | None] = mapped_column()
     revoked_at: Mapped[dt.datetime | None] = mapped_column()
-    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    recorded_by_id: Mapped[int | None] = ref("app_user")
 
 
 Index("ix_person_org_owner", Person.organization_id, Person.owner_id)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from nowrongdoor.care.models._base import Base, EncryptedText, utcnow
+from nowrongdoor.care.models._base import Base, EncryptedText
 from nowrongdoor.care.models._case import Case
+from nowrongdoor.care.models._columns import child_of, created_now, ref, updated_now
 
 
 class Referral(Base):
@@ -17,30 +18,30 @@ class Referral(Base):
     __tablename__ = "referral"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("care_case.id"), index=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
-    from_organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
-    to_organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
-    service_id: Mapped[int | None] = mapped_column(ForeignKey("partner_service.id"))
-    owner_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    case_id: Mapped[int] = ref("care_case", index=True)
+    person_id: Mapped[int] = ref("person", index=True)
+    from_organization_id: Mapped[int] = ref("organization")
+    to_organization_id: Mapped[int] = ref("organization")
+    service_id: Mapped[int | None] = ref("partner_service")
+    owner_id: Mapped[int | None] = ref("app_user")
     status: Mapped[str] = mapped_column(String(16), default="draft")
     need_category: Mapped[str | None] = mapped_column(String(40))
     reason: Mapped[str | None] = mapped_column(EncryptedText)
     do_not_contact: Mapped[bool] = mapped_column(default=False)
-    consent_id: Mapped[int | None] = mapped_column(ForeignKey("consent.id"))
+    consent_id: Mapped[int | None] = ref("consent")
     override_reason: Mapped[str | None] = mapped_column(EncryptedText)
-    override_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    override_by_id: Mapped[int | None] = ref("app_user")
     response_note: Mapped[str | None] = mapped_column(EncryptedText)
     #: The partner system's own status text (FHIR Task.businessStatus).
     business_status: Mapped[str | None] = mapped_column(String(200))
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[dt.datetime] = created_now()
     sent_at: Mapped[dt.datetime | None] = mapped_column()
     accepted_at: Mapped[dt.datetime | None] = mapped_column()
     declined_at: Mapped[dt.datetime | None] = mapped_column()
     in_progress_at: Mapped[dt.datetime | None] = mapped_column()
     completed_at: Mapped[dt.datetime | None] = mapped_column()
     cancelled_at: Mapped[dt.datetime | None] = mapped_column()
-    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[dt.datetime] = updated_now()
 
     case: Mapped[Case] = relationship(lazy="raise")
 
@@ -51,14 +52,12 @@ class ReferralEvent(Base):
     __tablename__ = "referral_event"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    referral_id: Mapped[int] = mapped_column(
-        ForeignKey("referral.id", ondelete="CASCADE"), index=True
-    )
+    referral_id: Mapped[int] = child_of("referral")
     from_status: Mapped[str | None] = mapped_column(String(16))
     to_status: Mapped[str] = mapped_column(String(16))
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    actor_id: Mapped[int | None] = ref("app_user")
     reason: Mapped[str | None] = mapped_column(EncryptedText)
-    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    at: Mapped[dt.datetime] = created_now()
 
 
 Index("ix_referral_to_org_status", Referral.to_organization_id, Referral.status)

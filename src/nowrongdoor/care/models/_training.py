@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from nowrongdoor.care.models._base import Base, utcnow
+from nowrongdoor.care.models._base import Base
+from nowrongdoor.care.models._columns import child_of, created_now, ref
 
 
 class TrainingAttempt(Base):
@@ -23,13 +24,13 @@ class TrainingAttempt(Base):
     __tablename__ = "training_attempt"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"))
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
+    user_id: Mapped[int] = child_of("app_user", index=False)
+    organization_id: Mapped[int] = ref("organization")
     course_id: Mapped[str] = mapped_column(String(64))
     module_id: Mapped[str] = mapped_column(String(64))
     seed: Mapped[int] = mapped_column()
     quiz: Mapped[dict[str, Any]] = mapped_column(JSON)
-    started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[dt.datetime] = created_now()
     submitted_at: Mapped[dt.datetime | None] = mapped_column()
     answers: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     correct: Mapped[int | None] = mapped_column()
@@ -45,12 +46,12 @@ class TrainingCompletion(Base):
     __tablename__ = "training_completion"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"))
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
+    user_id: Mapped[int] = child_of("app_user", index=False)
+    organization_id: Mapped[int] = ref("organization")
     course_id: Mapped[str] = mapped_column(String(64))
     course_title: Mapped[str] = mapped_column(String(300))
     hours: Mapped[float] = mapped_column()
-    completed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    completed_at: Mapped[dt.datetime] = created_now()
     renewal_due_at: Mapped[dt.datetime] = mapped_column()
     code: Mapped[str] = mapped_column(String(32), unique=True)
 
@@ -66,7 +67,7 @@ class TrainingLead(Base):
     granted_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("app_user.id", ondelete="SET NULL")
     )
-    granted_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    granted_at: Mapped[dt.datetime] = created_now()
 
 
 Index(
