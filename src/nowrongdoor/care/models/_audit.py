@@ -8,7 +8,7 @@ from sqlalchemy import BigInteger, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from nowrongdoor.care.models._base import Base
-from nowrongdoor.care.models._columns import created_now
+from nowrongdoor.care.models._columns import IdKey, created_now
 
 _BIGINT = BigInteger().with_variant(Integer(), "sqlite")
 
@@ -39,7 +39,7 @@ class AuditEvent(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
-class AuditHead(Base):
+class AuditHead(IdKey, Base):
     """The chain's head (one row): last sequence number and hash.
 
     Appending locks this row, which serialises writers and lets verification
@@ -48,6 +48,5 @@ class AuditHead(Base):
 
     __tablename__ = "audit_head"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     last_seq: Mapped[int] = mapped_column(_BIGINT, default=0)
     last_hash: Mapped[str] = mapped_column(String(64))

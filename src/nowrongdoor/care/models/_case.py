@@ -9,16 +9,23 @@ from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nowrongdoor.care.models._base import Base, EncryptedJSON, EncryptedText
-from nowrongdoor.care.models._columns import child_of, created_now, ref, updated_now
+from nowrongdoor.care.models._columns import (
+    CaseChild,
+    IdKey,
+    child_of,
+    created_now,
+    ref,
+    sensitivity_mark,
+    updated_now,
+)
 from nowrongdoor.care.models._person import Person
 
 
-class Case(Base):
+class Case(IdKey, Base):
     """A case on the Prevent or Survive/Thrive pathway for one person."""
 
     __tablename__ = "care_case"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = ref("person", index=True)
     organization_id: Mapped[int] = ref("organization")
     owner_id: Mapped[int | None] = ref("app_user")
@@ -35,41 +42,35 @@ class Case(Base):
     person: Mapped[Person] = relationship(lazy="select")
 
 
-class CaseEvent(Base):
+class CaseEvent(CaseChild, Base):
     """One entry of a case's timeline (status changes and other milestones)."""
 
     __tablename__ = "case_event"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = child_of("care_case")
     kind: Mapped[str] = mapped_column(String(40))
     detail: Mapped[str | None] = mapped_column(EncryptedText)
     actor_id: Mapped[int | None] = ref("app_user")
     at: Mapped[dt.datetime] = created_now()
 
 
-class Need(Base):
+class Need(CaseChild, Base):
     """A need in a Gravity Project SDOH domain (or human trafficking)."""
 
     __tablename__ = "need"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = child_of("care_case")
     category: Mapped[str] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(16), default="identified")
     description: Mapped[str | None] = mapped_column(EncryptedText)
-    sensitivity: Mapped[str] = mapped_column(String(16), default="normal")
+    sensitivity: Mapped[str] = sensitivity_mark()
     created_by_id: Mapped[int | None] = ref("app_user")
     created_at: Mapped[dt.datetime] = created_now()
 
 
-class Goal(Base):
+class Goal(CaseChild, Base):
     """A goal of the person's plan."""
 
     __tablename__ = "goal"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = child_of("care_case")
     need_id: Mapped[int | None] = ref("need")
     description: Mapped[str] = mapped_column(EncryptedText)
     status: Mapped[str] = mapped_column(String(16), default="identified")
@@ -77,24 +78,21 @@ class Goal(Base):
     created_at: Mapped[dt.datetime] = created_now()
 
 
-class Barrier(Base):
+class Barrier(CaseChild, Base):
     """A barrier to independence (transport, documents, a debt, ...)."""
 
     __tablename__ = "barrier"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = child_of("care_case")
     description: Mapped[str] = mapped_column(EncryptedText)
     status: Mapped[str] = mapped_column(String(16), default="identified")
     created_at: Mapped[dt.datetime] = created_now()
 
 
-class Task(Base):
+class Task(IdKey, Base):
     """A task with a due date, assigned to a user."""
 
     __tablename__ = "task"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int | None] = child_of("care_case")
     organization_id: Mapped[int] = ref("organization")
     owner_id: Mapped[int | None] = ref("app_user")
@@ -106,25 +104,22 @@ class Task(Base):
     created_at: Mapped[dt.datetime] = created_now()
 
 
-class Note(Base):
+class Note(CaseChild, Base):
     """A case note; the text is encrypted at rest."""
 
     __tablename__ = "note"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = child_of("care_case")
     author_id: Mapped[int | None] = ref("app_user")
     text: Mapped[str] = mapped_column(EncryptedText)
-    sensitivity: Mapped[str] = mapped_column(String(16), default="normal")
+    sensitivity: Mapped[str] = sensitivity_mark()
     created_at: Mapped[dt.datetime] = created_now()
 
 
-class SafetyPlan(Base):
+class SafetyPlan(IdKey, Base):
     """The person's safety plan (one per case), encrypted as a whole."""
 
     __tablename__ = "safety_plan"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = child_of("care_case", unique=True)
     plan: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
     updated_by_id: Mapped[int | None] = ref("app_user")

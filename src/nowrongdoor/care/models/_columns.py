@@ -9,12 +9,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ForeignKey
-from sqlalchemy.orm import MappedColumn, mapped_column
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, MappedColumn, mapped_column
 
 from nowrongdoor.care.models._base import utcnow
 
-__all__ = ["child_of", "created_now", "ref", "updated_now"]
+__all__ = [
+    "CaseChild",
+    "IdKey",
+    "TrainingRecord",
+    "child_of",
+    "created_now",
+    "ref",
+    "sensitivity_mark",
+    "updated_now",
+]
 
 
 def child_of(table: str, **kw: Any) -> MappedColumn[Any]:
@@ -38,3 +47,33 @@ def created_now() -> MappedColumn[Any]:
 def updated_now() -> MappedColumn[Any]:
     """A timestamp set to now (UTC) on insert and on every update."""
     return mapped_column(default=utcnow, onupdate=utcnow)
+
+
+def sensitivity_mark() -> MappedColumn[Any]:
+    """The record's sensitivity mark: ``normal``, or ``part2`` (42 CFR Part 2)."""
+    return mapped_column(String(16), default="normal")
+
+
+# A mixin's columns follow the class's own unless ordered: these sort first.
+
+
+class IdKey:
+    """An integer surrogate primary key ``id``, the table's first column."""
+
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-100)
+
+
+class CaseChild(IdKey):
+    """A record that belongs to a case: ``id``, then ``case_id`` (indexed,
+    deleted with the case)."""
+
+    case_id: Mapped[int] = child_of("care_case", sort_order=-99)
+
+
+class TrainingRecord(IdKey):
+    """A user's training record: ``id``, ``user_id`` (deleted with the user),
+    ``organization_id``, ``course_id``."""
+
+    user_id: Mapped[int] = child_of("app_user", index=False, sort_order=-99)
+    organization_id: Mapped[int] = ref("organization", sort_order=-98)
+    course_id: Mapped[str] = mapped_column(String(64), sort_order=-97)

@@ -13,16 +13,15 @@ from sqlalchemy import String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nowrongdoor.care.models._base import Base
-from nowrongdoor.care.models._columns import child_of, created_now, ref
+from nowrongdoor.care.models._columns import IdKey, child_of, created_now, ref
 from nowrongdoor.care.models._org import User
 
 
-class PartnerClient(Base):
+class PartnerClient(IdKey, Base):
     """A partner system's client credentials (the secret is stored hashed)."""
 
     __tablename__ = "partner_client"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     secret_hash: Mapped[str] = mapped_column(String(300))
@@ -38,12 +37,11 @@ class PartnerClient(Base):
     user: Mapped[User] = relationship(lazy="joined")
 
 
-class PartnerClientToken(Base):
+class PartnerClientToken(IdKey, Base):
     """An access token issued to a :class:`PartnerClient` (stored hashed)."""
 
     __tablename__ = "partner_client_token"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     client_id: Mapped[int] = child_of("partner_client")
     created_at: Mapped[dt.datetime] = created_now()
@@ -53,7 +51,7 @@ class PartnerClientToken(Base):
     client: Mapped[PartnerClient] = relationship(lazy="joined")
 
 
-class PartnerClientJti(Base):
+class PartnerClientJti(IdKey, Base):
     """A client assertion id already used (a replayed JWT is refused)."""
 
     __tablename__ = "partner_client_jti"
@@ -61,7 +59,6 @@ class PartnerClientJti(Base):
         UniqueConstraint("client_id", "jti", name="uq_partner_client_jti"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = child_of("partner_client", index=False)
     jti: Mapped[str] = mapped_column(String(200))
     expires_at: Mapped[dt.datetime] = mapped_column()

@@ -17,16 +17,15 @@ from sqlalchemy import String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nowrongdoor.care.models._base import Base, EncryptedJSON, EncryptedText
-from nowrongdoor.care.models._columns import child_of, created_now, ref
+from nowrongdoor.care.models._columns import IdKey, child_of, created_now, ref
 from nowrongdoor.care.models._org import User
 
 
-class FhirEndpoint(Base):
+class FhirEndpoint(IdKey, Base):
     """A partner organisation's FHIR server and our client credentials there."""
 
     __tablename__ = "fhir_endpoint"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = ref("organization", unique=True)
     base_url: Mapped[str] = mapped_column(String(500))
     token_url: Mapped[str] = mapped_column(String(500))
@@ -43,12 +42,11 @@ class FhirEndpoint(Base):
     user: Mapped[User] = relationship(lazy="joined")
 
 
-class FhirOutbound(Base):
+class FhirOutbound(IdKey, Base):
     """A referral sent (or to be sent) to a partner's FHIR server."""
 
     __tablename__ = "fhir_outbound"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     referral_id: Mapped[int] = child_of("referral", unique=True)
     endpoint_id: Mapped[int] = child_of("fhir_endpoint")
     #: ``pending`` (not yet accepted by the server), ``sent``, ``failed``
@@ -64,7 +62,7 @@ class FhirOutbound(Base):
     polled_at: Mapped[dt.datetime | None] = mapped_column()
 
 
-class FhirInbound(Base):
+class FhirInbound(IdKey, Base):
     """A referral another FHIR server created here, by its Task identifier."""
 
     __tablename__ = "fhir_inbound"
@@ -74,19 +72,17 @@ class FhirInbound(Base):
         ),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     sender_organization_id: Mapped[int] = ref("organization")
     identifier: Mapped[str] = mapped_column(String(300))
     referral_id: Mapped[int] = child_of("referral")
     created_at: Mapped[dt.datetime] = created_now()
 
 
-class FhirExport(Base):
+class FhirExport(IdKey, Base):
     """A bulk export (FHIR Bulk Data ``$export``): its files, encrypted at rest."""
 
     __tablename__ = "fhir_export"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     #: The opaque id in the status and file URLs.
     key: Mapped[str] = mapped_column(String(64), unique=True)
     requested_by_id: Mapped[int] = ref("app_user", index=True)

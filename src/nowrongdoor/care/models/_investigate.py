@@ -17,7 +17,7 @@ from sqlalchemy import JSON, Float, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from nowrongdoor.care.models._base import Base, EncryptedJSON, EncryptedText
-from nowrongdoor.care.models._columns import child_of, created_now, ref
+from nowrongdoor.care.models._columns import IdKey, child_of, created_now, ref
 
 __all__ = [
     "LEAD_DECISIONS",
@@ -33,7 +33,7 @@ __all__ = [
 LEAD_DECISIONS = ("confirmed", "ruled_out", "needs_more")
 
 
-class InvOperation(Base):
+class InvOperation(IdKey, Base):
     """One operation of ``ads link`` (ads joined by shared contacts, text, photos)."""
 
     __tablename__ = "inv_operation"
@@ -44,7 +44,6 @@ class InvOperation(Base):
         Index("ix_inv_operation_list", "organization_id", "current", "size", "op_key"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = ref("organization")
     op_key: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(default=0)
@@ -67,7 +66,7 @@ class InvOperation(Base):
     imported_at: Mapped[dt.datetime] = created_now()
 
 
-class InvAd(Base):
+class InvAd(IdKey, Base):
     """One scanned ad: its text and contacts encrypted, its facts for filters."""
 
     __tablename__ = "inv_ad"
@@ -76,7 +75,6 @@ class InvAd(Base):
         Index("ix_inv_ad_operation_posted", "operation_id", "posted_at"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = ref("organization")
     ad_key: Mapped[str] = mapped_column(String(200))
     operation_id: Mapped[int | None] = mapped_column(
@@ -100,23 +98,21 @@ class InvAd(Base):
     text_purged_at: Mapped[dt.datetime | None] = mapped_column()
 
 
-class InvContact(Base):
+class InvContact(IdKey, Base):
     """A contact of an ad as a keyed blind index only (phone search)."""
 
     __tablename__ = "inv_contact"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     ad_id: Mapped[int] = child_of("inv_ad")
     kind: Mapped[str] = mapped_column(String(16))
     value_bidx: Mapped[str] = mapped_column(String(64), index=True)
 
 
-class InvEdge(Base):
+class InvEdge(IdKey, Base):
     """Why two ads were linked: ``ads link``'s merge, its evidence and weights."""
 
     __tablename__ = "inv_edge"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     operation_id: Mapped[int] = child_of("inv_operation")
     source_key: Mapped[str] = mapped_column(String(200))
     target_key: Mapped[str] = mapped_column(String(200))
@@ -129,7 +125,7 @@ class InvEdge(Base):
     match_weight: Mapped[float | None] = mapped_column(Float)
 
 
-class InvLead(Base):
+class InvLead(IdKey, Base):
     """A missing-person poster beside an ad ``ads match`` ranked for it.
 
     Keyed by (organisation, poster case id, ad key): a re-import updates the
@@ -139,7 +135,6 @@ class InvLead(Base):
     __tablename__ = "inv_lead"
     __table_args__ = (UniqueConstraint("organization_id", "case_key", "ad_key"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = ref("organization")
     case_key: Mapped[str] = mapped_column(String(64))
     ad_key: Mapped[str] = mapped_column(String(200))
@@ -163,7 +158,7 @@ class InvLead(Base):
     imported_at: Mapped[dt.datetime] = created_now()
 
 
-class InvImage(Base):
+class InvImage(IdKey, Base):
     """A picture of an ad or a poster, by content: SHA-256 and perceptual hash.
 
     The picture itself is a file named by its SHA-256 in the image folder, and
@@ -175,7 +170,6 @@ class InvImage(Base):
     __tablename__ = "inv_image"
     __table_args__ = (UniqueConstraint("organization_id", "sha256"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = ref("organization")
     sha256: Mapped[str] = mapped_column(String(64))
     #: 64-bit pHash as 16 hex digits.

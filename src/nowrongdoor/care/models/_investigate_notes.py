@@ -13,18 +13,17 @@ from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from nowrongdoor.care.models._base import Base, EncryptedText
-from nowrongdoor.care.models._columns import created_now, ref
+from nowrongdoor.care.models._columns import IdKey, created_now, ref
 
 __all__ = ["InvOperationNote"]
 
 
-class InvOperationNote(Base):
+class InvOperationNote(IdKey, Base):
     """A note an investigator wrote on an operation (encrypted text)."""
 
     __tablename__ = "inv_op_note"
     __table_args__ = (Index("ix_inv_op_note_org_op", "organization_id", "op_key"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = ref("organization")
     op_key: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(EncryptedText)

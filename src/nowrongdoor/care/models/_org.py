@@ -8,10 +8,10 @@ from sqlalchemy import Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nowrongdoor.care.models._base import Base
-from nowrongdoor.care.models._columns import child_of, created_now, ref
+from nowrongdoor.care.models._columns import IdKey, child_of, created_now, ref
 
 
-class Organization(Base):
+class Organization(IdKey, Base):
     """The plan or provider running the program, or a community partner.
 
     Partners imported from an Open Referral HSDS 3 file keep their HSDS id.
@@ -19,7 +19,6 @@ class Organization(Base):
 
     __tablename__ = "organization"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(300))
     kind: Mapped[str] = mapped_column(String(16), default="partner")
     hsds_id: Mapped[str | None] = mapped_column(String(64), unique=True)
@@ -32,12 +31,11 @@ class Organization(Base):
     users: Mapped[list[User]] = relationship(back_populates="organization")
 
 
-class User(Base):
+class User(IdKey, Base):
     """A person who signs in: staff of an organisation, with one role."""
 
     __tablename__ = "app_user"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = ref("organization")
     username: Mapped[str] = mapped_column(String(150), unique=True)
     display_name: Mapped[str] = mapped_column(String(200))
@@ -55,12 +53,11 @@ class User(Base):
     )
 
 
-class UserSession(Base):
+class UserSession(IdKey, Base):
     """A browser login session; the cookie holds a token, the row its hash."""
 
     __tablename__ = "user_session"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     csrf_token: Mapped[str] = mapped_column(String(64))
     user_id: Mapped[int] = child_of("app_user")
@@ -71,12 +68,11 @@ class UserSession(Base):
     user: Mapped[User] = relationship(lazy="joined")
 
 
-class ApiToken(Base):
+class ApiToken(IdKey, Base):
     """A bearer token for an integration, owned by a user (acts with their role)."""
 
     __tablename__ = "api_token"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     user_id: Mapped[int] = child_of("app_user")

@@ -11,15 +11,14 @@ from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from nowrongdoor.care.models._base import Base
-from nowrongdoor.care.models._columns import child_of, created_now, ref
+from nowrongdoor.care.models._columns import IdKey, child_of, created_now, ref
 
 
-class PartnerService(Base):
+class PartnerService(IdKey, Base):
     """An HSDS service offered by a partner organisation."""
 
     __tablename__ = "partner_service"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     hsds_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     organization_id: Mapped[int] = ref("organization", index=True)
     name: Mapped[str] = mapped_column(String(300))
@@ -35,12 +34,11 @@ class PartnerService(Base):
     imported_at: Mapped[dt.datetime] = created_now()
 
 
-class PartnerLocation(Base):
+class PartnerLocation(IdKey, Base):
     """An HSDS location (with its first physical or postal address)."""
 
     __tablename__ = "partner_location"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     hsds_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     organization_id: Mapped[int | None] = ref("organization", index=True)
     name: Mapped[str | None] = mapped_column(String(300))
@@ -53,24 +51,22 @@ class PartnerLocation(Base):
     longitude: Mapped[float | None] = mapped_column()
 
 
-class ServiceAtLocation(Base):
+class ServiceAtLocation(IdKey, Base):
     """Where a service is delivered (HSDS service_at_location)."""
 
     __tablename__ = "service_at_location"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     hsds_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     service_id: Mapped[int] = child_of("partner_service")
     location_id: Mapped[int] = child_of("partner_location")
     description: Mapped[str | None] = mapped_column(Text)
 
 
-class PartnerPhone(Base):
+class PartnerPhone(IdKey, Base):
     """An HSDS phone of an organisation, service or location."""
 
     __tablename__ = "partner_phone"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     hsds_id: Mapped[str | None] = mapped_column(String(64))
     organization_id: Mapped[int | None] = ref("organization", index=True)
     service_id: Mapped[int | None] = child_of("partner_service", index=False)

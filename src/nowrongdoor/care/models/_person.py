@@ -9,10 +9,16 @@ from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from nowrongdoor.care.models._base import Base, EncryptedJSON, EncryptedText
-from nowrongdoor.care.models._columns import created_now, ref, updated_now
+from nowrongdoor.care.models._columns import (
+    IdKey,
+    created_now,
+    ref,
+    sensitivity_mark,
+    updated_now,
+)
 
 
-class Person(Base):
+class Person(IdKey, Base):
     """Someone the program serves, known by a pseudonymous id.
 
     Names, birth date, contacts and the health-plan member id are encrypted at
@@ -21,7 +27,6 @@ class Person(Base):
 
     __tablename__ = "person"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     pseudonym: Mapped[str] = mapped_column(String(20), unique=True)
     organization_id: Mapped[int] = ref("organization")
     owner_id: Mapped[int | None] = ref("app_user")
@@ -43,12 +48,11 @@ class Person(Base):
     updated_at: Mapped[dt.datetime] = updated_now()
 
 
-class Intake(Base):
+class Intake(IdKey, Base):
     """A person arriving through a door, or a lead (an ad match) to review."""
 
     __tablename__ = "intake"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int | None] = ref("person", index=True)
     organization_id: Mapped[int] = ref("organization")
     owner_id: Mapped[int | None] = ref("app_user")
@@ -94,12 +98,11 @@ class Intake(Base):
     )
 
 
-class Screening(Base):
+class Screening(IdKey, Base):
     """A completed screening: the FHIR QuestionnaireResponse and the result."""
 
     __tablename__ = "screening"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = ref("person", index=True)
     case_id: Mapped[int | None] = ref("care_case")
     intake_id: Mapped[int | None] = ref("intake")
@@ -108,17 +111,16 @@ class Screening(Base):
     recommended_pathway: Mapped[str | None] = mapped_column(String(16))
     questionnaire_response: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
     result: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
-    sensitivity: Mapped[str] = mapped_column(String(16), default="normal")
+    sensitivity: Mapped[str] = sensitivity_mark()
     performed_by_id: Mapped[int | None] = ref("app_user")
     performed_at: Mapped[dt.datetime] = created_now()
 
 
-class RiskFlag(Base):
+class RiskFlag(IdKey, Base):
     """A row of a population worklist attached to a person (matched by member id)."""
 
     __tablename__ = "risk_flag"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = ref("person", index=True)
     organization_id: Mapped[int] = ref("organization")
     source: Mapped[str] = mapped_column(String(200))
@@ -127,17 +129,16 @@ class RiskFlag(Base):
     pathway: Mapped[str | None] = mapped_column(String(16))
     age: Mapped[int | None] = mapped_column()
     reasons: Mapped[str | None] = mapped_column(EncryptedText)
-    sensitivity: Mapped[str] = mapped_column(String(16), default="normal")
+    sensitivity: Mapped[str] = sensitivity_mark()
     reviewed: Mapped[bool] = mapped_column(default=False)
     imported_at: Mapped[dt.datetime] = created_now()
 
 
-class Consent(Base):
+class Consent(IdKey, Base):
     """A consent record: what type, who it covers, until when."""
 
     __tablename__ = "consent"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = ref("person", index=True)
     consent_type: Mapped[str] = mapped_column(String(32))
     scope: Mapped[str] = mapped_column(String(32))

@@ -9,15 +9,20 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nowrongdoor.care.models._base import Base, EncryptedText
 from nowrongdoor.care.models._case import Case
-from nowrongdoor.care.models._columns import child_of, created_now, ref, updated_now
+from nowrongdoor.care.models._columns import (
+    IdKey,
+    child_of,
+    created_now,
+    ref,
+    updated_now,
+)
 
 
-class Referral(Base):
+class Referral(IdKey, Base):
     """A referral from a case to a partner organisation's service."""
 
     __tablename__ = "referral"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = ref("care_case", index=True)
     person_id: Mapped[int] = ref("person", index=True)
     from_organization_id: Mapped[int] = ref("organization")
@@ -46,12 +51,11 @@ class Referral(Base):
     case: Mapped[Case] = relationship(lazy="raise")
 
 
-class ReferralEvent(Base):
+class ReferralEvent(IdKey, Base):
     """One status change of a referral: from, to, who, when, why."""
 
     __tablename__ = "referral_event"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     referral_id: Mapped[int] = child_of("referral")
     from_status: Mapped[str | None] = mapped_column(String(16))
     to_status: Mapped[str] = mapped_column(String(16))

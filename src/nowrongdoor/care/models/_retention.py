@@ -8,9 +8,10 @@ from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from nowrongdoor.care.models._base import Base, utcnow
+from nowrongdoor.care.models._columns import IdKey
 
 
-class PurgeTally(Base):
+class PurgeTally(IdKey, Base):
     """How many records of one kind one purge removed (no ids, no person data).
 
     Reports that count the program's work over years add these to the live
@@ -19,7 +20,6 @@ class PurgeTally(Base):
 
     __tablename__ = "purge_tally"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     purged_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
     kind: Mapped[str] = mapped_column(String(32))
     count: Mapped[int] = mapped_column()

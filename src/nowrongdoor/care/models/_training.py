@@ -15,18 +15,14 @@ from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from nowrongdoor.care.models._base import Base
-from nowrongdoor.care.models._columns import child_of, created_now, ref
+from nowrongdoor.care.models._columns import TrainingRecord, created_now
 
 
-class TrainingAttempt(Base):
+class TrainingAttempt(TrainingRecord, Base):
     """One try at a module's quiz by one user."""
 
     __tablename__ = "training_attempt"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = child_of("app_user", index=False)
-    organization_id: Mapped[int] = ref("organization")
-    course_id: Mapped[str] = mapped_column(String(64))
     module_id: Mapped[str] = mapped_column(String(64))
     seed: Mapped[int] = mapped_column()
     quiz: Mapped[dict[str, Any]] = mapped_column(JSON)
@@ -40,15 +36,11 @@ class TrainingAttempt(Base):
     passed: Mapped[bool | None] = mapped_column()
 
 
-class TrainingCompletion(Base):
+class TrainingCompletion(TrainingRecord, Base):
     """A course completed (every module's quiz passed): the certificate."""
 
     __tablename__ = "training_completion"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = child_of("app_user", index=False)
-    organization_id: Mapped[int] = ref("organization")
-    course_id: Mapped[str] = mapped_column(String(64))
     course_title: Mapped[str] = mapped_column(String(300))
     hours: Mapped[float] = mapped_column()
     completed_at: Mapped[dt.datetime] = created_now()
