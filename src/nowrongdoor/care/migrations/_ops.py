@@ -27,6 +27,7 @@ from alembic import op
 
 __all__ = [
     "BIG_INT",
+    "actor",
     "Col",
     "Table",
     "blind_indexes",
@@ -45,10 +46,12 @@ __all__ = [
     "real",
     "ref",
     "rewrite_values",
+    "sensitivity",
     "stamp",
     "string",
     "tables",
     "text",
+    "training_record",
     "user_owned",
 ]
 
@@ -166,6 +169,23 @@ def person_record(*, null: bool = False) -> Col:
 def user_owned(**kw: Any) -> Col:
     """``user_id`` of a record that belongs to a user and goes with them."""
     return ref("user_id", "app_user", ondelete="CASCADE", **kw)
+
+
+def actor(name: str) -> Col:
+    """A nullable reference to the user who did something (``created_by_id``,
+    ``owner_id``, ...)."""
+    return ref(name, "app_user", null=True)
+
+
+def sensitivity() -> Col:
+    """The record's sensitivity mark (``normal`` or ``part2``)."""
+    return string("sensitivity", 16)
+
+
+def training_record() -> list[Col]:
+    """A user's training record: its user (deleted with them), organisation
+    and course."""
+    return [user_owned(), organization(), string("course_id", 64)]
 
 
 def encrypted(*names: str) -> list[Col]:

@@ -1,22 +1,20 @@
 """${message}
 
-Revision ID: ${up_revision}
-Revises: ${down_revision | comma,n}
 Create Date: ${create_date}
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 ${imports if imports else ""}
+from nowrongdoor.care.migrations import _ops
 
 revision: str = ${repr(up_revision)}
 down_revision: str | None = ${repr(down_revision)}
-branch_labels: str | Sequence[str] | None = ${repr(branch_labels)}
-depends_on: str | Sequence[str] | None = ${repr(depends_on)}
+
+# New tables: declare each once with _ops.Table and create/drop them with
+# _ops.create / _ops.drop (or `upgrade, downgrade = _ops.tables(...)`).
 
 
 def upgrade() -> None:

@@ -142,7 +142,7 @@ PERSON = _ops.Table(
     [
         _ops.string("pseudonym", 20, unique=True),
         _ops.organization(),
-        _ops.ref("owner_id", "app_user", null=True),
+        _ops.actor("owner_id"),
         *_ops.encrypted(
             "given_name", "family_name", "birth_date", "contacts", "member_id"
         ),
@@ -183,7 +183,7 @@ CARE_CASE = _ops.Table(
     [
         _ops.person_record(),
         _ops.organization(),
-        _ops.ref("owner_id", "app_user", null=True),
+        _ops.actor("owner_id"),
         _ops.string("pathway", 16),
         _ops.string("status", 16),
         _ops.string("close_reason", 32, null=True),
@@ -211,7 +211,7 @@ CONSENT = _ops.Table(
         _ops.stamp("given_at"),
         _ops.stamp("expires_at", null=True),
         _ops.stamp("revoked_at", null=True),
-        _ops.ref("recorded_by_id", "app_user", null=True),
+        _ops.actor("recorded_by_id"),
     ],
 )
 
@@ -220,7 +220,7 @@ INTAKE = _ops.Table(
     [
         _ops.person_record(null=True),
         _ops.organization(),
-        _ops.ref("owner_id", "app_user", null=True),
+        _ops.actor("owner_id"),
         _ops.string("door", 32),
         _ops.string("status", 16),
         _ops.text("summary", null=True),
@@ -228,8 +228,8 @@ INTAKE = _ops.Table(
         _ops.text("lead", null=True),
         _ops.stamp("received_at"),
         _ops.stamp("reviewed_at", null=True),
-        _ops.ref("reviewed_by_id", "app_user", null=True),
-        _ops.ref("created_by_id", "app_user", null=True),
+        _ops.actor("reviewed_by_id"),
+        _ops.actor("created_by_id"),
     ],
     indexes={"ix_intake_org_status": ["organization_id", "status"]},
 )
@@ -245,7 +245,7 @@ RISK_FLAG = _ops.Table(
         _ops.string("pathway", 16, null=True),
         _ops.integer("age", null=True),
         _ops.text("reasons", null=True),
-        _ops.string("sensitivity", 16),
+        _ops.sensitivity(),
         _ops.flag("reviewed"),
         _ops.stamp("imported_at"),
     ],
@@ -267,7 +267,7 @@ CASE_EVENT = _ops.Table(
         _ops.case_child(),
         _ops.string("kind", 40),
         _ops.text("detail", null=True),
-        _ops.ref("actor_id", "app_user", null=True),
+        _ops.actor("actor_id"),
         _ops.stamp("at"),
     ],
 )
@@ -279,8 +279,8 @@ NEED = _ops.Table(
         _ops.string("category", 40),
         _ops.string("status", 16),
         _ops.text("description", null=True),
-        _ops.string("sensitivity", 16),
-        _ops.ref("created_by_id", "app_user", null=True),
+        _ops.sensitivity(),
+        _ops.actor("created_by_id"),
         _ops.stamp("created_at"),
     ],
 )
@@ -289,9 +289,9 @@ NOTE = _ops.Table(
     "note",
     [
         _ops.case_child(),
-        _ops.ref("author_id", "app_user", null=True),
+        _ops.actor("author_id"),
         _ops.text("text"),
-        _ops.string("sensitivity", 16),
+        _ops.sensitivity(),
         _ops.stamp("created_at"),
     ],
 )
@@ -304,14 +304,14 @@ REFERRAL = _ops.Table(
         _ops.ref("from_organization_id", "organization"),
         _ops.ref("to_organization_id", "organization"),
         _ops.ref("service_id", "partner_service", null=True),
-        _ops.ref("owner_id", "app_user", null=True),
+        _ops.actor("owner_id"),
         _ops.string("status", 16),
         _ops.string("need_category", 40, null=True),
         _ops.text("reason", null=True),
         _ops.flag("do_not_contact"),
         _ops.ref("consent_id", "consent", null=True),
         _ops.text("override_reason", null=True),
-        _ops.ref("override_by_id", "app_user", null=True),
+        _ops.actor("override_by_id"),
         _ops.text("response_note", null=True),
         _ops.stamp("created_at"),
         _ops.stamp("sent_at", null=True),
@@ -333,7 +333,7 @@ SAFETY_PLAN = _ops.Table(
     [
         _ops.ref("case_id", "care_case", unique=True, ondelete="CASCADE"),
         _ops.text("plan"),
-        _ops.ref("updated_by_id", "app_user", null=True),
+        _ops.actor("updated_by_id"),
         _ops.stamp("updated_at"),
     ],
 )
@@ -349,8 +349,8 @@ SCREENING = _ops.Table(
         _ops.string("recommended_pathway", 16, null=True),
         _ops.text("questionnaire_response"),
         _ops.text("result"),
-        _ops.string("sensitivity", 16),
-        _ops.ref("performed_by_id", "app_user", null=True),
+        _ops.sensitivity(),
+        _ops.actor("performed_by_id"),
         _ops.stamp("performed_at"),
     ],
 )
@@ -360,12 +360,12 @@ TASK = _ops.Table(
     [
         _ops.case_child(null=True),
         _ops.organization(),
-        _ops.ref("owner_id", "app_user", null=True),
+        _ops.actor("owner_id"),
         _ops.text("title"),
         _ops.stamp("due_at", null=True),
         _ops.string("status", 16),
         _ops.stamp("completed_at", null=True),
-        _ops.ref("created_by_id", "app_user", null=True),
+        _ops.actor("created_by_id"),
         _ops.stamp("created_at"),
     ],
     indexes={"ix_task_owner_status_due": ["owner_id", "status", "due_at"]},
@@ -389,7 +389,7 @@ REFERRAL_EVENT = _ops.Table(
         _ops.ref("referral_id", "referral", index=True, ondelete="CASCADE"),
         _ops.string("from_status", 16, null=True),
         _ops.string("to_status", 16),
-        _ops.ref("actor_id", "app_user", null=True),
+        _ops.actor("actor_id"),
         _ops.text("reason", null=True),
         _ops.stamp("at"),
     ],

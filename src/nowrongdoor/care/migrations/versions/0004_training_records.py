@@ -13,9 +13,7 @@ down_revision: str | None = "s21_audit_key"
 TRAINING_ATTEMPT = _ops.Table(
     "training_attempt",
     [
-        _ops.user_owned(),
-        _ops.organization(),
-        _ops.string("course_id", 64),
+        *_ops.training_record(),
         _ops.string("module_id", 64),
         _ops.integer("seed"),
         _ops.json("quiz"),
@@ -41,9 +39,7 @@ TRAINING_ATTEMPT = _ops.Table(
 TRAINING_COMPLETION = _ops.Table(
     "training_completion",
     [
-        _ops.user_owned(),
-        _ops.organization(),
-        _ops.string("course_id", 64),
+        *_ops.training_record(),
         _ops.string("course_title", 300),
         _ops.double("hours"),
         _ops.stamp("completed_at"),

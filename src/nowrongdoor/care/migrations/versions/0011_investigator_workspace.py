@@ -86,7 +86,7 @@ INV_LEAD = _ops.Table(
         _ops.text("poster", null=True),
         _ops.string("status", 16),
         _ops.text("reason", null=True),
-        _ops.ref("decided_by_id", "app_user", null=True),
+        _ops.actor("decided_by_id"),
         _ops.stamp("decided_at", null=True),
         _ops.flag("current"),
         _ops.stamp("imported_at"),

@@ -16,7 +16,7 @@ INV_OP_NOTE = _ops.Table(
         _ops.organization(),
         _ops.string("op_key", 64),
         _ops.text("text"),
-        _ops.ref("author_id", "app_user", null=True),
+        _ops.actor("author_id"),
         _ops.stamp("created_at"),
     ],
     indexes={"ix_inv_op_note_org_op": ["organization_id", "op_key"]},
