@@ -31,6 +31,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import Connection, Engine, create_engine, text
 
 SNAPSHOT = Path(__file__).with_name("data") / "schema_snapshot.json"
@@ -314,8 +315,6 @@ def test_encrypting_revision_needs_a_key_ring_for_existing_values(
     empty_db: Any,
 ) -> None:
     """Without a key ring on the engine, values to encrypt stop the upgrade."""
-    import pytest
-
     from nowrongdoor.care.migrate import current_revision, upgrade
 
     upgrade(empty_db.engine, "s22_purge_tally")
