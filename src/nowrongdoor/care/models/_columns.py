@@ -7,6 +7,7 @@ Each returns a ``mapped_column`` whose type comes from the attribute's
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqlalchemy import ForeignKey, String
@@ -17,6 +18,7 @@ from nowrongdoor.care.models._base import utcnow
 __all__ = [
     "CaseChild",
     "IdKey",
+    "IssuedToken",
     "TrainingRecord",
     "child_of",
     "created_now",
@@ -77,3 +79,14 @@ class TrainingRecord(IdKey):
     user_id: Mapped[int] = child_of("app_user", index=False, sort_order=-99)
     organization_id: Mapped[int] = ref("organization", sort_order=-98)
     course_id: Mapped[str] = mapped_column(String(64), sort_order=-97)
+
+
+class IssuedToken(IdKey):
+    """A token handed out and stored hashed: ``id``, ``token_hash`` (unique),
+    then after the class's own columns ``created_at``, ``expires_at``,
+    ``revoked_at``."""
+
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, sort_order=-99)
+    created_at: Mapped[dt.datetime] = created_now()
+    expires_at: Mapped[dt.datetime] = mapped_column()
+    revoked_at: Mapped[dt.datetime | None] = mapped_column()

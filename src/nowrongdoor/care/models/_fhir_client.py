@@ -13,7 +13,13 @@ from sqlalchemy import String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nowrongdoor.care.models._base import Base
-from nowrongdoor.care.models._columns import IdKey, child_of, created_now, ref
+from nowrongdoor.care.models._columns import (
+    IdKey,
+    IssuedToken,
+    child_of,
+    created_now,
+    ref,
+)
 from nowrongdoor.care.models._org import User
 
 
@@ -37,16 +43,12 @@ class PartnerClient(IdKey, Base):
     user: Mapped[User] = relationship(lazy="joined")
 
 
-class PartnerClientToken(IdKey, Base):
+class PartnerClientToken(IssuedToken, Base):
     """An access token issued to a :class:`PartnerClient` (stored hashed)."""
 
     __tablename__ = "partner_client_token"
 
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     client_id: Mapped[int] = child_of("partner_client")
-    created_at: Mapped[dt.datetime] = created_now()
-    expires_at: Mapped[dt.datetime] = mapped_column()
-    revoked_at: Mapped[dt.datetime | None] = mapped_column()
 
     client: Mapped[PartnerClient] = relationship(lazy="joined")
 

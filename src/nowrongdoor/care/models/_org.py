@@ -8,7 +8,13 @@ from sqlalchemy import Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nowrongdoor.care.models._base import Base
-from nowrongdoor.care.models._columns import IdKey, child_of, created_now, ref
+from nowrongdoor.care.models._columns import (
+    IdKey,
+    IssuedToken,
+    child_of,
+    created_now,
+    ref,
+)
 
 
 class Organization(IdKey, Base):
@@ -53,17 +59,13 @@ class User(IdKey, Base):
     )
 
 
-class UserSession(IdKey, Base):
+class UserSession(IssuedToken, Base):
     """A browser login session; the cookie holds a token, the row its hash."""
 
     __tablename__ = "user_session"
 
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     csrf_token: Mapped[str] = mapped_column(String(64))
     user_id: Mapped[int] = child_of("app_user")
-    created_at: Mapped[dt.datetime] = created_now()
-    expires_at: Mapped[dt.datetime] = mapped_column()
-    revoked_at: Mapped[dt.datetime | None] = mapped_column()
 
     user: Mapped[User] = relationship(lazy="joined")
 
