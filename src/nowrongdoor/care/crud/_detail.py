@@ -10,9 +10,6 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import BindParameter
 
 from nowrongdoor.care.consent import part2_visible, visible_sensitive
-from nowrongdoor.care.crud._cases import case_public, task_public
-from nowrongdoor.care.crud._persons import consent_public, person_public
-from nowrongdoor.care.crud._referrals import WITHHELD, withhold_referral_text
 from nowrongdoor.care.crud._sections import Section, load_sections
 from nowrongdoor.care.models import (
     Barrier,
@@ -34,6 +31,7 @@ from nowrongdoor.care.models import (
 )
 from nowrongdoor.care.rbac import can
 from nowrongdoor.care.schemas import (
+    WITHHELD,
     BarrierPublic,
     CaseDetail,
     CaseEventPublic,
@@ -46,6 +44,11 @@ from nowrongdoor.care.schemas import (
     RiskFlagPublic,
     SafetyPlanPublic,
     ScreeningPublic,
+    case_public,
+    consent_public,
+    person_public,
+    task_public,
+    withhold_referral_text,
 )
 
 _CASE: BindParameter[int] = bindparam("case_id")

@@ -41,6 +41,8 @@ from nowrongdoor.care.schemas._case import (
     TaskCreate,
     TaskPublic,
     TaskUpdate,
+    case_public,
+    task_public,
 )
 from nowrongdoor.care.schemas._common import ErrorResponse, PageOf
 from nowrongdoor.care.schemas._person import (
@@ -57,8 +59,12 @@ from nowrongdoor.care.schemas._person import (
     RiskFlagPublic,
     ScreeningCreate,
     ScreeningPublic,
+    age_on,
+    consent_public,
+    person_public,
 )
 from nowrongdoor.care.schemas._referral import (
+    WITHHELD,
     ImportReport,
     LocationPublic,
     PartnerServicePublic,
@@ -68,6 +74,8 @@ from nowrongdoor.care.schemas._referral import (
     ReferralPartnerView,
     ReferralPublic,
     ReferralTransition,
+    partner_view,
+    withhold_referral_text,
 )
 from nowrongdoor.care.schemas._training import (
     TrainingAttemptPublic,
@@ -138,4 +146,12 @@ __all__ = [
     "UserCreate",
     "UserPublic",
     "UserUpdate",
+    "WITHHELD",
+    "age_on",
+    "case_public",
+    "consent_public",
+    "partner_view",
+    "person_public",
+    "task_public",
+    "withhold_referral_text",
 ]

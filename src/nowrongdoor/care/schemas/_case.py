@@ -1,8 +1,10 @@
-"""Cases, needs, goals, barriers, notes, safety plans, tasks (private)."""
+"""Cases, needs, goals, barriers, notes, safety plans, tasks, and their
+presenters (private)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 
@@ -15,6 +17,7 @@ from nowrongdoor.care.enums import (
     Sensitivity,
     TaskStatus,
 )
+from nowrongdoor.care.models import utcnow
 from nowrongdoor.care.schemas._common import Id, Public, Strict
 from nowrongdoor.care.schemas._person import (
     ConsentPublic,
@@ -23,6 +26,9 @@ from nowrongdoor.care.schemas._person import (
     ScreeningPublic,
 )
 from nowrongdoor.care.schemas._referral import ReferralPublic
+
+if TYPE_CHECKING:
+    from nowrongdoor.care.models import Case, Task
 
 
 class CaseCreate(Strict):
@@ -63,6 +69,24 @@ class CasePublic(Public):
     activated_at: dt.datetime | None = None
     closed_at: dt.datetime | None = None
     reopened_count: int = 0
+
+
+def case_public(case: Case) -> CasePublic:
+    """A case list row (built without re-validating values read from the database)."""
+    return CasePublic.model_construct(
+        id=case.id,
+        person_id=case.person_id,
+        pseudonym=case.person.pseudonym,
+        organization_id=case.organization_id,
+        owner_id=case.owner_id,
+        pathway=case.pathway,
+        status=case.status,
+        close_reason=case.close_reason,
+        opened_at=case.opened_at,
+        activated_at=case.activated_at,
+        closed_at=case.closed_at,
+        reopened_count=case.reopened_count,
+    )
 
 
 class NeedCreate(Strict):
@@ -214,6 +238,15 @@ class TaskPublic(Public):
     completed_at: dt.datetime | None
     created_at: dt.datetime
     overdue: bool = False
+
+
+def task_public(task: Task) -> TaskPublic:
+    """A task with its ``overdue`` flag."""
+    out = TaskPublic.model_validate(task)
+    out.overdue = bool(
+        task.status == TaskStatus.OPEN and task.due_at and task.due_at < utcnow()
+    )
+    return out
 
 
 class CaseDetail(CasePublic):

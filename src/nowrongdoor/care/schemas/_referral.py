@@ -1,14 +1,21 @@
-"""Referrals and the partner directory (private)."""
+"""Referrals and the partner directory, and their presenters (private)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 from pydantic import Field, model_validator
 
 from nowrongdoor.care.enums import NeedCategory, ReferralStatus
 from nowrongdoor.care.schemas._common import Id, Public, Strict
-from nowrongdoor.care.schemas._person import PersonMinimal
+from nowrongdoor.care.schemas._person import PersonMinimal, age_on, birth_date_of
+
+if TYPE_CHECKING:
+    from nowrongdoor.care.models import Referral
+
+#: What stands in for free text a role may not read.
+WITHHELD = "(withheld)"
 
 
 class ReferralCreate(Strict):
@@ -80,6 +87,16 @@ class ReferralPublic(Public):
     events: list[ReferralEventPublic] = Field(default_factory=list)
 
 
+def withhold_referral_text(out: ReferralPublic) -> None:
+    """Blank a referral's free text (reason, notes, event reasons) in place."""
+    for name in ("reason", "override_reason", "response_note"):
+        if getattr(out, name):
+            setattr(out, name, WITHHELD)
+    for event in out.events:
+        if event.reason:
+            event.reason = WITHHELD
+
+
 class ReferralPartnerView(Public):
     """A referral as the receiving partner sees it: the minimum necessary."""
 
@@ -102,6 +119,58 @@ class ReferralPartnerView(Public):
     completed_at: dt.datetime | None
     cancelled_at: dt.datetime | None
     events: list[ReferralEventPublic] = Field(default_factory=list)
+
+
+def partner_view(
+    referral: Referral,
+    person: Any,
+    *,
+    reachable: bool,
+    from_name: str | None,
+    service_name: str | None,
+    events: list[ReferralEventPublic],
+) -> ReferralPartnerView:
+    """The partner's view of ``referral``: minimum necessary person fields only.
+
+    Args:
+        referral: The referral.
+        person: The person's pseudonym, given name, birth date and do-not-contact
+            flag (a row of those columns), with ``contacts`` when ``reachable``.
+        reachable: Whether the referral's state lets the partner reach the
+            person (the phone is still withheld when the person is flagged
+            "do not contact").
+        from_name: The referring organisation's name.
+        service_name: The service's name.
+        events: The referral's history ([] when not shown).
+    """
+    reachable = reachable and not person.do_not_contact
+    phone = (person.contacts or {}).get("phone") if reachable else None
+    return ReferralPartnerView(
+        id=referral.id,
+        status=referral.status,
+        from_organization_id=referral.from_organization_id,
+        from_organization_name=from_name,
+        to_organization_id=referral.to_organization_id,
+        service_id=referral.service_id,
+        service_name=service_name,
+        need_category=referral.need_category,
+        reason=referral.reason,
+        do_not_contact=referral.do_not_contact or person.do_not_contact,
+        response_note=referral.response_note,
+        person=PersonMinimal(
+            pseudonym=person.pseudonym,
+            given_name=person.given_name,
+            age=age_on(birth_date_of(person.birth_date)),
+            phone=phone,
+        ),
+        sent_at=referral.sent_at,
+        accepted_at=referral.accepted_at,
+        declined_at=referral.declined_at,
+        in_progress_at=referral.in_progress_at,
+        completed_at=referral.completed_at,
+        cancelled_at=referral.cancelled_at,
+        events=events,
+    )
 
 
 class LocationPublic(Public):

@@ -35,6 +35,7 @@ from nowrongdoor.care.schemas import (
     ProgressUpdate,
     SafetyPlanIn,
     SafetyPlanPublic,
+    case_public,
 )
 from nowrongdoor.care.schemas._common import MAX_ID
 
@@ -81,7 +82,7 @@ def create_case(
     audit.target("person", body.person_id)
     case = crud.create_case(session, actor=user, data=body)
     audit.commit_on("case.create", case)
-    return crud.case_public(case)
+    return case_public(case)
 
 
 @router.get("/{case_id}", response_model=CaseDetail)
@@ -107,7 +108,7 @@ def update_case(
     case = case_in_scope(audit, session, user, case_id)
     crud.update_case(session, actor=user, case=case, data=body)
     audit.commit_on("case.update", case)
-    return crud.case_public(case)
+    return case_public(case)
 
 
 @router.post("/{case_id}/status", response_model=CasePublic)
@@ -123,7 +124,7 @@ def transition_case(
     before = case.status
     crud.transition_case(session, actor=user, case=case, data=body)
     audit.commit_on("case.status", case, detail=f"{before}->{case.status}")
-    return crud.case_public(case)
+    return case_public(case)
 
 
 def _add_route(

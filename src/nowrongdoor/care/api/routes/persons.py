@@ -38,6 +38,8 @@ from nowrongdoor.care.schemas import (
     RiskFlagPublic,
     ScreeningCreate,
     ScreeningPublic,
+    consent_public,
+    person_public,
 )
 from nowrongdoor.care.screening_adapter import screen_and_store
 
@@ -69,9 +71,7 @@ def list_persons(
         offset=page.offset,
     )
     audit.commit("person.list", resource_type="person", detail=f"{len(rows)} rows")
-    return page.of(
-        PersonPublic, [crud.person_public(p, viewer=user) for p in rows], total
-    )
+    return page.of(PersonPublic, [person_public(p, viewer=user) for p in rows], total)
 
 
 @router.post("", response_model=PersonPublic, status_code=201)
@@ -85,7 +85,7 @@ def create_person(
     """Register a person; a pseudonymous id is assigned."""
     person = crud.create_person(session, actor=user, cipher=cipher, data=body)
     audit.commit_on("person.create", person)
-    return crud.person_public(person, viewer=user)
+    return person_public(person, viewer=user)
 
 
 @router.get("/{person_id}", response_model=PersonPublic)
@@ -98,7 +98,7 @@ def read_person(
     """One person (identity withheld for roles without ``person:identify``)."""
     person = person_in_scope(audit, session, user, person_id)
     audit.commit_on("person.read", person)
-    return crud.person_public(person, viewer=user)
+    return person_public(person, viewer=user)
 
 
 @router.patch("/{person_id}", response_model=PersonPublic)
@@ -118,7 +118,7 @@ def update_person(
         person,
         detail=",".join(sorted(body.model_fields_set)),
     )
-    return crud.person_public(person, viewer=user)
+    return person_public(person, viewer=user)
 
 
 @router.get("/{person_id}/intakes", response_model=PageOf[IntakePublic])
@@ -230,7 +230,7 @@ def list_person_consents(
     person = person_in_scope(audit, session, user, person_id)
     rows = crud.list_consents(session, person_id=person.id)
     commit_person_list(audit, "consent", person)
-    return [crud.consent_public(c) for c in rows]
+    return [consent_public(c) for c in rows]
 
 
 @router.post("/{person_id}/consents", response_model=ConsentPublic, status_code=201)
@@ -249,7 +249,7 @@ def create_person_consent(
         consent,
         detail=f"{consent.consent_type}/{consent.scope}",
     )
-    return crud.consent_public(consent)
+    return consent_public(consent)
 
 
 @router.post("/{person_id}/consents/{consent_id}/revoke", response_model=ConsentPublic)
@@ -267,7 +267,7 @@ def revoke_person_consent(
         raise BadRequest("the consent belongs to another person", field="consent_id")
     crud.revoke_consent(session, consent=consent)
     audit.commit_on("consent.revoke", consent)
-    return crud.consent_public(consent)
+    return consent_public(consent)
 
 
 _list_route(

@@ -10,7 +10,13 @@ from nowrongdoor.care import crud
 from nowrongdoor.care.api.deps import AuditDep, IdPath, IdQuery, PageDep, SessionDep
 from nowrongdoor.care.api.perms import TaskRead, TaskWrite
 from nowrongdoor.care.enums import TaskStatus
-from nowrongdoor.care.schemas import PageOf, TaskCreate, TaskPublic, TaskUpdate
+from nowrongdoor.care.schemas import (
+    PageOf,
+    TaskCreate,
+    TaskPublic,
+    TaskUpdate,
+    task_public,
+)
 
 __all__ = ["router"]
 
@@ -41,7 +47,7 @@ def list_tasks(
         offset=page.offset,
     )
     audit.commit("task.list", resource_type="task", detail=f"{len(rows)} rows")
-    return page.of(TaskPublic, [crud.task_public(t) for t in rows], total)
+    return page.of(TaskPublic, [task_public(t) for t in rows], total)
 
 
 @router.post("", response_model=TaskPublic, status_code=201)
@@ -53,7 +59,7 @@ def create_task(
         audit.target("case", body.case_id)
     task = crud.create_task(session, actor=user, data=body)
     audit.commit("task.create", resource_type="task", resource_id=task.id)
-    return crud.task_public(task)
+    return task_public(task)
 
 
 @router.get("/{task_id}", response_model=TaskPublic)
@@ -64,7 +70,7 @@ def read_task(
     audit.target("task", task_id)
     task = crud.get_task(session, viewer=user, task_id=task_id)
     audit.commit("task.read", resource_type="task", resource_id=task.id)
-    return crud.task_public(task)
+    return task_public(task)
 
 
 @router.patch("/{task_id}", response_model=TaskPublic)
@@ -80,4 +86,4 @@ def update_task(
     task = crud.get_task(session, viewer=user, task_id=task_id)
     crud.update_task(session, actor=user, task=task, data=body)
     audit.commit("task.update", resource_type="task", resource_id=task.id)
-    return crud.task_public(task)
+    return task_public(task)
