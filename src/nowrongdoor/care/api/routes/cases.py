@@ -7,13 +7,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Response
 
 from nowrongdoor.care import crud
-from nowrongdoor.care.api.case_children import (
-    add_to_case,
-    case_in_scope,
-    update_on_case,
-)
+from nowrongdoor.care.api.case_children import add_to_case, update_on_case
 from nowrongdoor.care.api.deps import AuditDep, IdPath, IdQuery, PageDep, SessionDep
 from nowrongdoor.care.api.perms import CaseRead, CaseWrite, NoteRead, NoteWrite
+from nowrongdoor.care.api.records import case_in_scope
 from nowrongdoor.care.enums import CaseStatus, Pathway
 from nowrongdoor.care.models import Note
 from nowrongdoor.care.schemas import (

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
 from nowrongdoor.care import crud
-from nowrongdoor.care.api.case_children import (
-    commit_person_list,
-    list_for_person,
-    person_in_scope,
-)
+from nowrongdoor.care.api.case_children import commit_person_list, list_for_person
 from nowrongdoor.care.api.deps import AuditDep, CipherDep, IdPath, PageDep, SessionDep
 from nowrongdoor.care.api.perms import (
     ConsentRead,
@@ -24,6 +21,7 @@ from nowrongdoor.care.api.perms import (
     ScreeningRead,
     ScreeningWrite,
 )
+from nowrongdoor.care.api.records import list_page, person_in_scope
 from nowrongdoor.care.errors import BadRequest
 from nowrongdoor.care.models import Consent, RiskFlag, Screening
 from nowrongdoor.care.schemas import (
@@ -60,18 +58,17 @@ def list_persons(
     member_id: Annotated[str | None, Query(max_length=64)] = None,
 ) -> PageOf[PersonPublic]:
     """Persons in scope; search by pseudonym, exact name or member id."""
-    rows, total = crud.list_persons(
+    lister = partial(
+        crud.list_persons,
         session,
         viewer=user,
         cipher=cipher,
         pseudonym=pseudonym,
         name=name,
         member_id=member_id,
-        limit=page.limit,
-        offset=page.offset,
     )
-    audit.commit("person.list", resource_type="person", detail=f"{len(rows)} rows")
-    return page.of(PersonPublic, [person_public(p, viewer=user) for p in rows], total)
+    present = partial(person_public, viewer=user)
+    return list_page(audit, page, "person", PersonPublic, lister, present)
 
 
 @router.post("", response_model=PersonPublic, status_code=201)

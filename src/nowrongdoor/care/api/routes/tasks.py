@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -9,6 +10,7 @@ from fastapi import APIRouter, Query
 from nowrongdoor.care import crud
 from nowrongdoor.care.api.deps import AuditDep, IdPath, IdQuery, PageDep, SessionDep
 from nowrongdoor.care.api.perms import TaskRead, TaskWrite
+from nowrongdoor.care.api.records import in_scope, list_page
 from nowrongdoor.care.enums import TaskStatus
 from nowrongdoor.care.schemas import (
     PageOf,
@@ -36,18 +38,16 @@ def list_tasks(
     mine: bool = False,
 ) -> PageOf[TaskPublic]:
     """Tasks in your scope, soonest due first (``mine=true``: yours only)."""
-    rows, total = crud.list_tasks(
+    lister = partial(
+        crud.list_tasks,
         session,
         viewer=user,
         status=status,
         owner_id=user.id if mine else owner_id,
         case_id=case_id,
         overdue=overdue,
-        limit=page.limit,
-        offset=page.offset,
     )
-    audit.commit("task.list", resource_type="task", detail=f"{len(rows)} rows")
-    return page.of(TaskPublic, [task_public(t) for t in rows], total)
+    return list_page(audit, page, "task", TaskPublic, lister, task_public)
 
 
 @router.post("", response_model=TaskPublic, status_code=201)
@@ -67,8 +67,7 @@ def read_task(
     task_id: IdPath, session: SessionDep, user: TaskRead, audit: AuditDep
 ) -> TaskPublic:
     """One task."""
-    audit.target("task", task_id)
-    task = crud.get_task(session, viewer=user, task_id=task_id)
+    task = in_scope(audit, "task", task_id, crud.get_task, session, user)
     audit.commit("task.read", resource_type="task", resource_id=task.id)
     return task_public(task)
 
@@ -82,8 +81,7 @@ def update_task(
     audit: AuditDep,
 ) -> TaskPublic:
     """Change a task (done/cancelled, due date, title, owner)."""
-    audit.target("task", task_id)
-    task = crud.get_task(session, viewer=user, task_id=task_id)
+    task = in_scope(audit, "task", task_id, crud.get_task, session, user)
     crud.update_task(session, actor=user, task=task, data=body)
     audit.commit("task.update", resource_type="task", resource_id=task.id)
     return task_public(task)
