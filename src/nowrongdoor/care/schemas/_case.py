@@ -71,21 +71,15 @@ class CasePublic(Public):
     reopened_count: int = 0
 
 
+#: The list row's fields the case row holds itself (all but the pseudonym).
+_CASE_ROW = tuple(name for name in CasePublic.model_fields if name != "pseudonym")
+
+
 def case_public(case: Case) -> CasePublic:
     """A case list row (built without re-validating values read from the database)."""
     return CasePublic.model_construct(
-        id=case.id,
-        person_id=case.person_id,
         pseudonym=case.person.pseudonym,
-        organization_id=case.organization_id,
-        owner_id=case.owner_id,
-        pathway=case.pathway,
-        status=case.status,
-        close_reason=case.close_reason,
-        opened_at=case.opened_at,
-        activated_at=case.activated_at,
-        closed_at=case.closed_at,
-        reopened_count=case.reopened_count,
+        **{name: getattr(case, name) for name in _CASE_ROW},
     )
 
 

@@ -121,6 +121,14 @@ class ReferralPartnerView(Public):
     events: list[ReferralEventPublic] = Field(default_factory=list)
 
 
+#: The partner view's fields shown as the referral row holds them.
+_PARTNER_ROW = (
+    "id", "status", "from_organization_id", "to_organization_id", "service_id",
+    "need_category", "reason", "response_note", "sent_at", "accepted_at",
+    "declined_at", "in_progress_at", "completed_at", "cancelled_at",
+)  # fmt: skip
+
+
 def partner_view(
     referral: Referral,
     person: Any,
@@ -146,29 +154,16 @@ def partner_view(
     reachable = reachable and not person.do_not_contact
     phone = (person.contacts or {}).get("phone") if reachable else None
     return ReferralPartnerView(
-        id=referral.id,
-        status=referral.status,
-        from_organization_id=referral.from_organization_id,
+        **{name: getattr(referral, name) for name in _PARTNER_ROW},
         from_organization_name=from_name,
-        to_organization_id=referral.to_organization_id,
-        service_id=referral.service_id,
         service_name=service_name,
-        need_category=referral.need_category,
-        reason=referral.reason,
         do_not_contact=referral.do_not_contact or person.do_not_contact,
-        response_note=referral.response_note,
         person=PersonMinimal(
             pseudonym=person.pseudonym,
             given_name=person.given_name,
             age=age_on(birth_date_of(person.birth_date)),
             phone=phone,
         ),
-        sent_at=referral.sent_at,
-        accepted_at=referral.accepted_at,
-        declined_at=referral.declined_at,
-        in_progress_at=referral.in_progress_at,
-        completed_at=referral.completed_at,
-        cancelled_at=referral.cancelled_at,
         events=events,
     )
 
