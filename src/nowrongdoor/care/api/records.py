@@ -6,7 +6,8 @@ named as the request's audit target first, so a refusal's audit event says what
 was refused, then loaded in the viewer's scope (404 unknown, 403 out of scope).
 A list route answers with :func:`list_page`: the crud list function with its
 query bound, the page's window, the ``<kind>.list`` audit event and the page of
-presented rows in one place.
+presented rows in one place. A route whose answer is already built as its
+response schema returns it with :func:`answer_json`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+from fastapi import Response
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from nowrongdoor.care import crud
@@ -21,7 +24,13 @@ from nowrongdoor.care.api.deps import Auditor, Page
 from nowrongdoor.care.models import Case, Person, User
 from nowrongdoor.care.schemas import PageOf
 
-__all__ = ["case_in_scope", "in_scope", "list_page", "person_in_scope"]
+__all__ = [
+    "answer_json",
+    "case_in_scope",
+    "in_scope",
+    "list_page",
+    "person_in_scope",
+]
 
 T = TypeVar("T")
 
@@ -106,3 +115,9 @@ def list_page(
     audit.commit(f"{kind}.list", resource_type=kind, detail=f"{len(rows)} rows")
     show = present or public.model_validate
     return page.of(public, [show(r) for r in rows], total)
+
+
+def answer_json(body: BaseModel) -> Response:
+    """``body``, already built as the route's response schema, serialised once
+    (FastAPI would validate and serialise a returned model again)."""
+    return Response(body.model_dump_json(), media_type="application/json")

@@ -10,7 +10,7 @@ from nowrongdoor.care import crud
 from nowrongdoor.care.api.case_children import add_to_case, update_on_case
 from nowrongdoor.care.api.deps import AuditDep, IdPath, IdQuery, PageDep, SessionDep
 from nowrongdoor.care.api.perms import CaseRead, CaseWrite, NoteRead, NoteWrite
-from nowrongdoor.care.api.records import case_in_scope
+from nowrongdoor.care.api.records import answer_json, case_in_scope
 from nowrongdoor.care.enums import CaseStatus, Pathway
 from nowrongdoor.care.models import Note
 from nowrongdoor.care.schemas import (
@@ -68,7 +68,7 @@ def list_cases(
     body = _CasePage.model_construct(
         items=rows, total=total, limit=page.limit, offset=page.offset
     )
-    return Response(body.model_dump_json(), media_type="application/json")
+    return answer_json(body)
 
 
 @router.post("", response_model=CasePublic, status_code=201)
@@ -90,7 +90,7 @@ def read_case(
     case = case_in_scope(audit, session, user, case_id, with_person=True)
     detail = crud.case_detail(session, viewer=user, case=case)
     audit.commit_on("case.read", case)
-    return Response(detail.model_dump_json(), media_type="application/json")
+    return answer_json(detail)
 
 
 @router.patch("/{case_id}", response_model=CasePublic)

@@ -23,7 +23,14 @@ from nowrongdoor.care.api.perms import (
 )
 from nowrongdoor.care.api.records import list_page, person_in_scope
 from nowrongdoor.care.errors import BadRequest
-from nowrongdoor.care.models import Consent, RiskFlag, Screening
+from nowrongdoor.care.models import (
+    Case,
+    Consent,
+    Intake,
+    Person,
+    RiskFlag,
+    Screening,
+)
 from nowrongdoor.care.schemas import (
     ConsentCreate,
     ConsentPublic,
@@ -150,6 +157,13 @@ def create_person_intake(
     return IntakePublic.model_validate(intake)
 
 
+def _of_person(kind: str, record: Case | Intake | Consent, person: Person) -> None:
+    """Refuse (400, naming the ``<kind>_id`` field) a case, intake or consent
+    the request names that is not ``person``'s."""
+    if record.person_id != person.id:
+        raise BadRequest(f"the {kind} belongs to another person", field=f"{kind}_id")
+
+
 def _list_route(
     kind: str, path: str, *, model: type[Any], public: type[Any], user: Any, doc: str
 ) -> None:
@@ -197,12 +211,10 @@ def create_person_screening(
     person = person_in_scope(audit, session, user, person_id)
     if body.case_id is not None:
         case = crud.get_case(session, viewer=user, case_id=body.case_id)
-        if case.person_id != person.id:
-            raise BadRequest("the case belongs to another person", field="case_id")
+        _of_person("case", case, person)
     if body.intake_id is not None:
         intake = crud.get_intake(session, viewer=user, intake_id=body.intake_id)
-        if intake.person_id != person.id:
-            raise BadRequest("the intake belongs to another person", field="intake_id")
+        _of_person("intake", intake, person)
     row = screen_and_store(
         session,
         actor=user,
@@ -260,8 +272,7 @@ def revoke_person_consent(
     """Revoke a consent from now on."""
     person = person_in_scope(audit, session, user, person_id)
     consent = crud.get_or_404(session, Consent, consent_id, "consent")
-    if consent.person_id != person.id:
-        raise BadRequest("the consent belongs to another person", field="consent_id")
+    _of_person("consent", consent, person)
     crud.revoke_consent(session, consent=consent)
     audit.commit_on("consent.revoke", consent)
     return consent_public(consent)

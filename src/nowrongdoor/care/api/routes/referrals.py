@@ -17,7 +17,7 @@ from nowrongdoor.care.api.deps import (
     SessionDep,
 )
 from nowrongdoor.care.api.perms import ReferralRead, ReferralWrite
-from nowrongdoor.care.api.records import in_scope, list_page
+from nowrongdoor.care.api.records import answer_json, in_scope, list_page
 from nowrongdoor.care.enums import ReferralStatus
 from nowrongdoor.care.errors import Forbidden
 from nowrongdoor.care.rbac import can
@@ -75,7 +75,7 @@ def read_referral(
     )
     out = crud.referral_view(session, referral, viewer=user)
     audit.commit_on("referral.read", referral)
-    return Response(out.model_dump_json(), media_type="application/json")
+    return answer_json(out)
 
 
 @router.post("/{referral_id}/status", response_model=ReferralOut)
@@ -109,4 +109,4 @@ def transition_referral(
             else ""
         ),
     )
-    return Response(out.model_dump_json(), media_type="application/json")
+    return answer_json(out)
