@@ -35,7 +35,7 @@ from nowrongdoor.care.schemas import (
     ReferralPublic,
     ReferralTransition,
     partner_view,
-    withhold_referral_text,
+    referrer_view,
 )
 
 S = ReferralStatus
@@ -359,14 +359,13 @@ def referral_public(
     event reasons) for roles that see pseudonymous data only.
     """
     to_name, _from_name, service_name = _names(session, referral)
-    out = ReferralPublic.model_validate(referral)
-    out.to_organization_name = to_name
-    out.service_name = service_name
-    if with_events:
-        out.events = referral_events(session, referral.id)
-    if withhold_text:
-        withhold_referral_text(out)
-    return out
+    return referrer_view(
+        referral,
+        to_name=to_name,
+        service_name=service_name,
+        events=referral_events(session, referral.id) if with_events else [],
+        withhold_text=withhold_text,
+    )
 
 
 def referral_partner_view(

@@ -43,6 +43,7 @@ from nowrongdoor.care.schemas._case import (
     TaskUpdate,
     case_public,
     task_public,
+    withhold_case_text,
 )
 from nowrongdoor.care.schemas._common import ErrorResponse, PageOf
 from nowrongdoor.care.schemas._person import (
@@ -74,7 +75,9 @@ from nowrongdoor.care.schemas._referral import (
     ReferralPartnerView,
     ReferralPublic,
     ReferralTransition,
+    partner_service_public,
     partner_view,
+    referrer_view,
     withhold_referral_text,
 )
 from nowrongdoor.care.schemas._training import (
@@ -150,8 +153,11 @@ __all__ = [
     "age_on",
     "case_public",
     "consent_public",
+    "partner_service_public",
     "partner_view",
     "person_public",
+    "referrer_view",
     "task_public",
+    "withhold_case_text",
     "withhold_referral_text",
 ]

@@ -25,7 +25,7 @@ from nowrongdoor.care.schemas._person import (
     RiskFlagPublic,
     ScreeningPublic,
 )
-from nowrongdoor.care.schemas._referral import ReferralPublic
+from nowrongdoor.care.schemas._referral import WITHHELD, ReferralPublic
 
 if TYPE_CHECKING:
     from nowrongdoor.care.models import Case, Task
@@ -261,3 +261,19 @@ class CaseDetail(CasePublic):
     part2_withheld: int = Field(
         0, description="Items withheld: substance-use data without Part 2 consent."
     )
+
+
+def withhold_case_text(detail: CaseDetail) -> None:
+    """Blank a case page's free text that may identify the person, in place
+    (for roles that see pseudonymous data only; referrals are blanked as they
+    are built, :func:`withhold_referral_text`)."""
+    for need in detail.needs:
+        if need.description:
+            need.description = WITHHELD
+    for goal in detail.goals:
+        goal.description = WITHHELD
+    for barrier in detail.barriers:
+        barrier.description = WITHHELD
+    for event in detail.events:
+        if event.detail:
+            event.detail = WITHHELD

@@ -12,7 +12,7 @@ from nowrongdoor.care.schemas._common import Id, Public, Strict
 from nowrongdoor.care.schemas._person import PersonMinimal, age_on, birth_date_of
 
 if TYPE_CHECKING:
-    from nowrongdoor.care.models import Referral
+    from nowrongdoor.care.models import PartnerService, Referral
 
 #: What stands in for free text a role may not read.
 WITHHELD = "(withheld)"
@@ -85,6 +85,33 @@ class ReferralPublic(Public):
     completed_at: dt.datetime | None
     cancelled_at: dt.datetime | None
     events: list[ReferralEventPublic] = Field(default_factory=list)
+
+
+def referrer_view(
+    referral: Referral,
+    *,
+    to_name: str | None,
+    service_name: str | None,
+    events: list[ReferralEventPublic],
+    withhold_text: bool = False,
+) -> ReferralPublic:
+    """The referring side's view of ``referral``.
+
+    Args:
+        referral: The referral.
+        to_name: The receiving organisation's name.
+        service_name: The service's name (None when no service is named).
+        events: The referral's history, oldest first ([] when not shown).
+        withhold_text: Blank free text (reason, override reason, partner's
+            note, event reasons) for roles that see pseudonymous data only.
+    """
+    out = ReferralPublic.model_validate(referral)
+    out.to_organization_name = to_name
+    out.service_name = service_name
+    out.events = events
+    if withhold_text:
+        withhold_referral_text(out)
+    return out
 
 
 def withhold_referral_text(out: ReferralPublic) -> None:
@@ -208,6 +235,34 @@ class PartnerServicePublic(Public):
     service_types: list[str]
     locations: list[LocationPublic] = Field(default_factory=list)
     phones: list[PhonePublic] = Field(default_factory=list)
+
+
+def partner_service_public(
+    service: PartnerService,
+    *,
+    organization_name: str,
+    locations: list[LocationPublic],
+    phones: list[PhonePublic],
+) -> PartnerServicePublic:
+    """A directory service with its organisation's name, locations and phones."""
+    return PartnerServicePublic(
+        id=service.id,
+        hsds_id=service.hsds_id,
+        organization_id=service.organization_id,
+        organization_name=organization_name,
+        name=service.name,
+        alternate_name=service.alternate_name,
+        description=service.description,
+        status=service.status,
+        url=service.url,
+        email=service.email,
+        eligibility=service.eligibility,
+        minimum_age=service.minimum_age,
+        maximum_age=service.maximum_age,
+        service_types=[t for t in service.service_types.split("|") if t],
+        locations=locations,
+        phones=phones,
+    )
 
 
 class ImportReport(Public):
