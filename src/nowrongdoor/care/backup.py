@@ -235,23 +235,34 @@ def _backup_postgres(engine: Engine, settings: Settings, work: Path) -> dict[str
 
 
 def _backup_sqlite(engine: Engine, settings: Settings, work: Path) -> dict[str, Any]:
-    source = engine.url.database
-    if not source or source == ":memory:":
-        raise UserInputError("an in-memory SQLite database cannot be backed up")
+    source = _sqlite_file(engine, "an in-memory SQLite database cannot be backed up")
     data = work / _SQLITE_DATA
-    src = sqlite3.connect(source)
-    dst = sqlite3.connect(data)
-    try:
-        src.backup(dst)
-    finally:
-        dst.close()
-        src.close()
+    _copy_sqlite(source, data)
     copy = _plain_engine(f"sqlite:///{data.as_posix()}")
     try:
         with copy.connect() as conn:
             return _snapshot_facts(conn, settings)
     finally:
         copy.dispose()
+
+
+def _sqlite_file(engine: Engine, refusal: str) -> str:
+    """The path of ``engine``'s SQLite file (``refusal`` for an in-memory one)."""
+    path = engine.url.database
+    if not path or path == ":memory:":
+        raise UserInputError(refusal)
+    return path
+
+
+def _copy_sqlite(source: str | Path, target: str | Path) -> None:
+    """Copy one SQLite database over another with SQLite's online backup."""
+    src = sqlite3.connect(source)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
 
 
 def _plain_engine(url: str) -> Engine:
@@ -384,17 +395,11 @@ def _restore_data(engine: Engine, manifest: Manifest, data: Path, work: Path) ->
             "restore",
         )
         return
-    target = engine.url.database
-    if not target or target == ":memory:":
-        raise UserInputError("restore needs a SQLite file, not an in-memory database")
+    target = _sqlite_file(
+        engine, "restore needs a SQLite file, not an in-memory database"
+    )
     Path(target).parent.mkdir(parents=True, exist_ok=True)
-    src = sqlite3.connect(data)
-    dst = sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        dst.close()
-        src.close()
+    _copy_sqlite(data, target)
 
 
 def restore(

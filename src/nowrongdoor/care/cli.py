@@ -6,7 +6,7 @@ so ``nowrongdoor --help`` stays light.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -17,6 +17,7 @@ from nowrongdoor._cli_support import console, err_console, print_json, settings_
 from nowrongdoor.errors import UserInputError
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
     from sqlalchemy.orm import Session
 
     from nowrongdoor.care.audit import ChainReport
@@ -101,21 +102,32 @@ def _org_id(session: Session, org: str | None) -> int:
 # --- db -----------------------------------------------------------------------
 
 
+def _migrate(
+    ctx: typer.Context, move: Callable[[Engine, str], None], revision: str
+) -> tuple[str, str | None]:
+    """Move the care schema to ``revision`` (``move``: migrate's ``upgrade`` or
+    ``downgrade``); returns the database URL (password hidden) and the revision
+    it is at now."""
+    from nowrongdoor.care.migrate import current_revision
+
+    db = _database(settings_from(ctx))
+    try:
+        move(db.engine, revision)
+        rev = current_revision(db.engine)
+    finally:
+        db.dispose()
+    return db.engine.url.render_as_string(hide_password=True), rev
+
+
 @db_app.command("upgrade")
 def db_upgrade(
     ctx: typer.Context,
     revision: Annotated[str, typer.Option(help="Target revision.")] = "head",
 ) -> None:
     """Create or migrate the care schema (SQLite file by default, or PostgreSQL)."""
-    from nowrongdoor.care.migrate import current_revision, upgrade
+    from nowrongdoor.care.migrate import upgrade
 
-    db = _database(settings_from(ctx))
-    try:
-        upgrade(db.engine, revision)
-        rev = current_revision(db.engine)
-    finally:
-        db.dispose()
-    url = db.engine.url.render_as_string(hide_password=True)
+    url, rev = _migrate(ctx, upgrade, revision)
     console.print(f"care database {url} is at revision {rev}")
 
 
@@ -125,14 +137,9 @@ def db_downgrade(
     revision: Annotated[str, typer.Argument(help="Target revision ('base' = empty).")],
 ) -> None:
     """Revert the care schema to an earlier revision (drops data of later ones)."""
-    from nowrongdoor.care.migrate import current_revision, downgrade
+    from nowrongdoor.care.migrate import downgrade
 
-    db = _database(settings_from(ctx))
-    try:
-        downgrade(db.engine, revision)
-        rev = current_revision(db.engine)
-    finally:
-        db.dispose()
+    _url, rev = _migrate(ctx, downgrade, revision)
     console.print(f"care database is at revision {rev}")
 
 

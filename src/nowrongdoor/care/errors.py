@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from nowrongdoor.errors import UserInputError
+
 __all__ = [
     "ApiError",
     "BadRequest",
@@ -9,6 +15,7 @@ __all__ = [
     "Forbidden",
     "NotFound",
     "Unauthorized",
+    "bad_request_on_user_input",
 ]
 
 
@@ -41,37 +48,39 @@ class ApiError(Exception):
         if status is not None:
             self.status = status
 
+    def __init_subclass__(cls, *, status: int, code: str, **kwargs: Any) -> None:
+        """``class NotFound(ApiError, status=404, code="not_found")``: a kind of
+        error with its HTTP status and default code."""
+        super().__init_subclass__(**kwargs)
+        cls.status = status
+        cls.code = code
 
-class BadRequest(ApiError):
+
+class BadRequest(ApiError, status=400, code="bad_request"):
     """The request is well-formed but cannot be done (a rule says no)."""
 
-    status = 400
-    code = "bad_request"
 
-
-class Unauthorized(ApiError):
+class Unauthorized(ApiError, status=401, code="unauthorized"):
     """Not signed in, or the credentials are wrong."""
 
-    status = 401
-    code = "unauthorized"
 
-
-class Forbidden(ApiError):
+class Forbidden(ApiError, status=403, code="forbidden"):
     """Signed in, but this role or scope may not do it."""
 
-    status = 403
-    code = "forbidden"
 
-
-class NotFound(ApiError):
+class NotFound(ApiError, status=404, code="not_found"):
     """No such record."""
 
-    status = 404
-    code = "not_found"
 
-
-class Conflict(ApiError):
+class Conflict(ApiError, status=409, code="conflict"):
     """The record's state does not allow it (a transition, a duplicate)."""
 
-    status = 409
-    code = "conflict"
+
+@contextmanager
+def bad_request_on_user_input(field: str) -> Iterator[None]:
+    """Answer a :class:`~nowrongdoor.errors.UserInputError` raised inside (a
+    file or document a user sent) as a :class:`BadRequest` naming ``field``."""
+    try:
+        yield
+    except UserInputError as exc:
+        raise BadRequest(str(exc), field=field) from exc

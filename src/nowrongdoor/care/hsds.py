@@ -503,10 +503,18 @@ def import_hsds(session: Session, tables: HsdsTables) -> ImportReport:
         report.locations += 1
     session.flush()
 
+    def linked(
+        row: dict[str, Any],
+    ) -> tuple[PartnerService | None, PartnerLocation | None]:
+        """The service and location (of this import) a row links to."""
+        return (
+            services.get(str(row.get("service_id"))),
+            locations.get(str(row.get("location_id"))),
+        )
+
     for row in rows["service_at_location"]:
         hid = str(row["id"])
-        svc = services.get(str(row.get("service_id")))
-        loc = locations.get(str(row.get("location_id")))
+        svc, loc = linked(row)
         if svc is None or loc is None:
             report.warnings.append(
                 f"service_at_location {hid}: service or location not in the "
@@ -528,8 +536,7 @@ def import_hsds(session: Session, tables: HsdsTables) -> ImportReport:
 
     for row in rows["phone"]:
         hid = str(row["id"])
-        svc = services.get(str(row.get("service_id")))
-        loc = locations.get(str(row.get("location_id")))
+        svc, loc = linked(row)
         org = org_for(row.get("organization_id"))
         if svc is None and loc is None and org is None:
             report.warnings.append(

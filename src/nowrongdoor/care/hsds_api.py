@@ -18,7 +18,7 @@ import math
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
@@ -36,9 +36,6 @@ from nowrongdoor.care.security import LoginRateLimiter
 
 __all__ = ["router"]
 
-#: Not in the /api/v1 OpenAPI document: the contract is the HSDS 3 API
-#: reference (and docs/interop.md).
-router = APIRouter(prefix="/hsds", tags=["hsds"], include_in_schema=False)
 _NS = uuid.UUID("6f1c7d2e-4b8a-4c5e-9f0d-2a7b3c9e1d55")
 
 
@@ -47,6 +44,7 @@ def _uid(kind: str, local_id: int, hsds_id: str | None) -> str:
 
 
 def _limit(request: Request) -> None:
+    """Count the request against its address's per-minute limit (429 over it)."""
     limiter = getattr(request.app.state, "hsds_limiter", None)
     if limiter is None:
         limiter = LoginRateLimiter(request.app.state.settings.hsds_rate_per_minute)
@@ -153,16 +151,43 @@ def _page(contents: list[Any], total: int, page: int, per_page: int) -> dict[str
     }
 
 
-Page = Annotated[int, Query(ge=1, le=100_000)]
-PerPage = Annotated[int, Query(ge=1, le=200)]
 Text = Annotated[str | None, Query(max_length=200)]
 
 
-def _one_page(
-    session: Session, stmt: Select[Any], page: int, per_page: int
-) -> tuple[list[Any], int]:
-    """Page ``page`` (from 1) of ``stmt``'s rows, ``per_page`` a page, and the total."""
-    return crud.paginate(session, stmt, limit=per_page, offset=(page - 1) * per_page)
+class _Listing:
+    """A list request's search text and page (HSDS pages count from 1)."""
+
+    def __init__(
+        self,
+        search: Text = None,
+        page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+        per_page: Annotated[int, Query(ge=1, le=200)] = 50,
+    ) -> None:
+        self.search = search
+        self.page = page
+        self.per_page = per_page
+        self.limit = per_page
+        self.offset = (page - 1) * per_page
+
+    def rows(self, session: Session, stmt: Select[Any]) -> tuple[list[Any], int]:
+        """This page of ``stmt``'s rows, and the total."""
+        return crud.paginate(session, stmt, limit=self.limit, offset=self.offset)
+
+    def answer(self, contents: list[Any], total: int) -> JSONResponse:
+        """The HSDS 3 page of ``contents`` (of ``total`` matching rows)."""
+        return JSONResponse(_page(contents, total, self.page, self.per_page))
+
+
+Listing = Annotated[_Listing, Depends()]
+
+#: Not in the /api/v1 OpenAPI document: the contract is the HSDS 3 API
+#: reference (and docs/interop.md). Every route counts against the rate limit.
+router = APIRouter(
+    prefix="/hsds",
+    tags=["hsds"],
+    include_in_schema=False,
+    dependencies=[Depends(_limit)],
+)
 
 
 def _org_uids(session: Session, ids: set[int]) -> dict[int, str]:
@@ -176,26 +201,20 @@ def _org_uids(session: Session, ids: set[int]) -> dict[int, str]:
 
 @router.get("/services", summary="HSDS 3 services")
 def list_services(
-    request: Request,
-    session: SessionDep,
-    taxonomy_term: Text = None,
-    search: Text = None,
-    page: Page = 1,
-    per_page: PerPage = 50,
+    session: SessionDep, listing: Listing, taxonomy_term: Text = None
 ) -> JSONResponse:
     """Active services, by taxonomy term (code) and text, one page."""
-    _limit(request)
     # the directory's one search: the same words and terms as the pages' search
     rows, total = crud.search_services(
         session,
         service_type=taxonomy_term,
-        text=search,
-        limit=per_page,
-        offset=(page - 1) * per_page,
+        text=listing.search,
+        limit=listing.limit,
+        offset=listing.offset,
     )
     uids = _org_uids(session, {s.organization_id for s in rows})
     contents = [service_json(s, uids[s.organization_id]) for s in rows]
-    return JSONResponse(_page(contents, total, page, per_page))
+    return listing.answer(contents, total)
 
 
 def _find(session: Session, model: Any, kind: str, uid: str) -> Any:
@@ -209,11 +228,8 @@ def _find(session: Session, model: Any, kind: str, uid: str) -> Any:
 
 
 @router.get("/services/{service_id}", summary="One HSDS 3 service")
-def read_service(
-    request: Request, session: SessionDep, service_id: str
-) -> JSONResponse:
+def read_service(session: SessionDep, service_id: str) -> JSONResponse:
     """A service with its locations."""
-    _limit(request)
     service = _find(session, PartnerService, "service", service_id)
     org_uid = _org_uids(session, {service.organization_id})[service.organization_id]
     out = service_json(service, org_uid)
@@ -234,21 +250,15 @@ def read_service(
 
 
 @router.get("/organizations", summary="HSDS 3 organizations")
-def list_organizations(
-    request: Request,
-    session: SessionDep,
-    search: Text = None,
-    page: Page = 1,
-    per_page: PerPage = 50,
-) -> JSONResponse:
+def list_organizations(session: SessionDep, listing: Listing) -> JSONResponse:
     """Organisations offering services (partners), by name text, with their services."""
-    _limit(request)
     offering = select(PartnerService.organization_id).distinct()
     stmt = select(Organization).where(Organization.id.in_(offering))
-    if search:
-        stmt = stmt.where(func.lower(Organization.name).like(f"%{search.lower()}%"))
-    orgs, total = _one_page(session, stmt.order_by(Organization.id), page, per_page)
-    return JSONResponse(_page(_with_services(session, orgs), total, page, per_page))
+    if listing.search:
+        words = f"%{listing.search.lower()}%"
+        stmt = stmt.where(func.lower(Organization.name).like(words))
+    orgs, total = listing.rows(session, stmt.order_by(Organization.id))
+    return listing.answer(_with_services(session, orgs), total)
 
 
 def _with_services(session: Session, orgs: list[Organization]) -> list[dict[str, Any]]:
@@ -270,28 +280,18 @@ def _with_services(session: Session, orgs: list[Organization]) -> list[dict[str,
 
 
 @router.get("/organizations/{organization_id}", summary="One HSDS 3 organization")
-def read_organization(
-    request: Request, session: SessionDep, organization_id: str
-) -> JSONResponse:
+def read_organization(session: SessionDep, organization_id: str) -> JSONResponse:
     """An organisation with its services."""
-    _limit(request)
     org = _find(session, Organization, "organization", organization_id)
     return JSONResponse(_with_services(session, [org])[0])
 
 
 @router.get("/locations", summary="HSDS 3 locations")
-def list_locations(
-    request: Request,
-    session: SessionDep,
-    search: Text = None,
-    page: Page = 1,
-    per_page: PerPage = 50,
-) -> JSONResponse:
+def list_locations(session: SessionDep, listing: Listing) -> JSONResponse:
     """Locations, by text in the name, city, state or postal code."""
-    _limit(request)
     stmt = select(PartnerLocation)
-    if search:
-        words = f"%{search.strip().lower()}%"
+    if listing.search:
+        words = f"%{listing.search.strip().lower()}%"
         stmt = stmt.where(
             or_(
                 *(
@@ -305,18 +305,15 @@ def list_locations(
                 )
             )
         )
-    rows, total = _one_page(session, stmt.order_by(PartnerLocation.id), page, per_page)
+    rows, total = listing.rows(session, stmt.order_by(PartnerLocation.id))
     uids = _org_uids(session, {r.organization_id for r in rows if r.organization_id})
     contents = [location_json(r, uids.get(r.organization_id or 0)) for r in rows]
-    return JSONResponse(_page(contents, total, page, per_page))
+    return listing.answer(contents, total)
 
 
 @router.get("/locations/{location_id}", summary="One HSDS 3 location")
-def read_location(
-    request: Request, session: SessionDep, location_id: str
-) -> JSONResponse:
+def read_location(session: SessionDep, location_id: str) -> JSONResponse:
     """One location with its address."""
-    _limit(request)
     loc = _find(session, PartnerLocation, "location", location_id)
     uids = _org_uids(session, {loc.organization_id} if loc.organization_id else set())
     return JSONResponse(location_json(loc, uids.get(loc.organization_id or 0)))

@@ -37,6 +37,10 @@ from nowrongdoor.care.schemas import (
     SafetyPlanIn,
     SafetyPlanPublic,
     ScreeningPublic,
+    case_public,
+    consent_public,
+    person_public,
+    task_public,
 )
 
 #: Statements of one case page: the bearer token (with its user), the case (with
@@ -49,7 +53,8 @@ ROLES = ("cm_a", "supervisor_a", "admin_a", "analyst_a")
 
 def _one_query_per_list(session: Any, *, viewer: User, case: Case) -> CaseDetail:
     """The case page as it was built before: one query per list (the oracle)."""
-    from nowrongdoor.care.crud._referrals import WITHHELD, referral_public
+    from nowrongdoor.care.crud._referrals import referral_public
+    from nowrongdoor.care.schemas import WITHHELD
 
     person = case.person
     withhold = not can(viewer, "person:identify")
@@ -105,8 +110,8 @@ def _one_query_per_list(session: Any, *, viewer: User, case: Case) -> CaseDetail
         )
     )
     detail = CaseDetail(
-        **crud.case_public(case).model_dump(),
-        person=crud.person_public(person, viewer=viewer),
+        **case_public(case).model_dump(),
+        person=person_public(person, viewer=viewer),
         needs=[NeedPublic.model_validate(x) for x in needs],
         goals=[
             GoalPublic.model_validate(x)
@@ -121,10 +126,10 @@ def _one_query_per_list(session: Any, *, viewer: User, case: Case) -> CaseDetail
         referrals=[
             referral_public(session, r, withhold_text=withhold) for r in referrals
         ],
-        tasks=[crud.task_public(t) for t in tasks],
+        tasks=[task_public(t) for t in tasks],
         notes=[NotePublic.model_validate(x) for x in notes],
         safety_plan=plan,
-        consents=[crud.consent_public(c) for c in consents_all]
+        consents=[consent_public(c) for c in consents_all]
         if can(viewer, "consent:read")
         else [],
         screenings=[ScreeningPublic.model_validate(x) for x in screenings],

@@ -2,8 +2,8 @@
 and pages alike: one data-access call and its audit event in one unit of work.
 
 The scope and 42 CFR Part 2 checks stay with the caller, in plain sight: it
-loads the case (:func:`case_in_scope` / ``crud.get_child``) or person
-(:func:`person_in_scope`) in the viewer's scope, and passes ``part2_ok``
+loads the case (``records.case_in_scope`` / ``crud.get_child``) or person
+(``records.person_in_scope``) in the viewer's scope, and passes ``part2_ok``
 (``crud.part2_visible``) when listing.
 """
 
@@ -19,37 +19,10 @@ from nowrongdoor.care.models import Case, Person, User
 
 __all__ = [
     "add_to_case",
-    "case_in_scope",
     "commit_person_list",
     "list_for_person",
-    "person_in_scope",
     "update_on_case",
 ]
-
-
-def person_in_scope(
-    audit: Auditor, session: Session, viewer: User, person_id: int
-) -> Person:
-    """Name the person as the request's target (for a refusal's audit event),
-    then load them in ``viewer``'s scope (404 unknown, 403 out of scope)."""
-    audit.target("person", person_id)
-    return crud.get_person(session, viewer=viewer, person_id=person_id)
-
-
-def case_in_scope(
-    audit: Auditor,
-    session: Session,
-    viewer: User,
-    case_id: int,
-    *,
-    with_person: bool = False,
-) -> Case:
-    """Name the case as the request's target (for a refusal's audit event),
-    then load it in ``viewer``'s scope (404 unknown, 403 out of scope)."""
-    audit.target("case", case_id)
-    return crud.get_case(
-        session, viewer=viewer, case_id=case_id, with_person=with_person
-    )
 
 
 def commit_person_list(audit: Auditor, kind: str, person: Person) -> None:

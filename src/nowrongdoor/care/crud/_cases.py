@@ -40,7 +40,6 @@ from nowrongdoor.care.schemas import (
     ProgressUpdate,
     SafetyPlanIn,
     TaskCreate,
-    TaskPublic,
     TaskUpdate,
 )
 
@@ -245,24 +244,6 @@ def list_case_rows(
         for row in session.execute(stmt)
     ]
     return rows, int(total or 0)
-
-
-def case_public(case: Case) -> CasePublic:
-    """A case list row (built without re-validating values read from the database)."""
-    return CasePublic.model_construct(
-        id=case.id,
-        person_id=case.person_id,
-        pseudonym=case.person.pseudonym,
-        organization_id=case.organization_id,
-        owner_id=case.owner_id,
-        pathway=case.pathway,
-        status=case.status,
-        close_reason=case.close_reason,
-        opened_at=case.opened_at,
-        activated_at=case.activated_at,
-        closed_at=case.closed_at,
-        reopened_count=case.reopened_count,
-    )
 
 
 def update_case(session: Session, *, actor: User, case: Case, data: CaseUpdate) -> Case:
@@ -572,12 +553,3 @@ def update_task(session: Session, *, actor: User, task: Task, data: TaskUpdate) 
         task.completed_at = utcnow() if data.status == TaskStatus.DONE else None
     session.flush()
     return task
-
-
-def task_public(task: Task) -> TaskPublic:
-    """A task with its ``overdue`` flag."""
-    out = TaskPublic.model_validate(task)
-    out.overdue = bool(
-        task.status == TaskStatus.OPEN and task.due_at and task.due_at < utcnow()
-    )
-    return out

@@ -10,9 +10,6 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import BindParameter
 
 from nowrongdoor.care.consent import part2_visible, visible_sensitive
-from nowrongdoor.care.crud._cases import case_public, task_public
-from nowrongdoor.care.crud._persons import consent_public, person_public
-from nowrongdoor.care.crud._referrals import WITHHELD, withhold_referral_text
 from nowrongdoor.care.crud._sections import Section, load_sections
 from nowrongdoor.care.models import (
     Barrier,
@@ -46,6 +43,12 @@ from nowrongdoor.care.schemas import (
     RiskFlagPublic,
     SafetyPlanPublic,
     ScreeningPublic,
+    case_public,
+    consent_public,
+    person_public,
+    referrer_view,
+    task_public,
+    withhold_case_text,
 )
 
 _CASE: BindParameter[int] = bindparam("case_id")
@@ -187,7 +190,7 @@ def case_detail(session: Session, *, viewer: User, case: Case) -> CaseDetail:
         part2_withheld=withheld,
     )
     if withhold:
-        _withhold_free_text(detail)
+        withhold_case_text(detail)
     return detail
 
 
@@ -200,27 +203,13 @@ def _referrals(
         history.setdefault(event.referral_id, []).append(
             ReferralEventPublic.model_validate(event)
         )
-    views = []
-    for referral in _by_id(rows["referrals"], newest_first=True):
-        out = ReferralPublic.model_validate(referral)
-        out.to_organization_name = referral.to_organization_name
-        out.service_name = referral.service_name if referral.service_id else None
-        out.events = history.get(referral.id, [])
-        if withhold_text:
-            withhold_referral_text(out)
-        views.append(out)
-    return views
-
-
-def _withhold_free_text(detail: CaseDetail) -> None:
-    """Blank free text that may identify the person (pseudonymous roles)."""
-    for need in detail.needs:
-        if need.description:
-            need.description = WITHHELD
-    for goal in detail.goals:
-        goal.description = WITHHELD
-    for barrier in detail.barriers:
-        barrier.description = WITHHELD
-    for event in detail.events:
-        if event.detail:
-            event.detail = WITHHELD
+    return [
+        referrer_view(
+            referral,
+            to_name=referral.to_organization_name,
+            service_name=referral.service_name if referral.service_id else None,
+            events=history.get(referral.id, []),
+            withhold_text=withhold_text,
+        )
+        for referral in _by_id(rows["referrals"], newest_first=True)
+    ]

@@ -21,6 +21,7 @@ from nowrongdoor.care.schemas import (
     LocationPublic,
     PartnerServicePublic,
     PhonePublic,
+    partner_service_public,
 )
 
 
@@ -184,21 +185,9 @@ def services_public(
         elif phone.organization_id is not None:
             general[phone.organization_id].append(public)
     return [
-        PartnerServicePublic(
-            id=service.id,
-            hsds_id=service.hsds_id,
-            organization_id=service.organization_id,
+        partner_service_public(
+            service,
             organization_name=names.get(service.organization_id, ""),
-            name=service.name,
-            alternate_name=service.alternate_name,
-            description=service.description,
-            status=service.status,
-            url=service.url,
-            email=service.email,
-            eligibility=service.eligibility,
-            minimum_age=service.minimum_age,
-            maximum_age=service.maximum_age,
-            service_types=[t for t in service.service_types.split("|") if t],
             locations=located[service.id],
             phones=_merged(own[service.id], general[service.organization_id]),
         )

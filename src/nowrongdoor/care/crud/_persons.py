@@ -10,9 +10,6 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from nowrongdoor.care.consent import (
-    consent_active,
-)
 from nowrongdoor.care.crud._common import get_or_404, labels_of, paginate
 from nowrongdoor.care.crud._users import check_assignable
 from nowrongdoor.care.crypto import Cipher
@@ -27,15 +24,12 @@ from nowrongdoor.care.models import (
     User,
     utcnow,
 )
-from nowrongdoor.care.rbac import can, check_record_scope, require, scope_clause
+from nowrongdoor.care.rbac import check_record_scope, require, scope_clause
 from nowrongdoor.care.schemas import (
     ConsentCreate,
-    ConsentPublic,
-    Contacts,
     IntakeCreate,
     IntakeUpdate,
     PersonCreate,
-    PersonPublic,
     PersonUpdate,
 )
 
@@ -46,17 +40,6 @@ def new_pseudonym() -> str:
     """A random pseudonymous id such as ``P-7KQ2-M9XD`` (no personal data in it)."""
     chars = "".join(secrets.choice(_ALPHABET) for _ in range(8))
     return f"P-{chars[:4]}-{chars[4:]}"
-
-
-def age_on(birth_date: dt.date | None, today: dt.date | None = None) -> int | None:
-    """Whole years from ``birth_date`` to ``today``."""
-    if birth_date is None:
-        return None
-    today = today or dt.date.today()
-    years = today.year - birth_date.year
-    if (today.month, today.day) < (birth_date.month, birth_date.day):
-        years -= 1
-    return years
 
 
 def set_identity(person: Person, cipher: Cipher, fields: dict[str, Any]) -> None:
@@ -186,31 +169,6 @@ def update_person(
     set_identity(person, cipher, fields)
     session.flush()
     return person
-
-
-def person_public(person: Person, *, viewer: User) -> PersonPublic:
-    """The person as ``viewer`` may see them (identity withheld without rights)."""
-    birth = dt.date.fromisoformat(person.birth_date) if person.birth_date else None
-    base = {
-        "id": person.id,
-        "pseudonym": person.pseudonym,
-        "organization_id": person.organization_id,
-        "owner_id": person.owner_id,
-        "gender": person.gender,
-        "do_not_contact": person.do_not_contact,
-        "created_at": person.created_at,
-        "age": age_on(birth),
-    }
-    if not can(viewer, "person:identify"):
-        return PersonPublic(**base, identity_withheld=True)
-    return PersonPublic(
-        **base,
-        given_name=person.given_name,
-        family_name=person.family_name,
-        birth_date=birth,
-        contacts=Contacts(**person.contacts) if person.contacts else None,
-        member_id=person.member_id,
-    )
 
 
 # --- intakes -----------------------------------------------------------------
@@ -424,13 +382,6 @@ def list_consents(session: Session, *, person_id: int) -> list[Consent]:
             .order_by(Consent.given_at.desc(), Consent.id.desc())
         ).all()
     )
-
-
-def consent_public(consent: Consent) -> ConsentPublic:
-    """A consent with its ``active`` flag."""
-    out = ConsentPublic.model_validate(consent)
-    out.active = consent_active(consent)
-    return out
 
 
 def ensure_not_partner(viewer: User) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from sqlalchemy import and_, select
@@ -11,7 +10,6 @@ from sqlalchemy.orm import Session
 from nowrongdoor.care.consent import covering_consent
 from nowrongdoor.care.crud._cases import add_case_event, get_case
 from nowrongdoor.care.crud._common import get_or_404, paginate
-from nowrongdoor.care.crud._persons import age_on
 from nowrongdoor.care.enums import (
     ConsentType,
     NeedCategory,
@@ -31,12 +29,13 @@ from nowrongdoor.care.models import (
 )
 from nowrongdoor.care.rbac import can, check_record_scope, scope_clause
 from nowrongdoor.care.schemas import (
-    PersonMinimal,
     ReferralCreate,
     ReferralEventPublic,
     ReferralPartnerView,
     ReferralPublic,
     ReferralTransition,
+    partner_view,
+    referrer_view,
 )
 
 S = ReferralStatus
@@ -347,19 +346,6 @@ def _names(
     )
 
 
-WITHHELD = "(withheld)"
-
-
-def withhold_referral_text(out: ReferralPublic) -> None:
-    """Blank a referral's free text (reason, notes, event reasons) in place."""
-    for name in ("reason", "override_reason", "response_note"):
-        if getattr(out, name):
-            setattr(out, name, WITHHELD)
-    for event in out.events:
-        if event.reason:
-            event.reason = WITHHELD
-
-
 def referral_public(
     session: Session,
     referral: Referral,
@@ -373,14 +359,13 @@ def referral_public(
     event reasons) for roles that see pseudonymous data only.
     """
     to_name, _from_name, service_name = _names(session, referral)
-    out = ReferralPublic.model_validate(referral)
-    out.to_organization_name = to_name
-    out.service_name = service_name
-    if with_events:
-        out.events = referral_events(session, referral.id)
-    if withhold_text:
-        withhold_referral_text(out)
-    return out
+    return referrer_view(
+        referral,
+        to_name=to_name,
+        service_name=service_name,
+        events=referral_events(session, referral.id) if with_events else [],
+        withhold_text=withhold_text,
+    )
 
 
 def referral_partner_view(
@@ -403,34 +388,13 @@ def referral_partner_view(
     person = session.execute(
         select(*columns).where(Person.id == referral.person_id)
     ).one()
-    birth = dt.date.fromisoformat(person.birth_date) if person.birth_date else None
-    reachable = may_reach and not person.do_not_contact
-    phone = (person.contacts or {}).get("phone") if reachable else None
     _to, from_name, service_name = _names(session, referral)
-    return ReferralPartnerView(
-        id=referral.id,
-        status=referral.status,
-        from_organization_id=referral.from_organization_id,
-        from_organization_name=from_name,
-        to_organization_id=referral.to_organization_id,
-        service_id=referral.service_id,
+    return partner_view(
+        referral,
+        person,
+        reachable=may_reach,
+        from_name=from_name,
         service_name=service_name,
-        need_category=referral.need_category,
-        reason=referral.reason,
-        do_not_contact=referral.do_not_contact or person.do_not_contact,
-        response_note=referral.response_note,
-        person=PersonMinimal(
-            pseudonym=person.pseudonym,
-            given_name=person.given_name,
-            age=age_on(birth),
-            phone=phone,
-        ),
-        sent_at=referral.sent_at,
-        accepted_at=referral.accepted_at,
-        declined_at=referral.declined_at,
-        in_progress_at=referral.in_progress_at,
-        completed_at=referral.completed_at,
-        cancelled_at=referral.cancelled_at,
         events=referral_events(session, referral.id) if with_events else [],
     )
 

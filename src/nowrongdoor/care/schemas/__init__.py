@@ -41,6 +41,9 @@ from nowrongdoor.care.schemas._case import (
     TaskCreate,
     TaskPublic,
     TaskUpdate,
+    case_public,
+    task_public,
+    withhold_case_text,
 )
 from nowrongdoor.care.schemas._common import ErrorResponse, PageOf
 from nowrongdoor.care.schemas._person import (
@@ -57,8 +60,12 @@ from nowrongdoor.care.schemas._person import (
     RiskFlagPublic,
     ScreeningCreate,
     ScreeningPublic,
+    age_on,
+    consent_public,
+    person_public,
 )
 from nowrongdoor.care.schemas._referral import (
+    WITHHELD,
     ImportReport,
     LocationPublic,
     PartnerServicePublic,
@@ -68,6 +75,10 @@ from nowrongdoor.care.schemas._referral import (
     ReferralPartnerView,
     ReferralPublic,
     ReferralTransition,
+    partner_service_public,
+    partner_view,
+    referrer_view,
+    withhold_referral_text,
 )
 from nowrongdoor.care.schemas._training import (
     TrainingAttemptPublic,
@@ -138,4 +149,15 @@ __all__ = [
     "UserCreate",
     "UserPublic",
     "UserUpdate",
+    "WITHHELD",
+    "age_on",
+    "case_public",
+    "consent_public",
+    "partner_service_public",
+    "partner_view",
+    "person_public",
+    "referrer_view",
+    "task_public",
+    "withhold_case_text",
+    "withhold_referral_text",
 ]

@@ -1,8 +1,10 @@
-"""Cases, needs, goals, barriers, notes, safety plans, tasks (private)."""
+"""Cases, needs, goals, barriers, notes, safety plans, tasks, and their
+presenters (private)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 
@@ -15,6 +17,7 @@ from nowrongdoor.care.enums import (
     Sensitivity,
     TaskStatus,
 )
+from nowrongdoor.care.models import utcnow
 from nowrongdoor.care.schemas._common import Id, Public, Strict
 from nowrongdoor.care.schemas._person import (
     ConsentPublic,
@@ -22,7 +25,10 @@ from nowrongdoor.care.schemas._person import (
     RiskFlagPublic,
     ScreeningPublic,
 )
-from nowrongdoor.care.schemas._referral import ReferralPublic
+from nowrongdoor.care.schemas._referral import WITHHELD, ReferralPublic
+
+if TYPE_CHECKING:
+    from nowrongdoor.care.models import Case, Task
 
 
 class CaseCreate(Strict):
@@ -63,6 +69,18 @@ class CasePublic(Public):
     activated_at: dt.datetime | None = None
     closed_at: dt.datetime | None = None
     reopened_count: int = 0
+
+
+#: The list row's fields the case row holds itself (all but the pseudonym).
+_CASE_ROW = tuple(name for name in CasePublic.model_fields if name != "pseudonym")
+
+
+def case_public(case: Case) -> CasePublic:
+    """A case list row (built without re-validating values read from the database)."""
+    return CasePublic.model_construct(
+        pseudonym=case.person.pseudonym,
+        **{name: getattr(case, name) for name in _CASE_ROW},
+    )
 
 
 class NeedCreate(Strict):
@@ -216,6 +234,15 @@ class TaskPublic(Public):
     overdue: bool = False
 
 
+def task_public(task: Task) -> TaskPublic:
+    """A task with its ``overdue`` flag."""
+    out = TaskPublic.model_validate(task)
+    out.overdue = bool(
+        task.status == TaskStatus.OPEN and task.due_at and task.due_at < utcnow()
+    )
+    return out
+
+
 class CaseDetail(CasePublic):
     """A case with everything on its page."""
 
@@ -234,3 +261,19 @@ class CaseDetail(CasePublic):
     part2_withheld: int = Field(
         0, description="Items withheld: substance-use data without Part 2 consent."
     )
+
+
+def withhold_case_text(detail: CaseDetail) -> None:
+    """Blank a case page's free text that may identify the person, in place
+    (for roles that see pseudonymous data only; referrals are blanked as they
+    are built, :func:`withhold_referral_text`)."""
+    for need in detail.needs:
+        if need.description:
+            need.description = WITHHELD
+    for goal in detail.goals:
+        goal.description = WITHHELD
+    for barrier in detail.barriers:
+        barrier.description = WITHHELD
+    for event in detail.events:
+        if event.detail:
+            event.detail = WITHHELD

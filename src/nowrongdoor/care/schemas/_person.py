@@ -1,12 +1,14 @@
-"""Persons, intakes, screenings, risk flags, consent (private)."""
+"""Persons, intakes, screenings, risk flags, consent, and their presenters
+(private)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
+from nowrongdoor.care.consent import consent_active
 from nowrongdoor.care.enums import (
     ConsentScope,
     ConsentType,
@@ -14,7 +16,11 @@ from nowrongdoor.care.enums import (
     IntakeStatus,
     Sensitivity,
 )
+from nowrongdoor.care.rbac import can
 from nowrongdoor.care.schemas._common import Id, Public, Strict
+
+if TYPE_CHECKING:
+    from nowrongdoor.care.models import Consent, Person, User
 
 
 class Contacts(Strict):
@@ -81,6 +87,47 @@ class PersonPublic(Public):
     do_not_contact: bool
     identity_withheld: bool = False
     created_at: dt.datetime
+
+
+def age_on(birth_date: dt.date | None, today: dt.date | None = None) -> int | None:
+    """Whole years from ``birth_date`` to ``today``."""
+    if birth_date is None:
+        return None
+    today = today or dt.date.today()
+    years = today.year - birth_date.year
+    if (today.month, today.day) < (birth_date.month, birth_date.day):
+        years -= 1
+    return years
+
+
+def birth_date_of(stored: str | None) -> dt.date | None:
+    """A birth date as stored (ISO text, decrypted) as a date."""
+    return dt.date.fromisoformat(stored) if stored else None
+
+
+def person_public(person: Person, *, viewer: User) -> PersonPublic:
+    """The person as ``viewer`` may see them (identity withheld without rights)."""
+    birth = birth_date_of(person.birth_date)
+    base = {
+        "id": person.id,
+        "pseudonym": person.pseudonym,
+        "organization_id": person.organization_id,
+        "owner_id": person.owner_id,
+        "gender": person.gender,
+        "do_not_contact": person.do_not_contact,
+        "created_at": person.created_at,
+        "age": age_on(birth),
+    }
+    if not can(viewer, "person:identify"):
+        return PersonPublic(**base, identity_withheld=True)
+    return PersonPublic(
+        **base,
+        given_name=person.given_name,
+        family_name=person.family_name,
+        birth_date=birth,
+        contacts=Contacts(**person.contacts) if person.contacts else None,
+        member_id=person.member_id,
+    )
 
 
 class PersonMinimal(Public):
@@ -193,6 +240,13 @@ class ConsentPublic(Public):
     expires_at: dt.datetime | None
     revoked_at: dt.datetime | None
     active: bool = False
+
+
+def consent_public(consent: Consent) -> ConsentPublic:
+    """A consent with its ``active`` flag."""
+    out = ConsentPublic.model_validate(consent)
+    out.active = consent_active(consent)
+    return out
 
 
 SensitivityField = Field(

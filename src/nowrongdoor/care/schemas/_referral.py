@@ -1,14 +1,21 @@
-"""Referrals and the partner directory (private)."""
+"""Referrals and the partner directory, and their presenters (private)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 from pydantic import Field, model_validator
 
 from nowrongdoor.care.enums import NeedCategory, ReferralStatus
 from nowrongdoor.care.schemas._common import Id, Public, Strict
-from nowrongdoor.care.schemas._person import PersonMinimal
+from nowrongdoor.care.schemas._person import PersonMinimal, age_on, birth_date_of
+
+if TYPE_CHECKING:
+    from nowrongdoor.care.models import PartnerService, Referral
+
+#: What stands in for free text a role may not read.
+WITHHELD = "(withheld)"
 
 
 class ReferralCreate(Strict):
@@ -80,6 +87,43 @@ class ReferralPublic(Public):
     events: list[ReferralEventPublic] = Field(default_factory=list)
 
 
+def referrer_view(
+    referral: Referral,
+    *,
+    to_name: str | None,
+    service_name: str | None,
+    events: list[ReferralEventPublic],
+    withhold_text: bool = False,
+) -> ReferralPublic:
+    """The referring side's view of ``referral``.
+
+    Args:
+        referral: The referral.
+        to_name: The receiving organisation's name.
+        service_name: The service's name (None when no service is named).
+        events: The referral's history, oldest first ([] when not shown).
+        withhold_text: Blank free text (reason, override reason, partner's
+            note, event reasons) for roles that see pseudonymous data only.
+    """
+    out = ReferralPublic.model_validate(referral)
+    out.to_organization_name = to_name
+    out.service_name = service_name
+    out.events = events
+    if withhold_text:
+        withhold_referral_text(out)
+    return out
+
+
+def withhold_referral_text(out: ReferralPublic) -> None:
+    """Blank a referral's free text (reason, notes, event reasons) in place."""
+    for name in ("reason", "override_reason", "response_note"):
+        if getattr(out, name):
+            setattr(out, name, WITHHELD)
+    for event in out.events:
+        if event.reason:
+            event.reason = WITHHELD
+
+
 class ReferralPartnerView(Public):
     """A referral as the receiving partner sees it: the minimum necessary."""
 
@@ -102,6 +146,53 @@ class ReferralPartnerView(Public):
     completed_at: dt.datetime | None
     cancelled_at: dt.datetime | None
     events: list[ReferralEventPublic] = Field(default_factory=list)
+
+
+#: The partner view's fields shown as the referral row holds them.
+_PARTNER_ROW = (
+    "id", "status", "from_organization_id", "to_organization_id", "service_id",
+    "need_category", "reason", "response_note", "sent_at", "accepted_at",
+    "declined_at", "in_progress_at", "completed_at", "cancelled_at",
+)  # fmt: skip
+
+
+def partner_view(
+    referral: Referral,
+    person: Any,
+    *,
+    reachable: bool,
+    from_name: str | None,
+    service_name: str | None,
+    events: list[ReferralEventPublic],
+) -> ReferralPartnerView:
+    """The partner's view of ``referral``: minimum necessary person fields only.
+
+    Args:
+        referral: The referral.
+        person: The person's pseudonym, given name, birth date and do-not-contact
+            flag (a row of those columns), with ``contacts`` when ``reachable``.
+        reachable: Whether the referral's state lets the partner reach the
+            person (the phone is still withheld when the person is flagged
+            "do not contact").
+        from_name: The referring organisation's name.
+        service_name: The service's name.
+        events: The referral's history ([] when not shown).
+    """
+    reachable = reachable and not person.do_not_contact
+    phone = (person.contacts or {}).get("phone") if reachable else None
+    return ReferralPartnerView(
+        **{name: getattr(referral, name) for name in _PARTNER_ROW},
+        from_organization_name=from_name,
+        service_name=service_name,
+        do_not_contact=referral.do_not_contact or person.do_not_contact,
+        person=PersonMinimal(
+            pseudonym=person.pseudonym,
+            given_name=person.given_name,
+            age=age_on(birth_date_of(person.birth_date)),
+            phone=phone,
+        ),
+        events=events,
+    )
 
 
 class LocationPublic(Public):
@@ -144,6 +235,34 @@ class PartnerServicePublic(Public):
     service_types: list[str]
     locations: list[LocationPublic] = Field(default_factory=list)
     phones: list[PhonePublic] = Field(default_factory=list)
+
+
+def partner_service_public(
+    service: PartnerService,
+    *,
+    organization_name: str,
+    locations: list[LocationPublic],
+    phones: list[PhonePublic],
+) -> PartnerServicePublic:
+    """A directory service with its organisation's name, locations and phones."""
+    return PartnerServicePublic(
+        id=service.id,
+        hsds_id=service.hsds_id,
+        organization_id=service.organization_id,
+        organization_name=organization_name,
+        name=service.name,
+        alternate_name=service.alternate_name,
+        description=service.description,
+        status=service.status,
+        url=service.url,
+        email=service.email,
+        eligibility=service.eligibility,
+        minimum_age=service.minimum_age,
+        maximum_age=service.maximum_age,
+        service_types=[t for t in service.service_types.split("|") if t],
+        locations=locations,
+        phones=phones,
+    )
 
 
 class ImportReport(Public):

@@ -18,7 +18,7 @@ from nowrongdoor.care.enums import NeedCategory, ReferralStatus, Role
 from nowrongdoor.care.errors import ApiError, BadRequest
 from nowrongdoor.care.models import Referral
 from nowrongdoor.care.rbac import can
-from nowrongdoor.care.schemas import ReferralCreate, ReferralTransition
+from nowrongdoor.care.schemas import ReferralCreate, ReferralTransition, person_public
 from nowrongdoor.care.web import _forms as f
 from nowrongdoor.care.web._case_pages import load_case
 from nowrongdoor.care.web._session import PageCtx, needs
@@ -121,7 +121,7 @@ def refer_page(
 ) -> HTMLResponse:
     """Pick a partner service for this case; one more click sends the referral."""
     case = load_case(ctx, case_id)
-    detail_person = crud.person_public(case.person, viewer=ctx.user)
+    detail_person = person_public(case.person, viewer=ctx.user)
     services = _search(
         ctx, service_type=type, text=q, place=place, age=detail_person.age
     )
@@ -154,7 +154,7 @@ def _confirm_response(
     if service_id is None:
         raise BadRequest("Choose a partner service first.", field="service_id")
     service = crud.get_service(ctx.session, service_id=service_id)
-    person = crud.person_public(case.person, viewer=ctx.user)
+    person = person_public(case.person, viewer=ctx.user)
     probe = Referral(
         person_id=case.person_id,
         from_organization_id=case.organization_id,

@@ -34,6 +34,9 @@ from nowrongdoor.care.schemas import (
     IntakeCreate,
     IntakeUpdate,
     PersonCreate,
+    consent_public,
+    person_public,
+    task_public,
 )
 from nowrongdoor.care.web import _forms as f
 from nowrongdoor.care.web._session import PageCtx, needs
@@ -109,7 +112,7 @@ def my_work(ctx: WorkDep) -> HTMLResponse:
     )
     return ctx.render(
         "work.html",
-        tasks=[crud.task_public(t) for t in tasks],
+        tasks=[task_public(t) for t in tasks],
         queue_mine=queue_mine,
         queue_pool=queue_pool,
         queue_overdue=sum(1 for r in first if r.overdue),
@@ -310,7 +313,7 @@ def _people(ctx: PageCtx, *, q: str, name: str) -> HTMLResponse:
         name=name,
         searched=searched,
         identify=identify,
-        people=[crud.person_public(p, viewer=ctx.user) for p in rows],
+        people=[person_public(p, viewer=ctx.user) for p in rows],
     )
 
 
@@ -338,7 +341,7 @@ def person_page(ctx: PersonDep, pseudonym: str) -> HTMLResponse:
         )
     consents = (
         [
-            crud.consent_public(c)
+            consent_public(c)
             for c in crud.list_consents(ctx.session, person_id=person.id)
         ]
         if can(ctx.user, "consent:read")
@@ -347,7 +350,7 @@ def person_page(ctx: PersonDep, pseudonym: str) -> HTMLResponse:
     ctx.audit.commit_on("person.read", person)
     return ctx.render(
         "person.html",
-        person=crud.person_public(person, viewer=ctx.user),
+        person=person_public(person, viewer=ctx.user),
         cases=cases,
         intakes=intakes,
         screenings=screenings,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -15,6 +16,7 @@ from nowrongdoor.care.api.deps import (
     SettingsDep,
 )
 from nowrongdoor.care.api.perms import AuditRead
+from nowrongdoor.care.api.records import list_page
 from nowrongdoor.care.audit import verify_chain
 from nowrongdoor.care.schemas import (
     AuditEventPublic,
@@ -40,18 +42,15 @@ def list_events(
     outcome: Annotated[str | None, Query(max_length=16)] = None,
 ) -> PageOf[AuditEventPublic]:
     """Audit events, newest first, filtered by user, person, action or outcome."""
-    rows, total = crud.list_audit_events(
+    lister = partial(
+        crud.list_audit_events,
         session,
         user_id=user_id,
         person_id=person_id,
         action=action,
         outcome=outcome,
-        limit=page.limit,
-        offset=page.offset,
     )
-    items = [AuditEventPublic.model_validate(r) for r in rows]
-    audit.commit("audit.list", resource_type="audit", detail=f"{len(rows)} rows")
-    return page.of(AuditEventPublic, items, total)
+    return list_page(audit, page, "audit", AuditEventPublic, lister)
 
 
 @router.get("/verify", response_model=ChainReportPublic)

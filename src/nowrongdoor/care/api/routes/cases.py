@@ -7,13 +7,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Response
 
 from nowrongdoor.care import crud
-from nowrongdoor.care.api.case_children import (
-    add_to_case,
-    case_in_scope,
-    update_on_case,
-)
+from nowrongdoor.care.api.case_children import add_to_case, update_on_case
 from nowrongdoor.care.api.deps import AuditDep, IdPath, IdQuery, PageDep, SessionDep
 from nowrongdoor.care.api.perms import CaseRead, CaseWrite, NoteRead, NoteWrite
+from nowrongdoor.care.api.records import answer_json, case_in_scope
 from nowrongdoor.care.enums import CaseStatus, Pathway
 from nowrongdoor.care.models import Note
 from nowrongdoor.care.schemas import (
@@ -35,6 +32,7 @@ from nowrongdoor.care.schemas import (
     ProgressUpdate,
     SafetyPlanIn,
     SafetyPlanPublic,
+    case_public,
 )
 from nowrongdoor.care.schemas._common import MAX_ID
 
@@ -70,7 +68,7 @@ def list_cases(
     body = _CasePage.model_construct(
         items=rows, total=total, limit=page.limit, offset=page.offset
     )
-    return Response(body.model_dump_json(), media_type="application/json")
+    return answer_json(body)
 
 
 @router.post("", response_model=CasePublic, status_code=201)
@@ -81,7 +79,7 @@ def create_case(
     audit.target("person", body.person_id)
     case = crud.create_case(session, actor=user, data=body)
     audit.commit_on("case.create", case)
-    return crud.case_public(case)
+    return case_public(case)
 
 
 @router.get("/{case_id}", response_model=CaseDetail)
@@ -92,7 +90,7 @@ def read_case(
     case = case_in_scope(audit, session, user, case_id, with_person=True)
     detail = crud.case_detail(session, viewer=user, case=case)
     audit.commit_on("case.read", case)
-    return Response(detail.model_dump_json(), media_type="application/json")
+    return answer_json(detail)
 
 
 @router.patch("/{case_id}", response_model=CasePublic)
@@ -107,7 +105,7 @@ def update_case(
     case = case_in_scope(audit, session, user, case_id)
     crud.update_case(session, actor=user, case=case, data=body)
     audit.commit_on("case.update", case)
-    return crud.case_public(case)
+    return case_public(case)
 
 
 @router.post("/{case_id}/status", response_model=CasePublic)
@@ -123,7 +121,7 @@ def transition_case(
     before = case.status
     crud.transition_case(session, actor=user, case=case, data=body)
     audit.commit_on("case.status", case, detail=f"{before}->{case.status}")
-    return crud.case_public(case)
+    return case_public(case)
 
 
 def _add_route(

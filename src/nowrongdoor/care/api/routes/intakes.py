@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -9,6 +10,7 @@ from fastapi import APIRouter, Query
 from nowrongdoor.care import crud
 from nowrongdoor.care.api.deps import AuditDep, IdPath, IdQuery, PageDep, SessionDep
 from nowrongdoor.care.api.perms import IntakeRead, IntakeWrite
+from nowrongdoor.care.api.records import in_scope, list_page
 from nowrongdoor.care.enums import Door, IntakeStatus
 from nowrongdoor.care.schemas import IntakeCreate, IntakePublic, IntakeUpdate, PageOf
 
@@ -28,17 +30,15 @@ def list_intakes(
     person_id: IdQuery = None,
 ) -> PageOf[IntakePublic]:
     """Intakes and leads in scope (``status=new`` is the review queue)."""
-    rows, total = crud.list_intakes(
+    lister = partial(
+        crud.list_intakes,
         session,
         viewer=user,
         status=status,
         door=door,
         person_id=person_id,
-        limit=page.limit,
-        offset=page.offset,
     )
-    audit.commit("intake.list", resource_type="intake", detail=f"{len(rows)} rows")
-    return page.of(IntakePublic, [IntakePublic.model_validate(i) for i in rows], total)
+    return list_page(audit, page, "intake", IntakePublic, lister)
 
 
 @router.post("", response_model=IntakePublic, status_code=201)
@@ -56,8 +56,7 @@ def read_intake(
     intake_id: IdPath, session: SessionDep, user: IntakeRead, audit: AuditDep
 ) -> IntakePublic:
     """One intake or lead."""
-    audit.target("intake", intake_id)
-    intake = crud.get_intake(session, viewer=user, intake_id=intake_id)
+    intake = in_scope(audit, "intake", intake_id, crud.get_intake, session, user)
     audit.commit_on("intake.read", intake)
     return IntakePublic.model_validate(intake)
 
@@ -71,8 +70,7 @@ def review_intake(
     audit: AuditDep,
 ) -> IntakePublic:
     """Review a lead: link it to a person, mark it reviewed or dismissed."""
-    audit.target("intake", intake_id)
-    intake = crud.get_intake(session, viewer=user, intake_id=intake_id)
+    intake = in_scope(audit, "intake", intake_id, crud.get_intake, session, user)
     crud.review_intake(session, actor=user, intake=intake, data=body)
     audit.commit_on("intake.review", intake, detail=intake.status)
     return IntakePublic.model_validate(intake)

@@ -9,10 +9,9 @@ from fastapi import APIRouter, Body, Query
 from nowrongdoor.care import crud
 from nowrongdoor.care.api.deps import AuditDep, IdPath, IdQuery, PageDep, SessionDep
 from nowrongdoor.care.api.perms import PartnerImport, PartnerRead
-from nowrongdoor.care.errors import BadRequest
+from nowrongdoor.care.errors import bad_request_on_user_input
 from nowrongdoor.care.hsds import import_hsds, tables_from_document
 from nowrongdoor.care.schemas import ImportReport, PageOf, PartnerServicePublic
-from nowrongdoor.errors import UserInputError
 
 __all__ = ["router"]
 
@@ -63,11 +62,8 @@ def import_directory(
 ) -> ImportReport:
     """Import HSDS 3 JSON (an organization, service, service_at_location or
     location, nested or not; one object or a list)."""
-    try:
-        tables = tables_from_document(document)
-        report = import_hsds(session, tables)
-    except UserInputError as exc:
-        raise BadRequest(str(exc), field="body") from exc
+    with bad_request_on_user_input("body"):
+        report = import_hsds(session, tables_from_document(document))
     audit.commit(
         "partner.import",
         resource_type="organization",

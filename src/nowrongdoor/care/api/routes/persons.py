@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
 from nowrongdoor.care import crud
-from nowrongdoor.care.api.case_children import (
-    commit_person_list,
-    list_for_person,
-    person_in_scope,
-)
+from nowrongdoor.care.api.case_children import commit_person_list, list_for_person
 from nowrongdoor.care.api.deps import AuditDep, CipherDep, IdPath, PageDep, SessionDep
 from nowrongdoor.care.api.perms import (
     ConsentRead,
@@ -24,8 +21,16 @@ from nowrongdoor.care.api.perms import (
     ScreeningRead,
     ScreeningWrite,
 )
+from nowrongdoor.care.api.records import list_page, person_in_scope
 from nowrongdoor.care.errors import BadRequest
-from nowrongdoor.care.models import Consent, RiskFlag, Screening
+from nowrongdoor.care.models import (
+    Case,
+    Consent,
+    Intake,
+    Person,
+    RiskFlag,
+    Screening,
+)
 from nowrongdoor.care.schemas import (
     ConsentCreate,
     ConsentPublic,
@@ -38,6 +43,8 @@ from nowrongdoor.care.schemas import (
     RiskFlagPublic,
     ScreeningCreate,
     ScreeningPublic,
+    consent_public,
+    person_public,
 )
 from nowrongdoor.care.screening_adapter import screen_and_store
 
@@ -58,20 +65,17 @@ def list_persons(
     member_id: Annotated[str | None, Query(max_length=64)] = None,
 ) -> PageOf[PersonPublic]:
     """Persons in scope; search by pseudonym, exact name or member id."""
-    rows, total = crud.list_persons(
+    lister = partial(
+        crud.list_persons,
         session,
         viewer=user,
         cipher=cipher,
         pseudonym=pseudonym,
         name=name,
         member_id=member_id,
-        limit=page.limit,
-        offset=page.offset,
     )
-    audit.commit("person.list", resource_type="person", detail=f"{len(rows)} rows")
-    return page.of(
-        PersonPublic, [crud.person_public(p, viewer=user) for p in rows], total
-    )
+    present = partial(person_public, viewer=user)
+    return list_page(audit, page, "person", PersonPublic, lister, present)
 
 
 @router.post("", response_model=PersonPublic, status_code=201)
@@ -85,7 +89,7 @@ def create_person(
     """Register a person; a pseudonymous id is assigned."""
     person = crud.create_person(session, actor=user, cipher=cipher, data=body)
     audit.commit_on("person.create", person)
-    return crud.person_public(person, viewer=user)
+    return person_public(person, viewer=user)
 
 
 @router.get("/{person_id}", response_model=PersonPublic)
@@ -98,7 +102,7 @@ def read_person(
     """One person (identity withheld for roles without ``person:identify``)."""
     person = person_in_scope(audit, session, user, person_id)
     audit.commit_on("person.read", person)
-    return crud.person_public(person, viewer=user)
+    return person_public(person, viewer=user)
 
 
 @router.patch("/{person_id}", response_model=PersonPublic)
@@ -118,7 +122,7 @@ def update_person(
         person,
         detail=",".join(sorted(body.model_fields_set)),
     )
-    return crud.person_public(person, viewer=user)
+    return person_public(person, viewer=user)
 
 
 @router.get("/{person_id}/intakes", response_model=PageOf[IntakePublic])
@@ -151,6 +155,13 @@ def create_person_intake(
     intake = crud.create_intake(session, actor=user, person=person, data=body)
     audit.commit_on("intake.create", intake)
     return IntakePublic.model_validate(intake)
+
+
+def _of_person(kind: str, record: Case | Intake | Consent, person: Person) -> None:
+    """Refuse (400, naming the ``<kind>_id`` field) a case, intake or consent
+    the request names that is not ``person``'s."""
+    if record.person_id != person.id:
+        raise BadRequest(f"the {kind} belongs to another person", field=f"{kind}_id")
 
 
 def _list_route(
@@ -200,12 +211,10 @@ def create_person_screening(
     person = person_in_scope(audit, session, user, person_id)
     if body.case_id is not None:
         case = crud.get_case(session, viewer=user, case_id=body.case_id)
-        if case.person_id != person.id:
-            raise BadRequest("the case belongs to another person", field="case_id")
+        _of_person("case", case, person)
     if body.intake_id is not None:
         intake = crud.get_intake(session, viewer=user, intake_id=body.intake_id)
-        if intake.person_id != person.id:
-            raise BadRequest("the intake belongs to another person", field="intake_id")
+        _of_person("intake", intake, person)
     row = screen_and_store(
         session,
         actor=user,
@@ -230,7 +239,7 @@ def list_person_consents(
     person = person_in_scope(audit, session, user, person_id)
     rows = crud.list_consents(session, person_id=person.id)
     commit_person_list(audit, "consent", person)
-    return [crud.consent_public(c) for c in rows]
+    return [consent_public(c) for c in rows]
 
 
 @router.post("/{person_id}/consents", response_model=ConsentPublic, status_code=201)
@@ -249,7 +258,7 @@ def create_person_consent(
         consent,
         detail=f"{consent.consent_type}/{consent.scope}",
     )
-    return crud.consent_public(consent)
+    return consent_public(consent)
 
 
 @router.post("/{person_id}/consents/{consent_id}/revoke", response_model=ConsentPublic)
@@ -263,11 +272,10 @@ def revoke_person_consent(
     """Revoke a consent from now on."""
     person = person_in_scope(audit, session, user, person_id)
     consent = crud.get_or_404(session, Consent, consent_id, "consent")
-    if consent.person_id != person.id:
-        raise BadRequest("the consent belongs to another person", field="consent_id")
+    _of_person("consent", consent, person)
     crud.revoke_consent(session, consent=consent)
     audit.commit_on("consent.revoke", consent)
-    return crud.consent_public(consent)
+    return consent_public(consent)
 
 
 _list_route(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
@@ -16,6 +17,7 @@ from nowrongdoor.care.api.deps import (
     SessionDep,
 )
 from nowrongdoor.care.api.perms import ReferralRead, ReferralWrite
+from nowrongdoor.care.api.records import answer_json, in_scope, list_page
 from nowrongdoor.care.enums import ReferralStatus
 from nowrongdoor.care.errors import Forbidden
 from nowrongdoor.care.rbac import can
@@ -43,20 +45,11 @@ def list_referrals(
     case_id: IdQuery = None,
 ) -> PageOf[ReferralOut]:
     """Referrals in your scope; partner users see those sent to them."""
-    rows, total = crud.list_referrals(
-        session,
-        viewer=user,
-        status=status,
-        case_id=case_id,
-        limit=page.limit,
-        offset=page.offset,
+    lister = partial(
+        crud.list_referrals, session, viewer=user, status=status, case_id=case_id
     )
-    audit.commit("referral.list", resource_type="referral", detail=f"{len(rows)} rows")
-    return page.of(
-        ReferralOut,
-        [crud.referral_view(session, r, viewer=user, with_events=False) for r in rows],
-        total,
-    )
+    view = partial(crud.referral_view, session, viewer=user, with_events=False)
+    return list_page(audit, page, "referral", ReferralOut, lister, view)
 
 
 @router.post("", response_model=ReferralPublic, status_code=201)
@@ -77,11 +70,12 @@ def read_referral(
     referral_id: IdPath, session: SessionDep, user: ReferralRead, audit: AuditDep
 ) -> Response:
     """One referral (partners get the minimum-necessary view)."""
-    audit.target("referral", referral_id)
-    referral = crud.get_referral(session, viewer=user, referral_id=referral_id)
+    referral = in_scope(
+        audit, "referral", referral_id, crud.get_referral, session, user
+    )
     out = crud.referral_view(session, referral, viewer=user)
     audit.commit_on("referral.read", referral)
-    return Response(out.model_dump_json(), media_type="application/json")
+    return answer_json(out)
 
 
 @router.post("/{referral_id}/status", response_model=ReferralOut)
@@ -115,4 +109,4 @@ def transition_referral(
             else ""
         ),
     )
-    return Response(out.model_dump_json(), media_type="application/json")
+    return answer_json(out)

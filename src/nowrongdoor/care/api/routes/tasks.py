@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -9,8 +10,15 @@ from fastapi import APIRouter, Query
 from nowrongdoor.care import crud
 from nowrongdoor.care.api.deps import AuditDep, IdPath, IdQuery, PageDep, SessionDep
 from nowrongdoor.care.api.perms import TaskRead, TaskWrite
+from nowrongdoor.care.api.records import in_scope, list_page
 from nowrongdoor.care.enums import TaskStatus
-from nowrongdoor.care.schemas import PageOf, TaskCreate, TaskPublic, TaskUpdate
+from nowrongdoor.care.schemas import (
+    PageOf,
+    TaskCreate,
+    TaskPublic,
+    TaskUpdate,
+    task_public,
+)
 
 __all__ = ["router"]
 
@@ -30,18 +38,16 @@ def list_tasks(
     mine: bool = False,
 ) -> PageOf[TaskPublic]:
     """Tasks in your scope, soonest due first (``mine=true``: yours only)."""
-    rows, total = crud.list_tasks(
+    lister = partial(
+        crud.list_tasks,
         session,
         viewer=user,
         status=status,
         owner_id=user.id if mine else owner_id,
         case_id=case_id,
         overdue=overdue,
-        limit=page.limit,
-        offset=page.offset,
     )
-    audit.commit("task.list", resource_type="task", detail=f"{len(rows)} rows")
-    return page.of(TaskPublic, [crud.task_public(t) for t in rows], total)
+    return list_page(audit, page, "task", TaskPublic, lister, task_public)
 
 
 @router.post("", response_model=TaskPublic, status_code=201)
@@ -53,7 +59,7 @@ def create_task(
         audit.target("case", body.case_id)
     task = crud.create_task(session, actor=user, data=body)
     audit.commit("task.create", resource_type="task", resource_id=task.id)
-    return crud.task_public(task)
+    return task_public(task)
 
 
 @router.get("/{task_id}", response_model=TaskPublic)
@@ -61,10 +67,9 @@ def read_task(
     task_id: IdPath, session: SessionDep, user: TaskRead, audit: AuditDep
 ) -> TaskPublic:
     """One task."""
-    audit.target("task", task_id)
-    task = crud.get_task(session, viewer=user, task_id=task_id)
+    task = in_scope(audit, "task", task_id, crud.get_task, session, user)
     audit.commit("task.read", resource_type="task", resource_id=task.id)
-    return crud.task_public(task)
+    return task_public(task)
 
 
 @router.patch("/{task_id}", response_model=TaskPublic)
@@ -76,8 +81,7 @@ def update_task(
     audit: AuditDep,
 ) -> TaskPublic:
     """Change a task (done/cancelled, due date, title, owner)."""
-    audit.target("task", task_id)
-    task = crud.get_task(session, viewer=user, task_id=task_id)
+    task = in_scope(audit, "task", task_id, crud.get_task, session, user)
     crud.update_task(session, actor=user, task=task, data=body)
     audit.commit("task.update", resource_type="task", resource_id=task.id)
-    return crud.task_public(task)
+    return task_public(task)

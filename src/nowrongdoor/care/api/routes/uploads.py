@@ -13,13 +13,12 @@ from fastapi import APIRouter, File, Form, UploadFile
 
 from nowrongdoor.care.api.deps import AuditDep, CipherDep, SessionDep, SettingsDep
 from nowrongdoor.care.api.perms import WorklistImport
-from nowrongdoor.care.errors import BadRequest
+from nowrongdoor.care.errors import BadRequest, bad_request_on_user_input
 from nowrongdoor.care.imports import (
     ImportCounts,
     import_worklist,
     parse_pool_routes,
 )
-from nowrongdoor.errors import UserInputError
 
 __all__ = ["router"]
 
@@ -50,7 +49,7 @@ def upload_worklist(
 ) -> ImportCounts:
     """Import a population worklist as risk flags (matched by member id)."""
     text = _text(file, settings.max_request_bytes)
-    try:
+    with bad_request_on_user_input("file"):
         counts = import_worklist(
             session,
             cipher=cipher,
@@ -61,8 +60,6 @@ def upload_worklist(
             source=source,
             routes=parse_pool_routes(settings.pool_routes),
         )
-    except UserInputError as exc:
-        raise BadRequest(str(exc), field="file") from exc
     audit.commit(
         "import.worklist",
         resource_type="risk_flag",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -9,6 +10,7 @@ from fastapi import APIRouter, Query
 from nowrongdoor.care import crud
 from nowrongdoor.care.api.deps import AuditDep, IdPath, IdQuery, PageDep, SessionDep
 from nowrongdoor.care.api.perms import PartnerRead, UserManage, UserRead
+from nowrongdoor.care.api.records import in_scope, list_page
 from nowrongdoor.care.enums import OrgKind, Role
 from nowrongdoor.care.schemas import (
     OrganizationCreate,
@@ -34,16 +36,14 @@ def list_users(
     organization_id: IdQuery = None,
 ) -> PageOf[UserPublic]:
     """Users (admins: all; supervisors: their organisation)."""
-    rows, total = crud.list_users(
+    lister = partial(
+        crud.list_users,
         session,
         viewer=user,
         role=role,
         organization_id=organization_id,
-        limit=page.limit,
-        offset=page.offset,
     )
-    audit.commit("user.list", resource_type="user", detail=f"{len(rows)} rows")
-    return page.of(UserPublic, [UserPublic.model_validate(u) for u in rows], total)
+    return list_page(audit, page, "user", UserPublic, lister)
 
 
 @router.post("/users", response_model=UserPublic, status_code=201)
@@ -61,8 +61,7 @@ def read_user(
     user_id: IdPath, session: SessionDep, user: UserRead, audit: AuditDep
 ) -> UserPublic:
     """One user."""
-    audit.target("user", user_id)
-    found = crud.get_user(session, viewer=user, user_id=user_id)
+    found = in_scope(audit, "user", user_id, crud.get_user, session, user)
     audit.commit("user.read", resource_type="user", resource_id=found.id)
     return UserPublic.model_validate(found)
 
@@ -76,8 +75,7 @@ def update_user(
     audit: AuditDep,
 ) -> UserPublic:
     """Change a user's name, role, team, password, active flag or lock (admins)."""
-    audit.target("user", user_id)
-    found = crud.get_user(session, viewer=user, user_id=user_id)
+    found = in_scope(audit, "user", user_id, crud.get_user, session, user)
     crud.update_user(session, user=found, data=body)
     audit.commit(
         "user.update",

@@ -1,0 +1,123 @@
+"""Loading the record a route names, and answering a list, for every route.
+
+A route that names a record in its path loads it with :func:`in_scope` (or its
+typed forms :func:`person_in_scope` and :func:`case_in_scope`): the record is
+named as the request's audit target first, so a refusal's audit event says what
+was refused, then loaded in the viewer's scope (404 unknown, 403 out of scope).
+A list route answers with :func:`list_page`: the crud list function with its
+query bound, the page's window, the ``<kind>.list`` audit event and the page of
+presented rows in one place. A route whose answer is already built as its
+response schema returns it with :func:`answer_json`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from fastapi import Response
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from nowrongdoor.care import crud
+from nowrongdoor.care.api.deps import Auditor, Page
+from nowrongdoor.care.models import Case, Person, User
+from nowrongdoor.care.schemas import PageOf
+
+__all__ = [
+    "answer_json",
+    "case_in_scope",
+    "in_scope",
+    "list_page",
+    "person_in_scope",
+]
+
+T = TypeVar("T")
+
+
+def in_scope(
+    audit: Auditor,
+    kind: str,
+    record_id: int,
+    load: Callable[..., T],
+    session: Session,
+    viewer: User,
+    **options: Any,
+) -> T:
+    """Name the record as the request's target, then load it in scope.
+
+    Args:
+        audit: The request's unit of work (its target is set first, for the
+            audit event of a refusal).
+        kind: The record's audit resource type (``task``); ``load`` takes its
+            id as ``<kind>_id``.
+        record_id: The id from the path.
+        load: The crud loader (``crud.get_task``): 404 unknown, 403 out of scope.
+        session: The request's session.
+        viewer: The signed-in user.
+        **options: More keywords for ``load``.
+
+    Returns:
+        The record.
+    """
+    audit.target(kind, record_id)
+    return load(session, viewer=viewer, **{f"{kind}_id": record_id}, **options)
+
+
+def person_in_scope(
+    audit: Auditor, session: Session, viewer: User, person_id: int
+) -> Person:
+    """:func:`in_scope` for a person."""
+    return in_scope(audit, "person", person_id, crud.get_person, session, viewer)
+
+
+def case_in_scope(
+    audit: Auditor,
+    session: Session,
+    viewer: User,
+    case_id: int,
+    *,
+    with_person: bool = False,
+) -> Case:
+    """:func:`in_scope` for a case (``with_person``: its person loaded too)."""
+    return in_scope(
+        audit, "case", case_id, crud.get_case, session, viewer, with_person=with_person
+    )
+
+
+def list_page(
+    audit: Auditor,
+    page: Page,
+    kind: str,
+    public: Any,
+    lister: Callable[..., tuple[Sequence[T], int]],
+    present: Callable[[T], Any] | None = None,
+) -> PageOf[Any]:
+    """Answer a list route with one page of rows.
+
+    Args:
+        audit: The request's unit of work.
+        page: The requested window.
+        kind: The rows' audit resource type: the ``<kind>.list`` event is
+            committed with the number of rows on the page.
+        public: The item schema (or a union of schemas) of the page.
+        lister: The crud list function with the query bound
+            (``partial(crud.list_tasks, session, viewer=user, status=status)``);
+            it is called with the page's ``limit`` and ``offset`` and returns
+            the rows and the total.
+        present: Turns a row into its schema (default ``public.model_validate``),
+            called after the commit.
+
+    Returns:
+        The page.
+    """
+    rows, total = lister(limit=page.limit, offset=page.offset)
+    audit.commit(f"{kind}.list", resource_type=kind, detail=f"{len(rows)} rows")
+    show = present or public.model_validate
+    return page.of(public, [show(r) for r in rows], total)
+
+
+def answer_json(body: BaseModel) -> Response:
+    """``body``, already built as the route's response schema, serialised once
+    (FastAPI would validate and serialise a returned model again)."""
+    return Response(body.model_dump_json(), media_type="application/json")
