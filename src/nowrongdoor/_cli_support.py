@@ -23,8 +23,10 @@ __all__ = [
     "stage_spinner",
 ]
 
-console = Console()
-err_console = Console(stderr=True)
+# Messages are never wrapped by the terminal's width: a file path or a
+# "file:line" reference stays on one line, whole, so it can be copied.
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
