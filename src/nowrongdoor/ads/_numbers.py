@@ -137,6 +137,9 @@ _AGE_RANGE = re.compile(
 )
 # Whose ages a range gives, read in the words before it (same sentence).
 _AGE_RANGE = re.compile(guard_pattern(_AGE_RANGE.pattern, re.I), re.I)
+# What every _AGE_RANGE match holds; starting with a class, it is scanned for
+# in C, where _AGE_RANGE's look-behinds are tried at every digit.
+_AGE_RANGE_GATE = re.compile(r"[1-5]\d\s*(?:-|to|~)\s*[1-6]\d", re.I)
 _CLIENT_WORDS = re.compile(
     r"\b(?:men|man|gentlem[ae]n|gents?|guys?|clients?|customers?|males?|callers?|"
     r"seeing|see|date|dating|accept(?:ing)?)\b",
@@ -162,6 +165,8 @@ def _provider_ranges(text: str) -> list[tuple[int, int, int, int]]:
     saying whose it is is not read either.
     """
     out: list[tuple[int, int, int, int]] = []
+    if _AGE_RANGE_GATE.search(text) is None:
+        return out
     for m in _AGE_RANGE.finditer(text):
         a, b = int(m.group("a")), int(m.group("b"))
         if not (MIN_AGE <= a < b <= MAX_AGE):

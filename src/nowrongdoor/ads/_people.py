@@ -83,7 +83,9 @@ _NOT_NAME_BEFORE_NUMBER = frozenset(
 _PAIR = re.compile(
     r"(?<!\w)(?P<a>[A-Z][a-z]{1,14})\s*(?:&|\+|and)\s*(?P<b>[A-Z][a-z]{1,14})\b"
 )
-_AGE_DIGITS = re.compile(r"[1-5]\d")  # what _NAME_AGE needs
+# What _NAME_AGE needs around its number: a space, comma or dash before it and
+# a stop or the end after it. Starting with a class, it is scanned for in C.
+_AGE_DIGITS = re.compile(r"[\s,\-][1-5]\d\s*(?:[,\-!.]|$)")
 # Each behind a look-ahead for its first characters (same matches, faster).
 _HERE, _TITLED, _NAME_AGE, _PAIR = (
     re.compile(guard_pattern(p.pattern, p.flags), p.flags)
