@@ -143,7 +143,7 @@ class CaselessPattern:
     def _has_literal(self, lower: str) -> bool:
         """False when the lower-cased text lacks every required literal."""
         literals = self.literals
-        return literals is None or any(lit in lower for lit in literals)
+        return literals is None or any(map(lower.__contains__, literals))
 
     def search(self, text: str, lower: str | None = None) -> re.Match[str] | None:
         """Like ``regex.search(text)``, gated by ``lower`` (:func:`lower_text`)."""
@@ -184,7 +184,12 @@ class CaselessPattern:
         self, text: str, lower: str | None = None
     ) -> Iterator[re.Match[str]]:
         """``regex.finditer(text)``'s matches found the fast way (see :meth:`fast`)."""
-        if lower is not None and not self._has_literal(lower):
-            return iter(())
+        literals = self.literals
+        if (
+            literals is not None
+            and lower is not None
+            and not any(map(lower.__contains__, literals))
+        ):
+            return iter(())  # as _has_literal, inline: this is the hot path
         pattern, subject = self.fast(text, lower)
         return pattern.finditer(subject)
