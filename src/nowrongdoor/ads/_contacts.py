@@ -85,6 +85,7 @@ _NOT_HANDLES = frozenset(
 
 
 # A spelled "at" as _AT writes it: " at " or "(at)", set off by spaces or brackets.
+_SPACES = re.compile(r"\s+")
 _SPELLED_AT = re.compile(r"[\s(\[{<]at[\s)\]}>]")
 
 
@@ -145,7 +146,7 @@ def find_handles(text: str, lower: str | None = None) -> list[ContactHit]:
         )
     for m in _HANDLE.finditer_spans(text, lower):
         written = text[m.start("alias") : m.end("alias")]  # case as written
-        alias = re.sub(r"\s+", " ", written.lower())
+        alias = _SPACES.sub(" ", written.lower())
         found = _ALIAS.get(alias) or _ALIAS.get(alias.replace(" ", ""))
         if found is None:
             continue

@@ -157,6 +157,10 @@ _PREFERENCE = re.compile(
 )
 
 
+_SENTENCE_BREAK = re.compile(r"[.!?\n|]")
+_NUMBER = re.compile(r"\d+(?:[ .]\d)?")
+
+
 def _provider_ranges(text: str) -> list[tuple[int, int, int, int]]:
     """Age ranges of the advertised people: "ladies between 18-35", "Age 25-29".
 
@@ -171,7 +175,7 @@ def _provider_ranges(text: str) -> list[tuple[int, int, int, int]]:
         a, b = int(m.group("a")), int(m.group("b"))
         if not (MIN_AGE <= a < b <= MAX_AGE):
             continue
-        before = re.split(r"[.!?\n|]", text[max(0, m.start() - 60) : m.start()])[-1]
+        before = _SENTENCE_BREAK.split(text[max(0, m.start() - 60) : m.start()])[-1]
         words = before.split()[-6:]
         window = " ".join(words)
         if _CLIENT_WORDS.search(window) or not _PROVIDER_WORDS.search(window):
@@ -184,7 +188,7 @@ def _provider_ranges(text: str) -> list[tuple[int, int, int, int]]:
 
 def _in_range(text: str, start: int, end: int) -> bool:
     """Is the number at ``start:end`` one end of a range ("21-45", "30 to 55")?"""
-    digits = re.search(r"\d+(?:[ .]\d)?", text[start:end])
+    digits = _NUMBER.search(text[start:end])
     if digits is None:
         return False
     n_start, n_end = start + digits.start(), start + digits.end()
@@ -199,7 +203,7 @@ def _age_value(m: re.Match[str], labelled: bool = False) -> int | None:
     if teen:
         value = int(teen[-1]) + 10
     else:
-        raw = re.sub(r"[ .]", "", m.group("n"))
+        raw = m.group("n").replace(" ", "").replace(".", "")
         value = int(raw)
     top = MAX_LABELLED_AGE if labelled else MAX_AGE
     return value if MIN_AGE <= value <= top else None
