@@ -89,3 +89,44 @@ def test_gated_and_folded_matches_are_the_patterns_own() -> None:
                     assert [(m.span(), m.lastgroup) for m in folded] == want
                 checked += len(want)
     assert checked > 1000
+
+
+def test_cheap_gates_of_plain_patterns_never_hide_a_match() -> None:
+    # Gates written by hand in front of plain patterns: each must hold
+    # wherever the pattern matches (else a match would be lost).
+    from nowrongdoor.ads._contacts import _EMAIL, _spelled_possible
+    from nowrongdoor.ads._numbers import _AGE_RANGE, _AGE_RANGE_GATE
+    from nowrongdoor.ads._people import _AGE_DIGITS, _NAME_AGE
+    from nowrongdoor.text import normalize
+
+    texts = [normalize(t).text for t in _texts()]
+    texts += [
+        "Kandi 21, Mya - 22 -, Trina, 25.",
+        "jane AT yahoo DOT com; lexi (at) gmail (dot) com; me at home dot",
+        "ladies 18-35, girls 21 to 25, gents 25 ~ 60",
+    ]
+    seen = {"name_age": 0, "range": 0, "spelled": 0}
+    for text in texts:
+        if _NAME_AGE.search(text):
+            seen["name_age"] += 1
+            assert _AGE_DIGITS.search(text), text
+        if _AGE_RANGE.search(text):
+            seen["range"] += 1
+            assert _AGE_RANGE_GATE.search(text), text
+        lower = lower_text(text)
+        if "@" not in text and lower is not None:
+            if any("@" not in m.group() for m in _EMAIL.regex.finditer(text)):
+                seen["spelled"] += 1
+                # The host test may refuse only matches the scan drops anyway.
+                assert _EMAIL_SPELLED_AT(lower), text
+    assert all(count > 0 for count in seen.values()), seen
+    # A spelled address with a mail host passes; without one it cannot be kept.
+    assert _spelled_possible("jane at yahoo dot com", "jane at yahoo dot com")
+    assert not _spelled_possible("meet me at home dot", "meet me at home dot")
+    assert not _spelled_possible("chat dot com", "chat dot com")
+
+
+def _EMAIL_SPELLED_AT(lower: str) -> bool:  # noqa: N802 - reads as the gate's name
+    from nowrongdoor.ads._contacts import _SPELLED_AT
+
+    return _SPELLED_AT.search(lower) is not None

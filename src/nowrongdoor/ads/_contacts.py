@@ -84,6 +84,23 @@ _NOT_HANDLES = frozenset(
 )
 
 
+# A spelled "at" as _AT writes it: " at " or "(at)", set off by spaces or brackets.
+_SPACES = re.compile(r"\s+")
+_SPELLED_AT = re.compile(r"[\s(\[{<]at[\s)\]}>]")
+
+
+def _spelled_possible(folded: str, lower: str | None) -> bool:
+    """False when no address can be found in a text without "@".
+
+    Without "@", a match needs a spelled "at" (:data:`_SPELLED_AT`) and is kept
+    only when its host is a mail host, so one of those must be in the text
+    (checked on ``lower`` only, where case folding is exact).
+    """
+    if _SPELLED_AT.search(folded) is None:
+        return False
+    return lower is None or any(host in lower for host in _MAIL_HOSTS)
+
+
 def find_emails(text: str, lower: str | None = None) -> list[ContactHit]:
     """Find e-mail addresses, also spelled out ("name at gmail dot com").
 
@@ -97,7 +114,7 @@ def find_emails(text: str, lower: str | None = None) -> list[ContactHit]:
     hits: list[ContactHit] = []
     if lower is None:
         lower = lower_text(text)
-    if "@" not in text and "at" not in (lower or text.lower()):
+    if "@" not in text and not _spelled_possible(lower or text.lower(), lower):
         return hits
     for m in _EMAIL.finditer_spans(text, lower):
         domain = _SPACES_DOT.sub(".", m.group("domain")).lower()
@@ -129,7 +146,7 @@ def find_handles(text: str, lower: str | None = None) -> list[ContactHit]:
         )
     for m in _HANDLE.finditer_spans(text, lower):
         written = text[m.start("alias") : m.end("alias")]  # case as written
-        alias = re.sub(r"\s+", " ", written.lower())
+        alias = _SPACES.sub(" ", written.lower())
         found = _ALIAS.get(alias) or _ALIAS.get(alias.replace(" ", ""))
         if found is None:
             continue

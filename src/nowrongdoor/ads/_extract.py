@@ -123,7 +123,7 @@ def extract(
     # Lower-cased texts for the case-insensitive patterns' fast path (None when
     # lower-casing would move offsets; see nowrongdoor.text.lower_text).
     lower = lower_text(norm.text)
-    view_lower = lower_text(view.text)
+    view_lower = lower if view.text is norm.text else lower_text(view.text)
 
     phone_hits = find_phones(view.text)
     phones = _unique([p.e164 for p in phone_hits])

@@ -137,6 +137,9 @@ _AGE_RANGE = re.compile(
 )
 # Whose ages a range gives, read in the words before it (same sentence).
 _AGE_RANGE = re.compile(guard_pattern(_AGE_RANGE.pattern, re.I), re.I)
+# What every _AGE_RANGE match holds; starting with a class, it is scanned for
+# in C, where _AGE_RANGE's look-behinds are tried at every digit.
+_AGE_RANGE_GATE = re.compile(r"[1-5]\d\s*(?:-|to|~)\s*[1-6]\d", re.I)
 _CLIENT_WORDS = re.compile(
     r"\b(?:men|man|gentlem[ae]n|gents?|guys?|clients?|customers?|males?|callers?|"
     r"seeing|see|date|dating|accept(?:ing)?)\b",
@@ -154,6 +157,10 @@ _PREFERENCE = re.compile(
 )
 
 
+_SENTENCE_BREAK = re.compile(r"[.!?\n|]")
+_NUMBER = re.compile(r"\d+(?:[ .]\d)?")
+
+
 def _provider_ranges(text: str) -> list[tuple[int, int, int, int]]:
     """Age ranges of the advertised people: "ladies between 18-35", "Age 25-29".
 
@@ -162,11 +169,13 @@ def _provider_ranges(text: str) -> list[tuple[int, int, int, int]]:
     saying whose it is is not read either.
     """
     out: list[tuple[int, int, int, int]] = []
+    if _AGE_RANGE_GATE.search(text) is None:
+        return out
     for m in _AGE_RANGE.finditer(text):
         a, b = int(m.group("a")), int(m.group("b"))
         if not (MIN_AGE <= a < b <= MAX_AGE):
             continue
-        before = re.split(r"[.!?\n|]", text[max(0, m.start() - 60) : m.start()])[-1]
+        before = _SENTENCE_BREAK.split(text[max(0, m.start() - 60) : m.start()])[-1]
         words = before.split()[-6:]
         window = " ".join(words)
         if _CLIENT_WORDS.search(window) or not _PROVIDER_WORDS.search(window):
@@ -179,7 +188,7 @@ def _provider_ranges(text: str) -> list[tuple[int, int, int, int]]:
 
 def _in_range(text: str, start: int, end: int) -> bool:
     """Is the number at ``start:end`` one end of a range ("21-45", "30 to 55")?"""
-    digits = re.search(r"\d+(?:[ .]\d)?", text[start:end])
+    digits = _NUMBER.search(text[start:end])
     if digits is None:
         return False
     n_start, n_end = start + digits.start(), start + digits.end()
@@ -194,7 +203,7 @@ def _age_value(m: re.Match[str], labelled: bool = False) -> int | None:
     if teen:
         value = int(teen[-1]) + 10
     else:
-        raw = re.sub(r"[ .]", "", m.group("n"))
+        raw = m.group("n").replace(" ", "").replace(".", "")
         value = int(raw)
     top = MAX_LABELLED_AGE if labelled else MAX_AGE
     return value if MIN_AGE <= value <= top else None

@@ -83,7 +83,9 @@ _NOT_NAME_BEFORE_NUMBER = frozenset(
 _PAIR = re.compile(
     r"(?<!\w)(?P<a>[A-Z][a-z]{1,14})\s*(?:&|\+|and)\s*(?P<b>[A-Z][a-z]{1,14})\b"
 )
-_AGE_DIGITS = re.compile(r"[1-5]\d")  # what _NAME_AGE needs
+# What _NAME_AGE needs around its number: a space, comma or dash before it and
+# a stop or the end after it. Starting with a class, it is scanned for in C.
+_AGE_DIGITS = re.compile(r"[\s,\-][1-5]\d\s*(?:[,\-!.]|$)")
 # Each behind a look-ahead for its first characters (same matches, faster).
 _HERE, _TITLED, _NAME_AGE, _PAIR = (
     re.compile(guard_pattern(p.pattern, p.flags), p.flags)
@@ -116,8 +118,11 @@ def _sentence_start(text: str, pos: int) -> bool:
     return any(text[i] in ".!?\n" and text[i + 1].isspace() for i in range(k, pos - 1))
 
 
+_CAPITALISED_NEXT = re.compile(r"\s+[A-Z][a-z]")
+
+
 def _next_is_capitalised(text: str, end: int) -> bool:
-    m = re.match(r"\s+[A-Z][a-z]", text[end : end + 4])
+    m = _CAPITALISED_NEXT.match(text[end : end + 4])
     return m is not None
 
 
@@ -185,6 +190,7 @@ _HEIGHT_FT = CaselessPattern(
     r"(?<![\d.])(?P<ft>[4-6])\s*(?:'|ft\.?|feet|foot|’)\s*(?:and\s+)?"
     r"(?P<inch>1[01]|[0-9])?\s*(?:\"|''|in(?:ch(?:es)?)?\b|”)?"
 )
+_FEET_WRITTEN = re.compile(r"\d\s*(?:ft\.?|feet|foot)", re.I)
 _HEIGHT_CM = CaselessPattern(r"(?<!\d)(?P<cm>1[4-9]\d)\s*cm\b")
 _WEIGHT = CaselessPattern(
     r"(?<![\d.])(?P<w>\d{2,3})\s*(?P<unit>lbs?|pounds|kg|kilos?)\b"
@@ -238,9 +244,7 @@ def find_descriptors(text: str, lower: str | None = None) -> list[DescriptorHit]
         "'" in text or '"' in text or "ft" in lower or "fe" in lower or "foot" in lower
     )
     for m in _HEIGHT_FT.finditer_spans(text, folded) if height else ():
-        if not m.group("inch") and not re.match(
-            r"\d\s*(?:ft\.?|feet|foot)", m.group(), re.I
-        ):
+        if not m.group("inch") and not _FEET_WRITTEN.match(m.group()):
             # A bare "5'" without inches or "ft" is too weak.
             continue
         inches = int(m.group("ft")) * 12 + int(m.group("inch") or 0)

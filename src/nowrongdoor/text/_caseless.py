@@ -17,6 +17,12 @@ a character exactly when its lower case equals the letter, and ``\\w``, ``\\d``
 and ``\\s`` do not change under lower-casing (checked over all of Unicode in
 ``tests/text/test_caseless.py``). A case-sensitive part of a pattern (``(?-i:P)``)
 becomes case-insensitive in the gate, which only widens it.
+
+Before the gate, a pattern with a short set of literal strings that every
+match needs (:func:`nowrongdoor.text._literals.required_literals`: "post" for
+a post id, "eye" for an eye colour) asks whether one of them is a substring of
+the lower-cased text, a search in C far cheaper than a pass of the gate; when
+none is, there is no match and no pattern runs.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import re
 from collections.abc import Iterator
 
 from nowrongdoor.text._dispatch import guard_pattern
+from nowrongdoor.text._literals import required_literals
 
 __all__ = ["CaselessPattern", "lower_pattern", "lower_text"]
 
@@ -99,11 +106,14 @@ class CaselessPattern:
         regex: The compiled IGNORECASE pattern (the matches come from it).
         exact: True when the pattern has no case-sensitive part, so the gate's
             matches have the pattern's spans (see :meth:`finditer_spans`).
+        literals: Lower-cased strings one of which every match needs in the
+            lower-cased text, or ``None`` (see :func:`required_literals`).
     """
 
-    __slots__ = ("_gate", "exact", "regex")
+    __slots__ = ("_gate", "exact", "literals", "regex")
 
     def __init__(self, source: str, flags: int = 0) -> None:
+        self.literals = required_literals(source, flags | re.IGNORECASE)
         source = guard_pattern(source, flags | re.IGNORECASE)
         self.regex = re.compile(source, flags | re.IGNORECASE)
         lowered = lower_pattern(source)
@@ -123,8 +133,17 @@ class CaselessPattern:
         Args:
             lower: The text from :func:`lower_text` (``None``: no gate).
         """
+        if lower is None:
+            return True
+        if not self._has_literal(lower):
+            return False
         gate = self._gate
-        return gate is None or lower is None or gate.search(lower) is not None
+        return gate is None or gate.search(lower) is not None
+
+    def _has_literal(self, lower: str) -> bool:
+        """False when the lower-cased text lacks every required literal."""
+        literals = self.literals
+        return literals is None or any(map(lower.__contains__, literals))
 
     def search(self, text: str, lower: str | None = None) -> re.Match[str] | None:
         """Like ``regex.search(text)``, gated by ``lower`` (:func:`lower_text`)."""
@@ -140,7 +159,7 @@ class CaselessPattern:
         first and then ``regex``.
         """
         if self.exact and lower is not None and self._gate is not None:
-            return self._gate.search(lower) is not None
+            return self._has_literal(lower) and self._gate.search(lower) is not None
         return self.search(text, lower) is not None
 
     def finditer(self, text: str, lower: str | None = None) -> Iterator[re.Match[str]]:
@@ -165,5 +184,12 @@ class CaselessPattern:
         self, text: str, lower: str | None = None
     ) -> Iterator[re.Match[str]]:
         """``regex.finditer(text)``'s matches found the fast way (see :meth:`fast`)."""
+        literals = self.literals
+        if (
+            literals is not None
+            and lower is not None
+            and not any(map(lower.__contains__, literals))
+        ):
+            return iter(())  # as _has_literal, inline: this is the hot path
         pattern, subject = self.fast(text, lower)
         return pattern.finditer(subject)

@@ -22,11 +22,25 @@ except ImportError:  # pragma: no cover - older Pythons
 __all__ = ["branch_name", "dispatch_pattern", "first_chars", "guard_pattern"]
 
 
-def _first(items: object) -> tuple[set[str], bool] | None:
+def _categories() -> dict[object, str]:
+    p = _sre_parse
+    return {
+        p.CATEGORY_DIGIT: "\\d",
+        p.CATEGORY_NOT_DIGIT: "\\D",
+        p.CATEGORY_SPACE: "\\s",
+        p.CATEGORY_NOT_SPACE: "\\S",
+        p.CATEGORY_WORD: "\\w",
+        p.CATEGORY_NOT_WORD: "\\W",
+    }
+
+
+def _first(items: object, categories: bool = False) -> tuple[set[str], bool] | None:
     """First characters of a parsed pattern and whether it can match empty.
 
     ``None`` when a first character is not plainly known (any character, a
-    category such as ``\\w``, a negated class, a back-reference...).
+    category such as ``\\w``, a negated class, a back-reference...). With
+    ``categories``, a category is known too: it is returned as its escape
+    (``"\\d"``, two characters), for a class such as ``[$\\d]``.
     """
     p = _sre_parse
     chars: set[str] = set()
@@ -40,18 +54,20 @@ def _first(items: object) -> tuple[set[str], bool] | None:
                     chars.add(chr(arg))
                 elif inner is p.RANGE and arg[1] - arg[0] < 256:
                     chars.update(chr(c) for c in range(arg[0], arg[1] + 1))
+                elif categories and inner is p.CATEGORY and arg in _categories():
+                    chars.add(_categories()[arg])
                 else:
                     return None  # negated sets, categories, large ranges
             return chars, False
         if op in (p.AT, p.ASSERT, p.ASSERT_NOT):
             continue  # zero width: the next item starts the match
         if op is p.SUBPATTERN:
-            inner_first = _first(av[-1])
+            inner_first = _first(av[-1], categories)
         elif op is p.BRANCH:
-            inner_first = _branches(av[1])
+            inner_first = _branches(av[1], categories)
         elif op in (p.MAX_REPEAT, p.MIN_REPEAT):
             low, _high, sub = av
-            inner_first = _first(sub)
+            inner_first = _first(sub, categories)
             if inner_first is not None and low == 0:
                 inner_first = (inner_first[0], True)
         else:
@@ -64,11 +80,13 @@ def _first(items: object) -> tuple[set[str], bool] | None:
     return chars, True
 
 
-def _branches(branches: list[object]) -> tuple[set[str], bool] | None:
+def _branches(
+    branches: list[object], categories: bool = False
+) -> tuple[set[str], bool] | None:
     chars: set[str] = set()
     empty = False
     for branch in branches:
-        found = _first(branch)
+        found = _first(branch, categories)
         if found is None:
             return None
         chars |= found[0]
@@ -169,8 +187,9 @@ def guard_pattern(source: str, flags: int = 0) -> str:
     Python's ``re`` tries a pattern that starts with a look-behind or ``\\b``
     at every position; one class test first skips the positions where no
     match can start. The look-ahead changes no match (see
-    :func:`first_chars`). Patterns whose first characters are not plainly
-    known are returned as they are.
+    :func:`first_chars`; here a first item such as ``\\d`` is known too and
+    goes into the class as written). Patterns whose first characters are not
+    plainly known are returned as they are.
 
     Args:
         source: A regular expression.
@@ -179,14 +198,21 @@ def guard_pattern(source: str, flags: int = 0) -> str:
     Returns:
         The pattern to compile instead (same matches, spans and groups).
     """
-    starts = first_chars(source, flags)
-    if starts is None:
+    try:
+        found = _first(_sre_parse.parse(source, flags), categories=True)
+    except re.error:
         return source
+    if found is None or found[1] or not found[0]:
+        return source  # not plainly known, or the pattern can match empty
+    starts = found[0]
+    escapes = sorted(c for c in starts if len(c) == 2 and c[0] == "\\")
+    letters = starts.difference(escapes)
     caseless = bool(flags & re.IGNORECASE)
-    lowered = sorted({c.lower() for c in starts} if caseless else starts)
+    lowered = sorted({c.lower() for c in letters} if caseless else letters)
     if any(len(c) != 1 for c in lowered):
         return source
     escaped = "".join("\\" + c if c in "\\]^-[" else c for c in lowered)
+    escaped += "".join(escapes)  # categories such as \\d, as written
     guarded = f"(?=[{escaped}])(?:{source})"
     try:
         re.compile(guarded, flags)

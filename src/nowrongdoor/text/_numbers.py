@@ -144,6 +144,65 @@ _PIECE = re.compile(
     re.IGNORECASE,
 )
 _COMPOUND_SPLIT = re.compile(r"[\s-]+")
+
+# The same run and gate, matched case-sensitively on the folded text (see
+# _folded): Python's ``re`` compiles an IGNORECASE letter to a two-case set, so
+# the number-word tries lose their quick first-letter tests; matched on the
+# lower-cased text they are about twice as fast. The look-alike class keeps
+# its case in one way only: an upper-case "L" is not a look-alike of 1, so the
+# folded text writes it as "ł" ("ł" and "Ł" in the text itself
+# send it the slow way), and the number words read "l" as "[lł]".
+_FOLDED_L = "\u0142"
+
+
+def _alt_folded(words: list[str]) -> str:
+    """:func:`_alt` for the folded text: every "l" of a word may also be "ł"."""
+    spellings: set[str] = set()
+    for word in words:
+        variants = [""]
+        for ch in word.lower():
+            variants = [
+                v + c
+                for v in variants
+                for c in ((ch, _FOLDED_L) if ch == "l" else (ch,))
+            ]
+        spellings.update(variants)
+    return trie_pattern(sorted(spellings))
+
+
+_COMPOUND_FOLDED = (
+    rf"(?:{_alt_folded([w for ws in _TENS.values() for w in ws])})"
+    rf"(?:[\s-]?(?:{_alt_folded(_DIGIT_WORDS)}))?"
+)
+_UNIT_FOLDED = (
+    rf"(?:(?:{_COMPOUND_FOLDED}|{_alt_folded(list(NUMBER_WORDS))})"
+    rf"|{_alt_folded(list(_WEAK))}|\d|[lio|])"
+)
+_RUN_FOLDED = re.compile(
+    rf"(?<![^\W\d_]){_UNIT_START}{_UNIT_FOLDED}(?:{_SEP}{_UNIT_FOLDED})*(?![^\W\d_])"
+)
+_CHEAP_FOLDED = re.compile(rf"\d|{_alt_folded(_UNIT_WORDS)}|teen|ty\b")
+# Letters the folding cannot keep apart from its own (see lower_text as well).
+_UNFOLDABLE = ("\u0131", "\u017f", "\u0142", "\u0141")
+
+
+def _folded(text: str) -> str | None:
+    """The text lower-cased with "L" written as "ł", or ``None`` if not exact.
+
+    On it, :data:`_RUN_FOLDED` and :data:`_CHEAP_FOLDED` (case-sensitive) find
+    the spans :data:`_RUN` and :data:`_CHEAP` (IGNORECASE) find on ``text``:
+    a letter of a number word matches a character exactly when the
+    character's lower case is that letter (as in
+    :mod:`nowrongdoor.text._caseless`), and only "l", "I", "i", "o", "O" and
+    "|" fold to the look-alike class ``[lio|]`` (checked over all of Unicode
+    in the tests).
+    """
+    if not text.isascii() and any(ch in text for ch in _UNFOLDABLE):
+        return None
+    folded = text.replace("L", _FOLDED_L).lower()
+    return folded if len(folded) == len(text) else None
+
+
 # A run with no letter and no "|" is digits and separators only: nothing in it
 # is rewritten ("903-312-1887", "$200"), so it is not cut into pieces.
 _REWRITABLE = re.compile(r"[^\W\d_]|\|")
@@ -314,11 +373,16 @@ def numeric_view(source: Normalized | str) -> Normalized:
     if isinstance(source, str):
         source = Normalized(source, source)
     text = source.text
-    if not _CHEAP.search(text):
+    folded = _folded(text)
+    if folded is None:
+        cheap, runs = _CHEAP.search(text), _RUN.finditer(text)
+    else:
+        cheap, runs = _CHEAP_FOLDED.search(folded), _RUN_FOLDED.finditer(folded)
+    if not cheap:
         return source
     replacements: list[tuple[int, int, str]] = []
-    for match in _RUN.finditer(text):
-        chunk = match.group()
+    for match in runs:
+        chunk = text[match.start() : match.end()]
         if chunk.isdigit() or len(chunk) == 1 or not _REWRITABLE.search(chunk):
             continue
         base = match.start()
