@@ -37,9 +37,13 @@ $(CYTOSCAPE): $(AXE)
 	cp node_modules/cytoscape/dist/cytoscape.min.js $(CYTOSCAPE)
 	cp node_modules/cytoscape/LICENSE $(VENDOR)/cytoscape.LICENSE.txt
 
+# The suite runs on two processes (pytest-xdist); a module's tests stay in one
+# process, so a module's fixtures (a Spark cluster, a served app) start once.
+PYTEST_WORKERS ?= 2
+
 unit: $(STAMP) $(AXE) $(CYTOSCAPE)
 	bash scripts/ensure-services.sh
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 test: lint typecheck unit
 
