@@ -143,3 +143,47 @@ def test_audit_checkpoint_commands(
     assert bad.exit_code == 1
     assert "truncated" in bad.output and "Traceback" not in bad.output
     assert len(cp.read_text().splitlines()) == 2
+
+
+def test_append_moves_the_head_with_the_event(db: Any) -> None:
+    """Each append writes the event and moves the chain head in its transaction
+    (on PostgreSQL in one statement after the head's lock: two in all)."""
+    from sqlalchemy import event as sa_event
+
+    from nowrongdoor.care.audit import AuditEntry, append_event
+    from nowrongdoor.care.models import AuditHead
+
+    statements: list[str] = []
+
+    def count(_c: Any, _cur: Any, sql: str, *_: Any) -> None:
+        statements.append(sql)
+
+    written = []
+    sa_event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        for n in range(3):
+            with db.session() as s:
+                s.connection()  # the transaction's BEGIN is not the append's
+                statements.clear()
+                written.append(
+                    append_event(
+                        s,
+                        AuditEntry(action="case.read", resource_id=str(n)),
+                        user=None,
+                        request_id=f"r{n}",
+                    )
+                )
+                appended = len(statements)
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", count)
+    if db.engine.dialect.name == "postgresql":
+        assert appended == 2, statements
+    with db.session() as s:
+        head = s.get(AuditHead, 1)
+        assert head is not None
+        assert (head.last_seq, head.last_hash) == (written[-1].seq, written[-1].hash)
+    seqs = [e.seq for e in _events(db)]
+    assert seqs[-3:] == [written[0].seq, written[0].seq + 1, written[0].seq + 2]
+    assert written[1].prev_hash == written[0].hash
+    with db.session() as s:
+        assert verify_chain(s).ok

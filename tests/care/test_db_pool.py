@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from nowrongdoor.care.app import create_app
 from nowrongdoor.care.db import Database
@@ -66,5 +67,55 @@ def test_pool_settings_reach_the_engine(db: Any) -> None:
     try:
         pool: Any = small.engine.pool
         assert (pool.size(), pool._max_overflow, pool._timeout) == (3, 3, 0.25)
+    finally:
+        small.dispose()
+
+
+def _server_only(db: Database) -> None:
+    import pytest
+
+    if db.engine.dialect.name == "sqlite":
+        pytest.skip("pooled server connections only (SQLite has no server)")
+
+
+def test_recently_used_connection_is_not_pinged(db: Any, monkeypatch: Any) -> None:
+    """The liveness check costs no round trip for a connection in steady use."""
+    _server_only(db)
+    small = Database(db.settings, pool_size=1)
+    pings: list[object] = []
+    real_ping = small.engine.dialect.do_ping
+    monkeypatch.setattr(
+        small.engine.dialect,
+        "do_ping",
+        lambda conn: pings.append(conn) or real_ping(conn),
+    )
+    try:
+        for _ in range(5):
+            with small.session() as s:
+                assert s.execute(text("SELECT 1")).scalar() == 1
+        assert pings == []
+        # idle longer than ping_after: pinged once before use
+        monkeypatch.setattr("nowrongdoor.care.db.time.monotonic", lambda: 1e12)
+        with small.session() as s:
+            assert s.execute(text("SELECT 1")).scalar() == 1
+        assert len(pings) == 1
+    finally:
+        small.dispose()
+
+
+def test_connection_closed_by_the_server_is_replaced(db: Any) -> None:
+    """A pooled connection the server ended is discarded on checkout, not used."""
+    _server_only(db)
+    small = Database(db.settings, pool_size=1)
+    try:
+        with small.session() as s:
+            pid = s.execute(text("SELECT pg_backend_pid()")).scalar()
+        with db.engine.connect() as admin:
+            admin.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid})
+            admin.commit()
+        time.sleep(0.2)  # the server's goodbye reaches the pooled socket
+        with small.session() as s:
+            new_pid = s.execute(text("SELECT pg_backend_pid()")).scalar()
+        assert new_pid != pid
     finally:
         small.dispose()

@@ -233,7 +233,13 @@ _INSERT_EVENT = insert(_EVENTS)
 _MOVE_HEAD = (
     update(_HEAD)
     .where(_HEAD.c.id == 1)
-    .values(last_seq=bindparam("seq"), last_hash=bindparam("hash"))
+    .values(last_seq=bindparam("new_seq"), last_hash=bindparam("new_hash"))
+)
+#: PostgreSQL: the event's insert and the head's move in one statement (a
+#: data-modifying CTE), one round trip fewer per audited request. Other
+#: databases run the two statements one after the other.
+_INSERT_AND_MOVE = _INSERT_EVENT.add_cte(
+    _MOVE_HEAD.returning(_HEAD.c.last_seq).cte("moved_head")
 )
 
 
@@ -288,8 +294,14 @@ def append_event(
     )
     event.hash = event_hash(event, ring)
     conn = session.connection()
-    conn.execute(_INSERT_EVENT, {key: getattr(event, key) for key in _COLUMNS})
-    conn.execute(_MOVE_HEAD, {"seq": event.seq, "hash": event.hash})
+    values = {key: getattr(event, key) for key in _COLUMNS}
+    if conn.dialect.name == "postgresql":
+        conn.execute(
+            _INSERT_AND_MOVE, {**values, "new_seq": event.seq, "new_hash": event.hash}
+        )
+    else:
+        conn.execute(_INSERT_EVENT, values)
+        conn.execute(_MOVE_HEAD, {"new_seq": event.seq, "new_hash": event.hash})
     observe_audit_append(time.perf_counter() - started)
     return event
 

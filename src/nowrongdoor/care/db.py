@@ -8,6 +8,8 @@ psycopg 3 (``postgresql+psycopg://``).
 from __future__ import annotations
 
 import os
+import select
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 from nowrongdoor.care.audit import KEYRING_INFO, AuditKeyring, keyring_from_settings
@@ -22,7 +25,18 @@ from nowrongdoor.care.crypto import Cipher, cipher_from_settings
 from nowrongdoor.care.models import bind_cipher
 from nowrongdoor.settings import Settings
 
-__all__ = ["Database", "make_engine", "make_sessionmaker", "open_database"]
+__all__ = [
+    "PING_AFTER_IDLE",
+    "Database",
+    "make_engine",
+    "make_sessionmaker",
+    "open_database",
+]
+
+#: Seconds a pooled server connection may sit idle before it is pinged (a
+#: ``SELECT 1`` round trip) on checkout; see :func:`_liveness_check`.
+PING_AFTER_IDLE = 10.0
+_IDLE_SINCE = "nowrongdoor_idle_since"
 
 
 def _private_sqlite_file(path: Path) -> None:
@@ -53,6 +67,57 @@ def _sqlite_setup(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _has_pending_bytes(dbapi_conn: Any) -> bool:
+    """Whether an idle connection's socket is readable (or cannot be polled).
+
+    Between transactions a healthy PostgreSQL connection has nothing to read;
+    a server that ended the session (restart, ``pg_terminate_backend``, idle
+    timeout) has sent its error message and closed the socket, so it reads.
+    """
+    if getattr(dbapi_conn, "closed", False):
+        return True
+    try:
+        poller = select.poll()
+        poller.register(dbapi_conn.fileno(), select.POLLIN | select.POLLPRI)
+        return bool(poller.poll(0))
+    except (AttributeError, OSError, ValueError):  # no poll(), no socket
+        return True
+
+
+def _liveness_check(engine: Engine, ping_after: float) -> None:
+    """Hand out only live pooled connections, without a round trip per request.
+
+    This replaces ``pool_pre_ping``, which sends ``SELECT 1`` on every
+    checkout - one extra round trip and a statement's CPU on every request.
+    On checkout a connection is pinged only when it has been idle longer than
+    ``ping_after`` seconds or its socket has bytes waiting (a server that
+    closed it); otherwise it was in use moments ago and nothing says it is
+    gone. A failed ping raises :class:`~sqlalchemy.exc.DisconnectionError`,
+    on which the pool discards the connection and opens a new one (SQLAlchemy's
+    pessimistic disconnect handling).
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_conn: Any, record: Any) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.pop(_IDLE_SINCE, None)
+        if since is None:  # a new connection
+            return
+        if time.monotonic() - since <= ping_after and not _has_pending_bytes(
+            dbapi_conn
+        ):
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_conn)
+        except Exception as exc:  # any driver error: the connection is gone
+            raise DisconnectionError("pooled connection is gone") from exc
+        if not alive:
+            raise DisconnectionError("pooled connection is gone")
+
+
 def make_engine(
     url: str,
     cipher: Cipher,
@@ -60,6 +125,7 @@ def make_engine(
     echo: bool = False,
     pool_size: int = 10,
     pool_timeout: float = 1.5,
+    ping_after: float = PING_AFTER_IDLE,
 ) -> Engine:
     """Create an engine for ``url`` with ``cipher`` bound for encrypted columns.
 
@@ -71,6 +137,8 @@ def make_engine(
             under load); not used for an in-memory SQLite database.
         pool_timeout: Seconds to wait for a free connection before
             ``sqlalchemy.exc.TimeoutError`` (answered 503 by the app).
+        ping_after: A server connection idle longer than this many seconds is
+            pinged on checkout (one that shows a closed socket always is).
 
     Returns:
         The engine.
@@ -87,10 +155,12 @@ def make_engine(
             kwargs.update(pooled)
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
     else:
-        kwargs.update(pooled, pool_pre_ping=True)
+        kwargs.update(pooled)
     engine = create_engine(parsed, **kwargs)
     if parsed.get_backend_name() == "sqlite":
         _sqlite_setup(engine)
+    else:
+        _liveness_check(engine, ping_after)
     bind_cipher(engine.dialect, cipher)
     return engine
 
