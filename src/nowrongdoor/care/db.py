@@ -22,7 +22,23 @@ from nowrongdoor.care.crypto import Cipher, cipher_from_settings
 from nowrongdoor.care.models import bind_cipher
 from nowrongdoor.settings import Settings
 
-__all__ = ["Database", "make_engine", "make_sessionmaker", "open_database"]
+__all__ = [
+    "CareSession",
+    "Database",
+    "make_engine",
+    "make_sessionmaker",
+    "open_database",
+]
+
+
+class CareSession(Session):
+    """The care database's session class.
+
+    Care's session-level event listeners (the work queue's key refresh in
+    ``care.crud._queue_keys``) are registered on this class, never on
+    SQLAlchemy's :class:`~sqlalchemy.orm.Session`, so sessions other code in
+    the process opens run none of them.
+    """
 
 
 def _private_sqlite_file(path: Path) -> None:
@@ -97,8 +113,8 @@ def make_engine(
 
 def make_sessionmaker(
     engine: Engine, audit_keys: AuditKeyring
-) -> sessionmaker[Session]:
-    """A session factory; objects stay readable after commit.
+) -> sessionmaker[CareSession]:
+    """A care session factory; objects stay readable after commit.
 
     Args:
         engine: The engine.
@@ -106,6 +122,7 @@ def make_sessionmaker(
     """
     return sessionmaker(
         bind=engine,
+        class_=CareSession,
         expire_on_commit=False,
         autoflush=True,
         info={KEYRING_INFO: audit_keys},
@@ -136,7 +153,7 @@ class Database:
         self.sessionmaker = make_sessionmaker(self.engine, self.audit_keys)
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
+    def session(self) -> Iterator[CareSession]:
         """A session that commits on success and rolls back on error."""
         with self.sessionmaker() as session:
             try:
