@@ -335,13 +335,13 @@ LastUpdated = Annotated[list[str], Query(alias="_lastUpdated", max_length=4)]
 def _search(
     call: FhirCall,
     resource_type: str,
-    *,
     owner: str | None,
     status: str | None,
     last_updated: list[str],
     count: int,
     offset: int,
-) -> tuple[dict[str, Any], list[Referral]]:
+) -> JSONResponse:
+    """One audited searchset page of the referrals the caller reaches."""
     session, viewer = call.session, call.viewer
     require(viewer, "referral:read")
     rows, total = referral_search(
@@ -389,7 +389,8 @@ def _search(
         count=count,
         offset=offset,
     )
-    return as_json(bundle), rows
+    call.audit.commit(f"search {resource_type}", detail=f"{len(rows)} results")
+    return _fhir(as_json(bundle))
 
 
 @router.get("/Task", summary="Search Tasks")
@@ -402,17 +403,7 @@ def search_tasks(
     offset: Offset = 0,
 ) -> JSONResponse:
     """Tasks the caller reaches, by ``owner``, ``status``, ``_lastUpdated``."""
-    body, rows = _search(
-        call,
-        "Task",
-        owner=owner,
-        status=status,
-        last_updated=last_updated,
-        count=count,
-        offset=offset,
-    )
-    call.audit.commit("search Task", detail=f"{len(rows)} results")
-    return _fhir(body)
+    return _search(call, "Task", owner, status, last_updated, count, offset)
 
 
 @router.get("/ServiceRequest", summary="Search ServiceRequests")
@@ -424,17 +415,7 @@ def search_service_requests(
     offset: Offset = 0,
 ) -> JSONResponse:
     """ServiceRequests the caller reaches (``status`` is the Task's status)."""
-    body, rows = _search(
-        call,
-        "ServiceRequest",
-        owner=None,
-        status=status,
-        last_updated=last_updated,
-        count=count,
-        offset=offset,
-    )
-    call.audit.commit("search ServiceRequest", detail=f"{len(rows)} results")
-    return _fhir(body)
+    return _search(call, "ServiceRequest", None, status, last_updated, count, offset)
 
 
 def _with_text(viewer: User) -> bool:
