@@ -7,7 +7,7 @@ from typing import Any, TypedDict, Unpack
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from nowrongdoor.care.crud._common import get_or_404, paginate
+from nowrongdoor.care.crud._common import get_or_404, inserted, paginate
 from nowrongdoor.care.crud._persons import get_person
 from nowrongdoor.care.crud._users import check_assignable
 from nowrongdoor.care.enums import CaseStatus, TaskStatus
@@ -43,6 +43,37 @@ from nowrongdoor.care.schemas import (
     TaskPublic,
     TaskUpdate,
 )
+
+__all__ = [
+    "CASE_CHILD_MODELS",
+    "CASE_MOVES",
+    "add_barrier",
+    "add_case_child",
+    "add_case_event",
+    "add_goal",
+    "add_need",
+    "add_note",
+    "attach_screening",
+    "case_children",
+    "case_list_query",
+    "case_public",
+    "create_case",
+    "create_task",
+    "get_case",
+    "get_child",
+    "get_task",
+    "list_case_rows",
+    "list_cases",
+    "list_tasks",
+    "set_safety_plan",
+    "task_public",
+    "transition_case",
+    "update_case",
+    "update_case_child",
+    "update_need",
+    "update_progress",
+    "update_task",
+]
 
 #: Allowed case moves: (from, to).
 CASE_MOVES: frozenset[tuple[str, str]] = frozenset(
@@ -349,17 +380,13 @@ def add_goal(session: Session, *, case: Case, data: GoalCreate) -> Goal:
         description=data.description,
         target_date=data.target_date,
     )
-    session.add(goal)
-    session.flush()
-    return goal
+    return inserted(session, goal)
 
 
 def add_barrier(session: Session, *, case: Case, data: BarrierCreate) -> Barrier:
     """Add a barrier to ``case``."""
     barrier = Barrier(case_id=case.id, description=data.description)
-    session.add(barrier)
-    session.flush()
-    return barrier
+    return inserted(session, barrier)
 
 
 def update_progress(
@@ -382,9 +409,7 @@ def add_note(session: Session, *, actor: User, case: Case, data: NoteCreate) -> 
         text=data.text,
         sensitivity=str(data.sensitivity),
     )
-    session.add(note)
-    session.flush()
-    return note
+    return inserted(session, note)
 
 
 def set_safety_plan(
@@ -496,9 +521,7 @@ def create_task(session: Session, *, actor: User, data: TaskCreate) -> Task:
         due_at=data.due_at,
         created_by_id=actor.id,
     )
-    session.add(task)
-    session.flush()
-    return task
+    return inserted(session, task)
 
 
 def get_task(session: Session, *, viewer: User, task_id: int) -> Task:

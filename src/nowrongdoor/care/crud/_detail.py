@@ -48,6 +48,8 @@ from nowrongdoor.care.schemas import (
     ScreeningPublic,
 )
 
+__all__ = ["case_detail"]
+
 _CASE: BindParameter[int] = bindparam("case_id")
 _PERSON: BindParameter[int] = bindparam("person_id")
 

@@ -23,6 +23,8 @@ from nowrongdoor.care.schemas import (
     PhonePublic,
 )
 
+__all__ = ["get_service", "search_services", "service_public", "services_public"]
+
 
 def search_services(
     session: Session,
