@@ -429,6 +429,22 @@ def _referral_id(raw: str, resource_type: str) -> int:
     return int(raw)
 
 
+def _referral(call: FhirCall, raw_id: str, resource_type: str) -> tuple[Referral, str]:
+    """The referral ``raw_id`` names, if the caller reaches it, and its person's
+    pseudonym (404 otherwise, as ``resource_type``)."""
+    rid = _referral_id(raw_id, resource_type)
+    referral = visible_referral(call.session, call.viewer, rid, resource_type)
+    return referral, crud.pseudonym_of(call.session, referral.person_id)
+
+
+def _task_answer(
+    referral: Referral, pseudonym: str, *, with_text: bool = True
+) -> JSONResponse:
+    """A referral's Task as the answer, with its version as ``ETag``."""
+    body = as_json(task_resource(referral, pseudonym=pseudonym, with_text=with_text))
+    return _fhir(body, ETag=f'W/"{version_of(referral)}"')
+
+
 @router.get("/Task/{task_id}", summary="Read a Task")
 def read_task(
     task_id: str,
@@ -436,15 +452,10 @@ def read_task(
 ) -> JSONResponse:
     """One Task, with its version as ``ETag``."""
     require(call.viewer, "referral:read")
-    referral = visible_referral(
-        call.session, call.viewer, _referral_id(task_id, "Task")
-    )
-    pseudonym = crud.pseudonym_of(call.session, referral.person_id)
-    body = as_json(
-        task_resource(referral, pseudonym=pseudonym, with_text=_with_text(call.viewer))
-    )
+    referral, pseudonym = _referral(call, task_id, "Task")
+    answer = _task_answer(referral, pseudonym, with_text=_with_text(call.viewer))
     call.audit.commit_on("read Task", referral)
-    return _fhir(body, ETag=f'W/"{version_of(referral)}"')
+    return answer
 
 
 @router.get("/ServiceRequest/{request_id}", summary="Read a ServiceRequest")
@@ -454,9 +465,7 @@ def read_service_request(
 ) -> JSONResponse:
     """One ServiceRequest (the referral's request)."""
     require(call.viewer, "referral:read")
-    rid = _referral_id(request_id, "ServiceRequest")
-    referral = visible_referral(call.session, call.viewer, rid, "ServiceRequest")
-    pseudonym = crud.pseudonym_of(call.session, referral.person_id)
+    referral, pseudonym = _referral(call, request_id, "ServiceRequest")
     names = service_names(
         call.session, {referral.service_id} if referral.service_id else set()
     )
@@ -542,11 +551,7 @@ async def patch_task(
     raw = await call.request.body()
 
     def run() -> JSONResponse:
-        referral = visible_referral(
-            call.session, call.viewer, _referral_id(task_id, "Task")
-        )
-        person_id = referral.person_id
-        pseudonym = crud.pseudonym_of(call.session, person_id)
+        referral, pseudonym = _referral(call, task_id, "Task")
         current = as_json(task_resource(referral, pseudonym=pseudonym))
         patched = _apply_patch(current, raw)
         return _update_task(task_id, patched, call)
@@ -625,8 +630,7 @@ def _update_task(
     session.flush()
     moved = f"{task_status_of(old)}->{task_status_of(referral.status)}"
     call.audit.commit_on("update Task", referral, detail=moved)
-    body = as_json(task_resource(referral, pseudonym=pseudonym))
-    return _fhir(body, ETag=f'W/"{version_of(referral)}"')
+    return _task_answer(referral, pseudonym)
 
 
 @router.get("/Consent/{consent_id}", summary="Read a Consent")
