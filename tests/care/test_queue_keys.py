@@ -14,8 +14,11 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from nowrongdoor.care import crud
+from nowrongdoor.care.audit import KEYRING_INFO
+from nowrongdoor.care.db import CareSession
 from nowrongdoor.care.imports import import_worklist
 from nowrongdoor.care.models import Intake, Person, RiskFlag, Screening, User
 
@@ -254,3 +257,23 @@ def test_take_and_assign_move_items_between_pools(db: Any, world: Any) -> None:
         assert ids(cm2, "mine_pool") == pool[1:]
         mine = ids(cm, "mine_pool")
         assert pool[0] in mine and pool[1] not in mine
+
+
+def test_only_care_sessions_refresh_the_keys(db: Any, world: Any) -> None:
+    """The hook is bound to care's session class, not to every ORM session."""
+    _import(db, world, WORKLIST)
+    m2 = _intake_of(db, "M-2")
+    year = dt.datetime.now(dt.UTC).year
+    with Session(db.engine, info={KEYRING_INFO: db.audit_keys}) as plain:
+        assert not isinstance(plain, CareSession)
+        plain.get(Person, plain.get(Intake, m2).person_id).birth_year = year - 13
+        plain.commit()
+    with db.session() as s:
+        assert isinstance(s, CareSession)
+        intake = s.get(Intake, m2)
+        assert s.get(Person, intake.person_id).birth_year == year - 13
+        assert intake.q_birth_year is None  # a plain session ran no care hook
+        s.get(Person, intake.person_id).birth_year = year - 14
+        s.commit()
+    with db.session() as s:
+        assert s.get(Intake, m2).q_birth_year == year - 14

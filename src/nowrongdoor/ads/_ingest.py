@@ -319,6 +319,21 @@ _NO_DEPTH = frozenset(
 )
 
 
+def _nesting(html: str) -> Iterator[tuple[re.Match[str], int]]:
+    """Each tag that opens or closes an element, with its depth (the depth an
+    opening tag opens, the depth a closing tag closes; a stray close stays at 0)."""
+    depth = 0
+    for m in _TAG.finditer(html):
+        if m.group(3) or m.group(2).lower() in _NO_DEPTH:
+            continue
+        if m.group(1):
+            yield m, depth
+            depth = max(0, depth - 1)
+        else:
+            depth += 1
+            yield m, depth
+
+
 def _flatten_deep(html: str) -> str:
     """Drop the tags nested deeper than :data:`MAX_HTML_DEPTH`, keeping their text.
 
@@ -329,30 +344,12 @@ def _flatten_deep(html: str) -> str:
     """
     if html.count("<") <= MAX_HTML_DEPTH:
         return html
-    depth = 0
-    deepest = 0
-    for m in _TAG.finditer(html):
-        name = m.group(2).lower()
-        if name in _NO_DEPTH or m.group(3):
-            continue
-        depth = max(0, depth - 1) if m.group(1) else depth + 1
-        deepest = max(deepest, depth)
-    if deepest <= MAX_HTML_DEPTH:
+    if max((depth for _, depth in _nesting(html)), default=0) <= MAX_HTML_DEPTH:
         return html
     parts: list[str] = []
     cursor = 0
-    depth = 0
-    for m in _TAG.finditer(html):
-        name = m.group(2).lower()
-        if name in _NO_DEPTH or m.group(3):
-            continue
-        if m.group(1):
-            drop = depth > MAX_HTML_DEPTH
-            depth = max(0, depth - 1)
-        else:
-            depth += 1
-            drop = depth > MAX_HTML_DEPTH
-        if drop:
+    for m, depth in _nesting(html):
+        if depth > MAX_HTML_DEPTH:
             parts.append(html[cursor : m.start()])
             cursor = m.end()
     parts.append(html[cursor:])

@@ -36,6 +36,7 @@ from sqlalchemy.engine import URL
 
 from nowrongdoor.care.audit import KEYRING_INFO, keyring_from_settings
 from nowrongdoor.care.crypto import cipher_from_settings, derive_dev_key
+from nowrongdoor.care.db import CareSession
 from nowrongdoor.care.models import Base
 from nowrongdoor.care.rotate import encrypted_columns
 from nowrongdoor.errors import UserInputError
@@ -424,8 +425,6 @@ def restore(
         UserInputError: not a backup, keys missing, another backend, a
             non-empty target, or counts/audit chain not matching the manifest.
     """
-    from sqlalchemy.orm import Session
-
     from nowrongdoor.care.audit import verify_chain
     from nowrongdoor.care.migrate import current_revision, upgrade
     from nowrongdoor.care.retention import reapply_purges
@@ -458,7 +457,7 @@ def restore(
                     f"{expected}"
                 )
     keys = keyring_from_settings(settings)
-    with Session(engine, info={KEYRING_INFO: keys}) as session:
+    with CareSession(engine, info={KEYRING_INFO: keys}) as session:
         chain = verify_chain(session)
         head = session.execute(text("SELECT last_seq, last_hash FROM audit_head")).one()
     if not chain.ok or [int(head[0]), str(head[1])] != [

@@ -27,6 +27,7 @@ from nowrongdoor.settings import Settings
 
 __all__ = [
     "PING_AFTER_IDLE",
+    "CareSession",
     "Database",
     "make_engine",
     "make_sessionmaker",
@@ -37,6 +38,15 @@ __all__ = [
 #: ``SELECT 1`` round trip) on checkout; see :func:`_liveness_check`.
 PING_AFTER_IDLE = 10.0
 _IDLE_SINCE = "nowrongdoor_idle_since"
+
+class CareSession(Session):
+    """The care database's session class.
+
+    Care's session-level event listeners (the work queue's key refresh in
+    ``care.crud._queue_keys``) are registered on this class, never on
+    SQLAlchemy's :class:`~sqlalchemy.orm.Session`, so sessions other code in
+    the process opens run none of them.
+    """
 
 
 def _private_sqlite_file(path: Path) -> None:
@@ -167,8 +177,8 @@ def make_engine(
 
 def make_sessionmaker(
     engine: Engine, audit_keys: AuditKeyring
-) -> sessionmaker[Session]:
-    """A session factory; objects stay readable after commit.
+) -> sessionmaker[CareSession]:
+    """A care session factory; objects stay readable after commit.
 
     Args:
         engine: The engine.
@@ -176,6 +186,7 @@ def make_sessionmaker(
     """
     return sessionmaker(
         bind=engine,
+        class_=CareSession,
         expire_on_commit=False,
         autoflush=True,
         info={KEYRING_INFO: audit_keys},
@@ -206,7 +217,7 @@ class Database:
         self.sessionmaker = make_sessionmaker(self.engine, self.audit_keys)
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
+    def session(self) -> Iterator[CareSession]:
         """A session that commits on success and rolls back on error."""
         with self.sessionmaker() as session:
             try:

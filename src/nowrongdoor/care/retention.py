@@ -44,6 +44,7 @@ from sqlalchemy import Engine, Table, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from nowrongdoor.care.audit import KEYRING_INFO, AuditEntry, AuditKeyring, append_event
+from nowrongdoor.care.db import CareSession
 from nowrongdoor.care.models import (
     AuditEvent,
     Base,
@@ -425,7 +426,7 @@ def reapply_purges(
     if not items:
         return 0
     tables = _tables()
-    with Session(engine, info={KEYRING_INFO: keys}) as session:
+    with CareSession(engine, info={KEYRING_INFO: keys}) as session:
         present = 0
         for item in items:
             table = tables[item.table]

@@ -504,6 +504,12 @@ class _Lines:
     dx: NDArray[np.int32]
     vocab: NDArray[np.object_]
 
+    def undotted(self) -> NDArray[np.object_]:
+        """The diagnosis vocabulary without dots, as the CMS layouts write codes."""
+        import numpy as np
+
+        return np.array([c.replace(".", "") for c in self.vocab], dtype=object)
+
 
 def _write_taf(out: Path, lines: _Lines) -> list[str]:
     """The same claims in the CMS TAF layout (docs/population.md, "Presets").
@@ -514,37 +520,32 @@ def _write_taf(out: Path, lines: _Lines) -> list[str]:
     has 3 to 5, else to the OT file. Codes without dots, dates as SAS writes them
     (``DDMONYYYY``), MSIS_ID our member id, BENE_ID a separate CCW-style id.
     """
-    ids, birth, female = lines.ids, lines.birth, lines.female
-    member_of = lines.member_of
-    claim_ids, dates, pos, dx, vocab = (
-        lines.claim_ids, lines.dates, lines.pos, lines.dx, lines.vocab,
-    )  # fmt: skip
     import numpy as np
     import pyarrow as pa
 
-    undotted = np.array([c.replace(".", "") for c in vocab], dtype=object)
-    ndx = (dx >= 0).sum(axis=1)
-    inpatient = (pos == "21") | (ndx > 5)
+    undotted = lines.undotted()
+    ndx = (lines.dx >= 0).sum(axis=1)
+    inpatient = (lines.pos == "21") | (ndx > 5)
     long_term = ~inpatient & (ndx > 2)
-    bene = np.array([f"B{i:09d}" for i in range(1, ids.size + 1)], dtype=object)
+    bene = np.array([f"B{i:09d}" for i in range(1, lines.ids.size + 1)], dtype=object)
     files = []
     for name, rows, width, admitting in (
         ("taf_ip_base.csv", np.flatnonzero(inpatient), 12, True),
         ("taf_lt_base.csv", np.flatnonzero(long_term), 5, True),
         ("taf_ot_base.csv", np.flatnonzero(~inpatient & ~long_term), 2, False),
     ):
-        m = member_of[rows]
-        day = _dates_as(dates[rows], "DDMONYYYY")
+        m = lines.member_of[rows]
+        day = _dates_as(lines.dates[rows], "DDMONYYYY")
         cols: dict[str, Any] = {
             "BENE_ID": pa.array(bene[m], pa.string()),
-            "MSIS_ID": pa.array(ids[m], pa.string()),
+            "MSIS_ID": pa.array(lines.ids[m], pa.string()),
             "STATE_CD": pa.array(np.full(rows.size, "IN", dtype=object), pa.string()),
-            "CLM_ID": pa.array(claim_ids[rows], pa.string()),
-            "BIRTH_DT": _dates_as(birth[m], "DDMONYYYY"),
+            "CLM_ID": pa.array(lines.claim_ids[rows], pa.string()),
+            "BIRTH_DT": _dates_as(lines.birth[m], "DDMONYYYY"),
             "SRVC_BGN_DT": day,
             "SRVC_END_DT": day,
         }
-        slots = _slots(dx, rows, width, undotted)
+        slots = _slots(lines.dx, rows, width, undotted)
         if admitting:
             cols["ADMTG_DGNS_CD"] = pa.array(slots[0][0], pa.string())
             cols["ADMTG_DGNS_VRSN_CD"] = pa.array(
@@ -565,10 +566,10 @@ def _write_taf(out: Path, lines: _Lines) -> list[str]:
         pa.table(
             {
                 "BENE_ID": pa.array(bene, pa.string()),
-                "MSIS_ID": pa.array(ids, pa.string()),
-                "STATE_CD": pa.array(np.full(ids.size, "IN", dtype=object)),
-                "BIRTH_DT": _dates_as(birth, "DDMONYYYY"),
-                "SEX_CD": pa.array(np.where(female, "F", "M"), pa.string()),
+                "MSIS_ID": pa.array(lines.ids, pa.string()),
+                "STATE_CD": pa.array(np.full(lines.ids.size, "IN", dtype=object)),
+                "BIRTH_DT": _dates_as(lines.birth, "DDMONYYYY"),
+                "SEX_CD": pa.array(np.where(lines.female, "F", "M"), pa.string()),
             }
         ),
         out / "taf_de_base.csv",
@@ -586,30 +587,25 @@ def _write_synpuf(out: Path, lines: _Lines) -> list[str]:
     DE-SynPUF claims do. Dates ``YYYYMMDD``, codes without dots. (The real
     DE-SynPUF is 2008-2010, ICD-9-CM; these files carry our ICD-10-CM codes.)
     """
-    ids, birth, female = lines.ids, lines.birth, lines.female
-    member_of = lines.member_of
-    claim_ids, dates, pos, dx, vocab = (
-        lines.claim_ids, lines.dates, lines.pos, lines.dx, lines.vocab,
-    )  # fmt: skip
     import numpy as np
     import pyarrow as pa
 
-    undotted = np.array([c.replace(".", "") for c in vocab], dtype=object)
+    undotted = lines.undotted()
     files = []
-    inpatient = pos == "21"
+    inpatient = lines.pos == "21"
     for name, rows in (
         ("synpuf_inpatient_claims.csv", np.flatnonzero(inpatient)),
         ("synpuf_outpatient_claims.csv", np.flatnonzero(~inpatient)),
     ):
-        slots = _slots(dx, rows, 12, undotted)
+        slots = _slots(lines.dx, rows, 12, undotted)
         over = np.flatnonzero(slots[10][1])
         seg = np.concatenate([np.ones(rows.size, np.int64), np.full(over.size, 2)])
         both = np.concatenate([rows, rows[over]])
-        m = member_of[both]
-        day = _dates_as(dates[both], "YYYYMMDD")
+        m = lines.member_of[both]
+        day = _dates_as(lines.dates[both], "YYYYMMDD")
         cols: dict[str, Any] = {
-            "DESYNPUF_ID": pa.array(ids[m], pa.string()),
-            "CLM_ID": pa.array(claim_ids[both], pa.string()),
+            "DESYNPUF_ID": pa.array(lines.ids[m], pa.string()),
+            "CLM_ID": pa.array(lines.claim_ids[both], pa.string()),
             "SEGMENT": pa.array(seg, pa.int64()),
             "CLM_FROM_DT": day,
             "CLM_THRU_DT": day,
@@ -630,9 +626,9 @@ def _write_synpuf(out: Path, lines: _Lines) -> list[str]:
     _write_csv(
         pa.table(
             {
-                "DESYNPUF_ID": pa.array(ids, pa.string()),
-                "BENE_BIRTH_DT": _dates_as(birth, "YYYYMMDD"),
-                "BENE_SEX_IDENT_CD": pa.array(np.where(female, "2", "1")),
+                "DESYNPUF_ID": pa.array(lines.ids, pa.string()),
+                "BENE_BIRTH_DT": _dates_as(lines.birth, "YYYYMMDD"),
+                "BENE_SEX_IDENT_CD": pa.array(np.where(lines.female, "2", "1")),
             }
         ),
         out / "synpuf_beneficiary_summary.csv",

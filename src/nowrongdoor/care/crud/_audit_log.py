@@ -12,6 +12,13 @@ from nowrongdoor.care.crud._common import count_of, paginate
 from nowrongdoor.care.enums import Role
 from nowrongdoor.care.models import AuditEvent, Person, User
 
+__all__ = [
+    "OVERSIGHT_KINDS",
+    "OversightFilters",
+    "list_audit_events",
+    "oversight_events",
+]
+
 
 def list_audit_events(
     session: Session,

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from nowrongdoor.care.crud._common import get_or_404, paginate
+from nowrongdoor.care.crud._common import get_or_404, inserted, paginate
 from nowrongdoor.care.crud._persons import get_person
 from nowrongdoor.care.crud._users import check_assignable
 from nowrongdoor.care.enums import CaseStatus, TaskStatus
@@ -42,6 +42,35 @@ from nowrongdoor.care.schemas import (
     TaskCreate,
     TaskUpdate,
 )
+
+__all__ = [
+    "CASE_CHILD_MODELS",
+    "CASE_MOVES",
+    "add_barrier",
+    "add_case_child",
+    "add_case_event",
+    "add_goal",
+    "add_need",
+    "add_note",
+    "attach_screening",
+    "case_children",
+    "case_list_query",
+    "create_case",
+    "create_task",
+    "get_case",
+    "get_child",
+    "get_task",
+    "list_case_rows",
+    "list_cases",
+    "list_tasks",
+    "set_safety_plan",
+    "transition_case",
+    "update_case",
+    "update_case_child",
+    "update_need",
+    "update_progress",
+    "update_task",
+]
 
 #: Allowed case moves: (from, to).
 CASE_MOVES: frozenset[tuple[str, str]] = frozenset(
@@ -129,47 +158,39 @@ def get_case(
     return case
 
 
-def _case_filters(
-    viewer: User,
-    *,
-    status: str | None,
-    pathway: str | None,
-    owner_id: int | None,
-    person_id: int | None,
-) -> list[ColumnElement[bool]]:
+class CaseFilters(TypedDict, total=False):
+    """The filters of a case list (each optional; ``None`` is no filter)."""
+
+    status: str | None
+    pathway: str | None
+    owner_id: int | None
+    person_id: int | None
+
+
+_FILTER_COLUMNS = {
+    "status": Case.status,
+    "pathway": Case.pathway,
+    "owner_id": Case.owner_id,
+    "person_id": Case.person_id,
+}
+
+
+def _case_filters(viewer: User, filters: CaseFilters) -> list[ColumnElement[bool]]:
     """The scope clause and the filters of a case list."""
     where = [scope_clause(viewer, Case.organization_id, Case.owner_id)]
-    if status:
-        where.append(Case.status == status)
-    if pathway:
-        where.append(Case.pathway == pathway)
-    if owner_id is not None:
-        where.append(Case.owner_id == owner_id)
-    if person_id is not None:
-        where.append(Case.person_id == person_id)
+    for name, column in _FILTER_COLUMNS.items():
+        value = filters.get(name)
+        # an empty status or pathway is no filter; an id of 0 is one
+        if value is not None and (value != "" or name.endswith("_id")):
+            where.append(column == value)
     return where
 
 
-def case_list_query(
-    viewer: User,
-    *,
-    status: str | None = None,
-    pathway: str | None = None,
-    owner_id: int | None = None,
-    person_id: int | None = None,
-) -> Select[Any]:
+def case_list_query(viewer: User, **filters: Unpack[CaseFilters]) -> Select[Any]:
     """The scoped, filtered case query (newest first)."""
     return (
         select(Case)
-        .where(
-            *_case_filters(
-                viewer,
-                status=status,
-                pathway=pathway,
-                owner_id=owner_id,
-                person_id=person_id,
-            )
-        )
+        .where(*_case_filters(viewer, filters))
         .options(selectinload(Case.person).load_only(Person.id, Person.pseudonym))
         .order_by(Case.opened_at.desc(), Case.id.desc())
     )
@@ -179,17 +200,12 @@ def list_cases(
     session: Session,
     *,
     viewer: User,
-    status: str | None = None,
-    pathway: str | None = None,
-    owner_id: int | None = None,
-    person_id: int | None = None,
     limit: int = 50,
     offset: int = 0,
+    **filters: Unpack[CaseFilters],
 ) -> tuple[list[Case], int]:
-    """Cases in the viewer's scope."""
-    stmt = case_list_query(
-        viewer, status=status, pathway=pathway, owner_id=owner_id, person_id=person_id
-    )
+    """Cases in the viewer's scope, filtered by :class:`CaseFilters`."""
+    stmt = case_list_query(viewer, **filters)
     return paginate(session, stmt, limit=limit, offset=offset)
 
 
@@ -213,12 +229,9 @@ def list_case_rows(
     session: Session,
     *,
     viewer: User,
-    status: str | None = None,
-    pathway: str | None = None,
-    owner_id: int | None = None,
-    person_id: int | None = None,
     limit: int = 50,
     offset: int = 0,
+    **filters: Unpack[CaseFilters],
 ) -> tuple[list[CasePublic], int]:
     """Like :func:`list_cases`, as list rows read in one joined column query.
 
@@ -226,9 +239,7 @@ def list_case_rows(
     pseudonym directly skips identity-map bookkeeping and the second (pseudonym)
     query. Scope and filters are those of :func:`case_list_query`.
     """
-    where = _case_filters(
-        viewer, status=status, pathway=pathway, owner_id=owner_id, person_id=person_id
-    )
+    where = _case_filters(viewer, filters)
     total = session.scalar(select(func.count()).select_from(Case).where(*where))
     stmt = (
         select(*_ROW_COLUMNS)
@@ -348,17 +359,13 @@ def add_goal(session: Session, *, case: Case, data: GoalCreate) -> Goal:
         description=data.description,
         target_date=data.target_date,
     )
-    session.add(goal)
-    session.flush()
-    return goal
+    return inserted(session, goal)
 
 
 def add_barrier(session: Session, *, case: Case, data: BarrierCreate) -> Barrier:
     """Add a barrier to ``case``."""
     barrier = Barrier(case_id=case.id, description=data.description)
-    session.add(barrier)
-    session.flush()
-    return barrier
+    return inserted(session, barrier)
 
 
 def update_progress(
@@ -381,9 +388,7 @@ def add_note(session: Session, *, actor: User, case: Case, data: NoteCreate) -> 
         text=data.text,
         sensitivity=str(data.sensitivity),
     )
-    session.add(note)
-    session.flush()
-    return note
+    return inserted(session, note)
 
 
 def set_safety_plan(
@@ -495,9 +500,7 @@ def create_task(session: Session, *, actor: User, data: TaskCreate) -> Task:
         due_at=data.due_at,
         created_by_id=actor.id,
     )
-    session.add(task)
-    session.flush()
-    return task
+    return inserted(session, task)
 
 
 def get_task(session: Session, *, viewer: User, task_id: int) -> Task:

@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 
 from nowrongdoor.care.errors import NotFound
 
+__all__ = ["get_or_404", "inserted", "paginate"]
+
 T = TypeVar("T")
 
 
@@ -18,6 +20,13 @@ def get_or_404(session: Session, model: type[T], record_id: int, label: str) -> 
     row = session.get(model, record_id)
     if row is None:
         raise NotFound(f"no {label} with id {record_id}", field=f"{label}_id")
+    return row
+
+
+def inserted(session: Session, row: T) -> T:
+    """Add ``row`` and flush it (its id and defaults filled in); return it."""
+    session.add(row)
+    session.flush()
     return row
 
 

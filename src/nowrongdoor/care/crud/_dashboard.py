@@ -16,6 +16,8 @@ from nowrongdoor.care.enums import CaseStatus, ReferralStatus, TaskStatus
 from nowrongdoor.care.models import Case, Referral, Task, User, utcnow
 from nowrongdoor.care.rbac import scope_clause
 
+__all__ = ["DashboardCounts", "dashboard_counts"]
+
 
 @dataclass(frozen=True)
 class DashboardCounts:

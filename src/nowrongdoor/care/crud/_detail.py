@@ -51,6 +51,8 @@ from nowrongdoor.care.schemas import (
     withhold_case_text,
 )
 
+__all__ = ["case_detail"]
+
 _CASE: BindParameter[int] = bindparam("case_id")
 _PERSON: BindParameter[int] = bindparam("person_id")
 

@@ -24,6 +24,8 @@ from nowrongdoor.care.schemas import (
     partner_service_public,
 )
 
+__all__ = ["get_service", "search_services", "service_public", "services_public"]
+
 
 def search_services(
     session: Session,

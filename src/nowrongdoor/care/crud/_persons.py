@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from nowrongdoor.care.crud._common import get_or_404, labels_of, paginate
+from nowrongdoor.care.crud._common import get_or_404, inserted, labels_of, paginate
 from nowrongdoor.care.crud._users import check_assignable
 from nowrongdoor.care.crypto import Cipher
 from nowrongdoor.care.enums import ConsentScope, Role, Sensitivity
@@ -32,6 +32,32 @@ from nowrongdoor.care.schemas import (
     PersonCreate,
     PersonUpdate,
 )
+
+__all__ = [
+    "create_intake",
+    "create_person",
+    "ensure_not_partner",
+    "get_intake",
+    "get_person",
+    "list_consents",
+    "list_intakes",
+    "list_persons",
+    "list_risk_flags",
+    "list_screenings",
+    "new_pseudonym",
+    "person_children",
+    "person_id_of",
+    "pseudonym_of",
+    "pseudonyms_of",
+    "record_consent",
+    "review_intake",
+    "review_risk_flag",
+    "revoke_consent",
+    "set_identity",
+    "store_screening",
+    "unreviewed_risk_flags",
+    "update_person",
+]
 
 _ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -85,9 +111,7 @@ def create_person(
         do_not_contact=data.do_not_contact,
     )
     set_identity(person, cipher, data.model_dump(exclude={"owner_id", "gender"}))
-    session.add(person)
-    session.flush()
-    return person
+    return inserted(session, person)
 
 
 def get_person(session: Session, *, viewer: User, person_id: int) -> Person:
@@ -187,9 +211,7 @@ def create_intake(
         received_at=data.received_at or utcnow(),
         created_by_id=actor.id,
     )
-    session.add(intake)
-    session.flush()
-    return intake
+    return inserted(session, intake)
 
 
 def list_intakes(
@@ -294,9 +316,7 @@ def store_screening(
         sensitivity=sensitivity,
         performed_by_id=actor.id,
     )
-    session.add(row)
-    session.flush()
-    return row
+    return inserted(session, row)
 
 
 #: Records about a person listed newest first, by the column that dates them.
@@ -360,9 +380,7 @@ def record_consent(
         note=data.note,
         recorded_by_id=actor.id,
     )
-    session.add(consent)
-    session.flush()
-    return consent
+    return inserted(session, consent)
 
 
 def revoke_consent(session: Session, *, consent: Consent) -> Consent:

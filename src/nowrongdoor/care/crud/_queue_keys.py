@@ -7,7 +7,9 @@ one indexed query of the intake table instead of a join of every item to its
 person, latest flag and latest screening.
 
 The copies are refreshed in the same transaction as every write that changes
-them: a session ``after_flush`` hook looks at the risk flags, screenings,
+them: an ``after_flush`` hook on care's session class
+(:class:`~nowrongdoor.care.db.CareSession`, not every SQLAlchemy session in the
+process) looks at the risk flags, screenings,
 persons and intakes the flush wrote (import, screening, flag edit, birth date,
 new intake from any door) and recomputes the keys of those persons' intakes.
 Writes that bypass the ORM (bulk ``insert()``) call :func:`refresh_queue_keys`.
@@ -25,6 +27,7 @@ from sqlalchemy import and_, case, event, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from nowrongdoor.care.db import CareSession
 from nowrongdoor.care.enums import IntakeStatus, Sensitivity
 from nowrongdoor.care.models import Intake, Person, RiskFlag, Screening, utcnow
 
@@ -154,7 +157,7 @@ def _written_persons(session: Session) -> tuple[set[int], set[int]]:
     return persons, intakes
 
 
-@event.listens_for(Session, "after_flush")
+@event.listens_for(CareSession, "after_flush")
 def _after_flush(session: Session, _context: Any) -> None:
     persons, intakes = _written_persons(session)
     if persons or intakes:

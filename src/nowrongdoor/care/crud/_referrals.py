@@ -38,6 +38,20 @@ from nowrongdoor.care.schemas import (
     referrer_view,
 )
 
+__all__ = [
+    "REFERRAL_MOVES",
+    "create_referral",
+    "get_referral",
+    "list_referrals",
+    "open_referrals_to",
+    "referral_consent_ok",
+    "referral_events",
+    "referral_partner_view",
+    "referral_public",
+    "referral_view",
+    "transition_referral",
+]
+
 S = ReferralStatus
 #: Allowed referral moves and who makes them: referrer, partner or either.
 REFERRAL_MOVES: dict[tuple[str, str], str] = {

@@ -7,13 +7,26 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nowrongdoor.care.crud._common import get_or_404, labels_of, paginate
+from nowrongdoor.care.crud._common import get_or_404, inserted, labels_of, paginate
 from nowrongdoor.care.enums import OrgKind, Role, Scope
 from nowrongdoor.care.errors import BadRequest, Conflict, Forbidden
 from nowrongdoor.care.models import Organization, User
 from nowrongdoor.care.rbac import scope_of
 from nowrongdoor.care.schemas import UserCreate, UserUpdate
 from nowrongdoor.care.security import hash_password, revoke_credentials
+
+__all__ = [
+    "assignable_staff",
+    "check_assignable",
+    "create_organization",
+    "create_user",
+    "display_names",
+    "get_user",
+    "list_organizations",
+    "list_users",
+    "update_user",
+    "user_by_username",
+]
 
 
 def create_organization(
@@ -28,9 +41,7 @@ def create_organization(
     org = Organization(
         name=name, kind=str(kind), description=description, hsds_id=hsds_id
     )
-    session.add(org)
-    session.flush()
-    return org
+    return inserted(session, org)
 
 
 def list_organizations(
@@ -65,9 +76,7 @@ def create_user(session: Session, *, data: UserCreate) -> User:
         team=data.team,
         password_hash=hash_password(data.password),
     )
-    session.add(user)
-    session.flush()
-    return user
+    return inserted(session, user)
 
 
 def _check_role_fits(org: Organization, role: str) -> None:

@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from nowrongdoor.care.api.deps import AuditDep, SessionDep
 from nowrongdoor.care.enums import Role
 from nowrongdoor.care.errors import BadRequest, Forbidden, NotFound
 from nowrongdoor.care.fhir.bulk import EXPORT_TYPES, build_export
-from nowrongdoor.care.fhir.routes import FhirRoute, FhirUser, _audit, _base
+from nowrongdoor.care.fhir.routes import FhirCall, FhirCallDep, FhirRoute, _base
 from nowrongdoor.care.models import FhirExport, User, utcnow
 from nowrongdoor.care.rbac import require
 
@@ -50,15 +48,13 @@ def _permit(viewer: User) -> None:
 
 @router.get("/$export", summary="Bulk export kick-off (NDJSON)")
 def kick_off(
-    request: Request,
-    session: SessionDep,
-    auditor: AuditDep,
-    viewer: FhirUser,
+    call: FhirCallDep,
     types: str | None = Query(None, alias="_type", max_length=300),
     since: str | None = Query(None, alias="_since", max_length=40),
     output_format: str | None = Query(None, alias="_outputFormat", max_length=60),
 ) -> Response:
     """Start an export; answers 202 with ``Content-Location`` of its status."""
+    request, viewer = call.request, call.viewer
     _permit(viewer)
     if "respond-async" not in request.headers.get("prefer", ""):
         raise BadRequest("bulk export needs the header 'Prefer: respond-async'")
@@ -72,7 +68,7 @@ def kick_off(
             f"{', '.join(EXPORT_TYPES)}"
         )
     export = build_export(
-        session,
+        call.session,
         viewer,
         types=wanted or list(EXPORT_TYPES),
         since=_instant(since, "_since") if since else None,
@@ -81,18 +77,20 @@ def kick_off(
     counts = " ".join(
         f"{k}={v.count(chr(10))}" for k, v in sorted(export.files.items())
     )
-    _audit(request, auditor, "export", detail=counts or "empty")
+    call.audit.commit("export", detail=counts or "empty")
     return Response(
         status_code=202,
         headers={"Content-Location": f"{_base(request)}/$export-status/{export.key}"},
     )
 
 
-def _mine(session: Session, viewer: User, key: str) -> FhirExport:
-    export = session.scalar(select(FhirExport).where(FhirExport.key == key[:64]))
+def _mine(call: FhirCall, key: str) -> FhirExport:
+    """The caller's own unexpired export ``key`` (after the bulk permission check)."""
+    _permit(call.viewer)
+    export = call.session.scalar(select(FhirExport).where(FhirExport.key == key[:64]))
     if (
         export is None
-        or export.requested_by_id != viewer.id
+        or export.requested_by_id != call.viewer.id
         or export.expires_at <= utcnow()
     ):
         raise NotFound("no such export (unknown, someone else's, or expired)")
@@ -101,13 +99,11 @@ def _mine(session: Session, viewer: User, key: str) -> FhirExport:
 
 @router.get("/$export-status/{key}", summary="Bulk export status (manifest)")
 def status(
-    key: str, request: Request, session: SessionDep, auditor: AuditDep,
-    viewer: FhirUser,
+    key: str, call: FhirCallDep,
 ) -> JSONResponse:  # fmt: skip
     """The manifest of a finished export."""
-    _permit(viewer)
-    export = _mine(session, viewer, key)
-    base = _base(request)
+    export = _mine(call, key)
+    base = _base(call.request)
     at = export.transaction_time.astimezone(dt.UTC).isoformat(timespec="seconds")
     manifest = {
         "transactionTime": at.replace("+00:00", "Z"),
@@ -123,7 +119,7 @@ def status(
         ],
         "error": [],
     }
-    _audit(request, auditor, "export status")
+    call.audit.commit("export status")
     return JSONResponse(
         manifest,
         headers={"Expires": export.expires_at.strftime("%a, %d %b %Y %H:%M:%S GMT")},
@@ -132,27 +128,23 @@ def status(
 
 @router.get("/$export-file/{key}/{name}", summary="One NDJSON file of an export")
 def file(
-    key: str, name: str, request: Request, session: SessionDep, auditor: AuditDep,
-    viewer: FhirUser,
+    key: str, name: str, call: FhirCallDep,
 ) -> Response:  # fmt: skip
     """One resource type's NDJSON."""
-    _permit(viewer)
-    export = _mine(session, viewer, key)
+    export = _mine(call, key)
     kind = name.removesuffix(".ndjson")
     if kind not in export.files:
         raise NotFound(f"the export has no {name}")
-    _audit(request, auditor, "export file", detail=kind)
+    call.audit.commit("export file", detail=kind)
     return Response(export.files[kind], media_type=NDJSON)
 
 
 @router.delete("/$export-status/{key}", summary="Delete an export")
 def cancel(
-    key: str, request: Request, session: SessionDep, auditor: AuditDep,
-    viewer: FhirUser,
+    key: str, call: FhirCallDep,
 ) -> Response:  # fmt: skip
     """Delete an export and its files."""
-    _permit(viewer)
-    export = _mine(session, viewer, key)
-    session.delete(export)
-    _audit(request, auditor, "export delete")
+    export = _mine(call, key)
+    call.session.delete(export)
+    call.audit.commit("export delete")
     return Response(status_code=202)

@@ -7,13 +7,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nowrongdoor.care import crud
-from nowrongdoor.care.api.deps import AuditDep, SessionDep
 from nowrongdoor.care.enums import Role
 from nowrongdoor.care.errors import NotFound
 from nowrongdoor.care.fhir.clinical import CLINICAL_KINDS
@@ -21,10 +20,10 @@ from nowrongdoor.care.fhir.resources import as_json, searchset
 from nowrongdoor.care.fhir.routes import (
     FHIR_JSON,
     Count,
+    FhirCall,
+    FhirCallDep,
     FhirRoute,
-    FhirUser,
     Offset,
-    _audit,
     _base,
     _referral_id,
     _with_text,
@@ -65,14 +64,12 @@ def _person_of(session: Session, patient: str) -> int | None:
 
 def _search(
     kind: str,
-    request: Request,
-    session: Session,
-    auditor: AuditDep,
-    viewer: User,
+    call: FhirCall,
     patient: str | None,
     count: int,
     offset: int,
 ) -> JSONResponse:
+    session, viewer = call.session, call.viewer
     _permit(viewer, kind)
     lister = CLINICAL_KINDS[kind].lister
     rows: list[tuple[Any, int]] = []
@@ -85,7 +82,7 @@ def _search(
     names = crud.pseudonyms_of(session, {pid for _, pid in page})
     out = [_build(kind, item, names[pid], viewer) for item, pid in page]
     bundle = searchset(
-        _base(request),
+        _base(call.request),
         kind,
         out,
         total=len(rows),
@@ -93,18 +90,16 @@ def _search(
         count=count,
         offset=offset,
     )
-    _audit(request, auditor, f"search {kind}", detail=f"{len(out)} results")
+    call.audit.commit(f"search {kind}", detail=f"{len(out)} results")
     return JSONResponse(as_json(bundle), media_type=FHIR_JSON)
 
 
 def _read(
     kind: str,
     raw_id: str,
-    request: Request,
-    session: Session,
-    auditor: AuditDep,
-    viewer: User,
+    call: FhirCall,
 ) -> JSONResponse:
+    session, viewer = call.session, call.viewer
     _permit(viewer, kind)
     clinical = CLINICAL_KINDS[kind]
     rows = clinical.lister(session, viewer, item_id=_referral_id(raw_id, kind))
@@ -112,8 +107,8 @@ def _read(
         raise NotFound(f"{kind}/{raw_id} is not known")
     item, person_id = rows[0]
     body = _build(kind, item, crud.pseudonym_of(session, person_id), viewer)
-    _audit(request, auditor, f"read {kind}", resource_type=clinical.audit_type,
-           resource_id=item.id, person_id=person_id)  # fmt: skip
+    call.audit.commit(f"read {kind}", resource_type=clinical.audit_type,
+               resource_id=item.id, person_id=person_id)  # fmt: skip
     return JSONResponse(body, media_type=FHIR_JSON)
 
 
@@ -122,15 +117,12 @@ Patient = Query(None, max_length=40, description="Patient/<pseudonym>")
 
 def _searcher(kind: str, doc: str) -> Callable[..., JSONResponse]:
     def search(
-        request: Request,
-        session: SessionDep,
-        auditor: AuditDep,
-        viewer: FhirUser,
+        call: FhirCallDep,
         patient: str | None = Patient,
         count: Count = 50,
         offset: Offset = 0,
     ) -> JSONResponse:
-        return _search(kind, request, session, auditor, viewer, patient, count, offset)
+        return _search(kind, call, patient, count, offset)
 
     search.__doc__ = doc
     return search
@@ -139,12 +131,9 @@ def _searcher(kind: str, doc: str) -> Callable[..., JSONResponse]:
 def _reader(kind: str, doc: str) -> Callable[..., JSONResponse]:
     def read(
         item_id: str,
-        request: Request,
-        session: SessionDep,
-        auditor: AuditDep,
-        viewer: FhirUser,
+        call: FhirCallDep,
     ) -> JSONResponse:
-        return _read(kind, item_id, request, session, auditor, viewer)
+        return _read(kind, item_id, call)
 
     read.__doc__ = doc
     return read

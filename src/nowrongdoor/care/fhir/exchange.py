@@ -7,14 +7,13 @@ post here; the referring organisation is the client's. See
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from nowrongdoor.care.api.deps import AuditDep, SessionDep
 from nowrongdoor.care.errors import Forbidden
 from nowrongdoor.care.fhir.inbound import receive_transaction
-from nowrongdoor.care.fhir.routes import FHIR_JSON, FhirRoute, FhirUser
+from nowrongdoor.care.fhir.routes import FHIR_JSON, FhirCallDep, FhirRoute
 
 __all__ = ["router"]
 
@@ -24,24 +23,16 @@ router = APIRouter(
 
 
 @router.post("", summary="Receive a referral (transaction Bundle)")
-async def transaction(
-    request: Request, session: SessionDep, auditor: AuditDep, viewer: FhirUser
-) -> JSONResponse:
+async def transaction(call: FhirCallDep) -> JSONResponse:
     """Create the referral a transaction Bundle carries (or find it again)."""
-    raw = await request.body()
+    raw = await call.request.body()
 
     def run() -> JSONResponse:
-        client = getattr(request.state, "fhir_client", None)
-        if client is None:
+        if getattr(call.request.state, "fhir_client", None) is None:
             raise Forbidden("only a partner system's client may send referrals here")
-        got = receive_transaction(session, sender=viewer, raw=raw)
-        referral = got.referral
-        auditor.commit(
-            "fhir:create Task" if got.created else "fhir:create Task (exists)",
-            resource_type="referral",
-            resource_id=referral.id,
-            person_id=referral.person_id,
-            detail=f"client={client}",
+        got = receive_transaction(call.session, sender=call.viewer, raw=raw)
+        call.audit.commit_on(
+            "create Task" if got.created else "create Task (exists)", got.referral
         )
         return JSONResponse(got.response, media_type=FHIR_JSON)
 

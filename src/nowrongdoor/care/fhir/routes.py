@@ -12,6 +12,7 @@ import base64
 import binascii
 import json
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import unquote
 
@@ -25,7 +26,7 @@ from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nowrongdoor.care import crud
-from nowrongdoor.care.api.deps import AuditDep, SessionDep
+from nowrongdoor.care.api.deps import AuditDep, Auditor, SessionDep
 from nowrongdoor.care.enums import ReferralStatus, Role
 from nowrongdoor.care.errors import ApiError, BadRequest, Forbidden, NotFound
 from nowrongdoor.care.fhir._access import (
@@ -66,7 +67,15 @@ from nowrongdoor.care.rbac import can, require
 from nowrongdoor.care.schemas import ReferralTransition
 from nowrongdoor.care.security import resolve_bearer
 
-__all__ = ["FHIR_JSON", "FhirRoute", "FhirUser", "router"]
+__all__ = [
+    "FHIR_JSON",
+    "FhirAudit",
+    "FhirCall",
+    "FhirCallDep",
+    "FhirRoute",
+    "FhirUser",
+    "router",
+]
 
 FHIR_JSON = "application/fhir+json"
 _ISSUE = {
@@ -151,24 +160,59 @@ def fhir_user(request: Request, session: SessionDep) -> User:
 FhirUser = Annotated[User, Depends(fhir_user)]
 
 
-def _audit(request: Request, auditor: AuditDep, action: str, **kw: Any) -> None:
+@dataclass(frozen=True)
+class FhirAudit:
+    """The FHIR API's audit trail: ``fhir:<action>`` with the calling client's id.
+
+    Attributes:
+        auditor: The request's unit of work (records the event, commits).
+        client: The partner system's client id (``None`` for a staff token).
+    """
+
+    auditor: Auditor
+    client: str | None
+
+    def commit(self, action: str, **kw: Any) -> None:
+        """Record ``fhir:<action>`` (``detail`` after the client id) and commit."""
+        detail = kw.pop("detail", None)
+        who = f"client={self.client}" if self.client else None
+        parts = [p for p in (who, detail) if p]
+        self.auditor.commit(f"fhir:{action}", detail="; ".join(parts) or None, **kw)
+
+    def commit_on(
+        self, action: str, referral: Referral, detail: str | None = None
+    ) -> None:
+        """Audit a call on one referral (its Task or ServiceRequest), and commit."""
+        self.commit(action, resource_type="referral", resource_id=referral.id,
+                    person_id=referral.person_id, detail=detail)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class FhirCall:
+    """One authenticated FHIR call: its request, session, caller and audit trail.
+
+    Attributes:
+        request: The HTTP request.
+        session: The request's database session.
+        viewer: The calling user (a partner system's or a staff API token's).
+        audit: Records the call's audit event and commits.
+    """
+
+    request: Request
+    session: Session
+    viewer: User
+    audit: FhirAudit
+
+
+def fhir_call(
+    request: Request, session: SessionDep, auditor: AuditDep, viewer: FhirUser
+) -> FhirCall:
+    """The authenticated call's context (a FastAPI dependency)."""
     client = getattr(request.state, "fhir_client", None)
-    detail = kw.pop("detail", None)
-    parts = [p for p in (f"client={client}" if client else None, detail) if p]
-    auditor.commit(f"fhir:{action}", detail="; ".join(parts) or None, **kw)
+    return FhirCall(request, session, viewer, FhirAudit(auditor, client))
 
 
-def _audit_referral(
-    request: Request,
-    auditor: AuditDep,
-    action: str,
-    referral: Referral,
-    detail: str | None = None,
-) -> None:
-    """Audit a call on one referral (its Task or ServiceRequest)."""
-    _audit(request, auditor, action, resource_type="referral",
-           resource_id=referral.id, person_id=referral.person_id,
-           detail=detail)  # fmt: skip
+FhirCallDep = Annotated[FhirCall, Depends(fhir_call)]
 
 
 def _base(request: Request) -> str:
@@ -176,9 +220,7 @@ def _base(request: Request) -> str:
 
 
 def _directory_search(
-    request: Request,
-    session: Session,
-    auditor: AuditDep,
+    call: FhirCall,
     resource_type: str,
     stmt: Select[Any],
     *,
@@ -188,13 +230,13 @@ def _directory_search(
     offset: int,
 ) -> JSONResponse:
     """One page of ``stmt`` (directory rows) as an audited searchset Bundle."""
-    rows, total = crud.paginate(session, stmt, limit=count, offset=offset)
+    rows, total = crud.paginate(call.session, stmt, limit=count, offset=offset)
     out = [as_json(to_resource(row)) for row in rows]
     bundle = searchset(
-        _base(request), resource_type, out, total=total, query=query,
+        _base(call.request), resource_type, out, total=total, query=query,
         count=count, offset=offset,
     )  # fmt: skip
-    _audit(request, auditor, f"search {resource_type}", detail=f"{len(out)} results")
+    call.audit.commit(f"search {resource_type}", detail=f"{len(out)} results")
     return _fhir(as_json(bundle))
 
 
@@ -291,17 +333,16 @@ LastUpdated = Annotated[list[str], Query(alias="_lastUpdated", max_length=4)]
 
 
 def _search(
-    request: Request,
-    session: Session,
-    viewer: User,
+    call: FhirCall,
     resource_type: str,
-    *,
     owner: str | None,
     status: str | None,
     last_updated: list[str],
     count: int,
     offset: int,
-) -> tuple[dict[str, Any], list[Referral]]:
+) -> JSONResponse:
+    """One audited searchset page of the referrals the caller reaches."""
+    session, viewer = call.session, call.viewer
     require(viewer, "referral:read")
     rows, total = referral_search(
         session,
@@ -340,7 +381,7 @@ def _search(
     if last_updated:
         query["_lastUpdated"] = last_updated[0]
     bundle = searchset(
-        _base(request),
+        _base(call.request),
         resource_type,
         out,
         total=total,
@@ -348,15 +389,13 @@ def _search(
         count=count,
         offset=offset,
     )
-    return as_json(bundle), rows
+    call.audit.commit(f"search {resource_type}", detail=f"{len(rows)} results")
+    return _fhir(as_json(bundle))
 
 
 @router.get("/Task", summary="Search Tasks")
 def search_tasks(
-    request: Request,
-    session: SessionDep,
-    auditor: AuditDep,
-    viewer: FhirUser,
+    call: FhirCallDep,
     owner: str | None = None,
     status: str | None = None,
     last_updated: LastUpdated = [],  # noqa: B006 - FastAPI copies defaults
@@ -364,46 +403,19 @@ def search_tasks(
     offset: Offset = 0,
 ) -> JSONResponse:
     """Tasks the caller reaches, by ``owner``, ``status``, ``_lastUpdated``."""
-    body, rows = _search(
-        request,
-        session,
-        viewer,
-        "Task",
-        owner=owner,
-        status=status,
-        last_updated=last_updated,
-        count=count,
-        offset=offset,
-    )
-    _audit(request, auditor, "search Task", detail=f"{len(rows)} results")
-    return _fhir(body)
+    return _search(call, "Task", owner, status, last_updated, count, offset)
 
 
 @router.get("/ServiceRequest", summary="Search ServiceRequests")
 def search_service_requests(
-    request: Request,
-    session: SessionDep,
-    auditor: AuditDep,
-    viewer: FhirUser,
+    call: FhirCallDep,
     status: str | None = None,
     last_updated: LastUpdated = [],  # noqa: B006 - FastAPI copies defaults
     count: Count = 50,
     offset: Offset = 0,
 ) -> JSONResponse:
     """ServiceRequests the caller reaches (``status`` is the Task's status)."""
-    body, rows = _search(
-        request,
-        session,
-        viewer,
-        "ServiceRequest",
-        owner=None,
-        status=status,
-        last_updated=last_updated,
-        count=count,
-        offset=offset,
-    )
-    _audit(request, auditor, "search ServiceRequest", detail=f"{len(rows)} results")
-    return _fhir(body)
+    return _search(call, "ServiceRequest", None, status, last_updated, count, offset)
 
 
 def _with_text(viewer: User) -> bool:
@@ -417,40 +429,45 @@ def _referral_id(raw: str, resource_type: str) -> int:
     return int(raw)
 
 
+def _referral(call: FhirCall, raw_id: str, resource_type: str) -> tuple[Referral, str]:
+    """The referral ``raw_id`` names, if the caller reaches it, and its person's
+    pseudonym (404 otherwise, as ``resource_type``)."""
+    rid = _referral_id(raw_id, resource_type)
+    referral = visible_referral(call.session, call.viewer, rid, resource_type)
+    return referral, crud.pseudonym_of(call.session, referral.person_id)
+
+
+def _task_answer(
+    referral: Referral, pseudonym: str, *, with_text: bool = True
+) -> JSONResponse:
+    """A referral's Task as the answer, with its version as ``ETag``."""
+    body = as_json(task_resource(referral, pseudonym=pseudonym, with_text=with_text))
+    return _fhir(body, ETag=f'W/"{version_of(referral)}"')
+
+
 @router.get("/Task/{task_id}", summary="Read a Task")
 def read_task(
     task_id: str,
-    request: Request,
-    session: SessionDep,
-    auditor: AuditDep,
-    viewer: FhirUser,
+    call: FhirCallDep,
 ) -> JSONResponse:
     """One Task, with its version as ``ETag``."""
-    require(viewer, "referral:read")
-    referral = visible_referral(session, viewer, _referral_id(task_id, "Task"))
-    pseudonym = crud.pseudonym_of(session, referral.person_id)
-    body = as_json(
-        task_resource(referral, pseudonym=pseudonym, with_text=_with_text(viewer))
-    )
-    _audit_referral(request, auditor, "read Task", referral)
-    return _fhir(body, ETag=f'W/"{version_of(referral)}"')
+    require(call.viewer, "referral:read")
+    referral, pseudonym = _referral(call, task_id, "Task")
+    answer = _task_answer(referral, pseudonym, with_text=_with_text(call.viewer))
+    call.audit.commit_on("read Task", referral)
+    return answer
 
 
 @router.get("/ServiceRequest/{request_id}", summary="Read a ServiceRequest")
 def read_service_request(
     request_id: str,
-    request: Request,
-    session: SessionDep,
-    auditor: AuditDep,
-    viewer: FhirUser,
+    call: FhirCallDep,
 ) -> JSONResponse:
     """One ServiceRequest (the referral's request)."""
-    require(viewer, "referral:read")
-    rid = _referral_id(request_id, "ServiceRequest")
-    referral = visible_referral(session, viewer, rid, "ServiceRequest")
-    pseudonym = crud.pseudonym_of(session, referral.person_id)
+    require(call.viewer, "referral:read")
+    referral, pseudonym = _referral(call, request_id, "ServiceRequest")
     names = service_names(
-        session, {referral.service_id} if referral.service_id else set()
+        call.session, {referral.service_id} if referral.service_id else set()
     )
     body = as_json(
         service_request_resource(
@@ -459,7 +476,7 @@ def read_service_request(
             service_name=names.get(referral.service_id or 0),
         )
     )
-    _audit_referral(request, auditor, "read ServiceRequest", referral)
+    call.audit.commit_on("read ServiceRequest", referral)
     return _fhir(body)
 
 
@@ -487,16 +504,11 @@ def _check_immutable(given: Any, current: dict[str, Any]) -> None:
 @router.put("/Task/{task_id}", summary="Update a Task")
 async def update_task(
     task_id: str,
-    request: Request,
-    session: SessionDep,
-    auditor: AuditDep,
-    viewer: FhirUser,
+    call: FhirCallDep,
 ) -> JSONResponse:
     """Move a Task's status, set businessStatus and notes (If-Match honoured)."""
-    raw = await request.body()
-    return await _run_sync(
-        _update_task, task_id, raw, request, session, auditor, viewer
-    )
+    raw = await call.request.body()
+    return await _run_sync(_update_task, task_id, raw, call)
 
 
 _PATCHABLE = ("/status", "/statusReason", "/businessStatus", "/note")
@@ -533,21 +545,16 @@ def _apply_patch(current: dict[str, Any], raw: bytes) -> bytes:
 @router.patch("/Task/{task_id}", summary="Patch a Task (JSON Patch)")
 async def patch_task(
     task_id: str,
-    request: Request,
-    session: SessionDep,
-    auditor: AuditDep,
-    viewer: FhirUser,
+    call: FhirCallDep,
 ) -> JSONResponse:
     """JSON Patch of status, statusReason, businessStatus, note (If-Match honoured)."""
-    raw = await request.body()
+    raw = await call.request.body()
 
     def run() -> JSONResponse:
-        referral = visible_referral(session, viewer, _referral_id(task_id, "Task"))
-        person_id = referral.person_id
-        pseudonym = crud.pseudonym_of(session, person_id)
+        referral, pseudonym = _referral(call, task_id, "Task")
         current = as_json(task_resource(referral, pseudonym=pseudonym))
         patched = _apply_patch(current, raw)
-        return _update_task(task_id, patched, request, session, auditor, viewer)
+        return _update_task(task_id, patched, call)
 
     return await _run_sync(run)
 
@@ -561,13 +568,11 @@ async def _run_sync(func: Callable[..., JSONResponse], *args: Any) -> JSONRespon
 def _update_task(
     task_id: str,
     raw: bytes,
-    request: Request,
-    session: Session,
-    auditor: AuditDep,
-    viewer: User,
+    call: FhirCall,
 ) -> JSONResponse:
     from fhir.resources.R4B.task import Task
 
+    session, viewer = call.session, call.viewer
     rid = _referral_id(task_id, "Task")
     referral = visible_referral(session, viewer, rid)
     session.refresh(
@@ -583,7 +588,7 @@ def _update_task(
         raise BadRequest(f"Task.id {given.id!r} does not match the URL ({task_id})")
     pseudonym = crud.pseudonym_of(session, referral.person_id)
     current = as_json(task_resource(referral, pseudonym=pseudonym))
-    if_match = request.headers.get("if-match")
+    if_match = call.request.headers.get("if-match")
     if if_match is not None:
         wanted = if_match.strip().removeprefix("W/").strip('"')
         if wanted != version_of(referral):
@@ -624,34 +629,32 @@ def _update_task(
         referral.updated_at = utcnow()
     session.flush()
     moved = f"{task_status_of(old)}->{task_status_of(referral.status)}"
-    _audit_referral(request, auditor, "update Task", referral, detail=moved)
-    body = as_json(task_resource(referral, pseudonym=pseudonym))
-    return _fhir(body, ETag=f'W/"{version_of(referral)}"')
+    call.audit.commit_on("update Task", referral, detail=moved)
+    return _task_answer(referral, pseudonym)
 
 
 @router.get("/Consent/{consent_id}", summary="Read a Consent")
 def read_consent(
     consent_id: str,
-    request: Request,
-    session: SessionDep,
-    auditor: AuditDep,
-    viewer: FhirUser,
+    call: FhirCallDep,
 ) -> JSONResponse:
     """A consent a referral in the caller's reach rests on (its supportingInfo)."""
-    require(viewer, "referral:read")
+    require(call.viewer, "referral:read")
     cid = _referral_id(consent_id, "Consent")
-    stmt = visible_referrals(session, viewer).where(Referral.consent_id == cid)
-    referral = session.scalars(stmt.limit(1)).first()
-    consent = session.get(Consent, cid) if referral is not None else None
+    stmt = visible_referrals(call.session, call.viewer).where(
+        Referral.consent_id == cid
+    )
+    referral = call.session.scalars(stmt.limit(1)).first()
+    consent = call.session.get(Consent, cid) if referral is not None else None
     if referral is None or consent is None:
         raise NotFound(f"Consent/{consent_id} is not known")
-    pseudonym = crud.pseudonym_of(session, consent.person_id)
+    pseudonym = crud.pseudonym_of(call.session, consent.person_id)
     body = as_json(
         consent_resource(
             consent, pseudonym=pseudonym, active=crud.consent_active(consent)
         )
     )
-    _audit(request, auditor, "read Consent", resource_type="consent",
+    call.audit.commit("read Consent", resource_type="consent",
            resource_id=consent.id, person_id=consent.person_id)  # fmt: skip
     return _fhir(body)
 
@@ -662,22 +665,23 @@ def read_consent(
 @router.get("/Patient/{patient_id}", summary="Read a Patient (pseudonymous)")
 def read_patient(
     patient_id: str,
-    request: Request,
-    session: SessionDep,
-    auditor: AuditDep,
-    viewer: FhirUser,
+    call: FhirCallDep,
 ) -> JSONResponse:
     """The minimum necessary: pseudonym, birth year, and a phone only while a
     referral to the caller is accepted or in progress and contact is allowed."""
-    require(viewer, "referral:read")
-    person = session.scalar(select(Person).where(Person.pseudonym == patient_id[:20]))
+    require(call.viewer, "referral:read")
+    person = call.session.scalar(
+        select(Person).where(Person.pseudonym == patient_id[:20])
+    )
     if person is None:
         raise NotFound(f"Patient/{patient_id} is not known")
-    stmt = visible_referrals(session, viewer).where(Referral.person_id == person.id)
-    mine = list(session.scalars(stmt))
+    stmt = visible_referrals(call.session, call.viewer).where(
+        Referral.person_id == person.id
+    )
+    mine = list(call.session.scalars(stmt))
     if not mine:
         raise NotFound(f"Patient/{patient_id} is not known")
-    reachable = viewer.role == Role.PARTNER_USER and any(
+    reachable = call.viewer.role == Role.PARTNER_USER and any(
         r.status in (ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS)
         and not r.do_not_contact
         for r in mine
@@ -688,9 +692,7 @@ def read_patient(
     body = as_json(
         patient_resource(person.pseudonym, birth_year=person.birth_year, phone=phone)
     )
-    _audit(
-        request,
-        auditor,
+    call.audit.commit(
         "read Patient",
         resource_type="person",
         resource_id=person.id,
@@ -701,21 +703,17 @@ def read_patient(
 
 @router.get("/Organization", summary="Search the directory's organisations")
 def search_organizations(
-    request: Request,
-    session: SessionDep,
-    auditor: AuditDep,
-    viewer: FhirUser,
+    call: FhirCallDep,
     name: str | None = Query(None, max_length=200),
     count: Count = 50,
     offset: Offset = 0,
 ) -> JSONResponse:
     """Organisations (partners and plans): directory data."""
-    require(viewer, "partner:read")
+    require(call.viewer, "partner:read")
     stmt = select(Organization)
     if name:
         stmt = stmt.where(func.lower(Organization.name).contains(name.lower()))
-    return _directory_search(
-        request, session, auditor, "Organization", stmt.order_by(Organization.id),
+    return _directory_search(call, "Organization", stmt.order_by(Organization.id),
         to_resource=organization_resource, query={"name": name} if name else {},
         count=count, offset=offset,
     )  # fmt: skip
@@ -724,34 +722,28 @@ def search_organizations(
 @router.get("/Organization/{org_id}", summary="Read an Organization")
 def read_organization(
     org_id: str,
-    request: Request,
-    session: SessionDep,
-    auditor: AuditDep,
-    viewer: FhirUser,
+    call: FhirCallDep,
 ) -> JSONResponse:
     """One organisation of the directory."""
-    require(viewer, "partner:read")
-    org = session.get(Organization, _referral_id(org_id, "Organization"))
+    require(call.viewer, "partner:read")
+    org = call.session.get(Organization, _referral_id(org_id, "Organization"))
     if org is None:
         raise NotFound(f"Organization/{org_id} is not known")
-    _audit(request, auditor, "read Organization", resource_type="organization",
+    call.audit.commit("read Organization", resource_type="organization",
            resource_id=org.id)  # fmt: skip
     return _fhir(as_json(organization_resource(org)))
 
 
 @router.get("/HealthcareService", summary="Search the directory's services")
 def search_services(
-    request: Request,
-    session: SessionDep,
-    auditor: AuditDep,
-    viewer: FhirUser,
+    call: FhirCallDep,
     organization: str | None = Query(None, max_length=80),
     service_type: str | None = Query(None, alias="service-type", max_length=80),
     count: Count = 50,
     offset: Offset = 0,
 ) -> JSONResponse:
     """Partner services, by ``organization`` and ``service-type``."""
-    require(viewer, "partner:read")
+    require(call.viewer, "partner:read")
     stmt = select(PartnerService)
     if organization:
         org_id = organization.removeprefix("Organization/")
@@ -765,8 +757,7 @@ def search_services(
         for k, v in {"organization": organization, "service-type": service_type}.items()
         if v
     }
-    return _directory_search(
-        request, session, auditor, "HealthcareService",
+    return _directory_search(call, "HealthcareService",
         stmt.order_by(PartnerService.id), to_resource=healthcare_service_resource,
         query=query, count=count, offset=offset,
     )  # fmt: skip
@@ -775,16 +766,15 @@ def search_services(
 @router.get("/HealthcareService/{service_id}", summary="Read a HealthcareService")
 def read_service(
     service_id: str,
-    request: Request,
-    session: SessionDep,
-    auditor: AuditDep,
-    viewer: FhirUser,
+    call: FhirCallDep,
 ) -> JSONResponse:
     """One partner service."""
-    require(viewer, "partner:read")
-    service = session.get(PartnerService, _referral_id(service_id, "HealthcareService"))
+    require(call.viewer, "partner:read")
+    service = call.session.get(
+        PartnerService, _referral_id(service_id, "HealthcareService")
+    )
     if service is None:
         raise NotFound(f"HealthcareService/{service_id} is not known")
-    _audit(request, auditor, "read HealthcareService", resource_type="service",
+    call.audit.commit("read HealthcareService", resource_type="service",
            resource_id=service.id)  # fmt: skip
     return _fhir(as_json(healthcare_service_resource(service)))

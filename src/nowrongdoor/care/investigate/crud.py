@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, false, func, select, true
 from sqlalchemy.orm import Session
 
-from nowrongdoor.care.crud import new_pseudonym, set_identity
+from nowrongdoor.care.crud import inserted, new_pseudonym, set_identity
 from nowrongdoor.care.crypto import Cipher
 from nowrongdoor.care.enums import Door, IntakeStatus
 from nowrongdoor.care.errors import BadRequest, NotFound
@@ -447,9 +447,7 @@ def add_operation_note(
         text=data.text,
         author_id=actor.id,
     )
-    session.add(note)
-    session.flush()
-    return note
+    return inserted(session, note)
 
 
 def lead_images(

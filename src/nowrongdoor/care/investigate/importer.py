@@ -326,15 +326,7 @@ def _load_operations(
     its membership only if the new link output still lists it.
     """
     ops_json = link_dir / "operations.json"
-    if not ops_json.is_file():
-        raise UserInputError(f"{ops_json} does not exist (run `ads link` first)")
-    try:
-        doc = json.loads(ops_json.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise UserInputError(f"{ops_json}: not a JSON document") from None
-    profiles = doc.get("operations") if isinstance(doc, dict) else None
-    if not isinstance(profiles, list):
-        raise UserInputError(f"{ops_json}: field operations is missing")
+    profiles = _json_list(ops_json, "operations", "ads link")
     posted = {r["ad_key"]: r["posted_at"] for r in rows}
     if len(known) > len(posted) or any(k not in posted for k in known):
         posted = {
@@ -477,17 +469,23 @@ def _posters(path: Path | None) -> dict[str, dict[str, Any]]:
     return found
 
 
-def _matches(match_dir: Path) -> list[dict[str, Any]]:
-    path = match_dir / "matches.json"
+def _json_list(path: Path, field: str, command: str) -> list[Any]:
+    """The list ``field`` of the JSON document ``path`` that ``command`` wrote."""
     if not path.is_file():
-        raise UserInputError(f"{path} does not exist (run `ads match` first)")
+        raise UserInputError(f"{path} does not exist (run `{command}` first)")
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise UserInputError(f"{path}: not a JSON document") from None
-    matches = doc.get("matches") if isinstance(doc, dict) else None
-    if not isinstance(matches, list):
-        raise UserInputError(f"{path}: field matches is missing")
+    found = doc.get(field) if isinstance(doc, dict) else None
+    if not isinstance(found, list):
+        raise UserInputError(f"{path}: field {field} is missing")
+    return found
+
+
+def _matches(match_dir: Path) -> list[dict[str, Any]]:
+    path = match_dir / "matches.json"
+    matches = _json_list(path, "matches", "ads match")
     for i, m in enumerate(matches):
         if not isinstance(m, dict) or not m.get("case_id") or not m.get("ad_id"):
             raise UserInputError(

@@ -31,7 +31,7 @@ from nowrongdoor.care.investigate.schemas import (
 )
 from nowrongdoor.care.investigate.usmap import route_map
 from nowrongdoor.care.models import InvAd, InvLead
-from nowrongdoor.care.web._session import PageCtx, needs
+from nowrongdoor.care.web._session import PageCtx, PageNumber, needs
 from nowrongdoor.care.web._templating import STATIC_DIR
 
 __all__ = ["router"]
@@ -92,6 +92,7 @@ def _filters(**raw: str) -> OperationFilters:
 @router.get("/investigate", response_class=HTMLResponse, name="inv_operations")
 def operations_page(
     ctx: ReadDep,
+    number: PageNumber,
     city: Annotated[str, Query(max_length=120)] = "",
     indicator: Annotated[str, Query(max_length=40)] = "",
     seen_from: Annotated[str, Query(max_length=10)] = "",
@@ -99,14 +100,12 @@ def operations_page(
     contact: Annotated[str, Query(max_length=200)] = "",
     sort: Annotated[str, Query(max_length=20)] = "",
     ascending: Annotated[str, Query(max_length=1)] = "",
-    page: Annotated[str, Query(max_length=6)] = "",
 ) -> HTMLResponse:
     """Operations: size, contacts, cities, dates, indicators; filters, sort, search."""
     filters = _filters(
         city=city, indicator=indicator, seen_from=seen_from, seen_to=seen_to,
         contact=contact, sort=sort, ascending=ascending,
     )  # fmt: skip
-    number = int(page) if page.isdigit() and int(page) > 0 else 1
     result = crud.list_operations(
         ctx.session,
         viewer=ctx.user,

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from nowrongdoor.care.web._session import ViewerDep
-from nowrongdoor.care.web._templating import render
+from nowrongdoor.care.web._templating import is_htmx, render
 from nowrongdoor.knowledge import (
     Entry,
     Indicator,
@@ -95,7 +95,7 @@ def glossary(
     kb = load_knowledge()
     query = q.strip()
     hits = kb.search(query, limit=50) if query else []
-    template = "glossary_results.html" if _is_htmx(request) else "glossary.html"
+    template = "glossary_results.html" if is_htmx(request) else "glossary.html"
     return render(
         request,
         template,
@@ -141,10 +141,6 @@ def training(request: Request, viewer: ViewerDep) -> HTMLResponse:
         adult_indicators=adults,
         lexicon_count=len(kb.lexicon),
     )
-
-
-def _is_htmx(request: Request) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def is_lexicon(entry: Entry) -> bool:

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from nowrongdoor.care import crud
 from nowrongdoor.care.web import _forms as f
-from nowrongdoor.care.web._session import PageCtx, needs
+from nowrongdoor.care.web._session import PageCtx, PageNumber, needs
 
 __all__ = ["router"]
 
@@ -36,13 +36,12 @@ KINDS = crud.OVERSIGHT_KINDS
 @router.get("/oversight", response_class=HTMLResponse, name="oversight")
 def oversight(
     ctx: OversightDep,
+    number: PageNumber,
     kind: Annotated[str, Query(max_length=20)] = "",
     username: Annotated[str, Query(max_length=150)] = "",
     pseudonym: Annotated[str, Query(max_length=20)] = "",
-    page: Annotated[str, Query(max_length=6)] = "",
 ) -> HTMLResponse:
     """Audit oversight of the supervisor's organisation (filters, paged)."""
-    number = int(page) if page.isdigit() and int(page) > 0 else 1
     filters = crud.OversightFilters(kind, username, pseudonym)
     rows, total = crud.oversight_events(
         ctx.session,

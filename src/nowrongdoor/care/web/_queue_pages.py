@@ -21,7 +21,7 @@ from nowrongdoor.care.errors import BadRequest
 from nowrongdoor.care.models import User
 from nowrongdoor.care.rbac import can
 from nowrongdoor.care.web import _forms as f
-from nowrongdoor.care.web._session import PageCtx, needs
+from nowrongdoor.care.web._session import PageCtx, PageNumber, needs
 
 __all__ = ["router"]
 
@@ -115,17 +115,16 @@ def queue_response(
 @router.get("/queue", response_class=HTMLResponse, name="work_queue")
 def queue_page(
     ctx: QueueDep,
+    number: PageNumber,
     whose: Annotated[str, Query(max_length=20)] = "",
     door: Annotated[str, Query(max_length=40)] = "",
     tier: Annotated[str, Query(max_length=32)] = "",
     band: Annotated[str, Query(max_length=10)] = "",
     sort: Annotated[str, Query(max_length=20)] = "",
-    page: Annotated[str, Query(max_length=6)] = "",
     assigned: Annotated[str, Query(max_length=6)] = "",
     missed: Annotated[str, Query(max_length=6)] = "",
 ) -> HTMLResponse:
     """The work queue: what is due, for whom, since when; filters and sort."""
-    number = int(page) if page.isdigit() and int(page) > 0 else 1
     notice = ""
     if assigned.isdigit():
         notice = f"{assigned} item(s) assigned."
@@ -139,11 +138,10 @@ def queue_page(
 @router.get("/leads", response_class=HTMLResponse, name="leads")
 def leads_page(
     ctx: LeadsDep,
+    number: PageNumber,
     sort: Annotated[str, Query(max_length=20)] = "",
-    page: Annotated[str, Query(max_length=6)] = "",
 ) -> HTMLResponse:
     """Ad-match leads to review, in the viewer's record scope (analysts too)."""
-    number = int(page) if page.isdigit() and int(page) > 0 else 1
     filters = crud.QueueFilters(
         whose="all",
         door=Door.AD_MATCH,

@@ -22,6 +22,7 @@ from nowrongdoor.care.schemas import ReferralCreate, ReferralTransition, person_
 from nowrongdoor.care.web import _forms as f
 from nowrongdoor.care.web._case_pages import load_case
 from nowrongdoor.care.web._session import PageCtx, needs
+from nowrongdoor.care.web._templating import is_htmx
 
 router = APIRouter()
 
@@ -80,6 +81,25 @@ def _search(
     return crud.services_public(ctx.session, rows)
 
 
+def _services_page(
+    ctx: PageCtx, template: str, *, fields: dict[str, Any], **context: Any
+) -> HTMLResponse:
+    """The services the search form's ``fields`` find: the list alone for htmx,
+    else ``template`` (the whole page) with ``context``."""
+    services = _search(
+        ctx,
+        service_type=fields["type"],
+        text=fields["q"],
+        place=fields["place"],
+        age=fields["age"],
+    )
+    page = "_services.html" if is_htmx(ctx.request) else template
+    result: HTMLResponse = ctx.render(
+        page, services=services, filters=fields, **context
+    )
+    return result
+
+
 @router.get("/partners", response_class=HTMLResponse, name="partners")
 def partners(
     ctx: DirectoryDep,
@@ -94,16 +114,10 @@ def partners(
     if years and (not years.isdigit() or int(years) > 130):
         raise BadRequest("The age must be a whole number from 0 to 130.", field="age")
     age_value = int(years) if years else None
-    services = _search(ctx, service_type=type, text=q, place=place, age=age_value)
-    template = (
-        "_services.html"
-        if ctx.request.headers.get("HX-Request") == "true"
-        else "partners.html"
-    )
-    return ctx.render(
-        template,
-        services=services,
-        filters={"type": type, "q": q, "place": place, "age": age_value},
+    return _services_page(
+        ctx,
+        "partners.html",
+        fields={"type": type, "q": q, "place": place, "age": age_value},
         case=None,
         need=None,
         action="/partners",
@@ -122,19 +136,11 @@ def refer_page(
     """Pick a partner service for this case; one more click sends the referral."""
     case = load_case(ctx, case_id)
     detail_person = person_public(case.person, viewer=ctx.user)
-    services = _search(
-        ctx, service_type=type, text=q, place=place, age=detail_person.age
-    )
     ctx.audit.commit_on("case.read", case, detail="refer page")
-    template = (
-        "_services.html"
-        if ctx.request.headers.get("HX-Request") == "true"
-        else "refer.html"
-    )
-    return ctx.render(
-        template,
-        services=services,
-        filters={"type": type, "q": q, "place": place, "age": detail_person.age},
+    return _services_page(
+        ctx,
+        "refer.html",
+        fields={"type": type, "q": q, "place": place, "age": detail_person.age},
         case=case,
         person=detail_person,
         need=need if need in f.NEED_LABELS else None,

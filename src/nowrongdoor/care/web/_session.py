@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -33,7 +33,7 @@ from nowrongdoor.care.models import User
 from nowrongdoor.care.rbac import can
 from nowrongdoor.care.security import Identity
 from nowrongdoor.care.web._forms import plain_message
-from nowrongdoor.care.web._templating import ANONYMOUS, Viewer, render
+from nowrongdoor.care.web._templating import ANONYMOUS, Viewer, is_htmx, render
 from nowrongdoor.settings import Settings
 
 
@@ -167,6 +167,15 @@ def page_ctx(
 PageDep = Annotated[PageCtx, Depends(page_ctx)]
 
 
+def page_number(page: Annotated[str, Query(max_length=6)] = "") -> int:
+    """A paged list's ``page`` query parameter: a whole number from 1, else 1."""
+    return int(page) if page.isdigit() and int(page) > 0 else 1
+
+
+#: The page of a paged list a page shows (the ``page`` query parameter).
+PageNumber = Annotated[int, Depends(page_number)]
+
+
 def needs(*permissions: str) -> Callable[[PageCtx], PageCtx]:
     """A dependency: the page context, if the role has every permission.
 
@@ -193,6 +202,15 @@ def _wants_html(request: Request) -> bool:
     return not request.url.path.startswith("/api/")
 
 
+async def _answer(handler: Any, request: Request, exc: Exception) -> Response:
+    """The API's own (JSON) answer from ``handler``, sync or async."""
+    result = handler(request, exc)
+    if hasattr(result, "__await__"):
+        result = await result
+    response: Response = result
+    return response
+
+
 def install_error_pages(app: FastAPI) -> None:
     """Errors on pages become HTML pages; API errors keep the JSON format.
 
@@ -202,7 +220,7 @@ def install_error_pages(app: FastAPI) -> None:
     api_handler = app.exception_handlers.get(ApiError)
 
     async def _login_required(request: Request, exc: Exception) -> Response:
-        if request.headers.get("HX-Request") == "true":
+        if is_htmx(request):
             return Response(status_code=204, headers={"HX-Redirect": "/login"})
         if request.method != "GET":
             # A form posted after the session ended: sign in, then start over.
@@ -215,11 +233,7 @@ def install_error_pages(app: FastAPI) -> None:
     async def _api_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, ApiError)
         if not _wants_html(request) and api_handler is not None:
-            result = api_handler(request, exc)
-            if hasattr(result, "__await__"):
-                result = await result
-            response: Response = result
-            return response
+            return await _answer(api_handler, request, exc)
         if isinstance(exc, Unauthorized):
             return await _login_required(request, exc)
         rerender = getattr(request.state, "form_rerender", None)
@@ -248,11 +262,7 @@ def install_error_pages(app: FastAPI) -> None:
     async def _bad_query(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
         if not _wants_html(request) and validation_handler is not None:
-            result = validation_handler(request, exc)
-            if hasattr(result, "__await__"):
-                result = await result
-            response: Response = result
-            return response
+            return await _answer(validation_handler, request, exc)
         errors = exc.errors()
         first = dict(errors[0]) if errors else {}
         # "query.age" -> "age": the page names the field, not where it came from

@@ -169,6 +169,11 @@ PAGE_HEADERS: dict[str, str] = {
 }
 
 
+def is_htmx(request: Request) -> bool:
+    """Whether htmx sent the request (it wants a fragment, not a whole page)."""
+    return request.headers.get("HX-Request") == "true"
+
+
 def render(
     request: Request,
     template: str,
@@ -200,7 +205,7 @@ def render(
         "current_nav": max(matches, key=len) if matches else None,
         "hotline": hotline(),
         "not_rescue": load_knowledge().entries.get("response.not_rescue"),
-        "is_htmx": request.headers.get("HX-Request") == "true",
+        "is_htmx": is_htmx(request),
     }
     base.update(context)
     response = TEMPLATES.TemplateResponse(

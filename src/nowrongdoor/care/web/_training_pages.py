@@ -83,9 +83,7 @@ def my_training(ctx: TakeDep) -> HTMLResponse:
         "training_courses.html",
         courses=courses,
         attempts=attempts,
-        titles={
-            (c.id, m.id): m.title for c in catalogue for m in c.modules
-        },
+        titles={(c.id, m.id): m.title for c in catalogue for m in c.modules},
         records=tr.can_view_records(ctx.session, ctx.user),
     )
 
@@ -319,7 +317,5 @@ def records_csv(
     return Response(
         out.getvalue(),
         media_type="text/csv; charset=utf-8",
-        headers={
-            "Content-Disposition": 'attachment; filename="training-records.csv"'
-        },
+        headers={"Content-Disposition": 'attachment; filename="training-records.csv"'},
     )
