@@ -286,14 +286,31 @@ def _line_keys(
     t: ir.Table, f: InputFile, name: ir.Value, row: ir.Value
 ) -> dict[str, Any]:
     """The key columns of a claim's diagnosis lines, in output order: member,
-    claim, service date, and the file and row they come from."""
+    claim, service date (as written: :func:`_clean_lines` converts it), and the
+    file and row they come from."""
     return {
         "member_id": _string(t, f, "member_id"),
         "claim_id": _string(t, f, "claim_id"),
-        "service_date": _dated(t, f, "service_date"),
+        "service_date": t[f.col("service_date")],
         "_file": name,
         "_row": row,
     }
+
+
+def _clean_lines(lines: ir.Table, f: InputFile, typed: bool = False) -> ir.Table:
+    """Claim lines with their service dates converted by the file's map (each
+    distinct text value once) and parsed."""
+    patterns = f.cmap.formats.date
+
+    def rewrite(col: ir.StringValue) -> ir.Value:
+        return to_iso_date(col, patterns)
+
+    dtype = lines.service_date.type()
+    if dtype.is_date() or dtype.is_timestamp():
+        return clean_lines(lines, dates_in_range=typed)
+    if not dtype.is_string():  # a number such as 20240131: read as its text
+        lines = lines.mutate(service_date=lines.service_date.cast("string"))
+    return clean_lines(lines, rewrite=rewrite)
 
 
 def _dated(t: ir.Table, f: InputFile, role: str) -> ir.Value:
@@ -415,22 +432,24 @@ def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
         if f.kind == "wide":
             present = list(f.dx)
             typed = _dates_in_range(f, f.col("service_date"))
-            base = clean_lines(
+            base = _clean_lines(
                 t.select(
                     **_line_keys(t, f, name, row),
                     **{c: strip_poa(t[c].cast("string"), sep) for c in present},
                 ),
-                dates_in_range=typed,
+                f,
+                typed,
             )
             diagnoses.append(_unpivot(base, present, f.fmt))
         elif f.kind == "long":
             diagnoses.append(
-                clean_lines(
+                _clean_lines(
                     t.select(
                         **_line_keys(t, f, name, row),
                         dx_field=ibis.literal(f.col("dx_code")),
                         dx_code=strip_poa(_string(t, f, "dx_code"), sep),
-                    )
+                    ),
+                    f,
                 )
             )
     fhir_files = [f.path for f in files if f.kind == "fhir"]

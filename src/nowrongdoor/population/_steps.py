@@ -8,6 +8,7 @@ engines share, dates compared as dates.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -75,11 +76,19 @@ def clean_members(raw: ir.Table) -> ir.Table:
     )
 
 
-def clean_lines(raw: ir.Table, dates_in_range: bool = False) -> ir.Table:
+def clean_lines(
+    raw: ir.Table,
+    dates_in_range: bool = False,
+    rewrite: Callable[[ir.StringValue], ir.Value] | None = None,
+) -> ir.Table:
     """Add the parsed service ``date`` and clean ``member_id`` of claim lines.
 
     Run once per claim line, before wide lines are unpivoted into one row per
     diagnosis, so dates are parsed once per line rather than once per code.
+    Service dates written as text are converted once per distinct value: a day
+    repeats on thousands of lines, so the distinct values are rewritten, parsed
+    and joined back to the lines (one hash-join probe per line instead of string
+    work per line).
 
     Args:
         raw: Claim lines.
@@ -87,6 +96,8 @@ def clean_lines(raw: ir.Table, dates_in_range: bool = False) -> ir.Table:
             statistics) to lie within 1900-01-01 .. 2100-12-31, so the range
             check, which costs a comparison per diagnosis of an unpivoted
             columnar file, is left out: its result would be the date itself.
+        rewrite: Rewrites a text service date as ``YYYY-MM-DD`` text (a column
+            map's date patterns); the rewritten text is what a reject shows.
     """
     dtype = raw.service_date.type()
     if dates_in_range and (dtype.is_date() or dtype.is_timestamp()):
@@ -95,15 +106,23 @@ def clean_lines(raw: ir.Table, dates_in_range: bool = False) -> ir.Table:
             date=raw.service_date.cast("date"),
             service_date=ibis.null("string"),
         )
-    when = _date(raw.service_date)
     if dtype.is_date() or dtype.is_timestamp():
+        when = _date(raw.service_date)
         # Typed dates need their text only for a reject message: build it lazily.
         text = ibis.ifelse(
             when.isnull(), raw.service_date.cast("string"), ibis.null("string")
         )
-    else:
-        text = raw.service_date
-    return raw.mutate(member_id=_text(raw.member_id), date=when, service_date=text)
+        return raw.mutate(member_id=_text(raw.member_id), date=when, service_date=text)
+    written = raw.select(_written=raw.service_date).distinct()
+    iso = written._written if rewrite is None else rewrite(written._written)
+    days = written.select("_written", _iso=iso, _when=_date(iso))
+    # A null service date matches nothing and stays null (no text, no date).
+    j = raw.left_join(days, raw.service_date == days._written)
+    cleaned = {
+        "member_id": _text(j.member_id),
+        "service_date": j._iso,
+    }
+    return j.select(**{c: cleaned.get(c, j[c]) for c in raw.columns}, date=j._when)
 
 
 def clean_diagnoses(lines: ir.Table) -> ir.Table:
