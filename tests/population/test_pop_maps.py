@@ -13,6 +13,7 @@ from _pop_helpers import WIDE_HEADER, read_csv, write_csv
 from nowrongdoor.cli import app
 from nowrongdoor.errors import UserInputError
 from nowrongdoor.population import connect, score_population
+from nowrongdoor.population._backends import EngineName
 from nowrongdoor.population._inspect import inspect_file
 from nowrongdoor.population._maps import ColumnMap, load_map
 from nowrongdoor.synth.claims import generate_claims
@@ -292,7 +293,7 @@ def test_inspect_proposes_a_map_that_scores_identically(
     "engine", ["duckdb", pytest.param("spark", marks=pytest.mark.spark)]
 )
 def test_repeated_service_dates_are_read_and_rejected_on_every_line(
-    tmp_path: Path, engine: str, request: pytest.FixtureRequest
+    tmp_path: Path, engine: EngineName, request: pytest.FixtureRequest
 ) -> None:
     """Service dates are converted once per distinct value and joined back to
     their lines: a valid date, a bad one and an empty one that each repeat still
@@ -311,7 +312,7 @@ def test_repeated_service_dates_are_read_and_rejected_on_every_line(
         ],
     )
     cmap = ColumnMap.model_validate({"formats": {"date": ["DDMONYYYY", "YYYYMMDD"]}})
-    backend = connect(  # type: ignore[call-overload]
+    backend = connect(
         engine, spark=request.getfixturevalue("spark") if engine == "spark" else None
     )
     try:
