@@ -11,7 +11,7 @@ can name its source row.
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -300,29 +300,21 @@ def _line_keys(
 def _clean_lines(lines: ir.Table, f: InputFile, typed: bool = False) -> ir.Table:
     """Claim lines with their service dates converted by the file's map (each
     distinct text value once) and parsed."""
-    patterns = f.cmap.formats.date
-
-    def rewrite(col: ir.StringValue) -> ir.Value:
-        return to_iso_date(col, patterns)
-
     dtype = lines.service_date.type()
     if dtype.is_date() or dtype.is_timestamp():
         return clean_lines(lines, dates_in_range=typed)
     if not dtype.is_string():  # a number such as 20240131: read as its text
         lines = lines.mutate(service_date=lines.service_date.cast("string"))
-    return clean_lines(lines, rewrite=rewrite)
+    return clean_lines(lines, rewrite=_rewrite(f.cmap.formats.date))
 
 
-def _dated(t: ir.Table, f: InputFile, role: str) -> ir.Value:
-    """A date column as it is typed (Parquet DATE stays a date), else as text in
-    ``YYYY-MM-DD`` form when the map's date patterns fit it."""
-    return _iso(t[f.col(role)], f)
+def _rewrite(patterns: Sequence[str]) -> Callable[[ir.StringValue], ir.Value]:
+    """Rewrites a text date column written in ``patterns`` as ``YYYY-MM-DD``."""
 
+    def rewrite(col: ir.StringValue) -> ir.Value:
+        return to_iso_date(col, patterns)
 
-def _iso(col: ir.Value, f: InputFile) -> ir.Value:
-    if col.type().is_date() or col.type().is_timestamp():
-        return col
-    return to_iso_date(col.cast("string"), f.cmap.formats.date)
+    return rewrite
 
 
 def _dates_in_range(f: InputFile, column: str) -> bool:
@@ -355,17 +347,34 @@ def _dates_in_range(f: InputFile, column: str) -> bool:
     return True
 
 
-def _member_groups(t: ir.Table, f: InputFile) -> ir.Table:
-    """One row per distinct (member id, birth date as written) of a file.
+def _member_groups(pairs: list[tuple[InputFile, ir.Table]]) -> list[ir.Table]:
+    """One row per distinct (member id, birth date as written) over all files.
 
-    A birth date repeats on every claim line of a member; converting and parsing
-    it once per distinct value instead of once per line saves most of the member
-    work on wide claims (and all of it for a member's repeated ``DDMONYYYY``).
+    A birth date repeats on every claim line of a member, and in every file the
+    member appears in (TAF: the IP, LT and OT claim headers and the DE base
+    file); converting and parsing it once per distinct pair instead of once per
+    line, or once per file, saves most of the member work. Files whose birth
+    dates are typed, or written in other patterns, are grouped apart.
+
+    Args:
+        pairs: Each file with its ``member_id`` (text) and ``birth_date`` (as
+            read) columns.
     """
-    g = t.select(
-        member_id=_string(t, f, "member_id"), birth_date=t[f.col("birth_date")]
-    ).distinct()
-    return clean_members(g.mutate(birth_date=_iso(g.birth_date, f)))
+    import ibis
+
+    by_kind: dict[tuple[bool, tuple[str, ...]], list[ir.Table]] = {}
+    for f, t in pairs:
+        dtype = t.birth_date.type()
+        typed = dtype.is_date() or dtype.is_timestamp()
+        if not typed:
+            t = t.mutate(birth_date=t.birth_date.cast("string"))
+        patterns = () if typed else f.cmap.formats.date
+        by_kind.setdefault((typed, patterns), []).append(t)
+    out = []
+    for (_typed, patterns), tables in by_kind.items():
+        g = (ibis.union(*tables) if len(tables) > 1 else tables[0]).distinct()
+        out.append(clean_members(g, _rewrite(patterns) if patterns else None))
+    return out
 
 
 def _unpivot(base: ir.Table, present: list[str], fmt: str) -> ir.Table:
@@ -409,6 +418,7 @@ def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
 
     members: list[ir.Table] = []
     groups: list[ir.Table] = []
+    pairs: list[tuple[InputFile, ir.Table]] = []
     diagnoses: list[ir.Table] = []
     for f in files:
         if f.kind == "fhir":
@@ -417,17 +427,14 @@ def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
         name = ibis.literal(str(f.path))
         row = t["_row"].cast("int64")
         if f.kind == "members" or (f.kind == "wide" and f.has("birth_date")):
-            members.append(
-                clean_members(
-                    t.select(
-                        member_id=_string(t, f, "member_id"),
-                        birth_date=_dated(t, f, "birth_date"),
-                        _file=name,
-                        _row=row,
-                    )
-                )
+            people = t.select(
+                member_id=_string(t, f, "member_id"),
+                birth_date=t[f.col("birth_date")],
+                _file=name,
+                _row=row,
             )
-            groups.append(_member_groups(t, f))
+            pairs.append((f, people.select("member_id", "birth_date")))
+            members.append(clean_members(people, _rewrite(f.cmap.formats.date)))
         sep = f.cmap.formats.poa_separator
         if f.kind == "wide":
             present = list(f.dx)
@@ -452,6 +459,8 @@ def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
                     f,
                 )
             )
+    if pairs:
+        groups.extend(_member_groups(pairs))
     fhir_files = [f.path for f in files if f.kind == "fhir"]
     rejects: list[dict[str, Any]] = []
     ignored: dict[str, int] = {}

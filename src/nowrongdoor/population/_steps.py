@@ -67,13 +67,48 @@ def _date(col: ir.Value) -> ir.DateValue:
     return ibis.ifelse(ok, parsed, ibis.null("date"))
 
 
-def clean_members(raw: ir.Table) -> ir.Table:
-    """Add parsed ``birth`` (date or null), clean ``member_id``, text birth_date."""
-    return raw.mutate(
-        member_id=_text(raw.member_id),
-        birth=_date(raw.birth_date),
-        birth_date=raw.birth_date.cast("string"),
+def _text_dates(
+    raw: ir.Table,
+    column: str,
+    rewrite: Callable[[ir.StringValue], ir.Value] | None,
+) -> ir.Table:
+    """``raw`` with ``_iso`` (the text a reject shows) and ``_when`` (the date or
+    null) for a text date column, each distinct value converted once.
+
+    A day repeats on thousands of lines, so the distinct values are rewritten
+    (``rewrite``: a column map's date patterns -> ``YYYY-MM-DD`` text), parsed and
+    joined back: one hash-join probe per line instead of string work per line.
+    A null matches nothing and stays null (no text, no date).
+    """
+    written = raw.select(_written=raw[column]).distinct()
+    iso = written._written if rewrite is None else rewrite(written._written)
+    days = written.select("_written", _iso=iso, _when=_date(iso))
+    return raw.left_join(days, raw[column] == days._written)
+
+
+def clean_members(
+    raw: ir.Table, rewrite: Callable[[ir.StringValue], ir.Value] | None = None
+) -> ir.Table:
+    """Add parsed ``birth`` (date or null), clean ``member_id``, text birth_date.
+
+    Args:
+        raw: Member rows (``member_id``, ``birth_date``, ...).
+        rewrite: Rewrites a text birth date as ``YYYY-MM-DD`` text (a column
+            map's date patterns); text dates are converted once per distinct
+            value (see :func:`clean_lines`).
+    """
+    dtype = raw.birth_date.type()
+    if dtype.is_date() or dtype.is_timestamp():
+        return raw.mutate(
+            member_id=_text(raw.member_id),
+            birth=_date(raw.birth_date),
+            birth_date=raw.birth_date.cast("string"),
+        )
+    j = _text_dates(
+        raw.mutate(birth_date=raw.birth_date.cast("string")), "birth_date", rewrite
     )
+    cleaned = {"member_id": _text(j.member_id), "birth_date": j._iso}
+    return j.select(**{c: cleaned.get(c, j[c]) for c in raw.columns}, birth=j._when)
 
 
 def clean_lines(
@@ -85,10 +120,8 @@ def clean_lines(
 
     Run once per claim line, before wide lines are unpivoted into one row per
     diagnosis, so dates are parsed once per line rather than once per code.
-    Service dates written as text are converted once per distinct value: a day
-    repeats on thousands of lines, so the distinct values are rewritten, parsed
-    and joined back to the lines (one hash-join probe per line instead of string
-    work per line).
+    Service dates written as text are converted once per distinct value and
+    joined back to the lines.
 
     Args:
         raw: Claim lines.
@@ -113,11 +146,7 @@ def clean_lines(
             when.isnull(), raw.service_date.cast("string"), ibis.null("string")
         )
         return raw.mutate(member_id=_text(raw.member_id), date=when, service_date=text)
-    written = raw.select(_written=raw.service_date).distinct()
-    iso = written._written if rewrite is None else rewrite(written._written)
-    days = written.select("_written", _iso=iso, _when=_date(iso))
-    # A null service date matches nothing and stays null (no text, no date).
-    j = raw.left_join(days, raw.service_date == days._written)
+    j = _text_dates(raw, "service_date", rewrite)
     cleaned = {
         "member_id": _text(j.member_id),
         "service_date": j._iso,
