@@ -4,8 +4,8 @@ Claims files come wide (``dx1 .. dx12`` per claim line) or long (one ``dx_code``
 row, with a members file); FHIR Bulk Data comes as NDJSON. Whatever the format,
 the result is two Ibis tables: raw members (``member_id, birth_date``) and
 diagnoses (``member_id, claim_id, service_date, date, dx_field, dx_code``; ``date``
-parsed once per claim line), each with ``_file`` and ``_row`` so that every reject
-can name its source row.
+parsed once per distinct value and joined back to its claim lines), each with
+``_file`` and ``_row`` so that every reject can name its source row.
 """
 
 from __future__ import annotations
