@@ -362,16 +362,17 @@ def _member_groups(pairs: list[tuple[InputFile, ir.Table]]) -> list[ir.Table]:
     """
     import ibis
 
-    by_kind: dict[tuple[bool, tuple[str, ...]], list[ir.Table]] = {}
+    by_kind: dict[tuple[str, tuple[str, ...]], list[ir.Table]] = {}
     for f, t in pairs:
         dtype = t.birth_date.type()
         typed = dtype.is_date() or dtype.is_timestamp()
         if not typed:
             t = t.mutate(birth_date=t.birth_date.cast("string"))
         patterns = () if typed else f.cmap.formats.date
-        by_kind.setdefault((typed, patterns), []).append(t)
+        # DATE and TIMESTAMP columns cannot share a union: one group per type
+        by_kind.setdefault((str(t.birth_date.type()), patterns), []).append(t)
     out = []
-    for (_typed, patterns), tables in by_kind.items():
+    for (_type, patterns), tables in by_kind.items():
         g = (ibis.union(*tables) if len(tables) > 1 else tables[0]).distinct()
         out.append(clean_members(g, _rewrite(patterns) if patterns else None))
     return out
