@@ -30,8 +30,9 @@ The tiers of all three are compared member by member; the run fails if they diff
     .venv/bin/python benchmarks/population.py --layouts --members 50000
 
 compares instead the same members read in three layouts, CSV, each scored by
-``score_population`` on DuckDB in its own process, best of ``--rounds`` runs
-(interleaved, so machine load hits all three alike):
+``score_population`` on DuckDB in its own process, ``--rounds`` times (interleaved,
+so machine load hits all three alike; every round printed, the verdict by the
+median CPU time, the best round beside it):
 
 * ours   - our wide layout (``claims.csv``);
 * map    - the same claims with renamed columns, ``DD/MM/YYYY`` dates, undotted
@@ -442,40 +443,71 @@ def _spawn(
     return result
 
 
+def _load() -> str:
+    import os
+
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def layouts(members: int, rounds: int) -> None:
-    """Our layout vs a column map vs the TAF preset, same members, same run."""
+    """Our layout vs a column map vs the TAF preset, same members, same run.
+
+    Every round runs the three in turn (so machine load hits them alike) and is
+    printed. The verdict uses the median CPU time per layout over the rounds;
+    the best round and the median of the per-round ratios (each layout against
+    ours in the same round) are printed beside it.
+    """
+    import os
+    from statistics import median
+
     data = _layout_data(members)
     lines = sum(1 for _ in open(data["ours"], "rb")) - 1
     print(f"input: {lines:,} claim lines, {members:,} members, CSV", flush=True)
-    best: dict[str, float] = {}
-    cpu: dict[str, float] = {}
+    print(f"load average at the start: {_load()}", flush=True)
+    kinds = ("ours", "map", "taf")
+    wall: dict[str, list[float]] = {k: [] for k in kinds}
+    cpu: dict[str, list[float]] = {k: [] for k in kinds}
     for r in range(rounds):
-        for kind in ("ours", "map", "taf"):
+        for kind in kinds:
             out = CACHE / "runs" / f"layout-{kind}-{members}"
             got = _spawn(f"layout-{kind}", data[kind], out)
             secs, used = float(got["seconds"]), float(got["cpu_seconds"])  # type: ignore[arg-type]
-            best[kind] = min(best.get(kind, secs), secs)
-            cpu[kind] = min(cpu.get(kind, used), used)
+            wall[kind].append(secs)
+            cpu[kind].append(used)
             print(
                 f"round {r + 1} {kind:5s} {secs:7.1f} s wall {used:7.1f} s CPU  "
                 f"peak {float(got['peak_mb']):6.0f} MB  "  # type: ignore[arg-type]
-                f"flagged {got['flagged']}  rejects {got['rejects']}",
+                f"flagged {got['flagged']}  rejects {got['rejects']}  "
+                f"load {os.getloadavg()[0]:.1f}",
                 flush=True,
             )
+    print(f"load average at the end: {_load()}")
     outs = {
         k: (CACHE / "runs" / f"layout-{k}-{members}" / "worklist.csv").read_bytes()
-        for k in best
+        for k in kinds
     }
     if len(set(outs.values())) != 1:
         raise SystemExit("worklists differ between layouts")
     print("worklists byte-identical across ours, map, taf")
+    for kind in kinds:
+        print(
+            f"{kind:5s} CPU per round: "
+            + ", ".join(f"{c:.2f}" for c in cpu[kind])
+            + f" s (median {median(cpu[kind]):.2f}, best {min(cpu[kind]):.2f}); "
+            f"wall median {median(wall[kind]):.1f} s, best {min(wall[kind]):.1f} s"
+        )
     for kind in ("map", "taf"):
-        ratio = cpu[kind] / cpu["ours"]
+        ratio = median(cpu[kind]) / median(cpu["ours"])
+        best = min(cpu[kind]) / min(cpu["ours"])
+        paired = [t / o for t, o in zip(cpu[kind], cpu["ours"], strict=True)]
         verdict = "within" if ratio <= 1.2 else "NOT within"
         print(
-            f"{kind} / ours: {ratio:.2f}x the CPU time ({cpu[kind]:.1f} s vs "
-            f"{cpu['ours']:.1f} s), {best[kind] / best['ours']:.2f}x the wall time "
-            f"(best of {rounds}) - {verdict} the 1.2x target"
+            f"{kind} / ours: {ratio:.2f}x the CPU time by median of {rounds} "
+            f"({median(cpu[kind]):.2f} s vs {median(cpu['ours']):.2f} s) - {verdict} "
+            f"the 1.2x target; best of {rounds} {best:.2f}x; per round "
+            + ", ".join(f"{x:.2f}" for x in paired)
+            + f" (median {median(paired):.2f}x); wall by median "
+            f"{median(wall[kind]) / median(wall['ours']):.2f}x"
         )
 
 

@@ -234,3 +234,45 @@ def test_typed_parquet_dates_are_range_checked_with_or_without_statistics(
         ("2", "service_date '1850-03-01' is not a valid YYYY-MM-DD date")
     ]
     assert result.flagged == 1
+
+
+def test_members_files_with_date_and_timestamp_birth_dates_read_together(
+    tmp_path: Path,
+) -> None:
+    """Birth dates of all files are grouped together, but a DATE and a TIMESTAMP
+    column cannot share one union: each type is grouped apart."""
+    from datetime import datetime
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(
+        pa.table(
+            {
+                "member_id": ["M1"],
+                "birth_date": pa.array([date(2010, 1, 1)], pa.date32()),
+            }
+        ),
+        tmp_path / "m1.parquet",
+    )
+    pq.write_table(
+        pa.table(
+            {
+                "member_id": ["M2"],
+                "birth_date": pa.array([datetime(2011, 1, 1)], pa.timestamp("us")),
+            }
+        ),
+        tmp_path / "m2.parquet",
+    )
+    claims = write_csv(
+        tmp_path / "c.csv",
+        ("member_id", "claim_id", "service_date", "dx_code"),
+        [("M1", "c1", "2025-01-01", "Z62.892"), ("M2", "c2", "2025-01-01", "T74.51XA")],
+    )
+    result = _run(tmp_path, [tmp_path / "m1.parquet", tmp_path / "m2.parquet", claims])
+    assert result.rejects == 0
+    rows = read_csv(tmp_path / "out" / "worklist.csv")
+    assert [(r["member_id"], r["age"], r["tier"]) for r in rows] == [
+        ("M2", "14", "identified"),
+        ("M1", "15", "high"),
+    ]

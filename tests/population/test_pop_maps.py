@@ -13,6 +13,7 @@ from _pop_helpers import WIDE_HEADER, read_csv, write_csv
 from nowrongdoor.cli import app
 from nowrongdoor.errors import UserInputError
 from nowrongdoor.population import connect, score_population
+from nowrongdoor.population._backends import EngineName
 from nowrongdoor.population._inspect import inspect_file
 from nowrongdoor.population._maps import ColumnMap, load_map
 from nowrongdoor.synth.claims import generate_claims
@@ -286,3 +287,52 @@ def test_inspect_proposes_a_map_that_scores_identically(
     assert (tmp_path / "a" / "worklist.csv").read_bytes() == (
         tmp_path / "b" / "worklist.csv"
     ).read_bytes()
+
+
+@pytest.mark.parametrize(
+    "engine", ["duckdb", pytest.param("spark", marks=pytest.mark.spark)]
+)
+def test_repeated_service_dates_are_read_and_rejected_on_every_line(
+    tmp_path: Path, engine: EngineName, request: pytest.FixtureRequest
+) -> None:
+    """Service dates are converted once per distinct value and joined back to
+    their lines: a valid date, a bad one and an empty one that each repeat still
+    give every line its own date or its own reject."""
+    src = write_csv(
+        tmp_path / "c.csv",
+        WIDE_HEADER,
+        [
+            ("M1", "01FEB2010", "F", "c1", "15MAR2025", "11", "Z62.892", "", ""),
+            ("M1", "01FEB2010", "F", "c2", "31FEB2025", "11", "I10", "", ""),
+            ("M2", "02feb2011", "F", "c3", "15mar2025", "11", "T74.51XA", "", ""),
+            ("M2", "02feb2011", "F", "c4", "31FEB2025", "11", "I10", "", ""),
+            ("M2", "02feb2011", "F", "c5", "", "11", "I10", "", ""),
+            ("M3", "03MAR2012", "M", "c6", "20250315", "11", "I10", "", ""),
+            ("M3", "03MAR2012", "M", "c7", "", "11", "I10", "", ""),
+        ],
+    )
+    cmap = ColumnMap.model_validate({"formats": {"date": ["DDMONYYYY", "YYYYMMDD"]}})
+    backend = connect(
+        engine, spark=request.getfixturevalue("spark") if engine == "spark" else None
+    )
+    try:
+        score_population(
+            [src], tmp_path / "o", engine=backend, as_of=AS_OF, column_map=cmap
+        )
+    finally:
+        backend.close()
+    rejects = [
+        (r["row"], r["reason"]) for r in read_csv(tmp_path / "o" / "rejects.csv")
+    ]
+    bad = "is not a valid DDMONYYYY or YYYYMMDD date"
+    assert rejects == [
+        ("2", f"service_date '2025-02-31' {bad}"),
+        ("4", f"service_date '2025-02-31' {bad}"),
+        ("5", f"service_date '' {bad}"),
+        ("7", f"service_date '' {bad}"),
+    ]
+    worklist = read_csv(tmp_path / "o" / "worklist.csv")
+    assert [(r["member_id"], r["tier"]) for r in worklist] == [
+        ("M2", "identified"),
+        ("M1", "high"),
+    ]

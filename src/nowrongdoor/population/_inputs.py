@@ -4,14 +4,14 @@ Claims files come wide (``dx1 .. dx12`` per claim line) or long (one ``dx_code``
 row, with a members file); FHIR Bulk Data comes as NDJSON. Whatever the format,
 the result is two Ibis tables: raw members (``member_id, birth_date``) and
 diagnoses (``member_id, claim_id, service_date, date, dx_field, dx_code``; ``date``
-parsed once per claim line), each with ``_file`` and ``_row`` so that every reject
-can name its source row.
+parsed once per distinct value and joined back to its claim lines), each with
+``_file`` and ``_row`` so that every reject can name its source row.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -286,26 +286,35 @@ def _line_keys(
     t: ir.Table, f: InputFile, name: ir.Value, row: ir.Value
 ) -> dict[str, Any]:
     """The key columns of a claim's diagnosis lines, in output order: member,
-    claim, service date, and the file and row they come from."""
+    claim, service date (as written: :func:`_clean_lines` converts it), and the
+    file and row they come from."""
     return {
         "member_id": _string(t, f, "member_id"),
         "claim_id": _string(t, f, "claim_id"),
-        "service_date": _dated(t, f, "service_date"),
+        "service_date": t[f.col("service_date")],
         "_file": name,
         "_row": row,
     }
 
 
-def _dated(t: ir.Table, f: InputFile, role: str) -> ir.Value:
-    """A date column as it is typed (Parquet DATE stays a date), else as text in
-    ``YYYY-MM-DD`` form when the map's date patterns fit it."""
-    return _iso(t[f.col(role)], f)
+def _clean_lines(lines: ir.Table, f: InputFile, typed: bool = False) -> ir.Table:
+    """Claim lines with their service dates converted by the file's map (each
+    distinct text value once) and parsed."""
+    dtype = lines.service_date.type()
+    if dtype.is_date() or dtype.is_timestamp():
+        return clean_lines(lines, dates_in_range=typed)
+    if not dtype.is_string():  # a number such as 20240131: read as its text
+        lines = lines.mutate(service_date=lines.service_date.cast("string"))
+    return clean_lines(lines, rewrite=_rewrite(f.cmap.formats.date))
 
 
-def _iso(col: ir.Value, f: InputFile) -> ir.Value:
-    if col.type().is_date() or col.type().is_timestamp():
-        return col
-    return to_iso_date(col.cast("string"), f.cmap.formats.date)
+def _rewrite(patterns: Sequence[str]) -> Callable[[ir.StringValue], ir.Value]:
+    """Rewrites a text date column written in ``patterns`` as ``YYYY-MM-DD``."""
+
+    def rewrite(col: ir.StringValue) -> ir.Value:
+        return to_iso_date(col, patterns)
+
+    return rewrite
 
 
 def _dates_in_range(f: InputFile, column: str) -> bool:
@@ -338,17 +347,35 @@ def _dates_in_range(f: InputFile, column: str) -> bool:
     return True
 
 
-def _member_groups(t: ir.Table, f: InputFile) -> ir.Table:
-    """One row per distinct (member id, birth date as written) of a file.
+def _member_groups(pairs: list[tuple[InputFile, ir.Table]]) -> list[ir.Table]:
+    """One row per distinct (member id, birth date as written) over all files.
 
-    A birth date repeats on every claim line of a member; converting and parsing
-    it once per distinct value instead of once per line saves most of the member
-    work on wide claims (and all of it for a member's repeated ``DDMONYYYY``).
+    A birth date repeats on every claim line of a member, and in every file the
+    member appears in (TAF: the IP, LT and OT claim headers and the DE base
+    file); converting and parsing it once per distinct pair instead of once per
+    line, or once per file, saves most of the member work. Files whose birth
+    dates are typed, or written in other patterns, are grouped apart.
+
+    Args:
+        pairs: Each file with its ``member_id`` (text) and ``birth_date`` (as
+            read) columns.
     """
-    g = t.select(
-        member_id=_string(t, f, "member_id"), birth_date=t[f.col("birth_date")]
-    ).distinct()
-    return clean_members(g.mutate(birth_date=_iso(g.birth_date, f)))
+    import ibis
+
+    by_kind: dict[tuple[str, tuple[str, ...]], list[ir.Table]] = {}
+    for f, t in pairs:
+        dtype = t.birth_date.type()
+        typed = dtype.is_date() or dtype.is_timestamp()
+        if not typed:
+            t = t.mutate(birth_date=t.birth_date.cast("string"))
+        patterns = () if typed else f.cmap.formats.date
+        # DATE and TIMESTAMP columns cannot share a union: one group per type
+        by_kind.setdefault((str(t.birth_date.type()), patterns), []).append(t)
+    out = []
+    for (_type, patterns), tables in by_kind.items():
+        g = (ibis.union(*tables) if len(tables) > 1 else tables[0]).distinct()
+        out.append(clean_members(g, _rewrite(patterns) if patterns else None))
+    return out
 
 
 def _unpivot(base: ir.Table, present: list[str], fmt: str) -> ir.Table:
@@ -392,6 +419,7 @@ def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
 
     members: list[ir.Table] = []
     groups: list[ir.Table] = []
+    pairs: list[tuple[InputFile, ir.Table]] = []
     diagnoses: list[ir.Table] = []
     for f in files:
         if f.kind == "fhir":
@@ -400,39 +428,40 @@ def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
         name = ibis.literal(str(f.path))
         row = t["_row"].cast("int64")
         if f.kind == "members" or (f.kind == "wide" and f.has("birth_date")):
-            members.append(
-                clean_members(
-                    t.select(
-                        member_id=_string(t, f, "member_id"),
-                        birth_date=_dated(t, f, "birth_date"),
-                        _file=name,
-                        _row=row,
-                    )
-                )
+            people = t.select(
+                member_id=_string(t, f, "member_id"),
+                birth_date=t[f.col("birth_date")],
+                _file=name,
+                _row=row,
             )
-            groups.append(_member_groups(t, f))
+            pairs.append((f, people.select("member_id", "birth_date")))
+            members.append(clean_members(people, _rewrite(f.cmap.formats.date)))
         sep = f.cmap.formats.poa_separator
         if f.kind == "wide":
             present = list(f.dx)
             typed = _dates_in_range(f, f.col("service_date"))
-            base = clean_lines(
+            base = _clean_lines(
                 t.select(
                     **_line_keys(t, f, name, row),
                     **{c: strip_poa(t[c].cast("string"), sep) for c in present},
                 ),
-                dates_in_range=typed,
+                f,
+                typed,
             )
             diagnoses.append(_unpivot(base, present, f.fmt))
         elif f.kind == "long":
             diagnoses.append(
-                clean_lines(
+                _clean_lines(
                     t.select(
                         **_line_keys(t, f, name, row),
                         dx_field=ibis.literal(f.col("dx_code")),
                         dx_code=strip_poa(_string(t, f, "dx_code"), sep),
-                    )
+                    ),
+                    f,
                 )
             )
+    if pairs:
+        groups.extend(_member_groups(pairs))
     fhir_files = [f.path for f in files if f.kind == "fhir"]
     rejects: list[dict[str, Any]] = []
     ignored: dict[str, int] = {}

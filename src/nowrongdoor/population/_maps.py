@@ -6,8 +6,9 @@ birth date, claim id, service date, diagnosis codes), how its dates are written
 present-on-admission suffix. Our own layout is simply the default map; built-in
 presets (``taf``, ``synpuf``) are maps shipped as TOML files in
 ``population/data/presets``. Converting dates and codes is written as Ibis
-expressions (substrings and comparisons only), so it runs on DuckDB and Spark and
-costs a few string operations per claim line.
+expressions (substrings and comparisons only), so it runs on DuckDB and Spark; a
+date costs a few string operations per distinct value (the steps convert each
+distinct date once and join it back to its lines), a code a few per code.
 """
 
 from __future__ import annotations
