@@ -212,7 +212,12 @@ def score_population(
     # straight into the table of hits and rejected rows.
     screened = checks.relabel(
         steps.screen_diagnoses(
-            dx, reference, codes, valid if raw.members_separate else None, today
+            dx,
+            raw.lines,
+            reference,
+            codes,
+            valid if raw.members_separate else None,
+            today,
         )
     )
     found = engine.cache(steps.indicator_hits(screened, valid, points, codes, as_of))

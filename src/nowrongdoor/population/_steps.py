@@ -179,6 +179,7 @@ def _reasons(t: ir.Table, today: date) -> ir.StringValue:
 
 def screen_diagnoses(
     dx: ir.Table,
+    lines: ir.Table,
     reference: ir.Table,
     codes: ir.Table,
     members: ir.Table | None,
@@ -197,6 +198,8 @@ def screen_diagnoses(
 
     Args:
         dx: Cleaned diagnoses.
+        lines: One row per claim line (member_id, service_date, date, _file,
+            _row), as in the diagnoses.
         reference: Every ICD-10-CM code (``ref_code``, normalised) with its
             ``code_rank``: 0 when no value set holds it, else its place among
             the value sets' codes in code order (from 1).
@@ -214,8 +217,9 @@ def screen_diagnoses(
     if members is not None:
         known = members.select(known_member=members.member_id)
         j = j.left_join(known, j.member_id == known.known_member)
+        stranger = j.known_member.isnull()
     else:
-        j = j.mutate(known_member=j.member_id)
+        stranger = ibis.literal(False)
     # Filter on plain booleans first; only the kept rows (a few per cent) pay for
     # the indicator, the check names and the reason strings. An empty code is in
     # no reference, so "unknown" (no code_rank) keeps it too.
@@ -225,8 +229,22 @@ def screen_diagnoses(
         | checks.future(j.date, today)
         | j.code_rank.isnull()
         | (j.code_rank > 0)
-        | j.known_member.isnull()
+        | stranger
     )
+    # The member and date of the kept rows come from their lines, not through
+    # the scan of every code: when the checks on them are settled by a Parquet
+    # file's statistics, the scan never reads them.
+    kept = kept.select(
+        "_file", "_row", "dx_field", "dx_code", "code", "code_rank", stranger=stranger
+    )
+    line = lines.select(
+        l_file=lines._file,
+        l_row=lines._row,
+        member_id=lines.member_id,
+        date=lines.date,
+        service_date=lines.service_date,
+    )
+    kept = kept.join(line, [kept._file == line.l_file, kept._row == line.l_row])
     found = codes.select(v_rank=codes.code_rank, indicator=codes.indicator)
     kept = kept.left_join(found, kept.code_rank == found.v_rank)
     kept = kept.mutate(check=_check(kept, today))
@@ -251,7 +269,7 @@ def _check(t: ir.Table, today: date) -> ir.StringValue:
         (checks.future(t.date, today), "service_date in the future"),
         (t.code.isnull() | (t.code == ""), "diagnosis code empty"),
         (t.code_rank.isnull(), "diagnosis code unknown"),
-        (t.known_member.isnull(), "member not found"),
+        (t.stranger, "member not found"),
         else_=ibis.null("string"),
     )
 
