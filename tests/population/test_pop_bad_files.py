@@ -152,6 +152,26 @@ def test_future_claim_is_rejected_with_an_explicit_as_of(tmp_path: Path) -> None
     assert result.flagged == 0
 
 
+def test_a_future_line_is_one_future_reject_whatever_its_codes(tmp_path: Path) -> None:
+    """The future-date check comes before the code checks: a future line's
+    unknown, ICD-9-shaped or empty codes are not reported as such, and its
+    value-set code is not scored."""
+    result, rejects = _run(
+        tmp_path,
+        [
+            ("M1", "2010-01-01", "F", "c1", "2025-06-30", "11", "I10", "", ""),
+            ("M1", "2010-01-01", "F", "c2", "2030-02-02", "11", "ZZZ99", "4019", "."),
+            ("M2", "1990-01-01", "F", "c3", "2030-02-02", "11", "T74.51XA", "ZZZ", ""),
+        ],
+    )
+    assert [(r["row"], r["reason"]) for r in rejects] == [
+        ("2", "service_date '2030-02-02' is after the day of the run (2026-01-15)"),
+        ("3", "service_date '2030-02-02' is after the day of the run (2026-01-15)"),
+    ]
+    assert result.summary["rejects"]["by_check"] == {"service_date in the future": 2}
+    assert result.flagged == 0
+
+
 def test_only_future_dates_means_no_default_as_of(tmp_path: Path) -> None:
     from nowrongdoor.errors import UserInputError
 

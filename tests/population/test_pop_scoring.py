@@ -128,3 +128,15 @@ def test_withheld_labels_hide_indicator_code_and_date(tmp_path: Path) -> None:
 def test_unknown_withhold_label_is_a_user_error(tmp_path: Path) -> None:
     with pytest.raises(UserInputError, match="unknown sensitivity label 'sud'"):
         _score(tmp_path, withhold=["sud"])
+
+
+def test_more_value_set_codes_than_can_be_ranked_is_a_user_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The best reason is picked by packing the code's rank below the date's
+    digits; a rank that does not fit would mix them up, so it is refused."""
+    from nowrongdoor.population import _steps
+
+    monkeypatch.setattr(_steps, "RANK_LIMIT", 100)
+    with pytest.raises(UserInputError, match="at most 99 can be ranked"):
+        _score(tmp_path)

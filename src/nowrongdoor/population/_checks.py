@@ -7,7 +7,8 @@
   five digits; ``V`` and two to four digits; ``E`` and three or four digits, dots
   removed). It is not scored: the value sets are ICD-10-CM.
 * **Future dates.** A service date after the day of the run cannot be a real
-  claim; such rows are rejected and never become the default as-of date.
+  claim; such rows are rejected (by the screen, before their codes are looked
+  at) and never become the default as-of date.
 
 Pure Ibis expressions, as the steps are, so they run on DuckDB and Spark.
 """
@@ -22,7 +23,14 @@ import ibis
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
-__all__ = ["ICD10_START", "ICD9_SHAPE", "default_as_of", "hide_future", "relabel"]
+__all__ = [
+    "ICD10_START",
+    "ICD9_SHAPE",
+    "default_as_of",
+    "future",
+    "future_reason",
+    "relabel",
+]
 
 #: First date of service coded in ICD-10-CM in the US.
 ICD10_START = date(2015, 10, 1)
@@ -31,38 +39,41 @@ ICD9_SHAPE = r"^([0-9]{3,5}|V[0-9]{2,4}|E[0-9]{3,4})$"
 _UNKNOWN_TAIL = " is not an ICD-10-CM code"
 
 
-def hide_future(dx: ir.Table, today: date) -> ir.Table:
-    """Blank the code of diagnoses dated after ``today``.
+def future(when: ir.DateValue, today: date) -> ir.BooleanValue:
+    """Whether a service date lies after ``today`` (false for a null date).
 
-    The screen then keeps them as problems (an empty code), and
-    :func:`relabel` reports them as future dates; they are never scored.
+    The screen rejects such diagnoses (check ``service_date in the future``)
+    before looking at their codes; they are never scored.
     """
-    future = (dx.date > ibis.literal(today)).fill_null(False)
-    return dx.mutate(code=ibis.ifelse(future, ibis.literal(""), dx.code))
+    return (when > ibis.literal(today)).fill_null(False)
 
 
-def relabel(screened: ir.Table, today: date) -> ir.Table:
-    """Name the ICD-9 era and future dates in the screen's checks and reasons.
+def future_reason(when: ir.DateValue, today: date) -> ir.StringValue:
+    """The reject sentence for a diagnosis dated after ``today``."""
+    return (
+        ibis.literal("service_date '")
+        + when.cast("string")
+        + ibis.literal(f"' is after the day of the run ({today.isoformat()})")
+    )
+
+
+def relabel(screened: ir.Table) -> ir.Table:
+    """Name the ICD-9 era in the screen's checks and reasons.
 
     Args:
         screened: Output of ``screen_diagnoses`` (``check``, ``reason``, ``code``,
-            ``date``) over diagnoses passed through :func:`hide_future`.
-        today: The day of the run.
+            ``date``).
 
     Returns:
         The same rows. Unknown codes from before 2015-10-01, or shaped like
-        ICD-9-CM codes, get check ``diagnosis code ICD-9 era``; rows dated after
-        ``today`` get check ``service_date in the future``; each with a reason
-        that says why.
+        ICD-9-CM codes, get check ``diagnosis code ICD-9 era`` and a reason that
+        says why.
     """
     check = screened.check
     unknown = check == "diagnosis code unknown"
     early = (screened.date < ibis.literal(ICD10_START)).fill_null(False)
     shaped = screened.code.re_search(ICD9_SHAPE).fill_null(False)
     era = unknown & (early | shaped)
-    future = (check == "diagnosis code empty") & (
-        screened.date > ibis.literal(today)
-    ).fill_null(False)
     head = screened.reason.replace(_UNKNOWN_TAIL, "")
     era_reason = ibis.ifelse(
         early,
@@ -73,20 +84,9 @@ def relabel(screened: ir.Table, today: date) -> ir.Table:
         ),
         head + ibis.literal(" is an ICD-9-CM code, not ICD-10-CM; not scored"),
     )
-    future_reason = (
-        ibis.literal("service_date '")
-        + screened.date.cast("string")
-        + ibis.literal(f"' is after the day of the run ({today.isoformat()})")
-    )
     return screened.mutate(
-        check=ibis.cases(
-            (era, ibis.literal("diagnosis code ICD-9 era")),
-            (future, ibis.literal("service_date in the future")),
-            else_=check,
-        ),
-        reason=ibis.cases(
-            (era, era_reason), (future, future_reason), else_=screened.reason
-        ),
+        check=ibis.ifelse(era, ibis.literal("diagnosis code ICD-9 era"), check),
+        reason=ibis.ifelse(era, era_reason, screened.reason),
     )
 
 

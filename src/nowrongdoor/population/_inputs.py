@@ -85,12 +85,16 @@ class RawInputs:
 
     ``members`` has one row per member record (a claim line of wide claims), for
     rejects; ``member_groups`` one per distinct member id and birth date of a
-    file (``member_id``, ``birth``), for everything else.
+    file (``member_id``, ``birth``), for everything else. ``lines`` has one row
+    per claim line (``member_id, service_date, date, _file, _row``): the screen
+    looks the member and date of its few kept diagnoses up there instead of
+    carrying them through the scan of every code.
     """
 
     members: ir.Table
     member_groups: ir.Table
     diagnoses: ir.Table
+    lines: ir.Table
     fhir_rejects: list[dict[str, Any]]
     fhir_ignored: dict[str, int]
     files: list[InputFile]
@@ -421,6 +425,8 @@ def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
     groups: list[ir.Table] = []
     pairs: list[tuple[InputFile, ir.Table]] = []
     diagnoses: list[ir.Table] = []
+    lines: list[ir.Table] = []
+    cols_l = ["member_id", "service_date", "date", "_file", "_row"]
     for f in files:
         if f.kind == "fhir":
             continue
@@ -448,18 +454,19 @@ def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
                 f,
                 typed,
             )
+            lines.append(base.select(cols_l))
             diagnoses.append(_unpivot(base, present, f.fmt))
         elif f.kind == "long":
-            diagnoses.append(
-                _clean_lines(
-                    t.select(
-                        **_line_keys(t, f, name, row),
-                        dx_field=ibis.literal(f.col("dx_code")),
-                        dx_code=strip_poa(_string(t, f, "dx_code"), sep),
-                    ),
-                    f,
-                )
+            long = _clean_lines(
+                t.select(
+                    **_line_keys(t, f, name, row),
+                    dx_field=ibis.literal(f.col("dx_code")),
+                    dx_code=strip_poa(_string(t, f, "dx_code"), sep),
+                ),
+                f,
             )
+            lines.append(long.select(cols_l))
+            diagnoses.append(long)
     if pairs:
         groups.extend(_member_groups(pairs))
     fhir_files = [f.path for f in files if f.kind == "fhir"]
@@ -493,11 +500,12 @@ def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
             )
         )
         groups.append(members[-1])
-        diagnoses.append(
-            clean_lines(
-                engine.from_arrow(pa.Table.from_pylist(rows.diagnoses, d_schema))
-            )
+        fhir_dx = clean_lines(
+            engine.from_arrow(pa.Table.from_pylist(rows.diagnoses, d_schema))
         )
+        # a resource's diagnoses share its row, member and date
+        lines.append(fhir_dx.select(cols_l).distinct())
+        diagnoses.append(fhir_dx)
     cols_m = ["member_id", "birth_date", "birth", "_file", "_row"]
     cols_d = [
         "member_id",
@@ -528,6 +536,7 @@ def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
         members=ibis.union(*all_m) if len(all_m) > 1 else all_m[0],
         member_groups=ibis.union(*all_g) if len(all_g) > 1 else all_g[0],
         diagnoses=ibis.union(*all_d) if len(all_d) > 1 else all_d[0],
+        lines=ibis.union(*lines) if len(lines) > 1 else lines[0],
         fhir_rejects=rejects,
         fhir_ignored=ignored,
         files=files,

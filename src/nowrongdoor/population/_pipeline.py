@@ -70,7 +70,8 @@ class ScoreResult:
 
 def _reference_tables(
     engine: Engine, value_sets: Sequence[ValueSet], model: ScoringModel, as_of: date
-) -> tuple[Any, Any]:
+) -> tuple[Any, Any, Any]:
+    """The code reference, the value sets' codes and the points, as tables."""
     import pyarrow as pa
 
     ids = {v.id for v in value_sets}
@@ -81,10 +82,27 @@ def _reference_tables(
         )
     indicator_of = {c: v.id for v in value_sets for c in v.expand()}
     codes = sorted(set(icd10cm_codes()) | set(indicator_of))
+    # The value sets' codes ranked in code order, from 1 (Python and both engines
+    # order these ASCII codes alike, so a lower rank is a lower code); 0 for the
+    # rest of the reference.
+    ranked = sorted(indicator_of)
+    if len(ranked) >= steps.RANK_LIMIT:
+        raise UserInputError(
+            f"the value sets hold {len(ranked):,} codes; at most "
+            f"{steps.RANK_LIMIT - 1:,} can be ranked"
+        )
+    rank = {c: i for i, c in enumerate(ranked, start=1)}
     reference = arrow_table(
         {
             "ref_code": (pa.string(), codes),
-            "indicator": (pa.string(), [indicator_of.get(c) for c in codes]),
+            "code_rank": (pa.int32(), [rank.get(c, 0) for c in codes]),
+        }
+    )
+    indicator_codes = arrow_table(
+        {
+            "code_rank": (pa.int32(), range(1, len(ranked) + 1)),
+            "code": (pa.string(), ranked),
+            "indicator": (pa.string(), [indicator_of[c] for c in ranked]),
         }
     )
     identifies = {v.id: int(v.identifies) for v in value_sets}
@@ -101,7 +119,11 @@ def _reference_tables(
             "suspects": (pa.int64(), [suspects[i] for i in ind]),
         }
     )
-    return engine.from_arrow(reference), engine.from_arrow(points)
+    return (
+        engine.from_arrow(reference),
+        engine.from_arrow(indicator_codes),
+        engine.from_arrow(points),
+    )
 
 
 def score_population(
@@ -161,7 +183,7 @@ def score_population(
     step(STEPS[0])
     files = discover(inputs, column_map)
     raw = load_inputs(engine, files)
-    dx = checks.hide_future(steps.clean_diagnoses(raw.diagnoses), today)
+    dx = steps.clean_diagnoses(raw.diagnoses)
 
     step(STEPS[1])
     if as_of is None:
@@ -183,18 +205,23 @@ def score_population(
     # some of these are unusable, to name their rows in rejects.csv.
     groups = engine.cache(raw.member_groups)
     valid = engine.cache(steps.valid_members(groups, model, as_of))
-    reference, points = _reference_tables(engine, value_sets, model, as_of)
+    reference, codes, points = _reference_tables(engine, value_sets, model, as_of)
 
     step(STEPS[3])
-    screened = engine.cache(
-        checks.relabel(
-            steps.screen_diagnoses(
-                dx, reference, valid if raw.members_separate else None
-            ),
+    # One pass over every diagnosis, never materialised: its few kept rows go
+    # straight into the table of hits and rejected rows.
+    screened = checks.relabel(
+        steps.screen_diagnoses(
+            dx,
+            raw.lines,
+            reference,
+            codes,
+            valid if raw.members_separate else None,
             today,
         )
     )
-    hits = engine.cache(steps.indicator_hits(screened, valid, points, as_of))
+    found = engine.cache(steps.indicator_hits(screened, valid, points, codes, as_of))
+    hits = steps.hits_of(found)
 
     step(STEPS[4])
     scored = steps.score_members(valid, hits, model)
@@ -213,7 +240,7 @@ def score_population(
     hit_rows = engine.to_arrow(hits.semi_join(on_list, "member_id")).to_pylist()
 
     step(STEPS[5])
-    rej = steps.diagnosis_rejects(screened)
+    rej = steps.diagnosis_rejects(found)
     if engine.to_arrow(steps.unusable_members(groups).limit(1)).num_rows:
         rej = steps.member_rejects(raw.members).union(rej)
     rejects = engine.to_arrow(rej.distinct()).to_pylist() + raw.fhir_rejects

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import ibis
 
+from nowrongdoor.population import _checks as checks
 from nowrongdoor.population._model import ScoringModel
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ __all__ = [
     "clean_members",
     "default_as_of",
     "diagnosis_rejects",
+    "hits_of",
     "indicator_hits",
     "member_rejects",
     "score_members",
@@ -194,7 +196,7 @@ def unusable_members(members: ir.Table) -> ir.Table:
     return members.filter((members.member_id == "") | members.birth.isnull())
 
 
-def _reasons(t: ir.Table) -> ir.StringValue:
+def _reasons(t: ir.Table, today: date) -> ir.StringValue:
     """The reject sentence for each screened row with a failing ``check``."""
     return ibis.cases(
         (t.check == "member_id empty", ibis.literal("member_id is empty")),
@@ -204,6 +206,7 @@ def _reasons(t: ir.Table) -> ir.StringValue:
             + _quoted(t.service_date)
             + ibis.literal(" is not a valid YYYY-MM-DD date"),
         ),
+        (t.check == "service_date in the future", checks.future_reason(t.date, today)),
         (t.check == "diagnosis code empty", t.dx_field + ibis.literal(" is empty")),
         (
             t.check == "diagnosis code unknown",
@@ -223,7 +226,12 @@ def _reasons(t: ir.Table) -> ir.StringValue:
 
 
 def screen_diagnoses(
-    dx: ir.Table, reference: ir.Table, members: ir.Table | None
+    dx: ir.Table,
+    lines: ir.Table,
+    reference: ir.Table,
+    codes: ir.Table,
+    members: ir.Table | None,
+    today: date,
 ) -> ir.Table:
     """One pass over every diagnosis: keep the rows that matter, drop the rest.
 
@@ -232,65 +240,92 @@ def screen_diagnoses(
     the claims, is routine care and is dropped here, so later steps read a small
     table.
 
+    Every code meets the full reference, which carries one small integer per code
+    (what a join hands on for every row it matches, so a wide payload there is
+    paid for every diagnosis); the indicator is looked up for the kept rows only.
+
     Args:
         dx: Cleaned diagnoses.
-        reference: Every ICD-10-CM code (``ref_code``, normalised) with the
-            ``indicator`` whose value set holds it, or null.
+        lines: One row per claim line (member_id, service_date, date, _file,
+            _row), as in the diagnoses.
+        reference: Every ICD-10-CM code (``ref_code``, normalised) with its
+            ``code_rank``: 0 when no value set holds it, else its place among
+            the value sets' codes in code order (from 1).
+        codes: The value sets' codes: ``code_rank`` -> ``indicator``.
         members: Valid members; when given, diagnoses of unknown members are
             rejected too (members came from a separate file).
+        today: The day of the run; diagnoses dated after it are rejected
+            (:func:`~nowrongdoor.population._checks.future`).
 
     Returns:
-        member_id, code, date, indicator, check, reason, _file, _row; ``check``
-        (the first failing check) is null for usable rows.
+        member_id, code, date, indicator, check, code_rank, _file, _row,
+        reason; ``check`` (the first failing check) is null for usable rows.
     """
     j = dx.left_join(reference, dx.code == reference.ref_code)
     if members is not None:
         known = members.select(known_member=members.member_id)
         j = j.left_join(known, j.member_id == known.known_member)
+        stranger = j.known_member.isnull()
     else:
-        j = j.mutate(known_member=j.member_id)
+        stranger = ibis.literal(False)
     # Filter on plain booleans first; only the kept rows (a few per cent) pay for
-    # the check names and the reason strings.
-    kept = j.filter(_problem(j) | j.indicator.notnull())
-    kept = kept.mutate(check=_check(kept))
+    # the indicator, the check names and the reason strings. An empty code is in
+    # no reference, so "unknown" (no code_rank) keeps it too.
+    kept = j.filter(
+        (j.member_id == "")
+        | j.date.isnull()
+        | checks.future(j.date, today)
+        | j.code_rank.isnull()
+        | (j.code_rank > 0)
+        | stranger
+    )
+    # The member and date of the kept rows come from their lines, not through
+    # the scan of every code: when the checks on them are settled by a Parquet
+    # file's statistics, the scan never reads them.
+    kept = kept.select(
+        "_file", "_row", "dx_field", "dx_code", "code", "code_rank", stranger=stranger
+    )
+    line = lines.select(
+        l_file=lines._file,
+        l_row=lines._row,
+        member_id=lines.member_id,
+        date=lines.date,
+        service_date=lines.service_date,
+    )
+    kept = kept.join(line, [kept._file == line.l_file, kept._row == line.l_row])
+    found = codes.select(v_rank=codes.code_rank, indicator=codes.indicator)
+    kept = kept.left_join(found, kept.code_rank == found.v_rank)
+    kept = kept.mutate(check=_check(kept, today))
     return kept.select(
         "member_id",
         "code",
         "date",
         "indicator",
         "check",
+        "code_rank",
         "_file",
         "_row",
-        reason=_reasons(kept),
+        reason=_reasons(kept, today),
     )
 
 
-def _conditions(t: ir.Table) -> list[tuple[ir.BooleanValue, str]]:
-    return [
+def _check(t: ir.Table, today: date) -> ir.StringValue:
+    """The first failing check of each row, or null."""
+    return ibis.cases(
         (t.member_id == "", "member_id empty"),
         (t.date.isnull(), "service_date invalid"),
+        (checks.future(t.date, today), "service_date in the future"),
         (t.code.isnull() | (t.code == ""), "diagnosis code empty"),
-        (t.ref_code.isnull(), "diagnosis code unknown"),
-        (t.known_member.isnull(), "member not found"),
-    ]
+        (t.code_rank.isnull(), "diagnosis code unknown"),
+        (t.stranger, "member not found"),
+        else_=ibis.null("string"),
+    )
 
 
-def _problem(t: ir.Table) -> ir.BooleanValue:
-    conds = [c for c, _ in _conditions(t)]
-    out = conds[0]
-    for c in conds[1:]:
-        out = out | c
-    return out
-
-
-def _check(t: ir.Table) -> ir.StringValue:
-    return ibis.cases(*_conditions(t), else_=ibis.null("string"))
-
-
-def diagnosis_rejects(screened: ir.Table) -> ir.Table:
-    """Rejected diagnosis rows (file, row, check, reason) from the screen."""
-    bad = screened.filter(screened.check.notnull())
-    return bad.select(file=bad._file, row=bad._row, check=bad.check, reason=bad.reason)
+def diagnosis_rejects(found: ir.Table) -> ir.Table:
+    """Rejected diagnosis rows (file, row, check, reason) of :func:`indicator_hits`."""
+    bad = found.filter(found.check.notnull())
+    return bad.select("file", "row", "check", "reason")
 
 
 def _age(birth: ir.DateValue, as_of: date) -> ir.IntegerValue:
@@ -325,39 +360,107 @@ def default_as_of(dx: ir.Table) -> ir.Scalar:
     return dx.filter(dx.member_id != "").date.max()
 
 
+#: Code ranks are packed below a date's digits; more value-set codes than this
+#: would overlap (the shipped value sets hold about 1,300).
+RANK_LIMIT = 1_000_000
+
+
+def _day_number(when: ir.DateValue) -> ir.IntegerValue:
+    """``YYYYMMDD`` as an integer: ordered as the dates are (both engines)."""
+    return when.year().cast("int64") * 10_000 + when.month() * 100 + when.day()
+
+
 def indicator_hits(
     screened: ir.Table,
     members: ir.Table,
     points: ir.Table,
+    codes: ir.Table,
     as_of: date,
 ) -> ir.Table:
-    """One row per member and indicator: the most recent qualifying diagnosis.
+    """Indicator hits and rejected rows of the screen, in one pass and one table.
+
+    Per member and indicator, the most recent qualifying diagnosis is kept (ties
+    on the date go to the lowest code, so every engine picks the same reason).
+    The screen is not materialised first: its few rows go straight into one
+    aggregation whose groups are either a member's indicator (a hit) or a
+    rejected row (its file, row, check and reason). Picking the best diagnosis
+    by an aggregate instead of a window ranks nothing: the day and the code's
+    rank in the reference are packed into one integer and its maximum is taken
+    (latest day, then lowest rank), and the code is looked up from the rank.
 
     Args:
-        screened: Output of :func:`screen_diagnoses`.
+        screened: Output of :func:`screen_diagnoses` (with ``code_rank``).
         members: Output of :func:`valid_members`.
         points: Per indicator and band: ``points``, ``window_start``,
             ``identifies`` and ``suspects`` (0/1, from the value set's role).
+        codes: The value sets' codes: ``code_rank`` -> ``code``.
         as_of: End of every look-back window (inclusive).
 
     Returns:
-        member_id, indicator, code, date, points, identifies, suspects. Ties on the
-        date go to the lowest code, so every engine picks the same reason.
+        member_id, indicator, code, date, points, identifies, suspects (hits;
+        ``check`` null) and file, row, check, reason (rejects; ``check`` set),
+        each row one or the other.
     """
-    m = members.select("member_id", "band")
-    usable = screened.filter(screened.check.isnull() & screened.indicator.notnull())
-    j = usable.select("member_id", "code", "date", "indicator").join(m, "member_id")
-    j = j.join(points, [j.indicator == points.indicator, j.band == points.band])
-    j = j.filter(
-        j.date.notnull() & (j.date >= j.window_start) & (j.date <= ibis.literal(as_of))
+    m = members.select(hit_member=members.member_id, band=members.band)
+    j = screened.left_join(m, screened.member_id == m.hit_member)
+    p = points.select(
+        p_indicator=points.indicator,
+        p_band=points.band,
+        points=points.points,
+        window_start=points.window_start,
+        identifies=points.identifies,
+        suspects=points.suspects,
     )
-    ranked = j.mutate(
-        _rank=ibis.row_number().over(
-            group_by=[j.member_id, j.indicator], order_by=[j.date.desc(), j.code]
-        )
+    j = j.left_join(p, (j.indicator == p.p_indicator) & (j.band == p.p_band))
+    hit = (
+        j.check.isnull()
+        & j.p_indicator.notnull()
+        & (j.date >= j.window_start)
+        & (j.date <= ibis.literal(as_of))
     )
-    best = ranked.filter(ranked._rank == 0)
-    return best.select(
+    j = j.filter(j.check.notnull() | hit.fill_null(False))
+    is_bad = j.check.notnull()
+    none_s = ibis.null("string")
+    keyed = j.mutate(
+        member_id=ibis.ifelse(is_bad, none_s, j.member_id),
+        indicator=ibis.ifelse(is_bad, none_s, j.indicator),
+        file=ibis.ifelse(is_bad, j._file, none_s),
+        row=ibis.ifelse(is_bad, j._row, ibis.null("int64")),
+        packed=_day_number(j.date) * RANK_LIMIT + (RANK_LIMIT - j.code_rank),
+    )
+    found = keyed.group_by(
+        ["member_id", "indicator", "file", "row", "check", "reason"]
+    ).agg(
+        date=keyed.date.max(),
+        best=keyed.packed.max(),
+        points=keyed.points.max(),
+        identifies=keyed.identifies.max(),
+        suspects=keyed.suspects.max(),
+    )
+    found = found.mutate(code_rank=RANK_LIMIT - found.best % RANK_LIMIT)
+    ranks = codes.select(v_rank=codes.code_rank, rank_code=codes.code)
+    out = found.left_join(ranks, found.code_rank == ranks.v_rank)
+    hit = out.check.isnull()
+    return out.select(
+        "member_id",
+        "indicator",
+        code=ibis.ifelse(hit, out.rank_code, ibis.null("string")),
+        date=ibis.ifelse(hit, out.date, ibis.null("date")),
+        points="points",
+        identifies="identifies",
+        suspects="suspects",
+        check="check",
+        file="file",
+        row="row",
+        reason="reason",
+    )
+
+
+def hits_of(found: ir.Table) -> ir.Table:
+    """The hits of :func:`indicator_hits`: member_id, indicator, code, date,
+    points, identifies, suspects."""
+    hits = found.filter(found.check.isnull())
+    return hits.select(
         "member_id", "indicator", "code", "date", "points", "identifies", "suspects"
     )
 
