@@ -21,7 +21,7 @@ from nowrongdoor.care.api.errors import (
     RequestIdMiddleware,
     install_error_handlers,
 )
-from nowrongdoor.care.api.main import api_router
+from nowrongdoor.care.api.main import install_api
 from nowrongdoor.care.db import Database
 from nowrongdoor.care.fhir.bulk_routes import router as fhir_bulk_router
 from nowrongdoor.care.fhir.clinical_routes import router as fhir_clinical_router
@@ -118,7 +118,7 @@ def create_app(
         app.add_middleware(
             ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies)
         )
-    app.include_router(api_router, prefix=API_PREFIX)
+    install_api(app, API_PREFIX)
     app.include_router(fhir_router)
     app.include_router(fhir_exchange_router)
     app.include_router(fhir_clinical_router)

@@ -343,21 +343,34 @@ def referral_events(session: Session, referral_id: int) -> list[ReferralEventPub
     return [ReferralEventPublic.model_validate(r) for r in rows]
 
 
+def _name_columns(referral: Referral) -> list[Any]:
+    """The receiving and referring organisations' and the service's names, as
+    scalar subqueries (read in the caller's one statement)."""
+    to_name = select(Organization.name).where(
+        Organization.id == referral.to_organization_id
+    )
+    from_name = select(Organization.name).where(
+        Organization.id == referral.from_organization_id
+    )
+    service = select(PartnerService.name).where(
+        PartnerService.id == referral.service_id
+    )
+    return [
+        to_name.scalar_subquery().label("to_name"),
+        from_name.scalar_subquery().label("from_name"),
+        service.scalar_subquery().label("service_name"),
+    ]
+
+
 def _names(
     session: Session, referral: Referral
 ) -> tuple[str | None, str | None, str | None]:
-    to_org = session.get(Organization, referral.to_organization_id)
-    from_org = session.get(Organization, referral.from_organization_id)
-    service = (
-        session.get(PartnerService, referral.service_id)
-        if referral.service_id
-        else None
-    )
-    return (
-        to_org.name if to_org else None,
-        from_org.name if from_org else None,
-        service.name if service else None,
-    )
+    """(receiving organisation, referring organisation, service) names, in one
+    statement."""
+    to_name, from_name, service_name = session.execute(
+        select(*_name_columns(referral))
+    ).one()
+    return to_name, from_name, service_name
 
 
 def referral_public(
@@ -399,16 +412,17 @@ def referral_partner_view(
     ]
     if may_reach:
         columns.append(Person.contacts)
+    # the names come in the person's statement (one round trip)
+    columns += _name_columns(referral)[1:]
     person = session.execute(
         select(*columns).where(Person.id == referral.person_id)
     ).one()
-    _to, from_name, service_name = _names(session, referral)
     return partner_view(
         referral,
         person,
         reachable=may_reach,
-        from_name=from_name,
-        service_name=service_name,
+        from_name=person.from_name,
+        service_name=person.service_name,
         events=referral_events(session, referral.id) if with_events else [],
     )
 
