@@ -163,6 +163,7 @@ def test_risk_assessment_line_is_json_dumps_of_the_resource() -> None:
 
     from nowrongdoor.population import load_scoring_model
     from nowrongdoor.population._outputs import (
+        rationale_text,
         risk_assessment,
         risk_assessment_line,
     )
@@ -193,5 +194,52 @@ def test_risk_assessment_line_is_json_dumps_of_the_resource() -> None:
         for given in (reasons, reasons[1:], []):
             note = json.dumps(given, separators=(",", ":"))
             want = json.dumps(risk_assessment(row, given, date(2025, 12, 31), model))
-            got = risk_assessment_line(row, given, note, date(2025, 12, 31), model)
+            got = risk_assessment_line(
+                row, rationale_text(given), note, date(2025, 12, 31), model
+            )
             assert got == want
+
+
+def test_member_reasons_are_the_encoded_build_reasons() -> None:
+    import json
+
+    from nowrongdoor.population import load_value_sets
+    from nowrongdoor.population._outputs import (
+        build_reasons,
+        member_reasons,
+        rationale_text,
+    )
+
+    value_sets = load_value_sets()
+    ids = [v.id for v in value_sets]
+    sensitive = value_sets[0].sensitivity
+    hits = [
+        # the same reason for two members, ties on points, and date kinds
+        {"member_id": "M1", "indicator": ids[0], "code": "T7451XA",
+         "date": date(2025, 3, 1), "points": 3},
+        {"member_id": "M2", "indicator": ids[0], "code": "T7451XA",
+         "date": date(2025, 3, 1), "points": 3},
+        {"member_id": "M1", "indicator": ids[1], "code": "Z04", "date": "2025-01-02",
+         "points": 7},
+        {"member_id": "M1", "indicator": ids[0], "code": "T7421XA",
+         "date": date(2024, 5, 6), "points": 3},
+        {"member_id": "M1", "indicator": ids[0], "code": "T7451XA",
+         "date": date(2024, 1, 1), "points": 3},
+    ]  # fmt: skip
+    for withhold in (frozenset(), frozenset({sensitive})):
+        want = build_reasons(hits, value_sets, withhold)
+        got = member_reasons(hits, value_sets, withhold)
+        assert set(got) == set(want) == {"M1", "M2"}
+        for member, reasons in want.items():
+            assert got[member] == (
+                json.dumps(reasons, separators=(",", ":")),
+                rationale_text(reasons),
+            )
+    # ties keep the order the hits came in, as build_reasons' stable sort does
+    m1 = json.loads(member_reasons(hits, value_sets)["M1"][0])
+    assert [r["date"] for r in m1] == [
+        "2025-01-02",
+        "2024-05-06",
+        "2025-03-01",
+        "2024-01-01",
+    ]

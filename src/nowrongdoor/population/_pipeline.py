@@ -20,7 +20,7 @@ from nowrongdoor.population._maps import ColumnMap
 from nowrongdoor.population._model import TIERS, ScoringModel, load_scoring_model
 from nowrongdoor.population._outputs import (
     WORKLIST_COLUMNS,
-    build_reasons,
+    member_reasons,
     risk_assessment_line,
     tier_rank,
     write_atomically,
@@ -248,18 +248,12 @@ def score_population(
     rejects.sort(key=lambda r: (r["file"], r["row"], r["reason"]))
 
     step(STEPS[6])
-    reasons = build_reasons(hit_rows, value_sets, frozenset(withhold))
+    reasons = member_reasons(hit_rows, value_sets, frozenset(withhold))
     flagged.sort(key=lambda r: (tier_rank(r["tier"]), -r["score"], r["member_id"]))
-    worklist = [
-        {
-            **{k: r[k] for k in WORKLIST_COLUMNS[:-1]},
-            "reasons": json.dumps(
-                reasons.get(r["member_id"], []), separators=(",", ":")
-            ),
-        }
-        for r in flagged
-    ]
-    no_reasons: list[dict[str, Any]] = []
+    no_reasons = ("[]", "")
+    texts = [reasons.get(r["member_id"], no_reasons) for r in flagged]
+    columns = {c: [r[c] for r in flagged] for c in WORKLIST_COLUMNS[:-1]}
+    columns["reasons"] = [t[0] for t in texts]
     summary = _summary(
         files=[{"file": str(f.path), "kind": f.kind} for f in raw.files],
         engine=engine.name,
@@ -277,25 +271,18 @@ def score_population(
     write_atomically(
         out_dir,
         {
-            "worklist.parquet": lambda p: _write_parquet(p, worklist, pa),
+            "worklist.parquet": lambda p: _write_parquet(p, columns, pa),
             "worklist.csv": lambda p: p.write_text(
                 csv_text(
                     WORKLIST_COLUMNS,
-                    ([r[c] for c in WORKLIST_COLUMNS] for r in worklist),
+                    zip(*(columns[c] for c in WORKLIST_COLUMNS), strict=True),
                 ),
                 encoding="utf-8",
             ),
             "risk_assessments.ndjson": lambda p: p.write_text(
                 "".join(
-                    risk_assessment_line(
-                        r,
-                        reasons.get(r["member_id"], no_reasons),
-                        w["reasons"],
-                        as_of,
-                        model,
-                    )
-                    + "\n"
-                    for r, w in zip(flagged, worklist, strict=True)
+                    risk_assessment_line(r, t[1], t[0], as_of, model) + "\n"
+                    for r, t in zip(flagged, texts, strict=True)
                 ),
                 encoding="utf-8",
             ),
@@ -315,7 +302,7 @@ def score_population(
         out_dir=Path(out_dir),
         as_of=as_of,
         summary=summary,
-        flagged=len(worklist),
+        flagged=len(flagged),
         rejects=len(rejects),
     )
 
@@ -333,7 +320,7 @@ def _name_date_patterns(
             r["reason"] = r["reason"][: -len(iso)] + wanted
 
 
-def _write_parquet(path: Path, rows: list[dict[str, Any]], pa: Any) -> None:
+def _write_parquet(path: Path, columns: dict[str, list[Any]], pa: Any) -> None:
     import pyarrow.parquet as pq
 
     types = {
@@ -344,7 +331,7 @@ def _write_parquet(path: Path, rows: list[dict[str, Any]], pa: Any) -> None:
         "pathway": pa.string(),
         "reasons": pa.string(),
     }
-    table = arrow_table({c: (t, [r[c] for r in rows]) for c, t in types.items()})
+    table = arrow_table({c: (t, columns[c]) for c, t in types.items()})
     pq.write_table(table, path)
 
 
