@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ __all__ = [
     "tier_rank",
     "risk_assessment",
     "risk_assessment_line",
+    "risk_assessment_lines",
     "write_atomically",
 ]
 
@@ -228,32 +229,67 @@ def risk_assessment_line(
     Returns:
         The resource as one line of JSON (no newline).
     """
+    (line,) = risk_assessment_lines([row], [(reasons_json, rationale)], as_of, model)
+    return line[:-1]
+
+
+def risk_assessment_lines(
+    rows: Iterable[Mapping[str, Any]],
+    texts: Iterable[tuple[str, str]],
+    as_of: date,
+    model: ScoringModel,
+) -> Iterator[str]:
+    """:func:`risk_assessment_line` of each row, each ending in a newline.
+
+    The text that depends only on the tier and the pathway is encoded once per
+    pair; per member only its id, score and reasons are encoded.
+
+    Args:
+        rows: Worklist rows (member_id, tier, score, pathway).
+        texts: For each row, its reasons' JSON and rationale (as
+            :func:`member_reasons` gives them).
+        as_of: The reference date.
+        model: The points model (named in ``method``).
+
+    Yields:
+        One line of NDJSON per row.
+    """
     enc = _encode
-    risk = _RISK[row["tier"]]
     day = as_of.isoformat()
-    member = row["member_id"]
-    return (
-        '{"resourceType": "RiskAssessment", "id": '
-        + enc(_fhir_id(f"nwd-{member}-{day}"))
-        + ', "status": "final", "subject": {"reference": '
-        + enc(f"Patient/{member}")
-        + '}, "occurrenceDateTime": '
-        + enc(day)
-        + ', "method": {"text": '
-        + enc(f"{model.name}: tier {row['tier']}, pathway {row['pathway']}")
-        + '}, "code": {"text": "Human trafficking risk"}, "prediction": [{"outcome": '
-        '{"text": "Human trafficking (sex or labour exploitation)"}, '
-        '"qualitativeRisk": {"coding": [{"system": '
-        '"http://terminology.hl7.org/CodeSystem/risk-probability", "code": '
-        + enc(risk)
-        + ', "display": '
-        + enc(_RISK_DISPLAY[risk])
-        + '}]}, "rationale": '
-        + enc(f"score {row['score']}: {rationale}")
-        + '}], "note": [{"text": '
-        + enc(reasons_json)
-        + "}]}"
-    )
+    middles: dict[tuple[str, Any], str] = {}
+    for row, (reasons_json, rationale) in zip(rows, texts, strict=True):
+        member = row["member_id"]
+        tier = row["tier"]
+        pathway = row["pathway"]
+        middle = middles.get((tier, pathway))
+        if middle is None:
+            risk = _RISK[tier]
+            middle = middles[(tier, pathway)] = (
+                '}, "occurrenceDateTime": '
+                + enc(day)
+                + ', "method": {"text": '
+                + enc(f"{model.name}: tier {tier}, pathway {pathway}")
+                + '}, "code": {"text": "Human trafficking risk"}, "prediction": '
+                '[{"outcome": '
+                '{"text": "Human trafficking (sex or labour exploitation)"}, '
+                '"qualitativeRisk": {"coding": [{"system": '
+                '"http://terminology.hl7.org/CodeSystem/risk-probability", "code": '
+                + enc(risk)
+                + ', "display": '
+                + enc(_RISK_DISPLAY[risk])
+                + '}]}, "rationale": '
+            )
+        yield (
+            '{"resourceType": "RiskAssessment", "id": '
+            + enc(_fhir_id(f"nwd-{member}-{day}"))
+            + ', "status": "final", "subject": {"reference": '
+            + enc(f"Patient/{member}")
+            + middle
+            + enc(f"score {row['score']}: {rationale}")
+            + '}], "note": [{"text": '
+            + enc(reasons_json)
+            + "}]}\n"
+        )
 
 
 def _encode(text: str) -> str:
@@ -261,9 +297,12 @@ def _encode(text: str) -> str:
     return json.encoder.encode_basestring_ascii(text)  # type: ignore[attr-defined]
 
 
+_NOT_IN_ID = re.compile(r"[^A-Za-z0-9.-]")
+
+
 def _fhir_id(text: str) -> str:
     """A valid FHIR id: letters, digits, '-' and '.', at most 64 characters."""
-    return re.sub(r"[^A-Za-z0-9.-]", "-", text)[:64]
+    return _NOT_IN_ID.sub("-", text)[:64]
 
 
 def write_atomically(

@@ -21,7 +21,7 @@ from nowrongdoor.population._model import TIERS, ScoringModel, load_scoring_mode
 from nowrongdoor.population._outputs import (
     WORKLIST_COLUMNS,
     member_reasons,
-    risk_assessment_line,
+    risk_assessment_lines,
     tier_rank,
     write_atomically,
 )
@@ -280,10 +280,7 @@ def score_population(
                 encoding="utf-8",
             ),
             "risk_assessments.ndjson": lambda p: p.write_text(
-                "".join(
-                    risk_assessment_line(r, t[1], t[0], as_of, model) + "\n"
-                    for r, t in zip(flagged, texts, strict=True)
-                ),
+                "".join(risk_assessment_lines(flagged, texts, as_of, model)),
                 encoding="utf-8",
             ),
             "rejects.csv": lambda p: p.write_text(
