@@ -243,3 +243,26 @@ def test_member_reasons_are_the_encoded_build_reasons() -> None:
         "2025-03-01",
         "2024-01-01",
     ]
+
+
+def test_worklist_order_is_tier_then_highest_score_then_member_by_code_point() -> None:
+    import pyarrow as pa
+
+    from nowrongdoor.population._model import TIERS
+    from nowrongdoor.population._pipeline import _worklist_order
+
+    rows = [
+        ("z", 30, "high", 9, "p"),
+        ("é", 31, "identified", 2, None),
+        ("Z", 32, "high", 9, "p"),
+        ("a", 33, "elevated", 12, "q"),
+        ("ab", 34, "high", 11, "p"),
+        ("\U0001f600", 35, "high", 9, "p"),
+        ("e", 36, "identified", 2, None),
+    ]
+    names = ["member_id", "age", "tier", "score", "pathway"]
+    table = pa.table({n: [r[i] for r in rows] for i, n in enumerate(names)})
+    want = sorted(rows, key=lambda r: (TIERS.index(r[2]), -r[3], r[0]))
+    got = _worklist_order(table)
+    assert list(zip(*(got[n] for n in names), strict=True)) == want
+    assert got["member_id"] == ["e", "é", "ab", "Z", "z", "\U0001f600", "a"]

@@ -11,7 +11,7 @@ from typing import Any
 
 from nowrongdoor._output import atomic_dir
 from nowrongdoor.errors import UserInputError
-from nowrongdoor.population._model import TIERS, ScoringModel
+from nowrongdoor.population._model import ScoringModel
 from nowrongdoor.population._valuesets import ValueSet, display_code
 
 __all__ = [
@@ -20,7 +20,6 @@ __all__ = [
     "build_reasons",
     "member_reasons",
     "rationale_text",
-    "tier_rank",
     "risk_assessment",
     "risk_assessment_line",
     "risk_assessment_lines",
@@ -229,12 +228,17 @@ def risk_assessment_line(
     Returns:
         The resource as one line of JSON (no newline).
     """
-    (line,) = risk_assessment_lines([row], [(reasons_json, rationale)], as_of, model)
+    (line,) = risk_assessment_lines(
+        [(row["member_id"], row["tier"], row["score"], row["pathway"])],
+        [(reasons_json, rationale)],
+        as_of,
+        model,
+    )
     return line[:-1]
 
 
 def risk_assessment_lines(
-    rows: Iterable[Mapping[str, Any]],
+    rows: Iterable[Sequence[Any]],
     texts: Iterable[tuple[str, str]],
     as_of: date,
     model: ScoringModel,
@@ -245,7 +249,7 @@ def risk_assessment_lines(
     pair; per member only its id, score and reasons are encoded.
 
     Args:
-        rows: Worklist rows (member_id, tier, score, pathway).
+        rows: Worklist rows as (member_id, tier, score, pathway).
         texts: For each row, its reasons' JSON and rationale (as
             :func:`member_reasons` gives them).
         as_of: The reference date.
@@ -257,10 +261,12 @@ def risk_assessment_lines(
     enc = _encode
     day = as_of.isoformat()
     middles: dict[tuple[str, Any], str] = {}
-    for row, (reasons_json, rationale) in zip(rows, texts, strict=True):
-        member = row["member_id"]
-        tier = row["tier"]
-        pathway = row["pathway"]
+    head = '{"resourceType": "RiskAssessment", "id": '
+    subject = ', "status": "final", "subject": {"reference": '
+    note = '}], "note": [{"text": '
+    for (member, tier, score, pathway), (reasons_json, rationale) in zip(
+        rows, texts, strict=True
+    ):
         middle = middles.get((tier, pathway))
         if middle is None:
             risk = _RISK[tier]
@@ -279,16 +285,12 @@ def risk_assessment_lines(
                 + enc(_RISK_DISPLAY[risk])
                 + '}]}, "rationale": '
             )
+        # one f-string: a single allocation per line, not one per "+"
         yield (
-            '{"resourceType": "RiskAssessment", "id": '
-            + enc(_fhir_id(f"nwd-{member}-{day}"))
-            + ', "status": "final", "subject": {"reference": '
-            + enc(f"Patient/{member}")
-            + middle
-            + enc(f"score {row['score']}: {rationale}")
-            + '}], "note": [{"text": '
-            + enc(reasons_json)
-            + "}]}\n"
+            f"{head}{enc(_fhir_id(f'nwd-{member}-{day}'))}{subject}"
+            f"{enc(f'Patient/{member}')}{middle}"
+            f"{enc(f'score {score}: {rationale}')}{note}{enc(reasons_json)}"
+            "}]}\n"
         )
 
 
@@ -334,8 +336,3 @@ def write_atomically(
     with atomic_dir(out_dir, private=True) as tmp:
         for name, write in writers.items():
             write(tmp / name)
-
-
-def tier_rank(tier: str) -> int:
-    """Sort key: identified first."""
-    return TIERS.index(tier)

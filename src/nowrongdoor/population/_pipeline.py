@@ -22,7 +22,6 @@ from nowrongdoor.population._outputs import (
     WORKLIST_COLUMNS,
     member_reasons,
     risk_assessment_lines,
-    tier_rank,
     write_atomically,
 )
 from nowrongdoor.population._valuesets import (
@@ -33,6 +32,8 @@ from nowrongdoor.population._valuesets import (
 )
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
     from nowrongdoor.population._backends import Engine
 
 __all__ = ["STEPS", "ScoreResult", "score_population"]
@@ -225,7 +226,9 @@ def score_population(
 
     step(STEPS[4])
     scored = steps.score_members(valid, hits, model)
-    flagged = engine.to_arrow(scored.filter(scored.tier != "none")).to_pylist()
+    flagged = engine.to_arrow(
+        scored.filter(scored.tier != "none").select(*WORKLIST_COLUMNS[:-1])
+    )
     tiers = engine.to_arrow(scored.group_by("tier").agg(n=scored.count())).to_pylist()
     per_ind = engine.to_arrow(
         hits.group_by("indicator").agg(n=hits.count())
@@ -249,10 +252,9 @@ def score_population(
 
     step(STEPS[6])
     reasons = member_reasons(hit_rows, value_sets, frozenset(withhold))
-    flagged.sort(key=lambda r: (tier_rank(r["tier"]), -r["score"], r["member_id"]))
+    columns = _worklist_order(flagged)
     no_reasons = ("[]", "")
-    texts = [reasons.get(r["member_id"], no_reasons) for r in flagged]
-    columns = {c: [r[c] for r in flagged] for c in WORKLIST_COLUMNS[:-1]}
+    texts = [reasons.get(m, no_reasons) for m in columns["member_id"]]
     columns["reasons"] = [t[0] for t in texts]
     summary = _summary(
         files=[{"file": str(f.path), "kind": f.kind} for f in raw.files],
@@ -280,7 +282,20 @@ def score_population(
                 encoding="utf-8",
             ),
             "risk_assessments.ndjson": lambda p: p.write_text(
-                "".join(risk_assessment_lines(flagged, texts, as_of, model)),
+                "".join(
+                    risk_assessment_lines(
+                        zip(
+                            columns["member_id"],
+                            columns["tier"],
+                            columns["score"],
+                            columns["pathway"],
+                            strict=True,
+                        ),
+                        texts,
+                        as_of,
+                        model,
+                    )
+                ),
                 encoding="utf-8",
             ),
             "rejects.csv": lambda p: p.write_text(
@@ -299,7 +314,7 @@ def score_population(
         out_dir=Path(out_dir),
         as_of=as_of,
         summary=summary,
-        flagged=len(flagged),
+        flagged=flagged.num_rows,
         rejects=len(rejects),
     )
 
@@ -315,6 +330,33 @@ def _name_date_patterns(
     for r in rejects:
         if r["reason"].endswith(iso):
             r["reason"] = r["reason"][: -len(iso)] + wanted
+
+
+def _worklist_order(flagged: pa.Table) -> dict[str, list[Any]]:
+    """The flagged members' columns, identified first, then by score (highest
+    first) and member id (by code point, as Arrow and Python sort strings)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    keys = pa.table(
+        {
+            "rank": pc.index_in(
+                flagged["tier"].cast(pa.string()), value_set=pa.array(TIERS)
+            ),
+            "score": flagged["score"],
+            "member_id": flagged["member_id"],
+        }
+    )
+    order = pc.sort_indices(
+        keys,
+        sort_keys=[
+            ("rank", "ascending"),
+            ("score", "descending"),
+            ("member_id", "ascending"),
+        ],
+    )
+    ordered = flagged.take(order)
+    return {c: ordered[c].to_pylist() for c in flagged.column_names}
 
 
 def _write_parquet(path: Path, columns: dict[str, list[Any]], pa: Any) -> None:
