@@ -163,6 +163,7 @@ def test_risk_assessment_line_is_json_dumps_of_the_resource() -> None:
 
     from nowrongdoor.population import load_scoring_model
     from nowrongdoor.population._outputs import (
+        rationale_text,
         risk_assessment,
         risk_assessment_line,
     )
@@ -193,5 +194,75 @@ def test_risk_assessment_line_is_json_dumps_of_the_resource() -> None:
         for given in (reasons, reasons[1:], []):
             note = json.dumps(given, separators=(",", ":"))
             want = json.dumps(risk_assessment(row, given, date(2025, 12, 31), model))
-            got = risk_assessment_line(row, given, note, date(2025, 12, 31), model)
+            got = risk_assessment_line(
+                row, rationale_text(given), note, date(2025, 12, 31), model
+            )
             assert got == want
+
+
+def test_member_reasons_are_the_encoded_build_reasons() -> None:
+    import json
+
+    from nowrongdoor.population import load_value_sets
+    from nowrongdoor.population._outputs import (
+        build_reasons,
+        member_reasons,
+        rationale_text,
+    )
+
+    value_sets = load_value_sets()
+    ids = [v.id for v in value_sets]
+    sensitive = value_sets[0].sensitivity
+    hits = [
+        # the same reason for two members, ties on points, and date kinds
+        {"member_id": "M1", "indicator": ids[0], "code": "T7451XA",
+         "date": date(2025, 3, 1), "points": 3},
+        {"member_id": "M2", "indicator": ids[0], "code": "T7451XA",
+         "date": date(2025, 3, 1), "points": 3},
+        {"member_id": "M1", "indicator": ids[1], "code": "Z04", "date": "2025-01-02",
+         "points": 7},
+        {"member_id": "M1", "indicator": ids[0], "code": "T7421XA",
+         "date": date(2024, 5, 6), "points": 3},
+        {"member_id": "M1", "indicator": ids[0], "code": "T7451XA",
+         "date": date(2024, 1, 1), "points": 3},
+    ]  # fmt: skip
+    for withhold in (frozenset(), frozenset({sensitive})):
+        want = build_reasons(hits, value_sets, withhold)
+        got = member_reasons(hits, value_sets, withhold)
+        assert set(got) == set(want) == {"M1", "M2"}
+        for member, reasons in want.items():
+            assert got[member] == (
+                json.dumps(reasons, separators=(",", ":")),
+                rationale_text(reasons),
+            )
+    # ties keep the order the hits came in, as build_reasons' stable sort does
+    m1 = json.loads(member_reasons(hits, value_sets)["M1"][0])
+    assert [r["date"] for r in m1] == [
+        "2025-01-02",
+        "2024-05-06",
+        "2025-03-01",
+        "2024-01-01",
+    ]
+
+
+def test_worklist_order_is_tier_then_highest_score_then_member_by_code_point() -> None:
+    import pyarrow as pa
+
+    from nowrongdoor.population._model import TIERS
+    from nowrongdoor.population._pipeline import _worklist_order
+
+    rows = [
+        ("z", 30, "high", 9, "p"),
+        ("é", 31, "identified", 2, None),
+        ("Z", 32, "high", 9, "p"),
+        ("a", 33, "elevated", 12, "q"),
+        ("ab", 34, "high", 11, "p"),
+        ("\U0001f600", 35, "high", 9, "p"),
+        ("e", 36, "identified", 2, None),
+    ]
+    names = ["member_id", "age", "tier", "score", "pathway"]
+    table = pa.table({n: [r[i] for r in rows] for i, n in enumerate(names)})
+    want = sorted(rows, key=lambda r: (TIERS.index(r[2]), -r[3], r[0]))
+    got = _worklist_order(table)
+    assert list(zip(*(got[n] for n in names), strict=True)) == want
+    assert got["member_id"] == ["e", "é", "ab", "Z", "z", "\U0001f600", "a"]

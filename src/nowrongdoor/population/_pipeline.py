@@ -20,9 +20,8 @@ from nowrongdoor.population._maps import ColumnMap
 from nowrongdoor.population._model import TIERS, ScoringModel, load_scoring_model
 from nowrongdoor.population._outputs import (
     WORKLIST_COLUMNS,
-    build_reasons,
-    risk_assessment_line,
-    tier_rank,
+    member_reasons,
+    risk_assessment_lines,
     write_atomically,
 )
 from nowrongdoor.population._valuesets import (
@@ -33,6 +32,8 @@ from nowrongdoor.population._valuesets import (
 )
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
     from nowrongdoor.population._backends import Engine
 
 __all__ = ["STEPS", "ScoreResult", "score_population"]
@@ -225,7 +226,9 @@ def score_population(
 
     step(STEPS[4])
     scored = steps.score_members(valid, hits, model)
-    flagged = engine.to_arrow(scored.filter(scored.tier != "none")).to_pylist()
+    flagged = engine.to_arrow(
+        scored.filter(scored.tier != "none").select(*WORKLIST_COLUMNS[:-1])
+    )
     tiers = engine.to_arrow(scored.group_by("tier").agg(n=scored.count())).to_pylist()
     per_ind = engine.to_arrow(
         hits.group_by("indicator").agg(n=hits.count())
@@ -248,18 +251,11 @@ def score_population(
     rejects.sort(key=lambda r: (r["file"], r["row"], r["reason"]))
 
     step(STEPS[6])
-    reasons = build_reasons(hit_rows, value_sets, frozenset(withhold))
-    flagged.sort(key=lambda r: (tier_rank(r["tier"]), -r["score"], r["member_id"]))
-    worklist = [
-        {
-            **{k: r[k] for k in WORKLIST_COLUMNS[:-1]},
-            "reasons": json.dumps(
-                reasons.get(r["member_id"], []), separators=(",", ":")
-            ),
-        }
-        for r in flagged
-    ]
-    no_reasons: list[dict[str, Any]] = []
+    reasons = member_reasons(hit_rows, value_sets, frozenset(withhold))
+    columns = _worklist_order(flagged)
+    no_reasons = ("[]", "")
+    texts = [reasons.get(m, no_reasons) for m in columns["member_id"]]
+    columns["reasons"] = [t[0] for t in texts]
     summary = _summary(
         files=[{"file": str(f.path), "kind": f.kind} for f in raw.files],
         engine=engine.name,
@@ -277,25 +273,28 @@ def score_population(
     write_atomically(
         out_dir,
         {
-            "worklist.parquet": lambda p: _write_parquet(p, worklist, pa),
+            "worklist.parquet": lambda p: _write_parquet(p, columns, pa),
             "worklist.csv": lambda p: p.write_text(
                 csv_text(
                     WORKLIST_COLUMNS,
-                    ([r[c] for c in WORKLIST_COLUMNS] for r in worklist),
+                    zip(*(columns[c] for c in WORKLIST_COLUMNS), strict=True),
                 ),
                 encoding="utf-8",
             ),
             "risk_assessments.ndjson": lambda p: p.write_text(
                 "".join(
-                    risk_assessment_line(
-                        r,
-                        reasons.get(r["member_id"], no_reasons),
-                        w["reasons"],
+                    risk_assessment_lines(
+                        zip(
+                            columns["member_id"],
+                            columns["tier"],
+                            columns["score"],
+                            columns["pathway"],
+                            strict=True,
+                        ),
+                        texts,
                         as_of,
                         model,
                     )
-                    + "\n"
-                    for r, w in zip(flagged, worklist, strict=True)
                 ),
                 encoding="utf-8",
             ),
@@ -315,7 +314,7 @@ def score_population(
         out_dir=Path(out_dir),
         as_of=as_of,
         summary=summary,
-        flagged=len(worklist),
+        flagged=flagged.num_rows,
         rejects=len(rejects),
     )
 
@@ -333,7 +332,34 @@ def _name_date_patterns(
             r["reason"] = r["reason"][: -len(iso)] + wanted
 
 
-def _write_parquet(path: Path, rows: list[dict[str, Any]], pa: Any) -> None:
+def _worklist_order(flagged: pa.Table) -> dict[str, list[Any]]:
+    """The flagged members' columns, identified first, then by score (highest
+    first) and member id (by code point, as Arrow and Python sort strings)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    keys = pa.table(
+        {
+            "rank": pc.index_in(
+                flagged["tier"].cast(pa.string()), value_set=pa.array(TIERS)
+            ),
+            "score": flagged["score"],
+            "member_id": flagged["member_id"],
+        }
+    )
+    order = pc.sort_indices(
+        keys,
+        sort_keys=[
+            ("rank", "ascending"),
+            ("score", "descending"),
+            ("member_id", "ascending"),
+        ],
+    )
+    ordered = flagged.take(order)
+    return {c: ordered[c].to_pylist() for c in flagged.column_names}
+
+
+def _write_parquet(path: Path, columns: dict[str, list[Any]], pa: Any) -> None:
     import pyarrow.parquet as pq
 
     types = {
@@ -344,7 +370,7 @@ def _write_parquet(path: Path, rows: list[dict[str, Any]], pa: Any) -> None:
         "pathway": pa.string(),
         "reasons": pa.string(),
     }
-    table = arrow_table({c: (t, [r[c] for r in rows]) for c, t in types.items()})
+    table = arrow_table({c: (t, columns[c]) for c, t in types.items()})
     pq.write_table(table, path)
 
 
