@@ -39,6 +39,7 @@ __all__ = [
 PING_AFTER_IDLE = 10.0
 _IDLE_SINCE = "nowrongdoor_idle_since"
 
+
 class CareSession(Session):
     """The care database's session class.
 
