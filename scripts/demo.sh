@@ -53,6 +53,10 @@ $nwd partners import tests/care/data/hsds3-example/csv   # the official HSDS 3 e
 # the investigator workspace: the linked corpus, its scan and the poster leads (docs/investigate.md);
 # ad-match leads reach the care team only once an investigator confirms them
 $nwd ads scan "$out/ads_corpus/ads.jsonl" --out "$out/ads_corpus_scanned.jsonl" --workers 2 --top 0
+# The synthetic corpus is dated early 2025, older than the default 180-day retention of ad
+# text (retention_ad_text_days): for this import only, the demo keeps texts three years so
+# the workspace shows them; a later `jobs run` with the defaults purges them as it should.
+NOWRONGDOOR_RETENTION_AD_TEXT_DAYS=1095 \
 $nwd care import-ads --scanned "$out/ads_corpus_scanned.jsonl" --link "$out/ads_linked" \
   --match "$out/ads_matches" --ads "$out/ads_corpus/ads.jsonl" --posters "$out/ads_corpus/posters.csv"
 $nwd users create investigator --role investigator --display-name "Demo investigator" \
