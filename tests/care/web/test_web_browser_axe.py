@@ -105,7 +105,7 @@ def _pages(live: Any) -> dict[str, list[str]]:
     "username", ["cm.north", "partner.shelter", "supervisor", "admin", "analyst"]
 )
 def test_no_axe_violations(page: Page, live: Any, username: str) -> None:
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(30_000)
     found: dict[str, list[str]] = {}
     if username == "cm.north":
         page.context.clear_cookies()

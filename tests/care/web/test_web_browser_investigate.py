@@ -58,8 +58,8 @@ def test_investigator_journey(
     page: Page, live: Any, workspace: AdsImport, artifacts: Path
 ) -> None:
     base = live.url
-    page.set_default_timeout(10_000)
-    expect.set_options(timeout=10_000)
+    page.set_default_timeout(30_000)
+    expect.set_options(timeout=30_000)
     page.set_viewport_size({"width": 1280, "height": 900})
     problems: list[str] = []  # script errors, CSP refusals (Cytoscape.js included)
     page.on("pageerror", lambda exc: problems.append(str(exc)))
@@ -209,7 +209,7 @@ def test_operation_page_has_no_axe_violations(
     context = browser.new_context(bypass_csp=True)
     try:
         page = context.new_page()
-        page.set_default_timeout(15_000)
+        page.set_default_timeout(30_000)
         _sign_in(page, live.url, INVESTIGATOR)
         op = biggest_operation(workspace)["operation"]
         page.goto(f"{live.url}/investigate")

@@ -63,8 +63,8 @@ def assert_choices_fit(page: Page, form: str) -> None:
 
 def test_intake_to_completed_referral(page: Page, live, artifacts):
     base = live.url
-    page.set_default_timeout(10_000)
-    expect.set_options(timeout=10_000)
+    page.set_default_timeout(30_000)
+    expect.set_options(timeout=30_000)
     sign_in(page, base, "cm.north")
     expect(page).to_have_url(f"{base}/work")
     shot(page, artifacts, "01-my-work")

@@ -109,8 +109,8 @@ def _answer(page: Page, keys: dict[str, int], right: bool) -> None:
 
 def test_fail_pass_certificate_and_supervisor_view(page: Page, live, artifacts):
     base = live.url
-    page.set_default_timeout(10_000)
-    expect.set_options(timeout=10_000)
+    page.set_default_timeout(30_000)
+    expect.set_options(timeout=30_000)
     _pass_other_modules(live.db_path, "cm.north", last="the-law")
 
     sign_in(page, base, "cm.north")
