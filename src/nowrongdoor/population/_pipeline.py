@@ -338,11 +338,11 @@ def _worklist_order(flagged: pa.Table) -> dict[str, list[Any]]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    # The tier names from buffers: ``pa.array(TIERS)`` would import pandas (_arrow).
+    tiers = arrow_table({"tier": (pa.string(), TIERS)})["tier"].combine_chunks()
     keys = pa.table(
         {
-            "rank": pc.index_in(
-                flagged["tier"].cast(pa.string()), value_set=pa.array(TIERS)
-            ),
+            "rank": pc.index_in(flagged["tier"].cast(pa.string()), value_set=tiers),
             "score": flagged["score"],
             "member_id": flagged["member_id"],
         }
