@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -266,3 +268,29 @@ def test_worklist_order_is_tier_then_highest_score_then_member_by_code_point() -
     got = _worklist_order(table)
     assert list(zip(*(got[n] for n in names), strict=True)) == want
     assert got["member_id"] == ["e", "é", "ab", "Z", "z", "\U0001f600", "a"]
+
+
+def test_a_duckdb_run_does_not_import_pandas(scored: Path, tmp_path: Path) -> None:
+    # pandas costs 0.15-0.4 s of CPU to import; no step of a DuckDB run needs it
+    # (pyarrow imports it for ``pa.array(list)``; see _arrow.py).
+    code = (
+        "import sys\n"
+        "from datetime import date\n"
+        "from pathlib import Path\n"
+        "from nowrongdoor.population import connect, score_population\n"
+        "engine = connect('duckdb')\n"
+        "score_population([Path(sys.argv[1])], Path(sys.argv[2]), engine=engine,\n"
+        "                 as_of=date(2025, 6, 30))\n"
+        "engine.close()\n"
+        "print('pandas' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "claims.csv"), str(tmp_path / "p")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.strip() == "False"
+    assert (tmp_path / "p" / "worklist.csv").read_bytes() == (
+        scored / "worklist.csv"
+    ).read_bytes()

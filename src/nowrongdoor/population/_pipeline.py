@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -229,7 +230,6 @@ def score_population(
     flagged = engine.to_arrow(
         scored.filter(scored.tier != "none").select(*WORKLIST_COLUMNS[:-1])
     )
-    tiers = engine.to_arrow(scored.group_by("tier").agg(n=scored.count())).to_pylist()
     per_ind = engine.to_arrow(
         hits.group_by("indicator").agg(n=hits.count())
     ).to_pylist()
@@ -239,6 +239,10 @@ def score_population(
             conflicts=(valid.birth != valid.latest_birth).cast("int64").sum(),
         )
     ).to_pylist()[0]
+    # Every valid member has one scored row: the tier counts are the flagged
+    # table's, and the rest are "none" (no second query over the scored join).
+    tiers = Counter(flagged["tier"].cast(pa.string()).to_pylist())
+    tiers["none"] = int(stats["n"] or 0) - flagged.num_rows
     on_list = scored.filter(scored.tier != "none").select("member_id")
     hit_rows = engine.to_arrow(hits.semi_join(on_list, "member_id")).to_pylist()
 
@@ -261,7 +265,7 @@ def score_population(
         engine=engine.name,
         model=model,
         as_of=as_of,
-        tiers={t["tier"]: int(t["n"]) for t in tiers},
+        tiers=dict(tiers),
         indicators={i["indicator"]: int(i["n"]) for i in per_ind},
         members=int(stats["n"] or 0),
         conflicts=int(stats["conflicts"] or 0),
@@ -338,11 +342,11 @@ def _worklist_order(flagged: pa.Table) -> dict[str, list[Any]]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    # The tier names from buffers: ``pa.array(TIERS)`` would import pandas (_arrow).
+    tiers = arrow_table({"tier": (pa.string(), TIERS)})["tier"].combine_chunks()
     keys = pa.table(
         {
-            "rank": pc.index_in(
-                flagged["tier"].cast(pa.string()), value_set=pa.array(TIERS)
-            ),
+            "rank": pc.index_in(flagged["tier"].cast(pa.string()), value_set=tiers),
             "score": flagged["score"],
             "member_id": flagged["member_id"],
         }
