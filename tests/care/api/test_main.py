@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from fastapi.routing import iter_route_contexts
 from starlette.routing import Route
 
 from nowrongdoor.care.app import API_PREFIX, create_app
-from nowrongdoor.settings import build_settings
 
 
-def test_api_routes_are_the_apps_own_routes(tmp_path: Path) -> None:
-    settings = build_settings(
-        env={},
-        environment="test",
-        data_dir=tmp_path,
-        database_url=f"sqlite:///{(tmp_path / 'care.db').as_posix()}",
-        secret_key="x" * 32,
-    )
+def test_api_routes_are_the_apps_own_routes(tmp_path: Path, settings_for: Any) -> None:
+    settings = settings_for(tmp_path, f"sqlite:///{(tmp_path / 'care.db').as_posix()}")
     app = create_app(settings, include_web=False)
     every = {
         (str(r.path), method)
