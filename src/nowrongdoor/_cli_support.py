@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -15,6 +15,10 @@ from rich.markup import escape
 from nowrongdoor.settings import Settings, build_settings
 
 __all__ = [
+    "JsonFlag",
+    "OrgOption",
+    "OutDir",
+    "Seed",
     "console",
     "err_console",
     "fail",
@@ -27,6 +31,23 @@ __all__ = [
 # "file:line" reference stays on one line, whole, so it can be copied.
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
+
+# Options that mean the same in every command that takes them (one
+# declaration, one help text).
+
+#: ``--out DIR``: the folder a command writes its files to.
+OutDir = Annotated[Path, typer.Option("--out", help="Output directory.")]
+#: ``--seed``: every generator is deterministic for a seed.
+Seed = Annotated[int, typer.Option("--seed", help="Random seed.")]
+#: ``--json``: print JSON (stdout, no markup) instead of text or a table.
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+#: ``--org``: the care organisation a command works for.
+OrgOption = Annotated[
+    str | None,
+    typer.Option(
+        "--org", help="Organisation id or exact name (default: the only plan)."
+    ),
+]
 
 
 def fail(message: str, code: int = 2) -> NoReturn:

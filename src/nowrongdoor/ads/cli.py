@@ -7,9 +7,17 @@ from typing import Annotated
 
 import typer
 
+from nowrongdoor._cli_support import JsonFlag, OutDir
+
 __all__ = ["app"]
 
 app = typer.Typer(help="Online ads: extraction, indicators, operations, matching.")
+
+#: ``--images``: where the ads' relative picture paths point (link, explain-link).
+InputImages = Annotated[
+    Path | None,
+    typer.Option(help="Directory image paths resolve against (default: input's)."),
+]
 
 
 # --- scan / evaluate (extraction) -------------------------------------------
@@ -87,7 +95,7 @@ def scan_command(
 @app.command("evaluate")
 def evaluate_command(
     gold: Annotated[Path, typer.Argument(help="Gold JSONL: {id, text, gold: {...}}.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: JsonFlag = False,
     errors: Annotated[int, typer.Option(help="Also print this many misses.")] = 0,
 ) -> None:
     """Precision, recall and F1 per field and per indicator on a gold file."""
@@ -174,11 +182,8 @@ def link_command(
     input_path: Annotated[
         Path, typer.Argument(help="JSONL of scanned or raw ads (raw: scanned now).")
     ],
-    out: Annotated[Path, typer.Option("--out", help="Output directory.")],
-    images: Annotated[
-        Path | None,
-        typer.Option(help="Directory image paths resolve against (default: input's)."),
-    ] = None,
+    out: OutDir,
+    images: InputImages = None,
     graph: Annotated[
         bool, typer.Option("--graph/--no-graph", help="Write graph.graphml.")
     ] = True,
@@ -225,10 +230,7 @@ def explain_link_command(
     ],
     ad_a: Annotated[str, typer.Argument(help="One ad id.")],
     ad_b: Annotated[str, typer.Argument(help="The other ad id.")],
-    images: Annotated[
-        Path | None,
-        typer.Option(help="Directory image paths resolve against (default: input's)."),
-    ] = None,
+    images: InputImages = None,
 ) -> None:
     """Say why two ads are, or are not, in one operation (evidence and weights)."""
     from nowrongdoor._cli_support import console
@@ -244,7 +246,7 @@ def match_command(
         Path, typer.Option("--posters", help="Missing-person posters, JSONL or CSV.")
     ],
     ads: Annotated[Path, typer.Option("--ads", help="Scanned or raw ads, JSONL.")],
-    out: Annotated[Path, typer.Option("--out", help="Output directory.")],
+    out: OutDir,
     top: Annotated[int, typer.Option("--top", help="Ads kept per poster.")] = 10,
     operations: Annotated[
         Path | None,

@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from nowrongdoor._cli_support import console, err_console, print_json, settings_from
+from nowrongdoor._cli_support import (
+    OrgOption,
+    Seed,
+    console,
+    err_console,
+    print_json,
+    settings_from,
+)
 from nowrongdoor.errors import UserInputError
 
 if TYPE_CHECKING:
@@ -35,13 +42,6 @@ audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=Tr
 partners_app = typer.Typer(
     help="The partner directory (Open Referral HSDS 3).", no_args_is_help=True
 )
-
-OrgOption = Annotated[
-    str | None,
-    typer.Option(
-        "--org", help="Organisation id or exact name (default: the only plan)."
-    ),
-]
 
 
 def _database(settings: Settings) -> Database:
@@ -317,18 +317,12 @@ def users_create(
             user = crud.create_user(session, data=data)
         except ApiError as exc:
             raise UserInputError(f"{exc.field or 'user'}: {exc.message}") from None
-        from nowrongdoor.care.audit import AuditEntry, append_event
-
-        append_event(
+        _audit_cli(
             session,
-            AuditEntry(
-                action="user.create",
-                resource_type="user",
-                resource_id=str(user.id),
-                detail="cli",
-            ),
-            user=None,
-            request_id=None,
+            "user.create",
+            "cli",
+            resource_type="user",
+            resource_id=str(user.id),
         )
         console.print(
             f"created user {user.username} ({user.role}) in organisation {org_id}"
@@ -483,22 +477,12 @@ def partners_import(
     ],
 ) -> None:
     """Import an Open Referral HSDS 3 directory into the partner directory."""
-    from nowrongdoor.care.audit import AuditEntry, append_event
     from nowrongdoor.care.hsds import import_hsds, load_hsds
 
     tables = load_hsds(path)
     with care_database(settings_from(ctx)) as db, db.session() as session:
         report = import_hsds(session, tables)
-        append_event(
-            session,
-            AuditEntry(
-                action="partner.import",
-                resource_type="organization",
-                detail=path.name,
-            ),
-            user=None,
-            request_id=None,
-        )
+        _audit_cli(session, "partner.import", path.name, resource_type="organization")
     console.print(
         f"imported {report.organizations} organisations, {report.services} services, "
         f"{report.locations} locations, {report.services_at_location} services at "
@@ -517,7 +501,7 @@ def care_seed(
     persons: Annotated[
         int, typer.Option(min=1, max=5000, help="Synthetic persons.")
     ] = 24,
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 7,
+    seed: Seed = 7,
     spread_days: Annotated[
         int,
         typer.Option(
@@ -627,12 +611,15 @@ def care_rotate_keys(ctx: typer.Context) -> None:
     )
 
 
-def _audit_cli(session: Session, action: str, detail: str) -> None:
+def _audit_cli(session: Session, action: str, detail: str, **resource: str) -> None:
+    """Record a command's action in the audit log (no user, no request: the CLI).
+
+    ``resource``: the ``resource_type`` and ``resource_id`` it acted on, if any.
+    """
     from nowrongdoor.care.audit import AuditEntry, append_event
 
-    append_event(
-        session, AuditEntry(action=action, detail=detail), user=None, request_id=None
-    )
+    entry = AuditEntry(action=action, detail=detail, **resource)  # type: ignore[arg-type]
+    append_event(session, entry, user=None, request_id=None)
 
 
 def _register_workspace_commands() -> None:

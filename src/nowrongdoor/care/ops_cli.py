@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from nowrongdoor._cli_support import console, print_json, settings_from
+from nowrongdoor._cli_support import JsonFlag, console, print_json, settings_from
 from nowrongdoor.care.cli import _database, care_database
 from nowrongdoor.care.cli import app as care_app
 
@@ -76,7 +76,7 @@ def care_purge(
             "--dry-run", help="List what would be purged and why; change nothing."
         ),
     ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """Purge records past their retention period (settings retention_*)."""
     from nowrongdoor.care.retention import plan_purge, purge

@@ -22,6 +22,11 @@ OutDir = Annotated[
     typer.Option("--out", help="Directory for the HTML report, CSV tables and PNGs."),
 ]
 
+DatabaseUrl = Annotated[
+    str | None,
+    typer.Option("--database-url", help="Care database URL (default: settings)."),
+]
+
 
 def _date(value: str, option: str) -> dt.date:
     try:
@@ -76,10 +81,7 @@ def program(
     ],
     end: Annotated[str, typer.Option("--to", help="Last day of the period.")],
     out: OutDir,
-    database_url: Annotated[
-        str | None,
-        typer.Option("--database-url", help="Care database URL (default: settings)."),
-    ] = None,
+    database_url: DatabaseUrl = None,
     worklist: Annotated[
         Path | None,
         typer.Option(
@@ -134,10 +136,7 @@ def survey(
             ),
         ),
     ] = None,
-    database_url: Annotated[
-        str | None,
-        typer.Option("--database-url", help="Care database URL (default: settings)."),
-    ] = None,
+    database_url: DatabaseUrl = None,
 ) -> None:
     """Survivor-survey tables and charts beside the deck's published figures."""
     from nowrongdoor.reports import (

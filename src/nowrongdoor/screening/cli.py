@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
 
-from nowrongdoor._cli_support import console, print_json, settings_from
+from nowrongdoor._cli_support import JsonFlag, console, print_json, settings_from
 from nowrongdoor._output import write_atomic
 from nowrongdoor.errors import UserInputError
 
@@ -23,12 +24,12 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON.")]
-
 _YES = {"y", "yes"}
 _NO = {"n", "no"}
 _SKIP = {"s", "skip"}
 _UNKNOWN = {"", "?", "u", "unknown"}
+#: What an ``_ask`` parser returns for an answer it cannot take.
+_AGAIN = object()
 
 #: Interactive classify: the question asked for each yes/no fact.
 FACT_QUESTIONS: dict[str, str] = {
@@ -190,17 +191,26 @@ def _ages(instrument: Instrument) -> str:
     return f"{low}-{high}"
 
 
-def _ask_item(number: int, total: int, text: str) -> bool | None:
+def _ask(question: str, parse: Callable[[str], Any], again: str, **prompt: Any) -> Any:
+    """Ask ``question`` until ``parse`` takes the (stripped) answer; else say ``again``.
+
+    ``parse`` returns the value, or ``_AGAIN`` for an answer it cannot take.
+    """
     while True:
-        raw = typer.prompt(f"[{number}/{total}] {text} (y/n/skip)")
-        answer = raw.strip().lower()
-        if answer in _YES:
-            return True
-        if answer in _NO:
-            return False
-        if answer in _SKIP:
-            return None
-        typer.echo("Please answer y, n or skip.")
+        value = parse(typer.prompt(question, **prompt).strip())
+        if value is not _AGAIN:
+            return value
+        typer.echo(again)
+
+
+def _yes_no(no_answer: set[str]) -> Callable[[str], Any]:
+    """A parser of y/n answers: True, False, or None for the words in ``no_answer``."""
+    words: dict[str, bool | None] = {
+        **dict.fromkeys(_YES, True),
+        **dict.fromkeys(_NO, False),
+        **dict.fromkeys(no_answer, None),
+    }
+    return lambda answer: words.get(answer.lower(), _AGAIN)
 
 
 @app.command("run")
@@ -269,7 +279,11 @@ def run(
         typer.echo(f"{instrument.title}: answer y, n or skip.")
         total = len(instrument.items)
         given = {
-            item.linkId: _ask_item(number, total, item.text)
+            item.linkId: _ask(
+                f"[{number}/{total}] {item.text} (y/n/skip)",
+                _yes_no(_SKIP),
+                "Please answer y, n or skip.",
+            )
             for number, item in enumerate(instrument.items, 1)
         }
         label = "answers"
@@ -354,44 +368,15 @@ def _render_safety(result: ScreeningResult) -> None:
         console.print(f"  Source: {safety.reporting_source}", highlight=False)
 
 
-def _ask_fact(question: str) -> bool | None:
-    while True:
-        raw = typer.prompt(f"{question} (y/n/?)", default="?", show_default=False)
-        answer = raw.strip().lower()
-        if answer in _YES:
-            return True
-        if answer in _NO:
-            return False
-        if answer in _UNKNOWN:
-            return None
-        typer.echo("Please answer y, n or ? (unknown).")
+def _age(answer: str) -> int | None | object:
+    if answer.lower() in _UNKNOWN:
+        return None
+    if answer.isdigit() and int(answer) <= 130:
+        return int(answer)
+    return _AGAIN
 
 
-def _ask_age() -> int | None:
-    while True:
-        raw = typer.prompt(
-            "Age of the person exploited (a number, or ? if unknown)",
-            default="?",
-            show_default=False,
-        ).strip()
-        if raw.lower() in _UNKNOWN:
-            return None
-        if raw.isdigit() and int(raw) <= 130:
-            return int(raw)
-        typer.echo("Please give a whole number from 0 to 130, or ?.")
-
-
-def _ask_role() -> str:
-    roles = ("person", "buyer", "recruiter", "other")
-    while True:
-        raw = typer.prompt(
-            "Whom is the question about: person (the one exploited), buyer, "
-            "recruiter or other?",
-            default="person",
-        )
-        if raw.strip().lower() in roles:
-            return raw.strip().lower()
-        typer.echo(f"Please answer one of: {', '.join(roles)}.")
+_ROLES = ("person", "buyer", "recruiter", "other")
 
 
 def classify(
@@ -412,10 +397,29 @@ def classify(
         raw = _read_json(facts, "facts")
         result = classify_facts(raw, label=f"facts file {facts}")
     else:
-        asked: dict[str, Any] = {"age": _ask_age()}
+        unknown = {"default": "?", "show_default": False}
+        asked: dict[str, Any] = {
+            "age": _ask(
+                "Age of the person exploited (a number, or ? if unknown)",
+                _age,
+                "Please give a whole number from 0 to 130, or ?.",
+                **unknown,
+            )
+        }
         for key, question in FACT_QUESTIONS.items():
-            asked[key] = _ask_fact(question)
-        asked["role"] = _ask_role()
+            asked[key] = _ask(
+                f"{question} (y/n/?)",
+                _yes_no(_UNKNOWN),
+                "Please answer y, n or ? (unknown).",
+                **unknown,
+            )
+        asked["role"] = _ask(
+            "Whom is the question about: person (the one exploited), buyer, "
+            "recruiter or other?",
+            lambda answer: answer.lower() if answer.lower() in _ROLES else _AGAIN,
+            f"Please answer one of: {', '.join(_ROLES)}.",
+            default="person",
+        )
         result = classify_facts(asked)
     if as_json:
         print_json(result.model_dump(mode="json"))

@@ -7,23 +7,20 @@ from typing import Annotated, Any
 
 import typer
 
-from nowrongdoor._cli_support import console
+from nowrongdoor._cli_support import OutDir, Seed, console
 
 __all__ = ["app"]
 
 app = typer.Typer(help="Generate synthetic data for demos, tests and benchmarks.")
 
-#: ``--seed``: every generator is deterministic for a seed.
-_Seed = Annotated[int, typer.Option("--seed", help="Random seed.")]
-
 
 @app.command("ads")
 def ads_command(
-    out: Annotated[Path, typer.Option("--out", help="Output directory.")],
+    out: OutDir,
     operations: Annotated[
         int, typer.Option("--operations", min=0, help="Multi-ad operations.")
     ] = 50,
-    seed: _Seed = 0,
+    seed: Seed = 0,
     singletons: Annotated[
         int | None,
         typer.Option("--singletons", min=0, help="One-off ads (default: operations)."),
@@ -111,11 +108,11 @@ def ads_command(
 
 @app.command("claims")
 def claims_command(
-    out: Annotated[Path, typer.Option("--out", help="Output directory.")],
+    out: OutDir,
     members: Annotated[
         int, typer.Option("--members", min=1, help="Number of members.")
     ] = 2000,
-    seed: _Seed = 0,
+    seed: Seed = 0,
     fmt: Annotated[
         str,
         typer.Option(
@@ -181,7 +178,7 @@ def survey_command(
     count: Annotated[
         int, typer.Option("--count", min=1, help="Number of respondents.")
     ] = 300,
-    seed: _Seed = 0,
+    seed: Seed = 0,
 ) -> None:
     """Synthetic survivor-survey responses (invented; never real people)."""
     from nowrongdoor.synth.survey import write_survey_responses

@@ -345,24 +345,21 @@ def _cross_merge(data: PairData, e: GroupEdge, lv: list[int]) -> Merge:
     _, detail = pair_levels(data, e.a, e.b)
     if lv[1] >= 3 and (lv[2] < 3 or lv[1] >= lv[2]):
         jac = float(detail["jaccard"])  # type: ignore[arg-type]
-        return Merge(
-            e.a,
-            e.b,
-            "text",
+        kind, strength = "text", jac
+        evidence = (
             f"distinctive text (Jaccard {jac:.2f} on {detail['shared_shingles']} "
-            f"shared rare word 3-grams); match weight {e.weight:.1f} bits",
-            round(jac, 3),
-            tuple(lv),
-            round(e.weight, 2),
+            "shared rare word 3-grams)"
         )
-    d = int(detail["photo_distance"])  # type: ignore[call-overload]
+    else:
+        d = int(detail["photo_distance"])  # type: ignore[call-overload]
+        kind, strength = "image", 1.0 - d / 64
+        evidence = f"same photo (pHash Hamming distance {d} of 64)"
     return Merge(
         e.a,
         e.b,
-        "image",
-        f"same photo (pHash Hamming distance {d} of 64); match weight "
-        f"{e.weight:.1f} bits",
-        round(1.0 - d / 64, 3),
+        kind,
+        f"{evidence}; match weight {e.weight:.1f} bits",
+        round(strength, 3),
         tuple(lv),
         round(e.weight, 2),
     )

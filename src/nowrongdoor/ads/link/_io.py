@@ -11,13 +11,13 @@ from typing import Any
 
 from nowrongdoor._jsonl import json_lines
 from nowrongdoor._output import atomic_open, atomic_path
+from nowrongdoor.ads._ingest import BadRecord
 from nowrongdoor.ads.link._core import LinkResult
 from nowrongdoor.ads.link._model import COMPARISONS
 from nowrongdoor.errors import UserInputError
 
 __all__ = [
     "EDGE_COLUMNS",
-    "SkippedLine",
     "read_records",
     "write_link_outputs",
 ]
@@ -30,22 +30,10 @@ EDGE_COLUMNS = (
 
 
 @dataclass
-class SkippedLine:
-    """A record that could not be used: file, line and reason."""
-
-    path: str
-    line: int
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.reason}"
-
-
-@dataclass
 class ReadReport:
     """Records skipped while reading and raw ads scanned on the fly."""
 
-    skipped: list[SkippedLine] = field(default_factory=list)
+    skipped: list[BadRecord] = field(default_factory=list)
     scanned: int = 0
 
 
@@ -97,14 +85,14 @@ def read_records(path: Path, report: ReadReport) -> Iterator[dict[str, Any]]:
     seen: set[str] = set()
     for n, rec in json_lines(path):
         if isinstance(rec, ValueError):
-            report.skipped.append(SkippedLine(str(path), n, f"not JSON ({rec})"))
+            report.skipped.append(BadRecord(str(path), n, f"not JSON ({rec})"))
             continue
         if not isinstance(rec, dict) or rec.get("id") in (None, ""):
-            report.skipped.append(SkippedLine(str(path), n, "record has no id"))
+            report.skipped.append(BadRecord(str(path), n, "record has no id"))
             continue
         rid = str(rec["id"])
         if rid in seen:
-            report.skipped.append(SkippedLine(str(path), n, f"duplicate id {rid}"))
+            report.skipped.append(BadRecord(str(path), n, f"duplicate id {rid}"))
             continue
         seen.add(rid)
         rec, extract, was_raw = scan_if_raw(rec, extract)

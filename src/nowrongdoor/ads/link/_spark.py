@@ -19,10 +19,11 @@ from typing import Any
 
 import numpy as np
 
+from nowrongdoor.ads._ingest import BadRecord
 from nowrongdoor.ads.link._combine import combine
 from nowrongdoor.ads.link._core import AdFacts, LinkOptions, LinkResult, prepare
 from nowrongdoor.ads.link._images import hash_images
-from nowrongdoor.ads.link._io import ReadReport, SkippedLine, scan_if_raw
+from nowrongdoor.ads.link._io import ReadReport, scan_if_raw
 from nowrongdoor.errors import UserInputError
 
 __all__ = ["link_spark"]
@@ -98,11 +99,11 @@ def link_spark(
     seen: set[str] = set()
     for row in rows:
         if row[0] == "bad":
-            report.skipped.append(SkippedLine(str(path), row[1] + 1, row[2]))
+            report.skipped.append(BadRecord(str(path), row[1] + 1, row[2]))
             continue
         _, i, f, sig, was_raw = row
         if f.id in seen:
-            report.skipped.append(SkippedLine(str(path), i + 1, f"duplicate id {f.id}"))
+            report.skipped.append(BadRecord(str(path), i + 1, f"duplicate id {f.id}"))
             continue
         seen.add(f.id)
         facts.append(f)

@@ -250,21 +250,25 @@ def compare_photo(
     return "different", f"pHash distance {d}"
 
 
+#: The measured traits: (field, attribute, unit, (most difference, level) from
+#: the closest); a larger difference is "different".
+_MEASURES = (
+    ("height", "height_in", "in", ((1, "exact"), (3, "close"))),
+    ("weight", "weight_lb", "lb", ((10, "close"), (20, "near"))),
+)
+
+
 def compare_body(p: Poster, ad: AdView) -> dict[str, tuple[str, str] | None]:
     """Height, weight, hair and eyes."""
     out: dict[str, tuple[str, str] | None] = {}
-    if p.height_in is not None and ad.height_in is not None:
-        d = abs(p.height_in - ad.height_in)
-        lvl = "exact" if d <= 1 else "close" if d <= 3 else "different"
-        out["height"] = (lvl, f"{ad.height_in:.0f} in vs {p.height_in:.0f} in")
-    else:
-        out["height"] = None
-    if p.weight_lb is not None and ad.weight_lb is not None:
-        d = abs(p.weight_lb - ad.weight_lb)
-        lvl = "close" if d <= 10 else "near" if d <= 20 else "different"
-        out["weight"] = (lvl, f"{ad.weight_lb:.0f} lb vs {p.weight_lb:.0f} lb")
-    else:
-        out["weight"] = None
+    for name, attr, unit, levels in _MEASURES:
+        a, b = getattr(ad, attr), getattr(p, attr)
+        if a is None or b is None:
+            out[name] = None
+            continue
+        d = abs(b - a)
+        lvl = next((level for most, level in levels if d <= most), "different")
+        out[name] = (lvl, f"{a:.0f} {unit} vs {b:.0f} {unit}")
     for trait in ("hair", "eyes"):
         a, b = getattr(ad, trait), getattr(p, trait)
         out[trait] = (

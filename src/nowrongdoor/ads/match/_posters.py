@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -71,36 +72,41 @@ _CM = re.compile(r"(\d{3})\s*cm")
 _IN = re.compile(r"(\d{2})\s*(?:in|inches|\")")
 _KG = re.compile(r"(\d{2,3})\s*(?:kg|kilo)")
 _NUM = re.compile(r"(\d{2,3}(?:\.\d+)?)")
+_HEIGHTS = (
+    (_FT_IN, lambda m: int(m.group(1)) * 12 + int(m.group(2) or 0)),
+    (_CM, lambda m: round(int(m.group(1)) / 2.54, 1)),
+    (_IN, lambda m: float(m.group(1))),
+)
+_WEIGHTS = (
+    (_KG, lambda m: round(int(m.group(1)) * 2.20462, 1)),
+    (_NUM, lambda m: float(m.group(1))),
+)
+
+
+def _parse_measure(
+    value: Any,
+    readings: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], float]], ...],
+) -> float | None:
+    """A number as is, else the first of ``readings`` (pattern, conversion) found."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    text = str(value).lower()
+    for pattern, convert in readings:
+        if m := pattern.search(text):
+            return convert(m)
+    return None
 
 
 def parse_height(value: Any) -> float | None:
     """Inches from ``5'4"``, ``5 ft 4``, ``64 in``, ``163 cm`` or a number."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    text = str(value).lower()
-    if m := _FT_IN.search(text):
-        return int(m.group(1)) * 12 + int(m.group(2) or 0)
-    if m := _CM.search(text):
-        return round(int(m.group(1)) / 2.54, 1)
-    if m := _IN.search(text):
-        return float(m.group(1))
-    return None
+    return _parse_measure(value, _HEIGHTS)
 
 
 def parse_weight(value: Any) -> float | None:
     """Pounds from ``120 lbs``, ``54 kg`` or a number."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    text = str(value).lower()
-    if m := _KG.search(text):
-        return round(int(m.group(1)) * 2.20462, 1)
-    if m := _NUM.search(text):
-        return float(m.group(1))
-    return None
+    return _parse_measure(value, _WEIGHTS)
 
 
 def _date(value: Any, where: str) -> date | None:

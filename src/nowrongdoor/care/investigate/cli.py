@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from nowrongdoor._cli_support import console, settings_from
+from nowrongdoor._cli_support import OrgOption, console, settings_from
 
 __all__ = ["care_import_ads"]
 
@@ -39,12 +39,7 @@ def care_import_ads(
             "folder of --ads, else of --scanned).",
         ),
     ] = None,
-    org: Annotated[
-        str | None,
-        typer.Option(
-            "--org", help="Organisation id or exact name (default: the only plan)."
-        ),
-    ] = None,
+    org: OrgOption = None,
 ) -> None:
     """Load scanned ads, operations, link evidence and leads for investigators."""
     from nowrongdoor.care.cli import _audit_cli, _database, _org_id, _require_schema
