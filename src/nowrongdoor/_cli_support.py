@@ -23,6 +23,7 @@ __all__ = [
     "err_console",
     "fail",
     "print_json",
+    "say",
     "settings_from",
     "stage_spinner",
 ]
@@ -52,10 +53,20 @@ OrgOption = Annotated[
 
 def fail(message: str, code: int = 2) -> NoReturn:
     """Print one error sentence to stderr and exit with ``code``."""
-    err_console.print(
-        f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True
-    )
+    say(f"[bold red]error:[/] {escape(message)}", err=True)
     raise typer.Exit(code)
+
+
+def say(message: Any, *, markup: bool = True, err: bool = False) -> None:
+    """Print a message as written: no highlighting, never wrapped.
+
+    Args:
+        message: Text (Rich markup unless ``markup`` is False), a renderable,
+            or any value (pretty-printed).
+        markup: Read ``[bold]``-style markup in ``message``.
+        err: Print to stderr instead of stdout.
+    """
+    (err_console if err else console).print(message, highlight=False, markup=markup)
 
 
 def print_json(data: Any) -> None:

@@ -17,7 +17,7 @@ from typer.core import TyperGroup
 
 from nowrongdoor import __version__
 from nowrongdoor._cli_support import fail
-from nowrongdoor.errors import UserInputError
+from nowrongdoor.errors import UserInputError, first_error
 
 __all__ = ["app", "main"]
 
@@ -58,9 +58,8 @@ class _Root(TyperGroup):
         except UserInputError as exc:
             fail(str(exc), exc.exit_code)
         except ValidationError as exc:
-            first = exc.errors()[0]
-            field = ".".join(str(p) for p in first["loc"]) or exc.title
-            fail(f"setting {field}: {first['msg']}")
+            field, message = first_error(exc, exc.title)
+            fail(f"setting {field}: {message}")
         except FileNotFoundError as exc:
             fail(str(exc))
 

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-__all__ = ["UserInputError"]
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+__all__ = ["UserInputError", "first_error"]
 
 
 class UserInputError(ValueError):
@@ -19,3 +24,18 @@ class UserInputError(ValueError):
     def __init__(self, message: str, exit_code: int = 2) -> None:
         super().__init__(message)
         self.exit_code = exit_code
+
+
+def first_error(exc: ValidationError, whole: str = "") -> tuple[str, str]:
+    """Where and what the first error of a pydantic validation is.
+
+    Args:
+        exc: The validation error.
+        whole: The name to give when the error is about the whole value (no
+            location).
+
+    Returns:
+        The dotted location (``items.0.linkId``, else ``whole``) and the message.
+    """
+    first = exc.errors()[0]
+    return ".".join(str(p) for p in first["loc"]) or whole, first["msg"]

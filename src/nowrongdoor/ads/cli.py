@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from nowrongdoor._cli_support import JsonFlag, OutDir
+from nowrongdoor._cli_support import JsonFlag, OutDir, say
 
 __all__ = ["app"]
 
@@ -51,7 +51,7 @@ def scan_command(
         TimeElapsedColumn,
     )
 
-    from nowrongdoor._cli_support import console, err_console, settings_from
+    from nowrongdoor._cli_support import err_console, settings_from
     from nowrongdoor.ads._extract import explain
     from nowrongdoor.ads._scan import resolve_workers, scan
 
@@ -78,18 +78,16 @@ def scan_command(
             top=top,
         )
     for bad in summary.bad:
-        err_console.print(f"[yellow]skipped[/] {bad}", highlight=False, soft_wrap=True)
-    console.print(
+        say(f"[yellow]skipped[/] {bad}", err=True)
+    say(
         f"scanned {summary.read} ads, wrote {summary.written} records to {out}; "
-        f"skipped {len(summary.bad)} bad records",
-        highlight=False,
-        soft_wrap=True,
+        f"skipped {len(summary.bad)} bad records"
     )
     for record in summary.top:
         if record["score"] <= 0:
             continue
-        console.print(f"\n[bold]{record['id']}[/]", highlight=False)
-        console.print(explain(record), highlight=False, markup=False, soft_wrap=True)
+        say(f"\n[bold]{record['id']}[/]")
+        say(explain(record), markup=False)
 
 
 @app.command("evaluate")
@@ -129,12 +127,10 @@ def evaluate_command(
         )
     console.print(table)
     if report.phone_ads:
-        console.print(
+        say(
             f"phones exactly right on {report.phone_exact} of {report.phone_ads} ads "
             f"with a phone ({report.phone_exact_share:.1%}); invented numbers: "
-            f"{report.fields['phones'].fp}",
-            highlight=False,
-            soft_wrap=True,
+            f"{report.fields['phones'].fp}"
         )
     if report.confusion:
         classes = Table(title="class confusion (rows: gold, columns: predicted)")
@@ -148,29 +144,21 @@ def evaluate_command(
         console.print(classes)
         rank = report.rank_order
         if rank is not None:
-            console.print(
+            say(
                 f"rank order: {rank:.3f} of (risky, benign) pairs have the risky ad "
-                "scoring higher",
-                highlight=False,
-                soft_wrap=True,
+                "scoring higher"
             )
     for gold_kind, row in sorted(report.kind_confusion.items()):
         spread = ", ".join(
             f"{k} {n}" for k, n in sorted(row.items(), key=lambda x: -x[1])
         )
-        console.print(
-            f"gold kind {gold_kind} ({sum(row.values())} ads) read as: {spread}",
-            highlight=False,
-            soft_wrap=True,
-        )
-    console.print(
+        say(f"gold kind {gold_kind} ({sum(row.values())} ads) read as: {spread}")
+    say(
         f"benign ads scoring >= 0.5: {report.benign_high} of {report.benign}; "
-        f"bad records: {len(report.bad)}",
-        highlight=False,
-        soft_wrap=True,
+        f"bad records: {len(report.bad)}"
     )
     for err in report.errors:
-        console.print(err, highlight=False, markup=False)
+        say(err, markup=False)
 
 
 # --- link / match (operations, missing-person posters) ----------------------
@@ -233,11 +221,10 @@ def explain_link_command(
     images: InputImages = None,
 ) -> None:
     """Say why two ads are, or are not, in one operation (evidence and weights)."""
-    from nowrongdoor._cli_support import console
     from nowrongdoor.ads import explain_file
 
     for line in explain_file(input_path, ad_a, ad_b, image_root=images):
-        console.print(line, highlight=False, markup=False, soft_wrap=True)
+        say(line, markup=False)
 
 
 @app.command("match")

@@ -17,11 +17,11 @@ from nowrongdoor._cli_support import (
     OrgOption,
     Seed,
     console,
-    err_console,
     print_json,
+    say,
     settings_from,
 )
-from nowrongdoor.errors import UserInputError
+from nowrongdoor.errors import UserInputError, first_error
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -307,10 +307,8 @@ def users_create(
                 team=team,
             )
         except ValidationError as exc:
-            first = exc.errors()[0]
-            raise UserInputError(
-                f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
-            ) from None
+            field, message = first_error(exc)
+            raise UserInputError(f"{field}: {message}") from None
         from nowrongdoor.care.errors import ApiError
 
         try:
@@ -358,7 +356,7 @@ def users_revoke(
         else:
             count = revoke_credentials(session, user_id=user.id)
         _audit_cli(session, "auth.revoke", f"{count} credentials")
-    console.print(f"revoked {count} token(s)/session(s) of {username}", highlight=False)
+    say(f"revoked {count} token(s)/session(s) of {username}")
 
 
 @users_app.command("list")
@@ -407,11 +405,11 @@ def _verify_audit(ctx: typer.Context, *, write: bool) -> ChainReport:
 def _report_broken(report: ChainReport) -> None:
     for seq, problem in report.problems:
         where = f"event {seq}" if seq else "checkpoints"
-        err_console.print(f"{where}: {problem}", highlight=False)
-    err_console.print(
+        say(f"{where}: {problem}", err=True)
+    say(
         f"[bold red]audit chain broken:[/] {len(report.problems)} problem(s) in "
         f"{report.checked} events",
-        highlight=False,
+        err=True,
     )
     raise typer.Exit(1)
 
@@ -432,21 +430,14 @@ def audit_verify(
     report = _verify_audit(ctx, write=checkpoint)
     if not report.ok:
         _report_broken(report)
-    console.print(
+    say(
         f"audit chain intact: {report.checked} events verified against "
-        f"{report.checkpoints} checkpoint(s)",
-        highlight=False,
+        f"{report.checkpoints} checkpoint(s)"
     )
     if report.unkeyed:
-        console.print(
-            f"{report.unkeyed} event(s) predate the keyed chain (plain SHA-256)",
-            highlight=False,
-        )
+        say(f"{report.unkeyed} event(s) predate the keyed chain (plain SHA-256)")
     if report.written is not None:
-        console.print(
-            f"checkpoint written: event {report.written.seq} at {report.written.at}",
-            highlight=False,
-        )
+        say(f"checkpoint written: event {report.written.seq} at {report.written.at}")
 
 
 @audit_app.command("checkpoint")
@@ -456,10 +447,7 @@ def audit_checkpoint(ctx: typer.Context) -> None:
     if not report.ok:
         _report_broken(report)
     if report.written is not None:
-        console.print(
-            f"checkpoint written: event {report.written.seq} at {report.written.at}",
-            highlight=False,
-        )
+        say(f"checkpoint written: event {report.written.seq} at {report.written.at}")
 
 
 # --- partners -------------------------------------------------------------------
@@ -489,7 +477,7 @@ def partners_import(
         f"locations, {report.phones} phones"
     )
     for warning in report.warnings:
-        err_console.print(f"warning: {warning}", highlight=False)
+        say(f"warning: {warning}", err=True)
 
 
 # --- care -----------------------------------------------------------------------

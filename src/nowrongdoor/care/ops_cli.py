@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from nowrongdoor._cli_support import JsonFlag, console, print_json, settings_from
+from nowrongdoor._cli_support import JsonFlag, print_json, say, settings_from
 from nowrongdoor.care.cli import _database, care_database
 from nowrongdoor.care.cli import app as care_app
 
@@ -36,12 +36,11 @@ def backup(
     with care_database(settings) as db:
         manifest = run_backup(db.engine, settings, out)
     rows = sum(manifest.counts.values())
-    console.print(
+    say(
         f"backup {out}: {manifest.backend}, revision {manifest.schema_revision}, "
         f"{rows} rows, audit head {manifest.audit_head['seq']}, needs "
         f"{len(manifest.data_keys)} encryption key(s) "
-        f"{', '.join(manifest.data_keys)}",
-        highlight=False,
+        f"{', '.join(manifest.data_keys)}"
     )
 
 
@@ -58,12 +57,11 @@ def restore(
         report = run_restore(db.engine, settings, path)
     finally:
         db.dispose()
-    console.print(
+    say(
         f"restored {path} (taken {report.manifest.created_at}): "
         f"{sum(report.manifest.counts.values())} rows, audit chain of "
         f"{report.audit_events} events verified, now at revision {report.revision}; "
-        f"{report.purges_reapplied} record(s) purged again from the purge ledger",
-        highlight=False,
+        f"{report.purges_reapplied} record(s) purged again from the purge ledger"
     )
 
 
@@ -102,12 +100,10 @@ def care_purge(
         )
         return
     for item in plan.items:
-        console.print(
-            f"{item.kind:<18} {item.table}:{item.id:<8} {item.reason}", highlight=False
-        )
+        say(f"{item.kind:<18} {item.table}:{item.id:<8} {item.reason}")
     summary = ", ".join(f"{v} {k}" for k, v in counts.items())
     verb = "would purge" if dry_run else f"purged ({removed} rows with dependents)"
-    console.print(f"{verb}: {summary}", highlight=False)
+    say(f"{verb}: {summary}")
 
 
 @jobs_app.command("run")
@@ -129,8 +125,6 @@ def jobs_run(
     with care_database(settings) as db:
         results = run_jobs(db, settings, job or None)
     for result in results:
-        console.print(
-            f"{result.name:<18} {result.status:<8} {result.detail}", highlight=False
-        )
+        say(f"{result.name:<18} {result.status:<8} {result.detail}")
     if any(r.status == "failed" for r in results):
         raise typer.Exit(1)

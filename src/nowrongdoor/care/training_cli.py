@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 import typer
 
-from nowrongdoor._cli_support import console, print_json, settings_from
+from nowrongdoor._cli_support import console, print_json, say, settings_from
 from nowrongdoor.errors import UserInputError
 
 __all__ = ["app"]
@@ -32,16 +32,12 @@ def training_courses(ctx: typer.Context) -> None:
 
     catalogue = catalogue_for(settings_from(ctx))
     for course in catalogue:
-        console.print(
-            f"[bold]{course.id}[/]  {course.title} ({course.hours:g} hours)",
-            highlight=False,
-        )
+        say(f"[bold]{course.id}[/]  {course.title} ({course.hours:g} hours)")
         for index, module in enumerate(course.modules, 1):
             quiz = f"{module.question_count} questions" if module.quiz else "reading"
-            console.print(
+            say(
                 f"  {index:>2}. {module.id:<16} {module.title} "
-                f"({module.minutes} min, {quiz}, {len(module.entries)} entries)",
-                highlight=False,
+                f"({module.minutes} min, {quiz}, {len(module.entries)} entries)"
             )
 
 
@@ -155,4 +151,4 @@ def training_lead(
             raise UserInputError(exc.message) from None
         _audit_cli(session, "training.lead.grant", f"user {user.id}")
         org = user.organization.name
-    console.print(f"{username} is now the training lead of {org}", highlight=False)
+    say(f"{username} is now the training lead of {org}")

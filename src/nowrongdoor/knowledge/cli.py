@@ -9,7 +9,7 @@ import typer
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from nowrongdoor._cli_support import console, fail, print_json
+from nowrongdoor._cli_support import console, fail, print_json, say
 from nowrongdoor.knowledge._export import (
     entry_details,
     entry_to_dict,
@@ -122,14 +122,14 @@ def export(
 
 
 def _render(entry: Entry) -> None:
-    console.print(f"[bold]{entry.title}[/]  [dim]{entry.id}[/]", highlight=False)
+    say(f"[bold]{entry.title}[/]  [dim]{entry.id}[/]")
     if isinstance(entry, LexiconTerm):
-        console.print(f"[cyan]category:[/] {entry.category}", highlight=False)
-    console.print(entry.text, highlight=False)
+        say(f"[cyan]category:[/] {entry.category}")
+    say(entry.text)
     if isinstance(entry, LexiconTerm) and entry.context_note:
-        console.print(f"[yellow]context:[/] {entry.context_note}", highlight=False)
+        say(f"[yellow]context:[/] {entry.context_note}")
     for label, value in entry_details(entry):
         if isinstance(entry, LexiconTerm) and label in {"category", "everyday word"}:
             continue
         console.print(Text.assemble((f"{label}: ", "cyan"), value))
-    console.print(f"[dim]source: {entry.source}[/]", highlight=False)
+    say(f"[dim]source: {entry.source}[/]")

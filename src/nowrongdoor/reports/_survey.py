@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from nowrongdoor._jsonl import json_lines
 from nowrongdoor._privacy import SMALL_CELL_THRESHOLD, is_small_cell
-from nowrongdoor.errors import UserInputError
+from nowrongdoor.errors import UserInputError, first_error
 from nowrongdoor.reports._instrument import (
     AGE_FIRST_BINS,
     REPORTING_TABLES,
@@ -40,6 +41,7 @@ __all__ = [
     "parse_survey_response",
     "survey_responses_from_care",
 ]
+
 
 @dataclass(frozen=True)
 class SurveyResponse:
@@ -71,10 +73,9 @@ def parse_survey_response(resource: dict[str, Any], where: str) -> SurveyRespons
     try:
         QuestionnaireResponse.model_validate(resource)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"])
+        field, message = first_error(exc)
         raise UserInputError(
-            f"{where}: invalid QuestionnaireResponse field {field}: {first['msg']}"
+            f"{where}: invalid QuestionnaireResponse field {field}: {message}"
         ) from None
     if resource.get("questionnaire") != SURVEY_URL:
         raise UserInputError(
@@ -123,15 +124,10 @@ def _resources_in(path: Path) -> Iterable[tuple[dict[str, Any], str]]:
     if path.suffix == ".ndjson" or (
         stripped.startswith("{") and "\n{" in stripped.rstrip()
     ):
-        for number, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                yield json.loads(line), f"{path} line {number}"
-            except json.JSONDecodeError as exc:
-                raise UserInputError(
-                    f"{path} line {number}: not JSON ({exc.msg})"
-                ) from None
+        for number, value in json_lines(path):
+            if isinstance(value, json.JSONDecodeError):
+                raise UserInputError(f"{path} line {number}: not JSON ({value.msg})")
+            yield value, f"{path} line {number}"
         return
     try:
         data = json.loads(text)

@@ -27,7 +27,7 @@ import dataclasses
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from nowrongdoor.care.api.deps import CurrentUser, SessionDep
@@ -74,11 +74,12 @@ def _period(start: str | None, end: str | None) -> tuple[dt.date, dt.date]:
 
 def _metrics(
     request: Request,
-    user: Any,
-    session: Any,
-    start: str | None,
-    end: str | None,
+    user: CurrentUser,
+    session: SessionDep,
+    start: FromQuery = None,
+    end: ToQuery = None,
 ) -> ProgramMetrics:
+    """The viewer's program metrics for the period asked (a route dependency)."""
     if str(user.role) not in REPORT_ROLES:
         raise Forbidden("program reports are for supervisors, analysts and admins")
     first, last = _period(start, end)
@@ -90,6 +91,10 @@ def _metrics(
         threshold=threshold,
         organization_id=int(user.organization_id),
     )
+
+
+#: The program metrics a report route shows (role checked, period parsed).
+MetricsDep = Annotated[ProgramMetrics, Depends(_metrics)]
 
 
 def _json(metrics: ProgramMetrics) -> dict[str, Any]:
@@ -124,29 +129,13 @@ def build_reports_router() -> APIRouter:
     @router.get(
         "/reports/program", response_class=HTMLResponse, include_in_schema=False
     )
-    def program_page(
-        request: Request,
-        user: CurrentUser,
-        session: SessionDep,
-        start: FromQuery = None,
-        end: ToQuery = None,
-        fragment: bool = False,
-    ) -> HTMLResponse:
+    def program_page(metrics: MetricsDep, fragment: bool = False) -> HTMLResponse:
         """The program report as a page (or an htmx fragment)."""
-        metrics = _metrics(request, user, session, start, end)
         return HTMLResponse(render_program_html(metrics, fragment=fragment))
 
     @router.get("/reports/program/tables/{key}.csv", include_in_schema=False)
-    def program_table_csv(
-        request: Request,
-        user: CurrentUser,
-        session: SessionDep,
-        key: str,
-        start: FromQuery = None,
-        end: ToQuery = None,
-    ) -> Response:
+    def program_table_csv(metrics: MetricsDep, key: str) -> Response:
         """One table of the program report as CSV (suppressed values are ``*``)."""
-        metrics = _metrics(request, user, session, start, end)
         tables = program_csv_tables(metrics)
         if key not in tables:
             raise NotFound(f"no report table {key!r}", field="key")
@@ -157,15 +146,9 @@ def build_reports_router() -> APIRouter:
         )
 
     @router.get("/api/v1/reports/program")
-    def program_json(
-        request: Request,
-        user: CurrentUser,
-        session: SessionDep,
-        start: FromQuery = None,
-        end: ToQuery = None,
-    ) -> JSONResponse:
+    def program_json(metrics: MetricsDep) -> JSONResponse:
         """Program reach and outcomes, suppressed (``null`` = suppressed)."""
-        return JSONResponse(_json(_metrics(request, user, session, start, end)))
+        return JSONResponse(_json(metrics))
 
     return router
 

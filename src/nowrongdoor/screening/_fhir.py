@@ -12,6 +12,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from nowrongdoor.errors import first_error
+
 __all__ = [
     "FLAG_CATEGORY_SYSTEM",
     "RISK_PROBABILITY_SYSTEM",
@@ -86,9 +88,8 @@ def _model_for(resource_type: str) -> Any:
 
 
 def _first_error(exc: ValidationError) -> str:
-    first = exc.errors()[0]
-    where = ".".join(str(p) for p in first["loc"]) or "resource"
-    return f"{where}: {first['msg']}"
+    where, message = first_error(exc, "resource")
+    return f"{where}: {message}"
 
 
 def validate_resource(raw: dict[str, Any]) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from nowrongdoor.errors import UserInputError
+from nowrongdoor.errors import UserInputError, first_error
 from nowrongdoor.knowledge import Indicator, load_knowledge
 from nowrongdoor.screening._fhir import validate_questionnaire
 from nowrongdoor.screening._models import Instrument, Item, ScoringFile
@@ -108,11 +108,8 @@ def _read_rules(path: Path) -> ScoringFile:
     try:
         return ScoringFile.model_validate(raw)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise InstrumentDataError(
-            f"{path.name}: field {where}: {first['msg']}"
-        ) from exc
+        where, message = first_error(exc)
+        raise InstrumentDataError(f"{path.name}: field {where}: {message}") from exc
 
 
 def _check_rules_match(rules: ScoringFile, items: tuple[Item, ...], label: str) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from nowrongdoor.errors import first_error
 from nowrongdoor.knowledge import Resource, load_knowledge
 from nowrongdoor.screening._models import Hotline, Safety, StateReporting
 
@@ -45,9 +46,8 @@ def load_reporting_file(path: Path) -> dict[str, StateReporting]:
     try:
         parsed = _ReportingFile.model_validate(raw)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ValueError(f"{path.name}: field {where}: {first['msg']}") from exc
+        where, message = first_error(exc)
+        raise ValueError(f"{path.name}: field {where}: {message}") from exc
     for code in parsed.states:
         if len(code) != 2 or not code.isalpha() or not code.isupper():
             raise ValueError(f"{path.name}: state key {code!r} is not a 2-letter code")

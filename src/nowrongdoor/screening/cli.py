@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.markup import escape
 
-from nowrongdoor._cli_support import JsonFlag, console, print_json, settings_from
+from nowrongdoor._cli_support import JsonFlag, console, print_json, say, settings_from
 from nowrongdoor._output import write_atomic
 from nowrongdoor.errors import UserInputError
 
@@ -141,47 +141,36 @@ def show(
 def _render_instrument(instrument: Instrument) -> None:
     meta = instrument.metadata
     published = instrument.rules.published
-    console.print(f"[bold]{instrument.title}[/] ({instrument.id})", highlight=False)
+    say(f"[bold]{instrument.title}[/] ({instrument.id})")
     if not instrument.validated:
         console.print("[yellow]Not a validated instrument.[/]")
-    console.print(
+    say(
         f"Population: {meta['population']}, ages {_ages(instrument)}; "
-        f"setting: {meta['setting']}",
-        highlight=False,
+        f"setting: {meta['setting']}"
     )
-    console.print(
-        f"Positive at {instrument.cutoff} or more 'yes' of {len(instrument.items)}.",
-        highlight=False,
-    )
+    say(f"Positive at {instrument.cutoff} or more 'yes' of {len(instrument.items)}.")
     for number, item in enumerate(instrument.items, 1):
         required = "" if item.required else " (optional)"
-        console.print(
-            escape(f"  {number}. [{item.linkId}] {item.text}{required}"),
-            highlight=False,
-        )
-    console.print(f"Citation: {published.citation}", highlight=False)
+        say(escape(f"  {number}. [{item.linkId}] {item.text}{required}"))
+    say(f"Citation: {published.citation}")
     if instrument.validated:
-        console.print(
+        say(
             f"Published sensitivity {_pct(published.sensitivity)}%, "
             f"specificity {_pct(published.specificity)}% "
-            f"(n={published.n}; {published.study_population})",
-            highlight=False,
+            f"(n={published.n}; {published.study_population})"
         )
         derived = published.predictive_values()
         if derived is not None:
-            console.print(
+            say(
                 f"Derived here (Bayes' rule) at the study prevalence "
                 f"{published.prevalence:g}%: positive predictive value {derived[0]}%, "
-                f"negative predictive value {derived[1]}%",
-                highlight=False,
+                f"negative predictive value {derived[1]}%"
             )
     for replication in published.replications:
-        console.print(f"Replication: {replication}", highlight=False)
+        say(f"Replication: {replication}")
     for check in published.verification:
-        console.print(
-            f"  - {check.figure}: {check.status}. {check.how}", highlight=False
-        )
-    console.print(f"Licence: {instrument.rules.licence}", highlight=False)
+        say(f"  - {check.figure}: {check.status}. {check.how}")
+    say(f"Licence: {instrument.rules.licence}")
 
 
 def _ages(instrument: Instrument) -> str:
@@ -308,36 +297,34 @@ def run(
             private=True,
         )
         if not as_json:
-            console.print(f"FHIR bundle written to {fhir}", highlight=False)
+            say(f"FHIR bundle written to {fhir}")
 
 
 def _render_result(result: ScreeningResult) -> None:
     colour = {"positive": "red", "negative": "green", "incomplete": "yellow"}[
         result.category
     ]
-    console.print(
+    say(
         f"[bold]{result.instrument_title}[/]: [bold {colour}]{result.category}[/] "
-        f"({result.score} of {result.max_score} yes; positive at {result.cutoff})",
-        highlight=False,
+        f"({result.score} of {result.max_score} yes; positive at {result.cutoff})"
     )
-    console.print(result.interpretation, highlight=False)
+    say(result.interpretation)
     if result.outside_validated_population:
-        console.print(
+        say(
             f"[bold yellow]Outside the validated population:[/] "
-            f"{escape(result.population_note or '')}",
-            highlight=False,
+            f"{escape(result.population_note or '')}"
         )
     if not result.validated:
         console.print("[yellow]Not a validated instrument.[/]")
     if result.fired_items:
-        console.print(f"Yes: {', '.join(result.fired_items)}", highlight=False)
+        say(f"Yes: {', '.join(result.fired_items)}")
     if result.skipped_items:
-        console.print(f"Skipped: {', '.join(result.skipped_items)}", highlight=False)
+        say(f"Skipped: {', '.join(result.skipped_items)}")
     if result.recommended_pathway:
         pathway = result.recommended_pathway.replace("_", "/").title()
-        console.print(f"Recommended pathway: {pathway}", highlight=False)
+        say(f"Recommended pathway: {pathway}")
     for action in result.actions:
-        console.print(f"  - {action}", highlight=False)
+        say(f"  - {action}")
     if result.safety is not None:
         _render_safety(result)
 
@@ -346,7 +333,7 @@ def _render_safety(result: ScreeningResult) -> None:
     safety = result.safety
     assert safety is not None
     console.print("[bold]Safety[/]")
-    console.print(f"  {safety.guidance}", highlight=False)
+    say(f"  {safety.guidance}")
     hotline = safety.hotline
     reach = ", ".join(
         part
@@ -357,15 +344,15 @@ def _render_safety(result: ScreeningResult) -> None:
         )
         if part
     )
-    console.print(f"  {hotline.name}: {reach}", highlight=False)
+    say(f"  {hotline.name}: {reach}")
     flag = "[bold red]REQUIRED[/]" if safety.mandatory_report else "not triggered"
     console.print(f"  Mandatory child-abuse report: {flag}")
-    console.print(f"  {safety.note}", highlight=False)
+    say(f"  {safety.note}")
     for contact in safety.reporting_contacts:
         hours = f" ({contact.hours})" if contact.hours else ""
-        console.print(f"  {contact.name}: {contact.phone}{hours}", highlight=False)
+        say(f"  {contact.name}: {contact.phone}{hours}")
     if safety.reporting_source:
-        console.print(f"  Source: {safety.reporting_source}", highlight=False)
+        say(f"  Source: {safety.reporting_source}")
 
 
 def _age(answer: str) -> int | None | object:
@@ -428,20 +415,15 @@ def classify(
 
 
 def _render_classification(result: Classification) -> None:
-    console.print(
-        f"[bold]{result.classification.replace('_', ' ')}[/]", highlight=False
-    )
+    say(f"[bold]{result.classification.replace('_', ' ')}[/]")
     minor = {True: "yes", False: "no", None: "unknown"}[result.victim_is_minor]
     report = {
         True: "[bold red]REQUIRED[/]",
         False: "no",
         None: "[bold yellow]unknown until the age is known[/]",
     }[result.mandatory_report]
-    console.print(
-        f"Victim is a minor: {minor}; mandatory child-abuse report: {report}",
-        highlight=False,
-    )
+    say(f"Victim is a minor: {minor}; mandatory child-abuse report: {report}")
     for reason in result.rationale:
-        console.print(f"  - {reason}", highlight=False)
-    console.print(f"Citations: {'; '.join(result.citations)}", highlight=False)
+        say(f"  - {reason}")
+    say(f"Citations: {'; '.join(result.citations)}")
     console.print("A decision aid, not legal advice.", style="dim")

@@ -9,6 +9,7 @@ generator (:mod:`nowrongdoor.synth._ads_gen`) draws the mix of
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 
 __all__ = [
     "DIGIT_WORDS",
@@ -62,6 +63,52 @@ PHONE_STYLES = (
 #: Styles a plain phone matcher is not expected to read.
 OBFUSCATED_STYLES = frozenset(PHONE_STYLES[7:])
 
+#: Styles that lay out the three groups (area code, exchange, line) as they are.
+_LAYOUTS = {
+    "dashes": "{}-{}-{}",
+    "parens": "({}) {}-{}",
+    "dots": "{}.{}.{}",
+    "plain": "{}{}{}",
+    "plus1": "+1 {} {} {}",
+    "one_dash": "1-{}-{}-{}",
+    "stars": "{}*{}*{}",
+    "wide_spaces": "{}  .  {}  .  {}",
+    "groups": "{} {} {}",
+}
+
+
+def _digit(rng: random.Random, d: str) -> str:
+    return d
+
+
+def _mixed_word(rng: random.Random, d: str) -> str:
+    return DIGIT_WORDS[int(d)] if rng.random() < 0.5 else d
+
+
+def _misspelt(rng: random.Random, d: str) -> str:
+    return rng.choice(_MISSPELT[d]) if rng.random() < 0.7 else d
+
+
+def _leet(rng: random.Random, d: str) -> str:
+    return rng.choice(_LEET[d]) if d in _LEET and rng.random() < 0.7 else d
+
+
+#: Styles that write each digit on its own: (how, joined within a group, joined
+#: between the groups). The writers draw from ``rng`` digit by digit, in order.
+_PER_DIGIT: dict[str, tuple[Callable[[random.Random, str], str], str, str]] = {
+    "spaced": (_digit, " ", " "),
+    "zero_width": (_digit, "\u200b", "\u200b"),
+    "dotted_digits": (_digit, ".", "."),
+    "words": (lambda _rng, d: DIGIT_WORDS[int(d)], " ", " "),
+    "caps_words": (lambda _rng, d: DIGIT_WORDS[int(d)].upper(), " ", " "),
+    "mixed_words": (_mixed_word, "", " "),
+    "misspelt": (_misspelt, " ", " "),
+    "leet": (_leet, "", " "),
+    "keycap": (lambda _rng, d: d + _KEYCAP, "", " "),
+    "fullwidth": (lambda _rng, d: chr(0xFF10 + int(d)), "", "-"),
+    "circled": (lambda _rng, d: _CIRCLED[d], "", " "),
+}
+
 
 def render_phone(rng: random.Random, digits: str, style: str) -> str:
     """Write a 10-digit number in one style.
@@ -76,61 +123,13 @@ def render_phone(rng: random.Random, digits: str, style: str) -> str:
         ValueError: an unknown style.
     """
     a, e, line = digits[:3], digits[3:6], digits[6:]
-    if style == "dashes":
-        return f"{a}-{e}-{line}"
-    if style == "parens":
-        return f"({a}) {e}-{line}"
-    if style == "dots":
-        return f"{a}.{e}.{line}"
-    if style == "plain":
-        return digits
-    if style == "plus1":
-        return f"+1 {a} {e} {line}"
-    if style == "one_dash":
-        return f"1-{a}-{e}-{line}"
-    if style == "spaced":
-        return " ".join(digits)
-    if style == "words":
-        return " ".join(DIGIT_WORDS[int(d)] for d in digits)
-    if style == "caps_words":
-        return " ".join(DIGIT_WORDS[int(d)].upper() for d in digits)
-    if style == "mixed_words":
-        groups = []
-        for group in (a, e, line):
-            groups.append(
-                "".join(DIGIT_WORDS[int(d)] if rng.random() < 0.5 else d for d in group)
-            )
-        return " ".join(groups)
-    if style == "misspelt":
-        return " ".join(
-            rng.choice(_MISSPELT[d]) if rng.random() < 0.7 else d for d in digits
+    if style in _LAYOUTS:
+        return _LAYOUTS[style].format(a, e, line)
+    if style in _PER_DIGIT:
+        write, within, between = _PER_DIGIT[style]
+        return between.join(
+            within.join(write(rng, d) for d in group) for group in (a, e, line)
         )
-    if style == "leet":
-        out = []
-        for group in (a, e, line):
-            out.append(
-                "".join(
-                    rng.choice(_LEET[d]) if d in _LEET and rng.random() < 0.7 else d
-                    for d in group
-                )
-            )
-        return " ".join(out)
-    if style == "keycap":
-        return " ".join("".join(d + _KEYCAP for d in g) for g in (a, e, line))
-    if style == "fullwidth":
-        return "-".join("".join(chr(0xFF10 + int(d)) for d in g) for g in (a, e, line))
-    if style == "circled":
-        return " ".join("".join(_CIRCLED[d] for d in g) for g in (a, e, line))
-    if style == "zero_width":
-        return "\u200b".join(digits)
-    if style == "stars":
-        return f"{a}*{e}*{line}"
-    if style == "dotted_digits":
-        return ".".join(digits)
-    if style == "wide_spaces":
-        return f"{a}  .  {e}  .  {line}"
-    if style == "groups":
-        return f"{a} {e} {line}"
     if style == "area_words":
         # the area code spelled out, l for 1 and O for 0 in the other groups
         words = " ".join(DIGIT_WORDS[int(x)] for x in a)

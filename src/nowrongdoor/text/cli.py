@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from nowrongdoor._cli_support import console, print_json
+from nowrongdoor._cli_support import print_json, say
 from nowrongdoor.errors import UserInputError
 
 __all__ = ["app", "read_notes"]
@@ -100,17 +100,13 @@ def scan(
         print_json(results)
         return
     flagged = sum(1 for r in results if r["hits"])
-    console.print(
-        f"{len(results)} notes, {flagged} with at least one indicator.",
-        highlight=False,
-    )
+    say(f"{len(results)} notes, {flagged} with at least one indicator.")
     for result in results:
         if not result["hits"]:
             continue
-        console.print(f"[bold]{escape(result['id'])}[/]", highlight=False)
+        say(f"[bold]{escape(result['id'])}[/]")
         for hit in result["hits"]:
-            console.print(
+            say(
                 f"  {hit['indicator']}: {escape(repr(hit['evidence']))} "
-                f"[{hit['start']}:{hit['end']}] ({', '.join(hit['citations'])})",
-                highlight=False,
+                f"[{hit['start']}:{hit['end']}] ({', '.join(hit['citations'])})"
             )

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from nowrongdoor.errors import UserInputError
+from nowrongdoor.errors import UserInputError, first_error
 from nowrongdoor.knowledge import KnowledgeBase, load_knowledge
 
 __all__ = [
@@ -234,9 +234,8 @@ def load_catalogue(
         try:
             course = Course.model_validate(raw)
         except ValidationError as exc:
-            first = exc.errors()[0]
-            field = ".".join(str(p) for p in first["loc"]) or "file"
-            raise UserInputError(f"{path}: field {field}: {first['msg']}") from None
+            field, message = first_error(exc, "file")
+            raise UserInputError(f"{path}: field {field}: {message}") from None
         if course.id in courses:
             raise UserInputError(f"{path}: course id {course.id!r} is used twice")
         _check(course, kb, str(path))

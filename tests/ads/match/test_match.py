@@ -13,6 +13,7 @@ from nowrongdoor.ads import MATCH_COLUMNS, load_posters, match_files, recall_at_
 from nowrongdoor.ads.match._model import (
     AdView,
     compare_age,
+    compare_body,
     compare_name,
     compare_place,
     parse_descriptors,
@@ -126,8 +127,26 @@ def test_field_comparisons(tmp_path: Path) -> None:
     }
 
 
+def test_body_comparisons_grade_the_difference(tmp_path: Path) -> None:
+    p = _poster(tmp_path, height="5'4\"", weight="120 lbs", hair="brown")
+    body = compare_body(p, _view(height_in=66.0, weight_lb=135.0, hair="brown"))
+    assert body == {
+        "height": ("close", "66 in vs 64 in"),
+        "weight": ("near", "135 lb vs 120 lb"),
+        "hair": ("same", "brown vs brown"),
+        "eyes": None,
+    }
+    body = compare_body(p, _view(height_in=64.5, weight_lb=200.0))
+    assert body["height"] == ("exact", "64 in vs 64 in")
+    assert body["weight"] == ("different", "200 lb vs 120 lb")
+    assert compare_body(p, _view())["height"] is None
+
+
 def test_bad_posters_name_the_line(tmp_path: Path) -> None:
     path = tmp_path / "p.jsonl"
+    path.write_text('{"case_id": "A"}\n\n{broken\n')
+    with pytest.raises(UserInputError, match="p.jsonl line 3: not JSON"):
+        load_posters(path)
     path.write_text('{"case_id": "A", "missing_date": "yesterday"}\n')
     with pytest.raises(UserInputError, match="line 1 missing_date"):
         load_posters(path)

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from nowrongdoor._jsonl import json_lines
 from nowrongdoor.errors import UserInputError
 
 __all__ = ["Poster", "load_posters", "parse_height", "parse_weight"]
@@ -188,19 +189,12 @@ def load_posters(path: Path) -> list[Poster]:
             for n, row in enumerate(reader, start=2):
                 posters.append(_poster(dict(row), f"{path} line {n}", base))
     else:
-        with path.open(encoding="utf-8") as fh:
-            for n, line in enumerate(fh, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    rec = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise UserInputError(
-                        f"{path} line {n}: not JSON ({exc.msg})"
-                    ) from None
-                if not isinstance(rec, dict):
-                    raise UserInputError(f"{path} line {n}: not a JSON object")
-                posters.append(_poster(rec, f"{path} line {n}", base))
+        for n, rec in json_lines(path):
+            if isinstance(rec, json.JSONDecodeError):
+                raise UserInputError(f"{path} line {n}: not JSON ({rec.msg})")
+            if not isinstance(rec, dict):
+                raise UserInputError(f"{path} line {n}: not a JSON object")
+            posters.append(_poster(rec, f"{path} line {n}", base))
     seen: set[str] = set()
     for p in posters:
         if p.case_id in seen:

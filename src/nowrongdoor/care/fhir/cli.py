@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from nowrongdoor._cli_support import console, print_json, settings_from
+from nowrongdoor._cli_support import print_json, say, settings_from
 from nowrongdoor.errors import UserInputError
 
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ def client_revoke(
         if not revoke_client(session, client_id):
             raise UserInputError(f"no FHIR client {client_id!r}")
         _audit_cli(session, "fhir.client.revoke", f"client {client_id}")
-    console.print(f"revoked {client_id}", highlight=False)
+    say(f"revoked {client_id}")
 
 
 @app.command("clients")
@@ -170,7 +170,7 @@ def endpoint_set(
             session, "fhir.endpoint.set", f"organization {organization.id} endpoint"
         )
         base = endpoint.base_url
-    console.print(f"{org}: referrals go to {base}", highlight=False)
+    say(f"{org}: referrals go to {base}")
 
 
 def _one_organisation(session: Session, org: str) -> Organization:

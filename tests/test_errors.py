@@ -1,0 +1,34 @@
+"""The user-error helpers: one sentence that names the field."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import BaseModel, ValidationError
+
+from nowrongdoor.errors import first_error
+
+
+class _Item(BaseModel):
+    link_id: str
+
+
+class _Form(BaseModel):
+    items: list[_Item]
+
+
+def test_first_error_names_the_dotted_field() -> None:
+    with pytest.raises(ValidationError) as info:
+        _Form.model_validate({"items": [{"link_id": "a"}, {"link_id": 5}]})
+    assert first_error(info.value) == (
+        "items.1.link_id",
+        "Input should be a valid string",
+    )
+
+
+def test_first_error_names_the_whole_value_without_a_field() -> None:
+    with pytest.raises(ValidationError) as info:
+        _Form.model_validate("not a mapping")
+    where, message = first_error(info.value, "file")
+    assert where == "file"
+    assert "dictionary" in message
+    assert first_error(info.value)[0] == ""
