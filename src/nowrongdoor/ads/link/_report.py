@@ -13,14 +13,13 @@ from rich.text import Text
 __all__ = ["print_operations"]
 
 
-def print_operations(
-    console: Console, err: Console, out: Path, summary: dict[str, Any], top: int
+def _print_skipped(
+    err: Console, records: list[str], images: list[dict[str, str]]
 ) -> None:
-    """Print the summary, skipped records, hubs and the largest operations."""
-    for line in summary["skipped_records"]:
+    """One warning line per record and per image a run passed over."""
+    for line in records:
         err.print(Text.assemble(("skipped", "yellow"), f" {line}"), highlight=False)
-    doc = json.loads((out / "operations.json").read_text(encoding="utf-8"))
-    for img in doc["unreadable_images"]:
+    for img in images:
         err.print(
             Text.assemble(
                 ("unreadable image skipped", "yellow"),
@@ -28,6 +27,14 @@ def print_operations(
             ),
             highlight=False,
         )
+
+
+def print_operations(
+    console: Console, err: Console, out: Path, summary: dict[str, Any], top: int
+) -> None:
+    """Print the summary, skipped records, hubs and the largest operations."""
+    doc = json.loads((out / "operations.json").read_text(encoding="utf-8"))
+    _print_skipped(err, summary["skipped_records"], doc["unreadable_images"])
     if summary["ads"] == 0:
         console.print(
             f"no ads in {summary['input']}; wrote empty outputs to {out}",
@@ -78,16 +85,11 @@ def print_matches(
     console: Console, err: Console, out: Path, summary: dict[str, Any], show: int
 ) -> None:
     """Print the match summary, problems and the best match of some posters."""
-    for line in summary["skipped_records"]:
-        err.print(Text.assemble(("skipped", "yellow"), f" {line}"), highlight=False)
-    for img in summary["unreadable_photos"] + summary["unreadable_ad_images"]:
-        err.print(
-            Text.assemble(
-                ("unreadable image skipped", "yellow"),
-                f" {img['image']}: {img['reason']}",
-            ),
-            highlight=False,
-        )
+    _print_skipped(
+        err,
+        summary["skipped_records"],
+        summary["unreadable_photos"] + summary["unreadable_ad_images"],
+    )
     if summary["posters"] == 0 or summary["ads"] == 0:
         console.print(
             f"{summary['posters']} posters and {summary['ads']} ads: nothing to "

@@ -42,7 +42,7 @@ def care_import_ads(
     org: OrgOption = None,
 ) -> None:
     """Load scanned ads, operations, link evidence and leads for investigators."""
-    from nowrongdoor.care.cli import _audit_cli, _database, _org_id, _require_schema
+    from nowrongdoor.care.cli import _audit_cli, _org_id, care_database
     from nowrongdoor.care.investigate.images import ImageStore
     from nowrongdoor.care.investigate.importer import (
         AdsImport,
@@ -59,9 +59,7 @@ def care_import_ads(
         images_root=images,
     )
     settings = settings_from(ctx)
-    db = _database(settings)
-    _require_schema(db)
-    try:
+    with care_database(settings) as db:
         with db.session() as session:
             counts = import_ads(
                 session,
@@ -79,8 +77,6 @@ def care_import_ads(
                 f"{counts.leads} leads",
             )
         refresh_statistics(db.engine)
-    finally:
-        db.dispose()
     console.print(
         f"{counts.ads} ads ({counts.new_ads} new), {counts.operations} operations, "
         f"{counts.edges} link edges, {counts.leads} leads ({counts.new_leads} new, "
