@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -34,8 +35,9 @@ def test_in_scope_names_the_target_before_loading() -> None:
         audit.calls.append(("load", session, viewer, task_id))
         raise NotFound("no such task")
 
+    ctx = SimpleNamespace(audit=audit, session="session", user="viewer")
     with pytest.raises(NotFound):
-        in_scope(audit, "task", 9, load, "session", "viewer")  # type: ignore[arg-type]
+        in_scope(ctx, "task", 9, load)  # type: ignore[arg-type]
     assert audit.calls == [("target", "task", 9), ("load", "session", "viewer", 9)]
 
 
