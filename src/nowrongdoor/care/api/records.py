@@ -19,7 +19,7 @@ from fastapi import Response
 from pydantic import BaseModel
 
 from nowrongdoor.care import crud
-from nowrongdoor.care.api.deps import Auditor, Page, RouteCtx
+from nowrongdoor.care.api.deps import Page, RouteCtx
 from nowrongdoor.care.models import Case, Person
 from nowrongdoor.care.schemas import PageOf
 
@@ -70,33 +70,37 @@ def case_in_scope(ctx: RouteCtx, case_id: int, *, with_person: bool = False) -> 
 
 
 def list_page(
-    audit: Auditor,
+    ctx: RouteCtx,
     page: Page,
     kind: str,
     public: Any,
     lister: Callable[..., tuple[Sequence[T], int]],
     present: Callable[[T], Any] | None = None,
+    **query: Any,
 ) -> PageOf[Any]:
     """Answer a list route with one page of rows.
 
     Args:
-        audit: The request's unit of work.
+        ctx: The route's context: its session and user are the crud list
+            function's, its unit of work commits the list's audit event.
         page: The requested window.
         kind: The rows' audit resource type: the ``<kind>.list`` event is
             committed with the number of rows on the page.
         public: The item schema (or a union of schemas) of the page.
-        lister: The crud list function with the query bound
-            (``partial(crud.list_tasks, session, viewer=user, status=status)``);
-            it is called with the page's ``limit`` and ``offset`` and returns
-            the rows and the total.
+        lister: The crud list function (``crud.list_tasks``); it is called
+            with the session, ``viewer``, the ``query`` and the page's
+            ``limit`` and ``offset``, and returns the rows and the total.
         present: Turns a row into its schema (default ``public.model_validate``),
             called after the commit.
+        **query: The route's filters, as the list function's keywords.
 
     Returns:
         The page.
     """
-    rows, total = lister(limit=page.limit, offset=page.offset)
-    audit.commit(f"{kind}.list", resource_type=kind, detail=f"{len(rows)} rows")
+    rows, total = lister(
+        ctx.session, viewer=ctx.user, limit=page.limit, offset=page.offset, **query
+    )
+    ctx.audit.commit(f"{kind}.list", resource_type=kind, detail=f"{len(rows)} rows")
     show = present or public.model_validate
     return page.of(public, [show(r) for r in rows], total)
 

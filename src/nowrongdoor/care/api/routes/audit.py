@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -34,15 +33,17 @@ def list_events(
     outcome: Annotated[str | None, Query(max_length=16)] = None,
 ) -> PageOf[AuditEventPublic]:
     """Audit events, newest first, filtered by user, person, action or outcome."""
-    lister = partial(
+    return list_page(
+        ctx,
+        page,
+        "audit",
+        AuditEventPublic,
         crud.list_audit_events,
-        ctx.session,
         user_id=user_id,
         person_id=person_id,
         action=action,
         outcome=outcome,
     )
-    return list_page(ctx.audit, page, "audit", AuditEventPublic, lister)
 
 
 @router.get("/verify", response_model=ChainReportPublic)

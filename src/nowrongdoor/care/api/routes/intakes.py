@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -28,15 +27,16 @@ def list_intakes(
     person_id: IdQuery = None,
 ) -> PageOf[IntakePublic]:
     """Intakes and leads in scope (``status=new`` is the review queue)."""
-    lister = partial(
+    return list_page(
+        ctx,
+        page,
+        "intake",
+        IntakePublic,
         crud.list_intakes,
-        ctx.session,
-        viewer=ctx.user,
         status=status,
         door=door,
         person_id=person_id,
     )
-    return list_page(ctx.audit, page, "intake", IntakePublic, lister)
 
 
 @router.post("", response_model=IntakePublic, status_code=201)

@@ -62,17 +62,18 @@ def list_persons(
     member_id: Annotated[str | None, Query(max_length=64)] = None,
 ) -> PageOf[PersonPublic]:
     """Persons in scope; search by pseudonym, exact name or member id."""
-    lister = partial(
+    return list_page(
+        ctx,
+        page,
+        "person",
+        PersonPublic,
         crud.list_persons,
-        ctx.session,
-        viewer=ctx.user,
+        partial(person_public, viewer=ctx.user),
         cipher=ctx.cipher,
         pseudonym=pseudonym,
         name=name,
         member_id=member_id,
     )
-    present = partial(person_public, viewer=ctx.user)
-    return list_page(ctx.audit, page, "person", PersonPublic, lister, present)
 
 
 @router.post("", response_model=PersonPublic, status_code=201)

@@ -36,12 +36,17 @@ def list_referrals(
     case_id: IdQuery = None,
 ) -> PageOf[ReferralOut]:
     """Referrals in your scope; partner users see those sent to them."""
-    session, user = ctx.session, ctx.user
-    lister = partial(
-        crud.list_referrals, session, viewer=user, status=status, case_id=case_id
+    view = partial(crud.referral_view, ctx.session, viewer=ctx.user, with_events=False)
+    return list_page(
+        ctx,
+        page,
+        "referral",
+        ReferralOut,
+        crud.list_referrals,
+        view,
+        status=status,
+        case_id=case_id,
     )
-    view = partial(crud.referral_view, session, viewer=user, with_events=False)
-    return list_page(ctx.audit, page, "referral", ReferralOut, lister, view)
 
 
 @router.post("", response_model=ReferralPublic, status_code=201)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -36,16 +35,18 @@ def list_tasks(
     mine: bool = False,
 ) -> PageOf[TaskPublic]:
     """Tasks in your scope, soonest due first (``mine=true``: yours only)."""
-    lister = partial(
+    return list_page(
+        ctx,
+        page,
+        "task",
+        TaskPublic,
         crud.list_tasks,
-        ctx.session,
-        viewer=ctx.user,
+        task_public,
         status=status,
         owner_id=ctx.user.id if mine else owner_id,
         case_id=case_id,
         overdue=overdue,
     )
-    return list_page(ctx.audit, page, "task", TaskPublic, lister, task_public)
 
 
 @router.post("", response_model=TaskPublic, status_code=201)

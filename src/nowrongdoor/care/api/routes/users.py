@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -34,14 +33,15 @@ def list_users(
     organization_id: IdQuery = None,
 ) -> PageOf[UserPublic]:
     """Users (admins: all; supervisors: their organisation)."""
-    lister = partial(
+    return list_page(
+        ctx,
+        page,
+        "user",
+        UserPublic,
         crud.list_users,
-        ctx.session,
-        viewer=ctx.user,
         role=role,
         organization_id=organization_id,
     )
-    return list_page(ctx.audit, page, "user", UserPublic, lister)
 
 
 @router.post("/users", response_model=UserPublic, status_code=201)
