@@ -295,9 +295,7 @@ class Auditor:
         outcome: str = "success",
     ) -> None:
         """Append one event (written when the route commits)."""
-        user = getattr(self._request.state, "user", None)
-        append_event(
-            self._session,
+        self._append(
             AuditEntry(
                 action=action,
                 outcome=outcome,
@@ -305,7 +303,15 @@ class Auditor:
                 resource_id=None if resource_id is None else str(resource_id),
                 person_id=person_id,
                 detail=detail,
-            ),
+            )
+        )
+
+    def _append(self, entry: AuditEntry) -> None:
+        """Append ``entry`` as the signed-in user's, with this request's id."""
+        user = getattr(self._request.state, "user", None)
+        append_event(
+            self._session,
+            entry,
             user=user if isinstance(user, User) else None,
             request_id=request_id(self._request),
         )
@@ -342,14 +348,7 @@ class Auditor:
         entries the transaction is still committed.
         """
         for entry in entries:
-            self.record(
-                entry.action,
-                resource_type=entry.resource_type,
-                resource_id=entry.resource_id,
-                person_id=entry.person_id,
-                detail=entry.detail,
-                outcome=entry.outcome,
-            )
+            self._append(entry)
         self._session.commit()
 
     def discard(self) -> None:
