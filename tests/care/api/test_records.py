@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -34,25 +35,39 @@ def test_in_scope_names_the_target_before_loading() -> None:
         audit.calls.append(("load", session, viewer, task_id))
         raise NotFound("no such task")
 
+    ctx = SimpleNamespace(audit=audit, session="session", user="viewer")
     with pytest.raises(NotFound):
-        in_scope(audit, "task", 9, load, "session", "viewer")  # type: ignore[arg-type]
+        in_scope(ctx, "task", 9, load)  # type: ignore[arg-type]
     assert audit.calls == [("target", "task", 9), ("load", "session", "viewer", 9)]
 
 
 def test_list_page_reads_the_window_commits_then_presents() -> None:
     audit = _Audit()
-    asked: dict[str, int] = {}
 
-    def lister(*, limit: int, offset: int) -> tuple[list[int], int]:
-        asked.update(limit=limit, offset=offset)
+    asked: dict[str, Any] = {}
+
+    def lister(
+        session: Any, *, viewer: Any, limit: int, offset: int, status: str
+    ) -> tuple[list[int], int]:
+        asked.update(
+            session=session, viewer=viewer, limit=limit, offset=offset, status=status
+        )
         return [1, 2], 12
 
     def present(n: int) -> str:
         audit.calls.append(("present", n))
         return f"row {n}"
 
-    out = list_page(audit, Page(limit=2, offset=4), "task", str, lister, present)  # type: ignore[arg-type]
-    assert asked == {"limit": 2, "offset": 4}
+    ctx = SimpleNamespace(audit=audit, session="session", user="viewer")
+    page = Page(limit=2, offset=4)
+    out = list_page(ctx, page, "task", str, lister, present, status="open")  # type: ignore[arg-type]
+    assert asked == {
+        "session": "session",
+        "viewer": "viewer",
+        "limit": 2,
+        "offset": 4,
+        "status": "open",
+    }
     assert audit.calls == [
         ("commit", "task.list", {"resource_type": "task", "detail": "2 rows"}),
         ("present", 1),

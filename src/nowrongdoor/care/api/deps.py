@@ -1,11 +1,14 @@
 """FastAPI dependencies shared by the API and the web pages.
 
-Use the ``Annotated`` aliases in route signatures::
+An API route takes one request context, named by the permission it needs
+(:mod:`nowrongdoor.care.api.perms`), and its own parameters::
 
     @router.get("/cases/{case_id}")
-    def read_case(case_id: int, session: SessionDep, user: CurrentUser,
-                  audit: AuditDep) -> CasePublic: ...
+    def read_case(case_id: IdPath, ctx: CaseRead) -> CasePublic: ...
 
+- :class:`RouteCtx` (from :func:`require_permission` / :func:`signed_in`): the
+  signed-in user, the request's session and unit of work (``ctx.audit``), the
+  settings and the cipher.
 - :data:`SessionDep`: a database session per request. Routes and pages never
   commit it themselves: :meth:`Auditor.commit` ends the unit of work (the audit
   event and the change together); an error rolls back here, in one place, and
@@ -15,8 +18,8 @@ Use the ``Annotated`` aliases in route signatures::
 - :data:`OptionalIdentity`: the same, or ``None`` (for pages that redirect).
 - :data:`AuditDep`: the request's unit of work: records audit events in the
   request's transaction and commits it with them.
-- :data:`SettingsDep` / :data:`CipherDep`: the app's settings and cipher (the only
-  readers of ``app.state`` besides the session).
+- :data:`SettingsDep` / :data:`CipherDep`: the app's settings and cipher (they,
+  the session and :class:`RouteCtx` are the only readers of ``app.state``).
 - :func:`require_permission`: a dependency that checks the role table.
 """
 
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from dataclasses import dataclass
 from typing import Annotated, Any, TypedDict, TypeVar, Unpack
 
 import anyio
@@ -60,6 +64,7 @@ __all__ = [
     "OptionalIdentity",
     "Page",
     "PageDep",
+    "RouteCtx",
     "SessionDep",
     "SettingsDep",
     "clear_session_cookie",
@@ -69,6 +74,7 @@ __all__ = [
     "request_id",
     "require_permission",
     "set_session_cookie",
+    "signed_in",
 ]
 
 _UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -80,16 +86,24 @@ async def get_database(request: Request) -> Database:
     return db
 
 
-async def get_settings(request: Request) -> Settings:
-    """The app's settings."""
+def _settings_of(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-async def get_cipher(request: Request) -> Cipher:
-    """The app's cipher (for blind-index searches)."""
+def _cipher_of(request: Request) -> Cipher:
     db: Database = request.app.state.db
     return db.cipher
+
+
+async def get_settings(request: Request) -> Settings:
+    """The app's settings."""
+    return _settings_of(request)
+
+
+async def get_cipher(request: Request) -> Cipher:
+    """The app's cipher (for blind-index searches)."""
+    return _cipher_of(request)
 
 
 DatabaseDep = Annotated[Database, Depends(get_database)]
@@ -253,25 +267,6 @@ async def get_current_user(identity: CurrentIdentity) -> User:
 CurrentUser = Annotated[User, Depends(get_current_user)]
 
 
-def require_permission(permission: str) -> Callable[..., Awaitable[User]]:
-    """A dependency that returns the user if their role grants ``permission``.
-
-    Args:
-        permission: A permission from :data:`nowrongdoor.care.rbac.PERMISSIONS`.
-
-    Returns:
-        The dependency callable.
-    """
-
-    async def _dep(request: Request, user: CurrentUser) -> User:
-        request.state.audit_action = permission
-        require(user, permission)
-        return user
-
-    _dep.__name__ = f"require_{permission.replace(':', '_')}"
-    return _dep
-
-
 class AuditFields(TypedDict, total=False):
     """What an audit event says besides its action (see :meth:`Auditor.record`)."""
 
@@ -300,9 +295,7 @@ class Auditor:
         outcome: str = "success",
     ) -> None:
         """Append one event (written when the route commits)."""
-        user = getattr(self._request.state, "user", None)
-        append_event(
-            self._session,
+        self._append(
             AuditEntry(
                 action=action,
                 outcome=outcome,
@@ -310,7 +303,15 @@ class Auditor:
                 resource_id=None if resource_id is None else str(resource_id),
                 person_id=person_id,
                 detail=detail,
-            ),
+            )
+        )
+
+    def _append(self, entry: AuditEntry) -> None:
+        """Append ``entry`` as the signed-in user's, with this request's id."""
+        user = getattr(self._request.state, "user", None)
+        append_event(
+            self._session,
+            entry,
             user=user if isinstance(user, User) else None,
             request_id=request_id(self._request),
         )
@@ -347,14 +348,7 @@ class Auditor:
         entries the transaction is still committed.
         """
         for entry in entries:
-            self.record(
-                entry.action,
-                resource_type=entry.resource_type,
-                resource_id=entry.resource_id,
-                person_id=entry.person_id,
-                detail=entry.detail,
-                outcome=entry.outcome,
-            )
+            self._append(entry)
         self._session.commit()
 
     def discard(self) -> None:
@@ -380,6 +374,69 @@ async def get_auditor(request: Request, session: SessionDep) -> Auditor:
 
 
 AuditDep = Annotated[Auditor, Depends(get_auditor)]
+
+
+@dataclass(slots=True)
+class RouteCtx:
+    """What a signed-in API route works with (the API's form of the pages' ctx).
+
+    Attributes:
+        request: The request.
+        identity: The signed-in identity (user, and how they signed in).
+        session: Database session of the request, for reads and crud calls;
+            routes never commit it themselves.
+        audit: The request's unit of work: ``ctx.audit.commit(action, ...)``
+            appends the audit event and commits the transaction with it.
+    """
+
+    request: Request
+    identity: Identity
+    session: Session
+    audit: Auditor
+
+    @property
+    def user(self) -> User:
+        """The signed-in user (a database row)."""
+        return self.identity.user
+
+    @property
+    def settings(self) -> Settings:
+        """The app's settings."""
+        return _settings_of(self.request)
+
+    @property
+    def cipher(self) -> Cipher:
+        """The app's cipher (blind indexes of names and contacts)."""
+        return _cipher_of(self.request)
+
+
+async def signed_in(
+    request: Request, session: SessionDep, identity: CurrentIdentity
+) -> RouteCtx:
+    """The route context of any signed-in user; 401 when nobody is signed in."""
+    return RouteCtx(request, identity, session, Auditor(request, session))
+
+
+def require_permission(permission: str) -> Callable[..., Awaitable[RouteCtx]]:
+    """A dependency that returns the route context if the signed-in user's role
+    grants ``permission`` (401 if nobody is signed in, 403 if the role does not).
+
+    Args:
+        permission: A permission from :data:`nowrongdoor.care.rbac.PERMISSIONS`.
+
+    Returns:
+        The dependency callable.
+    """
+
+    async def _dep(
+        request: Request, session: SessionDep, identity: CurrentIdentity
+    ) -> RouteCtx:
+        request.state.audit_action = permission
+        require(identity.user, permission)
+        return RouteCtx(request, identity, session, Auditor(request, session))
+
+    _dep.__name__ = f"require_{permission.replace(':', '_')}"
+    return _dep
 
 
 T = TypeVar("T")

@@ -1,7 +1,9 @@
-"""``Annotated`` user aliases that check one permission each.
+"""``Annotated`` route-context aliases that check one permission each.
 
-``user: CaseRead`` in a route signature means "the signed-in user, whose role
-grants ``case:read``" (401 if not signed in, 403 if the role does not).
+``ctx: CaseRead`` in a route signature means "the request's context
+(:class:`~nowrongdoor.care.api.deps.RouteCtx`) of the signed-in user, whose role
+grants ``case:read``" (401 if not signed in, 403 if the role does not);
+``ctx: SignedIn`` asks for a signed-in user of any role.
 """
 
 from __future__ import annotations
@@ -10,8 +12,7 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from nowrongdoor.care.api.deps import require_permission
-from nowrongdoor.care.models import User
+from nowrongdoor.care.api.deps import RouteCtx, require_permission, signed_in
 
 __all__ = [
     "AuditRead",
@@ -32,6 +33,7 @@ __all__ = [
     "RiskFlagRead",
     "ScreeningRead",
     "ScreeningWrite",
+    "SignedIn",
     "TaskRead",
     "TaskWrite",
     "UserManage",
@@ -39,26 +41,27 @@ __all__ = [
     "WorklistImport",
 ]
 
-AuditRead = Annotated[User, Depends(require_permission("audit:read"))]
-CaseRead = Annotated[User, Depends(require_permission("case:read"))]
-CaseWrite = Annotated[User, Depends(require_permission("case:write"))]
-ConsentRead = Annotated[User, Depends(require_permission("consent:read"))]
-ConsentWrite = Annotated[User, Depends(require_permission("consent:write"))]
-IntakeRead = Annotated[User, Depends(require_permission("intake:read"))]
-IntakeWrite = Annotated[User, Depends(require_permission("intake:write"))]
-NoteRead = Annotated[User, Depends(require_permission("note:read"))]
-NoteWrite = Annotated[User, Depends(require_permission("note:write"))]
-PartnerImport = Annotated[User, Depends(require_permission("partner:import"))]
-PartnerRead = Annotated[User, Depends(require_permission("partner:read"))]
-PersonRead = Annotated[User, Depends(require_permission("person:read"))]
-PersonWrite = Annotated[User, Depends(require_permission("person:write"))]
-ReferralRead = Annotated[User, Depends(require_permission("referral:read"))]
-ReferralWrite = Annotated[User, Depends(require_permission("referral:write"))]
-RiskFlagRead = Annotated[User, Depends(require_permission("riskflag:read"))]
-ScreeningRead = Annotated[User, Depends(require_permission("screening:read"))]
-ScreeningWrite = Annotated[User, Depends(require_permission("screening:write"))]
-TaskRead = Annotated[User, Depends(require_permission("task:read"))]
-TaskWrite = Annotated[User, Depends(require_permission("task:write"))]
-UserManage = Annotated[User, Depends(require_permission("user:manage"))]
-UserRead = Annotated[User, Depends(require_permission("user:read"))]
-WorklistImport = Annotated[User, Depends(require_permission("worklist:import"))]
+AuditRead = Annotated[RouteCtx, Depends(require_permission("audit:read"))]
+CaseRead = Annotated[RouteCtx, Depends(require_permission("case:read"))]
+CaseWrite = Annotated[RouteCtx, Depends(require_permission("case:write"))]
+ConsentRead = Annotated[RouteCtx, Depends(require_permission("consent:read"))]
+ConsentWrite = Annotated[RouteCtx, Depends(require_permission("consent:write"))]
+IntakeRead = Annotated[RouteCtx, Depends(require_permission("intake:read"))]
+IntakeWrite = Annotated[RouteCtx, Depends(require_permission("intake:write"))]
+NoteRead = Annotated[RouteCtx, Depends(require_permission("note:read"))]
+NoteWrite = Annotated[RouteCtx, Depends(require_permission("note:write"))]
+PartnerImport = Annotated[RouteCtx, Depends(require_permission("partner:import"))]
+PartnerRead = Annotated[RouteCtx, Depends(require_permission("partner:read"))]
+PersonRead = Annotated[RouteCtx, Depends(require_permission("person:read"))]
+PersonWrite = Annotated[RouteCtx, Depends(require_permission("person:write"))]
+ReferralRead = Annotated[RouteCtx, Depends(require_permission("referral:read"))]
+ReferralWrite = Annotated[RouteCtx, Depends(require_permission("referral:write"))]
+RiskFlagRead = Annotated[RouteCtx, Depends(require_permission("riskflag:read"))]
+ScreeningRead = Annotated[RouteCtx, Depends(require_permission("screening:read"))]
+ScreeningWrite = Annotated[RouteCtx, Depends(require_permission("screening:write"))]
+TaskRead = Annotated[RouteCtx, Depends(require_permission("task:read"))]
+TaskWrite = Annotated[RouteCtx, Depends(require_permission("task:write"))]
+UserManage = Annotated[RouteCtx, Depends(require_permission("user:manage"))]
+UserRead = Annotated[RouteCtx, Depends(require_permission("user:read"))]
+WorklistImport = Annotated[RouteCtx, Depends(require_permission("worklist:import"))]
+SignedIn = Annotated[RouteCtx, Depends(signed_in)]

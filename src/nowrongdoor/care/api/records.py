@@ -17,11 +17,10 @@ from typing import Any, TypeVar
 
 from fastapi import Response
 from pydantic import BaseModel
-from sqlalchemy.orm import Session
 
 from nowrongdoor.care import crud
-from nowrongdoor.care.api.deps import Auditor, Page
-from nowrongdoor.care.models import Case, Person, User
+from nowrongdoor.care.api.deps import Page, RouteCtx
+from nowrongdoor.care.models import Case, Person
 from nowrongdoor.care.schemas import PageOf
 
 __all__ = [
@@ -36,83 +35,72 @@ T = TypeVar("T")
 
 
 def in_scope(
-    audit: Auditor,
+    ctx: RouteCtx,
     kind: str,
     record_id: int,
     load: Callable[..., T],
-    session: Session,
-    viewer: User,
     **options: Any,
 ) -> T:
     """Name the record as the request's target, then load it in scope.
 
     Args:
-        audit: The request's unit of work (its target is set first, for the
-            audit event of a refusal).
+        ctx: The route's context (its unit of work's target is set first, for
+            the audit event of a refusal; its user is the viewer).
         kind: The record's audit resource type (``task``); ``load`` takes its
             id as ``<kind>_id``.
         record_id: The id from the path.
         load: The crud loader (``crud.get_task``): 404 unknown, 403 out of scope.
-        session: The request's session.
-        viewer: The signed-in user.
         **options: More keywords for ``load``.
 
     Returns:
         The record.
     """
-    audit.target(kind, record_id)
-    return load(session, viewer=viewer, **{f"{kind}_id": record_id}, **options)
+    ctx.audit.target(kind, record_id)
+    return load(ctx.session, viewer=ctx.user, **{f"{kind}_id": record_id}, **options)
 
 
-def person_in_scope(
-    audit: Auditor, session: Session, viewer: User, person_id: int
-) -> Person:
+def person_in_scope(ctx: RouteCtx, person_id: int) -> Person:
     """:func:`in_scope` for a person."""
-    return in_scope(audit, "person", person_id, crud.get_person, session, viewer)
+    return in_scope(ctx, "person", person_id, crud.get_person)
 
 
-def case_in_scope(
-    audit: Auditor,
-    session: Session,
-    viewer: User,
-    case_id: int,
-    *,
-    with_person: bool = False,
-) -> Case:
+def case_in_scope(ctx: RouteCtx, case_id: int, *, with_person: bool = False) -> Case:
     """:func:`in_scope` for a case (``with_person``: its person loaded too)."""
-    return in_scope(
-        audit, "case", case_id, crud.get_case, session, viewer, with_person=with_person
-    )
+    return in_scope(ctx, "case", case_id, crud.get_case, with_person=with_person)
 
 
 def list_page(
-    audit: Auditor,
+    ctx: RouteCtx,
     page: Page,
     kind: str,
     public: Any,
     lister: Callable[..., tuple[Sequence[T], int]],
     present: Callable[[T], Any] | None = None,
+    **query: Any,
 ) -> PageOf[Any]:
     """Answer a list route with one page of rows.
 
     Args:
-        audit: The request's unit of work.
+        ctx: The route's context: its session and user are the crud list
+            function's, its unit of work commits the list's audit event.
         page: The requested window.
         kind: The rows' audit resource type: the ``<kind>.list`` event is
             committed with the number of rows on the page.
         public: The item schema (or a union of schemas) of the page.
-        lister: The crud list function with the query bound
-            (``partial(crud.list_tasks, session, viewer=user, status=status)``);
-            it is called with the page's ``limit`` and ``offset`` and returns
-            the rows and the total.
+        lister: The crud list function (``crud.list_tasks``); it is called
+            with the session, ``viewer``, the ``query`` and the page's
+            ``limit`` and ``offset``, and returns the rows and the total.
         present: Turns a row into its schema (default ``public.model_validate``),
             called after the commit.
+        **query: The route's filters, as the list function's keywords.
 
     Returns:
         The page.
     """
-    rows, total = lister(limit=page.limit, offset=page.offset)
-    audit.commit(f"{kind}.list", resource_type=kind, detail=f"{len(rows)} rows")
+    rows, total = lister(
+        ctx.session, viewer=ctx.user, limit=page.limit, offset=page.offset, **query
+    )
+    ctx.audit.commit(f"{kind}.list", resource_type=kind, detail=f"{len(rows)} rows")
     show = present or public.model_validate
     return page.of(public, [show(r) for r in rows], total)
 

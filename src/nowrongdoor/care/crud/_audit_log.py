@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from nowrongdoor.care.crud._common import count_of, paginate
 from nowrongdoor.care.enums import Role
 from nowrongdoor.care.models import AuditEvent, Person, User
+from nowrongdoor.care.rbac import require
 
 __all__ = [
     "OVERSIGHT_KINDS",
@@ -23,6 +24,7 @@ __all__ = [
 def list_audit_events(
     session: Session,
     *,
+    viewer: User | None = None,
     user_id: int | None = None,
     username: str | None = None,
     person_id: int | None = None,
@@ -35,7 +37,9 @@ def list_audit_events(
     """Audit events, newest first; empty filters are ignored.
 
     Args:
-        session: Database session (the caller checked ``audit:read``).
+        session: Database session.
+        viewer: Who reads the log: their role must grant ``audit:read``
+            (``None``: the caller checked it).
         user_id: Only this user's events.
         username: Only events of this username (any case).
         person_id: Only events about this person.
@@ -49,6 +53,8 @@ def list_audit_events(
     Returns:
         ``(events, total)``.
     """
+    if viewer is not None:
+        require(viewer, "audit:read")
     stmt = select(AuditEvent).order_by(AuditEvent.seq.desc())
     if user_id is not None:
         stmt = stmt.where(AuditEvent.user_id == user_id)

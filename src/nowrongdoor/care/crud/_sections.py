@@ -47,42 +47,36 @@ from nowrongdoor.care.models._base import (
 __all__ = ["Section", "load_sections"]
 
 
-class _JsonRow(FunctionElement[str]):
-    """A JSON object (as text) of alternating key and value arguments."""
+def _dialect_function(
+    name: str, *, postgresql: str, default: str
+) -> type[FunctionElement[str]]:
+    """A SQL function with a text result, written as the ``postgresql`` template
+    on PostgreSQL and as ``default`` elsewhere (``{}``: the compiled arguments)."""
+    element = type(
+        name, (FunctionElement,), {"type": Text(), "inherit_cache": True, "name": name}
+    )
 
-    type = Text()
-    inherit_cache = True
-    name = "json_row"
+    def writer(template: str) -> Callable[..., str]:
+        def write(element: FunctionElement[str], compiler: Any, **kw: Any) -> str:
+            return template.format(compiler.process(element.clauses, **kw))
 
+        return write
 
-@compiles(_JsonRow, "postgresql")
-def _json_row_pg(element: _JsonRow, compiler: Any, **kw: Any) -> str:
-    return f"json_build_object({compiler.process(element.clauses, **kw)})::text"
-
-
-@compiles(_JsonRow)
-def _json_row_default(element: _JsonRow, compiler: Any, **kw: Any) -> str:
-    return f"json_object({compiler.process(element.clauses, **kw)})"
-
-
-class _ExactReal(FunctionElement[str]):
-    """A floating-point column written without losing digits in the JSON."""
-
-    type = Text()
-    inherit_cache = True
-    name = "exact_real"
+    compiles(element, "postgresql")(writer(postgresql))
+    compiles(element)(writer(default))
+    return element
 
 
-@compiles(_ExactReal, "postgresql")
-def _exact_real_pg(element: _ExactReal, compiler: Any, **kw: Any) -> str:
-    # PostgreSQL writes float8 in JSON with the shortest exact digits
-    return str(compiler.process(element.clauses, **kw))
-
-
-@compiles(_ExactReal)
-def _exact_real_default(element: _ExactReal, compiler: Any, **kw: Any) -> str:
-    # SQLite's json_object keeps 15 digits; 17 (with '!') round-trip a double
-    return f"printf('%!.17g', {compiler.process(element.clauses, **kw)})"
+#: A JSON object (as text) of alternating key and value arguments.
+_JsonRow = _dialect_function(
+    "json_row", postgresql="json_build_object({})::text", default="json_object({})"
+)
+#: A floating-point column written without losing digits in the JSON: PostgreSQL
+#: writes float8 in JSON with the shortest exact digits; SQLite's json_object
+#: keeps 15 digits, and 17 (with '!') round-trip a double.
+_ExactReal = _dialect_function(
+    "exact_real", postgresql="{}", default="printf('%!.17g', {})"
+)
 
 
 def _utc(value: str) -> dt.datetime:

@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from nowrongdoor.care import crud
-from nowrongdoor.care.api.deps import (
-    AuditDep,
-    IdQuery,
-    PageDep,
-    SessionDep,
-    SettingsDep,
-)
+from nowrongdoor.care.api.deps import IdQuery, PageDep
 from nowrongdoor.care.api.perms import AuditRead
 from nowrongdoor.care.api.records import list_page
 from nowrongdoor.care.audit import verify_chain
@@ -32,35 +25,35 @@ router = APIRouter(prefix="/audit", tags=["audit"])
 
 @router.get("", response_model=PageOf[AuditEventPublic])
 def list_events(
-    session: SessionDep,
-    user: AuditRead,
+    ctx: AuditRead,
     page: PageDep,
-    audit: AuditDep,
     user_id: IdQuery = None,
     person_id: IdQuery = None,
     action: Annotated[str | None, Query(max_length=60)] = None,
     outcome: Annotated[str | None, Query(max_length=16)] = None,
 ) -> PageOf[AuditEventPublic]:
     """Audit events, newest first, filtered by user, person, action or outcome."""
-    lister = partial(
+    return list_page(
+        ctx,
+        page,
+        "audit",
+        AuditEventPublic,
         crud.list_audit_events,
-        session,
         user_id=user_id,
         person_id=person_id,
         action=action,
         outcome=outcome,
     )
-    return list_page(audit, page, "audit", AuditEventPublic, lister)
 
 
 @router.get("/verify", response_model=ChainReportPublic)
-def verify(
-    session: SessionDep, settings: SettingsDep, user: AuditRead, audit: AuditDep
-) -> ChainReportPublic:
+def verify(ctx: AuditRead) -> ChainReportPublic:
     """Check the keyed chain and its checkpoints: edited, deleted or truncated
     events are reported."""
-    report = verify_chain(session, checkpoint_file=settings.resolved_checkpoint_file)
-    audit.commit("audit.verify", resource_type="audit", detail=f"ok={report.ok}")
+    report = verify_chain(
+        ctx.session, checkpoint_file=ctx.settings.resolved_checkpoint_file
+    )
+    ctx.audit.commit("audit.verify", resource_type="audit", detail=f"ok={report.ok}")
     return ChainReportPublic(
         ok=report.ok,
         checked=report.checked,

@@ -9,13 +9,13 @@ from fastapi import APIRouter, Request, Response
 from nowrongdoor.care import crud
 from nowrongdoor.care.api.deps import (
     AuditDep,
-    CurrentIdentity,
     IdPath,
     SessionDep,
     SettingsDep,
     clear_session_cookie,
     set_session_cookie,
 )
+from nowrongdoor.care.api.perms import SignedIn
 from nowrongdoor.care.enums import Role
 from nowrongdoor.care.errors import ApiError, Forbidden, NotFound
 from nowrongdoor.care.models import Organization, utcnow
@@ -92,43 +92,31 @@ def login(
 
 
 @router.post("/logout", status_code=204)
-def logout(
-    request: Request,
-    response: Response,
-    session: SessionDep,
-    settings: SettingsDep,
-    identity: CurrentIdentity,
-    audit: AuditDep,
-) -> Response:
+def logout(ctx: SignedIn) -> Response:
     """End the session (the cookie is cleared)."""
-    cookie = request.cookies.get(SESSION_COOKIE)
+    cookie = ctx.request.cookies.get(SESSION_COOKIE)
     if cookie:
-        revoke_session(session, cookie)
-    audit.commit("auth.logout", resource_type="user", resource_id=identity.user.id)
+        revoke_session(ctx.session, cookie)
+    ctx.audit.commit("auth.logout", resource_type="user", resource_id=ctx.user.id)
     out = Response(status_code=204)
-    clear_session_cookie(out, settings)
+    clear_session_cookie(out, ctx.settings)
     return out
 
 
 @router.get("/me", response_model=Me)
-def me(identity: CurrentIdentity) -> Me:
+def me(ctx: SignedIn) -> Me:
     """The signed-in user, their permissions and scope."""
-    return _me(identity, identity.user.organization, identity.csrf_token)
+    return _me(ctx.identity, ctx.user.organization, ctx.identity.csrf_token)
 
 
 @router.post("/tokens", response_model=TokenPublic, status_code=201)
-def create_token(
-    body: TokenCreate,
-    session: SessionDep,
-    settings: SettingsDep,
-    identity: CurrentIdentity,
-    audit: AuditDep,
-) -> TokenPublic:
+def create_token(body: TokenCreate, ctx: SignedIn) -> TokenPublic:
     """Issue a bearer token acting as the signed-in user.
 
     Only from an interactive (cookie) session, or by an admin: a token cannot
     mint further tokens. The lifetime is at most the ``token_max_days`` setting.
     """
+    identity, settings = ctx.identity, ctx.settings
     if identity.via != "session" and identity.user.role != Role.ADMIN:
         raise Forbidden(
             "API tokens are issued from a signed-in browser session (or by an admin)",
@@ -146,41 +134,39 @@ def create_token(
         )
     expires = utcnow() + dt.timedelta(days=days)
     token, row = create_api_token(
-        session, user=identity.user, name=body.name, expires_at=expires
+        ctx.session, user=identity.user, name=body.name, expires_at=expires
     )
-    audit.commit("auth.token_create", resource_type="api_token", resource_id=row.id)
+    ctx.audit.commit("auth.token_create", resource_type="api_token", resource_id=row.id)
     return TokenPublic(id=row.id, name=row.name, token=token, expires_at=expires)
 
 
 @router.get("/tokens", response_model=list[TokenInfo])
-def list_tokens(
-    session: SessionDep, identity: CurrentIdentity, audit: AuditDep
-) -> list[TokenInfo]:
+def list_tokens(ctx: SignedIn) -> list[TokenInfo]:
     """The signed-in user's API tokens, newest first (never the token text)."""
-    rows = list_api_tokens(session, user=identity.user)
-    audit.commit("auth.token_list", resource_type="api_token", detail=f"{len(rows)}")
+    rows = list_api_tokens(ctx.session, user=ctx.user)
+    ctx.audit.commit(
+        "auth.token_list", resource_type="api_token", detail=f"{len(rows)}"
+    )
     return [TokenInfo.model_validate(r) for r in rows]
 
 
 @router.delete("/tokens/{token_id}", status_code=204)
-def revoke_token(
-    token_id: IdPath, session: SessionDep, identity: CurrentIdentity, audit: AuditDep
-) -> Response:
+def revoke_token(token_id: IdPath, ctx: SignedIn) -> Response:
     """Revoke one of the signed-in user's API tokens."""
-    audit.target("api_token", token_id)
-    if not revoke_api_token(session, token_id=token_id, user_id=identity.user.id):
+    ctx.audit.target("api_token", token_id)
+    if not revoke_api_token(ctx.session, token_id=token_id, user_id=ctx.user.id):
         raise NotFound("no such live token of yours", code="not_found")
-    audit.commit("auth.token_revoke", resource_type="api_token", resource_id=token_id)
+    ctx.audit.commit(
+        "auth.token_revoke", resource_type="api_token", resource_id=token_id
+    )
     return Response(status_code=204)
 
 
 @router.post("/revoke-all", response_model=Revoked)
-def revoke_all(
-    session: SessionDep, identity: CurrentIdentity, audit: AuditDep
-) -> Revoked:
+def revoke_all(ctx: SignedIn) -> Revoked:
     """Revoke every API token and every other login session of the signed-in user."""
     count = revoke_credentials(
-        session, user_id=identity.user.id, keep_session_id=identity.session_id
+        ctx.session, user_id=ctx.user.id, keep_session_id=ctx.identity.session_id
     )
-    audit.commit("auth.revoke_all", resource_type="user", resource_id=identity.user.id)
+    ctx.audit.commit("auth.revoke_all", resource_type="user", resource_id=ctx.user.id)
     return Revoked(revoked=count)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query, Response
 
 from nowrongdoor.care import crud
 from nowrongdoor.care.api.case_children import add_to_case, update_on_case
-from nowrongdoor.care.api.deps import AuditDep, IdPath, IdQuery, PageDep, SessionDep
+from nowrongdoor.care.api.deps import IdPath, IdQuery, PageDep
 from nowrongdoor.care.api.perms import CaseRead, CaseWrite, NoteRead, NoteWrite
 from nowrongdoor.care.api.records import answer_json, case_in_scope
 from nowrongdoor.care.enums import CaseStatus, Pathway
@@ -44,10 +44,8 @@ _CasePage = PageOf[CasePublic]
 
 @router.get("", response_model=PageOf[CasePublic])
 def list_cases(
-    session: SessionDep,
-    user: CaseRead,
+    ctx: CaseRead,
     page: PageDep,
-    audit: AuditDep,
     status: Annotated[CaseStatus | None, Query()] = None,
     pathway: Annotated[Pathway | None, Query()] = None,
     owner_id: IdQuery = None,
@@ -55,8 +53,8 @@ def list_cases(
 ) -> Response:
     """Cases in your scope, newest first."""
     rows, total = crud.list_case_rows(
-        session,
-        viewer=user,
+        ctx.session,
+        viewer=ctx.user,
         status=status,
         pathway=pathway,
         owner_id=owner_id,
@@ -64,7 +62,7 @@ def list_cases(
         limit=page.limit,
         offset=page.offset,
     )
-    audit.commit("case.list", resource_type="case", detail=f"{len(rows)} rows")
+    ctx.audit.commit("case.list", resource_type="case", detail=f"{len(rows)} rows")
     body = _CasePage.model_construct(
         items=rows, total=total, limit=page.limit, offset=page.offset
     )
@@ -72,55 +70,41 @@ def list_cases(
 
 
 @router.post("", response_model=CasePublic, status_code=201)
-def create_case(
-    body: CaseCreate, session: SessionDep, user: CaseWrite, audit: AuditDep
-) -> CasePublic:
+def create_case(body: CaseCreate, ctx: CaseWrite) -> CasePublic:
     """Open a case on the Prevent or Survive/Thrive pathway."""
-    audit.target("person", body.person_id)
-    case = crud.create_case(session, actor=user, data=body)
-    audit.commit_on("case.create", case)
+    ctx.audit.target("person", body.person_id)
+    case = crud.create_case(ctx.session, actor=ctx.user, data=body)
+    ctx.audit.commit_on("case.create", case)
     return case_public(case)
 
 
 @router.get("/{case_id}", response_model=CaseDetail)
-def read_case(
-    case_id: IdPath, session: SessionDep, user: CaseRead, audit: AuditDep
-) -> Response:
+def read_case(case_id: IdPath, ctx: CaseRead) -> Response:
     """The case with everything on its page (filtered for your role and consent)."""
-    case = case_in_scope(audit, session, user, case_id, with_person=True)
-    detail = crud.case_detail(session, viewer=user, case=case)
-    audit.commit_on("case.read", case)
+    case = case_in_scope(ctx, case_id, with_person=True)
+    detail = crud.case_detail(ctx.session, viewer=ctx.user, case=case)
+    ctx.audit.commit_on("case.read", case)
     return answer_json(detail)
 
 
 @router.patch("/{case_id}", response_model=CasePublic)
-def update_case(
-    case_id: IdPath,
-    body: CaseUpdate,
-    session: SessionDep,
-    user: CaseWrite,
-    audit: AuditDep,
-) -> CasePublic:
+def update_case(case_id: IdPath, body: CaseUpdate, ctx: CaseWrite) -> CasePublic:
     """Change the pathway or the owner (re-assigning needs ``case:assign``)."""
-    case = case_in_scope(audit, session, user, case_id)
-    crud.update_case(session, actor=user, case=case, data=body)
-    audit.commit_on("case.update", case)
+    case = case_in_scope(ctx, case_id)
+    crud.update_case(ctx.session, actor=ctx.user, case=case, data=body)
+    ctx.audit.commit_on("case.update", case)
     return case_public(case)
 
 
 @router.post("/{case_id}/status", response_model=CasePublic)
 def transition_case(
-    case_id: IdPath,
-    body: CaseTransition,
-    session: SessionDep,
-    user: CaseWrite,
-    audit: AuditDep,
+    case_id: IdPath, body: CaseTransition, ctx: CaseWrite
 ) -> CasePublic:
     """Move the case: open -> active -> closed (with reason), or reopen."""
-    case = case_in_scope(audit, session, user, case_id)
+    case = case_in_scope(ctx, case_id)
     before = case.status
-    crud.transition_case(session, actor=user, case=case, data=body)
-    audit.commit_on("case.status", case, detail=f"{before}->{case.status}")
+    crud.transition_case(ctx.session, actor=ctx.user, case=case, data=body)
+    ctx.audit.commit_on("case.status", case, detail=f"{before}->{case.status}")
     return case_public(case)
 
 
@@ -129,14 +113,14 @@ def _add_route(
 ) -> None:
     """``POST /cases/{case_id}/<path>``: add a ``kind`` record to the case."""
 
-    def add(
-        case_id: IdPath, body: Any, session: SessionDep, user: Any, audit: AuditDep
-    ) -> Any:
-        case = case_in_scope(audit, session, user, case_id)  # scope check
-        item = add_to_case(audit, session, actor=user, case=case, kind=kind, data=body)
+    def add(case_id: IdPath, body: Any, ctx: Any) -> Any:
+        case = case_in_scope(ctx, case_id)  # scope check
+        item = add_to_case(
+            ctx.audit, ctx.session, actor=ctx.user, case=case, kind=kind, data=body
+        )
         return public.model_validate(item)
 
-    add.__annotations__.update({"body": body, "user": user, "return": public})
+    add.__annotations__.update({"body": body, "ctx": user, "return": public})
     add.__name__ = add.__qualname__ = f"add_{kind}"
     add.__doc__ = doc
     router.post(f"/{{case_id}}/{path}", response_model=public, status_code=201)(add)
@@ -147,24 +131,19 @@ def _update_route(
 ) -> None:
     """``PATCH /cases/{case_id}/<path>/{<kind>_id}``: change a ``kind`` record."""
 
-    def update(
-        case_id: IdPath,
-        item_id: Any,
-        body: Any,
-        session: SessionDep,
-        user: CaseWrite,
-        audit: AuditDep,
-    ) -> Any:
-        audit.target(kind, item_id)
+    def update(case_id: IdPath, item_id: Any, body: Any, ctx: CaseWrite) -> Any:
+        ctx.audit.target(kind, item_id)
         item, case = crud.get_child(  # the case's scope check
-            session,
-            viewer=user,
+            ctx.session,
+            viewer=ctx.user,
             model=crud.CASE_CHILD_MODELS[kind],
             item_id=item_id,
             label=kind,
             case_id=case_id,
         )
-        update_on_case(audit, session, case=case, item=item, kind=kind, data=body)
+        update_on_case(
+            ctx.audit, ctx.session, case=case, item=item, kind=kind, data=body
+        )
         return public.model_validate(item)
 
     update.__annotations__["item_id"] = Annotated[
@@ -194,16 +173,14 @@ for _kind, _path, _create, _update, _public, _add_doc, _update_doc in _PLAN_ROUT
 
 
 @router.get("/{case_id}/notes", response_model=list[NotePublic])
-def list_notes(
-    case_id: IdPath, session: SessionDep, user: NoteRead, audit: AuditDep
-) -> list[NotePublic]:
+def list_notes(case_id: IdPath, ctx: NoteRead) -> list[NotePublic]:
     """The case's notes (Part 2 notes only under consent)."""
-    case = case_in_scope(audit, session, user, case_id)
+    case = case_in_scope(ctx, case_id)
     notes, _ = crud.visible_sensitive(
-        crud.case_children(session, Note, case.id),
-        part2_ok=crud.part2_visible(session, viewer=user, person=case.person),
+        crud.case_children(ctx.session, Note, case.id),
+        part2_ok=crud.part2_visible(ctx.session, viewer=ctx.user, person=case.person),
     )
-    audit.commit(
+    ctx.audit.commit(
         "note.list", resource_type="case", resource_id=case.id, person_id=case.person_id
     )
     return [NotePublic.model_validate(n) for n in notes]
@@ -221,16 +198,12 @@ _add_route(
 
 @router.put("/{case_id}/safety-plan", response_model=SafetyPlanPublic)
 def put_safety_plan(
-    case_id: IdPath,
-    body: SafetyPlanIn,
-    session: SessionDep,
-    user: NoteWrite,
-    audit: AuditDep,
+    case_id: IdPath, body: SafetyPlanIn, ctx: NoteWrite
 ) -> SafetyPlanPublic:
     """Create or replace the safety plan."""
-    case = case_in_scope(audit, session, user, case_id)
-    plan = crud.set_safety_plan(session, actor=user, case=case, data=body)
-    audit.commit(
+    case = case_in_scope(ctx, case_id)
+    plan = crud.set_safety_plan(ctx.session, actor=ctx.user, case=case, data=body)
+    ctx.audit.commit(
         "safety_plan.update",
         resource_type="safety_plan",
         resource_id=plan.id,

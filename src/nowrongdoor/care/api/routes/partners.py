@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query
 
 from nowrongdoor.care import crud
-from nowrongdoor.care.api.deps import AuditDep, IdPath, IdQuery, PageDep, SessionDep
+from nowrongdoor.care.api.deps import IdPath, IdQuery, PageDep
 from nowrongdoor.care.api.perms import PartnerImport, PartnerRead
 from nowrongdoor.care.errors import bad_request_on_user_input
 from nowrongdoor.care.hsds import import_hsds, tables_from_document
@@ -20,8 +20,7 @@ router = APIRouter(prefix="/partners", tags=["partners"])
 
 @router.get("/services", response_model=PageOf[PartnerServicePublic])
 def search_services(
-    session: SessionDep,
-    user: PartnerRead,
+    ctx: PartnerRead,
     page: PageDep,
     service_type: Annotated[str | None, Query(max_length=100)] = None,
     age: Annotated[int | None, Query(ge=0, le=130)] = None,
@@ -30,6 +29,7 @@ def search_services(
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> PageOf[PartnerServicePublic]:
     """Search services by type, age, place (city, state or postal code) and words."""
+    session = ctx.session
     rows, total = crud.search_services(
         session,
         service_type=service_type,
@@ -44,27 +44,22 @@ def search_services(
 
 
 @router.get("/services/{service_id}", response_model=PartnerServicePublic)
-def read_service(
-    service_id: IdPath, session: SessionDep, user: PartnerRead
-) -> PartnerServicePublic:
+def read_service(service_id: IdPath, ctx: PartnerRead) -> PartnerServicePublic:
     """One service with its locations and phones."""
-    return crud.service_public(
-        session, crud.get_service(session, service_id=service_id)
-    )
+    service = crud.get_service(ctx.session, service_id=service_id)
+    return crud.service_public(ctx.session, service)
 
 
 @router.post("/import", response_model=ImportReport)
 def import_directory(
-    session: SessionDep,
-    user: PartnerImport,
-    audit: AuditDep,
+    ctx: PartnerImport,
     document: Annotated[Any, Body(description="HSDS 3 JSON object(s)")],
 ) -> ImportReport:
     """Import HSDS 3 JSON (an organization, service, service_at_location or
     location, nested or not; one object or a list)."""
     with bad_request_on_user_input("body"):
-        report = import_hsds(session, tables_from_document(document))
-    audit.commit(
+        report = import_hsds(ctx.session, tables_from_document(document))
+    ctx.audit.commit(
         "partner.import",
         resource_type="organization",
         detail=f"{report.organizations} orgs, {report.services} services",

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 
 from nowrongdoor.care import crud
 from nowrongdoor.care.api.case_children import commit_person_list, list_for_person
-from nowrongdoor.care.api.deps import AuditDep, CipherDep, IdPath, PageDep, SessionDep
+from nowrongdoor.care.api.deps import IdPath, PageDep
 from nowrongdoor.care.api.perms import (
     ConsentRead,
     ConsentWrite,
@@ -55,105 +55,87 @@ router = APIRouter(prefix="/persons", tags=["persons"])
 
 @router.get("", response_model=PageOf[PersonPublic])
 def list_persons(
-    session: SessionDep,
-    cipher: CipherDep,
-    user: PersonRead,
+    ctx: PersonRead,
     page: PageDep,
-    audit: AuditDep,
     pseudonym: Annotated[str | None, Query(max_length=20)] = None,
     name: Annotated[str | None, Query(max_length=200)] = None,
     member_id: Annotated[str | None, Query(max_length=64)] = None,
 ) -> PageOf[PersonPublic]:
     """Persons in scope; search by pseudonym, exact name or member id."""
-    lister = partial(
+    return list_page(
+        ctx,
+        page,
+        "person",
+        PersonPublic,
         crud.list_persons,
-        session,
-        viewer=user,
-        cipher=cipher,
+        partial(person_public, viewer=ctx.user),
+        cipher=ctx.cipher,
         pseudonym=pseudonym,
         name=name,
         member_id=member_id,
     )
-    present = partial(person_public, viewer=user)
-    return list_page(audit, page, "person", PersonPublic, lister, present)
 
 
 @router.post("", response_model=PersonPublic, status_code=201)
-def create_person(
-    body: PersonCreate,
-    session: SessionDep,
-    cipher: CipherDep,
-    user: PersonWrite,
-    audit: AuditDep,
-) -> PersonPublic:
+def create_person(body: PersonCreate, ctx: PersonWrite) -> PersonPublic:
     """Register a person; a pseudonymous id is assigned."""
-    person = crud.create_person(session, actor=user, cipher=cipher, data=body)
-    audit.commit_on("person.create", person)
-    return person_public(person, viewer=user)
+    person = crud.create_person(
+        ctx.session, actor=ctx.user, cipher=ctx.cipher, data=body
+    )
+    ctx.audit.commit_on("person.create", person)
+    return person_public(person, viewer=ctx.user)
 
 
 @router.get("/{person_id}", response_model=PersonPublic)
-def read_person(
-    person_id: IdPath,
-    session: SessionDep,
-    user: PersonRead,
-    audit: AuditDep,
-) -> PersonPublic:
+def read_person(person_id: IdPath, ctx: PersonRead) -> PersonPublic:
     """One person (identity withheld for roles without ``person:identify``)."""
-    person = person_in_scope(audit, session, user, person_id)
-    audit.commit_on("person.read", person)
-    return person_public(person, viewer=user)
+    person = person_in_scope(ctx, person_id)
+    ctx.audit.commit_on("person.read", person)
+    return person_public(person, viewer=ctx.user)
 
 
 @router.patch("/{person_id}", response_model=PersonPublic)
 def update_person(
-    person_id: IdPath,
-    body: PersonUpdate,
-    session: SessionDep,
-    cipher: CipherDep,
-    user: PersonWrite,
-    audit: AuditDep,
+    person_id: IdPath, body: PersonUpdate, ctx: PersonWrite
 ) -> PersonPublic:
     """Change a person (only the fields sent)."""
-    person = person_in_scope(audit, session, user, person_id)
-    crud.update_person(session, actor=user, cipher=cipher, person=person, data=body)
-    audit.commit_on(
+    person = person_in_scope(ctx, person_id)
+    crud.update_person(
+        ctx.session, actor=ctx.user, cipher=ctx.cipher, person=person, data=body
+    )
+    ctx.audit.commit_on(
         "person.update",
         person,
         detail=",".join(sorted(body.model_fields_set)),
     )
-    return person_public(person, viewer=user)
+    return person_public(person, viewer=ctx.user)
 
 
 @router.get("/{person_id}/intakes", response_model=PageOf[IntakePublic])
 def list_person_intakes(
-    person_id: IdPath,
-    session: SessionDep,
-    user: IntakeRead,
-    page: PageDep,
-    audit: AuditDep,
+    person_id: IdPath, ctx: IntakeRead, page: PageDep
 ) -> PageOf[IntakePublic]:
     """A person's intakes."""
-    person = person_in_scope(audit, session, user, person_id)
+    person = person_in_scope(ctx, person_id)
     rows, total = crud.list_intakes(
-        session, viewer=user, person_id=person.id, limit=page.limit, offset=page.offset
+        ctx.session,
+        viewer=ctx.user,
+        person_id=person.id,
+        limit=page.limit,
+        offset=page.offset,
     )
-    commit_person_list(audit, "intake", person)
+    commit_person_list(ctx.audit, "intake", person)
     return page.of(IntakePublic, [IntakePublic.model_validate(i) for i in rows], total)
 
 
 @router.post("/{person_id}/intakes", response_model=IntakePublic, status_code=201)
 def create_person_intake(
-    person_id: IdPath,
-    body: IntakeCreate,
-    session: SessionDep,
-    user: IntakeWrite,
-    audit: AuditDep,
+    person_id: IdPath, body: IntakeCreate, ctx: IntakeWrite
 ) -> IntakePublic:
     """Record an intake (the door they came through) for a person."""
-    person = person_in_scope(audit, session, user, person_id)
-    intake = crud.create_intake(session, actor=user, person=person, data=body)
-    audit.commit_on("intake.create", intake)
+    person = person_in_scope(ctx, person_id)
+    intake = crud.create_intake(ctx.session, actor=ctx.user, person=person, data=body)
+    ctx.audit.commit_on("intake.create", intake)
     return IntakePublic.model_validate(intake)
 
 
@@ -169,20 +151,20 @@ def _list_route(
 ) -> None:
     """``GET /persons/{person_id}/<path>``: the person's ``model`` rows."""
 
-    def read(person_id: IdPath, session: SessionDep, user: Any, audit: AuditDep) -> Any:
-        person = person_in_scope(audit, session, user, person_id)  # scope
+    def read(person_id: IdPath, ctx: Any) -> Any:
+        person = person_in_scope(ctx, person_id)  # scope
         rows = list_for_person(
-            audit,
-            session,
+            ctx.audit,
+            ctx.session,
             person=person,
             kind=kind,
             model=model,
-            part2_ok=crud.part2_visible(session, viewer=user, person=person),
+            part2_ok=crud.part2_visible(ctx.session, viewer=ctx.user, person=person),
         )
         return [public.model_validate(r) for r in rows]
 
     listed: Any = list[public]  # type: ignore[valid-type]
-    read.__annotations__.update({"user": user, "return": listed})
+    read.__annotations__.update({"ctx": user, "return": listed})
     name = f"list_person_{path.replace('-', '_')}"
     read.__name__ = read.__qualname__ = name
     read.__doc__ = doc
@@ -201,14 +183,11 @@ _list_route(
 
 @router.post("/{person_id}/screenings", response_model=ScreeningPublic, status_code=201)
 def create_person_screening(
-    person_id: IdPath,
-    body: ScreeningCreate,
-    session: SessionDep,
-    user: ScreeningWrite,
-    audit: AuditDep,
+    person_id: IdPath, body: ScreeningCreate, ctx: ScreeningWrite
 ) -> ScreeningPublic:
     """Score answers with a screening instrument and store the FHIR response."""
-    person = person_in_scope(audit, session, user, person_id)
+    session, user = ctx.session, ctx.user
+    person = person_in_scope(ctx, person_id)
     if body.case_id is not None:
         case = crud.get_case(session, viewer=user, case_id=body.case_id)
         _of_person("case", case, person)
@@ -224,36 +203,27 @@ def create_person_screening(
         case_id=body.case_id,
         intake_id=body.intake_id,
     )
-    audit.commit_on("screening.create", row, detail=body.instrument_id)
+    ctx.audit.commit_on("screening.create", row, detail=body.instrument_id)
     return ScreeningPublic.model_validate(row)
 
 
 @router.get("/{person_id}/consents", response_model=list[ConsentPublic])
-def list_person_consents(
-    person_id: IdPath,
-    session: SessionDep,
-    user: ConsentRead,
-    audit: AuditDep,
-) -> list[ConsentPublic]:
+def list_person_consents(person_id: IdPath, ctx: ConsentRead) -> list[ConsentPublic]:
     """A person's consent records."""
-    person = person_in_scope(audit, session, user, person_id)
-    rows = crud.list_consents(session, person_id=person.id)
-    commit_person_list(audit, "consent", person)
+    person = person_in_scope(ctx, person_id)
+    rows = crud.list_consents(ctx.session, person_id=person.id)
+    commit_person_list(ctx.audit, "consent", person)
     return [consent_public(c) for c in rows]
 
 
 @router.post("/{person_id}/consents", response_model=ConsentPublic, status_code=201)
 def create_person_consent(
-    person_id: IdPath,
-    body: ConsentCreate,
-    session: SessionDep,
-    user: ConsentWrite,
-    audit: AuditDep,
+    person_id: IdPath, body: ConsentCreate, ctx: ConsentWrite
 ) -> ConsentPublic:
     """Record consent (type, scope, expiry) or a refusal."""
-    person = person_in_scope(audit, session, user, person_id)
-    consent = crud.record_consent(session, actor=user, person=person, data=body)
-    audit.commit_on(
+    person = person_in_scope(ctx, person_id)
+    consent = crud.record_consent(ctx.session, actor=ctx.user, person=person, data=body)
+    ctx.audit.commit_on(
         "consent.create",
         consent,
         detail=f"{consent.consent_type}/{consent.scope}",
@@ -263,18 +233,14 @@ def create_person_consent(
 
 @router.post("/{person_id}/consents/{consent_id}/revoke", response_model=ConsentPublic)
 def revoke_person_consent(
-    person_id: IdPath,
-    consent_id: IdPath,
-    session: SessionDep,
-    user: ConsentWrite,
-    audit: AuditDep,
+    person_id: IdPath, consent_id: IdPath, ctx: ConsentWrite
 ) -> ConsentPublic:
     """Revoke a consent from now on."""
-    person = person_in_scope(audit, session, user, person_id)
-    consent = crud.get_or_404(session, Consent, consent_id, "consent")
+    person = person_in_scope(ctx, person_id)
+    consent = crud.get_or_404(ctx.session, Consent, consent_id, "consent")
     _of_person("consent", consent, person)
-    crud.revoke_consent(session, consent=consent)
-    audit.commit_on("consent.revoke", consent)
+    crud.revoke_consent(ctx.session, consent=consent)
+    ctx.audit.commit_on("consent.revoke", consent)
     return consent_public(consent)
 
 

@@ -8,15 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from nowrongdoor.care import crud
-from nowrongdoor.care.api.deps import (
-    AuditDep,
-    CurrentUser,
-    IdPath,
-    IdQuery,
-    PageDep,
-    SessionDep,
-)
-from nowrongdoor.care.api.perms import ReferralRead, ReferralWrite
+from nowrongdoor.care.api.deps import IdPath, IdQuery, PageDep
+from nowrongdoor.care.api.perms import ReferralRead, ReferralWrite, SignedIn
 from nowrongdoor.care.api.records import answer_json, in_scope, list_page
 from nowrongdoor.care.enums import ReferralStatus
 from nowrongdoor.care.errors import Forbidden
@@ -37,57 +30,52 @@ ReferralOut = ReferralPublic | ReferralPartnerView
 
 @router.get("", response_model=PageOf[ReferralOut])
 def list_referrals(
-    session: SessionDep,
-    user: ReferralRead,
+    ctx: ReferralRead,
     page: PageDep,
-    audit: AuditDep,
     status: Annotated[ReferralStatus | None, Query()] = None,
     case_id: IdQuery = None,
 ) -> PageOf[ReferralOut]:
     """Referrals in your scope; partner users see those sent to them."""
-    lister = partial(
-        crud.list_referrals, session, viewer=user, status=status, case_id=case_id
+    view = partial(crud.referral_view, ctx.session, viewer=ctx.user, with_events=False)
+    return list_page(
+        ctx,
+        page,
+        "referral",
+        ReferralOut,
+        crud.list_referrals,
+        view,
+        status=status,
+        case_id=case_id,
     )
-    view = partial(crud.referral_view, session, viewer=user, with_events=False)
-    return list_page(audit, page, "referral", ReferralOut, lister, view)
 
 
 @router.post("", response_model=ReferralPublic, status_code=201)
-def create_referral(
-    body: ReferralCreate, session: SessionDep, user: ReferralWrite, audit: AuditDep
-) -> ReferralPublic:
+def create_referral(body: ReferralCreate, ctx: ReferralWrite) -> ReferralPublic:
     """Draft a referral from a case to a partner service."""
-    audit.target("case", body.case_id)
-    if not can(user, "case:read"):
+    ctx.audit.target("case", body.case_id)
+    if not can(ctx.user, "case:read"):
         raise Forbidden("your role may not refer")
-    referral = crud.create_referral(session, actor=user, data=body)
-    audit.commit_on("referral.create", referral)
-    return crud.referral_public(session, referral)
+    referral = crud.create_referral(ctx.session, actor=ctx.user, data=body)
+    ctx.audit.commit_on("referral.create", referral)
+    return crud.referral_public(ctx.session, referral)
 
 
 @router.get("/{referral_id}", response_model=ReferralOut)
-def read_referral(
-    referral_id: IdPath, session: SessionDep, user: ReferralRead, audit: AuditDep
-) -> Response:
+def read_referral(referral_id: IdPath, ctx: ReferralRead) -> Response:
     """One referral (partners get the minimum-necessary view)."""
-    referral = in_scope(
-        audit, "referral", referral_id, crud.get_referral, session, user
-    )
-    out = crud.referral_view(session, referral, viewer=user)
-    audit.commit_on("referral.read", referral)
+    referral = in_scope(ctx, "referral", referral_id, crud.get_referral)
+    out = crud.referral_view(ctx.session, referral, viewer=ctx.user)
+    ctx.audit.commit_on("referral.read", referral)
     return answer_json(out)
 
 
 @router.post("/{referral_id}/status", response_model=ReferralOut)
 def transition_referral(
-    referral_id: IdPath,
-    body: ReferralTransition,
-    session: SessionDep,
-    user: CurrentUser,
-    audit: AuditDep,
+    referral_id: IdPath, body: ReferralTransition, ctx: SignedIn
 ) -> Response:
     """Move a referral: send (consent or override), accept, decline, progress,
     complete, cancel. Each change is stamped with who and when."""
+    session, user, audit = ctx.session, ctx.user, ctx.audit
     audit.target("referral", referral_id)
     if not (can(user, "referral:write") or can(user, "referral:respond")):
         raise Forbidden("your role may not change referrals")

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from nowrongdoor.care import crud
-from nowrongdoor.care.api.deps import AuditDep, IdPath, IdQuery, PageDep, SessionDep
+from nowrongdoor.care.api.deps import IdPath, IdQuery, PageDep
 from nowrongdoor.care.api.perms import TaskRead, TaskWrite
 from nowrongdoor.care.api.records import in_scope, list_page
 from nowrongdoor.care.enums import TaskStatus
@@ -27,10 +26,8 @@ router = APIRouter(prefix="/tasks", tags=["tasks"])
 
 @router.get("", response_model=PageOf[TaskPublic])
 def list_tasks(
-    session: SessionDep,
-    user: TaskRead,
+    ctx: TaskRead,
     page: PageDep,
-    audit: AuditDep,
     status: Annotated[TaskStatus | None, Query()] = None,
     owner_id: IdQuery = None,
     case_id: IdQuery = None,
@@ -38,50 +35,42 @@ def list_tasks(
     mine: bool = False,
 ) -> PageOf[TaskPublic]:
     """Tasks in your scope, soonest due first (``mine=true``: yours only)."""
-    lister = partial(
+    return list_page(
+        ctx,
+        page,
+        "task",
+        TaskPublic,
         crud.list_tasks,
-        session,
-        viewer=user,
+        task_public,
         status=status,
-        owner_id=user.id if mine else owner_id,
+        owner_id=ctx.user.id if mine else owner_id,
         case_id=case_id,
         overdue=overdue,
     )
-    return list_page(audit, page, "task", TaskPublic, lister, task_public)
 
 
 @router.post("", response_model=TaskPublic, status_code=201)
-def create_task(
-    body: TaskCreate, session: SessionDep, user: TaskWrite, audit: AuditDep
-) -> TaskPublic:
+def create_task(body: TaskCreate, ctx: TaskWrite) -> TaskPublic:
     """Create a task."""
     if body.case_id is not None:
-        audit.target("case", body.case_id)
-    task = crud.create_task(session, actor=user, data=body)
-    audit.commit("task.create", resource_type="task", resource_id=task.id)
+        ctx.audit.target("case", body.case_id)
+    task = crud.create_task(ctx.session, actor=ctx.user, data=body)
+    ctx.audit.commit("task.create", resource_type="task", resource_id=task.id)
     return task_public(task)
 
 
 @router.get("/{task_id}", response_model=TaskPublic)
-def read_task(
-    task_id: IdPath, session: SessionDep, user: TaskRead, audit: AuditDep
-) -> TaskPublic:
+def read_task(task_id: IdPath, ctx: TaskRead) -> TaskPublic:
     """One task."""
-    task = in_scope(audit, "task", task_id, crud.get_task, session, user)
-    audit.commit("task.read", resource_type="task", resource_id=task.id)
+    task = in_scope(ctx, "task", task_id, crud.get_task)
+    ctx.audit.commit("task.read", resource_type="task", resource_id=task.id)
     return task_public(task)
 
 
 @router.patch("/{task_id}", response_model=TaskPublic)
-def update_task(
-    task_id: IdPath,
-    body: TaskUpdate,
-    session: SessionDep,
-    user: TaskWrite,
-    audit: AuditDep,
-) -> TaskPublic:
+def update_task(task_id: IdPath, body: TaskUpdate, ctx: TaskWrite) -> TaskPublic:
     """Change a task (done/cancelled, due date, title, owner)."""
-    task = in_scope(audit, "task", task_id, crud.get_task, session, user)
-    crud.update_task(session, actor=user, task=task, data=body)
-    audit.commit("task.update", resource_type="task", resource_id=task.id)
+    task = in_scope(ctx, "task", task_id, crud.get_task)
+    crud.update_task(ctx.session, actor=ctx.user, task=task, data=body)
+    ctx.audit.commit("task.update", resource_type="task", resource_id=task.id)
     return task_public(task)

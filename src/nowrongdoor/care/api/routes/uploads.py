@@ -11,7 +11,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, UploadFile
 
-from nowrongdoor.care.api.deps import AuditDep, CipherDep, SessionDep, SettingsDep
 from nowrongdoor.care.api.perms import WorklistImport
 from nowrongdoor.care.errors import BadRequest, bad_request_on_user_input
 from nowrongdoor.care.imports import (
@@ -39,20 +38,17 @@ def _text(upload: UploadFile, limit: int) -> str:
 
 @router.post("/worklist")
 def upload_worklist(
-    session: SessionDep,
-    cipher: CipherDep,
-    settings: SettingsDep,
-    user: WorklistImport,
-    audit: AuditDep,
+    ctx: WorklistImport,
     file: Annotated[UploadFile, File(description="worklist.csv")],
     source: Annotated[str, Form(min_length=1, max_length=150)],
 ) -> ImportCounts:
     """Import a population worklist as risk flags (matched by member id)."""
+    settings, user = ctx.settings, ctx.user
     text = _text(file, settings.max_request_bytes)
     with bad_request_on_user_input("file"):
         counts = import_worklist(
-            session,
-            cipher=cipher,
+            ctx.session,
+            cipher=ctx.cipher,
             actor=user,
             organization_id=user.organization_id,
             text=text,
@@ -60,7 +56,7 @@ def upload_worklist(
             source=source,
             routes=parse_pool_routes(settings.pool_routes),
         )
-    audit.commit(
+    ctx.audit.commit(
         "import.worklist",
         resource_type="risk_flag",
         detail=f"{counts.rows} rows, {counts.new_persons} new persons",
