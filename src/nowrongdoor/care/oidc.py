@@ -308,31 +308,23 @@ def _router(settings: Settings) -> APIRouter:
         def _sign_in() -> tuple[str, str] | str:
             db = request.app.state.db
             with db.session() as session:
+
+                def audit(user: Any, **entry: Any) -> None:
+                    append_event(
+                        session,
+                        AuditEntry("auth.login", detail="oidc", **entry),
+                        user=user,
+                        request_id=getattr(request.state, "request_id", None),
+                    )
+
                 try:
                     user = map_identity(session, settings, claims)
                 except OidcRefused as exc:
-                    append_event(
-                        session,
-                        AuditEntry(
-                            action="auth.login", outcome="failure", detail="oidc"
-                        ),
-                        user=None,
-                        request_id=getattr(request.state, "request_id", None),
-                    )
+                    audit(None, outcome="failure")
                     return str(exc)
                 cookie, _row = create_session(session, settings, user=user)
                 request.state.user = user
-                append_event(
-                    session,
-                    AuditEntry(
-                        action="auth.login",
-                        resource_type="user",
-                        resource_id=str(user.id),
-                        detail="oidc",
-                    ),
-                    user=user,
-                    request_id=getattr(request.state, "request_id", None),
-                )
+                audit(user, resource_type="user", resource_id=str(user.id))
                 return cookie, safe_next(str(flow.get("next") or ""), user.role)
 
         outcome = await run_in_threadpool(_sign_in)

@@ -20,7 +20,6 @@ from fastapi import APIRouter, Depends, Form, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
-from pydantic import ValidationError
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -34,7 +33,11 @@ from nowrongdoor.care.fhir._access import (
     visible_referrals,
 )
 from nowrongdoor.care.fhir._capability import capability_statement
-from nowrongdoor.care.fhir._search import referral_search, service_names
+from nowrongdoor.care.fhir._search import (
+    organization_id,
+    referral_search,
+    service_names,
+)
 from nowrongdoor.care.fhir.clients import (
     ASSERTION_TYPE,
     issue_token,
@@ -48,7 +51,9 @@ from nowrongdoor.care.fhir.resources import (
     healthcare_service_resource,
     operation_outcome,
     organization_resource,
+    parse_resource,
     patient_resource,
+    reference_of,
     searchset,
     service_request_resource,
     task_resource,
@@ -480,10 +485,6 @@ def read_service_request(
     return _fhir(body)
 
 
-def _ref(value: Any) -> str | None:
-    return value.reference if value is not None else None
-
-
 def _check_immutable(given: Any, current: dict[str, Any]) -> None:
     for element, attr in (
         ("focus", "focus"),
@@ -491,7 +492,7 @@ def _check_immutable(given: Any, current: dict[str, Any]) -> None:
         ("owner", "owner"),
         ("requester", "requester"),
     ):
-        sent = _ref(getattr(given, attr))
+        sent = reference_of(getattr(given, attr))
         if sent is not None and sent != current[element]["reference"]:
             raise BadRequest(
                 f"Task.{element} cannot change (only status, statusReason, "
@@ -578,12 +579,7 @@ def _update_task(
     session.refresh(
         referral, with_for_update=session.get_bind().dialect.name != "sqlite"
     )
-    try:
-        given = Task.model_validate_json(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise BadRequest(f"not a valid R4 Task: {where}: {first['msg']}") from None
+    given = parse_resource(Task, raw)
     if given.id is not None and given.id != task_id:
         raise BadRequest(f"Task.id {given.id!r} does not match the URL ({task_id})")
     pseudonym = crud.pseudonym_of(session, referral.person_id)
@@ -746,10 +742,8 @@ def search_services(
     require(call.viewer, "partner:read")
     stmt = select(PartnerService)
     if organization:
-        org_id = organization.removeprefix("Organization/")
-        if not org_id.isdigit():
-            raise BadRequest(f"organization={organization!r} must be Organization/<id>")
-        stmt = stmt.where(PartnerService.organization_id == int(org_id))
+        org_id = organization_id("organization", organization)
+        stmt = stmt.where(PartnerService.organization_id == org_id)
     if service_type:
         stmt = stmt.where(PartnerService.service_types.contains(f"|{service_type}|"))
     query = {
