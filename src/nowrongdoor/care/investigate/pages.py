@@ -14,7 +14,7 @@ import json
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -31,7 +31,7 @@ from nowrongdoor.care.investigate.schemas import (
 )
 from nowrongdoor.care.investigate.usmap import route_map
 from nowrongdoor.care.models import InvAd, InvLead
-from nowrongdoor.care.web._session import PageCtx, PageNumber, needs
+from nowrongdoor.care.web._session import Page, PageCtx, PageNumber, needs, text_query
 from nowrongdoor.care.web._templating import STATIC_DIR
 
 __all__ = ["router"]
@@ -42,6 +42,11 @@ ReadDep = Annotated[PageCtx, Depends(needs("investigation:read"))]
 DecideDep = Annotated[
     PageCtx, Depends(needs("investigation:read", "investigation:decide"))
 ]
+
+#: The operations list's filters and sort (checked by :class:`OperationFilters`).
+OperationsQuery = Annotated[dict[str, str], text_query(
+    city=120, indicator=40, seen_from=10, seen_to=10, contact=200, sort=20, ascending=1
+)]  # fmt: skip
 
 PAGE_SIZE = 25
 SORT_LABELS = {
@@ -91,28 +96,18 @@ def _filters(**raw: str) -> OperationFilters:
 
 @router.get("/investigate", response_class=HTMLResponse, name="inv_operations")
 def operations_page(
-    ctx: ReadDep,
-    number: PageNumber,
-    city: Annotated[str, Query(max_length=120)] = "",
-    indicator: Annotated[str, Query(max_length=40)] = "",
-    seen_from: Annotated[str, Query(max_length=10)] = "",
-    seen_to: Annotated[str, Query(max_length=10)] = "",
-    contact: Annotated[str, Query(max_length=200)] = "",
-    sort: Annotated[str, Query(max_length=20)] = "",
-    ascending: Annotated[str, Query(max_length=1)] = "",
+    ctx: ReadDep, number: PageNumber, query: OperationsQuery
 ) -> HTMLResponse:
     """Operations: size, contacts, cities, dates, indicators; filters, sort, search."""
-    filters = _filters(
-        city=city, indicator=indicator, seen_from=seen_from, seen_to=seen_to,
-        contact=contact, sort=sort, ascending=ascending,
-    )  # fmt: skip
+    filters = _filters(**query)
+    page = Page(number, PAGE_SIZE)
+    seen_from, seen_to = query["seen_from"], query["seen_to"]
     result = crud.list_operations(
         ctx.session,
         viewer=ctx.user,
         cipher=ctx.request.app.state.db.cipher,
         filters=filters,
-        limit=PAGE_SIZE,
-        offset=(number - 1) * PAGE_SIZE,
+        **page.window,
     )
     # the search text is never audited (it may be a phone number)
     ctx.audit.commit(
@@ -135,7 +130,7 @@ def operations_page(
         result=result,
         filters=filters,
         page=number,
-        pages=max(1, -(-result.total // PAGE_SIZE)),
+        pages=page.count(result.total),
         query=urlencode(query),
         sort_labels=SORT_LABELS,
         indicators=INDICATOR_CODES,
@@ -258,10 +253,10 @@ async def add_note(ctx: DecideDep, operation_id: int) -> Response:
 
 @router.get("/investigate/leads", response_class=HTMLResponse, name="inv_leads")
 def leads_page(
-    ctx: ReadDep, status: Annotated[str, Query(max_length=16)] = ""
+    ctx: ReadDep, query: Annotated[dict[str, str], text_query(status=16)]
 ) -> HTMLResponse:
     """Missing-person leads: poster case, ad, score; undecided first."""
-    status = status if status in STATUS_LABELS else ""
+    status = query["status"] if query["status"] in STATUS_LABELS else ""
     leads = crud.list_leads(ctx.session, viewer=ctx.user, status=status)
     ctx.audit.commit(
         "investigation.leads.read", resource_type="inv_lead", detail=f"{len(leads)}"

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from nowrongdoor.care.web._session import ViewerDep
+from nowrongdoor.care.web._session import ViewerDep, text_query
 from nowrongdoor.care.web._templating import is_htmx, render
 from nowrongdoor.knowledge import (
     Entry,
@@ -89,11 +89,11 @@ def training_modules(kb: KnowledgeBase) -> list[tuple[str, str, list[Entry]]]:
 def glossary(
     request: Request,
     viewer: ViewerDep,
-    q: Annotated[str, Query(max_length=200)] = "",
+    search: Annotated[dict[str, str], text_query(q=200)],
 ) -> HTMLResponse:
     """The glossary: lexicon terms with their meanings, definitions, indicators."""
     kb = load_knowledge()
-    query = q.strip()
+    query = search["q"].strip()
     hits = kb.search(query, limit=50) if query else []
     template = "glossary_results.html" if is_htmx(request) else "glossary.html"
     return render(

@@ -21,7 +21,7 @@ from nowrongdoor.care.rbac import can
 from nowrongdoor.care.schemas import ReferralCreate, ReferralTransition, person_public
 from nowrongdoor.care.web import _forms as f
 from nowrongdoor.care.web._case_pages import load_case
-from nowrongdoor.care.web._session import PageCtx, needs
+from nowrongdoor.care.web._session import PageCtx, needs, text_query
 from nowrongdoor.care.web._templating import is_htmx
 
 router = APIRouter()
@@ -30,6 +30,8 @@ DirectoryDep = Annotated[PageCtx, Depends(needs("partner:read"))]
 ReferDep = Annotated[PageCtx, Depends(needs("referral:write"))]
 ReferralRead = Annotated[PageCtx, Depends(needs("referral:read"))]
 RespondDep = Annotated[PageCtx, Depends(needs("referral:respond"))]
+#: The directory search's fields (the partners page and the refer page).
+DIRECTORY_SEARCH = {"type": 100, "q": 200, "place": 100}
 
 #: One form per action the partner may take next, from the referral's status
 #: (the crud enforces the moves): (status, button, reason label, reason
@@ -103,21 +105,18 @@ def _services_page(
 @router.get("/partners", response_class=HTMLResponse, name="partners")
 def partners(
     ctx: DirectoryDep,
-    type: Annotated[str, Query(max_length=100)] = "",
-    q: Annotated[str, Query(max_length=200)] = "",
-    place: Annotated[str, Query(max_length=100)] = "",
-    age: Annotated[str, Query(max_length=10)] = "",
+    query: Annotated[dict[str, str], text_query(**DIRECTORY_SEARCH, age=10)],
 ) -> HTMLResponse:
     """Search the partner directory (Open Referral HSDS services); empty
     fields are ignored."""
-    years = age.strip()
+    years = query["age"].strip()
     if years and (not years.isdigit() or int(years) > 130):
         raise BadRequest("The age must be a whole number from 0 to 130.", field="age")
     age_value = int(years) if years else None
     return _services_page(
         ctx,
         "partners.html",
-        fields={"type": type, "q": q, "place": place, "age": age_value},
+        fields={**query, "age": age_value},
         case=None,
         need=None,
         action="/partners",
@@ -128,10 +127,8 @@ def partners(
 def refer_page(
     ctx: ReferDep,
     case_id: int,
+    query: Annotated[dict[str, str], text_query(**DIRECTORY_SEARCH)],
     need: str = "",
-    type: Annotated[str, Query(max_length=100)] = "",
-    q: Annotated[str, Query(max_length=200)] = "",
-    place: Annotated[str, Query(max_length=100)] = "",
 ) -> HTMLResponse:
     """Pick a partner service for this case; one more click sends the referral."""
     case = load_case(ctx, case_id)
@@ -140,7 +137,7 @@ def refer_page(
     return _services_page(
         ctx,
         "refer.html",
-        fields={"type": type, "q": q, "place": place, "age": detail_person.age},
+        fields={**query, "age": detail_person.age},
         case=case,
         person=detail_person,
         need=need if need in f.NEED_LABELS else None,

@@ -14,14 +14,14 @@ import datetime as dt
 import io
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from nowrongdoor.care import training as tr
 from nowrongdoor.care.api.deps import SessionDep, SettingsDep
 from nowrongdoor.care.errors import BadRequest, Forbidden, NotFound
 from nowrongdoor.care.models import utcnow
-from nowrongdoor.care.web._session import PageCtx, ViewerDep, needs
+from nowrongdoor.care.web._session import PageCtx, ViewerDep, needs, text_query
 from nowrongdoor.care.web._templating import render
 from nowrongdoor.errors import UserInputError
 from nowrongdoor.knowledge import load_knowledge
@@ -32,6 +32,8 @@ from nowrongdoor.training import Quiz as QuizModel
 router = APIRouter()
 
 TakeDep = Annotated[PageCtx, Depends(needs("training:take"))]
+#: The completion records' course filter (the page and its CSV).
+CourseQuery = Annotated[dict[str, str], text_query(course=64)]
 
 CSV_COLUMNS = (
     "organisation",
@@ -233,9 +235,10 @@ def verify_page(
     request: Request,
     viewer: ViewerDep,
     session: SessionDep,
-    code: Annotated[str, Query(max_length=40)] = "",
+    query: Annotated[dict[str, str], text_query(code=40)],
 ) -> HTMLResponse:
     """Public check of a certificate's verification code (initials, no names)."""
+    code = query["code"]
     found = tr.verify_code(session, code) if code.strip() else None
     return render(
         request,
@@ -264,10 +267,9 @@ def _records(ctx: PageCtx, course_id: str) -> tuple[list[Course], list[Any]]:
 
 
 @router.get("/training/records", response_class=HTMLResponse, name="training_records")
-def records_page(
-    ctx: TakeDep, course: Annotated[str, Query(max_length=64)] = ""
-) -> HTMLResponse:
+def records_page(ctx: TakeDep, query: CourseQuery) -> HTMLResponse:
     """Completion by organisation and team (supervisors, admins, partner leads)."""
+    course = query["course"]
     courses, rows = _records(ctx, course)
     groups: dict[tuple[str, str], list[Any]] = {}
     for row in rows:
@@ -293,11 +295,9 @@ def records_page(
 
 
 @router.get("/training/records.csv", name="training_records_csv")
-def records_csv(
-    ctx: TakeDep, course: Annotated[str, Query(max_length=64)] = ""
-) -> Response:
+def records_csv(ctx: TakeDep, query: CourseQuery) -> Response:
     """The completion records as CSV (same scope as the page)."""
-    _courses, rows = _records(ctx, course)
+    _courses, rows = _records(ctx, query["course"])
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
