@@ -243,6 +243,8 @@ def _router(settings: Settings) -> APIRouter:
 
     @router.get("/login/oidc")
     async def oidc_start(request: Request, next: str = "") -> Response:
+        from nowrongdoor.care.web._auth_pages import set_sign_in_cookie
+
         meta = await _metadata(request.app, settings)
         verifier = secrets.token_urlsafe(48)
         state, nonce = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
@@ -262,14 +264,15 @@ def _router(settings: Settings) -> APIRouter:
             "exp": time.time() + _FLOW_SECONDS,
         }
         response = RedirectResponse(url, status_code=303)
-        response.set_cookie(
+        # Lax: the identity provider's redirect back is a cross-site navigation
+        set_sign_in_cookie(
+            response,
+            settings,
             FLOW_COOKIE,
             _pack(settings, flow),
             max_age=_FLOW_SECONDS,
-            httponly=True,
-            secure=settings.cookie_secure,
-            samesite="lax",
             path="/login/oidc",
+            samesite="lax",
         )
         return response
 

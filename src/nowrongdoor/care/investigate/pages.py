@@ -94,7 +94,7 @@ def _filters(**raw: str) -> OperationFilters:
         raise BadRequest(f"the filter {field} is not valid", field=field) from None
 
 
-@router.get("/investigate", response_class=HTMLResponse, name="inv_operations")
+@router.get("/investigate", name="inv_operations")
 def operations_page(
     ctx: ReadDep, number: PageNumber, query: OperationsQuery
 ) -> HTMLResponse:
@@ -204,7 +204,6 @@ _GRAPH_LIBRARY = STATIC_DIR / "vendor" / "cytoscape.min.js"
 
 @router.get(
     "/investigate/operations/{operation_id}",
-    response_class=HTMLResponse,
     name="inv_operation",
 )
 def operation_page(ctx: ReadDep, operation_id: int) -> HTMLResponse:
@@ -251,7 +250,7 @@ async def add_note(ctx: DecideDep, operation_id: int) -> Response:
     )
 
 
-@router.get("/investigate/leads", response_class=HTMLResponse, name="inv_leads")
+@router.get("/investigate/leads", name="inv_leads")
 def leads_page(
     ctx: ReadDep, query: Annotated[dict[str, str], text_query(status=16)]
 ) -> HTMLResponse:
@@ -396,9 +395,7 @@ def lead_response(
     )
 
 
-@router.get(
-    "/investigate/leads/{lead_id}", response_class=HTMLResponse, name="inv_lead"
-)
+@router.get("/investigate/leads/{lead_id}", name="inv_lead")
 def lead_page(ctx: ReadDep, lead_id: int) -> HTMLResponse:
     """A lead: the poster beside the ad, each comparison's evidence and weight."""
     ctx.audit.target("inv_lead", lead_id)
@@ -460,7 +457,6 @@ def _decided(ctx: PageCtx, lead_id: int) -> InvLead:
 
 @router.get(
     "/investigate/leads/{lead_id}/handoff",
-    response_class=HTMLResponse,
     name="inv_lead_handoff",
 )
 def handoff_page(ctx: ReadDep, lead_id: int) -> HTMLResponse:

@@ -52,7 +52,7 @@ def _threshold(ctx: PageCtx) -> int:
     return int(ctx.settings.suppression_threshold)
 
 
-@router.get("/dashboard", response_class=HTMLResponse, name="dashboard")
+@router.get("/dashboard", name="dashboard")
 def dashboard(ctx: CaseRead) -> HTMLResponse:
     """Caseloads, overdue tasks, loop closure, time to accept, cases by pathway."""
     user, session = ctx.user, ctx.session
@@ -101,7 +101,7 @@ def dashboard(ctx: CaseRead) -> HTMLResponse:
 # --- admin ---------------------------------------------------------------------
 
 
-@router.get("/admin", response_class=HTMLResponse, name="admin")
+@router.get("/admin", name="admin")
 def admin_home(ctx: UserManage) -> HTMLResponse:
     """Users and roles."""
     users, total = crud.list_users(ctx.session, viewer=ctx.user, limit=200)
@@ -173,7 +173,7 @@ def _whole(value: str, name: str, *, minimum: int) -> int | None:
     return int(value)
 
 
-@router.get("/admin/audit", response_class=HTMLResponse, name="audit_log")
+@router.get("/admin/audit", name="audit_log")
 def audit_log(ctx: AuditRead, query: AuditQuery) -> HTMLResponse:
     """Browse the audit log, newest first; verify the hash chain on request.
 
@@ -217,7 +217,7 @@ def audit_log(ctx: AuditRead, query: AuditQuery) -> HTMLResponse:
     )
 
 
-@router.get("/admin/partners", response_class=HTMLResponse, name="partner_import")
+@router.get("/admin/partners", name="partner_import")
 def partner_import_page(ctx: ImportDep) -> HTMLResponse:
     """The partner-directory import form and the partner organisations."""
     return _import_page(ctx, report=None, error=None, status_code=200)
@@ -236,7 +236,7 @@ def _import_page(
     )
 
 
-@router.post("/admin/partners", response_class=HTMLResponse)
+@router.post("/admin/partners")
 async def partner_import(ctx: ImportDep) -> HTMLResponse:
     """Import Open Referral HSDS 3 data: a JSON file or a zipped CSV package."""
     form = await ctx.request.form()

@@ -86,7 +86,7 @@ def _back(case_id: int, anchor: str) -> RedirectResponse:
     return RedirectResponse(f"/cases/{case_id}#{anchor}", status_code=303)
 
 
-@router.get("/cases/{case_id}", response_class=HTMLResponse, name="case_page")
+@router.get("/cases/{case_id}", name="case_page")
 def case_page(ctx: CaseRead, case_id: int) -> HTMLResponse:
     """The case: timeline, needs, goals and barriers, referrals, tasks, notes,
     safety plan and consent."""
@@ -293,7 +293,7 @@ async def add_note(ctx: NoteWrite, case_id: int) -> Response:
     return _back(case.id, "notes")
 
 
-@router.post("/notes/preview", response_class=HTMLResponse)
+@router.post("/notes/preview")
 async def note_preview(ctx: NoteWrite) -> HTMLResponse:
     """The note being written, with recognised terms (htmx, nothing stored)."""
     form = await ctx.request.form()

@@ -85,7 +85,7 @@ def training_modules(kb: KnowledgeBase) -> list[tuple[str, str, list[Entry]]]:
     return modules
 
 
-@router.get("/glossary", response_class=HTMLResponse, name="glossary")
+@router.get("/glossary", name="glossary")
 def glossary(
     request: Request,
     viewer: ViewerDep,
@@ -106,7 +106,7 @@ def glossary(
     )
 
 
-@router.get("/glossary/{entry_id}", response_class=HTMLResponse, name="kb_entry")
+@router.get("/glossary/{entry_id}", name="kb_entry")
 def glossary_entry(request: Request, viewer: ViewerDep, entry_id: str) -> HTMLResponse:
     """One knowledge-base entry with its source and related entries."""
     kb = load_knowledge()
@@ -125,7 +125,7 @@ def glossary_entry(request: Request, viewer: ViewerDep, entry_id: str) -> HTMLRe
     return render(request, "kb_entry.html", viewer, entry=entry, related=related)
 
 
-@router.get("/training", response_class=HTMLResponse, name="training")
+@router.get("/training", name="training")
 def training(request: Request, viewer: ViewerDep) -> HTMLResponse:
     """Staff training built from the knowledge base, in teaching order."""
     kb = load_knowledge()

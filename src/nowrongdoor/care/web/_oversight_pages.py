@@ -37,7 +37,7 @@ EXPORT_LIMIT = 10_000
 KINDS = crud.OVERSIGHT_KINDS
 
 
-@router.get("/oversight", response_class=HTMLResponse, name="oversight")
+@router.get("/oversight", name="oversight")
 def oversight(
     ctx: OversightDep, number: PageNumber, query: OversightQuery
 ) -> HTMLResponse:

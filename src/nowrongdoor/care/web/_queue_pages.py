@@ -124,7 +124,7 @@ def queue_response(
     )
 
 
-@router.get("/queue", response_class=HTMLResponse, name="work_queue")
+@router.get("/queue", name="work_queue")
 def queue_page(ctx: QueueDep, number: PageNumber, query: QueueQuery) -> HTMLResponse:
     """The work queue: what is due, for whom, since when; filters and sort."""
     notice = ""
@@ -136,7 +136,7 @@ def queue_page(ctx: QueueDep, number: PageNumber, query: QueueQuery) -> HTMLResp
     return queue_response(ctx, _filters(ctx, query), number, notice=notice)
 
 
-@router.get("/leads", response_class=HTMLResponse, name="leads")
+@router.get("/leads", name="leads")
 def leads_page(
     ctx: LeadsDep,
     number: PageNumber,

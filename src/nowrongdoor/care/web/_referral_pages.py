@@ -102,7 +102,7 @@ def _services_page(
     return result
 
 
-@router.get("/partners", response_class=HTMLResponse, name="partners")
+@router.get("/partners", name="partners")
 def partners(
     ctx: DirectoryDep,
     query: Annotated[dict[str, str], text_query(**DIRECTORY_SEARCH, age=10)],
@@ -123,7 +123,7 @@ def partners(
     )
 
 
-@router.get("/cases/{case_id}/refer", response_class=HTMLResponse)
+@router.get("/cases/{case_id}/refer")
 def refer_page(
     ctx: ReferDep,
     case_id: int,
@@ -181,7 +181,7 @@ def _confirm_response(
     )
 
 
-@router.get("/cases/{case_id}/refer/confirm", response_class=HTMLResponse)
+@router.get("/cases/{case_id}/refer/confirm")
 def refer_confirm(
     ctx: ReferDep,
     case_id: int,
@@ -281,7 +281,7 @@ UNSENT_MESSAGES: dict[str, str] = {
 }
 
 
-@router.get("/referrals/{referral_id}", response_class=HTMLResponse)
+@router.get("/referrals/{referral_id}")
 def referral_page(
     ctx: ReferralRead, referral_id: int, unsent: str = ""
 ) -> HTMLResponse:
@@ -376,7 +376,7 @@ async def referral_status(ctx: ReferralRead, referral_id: int) -> Response:
     return RedirectResponse(f"/cases/{referral.case_id}#referrals", status_code=303)
 
 
-@router.get("/inbox", response_class=HTMLResponse, name="inbox")
+@router.get("/inbox", name="inbox")
 def inbox(ctx: RespondDep, status: str = "") -> HTMLResponse:
     """Referrals addressed to the partner's organisation, newest first."""
     rows, total = crud.list_referrals(

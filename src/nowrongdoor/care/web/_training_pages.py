@@ -65,7 +65,7 @@ def _course_module(
         raise NotFound(str(exc)) from None
 
 
-@router.get("/training/courses", response_class=HTMLResponse, name="my_training")
+@router.get("/training/courses", name="my_training")
 def my_training(ctx: TakeDep) -> HTMLResponse:
     """The signed-in person's courses, module results, certificates, attempts."""
     catalogue = _catalogue(ctx.settings)
@@ -92,7 +92,6 @@ def my_training(ctx: TakeDep) -> HTMLResponse:
 
 @router.get(
     "/training/courses/{course_id}/{module_id}",
-    response_class=HTMLResponse,
     name="training_module",
 )
 def module_page(
@@ -141,7 +140,6 @@ def start_quiz(ctx: TakeDep, course_id: str, module_id: str) -> Response:
 
 @router.get(
     "/training/attempts/{attempt_id}",
-    response_class=HTMLResponse,
     name="training_attempt",
 )
 def attempt_page(ctx: TakeDep, attempt_id: int) -> HTMLResponse:
@@ -215,7 +213,6 @@ async def submit_quiz(ctx: TakeDep, attempt_id: int) -> Response:
 
 @router.get(
     "/training/certificates/{code}",
-    response_class=HTMLResponse,
     name="training_certificate",
 )
 def certificate_page(ctx: TakeDep, code: str) -> HTMLResponse:
@@ -230,7 +227,7 @@ def certificate_page(ctx: TakeDep, code: str) -> HTMLResponse:
     )
 
 
-@router.get("/training/verify", response_class=HTMLResponse, name="training_verify")
+@router.get("/training/verify", name="training_verify")
 def verify_page(
     request: Request,
     viewer: ViewerDep,
@@ -266,7 +263,7 @@ def _records(ctx: PageCtx, course_id: str) -> tuple[list[Course], list[Any]]:
     return courses, rows
 
 
-@router.get("/training/records", response_class=HTMLResponse, name="training_records")
+@router.get("/training/records", name="training_records")
 def records_page(ctx: TakeDep, query: CourseQuery) -> HTMLResponse:
     """Completion by organisation and team (supervisors, admins, partner leads)."""
     course = query["course"]
