@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from fastapi import FastAPI
 
@@ -158,6 +158,13 @@ def _document_settings(app: FastAPI, settings: Settings) -> None:
 DOCS_ASSETS = f"{API_PREFIX}/docs-assets"
 
 
+class _DocsPage(TypedDict):
+    """What the Swagger UI and ReDoc pages both show."""
+
+    openapi_url: str
+    title: str
+
+
 def install_api_docs(app: FastAPI) -> None:
     """Serve ``/api/v1/docs`` (Swagger UI) and ``/api/v1/redoc`` from this site.
 
@@ -175,13 +182,15 @@ def install_api_docs(app: FastAPI) -> None:
 
     assets = Path(fastapi_offline.__file__).resolve().parent / "static"
     app.mount(DOCS_ASSETS, StaticFiles(directory=assets), name="docs-assets")
-    openapi_url = f"{API_PREFIX}/openapi.json"
+    page: _DocsPage = {
+        "openapi_url": f"{API_PREFIX}/openapi.json",
+        "title": f"{app.title} - API",
+    }
 
     @app.get(f"{API_PREFIX}/docs", include_in_schema=False)
     def swagger_ui() -> HTMLResponse:
         return get_swagger_ui_html(
-            openapi_url=openapi_url,
-            title=f"{app.title} - API",
+            **page,
             swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
             swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
             swagger_favicon_url=f"{DOCS_ASSETS}/favicon.png",
@@ -190,8 +199,7 @@ def install_api_docs(app: FastAPI) -> None:
     @app.get(f"{API_PREFIX}/redoc", include_in_schema=False)
     def redoc() -> HTMLResponse:
         return get_redoc_html(
-            openapi_url=openapi_url,
-            title=f"{app.title} - API",
+            **page,
             redoc_js_url=f"{DOCS_ASSETS}/redoc.standalone.js",
             redoc_favicon_url=f"{DOCS_ASSETS}/favicon.png",
             with_google_fonts=False,

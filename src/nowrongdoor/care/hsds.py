@@ -194,32 +194,47 @@ def _load_json(path: Path) -> Any:
         raise UserInputError(f"{path}: JSON nested too deeply") from None
 
 
+def _with_org(row: Mapping[str, Any], org_id: str | None) -> dict[str, Any]:
+    """``row`` with the enclosing organisation's id where it names none."""
+    out = dict(row)
+    if org_id and _blank(out.get("organization_id")):
+        out["organization_id"] = org_id
+    return out
+
+
+def _add_children(
+    tables: HsdsTables,
+    parent: Mapping[str, Any],
+    key: str,
+    table: str,
+    link: str,
+    origin: str,
+) -> None:
+    """Add the rows nested under ``parent[key]`` to ``table``, linked by ``link``
+    to the parent's id."""
+    for child in parent.get(key) or []:
+        tables.add(table, {**child, link: parent.get("id")}, origin)
+
+
 def _walk_location(
     tables: HsdsTables, loc: Mapping[str, Any], origin: str, org_id: str | None
 ) -> None:
-    row = dict(loc)
-    if org_id and _blank(row.get("organization_id")):
-        row["organization_id"] = org_id
-    tables.add("location", row, origin)
-    for addr in loc.get("addresses") or []:
-        tables.add("address", {**addr, "location_id": loc.get("id")}, origin)
-    for phone in loc.get("phones") or []:
-        tables.add("phone", {**phone, "location_id": loc.get("id")}, origin)
+    tables.add("location", _with_org(loc, org_id), origin)
+    _add_children(tables, loc, "addresses", "address", "location_id", origin)
+    _add_children(tables, loc, "phones", "phone", "location_id", origin)
 
 
 def _walk_service(
     tables: HsdsTables, svc: Mapping[str, Any], origin: str, org_id: str | None
 ) -> None:
-    row = dict(svc)
     nested_org = svc.get("organization")
     if isinstance(nested_org, Mapping):
         _walk_org(tables, nested_org, origin)
-        row["organization_id"] = nested_org.get("id")
-    elif org_id and _blank(row.get("organization_id")):
-        row["organization_id"] = org_id
+        row = {**svc, "organization_id": nested_org.get("id")}
+    else:
+        row = _with_org(svc, org_id)
     tables.add("service", row, origin)
-    for phone in svc.get("phones") or []:
-        tables.add("phone", {**phone, "service_id": svc.get("id")}, origin)
+    _add_children(tables, svc, "phones", "phone", "service_id", origin)
     for attr in svc.get("attributes") or []:
         term = attr.get("taxonomy_term") if isinstance(attr, Mapping) else None
         if isinstance(term, Mapping):
@@ -266,8 +281,7 @@ def _walk_sal(
 def _walk_org(tables: HsdsTables, org: Mapping[str, Any], origin: str) -> None:
     tables.add("organization", org, origin)
     org_id = org.get("id")
-    for phone in org.get("phones") or []:
-        tables.add("phone", {**phone, "organization_id": org_id}, origin)
+    _add_children(tables, org, "phones", "phone", "organization_id", origin)
     for loc in org.get("locations") or []:
         _walk_location(tables, loc, origin, org_id)
     for svc in org.get("services") or []:

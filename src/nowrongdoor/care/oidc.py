@@ -243,6 +243,8 @@ def _router(settings: Settings) -> APIRouter:
 
     @router.get("/login/oidc")
     async def oidc_start(request: Request, next: str = "") -> Response:
+        from nowrongdoor.care.web._auth_pages import set_sign_in_cookie
+
         meta = await _metadata(request.app, settings)
         verifier = secrets.token_urlsafe(48)
         state, nonce = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
@@ -262,14 +264,15 @@ def _router(settings: Settings) -> APIRouter:
             "exp": time.time() + _FLOW_SECONDS,
         }
         response = RedirectResponse(url, status_code=303)
-        response.set_cookie(
+        # Lax: the identity provider's redirect back is a cross-site navigation
+        set_sign_in_cookie(
+            response,
+            settings,
             FLOW_COOKIE,
             _pack(settings, flow),
             max_age=_FLOW_SECONDS,
-            httponly=True,
-            secure=settings.cookie_secure,
-            samesite="lax",
             path="/login/oidc",
+            samesite="lax",
         )
         return response
 
@@ -308,31 +311,23 @@ def _router(settings: Settings) -> APIRouter:
         def _sign_in() -> tuple[str, str] | str:
             db = request.app.state.db
             with db.session() as session:
+
+                def audit(user: Any, **entry: Any) -> None:
+                    append_event(
+                        session,
+                        AuditEntry("auth.login", detail="oidc", **entry),
+                        user=user,
+                        request_id=getattr(request.state, "request_id", None),
+                    )
+
                 try:
                     user = map_identity(session, settings, claims)
                 except OidcRefused as exc:
-                    append_event(
-                        session,
-                        AuditEntry(
-                            action="auth.login", outcome="failure", detail="oidc"
-                        ),
-                        user=None,
-                        request_id=getattr(request.state, "request_id", None),
-                    )
+                    audit(None, outcome="failure")
                     return str(exc)
                 cookie, _row = create_session(session, settings, user=user)
                 request.state.user = user
-                append_event(
-                    session,
-                    AuditEntry(
-                        action="auth.login",
-                        resource_type="user",
-                        resource_id=str(user.id),
-                        detail="oidc",
-                    ),
-                    user=user,
-                    request_id=getattr(request.state, "request_id", None),
-                )
+                audit(user, resource_type="user", resource_id=str(user.id))
                 return cookie, safe_next(str(flow.get("next") or ""), user.role)
 
         outcome = await run_in_threadpool(_sign_in)

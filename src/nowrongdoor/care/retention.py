@@ -118,6 +118,10 @@ class PurgePlan:
     now: dt.datetime
     items: list[PurgeItem] = field(default_factory=list)
 
+    def add(self, kind: str, table: str, ids: Iterable[int], reason: str) -> None:
+        """Add the records ``ids`` of ``table``, each going for ``reason``."""
+        self.items.extend(PurgeItem(kind, table, i, reason) for i in ids)
+
     def counts(self) -> dict[str, int]:
         """Records per kind (every kind, zeros included)."""
         out = dict.fromkeys(KINDS, 0)
@@ -145,7 +149,6 @@ def plan_purge(
     """
     now = now or dt.datetime.now(dt.UTC)
     plan = PurgePlan(now=now)
-    add = plan.items.append
 
     note_days = settings.retention_note_days
     notes = session.execute(
@@ -154,8 +157,7 @@ def plan_purge(
         .where(Case.status == "closed", Note.created_at < _cutoff(now, note_days))
         .order_by(Note.id)
     ).scalars()
-    for nid in notes:
-        add(PurgeItem("note", "note", nid, f"note on a closed case, > {note_days} d"))
+    plan.add("note", "note", notes, f"note on a closed case, > {note_days} d")
 
     ref_days = settings.retention_declined_referral_days
     refs = session.execute(
@@ -166,12 +168,7 @@ def plan_purge(
         )
         .order_by(Referral.id)
     ).scalars()
-    for rid in refs:
-        add(
-            PurgeItem(
-                "declined_referral", "referral", rid, f"declined > {ref_days} d ago"
-            )
-        )
+    plan.add("declined_referral", "referral", refs, f"declined > {ref_days} d ago")
 
     lead_days = settings.retention_ad_match_lead_days
     leads = session.execute(
@@ -185,10 +182,8 @@ def plan_purge(
     ).all()
     for iid, status in leads:
         why = "dismissed" if status == "dismissed" else "never reviewed"
-        add(
-            PurgeItem(
-                "ad_match_lead", "intake", iid, f"{why}, received > {lead_days} d ago"
-            )
+        plan.add(
+            "ad_match_lead", "intake", [iid], f"{why}, received > {lead_days} d ago"
         )
 
     case_days = settings.retention_closed_case_days
@@ -197,8 +192,9 @@ def plan_purge(
         .where(Case.status == "closed", Case.closed_at < _cutoff(now, case_days))
         .order_by(Case.id)
     ).all()
-    for cid, _pid in cases:
-        add(PurgeItem("closed_case", "care_case", cid, f"closed > {case_days} d ago"))
+    plan.add(
+        "closed_case", "care_case", (c for c, _ in cases), f"closed > {case_days} d ago"
+    )
 
     going_cases = {cid for cid, _ in cases}
     going_intakes = {iid for iid, _ in leads}
@@ -220,14 +216,8 @@ def plan_purge(
             and set(open_intakes) <= going_intakes
             and set(referrals) <= going_refs
         ):
-            add(
-                PurgeItem(
-                    "person",
-                    "person",
-                    pid,
-                    "every case purged; no open intake or other referral",
-                )
-            )
+            why = "every case purged; no open intake or other referral"
+            plan.add("person", "person", [pid], why)
 
     text_days = settings.retention_ad_text_days
     ads = session.execute(
@@ -238,8 +228,7 @@ def plan_purge(
         )
         .order_by(InvAd.id)
     ).scalars()
-    for aid in ads:
-        add(PurgeItem("ad_text", "inv_ad", aid, f"ad text, posted > {text_days} d ago"))
+    plan.add("ad_text", "inv_ad", ads, f"ad text, posted > {text_days} d ago")
     return plan
 
 

@@ -16,7 +16,7 @@ from nowrongdoor.care.fhir._access import visible_referrals
 from nowrongdoor.care.fhir.mapping import referral_status_of_task
 from nowrongdoor.care.models import PartnerService, Referral, User
 
-__all__ = ["referral_search", "service_names"]
+__all__ = ["organization_id", "referral_search", "service_names"]
 
 _PREFIXES = ("ge", "gt", "le", "lt", "eq")
 
@@ -49,6 +49,18 @@ def _last_updated_clause(values: list[str]) -> list[Any]:
     return clauses
 
 
+def organization_id(param: str, value: str) -> int:
+    """The id of an ``Organization/<id>`` search value (a bare id is taken too).
+
+    Raises:
+        BadRequest: not an organisation reference (names the parameter).
+    """
+    org_id = value.removeprefix("Organization/")
+    if not org_id.isdigit():
+        raise BadRequest(f"{param}={value!r} must be Organization/<id>")
+    return int(org_id)
+
+
 def referral_search(
     session: Session,
     viewer: User,
@@ -61,10 +73,9 @@ def referral_search(
 ) -> tuple[list[Referral], int]:
     stmt = visible_referrals(session, viewer)
     if owner:
-        org_id = owner.removeprefix("Organization/")
-        if not org_id.isdigit():
-            raise BadRequest(f"owner={owner!r} must be Organization/<id>")
-        stmt = stmt.where(Referral.to_organization_id == int(org_id))
+        stmt = stmt.where(
+            Referral.to_organization_id == organization_id("owner", owner)
+        )
     if status:
         ours = []
         for code in status.split(","):

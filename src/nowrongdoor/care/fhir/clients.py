@@ -55,6 +55,7 @@ __all__ = [
     "public_key_set",
     "resolve_client_token",
     "revoke_client",
+    "system_account",
 ]
 
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
@@ -108,6 +109,33 @@ def public_key_set(jwks: Any) -> str:
     return json.dumps(jwks, separators=(",", ":"))
 
 
+def system_account(
+    session: Session, organization: Organization, *, username: str, display_name: str
+) -> User:
+    """A partner system's user account: what its FHIR calls act as.
+
+    Args:
+        session: Database session (flushed, not committed).
+        organization: The partner organisation the system belongs to.
+        username: The account's login name (never used to sign in).
+        display_name: Name shown in audit views.
+
+    Returns:
+        The new account, a partner user nobody can sign in as (its password
+        is random and never shown).
+    """
+    account = User(
+        organization_id=organization.id,
+        username=username,
+        display_name=display_name,
+        role=str(Role.PARTNER_USER),
+        password_hash=hash_password(secrets.token_urlsafe(32)),
+    )
+    session.add(account)
+    session.flush()
+    return account
+
+
 def create_client(
     session: Session,
     *,
@@ -135,16 +163,12 @@ def create_client(
     keys = public_key_set(jwks) if jwks is not None else None
     client_id = f"nwd-{secrets.token_hex(8)}"
     secret = secrets.token_urlsafe(32)
-    account = User(
-        organization_id=organization.id,
+    account = system_account(
+        session,
+        organization,
         username=f"client:{client_id}",
         display_name=f"{name.strip()[:150]} (system)",
-        role=str(Role.PARTNER_USER),
-        # nobody knows this password: the account cannot sign in to the pages
-        password_hash=hash_password(secrets.token_urlsafe(32)),
     )
-    session.add(account)
-    session.flush()
     session.add(
         PartnerClient(
             client_id=client_id,

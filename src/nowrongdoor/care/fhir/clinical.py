@@ -277,6 +277,24 @@ def _filter_part2(
     return [r for r in rows if r[0].sensitivity != Sensitivity.PART2 or r[1] in allowed]
 
 
+def _rows(
+    session: Session,
+    stmt: Any,
+    model: Any,
+    person_col: Any,
+    *,
+    person_id: int | None,
+    item_id: int | None,
+) -> list[tuple[Any, int]]:
+    """``(item, person_id)`` rows of ``stmt`` (of one person, or the one item
+    ``item_id``, when given), in ``model``'s id order."""
+    if person_id is not None:
+        stmt = stmt.where(person_col == person_id)
+    if item_id is not None:
+        stmt = stmt.where(model.id == item_id)
+    return [(item, pid) for item, pid in session.execute(stmt.order_by(model.id))]
+
+
 def visible_needs(
     session: Session,
     viewer: User,
@@ -287,11 +305,9 @@ def visible_needs(
     """``(need, person_id)`` pairs ``viewer`` reaches as Conditions (of one
     person, or the one need ``item_id``, when given)."""
     stmt = _need_query(session, viewer)
-    if person_id is not None:
-        stmt = stmt.where(Case.person_id == person_id)
-    if item_id is not None:
-        stmt = stmt.where(Need.id == item_id)
-    rows = [(n, pid) for n, pid in session.execute(stmt.order_by(Need.id)).all()]
+    rows = _rows(
+        session, stmt, Need, Case.person_id, person_id=person_id, item_id=item_id
+    )
     return _filter_part2(session, viewer, rows)
 
 
@@ -314,13 +330,11 @@ def visible_goals(
         stmt = stmt.where(Goal.need_id.in_(reached))
     else:
         stmt = stmt.where(_staff_cases(viewer))
-    if person_id is not None:
-        stmt = stmt.where(Case.person_id == person_id)
-    if item_id is not None:
-        stmt = stmt.where(Goal.id == item_id)
-    rows = session.execute(stmt.order_by(Goal.id)).all()
+    rows = _rows(
+        session, stmt, Goal, Case.person_id, person_id=person_id, item_id=item_id
+    )
     if viewer.role == Role.PARTNER_USER:
-        return [(g, pid) for g, pid in rows]
+        return rows
     linked = {g.need_id for g, _ in rows if g.need_id is not None}
     hidden = set()
     if linked:
@@ -352,11 +366,14 @@ def visible_screenings(
             )
         )
     )
-    if person_id is not None:
-        stmt = stmt.where(Screening.person_id == person_id)
-    if item_id is not None:
-        stmt = stmt.where(Screening.id == item_id)
-    rows = [(s, pid) for s, pid in session.execute(stmt.order_by(Screening.id)).all()]
+    rows = _rows(
+        session,
+        stmt,
+        Screening,
+        Screening.person_id,
+        person_id=person_id,
+        item_id=item_id,
+    )
     return _filter_part2(session, viewer, rows)
 
 

@@ -19,11 +19,11 @@ from nowrongdoor.care.fhir.clinical import CLINICAL_KINDS
 from nowrongdoor.care.fhir.resources import as_json, searchset
 from nowrongdoor.care.fhir.routes import (
     FHIR_JSON,
-    Count,
     FhirCall,
     FhirCallDep,
     FhirRoute,
-    Offset,
+    SearchPage,
+    SearchPageDep,
     _base,
     _referral_id,
     _with_text,
@@ -63,13 +63,10 @@ def _person_of(session: Session, patient: str) -> int | None:
 
 
 def _search(
-    kind: str,
-    call: FhirCall,
-    patient: str | None,
-    count: int,
-    offset: int,
+    kind: str, call: FhirCall, patient: str | None, page: SearchPage
 ) -> JSONResponse:
     session, viewer = call.session, call.viewer
+    count, offset = page.count, page.offset
     _permit(viewer, kind)
     lister = CLINICAL_KINDS[kind].lister
     rows: list[tuple[Any, int]] = []
@@ -78,9 +75,9 @@ def _search(
     else:
         person_id = _person_of(session, patient)
         rows = lister(session, viewer, person_id=person_id) if person_id else []
-    page = rows[offset : offset + count]
-    names = crud.pseudonyms_of(session, {pid for _, pid in page})
-    out = [_build(kind, item, names[pid], viewer) for item, pid in page]
+    shown = rows[offset : offset + count]
+    names = crud.pseudonyms_of(session, {pid for _, pid in shown})
+    out = [_build(kind, item, names[pid], viewer) for item, pid in shown]
     bundle = searchset(
         _base(call.request),
         kind,
@@ -117,12 +114,9 @@ Patient = Query(None, max_length=40, description="Patient/<pseudonym>")
 
 def _searcher(kind: str, doc: str) -> Callable[..., JSONResponse]:
     def search(
-        call: FhirCallDep,
-        patient: str | None = Patient,
-        count: Count = 50,
-        offset: Offset = 0,
+        call: FhirCallDep, page: SearchPageDep, patient: str | None = Patient
     ) -> JSONResponse:
-        return _search(kind, call, patient, count, offset)
+        return _search(kind, call, patient, page)
 
     search.__doc__ = doc
     return search

@@ -20,7 +20,6 @@ import datetime as dt
 from typing import Any
 
 from fhir.resources.R4B.bundle import Bundle
-from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -36,7 +35,12 @@ from nowrongdoor.care.enums import (
     ReferralStatus,
 )
 from nowrongdoor.care.errors import BadRequest, Conflict
-from nowrongdoor.care.fhir.resources import NEED_SYSTEM, version_of
+from nowrongdoor.care.fhir.resources import (
+    NEED_SYSTEM,
+    parse_resource,
+    reference_of,
+    version_of,
+)
 from nowrongdoor.care.models import (
     Case,
     Consent,
@@ -75,17 +79,8 @@ def _one(entries: list[Any], kind: str) -> Any:
     return found[0]
 
 
-def _ref(value: Any) -> str | None:
-    return value.reference if value is not None else None
-
-
 def _parse(raw: bytes) -> tuple[list[Any], Any, Any, Any, list[Any]]:
-    try:
-        bundle = Bundle.model_validate_json(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise BadRequest(f"not a valid R4 Bundle: {where}: {first['msg']}") from None
+    bundle = parse_resource(Bundle, raw)
     if bundle.type != "transaction":
         raise BadRequest(f"Bundle.type must be 'transaction', not {bundle.type!r}")
     entries = list(bundle.entry or [])
@@ -104,11 +99,10 @@ def _parse(raw: bytes) -> tuple[list[Any], Any, Any, Any, list[Any]]:
         e for e in entries if e.resource and e.resource.get_resource_type() == "Consent"
     ]
     t = task.resource
-    if _ref(t.focus) != request.fullUrl:
+    if reference_of(t.focus) != request.fullUrl:
         raise BadRequest("Task.focus must reference the Bundle's ServiceRequest")
-    if _ref(t.for_fhir) != patient.fullUrl or _ref(request.resource.subject) != (
-        patient.fullUrl
-    ):
+    subject = reference_of(request.resource.subject)
+    if reference_of(t.for_fhir) != patient.fullUrl or subject != patient.fullUrl:
         raise BadRequest("Task.for and ServiceRequest.subject must be the Patient")
     if t.status != "requested" or t.intent != "order":
         raise BadRequest("a new referral Task has status 'requested', intent 'order'")
@@ -123,7 +117,7 @@ def _identifier(task: Any) -> str:
 
 
 def _owner(session: Session, task: Any, sender: User) -> Organization:
-    owner = _ref(task.resource.owner) or ""
+    owner = reference_of(task.resource.owner) or ""
     kind, _, rid = owner.partition("/")
     org = (
         session.get(Organization, int(rid))

@@ -43,8 +43,9 @@ from nowrongdoor.care import crud
 from nowrongdoor.care.audit import AuditEntry, append_event
 from nowrongdoor.care.crud import REFERRAL_MOVES
 from nowrongdoor.care.db import Database
-from nowrongdoor.care.enums import ConsentType, NeedCategory, ReferralStatus, Role
+from nowrongdoor.care.enums import ConsentType, NeedCategory, ReferralStatus
 from nowrongdoor.care.errors import ApiError
+from nowrongdoor.care.fhir.clients import system_account
 from nowrongdoor.care.fhir.inbound import DO_NOT_CONTACT
 from nowrongdoor.care.fhir.mapping import referral_status_of_task
 from nowrongdoor.care.fhir.resources import (
@@ -66,7 +67,6 @@ from nowrongdoor.care.models import (
     utcnow,
 )
 from nowrongdoor.care.schemas import ReferralTransition
-from nowrongdoor.care.security import hash_password
 from nowrongdoor.settings import Settings
 
 __all__ = [
@@ -136,16 +136,12 @@ def set_endpoint(
         select(FhirEndpoint).where(FhirEndpoint.organization_id == organization.id)
     )
     if endpoint is None:
-        account = User(
-            organization_id=organization.id,
+        account = system_account(
+            session,
+            organization,
             username=f"fhir-endpoint:{organization.id}:{secrets.token_hex(4)}",
             display_name=f"{organization.name[:150]} (FHIR system)",
-            role=str(Role.PARTNER_USER),
-            # nobody knows this password: the account cannot sign in to the pages
-            password_hash=hash_password(secrets.token_urlsafe(32)),
         )
-        session.add(account)
-        session.flush()
         endpoint = FhirEndpoint(organization_id=organization.id, user_id=account.id)
         session.add(endpoint)
     endpoint.base_url = base

@@ -10,7 +10,7 @@ docs/interop.md.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from fhir.resources.R4B.bundle import Bundle
@@ -22,8 +22,10 @@ from fhir.resources.R4B.patient import Patient
 from fhir.resources.R4B.resource import Resource
 from fhir.resources.R4B.servicerequest import ServiceRequest
 from fhir.resources.R4B.task import Task
+from pydantic import ValidationError
 
 from nowrongdoor.care.enums import ConsentType, ReferralStatus
+from nowrongdoor.care.errors import BadRequest
 from nowrongdoor.care.fhir.mapping import service_request_status, task_status_of
 from nowrongdoor.care.models import (
     Consent,
@@ -40,7 +42,9 @@ __all__ = [
     "healthcare_service_resource",
     "operation_outcome",
     "organization_resource",
+    "parse_resource",
     "patient_resource",
+    "reference_of",
     "searchset",
     "service_request_resource",
     "task_resource",
@@ -280,6 +284,36 @@ def healthcare_service_resource(service: PartnerService) -> HealthcareService:
     if getattr(service, "description", None):
         data["comment"] = service.description
     return HealthcareService.model_validate(data)
+
+
+R = TypeVar("R", bound=Resource)
+
+
+def parse_resource(model: type[R], raw: bytes) -> R:
+    """Parse a received R4 resource (JSON bytes) with its ``fhir.resources`` model.
+
+    Args:
+        model: The resource's model class (``Bundle``, ``Task``, ...).
+        raw: The request body.
+
+    Returns:
+        The validated resource.
+
+    Raises:
+        BadRequest: not valid for ``model``; names the first element at fault.
+    """
+    try:
+        return model.model_validate_json(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        kind = model.get_resource_type()
+        raise BadRequest(f"not a valid R4 {kind}: {where}: {first['msg']}") from None
+
+
+def reference_of(value: Any) -> str | None:
+    """The ``reference`` of a Reference element, ``None`` when it is absent."""
+    return value.reference if value is not None else None
 
 
 def operation_outcome(

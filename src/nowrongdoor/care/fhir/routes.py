@@ -20,7 +20,6 @@ from fastapi import APIRouter, Depends, Form, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
-from pydantic import ValidationError
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -34,7 +33,11 @@ from nowrongdoor.care.fhir._access import (
     visible_referrals,
 )
 from nowrongdoor.care.fhir._capability import capability_statement
-from nowrongdoor.care.fhir._search import referral_search, service_names
+from nowrongdoor.care.fhir._search import (
+    organization_id,
+    referral_search,
+    service_names,
+)
 from nowrongdoor.care.fhir.clients import (
     ASSERTION_TYPE,
     issue_token,
@@ -48,7 +51,9 @@ from nowrongdoor.care.fhir.resources import (
     healthcare_service_resource,
     operation_outcome,
     organization_resource,
+    parse_resource,
     patient_resource,
+    reference_of,
     searchset,
     service_request_resource,
     task_resource,
@@ -74,7 +79,12 @@ __all__ = [
     "FhirCallDep",
     "FhirRoute",
     "FhirUser",
+    "ReferralQuery",
+    "SearchPage",
+    "SearchPageDep",
+    "referral_query",
     "router",
+    "search_page",
 ]
 
 FHIR_JSON = "application/fhir+json"
@@ -226,10 +236,10 @@ def _directory_search(
     *,
     to_resource: Callable[[Any], Any],
     query: dict[str, str],
-    count: int,
-    offset: int,
+    page: SearchPage,
 ) -> JSONResponse:
     """One page of ``stmt`` (directory rows) as an audited searchset Bundle."""
+    count, offset = page.count, page.offset
     rows, total = crud.paginate(call.session, stmt, limit=count, offset=offset)
     out = [as_json(to_resource(row)) for row in rows]
     bundle = searchset(
@@ -332,17 +342,62 @@ Offset = Annotated[int, Query(alias="_offset", ge=0, le=10_000_000)]
 LastUpdated = Annotated[list[str], Query(alias="_lastUpdated", max_length=4)]
 
 
+@dataclass(frozen=True)
+class SearchPage:
+    """Which results of a search one Bundle holds.
+
+    Attributes:
+        count: ``_count``, results a page.
+        offset: ``_offset``, results skipped.
+    """
+
+    count: int
+    offset: int
+
+
+def search_page(count: Count = 50, offset: Offset = 0) -> SearchPage:
+    """``_count`` and ``_offset`` from the query string (a dependency)."""
+    return SearchPage(count, offset)
+
+
+#: The page every search takes.
+SearchPageDep = Annotated[SearchPage, Depends(search_page)]
+
+
+@dataclass(frozen=True)
+class ReferralQuery:
+    """The search parameters Task and ServiceRequest searches share.
+
+    Attributes:
+        status: Task status codes, comma-separated (``None``: any).
+        last_updated: ``_lastUpdated`` values (FHIR prefixes ge/gt/le/lt/eq).
+        page: ``_count`` and ``_offset``.
+    """
+
+    status: str | None
+    last_updated: list[str]
+    page: SearchPage
+
+
+def referral_query(
+    page: SearchPageDep,
+    status: str | None = None,
+    last_updated: LastUpdated = [],  # noqa: B006 - FastAPI copies defaults
+) -> ReferralQuery:
+    """The shared search parameters from the query string (a dependency)."""
+    return ReferralQuery(status, last_updated, page)
+
+
+ReferralQueryDep = Annotated[ReferralQuery, Depends(referral_query)]
+
+
 def _search(
-    call: FhirCall,
-    resource_type: str,
-    owner: str | None,
-    status: str | None,
-    last_updated: list[str],
-    count: int,
-    offset: int,
+    call: FhirCall, resource_type: str, owner: str | None, q: ReferralQuery
 ) -> JSONResponse:
     """One audited searchset page of the referrals the caller reaches."""
     session, viewer = call.session, call.viewer
+    status, last_updated = q.status, q.last_updated
+    count, offset = q.page.count, q.page.offset
     require(viewer, "referral:read")
     rows, total = referral_search(
         session,
@@ -395,27 +450,16 @@ def _search(
 
 @router.get("/Task", summary="Search Tasks")
 def search_tasks(
-    call: FhirCallDep,
-    owner: str | None = None,
-    status: str | None = None,
-    last_updated: LastUpdated = [],  # noqa: B006 - FastAPI copies defaults
-    count: Count = 50,
-    offset: Offset = 0,
+    call: FhirCallDep, query: ReferralQueryDep, owner: str | None = None
 ) -> JSONResponse:
     """Tasks the caller reaches, by ``owner``, ``status``, ``_lastUpdated``."""
-    return _search(call, "Task", owner, status, last_updated, count, offset)
+    return _search(call, "Task", owner, query)
 
 
 @router.get("/ServiceRequest", summary="Search ServiceRequests")
-def search_service_requests(
-    call: FhirCallDep,
-    status: str | None = None,
-    last_updated: LastUpdated = [],  # noqa: B006 - FastAPI copies defaults
-    count: Count = 50,
-    offset: Offset = 0,
-) -> JSONResponse:
+def search_service_requests(call: FhirCallDep, query: ReferralQueryDep) -> JSONResponse:
     """ServiceRequests the caller reaches (``status`` is the Task's status)."""
-    return _search(call, "ServiceRequest", None, status, last_updated, count, offset)
+    return _search(call, "ServiceRequest", None, query)
 
 
 def _with_text(viewer: User) -> bool:
@@ -445,26 +489,14 @@ def _task_answer(
     return _fhir(body, ETag=f'W/"{version_of(referral)}"')
 
 
-@router.get("/Task/{task_id}", summary="Read a Task")
-def read_task(
-    task_id: str,
-    call: FhirCallDep,
-) -> JSONResponse:
-    """One Task, with its version as ``ETag``."""
-    require(call.viewer, "referral:read")
+def _read_task(call: FhirCall, task_id: str) -> JSONResponse:
     referral, pseudonym = _referral(call, task_id, "Task")
     answer = _task_answer(referral, pseudonym, with_text=_with_text(call.viewer))
     call.audit.commit_on("read Task", referral)
     return answer
 
 
-@router.get("/ServiceRequest/{request_id}", summary="Read a ServiceRequest")
-def read_service_request(
-    request_id: str,
-    call: FhirCallDep,
-) -> JSONResponse:
-    """One ServiceRequest (the referral's request)."""
-    require(call.viewer, "referral:read")
+def _read_service_request(call: FhirCall, request_id: str) -> JSONResponse:
     referral, pseudonym = _referral(call, request_id, "ServiceRequest")
     names = service_names(
         call.session, {referral.service_id} if referral.service_id else set()
@@ -480,10 +512,6 @@ def read_service_request(
     return _fhir(body)
 
 
-def _ref(value: Any) -> str | None:
-    return value.reference if value is not None else None
-
-
 def _check_immutable(given: Any, current: dict[str, Any]) -> None:
     for element, attr in (
         ("focus", "focus"),
@@ -491,7 +519,7 @@ def _check_immutable(given: Any, current: dict[str, Any]) -> None:
         ("owner", "owner"),
         ("requester", "requester"),
     ):
-        sent = _ref(getattr(given, attr))
+        sent = reference_of(getattr(given, attr))
         if sent is not None and sent != current[element]["reference"]:
             raise BadRequest(
                 f"Task.{element} cannot change (only status, statusReason, "
@@ -501,14 +529,19 @@ def _check_immutable(given: Any, current: dict[str, Any]) -> None:
         raise BadRequest("Task.intent must be 'order'")
 
 
-@router.put("/Task/{task_id}", summary="Update a Task")
-async def update_task(
-    task_id: str,
-    call: FhirCallDep,
+async def _write_task(
+    call: FhirCall, task_id: str, to_task: Callable[[bytes], bytes]
 ) -> JSONResponse:
-    """Move a Task's status, set businessStatus and notes (If-Match honoured)."""
+    """Update Task ``task_id`` from the request body, ``to_task`` making the
+    body the new Task's JSON (in a worker thread: the update locks its row)."""
     raw = await call.request.body()
-    return await _run_sync(_update_task, task_id, raw, call)
+    return await _run_sync(lambda: _update_task(task_id, to_task(raw), call))
+
+
+@router.put("/Task/{task_id}", summary="Update a Task")
+async def update_task(task_id: str, call: FhirCallDep) -> JSONResponse:
+    """Move a Task's status, set businessStatus and notes (If-Match honoured)."""
+    return await _write_task(call, task_id, lambda raw: raw)
 
 
 _PATCHABLE = ("/status", "/statusReason", "/businessStatus", "/note")
@@ -543,20 +576,14 @@ def _apply_patch(current: dict[str, Any], raw: bytes) -> bytes:
 
 
 @router.patch("/Task/{task_id}", summary="Patch a Task (JSON Patch)")
-async def patch_task(
-    task_id: str,
-    call: FhirCallDep,
-) -> JSONResponse:
+async def patch_task(task_id: str, call: FhirCallDep) -> JSONResponse:
     """JSON Patch of status, statusReason, businessStatus, note (If-Match honoured)."""
-    raw = await call.request.body()
 
-    def run() -> JSONResponse:
+    def patched(raw: bytes) -> bytes:
         referral, pseudonym = _referral(call, task_id, "Task")
-        current = as_json(task_resource(referral, pseudonym=pseudonym))
-        patched = _apply_patch(current, raw)
-        return _update_task(task_id, patched, call)
+        return _apply_patch(as_json(task_resource(referral, pseudonym=pseudonym)), raw)
 
-    return await _run_sync(run)
+    return await _write_task(call, task_id, patched)
 
 
 async def _run_sync(func: Callable[..., JSONResponse], *args: Any) -> JSONResponse:
@@ -578,12 +605,7 @@ def _update_task(
     session.refresh(
         referral, with_for_update=session.get_bind().dialect.name != "sqlite"
     )
-    try:
-        given = Task.model_validate_json(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise BadRequest(f"not a valid R4 Task: {where}: {first['msg']}") from None
+    given = parse_resource(Task, raw)
     if given.id is not None and given.id != task_id:
         raise BadRequest(f"Task.id {given.id!r} does not match the URL ({task_id})")
     pseudonym = crud.pseudonym_of(session, referral.person_id)
@@ -633,13 +655,7 @@ def _update_task(
     return _task_answer(referral, pseudonym)
 
 
-@router.get("/Consent/{consent_id}", summary="Read a Consent")
-def read_consent(
-    consent_id: str,
-    call: FhirCallDep,
-) -> JSONResponse:
-    """A consent a referral in the caller's reach rests on (its supportingInfo)."""
-    require(call.viewer, "referral:read")
+def _read_consent(call: FhirCall, consent_id: str) -> JSONResponse:
     cid = _referral_id(consent_id, "Consent")
     stmt = visible_referrals(call.session, call.viewer).where(
         Referral.consent_id == cid
@@ -662,14 +678,7 @@ def read_consent(
 # --- Patient and directory --------------------------------------------------------
 
 
-@router.get("/Patient/{patient_id}", summary="Read a Patient (pseudonymous)")
-def read_patient(
-    patient_id: str,
-    call: FhirCallDep,
-) -> JSONResponse:
-    """The minimum necessary: pseudonym, birth year, and a phone only while a
-    referral to the caller is accepted or in progress and contact is allowed."""
-    require(call.viewer, "referral:read")
+def _read_patient(call: FhirCall, patient_id: str) -> JSONResponse:
     person = call.session.scalar(
         select(Person).where(Person.pseudonym == patient_id[:20])
     )
@@ -704,9 +713,8 @@ def read_patient(
 @router.get("/Organization", summary="Search the directory's organisations")
 def search_organizations(
     call: FhirCallDep,
+    page: SearchPageDep,
     name: str | None = Query(None, max_length=200),
-    count: Count = 50,
-    offset: Offset = 0,
 ) -> JSONResponse:
     """Organisations (partners and plans): directory data."""
     require(call.viewer, "partner:read")
@@ -715,41 +723,23 @@ def search_organizations(
         stmt = stmt.where(func.lower(Organization.name).contains(name.lower()))
     return _directory_search(call, "Organization", stmt.order_by(Organization.id),
         to_resource=organization_resource, query={"name": name} if name else {},
-        count=count, offset=offset,
+        page=page,
     )  # fmt: skip
-
-
-@router.get("/Organization/{org_id}", summary="Read an Organization")
-def read_organization(
-    org_id: str,
-    call: FhirCallDep,
-) -> JSONResponse:
-    """One organisation of the directory."""
-    require(call.viewer, "partner:read")
-    org = call.session.get(Organization, _referral_id(org_id, "Organization"))
-    if org is None:
-        raise NotFound(f"Organization/{org_id} is not known")
-    call.audit.commit("read Organization", resource_type="organization",
-           resource_id=org.id)  # fmt: skip
-    return _fhir(as_json(organization_resource(org)))
 
 
 @router.get("/HealthcareService", summary="Search the directory's services")
 def search_services(
     call: FhirCallDep,
+    page: SearchPageDep,
     organization: str | None = Query(None, max_length=80),
     service_type: str | None = Query(None, alias="service-type", max_length=80),
-    count: Count = 50,
-    offset: Offset = 0,
 ) -> JSONResponse:
     """Partner services, by ``organization`` and ``service-type``."""
     require(call.viewer, "partner:read")
     stmt = select(PartnerService)
     if organization:
-        org_id = organization.removeprefix("Organization/")
-        if not org_id.isdigit():
-            raise BadRequest(f"organization={organization!r} must be Organization/<id>")
-        stmt = stmt.where(PartnerService.organization_id == int(org_id))
+        org_id = organization_id("organization", organization)
+        stmt = stmt.where(PartnerService.organization_id == org_id)
     if service_type:
         stmt = stmt.where(PartnerService.service_types.contains(f"|{service_type}|"))
     query = {
@@ -759,22 +749,71 @@ def search_services(
     }
     return _directory_search(call, "HealthcareService",
         stmt.order_by(PartnerService.id), to_resource=healthcare_service_resource,
-        query=query, count=count, offset=offset,
+        query=query, page=page,
     )  # fmt: skip
 
 
-@router.get("/HealthcareService/{service_id}", summary="Read a HealthcareService")
-def read_service(
-    service_id: str,
-    call: FhirCallDep,
-) -> JSONResponse:
-    """One partner service."""
-    require(call.viewer, "partner:read")
-    service = call.session.get(
-        PartnerService, _referral_id(service_id, "HealthcareService")
+#: How one resource type is read: ``(call, id in the URL)`` -> the answer.
+_Read = Callable[[FhirCall, str], JSONResponse]
+
+
+def _directory_read(
+    kind: str, model: Any, audit_type: str, build: Callable[[Any], Any]
+) -> _Read:
+    """How a directory row (an Organization, a HealthcareService) is read."""
+
+    def read(call: FhirCall, raw_id: str) -> JSONResponse:
+        row = call.session.get(model, _referral_id(raw_id, kind))
+        if row is None:
+            raise NotFound(f"{kind}/{raw_id} is not known")
+        call.audit.commit(f"read {kind}", resource_type=audit_type, resource_id=row.id)
+        return _fhir(as_json(build(row)))
+
+    return read
+
+
+# --- reads: one route shell, the reading rules of each resource type --------------
+
+#: kind -> (permission, route name, summary, docstring, how it is read).
+_READS: dict[str, tuple[str, str, str, str, _Read]] = {
+    "Task": ("referral:read", "read_task", "Read a Task",
+             "One Task, with its version as ``ETag``.", _read_task),
+    "ServiceRequest": ("referral:read", "read_service_request",
+                       "Read a ServiceRequest",
+                       "One ServiceRequest (the referral's request).",
+                       _read_service_request),
+    "Consent": ("referral:read", "read_consent", "Read a Consent",
+                "A consent a referral in the caller's reach rests on (its "
+                "supportingInfo).", _read_consent),
+    "Patient": ("referral:read", "read_patient", "Read a Patient (pseudonymous)",
+                "The minimum necessary: pseudonym, birth year, and a phone only "
+                "while a referral to the caller is accepted or in progress and "
+                "contact is allowed.", _read_patient),
+    "Organization": ("partner:read", "read_organization", "Read an Organization",
+                     "One organisation of the directory.",
+                     _directory_read("Organization", Organization,
+                                     "organization", organization_resource)),
+    "HealthcareService": ("partner:read", "read_service",
+                          "Read a HealthcareService", "One partner service.",
+                          _directory_read("HealthcareService", PartnerService,
+                                          "service", healthcare_service_resource)),
+}  # fmt: skip
+
+
+def _reader(permission: str, read: _Read, doc: str) -> Callable[..., JSONResponse]:
+    def endpoint(item_id: str, call: FhirCallDep) -> JSONResponse:
+        require(call.viewer, permission)
+        return read(call, item_id)
+
+    endpoint.__doc__ = doc
+    return endpoint
+
+
+for _kind, (_permission, _name, _summary, _doc, _read) in _READS.items():
+    router.add_api_route(
+        f"/{_kind}/{{item_id}}",
+        _reader(_permission, _read, _doc),
+        methods=["GET"],
+        summary=_summary,
+        name=_name,
     )
-    if service is None:
-        raise NotFound(f"HealthcareService/{service_id} is not known")
-    call.audit.commit("read HealthcareService", resource_type="service",
-           resource_id=service.id)  # fmt: skip
-    return _fhir(as_json(healthcare_service_resource(service)))

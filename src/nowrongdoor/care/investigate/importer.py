@@ -100,6 +100,31 @@ class ImportCounts:
     texts_past_retention: int = 0
 
 
+@dataclass
+class _Scan:
+    """One import's ads and what every step of it shares.
+
+    Attributes:
+        session: Database session (the caller commits).
+        org_id: The organisation that owns the imported records.
+        rows: The scanned ads as rows (steps fill in what they find).
+        known: Ad id -> row id of the ads already in the workspace.
+        counts: What the import did so far.
+    """
+
+    session: Session
+    org_id: int
+    rows: list[dict[str, Any]]
+    known: dict[str, int]
+    counts: ImportCounts
+
+
+def _batched(session: Session, stmt: Any, rows: list[dict[str, Any]]) -> None:
+    """Run an executemany ``stmt`` (insert or update) over ``rows`` in batches."""
+    for i in range(0, len(rows), _BATCH):
+        session.execute(stmt, rows[i : i + _BATCH])
+
+
 @contextmanager
 def _gc_paused() -> Iterator[None]:
     """No cyclic garbage collection while hundreds of thousands of row dicts
@@ -223,19 +248,13 @@ def _known_ads(session: Session, org_id: int) -> dict[str, int]:
     )
 
 
-def _write_ads(
-    session: Session,
-    cipher: Cipher,
-    org_id: int,
-    rows: list[dict[str, Any]],
-    known: dict[str, int],
-    counts: ImportCounts,
-) -> dict[str, int]:
+def _write_ads(scan: _Scan, cipher: Cipher) -> dict[str, int]:
     """Insert new ads, update known ones, rebuild their contacts; key -> row id.
 
     A known ad keeps its first ``imported_at`` (the retention clock of an
     undated ad's text). Each distinct contact's blind index is computed once.
     """
+    session, rows, known = scan.session, scan.rows, scan.known
     new_rows: list[dict[str, Any]] = []
     old_rows: list[dict[str, Any]] = []
     for row in rows:
@@ -244,11 +263,9 @@ def _write_ads(
             old_rows.append({"id": known[row["ad_key"]], **old})
         else:
             new_rows.append(row)
-    for i in range(0, len(new_rows), _BATCH):
-        session.execute(insert(InvAd), new_rows[i : i + _BATCH])
-    for i in range(0, len(old_rows), _BATCH):
-        session.execute(update(InvAd), old_rows[i : i + _BATCH])
-    ids = _known_ads(session, org_id) if new_rows else known
+    _batched(session, insert(InvAd), new_rows)
+    _batched(session, update(InvAd), old_rows)
+    ids = _known_ads(session, scan.org_id) if new_rows else known
     if old_rows:
         stale = [r["id"] for r in old_rows]
         for i in range(0, len(stale), _BATCH):
@@ -269,9 +286,8 @@ def _write_ads(
                     contacts.append(
                         {"ad_id": ad_id, "kind": kind, "value_bidx": index[value]}
                     )
-    for i in range(0, len(contacts), _BATCH):
-        session.execute(insert(InvContact), contacts[i : i + _BATCH])
-    counts.ads, counts.new_ads = len(rows), len(new_rows)
+    _batched(session, insert(InvContact), contacts)
+    scan.counts.ads, scan.counts.new_ads = len(rows), len(new_rows)
     return ids
 
 
@@ -311,20 +327,14 @@ def _op_row(
     }
 
 
-def _load_operations(
-    session: Session,
-    org_id: int,
-    link_dir: Path,
-    rows: list[dict[str, Any]],
-    known: dict[str, int],
-    counts: ImportCounts,
-) -> None:
+def _load_operations(scan: _Scan, link_dir: Path) -> None:
     """Upsert operations, give each ad row its operation, replace the link evidence.
 
     The ads of this import get their operation in the row they are written
     with (no second pass over every ad); a known ad absent from this scan keeps
     its membership only if the new link output still lists it.
     """
+    session, org_id, rows, known = scan.session, scan.org_id, scan.rows, scan.known
     ops_json = link_dir / "operations.json"
     profiles = _json_list(ops_json, "operations", "ads link")
     posted = {r["ad_key"]: r["posted_at"] for r in rows}
@@ -373,10 +383,8 @@ def _load_operations(
             old_rows.append({"id": old_ops[row["op_key"]], **row})
         else:
             new_rows.append(row)
-    for i in range(0, len(new_rows), _BATCH):
-        session.execute(insert(InvOperation), new_rows[i : i + _BATCH])
-    for i in range(0, len(old_rows), _BATCH):
-        session.execute(update(InvOperation), old_rows[i : i + _BATCH])
+    _batched(session, insert(InvOperation), new_rows)
+    _batched(session, update(InvOperation), old_rows)
     op_ids = (
         dict(
             session.execute(
@@ -403,8 +411,7 @@ def _load_operations(
             for a, op in op_of.items()
             if a in known and a not in in_rows
         ]
-        for i in range(0, len(links), _BATCH):
-            session.execute(update(InvAd), links[i : i + _BATCH])
+        _batched(session, update(InvAd), links)
     for row in rows:
         row["operation_id"] = op_of.get(row["ad_key"])
     if old_ops:
@@ -418,9 +425,8 @@ def _load_operations(
             )
         )
     edges = _edges(link_dir / "edges.csv", op_ids)
-    for i in range(0, len(edges), _BATCH):
-        session.execute(insert(InvEdge), edges[i : i + _BATCH])
-    counts.operations, counts.edges = len(members), len(edges)
+    _batched(session, insert(InvEdge), edges)
+    scan.counts.operations, scan.counts.edges = len(members), len(edges)
 
 
 def _edges(path: Path, op_ids: dict[str, int]) -> list[dict[str, Any]]:
@@ -574,14 +580,7 @@ def _read_ad_images(
         row["facts"]["images"] = list(dict.fromkeys(s for s in found if s))
 
 
-def _past_retention(
-    session: Session,
-    org_id: int,
-    rows: list[dict[str, Any]],
-    known: dict[str, int],
-    days: int,
-    now: dt.datetime,
-) -> int:
+def _past_retention(scan: _Scan, days: int, now: dt.datetime) -> int:
     """Drop the text and title of the ads already past their retention.
 
     The clock is the posting date, else the ad's first import (a known ad's
@@ -589,11 +588,12 @@ def _past_retention(
     """
     cutoff = now - dt.timedelta(days=days)
     first: dict[str, dt.datetime] = {}
-    if any(r["posted_at"] is None and r["ad_key"] in known for r in rows):
+    rows = scan.rows
+    if any(r["posted_at"] is None and r["ad_key"] in scan.known for r in rows):
         first = dict(
-            session.execute(
+            scan.session.execute(
                 select(InvAd.ad_key, InvAd.imported_at).where(
-                    InvAd.organization_id == org_id, InvAd.posted_at.is_(None)
+                    InvAd.organization_id == scan.org_id, InvAd.posted_at.is_(None)
                 )
             )
             .tuples()
@@ -680,15 +680,14 @@ def import_ads(
             for row in rows:
                 row["imported_at"] = now
         known = _known_ads(session, organization_id)
+        scan = _Scan(session, organization_id, rows, known, counts)
         if text_days is not None:
             counts.texts_past_retention = _past_retention(
-                session, organization_id, rows, known, text_days, now or utcnow()
+                scan, text_days, now or utcnow()
             )
         if job.link_dir is not None:
-            _load_operations(
-                session, organization_id, job.link_dir, rows, known, counts
-            )
-        _write_ads(session, cipher, organization_id, rows, known, counts)
+            _load_operations(scan, job.link_dir)
+        _write_ads(scan, cipher)
         if job.match_dir is not None:
             _load_leads(session, organization_id, job, counts, reader)
         if reader.seen or (images is not None and not keep_images):

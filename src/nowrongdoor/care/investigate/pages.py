@@ -14,7 +14,7 @@ import json
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -31,7 +31,7 @@ from nowrongdoor.care.investigate.schemas import (
 )
 from nowrongdoor.care.investigate.usmap import route_map
 from nowrongdoor.care.models import InvAd, InvLead
-from nowrongdoor.care.web._session import PageCtx, PageNumber, needs
+from nowrongdoor.care.web._session import Page, PageCtx, PageNumber, needs, text_query
 from nowrongdoor.care.web._templating import STATIC_DIR
 
 __all__ = ["router"]
@@ -42,6 +42,11 @@ ReadDep = Annotated[PageCtx, Depends(needs("investigation:read"))]
 DecideDep = Annotated[
     PageCtx, Depends(needs("investigation:read", "investigation:decide"))
 ]
+
+#: The operations list's filters and sort (checked by :class:`OperationFilters`).
+OperationsQuery = Annotated[dict[str, str], text_query(
+    city=120, indicator=40, seen_from=10, seen_to=10, contact=200, sort=20, ascending=1
+)]  # fmt: skip
 
 PAGE_SIZE = 25
 SORT_LABELS = {
@@ -89,30 +94,20 @@ def _filters(**raw: str) -> OperationFilters:
         raise BadRequest(f"the filter {field} is not valid", field=field) from None
 
 
-@router.get("/investigate", response_class=HTMLResponse, name="inv_operations")
+@router.get("/investigate", name="inv_operations")
 def operations_page(
-    ctx: ReadDep,
-    number: PageNumber,
-    city: Annotated[str, Query(max_length=120)] = "",
-    indicator: Annotated[str, Query(max_length=40)] = "",
-    seen_from: Annotated[str, Query(max_length=10)] = "",
-    seen_to: Annotated[str, Query(max_length=10)] = "",
-    contact: Annotated[str, Query(max_length=200)] = "",
-    sort: Annotated[str, Query(max_length=20)] = "",
-    ascending: Annotated[str, Query(max_length=1)] = "",
+    ctx: ReadDep, number: PageNumber, query: OperationsQuery
 ) -> HTMLResponse:
     """Operations: size, contacts, cities, dates, indicators; filters, sort, search."""
-    filters = _filters(
-        city=city, indicator=indicator, seen_from=seen_from, seen_to=seen_to,
-        contact=contact, sort=sort, ascending=ascending,
-    )  # fmt: skip
+    filters = _filters(**query)
+    page = Page(number, PAGE_SIZE)
+    seen_from, seen_to = query["seen_from"], query["seen_to"]
     result = crud.list_operations(
         ctx.session,
         viewer=ctx.user,
         cipher=ctx.request.app.state.db.cipher,
         filters=filters,
-        limit=PAGE_SIZE,
-        offset=(number - 1) * PAGE_SIZE,
+        **page.window,
     )
     # the search text is never audited (it may be a phone number)
     ctx.audit.commit(
@@ -135,7 +130,7 @@ def operations_page(
         result=result,
         filters=filters,
         page=number,
-        pages=max(1, -(-result.total // PAGE_SIZE)),
+        pages=page.count(result.total),
         query=urlencode(query),
         sort_labels=SORT_LABELS,
         indicators=INDICATOR_CODES,
@@ -209,7 +204,6 @@ _GRAPH_LIBRARY = STATIC_DIR / "vendor" / "cytoscape.min.js"
 
 @router.get(
     "/investigate/operations/{operation_id}",
-    response_class=HTMLResponse,
     name="inv_operation",
 )
 def operation_page(ctx: ReadDep, operation_id: int) -> HTMLResponse:
@@ -256,12 +250,12 @@ async def add_note(ctx: DecideDep, operation_id: int) -> Response:
     )
 
 
-@router.get("/investigate/leads", response_class=HTMLResponse, name="inv_leads")
+@router.get("/investigate/leads", name="inv_leads")
 def leads_page(
-    ctx: ReadDep, status: Annotated[str, Query(max_length=16)] = ""
+    ctx: ReadDep, query: Annotated[dict[str, str], text_query(status=16)]
 ) -> HTMLResponse:
     """Missing-person leads: poster case, ad, score; undecided first."""
-    status = status if status in STATUS_LABELS else ""
+    status = query["status"] if query["status"] in STATUS_LABELS else ""
     leads = crud.list_leads(ctx.session, viewer=ctx.user, status=status)
     ctx.audit.commit(
         "investigation.leads.read", resource_type="inv_lead", detail=f"{len(leads)}"
@@ -401,9 +395,7 @@ def lead_response(
     )
 
 
-@router.get(
-    "/investigate/leads/{lead_id}", response_class=HTMLResponse, name="inv_lead"
-)
+@router.get("/investigate/leads/{lead_id}", name="inv_lead")
 def lead_page(ctx: ReadDep, lead_id: int) -> HTMLResponse:
     """A lead: the poster beside the ad, each comparison's evidence and weight."""
     ctx.audit.target("inv_lead", lead_id)
@@ -465,7 +457,6 @@ def _decided(ctx: PageCtx, lead_id: int) -> InvLead:
 
 @router.get(
     "/investigate/leads/{lead_id}/handoff",
-    response_class=HTMLResponse,
     name="inv_lead_handoff",
 )
 def handoff_page(ctx: ReadDep, lead_id: int) -> HTMLResponse:

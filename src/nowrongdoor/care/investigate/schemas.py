@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 __all__ = ["INDICATOR_CODES", "LeadDecision", "OperationFilters", "OperationNoteIn"]
 
@@ -34,21 +34,27 @@ class OperationFilters(BaseModel):
     ascending: bool = False
 
 
+def _said(why: str) -> AfterValidator:
+    """Trim a free-text answer; ``why`` when fewer than 3 characters are left."""
+
+    def check(value: str) -> str:
+        value = value.strip()
+        if len(value) < 3:
+            raise ValueError(why)
+        return value
+
+    return AfterValidator(check)
+
+
 class LeadDecision(BaseModel):
     """An investigator's decision on a lead, with the reason in words."""
 
     model_config = ConfigDict(extra="forbid")
 
     decision: Literal["confirmed", "ruled_out", "needs_more"]
-    reason: str = Field(min_length=3, max_length=2000)
-
-    @field_validator("reason")
-    @classmethod
-    def _trim(cls, value: str) -> str:
-        value = value.strip()
-        if len(value) < 3:
-            raise ValueError("say in a few words why")
-        return value
+    reason: Annotated[
+        str, Field(min_length=3, max_length=2000), _said("say in a few words why")
+    ]
 
 
 class OperationNoteIn(BaseModel):
@@ -56,12 +62,8 @@ class OperationNoteIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(min_length=3, max_length=4000)
-
-    @field_validator("text")
-    @classmethod
-    def _trim(cls, value: str) -> str:
-        value = value.strip()
-        if len(value) < 3:
-            raise ValueError("write the note (at least 3 characters)")
-        return value
+    text: Annotated[
+        str,
+        Field(min_length=3, max_length=4000),
+        _said("write the note (at least 3 characters)"),
+    ]

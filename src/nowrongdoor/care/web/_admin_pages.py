@@ -16,7 +16,7 @@ import zipfile
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import iter_route_contexts
 from starlette.datastructures import UploadFile
@@ -29,7 +29,7 @@ from nowrongdoor.care.hsds import import_hsds, load_hsds, tables_from_document
 from nowrongdoor.care.schemas import UserCreate, UserUpdate
 from nowrongdoor.care.web import _forms as f
 from nowrongdoor.care.web._masking import Shown, mask_count, mask_rate, mask_series
-from nowrongdoor.care.web._session import PageCtx, needs
+from nowrongdoor.care.web._session import PageCtx, needs, text_query
 from nowrongdoor.errors import UserInputError
 
 router = APIRouter()
@@ -38,6 +38,11 @@ CaseRead = Annotated[PageCtx, Depends(needs("case:read"))]
 UserManage = Annotated[PageCtx, Depends(needs("user:manage"))]
 AuditRead = Annotated[PageCtx, Depends(needs("audit:read"))]
 ImportDep = Annotated[PageCtx, Depends(needs("partner:import"))]
+#: The audit log's filters, page offset and chain check.
+AuditQuery = Annotated[
+    dict[str, str],
+    text_query(action=60, username=150, outcome=16, person_id=20, offset=12, verify=8),
+]
 
 DASHBOARD_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN, Role.ANALYST})
 MAX_UPLOAD_BYTES = 5_000_000
@@ -47,7 +52,7 @@ def _threshold(ctx: PageCtx) -> int:
     return int(ctx.settings.suppression_threshold)
 
 
-@router.get("/dashboard", response_class=HTMLResponse, name="dashboard")
+@router.get("/dashboard", name="dashboard")
 def dashboard(ctx: CaseRead) -> HTMLResponse:
     """Caseloads, overdue tasks, loop closure, time to accept, cases by pathway."""
     user, session = ctx.user, ctx.session
@@ -96,7 +101,7 @@ def dashboard(ctx: CaseRead) -> HTMLResponse:
 # --- admin ---------------------------------------------------------------------
 
 
-@router.get("/admin", response_class=HTMLResponse, name="admin")
+@router.get("/admin", name="admin")
 def admin_home(ctx: UserManage) -> HTMLResponse:
     """Users and roles."""
     users, total = crud.list_users(ctx.session, viewer=ctx.user, limit=200)
@@ -168,23 +173,16 @@ def _whole(value: str, name: str, *, minimum: int) -> int | None:
     return int(value)
 
 
-@router.get("/admin/audit", response_class=HTMLResponse, name="audit_log")
-def audit_log(
-    ctx: AuditRead,
-    action: Annotated[str, Query(max_length=60)] = "",
-    username: Annotated[str, Query(max_length=150)] = "",
-    outcome: Annotated[str, Query(max_length=16)] = "",
-    person_id: Annotated[str, Query(max_length=20)] = "",
-    offset: Annotated[str, Query(max_length=12)] = "",
-    verify: Annotated[str, Query(max_length=8)] = "",
-) -> HTMLResponse:
+@router.get("/admin/audit", name="audit_log")
+def audit_log(ctx: AuditRead, query: AuditQuery) -> HTMLResponse:
     """Browse the audit log, newest first; verify the hash chain on request.
 
     Empty fields are ignored (a form sends every field, filled or not); a
     person id or page offset that is not a whole number is named in a message.
     """
-    person = _whole(person_id, "person_id", minimum=1)
-    start = _whole(offset, "offset", minimum=0) or 0
+    person = _whole(query["person_id"], "person_id", minimum=1)
+    start = _whole(query["offset"], "offset", minimum=0) or 0
+    action, username, outcome = query["action"], query["username"], query["outcome"]
     events, total = crud.list_audit_events(
         ctx.session,
         action=action,
@@ -200,7 +198,7 @@ def audit_log(
             ctx.session,
             checkpoint_file=ctx.settings.resolved_checkpoint_file,
         )
-        if verify.lower() in ("1", "true", "on")
+        if query["verify"].lower() in ("1", "true", "on")
         else None
     )
     ctx.audit.commit("audit.list", resource_type="audit", detail=f"{len(events)} rows")
@@ -219,7 +217,7 @@ def audit_log(
     )
 
 
-@router.get("/admin/partners", response_class=HTMLResponse, name="partner_import")
+@router.get("/admin/partners", name="partner_import")
 def partner_import_page(ctx: ImportDep) -> HTMLResponse:
     """The partner-directory import form and the partner organisations."""
     return _import_page(ctx, report=None, error=None, status_code=200)
@@ -238,7 +236,7 @@ def _import_page(
     )
 
 
-@router.post("/admin/partners", response_class=HTMLResponse)
+@router.post("/admin/partners")
 async def partner_import(ctx: ImportDep) -> HTMLResponse:
     """Import Open Referral HSDS 3 data: a JSON file or a zipped CSV package."""
     form = await ctx.request.form()

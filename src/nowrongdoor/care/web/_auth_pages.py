@@ -9,6 +9,7 @@ cannot sign a browser into someone else's account.
 from __future__ import annotations
 
 import secrets
+from typing import Literal
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request
@@ -48,6 +49,29 @@ HOME_BY_ROLE: dict[str, str] = {
     "partner_user": "/inbox",
     "investigator": "/investigate",
 }
+
+
+def set_sign_in_cookie(
+    response: Response,
+    settings: Settings,
+    name: str,
+    value: str,
+    *,
+    max_age: int,
+    path: str,
+    samesite: Literal["lax", "strict"] = "strict",
+) -> None:
+    """Set a short-lived cookie of a sign-in flow: HttpOnly, sent only to
+    ``path``, Secure unless ``settings.cookie_secure`` is off (local runs)."""
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        httponly=True,
+        secure=settings.cookie_secure,
+        samesite=samesite,
+        path=path,
+    )
 
 
 def safe_next(raw: str | None, role: str) -> str:
@@ -95,19 +119,13 @@ def _login_page(
         login_csrf=token,
         message=message,
     )
-    response.set_cookie(
-        LOGIN_CSRF_COOKIE,
-        token,
-        max_age=3600,
-        httponly=True,
-        secure=settings.cookie_secure,
-        samesite="strict",
-        path="/login",
+    set_sign_in_cookie(
+        response, settings, LOGIN_CSRF_COOKIE, token, max_age=3600, path="/login"
     )
     return response
 
 
-@router.get("/login", response_class=HTMLResponse, name="login")
+@router.get("/login", name="login")
 def login_form(
     request: Request, viewer: ViewerDep, settings: SettingsDep, next: str = ""
 ) -> Response:
@@ -118,7 +136,7 @@ def login_form(
     return _login_page(request, settings, next_url=next, message=message)
 
 
-@router.post("/login", response_class=HTMLResponse)
+@router.post("/login")
 async def login_submit(
     request: Request,
     session: SessionDep,

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import FormData
 
 from nowrongdoor.care import crud
 from nowrongdoor.care.api.case_children import add_to_case, update_on_case
@@ -86,7 +88,7 @@ def _back(case_id: int, anchor: str) -> RedirectResponse:
     return RedirectResponse(f"/cases/{case_id}#{anchor}", status_code=303)
 
 
-@router.get("/cases/{case_id}", response_class=HTMLResponse, name="case_page")
+@router.get("/cases/{case_id}", name="case_page")
 def case_page(ctx: CaseRead, case_id: int) -> HTMLResponse:
     """The case: timeline, needs, goals and barriers, referrals, tasks, notes,
     safety plan and consent."""
@@ -176,54 +178,10 @@ async def case_status(ctx: CaseWrite, case_id: int) -> Response:
     return _back(case.id, "top")
 
 
-@router.post("/cases/{case_id}/needs")
-async def add_need(ctx: CaseWrite, case_id: int) -> Response:
-    """Add a need in an SDOH category."""
-    form = await ctx.request.form()
-    case = load_case(ctx, case_id)
-    category = f.choice(f.text(form, "category"), f.NEED_LABELS, "category")
-    data = f.build(
-        NeedCreate,
-        category=NeedCategory(category),
-        description=f.text(form, "description"),
-        sensitivity=(
-            Sensitivity.PART2
-            if category == NeedCategory.SUBSTANCE_USE
-            else Sensitivity.NORMAL
-        ),
-    )
-    _add(ctx, case, "need", data, detail=category)
-    return _back(case.id, "needs")
-
-
 @router.post("/needs/{need_id}")
 async def update_need(ctx: CaseWrite, need_id: int) -> Response:
     """Change a need's status."""
     return await _set_status(ctx, "need", need_id, NeedUpdate, "needs")
-
-
-@router.post("/cases/{case_id}/goals")
-async def add_goal(ctx: CaseWrite, case_id: int) -> Response:
-    """Add a goal to the person's plan."""
-    form = await ctx.request.form()
-    case = load_case(ctx, case_id)
-    data = f.build(
-        GoalCreate,
-        description=f.text(form, "description"),
-        target_date=f.date_field(form, "target_date"),
-    )
-    _add(ctx, case, "goal", data)
-    return _back(case.id, "plan")
-
-
-@router.post("/cases/{case_id}/barriers")
-async def add_barrier(ctx: CaseWrite, case_id: int) -> Response:
-    """Add a barrier to independence."""
-    form = await ctx.request.form()
-    case = load_case(ctx, case_id)
-    data = f.build(BarrierCreate, description=f.text(form, "description"))
-    _add(ctx, case, "barrier", data)
-    return _back(case.id, "plan")
 
 
 @router.post("/progress/{kind}/{item_id}")
@@ -232,21 +190,6 @@ async def update_progress(ctx: CaseWrite, kind: str, item_id: int) -> Response:
     if kind not in {"goal", "barrier"}:
         raise BadRequest("kind must be goal or barrier", field="kind")
     return await _set_status(ctx, kind, item_id, ProgressUpdate, "plan")
-
-
-def _add(
-    ctx: PageCtx, case: Case, kind: str, data: Any, detail: str | None = None
-) -> None:
-    """Add a need, goal, barrier or note to ``case`` (loaded in scope)."""
-    add_to_case(
-        ctx.audit,
-        ctx.session,
-        actor=ctx.user,
-        case=case,
-        kind=kind,
-        data=data,
-        detail=detail,
-    )
 
 
 async def _set_status(
@@ -277,23 +220,7 @@ async def _set_status(
     return _back(case.id, anchor)
 
 
-@router.post("/cases/{case_id}/notes")
-async def add_note(ctx: NoteWrite, case_id: int) -> Response:
-    """Add a note (encrypted at rest)."""
-    form = await ctx.request.form()
-    case = load_case(ctx, case_id)
-    data = f.build(
-        NoteCreate,
-        text=f.text(form, "text"),
-        sensitivity=(
-            Sensitivity.PART2 if form.get("part2") == "on" else Sensitivity.NORMAL
-        ),
-    )
-    _add(ctx, case, "note", data)
-    return _back(case.id, "notes")
-
-
-@router.post("/notes/preview", response_class=HTMLResponse)
+@router.post("/notes/preview")
 async def note_preview(ctx: NoteWrite) -> HTMLResponse:
     """The note being written, with recognised terms (htmx, nothing stored)."""
     form = await ctx.request.form()
@@ -355,3 +282,71 @@ async def safety_plan(ctx: NoteWrite, case_id: int) -> Response:
         person_id=case.person_id,
     )
     return _back(case.id, "safety")
+
+
+# --- adding needs, goals, barriers and notes: one route shell, a form each ------
+
+#: A posted form as the new item's schema, and the case event's detail.
+_Built = tuple[Any, str | None]
+#: Reads one kind of item from its posted form.
+_Form = Callable[[FormData], _Built]
+
+
+def _need(form: FormData) -> _Built:
+    category = f.choice(f.text(form, "category"), f.NEED_LABELS, "category")
+    part2 = category == NeedCategory.SUBSTANCE_USE
+    sensitivity = Sensitivity.PART2 if part2 else Sensitivity.NORMAL
+    description = f.text(form, "description")
+    data = f.build(NeedCreate, category=NeedCategory(category),
+                   description=description, sensitivity=sensitivity)  # fmt: skip
+    return data, category
+
+
+def _goal(form: FormData) -> _Built:
+    description = f.text(form, "description")
+    target = f.date_field(form, "target_date")
+    return f.build(GoalCreate, description=description, target_date=target), None
+
+
+def _barrier(form: FormData) -> _Built:
+    return f.build(BarrierCreate, description=f.text(form, "description")), None
+
+
+def _note(form: FormData) -> _Built:
+    part2 = form.get("part2") == "on"
+    sensitivity = Sensitivity.PART2 if part2 else Sensitivity.NORMAL
+    return f.build(NoteCreate, text=f.text(form, "text"), sensitivity=sensitivity), None
+
+
+#: path part -> (permission, kind, anchor on the case page, docstring, the form).
+_ADDS: dict[str, tuple[str, str, str, str, _Form]] = {
+    "needs": ("case:write", "need", "needs", "Add a need in an SDOH category.", _need),
+    "goals": ("case:write", "goal", "plan", "Add a goal to the person's plan.", _goal),
+    "barriers": ("case:write", "barrier", "plan", "Add a barrier to independence.",
+                 _barrier),
+    "notes": ("note:write", "note", "notes", "Add a note (encrypted at rest).", _note),
+}  # fmt: skip
+
+
+def _adder(permission: str, kind: str, anchor: str, build: _Form) -> Callable[..., Any]:
+    """The page route that adds one kind of item to a case (in scope) from its
+    form, with the case event and audit event, and goes back to the case."""
+    allowed = Depends(needs(permission))
+
+    async def add(case_id: int, ctx: PageCtx = allowed) -> Response:
+        form = await ctx.request.form()
+        case = load_case(ctx, case_id)
+        data, detail = build(form)
+        add_to_case(ctx.audit, ctx.session, actor=ctx.user, case=case, kind=kind,
+                    data=data, detail=detail)  # fmt: skip
+        return _back(case.id, anchor)
+
+    return add
+
+
+for _part, (_permission, _kind, _anchor, _doc, _form) in _ADDS.items():
+    _endpoint = _adder(_permission, _kind, _anchor, _form)
+    _endpoint.__doc__ = _doc
+    router.add_api_route(
+        f"/cases/{{case_id}}/{_part}", _endpoint, methods=["POST"], name=f"add_{_kind}"
+    )

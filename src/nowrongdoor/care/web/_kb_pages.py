@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from nowrongdoor.care.web._session import ViewerDep
+from nowrongdoor.care.web._session import ViewerDep, text_query
 from nowrongdoor.care.web._templating import is_htmx, render
 from nowrongdoor.knowledge import (
     Entry,
@@ -85,15 +85,15 @@ def training_modules(kb: KnowledgeBase) -> list[tuple[str, str, list[Entry]]]:
     return modules
 
 
-@router.get("/glossary", response_class=HTMLResponse, name="glossary")
+@router.get("/glossary", name="glossary")
 def glossary(
     request: Request,
     viewer: ViewerDep,
-    q: Annotated[str, Query(max_length=200)] = "",
+    search: Annotated[dict[str, str], text_query(q=200)],
 ) -> HTMLResponse:
     """The glossary: lexicon terms with their meanings, definitions, indicators."""
     kb = load_knowledge()
-    query = q.strip()
+    query = search["q"].strip()
     hits = kb.search(query, limit=50) if query else []
     template = "glossary_results.html" if is_htmx(request) else "glossary.html"
     return render(
@@ -106,7 +106,7 @@ def glossary(
     )
 
 
-@router.get("/glossary/{entry_id}", response_class=HTMLResponse, name="kb_entry")
+@router.get("/glossary/{entry_id}", name="kb_entry")
 def glossary_entry(request: Request, viewer: ViewerDep, entry_id: str) -> HTMLResponse:
     """One knowledge-base entry with its source and related entries."""
     kb = load_knowledge()
@@ -125,7 +125,7 @@ def glossary_entry(request: Request, viewer: ViewerDep, entry_id: str) -> HTMLRe
     return render(request, "kb_entry.html", viewer, entry=entry, related=related)
 
 
-@router.get("/training", response_class=HTMLResponse, name="training")
+@router.get("/training", name="training")
 def training(request: Request, viewer: ViewerDep) -> HTMLResponse:
     """Staff training built from the knowledge base, in teaching order."""
     kb = load_knowledge()

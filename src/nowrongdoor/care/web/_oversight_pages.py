@@ -12,18 +12,22 @@ import csv
 import io
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse, Response
 
 from nowrongdoor.care import crud
 from nowrongdoor.care.web import _forms as f
-from nowrongdoor.care.web._session import PageCtx, PageNumber, needs
+from nowrongdoor.care.web._session import Page, PageCtx, PageNumber, needs, text_query
 
 __all__ = ["router"]
 
 router = APIRouter()
 
 OversightDep = Annotated[PageCtx, Depends(needs("audit:oversee"))]
+#: What the view (and its CSV export) is narrowed to: :class:`crud.OversightFilters`.
+OversightQuery = Annotated[
+    dict[str, str], text_query(kind=20, username=150, pseudonym=20)
+]
 
 PAGE_SIZE = 50
 #: Export at most this many events per file (newest first).
@@ -33,22 +37,18 @@ EXPORT_LIMIT = 10_000
 KINDS = crud.OVERSIGHT_KINDS
 
 
-@router.get("/oversight", response_class=HTMLResponse, name="oversight")
+@router.get("/oversight", name="oversight")
 def oversight(
-    ctx: OversightDep,
-    number: PageNumber,
-    kind: Annotated[str, Query(max_length=20)] = "",
-    username: Annotated[str, Query(max_length=150)] = "",
-    pseudonym: Annotated[str, Query(max_length=20)] = "",
+    ctx: OversightDep, number: PageNumber, query: OversightQuery
 ) -> HTMLResponse:
     """Audit oversight of the supervisor's organisation (filters, paged)."""
-    filters = crud.OversightFilters(kind, username, pseudonym)
+    filters = crud.OversightFilters(**query)
+    page = Page(number, PAGE_SIZE)
     rows, total = crud.oversight_events(
         ctx.session,
         viewer=ctx.user,
         filters=filters,
-        limit=PAGE_SIZE,
-        offset=(number - 1) * PAGE_SIZE,
+        **page.window,
     )
     ctx.audit.commit("audit.oversight", resource_type="audit", detail=f"{total} events")
     return ctx.render(
@@ -56,7 +56,7 @@ def oversight(
         rows=rows,
         total=total,
         page=number,
-        pages=max(1, -(-total // PAGE_SIZE)),
+        pages=page.count(total),
         kinds={k: label for k, (label, _c) in KINDS.items()},
         filters=filters,
     )
@@ -70,17 +70,12 @@ def _cell(value: Any) -> Any:
 
 
 @router.get("/oversight.csv", name="oversight_csv")
-def oversight_csv(
-    ctx: OversightDep,
-    kind: Annotated[str, Query(max_length=20)] = "",
-    username: Annotated[str, Query(max_length=150)] = "",
-    pseudonym: Annotated[str, Query(max_length=20)] = "",
-) -> Response:
+def oversight_csv(ctx: OversightDep, query: OversightQuery) -> Response:
     """The same events as CSV (newest first, at most ``EXPORT_LIMIT``)."""
     rows, _ = crud.oversight_events(
         ctx.session,
         viewer=ctx.user,
-        filters=crud.OversightFilters(kind, username, pseudonym),
+        filters=crud.OversightFilters(**query),
         limit=EXPORT_LIMIT,
         count=False,
     )

@@ -8,10 +8,11 @@ Taking and assigning are compare-and-set updates in
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from nowrongdoor.care import crud
@@ -21,7 +22,7 @@ from nowrongdoor.care.errors import BadRequest
 from nowrongdoor.care.models import User
 from nowrongdoor.care.rbac import can
 from nowrongdoor.care.web import _forms as f
-from nowrongdoor.care.web._session import PageCtx, PageNumber, needs
+from nowrongdoor.care.web._session import Page, PageCtx, PageNumber, needs, text_query
 
 __all__ = ["router"]
 
@@ -30,6 +31,13 @@ router = APIRouter()
 QueueDep = Annotated[PageCtx, Depends(needs("intake:read", "intake:write"))]
 AssignDep = Annotated[PageCtx, Depends(needs("intake:write", "case:assign"))]
 LeadsDep = Annotated[PageCtx, Depends(needs("lead:review"))]
+#: The leads list's sort.
+LeadsQuery = Annotated[dict[str, str], text_query(sort=20)]
+#: The queue's filters and sort, and the counts an assignment left behind.
+QueueQuery = Annotated[
+    dict[str, str],
+    text_query(whose=20, door=40, tier=32, band=10, sort=20, assigned=6, missed=6),
+]
 
 PAGE_SIZE = 25
 WHOSE_LABELS = {
@@ -47,16 +55,20 @@ SORT_LABELS = {
 TIERS = ("critical", "high", "elevated", "medium", "low")
 
 
-def _filters(
-    ctx: PageCtx, whose: str, door: str, tier: str, band: str, sort: str
-) -> crud.QueueFilters:
-    default = "mine_pool" if ctx.user.role == Role.CARE_MANAGER else "all"
+def _filters(ctx: PageCtx, query: Mapping[str, str]) -> crud.QueueFilters:
+    """The queue's filters from the query (an unknown value: the default)."""
+
+    def pick(name: str, known: Any, default: str) -> str:
+        value = query.get(name, "")
+        return value if value in known else default
+
+    mine = "mine_pool" if ctx.user.role == Role.CARE_MANAGER else "all"
     return crud.QueueFilters(
-        whose=whose if whose in crud.QUEUE_WHOSE else default,
-        door=door if door in f.DOOR_LABELS else "",
-        tier=tier if tier in TIERS else "",
-        band=band if band in crud.AGE_BANDS else "",
-        sort=sort if sort in crud.QUEUE_SORTS else "priority",
+        whose=pick("whose", crud.QUEUE_WHOSE, mine),
+        door=pick("door", f.DOOR_LABELS, ""),
+        tier=pick("tier", TIERS, ""),
+        band=pick("band", crud.AGE_BANDS, ""),
+        sort=pick("sort", crud.QUEUE_SORTS, "priority"),
     )
 
 
@@ -74,12 +86,12 @@ def queue_response(
     leads_only: bool = False,
 ) -> HTMLResponse:
     """Render one page of the queue (also after a take that lost the race)."""
+    shown = Page(page, PAGE_SIZE)
     rows, total = crud.work_queue(
         ctx.session,
         viewer=ctx.user,
         filters=filters,
-        limit=PAGE_SIZE,
-        offset=(page - 1) * PAGE_SIZE,
+        **shown.window,
     )
     ctx.audit.commit("queue.read", detail=f"page {page}, {len(rows)} of {total} rows")
     query = {
@@ -96,7 +108,7 @@ def queue_response(
         rows=rows,
         total=total,
         page=page,
-        pages=max(1, -(-total // PAGE_SIZE)),
+        pages=shown.count(total),
         filters=filters,
         query=urlencode(query),
         whose_labels=WHOSE_LABELS,
@@ -112,36 +124,26 @@ def queue_response(
     )
 
 
-@router.get("/queue", response_class=HTMLResponse, name="work_queue")
-def queue_page(
-    ctx: QueueDep,
-    number: PageNumber,
-    whose: Annotated[str, Query(max_length=20)] = "",
-    door: Annotated[str, Query(max_length=40)] = "",
-    tier: Annotated[str, Query(max_length=32)] = "",
-    band: Annotated[str, Query(max_length=10)] = "",
-    sort: Annotated[str, Query(max_length=20)] = "",
-    assigned: Annotated[str, Query(max_length=6)] = "",
-    missed: Annotated[str, Query(max_length=6)] = "",
-) -> HTMLResponse:
+@router.get("/queue", name="work_queue")
+def queue_page(ctx: QueueDep, number: PageNumber, query: QueueQuery) -> HTMLResponse:
     """The work queue: what is due, for whom, since when; filters and sort."""
     notice = ""
+    assigned, missed = query["assigned"], query["missed"]
     if assigned.isdigit():
         notice = f"{assigned} item(s) assigned."
         if missed.isdigit() and int(missed):
             notice += f" {missed} had been taken by someone else meanwhile."
-    return queue_response(
-        ctx, _filters(ctx, whose, door, tier, band, sort), number, notice=notice
-    )
+    return queue_response(ctx, _filters(ctx, query), number, notice=notice)
 
 
-@router.get("/leads", response_class=HTMLResponse, name="leads")
+@router.get("/leads", name="leads")
 def leads_page(
     ctx: LeadsDep,
     number: PageNumber,
-    sort: Annotated[str, Query(max_length=20)] = "",
+    query: LeadsQuery,
 ) -> HTMLResponse:
     """Ad-match leads to review, in the viewer's record scope (analysts too)."""
+    sort = query["sort"]
     filters = crud.QueueFilters(
         whose="all",
         door=Door.AD_MATCH,
@@ -170,7 +172,7 @@ async def take(ctx: QueueDep, intake_id: int) -> Response:
         return RedirectResponse(f"/intakes/{intake_id}", status_code=303)
     return queue_response(
         ctx,
-        _filters(ctx, "", "", "", "", ""),
+        _filters(ctx, {}),
         1,
         notice=f"Item {intake_id} was taken by {holder} a moment ago.",
         status_code=409,
@@ -186,7 +188,7 @@ async def assign(ctx: AssignDep) -> Response:
         form,
         lambda error: queue_response(
             ctx,
-            _filters(ctx, "", "", "", "", ""),
+            _filters(ctx, {}),
             1,
             notice=error["message"],
             status_code=400,

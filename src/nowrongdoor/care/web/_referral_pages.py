@@ -21,7 +21,7 @@ from nowrongdoor.care.rbac import can
 from nowrongdoor.care.schemas import ReferralCreate, ReferralTransition, person_public
 from nowrongdoor.care.web import _forms as f
 from nowrongdoor.care.web._case_pages import load_case
-from nowrongdoor.care.web._session import PageCtx, needs
+from nowrongdoor.care.web._session import PageCtx, needs, text_query
 from nowrongdoor.care.web._templating import is_htmx
 
 router = APIRouter()
@@ -30,6 +30,8 @@ DirectoryDep = Annotated[PageCtx, Depends(needs("partner:read"))]
 ReferDep = Annotated[PageCtx, Depends(needs("referral:write"))]
 ReferralRead = Annotated[PageCtx, Depends(needs("referral:read"))]
 RespondDep = Annotated[PageCtx, Depends(needs("referral:respond"))]
+#: The directory search's fields (the partners page and the refer page).
+DIRECTORY_SEARCH = {"type": 100, "q": 200, "place": 100}
 
 #: One form per action the partner may take next, from the referral's status
 #: (the crud enforces the moves): (status, button, reason label, reason
@@ -100,38 +102,33 @@ def _services_page(
     return result
 
 
-@router.get("/partners", response_class=HTMLResponse, name="partners")
+@router.get("/partners", name="partners")
 def partners(
     ctx: DirectoryDep,
-    type: Annotated[str, Query(max_length=100)] = "",
-    q: Annotated[str, Query(max_length=200)] = "",
-    place: Annotated[str, Query(max_length=100)] = "",
-    age: Annotated[str, Query(max_length=10)] = "",
+    query: Annotated[dict[str, str], text_query(**DIRECTORY_SEARCH, age=10)],
 ) -> HTMLResponse:
     """Search the partner directory (Open Referral HSDS services); empty
     fields are ignored."""
-    years = age.strip()
+    years = query["age"].strip()
     if years and (not years.isdigit() or int(years) > 130):
         raise BadRequest("The age must be a whole number from 0 to 130.", field="age")
     age_value = int(years) if years else None
     return _services_page(
         ctx,
         "partners.html",
-        fields={"type": type, "q": q, "place": place, "age": age_value},
+        fields={**query, "age": age_value},
         case=None,
         need=None,
         action="/partners",
     )
 
 
-@router.get("/cases/{case_id}/refer", response_class=HTMLResponse)
+@router.get("/cases/{case_id}/refer")
 def refer_page(
     ctx: ReferDep,
     case_id: int,
+    query: Annotated[dict[str, str], text_query(**DIRECTORY_SEARCH)],
     need: str = "",
-    type: Annotated[str, Query(max_length=100)] = "",
-    q: Annotated[str, Query(max_length=200)] = "",
-    place: Annotated[str, Query(max_length=100)] = "",
 ) -> HTMLResponse:
     """Pick a partner service for this case; one more click sends the referral."""
     case = load_case(ctx, case_id)
@@ -140,7 +137,7 @@ def refer_page(
     return _services_page(
         ctx,
         "refer.html",
-        fields={"type": type, "q": q, "place": place, "age": detail_person.age},
+        fields={**query, "age": detail_person.age},
         case=case,
         person=detail_person,
         need=need if need in f.NEED_LABELS else None,
@@ -184,7 +181,7 @@ def _confirm_response(
     )
 
 
-@router.get("/cases/{case_id}/refer/confirm", response_class=HTMLResponse)
+@router.get("/cases/{case_id}/refer/confirm")
 def refer_confirm(
     ctx: ReferDep,
     case_id: int,
@@ -284,7 +281,7 @@ UNSENT_MESSAGES: dict[str, str] = {
 }
 
 
-@router.get("/referrals/{referral_id}", response_class=HTMLResponse)
+@router.get("/referrals/{referral_id}")
 def referral_page(
     ctx: ReferralRead, referral_id: int, unsent: str = ""
 ) -> HTMLResponse:
@@ -379,7 +376,7 @@ async def referral_status(ctx: ReferralRead, referral_id: int) -> Response:
     return RedirectResponse(f"/cases/{referral.case_id}#referrals", status_code=303)
 
 
-@router.get("/inbox", response_class=HTMLResponse, name="inbox")
+@router.get("/inbox", name="inbox")
 def inbox(ctx: RespondDep, status: str = "") -> HTMLResponse:
     """Referrals addressed to the partner's organisation, newest first."""
     rows, total = crud.list_referrals(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from nowrongdoor.care.investigate import image_pages as _investigate_images
@@ -27,7 +27,11 @@ from nowrongdoor.care.web._templating import STATIC_DIR
 
 
 def build_router() -> APIRouter:
-    """All page routes (HTML), without the static files."""
+    """All page routes (HTML), without the static files.
+
+    Every page answers HTML: the response class is set here, once, for every
+    page module's routes.
+    """
     router = APIRouter(include_in_schema=False)
     for module in (
         _auth_pages,
@@ -44,7 +48,7 @@ def build_router() -> APIRouter:
         _investigate_pages,
         _investigate_images,
     ):
-        router.include_router(module.router)
+        router.include_router(module.router, default_response_class=HTMLResponse)
     return router
 
 

@@ -200,7 +200,7 @@ def decision_facts(form: FormData) -> dict[str, Any]:
     return facts
 
 
-@router.get("/screening", response_class=HTMLResponse, name="screening_list")
+@router.get("/screening", name="screening_list")
 def screening_list(ctx: ScreenDep) -> HTMLResponse:
     """Every screening instrument and checklist, screens first."""
     context = screening_context(ctx.request)
@@ -212,13 +212,13 @@ def screening_list(ctx: ScreenDep) -> HTMLResponse:
     )
 
 
-@router.get("/screening/{instrument_id}", response_class=HTMLResponse)
+@router.get("/screening/{instrument_id}")
 def screening_form(ctx: ScreenDep, instrument_id: str) -> HTMLResponse:
     """The screening form: the instrument's items, asked one by one."""
     return _form_page(ctx.request, ctx.viewer, instrument_id, {}, None, status_code=200)
 
 
-@router.post("/screening/{instrument_id}", response_class=HTMLResponse)
+@router.post("/screening/{instrument_id}")
 async def screening_submit(ctx: ScreenDep, instrument_id: str) -> HTMLResponse:
     """Score the answers, keep them on the person, show pathway and safety."""
     request, viewer = ctx.request, ctx.viewer
@@ -310,13 +310,13 @@ def _pathway_entry(result: ScreeningResult) -> Any:
     return kb.entries.get(f"pathways.{wanted}")
 
 
-@router.get("/decision-aid", response_class=HTMLResponse, name="decision_aid")
+@router.get("/decision-aid", name="decision_aid")
 def decision_aid(request: Request, viewer: ViewerDep) -> HTMLResponse:
     """Is it trafficking under 22 U.S.C. 7102? A short guided form."""
     return _decision_page(request, viewer, {}, None, None, 200)
 
 
-@router.post("/decision-aid", response_class=HTMLResponse)
+@router.post("/decision-aid")
 async def decision_aid_submit(request: Request, viewer: ViewerDep) -> HTMLResponse:
     """Classify the facts given and explain the answer with citations."""
     form = await request.form()

@@ -8,9 +8,10 @@ which :func:`install_error_pages` turns into a redirect to ``/login``.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, TypedDict
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Query, Request
@@ -174,6 +175,68 @@ def page_number(page: Annotated[str, Query(max_length=6)] = "") -> int:
 
 #: The page of a paged list a page shows (the ``page`` query parameter).
 PageNumber = Annotated[int, Depends(page_number)]
+
+
+class Window(TypedDict):
+    """The rows of one page: what a paged crud list takes."""
+
+    limit: int
+    offset: int
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a paged list.
+
+    Attributes:
+        number: Which page (from 1; see :data:`PageNumber`).
+        size: Rows a page.
+    """
+
+    number: int
+    size: int
+
+    @property
+    def window(self) -> Window:
+        """The page's rows, as the crud lists take them (``**page.window``)."""
+        return {"limit": self.size, "offset": (self.number - 1) * self.size}
+
+    def count(self, total: int) -> int:
+        """How many pages ``total`` rows fill (at least one)."""
+        return max(1, -(-total // self.size))
+
+
+def text_query(**limits: int) -> Any:
+    """A dependency: a page's optional text query parameters, each bounded.
+
+    One table per page (name -> most characters) instead of one ``Query``
+    declaration per parameter; FastAPI validates each as it would a declared
+    ``Annotated[str, Query(max_length=n)] = ""`` (too long: the 400 page
+    naming the parameter).
+
+    Args:
+        **limits: The parameter names and their most characters.
+
+    Returns:
+        The ``Depends`` marker; the route gets ``{name: value}`` (``""`` when
+        absent), in the table's order.
+    """
+
+    def read(**values: str) -> dict[str, str]:
+        return values
+
+    read.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            inspect.Parameter(
+                name,
+                inspect.Parameter.KEYWORD_ONLY,
+                default="",
+                annotation=Annotated[str, Query(max_length=most)],
+            )
+            for name, most in limits.items()
+        ]
+    )
+    return Depends(read)
 
 
 def needs(*permissions: str) -> Callable[[PageCtx], PageCtx]:

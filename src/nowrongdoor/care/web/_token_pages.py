@@ -40,13 +40,13 @@ def _page(ctx: PageDep, *, issued: str = "", error: str = "") -> HTMLResponse:
     )
 
 
-@router.get("/account/tokens", response_class=HTMLResponse)
+@router.get("/account/tokens")
 def tokens_page(ctx: PageDep) -> HTMLResponse:
     """The user's tokens, with forms to issue and revoke them."""
     return _page(ctx)
 
 
-@router.post("/account/tokens", response_class=HTMLResponse)
+@router.post("/account/tokens")
 async def issue_token(ctx: PageDep) -> HTMLResponse:
     """Issue a token (its text is shown once, on this page)."""
     form = await ctx.request.form()

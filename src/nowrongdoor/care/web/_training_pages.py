@@ -14,14 +14,14 @@ import datetime as dt
 import io
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from nowrongdoor.care import training as tr
 from nowrongdoor.care.api.deps import SessionDep, SettingsDep
 from nowrongdoor.care.errors import BadRequest, Forbidden, NotFound
 from nowrongdoor.care.models import utcnow
-from nowrongdoor.care.web._session import PageCtx, ViewerDep, needs
+from nowrongdoor.care.web._session import PageCtx, ViewerDep, needs, text_query
 from nowrongdoor.care.web._templating import render
 from nowrongdoor.errors import UserInputError
 from nowrongdoor.knowledge import load_knowledge
@@ -32,6 +32,8 @@ from nowrongdoor.training import Quiz as QuizModel
 router = APIRouter()
 
 TakeDep = Annotated[PageCtx, Depends(needs("training:take"))]
+#: The completion records' course filter (the page and its CSV).
+CourseQuery = Annotated[dict[str, str], text_query(course=64)]
 
 CSV_COLUMNS = (
     "organisation",
@@ -63,7 +65,7 @@ def _course_module(
         raise NotFound(str(exc)) from None
 
 
-@router.get("/training/courses", response_class=HTMLResponse, name="my_training")
+@router.get("/training/courses", name="my_training")
 def my_training(ctx: TakeDep) -> HTMLResponse:
     """The signed-in person's courses, module results, certificates, attempts."""
     catalogue = _catalogue(ctx.settings)
@@ -90,7 +92,6 @@ def my_training(ctx: TakeDep) -> HTMLResponse:
 
 @router.get(
     "/training/courses/{course_id}/{module_id}",
-    response_class=HTMLResponse,
     name="training_module",
 )
 def module_page(
@@ -139,7 +140,6 @@ def start_quiz(ctx: TakeDep, course_id: str, module_id: str) -> Response:
 
 @router.get(
     "/training/attempts/{attempt_id}",
-    response_class=HTMLResponse,
     name="training_attempt",
 )
 def attempt_page(ctx: TakeDep, attempt_id: int) -> HTMLResponse:
@@ -213,7 +213,6 @@ async def submit_quiz(ctx: TakeDep, attempt_id: int) -> Response:
 
 @router.get(
     "/training/certificates/{code}",
-    response_class=HTMLResponse,
     name="training_certificate",
 )
 def certificate_page(ctx: TakeDep, code: str) -> HTMLResponse:
@@ -228,14 +227,15 @@ def certificate_page(ctx: TakeDep, code: str) -> HTMLResponse:
     )
 
 
-@router.get("/training/verify", response_class=HTMLResponse, name="training_verify")
+@router.get("/training/verify", name="training_verify")
 def verify_page(
     request: Request,
     viewer: ViewerDep,
     session: SessionDep,
-    code: Annotated[str, Query(max_length=40)] = "",
+    query: Annotated[dict[str, str], text_query(code=40)],
 ) -> HTMLResponse:
     """Public check of a certificate's verification code (initials, no names)."""
+    code = query["code"]
     found = tr.verify_code(session, code) if code.strip() else None
     return render(
         request,
@@ -263,11 +263,10 @@ def _records(ctx: PageCtx, course_id: str) -> tuple[list[Course], list[Any]]:
     return courses, rows
 
 
-@router.get("/training/records", response_class=HTMLResponse, name="training_records")
-def records_page(
-    ctx: TakeDep, course: Annotated[str, Query(max_length=64)] = ""
-) -> HTMLResponse:
+@router.get("/training/records", name="training_records")
+def records_page(ctx: TakeDep, query: CourseQuery) -> HTMLResponse:
     """Completion by organisation and team (supervisors, admins, partner leads)."""
+    course = query["course"]
     courses, rows = _records(ctx, course)
     groups: dict[tuple[str, str], list[Any]] = {}
     for row in rows:
@@ -293,11 +292,9 @@ def records_page(
 
 
 @router.get("/training/records.csv", name="training_records_csv")
-def records_csv(
-    ctx: TakeDep, course: Annotated[str, Query(max_length=64)] = ""
-) -> Response:
+def records_csv(ctx: TakeDep, query: CourseQuery) -> Response:
     """The completion records as CSV (same scope as the page)."""
-    _courses, rows = _records(ctx, course)
+    _courses, rows = _records(ctx, query["course"])
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)

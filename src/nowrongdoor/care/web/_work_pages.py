@@ -78,7 +78,7 @@ def find_person(ctx: PageCtx, pseudonym: str) -> Person:
 # --- my work -------------------------------------------------------------------
 
 
-@router.get("/work", response_class=HTMLResponse, name="my_work")
+@router.get("/work", name="my_work")
 def my_work(ctx: WorkDep) -> HTMLResponse:
     """Tasks due, new intakes and referral updates, new risk flags, ad leads."""
     user, session = ctx.user, ctx.session
@@ -134,7 +134,7 @@ def my_work(ctx: WorkDep) -> HTMLResponse:
 # --- intake --------------------------------------------------------------------
 
 
-@router.get("/intake", response_class=HTMLResponse, name="intake_form")
+@router.get("/intake", name="intake_form")
 def intake_form(ctx: IntakeDep, person: str = "") -> HTMLResponse:
     """Record a person arriving through any door."""
     return ctx.render(
@@ -147,7 +147,7 @@ def intake_form(ctx: IntakeDep, person: str = "") -> HTMLResponse:
     )
 
 
-@router.post("/intake", response_class=HTMLResponse)
+@router.post("/intake")
 async def intake_submit(ctx: IntakeDep) -> Response:
     """Create the person (or use a known one) and the intake."""
     form = await ctx.request.form()
@@ -196,7 +196,7 @@ def _new_person(ctx: PageCtx, form: FormData) -> Person:
     return person
 
 
-@router.get("/intakes/{intake_id}", response_class=HTMLResponse)
+@router.get("/intakes/{intake_id}")
 def intake_page(ctx: LeadDep, intake_id: int) -> HTMLResponse:
     """One intake or lead, with the next steps (analysts: ad-match leads only)."""
     crud.ensure_not_partner(ctx.user)
@@ -274,13 +274,13 @@ async def intake_review(ctx: LeadDep, intake_id: int) -> Response:
 # --- people --------------------------------------------------------------------
 
 
-@router.get("/people", response_class=HTMLResponse, name="people")
+@router.get("/people", name="people")
 def people(ctx: PersonDep, q: str = "") -> HTMLResponse:
     """Search by pseudonymous id (names are searched by POST, never in a URL)."""
     return _people(ctx, q=q, name="")
 
 
-@router.post("/people", response_class=HTMLResponse)
+@router.post("/people")
 async def people_by_name(ctx: PersonDep) -> HTMLResponse:
     """Search by exact name for roles allowed to identify persons.
 
@@ -317,7 +317,7 @@ def _people(ctx: PageCtx, *, q: str, name: str) -> HTMLResponse:
     )
 
 
-@router.get("/people/{pseudonym}", response_class=HTMLResponse)
+@router.get("/people/{pseudonym}")
 def person_page(ctx: PersonDep, pseudonym: str) -> HTMLResponse:
     """A person: cases, intakes, screenings, risk flags and consent."""
     person = find_person(ctx, pseudonym)
