@@ -37,6 +37,8 @@ __all__ = ["InputFile", "RawInputs", "discover", "load_inputs", "read_header"]
 Kind = Literal["wide", "long", "members", "fhir"]
 WIDE_REQUIRED = ("member_id", "claim_id", "service_date")
 _WIDE_NEEDED = "member_id, birth_date, claim_id, service_date, dx1"
+#: ``_line`` = a file's number times this plus the row: one integer naming a line.
+LINE_SHIFT = 1 << 40
 LONG_REQUIRED = ("member_id", "claim_id", "service_date", "dx_code")
 MEMBERS_REQUIRED = ("member_id", "birth_date")
 #: The longest header line read (a header is a few hundred bytes).
@@ -86,7 +88,7 @@ class RawInputs:
     ``members`` has one row per member record (a claim line of wide claims), for
     rejects; ``member_groups`` one per distinct member id and birth date of a
     file (``member_id``, ``birth``), for everything else. ``lines`` has one row
-    per claim line (``member_id, service_date, date, _file, _row``): the screen
+    per claim line (``member_id, service_date, date, _file, _row, _line``): the screen
     looks the member and date of its few kept diagnoses up there instead of
     carrying them through the scan of every code.
     """
@@ -287,17 +289,19 @@ def _string(t: ir.Table, f: InputFile, role: str) -> ir.Value:
 
 
 def _line_keys(
-    t: ir.Table, f: InputFile, name: ir.Value, row: ir.Value
+    t: ir.Table, f: InputFile, name: ir.Value, row: ir.Value, number: int
 ) -> dict[str, Any]:
     """The key columns of a claim's diagnosis lines, in output order: member,
-    claim, service date (as written: :func:`_clean_lines` converts it), and the
-    file and row they come from."""
+    claim, service date (as written: :func:`_clean_lines` converts it), the
+    file and row they come from, and ``_line`` (the file's ``number`` and the
+    row as one integer: the screen joins its kept rows to their lines on it)."""
     return {
         "member_id": _string(t, f, "member_id"),
         "claim_id": _string(t, f, "claim_id"),
         "service_date": t[f.col("service_date")],
         "_file": name,
         "_row": row,
+        "_line": row + number * LINE_SHIFT,
     }
 
 
@@ -426,8 +430,8 @@ def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
     pairs: list[tuple[InputFile, ir.Table]] = []
     diagnoses: list[ir.Table] = []
     lines: list[ir.Table] = []
-    cols_l = ["member_id", "service_date", "date", "_file", "_row"]
-    for f in files:
+    cols_l = ["member_id", "service_date", "date", "_file", "_row", "_line"]
+    for number, f in enumerate(files):
         if f.kind == "fhir":
             continue
         t = engine.read_file(f.path, f.fmt, _used_columns(f))
@@ -448,7 +452,7 @@ def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
             typed = _dates_in_range(f, f.col("service_date"))
             base = _clean_lines(
                 t.select(
-                    **_line_keys(t, f, name, row),
+                    **_line_keys(t, f, name, row, number),
                     **{c: strip_poa(t[c].cast("string"), sep) for c in present},
                 ),
                 f,
@@ -459,7 +463,7 @@ def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
         elif f.kind == "long":
             long = _clean_lines(
                 t.select(
-                    **_line_keys(t, f, name, row),
+                    **_line_keys(t, f, name, row, number),
                     dx_field=ibis.literal(f.col("dx_code")),
                     dx_code=strip_poa(_string(t, f, "dx_code"), sep),
                 ),
@@ -475,6 +479,9 @@ def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
     if fhir_files:
         rows = read_fhir(fhir_files)
         rejects, ignored = rows.rejects, rows.ignored
+        numbers = {str(f.path): n for n, f in enumerate(files)}
+        for d in rows.diagnoses:
+            d["_line"] = d["_row"] + numbers[d["_file"]] * LINE_SHIFT
         m_schema = pa.schema(
             [
                 ("member_id", pa.string()),
@@ -490,6 +497,7 @@ def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
                 ("service_date", pa.string()),
                 ("_file", pa.string()),
                 ("_row", pa.int64()),
+                ("_line", pa.int64()),
                 ("dx_field", pa.string()),
                 ("dx_code", pa.string()),
             ]
@@ -516,6 +524,7 @@ def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
         "dx_code",
         "_file",
         "_row",
+        "_line",
     ]
     all_m = [m.select(cols_m) for m in members]
     all_g = [g.select("member_id", "birth") for g in groups]

@@ -30,6 +30,7 @@ __all__ = [
     "hits_of",
     "indicator_hits",
     "member_rejects",
+    "normalised_code",
     "score_members",
     "screen_diagnoses",
     "unusable_members",
@@ -156,11 +157,16 @@ def clean_lines(
     return j.select(**{c: cleaned.get(c, j[c]) for c in raw.columns}, date=j._when)
 
 
-def clean_diagnoses(lines: ir.Table) -> ir.Table:
-    """Add the normalised ``code`` (upper case, no dot, no space)."""
+def normalised_code(dx_code: ir.StringValue) -> ir.StringValue:
+    """A diagnosis code as the reference writes it: upper case, no dot, no space."""
     # No fill_null here: it costs a pass over every code, and a null code is
     # caught by the "diagnosis code empty" check anyway.
-    return lines.mutate(code=lines.dx_code.upper().replace(".", "").replace(" ", ""))
+    return dx_code.upper().replace(".", "").replace(" ", "")
+
+
+def clean_diagnoses(lines: ir.Table) -> ir.Table:
+    """Add the normalised ``code`` (:func:`normalised_code`)."""
+    return lines.mutate(code=normalised_code(lines.dx_code))
 
 
 def _quoted(col: ir.StringValue) -> ir.StringValue:
@@ -246,8 +252,9 @@ def screen_diagnoses(
 
     Args:
         dx: Cleaned diagnoses.
-        lines: One row per claim line (member_id, service_date, date, _file,
-            _row), as in the diagnoses.
+        lines: One row per claim line (member_id, service_date, date,
+            ``_line``: its file's number and row as one integer, as in the
+            diagnoses).
         reference: Every ICD-10-CM code (``ref_code``, normalised) with its
             ``code_rank``: 0 when no value set holds it, else its place among
             the value sets' codes in code order (from 1).
@@ -282,17 +289,21 @@ def screen_diagnoses(
     # The member and date of the kept rows come from their lines, not through
     # the scan of every code: when the checks on them are settled by a Parquet
     # file's statistics, the scan never reads them.
-    kept = kept.select(
-        "_file", "_row", "dx_field", "dx_code", "code", "code_rank", stranger=stranger
-    )
+    # The kept rows are the join's build side: only what the lines do not hold
+    # (DuckDB picks the side to build by rows times width); the file and row
+    # come from the line, the normalised code is recomputed for the kept rows.
+    kept = kept.select("_line", "dx_field", "dx_code", "code_rank", stranger=stranger)
     line = lines.select(
-        l_file=lines._file,
-        l_row=lines._row,
+        "_file",
+        "_row",
+        l_line=lines._line,
         member_id=lines.member_id,
         date=lines.date,
         service_date=lines.service_date,
     )
-    kept = kept.join(line, [kept._file == line.l_file, kept._row == line.l_row])
+    # One integer key (the file's number and the row), not the file and the row.
+    kept = kept.join(line, kept._line == line.l_line)
+    kept = kept.mutate(code=normalised_code(kept.dx_code))
     found = codes.select(v_rank=codes.code_rank, indicator=codes.indicator)
     kept = kept.left_join(found, kept.code_rank == found.v_rank)
     kept = kept.mutate(check=_check(kept, today))
@@ -401,24 +412,14 @@ def indicator_hits(
         ``check`` null) and file, row, check, reason (rejects; ``check`` set),
         each row one or the other.
     """
-    m = members.select(hit_member=members.member_id, band=members.band)
-    j = screened.left_join(m, screened.member_id == m.hit_member)
-    p = points.select(
-        p_indicator=points.indicator,
-        p_band=points.band,
-        points=points.points,
-        window_start=points.window_start,
-        identifies=points.identifies,
-        suspects=points.suspects,
-    )
-    j = j.left_join(p, (j.indicator == p.p_indicator) & (j.band == p.p_band))
-    hit = (
-        j.check.isnull()
-        & j.p_indicator.notnull()
-        & (j.date >= j.window_start)
-        & (j.date <= ibis.literal(as_of))
-    )
-    j = j.filter(j.check.notnull() | hit.fill_null(False))
+    # Only rejected rows and usable diagnoses of an indicator dated on or before
+    # the as-of date go into the aggregation. The look-back window (which
+    # depends on the member's age band) is applied to each group's latest date
+    # afterwards: the latest date on or before the as-of date lies in the window
+    # exactly when some date does, and then it is the best one. So the members
+    # and points are joined to one row per member and indicator, not per row.
+    due = screened.indicator.notnull() & (screened.date <= ibis.literal(as_of))
+    j = screened.filter(screened.check.notnull() | due.fill_null(False))
     is_bad = j.check.notnull()
     none_s = ibis.null("string")
     keyed = j.mutate(
@@ -430,13 +431,23 @@ def indicator_hits(
     )
     found = keyed.group_by(
         ["member_id", "indicator", "file", "row", "check", "reason"]
-    ).agg(
-        date=keyed.date.max(),
-        best=keyed.packed.max(),
-        points=keyed.points.max(),
-        identifies=keyed.identifies.max(),
-        suspects=keyed.suspects.max(),
+    ).agg(date=keyed.date.max(), best=keyed.packed.max())
+    m = members.select(hit_member=members.member_id, band=members.band)
+    found = found.left_join(m, found.member_id == m.hit_member)
+    p = points.select(
+        p_indicator=points.indicator,
+        p_band=points.band,
+        points=points.points,
+        window_start=points.window_start,
+        identifies=points.identifies,
+        suspects=points.suspects,
     )
+    found = found.left_join(
+        p, (found.indicator == p.p_indicator) & (found.band == p.p_band)
+    )
+    hit = found.check.isnull() & found.p_indicator.notnull()
+    hit = hit & (found.date >= found.window_start)
+    found = found.filter(found.check.notnull() | hit.fill_null(False))
     found = found.mutate(code_rank=RANK_LIMIT - found.best % RANK_LIMIT)
     ranks = codes.select(v_rank=codes.code_rank, rank_code=codes.code)
     out = found.left_join(ranks, found.code_rank == ranks.v_rank)
