@@ -185,7 +185,7 @@ def score_population(
     step(STEPS[0])
     files = discover(inputs, column_map)
     raw = load_inputs(engine, files)
-    dx = steps.clean_diagnoses(raw.diagnoses)
+    dx = raw.diagnoses
 
     step(STEPS[1])
     if as_of is None:

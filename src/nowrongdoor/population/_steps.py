@@ -22,7 +22,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DATE_RANGE",
-    "clean_diagnoses",
     "clean_lines",
     "clean_members",
     "default_as_of",
@@ -35,6 +34,7 @@ __all__ = [
     "screen_diagnoses",
     "unusable_members",
     "valid_members",
+    "written_forms",
 ]
 
 _DATE_SHAPE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ].*)?$"
@@ -164,11 +164,6 @@ def normalised_code(dx_code: ir.StringValue) -> ir.StringValue:
     return dx_code.upper().replace(".", "").replace(" ", "")
 
 
-def clean_diagnoses(lines: ir.Table) -> ir.Table:
-    """Add the normalised ``code`` (:func:`normalised_code`)."""
-    return lines.mutate(code=normalised_code(lines.dx_code))
-
-
 def _quoted(col: ir.StringValue) -> ir.StringValue:
     return ibis.literal("'") + _text(col) + ibis.literal("'")
 
@@ -251,7 +246,7 @@ def screen_diagnoses(
     paid for every diagnosis); the indicator is looked up for the kept rows only.
 
     Args:
-        dx: Cleaned diagnoses.
+        dx: Diagnoses (``dx_code`` as written).
         lines: One row per claim line (member_id, service_date, date,
             ``_line``: its file's number and row as one integer, as in the
             diagnoses).
@@ -268,7 +263,12 @@ def screen_diagnoses(
         member_id, code, date, indicator, check, code_rank, _file, _row,
         reason; ``check`` (the first failing check) is null for usable rows.
     """
-    j = dx.left_join(reference, dx.code == reference.ref_code)
+    # Codes are looked up as written, against both ways the reference codes are
+    # written (dotted and undotted): normalising every code costs more than the
+    # lookup. The few rows it misses (lower case, spaces) are kept, normalised
+    # and looked up again below.
+    written = written_forms(reference)
+    j = dx.left_join(written, dx.dx_code == written.ref_code)
     if members is not None:
         known = members.select(known_member=members.member_id)
         j = j.left_join(known, j.member_id == known.known_member)
@@ -278,20 +278,13 @@ def screen_diagnoses(
     # Filter on plain booleans first; only the kept rows (a few per cent) pay for
     # the indicator, the check names and the reason strings. An empty code is in
     # no reference, so "unknown" (no code_rank) keeps it too.
-    kept = j.filter(
-        (j.member_id == "")
-        | j.date.isnull()
-        | checks.future(j.date, today)
-        | j.code_rank.isnull()
-        | (j.code_rank > 0)
-        | stranger
-    )
+    kept = j.filter(_matters(j, stranger, today))
     # The member and date of the kept rows come from their lines, not through
     # the scan of every code: when the checks on them are settled by a Parquet
-    # file's statistics, the scan never reads them.
-    # The kept rows are the join's build side: only what the lines do not hold
-    # (DuckDB picks the side to build by rows times width); the file and row
-    # come from the line, the normalised code is recomputed for the kept rows.
+    # file's statistics, the scan never reads them. The kept rows are the
+    # join's build side, so they carry only what the lines do not hold (DuckDB
+    # picks the side to build by rows times width): the file and row come from
+    # the line.
     kept = kept.select("_line", "dx_field", "dx_code", "code_rank", stranger=stranger)
     line = lines.select(
         "_file",
@@ -304,6 +297,11 @@ def screen_diagnoses(
     # One integer key (the file's number and the row), not the file and the row.
     kept = kept.join(line, kept._line == line.l_line)
     kept = kept.mutate(code=normalised_code(kept.dx_code))
+    again = reference.select(n_code=reference.ref_code, n_rank=reference.code_rank)
+    missed = ibis.ifelse(kept.code_rank.isnull(), kept.code, ibis.null("string"))
+    kept = kept.left_join(again, missed == again.n_code)
+    kept = kept.mutate(code_rank=kept.code_rank.coalesce(kept.n_rank))
+    kept = kept.filter(_matters(kept, kept.stranger, today))
     found = codes.select(v_rank=codes.code_rank, indicator=codes.indicator)
     kept = kept.left_join(found, kept.code_rank == found.v_rank)
     kept = kept.mutate(check=_check(kept, today))
@@ -317,6 +315,30 @@ def screen_diagnoses(
         "_file",
         "_row",
         reason=_reasons(kept, today),
+    )
+
+
+def written_forms(reference: ir.Table) -> ir.Table:
+    """The reference with each code also as claims usually write it: with the
+    dot after the third character (``T74.22XA`` beside ``T7422XA``)."""
+    code = reference.ref_code
+    dotted = reference.filter(code.length() > 3)
+    dotted = dotted.mutate(
+        ref_code=dotted.ref_code.substr(0, 3) + "." + dotted.ref_code.substr(3)
+    )
+    return reference.union(dotted)
+
+
+def _matters(t: ir.Table, stranger: ir.BooleanValue, today: date) -> ir.BooleanValue:
+    """Whether a diagnosis is kept by the screen: it fails a check or its code
+    (``code_rank`` above 0) belongs to a value set."""
+    return (
+        (t.member_id == "")
+        | t.date.isnull()
+        | checks.future(t.date, today)
+        | t.code_rank.isnull()
+        | (t.code_rank > 0)
+        | stranger
     )
 
 
