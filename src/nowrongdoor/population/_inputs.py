@@ -86,11 +86,12 @@ class RawInputs:
     """Raw tables ready for validation.
 
     ``members`` has one row per member record (a claim line of wide claims), for
-    rejects; ``member_groups`` one per distinct member id and birth date of a
-    file (``member_id``, ``birth``), for everything else. ``lines`` has one row
-    per claim line (``member_id, service_date, date, _file, _row, _line``): the screen
-    looks the member and date of its few kept diagnoses up there instead of
-    carrying them through the scan of every code.
+    rejects; ``member_groups`` the member rows as ``member_id, birth`` (text
+    birth dates: one row per distinct member id and birth date), for everything
+    else. ``lines`` has one row per claim line (``member_id, service_date,
+    date, _file, _row, _line``): the screen looks the member and date of its
+    few kept diagnoses up there instead of carrying them through the scan of
+    every code.
     """
 
     members: ir.Table
@@ -356,13 +357,16 @@ def _dates_in_range(f: InputFile, column: str) -> bool:
 
 
 def _member_groups(pairs: list[tuple[InputFile, ir.Table]]) -> list[ir.Table]:
-    """One row per distinct (member id, birth date as written) over all files.
+    """The member rows of all files with parsed birth dates (``birth``).
 
     A birth date repeats on every claim line of a member, and in every file the
     member appears in (TAF: the IP, LT and OT claim headers and the DE base
-    file); converting and parsing it once per distinct pair instead of once per
-    line, or once per file, saves most of the member work. Files whose birth
-    dates are typed, or written in other patterns, are grouped apart.
+    file): a text birth date is converted and parsed once per distinct (member
+    id, birth date as written) pair instead of once per line, or once per file,
+    which saves most of the member work. Typed (Parquet) birth dates need no
+    conversion, so their rows go on as they are: a distinct pass would be a
+    second aggregation beside the one per member. Files whose birth dates are
+    typed, or written in other patterns, are grouped apart.
 
     Args:
         pairs: Each file with its ``member_id`` (text) and ``birth_date`` (as
@@ -381,7 +385,9 @@ def _member_groups(pairs: list[tuple[InputFile, ir.Table]]) -> list[ir.Table]:
         by_kind.setdefault((str(t.birth_date.type()), patterns), []).append(t)
     out = []
     for (_type, patterns), tables in by_kind.items():
-        g = (ibis.union(*tables) if len(tables) > 1 else tables[0]).distinct()
+        g = ibis.union(*tables) if len(tables) > 1 else tables[0]
+        if g.birth_date.type().is_string():
+            g = g.distinct()
         out.append(clean_members(g, _rewrite(patterns) if patterns else None))
     return out
 

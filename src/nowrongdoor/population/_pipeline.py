@@ -225,8 +225,8 @@ def score_population(
     # One pass over the member rows: distinct (member, birth date as written),
     # converted once each. The per-row member table is read again only when
     # some of these are unusable, to name their rows in rejects.csv.
-    groups = engine.cache(raw.member_groups)
-    valid = engine.cache(steps.valid_members(groups, model, as_of))
+    births = engine.cache(steps.member_births(raw.member_groups))
+    valid = engine.cache(steps.valid_members(births, model, as_of))
     reference, codes, points = _reference_tables(engine, value_sets, model, as_of)
 
     step(STEPS[3])
@@ -272,7 +272,7 @@ def score_population(
 
     step(STEPS[5])
     rej = steps.diagnosis_rejects(found)
-    if engine.to_arrow(steps.unusable_members(groups).limit(1)).num_rows:
+    if engine.to_arrow(births.filter(births.unusable).limit(1)).num_rows:
         rej = steps.member_rejects(raw.members).union(rej)
     rejects = engine.to_arrow(rej.distinct()).to_pylist() + raw.fhir_rejects
     _name_date_patterns(rejects, column_map)

@@ -28,11 +28,11 @@ __all__ = [
     "diagnosis_rejects",
     "hits_of",
     "indicator_hits",
+    "member_births",
     "member_rejects",
     "normalised_code",
     "score_members",
     "screen_diagnoses",
-    "unusable_members",
     "valid_members",
     "written_forms",
 ]
@@ -190,11 +190,6 @@ def member_rejects(members: ir.Table) -> ir.Table:
         check=flagged.check,
         reason=flagged.reason,
     )
-
-
-def unusable_members(members: ir.Table) -> ir.Table:
-    """Member rows (or groups) with an empty id or an invalid birth date."""
-    return members.filter((members.member_id == "") | members.birth.isnull())
 
 
 def _reasons(t: ir.Table, today: date) -> ir.StringValue:
@@ -370,22 +365,39 @@ def _age(birth: ir.DateValue, as_of: date) -> ir.IntegerValue:
     )
 
 
-def valid_members(members: ir.Table, model: ScoringModel, as_of: date) -> ir.Table:
+def member_births(members: ir.Table) -> ir.Table:
+    """One row per member id (an empty one too): the earliest and latest valid
+    birth dates, and whether any of its rows is unusable (an empty id or an
+    invalid birth date: its rows are then named in the rejects).
+
+    One aggregation over the member rows, as a hand-written query would do it.
+    """
+    usable = (members.member_id != "") & members.birth.notnull()
+    return members.group_by("member_id").agg(
+        birth=members.birth.min(),
+        latest_birth=members.birth.max(),
+        unusable=(~usable).any(),
+    )
+
+
+def valid_members(births: ir.Table, model: ScoringModel, as_of: date) -> ir.Table:
     """One row per usable member: birth date, age and age band on ``as_of``.
 
     When rows disagree on a member's birth date, the earliest is used;
     ``latest_birth`` differs from ``birth`` then (counted in the summary).
+
+    Args:
+        births: Output of :func:`member_births`.
+        model: The scoring model (its age bands).
+        as_of: The reference date.
     """
-    ok = members.filter((members.member_id != "") & members.birth.notnull())
-    agg = ok.group_by("member_id").agg(
-        birth=ok.birth.min(), latest_birth=ok.birth.max()
-    )
-    age = _age(agg.birth, as_of)
+    ok = births.filter((births.member_id != "") & births.birth.notnull())
+    age = _age(ok.birth, as_of)
     band = ibis.cases(
         *[(age.between(b.min_age, b.max_age), b.name) for b in model.age_bands],
         else_=ibis.null("string"),
     )
-    return agg.mutate(age=age, band=band)
+    return ok.select("member_id", "birth", "latest_birth", age=age, band=band)
 
 
 def default_as_of(dx: ir.Table) -> ir.Scalar:
