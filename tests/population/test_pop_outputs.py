@@ -294,3 +294,33 @@ def test_a_duckdb_run_does_not_import_pandas(scored: Path, tmp_path: Path) -> No
     assert (tmp_path / "p" / "worklist.csv").read_bytes() == (
         scored / "worklist.csv"
     ).read_bytes()
+
+
+def test_chosen_outputs_are_the_same_bytes_and_nothing_else(
+    scored: Path, tmp_path: Path, runner
+) -> None:
+    """``--output`` writes only the named files (and summary.json), each the
+    same bytes as in a full run; a later full run replaces the directory."""
+    src = tmp_path / "claims.csv"
+    out = tmp_path / "some"
+    for chosen in (["worklist.parquet"], ["rejects.csv", "worklist.csv"]):
+        args = ["population", "score", str(src), "--out", str(out)]
+        args += ["--as-of", "2025-06-30"]
+        for name in chosen:
+            args += ["--output", name]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        written = sorted(p.name for p in out.iterdir())
+        assert written == sorted([*chosen, "summary.json"])
+        for name in written:
+            assert (out / name).read_bytes() == (scored / name).read_bytes(), name
+    engine = connect("duckdb")
+    try:
+        score_population([src], out, engine=engine, as_of=date(2025, 6, 30))
+        with pytest.raises(UserInputError, match="unknown output 'worklist'"):
+            score_population(
+                [src], out, engine=engine, as_of=date(2025, 6, 30), outputs=["worklist"]
+            )
+    finally:
+        engine.close()
+    assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUT_FILES)

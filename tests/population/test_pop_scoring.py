@@ -140,3 +140,23 @@ def test_more_value_set_codes_than_can_be_ranked_is_a_user_error(
     monkeypatch.setattr(_steps, "RANK_LIMIT", 100)
     with pytest.raises(UserInputError, match="at most 99 can be ranked"):
         _score(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "written", ["T74.61XA", "T7461XA", "t74.61xa", " T74.61XA", "T74 .61XA", "t7461Xa"]
+)
+def test_a_code_scores_alike_however_it_is_written(
+    tmp_path: Path, written: str
+) -> None:
+    """Codes are looked up as written (dotted or undotted); the rest are
+    normalised and looked up again: every form gives the same worklist row."""
+    rows = [
+        ("A1", "1990-02-01", "F", "c1", "2025-01-10", "23", written, "", ""),
+        ("A2", "1990-02-01", "F", "c2", "2025-01-10", "23", "t74.6x", "", ""),
+    ]
+    result, wl = _score(tmp_path, rows=rows)
+    assert list(wl) == ["A1"] and wl["A1"]["tier"] == "identified"
+    assert json.loads(wl["A1"]["reasons"])[0]["code"] == "T74.61XA"
+    rejects = read_csv(tmp_path / "out" / "rejects.csv")
+    assert [r["reason"] for r in rejects] == ["dx1: 't74.6x' is not an ICD-10-CM code"]
+    assert result.rejects == 1

@@ -37,6 +37,8 @@ __all__ = ["InputFile", "RawInputs", "discover", "load_inputs", "read_header"]
 Kind = Literal["wide", "long", "members", "fhir"]
 WIDE_REQUIRED = ("member_id", "claim_id", "service_date")
 _WIDE_NEEDED = "member_id, birth_date, claim_id, service_date, dx1"
+#: ``_line`` = a file's number times this plus the row: one integer naming a line.
+LINE_SHIFT = 1 << 40
 LONG_REQUIRED = ("member_id", "claim_id", "service_date", "dx_code")
 MEMBERS_REQUIRED = ("member_id", "birth_date")
 #: The longest header line read (a header is a few hundred bytes).
@@ -84,11 +86,12 @@ class RawInputs:
     """Raw tables ready for validation.
 
     ``members`` has one row per member record (a claim line of wide claims), for
-    rejects; ``member_groups`` one per distinct member id and birth date of a
-    file (``member_id``, ``birth``), for everything else. ``lines`` has one row
-    per claim line (``member_id, service_date, date, _file, _row``): the screen
-    looks the member and date of its few kept diagnoses up there instead of
-    carrying them through the scan of every code.
+    rejects; ``member_groups`` the member rows as ``member_id, birth`` (text
+    birth dates: one row per distinct member id and birth date), for everything
+    else. ``lines`` has one row per claim line (``member_id, service_date,
+    date, _file, _row, _line``): the screen looks the member and date of its
+    few kept diagnoses up there instead of carrying them through the scan of
+    every code.
     """
 
     members: ir.Table
@@ -287,17 +290,19 @@ def _string(t: ir.Table, f: InputFile, role: str) -> ir.Value:
 
 
 def _line_keys(
-    t: ir.Table, f: InputFile, name: ir.Value, row: ir.Value
+    t: ir.Table, f: InputFile, name: ir.Value, row: ir.Value, number: int
 ) -> dict[str, Any]:
     """The key columns of a claim's diagnosis lines, in output order: member,
-    claim, service date (as written: :func:`_clean_lines` converts it), and the
-    file and row they come from."""
+    claim, service date (as written: :func:`_clean_lines` converts it), the
+    file and row they come from, and ``_line`` (the file's ``number`` and the
+    row as one integer: the screen joins its kept rows to their lines on it)."""
     return {
         "member_id": _string(t, f, "member_id"),
         "claim_id": _string(t, f, "claim_id"),
         "service_date": t[f.col("service_date")],
         "_file": name,
         "_row": row,
+        "_line": row + number * LINE_SHIFT,
     }
 
 
@@ -352,13 +357,16 @@ def _dates_in_range(f: InputFile, column: str) -> bool:
 
 
 def _member_groups(pairs: list[tuple[InputFile, ir.Table]]) -> list[ir.Table]:
-    """One row per distinct (member id, birth date as written) over all files.
+    """The member rows of all files with parsed birth dates (``birth``).
 
     A birth date repeats on every claim line of a member, and in every file the
     member appears in (TAF: the IP, LT and OT claim headers and the DE base
-    file); converting and parsing it once per distinct pair instead of once per
-    line, or once per file, saves most of the member work. Files whose birth
-    dates are typed, or written in other patterns, are grouped apart.
+    file): a text birth date is converted and parsed once per distinct (member
+    id, birth date as written) pair instead of once per line, or once per file,
+    which saves most of the member work. Typed (Parquet) birth dates need no
+    conversion, so their rows go on as they are: a distinct pass would be a
+    second aggregation beside the one per member. Files whose birth dates are
+    typed, or written in other patterns, are grouped apart.
 
     Args:
         pairs: Each file with its ``member_id`` (text) and ``birth_date`` (as
@@ -377,7 +385,9 @@ def _member_groups(pairs: list[tuple[InputFile, ir.Table]]) -> list[ir.Table]:
         by_kind.setdefault((str(t.birth_date.type()), patterns), []).append(t)
     out = []
     for (_type, patterns), tables in by_kind.items():
-        g = (ibis.union(*tables) if len(tables) > 1 else tables[0]).distinct()
+        g = ibis.union(*tables) if len(tables) > 1 else tables[0]
+        if g.birth_date.type().is_string():
+            g = g.distinct()
         out.append(clean_members(g, _rewrite(patterns) if patterns else None))
     return out
 
@@ -426,8 +436,8 @@ def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
     pairs: list[tuple[InputFile, ir.Table]] = []
     diagnoses: list[ir.Table] = []
     lines: list[ir.Table] = []
-    cols_l = ["member_id", "service_date", "date", "_file", "_row"]
-    for f in files:
+    cols_l = ["member_id", "service_date", "date", "_file", "_row", "_line"]
+    for number, f in enumerate(files):
         if f.kind == "fhir":
             continue
         t = engine.read_file(f.path, f.fmt, _used_columns(f))
@@ -448,7 +458,7 @@ def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
             typed = _dates_in_range(f, f.col("service_date"))
             base = _clean_lines(
                 t.select(
-                    **_line_keys(t, f, name, row),
+                    **_line_keys(t, f, name, row, number),
                     **{c: strip_poa(t[c].cast("string"), sep) for c in present},
                 ),
                 f,
@@ -459,7 +469,7 @@ def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
         elif f.kind == "long":
             long = _clean_lines(
                 t.select(
-                    **_line_keys(t, f, name, row),
+                    **_line_keys(t, f, name, row, number),
                     dx_field=ibis.literal(f.col("dx_code")),
                     dx_code=strip_poa(_string(t, f, "dx_code"), sep),
                 ),
@@ -475,6 +485,9 @@ def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
     if fhir_files:
         rows = read_fhir(fhir_files)
         rejects, ignored = rows.rejects, rows.ignored
+        numbers = {str(f.path): n for n, f in enumerate(files)}
+        for d in rows.diagnoses:
+            d["_line"] = d["_row"] + numbers[d["_file"]] * LINE_SHIFT
         m_schema = pa.schema(
             [
                 ("member_id", pa.string()),
@@ -490,6 +503,7 @@ def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
                 ("service_date", pa.string()),
                 ("_file", pa.string()),
                 ("_row", pa.int64()),
+                ("_line", pa.int64()),
                 ("dx_field", pa.string()),
                 ("dx_code", pa.string()),
             ]
@@ -516,6 +530,7 @@ def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
         "dx_code",
         "_file",
         "_row",
+        "_line",
     ]
     all_m = [m.select(cols_m) for m in members]
     all_g = [g.select("member_id", "birth") for g in groups]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -20,6 +20,7 @@ from nowrongdoor.population._inputs import discover, load_inputs
 from nowrongdoor.population._maps import ColumnMap
 from nowrongdoor.population._model import TIERS, ScoringModel, load_scoring_model
 from nowrongdoor.population._outputs import (
+    OUTPUT_FILES,
     WORKLIST_COLUMNS,
     member_reasons,
     risk_assessment_lines,
@@ -48,6 +49,12 @@ STEPS = (
     "scoring and tiering",
     "collecting rejects",
     "writing outputs",
+)
+
+
+#: The output files that hold the flagged members' reasons.
+_WITH_REASONS = frozenset(
+    {"worklist.parquet", "worklist.csv", "risk_assessments.ndjson"}
 )
 
 
@@ -141,6 +148,7 @@ def score_population(
     progress: Callable[[str], None] | None = None,
     column_map: ColumnMap | None = None,
     today: date | None = None,
+    outputs: Collection[str] = OUTPUT_FILES,
 ) -> ScoreResult:
     """Score every member in ``inputs`` and write the worklist directory.
 
@@ -159,6 +167,11 @@ def score_population(
             (a map or a preset); ``None`` means our own layout.
         today: The day of the run (default: the system date); service dates after
             it are rejected as future dates and never become the as-of date.
+        outputs: The output files to write (names from ``OUTPUT_FILES``;
+            default: all). ``summary.json`` is always written: it is the run's
+            record, and what lets a later run replace the directory. What only
+            unwritten files need (the reasons, without a worklist or
+            RiskAssessments) is not computed.
 
     Returns:
         The run's result.
@@ -181,11 +194,18 @@ def score_population(
             + ", ".join(SENSITIVITY_LABELS)
         )
 
+    unknown = sorted(set(outputs) - set(OUTPUT_FILES))
+    if unknown:
+        raise UserInputError(
+            f"unknown output {unknown[0]!r}; choose from " + ", ".join(OUTPUT_FILES)
+        )
+    wanted = set(outputs) | {"summary.json"}
+
     today = today or date.today()
     step(STEPS[0])
     files = discover(inputs, column_map)
     raw = load_inputs(engine, files)
-    dx = steps.clean_diagnoses(raw.diagnoses)
+    dx = raw.diagnoses
 
     step(STEPS[1])
     if as_of is None:
@@ -205,8 +225,8 @@ def score_population(
     # One pass over the member rows: distinct (member, birth date as written),
     # converted once each. The per-row member table is read again only when
     # some of these are unusable, to name their rows in rejects.csv.
-    groups = engine.cache(raw.member_groups)
-    valid = engine.cache(steps.valid_members(groups, model, as_of))
+    births = engine.cache(steps.member_births(raw.member_groups))
+    valid = engine.cache(steps.valid_members(births, model, as_of))
     reference, codes, points = _reference_tables(engine, value_sets, model, as_of)
 
     step(STEPS[3])
@@ -243,23 +263,30 @@ def score_population(
     # table's, and the rest are "none" (no second query over the scored join).
     tiers = Counter(flagged["tier"].cast(pa.string()).to_pylist())
     tiers["none"] = int(stats["n"] or 0) - flagged.num_rows
-    on_list = scored.filter(scored.tier != "none").select("member_id")
-    hit_rows = engine.to_arrow(hits.semi_join(on_list, "member_id")).to_pylist()
+    # The reasons are read for the worklist and the RiskAssessments only.
+    with_reasons = bool(wanted & _WITH_REASONS)
+    hit_rows: list[dict[str, Any]] = []
+    if with_reasons:
+        on_list = scored.filter(scored.tier != "none").select("member_id")
+        hit_rows = engine.to_arrow(hits.semi_join(on_list, "member_id")).to_pylist()
 
     step(STEPS[5])
     rej = steps.diagnosis_rejects(found)
-    if engine.to_arrow(steps.unusable_members(groups).limit(1)).num_rows:
+    if engine.to_arrow(births.filter(births.unusable).limit(1)).num_rows:
         rej = steps.member_rejects(raw.members).union(rej)
     rejects = engine.to_arrow(rej.distinct()).to_pylist() + raw.fhir_rejects
     _name_date_patterns(rejects, column_map)
     rejects.sort(key=lambda r: (r["file"], r["row"], r["reason"]))
 
     step(STEPS[6])
-    reasons = member_reasons(hit_rows, value_sets, frozenset(withhold))
-    columns = _worklist_order(flagged)
-    no_reasons = ("[]", "")
-    texts = [reasons.get(m, no_reasons) for m in columns["member_id"]]
-    columns["reasons"] = [t[0] for t in texts]
+    columns: dict[str, list[Any]] = {}
+    texts: list[tuple[str, str]] = []
+    if with_reasons:
+        reasons = member_reasons(hit_rows, value_sets, frozenset(withhold))
+        columns = _worklist_order(flagged)
+        no_reasons = ("[]", "")
+        texts = [reasons.get(m, no_reasons) for m in columns["member_id"]]
+        columns["reasons"] = [t[0] for t in texts]
     summary = _summary(
         files=[{"file": str(f.path), "kind": f.kind} for f in raw.files],
         engine=engine.name,
@@ -274,46 +301,44 @@ def score_population(
         withhold=sorted(set(withhold)),
         threshold=suppression_threshold,
     )
-    write_atomically(
-        out_dir,
-        {
-            "worklist.parquet": lambda p: _write_parquet(p, columns, pa),
-            "worklist.csv": lambda p: p.write_text(
-                csv_text(
-                    WORKLIST_COLUMNS,
-                    zip(*(columns[c] for c in WORKLIST_COLUMNS), strict=True),
-                ),
-                encoding="utf-8",
+    writers: dict[str, Callable[[Path], object]] = {
+        "worklist.parquet": lambda p: _write_parquet(p, columns, pa),
+        "worklist.csv": lambda p: p.write_text(
+            csv_text(
+                WORKLIST_COLUMNS,
+                zip(*(columns[c] for c in WORKLIST_COLUMNS), strict=True),
             ),
-            "risk_assessments.ndjson": lambda p: p.write_text(
-                "".join(
-                    risk_assessment_lines(
-                        zip(
-                            columns["member_id"],
-                            columns["tier"],
-                            columns["score"],
-                            columns["pathway"],
-                            strict=True,
-                        ),
-                        texts,
-                        as_of,
-                        model,
-                    )
-                ),
-                encoding="utf-8",
+            encoding="utf-8",
+        ),
+        "risk_assessments.ndjson": lambda p: p.write_text(
+            "".join(
+                risk_assessment_lines(
+                    zip(
+                        columns["member_id"],
+                        columns["tier"],
+                        columns["score"],
+                        columns["pathway"],
+                        strict=True,
+                    ),
+                    texts,
+                    as_of,
+                    model,
+                )
             ),
-            "rejects.csv": lambda p: p.write_text(
-                csv_text(
-                    ("file", "row", "reason"),
-                    ((r["file"], r["row"], r["reason"]) for r in rejects),
-                ),
-                encoding="utf-8",
+            encoding="utf-8",
+        ),
+        "rejects.csv": lambda p: p.write_text(
+            csv_text(
+                ("file", "row", "reason"),
+                ((r["file"], r["row"], r["reason"]) for r in rejects),
             ),
-            "summary.json": lambda p: p.write_text(
-                json.dumps(summary, indent=2, sort_keys=True) + "\n", encoding="utf-8"
-            ),
-        },
-    )
+            encoding="utf-8",
+        ),
+        "summary.json": lambda p: p.write_text(
+            json.dumps(summary, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+        ),
+    }
+    write_atomically(out_dir, {n: w for n, w in writers.items() if n in wanted})
     return ScoreResult(
         out_dir=Path(out_dir),
         as_of=as_of,

@@ -22,18 +22,19 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DATE_RANGE",
-    "clean_diagnoses",
     "clean_lines",
     "clean_members",
     "default_as_of",
     "diagnosis_rejects",
     "hits_of",
     "indicator_hits",
+    "member_births",
     "member_rejects",
+    "normalised_code",
     "score_members",
     "screen_diagnoses",
-    "unusable_members",
     "valid_members",
+    "written_forms",
 ]
 
 _DATE_SHAPE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ].*)?$"
@@ -156,11 +157,11 @@ def clean_lines(
     return j.select(**{c: cleaned.get(c, j[c]) for c in raw.columns}, date=j._when)
 
 
-def clean_diagnoses(lines: ir.Table) -> ir.Table:
-    """Add the normalised ``code`` (upper case, no dot, no space)."""
+def normalised_code(dx_code: ir.StringValue) -> ir.StringValue:
+    """A diagnosis code as the reference writes it: upper case, no dot, no space."""
     # No fill_null here: it costs a pass over every code, and a null code is
     # caught by the "diagnosis code empty" check anyway.
-    return lines.mutate(code=lines.dx_code.upper().replace(".", "").replace(" ", ""))
+    return dx_code.upper().replace(".", "").replace(" ", "")
 
 
 def _quoted(col: ir.StringValue) -> ir.StringValue:
@@ -189,11 +190,6 @@ def member_rejects(members: ir.Table) -> ir.Table:
         check=flagged.check,
         reason=flagged.reason,
     )
-
-
-def unusable_members(members: ir.Table) -> ir.Table:
-    """Member rows (or groups) with an empty id or an invalid birth date."""
-    return members.filter((members.member_id == "") | members.birth.isnull())
 
 
 def _reasons(t: ir.Table, today: date) -> ir.StringValue:
@@ -245,9 +241,10 @@ def screen_diagnoses(
     paid for every diagnosis); the indicator is looked up for the kept rows only.
 
     Args:
-        dx: Cleaned diagnoses.
-        lines: One row per claim line (member_id, service_date, date, _file,
-            _row), as in the diagnoses.
+        dx: Diagnoses (``dx_code`` as written).
+        lines: One row per claim line (member_id, service_date, date,
+            ``_line``: its file's number and row as one integer, as in the
+            diagnoses).
         reference: Every ICD-10-CM code (``ref_code``, normalised) with its
             ``code_rank``: 0 when no value set holds it, else its place among
             the value sets' codes in code order (from 1).
@@ -261,7 +258,12 @@ def screen_diagnoses(
         member_id, code, date, indicator, check, code_rank, _file, _row,
         reason; ``check`` (the first failing check) is null for usable rows.
     """
-    j = dx.left_join(reference, dx.code == reference.ref_code)
+    # Codes are looked up as written, against both ways the reference codes are
+    # written (dotted and undotted): normalising every code costs more than the
+    # lookup. The few rows it misses (lower case, spaces) are kept, normalised
+    # and looked up again below.
+    written = written_forms(reference)
+    j = dx.left_join(written, dx.dx_code == written.ref_code)
     if members is not None:
         known = members.select(known_member=members.member_id)
         j = j.left_join(known, j.member_id == known.known_member)
@@ -271,28 +273,30 @@ def screen_diagnoses(
     # Filter on plain booleans first; only the kept rows (a few per cent) pay for
     # the indicator, the check names and the reason strings. An empty code is in
     # no reference, so "unknown" (no code_rank) keeps it too.
-    kept = j.filter(
-        (j.member_id == "")
-        | j.date.isnull()
-        | checks.future(j.date, today)
-        | j.code_rank.isnull()
-        | (j.code_rank > 0)
-        | stranger
-    )
+    kept = j.filter(_matters(j, stranger, today))
     # The member and date of the kept rows come from their lines, not through
     # the scan of every code: when the checks on them are settled by a Parquet
-    # file's statistics, the scan never reads them.
-    kept = kept.select(
-        "_file", "_row", "dx_field", "dx_code", "code", "code_rank", stranger=stranger
-    )
+    # file's statistics, the scan never reads them. The kept rows are the
+    # join's build side, so they carry only what the lines do not hold (DuckDB
+    # picks the side to build by rows times width): the file and row come from
+    # the line.
+    kept = kept.select("_line", "dx_field", "dx_code", "code_rank", stranger=stranger)
     line = lines.select(
-        l_file=lines._file,
-        l_row=lines._row,
+        "_file",
+        "_row",
+        l_line=lines._line,
         member_id=lines.member_id,
         date=lines.date,
         service_date=lines.service_date,
     )
-    kept = kept.join(line, [kept._file == line.l_file, kept._row == line.l_row])
+    # One integer key (the file's number and the row), not the file and the row.
+    kept = kept.join(line, kept._line == line.l_line)
+    kept = kept.mutate(code=normalised_code(kept.dx_code))
+    again = reference.select(n_code=reference.ref_code, n_rank=reference.code_rank)
+    missed = ibis.ifelse(kept.code_rank.isnull(), kept.code, ibis.null("string"))
+    kept = kept.left_join(again, missed == again.n_code)
+    kept = kept.mutate(code_rank=kept.code_rank.coalesce(kept.n_rank))
+    kept = kept.filter(_matters(kept, kept.stranger, today))
     found = codes.select(v_rank=codes.code_rank, indicator=codes.indicator)
     kept = kept.left_join(found, kept.code_rank == found.v_rank)
     kept = kept.mutate(check=_check(kept, today))
@@ -306,6 +310,30 @@ def screen_diagnoses(
         "_file",
         "_row",
         reason=_reasons(kept, today),
+    )
+
+
+def written_forms(reference: ir.Table) -> ir.Table:
+    """The reference with each code also as claims usually write it: with the
+    dot after the third character (``T74.22XA`` beside ``T7422XA``)."""
+    code = reference.ref_code
+    dotted = reference.filter(code.length() > 3)
+    dotted = dotted.mutate(
+        ref_code=dotted.ref_code.substr(0, 3) + "." + dotted.ref_code.substr(3)
+    )
+    return reference.union(dotted)
+
+
+def _matters(t: ir.Table, stranger: ir.BooleanValue, today: date) -> ir.BooleanValue:
+    """Whether a diagnosis is kept by the screen: it fails a check or its code
+    (``code_rank`` above 0) belongs to a value set."""
+    return (
+        (t.member_id == "")
+        | t.date.isnull()
+        | checks.future(t.date, today)
+        | t.code_rank.isnull()
+        | (t.code_rank > 0)
+        | stranger
     )
 
 
@@ -337,22 +365,39 @@ def _age(birth: ir.DateValue, as_of: date) -> ir.IntegerValue:
     )
 
 
-def valid_members(members: ir.Table, model: ScoringModel, as_of: date) -> ir.Table:
+def member_births(members: ir.Table) -> ir.Table:
+    """One row per member id (an empty one too): the earliest and latest valid
+    birth dates, and whether any of its rows is unusable (an empty id or an
+    invalid birth date: its rows are then named in the rejects).
+
+    One aggregation over the member rows, as a hand-written query would do it.
+    """
+    usable = (members.member_id != "") & members.birth.notnull()
+    return members.group_by("member_id").agg(
+        birth=members.birth.min(),
+        latest_birth=members.birth.max(),
+        unusable=(~usable).any(),
+    )
+
+
+def valid_members(births: ir.Table, model: ScoringModel, as_of: date) -> ir.Table:
     """One row per usable member: birth date, age and age band on ``as_of``.
 
     When rows disagree on a member's birth date, the earliest is used;
     ``latest_birth`` differs from ``birth`` then (counted in the summary).
+
+    Args:
+        births: Output of :func:`member_births`.
+        model: The scoring model (its age bands).
+        as_of: The reference date.
     """
-    ok = members.filter((members.member_id != "") & members.birth.notnull())
-    agg = ok.group_by("member_id").agg(
-        birth=ok.birth.min(), latest_birth=ok.birth.max()
-    )
-    age = _age(agg.birth, as_of)
+    ok = births.filter((births.member_id != "") & births.birth.notnull())
+    age = _age(ok.birth, as_of)
     band = ibis.cases(
         *[(age.between(b.min_age, b.max_age), b.name) for b in model.age_bands],
         else_=ibis.null("string"),
     )
-    return agg.mutate(age=age, band=band)
+    return ok.select("member_id", "birth", "latest_birth", age=age, band=band)
 
 
 def default_as_of(dx: ir.Table) -> ir.Scalar:
@@ -401,24 +446,14 @@ def indicator_hits(
         ``check`` null) and file, row, check, reason (rejects; ``check`` set),
         each row one or the other.
     """
-    m = members.select(hit_member=members.member_id, band=members.band)
-    j = screened.left_join(m, screened.member_id == m.hit_member)
-    p = points.select(
-        p_indicator=points.indicator,
-        p_band=points.band,
-        points=points.points,
-        window_start=points.window_start,
-        identifies=points.identifies,
-        suspects=points.suspects,
-    )
-    j = j.left_join(p, (j.indicator == p.p_indicator) & (j.band == p.p_band))
-    hit = (
-        j.check.isnull()
-        & j.p_indicator.notnull()
-        & (j.date >= j.window_start)
-        & (j.date <= ibis.literal(as_of))
-    )
-    j = j.filter(j.check.notnull() | hit.fill_null(False))
+    # Only rejected rows and usable diagnoses of an indicator dated on or before
+    # the as-of date go into the aggregation. The look-back window (which
+    # depends on the member's age band) is applied to each group's latest date
+    # afterwards: the latest date on or before the as-of date lies in the window
+    # exactly when some date does, and then it is the best one. So the members
+    # and points are joined to one row per member and indicator, not per row.
+    due = screened.indicator.notnull() & (screened.date <= ibis.literal(as_of))
+    j = screened.filter(screened.check.notnull() | due.fill_null(False))
     is_bad = j.check.notnull()
     none_s = ibis.null("string")
     keyed = j.mutate(
@@ -430,13 +465,23 @@ def indicator_hits(
     )
     found = keyed.group_by(
         ["member_id", "indicator", "file", "row", "check", "reason"]
-    ).agg(
-        date=keyed.date.max(),
-        best=keyed.packed.max(),
-        points=keyed.points.max(),
-        identifies=keyed.identifies.max(),
-        suspects=keyed.suspects.max(),
+    ).agg(date=keyed.date.max(), best=keyed.packed.max())
+    m = members.select(hit_member=members.member_id, band=members.band)
+    found = found.left_join(m, found.member_id == m.hit_member)
+    p = points.select(
+        p_indicator=points.indicator,
+        p_band=points.band,
+        points=points.points,
+        window_start=points.window_start,
+        identifies=points.identifies,
+        suspects=points.suspects,
     )
+    found = found.left_join(
+        p, (found.indicator == p.p_indicator) & (found.band == p.p_band)
+    )
+    hit = found.check.isnull() & found.p_indicator.notnull()
+    hit = hit & (found.date >= found.window_start)
+    found = found.filter(found.check.notnull() | hit.fill_null(False))
     found = found.mutate(code_rank=RANK_LIMIT - found.best % RANK_LIMIT)
     ranks = codes.select(v_rank=codes.code_rank, rank_code=codes.code)
     out = found.left_join(ranks, found.code_rank == ranks.v_rank)

@@ -90,12 +90,23 @@ def score(
             "(CMS DE-SynPUF).",
         ),
     ] = None,
+    output: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--output",
+            help="Write only this output file (repeatable): worklist.parquet, "
+            "worklist.csv, risk_assessments.ndjson, rejects.csv. summary.json is "
+            "always written. Default: every file.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Score every member and write worklist, RiskAssessments, summary and rejects."""
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 
     from nowrongdoor.population._backends import connect
     from nowrongdoor.population._model import load_scoring_model
+    from nowrongdoor.population._outputs import OUTPUT_FILES
     from nowrongdoor.population._pipeline import STEPS, score_population
 
     settings = settings_from(ctx)
@@ -142,6 +153,7 @@ def score(
                 suppression_threshold=settings.suppression_threshold,
                 progress=advance,
                 column_map=column_map,
+                outputs=tuple(output) if output else OUTPUT_FILES,
             )
             bar.advance(task)
     finally:
