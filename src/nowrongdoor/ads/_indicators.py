@@ -200,7 +200,7 @@ def pattern_hits(
         lower = lower_text(text)
     folded = lower if lower is not None else text.lower()
     for definition in _load()[0].values():
-        if definition.caseless is None:
+        if definition.caseless is None or not definition.caseless.may_match(lower):
             continue
         if definition.keywords and not any(
             map(folded.__contains__, definition.keywords)

@@ -230,6 +230,8 @@ def find_ages(
     for keywords, pattern in _AGE_PATTERNS:
         if not any(map(folded.__contains__, keywords)):
             continue
+        if isinstance(pattern, CaselessPattern) and not pattern.may_match(lower):
+            continue  # surely no match (see CaselessPattern.may_match)
         # Only digits are read from the groups, so a match on the lower-cased
         # text serves as well (see CaselessPattern.fast).
         compiled, subject = (
@@ -372,8 +374,17 @@ def find_rates(
         return []
     if lower is None:
         lower = lower_text(text)
-    a = _rates(*_RATE_A.fast(text, lower), "", taken)
-    b = _rates(*_RATE_B.fast(text, lower), "b_", taken)
+    # A pattern that surely has no match gives no rate (see _rates).
+    a = (
+        _rates(*_RATE_A.fast(text, lower), "", taken)
+        if _RATE_A.may_match(lower)
+        else []
+    )
+    b = (
+        _rates(*_RATE_B.fast(text, lower), "b_", taken)
+        if _RATE_B.may_match(lower)
+        else []
+    )
     primary, other = (b, a) if len(b) > len(a) else (a, b)
     chosen = list(primary)
     for hit in other:
