@@ -145,7 +145,7 @@ class CaselessPattern:
         """
         if lower is None:
             return True
-        if not self._has_literal(lower):
+        if not self.may_match(lower):
             return False
         gate = self._gate
         return gate is None or gate.search(lower) is not None
@@ -153,23 +153,17 @@ class CaselessPattern:
     def may_match(self, lower: str | None) -> bool:
         """False only when the pattern surely has no match; no regex pass is run.
 
-        Cheaper than :meth:`possible` (which also runs the gate): one set
-        lookup where the Hyperscan prefilter has scanned ``lower``, else the
-        required literals.
+        Cheaper than :meth:`possible` (which also runs the gate): one Hyperscan
+        scan of ``lower`` answers for every pattern at once
+        (:mod:`nowrongdoor.text._prefilter`); without it (no Hyperscan, a
+        non-ASCII text, a pattern it cannot take) the required literals are
+        looked for.
 
         Args:
             lower: The text from :func:`lower_text` (``None``: no gate).
         """
-        return lower is None or self._has_literal(lower)
-
-    def _has_literal(self, lower: str) -> bool:
-        """False when the lower-cased text surely has no match.
-
-        One Hyperscan scan of ``lower`` answers for every pattern at once
-        (:mod:`nowrongdoor.text._prefilter`); without it (no Hyperscan, a
-        non-ASCII text, a pattern it cannot take) the required literals are
-        looked for.
-        """
+        if lower is None:
+            return True
         pid = self._pid
         if pid is not None and _PREFILTER is not None:
             found = _PREFILTER.candidates(lower)
@@ -192,7 +186,7 @@ class CaselessPattern:
         first and then ``regex``.
         """
         if self.exact and lower is not None and self._gate is not None:
-            return self._has_literal(lower) and self._gate.search(lower) is not None
+            return self.may_match(lower) and self._gate.search(lower) is not None
         return self.search(text, lower) is not None
 
     def finditer(self, text: str, lower: str | None = None) -> Iterator[re.Match[str]]:
@@ -217,7 +211,7 @@ class CaselessPattern:
         self, text: str, lower: str | None = None
     ) -> Iterator[re.Match[str]]:
         """``regex.finditer(text)``'s matches found the fast way (see :meth:`fast`)."""
-        if lower is not None and not self._has_literal(lower):
+        if not self.may_match(lower):
             return iter(())
         pattern, subject = self.fast(text, lower)
         return pattern.finditer(subject)

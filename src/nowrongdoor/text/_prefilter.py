@@ -256,7 +256,10 @@ class Prefilter:
 
     def candidates(self, text: str) -> frozenset[int] | None:
         """Ids of the patterns that can match in ``text`` (``None``: not ASCII)."""
-        for seen, found in self._memo:
+        memo = self._memo
+        if memo and memo[0][0] is text:  # the hot path: the text just scanned
+            return memo[0][1]
+        for seen, found in memo:
             if seen is text:
                 return found
         if not text.isascii():
