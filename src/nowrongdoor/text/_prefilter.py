@@ -46,7 +46,7 @@ try:
 except ImportError:  # pragma: no cover - a platform without Hyperscan wheels
     _hs = None  # type: ignore[assignment]
 
-__all__ = ["Prefilter", "hyperscan_source", "prefilter"]
+__all__ = ["LiteralSet", "Prefilter", "hyperscan_source", "literal_set", "prefilter"]
 
 #: Counted repeats keep bounds up to this; larger ones are dropped.
 _MAX_COUNT = 12
@@ -287,14 +287,14 @@ if _hs is not None:
     _FLAGS = _hs.HS_FLAG_PREFILTER | _hs.HS_FLAG_SINGLEMATCH | _hs.HS_FLAG_ALLOWEMPTY
 
 
-def _compile(sources: list[bytes]) -> Any:
+def _compile(sources: list[bytes], flags: int | None = None) -> Any:
     assert _hs is not None
     db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
     db.compile(
         expressions=sources,
         ids=list(range(len(sources))),
         elements=len(sources),
-        flags=[_FLAGS] * len(sources),
+        flags=[_FLAGS if flags is None else flags] * len(sources),
     )
     return db
 
@@ -308,6 +308,43 @@ def _compiles(source: bytes) -> bool:
 
 
 _PREFILTER = Prefilter() if _hs is not None else None
+
+
+class LiteralSet:
+    """Which of a fixed set of strings occur in a text, in one Hyperscan pass.
+
+    Exact for any text: a string occurs in a text exactly when its UTF-8 bytes
+    occur in the text's (UTF-8 never matches inside another character).
+
+    Args:
+        strings: The strings (non-empty).
+    """
+
+    def __init__(self, strings: tuple[str, ...]) -> None:
+        assert _hs is not None and strings and all(strings)
+        self.strings = strings
+        self._db = _compile(
+            [
+                "".join(f"\\x{b:02x}" for b in string.encode("utf-8")).encode("ascii")
+                for string in strings
+            ],
+            _hs.HS_FLAG_SINGLEMATCH,
+        )
+
+    def present(self, text: str) -> set[int]:
+        """The numbers (positions in ``strings``) of the strings found in ``text``."""
+        ids: set[int] = set()
+        self._db.scan(
+            text.encode("utf-8", "surrogatepass"),
+            match_event_handler=_collect,
+            context=ids,
+        )
+        return ids
+
+
+def literal_set(strings: tuple[str, ...]) -> LiteralSet | None:
+    """A :class:`LiteralSet`, or ``None`` where Hyperscan is not installed."""
+    return LiteralSet(strings) if _hs is not None and strings else None
 
 
 def prefilter() -> Prefilter | None:
