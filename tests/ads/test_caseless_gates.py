@@ -141,7 +141,6 @@ def test_the_hyperscan_prefilter_never_hides_a_match() -> None:
     if prefilter() is None:  # pragma: no cover - no Hyperscan on this platform
         return
     shared = Prefilter()
-    shared.settle = 0
     gates = []
     for pattern in _patterns():
         gate = pattern._gate

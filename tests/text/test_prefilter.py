@@ -16,9 +16,7 @@ pytestmark = pytest.mark.skipif(prefilter() is None, reason="no Hyperscan here")
 
 
 def _fresh() -> Prefilter:
-    shared = Prefilter()
-    shared.settle = 0
-    return shared
+    return Prefilter()
 
 
 @pytest.mark.parametrize(
@@ -70,15 +68,11 @@ def test_what_it_does_not_take() -> None:
     assert shared.candidates("café cash") is None  # not ASCII: run every pattern
 
 
-def test_the_database_waits_for_registrations_to_settle() -> None:
+def test_patterns_registered_later_get_a_database_of_their_own() -> None:
     shared = Prefilter()
-    shared.settle = 2
-    pid = shared.register("cash")
-    assert shared.candidates("one cash") is None
-    assert shared.candidates("one cash") is None  # the same text counts once
-    assert shared.candidates("two cash") is None
-    assert shared.candidates("three cash") == {pid}
-    other = shared.register("only")  # a new pattern: wait again
-    assert shared.candidates("cash only") is None
-    shared.settle = 0
-    assert shared.candidates("cash only!") == {pid, other}
+    cash = shared.register("cash")
+    assert shared.candidates("one cash") == {cash}
+    only = shared.register("only")  # after a scan: compiled on the next one
+    assert shared.candidates("one cash") == {cash, only} - {only}
+    assert shared.candidates("cash only") == {cash, only}
+    assert len(shared._dbs) == 2

@@ -205,24 +205,22 @@ def hyperscan_source(pattern: str, flags: int = 0) -> str | None:
 class Prefilter:
     """Registered patterns, and which of them can match in a text.
 
-    Patterns are registered once (:meth:`register`); the database is built
-    again on the first scan after a registration. :meth:`candidates` keeps
-    the answer for the last texts it was asked about (by identity), so every
-    pattern run on the same lower-cased text shares one scan.
+    Patterns are registered once (:meth:`register`), as their modules first
+    need them; the patterns registered since the last scan are compiled into
+    one more database on the next scan (a compile takes up to a few tenths of
+    a second, so they are compiled once, not again with every newcomer).
+    :meth:`candidates` keeps the answer for the last texts it was asked about
+    (by identity), so every pattern run on the same text shares one scan.
     """
 
     _memo_size = 2
-    #: Texts asked about with no new registration before the database is
-    #: built: patterns are registered as their modules first need them, and
-    #: a build takes a few tenths of a second, so it waits for them to settle.
-    settle = 256
 
     def __init__(self) -> None:
         self._sources: list[bytes] = []
-        self._db: Any = None
+        self._dbs: tuple[Any, ...] = ()
+        self._built = 0
         self._lock = threading.Lock()
-        self._memo: list[tuple[str, frozenset[int] | None]] = []
-        self._quiet = 0
+        self._memo: list[tuple[str, frozenset[int]]] = []
 
     def register(self, pattern: str, flags: int = 0) -> int | None:
         """An id for a case-sensitive pattern, or ``None`` when it is not prefiltered.
@@ -236,23 +234,23 @@ class Prefilter:
             return None
         with self._lock:
             self._sources.append(source.encode("ascii"))
-            self._db = None
             self._memo = []
-            self._quiet = 0
             return len(self._sources) - 1
 
-    def _database(self) -> Any:
-        db = self._db
-        if db is None:
+    def _databases(self) -> tuple[Any, ...]:
+        if self._built < len(self._sources):
             with self._lock:
+                first = self._built
+                new = self._sources[first:]
                 try:
-                    db = _compile(self._sources)
+                    db = _compile(new, first_id=first)
                 except _hs.error:
-                    # One pattern Hyperscan does not take: it matches always.
-                    self._sources = [s if _compiles(s) else b"" for s in self._sources]
-                    db = _compile(self._sources)
-                self._db = db
-        return db
+                    # A pattern Hyperscan does not take: it matches always.
+                    new = [s if _compiles(s) else b"" for s in new]
+                    db = _compile(new, first_id=first)
+                self._dbs = (*self._dbs, db)
+                self._built = first + len(new)
+        return self._dbs
 
     def candidates(self, text: str) -> frozenset[int] | None:
         """Ids of the patterns that can match in ``text`` (``None``: not ASCII)."""
@@ -264,16 +262,11 @@ class Prefilter:
                 return found
         if not text.isascii():
             return None
-        result: frozenset[int] | None = None
-        if self._db is not None or self._quiet >= self.settle:
-            ids: set[int] = set()
-            if self._sources:
-                self._database().scan(
-                    text.encode("ascii"), match_event_handler=_collect, context=ids
-                )
-            result = frozenset(ids)
-        else:
-            self._quiet += 1
+        ids: set[int] = set()
+        data = text.encode("ascii")
+        for db in self._databases():
+            db.scan(data, match_event_handler=_collect, context=ids)
+        result = frozenset(ids)
         self._memo = [(text, result), *self._memo[: self._memo_size - 1]]
         return result
 
@@ -287,12 +280,12 @@ if _hs is not None:
     _FLAGS = _hs.HS_FLAG_PREFILTER | _hs.HS_FLAG_SINGLEMATCH | _hs.HS_FLAG_ALLOWEMPTY
 
 
-def _compile(sources: list[bytes], flags: int | None = None) -> Any:
+def _compile(sources: list[bytes], flags: int | None = None, first_id: int = 0) -> Any:
     assert _hs is not None
     db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
     db.compile(
         expressions=sources,
-        ids=list(range(len(sources))),
+        ids=list(range(first_id, first_id + len(sources))),
         elements=len(sources),
         flags=[_FLAGS if flags is None else flags] * len(sources),
     )
