@@ -228,10 +228,11 @@ def find_ages(
         lower = lower_text(text)
     folded = lower if lower is not None else text.lower()
     for keywords, pattern in _AGE_PATTERNS:
-        if not any(map(folded.__contains__, keywords)):
-            continue
+        # Two tests that a match needs: the set lookup first, then keywords.
         if isinstance(pattern, CaselessPattern) and not pattern.may_match(lower):
             continue  # surely no match (see CaselessPattern.may_match)
+        if not any(map(folded.__contains__, keywords)):
+            continue
         # Only digits are read from the groups, so a match on the lower-cased
         # text serves as well (see CaselessPattern.fast).
         compiled, subject = (
