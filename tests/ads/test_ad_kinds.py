@@ -119,3 +119,31 @@ def test_recruitment_is_scored_within_job_offers() -> None:
     assert weak["score"] < 0.2
     not_a_job = extract("Flights and housing provided for the family reunion.")
     assert "recruitment" not in {i["code"] for i in not_a_job["indicators"]}
+
+
+def test_hyperscan_keywords_give_the_trie_pass_candidates() -> None:
+    # classify asks Hyperscan which cue keywords occur; the cues it then
+    # checks must be exactly those the keyword trie pass gives.
+    from nowrongdoor.ads._kinds import _keyword_cues, _keyword_index, _keyword_set
+    from nowrongdoor.synth.ads import generate_gold_ads
+
+    literals = _keyword_set()
+    if literals is None:  # pragma: no cover - no Hyperscan on this platform
+        return
+    pattern, index = _keyword_index()
+    texts = [ad["text"] for ad in ADS] + [
+        r["text"] for r in generate_gold_ads(300, seed=5)
+    ]
+    texts += ["Café massage spa — now hiring ✨ escort", "\ud800 massage", ""]
+    nonempty = 0
+    for text in texts:
+        folded = normalize(text).text.lower()
+        want: set[int] = set()
+        for word in set(pattern.findall(folded)):
+            want |= index[word]
+        got: set[int] = set()
+        for number in literals.present(folded):
+            got |= _keyword_cues()[number]
+        assert got == want, text[:80]
+        nonempty += bool(want)
+    assert nonempty > 100

@@ -130,3 +130,37 @@ def _EMAIL_SPELLED_AT(lower: str) -> bool:  # noqa: N802 - reads as the gate's n
     from nowrongdoor.ads._contacts import _SPELLED_AT
 
     return _SPELLED_AT.search(lower) is not None
+
+
+def test_the_hyperscan_prefilter_never_hides_a_match() -> None:
+    # Every ad pattern's gate, in a database of its own: wherever the gate
+    # matches an ASCII text, the prefilter must report the pattern.
+    from nowrongdoor.text import normalize, numeric_view
+    from nowrongdoor.text._prefilter import Prefilter, prefilter
+
+    if prefilter() is None:  # pragma: no cover - no Hyperscan on this platform
+        return
+    shared = Prefilter()
+    gates = []
+    for pattern in _patterns():
+        gate = pattern._gate
+        assert gate is not None
+        pid = shared.register(gate.pattern, gate.flags)
+        if pid is not None:
+            gates.append((pid, gate))
+    assert len(gates) >= len(_patterns()) - 2  # only the gazetteer is too long
+    matched = ruled_out = 0
+    for raw in _texts():
+        for text in {normalize(raw).text, numeric_view(normalize(raw)).text}:
+            lower = lower_text(text)
+            if lower is None or not lower.isascii():
+                continue
+            found = shared.candidates(lower)
+            assert found is not None
+            for pid, gate in gates:
+                if gate.search(lower):
+                    matched += 1
+                    assert pid in found, (gate.pattern[:80], lower[:80])
+                elif pid not in found:
+                    ruled_out += 1
+    assert matched > 1000 and ruled_out > 10_000, (matched, ruled_out)

@@ -89,12 +89,19 @@ def _join(patterns: list[str]) -> CaselessPattern:
 
 
 @lru_cache(maxsize=1)
-def _load() -> tuple[dict[str, IndicatorDef], _Benign]:
-    raw = yaml.safe_load(
+def _raw() -> dict[str, Any]:
+    """``ads/data/indicators.yaml``, read once."""
+    raw: dict[str, Any] = yaml.safe_load(
         resources.files("nowrongdoor.ads")
         .joinpath("data/indicators.yaml")
         .read_text(encoding="utf-8")
     )
+    return raw
+
+
+@lru_cache(maxsize=1)
+def _load() -> tuple[dict[str, IndicatorDef], _Benign]:
+    raw = _raw()
     defs: dict[str, IndicatorDef] = {}
     for code, body in raw["indicators"].items():
         patterns = body.get("patterns") or []
@@ -116,11 +123,7 @@ def _load() -> tuple[dict[str, IndicatorDef], _Benign]:
 @lru_cache(maxsize=1)
 def _recruitment() -> tuple[CaselessPattern, dict[str, float]]:
     """The recruitment cue families in one alternation, and each family's weight."""
-    raw = yaml.safe_load(
-        resources.files("nowrongdoor.ads")
-        .joinpath("data/indicators.yaml")
-        .read_text(encoding="utf-8")
-    )
+    raw = _raw()
     families = raw["indicators"]["recruitment"]["families"]
     dispatched = dispatch_pattern(
         [(name, p) for name, body in families.items() for p in body["patterns"]],
@@ -200,7 +203,7 @@ def pattern_hits(
         lower = lower_text(text)
     folded = lower if lower is not None else text.lower()
     for definition in _load()[0].values():
-        if definition.caseless is None:
+        if definition.caseless is None or not definition.caseless.may_match(lower):
             continue
         if definition.keywords and not any(
             map(folded.__contains__, definition.keywords)

@@ -35,7 +35,13 @@ from importlib import resources
 
 import yaml
 
-from nowrongdoor.text import CaselessPattern, lower_text, trie_pattern
+from nowrongdoor.text import (
+    CaselessPattern,
+    LiteralSet,
+    literal_set,
+    lower_text,
+    trie_pattern,
+)
 
 __all__ = ["KINDS", "MARKET_CODES", "SEX_MARKET_FACTOR", "AdKind", "classify"]
 
@@ -110,6 +116,31 @@ def _keyword_index() -> tuple[re.Pattern[str], dict[str, frozenset[int]]]:
 
 
 @lru_cache(maxsize=1)
+def _keyword_set() -> LiteralSet | None:
+    """Every cue keyword, found by Hyperscan (``None`` where it is not installed).
+
+    A cue is a candidate when one of its keywords occurs in the text: the same
+    set :func:`_keyword_index` gives (the longest keyword at a position holds
+    every shorter one starting there).
+    """
+    return literal_set(_keywords())
+
+
+@lru_cache(maxsize=1)
+def _keywords() -> tuple[str, ...]:
+    return tuple(sorted({k for cue in _cues() for k in cue.keywords}))
+
+
+@lru_cache(maxsize=1)
+def _keyword_cues() -> tuple[frozenset[int], ...]:
+    """For each of :func:`_keywords`, the cues that have it."""
+    return tuple(
+        frozenset(i for i, cue in enumerate(_cues()) if word in cue.keywords)
+        for word in _keywords()
+    )
+
+
+@lru_cache(maxsize=1)
 def _cues() -> tuple[_Cue, ...]:
     raw = yaml.safe_load(
         resources.files("nowrongdoor.ads")
@@ -145,9 +176,17 @@ def classify(
     pattern, index = _keyword_index()
     if lower is None:
         lower = lower_text(text)
+    folded = lower if lower is not None else text.lower()
     candidates: set[int] = set()
-    for word in set(pattern.findall(lower if lower is not None else text.lower())):
-        candidates |= index[word]
+    literals = _keyword_set()
+    if literals is not None:
+        # The same set in one Hyperscan pass: a cue whose keyword occurs.
+        cue_sets = _keyword_cues()
+        for number in literals.present(folded):
+            candidates |= cue_sets[number]
+    else:
+        for word in set(pattern.findall(folded)):
+            candidates |= index[word]
     weights = dict.fromkeys(("escort", "massage", "job", "classified"), 0)
     for i in sorted(candidates):
         cue = cues[i]

@@ -228,6 +228,9 @@ def find_ages(
         lower = lower_text(text)
     folded = lower if lower is not None else text.lower()
     for keywords, pattern in _AGE_PATTERNS:
+        # Two tests that a match needs: the set lookup first, then keywords.
+        if isinstance(pattern, CaselessPattern) and not pattern.may_match(lower):
+            continue  # surely no match (see CaselessPattern.may_match)
         if not any(map(folded.__contains__, keywords)):
             continue
         # Only digits are read from the groups, so a match on the lower-cased
@@ -372,8 +375,17 @@ def find_rates(
         return []
     if lower is None:
         lower = lower_text(text)
-    a = _rates(*_RATE_A.fast(text, lower), "", taken)
-    b = _rates(*_RATE_B.fast(text, lower), "b_", taken)
+    # A pattern that surely has no match gives no rate (see _rates).
+    a = (
+        _rates(*_RATE_A.fast(text, lower), "", taken)
+        if _RATE_A.may_match(lower)
+        else []
+    )
+    b = (
+        _rates(*_RATE_B.fast(text, lower), "b_", taken)
+        if _RATE_B.may_match(lower)
+        else []
+    )
     primary, other = (b, a) if len(b) > len(a) else (a, b)
     chosen = list(primary)
     for hit in other:

@@ -15,6 +15,7 @@ from nowrongdoor.text._normalize import Normalized, TextBuilder, normalize
 from nowrongdoor.text._note_rules import NOTE_INDICATORS, NoteIndicator
 from nowrongdoor.text._notes import NoteHit, note_indicator, scan_note
 from nowrongdoor.text._numbers import NUMBER_WORDS, numeric_view, word_to_number
+from nowrongdoor.text._prefilter import LiteralSet, literal_set
 from nowrongdoor.text._trie import trie_pattern
 
 __all__ = [
@@ -31,6 +32,8 @@ __all__ = [
     "scan_note",
     "TermMatch",
     "find_lexicon_terms",
+    "LiteralSet",
+    "literal_set",
     "NUMBER_WORDS",
     "Normalized",
     "TextBuilder",

@@ -32,6 +32,7 @@ from collections.abc import Iterator
 
 from nowrongdoor.text._dispatch import guard_pattern
 from nowrongdoor.text._literals import required_literals
+from nowrongdoor.text._prefilter import prefilter
 
 __all__ = ["CaselessPattern", "lower_pattern", "lower_text"]
 
@@ -40,6 +41,9 @@ _SPECIAL_FOLDS = ("\u0131", "\u017f")
 # Escapes whose letters are not a class or an assertion: hex, Unicode, octal
 # and back-references. A pattern with one of them gets no gate.
 _UNSAFE_ESCAPES = frozenset("xuUN0123456789gk")
+
+
+_PREFILTER = prefilter()
 
 
 def lower_text(text: str) -> str | None:
@@ -110,7 +114,7 @@ class CaselessPattern:
             lower-cased text, or ``None`` (see :func:`required_literals`).
     """
 
-    __slots__ = ("_gate", "exact", "literals", "regex")
+    __slots__ = ("_gate", "_pid", "exact", "literals", "regex")
 
     def __init__(self, source: str, flags: int = 0) -> None:
         self.literals = required_literals(source, flags | re.IGNORECASE)
@@ -126,6 +130,12 @@ class CaselessPattern:
         self._gate = gate
         #: The gate's matches are the pattern's (no case-sensitive part).
         self.exact = gate is not None and "(?-i" not in source
+        shared = prefilter()
+        self._pid = (
+            shared.register(lowered, flags & ~re.IGNORECASE)
+            if shared is not None and gate is not None and lowered is not None
+            else None
+        )
 
     def possible(self, lower: str | None) -> bool:
         """False only when the pattern surely has no match.
@@ -135,13 +145,30 @@ class CaselessPattern:
         """
         if lower is None:
             return True
-        if not self._has_literal(lower):
+        if not self.may_match(lower):
             return False
         gate = self._gate
         return gate is None or gate.search(lower) is not None
 
-    def _has_literal(self, lower: str) -> bool:
-        """False when the lower-cased text lacks every required literal."""
+    def may_match(self, lower: str | None) -> bool:
+        """False only when the pattern surely has no match; no regex pass is run.
+
+        Cheaper than :meth:`possible` (which also runs the gate): one Hyperscan
+        scan of ``lower`` answers for every pattern at once
+        (:mod:`nowrongdoor.text._prefilter`); without it (no Hyperscan, a
+        non-ASCII text, a pattern it cannot take) the required literals are
+        looked for.
+
+        Args:
+            lower: The text from :func:`lower_text` (``None``: no gate).
+        """
+        if lower is None:
+            return True
+        pid = self._pid
+        if pid is not None and _PREFILTER is not None:
+            found = _PREFILTER.candidates(lower)
+            if found is not None:
+                return pid in found
         literals = self.literals
         return literals is None or any(map(lower.__contains__, literals))
 
@@ -159,7 +186,7 @@ class CaselessPattern:
         first and then ``regex``.
         """
         if self.exact and lower is not None and self._gate is not None:
-            return self._has_literal(lower) and self._gate.search(lower) is not None
+            return self.may_match(lower) and self._gate.search(lower) is not None
         return self.search(text, lower) is not None
 
     def finditer(self, text: str, lower: str | None = None) -> Iterator[re.Match[str]]:
@@ -184,12 +211,7 @@ class CaselessPattern:
         self, text: str, lower: str | None = None
     ) -> Iterator[re.Match[str]]:
         """``regex.finditer(text)``'s matches found the fast way (see :meth:`fast`)."""
-        literals = self.literals
-        if (
-            literals is not None
-            and lower is not None
-            and not any(map(lower.__contains__, literals))
-        ):
-            return iter(())  # as _has_literal, inline: this is the hot path
+        if not self.may_match(lower):
+            return iter(())
         pattern, subject = self.fast(text, lower)
         return pattern.finditer(subject)

@@ -104,6 +104,10 @@ class _Index:
         if self.any is None:
             return out
         pos = 0
+        # The two alternations have the same branches: when ``any`` surely
+        # has no match, neither has ``first``.
+        if not self.any.may_match(lower):
+            return out
         if self.first is None:
             if not self.any.possible(lower):
                 return out

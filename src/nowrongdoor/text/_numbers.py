@@ -12,6 +12,7 @@ clearly a number (at least six digits written as digits or number words), so
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -317,39 +318,40 @@ def _glued_to_strong(pieces: list[_Piece]) -> list[bool]:
     Pieces written together ("3O|I", "n1ne") form a chain; a look-alike letter in
     a chain that holds a real digit or number word is a digit too.
     """
-    out = [False] * len(pieces)
-    k = 0
-    while k < len(pieces):
-        j = k
-        while (
-            j + 1 < len(pieces)
-            and pieces[j + 1].kind != "sep"
-            and pieces[j].kind != "sep"
-            and pieces[j].end == pieces[j + 1].start
-        ):
-            j += 1
-        chain = pieces[k : j + 1]
-        if len(chain) > 1 and any(p.kind in ("digit", "word") for p in chain):
-            for idx in range(k, j + 1):
-                out[idx] = True
-        k = j + 1
-    return out
+    return _in_chains(
+        pieces,
+        lambda p: p.kind != "sep",
+        lambda chain: any(p.kind in ("digit", "word") for p in chain),
+    )
 
 
 def _leet_groups(pieces: list[_Piece]) -> list[bool]:
     """Pieces in a group written only with look-alike letters ("l|ol", "OO")."""
+    return _in_chains(pieces, lambda p: p.kind == "leet", lambda _chain: True)
+
+
+def _in_chains(
+    pieces: list[_Piece],
+    member: Callable[[_Piece], bool],
+    counts: Callable[[list[_Piece]], bool],
+) -> list[bool]:
+    """For each piece: is it in a chain of two or more that ``counts``?
+
+    A chain is a longest run of ``member`` pieces each ending where the next
+    starts (written together, no separator between them).
+    """
     out = [False] * len(pieces)
     k = 0
     while k < len(pieces):
         j = k
         while (
             j + 1 < len(pieces)
-            and pieces[j].kind == "leet"
-            and pieces[j + 1].kind == "leet"
+            and member(pieces[j])
+            and member(pieces[j + 1])
             and pieces[j].end == pieces[j + 1].start
         ):
             j += 1
-        if j > k:
+        if j > k and counts(pieces[k : j + 1]):
             for idx in range(k, j + 1):
                 out[idx] = True
         k = j + 1
