@@ -28,7 +28,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from typing import Annotated, Any, TypedDict, TypeVar, Unpack
+from typing import Annotated, Any, Literal, TypedDict, TypeVar, Unpack
 
 import anyio
 from fastapi import Depends, Path, Query, Request, Response
@@ -74,6 +74,7 @@ __all__ = [
     "request_id",
     "require_permission",
     "set_session_cookie",
+    "set_sign_in_cookie",
     "signed_in",
 ]
 
@@ -468,16 +469,51 @@ async def get_page(
 PageDep = Annotated[Page, Depends(get_page)]
 
 
+def set_sign_in_cookie(
+    response: Response,
+    settings: Settings,
+    name: str,
+    value: str,
+    *,
+    max_age: int,
+    path: str,
+    samesite: Literal["lax", "strict"] = "strict",
+) -> None:
+    """Set a cookie of signing in (the one cookie policy of the care service).
+
+    HttpOnly, sent only to ``path``, Secure unless ``settings.cookie_secure``
+    is off (local runs).
+
+    Args:
+        response: The response to set it on.
+        settings: The app's settings.
+        name: The cookie's name.
+        value: Its value.
+        max_age: Seconds it lives.
+        path: The path it is sent to.
+        samesite: ``strict`` unless a cross-site navigation must carry it.
+    """
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        httponly=True,
+        secure=settings.cookie_secure,
+        samesite=samesite,
+        path=path,
+    )
+
+
 def set_session_cookie(response: Response, token: str, settings: Settings) -> None:
     """Set the login session cookie (Secure, HttpOnly, SameSite=Lax)."""
-    response.set_cookie(
+    set_sign_in_cookie(
+        response,
+        settings,
         SESSION_COOKIE,
         token,
         max_age=settings.session_minutes * 60,
-        httponly=True,
-        secure=settings.cookie_secure,
-        samesite="lax",
         path="/",
+        samesite="lax",
     )
 
 

@@ -9,7 +9,6 @@ cannot sign a browser into someone else's account.
 from __future__ import annotations
 
 import secrets
-from typing import Literal
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request
@@ -23,6 +22,7 @@ from nowrongdoor.care.api.deps import (
     SettingsDep,
     clear_session_cookie,
     set_session_cookie,
+    set_sign_in_cookie,
 )
 from nowrongdoor.care.errors import ApiError
 from nowrongdoor.care.security import (
@@ -49,29 +49,6 @@ HOME_BY_ROLE: dict[str, str] = {
     "partner_user": "/inbox",
     "investigator": "/investigate",
 }
-
-
-def set_sign_in_cookie(
-    response: Response,
-    settings: Settings,
-    name: str,
-    value: str,
-    *,
-    max_age: int,
-    path: str,
-    samesite: Literal["lax", "strict"] = "strict",
-) -> None:
-    """Set a short-lived cookie of a sign-in flow: HttpOnly, sent only to
-    ``path``, Secure unless ``settings.cookie_secure`` is off (local runs)."""
-    response.set_cookie(
-        name,
-        value,
-        max_age=max_age,
-        httponly=True,
-        secure=settings.cookie_secure,
-        samesite=samesite,
-        path=path,
-    )
 
 
 def safe_next(raw: str | None, role: str) -> str:
