@@ -26,7 +26,7 @@ from nowrongdoor.care.api.deps import (
     SessionDep,
 )
 from nowrongdoor.care.errors import ApiError, BadRequest, Unauthorized
-from nowrongdoor.care.rbac import can
+from nowrongdoor.care.rbac import can, require
 from nowrongdoor.care.security import Identity
 from nowrongdoor.care.web._forms import plain_message
 from nowrongdoor.care.web._templating import ANONYMOUS, Viewer, is_htmx, render
@@ -221,9 +221,7 @@ def needs(*permissions: str) -> Callable[[PageCtx], PageCtx]:
         for permission in permissions:
             if not can(ctx.user, permission):
                 ctx.request.state.audit_action = f"page {permission}"
-                from nowrongdoor.care.errors import Forbidden
-
-                raise Forbidden(f"your role ({ctx.user.role}) may not do {permission}")
+            require(ctx.user, permission)
         return ctx
 
     return _dep
