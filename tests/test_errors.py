@@ -32,3 +32,16 @@ def test_first_error_names_the_whole_value_without_a_field() -> None:
     assert where == "file"
     assert "dictionary" in message
     assert first_error(info.value)[0] == ""
+
+
+def test_first_error_reads_a_request_validation_error() -> None:
+    from fastapi.exceptions import RequestValidationError
+
+    with pytest.raises(ValidationError) as info:
+        _Form.model_validate({"items": [{"link_id": 5}]})
+    request_error = RequestValidationError(info.value.errors())
+    assert first_error(request_error) == first_error(info.value)
+    assert first_error(request_error) == (
+        "items.0.link_id",
+        "Input should be a valid string",
+    )

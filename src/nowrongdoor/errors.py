@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from pydantic import ValidationError
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 __all__ = ["UserInputError", "first_error"]
 
@@ -26,11 +24,19 @@ class UserInputError(ValueError):
         self.exit_code = exit_code
 
 
-def first_error(exc: ValidationError, whole: str = "") -> tuple[str, str]:
+class _Invalid(Protocol):
+    """A failed validation: pydantic's ``ValidationError`` or FastAPI's
+    ``RequestValidationError``."""
+
+    def errors(self) -> Sequence[Any]:
+        """The errors, each a dict with ``loc`` and ``msg``."""
+
+
+def first_error(exc: _Invalid, whole: str = "") -> tuple[str, str]:
     """Where and what the first error of a pydantic validation is.
 
     Args:
-        exc: The validation error.
+        exc: The validation error (it has at least one error).
         whole: The name to give when the error is about the whole value (no
             location).
 

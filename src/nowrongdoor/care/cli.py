@@ -340,13 +340,14 @@ def users_revoke(
     ] = None,
 ) -> None:
     """Revoke a user's API tokens and login sessions (or one token)."""
-    from sqlalchemy import select
-
-    from nowrongdoor.care.models import User
-    from nowrongdoor.care.security import revoke_api_token, revoke_credentials
+    from nowrongdoor.care.security import (
+        revoke_api_token,
+        revoke_credentials,
+        user_by_username,
+    )
 
     with care_database(settings_from(ctx)) as db, db.session() as session:
-        user = session.scalar(select(User).where(User.username == username.lower()))
+        user = user_by_username(session, username)
         if user is None:
             raise UserInputError(f"no user named {username!r}")
         if token is not None:

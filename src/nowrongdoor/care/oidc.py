@@ -243,7 +243,7 @@ def _router(settings: Settings) -> APIRouter:
 
     @router.get("/login/oidc")
     async def oidc_start(request: Request, next: str = "") -> Response:
-        from nowrongdoor.care.web._auth_pages import set_sign_in_cookie
+        from nowrongdoor.care.api.deps import set_sign_in_cookie
 
         meta = await _metadata(request.app, settings)
         verifier = secrets.token_urlsafe(48)

@@ -54,6 +54,7 @@ __all__ = [
     "revoke_api_token",
     "revoke_credentials",
     "revoke_session",
+    "user_by_username",
     "verify_password",
 ]
 
@@ -185,6 +186,11 @@ def login_limiter_from_settings(
     return LoginRateLimiter(settings.login_rate_per_minute)
 
 
+def user_by_username(session: Session, username: str) -> User | None:
+    """The user signing in as ``username`` (case-insensitive), if one exists."""
+    return session.scalar(select(User).where(User.username == username.lower()))
+
+
 def authenticate(
     session: Session, settings: Settings, *, username: str, password: str
 ) -> User:
@@ -203,7 +209,7 @@ def authenticate(
         Unauthorized: unknown user, wrong password or inactive account.
         ApiError: (423 ``account_locked``) too many failures; try again later.
     """
-    user = session.scalar(select(User).where(User.username == username.lower()))
+    user = user_by_username(session, username)
     now = utcnow()
     if user is None:
         verify_password(_DUMMY_HASH, password)  # same cost as a real check

@@ -367,3 +367,15 @@ def test_task_json_patch(
         client.patch(f"/fhir/Task/{rid}", content=b"{", headers={**headers, **kind}),
         400,
     )
+
+
+def test_a_refused_search_parameter_is_named_in_the_outcome(
+    client: TestClient, systems: Any
+) -> None:
+    r = client.get("/fhir/Task", params={"_count": 0}, headers=systems["p"])
+    _outcome(r, 400)
+    issue = r.json()["issue"][0]
+    assert (
+        issue["diagnostics"]
+        == "query._count: Input should be greater than or equal to 1"
+    )

@@ -149,3 +149,19 @@ def test_investigator_is_refused_care_pages(ws_client: Any) -> None:
         data={"csrf_token": csrf, "decision": "bogus", "reason": "x y z"},
     )
     assert posted.status_code == 400
+
+
+def test_a_refused_filter_or_decision_names_its_field(
+    ws_client: Any, corpus: AdsImport
+) -> None:
+    csrf = login(ws_client, INVESTIGATOR)
+    bad = ws_client.get("/investigate", params={"seen_from": "not-a-date"})
+    assert bad.status_code == 400
+    assert "the filter seen_from is not valid" in bad.text
+    planted, _decoy = planted_and_decoy(corpus)
+    lead = _lead_id(ws_client, planted)
+    refused = ws_client.post(
+        f"/investigate/leads/{lead}/decision",
+        data={"csrf_token": csrf, "decision": "maybe", "reason": "looks like it"},
+    )
+    assert refused.status_code == 400 and "choose a decision" in refused.text

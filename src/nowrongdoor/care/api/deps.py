@@ -21,6 +21,9 @@ An API route takes one request context, named by the permission it needs
 - :data:`SettingsDep` / :data:`CipherDep`: the app's settings and cipher (they,
   the session and :class:`RouteCtx` are the only readers of ``app.state``).
 - :func:`require_permission`: a dependency that checks the role table.
+- :func:`login_allowed`, :func:`sign_in`, :func:`set_sign_in_cookie`: the one
+  way the API's login route and the login page check the per-address limit,
+  sign a user in (audited either way) and set a cookie of signing in.
 """
 
 from __future__ import annotations
@@ -28,17 +31,18 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from typing import Annotated, Any, TypedDict, TypeVar, Unpack
+from typing import Annotated, Any, Literal, TypedDict, TypeVar, Unpack
 
 import anyio
 from fastapi import Depends, Path, Query, Request, Response
 from sqlalchemy.orm import Session
 
+from nowrongdoor.care import crud
 from nowrongdoor.care.audit import AuditEntry, append_event
 from nowrongdoor.care.crypto import Cipher
 from nowrongdoor.care.db import Database
 from nowrongdoor.care.errors import ApiError, Forbidden, Unauthorized
-from nowrongdoor.care.models import Person, User
+from nowrongdoor.care.models import Person, User, UserSession
 from nowrongdoor.care.rbac import require
 from nowrongdoor.care.schemas._common import MAX_ID, MAX_OFFSET, PageOf
 from nowrongdoor.care.security import (
@@ -46,6 +50,8 @@ from nowrongdoor.care.security import (
     CSRF_HEADER,
     SESSION_COOKIE,
     Identity,
+    authenticate,
+    create_session,
     csrf_matches,
     resolve_bearer,
     resolve_session,
@@ -71,9 +77,12 @@ __all__ = [
     "get_identity",
     "get_optional_identity",
     "get_session",
+    "login_allowed",
     "request_id",
     "require_permission",
     "set_session_cookie",
+    "set_sign_in_cookie",
+    "sign_in",
     "signed_in",
 ]
 
@@ -468,16 +477,100 @@ async def get_page(
 PageDep = Annotated[Page, Depends(get_page)]
 
 
+def login_allowed(request: Request) -> bool:
+    """Whether the request's address may try to sign in now (the app's
+    per-address limit of login attempts; each call counts as one)."""
+    client = request.client.host if request.client else "unknown"
+    allowed: bool = request.app.state.login_limiter.hit(client)
+    return allowed
+
+
+def sign_in(
+    request: Request,
+    session: Session,
+    settings: Settings,
+    audit: Auditor,
+    *,
+    username: str,
+    password: str,
+) -> tuple[User, str, UserSession]:
+    """Check a username and password and open a login session, audited.
+
+    The ``auth.login`` event is committed either way: on success for the user,
+    on failure (``detail``: the error code) for the account named, if any.
+
+    Args:
+        request: The request (its ``state.user`` becomes the user signed in).
+        session: The request's database session.
+        settings: The app's settings (lockout, session length).
+        audit: The request's unit of work.
+        username: The username typed.
+        password: The password typed.
+
+    Returns:
+        The user, the session cookie's token and the session row.
+
+    Raises:
+        ApiError: wrong username or password (401) or a locked account.
+    """
+    try:
+        user = authenticate(session, settings, username=username, password=password)
+    except ApiError as exc:
+        request.state.user = crud.user_by_username(session, username)
+        audit.commit("auth.login", outcome="failure", detail=exc.code)
+        request.state.user = None
+        raise
+    token, row = create_session(session, settings, user=user)
+    request.state.user = user
+    audit.commit("auth.login", resource_type="user", resource_id=user.id)
+    return user, token, row
+
+
+def set_sign_in_cookie(
+    response: Response,
+    settings: Settings,
+    name: str,
+    value: str,
+    *,
+    max_age: int,
+    path: str,
+    samesite: Literal["lax", "strict"] = "strict",
+) -> None:
+    """Set a cookie of signing in (the one cookie policy of the care service).
+
+    HttpOnly, sent only to ``path``, Secure unless ``settings.cookie_secure``
+    is off (local runs).
+
+    Args:
+        response: The response to set it on.
+        settings: The app's settings.
+        name: The cookie's name.
+        value: Its value.
+        max_age: Seconds it lives.
+        path: The path it is sent to.
+        samesite: ``strict`` unless a cross-site navigation must carry it.
+    """
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        httponly=True,
+        secure=settings.cookie_secure,
+        samesite=samesite,
+        path=path,
+    )
+
+
 def set_session_cookie(response: Response, token: str, settings: Settings) -> None:
     """Set the login session cookie (Secure, HttpOnly, SameSite=Lax)."""
-    response.set_cookie(
+    set_sign_in_cookie(
+        response,
+        settings,
         SESSION_COOKIE,
         token,
         max_age=settings.session_minutes * 60,
-        httponly=True,
-        secure=settings.cookie_secure,
-        samesite="lax",
         path="/",
+        samesite="lax",
     )
 
 

@@ -13,7 +13,11 @@ from nowrongdoor.care.errors import BadRequest, Conflict, Forbidden
 from nowrongdoor.care.models import Organization, User
 from nowrongdoor.care.rbac import scope_of
 from nowrongdoor.care.schemas import UserCreate, UserUpdate
-from nowrongdoor.care.security import hash_password, revoke_credentials
+from nowrongdoor.care.security import (
+    hash_password,
+    revoke_credentials,
+    user_by_username,
+)
 
 __all__ = [
     "assignable_staff",
@@ -188,8 +192,3 @@ def assignable_staff(session: Session, *, viewer: User) -> list[User]:
             .order_by(User.team, User.display_name)
         ).all()
     )
-
-
-def user_by_username(session: Session, username: str) -> User | None:
-    """The user signing in as ``username`` (case-insensitive), if one exists."""
-    return session.scalar(select(User).where(User.username == username.lower()))

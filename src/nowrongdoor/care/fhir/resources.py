@@ -33,6 +33,7 @@ from nowrongdoor.care.models import (
     PartnerService,
     Referral,
 )
+from nowrongdoor.errors import first_error
 
 __all__ = [
     "SDOHCC_SERVICE_REQUEST",
@@ -305,10 +306,9 @@ def parse_resource(model: type[R], raw: bytes) -> R:
     try:
         return model.model_validate_json(raw)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
+        where, message = first_error(exc)
         kind = model.get_resource_type()
-        raise BadRequest(f"not a valid R4 {kind}: {where}: {first['msg']}") from None
+        raise BadRequest(f"not a valid R4 {kind}: {where}: {message}") from None
 
 
 def reference_of(value: Any) -> str | None:

@@ -71,6 +71,7 @@ from nowrongdoor.care.models import (
 from nowrongdoor.care.rbac import can, require
 from nowrongdoor.care.schemas import ReferralTransition
 from nowrongdoor.care.security import resolve_bearer
+from nowrongdoor.errors import first_error
 
 __all__ = [
     "FHIR_JSON",
@@ -120,9 +121,8 @@ class FhirRoute(APIRoute):
                 headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
                 return _outcome(exc.status, exc.message, headers)
             except RequestValidationError as exc:
-                first = exc.errors()[0] if exc.errors() else {}
-                where = ".".join(str(p) for p in first.get("loc", ()))
-                return _outcome(400, f"{where}: {first.get('msg', 'invalid')}")
+                where, message = first_error(exc) if exc.errors() else ("", "invalid")
+                return _outcome(400, f"{where}: {message}")
             except StarletteHTTPException as exc:
                 return _outcome(exc.status_code, str(exc.detail))
 

@@ -33,6 +33,7 @@ from nowrongdoor.care.investigate.usmap import route_map
 from nowrongdoor.care.models import InvAd, InvLead
 from nowrongdoor.care.web._session import Page, PageCtx, PageNumber, needs, text_query
 from nowrongdoor.care.web._templating import STATIC_DIR
+from nowrongdoor.errors import first_error
 
 __all__ = ["router"]
 
@@ -90,7 +91,7 @@ def _filters(**raw: str) -> OperationFilters:
     try:
         return OperationFilters(**values)
     except ValidationError as exc:
-        field = str(exc.errors()[0]["loc"][0])
+        field, _ = first_error(exc)
         raise BadRequest(f"the filter {field} is not valid", field=field) from None
 
 
@@ -105,7 +106,7 @@ def operations_page(
     result = crud.list_operations(
         ctx.session,
         viewer=ctx.user,
-        cipher=ctx.request.app.state.db.cipher,
+        cipher=ctx.cipher,
         filters=filters,
         **page.window,
     )
@@ -424,7 +425,7 @@ async def decide(ctx: DecideDep, lead_id: int) -> Response:
             reason=str(form.get("reason") or ""),
         )
     except ValidationError as exc:
-        field = str(exc.errors()[0]["loc"][0])
+        field, _ = first_error(exc)
         message = (
             "choose a decision"
             if field == "decision"
@@ -434,7 +435,7 @@ async def decide(ctx: DecideDep, lead_id: int) -> Response:
     crud.decide_lead(
         ctx.session,
         actor=ctx.user,
-        cipher=ctx.request.app.state.db.cipher,
+        cipher=ctx.cipher,
         lead=lead,
         data=data,
     )

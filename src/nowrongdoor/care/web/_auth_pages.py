@@ -9,26 +9,25 @@ cannot sign a browser into someone else's account.
 from __future__ import annotations
 
 import secrets
-from typing import Literal
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from nowrongdoor.care import crud
 from nowrongdoor.care.api.deps import (
     AuditDep,
     OptionalIdentity,
     SessionDep,
     SettingsDep,
     clear_session_cookie,
+    login_allowed,
     set_session_cookie,
+    set_sign_in_cookie,
+    sign_in,
 )
 from nowrongdoor.care.errors import ApiError
 from nowrongdoor.care.security import (
     SESSION_COOKIE,
-    authenticate,
-    create_session,
     csrf_matches,
     revoke_session,
 )
@@ -49,29 +48,6 @@ HOME_BY_ROLE: dict[str, str] = {
     "partner_user": "/inbox",
     "investigator": "/investigate",
 }
-
-
-def set_sign_in_cookie(
-    response: Response,
-    settings: Settings,
-    name: str,
-    value: str,
-    *,
-    max_age: int,
-    path: str,
-    samesite: Literal["lax", "strict"] = "strict",
-) -> None:
-    """Set a short-lived cookie of a sign-in flow: HttpOnly, sent only to
-    ``path``, Secure unless ``settings.cookie_secure`` is off (local runs)."""
-    response.set_cookie(
-        name,
-        value,
-        max_age=max_age,
-        httponly=True,
-        secure=settings.cookie_secure,
-        samesite=samesite,
-        path=path,
-    )
 
 
 def safe_next(raw: str | None, role: str) -> str:
@@ -168,8 +144,7 @@ async def login_submit(
             username=username,
             next_url=next_url,
         )
-    client = request.client.host if request.client else "unknown"
-    if not request.app.state.login_limiter.hit(client):
+    if not login_allowed(request):
         return _login_page(
             request,
             settings,
@@ -179,11 +154,10 @@ async def login_submit(
             next_url=next_url,
         )
     try:
-        user = authenticate(session, settings, username=username, password=password)
+        user, token, _row = sign_in(
+            request, session, settings, audit, username=username, password=password
+        )
     except ApiError as exc:
-        request.state.user = crud.user_by_username(session, username)
-        audit.commit("auth.login", outcome="failure", detail=exc.code)
-        request.state.user = None
         return _login_page(
             request,
             settings,
@@ -197,9 +171,6 @@ async def login_submit(
             username=username,
             next_url=next_url,
         )
-    token, _row = create_session(session, settings, user=user)
-    request.state.user = user
-    audit.commit("auth.login", resource_type="user", resource_id=user.id)
     response = RedirectResponse(safe_next(next_url, user.role), status_code=303)
     set_session_cookie(response, token, settings)
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")

@@ -17,6 +17,7 @@ from starlette.datastructures import FormData
 
 from nowrongdoor.care import crud
 from nowrongdoor.care.api.case_children import add_to_case, update_on_case
+from nowrongdoor.care.api.records import case_in_scope
 from nowrongdoor.care.enums import (
     CaseStatus,
     CloseReason,
@@ -79,9 +80,7 @@ SAFETY_FIELDS: tuple[tuple[str, str, str], ...] = (
 def load_case(ctx: PageCtx, case_id: int) -> Case:
     """A case in the viewer's scope (404/403 otherwise; denials are audited)."""
     crud.ensure_not_partner(ctx.user)
-    ctx.request.state.audit_resource = "case"
-    ctx.request.state.audit_resource_id = str(case_id)
-    return crud.get_case(ctx.session, viewer=ctx.user, case_id=case_id)
+    return case_in_scope(ctx, case_id)
 
 
 def _back(case_id: int, anchor: str) -> RedirectResponse:

@@ -11,6 +11,7 @@ from starlette.datastructures import FormData
 
 from nowrongdoor.care.enums import Door, NeedCategory
 from nowrongdoor.care.errors import BadRequest
+from nowrongdoor.errors import first_error
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -195,9 +196,8 @@ def build(model: type[M], **values: Any) -> M:
     try:
         return model(**{k: v for k, v in values.items() if v is not None})
     except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"]) or "form"
-        raise BadRequest(plain_message(first), field=field) from None
+        field, _ = first_error(exc, "form")
+        raise BadRequest(plain_message(exc.errors()[0]), field=field) from None
 
 
 def choice(value: str | None, allowed: dict[str, str], name: str) -> str:

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from nowrongdoor.care import crud
+from nowrongdoor.care.api.records import in_scope
 from nowrongdoor.care.audit import AuditEntry
 from nowrongdoor.care.enums import Door, Role
 from nowrongdoor.care.errors import BadRequest
@@ -156,9 +157,7 @@ def leads_page(
 async def take(ctx: QueueDep, intake_id: int) -> Response:
     """Take an owner-less item from the pool (one of two takers wins)."""
     crud.ensure_not_partner(ctx.user)
-    ctx.request.state.audit_resource = "intake"
-    ctx.request.state.audit_resource_id = str(intake_id)
-    intake = crud.get_intake(ctx.session, viewer=ctx.user, intake_id=intake_id)
+    intake = in_scope(ctx, "intake", intake_id, crud.get_intake)
     holder = crud.take_intake(ctx.session, actor=ctx.user, intake=intake)
     ctx.audit.commit(
         "intake.take",

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from nowrongdoor.care import crud
+from nowrongdoor.care.api.records import in_scope
 from nowrongdoor.care.enums import NeedCategory, ReferralStatus, Role
 from nowrongdoor.care.errors import ApiError, BadRequest
 from nowrongdoor.care.models import Referral
@@ -286,9 +287,7 @@ def referral_page(
     ctx: ReferralRead, referral_id: int, unsent: str = ""
 ) -> HTMLResponse:
     """One referral: the partner's minimal view, or the referring team's view."""
-    ctx.request.state.audit_resource = "referral"
-    ctx.request.state.audit_resource_id = str(referral_id)
-    referral = crud.get_referral(ctx.session, viewer=ctx.user, referral_id=referral_id)
+    referral = in_scope(ctx, "referral", referral_id, crud.get_referral)
     ctx.audit.commit_on("referral.read", referral)
     return _referral_response(ctx, referral, unsent=UNSENT_MESSAGES.get(unsent, ""))
 
@@ -325,9 +324,7 @@ async def referral_status(ctx: ReferralRead, referral_id: int) -> Response:
     cancels. Each action is its own form; a refused one comes back with the
     message beside the field and what was typed."""
     form = await ctx.request.form()
-    ctx.request.state.audit_resource = "referral"
-    ctx.request.state.audit_resource_id = str(referral_id)
-    referral = crud.get_referral(ctx.session, viewer=ctx.user, referral_id=referral_id)
+    referral = in_scope(ctx, "referral", referral_id, crud.get_referral)
     status = f.choice(f.text(form, "status"), f.REFERRAL_STATUS_LABELS, "status")
     if status == "sent":
         form_id = "send-form"

@@ -18,24 +18,18 @@ from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from sqlalchemy.orm import Session
 
 from nowrongdoor.care.api.deps import (
     AuditDep,
-    Auditor,
-    CipherDep,
     OptionalIdentity,
+    RouteCtx,
     SessionDep,
-    SettingsDep,
 )
-from nowrongdoor.care.crypto import Cipher
 from nowrongdoor.care.errors import ApiError, BadRequest, Unauthorized
-from nowrongdoor.care.models import User
-from nowrongdoor.care.rbac import can
+from nowrongdoor.care.rbac import can, require
 from nowrongdoor.care.security import Identity
 from nowrongdoor.care.web._forms import plain_message
 from nowrongdoor.care.web._templating import ANONYMOUS, Viewer, is_htmx, render
-from nowrongdoor.settings import Settings
 
 
 class LoginRequired(Exception):
@@ -67,29 +61,16 @@ def current_viewer(request: Request, identity: OptionalIdentity) -> Viewer:
 ViewerDep = Annotated[Viewer, Depends(current_viewer)]
 
 
-@dataclass
-class PageCtx:
-    """What a signed-in page needs: the user, the viewer, the db session, audit.
+@dataclass(slots=True)
+class PageCtx(RouteCtx):
+    """What a signed-in page works with: the API's route context (request,
+    identity, user, db session, audit, settings, cipher) and the viewer.
 
     Attributes:
-        request: The request.
-        user: The signed-in user (a database row).
         viewer: The template view of the user.
-        session: Database session of the request, for reads and crud calls;
-            pages never commit it themselves.
-        audit: The request's unit of work: ``audit.commit(action, ...)``
-            appends the audit event and commits the transaction with it.
-        settings: The app's settings.
-        cipher: The app's cipher (blind indexes of names and contacts).
     """
 
-    request: Request
-    user: User
     viewer: Viewer
-    session: Session
-    audit: Auditor
-    settings: Settings
-    cipher: Cipher
 
     def render(self, template: str, status_code: int = 200, **context: Any) -> Any:
         """Render ``template`` for this viewer."""
@@ -144,25 +125,12 @@ class PageCtx:
 
 
 def page_ctx(
-    request: Request,
-    identity: OptionalIdentity,
-    session: SessionDep,
-    audit: AuditDep,
-    settings: SettingsDep,
-    cipher: CipherDep,
+    request: Request, identity: OptionalIdentity, session: SessionDep, audit: AuditDep
 ) -> PageCtx:
     """The page context; redirects to the login page when nobody is signed in."""
     if identity is None:
         raise LoginRequired()
-    return PageCtx(
-        request=request,
-        user=identity.user,
-        viewer=current_viewer(request, identity),
-        session=session,
-        audit=audit,
-        settings=settings,
-        cipher=cipher,
-    )
+    return PageCtx(request, identity, session, audit, current_viewer(request, identity))
 
 
 PageDep = Annotated[PageCtx, Depends(page_ctx)]
@@ -253,9 +221,7 @@ def needs(*permissions: str) -> Callable[[PageCtx], PageCtx]:
         for permission in permissions:
             if not can(ctx.user, permission):
                 ctx.request.state.audit_action = f"page {permission}"
-                from nowrongdoor.care.errors import Forbidden
-
-                raise Forbidden(f"your role ({ctx.user.role}) may not do {permission}")
+            require(ctx.user, permission)
         return ctx
 
     return _dep

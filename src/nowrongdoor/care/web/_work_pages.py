@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from nowrongdoor.care import crud, training
+from nowrongdoor.care.api.records import person_in_scope
 from nowrongdoor.care.audit import AuditEntry
 from nowrongdoor.care.enums import (
     ConsentScope,
@@ -69,10 +70,7 @@ SCOPE_LABELS: dict[str, str] = {
 def find_person(ctx: PageCtx, pseudonym: str) -> Person:
     """The person with ``pseudonym`` in the viewer's scope (404/403 otherwise)."""
     crud.ensure_not_partner(ctx.user)
-    person_id = crud.person_id_of(ctx.session, pseudonym)
-    ctx.request.state.audit_resource = "person"
-    ctx.request.state.audit_resource_id = str(person_id)
-    return crud.get_person(ctx.session, viewer=ctx.user, person_id=person_id)
+    return person_in_scope(ctx, crud.person_id_of(ctx.session, pseudonym))
 
 
 # --- my work -------------------------------------------------------------------

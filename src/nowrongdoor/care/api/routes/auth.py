@@ -6,14 +6,15 @@ import datetime as dt
 
 from fastapi import APIRouter, Request, Response
 
-from nowrongdoor.care import crud
 from nowrongdoor.care.api.deps import (
     AuditDep,
     IdPath,
     SessionDep,
     SettingsDep,
     clear_session_cookie,
+    login_allowed,
     set_session_cookie,
+    sign_in,
 )
 from nowrongdoor.care.api.perms import SignedIn
 from nowrongdoor.care.enums import Role
@@ -33,9 +34,7 @@ from nowrongdoor.care.schemas import (
 from nowrongdoor.care.security import (
     SESSION_COOKIE,
     Identity,
-    authenticate,
     create_api_token,
-    create_session,
     list_api_tokens,
     revoke_api_token,
     revoke_credentials,
@@ -68,25 +67,20 @@ def login(
     audit: AuditDep,
 ) -> Me:
     """Sign in; sets the session cookie and returns the CSRF token."""
-    client = request.client.host if request.client else "unknown"
-    if not request.app.state.login_limiter.hit(client):
+    if not login_allowed(request):
         raise ApiError(
             "too many login attempts from this address; wait a minute",
             code="too_many_requests",
             status=429,
         )
-    try:
-        user = authenticate(
-            session, settings, username=body.username, password=body.password
-        )
-    except ApiError as exc:
-        request.state.user = crud.user_by_username(session, body.username)
-        audit.commit("auth.login", outcome="failure", detail=exc.code)
-        request.state.user = None
-        raise
-    token, row = create_session(session, settings, user=user)
-    request.state.user = user
-    audit.commit("auth.login", resource_type="user", resource_id=user.id)
+    user, token, row = sign_in(
+        request,
+        session,
+        settings,
+        audit,
+        username=body.username,
+        password=body.password,
+    )
     set_session_cookie(response, token, settings)
     return _me(Identity(user=user, via="session"), user.organization, row.csrf_token)
 
