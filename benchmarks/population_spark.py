@@ -61,6 +61,7 @@ PAGE = os.sysconf("SC_PAGE_SIZE")
 @dataclass
 class _Proc:
     session: int
+    state: str  # Z: exited, not yet reaped (its CPU is final)
     comm: str
     cpu: float  # seconds, user + system, at the last reading
     rss: int  # bytes
@@ -77,6 +78,7 @@ def _read(pid: int) -> _Proc | None:
     # after the name: state ppid pgrp session ... utime(11) stime(12) ... rss(21)
     return _Proc(
         session=int(f[3]),
+        state=f[0],
         comm=comm,
         cpu=(int(f[11]) + int(f[12])) / TICK,
         rss=int(f[21]) * PAGE,
@@ -100,8 +102,10 @@ class Sampler:
             self.sessions.add(session)
 
     def alive(self, session: int) -> list[int]:
-        """The pids of ``session`` found at the last reading."""
-        return [p for p, r in self._now.items() if r.session == session]
+        """The running pids of ``session`` at the last reading (no zombies)."""
+        return [
+            p for p, r in self._now.items() if r.session == session and r.state != "Z"
+        ]
 
     def reading(self) -> None:
         now: dict[int, _Proc] = {}
@@ -178,7 +182,8 @@ def _settle(sampler: Sampler, sessions: list[int], keep: set[int]) -> None:
         if all(set(sampler.alive(s)) <= keep for s in sessions):
             return
         time.sleep(sampler.interval)
-    print("warning: processes still alive 60 s after the run", flush=True)
+    left = [f"{p} {sampler.seen[p].comm}" for s in sessions for p in sampler.alive(s)]
+    print(f"warning: still alive 60 s after the run: {', '.join(left)}", flush=True)
 
 
 def run_engine(
