@@ -26,7 +26,8 @@ cluster (executor JVMs, their Python workers, the master and worker JVMs). A
 process's CPU is its last reading, so each process that exits loses at most one
 interval; the driver's exact CPU (``wait4``: Python and the children it reaped)
 is printed beside it as a check. Peak memory is the largest sum of the resident
-memory of the run's processes at one reading.
+memory of the run's processes at one reading (for Spark, the idle master and
+worker JVMs included).
 
 The master must see each Spark application finish (so a run cannot silently fall
 back to local mode), and the worklists (``worklist.csv``) must be byte-identical;
