@@ -214,3 +214,19 @@ def test_icd9_era_codes_are_reported_as_such(tmp_path: Path) -> None:
         "diagnosis code unknown": 1,
     }
     assert result.flagged == 1  # the runaway code of 2015-09-01 still counts
+
+
+def test_ndjson_whose_only_json_lines_are_not_resources_is_refused(
+    tmp_path: Path, runner
+) -> None:
+    """Random bytes can hold a line that parses as JSON (``7``): still not FHIR."""
+    path = tmp_path / "bulk.ndjson"
+    path.write_bytes(b"\xff\xfe\x00garbage\n7\n[1, 2]\n{\"a\": 1}\nnot json\n")
+    result = runner.invoke(
+        app, ["population", "score", str(path), "--out", str(tmp_path / "o")]
+    )
+    text = " ".join(result.output.split())
+    assert result.exit_code == 2, result.output
+    assert text.startswith(f"error: {path} is not FHIR NDJSON: no line is a JSON")
+    assert "line 1: line is not UTF-8 text" in text
+    assert not (tmp_path / "o").exists()

@@ -87,7 +87,8 @@ def read_fhir(paths: list[Path]) -> FhirRows:
         The raw rows and rejects.
 
     Raises:
-        UserInputError: a file holds no line that is JSON (a binary file, say).
+        UserInputError: a file holds no line that is a JSON resource (a binary
+            file, say, even where a stray line happens to parse as a number).
     """
     rows = FhirRows()
     encounter_start: dict[str, str] = {}
@@ -114,6 +115,8 @@ def read_fhir(paths: list[Path]) -> FhirRows:
             if not isinstance(res, dict) or not isinstance(
                 res.get("resourceType"), str
             ):
+                bad += 1
+                first_bad = first_bad or f"line {number}: line is not a FHIR resource"
                 rows.rejects.append(_rej(name, number, "line is not a FHIR resource"))
                 continue
             kind = res["resourceType"]
