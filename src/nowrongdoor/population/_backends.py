@@ -257,15 +257,12 @@ class _SparkEngine:
     def read_file(
         self, path: Path, fmt: str, columns: Sequence[str] | None = None
     ) -> ir.Table:
-        from pyspark import StorageLevel
-        from pyspark.sql.types import LongType, StructField, StructType
-
         reader = self.session.read
         if fmt == "parquet":
             df = reader.parquet(str(path))
         else:
-            # FAILFAST: a malformed line stops the run (reported by to_arrow)
-            # instead of silently becoming nulls.
+            # FAILFAST: a malformed line stops the run (reported as one
+            # sentence by _numbered's pass) instead of silently becoming nulls.
             df = (
                 reader.option("header", True)
                 .option("mode", "FAILFAST")
@@ -274,16 +271,10 @@ class _SparkEngine:
             )
         if columns is not None:
             df = df.select(*[df["`" + c.replace("`", "``") + "`"] for c in columns])
-        schema = StructType([*df.schema.fields, StructField("_row", LongType())])
-        numbered = df.rdd.zipWithIndex().map(lambda p: (*p[0], p[1] + 1))
+        df, kept = _numbered(df)
         name = f"nwd_in_{next(_names)}"
-        # Numbering is a full pass; keep the numbered rows instead of recomputing
-        # them for every query (memory first, spilling to disk).
-        df = self.session.createDataFrame(numbered, schema).persist(
-            StorageLevel.MEMORY_AND_DISK
-        )
         df.createOrReplaceTempView(name)
-        self._cached.append(df)
+        self._cached.append(kept)
         return self.con.table(name)
 
     def from_arrow(self, table: pa.Table) -> ir.Table:
@@ -317,6 +308,58 @@ class _SparkEngine:
             self.session.stop()
         if self._tmp is not None:
             self._tmp.cleanup()
+
+
+def _numbered(df: Any) -> tuple[Any, Any]:
+    """``df`` plus ``_row``, its 1-based row number, computed in the JVM.
+
+    The numbers are those ``df.rdd.zipWithIndex()`` gave (plus one), without
+    sending every row through Python workers. ``RDD.zipWithIndex`` numbers "first
+    based on the partition index and then the ordering of items within each
+    partition" (https://spark.apache.org/docs/latest/api/python/reference/api/
+    pyspark.RDD.zipWithIndex.html). ``monotonically_increasing_id`` "puts the
+    partition ID in the upper 31 bits, and the record number within each
+    partition in the lower 33 bits" (https://spark.apache.org/docs/latest/api/
+    python/reference/pyspark.sql/api/pyspark.sql.functions.monotonically_increasing_id.html),
+    and ``spark_partition_id`` is "partition id the record belongs to"
+    (https://spark.apache.org/docs/latest/api/python/reference/pyspark.sql/api/
+    pyspark.sql.functions.spark_partition_id.html). Both are evaluated in the
+    same scan (no shuffle in between) over the same partitions ``df.rdd`` has, so
+    for a row at position ``i`` of partition ``p``: ``mid - (p << 33) = i`` and
+    its zipWithIndex index is ``offset[p] + i``, where ``offset[p]`` is the row
+    count of partitions ``0 .. p-1``. Both ids are non-deterministic (they depend
+    on partitioning), so they are computed once and persisted (memory first,
+    spilling to disk): the counts and every later query read the same rows.
+
+    Returns:
+        The numbered frame and the persisted frame under it (to unpersist).
+    """
+    from pyspark import StorageLevel
+    from pyspark.sql import functions as F  # noqa: N812
+
+    pid, mid = "_nwd_pid", "_nwd_mid"
+    kept = df.select(
+        "*",
+        F.spark_partition_id().alias(pid),
+        F.monotonically_increasing_id().alias(mid),
+    ).persist(StorageLevel.MEMORY_AND_DISK)
+    try:
+        # one full pass (it parses the file, so a malformed line fails here)
+        counts = dict(kept.groupBy(pid).count().collect())
+    except Exception as exc:
+        kept.unpersist()
+        raise _spark_read_error(exc) from None
+    offsets = list(
+        itertools.accumulate(
+            (counts.get(p, 0) for p in range(max(counts, default=0))), initial=0
+        )
+    )
+    start = F.element_at(
+        F.array(*[F.lit(o).cast("long") for o in offsets]), F.col(pid) + 1
+    )
+    within = F.col(mid) - F.shiftleft(F.col(pid).cast("long"), 33)
+    row = start + within + 1
+    return kept.withColumn("_row", row).drop(pid, mid), kept
 
 
 def _spark_read_error(exc: Exception) -> Exception:
