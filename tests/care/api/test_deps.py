@@ -10,7 +10,6 @@ from fastapi.routing import APIRoute
 from nowrongdoor.care.api.deps import (
     RouteCtx,
     get_auditor,
-    get_cipher,
     get_current_user,
     get_identity,
     get_session,
@@ -21,7 +20,6 @@ from nowrongdoor.care.app import API_PREFIX, create_app
 #: What a route must not take besides its context: the context holds them.
 _SPREAD = {
     get_auditor,
-    get_cipher,
     get_current_user,
     get_identity,
     get_session,

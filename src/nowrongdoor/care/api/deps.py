@@ -18,8 +18,9 @@ An API route takes one request context, named by the permission it needs
 - :data:`OptionalIdentity`: the same, or ``None`` (for pages that redirect).
 - :data:`AuditDep`: the request's unit of work: records audit events in the
   request's transaction and commits it with them.
-- :data:`SettingsDep` / :data:`CipherDep`: the app's settings and cipher (they,
-  the session and :class:`RouteCtx` are the only readers of ``app.state``).
+- :data:`SettingsDep`: the app's settings for the routes nobody is signed in to
+  (it, the session and :class:`RouteCtx`, which also gives the cipher, are the
+  only readers of ``app.state``).
 - :func:`require_permission`: a dependency that checks the role table.
 - :func:`login_allowed`, :func:`sign_in`, :func:`set_sign_in_cookie`: the one
   way the API's login route and the login page check the per-address limit,
@@ -61,7 +62,6 @@ from nowrongdoor.settings import Settings
 __all__ = [
     "AuditDep",
     "Auditor",
-    "CipherDep",
     "CurrentIdentity",
     "CurrentUser",
     "DatabaseDep",
@@ -110,11 +110,6 @@ async def get_settings(request: Request) -> Settings:
     return _settings_of(request)
 
 
-async def get_cipher(request: Request) -> Cipher:
-    """The app's cipher (for blind-index searches)."""
-    return _cipher_of(request)
-
-
 DatabaseDep = Annotated[Database, Depends(get_database)]
 
 #: A record id in the path (1 .. 2**31-1: larger ids answer 422 on every database).
@@ -122,7 +117,6 @@ IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 #: An optional record id filter in the query string.
 IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-CipherDep = Annotated[Cipher, Depends(get_cipher)]
 
 
 def request_id(request: Request) -> str:
