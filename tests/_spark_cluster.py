@@ -21,7 +21,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -31,18 +30,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-__all__ = ["Cluster", "ClusterError", "driver_env", "free_port", "standalone_cluster"]
+from _net import free_port
+
+__all__ = ["Cluster", "ClusterError", "driver_env", "standalone_cluster"]
 
 
 class ClusterError(RuntimeError):
     """The cluster could not be started (no Java, a JVM died, or a timeout)."""
-
-
-def free_port() -> int:
-    """A TCP port free on 127.0.0.1 right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass

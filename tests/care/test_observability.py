@@ -16,6 +16,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from sqlalchemy import select
 
+from _net import free_port
 from nowrongdoor.care.app import create_app
 from nowrongdoor.care.db import Database
 from nowrongdoor.care.migrate import downgrade, upgrade
@@ -293,14 +294,6 @@ def test_journey_logs_carry_ids_and_no_person_data(
 # --- several workers --------------------------------------------------------------
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def test_metrics_merge_every_worker_of_serve(tmp_path: Path) -> None:
     import os
     import subprocess
@@ -318,7 +311,7 @@ def test_metrics_merge_every_worker_of_serve(tmp_path: Path) -> None:
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     cli = [sys.executable, "-m", "nowrongdoor"]
     subprocess.run([*cli, "db", "upgrade"], env=env, check=True, capture_output=True)
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [*cli, "serve", "--no-web", "--workers", "2", "--port", str(port)],
         env=env,

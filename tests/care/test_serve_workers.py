@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from _net import free_port
 
 
 def _children(pid: int) -> list[int]:
@@ -48,7 +43,7 @@ def test_two_workers_serve_with_the_config_file(tmp_path: Path) -> None:
     subprocess.run(
         [*cli, "db", "upgrade"], env=env, cwd=elsewhere, check=True, capture_output=True
     )
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [*cli, "serve", "--no-web", "--workers", "2", "--port", str(port)],
         env=env,

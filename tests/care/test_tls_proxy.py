@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from _net import free_port
 from nowrongdoor.care.app import create_app
 from nowrongdoor.care.db import Database
 from nowrongdoor.care.migrate import upgrade
@@ -34,10 +35,6 @@ NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 HSTS = "max-age=31536000; includeSubDomains"
 
 
-def _port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _self_signed(tmp: Path) -> tuple[Path, Path]:
@@ -115,7 +112,7 @@ def proxied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
     db = Database(settings)
     upgrade(db.engine)
     cert, key = _self_signed(tmp)
-    app_port, https_port, http_port = _port(), _port(), _port()
+    app_port, https_port, http_port = free_port(), free_port(), free_port()
     conf = tmp / "nginx.conf"
     temp = {n: tmp / n for n in ("body", "proxy", "fastcgi", "uwsgi", "scgi")}
     conf.write_text(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import sys
 import threading
 import time
@@ -14,6 +13,8 @@ from typing import Any
 
 import pytest
 from _web_html import login
+
+from _net import free_port
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -115,13 +116,6 @@ def artifacts() -> Path:
     """Directory for browser screenshots (gitignored)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def serve_in_thread(app: Any) -> Iterator[str]:
