@@ -76,3 +76,32 @@ def test_patterns_registered_later_get_a_database_of_their_own() -> None:
     assert shared.candidates("one cash") == {cash, only} - {only}
     assert shared.candidates("cash only") == {cash, only}
     assert len(shared._dbs) == 2
+
+
+def test_threads_scan_at_once() -> None:
+    """Pages run in a thread pool: scans from several threads at once all answer
+    (one shared scratch space fails with ScratchInUseError)."""
+    import threading
+
+    from nowrongdoor.text._prefilter import LiteralSet
+
+    shared = _fresh()
+    pid = shared.register(r"cash\s+only")
+    literals = LiteralSet(("cash", "only"))
+    base = "y" * 2_000_000 + " cash only"
+    answers: list[object] = []
+
+    def scan(worker: int) -> None:
+        try:
+            for i in range(5):
+                text = f"{base}{worker}-{i}"  # a new text: no memo hit
+                answers.append((shared.candidates(text), literals.present(text)))
+        except Exception as exc:  # noqa: BLE001 - the failure is the finding
+            answers.append(exc)
+
+    threads = [threading.Thread(target=scan, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers == [(frozenset({pid}), {0, 1})] * 20

@@ -221,6 +221,7 @@ class Prefilter:
         self._built = 0
         self._lock = threading.Lock()
         self._memo: list[tuple[str, frozenset[int]]] = []
+        self._scratch = _Scratch()
 
     def register(self, pattern: str, flags: int = 0) -> int | None:
         """An id for a case-sensitive pattern, or ``None`` when it is not prefiltered.
@@ -242,6 +243,8 @@ class Prefilter:
             with self._lock:
                 first = self._built
                 new = self._sources[first:]
+                if not new:  # another thread compiled them while this one waited
+                    return self._dbs
                 try:
                     db = _compile(new, first_id=first)
                 except _hs.error:
@@ -264,11 +267,32 @@ class Prefilter:
             return None
         ids: set[int] = set()
         data = text.encode("ascii")
-        for db in self._databases():
-            db.scan(data, match_event_handler=_collect, context=ids)
+        dbs = self._databases()
+        spaces = self._scratch.for_databases(dbs)
+        for db, space in zip(dbs, spaces, strict=False):
+            db.scan(data, match_event_handler=_collect, context=ids, scratch=space)
         result = frozenset(ids)
         self._memo = [(text, result), *self._memo[: self._memo_size - 1]]
         return result
+
+
+class _Scratch(threading.local):
+    """Hyperscan scratch space of the calling thread, one per database.
+
+    A database's own scratch serves one scan at a time (a second thread scanning
+    at once fails with ``ScratchInUseError``), and pages run in a thread pool, so
+    each thread scans with scratch of its own, allocated once per database.
+    """
+
+    def __init__(self) -> None:
+        self.spaces: list[Any] = []
+
+    def for_databases(self, dbs: tuple[Any, ...]) -> list[Any]:
+        """This thread's scratch for each database in ``dbs``, in order."""
+        spaces = self.spaces
+        if len(spaces) < len(dbs):
+            spaces.extend(_hs.Scratch(db) for db in dbs[len(spaces) :])
+        return spaces
 
 
 def _collect(pid: int, _start: int, _end: int, _flags: int, ids: set[int]) -> None:
@@ -323,6 +347,7 @@ class LiteralSet:
             ],
             _hs.HS_FLAG_SINGLEMATCH,
         )
+        self._scratch = _Scratch()
 
     def present(self, text: str) -> set[int]:
         """The numbers (positions in ``strings``) of the strings found in ``text``."""
@@ -331,6 +356,7 @@ class LiteralSet:
             text.encode("utf-8", "surrogatepass"),
             match_event_handler=_collect,
             context=ids,
+            scratch=self._scratch.for_databases((self._db,))[0],
         )
         return ids
 
