@@ -64,7 +64,6 @@ __all__ = [
     "Auditor",
     "CurrentIdentity",
     "CurrentUser",
-    "DatabaseDep",
     "IdPath",
     "IdQuery",
     "OptionalIdentity",
@@ -89,12 +88,6 @@ __all__ = [
 _UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-async def get_database(request: Request) -> Database:
-    """The app's :class:`Database`."""
-    db: Database = request.app.state.db
-    return db
-
-
 def _settings_of(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
@@ -109,8 +102,6 @@ async def get_settings(request: Request) -> Settings:
     """The app's settings."""
     return _settings_of(request)
 
-
-DatabaseDep = Annotated[Database, Depends(get_database)]
 
 #: A record id in the path (1 .. 2**31-1: larger ids answer 422 on every database).
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
