@@ -130,10 +130,9 @@ class CaselessPattern:
         self._gate = gate
         #: The gate's matches are the pattern's (no case-sensitive part).
         self.exact = gate is not None and "(?-i" not in source
-        shared = prefilter()
         self._pid = (
-            shared.register(lowered, flags & ~re.IGNORECASE)
-            if shared is not None and gate is not None and lowered is not None
+            _PREFILTER.register(lowered, flags & ~re.IGNORECASE)
+            if _PREFILTER is not None and gate is not None and lowered is not None
             else None
         )
 
