@@ -51,7 +51,7 @@ ALLOWED: dict[str, set[str]] = {
 }
 
 #: Modules allowed to import an engine library directly (the edge).
-ENGINE_EDGE = {"_backends.py", "_spark.py", "_engine.py", "_link_spark.py", "cli.py"}
+ENGINE_EDGE = {"_backends.py", "_spark.py", "_engine.py", "cli.py"}
 
 
 def _modules() -> list[Path]:
