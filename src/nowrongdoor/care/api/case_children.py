@@ -19,6 +19,7 @@ from nowrongdoor.care.models import Case, Person, User
 
 __all__ = [
     "add_to_case",
+    "add_to_person",
     "commit_person_list",
     "list_for_person",
     "update_on_case",
@@ -61,7 +62,26 @@ def add_to_case(
         The new row.
     """
     item = crud.add_case_child(session, actor=actor, case=case, kind=kind, data=data)
-    return _committed(audit, f"{kind}.create", kind, item, case, detail)
+    return _committed(audit, f"{kind}.create", kind, item, case.person_id, detail)
+
+
+def add_to_person(
+    audit: Auditor,
+    session: Session,
+    *,
+    actor: User,
+    person: Person,
+    kind: str,
+    data: Any,
+    detail: str | None = None,
+) -> Any:
+    """Record an intake or consent (``kind``) for ``person``, already loaded in
+    the actor's scope, and commit it with its ``<kind>.create`` audit event
+    (the other arguments as :func:`add_to_case`); returns the new row."""
+    item = crud.add_person_child(
+        session, actor=actor, person=person, kind=kind, data=data
+    )
+    return _committed(audit, f"{kind}.create", kind, item, person.id, detail)
 
 
 def update_on_case(
@@ -77,18 +97,24 @@ def update_on_case(
     """Change a need, goal or barrier and commit it with its ``<kind>.update``
     audit event (``item`` and ``case`` loaded in scope by ``crud.get_child``)."""
     crud.update_case_child(session, item=item, data=data)
-    return _committed(audit, f"{kind}.update", kind, item, case, detail)
+    return _committed(audit, f"{kind}.update", kind, item, case.person_id, detail)
 
 
 def _committed(
-    audit: Auditor, action: str, kind: str, item: Any, case: Case, detail: str | None
+    audit: Auditor,
+    action: str,
+    kind: str,
+    item: Any,
+    person_id: int,
+    detail: str | None,
 ) -> Any:
-    """Commit the change to ``item`` with its audit event; returns ``item``."""
+    """Commit the change to ``item`` (a record of person ``person_id``) with its
+    audit event; returns ``item``."""
     audit.commit(
         action,
         resource_type=kind,
         resource_id=item.id,
-        person_id=case.person_id,
+        person_id=person_id,
         detail=detail,
     )
     return item
