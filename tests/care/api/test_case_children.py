@@ -10,8 +10,20 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from nowrongdoor.care import crud
-from nowrongdoor.care.api.case_children import add_to_person
-from nowrongdoor.care.models import AuditEvent, Consent, Intake
+from nowrongdoor.care.api.case_children import (
+    add_to_person,
+    commit_list,
+    list_children,
+)
+from nowrongdoor.care.models import (
+    AuditEvent,
+    Case,
+    Consent,
+    Intake,
+    Note,
+    Person,
+    RiskFlag,
+)
 
 
 class _Audit:
@@ -118,3 +130,62 @@ def test_person_child_routes_check_scope_first(
     )
     body = {"consent_type": "share_with_partners", "scope": "any_partner"}
     assert client.post(f"{base}/consents", json=body, headers=h).status_code == 403
+
+
+def test_commit_list_names_the_case_or_the_person() -> None:
+    audit = _Audit()
+    commit_list(audit, "note", Case(id=4, person_id=9))  # type: ignore[arg-type]
+    commit_list(audit, "screening", Person(id=9))  # type: ignore[arg-type]
+    assert audit.events == [
+        ("note.list", {"resource_type": "case", "resource_id": 4, "person_id": 9}),
+        (
+            "screening.list",
+            {"resource_type": "person", "resource_id": 9, "person_id": 9},
+        ),
+    ]
+
+
+def test_list_children_reads_the_holders_rows_and_withholds_part2(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rows = {
+        "case": [
+            SimpleNamespace(sensitivity="normal"),
+            SimpleNamespace(sensitivity="part2"),
+        ],
+        "person": [SimpleNamespace(sensitivity="part2")],
+    }
+    asked: list[tuple[Any, ...]] = []
+
+    def case_children(session: Any, model: Any, case_id: int) -> list[Any]:
+        asked.append(("case", session, model, case_id))
+        return rows["case"]
+
+    def person_children(session: Any, model: Any, *, person_id: int) -> list[Any]:
+        asked.append(("person", session, model, person_id))
+        return rows["person"]
+
+    monkeypatch.setattr(crud, "case_children", case_children)
+    monkeypatch.setattr(crud, "person_children", person_children)
+    audit: Any = _Audit()
+    case, person = Case(id=4, person_id=9), Person(id=9)
+    notes = list_children(
+        audit,
+        "s",
+        holder=case,
+        kind="note",
+        model=Note,
+        part2_ok=False,
+    )
+    flags = list_children(
+        audit,
+        "s",
+        holder=person,
+        kind="riskflag",
+        model=RiskFlag,
+        part2_ok=True,
+    )
+    assert notes == rows["case"][:1]
+    assert flags == rows["person"]
+    assert asked == [("case", "s", Note, 4), ("person", "s", RiskFlag, 9)]
+    assert [action for action, _ in audit.events] == ["note.list", "riskflag.list"]

@@ -20,19 +20,24 @@ from nowrongdoor.care.models import Case, Person, User
 __all__ = [
     "add_to_case",
     "add_to_person",
-    "commit_person_list",
-    "list_for_person",
+    "commit_list",
+    "list_children",
     "update_on_case",
 ]
 
 
-def commit_person_list(audit: Auditor, kind: str, person: Person) -> None:
-    """Commit the ``<kind>.list`` audit event of a list of ``person``'s records."""
+def commit_list(audit: Auditor, kind: str, holder: Case | Person) -> None:
+    """Commit the ``<kind>.list`` audit event of a list of the records a case
+    or person (``holder``) holds."""
+    if isinstance(holder, Case):
+        resource_type, person_id = "case", holder.person_id
+    else:
+        resource_type, person_id = "person", holder.id
     audit.commit(
         f"{kind}.list",
-        resource_type="person",
-        resource_id=person.id,
-        person_id=person.id,
+        resource_type=resource_type,
+        resource_id=holder.id,
+        person_id=person_id,
     )
 
 
@@ -120,19 +125,22 @@ def _committed(
     return item
 
 
-def list_for_person(
+def list_children(
     audit: Auditor,
     session: Session,
     *,
-    person: Person,
+    holder: Case | Person,
     kind: str,
     model: type[Any],
     part2_ok: bool,
 ) -> list[Any]:
-    """A person's screenings or risk flags (``model``), 42 CFR Part 2 rows only
-    when ``part2_ok``, committed with the ``<kind>.list`` audit event."""
-    rows, _ = crud.visible_sensitive(
-        crud.person_children(session, model, person_id=person.id), part2_ok=part2_ok
-    )
-    commit_person_list(audit, kind, person)
+    """A case's notes or a person's screenings or risk flags (``model``), 42
+    CFR Part 2 rows only when ``part2_ok``, committed with the ``<kind>.list``
+    audit event (:func:`commit_list`)."""
+    if isinstance(holder, Case):
+        held = crud.case_children(session, model, holder.id)
+    else:
+        held = crud.person_children(session, model, person_id=holder.id)
+    rows, _ = crud.visible_sensitive(held, part2_ok=part2_ok)
+    commit_list(audit, kind, holder)
     return rows

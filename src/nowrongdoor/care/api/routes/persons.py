@@ -11,8 +11,8 @@ from fastapi import APIRouter, Query
 from nowrongdoor.care import crud
 from nowrongdoor.care.api.case_children import (
     add_to_person,
-    commit_person_list,
-    list_for_person,
+    commit_list,
+    list_children,
 )
 from nowrongdoor.care.api.deps import IdPath, PageDep
 from nowrongdoor.care.api.perms import (
@@ -165,7 +165,7 @@ def list_person_intakes(
         limit=page.limit,
         offset=page.offset,
     )
-    commit_person_list(ctx.audit, "intake", person)
+    commit_list(ctx.audit, "intake", person)
     return page.of(IntakePublic, [IntakePublic.model_validate(i) for i in rows], total)
 
 
@@ -193,10 +193,10 @@ def _list_route(
 
     def read(person_id: IdPath, ctx: Any) -> Any:
         person = person_in_scope(ctx, person_id)  # scope
-        rows = list_for_person(
+        rows = list_children(
             ctx.audit,
             ctx.session,
-            person=person,
+            holder=person,
             kind=kind,
             model=model,
             part2_ok=crud.part2_visible(ctx.session, viewer=ctx.user, person=person),
@@ -252,7 +252,7 @@ def list_person_consents(person_id: IdPath, ctx: ConsentRead) -> list[ConsentPub
     """A person's consent records."""
     person = person_in_scope(ctx, person_id)
     rows = crud.list_consents(ctx.session, person_id=person.id)
-    commit_person_list(ctx.audit, "consent", person)
+    commit_list(ctx.audit, "consent", person)
     return [consent_public(c) for c in rows]
 
 
