@@ -19,19 +19,25 @@ from nowrongdoor.care.models import Case, Person, User
 
 __all__ = [
     "add_to_case",
-    "commit_person_list",
-    "list_for_person",
+    "add_to_person",
+    "commit_list",
+    "list_children",
     "update_on_case",
 ]
 
 
-def commit_person_list(audit: Auditor, kind: str, person: Person) -> None:
-    """Commit the ``<kind>.list`` audit event of a list of ``person``'s records."""
+def commit_list(audit: Auditor, kind: str, holder: Case | Person) -> None:
+    """Commit the ``<kind>.list`` audit event of a list of the records a case
+    or person (``holder``) holds."""
+    if isinstance(holder, Case):
+        resource_type, person_id = "case", holder.person_id
+    else:
+        resource_type, person_id = "person", holder.id
     audit.commit(
         f"{kind}.list",
-        resource_type="person",
-        resource_id=person.id,
-        person_id=person.id,
+        resource_type=resource_type,
+        resource_id=holder.id,
+        person_id=person_id,
     )
 
 
@@ -61,7 +67,26 @@ def add_to_case(
         The new row.
     """
     item = crud.add_case_child(session, actor=actor, case=case, kind=kind, data=data)
-    return _committed(audit, f"{kind}.create", kind, item, case, detail)
+    return _committed(audit, f"{kind}.create", kind, item, case.person_id, detail)
+
+
+def add_to_person(
+    audit: Auditor,
+    session: Session,
+    *,
+    actor: User,
+    person: Person,
+    kind: str,
+    data: Any,
+    detail: str | None = None,
+) -> Any:
+    """Record an intake or consent (``kind``) for ``person``, already loaded in
+    the actor's scope, and commit it with its ``<kind>.create`` audit event
+    (the other arguments as :func:`add_to_case`); returns the new row."""
+    item = crud.add_person_child(
+        session, actor=actor, person=person, kind=kind, data=data
+    )
+    return _committed(audit, f"{kind}.create", kind, item, person.id, detail)
 
 
 def update_on_case(
@@ -77,36 +102,45 @@ def update_on_case(
     """Change a need, goal or barrier and commit it with its ``<kind>.update``
     audit event (``item`` and ``case`` loaded in scope by ``crud.get_child``)."""
     crud.update_case_child(session, item=item, data=data)
-    return _committed(audit, f"{kind}.update", kind, item, case, detail)
+    return _committed(audit, f"{kind}.update", kind, item, case.person_id, detail)
 
 
 def _committed(
-    audit: Auditor, action: str, kind: str, item: Any, case: Case, detail: str | None
+    audit: Auditor,
+    action: str,
+    kind: str,
+    item: Any,
+    person_id: int,
+    detail: str | None,
 ) -> Any:
-    """Commit the change to ``item`` with its audit event; returns ``item``."""
+    """Commit the change to ``item`` (a record of person ``person_id``) with its
+    audit event; returns ``item``."""
     audit.commit(
         action,
         resource_type=kind,
         resource_id=item.id,
-        person_id=case.person_id,
+        person_id=person_id,
         detail=detail,
     )
     return item
 
 
-def list_for_person(
+def list_children(
     audit: Auditor,
     session: Session,
     *,
-    person: Person,
+    holder: Case | Person,
     kind: str,
     model: type[Any],
     part2_ok: bool,
 ) -> list[Any]:
-    """A person's screenings or risk flags (``model``), 42 CFR Part 2 rows only
-    when ``part2_ok``, committed with the ``<kind>.list`` audit event."""
-    rows, _ = crud.visible_sensitive(
-        crud.person_children(session, model, person_id=person.id), part2_ok=part2_ok
-    )
-    commit_person_list(audit, kind, person)
+    """A case's notes or a person's screenings or risk flags (``model``), 42
+    CFR Part 2 rows only when ``part2_ok``, committed with the ``<kind>.list``
+    audit event (:func:`commit_list`)."""
+    if isinstance(holder, Case):
+        held = crud.case_children(session, model, holder.id)
+    else:
+        held = crud.person_children(session, model, person_id=holder.id)
+    rows, _ = crud.visible_sensitive(held, part2_ok=part2_ok)
+    commit_list(audit, kind, holder)
     return rows

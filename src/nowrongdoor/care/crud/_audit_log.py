@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from nowrongdoor.care.crud._common import count_of, paginate
+from nowrongdoor.care.crud._common import paginate
 from nowrongdoor.care.enums import Role
 from nowrongdoor.care.models import AuditEvent, Person, User
 from nowrongdoor.care.rbac import require
@@ -150,6 +150,7 @@ def oversight_events(
         stmt = stmt.where(AuditEvent.username == username.strip().lower())
     if pseudonym:
         stmt = stmt.where(Person.pseudonym == pseudonym.strip().upper())
-    total = count_of(session, stmt) if count else -1
-    rows = session.execute(stmt.limit(limit).offset(offset)).all()
+    rows, total = paginate(
+        session, stmt, limit=limit, offset=offset, count=count, tuples=True
+    )
     return [(event, person) for event, person in rows], total

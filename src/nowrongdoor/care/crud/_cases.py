@@ -198,11 +198,11 @@ def _case_filters(viewer: User, filters: CaseFilters) -> list[ColumnElement[bool
 
 
 def case_list_query(viewer: User, **filters: Unpack[CaseFilters]) -> Select[Any]:
-    """The scoped, filtered case query (newest first)."""
+    """The scoped, filtered case query (newest first): the one source of
+    :func:`list_cases` and :func:`list_case_rows`."""
     return (
         select(Case)
         .where(*_case_filters(viewer, filters))
-        .options(selectinload(Case.person).load_only(Person.id, Person.pseudonym))
         .order_by(Case.opened_at.desc(), Case.id.desc())
     )
 
@@ -215,8 +215,11 @@ def list_cases(
     offset: int = 0,
     **filters: Unpack[CaseFilters],
 ) -> tuple[list[Case], int]:
-    """Cases in the viewer's scope, filtered by :class:`CaseFilters`."""
-    stmt = case_list_query(viewer, **filters)
+    """Cases in the viewer's scope, filtered by :class:`CaseFilters`, each
+    with its person's id and pseudonym loaded."""
+    stmt = case_list_query(viewer, **filters).options(
+        selectinload(Case.person).load_only(Person.id, Person.pseudonym)
+    )
     return paginate(session, stmt, limit=limit, offset=offset)
 
 
@@ -254,13 +257,15 @@ def list_case_rows(
     only a page past the end reads the count on its own. Scope and filters are
     those of :func:`case_list_query`.
     """
-    where = _case_filters(viewer, filters)
-    count = select(func.count()).select_from(Case).where(*where).scalar_subquery()
+    query = case_list_query(viewer, **filters)
+    count = (
+        query.with_only_columns(func.count(), maintain_column_froms=True)
+        .order_by(None)
+        .scalar_subquery()
+    )
     stmt = (
-        select(count.label("total"), *_ROW_COLUMNS)
+        query.with_only_columns(count.label("total"), *_ROW_COLUMNS)
         .join_from(Case, Person, Case.person_id == Person.id)
-        .where(*where)
-        .order_by(Case.opened_at.desc(), Case.id.desc())
         .limit(limit)
         .offset(offset)
     )

@@ -31,11 +31,28 @@ def inserted(session: Session, row: T) -> T:
 
 
 def paginate(
-    session: Session, stmt: Select[Any], *, limit: int, offset: int
+    session: Session,
+    stmt: Select[*tuple[Any, ...]],
+    *,
+    limit: int,
+    offset: int,
+    count: bool = True,
+    tuples: bool = False,
 ) -> tuple[list[Any], int]:
-    """Run ``stmt`` for one page; returns (rows, total count)."""
-    rows = list(session.scalars(stmt.limit(limit).offset(offset)).all())
-    return rows, count_of(session, stmt)
+    """Run ``stmt`` for one page; returns (rows, total count).
+
+    Args:
+        session: Database session.
+        stmt: The ordered query, without a page.
+        limit: Page size.
+        offset: Rows to skip.
+        count: Also count every row ``stmt`` selects (otherwise the total is -1).
+        tuples: Each row as the tuple of its columns (a query of several
+            columns); otherwise its first column (the model).
+    """
+    result = session.execute(stmt.limit(limit).offset(offset))
+    rows = list(result.all() if tuples else result.scalars().all())
+    return rows, count_of(session, stmt) if count else -1
 
 
 def count_of(session: Session, stmt: Select[*tuple[Any, ...]]) -> int:

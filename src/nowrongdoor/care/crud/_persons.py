@@ -34,6 +34,7 @@ from nowrongdoor.care.schemas import (
 )
 
 __all__ = [
+    "add_person_child",
     "create_intake",
     "create_person",
     "ensure_not_partner",
@@ -381,6 +382,23 @@ def record_consent(
         recorded_by_id=actor.id,
     )
     return inserted(session, consent)
+
+
+def add_person_child(
+    session: Session, *, actor: User, person: Person, kind: str, data: Any
+) -> Intake | Consent:
+    """Add an intake or a consent (``kind``) to ``person``.
+
+    The caller has loaded ``person`` in the actor's scope (:func:`get_person`).
+
+    Raises:
+        ValueError: ``kind`` is neither ``intake`` nor ``consent``.
+    """
+    if kind == "intake":
+        return create_intake(session, actor=actor, person=person, data=data)
+    if kind == "consent":
+        return record_consent(session, actor=actor, person=person, data=data)
+    raise ValueError(f"a person has no children of kind {kind!r}")
 
 
 def revoke_consent(session: Session, *, consent: Consent) -> Consent:

@@ -7,7 +7,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Response
 
 from nowrongdoor.care import crud
-from nowrongdoor.care.api.case_children import add_to_case, update_on_case
+from nowrongdoor.care.api.case_children import (
+    add_to_case,
+    list_children,
+    update_on_case,
+)
 from nowrongdoor.care.api.deps import IdPath, IdQuery, PageDep
 from nowrongdoor.care.api.perms import CaseRead, CaseWrite, NoteRead, NoteWrite
 from nowrongdoor.care.api.records import answer_json, case_in_scope
@@ -175,13 +179,14 @@ for _kind, _path, _create, _update, _public, _add_doc, _update_doc in _PLAN_ROUT
 @router.get("/{case_id}/notes", response_model=list[NotePublic])
 def list_notes(case_id: IdPath, ctx: NoteRead) -> list[NotePublic]:
     """The case's notes (Part 2 notes only under consent)."""
-    case = case_in_scope(ctx, case_id)
-    notes, _ = crud.visible_sensitive(
-        crud.case_children(ctx.session, Note, case.id),
+    case = case_in_scope(ctx, case_id)  # scope
+    notes = list_children(
+        ctx.audit,
+        ctx.session,
+        holder=case,
+        kind="note",
+        model=Note,
         part2_ok=crud.part2_visible(ctx.session, viewer=ctx.user, person=case.person),
-    )
-    ctx.audit.commit(
-        "note.list", resource_type="case", resource_id=case.id, person_id=case.person_id
     )
     return [NotePublic.model_validate(n) for n in notes]
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
 from nowrongdoor.care import crud
-from nowrongdoor.care.api.case_children import commit_person_list, list_for_person
+from nowrongdoor.care.api.case_children import (
+    add_to_person,
+    commit_list,
+    list_children,
+)
 from nowrongdoor.care.api.deps import IdPath, PageDep
 from nowrongdoor.care.api.perms import (
     ConsentRead,
@@ -111,6 +116,42 @@ def update_person(
     return person_public(person, viewer=ctx.user)
 
 
+def _add_route(
+    kind: str,
+    path: str,
+    *,
+    body: type[Any],
+    public: type[Any],
+    user: Any,
+    doc: str,
+    present: Callable[[Any], Any] | None = None,
+    detail: Callable[[Any], str] | None = None,
+) -> None:
+    """``POST /persons/{person_id}/<path>``: record a ``kind`` for the person,
+    answered with ``present`` (default ``public.model_validate``), its audit
+    event's detail ``detail(body)``."""
+
+    def create(person_id: IdPath, body: Any, ctx: Any) -> Any:
+        person = person_in_scope(ctx, person_id)  # scope
+        item = add_to_person(
+            ctx.audit,
+            ctx.session,
+            actor=ctx.user,
+            person=person,
+            kind=kind,
+            data=body,
+            detail=detail(body) if detail else None,
+        )
+        return (present or public.model_validate)(item)
+
+    create.__annotations__.update({"body": body, "ctx": user, "return": public})
+    create.__name__ = create.__qualname__ = f"create_person_{kind}"
+    create.__doc__ = doc
+    router.post(f"/{{person_id}}/{path}", response_model=public, status_code=201)(
+        create
+    )
+
+
 @router.get("/{person_id}/intakes", response_model=PageOf[IntakePublic])
 def list_person_intakes(
     person_id: IdPath, ctx: IntakeRead, page: PageDep
@@ -124,19 +165,18 @@ def list_person_intakes(
         limit=page.limit,
         offset=page.offset,
     )
-    commit_person_list(ctx.audit, "intake", person)
+    commit_list(ctx.audit, "intake", person)
     return page.of(IntakePublic, [IntakePublic.model_validate(i) for i in rows], total)
 
 
-@router.post("/{person_id}/intakes", response_model=IntakePublic, status_code=201)
-def create_person_intake(
-    person_id: IdPath, body: IntakeCreate, ctx: IntakeWrite
-) -> IntakePublic:
-    """Record an intake (the door they came through) for a person."""
-    person = person_in_scope(ctx, person_id)
-    intake = crud.create_intake(ctx.session, actor=ctx.user, person=person, data=body)
-    ctx.audit.commit_on("intake.create", intake)
-    return IntakePublic.model_validate(intake)
+_add_route(
+    "intake",
+    "intakes",
+    body=IntakeCreate,
+    public=IntakePublic,
+    user=IntakeWrite,
+    doc="Record an intake (the door they came through) for a person.",
+)
 
 
 def _of_person(kind: str, record: Case | Intake | Consent, person: Person) -> None:
@@ -153,10 +193,10 @@ def _list_route(
 
     def read(person_id: IdPath, ctx: Any) -> Any:
         person = person_in_scope(ctx, person_id)  # scope
-        rows = list_for_person(
+        rows = list_children(
             ctx.audit,
             ctx.session,
-            person=person,
+            holder=person,
             kind=kind,
             model=model,
             part2_ok=crud.part2_visible(ctx.session, viewer=ctx.user, person=person),
@@ -212,23 +252,20 @@ def list_person_consents(person_id: IdPath, ctx: ConsentRead) -> list[ConsentPub
     """A person's consent records."""
     person = person_in_scope(ctx, person_id)
     rows = crud.list_consents(ctx.session, person_id=person.id)
-    commit_person_list(ctx.audit, "consent", person)
+    commit_list(ctx.audit, "consent", person)
     return [consent_public(c) for c in rows]
 
 
-@router.post("/{person_id}/consents", response_model=ConsentPublic, status_code=201)
-def create_person_consent(
-    person_id: IdPath, body: ConsentCreate, ctx: ConsentWrite
-) -> ConsentPublic:
-    """Record consent (type, scope, expiry) or a refusal."""
-    person = person_in_scope(ctx, person_id)
-    consent = crud.record_consent(ctx.session, actor=ctx.user, person=person, data=body)
-    ctx.audit.commit_on(
-        "consent.create",
-        consent,
-        detail=f"{consent.consent_type}/{consent.scope}",
-    )
-    return consent_public(consent)
+_add_route(
+    "consent",
+    "consents",
+    body=ConsentCreate,
+    public=ConsentPublic,
+    user=ConsentWrite,
+    doc="Record consent (type, scope, expiry) or a refusal.",
+    present=consent_public,
+    detail=lambda body: f"{body.consent_type}/{body.scope}",
+)
 
 
 @router.post("/{person_id}/consents/{consent_id}/revoke", response_model=ConsentPublic)
