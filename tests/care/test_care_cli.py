@@ -5,11 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
+from nowrongdoor.care.cli import care_session
+from nowrongdoor.care.enums import OrgKind
 from nowrongdoor.care.migrate import head_revision
 from nowrongdoor.care.models import Case, Organization, Person, Referral, RiskFlag, User
 from nowrongdoor.cli import app
+from nowrongdoor.errors import UserInputError
 
 EXAMPLE = Path(__file__).parent / "data" / "hsds3-example"
 
@@ -132,3 +136,24 @@ def test_new_key_is_a_fernet_key(runner: Any) -> None:
     result = runner.invoke(app, ["care", "new-key"])
     assert result.exit_code == 0
     Fernet(result.output.strip())
+
+
+def test_care_session_commits_on_success_and_rolls_back_on_error(db: Any) -> None:
+    with care_session(db.settings) as (work_db, session):
+        assert work_db.cipher is not None
+        session.add(Organization(name="Kept", kind=OrgKind.PLAN))
+    with pytest.raises(RuntimeError), care_session(db.settings) as (_, session):
+        session.add(Organization(name="Dropped", kind=OrgKind.PLAN))
+        session.flush()
+        raise RuntimeError("the command failed")
+    with db.session() as s:
+        names = set(s.scalars(select(Organization.name)))
+    assert names == {"Kept"}
+
+
+def test_care_session_refuses_a_database_with_no_schema(empty_db: Any) -> None:
+    with (
+        pytest.raises(UserInputError, match="has no schema; run `nowrongdoor db"),
+        care_session(empty_db.settings),
+    ):
+        pass

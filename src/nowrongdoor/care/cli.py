@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NamedTuple
 
 import typer
 
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from nowrongdoor.care.audit import ChainReport
-    from nowrongdoor.care.db import Database
+    from nowrongdoor.care.db import CareSession, Database
     from nowrongdoor.settings import Settings
 
 __all__ = ["app", "audit_app", "db_app", "partners_app", "serve", "users_app"]
@@ -62,15 +62,48 @@ def _require_schema(db: Database) -> None:
 
 
 @contextmanager
-def care_database(settings: Settings) -> Iterator[Database]:
-    """The care database for one command: refused (one sentence) when it has no
-    schema, disposed when the command is done."""
+def care_database(
+    settings: Settings, *, needs_schema: bool = True
+) -> Iterator[Database]:
+    """The care database for one command, disposed when the command is done.
+
+    Args:
+        settings: The settings naming the database.
+        needs_schema: Refuse (one sentence) a database that has no schema;
+            False for the commands that make or restore one.
+    """
     db = _database(settings)
-    _require_schema(db)
+    if needs_schema:
+        _require_schema(db)
     try:
         yield db
     finally:
         db.dispose()
+
+
+class CareWork(NamedTuple):
+    """One command's unit of work: the care database and a session on it."""
+
+    db: Database
+    session: CareSession
+
+
+@contextmanager
+def care_session(settings: Settings) -> Iterator[CareWork]:
+    """A command's unit of work on the schema-checked care database.
+
+    Refused (one sentence) when the database has no schema. The session
+    commits when the block ends and rolls back when it raises (``typer.Exit``
+    too); the database is disposed after.
+
+    Args:
+        settings: The settings naming the database.
+
+    Yields:
+        The database (for its cipher) and the session.
+    """
+    with care_database(settings) as db, db.session() as session:
+        yield CareWork(db, session)
 
 
 def _org_id(session: Session, org: str | None) -> int:
@@ -110,12 +143,9 @@ def _migrate(
     it is at now."""
     from nowrongdoor.care.migrate import current_revision
 
-    db = _database(settings_from(ctx))
-    try:
+    with care_database(settings_from(ctx), needs_schema=False) as db:
         move(db.engine, revision)
         rev = current_revision(db.engine)
-    finally:
-        db.dispose()
     return db.engine.url.render_as_string(hide_password=True), rev
 
 
@@ -171,9 +201,8 @@ def serve(
     from nowrongdoor.care.app import create_app
 
     settings = settings_from(ctx)
-    db = _database(settings)
-    _require_schema(db)
-    db.dispose()
+    with care_database(settings):  # refuse a database with no schema
+        pass
     bind_host = host or settings.host
     bind_port = port or settings.port
     common = {
@@ -293,7 +322,7 @@ def users_create(
 
     if password is None:
         password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
-    with care_database(settings_from(ctx)) as db, db.session() as session:
+    with care_session(settings_from(ctx)) as (_, session):
         if not session.scalar(select(func.count()).select_from(Organization)):
             crud.create_organization(session, name="Health plan", kind=OrgKind.PLAN)
         org_id = _org_id(session, org)
@@ -346,7 +375,7 @@ def users_revoke(
         user_by_username,
     )
 
-    with care_database(settings_from(ctx)) as db, db.session() as session:
+    with care_session(settings_from(ctx)) as (_, session):
         user = user_by_username(session, username)
         if user is None:
             raise UserInputError(f"no user named {username!r}")
@@ -369,7 +398,7 @@ def users_list(
 
     from nowrongdoor.care.models import User
 
-    with care_database(settings_from(ctx)) as db, db.session() as session:
+    with care_session(settings_from(ctx)) as (_, session):
         rows = [
             {
                 "id": u.id,
@@ -397,7 +426,7 @@ def _verify_audit(ctx: typer.Context, *, write: bool) -> ChainReport:
     from nowrongdoor.care.audit import verify_chain
 
     settings = settings_from(ctx)
-    with care_database(settings) as db, db.session() as session:
+    with care_session(settings) as (_, session):
         return verify_chain(
             session, checkpoint_file=settings.resolved_checkpoint_file, write=write
         )
@@ -469,7 +498,7 @@ def partners_import(
     from nowrongdoor.care.hsds import import_hsds, load_hsds
 
     tables = load_hsds(path)
-    with care_database(settings_from(ctx)) as db, db.session() as session:
+    with care_session(settings_from(ctx)) as (_, session):
         report = import_hsds(session, tables)
         _audit_cli(session, "partner.import", path.name, resource_type="organization")
     console.print(
@@ -506,7 +535,7 @@ def care_seed(
     settings = settings_from(ctx)
     if settings.environment == "production":
         raise UserInputError("care seed makes demo logins; refused in production")
-    with care_database(settings) as db, db.session() as session:
+    with care_session(settings) as (db, session):
         report = seed_demo(
             session,
             cipher=db.cipher,
@@ -559,7 +588,7 @@ def care_import_worklist(
     label = source or (path.name if path.is_dir() else csv_path.parent.name)
     settings = settings_from(ctx)
     routes = parse_pool_routes(settings.pool_routes)
-    with care_database(settings) as db, db.session() as session:
+    with care_session(settings) as (db, session):
         counts = import_worklist(
             session,
             cipher=db.cipher,
@@ -591,7 +620,7 @@ def care_rotate_keys(ctx: typer.Context) -> None:
     """Re-encrypt every value with the newest key; rebuild blind indexes."""
     from nowrongdoor.care.rotate import rotate_keys
 
-    with care_database(settings_from(ctx)) as db, db.session() as session:
+    with care_session(settings_from(ctx)) as (db, session):
         counts = rotate_keys(session, cipher=db.cipher)
         _audit_cli(session, "care.rotate_keys", f"{sum(counts.values())} values")
     total = sum(counts.values())

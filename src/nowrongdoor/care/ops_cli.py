@@ -12,8 +12,8 @@ from typing import Annotated
 import typer
 
 from nowrongdoor._cli_support import JsonFlag, print_json, say, settings_from
-from nowrongdoor.care.cli import _database, care_database
 from nowrongdoor.care.cli import app as care_app
+from nowrongdoor.care.cli import care_database, care_session
 
 __all__ = ["backup", "care_purge", "jobs_app", "restore"]
 
@@ -52,11 +52,8 @@ def restore(
     from nowrongdoor.care.backup import restore as run_restore
 
     settings = settings_from(ctx)
-    db = _database(settings)
-    try:
+    with care_database(settings, needs_schema=False) as db:
         report = run_restore(db.engine, settings, path)
-    finally:
-        db.dispose()
     say(
         f"restored {path} (taken {report.manifest.created_at}): "
         f"{sum(report.manifest.counts.values())} rows, audit chain of "
@@ -81,7 +78,7 @@ def care_purge(
 
     settings = settings_from(ctx)
     removed = 0
-    with care_database(settings) as db, db.session() as session:
+    with care_session(settings) as (_, session):
         plan = plan_purge(session, settings)
         if not dry_run:
             removed = purge(session, plan, ledger=settings.resolved_purge_ledger)

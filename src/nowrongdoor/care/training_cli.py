@@ -57,7 +57,7 @@ def training_report(
     fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
 ) -> None:
     """Print course completion by organisation and team (or per person)."""
-    from nowrongdoor.care.cli import care_database
+    from nowrongdoor.care.cli import care_session
     from nowrongdoor.care.enums import Role
     from nowrongdoor.care.models import User
     from nowrongdoor.care.training import catalogue_for, completion_rows
@@ -67,7 +67,7 @@ def training_report(
     settings = settings_from(ctx)
     catalogue = catalogue_for(settings)
     courses = [catalogue.get(course)] if course else list(catalogue)
-    with care_database(settings) as db, db.session() as session:
+    with care_session(settings) as (_, session):
         admin = User(id=0, role=Role.ADMIN, organization_id=0, username="cli")
         rows = completion_rows(
             session,
@@ -136,12 +136,12 @@ def training_lead(
     """Name a partner user their organisation's training lead (sees its records)."""
     from sqlalchemy import select
 
-    from nowrongdoor.care.cli import _audit_cli, care_database
+    from nowrongdoor.care.cli import _audit_cli, care_session
     from nowrongdoor.care.errors import Conflict
     from nowrongdoor.care.models import User
     from nowrongdoor.care.training import grant_lead
 
-    with care_database(settings_from(ctx)) as db, db.session() as session:
+    with care_session(settings_from(ctx)) as (_, session):
         user = session.scalar(select(User).where(User.username == username))
         if user is None:
             raise UserInputError(f"no user named {username!r}")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from nowrongdoor._cli_support import console, settings_from
+from nowrongdoor._cli_support import JsonFlag, OutDir, console, settings_from
 from nowrongdoor.errors import UserInputError
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ def score(
             "or directories of them."
         ),
     ],
-    out: Annotated[Path, typer.Option("--out", help="Output directory.")],
+    out: OutDir,
     engine: Annotated[
         str | None,
         typer.Option(
@@ -235,7 +235,7 @@ def diff(
     show_all: Annotated[
         bool, typer.Option("--all", help="Also list members whose tier is the same.")
     ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """Compare two runs: new, moved up or down a tier, dropped - with reasons."""
     from rich.table import Table
@@ -288,7 +288,7 @@ def explain(
     out: Annotated[
         Path, typer.Option("--out", help="A directory written by `population score`.")
     ],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """Print one member's tier, score and the reasons behind them."""
     import csv
@@ -332,7 +332,7 @@ def explain(
 
 @app.command("valuesets")
 def valuesets(
-    out: Annotated[Path, typer.Option("--out", help="Output directory.")],
+    out: OutDir,
 ) -> None:
     """Export the value sets as FHIR R4B ValueSets plus one CSV/HTML review table."""
     from nowrongdoor.population import load_scoring_model, load_value_sets

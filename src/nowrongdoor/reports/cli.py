@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from nowrongdoor._cli_support import console, settings_from
 from nowrongdoor.errors import UserInputError
+
+if TYPE_CHECKING:
+    from nowrongdoor.care.db import CareSession
+    from nowrongdoor.settings import Settings
 
 __all__ = ["app"]
 
@@ -73,6 +79,20 @@ def _check_database(url: str) -> None:
         )
 
 
+@contextmanager
+def _care_session(settings: Settings) -> Iterator[CareSession]:
+    """A session on the care database a report reads (checked first with
+    :func:`_check_database`); the database is disposed after."""
+    from nowrongdoor.care.db import open_database
+
+    database = open_database(settings)
+    try:
+        with database.session() as session:
+            yield session
+    finally:
+        database.dispose()
+
+
 @app.command("program")
 def program(
     ctx: typer.Context,
@@ -99,23 +119,18 @@ def program(
         raise UserInputError(f"worklist directory {worklist} does not exist")
     _check_database(settings.resolved_database_url)
 
-    from nowrongdoor.care.db import open_database
     from nowrongdoor.reports import program_metrics, write_program_report
 
-    database = open_database(settings)
-    try:
-        with console.status("Counting and suppressing..."):
-            with database.session() as session:
-                metrics = program_metrics(
-                    session,
-                    first,
-                    last,
-                    threshold=settings.suppression_threshold,
-                    worklist_dir=worklist,
-                )
-            written = write_program_report(metrics, out)
-    finally:
-        database.dispose()
+    with console.status("Counting and suppressing..."):
+        with _care_session(settings) as session:
+            metrics = program_metrics(
+                session,
+                first,
+                last,
+                threshold=settings.suppression_threshold,
+                worklist_dir=worklist,
+            )
+        written = write_program_report(metrics, out)
     console.print(
         f"program report for {first} to {last}: {out / 'program.html'} "
         f"({len(written)} files)"
@@ -151,14 +166,8 @@ def survey(
         if database_url:
             settings = settings.model_copy(update={"database_url": database_url})
         _check_database(settings.resolved_database_url)
-        from nowrongdoor.care.db import open_database
-
-        database = open_database(settings)
-        try:
-            with database.session() as session:
-                parsed = survey_responses_from_care(session)
-        finally:
-            database.dispose()
+        with _care_session(settings) as session:
+            parsed = survey_responses_from_care(session)
     else:
         parsed = load_survey_responses(responses)
     with console.status("Tabulating..."):

@@ -31,6 +31,9 @@ _UNKNOWN = {"", "?", "u", "unknown"}
 #: What an ``_ask`` parser returns for an answer it cannot take.
 _AGAIN = object()
 
+#: The instrument a command works on (``show``, ``run``).
+InstrumentId = Annotated[str, typer.Argument(help="Instrument id, e.g. qyit.")]
+
 #: Interactive classify: the question asked for each yes/no fact.
 FACT_QUESTIONS: dict[str, str] = {
     "commercial_sex_act": (
@@ -117,7 +120,7 @@ def _pct(value: float | None) -> str:
 
 @app.command("show")
 def show(
-    instrument_id: Annotated[str, typer.Argument(help="Instrument id, e.g. qyit.")],
+    instrument_id: InstrumentId,
     as_json: JsonFlag = False,
 ) -> None:
     """Show an instrument: items, cut-off, publication, verification, licence."""
@@ -205,7 +208,7 @@ def _yes_no(no_answer: set[str]) -> Callable[[str], Any]:
 @app.command("run")
 def run(
     ctx: typer.Context,
-    instrument_id: Annotated[str, typer.Argument(help="Instrument id, e.g. qyit.")],
+    instrument_id: InstrumentId,
     answers: Annotated[
         Path | None,
         typer.Option(

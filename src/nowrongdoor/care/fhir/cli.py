@@ -42,7 +42,7 @@ def client_create(
     ] = None,
 ) -> None:
     """Create a client for a partner system; prints its id and secret once (JSON)."""
-    from nowrongdoor.care.cli import _audit_cli, care_database
+    from nowrongdoor.care.cli import _audit_cli, care_session
     from nowrongdoor.care.fhir.clients import create_client
 
     keys = None
@@ -53,7 +53,7 @@ def client_create(
             raise UserInputError(
                 f"--jwks {jwks}: not a readable JSON file ({exc})"
             ) from None
-    with care_database(settings_from(ctx)) as db, db.session() as session:
+    with care_session(settings_from(ctx)) as (_, session):
         organization = _one_organisation(session, org)
         try:
             made = create_client(
@@ -84,10 +84,10 @@ def client_revoke(
     client_id: Annotated[str, typer.Argument(help="The client id (nwd-...).")],
 ) -> None:
     """Revoke a client: its tokens stop working at once."""
-    from nowrongdoor.care.cli import _audit_cli, care_database
+    from nowrongdoor.care.cli import _audit_cli, care_session
     from nowrongdoor.care.fhir.clients import revoke_client
 
-    with care_database(settings_from(ctx)) as db, db.session() as session:
+    with care_session(settings_from(ctx)) as (_, session):
         if not revoke_client(session, client_id):
             raise UserInputError(f"no FHIR client {client_id!r}")
         _audit_cli(session, "fhir.client.revoke", f"client {client_id}")
@@ -99,10 +99,10 @@ def clients(ctx: typer.Context) -> None:
     """List the clients (JSON): id, name, organisation, lifetime, revoked."""
     from sqlalchemy import select
 
-    from nowrongdoor.care.cli import care_database
+    from nowrongdoor.care.cli import care_session
     from nowrongdoor.care.models import PartnerClient
 
-    with care_database(settings_from(ctx)) as db, db.session() as session:
+    with care_session(settings_from(ctx)) as (_, session):
         rows = [
             {
                 "client_id": c.client_id,
@@ -149,10 +149,10 @@ def endpoint_set(
     ] = None,
 ) -> None:
     """Send referrals to this partner over FHIR (``jobs run`` sends and polls)."""
-    from nowrongdoor.care.cli import _audit_cli, care_database
+    from nowrongdoor.care.cli import _audit_cli, care_session
     from nowrongdoor.care.fhir.outbound import set_endpoint
 
-    with care_database(settings_from(ctx)) as db, db.session() as session:
+    with care_session(settings_from(ctx)) as (_, session):
         organization = _one_organisation(session, org)
         try:
             endpoint = set_endpoint(

@@ -42,7 +42,7 @@ def care_import_ads(
     org: OrgOption = None,
 ) -> None:
     """Load scanned ads, operations, link evidence and leads for investigators."""
-    from nowrongdoor.care.cli import _audit_cli, _org_id, care_database
+    from nowrongdoor.care.cli import _audit_cli, _org_id, care_session
     from nowrongdoor.care.investigate.images import ImageStore
     from nowrongdoor.care.investigate.importer import (
         AdsImport,
@@ -59,23 +59,22 @@ def care_import_ads(
         images_root=images,
     )
     settings = settings_from(ctx)
-    with care_database(settings) as db:
-        with db.session() as session:
-            counts = import_ads(
-                session,
-                cipher=db.cipher,
-                organization_id=_org_id(session, org),
-                job=job,
-                images=ImageStore(settings.resolved_image_dir),
-                keep_images=settings.investigate_store_images,
-                text_days=settings.retention_ad_text_days,
-            )
-            _audit_cli(
-                session,
-                "import.ads",
-                f"{counts.ads} ads, {counts.operations} operations, "
-                f"{counts.leads} leads",
-            )
+    with care_session(settings) as (db, session):
+        counts = import_ads(
+            session,
+            cipher=db.cipher,
+            organization_id=_org_id(session, org),
+            job=job,
+            images=ImageStore(settings.resolved_image_dir),
+            keep_images=settings.investigate_store_images,
+            text_days=settings.retention_ad_text_days,
+        )
+        _audit_cli(
+            session,
+            "import.ads",
+            f"{counts.ads} ads, {counts.operations} operations, {counts.leads} leads",
+        )
+        session.commit()  # the statistics are refreshed after the import's commit
         refresh_statistics(db.engine)
     console.print(
         f"{counts.ads} ads ({counts.new_ads} new), {counts.operations} operations, "

@@ -1,0 +1,49 @@
+"""``db upgrade|downgrade``, ``backup`` and ``restore`` through the CLI runner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from nowrongdoor.care.migrate import head_revision
+from nowrongdoor.cli import app
+
+
+def _env(tmp_path: Path, name: str) -> dict[str, str]:
+    return {
+        "NOWRONGDOOR_DATABASE_URL": f"sqlite:///{(tmp_path / name).as_posix()}",
+        "NOWRONGDOOR_SECRET_KEY": "test-secret-key-for-care-tests",
+        "NOWRONGDOOR_ENVIRONMENT": "test",
+        "NOWRONGDOOR_DATA_DIR": str(tmp_path),
+    }
+
+
+def test_backup_restore(runner: Any, tmp_path: Path) -> None:
+    source, target = _env(tmp_path, "source.db"), _env(tmp_path, "target.db")
+    out = tmp_path / "care.tar"
+    refused = runner.invoke(app, ["backup", "--out", str(out)], env=source)
+    assert refused.exit_code == 2
+    assert "has no schema; run `nowrongdoor db upgrade` first" in " ".join(
+        refused.output.split()
+    )
+    up = runner.invoke(app, ["db", "upgrade"], env=source)
+    assert up.exit_code == 0, up.output
+    assert f"is at revision {head_revision()}" in up.output
+    seeded = runner.invoke(app, ["care", "seed", "--persons", "3"], env=source)
+    assert seeded.exit_code == 0, seeded.output
+    made = runner.invoke(app, ["backup", "--out", str(out)], env=source)
+    assert made.exit_code == 0, made.output
+    assert f"backup {out}: sqlite, revision {head_revision()}" in made.output
+    restored = runner.invoke(app, ["restore", str(out)], env=target)
+    assert restored.exit_code == 0, restored.output
+    assert f"now at revision {head_revision()}" in restored.output
+
+
+def test_downgrade_to_base(runner: Any, tmp_path: Path) -> None:
+    env = _env(tmp_path, "care.db")
+    assert runner.invoke(app, ["db", "upgrade"], env=env).exit_code == 0
+    down = runner.invoke(app, ["db", "downgrade", "base"], env=env)
+    assert down.exit_code == 0, down.output
+    assert down.output.strip() == "care database is at revision None"
+    refused = runner.invoke(app, ["care", "rotate-keys"], env=env)
+    assert refused.exit_code == 2 and "has no schema" in refused.output
