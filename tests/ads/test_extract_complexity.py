@@ -50,9 +50,9 @@ def test_names_are_linear_in_runs_of_punctuation(unit: str) -> None:
 
 
 def test_pair_of_names_still_found_at_a_sentence_start() -> None:
-    names = [h.name for h in find_names("Back tonight.\n\n  Rosa & Gigi, call us")]
+    names = [h.value for h in find_names("Back tonight.\n\n  Rosa & Gigi, call us")]
     assert names == ["Rosa", "Gigi"]
-    assert [h.name for h in find_names("see Rosa and Gigi")] == []
+    assert [h.value for h in find_names("see Rosa and Gigi")] == []
 
 
 def test_whole_ad_is_linear_in_newlines() -> None:

@@ -3,21 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from nowrongdoor.ads._span import Span
 from nowrongdoor.text import CaselessPattern, lower_text
 
-__all__ = ["ContactHit", "find_emails", "find_handles", "PLATFORMS"]
-
-
-@dataclass(frozen=True, slots=True)
-class ContactHit:
-    """A normalised contact value and its span in the scanned text."""
-
-    value: str
-    start: int
-    end: int
-
+__all__ = ["find_emails", "find_handles", "PLATFORMS"]
 
 _TLDS = (
     "com|net|org|edu|gov|io|co|us|me|info|biz|xyz|ca|uk|de|fr|mx|app|email|live|"
@@ -101,7 +91,7 @@ def _spelled_possible(folded: str, lower: str | None) -> bool:
     return lower is None or any(host in lower for host in _MAIL_HOSTS)
 
 
-def find_emails(text: str, lower: str | None = None) -> list[ContactHit]:
+def find_emails(text: str, lower: str | None = None) -> list[Span[str]]:
     """Find e-mail addresses, also spelled out ("name at gmail dot com").
 
     Args:
@@ -111,7 +101,7 @@ def find_emails(text: str, lower: str | None = None) -> list[ContactHit]:
     Returns:
         Lower-case addresses with spans in ``text``.
     """
-    hits: list[ContactHit] = []
+    hits: list[Span[str]] = []
     if lower is None:
         lower = lower_text(text)
     if "@" not in text and not _spelled_possible(lower or text.lower(), lower):
@@ -122,11 +112,11 @@ def find_emails(text: str, lower: str | None = None) -> list[ContactHit]:
         if spelled and domain.split(".")[0] not in _MAIL_HOSTS:
             continue
         value = f"{m.group('user').lower()}@{domain}.{m.group('tld').lower()}"
-        hits.append(ContactHit(value, m.start(), m.end()))
+        hits.append(Span(value, m.start(), m.end()))
     return hits
 
 
-def find_handles(text: str, lower: str | None = None) -> list[ContactHit]:
+def find_handles(text: str, lower: str | None = None) -> list[Span[str]]:
     """Find social-media handles as ``platform:handle`` (lower case).
 
     Args:
@@ -136,14 +126,12 @@ def find_handles(text: str, lower: str | None = None) -> list[ContactHit]:
     Returns:
         Handles with spans in ``text``.
     """
-    hits: list[ContactHit] = []
+    hits: list[Span[str]] = []
     if lower is None:
         lower = lower_text(text)
     for m in _URL.finditer_spans(text, lower):
         platform = _URL_PLATFORM[m.group("site").lower()]
-        hits.append(
-            ContactHit(f"{platform}:{m.group('handle').lower()}", m.start(), m.end())
-        )
+        hits.append(Span(f"{platform}:{m.group('handle').lower()}", m.start(), m.end()))
     for m in _HANDLE.finditer_spans(text, lower):
         written = text[m.start("alias") : m.end("alias")]  # case as written
         alias = _SPACES.sub(" ", written.lower())
@@ -165,6 +153,6 @@ def find_handles(text: str, lower: str | None = None) -> list[ContactHit]:
             continue
         if any(h.start <= m.start() < h.end for h in hits):
             continue
-        hits.append(ContactHit(f"{platform}:{handle}", m.start(), m.end()))
+        hits.append(Span(f"{platform}:{handle}", m.start(), m.end()))
     hits.sort(key=lambda h: h.start)
     return hits

@@ -126,7 +126,7 @@ def extract(
     view_lower = lower if view.text is norm.text else lower_text(view.text)
 
     phone_hits = find_phones(view.text)
-    phones = _unique([p.e164 for p in phone_hits])
+    phones = _unique([p.value for p in phone_hits])
     emails = _unique([h.value for h in find_emails(norm.text, lower)])
     handles = _unique([h.value for h in find_handles(norm.text, lower)])
 
@@ -138,7 +138,7 @@ def extract(
         for a in age_hits
         if not any(s < a.end and a.start < e for s, e in phone_spans)
     ]
-    ages = [a.age for a in age_hits]
+    ages = [a.value for a in age_hits]
     if poster_age not in (None, ""):
         try:
             value = int(str(poster_age).strip())
@@ -155,10 +155,10 @@ def extract(
         taken += [(r.start, r.end) for r in rate_hits]
         bare = find_bare_ages(view.text, tuple(taken))
         age_hits += bare
-        ages = _unique(ages + [a.age for a in bare])
+        ages = _unique(ages + [a.value for a in bare])
 
     name_hits = find_names(norm.text, lower)
-    names = _unique([n.name for n in name_hits])
+    names = _unique([n.value for n in name_hits])
 
     code_states = {s for s in (area_code_state(p) for p in phones) if s}
     meta_city, meta_state = city_state(city, state)
@@ -197,7 +197,7 @@ def extract(
                 start, end = 0, len(title or "")
             else:
                 start, end = view.to_original(a.start, a.end)
-            if a.age < 18:
+            if a.value < 18:
                 hits.append(
                     IndicatorHit(
                         "youth",
@@ -207,7 +207,7 @@ def extract(
                         weight_of("youth", minor=True),
                     )
                 )
-            elif a.age in (18, 19):
+            elif a.value in (18, 19):
                 hits.append(
                     IndicatorHit(
                         "age_18_19", doc[start:end], start, end, weight_of("age_18_19")

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from nowrongdoor.ads._span import Span
 from nowrongdoor.text import CaselessPattern, guard_pattern, lower_text
 
 __all__ = [
-    "AgeHit",
     "RateHit",
     "MIN_AGE",
     "MAX_AGE",
@@ -26,15 +26,6 @@ MIN_AGE = 12
 MAX_AGE = 60
 #: After an explicit age label ("Age: 64", "Poster's age: 69") older ages are read.
 MAX_LABELLED_AGE = 99
-
-
-@dataclass(frozen=True, slots=True)
-class AgeHit:
-    """A claimed age and its span in the scanned text."""
-
-    age: int
-    start: int
-    end: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,7 +202,7 @@ def _age_value(m: re.Match[str], labelled: bool = False) -> int | None:
 
 def find_ages(
     text: str, title: str | None = None, lower: str | None = None
-) -> list[AgeHit]:
+) -> list[Span[int]]:
     """Find claimed ages 12-60.
 
     Args:
@@ -222,7 +213,7 @@ def find_ages(
     Returns:
         Age hits with spans in ``text`` (the title age gets span ``(-1, -1)``).
     """
-    hits: list[AgeHit] = []
+    hits: list[Span[int]] = []
     taken: list[tuple[int, int]] = []
     if lower is None:
         lower = lower_text(text)
@@ -250,19 +241,19 @@ def find_ages(
             if _in_range(text, *span):
                 continue
             taken.append(span)
-            hits.append(AgeHit(value, span[0], span[1]))
+            hits.append(Span(value, span[0], span[1]))
     if "-" in text or "to" in folded or "~" in text:
         for a, b, start, end in _provider_ranges(text):
             if any(s < end and start < e for s, e in taken):
                 continue
             taken.append((start, end))
-            hits.append(AgeHit(a, start, end))
-            hits.append(AgeHit(b, start, end))
+            hits.append(Span(a, start, end))
+            hits.append(Span(b, start, end))
     if title:
         for tail in _TITLE_AGE.finditer(title):
             value = int(tail.group("n"))
             if MIN_AGE <= value <= MAX_AGE:
-                hits.append(AgeHit(value, -1, -1))
+                hits.append(Span(value, -1, -1))
                 break
     hits.sort(key=lambda h: h.start)
     return hits
@@ -431,7 +422,9 @@ _WORD_BEFORE = re.compile(r"([A-Za-z]+)\W*$")
 _WORD_AFTER = re.compile(r"^\W*([A-Za-z]+)")
 
 
-def find_bare_ages(text: str, taken: tuple[tuple[int, int], ...] = ()) -> list[AgeHit]:
+def find_bare_ages(
+    text: str, taken: tuple[tuple[int, int], ...] = ()
+) -> list[Span[int]]:
     """Ages written as a bare number in an ad's profile line.
 
     "Sexy Tina, nineteen, 5'3", "Mya - 22 - ebony", "Kandi 21, thick", "only 16
@@ -448,7 +441,7 @@ def find_bare_ages(text: str, taken: tuple[tuple[int, int], ...] = ()) -> list[A
     """
     from nowrongdoor.ads._people import _NOT_NAME_BEFORE_NUMBER, _ok
 
-    hits: list[AgeHit] = []
+    hits: list[Span[int]] = []
     for m in _BARE.finditer(text):
         start, end = m.span()
         if any(s < end and start < e for s, e in taken):
@@ -489,5 +482,5 @@ def find_bare_ages(text: str, taken: tuple[tuple[int, int], ...] = ()) -> list[A
             or wa.lower() in _ALLOWED_AFTER
         )
         if left and right:
-            hits.append(AgeHit(value, start, end))
+            hits.append(Span(value, start, end))
     return hits

@@ -3,30 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from nowrongdoor.ads._span import Span
 from nowrongdoor.text import NUMBER_WORDS, CaselessPattern, guard_pattern, lower_text
 
-__all__ = ["DescriptorHit", "NameHit", "find_descriptors", "find_names"]
-
-
-@dataclass(frozen=True, slots=True)
-class NameHit:
-    """A name or alias (title case) and its span in the scanned text."""
-
-    name: str
-    start: int
-    end: int
-
-
-@dataclass(frozen=True, slots=True)
-class DescriptorHit:
-    """A physical descriptor as ``kind:value`` and its span in the scanned text."""
-
-    value: str
-    start: int
-    end: int
-
+__all__ = ["find_descriptors", "find_names"]
 
 # Capitalised words that follow "I'm" or "call me" but are not names.
 _NOT_NAMES = frozenset(
@@ -126,7 +107,7 @@ def _next_is_capitalised(text: str, end: int) -> bool:
     return m is not None
 
 
-def find_names(text: str, lower: str | None = None) -> list[NameHit]:
+def find_names(text: str, lower: str | None = None) -> list[Span[str]]:
     """Find self-given names and aliases ("I'm Ashlee", "ask for Candy or Lexi").
 
     Args:
@@ -136,7 +117,7 @@ def find_names(text: str, lower: str | None = None) -> list[NameHit]:
     Returns:
         Name hits in text order, title case.
     """
-    hits: list[NameHit] = []
+    hits: list[Span[str]] = []
     if lower is None:
         lower = lower_text(text)
     # The cue matches may come from the lower-cased text: words are read by span.
@@ -147,7 +128,7 @@ def find_names(text: str, lower: str | None = None) -> list[NameHit]:
         if loose and _next_is_capitalised(text, m.end("name")):
             continue  # "In call Fort Worth", "Sexy Las Vegas": a place, not a name
         if _ok(word):
-            hits.append(NameHit(word.title(), m.start("name"), m.end("name")))
+            hits.append(Span(word.title(), m.start("name"), m.end("name")))
         if loose and not _ok(word):
             continue
         more = text[m.start("more") : m.end("more")]
@@ -156,7 +137,7 @@ def find_names(text: str, lower: str | None = None) -> list[NameHit]:
             for extra in _MORE.finditer(more):
                 if _ok(extra.group()):
                     hits.append(
-                        NameHit(
+                        Span(
                             extra.group().title(),
                             base + extra.start(),
                             base + extra.end(),
@@ -165,14 +146,14 @@ def find_names(text: str, lower: str | None = None) -> list[NameHit]:
     # Each pattern below needs a literal the text must hold: skip it otherwise.
     for m in _HERE.finditer(text) if "here" in text else ():
         if _ok(m.group("name")):
-            hits.append(NameHit(m.group("name"), m.start("name"), m.end("name")))
+            hits.append(Span(m.group("name"), m.start("name"), m.end("name")))
     for m in _NAME_AGE.finditer(text) if _AGE_DIGITS.search(text) else ():
         word = m.group("name")
         if _ok(word) and word.lower() not in _NOT_NAME_BEFORE_NUMBER:
-            hits.append(NameHit(word, m.start("name"), m.end("name")))
+            hits.append(Span(word, m.start("name"), m.end("name")))
     for m in _TITLED.finditer(text) if "M" in text else ():
         if _MIXED_NAME.match(m.group("name")):
-            hits.append(NameHit(m.group("name"), m.start("name"), m.end("name")))
+            hits.append(Span(m.group("name"), m.start("name"), m.end("name")))
     pairs = (
         _PAIR.finditer(text) if ("&" in text or "+" in text or "and" in text) else ()
     )
@@ -180,8 +161,8 @@ def find_names(text: str, lower: str | None = None) -> list[NameHit]:
         if not _sentence_start(text, m.start("a")):
             continue
         if _ok(m.group("a")) and _ok(m.group("b")):
-            hits.append(NameHit(m.group("a"), m.start("a"), m.end("a")))
-            hits.append(NameHit(m.group("b"), m.start("b"), m.end("b")))
+            hits.append(Span(m.group("a"), m.start("a"), m.end("a")))
+            hits.append(Span(m.group("b"), m.start("b"), m.end("b")))
     hits.sort(key=lambda h: h.start)
     return hits
 
@@ -222,7 +203,7 @@ _BUILD_WORDS = (
 _HAIR_CANON = {"blond": "blonde", "redhead": "red", "ginger": "red", "grey": "gray"}
 
 
-def find_descriptors(text: str, lower: str | None = None) -> list[DescriptorHit]:
+def find_descriptors(text: str, lower: str | None = None) -> list[Span[str]]:
     """Find physical descriptors as ``kind:value`` strings.
 
     Kinds: ``height_in`` (inches), ``weight_lb`` (pounds), ``hair``, ``eyes``,
@@ -235,7 +216,7 @@ def find_descriptors(text: str, lower: str | None = None) -> list[DescriptorHit]
     Returns:
         Descriptor hits in text order.
     """
-    hits: list[DescriptorHit] = []
+    hits: list[Span[str]] = []
     # Values are read in lower case: the patterns may run on the lower-cased
     # text (CaselessPattern.finditer_spans).
     folded = lower_text(text) if lower is None else lower
@@ -249,32 +230,32 @@ def find_descriptors(text: str, lower: str | None = None) -> list[DescriptorHit]
             continue
         inches = int(m.group("ft")) * 12 + int(m.group("inch") or 0)
         if 48 <= inches <= 83:
-            hits.append(DescriptorHit(f"height_in:{inches}", m.start(), m.end()))
+            hits.append(Span(f"height_in:{inches}", m.start(), m.end()))
     for m in _HEIGHT_CM.finditer_spans(text, folded) if "cm" in lower else ():
         inches = round(int(m.group("cm")) / 2.54)
-        hits.append(DescriptorHit(f"height_in:{inches}", m.start(), m.end()))
+        hits.append(Span(f"height_in:{inches}", m.start(), m.end()))
     weight = "lb" in lower or "pound" in lower or "kg" in lower or "kilo" in lower
     for m in _WEIGHT.finditer_spans(text, folded) if weight else ():
         value = int(m.group("w"))
         if m.group("unit").lower().startswith(("kg", "kilo")):
             value = round(value * 2.20462)
         if 80 <= value <= 400:
-            hits.append(DescriptorHit(f"weight_lb:{value}", m.start(), m.end()))
+            hits.append(Span(f"weight_lb:{value}", m.start(), m.end()))
     hair = "hair" in lower or "blond" in lower or "brunette" in lower or "redh" in lower
     for m in _HAIR.finditer_spans(text, folded) if hair else ():
         color = (m.group("color") or m.group("solo") or "").lower()
         color = " ".join(color.split())
         color = _HAIR_CANON.get(color, color)
-        hits.append(DescriptorHit(f"hair:{color}", m.start(), m.end()))
+        hits.append(Span(f"hair:{color}", m.start(), m.end()))
     for m in _EYES.finditer_spans(text, folded) if "eye" in lower else ():
         color = m.group("color").lower()
-        hits.append(DescriptorHit(f"eyes:{_HAIR_CANON.get(color, color)}", *m.span()))
+        hits.append(Span(f"eyes:{_HAIR_CANON.get(color, color)}", *m.span()))
     for m in (
         _TATTOO.finditer_spans(text, folded) if "tat" in lower or "ink" in lower else ()
     ):
-        hits.append(DescriptorHit("tattoos:yes", m.start(), m.end()))
+        hits.append(Span("tattoos:yes", m.start(), m.end()))
     build = any(map(lower.__contains__, _BUILD_WORDS))
     for m in _BUILD.finditer_spans(text, folded) if build else ():
-        hits.append(DescriptorHit(f"build:{m.group('b').lower()}", m.start(), m.end()))
+        hits.append(Span(f"build:{m.group('b').lower()}", m.start(), m.end()))
     hits.sort(key=lambda h: h.start)
     return hits

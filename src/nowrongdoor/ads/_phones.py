@@ -24,10 +24,11 @@ number the run gives nothing (it is never forced into +1).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["PhoneHit", "area_code_state", "find_phones"]
+from nowrongdoor.ads._span import Span
+
+__all__ = ["area_code_state", "find_phones"]
 
 _SEP = r"(?:[^\w\n]|_)"
 # The look-ahead skips every position that cannot start a run (same matches).
@@ -35,15 +36,6 @@ _RUN = re.compile(rf"(?=[+\d])\+?\d(?:{_SEP}{{0,6}}\d)*")
 _GROUP = re.compile(r"\d+")
 #: NANP blocks: area code, exchange, line; or area code + 7, or 6 + line, or 10.
 _LAYOUTS = ((3, 3, 4), (3, 7), (6, 4), (10,))
-
-
-@dataclass(frozen=True, slots=True)
-class PhoneHit:
-    """A validated phone number and its span in the scanned text."""
-
-    e164: str
-    start: int
-    end: int
 
 
 _NANP_TYPES = (
@@ -182,7 +174,7 @@ def _fits(lengths: tuple[int, ...], layout: tuple[int, ...]) -> bool:
     return k == len(lengths)
 
 
-def find_phones(text: str) -> list[PhoneHit]:
+def find_phones(text: str) -> list[Span[str]]:
     """Find valid phone numbers in text whose digits are already de-obfuscated.
 
     Every way of cutting a digit run into a number on digit-group boundaries
@@ -197,7 +189,7 @@ def find_phones(text: str) -> list[PhoneHit]:
     Returns:
         Validated numbers (E.164) in text order, with spans in ``text``.
     """
-    hits: list[PhoneHit] = []
+    hits: list[Span[str]] = []
     for run in _RUN.finditer(text):
         body = run.group()
         if len(body) < 8:
@@ -227,17 +219,17 @@ def find_phones(text: str) -> list[PhoneHit]:
             if any(i <= b and a <= j for a, b in taken):
                 continue
             taken.append((i, j))
-            hits.append(PhoneHit(e164, spans[i][0], spans[j][1]))
+            hits.append(Span(e164, spans[i][0], spans[j][1]))
     hits.sort(key=lambda h: h.start)
     return hits
 
 
 def _international(
     text: str, spans: list[tuple[int, int]], start: int
-) -> PhoneHit | None:
+) -> Span[str] | None:
     """The longest valid number from the first group on, for its own region."""
     digits = ""
-    best: PhoneHit | None = None
+    best: Span[str] | None = None
     for j, (s, e) in enumerate(spans):
         digits += text[s:e]
         if len(digits) > 15:
@@ -245,7 +237,7 @@ def _international(
         if len(digits) >= 8:
             e164 = _validate(digits, True)
             if e164 is not None and not e164.startswith("+1"):
-                best = PhoneHit(e164, start, spans[j][1])
+                best = Span(e164, start, spans[j][1])
     return best
 
 

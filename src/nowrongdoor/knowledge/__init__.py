@@ -9,44 +9,8 @@ highlighting, training pages) reads the same entries::
     [hit.entry.id for hit in kb.search("bottom")]
 """
 
-from nowrongdoor.knowledge._loader import (
-    KnowledgeBase,
-    KnowledgeError,
-    SearchHit,
-    UnknownEntryError,
-    data_files,
-    load_knowledge,
-    load_knowledge_from,
-)
-from nowrongdoor.knowledge._models import (
-    Entry,
-    Indicator,
-    LegalElement,
-    LexiconTerm,
-    PartnerType,
-    Pathway,
-    Resource,
-    SectionFile,
-    Statistic,
-    Table,
-)
+from nowrongdoor.knowledge import _loader, _models
+from nowrongdoor.knowledge._loader import *  # noqa: F403
+from nowrongdoor.knowledge._models import *  # noqa: F403
 
-__all__ = [
-    "Entry",
-    "Indicator",
-    "KnowledgeBase",
-    "KnowledgeError",
-    "LegalElement",
-    "LexiconTerm",
-    "PartnerType",
-    "Pathway",
-    "Resource",
-    "SearchHit",
-    "SectionFile",
-    "Statistic",
-    "Table",
-    "UnknownEntryError",
-    "data_files",
-    "load_knowledge",
-    "load_knowledge_from",
-]
+__all__ = [*_loader.__all__, *_models.__all__]

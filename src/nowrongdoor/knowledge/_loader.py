@@ -15,6 +15,16 @@ from pydantic import ValidationError
 
 from nowrongdoor.knowledge._models import Entry, LexiconTerm, SectionFile
 
+__all__ = [
+    "KnowledgeBase",
+    "KnowledgeError",
+    "SearchHit",
+    "UnknownEntryError",
+    "data_files",
+    "load_knowledge",
+    "load_knowledge_from",
+]
+
 
 class KnowledgeError(ValueError):
     """The knowledge base data is invalid; the message names the file and entry."""

@@ -8,6 +8,19 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+__all__ = [
+    "Entry",
+    "Indicator",
+    "LegalElement",
+    "LexiconTerm",
+    "PartnerType",
+    "Pathway",
+    "Resource",
+    "SectionFile",
+    "Statistic",
+    "Table",
+]
+
 ID_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$"
 
 Population = Literal["minor", "adult", "any"]

@@ -17,7 +17,16 @@ imported inside the functions that need them, so ``import nowrongdoor.reports``
 stays light.
 """
 
-from nowrongdoor.reports._charts import Chart, bar_chart, line_chart
+from nowrongdoor.reports import (
+    _charts,
+    _metrics,
+    _program_report,
+    _reference,
+    _suppress,
+    _survey,
+    _survey_report,
+)
+from nowrongdoor.reports._charts import *  # noqa: F403
 from nowrongdoor.reports._instrument import (
     AGE_FIRST_BINS,
     SURVEY_INSTRUMENT_ID,
@@ -26,91 +35,30 @@ from nowrongdoor.reports._instrument import (
     survey_items,
     survey_questionnaire,
 )
-from nowrongdoor.reports._metrics import (
-    MetricTable,
-    ProgramMetrics,
-    ReferralOutcomes,
-    program_metrics,
-    suppress_linked,
-)
-from nowrongdoor.reports._program_report import (
-    program_charts,
-    program_csv_tables,
-    render_program_html,
-    write_program_report,
-)
+from nowrongdoor.reports._metrics import *  # noqa: F403
+from nowrongdoor.reports._program_report import *  # noqa: F403
 from nowrongdoor.reports._queries import AGE_BANDS, METRIC_SPECS, MetricSpec, Period
-from nowrongdoor.reports._reference import ReferenceTable, survey_reference
-from nowrongdoor.reports._suppress import (
-    CountTable,
-    EntryKey,
-    GlobalKey,
-    SuppressedTable,
-    feasible_intervals,
-    suppress,
-    suppress_system,
-)
-from nowrongdoor.reports._survey import (
-    ReportedValue,
-    ReportingRow,
-    ReportingTable,
-    SurveyAnalysis,
-    SurveyResponse,
-    analyse_survey,
-    load_survey_responses,
-    parse_survey_response,
-    survey_responses_from_care,
-)
-from nowrongdoor.reports._survey_report import (
-    render_survey_html,
-    survey_charts,
-    survey_csv_tables,
-    write_survey_report,
-)
+from nowrongdoor.reports._reference import *  # noqa: F403
+from nowrongdoor.reports._suppress import *  # noqa: F403
+from nowrongdoor.reports._survey import *  # noqa: F403
+from nowrongdoor.reports._survey_report import *  # noqa: F403
 
 __all__ = [
     "AGE_BANDS",
+    "AGE_FIRST_BINS",
     "METRIC_SPECS",
     "MetricSpec",
-    "MetricTable",
     "Period",
-    "ProgramMetrics",
-    "ReferralOutcomes",
-    "program_charts",
-    "program_csv_tables",
-    "program_metrics",
-    "render_program_html",
-    "write_program_report",
-    "suppress_linked",
-    "AGE_FIRST_BINS",
     "SURVEY_INSTRUMENT_ID",
     "SURVEY_URL",
-    "Chart",
-    "CountTable",
-    "EntryKey",
-    "GlobalKey",
-    "ReferenceTable",
-    "ReportedValue",
-    "ReportingRow",
-    "ReportingTable",
-    "SuppressedTable",
-    "SurveyAnalysis",
     "SurveyItem",
-    "SurveyResponse",
-    "analyse_survey",
-    "bar_chart",
-    "feasible_intervals",
-    "line_chart",
-    "load_survey_responses",
-    "parse_survey_response",
-    "render_survey_html",
-    "suppress",
-    "suppress_system",
-    "survey_charts",
-    "survey_csv_tables",
     "survey_items",
     "survey_questionnaire",
-    "survey_reference",
-    "survey_responses_from_care",
-    "write_survey_report",
+    *_charts.__all__,
+    *_metrics.__all__,
+    *_program_report.__all__,
+    *_reference.__all__,
+    *_suppress.__all__,
+    *_survey.__all__,
+    *_survey_report.__all__,
 ]

@@ -33,9 +33,12 @@ class Chart:
     png: bytes
 
 
-def _figure_bytes(fig: object) -> tuple[str, bytes]:
+def _chart(fig: object, ax: object, name: str, title: str) -> Chart:
+    """A drawn figure as a :class:`Chart` (trimmed, laid out, rendered, closed)."""
     import matplotlib.pyplot as plt
 
+    ax.spines[["top", "right"]].set_visible(False)  # type: ignore[attr-defined]
+    fig.tight_layout()  # type: ignore[attr-defined]
     svg_buf = io.StringIO()
     fig.savefig(svg_buf, format="svg", metadata={"Date": None})  # type: ignore[attr-defined]
     png_buf = io.BytesIO()
@@ -43,7 +46,7 @@ def _figure_bytes(fig: object) -> tuple[str, bytes]:
     plt.close(fig)  # type: ignore[arg-type]
     svg = svg_buf.getvalue()
     start = svg.find("<svg")
-    return svg[start:], png_buf.getvalue()
+    return Chart(name=name, title=title, svg=svg[start:], png=png_buf.getvalue())
 
 
 def _setup() -> None:
@@ -116,10 +119,7 @@ def bar_chart(
     ax.set_title(title)
     if len(series) > 1:
         ax.legend(loc="lower right", fontsize=7)
-    ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
-    svg, png = _figure_bytes(fig)
-    return Chart(name=name, title=title, svg=svg, png=png)
+    return _chart(fig, ax, name, title)
 
 
 def line_chart(
@@ -159,10 +159,7 @@ def line_chart(
     ax.set_ylim(bottom=0)
     if series:
         ax.legend(fontsize=7)
-    ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
-    svg, png = _figure_bytes(fig)
-    return Chart(name=name, title=title, svg=svg, png=png)
+    return _chart(fig, ax, name, title)
 
 
 def _number(value: float) -> str:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from nowrongdoor._output import csv_text, write_atomic
 from nowrongdoor.errors import UserInputError
 from nowrongdoor.reports._charts import Chart
 
-__all__ = ["table_csv", "write_report"]
+__all__ = ["ReportWriter", "table_csv", "write_report"]
+
+S = TypeVar("S")
 
 
 def table_csv(rows: Sequence[Sequence[object]]) -> str:
@@ -57,3 +61,37 @@ def write_report(
     ]
     written.append(write_atomic(out / html_name, html))
     return written
+
+
+@dataclass(frozen=True)
+class ReportWriter(Generic[S]):
+    """How one kind of report folder is made from what it reports on.
+
+    The charts are drawn once and serve both the PNG files and the page.
+
+    Attributes:
+        page: File name of the page (``program.html``).
+        charts: The charts of a subject.
+        tables: The CSV tables of a subject: table name -> rows (header first).
+        render: The page of a subject, given its charts.
+    """
+
+    page: str
+    charts: Callable[[S], dict[str, Chart]]
+    tables: Callable[[S], Mapping[str, Sequence[Sequence[object]]]]
+    render: Callable[[S, dict[str, Chart]], str]
+
+    def write(self, subject: S, out: Path) -> list[Path]:
+        """Write the page, ``tables/*.csv`` and ``charts/*.png`` under ``out``.
+
+        Args:
+            subject: What the report is about (program metrics, a survey analysis).
+            out: The report folder (created if missing).
+
+        Returns:
+            The files written (see :func:`write_report`).
+        """
+        charts = self.charts(subject)
+        return write_report(
+            out, self.tables(subject), charts, self.page, self.render(subject, charts)
+        )

@@ -8,7 +8,7 @@ from pathlib import Path
 from nowrongdoor.reports._charts import Chart, bar_chart, line_chart
 from nowrongdoor.reports._html import render_template
 from nowrongdoor.reports._metrics import MetricTable, ProgramMetrics
-from nowrongdoor.reports._output import write_report
+from nowrongdoor.reports._output import ReportWriter
 from nowrongdoor.reports._suppress import SuppressedTable
 
 __all__ = [
@@ -136,13 +136,11 @@ def render_program_html(
     )
 
 
+_WRITER = ReportWriter(
+    "program.html", program_charts, program_csv_tables, render_program_html
+)
+
+
 def write_program_report(metrics: ProgramMetrics, out: Path) -> list[Path]:
     """Write ``program.html``, ``tables/*.csv`` and ``charts/*.png`` under ``out``."""
-    charts = program_charts(metrics)
-    return write_report(
-        out,
-        program_csv_tables(metrics),
-        charts,
-        "program.html",
-        render_program_html(metrics, charts),
-    )
+    return _WRITER.write(metrics, out)

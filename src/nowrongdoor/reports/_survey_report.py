@@ -7,7 +7,7 @@ from pathlib import Path
 
 from nowrongdoor.reports._charts import Chart, bar_chart
 from nowrongdoor.reports._html import render_template
-from nowrongdoor.reports._output import write_report
+from nowrongdoor.reports._output import ReportWriter
 from nowrongdoor.reports._survey import ReportingTable, SurveyAnalysis
 
 __all__ = [
@@ -109,13 +109,11 @@ def render_survey_html(
     )
 
 
+_WRITER = ReportWriter(
+    "survey.html", survey_charts, survey_csv_tables, render_survey_html
+)
+
+
 def write_survey_report(analysis: SurveyAnalysis, out: Path) -> list[Path]:
     """Write ``survey.html``, ``tables/*.csv`` and ``charts/*.png`` under ``out``."""
-    charts = survey_charts(analysis)
-    return write_report(
-        out,
-        survey_csv_tables(analysis),
-        charts,
-        "survey.html",
-        render_survey_html(analysis, charts),
-    )
+    return _WRITER.write(analysis, out)

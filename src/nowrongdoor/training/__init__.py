@@ -12,44 +12,9 @@ from the same data and from the engines that define the answers (the 22 U.S.C.
 Records (attempts, completions, certificates) live in the care database.
 """
 
-from nowrongdoor.training._courses import (
-    Catalogue,
-    Course,
-    Module,
-    QuizPart,
-    load_catalogue,
-    shipped_course_files,
-)
-from nowrongdoor.training._quiz import Grade, Question, Quiz, generate_quiz, grade
-from nowrongdoor.training._scenarios import (
-    LEGAL_CHOICES,
-    SCREENING_CHOICES,
-    LegalScenario,
-    ScreeningScenario,
-    legal_citation,
-    legal_scenario,
-    screening_choice,
-    screening_scenario,
-)
+from nowrongdoor.training import _courses, _quiz, _scenarios
+from nowrongdoor.training._courses import *  # noqa: F403
+from nowrongdoor.training._quiz import *  # noqa: F403
+from nowrongdoor.training._scenarios import *  # noqa: F403
 
-__all__ = [
-    "LEGAL_CHOICES",
-    "SCREENING_CHOICES",
-    "Catalogue",
-    "Course",
-    "Grade",
-    "LegalScenario",
-    "Module",
-    "Question",
-    "Quiz",
-    "QuizPart",
-    "ScreeningScenario",
-    "generate_quiz",
-    "grade",
-    "legal_citation",
-    "legal_scenario",
-    "load_catalogue",
-    "screening_choice",
-    "screening_scenario",
-    "shipped_course_files",
-]
+__all__ = [*_courses.__all__, *_quiz.__all__, *_scenarios.__all__]

@@ -238,14 +238,13 @@ def _parse_ads(job: AdsImport, org_id: int) -> list[dict[str, Any]]:
     return rows
 
 
+def _pairs(session: Session, key: Any, value: Any, *where: Any) -> dict[Any, Any]:
+    """``{key: value}`` over the rows that match every condition of ``where``."""
+    return dict(session.execute(select(key, value).where(*where)).tuples().all())
+
+
 def _known_ads(session: Session, org_id: int) -> dict[str, int]:
-    return dict(
-        session.execute(
-            select(InvAd.ad_key, InvAd.id).where(InvAd.organization_id == org_id)
-        )
-        .tuples()
-        .all()
-    )
+    return _pairs(session, InvAd.ad_key, InvAd.id, InvAd.organization_id == org_id)
 
 
 def _write_ads(scan: _Scan, cipher: Cipher) -> dict[str, int]:
@@ -340,26 +339,13 @@ def _load_operations(scan: _Scan, link_dir: Path) -> None:
     posted = {r["ad_key"]: r["posted_at"] for r in rows}
     if len(known) > len(posted) or any(k not in posted for k in known):
         posted = {
-            **dict(
-                session.execute(
-                    select(InvAd.ad_key, InvAd.posted_at).where(
-                        InvAd.organization_id == org_id
-                    )
-                )
-                .tuples()
-                .all()
+            **_pairs(
+                session, InvAd.ad_key, InvAd.posted_at, InvAd.organization_id == org_id
             ),
             **posted,
         }
-    old_ops = dict(
-        session.execute(
-            select(InvOperation.op_key, InvOperation.id).where(
-                InvOperation.organization_id == org_id
-            )
-        )
-        .tuples()
-        .all()
-    )
+    in_org = InvOperation.organization_id == org_id
+    old_ops = _pairs(session, InvOperation.op_key, InvOperation.id, in_org)
     if old_ops:
         session.execute(
             update(InvOperation)
@@ -386,15 +372,7 @@ def _load_operations(scan: _Scan, link_dir: Path) -> None:
     _batched(session, insert(InvOperation), new_rows)
     _batched(session, update(InvOperation), old_rows)
     op_ids = (
-        dict(
-            session.execute(
-                select(InvOperation.op_key, InvOperation.id).where(
-                    InvOperation.organization_id == org_id
-                )
-            )
-            .tuples()
-            .all()
-        )
+        _pairs(session, InvOperation.op_key, InvOperation.id, in_org)
         if new_rows
         else old_ops
     )
@@ -590,14 +568,12 @@ def _past_retention(scan: _Scan, days: int, now: dt.datetime) -> int:
     first: dict[str, dt.datetime] = {}
     rows = scan.rows
     if any(r["posted_at"] is None and r["ad_key"] in scan.known for r in rows):
-        first = dict(
-            scan.session.execute(
-                select(InvAd.ad_key, InvAd.imported_at).where(
-                    InvAd.organization_id == scan.org_id, InvAd.posted_at.is_(None)
-                )
-            )
-            .tuples()
-            .all()
+        first = _pairs(
+            scan.session,
+            InvAd.ad_key,
+            InvAd.imported_at,
+            InvAd.organization_id == scan.org_id,
+            InvAd.posted_at.is_(None),
         )
     past = 0
     for row in rows:

@@ -3,119 +3,53 @@
 Person-level text (names, birth dates, contacts, notes, plans) is stored in
 encrypted columns (:class:`EncryptedText`, :class:`EncryptedJSON`); the engine from
 :func:`nowrongdoor.care.db.make_engine` carries the key.
+
+One private module a group of tables (``_case``, ``_person``, ``_referral``,
+``_investigate`` ...), each naming what it offers in its ``__all__``; this
+package is their one public face.
 """
 
-from nowrongdoor.care.models._audit import AuditEvent, AuditHead
-from nowrongdoor.care.models._base import (
-    Base,
-    EncryptedJSON,
-    EncryptedText,
-    UTCDateTime,
-    bind_cipher,
-    utcnow,
+from nowrongdoor.care.models import (
+    _audit,
+    _base,
+    _case,
+    _fhir_client,
+    _fhir_link,
+    _investigate,
+    _investigate_notes,
+    _org,
+    _partner,
+    _person,
+    _referral,
+    _retention,
+    _training,
 )
-from nowrongdoor.care.models._case import (
-    Barrier,
-    Case,
-    CaseEvent,
-    Goal,
-    Need,
-    Note,
-    SafetyPlan,
-    Task,
-)
-from nowrongdoor.care.models._fhir_client import (
-    PartnerClient,
-    PartnerClientJti,
-    PartnerClientToken,
-)
-from nowrongdoor.care.models._fhir_link import (
-    FhirEndpoint,
-    FhirExport,
-    FhirInbound,
-    FhirOutbound,
-)
-from nowrongdoor.care.models._investigate import (
-    LEAD_DECISIONS,
-    InvAd,
-    InvContact,
-    InvEdge,
-    InvImage,
-    InvLead,
-    InvOperation,
-)
-from nowrongdoor.care.models._investigate_notes import InvOperationNote
-from nowrongdoor.care.models._org import ApiToken, Organization, User, UserSession
-from nowrongdoor.care.models._partner import (
-    PartnerLocation,
-    PartnerPhone,
-    PartnerService,
-    ServiceAtLocation,
-)
-from nowrongdoor.care.models._person import (
-    Consent,
-    Intake,
-    Person,
-    RiskFlag,
-    Screening,
-)
-from nowrongdoor.care.models._referral import Referral, ReferralEvent
-from nowrongdoor.care.models._retention import PurgeTally
-from nowrongdoor.care.models._training import (
-    TrainingAttempt,
-    TrainingCompletion,
-    TrainingLead,
-)
+from nowrongdoor.care.models._audit import *  # noqa: F403
+from nowrongdoor.care.models._base import *  # noqa: F403
+from nowrongdoor.care.models._case import *  # noqa: F403
+from nowrongdoor.care.models._fhir_client import *  # noqa: F403
+from nowrongdoor.care.models._fhir_link import *  # noqa: F403
+from nowrongdoor.care.models._investigate import *  # noqa: F403
+from nowrongdoor.care.models._investigate_notes import *  # noqa: F403
+from nowrongdoor.care.models._org import *  # noqa: F403
+from nowrongdoor.care.models._partner import *  # noqa: F403
+from nowrongdoor.care.models._person import *  # noqa: F403
+from nowrongdoor.care.models._referral import *  # noqa: F403
+from nowrongdoor.care.models._retention import *  # noqa: F403
+from nowrongdoor.care.models._training import *  # noqa: F403
 
 __all__ = [
-    "LEAD_DECISIONS",
-    "ApiToken",
-    "AuditEvent",
-    "AuditHead",
-    "Barrier",
-    "Base",
-    "Case",
-    "CaseEvent",
-    "Consent",
-    "EncryptedJSON",
-    "EncryptedText",
-    "FhirEndpoint",
-    "FhirExport",
-    "FhirInbound",
-    "FhirOutbound",
-    "Goal",
-    "Intake",
-    "InvAd",
-    "InvContact",
-    "InvEdge",
-    "InvImage",
-    "InvLead",
-    "InvOperation",
-    "InvOperationNote",
-    "Need",
-    "Note",
-    "PartnerClient",
-    "PartnerClientJti",
-    "PartnerClientToken",
-    "Organization",
-    "PartnerLocation",
-    "PartnerPhone",
-    "PartnerService",
-    "Person",
-    "PurgeTally",
-    "Referral",
-    "ReferralEvent",
-    "RiskFlag",
-    "SafetyPlan",
-    "Screening",
-    "ServiceAtLocation",
-    "Task",
-    "TrainingAttempt",
-    "TrainingCompletion",
-    "TrainingLead",
-    "UTCDateTime",
-    "User",
-    "UserSession",
-    "bind_cipher",
-    "utcnow",
+    *_audit.__all__,
+    *_base.__all__,
+    *_case.__all__,
+    *_fhir_client.__all__,
+    *_fhir_link.__all__,
+    *_investigate.__all__,
+    *_investigate_notes.__all__,
+    *_org.__all__,
+    *_partner.__all__,
+    *_person.__all__,
+    *_referral.__all__,
+    *_retention.__all__,
+    *_training.__all__,
 ]

@@ -10,6 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from nowrongdoor.care.models._base import Base
 from nowrongdoor.care.models._columns import IdKey, created_now
 
+__all__ = ["AuditEvent", "AuditHead"]
+
 _BIGINT = BigInteger().with_variant(Integer(), "sqlite")
 
 

@@ -11,6 +11,15 @@ from sqlalchemy.types import TypeDecorator
 
 from nowrongdoor.care.crypto import Cipher
 
+__all__ = [
+    "Base",
+    "EncryptedJSON",
+    "EncryptedText",
+    "UTCDateTime",
+    "bind_cipher",
+    "utcnow",
+]
+
 #: Attribute on an engine's dialect that holds its :class:`Cipher`.
 CIPHER_ATTR = "nowrongdoor_cipher"
 

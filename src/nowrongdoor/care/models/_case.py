@@ -20,6 +20,8 @@ from nowrongdoor.care.models._columns import (
 )
 from nowrongdoor.care.models._person import Person
 
+__all__ = ["Barrier", "Case", "CaseEvent", "Goal", "Need", "Note", "SafetyPlan", "Task"]
+
 
 class Case(IdKey, Base):
     """A case on the Prevent or Survive/Thrive pathway for one person."""

@@ -22,6 +22,8 @@ from nowrongdoor.care.models._columns import (
 )
 from nowrongdoor.care.models._org import User
 
+__all__ = ["PartnerClient", "PartnerClientJti", "PartnerClientToken"]
+
 
 class PartnerClient(IdKey, Base):
     """A partner system's client credentials (the secret is stored hashed)."""

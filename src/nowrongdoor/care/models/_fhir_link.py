@@ -20,6 +20,8 @@ from nowrongdoor.care.models._base import Base, EncryptedJSON, EncryptedText
 from nowrongdoor.care.models._columns import IdKey, child_of, created_now, ref
 from nowrongdoor.care.models._org import User
 
+__all__ = ["FhirEndpoint", "FhirExport", "FhirInbound", "FhirOutbound"]
+
 
 class FhirEndpoint(IdKey, Base):
     """A partner organisation's FHIR server and our client credentials there."""

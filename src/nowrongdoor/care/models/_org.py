@@ -16,6 +16,8 @@ from nowrongdoor.care.models._columns import (
     ref,
 )
 
+__all__ = ["ApiToken", "Organization", "User", "UserSession"]
+
 
 class Organization(IdKey, Base):
     """The plan or provider running the program, or a community partner.

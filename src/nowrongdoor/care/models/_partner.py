@@ -13,6 +13,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from nowrongdoor.care.models._base import Base
 from nowrongdoor.care.models._columns import IdKey, child_of, created_now, ref
 
+__all__ = ["PartnerLocation", "PartnerPhone", "PartnerService", "ServiceAtLocation"]
+
 
 class PartnerService(IdKey, Base):
     """An HSDS service offered by a partner organisation."""

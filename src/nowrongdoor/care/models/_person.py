@@ -17,6 +17,8 @@ from nowrongdoor.care.models._columns import (
     updated_now,
 )
 
+__all__ = ["Consent", "Intake", "Person", "RiskFlag", "Screening"]
+
 
 class Person(IdKey, Base):
     """Someone the program serves, known by a pseudonymous id.

@@ -17,6 +17,8 @@ from nowrongdoor.care.models._columns import (
     updated_now,
 )
 
+__all__ = ["Referral", "ReferralEvent"]
+
 
 class Referral(IdKey, Base):
     """A referral from a case to a partner organisation's service."""

@@ -10,6 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from nowrongdoor.care.models._base import Base, utcnow
 from nowrongdoor.care.models._columns import IdKey
 
+__all__ = ["PurgeTally"]
+
 
 class PurgeTally(IdKey, Base):
     """How many records of one kind one purge removed (no ids, no person data).

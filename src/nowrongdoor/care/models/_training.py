@@ -17,6 +17,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from nowrongdoor.care.models._base import Base
 from nowrongdoor.care.models._columns import TrainingRecord, created_now
 
+__all__ = ["TrainingAttempt", "TrainingCompletion", "TrainingLead"]
+
 
 class TrainingAttempt(TrainingRecord, Base):
     """One try at a module's quiz by one user."""
