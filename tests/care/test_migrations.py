@@ -103,3 +103,57 @@ def test_queue_keys_are_backfilled(empty_db: Database) -> None:
     }
     upgrade(empty_db.engine)
     assert stored() == before
+
+
+def test_migrations_keep_and_move_a_populated_database(empty_db: Database) -> None:
+    """Revisions that rebuild a referenced table (SQLite's batch mode copies it
+    and drops the old one) run over data: a demo program survives a downgrade
+    past them and the upgrade back, and ``base`` empties the database."""
+    from nowrongdoor.care.seed import seed_demo
+
+    upgrade(empty_db.engine)
+    with empty_db.session() as s:
+        seed_demo(s, cipher=empty_db.cipher, persons=6)
+        s.commit()
+
+    def counts() -> dict[str, int]:
+        with empty_db.engine.connect() as conn:
+            return {
+                t: conn.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar_one()
+                for t in ("person", "intake", "screening", "care_case", "referral")
+            }
+
+    before = counts()
+    assert before["screening"] and before["intake"]
+    # 0003_team_pool rebuilds intake, which screenings point to
+    downgrade(empty_db.engine, "0003_training")
+    assert current_revision(empty_db.engine) == "0003_training"
+    upgrade(empty_db.engine)
+    assert counts() == before
+    downgrade(empty_db.engine, "base")
+    assert set(inspect(empty_db.engine).get_table_names()) <= {"alembic_version"}
+
+
+def test_a_migration_that_breaks_a_foreign_key_changes_nothing(
+    empty_db: Database,
+) -> None:
+    """The run's rows are checked as a whole before the commit (SQLite runs it
+    with foreign keys off); a dangling reference rolls everything back."""
+    import pytest
+
+    from nowrongdoor.care.migrate import _migrating
+
+    if empty_db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL checks each foreign key as it is written")
+    upgrade(empty_db.engine)
+    with pytest.raises(RuntimeError, match="rows pointing nowhere"):
+        with _migrating(empty_db.engine) as conn:
+            conn.execute(text("INSERT INTO partner_phone (number) VALUES ('1')"))
+            conn.execute(
+                text("INSERT INTO partner_phone (number, service_id) VALUES ('2', 999)")
+            )
+    with empty_db.engine.connect() as conn:
+        assert (
+            conn.execute(text("SELECT COUNT(*) FROM partner_phone")).scalar_one() == 0
+        )
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar_one() == 1

@@ -42,8 +42,21 @@ def test_backup_restore(runner: Any, tmp_path: Path) -> None:
 def test_downgrade_to_base(runner: Any, tmp_path: Path) -> None:
     env = _env(tmp_path, "care.db")
     assert runner.invoke(app, ["db", "upgrade"], env=env).exit_code == 0
+    seeded = runner.invoke(app, ["care", "seed", "--persons", "3"], env=env)
+    assert seeded.exit_code == 0, seeded.output
     down = runner.invoke(app, ["db", "downgrade", "base"], env=env)
     assert down.exit_code == 0, down.output
     assert down.output.strip() == "care database is at revision None"
     refused = runner.invoke(app, ["care", "rotate-keys"], env=env)
     assert refused.exit_code == 2 and "has no schema" in refused.output
+
+
+def test_unknown_revision_is_one_sentence(runner: Any, tmp_path: Path) -> None:
+    env = _env(tmp_path, "care.db")
+    assert runner.invoke(app, ["db", "upgrade"], env=env).exit_code == 0
+    moved = runner.invoke(app, ["db", "downgrade", "no-such-rev"], env=env)
+    assert moved.exit_code == 2
+    said = " ".join(moved.output.split())
+    assert "could not move to revision no-such-rev" in said
+    assert f"it is still at {head_revision()}" in said
+    assert "Traceback" not in moved.output

@@ -141,12 +141,23 @@ def _migrate(
     """Move the care schema to ``revision`` (``move``: migrate's ``upgrade`` or
     ``downgrade``); returns the database URL (password hidden) and the revision
     it is at now."""
+    from alembic.util import CommandError
+    from sqlalchemy.exc import DBAPIError
+
     from nowrongdoor.care.migrate import current_revision
 
     with care_database(settings_from(ctx), needs_schema=False) as db:
-        move(db.engine, revision)
+        url = db.engine.url.render_as_string(hide_password=True)
+        try:
+            move(db.engine, revision)
+        except (CommandError, RuntimeError, DBAPIError) as exc:
+            why = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+            raise UserInputError(
+                f"care database {url}: could not move to revision {revision} "
+                f"({why}); it is still at {current_revision(db.engine)}"
+            ) from None
         rev = current_revision(db.engine)
-    return db.engine.url.render_as_string(hide_password=True), rev
+    return url, rev
 
 
 @db_app.command("upgrade")

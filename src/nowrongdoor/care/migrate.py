@@ -6,11 +6,13 @@ for the round trip. The database URL comes from the settings passed in.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 __all__ = [
     "alembic_config",
@@ -44,10 +46,50 @@ def include_name(name: str | None, type_: str, _parents: object) -> bool:
     )
 
 
+@contextmanager
+def _migrating(engine: Engine) -> Iterator[Connection]:
+    """One connection and transaction for a migration run.
+
+    On SQLite, foreign keys are switched off for the run and checked as a
+    whole at its end. SQLite alters a table in batch mode by copying it and
+    dropping the old one, and with foreign keys on, dropping a table that other
+    rows point to fails (SQLite's "Making Other Kinds Of Table Schema Changes",
+    https://www.sqlite.org/lang_altertable.html, steps 1 and 10; Alembic's
+    batch-mode notes on foreign keys say the same). The pragma cannot change
+    inside a transaction, so it is set before the run's transaction begins.
+
+    Raises:
+        RuntimeError: When the migrated rows break a foreign key (the run is
+            rolled back).
+    """
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        # on the driver's connection: SQLAlchemy's own statements would open
+        # the transaction first (care.db begins each with BEGIN IMMEDIATE)
+        driver = conn.connection.dbapi_connection
+        if sqlite and driver is not None:
+            driver.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                yield conn
+                if sqlite:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if broken:
+                        table, row, parent = broken[0][:3]
+                        raise RuntimeError(
+                            f"the migration left {len(broken)} rows pointing "
+                            f"nowhere (first: {table} row {row} -> {parent}); "
+                            "nothing was changed"
+                        )
+        finally:
+            if sqlite and driver is not None:
+                driver.execute("PRAGMA foreign_keys=ON")
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Upgrade the schema of ``engine``'s database to ``revision``."""
     cfg = alembic_config(engine)
-    with engine.begin() as conn:
+    with _migrating(engine) as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
 
@@ -55,7 +97,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 def downgrade(engine: Engine, revision: str = "base") -> None:
     """Downgrade the schema of ``engine``'s database to ``revision``."""
     cfg = alembic_config(engine)
-    with engine.begin() as conn:
+    with _migrating(engine) as conn:
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, revision)
 
