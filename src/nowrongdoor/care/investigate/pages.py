@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
+from starlette.datastructures import FormData
 
 from nowrongdoor._phash import hamming
 from nowrongdoor.care.errors import BadRequest
@@ -31,7 +33,14 @@ from nowrongdoor.care.investigate.schemas import (
 )
 from nowrongdoor.care.investigate.usmap import route_map
 from nowrongdoor.care.models import InvAd, InvLead
-from nowrongdoor.care.web._session import Page, PageCtx, PageNumber, needs, text_query
+from nowrongdoor.care.web._session import (
+    Page,
+    PageCtx,
+    PageNumber,
+    Read,
+    needs,
+    text_query,
+)
 from nowrongdoor.care.web._templating import STATIC_DIR
 from nowrongdoor.errors import first_error
 
@@ -110,13 +119,6 @@ def operations_page(
         filters=filters,
         **page.window,
     )
-    # the search text is never audited (it may be a phone number)
-    ctx.audit.commit(
-        "investigation.operations.read",
-        resource_type="inv_operation",
-        detail=f"page {number}, {len(result.rows)} of {result.total}"
-        + (", contact search" if filters.contact else ""),
-    )
     query = {
         k: v
         for k, v in {
@@ -128,6 +130,13 @@ def operations_page(
     }  # fmt: skip
     return ctx.render(
         "investigate/operations.html",
+        # the search text is never audited (it may be a phone number)
+        read=Read(
+            "investigation.operations.read",
+            resource_type="inv_operation",
+            detail=f"page {number}, {len(result.rows)} of {result.total}"
+            + (", contact search" if filters.contact else ""),
+        ),
         result=result,
         filters=filters,
         page=number,
@@ -169,9 +178,14 @@ def _timeline(ads: list[InvAd]) -> list[tuple[dt.date, int]]:
 
 
 def operation_response(
-    ctx: PageCtx, operation_id: int, *, form_error: dict[str, Any] | None = None
+    ctx: PageCtx,
+    operation_id: int,
+    *,
+    form_error: dict[str, Any] | None = None,
+    read: Read | None = None,
 ) -> HTMLResponse:
-    """Render the operation page (also again, status 400, after a refused note)."""
+    """Render the operation page (also again, status 400, after a refused note;
+    ``read``: the page read's audit event, see :meth:`PageCtx.render`)."""
     op = crud.get_operation(ctx.session, viewer=ctx.user, operation_id=operation_id)
     ads = crud.operation_ads(ctx.session, op)
     edges = crud.operation_edges(ctx.session, op)
@@ -184,6 +198,7 @@ def operation_response(
     return ctx.render(
         "investigate/operation.html",
         status_code=400 if form_error else 200,
+        read=read,
         op=op,
         contacts=op.contacts or {},
         ads=[_ad_view(a) for a in ads],
@@ -211,25 +226,51 @@ def operation_page(ctx: ReadDep, operation_id: int) -> HTMLResponse:
     """One operation: timeline, route map, contact graph, its ads, why they
     were linked, and the investigators' notes."""
     ctx.audit.target("inv_operation", operation_id)
-    response = operation_response(ctx, operation_id)
-    ctx.audit.commit(
-        "investigation.operation.read",
-        resource_type="inv_operation",
-        resource_id=operation_id,
+    return operation_response(
+        ctx,
+        operation_id,
+        read=Read(
+            "investigation.operation.read",
+            resource_type="inv_operation",
+            resource_id=operation_id,
+        ),
     )
-    return response
+
+
+async def _posted(
+    ctx: PageCtx,
+    resource_type: str,
+    record_id: int,
+    page: Callable[..., HTMLResponse],
+    form_id: str,
+    fields: tuple[str, ...],
+) -> FormData:
+    """The form posted about one record (named for the audit, should the
+    request be denied); a refusal shows ``page`` (the record's, status 400)
+    again with the message and what was typed.
+
+    Args:
+        ctx: The page context.
+        resource_type: The record's resource type (``inv_lead``).
+        record_id: The record's id.
+        page: Renders the record's page: ``page(ctx, record_id, form_error=...)``.
+        form_id: The ``id`` of the ``<form>`` on the page.
+        fields: Names of the form's visible fields.
+
+    Returns:
+        The posted form.
+    """
+    ctx.audit.target(resource_type, record_id)
+    return await ctx.posted_form(
+        form_id, lambda err: page(ctx, record_id, form_error=err), fields
+    )
 
 
 @router.post("/investigate/operations/{operation_id}/notes", name="inv_operation_note")
 async def add_note(ctx: DecideDep, operation_id: int) -> Response:
     """Add a note to the operation (encrypted, audited, kept across re-imports)."""
-    ctx.audit.target("inv_operation", operation_id)
-    form = await ctx.request.form()
-    ctx.on_form_error(
-        "note-form",
-        form,
-        lambda err: operation_response(ctx, operation_id, form_error=err),
-        fields=("text",),
+    form = await _posted(
+        ctx, "inv_operation", operation_id, operation_response, "note-form", ("text",)
     )
     op = crud.get_operation(ctx.session, viewer=ctx.user, operation_id=operation_id)
     try:
@@ -258,11 +299,11 @@ def leads_page(
     """Missing-person leads: poster case, ad, score; undecided first."""
     status = query["status"] if query["status"] in STATUS_LABELS else ""
     leads = crud.list_leads(ctx.session, viewer=ctx.user, status=status)
-    ctx.audit.commit(
-        "investigation.leads.read", resource_type="inv_lead", detail=f"{len(leads)}"
-    )
     return ctx.render(
         "investigate/leads.html",
+        read=Read(
+            "investigation.leads.read", resource_type="inv_lead", detail=f"{len(leads)}"
+        ),
         leads=leads,
         status=status,
         status_labels=STATUS_LABELS,
@@ -375,14 +416,20 @@ def _photos(ctx: PageCtx, lead: InvLead, ad: InvAd | None) -> dict[str, Any]:
 
 
 def lead_response(
-    ctx: PageCtx, lead_id: int, *, form_error: dict[str, Any] | None = None
+    ctx: PageCtx,
+    lead_id: int,
+    *,
+    form_error: dict[str, Any] | None = None,
+    read: Read | None = None,
 ) -> HTMLResponse:
-    """Render the lead page (also again, status 400, after a refused decision)."""
+    """Render the lead page (also again, status 400, after a refused decision;
+    ``read``: the page read's audit event, see :meth:`PageCtx.render`)."""
     lead = crud.get_lead(ctx.session, viewer=ctx.user, lead_id=lead_id)
     ad, operation_id = crud.lead_ad(ctx.session, lead)
     return ctx.render(
         "investigate/lead.html",
         status_code=400 if form_error else 200,
+        read=read,
         lead=lead,
         poster=lead.poster or {},
         ad=_ad_view(ad) if ad is not None else None,
@@ -400,23 +447,20 @@ def lead_response(
 def lead_page(ctx: ReadDep, lead_id: int) -> HTMLResponse:
     """A lead: the poster beside the ad, each comparison's evidence and weight."""
     ctx.audit.target("inv_lead", lead_id)
-    response = lead_response(ctx, lead_id)
-    ctx.audit.commit(
-        "investigation.lead.read", resource_type="inv_lead", resource_id=lead_id
+    return lead_response(
+        ctx,
+        lead_id,
+        read=Read(
+            "investigation.lead.read", resource_type="inv_lead", resource_id=lead_id
+        ),
     )
-    return response
 
 
 @router.post("/investigate/leads/{lead_id}/decision", name="inv_lead_decide")
 async def decide(ctx: DecideDep, lead_id: int) -> Response:
     """Record confirmed / ruled out / needs more, with the reason (audited)."""
-    ctx.audit.target("inv_lead", lead_id)
-    form = await ctx.request.form()
-    ctx.on_form_error(
-        "decision-form",
-        form,
-        lambda err: lead_response(ctx, lead_id, form_error=err),
-        fields=("decision", "reason"),
+    form = await _posted(
+        ctx, "inv_lead", lead_id, lead_response, "decision-form", ("decision", "reason")
     )
     lead = crud.get_lead(ctx.session, viewer=ctx.user, lead_id=lead_id)
     try:
@@ -470,14 +514,14 @@ def handoff_page(ctx: ReadDep, lead_id: int) -> HTMLResponse:
     lead = _decided(ctx, lead_id)
     bundle = crud.handoff_bundle(ctx.session, lead)
     digest = hashlib.sha256(bundle).hexdigest()
-    ctx.audit.commit(
-        "investigation.lead.handoff",
-        resource_type="inv_lead",
-        resource_id=lead.id,
-        detail=f"sha256 {digest}",
-    )
     return ctx.render(
         "investigate/handoff.html",
+        read=Read(
+            "investigation.lead.handoff",
+            resource_type="inv_lead",
+            resource_id=lead.id,
+            detail=f"sha256 {digest}",
+        ),
         lead=lead,
         bundle=json.loads(bundle),
         digest=digest,
