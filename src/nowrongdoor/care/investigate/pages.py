@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -92,6 +93,45 @@ def _strength(weight: float) -> str:
         if weight >= bound:
             return word
     return "strongly against"
+
+
+@dataclass(frozen=True)
+class _RecordPage:
+    """The page of one kind of record, shown (its read audited) or shown
+    again after a refused form posted from it.
+
+    Attributes:
+        resource_type: The record's resource type (``inv_lead``); the record
+            is named for the audit first, should the request be denied.
+        render: Renders the page: ``render(ctx, record_id, read=...)`` or
+            ``render(ctx, record_id, form_error=...)``.
+    """
+
+    resource_type: str
+    render: Callable[..., HTMLResponse]
+
+    def show(self, ctx: PageCtx, record_id: int, action: str) -> HTMLResponse:
+        """The record's page, with the read's audit event ``action``."""
+        ctx.audit.target(self.resource_type, record_id)
+        read = Read(action, resource_type=self.resource_type, resource_id=record_id)
+        return self.render(ctx, record_id, read=read)
+
+    async def posted_form(
+        self, ctx: PageCtx, record_id: int, form_id: str, fields: tuple[str, ...]
+    ) -> FormData:
+        """The form posted from the record's page; a refusal shows the page
+        again (status 400) with the message and what was typed.
+
+        Args:
+            ctx: The page context.
+            record_id: The record's id.
+            form_id: The ``id`` of the ``<form>`` on the page.
+            fields: Names of the form's visible fields.
+        """
+        ctx.audit.target(self.resource_type, record_id)
+        return await ctx.posted_form(
+            form_id, lambda err: self.render(ctx, record_id, form_error=err), fields
+        )
 
 
 def _filters(**raw: str) -> OperationFilters:
@@ -214,6 +254,9 @@ def operation_response(
     )
 
 
+#: The operation page (the note form posts back to it).
+_OPERATION = _RecordPage("inv_operation", operation_response)
+
 #: Cytoscape.js, copied from node_modules by ``make`` (no CDN; see docs/web.md).
 _GRAPH_LIBRARY = STATIC_DIR / "vendor" / "cytoscape.min.js"
 
@@ -225,53 +268,13 @@ _GRAPH_LIBRARY = STATIC_DIR / "vendor" / "cytoscape.min.js"
 def operation_page(ctx: ReadDep, operation_id: int) -> HTMLResponse:
     """One operation: timeline, route map, contact graph, its ads, why they
     were linked, and the investigators' notes."""
-    ctx.audit.target("inv_operation", operation_id)
-    return operation_response(
-        ctx,
-        operation_id,
-        read=Read(
-            "investigation.operation.read",
-            resource_type="inv_operation",
-            resource_id=operation_id,
-        ),
-    )
-
-
-async def _posted(
-    ctx: PageCtx,
-    resource_type: str,
-    record_id: int,
-    page: Callable[..., HTMLResponse],
-    form_id: str,
-    fields: tuple[str, ...],
-) -> FormData:
-    """The form posted about one record (named for the audit, should the
-    request be denied); a refusal shows ``page`` (the record's, status 400)
-    again with the message and what was typed.
-
-    Args:
-        ctx: The page context.
-        resource_type: The record's resource type (``inv_lead``).
-        record_id: The record's id.
-        page: Renders the record's page: ``page(ctx, record_id, form_error=...)``.
-        form_id: The ``id`` of the ``<form>`` on the page.
-        fields: Names of the form's visible fields.
-
-    Returns:
-        The posted form.
-    """
-    ctx.audit.target(resource_type, record_id)
-    return await ctx.posted_form(
-        form_id, lambda err: page(ctx, record_id, form_error=err), fields
-    )
+    return _OPERATION.show(ctx, operation_id, "investigation.operation.read")
 
 
 @router.post("/investigate/operations/{operation_id}/notes", name="inv_operation_note")
 async def add_note(ctx: DecideDep, operation_id: int) -> Response:
     """Add a note to the operation (encrypted, audited, kept across re-imports)."""
-    form = await _posted(
-        ctx, "inv_operation", operation_id, operation_response, "note-form", ("text",)
-    )
+    form = await _OPERATION.posted_form(ctx, operation_id, "note-form", ("text",))
     op = crud.get_operation(ctx.session, viewer=ctx.user, operation_id=operation_id)
     try:
         data = OperationNoteIn(text=str(form.get("text") or ""))
@@ -443,24 +446,21 @@ def lead_response(
     )
 
 
+#: The lead page (the decision form posts back to it).
+_LEAD = _RecordPage("inv_lead", lead_response)
+
+
 @router.get("/investigate/leads/{lead_id}", name="inv_lead")
 def lead_page(ctx: ReadDep, lead_id: int) -> HTMLResponse:
     """A lead: the poster beside the ad, each comparison's evidence and weight."""
-    ctx.audit.target("inv_lead", lead_id)
-    return lead_response(
-        ctx,
-        lead_id,
-        read=Read(
-            "investigation.lead.read", resource_type="inv_lead", resource_id=lead_id
-        ),
-    )
+    return _LEAD.show(ctx, lead_id, "investigation.lead.read")
 
 
 @router.post("/investigate/leads/{lead_id}/decision", name="inv_lead_decide")
 async def decide(ctx: DecideDep, lead_id: int) -> Response:
     """Record confirmed / ruled out / needs more, with the reason (audited)."""
-    form = await _posted(
-        ctx, "inv_lead", lead_id, lead_response, "decision-form", ("decision", "reason")
+    form = await _LEAD.posted_form(
+        ctx, lead_id, "decision-form", ("decision", "reason")
     )
     lead = crud.get_lead(ctx.session, viewer=ctx.user, lead_id=lead_id)
     try:
@@ -493,11 +493,14 @@ async def decide(ctx: DecideDep, lead_id: int) -> Response:
     return RedirectResponse(f"/investigate/leads/{lead.id}?decided=1", status_code=303)
 
 
-def _decided(ctx: PageCtx, lead_id: int) -> InvLead:
+def _handoff(ctx: PageCtx, lead_id: int) -> tuple[InvLead, bytes]:
+    """A decided lead (named for the audit, should it be denied) and its
+    evidence bundle."""
+    ctx.audit.target("inv_lead", lead_id)
     lead = crud.get_lead(ctx.session, viewer=ctx.user, lead_id=lead_id)
     if lead.status == "new":
         raise BadRequest("record a decision before making a hand-off record")
-    return lead
+    return lead, crud.handoff_bundle(ctx.session, lead)
 
 
 @router.get(
@@ -510,9 +513,7 @@ def handoff_page(ctx: ReadDep, lead_id: int) -> HTMLResponse:
     Never sent anywhere: the investigator prints it or saves it as PDF and
     hands it to the agency (NCMEC, law enforcement). Each one is audited.
     """
-    ctx.audit.target("inv_lead", lead_id)
-    lead = _decided(ctx, lead_id)
-    bundle = crud.handoff_bundle(ctx.session, lead)
+    lead, bundle = _handoff(ctx, lead_id)
     digest = hashlib.sha256(bundle).hexdigest()
     return ctx.render(
         "investigate/handoff.html",
@@ -533,9 +534,7 @@ def handoff_page(ctx: ReadDep, lead_id: int) -> HTMLResponse:
 @router.get("/investigate/leads/{lead_id}/handoff.json", name="inv_lead_bundle")
 def handoff_bundle(ctx: ReadDep, lead_id: int) -> Response:
     """The evidence bundle itself: the bytes whose SHA-256 the record prints."""
-    ctx.audit.target("inv_lead", lead_id)
-    lead = _decided(ctx, lead_id)
-    bundle = crud.handoff_bundle(ctx.session, lead)
+    lead, bundle = _handoff(ctx, lead_id)
     ctx.audit.commit(
         "investigation.lead.export",
         resource_type="inv_lead",
