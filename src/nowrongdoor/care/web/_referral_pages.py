@@ -88,7 +88,8 @@ def _services_page(
     ctx: PageCtx, template: str, *, fields: dict[str, Any], **context: Any
 ) -> HTMLResponse:
     """The services the search form's ``fields`` find: the list alone for htmx,
-    else ``template`` (the whole page) with ``context``."""
+    else ``template`` (the whole page) with ``context`` (which may carry the
+    page's ``read``, see :meth:`PageCtx.render`)."""
     services = _search(
         ctx,
         service_type=fields["type"],

@@ -67,8 +67,9 @@ ViewerDep = Annotated[Viewer, Depends(current_viewer)]
 class Read:
     """The audit event of a page that shows records: what it read.
 
-    A page passes one to :meth:`PageCtx.render` (``read=``), which commits it
-    before rendering: a page of person data is never shown unrecorded.
+    A page passes one to :meth:`PageCtx.render` (``read=``), which appends it
+    and commits it before rendering: recording a read is part of the one call
+    that shows the page.
 
     Attributes:
         action: The event's action (``user.list``, ``case.read``).
