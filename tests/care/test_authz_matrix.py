@@ -584,6 +584,13 @@ def _calls_audit_commit(func: Any) -> bool:
                         isinstance(owner, ast.Attribute) and owner.attr == "audit"
                     ):
                         return True
+                if isinstance(f, ast.Attribute) and f.attr == "render":
+                    # a page's read, committed as it renders: render(read=Read(..))
+                    for k in node.keywords:
+                        v = k.value
+                        if k.arg == "read" and isinstance(v, ast.Call):
+                            if isinstance(v.func, ast.Name) and v.func.id == "Read":
+                                return True
             elif isinstance(node, ast.Name):
                 # a care function called or handed on (run in a worker thread)
                 callee = names.get(node.id)

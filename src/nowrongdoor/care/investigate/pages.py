@@ -11,12 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
+from starlette.datastructures import FormData
 
 from nowrongdoor._phash import hamming
 from nowrongdoor.care.errors import BadRequest
@@ -31,7 +34,14 @@ from nowrongdoor.care.investigate.schemas import (
 )
 from nowrongdoor.care.investigate.usmap import route_map
 from nowrongdoor.care.models import InvAd, InvLead
-from nowrongdoor.care.web._session import Page, PageCtx, PageNumber, needs, text_query
+from nowrongdoor.care.web._session import (
+    Page,
+    PageCtx,
+    PageNumber,
+    Read,
+    needs,
+    text_query,
+)
 from nowrongdoor.care.web._templating import STATIC_DIR
 from nowrongdoor.errors import first_error
 
@@ -85,6 +95,45 @@ def _strength(weight: float) -> str:
     return "strongly against"
 
 
+@dataclass(frozen=True)
+class _RecordPage:
+    """The page of one kind of record, shown (its read audited) or shown
+    again after a refused form posted from it.
+
+    Attributes:
+        resource_type: The record's resource type (``inv_lead``); the record
+            is named for the audit first, should the request be denied.
+        render: Renders the page: ``render(ctx, record_id, read=...)`` or
+            ``render(ctx, record_id, form_error=...)``.
+    """
+
+    resource_type: str
+    render: Callable[..., HTMLResponse]
+
+    def show(self, ctx: PageCtx, record_id: int, action: str) -> HTMLResponse:
+        """The record's page, with the read's audit event ``action``."""
+        ctx.audit.target(self.resource_type, record_id)
+        read = Read(action, resource_type=self.resource_type, resource_id=record_id)
+        return self.render(ctx, record_id, read=read)
+
+    async def posted_form(
+        self, ctx: PageCtx, record_id: int, form_id: str, fields: tuple[str, ...]
+    ) -> FormData:
+        """The form posted from the record's page; a refusal shows the page
+        again (status 400) with the message and what was typed.
+
+        Args:
+            ctx: The page context.
+            record_id: The record's id.
+            form_id: The ``id`` of the ``<form>`` on the page.
+            fields: Names of the form's visible fields.
+        """
+        ctx.audit.target(self.resource_type, record_id)
+        return await ctx.posted_form(
+            form_id, lambda err: self.render(ctx, record_id, form_error=err), fields
+        )
+
+
 def _filters(**raw: str) -> OperationFilters:
     values: dict[str, Any] = {k: v for k, v in raw.items() if v}
     values["ascending"] = raw.get("ascending") == "1"
@@ -110,13 +159,6 @@ def operations_page(
         filters=filters,
         **page.window,
     )
-    # the search text is never audited (it may be a phone number)
-    ctx.audit.commit(
-        "investigation.operations.read",
-        resource_type="inv_operation",
-        detail=f"page {number}, {len(result.rows)} of {result.total}"
-        + (", contact search" if filters.contact else ""),
-    )
     query = {
         k: v
         for k, v in {
@@ -128,6 +170,13 @@ def operations_page(
     }  # fmt: skip
     return ctx.render(
         "investigate/operations.html",
+        # the search text is never audited (it may be a phone number)
+        read=Read(
+            "investigation.operations.read",
+            resource_type="inv_operation",
+            detail=f"page {number}, {len(result.rows)} of {result.total}"
+            + (", contact search" if filters.contact else ""),
+        ),
         result=result,
         filters=filters,
         page=number,
@@ -169,9 +218,14 @@ def _timeline(ads: list[InvAd]) -> list[tuple[dt.date, int]]:
 
 
 def operation_response(
-    ctx: PageCtx, operation_id: int, *, form_error: dict[str, Any] | None = None
+    ctx: PageCtx,
+    operation_id: int,
+    *,
+    form_error: dict[str, Any] | None = None,
+    read: Read | None = None,
 ) -> HTMLResponse:
-    """Render the operation page (also again, status 400, after a refused note)."""
+    """Render the operation page (also again, status 400, after a refused note;
+    ``read``: the page read's audit event, see :meth:`PageCtx.render`)."""
     op = crud.get_operation(ctx.session, viewer=ctx.user, operation_id=operation_id)
     ads = crud.operation_ads(ctx.session, op)
     edges = crud.operation_edges(ctx.session, op)
@@ -184,6 +238,7 @@ def operation_response(
     return ctx.render(
         "investigate/operation.html",
         status_code=400 if form_error else 200,
+        read=read,
         op=op,
         contacts=op.contacts or {},
         ads=[_ad_view(a) for a in ads],
@@ -199,6 +254,9 @@ def operation_response(
     )
 
 
+#: The operation page (the note form posts back to it).
+_OPERATION = _RecordPage("inv_operation", operation_response)
+
 #: Cytoscape.js, copied from node_modules by ``make`` (no CDN; see docs/web.md).
 _GRAPH_LIBRARY = STATIC_DIR / "vendor" / "cytoscape.min.js"
 
@@ -210,27 +268,13 @@ _GRAPH_LIBRARY = STATIC_DIR / "vendor" / "cytoscape.min.js"
 def operation_page(ctx: ReadDep, operation_id: int) -> HTMLResponse:
     """One operation: timeline, route map, contact graph, its ads, why they
     were linked, and the investigators' notes."""
-    ctx.audit.target("inv_operation", operation_id)
-    response = operation_response(ctx, operation_id)
-    ctx.audit.commit(
-        "investigation.operation.read",
-        resource_type="inv_operation",
-        resource_id=operation_id,
-    )
-    return response
+    return _OPERATION.show(ctx, operation_id, "investigation.operation.read")
 
 
 @router.post("/investigate/operations/{operation_id}/notes", name="inv_operation_note")
 async def add_note(ctx: DecideDep, operation_id: int) -> Response:
     """Add a note to the operation (encrypted, audited, kept across re-imports)."""
-    ctx.audit.target("inv_operation", operation_id)
-    form = await ctx.request.form()
-    ctx.on_form_error(
-        "note-form",
-        form,
-        lambda err: operation_response(ctx, operation_id, form_error=err),
-        fields=("text",),
-    )
+    form = await _OPERATION.posted_form(ctx, operation_id, "note-form", ("text",))
     op = crud.get_operation(ctx.session, viewer=ctx.user, operation_id=operation_id)
     try:
         data = OperationNoteIn(text=str(form.get("text") or ""))
@@ -258,11 +302,11 @@ def leads_page(
     """Missing-person leads: poster case, ad, score; undecided first."""
     status = query["status"] if query["status"] in STATUS_LABELS else ""
     leads = crud.list_leads(ctx.session, viewer=ctx.user, status=status)
-    ctx.audit.commit(
-        "investigation.leads.read", resource_type="inv_lead", detail=f"{len(leads)}"
-    )
     return ctx.render(
         "investigate/leads.html",
+        read=Read(
+            "investigation.leads.read", resource_type="inv_lead", detail=f"{len(leads)}"
+        ),
         leads=leads,
         status=status,
         status_labels=STATUS_LABELS,
@@ -375,14 +419,20 @@ def _photos(ctx: PageCtx, lead: InvLead, ad: InvAd | None) -> dict[str, Any]:
 
 
 def lead_response(
-    ctx: PageCtx, lead_id: int, *, form_error: dict[str, Any] | None = None
+    ctx: PageCtx,
+    lead_id: int,
+    *,
+    form_error: dict[str, Any] | None = None,
+    read: Read | None = None,
 ) -> HTMLResponse:
-    """Render the lead page (also again, status 400, after a refused decision)."""
+    """Render the lead page (also again, status 400, after a refused decision;
+    ``read``: the page read's audit event, see :meth:`PageCtx.render`)."""
     lead = crud.get_lead(ctx.session, viewer=ctx.user, lead_id=lead_id)
     ad, operation_id = crud.lead_ad(ctx.session, lead)
     return ctx.render(
         "investigate/lead.html",
         status_code=400 if form_error else 200,
+        read=read,
         lead=lead,
         poster=lead.poster or {},
         ad=_ad_view(ad) if ad is not None else None,
@@ -396,27 +446,21 @@ def lead_response(
     )
 
 
+#: The lead page (the decision form posts back to it).
+_LEAD = _RecordPage("inv_lead", lead_response)
+
+
 @router.get("/investigate/leads/{lead_id}", name="inv_lead")
 def lead_page(ctx: ReadDep, lead_id: int) -> HTMLResponse:
     """A lead: the poster beside the ad, each comparison's evidence and weight."""
-    ctx.audit.target("inv_lead", lead_id)
-    response = lead_response(ctx, lead_id)
-    ctx.audit.commit(
-        "investigation.lead.read", resource_type="inv_lead", resource_id=lead_id
-    )
-    return response
+    return _LEAD.show(ctx, lead_id, "investigation.lead.read")
 
 
 @router.post("/investigate/leads/{lead_id}/decision", name="inv_lead_decide")
 async def decide(ctx: DecideDep, lead_id: int) -> Response:
     """Record confirmed / ruled out / needs more, with the reason (audited)."""
-    ctx.audit.target("inv_lead", lead_id)
-    form = await ctx.request.form()
-    ctx.on_form_error(
-        "decision-form",
-        form,
-        lambda err: lead_response(ctx, lead_id, form_error=err),
-        fields=("decision", "reason"),
+    form = await _LEAD.posted_form(
+        ctx, lead_id, "decision-form", ("decision", "reason")
     )
     lead = crud.get_lead(ctx.session, viewer=ctx.user, lead_id=lead_id)
     try:
@@ -449,11 +493,14 @@ async def decide(ctx: DecideDep, lead_id: int) -> Response:
     return RedirectResponse(f"/investigate/leads/{lead.id}?decided=1", status_code=303)
 
 
-def _decided(ctx: PageCtx, lead_id: int) -> InvLead:
+def _handoff(ctx: PageCtx, lead_id: int) -> tuple[InvLead, bytes]:
+    """A decided lead (named for the audit, should it be denied) and its
+    evidence bundle."""
+    ctx.audit.target("inv_lead", lead_id)
     lead = crud.get_lead(ctx.session, viewer=ctx.user, lead_id=lead_id)
     if lead.status == "new":
         raise BadRequest("record a decision before making a hand-off record")
-    return lead
+    return lead, crud.handoff_bundle(ctx.session, lead)
 
 
 @router.get(
@@ -466,18 +513,16 @@ def handoff_page(ctx: ReadDep, lead_id: int) -> HTMLResponse:
     Never sent anywhere: the investigator prints it or saves it as PDF and
     hands it to the agency (NCMEC, law enforcement). Each one is audited.
     """
-    ctx.audit.target("inv_lead", lead_id)
-    lead = _decided(ctx, lead_id)
-    bundle = crud.handoff_bundle(ctx.session, lead)
+    lead, bundle = _handoff(ctx, lead_id)
     digest = hashlib.sha256(bundle).hexdigest()
-    ctx.audit.commit(
-        "investigation.lead.handoff",
-        resource_type="inv_lead",
-        resource_id=lead.id,
-        detail=f"sha256 {digest}",
-    )
     return ctx.render(
         "investigate/handoff.html",
+        read=Read(
+            "investigation.lead.handoff",
+            resource_type="inv_lead",
+            resource_id=lead.id,
+            detail=f"sha256 {digest}",
+        ),
         lead=lead,
         bundle=json.loads(bundle),
         digest=digest,
@@ -489,9 +534,7 @@ def handoff_page(ctx: ReadDep, lead_id: int) -> HTMLResponse:
 @router.get("/investigate/leads/{lead_id}/handoff.json", name="inv_lead_bundle")
 def handoff_bundle(ctx: ReadDep, lead_id: int) -> Response:
     """The evidence bundle itself: the bytes whose SHA-256 the record prints."""
-    ctx.audit.target("inv_lead", lead_id)
-    lead = _decided(ctx, lead_id)
-    bundle = crud.handoff_bundle(ctx.session, lead)
+    lead, bundle = _handoff(ctx, lead_id)
     ctx.audit.commit(
         "investigation.lead.export",
         resource_type="inv_lead",

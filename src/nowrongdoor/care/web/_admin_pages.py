@@ -29,7 +29,7 @@ from nowrongdoor.care.hsds import import_hsds, load_hsds, tables_from_document
 from nowrongdoor.care.schemas import UserCreate, UserUpdate
 from nowrongdoor.care.web import _forms as f
 from nowrongdoor.care.web._masking import Shown, mask_count, mask_rate, mask_series
-from nowrongdoor.care.web._session import PageCtx, needs, text_query
+from nowrongdoor.care.web._session import PageCtx, Read, needs, text_query
 from nowrongdoor.errors import UserInputError
 
 router = APIRouter()
@@ -77,9 +77,9 @@ def dashboard(ctx: CaseRead) -> HTMLResponse:
         by_pathway.append((pathway.value, shown, total))
     loads_shown, loads_total = mask_series(counts.caseloads, threshold)
     overdue_shown, overdue_total = mask_series(counts.overdue, threshold)
-    ctx.audit.commit("dashboard.read", detail="aggregate counts, small cells masked")
     return ctx.render(
         "dashboard.html",
+        read=Read("dashboard.read", detail="aggregate counts, small cells masked"),
         threshold=threshold,
         caseloads=loads_shown,
         caseloads_total=loads_total,
@@ -106,9 +106,9 @@ def admin_home(ctx: UserManage) -> HTMLResponse:
     """Users and roles."""
     users, total = crud.list_users(ctx.session, viewer=ctx.user, limit=200)
     orgs, _ = crud.list_organizations(ctx.session, limit=200)
-    ctx.audit.commit("user.list", resource_type="user", detail=f"{len(users)} rows")
     return ctx.render(
         "admin.html",
+        read=Read("user.list", resource_type="user", detail=f"{len(users)} rows"),
         users=users,
         total=total,
         orgs={o.id: o for o in orgs},
@@ -201,9 +201,9 @@ def audit_log(ctx: AuditRead, query: AuditQuery) -> HTMLResponse:
         if query["verify"].lower() in ("1", "true", "on")
         else None
     )
-    ctx.audit.commit("audit.list", resource_type="audit", detail=f"{len(events)} rows")
     return ctx.render(
         "audit.html",
+        read=Read("audit.list", resource_type="audit", detail=f"{len(events)} rows"),
         events=events,
         total=total,
         offset=start,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, Unpack
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -17,6 +17,7 @@ from starlette.datastructures import FormData
 
 from nowrongdoor.care import crud
 from nowrongdoor.care.api.case_children import add_to_case, update_on_case
+from nowrongdoor.care.api.deps import AuditFields
 from nowrongdoor.care.api.records import case_in_scope
 from nowrongdoor.care.enums import (
     CaseStatus,
@@ -44,7 +45,7 @@ from nowrongdoor.care.schemas import (
 )
 from nowrongdoor.care.web import _forms as f
 from nowrongdoor.care.web._highlight import scan_note
-from nowrongdoor.care.web._session import PageCtx, needs
+from nowrongdoor.care.web._session import PageCtx, Read, needs
 from nowrongdoor.care.web._work_pages import CONSENT_LABELS, SCOPE_LABELS
 
 router = APIRouter()
@@ -87,14 +88,34 @@ def _back(case_id: int, anchor: str) -> RedirectResponse:
     return RedirectResponse(f"/cases/{case_id}#{anchor}", status_code=303)
 
 
+def _saved(
+    ctx: PageCtx, case: Case, anchor: str, action: str, **event: Unpack[AuditFields]
+) -> RedirectResponse:
+    """Commit a change on ``case`` with its audit event (about the case's
+    person), and go back to the case page at ``anchor``.
+
+    Args:
+        ctx: The page context.
+        case: The case changed.
+        anchor: The case page's section to go back to.
+        action: The audit event's action (``task.create``).
+        **event: The event's other fields (the record written, the detail);
+            its person is the case's.
+    """
+    event["person_id"] = case.person_id
+    ctx.audit.commit(action, **event)
+    return _back(case.id, anchor)
+
+
 @router.get("/cases/{case_id}", name="case_page")
 def case_page(ctx: CaseRead, case_id: int) -> HTMLResponse:
     """The case: timeline, needs, goals and barriers, referrals, tasks, notes,
     safety plan and consent."""
     case = load_case(ctx, case_id)
     detail = crud.case_detail(ctx.session, viewer=ctx.user, case=case)
-    ctx.audit.commit_on("case.read", case)
-    return ctx.render("case.html", **case_context(ctx, detail))
+    return ctx.render(
+        "case.html", read=Read("case.read", on=case), **case_context(ctx, detail)
+    )
 
 
 def case_context(ctx: PageCtx, detail: CaseDetail) -> dict[str, Any]:
@@ -242,13 +263,9 @@ async def add_task(ctx: TaskWrite, case_id: int) -> Response:
         due_at=dt.datetime.combine(due, dt.time(17, 0), tzinfo=dt.UTC) if due else None,
     )
     task = crud.create_task(ctx.session, actor=ctx.user, data=data)
-    ctx.audit.commit(
-        "task.create",
-        resource_type="task",
-        resource_id=task.id,
-        person_id=case.person_id,
+    return _saved(
+        ctx, case, "tasks", "task.create", resource_type="task", resource_id=task.id
     )
-    return _back(case.id, "tasks")
 
 
 @router.post("/tasks/{task_id}/done")
@@ -274,13 +291,14 @@ async def safety_plan(ctx: NoteWrite, case_id: int) -> Response:
     values: dict[str, Any] = {key: f.lines(form, key) for key, _l, _h in SAFETY_FIELDS}
     data = f.build(SafetyPlanIn, code_word=f.text(form, "code_word"), **values)
     crud.set_safety_plan(ctx.session, actor=ctx.user, case=case, data=data)
-    ctx.audit.commit(
+    return _saved(
+        ctx,
+        case,
+        "safety",
         "safety_plan.update",
         resource_type="case",
         resource_id=case.id,
-        person_id=case.person_id,
     )
-    return _back(case.id, "safety")
 
 
 # --- adding needs, goals, barriers and notes: one route shell, a form each ------

@@ -17,7 +17,14 @@ from fastapi.responses import HTMLResponse, Response
 
 from nowrongdoor.care import crud
 from nowrongdoor.care.web import _forms as f
-from nowrongdoor.care.web._session import Page, PageCtx, PageNumber, needs, text_query
+from nowrongdoor.care.web._session import (
+    Page,
+    PageCtx,
+    PageNumber,
+    Read,
+    needs,
+    text_query,
+)
 
 __all__ = ["router"]
 
@@ -50,9 +57,9 @@ def oversight(
         filters=filters,
         **page.window,
     )
-    ctx.audit.commit("audit.oversight", resource_type="audit", detail=f"{total} events")
     return ctx.render(
         "oversight.html",
+        read=Read("audit.oversight", resource_type="audit", detail=f"{total} events"),
         rows=rows,
         total=total,
         page=number,

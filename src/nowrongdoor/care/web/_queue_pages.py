@@ -23,7 +23,14 @@ from nowrongdoor.care.errors import BadRequest
 from nowrongdoor.care.models import User
 from nowrongdoor.care.rbac import can
 from nowrongdoor.care.web import _forms as f
-from nowrongdoor.care.web._session import Page, PageCtx, PageNumber, needs, text_query
+from nowrongdoor.care.web._session import (
+    Page,
+    PageCtx,
+    PageNumber,
+    Read,
+    needs,
+    text_query,
+)
 
 __all__ = ["router"]
 
@@ -94,7 +101,6 @@ def queue_response(
         filters=filters,
         **shown.window,
     )
-    ctx.audit.commit("queue.read", detail=f"page {page}, {len(rows)} of {total} rows")
     query = {
         "whose": filters.whose,
         "door": filters.door,
@@ -105,6 +111,7 @@ def queue_response(
     return ctx.render(
         "queue.html",
         status_code=status_code,
+        read=Read("queue.read", detail=f"page {page}, {len(rows)} of {total} rows"),
         leads_only=leads_only,
         rows=rows,
         total=total,
@@ -181,10 +188,8 @@ async def take(ctx: QueueDep, intake_id: int) -> Response:
 @router.post("/queue/assign")
 async def assign(ctx: AssignDep) -> Response:
     """A supervisor assigns the ticked pool items to one staff member."""
-    form = await ctx.request.form()
-    ctx.on_form_error(
+    form = await ctx.posted_form(
         "assign-form",
-        form,
         lambda error: queue_response(
             ctx,
             _filters(ctx, {}),

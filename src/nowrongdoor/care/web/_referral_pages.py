@@ -22,7 +22,7 @@ from nowrongdoor.care.rbac import can
 from nowrongdoor.care.schemas import ReferralCreate, ReferralTransition, person_public
 from nowrongdoor.care.web import _forms as f
 from nowrongdoor.care.web._case_pages import load_case
-from nowrongdoor.care.web._session import PageCtx, needs, text_query
+from nowrongdoor.care.web._session import PageCtx, Read, needs, text_query
 from nowrongdoor.care.web._templating import is_htmx
 
 router = APIRouter()
@@ -88,7 +88,8 @@ def _services_page(
     ctx: PageCtx, template: str, *, fields: dict[str, Any], **context: Any
 ) -> HTMLResponse:
     """The services the search form's ``fields`` find: the list alone for htmx,
-    else ``template`` (the whole page) with ``context``."""
+    else ``template`` (the whole page) with ``context`` (which may carry the
+    page's ``read``, see :meth:`PageCtx.render`)."""
     services = _search(
         ctx,
         service_type=fields["type"],
@@ -134,11 +135,11 @@ def refer_page(
     """Pick a partner service for this case; one more click sends the referral."""
     case = load_case(ctx, case_id)
     detail_person = person_public(case.person, viewer=ctx.user)
-    ctx.audit.commit_on("case.read", case, detail="refer page")
     return _services_page(
         ctx,
         "refer.html",
         fields={**query, "age": detail_person.age},
+        read=Read("case.read", on=case, detail="refer page"),
         case=case,
         person=detail_person,
         need=need if need in f.NEED_LABELS else None,
@@ -288,8 +289,12 @@ def referral_page(
 ) -> HTMLResponse:
     """One referral: the partner's minimal view, or the referring team's view."""
     referral = in_scope(ctx, "referral", referral_id, crud.get_referral)
-    ctx.audit.commit_on("referral.read", referral)
-    return _referral_response(ctx, referral, unsent=UNSENT_MESSAGES.get(unsent, ""))
+    return _referral_response(
+        ctx,
+        referral,
+        unsent=UNSENT_MESSAGES.get(unsent, ""),
+        read=Read("referral.read", on=referral),
+    )
 
 
 def _referral_response(
@@ -298,7 +303,9 @@ def _referral_response(
     *,
     unsent: str = "",
     form_error: dict[str, Any] | None = None,
+    read: Read | None = None,
 ) -> HTMLResponse:
+    """The referral page (also again, status 400, after a refused action)."""
     view = crud.referral_view(ctx.session, referral, viewer=ctx.user)
     partner_side = ctx.user.role == Role.PARTNER_USER
     has_consent = False
@@ -307,6 +314,7 @@ def _referral_response(
     return ctx.render(
         "referral.html",
         status_code=400 if form_error else 200,
+        read=read,
         referral=view,
         partner_side=partner_side,
         actions=PARTNER_ACTIONS.get(referral.status, ()) if partner_side else (),
@@ -385,11 +393,11 @@ def inbox(ctx: RespondDep, status: str = "") -> HTMLResponse:
     views = [
         crud.referral_partner_view(ctx.session, r, with_events=False) for r in rows
     ]
-    ctx.audit.commit(
-        "referral.list", resource_type="referral", detail=f"inbox, {len(rows)} rows"
-    )
     return ctx.render(
         "inbox.html",
+        read=Read(
+            "referral.list", resource_type="referral", detail=f"inbox, {len(rows)} rows"
+        ),
         referrals=views,
         total=total,
         status=status,

@@ -18,9 +18,11 @@ from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from starlette.datastructures import FormData
 
 from nowrongdoor.care.api.deps import (
     AuditDep,
+    Auditor,
     OptionalIdentity,
     RouteCtx,
     SessionDep,
@@ -61,6 +63,47 @@ def current_viewer(request: Request, identity: OptionalIdentity) -> Viewer:
 ViewerDep = Annotated[Viewer, Depends(current_viewer)]
 
 
+@dataclass(frozen=True, slots=True)
+class Read:
+    """The audit event of a page that shows records: what it read.
+
+    A page passes one to :meth:`PageCtx.render` (``read=``), which appends it
+    and commits it before rendering: recording a read is part of the one call
+    that shows the page.
+
+    Attributes:
+        action: The event's action (``user.list``, ``case.read``).
+        on: The one record read, or ``None``: the event then names the
+            record's resource, id and person
+            (:meth:`~nowrongdoor.care.api.deps.Auditor.commit_on`), and
+            ``resource_type``, ``resource_id`` and ``person_id`` are not used.
+        resource_type: What was read (without ``on``).
+        resource_id: Which one (without ``on``).
+        person_id: Whose (without ``on``).
+        detail: What else the event says (how many rows, which page).
+    """
+
+    action: str
+    on: Any = None
+    resource_type: str | None = None
+    resource_id: int | str | None = None
+    person_id: int | None = None
+    detail: str | None = None
+
+    def commit(self, audit: Auditor) -> None:
+        """Append the event and commit the request's transaction with it."""
+        if self.on is not None:
+            audit.commit_on(self.action, self.on, detail=self.detail)
+            return
+        audit.commit(
+            self.action,
+            resource_type=self.resource_type,
+            resource_id=self.resource_id,
+            person_id=self.person_id,
+            detail=self.detail,
+        )
+
+
 @dataclass(slots=True)
 class PageCtx(RouteCtx):
     """What a signed-in page works with: the API's route context (request,
@@ -72,8 +115,25 @@ class PageCtx(RouteCtx):
 
     viewer: Viewer
 
-    def render(self, template: str, status_code: int = 200, **context: Any) -> Any:
-        """Render ``template`` for this viewer."""
+    def render(
+        self,
+        template: str,
+        status_code: int = 200,
+        *,
+        read: Read | None = None,
+        **context: Any,
+    ) -> Any:
+        """Render ``template`` for this viewer.
+
+        Args:
+            template: The template's name.
+            status_code: The response's status.
+            read: The audit event of a page that shows records: appended and
+                committed first (the one way a page records a read).
+            **context: The template's values.
+        """
+        if read is not None:
+            read.commit(self.audit)
         return render(
             self.request, template, self.viewer, status_code=status_code, **context
         )
@@ -122,6 +182,28 @@ class PageCtx(RouteCtx):
                 self.session.close()
 
         self.request.state.form_rerender = _hook
+
+    async def posted_form(
+        self,
+        form_id: str,
+        page: Callable[[dict[str, Any]], Response],
+        fields: Iterable[str] = (),
+    ) -> FormData:
+        """The posted form, its page armed to answer a refusal
+        (:meth:`on_form_error`, for a page that needs nothing from the form
+        to render itself again).
+
+        Args:
+            form_id: The ``id`` of the ``<form>`` on the page.
+            page: Renders the page (status 400) from the ``form_error`` value.
+            fields: Names of the form's visible fields.
+
+        Returns:
+            The form.
+        """
+        form = await self.request.form()
+        self.on_form_error(form_id, form, page, fields)
+        return form
 
 
 def page_ctx(

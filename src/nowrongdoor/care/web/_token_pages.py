@@ -20,7 +20,7 @@ from nowrongdoor.care.security import (
     revoke_api_token,
     revoke_credentials,
 )
-from nowrongdoor.care.web._session import PageDep
+from nowrongdoor.care.web._session import PageDep, Read
 
 __all__ = ["router"]
 
@@ -29,9 +29,9 @@ router = APIRouter()
 
 def _page(ctx: PageDep, *, issued: str = "", error: str = "") -> HTMLResponse:
     tokens = list_api_tokens(ctx.session, user=ctx.user)
-    ctx.audit.commit("auth.token_list", resource_type="api_token")
     return ctx.render(
         "tokens.html",
+        read=Read("auth.token_list", resource_type="api_token"),
         tokens=tokens,
         now=utcnow(),
         issued=issued,

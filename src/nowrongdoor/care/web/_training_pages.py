@@ -21,7 +21,7 @@ from nowrongdoor.care import training as tr
 from nowrongdoor.care.api.deps import SessionDep, SettingsDep
 from nowrongdoor.care.errors import BadRequest, Forbidden, NotFound
 from nowrongdoor.care.models import utcnow
-from nowrongdoor.care.web._session import PageCtx, ViewerDep, needs, text_query
+from nowrongdoor.care.web._session import PageCtx, Read, ViewerDep, needs, text_query
 from nowrongdoor.care.web._templating import render
 from nowrongdoor.errors import UserInputError
 from nowrongdoor.knowledge import load_knowledge
@@ -280,9 +280,9 @@ def records_page(ctx: TakeDep, query: CourseQuery) -> HTMLResponse:
         )
         for (org, team), items in groups.items()
     ]
-    ctx.audit.commit("training.records.read", resource_type="training_record")
     return ctx.render(
         "training_records.html",
+        read=Read("training.records.read", resource_type="training_record"),
         rows=rows,
         summary=summary,
         courses=courses,

@@ -40,7 +40,7 @@ from nowrongdoor.care.schemas import (
     task_public,
 )
 from nowrongdoor.care.web import _forms as f
-from nowrongdoor.care.web._session import PageCtx, needs
+from nowrongdoor.care.web._session import PageCtx, Read, needs
 from nowrongdoor.screening import ScreeningResult
 
 router = APIRouter()
@@ -101,15 +101,15 @@ def my_work(ctx: WorkDep) -> HTMLResponse:
     ]
     flag_rows = crud.unreviewed_risk_flags(session, viewer=user, limit=20)
     pseudonyms = crud.pseudonyms_of(session, {r.person_id for r in referrals})
-    ctx.audit.commit(
-        "work.read",
-        detail=(
-            f"{len(tasks)} tasks, {queue_mine} mine and {queue_pool} pool items, "
-            f"{len(flag_rows)} flags, {len(updates)} referral updates"
-        ),
-    )
     return ctx.render(
         "work.html",
+        read=Read(
+            "work.read",
+            detail=(
+                f"{len(tasks)} tasks, {queue_mine} mine and {queue_pool} pool items, "
+                f"{len(flag_rows)} flags, {len(updates)} referral updates"
+            ),
+        ),
         tasks=[task_public(t) for t in tasks],
         queue_mine=queue_mine,
         queue_pool=queue_pool,
@@ -205,9 +205,9 @@ def intake_page(ctx: LeadDep, intake_id: int) -> HTMLResponse:
         if intake.person_id
         else None
     )
-    ctx.audit.commit_on("intake.read", intake)
     return ctx.render(
         "intake_page.html",
+        read=Read("intake.read", on=intake),
         intake=intake,
         person=person,
         can_register=can(ctx.user, "person:write"),
@@ -302,11 +302,11 @@ def _people(ctx: PageCtx, *, q: str, name: str) -> HTMLResponse:
         limit=50 if searched else 20,
     )
     kind = "name search" if name else ("pseudonym search" if searched else "recent")
-    ctx.audit.commit(
-        "person.list", resource_type="person", detail=f"{kind}, {len(rows)} rows"
-    )
     return ctx.render(
         "people.html",
+        read=Read(
+            "person.list", resource_type="person", detail=f"{kind}, {len(rows)} rows"
+        ),
         q=q,
         name=name,
         searched=searched,
@@ -345,9 +345,9 @@ def person_page(ctx: PersonDep, pseudonym: str) -> HTMLResponse:
         if can(ctx.user, "consent:read")
         else []
     )
-    ctx.audit.commit_on("person.read", person)
     return ctx.render(
         "person.html",
+        read=Read("person.read", on=person),
         person=person_public(person, viewer=ctx.user),
         cases=cases,
         intakes=intakes,
