@@ -257,6 +257,20 @@ def test_cli_link_empty_and_bad_lines(runner, tmp_path: Path) -> None:
     assert "[yellow]" not in result.output and "[/]" not in result.output
 
 
+def test_cli_link_refuses_a_file_with_no_ad_in_it(runner, tmp_path: Path) -> None:
+    """A file of records none of which is an ad (a CSV, a broken export) is an
+    error naming the file and its first bad record, not empty outputs."""
+    ads_csv = tmp_path / "ads.csv"
+    ads_csv.write_text("id,text\n7,call me at 317 555 0100\n")
+    out = tmp_path / "o"
+    result = runner.invoke(app, ["ads", "link", str(ads_csv), "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.split())
+    assert "none of its 2 records is an ad" in said
+    assert "ads.csv:1: not JSON" in said
+    assert not out.exists()
+
+
 def test_cli_link_missing_file(runner, tmp_path: Path) -> None:
     result = runner.invoke(
         app, ["ads", "link", str(tmp_path / "nope.jsonl"), "--out", str(tmp_path)]

@@ -17,6 +17,7 @@ from nowrongdoor.ads.link._core import LinkOptions, LinkResult
 from nowrongdoor.ads.link._explain import explain_pair
 from nowrongdoor.ads.link._io import ReadReport, read_records, write_link_outputs
 from nowrongdoor.ads.link._profiles import profile_operations
+from nowrongdoor.errors import UserInputError
 
 __all__ = ["explain_file", "link_ads", "link_file"]
 
@@ -90,7 +91,8 @@ def link_file(
         The run summary (also stored in ``operations.json``).
 
     Raises:
-        UserInputError: The input file does not exist.
+        UserInputError: The input file does not exist, or it has records and
+            none of them is an ad (an empty file gives empty outputs).
     """
     report = ReadReport()
     started = time.perf_counter()
@@ -111,6 +113,12 @@ def link_file(
             options=options,
             image_root=root,
             progress=progress,
+        )
+    if not result.facts and report.skipped:
+        raise UserInputError(
+            f"{path}: none of its {len(report.skipped)} records is an ad (first: "
+            f"{report.skipped[0]}); ads link reads JSON Lines of scanned or raw ads"
+            f"; nothing written"
         )
     profiles = profile_operations(result, booked_hours_per_ad=booked_hours_per_ad)
     sizes: dict[str, int] = {}
