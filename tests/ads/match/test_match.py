@@ -186,3 +186,22 @@ def test_cli_match_empty_ads_and_bad_photo(runner, tmp_path: Path) -> None:
     assert "nothing to match" in result.output
     assert "broken.png" in result.output
     assert (tmp_path / "o" / "matches.csv").read_text().startswith("case_id,rank")
+
+
+def test_cli_match_refuses_an_ads_file_with_no_ad_in_it(runner, tmp_path: Path) -> None:
+    """Ads given as CSV (or any file none of whose records is an ad) are an
+    error naming the file and its first bad record, not an empty match."""
+    ads = tmp_path / "ads.csv"
+    ads.write_text("id,text\n1,call 317 555 0100\n")
+    posters = tmp_path / "posters.jsonl"
+    posters.write_text(json.dumps({"case_id": "MP-1", "name": "A B"}) + "\n")
+    out = tmp_path / "o"
+    result = runner.invoke(
+        app,
+        ["ads", "match", "--posters", str(posters), "--ads", str(ads), "--out",
+         str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.split())
+    assert "none of its 2 records is an ad" in said and "ads.csv:1" in said
+    assert not (out / "matches.csv").exists()

@@ -19,6 +19,7 @@ from nowrongdoor.errors import UserInputError
 __all__ = [
     "EDGE_COLUMNS",
     "read_records",
+    "refuse_no_ads",
     "write_link_outputs",
 ]
 
@@ -35,6 +36,21 @@ class ReadReport:
 
     skipped: list[BadRecord] = field(default_factory=list)
     scanned: int = 0
+
+
+def refuse_no_ads(path: Path, ads: int, report: ReadReport) -> None:
+    """Refuse a file that has records and not one ad among them (a CSV, a
+    broken export): one sentence naming the file and its first bad record.
+
+    Raises:
+        UserInputError: ``ads`` is 0 and records were skipped.
+    """
+    if not ads and report.skipped:
+        raise UserInputError(
+            f"{path}: none of its {len(report.skipped)} records is an ad (first: "
+            f"{report.skipped[0]}); ads are read as JSON Lines of scanned or raw "
+            "ads; nothing written"
+        )
 
 
 def _extractor() -> Callable[..., dict[str, Any]]:

@@ -15,9 +15,13 @@ from typing import Any
 from nowrongdoor.ads.link._combine import link_facts
 from nowrongdoor.ads.link._core import LinkOptions, LinkResult
 from nowrongdoor.ads.link._explain import explain_pair
-from nowrongdoor.ads.link._io import ReadReport, read_records, write_link_outputs
+from nowrongdoor.ads.link._io import (
+    ReadReport,
+    read_records,
+    refuse_no_ads,
+    write_link_outputs,
+)
 from nowrongdoor.ads.link._profiles import profile_operations
-from nowrongdoor.errors import UserInputError
 
 __all__ = ["explain_file", "link_ads", "link_file"]
 
@@ -114,12 +118,7 @@ def link_file(
             image_root=root,
             progress=progress,
         )
-    if not result.facts and report.skipped:
-        raise UserInputError(
-            f"{path}: none of its {len(report.skipped)} records is an ad (first: "
-            f"{report.skipped[0]}); ads link reads JSON Lines of scanned or raw ads"
-            f"; nothing written"
-        )
+    refuse_no_ads(path, len(result.facts), report)
     profiles = profile_operations(result, booked_hours_per_ad=booked_hours_per_ad)
     sizes: dict[str, int] = {}
     for op in result.operation:

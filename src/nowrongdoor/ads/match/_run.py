@@ -15,7 +15,7 @@ from typing import Any
 
 from nowrongdoor._output import atomic_open
 from nowrongdoor.ads.link._core import LinkOptions, LinkResult, facts_of
-from nowrongdoor.ads.link._io import ReadReport, read_records
+from nowrongdoor.ads.link._io import ReadReport, read_records, refuse_no_ads
 from nowrongdoor.ads.link._run import link_ads
 from nowrongdoor.ads.match._core import (
     Match,
@@ -134,6 +134,7 @@ def match_files(
             image_root=root,
             progress=progress,
         )
+    refuse_no_ads(ads_path, len(result.facts), report)
     matches, unreadable = match_linked(posters, result, top=top, image_root=root)
     out_dir.mkdir(parents=True, exist_ok=True)
     with atomic_open(out_dir / "matches.csv", newline="") as fh:
