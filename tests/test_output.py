@@ -11,8 +11,10 @@ from nowrongdoor._output import (
     atomic_open,
     atomic_path,
     csv_text,
+    out_folder,
     write_atomic,
 )
+from nowrongdoor.errors import UserInputError
 
 
 def _leftovers(folder: Path) -> list[str]:
@@ -64,3 +66,45 @@ def test_atomic_dir_swaps_the_whole_folder(tmp_path: Path) -> None:
 def test_csv_text() -> None:
     text = csv_text(["a", "b"], [[1, None], ["x,y", 'say "hi"']])
     assert text == 'a,b\n1,\n"x,y","say ""hi"""\n'
+
+
+def _refused(*args: object, **kwargs: object) -> str:
+    raise PermissionError(13, "Permission denied", "/somewhere/.out.csv.x1y2.tmp")
+
+
+def test_an_unwritable_output_is_named_in_one_sentence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tempfile.mkstemp", _refused)
+    monkeypatch.setattr("tempfile.mkdtemp", _refused)
+    out = tmp_path / "out.csv"
+    with pytest.raises(UserInputError) as caught:
+        write_atomic(out, "a\n")
+    assert str(caught.value) == f"cannot write {out}: Permission denied"
+    with pytest.raises(UserInputError) as caught, atomic_dir(tmp_path / "run"):
+        pass
+    assert str(caught.value) == f"cannot write {tmp_path / 'run'}: Permission denied"
+    assert ".tmp" not in str(caught.value)
+
+
+def test_an_output_blocked_by_a_file_or_folder_is_refused(tmp_path: Path) -> None:
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("keep\n")
+    with pytest.raises(UserInputError) as caught:
+        write_atomic(a_file / "out.csv", "a\n")
+    assert str(caught.value) == (
+        f"cannot write to {a_file}: it is a file, not a folder"
+    )
+    with pytest.raises(UserInputError) as caught:
+        out_folder(a_file / "run" / "tables")
+    assert str(caught.value) == (
+        f"cannot write to {a_file / 'run' / 'tables'}: {a_file} is a file, not a folder"
+    )
+    with pytest.raises(UserInputError) as caught, atomic_dir(a_file):
+        pass
+    assert str(caught.value) == f"cannot write to {a_file}: it is a file, not a folder"
+    with pytest.raises(UserInputError) as caught:
+        write_atomic(tmp_path, "a\n")
+    assert str(caught.value) == f"cannot write {tmp_path}: it is a folder, not a file"
+    assert a_file.read_text() == "keep\n"
+    assert _leftovers(tmp_path) == []

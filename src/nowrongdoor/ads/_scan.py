@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from nowrongdoor._output import atomic_path
+from nowrongdoor._output import atomic_path, out_folder
 from nowrongdoor.ads._extract import extract
 from nowrongdoor.ads._ingest import DEFAULT_MAX_CHARS, AdInput, BadRecord, iter_ads
 from nowrongdoor.errors import UserInputError
@@ -222,7 +222,7 @@ def scan(
     if workers < 1:
         raise UserInputError(f"--workers must be at least 1 (got {workers}).")
     out = Path(out_path)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    out_folder(out.parent)
     summary = ScanSummary(out=out)
 
     def bad(record: BadRecord) -> None:

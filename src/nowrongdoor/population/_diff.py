@@ -281,5 +281,4 @@ def write_changes(path: Path, changes: list[Change]) -> None:
     path = Path(path)
     if path.is_dir():
         raise UserInputError(f"--out {path} is a directory; give a file name")
-    path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, csv_text(DIFF_COLUMNS, (c.row() for c in changes)), private=True)

@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from nowrongdoor._output import atomic_open
+from nowrongdoor._output import atomic_open, out_folder
 from nowrongdoor.synth import _ads_bank as bank
 from nowrongdoor.synth._ads_hard import (
     FOOTERS,
@@ -612,7 +612,7 @@ def generate_ads(
     if mean_ads <= 0:
         raise ValueError("mean_ads must be positive")
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_folder(out_dir)
     if images:
         (out_dir / "images").mkdir(exist_ok=True)
         (out_dir / "posters").mkdir(exist_ok=True)

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from nowrongdoor._output import atomic_open, atomic_path, write_atomic
+from nowrongdoor._output import atomic_open, atomic_path, out_folder, write_atomic
 from nowrongdoor.synth._claims_codes import (
     ADULT_CODES,
     CHILD_CODES,
@@ -322,7 +322,7 @@ def _write(
     planted_codes = sample.planted_codes
 
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    out_folder(out)
     ids = np.array(_member_ids(members), dtype=object)
     total = member_of.size
     width = max(9, len(str(total)))

@@ -21,6 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from nowrongdoor._output import out_folder
 from nowrongdoor.synth.claims import ClaimsCorpus, _draw, _truth_table, _wide_table
 
 __all__ = ["CHUNK_MEMBERS", "LINES_PER_FILE", "stream_claims"]
@@ -72,7 +73,7 @@ def stream_claims(
     if members < 1 or chunk_members < 1:
         raise ValueError("members and chunk_members must be at least 1")
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    out_folder(out)
     work = Path(tempfile.mkdtemp(prefix=".claims-partial-", dir=out))
     try:
         (work / "claims").mkdir()

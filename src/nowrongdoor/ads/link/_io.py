@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from nowrongdoor._jsonl import json_lines
-from nowrongdoor._output import atomic_open, atomic_path
+from nowrongdoor._output import atomic_open, atomic_path, out_folder
 from nowrongdoor.ads._ingest import BadRecord
 from nowrongdoor.ads.link._core import LinkResult
 from nowrongdoor.ads.link._model import COMPARISONS
@@ -132,7 +132,7 @@ def write_link_outputs(
     Returns:
         The paths written.
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_folder(out_dir)
     facts, ops = result.facts, result.operation
     written: list[Path] = []
     path = out_dir / "operations.csv"

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from nowrongdoor._output import atomic_open
+from nowrongdoor._output import atomic_open, out_folder
 from nowrongdoor.ads.link._core import LinkOptions, LinkResult, facts_of
 from nowrongdoor.ads.link._io import ReadReport, read_records, refuse_no_ads
 from nowrongdoor.ads.link._run import link_ads
@@ -136,7 +136,7 @@ def match_files(
         )
     refuse_no_ads(ads_path, len(result.facts), report)
     matches, unreadable = match_linked(posters, result, top=top, image_root=root)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_folder(out_dir)
     with atomic_open(out_dir / "matches.csv", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=MATCH_COLUMNS, lineterminator="\n")
         w.writeheader()
