@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from nowrongdoor._output import csv_text, write_atomic
-from nowrongdoor.errors import UserInputError
+from nowrongdoor.errors import UserInputError, read_user_text
 from nowrongdoor.population._model import TIERS, ScoringModel, load_scoring_model
 
 __all__ = [
@@ -84,10 +84,7 @@ def _read_run(path: Path) -> _Run:
             f"{path} holds no worklist.csv; give a directory written by "
             "`population score`"
         )
-    try:
-        text = csv_path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError:
-        raise UserInputError(f"{csv_path} is not UTF-8 text") from None
+    text = read_user_text(csv_path, newline="")
     reader = csv.DictReader(text.splitlines())
     need = {"member_id", "tier", "score", "reasons"}
     if not need <= set(reader.fieldnames or []):

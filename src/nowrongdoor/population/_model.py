@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from nowrongdoor.errors import UserInputError
+from nowrongdoor.errors import UserInputError, read_user_text
 
 __all__ = ["AgeBand", "IndicatorWeight", "ScoringModel", "load_scoring_model", "TIERS"]
 
@@ -142,9 +142,7 @@ def load_scoring_model(path: Path | None = None) -> ScoringModel:
         )
     else:
         name = str(path)
-        if not Path(path).is_file():
-            raise UserInputError(f"scoring model {path} does not exist")
-        text = Path(path).read_text(encoding="utf-8")
+        text = read_user_text(Path(path), "scoring model")
     try:
         return ScoringModel.model_validate(yaml.safe_load(text))
     except Exception as exc:

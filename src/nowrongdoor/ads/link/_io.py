@@ -14,7 +14,7 @@ from nowrongdoor._output import atomic_open, atomic_path, out_folder
 from nowrongdoor.ads._ingest import BadRecord
 from nowrongdoor.ads.link._core import LinkResult
 from nowrongdoor.ads.link._model import COMPARISONS
-from nowrongdoor.errors import UserInputError
+from nowrongdoor.errors import UserInputError, user_file
 
 __all__ = [
     "EDGE_COLUMNS",
@@ -95,8 +95,7 @@ def read_records(path: Path, report: ReadReport) -> Iterator[dict[str, Any]]:
     Raises:
         UserInputError: The file cannot be read.
     """
-    if not path.is_file():
-        raise UserInputError(f"ads file {path} does not exist")
+    user_file(path, "ads file")
     extract: Callable[..., dict[str, Any]] | None = None
     seen: set[str] = set()
     for n, rec in json_lines(path):

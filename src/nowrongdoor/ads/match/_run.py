@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -27,7 +28,7 @@ from nowrongdoor.ads.match._core import (
 )
 from nowrongdoor.ads.match._model import M_PROBABILITIES
 from nowrongdoor.ads.match._posters import Poster, load_posters
-from nowrongdoor.errors import UserInputError
+from nowrongdoor.errors import UserInputError, read_user_text
 
 __all__ = [
     "MATCH_COLUMNS",
@@ -75,13 +76,11 @@ def match_linked(
 def _operations_csv(path: Path) -> dict[str, str]:
     if path.is_dir():
         path = path / "operations.csv"
-    if not path.is_file():
-        raise UserInputError(f"operations file {path} does not exist")
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        if not reader.fieldnames or not {"id", "operation"} <= set(reader.fieldnames):
-            raise UserInputError(f"{path}: needs the columns id and operation")
-        return {row["id"]: row["operation"] for row in reader}
+    text = read_user_text(path, "operations file", newline="")
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    if not reader.fieldnames or not {"id", "operation"} <= set(reader.fieldnames):
+        raise UserInputError(f"{path}: needs the columns id and operation")
+    return {row["id"]: row["operation"] for row in reader}
 
 
 def match_files(
