@@ -83,8 +83,15 @@ def _records(
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     ctx = multiprocessing.get_context(method)
-    with ctx.Pool(workers) as pool:
+    with ctx.Pool(workers, initializer=_leave_ctrl_c_to_the_parent) as pool:
         yield from pool.imap(_one, ads, chunksize=chunksize)
+
+
+def _leave_ctrl_c_to_the_parent() -> None:
+    """Workers ignore Ctrl-C: the parent stops them (no traceback per worker)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def parquet_schema() -> Any:
