@@ -8,6 +8,7 @@ import pytest
 
 from nowrongdoor._output import (
     atomic_dir,
+    atomic_into,
     atomic_open,
     atomic_path,
     csv_text,
@@ -108,3 +109,24 @@ def test_an_output_blocked_by_a_file_or_folder_is_refused(tmp_path: Path) -> Non
     assert str(caught.value) == f"cannot write {tmp_path}: it is a folder, not a file"
     assert a_file.read_text() == "keep\n"
     assert _leftovers(tmp_path) == []
+
+
+def test_atomic_into_moves_all_outputs_or_none(tmp_path: Path) -> None:
+    """Several outputs into a folder that holds other files: an interrupted run
+    leaves none of them, a finished one all; an output folder is replaced whole."""
+    out = tmp_path / "corpus"
+    out.mkdir()
+    (out / "mine.txt").write_text("keep\n")
+    (out / "images").mkdir()
+    (out / "images" / "old.png").write_text("old")
+    with pytest.raises(KeyboardInterrupt), atomic_into(out) as work:
+        (work / "ads.jsonl").write_text("half")
+        raise KeyboardInterrupt
+    assert sorted(p.name for p in out.iterdir()) == ["images", "mine.txt"]
+    with atomic_into(out) as work:
+        (work / "ads.jsonl").write_text("{}\n")
+        (work / "images").mkdir()
+        (work / "images" / "new.png").write_text("new")
+    assert sorted(p.name for p in out.iterdir()) == ["ads.jsonl", "images", "mine.txt"]
+    assert [p.name for p in (out / "images").iterdir()] == ["new.png"]
+    assert (out / "mine.txt").read_text() == "keep\n"

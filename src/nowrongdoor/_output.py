@@ -33,6 +33,7 @@ from nowrongdoor.errors import UserInputError
 
 __all__ = [
     "atomic_dir",
+    "atomic_into",
     "atomic_open",
     "atomic_path",
     "csv_text",
@@ -203,6 +204,45 @@ def atomic_dir(out_dir: Path, *, private: bool = False) -> Iterator[Path]:
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+@contextmanager
+def atomic_into(out_dir: Path) -> Iterator[Path]:
+    """A temporary folder inside ``out_dir`` whose files and folders move into
+    ``out_dir`` if the block succeeds.
+
+    For a command that writes several outputs into a folder that may hold other
+    files, so that the folder cannot be swapped whole as :func:`atomic_dir`
+    does: an interrupted run leaves none of its outputs, a finished one all of
+    them. A folder among the outputs replaces the old folder of that name whole.
+
+    Args:
+        out_dir: The folder (created if missing).
+
+    Yields:
+        The temporary folder to write into (it is removed afterwards).
+
+    Raises:
+        UserInputError: ``out_dir`` cannot be written, or an output's name is
+            taken by a folder.
+    """
+    out_dir = out_folder(Path(out_dir))
+    try:
+        work = Path(tempfile.mkdtemp(prefix=".partial-", dir=out_dir))
+    except OSError as exc:
+        raise _cannot_write(out_dir, exc) from None
+    try:
+        yield work
+        for item in sorted(work.iterdir()):
+            target = out_dir / item.name
+            if item.is_dir() and target.is_dir():
+                shutil.rmtree(target)
+            elif target.is_dir() or (item.is_dir() and target.exists()):
+                kind = "folder" if item.is_dir() else "file"
+                raise UserInputError(f"cannot write {target}: it is not a {kind}")
+            os.replace(item, target)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def csv_text(header: Sequence[object], rows: Iterable[Sequence[object]]) -> str:
