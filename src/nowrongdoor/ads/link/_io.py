@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from nowrongdoor._jsonl import json_lines
-from nowrongdoor._output import atomic_open, atomic_path, out_folder
+from nowrongdoor._output import atomic_into, atomic_open, atomic_path
 from nowrongdoor.ads._ingest import BadRecord
 from nowrongdoor.ads.link._core import LinkResult
 from nowrongdoor.ads.link._model import COMPARISONS
@@ -125,13 +125,26 @@ def write_link_outputs(
 ) -> list[Path]:
     """Write operations.csv, operations.json, edges.csv and graph.graphml.
 
-    Every file is written to a temporary name and renamed, so an interrupted
-    run never leaves a half-written output.
+    The files are written into a work folder inside ``out_dir`` and moved in
+    together at the end, so an interrupted run never leaves a half-written
+    output, nor new files beside old ones.
 
     Returns:
         The paths written.
     """
-    out_folder(out_dir)
+    with atomic_into(out_dir) as work:
+        written = _write_files(result, profiles, work, summary=summary, graph=graph)
+    return [out_dir / path.name for path in written]
+
+
+def _write_files(
+    result: LinkResult,
+    profiles: list[dict[str, Any]],
+    out_dir: Path,
+    *,
+    summary: dict[str, Any],
+    graph: bool,
+) -> list[Path]:
     facts, ops = result.facts, result.operation
     written: list[Path] = []
     path = out_dir / "operations.csv"
