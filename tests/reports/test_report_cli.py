@@ -50,6 +50,18 @@ def test_program_report(runner: CliRunner, care_db: Any, tmp_path: Path) -> None
             ],
             "care database /nonexistent/care.db does not exist",
         ),
+        (
+            [
+                "--from",
+                "2026-01-01",
+                "--to",
+                "2026-02-01",
+                "--database-url",
+                "nodb+nodriver://clerk:hunter2@host/care",
+            ],
+            "--database-url nodb+nodriver://clerk:***@host/care: no database "
+            "driver 'nodb+nodriver' (NoSuchModuleError)",
+        ),
     ],
 )
 def test_program_bad_input(

@@ -60,8 +60,15 @@ def _check_database(url: str) -> None:
                 "`nowrongdoor db upgrade` (or `nowrongdoor care seed` for demo data)"
             )
     from sqlalchemy import create_engine
+    from sqlalchemy.exc import NoSuchModuleError
 
-    engine = create_engine(parsed)
+    try:
+        engine = create_engine(parsed)
+    except (NoSuchModuleError, ArgumentError, ImportError) as exc:
+        raise UserInputError(
+            f"--database-url {parsed.render_as_string()}: no database driver "
+            f"{parsed.drivername!r} ({type(exc).__name__})"
+        ) from None
     try:
         tables = set(inspect(engine).get_table_names())
     except Exception as exc:  # connection refused, bad credentials...
