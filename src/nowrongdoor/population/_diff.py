@@ -103,10 +103,16 @@ def _read_run(path: Path) -> _Run:
     as_of = None
     summary = folder / "summary.json"
     if summary.is_file():
+        text = read_user_text(summary)
         try:
-            as_of = date.fromisoformat(json.loads(summary.read_text("utf-8"))["as_of"])
+            as_of = date.fromisoformat(json.loads(text)["as_of"])
         except (ValueError, KeyError, TypeError):
-            as_of = None
+            # without it, a member dropped because a reason aged out would be
+            # reported without that reason: refuse rather than say less
+            raise UserInputError(
+                f"{summary} has no as_of date (YYYY-MM-DD): it is not a summary "
+                "written by `population score`"
+            ) from None
     return _Run(as_of=as_of, rows=rows)
 
 
