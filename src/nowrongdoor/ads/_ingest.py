@@ -25,6 +25,7 @@ __all__ = [
     "BadRecord",
     "DEFAULT_MAX_CHARS",
     "SiteProfile",
+    "field_text",
     "iter_ads",
     "load_profile",
 ]
@@ -102,7 +103,10 @@ def _warn(bad: BadRecord) -> None:
     warnings.warn(f"skipped ad {bad}", stacklevel=3)
 
 
-def _text(value: Any) -> str | None:
+def field_text(value: Any) -> str | None:
+    """An ad's metadata field as text: numbers written out, anything but text
+    or a number (a list, an object) ``None``. One rule for ``ads scan`` and for
+    the raw ads ``ads link`` and ``ads match`` read."""
     if value is None:
         return None
     if isinstance(value, (int, float)):
@@ -118,7 +122,7 @@ def _make(
     text = raw.get("text")
     if text is None:
         text = ""
-    title = _text(raw.get("title")) or None
+    title = field_text(raw.get("title")) or None
     if not isinstance(text, str) or not (text.strip() or (title or "").strip()):
         # A title-only ad (contact and age in the title) is read: the title is
         # scanned with the text.
@@ -142,16 +146,16 @@ def _make(
         images = ()
     extra = {k: v for k, v in raw.items() if k not in _FIELDS}
     return AdInput(
-        id=_text(raw.get("id")) or "",
+        id=field_text(raw.get("id")) or "",
         text=text,
         title=title,
-        url=_text(raw.get("url")) or None,
-        posted_at=_text(raw.get("posted_at")) or None,
-        site=_text(raw.get("site")) or None,
-        city=_text(raw.get("city")) or None,
-        state=_text(raw.get("state")) or None,
+        url=field_text(raw.get("url")) or None,
+        posted_at=field_text(raw.get("posted_at")) or None,
+        site=field_text(raw.get("site")) or None,
+        city=field_text(raw.get("city")) or None,
+        state=field_text(raw.get("state")) or None,
         images=images,
-        poster_age=_text(raw.get("poster_age")) or None,
+        poster_age=field_text(raw.get("poster_age")) or None,
         source=f"{path}:{line}",
         extra=extra,
     )

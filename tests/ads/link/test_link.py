@@ -309,3 +309,22 @@ def test_cli_link_interrupted_while_writing_leaves_the_old_outputs(
     runner.invoke(app, ["ads", "link", str(path), "--out", str(out)])
     assert [p.name for p in out.iterdir()] == ["operations.csv"]
     assert (out / "operations.csv").read_text() == "old\n"
+
+
+def test_cli_link_reads_raw_ads_with_numbers_for_metadata(
+    runner, tmp_path: Path
+) -> None:
+    """A raw ad whose city or title is a number (a spreadsheet export) is read
+    as ``ads scan`` reads it, not an AttributeError traceback."""
+    path = tmp_path / "a.jsonl"
+    path.write_text(
+        json.dumps({"id": "x1", "text": "call 212-555-0100", "city": 5, "title": 7})
+        + "\n"
+        + json.dumps({"id": "x2", "text": "hello", "city": ["a"], "state": {"b": 1}})
+        + "\n"
+    )
+    result = runner.invoke(
+        app, ["ads", "link", str(path), "--out", str(tmp_path / "o")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "linked 2 ads" in " ".join(result.output.split())

@@ -11,7 +11,7 @@ from typing import Any
 
 from nowrongdoor._jsonl import json_lines
 from nowrongdoor._output import atomic_into, atomic_open, atomic_path
-from nowrongdoor.ads._ingest import BadRecord
+from nowrongdoor.ads._ingest import BadRecord, field_text
 from nowrongdoor.ads.link._core import LinkResult
 from nowrongdoor.ads.link._model import COMPARISONS
 from nowrongdoor.errors import UserInputError, user_file
@@ -77,9 +77,9 @@ def scan_if_raw(
     age = rec.get("poster_age")
     scanned = fn(
         rec["text"],
-        title=rec.get("title"),
-        city=rec.get("city"),
-        state=rec.get("state"),
+        title=field_text(rec.get("title")),
+        city=field_text(rec.get("city")),
+        state=field_text(rec.get("state")),
         poster_age=age if isinstance(age, int | str) else None,
         id=str(rec["id"]),
     )
