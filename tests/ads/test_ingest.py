@@ -148,6 +148,29 @@ def test_bad_profiles(tmp_path: Path, body: str, message: str) -> None:
         load_profile(path)
 
 
+def test_profiles_that_cannot_be_used_are_one_sentence(tmp_path: Path) -> None:
+    """A missing, folder, latin-1 profile or a selector that is not CSS names
+    the file (no errno, no selectolax traceback from a worker)."""
+    path = tmp_path / "profile.toml"
+    path.write_text("[fields]\ntext = '[[['\n")
+    with pytest.raises(UserInputError) as caught:
+        load_profile(path)
+    assert str(caught.value) == (
+        f"{path}: field 'text' selector '[[[' is not a CSS selector."
+    )
+    path.write_bytes(b"[fields]\ntext = 'p'\n# caf\xe9\n")
+    with pytest.raises(UserInputError) as caught:
+        load_profile(path)
+    assert str(caught.value) == (
+        f"site profile {path} is not UTF-8 text (line 3); save it as UTF-8"
+    )
+    for where, said in ((tmp_path / "nope.toml", "does not exist"),
+                        (tmp_path, "is a folder, not a file")):  # fmt: skip
+        with pytest.raises(UserInputError) as caught:
+            load_profile(where)
+        assert str(caught.value) == f"site profile {where} {said}"
+
+
 def test_csv_reading_leaves_the_process_wide_field_limit_alone(tmp_path: Path) -> None:
     import csv
 

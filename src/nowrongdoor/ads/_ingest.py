@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nowrongdoor.errors import UserInputError
+from nowrongdoor.errors import UserInputError, read_user_text
 
 __all__ = [
     "AdInput",
@@ -273,14 +273,19 @@ def load_profile(path: Path) -> SiteProfile:
     """Read a site-profile TOML file (see docs/ads.md for the format).
 
     Raises:
-        UserInputError: the file is not valid TOML or lacks a ``text`` rule.
+        UserInputError: the file is missing, not UTF-8 TOML, lacks a ``text``
+            rule, or a rule's selector or regex does not compile.
     """
+    from selectolax.lexbor import LexborHTMLParser, SelectolaxError
+
+    text = read_user_text(Path(path), "site profile")
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         raise UserInputError(
             f"{path}: not a valid site-profile TOML file ({exc})."
         ) from exc
+    empty_page = LexborHTMLParser("")
     fields: dict[str, FieldRule] = {}
     for name, rule in (raw.get("fields") or {}).items():
         if name not in _FIELDS:
@@ -295,6 +300,13 @@ def load_profile(path: Path) -> SiteProfile:
             regex = re.compile(rule["regex"]) if rule.get("regex") else None
         except re.error as exc:
             raise UserInputError(f"{path}: field {name!r} regex: {exc}.") from exc
+        try:
+            empty_page.css(str(rule["selector"]))
+        except SelectolaxError:
+            raise UserInputError(
+                f"{path}: field {name!r} selector {rule['selector']!r} is not a "
+                "CSS selector."
+            ) from None
         fields[name] = FieldRule(
             selector=str(rule["selector"]),
             attr=rule.get("attr"),
