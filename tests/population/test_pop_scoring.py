@@ -160,3 +160,23 @@ def test_a_code_scores_alike_however_it_is_written(
     rejects = read_csv(tmp_path / "out" / "rejects.csv")
     assert [r["reason"] for r in rejects] == ["dx1: 't74.6x' is not an ICD-10-CM code"]
     assert result.rejects == 1
+
+
+def test_a_bad_scoring_model_names_the_field_or_line(tmp_path: Path) -> None:
+    """Not '6 validation errors for ScoringModel': the first field, or the
+    YAML line."""
+    from nowrongdoor.population import load_scoring_model
+
+    path = tmp_path / "model.yaml"
+    path.write_text("version: 1\n")
+    with pytest.raises(UserInputError) as caught:
+        load_scoring_model(path)
+    assert str(caught.value) == f"scoring model {path} is invalid: name: Field required"
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("a: 1\n  b: 2\n")
+    with pytest.raises(UserInputError) as caught:
+        load_scoring_model(broken)
+    assert str(caught.value) == (
+        f"scoring model {broken} is invalid: line 2: mapping values are not "
+        "allowed here"
+    )
