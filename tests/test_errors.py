@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from nowrongdoor.errors import UserInputError, first_error, read_user_text, user_file
+from _user_errors import user_error
+from nowrongdoor.errors import first_error, read_user_text, user_file
 
 
 class _Item(BaseModel):
@@ -50,15 +51,15 @@ def test_first_error_reads_a_request_validation_error() -> None:
 
 
 def test_user_file_names_a_missing_file_and_a_folder(tmp_path: Path) -> None:
-    with pytest.raises(UserInputError) as caught:
-        user_file(tmp_path / "nope.csv", "posters file")
-    assert str(caught.value) == f"posters file {tmp_path / 'nope.csv'} does not exist"
-    with pytest.raises(UserInputError) as caught:
-        user_file(tmp_path, "posters file")
-    assert str(caught.value) == f"posters file {tmp_path} is a folder, not a file"
-    with pytest.raises(UserInputError) as caught:
-        read_user_text(tmp_path)
-    assert str(caught.value) == f"{tmp_path} is a folder, not a file"
+    assert (
+        user_error(user_file, tmp_path / "nope.csv", "posters file")
+        == f"posters file {tmp_path / 'nope.csv'} does not exist"
+    )
+    assert (
+        user_error(user_file, tmp_path, "posters file")
+        == f"posters file {tmp_path} is a folder, not a file"
+    )
+    assert user_error(read_user_text, tmp_path) == f"{tmp_path} is a folder, not a file"
 
 
 def test_read_user_text_names_the_line_of_the_first_byte_not_utf8(
@@ -66,9 +67,7 @@ def test_read_user_text_names_the_line_of_the_first_byte_not_utf8(
 ) -> None:
     path = tmp_path / "model.yaml"
     path.write_bytes(b"a: 1\r\nb: caf\xe9\r\n")
-    with pytest.raises(UserInputError) as caught:
-        read_user_text(path, "scoring model")
-    assert str(caught.value) == (
+    assert user_error(read_user_text, path, "scoring model") == (
         f"scoring model {path} is not UTF-8 text (line 2); save it as UTF-8"
     )
     path.write_bytes(b"a,b\r\n1,\xc3\xa9\r2\n")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
 
+from _user_errors import user_error
 from nowrongdoor._output import (
     atomic_dir,
     atomic_into,
@@ -15,7 +17,6 @@ from nowrongdoor._output import (
     out_folder,
     write_atomic,
 )
-from nowrongdoor.errors import UserInputError
 
 
 def _leftovers(folder: Path) -> list[str]:
@@ -69,6 +70,11 @@ def test_csv_text() -> None:
     assert text == 'a,b\n1,\n"x,y","say ""hi"""\n'
 
 
+def _enter(manager: AbstractContextManager[object]) -> None:
+    with manager:
+        pass
+
+
 def _refused(*args: object, **kwargs: object) -> str:
     raise PermissionError(13, "Permission denied", "/somewhere/.out.csv.x1y2.tmp")
 
@@ -79,34 +85,31 @@ def test_an_unwritable_output_is_named_in_one_sentence(
     monkeypatch.setattr("tempfile.mkstemp", _refused)
     monkeypatch.setattr("tempfile.mkdtemp", _refused)
     out = tmp_path / "out.csv"
-    with pytest.raises(UserInputError) as caught:
-        write_atomic(out, "a\n")
-    assert str(caught.value) == f"cannot write {out}: Permission denied"
-    with pytest.raises(UserInputError) as caught, atomic_dir(tmp_path / "run"):
-        pass
-    assert str(caught.value) == f"cannot write {tmp_path / 'run'}: Permission denied"
-    assert ".tmp" not in str(caught.value)
+    assert (
+        user_error(write_atomic, out, "a\n") == f"cannot write {out}: Permission denied"
+    )
+    said = user_error(_enter, atomic_dir(tmp_path / "run"))
+    assert said == f"cannot write {tmp_path / 'run'}: Permission denied"
+    assert ".tmp" not in said
 
 
 def test_an_output_blocked_by_a_file_or_folder_is_refused(tmp_path: Path) -> None:
     a_file = tmp_path / "notes.txt"
     a_file.write_text("keep\n")
-    with pytest.raises(UserInputError) as caught:
-        write_atomic(a_file / "out.csv", "a\n")
-    assert str(caught.value) == (
+    assert user_error(write_atomic, a_file / "out.csv", "a\n") == (
         f"cannot write to {a_file}: it is a file, not a folder"
     )
-    with pytest.raises(UserInputError) as caught:
-        out_folder(a_file / "run" / "tables")
-    assert str(caught.value) == (
+    assert user_error(out_folder, a_file / "run" / "tables") == (
         f"cannot write to {a_file / 'run' / 'tables'}: {a_file} is a file, not a folder"
     )
-    with pytest.raises(UserInputError) as caught, atomic_dir(a_file):
-        pass
-    assert str(caught.value) == f"cannot write to {a_file}: it is a file, not a folder"
-    with pytest.raises(UserInputError) as caught:
-        write_atomic(tmp_path, "a\n")
-    assert str(caught.value) == f"cannot write {tmp_path}: it is a folder, not a file"
+    assert (
+        user_error(_enter, atomic_dir(a_file))
+        == f"cannot write to {a_file}: it is a file, not a folder"
+    )
+    assert (
+        user_error(write_atomic, tmp_path, "a\n")
+        == f"cannot write {tmp_path}: it is a folder, not a file"
+    )
     assert a_file.read_text() == "keep\n"
     assert _leftovers(tmp_path) == []
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from _user_errors import user_error
 from nowrongdoor.ads import BadRecord, iter_ads, load_profile
 from nowrongdoor.errors import UserInputError
 
@@ -153,22 +154,16 @@ def test_profiles_that_cannot_be_used_are_one_sentence(tmp_path: Path) -> None:
     the file (no errno, no selectolax traceback from a worker)."""
     path = tmp_path / "profile.toml"
     path.write_text("[fields]\ntext = '[[['\n")
-    with pytest.raises(UserInputError) as caught:
-        load_profile(path)
-    assert str(caught.value) == (
+    assert user_error(load_profile, path) == (
         f"{path}: field 'text' selector '[[[' is not a CSS selector."
     )
     path.write_bytes(b"[fields]\ntext = 'p'\n# caf\xe9\n")
-    with pytest.raises(UserInputError) as caught:
-        load_profile(path)
-    assert str(caught.value) == (
+    assert user_error(load_profile, path) == (
         f"site profile {path} is not UTF-8 text (line 3); save it as UTF-8"
     )
     for where, said in ((tmp_path / "nope.toml", "does not exist"),
                         (tmp_path, "is a folder, not a file")):  # fmt: skip
-        with pytest.raises(UserInputError) as caught:
-            load_profile(where)
-        assert str(caught.value) == f"site profile {where} {said}"
+        assert user_error(load_profile, where) == f"site profile {where} {said}"
 
 
 def test_csv_reading_leaves_the_process_wide_field_limit_alone(tmp_path: Path) -> None:

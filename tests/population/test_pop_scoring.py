@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from _pop_helpers import WIDE_HEADER, read_csv, write_csv
 
+from _user_errors import user_error
 from nowrongdoor.errors import UserInputError
 from nowrongdoor.population import connect, score_population
 
@@ -169,14 +170,13 @@ def test_a_bad_scoring_model_names_the_field_or_line(tmp_path: Path) -> None:
 
     path = tmp_path / "model.yaml"
     path.write_text("version: 1\n")
-    with pytest.raises(UserInputError) as caught:
-        load_scoring_model(path)
-    assert str(caught.value) == f"scoring model {path} is invalid: name: Field required"
+    assert (
+        user_error(load_scoring_model, path)
+        == f"scoring model {path} is invalid: name: Field required"
+    )
     broken = tmp_path / "broken.yaml"
     broken.write_text("a: 1\n  b: 2\n")
-    with pytest.raises(UserInputError) as caught:
-        load_scoring_model(broken)
-    assert str(caught.value) == (
+    assert user_error(load_scoring_model, broken) == (
         f"scoring model {broken} is invalid: line 2: mapping values are not "
         "allowed here"
     )

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from fhir.resources.R4B.questionnaire import Questionnaire
 
+from _user_errors import user_error
 from nowrongdoor.errors import UserInputError
 from nowrongdoor.knowledge import load_knowledge
 from nowrongdoor.reports import (
@@ -212,13 +213,9 @@ def test_bundle_and_missing_file(tmp_path: Path) -> None:
 def test_responses_not_utf8_or_a_folder_are_one_sentence(tmp_path: Path) -> None:
     path = tmp_path / "responses.ndjson"
     path.write_bytes(b'{"resourceType": "QuestionnaireResponse"}\n{"x": "\xe9"}\n')
-    with pytest.raises(UserInputError) as caught:
-        load_survey_responses(path)
-    assert str(caught.value) == (
+    assert user_error(load_survey_responses, path) == (
         f"survey responses file {path} is not UTF-8 text (line 2); save it as UTF-8"
     )
-    with pytest.raises(UserInputError) as caught:
-        load_survey_responses(tmp_path)
-    assert str(caught.value) == (
+    assert user_error(load_survey_responses, tmp_path) == (
         f"survey responses file {tmp_path} is a folder, not a file"
     )

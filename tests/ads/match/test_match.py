@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from _user_errors import user_error
 from nowrongdoor.ads import MATCH_COLUMNS, load_posters, match_files, recall_at_k
 from nowrongdoor.ads.match._model import (
     AdView,
@@ -213,27 +214,22 @@ def test_posters_and_operations_not_utf8_name_the_file_and_line(
     """A latin-1 or binary CSV is one sentence naming the file, not a traceback."""
     posters = tmp_path / "posters.csv"
     posters.write_bytes(b"case_id,name\nMP-1,Jos\xe9 Ruiz\n")
-    with pytest.raises(UserInputError) as caught:
-        load_posters(posters)
-    assert str(caught.value) == (
+    assert user_error(load_posters, posters) == (
         f"posters file {posters} is not UTF-8 text (line 2); save it as UTF-8"
     )
     jsonl = tmp_path / "posters.jsonl"
     jsonl.write_bytes(b'{"case_id": "MP-1", "name": "Jos\xe9"}\n')
-    with pytest.raises(UserInputError) as caught:
-        load_posters(jsonl)
-    assert str(caught.value) == f"{jsonl} line 1: not UTF-8 text"
-    with pytest.raises(UserInputError) as caught:
-        load_posters(tmp_path)
-    assert str(caught.value) == f"posters file {tmp_path} is a folder, not a file"
+    assert user_error(load_posters, jsonl) == f"{jsonl} line 1: not UTF-8 text"
+    assert (
+        user_error(load_posters, tmp_path)
+        == f"posters file {tmp_path} is a folder, not a file"
+    )
     ops = tmp_path / "operations.csv"
     ops.write_bytes(b"\x93\x00\xff binary")
     ads = tmp_path / "ads.jsonl"
     ads.write_text(json.dumps({"id": "a1", "text": "call 317 555 0100"}) + "\n")
     posters.write_text("case_id,name\nMP-1,Ana Ruiz\n")
-    with pytest.raises(UserInputError) as caught:
-        match_files(posters, ads, tmp_path / "o", operations=ops)
-    assert str(caught.value) == (
+    assert user_error(match_files, posters, ads, tmp_path / "o", operations=ops) == (
         f"operations file {ops} is not UTF-8 text (line 1); save it as UTF-8"
     )
     assert not (tmp_path / "o").exists()
