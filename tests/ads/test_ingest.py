@@ -175,3 +175,14 @@ def test_csv_reading_leaves_the_process_wide_field_limit_alone(tmp_path: Path) -
     ads = list(iter_ads(path))
     assert [a.id for a in ads] == ["c1"]  # a field over the default limit is read
     assert csv.field_size_limit() == before
+
+
+def test_a_profile_for_a_file_is_refused_not_ignored(tmp_path: Path) -> None:
+    """``--profile`` with a JSONL or CSV file (conflicting options) is an error,
+    not silently ignored."""
+    path = tmp_path / "ads.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": "hi"}) + "\n")
+    said = user_error(list, iter_ads(path, profile=tmp_path / "site-profile.toml"))
+    assert (
+        said == f"{path} is a file: a site profile is only for a folder of HTML pages."
+    )

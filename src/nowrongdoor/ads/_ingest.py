@@ -468,7 +468,8 @@ def iter_ads(
         :class:`AdInput` records.
 
     Raises:
-        UserInputError: the path does not exist or its kind is not known.
+        UserInputError: the path does not exist, its kind is not known, or a
+            profile is given for a file.
     """
     src = Path(path)
     sink = on_bad or _warn
@@ -480,6 +481,10 @@ def iter_ads(
         )
         yield from _iter_html(src, loaded, max_chars, sink)
         return
+    if profile is not None:
+        raise UserInputError(
+            f"{src} is a file: a site profile is only for a folder of HTML pages."
+        )
     suffix = src.suffix.lower()
     if suffix in (".jsonl", ".ndjson", ".json"):
         yield from _iter_jsonl(src, max_chars, sink)
