@@ -111,6 +111,25 @@ def test_survey_missing_file(runner: CliRunner, tmp_path: Path) -> None:
     assert "does not exist" in " ".join(result.output.split())
 
 
+def test_survey_from_a_file_and_a_database_is_refused(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """Both sources (conflicting options): one sentence, not the file silently
+    winning over the database."""
+    responses = tmp_path / "r.ndjson"
+    responses.write_text("")
+    args = ["--responses", str(responses), "--database-url", "sqlite:///x.db"]
+    result = runner.invoke(
+        app, ["report", "survey", *args, "--out", str(tmp_path / "o")]
+    )
+    assert result.exit_code == 2, result.output
+    assert " ".join(result.output.split()) == (
+        "error: give --responses FILE or --database-url URL, not both: the survey "
+        "is read from one of them"
+    )
+    assert not (tmp_path / "o").exists()
+
+
 def test_survey_from_care_database(
     runner: CliRunner, care_db: Any, tmp_path: Path
 ) -> None:

@@ -169,6 +169,11 @@ def survey(
     )
 
     settings = settings_from(ctx)
+    if responses is not None and database_url:
+        raise UserInputError(
+            "give --responses FILE or --database-url URL, not both: the survey "
+            "is read from one of them"
+        )
     if responses is None:
         if database_url:
             settings = settings.model_copy(update={"database_url": database_url})
