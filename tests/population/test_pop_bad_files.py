@@ -258,3 +258,18 @@ def test_a_model_or_worklist_not_utf8_is_one_sentence(tmp_path: Path, runner) ->
         assert " ".join(result.output.split()) == (
             f"error: {worklist} is not UTF-8 text (line 2); save it as UTF-8"
         )
+
+
+def test_a_header_only_claims_file_is_named(tmp_path: Path, runner) -> None:
+    """No data rows (a header-only CSV): the sentence names the file."""
+    path = tmp_path / "claims.csv"
+    path.write_bytes(HEADER)
+    result = runner.invoke(
+        app, ["population", "score", str(path), "--out", str(tmp_path / "o")]
+    )
+    assert result.exit_code == 2, result.output
+    assert " ".join(result.output.split()) == (
+        f"error: the claims in {path} hold no valid service date, so there is no "
+        "default as-of date; pass --as-of YYYY-MM-DD"
+    )
+    assert not (tmp_path / "o").exists()
