@@ -156,6 +156,16 @@ def test_bad_posters_name_the_line(tmp_path: Path) -> None:
         load_posters(path)
 
 
+def test_an_age_out_of_range_names_the_line(tmp_path: Path) -> None:
+    """age_at_missing -4 or 999 was taken as given (no poster could match)."""
+    path = tmp_path / "p.csv"
+    for age in ("-4", "999", "nan"):
+        path.write_text(f"case_id,name,age_at_missing\nMP-1,Ana Ruiz,{age}\n")
+        assert user_error(load_posters, path) == (
+            f"{path} line 2: age_at_missing '{age}' is not an age from 0 to 120"
+        )
+
+
 def test_cli_match_writes_matches_csv(runner, corpus: Path, tmp_path: Path) -> None:
     result = runner.invoke(
         app,

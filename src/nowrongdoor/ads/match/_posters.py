@@ -143,6 +143,10 @@ def _poster(rec: dict[str, Any], where: str, base: Path) -> Poster:
         raise UserInputError(
             f"{where}: age_at_missing {age_raw!r} is not a number"
         ) from None
+    if age is not None and not 0 <= age <= 120:
+        raise UserInputError(
+            f"{where}: age_at_missing {age_raw!r} is not an age from 0 to 120"
+        )
     birth = _date(rec.get("birth_date"), f"{where} birth_date")
     missing = _date(rec.get("missing_date"), f"{where} missing_date")
     if age is None and birth is not None and missing is not None:
