@@ -40,6 +40,11 @@ def test_program_report(runner: CliRunner, care_db: Any, tmp_path: Path) -> None
         (["--from", "2026-13-01", "--to", "2026-02-01"], "--from '2026-13-01' is not"),
         (["--from", "2026-03-01", "--to", "2026-02-01"], "ends (2026-02-01) before"),
         (
+            ["--from", "2026-01-01", "--to", "2026-02-01", "--worklist", __file__],
+            f"--worklist {__file__} is a file: give the folder `population score` "
+            "wrote",
+        ),
+        (
             [
                 "--from",
                 "2026-01-01",

@@ -122,6 +122,10 @@ def program(
     settings = settings_from(ctx)
     if database_url:
         settings = settings.model_copy(update={"database_url": database_url})
+    if worklist is not None and worklist.exists() and not worklist.is_dir():
+        raise UserInputError(
+            f"--worklist {worklist} is a file: give the folder `population score` wrote"
+        )
     if worklist is not None and not worklist.is_dir():
         raise UserInputError(f"worklist directory {worklist} does not exist")
     _check_database(settings.resolved_database_url)
