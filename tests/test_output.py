@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
 
+from _user_errors import user_error
 from nowrongdoor._output import (
     atomic_dir,
+    atomic_into,
     atomic_open,
     atomic_path,
     csv_text,
+    out_folder,
     write_atomic,
 )
 
@@ -64,3 +68,68 @@ def test_atomic_dir_swaps_the_whole_folder(tmp_path: Path) -> None:
 def test_csv_text() -> None:
     text = csv_text(["a", "b"], [[1, None], ["x,y", 'say "hi"']])
     assert text == 'a,b\n1,\n"x,y","say ""hi"""\n'
+
+
+def _enter(manager: AbstractContextManager[object]) -> None:
+    with manager:
+        pass
+
+
+def _refused(*args: object, **kwargs: object) -> str:
+    raise PermissionError(13, "Permission denied", "/somewhere/.out.csv.x1y2.tmp")
+
+
+def test_an_unwritable_output_is_named_in_one_sentence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tempfile.mkstemp", _refused)
+    monkeypatch.setattr("tempfile.mkdtemp", _refused)
+    out = tmp_path / "out.csv"
+    assert (
+        user_error(write_atomic, out, "a\n") == f"cannot write {out}: Permission denied"
+    )
+    said = user_error(_enter, atomic_dir(tmp_path / "run"))
+    assert said == f"cannot write {tmp_path / 'run'}: Permission denied"
+    assert ".tmp" not in said
+
+
+def test_an_output_blocked_by_a_file_or_folder_is_refused(tmp_path: Path) -> None:
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("keep\n")
+    assert user_error(write_atomic, a_file / "out.csv", "a\n") == (
+        f"cannot write to {a_file}: it is a file, not a folder"
+    )
+    assert user_error(out_folder, a_file / "run" / "tables") == (
+        f"cannot write to {a_file / 'run' / 'tables'}: {a_file} is a file, not a folder"
+    )
+    assert (
+        user_error(_enter, atomic_dir(a_file))
+        == f"cannot write to {a_file}: it is a file, not a folder"
+    )
+    assert (
+        user_error(write_atomic, tmp_path, "a\n")
+        == f"cannot write {tmp_path}: it is a folder, not a file"
+    )
+    assert a_file.read_text() == "keep\n"
+    assert _leftovers(tmp_path) == []
+
+
+def test_atomic_into_moves_all_outputs_or_none(tmp_path: Path) -> None:
+    """Several outputs into a folder that holds other files: an interrupted run
+    leaves none of them, a finished one all; an output folder is replaced whole."""
+    out = tmp_path / "corpus"
+    out.mkdir()
+    (out / "mine.txt").write_text("keep\n")
+    (out / "images").mkdir()
+    (out / "images" / "old.png").write_text("old")
+    with pytest.raises(KeyboardInterrupt), atomic_into(out) as work:
+        (work / "ads.jsonl").write_text("half")
+        raise KeyboardInterrupt
+    assert sorted(p.name for p in out.iterdir()) == ["images", "mine.txt"]
+    with atomic_into(out) as work:
+        (work / "ads.jsonl").write_text("{}\n")
+        (work / "images").mkdir()
+        (work / "images" / "new.png").write_text("new")
+    assert sorted(p.name for p in out.iterdir()) == ["ads.jsonl", "images", "mine.txt"]
+    assert [p.name for p in (out / "images").iterdir()] == ["new.png"]
+    assert (out / "mine.txt").read_text() == "keep\n"

@@ -1,11 +1,18 @@
-"""Errors a user can cause. The CLI turns them into one sentence and an exit code."""
+"""Errors a user can cause. The CLI turns them into one sentence and an exit code.
+
+Reading a file the user named goes through :func:`user_file` and
+:func:`read_user_text`, so that a missing file, a folder, an unreadable file and
+bytes that are not UTF-8 read alike in every command: one sentence naming the
+file (and the line of the first bad byte), never a traceback.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, Protocol
 
-__all__ = ["UserInputError", "first_error"]
+__all__ = ["UserInputError", "first_error", "read_user_text", "user_file"]
 
 
 class UserInputError(ValueError):
@@ -45,3 +52,61 @@ def first_error(exc: _Invalid, whole: str = "") -> tuple[str, str]:
     """
     first = exc.errors()[0]
     return ".".join(str(p) for p in first["loc"]) or whole, first["msg"]
+
+
+def user_file(path: Path, what: str = "") -> Path:
+    """Check that a file the user named is there and is a file.
+
+    Args:
+        path: The file.
+        what: What it is, to start the message (``"answers file"``); empty for
+            the bare path.
+
+    Returns:
+        ``path``, as a :class:`~pathlib.Path`.
+
+    Raises:
+        UserInputError: ``path`` does not exist, or it is a folder.
+    """
+    path = Path(path)
+    subject = f"{what} {path}" if what else str(path)
+    if path.is_dir():
+        raise UserInputError(f"{subject} is a folder, not a file")
+    if not path.is_file():
+        raise UserInputError(f"{subject} does not exist")
+    return path
+
+
+def read_user_text(path: Path, what: str = "", *, newline: str | None = None) -> str:
+    """The UTF-8 text of a file the user named, or one sentence saying why not.
+
+    Args:
+        path: The file.
+        what: What it is, to start the message (``"scoring model"``).
+        newline: As for :func:`open`: ``None`` turns ``\r\n`` and ``\r`` into
+            ``\n``; ``""`` keeps the line endings as written (for :mod:`csv`,
+            through ``io.StringIO(text, newline="")``).
+
+    Returns:
+        The text.
+
+    Raises:
+        UserInputError: The file is missing, a folder, unreadable, or not UTF-8
+            (the message gives the line of the first bad byte).
+    """
+    path = user_file(path, what)
+    subject = f"{what} {path}" if what else str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UserInputError(f"{subject} cannot be read: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise UserInputError(
+            f"{subject} is not UTF-8 text (line {line}); save it as UTF-8"
+        ) from None
+    if newline is None:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text

@@ -87,6 +87,27 @@ def test_evaluate_needs_gold(runner: CliRunner, tmp_path: Path) -> None:
     assert "no 'gold' object" in result.output
 
 
+def test_evaluate_gold_of_the_wrong_shape_names_record_and_field(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """Gold fields of the wrong type are one sentence, exit 2, no TypeError."""
+    gold = tmp_path / "gold.jsonl"
+    cases = [
+        ({"phones": 5}, "gold 'phones' must be a list of values, not 5."),
+        ({"ages": ["x"]}, "gold 'ages' must be a list of whole numbers, not ['x']."),
+        (
+            {"indicators": [{"x": 1}]},
+            "gold 'indicators' must be a list of objects with a 'code', not "
+            "[{'x': 1}].",
+        ),
+    ]
+    for labels, said in cases:
+        gold.write_text(json.dumps({"id": "g1", "text": "hi", "gold": labels}) + "\n")
+        result = runner.invoke(app, ["ads", "evaluate", str(gold)])
+        assert result.exit_code == 2, result.output
+        assert " ".join(result.output.split()) == f"error: {gold}:1: {said}"
+
+
 def test_scan_html_folder_with_profile_to_parquet(
     runner: CliRunner, tmp_path: Path
 ) -> None:

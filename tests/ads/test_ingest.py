@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from _user_errors import user_error
 from nowrongdoor.ads import BadRecord, iter_ads, load_profile
 from nowrongdoor.errors import UserInputError
 
@@ -148,6 +149,23 @@ def test_bad_profiles(tmp_path: Path, body: str, message: str) -> None:
         load_profile(path)
 
 
+def test_profiles_that_cannot_be_used_are_one_sentence(tmp_path: Path) -> None:
+    """A missing, folder, latin-1 profile or a selector that is not CSS names
+    the file (no errno, no selectolax traceback from a worker)."""
+    path = tmp_path / "profile.toml"
+    path.write_text("[fields]\ntext = '[[['\n")
+    assert user_error(load_profile, path) == (
+        f"{path}: field 'text' selector '[[[' is not a CSS selector."
+    )
+    path.write_bytes(b"[fields]\ntext = 'p'\n# caf\xe9\n")
+    assert user_error(load_profile, path) == (
+        f"site profile {path} is not UTF-8 text (line 3); save it as UTF-8"
+    )
+    for where, said in ((tmp_path / "nope.toml", "does not exist"),
+                        (tmp_path, "is a folder, not a file")):  # fmt: skip
+        assert user_error(load_profile, where) == f"site profile {where} {said}"
+
+
 def test_csv_reading_leaves_the_process_wide_field_limit_alone(tmp_path: Path) -> None:
     import csv
 
@@ -157,3 +175,14 @@ def test_csv_reading_leaves_the_process_wide_field_limit_alone(tmp_path: Path) -
     ads = list(iter_ads(path))
     assert [a.id for a in ads] == ["c1"]  # a field over the default limit is read
     assert csv.field_size_limit() == before
+
+
+def test_a_profile_for_a_file_is_refused_not_ignored(tmp_path: Path) -> None:
+    """``--profile`` with a JSONL or CSV file (conflicting options) is an error,
+    not silently ignored."""
+    path = tmp_path / "ads.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": "hi"}) + "\n")
+    said = user_error(list, iter_ads(path, profile=tmp_path / "site-profile.toml"))
+    assert (
+        said == f"{path} is a file: a site profile is only for a folder of HTML pages."
+    )

@@ -145,3 +145,27 @@ def test_workers_auto_is_one_per_usable_core() -> None:
         resolve_workers("many")
     with pytest.raises(UserInputError, match="at least 1"):
         resolve_workers("0")
+
+
+def _ctrl_c_ignored(_ad: object) -> bool:
+    import signal
+
+    return signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+
+
+def test_scan_workers_leave_ctrl_c_to_the_parent(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Ctrl-C stops the parent, which stops its workers: no traceback per worker."""
+    import multiprocessing
+
+    from nowrongdoor.ads import _scan
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("the check reads the worker's handler through fork")
+    monkeypatch.setattr(_scan, "_one", _ctrl_c_ignored)
+    assert list(_scan._records(iter([1, 2, 3]), workers=2, chunksize=1)) == [
+        True,
+        True,
+        True,
+    ]

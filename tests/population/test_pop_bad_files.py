@@ -221,7 +221,7 @@ def test_ndjson_whose_only_json_lines_are_not_resources_is_refused(
 ) -> None:
     """Random bytes can hold a line that parses as JSON (``7``): still not FHIR."""
     path = tmp_path / "bulk.ndjson"
-    path.write_bytes(b"\xff\xfe\x00garbage\n7\n[1, 2]\n{\"a\": 1}\nnot json\n")
+    path.write_bytes(b'\xff\xfe\x00garbage\n7\n[1, 2]\n{"a": 1}\nnot json\n')
     result = runner.invoke(
         app, ["population", "score", str(path), "--out", str(tmp_path / "o")]
     )
@@ -229,4 +229,47 @@ def test_ndjson_whose_only_json_lines_are_not_resources_is_refused(
     assert result.exit_code == 2, result.output
     assert text.startswith(f"error: {path} is not FHIR NDJSON: no line is a JSON")
     assert "line 1: line is not UTF-8 text" in text
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_model_or_worklist_not_utf8_is_one_sentence(tmp_path: Path, runner) -> None:
+    """A latin-1 scoring model (score) or worklist (explain, diff) names the file
+    and line, exit 2, never a UnicodeDecodeError traceback."""
+    claims = tmp_path / "claims.csv"
+    claims.write_bytes(HEADER + GOOD)
+    model = tmp_path / "model.yaml"
+    model.write_bytes(b"version: 1\nname: caf\xe9\n")
+    result = runner.invoke(
+        app,
+        ["population", "score", str(claims), "--out", str(tmp_path / "o"),
+         "--model", str(model)],
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert " ".join(result.output.split()) == (
+        f"error: scoring model {model} is not UTF-8 text (line 2); save it as UTF-8"
+    )
+    run = tmp_path / "run"
+    run.mkdir()
+    worklist = run / "worklist.csv"
+    worklist.write_bytes(b"member_id,tier,score,reasons\nM\xe9,high,1,[]\n")
+    for args in (["explain", "M1", "--out", str(run)], ["diff", str(run), str(run)]):
+        result = runner.invoke(app, ["population", *args])
+        assert result.exit_code == 2, result.output
+        assert " ".join(result.output.split()) == (
+            f"error: {worklist} is not UTF-8 text (line 2); save it as UTF-8"
+        )
+
+
+def test_a_header_only_claims_file_is_named(tmp_path: Path, runner) -> None:
+    """No data rows (a header-only CSV): the sentence names the file."""
+    path = tmp_path / "claims.csv"
+    path.write_bytes(HEADER)
+    result = runner.invoke(
+        app, ["population", "score", str(path), "--out", str(tmp_path / "o")]
+    )
+    assert result.exit_code == 2, result.output
+    assert " ".join(result.output.split()) == (
+        f"error: the claims in {path} hold no valid service date, so there is no "
+        "default as-of date; pass --as-of YYYY-MM-DD"
+    )
     assert not (tmp_path / "o").exists()

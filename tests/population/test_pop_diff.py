@@ -119,3 +119,25 @@ def test_dropped_because_a_birthday_moved_the_member_to_an_adult_band() -> None:
         "turned 18: in the young_adult band the same reasons (sti) score 5, below "
         "the elevated threshold (6)"
     )
+
+
+def test_a_broken_summary_is_refused_not_read_as_no_date(
+    tmp_path: Path, runner
+) -> None:
+    """Without the as-of date a dropped member's aged-out reason would silently
+    go missing: a summary.json without one is one sentence naming it."""
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "worklist.csv").write_text("member_id,tier,score,reasons\nM1,high,9,[]\n")
+    summary = run / "summary.json"
+    for text in ("{broken", '{"as_of": "last week"}', "{}"):
+        summary.write_text(text)
+        result = runner.invoke(app, ["population", "diff", str(run), str(run)])
+        assert result.exit_code == 2, result.output
+        assert " ".join(result.output.split()) == (
+            f"error: {summary} has no as_of date (YYYY-MM-DD): it is not a summary "
+            "written by `population score`"
+        )
+    summary.write_text('{"as_of": "2025-06-30"}')
+    result = runner.invoke(app, ["population", "diff", str(run), str(run)])
+    assert result.exit_code == 0, result.output

@@ -75,3 +75,27 @@ def test_the_spark_driver_host_reaches_the_session_builder(
         connect("spark", spark_master="spark://m:7077", spark_driver_host="10.0.0.9")
     assert seen["master"] == "spark://m:7077"
     assert seen["driver_host"] == "10.0.0.9"
+
+
+def test_ctrl_c_inside_a_duckdb_query_is_ctrl_c(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """DuckDB turns Ctrl-C into its own error; the engine gives Ctrl-C back, so
+    the CLI stops with exit 130 and no traceback (nothing written)."""
+    import duckdb
+    import pyarrow as pa
+
+    engine: Any = connect("duckdb")
+
+    def interrupted(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("Query interrupted")
+
+    monkeypatch.setattr(engine.con, "create_table", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        engine.cache(engine.from_arrow(pa.table({"a": [1]})))
+    assert isinstance(
+        _backends._read_error(duckdb.InterruptException("x")), KeyboardInterrupt
+    )
+    other = RuntimeError("something else")
+    assert _backends._read_error(other) is other
+    engine.close()

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from _pop_helpers import WIDE_HEADER, read_csv, write_csv
 
+from _user_errors import user_error
 from nowrongdoor.errors import UserInputError
 from nowrongdoor.population import connect, score_population
 
@@ -160,3 +161,22 @@ def test_a_code_scores_alike_however_it_is_written(
     rejects = read_csv(tmp_path / "out" / "rejects.csv")
     assert [r["reason"] for r in rejects] == ["dx1: 't74.6x' is not an ICD-10-CM code"]
     assert result.rejects == 1
+
+
+def test_a_bad_scoring_model_names_the_field_or_line(tmp_path: Path) -> None:
+    """Not '6 validation errors for ScoringModel': the first field, or the
+    YAML line."""
+    from nowrongdoor.population import load_scoring_model
+
+    path = tmp_path / "model.yaml"
+    path.write_text("version: 1\n")
+    assert (
+        user_error(load_scoring_model, path)
+        == f"scoring model {path} is invalid: name: Field required"
+    )
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("a: 1\n  b: 2\n")
+    assert user_error(load_scoring_model, broken) == (
+        f"scoring model {broken} is invalid: line 2: mapping values are not "
+        "allowed here"
+    )

@@ -40,6 +40,11 @@ def test_program_report(runner: CliRunner, care_db: Any, tmp_path: Path) -> None
         (["--from", "2026-13-01", "--to", "2026-02-01"], "--from '2026-13-01' is not"),
         (["--from", "2026-03-01", "--to", "2026-02-01"], "ends (2026-02-01) before"),
         (
+            ["--from", "2026-01-01", "--to", "2026-02-01", "--worklist", __file__],
+            f"--worklist {__file__} is a file: give the folder `population score` "
+            "wrote",
+        ),
+        (
             [
                 "--from",
                 "2026-01-01",
@@ -49,6 +54,18 @@ def test_program_report(runner: CliRunner, care_db: Any, tmp_path: Path) -> None
                 "sqlite:////nonexistent/care.db",
             ],
             "care database /nonexistent/care.db does not exist",
+        ),
+        (
+            [
+                "--from",
+                "2026-01-01",
+                "--to",
+                "2026-02-01",
+                "--database-url",
+                "nodb+nodriver://clerk:hunter2@host/care",
+            ],
+            "--database-url nodb+nodriver://clerk:***@host/care: no database "
+            "driver 'nodb+nodriver' (NoSuchModuleError)",
         ),
     ],
 )
@@ -97,6 +114,25 @@ def test_survey_missing_file(runner: CliRunner, tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "does not exist" in " ".join(result.output.split())
+
+
+def test_survey_from_a_file_and_a_database_is_refused(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """Both sources (conflicting options): one sentence, not the file silently
+    winning over the database."""
+    responses = tmp_path / "r.ndjson"
+    responses.write_text("")
+    args = ["--responses", str(responses), "--database-url", "sqlite:///x.db"]
+    result = runner.invoke(
+        app, ["report", "survey", *args, "--out", str(tmp_path / "o")]
+    )
+    assert result.exit_code == 2, result.output
+    assert " ".join(result.output.split()) == (
+        "error: give --responses FILE or --database-url URL, not both: the survey "
+        "is read from one of them"
+    )
+    assert not (tmp_path / "o").exists()
 
 
 def test_survey_from_care_database(

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from fhir.resources.R4B.questionnaire import Questionnaire
 
+from _user_errors import user_error
 from nowrongdoor.errors import UserInputError
 from nowrongdoor.knowledge import load_knowledge
 from nowrongdoor.reports import (
@@ -207,3 +208,14 @@ def test_bundle_and_missing_file(tmp_path: Path) -> None:
     assert len(load_survey_responses(path)) == 12
     with pytest.raises(UserInputError, match="does not exist"):
         load_survey_responses(tmp_path / "nope.json")
+
+
+def test_responses_not_utf8_or_a_folder_are_one_sentence(tmp_path: Path) -> None:
+    path = tmp_path / "responses.ndjson"
+    path.write_bytes(b'{"resourceType": "QuestionnaireResponse"}\n{"x": "\xe9"}\n')
+    assert user_error(load_survey_responses, path) == (
+        f"survey responses file {path} is not UTF-8 text (line 2); save it as UTF-8"
+    )
+    assert user_error(load_survey_responses, tmp_path) == (
+        f"survey responses file {tmp_path} is a folder, not a file"
+    )

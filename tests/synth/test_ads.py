@@ -206,3 +206,19 @@ def test_gold_mode_labels_every_evaluated_field() -> None:
     assert [ad["text"] for ad in generate_gold_ads(20, seed=5)] == [
         ad["text"] for ad in ads[:20]
     ]
+
+
+def test_an_interrupted_run_leaves_no_half_corpus(tmp_path: Path) -> None:
+    """Ctrl-C after some operations (images already drawn) leaves the folder as
+    it was: no images without ads, no ads without truth."""
+    out = tmp_path / "corpus"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine\n")
+
+    def stop(done: int) -> None:
+        if done == 3:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        generate_ads(6, 1, out, progress=stop)
+    assert [p.name for p in out.iterdir()] == ["notes.txt"]

@@ -116,3 +116,17 @@ def test_cli(tmp_path: Path, runner) -> None:
         app, ["synth", "claims", "--out", str(tmp_path / "y"), "--format", "xml"]
     )
     assert bad.exit_code == 2 and "--format 'xml'" in bad.output
+
+
+def test_an_interrupted_claims_run_leaves_no_claims_without_truth(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nowrongdoor.synth import claims as claims_module
+
+    def stop(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(claims_module, "_truth_table", stop)
+    with pytest.raises(KeyboardInterrupt):
+        claims_module.generate_claims(30, 0, tmp_path / "c")
+    assert list((tmp_path / "c").iterdir()) == []

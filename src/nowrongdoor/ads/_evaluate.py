@@ -158,6 +158,28 @@ def _as_set(name: str, values: Iterable[Any]) -> set[Any]:
     return {_key(name, v) for v in values or ()}
 
 
+def _gold_set(ad: AdInput, name: str, values: Any) -> set[Any]:
+    """``_as_set`` of a gold field, or one sentence naming the record and field."""
+    try:
+        if values is None:
+            return set()
+        if not isinstance(values, list):
+            raise TypeError
+        if name == "indicators":
+            return {i["code"] for i in values}
+        return _as_set(name, values)
+    except (TypeError, ValueError, KeyError, AttributeError):
+        shape = {
+            "indicators": "objects with a 'code'",
+            "rates": "objects with an 'amount'",
+            "locations": "objects with a 'city' and 'state'",
+            "ages": "whole numbers",
+        }.get(name, "values")
+        raise UserInputError(
+            f"{ad.source}: gold {name!r} must be a list of {shape}, not {values!r:.80}."
+        ) from None
+
+
 def predicted_class(record: dict[str, Any], risky_score: float = 0.2) -> str:
     """The class of an extracted record: ``risky``, ``escort`` or ``benign``."""
     if float(record.get("score", 0.0)) >= risky_score:
@@ -219,14 +241,14 @@ def evaluate_records(
             kinds[got_kind] = kinds.get(got_kind, 0) + 1
         if gold.get("phones"):
             report.phone_ads += 1
-            if _as_set("phones", gold["phones"]) == _as_set(
+            if _gold_set(ad, "phones", gold["phones"]) == _as_set(
                 "phones", record.get("phones", [])
             ):
                 report.phone_exact += 1
         for name in FIELDS:
             if name not in gold:
                 continue
-            want = _as_set(name, gold.get(name, []))
+            want = _gold_set(ad, name, gold.get(name, []))
             got = _as_set(name, record.get(name, []))
             counts = report.fields[name]
             counts.tp += len(want & got)
@@ -238,7 +260,7 @@ def evaluate_records(
                     "extra": sorted(map(str, got - want)),
                 }
         if "indicators" in gold:
-            want_codes = {i["code"] for i in gold.get("indicators", [])}
+            want_codes = _gold_set(ad, "indicators", gold.get("indicators", []))
             got_codes = {i["code"] for i in record.get("indicators", [])}
             for code in want_codes | got_codes:
                 counts = report.indicators.setdefault(code, Counts())

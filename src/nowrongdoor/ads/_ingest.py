@@ -18,13 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nowrongdoor.errors import UserInputError
+from nowrongdoor.errors import UserInputError, read_user_text
 
 __all__ = [
     "AdInput",
     "BadRecord",
     "DEFAULT_MAX_CHARS",
     "SiteProfile",
+    "field_text",
     "iter_ads",
     "load_profile",
 ]
@@ -102,7 +103,10 @@ def _warn(bad: BadRecord) -> None:
     warnings.warn(f"skipped ad {bad}", stacklevel=3)
 
 
-def _text(value: Any) -> str | None:
+def field_text(value: Any) -> str | None:
+    """An ad's metadata field as text: numbers written out, anything but text
+    or a number (a list, an object) ``None``. One rule for ``ads scan`` and for
+    the raw ads ``ads link`` and ``ads match`` read."""
     if value is None:
         return None
     if isinstance(value, (int, float)):
@@ -118,7 +122,7 @@ def _make(
     text = raw.get("text")
     if text is None:
         text = ""
-    title = _text(raw.get("title")) or None
+    title = field_text(raw.get("title")) or None
     if not isinstance(text, str) or not (text.strip() or (title or "").strip()):
         # A title-only ad (contact and age in the title) is read: the title is
         # scanned with the text.
@@ -142,16 +146,16 @@ def _make(
         images = ()
     extra = {k: v for k, v in raw.items() if k not in _FIELDS}
     return AdInput(
-        id=_text(raw.get("id")) or "",
+        id=field_text(raw.get("id")) or "",
         text=text,
         title=title,
-        url=_text(raw.get("url")) or None,
-        posted_at=_text(raw.get("posted_at")) or None,
-        site=_text(raw.get("site")) or None,
-        city=_text(raw.get("city")) or None,
-        state=_text(raw.get("state")) or None,
+        url=field_text(raw.get("url")) or None,
+        posted_at=field_text(raw.get("posted_at")) or None,
+        site=field_text(raw.get("site")) or None,
+        city=field_text(raw.get("city")) or None,
+        state=field_text(raw.get("state")) or None,
         images=images,
-        poster_age=_text(raw.get("poster_age")) or None,
+        poster_age=field_text(raw.get("poster_age")) or None,
         source=f"{path}:{line}",
         extra=extra,
     )
@@ -269,14 +273,19 @@ def load_profile(path: Path) -> SiteProfile:
     """Read a site-profile TOML file (see docs/ads.md for the format).
 
     Raises:
-        UserInputError: the file is not valid TOML or lacks a ``text`` rule.
+        UserInputError: the file is missing, not UTF-8 TOML, lacks a ``text``
+            rule, or a rule's selector or regex does not compile.
     """
+    from selectolax.lexbor import LexborHTMLParser, SelectolaxError
+
+    text = read_user_text(Path(path), "site profile")
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         raise UserInputError(
             f"{path}: not a valid site-profile TOML file ({exc})."
         ) from exc
+    empty_page = LexborHTMLParser("")
     fields: dict[str, FieldRule] = {}
     for name, rule in (raw.get("fields") or {}).items():
         if name not in _FIELDS:
@@ -291,6 +300,13 @@ def load_profile(path: Path) -> SiteProfile:
             regex = re.compile(rule["regex"]) if rule.get("regex") else None
         except re.error as exc:
             raise UserInputError(f"{path}: field {name!r} regex: {exc}.") from exc
+        try:
+            empty_page.css(str(rule["selector"]))
+        except SelectolaxError:
+            raise UserInputError(
+                f"{path}: field {name!r} selector {rule['selector']!r} is not a "
+                "CSS selector."
+            ) from None
         fields[name] = FieldRule(
             selector=str(rule["selector"]),
             attr=rule.get("attr"),
@@ -452,7 +468,8 @@ def iter_ads(
         :class:`AdInput` records.
 
     Raises:
-        UserInputError: the path does not exist or its kind is not known.
+        UserInputError: the path does not exist, its kind is not known, or a
+            profile is given for a file.
     """
     src = Path(path)
     sink = on_bad or _warn
@@ -464,6 +481,10 @@ def iter_ads(
         )
         yield from _iter_html(src, loaded, max_chars, sink)
         return
+    if profile is not None:
+        raise UserInputError(
+            f"{src} is a file: a site profile is only for a folder of HTML pages."
+        )
     suffix = src.suffix.lower()
     if suffix in (".jsonl", ".ndjson", ".json"):
         yield from _iter_jsonl(src, max_chars, sink)

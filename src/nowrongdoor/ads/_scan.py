@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from nowrongdoor._output import atomic_path
+from nowrongdoor._output import atomic_path, out_folder
 from nowrongdoor.ads._extract import extract
 from nowrongdoor.ads._ingest import DEFAULT_MAX_CHARS, AdInput, BadRecord, iter_ads
 from nowrongdoor.errors import UserInputError
@@ -83,8 +83,15 @@ def _records(
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     ctx = multiprocessing.get_context(method)
-    with ctx.Pool(workers) as pool:
+    with ctx.Pool(workers, initializer=_leave_ctrl_c_to_the_parent) as pool:
         yield from pool.imap(_one, ads, chunksize=chunksize)
+
+
+def _leave_ctrl_c_to_the_parent() -> None:
+    """Workers ignore Ctrl-C: the parent stops them (no traceback per worker)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def parquet_schema() -> Any:
@@ -222,7 +229,7 @@ def scan(
     if workers < 1:
         raise UserInputError(f"--workers must be at least 1 (got {workers}).")
     out = Path(out_path)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    out_folder(out.parent)
     summary = ScanSummary(out=out)
 
     def bad(record: BadRecord) -> None:

@@ -128,7 +128,7 @@ class _DuckDBEngine:
         # three times.
         try:
             self.con.raw_sql(f"CREATE OR REPLACE TEMP TABLE {name} AS {body}")
-        except duckdb.Error as exc:
+        except (duckdb.Error, RuntimeError) as exc:
             raise _read_error(exc) from None
         return self.con.table(name)
 
@@ -145,7 +145,7 @@ class _DuckDBEngine:
         name = f"nwd_cache_{next(_names)}"
         try:
             return self.con.create_table(name, expr, temp=True)
-        except duckdb.Error as exc:
+        except (duckdb.Error, RuntimeError) as exc:
             raise _read_error(exc) from None
 
     def to_arrow(self, expr: ir.Expr) -> pa.Table:
@@ -156,7 +156,7 @@ class _DuckDBEngine:
         # DuckDB one imports pandas (0.3-0.4 s CPU), which the pipeline never uses.
         try:
             table = self.con._to_duckdb_relation(expr).to_arrow_table()
-        except duckdb.Error as exc:
+        except (duckdb.Error, RuntimeError) as exc:
             raise _read_error(exc) from None
         result: pa.Table = expr.__pyarrow_result__(table, data_mapper=PyArrowData)
         return result
@@ -195,12 +195,19 @@ _CSV_PROBLEMS = (
 )
 
 
-def _read_error(exc: Exception) -> Exception:
+def _read_error(exc: Exception) -> BaseException:
     """A DuckDB error while reading an input file, as one sentence naming the file
     and line; any other error is returned unchanged. The offending line itself is
-    never repeated (it holds person data)."""
+    never repeated (it holds person data). Ctrl-C, which DuckDB turns into its own
+    error, is Ctrl-C again (the CLI stops with exit 130, nothing written)."""
+    import duckdb
+
     from nowrongdoor.errors import UserInputError
 
+    if isinstance(exc, duckdb.InterruptException) or str(exc) == "Query interrupted":
+        return KeyboardInterrupt()
+    if not isinstance(exc, duckdb.Error):
+        return exc
     text = str(exc)
     where = re.search(r"^\s*file = (.+)$", text, re.MULTILINE)
     line = re.search(r"CSV Error on Line: (\d+)", text)

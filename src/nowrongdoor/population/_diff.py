@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from nowrongdoor._output import csv_text, write_atomic
-from nowrongdoor.errors import UserInputError
+from nowrongdoor.errors import UserInputError, read_user_text
 from nowrongdoor.population._model import TIERS, ScoringModel, load_scoring_model
 
 __all__ = [
@@ -84,10 +84,7 @@ def _read_run(path: Path) -> _Run:
             f"{path} holds no worklist.csv; give a directory written by "
             "`population score`"
         )
-    try:
-        text = csv_path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError:
-        raise UserInputError(f"{csv_path} is not UTF-8 text") from None
+    text = read_user_text(csv_path, newline="")
     reader = csv.DictReader(text.splitlines())
     need = {"member_id", "tier", "score", "reasons"}
     if not need <= set(reader.fieldnames or []):
@@ -106,10 +103,16 @@ def _read_run(path: Path) -> _Run:
     as_of = None
     summary = folder / "summary.json"
     if summary.is_file():
+        text = read_user_text(summary)
         try:
-            as_of = date.fromisoformat(json.loads(summary.read_text("utf-8"))["as_of"])
+            as_of = date.fromisoformat(json.loads(text)["as_of"])
         except (ValueError, KeyError, TypeError):
-            as_of = None
+            # without it, a member dropped because a reason aged out would be
+            # reported without that reason: refuse rather than say less
+            raise UserInputError(
+                f"{summary} has no as_of date (YYYY-MM-DD): it is not a summary "
+                "written by `population score`"
+            ) from None
     return _Run(as_of=as_of, rows=rows)
 
 
@@ -281,5 +284,4 @@ def write_changes(path: Path, changes: list[Change]) -> None:
     path = Path(path)
     if path.is_dir():
         raise UserInputError(f"--out {path} is a directory; give a file name")
-    path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, csv_text(DIFF_COLUMNS, (c.row() for c in changes)), private=True)

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from nowrongdoor.errors import UserInputError
+from nowrongdoor.errors import UserInputError, read_user_text
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -301,12 +301,9 @@ def load_map(path: Path) -> ColumnMap:
         UserInputError: the file is missing, not TOML, or not a valid map.
     """
     path = Path(path)
-    if not path.is_file():
-        raise UserInputError(f"column map {path} does not exist")
+    text = read_user_text(path, "column map", newline="")
     try:
-        data = tomllib.loads(path.read_bytes().decode("utf-8"))
-    except UnicodeDecodeError:
-        raise UserInputError(f"column map {path} is not UTF-8 text") from None
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise UserInputError(f"column map {path} is not valid TOML: {exc}") from None
     return _parse(data, str(path))

@@ -9,9 +9,9 @@ from importlib import resources
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from nowrongdoor.errors import UserInputError
+from nowrongdoor.errors import UserInputError, first_error, read_user_text
 
 __all__ = ["AgeBand", "IndicatorWeight", "ScoringModel", "load_scoring_model", "TIERS"]
 
@@ -142,11 +142,20 @@ def load_scoring_model(path: Path | None = None) -> ScoringModel:
         )
     else:
         name = str(path)
-        if not Path(path).is_file():
-            raise UserInputError(f"scoring model {path} does not exist")
-        text = Path(path).read_text(encoding="utf-8")
+        text = read_user_text(Path(path), "scoring model")
     try:
         return ScoringModel.model_validate(yaml.safe_load(text))
+    except ValidationError as exc:
+        field, message = first_error(exc, "the whole file")
+        raise UserInputError(
+            f"scoring model {name} is invalid: {field}: {message}"
+        ) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        raise UserInputError(
+            f"scoring model {name} is invalid: {where}{exc.problem or exc.context}"
+        ) from None
     except Exception as exc:
         first = str(exc).splitlines()[0]
         raise UserInputError(f"scoring model {name} is invalid: {first}") from None

@@ -213,8 +213,9 @@ def score_population(
         latest = found[0]["as_of"]
         if latest is None:
             future = int(found[0]["future"] or 0)
+            claims = [str(f.path) for f in files if f.kind != "members"]
             raise UserInputError(
-                "the inputs hold no valid service date"
+                f"the claims in {', '.join(claims)} hold no valid service date"
                 + (f" on or before today ({today})" if future else "")
                 + ", so there is no default as-of date; pass --as-of YYYY-MM-DD"
             )

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from nowrongdoor._cli_support import JsonFlag, OutDir, console, settings_from
-from nowrongdoor.errors import UserInputError
+from nowrongdoor.errors import UserInputError, read_user_text
 
 if TYPE_CHECKING:
     from nowrongdoor.population._maps import ColumnMap
@@ -292,6 +292,7 @@ def explain(
 ) -> None:
     """Print one member's tier, score and the reasons behind them."""
     import csv
+    import io
 
     from rich.table import Table
 
@@ -300,10 +301,15 @@ def explain(
         raise UserInputError(
             f"{out} holds no worklist.csv; run `population score` first"
         )
-    with open(path, newline="", encoding="utf-8") as handle:
-        row = next(
-            (r for r in csv.DictReader(handle) if r["member_id"] == member_id), None
-        )
+    text = read_user_text(path, newline="")
+    row = next(
+        (
+            r
+            for r in csv.DictReader(io.StringIO(text, newline=""))
+            if r["member_id"] == member_id
+        ),
+        None,
+    )
     if row is None:
         raise UserInputError(
             f"member {member_id} is not on the worklist in {out} (tier none, or not "

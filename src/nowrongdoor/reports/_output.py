@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from nowrongdoor._output import csv_text, write_atomic
+from nowrongdoor._output import csv_text, out_folder, write_atomic
 from nowrongdoor.errors import UserInputError
 from nowrongdoor.reports._charts import Chart
 
@@ -50,7 +50,7 @@ def write_report(
     if out.exists() and not out.is_dir():
         raise UserInputError(f"output path {out} exists and is not a directory")
     for sub in ("tables", "charts"):
-        (out / sub).mkdir(parents=True, exist_ok=True)
+        out_folder(out / sub)
     written = [
         write_atomic(out / "tables" / f"{name}.csv", table_csv(rows))
         for name, rows in tables.items()

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from nowrongdoor.errors import UserInputError
+from nowrongdoor.errors import UserInputError, read_user_text
 from nowrongdoor.reports._instrument import SURVEY_INSTRUMENT_ID
 from nowrongdoor.reports._suppress import CountTable
 
@@ -510,12 +511,11 @@ def _worklist_rows(directory: Path) -> list[dict[str, str]]:
     path = Path(directory) / "worklist.csv"
     if not path.is_file():
         raise UserInputError(f"worklist directory {directory} has no worklist.csv")
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        missing = {"age", "tier", "pathway"} - set(reader.fieldnames or ())
-        if missing:
-            raise UserInputError(f"{path} lacks column(s) {', '.join(sorted(missing))}")
-        return list(reader)
+    reader = csv.DictReader(io.StringIO(read_user_text(path, newline=""), newline=""))
+    missing = {"age", "tier", "pathway"} - set(reader.fieldnames or ())
+    if missing:
+        raise UserInputError(f"{path} lacks column(s) {', '.join(sorted(missing))}")
+    return list(reader)
 
 
 def worklist_by_tier_pathway(directory: Path) -> CountTable:

@@ -19,7 +19,7 @@ from typing import Any
 
 from nowrongdoor._jsonl import json_lines
 from nowrongdoor._privacy import SMALL_CELL_THRESHOLD, is_small_cell
-from nowrongdoor.errors import UserInputError, first_error
+from nowrongdoor.errors import UserInputError, first_error, read_user_text
 from nowrongdoor.reports._instrument import (
     AGE_FIRST_BINS,
     REPORTING_TABLES,
@@ -119,7 +119,7 @@ def parse_survey_response(resource: dict[str, Any], where: str) -> SurveyRespons
 
 
 def _resources_in(path: Path) -> Iterable[tuple[dict[str, Any], str]]:
-    text = path.read_text(encoding="utf-8")
+    text = read_user_text(path, "survey responses file")
     stripped = text.lstrip()
     if path.suffix == ".ndjson" or (
         stripped.startswith("{") and "\n{" in stripped.rstrip()
@@ -153,8 +153,6 @@ def load_survey_responses(path: Path) -> list[SurveyResponse]:
             (the message names the file and line or entry).
     """
     path = Path(path)
-    if not path.is_file():
-        raise UserInputError(f"survey responses file {path} does not exist")
     return [parse_survey_response(res, where) for res, where in _resources_in(path)]
 
 

@@ -60,8 +60,15 @@ def _check_database(url: str) -> None:
                 "`nowrongdoor db upgrade` (or `nowrongdoor care seed` for demo data)"
             )
     from sqlalchemy import create_engine
+    from sqlalchemy.exc import NoSuchModuleError
 
-    engine = create_engine(parsed)
+    try:
+        engine = create_engine(parsed)
+    except (NoSuchModuleError, ArgumentError, ImportError) as exc:
+        raise UserInputError(
+            f"--database-url {parsed.render_as_string()}: no database driver "
+            f"{parsed.drivername!r} ({type(exc).__name__})"
+        ) from None
     try:
         tables = set(inspect(engine).get_table_names())
     except Exception as exc:  # connection refused, bad credentials...
@@ -115,6 +122,10 @@ def program(
     settings = settings_from(ctx)
     if database_url:
         settings = settings.model_copy(update={"database_url": database_url})
+    if worklist is not None and worklist.exists() and not worklist.is_dir():
+        raise UserInputError(
+            f"--worklist {worklist} is a file: give the folder `population score` wrote"
+        )
     if worklist is not None and not worklist.is_dir():
         raise UserInputError(f"worklist directory {worklist} does not exist")
     _check_database(settings.resolved_database_url)
@@ -162,6 +173,11 @@ def survey(
     )
 
     settings = settings_from(ctx)
+    if responses is not None and database_url:
+        raise UserInputError(
+            "give --responses FILE or --database-url URL, not both: the survey "
+            "is read from one of them"
+        )
     if responses is None:
         if database_url:
             settings = settings.model_copy(update={"database_url": database_url})

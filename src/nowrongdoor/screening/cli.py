@@ -12,7 +12,7 @@ from rich.markup import escape
 
 from nowrongdoor._cli_support import JsonFlag, console, print_json, say, settings_from
 from nowrongdoor._output import write_atomic
-from nowrongdoor.errors import UserInputError
+from nowrongdoor.errors import UserInputError, read_user_text
 
 if TYPE_CHECKING:
     from nowrongdoor.screening import Classification, Instrument, ScreeningResult
@@ -59,14 +59,9 @@ FACT_QUESTIONS: dict[str, str] = {
 
 
 def _read_json(path: Path, what: str) -> Any:
-    if not path.exists():
-        raise UserInputError(f"{what} file {path} does not exist")
-    if path.is_dir():
-        raise UserInputError(f"{what} file {path} is a directory, not a JSON file")
+    text = read_user_text(path, f"{what} file")
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        raise UserInputError(f"{what} file {path} is not UTF-8 text") from None
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise UserInputError(
             f"{what} file {path} is not valid JSON (line {exc.lineno}, column "

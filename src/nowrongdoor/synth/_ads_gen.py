@@ -19,12 +19,12 @@ import json
 import math
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from nowrongdoor._output import atomic_open
+from nowrongdoor._output import atomic_into, atomic_open
 from nowrongdoor.synth import _ads_bank as bank
 from nowrongdoor.synth._ads_hard import (
     FOOTERS,
@@ -611,8 +611,36 @@ def generate_ads(
         raise ValueError("operations must be zero or more")
     if mean_ads <= 0:
         raise ValueError("mean_ads must be positive")
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    # Written into a work folder and moved into out_dir at the end: an
+    # interrupted run leaves no half corpus (images without ads, no truth).
+    with atomic_into(Path(out_dir)) as work:
+        corpus = _generate(
+            operations,
+            seed,
+            work,
+            singletons=singletons,
+            missing=missing,
+            mean_ads=mean_ads,
+            images=images,
+            progress=progress,
+            hard=hard,
+        )
+    return replace(corpus, out_dir=Path(out_dir))
+
+
+def _generate(
+    operations: int,
+    seed: int,
+    out_dir: Path,
+    *,
+    singletons: int | None,
+    missing: int | None,
+    mean_ads: float,
+    images: bool,
+    progress: Callable[[int], None] | None,
+    hard: HardOptions | None,
+) -> AdsCorpus:
+    """Write the corpus into ``out_dir`` (the work folder of :func:`generate_ads`)."""
     if images:
         (out_dir / "images").mkdir(exist_ok=True)
         (out_dir / "posters").mkdir(exist_ok=True)

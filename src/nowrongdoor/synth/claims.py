@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from nowrongdoor._output import atomic_open, atomic_path, write_atomic
+from nowrongdoor._output import atomic_into, atomic_open, atomic_path, write_atomic
 from nowrongdoor.synth._claims_codes import (
     ADULT_CODES,
     CHILD_CODES,
@@ -128,7 +128,10 @@ def generate_claims(
     sample, planted = _draw(
         members, np.random.default_rng(seed), end, days, claims_per_year, say
     )
-    corpus_files = _write(out, fmt, seed, sample, say)
+    # Written into a work folder and moved into out at the end: an interrupted
+    # run leaves no claims without their truth.
+    with atomic_into(Path(out)) as work:
+        corpus_files = _write(work, fmt, seed, sample, say)
     return ClaimsCorpus(
         members=members,
         claim_lines=int(sample.member_of.size),
@@ -322,7 +325,6 @@ def _write(
     planted_codes = sample.planted_codes
 
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     ids = np.array(_member_ids(members), dtype=object)
     total = member_of.size
     width = max(9, len(str(total)))

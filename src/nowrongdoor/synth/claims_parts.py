@@ -14,13 +14,12 @@ and chunk size give the same bytes. Nothing here describes a real person.
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from nowrongdoor._output import atomic_into
 from nowrongdoor.synth.claims import ClaimsCorpus, _draw, _truth_table, _wide_table
 
 __all__ = ["CHUNK_MEMBERS", "LINES_PER_FILE", "stream_claims"]
@@ -71,10 +70,9 @@ def stream_claims(
 
     if members < 1 or chunk_members < 1:
         raise ValueError("members and chunk_members must be at least 1")
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=".claims-partial-", dir=out))
-    try:
+    # Written into a work folder inside out; claims/ and truth/ replace the old
+    # ones at the end, so an interruption leaves no partial corpus.
+    with atomic_into(Path(out)) as work:
         (work / "claims").mkdir()
         (work / "truth").mkdir()
         width = max(7, len(str(members)))
@@ -159,13 +157,6 @@ def stream_claims(
             + "\n",
             encoding="utf-8",
         )
-        for folder in ("claims", "truth"):
-            shutil.rmtree(out / folder, ignore_errors=True)
-            (work / folder).rename(out / folder)
-    finally:
-        # on success only the emptied work folder is left; on an interruption
-        # or an error, everything written so far
-        shutil.rmtree(work, ignore_errors=True)
     return ClaimsCorpus(
         members=members,
         claim_lines=lines,

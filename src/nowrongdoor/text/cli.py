@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 
 from nowrongdoor._cli_support import print_json, say
-from nowrongdoor.errors import UserInputError
+from nowrongdoor.errors import UserInputError, read_user_text
 
 __all__ = ["app", "read_notes"]
 
@@ -34,12 +34,7 @@ def read_notes(path: Path) -> list[tuple[str, str]]:
         UserInputError: the file is missing or unreadable, or a JSONL line is not
             an object with a ``text`` string; the message names file and line.
     """
-    if not path.is_file():
-        raise UserInputError(f"notes file {path} does not exist")
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except UnicodeDecodeError:
-        raise UserInputError(f"notes file {path} is not UTF-8 text") from None
+    lines = read_user_text(path, "notes file").splitlines()
     first = next((line.strip() for line in lines if line.strip()), "")
     jsonl = path.suffix.lower() in {".jsonl", ".ndjson"} or first.startswith("{")
     notes: list[tuple[str, str]] = []

@@ -287,3 +287,44 @@ def test_cli_link_rejects_an_unknown_engine(runner, tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "use duckdb or spark" in result.output
+
+
+def test_cli_link_interrupted_while_writing_leaves_the_old_outputs(
+    runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C after operations.csv is written but before the graph: the folder
+    keeps the earlier run's files, never new ones beside old ones."""
+    from nowrongdoor.ads.link import _io
+
+    path = tmp_path / "a.jsonl"
+    path.write_text(json.dumps(_rec(1, "hello", phones=["+19033121887"])) + "\n")
+    out = tmp_path / "o"
+    out.mkdir()
+    (out / "operations.csv").write_text("old\n")
+
+    def stop(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(_io, "_write_graph", stop)
+    runner.invoke(app, ["ads", "link", str(path), "--out", str(out)])
+    assert [p.name for p in out.iterdir()] == ["operations.csv"]
+    assert (out / "operations.csv").read_text() == "old\n"
+
+
+def test_cli_link_reads_raw_ads_with_numbers_for_metadata(
+    runner, tmp_path: Path
+) -> None:
+    """A raw ad whose city or title is a number (a spreadsheet export) is read
+    as ``ads scan`` reads it, not an AttributeError traceback."""
+    path = tmp_path / "a.jsonl"
+    path.write_text(
+        json.dumps({"id": "x1", "text": "call 212-555-0100", "city": 5, "title": 7})
+        + "\n"
+        + json.dumps({"id": "x2", "text": "hello", "city": ["a"], "state": {"b": 1}})
+        + "\n"
+    )
+    result = runner.invoke(
+        app, ["ads", "link", str(path), "--out", str(tmp_path / "o")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "linked 2 ads" in " ".join(result.output.split())

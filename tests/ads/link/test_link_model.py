@@ -199,3 +199,21 @@ def test_cli_explain_link_merged_and_unmerged(runner, hard: Path) -> None:
     assert "share none" in res.output or "no distinctive text" in res.output
     res = runner.invoke(app, ["ads", "explain-link", path, same_a, "nope"])
     assert res.exit_code == 2 and "not in the linked ads" in res.output
+
+
+def test_explain_link_names_the_file(runner, tmp_path: Path) -> None:
+    """A file with no ad in it is refused like in ``ads link``; an id that is
+    not in the file is a sentence naming the file."""
+    binary = tmp_path / "ads.jsonl"
+    binary.write_bytes(b"\x93\x00binary\n<html></html>\n")
+    res = runner.invoke(app, ["ads", "explain-link", str(binary), "a", "b"])
+    said = " ".join(res.output.split())
+    assert res.exit_code == 2, res.output
+    assert said.startswith(f"error: {binary}: none of its 2 records is an ad")
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    res = runner.invoke(app, ["ads", "explain-link", str(empty), "a", "b"])
+    assert res.exit_code == 2, res.output
+    assert " ".join(res.output.split()) == (
+        f"error: ad 'a' is not in the linked ads of {empty}"
+    )

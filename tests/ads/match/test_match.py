@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from _user_errors import user_error
 from nowrongdoor.ads import MATCH_COLUMNS, load_posters, match_files, recall_at_k
 from nowrongdoor.ads.match._model import (
     AdView,
@@ -155,6 +156,16 @@ def test_bad_posters_name_the_line(tmp_path: Path) -> None:
         load_posters(path)
 
 
+def test_an_age_out_of_range_names_the_line(tmp_path: Path) -> None:
+    """age_at_missing -4 or 999 was taken as given (no poster could match)."""
+    path = tmp_path / "p.csv"
+    for age in ("-4", "999", "nan"):
+        path.write_text(f"case_id,name,age_at_missing\nMP-1,Ana Ruiz,{age}\n")
+        assert user_error(load_posters, path) == (
+            f"{path} line 2: age_at_missing '{age}' is not an age from 0 to 120"
+        )
+
+
 def test_cli_match_writes_matches_csv(runner, corpus: Path, tmp_path: Path) -> None:
     result = runner.invoke(
         app,
@@ -205,3 +216,30 @@ def test_cli_match_refuses_an_ads_file_with_no_ad_in_it(runner, tmp_path: Path) 
     said = " ".join(result.output.split())
     assert "none of its 2 records is an ad" in said and "ads.csv:1" in said
     assert not (out / "matches.csv").exists()
+
+
+def test_posters_and_operations_not_utf8_name_the_file_and_line(
+    tmp_path: Path,
+) -> None:
+    """A latin-1 or binary CSV is one sentence naming the file, not a traceback."""
+    posters = tmp_path / "posters.csv"
+    posters.write_bytes(b"case_id,name\nMP-1,Jos\xe9 Ruiz\n")
+    assert user_error(load_posters, posters) == (
+        f"posters file {posters} is not UTF-8 text (line 2); save it as UTF-8"
+    )
+    jsonl = tmp_path / "posters.jsonl"
+    jsonl.write_bytes(b'{"case_id": "MP-1", "name": "Jos\xe9"}\n')
+    assert user_error(load_posters, jsonl) == f"{jsonl} line 1: not UTF-8 text"
+    assert (
+        user_error(load_posters, tmp_path)
+        == f"posters file {tmp_path} is a folder, not a file"
+    )
+    ops = tmp_path / "operations.csv"
+    ops.write_bytes(b"\x93\x00\xff binary")
+    ads = tmp_path / "ads.jsonl"
+    ads.write_text(json.dumps({"id": "a1", "text": "call 317 555 0100"}) + "\n")
+    posters.write_text("case_id,name\nMP-1,Ana Ruiz\n")
+    assert user_error(match_files, posters, ads, tmp_path / "o", operations=ops) == (
+        f"operations file {ops} is not UTF-8 text (line 1); save it as UTF-8"
+    )
+    assert not (tmp_path / "o").exists()

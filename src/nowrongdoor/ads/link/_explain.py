@@ -40,7 +40,12 @@ def _path(result: LinkResult, a: int, b: int) -> list[int] | None:
 
 
 def explain_pair(
-    result: LinkResult, id_a: str, id_b: str, options: LinkOptions | None = None
+    result: LinkResult,
+    id_a: str,
+    id_b: str,
+    options: LinkOptions | None = None,
+    *,
+    source: str = "",
 ) -> list[str]:
     """Lines that say why two ads are or are not in one operation.
 
@@ -49,6 +54,7 @@ def explain_pair(
         id_a: One ad id.
         id_b: The other ad id.
         options: The settings the corpus was linked with.
+        source: The file the corpus was read from, for the message.
 
     Returns:
         The explanation, one line each.
@@ -60,7 +66,8 @@ def explain_pair(
     index = {f.id: i for i, f in enumerate(result.facts)}
     for ad in (id_a, id_b):
         if ad not in index:
-            raise UserInputError(f"ad {ad!r} is not in the linked ads")
+            where = f" of {source}" if source else ""
+            raise UserInputError(f"ad {ad!r} is not in the linked ads{where}")
     a, b = index[id_a], index[id_b]
     op_a, op_b = result.operation[a], result.operation[b]
     same = op_a == op_b

@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from nowrongdoor._jsonl import json_lines
-from nowrongdoor._output import atomic_open, atomic_path
-from nowrongdoor.ads._ingest import BadRecord
+from nowrongdoor._output import atomic_into, atomic_open, atomic_path
+from nowrongdoor.ads._ingest import BadRecord, field_text
 from nowrongdoor.ads.link._core import LinkResult
 from nowrongdoor.ads.link._model import COMPARISONS
-from nowrongdoor.errors import UserInputError
+from nowrongdoor.errors import UserInputError, user_file
 
 __all__ = [
     "EDGE_COLUMNS",
@@ -77,9 +77,9 @@ def scan_if_raw(
     age = rec.get("poster_age")
     scanned = fn(
         rec["text"],
-        title=rec.get("title"),
-        city=rec.get("city"),
-        state=rec.get("state"),
+        title=field_text(rec.get("title")),
+        city=field_text(rec.get("city")),
+        state=field_text(rec.get("state")),
         poster_age=age if isinstance(age, int | str) else None,
         id=str(rec["id"]),
     )
@@ -95,8 +95,7 @@ def read_records(path: Path, report: ReadReport) -> Iterator[dict[str, Any]]:
     Raises:
         UserInputError: The file cannot be read.
     """
-    if not path.is_file():
-        raise UserInputError(f"ads file {path} does not exist")
+    user_file(path, "ads file")
     extract: Callable[..., dict[str, Any]] | None = None
     seen: set[str] = set()
     for n, rec in json_lines(path):
@@ -126,13 +125,26 @@ def write_link_outputs(
 ) -> list[Path]:
     """Write operations.csv, operations.json, edges.csv and graph.graphml.
 
-    Every file is written to a temporary name and renamed, so an interrupted
-    run never leaves a half-written output.
+    The files are written into a work folder inside ``out_dir`` and moved in
+    together at the end, so an interrupted run never leaves a half-written
+    output, nor new files beside old ones.
 
     Returns:
         The paths written.
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
+    with atomic_into(out_dir) as work:
+        written = _write_files(result, profiles, work, summary=summary, graph=graph)
+    return [out_dir / path.name for path in written]
+
+
+def _write_files(
+    result: LinkResult,
+    profiles: list[dict[str, Any]],
+    out_dir: Path,
+    *,
+    summary: dict[str, Any],
+    graph: bool,
+) -> list[Path]:
     facts, ops = result.facts, result.operation
     written: list[Path] = []
     path = out_dir / "operations.csv"

@@ -159,12 +159,14 @@ def explain_file(
         The explanation lines (:func:`explain_pair`).
 
     Raises:
-        UserInputError: The file does not exist or an id is not in it.
+        UserInputError: The file does not exist, none of its records is an
+            ad, or an id is not in it (the message names the file).
     """
     report = ReadReport()
     root = image_root if image_root is not None else path.parent
     result = link_ads(read_records(path, report), image_root=root)
-    return explain_pair(result, id_a, id_b)
+    refuse_no_ads(path, len(result.facts), report)
+    return explain_pair(result, id_a, id_b, source=str(path))
 
 
 def _link_with_spark(

@@ -24,7 +24,7 @@ from nowrongdoor.ads.link._combine import combine
 from nowrongdoor.ads.link._core import AdFacts, LinkOptions, LinkResult, prepare
 from nowrongdoor.ads.link._images import hash_images
 from nowrongdoor.ads.link._io import ReadReport, scan_if_raw
-from nowrongdoor.errors import UserInputError
+from nowrongdoor.errors import user_file
 
 __all__ = ["link_spark"]
 
@@ -85,8 +85,7 @@ def link_spark(
     Raises:
         UserInputError: The input file does not exist.
     """
-    if not path.is_file():
-        raise UserInputError(f"ads file {path} does not exist")
+    user_file(path, "ads file")
     sc = spark.sparkContext
     sc.pythonExec = sys.executable  # executors run this interpreter (local mode)
     lines = sc.textFile(str(path.resolve())).zipWithIndex()

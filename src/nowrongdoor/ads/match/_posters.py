@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 from collections.abc import Callable
@@ -12,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from nowrongdoor._jsonl import json_lines
-from nowrongdoor.errors import UserInputError
+from nowrongdoor.errors import UserInputError, read_user_text, user_file
 
 __all__ = ["Poster", "load_posters", "parse_height", "parse_weight"]
 
@@ -142,6 +143,10 @@ def _poster(rec: dict[str, Any], where: str, base: Path) -> Poster:
         raise UserInputError(
             f"{where}: age_at_missing {age_raw!r} is not a number"
         ) from None
+    if age is not None and not 0 <= age <= 120:
+        raise UserInputError(
+            f"{where}: age_at_missing {age_raw!r} is not an age from 0 to 120"
+        )
     birth = _date(rec.get("birth_date"), f"{where} birth_date")
     missing = _date(rec.get("missing_date"), f"{where} missing_date")
     if age is None and birth is not None and missing is not None:
@@ -177,19 +182,20 @@ def load_posters(path: Path) -> list[Poster]:
         UserInputError: The file is missing, a line is not JSON, or a field is
             unusable (the message names the file, line and field).
     """
-    if not path.is_file():
-        raise UserInputError(f"posters file {path} does not exist")
+    user_file(path, "posters file")
     base = path.parent
     posters: list[Poster] = []
     if path.suffix.lower() == ".csv":
-        with path.open(encoding="utf-8", newline="") as fh:
-            reader = csv.DictReader(fh)
-            if not reader.fieldnames or "case_id" not in reader.fieldnames:
-                raise UserInputError(f"{path}: the CSV has no case_id column")
-            for n, row in enumerate(reader, start=2):
-                posters.append(_poster(dict(row), f"{path} line {n}", base))
+        text = read_user_text(path, "posters file", newline="")
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        if not reader.fieldnames or "case_id" not in reader.fieldnames:
+            raise UserInputError(f"{path}: the CSV has no case_id column")
+        for n, row in enumerate(reader, start=2):
+            posters.append(_poster(dict(row), f"{path} line {n}", base))
     else:
         for n, rec in json_lines(path):
+            if isinstance(rec, UnicodeDecodeError):
+                raise UserInputError(f"{path} line {n}: not UTF-8 text")
             if isinstance(rec, json.JSONDecodeError):
                 raise UserInputError(f"{path} line {n}: not JSON ({rec.msg})")
             if not isinstance(rec, dict):

@@ -8,12 +8,13 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from nowrongdoor._output import atomic_open
+from nowrongdoor._output import atomic_open, out_folder
 from nowrongdoor.ads.link._core import LinkOptions, LinkResult, facts_of
 from nowrongdoor.ads.link._io import ReadReport, read_records, refuse_no_ads
 from nowrongdoor.ads.link._run import link_ads
@@ -27,7 +28,7 @@ from nowrongdoor.ads.match._core import (
 )
 from nowrongdoor.ads.match._model import M_PROBABILITIES
 from nowrongdoor.ads.match._posters import Poster, load_posters
-from nowrongdoor.errors import UserInputError
+from nowrongdoor.errors import UserInputError, read_user_text
 
 __all__ = [
     "MATCH_COLUMNS",
@@ -75,13 +76,11 @@ def match_linked(
 def _operations_csv(path: Path) -> dict[str, str]:
     if path.is_dir():
         path = path / "operations.csv"
-    if not path.is_file():
-        raise UserInputError(f"operations file {path} does not exist")
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        if not reader.fieldnames or not {"id", "operation"} <= set(reader.fieldnames):
-            raise UserInputError(f"{path}: needs the columns id and operation")
-        return {row["id"]: row["operation"] for row in reader}
+    text = read_user_text(path, "operations file", newline="")
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    if not reader.fieldnames or not {"id", "operation"} <= set(reader.fieldnames):
+        raise UserInputError(f"{path}: needs the columns id and operation")
+    return {row["id"]: row["operation"] for row in reader}
 
 
 def match_files(
@@ -136,7 +135,7 @@ def match_files(
         )
     refuse_no_ads(ads_path, len(result.facts), report)
     matches, unreadable = match_linked(posters, result, top=top, image_root=root)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_folder(out_dir)
     with atomic_open(out_dir / "matches.csv", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=MATCH_COLUMNS, lineterminator="\n")
         w.writeheader()
