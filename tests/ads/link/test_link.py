@@ -328,3 +328,27 @@ def test_cli_link_reads_raw_ads_with_numbers_for_metadata(
     )
     assert result.exit_code == 0, result.output
     assert "linked 2 ads" in " ".join(result.output.split())
+
+
+def test_operations_json_is_the_same_under_any_hash_seed(
+    corpus: Path, tmp_path: Path
+) -> None:
+    """Two runs in interpreters with different string hashing write the same
+    operations (indicator mixes included), apart from the time taken."""
+    import os
+    import subprocess
+    import sys
+
+    docs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"h{seed}"
+        subprocess.run(
+            [sys.executable, "-m", "nowrongdoor", "ads", "link",
+             str(corpus / "scanned_truth.jsonl"), "--out", str(out), "--no-graph"],
+            check=True, capture_output=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )  # fmt: skip
+        doc = json.loads((out / "operations.json").read_text())
+        doc["summary"].pop("seconds", None)
+        docs.append(json.dumps(doc, sort_keys=False))
+    assert docs[0] == docs[1]

@@ -184,8 +184,8 @@ def profile_operations(
                 "first_seen": posted[0] if posted else None,
                 "last_seen": posted[-1] if posted else None,
                 "route": _route(ads),
-                "indicator_mix": dict(
-                    Counter(c for f in ads for c in set(f.indicators)).most_common()
+                "indicator_mix": _by_count(
+                    Counter(c for f in ads for c in set(f.indicators))
                 ),
                 "claimed_ages": sorted({a for f in ads for a in f.ages}),
                 "revenue": revenue,
@@ -195,3 +195,10 @@ def profile_operations(
         )
     profiles.sort(key=lambda p: (-p["ads"], p["operation"]))
     return profiles
+
+
+def _by_count(counts: Counter[str]) -> dict[str, int]:
+    """``counts`` most common first, ties by name: the same order in every run
+    (``Counter.most_common`` keeps ties in insertion order, which for codes
+    gathered through a set depends on the interpreter's hash seed)."""
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
