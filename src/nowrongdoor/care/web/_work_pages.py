@@ -179,7 +179,7 @@ def _new_person(ctx: PageCtx, form: FormData) -> Person:
         family_name=f.text(form, "family_name") if identify else None,
         birth_date=f.date_field(form, "birth_date"),
         gender=f.text(form, "gender"),
-        contacts=Contacts(phone=phone) if phone else None,
+        contacts=f.build(Contacts, phone=phone) if phone else None,
         do_not_contact=form.get("do_not_contact") == "on",
     )
     person = crud.create_person(

@@ -1,0 +1,89 @@
+"""Bad input on the pages: the same page again with one sentence, or a clear
+4xx page - never a 500, never the API's JSON, never lost input."""
+
+from __future__ import annotations
+
+import pytest
+from _web_html import parse
+
+#: An id beyond the 64-bit integers the database stores.
+HUGE = "99999999999999999999"
+BROWSER = {"accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+
+
+def _alert(response) -> str:
+    node = parse(response.text).css_first("main .alert")
+    assert node is not None, response.text[:500]
+    return " ".join(node.text().split())
+
+
+def _is_page(response, status: int) -> None:
+    assert response.status_code == status, response.text[:300]
+    assert response.headers["content-type"].startswith("text/html")
+
+
+def test_over_long_phone_on_intake_is_named_and_kept(cm):
+    phone = "5" * 60
+    response = cm.post(
+        "/intake",
+        {"door": "teacher", "phone": phone, "summary": "Came in after school."},
+    )
+    _is_page(response, 422)
+    assert _alert(response) == "Phone may have at most 40 characters."
+    tree = parse(response.text)
+    assert tree.css_first("input#phone").attributes["value"] == phone
+    assert "Came in after school." in tree.css_first("textarea#summary").text()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/cases/{HUGE}",
+        f"/cases/{HUGE}/refer",
+        f"/referrals/{HUGE}",
+        f"/intakes/{HUGE}",
+        f"/training/attempts/{HUGE}",
+    ],
+)
+def test_an_id_too_large_to_store_is_a_page_not_json(sign_in, path):
+    response = sign_in("supervisor").get(path)
+    _is_page(response, 422)
+    assert "too large" in _alert(response)
+
+
+def test_an_id_too_large_in_a_page_filter_is_a_page_not_json(sign_in):
+    response = sign_in("admin").get(f"/admin/audit?person_id={HUGE}")
+    _is_page(response, 422)
+    assert "too large" in _alert(response)
+
+
+def test_an_id_too_large_in_a_posted_form_is_a_page_not_json(cm):
+    response = cm.post(f"/cases/{HUGE}/tasks", {"title": "Call the shelter"})
+    _is_page(response, 422)
+
+
+def test_an_unknown_address_is_a_page_for_a_browser_and_json_for_the_api(cm):
+    page = cm.get("/no-such-page", headers=BROWSER)
+    _is_page(page, 404)
+    assert _alert(page) == "There is no page at this address."
+    wrong_method = cm.get("/cases/1/status", headers=BROWSER)
+    _is_page(wrong_method, 405)
+    api = cm.get("/api/v1/no-such-thing", headers=BROWSER)
+    assert api.status_code == 404
+    assert api.json()["error"]["code"] == "not_found"
+
+
+def test_a_page_that_fails_answers_a_page_without_a_traceback(web_app, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from nowrongdoor.care.web import _kb_pages
+
+    def _broken(*_args, **_kwargs):
+        raise RuntimeError("boom at line 12")
+
+    monkeypatch.setattr(_kb_pages, "load_knowledge", _broken)
+    with TestClient(web_app, raise_server_exceptions=False) as anonymous:
+        response = anonymous.get("/glossary?q=consent", headers=BROWSER)
+    _is_page(response, 500)
+    assert "boom" not in response.text and "Traceback" not in response.text
+    assert _alert(response).startswith("Something went wrong on our side.")
