@@ -87,3 +87,77 @@ def test_a_page_that_fails_answers_a_page_without_a_traceback(web_app, monkeypat
     _is_page(response, 500)
     assert "boom" not in response.text and "Traceback" not in response.text
     assert _alert(response).startswith("Something went wrong on our side.")
+
+
+@pytest.mark.parametrize(
+    ("part", "posted", "field_id", "message", "kept"),
+    [
+        (
+            "goals",
+            {"description": "Find work <b>soon</b>", "target_date": "2026-02-30"},
+            "goal-date",
+            "Target date must be a date (YYYY-MM-DD).",
+            {"goal-description": "Find work <b>soon</b>", "goal-date": "2026-02-30"},
+        ),
+        (
+            "needs",
+            {"category": "legal", "description": "y" * 10000},
+            "need-description",
+            "The description may have at most 5000 characters.",
+            {"need-description": "y" * 10000, "need-category": "legal"},
+        ),
+        (
+            "tasks",
+            {"title": "Call the shelter", "due_on": "1800-01-01x"},
+            "task-due",
+            "The due date must be a date (YYYY-MM-DD).",
+            {"task-title": "Call the shelter", "task-due": "1800-01-01x"},
+        ),
+        (
+            "safety-plan",
+            {"code_word": "z" * 200, "safe_places": "the library\nschool"},
+            "sp-code",
+            "Code word may have at most 100 characters.",
+            {"sp-code": "z" * 200, "sp-safe_places": "the library\nschool"},
+        ),
+        ("notes", {"text": " "}, "note-text", "The note is required.", {}),
+    ],
+)
+def test_a_refused_case_form_is_the_case_page_again_with_what_was_typed(
+    cm, part, posted, field_id, message, kept
+):
+    response = cm.post(f"/cases/1/{part}", posted)
+    _is_page(response, 400)
+    tree = parse(response.text)
+    field = tree.css_first(f"#{field_id}")
+    assert field.attributes.get("aria-invalid") == "true"
+    error = tree.css_first(f"#{field.attributes['aria-describedby']}")
+    assert " ".join(error.text().split()) == f"Check this: {message}"
+    assert len(tree.css(".field-error")) == 1
+    for element_id, value in kept.items():
+        node = tree.css_first(f"#{element_id}")
+        if node.tag == "select":
+            shown = node.css_first("option[selected]").attributes["value"]
+        elif node.tag == "textarea":
+            shown = node.text()
+        else:
+            shown = node.attributes.get("value")
+        assert shown == value, element_id
+    assert "<b>soon" not in response.text
+
+
+def test_a_refused_case_form_saves_nothing_and_audits_the_refusal(cm, web_app):
+    from sqlalchemy import text
+
+    newest = "SELECT max(rowid) FROM audit_event"
+    with web_app.state.db.engine.connect() as conn:
+        last = conn.execute(text(newest)).scalar()
+        goals = conn.execute(text("SELECT count(*) FROM goal")).scalar()
+    cm.post("/cases/1/goals", {"description": "A goal", "target_date": "2026-13-01"})
+    with web_app.state.db.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM goal")).scalar() == goals
+        events = conn.execute(
+            text("SELECT action, outcome FROM audit_event WHERE rowid > :n"),
+            {"n": last},
+        ).all()
+    assert [tuple(e) for e in events] == [("POST /cases/{case_id}/goals", "failure")]
