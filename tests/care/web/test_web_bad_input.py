@@ -161,3 +161,44 @@ def test_a_refused_case_form_saves_nothing_and_audits_the_refusal(cm, web_app):
             {"n": last},
         ).all()
     assert [tuple(e) for e in events] == [("POST /cases/{case_id}/goals", "failure")]
+
+
+@pytest.mark.parametrize("back", ["", "/cases/1"])
+def test_a_refused_consent_is_the_page_it_was_on_again_with_what_was_typed(
+    cm, web_app, back
+):
+    from sqlalchemy import text
+
+    with web_app.state.db.engine.connect() as conn:
+        pseudonym = conn.execute(
+            text(
+                "SELECT p.pseudonym FROM person p JOIN care_case c "
+                "ON c.person_id = p.id WHERE c.id = 1"
+            )
+        ).scalar()
+        consents = conn.execute(text("SELECT count(*) FROM consent")).scalar()
+    response = cm.post(
+        f"/people/{pseudonym}/consents",
+        {
+            "back": back,
+            "consent_type": "share_with_partners",
+            "scope": "care_team",
+            "granted": "no",
+            "expires_on": "2026-02-30",
+            "note": "Said so <i>twice</i>",
+        },
+    )
+    _is_page(response, 400)
+    tree = parse(response.text)
+    heading = tree.css_first("h1").text()
+    assert heading.startswith("Case 1") if back else pseudonym in heading
+    assert [" ".join(n.text().split()) for n in tree.css(".field-error")] == [
+        "Check this: The expiry date must be a date (YYYY-MM-DD)."
+    ]
+    assert tree.css_first("#expires_on").attributes["value"] == "2026-02-30"
+    assert tree.css_first("#consent_note").attributes["value"] == "Said so <i>twice</i>"
+    assert "checked" in tree.css_first("#granted-no").attributes
+    assert "checked" not in tree.css_first("#granted-yes").attributes
+    assert tree.css_first("#scope option[selected]").attributes["value"] == "care_team"
+    with web_app.state.db.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM consent")).scalar() == consents
