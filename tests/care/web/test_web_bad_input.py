@@ -202,3 +202,72 @@ def test_a_refused_consent_is_the_page_it_was_on_again_with_what_was_typed(
     assert tree.css_first("#scope option[selected]").attributes["value"] == "care_team"
     with web_app.state.db.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM consent")).scalar() == consents
+
+
+@pytest.mark.parametrize(
+    ("posted", "field_id", "message"),
+    [
+        (
+            {"username": "cm.north"},
+            "nu-username",
+            "The username cm.north is taken; choose another.",
+        ),
+        ({"password": "short"}, "nu-password", "The password needs at least 12"),
+        ({"team": "t" * 10000}, "nu-team", "Team may have at most"),
+    ],
+)
+def test_a_refused_new_user_is_the_admin_page_again_without_the_password(
+    sign_in, posted, field_id, message
+):
+    admin = sign_in("admin")
+    typed = {
+        "username": "new.person",
+        "display_name": "New <em>Person</em>",
+        "organization_id": "2",
+        "role": "supervisor",
+        "team": "east",
+        "password": "a-long-enough-password",
+        **posted,
+    }
+    response = admin.post("/admin/users", typed)
+    _is_page(response, 400)
+    tree = parse(response.text)
+    field = tree.css_first(f"#{field_id}")
+    assert field.attributes.get("aria-invalid") == "true"
+    error = tree.css_first(f"#{field.attributes['aria-describedby']}")
+    assert message in " ".join(error.text().split())
+    assert tree.css_first("#nu-username").attributes["value"] == typed["username"]
+    assert tree.css_first("#nu-display").attributes["value"] == "New <em>Person</em>"
+    assert tree.css_first("#nu-team").attributes["value"] == typed["team"]
+    assert tree.css_first("#nu-org option[selected]").attributes["value"] == "2"
+    assert tree.css_first("#nu-role option[selected]").attributes["value"] == (
+        "supervisor"
+    )
+    assert "value" not in tree.css_first("#nu-password").attributes
+    assert typed["password"] not in response.text
+
+
+@pytest.mark.parametrize("back", [f"/cases/{HUGE}", "/cases/3"])
+def test_a_refused_form_whose_page_cannot_be_shown_is_the_error_page(cm, web_app, back):
+    from sqlalchemy import text
+
+    with web_app.state.db.engine.connect() as conn:
+        pseudonym = conn.execute(
+            text(
+                "SELECT p.pseudonym FROM person p JOIN care_case c "
+                "ON c.person_id = p.id WHERE c.id = 1"
+            )
+        ).scalar()
+        south = conn.execute(
+            text(
+                "SELECT p.pseudonym FROM person p JOIN care_case c "
+                "ON c.person_id = p.id WHERE c.id = 3"
+            )
+        ).scalar()
+    response = cm.post(
+        f"/people/{pseudonym}/consents",
+        {"back": back, "consent_type": "x", "scope": "care_team"},
+    )
+    _is_page(response, 400)
+    assert _alert(response) == "Consent type: choose one of the listed options."
+    assert south not in response.text

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Collection, Iterable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Annotated, Any, TypedDict
 from urllib.parse import quote
@@ -367,6 +368,19 @@ def _is_page(request: Request, pages: Collection[Any]) -> bool:
     return "text/html" in request.headers.get("accept", "")
 
 
+def _form_again(request: Request, exc: BadRequest) -> Response | None:
+    """The refused form's own page again (:meth:`PageCtx.on_form_error`), or
+    ``None``: no form was armed, or its page cannot be shown (the address
+    names a record out of reach or a number too large to store)."""
+    rerender = getattr(request.state, "form_rerender", None)
+    if rerender is None:
+        return None
+    with suppress(ApiError, OverflowError, DataError):
+        again: Response = rerender(exc)
+        return again
+    return None
+
+
 def _error_page(
     request: Request, status: int, message: str, field: str | None
 ) -> HTMLResponse:
@@ -413,9 +427,8 @@ def install_error_pages(app: FastAPI, pages: Collection[Any] = ()) -> None:
             return await _answer(api_handler, request, exc)
         if isinstance(exc, Unauthorized):
             return await _login_required(request, exc)
-        rerender = getattr(request.state, "form_rerender", None)
-        if isinstance(exc, BadRequest) and rerender is not None:
-            again: Response = rerender(exc)
+        again = _form_again(request, exc) if isinstance(exc, BadRequest) else None
+        if again is not None:
             return again
         return _error_page(request, exc.status, exc.message, exc.field)
 
@@ -473,12 +486,9 @@ def install_error_pages(app: FastAPI, pages: Collection[Any] = ()) -> None:
                 return response
             status = response.status_code
             message = _PAGE_MESSAGES.get(status, _PAGE_MESSAGES[500])
-            rerender = getattr(request.state, "form_rerender", None)
-            if status == 422 and rerender is not None:
-                # a form's value too large to store: the form again, kept
-                again: Response = rerender(BadRequest(message))
-                return again
-            return _error_page(request, status, message, None)
+            # a form's value too large to store: the form again, kept
+            again = _form_again(request, BadRequest(message)) if status == 422 else None
+            return again or _error_page(request, status, message, None)
 
         return _answer_page
 
