@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import pytest
-from _web_html import parse
+from _web_html import assert_accessible_basics, parse
 
 #: An id beyond the 64-bit integers the database stores.
 HUGE = "99999999999999999999"
@@ -118,7 +118,7 @@ def test_a_refused_case_form_is_the_case_page_again_with_what_was_typed(
 ):
     response = cm.post(f"/cases/1/{part}", posted)
     _is_page(response, 400)
-    tree = parse(response.text)
+    tree = assert_accessible_basics(response.text)
     node = tree.css_first(f"#{CASE_FIELDS[part][field]}")
     assert node.attributes.get("aria-invalid") == "true"
     error = tree.css_first(f"#{node.attributes['aria-describedby']}")
