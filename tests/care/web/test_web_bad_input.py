@@ -250,3 +250,47 @@ def test_a_refused_form_whose_page_cannot_be_shown_is_the_error_page(cm, web_app
     _is_page(response, 400)
     assert _alert(response) == "Consent type: choose one of the listed options."
     assert south not in response.text
+
+
+WINDOW = "between 1896 and 2156"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("birth_date", "1800-01-01",
+         "Birth date must be a date between 1896 and today."),
+        ("birth_date", "2026-12-08", "Birth date cannot be in the future."),
+        ("due_on", "0001-01-01", f"The due date must be a date {WINDOW}."),
+        ("expires_on", "9999-12-31", f"The expiry date must be a date {WINDOW}."),
+        ("due_on", "2026-02-30", "The due date must be a date (YYYY-MM-DD)."),
+    ],
+)  # fmt: skip
+def test_a_date_nobody_meant_is_refused_naming_the_field(name, value, message):
+    import datetime as dt
+
+    from starlette.datastructures import FormData
+
+    from nowrongdoor.care.errors import BadRequest
+    from nowrongdoor.care.web._forms import date_field
+
+    with pytest.raises(BadRequest) as refused:
+        date_field(FormData({name: value}), name, today=dt.date(2026, 12, 7))
+    assert (refused.value.message, refused.value.field) == (message, name)
+    kept = date_field(FormData({name: "1990-02-28"}), name, today=dt.date(2026, 12, 7))
+    assert kept == dt.date(1990, 2, 28)
+
+
+def test_a_birth_date_in_1800_is_named_on_the_intake_form_and_kept(cm, web_app):
+    intakes = _scalar(web_app, "SELECT count(*) FROM intake")
+    response = cm.post(
+        "/intake", {"door": "teacher", "birth_date": "1800-01-01", "summary": "Hi"}
+    )
+    _is_page(response, 422)
+    assert _alert(response).startswith("Birth date must be a date between")
+    tree = parse(response.text)
+    assert tree.css_first("#birth_date").attributes["value"] == "1800-01-01"
+    assert _scalar(web_app, "SELECT count(*) FROM intake") == intakes
+    task = cm.post("/cases/1/tasks", {"title": "Call", "due_on": "1800-01-01"})
+    _is_page(task, 400)
+    assert parse(task.text).css_first("#task-due").attributes["value"] == "1800-01-01"
