@@ -32,6 +32,9 @@ def test_over_long_phone_on_intake_is_named_and_kept(cm):
     assert _alert(response) == "Phone may have at most 40 characters."
     tree = parse(response.text)
     assert tree.css_first("input#phone").attributes["value"] == phone
+    assert tree.css_first("input#phone").attributes["aria-invalid"] == "true"
+    assert tree.css_first("input#phone").attributes["aria-describedby"] == "form-error"
+    assert len(tree.css("[aria-invalid]")) == 1
     assert "Came in after school." in tree.css_first("textarea#summary").text()
 
 
@@ -294,3 +297,11 @@ def test_a_birth_date_in_1800_is_named_on_the_intake_form_and_kept(cm, web_app):
     task = cm.post("/cases/1/tasks", {"title": "Call", "due_on": "1800-01-01"})
     _is_page(task, 400)
     assert parse(task.text).css_first("#task-due").attributes["value"] == "1800-01-01"
+
+
+def test_an_unknown_person_id_on_intake_marks_the_person_field(cm):
+    response = cm.post("/intake", {"door": "teacher", "person": "P-NOPE-NOPE"})
+    _is_page(response, 422)
+    tree = parse(response.text)
+    assert [n.attributes["id"] for n in tree.css("[aria-invalid]")] == ["person"]
+    assert tree.css_first("#person").attributes["value"] == "P-NOPE-NOPE"

@@ -164,6 +164,8 @@ async def intake_submit(ctx: IntakeDep) -> Response:
             can_identify=can(ctx.user, "person:identify"),
             given={k: str(v) for k, v in form.items()},
             error=exc.message,
+            # an unknown person's id is the person field's fault
+            error_field="person" if isinstance(exc, NotFound) else exc.field,
         )
     intake = crud.create_intake(ctx.session, actor=ctx.user, person=person, data=data)
     ctx.audit.commit_on("intake.create", intake, detail=door)
