@@ -24,7 +24,7 @@ from starlette.datastructures import UploadFile
 from nowrongdoor.care import crud
 from nowrongdoor.care.audit import verify_chain
 from nowrongdoor.care.enums import CaseStatus, Pathway, Role
-from nowrongdoor.care.errors import BadRequest, Forbidden
+from nowrongdoor.care.errors import BadRequest, Conflict, Forbidden
 from nowrongdoor.care.hsds import import_hsds, load_hsds, tables_from_document
 from nowrongdoor.care.schemas import UserCreate, UserUpdate
 from nowrongdoor.care.web import _forms as f
@@ -104,11 +104,25 @@ def dashboard(ctx: CaseRead) -> HTMLResponse:
 @router.get("/admin", name="admin")
 def admin_home(ctx: UserManage) -> HTMLResponse:
     """Users and roles."""
+    return _admin_response(ctx)
+
+
+def _admin_response(
+    ctx: PageCtx, form_error: dict[str, Any] | None = None
+) -> HTMLResponse:
+    """The users page; with ``form_error`` (a refused new user) status 400, the
+    form's values kept but the password, and no read recorded."""
     users, total = crud.list_users(ctx.session, viewer=ctx.user, limit=200)
     orgs, _ = crud.list_organizations(ctx.session, limit=200)
+    if form_error is not None:
+        form_error["values"].pop("password", None)
     return ctx.render(
         "admin.html",
-        read=Read("user.list", resource_type="user", detail=f"{len(users)} rows"),
+        status_code=400 if form_error else 200,
+        read=None
+        if form_error
+        else Read("user.list", resource_type="user", detail=f"{len(users)} rows"),
+        form_error=form_error,
         users=users,
         total=total,
         orgs={o.id: o for o in orgs},
@@ -120,7 +134,11 @@ def admin_home(ctx: UserManage) -> HTMLResponse:
 @router.post("/admin/users")
 async def admin_create_user(ctx: UserManage) -> Response:
     """Create a user in an organisation, with a role."""
-    form = await ctx.request.form()
+    form = await ctx.posted_form(
+        "new-user-form",
+        lambda error: _admin_response(ctx, form_error=error),
+        ("username", "display_name", "organization_id", "role", "team", "password"),
+    )
     data = f.build(
         UserCreate,
         username=f.text(form, "username"),
@@ -130,7 +148,13 @@ async def admin_create_user(ctx: UserManage) -> Response:
         password=f.text(form, "password"),
         organization_id=f.integer(form, "organization_id"),
     )
-    created = crud.create_user(ctx.session, data=data)
+    try:
+        created = crud.create_user(ctx.session, data=data)
+    except Conflict:
+        raise BadRequest(
+            f"The username {data.username} is taken; choose another.",
+            field="username",
+        ) from None
     ctx.audit.commit("user.create", resource_type="user", resource_id=created.id)
     return RedirectResponse("/admin#users", status_code=303)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Annotated, Any, Unpack
 
 from fastapi import APIRouter, Depends
@@ -82,6 +82,35 @@ def load_case(ctx: PageCtx, case_id: int) -> Case:
     """A case in the viewer's scope (404/403 otherwise; denials are audited)."""
     crud.ensure_not_partner(ctx.user)
     return case_in_scope(ctx, case_id)
+
+
+async def case_form(
+    ctx: PageCtx, case_id: int, form_id: str, fields: Iterable[str]
+) -> FormData:
+    """The posted form of one of the case page's forms, armed so that a refusal
+    answers the case page again (status 400) with the sentence beside the
+    field at fault and what was typed kept (:meth:`PageCtx.on_form_error`).
+
+    Args:
+        ctx: The page context.
+        case_id: The case whose page has the form.
+        form_id: Which form (``need-form``, ``task-form``...).
+        fields: The form's visible fields.
+
+    Returns:
+        The form.
+    """
+
+    def again(form_error: dict[str, Any]) -> HTMLResponse:
+        detail = crud.case_detail(
+            ctx.session, viewer=ctx.user, case=load_case(ctx, case_id)
+        )
+        context = case_context(ctx, detail)
+        return ctx.render(
+            "case.html", status_code=400, form_error=form_error, **context
+        )
+
+    return await ctx.posted_form(form_id, again, fields)
 
 
 def _back(case_id: int, anchor: str) -> RedirectResponse:
@@ -181,7 +210,7 @@ def _names(ctx: PageCtx, user_ids: set[int]) -> dict[int, str]:
 @router.post("/cases/{case_id}/status")
 async def case_status(ctx: CaseWrite, case_id: int) -> Response:
     """Activate, close (with a reason) or reopen the case."""
-    form = await ctx.request.form()
+    form = await case_form(ctx, case_id, "status-form", ("reason",))
     case = load_case(ctx, case_id)
     status = f.choice(
         f.text(form, "status"), {s.value: s.value for s in CaseStatus}, "status"
@@ -253,7 +282,7 @@ async def note_preview(ctx: NoteWrite) -> HTMLResponse:
 @router.post("/cases/{case_id}/tasks")
 async def add_task(ctx: TaskWrite, case_id: int) -> Response:
     """Add a task with a due date."""
-    form = await ctx.request.form()
+    form = await case_form(ctx, case_id, "task-form", ("title", "due_on"))
     case = load_case(ctx, case_id)
     due = f.date_field(form, "due_on")
     data = f.build(
@@ -286,9 +315,10 @@ def task_done(ctx: TaskWrite, task_id: int) -> Response:
 @router.post("/cases/{case_id}/safety-plan")
 async def safety_plan(ctx: NoteWrite, case_id: int) -> Response:
     """Save the safety plan (each list one item per line)."""
-    form = await ctx.request.form()
+    fields = [key for key, _l, _h in SAFETY_FIELDS]
+    form = await case_form(ctx, case_id, "safety-form", [*fields, "code_word"])
     case = load_case(ctx, case_id)
-    values: dict[str, Any] = {key: f.lines(form, key) for key, _l, _h in SAFETY_FIELDS}
+    values: dict[str, Any] = {key: f.lines(form, key) for key in fields}
     data = f.build(SafetyPlanIn, code_word=f.text(form, "code_word"), **values)
     crud.set_safety_plan(ctx.session, actor=ctx.user, case=case, data=data)
     return _saved(
@@ -335,6 +365,14 @@ def _note(form: FormData) -> _Built:
     return f.build(NoteCreate, text=f.text(form, "text"), sensitivity=sensitivity), None
 
 
+#: kind -> the visible fields of its form on the case page (``<kind>-form``).
+_FIELDS: dict[str, tuple[str, ...]] = {
+    "need": ("category", "description"),
+    "goal": ("description", "target_date"),
+    "barrier": ("description",),
+    "note": ("text",),
+}
+
 #: path part -> (permission, kind, anchor on the case page, docstring, the form).
 _ADDS: dict[str, tuple[str, str, str, str, _Form]] = {
     "needs": ("case:write", "need", "needs", "Add a need in an SDOH category.", _need),
@@ -351,7 +389,7 @@ def _adder(permission: str, kind: str, anchor: str, build: _Form) -> Callable[..
     allowed = Depends(needs(permission))
 
     async def add(case_id: int, ctx: PageCtx = allowed) -> Response:
-        form = await ctx.request.form()
+        form = await case_form(ctx, case_id, f"{kind}-form", _FIELDS[kind])
         case = load_case(ctx, case_id)
         data, detail = build(form)
         add_to_case(ctx.audit, ctx.session, actor=ctx.user, case=case, kind=kind,

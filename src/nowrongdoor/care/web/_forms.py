@@ -98,21 +98,48 @@ def integer(form: FormData, name: str) -> int | None:
     return int(value)
 
 
-def date_field(form: FormData, name: str) -> dt.date | None:
+#: How many years before and after this year a page's date may be: a year
+#: like 1800 or 0001 is a slip of the keyboard, not a date someone meant.
+DATE_WINDOW_YEARS = 130
+
+#: Date fields that name something already past (never after today).
+PAST_DATES = frozenset({"birth_date"})
+
+
+def date_field(
+    form: FormData, name: str, today: dt.date | None = None
+) -> dt.date | None:
     """A ``YYYY-MM-DD`` date field, ``None`` when empty.
 
+    Args:
+        form: The posted form.
+        name: The field.
+        today: The date now (default: today in UTC).
+
     Raises:
-        BadRequest: the value is not a date (names the field).
+        BadRequest: the value is not a date, is more than
+            :data:`DATE_WINDOW_YEARS` years away, or (a field of
+            :data:`PAST_DATES`) is in the future (names the field).
     """
     value = text(form, name)
     if value is None:
         return None
+    label = field_label(name)
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
+        raise BadRequest(f"{label} must be a date (YYYY-MM-DD).", field=name) from None
+    today = today or dt.datetime.now(dt.UTC).date()
+    past = name in PAST_DATES
+    if past and day > today:
+        raise BadRequest(f"{label} cannot be in the future.", field=name)
+    earliest, latest = today.year - DATE_WINDOW_YEARS, today.year + DATE_WINDOW_YEARS
+    if not earliest <= day.year <= latest:
+        until = "today" if past else str(latest)
         raise BadRequest(
-            f"{field_label(name)} must be a date (YYYY-MM-DD).", field=name
-        ) from None
+            f"{label} must be a date between {earliest} and {until}.", field=name
+        )
+    return day
 
 
 def lines(form: FormData, name: str) -> list[str]:

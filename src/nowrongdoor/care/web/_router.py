@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
 from nowrongdoor.care.investigate import image_pages as _investigate_images
@@ -25,6 +26,22 @@ from nowrongdoor.care.web import (
 from nowrongdoor.care.web._session import install_error_pages
 from nowrongdoor.care.web._templating import STATIC_DIR
 
+_PAGE_MODULES = (
+    _auth_pages,
+    _work_pages,
+    _queue_pages,
+    _screening_pages,
+    _case_pages,
+    _referral_pages,
+    _admin_pages,
+    _oversight_pages,
+    _kb_pages,
+    _training_pages,
+    _token_pages,
+    _investigate_pages,
+    _investigate_images,
+)
+
 
 def build_router() -> APIRouter:
     """All page routes (HTML), without the static files.
@@ -33,21 +50,7 @@ def build_router() -> APIRouter:
     page module's routes.
     """
     router = APIRouter(include_in_schema=False)
-    for module in (
-        _auth_pages,
-        _work_pages,
-        _queue_pages,
-        _screening_pages,
-        _case_pages,
-        _referral_pages,
-        _admin_pages,
-        _oversight_pages,
-        _kb_pages,
-        _training_pages,
-        _token_pages,
-        _investigate_pages,
-        _investigate_images,
-    ):
+    for module in _PAGE_MODULES:
         router.include_router(module.router, default_response_class=HTMLResponse)
     return router
 
@@ -69,4 +72,12 @@ def install_web(app: FastAPI) -> None:
     def favicon() -> FileResponse:
         return FileResponse(STATIC_DIR / "favicon.svg", media_type="image/svg+xml")
 
-    install_error_pages(app)
+    install_error_pages(
+        app,
+        pages={
+            route.endpoint
+            for module in _PAGE_MODULES
+            for route in module.router.routes
+            if isinstance(route, APIRoute)
+        },
+    )

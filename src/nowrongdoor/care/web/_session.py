@@ -9,7 +9,8 @@ which :func:`install_error_pages` turns into a redirect to ``/login``.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Annotated, Any, TypedDict
 from urllib.parse import quote
@@ -17,8 +18,10 @@ from urllib.parse import quote
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nowrongdoor.care.api.deps import (
     AuditDep,
@@ -322,11 +325,88 @@ async def _answer(handler: Any, request: Request, exc: Exception) -> Response:
     return response
 
 
-def install_error_pages(app: FastAPI) -> None:
+#: How a page heads an error answer of each status (otherwise "Please check
+#: your request").
+_HEADINGS = {
+    403: "You do not have access to this",
+    404: "Not found",
+    405: "Not found",
+    409: "That cannot be done now",
+    413: "The file is too large",
+    500: "Something went wrong",
+}
+
+#: A page's sentence for an error whose JSON answer speaks to programs.
+_PAGE_MESSAGES = {
+    404: "There is no page at this address.",
+    405: "There is no page at this address.",
+    409: (
+        "That change conflicts with a record already there (a duplicate?). "
+        "Nothing was saved."
+    ),
+    413: "What was sent is larger than allowed. Nothing was saved.",
+    422: (
+        "A number or a text in the address or the form is too large to be "
+        "stored. Nothing was saved."
+    ),
+    500: "Something went wrong on our side. Nothing was saved; try again.",
+}
+
+
+def _is_page(request: Request, pages: Collection[Any]) -> bool:
+    """Whether ``request`` is for a page (HTML), not for a program.
+
+    A request that reached a route is a page's when the route's endpoint is
+    one of ``pages``; one that reached none (an unknown address) is, outside
+    ``/api/``, when a browser sent it (it accepts HTML).
+    """
+    if not _wants_html(request):
+        return False
+    route = request.scope.get("route")
+    if route is not None:
+        return getattr(route, "endpoint", None) in pages
+    return "text/html" in request.headers.get("accept", "")
+
+
+def _form_again(request: Request, exc: BadRequest) -> Response | None:
+    """The refused form's own page again (:meth:`PageCtx.on_form_error`), or
+    ``None``: no form was armed, or its page cannot be shown (the address
+    names a record out of reach or a number too large to store)."""
+    rerender = getattr(request.state, "form_rerender", None)
+    if rerender is None:
+        return None
+    with suppress(ApiError, OverflowError, DataError):
+        again: Response = rerender(exc)
+        return again
+    return None
+
+
+def _error_page(
+    request: Request, status: int, message: str, field: str | None
+) -> HTMLResponse:
+    """The error page: a heading for ``status`` and ``message`` in words."""
+    viewer = getattr(request.state, "viewer", None)
+    page: HTMLResponse = render(
+        request,
+        "error.html",
+        viewer if isinstance(viewer, Viewer) else ANONYMOUS,
+        status_code=status,
+        heading=_HEADINGS.get(status, "Please check your request"),
+        message=message,
+        field=field,
+    )
+    return page
+
+
+def install_error_pages(app: FastAPI, pages: Collection[Any] = ()) -> None:
     """Errors on pages become HTML pages; API errors keep the JSON format.
 
     Args:
         app: The app whose ``ApiError`` handler (the JSON one) is wrapped.
+        pages: The page routes' endpoints: any other error they end in
+            (an unknown address, a number too large to store, a conflict,
+            an unexpected failure) is answered by an HTML page too, with the
+            JSON answer's status.
     """
     api_handler = app.exception_handlers.get(ApiError)
 
@@ -347,26 +427,10 @@ def install_error_pages(app: FastAPI) -> None:
             return await _answer(api_handler, request, exc)
         if isinstance(exc, Unauthorized):
             return await _login_required(request, exc)
-        rerender = getattr(request.state, "form_rerender", None)
-        if isinstance(exc, BadRequest) and rerender is not None:
-            again: Response = rerender(exc)
+        again = _form_again(request, exc) if isinstance(exc, BadRequest) else None
+        if again is not None:
             return again
-        viewer = getattr(request.state, "viewer", None)
-        headings = {
-            403: "You do not have access to this",
-            404: "Not found",
-            409: "That cannot be done now",
-        }
-        page: HTMLResponse = render(
-            request,
-            "error.html",
-            viewer if isinstance(viewer, Viewer) else ANONYMOUS,
-            status_code=exc.status,
-            heading=headings.get(exc.status, "Please check your request"),
-            message=exc.message,
-            field=exc.field,
-        )
-        return page
+        return _error_page(request, exc.status, exc.message, exc.field)
 
     validation_handler = app.exception_handlers.get(RequestValidationError)
 
@@ -415,6 +479,22 @@ def install_error_pages(app: FastAPI) -> None:
         page.headers["Retry-After"] = result.headers["Retry-After"]
         return page
 
+    def _as_page(handler: Any) -> Callable[[Request, Exception], Any]:
+        async def _answer_page(request: Request, exc: Exception) -> Response:
+            response = await _answer(handler, request, exc)
+            if not _is_page(request, pages):
+                return response
+            status = response.status_code
+            message = _PAGE_MESSAGES.get(status, _PAGE_MESSAGES[500])
+            # a form's value too large to store: the form again, kept
+            again = _form_again(request, BadRequest(message)) if status == 422 else None
+            return again or _error_page(request, status, message, None)
+
+        return _answer_page
+
+    for kind in (StarletteHTTPException, IntegrityError, DataError, OverflowError):
+        app.add_exception_handler(kind, _as_page(app.exception_handlers[kind]))
+    app.add_exception_handler(Exception, _as_page(app.exception_handlers[Exception]))
     app.add_exception_handler(PoolTimeout, _busy)
     app.add_exception_handler(LoginRequired, _login_required)
     app.add_exception_handler(ApiError, _api_error)

@@ -164,6 +164,8 @@ async def intake_submit(ctx: IntakeDep) -> Response:
             can_identify=can(ctx.user, "person:identify"),
             given={k: str(v) for k, v in form.items()},
             error=exc.message,
+            # an unknown person's id is the person field's fault
+            error_field="person" if isinstance(exc, NotFound) else exc.field,
         )
     intake = crud.create_intake(ctx.session, actor=ctx.user, person=person, data=data)
     ctx.audit.commit_on("intake.create", intake, detail=door)
@@ -179,7 +181,7 @@ def _new_person(ctx: PageCtx, form: FormData) -> Person:
         family_name=f.text(form, "family_name") if identify else None,
         birth_date=f.date_field(form, "birth_date"),
         gender=f.text(form, "gender"),
-        contacts=Contacts(phone=phone) if phone else None,
+        contacts=f.build(Contacts, phone=phone) if phone else None,
         do_not_contact=form.get("do_not_contact") == "on",
     )
     person = crud.create_person(
@@ -319,6 +321,16 @@ def _people(ctx: PageCtx, *, q: str, name: str) -> HTMLResponse:
 def person_page(ctx: PersonDep, pseudonym: str) -> HTMLResponse:
     """A person: cases, intakes, screenings, risk flags and consent."""
     person = find_person(ctx, pseudonym)
+    return _person_response(ctx, person, read=Read("person.read", on=person))
+
+
+def _person_response(
+    ctx: PageCtx,
+    person: Person,
+    read: Read | None = None,
+    form_error: dict[str, Any] | None = None,
+) -> HTMLResponse:
+    """The person page (status 400 with ``form_error``: a refused form)."""
     cases, _ = crud.list_cases(
         ctx.session, viewer=ctx.user, person_id=person.id, limit=50
     )
@@ -347,7 +359,9 @@ def person_page(ctx: PersonDep, pseudonym: str) -> HTMLResponse:
     )
     return ctx.render(
         "person.html",
-        read=Read("person.read", on=person),
+        status_code=400 if form_error else 200,
+        read=read,
+        form_error=form_error,
         person=person_public(person, viewer=ctx.user),
         cases=cases,
         intakes=intakes,
@@ -435,9 +449,29 @@ async def open_case(ctx: CareDep, pseudonym: str) -> Response:
 
 @router.post("/people/{pseudonym}/consents")
 async def add_consent(ctx: CareDep, pseudonym: str) -> Response:
-    """Record a consent (or a refusal) the person gave."""
+    """Record a consent (or a refusal) the person gave.
+
+    A refusal answers the page the form was on (the person's or one of their
+    cases', named by ``back``) again, with what was typed.
+    """
     form = await ctx.request.form()
     person = find_person(ctx, pseudonym)
+    back = f.text(form, "back") or ""
+    case_id = back.removeprefix("/cases/")
+    fields = ("consent_type", "scope", "scope_organization_id", "expires_on", "note")
+    if back.startswith("/cases/") and case_id.isdigit():
+        from nowrongdoor.care.web._case_pages import case_form  # noqa: PLC0415
+
+        await case_form(ctx, int(case_id), "consent-form", fields)
+    else:
+        ctx.on_form_error(
+            "consent-form",
+            form,
+            lambda error: _person_response(
+                ctx, find_person(ctx, pseudonym), form_error=error
+            ),
+            fields,
+        )
     consent_type = f.choice(
         f.text(form, "consent_type"), CONSENT_LABELS, "consent_type"
     )
@@ -458,7 +492,7 @@ async def add_consent(ctx: CareDep, pseudonym: str) -> Response:
     )
     consent = crud.record_consent(ctx.session, actor=ctx.user, person=person, data=data)
     ctx.audit.commit_on("consent.create", consent, detail=consent_type)
-    back = f.text(form, "back") or f"/people/{person.pseudonym}"
+    back = back or f"/people/{person.pseudonym}"
     if not back.startswith("/") or back.startswith("//"):
         back = f"/people/{person.pseudonym}"
     return RedirectResponse(f"{back}#consent", status_code=303)
