@@ -455,6 +455,48 @@ def test_analyst_sees_a_person_without_write_actions(sign_in, web_app):
     assert tree.css_first("a[href^='/screening']") is None
 
 
+def test_analyst_cannot_post_what_the_page_does_not_offer(sign_in, web_app):
+    """The person page shows an analyst no forms; the server refuses the posts
+    too (as the API does): no case opened, no consent recorded, no flag
+    marked reviewed, each refusal audited."""
+    pseudonym, person_id = _sql(
+        web_app,
+        "select p.pseudonym, p.id from person p join risk_flag f "
+        "on f.person_id = p.id where not f.reviewed order by p.id limit 1",
+    )[0]
+    flag_id = _sql(
+        web_app,
+        "select id from risk_flag where person_id = :p and not reviewed",
+        p=person_id,
+    )[0][0]
+
+    def counts():
+        return [
+            _sql(web_app, f"select count(*) from {t} where person_id = :p", p=person_id)
+            for t in ("care_case", "consent")
+        ] + [_sql(web_app, "select count(*) from risk_flag where not reviewed")]
+
+    before = counts()
+    analyst = sign_in("analyst")
+    for path, data in (
+        (f"/people/{pseudonym}/cases", {"pathway": "prevent"}),
+        (
+            f"/people/{pseudonym}/consents",
+            {"consent_type": "outreach", "scope": "any_partner", "given": "yes"},
+        ),
+        (f"/people/{pseudonym}/flags/{flag_id}/reviewed", {}),
+    ):
+        response = analyst.post(path, data=data)
+        assert response.status_code == 403, (path, response.status_code)
+    assert counts() == before
+    denied = _sql(
+        web_app,
+        "select count(*) from audit_event e join app_user u on u.id = e.user_id "
+        "where u.username = 'analyst' and e.outcome = 'denied'",
+    )[0][0]
+    assert denied >= 3
+
+
 def test_analyst_reads_a_case_without_write_actions(sign_in, north_case):
     analyst = sign_in("analyst")
     tree = assert_accessible_basics(analyst.get(f"/cases/{north_case}").text)

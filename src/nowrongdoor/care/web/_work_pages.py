@@ -45,12 +45,15 @@ from nowrongdoor.screening import ScreeningResult
 
 router = APIRouter()
 
-CareDep = Annotated[PageCtx, Depends(needs("person:read", "case:read"))]
 WorkDep = Annotated[PageCtx, Depends(needs("task:read", "intake:read", "case:read"))]
 #: Opening and reviewing an ad-match lead: care roles, and analysts (leads only).
 LeadDep = Annotated[PageCtx, Depends(needs("lead:review"))]
 IntakeDep = Annotated[PageCtx, Depends(needs("intake:write", "person:write"))]
 PersonDep = Annotated[PageCtx, Depends(needs("person:read"))]
+#: Acting on a person's care (open a case, mark a claims flag reviewed): the
+#: permission the API's case routes need, which the page's buttons follow.
+CaseWriteDep = Annotated[PageCtx, Depends(needs("person:read", "case:write"))]
+ConsentWriteDep = Annotated[PageCtx, Depends(needs("person:read", "consent:write"))]
 
 #: Doors a person can come through at an intake (leads and flags are imported).
 INTAKE_DOORS = [d for d in Door if d not in (Door.AD_MATCH, Door.CLAIMS_FLAG)]
@@ -386,7 +389,7 @@ def _partner_orgs(ctx: PageCtx) -> list[Any]:
 
 
 @router.post("/people/{pseudonym}/flags/{flag_id}/reviewed")
-def review_flag(ctx: CareDep, pseudonym: str, flag_id: int) -> Response:
+def review_flag(ctx: CaseWriteDep, pseudonym: str, flag_id: int) -> Response:
     """Mark a population-worklist flag reviewed (it leaves "my work")."""
     person = find_person(ctx, pseudonym)
     flag = crud.review_risk_flag(ctx.session, person=person, flag_id=flag_id)
@@ -400,7 +403,7 @@ def review_flag(ctx: CareDep, pseudonym: str, flag_id: int) -> Response:
 
 
 @router.post("/people/{pseudonym}/cases")
-async def open_case(ctx: CareDep, pseudonym: str) -> Response:
+async def open_case(ctx: CaseWriteDep, pseudonym: str) -> Response:
     """Open a case on a pathway (after a screening, or from the person page)."""
     form = await ctx.request.form()
     person = find_person(ctx, pseudonym)
@@ -448,7 +451,7 @@ async def open_case(ctx: CareDep, pseudonym: str) -> Response:
 
 
 @router.post("/people/{pseudonym}/consents")
-async def add_consent(ctx: CareDep, pseudonym: str) -> Response:
+async def add_consent(ctx: ConsentWriteDep, pseudonym: str) -> Response:
     """Record a consent (or a refusal) the person gave.
 
     A refusal answers the page the form was on (the person's or one of their
