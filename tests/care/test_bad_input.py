@@ -112,6 +112,23 @@ def test_streamed_oversized_body_is_413(client: TestClient, world: Any) -> None:
     assert _error(r, 413)["code"] == "payload_too_large"
 
 
+def test_oversized_upload_from_a_page_is_an_html_page(
+    client: TestClient, db: Any
+) -> None:
+    """A browser posting too much (a partner file on the admin page) gets a
+    page in words, with the limit, not the API's JSON."""
+    big = b"x" * (db.settings.max_request_bytes + 10)
+    r = client.post(
+        "/admin/partners",
+        files={"file": ("partners.json", big, "application/json")},
+        headers={"accept": "text/html,application/xhtml+xml"},
+    )
+    assert r.status_code == 413
+    assert r.headers["content-type"].startswith("text/html")
+    assert "larger than allowed (at most" in r.text and "Nothing was saved" in r.text
+    assert '"code"' not in r.text
+
+
 def test_unauthenticated_is_401(client: TestClient) -> None:
     err = _error(client.get("/api/v1/cases"), 401)
     assert err["code"] == "unauthorized"

@@ -227,22 +227,37 @@ class BodySizeLimit:
         self.app = app
         self.max_bytes = max_bytes
 
-    async def _reject(self, send: Send) -> None:
+    async def _reject(self, scope: Scope, send: Send) -> None:
+        """Answer 413: the API's JSON error, or a short HTML page when a
+        browser sent it (a form or an upload on a page asks for HTML)."""
         import json
 
-        body = json.dumps(
-            error_body(
-                "payload_too_large",
-                f"the request body is larger than {self.max_bytes} bytes",
-                "body",
-            )
-        ).encode()
+        accept = dict(scope.get("headers", [])).get(b"accept", b"")
+        if b"text/html" in accept:
+            limit = f"{self.max_bytes / 1_000_000:g} MB"
+            body = (
+                '<!doctype html><html lang="en"><meta charset="utf-8">'
+                "<title>Too large - nowrongdoor</title><main><h1>Too large</h1>"
+                f"<p>What was sent is larger than allowed (at most {limit}). "
+                "Nothing was saved; go back and send less, or a smaller file.</p>"
+                "</main></html>"
+            ).encode()
+            kind = b"text/html; charset=utf-8"
+        else:
+            body = json.dumps(
+                error_body(
+                    "payload_too_large",
+                    f"the request body is larger than {self.max_bytes} bytes",
+                    "body",
+                )
+            ).encode()
+            kind = b"application/json"
         await send(
             {
                 "type": "http.response.start",
                 "status": 413,
                 "headers": [
-                    (b"content-type", b"application/json"),
+                    (b"content-type", kind),
                     (b"content-length", str(len(body)).encode()),
                 ],
             }
@@ -260,7 +275,7 @@ class BodySizeLimit:
                 except ValueError:
                     declared = 0
                 if declared > self.max_bytes:
-                    await self._reject(send)
+                    await self._reject(scope, send)
                     return
         seen = 0
         started = False
@@ -285,4 +300,4 @@ class BodySizeLimit:
             await self.app(scope, _receive, _send)
         except _TooLarge:
             if not started:
-                await self._reject(send)
+                await self._reject(scope, send)
