@@ -19,13 +19,15 @@ from pydantic import (
     ConfigDict,
     Field,
     SecretStr,
+    ValidationInfo,
     field_validator,
-    model_validator,
 )
+from pydantic_core import PydanticCustomError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
+    SettingsError,
     TomlConfigSettingsSource,
 )
 
@@ -466,17 +468,27 @@ class Settings(BaseSettings):
         ),
     )
 
-    @model_validator(mode="after")
-    def _refuse_placeholder_secrets(self) -> Settings:
-        if (
-            self.environment == "production"
-            and self.secret_key.get_secret_value() == PLACEHOLDER_SECRET
-        ):
-            raise ValueError(
-                "secret_key is the development placeholder; set NOWRONGDOOR_SECRET_KEY "
-                "for production"
+    @field_validator("secret_key")
+    @classmethod
+    def _refuse_placeholder_secrets(
+        cls, value: SecretStr, info: ValidationInfo
+    ) -> SecretStr:
+        secret = value.get_secret_value()
+        if not secret.strip():
+            raise PydanticCustomError(
+                "empty_secret",
+                "it is empty; set NOWRONGDOOR_SECRET_KEY to a long random value "
+                "(or leave it unset in development)",
             )
-        return self
+        if info.data.get("environment") == "production" and secret == (
+            PLACEHOLDER_SECRET
+        ):
+            raise PydanticCustomError(
+                "placeholder_secret",
+                "it is the development placeholder; set "
+                "NOWRONGDOOR_SECRET_KEY for production",
+            )
+        return value
 
     @property
     def resolved_checkpoint_file(self) -> Path:
@@ -575,7 +587,22 @@ def build_settings(
             if key.upper().startswith(prefix):
                 name = key[len(prefix) :].lower()
                 values.setdefault(name, value)
-    return _Configured(**values)
+    try:
+        return _Configured(**values)
+    except SettingsError as exc:
+        raise UserInputError(_unparsed(exc)) from None
+
+
+def _unparsed(exc: SettingsError) -> str:
+    """One sentence for a ``NOWRONGDOOR_*`` variable that is not the JSON its
+    setting (a list or a table) needs; never quotes the value (it may be a key).
+    """
+    found = re.search(r'field "([A-Za-z0-9_]+)"', str(exc))
+    name = found.group(1) if found else "?"
+    return (
+        f"setting {name}: NOWRONGDOOR_{name.upper()} is not JSON; write a list "
+        'as ["a", "b"] and a table as {"key": "value"}'
+    )
 
 
 def export_environment(values: dict[str, str]) -> None:
