@@ -157,3 +157,25 @@ def test_care_session_refuses_a_database_with_no_schema(empty_db: Any) -> None:
         care_session(empty_db.settings),
     ):
         pass
+
+
+def test_a_worklist_in_the_working_directory_is_labelled_by_its_folder(
+    runner: Any, db: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env = _env(db)
+    assert runner.invoke(app, ["db", "upgrade"], env=env).exit_code == 0
+    made = runner.invoke(
+        app,
+        ["users", "create", "ann", "--role", "admin", "--password", "p" * 14],
+        env=env,
+    )
+    assert made.exit_code == 0, made.output
+    run = tmp_path / "run-2026-12"
+    run.mkdir()
+    (run / "worklist.csv").write_text("member_id,tier,score\nM1,high,3\n")
+    monkeypatch.chdir(run)
+    for path in ("worklist.csv", "."):
+        done = runner.invoke(app, ["care", "import-worklist", path], env=env)
+        assert done.exit_code == 0, done.output
+    with db.session() as s:
+        assert s.scalars(select(RiskFlag.source)).all() == ["run-2026-12"]

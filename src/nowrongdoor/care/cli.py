@@ -6,6 +6,7 @@ so ``nowrongdoor --help`` stays light.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -680,7 +681,9 @@ def care_import_worklist(
 
     csv_path = resolve_worklist_path(path)
     text = read_text_file(csv_path)
-    label = source or (path.name if path.is_dir() else csv_path.parent.name)
+    # the folder's own name, also for a relative path such as `.` or `w.csv`
+    folder = Path(os.path.abspath(path if path.is_dir() else csv_path.parent))
+    label = source or folder.name
     settings = settings_from(ctx)
     routes = parse_pool_routes(settings.pool_routes)
     with care_session(settings) as (db, session):
