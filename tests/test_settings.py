@@ -61,3 +61,24 @@ def test_an_empty_secret_key_is_refused_and_named() -> None:
     with pytest.raises(ValidationError) as info:
         build_settings(env={}, environment="production")
     assert first_error(info.value)[0] == "secret_key"
+
+
+def test_networks_and_the_redis_url_are_checked_when_read() -> None:
+    from nowrongdoor.errors import first_error
+
+    for field, value, said in (
+        ("metrics_allow", ["10.0.0.0/8", "x/99"], "entry 1 (x/99) is not an IP"),
+        ("trusted_proxies", ["proxy.internal"], "entry 0 (proxy.internal) is not"),
+        ("rate_limit_url", "127.0.0.1:6379", "must start with redis://"),
+    ):
+        with pytest.raises(ValidationError) as info:
+            build_settings(env={}, **{field: value})
+        where, message = first_error(info.value)
+        assert where == field and message.startswith(said), message
+    fine = build_settings(
+        env={},
+        trusted_proxies=["*", "10.0.0.1", "fd00::/8"],
+        metrics_allow=["127.0.0.1/32"],
+        rate_limit_url="rediss://cache:6380/0",
+    )
+    assert fine.trusted_proxies == ["*", "10.0.0.1", "fd00::/8"]

@@ -8,6 +8,7 @@ at the edge (the CLI, the web app factory, a test) and pass it down.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import tomllib
@@ -39,6 +40,9 @@ __all__ = ["Settings", "build_settings", "export_environment", "PLACEHOLDER_SECR
 #: The development-only secret. Refused when ``environment`` is ``production``.
 PLACEHOLDER_SECRET = "change-me-development-only"
 
+
+#: The schemes of a Redis URL (redis-py's ``Redis.from_url``).
+_REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 
 #: A memory size as DuckDB reads it (``4GB``, ``512 MiB``).
 _SIZE = re.compile(r"(?i)^\s*\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$")
@@ -467,6 +471,34 @@ class Settings(BaseSettings):
             "`care import-worklist --team` overrides them."
         ),
     )
+
+    @field_validator("metrics_allow", "trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        for i, entry in enumerate(value):
+            if info.field_name == "trusted_proxies" and entry == "*":
+                continue
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise PydanticCustomError(
+                    "not_a_network",
+                    "entry {i} ({entry}) is not an IP address or CIDR network "
+                    "such as 10.0.0.0/8",
+                    {"i": i, "entry": entry[:60]},
+                ) from None
+        return value
+
+    @field_validator("rate_limit_url")
+    @classmethod
+    def _redis_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(_REDIS_SCHEMES):
+            raise PydanticCustomError(
+                "not_a_redis_url",
+                "must start with redis://, rediss:// or unix:// (such as "
+                "redis://127.0.0.1:6379/0)",
+            )
+        return value
 
     @field_validator("secret_key")
     @classmethod
