@@ -472,12 +472,10 @@ class Settings(BaseSettings):
         ),
     )
 
-    @field_validator("metrics_allow", "trusted_proxies")
+    @field_validator("metrics_allow")
     @classmethod
-    def _networks(cls, value: list[str], info: ValidationInfo) -> list[str]:
+    def _networks(cls, value: list[str]) -> list[str]:
         for i, entry in enumerate(value):
-            if info.field_name == "trusted_proxies" and entry == "*":
-                continue
             try:
                 ipaddress.ip_network(entry, strict=False)
             except ValueError:
