@@ -265,3 +265,16 @@ def test_an_interrupted_backup_leaves_no_file(
         backup(db.engine, settings, out)
     db.dispose()
     assert list(out.parent.iterdir()) == []
+
+
+def test_a_backup_that_cannot_be_written_is_one_sentence(
+    tmp_path: Path, settings_for: Any
+) -> None:
+    settings = settings_for(tmp_path, f"sqlite:///{tmp_path / 'src.db'}")
+    db = Database(settings)
+    upgrade(db.engine)
+    blocker = tmp_path / "backups"
+    blocker.write_text("a file where the folder should be")
+    with pytest.raises(UserInputError, match="its folder .*backups cannot be made"):
+        backup(db.engine, settings, blocker / "care.tar")
+    db.dispose()

@@ -297,7 +297,12 @@ def backup(engine: Engine, settings: Settings, out: Path) -> Manifest:
         raise UserInputError(
             "the care database has no schema; there is nothing to back up"
         )
-    out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserInputError(
+            f"backup {out}: its folder {out.parent} cannot be made ({exc.strerror})"
+        ) from None
     with tempfile.TemporaryDirectory(prefix="nwd-backup-") as tmp:
         work = Path(tmp)
         created = dt.datetime.now(dt.UTC).isoformat()
@@ -323,6 +328,11 @@ def backup(engine: Engine, settings: Settings, out: Path) -> Manifest:
                 tar.addfile(info, io.BytesIO(blob))
                 tar.add(data, arcname=data.name)
             partial.replace(out)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise UserInputError(
+                f"backup {out} cannot be written ({exc.strerror})"
+            ) from None
         except BaseException:  # interrupted or failed: no half-written file
             partial.unlink(missing_ok=True)
             raise
