@@ -178,6 +178,13 @@ def test_restore_refuses_a_file_that_is_not_a_backup(
     db.dispose()
 
 
+def _upgraded(tmp_path: Path, settings_for: Any) -> Database:
+    """A new SQLite care database at the head revision."""
+    db = Database(settings_for(tmp_path, f"sqlite:///{tmp_path / 'src.db'}"))
+    upgrade(db.engine)
+    return db
+
+
 def _seeded_backup(tmp_path: Path, settings: Any) -> Path:
     source = Database(settings)
     upgrade(source.engine)
@@ -252,9 +259,7 @@ def test_a_manifest_with_wrong_fields_is_one_sentence(
 def test_an_interrupted_backup_leaves_no_file(
     tmp_path: Path, settings_for: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings = settings_for(tmp_path, f"sqlite:///{tmp_path / 'src.db'}")
-    db = Database(settings)
-    upgrade(db.engine)
+    db = _upgraded(tmp_path, settings_for)
 
     def interrupted(*_args: Any, **_kwargs: Any) -> None:
         raise KeyboardInterrupt
@@ -262,7 +267,7 @@ def test_an_interrupted_backup_leaves_no_file(
     monkeypatch.setattr(tarfile.TarFile, "add", interrupted)
     out = tmp_path / "out" / "care.tar"
     with pytest.raises(KeyboardInterrupt):
-        backup(db.engine, settings, out)
+        backup(db.engine, db.settings, out)
     db.dispose()
     assert list(out.parent.iterdir()) == []
 
@@ -270,11 +275,9 @@ def test_an_interrupted_backup_leaves_no_file(
 def test_a_backup_that_cannot_be_written_is_one_sentence(
     tmp_path: Path, settings_for: Any
 ) -> None:
-    settings = settings_for(tmp_path, f"sqlite:///{tmp_path / 'src.db'}")
-    db = Database(settings)
-    upgrade(db.engine)
+    db = _upgraded(tmp_path, settings_for)
     blocker = tmp_path / "backups"
     blocker.write_text("a file where the folder should be")
     with pytest.raises(UserInputError, match="its folder .*backups cannot be made"):
-        backup(db.engine, settings, blocker / "care.tar")
+        backup(db.engine, db.settings, blocker / "care.tar")
     db.dispose()
