@@ -179,3 +179,28 @@ def test_a_worklist_in_the_working_directory_is_labelled_by_its_folder(
         assert done.exit_code == 0, done.output
     with db.session() as s:
         assert s.scalars(select(RiskFlag.source)).all() == ["run-2026-12"]
+
+
+def test_a_value_the_database_refuses_is_one_sentence_and_rolled_back(
+    db: Any,
+) -> None:
+    from sqlalchemy import update
+
+    with db.session() as s:
+        s.add(Organization(name="Kept", kind=OrgKind.PLAN))
+    too_long = "x" * 400 if db.engine.dialect.name == "postgresql" else None
+    with pytest.raises(UserInputError) as info, care_session(db.settings) as work:
+        work.session.add(Organization(name="Dropped", kind=OrgKind.PLAN))
+        work.session.flush()
+        if too_long is not None:  # varchar(300): PostgreSQL refuses it
+            work.session.execute(update(Organization).values(name=too_long))
+        else:  # SQLite stores any length: raise what PostgreSQL would
+            from sqlalchemy.exc import DataError
+
+            raise DataError("UPDATE ...", {"name": "s3cret"}, ValueError("too long"))
+    said = str(info.value)
+    assert said.startswith("the care database refused a value of this input (")
+    assert said.endswith("); nothing was written")
+    assert "s3cret" not in said and "xxxx" not in said
+    with db.session() as s:
+        assert set(s.scalars(select(Organization.name))) == {"Kept"}

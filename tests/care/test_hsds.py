@@ -159,6 +159,7 @@ def test_import_endpoint_takes_json(client: TestClient, world: Any) -> None:
         ("services.0.attributes", [5], "attributes must be a list of objects"),
         ("services.0.minimum_age", "1e400", "minimum_age: '1e400' is not a whole"),
         ("services.0.maximum_age", 10**30, r"is not an age \(0 to 150\)"),
+        ("services.0.name", "Safe\x00Harbor", "service field 'name' holds a NUL"),
     ],
 )
 def test_a_wrongly_shaped_document_is_one_sentence(

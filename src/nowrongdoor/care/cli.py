@@ -176,7 +176,9 @@ def care_session(settings: Settings) -> Iterator[CareWork]:
 
     Refused (one sentence) when the database has no schema. The session
     commits when the block ends and rolls back when it raises (``typer.Exit``
-    too); the database is disposed after.
+    too); the database is disposed after. A value the database cannot store
+    (a NUL character on PostgreSQL, a number out of range) is one sentence,
+    never the statement and its parameters.
 
     Args:
         settings: The settings naming the database.
@@ -184,8 +186,17 @@ def care_session(settings: Settings) -> Iterator[CareWork]:
     Yields:
         The database (for its cipher) and the session.
     """
-    with care_database(settings) as db, db.session() as session:
-        yield CareWork(db, session)
+    from sqlalchemy.exc import DataError
+
+    try:
+        with care_database(settings) as db, db.session() as session:
+            yield CareWork(db, session)
+    except DataError as exc:  # a value the database cannot store (rolled back)
+        why = str(exc.orig or exc).strip().splitlines()
+        raise UserInputError(
+            "the care database refused a value of this input "
+            f"({why[0] if why else 'no reason given'}); nothing was written"
+        ) from None
 
 
 def _org_id(session: Session, org: str | None) -> int:

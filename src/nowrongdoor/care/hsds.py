@@ -71,6 +71,11 @@ class HsdsTables:
     def add(self, table: str, row: Mapping[str, Any], origin: str) -> None:
         """Add one row (nested lists/objects are dropped)."""
         flat = {k: v for k, v in row.items() if not isinstance(v, list | dict)}
+        for key, value in flat.items():
+            if isinstance(value, str) and "\x00" in value:
+                raise UserInputError(
+                    f"{origin}: {table} field {key!r} holds a NUL character"
+                )
         self.rows[table].append(flat)
         self.origin[f"{table}:{len(self.rows[table])}"] = origin
 

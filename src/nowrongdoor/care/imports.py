@@ -110,6 +110,12 @@ def read_csv_rows(
             )
         rows: list[tuple[int, dict[str, str]]] = []
         for i, row in enumerate(reader, start=2):
+            for key, value in row.items():
+                if isinstance(value, str) and "\x00" in value:
+                    raise UserInputError(
+                        f"{name}, row {i}: field {str(key).strip()} holds a NUL "
+                        "character"
+                    )
             if None in row:  # more fields than the header names
                 raise UserInputError(
                     f"{name}, row {i}: {len(header) + len(row[None])} fields, the "  # type: ignore[index]
