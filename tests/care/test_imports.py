@@ -125,7 +125,7 @@ def test_part2_flag_hidden_without_consent(
             "member_id,tier,score\nM1,high,3,Lake, IN\n",
             "row 2: 5 fields, the header has 3",
         ),
-        ("member_id,tier,score\nM1,hi\x00gh,3\n", "row 2: field tier holds a NUL"),
+        ("member_id,tier,score\nM1,hi\x00gh,3\n", "row 2: tier holds a NUL"),
     ],
 )
 def test_bad_worklists_name_row_and_field(

@@ -113,8 +113,7 @@ def read_csv_rows(
             for key, value in row.items():
                 if isinstance(value, str) and "\x00" in value:
                     raise UserInputError(
-                        f"{name}, row {i}: field {str(key).strip()} holds a NUL "
-                        "character"
+                        f"{name}, row {i}: {str(key).strip()} holds a NUL character"
                     )
             if None in row:  # more fields than the header names
                 raise UserInputError(
