@@ -204,3 +204,15 @@ def test_a_value_the_database_refuses_is_one_sentence_and_rolled_back(
     assert "s3cret" not in said and "xxxx" not in said
     with db.session() as s:
         assert set(s.scalars(select(Organization.name))) == {"Kept"}
+
+
+def test_a_checkpoint_file_that_is_a_folder_is_one_sentence(
+    runner: Any, db: Any, tmp_path: Path
+) -> None:
+    env = {**_env(db), "NOWRONGDOOR_AUDIT_CHECKPOINT_FILE": str(tmp_path)}
+    assert runner.invoke(app, ["db", "upgrade"], env=env).exit_code == 0
+    for args in (["audit", "verify", "--checkpoint"], ["audit", "checkpoint"]):
+        result = runner.invoke(app, args, env=env)
+        assert result.exit_code == 2, result.output
+        said = " ".join(result.output.split())
+        assert f"audit_checkpoint_file {tmp_path} cannot be read or written" in said

@@ -533,10 +533,15 @@ def _verify_audit(ctx: typer.Context, *, write: bool) -> ChainReport:
     from nowrongdoor.care.audit import verify_chain
 
     settings = settings_from(ctx)
+    checkpoints = settings.resolved_checkpoint_file
     with care_session(settings) as (_, session):
-        return verify_chain(
-            session, checkpoint_file=settings.resolved_checkpoint_file, write=write
-        )
+        try:
+            return verify_chain(session, checkpoint_file=checkpoints, write=write)
+        except OSError as exc:
+            raise UserInputError(
+                f"audit_checkpoint_file {checkpoints} cannot be read or written "
+                f"({exc.strerror})"
+            ) from None
 
 
 def _report_broken(report: ChainReport) -> None:
