@@ -376,3 +376,7 @@ def test_a_wrongly_typed_ad_field_or_posters_without_matches_is_refused(
             _load(db, world, AdsImport(scanned=bad))
     with pytest.raises(UserInputError, match="is read only with --match"):
         _load(db, world, AdsImport(scanned=ads_files.scanned, posters=tmp_path / "p"))
+    with pytest.raises(UserInputError, match="--images .* is not a folder"):
+        _load(db, world, AdsImport(scanned=ads_files.scanned, images_root=bad))
+    with pytest.raises(UserInputError, match="is a folder, not a JSONL file"):
+        _load(db, world, AdsImport(scanned=ads_files.scanned, raw_ads=tmp_path))

@@ -143,6 +143,8 @@ def _gc_paused() -> Iterator[None]:
 
 
 def _jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    if path.is_dir():
+        raise UserInputError(f"{path} is a folder, not a JSONL file")
     if not path.is_file():
         raise UserInputError(f"{path} does not exist")
     for n, rec in json_lines(path):
@@ -722,6 +724,8 @@ def import_ads(
     Raises:
         UserInputError: A file is missing or malformed (file, line, field).
     """
+    if job.images_root is not None and not job.images_root.is_dir():
+        raise UserInputError(f"--images {job.images_root} is not a folder")
     if job.posters is not None and job.match_dir is None:
         raise UserInputError(
             f"--posters {job.posters} is read only with --match (the posters of "
