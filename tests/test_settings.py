@@ -32,3 +32,51 @@ def test_missing_config_file_is_named(tmp_path: Path) -> None:
 def test_unknown_setting_is_refused() -> None:
     with pytest.raises(ValidationError, match="colour"):
         build_settings(env={}, colour="red")
+
+
+def test_a_variable_that_is_not_the_json_its_setting_needs_is_one_sentence(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from nowrongdoor.errors import UserInputError
+
+    monkeypatch.setenv("NOWRONGDOOR_ENCRYPTION_KEYS", "not-json-s3cret")
+    with pytest.raises(UserInputError) as info:
+        build_settings()
+    said = str(info.value)
+    assert said.startswith("setting encryption_keys: NOWRONGDOOR_ENCRYPTION_KEYS")
+    assert "is not JSON" in said and "s3cret" not in said
+
+
+def test_an_empty_secret_key_is_refused_and_named() -> None:
+    from nowrongdoor.errors import first_error
+
+    for env in ({}, {"NOWRONGDOOR_ENVIRONMENT": "production"}):
+        with pytest.raises(ValidationError) as info:
+            build_settings(env={**env, "NOWRONGDOOR_SECRET_KEY": "  "})
+        assert first_error(info.value) == (
+            "secret_key",
+            "it is empty; set NOWRONGDOOR_SECRET_KEY to a long random value "
+            "(or leave it unset in development)",
+        )
+    with pytest.raises(ValidationError) as info:
+        build_settings(env={}, environment="production")
+    assert first_error(info.value)[0] == "secret_key"
+
+
+def test_networks_and_the_redis_url_are_checked_when_read() -> None:
+    from nowrongdoor.errors import first_error
+
+    for field, value, said in (
+        ("metrics_allow", ["10.0.0.0/8", "x/99"], "entry 1 (x/99) is not an IP"),
+        ("rate_limit_url", "127.0.0.1:6379", "must start with redis://"),
+    ):
+        with pytest.raises(ValidationError) as info:
+            build_settings(env={}, **{field: value})
+        where, message = first_error(info.value)
+        assert where == field and message.startswith(said), message
+    fine = build_settings(
+        env={},
+        metrics_allow=["127.0.0.1/32", "fd00::/8", "10.0.0.1"],
+        rate_limit_url="rediss://cache:6380/0",
+    )
+    assert fine.metrics_allow == ["127.0.0.1/32", "fd00::/8", "10.0.0.1"]

@@ -8,6 +8,7 @@ at the edge (the CLI, the web app factory, a test) and pass it down.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import tomllib
@@ -19,13 +20,15 @@ from pydantic import (
     ConfigDict,
     Field,
     SecretStr,
+    ValidationInfo,
     field_validator,
-    model_validator,
 )
+from pydantic_core import PydanticCustomError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
+    SettingsError,
     TomlConfigSettingsSource,
 )
 
@@ -37,6 +40,9 @@ __all__ = ["Settings", "build_settings", "export_environment", "PLACEHOLDER_SECR
 #: The development-only secret. Refused when ``environment`` is ``production``.
 PLACEHOLDER_SECRET = "change-me-development-only"
 
+
+#: The schemes of a Redis URL (redis-py's ``Redis.from_url``).
+_REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 
 #: A memory size as DuckDB reads it (``4GB``, ``512 MiB``).
 _SIZE = re.compile(r"(?i)^\s*\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$")
@@ -466,17 +472,53 @@ class Settings(BaseSettings):
         ),
     )
 
-    @model_validator(mode="after")
-    def _refuse_placeholder_secrets(self) -> Settings:
-        if (
-            self.environment == "production"
-            and self.secret_key.get_secret_value() == PLACEHOLDER_SECRET
-        ):
-            raise ValueError(
-                "secret_key is the development placeholder; set NOWRONGDOOR_SECRET_KEY "
-                "for production"
+    @field_validator("metrics_allow")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for i, entry in enumerate(value):
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise PydanticCustomError(
+                    "not_a_network",
+                    "entry {i} ({entry}) is not an IP address or CIDR network "
+                    "such as 10.0.0.0/8",
+                    {"i": i, "entry": entry[:60]},
+                ) from None
+        return value
+
+    @field_validator("rate_limit_url")
+    @classmethod
+    def _redis_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(_REDIS_SCHEMES):
+            raise PydanticCustomError(
+                "not_a_redis_url",
+                "must start with redis://, rediss:// or unix:// (such as "
+                "redis://127.0.0.1:6379/0)",
             )
-        return self
+        return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _refuse_placeholder_secrets(
+        cls, value: SecretStr, info: ValidationInfo
+    ) -> SecretStr:
+        secret = value.get_secret_value()
+        if not secret.strip():
+            raise PydanticCustomError(
+                "empty_secret",
+                "it is empty; set NOWRONGDOOR_SECRET_KEY to a long random value "
+                "(or leave it unset in development)",
+            )
+        if info.data.get("environment") == "production" and secret == (
+            PLACEHOLDER_SECRET
+        ):
+            raise PydanticCustomError(
+                "placeholder_secret",
+                "it is the development placeholder; set "
+                "NOWRONGDOOR_SECRET_KEY for production",
+            )
+        return value
 
     @property
     def resolved_checkpoint_file(self) -> Path:
@@ -575,7 +617,22 @@ def build_settings(
             if key.upper().startswith(prefix):
                 name = key[len(prefix) :].lower()
                 values.setdefault(name, value)
-    return _Configured(**values)
+    try:
+        return _Configured(**values)
+    except SettingsError as exc:
+        raise UserInputError(_unparsed(exc)) from None
+
+
+def _unparsed(exc: SettingsError) -> str:
+    """One sentence for a ``NOWRONGDOOR_*`` variable that is not the JSON its
+    setting (a list or a table) needs; never quotes the value (it may be a key).
+    """
+    found = re.search(r'field "([A-Za-z0-9_]+)"', str(exc))
+    name = found.group(1) if found else "?"
+    return (
+        f"setting {name}: NOWRONGDOOR_{name.upper()} is not JSON; write a list "
+        'as ["a", "b"] and a table as {"key": "value"}'
+    )
 
 
 def export_environment(values: dict[str, str]) -> None:

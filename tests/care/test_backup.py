@@ -176,3 +176,108 @@ def test_restore_refuses_a_file_that_is_not_a_backup(
     with pytest.raises(UserInputError, match="does not exist"):
         restore(db.engine, settings, tmp_path / "missing.tar")
     db.dispose()
+
+
+def _upgraded(tmp_path: Path, settings_for: Any) -> Database:
+    """A new SQLite care database at the head revision."""
+    db = Database(settings_for(tmp_path, f"sqlite:///{tmp_path / 'src.db'}"))
+    upgrade(db.engine)
+    return db
+
+
+def _seeded_backup(tmp_path: Path, settings: Any) -> Path:
+    source = Database(settings)
+    upgrade(source.engine)
+    with source.session() as s:
+        seed_demo(s, cipher=source.cipher, persons=3)
+    out = tmp_path / f"{uuid.uuid4().hex[:8]}.tar"
+    backup(source.engine, settings, out)
+    source.dispose()
+    return out
+
+
+def _with_manifest(path: Path, target: Path, data: bool = True, **fields: Any) -> Path:
+    """A copy of backup ``path`` whose manifest has ``fields`` changed."""
+    import io
+    import json
+
+    with tarfile.open(path) as tar:
+        manifest = json.loads(tar.extractfile("manifest.json").read())  # type: ignore[union-attr]
+        blob = tar.extractfile(manifest["data_file"]).read()  # type: ignore[union-attr]
+    manifest.update(fields)
+    with tarfile.open(target, "w") as out:
+        for name, raw in [("manifest.json", json.dumps(manifest).encode())] + (
+            [(manifest["data_file"], blob)] if data else []
+        ):
+            info = tarfile.TarInfo(str(name))
+            info.size = len(raw)
+            out.addfile(info, io.BytesIO(raw))
+    return target
+
+
+def test_a_restore_refused_after_loading_leaves_the_database_empty(
+    new_url: Any, tmp_path: Path, settings_for: Any
+) -> None:
+    from sqlalchemy import inspect
+
+    settings = settings_for(tmp_path, new_url())
+    good = _seeded_backup(tmp_path, settings)
+    counts = read_manifest(good).counts
+    bad = _with_manifest(good, tmp_path / "bad.tar", counts={**counts, "person": 999})
+    target_settings = settings_for(tmp_path, new_url())
+    target = Database(target_settings)
+    with pytest.raises(UserInputError, match="the manifest says 999"):
+        restore(target.engine, target_settings, bad)
+    assert inspect(target.engine).get_table_names() == []
+    report = restore(target.engine, target_settings, good)  # not "not empty"
+    assert report.manifest.counts == counts
+    target.dispose()
+
+
+def test_a_manifest_with_wrong_fields_is_one_sentence(
+    tmp_path: Path, settings_for: Any
+) -> None:
+    settings = settings_for(tmp_path, f"sqlite:///{tmp_path / 'src.db'}")
+    good = _seeded_backup(tmp_path, settings)
+    target = Database(settings_for(tmp_path, f"sqlite:///{tmp_path / 'dst.db'}"))
+    for fields, said in (
+        ({"counts": "x"}, "field counts is not table names"),
+        ({"counts": {'x"; --': 1}}, "field counts is not table names"),
+        ({"data_file": "../../etc/passwd"}, "field data_file is not care.sqlite"),
+        ({"created_at": "yesterday"}, "field created_at is not an ISO date"),
+        ({"audit_head": "x"}, "field audit_head is not an event number"),
+    ):
+        bad = _with_manifest(good, tmp_path / "bad.tar", **fields)
+        with pytest.raises(UserInputError, match=said):
+            restore(target.engine, target.settings, bad)
+    no_data = _with_manifest(good, tmp_path / "bad.tar", data=False)
+    with pytest.raises(UserInputError, match="lacks its data file care.sqlite"):
+        restore(target.engine, target.settings, no_data)
+    target.dispose()
+
+
+def test_an_interrupted_backup_leaves_no_file(
+    tmp_path: Path, settings_for: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = _upgraded(tmp_path, settings_for)
+
+    def interrupted(*_args: Any, **_kwargs: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(tarfile.TarFile, "add", interrupted)
+    out = tmp_path / "out" / "care.tar"
+    with pytest.raises(KeyboardInterrupt):
+        backup(db.engine, db.settings, out)
+    db.dispose()
+    assert list(out.parent.iterdir()) == []
+
+
+def test_a_backup_that_cannot_be_written_is_one_sentence(
+    tmp_path: Path, settings_for: Any
+) -> None:
+    db = _upgraded(tmp_path, settings_for)
+    blocker = tmp_path / "backups"
+    blocker.write_text("a file where the folder should be")
+    with pytest.raises(UserInputError, match="its folder .*backups cannot be made"):
+        backup(db.engine, db.settings, blocker / "care.tar")
+    db.dispose()

@@ -157,3 +157,62 @@ def test_care_session_refuses_a_database_with_no_schema(empty_db: Any) -> None:
         care_session(empty_db.settings),
     ):
         pass
+
+
+def test_a_worklist_in_the_working_directory_is_labelled_by_its_folder(
+    runner: Any, db: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env = _env(db)
+    assert runner.invoke(app, ["db", "upgrade"], env=env).exit_code == 0
+    made = runner.invoke(
+        app,
+        ["users", "create", "ann", "--role", "admin", "--password", "p" * 14],
+        env=env,
+    )
+    assert made.exit_code == 0, made.output
+    run = tmp_path / "run-2026-12"
+    run.mkdir()
+    (run / "worklist.csv").write_text("member_id,tier,score\nM1,high,3\n")
+    monkeypatch.chdir(run)
+    for path in ("worklist.csv", "."):
+        done = runner.invoke(app, ["care", "import-worklist", path], env=env)
+        assert done.exit_code == 0, done.output
+    with db.session() as s:
+        assert s.scalars(select(RiskFlag.source)).all() == ["run-2026-12"]
+
+
+def test_a_value_the_database_refuses_is_one_sentence_and_rolled_back(
+    db: Any,
+) -> None:
+    from sqlalchemy import update
+
+    with db.session() as s:
+        s.add(Organization(name="Kept", kind=OrgKind.PLAN))
+    too_long = "x" * 400 if db.engine.dialect.name == "postgresql" else None
+    with pytest.raises(UserInputError) as info, care_session(db.settings) as work:
+        work.session.add(Organization(name="Dropped", kind=OrgKind.PLAN))
+        work.session.flush()
+        if too_long is not None:  # varchar(300): PostgreSQL refuses it
+            work.session.execute(update(Organization).values(name=too_long))
+        else:  # SQLite stores any length: raise what PostgreSQL would
+            from sqlalchemy.exc import DataError
+
+            raise DataError("UPDATE ...", {"name": "s3cret"}, ValueError("too long"))
+    said = str(info.value)
+    assert said.startswith("the care database refused a value of this input (")
+    assert said.endswith("); nothing was written")
+    assert "s3cret" not in said and "xxxx" not in said
+    with db.session() as s:
+        assert set(s.scalars(select(Organization.name))) == {"Kept"}
+
+
+def test_a_checkpoint_file_that_is_a_folder_is_one_sentence(
+    runner: Any, db: Any, tmp_path: Path
+) -> None:
+    env = {**_env(db), "NOWRONGDOOR_AUDIT_CHECKPOINT_FILE": str(tmp_path)}
+    assert runner.invoke(app, ["db", "upgrade"], env=env).exit_code == 0
+    for args in (["audit", "verify", "--checkpoint"], ["audit", "checkpoint"]):
+        result = runner.invoke(app, args, env=env)
+        assert result.exit_code == 2, result.output
+        said = " ".join(result.output.split())
+        assert f"audit_checkpoint_file {tmp_path} cannot be read or written" in said

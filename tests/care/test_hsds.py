@@ -148,3 +148,28 @@ def test_import_endpoint_takes_json(client: TestClient, world: Any) -> None:
         "/api/v1/partners/import", json={"hello": 1}, headers=world.headers("admin_a")
     )
     assert bad.status_code == 400 and "not an HSDS" in bad.json()["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    ("where", "value", "said"),
+    [
+        ("services", "not a list", "upload: services must be a list of objects"),
+        ("phones", [1], "upload: phones must be a list of objects"),
+        ("locations", [{"id": "l", "addresses": "x"}], "addresses must be a list"),
+        ("services.0.attributes", [5], "attributes must be a list of objects"),
+        ("services.0.minimum_age", "1e400", "minimum_age: '1e400' is not a whole"),
+        ("services.0.maximum_age", 10**30, r"is not an age \(0 to 150\)"),
+        ("services.0.name", "Safe\x00Harbor", "service field 'name' holds a NUL"),
+    ],
+)
+def test_a_wrongly_shaped_document_is_one_sentence(
+    db: Any, where: str, value: Any, said: str
+) -> None:
+    doc = json.loads((EXAMPLE / "json" / "organization_full.json").read_text())
+    *path, last = where.split(".")
+    node = doc
+    for step in path:
+        node = node[int(step)] if step.isdigit() else node[step]
+    node[last] = value
+    with db.session() as s, pytest.raises(UserInputError, match=said):
+        import_hsds(s, tables_from_document(doc, "upload"))

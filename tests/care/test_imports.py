@@ -117,6 +117,15 @@ def test_part2_flag_hidden_without_consent(
             "row 3: score",
         ),
         ("member_id,tier,score\nM1,high,nan\n", "row 2: score 'nan' is not a finite"),
+        (
+            "member_id,tier,score\nM1,high,3\nM2,high,4\nM1,low,1\n",
+            r"row 4: member_id repeats row 2 \(one row per member\)",
+        ),
+        (
+            "member_id,tier,score\nM1,high,3,Lake, IN\n",
+            "row 2: 5 fields, the header has 3",
+        ),
+        ("member_id,tier,score\nM1,hi\x00gh,3\n", "row 2: tier holds a NUL"),
     ],
 )
 def test_bad_worklists_name_row_and_field(

@@ -288,3 +288,27 @@ def test_purged_intake_leaves_the_investigators_lead(
         kept = s.get(InvLead, ids[1])
         assert kept is not None and kept.status == "confirmed"
         assert kept.intake_id is None and kept.reason == "same tattoo"
+
+
+def test_a_purge_ledger_that_cannot_be_read_is_one_sentence(
+    db: Database, tmp_path: Path
+) -> None:
+    import pytest
+
+    from nowrongdoor.care.retention import reapply_purges
+    from nowrongdoor.errors import UserInputError
+
+    since = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    ledger = tmp_path / "purge-ledger.jsonl"
+    at = "2026-01-01T00:00:00+00:00"
+    for content, said in (
+        (b"\xd0\xcf\x11\xe0 binary", r"is not UTF-8 text \(byte 0\)"),
+        (json.dumps({"at": at, "items": [["person", "person"]]}).encode(), "line 1"),
+        (json.dumps({"at": at, "counts": {"person": "x"}}).encode(), "line 1"),
+        (json.dumps({"at": at, "items": "person"}).encode(), "line 1"),
+    ):
+        ledger.write_bytes(content)
+        with pytest.raises(UserInputError, match=said):
+            reapply_purges(db.engine, db.audit_keys, ledger, since=since)
+    with pytest.raises(UserInputError, match="cannot be read"):
+        reapply_purges(db.engine, db.audit_keys, tmp_path, since=since)

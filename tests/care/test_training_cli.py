@@ -98,3 +98,21 @@ def test_lead_and_bad_input(runner: Any, db: Any) -> None:
         assert result.exit_code == 2, (args, result.output)
         assert words in result.output
         assert "Traceback" not in result.output
+
+
+def test_a_course_file_that_is_not_utf8_or_a_folder_is_one_sentence(
+    runner: Any, tmp_path: Any
+) -> None:
+    latin = tmp_path / "state-law.yaml"
+    latin.write_bytes(
+        "id: state-law\ntitle: Ley del estado de M\xe9xico\n".encode("latin-1")
+    )
+    for path, said in (
+        (latin, f"course file {latin}: not UTF-8 text (byte 40)"),
+        (tmp_path, f"course file {tmp_path} cannot be read (Is a directory)"),
+    ):
+        env = {"NOWRONGDOOR_TRAINING_COURSE_FILES": json.dumps([str(path)])}
+        result = runner.invoke(app, ["training", "courses"], env=env)
+        assert result.exit_code == 2, result.output
+        assert said in " ".join(result.output.split())
+        assert "Traceback" not in result.output

@@ -21,6 +21,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -57,6 +58,9 @@ FORMAT = 1
 _MANIFEST = "manifest.json"
 _PG_DATA = "care.pgdump"
 _SQLITE_DATA = "care.sqlite"
+#: The data member of each backend's backup.
+_DATA_FILES = {"postgresql": _PG_DATA, "sqlite": _SQLITE_DATA}
+_TABLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
 def key_fingerprint(key: bytes | str) -> str:
@@ -293,7 +297,12 @@ def backup(engine: Engine, settings: Settings, out: Path) -> Manifest:
         raise UserInputError(
             "the care database has no schema; there is nothing to back up"
         )
-    out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserInputError(
+            f"backup {out}: its folder {out.parent} cannot be made ({exc.strerror})"
+        ) from None
     with tempfile.TemporaryDirectory(prefix="nwd-backup-") as tmp:
         work = Path(tmp)
         created = dt.datetime.now(dt.UTC).isoformat()
@@ -311,13 +320,22 @@ def backup(engine: Engine, settings: Settings, out: Path) -> Manifest:
             **facts,
         )
         partial = out.with_name(f".{out.name}.partial")
-        with tarfile.open(partial, "w") as tar:
-            blob = json.dumps(asdict(manifest), indent=2).encode("utf-8")
-            info = tarfile.TarInfo(_MANIFEST)
-            info.size = len(blob)
-            tar.addfile(info, io.BytesIO(blob))
-            tar.add(data, arcname=data.name)
-        partial.replace(out)
+        try:
+            with tarfile.open(partial, "w") as tar:
+                blob = json.dumps(asdict(manifest), indent=2).encode("utf-8")
+                info = tarfile.TarInfo(_MANIFEST)
+                info.size = len(blob)
+                tar.addfile(info, io.BytesIO(blob))
+                tar.add(data, arcname=data.name)
+            partial.replace(out)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise UserInputError(
+                f"backup {out} cannot be written ({exc.strerror})"
+            ) from None
+        except BaseException:  # interrupted or failed: no half-written file
+            partial.unlink(missing_ok=True)
+            raise
     return manifest
 
 
@@ -343,9 +361,54 @@ def read_manifest(path: Path) -> Manifest:
             f"{path} is not a nowrongdoor backup (format {FORMAT}) with a manifest"
         )
     try:
-        return Manifest(**raw)
+        manifest = Manifest(**raw)
     except TypeError:
         raise UserInputError(f"{path}: manifest.json has unknown fields") from None
+    problem = _manifest_problem(manifest)
+    if problem:
+        raise UserInputError(f"{path}: manifest.json field {problem}")
+    return manifest
+
+
+def _manifest_problem(manifest: Manifest) -> str | None:
+    """What is wrong with a manifest's fields (``None``: nothing)."""
+    head = manifest.audit_head
+    lists = {"data_keys": manifest.data_keys, "audit_keys": manifest.audit_keys}
+    counts = manifest.counts
+    if manifest.backend not in _DATA_FILES:
+        return (
+            f"backend {str(manifest.backend)[:40]!r} is not one of postgresql, sqlite"
+        )
+    if manifest.data_file != _DATA_FILES[manifest.backend]:
+        return f"data_file is not {_DATA_FILES[manifest.backend]}"
+    if not isinstance(counts, dict) or not all(
+        isinstance(k, str) and _TABLE_NAME.match(k) and _whole(v)
+        for k, v in counts.items()
+    ):
+        return "counts is not table names with row counts"
+    if not (
+        isinstance(head, dict)
+        and _whole(head.get("seq"))
+        and isinstance(head.get("hash"), str)
+    ):
+        return "audit_head is not an event number and hash"
+    for name, values in lists.items():
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            return f"{name} is not a list of fingerprints"
+    if not isinstance(manifest.index_key, str):
+        return "index_key is not a fingerprint"
+    if not isinstance(manifest.schema_revision, str | None):
+        return "schema_revision is not a revision"
+    try:
+        dt.datetime.fromisoformat(str(manifest.created_at))
+    except ValueError:
+        return "created_at is not an ISO date and time"
+    return None
+
+
+def _whole(value: Any) -> bool:
+    """A whole number of rows or events (never true/false)."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def _check_keys(manifest: Manifest, settings: Settings, path: Path) -> None:
@@ -381,7 +444,9 @@ def _require_empty(engine: Engine) -> None:
         )
 
 
-def _restore_data(engine: Engine, manifest: Manifest, data: Path, work: Path) -> None:
+def _restore_data(
+    engine: Engine, manifest: Manifest, data: Path, work: Path, path: Path
+) -> None:
     if manifest.backend == "postgresql":
         _run(
             [
@@ -400,7 +465,12 @@ def _restore_data(engine: Engine, manifest: Manifest, data: Path, work: Path) ->
         engine, "restore needs a SQLite file, not an in-memory database"
     )
     Path(target).parent.mkdir(parents=True, exist_ok=True)
-    _copy_sqlite(data, target)
+    try:
+        _copy_sqlite(data, target)
+    except sqlite3.DatabaseError:
+        raise UserInputError(
+            f"{path}: its data file {manifest.data_file} is not a SQLite database"
+        ) from None
 
 
 def restore(
@@ -425,9 +495,7 @@ def restore(
         UserInputError: not a backup, keys missing, another backend, a
             non-empty target, or counts/audit chain not matching the manifest.
     """
-    from nowrongdoor.care.audit import verify_chain
-    from nowrongdoor.care.migrate import current_revision, upgrade
-    from nowrongdoor.care.retention import reapply_purges
+    from nowrongdoor.care.migrate import current_revision
 
     manifest = read_manifest(path)
     if manifest.backend != engine.dialect.name:
@@ -437,20 +505,62 @@ def restore(
         )
     _check_keys(manifest, settings, path)
     _require_empty(engine)
+    before = _objects(engine)
+    try:
+        chain, reapplied = _load(engine, settings, path, manifest, purge_ledger)
+    except BaseException:  # refused, failed or interrupted: leave it empty
+        _undo(engine, before)
+        raise
+    return RestoreReport(
+        manifest=manifest,
+        revision=current_revision(engine),
+        audit_events=chain,
+        purges_reapplied=reapplied,
+    )
+
+
+def _load(
+    engine: Engine,
+    settings: Settings,
+    path: Path,
+    manifest: Manifest,
+    purge_ledger: Path | None,
+) -> tuple[int, int]:
+    """Load the backup's data, check it against the manifest, migrate it and
+    purge again; returns the audit events verified and the records purged."""
+    from sqlalchemy.exc import DBAPIError
+
+    from nowrongdoor.care.audit import verify_chain
+    from nowrongdoor.care.migrate import upgrade
+    from nowrongdoor.care.retention import reapply_purges
+
     with tempfile.TemporaryDirectory(prefix="nwd-restore-") as tmp:
         work = Path(tmp)
         with tarfile.open(path, "r") as tar:
-            member = tar.extractfile(manifest.data_file)
+            try:
+                member = tar.extractfile(manifest.data_file)
+            except KeyError:
+                member = None
             if member is None:
                 raise UserInputError(f"{path} lacks its data file {manifest.data_file}")
             data = work / Path(manifest.data_file).name
-            with data.open("wb") as fh:
-                shutil.copyfileobj(member, fh)
-        _restore_data(engine, manifest, data, work)
+            try:
+                with data.open("wb") as fh:
+                    shutil.copyfileobj(member, fh)
+            except (tarfile.TarError, EOFError, OSError):
+                raise UserInputError(
+                    f"{path}: its data file {manifest.data_file} is cut short"
+                ) from None
+        _restore_data(engine, manifest, data, work, path)
     engine.dispose()
     with engine.connect() as conn:
         for name, expected in manifest.counts.items():
-            got = conn.execute(text(f'SELECT count(*) FROM "{name}"')).scalar_one()
+            try:
+                got = conn.execute(text(f'SELECT count(*) FROM "{name}"')).scalar_one()
+            except DBAPIError:
+                raise UserInputError(
+                    f"{path}: table {name} of the manifest is not in its data"
+                ) from None
             if int(got) != expected:
                 raise UserInputError(
                     f"{path}: table {name} restored {got} rows, the manifest says "
@@ -475,9 +585,55 @@ def restore(
     reapplied = reapply_purges(
         engine, keys, ledger, since=dt.datetime.fromisoformat(manifest.created_at)
     )
-    return RestoreReport(
-        manifest=manifest,
-        revision=current_revision(engine),
-        audit_events=chain.checked,
-        purges_reapplied=reapplied,
-    )
+    return chain.checked, reapplied
+
+
+#: Functions of the current schema that no extension owns (PostgreSQL).
+_OWN_FUNCTIONS = """
+SELECT p.oid::regprocedure::text FROM pg_proc p
+JOIN pg_namespace n ON n.oid = p.pronamespace
+WHERE n.nspname = current_schema()
+  AND NOT EXISTS (
+    SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e'
+  )
+"""
+
+
+def _objects(engine: Engine) -> set[tuple[str, str]]:
+    """The schema objects of the database: (kind, name) pairs."""
+    found: set[tuple[str, str]] = set()
+    seen = inspect(engine)
+    found |= {("VIEW", n) for n in seen.get_view_names()}
+    found |= {("TABLE", n) for n in seen.get_table_names()}
+    if engine.dialect.name == "postgresql":
+        found |= {("SEQUENCE", n) for n in seen.get_sequence_names()}
+        with engine.connect() as conn:
+            found |= {
+                ("FUNCTION", f) for f in conn.execute(text(_OWN_FUNCTIONS)).scalars()
+            }
+    return found
+
+
+def _undo(engine: Engine, before: set[tuple[str, str]]) -> None:
+    """Take a failed restore's objects out again: the database is as empty as
+    it was (best effort: a database that went away keeps what it has)."""
+    engine.dispose()
+    try:
+        if engine.dialect.name == "sqlite":
+            target = Path(_sqlite_file(engine, "in-memory"))
+            target.write_bytes(b"")
+            for suffix in ("-wal", "-shm", "-journal"):
+                Path(f"{target}{suffix}").unlink(missing_ok=True)
+            return
+        quote = engine.dialect.identifier_preparer.quote
+        made = _objects(engine) - before
+        with engine.begin() as conn:
+            for kind in ("VIEW", "TABLE", "SEQUENCE", "FUNCTION"):
+                for k, name in sorted(made):
+                    if k == kind:
+                        what = name if kind == "FUNCTION" else quote(name)
+                        conn.execute(text(f"DROP {kind} IF EXISTS {what} CASCADE"))
+    except Exception:  # noqa: BLE001 - the first error is the one to report
+        return
+    finally:
+        engine.dispose()

@@ -6,6 +6,7 @@ so ``nowrongdoor --help`` stays light.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -44,21 +45,98 @@ partners_app = typer.Typer(
 )
 
 
+#: The largest row id (a 32-bit integer column on PostgreSQL): a bigger id
+#: given on the command line names nothing.
+_MAX_ID = 2**31 - 1
+
+
+def _shown_url(settings: Settings) -> str:
+    """The database URL as a message shows it: password hidden, and a value
+    that is not a URL never echoed (it may hold one)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        url = make_url(settings.resolved_database_url)
+    except ArgumentError:
+        return "(setting database_url)"
+    return url.render_as_string(hide_password=True)
+
+
 def _database(settings: Settings) -> Database:
+    """The care database the settings name; a URL that names no usable
+    database is refused in one sentence naming the setting."""
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
     from nowrongdoor.care.db import Database
 
-    return Database(settings, pool_size=2)
+    url = _shown_url(settings)
+    try:
+        return Database(settings, pool_size=2)
+    except NoSuchModuleError:  # an ArgumentError too
+        raise UserInputError(
+            f"setting database_url: {url} names a kind of database this install "
+            "does not know (use postgresql+psycopg:// or sqlite:///)"
+        ) from None
+    except ArgumentError:
+        raise UserInputError(
+            "setting database_url is not a database URL (such as "
+            "postgresql+psycopg://user@host:5432/care or sqlite:///path/care.db)"
+        ) from None
+    except ImportError as exc:
+        raise UserInputError(
+            f"setting database_url: the driver for {url} is not installed "
+            f"(module {exc.name}; use postgresql+psycopg:// or sqlite:///)"
+        ) from None
+    except OSError as exc:
+        raise UserInputError(
+            f"the care database at {url} cannot be created ({exc.strerror})"
+        ) from None
 
 
-def _require_schema(db: Database) -> None:
+def _open_revision(db: Database) -> str | None:
+    """The schema revision of the database, refused in one sentence (password
+    hidden) when the database cannot be opened."""
+    from sqlalchemy.exc import DBAPIError
+
     from nowrongdoor.care.migrate import current_revision
 
-    if current_revision(db.engine) is None:
+    try:
+        return current_revision(db.engine)
+    except DBAPIError as exc:
+        url = db.engine.url
+        why = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        reason = why[0].strip() if why else type(exc).__name__
+        if url.password:
+            reason = reason.replace(str(url.password), "***")
         raise UserInputError(
-            "the care database at "
-            f"{db.engine.url.render_as_string(hide_password=True)} "
-            "has no schema; run `nowrongdoor db upgrade` first"
+            f"the care database at {url.render_as_string(hide_password=True)} "
+            f"cannot be opened ({reason})"
+        ) from None
+
+
+def _require_schema(db: Database, revision: str | None) -> None:
+    """Refuse a database with no schema, or not at this version's revision."""
+    from nowrongdoor.care.migrate import head_revision, is_known_revision
+
+    where = f"the care database at {db.engine.url.render_as_string(hide_password=True)}"
+    if revision is None:
+        raise UserInputError(
+            f"{where} has no schema; run `nowrongdoor db upgrade` first"
         )
+    head = head_revision()
+    if revision == head:
+        return
+    if is_known_revision(revision):
+        raise UserInputError(
+            f"{where} is at schema revision {revision}, older than this "
+            f"version's {head}; run `nowrongdoor db upgrade` first"
+        )
+    raise UserInputError(
+        f"{where} is at schema revision {revision}, which this version of "
+        f"nowrongdoor does not know (its newest is {head}); run the version "
+        "that migrated it"
+    )
 
 
 @contextmanager
@@ -67,15 +145,19 @@ def care_database(
 ) -> Iterator[Database]:
     """The care database for one command, disposed when the command is done.
 
+    A database that cannot be opened is refused in one sentence.
+
     Args:
         settings: The settings naming the database.
-        needs_schema: Refuse (one sentence) a database that has no schema;
-            False for the commands that make or restore one.
+        needs_schema: Refuse (one sentence) a database that has no schema or
+            is not at this version's revision; False for the commands that
+            make, migrate or restore one.
     """
     db = _database(settings)
-    if needs_schema:
-        _require_schema(db)
     try:
+        revision = _open_revision(db)
+        if needs_schema:
+            _require_schema(db, revision)
         yield db
     finally:
         db.dispose()
@@ -94,7 +176,9 @@ def care_session(settings: Settings) -> Iterator[CareWork]:
 
     Refused (one sentence) when the database has no schema. The session
     commits when the block ends and rolls back when it raises (``typer.Exit``
-    too); the database is disposed after.
+    too); the database is disposed after. A value the database cannot store
+    (a NUL character on PostgreSQL, a number out of range) is one sentence,
+    never the statement and its parameters.
 
     Args:
         settings: The settings naming the database.
@@ -102,8 +186,17 @@ def care_session(settings: Settings) -> Iterator[CareWork]:
     Yields:
         The database (for its cipher) and the session.
     """
-    with care_database(settings) as db, db.session() as session:
-        yield CareWork(db, session)
+    from sqlalchemy.exc import DataError
+
+    try:
+        with care_database(settings) as db, db.session() as session:
+            yield CareWork(db, session)
+    except DataError as exc:  # a value the database cannot store (rolled back)
+        why = str(exc.orig or exc).strip().splitlines()
+        raise UserInputError(
+            "the care database refused a value of this input "
+            f"({why[0] if why else 'no reason given'}); nothing was written"
+        ) from None
 
 
 def _org_id(session: Session, org: str | None) -> int:
@@ -123,8 +216,8 @@ def _org_id(session: Session, org: str | None) -> int:
                 f"--org is needed: the database has {len(plans)} plan organisations"
             )
         return plans[0].id
-    if org.isdigit():
-        found = session.get(Organization, int(org))
+    if org.isascii() and org.isdigit():
+        found = session.get(Organization, int(org)) if int(org) <= _MAX_ID else None
     else:
         found = session.scalar(select(Organization).where(Organization.name == org))
     if found is None:
@@ -391,7 +484,10 @@ def users_revoke(
         if user is None:
             raise UserInputError(f"no user named {username!r}")
         if token is not None:
-            if not revoke_api_token(session, token_id=token, user_id=user.id):
+            live = 0 < token <= _MAX_ID
+            if not live or not revoke_api_token(
+                session, token_id=token, user_id=user.id
+            ):
                 raise UserInputError(f"user {username!r} has no live API token {token}")
             count = 1
         else:
@@ -437,10 +533,15 @@ def _verify_audit(ctx: typer.Context, *, write: bool) -> ChainReport:
     from nowrongdoor.care.audit import verify_chain
 
     settings = settings_from(ctx)
+    checkpoints = settings.resolved_checkpoint_file
     with care_session(settings) as (_, session):
-        return verify_chain(
-            session, checkpoint_file=settings.resolved_checkpoint_file, write=write
-        )
+        try:
+            return verify_chain(session, checkpoint_file=checkpoints, write=write)
+        except OSError as exc:
+            raise UserInputError(
+                f"audit_checkpoint_file {checkpoints} cannot be read or written "
+                f"({exc.strerror})"
+            ) from None
 
 
 def _report_broken(report: ChainReport) -> None:
@@ -596,7 +697,9 @@ def care_import_worklist(
 
     csv_path = resolve_worklist_path(path)
     text = read_text_file(csv_path)
-    label = source or (path.name if path.is_dir() else csv_path.parent.name)
+    # the folder's own name, also for a relative path such as `.` or `w.csv`
+    folder = Path(os.path.abspath(path if path.is_dir() else csv_path.parent))
+    label = source or folder.name
     settings = settings_from(ctx)
     routes = parse_pool_routes(settings.pool_routes)
     with care_session(settings) as (db, session):

@@ -55,6 +55,10 @@ _REQUIRED = {
 }
 
 
+#: The oldest age a service's minimum_age or maximum_age may name.
+_MAX_AGE = 150
+
+
 @dataclass
 class HsdsTables:
     """HSDS rows by table name, plus where each row came from (for messages)."""
@@ -67,6 +71,11 @@ class HsdsTables:
     def add(self, table: str, row: Mapping[str, Any], origin: str) -> None:
         """Add one row (nested lists/objects are dropped)."""
         flat = {k: v for k, v in row.items() if not isinstance(v, list | dict)}
+        for key, value in flat.items():
+            if isinstance(value, str) and "\x00" in value:
+                raise UserInputError(
+                    f"{origin}: {table} field {key!r} holds a NUL character"
+                )
         self.rows[table].append(flat)
         self.origin[f"{table}:{len(self.rows[table])}"] = origin
 
@@ -93,9 +102,12 @@ def _int(value: Any, where: str) -> int | None:
     if _blank(value):
         return None
     try:
-        return int(float(str(value)))
-    except ValueError as exc:
-        raise UserInputError(f"{where}: {value!r} is not a whole number") from exc
+        number = int(float(str(value)))
+    except (ValueError, OverflowError):
+        raise UserInputError(f"{where}: {value!r} is not a whole number") from None
+    if not 0 <= number <= _MAX_AGE:
+        raise UserInputError(f"{where}: {value!r} is not an age (0 to {_MAX_AGE})")
+    return number
 
 
 def _float(value: Any) -> float | None:
@@ -202,6 +214,22 @@ def _with_org(row: Mapping[str, Any], org_id: str | None) -> dict[str, Any]:
     return out
 
 
+def _nested(
+    parent: Mapping[str, Any], key: str, origin: str
+) -> list[Mapping[str, Any]]:
+    """The objects nested under ``parent[key]`` (none when absent).
+
+    Raises:
+        UserInputError: the value is not a list of objects.
+    """
+    value = parent.get(key)
+    if value is None or value == "":
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, Mapping) for v in value):
+        raise UserInputError(f"{origin}: {key} must be a list of objects")
+    return value
+
+
 def _add_children(
     tables: HsdsTables,
     parent: Mapping[str, Any],
@@ -212,7 +240,7 @@ def _add_children(
 ) -> None:
     """Add the rows nested under ``parent[key]`` to ``table``, linked by ``link``
     to the parent's id."""
-    for child in parent.get(key) or []:
+    for child in _nested(parent, key, origin):
         tables.add(table, {**child, link: parent.get("id")}, origin)
 
 
@@ -235,8 +263,8 @@ def _walk_service(
         row = _with_org(svc, org_id)
     tables.add("service", row, origin)
     _add_children(tables, svc, "phones", "phone", "service_id", origin)
-    for attr in svc.get("attributes") or []:
-        term = attr.get("taxonomy_term") if isinstance(attr, Mapping) else None
+    for attr in _nested(svc, "attributes", origin):
+        term = attr.get("taxonomy_term")
         if isinstance(term, Mapping):
             tables.add("taxonomy_term", term, origin)
             tables.add(
@@ -249,7 +277,7 @@ def _walk_service(
                 },
                 origin,
             )
-    for sal in svc.get("service_at_locations") or []:
+    for sal in _nested(svc, "service_at_locations", origin):
         _walk_sal(
             tables,
             {**sal, "service_id": svc.get("id")},
@@ -282,9 +310,9 @@ def _walk_org(tables: HsdsTables, org: Mapping[str, Any], origin: str) -> None:
     tables.add("organization", org, origin)
     org_id = org.get("id")
     _add_children(tables, org, "phones", "phone", "organization_id", origin)
-    for loc in org.get("locations") or []:
+    for loc in _nested(org, "locations", origin):
         _walk_location(tables, loc, origin, org_id)
-    for svc in org.get("services") or []:
+    for svc in _nested(org, "services", origin):
         _walk_service(tables, svc, origin, org_id)
 
 

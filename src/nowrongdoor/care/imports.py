@@ -108,17 +108,28 @@ def read_csv_rows(
             raise UserInputError(
                 f"{name}: missing required column(s) {', '.join(missing)}"
             )
-        return [
-            (
-                i,
-                {
-                    k.strip(): (v if isinstance(v, str) else "").strip()
-                    for k, v in row.items()
-                    if k is not None
-                },
+        rows: list[tuple[int, dict[str, str]]] = []
+        for i, row in enumerate(reader, start=2):
+            for key, value in row.items():
+                if isinstance(value, str) and "\x00" in value:
+                    raise UserInputError(
+                        f"{name}, row {i}: {str(key).strip()} holds a NUL character"
+                    )
+            if None in row:  # more fields than the header names
+                raise UserInputError(
+                    f"{name}, row {i}: {len(header) + len(row[None])} fields, the "  # type: ignore[index]
+                    f"header has {len(header)} (quote a value that holds a comma)"
+                )
+            rows.append(
+                (
+                    i,
+                    {
+                        k.strip(): (v if isinstance(v, str) else "").strip()
+                        for k, v in row.items()
+                    },
+                )
             )
-            for i, row in enumerate(reader, start=2)
-        ]
+        return rows
     except csv.Error as exc:
         raise UserInputError(
             f"{name}, line {reader.line_num}: not readable as CSV ({exc})"
@@ -259,11 +270,18 @@ def import_worklist(
     if team is not None and not 1 <= len(team.strip()) <= 100:
         raise UserInputError("the team name must be 1 to 100 characters")
     counts = ImportCounts()
+    first_row: dict[str, int] = {}
     for line, row in read_csv_rows(text, name, WORKLIST_REQUIRED):
         where = f"{name}, row {line}"
         member = row.get("member_id", "")
         if not member:
             raise UserInputError(f"{where}: member_id is empty")
+        if member in first_row:
+            raise UserInputError(
+                f"{where}: member_id repeats row {first_row[member]} (one row "
+                "per member)"
+            )
+        first_row[member] = line
         tier = row.get("tier", "")
         if not tier or len(tier) > 32:
             raise UserInputError(f"{where}: tier must be 1 to 32 characters")

@@ -9,10 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine
+
+if TYPE_CHECKING:
+    from alembic.script import ScriptDirectory
 
 __all__ = [
     "alembic_config",
@@ -20,6 +24,7 @@ __all__ = [
     "downgrade",
     "head_revision",
     "include_name",
+    "is_known_revision",
     "upgrade",
 ]
 
@@ -117,11 +122,27 @@ def head_revision() -> str:
         RuntimeError: When the migrations have more than one head (two
             branches were merged without re-chaining their migrations).
     """
+    heads = _scripts().get_heads()
+    if len(heads) != 1:
+        raise RuntimeError(f"care migrations have {len(heads)} heads: {heads}")
+    return str(heads[0])
+
+
+def is_known_revision(revision: str) -> bool:
+    """Whether ``revision`` is one of the shipped migrations (a database at a
+    revision this version does not know was migrated by a newer version)."""
+    from alembic.util import CommandError
+
+    try:
+        return _scripts().get_revision(revision) is not None
+    except CommandError:
+        return False
+
+
+def _scripts() -> ScriptDirectory:
+    """The shipped migration scripts."""
     from alembic.script import ScriptDirectory
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    heads = ScriptDirectory.from_config(cfg).get_heads()
-    if len(heads) != 1:
-        raise RuntimeError(f"care migrations have {len(heads)} heads: {heads}")
-    return str(heads[0])
+    return ScriptDirectory.from_config(cfg)

@@ -367,23 +367,55 @@ def _tally(session: Session, at: dt.datetime, counts: dict[str, int]) -> None:
 
 
 def _ledger_entries(ledger: Path) -> list[dict[str, object]]:
-    if not ledger.is_file():
+    """The purge ledger's records (none when it does not exist yet).
+
+    Raises:
+        UserInputError: the ledger is not a file, not UTF-8 text, or a line
+            is not a purge record (its ``at``, ``counts`` and ``items``).
+    """
+    from nowrongdoor.errors import UserInputError
+
+    if not ledger.exists():
         return []
+    try:
+        text = ledger.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise UserInputError(
+            f"purge ledger {ledger} is not UTF-8 text (byte {exc.start})"
+        ) from None
+    except OSError as exc:
+        raise UserInputError(
+            f"purge ledger {ledger} cannot be read ({exc.strerror})"
+        ) from None
     entries = []
-    for number, line in enumerate(ledger.read_text(encoding="utf-8").splitlines(), 1):
+    for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         try:
             entry = json.loads(line)
             dt.datetime.fromisoformat(entry["at"])
-        except (ValueError, KeyError, TypeError):
-            from nowrongdoor.errors import UserInputError
-
+            _check_record(entry)
+        except (ValueError, KeyError, TypeError, AttributeError):
             raise UserInputError(
                 f"{ledger} line {number} is not a purge record"
             ) from None
         entries.append(entry)
     return entries
+
+
+def _check_record(entry: dict[str, object]) -> None:
+    """Raise ``TypeError``/``ValueError`` unless the ledger record's counts
+    are whole numbers and its items ``[kind, table, id]`` triples."""
+    counts = entry.get("counts")
+    if counts is not None and not isinstance(counts, dict):
+        raise TypeError("counts")
+    for value in (counts or {}).values():
+        int(value)
+    items = entry.get("items") or []
+    if not isinstance(items, list):
+        raise TypeError("items")
+    for _kind, _table, row_id in items:
+        int(row_id)
 
 
 def reapply_purges(

@@ -156,6 +156,14 @@ def _read(path: Path) -> Any:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise UserInputError(f"course file {path} does not exist") from None
+    except UnicodeDecodeError as exc:
+        raise UserInputError(
+            f"course file {path}: not UTF-8 text (byte {exc.start})"
+        ) from None
+    except OSError as exc:
+        raise UserInputError(
+            f"course file {path} cannot be read ({exc.strerror})"
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""

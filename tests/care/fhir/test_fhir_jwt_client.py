@@ -155,3 +155,18 @@ def test_the_cli_registers_a_jwt_client_from_a_key_file(
     keys.write_text(json.dumps({"keys": [key.as_dict(private=True)]}))
     private = runner.invoke(app, [*cmd, "--jwks", str(keys)], env=env)
     assert private.exit_code != 0 and "private key material" in private.output
+
+
+def test_a_shared_secret_key_is_refused_like_a_private_key() -> None:
+    from nowrongdoor.care.fhir.clients import public_key_set
+
+    for key in (
+        {"kty": "oct", "k": "c2hhcmVkLXNlY3JldC1rZXktb2YtdGhlLXBhcnRuZXI"},
+        {"kty": "RSA", "n": "AQAB", "e": "AQAB", "p": "AQAB"},
+    ):
+        with pytest.raises(ValueError, match="key 0 of the JWK Set holds private"):
+            public_key_set({"keys": [key]})
+    with pytest.raises(ValueError, match="key 0 of the JWK Set is not a JSON object"):
+        public_key_set({"keys": [1]})
+    public = RSAKey.generate_key(2048).as_dict(private=False)
+    assert json.loads(public_key_set({"keys": [public]})) == {"keys": [public]}

@@ -295,3 +295,88 @@ def test_confirmation_links_or_registers_the_posters_person(
         assert new_person.birth_date == "2010-06-30"
         assert new_person.birth_year == 2010
         assert new_person.owner_id is None and new_person.organization_id == org
+
+
+def _rewritten(source: Path, target: Path, key: str, index: int, **fields: Any) -> Path:
+    """``source`` (a JSON document of the ``ads`` commands) with fields of its
+    ``key`` list's item ``index`` replaced, written as ``target``."""
+    doc = json.loads(source.read_text())
+    doc[key][index].update(fields)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(doc))
+    return target
+
+
+@pytest.mark.parametrize(
+    ("fields", "said"),
+    [
+        ({"rank": "first"}, "match 1: field rank is not a number"),
+        ({"rank": 10**30}, "match 1: field rank is not between 0 and"),
+        ({"score": [1]}, "match 1: field score is not a number"),
+        ({"probability": "high"}, "match 1: field probability is not a number"),
+        ({"fields_used": 3}, "match 1: field fields_used is not a list"),
+    ],
+)
+def test_a_wrongly_typed_match_field_is_one_sentence(
+    db: Any, world: Any, ads_files: AdsImport, tmp_path: Path, fields: Any, said: str
+) -> None:
+    assert ads_files.match_dir is not None
+    _rewritten(
+        ads_files.match_dir / "matches.json",
+        tmp_path / "m" / "matches.json",
+        "matches",
+        0,
+        **fields,
+    )
+    job = replace(ads_files, link_dir=None, match_dir=tmp_path / "m")
+    with pytest.raises(UserInputError, match=said):
+        _load(db, world, job)
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(InvAd)) == 0
+
+
+@pytest.mark.parametrize(
+    ("fields", "said"),
+    [
+        ({"ads": "many"}, "operation 1: field ads is not a number"),
+        ({"phones": 5}, "operation 1: field phones is not a list"),
+        ({"indicator_mix": [1]}, "operation 1: field indicator_mix is not a JSON"),
+        ({"revenue": "lots"}, "operation 1: field revenue is not a JSON object"),
+    ],
+)
+def test_a_wrongly_typed_operation_field_is_one_sentence(
+    db: Any, world: Any, ads_files: AdsImport, tmp_path: Path, fields: Any, said: str
+) -> None:
+    assert ads_files.link_dir is not None
+    link = tmp_path / "l"
+    _rewritten(
+        ads_files.link_dir / "operations.json",
+        link / "operations.json",
+        "operations",
+        0,
+        **fields,
+    )
+    (link / "edges.csv").write_bytes((ads_files.link_dir / "edges.csv").read_bytes())
+    job = AdsImport(scanned=ads_files.scanned, link_dir=link)
+    with pytest.raises(UserInputError, match=said):
+        _load(db, world, job)
+
+
+def test_a_wrongly_typed_ad_field_or_posters_without_matches_is_refused(
+    db: Any, world: Any, ads_files: AdsImport, tmp_path: Path
+) -> None:
+    lines = ads_files.scanned.read_text().splitlines()
+    for field, value, said in (
+        ("ages", 17, "line 1: field ages is not a list"),
+        ("title", ["x"], "line 1: field title is not text"),
+    ):
+        bad = tmp_path / f"{field}.jsonl"
+        bad.write_text("\n".join([json.dumps({**json.loads(lines[0]), field: value})]))
+        with pytest.raises(UserInputError, match=said):
+            _load(db, world, AdsImport(scanned=bad))
+    with pytest.raises(UserInputError, match="is read only with --match"):
+        _load(db, world, AdsImport(scanned=ads_files.scanned, posters=tmp_path / "p"))
+    with pytest.raises(UserInputError, match="--images .* is not a folder"):
+        _load(db, world, AdsImport(scanned=ads_files.scanned, images_root=bad))
+    with pytest.raises(UserInputError, match="is a folder, not a JSONL file"):
+        _load(db, world, AdsImport(scanned=ads_files.scanned, raw_ads=tmp_path))

@@ -89,6 +89,11 @@ class IssuedToken:
     expires_in: int
 
 
+#: JWK members that hold secret material: an RSA/EC/OKP private key's
+#: (RFC 7518 6.2.2, 6.3.2; RFC 8037) and a symmetric key's ``k`` (6.4.1).
+_SECRET_MEMBERS = frozenset({"d", "p", "q", "dp", "dq", "qi", "oth", "k"})
+
+
 def public_key_set(jwks: Any) -> str:
     """The JSON of a JWK Set holding public keys only.
 
@@ -100,8 +105,13 @@ def public_key_set(jwks: Any) -> str:
     if not jwks["keys"]:
         raise ValueError("the JWK Set has no keys")
     for i, key in enumerate(jwks["keys"]):
-        if not isinstance(key, dict) or "d" in key:
-            raise ValueError(f"key {i} of the JWK Set holds private key material")
+        if not isinstance(key, dict):
+            raise ValueError(f"key {i} of the JWK Set is not a JSON object")
+        if _SECRET_MEMBERS & key.keys() or key.get("kty") == "oct":
+            raise ValueError(
+                f"key {i} of the JWK Set holds private key material (a private "
+                "or shared secret key); give the public keys only"
+            )
     try:
         KeySet.import_key_set(jwks)  # type: ignore[arg-type]
     except (JoseError, ValueError, TypeError, KeyError) as exc:

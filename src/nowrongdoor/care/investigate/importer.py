@@ -18,6 +18,7 @@ import csv
 import datetime as dt
 import gc
 import json
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -57,6 +58,8 @@ FACT_FIELDS = (
 )  # fmt: skip
 CONTACT_KINDS = (("phones", "phone"), ("emails", "email"), ("handles", "handle"))
 _BATCH = 2000
+#: The largest whole number a database integer column holds (PostgreSQL).
+_MAX_INT = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,8 @@ def _gc_paused() -> Iterator[None]:
 
 
 def _jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    if path.is_dir():
+        raise UserInputError(f"{path} is a folder, not a JSONL file")
     if not path.is_file():
         raise UserInputError(f"{path} does not exist")
     for n, rec in json_lines(path):
@@ -181,6 +186,68 @@ def _codes(indicators: Any) -> str:
     return f"|{'|'.join(codes)}|" if codes else ""
 
 
+def _listed(rec: dict[str, Any], name: str, where: str) -> list[Any]:
+    """``rec[name]`` as a list (empty when absent or empty).
+
+    Raises:
+        UserInputError: the field holds something else.
+    """
+    value = rec.get(name)
+    if not value:
+        return []
+    if not isinstance(value, list):
+        raise UserInputError(f"{where}: field {name} is not a list")
+    return value
+
+
+def _table(rec: dict[str, Any], name: str, where: str) -> dict[str, Any]:
+    """``rec[name]`` as a JSON object (empty when absent or empty)."""
+    value = rec.get(name)
+    if not value:
+        return {}
+    if not isinstance(value, dict):
+        raise UserInputError(f"{where}: field {name} is not a JSON object")
+    return value
+
+
+def _number(value: Any, where: str, name: str) -> float:
+    """A finite number from a JSON number or numeric text (``None``, ``""``: 0).
+
+    Raises:
+        UserInputError: anything else (text, a list, an object, true/false,
+            infinity).
+    """
+    if value is None or value == "":
+        return 0.0
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise UserInputError(f"{where}: field {name} is not a number")
+    try:
+        number = float(value)
+    except (ValueError, OverflowError):
+        raise UserInputError(f"{where}: field {name} is not a number") from None
+    if not math.isfinite(number):
+        raise UserInputError(f"{where}: field {name} is not a finite number")
+    return number
+
+
+def _count(value: Any, where: str, name: str) -> int:
+    """A whole number from 0 to the largest database integer."""
+    number = int(_number(value, where, name))
+    if not 0 <= number <= _MAX_INT:
+        raise UserInputError(f"{where}: field {name} is not between 0 and {_MAX_INT}")
+    return number
+
+
+def _text(rec: dict[str, Any], name: str, where: str) -> str | None:
+    """``rec[name]`` as text (``None`` when absent or empty)."""
+    value = rec.get(name)
+    if not value:
+        return None
+    if not isinstance(value, str):
+        raise UserInputError(f"{where}: field {name} is not text")
+    return value
+
+
 def _raw_by_id(path: Path | None) -> dict[str, dict[str, Any]]:
     if path is None:
         return {}
@@ -194,13 +261,10 @@ def _ad_row(
     rec: dict[str, Any], raw: dict[str, Any], where: str, org_id: int
 ) -> dict[str, Any]:
     merged = {**raw, **{k: v for k, v in rec.items() if v is not None}}
-    for name in ("phones", "emails", "handles", "indicators"):
+    for name in FACT_FIELDS:
         if not isinstance(merged.get(name, []), list):
             raise UserInputError(f"{where}: field {name} is not a list")
-    try:
-        score = float(merged.get("score") or 0.0)
-    except (TypeError, ValueError):
-        raise UserInputError(f"{where}: field score is not a number") from None
+    score = _number(merged.get("score"), where, "score")
     return {
         "organization_id": org_id,
         "ad_key": str(merged["id"])[:200],
@@ -211,8 +275,8 @@ def _ad_row(
         "ad_kind": str(merged.get("ad_kind") or "")[:16] or None,
         "score": score,
         "indicator_codes": _codes(merged.get("indicators"))[:400],
-        "title": merged.get("title") or None,
-        "text": merged.get("text") or None,
+        "title": _text(merged, "title", where),
+        "text": _text(merged, "text", where),
         "facts": {
             **{k: merged.get(k) or [] for k in FACT_FIELDS},
             **({"images": merged["images"]} if merged.get("images") else {}),
@@ -297,28 +361,36 @@ def _op_row(
     if not isinstance(key, str) or not key:
         raise UserInputError(f"{where}: field operation is missing")
     contacts = {
-        k: list(profile.get(k) or [])
+        k: list(_listed(profile, k, where))
         for k in ("phones", "emails", "handles", "names", "controller_signals")
     }
-    cities = [str(c) for c in profile.get("cities") or []]
-    ages = [a for a in profile.get("claimed_ages") or [] if isinstance(a, int)]
-    revenue = (profile.get("revenue") or {}).get("estimated_total")
-    mix = {str(k): int(v) for k, v in (profile.get("indicator_mix") or {}).items()}
+    cities = [str(c) for c in _listed(profile, "cities", where)]
+    ages = [a for a in _listed(profile, "claimed_ages", where) if isinstance(a, int)]
+    revenue = _table(profile, "revenue", where).get("estimated_total")
+    mix = {
+        str(k): _count(v, where, f"indicator_mix.{k}")
+        for k, v in _table(profile, "indicator_mix", where).items()
+    }
     first = _when(profile.get("first_seen"), f"{where}, field first_seen")
     last = _when(profile.get("last_seen"), f"{where}, field last_seen")
     return {
         "organization_id": org_id,
         "op_key": key[:64],
-        "size": int(profile.get("ads") or len(profile.get("ad_ids") or [])),
+        "size": _count(profile.get("ads"), where, "ads")
+        or len(_listed(profile, "ad_ids", where)),
         "contacts": contacts,
         "contact_count": sum(len(contacts[k]) for k in ("phones", "emails", "handles")),
         "cities": (f"|{'|'.join(cities)}|" if cities else "")[:4000],
         "city_count": len(cities),
-        "route": list(profile.get("route") or []),
+        "route": list(_listed(profile, "route", where)),
         "indicator_codes": (f"|{'|'.join(sorted(mix))}|" if mix else "")[:400],
         "indicator_mix": mix,
         "min_claimed_age": min(ages) if ages else None,
-        "estimated_revenue": float(revenue) if revenue is not None else None,
+        "estimated_revenue": (
+            _number(revenue, where, "revenue.estimated_total")
+            if revenue is not None
+            else None
+        ),
         "first_seen": first or (min(dates) if dates else None),
         "last_seen": last or (max(dates) if dates else None),
         "current": True,
@@ -359,7 +431,7 @@ def _load_operations(scan: _Scan, link_dir: Path) -> None:
         where = f"{ops_json}, operation {i + 1}"
         if not isinstance(profile, dict):
             raise UserInputError(f"{where}: not a JSON object")
-        ads = [str(a) for a in profile.get("ad_ids") or []]
+        ads = [str(a) for a in _listed(profile, "ad_ids", where)]
         dates = [d for a in ads if (d := posted.get(a)) is not None]
         row = _op_row(profile, where, org_id, dates)
         if row["op_key"] in members:
@@ -513,19 +585,24 @@ def _load_leads(
         update(InvLead).where(InvLead.organization_id == org_id).values(current=False)
     )
     new_rows, old_rows = [], []
-    for m in matches:
+    where = f"{job.match_dir / 'matches.json'}, match"
+    for i, m in enumerate(matches, start=1):
         case, ad = str(m["case_id"])[:64], str(m["ad_id"])[:200]
+        at = f"{where} {i}"
+        probability = m.get("probability")
         row = {
             "organization_id": org_id,
             "case_key": case,
             "ad_key": ad,
             "op_key": (str(m.get("operation") or "")[:64] or None),
-            "rank": int(m.get("rank") or 0),
-            "score": float(m.get("score") or 0.0),
-            "probability": m.get("probability"),
+            "rank": _count(m.get("rank"), at, "rank"),
+            "score": _number(m.get("score"), at, "score"),
+            "probability": (
+                None if probability is None else _number(probability, at, "probability")
+            ),
             "evidence": m.get("evidence") or {},
-            "fields_used": list(m.get("fields_used") or []),
-            "fields_missing": list(m.get("fields_missing") or []),
+            "fields_used": list(_listed(m, "fields_used", at)),
+            "fields_missing": list(_listed(m, "fields_missing", at)),
             "poster": posters.get(case),
             "current": True,
             "imported_at": utcnow(),
@@ -647,6 +724,13 @@ def import_ads(
     Raises:
         UserInputError: A file is missing or malformed (file, line, field).
     """
+    if job.images_root is not None and not job.images_root.is_dir():
+        raise UserInputError(f"--images {job.images_root} is not a folder")
+    if job.posters is not None and job.match_dir is None:
+        raise UserInputError(
+            f"--posters {job.posters} is read only with --match (the posters of "
+            "the leads); give the `ads match --out` folder too"
+        )
     counts = ImportCounts()
     reader = ImageReader()
     with _gc_paused():
