@@ -35,8 +35,6 @@ NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 HSTS = "max-age=31536000; includeSubDomains"
 
 
-
-
 def _self_signed(tmp: Path) -> tuple[Path, Path]:
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])

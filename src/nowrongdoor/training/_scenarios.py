@@ -164,9 +164,7 @@ def _sample_facts(rng: random.Random, minors: bool) -> dict[str, Any]:
     activity = facts["commercial_sex_act"] or facts["labor_or_services"]
     means = any(facts[k] for k in ("force", "fraud", "coercion"))
     minor_sex = facts["commercial_sex_act"] and age is not None and age < 18
-    facts["exploited_after_arrival"] = bool(
-        moved and activity and (means or minor_sex)
-    )
+    facts["exploited_after_arrival"] = bool(moved and activity and (means or minor_sex))
     return facts
 
 

@@ -55,9 +55,10 @@ def test_negative_adult_screen_has_no_report_prompt(cm):
     response = cm.post("/screening/cst6", data=data)
     tree = assert_accessible_basics(response.text)
     assert tree.css_first("#result-category").text() == "negative"
-    assert "Outside the validated population" in tree.css_first(
-        "#outside-population"
-    ).text()
+    assert (
+        "Outside the validated population"
+        in tree.css_first("#outside-population").text()
+    )
     assert tree.css_first("section[aria-labelledby=safety-h]") is None
     assert tree.css_first("#recommended-pathway") is None
 
