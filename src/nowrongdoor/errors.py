@@ -54,6 +54,11 @@ def first_error(exc: _Invalid, whole: str = "") -> tuple[str, str]:
     return ".".join(str(p) for p in first["loc"]) or whole, first["msg"]
 
 
+def _subject(path: Path, what: str) -> str:
+    """How a message names a file: ``what`` first when given."""
+    return f"{what} {path}" if what else str(path)
+
+
 def user_file(path: Path, what: str = "") -> Path:
     """Check that a file the user named is there and is a file.
 
@@ -69,7 +74,7 @@ def user_file(path: Path, what: str = "") -> Path:
         UserInputError: ``path`` does not exist, or it is a folder.
     """
     path = Path(path)
-    subject = f"{what} {path}" if what else str(path)
+    subject = _subject(path, what)
     if path.is_dir():
         raise UserInputError(f"{subject} is a folder, not a file")
     if not path.is_file():
@@ -95,7 +100,7 @@ def read_user_text(path: Path, what: str = "", *, newline: str | None = None) ->
             (the message gives the line of the first bad byte).
     """
     path = user_file(path, what)
-    subject = f"{what} {path}" if what else str(path)
+    subject = _subject(path, what)
     try:
         raw = path.read_bytes()
     except OSError as exc:

@@ -26,6 +26,7 @@ from nowrongdoor.errors import UserInputError, first_error
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
+    from sqlalchemy.engine import URL
     from sqlalchemy.orm import Session
 
     from nowrongdoor.care.audit import ChainReport
@@ -43,11 +44,6 @@ audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=Tr
 partners_app = typer.Typer(
     help="The partner directory (Open Referral HSDS 3).", no_args_is_help=True
 )
-
-
-#: The largest row id (a 32-bit integer column on PostgreSQL): a bigger id
-#: given on the command line names nothing.
-_MAX_ID = 2**31 - 1
 
 
 def _shown_url(settings: Settings) -> str:
@@ -104,15 +100,21 @@ def _open_revision(db: Database) -> str | None:
     try:
         return current_revision(db.engine)
     except DBAPIError as exc:
-        url = db.engine.url
-        why = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-        reason = why[0].strip() if why else type(exc).__name__
-        if url.password:
-            reason = reason.replace(str(url.password), "***")
         raise UserInputError(
-            f"the care database at {url.render_as_string(hide_password=True)} "
-            f"cannot be opened ({reason})"
+            f"the care database at "
+            f"{db.engine.url.render_as_string(hide_password=True)} "
+            f"cannot be opened ({_db_reason(exc, db.engine.url)})"
         ) from None
+
+
+def _db_reason(exc: Exception, url: URL | None = None) -> str:
+    """The first line of the database's (or Alembic's) reason for ``exc``,
+    with ``url``'s password hidden: never the statement or its parameters."""
+    why = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    reason = why[0].strip() if why else type(exc).__name__
+    if url is not None and url.password:
+        reason = reason.replace(str(url.password), "***")
+    return reason
 
 
 def _require_schema(db: Database, revision: str | None) -> None:
@@ -192,10 +194,9 @@ def care_session(settings: Settings) -> Iterator[CareWork]:
         with care_database(settings) as db, db.session() as session:
             yield CareWork(db, session)
     except DataError as exc:  # a value the database cannot store (rolled back)
-        why = str(exc.orig or exc).strip().splitlines()
         raise UserInputError(
             "the care database refused a value of this input "
-            f"({why[0] if why else 'no reason given'}); nothing was written"
+            f"({_db_reason(exc)}); nothing was written"
         ) from None
 
 
@@ -204,6 +205,7 @@ def _org_id(session: Session, org: str | None) -> int:
 
     from nowrongdoor.care.enums import OrgKind
     from nowrongdoor.care.models import Organization
+    from nowrongdoor.care.schemas._common import MAX_ID
 
     if org is None:
         plans = list(
@@ -217,7 +219,7 @@ def _org_id(session: Session, org: str | None) -> int:
             )
         return plans[0].id
     if org.isascii() and org.isdigit():
-        found = session.get(Organization, int(org)) if int(org) <= _MAX_ID else None
+        found = session.get(Organization, int(org)) if int(org) <= MAX_ID else None
     else:
         found = session.scalar(select(Organization).where(Organization.name == org))
     if found is None:
@@ -244,10 +246,10 @@ def _migrate(
         try:
             move(db.engine, revision)
         except (CommandError, RuntimeError, DBAPIError) as exc:
-            why = str(getattr(exc, "orig", None) or exc).splitlines()[0]
             raise UserInputError(
                 f"care database {url}: could not move to revision {revision} "
-                f"({why}); it is still at {current_revision(db.engine)}"
+                f"({_db_reason(exc, db.engine.url)}); it is still at "
+                f"{current_revision(db.engine)}"
             ) from None
         rev = current_revision(db.engine)
     return url, rev
@@ -473,6 +475,7 @@ def users_revoke(
     ] = None,
 ) -> None:
     """Revoke a user's API tokens and login sessions (or one token)."""
+    from nowrongdoor.care.schemas._common import MAX_ID
     from nowrongdoor.care.security import (
         revoke_api_token,
         revoke_credentials,
@@ -484,7 +487,7 @@ def users_revoke(
         if user is None:
             raise UserInputError(f"no user named {username!r}")
         if token is not None:
-            live = 0 < token <= _MAX_ID
+            live = 0 < token <= MAX_ID
             if not live or not revoke_api_token(
                 session, token_id=token, user_id=user.id
             ):

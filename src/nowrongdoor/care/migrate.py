@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -68,16 +69,17 @@ def _migrating(engine: Engine) -> Iterator[Connection]:
             rolled back).
     """
     with engine.connect() as conn:
-        sqlite = conn.dialect.name == "sqlite"
         # on the driver's connection: SQLAlchemy's own statements would open
         # the transaction first (care.db begins each with BEGIN IMMEDIATE)
-        driver = conn.connection.dbapi_connection
-        if sqlite and driver is not None:
-            driver.execute("PRAGMA foreign_keys=OFF")
+        pragmas = (
+            conn.connection.dbapi_connection if conn.dialect.name == "sqlite" else None
+        )
+        if pragmas is not None:
+            pragmas.execute("PRAGMA foreign_keys=OFF")
         try:
             with conn.begin():
                 yield conn
-                if sqlite:
+                if pragmas is not None:
                     broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
                     if broken:
                         table, row, parent = broken[0][:3]
@@ -87,8 +89,8 @@ def _migrating(engine: Engine) -> Iterator[Connection]:
                             "nothing was changed"
                         )
         finally:
-            if sqlite and driver is not None:
-                driver.execute("PRAGMA foreign_keys=ON")
+            if pragmas is not None:
+                pragmas.execute("PRAGMA foreign_keys=ON")
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
@@ -139,8 +141,9 @@ def is_known_revision(revision: str) -> bool:
         return False
 
 
+@cache
 def _scripts() -> ScriptDirectory:
-    """The shipped migration scripts."""
+    """The shipped migration scripts (read once per process)."""
     from alembic.script import ScriptDirectory
 
     cfg = Config()

@@ -45,6 +45,7 @@ from nowrongdoor.care.models import (
     InvOperation,
     utcnow,
 )
+from nowrongdoor.care.schemas._common import MAX_ID
 from nowrongdoor.errors import UserInputError
 
 __all__ = ["AdsImport", "ImportCounts", "import_ads", "refresh_statistics"]
@@ -58,8 +59,6 @@ FACT_FIELDS = (
 )  # fmt: skip
 CONTACT_KINDS = (("phones", "phone"), ("emails", "email"), ("handles", "handle"))
 _BATCH = 2000
-#: The largest whole number a database integer column holds (PostgreSQL).
-_MAX_INT = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -233,8 +232,8 @@ def _number(value: Any, where: str, name: str) -> float:
 def _count(value: Any, where: str, name: str) -> int:
     """A whole number from 0 to the largest database integer."""
     number = int(_number(value, where, name))
-    if not 0 <= number <= _MAX_INT:
-        raise UserInputError(f"{where}: field {name} is not between 0 and {_MAX_INT}")
+    if not 0 <= number <= MAX_ID:
+        raise UserInputError(f"{where}: field {name} is not between 0 and {MAX_ID}")
     return number
 
 
@@ -361,7 +360,7 @@ def _op_row(
     if not isinstance(key, str) or not key:
         raise UserInputError(f"{where}: field operation is missing")
     contacts = {
-        k: list(_listed(profile, k, where))
+        k: _listed(profile, k, where)
         for k in ("phones", "emails", "handles", "names", "controller_signals")
     }
     cities = [str(c) for c in _listed(profile, "cities", where)]
@@ -382,7 +381,7 @@ def _op_row(
         "contact_count": sum(len(contacts[k]) for k in ("phones", "emails", "handles")),
         "cities": (f"|{'|'.join(cities)}|" if cities else "")[:4000],
         "city_count": len(cities),
-        "route": list(_listed(profile, "route", where)),
+        "route": _listed(profile, "route", where),
         "indicator_codes": (f"|{'|'.join(sorted(mix))}|" if mix else "")[:400],
         "indicator_mix": mix,
         "min_claimed_age": min(ages) if ages else None,
@@ -601,8 +600,8 @@ def _load_leads(
                 None if probability is None else _number(probability, at, "probability")
             ),
             "evidence": m.get("evidence") or {},
-            "fields_used": list(_listed(m, "fields_used", at)),
-            "fields_missing": list(_listed(m, "fields_missing", at)),
+            "fields_used": _listed(m, "fields_used", at),
+            "fields_missing": _listed(m, "fields_missing", at),
             "poster": posters.get(case),
             "current": True,
             "imported_at": utcnow(),
