@@ -361,3 +361,23 @@ def test_case_page_forms_have_one_submit_action_each(cm, web_app):
             f"form {form.attributes.get('id') or form.attributes.get('action')} "
             f"has {len(buttons)} submit buttons"
         )
+
+
+def test_flag_reasons_read_as_words() -> None:
+    """A worklist flag's reasons (the population score's JSON list) read as
+    indicators with their code and date, never as raw JSON; other text is
+    kept as written, and an empty list says nothing."""
+    from nowrongdoor.care.web._forms import FILTERS
+
+    reasons = FILTERS["flag_reasons"]
+    raw = (
+        '[{"indicator": "runaway", "code": "Z62.892", "date": "2025-10-25", '
+        '"points": 12}, {"indicator": "child_abuse_history", "code": "Z62.810"}]'
+    )
+    assert (
+        reasons(raw) == "runaway (Z62.892, 2025-10-25); child abuse history (Z62.810)"
+    )
+    assert reasons("[]") == ""
+    assert reasons(None) == ""
+    assert reasons("seen twice at the ER") == "seen twice at the ER"
+    assert reasons('{"not": "a list"}') == '{"not": "a list"}'

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -325,7 +326,28 @@ def explain_lead(lead: Mapping[str, Any]) -> list[str]:
     return out
 
 
+def flag_reasons(raw: str | None) -> str:
+    """A worklist flag's reasons in words: each indicator of the population
+    score's JSON list with its code and date ("runaway (Z62.892, 2025-10-25)");
+    reasons that are not such a list are shown as written."""
+    if not raw:
+        return ""
+    try:
+        items = json.loads(raw)
+    except ValueError:
+        return raw
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        return raw
+    out = []
+    for item in items:
+        where = ", ".join(str(item[k]) for k in ("code", "date") if item.get(k))
+        name = str(item.get("indicator") or "indicator").replace("_", " ")
+        out.append(f"{name} ({where})" if where else name)
+    return "; ".join(out)
+
+
 FILTERS: dict[str, Callable[..., str]] = {
+    "flag_reasons": flag_reasons,
     "published": fmt_published,
     "time": fmt_time,
     "date": fmt_date,
