@@ -520,3 +520,56 @@ def test_referring_team_cancels_a_sent_referral_with_a_reason(cm, web_app):
     assert response.status_code == 303
     status = _sql(web_app, "select status from referral where id = :i", i=rid)
     assert status == [("cancelled",)]
+
+
+def test_partner_inbox_pages_through_every_referral(sign_in, web_app):
+    """An inbox longer than a page shows the rest on later pages, never drops it."""
+    from nowrongdoor.care.models import Referral
+    from nowrongdoor.care.web._referral_pages import INBOX_PAGE_SIZE
+
+    table = Referral.__table__
+    cols = [c.name for c in table.columns if c.name != "id"]
+    listed = ", ".join(cols)
+    with web_app.state.db.engine.begin() as conn:
+        (source,) = conn.execute(
+            text(
+                "select r.id from referral r join organization o on o.id = "
+                "r.to_organization_id where o.name like 'Safe Harbor%' "
+                "and r.status != 'draft' order by r.id limit 1"
+            )
+        ).one()
+        for _ in range(INBOX_PAGE_SIZE + 5):
+            conn.execute(
+                text(
+                    f"insert into referral ({listed}) select {listed} "
+                    "from referral where id = :id"
+                ),
+                {"id": source},
+            )
+    expected = {
+        str(r[0])
+        for r in _sql(
+            web_app,
+            "select r.id from referral r join organization o on o.id = "
+            "r.to_organization_id where o.name like 'Safe Harbor%' "
+            "and r.status != 'draft'",
+        )
+    }
+    partner = sign_in("partner.shelter")
+    shown: list[str] = []
+    url: str | None = "/inbox"
+    pages = 0
+    while url:
+        tree = assert_accessible_basics(partner.get(url).text)
+        pages += 1
+        shown += [
+            a.attributes["href"].rsplit("/", 1)[1] for a in tree.css("#inbox-table a")
+        ]
+        nxt = tree.css_first('nav[aria-label="Inbox pages"] a[rel="next"]')
+        url = nxt.attributes["href"] if nxt else None
+        assert pages <= 10
+    assert pages == -(-len(expected) // INBOX_PAGE_SIZE) >= 2
+    assert sorted(shown) == sorted(expected)
+    first = assert_accessible_basics(partner.get("/inbox").text)
+    count = first.css_first("#inbox-count").text()
+    assert count.startswith(f"{len(expected)} referrals; page 1 of {pages}")

@@ -34,14 +34,7 @@ from nowrongdoor.care.investigate.schemas import (
 )
 from nowrongdoor.care.investigate.usmap import route_map
 from nowrongdoor.care.models import InvAd, InvLead
-from nowrongdoor.care.web._session import (
-    Page,
-    PageCtx,
-    PageNumber,
-    Read,
-    needs,
-    text_query,
-)
+from nowrongdoor.care.web._session import Page, PageCtx, Read, needs, paged, text_query
 from nowrongdoor.care.web._templating import STATIC_DIR
 from nowrongdoor.errors import first_error
 
@@ -146,11 +139,10 @@ def _filters(**raw: str) -> OperationFilters:
 
 @router.get("/investigate", name="inv_operations")
 def operations_page(
-    ctx: ReadDep, number: PageNumber, query: OperationsQuery
+    ctx: ReadDep, page: Annotated[Page, paged(PAGE_SIZE)], query: OperationsQuery
 ) -> HTMLResponse:
     """Operations: size, contacts, cities, dates, indicators; filters, sort, search."""
     filters = _filters(**query)
-    page = Page(number, PAGE_SIZE)
     seen_from, seen_to = query["seen_from"], query["seen_to"]
     result = crud.list_operations(
         ctx.session,
@@ -174,12 +166,12 @@ def operations_page(
         read=Read(
             "investigation.operations.read",
             resource_type="inv_operation",
-            detail=f"page {number}, {len(result.rows)} of {result.total}"
+            detail=f"page {page.number}, {len(result.rows)} of {result.total}"
             + (", contact search" if filters.contact else ""),
         ),
         result=result,
         filters=filters,
-        page=number,
+        page=page.number,
         pages=page.count(result.total),
         query=urlencode(query),
         sort_labels=SORT_LABELS,

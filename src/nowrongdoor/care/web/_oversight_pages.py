@@ -17,14 +17,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from nowrongdoor.care import crud
 from nowrongdoor.care.web import _forms as f
-from nowrongdoor.care.web._session import (
-    Page,
-    PageCtx,
-    PageNumber,
-    Read,
-    needs,
-    text_query,
-)
+from nowrongdoor.care.web._session import Page, PageCtx, Read, needs, paged, text_query
 
 __all__ = ["router"]
 
@@ -46,11 +39,10 @@ KINDS = crud.OVERSIGHT_KINDS
 
 @router.get("/oversight", name="oversight")
 def oversight(
-    ctx: OversightDep, number: PageNumber, query: OversightQuery
+    ctx: OversightDep, page: Annotated[Page, paged(PAGE_SIZE)], query: OversightQuery
 ) -> HTMLResponse:
     """Audit oversight of the supervisor's organisation (filters, paged)."""
     filters = crud.OversightFilters(**query)
-    page = Page(number, PAGE_SIZE)
     rows, total = crud.oversight_events(
         ctx.session,
         viewer=ctx.user,
@@ -62,7 +54,7 @@ def oversight(
         read=Read("audit.oversight", resource_type="audit", detail=f"{total} events"),
         rows=rows,
         total=total,
-        page=number,
+        page=page.number,
         pages=page.count(total),
         kinds={k: label for k, (label, _c) in KINDS.items()},
         filters=filters,

@@ -22,7 +22,7 @@ from nowrongdoor.care.rbac import can
 from nowrongdoor.care.schemas import ReferralCreate, ReferralTransition, person_public
 from nowrongdoor.care.web import _forms as f
 from nowrongdoor.care.web._case_pages import load_case
-from nowrongdoor.care.web._session import PageCtx, Read, needs, text_query
+from nowrongdoor.care.web._session import Page, PageCtx, Read, needs, paged, text_query
 from nowrongdoor.care.web._templating import is_htmx
 
 router = APIRouter()
@@ -31,6 +31,9 @@ DirectoryDep = Annotated[PageCtx, Depends(needs("partner:read"))]
 ReferDep = Annotated[PageCtx, Depends(needs("referral:write"))]
 ReferralRead = Annotated[PageCtx, Depends(needs("referral:read"))]
 RespondDep = Annotated[PageCtx, Depends(needs("referral:respond"))]
+
+#: Referrals an inbox page shows.
+INBOX_PAGE_SIZE = 50
 #: The directory search's fields (the partners page and the refer page).
 DIRECTORY_SEARCH = {"type": 100, "q": 200, "place": 100}
 
@@ -382,13 +385,15 @@ async def referral_status(ctx: ReferralRead, referral_id: int) -> Response:
 
 
 @router.get("/inbox", name="inbox")
-def inbox(ctx: RespondDep, status: str = "") -> HTMLResponse:
-    """Referrals addressed to the partner's organisation, newest first."""
+def inbox(
+    ctx: RespondDep, page: Annotated[Page, paged(INBOX_PAGE_SIZE)], status: str = ""
+) -> HTMLResponse:
+    """Referrals addressed to the partner's organisation, the latest changed
+    first, a page at a time (an older referral is on a later page, never
+    dropped)."""
+    status = status if status in f.REFERRAL_STATUS_LABELS else ""
     rows, total = crud.list_referrals(
-        ctx.session,
-        viewer=ctx.user,
-        status=status if status in f.REFERRAL_STATUS_LABELS else None,
-        limit=100,
+        ctx.session, viewer=ctx.user, status=status or None, **page.window
     )
     views = [
         crud.referral_partner_view(ctx.session, r, with_events=False) for r in rows
@@ -396,10 +401,14 @@ def inbox(ctx: RespondDep, status: str = "") -> HTMLResponse:
     return ctx.render(
         "inbox.html",
         read=Read(
-            "referral.list", resource_type="referral", detail=f"inbox, {len(rows)} rows"
+            "referral.list",
+            resource_type="referral",
+            detail=f"inbox page {page.number}, {len(rows)} of {total} rows",
         ),
         referrals=views,
         total=total,
+        page=page.number,
+        pages=page.count(total),
         status=status,
         statuses=[s for s in f.REFERRAL_STATUS_LABELS if s != "draft"],
     )

@@ -226,10 +226,6 @@ def page_number(page: Annotated[str, Query(max_length=6)] = "") -> int:
     return int(page) if page.isdigit() and int(page) > 0 else 1
 
 
-#: The page of a paged list a page shows (the ``page`` query parameter).
-PageNumber = Annotated[int, Depends(page_number)]
-
-
 class Window(TypedDict):
     """The rows of one page: what a paged crud list takes."""
 
@@ -242,7 +238,7 @@ class Page:
     """One page of a paged list.
 
     Attributes:
-        number: Which page (from 1; see :data:`PageNumber`).
+        number: Which page (from 1; see :func:`paged`).
         size: Rows a page.
     """
 
@@ -257,6 +253,18 @@ class Page:
     def count(self, total: int) -> int:
         """How many pages ``total`` rows fill (at least one)."""
         return max(1, -(-total // self.size))
+
+
+def paged(size: int) -> Any:
+    """A dependency: the page of a paged list the ``page`` query parameter asks
+    for, ``size`` rows a page. A list page declares
+    ``Annotated[Page, paged(SIZE)]`` and hands ``page.window`` to its crud list.
+    """
+
+    def dependency(number: Annotated[int, Depends(page_number)]) -> Page:
+        return Page(number, size)
+
+    return Depends(dependency)
 
 
 def text_query(**limits: int) -> Any:
