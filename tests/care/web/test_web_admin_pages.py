@@ -165,3 +165,60 @@ def test_partner_import_names_a_bad_file(sign_in):
     )
     assert response.status_code == 422
     assert "partners.json" in parse(response.text).css_first("#import-error").text()
+
+
+def _copy_rows(web_app, table, source_id: int, n: int, **varying: str) -> None:
+    """Insert ``n`` copies of one row, each ``varying`` column a format string
+    of the copy's number (``name="Partner {:03d}"``)."""
+    from sqlalchemy import insert, select
+
+    with web_app.state.db.engine.begin() as conn:
+        row = dict(
+            conn.execute(select(table).where(table.c.id == source_id)).one()._mapping
+        )
+        row.pop("id")
+        conn.execute(
+            insert(table),
+            [row | {k: v.format(i) for k, v in varying.items()} for i in range(n)],
+        )
+
+
+def test_admin_users_page_through_every_user_and_every_organisation(sign_in, web_app):
+    """More users than a page and more organisations than the old 200 cut: every
+    user is on some page, and every organisation is a choice of the forms."""
+    from sqlalchemy import text as sql
+
+    from nowrongdoor.care.models import Organization, User
+    from nowrongdoor.care.web._admin_pages import USERS_PAGE_SIZE
+
+    with web_app.state.db.engine.connect() as conn:
+        user_id = conn.execute(sql("select min(id) from app_user")).scalar_one()
+        org_id = conn.execute(
+            sql("select min(id) from organization where kind = 'partner'")
+        ).scalar_one()
+    _copy_rows(
+        web_app, User.__table__, user_id, USERS_PAGE_SIZE, username="staff{:03d}"
+    )
+    _copy_rows(
+        web_app,
+        Organization.__table__,
+        org_id,
+        205,
+        name="Zz partner {:03d}",
+        hsds_id="00000000-0000-4000-8000-b{:011d}",
+    )
+    with web_app.state.db.engine.connect() as conn:
+        users = {r[0] for r in conn.execute(sql("select username from app_user"))}
+    admin = sign_in("admin")
+    seen: set[str] = set()
+    url: str | None = "/admin"
+    while url:
+        tree = assert_accessible_basics(admin.get(url).text)
+        seen |= {s.text() for s in tree.css("#users-table td .muted")}
+        nxt = tree.css_first('nav[aria-label="User pages"] a[rel="next"]')
+        url = nxt.attributes["href"] if nxt else None
+        assert len(seen) <= len(users)
+    assert seen == users
+    first = parse(admin.get("/admin").text)
+    choices = texts(first, "#nu-org option")
+    assert "Zz partner 204 (partner)" in choices

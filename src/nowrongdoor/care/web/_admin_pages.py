@@ -29,7 +29,7 @@ from nowrongdoor.care.hsds import import_hsds, load_hsds, tables_from_document
 from nowrongdoor.care.schemas import UserCreate, UserUpdate
 from nowrongdoor.care.web import _forms as f
 from nowrongdoor.care.web._masking import Shown, mask_count, mask_rate, mask_series
-from nowrongdoor.care.web._session import PageCtx, Read, needs, text_query
+from nowrongdoor.care.web._session import Page, PageCtx, Read, needs, paged, text_query
 from nowrongdoor.errors import UserInputError
 
 router = APIRouter()
@@ -101,19 +101,27 @@ def dashboard(ctx: CaseRead) -> HTMLResponse:
 # --- admin ---------------------------------------------------------------------
 
 
+#: Users the administration page lists a page.
+USERS_PAGE_SIZE = 100
+
+
 @router.get("/admin", name="admin")
-def admin_home(ctx: UserManage) -> HTMLResponse:
-    """Users and roles."""
-    return _admin_response(ctx)
+def admin_home(
+    ctx: UserManage, page: Annotated[Page, paged(USERS_PAGE_SIZE)]
+) -> HTMLResponse:
+    """Users and roles, a page at a time."""
+    return _admin_response(ctx, page)
 
 
 def _admin_response(
-    ctx: PageCtx, form_error: dict[str, Any] | None = None
+    ctx: PageCtx, page: Page | None = None, form_error: dict[str, Any] | None = None
 ) -> HTMLResponse:
-    """The users page; with ``form_error`` (a refused new user) status 400, the
-    form's values kept but the password, and no read recorded."""
-    users, total = crud.list_users(ctx.session, viewer=ctx.user, limit=200)
-    orgs, _ = crud.list_organizations(ctx.session, limit=200)
+    """The users page (the first without ``page``); with ``form_error`` (a
+    refused new user) status 400, the form's values kept but the password, and
+    no read recorded."""
+    shown = page or Page(1, USERS_PAGE_SIZE)
+    users, total = crud.list_users(ctx.session, viewer=ctx.user, **shown.window)
+    orgs = crud.organization_choices(ctx.session)
     if form_error is not None:
         form_error["values"].pop("password", None)
     return ctx.render(
@@ -121,10 +129,16 @@ def _admin_response(
         status_code=400 if form_error else 200,
         read=None
         if form_error
-        else Read("user.list", resource_type="user", detail=f"{len(users)} rows"),
+        else Read(
+            "user.list",
+            resource_type="user",
+            detail=f"page {shown.number}, {len(users)} of {total} rows",
+        ),
         form_error=form_error,
         users=users,
         total=total,
+        page=shown.number,
+        pages=shown.count(total),
         orgs={o.id: o for o in orgs},
         roles=[r.value for r in Role],
         error=ctx.request.query_params.get("error", ""),
@@ -250,7 +264,7 @@ def partner_import_page(ctx: ImportDep) -> HTMLResponse:
 def _import_page(
     ctx: PageCtx, *, report: Any, error: str | None, status_code: int
 ) -> HTMLResponse:
-    orgs, _ = crud.list_organizations(ctx.session, kind="partner", limit=10_000)
+    orgs = crud.organization_choices(ctx.session, kind="partner")
     return ctx.render(
         "partner_import.html",
         status_code=status_code,

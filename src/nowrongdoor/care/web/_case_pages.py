@@ -170,7 +170,7 @@ def case_context(ctx: PageCtx, detail: CaseDetail) -> dict[str, Any]:
             who = names.get(e.actor_id or 0, "")
             timeline.append((e.at, what, f"by {who}" if who else ""))
     timeline.sort(key=lambda item: item[0], reverse=True)
-    partners, _ = crud.list_organizations(ctx.session, kind="partner", limit=200)
+    partners = crud.organization_choices(ctx.session, kind="partner")
     return {
         "case": detail,
         "person": detail.person,

@@ -384,8 +384,7 @@ def _person_response(
 
 
 def _partner_orgs(ctx: PageCtx) -> list[Any]:
-    orgs, _ = crud.list_organizations(ctx.session, kind="partner", limit=200)
-    return orgs
+    return crud.organization_choices(ctx.session, kind="partner")
 
 
 @router.post("/people/{pseudonym}/flags/{flag_id}/reviewed")
