@@ -377,6 +377,41 @@ def test_my_work_lists_due_tasks_flags_and_leads(sign_in):
     assert flags.css("a"), "the seeded worklist flags are listed"
 
 
+def test_my_work_says_how_many_open_tasks_are_not_listed(cm, web_app):
+    """Past the 20 due soonest, the page says how many open tasks there are."""
+    from sqlalchemy import insert, select
+
+    from nowrongdoor.care.models import Task, User
+
+    with web_app.state.db.engine.begin() as conn:
+        me = conn.execute(
+            select(User.id).where(User.username == "cm.north")
+        ).scalar_one()
+        org = conn.execute(
+            select(User.organization_id).where(User.id == me)
+        ).scalar_one()
+        conn.execute(
+            insert(Task.__table__),
+            [
+                {
+                    "organization_id": org,
+                    "owner_id": me,
+                    "title": f"Call back {i}",
+                    "status": "open",
+                }
+                for i in range(25)
+            ],
+        )
+        mine = conn.execute(
+            select(Task.id).where(Task.owner_id == me, Task.status == "open")
+        ).all()
+    tree = parse(cm.get("/work").text)
+    shown = tree.css("section[aria-labelledby=tasks-h] li")
+    assert len(shown) == 20
+    more = tree.css_first("#tasks-more").text()
+    assert f"The 20 due soonest of your {len(mine)} open tasks" in more
+
+
 def test_partner_directory_search_filters_by_type_and_age(cm):
     everyone = parse(cm.get("/partners").text).css("article.service")
     adults = parse(cm.get("/partners", params={"age": "40"}).text).css(

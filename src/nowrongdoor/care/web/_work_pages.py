@@ -83,7 +83,7 @@ def find_person(ctx: PageCtx, pseudonym: str) -> Person:
 def my_work(ctx: WorkDep) -> HTMLResponse:
     """Tasks due, new intakes and referral updates, new risk flags, ad leads."""
     user, session = ctx.user, ctx.session
-    tasks, _ = crud.list_tasks(
+    tasks, open_tasks = crud.list_tasks(
         session, viewer=user, status="open", owner_id=user.id, limit=20
     )
     first, _ = crud.work_queue(
@@ -114,6 +114,7 @@ def my_work(ctx: WorkDep) -> HTMLResponse:
             ),
         ),
         tasks=[task_public(t) for t in tasks],
+        open_tasks=open_tasks,
         queue_mine=queue_mine,
         queue_pool=queue_pool,
         queue_overdue=sum(1 for r in first if r.overdue),
