@@ -41,7 +41,7 @@ ImportDep = Annotated[PageCtx, Depends(needs("partner:import"))]
 #: The audit log's filters, page offset and chain check.
 AuditQuery = Annotated[
     dict[str, str],
-    text_query(action=60, username=150, outcome=16, person_id=20, offset=12, verify=8),
+    text_query(action=60, username=150, outcome=16, person_id=20, verify=8),
 ]
 
 DASHBOARD_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN, Role.ANALYST})
@@ -211,15 +211,21 @@ def _whole(value: str, name: str, *, minimum: int) -> int | None:
     return int(value)
 
 
+#: Audit events the audit log page lists a page.
+AUDIT_PAGE_SIZE = 50
+
+
 @router.get("/admin/audit", name="audit_log")
-def audit_log(ctx: AuditRead, query: AuditQuery) -> HTMLResponse:
-    """Browse the audit log, newest first; verify the hash chain on request.
+def audit_log(
+    ctx: AuditRead, page: Annotated[Page, paged(AUDIT_PAGE_SIZE)], query: AuditQuery
+) -> HTMLResponse:
+    """Browse the audit log, newest first, a page at a time; verify the hash
+    chain on request.
 
     Empty fields are ignored (a form sends every field, filled or not); a
-    person id or page offset that is not a whole number is named in a message.
+    person id that is not a whole number is named in a message.
     """
     person = _whole(query["person_id"], "person_id", minimum=1)
-    start = _whole(query["offset"], "offset", minimum=0) or 0
     action, username, outcome = query["action"], query["username"], query["outcome"]
     events, total = crud.list_audit_events(
         ctx.session,
@@ -228,8 +234,7 @@ def audit_log(ctx: AuditRead, query: AuditQuery) -> HTMLResponse:
         username=username,
         outcome=outcome,
         person_id=person,
-        limit=50,
-        offset=start,
+        **page.window,
     )
     report = (
         verify_chain(
@@ -241,10 +246,15 @@ def audit_log(ctx: AuditRead, query: AuditQuery) -> HTMLResponse:
     )
     return ctx.render(
         "audit.html",
-        read=Read("audit.list", resource_type="audit", detail=f"{len(events)} rows"),
+        read=Read(
+            "audit.list",
+            resource_type="audit",
+            detail=f"page {page.number}, {len(events)} of {total} rows",
+        ),
         events=events,
         total=total,
-        offset=start,
+        page=page.number,
+        pages=page.count(total),
         filters={
             "action": action,
             "username": username,
