@@ -32,12 +32,8 @@ from nowrongdoor.care.fhir._access import (
     with_text,
 )
 from nowrongdoor.care.fhir._call import (
-    FHIR_JSON,
-    FhirAudit,
     FhirCall,
     FhirCallDep,
-    FhirRoute,
-    FhirUser,
     SearchPage,
     SearchPageDep,
     base_url,
@@ -46,7 +42,6 @@ from nowrongdoor.care.fhir._call import (
     numeric_id,
     outcome,
     search_answer,
-    search_page,
 )
 from nowrongdoor.care.fhir._capability import capability_statement
 from nowrongdoor.care.fhir._search import (
@@ -83,20 +78,7 @@ from nowrongdoor.care.models import (
 from nowrongdoor.care.rbac import require
 from nowrongdoor.care.schemas import ReferralTransition
 
-__all__ = [
-    "FHIR_JSON",
-    "FhirAudit",
-    "FhirCall",
-    "FhirCallDep",
-    "FhirRoute",
-    "FhirUser",
-    "ReferralQuery",
-    "SearchPage",
-    "SearchPageDep",
-    "referral_query",
-    "router",
-    "search_page",
-]
+__all__ = ["ReferralQuery", "referral_query", "router"]
 
 router = fhir_router()
 

@@ -53,7 +53,8 @@ SORT_LABELS = {
     "newest": "Newest",
     "score": "Highest score",
 }
-TIERS = ("critical", "high", "elevated", "medium", "low")
+#: The tier filter's choices, in triage order.
+TIERS = tuple(crud.TIER_RANK)
 
 
 def _filters(ctx: PageCtx, query: Mapping[str, str]) -> crud.QueueFilters:
