@@ -608,3 +608,26 @@ def test_partner_inbox_pages_through_every_referral(sign_in, web_app):
     first = assert_accessible_basics(partner.get("/inbox").text)
     count = first.css_first("#inbox-count").text()
     assert count.startswith(f"{len(expected)} referrals; page 1 of {pages}")
+
+
+def test_a_claims_flag_item_says_why_the_claims_flagged_the_person(sign_in, web_app):
+    """The queue item of a claims flag lists the flag's reasons (indicator, code,
+    date), so the reviewer sees why before screening; a 42 CFR Part 2 flag is
+    withheld there as on the person page."""
+    rows = _sql(
+        web_app,
+        "select i.id, f.sensitivity from intake i join risk_flag f on "
+        "f.person_id = i.person_id where i.door = 'claims_flag' order by i.id",
+    )
+    open_ids = [i for i, sensitivity in rows if sensitivity != "part2"]
+    part2_ids = [i for i, sensitivity in rows if sensitivity == "part2"]
+    assert open_ids and part2_ids
+    boss = sign_in("supervisor")
+    tree = assert_accessible_basics(boss.get(f"/intakes/{open_ids[0]}").text)
+    reasons = tree.css_first("#flag-reasons").text()
+    assert re.search(r"\((?:[A-Z]\d{2}(?:\.\w+)?), \d{4}-\d{2}-\d{2}\)", reasons), (
+        reasons
+    )
+    withheld = assert_accessible_basics(boss.get(f"/intakes/{part2_ids[0]}").text)
+    assert withheld.css_first("#flag-reasons") is None
+    assert "withheld" in withheld.css_first("section[aria-labelledby=why-h]").text()

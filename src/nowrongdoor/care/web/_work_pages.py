@@ -211,11 +211,17 @@ def intake_page(ctx: LeadDep, intake_id: int) -> HTMLResponse:
         if intake.person_id
         else None
     )
+    flags: list[RiskFlag] = []
+    flags_withheld = 0
+    if person is not None and intake.door == Door.CLAIMS_FLAG:
+        flags, flags_withheld = _visible_flags(ctx, person)
     return ctx.render(
         "intake_page.html",
         read=Read("intake.read", on=intake),
         intake=intake,
         person=person,
+        flags=flags,
+        flags_withheld=flags_withheld,
         can_register=can(ctx.user, "person:write"),
         can_screen=can(ctx.user, "screening:write"),
     )
@@ -328,6 +334,21 @@ def person_page(ctx: PersonDep, pseudonym: str) -> HTMLResponse:
     return _person_response(ctx, person, read=Read("person.read", on=person))
 
 
+def _visible_flags(
+    ctx: PageCtx, person: Person, *, part2: bool | None = None
+) -> tuple[list[RiskFlag], int]:
+    """The person's risk flags the viewer may read, and how many are withheld
+    (42 CFR Part 2 flags without a covering consent; none without
+    ``riskflag:read``). ``part2``: whether Part 2 records show, when known."""
+    if not can(ctx.user, "riskflag:read"):
+        return [], 0
+    if part2 is None:
+        part2 = crud.part2_visible(ctx.session, viewer=ctx.user, person=person)
+    return crud.visible_sensitive(
+        crud.list_risk_flags(ctx.session, person_id=person.id), part2_ok=part2
+    )
+
+
 def _person_response(
     ctx: PageCtx,
     person: Person,
@@ -343,16 +364,12 @@ def _person_response(
     )
     part2 = crud.part2_visible(ctx.session, viewer=ctx.user, person=person)
     screenings: list[Screening] = []
-    screenings_withheld = flags_withheld = 0
+    screenings_withheld = 0
     if can(ctx.user, "screening:read"):
         screenings, screenings_withheld = crud.visible_sensitive(
             crud.list_screenings(ctx.session, person_id=person.id), part2_ok=part2
         )
-    flags: list[RiskFlag] = []
-    if can(ctx.user, "riskflag:read"):
-        flags, flags_withheld = crud.visible_sensitive(
-            crud.list_risk_flags(ctx.session, person_id=person.id), part2_ok=part2
-        )
+    flags, flags_withheld = _visible_flags(ctx, person, part2=part2)
     consents = (
         [
             consent_public(c)
