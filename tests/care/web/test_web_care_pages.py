@@ -631,3 +631,23 @@ def test_a_claims_flag_item_says_why_the_claims_flagged_the_person(sign_in, web_
     withheld = assert_accessible_basics(boss.get(f"/intakes/{part2_ids[0]}").text)
     assert withheld.css_first("#flag-reasons") is None
     assert "withheld" in withheld.css_first("section[aria-labelledby=why-h]").text()
+
+
+def test_a_flagged_person_without_a_birth_date_shows_the_worklists_age(
+    sign_in, web_app
+):
+    """A person made from a worklist row has no birth date: the page gives the
+    age the worklist gave (a minor marked so), never a bare "unknown"."""
+    rows = _sql(
+        web_app,
+        "select p.pseudonym, f.age from person p join risk_flag f on "
+        "f.person_id = p.id where p.birth_year is null and f.age < 18 "
+        "and f.sensitivity != 'part2' order by p.id",
+    )
+    assert rows
+    pseudonym, age = rows[0]
+    tree = assert_accessible_basics(
+        sign_in("supervisor").get(f"/people/{pseudonym}").text
+    )
+    shown = tree.css_first("#person-age").text()
+    assert shown.startswith(f"{age} (minor)") and "worklist" in shown, shown
