@@ -399,6 +399,9 @@ def test_screening_sent_twice_keeps_one_screening(cm: Any, web_app: Any) -> None
 def test_token_and_user_forms_sent_twice_make_one(sign_in: Any, web_app: Any) -> None:
     admin = sign_in("admin")
     key = _key_on(admin, "/account/tokens", "/account/tokens")
+    # refused (no name): the page again, the key still unused
+    refused = admin.post("/account/tokens", data={"days": "30", "form_key": key})
+    assert "Give the token a name." in refused.text
     first, second = _twice(
         admin, "/account/tokens", {"name": "laptop", "days": "30", "form_key": key}
     )
