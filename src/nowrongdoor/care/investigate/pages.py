@@ -267,6 +267,9 @@ def operation_page(ctx: ReadDep, operation_id: int) -> HTMLResponse:
 async def add_note(ctx: DecideDep, operation_id: int) -> Response:
     """Add a note to the operation (encrypted, audited, kept across re-imports)."""
     form = await _OPERATION.posted_form(ctx, operation_id, "note-form", ("text",))
+    again = ctx.repeated(form)
+    if again is not None:
+        return again
     op = crud.get_operation(ctx.session, viewer=ctx.user, operation_id=operation_id)
     try:
         data = OperationNoteIn(text=str(form.get("text") or ""))
@@ -275,6 +278,7 @@ async def add_note(ctx: DecideDep, operation_id: int) -> Response:
             "write the note (at least 3 characters, at most 4,000)", field="text"
         ) from None
     note = crud.add_operation_note(ctx.session, actor=ctx.user, operation=op, data=data)
+    answer = ctx.created(f"/investigate/operations/{op.id}?noted=1#notes")
     # the note's text is never written to the audit log
     ctx.audit.commit(
         "investigation.operation.note",
@@ -282,9 +286,7 @@ async def add_note(ctx: DecideDep, operation_id: int) -> Response:
         resource_id=op.id,
         detail=f"{op.op_key}; note {note.id}",
     )
-    return RedirectResponse(
-        f"/investigate/operations/{op.id}?noted=1#notes", status_code=303
-    )
+    return answer
 
 
 @router.get("/investigate/leads", name="inv_leads")

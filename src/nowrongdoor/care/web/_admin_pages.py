@@ -153,6 +153,9 @@ async def admin_create_user(ctx: UserManage) -> Response:
         lambda error: _admin_response(ctx, form_error=error),
         ("username", "display_name", "organization_id", "role", "team", "password"),
     )
+    again = ctx.repeated(form)
+    if again is not None:
+        return again
     data = f.build(
         UserCreate,
         username=f.text(form, "username"),
@@ -169,8 +172,9 @@ async def admin_create_user(ctx: UserManage) -> Response:
             f"The username {data.username} is taken; choose another.",
             field="username",
         ) from None
+    answer = ctx.created("/admin#users")
     ctx.audit.commit("user.create", resource_type="user", resource_id=created.id)
-    return RedirectResponse("/admin#users", status_code=303)
+    return answer
 
 
 @router.post("/admin/users/{user_id}")

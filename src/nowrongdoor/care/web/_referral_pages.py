@@ -219,6 +219,9 @@ async def create_referral(ctx: ReferDep, case_id: int) -> Response:
         ),
         fields=("need_category", "reason", "duplicate_ok"),
     )
+    again = ctx.repeated(form)
+    if again is not None:
+        return again
     if service_id is None:
         raise BadRequest("Choose a partner service first.", field="service_id")
     if need not in f.NEED_LABELS:
@@ -247,6 +250,8 @@ async def create_referral(ctx: ReferDep, case_id: int) -> Response:
         do_not_contact=form.get("do_not_contact") == "on",
     )
     referral = crud.create_referral(ctx.session, actor=ctx.user, data=data)
+    # a repeat of the form goes to the referral, whether it is then sent or not
+    ctx.created(f"/referrals/{referral.id}")
     ctx.audit.commit_on("referral.create", referral)
     try:
         crud.transition_referral(
@@ -257,6 +262,7 @@ async def create_referral(ctx: ReferDep, case_id: int) -> Response:
         )
     except ApiError as exc:
         ctx.audit.discard()
+        answer = ctx.created(f"/referrals/{referral.id}?unsent={exc.code}")
         ctx.audit.commit(
             "referral.status",
             resource_type="referral",
@@ -265,11 +271,10 @@ async def create_referral(ctx: ReferDep, case_id: int) -> Response:
             outcome="denied",
             detail=exc.code,
         )
-        return RedirectResponse(
-            f"/referrals/{referral.id}?unsent={exc.code}", status_code=303
-        )
+        return answer
+    answer = ctx.created(f"/cases/{case.id}#referrals")
     ctx.audit.commit_on("referral.status", referral, detail="sent")
-    return RedirectResponse(f"/cases/{case.id}#referrals", status_code=303)
+    return answer
 
 
 #: Why a referral was kept as a draft (``?unsent=`` after creating it).

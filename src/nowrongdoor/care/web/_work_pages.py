@@ -154,6 +154,9 @@ async def intake_submit(ctx: IntakeDep) -> Response:
     """Create the person (or use a known one) and the intake."""
     form = await ctx.request.form()
     try:
+        again = ctx.repeated(form)
+        if again is not None:
+            return again
         door = f.choice(f.text(form, "door"), f.DOOR_LABELS, "door")
         pseudonym = f.text(form, "person")
         person = find_person(ctx, pseudonym) if pseudonym else _new_person(ctx, form)
@@ -172,8 +175,9 @@ async def intake_submit(ctx: IntakeDep) -> Response:
             error_field="person" if isinstance(exc, NotFound) else exc.field,
         )
     intake = crud.create_intake(ctx.session, actor=ctx.user, person=person, data=data)
+    answer = ctx.created(f"/intakes/{intake.id}")
     ctx.audit.commit_on("intake.create", intake, detail=door)
-    return RedirectResponse(f"/intakes/{intake.id}", status_code=303)
+    return answer
 
 
 def _new_person(ctx: PageCtx, form: FormData) -> Person:
@@ -423,6 +427,9 @@ def review_flag(ctx: CaseWriteDep, pseudonym: str, flag_id: int) -> Response:
 async def open_case(ctx: CaseWriteDep, pseudonym: str) -> Response:
     """Open a case on a pathway (after a screening, or from the person page)."""
     form = await ctx.request.form()
+    again = ctx.repeated(form)
+    if again is not None:
+        return again
     person = find_person(ctx, pseudonym)
     pathway = f.choice(f.text(form, "pathway"), f.PATHWAY_LABELS, "pathway")
     case = crud.create_case(
@@ -463,8 +470,9 @@ async def open_case(ctx: CaseWriteDep, pseudonym: str) -> Response:
                     detail="reviewed",
                 )
             )
+    answer = ctx.created(f"/cases/{case.id}")
     ctx.audit.commit_all(events)
-    return RedirectResponse(f"/cases/{case.id}", status_code=303)
+    return answer
 
 
 @router.post("/people/{pseudonym}/consents")
@@ -492,6 +500,9 @@ async def add_consent(ctx: ConsentWriteDep, pseudonym: str) -> Response:
             ),
             fields,
         )
+    again = ctx.repeated(form)
+    if again is not None:
+        return again
     consent_type = f.choice(
         f.text(form, "consent_type"), CONSENT_LABELS, "consent_type"
     )
@@ -511,11 +522,12 @@ async def add_consent(ctx: ConsentWriteDep, pseudonym: str) -> Response:
         note=f.text(form, "note"),
     )
     consent = crud.record_consent(ctx.session, actor=ctx.user, person=person, data=data)
-    ctx.audit.commit_on("consent.create", consent, detail=consent_type)
     back = back or f"/people/{person.pseudonym}"
     if not back.startswith("/") or back.startswith("//"):
         back = f"/people/{person.pseudonym}"
-    return RedirectResponse(f"{back}#consent", status_code=303)
+    answer = ctx.created(f"{back}#consent")
+    ctx.audit.commit_on("consent.create", consent, detail=consent_type)
+    return answer
 
 
 # --- screening, stored on the person ---------------------------------------------
@@ -578,6 +590,11 @@ def store_screening_result(
             actor=ctx.user,
             detail=f"{result.instrument_id}: {result.category}",
         )
+    ctx.created(
+        f"/cases/{case_id}#screens-h"
+        if case_id is not None
+        else f"/people/{person.pseudonym}#screenings-h"
+    )
     ctx.audit.commit_on("screening.create", row, detail=result.instrument_id)
     return {
         "person_pseudonym": person.pseudonym if case_id is None else None,
