@@ -51,32 +51,42 @@ def test_downgrade_upgrade_round_trip(empty_db: Database) -> None:
     assert current_revision(empty_db.engine) == head_revision()
 
 
-def test_queue_keys_are_backfilled(empty_db: Database) -> None:
-    """Revision 0007_queue_sort fills the intakes' queue keys from their rows."""
-    from alembic.script import ScriptDirectory
-    from sqlalchemy import select
-
+def _upgraded_with_worklist(db: Database, worklist: str) -> None:
+    """Upgrade to the head and import ``worklist`` into a new plan's pool."""
     from nowrongdoor.care.imports import import_worklist
-    from nowrongdoor.care.migrate import alembic_config
-    from nowrongdoor.care.models import Intake, Organization
+    from nowrongdoor.care.models import Organization
 
-    upgrade(empty_db.engine)
-    with empty_db.session() as s:
+    upgrade(db.engine)
+    with db.session() as s:
         plan = Organization(name="Plan", kind="plan")
         s.add(plan)
         s.flush()
         import_worklist(
             s,
-            cipher=empty_db.cipher,
+            cipher=db.cipher,
             actor=None,
             organization_id=plan.id,
-            text="member_id,age,tier,score\nM-1,15,high,0.9\nM-2,40,odd,0.2\n"
-            "M-3,50,critical,0.7\n",
+            text=worklist,
             name="worklist.csv",
             source="run-1",
             team="t1",
         )
         s.commit()
+
+
+def test_queue_keys_are_backfilled(empty_db: Database) -> None:
+    """Revision 0007_queue_sort fills the intakes' queue keys from their rows."""
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import select
+
+    from nowrongdoor.care.migrate import alembic_config
+    from nowrongdoor.care.models import Intake
+
+    _upgraded_with_worklist(
+        empty_db,
+        "member_id,age,tier,score\nM-1,15,high,0.9\nM-2,40,odd,0.2\n"
+        "M-3,50,critical,0.7\n",
+    )
     keys = (
         Intake.id,
         Intake.q_tier,
@@ -111,26 +121,13 @@ def test_identified_and_low_tiers_are_re_ranked(empty_db: Database) -> None:
     minor, ``low`` after ``medium``; a downgrade restores the old ranks."""
     from sqlalchemy import select
 
-    from nowrongdoor.care.imports import import_worklist
-    from nowrongdoor.care.models import Intake, Organization
+    from nowrongdoor.care.models import Intake
 
-    upgrade(empty_db.engine)
-    with empty_db.session() as s:
-        plan = Organization(name="Plan", kind="plan")
-        s.add(plan)
-        s.flush()
-        import_worklist(
-            s,
-            cipher=empty_db.cipher,
-            actor=None,
-            organization_id=plan.id,
-            text="member_id,age,tier,score\nM-1,15,high,30\nM-2,34,identified,53\n"
-            "M-3,40,medium,0.4\nM-4,40,low,0.1\n",
-            name="worklist.csv",
-            source="run-1",
-            team="t1",
-        )
-        s.commit()
+    _upgraded_with_worklist(
+        empty_db,
+        "member_id,age,tier,score\nM-1,15,high,30\nM-2,34,identified,53\n"
+        "M-3,40,medium,0.4\nM-4,40,low,0.1\n",
+    )
 
     def priorities() -> list[int]:
         with empty_db.engine.connect() as conn:

@@ -31,17 +31,17 @@ WORKLIST = (
     "M-5,30,elevated,0.55,Allen\n"
     "M-6,34,identified,53,Marion\n"
 )
-#: The triage order, written out (docs/population.md: "identified" is coded
-#: confirmed exploitation, the Survive pathway; an unknown tier ranks 5).
-_RANK = {
-    "identified": 0,
-    "critical": 0,
-    "high": 1,
-    "elevated": 2,
-    "medium": 3,
-    "moderate": 3,
-    "low": 4,
-}
+#: The triage order, written out as the queue's users expect it
+#: (docs/population.md: "identified" is coded confirmed exploitation, the
+#: Survive pathway); an unknown tier ranks after these, no tier last.
+_ORDER = (
+    ("identified", "critical"),
+    ("high",),
+    ("elevated",),
+    ("medium", "moderate"),
+    ("low",),
+)
+_RANK = {tier: at for at, tiers in enumerate(_ORDER) for tier in tiers}
 SORTS = ("priority", "oldest", "newest", "score")
 FILTERS = (
     {},

@@ -52,13 +52,7 @@ class Browser:
 
     def key(self, url: str, action: str) -> str:
         """The one-time key of the form posting to ``action`` on page ``url``."""
-        page = self.client.get(url)
-        assert page.status_code == 200, page.text[:300]
-        form = parse(page.text).css_first(f'form[action="{action}"]')
-        assert form is not None, f"no form posting to {action} on {url}"
-        field = form.css_first("input[name=form_key]")
-        assert field is not None, f"the form posting to {action} carries no key"
-        return str(field.attributes["value"])
+        return _key_on(self.client, url, action)
 
     def post(self, url: str, data: dict[str, str]) -> Any:
         """POST a form with the CSRF token."""
@@ -309,6 +303,7 @@ def _sql(web_app: Any, sql: str, **params: Any) -> list[Any]:
 
 
 def _key_on(signed: Any, url: str, action: str) -> str:
+    """The one-time key of the form posting to ``action`` on page ``url``."""
     page = signed.get(url)
     assert page.status_code == 200, page.text[:300]
     form = parse(page.text).css_first(f'form[action="{action}"]')
