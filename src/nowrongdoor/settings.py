@@ -227,8 +227,9 @@ class Settings(BaseSettings):
     trusted_proxies: list[str] = Field(
         default_factory=list,
         description=(
-            "Care service: addresses (or CIDR networks) of reverse proxies whose "
-            "X-Forwarded-For/-Proto headers are believed; other clients' are ignored."
+            "Care service: IP addresses (or CIDR networks) of reverse proxies whose "
+            "X-Forwarded-For/-Proto headers are believed; other clients' are "
+            "ignored. An entry that is not one (a host name) is refused."
         ),
     )
     hsts_seconds: int = Field(
@@ -472,12 +473,23 @@ class Settings(BaseSettings):
         ),
     )
 
-    @field_validator("metrics_allow")
+    @field_validator("metrics_allow", "trusted_proxies")
     @classmethod
     def _networks(cls, value: list[str]) -> list[str]:
+        """Each entry an IP address or network, written the one way it matches.
+
+        A mistyped entry (``10.0.0.300``, ``localhost``, ``10.0.0.0/33``) is
+        refused: it would never match a client. A network with host bits set
+        (``10.0.0.5/24``) is written as its network (``10.0.0.0/24``), which is
+        what it means here and the only form uvicorn's proxy check reads as one.
+        """
+        written = []
         for i, entry in enumerate(value):
             try:
-                ipaddress.ip_network(entry, strict=False)
+                if "/" in entry:
+                    written.append(str(ipaddress.ip_network(entry, strict=False)))
+                else:
+                    written.append(str(ipaddress.ip_address(entry)))
             except ValueError:
                 raise PydanticCustomError(
                     "not_a_network",
@@ -485,7 +497,7 @@ class Settings(BaseSettings):
                     "such as 10.0.0.0/8",
                     {"i": i, "entry": entry[:60]},
                 ) from None
-        return value
+        return written
 
     @field_validator("rate_limit_url")
     @classmethod
