@@ -28,6 +28,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from nowrongdoor.care._lengths import fitted
 from nowrongdoor.care.enums import OrgKind
 from nowrongdoor.care.models import (
     Organization,
@@ -146,12 +147,6 @@ def _str(value: Any) -> str | None:
     if len(text) >= 2 and text[0] == text[-1] == '"':
         text = text[1:-1]  # the official example quotes its phone numbers twice
     return text
-
-
-def _length(column: InstrumentedAttribute[Any]) -> int | None:
-    """The most characters ``column`` holds (``None``: unlimited text)."""
-    length: int | None = getattr(column.type, "length", None)
-    return length
 
 
 def _text(table: str, row: Mapping[str, Any]) -> dict[str, str | None]:
@@ -468,20 +463,16 @@ def _check(tables: HsdsTables) -> None:
                     raise UserInputError(f"{origin}: {table} field {col!r} is empty")
     for table, columns in _TEXT_COLUMNS.items():
         id_column = _ID_COLUMNS.get(table)
-        limits = {name: _length(column) for name, column in columns.items()}
         for i, row in enumerate(tables.rows[table], start=1):
             origin = tables.origin.get(f"{table}:{i}", table)
             record = f"{table} {str(row['id'])[:40]!r}" if "id" in row else table
-            values = [(name, _str(row.get(name)), limits[name]) for name in columns]
-            if id_column is not None:
-                values.insert(0, ("id", str(row.get("id")), _length(id_column)))
-            for name, text, limit in values:
-                if text is not None and limit is not None and len(text) > limit:
-                    raise UserInputError(
-                        f"{origin}: {record} field {name!r} has {len(text)} "
-                        f"characters, more than the {limit} it may hold"
-                    )
             where = f"{origin}: {record} field"
+            values = [(name, _str(row.get(name)), col) for name, col in columns.items()]
+            if id_column is not None:
+                values.insert(0, ("id", str(row.get("id")), id_column))
+            for name, text, column in values:
+                if text is not None:
+                    fitted(text, column, f"{where} {name!r}")
             if table == "service":
                 for name in ("minimum_age", "maximum_age"):
                     _int(row.get(name), f"{where} {name!r}")
