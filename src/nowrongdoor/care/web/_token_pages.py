@@ -12,8 +12,9 @@ import datetime as dt
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from nowrongdoor.care._lengths import column_length
 from nowrongdoor.care.api.deps import IdPath
-from nowrongdoor.care.models import utcnow
+from nowrongdoor.care.models import ApiToken, utcnow
 from nowrongdoor.care.security import (
     create_api_token,
     list_api_tokens,
@@ -50,11 +51,18 @@ def tokens_page(ctx: PageDep) -> HTMLResponse:
 async def issue_token(ctx: PageDep) -> HTMLResponse:
     """Issue a token (its text is shown once, on this page)."""
     form = await ctx.request.form()
-    name = str(form.get("name", "")).strip()[:100]
+    name = str(form.get("name", "")).strip()
     max_days = int(ctx.settings.token_max_days)
     raw_days = str(form.get("days", "")).strip() or str(min(90, max_days))
     if not name:
         return _page(ctx, error="Give the token a name.")
+    longest = column_length(ApiToken.name)
+    if longest is not None and len(name) > longest:  # kept whole or refused
+        return _page(
+            ctx,
+            error=f"The name has {len(name)} characters; give one of at most "
+            f"{longest}.",
+        )
     if not raw_days.isdigit() or not 1 <= int(raw_days) <= max_days:
         return _page(ctx, error=f"The lifetime must be 1 to {max_days} days.")
     expires = utcnow() + dt.timedelta(days=int(raw_days))
