@@ -63,6 +63,8 @@ def client_create(
                 token_minutes=token_minutes,
                 jwks=keys,
             )
+        except UserInputError:
+            raise  # it names its option itself
         except ValueError as exc:
             where = f"--jwks {jwks}: " if jwks is not None else ""
             raise UserInputError(f"{where}{exc}") from None
