@@ -117,3 +117,17 @@ def test_networks_are_written_the_way_they_match() -> None:
         "fd00::/8",
     ]
     assert fine.metrics_allow == ["10.1.0.0/16"]
+
+
+def test_an_oidc_issuer_without_scheme_or_host_is_refused() -> None:
+    from nowrongdoor.errors import first_error
+
+    for bad in ("login.example.org/realms/plan", "https://", "ftp://idp.example"):
+        with pytest.raises(ValidationError) as info:
+            build_settings(env={}, oidc_issuer=bad)
+        where, message = first_error(info.value)
+        assert where == "oidc_issuer" and message.startswith(
+            "must be the identity provider's address with https://"
+        )
+    for fine in ("https://login.example.org/realms/plan", "http://localhost:8080"):
+        assert build_settings(env={}, oidc_issuer=fine).oidc_issuer == fine

@@ -14,6 +14,7 @@ import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
     BaseModel,
@@ -508,6 +509,19 @@ class Settings(BaseSettings):
                 "must start with redis://, rediss:// or unix:// (such as "
                 "redis://127.0.0.1:6379/0)",
             )
+        return value
+
+    @field_validator("oidc_issuer")
+    @classmethod
+    def _issuer_url(cls, value: str | None) -> str | None:
+        if value is not None:
+            parts = urlsplit(value)
+            if parts.scheme not in ("https", "http") or not parts.netloc:
+                raise PydanticCustomError(
+                    "not_an_issuer_url",
+                    "must be the identity provider's address with https:// "
+                    "(such as https://login.example.org/realms/plan)",
+                )
         return value
 
     @field_validator("secret_key")

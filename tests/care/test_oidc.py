@@ -133,3 +133,22 @@ def test_forged_or_replayed_callback_is_refused(sso: TestClient) -> None:
     sso.get("/login/oidc")
     r = sso.get("/login/oidc/callback", params={"code": "x", "state": "other"})
     assert r.status_code == 403
+
+
+def test_a_group_mapped_to_no_role_is_refused_at_start(db: Database) -> None:
+    from nowrongdoor.errors import UserInputError
+
+    settings = db.settings.model_copy(
+        update={
+            "oidc_issuer": "https://login.example.org/realms/plan",
+            "oidc_client_id": CLIENT_ID,
+            "oidc_role_map": {"nwd-admins": "admin", GROUP_CM: "care-manager"},
+        }
+    )
+    with pytest.raises(UserInputError) as caught:
+        create_app(settings, database=db)
+    assert str(caught.value) == (
+        f"setting oidc_role_map: group {GROUP_CM!r} maps to 'care-manager', which "
+        "is not a role (admin, supervisor, care_manager, analyst, partner_user, "
+        "investigator)"
+    )

@@ -351,4 +351,24 @@ def install_oidc(app: FastAPI) -> None:
         from nowrongdoor.errors import UserInputError
 
         raise UserInputError("setting oidc_client_id is needed with oidc_issuer")
+    _check_role_map(settings.oidc_role_map)
     app.include_router(_router(settings))
+
+
+def _check_role_map(role_map: dict[str, str]) -> None:
+    """Refuse a group mapped to a word that is not a role (it would be stored
+    as the user's role at sign-in, and match no permission).
+
+    Raises:
+        UserInputError: one sentence naming the group and the word.
+    """
+    from nowrongdoor.care.enums import Role
+    from nowrongdoor.errors import UserInputError
+
+    roles = [r.value for r in Role]
+    for group, role in role_map.items():
+        if role not in roles:
+            raise UserInputError(
+                f"setting oidc_role_map: group {group[:80]!r} maps to "
+                f"{role[:80]!r}, which is not a role ({', '.join(roles)})"
+            )
