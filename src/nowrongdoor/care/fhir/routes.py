@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nowrongdoor.care import crud
+from nowrongdoor.care._lengths import column_length
 from nowrongdoor.care.api.deps import AuditDep, Auditor, SessionDep
 from nowrongdoor.care.enums import ReferralStatus, Role
 from nowrongdoor.care.errors import ApiError, BadRequest, Forbidden, NotFound
@@ -644,8 +645,14 @@ def _update_task(
     if note is not None and note != referral.response_note:
         referral.response_note = note
         changed = True
-    if business is not None and business[:200] != referral.business_status:
-        referral.business_status = business[:200]
+    longest = column_length(Referral.business_status)
+    if business is not None and longest is not None and len(business) > longest:
+        raise BadRequest(
+            f"Task.businessStatus.text has {len(business)} characters, more than "
+            f"the {longest} this server keeps"
+        )
+    if business is not None and business != referral.business_status:
+        referral.business_status = business
         changed = True
     if changed and target == old:
         referral.updated_at = utcnow()
