@@ -285,3 +285,18 @@ def test_an_over_long_name_in_a_package_imports_nothing(
     with db.session() as s:  # the organisation before it was not written either
         assert s.scalar(select(func.count()).select_from(Organization)) == 0
         assert s.scalar(select(func.count()).select_from(PartnerService)) == 0
+
+
+def test_a_package_file_that_is_not_there_is_warned_about(
+    db: Any, tmp_path: Path
+) -> None:
+    pkg = tmp_path / "pkg"
+    shutil.copytree(EXAMPLE / "csv", pkg)
+    (pkg / "phones.csv").unlink()
+    with db.session() as s:
+        report = import_hsds(s, load_hsds(pkg))
+    assert report.phones == 0
+    assert (
+        f"{pkg / 'datapackage.json'}: phone file 'phones.csv' is not in the "
+        "package; none of its rows were read"
+    ) in report.warnings

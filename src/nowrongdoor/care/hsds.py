@@ -123,6 +123,8 @@ class HsdsTables:
         default_factory=lambda: {t: [] for t in _TABLES}
     )
     origin: dict[str, str] = field(default_factory=dict)
+    #: Tables a package lists whose file is not in it (warned, not read).
+    absent: list[str] = field(default_factory=list)
 
     def add(self, table: str, row: Mapping[str, Any], origin: str) -> None:
         """Add one row (nested lists/objects are dropped)."""
@@ -211,6 +213,10 @@ def read_csv_package(directory: Path) -> HsdsTables:
             continue
         path = _resource_path(directory, rel, descriptor)
         if path is None:
+            tables.absent.append(
+                f"{descriptor}: {name} file {rel[:80]!r} is not in the package; "
+                "none of its rows were read"
+            )
             continue
         with path.open(encoding="utf-8-sig", newline="") as fh:
             reader = csv.DictReader(fh)
@@ -514,7 +520,7 @@ def import_hsds(session: Session, tables: HsdsTables) -> ImportReport:
         Counts and warnings (dangling links that were skipped).
     """
     _check(tables)
-    report = ImportReport()
+    report = ImportReport(warnings=list(tables.absent))
     rows = {t: _dedupe(r) for t, r in tables.rows.items()}
     orgs: dict[str, Organization] = {}
     for row in rows["organization"]:
