@@ -152,3 +152,35 @@ def test_a_group_mapped_to_no_role_is_refused_at_start(db: Database) -> None:
         "is not a role (admin, supervisor, care_manager, analyst, partner_user, "
         "investigator)"
     )
+
+
+def test_why_the_provider_refused_is_logged_for_the_it_team(
+    sso: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    def state() -> str:
+        start = sso.get("/login/oidc")
+        return parse_qs(urlsplit(start.headers["location"]).query)["state"][0]
+
+    with caplog.at_level(logging.WARNING, logger="nowrongdoor.care.oidc"):
+        r = sso.get(
+            "/login/oidc/callback",
+            params={"state": state(), "error": "unauthorized_client"},
+        )
+        assert r.status_code == 403 and "did not sign you in" in r.text
+        # a code the provider never issued: its token endpoint refuses it
+        r = sso.get("/login/oidc/callback", params={"state": state(), "code": "nope"})
+        assert r.status_code == 403 and "did not sign you in" in r.text
+    said = [
+        rec.getMessage()
+        for rec in caplog.records
+        if rec.name == "nowrongdoor.care.oidc"
+    ]
+    assert said[0] == (
+        "single sign-on refused by the identity provider: unauthorized_client"
+    )
+    assert said[1].startswith(
+        "single sign-on: the identity provider's token endpoint refused the code ("
+    ) and said[1].endswith("); check oidc_client_id and oidc_client_secret")
+    assert "nope" not in " ".join(said)

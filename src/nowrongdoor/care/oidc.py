@@ -24,6 +24,7 @@ import base64
 import hashlib
 import hmac
 import json
+import logging
 import secrets
 import time
 from typing import Any
@@ -36,6 +37,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nowrongdoor.settings import Settings
+
+#: Why the provider refused a sign-in, for the IT team (the person sees one
+#: sentence; no token, code or secret is ever logged).
+log = logging.getLogger(__name__)
 
 __all__ = [
     "FLOW_COOKIE",
@@ -290,6 +295,10 @@ def _router(settings: Settings) -> APIRouter:
         ):
             return _refused(request, "The sign-in expired. Please start again.")
         if params.get("error") or not params.get("code"):
+            log.warning(
+                "single sign-on refused by the identity provider: %s",
+                str(params.get("error") or "no code")[:80],
+            )
             return _refused(request, "The identity provider did not sign you in.")
         meta = await _metadata(request.app, settings)
         client = _client(settings, str(request.url_for("oidc_callback")))
@@ -299,7 +308,14 @@ def _router(settings: Settings) -> APIRouter:
                 code=params["code"],
                 code_verifier=flow["verifier"],
             )
-        except Exception:  # any transport or OAuth error: refuse, log no detail
+        except Exception as exc:  # any transport or OAuth error: refuse, log why
+            code = getattr(exc, "error", None)  # authlib's OAuthError: the code
+            log.warning(
+                "single sign-on: the identity provider's token endpoint refused "
+                "the code (%s%s); check oidc_client_id and oidc_client_secret",
+                type(exc).__name__,
+                f": {str(code)[:80]}" if code else "",
+            )
             return _refused(request, "The identity provider did not sign you in.")
         try:
             claims = _id_claims(
