@@ -184,3 +184,29 @@ def test_why_the_provider_refused_is_logged_for_the_it_team(
         "single sign-on: the identity provider's token endpoint refused the code ("
     ) and said[1].endswith("); check oidc_client_id and oidc_client_secret")
     assert "nope" not in " ".join(said)
+
+
+def test_an_org_map_naming_no_organisation_is_logged(
+    db: Database, world: Any, issuer: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    settings = db.settings.model_copy(
+        update={
+            "oidc_issuer": issuer,
+            "oidc_client_id": CLIENT_ID,
+            "oidc_client_secret": SecretStr("test-client-secret"),
+            "oidc_role_map": {GROUP_CM: "care_manager"},
+            "oidc_org_map": {GROUP_PLAN: "Plan  A"},  # mistyped
+        }
+    )
+    client = TestClient(create_app(settings, database=db), follow_redirects=False)
+    with caplog.at_level(logging.WARNING, logger="nowrongdoor.care.oidc"):
+        assert _through_provider(client, "sub-casey").status_code == 303
+    assert [
+        r.getMessage() for r in caplog.records if r.name == "nowrongdoor.care.oidc"
+    ] == [
+        "single sign-on: oidc_org_map names organisation 'Plan  A', which is not in "
+        "the database; the user's organisation is left as it was"
+    ]
+    assert client.get("/api/v1/auth/me").json()["organization"]["name"] == "Plan A"

@@ -192,6 +192,12 @@ def map_identity(session: Session, settings: Settings, claims: dict[str, Any]) -
     org = None
     if org_name is not None:
         org = session.scalar(select(Organization).where(Organization.name == org_name))
+        if org is None:  # a mistyped map: say so, or it never takes effect
+            log.warning(
+                "single sign-on: oidc_org_map names organisation %r, which is not "
+                "in the database; the user's organisation is left as it was",
+                org_name[:80],
+            )
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
         if not settings.oidc_create_users:
