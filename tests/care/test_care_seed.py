@@ -131,3 +131,38 @@ def test_seed_spans_age_bands_outcomes_and_writes_the_apps_audit_events(
         - (actions["referral.create"])
     )
     assert steps == referral_steps - actions["referral.create"]
+
+
+def test_demo_worklist_rows_follow_the_population_scoring_model() -> None:
+    """The seed's risk flags read as the population model writes them: each
+    reason's points are the model's for the member's age band, the score is
+    their sum, and tier and pathway follow the model's thresholds (an
+    ``identified`` row carries coded confirmed exploitation)."""
+    import csv
+    import json
+
+    from nowrongdoor.care.seed import DEMO_WORKLIST
+    from nowrongdoor.population import load_scoring_model
+
+    model = load_scoring_model()
+    rows = list(csv.DictReader(DEMO_WORKLIST.open(encoding="utf-8")))
+    assert len(rows) == 12
+    tiers = set()
+    for row in rows:
+        age, score = int(row["age"]), int(row["score"])
+        band = next(b for b in model.age_bands if b.min_age <= age <= b.max_age)
+        reasons = json.loads(row["reasons"])
+        assert reasons, row["member_id"]
+        for r in reasons:
+            assert r["points"] == model.points(r["indicator"], band), row
+        assert score == sum(r["points"] for r in reasons), row
+        if any(r["indicator"] == "trafficking_confirmed" for r in reasons):
+            tier = "identified"
+        elif score >= model.tiers.high:
+            tier = "high"
+        else:
+            assert score >= model.tiers.elevated, row
+            tier = "elevated"
+        assert (row["tier"], row["pathway"]) == (tier, model.pathways[tier]), row
+        tiers.add(tier)
+    assert tiers == {"identified", "high", "elevated"}

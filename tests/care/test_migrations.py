@@ -105,6 +105,45 @@ def test_queue_keys_are_backfilled(empty_db: Database) -> None:
     assert stored() == before
 
 
+def test_identified_and_low_tiers_are_re_ranked(empty_db: Database) -> None:
+    """Revision 0011_tier_ranks re-ranks stored priorities: an ``identified``
+    member (the population model's confirmed exploitation) before a high-tier
+    minor, ``low`` after ``medium``; a downgrade restores the old ranks."""
+    from sqlalchemy import select
+
+    from nowrongdoor.care.imports import import_worklist
+    from nowrongdoor.care.models import Intake, Organization
+
+    upgrade(empty_db.engine)
+    with empty_db.session() as s:
+        plan = Organization(name="Plan", kind="plan")
+        s.add(plan)
+        s.flush()
+        import_worklist(
+            s,
+            cipher=empty_db.cipher,
+            actor=None,
+            organization_id=plan.id,
+            text="member_id,age,tier,score\nM-1,15,high,30\nM-2,34,identified,53\n"
+            "M-3,40,medium,0.4\nM-4,40,low,0.1\n",
+            name="worklist.csv",
+            source="run-1",
+            team="t1",
+        )
+        s.commit()
+
+    def priorities() -> list[int]:
+        with empty_db.engine.connect() as conn:
+            rows = conn.execute(select(Intake.q_priority).order_by(Intake.id))
+            return [p for (p,) in rows]
+
+    assert priorities() == [2, 1, 7, 9]
+    downgrade(empty_db.engine, "0010_form_keys")
+    assert priorities() == [2, 11, 7, 11]
+    upgrade(empty_db.engine)
+    assert priorities() == [2, 1, 7, 9]
+
+
 def test_migrations_keep_and_move_a_populated_database(empty_db: Database) -> None:
     """Revisions that rebuild a referenced table (SQLite's batch mode copies it
     and drops the old one) run over data: a demo program survives a downgrade

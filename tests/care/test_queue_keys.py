@@ -29,13 +29,25 @@ WORKLIST = (
     "M-3,16,high,0.80,\n"
     "M-4,70,low,0.10,Allen\n"
     "M-5,30,elevated,0.55,Allen\n"
+    "M-6,34,identified,53,Marion\n"
 )
-_RANK = {"critical": 0, "high": 1, "elevated": 2, "medium": 3, "moderate": 3}
+#: The triage order, written out (docs/population.md: "identified" is coded
+#: confirmed exploitation, the Survive pathway; an unknown tier ranks 5).
+_RANK = {
+    "identified": 0,
+    "critical": 0,
+    "high": 1,
+    "elevated": 2,
+    "medium": 3,
+    "moderate": 3,
+    "low": 4,
+}
 SORTS = ("priority", "oldest", "newest", "score")
 FILTERS = (
     {},
     {"tier": "high"},
     {"tier": "critical"},
+    {"tier": "identified"},
     {"tier": "low"},
     {"band": "12-17"},
     {"band": "18-24"},
@@ -157,8 +169,11 @@ def _intake_of(db: Any, member: str) -> int:
 def test_keys_follow_flags_screenings_and_birth_years(db: Any, world: Any) -> None:
     _import(db, world, WORKLIST)
     first = _check_all(db, world)
-    m4, m2, m5 = (_intake_of(db, m) for m in ("M-4", "M-2", "M-5"))
+    m4, m2, m5, m6 = (_intake_of(db, m) for m in ("M-4", "M-2", "M-5", "M-6"))
     assert first[-1] == m4  # a low tier waits behind the others
+    # a population worklist's "identified" member (coded confirmed exploitation)
+    # comes before every other tier, minors of the high tier included
+    assert first[0] == m6
 
     # a new worklist run flags M-4 critical: it moves to the front
     _import(db, world, "member_id,age,tier,score\nM-4,70,critical,0.99\n", "run-2")
@@ -241,7 +256,7 @@ def test_take_and_assign_move_items_between_pools(db: Any, world: Any) -> None:
             return [r.intake_id for r in rows]
 
         pool = ids(cm2, "pool")
-        assert len(pool) == 5 and ids(cm, "mine") == []
+        assert len(pool) == 6 and ids(cm, "mine") == []
         assert crud.take_intake(s, actor=cm, intake=s.get(Intake, pool[0])) is None
         s.commit()
         assert ids(cm, "mine") == [pool[0]]

@@ -13,6 +13,7 @@ import datetime as dt
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -69,6 +70,10 @@ __all__ = ["DEMO_PASSWORD", "SeedReport", "demo_partners_hsds", "seed_demo"]
 
 #: The password of every demo login (synthetic data only; refused in production).
 DEMO_PASSWORD = "nowrongdoor-demo"
+#: Twelve rows of a population worklist, as ``population score`` wrote them for
+#: ``synth claims --members 2000 --seed 12`` (``--as-of 2025-12-31``), member
+#: ids renumbered and a county added for the pool routes (synthetic data).
+DEMO_WORKLIST = Path(__file__).with_name("data") / "demo_worklist.csv"
 
 _GIVEN = (
     "Ava Maya Jordan Riley Sofia Kai Lena Noah Amara Diego Jade Tariq Nia Leo Rosa "
@@ -324,17 +329,11 @@ def seed_demo(
             _backdate(created, rng=rng, days=rng.randint(0, spread_days))
     session.flush()
 
-    # The population worklist lands in team pools by county (the routing a
-    # plan would put in the pool_routes setting); St. Joseph has no rule, so
-    # its rows wait in the supervisors' pool.
-    counties = ("Marion", "Hamilton", "Lake", "Allen", "St. Joseph")
-    tiers = ("high", "high", "elevated", "medium")
-    worklist = "member_id,age,tier,score,pathway,reasons,county\n" + "\n".join(
-        f"M{900000 + k},{rng.choice((13, 15, 16, 17, 19, 22, 34))},"
-        f'{rng.choice(tiers)},{rng.randint(40, 95) / 100},prevent,"[]",'
-        f"{counties[k % len(counties)]}"
-        for k in range(12)
-    )
+    # Twelve rows of a population worklist (`population score` on synthetic
+    # claims: tiers, points and reasons as the scoring model writes them) land
+    # in team pools by county (the routing a plan would put in the pool_routes
+    # setting); St. Joseph has no rule, so its rows wait in the supervisors' pool.
+    worklist = DEMO_WORKLIST.read_text(encoding="utf-8")
     wl = import_worklist(
         session,
         cipher=cipher,

@@ -157,6 +157,28 @@ def test_the_cli_registers_a_jwt_client_from_a_key_file(
     assert private.exit_code != 0 and "private key material" in private.output
 
 
+def test_a_bad_option_beside_a_good_key_file_is_not_blamed_on_the_file(
+    runner: Any, db: Database, world: Any, tmp_path: Path
+) -> None:
+    env = {
+        "NOWRONGDOOR_DATABASE_URL": db.settings.resolved_database_url,
+        "NOWRONGDOOR_SECRET_KEY": db.settings.secret_key.get_secret_value(),
+        "NOWRONGDOOR_ENVIRONMENT": "test",
+    }
+    keys = tmp_path / "jwks.json"
+    public = RSAKey.generate_key(2048).as_dict(private=False)
+    keys.write_text(json.dumps({"keys": [public]}))
+    cmd = ["fhir", "client-create", "--org", "Shelter P", "--jwks", str(keys)]
+    long = runner.invoke(
+        app, [*cmd, "--name", "EHR", "--token-minutes", "9999"], env=env
+    )
+    assert long.exit_code != 0 and "5 to 1440 minutes" in long.output
+    assert "--jwks" not in long.output and "Traceback" not in long.output
+    unnamed = runner.invoke(app, [*cmd, "--name", " "], env=env)
+    assert unnamed.exit_code != 0 and "a client needs a name" in unnamed.output
+    assert "--jwks" not in unnamed.output
+
+
 def test_a_shared_secret_key_is_refused_like_a_private_key() -> None:
     from nowrongdoor.care.fhir.clients import public_key_set
 

@@ -191,6 +191,35 @@ def test_confirmation_gives_the_care_team_one_intake(
             )  # fmt: skip
 
 
+def test_leads_on_long_ad_ids_with_one_start_get_intakes_of_their_own(
+    db: Any, world: Any, ads_files: AdsImport, make_investigator: Any
+) -> None:
+    """Two confirmed leads of one poster whose ad ids (URLs, say) share their
+    first 200 characters are two intakes: the reference is no longer cut."""
+    from nowrongdoor.care.models import Intake
+
+    _load(db, world, ads_files)
+    user = make_investigator(world.orgs["a"], "investigator.a")
+    base = "https://ads.example/indianapolis/"
+    start = base + "x" * (196 - len(base))  # each ad id 198 of its 200 characters
+    with db.session() as s:
+        first, second = s.scalars(select(InvLead).order_by(InvLead.id).limit(2)).all()
+        second.case_key = first.case_key
+        first.ad_key, second.ad_key = start + "/1", start + "/2"
+        viewer = s.get(User, user.id)
+        made = []
+        for lead in (first, second):
+            crud.decide_lead(
+                s, actor=viewer, cipher=db.cipher, lead=lead,
+                data=LeadDecision(decision="confirmed", reason="same tattoo"),
+            )  # fmt: skip
+            made.append(lead.intake_id)
+        assert len(f"ad_match:{first.case_key}:{start}") > 200
+        assert None not in made and made[0] != made[1]
+        refs = {s.get(Intake, i).source_ref for i in made}
+        assert refs == {f"ad_match:{first.case_key}:{start}/{n}" for n in (1, 2)}
+
+
 def test_ads_past_text_retention_are_imported_without_text(
     db: Any, world: Any, ads_files: AdsImport
 ) -> None:

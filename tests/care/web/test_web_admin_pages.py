@@ -167,6 +167,89 @@ def test_partner_import_names_a_bad_file(sign_in):
     assert "partners.json" in parse(response.text).css_first("#import-error").text()
 
 
+def _copy_rows(web_app, table, source_id: int, n: int, **varying: str) -> None:
+    """Insert ``n`` copies of one row, each ``varying`` column a format string
+    of the copy's number (``name="Partner {:03d}"``)."""
+    from sqlalchemy import insert, select
+
+    with web_app.state.db.engine.begin() as conn:
+        row = dict(
+            conn.execute(select(table).where(table.c.id == source_id)).one()._mapping
+        )
+        row.pop("id")
+        conn.execute(
+            insert(table),
+            [row | {k: v.format(i) for k, v in varying.items()} for i in range(n)],
+        )
+
+
+def test_admin_users_page_through_every_user_and_every_organisation(sign_in, web_app):
+    """More users than a page and more organisations than the old 200 cut: every
+    user is on some page, and every organisation is a choice of the forms."""
+    from sqlalchemy import text as sql
+
+    from nowrongdoor.care.models import Organization, User
+    from nowrongdoor.care.web._admin_pages import USERS_PAGE_SIZE
+
+    with web_app.state.db.engine.connect() as conn:
+        user_id = conn.execute(sql("select min(id) from app_user")).scalar_one()
+        org_id = conn.execute(
+            sql("select min(id) from organization where kind = 'partner'")
+        ).scalar_one()
+    _copy_rows(
+        web_app, User.__table__, user_id, USERS_PAGE_SIZE, username="staff{:03d}"
+    )
+    _copy_rows(
+        web_app,
+        Organization.__table__,
+        org_id,
+        205,
+        name="Zz partner {:03d}",
+        hsds_id="00000000-0000-4000-8000-b{:011d}",
+    )
+    with web_app.state.db.engine.connect() as conn:
+        users = {r[0] for r in conn.execute(sql("select username from app_user"))}
+    admin = sign_in("admin")
+    seen: set[str] = set()
+    url: str | None = "/admin"
+    while url:
+        tree = assert_accessible_basics(admin.get(url).text)
+        seen |= {s.text() for s in tree.css("#users-table td .muted")}
+        nxt = tree.css_first('nav[aria-label="User pages"] a[rel="next"]')
+        url = nxt.attributes["href"] if nxt else None
+        assert len(seen) <= len(users)
+    assert seen == users
+    first = parse(admin.get("/admin").text)
+    choices = texts(first, "#nu-org option")
+    assert "Zz partner 204 (partner)" in choices
+
+
+def test_audit_log_pages_keep_their_filters(sign_in):
+    """The audit log's pager keeps the filters, encoded, and reaches every event."""
+    worker = sign_in("cm.north")
+    for _ in range(3):
+        worker.get("/work")
+    admin = sign_in("admin")
+    first = parse(admin.get("/admin/audit", params={"action": "work"}).text)
+    count = first.css_first("#audit-count").text()
+    total = int(count.split()[0])
+    seqs: list[str] = []
+    url: str | None = "/admin/audit?action=work"
+    while url:
+        tree = parse(admin.get(url).text)
+        seqs += [tr.css_first("td").text() for tr in tree.css("#audit-table tbody tr")]
+        assert all(
+            a == "work.read" for a in texts(tree, "#audit-table td[data-label=Action]")
+        )
+        nxt = tree.css_first('nav[aria-label="Audit log pages"] a[rel="next"]')
+        url = nxt.attributes["href"] if nxt else None
+        if url:
+            assert "action=work&" in url and "page=" in url
+    assert len(seqs) == len(set(seqs)) == total >= 3
+    odd = parse(admin.get("/admin/audit", params={"username": "a&b c"}).text)
+    assert odd.css_first("#audit-count").text().startswith("0 events")
+
+
 def test_partner_import_says_how_many_warnings_it_does_not_list(sign_in):
     admin = sign_in("admin")
     services = [

@@ -377,6 +377,41 @@ def test_my_work_lists_due_tasks_flags_and_leads(sign_in):
     assert flags.css("a"), "the seeded worklist flags are listed"
 
 
+def test_my_work_says_how_many_open_tasks_are_not_listed(cm, web_app):
+    """Past the 20 due soonest, the page says how many open tasks there are."""
+    from sqlalchemy import insert, select
+
+    from nowrongdoor.care.models import Task, User
+
+    with web_app.state.db.engine.begin() as conn:
+        me = conn.execute(
+            select(User.id).where(User.username == "cm.north")
+        ).scalar_one()
+        org = conn.execute(
+            select(User.organization_id).where(User.id == me)
+        ).scalar_one()
+        conn.execute(
+            insert(Task.__table__),
+            [
+                {
+                    "organization_id": org,
+                    "owner_id": me,
+                    "title": f"Call back {i}",
+                    "status": "open",
+                }
+                for i in range(25)
+            ],
+        )
+        mine = conn.execute(
+            select(Task.id).where(Task.owner_id == me, Task.status == "open")
+        ).all()
+    tree = parse(cm.get("/work").text)
+    shown = tree.css("section[aria-labelledby=tasks-h] li")
+    assert len(shown) == 20
+    more = tree.css_first("#tasks-more").text()
+    assert f"The 20 due soonest of your {len(mine)} open tasks" in more
+
+
 def test_partner_directory_search_filters_by_type_and_age(cm):
     everyone = parse(cm.get("/partners").text).css("article.service")
     adults = parse(cm.get("/partners", params={"age": "40"}).text).css(
@@ -520,3 +555,99 @@ def test_referring_team_cancels_a_sent_referral_with_a_reason(cm, web_app):
     assert response.status_code == 303
     status = _sql(web_app, "select status from referral where id = :i", i=rid)
     assert status == [("cancelled",)]
+
+
+def test_partner_inbox_pages_through_every_referral(sign_in, web_app):
+    """An inbox longer than a page shows the rest on later pages, never drops it."""
+    from nowrongdoor.care.models import Referral
+    from nowrongdoor.care.web._referral_pages import INBOX_PAGE_SIZE
+
+    table = Referral.__table__
+    cols = [c.name for c in table.columns if c.name != "id"]
+    listed = ", ".join(cols)
+    with web_app.state.db.engine.begin() as conn:
+        (source,) = conn.execute(
+            text(
+                "select r.id from referral r join organization o on o.id = "
+                "r.to_organization_id where o.name like 'Safe Harbor%' "
+                "and r.status != 'draft' order by r.id limit 1"
+            )
+        ).one()
+        for _ in range(INBOX_PAGE_SIZE + 5):
+            conn.execute(
+                text(
+                    f"insert into referral ({listed}) select {listed} "
+                    "from referral where id = :id"
+                ),
+                {"id": source},
+            )
+    expected = {
+        str(r[0])
+        for r in _sql(
+            web_app,
+            "select r.id from referral r join organization o on o.id = "
+            "r.to_organization_id where o.name like 'Safe Harbor%' "
+            "and r.status != 'draft'",
+        )
+    }
+    partner = sign_in("partner.shelter")
+    shown: list[str] = []
+    url: str | None = "/inbox"
+    pages = 0
+    while url:
+        tree = assert_accessible_basics(partner.get(url).text)
+        pages += 1
+        shown += [
+            a.attributes["href"].rsplit("/", 1)[1] for a in tree.css("#inbox-table a")
+        ]
+        nxt = tree.css_first('nav[aria-label="Inbox pages"] a[rel="next"]')
+        url = nxt.attributes["href"] if nxt else None
+        assert pages <= 10
+    assert pages == -(-len(expected) // INBOX_PAGE_SIZE) >= 2
+    assert sorted(shown) == sorted(expected)
+    first = assert_accessible_basics(partner.get("/inbox").text)
+    count = first.css_first("#inbox-count").text()
+    assert count.startswith(f"{len(expected)} referrals; page 1 of {pages}")
+
+
+def test_a_claims_flag_item_says_why_the_claims_flagged_the_person(sign_in, web_app):
+    """The queue item of a claims flag lists the flag's reasons (indicator, code,
+    date), so the reviewer sees why before screening; a 42 CFR Part 2 flag is
+    withheld there as on the person page."""
+    rows = _sql(
+        web_app,
+        "select i.id, f.sensitivity from intake i join risk_flag f on "
+        "f.person_id = i.person_id where i.door = 'claims_flag' order by i.id",
+    )
+    open_ids = [i for i, sensitivity in rows if sensitivity != "part2"]
+    part2_ids = [i for i, sensitivity in rows if sensitivity == "part2"]
+    assert open_ids and part2_ids
+    boss = sign_in("supervisor")
+    tree = assert_accessible_basics(boss.get(f"/intakes/{open_ids[0]}").text)
+    reasons = tree.css_first("#flag-reasons").text()
+    assert re.search(r"\((?:[A-Z]\d{2}(?:\.\w+)?), \d{4}-\d{2}-\d{2}\)", reasons), (
+        reasons
+    )
+    withheld = assert_accessible_basics(boss.get(f"/intakes/{part2_ids[0]}").text)
+    assert withheld.css_first("#flag-reasons") is None
+    assert "withheld" in withheld.css_first("section[aria-labelledby=why-h]").text()
+
+
+def test_a_flagged_person_without_a_birth_date_shows_the_worklists_age(
+    sign_in, web_app
+):
+    """A person made from a worklist row has no birth date: the page gives the
+    age the worklist gave (a minor marked so), never a bare "unknown"."""
+    rows = _sql(
+        web_app,
+        "select p.pseudonym, f.age from person p join risk_flag f on "
+        "f.person_id = p.id where p.birth_year is null and f.age < 18 "
+        "and f.sensitivity != 'part2' order by p.id",
+    )
+    assert rows
+    pseudonym, age = rows[0]
+    tree = assert_accessible_basics(
+        sign_in("supervisor").get(f"/people/{pseudonym}").text
+    )
+    shown = tree.css_first("#person-age").text()
+    assert shown.startswith(f"{age} (minor)") and "worklist" in shown, shown

@@ -324,7 +324,7 @@ def test_part2_flag_is_labelled_withheld(sign_in, web_app):
     [
         "action=&username=&outcome=&person_id=",
         "verify=true",
-        "action=&username=&outcome=&person_id=&offset=50",
+        "action=&username=&outcome=&person_id=&page=2",
     ],
 )
 def test_audit_filters_ignore_empty_fields(sign_in, query):
@@ -381,3 +381,26 @@ def test_flag_reasons_read_as_words() -> None:
     assert reasons(None) == ""
     assert reasons("seen twice at the ER") == "seen twice at the ER"
     assert reasons('{"not": "a list"}') == '{"not": "a list"}'
+
+
+def test_flag_scores_read_as_their_model_wrote_them(sign_in) -> None:
+    """The population model's whole points read "30" (not "30.00"); another
+    model's fraction keeps its digits; the queue shows the seeded worklist's
+    points that way, its identified member first."""
+    from nowrongdoor.care.web._forms import FILTERS
+
+    score = FILTERS["flag_score"]
+    assert [score(30.0), score(53), score(0.53), score(0.125), score(None)] == [
+        "30",
+        "53",
+        "0.53",
+        "0.125",
+        "",
+    ]
+    boss = sign_in("supervisor")
+    tree = parse(boss.get("/queue?whose=all&door=claims_flag").text)
+    cells = [
+        td.text() for td in tree.css("#queue-table td[data-label='Risk or screen']")
+    ]
+    assert cells and not any(".00" in c for c in cells), cells
+    assert cells[0].startswith(("Identified", "withheld")), cells

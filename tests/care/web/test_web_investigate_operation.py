@@ -169,3 +169,27 @@ def test_other_roles_cannot_add_notes(site: Any, seeded_db: Any) -> None:
         assert posted.status_code == 403, username
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("SELECT count(*) FROM inv_op_note").fetchone() == (0,)
+
+
+def test_a_note_sent_twice_is_kept_once(site: Any, corpus: AdsImport) -> None:
+    """The note form's one-time key: a double click or a resend adds one note
+    and answers the second time with the first one's address."""
+    client, db_path = site
+    csrf = login(client, INVESTIGATOR)
+    path = _operation_path(client, biggest_operation(corpus)["operation"])
+    form = parse(client.get(path).text).css_first("#note-form")
+    key = form.css_first("input[name=form_key]").attributes["value"]
+    data = {"csrf_token": csrf, "text": NOTE, "form_key": key}
+    first = client.post(f"{path}/notes", data=data)
+    second = client.post(f"{path}/notes", data=data)
+    assert first.status_code == second.status_code == 303
+    assert second.headers["location"] == first.headers["location"]
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT count(*) FROM inv_op_note").fetchone() == (1,)
+        repeats = conn.execute(
+            "SELECT detail FROM audit_event WHERE action = 'form.repeat'"
+        ).fetchall()
+    assert repeats == [
+        ("POST /investigate/operations/{operation_id}/notes: "
+         "a repeated submission was ignored",)
+    ]  # fmt: skip

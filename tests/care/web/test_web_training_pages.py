@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from _training_help import attempt_from, keys_of, pass_modules, user_id
 from _web_html import assert_accessible_basics, parse
@@ -68,7 +69,39 @@ def test_quiz_page_carries_no_key(sign_in, web_app) -> None:
             .values(quiz=moved)
         )
     again = cm.get(f"/training/attempts/{attempt_id}").text
-    assert again.replace(cm.csrf, "") == html.replace(cm.csrf, "")
+    assert _unkeyed(again, cm.csrf) == _unkeyed(html, cm.csrf)
+
+
+def _unkeyed(html: str, csrf: str) -> str:
+    """A page without its CSRF token and its forms' one-time keys (drawn
+    fresh for every page)."""
+    return re.sub(r'name="form_key" value="[^"]*"', "", html.replace(csrf, ""))
+
+
+def test_start_and_submit_sent_twice_count_once(sign_in, web_app) -> None:
+    """A double click on "Start the quiz" starts one attempt (the daily limit
+    counts one), and a quiz sent twice is graded once: the repeat goes to the
+    result, not to "already submitted"."""
+    cm = sign_in("cm.north")
+    start = f"{LAW}/attempts"
+    form = parse(cm.get(LAW).text).css_first(f'form[action="{start}"]')
+    key = {"form_key": form.css_first("input[name=form_key]").attributes["value"]}
+    first, second = cm.post(start, data=key), cm.post(start, data=key)
+    assert first.status_code == second.status_code == 303
+    assert second.headers["location"] == first.headers["location"]
+    with web_app.state.db.session() as session:
+        me = user_id(web_app.state.db, "cm.north")
+        assert len(session.scalars(
+            select(TrainingAttempt).where(TrainingAttempt.user_id == me)
+        ).all()) == 1  # fmt: skip
+    quiz_page = first.headers["location"]
+    quiz = parse(cm.get(quiz_page).text).css_first("#quiz-form")
+    answers = {q: "0" for q in {i.attributes["name"] for i in
+               quiz.css("fieldset.question input")}}  # fmt: skip
+    answers["form_key"] = quiz.css_first("input[name=form_key]").attributes["value"]
+    graded, again = cm.post(quiz_page, data=answers), cm.post(quiz_page, data=answers)
+    assert graded.status_code == again.status_code == 303
+    assert again.headers["location"] == graded.headers["location"] == quiz_page
 
 
 def test_fail_then_pass_completes_the_course(sign_in, web_app) -> None:

@@ -114,6 +114,7 @@ def oversight_events(
     limit: int = 50,
     offset: int = 0,
     count: bool = True,
+    before_seq: int | None = None,
 ) -> tuple[list[tuple[AuditEvent, str | None]], int]:
     """Oversight events with the person's pseudonym, newest first.
 
@@ -127,6 +128,8 @@ def oversight_events(
         limit: Page size.
         offset: Rows to skip.
         count: Also count every matching event (otherwise the total is -1).
+        before_seq: Only events older than this one (a keyset for reading a
+            long list in batches while new events are appended).
 
     Returns:
         ``([(event, pseudonym or None), ...], total)``.
@@ -150,6 +153,8 @@ def oversight_events(
         stmt = stmt.where(AuditEvent.username == username.strip().lower())
     if pseudonym:
         stmt = stmt.where(Person.pseudonym == pseudonym.strip().upper())
+    if before_seq is not None:
+        stmt = stmt.where(AuditEvent.seq < before_seq)
     rows, total = paginate(
         session, stmt, limit=limit, offset=offset, count=count, tuples=True
     )

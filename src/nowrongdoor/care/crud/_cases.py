@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, TypedDict, Unpack
 
 from sqlalchemy import ColumnElement, Select, bindparam, func, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from nowrongdoor.care.crud._common import get_or_404, inserted, paginate
 from nowrongdoor.care.crud._persons import get_person
@@ -60,7 +60,6 @@ __all__ = [
     "get_case",
     "get_child",
     "get_task",
-    "list_case_rows",
     "list_cases",
     "list_tasks",
     "set_safety_plan",
@@ -198,29 +197,13 @@ def _case_filters(viewer: User, filters: CaseFilters) -> list[ColumnElement[bool
 
 
 def case_list_query(viewer: User, **filters: Unpack[CaseFilters]) -> Select[Any]:
-    """The scoped, filtered case query (newest first): the one source of
-    :func:`list_cases` and :func:`list_case_rows`."""
+    """The scoped, filtered case query (newest first): the source of
+    :func:`list_cases`."""
     return (
         select(Case)
         .where(*_case_filters(viewer, filters))
         .order_by(Case.opened_at.desc(), Case.id.desc())
     )
-
-
-def list_cases(
-    session: Session,
-    *,
-    viewer: User,
-    limit: int = 50,
-    offset: int = 0,
-    **filters: Unpack[CaseFilters],
-) -> tuple[list[Case], int]:
-    """Cases in the viewer's scope, filtered by :class:`CaseFilters`, each
-    with its person's id and pseudonym loaded."""
-    stmt = case_list_query(viewer, **filters).options(
-        selectinload(Case.person).load_only(Person.id, Person.pseudonym)
-    )
-    return paginate(session, stmt, limit=limit, offset=offset)
 
 
 _ROW_COLUMNS = (
@@ -240,7 +223,7 @@ _ROW_COLUMNS = (
 _ROW_NAMES = tuple(c.key for c in _ROW_COLUMNS)
 
 
-def list_case_rows(
+def list_cases(
     session: Session,
     *,
     viewer: User,
@@ -248,9 +231,10 @@ def list_case_rows(
     offset: int = 0,
     **filters: Unpack[CaseFilters],
 ) -> tuple[list[CasePublic], int]:
-    """Like :func:`list_cases`, as list rows read in one joined column query.
+    """Cases in the viewer's scope, filtered by :class:`CaseFilters`, newest
+    first, as list rows read in one joined column query.
 
-    The API's case list needs no ORM objects: reading the row columns and the
+    A case list needs no ORM objects: reading the row columns and the
     pseudonym directly skips identity-map bookkeeping and the second (pseudonym)
     query. The total count is an uncorrelated scalar subquery of the same
     statement (computed once by the database), so a page costs one round trip;

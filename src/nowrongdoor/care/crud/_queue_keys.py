@@ -31,10 +31,27 @@ from nowrongdoor.care.db import CareSession
 from nowrongdoor.care.enums import IntakeStatus, Sensitivity
 from nowrongdoor.care.models import Intake, Person, RiskFlag, Screening, utcnow
 
-__all__ = ["ensure_queue_year", "queue_age", "refresh_queue_keys", "tier_rank"]
+__all__ = [
+    "TIER_RANK",
+    "ensure_queue_year",
+    "queue_age",
+    "refresh_queue_keys",
+    "tier_rank",
+]
 
-#: Tiers in triage order (unknown tiers after these, unflagged last).
-TIER_RANK = {"critical": 0, "high": 1, "elevated": 2, "medium": 3, "moderate": 3}
+#: Tiers in triage order (unknown tiers after these, unflagged last): the
+#: population model's (``identified``: coded confirmed exploitation or its
+#: history, Survive/Thrive; then ``high``, ``elevated``; docs/population.md)
+#: and the common names other risk models use.
+TIER_RANK = {
+    "identified": 0,
+    "critical": 0,
+    "high": 1,
+    "elevated": 2,
+    "medium": 3,
+    "moderate": 3,
+    "low": 4,
+}
 _UNKNOWN_TIER, _NO_TIER = 5, 9
 #: Under this age a person is a minor (triaged first within a tier).
 ADULT_AGE = 18

@@ -28,6 +28,7 @@ __all__ = [
     "get_user",
     "list_organizations",
     "list_users",
+    "organization_choices",
     "update_user",
     "user_by_username",
 ]
@@ -56,6 +57,18 @@ def list_organizations(
     if kind:
         stmt = stmt.where(Organization.kind == kind)
     return paginate(session, stmt, limit=limit, offset=offset)
+
+
+def organization_choices(
+    session: Session, *, kind: str | None = None
+) -> list[Organization]:
+    """Every organisation (optionally of one kind), by name: the choices of a
+    form's organisation field. Not cut at a page: a choice list that dropped
+    the organisations past its first rows would hide them without a word."""
+    stmt = select(Organization).order_by(Organization.name, Organization.id)
+    if kind:
+        stmt = stmt.where(Organization.kind == kind)
+    return list(session.scalars(stmt))
 
 
 def create_user(session: Session, *, data: UserCreate) -> User:

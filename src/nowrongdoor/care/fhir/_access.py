@@ -22,13 +22,14 @@ from nowrongdoor.care import crud
 from nowrongdoor.care.enums import ConsentType, NeedCategory, ReferralStatus, Role
 from nowrongdoor.care.errors import NotFound
 from nowrongdoor.care.models import Referral, User
-from nowrongdoor.care.rbac import scope_clause
+from nowrongdoor.care.rbac import can, scope_clause
 
 __all__ = [
     "part2_blocked",
     "referral_clause",
     "visible_referral",
     "visible_referrals",
+    "with_text",
 ]
 
 
@@ -43,6 +44,12 @@ def referral_clause(viewer: User) -> ColumnElement[bool]:
             Referral.status != ReferralStatus.DRAFT,
         )
     return scope_clause(viewer, Referral.from_organization_id, Referral.owner_id)
+
+
+def with_text(viewer: User) -> bool:
+    """Whether free text (reasons, notes, descriptions) reaches ``viewer``: the
+    partner's, and that of roles that may identify persons."""
+    return viewer.role == Role.PARTNER_USER or can(viewer, "person:identify")
 
 
 def _lacks_part2(session: Session, referral: Any) -> bool:

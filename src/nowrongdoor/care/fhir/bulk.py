@@ -21,7 +21,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from nowrongdoor.care import crud
-from nowrongdoor.care.fhir._access import visible_referrals
+from nowrongdoor.care.fhir._access import visible_referrals, with_text
 from nowrongdoor.care.fhir._search import service_names
 from nowrongdoor.care.fhir.clinical import CLINICAL_KINDS
 from nowrongdoor.care.fhir.resources import (
@@ -30,7 +30,6 @@ from nowrongdoor.care.fhir.resources import (
     service_request_resource,
     task_resource,
 )
-from nowrongdoor.care.fhir.routes import _with_text
 from nowrongdoor.care.models import FhirExport, Person, Referral, User, utcnow
 from nowrongdoor.care.rbac import scope_clause
 
@@ -67,7 +66,7 @@ def _tasks(session: Session, viewer: User, since: dt.datetime | None) -> list[An
     names = crud.pseudonyms_of(session, {r.person_id for r in rows})
     return [
         as_json(task_resource(r, pseudonym=names[r.person_id],
-                              with_text=_with_text(viewer)))
+                              with_text=with_text(viewer)))
         for r in rows
     ]  # fmt: skip
 
@@ -105,8 +104,8 @@ def _clinical(kind: str) -> Callable[[Session, User, dt.datetime | None], list[A
             if _after(getattr(item, clinical.stamp), since)
         ]
         names = crud.pseudonyms_of(session, {pid for _, pid in rows})
-        with_text = _with_text(viewer)
-        return [clinical.to_json(item, names[pid], with_text=with_text)
+        text = with_text(viewer)
+        return [clinical.to_json(item, names[pid], with_text=text)
                 for item, pid in rows]  # fmt: skip
 
     return run

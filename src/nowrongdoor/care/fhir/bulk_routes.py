@@ -10,22 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import select
 
 from nowrongdoor.care.enums import Role
 from nowrongdoor.care.errors import BadRequest, Forbidden, NotFound
+from nowrongdoor.care.fhir._call import FhirCall, FhirCallDep, base_url, fhir_router
 from nowrongdoor.care.fhir.bulk import EXPORT_TYPES, build_export
-from nowrongdoor.care.fhir.routes import FhirCall, FhirCallDep, FhirRoute, _base
 from nowrongdoor.care.models import FhirExport, User, utcnow
 from nowrongdoor.care.rbac import require
 
 __all__ = ["router"]
 
-router = APIRouter(
-    prefix="/fhir", route_class=FhirRoute, tags=["fhir"], include_in_schema=False
-)
+router = fhir_router()
 NDJSON = "application/fhir+ndjson"
 _FORMATS = {NDJSON, "application/ndjson", "ndjson"}
 
@@ -80,7 +78,9 @@ def kick_off(
     call.audit.commit("export", detail=counts or "empty")
     return Response(
         status_code=202,
-        headers={"Content-Location": f"{_base(request)}/$export-status/{export.key}"},
+        headers={
+            "Content-Location": f"{base_url(request)}/$export-status/{export.key}"
+        },
     )
 
 
@@ -103,7 +103,7 @@ def status(
 ) -> JSONResponse:  # fmt: skip
     """The manifest of a finished export."""
     export = _mine(call, key)
-    base = _base(call.request)
+    base = base_url(call.request)
     at = export.transaction_time.astimezone(dt.UTC).isoformat(timespec="seconds")
     manifest = {
         "transactionTime": at.replace("+00:00", "Z"),

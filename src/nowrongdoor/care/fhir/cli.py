@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -42,32 +44,18 @@ def client_create(
     ] = None,
 ) -> None:
     """Create a client for a partner system; prints its id and secret once (JSON)."""
-    from nowrongdoor.care.cli import _audit_cli, care_session
+    from nowrongdoor.care.cli import _audit_cli
     from nowrongdoor.care.fhir.clients import create_client
 
-    keys = None
-    if jwks is not None:
-        try:
-            keys = json.loads(jwks.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise UserInputError(
-                f"--jwks {jwks}: not a readable JSON file ({exc})"
-            ) from None
-    with care_session(settings_from(ctx)) as (_, session):
-        organization = _one_organisation(session, org)
-        try:
-            made = create_client(
-                session,
-                organization=organization,
-                name=name,
-                token_minutes=token_minutes,
-                jwks=keys,
-            )
-        except UserInputError:
-            raise  # it names its option itself
-        except ValueError as exc:
-            where = f"--jwks {jwks}: " if jwks is not None else ""
-            raise UserInputError(f"{where}{exc}") from None
+    keys = None if jwks is None else _key_set(jwks)
+    with _organisation_unit(ctx, org) as (session, organization):
+        made = create_client(
+            session,
+            organization=organization,
+            name=name,
+            token_minutes=token_minutes,
+            jwks=keys,
+        )
         _audit_cli(session, "fhir.client.create", f"client {made.client_id}")
     print_json(
         {
@@ -151,28 +139,61 @@ def endpoint_set(
     ] = None,
 ) -> None:
     """Send referrals to this partner over FHIR (``jobs run`` sends and polls)."""
-    from nowrongdoor.care.cli import _audit_cli, care_session
+    from nowrongdoor.care.cli import _audit_cli
     from nowrongdoor.care.fhir.outbound import set_endpoint
 
-    with care_session(settings_from(ctx)) as (_, session):
-        organization = _one_organisation(session, org)
-        try:
-            endpoint = set_endpoint(
-                session,
-                organization=organization,
-                base_url=base_url,
-                client_id=client_id,
-                client_secret=client_secret,
-                owner_reference=owner,
-                token_url=token_url,
-            )
-        except ValueError as exc:
-            raise UserInputError(str(exc)) from None
+    with _organisation_unit(ctx, org) as (session, organization):
+        endpoint = set_endpoint(
+            session,
+            organization=organization,
+            base_url=base_url,
+            client_id=client_id,
+            client_secret=client_secret,
+            owner_reference=owner,
+            token_url=token_url,
+        )
         _audit_cli(
             session, "fhir.endpoint.set", f"organization {organization.id} endpoint"
         )
         base = endpoint.base_url
     say(f"{org}: referrals go to {base}")
+
+
+@contextmanager
+def _organisation_unit(
+    ctx: typer.Context, org: str
+) -> Iterator[tuple[Session, Organization]]:
+    """A command's unit of work on the one organisation ``--org`` names.
+
+    A ``ValueError`` raised in the block (the record's maker refusing an
+    option's value) ends the command as the user's error, its sentence as it is;
+    the unit is rolled back.
+    """
+    from nowrongdoor.care.cli import care_session
+
+    with care_session(settings_from(ctx)) as (_, session):
+        organization = _one_organisation(session, org)
+        try:
+            yield session, organization
+        except ValueError as exc:
+            raise UserInputError(str(exc)) from None
+
+
+def _key_set(jwks: Path) -> object:
+    """The JWK Set in the file ``--jwks`` names, checked to hold public keys only."""
+    from nowrongdoor.care.fhir.clients import public_key_set
+
+    try:
+        keys = json.loads(jwks.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UserInputError(
+            f"--jwks {jwks}: not a readable JSON file ({exc})"
+        ) from None
+    try:
+        public_key_set(keys)
+    except ValueError as exc:
+        raise UserInputError(f"--jwks {jwks}: {exc}") from None
+    return keys
 
 
 def _one_organisation(session: Session, org: str) -> Organization:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,27 +15,24 @@ from sqlalchemy.orm import Session
 from nowrongdoor.care import crud
 from nowrongdoor.care.enums import Role
 from nowrongdoor.care.errors import NotFound
-from nowrongdoor.care.fhir.clinical import CLINICAL_KINDS
-from nowrongdoor.care.fhir.resources import as_json, searchset
-from nowrongdoor.care.fhir.routes import (
-    FHIR_JSON,
+from nowrongdoor.care.fhir._access import with_text
+from nowrongdoor.care.fhir._call import (
     FhirCall,
     FhirCallDep,
-    FhirRoute,
     SearchPage,
     SearchPageDep,
-    _base,
-    _referral_id,
-    _with_text,
+    fhir_answer,
+    fhir_router,
+    numeric_id,
+    search_answer,
 )
+from nowrongdoor.care.fhir.clinical import CLINICAL_KINDS
 from nowrongdoor.care.models import Person, User
 from nowrongdoor.care.rbac import require
 
 __all__ = ["router"]
 
-router = APIRouter(
-    prefix="/fhir", route_class=FhirRoute, tags=["fhir"], include_in_schema=False
-)
+router = fhir_router()
 
 
 def _permit(viewer: User, kind: str) -> None:
@@ -49,7 +46,7 @@ def _permit(viewer: User, kind: str) -> None:
 
 def _build(kind: str, item: Any, pseudonym: str, viewer: User) -> dict[str, Any]:
     built: dict[str, Any] = CLINICAL_KINDS[kind].to_json(
-        item, pseudonym, with_text=_with_text(viewer)
+        item, pseudonym, with_text=with_text(viewer)
     )
     return built
 
@@ -78,17 +75,8 @@ def _search(
     shown = rows[offset : offset + count]
     names = crud.pseudonyms_of(session, {pid for _, pid in shown})
     out = [_build(kind, item, names[pid], viewer) for item, pid in shown]
-    bundle = searchset(
-        _base(call.request),
-        kind,
-        out,
-        total=len(rows),
-        query={"patient": patient} if patient else {},
-        count=count,
-        offset=offset,
-    )
-    call.audit.commit(f"search {kind}", detail=f"{len(out)} results")
-    return JSONResponse(as_json(bundle), media_type=FHIR_JSON)
+    query = {"patient": patient} if patient else {}
+    return search_answer(call, kind, out, total=len(rows), query=query, page=page)
 
 
 def _read(
@@ -99,14 +87,14 @@ def _read(
     session, viewer = call.session, call.viewer
     _permit(viewer, kind)
     clinical = CLINICAL_KINDS[kind]
-    rows = clinical.lister(session, viewer, item_id=_referral_id(raw_id, kind))
+    rows = clinical.lister(session, viewer, item_id=numeric_id(raw_id, kind))
     if not rows:
         raise NotFound(f"{kind}/{raw_id} is not known")
     item, person_id = rows[0]
     body = _build(kind, item, crud.pseudonym_of(session, person_id), viewer)
     call.audit.commit(f"read {kind}", resource_type=clinical.audit_type,
                resource_id=item.id, person_id=person_id)  # fmt: skip
-    return JSONResponse(body, media_type=FHIR_JSON)
+    return fhir_answer(body)
 
 
 Patient = Query(None, max_length=40, description="Patient/<pseudonym>")

@@ -7,19 +7,16 @@ post here; the referring organisation is the client's. See
 
 from __future__ import annotations
 
-from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from nowrongdoor.care.errors import Forbidden
+from nowrongdoor.care.fhir._call import FhirCallDep, fhir_answer, fhir_router
 from nowrongdoor.care.fhir.inbound import receive_transaction
-from nowrongdoor.care.fhir.routes import FHIR_JSON, FhirCallDep, FhirRoute
 
 __all__ = ["router"]
 
-router = APIRouter(
-    prefix="/fhir", route_class=FhirRoute, tags=["fhir"], include_in_schema=False
-)
+router = fhir_router()
 
 
 @router.post("", summary="Receive a referral (transaction Bundle)")
@@ -34,6 +31,6 @@ async def transaction(call: FhirCallDep) -> JSONResponse:
         call.audit.commit_on(
             "create Task" if got.created else "create Task (exists)", got.referral
         )
-        return JSONResponse(got.response, media_type=FHIR_JSON)
+        return fhir_answer(got.response)
 
     return await run_in_threadpool(run)

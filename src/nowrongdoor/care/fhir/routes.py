@@ -3,7 +3,9 @@ Task, ServiceRequest, Patient, Consent, Organization and HealthcareService.
 
 Errors are OperationOutcome resources; every authenticated call is audited with
 the calling client's id; Task updates take ``If-Match`` and answer 412 on a
-stale version.
+stale version. What every ``/fhir`` router shares (the route class, the call
+context ``FhirCall``, the search page) lives in :mod:`._call`; its public names
+are also this module's.
 """
 
 from __future__ import annotations
@@ -11,27 +13,36 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import unquote
 
-from fastapi import APIRouter, Depends, Form, Query, Request, Response
-from fastapi.exceptions import RequestValidationError
+from fastapi import Depends, Form, Query, Request
 from fastapi.responses import JSONResponse
-from fastapi.routing import APIRoute
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nowrongdoor.care import crud
 from nowrongdoor.care._lengths import column_length
-from nowrongdoor.care.api.deps import AuditDep, Auditor, SessionDep
+from nowrongdoor.care.api.deps import AuditDep, SessionDep
 from nowrongdoor.care.enums import ReferralStatus, Role
-from nowrongdoor.care.errors import ApiError, BadRequest, Forbidden, NotFound
+from nowrongdoor.care.errors import BadRequest, Forbidden, NotFound
 from nowrongdoor.care.fhir._access import (
     visible_referral,
     visible_referrals,
+    with_text,
+)
+from nowrongdoor.care.fhir._call import (
+    FhirCall,
+    FhirCallDep,
+    SearchPage,
+    SearchPageDep,
+    base_url,
+    fhir_answer,
+    fhir_router,
+    numeric_id,
+    outcome,
+    search_answer,
 )
 from nowrongdoor.care.fhir._capability import capability_statement
 from nowrongdoor.care.fhir._search import (
@@ -43,19 +54,16 @@ from nowrongdoor.care.fhir.clients import (
     ASSERTION_TYPE,
     issue_token,
     issue_token_for_assertion,
-    resolve_client_token,
 )
 from nowrongdoor.care.fhir.mapping import referral_status_of_task, task_status_of
 from nowrongdoor.care.fhir.resources import (
     as_json,
     consent_resource,
     healthcare_service_resource,
-    operation_outcome,
     organization_resource,
     parse_resource,
     patient_resource,
     reference_of,
-    searchset,
     service_request_resource,
     task_resource,
     version_of,
@@ -66,189 +74,14 @@ from nowrongdoor.care.models import (
     PartnerService,
     Person,
     Referral,
-    User,
     utcnow,
 )
-from nowrongdoor.care.rbac import can, require
+from nowrongdoor.care.rbac import require
 from nowrongdoor.care.schemas import ReferralTransition
-from nowrongdoor.care.security import resolve_bearer
-from nowrongdoor.errors import first_error
 
-__all__ = [
-    "FHIR_JSON",
-    "FhirAudit",
-    "FhirCall",
-    "FhirCallDep",
-    "FhirRoute",
-    "FhirUser",
-    "ReferralQuery",
-    "SearchPage",
-    "SearchPageDep",
-    "referral_query",
-    "router",
-    "search_page",
-]
+__all__ = ["ReferralQuery", "referral_query", "router"]
 
-FHIR_JSON = "application/fhir+json"
-_ISSUE = {
-    400: "invalid",
-    401: "login",
-    403: "forbidden",
-    404: "not-found",
-    409: "conflict",
-    412: "conflict",
-    413: "too-costly",
-    422: "processing",
-    429: "throttled",
-}
-
-
-def _outcome(status: int, message: str, headers: dict[str, str] | None = None) -> Any:
-    body = as_json(operation_outcome(_ISSUE.get(status, "exception"), message))
-    return JSONResponse(body, status_code=status, media_type=FHIR_JSON, headers=headers)
-
-
-class FhirRoute(APIRoute):
-    """A route whose errors come out as OperationOutcome."""
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        """Wrap FastAPI's handler to turn errors into OperationOutcome."""
-        handler = super().get_route_handler()
-
-        async def wrapped(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except ApiError as exc:
-                headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-                return _outcome(exc.status, exc.message, headers)
-            except RequestValidationError as exc:
-                where, message = first_error(exc) if exc.errors() else ("", "invalid")
-                return _outcome(400, f"{where}: {message}")
-            except StarletteHTTPException as exc:
-                return _outcome(exc.status_code, str(exc.detail))
-
-        return wrapped
-
-
-#: Not in the /api/v1 OpenAPI document: the FHIR API's contract is its
-#: CapabilityStatement (``/fhir/metadata``) and docs/interop.md.
-router = APIRouter(
-    prefix="/fhir", route_class=FhirRoute, tags=["fhir"], include_in_schema=False
-)
-
-
-def _fhir(body: dict[str, Any], status: int = 200, **headers: str) -> JSONResponse:
-    return JSONResponse(body, status_code=status, media_type=FHIR_JSON, headers=headers)
-
-
-def fhir_user(request: Request, session: SessionDep) -> User:
-    """The caller: a partner system's client token, or a staff API token."""
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise ApiError(
-            "send 'Authorization: Bearer <token>' (get one from POST /fhir/auth/token)",
-            status=401,
-            code="unauthorized",
-        )
-    client = resolve_client_token(session, token.strip())
-    if client is not None:
-        user = client.user
-        request.state.fhir_client = client.client_id
-    else:
-        identity = resolve_bearer(session, token.strip())
-        if identity is None:
-            raise ApiError(
-                "the bearer token is invalid, expired or revoked",
-                status=401,
-                code="unauthorized",
-            )
-        user = identity.user
-        request.state.fhir_client = None
-    request.state.user = user
-    return user
-
-
-FhirUser = Annotated[User, Depends(fhir_user)]
-
-
-@dataclass(frozen=True)
-class FhirAudit:
-    """The FHIR API's audit trail: ``fhir:<action>`` with the calling client's id.
-
-    Attributes:
-        auditor: The request's unit of work (records the event, commits).
-        client: The partner system's client id (``None`` for a staff token).
-    """
-
-    auditor: Auditor
-    client: str | None
-
-    def commit(self, action: str, **kw: Any) -> None:
-        """Record ``fhir:<action>`` (``detail`` after the client id) and commit."""
-        detail = kw.pop("detail", None)
-        who = f"client={self.client}" if self.client else None
-        parts = [p for p in (who, detail) if p]
-        self.auditor.commit(f"fhir:{action}", detail="; ".join(parts) or None, **kw)
-
-    def commit_on(
-        self, action: str, referral: Referral, detail: str | None = None
-    ) -> None:
-        """Audit a call on one referral (its Task or ServiceRequest), and commit."""
-        self.commit(action, resource_type="referral", resource_id=referral.id,
-                    person_id=referral.person_id, detail=detail)  # fmt: skip
-
-
-@dataclass(frozen=True)
-class FhirCall:
-    """One authenticated FHIR call: its request, session, caller and audit trail.
-
-    Attributes:
-        request: The HTTP request.
-        session: The request's database session.
-        viewer: The calling user (a partner system's or a staff API token's).
-        audit: Records the call's audit event and commits.
-    """
-
-    request: Request
-    session: Session
-    viewer: User
-    audit: FhirAudit
-
-
-def fhir_call(
-    request: Request, session: SessionDep, auditor: AuditDep, viewer: FhirUser
-) -> FhirCall:
-    """The authenticated call's context (a FastAPI dependency)."""
-    client = getattr(request.state, "fhir_client", None)
-    return FhirCall(request, session, viewer, FhirAudit(auditor, client))
-
-
-FhirCallDep = Annotated[FhirCall, Depends(fhir_call)]
-
-
-def _base(request: Request) -> str:
-    return str(request.base_url).rstrip("/") + "/fhir"
-
-
-def _directory_search(
-    call: FhirCall,
-    resource_type: str,
-    stmt: Select[Any],
-    *,
-    to_resource: Callable[[Any], Any],
-    query: dict[str, str],
-    page: SearchPage,
-) -> JSONResponse:
-    """One page of ``stmt`` (directory rows) as an audited searchset Bundle."""
-    count, offset = page.count, page.offset
-    rows, total = crud.paginate(call.session, stmt, limit=count, offset=offset)
-    out = [as_json(to_resource(row)) for row in rows]
-    bundle = searchset(
-        _base(call.request), resource_type, out, total=total, query=query,
-        count=count, offset=offset,
-    )  # fmt: skip
-    call.audit.commit(f"search {resource_type}", detail=f"{len(out)} results")
-    return _fhir(as_json(bundle))
+router = fhir_router()
 
 
 # --- token endpoint -------------------------------------------------------------
@@ -303,7 +136,9 @@ def token(
             wrong = f"client_assertion_type must be {ASSERTION_TYPE}"
             return _oauth_error(400, "invalid_request", wrong)
         named, issued = issue_token_for_assertion(
-            session, assertion=client_assertion, audience=f"{_base(request)}/auth/token"
+            session,
+            assertion=client_assertion,
+            audience=f"{base_url(request)}/auth/token",
         )
         client_id = named or "?"
     elif not client_id or not client_secret:
@@ -333,36 +168,12 @@ def token(
 @router.get("/metadata", summary="CapabilityStatement")
 def metadata(request: Request) -> JSONResponse:
     """What this server supports (public, as FHIR expects)."""
-    return _fhir(as_json(capability_statement(_base(request))))
+    return fhir_answer(as_json(capability_statement(base_url(request))))
 
 
 # --- Task and ServiceRequest ------------------------------------------------------
 
-Count = Annotated[int, Query(alias="_count", ge=1, le=200)]
-Offset = Annotated[int, Query(alias="_offset", ge=0, le=10_000_000)]
 LastUpdated = Annotated[list[str], Query(alias="_lastUpdated", max_length=4)]
-
-
-@dataclass(frozen=True)
-class SearchPage:
-    """Which results of a search one Bundle holds.
-
-    Attributes:
-        count: ``_count``, results a page.
-        offset: ``_offset``, results skipped.
-    """
-
-    count: int
-    offset: int
-
-
-def search_page(count: Count = 50, offset: Offset = 0) -> SearchPage:
-    """``_count`` and ``_offset`` from the query string (a dependency)."""
-    return SearchPage(count, offset)
-
-
-#: The page every search takes.
-SearchPageDep = Annotated[SearchPage, Depends(search_page)]
 
 
 @dataclass(frozen=True)
@@ -415,7 +226,7 @@ def _search(
         out = [
             as_json(
                 task_resource(
-                    r, pseudonym=names[r.person_id], with_text=_with_text(viewer)
+                    r, pseudonym=names[r.person_id], with_text=with_text(viewer)
                 )
             )
             for r in rows
@@ -436,17 +247,9 @@ def _search(
     }
     if last_updated:
         query["_lastUpdated"] = last_updated[0]
-    bundle = searchset(
-        _base(call.request),
-        resource_type,
-        out,
-        total=total,
-        query=query,
-        count=count,
-        offset=offset,
+    return search_answer(
+        call, resource_type, out, total=total, query=query, page=q.page
     )
-    call.audit.commit(f"search {resource_type}", detail=f"{len(rows)} results")
-    return _fhir(as_json(bundle))
 
 
 @router.get("/Task", summary="Search Tasks")
@@ -463,21 +266,10 @@ def search_service_requests(call: FhirCallDep, query: ReferralQueryDep) -> JSONR
     return _search(call, "ServiceRequest", None, query)
 
 
-def _with_text(viewer: User) -> bool:
-    """Free text goes to the partner and to roles that may identify persons."""
-    return viewer.role == Role.PARTNER_USER or can(viewer, "person:identify")
-
-
-def _referral_id(raw: str, resource_type: str) -> int:
-    if not raw.isdigit() or len(raw) > 9:
-        raise NotFound(f"{resource_type}/{raw} is not known")
-    return int(raw)
-
-
 def _referral(call: FhirCall, raw_id: str, resource_type: str) -> tuple[Referral, str]:
     """The referral ``raw_id`` names, if the caller reaches it, and its person's
     pseudonym (404 otherwise, as ``resource_type``)."""
-    rid = _referral_id(raw_id, resource_type)
+    rid = numeric_id(raw_id, resource_type)
     referral = visible_referral(call.session, call.viewer, rid, resource_type)
     return referral, crud.pseudonym_of(call.session, referral.person_id)
 
@@ -487,12 +279,12 @@ def _task_answer(
 ) -> JSONResponse:
     """A referral's Task as the answer, with its version as ``ETag``."""
     body = as_json(task_resource(referral, pseudonym=pseudonym, with_text=with_text))
-    return _fhir(body, ETag=f'W/"{version_of(referral)}"')
+    return fhir_answer(body, ETag=f'W/"{version_of(referral)}"')
 
 
 def _read_task(call: FhirCall, task_id: str) -> JSONResponse:
     referral, pseudonym = _referral(call, task_id, "Task")
-    answer = _task_answer(referral, pseudonym, with_text=_with_text(call.viewer))
+    answer = _task_answer(referral, pseudonym, with_text=with_text(call.viewer))
     call.audit.commit_on("read Task", referral)
     return answer
 
@@ -510,7 +302,7 @@ def _read_service_request(call: FhirCall, request_id: str) -> JSONResponse:
         )
     )
     call.audit.commit_on("read ServiceRequest", referral)
-    return _fhir(body)
+    return fhir_answer(body)
 
 
 def _check_immutable(given: Any, current: dict[str, Any]) -> None:
@@ -601,7 +393,7 @@ def _update_task(
     from fhir.resources.R4B.task import Task
 
     session, viewer = call.session, call.viewer
-    rid = _referral_id(task_id, "Task")
+    rid = numeric_id(task_id, "Task")
     referral = visible_referral(session, viewer, rid)
     session.refresh(
         referral, with_for_update=session.get_bind().dialect.name != "sqlite"
@@ -615,7 +407,7 @@ def _update_task(
     if if_match is not None:
         wanted = if_match.strip().removeprefix("W/").strip('"')
         if wanted != version_of(referral):
-            return _outcome(
+            return outcome(
                 412,
                 f"Task/{task_id} has changed (version {version_of(referral)}); "
                 "read it again",
@@ -663,7 +455,7 @@ def _update_task(
 
 
 def _read_consent(call: FhirCall, consent_id: str) -> JSONResponse:
-    cid = _referral_id(consent_id, "Consent")
+    cid = numeric_id(consent_id, "Consent")
     stmt = visible_referrals(call.session, call.viewer).where(
         Referral.consent_id == cid
     )
@@ -679,7 +471,7 @@ def _read_consent(call: FhirCall, consent_id: str) -> JSONResponse:
     )
     call.audit.commit("read Consent", resource_type="consent",
            resource_id=consent.id, person_id=consent.person_id)  # fmt: skip
-    return _fhir(body)
+    return fhir_answer(body)
 
 
 # --- Patient and directory --------------------------------------------------------
@@ -714,7 +506,23 @@ def _read_patient(call: FhirCall, patient_id: str) -> JSONResponse:
         resource_id=person.id,
         person_id=person.id,
     )
-    return _fhir(body)
+    return fhir_answer(body)
+
+
+def _directory_search(
+    call: FhirCall,
+    resource_type: str,
+    stmt: Select[Any],
+    to_resource: Callable[[Any], Any],
+    query: dict[str, str],
+    page: SearchPage,
+) -> JSONResponse:
+    """One page of ``stmt`` (directory rows) as an audited searchset Bundle."""
+    rows, total = crud.paginate(
+        call.session, stmt, limit=page.count, offset=page.offset
+    )
+    out = [as_json(to_resource(row)) for row in rows]
+    return search_answer(call, resource_type, out, total=total, query=query, page=page)
 
 
 @router.get("/Organization", summary="Search the directory's organisations")
@@ -728,10 +536,11 @@ def search_organizations(
     stmt = select(Organization)
     if name:
         stmt = stmt.where(func.lower(Organization.name).contains(name.lower()))
-    return _directory_search(call, "Organization", stmt.order_by(Organization.id),
-        to_resource=organization_resource, query={"name": name} if name else {},
-        page=page,
-    )  # fmt: skip
+    query = {"name": name} if name else {}
+    stmt = stmt.order_by(Organization.id)
+    return _directory_search(
+        call, "Organization", stmt, organization_resource, query, page
+    )
 
 
 @router.get("/HealthcareService", summary="Search the directory's services")
@@ -754,10 +563,10 @@ def search_services(
         for k, v in {"organization": organization, "service-type": service_type}.items()
         if v
     }
-    return _directory_search(call, "HealthcareService",
-        stmt.order_by(PartnerService.id), to_resource=healthcare_service_resource,
-        query=query, page=page,
-    )  # fmt: skip
+    stmt = stmt.order_by(PartnerService.id)
+    return _directory_search(
+        call, "HealthcareService", stmt, healthcare_service_resource, query, page
+    )
 
 
 #: How one resource type is read: ``(call, id in the URL)`` -> the answer.
@@ -770,11 +579,11 @@ def _directory_read(
     """How a directory row (an Organization, a HealthcareService) is read."""
 
     def read(call: FhirCall, raw_id: str) -> JSONResponse:
-        row = call.session.get(model, _referral_id(raw_id, kind))
+        row = call.session.get(model, numeric_id(raw_id, kind))
         if row is None:
             raise NotFound(f"{kind}/{raw_id} is not known")
         call.audit.commit(f"read {kind}", resource_type=audit_type, resource_id=row.id)
-        return _fhir(as_json(build(row)))
+        return fhir_answer(as_json(build(row)))
 
     return read
 

@@ -337,6 +337,10 @@ def _care_person(
     return person.id
 
 
+#: How long an ad-match intake's source reference was before it was kept whole.
+_LEGACY_REF_CHARS = 200
+
+
 def _care_intake(
     session: Session, *, cipher: Cipher, actor: User, lead: InvLead
 ) -> int:
@@ -347,9 +351,18 @@ def _care_intake(
     waits, unowned, in the supervisors' pool, with the poster's person linked
     or registered (:func:`_care_person`).
     """
-    ref = f"ad_match:{lead.case_key}:{lead.ad_key}"[:200]
+    ref = f"ad_match:{lead.case_key}:{lead.ad_key}"
     ref_bidx = cipher.exact_index(ref)
-    found = session.scalar(select(Intake.id).where(Intake.source_ref_bidx == ref_bidx))
+    # Before 2026-12 the reference was cut to 200 characters, so two long ad
+    # ids (URLs) with one start shared an intake; an intake made then is still
+    # found by its cut reference, and a new one keeps the whole reference.
+    known = {ref_bidx, cipher.exact_index(ref[:_LEGACY_REF_CHARS])}
+    found = session.scalar(
+        select(Intake.id)
+        .where(Intake.source_ref_bidx.in_(known), Intake.door == Door.AD_MATCH)
+        .order_by(Intake.id)
+        .limit(1)
+    )
     if found is not None:
         return found
     poster = lead.poster or {}

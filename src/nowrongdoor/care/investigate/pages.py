@@ -34,14 +34,7 @@ from nowrongdoor.care.investigate.schemas import (
 )
 from nowrongdoor.care.investigate.usmap import route_map
 from nowrongdoor.care.models import InvAd, InvLead
-from nowrongdoor.care.web._session import (
-    Page,
-    PageCtx,
-    PageNumber,
-    Read,
-    needs,
-    text_query,
-)
+from nowrongdoor.care.web._session import Page, PageCtx, Read, needs, paged, text_query
 from nowrongdoor.care.web._templating import STATIC_DIR
 from nowrongdoor.errors import first_error
 
@@ -146,11 +139,10 @@ def _filters(**raw: str) -> OperationFilters:
 
 @router.get("/investigate", name="inv_operations")
 def operations_page(
-    ctx: ReadDep, number: PageNumber, query: OperationsQuery
+    ctx: ReadDep, page: Annotated[Page, paged(PAGE_SIZE)], query: OperationsQuery
 ) -> HTMLResponse:
     """Operations: size, contacts, cities, dates, indicators; filters, sort, search."""
     filters = _filters(**query)
-    page = Page(number, PAGE_SIZE)
     seen_from, seen_to = query["seen_from"], query["seen_to"]
     result = crud.list_operations(
         ctx.session,
@@ -174,12 +166,12 @@ def operations_page(
         read=Read(
             "investigation.operations.read",
             resource_type="inv_operation",
-            detail=f"page {number}, {len(result.rows)} of {result.total}"
+            detail=f"page {page.number}, {len(result.rows)} of {result.total}"
             + (", contact search" if filters.contact else ""),
         ),
         result=result,
         filters=filters,
-        page=number,
+        page=page.number,
         pages=page.count(result.total),
         query=urlencode(query),
         sort_labels=SORT_LABELS,
@@ -275,6 +267,9 @@ def operation_page(ctx: ReadDep, operation_id: int) -> HTMLResponse:
 async def add_note(ctx: DecideDep, operation_id: int) -> Response:
     """Add a note to the operation (encrypted, audited, kept across re-imports)."""
     form = await _OPERATION.posted_form(ctx, operation_id, "note-form", ("text",))
+    again = ctx.repeated(form)
+    if again is not None:
+        return again
     op = crud.get_operation(ctx.session, viewer=ctx.user, operation_id=operation_id)
     try:
         data = OperationNoteIn(text=str(form.get("text") or ""))
@@ -283,6 +278,7 @@ async def add_note(ctx: DecideDep, operation_id: int) -> Response:
             "write the note (at least 3 characters, at most 4,000)", field="text"
         ) from None
     note = crud.add_operation_note(ctx.session, actor=ctx.user, operation=op, data=data)
+    answer = ctx.created(f"/investigate/operations/{op.id}?noted=1#notes")
     # the note's text is never written to the audit log
     ctx.audit.commit(
         "investigation.operation.note",
@@ -290,9 +286,7 @@ async def add_note(ctx: DecideDep, operation_id: int) -> Response:
         resource_id=op.id,
         detail=f"{op.op_key}; note {note.id}",
     )
-    return RedirectResponse(
-        f"/investigate/operations/{op.id}?noted=1#notes", status_code=303
-    )
+    return answer
 
 
 @router.get("/investigate/leads", name="inv_leads")

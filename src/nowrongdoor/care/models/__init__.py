@@ -15,6 +15,7 @@ from nowrongdoor.care.models import (
     _case,
     _fhir_client,
     _fhir_link,
+    _form_key,
     _investigate,
     _investigate_notes,
     _org,
@@ -29,6 +30,7 @@ from nowrongdoor.care.models._base import *  # noqa: F403
 from nowrongdoor.care.models._case import *  # noqa: F403
 from nowrongdoor.care.models._fhir_client import *  # noqa: F403
 from nowrongdoor.care.models._fhir_link import *  # noqa: F403
+from nowrongdoor.care.models._form_key import *  # noqa: F403
 from nowrongdoor.care.models._investigate import *  # noqa: F403
 from nowrongdoor.care.models._investigate_notes import *  # noqa: F403
 from nowrongdoor.care.models._org import *  # noqa: F403
@@ -44,6 +46,7 @@ __all__ = [
     *_case.__all__,
     *_fhir_client.__all__,
     *_fhir_link.__all__,
+    *_form_key.__all__,
     *_investigate.__all__,
     *_investigate_notes.__all__,
     *_org.__all__,

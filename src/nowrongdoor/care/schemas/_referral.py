@@ -148,12 +148,14 @@ class ReferralPartnerView(Public):
     events: list[ReferralEventPublic] = Field(default_factory=list)
 
 
-#: The partner view's fields shown as the referral row holds them.
-_PARTNER_ROW = (
-    "id", "status", "from_organization_id", "to_organization_id", "service_id",
-    "need_category", "reason", "response_note", "sent_at", "accepted_at",
-    "declined_at", "in_progress_at", "completed_at", "cancelled_at",
-)  # fmt: skip
+#: The partner view's fields :func:`partner_view` fills in itself.
+_PARTNER_OWN = frozenset(
+    ("from_organization_name", "service_name", "do_not_contact", "person", "events")
+)
+#: The partner view's fields shown as the referral row holds them (all others).
+_PARTNER_ROW = tuple(
+    name for name in ReferralPartnerView.model_fields if name not in _PARTNER_OWN
+)
 
 
 def partner_view(

@@ -29,7 +29,7 @@ from nowrongdoor.care.hsds import import_hsds, load_hsds, tables_from_document
 from nowrongdoor.care.schemas import UserCreate, UserUpdate
 from nowrongdoor.care.web import _forms as f
 from nowrongdoor.care.web._masking import Shown, mask_count, mask_rate, mask_series
-from nowrongdoor.care.web._session import PageCtx, Read, needs, text_query
+from nowrongdoor.care.web._session import Page, PageCtx, Read, needs, paged, text_query
 from nowrongdoor.errors import UserInputError
 
 router = APIRouter()
@@ -41,7 +41,7 @@ ImportDep = Annotated[PageCtx, Depends(needs("partner:import"))]
 #: The audit log's filters, page offset and chain check.
 AuditQuery = Annotated[
     dict[str, str],
-    text_query(action=60, username=150, outcome=16, person_id=20, offset=12, verify=8),
+    text_query(action=60, username=150, outcome=16, person_id=20, verify=8),
 ]
 
 DASHBOARD_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN, Role.ANALYST})
@@ -101,19 +101,27 @@ def dashboard(ctx: CaseRead) -> HTMLResponse:
 # --- admin ---------------------------------------------------------------------
 
 
+#: Users the administration page lists a page.
+USERS_PAGE_SIZE = 100
+
+
 @router.get("/admin", name="admin")
-def admin_home(ctx: UserManage) -> HTMLResponse:
-    """Users and roles."""
-    return _admin_response(ctx)
+def admin_home(
+    ctx: UserManage, page: Annotated[Page, paged(USERS_PAGE_SIZE)]
+) -> HTMLResponse:
+    """Users and roles, a page at a time."""
+    return _admin_response(ctx, page)
 
 
 def _admin_response(
-    ctx: PageCtx, form_error: dict[str, Any] | None = None
+    ctx: PageCtx, page: Page | None = None, form_error: dict[str, Any] | None = None
 ) -> HTMLResponse:
-    """The users page; with ``form_error`` (a refused new user) status 400, the
-    form's values kept but the password, and no read recorded."""
-    users, total = crud.list_users(ctx.session, viewer=ctx.user, limit=200)
-    orgs, _ = crud.list_organizations(ctx.session, limit=200)
+    """The users page (the first without ``page``); with ``form_error`` (a
+    refused new user) status 400, the form's values kept but the password, and
+    no read recorded."""
+    shown = page or Page(1, USERS_PAGE_SIZE)
+    users, total = crud.list_users(ctx.session, viewer=ctx.user, **shown.window)
+    orgs = crud.organization_choices(ctx.session)
     if form_error is not None:
         form_error["values"].pop("password", None)
     return ctx.render(
@@ -121,10 +129,16 @@ def _admin_response(
         status_code=400 if form_error else 200,
         read=None
         if form_error
-        else Read("user.list", resource_type="user", detail=f"{len(users)} rows"),
+        else Read(
+            "user.list",
+            resource_type="user",
+            detail=f"page {shown.number}, {len(users)} of {total} rows",
+        ),
         form_error=form_error,
         users=users,
         total=total,
+        page=shown.number,
+        pages=shown.count(total),
         orgs={o.id: o for o in orgs},
         roles=[r.value for r in Role],
         error=ctx.request.query_params.get("error", ""),
@@ -139,6 +153,9 @@ async def admin_create_user(ctx: UserManage) -> Response:
         lambda error: _admin_response(ctx, form_error=error),
         ("username", "display_name", "organization_id", "role", "team", "password"),
     )
+    again = ctx.repeated(form)
+    if again is not None:
+        return again
     data = f.build(
         UserCreate,
         username=f.text(form, "username"),
@@ -155,8 +172,9 @@ async def admin_create_user(ctx: UserManage) -> Response:
             f"The username {data.username} is taken; choose another.",
             field="username",
         ) from None
+    answer = ctx.created("/admin#users")
     ctx.audit.commit("user.create", resource_type="user", resource_id=created.id)
-    return RedirectResponse("/admin#users", status_code=303)
+    return answer
 
 
 @router.post("/admin/users/{user_id}")
@@ -197,15 +215,21 @@ def _whole(value: str, name: str, *, minimum: int) -> int | None:
     return int(value)
 
 
+#: Audit events the audit log page lists a page.
+AUDIT_PAGE_SIZE = 50
+
+
 @router.get("/admin/audit", name="audit_log")
-def audit_log(ctx: AuditRead, query: AuditQuery) -> HTMLResponse:
-    """Browse the audit log, newest first; verify the hash chain on request.
+def audit_log(
+    ctx: AuditRead, page: Annotated[Page, paged(AUDIT_PAGE_SIZE)], query: AuditQuery
+) -> HTMLResponse:
+    """Browse the audit log, newest first, a page at a time; verify the hash
+    chain on request.
 
     Empty fields are ignored (a form sends every field, filled or not); a
-    person id or page offset that is not a whole number is named in a message.
+    person id that is not a whole number is named in a message.
     """
     person = _whole(query["person_id"], "person_id", minimum=1)
-    start = _whole(query["offset"], "offset", minimum=0) or 0
     action, username, outcome = query["action"], query["username"], query["outcome"]
     events, total = crud.list_audit_events(
         ctx.session,
@@ -214,8 +238,7 @@ def audit_log(ctx: AuditRead, query: AuditQuery) -> HTMLResponse:
         username=username,
         outcome=outcome,
         person_id=person,
-        limit=50,
-        offset=start,
+        **page.window,
     )
     report = (
         verify_chain(
@@ -227,10 +250,15 @@ def audit_log(ctx: AuditRead, query: AuditQuery) -> HTMLResponse:
     )
     return ctx.render(
         "audit.html",
-        read=Read("audit.list", resource_type="audit", detail=f"{len(events)} rows"),
+        read=Read(
+            "audit.list",
+            resource_type="audit",
+            detail=f"page {page.number}, {len(events)} of {total} rows",
+        ),
         events=events,
         total=total,
-        offset=start,
+        page=page.number,
+        pages=page.count(total),
         filters={
             "action": action,
             "username": username,
@@ -250,7 +278,7 @@ def partner_import_page(ctx: ImportDep) -> HTMLResponse:
 def _import_page(
     ctx: PageCtx, *, report: Any, error: str | None, status_code: int
 ) -> HTMLResponse:
-    orgs, _ = crud.list_organizations(ctx.session, kind="partner", limit=10_000)
+    orgs = crud.organization_choices(ctx.session, kind="partner")
     return ctx.render(
         "partner_import.html",
         status_code=status_code,

@@ -132,8 +132,9 @@ def _saved(
             its person is the case's.
     """
     event["person_id"] = case.person_id
+    answer = ctx.created(f"/cases/{case.id}#{anchor}")
     ctx.audit.commit(action, **event)
-    return _back(case.id, anchor)
+    return answer
 
 
 @router.get("/cases/{case_id}", name="case_page")
@@ -170,7 +171,7 @@ def case_context(ctx: PageCtx, detail: CaseDetail) -> dict[str, Any]:
             who = names.get(e.actor_id or 0, "")
             timeline.append((e.at, what, f"by {who}" if who else ""))
     timeline.sort(key=lambda item: item[0], reverse=True)
-    partners, _ = crud.list_organizations(ctx.session, kind="partner", limit=200)
+    partners = crud.organization_choices(ctx.session, kind="partner")
     return {
         "case": detail,
         "person": detail.person,
@@ -283,6 +284,9 @@ async def note_preview(ctx: NoteWrite) -> HTMLResponse:
 async def add_task(ctx: TaskWrite, case_id: int) -> Response:
     """Add a task with a due date."""
     form = await case_form(ctx, case_id, "task-form", ("title", "due_on"))
+    again = ctx.repeated(form)
+    if again is not None:
+        return again
     case = load_case(ctx, case_id)
     due = f.date_field(form, "due_on")
     data = f.build(
@@ -390,11 +394,15 @@ def _adder(permission: str, kind: str, anchor: str, build: _Form) -> Callable[..
 
     async def add(case_id: int, ctx: PageCtx = allowed) -> Response:
         form = await case_form(ctx, case_id, f"{kind}-form", _FIELDS[kind])
+        again = ctx.repeated(form)
+        if again is not None:
+            return again
         case = load_case(ctx, case_id)
         data, detail = build(form)
+        answer = ctx.created(f"/cases/{case.id}#{anchor}")
         add_to_case(ctx.audit, ctx.session, actor=ctx.user, case=case, kind=kind,
                     data=data, detail=detail)  # fmt: skip
-        return _back(case.id, anchor)
+        return answer
 
     return add
 

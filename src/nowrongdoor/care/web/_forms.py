@@ -346,8 +346,15 @@ def flag_reasons(raw: str | None) -> str:
     return "; ".join(out)
 
 
+def flag_score(score: float | None) -> str:
+    """A risk flag's score as its model wrote it: the population model's whole
+    points read "30", another model's fraction "0.53" (never "30.00")."""
+    return "" if score is None else f"{score:.4g}"
+
+
 FILTERS: dict[str, Callable[..., str]] = {
     "flag_reasons": flag_reasons,
+    "flag_score": flag_score,
     "published": fmt_published,
     "time": fmt_time,
     "date": fmt_date,

@@ -9,22 +9,17 @@ organisation's. Opening it and exporting it are audited too.
 from __future__ import annotations
 
 import csv
-import io
-from typing import Annotated, Any
+import tempfile
+from pathlib import Path
+from typing import IO, Annotated, Any
 
 from fastapi import APIRouter, Depends
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, Response
+from starlette.background import BackgroundTask
 
 from nowrongdoor.care import crud
 from nowrongdoor.care.web import _forms as f
-from nowrongdoor.care.web._session import (
-    Page,
-    PageCtx,
-    PageNumber,
-    Read,
-    needs,
-    text_query,
-)
+from nowrongdoor.care.web._session import Page, PageCtx, Read, needs, paged, text_query
 
 __all__ = ["router"]
 
@@ -37,8 +32,8 @@ OversightQuery = Annotated[
 ]
 
 PAGE_SIZE = 50
-#: Export at most this many events per file (newest first).
-EXPORT_LIMIT = 10_000
+#: Events the CSV export reads a batch (it writes every matching event).
+EXPORT_BATCH = 2_000
 
 #: What a supervisor looks for, as (label, condition on the audit event).
 KINDS = crud.OVERSIGHT_KINDS
@@ -46,11 +41,10 @@ KINDS = crud.OVERSIGHT_KINDS
 
 @router.get("/oversight", name="oversight")
 def oversight(
-    ctx: OversightDep, number: PageNumber, query: OversightQuery
+    ctx: OversightDep, page: Annotated[Page, paged(PAGE_SIZE)], query: OversightQuery
 ) -> HTMLResponse:
     """Audit oversight of the supervisor's organisation (filters, paged)."""
     filters = crud.OversightFilters(**query)
-    page = Page(number, PAGE_SIZE)
     rows, total = crud.oversight_events(
         ctx.session,
         viewer=ctx.user,
@@ -62,7 +56,7 @@ def oversight(
         read=Read("audit.oversight", resource_type="audit", detail=f"{total} events"),
         rows=rows,
         total=total,
-        page=number,
+        page=page.number,
         pages=page.count(total),
         kinds={k: label for k, (label, _c) in KINDS.items()},
         filters=filters,
@@ -78,47 +72,65 @@ def _cell(value: Any) -> Any:
 
 @router.get("/oversight.csv", name="oversight_csv")
 def oversight_csv(ctx: OversightDep, query: OversightQuery) -> Response:
-    """The same events as CSV (newest first, at most ``EXPORT_LIMIT``)."""
-    rows, _ = crud.oversight_events(
-        ctx.session,
-        viewer=ctx.user,
-        filters=crud.OversightFilters(**query),
-        limit=EXPORT_LIMIT,
-        count=False,
+    """Every matching event as CSV, newest first.
+
+    The events are read ``EXPORT_BATCH`` at a time (each batch older than the
+    last, so events appended meanwhile neither repeat nor shift a row) into a
+    temporary file, which is sent and then removed: no event is left out, and
+    memory stays one batch whatever the log's length.
+    """
+    filters = crud.OversightFilters(**query)
+    with tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", newline="", suffix=".csv", delete=False
+    ) as out:
+        try:
+            written = _write_events(ctx, filters, out)
+        except BaseException:
+            out.close()
+            Path(out.name).unlink(missing_ok=True)
+            raise
+    ctx.audit.commit("audit.export", resource_type="audit", detail=f"{written} rows")
+    return FileResponse(
+        out.name,
+        media_type="text/csv; charset=utf-8",
+        filename="audit-oversight.csv",
+        background=BackgroundTask(Path(out.name).unlink, missing_ok=True),
     )
-    out = io.StringIO()
+
+
+def _write_events(ctx: PageCtx, filters: crud.OversightFilters, out: IO[str]) -> int:
+    """Write the matching events to ``out`` as CSV; how many were written."""
     writer = csv.writer(out)
     writer.writerow(
-        [
-            "seq",
-            "at",
-            "username",
-            "role",
-            "action",
-            "outcome",
-            "person",
-            "record",
-            "detail",
-        ]
+        ["seq", "at", "username", "role", "action", "outcome", "person", "record"]
+        + ["detail"]
     )
-    for event, person in rows:
-        writer.writerow(
-            _cell(value)
-            for value in [
-                event.seq,
-                f.fmt_time(event.at),
-                event.username or "system",
-                event.role or "",
-                event.action,
-                event.outcome,
-                person or "",
-                f"{event.resource_type or ''} {event.resource_id or ''}".strip(),
-                event.detail or "",
-            ]
+    written, before = 0, None
+    while True:
+        rows, _ = crud.oversight_events(
+            ctx.session,
+            viewer=ctx.user,
+            filters=filters,
+            limit=EXPORT_BATCH,
+            count=False,
+            before_seq=before,
         )
-    ctx.audit.commit("audit.export", resource_type="audit", detail=f"{len(rows)} rows")
-    return Response(
-        out.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="audit-oversight.csv"'},
-    )
+        for event, person in rows:
+            writer.writerow(
+                _cell(value)
+                for value in [
+                    event.seq,
+                    f.fmt_time(event.at),
+                    event.username or "system",
+                    event.role or "",
+                    event.action,
+                    event.outcome,
+                    person or "",
+                    f"{event.resource_type or ''} {event.resource_id or ''}".strip(),
+                    event.detail or "",
+                ]
+            )
+        written += len(rows)
+        if len(rows) < EXPORT_BATCH:
+            return written
+        before = rows[-1][0].seq

@@ -23,14 +23,7 @@ from nowrongdoor.care.errors import BadRequest
 from nowrongdoor.care.models import User
 from nowrongdoor.care.rbac import can
 from nowrongdoor.care.web import _forms as f
-from nowrongdoor.care.web._session import (
-    Page,
-    PageCtx,
-    PageNumber,
-    Read,
-    needs,
-    text_query,
-)
+from nowrongdoor.care.web._session import Page, PageCtx, Read, needs, paged, text_query
 
 __all__ = ["router"]
 
@@ -60,7 +53,8 @@ SORT_LABELS = {
     "newest": "Newest",
     "score": "Highest score",
 }
-TIERS = ("critical", "high", "elevated", "medium", "low")
+#: The tier filter's choices, in triage order.
+TIERS = tuple(crud.TIER_RANK)
 
 
 def _filters(ctx: PageCtx, query: Mapping[str, str]) -> crud.QueueFilters:
@@ -87,14 +81,15 @@ def _staff(ctx: PageCtx) -> list[User]:
 def queue_response(
     ctx: PageCtx,
     filters: crud.QueueFilters,
-    page: int,
+    page: Page | None = None,
     *,
     notice: str = "",
     status_code: int = 200,
     leads_only: bool = False,
 ) -> HTMLResponse:
-    """Render one page of the queue (also after a take that lost the race)."""
-    shown = Page(page, PAGE_SIZE)
+    """Render one page of the queue (the first without ``page``: also after a
+    take that lost the race)."""
+    shown = page or Page(1, PAGE_SIZE)
     rows, total = crud.work_queue(
         ctx.session,
         viewer=ctx.user,
@@ -111,11 +106,13 @@ def queue_response(
     return ctx.render(
         "queue.html",
         status_code=status_code,
-        read=Read("queue.read", detail=f"page {page}, {len(rows)} of {total} rows"),
+        read=Read(
+            "queue.read", detail=f"page {shown.number}, {len(rows)} of {total} rows"
+        ),
         leads_only=leads_only,
         rows=rows,
         total=total,
-        page=page,
+        page=shown.number,
         pages=shown.count(total),
         filters=filters,
         query=urlencode(query),
@@ -133,7 +130,9 @@ def queue_response(
 
 
 @router.get("/queue", name="work_queue")
-def queue_page(ctx: QueueDep, number: PageNumber, query: QueueQuery) -> HTMLResponse:
+def queue_page(
+    ctx: QueueDep, page: Annotated[Page, paged(PAGE_SIZE)], query: QueueQuery
+) -> HTMLResponse:
     """The work queue: what is due, for whom, since when; filters and sort."""
     notice = ""
     assigned, missed = query["assigned"], query["missed"]
@@ -141,13 +140,13 @@ def queue_page(ctx: QueueDep, number: PageNumber, query: QueueQuery) -> HTMLResp
         notice = f"{assigned} item(s) assigned."
         if missed.isdigit() and int(missed):
             notice += f" {missed} had been taken by someone else meanwhile."
-    return queue_response(ctx, _filters(ctx, query), number, notice=notice)
+    return queue_response(ctx, _filters(ctx, query), page, notice=notice)
 
 
 @router.get("/leads", name="leads")
 def leads_page(
     ctx: LeadsDep,
-    number: PageNumber,
+    page: Annotated[Page, paged(PAGE_SIZE)],
     query: LeadsQuery,
 ) -> HTMLResponse:
     """Ad-match leads to review, in the viewer's record scope (analysts too)."""
@@ -157,7 +156,7 @@ def leads_page(
         door=Door.AD_MATCH,
         sort=sort if sort in crud.QUEUE_SORTS else "newest",
     )
-    return queue_response(ctx, filters, number, leads_only=True)
+    return queue_response(ctx, filters, page, leads_only=True)
 
 
 @router.post("/queue/{intake_id}/take")
@@ -179,7 +178,6 @@ async def take(ctx: QueueDep, intake_id: int) -> Response:
     return queue_response(
         ctx,
         _filters(ctx, {}),
-        1,
         notice=f"Item {intake_id} was taken by {holder} a moment ago.",
         status_code=409,
     )
@@ -193,7 +191,6 @@ async def assign(ctx: AssignDep) -> Response:
         lambda error: queue_response(
             ctx,
             _filters(ctx, {}),
-            1,
             notice=error["message"],
             status_code=400,
         ),

@@ -22,7 +22,7 @@ from nowrongdoor.care.rbac import can
 from nowrongdoor.care.schemas import ReferralCreate, ReferralTransition, person_public
 from nowrongdoor.care.web import _forms as f
 from nowrongdoor.care.web._case_pages import load_case
-from nowrongdoor.care.web._session import PageCtx, Read, needs, text_query
+from nowrongdoor.care.web._session import Page, PageCtx, Read, needs, paged, text_query
 from nowrongdoor.care.web._templating import is_htmx
 
 router = APIRouter()
@@ -31,6 +31,9 @@ DirectoryDep = Annotated[PageCtx, Depends(needs("partner:read"))]
 ReferDep = Annotated[PageCtx, Depends(needs("referral:write"))]
 ReferralRead = Annotated[PageCtx, Depends(needs("referral:read"))]
 RespondDep = Annotated[PageCtx, Depends(needs("referral:respond"))]
+
+#: Referrals an inbox page shows.
+INBOX_PAGE_SIZE = 50
 #: The directory search's fields (the partners page and the refer page).
 DIRECTORY_SEARCH = {"type": 100, "q": 200, "place": 100}
 
@@ -216,6 +219,9 @@ async def create_referral(ctx: ReferDep, case_id: int) -> Response:
         ),
         fields=("need_category", "reason", "duplicate_ok"),
     )
+    again = ctx.repeated(form)
+    if again is not None:
+        return again
     if service_id is None:
         raise BadRequest("Choose a partner service first.", field="service_id")
     if need not in f.NEED_LABELS:
@@ -244,6 +250,8 @@ async def create_referral(ctx: ReferDep, case_id: int) -> Response:
         do_not_contact=form.get("do_not_contact") == "on",
     )
     referral = crud.create_referral(ctx.session, actor=ctx.user, data=data)
+    # a repeat of the form goes to the referral, whether it is then sent or not
+    ctx.created(f"/referrals/{referral.id}")
     ctx.audit.commit_on("referral.create", referral)
     try:
         crud.transition_referral(
@@ -254,6 +262,7 @@ async def create_referral(ctx: ReferDep, case_id: int) -> Response:
         )
     except ApiError as exc:
         ctx.audit.discard()
+        answer = ctx.created(f"/referrals/{referral.id}?unsent={exc.code}")
         ctx.audit.commit(
             "referral.status",
             resource_type="referral",
@@ -262,11 +271,10 @@ async def create_referral(ctx: ReferDep, case_id: int) -> Response:
             outcome="denied",
             detail=exc.code,
         )
-        return RedirectResponse(
-            f"/referrals/{referral.id}?unsent={exc.code}", status_code=303
-        )
+        return answer
+    answer = ctx.created(f"/cases/{case.id}#referrals")
     ctx.audit.commit_on("referral.status", referral, detail="sent")
-    return RedirectResponse(f"/cases/{case.id}#referrals", status_code=303)
+    return answer
 
 
 #: Why a referral was kept as a draft (``?unsent=`` after creating it).
@@ -382,13 +390,15 @@ async def referral_status(ctx: ReferralRead, referral_id: int) -> Response:
 
 
 @router.get("/inbox", name="inbox")
-def inbox(ctx: RespondDep, status: str = "") -> HTMLResponse:
-    """Referrals addressed to the partner's organisation, newest first."""
+def inbox(
+    ctx: RespondDep, page: Annotated[Page, paged(INBOX_PAGE_SIZE)], status: str = ""
+) -> HTMLResponse:
+    """Referrals addressed to the partner's organisation, the latest changed
+    first, a page at a time (an older referral is on a later page, never
+    dropped)."""
+    status = status if status in f.REFERRAL_STATUS_LABELS else ""
     rows, total = crud.list_referrals(
-        ctx.session,
-        viewer=ctx.user,
-        status=status if status in f.REFERRAL_STATUS_LABELS else None,
-        limit=100,
+        ctx.session, viewer=ctx.user, status=status or None, **page.window
     )
     views = [
         crud.referral_partner_view(ctx.session, r, with_events=False) for r in rows
@@ -396,10 +406,14 @@ def inbox(ctx: RespondDep, status: str = "") -> HTMLResponse:
     return ctx.render(
         "inbox.html",
         read=Read(
-            "referral.list", resource_type="referral", detail=f"inbox, {len(rows)} rows"
+            "referral.list",
+            resource_type="referral",
+            detail=f"inbox page {page.number}, {len(rows)} of {total} rows",
         ),
         referrals=views,
         total=total,
+        page=page.number,
+        pages=page.count(total),
         status=status,
         statuses=[s for s in f.REFERRAL_STATUS_LABELS if s != "draft"],
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
 from nowrongdoor.care.web._session import PageCtx, ViewerDep, needs
@@ -219,10 +219,17 @@ def screening_form(ctx: ScreenDep, instrument_id: str) -> HTMLResponse:
 
 
 @router.post("/screening/{instrument_id}")
-async def screening_submit(ctx: ScreenDep, instrument_id: str) -> HTMLResponse:
-    """Score the answers, keep them on the person, show pathway and safety."""
+async def screening_submit(ctx: ScreenDep, instrument_id: str) -> Response:
+    """Score the answers, keep them on the person, show pathway and safety.
+
+    A repeat of a form whose screening was kept (its one-time key already
+    used) goes to the page that shows the screening kept the first time.
+    """
     request, viewer = ctx.request, ctx.viewer
     form = await request.form()
+    again = ctx.repeated(form)
+    if again is not None:
+        return again
     try:
         answers = screening_answers(form, instrument_id)
         age = parse_age(form.get("age"))

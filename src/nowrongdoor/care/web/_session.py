@@ -30,9 +30,10 @@ from nowrongdoor.care.api.deps import (
     RouteCtx,
     SessionDep,
 )
-from nowrongdoor.care.errors import ApiError, BadRequest, Unauthorized
+from nowrongdoor.care.errors import ApiError, BadRequest, Conflict, Unauthorized
 from nowrongdoor.care.rbac import can, require
 from nowrongdoor.care.security import Identity
+from nowrongdoor.care.web import _form_key
 from nowrongdoor.care.web._forms import plain_message
 from nowrongdoor.care.web._templating import ANONYMOUS, Viewer, is_htmx, render
 
@@ -186,6 +187,63 @@ class PageCtx(RouteCtx):
 
         self.request.state.form_rerender = _hook
 
+    def repeated(self, form: Mapping[str, Any]) -> Response | None:
+        """Claim the posted form's one-time key (:mod:`._form_key`) before the
+        record it creates, or answer a repeat of it.
+
+        A create page calls this first and, when it returns ``None``, ends with
+        :meth:`created` before its audit commit (which commits the claim with
+        the record; a refusal rolls both back).
+
+        Args:
+            form: The posted form (without a ``form_key``: not protected).
+
+        Returns:
+            ``None`` to go on; or, the key already claimed by this user, a 303
+            to the address the first submission went to (the repeat is audited
+            as ``form.repeat``, and nothing is created).
+
+        Raises:
+            BadRequest: the key has the wrong shape.
+            Conflict: another user claimed the key.
+        """
+        posted = form.get(_form_key.FIELD)
+        if posted is None or posted == "":
+            return None
+        row, new = _form_key.claim(self.session, self.user, _form_key.valid_key(posted))
+        if new:
+            self.request.state.form_key = row
+            return None
+        if row.user_id != self.user.id:
+            raise Conflict(
+                "This form was already sent from another account. Nothing was "
+                "saved; open the page again.",
+                field=_form_key.FIELD,
+            )
+        route = self.request.scope.get("route")
+        self.audit.commit(
+            "form.repeat",
+            resource_type="form",
+            detail=f"{self.request.method} {getattr(route, 'path', '?')}: "
+            "a repeated submission was ignored",
+        )
+        return RedirectResponse(row.redirect_to or "/", status_code=303)
+
+    def created(self, target: str) -> RedirectResponse:
+        """The 303 to ``target`` that answers a create form, kept with the
+        form's claimed key (:meth:`repeated`) so a repeat goes there too.
+
+        Call it before the audit commit: the address is written with the
+        record.
+
+        Args:
+            target: The page of the record made (a path on this site).
+        """
+        row = getattr(self.request.state, "form_key", None)
+        if row is not None:
+            row.redirect_to = target
+        return RedirectResponse(target, status_code=303)
+
     async def posted_form(
         self,
         form_id: str,
@@ -226,10 +284,6 @@ def page_number(page: Annotated[str, Query(max_length=6)] = "") -> int:
     return int(page) if page.isdigit() and int(page) > 0 else 1
 
 
-#: The page of a paged list a page shows (the ``page`` query parameter).
-PageNumber = Annotated[int, Depends(page_number)]
-
-
 class Window(TypedDict):
     """The rows of one page: what a paged crud list takes."""
 
@@ -242,7 +296,7 @@ class Page:
     """One page of a paged list.
 
     Attributes:
-        number: Which page (from 1; see :data:`PageNumber`).
+        number: Which page (from 1; see :func:`paged`).
         size: Rows a page.
     """
 
@@ -257,6 +311,18 @@ class Page:
     def count(self, total: int) -> int:
         """How many pages ``total`` rows fill (at least one)."""
         return max(1, -(-total // self.size))
+
+
+def paged(size: int) -> Any:
+    """A dependency: the page of a paged list the ``page`` query parameter asks
+    for, ``size`` rows a page. A list page declares
+    ``Annotated[Page, paged(SIZE)]`` and hands ``page.window`` to its crud list.
+    """
+
+    def dependency(number: Annotated[int, Depends(page_number)]) -> Page:
+        return Page(number, size)
+
+    return Depends(dependency)
 
 
 def text_query(**limits: int) -> Any:

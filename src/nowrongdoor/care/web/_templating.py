@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
+from nowrongdoor.care.web._form_key import hidden_field
 from nowrongdoor.care.web._forms import FILTERS, explain_lead
 from nowrongdoor.knowledge import KnowledgeBase, Resource, load_knowledge
 
@@ -148,6 +149,7 @@ def build_templates() -> Jinja2Templates:
     env.globals["kb_text"] = _kb_text
     env.globals["kb_title"] = _kb_title
     env.globals["explain_lead"] = explain_lead
+    env.globals["form_key"] = hidden_field
     env.filters["short"] = _short
     env.filters["label"] = lambda value: str(value or "").replace("_", " ")
     env.filters.update(FILTERS)

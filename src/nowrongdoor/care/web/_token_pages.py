@@ -48,27 +48,35 @@ def tokens_page(ctx: PageDep) -> HTMLResponse:
 
 
 @router.post("/account/tokens")
-async def issue_token(ctx: PageDep) -> HTMLResponse:
-    """Issue a token (its text is shown once, on this page)."""
+async def issue_token(ctx: PageDep) -> Response:
+    """Issue a token (its text is shown once, on this page).
+
+    A repeat of the form (its one-time key already used) goes to the list of
+    tokens: the text of the token issued first is never shown again.
+    """
     form = await ctx.request.form()
+    again = ctx.repeated(form)
+    if again is not None:
+        return again
     name = str(form.get("name", "")).strip()
     max_days = int(ctx.settings.token_max_days)
     raw_days = str(form.get("days", "")).strip() or str(min(90, max_days))
+    error = ""
     if not name:
-        return _page(ctx, error="Give the token a name.")
-    longest = column_length(ApiToken.name)
-    if longest is not None and len(name) > longest:  # kept whole or refused
-        return _page(
-            ctx,
-            error=f"The name has {len(name)} characters; give one of at most "
-            f"{longest}.",
-        )
-    if not raw_days.isdigit() or not 1 <= int(raw_days) <= max_days:
-        return _page(ctx, error=f"The lifetime must be 1 to {max_days} days.")
+        error = "Give the token a name."
+    elif (longest := column_length(ApiToken.name)) is not None and len(name) > longest:
+        # kept whole or refused, never cut
+        error = f"The name has {len(name)} characters; give one of at most {longest}."
+    elif not raw_days.isdigit() or not 1 <= int(raw_days) <= max_days:
+        error = f"The lifetime must be 1 to {max_days} days."
+    if error:
+        ctx.audit.discard()  # the form's key stays unused for the corrected form
+        return _page(ctx, error=error)
     expires = utcnow() + dt.timedelta(days=int(raw_days))
     token, row = create_api_token(
         ctx.session, user=ctx.user, name=name, expires_at=expires
     )
+    ctx.created("/account/tokens")
     ctx.audit.record("auth.token_create", resource_type="api_token", resource_id=row.id)
     return _page(ctx, issued=token)
 

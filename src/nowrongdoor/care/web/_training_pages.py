@@ -15,7 +15,7 @@ import io
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from nowrongdoor.care import training as tr
 from nowrongdoor.care.api.deps import SessionDep, SettingsDep
@@ -120,8 +120,12 @@ def module_page(
 @router.post(
     "/training/courses/{course_id}/{module_id}/attempts", name="training_start"
 )
-def start_quiz(ctx: TakeDep, course_id: str, module_id: str) -> Response:
-    """Start a new attempt at a module's quiz (limited per day)."""
+async def start_quiz(ctx: TakeDep, course_id: str, module_id: str) -> Response:
+    """Start a new attempt at a module's quiz (limited per day; a repeat of the
+    form goes to the attempt it started, not counting another)."""
+    again = ctx.repeated(await ctx.request.form())
+    if again is not None:
+        return again
     course, module = _course_module(_catalogue(ctx.settings), course_id, module_id)
     attempt = tr.start_attempt(
         ctx.session,
@@ -130,12 +134,13 @@ def start_quiz(ctx: TakeDep, course_id: str, module_id: str) -> Response:
         module_id=module.id,
         settings=ctx.settings,
     )
+    answer = ctx.created(f"/training/attempts/{attempt.id}")
     ctx.audit.commit(
         "training.attempt.start",
         resource_type="training_attempt",
         resource_id=attempt.id,
     )
-    return RedirectResponse(f"/training/attempts/{attempt.id}", status_code=303)
+    return answer
 
 
 @router.get(
@@ -180,8 +185,12 @@ def attempt_page(ctx: TakeDep, attempt_id: int) -> HTMLResponse:
 
 @router.post("/training/attempts/{attempt_id}", name="training_submit")
 async def submit_quiz(ctx: TakeDep, attempt_id: int) -> Response:
-    """Grade the answers; a pass on the last module completes the course."""
+    """Grade the answers; a pass on the last module completes the course (a
+    repeat of the form goes to the graded result)."""
     form = await ctx.request.form()
+    again = ctx.repeated(form)
+    if again is not None:
+        return again
     answers = {
         key: str(value)
         for key, value in form.items()
@@ -202,13 +211,14 @@ async def submit_quiz(ctx: TakeDep, attempt_id: int) -> Response:
     detail = f"{attempt.percent}%, {'passed' if attempt.passed else 'not passed'}"
     if completion is not None:
         detail += f"; course {course.id} completed"
+    answer = ctx.created(f"/training/attempts/{attempt.id}")
     ctx.audit.commit(
         "training.attempt.submit",
         resource_type="training_attempt",
         resource_id=attempt.id,
         detail=detail,
     )
-    return RedirectResponse(f"/training/attempts/{attempt.id}", status_code=303)
+    return answer
 
 
 @router.get(

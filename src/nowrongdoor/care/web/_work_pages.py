@@ -83,7 +83,7 @@ def find_person(ctx: PageCtx, pseudonym: str) -> Person:
 def my_work(ctx: WorkDep) -> HTMLResponse:
     """Tasks due, new intakes and referral updates, new risk flags, ad leads."""
     user, session = ctx.user, ctx.session
-    tasks, _ = crud.list_tasks(
+    tasks, open_tasks = crud.list_tasks(
         session, viewer=user, status="open", owner_id=user.id, limit=20
     )
     first, _ = crud.work_queue(
@@ -114,6 +114,7 @@ def my_work(ctx: WorkDep) -> HTMLResponse:
             ),
         ),
         tasks=[task_public(t) for t in tasks],
+        open_tasks=open_tasks,
         queue_mine=queue_mine,
         queue_pool=queue_pool,
         queue_overdue=sum(1 for r in first if r.overdue),
@@ -153,6 +154,9 @@ async def intake_submit(ctx: IntakeDep) -> Response:
     """Create the person (or use a known one) and the intake."""
     form = await ctx.request.form()
     try:
+        again = ctx.repeated(form)
+        if again is not None:
+            return again
         door = f.choice(f.text(form, "door"), f.DOOR_LABELS, "door")
         pseudonym = f.text(form, "person")
         person = find_person(ctx, pseudonym) if pseudonym else _new_person(ctx, form)
@@ -171,8 +175,9 @@ async def intake_submit(ctx: IntakeDep) -> Response:
             error_field="person" if isinstance(exc, NotFound) else exc.field,
         )
     intake = crud.create_intake(ctx.session, actor=ctx.user, person=person, data=data)
+    answer = ctx.created(f"/intakes/{intake.id}")
     ctx.audit.commit_on("intake.create", intake, detail=door)
-    return RedirectResponse(f"/intakes/{intake.id}", status_code=303)
+    return answer
 
 
 def _new_person(ctx: PageCtx, form: FormData) -> Person:
@@ -210,11 +215,17 @@ def intake_page(ctx: LeadDep, intake_id: int) -> HTMLResponse:
         if intake.person_id
         else None
     )
+    flags: list[RiskFlag] = []
+    flags_withheld = 0
+    if person is not None and intake.door == Door.CLAIMS_FLAG:
+        flags, flags_withheld = _visible_flags(ctx, person)
     return ctx.render(
         "intake_page.html",
         read=Read("intake.read", on=intake),
         intake=intake,
         person=person,
+        flags=flags,
+        flags_withheld=flags_withheld,
         can_register=can(ctx.user, "person:write"),
         can_screen=can(ctx.user, "screening:write"),
     )
@@ -327,6 +338,21 @@ def person_page(ctx: PersonDep, pseudonym: str) -> HTMLResponse:
     return _person_response(ctx, person, read=Read("person.read", on=person))
 
 
+def _visible_flags(
+    ctx: PageCtx, person: Person, *, part2: bool | None = None
+) -> tuple[list[RiskFlag], int]:
+    """The person's risk flags the viewer may read, and how many are withheld
+    (42 CFR Part 2 flags without a covering consent; none without
+    ``riskflag:read``). ``part2``: whether Part 2 records show, when known."""
+    if not can(ctx.user, "riskflag:read"):
+        return [], 0
+    if part2 is None:
+        part2 = crud.part2_visible(ctx.session, viewer=ctx.user, person=person)
+    return crud.visible_sensitive(
+        crud.list_risk_flags(ctx.session, person_id=person.id), part2_ok=part2
+    )
+
+
 def _person_response(
     ctx: PageCtx,
     person: Person,
@@ -342,16 +368,12 @@ def _person_response(
     )
     part2 = crud.part2_visible(ctx.session, viewer=ctx.user, person=person)
     screenings: list[Screening] = []
-    screenings_withheld = flags_withheld = 0
+    screenings_withheld = 0
     if can(ctx.user, "screening:read"):
         screenings, screenings_withheld = crud.visible_sensitive(
             crud.list_screenings(ctx.session, person_id=person.id), part2_ok=part2
         )
-    flags: list[RiskFlag] = []
-    if can(ctx.user, "riskflag:read"):
-        flags, flags_withheld = crud.visible_sensitive(
-            crud.list_risk_flags(ctx.session, person_id=person.id), part2_ok=part2
-        )
+    flags, flags_withheld = _visible_flags(ctx, person, part2=part2)
     consents = (
         [
             consent_public(c)
@@ -384,8 +406,7 @@ def _person_response(
 
 
 def _partner_orgs(ctx: PageCtx) -> list[Any]:
-    orgs, _ = crud.list_organizations(ctx.session, kind="partner", limit=200)
-    return orgs
+    return crud.organization_choices(ctx.session, kind="partner")
 
 
 @router.post("/people/{pseudonym}/flags/{flag_id}/reviewed")
@@ -406,6 +427,9 @@ def review_flag(ctx: CaseWriteDep, pseudonym: str, flag_id: int) -> Response:
 async def open_case(ctx: CaseWriteDep, pseudonym: str) -> Response:
     """Open a case on a pathway (after a screening, or from the person page)."""
     form = await ctx.request.form()
+    again = ctx.repeated(form)
+    if again is not None:
+        return again
     person = find_person(ctx, pseudonym)
     pathway = f.choice(f.text(form, "pathway"), f.PATHWAY_LABELS, "pathway")
     case = crud.create_case(
@@ -446,8 +470,9 @@ async def open_case(ctx: CaseWriteDep, pseudonym: str) -> Response:
                     detail="reviewed",
                 )
             )
+    answer = ctx.created(f"/cases/{case.id}")
     ctx.audit.commit_all(events)
-    return RedirectResponse(f"/cases/{case.id}", status_code=303)
+    return answer
 
 
 @router.post("/people/{pseudonym}/consents")
@@ -475,6 +500,9 @@ async def add_consent(ctx: ConsentWriteDep, pseudonym: str) -> Response:
             ),
             fields,
         )
+    again = ctx.repeated(form)
+    if again is not None:
+        return again
     consent_type = f.choice(
         f.text(form, "consent_type"), CONSENT_LABELS, "consent_type"
     )
@@ -494,11 +522,12 @@ async def add_consent(ctx: ConsentWriteDep, pseudonym: str) -> Response:
         note=f.text(form, "note"),
     )
     consent = crud.record_consent(ctx.session, actor=ctx.user, person=person, data=data)
-    ctx.audit.commit_on("consent.create", consent, detail=consent_type)
     back = back or f"/people/{person.pseudonym}"
     if not back.startswith("/") or back.startswith("//"):
         back = f"/people/{person.pseudonym}"
-    return RedirectResponse(f"{back}#consent", status_code=303)
+    answer = ctx.created(f"{back}#consent")
+    ctx.audit.commit_on("consent.create", consent, detail=consent_type)
+    return answer
 
 
 # --- screening, stored on the person ---------------------------------------------
@@ -561,6 +590,11 @@ def store_screening_result(
             actor=ctx.user,
             detail=f"{result.instrument_id}: {result.category}",
         )
+    ctx.created(
+        f"/cases/{case_id}#screens-h"
+        if case_id is not None
+        else f"/people/{person.pseudonym}#screenings-h"
+    )
     ctx.audit.commit_on("screening.create", row, detail=result.instrument_id)
     return {
         "person_pseudonym": person.pseudonym if case_id is None else None,

@@ -56,7 +56,7 @@ def list_cases(
     person_id: IdQuery = None,
 ) -> Response:
     """Cases in your scope, newest first."""
-    rows, total = crud.list_case_rows(
+    rows, total = crud.list_cases(
         ctx.session,
         viewer=ctx.user,
         status=status,

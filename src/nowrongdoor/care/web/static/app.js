@@ -22,4 +22,38 @@
       focus.focus();
     }
   });
+  /* A form that creates a record (it carries a one-time form_key) is sent
+     once: a second click while the first is on its way does nothing, and the
+     buttons read as busy. A courtesy only: the server answers a repeat of the
+     same key with the first answer's address (see docs/web.md). The buttons
+     are disabled after the submission has read their values, and enabled
+     again if the browser shows the page from its history. */
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.querySelector || !form.querySelector('input[name="form_key"]')) {
+      return;
+    }
+    if (form.getAttribute("data-sent") === "yes") {
+      event.preventDefault();
+      return;
+    }
+    if (event.defaultPrevented) { return; }
+    form.setAttribute("data-sent", "yes");
+    form.setAttribute("aria-busy", "true");
+    window.setTimeout(function () {
+      form.querySelectorAll("button, input[type=submit]").forEach(function (b) {
+        b.disabled = true;
+      });
+    }, 0);
+  });
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) { return; }
+    document.querySelectorAll('form[data-sent="yes"]').forEach(function (form) {
+      form.removeAttribute("data-sent");
+      form.removeAttribute("aria-busy");
+      form.querySelectorAll("button, input[type=submit]").forEach(function (b) {
+        b.disabled = false;
+      });
+    });
+  });
 })();

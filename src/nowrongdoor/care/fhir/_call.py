@@ -1,0 +1,260 @@
+"""What every ``/fhir`` router shares (private): its route class and router,
+the authenticated call (caller, session, audit trail), the answers (FHIR JSON,
+OperationOutcome, a searchset page) and the search page parameters.
+
+The routers themselves (:mod:`.routes`, :mod:`.clinical_routes`,
+:mod:`.bulk_routes`, :mod:`.exchange`) hold only their endpoints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from sqlalchemy.orm import Session
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from nowrongdoor.care.api.deps import AuditDep, Auditor, SessionDep
+from nowrongdoor.care.errors import ApiError, NotFound
+from nowrongdoor.care.fhir.clients import resolve_client_token
+from nowrongdoor.care.fhir.resources import as_json, operation_outcome, searchset
+from nowrongdoor.care.models import Referral, User
+from nowrongdoor.care.security import resolve_bearer
+from nowrongdoor.errors import first_error
+
+__all__ = [
+    "FHIR_JSON",
+    "FhirAudit",
+    "FhirCall",
+    "FhirCallDep",
+    "FhirRoute",
+    "FhirUser",
+    "SearchPage",
+    "SearchPageDep",
+    "base_url",
+    "fhir_answer",
+    "fhir_call",
+    "fhir_router",
+    "fhir_user",
+    "numeric_id",
+    "outcome",
+    "search_answer",
+    "search_page",
+]
+
+FHIR_JSON = "application/fhir+json"
+_ISSUE = {
+    400: "invalid",
+    401: "login",
+    403: "forbidden",
+    404: "not-found",
+    409: "conflict",
+    412: "conflict",
+    413: "too-costly",
+    422: "processing",
+    429: "throttled",
+}
+
+
+def outcome(status: int, message: str, headers: dict[str, str] | None = None) -> Any:
+    """An error answer: an OperationOutcome with the issue code of ``status``."""
+    body = as_json(operation_outcome(_ISSUE.get(status, "exception"), message))
+    return JSONResponse(body, status_code=status, media_type=FHIR_JSON, headers=headers)
+
+
+class FhirRoute(APIRoute):
+    """A route whose errors come out as OperationOutcome."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        """Wrap FastAPI's handler to turn errors into OperationOutcome."""
+        handler = super().get_route_handler()
+
+        async def wrapped(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except ApiError as exc:
+                headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+                return outcome(exc.status, exc.message, headers)
+            except RequestValidationError as exc:
+                where, message = first_error(exc) if exc.errors() else ("", "invalid")
+                return outcome(400, f"{where}: {message}")
+            except StarletteHTTPException as exc:
+                return outcome(exc.status_code, str(exc.detail))
+
+        return wrapped
+
+
+def fhir_router() -> APIRouter:
+    """A router of ``/fhir`` routes (errors as OperationOutcome).
+
+    Not in the /api/v1 OpenAPI document: the FHIR API's contract is its
+    CapabilityStatement (``/fhir/metadata``) and docs/interop.md.
+    """
+    return APIRouter(
+        prefix="/fhir", route_class=FhirRoute, tags=["fhir"], include_in_schema=False
+    )
+
+
+def fhir_answer(
+    body: dict[str, Any], status: int = 200, **headers: str
+) -> JSONResponse:
+    """``body`` (a resource as JSON-ready data) as the answer, in FHIR JSON."""
+    return JSONResponse(body, status_code=status, media_type=FHIR_JSON, headers=headers)
+
+
+def base_url(request: Request) -> str:
+    """The FHIR base of this server as the caller reached it (``.../fhir``)."""
+    return str(request.base_url).rstrip("/") + "/fhir"
+
+
+def numeric_id(raw: str, resource_type: str) -> int:
+    """The row id a resource id in the URL names; 404 unless it is one.
+
+    Raises:
+        NotFound: ``raw`` is not a number of at most nine digits.
+    """
+    if not raw.isdigit() or len(raw) > 9:
+        raise NotFound(f"{resource_type}/{raw} is not known")
+    return int(raw)
+
+
+# --- the caller -------------------------------------------------------------------
+
+
+def fhir_user(request: Request, session: SessionDep) -> User:
+    """The caller: a partner system's client token, or a staff API token."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ApiError(
+            "send 'Authorization: Bearer <token>' (get one from POST /fhir/auth/token)",
+            status=401,
+            code="unauthorized",
+        )
+    client = resolve_client_token(session, token.strip())
+    if client is not None:
+        user = client.user
+        request.state.fhir_client = client.client_id
+    else:
+        identity = resolve_bearer(session, token.strip())
+        if identity is None:
+            raise ApiError(
+                "the bearer token is invalid, expired or revoked",
+                status=401,
+                code="unauthorized",
+            )
+        user = identity.user
+        request.state.fhir_client = None
+    request.state.user = user
+    return user
+
+
+FhirUser = Annotated[User, Depends(fhir_user)]
+
+
+@dataclass(frozen=True)
+class FhirAudit:
+    """The FHIR API's audit trail: ``fhir:<action>`` with the calling client's id.
+
+    Attributes:
+        auditor: The request's unit of work (records the event, commits).
+        client: The partner system's client id (``None`` for a staff token).
+    """
+
+    auditor: Auditor
+    client: str | None
+
+    def commit(self, action: str, **kw: Any) -> None:
+        """Record ``fhir:<action>`` (``detail`` after the client id) and commit."""
+        detail = kw.pop("detail", None)
+        who = f"client={self.client}" if self.client else None
+        parts = [p for p in (who, detail) if p]
+        self.auditor.commit(f"fhir:{action}", detail="; ".join(parts) or None, **kw)
+
+    def commit_on(
+        self, action: str, referral: Referral, detail: str | None = None
+    ) -> None:
+        """Audit a call on one referral (its Task or ServiceRequest), and commit."""
+        self.commit(action, resource_type="referral", resource_id=referral.id,
+                    person_id=referral.person_id, detail=detail)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class FhirCall:
+    """One authenticated FHIR call: its request, session, caller and audit trail.
+
+    Attributes:
+        request: The HTTP request.
+        session: The request's database session.
+        viewer: The calling user (a partner system's or a staff API token's).
+        audit: Records the call's audit event and commits.
+    """
+
+    request: Request
+    session: Session
+    viewer: User
+    audit: FhirAudit
+
+
+def fhir_call(
+    request: Request, session: SessionDep, auditor: AuditDep, viewer: FhirUser
+) -> FhirCall:
+    """The authenticated call's context (a FastAPI dependency)."""
+    client = getattr(request.state, "fhir_client", None)
+    return FhirCall(request, session, viewer, FhirAudit(auditor, client))
+
+
+FhirCallDep = Annotated[FhirCall, Depends(fhir_call)]
+
+
+# --- searches ---------------------------------------------------------------------
+
+Count = Annotated[int, Query(alias="_count", ge=1, le=200)]
+Offset = Annotated[int, Query(alias="_offset", ge=0, le=10_000_000)]
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """Which results of a search one Bundle holds.
+
+    Attributes:
+        count: ``_count``, results a page.
+        offset: ``_offset``, results skipped.
+    """
+
+    count: int
+    offset: int
+
+
+def search_page(count: Count = 50, offset: Offset = 0) -> SearchPage:
+    """``_count`` and ``_offset`` from the query string (a dependency)."""
+    return SearchPage(count, offset)
+
+
+#: The page every search takes.
+SearchPageDep = Annotated[SearchPage, Depends(search_page)]
+
+
+def search_answer(
+    call: FhirCall,
+    resource_type: str,
+    resources: list[Any],
+    *,
+    total: int,
+    query: dict[str, str],
+    page: SearchPage,
+) -> JSONResponse:
+    """One page of a search as the answer: a searchset Bundle of ``resources``
+    (JSON-ready, out of ``total`` found), its paging links carrying ``query``;
+    audited as ``search <resource_type>`` with the number of results, and
+    committed."""
+    bundle = searchset(
+        base_url(call.request), resource_type, resources, total=total, query=query,
+        count=page.count, offset=page.offset,
+    )  # fmt: skip
+    call.audit.commit(f"search {resource_type}", detail=f"{len(resources)} results")
+    return fhir_answer(as_json(bundle))
