@@ -80,3 +80,54 @@ def test_networks_and_the_redis_url_are_checked_when_read() -> None:
         rate_limit_url="rediss://cache:6380/0",
     )
     assert fine.metrics_allow == ["127.0.0.1/32", "fd00::/8", "10.0.0.1"]
+
+
+def test_a_mistyped_trusted_proxy_is_refused_and_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nowrongdoor.errors import first_error
+
+    for bad in ("10.0.0.300", "localhost", "10.0.0.0/33", "*", ""):
+        monkeypatch.setenv("NOWRONGDOOR_TRUSTED_PROXIES", f'["10.0.0.1", "{bad}"]')
+        with pytest.raises(ValidationError) as info:
+            build_settings()
+        assert first_error(info.value) == (
+            "trusted_proxies",
+            f"entry 1 ({bad}) is not an IP address or CIDR network such as 10.0.0.0/8",
+        )
+    toml = tmp_path / "nwd.toml"
+    toml.write_text('trusted_proxies = ["proxy.internal"]\n')
+    with pytest.raises(ValidationError) as info:
+        build_settings(config_file=toml, env={})
+    assert first_error(info.value)[0] == "trusted_proxies"
+
+
+def test_networks_are_written_the_way_they_match() -> None:
+    # uvicorn reads "10.0.0.5/24" (host bits set) as a host name that never
+    # matches; the setting keeps the network it means
+    fine = build_settings(
+        env={},
+        trusted_proxies=["10.0.0.5/24", "192.0.2.7", "2001:DB8::1", "fd00::/8"],
+        metrics_allow=["10.1.2.3/16"],
+    )
+    assert fine.trusted_proxies == [
+        "10.0.0.0/24",
+        "192.0.2.7",
+        "2001:db8::1",
+        "fd00::/8",
+    ]
+    assert fine.metrics_allow == ["10.1.0.0/16"]
+
+
+def test_an_oidc_issuer_without_scheme_or_host_is_refused() -> None:
+    from nowrongdoor.errors import first_error
+
+    for bad in ("login.example.org/realms/plan", "https://", "ftp://idp.example"):
+        with pytest.raises(ValidationError) as info:
+            build_settings(env={}, oidc_issuer=bad)
+        where, message = first_error(info.value)
+        assert where == "oidc_issuer" and message.startswith(
+            "must be the identity provider's address with https://"
+        )
+    for fine in ("https://login.example.org/realms/plan", "http://localhost:8080"):
+        assert build_settings(env={}, oidc_issuer=fine).oidc_issuer == fine

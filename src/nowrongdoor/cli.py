@@ -49,12 +49,21 @@ COMMANDS: list[tuple[str, str, str]] = [
 ]
 
 
+#: The exit status of a command stopped by Ctrl-C (128 + SIGINT).
+INTERRUPTED = 130
+
+
 class _Root(TyperGroup):
-    """Root group that turns user errors into one sentence and an exit code."""
+    """Root group that turns user errors into one sentence and an exit code,
+    and Ctrl-C at a question (click's ``Abort``) into exit 130 like elsewhere."""
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         try:
             return super().invoke(ctx)
+        except typer.Abort as exc:
+            if isinstance(exc.__context__, KeyboardInterrupt):
+                raise typer.Exit(INTERRUPTED) from None
+            raise
         except UserInputError as exc:
             fail(str(exc), exc.exit_code)
         except ValidationError as exc:

@@ -14,6 +14,7 @@ import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
     BaseModel,
@@ -227,8 +228,9 @@ class Settings(BaseSettings):
     trusted_proxies: list[str] = Field(
         default_factory=list,
         description=(
-            "Care service: addresses (or CIDR networks) of reverse proxies whose "
-            "X-Forwarded-For/-Proto headers are believed; other clients' are ignored."
+            "Care service: IP addresses (or CIDR networks) of reverse proxies whose "
+            "X-Forwarded-For/-Proto headers are believed; other clients' are "
+            "ignored. An entry that is not one (a host name) is refused."
         ),
     )
     hsts_seconds: int = Field(
@@ -472,12 +474,23 @@ class Settings(BaseSettings):
         ),
     )
 
-    @field_validator("metrics_allow")
+    @field_validator("metrics_allow", "trusted_proxies")
     @classmethod
     def _networks(cls, value: list[str]) -> list[str]:
+        """Each entry an IP address or network, written the one way it matches.
+
+        A mistyped entry (``10.0.0.300``, ``localhost``, ``10.0.0.0/33``) is
+        refused: it would never match a client. A network with host bits set
+        (``10.0.0.5/24``) is written as its network (``10.0.0.0/24``), which is
+        what it means here and the only form uvicorn's proxy check reads as one.
+        """
+        written = []
         for i, entry in enumerate(value):
             try:
-                ipaddress.ip_network(entry, strict=False)
+                if "/" in entry:
+                    written.append(str(ipaddress.ip_network(entry, strict=False)))
+                else:
+                    written.append(str(ipaddress.ip_address(entry)))
             except ValueError:
                 raise PydanticCustomError(
                     "not_a_network",
@@ -485,7 +498,7 @@ class Settings(BaseSettings):
                     "such as 10.0.0.0/8",
                     {"i": i, "entry": entry[:60]},
                 ) from None
-        return value
+        return written
 
     @field_validator("rate_limit_url")
     @classmethod
@@ -496,6 +509,19 @@ class Settings(BaseSettings):
                 "must start with redis://, rediss:// or unix:// (such as "
                 "redis://127.0.0.1:6379/0)",
             )
+        return value
+
+    @field_validator("oidc_issuer")
+    @classmethod
+    def _issuer_url(cls, value: str | None) -> str | None:
+        if value is not None:
+            parts = urlsplit(value)
+            if parts.scheme not in ("https", "http") or not parts.netloc:
+                raise PydanticCustomError(
+                    "not_an_issuer_url",
+                    "must be the identity provider's address with https:// "
+                    "(such as https://login.example.org/realms/plan)",
+                )
         return value
 
     @field_validator("secret_key")

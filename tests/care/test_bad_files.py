@@ -101,3 +101,27 @@ def test_bad_config_file(
     path.write_bytes(content)
     result = runner.invoke(app, ["--config", str(path), "audit", "verify"], env={})
     _one_sentence(result, needle, str(path))
+
+
+def test_an_over_long_hsds_value_is_refused_and_nothing_imported(
+    runner: Any, db: Any, tmp_path: Path
+) -> None:
+    from sqlalchemy import func, select
+
+    from nowrongdoor.care.models import Organization
+
+    path = tmp_path / "partners.json"
+    orgs = [
+        {"id": "org-1", "name": "Lighthouse Survivor Advocates", "services": []},
+        {"id": "org-2", "name": "Safe Harbor " * 30, "services": []},
+    ]
+    path.write_text(json.dumps(orgs))
+    result = runner.invoke(app, ["partners", "import", str(path)], env=_env(db))
+    assert result.exit_code == 2
+    _one_sentence(
+        result,
+        f"{path}[1]: organization 'org-2' field 'name' has 359 characters, more "
+        "than the 300 it may hold",
+    )
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Organization)) == 0

@@ -11,8 +11,19 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from nowrongdoor.care.hsds import import_hsds, load_hsds, tables_from_document
-from nowrongdoor.care.models import Organization, PartnerPhone, PartnerService
+from nowrongdoor.care.hsds import (
+    HsdsTables,
+    import_hsds,
+    load_hsds,
+    tables_from_document,
+)
+from nowrongdoor.care.models import (
+    Organization,
+    PartnerLocation,
+    PartnerPhone,
+    PartnerService,
+    ServiceAtLocation,
+)
 from nowrongdoor.care.seed import demo_partners_hsds
 from nowrongdoor.errors import UserInputError
 
@@ -157,7 +168,11 @@ def test_import_endpoint_takes_json(client: TestClient, world: Any) -> None:
         ("phones", [1], "upload: phones must be a list of objects"),
         ("locations", [{"id": "l", "addresses": "x"}], "addresses must be a list"),
         ("services.0.attributes", [5], "attributes must be a list of objects"),
-        ("services.0.minimum_age", "1e400", "minimum_age: '1e400' is not a whole"),
+        ("services.0.minimum_age", "1e400", "minimum_age': '1e400' is not a whole"),
+        ("services.0.minimum_age", "12.5", "minimum_age': '12.5' is not a whole"),
+        ("locations.0.latitude", "north", "latitude': 'north' is not a number"),
+        ("locations.0.longitude", "1e999", "longitude': '1e999' is not a number"),
+        ("locations.0.latitude", "nan", "latitude': 'nan' is not a number"),
         ("services.0.maximum_age", 10**30, r"is not an age \(0 to 150\)"),
         ("services.0.name", "Safe\x00Harbor", "service field 'name' holds a NUL"),
     ],
@@ -173,3 +188,115 @@ def test_a_wrongly_shaped_document_is_one_sentence(
     node[last] = value
     with db.session() as s, pytest.raises(UserInputError, match=said):
         import_hsds(s, tables_from_document(doc, "upload"))
+
+
+#: Every text field the import keeps in a column of limited length: HSDS table,
+#: field, the column it lands in, and the row that carries it (with the fields
+#: the table needs).
+LIMITED = [
+    ("organization", "id", Organization.hsds_id),
+    ("organization", "name", Organization.name),
+    ("organization", "alternate_name", Organization.alternate_name),
+    ("organization", "email", Organization.email),
+    ("organization", "website", Organization.website),
+    ("service", "id", PartnerService.hsds_id),
+    ("service", "name", PartnerService.name),
+    ("service", "alternate_name", PartnerService.alternate_name),
+    ("service", "status", PartnerService.status),
+    ("service", "url", PartnerService.url),
+    ("service", "email", PartnerService.email),
+    ("location", "id", PartnerLocation.hsds_id),
+    ("location", "name", PartnerLocation.name),
+    ("address", "address_1", PartnerLocation.address_1),
+    ("address", "city", PartnerLocation.city),
+    ("address", "state_province", PartnerLocation.state_province),
+    ("address", "postal_code", PartnerLocation.postal_code),
+    ("address", "country", PartnerLocation.country),
+    ("service_at_location", "id", ServiceAtLocation.hsds_id),
+    ("phone", "id", PartnerPhone.hsds_id),
+    ("phone", "number", PartnerPhone.number),
+    ("phone", "extension", PartnerPhone.extension),
+    ("phone", "type", PartnerPhone.phone_type),
+]
+
+_ROWS: dict[str, dict[str, str]] = {
+    "organization": {"id": "org-1", "name": "Safe Harbor Youth Shelter"},
+    "service": {"id": "svc-1", "organization_id": "org-1", "name": "Shelter"},
+    "location": {"id": "loc-1", "organization_id": "org-1", "name": "Main St"},
+    "address": {"id": "adr-1", "location_id": "loc-1", "city": "Gary"},
+    "service_at_location": {
+        "id": "sal-1",
+        "service_id": "svc-1",
+        "location_id": "loc-1",
+    },
+    "phone": {"id": "ph-1", "service_id": "svc-1", "number": "555-0100"},
+}
+
+
+def _directory(table: str, field: str, value: str) -> HsdsTables:
+    """A small directory, every table filled, with ``value`` in one field."""
+    tables = HsdsTables()
+    for name, row in _ROWS.items():
+        given = {**row, field: value} if name == table else row
+        tables.add(name, given, f"{name}s.csv, row 2")
+    return tables
+
+
+@pytest.mark.parametrize(
+    ("table", "field", "column"), LIMITED, ids=[f"{t}.{f}" for t, f, _ in LIMITED]
+)
+def test_a_value_longer_than_its_column_is_refused_not_cut(
+    db: Any, table: str, field: str, column: Any
+) -> None:
+    limit = column.type.length
+    assert isinstance(limit, int)
+    with db.session() as s:
+        import_hsds(s, _directory(table, field, "x" * limit))  # a full column: kept
+    with db.session() as s:
+        model = column.class_
+        stored = s.scalars(select(column)).all()
+        assert "x" * limit in stored, (model, stored)
+    with db.session() as s, pytest.raises(UserInputError) as caught:
+        import_hsds(s, _directory(table, field, "y" * (limit + 1)))
+    said = str(caught.value)
+    assert said.startswith(f"{table}s.csv, row 2: {table} "), said
+    assert said.endswith(
+        f"field {field!r} has {limit + 1} characters, more than the {limit} it may hold"
+    ), said
+    with db.session() as s:
+        assert not s.scalars(select(column).where(column.like("y%"))).all()
+
+
+def test_an_over_long_name_in_a_package_imports_nothing(
+    db: Any, tmp_path: Path
+) -> None:
+    pkg = tmp_path / "pkg"
+    shutil.copytree(EXAMPLE / "csv", pkg)
+    services = pkg / "services.csv"
+    services.write_text(
+        services.read_text().replace("Community Counselling", "Counselling " * 30)
+    )
+    with db.session() as s, pytest.raises(UserInputError) as caught:
+        import_hsds(s, load_hsds(pkg))
+    assert str(caught.value) == (
+        f"{services}, row 2: service '{SERVICE_ID}' field 'name' has 359 "
+        "characters, more than the 300 it may hold"
+    )
+    with db.session() as s:  # the organisation before it was not written either
+        assert s.scalar(select(func.count()).select_from(Organization)) == 0
+        assert s.scalar(select(func.count()).select_from(PartnerService)) == 0
+
+
+def test_a_package_file_that_is_not_there_is_warned_about(
+    db: Any, tmp_path: Path
+) -> None:
+    pkg = tmp_path / "pkg"
+    shutil.copytree(EXAMPLE / "csv", pkg)
+    (pkg / "phones.csv").unlink()
+    with db.session() as s:
+        report = import_hsds(s, load_hsds(pkg))
+    assert report.phones == 0
+    assert (
+        f"{pkg / 'datapackage.json'}: phone file 'phones.csv' is not in the "
+        "package; none of its rows were read"
+    ) in report.warnings

@@ -133,3 +133,80 @@ def test_forged_or_replayed_callback_is_refused(sso: TestClient) -> None:
     sso.get("/login/oidc")
     r = sso.get("/login/oidc/callback", params={"code": "x", "state": "other"})
     assert r.status_code == 403
+
+
+def test_a_group_mapped_to_no_role_is_refused_at_start(db: Database) -> None:
+    from nowrongdoor.errors import UserInputError
+
+    settings = db.settings.model_copy(
+        update={
+            "oidc_issuer": "https://login.example.org/realms/plan",
+            "oidc_client_id": CLIENT_ID,
+            "oidc_role_map": {"nwd-admins": "admin", GROUP_CM: "care-manager"},
+        }
+    )
+    with pytest.raises(UserInputError) as caught:
+        create_app(settings, database=db)
+    assert str(caught.value) == (
+        f"setting oidc_role_map: group {GROUP_CM!r} maps to 'care-manager', which "
+        "is not a role (admin, supervisor, care_manager, analyst, partner_user, "
+        "investigator)"
+    )
+
+
+def test_why_the_provider_refused_is_logged_for_the_it_team(
+    sso: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    def state() -> str:
+        start = sso.get("/login/oidc")
+        return parse_qs(urlsplit(start.headers["location"]).query)["state"][0]
+
+    with caplog.at_level(logging.WARNING, logger="nowrongdoor.care.oidc"):
+        r = sso.get(
+            "/login/oidc/callback",
+            params={"state": state(), "error": "unauthorized_client"},
+        )
+        assert r.status_code == 403 and "did not sign you in" in r.text
+        # a code the provider never issued: its token endpoint refuses it
+        r = sso.get("/login/oidc/callback", params={"state": state(), "code": "nope"})
+        assert r.status_code == 403 and "did not sign you in" in r.text
+    said = [
+        rec.getMessage()
+        for rec in caplog.records
+        if rec.name == "nowrongdoor.care.oidc"
+    ]
+    assert said[0] == (
+        "single sign-on refused by the identity provider: unauthorized_client"
+    )
+    assert said[1].startswith(
+        "single sign-on: the identity provider's token endpoint refused the code ("
+    ) and said[1].endswith("); check oidc_client_id and oidc_client_secret")
+    assert "nope" not in " ".join(said)
+
+
+def test_an_org_map_naming_no_organisation_is_logged(
+    db: Database, world: Any, issuer: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    settings = db.settings.model_copy(
+        update={
+            "oidc_issuer": issuer,
+            "oidc_client_id": CLIENT_ID,
+            "oidc_client_secret": SecretStr("test-client-secret"),
+            "oidc_role_map": {GROUP_CM: "care_manager"},
+            "oidc_org_map": {GROUP_PLAN: "Plan  A"},  # mistyped
+        }
+    )
+    client = TestClient(create_app(settings, database=db), follow_redirects=False)
+    with caplog.at_level(logging.WARNING, logger="nowrongdoor.care.oidc"):
+        assert _through_provider(client, "sub-casey").status_code == 303
+    assert [
+        r.getMessage() for r in caplog.records if r.name == "nowrongdoor.care.oidc"
+    ] == [
+        "single sign-on: oidc_org_map names organisation 'Plan  A', which is not in "
+        "the database; the user's organisation is left as it was"
+    ]
+    assert client.get("/api/v1/auth/me").json()["organization"]["name"] == "Plan A"

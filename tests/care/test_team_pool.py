@@ -58,6 +58,12 @@ def test_routes_parse_and_match_first_rule() -> None:
     for bad in ("county=Marion", "age=old-young:t1", "zip=46201:t1", "=x:t1"):
         with pytest.raises(UserInputError, match="pool_routes rule"):
             parse_pool_routes([bad])
+    with pytest.raises(UserInputError) as caught:  # a rule that matches no one
+        parse_pool_routes(["age=17-0:youth"])
+    assert str(caught.value) == (
+        "pool_routes rule 'age=17-0:youth': the ages run from low to high "
+        "(age=0-17:youth)"
+    )
 
 
 def test_import_routes_rows_to_team_pools(db: Any, world: Any) -> None:

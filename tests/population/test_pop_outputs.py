@@ -75,6 +75,16 @@ def test_risk_assessment_ids_are_valid_for_any_member_id() -> None:
     ra = risk_assessment(row, [], date(2025, 1, 2), load_scoring_model())
     assert ra["id"] == "nwd-a-b-c-d-2025-01-02"
     RiskAssessment.model_validate(ra)
+    # long ids stay valid and apart: cut to 64 they were one id
+    ids = set()
+    for member, day in (("M" * 60 + "1", 2), ("M" * 60 + "2", 2), ("M" * 60 + "1", 3)):
+        long = risk_assessment(
+            {**row, "member_id": member}, [], date(2025, 1, day), load_scoring_model()
+        )
+        RiskAssessment.model_validate(long)
+        assert len(long["id"]) == 64
+        ids.add(long["id"])
+    assert len(ids) == 3
 
 
 def test_worklist_files_share_columns_and_rows(scored: Path) -> None:

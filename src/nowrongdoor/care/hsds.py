@@ -8,21 +8,27 @@ locations and phones become the partner directory; service types come from the
 taxonomy terms attached to a service (``attribute`` rows, or nested
 ``attributes``). Links to records that are not in the file are reported as
 warnings, not errors; a table that lacks a required column is an error naming
-the file, row and field. Re-importing the same ids updates rows in place.
+the file, row and field. So is a value the directory cannot keep whole: text
+longer than its column (the limits are the model's own), an age that is not a
+whole number from 0 to 150, a latitude or longitude that is not a number. Every row
+is checked before anything is written, so a refused file imports nothing.
+Re-importing the same ids updates rows in place.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from nowrongdoor.care._lengths import fitted
 from nowrongdoor.care.enums import OrgKind
 from nowrongdoor.care.models import (
     Organization,
@@ -58,6 +64,56 @@ _REQUIRED = {
 #: The oldest age a service's minimum_age or maximum_age may name.
 _MAX_AGE = 150
 
+#: The column each table's HSDS id is kept in.
+_ID_COLUMNS: dict[str, InstrumentedAttribute[Any]] = {
+    "organization": Organization.hsds_id,
+    "service": PartnerService.hsds_id,
+    "location": PartnerLocation.hsds_id,
+    "service_at_location": ServiceAtLocation.hsds_id,
+    "phone": PartnerPhone.hsds_id,
+}
+
+#: The text an import keeps, by table: HSDS field -> the column it is written to.
+#: The import writes these and only these (through :func:`_text`), and
+#: :func:`_check` measures them against the column's own length first.
+_TEXT_COLUMNS: dict[str, dict[str, InstrumentedAttribute[Any]]] = {
+    "organization": {
+        "name": Organization.name,
+        "alternate_name": Organization.alternate_name,
+        "description": Organization.description,
+        "email": Organization.email,
+        "website": Organization.website,
+    },
+    "service": {
+        "name": PartnerService.name,
+        "alternate_name": PartnerService.alternate_name,
+        "description": PartnerService.description,
+        "status": PartnerService.status,
+        "url": PartnerService.url,
+        "email": PartnerService.email,
+        "eligibility_description": PartnerService.eligibility,
+    },
+    "location": {"name": PartnerLocation.name},
+    "address": {
+        "address_1": PartnerLocation.address_1,
+        "city": PartnerLocation.city,
+        "state_province": PartnerLocation.state_province,
+        "postal_code": PartnerLocation.postal_code,
+        "country": PartnerLocation.country,
+    },
+    "service_at_location": {"description": ServiceAtLocation.description},
+    "phone": {
+        "number": PartnerPhone.number,
+        "extension": PartnerPhone.extension,
+        "type": PartnerPhone.phone_type,
+        "description": PartnerPhone.description,
+    },
+}
+
+#: A location's coordinates (numbers; the official example's latitude of 100
+#: shows publishers' values are kept as given, not range-checked).
+_COORDINATES = ("latitude", "longitude")
+
 
 @dataclass
 class HsdsTables:
@@ -67,6 +123,8 @@ class HsdsTables:
         default_factory=lambda: {t: [] for t in _TABLES}
     )
     origin: dict[str, str] = field(default_factory=dict)
+    #: Tables a package lists whose file is not in it (warned, not read).
+    absent: list[str] = field(default_factory=list)
 
     def add(self, table: str, row: Mapping[str, Any], origin: str) -> None:
         """Add one row (nested lists/objects are dropped)."""
@@ -93,30 +151,38 @@ def _str(value: Any) -> str | None:
     return text
 
 
-def _cut(value: Any, limit: int) -> str | None:
-    text = _str(value)
-    return text[:limit] if text is not None else None
+def _text(table: str, row: Mapping[str, Any]) -> dict[str, str | None]:
+    """The text of ``row`` the import keeps, by column name (checked by
+    :func:`_check`: each value fits its column)."""
+    return {
+        column.key: _str(row.get(name)) for name, column in _TEXT_COLUMNS[table].items()
+    }
 
 
 def _int(value: Any, where: str) -> int | None:
     if _blank(value):
         return None
     try:
-        number = int(float(str(value)))
-    except (ValueError, OverflowError):
-        raise UserInputError(f"{where}: {value!r} is not a whole number") from None
+        number = float(str(value))
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number) or number != int(number):
+        raise UserInputError(f"{where}: {value!r} is not a whole number")
     if not 0 <= number <= _MAX_AGE:
         raise UserInputError(f"{where}: {value!r} is not an age (0 to {_MAX_AGE})")
-    return number
+    return int(number)
 
 
-def _float(value: Any) -> float | None:
+def _float(value: Any, where: str) -> float | None:
     if _blank(value):
         return None
     try:
-        return float(str(value))
+        number = float(str(value))
     except ValueError:
-        return None
+        number = math.nan
+    if not math.isfinite(number):
+        raise UserInputError(f"{where}: {value!r} is not a number")
+    return number
 
 
 def read_csv_package(directory: Path) -> HsdsTables:
@@ -147,6 +213,10 @@ def read_csv_package(directory: Path) -> HsdsTables:
             continue
         path = _resource_path(directory, rel, descriptor)
         if path is None:
+            tables.absent.append(
+                f"{descriptor}: {name} file {rel[:80]!r} is not in the package; "
+                "none of its rows were read"
+            )
             continue
         with path.open(encoding="utf-8-sig", newline="") as fh:
             reader = csv.DictReader(fh)
@@ -384,16 +454,37 @@ def load_hsds(path: Path) -> HsdsTables:
 
 
 def _check(tables: HsdsTables) -> None:
+    """Refuse, before anything is written, a row the directory cannot keep whole.
+
+    Raises:
+        UserInputError: a required field is empty, a value is longer than its
+            column, or an age or coordinate is not one (the message names the
+            file and row, the record's id, the field and the limit).
+    """
     for table, cols in _REQUIRED.items():
         for i, row in enumerate(tables.rows[table], start=1):
             origin = tables.origin.get(f"{table}:{i}", table)
             for col in cols:
                 if _blank(row.get(col)):
                     raise UserInputError(f"{origin}: {table} field {col!r} is empty")
-            if len(str(row.get("id"))) > 64:
-                raise UserInputError(
-                    f"{origin}: {table} field 'id' is longer than 64 characters"
-                )
+    for table, columns in _TEXT_COLUMNS.items():
+        id_column = _ID_COLUMNS.get(table)
+        for i, row in enumerate(tables.rows[table], start=1):
+            origin = tables.origin.get(f"{table}:{i}", table)
+            record = f"{table} {str(row['id'])[:40]!r}" if "id" in row else table
+            where = f"{origin}: {record} field"
+            values = [(name, _str(row.get(name)), col) for name, col in columns.items()]
+            if id_column is not None:
+                values.insert(0, ("id", str(row.get("id")), id_column))
+            for name, text, column in values:
+                if text is not None:
+                    fitted(text, column, f"{where} {name!r}")
+            if table == "service":
+                for name in ("minimum_age", "maximum_age"):
+                    _int(row.get(name), f"{where} {name!r}")
+            if table == "location":
+                for name in _COORDINATES:
+                    _float(row.get(name), f"{where} {name!r}")
 
 
 def _dedupe(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -429,7 +520,7 @@ def import_hsds(session: Session, tables: HsdsTables) -> ImportReport:
         Counts and warnings (dangling links that were skipped).
     """
     _check(tables)
-    report = ImportReport()
+    report = ImportReport(warnings=list(tables.absent))
     rows = {t: _dedupe(r) for t, r in tables.rows.items()}
     orgs: dict[str, Organization] = {}
     for row in rows["organization"]:
@@ -438,14 +529,7 @@ def import_hsds(session: Session, tables: HsdsTables) -> ImportReport:
             session,
             Organization,
             hid,
-            {
-                "name": str(row["name"])[:300],
-                "kind": OrgKind.PARTNER,
-                "alternate_name": _cut(row.get("alternate_name"), 300),
-                "description": _str(row.get("description")),
-                "email": _cut(row.get("email"), 300),
-                "website": _cut(row.get("website"), 500),
-            },
+            {**_text("organization", row), "kind": OrgKind.PARTNER},
         )
         report.organizations += 1
     session.flush()
@@ -486,20 +570,16 @@ def import_hsds(session: Session, tables: HsdsTables) -> ImportReport:
             )
             continue
         where = f"service {hid}"
+        text = _text("service", row)
         service_types = sorted(types.get(hid, set()))
         services[hid] = _upsert(
             session,
             PartnerService,
             hid,
             {
+                **text,
                 "organization_id": org.id,
-                "name": str(row["name"])[:300],
-                "alternate_name": _cut(row.get("alternate_name"), 300),
-                "description": _str(row.get("description")),
-                "status": _cut(row.get("status"), 32) or "active",
-                "url": _cut(row.get("url"), 500),
-                "email": _cut(row.get("email"), 300),
-                "eligibility": _str(row.get("eligibility_description")),
+                "status": text["status"] or "active",
                 "minimum_age": _int(row.get("minimum_age"), f"{where} minimum_age"),
                 "maximum_age": _int(row.get("maximum_age"), f"{where} maximum_age"),
                 "service_types": "|" + "|".join(service_types) + "|"
@@ -531,15 +611,13 @@ def import_hsds(session: Session, tables: HsdsTables) -> ImportReport:
             PartnerLocation,
             hid,
             {
+                **_text("location", row),
+                **_text("address", addr),
                 "organization_id": org.id if org else None,
-                "name": _cut(row.get("name"), 300),
-                "address_1": _cut(addr.get("address_1"), 300),
-                "city": _cut(addr.get("city"), 120),
-                "state_province": _cut(addr.get("state_province"), 120),
-                "postal_code": _cut(addr.get("postal_code"), 40),
-                "country": _cut(addr.get("country"), 8),
-                "latitude": _float(row.get("latitude")),
-                "longitude": _float(row.get("longitude")),
+                **{
+                    name: _float(row.get(name), f"location {hid} {name}")
+                    for name in _COORDINATES
+                },
             },
         )
         report.locations += 1
@@ -568,9 +646,9 @@ def import_hsds(session: Session, tables: HsdsTables) -> ImportReport:
             ServiceAtLocation,
             hid,
             {
+                **_text("service_at_location", row),
                 "service_id": svc.id,
                 "location_id": loc.id,
-                "description": _str(row.get("description")),
             },
         )
         report.services_at_location += 1
@@ -588,16 +666,13 @@ def import_hsds(session: Session, tables: HsdsTables) -> ImportReport:
         session.query(PartnerPhone).filter(PartnerPhone.hsds_id == hid).delete()
         session.add(
             PartnerPhone(
+                **_text("phone", row),
                 hsds_id=hid,
                 organization_id=org.id
                 if org
                 else (svc.organization_id if svc else None),
                 service_id=svc.id if svc else None,
                 location_id=loc.id if loc else None,
-                number=(_str(row.get("number")) or "")[:60],
-                extension=_cut(row.get("extension"), 20),
-                phone_type=_cut(row.get("type"), 20),
-                description=_str(row.get("description")),
             )
         )
         report.phones += 1

@@ -218,6 +218,11 @@ def parse_pool_routes(rules: Sequence[str]) -> list[PoolRoute]:
                 f"pool_routes rule {rule!r} must read county=<name>:<team> or "
                 "age=<low>-<high>:<team>"
             )
+        if int(low) > int(high):  # it would match no one
+            raise UserInputError(
+                f"pool_routes rule {rule!r}: the ages run from low to high "
+                f"(age={high}-{low}:{team})"
+            )
         out.append(PoolRoute(team=team, ages=(int(low), int(high))))
     return out
 

@@ -24,6 +24,7 @@ import base64
 import hashlib
 import hmac
 import json
+import logging
 import secrets
 import time
 from typing import Any
@@ -36,6 +37,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nowrongdoor.settings import Settings
+
+#: Why the provider refused a sign-in, for the IT team (the person sees one
+#: sentence; no token, code or secret is ever logged).
+log = logging.getLogger(__name__)
 
 __all__ = [
     "FLOW_COOKIE",
@@ -187,6 +192,12 @@ def map_identity(session: Session, settings: Settings, claims: dict[str, Any]) -
     org = None
     if org_name is not None:
         org = session.scalar(select(Organization).where(Organization.name == org_name))
+        if org is None:  # a mistyped map: say so, or it never takes effect
+            log.warning(
+                "single sign-on: oidc_org_map names organisation %r, which is not "
+                "in the database; the user's organisation is left as it was",
+                org_name[:80],
+            )
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
         if not settings.oidc_create_users:
@@ -290,6 +301,10 @@ def _router(settings: Settings) -> APIRouter:
         ):
             return _refused(request, "The sign-in expired. Please start again.")
         if params.get("error") or not params.get("code"):
+            log.warning(
+                "single sign-on refused by the identity provider: %s",
+                str(params.get("error") or "no code")[:80],
+            )
             return _refused(request, "The identity provider did not sign you in.")
         meta = await _metadata(request.app, settings)
         client = _client(settings, str(request.url_for("oidc_callback")))
@@ -299,7 +314,14 @@ def _router(settings: Settings) -> APIRouter:
                 code=params["code"],
                 code_verifier=flow["verifier"],
             )
-        except Exception:  # any transport or OAuth error: refuse, log no detail
+        except Exception as exc:  # any transport or OAuth error: refuse, log why
+            code = getattr(exc, "error", None)  # authlib's OAuthError: the code
+            log.warning(
+                "single sign-on: the identity provider's token endpoint refused "
+                "the code (%s%s); check oidc_client_id and oidc_client_secret",
+                type(exc).__name__,
+                f": {str(code)[:80]}" if code else "",
+            )
             return _refused(request, "The identity provider did not sign you in.")
         try:
             claims = _id_claims(
@@ -351,4 +373,24 @@ def install_oidc(app: FastAPI) -> None:
         from nowrongdoor.errors import UserInputError
 
         raise UserInputError("setting oidc_client_id is needed with oidc_issuer")
+    _check_role_map(settings.oidc_role_map)
     app.include_router(_router(settings))
+
+
+def _check_role_map(role_map: dict[str, str]) -> None:
+    """Refuse a group mapped to a word that is not a role (it would be stored
+    as the user's role at sign-in, and match no permission).
+
+    Raises:
+        UserInputError: one sentence naming the group and the word.
+    """
+    from nowrongdoor.care.enums import Role
+    from nowrongdoor.errors import UserInputError
+
+    roles = [r.value for r in Role]
+    for group, role in role_map.items():
+        if role not in roles:
+            raise UserInputError(
+                f"setting oidc_role_map: group {group[:80]!r} maps to "
+                f"{role[:80]!r}, which is not a role ({', '.join(roles)})"
+            )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -303,8 +304,16 @@ _NOT_IN_ID = re.compile(r"[^A-Za-z0-9.-]")
 
 
 def _fhir_id(text: str) -> str:
-    """A valid FHIR id: letters, digits, '-' and '.', at most 64 characters."""
-    return _NOT_IN_ID.sub("-", text)[:64]
+    """A valid FHIR id: letters, digits, '-' and '.', at most 64 characters.
+
+    A longer one keeps its first 47 characters and a digest of the whole (cut
+    to 64, two long member ids sharing a beginning, or one member's two dates,
+    would share one id, and a FHIR server would keep only one of them).
+    """
+    clean = _NOT_IN_ID.sub("-", text)
+    if len(clean) <= 64:
+        return clean
+    return f"{clean[:47]}.{hashlib.sha256(text.encode()).hexdigest()[:16]}"
 
 
 def write_atomically(

@@ -173,6 +173,14 @@ def test_task_update_is_versioned_and_flows_into_history_and_audit(
     _outcome(_put(client, rid, body, systems["p"], None), 409)
     body["status"] = "bogus"
     _outcome(_put(client, rid, body, systems["p"], None), 400)
+    body["status"] = "accepted"  # a status text is kept whole or refused
+    body["businessStatus"] = {"text": "Waiting for a bed " * 12}
+    long_status = _put(client, rid, body, systems["p"], None)
+    _outcome(long_status, 400)
+    assert long_status.json()["issue"][0]["diagnostics"] == (
+        "Task.businessStatus.text has 216 characters, more than the 200 this "
+        "server keeps"
+    )
     _outcome(_put(client, rid, body, systems["q"], None), 404)
     history = client.get(f"/api/v1/referrals/{rid}", headers=world.headers("cm_a"))
     assert [e["to_status"] for e in history.json()["events"]] == [

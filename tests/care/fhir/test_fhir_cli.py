@@ -62,6 +62,14 @@ def test_bad_input_is_one_sentence(runner: Any, db: Any, world: Any) -> None:
         env=env,
     )
     assert too_long.exit_code != 0 and "5 to 1440 minutes" in too_long.output
+    assert "--token-minutes: the token lifetime" in too_long.output
+    long_name = runner.invoke(app, [*CREATE, "--name", "EHR " * 60], env=env)
+    assert long_name.exit_code == 2  # kept whole or refused, never cut
+    assert " ".join(long_name.output.split()) == (
+        "error: --name has 239 characters, more than the 200 it may hold"
+    )
+    listed = runner.invoke(app, ["fhir", "clients"], env=env)
+    assert json.loads(listed.output) == []
     missing = runner.invoke(app, ["fhir", "client-revoke", "nwd-nope"], env=env)
     assert missing.exit_code != 0 and "no FHIR client" in missing.output
 

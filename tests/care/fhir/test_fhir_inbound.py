@@ -116,3 +116,25 @@ def test_bad_bundles_are_refused_with_an_operation_outcome(
     assert r.status_code == 403
     assert _post(client, good, {}).status_code == 401
     assert _count(db) == before
+
+
+def test_two_long_task_identifiers_are_not_taken_for_one(
+    db: Database, client: TestClient, world: Any, records: Any, systems: Any
+) -> None:
+    # cut to the column, they would share their first 300 characters and the
+    # second referral would be answered as a retry of the first
+    rec = records("a")
+    before = _count(db)
+    for last in "12":
+        body = _bundle(db, rec.sent_referral_id, world.orgs["q"])
+        ident = body["entry"][-1]["resource"]["identifier"][0]
+        ident["value"] = "r" * 300 + last
+        r = _post(client, body, systems["p"])
+        assert r.status_code == 400, r.text
+        said = r.json()["issue"][0]["diagnostics"]
+        system = ident.get("system") or ""
+        assert said == (
+            f"Task.identifier (system|value) has {len(system) + 302} characters, "
+            "more than the 300 this server keeps"
+        )
+    assert _count(db) == before

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -344,6 +345,12 @@ def _rewritten(source: Path, target: Path, key: str, index: int, **fields: Any) 
         ({"score": [1]}, "match 1: field score is not a number"),
         ({"probability": "high"}, "match 1: field probability is not a number"),
         ({"fields_used": 3}, "match 1: field fields_used is not a list"),
+        (  # stored whole or refused, never cut to the column
+            {"case_id": "C" * 65},
+            "match 1: field case_id has 65 characters, more than the 64 it may hold",
+        ),
+        ({"ad_id": "a" * 201}, "match 1: field ad_id has 201 characters, more than"),
+        ({"operation": "OP-" + "9" * 62}, "match 1: field operation has 65 char"),
     ],
 )
 def test_a_wrongly_typed_match_field_is_one_sentence(
@@ -371,6 +378,10 @@ def test_a_wrongly_typed_match_field_is_one_sentence(
         ({"phones": 5}, "operation 1: field phones is not a list"),
         ({"indicator_mix": [1]}, "operation 1: field indicator_mix is not a JSON"),
         ({"revenue": "lots"}, "operation 1: field revenue is not a JSON object"),
+        (
+            {"operation": "OP-" + "7" * 62},
+            "operation 1: field operation has 65 characters, more than the 64 it",
+        ),
     ],
 )
 def test_a_wrongly_typed_operation_field_is_one_sentence(
@@ -398,9 +409,21 @@ def test_a_wrongly_typed_ad_field_or_posters_without_matches_is_refused(
     for field, value, said in (
         ("ages", 17, "line 1: field ages is not a list"),
         ("title", ["x"], "line 1: field title is not text"),
+        # stored whole or refused, never cut to the column
+        ("id", "ad-" + "1" * 198, "line 1: field id has 201 characters, more than"),
+        ("city", "Gary " * 25, "line 1: field city has 125 characters, more than"),
+        ("state", "Indiana", None),
+        ("state", "Northern Indiana", "line 1: field state has 16 characters, more"),
+        ("site", "x" * 121, "line 1: field site has 121 characters, more than"),
+        ("ad_kind", "k" * 17, "line 1: field ad_kind has 17 characters, more"),
     ):
         bad = tmp_path / f"{field}.jsonl"
         bad.write_text("\n".join([json.dumps({**json.loads(lines[0]), field: value})]))
+        if said is None:  # a full column is kept whole
+            _load(db, world, AdsImport(scanned=bad))
+            with db.session() as s:
+                assert s.scalar(select(InvAd.state)) == value
+            continue
         with pytest.raises(UserInputError, match=said):
             _load(db, world, AdsImport(scanned=bad))
     with pytest.raises(UserInputError, match="is read only with --match"):
@@ -409,3 +432,29 @@ def test_a_wrongly_typed_ad_field_or_posters_without_matches_is_refused(
         _load(db, world, AdsImport(scanned=ads_files.scanned, images_root=bad))
     with pytest.raises(UserInputError, match="is a folder, not a JSONL file"):
         _load(db, world, AdsImport(scanned=ads_files.scanned, raw_ads=tmp_path))
+
+
+def test_an_over_long_edge_field_is_refused_not_cut(
+    db: Any, world: Any, ads_files: AdsImport, tmp_path: Path
+) -> None:
+    assert ads_files.link_dir is not None
+    link = tmp_path / "l"
+    link.mkdir()
+    (link / "operations.json").write_bytes(
+        (ads_files.link_dir / "operations.json").read_bytes()
+    )
+    with (ads_files.link_dir / "edges.csv").open(newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    rows[0]["kind"] = "k" * 33
+    with (link / "edges.csv").open("w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    with pytest.raises(UserInputError) as caught:
+        _load(db, world, AdsImport(scanned=ads_files.scanned, link_dir=link))
+    assert str(caught.value) == (
+        f"{link / 'edges.csv'}, line 2: field kind has 33 characters, more than "
+        "the 32 it may hold"
+    )
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(InvEdge)) == 0

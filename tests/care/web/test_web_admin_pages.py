@@ -248,3 +248,20 @@ def test_audit_log_pages_keep_their_filters(sign_in):
     assert len(seqs) == len(set(seqs)) == total >= 3
     odd = parse(admin.get("/admin/audit", params={"username": "a&b c"}).text)
     assert odd.css_first("#audit-count").text().startswith("0 events")
+
+
+def test_partner_import_says_how_many_warnings_it_does_not_list(sign_in):
+    admin = sign_in("admin")
+    services = [
+        {"id": f"svc-{i}", "organization_id": "nowhere", "name": f"Shelter {i}",
+         "eligibility_description": "Youth"}
+        for i in range(23)
+    ]  # fmt: skip
+    response = admin.client.post(
+        "/admin/partners",
+        data={"csrf_token": admin.csrf},
+        files={"file": ("services.json", json.dumps(services), "application/json")},
+    )
+    assert response.status_code == 200, response.text[:500]
+    items = texts(parse(response.text), "#import-report li")
+    assert len(items) == 21 and items[-1].startswith("and 3 more")

@@ -24,6 +24,11 @@ def test_issue_list_and_revoke_tokens(client: Any) -> None:
         "/account/tokens", data={"name": "x", "days": "9999", "csrf_token": csrf}
     )
     assert "lifetime must be" in too_long.text
+    long_name = client.post(  # a name is kept whole or refused, never cut
+        "/account/tokens", data={"name": "n" * 101, "csrf_token": csrf}
+    )
+    assert parse(long_name.text).css_first("#issued-token") is None
+    assert "The name has 101 characters; give one of at most 100." in long_name.text
     listed = client.get("/account/tokens")
     assert token not in listed.text and "etl" in listed.text
     form = parse(listed.text).css_first("form[action$='/revoke']")

@@ -31,6 +31,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from nowrongdoor.care._lengths import fitted
 from nowrongdoor.care.enums import Role
 from nowrongdoor.care.models import (
     Organization,
@@ -41,6 +42,7 @@ from nowrongdoor.care.models import (
     utcnow,
 )
 from nowrongdoor.care.security import hash_password, verify_password
+from nowrongdoor.errors import UserInputError
 
 __all__ = [
     "ASSERTION_TYPE",
@@ -160,16 +162,19 @@ def create_client(
     private-key JWTs and gets no secret (``client_secret`` is empty).
 
     Raises:
-        ValueError: ``token_minutes`` is outside 5 .. 1440, ``name`` is empty
-            or ``jwks`` is not a public JWK Set.
+        ValueError: ``jwks`` is not a public JWK Set.
+        UserInputError: ``token_minutes`` is outside 5 .. 1440, or ``name`` is
+            empty or longer than its column (the message names the option).
     """
     if not MIN_TOKEN_MINUTES <= token_minutes <= MAX_TOKEN_MINUTES:
-        raise ValueError(
-            f"token lifetime must be {MIN_TOKEN_MINUTES} to {MAX_TOKEN_MINUTES} "
-            f"minutes, not {token_minutes}"
+        raise UserInputError(
+            "--token-minutes: the token lifetime must be "
+            f"{MIN_TOKEN_MINUTES} to {MAX_TOKEN_MINUTES} minutes, not {token_minutes}"
         )
-    if not name.strip():
-        raise ValueError("a client needs a name")
+    name = name.strip()
+    if not name:
+        raise UserInputError("--name: a client needs a name")
+    fitted(name, PartnerClient.name, "--name")  # kept whole or refused
     keys = public_key_set(jwks) if jwks is not None else None
     client_id = f"nwd-{secrets.token_hex(8)}"
     secret = secrets.token_urlsafe(32)
@@ -177,12 +182,12 @@ def create_client(
         session,
         organization,
         username=f"client:{client_id}",
-        display_name=f"{name.strip()[:150]} (system)",
+        display_name=f"{name[:150]} (system)",  # a label; the name is kept whole
     )
     session.add(
         PartnerClient(
             client_id=client_id,
-            name=name.strip()[:200],
+            name=name,
             secret_hash=hash_password(secret),
             organization_id=organization.id,
             user_id=account.id,

@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from nowrongdoor.care import crud
+from nowrongdoor.care._lengths import column_length
 from nowrongdoor.care.enums import (
     CaseStatus,
     ConsentScope,
@@ -112,8 +113,21 @@ def _parse(raw: bytes) -> tuple[list[Any], Any, Any, Any, list[Any]]:
 
 
 def _identifier(task: Any) -> str:
+    """The Task's first identifier, as ``system|value``, whole.
+
+    Raises:
+        BadRequest: it is longer than the column that keeps it (cut, two
+            referrals could share it, and the second be taken for a retry).
+    """
     ident = task.resource.identifier[0]
-    return f"{ident.system or ''}|{ident.value}"[:300]
+    identifier = f"{ident.system or ''}|{ident.value}"
+    longest = column_length(FhirInbound.identifier)
+    if longest is not None and len(identifier) > longest:
+        raise BadRequest(
+            f"Task.identifier (system|value) has {len(identifier)} characters, "
+            f"more than the {longest} this server keeps"
+        )
+    return identifier
 
 
 def _owner(session: Session, task: Any, sender: User) -> Organization:

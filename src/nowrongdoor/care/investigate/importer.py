@@ -29,6 +29,7 @@ from sqlalchemy import Engine, delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from nowrongdoor._jsonl import json_lines
+from nowrongdoor.care._lengths import fitted
 from nowrongdoor.care.crypto import Cipher
 from nowrongdoor.care.investigate.images import (
     ImageReader,
@@ -58,6 +59,11 @@ FACT_FIELDS = (
     "descriptors", "indicators",
 )  # fmt: skip
 CONTACT_KINDS = (("phones", "phone"), ("emails", "email"), ("handles", "handle"))
+#: An ad's text fields kept in columns of their own (whole, or the file refused).
+_AD_TEXT = (
+    ("city", InvAd.city), ("state", InvAd.state), ("site", InvAd.site),
+    ("ad_kind", InvAd.ad_kind),
+)  # fmt: skip
 _BATCH = 2000
 
 
@@ -266,12 +272,14 @@ def _ad_row(
     score = _number(merged.get("score"), where, "score")
     return {
         "organization_id": org_id,
-        "ad_key": str(merged["id"])[:200],
+        "ad_key": fitted(str(merged["id"]), InvAd.ad_key, f"{where}: field id"),
+        **{  # stored whole or refused, never cut to the column
+            name: fitted(str(merged[name]), column, f"{where}: field {name}")
+            if merged.get(name)
+            else None
+            for name, column in _AD_TEXT
+        },
         "posted_at": _when(merged.get("posted_at"), f"{where}, field posted_at"),
-        "city": (str(merged["city"])[:120] if merged.get("city") else None),
-        "state": (str(merged["state"])[:8] if merged.get("state") else None),
-        "site": (str(merged["site"])[:120] if merged.get("site") else None),
-        "ad_kind": str(merged.get("ad_kind") or "")[:16] or None,
         "score": score,
         "indicator_codes": _codes(merged.get("indicators"))[:400],
         "title": _text(merged, "title", where),
@@ -374,7 +382,7 @@ def _op_row(
     last = _when(profile.get("last_seen"), f"{where}, field last_seen")
     return {
         "organization_id": org_id,
-        "op_key": key[:64],
+        "op_key": fitted(key, InvOperation.op_key, f"{where}: field operation"),
         "size": _count(profile.get("ads"), where, "ads")
         or len(_listed(profile, "ad_ids", where)),
         "contacts": contacts,
@@ -499,9 +507,14 @@ def _edges(path: Path, op_ids: dict[str, int]) -> list[dict[str, Any]]:
         rows.append(
             {
                 "operation_id": op_id,
-                "source_key": row["source"][:200],
-                "target_key": row["target"][:200],
-                "kind": row["kind"][:32],
+                **{
+                    key: fitted(row[name], column, f"{where}: field {name}")
+                    for key, name, column in (
+                        ("source_key", "source", InvEdge.source_key),
+                        ("target_key", "target", InvEdge.target_key),
+                        ("kind", "kind", InvEdge.kind),
+                    )
+                },
                 "evidence": row["evidence"],
                 "weight": weight,
                 "levels": levels,
@@ -565,7 +578,7 @@ def _load_leads(
     matches = _matches(job.match_dir)
     if job.posters is not None:
         # only a matched poster's photo is read (and then kept by its hashes)
-        for case in dict.fromkeys(str(m["case_id"])[:64] for m in matches):
+        for case in dict.fromkeys(str(m["case_id"]) for m in matches):
             poster = posters.get(case)
             sha = reader.read((poster or {}).get("photo"), job.posters.parent)
             if poster is not None and sha is not None:
@@ -586,14 +599,17 @@ def _load_leads(
     new_rows, old_rows = [], []
     where = f"{job.match_dir / 'matches.json'}, match"
     for i, m in enumerate(matches, start=1):
-        case, ad = str(m["case_id"])[:64], str(m["ad_id"])[:200]
         at = f"{where} {i}"
+        case = fitted(str(m["case_id"]), InvLead.case_key, f"{at}: field case_id")
+        ad = fitted(str(m["ad_id"]), InvLead.ad_key, f"{at}: field ad_id")
+        operation = str(m.get("operation") or "")
         probability = m.get("probability")
         row = {
             "organization_id": org_id,
             "case_key": case,
             "ad_key": ad,
-            "op_key": (str(m.get("operation") or "")[:64] or None),
+            "op_key": fitted(operation, InvLead.op_key, f"{at}: field operation")
+            or None,
             "rank": _count(m.get("rank"), at, "rank"),
             "score": _number(m.get("score"), at, "score"),
             "probability": (

@@ -12,8 +12,9 @@ import datetime as dt
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from nowrongdoor.care._lengths import column_length
 from nowrongdoor.care.api.deps import IdPath
-from nowrongdoor.care.models import utcnow
+from nowrongdoor.care.models import ApiToken, utcnow
 from nowrongdoor.care.security import (
     create_api_token,
     list_api_tokens,
@@ -57,12 +58,15 @@ async def issue_token(ctx: PageDep) -> Response:
     again = ctx.repeated(form)
     if again is not None:
         return again
-    name = str(form.get("name", "")).strip()[:100]
+    name = str(form.get("name", "")).strip()
     max_days = int(ctx.settings.token_max_days)
     raw_days = str(form.get("days", "")).strip() or str(min(90, max_days))
     error = ""
     if not name:
         error = "Give the token a name."
+    elif (longest := column_length(ApiToken.name)) is not None and len(name) > longest:
+        # kept whole or refused, never cut
+        error = f"The name has {len(name)} characters; give one of at most {longest}."
     elif not raw_days.isdigit() or not 1 <= int(raw_days) <= max_days:
         error = f"The lifetime must be 1 to {max_days} days."
     if error:
