@@ -159,21 +159,9 @@ def _text(table: str, row: Mapping[str, Any]) -> dict[str, str | None]:
     }
 
 
-def _int(value: Any, where: str) -> int | None:
-    if _blank(value):
-        return None
-    try:
-        number = float(str(value))
-    except ValueError:
-        number = math.nan
-    if not math.isfinite(number) or number != int(number):
-        raise UserInputError(f"{where}: {value!r} is not a whole number")
-    if not 0 <= number <= _MAX_AGE:
-        raise UserInputError(f"{where}: {value!r} is not an age (0 to {_MAX_AGE})")
-    return int(number)
-
-
-def _float(value: Any, where: str) -> float | None:
+def _float(value: Any, where: str, what: str = "a number") -> float | None:
+    """A finite number, ``None`` when blank; anything else is refused naming
+    ``where`` and ``what`` was expected."""
     if _blank(value):
         return None
     try:
@@ -181,8 +169,20 @@ def _float(value: Any, where: str) -> float | None:
     except ValueError:
         number = math.nan
     if not math.isfinite(number):
-        raise UserInputError(f"{where}: {value!r} is not a number")
+        raise UserInputError(f"{where}: {value!r} is not {what}")
     return number
+
+
+def _int(value: Any, where: str) -> int | None:
+    """An age in whole years, ``None`` when blank (see :func:`_float`)."""
+    number = _float(value, where, "a whole number")
+    if number is None:
+        return None
+    if number != int(number):
+        raise UserInputError(f"{where}: {value!r} is not a whole number")
+    if not 0 <= number <= _MAX_AGE:
+        raise UserInputError(f"{where}: {value!r} is not an age (0 to {_MAX_AGE})")
+    return int(number)
 
 
 def read_csv_package(directory: Path) -> HsdsTables:
