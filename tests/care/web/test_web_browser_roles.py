@@ -3,6 +3,7 @@ driven from the keyboard where a person would type (Tab to the button, Enter).""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -117,3 +118,45 @@ def test_analyst_reviews_a_lead_from_the_keyboard(
     assert live.query("select status from intake where id = ?", intake_id) == [
         ("dismissed",)
     ]
+
+
+def test_care_manager_sees_why_the_claims_flagged_a_person_from_the_keyboard(
+    page: Page, live: Any, artifacts: Path
+) -> None:
+    """From the queue of claims flags, Tab to a flagged person and Enter: the
+    item says why the claims flagged them (each reason with code and date)."""
+    sign_in(page, live.url, "cm.north")
+    page.goto(f"{live.url}/queue?door=claims_flag")
+    rows = page.locator("#queue-table tbody tr")
+    shown = [
+        rows.nth(i)
+        for i in range(rows.count())
+        if "withheld" not in rows.nth(i).inner_text()
+    ]
+    assert shown, "the seeded worklist flags reach the north team's queue"
+    name = shown[0].locator("td[data-label=Person] a").inner_text().strip()
+    page.locator("#q-door").focus()
+    _tab_to(page, name)
+    page.keyboard.press("Enter")
+    expect(page.locator("#why-h")).to_be_visible()
+    expect(page.locator("#flag-reasons")).to_contain_text(
+        re.compile(r"\([A-Z]\d{2}[.\w]*, \d{4}-\d{2}-\d{2}\)")
+    )
+    shot(page, artifacts, "34-care-manager-claims-flag-reasons")
+
+
+def test_admin_pages_through_the_audit_log_from_the_keyboard(
+    page: Page, live: Any, artifacts: Path
+) -> None:
+    sign_in(page, live.url, "admin")
+    page.goto(f"{live.url}/admin/audit")
+    expect(page.locator("#audit-count")).to_contain_text("page 1 of")
+    first = page.locator("#audit-table tbody tr").first.inner_text()
+    _tab_to(page, "Older", limit=400)
+    page.keyboard.press("Enter")
+    expect(page.locator("#audit-count")).to_contain_text("page 2 of")
+    assert page.locator("#audit-table tbody tr").first.inner_text() != first
+    shot(page, artifacts, "35-admin-audit-page-2")
+    _tab_to(page, "Newer", limit=400)
+    page.keyboard.press("Enter")
+    expect(page.locator("#audit-count")).to_contain_text("page 1 of")
