@@ -54,8 +54,21 @@ def test_upgrade_seed_import_verify(runner: Any, db: Any, tmp_path: Path) -> Non
     assert (
         "1 new flags" in wl.output and "0 new persons" in wl.output
     )  # M100001 is seeded
+    assert "warning" not in wl.output  # the seeded teams have care managers
     with db.session() as s:
         assert s.scalar(select(RiskFlag).where(RiskFlag.source == "run-7")) is not None
+    # a team nobody belongs to: its new items would reach no one, and it is said
+    (worklist / "worklist.csv").write_text(
+        "member_id,age,tier,score\nM-NEW-1,16,high,30\nM-NEW-2,40,elevated,6\n"
+    )
+    lost = runner.invoke(
+        app,
+        ["care", "import-worklist", str(worklist), "--team", "youth outreach"],
+        env=env,
+    )
+    assert lost.exit_code == 0, lost.output
+    said = " ".join(lost.output.split())
+    assert "team 'youth outreach' has no active care manager: its 2 waiting" in said
     verify = runner.invoke(app, ["audit", "verify"], env=env)
     assert verify.exit_code == 0 and "intact" in verify.output
     rotate = runner.invoke(app, ["care", "rotate-keys"], env=env)

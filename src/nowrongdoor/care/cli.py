@@ -691,6 +691,7 @@ def care_import_worklist(
     New members have no owner: they wait in a team's pool for a care manager
     of that team to take them.
     """
+    from nowrongdoor.care import crud
     from nowrongdoor.care.imports import (
         import_worklist,
         parse_pool_routes,
@@ -706,11 +707,12 @@ def care_import_worklist(
     settings = settings_from(ctx)
     routes = parse_pool_routes(settings.pool_routes)
     with care_session(settings) as (db, session):
+        organization_id = _org_id(session, org)
         counts = import_worklist(
             session,
             cipher=db.cipher,
             actor=None,
-            organization_id=_org_id(session, org),
+            organization_id=organization_id,
             text=text,
             name=str(csv_path),
             source=label,
@@ -718,10 +720,17 @@ def care_import_worklist(
             routes=routes,
         )
         _audit_cli(session, "import.worklist", f"{counts.rows} rows")
+        unstaffed = crud.unstaffed_pools(session, organization_id=organization_id)
     console.print(
         f"{counts.rows} rows: {counts.created} new flags, {counts.updated} updated, "
         f"{counts.new_persons} new persons (each with a claims_flag intake to review)"
     )
+    for pool, waiting in unstaffed.items():
+        console.print(
+            f"warning: team {pool!r} has no active care manager: its {waiting} "
+            "waiting item(s) reach no one until a supervisor assigns them "
+            "(check the pool_routes setting and the users' teams)"
+        )
 
 
 @app.command("new-key")

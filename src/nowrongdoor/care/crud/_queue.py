@@ -23,7 +23,7 @@ from nowrongdoor.care.crud._users import check_assignable
 from nowrongdoor.care.enums import Door, IntakeStatus, Role
 from nowrongdoor.care.errors import BadRequest
 from nowrongdoor.care.models import Intake, Person, User, utcnow
-from nowrongdoor.care.rbac import can, require, scope_clause
+from nowrongdoor.care.rbac import SUPERVISORS_POOL, can, require, scope_clause
 
 __all__ = [
     "AGE_BANDS",
@@ -34,6 +34,7 @@ __all__ = [
     "age_band",
     "assign_intakes",
     "take_intake",
+    "unstaffed_pools",
     "work_queue",
 ]
 
@@ -374,3 +375,37 @@ def assign_intakes(
         else:
             lost[intake.id] = other
     return assigned, lost
+
+
+def unstaffed_pools(session: Session, *, organization_id: int) -> dict[str, int]:
+    """Team pools of the organisation that wait with no one to take from them.
+
+    An owner-less item in a team's pool is taken by an active care manager of
+    that team (:func:`take_intake`); a pool whose team has none (a
+    ``pool_routes`` team name nobody holds, or a team whose staff all left)
+    waits until a supervisor assigns its items. The supervisors' own pool
+    (``SUPERVISORS_POOL``) is theirs to work, so it is not one of these.
+
+    Returns:
+        ``{team: waiting items}`` for each such pool, by team name.
+    """
+    staffed = select(User.id).where(
+        User.organization_id == organization_id,
+        User.team == Intake.pool_team,
+        User.role == Role.CARE_MANAGER,
+        User.is_active.is_(True),
+    )
+    rows = session.execute(
+        select(Intake.pool_team, func.count())
+        .where(
+            Intake.organization_id == organization_id,
+            Intake.status == IntakeStatus.NEW,
+            Intake.owner_id.is_(None),
+            Intake.pool_team.is_not(None),
+            Intake.pool_team != SUPERVISORS_POOL,
+            ~staffed.exists(),
+        )
+        .group_by(Intake.pool_team)
+        .order_by(Intake.pool_team)
+    ).all()
+    return {str(team): int(n) for team, n in rows}
