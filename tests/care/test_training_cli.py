@@ -116,3 +116,31 @@ def test_a_course_file_that_is_not_utf8_or_a_folder_is_one_sentence(
         assert result.exit_code == 2, result.output
         assert said in " ".join(result.output.split())
         assert "Traceback" not in result.output
+
+
+def test_report_csv_cells_do_not_run_as_formulas(runner: Any, db: Any) -> None:
+    """A name or team typed as a formula reaches the CSV report as text."""
+    from sqlalchemy import update
+
+    env = _env(db)
+    seeded = runner.invoke(app, ["care", "seed", "--persons", "2"], env=env)
+    assert seeded.exit_code == 0, seeded.output
+    with db.session() as session:
+        session.execute(
+            update(User)
+            .where(User.username == "cm.north")
+            .values(display_name="=1+2", team="@north")
+        )
+    people = runner.invoke(
+        app, ["training", "report", "--people", "--format", "csv"], env=env
+    )
+    assert people.exit_code == 0, people.output
+    rows = {r["username"]: r for r in csv.DictReader(io.StringIO(people.output))}
+    assert (rows["cm.north"]["name"], rows["cm.north"]["team"]) == ("'=1+2", "'@north")
+    teams = runner.invoke(app, ["training", "report", "--format", "csv"], env=env)
+    assert "'@north" in teams.output and "\n@north" not in teams.output
+    # JSON stays as typed
+    raw = runner.invoke(
+        app, ["training", "report", "--people", "--format", "json"], env=env
+    )
+    assert {r["name"] for r in json.loads(raw.output)} >= {"=1+2"}
