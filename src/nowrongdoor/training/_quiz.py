@@ -136,14 +136,26 @@ def _shuffled(
     return tuple(choices), choices.index(right)
 
 
+def _defines(term: LexiconTerm, other: LexiconTerm) -> bool:
+    """Whether ``other``'s text names ``term`` ("the life": "same as the game")."""
+    return any(pattern.search(other.text) for pattern in term.compiled())
+
+
+def _related(a: LexiconTerm, b: LexiconTerm) -> bool:
+    """Whether either term's text names the other: then each meaning is a right
+    answer to the other's question, so neither may be the other's distractor."""
+    return _defines(a, b) or _defines(b, a)
+
+
 def _lexicon_question(
     rng: random.Random, module: Module, kb: KnowledgeBase, used: set[str]
 ) -> tuple[str, tuple[str, ...], int, str, str]:
     terms = [e for i in module.entries if isinstance(e := kb.entries[i], LexiconTerm)]
     fresh = [t for t in terms if t.id not in used] or terms
     term = rng.choice(fresh)
-    same = [t for t in terms if t.category == term.category and t.id != term.id]
-    other = [t for t in terms if t.category != term.category]
+    unrelated = [t for t in terms if t.id != term.id and not _related(term, t)]
+    same = [t for t in unrelated if t.category == term.category]
+    other = [t for t in unrelated if t.category != term.category]
     rng.shuffle(same)
     rng.shuffle(other)
     wrong = [*same, *other][: CHOICES - 1]
