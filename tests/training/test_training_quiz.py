@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from nowrongdoor.knowledge import LexiconTerm, load_knowledge
@@ -188,3 +190,26 @@ def test_a_lexicon_question_has_one_right_meaning() -> None:
                     wrong = _masked(kb.entries[partner])
                     assert wrong not in q.choices, (q.stem, wrong)
     assert asked > 100
+
+
+def _short(title: str) -> str:
+    return re.sub(r"\s*\(.*?\)", "", title).strip().lower()
+
+
+def test_a_describe_question_offers_no_title_that_names_the_key() -> None:
+    """ "Visible and invisible chains (coercion)" is never asked with
+    "Coercion" as a wrong choice: a title inside the key's own title (or the
+    reverse) is a right answer too."""
+    offered = 0
+    for quiz in _quizzes():
+        for q in quiz.questions:
+            if q.kind != "describe":
+                continue
+            key = q.choices[q.key]
+            for i, choice in enumerate(q.choices):
+                if i == q.key:
+                    continue
+                offered += 1
+                assert _short(choice) not in key.lower(), (key, choice)
+                assert _short(key) not in choice.lower(), (key, choice)
+    assert offered > 1000

@@ -167,6 +167,16 @@ def _lexicon_question(
     return stem, choices, key, explanation, term.id
 
 
+def _short_title(title: str) -> str:
+    return re.sub(r"\s*\(.*?\)", "", title).strip().lower()
+
+
+def _names(a: str, b: str) -> bool:
+    """Whether one title names the other ("Coercion" and "Visible and invisible
+    chains (coercion)"): then both are right answers to the same text."""
+    return _short_title(a) in b.lower() or _short_title(b) in a.lower()
+
+
 def _describe_question(
     rng: random.Random,
     part: QuizPart,
@@ -178,7 +188,13 @@ def _describe_question(
     cited = [e for e in pool if e.id in module.entries] or pool
     fresh = [e for e in cited if e.id not in used] or cited
     entry = rng.choice(fresh)
-    others = list({e.title: e for e in pool if e.title != entry.title}.values())
+    others = list(
+        {
+            e.title: e
+            for e in pool
+            if e.title != entry.title and not _names(e.title, entry.title)
+        }.values()
+    )
     population = getattr(entry, "population", None)
     similar = [
         e.title
