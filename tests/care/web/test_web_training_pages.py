@@ -405,3 +405,27 @@ def test_renewal_is_overdue_from_the_day_after_its_date(web_app) -> None:
         assert status(dt.datetime(2027, 12, 8, 0, 0, tzinfo=dt.UTC)) == "overdue"
         assert status(dt.datetime(2027, 11, 7, 23, 0, tzinfo=dt.UTC)) == "due"
         assert status(dt.datetime(2027, 11, 6, 23, 0, tzinfo=dt.UTC)) == "current"
+
+
+def test_a_lapsed_certificate_page_says_so(sign_in, web_app) -> None:
+    """The printable certificate of a lapsed completion says it lapsed; a
+    current one carries no such line."""
+    import datetime as dt
+
+    from nowrongdoor.care.models import TrainingCompletion
+
+    pass_modules(web_app, "cm.north")
+    code = _completion_code(web_app, "cm.north")
+    cm = sign_in("cm.north")
+    page = parse(cm.get(f"/training/certificates/{code}").text)
+    assert page.css_first("#cert-lapsed") is None
+    past = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    with web_app.state.db.session() as session:
+        session.execute(
+            update(TrainingCompletion)
+            .where(TrainingCompletion.code == code)
+            .values(completed_at=past, renewal_due_at=past + dt.timedelta(days=365))
+        )
+    page = parse(cm.get(f"/training/certificates/{code}").text)
+    assert "lapsed" in page.css_first("#cert-lapsed").text()
+    assert "2020-12-31" in page.css_first("#cert-lapsed").text()

@@ -267,6 +267,7 @@ def certificate_page(ctx: TakeDep, code: str) -> HTMLResponse:
         completion=completion,
         holder=holder,
         organisation=org.name if org is not None else "",
+        lapsed=tr.lapsed(completion.renewal_due_at, utcnow()),
     )
 
 
