@@ -213,3 +213,16 @@ def test_a_describe_question_offers_no_title_that_names_the_key() -> None:
                 assert _short(choice) not in key.lower(), (key, choice)
                 assert _short(key) not in choice.lower(), (key, choice)
     assert offered > 1000
+
+
+def test_scenario_explanations_are_in_words_not_identifiers() -> None:
+    """A learner reads "Possible answers: Labor trafficking, Not trafficking
+    under federal law", never "labor_trafficking, not_trafficking"."""
+    identifier = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
+    seen = 0
+    for quiz in _quizzes():
+        for q in quiz.questions:
+            if q.kind in ("legal_scenario", "screening_scenario"):
+                seen += 1
+                assert not identifier.search(q.explanation), q.explanation
+    assert seen > 500

@@ -210,6 +210,19 @@ def _describe_question(
     return stem, choices, key, f"{entry.title}: {entry.text}", entry.id
 
 
+_IDENTIFIER = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
+
+
+def _in_words(text: str) -> str:
+    """The decision aid's rationale for a learner: an answer's label as its
+    choice text ("not_trafficking" -> "Not trafficking under federal law"), a
+    fact's name in words ("debt_bondage" -> "debt bondage")."""
+    labels = dict(LEGAL_CHOICES)
+    return _IDENTIFIER.sub(
+        lambda m: labels.get(m.group(0), m.group(0).replace("_", " ")), text
+    )
+
+
 def _legal_question(
     rng: random.Random, part: QuizPart
 ) -> tuple[str, tuple[str, ...], int, str, str, dict[str, Any]]:
@@ -217,7 +230,7 @@ def _legal_question(
     labels = [label for label, _ in LEGAL_CHOICES]
     key = labels.index(scenario.result.classification)
     stem = f"{scenario.story} Under 22 U.S.C. 7102, what is this?"
-    explanation = " ".join(scenario.result.rationale)
+    explanation = _in_words(" ".join(scenario.result.rationale))
     if scenario.result.citations:
         explanation += f" ({'; '.join(scenario.result.citations)})"
     cites = legal_citation(scenario.result, scenario.facts)
