@@ -144,3 +144,47 @@ def test_report_csv_cells_do_not_run_as_formulas(runner: Any, db: Any) -> None:
         app, ["training", "report", "--people", "--format", "json"], env=env
     )
     assert {r["name"] for r in json.loads(raw.output)} >= {"=1+2"}
+
+
+def test_two_starts_at_once_cannot_pass_the_daily_limit(runner: Any, db: Any) -> None:
+    """Two tabs starting the same quiz at the same moment: the second waits for
+    the first and is refused at the limit, instead of both counting the same
+    two earlier attempts and making four."""
+    import threading
+
+    import pytest
+
+    from nowrongdoor.care.errors import Conflict
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite runs one writer at a time")
+    seeded = runner.invoke(app, ["care", "seed", "--persons", "1"], env=_env(db))
+    assert seeded.exit_code == 0, seeded.output
+    course = tr.catalogue_for(db.settings).get("awareness")
+
+    def start(session: Any) -> None:
+        user = session.scalars(select(User).where(User.username == "cm.north")).one()
+        tr.start_attempt(
+            session, user=user, course=course, module_id="the-law", settings=db.settings
+        )
+
+    for _ in range(db.settings.training_attempts_per_day - 1):
+        with db.session() as session:
+            start(session)
+    outcome: list[str] = []
+
+    def second() -> None:
+        try:
+            with db.session() as session:
+                start(session)
+            outcome.append("started")
+        except Conflict:
+            outcome.append("refused")
+
+    with db.session() as first:
+        start(first)  # the last one allowed, not yet committed
+        other = threading.Thread(target=second)
+        other.start()
+        other.join(timeout=1.5)  # blocks on the lock until the first commits
+    other.join(timeout=10)
+    assert outcome == ["refused"]

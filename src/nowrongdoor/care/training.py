@@ -163,6 +163,10 @@ def start_attempt(
     module = next((m for m in course.modules if m.id == module_id), None)
     if module is None or not module.quiz:
         raise NotFound(f"course {course.id} has no quiz for module {module_id!r}")
+    # One start at a time per person: a second tab's start waits here for the
+    # first to commit, then counts it (without the lock both would count the
+    # same earlier attempts and pass the limit together).
+    session.execute(select(User.id).where(User.id == user.id).with_for_update())
     today = session.scalars(
         select(TrainingAttempt.id).where(
             TrainingAttempt.user_id == user.id,
