@@ -188,3 +188,56 @@ def test_two_starts_at_once_cannot_pass_the_daily_limit(runner: Any, db: Any) ->
         other.join(timeout=1.5)  # blocks on the lock until the first commits
     other.join(timeout=10)
     assert outcome == ["refused"]
+
+
+def test_one_quiz_sent_twice_at_once_is_graded_once(runner: Any, db: Any) -> None:
+    """The same quiz sent from two tabs at once: the second waits for the first
+    and is refused as already submitted (no second grading, no second
+    certificate)."""
+    import threading
+
+    import pytest
+
+    from nowrongdoor.care.errors import Conflict
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite runs one writer at a time")
+    seeded = runner.invoke(app, ["care", "seed", "--persons", "1"], env=_env(db))
+    assert seeded.exit_code == 0, seeded.output
+    course = tr.catalogue_for(db.settings).get("awareness")
+    with db.session() as session:
+        user = session.scalars(select(User).where(User.username == "cm.north")).one()
+        attempt = tr.start_attempt(
+            session, user=user, course=course, module_id="the-law", settings=db.settings
+        )
+        attempt_id = attempt.id
+        keys = {q.id: str(q.key) for q in tr.quiz_of(attempt).questions}
+
+    def submit(session: Any) -> None:
+        me = session.scalars(select(User).where(User.username == "cm.north")).one()
+        tr.submit_attempt(
+            session,
+            user=me,
+            attempt_id=attempt_id,
+            answers=keys,
+            course=course,
+            settings=db.settings,
+        )
+
+    outcome: list[str] = []
+
+    def second() -> None:
+        try:
+            with db.session() as session:
+                submit(session)
+            outcome.append("graded")
+        except Conflict:
+            outcome.append("refused")
+
+    with db.session() as first:
+        submit(first)
+        other = threading.Thread(target=second)
+        other.start()
+        other.join(timeout=1.5)
+    other.join(timeout=10)
+    assert outcome == ["refused"]

@@ -391,7 +391,11 @@ def submit_attempt(
         Conflict: the attempt was already submitted.
     """
     now = now or utcnow()
-    attempt = session.get(TrainingAttempt, attempt_id)
+    # locked and read afresh: the same quiz sent from a second tab waits here
+    # for the first, then finds it submitted
+    attempt = session.get(
+        TrainingAttempt, attempt_id, with_for_update=True, populate_existing=True
+    )
     if attempt is None:
         raise NotFound(f"no training attempt {attempt_id}")
     if attempt.user_id != user.id:
