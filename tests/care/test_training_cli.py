@@ -116,3 +116,128 @@ def test_a_course_file_that_is_not_utf8_or_a_folder_is_one_sentence(
         assert result.exit_code == 2, result.output
         assert said in " ".join(result.output.split())
         assert "Traceback" not in result.output
+
+
+def test_report_csv_cells_do_not_run_as_formulas(runner: Any, db: Any) -> None:
+    """A name or team typed as a formula reaches the CSV report as text."""
+    from sqlalchemy import update
+
+    env = _env(db)
+    seeded = runner.invoke(app, ["care", "seed", "--persons", "2"], env=env)
+    assert seeded.exit_code == 0, seeded.output
+    with db.session() as session:
+        session.execute(
+            update(User)
+            .where(User.username == "cm.north")
+            .values(display_name="=1+2", team="@north")
+        )
+    people = runner.invoke(
+        app, ["training", "report", "--people", "--format", "csv"], env=env
+    )
+    assert people.exit_code == 0, people.output
+    rows = {r["username"]: r for r in csv.DictReader(io.StringIO(people.output))}
+    assert (rows["cm.north"]["name"], rows["cm.north"]["team"]) == ("'=1+2", "'@north")
+    teams = runner.invoke(app, ["training", "report", "--format", "csv"], env=env)
+    assert "'@north" in teams.output and "\n@north" not in teams.output
+    # JSON stays as typed
+    raw = runner.invoke(
+        app, ["training", "report", "--people", "--format", "json"], env=env
+    )
+    assert {r["name"] for r in json.loads(raw.output)} >= {"=1+2"}
+
+
+def test_two_starts_at_once_cannot_pass_the_daily_limit(runner: Any, db: Any) -> None:
+    """Two tabs starting the same quiz at the same moment: the second waits for
+    the first and is refused at the limit, instead of both counting the same
+    two earlier attempts and making four."""
+    import threading
+
+    import pytest
+
+    from nowrongdoor.care.errors import Conflict
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite runs one writer at a time")
+    seeded = runner.invoke(app, ["care", "seed", "--persons", "1"], env=_env(db))
+    assert seeded.exit_code == 0, seeded.output
+    course = tr.catalogue_for(db.settings).get("awareness")
+
+    def start(session: Any) -> None:
+        user = session.scalars(select(User).where(User.username == "cm.north")).one()
+        tr.start_attempt(
+            session, user=user, course=course, module_id="the-law", settings=db.settings
+        )
+
+    for _ in range(db.settings.training_attempts_per_day - 1):
+        with db.session() as session:
+            start(session)
+    outcome: list[str] = []
+
+    def second() -> None:
+        try:
+            with db.session() as session:
+                start(session)
+            outcome.append("started")
+        except Conflict:
+            outcome.append("refused")
+
+    with db.session() as first:
+        start(first)  # the last one allowed, not yet committed
+        other = threading.Thread(target=second)
+        other.start()
+        other.join(timeout=1.5)  # blocks on the lock until the first commits
+    other.join(timeout=10)
+    assert outcome == ["refused"]
+
+
+def test_one_quiz_sent_twice_at_once_is_graded_once(runner: Any, db: Any) -> None:
+    """The same quiz sent from two tabs at once: the second waits for the first
+    and is refused as already submitted (no second grading, no second
+    certificate)."""
+    import threading
+
+    import pytest
+
+    from nowrongdoor.care.errors import Conflict
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite runs one writer at a time")
+    seeded = runner.invoke(app, ["care", "seed", "--persons", "1"], env=_env(db))
+    assert seeded.exit_code == 0, seeded.output
+    course = tr.catalogue_for(db.settings).get("awareness")
+    with db.session() as session:
+        user = session.scalars(select(User).where(User.username == "cm.north")).one()
+        attempt = tr.start_attempt(
+            session, user=user, course=course, module_id="the-law", settings=db.settings
+        )
+        attempt_id = attempt.id
+        keys = {q.id: str(q.key) for q in tr.quiz_of(attempt).questions}
+
+    def submit(session: Any) -> None:
+        me = session.scalars(select(User).where(User.username == "cm.north")).one()
+        tr.submit_attempt(
+            session,
+            user=me,
+            attempt_id=attempt_id,
+            answers=keys,
+            course=course,
+            settings=db.settings,
+        )
+
+    outcome: list[str] = []
+
+    def second() -> None:
+        try:
+            with db.session() as session:
+                submit(session)
+            outcome.append("graded")
+        except Conflict:
+            outcome.append("refused")
+
+    with db.session() as first:
+        submit(first)
+        other = threading.Thread(target=second)
+        other.start()
+        other.join(timeout=1.5)
+    other.join(timeout=10)
+    assert outcome == ["refused"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from nowrongdoor.knowledge import LexiconTerm, load_knowledge
@@ -14,6 +16,7 @@ from nowrongdoor.training import (
     load_catalogue,
     screening_choice,
 )
+from nowrongdoor.training._quiz import _related
 
 CATALOGUE = load_catalogue()
 MODULES = [(c, m) for c in CATALOGUE for m in c.quiz_modules]
@@ -75,7 +78,13 @@ def test_every_lexicon_key_is_the_terms_meaning_with_same_category_distractors()
             # the key is this term's own meaning, with the term itself hidden
             assert q.choices[q.key] == _masked_text(term)
             assert f'"{term.term.lower()}"' not in q.choices[q.key].lower()
-            same = [t for t in kb.lexicon if t.category == term.category and t != term]
+            same = [
+                t
+                for t in kb.lexicon
+                if t.category == term.category
+                and t != term
+                and not _related(term, t)  # a synonym is no wrong answer
+            ]
             module = CATALOGUE.get(quiz.course_id).module(quiz.module_id)
             in_module = [t for t in same if t.id in module.entries]
             wanted = min(len(in_module), 3)
@@ -149,3 +158,71 @@ def test_grade_counts_junk_answers_as_wrong() -> None:
     result = grade(quiz, junk, pass_mark=80)
     assert result.correct == 0
     assert result.answers["q1"] is None
+
+
+#: Terms the deck gives as one another's meaning: each is a right answer to
+#: the other's question, so neither may be the other's wrong choice.
+SYNONYMS = [
+    ("lexicon.the_game", "lexicon.the_life"),
+    ("lexicon.pimp", "lexicon.mack"),
+    ("lexicon.pimp", "lexicon.p"),
+    ("lexicon.p", "lexicon.16"),
+    ("lexicon.stable", "lexicon.family"),
+    ("lexicon.boyfriend", "lexicon.romeo"),
+]
+
+
+def test_a_lexicon_question_has_one_right_meaning() -> None:
+    """A term's question never offers, as a wrong choice, the meaning of a
+    term the deck defines by it ("the life": "same as the game")."""
+    from nowrongdoor.training._quiz import _masked
+
+    kb = load_knowledge()
+    related = {(a, b) for a, b in SYNONYMS} | {(b, a) for a, b in SYNONYMS}
+    asked = 0
+    for quiz in _quizzes():
+        for q in quiz.questions:
+            if q.kind != "lexicon":
+                continue
+            asked += 1
+            for other, partner in related:
+                if q.cites == other:
+                    wrong = _masked(kb.entries[partner])
+                    assert wrong not in q.choices, (q.stem, wrong)
+    assert asked > 100
+
+
+def _short(title: str) -> str:
+    return re.sub(r"\s*\(.*?\)", "", title).strip().lower()
+
+
+def test_a_describe_question_offers_no_title_that_names_the_key() -> None:
+    """ "Visible and invisible chains (coercion)" is never asked with
+    "Coercion" as a wrong choice: a title inside the key's own title (or the
+    reverse) is a right answer too."""
+    offered = 0
+    for quiz in _quizzes():
+        for q in quiz.questions:
+            if q.kind != "describe":
+                continue
+            key = q.choices[q.key]
+            for i, choice in enumerate(q.choices):
+                if i == q.key:
+                    continue
+                offered += 1
+                assert _short(choice) not in key.lower(), (key, choice)
+                assert _short(key) not in choice.lower(), (key, choice)
+    assert offered > 1000
+
+
+def test_scenario_explanations_are_in_words_not_identifiers() -> None:
+    """A learner reads "Possible answers: Labor trafficking, Not trafficking
+    under federal law", never "labor_trafficking, not_trafficking"."""
+    identifier = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
+    seen = 0
+    for quiz in _quizzes():
+        for q in quiz.questions:
+            if q.kind in ("legal_scenario", "screening_scenario"):
+                seen += 1
+                assert not identifier.search(q.explanation), q.explanation
+    assert seen > 500

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import ColumnElement, select, true
+from sqlalchemy import ColumnElement, func, select, true
 from sqlalchemy.orm import Session
 
 from nowrongdoor.care.enums import Role
@@ -46,14 +46,17 @@ from nowrongdoor.training import (
 )
 
 __all__ = [
+    "attempt_count",
     "can_view_records",
     "catalogue_for",
     "certificate",
     "completion_rows",
+    "csv_cell",
     "current_completion",
     "get_attempt",
     "grant_lead",
     "is_lead",
+    "lapsed",
     "module_status",
     "own_attempts",
     "quiz_of",
@@ -68,6 +71,17 @@ __all__ = [
 @lru_cache(maxsize=8)
 def _catalogue(files: tuple[Path, ...]) -> Catalogue:
     return load_catalogue(files)
+
+
+def csv_cell(value: object) -> object:
+    """A CSV cell a spreadsheet will not run as a formula.
+
+    A name or team typed as ``=...``, ``+...``, ``-...``, ``@...`` or starting
+    with a tab or carriage return is kept as text, with a leading apostrophe.
+    """
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 def catalogue_for(settings: Settings) -> Catalogue:
@@ -149,6 +163,10 @@ def start_attempt(
     module = next((m for m in course.modules if m.id == module_id), None)
     if module is None or not module.quiz:
         raise NotFound(f"course {course.id} has no quiz for module {module_id!r}")
+    # One start at a time per person: a second tab's start waits here for the
+    # first to commit, then counts it (without the lock both would count the
+    # same earlier attempts and pass the limit together).
+    session.execute(select(User.id).where(User.id == user.id).with_for_update())
     today = session.scalars(
         select(TrainingAttempt.id).where(
             TrainingAttempt.user_id == user.id,
@@ -253,13 +271,44 @@ def own_attempts(
     )
 
 
-def verify_code(session: Session, code: str) -> dict[str, str] | None:
+def lapsed(renewal_due_at: dt.datetime, now: dt.datetime) -> bool:
+    """Whether a completion is past its renewal date.
+
+    The renewal date is a day (UTC): a person told "renewal due 7 December" is
+    due all that day and overdue from the next.
+    """
+    return now.astimezone(dt.UTC).date() > renewal_due_at.astimezone(dt.UTC).date()
+
+
+def _due_soon(renewal_due_at: dt.datetime, now: dt.datetime) -> bool:
+    """Whether the renewal date is within 30 days (counted in UTC days)."""
+    left = renewal_due_at.astimezone(dt.UTC).date() - now.astimezone(dt.UTC).date()
+    return left <= dt.timedelta(days=30)
+
+
+def attempt_count(session: Session, *, user: User) -> int:
+    """How many attempts the user has started, in all."""
+    return int(
+        session.scalar(
+            select(func.count(TrainingAttempt.id)).where(
+                TrainingAttempt.user_id == user.id
+            )
+        )
+        or 0
+    )
+
+
+def verify_code(
+    session: Session, code: str, *, now: dt.datetime | None = None
+) -> dict[str, str | bool] | None:
     """What a public verification shows for a code: course, dates, initials.
 
     Returns:
-        ``course``, ``hours``, ``completed``, ``renewal_due``, ``initials`` and
-        ``organisation``, or None for an unknown code.
+        ``course``, ``hours``, ``completed``, ``renewal_due``, ``initials``,
+        ``organisation`` and ``lapsed`` (the renewal date has passed: the
+        certificate is no longer current), or None for an unknown code.
     """
+    now = now or utcnow()
     completion = session.scalars(
         select(TrainingCompletion).where(
             TrainingCompletion.code == code.strip().upper()
@@ -281,6 +330,7 @@ def verify_code(session: Session, code: str) -> dict[str, str] | None:
         "renewal_due": completion.renewal_due_at.date().isoformat(),
         "initials": initials,
         "organisation": org.name if org is not None else "",
+        "lapsed": lapsed(completion.renewal_due_at, now),
     }
 
 
@@ -341,7 +391,11 @@ def submit_attempt(
         Conflict: the attempt was already submitted.
     """
     now = now or utcnow()
-    attempt = session.get(TrainingAttempt, attempt_id)
+    # locked and read afresh: the same quiz sent from a second tab waits here
+    # for the first, then finds it submitted
+    attempt = session.get(
+        TrainingAttempt, attempt_id, with_for_update=True, populate_existing=True
+    )
     if attempt is None:
         raise NotFound(f"no training attempt {attempt_id}")
     if attempt.user_id != user.id:
@@ -401,9 +455,9 @@ def _status(
     completion: TrainingCompletion | None, passed: int, now: dt.datetime
 ) -> str:
     if completion is not None:
-        if completion.renewal_due_at <= now:
+        if lapsed(completion.renewal_due_at, now):
             return "overdue"
-        if completion.renewal_due_at <= now + dt.timedelta(days=30):
+        if _due_soon(completion.renewal_due_at, now):
             return "due"
         return "current"
     return "in progress" if passed else "not started"

@@ -116,9 +116,11 @@ def _emit(records: list[dict[str, object]], fmt: str) -> None:
         return
     columns = list(records[0])
     if fmt == "csv":
+        from nowrongdoor.care.training import csv_cell
+
         writer = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(records)
+        writer.writerows({k: csv_cell(v) for k, v in r.items()} for r in records)
         return
     from rich.table import Table
 

@@ -136,14 +136,26 @@ def _shuffled(
     return tuple(choices), choices.index(right)
 
 
+def _defines(term: LexiconTerm, other: LexiconTerm) -> bool:
+    """Whether ``other``'s text names ``term`` ("the life": "same as the game")."""
+    return any(pattern.search(other.text) for pattern in term.compiled())
+
+
+def _related(a: LexiconTerm, b: LexiconTerm) -> bool:
+    """Whether either term's text names the other: then each meaning is a right
+    answer to the other's question, so neither may be the other's distractor."""
+    return _defines(a, b) or _defines(b, a)
+
+
 def _lexicon_question(
     rng: random.Random, module: Module, kb: KnowledgeBase, used: set[str]
 ) -> tuple[str, tuple[str, ...], int, str, str]:
     terms = [e for i in module.entries if isinstance(e := kb.entries[i], LexiconTerm)]
     fresh = [t for t in terms if t.id not in used] or terms
     term = rng.choice(fresh)
-    same = [t for t in terms if t.category == term.category and t.id != term.id]
-    other = [t for t in terms if t.category != term.category]
+    unrelated = [t for t in terms if t.id != term.id and not _related(term, t)]
+    same = [t for t in unrelated if t.category == term.category]
+    other = [t for t in unrelated if t.category != term.category]
     rng.shuffle(same)
     rng.shuffle(other)
     wrong = [*same, *other][: CHOICES - 1]
@@ -153,6 +165,16 @@ def _lexicon_question(
     if term.ambiguous and term.context_note:
         explanation += f" {term.context_note}"
     return stem, choices, key, explanation, term.id
+
+
+def _short_title(title: str) -> str:
+    return re.sub(r"\s*\(.*?\)", "", title).strip().lower()
+
+
+def _names(a: str, b: str) -> bool:
+    """Whether one title names the other ("Coercion" and "Visible and invisible
+    chains (coercion)"): then both are right answers to the same text."""
+    return _short_title(a) in b.lower() or _short_title(b) in a.lower()
 
 
 def _describe_question(
@@ -166,7 +188,13 @@ def _describe_question(
     cited = [e for e in pool if e.id in module.entries] or pool
     fresh = [e for e in cited if e.id not in used] or cited
     entry = rng.choice(fresh)
-    others = list({e.title: e for e in pool if e.title != entry.title}.values())
+    others = list(
+        {
+            e.title: e
+            for e in pool
+            if e.title != entry.title and not _names(e.title, entry.title)
+        }.values()
+    )
     population = getattr(entry, "population", None)
     similar = [
         e.title
@@ -182,6 +210,19 @@ def _describe_question(
     return stem, choices, key, f"{entry.title}: {entry.text}", entry.id
 
 
+_IDENTIFIER = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
+
+
+def _in_words(text: str) -> str:
+    """The decision aid's rationale for a learner: an answer's label as its
+    choice text ("not_trafficking" -> "Not trafficking under federal law"), a
+    fact's name in words ("debt_bondage" -> "debt bondage")."""
+    labels = dict(LEGAL_CHOICES)
+    return _IDENTIFIER.sub(
+        lambda m: labels.get(m.group(0), m.group(0).replace("_", " ")), text
+    )
+
+
 def _legal_question(
     rng: random.Random, part: QuizPart
 ) -> tuple[str, tuple[str, ...], int, str, str, dict[str, Any]]:
@@ -189,7 +230,7 @@ def _legal_question(
     labels = [label for label, _ in LEGAL_CHOICES]
     key = labels.index(scenario.result.classification)
     stem = f"{scenario.story} Under 22 U.S.C. 7102, what is this?"
-    explanation = " ".join(scenario.result.rationale)
+    explanation = _in_words(" ".join(scenario.result.rationale))
     if scenario.result.citations:
         explanation += f" ({'; '.join(scenario.result.citations)})"
     cites = legal_citation(scenario.result, scenario.facts)

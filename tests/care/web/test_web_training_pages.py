@@ -264,3 +264,168 @@ def test_a_bad_course_file_stops_start_up(tmp_path) -> None:
     )
     with pytest.raises(UserInputError, match="local.yaml: field modules"):
         create_app(settings)
+
+
+def _completion_code(web_app, username: str) -> str:
+    with web_app.state.db.session() as session:
+        done = tr.current_completion(
+            session, user_id=user_id(web_app.state.db, username), course_id="awareness"
+        )
+        assert done is not None
+        return done.code
+
+
+def test_verify_says_a_lapsed_certificate_is_not_current(sign_in, web_app) -> None:
+    """A certificate past its renewal date does not verify as "Valid": the
+    page says it lapsed and when."""
+    import datetime as dt
+
+    from nowrongdoor.care.models import TrainingCompletion
+
+    pass_modules(web_app, "cm.north")
+    code = _completion_code(web_app, "cm.north")
+    client = sign_in("cm.north2").client
+    fresh = parse(client.get(f"/training/verify?code={code}").text)
+    assert "Valid certificate" in fresh.css_first("#verified").text()
+    past = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    with web_app.state.db.session() as session:
+        session.execute(
+            update(TrainingCompletion)
+            .where(TrainingCompletion.code == code)
+            .values(completed_at=past, renewal_due_at=past + dt.timedelta(days=365))
+        )
+    page = parse(client.get(f"/training/verify?code={code}").text)
+    assert page.css_first("#verified") is None
+    lapsed = page.css_first("#lapsed").text()
+    assert "Valid certificate" not in lapsed
+    assert "2020-12-31" in lapsed and "lapsed" in lapsed.lower()
+
+
+def test_records_csv_cells_do_not_run_as_formulas(sign_in, web_app) -> None:
+    """A name or team typed as a formula reaches the CSV as text."""
+    with web_app.state.db.session() as session:
+        session.execute(
+            update(User)
+            .where(User.username == "cm.north")
+            .values(display_name='=HYPERLINK("http://x","y")', team="+north")
+        )
+    rows = list(
+        csv.DictReader(
+            io.StringIO(sign_in("supervisor").get("/training/records.csv").text)
+        )
+    )
+    row = next(r for r in rows if r["username"] == "cm.north")
+    assert row["name"] == '\'=HYPERLINK("http://x","y")'
+    assert row["team"] == "'+north"
+    assert all(not v.startswith(("=", "+", "@")) for r in rows for v in r.values())
+
+
+def test_retake_sent_twice_starts_one_attempt(sign_in, web_app) -> None:
+    """A double click on "Try again" on a result page starts one attempt, not
+    two (the second would use up the day's limit)."""
+    cm = sign_in("cm.north")
+    first = _start(cm)
+    cm.post(f"/training/attempts/{first}", _wrong(keys_of(web_app, first)))
+    result = parse(cm.get(f"/training/attempts/{first}").text)
+    form = result.css_first(f'form[action="{LAW}/attempts"]')
+    key = form.css_first("input[name=form_key]")
+    assert key is not None
+    data = {"form_key": key.attributes["value"]}
+    one, two = (
+        cm.post(f"{LAW}/attempts", data=data),
+        cm.post(f"{LAW}/attempts", data=data),
+    )
+    assert one.headers["location"] == two.headers["location"]
+    with web_app.state.db.session() as session:
+        me = user_id(web_app.state.db, "cm.north")
+        started = session.scalars(
+            select(TrainingAttempt).where(TrainingAttempt.user_id == me)
+        ).all()
+    assert len(started) == 2
+
+
+def test_unanswered_question_keeps_the_answers_given(sign_in, web_app) -> None:
+    """A quiz sent with a question unanswered is not graded (nothing is
+    spent): the quiz comes back with the sentence at that question and the
+    answers already chosen still chosen."""
+    cm = sign_in("cm.north")
+    attempt_id = _start(cm)
+    keys = keys_of(web_app, attempt_id)
+    partial = {q: k for q, k in keys.items() if q != "q3"}
+    page = cm.post(f"/training/attempts/{attempt_id}", partial)
+    assert page.status_code == 422
+    tree = parse(page.text)
+    assert "answer question 3" in tree.css_first("#q3").text().lower()
+    for q, k in partial.items():
+        chosen = tree.css_first(f'input[name="{q}"][value="{k}"]')
+        assert "checked" in chosen.attributes, q
+    with web_app.state.db.session() as session:
+        attempt = session.get(TrainingAttempt, attempt_id)
+        assert attempt is not None and attempt.submitted_at is None
+    assert cm.post(f"/training/attempts/{attempt_id}", keys).status_code == 303
+
+
+def test_my_training_says_when_attempts_are_cut(sign_in, web_app) -> None:
+    """More attempts than the page lists: it says how many it shows of how many."""
+    db, settings = web_app.state.db, web_app.state.settings
+    course = tr.catalogue_for(settings).get("awareness")
+    with db.session() as session:
+        user = session.scalars(select(User).where(User.username == "cm.north")).one()
+        for module in course.quiz_modules:
+            for _ in range(2):
+                tr.start_attempt(
+                    session, user=user, course=course, module_id=module.id,
+                    settings=settings,
+                )  # fmt: skip
+    page = parse(sign_in("cm.north").get("/training/courses").text)
+    assert len(page.css("#attempts tbody tr")) == 20
+    assert "20 latest of 22" in page.css_first("#attempts-note").text()
+
+
+def test_renewal_is_overdue_from_the_day_after_its_date(web_app) -> None:
+    """The queue says "renewal due 2027-12-07": that whole UTC day is due, the
+    next is overdue; 30 days ahead (by date) is "due", 31 is current."""
+    import datetime as dt
+
+    from nowrongdoor.care.models import TrainingCompletion
+
+    pass_modules(web_app, "cm.north")
+    db = web_app.state.db
+    course = tr.catalogue_for(web_app.state.settings).get("awareness")
+    due = dt.datetime(2027, 12, 7, 9, 0, tzinfo=dt.UTC)
+    with db.session() as session:
+        session.execute(update(TrainingCompletion).values(renewal_due_at=due))
+        user = session.scalars(select(User).where(User.username == "cm.north")).one()
+
+        def status(now: dt.datetime) -> str:
+            [item] = tr.training_due(session, user=user, courses=[course], now=now)
+            return str(item["status"])
+
+        assert status(dt.datetime(2027, 12, 7, 23, 59, tzinfo=dt.UTC)) == "due"
+        assert status(dt.datetime(2027, 12, 8, 0, 0, tzinfo=dt.UTC)) == "overdue"
+        assert status(dt.datetime(2027, 11, 7, 23, 0, tzinfo=dt.UTC)) == "due"
+        assert status(dt.datetime(2027, 11, 6, 23, 0, tzinfo=dt.UTC)) == "current"
+
+
+def test_a_lapsed_certificate_page_says_so(sign_in, web_app) -> None:
+    """The printable certificate of a lapsed completion says it lapsed; a
+    current one carries no such line."""
+    import datetime as dt
+
+    from nowrongdoor.care.models import TrainingCompletion
+
+    pass_modules(web_app, "cm.north")
+    code = _completion_code(web_app, "cm.north")
+    cm = sign_in("cm.north")
+    page = parse(cm.get(f"/training/certificates/{code}").text)
+    assert page.css_first("#cert-lapsed") is None
+    past = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    with web_app.state.db.session() as session:
+        session.execute(
+            update(TrainingCompletion)
+            .where(TrainingCompletion.code == code)
+            .values(completed_at=past, renewal_due_at=past + dt.timedelta(days=365))
+        )
+    page = parse(cm.get(f"/training/certificates/{code}").text)
+    assert "lapsed" in page.css_first("#cert-lapsed").text()
+    assert "2020-12-31" in page.css_first("#cert-lapsed").text()

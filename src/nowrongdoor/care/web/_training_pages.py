@@ -51,6 +51,10 @@ CSV_COLUMNS = (
 )
 
 
+#: How many of a person's latest attempts "My training" lists.
+ATTEMPTS_SHOWN = 20
+
+
 def _catalogue(settings: Settings) -> Catalogue:
     return tr.catalogue_for(settings)
 
@@ -80,11 +84,13 @@ def my_training(ctx: TakeDep) -> HTMLResponse:
             ctx.session, user_id=ctx.user.id, course=course, since=since
         )
         courses.append((course, completion, status))
-    attempts = tr.own_attempts(ctx.session, user=ctx.user, limit=20)
+    attempts = tr.own_attempts(ctx.session, user=ctx.user, limit=ATTEMPTS_SHOWN)
     return ctx.render(
         "training_courses.html",
         courses=courses,
         attempts=attempts,
+        attempt_count=tr.attempt_count(ctx.session, user=ctx.user),
+        renewal_days=days,
         titles={(c.id, m.id): m.title for c in catalogue for m in c.modules},
         records=tr.can_view_records(ctx.session, ctx.user),
     )
@@ -197,9 +203,26 @@ async def submit_quiz(ctx: TakeDep, attempt_id: int) -> Response:
         if key.startswith("q") and isinstance(value, str)
     }
     attempt = tr.get_attempt(ctx.session, viewer=ctx.user, attempt_id=attempt_id)
-    course, _module = _course_module(
+    course, module = _course_module(
         _catalogue(ctx.settings), attempt.course_id, attempt.module_id
     )
+    if attempt.submitted_at is None and attempt.user_id == ctx.user.id:
+        questions = [q.public() for q in tr.quiz_of(attempt).questions]
+        chosen = _chosen(questions, answers)
+        missing = [q["id"] for q in questions if q["id"] not in chosen]
+        if missing:
+            # nothing graded, nothing spent: the quiz again, answers kept
+            ctx.audit.discard()
+            return ctx.render(
+                "training_quiz.html",
+                status_code=422,
+                attempt=attempt,
+                course=course,
+                module=module,
+                questions=questions,
+                chosen=chosen,
+                missing=missing,
+            )
     attempt, completion = tr.submit_attempt(
         ctx.session,
         user=ctx.user,
@@ -221,6 +244,16 @@ async def submit_quiz(ctx: TakeDep, attempt_id: int) -> Response:
     return answer
 
 
+def _chosen(questions: list[dict[str, Any]], answers: dict[str, str]) -> dict[str, int]:
+    """The posted answers that name one of their question's choices."""
+    chosen: dict[str, int] = {}
+    for q in questions:
+        raw = answers.get(q["id"], "")
+        if raw.isdigit() and int(raw) < len(q["choices"]):
+            chosen[q["id"]] = int(raw)
+    return chosen
+
+
 @router.get(
     "/training/certificates/{code}",
     name="training_certificate",
@@ -234,6 +267,7 @@ def certificate_page(ctx: TakeDep, code: str) -> HTMLResponse:
         completion=completion,
         holder=holder,
         organisation=org.name if org is not None else "",
+        lapsed=tr.lapsed(completion.renewal_due_at, utcnow()),
     )
 
 
@@ -314,7 +348,7 @@ def records_csv(ctx: TakeDep, query: CourseQuery) -> Response:
             [
                 values[c].date().isoformat()
                 if c.endswith("_at") and values[c] is not None
-                else ("" if values[c] is None else values[c])
+                else ("" if values[c] is None else tr.csv_cell(values[c]))
                 for c in CSV_COLUMNS
             ]
         )
