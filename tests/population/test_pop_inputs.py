@@ -347,3 +347,23 @@ def test_fhir_conditions_refuted_in_error_provisional_or_resolved_are_not_scored
     assert [(r["member_id"], r["tier"]) for r in worklist] == [("P1", "high")]
     codes = [r["code"] for r in json.loads(worklist[0]["reasons"])]
     assert codes == ["T76.51XA"]
+
+
+def test_as_of_before_every_service_date_stops_the_run(tmp_path: Path) -> None:
+    claims = write_csv(
+        tmp_path / "claims.csv",
+        WIDE_HEADER,
+        [
+            ("M1", "1990-01-02", "F", "C1", "2025-02-01", "11", "T74.51XA", "", ""),
+            ("M2", "2009-05-01", "F", "C2", "2025-03-01", "11", "I10", "", ""),
+        ],
+    )
+    with pytest.raises(UserInputError) as caught:
+        _run(tmp_path, [claims], as_of=date(2020, 1, 1))
+    assert str(caught.value) == (
+        "--as-of 2020-01-01 is before every service date in "
+        f"{claims} (the earliest is 2025-02-01): nothing would be scored"
+    )
+    # an as-of inside the data still scores what lies on or before it
+    result = _run(tmp_path, [claims], as_of=date(2025, 2, 15))
+    assert result.summary["tiers"]["identified"] == "<11"
