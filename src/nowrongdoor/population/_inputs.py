@@ -43,6 +43,8 @@ LONG_REQUIRED = ("member_id", "claim_id", "service_date", "dx_code")
 MEMBERS_REQUIRED = ("member_id", "birth_date")
 #: The longest header line read (a header is a few hundred bytes).
 _MAX_HEADER = 1 << 20
+#: Separators European spreadsheet exports and warehouses use instead of commas.
+_OTHER_SEPARATORS = ((";", "semicolons"), ("\t", "tabs"), ("|", "'|'"))
 _SUFFIXES = {
     ".csv": "csv",
     ".parquet": "parquet",
@@ -147,6 +149,14 @@ def read_header(path: Path, fmt: str) -> list[str]:
         ) from None
     if not header or not any(h.strip() for h in header):
         raise UserInputError(f"{path} is empty: it has no header row")
+    if len(header) == 1:
+        for sep, name in _OTHER_SEPARATORS:
+            if sep in header[0]:
+                raise UserInputError(
+                    f"{path} line 1 (the header) is one column: its columns are "
+                    f"separated by {name}, not commas; save the file as "
+                    "comma-separated CSV"
+                )
     return header
 
 
