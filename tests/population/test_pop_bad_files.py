@@ -297,3 +297,24 @@ def test_a_file_separated_by_another_character_is_named(
         f"{path} line 1 (the header) is one column: its columns are separated by "
         f"{name}, not commas; save the file as comma-separated CSV"
     )
+
+
+def test_dates_in_another_pattern_ask_for_a_map_not_an_as_of(
+    tmp_path: Path, runner
+) -> None:
+    """MM/DD/YYYY dates: no date is valid, and --as-of would not help."""
+    path = write_csv(
+        tmp_path / "claims.csv",
+        WIDE_HEADER,
+        [("M1", "01/02/1990", "F", "C1", "02/01/2025", "11", "T74.51XA", "", "")],
+    )
+    result = runner.invoke(
+        app, ["population", "score", str(path), "--out", str(tmp_path / "o")]
+    )
+    assert result.exit_code == 2, result.output
+    assert " ".join(result.output.split()) == (
+        f"error: the claims in {path} hold no valid service date: none of their "
+        "diagnosis rows (1) has a service date written YYYY-MM-DD; for another "
+        "pattern (MM/DD/YYYY, YYYYMMDD...) give a column map with [formats] date "
+        "(`nowrongdoor population inspect FILE --toml` proposes one)"
+    )

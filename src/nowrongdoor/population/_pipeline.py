@@ -215,7 +215,10 @@ def score_population(
         latest = found[0]["as_of"]
         if latest is None:
             future = int(found[0]["future"] or 0)
+            unread = int(found[0]["unread"] or 0)
             claims = [str(f.path) for f in files if f.kind != "members"]
+            if unread and not future:
+                raise UserInputError(_unread_dates(claims, unread, column_map))
             raise UserInputError(
                 f"the claims in {', '.join(claims)} hold no valid service date"
                 + (f" on or before today ({today})" if future else "")
@@ -406,6 +409,23 @@ def _write_parquet(path: Path, columns: dict[str, list[Any]], pa: Any) -> None:
     }
     table = arrow_table({c: (t, columns[c]) for c, t in types.items()})
     pq.write_table(table, path)
+
+
+def _unread_dates(claims: list[str], unread: int, cmap: ColumnMap | None) -> str:
+    """The sentence for claims none of whose written service dates is valid:
+    the dates are in another pattern, which a column map reads (``--as-of``
+    would not help: every row would be rejected)."""
+    how = (
+        "written YYYY-MM-DD"
+        if cmap is None or cmap.is_default
+        else f"written as map '{cmap.name}' says ({', '.join(cmap.formats.date)})"
+    )
+    return (
+        f"the claims in {', '.join(claims)} hold no valid service date: none of "
+        f"their diagnosis rows ({unread}) has a service date {how}; for another "
+        "pattern (MM/DD/YYYY, YYYYMMDD...) give a column map with [formats] date "
+        "(`nowrongdoor population inspect FILE --toml` proposes one)"
+    )
 
 
 def _check_as_of_in_data(
