@@ -367,3 +367,22 @@ def test_as_of_before_every_service_date_stops_the_run(tmp_path: Path) -> None:
     # an as-of inside the data still scores what lies on or before it
     result = _run(tmp_path, [claims], as_of=date(2025, 2, 15))
     assert result.summary["tiers"]["identified"] == "<11"
+
+
+def test_an_empty_birth_date_is_named_as_empty(tmp_path: Path) -> None:
+    members = write_csv(
+        tmp_path / "members.csv",
+        ("member_id", "birth_date"),
+        [("M1", "1990-01-02"), ("M2", "")],
+    )
+    claims = write_csv(
+        tmp_path / "claims.csv",
+        ("member_id", "claim_id", "service_date", "dx_code"),
+        [("M1", "C1", "2025-02-01", "I10"), ("M2", "C2", "2025-02-01", "T74.51XA")],
+    )
+    _run(tmp_path, [members, claims])
+    rejects = read_csv(tmp_path / "out" / "rejects.csv")
+    assert [(r["file"], r["row"], r["reason"]) for r in rejects] == [
+        (str(claims), "2", "member_id 'M2' has no valid member record"),
+        (str(members), "2", "birth_date is empty"),
+    ]
