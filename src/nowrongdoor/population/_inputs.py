@@ -463,13 +463,14 @@ def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
             pairs.append((f, people.select("member_id", "birth_date")))
             members.append(clean_members(people, _rewrite(f.cmap.formats.date)))
         sep = f.cmap.formats.poa_separator
+        prefix = f.cmap.formats.code_prefix
         if f.kind == "wide":
             present = list(f.dx)
             typed = _dates_in_range(f, f.col("service_date"))
             base = _clean_lines(
                 t.select(
                     **_line_keys(t, f, name, row, number),
-                    **{c: strip_poa(t[c].cast("string"), sep) for c in present},
+                    **{c: strip_poa(t[c].cast("string"), sep, prefix) for c in present},
                 ),
                 f,
                 typed,
@@ -481,7 +482,7 @@ def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
                 t.select(
                     **_line_keys(t, f, name, row, number),
                     dx_field=ibis.literal(f.col("dx_code")),
-                    dx_code=strip_poa(_string(t, f, "dx_code"), sep),
+                    dx_code=strip_poa(_string(t, f, "dx_code"), sep, prefix),
                 ),
                 f,
             )
