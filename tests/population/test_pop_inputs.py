@@ -276,3 +276,113 @@ def test_members_files_with_date_and_timestamp_birth_dates_read_together(
         ("M2", "14", "identified"),
         ("M1", "15", "high"),
     ]
+
+
+def _condition(cid: str, code: str, **status: str) -> dict:
+    """A Condition for P1 on 2025-02-02 with optional clinical/verification status."""
+    res: dict = {
+        "resourceType": "Condition",
+        "id": cid,
+        "subject": {"reference": "Patient/P1"},
+        "onsetDateTime": "2025-02-02",
+        "code": {
+            "coding": [{"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": code}]
+        },
+    }
+    systems = {
+        "verificationStatus": "http://terminology.hl7.org/CodeSystem/condition-ver-status",
+        "clinicalStatus": "http://terminology.hl7.org/CodeSystem/condition-clinical",
+    }
+    for element, value in status.items():
+        res[element] = {"coding": [{"system": systems[element], "code": value}]}
+    return res
+
+
+def test_fhir_conditions_refuted_in_error_provisional_or_resolved_are_not_scored(
+    tmp_path: Path,
+) -> None:
+    # FHIR R4 Condition.verificationStatus and .clinicalStatus are modifier
+    # elements: a refuted, entered-in-error, unconfirmed/provisional/differential
+    # or resolved Condition is no confirmed, current diagnosis.
+    lines = [
+        {"resourceType": "Patient", "id": "P1", "birthDate": "1990-04-04"},
+        _condition("c1", "T74.51XA", verificationStatus="refuted"),
+        _condition("c2", "T74.51XA", verificationStatus="entered-in-error"),
+        _condition("c3", "T74.51XA", verificationStatus="provisional"),
+        _condition("c4", "T74.51XA", verificationStatus="differential"),
+        _condition("c5", "T74.51XA", verificationStatus="unconfirmed"),
+        _condition("c6", "T74.51XA", clinicalStatus="resolved"),
+        _condition(
+            "c7", "T76.51XA", verificationStatus="confirmed", clinicalStatus="active"
+        ),
+    ]
+    path = tmp_path / "bulk.ndjson"
+    path.write_text("\n".join(json.dumps(x) for x in lines) + "\n", encoding="utf-8")
+    result = _run(tmp_path, [path])
+    rejects = read_csv(tmp_path / "out" / "rejects.csv")
+    assert [(r["row"], r["reason"]) for r in rejects] == [
+        ("2", "Condition.verificationStatus is 'refuted' (ruled out); not scored"),
+        (
+            "3",
+            "Condition.verificationStatus is 'entered-in-error' (not valid); "
+            "not scored",
+        ),
+        (
+            "4",
+            "Condition.verificationStatus is 'provisional' (not confirmed); not scored",
+        ),
+        (
+            "5",
+            "Condition.verificationStatus is 'differential' (not confirmed); "
+            "not scored",
+        ),
+        (
+            "6",
+            "Condition.verificationStatus is 'unconfirmed' (not confirmed); not scored",
+        ),
+        ("7", "Condition.clinicalStatus is 'resolved'; not scored"),
+    ]
+    assert result.summary["rejects"]["by_check"] == {"fhir condition status": 6}
+    worklist = read_csv(tmp_path / "out" / "worklist.csv")
+    assert [(r["member_id"], r["tier"]) for r in worklist] == [("P1", "high")]
+    codes = [r["code"] for r in json.loads(worklist[0]["reasons"])]
+    assert codes == ["T76.51XA"]
+
+
+def test_as_of_before_every_service_date_stops_the_run(tmp_path: Path) -> None:
+    claims = write_csv(
+        tmp_path / "claims.csv",
+        WIDE_HEADER,
+        [
+            ("M1", "1990-01-02", "F", "C1", "2025-02-01", "11", "T74.51XA", "", ""),
+            ("M2", "2009-05-01", "F", "C2", "2025-03-01", "11", "I10", "", ""),
+        ],
+    )
+    with pytest.raises(UserInputError) as caught:
+        _run(tmp_path, [claims], as_of=date(2020, 1, 1))
+    assert str(caught.value) == (
+        "--as-of 2020-01-01 is before every service date in "
+        f"{claims} (the earliest is 2025-02-01): nothing would be scored"
+    )
+    # an as-of inside the data still scores what lies on or before it
+    result = _run(tmp_path, [claims], as_of=date(2025, 2, 15))
+    assert result.summary["tiers"]["identified"] == "<11"
+
+
+def test_an_empty_birth_date_is_named_as_empty(tmp_path: Path) -> None:
+    members = write_csv(
+        tmp_path / "members.csv",
+        ("member_id", "birth_date"),
+        [("M1", "1990-01-02"), ("M2", "")],
+    )
+    claims = write_csv(
+        tmp_path / "claims.csv",
+        ("member_id", "claim_id", "service_date", "dx_code"),
+        [("M1", "C1", "2025-02-01", "I10"), ("M2", "C2", "2025-02-01", "T74.51XA")],
+    )
+    _run(tmp_path, [members, claims])
+    rejects = read_csv(tmp_path / "out" / "rejects.csv")
+    assert [(r["file"], r["row"], r["reason"]) for r in rejects] == [
+        (str(claims), "2", "member_id 'M2' has no valid member record"),
+        (str(members), "2", "birth_date is empty"),
+    ]

@@ -336,3 +336,34 @@ def test_repeated_service_dates_are_read_and_rejected_on_every_line(
         ("M2", "identified"),
         ("M1", "high"),
     ]
+
+
+def test_a_code_prefix_is_dropped_before_the_code_is_read(tmp_path: Path) -> None:
+    # EHR and warehouse exports write the code system before the code
+    # ('ICD10:F11.20', 'icd10cm:Z59.00'); the map names the prefix to drop.
+    claims = write_csv(
+        tmp_path / "claims.csv",
+        WIDE_HEADER,
+        [
+            (
+                "M1",
+                "2008-07-07",
+                "F",
+                "C1",
+                "2025-05-05",
+                "11",
+                "ICD10:F11.20",
+                "icd10:z59.00",
+                "A54.00",
+            ),
+            ("M1", "2008-07-07", "F", "C2", "2025-05-06", "11", "ICD10:XYZ", "", ""),
+        ],
+    )
+    cmap = ColumnMap.model_validate({"formats": {"code_prefix": "ICD10:"}})
+    _score([claims], tmp_path / "o", cmap)
+    rows = read_csv(tmp_path / "o" / "worklist.csv")
+    assert [(r["member_id"], r["tier"], r["score"]) for r in rows] == [
+        ("M1", "high", "22")
+    ]
+    rejects = read_csv(tmp_path / "o" / "rejects.csv")
+    assert [r["reason"] for r in rejects] == ["dx1: 'XYZ' is not an ICD-10-CM code"]

@@ -219,3 +219,38 @@ def test_responses_not_utf8_or_a_folder_are_one_sentence(tmp_path: Path) -> None
     assert user_error(load_survey_responses, tmp_path) == (
         f"survey responses file {tmp_path} is a folder, not a file"
     )
+
+
+def test_an_unanswered_age_is_a_skipped_question_not_a_bad_file(
+    tmp_path: Path,
+) -> None:
+    # A respondent who skips a question leaves its item without an answer
+    # (QuestionnaireResponse.item.answer is 0..*): the integer item is then
+    # unanswered, as an empty choice item already was.
+    resources = [response(age_first=13, forms=["sex"]) for _ in range(12)]
+    skipped = response(forms=["sex"])
+    skipped["item"].append({"linkId": "age-first", "answer": []})
+    no_answer = response(forms=["sex"])
+    no_answer["item"].append({"linkId": "age-first"})
+    path = write_ndjson(tmp_path / "r.ndjson", [*resources, skipped, no_answer])
+    analysis = analyse_survey(load_survey_responses(path), threshold=11)
+    assert analysis.respondents == 14
+    assert analysis.age_first.as_rows()[2] == ["12 to 14", "12"]
+
+
+def test_entered_in_error_responses_are_left_out(tmp_path: Path) -> None:
+    # QuestionnaireResponse.status is a modifier element: 'entered-in-error'
+    # means the resource "should not be treated as valid" (FHIR R4).
+    good = [response(forms=["sex"]) for _ in range(12)]
+    wrong = [
+        {**response(forms=["labor"]), "status": "entered-in-error"} for _ in range(12)
+    ]
+    path = write_ndjson(tmp_path / "r.ndjson", [*good, *wrong])
+    analysis = analyse_survey(load_survey_responses(path), threshold=11)
+    assert analysis.respondents == 12
+    assert analysis.left_out == 12
+    forms = {
+        r.code: r for r in next(t for t in analysis.tables if t.key == "forms").rows
+    }
+    assert forms["labor"].local[0].number == 0
+    assert forms["sex"].local[0].number == 12

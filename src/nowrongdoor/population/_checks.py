@@ -27,6 +27,7 @@ __all__ = [
     "ICD10_START",
     "ICD9_SHAPE",
     "default_as_of",
+    "earliest_date",
     "future",
     "future_reason",
     "relabel",
@@ -91,11 +92,28 @@ def relabel(screened: ir.Table) -> ir.Table:
 
 
 def default_as_of(dx: ir.Table, today: date) -> ir.Table:
-    """One row: the latest valid service date not after ``today`` (``as_of``) and
-    the number of diagnosis rows dated after ``today`` (``future``)."""
+    """One row: the latest valid service date not after ``today`` (``as_of``),
+    the number of diagnosis rows dated after ``today`` (``future``) and the number
+    whose service date is written but not a valid date (``unread``)."""
     usable = dx.filter(dx.member_id != "")
     is_future = (usable.date > ibis.literal(today)).fill_null(False)
+    unread = usable.date.isnull() & (usable.service_date.strip() != "").fill_null(False)
     return usable.aggregate(
         as_of=ibis.ifelse(is_future, ibis.null("date"), usable.date).max(),
         future=is_future.cast("int64").sum(),
+        unread=unread.cast("int64").sum(),
+    )
+
+
+def earliest_date(dx: ir.Table, today: date) -> ir.Table:
+    """One row: the earliest valid service date not after ``today`` (``first``).
+
+    Read only when a run with ``--as-of`` found no indicator at all, to tell an
+    as-of date before all the data (nothing could be scored) from data that
+    simply flags no one.
+    """
+    usable = dx.filter(dx.member_id != "")
+    is_future = (usable.date > ibis.literal(today)).fill_null(False)
+    return usable.aggregate(
+        first=ibis.ifelse(is_future, ibis.null("date"), usable.date).min()
     )

@@ -27,6 +27,37 @@ ICD10CM_SYSTEMS = frozenset(
 )
 _SUPPORTED = {"Patient", "Condition", "Encounter", "ExplanationOfBenefit", "Claim"}
 
+#: FHIR R4 Condition.verificationStatus (binding: required, ValueSet
+#: condition-ver-status; a modifier element "because it has potential to change
+#: the meaning of the condition (e.g., refuted)",
+#: https://hl7.org/fhir/R4/condition-definitions.html#Condition.verificationStatus).
+#: Only ``confirmed`` ("sufficient diagnostic and/or clinical evidence to treat this
+#: as a confirmed condition") or no status (as with a claim's diagnosis) is scored;
+#: the code definitions, https://hl7.org/fhir/R4/codesystem-condition-ver-status.html:
+#: ``refuted`` "ruled out by diagnostic and clinical evidence", ``entered-in-error``
+#: "entered in error and is not valid", ``unconfirmed`` "not sufficient diagnostic
+#: and/or clinical evidence to treat this as a confirmed condition", its children
+#: ``provisional`` "a tentative diagnosis - still a candidate that is under
+#: consideration" and ``differential`` "one of a set of potential ... diagnoses".
+VER_STATUS_SYSTEM = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
+_NOT_SCORED_VERIFICATION = {
+    "refuted": "ruled out",
+    "entered-in-error": "not valid",
+    "unconfirmed": "not confirmed",
+    "provisional": "not confirmed",
+    "differential": "not confirmed",
+}
+#: FHIR R4 Condition.clinicalStatus (binding: required, ValueSet
+#: condition-clinical; a modifier element "because the status contains codes that
+#: mark the condition as no longer active",
+#: https://hl7.org/fhir/R4/condition-definitions.html#Condition.clinicalStatus):
+#: ``resolved`` is "no longer experiencing the symptoms of the condition and there
+#: is a negligible perceived risk of the symptoms returning"
+#: (https://hl7.org/fhir/R4/codesystem-condition-clinical.html), so it is not
+#: scored as a current diagnosis.
+CLINICAL_STATUS_SYSTEM = "http://terminology.hl7.org/CodeSystem/condition-clinical"
+_NOT_SCORED_CLINICAL = frozenset({"resolved"})
+
 
 @dataclass
 class FhirRows:
@@ -150,6 +181,32 @@ def read_fhir(paths: list[Path]) -> FhirRows:
     return rows
 
 
+def _status(concept: Any, system: str) -> str | None:
+    """The code of a status CodeableConcept's coding in ``system``, if any."""
+    if not isinstance(concept, dict):
+        return None
+    for coding in concept.get("coding") or []:
+        if isinstance(coding, dict) and coding.get("system") == system:
+            code = coding.get("code")
+            if isinstance(code, str):
+                return code.strip().lower()
+    return None
+
+
+def _not_scored(res: dict[str, Any]) -> str | None:
+    """Why a Condition's status keeps it from being scored (``None``: scored)."""
+    verification = _status(res.get("verificationStatus"), VER_STATUS_SYSTEM)
+    if verification in _NOT_SCORED_VERIFICATION:
+        return (
+            f"Condition.verificationStatus is '{verification}' "
+            f"({_NOT_SCORED_VERIFICATION[verification]}); not scored"
+        )
+    clinical = _status(res.get("clinicalStatus"), CLINICAL_STATUS_SYSTEM)
+    if clinical in _NOT_SCORED_CLINICAL:
+        return f"Condition.clinicalStatus is '{clinical}'; not scored"
+    return None
+
+
 def _rej(name: str, number: int, reason: str, check: str = "fhir resource") -> dict:
     return {"file": name, "row": number, "check": check, "reason": reason}
 
@@ -186,6 +243,10 @@ def _condition(
         rows.rejects.append(
             _rej(name, number, "Condition.code has no ICD-10-CM coding")
         )
+        return
+    why = _not_scored(res)
+    if why is not None:
+        rows.rejects.append(_rej(name, number, why, "fhir condition status"))
         return
     encounter = _ref_id(res.get("encounter"), "Encounter")
     date = res.get("onsetDateTime") or res.get("recordedDate")

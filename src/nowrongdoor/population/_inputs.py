@@ -43,6 +43,8 @@ LONG_REQUIRED = ("member_id", "claim_id", "service_date", "dx_code")
 MEMBERS_REQUIRED = ("member_id", "birth_date")
 #: The longest header line read (a header is a few hundred bytes).
 _MAX_HEADER = 1 << 20
+#: Separators European spreadsheet exports and warehouses use instead of commas.
+_OTHER_SEPARATORS = ((";", "semicolons"), ("\t", "tabs"), ("|", "'|'"))
 _SUFFIXES = {
     ".csv": "csv",
     ".parquet": "parquet",
@@ -147,6 +149,14 @@ def read_header(path: Path, fmt: str) -> list[str]:
         ) from None
     if not header or not any(h.strip() for h in header):
         raise UserInputError(f"{path} is empty: it has no header row")
+    if len(header) == 1:
+        for sep, name in _OTHER_SEPARATORS:
+            if sep in header[0]:
+                raise UserInputError(
+                    f"{path} line 1 (the header) is one column: its columns are "
+                    f"separated by {name}, not commas; save the file as "
+                    "comma-separated CSV"
+                )
     return header
 
 
@@ -453,13 +463,14 @@ def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
             pairs.append((f, people.select("member_id", "birth_date")))
             members.append(clean_members(people, _rewrite(f.cmap.formats.date)))
         sep = f.cmap.formats.poa_separator
+        prefix = f.cmap.formats.code_prefix
         if f.kind == "wide":
             present = list(f.dx)
             typed = _dates_in_range(f, f.col("service_date"))
             base = _clean_lines(
                 t.select(
                     **_line_keys(t, f, name, row, number),
-                    **{c: strip_poa(t[c].cast("string"), sep) for c in present},
+                    **{c: strip_poa(t[c].cast("string"), sep, prefix) for c in present},
                 ),
                 f,
                 typed,
@@ -471,7 +482,7 @@ def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
                 t.select(
                     **_line_keys(t, f, name, row, number),
                     dx_field=ibis.literal(f.col("dx_code")),
-                    dx_code=strip_poa(_string(t, f, "dx_code"), sep),
+                    dx_code=strip_poa(_string(t, f, "dx_code"), sep, prefix),
                 ),
                 f,
             )

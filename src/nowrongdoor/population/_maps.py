@@ -95,6 +95,13 @@ class Formats(BaseModel):
         description="Codes carry a present-on-admission suffix after this "
         "separator (F10.20-Y); the suffix is dropped.",
     )
+    code_prefix: str | None = Field(
+        None,
+        min_length=1,
+        max_length=20,
+        description="Codes carry this code-system prefix (ICD10:F11.20), matched "
+        "without regard to case; the prefix is dropped.",
+    )
 
     @field_validator("date", mode="before")
     @classmethod
@@ -213,10 +220,17 @@ def to_iso_date(col: ir.Value, patterns: Sequence[str]) -> ir.Value:
     return ibis.cases(*branches, else_=text)
 
 
-def strip_poa(code: ir.StringValue, separator: str | None) -> ir.StringValue:
-    """Drop a present-on-admission suffix (``F10.20-Y`` -> ``F10.20``)."""
+def strip_poa(
+    code: ir.StringValue, separator: str | None, prefix: str | None = None
+) -> ir.StringValue:
+    """Drop a present-on-admission suffix (``F10.20-Y`` -> ``F10.20``) and a
+    code-system prefix (``ICD10:F10.20`` -> ``F10.20``, any case)."""
     import ibis
 
+    if prefix:
+        code = ibis.ifelse(
+            code.upper().startswith(prefix.upper()), code.substr(len(prefix)), code
+        )
     if not separator:
         return code
     at = code.find(separator)  # 0-based, -1 when absent (both engines)

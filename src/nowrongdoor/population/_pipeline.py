@@ -16,7 +16,7 @@ from nowrongdoor.errors import UserInputError
 from nowrongdoor.population import _checks as checks
 from nowrongdoor.population import _steps as steps
 from nowrongdoor.population._arrow import arrow_table
-from nowrongdoor.population._inputs import discover, load_inputs
+from nowrongdoor.population._inputs import InputFile, discover, load_inputs
 from nowrongdoor.population._maps import ColumnMap
 from nowrongdoor.population._model import TIERS, ScoringModel, load_scoring_model
 from nowrongdoor.population._outputs import (
@@ -34,6 +34,7 @@ from nowrongdoor.population._valuesets import (
 )
 
 if TYPE_CHECKING:
+    import ibis.expr.types as ir
     import pyarrow as pa
 
     from nowrongdoor.population._backends import Engine
@@ -208,12 +209,16 @@ def score_population(
     dx = raw.diagnoses
 
     step(STEPS[1])
+    given_as_of = as_of is not None
     if as_of is None:
         found = engine.to_arrow(checks.default_as_of(dx, today)).to_pylist()
         latest = found[0]["as_of"]
         if latest is None:
             future = int(found[0]["future"] or 0)
+            unread = int(found[0]["unread"] or 0)
             claims = [str(f.path) for f in files if f.kind != "members"]
+            if unread and not future:
+                raise UserInputError(_unread_dates(claims, unread, column_map))
             raise UserInputError(
                 f"the claims in {', '.join(claims)} hold no valid service date"
                 + (f" on or before today ({today})" if future else "")
@@ -254,6 +259,8 @@ def score_population(
     per_ind = engine.to_arrow(
         hits.group_by("indicator").agg(n=hits.count())
     ).to_pylist()
+    if given_as_of and not per_ind:
+        _check_as_of_in_data(engine, dx, files, as_of, today)
     stats = engine.to_arrow(
         valid.aggregate(
             n=valid.count(),
@@ -402,6 +409,41 @@ def _write_parquet(path: Path, columns: dict[str, list[Any]], pa: Any) -> None:
     }
     table = arrow_table({c: (t, columns[c]) for c, t in types.items()})
     pq.write_table(table, path)
+
+
+def _unread_dates(claims: list[str], unread: int, cmap: ColumnMap | None) -> str:
+    """The sentence for claims none of whose written service dates is valid:
+    the dates are in another pattern, which a column map reads (``--as-of``
+    would not help: every row would be rejected)."""
+    how = (
+        "written YYYY-MM-DD"
+        if cmap is None or cmap.is_default
+        else f"written as map '{cmap.name}' says ({', '.join(cmap.formats.date)})"
+    )
+    return (
+        f"the claims in {', '.join(claims)} hold no valid service date: none of "
+        f"their diagnosis rows ({unread}) has a service date {how}; for another "
+        "pattern (MM/DD/YYYY, YYYYMMDD...) give a column map with [formats] date "
+        "(`nowrongdoor population inspect FILE --toml` proposes one)"
+    )
+
+
+def _check_as_of_in_data(
+    engine: Engine, dx: ir.Table, files: Sequence[InputFile], as_of: date, today: date
+) -> None:
+    """Stop a run whose ``--as-of`` lies before every valid service date: every
+    diagnosis would fall after it, unscored and uncounted.
+
+    Raises:
+        UserInputError: no valid service date is on or before ``as_of``.
+    """
+    first = engine.to_arrow(checks.earliest_date(dx, today)).to_pylist()[0]["first"]
+    if first is not None and first > as_of:
+        claims = ", ".join(str(f.path) for f in files if f.kind != "members")
+        raise UserInputError(
+            f"--as-of {as_of.isoformat()} is before every service date in {claims} "
+            f"(the earliest is {first.isoformat()}): nothing would be scored"
+        )
 
 
 def _summary(

@@ -178,6 +178,10 @@ def member_rejects(members: ir.Table) -> ir.Table:
     )
     reason = ibis.cases(
         (no_id, ibis.literal("member_id is empty")),
+        (
+            _text(members.birth_date).strip() == "",
+            ibis.literal("birth_date is empty"),
+        ),
         else_=ibis.literal("birth_date ")
         + _quoted(members.birth_date)
         + ibis.literal(" is not a valid YYYY-MM-DD date"),

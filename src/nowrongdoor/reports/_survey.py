@@ -45,10 +45,20 @@ __all__ = [
 
 @dataclass(frozen=True)
 class SurveyResponse:
-    """One respondent's answers: ``{linkId: (codes...)}`` and the integer items."""
+    """One respondent's answers: ``{linkId: (codes...)}`` and the integer items.
+
+    ``entered_in_error`` marks a response whose ``status`` is
+    ``entered-in-error``: FHIR R4 QuestionnaireResponse.status is a modifier
+    element, "because it is a status element that contains status
+    entered-in-error which means that the resource should not be treated as
+    valid" (https://hl7.org/fhir/R4/questionnaireresponse-definitions.html
+    #QuestionnaireResponse.status). Its answers are not read and
+    :func:`analyse_survey` leaves it out.
+    """
 
     choices: dict[str, tuple[str, ...]]
     integers: dict[str, int]
+    entered_in_error: bool = False
 
 
 def parse_survey_response(resource: dict[str, Any], where: str) -> SurveyResponse:
@@ -82,6 +92,8 @@ def parse_survey_response(resource: dict[str, Any], where: str) -> SurveyRespons
             f"{where}: questionnaire is {resource.get('questionnaire')!r}, expected "
             f"{SURVEY_URL!r}"
         )
+    if resource.get("status") == "entered-in-error":
+        return SurveyResponse(choices={}, integers={}, entered_in_error=True)
     items = {item.link_id: item for item in survey_items()}
     choices: dict[str, tuple[str, ...]] = {}
     integers: dict[str, int] = {}
@@ -92,6 +104,8 @@ def parse_survey_response(resource: dict[str, Any], where: str) -> SurveyRespons
             raise UserInputError(f"{where}: unknown survey item {link_id!r}")
         answers = answer_item.get("answer", [])
         if item.type == "integer":
+            if not answers:  # a skipped question (item.answer is 0..*)
+                continue
             values = [a.get("valueInteger") for a in answers]
             if len(values) != 1 or not isinstance(values[0], int):
                 raise UserInputError(f"{where}: item {link_id} needs one valueInteger")
@@ -260,6 +274,7 @@ class SurveyAnalysis:
         age_now: Age now, by band (suppressed).
         threshold: The suppression threshold used.
         age_now_reference: The deck's published age-band figures, if any.
+        left_out: Responses left out as entered in error.
     """
 
     respondents: int | None
@@ -268,6 +283,7 @@ class SurveyAnalysis:
     age_now: SuppressedTable
     threshold: int
     age_now_reference: ReferenceTable | None = None
+    left_out: int = 0
 
 
 def _reported(count: int, n: int, threshold: int) -> ReportedValue:
@@ -303,6 +319,8 @@ def analyse_survey(
     Returns:
         The analysis, ready to render.
     """
+    left_out = sum(1 for r in responses if r.entered_in_error)
+    responses = [r for r in responses if not r.entered_in_error]
     items = {item.link_id: item for item in survey_items()}
     reference = survey_reference()
     tables = []
@@ -370,4 +388,5 @@ def analyse_survey(
         age_now=age_now,
         threshold=threshold,
         age_now_reference=reference.get("age_now"),
+        left_out=left_out,
     )

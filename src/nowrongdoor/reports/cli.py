@@ -189,7 +189,12 @@ def survey(
     with console.status("Tabulating..."):
         analysis = analyse_survey(parsed, threshold=settings.suppression_threshold)
         written = write_survey_report(analysis, out)
+    left_out = (
+        f" ({analysis.left_out} entered in error, left out)"
+        if analysis.left_out
+        else ""
+    )
     console.print(
-        f"survey report from {len(parsed)} responses: {out / 'survey.html'} "
-        f"({len(written)} files)"
+        f"survey report from {len(parsed) - analysis.left_out} responses{left_out}: "
+        f"{out / 'survey.html'} ({len(written)} files)"
     )
