@@ -298,12 +298,13 @@ def _condition(cid: str, code: str, **status: str) -> dict:
     return res
 
 
-def test_fhir_conditions_refuted_in_error_provisional_or_resolved_are_not_scored(
+def test_fhir_conditions_refuted_in_error_or_provisional_are_not_scored(
     tmp_path: Path,
 ) -> None:
-    # FHIR R4 Condition.verificationStatus and .clinicalStatus are modifier
-    # elements: a refuted, entered-in-error, unconfirmed/provisional/differential
-    # or resolved Condition is no confirmed, current diagnosis.
+    # FHIR R4 Condition.verificationStatus is a modifier element: a refuted,
+    # entered-in-error or unconfirmed/provisional/differential Condition is no
+    # confirmed diagnosis. A resolved one was confirmed: its history counts
+    # (confirmed exploitation or its history identifies the member).
     lines = [
         {"resourceType": "Patient", "id": "P1", "birthDate": "1990-04-04"},
         _condition("c1", "T74.51XA", verificationStatus="refuted"),
@@ -340,13 +341,12 @@ def test_fhir_conditions_refuted_in_error_provisional_or_resolved_are_not_scored
             "6",
             "Condition.verificationStatus is 'unconfirmed' (not confirmed); not scored",
         ),
-        ("7", "Condition.clinicalStatus is 'resolved'; not scored"),
     ]
-    assert result.summary["rejects"]["by_check"] == {"fhir condition status": 6}
+    assert result.summary["rejects"]["by_check"] == {"fhir condition status": 5}
     worklist = read_csv(tmp_path / "out" / "worklist.csv")
-    assert [(r["member_id"], r["tier"]) for r in worklist] == [("P1", "high")]
+    assert [(r["member_id"], r["tier"]) for r in worklist] == [("P1", "identified")]
     codes = [r["code"] for r in json.loads(worklist[0]["reasons"])]
-    assert codes == ["T76.51XA"]
+    assert codes == ["T74.51XA", "T76.51XA"]
 
 
 def test_as_of_before_every_service_date_stops_the_run(tmp_path: Path) -> None:

@@ -47,16 +47,13 @@ _NOT_SCORED_VERIFICATION = {
     "provisional": "not confirmed",
     "differential": "not confirmed",
 }
-#: FHIR R4 Condition.clinicalStatus (binding: required, ValueSet
-#: condition-clinical; a modifier element "because the status contains codes that
-#: mark the condition as no longer active",
-#: https://hl7.org/fhir/R4/condition-definitions.html#Condition.clinicalStatus):
-#: ``resolved`` is "no longer experiencing the symptoms of the condition and there
-#: is a negligible perceived risk of the symptoms returning"
-#: (https://hl7.org/fhir/R4/codesystem-condition-clinical.html), so it is not
-#: scored as a current diagnosis.
-CLINICAL_STATUS_SYSTEM = "http://terminology.hl7.org/CodeSystem/condition-clinical"
-_NOT_SCORED_CLINICAL = frozenset({"resolved"})
+#: Condition.clinicalStatus (``resolved``, ``inactive``, ``remission``) does not
+#: keep a Condition from being scored: it says whether the person still has the
+#: condition, not whether the diagnosis was made. The scoring model counts past
+#: diagnoses within each indicator's look-back window (dated by onset or
+#: recording), and a confirmed exploitation that has resolved is its history,
+#: which identifies the member (docs/population.md, "Tiers"), as a claim's
+#: diagnosis line, which has no status, does.
 
 
 @dataclass
@@ -201,9 +198,6 @@ def _not_scored(res: dict[str, Any]) -> str | None:
             f"Condition.verificationStatus is '{verification}' "
             f"({_NOT_SCORED_VERIFICATION[verification]}); not scored"
         )
-    clinical = _status(res.get("clinicalStatus"), CLINICAL_STATUS_SYSTEM)
-    if clinical in _NOT_SCORED_CLINICAL:
-        return f"Condition.clinicalStatus is '{clinical}'; not scored"
     return None
 
 
