@@ -27,6 +27,25 @@ def test_the_limit_holds_across_workers() -> None:
     assert sum(w.hit("203.0.113.7") for _ in range(5) for w in local) == 12
 
 
+def test_the_window_slides_across_a_minutes_turn(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Attempts just before and just after a clock minute turns are one window:
+    a limit of 3 lets 3 through, not 3 on each side."""
+    from nowrongdoor.care import security
+
+    clock = [1_800_000_059.5]  # half a second before a minute turns
+    monkeypatch.setattr(security.time, "time", lambda: clock[0])
+    limiter = SharedLoginRateLimiter(3, REDIS, prefix=f"nwd:test:{uuid.uuid4().hex}:")
+    allowed = []
+    for step in (0.0, 0.1, 0.2, 0.6, 0.7, 0.8):  # the last three in the next minute
+        clock[0] = 1_800_000_059.5 + step
+        allowed.append(limiter.hit("203.0.113.9"))
+    assert allowed == [True, True, True, False, False, False]
+    clock[0] += 61.0  # a minute with no attempt: allowed again
+    assert limiter.hit("203.0.113.9")
+
+
 def test_store_down_falls_back_per_process_and_logs(
     caplog: pytest.LogCaptureFixture,
 ) -> None:

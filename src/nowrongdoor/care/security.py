@@ -112,10 +112,15 @@ class LoginRateLimiter:
 
 
 class SharedLoginRateLimiter:
-    """Login attempts per client per minute, counted in Redis for every worker.
+    """Login attempts per client in the last minute, counted in Redis for
+    every worker.
 
-    Each client gets one counter per clock minute (``INCR`` + ``EXPIRE`` in one
-    transaction), so N workers allow the limit once, not N times. If Redis does
+    Each client's attempts are a sorted set of their times; one transaction
+    drops those older than a minute, adds this one and counts them (a sliding
+    window, like :class:`LoginRateLimiter`: a fixed clock-minute counter let
+    twice the limit through across a minute's turn). N workers allow the limit
+    once, not N times; attempts over the limit count too, so a client that
+    keeps trying stays refused until it stops for a minute. If Redis does
     not answer, the limiter falls back to a per-process
     :class:`LoginRateLimiter`, logs a warning, and tries Redis again after
     ``retry_seconds``: it never fails open.
@@ -156,13 +161,15 @@ class SharedLoginRateLimiter:
         """Record an attempt; ``False`` when the client is over the limit."""
         if self.degraded:
             return self.fallback.hit(client)
-        window = int(time.time() // 60)
-        key = f"{self.prefix}{client}:{window}"
+        now = time.time()
+        key = f"{self.prefix}{client}"
         try:
             pipe = self._redis.pipeline(transaction=True)
-            pipe.incr(key)
-            pipe.expire(key, 120)
-            count = int(pipe.execute()[0])
+            pipe.zremrangebyscore(key, "-inf", now - 60.0)
+            pipe.zadd(key, {f"{now!r}:{secrets.token_hex(4)}": now})
+            pipe.zcard(key)
+            pipe.expire(key, 61)
+            count = int(pipe.execute()[2])
         except self._errors as exc:
             self._down_until = time.monotonic() + self.retry_seconds
             log.warning(
