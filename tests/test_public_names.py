@@ -15,7 +15,7 @@ PUBLIC = {
     "nowrongdoor.care.models": """
         LEAD_DECISIONS ApiToken AuditEvent AuditHead Barrier Base Case CaseEvent
         Consent EncryptedJSON EncryptedText FhirEndpoint FhirExport FhirInbound
-        FhirOutbound Goal Intake InvAd InvContact InvEdge InvImage InvLead
+        FhirOutbound FormKey Goal Intake InvAd InvContact InvEdge InvImage InvLead
         InvOperation InvOperationNote Need Note PartnerClient PartnerClientJti
         PartnerClientToken Organization PartnerLocation PartnerPhone PartnerService
         Person PurgeTally Referral ReferralEvent RiskFlag SafetyPlan Screening
