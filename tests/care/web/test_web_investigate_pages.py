@@ -48,10 +48,21 @@ def ws_client(seeded_db: Any, tmp_path: Path, corpus: AdsImport) -> Any:
         yield c
 
 
+def _listed_leads(client: Any, address: str = "/investigate/leads") -> list[Any]:
+    """Every row of the leads list, page after page (following "Next page")."""
+    rows: list[Any] = []
+    while address:
+        page = parse(client.get(address).text)
+        rows += page.css("tr[data-lead]")
+        following = page.css_first('a[rel="next"]')
+        address = following.attributes["href"] if following else ""
+    return rows
+
+
 def _lead_id(client: Any, pair: tuple[str, str]) -> int:
-    page = parse(client.get("/investigate/leads").text)
-    row = page.css_first(f'tr[data-lead="{pair[0]}/{pair[1]}"] a')
-    return int(row.attributes["href"].rsplit("/", 1)[1])
+    (row,) = [r for r in _listed_leads(client)
+              if r.attributes["data-lead"] == f"{pair[0]}/{pair[1]}"]  # fmt: skip
+    return int(row.css_first("a").attributes["href"].rsplit("/", 1)[1])
 
 
 def test_investigator_finds_opens_and_decides(
@@ -165,3 +176,61 @@ def test_a_refused_filter_or_decision_names_its_field(
         data={"csrf_token": csrf, "decision": "maybe", "reason": "looks like it"},
     )
     assert refused.status_code == 400 and "choose a decision" in refused.text
+
+
+def test_leads_are_counted_paged_and_never_certain(
+    ws_client: Any, corpus: AdsImport
+) -> None:
+    """The leads list says how many leads there are and pages them (never one
+    endless table), in a stable order; no probability reads as 1.00 or 0.00."""
+    from nowrongdoor.care.investigate.pages import LEADS_PAGE_SIZE
+
+    login(ws_client, INVESTIGATOR)
+    matches = json.loads((corpus.match_dir / "matches.json").read_text())
+    expected = {f"{m['case_id']}/{m['ad_id']}" for m in matches["matches"]}
+    first = parse(ws_client.get("/investigate/leads").text)
+    count = first.css_first("#leads-count").text()
+    assert count.startswith(f"{len(expected)} leads")
+    assert "log2 Bayes factors" in count  # the score's unit, said once
+    assert len(first.css("tr[data-lead]")) == min(len(expected), LEADS_PAGE_SIZE)
+    rows = [r.attributes["data-lead"] for r in _listed_leads(ws_client)]
+    assert len(rows) == len(set(rows)) and set(rows) == expected
+    assert rows == [r.attributes["data-lead"] for r in _listed_leads(ws_client)]
+    shown = " ".join(r.css("td")[3].text() for r in _listed_leads(ws_client))
+    assert "(p 1.00)" not in shown and "(p 0.00)" not in shown
+    assert "(p over 0.99)" in shown
+
+
+def test_a_long_leads_list_has_a_pager(ws_client: Any, tmp_path: Path) -> None:
+    """Past one page of leads, "Next page" leads on, keeping the filter."""
+    import sqlite3
+
+    from nowrongdoor.care.investigate.pages import LEADS_PAGE_SIZE
+
+    with sqlite3.connect(tmp_path / "care.db") as conn:  # five more ads per lead
+        names = [r[1] for r in conn.execute("PRAGMA table_info(inv_lead)")]
+        columns = [n for n in names if n != "id"]
+        picked = ", ".join("ad_key || '-' || n" if c == "ad_key" else c
+                           for c in columns)  # fmt: skip
+        conn.execute(
+            f"INSERT INTO inv_lead ({', '.join(columns)}) SELECT {picked} "
+            "FROM inv_lead, (SELECT 1 AS n UNION SELECT 2 UNION SELECT 3 "
+            "UNION SELECT 4 UNION SELECT 5)"
+        )
+        (total,) = conn.execute("SELECT count(*) FROM inv_lead").fetchone()
+    assert LEADS_PAGE_SIZE < total <= 2 * LEADS_PAGE_SIZE
+    login(ws_client, INVESTIGATOR)
+    page = parse(ws_client.get("/investigate/leads?status=new").text)
+    assert (
+        page.css_first("#leads-count")
+        .text()
+        .startswith(f"{total} leads to review; page 1 of 2.")
+    )
+    assert len(page.css("tr[data-lead]")) == LEADS_PAGE_SIZE
+    assert page.css_first('a[rel="next"]').attributes["href"] == (
+        "/investigate/leads?status=new&page=2"
+    )
+    second = parse(ws_client.get("/investigate/leads?status=new&page=2").text)
+    assert len(second.css("tr[data-lead]")) == total - LEADS_PAGE_SIZE
+    listed = {r.attributes["data-lead"] for r in _listed_leads(ws_client)}
+    assert len(listed) == total

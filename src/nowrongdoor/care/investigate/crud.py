@@ -207,19 +207,37 @@ def operation_edges(session: Session, operation: InvOperation) -> list[InvEdge]:
     )
 
 
-def list_leads(session: Session, *, viewer: User, status: str = "") -> list[InvLead]:
-    """Current leads in the viewer's scope: undecided first, best score first."""
+def list_leads(
+    session: Session,
+    *,
+    viewer: User,
+    status: str = "",
+    limit: int | None = None,
+    offset: int = 0,
+) -> tuple[list[InvLead], int]:
+    """Current leads in the viewer's scope: undecided first, then by poster
+    and the matcher's rank (ties by ad id, so a page is the same each time).
+
+    Args:
+        session: Database session.
+        viewer: The signed-in user (needs ``investigation:read``).
+        status: Only leads with this decision ("new": undecided), or all.
+        limit: Page size (``None``: every lead).
+        offset: Rows to skip.
+
+    Returns:
+        The page of leads and how many leads match in all.
+    """
     require(viewer, "investigation:read")
     query = select(InvLead).where(
         workspace_clause(viewer, InvLead.organization_id), InvLead.current.is_(True)
     )
     if status:
         query = query.where(InvLead.status == status)
-    return list(
-        session.scalars(
-            query.order_by((InvLead.status != "new"), InvLead.case_key, InvLead.rank)
-        ).all()
-    )
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    order = (InvLead.status != "new", InvLead.case_key, InvLead.rank, InvLead.ad_key)
+    rows = session.scalars(query.order_by(*order).limit(limit).offset(offset)).all()
+    return list(rows), total
 
 
 def get_lead(session: Session, *, viewer: User, lead_id: int) -> InvLead:

@@ -53,6 +53,8 @@ OperationsQuery = Annotated[dict[str, str], text_query(
 )]  # fmt: skip
 
 PAGE_SIZE = 25
+#: Leads a page (a poster brings up to ten; five posters' leads a page).
+LEADS_PAGE_SIZE = 50
 SORT_LABELS = {
     "size": "Most ads",
     "contacts": "Most contacts",
@@ -79,6 +81,17 @@ PHOTO_STRENGTH = {
 }
 #: log2 Bayes factor -> words (the matcher's weights, read aloud).
 STRENGTH = ((4.0, "strong"), (2.0, "moderate"), (0.0, "weak"), (-2.0, "against"))
+
+
+def chance(probability: float) -> str:
+    """The matcher's probability in words that never claim certainty: "0.36",
+    "over 0.99", "under 0.01" (a lead is never proof; 1.00 would read as one).
+    """
+    if probability >= 0.995:
+        return "over 0.99"
+    if probability < 0.005:
+        return "under 0.01"
+    return f"{probability:.2f}"
 
 
 def _strength(weight: float) -> str:
@@ -291,17 +304,28 @@ async def add_note(ctx: DecideDep, operation_id: int) -> Response:
 
 @router.get("/investigate/leads", name="inv_leads")
 def leads_page(
-    ctx: ReadDep, query: Annotated[dict[str, str], text_query(status=16)]
+    ctx: ReadDep,
+    page: Annotated[Page, paged(LEADS_PAGE_SIZE)],
+    query: Annotated[dict[str, str], text_query(status=16)],
 ) -> HTMLResponse:
     """Missing-person leads: poster case, ad, score; undecided first."""
     status = query["status"] if query["status"] in STATUS_LABELS else ""
-    leads = crud.list_leads(ctx.session, viewer=ctx.user, status=status)
+    leads, total = crud.list_leads(
+        ctx.session, viewer=ctx.user, status=status, **page.window
+    )
     return ctx.render(
         "investigate/leads.html",
         read=Read(
-            "investigation.leads.read", resource_type="inv_lead", detail=f"{len(leads)}"
+            "investigation.leads.read",
+            resource_type="inv_lead",
+            detail=f"page {page.number}, {len(leads)} of {total}",
         ),
         leads=leads,
+        chance=chance,
+        total=total,
+        page=page.number,
+        pages=page.count(total),
+        query=urlencode({"status": status} if status else {}),
         status=status,
         status_labels=STATUS_LABELS,
     )
@@ -436,6 +460,7 @@ def lead_response(
         photos=_photos(ctx, lead, ad),
         decisions=DECISION_LABELS,
         status_labels=STATUS_LABELS,
+        chance=chance,
         form_error=form_error,
     )
 
