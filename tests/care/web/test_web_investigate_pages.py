@@ -234,3 +234,23 @@ def test_a_long_leads_list_has_a_pager(ws_client: Any, tmp_path: Path) -> None:
     assert len(second.css("tr[data-lead]")) == total - LEADS_PAGE_SIZE
     listed = {r.attributes["data-lead"] for r in _listed_leads(ws_client)}
     assert len(listed) == total
+
+
+def test_each_decision_radio_sits_inside_its_label(
+    ws_client: Any, corpus: AdsImport
+) -> None:
+    """A radio drawn on its own line above its words reads as the choice
+    before it: each decision's radio is inside its label, beside its words."""
+    login(ws_client, INVESTIGATOR)
+    planted, _decoy = planted_and_decoy(corpus)
+    page = parse(
+        ws_client.get(f"/investigate/leads/{_lead_id(ws_client, planted)}").text
+    )
+    labels = page.css("#decision-form fieldset label.choice")
+    radios = [lab.css_first("input[type=radio]") for lab in labels]
+    assert [r.attributes["value"] for r in radios] == [
+        "confirmed",
+        "ruled_out",
+        "needs_more",
+    ]
+    assert labels[0].text(strip=True).startswith("Confirmed: this is")
