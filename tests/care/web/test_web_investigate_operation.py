@@ -193,3 +193,50 @@ def test_a_note_sent_twice_is_kept_once(site: Any, corpus: AdsImport) -> None:
         ("POST /investigate/operations/{operation_id}/notes: "
          "a repeated submission was ignored",)
     ]  # fmt: skip
+
+
+def test_link_evidence_is_strongest_first_in_a_stable_order(
+    site: Any, corpus: AdsImport
+) -> None:
+    """The merges read strongest first, ties by the pair of ads (not by the
+    order rows happened to be stored in), an edge without a weight last and
+    said so; the weight carries its unit."""
+    client, db_path = site
+    login(client, INVESTIGATOR)
+    biggest = biggest_operation(corpus)
+    path = _operation_path(client, biggest["operation"])
+    op_id = int(path.rsplit("/", 1)[1])
+    with sqlite3.connect(db_path) as conn:
+        rows = conn.execute(
+            "SELECT id, source_key, target_key, match_weight FROM inv_edge "
+            "WHERE operation_id = ? ORDER BY id",
+            (op_id,),
+        ).fetchall()
+        # two tied merges of one ad stored against the order of their ads
+        ties: dict[tuple[str, float], list[tuple[int, str]]] = {}
+        for rid, source, target, weight in rows:
+            ties.setdefault((source, weight), []).append((rid, target))
+        (first, second), *_ = [v[:2] for v in ties.values() if len(v) > 1]
+        conn.execute("UPDATE inv_edge SET target_key = ? WHERE id = ?",
+                     (second[1], first[0]))  # fmt: skip
+        conn.execute("UPDATE inv_edge SET target_key = ? WHERE id = ?",
+                     (first[1], second[0]))  # fmt: skip
+        unweighted = rows[-1][0]
+        conn.execute(
+            "UPDATE inv_edge SET match_weight = NULL WHERE id = ?", (unweighted,)
+        )
+        stored = conn.execute(
+            "SELECT source_key, target_key, match_weight FROM inv_edge "
+            "WHERE operation_id = ?",
+            (op_id,),
+        ).fetchall()
+    page = parse(client.get(path).text)
+    shown = []
+    for row in page.css("#edges tbody tr"):
+        ads = [a.text() for a in row.css("td")[0].css("a")]
+        shown.append((ads[0], ads[1], row.css("td")[4].text()))
+    expected = sorted(stored, key=lambda r: (r[2] is None, -(r[2] or 0.0), r[0], r[1]))
+    assert [(s, t) for s, t, _ in shown] == [(s, t) for s, t, _ in expected]
+    assert shown[-1][2] == "not given"
+    assert shown[0][2] == f"{expected[0][2]:+.1f}"
+    assert "log2 Bayes factor" in page.css_first("#edges-help").text()

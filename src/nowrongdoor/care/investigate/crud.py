@@ -197,12 +197,23 @@ def operation_ads(session: Session, operation: InvOperation) -> list[InvAd]:
 
 
 def operation_edges(session: Session, operation: InvOperation) -> list[InvEdge]:
-    """Why the operation's ads were linked, strongest evidence first."""
+    """Why the operation's ads were linked, strongest evidence first.
+
+    An edge without a weight comes last on every database (PostgreSQL would
+    put NULL first in a descending order); ties go by the pair of ad ids, so
+    the table reads the same each time.
+    """
     return list(
         session.scalars(
             select(InvEdge)
             .where(InvEdge.operation_id == operation.id)
-            .order_by(InvEdge.match_weight.desc(), InvEdge.source_key)
+            .order_by(
+                InvEdge.match_weight.is_(None),
+                InvEdge.match_weight.desc(),
+                InvEdge.source_key,
+                InvEdge.target_key,
+                InvEdge.kind,
+            )
         ).all()
     )
 
