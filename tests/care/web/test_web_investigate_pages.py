@@ -254,3 +254,20 @@ def test_each_decision_radio_sits_inside_its_label(
         "needs_more",
     ]
     assert labels[0].text(strip=True).startswith("Confirmed: this is")
+
+
+def test_a_page_past_the_end_says_so(ws_client: Any) -> None:
+    """A page number past the last (an old bookmark, a list that shrank after a
+    re-import) says the list is shorter, not that nothing matches."""
+    login(ws_client, INVESTIGATOR)
+    ops = parse(ws_client.get("/investigate?sort=revenue&page=99").text)
+    none = ops.css_first("#ops-none").text()
+    assert "No operations on page 99: the list has 1 page." in none
+    assert "matches" not in none
+    link = ops.css_first("#ops-none a").attributes["href"]
+    assert link == "/investigate?sort=revenue&page=1"
+    assert parse(ws_client.get(link).text).css("tr[data-operation]")
+    leads = parse(ws_client.get("/investigate/leads?page=7").text)
+    assert "No leads on page 7" in leads.css_first("#leads-none").text()
+    empty = parse(ws_client.get("/investigate?contact=nobody@example.org").text)
+    assert "No operation matches" in empty.css_first("#ops-none").text()
