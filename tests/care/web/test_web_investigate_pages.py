@@ -271,3 +271,33 @@ def test_a_page_past_the_end_says_so(ws_client: Any) -> None:
     assert "No leads on page 7" in leads.css_first("#leads-none").text()
     empty = parse(ws_client.get("/investigate?contact=nobody@example.org").text)
     assert "No operation matches" in empty.css_first("#ops-none").text()
+
+
+def test_a_decision_sent_twice_is_recorded_once(
+    ws_client: Any, corpus: AdsImport, tmp_path: Path
+) -> None:
+    """A double click on "Record decision" (or a resend) lands on the lead
+    with its decision, as the first did: not on "already recorded"."""
+    import sqlite3
+
+    csrf = login(ws_client, INVESTIGATOR)
+    planted, _decoy = planted_and_decoy(corpus)
+    lead = _lead_id(ws_client, planted)
+    form = parse(ws_client.get(f"/investigate/leads/{lead}").text)
+    key = form.css_first("#decision-form input[name=form_key]").attributes["value"]
+    data = {
+        "csrf_token": csrf,
+        "form_key": key,
+        "decision": "needs_more",
+        "reason": "ask for the poster's newer photo",
+    }
+    first = ws_client.post(f"/investigate/leads/{lead}/decision", data=data)
+    second = ws_client.post(f"/investigate/leads/{lead}/decision", data=data)
+    assert first.status_code == second.status_code == 303
+    assert second.headers["location"] == first.headers["location"]
+    with sqlite3.connect(tmp_path / "care.db") as conn:
+        decided = conn.execute(
+            "SELECT count(*) FROM audit_event "
+            "WHERE action = 'investigation.lead.needs_more'"
+        ).fetchone()
+    assert decided == (1,)

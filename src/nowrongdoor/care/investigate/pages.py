@@ -17,7 +17,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
@@ -481,6 +481,10 @@ async def decide(ctx: DecideDep, lead_id: int) -> Response:
     form = await _LEAD.posted_form(
         ctx, lead_id, "decision-form", ("decision", "reason")
     )
+    # a double click or a resend answers with the first one's page, not an error
+    again = ctx.repeated(form)
+    if again is not None:
+        return again
     lead = crud.get_lead(ctx.session, viewer=ctx.user, lead_id=lead_id)
     try:
         data = LeadDecision(
@@ -502,6 +506,7 @@ async def decide(ctx: DecideDep, lead_id: int) -> Response:
         lead=lead,
         data=data,
     )
+    answer = ctx.created(f"/investigate/leads/{lead.id}?decided=1")
     ctx.audit.commit(
         f"investigation.lead.{data.decision}",
         resource_type="inv_lead",
@@ -509,7 +514,7 @@ async def decide(ctx: DecideDep, lead_id: int) -> Response:
         detail=f"{lead.case_key} / {lead.ad_key}"
         + (f"; care intake {lead.intake_id}" if lead.intake_id else ""),
     )
-    return RedirectResponse(f"/investigate/leads/{lead.id}?decided=1", status_code=303)
+    return answer
 
 
 def _handoff(ctx: PageCtx, lead_id: int) -> tuple[InvLead, bytes]:
