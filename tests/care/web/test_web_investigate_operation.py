@@ -240,3 +240,25 @@ def test_link_evidence_is_strongest_first_in_a_stable_order(
     assert shown[-1][2] == "not given"
     assert shown[0][2] == f"{expected[0][2]:+.1f}"
     assert "log2 Bayes factor" in page.css_first("#edges-help").text()
+
+
+def test_an_operation_without_imported_ads_says_so(
+    site: Any, corpus: AdsImport
+) -> None:
+    """An operation whose ads are not in the scanned file: no empty graph box to
+    tab into, and the page says why there is nothing to show."""
+    client, db_path = site
+    login(client, INVESTIGATOR)
+    path = _operation_path(client, biggest_operation(corpus)["operation"])
+    op_id = int(path.rsplit("/", 1)[1])
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE inv_ad SET operation_id = NULL WHERE operation_id = ?",
+                     (op_id,))  # fmt: skip
+        conn.execute("DELETE FROM inv_edge WHERE operation_id = ?", (op_id,))
+    answer = client.get(path)
+    assert answer.status_code == 200
+    page = assert_accessible_basics(answer.text)
+    assert page.css_first("#contact-graph") is None  # nothing focusable and blank
+    assert "none of this operation's ads" in page.css_first("#graph-empty").text()
+    assert "was imported" in page.css_first("#ads-none").text()
+    assert not page.css("article.ad")
