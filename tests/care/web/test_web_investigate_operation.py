@@ -262,3 +262,25 @@ def test_an_operation_without_imported_ads_says_so(
     assert "none of this operation's ads" in page.css_first("#graph-empty").text()
     assert "was imported" in page.css_first("#ads-none").text()
     assert not page.css("article.ad")
+
+
+def test_indicator_numbers_say_what_they_count(site: Any, corpus: AdsImport) -> None:
+    """The list's indicator mix counts ads ("movement: 3 ads"), and an ad's
+    indicator weights are read beside the ad's score they make up."""
+    client, _ = site
+    login(client, INVESTIGATOR)
+    biggest = biggest_operation(corpus)
+    listed = parse(client.get("/investigate").text)
+    row = listed.css_first(f'tr[data-operation="{biggest["operation"]}"]')
+    mix = row.css_first('td[data-label="Indicators"]').text()
+    code, n = max(biggest["indicator_mix"].items(), key=lambda kv: kv[1])
+    assert f"{code.replace('_', ' ')}: {n} ads" in mix
+    page = parse(client.get(_operation_path(client, biggest["operation"])).text)
+    scanned = _ads(corpus)
+    flagged = [a for a in biggest["ad_ids"] if scanned[a]["indicators"]]
+    card = page.css_first(f"#ad-{flagged[0]}")
+    said = card.css_first(".ad-score").text()
+    assert f"score {scanned[flagged[0]]['score']:.2f} of 1" in said
+    assert "share of the ad's score" in said
+    first = scanned[flagged[0]]["indicators"][0]
+    assert f"(weight {first['weight']})" in card.css_first(".indicators li").text()
