@@ -117,6 +117,7 @@ def test_note_is_kept_encrypted_audited_and_survives_reimport(
     shown = parse(client.get(done.headers["location"]).text)
     assert shown.css_first("#op-notes").text().count(NOTE) == 1
     assert "Ivy Investigator" in shown.css_first("#op-notes").text()
+    assert " UTC" in shown.css_first("#op-notes .muted").text()  # the time too
     with sqlite3.connect(db_path) as conn:
         (op_key, stored), *_ = conn.execute("SELECT op_key, text FROM inv_op_note")
         audit = conn.execute(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -301,3 +302,8 @@ def test_a_decision_sent_twice_is_recorded_once(
             "WHERE action = 'investigation.lead.needs_more'"
         ).fetchone()
     assert decided == (1,)
+    # who decided and when (a colleague opening the lead sees it)
+    shown = parse(ws_client.get(first.headers["location"]).text)
+    said = shown.css_first("#lead-decided").text()
+    assert "Ivy Investigator" in said
+    assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", said)

@@ -33,7 +33,7 @@ from nowrongdoor.care.investigate.schemas import (
     OperationNoteIn,
 )
 from nowrongdoor.care.investigate.usmap import route_map
-from nowrongdoor.care.models import InvAd, InvLead
+from nowrongdoor.care.models import InvAd, InvLead, User
 from nowrongdoor.care.web._session import Page, PageCtx, Read, needs, paged, text_query
 from nowrongdoor.care.web._templating import STATIC_DIR
 from nowrongdoor.errors import first_error
@@ -447,8 +447,10 @@ def lead_response(
     ``read``: the page read's audit event, see :meth:`PageCtx.render`)."""
     lead = crud.get_lead(ctx.session, viewer=ctx.user, lead_id=lead_id)
     ad, operation_id = crud.lead_ad(ctx.session, lead)
+    decider = ctx.session.get(User, lead.decided_by_id) if lead.decided_by_id else None
     return ctx.render(
         "investigate/lead.html",
+        decided_by=decider.display_name if decider else None,
         status_code=400 if form_error else 200,
         read=read,
         lead=lead,
