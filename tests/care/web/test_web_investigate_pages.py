@@ -95,6 +95,8 @@ def test_investigator_finds_opens_and_decides(
         "#comparisons tbody tr"
     )
     assert page.css_first("#lead-ad p") is not None
+    # the weights' unit and scale, said beside them
+    assert "log2 Bayes factor in bits" in page.css_first("#comparisons-help").text()
     refused = ws_client.post(
         f"/investigate/leads/{lead}/decision",
         data={"csrf_token": csrf, "decision": "confirmed", "reason": ""},
