@@ -228,3 +228,27 @@ def test_care_manager_is_refused_the_workspace(
     expect(page.get_by_role("link", name="Operations")).to_have_count(0)
     response = page.goto(f"{live.url}/investigate")
     assert response is not None and response.status == 403
+
+
+def test_keyboard_reaches_the_notes_without_tabbing_every_link(
+    page: Page, live: Any, workspace: AdsImport
+) -> None:
+    """On a big operation the note form sat behind two links per merge and the
+    graph: the page's section links take a keyboard user there in a few keys."""
+    page.set_default_timeout(30_000)
+    _sign_in(page, live.url, INVESTIGATOR)
+    op = biggest_operation(workspace)["operation"]
+    page.goto(f"{live.url}/investigate")
+    page.get_by_role("link", name=op).click()
+    sections = page.get_by_role("navigation", name="On this page")
+    notes = sections.get_by_role("link", name=re.compile(r"^notes"))
+    presses = 0
+    while not notes.evaluate("el => el === document.activeElement"):
+        page.keyboard.press("Tab")
+        presses += 1
+        # from the top: the skip link, the site's menu, "All operations"
+        assert presses <= 20, "the section links are not near the top"
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"#notes$"))
+    page.keyboard.press("Tab")
+    expect(page.locator("#note-text")).to_be_focused()

@@ -117,6 +117,7 @@ def test_note_is_kept_encrypted_audited_and_survives_reimport(
     shown = parse(client.get(done.headers["location"]).text)
     assert shown.css_first("#op-notes").text().count(NOTE) == 1
     assert "Ivy Investigator" in shown.css_first("#op-notes").text()
+    assert " UTC" in shown.css_first("#op-notes .muted").text()  # the time too
     with sqlite3.connect(db_path) as conn:
         (op_key, stored), *_ = conn.execute("SELECT op_key, text FROM inv_op_note")
         audit = conn.execute(
@@ -193,3 +194,94 @@ def test_a_note_sent_twice_is_kept_once(site: Any, corpus: AdsImport) -> None:
         ("POST /investigate/operations/{operation_id}/notes: "
          "a repeated submission was ignored",)
     ]  # fmt: skip
+
+
+def test_link_evidence_is_strongest_first_in_a_stable_order(
+    site: Any, corpus: AdsImport
+) -> None:
+    """The merges read strongest first, ties by the pair of ads (not by the
+    order rows happened to be stored in), an edge without a weight last and
+    said so; the weight carries its unit."""
+    client, db_path = site
+    login(client, INVESTIGATOR)
+    biggest = biggest_operation(corpus)
+    path = _operation_path(client, biggest["operation"])
+    op_id = int(path.rsplit("/", 1)[1])
+    with sqlite3.connect(db_path) as conn:
+        rows = conn.execute(
+            "SELECT id, source_key, target_key, match_weight FROM inv_edge "
+            "WHERE operation_id = ? ORDER BY id",
+            (op_id,),
+        ).fetchall()
+        # two tied merges of one ad stored against the order of their ads
+        ties: dict[tuple[str, float], list[tuple[int, str]]] = {}
+        for rid, source, target, weight in rows:
+            ties.setdefault((source, weight), []).append((rid, target))
+        (first, second), *_ = [v[:2] for v in ties.values() if len(v) > 1]
+        conn.execute("UPDATE inv_edge SET target_key = ? WHERE id = ?",
+                     (second[1], first[0]))  # fmt: skip
+        conn.execute("UPDATE inv_edge SET target_key = ? WHERE id = ?",
+                     (first[1], second[0]))  # fmt: skip
+        unweighted = rows[-1][0]
+        conn.execute(
+            "UPDATE inv_edge SET match_weight = NULL WHERE id = ?", (unweighted,)
+        )
+        stored = conn.execute(
+            "SELECT source_key, target_key, match_weight FROM inv_edge "
+            "WHERE operation_id = ?",
+            (op_id,),
+        ).fetchall()
+    page = parse(client.get(path).text)
+    shown = []
+    for row in page.css("#edges tbody tr"):
+        ads = [a.text() for a in row.css("td")[0].css("a")]
+        shown.append((ads[0], ads[1], row.css("td")[4].text()))
+    expected = sorted(stored, key=lambda r: (r[2] is None, -(r[2] or 0.0), r[0], r[1]))
+    assert [(s, t) for s, t, _ in shown] == [(s, t) for s, t, _ in expected]
+    assert shown[-1][2] == "not given"
+    assert shown[0][2] == f"{expected[0][2]:+.1f}"
+    assert "log2 Bayes factor" in page.css_first("#edges-help").text()
+
+
+def test_an_operation_without_imported_ads_says_so(
+    site: Any, corpus: AdsImport
+) -> None:
+    """An operation whose ads are not in the scanned file: no empty graph box to
+    tab into, and the page says why there is nothing to show."""
+    client, db_path = site
+    login(client, INVESTIGATOR)
+    path = _operation_path(client, biggest_operation(corpus)["operation"])
+    op_id = int(path.rsplit("/", 1)[1])
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE inv_ad SET operation_id = NULL WHERE operation_id = ?",
+                     (op_id,))  # fmt: skip
+        conn.execute("DELETE FROM inv_edge WHERE operation_id = ?", (op_id,))
+    answer = client.get(path)
+    assert answer.status_code == 200
+    page = assert_accessible_basics(answer.text)
+    assert page.css_first("#contact-graph") is None  # nothing focusable and blank
+    assert "none of this operation's ads" in page.css_first("#graph-empty").text()
+    assert "was imported" in page.css_first("#ads-none").text()
+    assert not page.css("article.ad")
+
+
+def test_indicator_numbers_say_what_they_count(site: Any, corpus: AdsImport) -> None:
+    """The list's indicator mix counts ads ("movement: 3 ads"), and an ad's
+    indicator weights are read beside the ad's score they make up."""
+    client, _ = site
+    login(client, INVESTIGATOR)
+    biggest = biggest_operation(corpus)
+    listed = parse(client.get("/investigate").text)
+    row = listed.css_first(f'tr[data-operation="{biggest["operation"]}"]')
+    mix = row.css_first('td[data-label="Indicators"]').text()
+    code, n = max(biggest["indicator_mix"].items(), key=lambda kv: kv[1])
+    assert f"{code.replace('_', ' ')}: {n} ads" in mix
+    page = parse(client.get(_operation_path(client, biggest["operation"])).text)
+    scanned = _ads(corpus)
+    flagged = [a for a in biggest["ad_ids"] if scanned[a]["indicators"]]
+    card = page.css_first(f"#ad-{flagged[0]}")
+    said = card.css_first(".ad-score").text()
+    assert f"score {scanned[flagged[0]]['score']:.2f} of 1" in said
+    assert "share of the ad's score" in said
+    first = scanned[flagged[0]]["indicators"][0]
+    assert f"(weight {first['weight']})" in card.css_first(".indicators li").text()

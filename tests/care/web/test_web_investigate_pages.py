@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -48,10 +49,21 @@ def ws_client(seeded_db: Any, tmp_path: Path, corpus: AdsImport) -> Any:
         yield c
 
 
+def _listed_leads(client: Any, address: str = "/investigate/leads") -> list[Any]:
+    """Every row of the leads list, page after page (following "Next page")."""
+    rows: list[Any] = []
+    while address:
+        page = parse(client.get(address).text)
+        rows += page.css("tr[data-lead]")
+        following = page.css_first('a[rel="next"]')
+        address = following.attributes["href"] if following else ""
+    return rows
+
+
 def _lead_id(client: Any, pair: tuple[str, str]) -> int:
-    page = parse(client.get("/investigate/leads").text)
-    row = page.css_first(f'tr[data-lead="{pair[0]}/{pair[1]}"] a')
-    return int(row.attributes["href"].rsplit("/", 1)[1])
+    (row,) = [r for r in _listed_leads(client)
+              if r.attributes["data-lead"] == f"{pair[0]}/{pair[1]}"]  # fmt: skip
+    return int(row.css_first("a").attributes["href"].rsplit("/", 1)[1])
 
 
 def test_investigator_finds_opens_and_decides(
@@ -83,6 +95,8 @@ def test_investigator_finds_opens_and_decides(
         "#comparisons tbody tr"
     )
     assert page.css_first("#lead-ad p") is not None
+    # the weights' unit and scale, said beside them
+    assert "log2 Bayes factor in bits" in page.css_first("#comparisons-help").text()
     refused = ws_client.post(
         f"/investigate/leads/{lead}/decision",
         data={"csrf_token": csrf, "decision": "confirmed", "reason": ""},
@@ -165,3 +179,133 @@ def test_a_refused_filter_or_decision_names_its_field(
         data={"csrf_token": csrf, "decision": "maybe", "reason": "looks like it"},
     )
     assert refused.status_code == 400 and "choose a decision" in refused.text
+
+
+def test_leads_are_counted_paged_and_never_certain(
+    ws_client: Any, corpus: AdsImport
+) -> None:
+    """The leads list says how many leads there are and pages them (never one
+    endless table), in a stable order; no probability reads as 1.00 or 0.00."""
+    from nowrongdoor.care.investigate.pages import LEADS_PAGE_SIZE
+
+    login(ws_client, INVESTIGATOR)
+    matches = json.loads((corpus.match_dir / "matches.json").read_text())
+    expected = {f"{m['case_id']}/{m['ad_id']}" for m in matches["matches"]}
+    first = parse(ws_client.get("/investigate/leads").text)
+    count = first.css_first("#leads-count").text()
+    assert count.startswith(f"{len(expected)} leads")
+    assert "log2 Bayes factors" in count  # the score's unit, said once
+    assert len(first.css("tr[data-lead]")) == min(len(expected), LEADS_PAGE_SIZE)
+    rows = [r.attributes["data-lead"] for r in _listed_leads(ws_client)]
+    assert len(rows) == len(set(rows)) and set(rows) == expected
+    assert rows == [r.attributes["data-lead"] for r in _listed_leads(ws_client)]
+    shown = " ".join(r.css("td")[3].text() for r in _listed_leads(ws_client))
+    assert "(p 1.00)" not in shown and "(p 0.00)" not in shown
+    assert "(p over 0.99)" in shown
+
+
+def test_a_long_leads_list_has_a_pager(ws_client: Any, tmp_path: Path) -> None:
+    """Past one page of leads, "Next page" leads on, keeping the filter."""
+    import sqlite3
+
+    from nowrongdoor.care.investigate.pages import LEADS_PAGE_SIZE
+
+    with sqlite3.connect(tmp_path / "care.db") as conn:  # five more ads per lead
+        names = [r[1] for r in conn.execute("PRAGMA table_info(inv_lead)")]
+        columns = [n for n in names if n != "id"]
+        picked = ", ".join("ad_key || '-' || n" if c == "ad_key" else c
+                           for c in columns)  # fmt: skip
+        conn.execute(
+            f"INSERT INTO inv_lead ({', '.join(columns)}) SELECT {picked} "
+            "FROM inv_lead, (SELECT 1 AS n UNION SELECT 2 UNION SELECT 3 "
+            "UNION SELECT 4 UNION SELECT 5)"
+        )
+        (total,) = conn.execute("SELECT count(*) FROM inv_lead").fetchone()
+    assert LEADS_PAGE_SIZE < total <= 2 * LEADS_PAGE_SIZE
+    login(ws_client, INVESTIGATOR)
+    page = parse(ws_client.get("/investigate/leads?status=new").text)
+    assert (
+        page.css_first("#leads-count")
+        .text()
+        .startswith(f"{total} leads to review; page 1 of 2.")
+    )
+    assert len(page.css("tr[data-lead]")) == LEADS_PAGE_SIZE
+    assert page.css_first('a[rel="next"]').attributes["href"] == (
+        "/investigate/leads?status=new&page=2"
+    )
+    second = parse(ws_client.get("/investigate/leads?status=new&page=2").text)
+    assert len(second.css("tr[data-lead]")) == total - LEADS_PAGE_SIZE
+    listed = {r.attributes["data-lead"] for r in _listed_leads(ws_client)}
+    assert len(listed) == total
+
+
+def test_each_decision_radio_sits_inside_its_label(
+    ws_client: Any, corpus: AdsImport
+) -> None:
+    """A radio drawn on its own line above its words reads as the choice
+    before it: each decision's radio is inside its label, beside its words."""
+    login(ws_client, INVESTIGATOR)
+    planted, _decoy = planted_and_decoy(corpus)
+    page = parse(
+        ws_client.get(f"/investigate/leads/{_lead_id(ws_client, planted)}").text
+    )
+    labels = page.css("#decision-form fieldset label.choice")
+    radios = [lab.css_first("input[type=radio]") for lab in labels]
+    assert [r.attributes["value"] for r in radios] == [
+        "confirmed",
+        "ruled_out",
+        "needs_more",
+    ]
+    assert labels[0].text(strip=True).startswith("Confirmed: this is")
+
+
+def test_a_page_past_the_end_says_so(ws_client: Any) -> None:
+    """A page number past the last (an old bookmark, a list that shrank after a
+    re-import) says the list is shorter, not that nothing matches."""
+    login(ws_client, INVESTIGATOR)
+    ops = parse(ws_client.get("/investigate?sort=revenue&page=99").text)
+    none = ops.css_first("#ops-none").text()
+    assert "No operations on page 99: the list has 1 page." in none
+    assert "matches" not in none
+    link = ops.css_first("#ops-none a").attributes["href"]
+    assert link == "/investigate?sort=revenue&page=1"
+    assert parse(ws_client.get(link).text).css("tr[data-operation]")
+    leads = parse(ws_client.get("/investigate/leads?page=7").text)
+    assert "No leads on page 7" in leads.css_first("#leads-none").text()
+    empty = parse(ws_client.get("/investigate?contact=nobody@example.org").text)
+    assert "No operation matches" in empty.css_first("#ops-none").text()
+
+
+def test_a_decision_sent_twice_is_recorded_once(
+    ws_client: Any, corpus: AdsImport, tmp_path: Path
+) -> None:
+    """A double click on "Record decision" (or a resend) lands on the lead
+    with its decision, as the first did: not on "already recorded"."""
+    import sqlite3
+
+    csrf = login(ws_client, INVESTIGATOR)
+    planted, _decoy = planted_and_decoy(corpus)
+    lead = _lead_id(ws_client, planted)
+    form = parse(ws_client.get(f"/investigate/leads/{lead}").text)
+    key = form.css_first("#decision-form input[name=form_key]").attributes["value"]
+    data = {
+        "csrf_token": csrf,
+        "form_key": key,
+        "decision": "needs_more",
+        "reason": "ask for the poster's newer photo",
+    }
+    first = ws_client.post(f"/investigate/leads/{lead}/decision", data=data)
+    second = ws_client.post(f"/investigate/leads/{lead}/decision", data=data)
+    assert first.status_code == second.status_code == 303
+    assert second.headers["location"] == first.headers["location"]
+    with sqlite3.connect(tmp_path / "care.db") as conn:
+        decided = conn.execute(
+            "SELECT count(*) FROM audit_event "
+            "WHERE action = 'investigation.lead.needs_more'"
+        ).fetchone()
+    assert decided == (1,)
+    # who decided and when (a colleague opening the lead sees it)
+    shown = parse(ws_client.get(first.headers["location"]).text)
+    said = shown.css_first("#lead-decided").text()
+    assert "Ivy Investigator" in said
+    assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", said)

@@ -197,29 +197,58 @@ def operation_ads(session: Session, operation: InvOperation) -> list[InvAd]:
 
 
 def operation_edges(session: Session, operation: InvOperation) -> list[InvEdge]:
-    """Why the operation's ads were linked, strongest evidence first."""
+    """Why the operation's ads were linked, strongest evidence first.
+
+    An edge without a weight comes last on every database (PostgreSQL would
+    put NULL first in a descending order); ties go by the pair of ad ids, so
+    the table reads the same each time.
+    """
     return list(
         session.scalars(
             select(InvEdge)
             .where(InvEdge.operation_id == operation.id)
-            .order_by(InvEdge.match_weight.desc(), InvEdge.source_key)
+            .order_by(
+                InvEdge.match_weight.is_(None),
+                InvEdge.match_weight.desc(),
+                InvEdge.source_key,
+                InvEdge.target_key,
+                InvEdge.kind,
+            )
         ).all()
     )
 
 
-def list_leads(session: Session, *, viewer: User, status: str = "") -> list[InvLead]:
-    """Current leads in the viewer's scope: undecided first, best score first."""
+def list_leads(
+    session: Session,
+    *,
+    viewer: User,
+    status: str = "",
+    limit: int | None = None,
+    offset: int = 0,
+) -> tuple[list[InvLead], int]:
+    """Current leads in the viewer's scope: undecided first, then by poster
+    and the matcher's rank (ties by ad id, so a page is the same each time).
+
+    Args:
+        session: Database session.
+        viewer: The signed-in user (needs ``investigation:read``).
+        status: Only leads with this decision ("new": undecided), or all.
+        limit: Page size (``None``: every lead).
+        offset: Rows to skip.
+
+    Returns:
+        The page of leads and how many leads match in all.
+    """
     require(viewer, "investigation:read")
     query = select(InvLead).where(
         workspace_clause(viewer, InvLead.organization_id), InvLead.current.is_(True)
     )
     if status:
         query = query.where(InvLead.status == status)
-    return list(
-        session.scalars(
-            query.order_by((InvLead.status != "new"), InvLead.case_key, InvLead.rank)
-        ).all()
-    )
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    order = (InvLead.status != "new", InvLead.case_key, InvLead.rank, InvLead.ad_key)
+    rows = session.scalars(query.order_by(*order).limit(limit).offset(offset)).all()
+    return list(rows), total
 
 
 def get_lead(session: Session, *, viewer: User, lead_id: int) -> InvLead:

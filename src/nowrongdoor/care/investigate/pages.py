@@ -17,7 +17,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
@@ -33,7 +33,7 @@ from nowrongdoor.care.investigate.schemas import (
     OperationNoteIn,
 )
 from nowrongdoor.care.investigate.usmap import route_map
-from nowrongdoor.care.models import InvAd, InvLead
+from nowrongdoor.care.models import InvAd, InvLead, User
 from nowrongdoor.care.web._session import Page, PageCtx, Read, needs, paged, text_query
 from nowrongdoor.care.web._templating import STATIC_DIR
 from nowrongdoor.errors import first_error
@@ -53,6 +53,8 @@ OperationsQuery = Annotated[dict[str, str], text_query(
 )]  # fmt: skip
 
 PAGE_SIZE = 25
+#: Leads a page (a poster brings up to ten; five posters' leads a page).
+LEADS_PAGE_SIZE = 50
 SORT_LABELS = {
     "size": "Most ads",
     "contacts": "Most contacts",
@@ -79,6 +81,17 @@ PHOTO_STRENGTH = {
 }
 #: log2 Bayes factor -> words (the matcher's weights, read aloud).
 STRENGTH = ((4.0, "strong"), (2.0, "moderate"), (0.0, "weak"), (-2.0, "against"))
+
+
+def chance(probability: float) -> str:
+    """The matcher's probability in words that never claim certainty: "0.36",
+    "over 0.99", "under 0.01" (a lead is never proof; 1.00 would read as one).
+    """
+    if probability >= 0.995:
+        return "over 0.99"
+    if probability < 0.005:
+        return "under 0.01"
+    return f"{probability:.2f}"
 
 
 def _strength(weight: float) -> str:
@@ -291,17 +304,28 @@ async def add_note(ctx: DecideDep, operation_id: int) -> Response:
 
 @router.get("/investigate/leads", name="inv_leads")
 def leads_page(
-    ctx: ReadDep, query: Annotated[dict[str, str], text_query(status=16)]
+    ctx: ReadDep,
+    page: Annotated[Page, paged(LEADS_PAGE_SIZE)],
+    query: Annotated[dict[str, str], text_query(status=16)],
 ) -> HTMLResponse:
     """Missing-person leads: poster case, ad, score; undecided first."""
     status = query["status"] if query["status"] in STATUS_LABELS else ""
-    leads = crud.list_leads(ctx.session, viewer=ctx.user, status=status)
+    leads, total = crud.list_leads(
+        ctx.session, viewer=ctx.user, status=status, **page.window
+    )
     return ctx.render(
         "investigate/leads.html",
         read=Read(
-            "investigation.leads.read", resource_type="inv_lead", detail=f"{len(leads)}"
+            "investigation.leads.read",
+            resource_type="inv_lead",
+            detail=f"page {page.number}, {len(leads)} of {total}",
         ),
         leads=leads,
+        chance=chance,
+        total=total,
+        page=page.number,
+        pages=page.count(total),
+        query=urlencode({"status": status} if status else {}),
         status=status,
         status_labels=STATUS_LABELS,
     )
@@ -423,8 +447,10 @@ def lead_response(
     ``read``: the page read's audit event, see :meth:`PageCtx.render`)."""
     lead = crud.get_lead(ctx.session, viewer=ctx.user, lead_id=lead_id)
     ad, operation_id = crud.lead_ad(ctx.session, lead)
+    decider = ctx.session.get(User, lead.decided_by_id) if lead.decided_by_id else None
     return ctx.render(
         "investigate/lead.html",
+        decided_by=decider.display_name if decider else None,
         status_code=400 if form_error else 200,
         read=read,
         lead=lead,
@@ -436,6 +462,7 @@ def lead_response(
         photos=_photos(ctx, lead, ad),
         decisions=DECISION_LABELS,
         status_labels=STATUS_LABELS,
+        chance=chance,
         form_error=form_error,
     )
 
@@ -456,6 +483,10 @@ async def decide(ctx: DecideDep, lead_id: int) -> Response:
     form = await _LEAD.posted_form(
         ctx, lead_id, "decision-form", ("decision", "reason")
     )
+    # a double click or a resend answers with the first one's page, not an error
+    again = ctx.repeated(form)
+    if again is not None:
+        return again
     lead = crud.get_lead(ctx.session, viewer=ctx.user, lead_id=lead_id)
     try:
         data = LeadDecision(
@@ -477,6 +508,7 @@ async def decide(ctx: DecideDep, lead_id: int) -> Response:
         lead=lead,
         data=data,
     )
+    answer = ctx.created(f"/investigate/leads/{lead.id}?decided=1")
     ctx.audit.commit(
         f"investigation.lead.{data.decision}",
         resource_type="inv_lead",
@@ -484,7 +516,7 @@ async def decide(ctx: DecideDep, lead_id: int) -> Response:
         detail=f"{lead.case_key} / {lead.ad_key}"
         + (f"; care intake {lead.intake_id}" if lead.intake_id else ""),
     )
-    return RedirectResponse(f"/investigate/leads/{lead.id}?decided=1", status_code=303)
+    return answer
 
 
 def _handoff(ctx: PageCtx, lead_id: int) -> tuple[InvLead, bytes]:
