@@ -18,7 +18,6 @@ import csv
 import datetime as dt
 import gc
 import json
-import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from sqlalchemy.orm import Session
 from nowrongdoor._jsonl import json_lines
 from nowrongdoor.care._lengths import fitted
 from nowrongdoor.care.crypto import Cipher
+from nowrongdoor.care.investigate import _fields as fields
 from nowrongdoor.care.investigate.images import (
     ImageReader,
     ImageStore,
@@ -46,7 +46,6 @@ from nowrongdoor.care.models import (
     InvOperation,
     utcnow,
 )
-from nowrongdoor.care.schemas._common import MAX_ID
 from nowrongdoor.errors import UserInputError
 
 __all__ = ["AdsImport", "ImportCounts", "import_ads", "refresh_statistics"]
@@ -174,85 +173,6 @@ def _csv(path: Path, needed: tuple[str, ...]) -> Iterator[tuple[int, dict[str, s
         raise UserInputError(f"{path}: not UTF-8 text") from None
 
 
-def _when(value: Any, where: str) -> dt.datetime | None:
-    if value in (None, ""):
-        return None
-    try:
-        at = dt.datetime.fromisoformat(str(value))
-    except ValueError:
-        raise UserInputError(f"{where}: {value!r} is not an ISO date") from None
-    return at.replace(tzinfo=dt.UTC) if at.tzinfo is None else at.astimezone(dt.UTC)
-
-
-def _codes(indicators: Any) -> str:
-    codes = sorted(
-        {str(i.get("code")) for i in indicators or [] if isinstance(i, dict)}
-    )
-    return f"|{'|'.join(codes)}|" if codes else ""
-
-
-def _listed(rec: dict[str, Any], name: str, where: str) -> list[Any]:
-    """``rec[name]`` as a list (empty when absent or empty).
-
-    Raises:
-        UserInputError: the field holds something else.
-    """
-    value = rec.get(name)
-    if not value:
-        return []
-    if not isinstance(value, list):
-        raise UserInputError(f"{where}: field {name} is not a list")
-    return value
-
-
-def _table(rec: dict[str, Any], name: str, where: str) -> dict[str, Any]:
-    """``rec[name]`` as a JSON object (empty when absent or empty)."""
-    value = rec.get(name)
-    if not value:
-        return {}
-    if not isinstance(value, dict):
-        raise UserInputError(f"{where}: field {name} is not a JSON object")
-    return value
-
-
-def _number(value: Any, where: str, name: str) -> float:
-    """A finite number from a JSON number or numeric text (``None``, ``""``: 0).
-
-    Raises:
-        UserInputError: anything else (text, a list, an object, true/false,
-            infinity).
-    """
-    if value is None or value == "":
-        return 0.0
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise UserInputError(f"{where}: field {name} is not a number")
-    try:
-        number = float(value)
-    except (ValueError, OverflowError):
-        raise UserInputError(f"{where}: field {name} is not a number") from None
-    if not math.isfinite(number):
-        raise UserInputError(f"{where}: field {name} is not a finite number")
-    return number
-
-
-def _count(value: Any, where: str, name: str) -> int:
-    """A whole number from 0 to the largest database integer."""
-    number = int(_number(value, where, name))
-    if not 0 <= number <= MAX_ID:
-        raise UserInputError(f"{where}: field {name} is not between 0 and {MAX_ID}")
-    return number
-
-
-def _text(rec: dict[str, Any], name: str, where: str) -> str | None:
-    """``rec[name]`` as text (``None`` when absent or empty)."""
-    value = rec.get(name)
-    if not value:
-        return None
-    if not isinstance(value, str):
-        raise UserInputError(f"{where}: field {name} is not text")
-    return value
-
-
 def _raw_by_id(path: Path | None) -> dict[str, dict[str, Any]]:
     if path is None:
         return {}
@@ -269,7 +189,7 @@ def _ad_row(
     for name in FACT_FIELDS:
         if not isinstance(merged.get(name, []), list):
             raise UserInputError(f"{where}: field {name} is not a list")
-    score = _number(merged.get("score"), where, "score")
+    score = fields.number(merged.get("score"), where, "score")
     return {
         "organization_id": org_id,
         "ad_key": fitted(str(merged["id"]), InvAd.ad_key, f"{where}: field id"),
@@ -279,11 +199,11 @@ def _ad_row(
             else None
             for name, column in _AD_TEXT
         },
-        "posted_at": _when(merged.get("posted_at"), f"{where}, field posted_at"),
+        "posted_at": fields.when(merged.get("posted_at"), f"{where}, field posted_at"),
         "score": score,
-        "indicator_codes": _codes(merged.get("indicators"))[:400],
-        "title": _text(merged, "title", where),
-        "text": _text(merged, "text", where),
+        "indicator_codes": fields.codes(merged.get("indicators"))[:400],
+        "title": fields.text(merged, "title", where),
+        "text": fields.text(merged, "text", where),
         "facts": {
             **{k: merged.get(k) or [] for k in FACT_FIELDS},
             **({"images": merged["images"]} if merged.get("images") else {}),
@@ -368,33 +288,35 @@ def _op_row(
     if not isinstance(key, str) or not key:
         raise UserInputError(f"{where}: field operation is missing")
     contacts = {
-        k: _listed(profile, k, where)
+        k: fields.listed(profile, k, where)
         for k in ("phones", "emails", "handles", "names", "controller_signals")
     }
-    cities = [str(c) for c in _listed(profile, "cities", where)]
-    ages = [a for a in _listed(profile, "claimed_ages", where) if isinstance(a, int)]
-    revenue = _table(profile, "revenue", where).get("estimated_total")
+    cities = [str(c) for c in fields.listed(profile, "cities", where)]
+    ages = [
+        a for a in fields.listed(profile, "claimed_ages", where) if isinstance(a, int)
+    ]
+    revenue = fields.table(profile, "revenue", where).get("estimated_total")
     mix = {
-        str(k): _count(v, where, f"indicator_mix.{k}")
-        for k, v in _table(profile, "indicator_mix", where).items()
+        str(k): fields.count(v, where, f"indicator_mix.{k}")
+        for k, v in fields.table(profile, "indicator_mix", where).items()
     }
-    first = _when(profile.get("first_seen"), f"{where}, field first_seen")
-    last = _when(profile.get("last_seen"), f"{where}, field last_seen")
+    first = fields.when(profile.get("first_seen"), f"{where}, field first_seen")
+    last = fields.when(profile.get("last_seen"), f"{where}, field last_seen")
     return {
         "organization_id": org_id,
         "op_key": fitted(key, InvOperation.op_key, f"{where}: field operation"),
-        "size": _count(profile.get("ads"), where, "ads")
-        or len(_listed(profile, "ad_ids", where)),
+        "size": fields.count(profile.get("ads"), where, "ads")
+        or len(fields.listed(profile, "ad_ids", where)),
         "contacts": contacts,
         "contact_count": sum(len(contacts[k]) for k in ("phones", "emails", "handles")),
         "cities": (f"|{'|'.join(cities)}|" if cities else "")[:4000],
         "city_count": len(cities),
-        "route": _listed(profile, "route", where),
+        "route": fields.listed(profile, "route", where),
         "indicator_codes": (f"|{'|'.join(sorted(mix))}|" if mix else "")[:400],
         "indicator_mix": mix,
         "min_claimed_age": min(ages) if ages else None,
         "estimated_revenue": (
-            _number(revenue, where, "revenue.estimated_total")
+            fields.number(revenue, where, "revenue.estimated_total")
             if revenue is not None
             else None
         ),
@@ -438,7 +360,7 @@ def _load_operations(scan: _Scan, link_dir: Path) -> None:
         where = f"{ops_json}, operation {i + 1}"
         if not isinstance(profile, dict):
             raise UserInputError(f"{where}: not a JSON object")
-        ads = [str(a) for a in _listed(profile, "ad_ids", where)]
+        ads = [str(a) for a in fields.listed(profile, "ad_ids", where)]
         dates = [d for a in ads if (d := posted.get(a)) is not None]
         row = _op_row(profile, where, org_id, dates)
         if row["op_key"] in members:
@@ -610,14 +532,16 @@ def _load_leads(
             "ad_key": ad,
             "op_key": fitted(operation, InvLead.op_key, f"{at}: field operation")
             or None,
-            "rank": _count(m.get("rank"), at, "rank"),
-            "score": _number(m.get("score"), at, "score"),
+            "rank": fields.count(m.get("rank"), at, "rank"),
+            "score": fields.number(m.get("score"), at, "score"),
             "probability": (
-                None if probability is None else _number(probability, at, "probability")
+                None
+                if probability is None
+                else fields.number(probability, at, "probability")
             ),
             "evidence": m.get("evidence") or {},
-            "fields_used": _listed(m, "fields_used", at),
-            "fields_missing": _listed(m, "fields_missing", at),
+            "fields_used": fields.listed(m, "fields_used", at),
+            "fields_missing": fields.listed(m, "fields_missing", at),
             "poster": posters.get(case),
             "current": True,
             "imported_at": utcnow(),
