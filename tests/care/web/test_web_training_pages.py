@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
+from typing import Any
 
 from _training_help import attempt_from, keys_of, pass_modules, user_id
 from _web_html import assert_accessible_basics, parse
 from sqlalchemy import select, update
 
 from nowrongdoor.care import training as tr
-from nowrongdoor.care.models import TrainingAttempt, User
+from nowrongdoor.care.models import TrainingAttempt, TrainingCompletion, User
 
 LAW = "/training/courses/awareness/the-law"
 
@@ -266,6 +268,17 @@ def test_a_bad_course_file_stops_start_up(tmp_path) -> None:
         create_app(settings)
 
 
+def _lapse(web_app: Any, code: str) -> None:
+    """Backdate a certificate: completed 2020-01-01, renewal due 2020-12-31."""
+    past = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    with web_app.state.db.session() as session:
+        session.execute(
+            update(TrainingCompletion)
+            .where(TrainingCompletion.code == code)
+            .values(completed_at=past, renewal_due_at=past + dt.timedelta(days=365))
+        )
+
+
 def _completion_code(web_app, username: str) -> str:
     with web_app.state.db.session() as session:
         done = tr.current_completion(
@@ -278,22 +291,13 @@ def _completion_code(web_app, username: str) -> str:
 def test_verify_says_a_lapsed_certificate_is_not_current(sign_in, web_app) -> None:
     """A certificate past its renewal date does not verify as "Valid": the
     page says it lapsed and when."""
-    import datetime as dt
-
-    from nowrongdoor.care.models import TrainingCompletion
 
     pass_modules(web_app, "cm.north")
     code = _completion_code(web_app, "cm.north")
     client = sign_in("cm.north2").client
     fresh = parse(client.get(f"/training/verify?code={code}").text)
     assert "Valid certificate" in fresh.css_first("#verified").text()
-    past = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
-    with web_app.state.db.session() as session:
-        session.execute(
-            update(TrainingCompletion)
-            .where(TrainingCompletion.code == code)
-            .values(completed_at=past, renewal_due_at=past + dt.timedelta(days=365))
-        )
+    _lapse(web_app, code)
     page = parse(client.get(f"/training/verify?code={code}").text)
     assert page.css_first("#verified") is None
     lapsed = page.css_first("#lapsed").text()
@@ -385,10 +389,6 @@ def test_my_training_says_when_attempts_are_cut(sign_in, web_app) -> None:
 def test_renewal_is_overdue_from_the_day_after_its_date(web_app) -> None:
     """The queue says "renewal due 2027-12-07": that whole UTC day is due, the
     next is overdue; 30 days ahead (by date) is "due", 31 is current."""
-    import datetime as dt
-
-    from nowrongdoor.care.models import TrainingCompletion
-
     pass_modules(web_app, "cm.north")
     db = web_app.state.db
     course = tr.catalogue_for(web_app.state.settings).get("awareness")
@@ -410,22 +410,13 @@ def test_renewal_is_overdue_from_the_day_after_its_date(web_app) -> None:
 def test_a_lapsed_certificate_page_says_so(sign_in, web_app) -> None:
     """The printable certificate of a lapsed completion says it lapsed; a
     current one carries no such line."""
-    import datetime as dt
-
-    from nowrongdoor.care.models import TrainingCompletion
 
     pass_modules(web_app, "cm.north")
     code = _completion_code(web_app, "cm.north")
     cm = sign_in("cm.north")
     page = parse(cm.get(f"/training/certificates/{code}").text)
     assert page.css_first("#cert-lapsed") is None
-    past = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
-    with web_app.state.db.session() as session:
-        session.execute(
-            update(TrainingCompletion)
-            .where(TrainingCompletion.code == code)
-            .values(completed_at=past, renewal_due_at=past + dt.timedelta(days=365))
-        )
+    _lapse(web_app, code)
     page = parse(cm.get(f"/training/certificates/{code}").text)
     assert "lapsed" in page.css_first("#cert-lapsed").text()
     assert "2020-12-31" in page.css_first("#cert-lapsed").text()
