@@ -146,15 +146,38 @@ def test_report_csv_cells_do_not_run_as_formulas(runner: Any, db: Any) -> None:
     assert {r["name"] for r in json.loads(raw.output)} >= {"=1+2"}
 
 
+def _race(db: Any, act: Any) -> list[str]:
+    """Run ``act`` in one session and, before that session commits, again in
+    a second thread's session; how the second ended ("done" or "refused")."""
+    import threading
+
+    from nowrongdoor.care.errors import Conflict
+
+    outcome: list[str] = []
+
+    def second() -> None:
+        try:
+            with db.session() as session:
+                act(session)
+            outcome.append("done")
+        except Conflict:
+            outcome.append("refused")
+
+    with db.session() as first:
+        act(first)
+        other = threading.Thread(target=second)
+        other.start()
+        other.join(timeout=1.5)  # blocks on the lock until the first commits
+    other.join(timeout=10)
+    return outcome
+
+
 def test_two_starts_at_once_cannot_pass_the_daily_limit(runner: Any, db: Any) -> None:
     """Two tabs starting the same quiz at the same moment: the second waits for
     the first and is refused at the limit, instead of both counting the same
     two earlier attempts and making four."""
-    import threading
 
     import pytest
-
-    from nowrongdoor.care.errors import Conflict
 
     if db.engine.dialect.name != "postgresql":
         pytest.skip("SQLite runs one writer at a time")
@@ -171,34 +194,16 @@ def test_two_starts_at_once_cannot_pass_the_daily_limit(runner: Any, db: Any) ->
     for _ in range(db.settings.training_attempts_per_day - 1):
         with db.session() as session:
             start(session)
-    outcome: list[str] = []
-
-    def second() -> None:
-        try:
-            with db.session() as session:
-                start(session)
-            outcome.append("started")
-        except Conflict:
-            outcome.append("refused")
-
-    with db.session() as first:
-        start(first)  # the last one allowed, not yet committed
-        other = threading.Thread(target=second)
-        other.start()
-        other.join(timeout=1.5)  # blocks on the lock until the first commits
-    other.join(timeout=10)
-    assert outcome == ["refused"]
+    # the last one allowed, not yet committed, while a second tab starts
+    assert _race(db, start) == ["refused"]
 
 
 def test_one_quiz_sent_twice_at_once_is_graded_once(runner: Any, db: Any) -> None:
     """The same quiz sent from two tabs at once: the second waits for the first
     and is refused as already submitted (no second grading, no second
     certificate)."""
-    import threading
 
     import pytest
-
-    from nowrongdoor.care.errors import Conflict
 
     if db.engine.dialect.name != "postgresql":
         pytest.skip("SQLite runs one writer at a time")
@@ -224,20 +229,4 @@ def test_one_quiz_sent_twice_at_once_is_graded_once(runner: Any, db: Any) -> Non
             settings=db.settings,
         )
 
-    outcome: list[str] = []
-
-    def second() -> None:
-        try:
-            with db.session() as session:
-                submit(session)
-            outcome.append("graded")
-        except Conflict:
-            outcome.append("refused")
-
-    with db.session() as first:
-        submit(first)
-        other = threading.Thread(target=second)
-        other.start()
-        other.join(timeout=1.5)
-    other.join(timeout=10)
-    assert outcome == ["refused"]
+    assert _race(db, submit) == ["refused"]

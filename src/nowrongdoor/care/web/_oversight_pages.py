@@ -102,8 +102,17 @@ def _write_events(ctx: PageCtx, filters: crud.OversightFilters, out: IO[str]) ->
     """Write the matching events to ``out`` as CSV; how many were written."""
     writer = csv.writer(out)
     writer.writerow(
-        ["seq", "at", "username", "role", "action", "outcome", "person", "record"]
-        + ["detail"]
+        [
+            "seq",
+            "at",
+            "username",
+            "role",
+            "action",
+            "outcome",
+            "person",
+            "record",
+            "detail",
+        ]
     )
     written, before = 0, None
     while True:
