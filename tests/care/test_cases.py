@@ -6,6 +6,9 @@ import datetime as dt
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from nowrongdoor.care.models import CaseEvent, Person
 
 QYIT_POSITIVE = {
     "unsafe-work": True,
@@ -119,7 +122,7 @@ def test_tasks_due_and_overdue(client: TestClient, world: Any, records: Any) -> 
 
 
 def test_screening_is_scored_and_stored(
-    client: TestClient, world: Any, records: Any
+    client: TestClient, db: Any, world: Any, records: Any
 ) -> None:
     rec = records("a")
     cm = world.headers("cm_a")
@@ -135,7 +138,20 @@ def test_screening_is_scored_and_stored(
     assert r.status_code == 201, r.text
     body = r.json()
     assert body["positive"] is True and body["recommended_pathway"]
-    assert body["questionnaire_response"]["resourceType"] == "QuestionnaireResponse"
+    response = body["questionnaire_response"]
+    assert response["resourceType"] == "QuestionnaireResponse"
+    with db.session() as s:
+        person = s.get(Person, rec.person_id)
+        assert person is not None
+        # the response is about the person (by pseudonym), as the web page's is
+        assert response["subject"] == {"reference": f"Patient/{person.pseudonym}"}
+        # a screening run in a case is on the case's timeline, as from the web page
+        kinds = s.scalars(
+            select(CaseEvent.detail).where(
+                CaseEvent.case_id == rec.case_id, CaseEvent.kind == "screening"
+            )
+        ).all()
+    assert kinds == ["qyit: positive"]
     listed = client.get(
         f"/api/v1/persons/{rec.person_id}/screenings", headers=cm
     ).json()

@@ -66,8 +66,6 @@ __all__ = [
     "transition_case",
     "update_case",
     "update_case_child",
-    "update_need",
-    "update_progress",
     "update_task",
 ]
 
@@ -345,16 +343,6 @@ def add_need(session: Session, *, actor: User, case: Case, data: NeedCreate) -> 
     return need
 
 
-def update_need(session: Session, *, need: Need, data: NeedUpdate) -> Need:
-    """Change a need's status or description."""
-    if data.status is not None:
-        need.status = str(data.status)
-    if data.description is not None:
-        need.description = data.description
-    session.flush()
-    return need
-
-
 def add_goal(session: Session, *, case: Case, data: GoalCreate) -> Goal:
     """Add a goal to ``case``."""
     if data.need_id is not None:
@@ -374,18 +362,6 @@ def add_barrier(session: Session, *, case: Case, data: BarrierCreate) -> Barrier
     """Add a barrier to ``case``."""
     barrier = Barrier(case_id=case.id, description=data.description)
     return inserted(session, barrier)
-
-
-def update_progress(
-    session: Session, *, item: Goal | Barrier, data: ProgressUpdate
-) -> Goal | Barrier:
-    """Change a goal's or barrier's status or text."""
-    if data.status is not None:
-        item.status = str(data.status)
-    if data.description is not None:
-        item.description = data.description
-    session.flush()
-    return item
 
 
 def add_note(session: Session, *, actor: User, case: Case, data: NoteCreate) -> Note:
@@ -438,15 +414,21 @@ def add_case_child(
 
 
 def update_case_child(
-    session: Session, *, item: Need | Goal | Barrier, data: Any
+    session: Session,
+    *,
+    item: Need | Goal | Barrier,
+    data: NeedUpdate | ProgressUpdate,
 ) -> Need | Goal | Barrier:
-    """Change a need's, goal's or barrier's status or text.
+    """Change a need's, goal's or barrier's status or text (each when given).
 
     The caller has loaded ``item`` with its case in scope (:func:`get_child`).
     """
-    if isinstance(item, Need):
-        return update_need(session, need=item, data=data)
-    return update_progress(session, item=item, data=data)
+    if data.status is not None:
+        item.status = str(data.status)
+    if data.description is not None:
+        item.description = data.description
+    session.flush()
+    return item
 
 
 #: The records a case holds that :func:`add_case_child` and :func:`get_child` handle.

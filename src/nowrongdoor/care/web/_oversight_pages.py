@@ -55,9 +55,7 @@ def oversight(
         "oversight.html",
         read=Read("audit.oversight", resource_type="audit", detail=f"{total} events"),
         rows=rows,
-        total=total,
-        page=page.number,
-        pages=page.count(total),
+        **page.fields(total),
         kinds={k: label for k, (label, _c) in KINDS.items()},
         filters=filters,
     )

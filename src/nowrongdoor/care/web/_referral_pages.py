@@ -411,9 +411,7 @@ def inbox(
             detail=f"inbox page {page.number}, {len(rows)} of {total} rows",
         ),
         referrals=views,
-        total=total,
-        page=page.number,
-        pages=page.count(total),
+        **page.fields(total),
         status=status,
         statuses=[s for s in f.REFERRAL_STATUS_LABELS if s != "draft"],
     )

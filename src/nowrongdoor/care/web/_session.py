@@ -312,6 +312,11 @@ class Page:
         """How many pages ``total`` rows fill (at least one)."""
         return max(1, -(-total // self.size))
 
+    def fields(self, total: int) -> dict[str, int]:
+        """What the pager macro (``_pager.html``) reads of a list of ``total``
+        rows: ``total``, this ``page`` and the number of ``pages``."""
+        return {"total": total, "page": self.number, "pages": self.count(total)}
+
 
 def paged(size: int) -> Any:
     """A dependency: the page of a paged list the ``page`` query parameter asks

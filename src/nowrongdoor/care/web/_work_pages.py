@@ -39,6 +39,7 @@ from nowrongdoor.care.schemas import (
     person_public,
     task_public,
 )
+from nowrongdoor.care.screening_adapter import store_result
 from nowrongdoor.care.web import _forms as f
 from nowrongdoor.care.web._session import PageCtx, Read, needs
 from nowrongdoor.screening import ScreeningResult
@@ -554,7 +555,7 @@ def store_screening_result(
         return {}
     if not can(ctx.user, "screening:write"):
         return {}
-    intake = None
+    intake = case = None
     if intake_id is not None:
         intake = crud.get_intake(ctx.session, viewer=ctx.user, intake_id=intake_id)
         if intake.person_id is None:
@@ -568,28 +569,14 @@ def store_screening_result(
     else:
         assert pseudonym is not None
         person = find_person(ctx, pseudonym)
-    row = crud.store_screening(
+    row = store_result(
         ctx.session,
         actor=ctx.user,
         person=person,
-        instrument_id=result.instrument_id,
-        positive=result.positive,
-        recommended_pathway=result.recommended_pathway,
-        questionnaire_response=result.questionnaire_response(
-            subject_reference=f"Patient/{person.pseudonym}"
-        ),
-        result=result.model_dump(mode="json"),
-        case_id=case_id,
+        result=result,
+        case=case,
         intake_id=intake.id if intake else None,
     )
-    if case_id is not None:
-        crud.add_case_event(
-            ctx.session,
-            case=crud.get_case(ctx.session, viewer=ctx.user, case_id=case_id),
-            kind="screening",
-            actor=ctx.user,
-            detail=f"{result.instrument_id}: {result.category}",
-        )
     ctx.created(
         f"/cases/{case_id}#screens-h"
         if case_id is not None

@@ -228,6 +228,7 @@ def create_person_screening(
     """Score answers with a screening instrument and store the FHIR response."""
     session, user = ctx.session, ctx.user
     person = person_in_scope(ctx, person_id)
+    case = None
     if body.case_id is not None:
         case = crud.get_case(session, viewer=user, case_id=body.case_id)
         _of_person("case", case, person)
@@ -240,7 +241,7 @@ def create_person_screening(
         person=person,
         instrument_id=body.instrument_id,
         answers=body.answers,
-        case_id=body.case_id,
+        case=case,
         intake_id=body.intake_id,
     )
     ctx.audit.commit_on("screening.create", row, detail=body.instrument_id)
