@@ -298,3 +298,25 @@ def test_unknown_age_is_unknown_everywhere_in_the_output() -> None:
     assert adult.victim_is_minor is False and adult.mandatory_report is False
     minor = classify(facts(age=15, commercial_sex_act=True))
     assert minor.victim_is_minor is True and minor.mandatory_report is True
+
+
+def test_the_facts_that_decide_trafficking_are_named_first() -> None:
+    # an adult or a minor? the border facts only tell smuggling from no
+    # offence, so the first sentence asks for the age alone
+    result = classify(
+        {
+            "age": None,
+            "commercial_sex_act": True,
+            "force": False,
+            "fraud": False,
+            "coercion": False,
+        }
+    )
+    assert result.classification == "needs_more_information"
+    assert result.rationale[0] == "Whether it is trafficking depends on: age."
+    assert "transported_across_border" in result.rationale[1]
+
+
+def test_no_extra_sentence_when_every_pivotal_fact_decides_trafficking() -> None:
+    result = classify(facts(age=None, commercial_sex_act=True))
+    assert result.rationale[0].startswith("The known facts do not settle it.")

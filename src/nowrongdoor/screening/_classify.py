@@ -275,6 +275,13 @@ def classify(facts: Mapping[str, Any], *, label: str = "facts") -> Classificatio
         result = "needs_more_information"
         names = _pivotal(unknown, table, lambda o: _label(*o))
         possible = sorted({_label(*o) for o in outcomes})
+        # what to ask first: the facts that decide trafficking, before those
+        # that only tell smuggling from no offence
+        deciding = _pivotal(unknown, table, lambda o: o[0] or o[1])
+        if deciding and deciding != names:
+            rationale.append(
+                f"Whether it is trafficking depends on: {', '.join(deciding)}."
+            )
         rationale.append(
             "The known facts do not settle it. Facts that could change the answer: "
             f"{', '.join(names)}."
