@@ -69,11 +69,32 @@ def test_an_unknown_address_is_a_page_for_a_browser_and_json_for_the_api(cm):
     page = cm.get("/no-such-page", headers=BROWSER)
     _is_page(page, 404)
     assert _alert(page) == "There is no page at this address."
+    # no route served it, yet it is drawn for the signed-in user: her own
+    # navigation and "Sign out", not "Sign in" (she is not signed out)
+    tree = parse(page.text)
+    assert tree.css_first('form[action="/logout"]') is not None
+    assert tree.css_first('a[href="/login"]') is None
+    assert tree.css_first('nav a[href="/work"]') is not None
     wrong_method = cm.get("/cases/1/status", headers=BROWSER)
     _is_page(wrong_method, 405)
+    assert parse(wrong_method.text).css_first('form[action="/logout"]') is not None
     api = cm.get("/api/v1/no-such-thing", headers=BROWSER)
     assert api.status_code == 404
     assert api.json()["error"]["code"] == "not_found"
+
+
+def test_an_unknown_address_is_drawn_for_nobody_without_a_session(web_app):
+    from fastapi.testclient import TestClient
+
+    with TestClient(web_app) as anonymous:
+        page = anonymous.get("/no-such-page", headers=BROWSER)
+        anonymous.cookies.set("nwd_session", "not-a-session")
+        stale = anonymous.get("/no-such-page", headers=BROWSER)
+    for response in (page, stale):
+        _is_page(response, 404)
+        tree = parse(response.text)
+        assert tree.css_first('a[href="/login"]') is not None
+        assert tree.css_first('form[action="/logout"]') is None
 
 
 def test_a_page_that_fails_answers_a_page_without_a_traceback(web_app, monkeypatch):

@@ -20,6 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -30,9 +31,10 @@ from nowrongdoor.care.api.deps import (
     RouteCtx,
     SessionDep,
 )
+from nowrongdoor.care.db import Database
 from nowrongdoor.care.errors import ApiError, BadRequest, Conflict, Unauthorized
 from nowrongdoor.care.rbac import can, require
-from nowrongdoor.care.security import Identity
+from nowrongdoor.care.security import SESSION_COOKIE, Identity, resolve_session
 from nowrongdoor.care.web import _form_key
 from nowrongdoor.care.web._forms import plain_message
 from nowrongdoor.care.web._templating import ANONYMOUS, Viewer, is_htmx, render
@@ -452,11 +454,29 @@ def _form_again(request: Request, exc: BadRequest) -> Response | None:
     return None
 
 
+def _cookie_viewer(request: Request) -> Viewer:
+    """Who is signed in by the session cookie, for an error page no route's
+    dependencies drew (an unknown address, a wrong method): its navigation is
+    the user's own, not "Sign in"."""
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie:
+        return ANONYMOUS
+    db: Database = request.app.state.db
+    with db.sessionmaker() as session:
+        return viewer_of(resolve_session(session, cookie))
+
+
 def _error_page(
-    request: Request, status: int, message: str, field: str | None
+    request: Request,
+    status: int,
+    message: str,
+    field: str | None,
+    viewer: Viewer | None = None,
 ) -> HTMLResponse:
-    """The error page: a heading for ``status`` and ``message`` in words."""
-    viewer = getattr(request.state, "viewer", None)
+    """The error page: a heading for ``status`` and ``message`` in words, for
+    ``viewer`` (by default the one the route's dependencies found)."""
+    if viewer is None:
+        viewer = getattr(request.state, "viewer", None)
     page: HTMLResponse = render(
         request,
         "error.html",
@@ -559,7 +579,13 @@ def install_error_pages(app: FastAPI, pages: Collection[Any] = ()) -> None:
             message = _PAGE_MESSAGES.get(status, _PAGE_MESSAGES[500])
             # a form's value too large to store: the form again, kept
             again = _form_again(request, BadRequest(message)) if status == 422 else None
-            return again or _error_page(request, status, message, None)
+            if again is not None:
+                return again
+            viewer = None
+            found = getattr(request.state, "viewer", None)
+            if found is None and status < 500:  # no route's dependencies ran
+                viewer = await run_in_threadpool(_cookie_viewer, request)
+            return _error_page(request, status, message, None, viewer)
 
         return _answer_page
 
