@@ -90,7 +90,10 @@ def test_intake_to_completed_referral(page: Page, live, artifacts):
 
     # Child screen, positive.
     page.get_by_role("link", name="Run a screening").click()
-    page.get_by_role("link", name="Start cst6").click()
+    page.get_by_role(
+        "link",
+        name="Start this screen (Child sex-trafficking screen, 6 items (ages 11-17))",
+    ).click()
     page.get_by_label("Age of the person").fill("15")
     for fieldset in page.locator("#screening-form fieldset").all():
         fieldset.get_by_label("Yes", exact=True).check()

@@ -16,6 +16,49 @@ def test_screening_list_links_every_instrument(cm):
     assert hrefs == {f"/screening/{i.id}" for i in list_instruments()}
 
 
+def test_screening_list_states_each_age_range_and_names_each_start(cm):
+    tree = parse(cm.get("/screening").text)
+    cards = {
+        n.css_first("h2").text(): " ".join(n.text().split())
+        for n in tree.css("main section.card")
+    }
+    assert len(cards) == len(list_instruments())
+    for instrument in list_instruments():
+        card = cards[instrument.title]
+        low, high = instrument.ages
+        if low and high is not None:
+            assert f"ages {low}–{high}" in card
+        elif high is not None:  # from birth: no "ages –17"
+            assert f"under {high + 1}" in card and "–" not in card.split("Setting")[0]
+        else:
+            assert f"{low} and over" in card
+    starts = [" ".join(a.text().split()) for a in tree.css("main a.button")]
+    assert starts == [
+        f"Start this {'screen' if i.validated else 'checklist'} ({i.title})"
+        for i in list_instruments()
+    ]
+
+
+def test_a_screening_says_whom_its_answers_are_kept_for(cm):
+    north_case = 7  # the pages name it; storing checks it is in reach
+    for path in (
+        f"/screening?case_id={north_case}",
+        f"/screening/raft?case_id={north_case}",
+    ):
+        tree = parse(cm.get(path).text)
+        node = tree.css_first("#screening-for")
+        assert node is not None, path
+        assert node.css_first("a").attributes["href"] == f"/cases/{north_case}"
+        assert "timeline" in node.text()
+    # the way back to the list keeps the case
+    form = parse(cm.get(f"/screening/raft?case_id={north_case}").text)
+    assert form.css_first("main p a").attributes["href"] == (
+        f"/screening?case_id={north_case}"
+    )
+    alone = parse(cm.get("/screening/raft").text).css_first("#screening-for")
+    assert "not kept" in alone.text()
+
+
 def test_screening_form_asks_every_item_with_labelled_choices(cm):
     instrument = get_instrument("cst6")
     tree = assert_accessible_basics(cm.get("/screening/cst6").text)

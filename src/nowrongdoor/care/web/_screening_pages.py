@@ -7,6 +7,7 @@ Items, scoring, safety guidance and the legal rules all come from
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
@@ -285,6 +286,7 @@ def _form_page(
         instrument=instrument,
         given=given,
         error=error,
+        context_query=context_query(context),
         **context,
     )
 
@@ -306,7 +308,7 @@ def context_query(context: dict[str, Any]) -> str:
     """The screening context as a query string (``?intake_id=..``) or ``""``."""
     if not context:
         return ""
-    return "?" + "&".join(f"{k}={v}" for k, v in sorted(context.items()))
+    return "?" + urlencode(sorted(context.items()))
 
 
 def _pathway_entry(result: ScreeningResult) -> Any:
