@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -104,6 +104,9 @@ class RawInputs:
     fhir_ignored: dict[str, int]
     files: list[InputFile]
     members_separate: bool
+    #: (member id, code without dot, ``YYYY-MM-DD``) -> why a FHIR code was
+    #: counted as another (see :class:`~nowrongdoor.population._fhir.FhirRows`).
+    fhir_notes: dict[tuple[str, str, str], str] = field(default_factory=dict)
 
 
 def read_header(path: Path, fmt: str) -> list[str]:
@@ -493,9 +496,10 @@ def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
     fhir_files = [f.path for f in files if f.kind == "fhir"]
     rejects: list[dict[str, Any]] = []
     ignored: dict[str, int] = {}
+    notes: dict[tuple[str, str, str], str] = {}
     if fhir_files:
         rows = read_fhir(fhir_files)
-        rejects, ignored = rows.rejects, rows.ignored
+        rejects, ignored, notes = rows.rejects, rows.ignored, rows.notes
         numbers = {str(f.path): n for n, f in enumerate(files)}
         for d in rows.diagnoses:
             d["_line"] = d["_row"] + numbers[d["_file"]] * LINE_SHIFT
@@ -567,4 +571,5 @@ def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
         fhir_ignored=ignored,
         files=files,
         members_separate=separate,
+        fhir_notes=notes,
     )

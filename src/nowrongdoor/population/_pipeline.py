@@ -16,7 +16,12 @@ from nowrongdoor.errors import UserInputError
 from nowrongdoor.population import _checks as checks
 from nowrongdoor.population import _steps as steps
 from nowrongdoor.population._arrow import arrow_table
-from nowrongdoor.population._inputs import InputFile, discover, load_inputs
+from nowrongdoor.population._inputs import (
+    InputFile,
+    RawInputs,
+    discover,
+    load_inputs,
+)
 from nowrongdoor.population._maps import ColumnMap
 from nowrongdoor.population._model import TIERS, ScoringModel, load_scoring_model
 from nowrongdoor.population._outputs import (
@@ -232,8 +237,18 @@ def score_population(
     # converted once each. The per-row member table is read again only when
     # some of these are unusable, to name their rows in rejects.csv.
     births = engine.cache(steps.member_births(raw.member_groups))
-    valid = engine.cache(steps.valid_members(births, model, as_of))
     reference, codes, points = _reference_tables(engine, value_sets, model, as_of)
+    unusable = engine.to_arrow(births.filter(births.unusable).limit(1)).num_rows > 0
+    valid = steps.valid_members(births, model, as_of)
+    age_unknown: frozenset[str] = frozenset()
+    if unusable:
+        age_unknown = _identified_undated(
+            engine, raw, births, reference, codes, points, as_of, today
+        )
+    if age_unknown:
+        ids = arrow_table({"member_id": (pa.string(), sorted(age_unknown))})
+        valid = steps.with_age_unknown(valid, engine.from_arrow(ids))
+    valid = engine.cache(valid)
 
     step(STEPS[3])
     # One pass over every diagnosis, never materialised: its few kept rows go
@@ -280,7 +295,7 @@ def score_population(
 
     step(STEPS[5])
     rej = steps.diagnosis_rejects(found)
-    if engine.to_arrow(births.filter(births.unusable).limit(1)).num_rows:
+    if unusable:
         rej = steps.member_rejects(raw.members).union(rej)
     rejects = engine.to_arrow(rej.distinct()).to_pylist() + raw.fhir_rejects
     _name_date_patterns(rejects, column_map)
@@ -290,6 +305,7 @@ def score_population(
     columns: dict[str, list[Any]] = {}
     texts: list[tuple[str, str]] = []
     if with_reasons:
+        _attach_notes(hit_rows, age_unknown, raw.fhir_notes, model)
         reasons = member_reasons(hit_rows, value_sets, frozenset(withhold))
         columns = _worklist_order(flagged)
         no_reasons = ("[]", "")
@@ -354,6 +370,74 @@ def score_population(
         flagged=flagged.num_rows,
         rejects=len(rejects),
     )
+
+
+def _identified_undated(
+    engine: Engine,
+    raw: RawInputs,
+    births: ir.Table,
+    reference: ir.Table,
+    codes: ir.Table,
+    points: ir.Table,
+    as_of: date,
+    today: date,
+) -> frozenset[str]:
+    """The members with no valid birth date whom a code of confirmed
+    exploitation or its history identifies (tier ``identified``).
+
+    They stay on the worklist with age unknown: a care manager expects an
+    identified survivor there whether or not the extract holds a usable birth
+    date, and the tier ``identified`` does not depend on age (an identifying
+    code identifies whatever the score; docs/population.md, "Scoring model").
+    Runs only when some member row is unusable: the diagnoses of the members
+    without a birth date go through the same screen and look-back windows as
+    everyone's, so the answer is the one the main pass would give.
+    """
+    undated = engine.cache(steps.undated_members(births))
+    if not engine.to_arrow(undated.limit(1)).num_rows:
+        return frozenset()
+    mine = steps.with_age_unknown(None, undated)
+    dx = raw.diagnoses.semi_join(undated, "member_id")
+    lines = raw.lines.semi_join(undated, "member_id")
+    screened = steps.screen_diagnoses(dx, lines, reference, codes, None, today)
+    hits = steps.hits_of(steps.indicator_hits(screened, mine, points, codes, as_of))
+    who = hits.filter(hits.identifies > 0).select("member_id").distinct()
+    return frozenset(str(m) for m in engine.to_arrow(who)["member_id"].to_pylist())
+
+
+def _attach_notes(
+    hit_rows: list[dict[str, Any]],
+    age_unknown: frozenset[str],
+    fhir_notes: dict[tuple[str, str, str], str],
+    model: ScoringModel,
+) -> None:
+    """Give the hits that need one a ``note`` (the member's age is unknown) or a
+    ``code_note`` (the code was counted as another; it names a code)."""
+    if not age_unknown and not fhir_notes:
+        return
+    age_note = _age_unknown_note(model) if age_unknown else ""
+    for h in hit_rows:
+        when = h["date"]
+        day = when.isoformat() if isinstance(when, date) else str(when)
+        code = str(h["code"]).upper().replace(".", "")
+        h["code_note"] = fhir_notes.get((h["member_id"], code, day))
+        h["note"] = age_note if h["member_id"] in age_unknown else None
+
+
+def _age_unknown_note(model: ScoringModel) -> str:
+    """What a reason of a member of unknown age says about the age."""
+    band = model.age_unknown_band
+    note = (
+        "age unknown: no valid birth date in the inputs; kept on the worklist "
+        "because a code of confirmed exploitation or its history identifies the "
+        f"member; points at the {band.name} multiplier (x{band.multiplier:g}, the "
+        "lowest)"
+    )
+    if model.minors_only:
+        note += (
+            f"; {', '.join(model.minors_only)} counts for minors only and cannot apply"
+        )
+    return note
 
 
 def _name_date_patterns(

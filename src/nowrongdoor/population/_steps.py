@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import ibis
 
 from nowrongdoor.population import _checks as checks
-from nowrongdoor.population._model import ScoringModel
+from nowrongdoor.population._model import AGE_UNKNOWN, ScoringModel
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -33,7 +33,9 @@ __all__ = [
     "normalised_code",
     "score_members",
     "screen_diagnoses",
+    "undated_members",
     "valid_members",
+    "with_age_unknown",
     "written_forms",
 ]
 
@@ -402,6 +404,32 @@ def valid_members(births: ir.Table, model: ScoringModel, as_of: date) -> ir.Tabl
         else_=ibis.null("string"),
     )
     return ok.select("member_id", "birth", "latest_birth", age=age, band=band)
+
+
+def undated_members(births: ir.Table) -> ir.Table:
+    """The member ids (not empty) none of whose rows holds a valid birth date."""
+    ok = (births.member_id != "") & births.birth.isnull()
+    return births.filter(ok).select("member_id")
+
+
+def with_age_unknown(valid: ir.Table | None, ids: ir.Table) -> ir.Table:
+    """``valid`` (:func:`valid_members`; ``None``: no one) plus the members
+    ``ids``, whose age is unknown: no birth date, age null, band
+    :data:`AGE_UNKNOWN`.
+
+    Only members identified by a code of confirmed exploitation or its history
+    are added so (the pipeline decides which): a care manager expects an
+    identified survivor on the worklist whether or not the extract holds a
+    usable birth date; everyone else still needs one to be scored.
+    """
+    extra = ids.select(
+        member_id=ids.member_id,
+        birth=ibis.null("date"),
+        latest_birth=ibis.null("date"),
+        age=ibis.null("int32"),
+        band=ibis.literal(AGE_UNKNOWN),
+    )
+    return extra if valid is None else valid.union(extra)
 
 
 def default_as_of(dx: ir.Table) -> ir.Scalar:

@@ -334,6 +334,8 @@ def explain(
             r["sensitivity"],
         )
     console.print(table)
+    for note in dict.fromkeys(str(r["note"]) for r in reasons if r.get("note")):
+        console.print(f"note: {note}", highlight=False)
 
 
 @app.command("valuesets")
