@@ -17,6 +17,7 @@ from nowrongdoor.population import _checks as checks
 from nowrongdoor.population import _steps as steps
 from nowrongdoor.population._arrow import arrow_table
 from nowrongdoor.population._inputs import (
+    DELIMITER_NAMES,
     InputFile,
     RawInputs,
     discover,
@@ -312,7 +313,7 @@ def score_population(
         texts = [reasons.get(m, no_reasons) for m in columns["member_id"]]
         columns["reasons"] = [t[0] for t in texts]
     summary = _summary(
-        files=[{"file": str(f.path), "kind": f.kind} for f in raw.files],
+        files=[_input_entry(f) for f in raw.files],
         engine=engine.name,
         model=model,
         as_of=as_of,
@@ -438,6 +439,15 @@ def _age_unknown_note(model: ScoringModel) -> str:
             f"; {', '.join(model.minors_only)} counts for minors only and cannot apply"
         )
     return note
+
+
+def _input_entry(f: InputFile) -> dict[str, str]:
+    """An input file as the summary lists it (with its delimiter, when a CSV
+    file's is not a comma)."""
+    entry = {"file": str(f.path), "kind": f.kind}
+    if f.fmt == "csv" and f.delimiter != ",":
+        entry["delimiter"] = DELIMITER_NAMES[f.delimiter]
+    return entry
 
 
 def _name_date_patterns(

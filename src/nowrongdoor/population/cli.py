@@ -166,6 +166,13 @@ def score(
         f"written to {result.out_dir}",
         highlight=False,
     )
+    for entry in result.summary["inputs"]:
+        if "delimiter" in entry:
+            console.print(
+                f"{entry['file']}: fields separated by {entry['delimiter']}s "
+                "(not commas), read as such",
+                highlight=False,
+            )
 
 
 def _column_map(
