@@ -269,8 +269,9 @@ def test_a_header_only_claims_file_is_named(tmp_path: Path, runner) -> None:
     )
     assert result.exit_code == 2, result.output
     assert " ".join(result.output.split()) == (
-        f"error: the claims in {path} hold no valid service date, so there is no "
-        "default as-of date; pass --as-of YYYY-MM-DD"
+        f"error: the claims in {path} hold no diagnosis code with a member id (no "
+        "data rows below the header, or every diagnosis or member id cell is "
+        "empty): nothing would be scored"
     )
     assert not (tmp_path / "o").exists()
 

@@ -223,6 +223,8 @@ def score_population(
             future = int(found[0]["future"] or 0)
             unread = int(found[0]["unread"] or 0)
             claims = [str(f.path) for f in files if f.kind != "members"]
+            if not found[0]["rows"]:
+                raise UserInputError(_no_diagnoses(claims))
             if unread and not future:
                 raise UserInputError(_unread_dates(claims, unread, column_map))
             raise UserInputError(
@@ -505,6 +507,16 @@ def _write_parquet(path: Path, columns: dict[str, list[Any]], pa: Any) -> None:
     pq.write_table(table, path)
 
 
+def _no_diagnoses(claims: list[str]) -> str:
+    """The sentence for claims without a single diagnosis to read: a run would
+    write an empty worklist, which reads as "no one at risk"."""
+    return (
+        f"the claims in {', '.join(claims)} hold no diagnosis code with a member "
+        "id (no data rows below the header, or every diagnosis or member id cell "
+        "is empty): nothing would be scored"
+    )
+
+
 def _unread_dates(claims: list[str], unread: int, cmap: ColumnMap | None) -> str:
     """The sentence for claims none of whose written service dates is valid:
     the dates are in another pattern, which a column map reads (``--as-of``
@@ -532,6 +544,12 @@ def _check_as_of_in_data(
         UserInputError: no valid service date is on or before ``as_of``.
     """
     first = engine.to_arrow(checks.earliest_date(dx, today)).to_pylist()[0]["first"]
+    if first is None:
+        found = engine.to_arrow(checks.default_as_of(dx, today)).to_pylist()[0]
+        if not found["rows"]:
+            raise UserInputError(
+                _no_diagnoses([str(f.path) for f in files if f.kind != "members"])
+            )
     if first is not None and first > as_of:
         claims = ", ".join(str(f.path) for f in files if f.kind != "members")
         raise UserInputError(
