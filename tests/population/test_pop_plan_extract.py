@@ -151,3 +151,20 @@ def test_a_header_only_extract_stops_even_with_an_as_of(
         "empty): nothing would be scored"
     )
     assert not (tmp_path / "o").exists()
+
+
+def test_a_utf16_extract_is_named_as_utf16(tmp_path: Path, runner) -> None:
+    """Excel's 'Unicode Text' export is UTF-16 with a byte-order mark: named as
+    such, not as a binary file."""
+    path = tmp_path / "claims.csv"
+    text = "\t".join(HEADER) + "\r\n" + "\t".join(ROWS[0]) + "\r\n"
+    path.write_bytes(text.encode("utf-16"))  # with its byte-order mark
+    result = runner.invoke(
+        app, ["population", "score", str(path), "--out", str(tmp_path / "o")]
+    )
+    assert result.exit_code == 2, result.output
+    assert " ".join(result.output.split()) == (
+        f"error: {path} line 1 (the header) is UTF-16 text (it starts with a UTF-16 "
+        "byte-order mark, as Excel's 'Unicode Text' writes it), not UTF-8; save the "
+        "file as UTF-8"
+    )

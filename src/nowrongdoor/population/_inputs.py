@@ -144,6 +144,12 @@ def read_header(path: Path, fmt: str) -> list[str]:
         raise UserInputError(
             f"{path} line 1 (the header) is longer than 1 MB: it is not a claims CSV"
         )
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise UserInputError(
+            f"{path} line 1 (the header) is UTF-16 text (it starts with a UTF-16 "
+            "byte-order mark, as Excel's 'Unicode Text' writes it), not UTF-8; "
+            "save the file as UTF-8"
+        )
     if b"\0" in raw:
         raise UserInputError(
             f"{path} line 1 (the header) holds NUL bytes: it is a binary file, "
