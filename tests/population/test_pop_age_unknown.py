@@ -116,7 +116,9 @@ def test_explain_says_the_age_is_unknown(tmp_path: Path, runner) -> None:
         app, ["population", "explain", "M1", "--out", str(tmp_path / "out")]
     )
     assert got.exit_code == 0, got.output
-    assert "note: age unknown" in " ".join(got.output.split())
+    flat = " ".join(got.output.split())
+    assert "tier identified, score 53, age unknown, pathway survive" in flat
+    assert "note: age unknown" in flat
 
 
 def test_withheld_reasons_still_say_the_age_is_unknown(tmp_path: Path) -> None:

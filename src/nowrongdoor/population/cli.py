@@ -328,7 +328,7 @@ def explain(
         return
     console.print(
         f"member {member_id}: tier [bold]{row['tier']}[/], score {row['score']}, "
-        f"age {row['age']}, pathway {row['pathway']}",
+        f"age {row['age'] or 'unknown'}, pathway {row['pathway']}",
         highlight=False,
     )
     table = Table("indicator", "code", "date", "points", "sensitivity")
