@@ -304,14 +304,16 @@ def test_fhir_conditions_refuted_in_error_or_provisional_are_not_scored(
     # FHIR R4 Condition.verificationStatus is a modifier element: a refuted,
     # entered-in-error or unconfirmed/provisional/differential Condition is no
     # confirmed diagnosis. A resolved one was confirmed: its history counts
-    # (confirmed exploitation or its history identifies the member).
+    # (confirmed exploitation or its history identifies the member). An
+    # unconfirmed T74.5-/T74.6- is a suspicion and counts as its T76 code
+    # (test_pop_fhir_suspected.py); other unconfirmed codes are not scored.
     lines = [
         {"resourceType": "Patient", "id": "P1", "birthDate": "1990-04-04"},
         _condition("c1", "T74.51XA", verificationStatus="refuted"),
         _condition("c2", "T74.51XA", verificationStatus="entered-in-error"),
-        _condition("c3", "T74.51XA", verificationStatus="provisional"),
-        _condition("c4", "T74.51XA", verificationStatus="differential"),
-        _condition("c5", "T74.51XA", verificationStatus="unconfirmed"),
+        _condition("c3", "F11.20", verificationStatus="provisional"),
+        _condition("c4", "F11.20", verificationStatus="differential"),
+        _condition("c5", "F11.20", verificationStatus="unconfirmed"),
         _condition("c6", "T74.51XA", clinicalStatus="resolved"),
         _condition(
             "c7", "T76.51XA", verificationStatus="confirmed", clinicalStatus="active"
@@ -345,8 +347,9 @@ def test_fhir_conditions_refuted_in_error_or_provisional_are_not_scored(
     assert result.summary["rejects"]["by_check"] == {"fhir condition status": 5}
     worklist = read_csv(tmp_path / "out" / "worklist.csv")
     assert [(r["member_id"], r["tier"]) for r in worklist] == [("P1", "identified")]
-    codes = [r["code"] for r in json.loads(worklist[0]["reasons"])]
-    assert codes == ["T74.51XA", "T76.51XA"]
+    reasons = json.loads(worklist[0]["reasons"])
+    assert [r["code"] for r in reasons] == ["T74.51XA", "T76.51XA"]
+    assert not any("note" in r for r in reasons)
 
 
 def test_as_of_before_every_service_date_stops_the_run(tmp_path: Path) -> None:
@@ -378,7 +381,9 @@ def test_an_empty_birth_date_is_named_as_empty(tmp_path: Path) -> None:
     claims = write_csv(
         tmp_path / "claims.csv",
         ("member_id", "claim_id", "service_date", "dx_code"),
-        [("M1", "C1", "2025-02-01", "I10"), ("M2", "C2", "2025-02-01", "T74.51XA")],
+        # not identified: an identified member stays on the worklist, age
+        # unknown (test_pop_age_unknown.py)
+        [("M1", "C1", "2025-02-01", "I10"), ("M2", "C2", "2025-02-01", "Z62.892")],
     )
     _run(tmp_path, [members, claims])
     rejects = read_csv(tmp_path / "out" / "rejects.csv")

@@ -220,7 +220,8 @@ def test_date_that_fits_no_pattern_is_rejected_naming_the_pattern(
     _score([src], tmp_path / "o", cmap)
     reasons = [r["reason"] for r in read_csv(tmp_path / "o" / "rejects.csv")]
     assert reasons == [
-        "service_date '2025-02-31' is not a valid DD/MM/YYYY date",
+        # quoted as written, so the analyst finds it in the file
+        "service_date '31/02/2025' is not a valid DD/MM/YYYY date",
     ]
     worklist = read_csv(tmp_path / "o" / "worklist.csv")
     assert [r["member_id"] for r in worklist] == ["M1"]
@@ -326,8 +327,8 @@ def test_repeated_service_dates_are_read_and_rejected_on_every_line(
     ]
     bad = "is not a valid DDMONYYYY or YYYYMMDD date"
     assert rejects == [
-        ("2", f"service_date '2025-02-31' {bad}"),
-        ("4", f"service_date '2025-02-31' {bad}"),
+        ("2", f"service_date '31FEB2025' {bad}"),
+        ("4", f"service_date '31FEB2025' {bad}"),
         ("5", f"service_date '' {bad}"),
         ("7", f"service_date '' {bad}"),
     ]

@@ -55,6 +55,8 @@ MESSY = [
     ("M3", "1990-01-01", "F", "c4", "2025-01-01", "11", "F1.0.20", "B20", ""),
     ("M3", "1990-01-01", "F", "c5", "2025-01-01", "11", "F17.210", "", ""),
     ("M4", "2012-12-12", "F", "c6", "2025-01-01 08:00", "11", "Z62.21", "r45.851", ""),
+    # no valid birth date and not identified: rejected (M2, identified, stays)
+    ("M5", "2001-13-01", "F", "c7", "2025-01-01", "11", "Z62.892", "", ""),
 ]
 
 
@@ -89,6 +91,10 @@ def test_duckdb_and_spark_give_identical_outputs(
     assert "dx2: 'f' is not an ICD-10-CM code" in rejects
     assert "service_date '2025' is not" in rejects
     assert "birth_date '1999-02-29' is not" in rejects
+    assert "birth_date '2001-13-01' is not" in rejects
     worklist = (tmp_path / "duck" / "worklist.csv").read_text()
+    # identified with no valid birth date: on the worklist, age unknown
+    assert "M2,,identified,50,survive" in worklist
+    assert "M5," not in worklist
     assert "M4,13,high,18,prevent" in worklist
     assert "M1,15,high,12,prevent" in worklist

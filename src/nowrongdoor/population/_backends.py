@@ -34,11 +34,16 @@ class Engine(Protocol):
     name: str
 
     def read_file(
-        self, path: Path, fmt: str, columns: Sequence[str] | None = None
+        self,
+        path: Path,
+        fmt: str,
+        columns: Sequence[str] | None = None,
+        delimiter: str = ",",
     ) -> ir.Table:
         """Read a CSV or Parquet file: string columns plus ``_row`` (1-based).
 
-        ``columns`` keeps only those columns (``None``: all of them).
+        ``columns`` keeps only those columns (``None``: all of them);
+        ``delimiter`` separates a CSV file's fields.
         """
         ...
 
@@ -96,7 +101,11 @@ class _DuckDBEngine:
             self.con.raw_sql(f"SET temp_directory = {_sql_str(str(self.temp_dir))}")
 
     def read_file(
-        self, path: Path, fmt: str, columns: Sequence[str] | None = None
+        self,
+        path: Path,
+        fmt: str,
+        columns: Sequence[str] | None = None,
+        delimiter: str = ",",
     ) -> ir.Table:
         import duckdb
 
@@ -120,6 +129,7 @@ class _DuckDBEngine:
         body = (
             f"SELECT {picked}, row_number() OVER () AS _row FROM read_csv("
             f"{src}, header = true, all_varchar = true, auto_detect = false, "
+            f"delim = {_sql_str(delimiter)}, quote = '\"', escape = '\"', "
             "columns = " + _csv_columns(path) + ")"
         )
         # A CSV file is parsed once, into a columnar temp table of the columns the
@@ -262,7 +272,11 @@ class _SparkEngine:
         self.con = ibis.pyspark.connect(self.session)
 
     def read_file(
-        self, path: Path, fmt: str, columns: Sequence[str] | None = None
+        self,
+        path: Path,
+        fmt: str,
+        columns: Sequence[str] | None = None,
+        delimiter: str = ",",
     ) -> ir.Table:
         reader = self.session.read
         if fmt == "parquet":
@@ -272,6 +286,7 @@ class _SparkEngine:
             # sentence by _numbered's pass) instead of silently becoming nulls.
             df = (
                 reader.option("header", True)
+                .option("sep", delimiter)
                 .option("mode", "FAILFAST")
                 .option("maxCharsPerColumn", 2_000_000)
                 .csv(str(path))

@@ -93,8 +93,9 @@ def relabel(screened: ir.Table) -> ir.Table:
 
 def default_as_of(dx: ir.Table, today: date) -> ir.Table:
     """One row: the latest valid service date not after ``today`` (``as_of``),
-    the number of diagnosis rows dated after ``today`` (``future``) and the number
-    whose service date is written but not a valid date (``unread``)."""
+    the number of diagnosis rows dated after ``today`` (``future``), the number
+    whose service date is written but not a valid date (``unread``) and the
+    number of diagnosis rows with a member id (``rows``)."""
     usable = dx.filter(dx.member_id != "")
     is_future = (usable.date > ibis.literal(today)).fill_null(False)
     unread = usable.date.isnull() & (usable.service_date.strip() != "").fill_null(False)
@@ -102,6 +103,7 @@ def default_as_of(dx: ir.Table, today: date) -> ir.Table:
         as_of=ibis.ifelse(is_future, ibis.null("date"), usable.date).max(),
         future=is_future.cast("int64").sum(),
         unread=unread.cast("int64").sum(),
+        rows=usable.count(),
     )
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from nowrongdoor.errors import UserInputError
 
-__all__ = ["ICD10CM_SYSTEMS", "FhirRows", "read_fhir"]
+__all__ = ["ICD10CM_SYSTEMS", "FhirRows", "read_fhir", "suspected_code"]
 
 #: Coding systems accepted as ICD-10-CM.
 ICD10CM_SYSTEMS = frozenset(
@@ -47,6 +47,23 @@ _NOT_SCORED_VERIFICATION = {
     "provisional": "not confirmed",
     "differential": "not confirmed",
 }
+#: Statuses that say a clinician suspects the condition but has not confirmed it.
+_SUSPICION = frozenset({"unconfirmed", "provisional", "differential"})
+#: Confirmed exploitation categories (T74.5 forced sexual, T74.6 forced labor
+#: exploitation, confirmed) whose suspected counterpart is the same code under
+#: T76 (T74.51XA -> T76.51XA). ICD-10-CM separates the two by category: T74
+#: "Adult and child abuse, neglect and other maltreatment, confirmed" (Excludes1:
+#: "adult and child maltreatment, suspected (T76.-)"), T76 "..., suspected";
+#: ICD-10-CM Official Guidelines for Coding and Reporting FY2026, section
+#: I.C.19.f ("Adult and child abuse, neglect and other maltreatment"): abuse
+#: documented as confirmed is coded T74.-, documented as suspected T76.-. A
+#: Condition whose verificationStatus is unconfirmed, provisional or
+#: differential (FHIR R4: "not sufficient diagnostic and/or clinical evidence
+#: to treat this as a confirmed condition") records a suspicion, so its T74.5-/
+#: T74.6- code counts as the T76 code: suspected exploitation, tier high for the
+#: care team to confirm or rule out, never identified.
+_CONFIRMED_TO_SUSPECTED = {"T745": "T765", "T746": "T766"}
+
 #: Condition.clinicalStatus (``resolved``, ``inactive``, ``remission``) does not
 #: keep a Condition from being scored: it says whether the person still has the
 #: condition, not whether the diagnosis was made. The scoring model counts past
@@ -64,6 +81,9 @@ class FhirRows:
     diagnoses: list[dict[str, Any]] = field(default_factory=list)
     rejects: list[dict[str, Any]] = field(default_factory=list)
     ignored: dict[str, int] = field(default_factory=dict)
+    #: (member id, code without dot, ``YYYY-MM-DD``) -> why the code was counted
+    #: as another (an unconfirmed T74.5-/T74.6- as its T76 counterpart).
+    notes: dict[tuple[str, str, str], str] = field(default_factory=dict)
 
 
 def _ref_id(ref: Any, kind: str) -> str | None:
@@ -239,7 +259,11 @@ def _condition(
         )
         return
     why = _not_scored(res)
-    if why is not None:
+    status = _status(res.get("verificationStatus"), VER_STATUS_SYSTEM)
+    suspected: dict[str, str] = {}
+    if why is not None and status in _SUSPICION:
+        suspected = {c: s for c in codes if (s := suspected_code(c)) is not None}
+    if why is not None and not suspected:
         rows.rejects.append(_rej(name, number, why, "fhir condition status"))
         return
     encounter = _ref_id(res.get("encounter"), "Encounter")
@@ -247,10 +271,38 @@ def _condition(
     if date is None and encounter is not None:
         date = encounter_start.get(encounter)
     claim = encounter or res.get("id")
+    if suspected:
+        if len(suspected) < len(codes):  # its other codes stay unscored
+            rows.rejects.append(_rej(name, number, why or "", "fhir condition status"))
+        day = date[:10] if isinstance(date, str) else ""
+        for code, counted in suspected.items():
+            rows.diagnoses.append(
+                _dx(name, number, member, claim, date, "Condition.code", counted)
+            )
+            rows.notes[(member, counted, day)] = (
+                f"counted as suspected: Condition.verificationStatus "
+                f"'{status}' (not confirmed, FHIR R4) on the confirmed-exploitation "
+                f"code {code.strip()}, so it is read as {_dotted(counted)}, the "
+                "same exploitation suspected (ICD-10-CM Official Guidelines "
+                "I.C.19.f: confirmed T74.-, suspected T76.-)"
+            )
+        return
     for code in codes:
         rows.diagnoses.append(
             _dx(name, number, member, claim, date, "Condition.code", code)
         )
+
+
+def suspected_code(code: str) -> str | None:
+    """The suspected counterpart of a confirmed-exploitation code (T74.51XA ->
+    T76.51XA, written without the dot), or ``None`` for any other code."""
+    plain = code.strip().upper().replace(".", "").replace(" ", "")
+    new = _CONFIRMED_TO_SUSPECTED.get(plain[:4])
+    return None if new is None else new + plain[4:]
+
+
+def _dotted(code: str) -> str:
+    return code if len(code) <= 3 else f"{code[:3]}.{code[3:]}"
 
 
 def _claim(rows: FhirRows, name: str, number: int, res: dict[str, Any]) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -32,7 +32,15 @@ if TYPE_CHECKING:
 
     from nowrongdoor.population._backends import Engine
 
-__all__ = ["InputFile", "RawInputs", "discover", "load_inputs", "read_header"]
+__all__ = [
+    "DELIMITER_NAMES",
+    "InputFile",
+    "RawInputs",
+    "csv_delimiter",
+    "discover",
+    "load_inputs",
+    "read_header",
+]
 
 Kind = Literal["wide", "long", "members", "fhir"]
 WIDE_REQUIRED = ("member_id", "claim_id", "service_date")
@@ -43,8 +51,9 @@ LONG_REQUIRED = ("member_id", "claim_id", "service_date", "dx_code")
 MEMBERS_REQUIRED = ("member_id", "birth_date")
 #: The longest header line read (a header is a few hundred bytes).
 _MAX_HEADER = 1 << 20
-#: Separators European spreadsheet exports and warehouses use instead of commas.
-_OTHER_SEPARATORS = ((";", "semicolons"), ("\t", "tabs"), ("|", "'|'"))
+#: Field delimiters read, in the order a tie goes: commas, then what European
+#: spreadsheet exports and warehouses use instead (semicolons, tabs, '|').
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 _SUFFIXES = {
     ".csv": "csv",
     ".parquet": "parquet",
@@ -65,6 +74,7 @@ class InputFile:
             ``service_date``, ``dx_code``) -> the file's column for it.
         dx: The file's diagnosis columns (wide claims), in order.
         cmap: The column map the file was read with.
+        delimiter: The CSV file's field delimiter (sniffed from its header).
     """
 
     path: Path
@@ -73,6 +83,7 @@ class InputFile:
     roles: tuple[tuple[str, str], ...] = ()
     dx: tuple[str, ...] = ()
     cmap: ColumnMap = DEFAULT_MAP
+    delimiter: str = ","
 
     def col(self, role: str) -> str:
         """The file's own column for a role."""
@@ -104,10 +115,14 @@ class RawInputs:
     fhir_ignored: dict[str, int]
     files: list[InputFile]
     members_separate: bool
+    #: (member id, code without dot, ``YYYY-MM-DD``) -> why a FHIR code was
+    #: counted as another (see :class:`~nowrongdoor.population._fhir.FhirRows`).
+    fhir_notes: dict[tuple[str, str, str], str] = field(default_factory=dict)
 
 
 def read_header(path: Path, fmt: str) -> list[str]:
-    """The column names of a CSV or Parquet file.
+    """The column names of a CSV or Parquet file (a CSV file's split at the
+    delimiter :func:`csv_delimiter` finds).
 
     Raises:
         UserInputError: the file is unreadable, empty, not UTF-8 text, or its
@@ -129,6 +144,12 @@ def read_header(path: Path, fmt: str) -> list[str]:
         raise UserInputError(
             f"{path} line 1 (the header) is longer than 1 MB: it is not a claims CSV"
         )
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise UserInputError(
+            f"{path} line 1 (the header) is UTF-16 text (it starts with a UTF-16 "
+            "byte-order mark, as Excel's 'Unicode Text' writes it), not UTF-8; "
+            "save the file as UTF-8"
+        )
     if b"\0" in raw:
         raise UserInputError(
             f"{path} line 1 (the header) holds NUL bytes: it is a binary file, "
@@ -141,23 +162,39 @@ def read_header(path: Path, fmt: str) -> list[str]:
             f"{path} line 1 (the header) is not UTF-8 text (byte {exc.start + 1}); "
             "save the file as UTF-8"
         ) from None
-    try:
-        header = next(csv.reader([text]), None)
-    except csv.Error as exc:
-        raise UserInputError(
-            f"{path} line 1 (the header) is not valid CSV: {exc}"
-        ) from None
+    header, _ = _sniff(path, text)
     if not header or not any(h.strip() for h in header):
         raise UserInputError(f"{path} is empty: it has no header row")
-    if len(header) == 1:
-        for sep, name in _OTHER_SEPARATORS:
-            if sep in header[0]:
-                raise UserInputError(
-                    f"{path} line 1 (the header) is one column: its columns are "
-                    f"separated by {name}, not commas; save the file as "
-                    "comma-separated CSV"
-                )
     return header
+
+
+def csv_delimiter(path: Path) -> str:
+    """A CSV file's field delimiter: of comma, semicolon, tab and '|', the one
+    that splits the header line into the most columns (a tie goes to the
+    earlier; a one-column header is comma-separated).
+
+    Raises:
+        UserInputError: as :func:`read_header`.
+    """
+    read_header(path, "csv")  # the header's own checks, one sentence each
+    with open(path, "rb") as handle:
+        text = handle.readline(_MAX_HEADER).decode("utf-8-sig")
+    return _sniff(path, text)[1]
+
+
+def _sniff(path: Path, text: str) -> tuple[list[str], str]:
+    """The header line split at its delimiter, and the delimiter."""
+    best: tuple[list[str], str] = ([], ",")
+    for sep in DELIMITER_NAMES:
+        try:
+            fields = next(csv.reader([text], delimiter=sep), [])
+        except csv.Error as exc:
+            raise UserInputError(
+                f"{path} line 1 (the header) is not valid CSV: {exc}"
+            ) from None
+        if len(fields) > len(best[0]):
+            best = (fields, sep)
+    return best
 
 
 def _classify(path: Path, fmt: str, cmap: ColumnMap) -> InputFile:
@@ -170,7 +207,8 @@ def _classify(path: Path, fmt: str, cmap: ColumnMap) -> InputFile:
         for role in required:
             if role not in roles:
                 raise UserInputError(_missing(path, what, role, required, cmap))
-        return InputFile(path, fmt, kind, pairs, found.dx, cmap)
+        sep = csv_delimiter(path) if fmt == "csv" else ","
+        return InputFile(path, fmt, kind, pairs, found.dx, cmap, sep)
 
     if found.dx:
         return need("wide", WIDE_REQUIRED, "wide claims")
@@ -450,7 +488,7 @@ def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
     for number, f in enumerate(files):
         if f.kind == "fhir":
             continue
-        t = engine.read_file(f.path, f.fmt, _used_columns(f))
+        t = engine.read_file(f.path, f.fmt, _used_columns(f), f.delimiter)
         name = ibis.literal(str(f.path))
         row = t["_row"].cast("int64")
         if f.kind == "members" or (f.kind == "wide" and f.has("birth_date")):
@@ -493,9 +531,10 @@ def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
     fhir_files = [f.path for f in files if f.kind == "fhir"]
     rejects: list[dict[str, Any]] = []
     ignored: dict[str, int] = {}
+    notes: dict[tuple[str, str, str], str] = {}
     if fhir_files:
         rows = read_fhir(fhir_files)
-        rejects, ignored = rows.rejects, rows.ignored
+        rejects, ignored, notes = rows.rejects, rows.ignored, rows.notes
         numbers = {str(f.path): n for n, f in enumerate(files)}
         for d in rows.diagnoses:
             d["_line"] = d["_row"] + numbers[d["_file"]] * LINE_SHIFT
@@ -567,4 +606,5 @@ def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
         fhir_ignored=ignored,
         files=files,
         members_separate=separate,
+        fhir_notes=notes,
     )

@@ -16,16 +16,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nowrongdoor.errors import UserInputError
-from nowrongdoor.population._inputs import read_header
+from nowrongdoor.population._inputs import DELIMITER_NAMES, csv_delimiter, read_header
 from nowrongdoor.population._maps import PRESETS, load_preset, resolve_columns
 
 __all__ = ["Inspection", "inspect_file"]
 
 _SAMPLE_BYTES = 4 << 20
+#: A code-system prefix written before a code (``ICD10:F11.20``,
+#: ``ICD-10-CM|T74.51XA``): letters, digits and dashes, then a separator, then
+#: what starts an ICD-10-CM code (a letter and a digit).
+_CODE_PREFIX = re.compile(r"^([A-Za-z][A-Za-z0-9-]*[:|/^])(?=[A-Za-z][0-9])")
 _EXCLUDE_DX = re.compile(
     r"poa|vrsn|version|flag|ind|type|ccsr|desc|prcdr|proc|seq|qual"
 )
-_DX = re.compile(r"(^|_)(dx|diag|dgns|diagnosis|icd(9|10)?)(_?(cd|code))?")
+_DX = re.compile(r"(^|[_ .-])(dx|diag|dgns|diagnosis|icd(9|10)?)(_?(cd|code))?")
 _DATE_SHAPES: tuple[tuple[str, str], ...] = (
     ("YYYY-MM-DD", r"^\d{4}-\d{2}-\d{2}([T ].*)?$"),
     ("YYYYMMDD", r"^\d{8}$"),
@@ -49,6 +53,8 @@ class Inspection:
         dx: Proposed diagnosis columns.
         date_patterns: Proposed date patterns.
         poa_separator: Proposed present-on-admission separator, if any.
+        code_prefix: Proposed code-system prefix written before codes, if any.
+        delimiter: A CSV file's field delimiter (``score`` finds it too).
         preset: A built-in preset that reads the file as it is, if any.
         notes: Things a person should check.
     """
@@ -60,6 +66,8 @@ class Inspection:
     dx: list[str] = field(default_factory=list)
     date_patterns: list[str] = field(default_factory=list)
     poa_separator: str | None = None
+    code_prefix: str | None = None
+    delimiter: str = ","
     preset: str | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -84,6 +92,8 @@ class Inspection:
         lines.append("date = [" + ", ".join(_toml_str(p) for p in pats) + "]")
         if self.poa_separator:
             lines.append(f"poa_separator = {_toml_str(self.poa_separator)}")
+        if self.code_prefix:
+            lines.append(f"code_prefix = {_toml_str(self.code_prefix)}")
         return "\n".join(lines) + "\n"
 
 
@@ -91,7 +101,7 @@ def _toml_str(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _sample_csv(path: Path, rows: int) -> dict[str, list[str]]:
+def _sample_csv(path: Path, rows: int, delimiter: str = ",") -> dict[str, list[str]]:
     with open(path, "rb") as handle:
         raw = handle.read(_SAMPLE_BYTES)
     cut = raw.rfind(b"\n")
@@ -103,7 +113,7 @@ def _sample_csv(path: Path, rows: int) -> dict[str, list[str]]:
         raise UserInputError(
             f"{path} line {line}: the text is not UTF-8; save the file as UTF-8"
         ) from None
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
         header = next(reader)
         seen: dict[str, list[str]] = {h: [] for h in header}
@@ -166,6 +176,24 @@ def _date_patterns(values: Sequence[str], notes: list[str], column: str) -> list
     return out
 
 
+def _code_prefix(codes: Sequence[str]) -> str | None:
+    """The code-system prefix most sampled codes are written with
+    (``ICD10:F11.20`` -> ``ICD10:``), if at least a tenth of them carry it; the
+    map's ``code_prefix`` drops it, matched without regard to case, from the
+    codes that have it and leaves the others."""
+    seen: dict[str, list[str]] = {}
+    for value in codes:
+        m = _CODE_PREFIX.match(value.strip())
+        if m:
+            seen.setdefault(m.group(1).upper(), []).append(m.group(1))
+    if not seen:
+        return None
+    written = max(seen.values(), key=len)
+    if len(written) * 10 < len(codes):
+        return None
+    return max(set(written), key=lambda w: (written.count(w), w))
+
+
 def _trailing_number(name: str) -> int:
     m = re.search(r"(\d+)$", name)
     return int(m.group(1)) if m else -1
@@ -196,8 +224,16 @@ def inspect_file(path: Path, rows: int = 1000) -> Inspection:
         raise UserInputError(f"{path} is not .csv or .parquet, so it cannot be read")
     fmt = "csv" if suffix == ".csv" else "parquet"
     header = read_header(path, fmt)
-    samples = _sample_csv(path, rows) if fmt == "csv" else _sample_parquet(path, rows)
-    found = Inspection(path=path, columns=list(header), samples=samples)
+    sep = csv_delimiter(path) if fmt == "csv" else ","
+    samples = (
+        _sample_csv(path, rows, sep) if fmt == "csv" else _sample_parquet(path, rows)
+    )
+    found = Inspection(path=path, columns=list(header), samples=samples, delimiter=sep)
+    if sep != ",":
+        found.notes.append(
+            f"the fields are separated by {DELIMITER_NAMES[sep]}s, not commas: "
+            "`population score` reads them so (no map setting needed)"
+        )
     for name in PRESETS:
         got = resolve_columns(header, load_preset(name))
         if "member_id" in got.roles and (got.dx or "birth_date" in got.roles):
@@ -253,6 +289,7 @@ def inspect_file(path: Path, rows: int = 1000) -> Inspection:
         if codes and sum(bool(tail.search(v)) for v in codes) >= len(codes) / 2:
             found.poa_separator = sep
             break
+    found.code_prefix = _code_prefix(codes)
     missing = [
         r for r in ("member_id", "claim_id", "service_date") if r not in found.roles
     ]

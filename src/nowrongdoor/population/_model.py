@@ -13,10 +13,20 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from nowrongdoor.errors import UserInputError, first_error, read_user_text
 
-__all__ = ["AgeBand", "IndicatorWeight", "ScoringModel", "load_scoring_model", "TIERS"]
+__all__ = [
+    "AGE_UNKNOWN",
+    "AgeBand",
+    "IndicatorWeight",
+    "ScoringModel",
+    "TIERS",
+    "load_scoring_model",
+]
 
 #: Tiers from most to least urgent.
 TIERS = ("identified", "high", "elevated", "none")
+#: The band of an identified member with no valid birth date (no model band
+#: can have this name: it holds spaces and brackets).
+AGE_UNKNOWN = "(age unknown)"
 
 
 class AgeBand(BaseModel):
@@ -76,6 +86,8 @@ class ScoringModel(BaseModel):
         for (_, hi), (lo, _) in zip(ages, ages[1:], strict=False):
             if lo != hi + 1:
                 raise ValueError("age bands must be contiguous and not overlap")
+        if any(b.name == AGE_UNKNOWN for b in self.age_bands):
+            raise ValueError(f"the band name {AGE_UNKNOWN!r} is reserved")
         for tier in ("identified", "suspected", "high", "elevated"):
             if tier not in self.pathways:
                 raise ValueError(f"no pathway for tier {tier}")
@@ -88,10 +100,28 @@ class ScoringModel(BaseModel):
             return 0
         return math.floor(w.weight * band.multiplier + 0.5)  # half up
 
+    @property
+    def age_unknown_band(self) -> AgeBand:
+        """The band whose points a member of unknown age gets: the one with the
+        lowest multiplier (the adult band in the shipped model), so an unknown
+        age never adds the weight the model gives minors."""
+        return min(self.age_bands, key=lambda b: (b.multiplier, -b.min_age))
+
+    @property
+    def minors_only(self) -> tuple[str, ...]:
+        """Indicators that count only up to an age (``max_age``): they cannot
+        apply to a member whose age is unknown."""
+        return tuple(
+            i for i, w in sorted(self.indicators.items()) if w.max_age is not None
+        )
+
     def points_rows(self, as_of: date) -> list[dict[str, object]]:
         """One row per (indicator, age band): points and window start date.
 
-        Indicators with ``max_age`` apply only to bands that lie within it.
+        Indicators with ``max_age`` apply only to bands that lie within it. The
+        band :data:`AGE_UNKNOWN` (an identified member with no valid birth date)
+        takes :attr:`age_unknown_band`'s points, without the indicators that
+        count only up to an age: whether the member is under it is not known.
 
         Args:
             as_of: The reference date; windows end on it.
@@ -114,6 +144,17 @@ class ScoringModel(BaseModel):
                         "min_age": band.min_age,
                         "max_age": top,
                         "points": self.points(ind, band),
+                        "window_start": as_of - timedelta(days=w.lookback_days),
+                    }
+                )
+            if w.max_age is None:
+                rows.append(
+                    {
+                        "indicator": ind,
+                        "band": AGE_UNKNOWN,
+                        "min_age": None,
+                        "max_age": None,
+                        "points": self.points(ind, self.age_unknown_band),
                         "window_start": as_of - timedelta(days=w.lookback_days),
                     }
                 )

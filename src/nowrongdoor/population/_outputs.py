@@ -93,7 +93,14 @@ def member_reasons(
     built: dict[tuple[Any, ...], tuple[tuple[int, str, str], str, str]] = {}
     per_member: dict[str, list[tuple[tuple[int, str, str], str, str]]] = {}
     for hit in hits:
-        key = (hit["indicator"], hit["code"], hit["date"], hit["points"])
+        key = (
+            hit["indicator"],
+            hit["code"],
+            hit["date"],
+            hit["points"],
+            hit.get("note"),
+            hit.get("code_note"),
+        )
         part = built.get(key)
         if part is None:
             reason = _reason(hit, label, withhold)
@@ -116,7 +123,10 @@ def member_reasons(
 def _reason(
     hit: Mapping[str, Any], label: Mapping[str, str], withhold: frozenset[str]
 ) -> dict[str, Any]:
-    """One hit as a reason (indicator, code, date, points, sensitivity)."""
+    """One hit as a reason (indicator, code, date, points, sensitivity, and a
+    ``note`` when the hit carries one: ``code_note``, the code was counted as
+    another, left out when the reason is withheld since it names a code; and
+    ``note``, the member's age is unknown)."""
     sens = label[hit["indicator"]]
     when = hit["date"]
     reason: dict[str, Any] = {
@@ -126,10 +136,15 @@ def _reason(
         "points": int(hit["points"]),
         "sensitivity": sens,
     }
+    notes = [hit.get("code_note"), hit.get("note")]
     if sens in withhold:
         reason.update(
             indicator="withheld", code=None, date=None, sensitivity="withheld"
         )
+        notes[0] = None  # it names the code
+    note = "; ".join(n for n in notes if n)
+    if note:
+        reason["note"] = note
     return reason
 
 
@@ -143,13 +158,15 @@ def _first(part: tuple[Any, ...]) -> Any:
 
 
 def _rationale_part(reason: Mapping[str, Any]) -> str:
-    """One reason in a RiskAssessment rationale."""
-    return (
+    """One reason in a RiskAssessment rationale (its note, if any, after it)."""
+    text = (
         f"{reason['indicator']} {reason['code'] or ''} {reason['date'] or ''}".replace(
             "  ", " "
         ).strip()
         + f" (+{reason['points']})"
     )
+    note = reason.get("note")
+    return f"{text} [{note}]" if note else text
 
 
 def rationale_text(reasons: Iterable[Mapping[str, Any]]) -> str:

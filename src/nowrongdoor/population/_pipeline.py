@@ -16,7 +16,13 @@ from nowrongdoor.errors import UserInputError
 from nowrongdoor.population import _checks as checks
 from nowrongdoor.population import _steps as steps
 from nowrongdoor.population._arrow import arrow_table
-from nowrongdoor.population._inputs import InputFile, discover, load_inputs
+from nowrongdoor.population._inputs import (
+    DELIMITER_NAMES,
+    InputFile,
+    RawInputs,
+    discover,
+    load_inputs,
+)
 from nowrongdoor.population._maps import ColumnMap
 from nowrongdoor.population._model import TIERS, ScoringModel, load_scoring_model
 from nowrongdoor.population._outputs import (
@@ -217,6 +223,8 @@ def score_population(
             future = int(found[0]["future"] or 0)
             unread = int(found[0]["unread"] or 0)
             claims = [str(f.path) for f in files if f.kind != "members"]
+            if not found[0]["rows"]:
+                raise UserInputError(_no_diagnoses(claims))
             if unread and not future:
                 raise UserInputError(_unread_dates(claims, unread, column_map))
             raise UserInputError(
@@ -232,8 +240,18 @@ def score_population(
     # converted once each. The per-row member table is read again only when
     # some of these are unusable, to name their rows in rejects.csv.
     births = engine.cache(steps.member_births(raw.member_groups))
-    valid = engine.cache(steps.valid_members(births, model, as_of))
     reference, codes, points = _reference_tables(engine, value_sets, model, as_of)
+    unusable = engine.to_arrow(births.filter(births.unusable).limit(1)).num_rows > 0
+    valid = steps.valid_members(births, model, as_of)
+    age_unknown: frozenset[str] = frozenset()
+    if unusable:
+        age_unknown = _identified_undated(
+            engine, raw, births, reference, codes, points, as_of, today
+        )
+    if age_unknown:
+        ids = arrow_table({"member_id": (pa.string(), sorted(age_unknown))})
+        valid = steps.with_age_unknown(valid, engine.from_arrow(ids))
+    valid = engine.cache(valid)
 
     step(STEPS[3])
     # One pass over every diagnosis, never materialised: its few kept rows go
@@ -280,7 +298,7 @@ def score_population(
 
     step(STEPS[5])
     rej = steps.diagnosis_rejects(found)
-    if engine.to_arrow(births.filter(births.unusable).limit(1)).num_rows:
+    if unusable:
         rej = steps.member_rejects(raw.members).union(rej)
     rejects = engine.to_arrow(rej.distinct()).to_pylist() + raw.fhir_rejects
     _name_date_patterns(rejects, column_map)
@@ -290,13 +308,14 @@ def score_population(
     columns: dict[str, list[Any]] = {}
     texts: list[tuple[str, str]] = []
     if with_reasons:
+        _attach_notes(hit_rows, age_unknown, raw.fhir_notes, model)
         reasons = member_reasons(hit_rows, value_sets, frozenset(withhold))
         columns = _worklist_order(flagged)
         no_reasons = ("[]", "")
         texts = [reasons.get(m, no_reasons) for m in columns["member_id"]]
         columns["reasons"] = [t[0] for t in texts]
     summary = _summary(
-        files=[{"file": str(f.path), "kind": f.kind} for f in raw.files],
+        files=[_input_entry(f) for f in raw.files],
         engine=engine.name,
         model=model,
         as_of=as_of,
@@ -356,6 +375,83 @@ def score_population(
     )
 
 
+def _identified_undated(
+    engine: Engine,
+    raw: RawInputs,
+    births: ir.Table,
+    reference: ir.Table,
+    codes: ir.Table,
+    points: ir.Table,
+    as_of: date,
+    today: date,
+) -> frozenset[str]:
+    """The members with no valid birth date whom a code of confirmed
+    exploitation or its history identifies (tier ``identified``).
+
+    They stay on the worklist with age unknown: a care manager expects an
+    identified survivor there whether or not the extract holds a usable birth
+    date, and the tier ``identified`` does not depend on age (an identifying
+    code identifies whatever the score; docs/population.md, "Scoring model").
+    Runs only when some member row is unusable: the diagnoses of the members
+    without a birth date go through the same screen and look-back windows as
+    everyone's, so the answer is the one the main pass would give.
+    """
+    undated = engine.cache(steps.undated_members(births))
+    if not engine.to_arrow(undated.limit(1)).num_rows:
+        return frozenset()
+    mine = steps.with_age_unknown(None, undated)
+    dx = raw.diagnoses.semi_join(undated, "member_id")
+    lines = raw.lines.semi_join(undated, "member_id")
+    screened = steps.screen_diagnoses(dx, lines, reference, codes, None, today)
+    hits = steps.hits_of(steps.indicator_hits(screened, mine, points, codes, as_of))
+    who = hits.filter(hits.identifies > 0).select("member_id").distinct()
+    return frozenset(str(m) for m in engine.to_arrow(who)["member_id"].to_pylist())
+
+
+def _attach_notes(
+    hit_rows: list[dict[str, Any]],
+    age_unknown: frozenset[str],
+    fhir_notes: dict[tuple[str, str, str], str],
+    model: ScoringModel,
+) -> None:
+    """Give the hits that need one a ``note`` (the member's age is unknown) or a
+    ``code_note`` (the code was counted as another; it names a code)."""
+    if not age_unknown and not fhir_notes:
+        return
+    age_note = _age_unknown_note(model) if age_unknown else ""
+    for h in hit_rows:
+        when = h["date"]
+        day = when.isoformat() if isinstance(when, date) else str(when)
+        code = str(h["code"]).upper().replace(".", "")
+        h["code_note"] = fhir_notes.get((h["member_id"], code, day))
+        h["note"] = age_note if h["member_id"] in age_unknown else None
+
+
+def _age_unknown_note(model: ScoringModel) -> str:
+    """What a reason of a member of unknown age says about the age."""
+    band = model.age_unknown_band
+    note = (
+        "age unknown: no valid birth date in the inputs; kept on the worklist "
+        "because a code of confirmed exploitation or its history identifies the "
+        f"member; points at the {band.name} multiplier (x{band.multiplier:g}, the "
+        "lowest)"
+    )
+    if model.minors_only:
+        note += (
+            f"; {', '.join(model.minors_only)} counts for minors only and cannot apply"
+        )
+    return note
+
+
+def _input_entry(f: InputFile) -> dict[str, str]:
+    """An input file as the summary lists it (with its delimiter, when a CSV
+    file's is not a comma)."""
+    entry = {"file": str(f.path), "kind": f.kind}
+    if f.fmt == "csv" and f.delimiter != ",":
+        entry["delimiter"] = DELIMITER_NAMES[f.delimiter]
+    return entry
+
+
 def _name_date_patterns(
     rejects: list[dict[str, Any]], column_map: ColumnMap | None
 ) -> None:
@@ -411,6 +507,16 @@ def _write_parquet(path: Path, columns: dict[str, list[Any]], pa: Any) -> None:
     pq.write_table(table, path)
 
 
+def _no_diagnoses(claims: list[str]) -> str:
+    """The sentence for claims without a single diagnosis to read: a run would
+    write an empty worklist, which reads as "no one at risk"."""
+    return (
+        f"the claims in {', '.join(claims)} hold no diagnosis code with a member "
+        "id (no data rows below the header, or every diagnosis or member id cell "
+        "is empty): nothing would be scored"
+    )
+
+
 def _unread_dates(claims: list[str], unread: int, cmap: ColumnMap | None) -> str:
     """The sentence for claims none of whose written service dates is valid:
     the dates are in another pattern, which a column map reads (``--as-of``
@@ -438,6 +544,12 @@ def _check_as_of_in_data(
         UserInputError: no valid service date is on or before ``as_of``.
     """
     first = engine.to_arrow(checks.earliest_date(dx, today)).to_pylist()[0]["first"]
+    if first is None:
+        found = engine.to_arrow(checks.default_as_of(dx, today)).to_pylist()[0]
+        if not found["rows"]:
+            raise UserInputError(
+                _no_diagnoses([str(f.path) for f in files if f.kind != "members"])
+            )
     if first is not None and first > as_of:
         claims = ", ".join(str(f.path) for f in files if f.kind != "members")
         raise UserInputError(

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import ibis
 
 from nowrongdoor.population import _checks as checks
-from nowrongdoor.population._model import ScoringModel
+from nowrongdoor.population._model import AGE_UNKNOWN, ScoringModel
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -33,7 +33,9 @@ __all__ = [
     "normalised_code",
     "score_members",
     "screen_diagnoses",
+    "undated_members",
     "valid_members",
+    "with_age_unknown",
     "written_forms",
 ]
 
@@ -75,8 +77,9 @@ def _text_dates(
     column: str,
     rewrite: Callable[[ir.StringValue], ir.Value] | None,
 ) -> ir.Table:
-    """``raw`` with ``_iso`` (the text a reject shows) and ``_when`` (the date or
-    null) for a text date column, each distinct value converted once.
+    """``raw`` with ``_written`` (the text as written, which a reject quotes so
+    the analyst finds it in the file) and ``_when`` (the date or null) for a
+    text date column, each distinct value converted once.
 
     A day repeats on thousands of lines, so the distinct values are rewritten
     (``rewrite``: a column map's date patterns -> ``YYYY-MM-DD`` text), parsed and
@@ -84,8 +87,12 @@ def _text_dates(
     A null matches nothing and stays null (no text, no date).
     """
     written = raw.select(_written=raw[column]).distinct()
-    iso = written._written if rewrite is None else rewrite(written._written)
-    days = written.select("_written", _iso=iso, _when=_date(iso))
+    # Spaces around a date (fixed-width exports pad their fields) are not part
+    # of it. A regex, not strip(): Ibis compiles strip to a TRIM that Spark
+    # read differently (see the module docstring).
+    bare = written._written.re_replace(r"^[ \t]+|[ \t]+$", "")
+    iso = bare if rewrite is None else rewrite(bare)
+    days = written.select("_written", _when=_date(iso))
     return raw.left_join(days, raw[column] == days._written)
 
 
@@ -110,7 +117,7 @@ def clean_members(
     j = _text_dates(
         raw.mutate(birth_date=raw.birth_date.cast("string")), "birth_date", rewrite
     )
-    cleaned = {"member_id": _text(j.member_id), "birth_date": j._iso}
+    cleaned = {"member_id": _text(j.member_id), "birth_date": j._written}
     return j.select(**{c: cleaned.get(c, j[c]) for c in raw.columns}, birth=j._when)
 
 
@@ -133,7 +140,7 @@ def clean_lines(
             check, which costs a comparison per diagnosis of an unpivoted
             columnar file, is left out: its result would be the date itself.
         rewrite: Rewrites a text service date as ``YYYY-MM-DD`` text (a column
-            map's date patterns); the rewritten text is what a reject shows.
+            map's date patterns); a reject quotes the date as written.
     """
     dtype = raw.service_date.type()
     if dates_in_range and (dtype.is_date() or dtype.is_timestamp()):
@@ -152,7 +159,7 @@ def clean_lines(
     j = _text_dates(raw, "service_date", rewrite)
     cleaned = {
         "member_id": _text(j.member_id),
-        "service_date": j._iso,
+        "service_date": j._written,
     }
     return j.select(**{c: cleaned.get(c, j[c]) for c in raw.columns}, date=j._when)
 
@@ -402,6 +409,32 @@ def valid_members(births: ir.Table, model: ScoringModel, as_of: date) -> ir.Tabl
         else_=ibis.null("string"),
     )
     return ok.select("member_id", "birth", "latest_birth", age=age, band=band)
+
+
+def undated_members(births: ir.Table) -> ir.Table:
+    """The member ids (not empty) none of whose rows holds a valid birth date."""
+    ok = (births.member_id != "") & births.birth.isnull()
+    return births.filter(ok).select("member_id")
+
+
+def with_age_unknown(valid: ir.Table | None, ids: ir.Table) -> ir.Table:
+    """``valid`` (:func:`valid_members`; ``None``: no one) plus the members
+    ``ids``, whose age is unknown: no birth date, age null, band
+    :data:`AGE_UNKNOWN`.
+
+    Only members identified by a code of confirmed exploitation or its history
+    are added so (the pipeline decides which): a care manager expects an
+    identified survivor on the worklist whether or not the extract holds a
+    usable birth date; everyone else still needs one to be scored.
+    """
+    extra = ids.select(
+        member_id=ids.member_id,
+        birth=ibis.null("date"),
+        latest_birth=ibis.null("date"),
+        age=ibis.null("int32"),
+        band=ibis.literal(AGE_UNKNOWN),
+    )
+    return extra if valid is None else valid.union(extra)
 
 
 def default_as_of(dx: ir.Table) -> ir.Scalar:

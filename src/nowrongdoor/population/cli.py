@@ -166,6 +166,13 @@ def score(
         f"written to {result.out_dir}",
         highlight=False,
     )
+    for entry in result.summary["inputs"]:
+        if "delimiter" in entry:
+            console.print(
+                f"{entry['file']}: fields separated by {entry['delimiter']}s "
+                "(not commas), read as such",
+                highlight=False,
+            )
 
 
 def _column_map(
@@ -321,7 +328,7 @@ def explain(
         return
     console.print(
         f"member {member_id}: tier [bold]{row['tier']}[/], score {row['score']}, "
-        f"age {row['age']}, pathway {row['pathway']}",
+        f"age {row['age'] or 'unknown'}, pathway {row['pathway']}",
         highlight=False,
     )
     table = Table("indicator", "code", "date", "points", "sensitivity")
@@ -334,6 +341,8 @@ def explain(
             r["sensitivity"],
         )
     console.print(table)
+    for note in dict.fromkeys(str(r["note"]) for r in reasons if r.get("note")):
+        console.print(f"note: {note}", highlight=False)
 
 
 @app.command("valuesets")
