@@ -48,3 +48,32 @@ def test_price_list_is_no_phone(written: str) -> None:
 def test_two_numbers_in_a_row_are_both_read() -> None:
     record = _x("call 469 555 0350 469 555 0351")
     assert record["phones"] == ["+14695550350", "+14695550351"]
+
+
+@pytest.mark.parametrize(
+    ("written", "phones"),
+    [
+        ("469 | 555 | 0350", ["+14695550350"]),
+        ("$150 | $250 | $400 | $1000", []),
+        ("$ 250 - 400 - 1000", []),
+        ("hh $200 469 555 0350", ["+14695550350"]),
+    ],
+)
+def test_bars_and_prices_beside_digits(written: str, phones: list[str]) -> None:
+    assert _x(written)["phones"] == phones
+
+
+@pytest.mark.parametrize(
+    ("written", "ages"),
+    [
+        ("age 23 | 5'3 | 118lbs", [23]),  # a bar sets groups apart, it is no "1"
+        ("Roxy 26\n5'7 140lbs\n36D", [26]),  # a line break ends the profile line
+        ("Dana - 24 - 469.555.0350", [24]),  # 24-469 is no range of ages
+        ("24 and up", []),
+        ("35 or older please", []),
+        ("i am 21+", []),
+        ("ages 21-35", []),  # a range with nobody's age stays unread
+    ],
+)
+def test_ages_apart_from_limits_and_ranges(written: str, ages: list[int]) -> None:
+    assert _x(written)["ages"] == ages

@@ -37,6 +37,8 @@ _SEP = r"(?:\W|_)"
 # The look-ahead skips every position that cannot start a run (same matches).
 _RUN = re.compile(rf"(?=[+\d])\+?\d(?:{_SEP}{{0,6}}\d)*")
 _GROUP = re.compile(r"\d+")
+#: A currency sign: a group written after one is a price, never part of a phone.
+_CURRENCY = re.compile(r"[$\u00a2-\u00a5\u20ac]")
 #: NANP blocks: area code, exchange, line; or area code + 7, or 6 + line, or 10.
 _LAYOUTS = ((3, 3, 4), (3, 7), (6, 4), (10,))
 
@@ -277,8 +279,12 @@ def _candidates(
     groups = [text[s:e] for s, e in spans]
     seps = [text[spans[k][1] : spans[k + 1][0]] for k in range(len(spans) - 1)]
     for i in range(len(groups)):
+        if _CURRENCY.search(text, max(0, spans[i][0] - 2), spans[i][0]):
+            continue  # "$350 | $500 | $1200": a price opens no number
         digits = ""
         for j in range(i, len(groups)):
+            if j > i and _CURRENCY.search(seps[j - 1]):
+                break  # nor does a number go on past a price
             digits += groups[j]
             n = len(digits)
             if n > 11:

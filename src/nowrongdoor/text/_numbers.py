@@ -283,10 +283,15 @@ def _run_replacements(text: str, start: int, end: int) -> list[tuple[int, int, s
                 out.append((p.start, p.end, str(value)))
         elif p.kind in ("weak", "leet"):
             edge = idx == 0 or idx == len(pieces) - 1
+            # A look-alike standing alone is a digit only inside a clear
+            # number, and never a lone "|": "817 | 555 | 0276", "age 20 | 5'2"
+            # set groups apart with it.
             if (
                 p.kind == "leet"
                 and (
-                    edge or (p.text in "io" and not _lone_zero(pieces, idx, clear_run))
+                    edge
+                    or p.text == "|"
+                    or (p.text in "io" and not _lone_zero(pieces, idx, clear_run))
                 )
                 and not glued[idx]
             ):
