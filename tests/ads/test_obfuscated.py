@@ -73,6 +73,8 @@ def test_bars_and_prices_beside_digits(written: str, phones: list[str]) -> None:
         ("35 or older please", []),
         ("i am 21+", []),
         ("ages 21-35", []),  # a range with nobody's age stays unread
+        ("twenty 6 y/o", [26]),  # a tens word and a digit
+        ("Thirty-1 yrs old", [31]),
     ],
 )
 def test_ages_apart_from_limits_and_ranges(written: str, ages: list[int]) -> None:

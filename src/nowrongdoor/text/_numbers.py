@@ -139,8 +139,13 @@ _UNIT_START = "(?=[" + "".join(re.escape(c) for c in _UNIT_STARTS) + r"]|\d)"
 _RUN = re.compile(
     rf"(?<![^\W\d_]){_UNIT_START}{_UNIT}(?:{_SEP}{_UNIT})*(?![^\W\d_])", re.IGNORECASE
 )
+_ONE_TO_NINE = frozenset("123456789")
+# A tens word and a digit written as a digit: "twenty 4", "thirty-1", "twenty4".
+_TENS_DIGIT = (
+    rf"(?:{_alt([w for ws in _TENS.values() for w in ws])})[\s-]?[1-9](?![\d.,:/]?\d)"
+)
 _PIECE = re.compile(
-    rf"(?P<word>{_COMPOUND}|{_alt(list(NUMBER_WORDS))})"
+    rf"(?P<word>{_TENS_DIGIT}|{_COMPOUND}|{_alt(list(NUMBER_WORDS))})"
     rf"|(?P<weak>{_WEAK_WORD})|(?P<digit>\d+)|(?P<leet>(?-i:[lIio|O]))|(?P<sep>{_SEP_CLASS}+)",
     re.IGNORECASE,
 )
@@ -222,11 +227,18 @@ def word_to_number(word: str) -> int | None:
     if len(parts) == 1:
         for tens_words in _TENS.values():
             for tw in tens_words:
-                if key.startswith(tw) and key[len(tw) :] in NUMBER_WORDS:
-                    return NUMBER_WORDS[tw] + NUMBER_WORDS[key[len(tw) :]]
+                if key.startswith(tw):
+                    rest = key[len(tw) :]
+                    if rest in NUMBER_WORDS:
+                        return NUMBER_WORDS[tw] + NUMBER_WORDS[rest]
+                    if len(rest) == 1 and rest in _ONE_TO_NINE:
+                        return NUMBER_WORDS[tw] + int(rest)  # "twenty4"
         return None
-    if len(parts) == 2 and parts[0] in NUMBER_WORDS and parts[1] in NUMBER_WORDS:
-        return NUMBER_WORDS[parts[0]] + NUMBER_WORDS[parts[1]]
+    if len(parts) == 2 and parts[0] in NUMBER_WORDS:
+        if parts[1] in NUMBER_WORDS:
+            return NUMBER_WORDS[parts[0]] + NUMBER_WORDS[parts[1]]
+        if NUMBER_WORDS[parts[0]] in _TENS and parts[1] in _ONE_TO_NINE:
+            return NUMBER_WORDS[parts[0]] + int(parts[1])  # "twenty 4"
     return None
 
 
