@@ -6,11 +6,14 @@ The cases below are written apart from it, each for one rule.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import phonenumbers
 import pytest
 
 from nowrongdoor.ads import extract
+from nowrongdoor.ads._evaluate import evaluate
 
 SET = Path(__file__).resolve().parents[1] / "data" / "ads_obfuscated.jsonl"
 
@@ -79,3 +82,45 @@ def test_bars_and_prices_beside_digits(written: str, phones: list[str]) -> None:
 )
 def test_ages_apart_from_limits_and_ranges(written: str, ages: list[int]) -> None:
     assert _x(written)["ages"] == ages
+
+
+# Measured 2026-12-07 on the 242 snippets (docs/evaluation.md, "Obfuscated phones
+# and ages"): phones precision 1.000, recall 0.975 (116 of 119, 0 invented); ages
+# precision 1.000, recall 1.000 (67 of 67). The floors sit a little under: a
+# change that loses two phones or two ages, or invents one, fails here.
+PHONE_PRECISION = 0.99
+PHONE_RECALL = 0.955
+AGE_PRECISION = 0.98
+AGE_RECALL = 0.97
+
+
+def test_obfuscated_set_floors() -> None:
+    report = evaluate(SET)
+    assert report.ads == 242
+    phones, ages = report.fields["phones"], report.fields["ages"]
+    assert phones.precision >= PHONE_PRECISION, phones.as_dict()
+    assert phones.recall >= PHONE_RECALL, phones.as_dict()
+    assert ages.precision >= AGE_PRECISION, ages.as_dict()
+    assert ages.recall >= AGE_RECALL, ages.as_dict()
+
+
+def test_obfuscated_set_labels() -> None:
+    """Every labelled phone is valid, none is in the fiction range, ages are 12-99."""
+    records = [json.loads(line) for line in SET.read_text("utf-8").splitlines()]
+    assert len(records) == 242
+    assert len({r["id"] for r in records}) == 242
+    for record in records:
+        gold = record["gold"]
+        assert set(gold) == {"phones", "ages"}, record["id"]
+        for phone in gold["phones"]:
+            assert phonenumbers.is_valid_number(phonenumbers.parse(phone)), phone
+            assert not (phone.startswith("+1") and phone[5:10].startswith("55501"))
+        assert all(12 <= age <= 99 for age in gold["ages"]), record["id"]
+
+
+def test_barely_legal_is_youth_language_not_an_age() -> None:
+    """ "barely legal" raises ``youth`` (indicators.yaml: Ibanez & Suthers 2014,
+    Memex/DIG juvenile-language flags) and claims no age."""
+    record = extract("barely legal 🍭 incall tonight, roses only", use_lexicon=False)
+    assert record["ages"] == []
+    assert "youth" in {hit["code"] for hit in record["indicators"]}
