@@ -86,12 +86,13 @@ def test_ages_apart_from_limits_and_ranges(written: str, ages: list[int]) -> Non
 
 # Measured 2026-12-07 on the 242 snippets (docs/evaluation.md, "Obfuscated phones
 # and ages"): phones precision 1.000, recall 0.975 (116 of 119, 0 invented); ages
-# precision 1.000, recall 1.000 (67 of 67). The floors sit a little under: a
-# change that loses two phones or two ages, or invents one, fails here.
-PHONE_PRECISION = 0.99
-PHONE_RECALL = 0.955
-AGE_PRECISION = 0.98
-AGE_RECALL = 0.97
+# precision 1.000, recall 1.000 (67 of 67). The floors sit a little under: one
+# invented phone or age (116/117 = 0.991, 67/68 = 0.985), or two lost phones or
+# ages (114/119 = 0.958, 65/67 = 0.970), fails here.
+PHONE_PRECISION = 0.995
+PHONE_RECALL = 0.96
+AGE_PRECISION = 0.99
+AGE_RECALL = 0.975
 
 
 def test_obfuscated_set_floors() -> None:
