@@ -25,9 +25,7 @@ from nowrongdoor.ads import extract
 from nowrongdoor.text import normalize, numeric_view
 
 
-def _matcher(
-    leniency: int, view: Callable[[str], str]
-) -> Callable[[str], set[str]]:
+def _matcher(leniency: int, view: Callable[[str], str]) -> Callable[[str], set[str]]:
     def find(text: str) -> set[str]:
         return {
             phonenumbers.format_number(m.number, phonenumbers.PhoneNumberFormat.E164)
