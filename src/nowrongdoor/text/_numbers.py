@@ -375,8 +375,57 @@ def _in_chains(
     return out
 
 
+#: Letters shaped like a digit, read as that digit only between two digits or
+#: look-alikes of a token written in them ("5S5", "7ZO", "4B2"): everywhere else
+#: they are letters ("20s", "B52", "Z28", "ISIS").
+_SHAPE_DIGITS = {"S": "5", "s": "5", "Z": "2", "z": "2", "B": "8"}
+_SHAPE_GATE = re.compile(r"[0-9][SsZzB]|[SsZzB][0-9]")
+# A token starts after no word character or "|" (each is tried from its start
+# only) and is taken whole (possessive): linear on long runs of digits or bars.
+_SHAPE_TOKEN = re.compile(r"(?<![\w|])[0-9OolI|SsZzB]{3,}+(?![^\W\d_])")
+
+
+def _shape_letters(source: Normalized) -> Normalized:
+    """``source`` with digit-shaped letters inside digit tokens written as digits.
+
+    A token (no letter before or after it) written only with digits, the
+    look-alikes ``O o l I |`` and ``S s Z z B``, holding a digit: each ``S``,
+    ``Z`` or ``B`` with a digit or look-alike on both sides is a digit.
+    """
+    text = source.text
+    if _SHAPE_GATE.search(text) is None:
+        return source
+    replacements: list[tuple[int, str]] = []
+    for m in _SHAPE_TOKEN.finditer(text):
+        token = m.group()
+        if not any(ch.isdigit() for ch in token):
+            continue
+        for k in range(1, len(token) - 1):
+            if (
+                token[k] in _SHAPE_DIGITS
+                and token[k - 1] not in _SHAPE_DIGITS
+                and token[k + 1] not in _SHAPE_DIGITS
+            ):
+                replacements.append((m.start() + k, _SHAPE_DIGITS[token[k]]))
+    if not replacements:
+        return source
+    builder = TextBuilder(source)
+    cursor = 0
+    for at, digit in replacements:
+        if at > cursor:
+            builder.copy(cursor, at)
+        builder.replace(at, at + 1, digit)
+        cursor = at + 1
+    if cursor < len(text):
+        builder.copy(cursor, len(text))
+    return builder.build()
+
+
 def numeric_view(source: Normalized | str) -> Normalized:
     """Rewrite number words and look-alike digits as digits.
+
+    Digit-shaped letters inside a token of digits ("5S5", "7ZO") are read
+    first (:func:`_shape_letters`).
 
     Args:
         source: A :class:`Normalized` (from ``normalize``) or a plain string.
@@ -391,6 +440,7 @@ def numeric_view(source: Normalized | str) -> Normalized:
     """
     if isinstance(source, str):
         source = Normalized(source, source)
+    source = _shape_letters(source)
     text = source.text
     folded = _folded(text)
     if folded is None:
