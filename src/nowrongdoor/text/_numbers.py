@@ -3,10 +3,12 @@
 ``numeric_view`` rewrites the places where digits are expected: number words and
 their misspellings ("nine", "n1ne", "zer0", "sevnteen", "twenty two") become
 digits, and look-alike letters next to digits ("3l2", "I887", "l7", "9O3") become
-digits. Everyday words that are also number homophones ("for", "too", "to",
-"ate", "won", "oh") and lone look-alike letters change only inside a run that is
-clearly a number (at least six digits written as digits or number words), so
-"text me for info" stays as it is while "nine0three for too..." is a phone.
+digits; "S", "Z" and "B" inside a token of digits ("5S5", "7ZO") are 5, 2 and 8,
+and a lone "|" is a separator. Everyday words that are also number homophones
+("for", "too", "to", "ate", "won", "oh") and lone look-alike letters change only
+inside a run that is clearly a number (at least six digits written as digits or
+number words), so "text me for info" stays as it is while "nine0three for
+too..." is a phone.
 """
 
 from __future__ import annotations
