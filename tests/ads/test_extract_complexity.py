@@ -79,3 +79,15 @@ def test_deeply_nested_html_is_linear(tmp_path: Path) -> None:
     assert _growth(run, 4_000, 400_000) < MAX_GROWTH
     ads = list(iter_ads(tmp_path))
     assert len(ads) == 1 and "415 867 2291" in ads[0].text
+
+
+@pytest.mark.parametrize("unit", ["1", "|", "O", "5S"], ids=repr)
+def test_digit_shaped_letters_are_linear_in_long_tokens(unit: str) -> None:
+    from nowrongdoor.text._normalize import Normalized
+    from nowrongdoor.text._numbers import _shape_letters
+
+    def run(n: int) -> object:
+        text = "5S5 " + unit * n + "a"
+        return _shape_letters(Normalized(text, text))
+
+    assert _growth(run, 5_000, 2_000_000) < MAX_GROWTH

@@ -83,7 +83,8 @@ _AGE_PATTERNS: list[tuple[tuple[str, ...], CaselessPattern | re.Pattern[str]]] =
         CaselessPattern(
             rf"\b(?:i'?m|i\s+am|ima)\s+(?:only\s+|just\s+|a\s+|like\s+)?{_N}"
             r"(?!\s*(?:min|hr|hour|h\b|\$|rose|%|am\b|pm\b|ft|feet|foot|'|\"|\.\d|"
-            r",\d|/|lbs?|kg|cm|in\b|inch|x|k\b|\d))",
+            r",\d|/|lbs?|kg|cm|in\b|inch|x|k\b|\d|\+|and\s+(?:up|over|older)\b|"
+            r"or\s+(?:older|over)\b))",
         ),
     ),
     # "just turned 18", "turning 16", "barely 18"
@@ -116,8 +117,14 @@ _AGE_PATTERNS: list[tuple[tuple[str, ...], CaselessPattern | re.Pattern[str]]] =
 # A backpage-style title has " - 30" at its end or between dashes: the poster's age.
 _TITLE_AGE = re.compile(r"(?<=[A-Za-z!).])\s+-\s*(?P<n>\d\d)\s*(?=-|$)")
 # A range: "21-45", "30 to 55", "25 - 60". Neither end is a claim of one's age.
-_RANGE_BEFORE = re.compile(r"\d\s*(?:-|to|~)\s*$", re.I)
-_RANGE_AFTER = re.compile(r"^\s*(?:-|to|~)\s*\d", re.I)
+# The other end has one or two digits: in "Sky - 20 - 817.555.0317" the dash
+# sets the age apart from a phone, and 20-817 is no range of ages.
+_RANGE_BEFORE = re.compile(r"(?<!\d)\d\d?\s*(?:-|to|~)\s*$", re.I)
+_RANGE_AFTER = re.compile(r"^\s*(?:-|to|~)\s*\d\d?(?!\d)", re.I)
+# An age limit, not an age: "18+", "21 and up", "25 or older".
+_LIMIT_AFTER = re.compile(
+    r"\s*(?:\+|and\s+(?:up|over|older|above)\b|or\s+(?:older|over|above)\b)", re.I
+)
 
 
 # A range of ages: "18-35", "25 to 29", "from 18 to 25".
@@ -184,8 +191,8 @@ def _in_range(text: str, start: int, end: int) -> bool:
         return False
     n_start, n_end = start + digits.start(), start + digits.end()
     return bool(
-        _RANGE_BEFORE.search(text[max(0, n_start - 8) : n_start])
-        or _RANGE_AFTER.match(text[n_end : n_end + 8])
+        _RANGE_BEFORE.search(text[max(0, n_start - 12) : n_start])
+        or _RANGE_AFTER.match(text[n_end : n_end + 12])
     )
 
 
@@ -463,6 +470,8 @@ def find_bare_ages(
             continue  # a range: "ages 13-17", "men 25-60"
         if _ROAD.search(before):
             continue  # a road: "off I-35", "Route 66", "exit 42"
+        if _LIMIT_AFTER.match(text, end):
+            continue  # an age limit: "21 and up", "18+"
         left = (
             prev_char == ""
             or prev_char in _SEPARATORS
@@ -475,8 +484,11 @@ def find_bare_ages(
                 and wb.lower() not in _NOT_NAME_BEFORE_NUMBER
             )
         )
+        # A line break sets a profile line's age apart ("Kitty 23\n5'4 125lbs").
+        line_end = "\n" in after[: len(after) - len(after.lstrip())]
         right = (
-            next_char == ""
+            line_end
+            or next_char == ""
             or next_char in _SEPARATORS
             or not next_char.isascii()
             or wa.lower() in _ALLOWED_AFTER

@@ -30,10 +30,15 @@ from nowrongdoor.ads._span import Span
 
 __all__ = ["area_code_state", "find_phones"]
 
-_SEP = r"(?:[^\w\n]|_)"
+# A line break may fall inside a number ("call 312\n555\n0281"): a number split
+# over lines is still one written number; the layout check (3-3-4, ...) and the
+# list rule (:func:`_in_list`) keep lines of prices and times apart.
+_SEP = r"(?:\W|_)"
 # The look-ahead skips every position that cannot start a run (same matches).
 _RUN = re.compile(rf"(?=[+\d])\+?\d(?:{_SEP}{{0,6}}\d)*")
 _GROUP = re.compile(r"\d+")
+#: A currency sign: a group written after one is a price, never part of a phone.
+_CURRENCY = re.compile(r"[$\u00a2-\u00a5\u20ac]")
 #: NANP blocks: area code, exchange, line; or area code + 7, or 6 + line, or 10.
 _LAYOUTS = ((3, 3, 4), (3, 7), (6, 4), (10,))
 
@@ -214,14 +219,39 @@ def find_phones(text: str) -> list[Span[str]]:
                     hits.append(hit)
             continue
         candidates = _candidates(text, spans)
-        taken: list[tuple[int, int]] = []
+        chosen: list[tuple[int, int, str]] = []
         for _score, i, j, e164 in sorted(candidates):
-            if any(i <= b and a <= j for a, b in taken):
+            if any(i <= b and a <= j for a, b, _ in chosen):
                 continue
-            taken.append((i, j))
-            hits.append(Span(e164, spans[i][0], spans[j][1]))
+            chosen.append((i, j, e164))
+        if chosen and _in_list(text, spans, [(i, j) for i, j, _ in chosen]):
+            continue  # a list of prices or times, not a phone
+        hits.extend(Span(e164, spans[i][0], spans[j][1]) for i, j, e164 in chosen)
     hits.sort(key=lambda h: h.start)
     return hits
+
+
+def _in_list(
+    text: str, spans: list[tuple[int, int]], taken: list[tuple[int, int]]
+) -> bool:
+    """Is this run a list of numbers ("roses: 100 / 160 / 260 / 500 / 1000")?
+
+    A list writes every item the same way: one separator between all groups.
+    When two or more groups of three or more digits belong to no number read
+    from the run, the numbers read are items of the list (prices), not a
+    phone. Two numbers in a row ("312 555 0295 312 555 0296") leave no group
+    over; a digit or two beside a number ("903 312 1887 for 80hh", where "for"
+    reads 4) is not a list.
+    """
+    seps = {text[spans[k][1] : spans[k + 1][0]] for k in range(len(spans) - 1)}
+    if len(seps) != 1:
+        return False
+    over = [
+        k
+        for k, (s, e) in enumerate(spans)
+        if e - s >= 3 and not any(i <= k <= j for i, j in taken)
+    ]
+    return len(over) >= 2
 
 
 def _international(
@@ -249,8 +279,12 @@ def _candidates(
     groups = [text[s:e] for s, e in spans]
     seps = [text[spans[k][1] : spans[k + 1][0]] for k in range(len(spans) - 1)]
     for i in range(len(groups)):
+        if _CURRENCY.search(text, max(0, spans[i][0] - 2), spans[i][0]):
+            continue  # "$350 | $500 | $1200": a price opens no number
         digits = ""
         for j in range(i, len(groups)):
+            if j > i and _CURRENCY.search(seps[j - 1]):
+                break  # nor does a number go on past a price
             digits += groups[j]
             n = len(digits)
             if n > 11:

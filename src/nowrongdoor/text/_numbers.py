@@ -3,10 +3,12 @@
 ``numeric_view`` rewrites the places where digits are expected: number words and
 their misspellings ("nine", "n1ne", "zer0", "sevnteen", "twenty two") become
 digits, and look-alike letters next to digits ("3l2", "I887", "l7", "9O3") become
-digits. Everyday words that are also number homophones ("for", "too", "to",
-"ate", "won", "oh") and lone look-alike letters change only inside a run that is
-clearly a number (at least six digits written as digits or number words), so
-"text me for info" stays as it is while "nine0three for too..." is a phone.
+digits; "S", "Z" and "B" inside a token of digits ("5S5", "7ZO") are 5, 2 and 8,
+and a lone "|" is a separator. Everyday words that are also number homophones
+("for", "too", "to", "ate", "won", "oh") and lone look-alike letters change only
+inside a run that is clearly a number (at least six digits written as digits or
+number words), so "text me for info" stays as it is while "nine0three for
+too..." is a phone.
 """
 
 from __future__ import annotations
@@ -139,8 +141,13 @@ _UNIT_START = "(?=[" + "".join(re.escape(c) for c in _UNIT_STARTS) + r"]|\d)"
 _RUN = re.compile(
     rf"(?<![^\W\d_]){_UNIT_START}{_UNIT}(?:{_SEP}{_UNIT})*(?![^\W\d_])", re.IGNORECASE
 )
+_ONE_TO_NINE = frozenset("123456789")
+# A tens word and a digit written as a digit: "twenty 4", "thirty-1", "twenty4".
+_TENS_DIGIT = (
+    rf"(?:{_alt([w for ws in _TENS.values() for w in ws])})[\s-]?[1-9](?![\d.,:/]?\d)"
+)
 _PIECE = re.compile(
-    rf"(?P<word>{_COMPOUND}|{_alt(list(NUMBER_WORDS))})"
+    rf"(?P<word>{_TENS_DIGIT}|{_COMPOUND}|{_alt(list(NUMBER_WORDS))})"
     rf"|(?P<weak>{_WEAK_WORD})|(?P<digit>\d+)|(?P<leet>(?-i:[lIio|O]))|(?P<sep>{_SEP_CLASS}+)",
     re.IGNORECASE,
 )
@@ -222,11 +229,18 @@ def word_to_number(word: str) -> int | None:
     if len(parts) == 1:
         for tens_words in _TENS.values():
             for tw in tens_words:
-                if key.startswith(tw) and key[len(tw) :] in NUMBER_WORDS:
-                    return NUMBER_WORDS[tw] + NUMBER_WORDS[key[len(tw) :]]
+                if key.startswith(tw):
+                    rest = key[len(tw) :]
+                    if rest in NUMBER_WORDS:
+                        return NUMBER_WORDS[tw] + NUMBER_WORDS[rest]
+                    if len(rest) == 1 and rest in _ONE_TO_NINE:
+                        return NUMBER_WORDS[tw] + int(rest)  # "twenty4"
         return None
-    if len(parts) == 2 and parts[0] in NUMBER_WORDS and parts[1] in NUMBER_WORDS:
-        return NUMBER_WORDS[parts[0]] + NUMBER_WORDS[parts[1]]
+    if len(parts) == 2 and parts[0] in NUMBER_WORDS:
+        if parts[1] in NUMBER_WORDS:
+            return NUMBER_WORDS[parts[0]] + NUMBER_WORDS[parts[1]]
+        if NUMBER_WORDS[parts[0]] in _TENS and parts[1] in _ONE_TO_NINE:
+            return NUMBER_WORDS[parts[0]] + int(parts[1])  # "twenty 4"
     return None
 
 
@@ -283,10 +297,15 @@ def _run_replacements(text: str, start: int, end: int) -> list[tuple[int, int, s
                 out.append((p.start, p.end, str(value)))
         elif p.kind in ("weak", "leet"):
             edge = idx == 0 or idx == len(pieces) - 1
+            # A look-alike standing alone is a digit only inside a clear
+            # number, and never a lone "|": "817 | 555 | 0276", "age 20 | 5'2"
+            # set groups apart with it.
             if (
                 p.kind == "leet"
                 and (
-                    edge or (p.text in "io" and not _lone_zero(pieces, idx, clear_run))
+                    edge
+                    or p.text == "|"
+                    or (p.text in "io" and not _lone_zero(pieces, idx, clear_run))
                 )
                 and not glued[idx]
             ):
@@ -358,8 +377,57 @@ def _in_chains(
     return out
 
 
+#: Letters shaped like a digit, read as that digit only between two digits or
+#: look-alikes of a token written in them ("5S5", "7ZO", "4B2"): everywhere else
+#: they are letters ("20s", "B52", "Z28", "ISIS").
+_SHAPE_DIGITS = {"S": "5", "s": "5", "Z": "2", "z": "2", "B": "8"}
+_SHAPE_GATE = re.compile(r"[0-9][SsZzB]|[SsZzB][0-9]")
+# A token starts after no word character or "|" (each is tried from its start
+# only) and is taken whole (possessive): linear on long runs of digits or bars.
+_SHAPE_TOKEN = re.compile(r"(?<![\w|])[0-9OolI|SsZzB]{3,}+(?![^\W\d_])")
+
+
+def _shape_letters(source: Normalized) -> Normalized:
+    """``source`` with digit-shaped letters inside digit tokens written as digits.
+
+    A token (no letter before or after it) written only with digits, the
+    look-alikes ``O o l I |`` and ``S s Z z B``, holding a digit: each ``S``,
+    ``Z`` or ``B`` with a digit or look-alike on both sides is a digit.
+    """
+    text = source.text
+    if _SHAPE_GATE.search(text) is None:
+        return source
+    replacements: list[tuple[int, str]] = []
+    for m in _SHAPE_TOKEN.finditer(text):
+        token = m.group()
+        if not any(ch.isdigit() for ch in token):
+            continue
+        for k in range(1, len(token) - 1):
+            if (
+                token[k] in _SHAPE_DIGITS
+                and token[k - 1] not in _SHAPE_DIGITS
+                and token[k + 1] not in _SHAPE_DIGITS
+            ):
+                replacements.append((m.start() + k, _SHAPE_DIGITS[token[k]]))
+    if not replacements:
+        return source
+    builder = TextBuilder(source)
+    cursor = 0
+    for at, digit in replacements:
+        if at > cursor:
+            builder.copy(cursor, at)
+        builder.replace(at, at + 1, digit)
+        cursor = at + 1
+    if cursor < len(text):
+        builder.copy(cursor, len(text))
+    return builder.build()
+
+
 def numeric_view(source: Normalized | str) -> Normalized:
     """Rewrite number words and look-alike digits as digits.
+
+    Digit-shaped letters inside a token of digits ("5S5", "7ZO") are read
+    first (:func:`_shape_letters`).
 
     Args:
         source: A :class:`Normalized` (from ``normalize``) or a plain string.
@@ -374,6 +442,7 @@ def numeric_view(source: Normalized | str) -> Normalized:
     """
     if isinstance(source, str):
         source = Normalized(source, source)
+    source = _shape_letters(source)
     text = source.text
     folded = _folded(text)
     if folded is None:
