@@ -150,6 +150,41 @@ def _filters(**raw: str) -> OperationFilters:
         raise BadRequest(f"the filter {field} is not valid", field=field) from None
 
 
+#: The operations list's query parameters an operation page carries back.
+_LIST_KEYS = ("city", "indicator", "seen_from", "seen_to", "contact", "sort",
+              "ascending")  # fmt: skip
+
+
+def _list_query(filters: OperationFilters, page: int) -> str:
+    """The operations list's filters, sort and page as a query string ("" for
+    the list's first page, unfiltered, in its default order)."""
+    query = {
+        "city": filters.city, "indicator": filters.indicator,
+        "seen_from": filters.seen_from.isoformat() if filters.seen_from else "",
+        "seen_to": filters.seen_to.isoformat() if filters.seen_to else "",
+        "contact": filters.contact,
+        "sort": "" if filters.sort == "size" else filters.sort,
+        "ascending": "1" if filters.ascending else "",
+        "page": str(page) if page > 1 else "",
+    }  # fmt: skip
+    return urlencode({k: v for k, v in query.items() if v})
+
+
+def back_query(params: Any) -> str:
+    """The operations list's query an operation page was opened with (its
+    "All operations" link and its note form keep it); "" when there is none
+    or it is not a valid one (the link then goes to the list's first page)."""
+    raw = {k: str(params.get(k) or "") for k in _LIST_KEYS}
+    page = str(params.get("page") or "1")
+    try:
+        filters = _filters(**raw)
+    except BadRequest:
+        return ""
+    if not page.isdigit() or not 1 <= int(page) <= 10**6:
+        return ""
+    return _list_query(filters, int(page))
+
+
 @router.get("/investigate", name="inv_operations")
 def operations_page(
     ctx: ReadDep, page: Annotated[Page, paged(PAGE_SIZE)], query: OperationsQuery
@@ -173,6 +208,7 @@ def operations_page(
         }.items()
         if v
     }  # fmt: skip
+    list_query = _list_query(filters, page.number)
     return ctx.render(
         "investigate/operations.html",
         # the search text is never audited (it may be a phone number)
@@ -187,6 +223,7 @@ def operations_page(
         page=page.number,
         pages=page.count(result.total),
         query=urlencode(query),
+        list_query=list_query,
         sort_labels=SORT_LABELS,
         indicators=INDICATOR_CODES,
         seen_from=seen_from,
@@ -256,6 +293,7 @@ def operation_response(
         kind_labels=KIND_LABELS,
         notes=crud.operation_notes(ctx.session, op),
         form_error=form_error,
+        list_query=back_query(ctx.request.query_params),
     )
 
 
@@ -291,7 +329,10 @@ async def add_note(ctx: DecideDep, operation_id: int) -> Response:
             "write the note (at least 3 characters, at most 4,000)", field="text"
         ) from None
     note = crud.add_operation_note(ctx.session, actor=ctx.user, operation=op, data=data)
-    answer = ctx.created(f"/investigate/operations/{op.id}?noted=1#notes")
+    kept = back_query(ctx.request.query_params)
+    answer = ctx.created(
+        f"/investigate/operations/{op.id}?{kept + '&' if kept else ''}noted=1#notes"
+    )
     # the note's text is never written to the audit log
     ctx.audit.commit(
         "investigation.operation.note",
