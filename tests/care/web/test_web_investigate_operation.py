@@ -266,8 +266,11 @@ def test_an_operation_without_imported_ads_says_so(
 
 
 def test_indicator_numbers_say_what_they_count(site: Any, corpus: AdsImport) -> None:
-    """The list's indicator mix counts ads ("movement: 3 ads"), and an ad's
-    indicator weights are read beside the ad's score they make up."""
+    """The list's indicator mix counts ads ("moved between cities: 3 ads", the
+    code in words), and an ad's indicator weights are read beside the ad's
+    score they make up."""
+    from nowrongdoor.care.investigate.schemas import INDICATOR_LABELS
+
     client, _ = site
     login(client, INVESTIGATOR)
     biggest = biggest_operation(corpus)
@@ -275,7 +278,7 @@ def test_indicator_numbers_say_what_they_count(site: Any, corpus: AdsImport) -> 
     row = listed.css_first(f'tr[data-operation="{biggest["operation"]}"]')
     mix = row.css_first('td[data-label="Indicators"]').text()
     code, n = max(biggest["indicator_mix"].items(), key=lambda kv: kv[1])
-    assert f"{code.replace('_', ' ')}: {n} ads" in mix
+    assert f"{INDICATOR_LABELS[code]}: {n} ads" in mix
     page = parse(client.get(_operation_path(client, biggest["operation"])).text)
     scanned = _ads(corpus)
     flagged = [a for a in biggest["ad_ids"] if scanned[a]["indicators"]]

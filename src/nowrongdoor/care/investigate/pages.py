@@ -28,6 +28,7 @@ from nowrongdoor.care.investigate.graph import KIND_LABELS, contact_graph
 from nowrongdoor.care.investigate.images import photo_words
 from nowrongdoor.care.investigate.schemas import (
     INDICATOR_CODES,
+    INDICATOR_LABELS,
     LeadDecision,
     OperationFilters,
     OperationNoteIn,
@@ -73,6 +74,41 @@ STATUS_LABELS = {
     "new": "to review",
     **{k: k.replace("_", " ") for k in DECISION_LABELS},
 }
+#: ``ads match`` comparison levels that their key, underscores read as
+#: spaces, would say wrongly (nowrongdoor.ads.match._model; the age level is
+#: the deck's "a 15-17 year-old is typically advertised as 18-20").
+LEVEL_LABELS = {
+    "minor_advertised_18_20": "a minor advertised as 18 to 20",
+    "operation_name": "a name used elsewhere in the operation",
+    "on_route": "on the operation's route",
+    "after_missing": "posted after the missing date",
+    "before_missing": "posted before the missing date",
+}
+
+
+def level_words(level: Any) -> str:
+    """A comparison level of ``ads match`` in words ("same state")."""
+    key = str(level or "")
+    return LEVEL_LABELS.get(key, key.replace("_", " "))
+
+
+def indicator_words(code: Any) -> str:
+    """An indicator code in words (:data:`INDICATOR_LABELS`)."""
+    key = str(code or "")
+    return INDICATOR_LABELS.get(key, key.replace("_", " "))
+
+
+def _stamp(value: Any) -> str:
+    """A stored ISO time (``2026-12-07T16:04:46.167139+00:00``) as the pages
+    write times, to the second: ``2026-12-07 16:04:46 UTC``."""
+    if not value:
+        return ""
+    when = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return when.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
 #: The photo's strength in words when the matcher gave no weight for it.
 PHOTO_STRENGTH = {
     "same picture": "strong",
@@ -226,6 +262,7 @@ def operations_page(
         list_query=list_query,
         sort_labels=SORT_LABELS,
         indicators=INDICATOR_CODES,
+        indicator_words=indicator_words,
         seen_from=seen_from,
         seen_to=seen_to,
     )
@@ -291,6 +328,7 @@ def operation_response(
         graph=graph,
         graph_script=_GRAPH_LIBRARY.is_file(),
         kind_labels=KIND_LABELS,
+        indicator_words=indicator_words,
         notes=crud.operation_notes(ctx.session, op),
         form_error=form_error,
         list_query=back_query(ctx.request.query_params),
@@ -343,6 +381,19 @@ async def add_note(ctx: DecideDep, operation_id: int) -> Response:
     return answer
 
 
+def leads_back_query(params: Any) -> str:
+    """The leads list's query (decision shown, page) a lead page was opened
+    with, for its "All leads" link and its decision form; "" when none or
+    not a valid one."""
+    status = str(params.get("status") or "")
+    page = str(params.get("page") or "1")
+    if status not in STATUS_LABELS:
+        status = ""
+    number = int(page) if page.isdigit() and len(page) <= 7 else 1
+    query = {"status": status, "page": str(number) if number > 1 else ""}
+    return urlencode({k: v for k, v in query.items() if v})
+
+
 @router.get("/investigate/leads", name="inv_leads")
 def leads_page(
     ctx: ReadDep,
@@ -367,6 +418,7 @@ def leads_page(
         page=page.number,
         pages=page.count(total),
         query=urlencode({"status": status} if status else {}),
+        list_query=leads_back_query({"status": status, "page": str(page.number)}),
         status=status,
         status_labels=STATUS_LABELS,
     )
@@ -379,7 +431,7 @@ def _comparisons(lead: InvLead) -> list[dict[str, Any]]:
         rows.append(
             {
                 "field": field,
-                "level": str(ev.get("level", "")).replace("_", " "),
+                "level": level_words(ev.get("level")),
                 "detail": ev.get("detail", ""),
                 "weight": weight,
                 "strength": _strength(weight),
@@ -505,6 +557,7 @@ def lead_response(
         status_labels=STATUS_LABELS,
         chance=chance,
         form_error=form_error,
+        list_query=leads_back_query(ctx.request.query_params),
     )
 
 
@@ -549,7 +602,10 @@ async def decide(ctx: DecideDep, lead_id: int) -> Response:
         lead=lead,
         data=data,
     )
-    answer = ctx.created(f"/investigate/leads/{lead.id}?decided=1")
+    kept = leads_back_query(ctx.request.query_params)
+    answer = ctx.created(
+        f"/investigate/leads/{lead.id}?{kept + '&' if kept else ''}decided=1"
+    )
     ctx.audit.commit(
         f"investigation.lead.{data.decision}",
         resource_type="inv_lead",
@@ -595,6 +651,8 @@ def handoff_page(ctx: ReadDep, lead_id: int) -> HTMLResponse:
         digest=digest,
         made_at=dt.datetime.now(dt.UTC),
         status_labels=STATUS_LABELS,
+        stamp=_stamp,
+        level_words=level_words,
     )
 
 
