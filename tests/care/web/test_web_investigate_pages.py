@@ -350,6 +350,9 @@ def test_codes_read_as_words_and_times_as_the_pages_write_them(
         for r in page.css("#comparisons tbody tr")
     }
     assert findings["age"] == LEVEL_LABELS["minor_advertised_18_20"]
+    # the poster's sex as a word, not the poster file's F / M
+    described = page.css_first("#poster-description").text()
+    assert described.split()[0] in {"female", "male"}, described
     ws_client.post(
         f"/investigate/leads/{lead}/decision",
         data={"csrf_token": csrf, "decision": "needs_more", "reason": "ask NCMEC"},

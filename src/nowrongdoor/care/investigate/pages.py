@@ -98,6 +98,12 @@ def indicator_words(code: Any) -> str:
     return INDICATOR_LABELS.get(key, key.replace("_", " "))
 
 
+def sex_word(value: Any) -> str:
+    """A poster's sex as the posters write it (``F``, ``M``) in a word."""
+    text = str(value or "")
+    return {"F": "female", "M": "male"}.get(text.strip().upper(), text)
+
+
 def _stamp(value: Any) -> str:
     """A stored ISO time (``2026-12-07T16:04:46.167139+00:00``) as the pages
     write times, to the second: ``2026-12-07 16:04:46 UTC``."""
@@ -555,6 +561,7 @@ def lead_response(
         photos=_photos(ctx, lead, ad),
         decisions=DECISION_LABELS,
         status_labels=STATUS_LABELS,
+        sex_word=sex_word,
         chance=chance,
         form_error=form_error,
         list_query=leads_back_query(ctx.request.query_params),
@@ -653,6 +660,7 @@ def handoff_page(ctx: ReadDep, lead_id: int) -> HTMLResponse:
         status_labels=STATUS_LABELS,
         stamp=_stamp,
         level_words=level_words,
+        sex_word=sex_word,
     )
 
 
