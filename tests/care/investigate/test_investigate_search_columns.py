@@ -1,5 +1,6 @@
 """The operations list's city and indicator filters find an operation however
-long its lists are: the derived search columns keep every city and code."""
+long its lists are (the derived search columns keep every city and code), and
+its sorts run the way their names say."""
 
 from __future__ import annotations
 
@@ -66,3 +67,32 @@ def test_a_city_or_indicator_past_the_old_cut_still_finds_the_operation(
         assert op.indicator_codes.endswith("|youth|") and op.city_count == 300
         codes = s.scalars(select(InvAd.indicator_codes)).all()
         assert any(c.endswith("|youth|") and len(c) > 400 for c in codes)
+
+
+def test_youngest_claimed_age_sorts_youngest_first_unless_reversed(
+    db: Any, world: Any, ads_files: AdsImport, make_investigator: Any
+) -> None:
+    """ "Youngest claimed age" lists the youngest first (it listed the oldest
+    first, and "Smallest first" was needed to read it as named); "reverse"
+    (``ascending``) flips it, as it flips "Most ads"; no age comes last."""
+    with db.session() as s:
+        import_ads(s, cipher=db.cipher, organization_id=world.orgs["a"], job=ads_files)
+    user = make_investigator(world.orgs["a"], "investigator.a")
+    with db.session() as s:
+        viewer = s.get(User, user.id)
+
+        def listed(**filters: Any) -> list[InvOperation]:
+            return crud.list_operations(
+                s, viewer=viewer, cipher=db.cipher,
+                filters=OperationFilters(**filters), limit=100, offset=0,
+            ).rows  # fmt: skip
+
+        ages = [o.min_claimed_age for o in listed(sort="youngest")]
+        known = [a for a in ages if a is not None]
+        assert len(set(known)) > 1 and known == sorted(known)
+        assert ages == known + [None] * (len(ages) - len(known))
+        reversed_ = [o.min_claimed_age for o in listed(sort="youngest", ascending=True)]
+        assert [a for a in reversed_ if a is not None] == sorted(known, reverse=True)
+        sizes = [o.size for o in listed(sort="size")]
+        assert sizes == sorted(sizes, reverse=True)
+        assert [o.size for o in listed(sort="size", ascending=True)] == sorted(sizes)

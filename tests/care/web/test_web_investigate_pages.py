@@ -327,6 +327,7 @@ def test_codes_read_as_words_and_times_as_the_pages_write_them(
 
     csrf = login(ws_client, INVESTIGATOR)
     listing = parse(ws_client.get("/investigate").text)
+    assert "Reverse the order" in listing.css_first("#ops-filters").text()
     options = [o.text() for o in listing.css("#f-indicator option")]
     assert options == ["any", *INDICATOR_LABELS.values()]
     mixes = " ".join(td.text() for td in listing.css('td[data-label="Indicators"]'))
