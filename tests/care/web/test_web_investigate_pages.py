@@ -363,6 +363,7 @@ def test_codes_read_as_words_and_times_as_the_pages_write_them(
     assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:", record.body.text())
     assert re.search(r"Ivy Investigator, \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", seal)
     assert "a minor advertised as 18 to 20" in record.body.text()
+    assert re.search(r"\. (Female|Male) ", record.body.text())  # a sentence's start
 
 
 def test_the_way_back_to_the_leads_keeps_the_decision_shown_and_page(
