@@ -193,3 +193,72 @@ def test_a_migration_that_breaks_a_foreign_key_changes_nothing(
             conn.execute(text("SELECT COUNT(*) FROM partner_phone")).scalar_one() == 0
         )
         assert conn.execute(text("PRAGMA foreign_keys")).scalar_one() == 1
+
+
+def test_search_columns_and_business_status_are_widened_and_cut_back(
+    empty_db: Database,
+) -> None:
+    """Revision 0012_search_text makes an operation's cities and indicator
+    codes, an ad's codes and a referral's business status TEXT, kept whole; a
+    downgrade cuts them to the old 4,000 / 400 / 200 characters."""
+    from nowrongdoor.care.seed import seed_demo
+
+    upgrade(empty_db.engine)
+    with empty_db.session() as s:
+        seed_demo(s, cipher=empty_db.cipher, persons=6)
+        s.commit()
+    cities, codes, status = "|C" * 2600 + "|", "|code" * 100 + "|", "B" * 250
+    with empty_db.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO inv_operation (organization_id, op_key, size, "
+                "contact_count, cities, city_count, indicator_codes, current, "
+                "imported_at) VALUES (1, 'OP-1', 1, 0, :c, 2600, :i, true, "
+                "'2026-01-01')"
+            ),
+            {"c": cities, "i": codes},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO inv_ad (organization_id, ad_key, score, "
+                "indicator_codes, imported_at) VALUES (1, 'ad-1', 0, :i, "
+                "'2026-01-01')"
+            ),
+            {"i": codes},
+        )
+        conn.execute(text("UPDATE referral SET business_status = :b"), {"b": status})
+
+    def stored() -> tuple[Any, ...]:
+        with empty_db.engine.connect() as conn:
+            return (
+                *conn.execute(
+                    text("SELECT cities, indicator_codes FROM inv_operation")
+                ).one(),
+                conn.execute(text("SELECT indicator_codes FROM inv_ad")).scalar_one(),
+                set(
+                    conn.execute(text("SELECT business_status FROM referral")).scalars()
+                ),
+            )
+
+    def lengths() -> dict[str, Any]:
+        inspector = inspect(empty_db.engine)
+        return {
+            f"{t}.{c['name']}": getattr(c["type"], "length", None)
+            for t in ("inv_operation", "inv_ad", "referral")
+            for c in inspector.get_columns(t)
+            if c["name"] in {"cities", "indicator_codes", "business_status"}
+        }
+
+    assert stored() == (cities, codes, codes, {status})
+    assert set(lengths().values()) == {None}
+    downgrade(empty_db.engine, "0011_tier_ranks")
+    assert stored() == (cities[:4000], codes[:400], codes[:400], {status[:200]})
+    assert lengths() == {
+        "inv_operation.cities": 4000,
+        "inv_operation.indicator_codes": 400,
+        "inv_ad.indicator_codes": 400,
+        "referral.business_status": 200,
+    }
+    upgrade(empty_db.engine)
+    assert set(lengths().values()) == {None}
+    assert stored() == (cities[:4000], codes[:400], codes[:400], {status[:200]})

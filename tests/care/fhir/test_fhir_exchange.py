@@ -156,10 +156,21 @@ def test_a_referral_round_trips_between_two_instances(
         assert len(s.scalars(select(Referral)).all()) == 1
 
     # the partner accepts in its own system; the plan's next poll sees it
+    # ... with its own status text, kept whole here however long
+    waiting = "Waiting for a bed at the shelter's second house. " * 6
     _partner_patch(
-        partner, remote_id, [{"op": "replace", "path": "/status", "value": "accepted"}]
+        partner,
+        remote_id,
+        [
+            {"op": "replace", "path": "/status", "value": "accepted"},
+            {"op": "add", "path": "/businessStatus", "value": {"text": waiting}},
+        ],
     )
     assert sync(db, db.settings).changed == 1
+    with db.session() as s:
+        here = s.get(Referral, rec.sent_referral_id)
+        assert here is not None and here.business_status == waiting
+    assert len(waiting) > 200
     # ... then works and completes it, with a note, between two polls
     _partner_patch(
         partner,

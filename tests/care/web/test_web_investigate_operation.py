@@ -266,8 +266,11 @@ def test_an_operation_without_imported_ads_says_so(
 
 
 def test_indicator_numbers_say_what_they_count(site: Any, corpus: AdsImport) -> None:
-    """The list's indicator mix counts ads ("movement: 3 ads"), and an ad's
-    indicator weights are read beside the ad's score they make up."""
+    """The list's indicator mix counts ads ("moved between cities: 3 ads", the
+    code in words), and an ad's indicator weights are read beside the ad's
+    score they make up."""
+    from nowrongdoor.care.investigate.schemas import INDICATOR_LABELS
+
     client, _ = site
     login(client, INVESTIGATOR)
     biggest = biggest_operation(corpus)
@@ -275,7 +278,7 @@ def test_indicator_numbers_say_what_they_count(site: Any, corpus: AdsImport) -> 
     row = listed.css_first(f'tr[data-operation="{biggest["operation"]}"]')
     mix = row.css_first('td[data-label="Indicators"]').text()
     code, n = max(biggest["indicator_mix"].items(), key=lambda kv: kv[1])
-    assert f"{code.replace('_', ' ')}: {n} ads" in mix
+    assert f"{INDICATOR_LABELS[code]}: {n} ads" in mix
     page = parse(client.get(_operation_path(client, biggest["operation"])).text)
     scanned = _ads(corpus)
     flagged = [a for a in biggest["ad_ids"] if scanned[a]["indicators"]]
@@ -285,3 +288,42 @@ def test_indicator_numbers_say_what_they_count(site: Any, corpus: AdsImport) -> 
     assert "share of the ad's score" in said
     first = scanned[flagged[0]]["indicators"][0]
     assert f"(weight {first['weight']})" in card.css_first(".indicators li").text()
+
+
+def test_the_way_back_keeps_the_lists_filters_sort_and_page(
+    site: Any, corpus: AdsImport
+) -> None:
+    """An operation opened from a filtered, sorted list page links back to that
+    same page ("All operations" dropped it), also after a note is added."""
+    client, _ = site
+    csrf = login(client, INVESTIGATOR)
+    biggest = biggest_operation(corpus)
+    city = biggest["cities"][0].split(",")[0]
+    listed = f"/investigate?city={city.replace(' ', '+')}&sort=last_seen&ascending=1"
+    before = parse(client.get(listed).text)
+    link = before.css_first(f'tr[data-operation="{biggest["operation"]}"] a')
+    op_path = str(link.attributes["href"])
+    assert op_path.split("?")[1] == listed.split("?")[1]
+    back = parse(client.get(op_path).text).css_first("#back-to-list")
+    assert back.attributes["href"] == listed
+    assert back.text() == "Back to the operations list"
+    after = parse(client.get(str(back.attributes["href"])).text)
+    rows = [r.attributes["data-operation"] for r in after.css("tr[data-operation]")]
+    assert rows == [
+        r.attributes["data-operation"] for r in before.css("tr[data-operation]")
+    ]
+    # the page number too (the pager's page=), and through the note form
+    bare = op_path.split("?")[0]
+    paged = parse(client.get(f"{bare}?indicator=youth&page=2").text)
+    assert paged.css_first("#back-to-list").attributes["href"] == (
+        "/investigate?indicator=youth&page=2"
+    )
+    action = paged.css_first("#note-form").attributes["action"]
+    assert action == f"{bare}/notes?indicator=youth&page=2"
+    done = client.post(str(action), data={"csrf_token": csrf, "text": NOTE})
+    assert done.headers["location"] == f"{bare}?indicator=youth&page=2&noted=1#notes"
+    # no list query, or one the list would refuse: the list's first page
+    for plain in (bare, f"{bare}?sort=nonsense&page=2", f"{bare}?page=0"):
+        back = parse(client.get(plain).text).css_first("#back-to-list")
+        assert back.attributes["href"] == "/investigate"
+        assert back.text() == "All operations"

@@ -63,7 +63,8 @@ def _listed_leads(client: Any, address: str = "/investigate/leads") -> list[Any]
 def _lead_id(client: Any, pair: tuple[str, str]) -> int:
     (row,) = [r for r in _listed_leads(client)
               if r.attributes["data-lead"] == f"{pair[0]}/{pair[1]}"]  # fmt: skip
-    return int(row.css_first("a").attributes["href"].rsplit("/", 1)[1])
+    # the link carries the list's query (its page, its decision shown)
+    return int(row.css_first("a").attributes["href"].split("?")[0].rsplit("/", 1)[1])
 
 
 def test_investigator_finds_opens_and_decides(
@@ -136,7 +137,10 @@ def test_investigator_finds_opens_and_decides(
     # an undecided lead has no hand-off record
     undecided = parse(ws_client.get("/investigate/leads?status=new").text)
     open_id = (
-        undecided.css_first("tr[data-lead] a").attributes["href"].rsplit("/", 1)[1]
+        undecided.css_first("tr[data-lead] a")
+        .attributes["href"]
+        .split("?")[0]
+        .rsplit("/", 1)[1]
     )
     assert ws_client.get(f"/investigate/leads/{open_id}/handoff").status_code == 400
     listed = parse(ws_client.get("/investigate/leads?status=ruled_out").text)
@@ -309,3 +313,82 @@ def test_a_decision_sent_twice_is_recorded_once(
     said = shown.css_first("#lead-decided").text()
     assert "Ivy Investigator" in said
     assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", said)
+
+
+def test_codes_read_as_words_and_times_as_the_pages_write_them(
+    ws_client: Any, corpus: AdsImport
+) -> None:
+    """Indicator codes and comparison levels are said in words ("claims to be
+    18 or 19", not "age 18 19"; "a minor advertised as 18 to 20", not "minor
+    advertised 18 20"), and the hand-off record's times as the pages write
+    times, not ISO stamps (2026-12-07T16:04:46.167139+00:00)."""
+    from nowrongdoor.care.investigate.pages import LEVEL_LABELS
+    from nowrongdoor.care.investigate.schemas import INDICATOR_LABELS
+
+    csrf = login(ws_client, INVESTIGATOR)
+    listing = parse(ws_client.get("/investigate").text)
+    assert "Reverse the order" in listing.css_first("#ops-filters").text()
+    options = [o.text() for o in listing.css("#f-indicator option")]
+    assert options == ["any", *INDICATOR_LABELS.values()]
+    mixes = " ".join(td.text() for td in listing.css('td[data-label="Indicators"]'))
+    assert "claims to be 18 or 19: " in mixes and "age 18 19" not in mixes
+    biggest = biggest_operation(corpus)
+    link = listing.css_first(f'tr[data-operation="{biggest["operation"]}"] a')
+    op = parse(ws_client.get(str(link.attributes["href"])).text)
+    said = {li.css_first("strong").text() for li in op.css("ul.indicators li")}
+    assert said and said <= set(INDICATOR_LABELS.values())
+    # a lead whose age comparison is the matcher's minor_advertised_18_20
+    matches = json.loads((corpus.match_dir / "matches.json").read_text())["matches"]
+    minor = next(
+        (m["case_id"], m["ad_id"])
+        for m in matches
+        if m["evidence"].get("age", {}).get("level") == "minor_advertised_18_20"
+    )
+    lead = _lead_id(ws_client, minor)
+    page = parse(ws_client.get(f"/investigate/leads/{lead}").text)
+    findings = {
+        r.css("td")[0].text(): r.css("td")[1].text()
+        for r in page.css("#comparisons tbody tr")
+    }
+    assert findings["age"] == LEVEL_LABELS["minor_advertised_18_20"]
+    # the poster's sex as a word, not the poster file's F / M
+    described = page.css_first("#poster-description").text()
+    assert described.split()[0] in {"female", "male"}, described
+    ws_client.post(
+        f"/investigate/leads/{lead}/decision",
+        data={"csrf_token": csrf, "decision": "needs_more", "reason": "ask NCMEC"},
+    )
+    record = parse(ws_client.get(f"/investigate/leads/{lead}/handoff").text)
+    seal = record.css_first("#handoff-seal").text()
+    assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:", record.body.text())
+    assert re.search(r"Ivy Investigator, \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", seal)
+    assert "a minor advertised as 18 to 20" in record.body.text()
+    assert re.search(r"\. (Female|Male) ", record.body.text())  # a sentence's start
+
+
+def test_the_way_back_to_the_leads_keeps_the_decision_shown_and_page(
+    ws_client: Any,
+) -> None:
+    """A lead opened from a page of the leads list (a decision shown, page 2)
+    links back to that page ("All leads" dropped both), also after a decision."""
+    csrf = login(ws_client, INVESTIGATOR)
+    undecided = parse(ws_client.get("/investigate/leads?status=new").text)
+    href = str(undecided.css_first("tr[data-lead] a").attributes["href"])
+    path, query = href.split("?")
+    assert query == "status=new"
+    # (the corpus's leads fill one page: the page number as the pager gives it)
+    lead = parse(ws_client.get(f"{href}&page=2").text)
+    back = lead.css_first("#back-to-leads")
+    assert back.attributes["href"] == "/investigate/leads?status=new&page=2"
+    assert back.text() == "Back to the leads list"
+    action = lead.css_first("#decision-form").attributes["action"]
+    assert action == f"{path}/decision?status=new&page=2"
+    done = ws_client.post(
+        str(action),
+        data={"csrf_token": csrf, "decision": "needs_more", "reason": "ask NCMEC"},
+    )
+    assert done.headers["location"] == f"{path}?status=new&page=2&decided=1"
+    for plain in (path, f"{path}?status=bogus", f"{path}?page=x"):
+        back = parse(ws_client.get(plain).text).css_first("#back-to-leads")
+        assert back.attributes["href"] == "/investigate/leads"
+        assert back.text() == "All leads"

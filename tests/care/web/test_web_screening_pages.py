@@ -171,3 +171,23 @@ def test_decision_aid_rejects_a_bad_age(kb_client):
     response = kb_client.post("/decision-aid", data={"age": "-3"})
     assert response.status_code == 422
     assert "field age" in response.text
+
+
+def test_decision_aid_says_answers_and_facts_in_words_not_keys(cm):
+    """The rationale names the possible answers as the page's headline does
+    ("Smuggling, not trafficking", not smuggling_not_trafficking or "smuggling
+    not trafficking") and the facts as words (the aid is in every role's menu,
+    the investigator's too)."""
+    from nowrongdoor.care.web._screening_pages import CLASSIFICATION_TEXT
+
+    data = {"fraud": "yes", "transported_across_border": "yes"}
+    page = parse(cm.post("/decision-aid", data=data).text)
+    text = page.css_first("#outcome").text()
+    possible = next(
+        li.text() for li in page.css("#outcome li") if li.text().startswith("Possible")
+    )
+    for label in CLASSIFICATION_TEXT.values():
+        if label != "More information needed":
+            assert f"“{label}”" in possible
+    assert "_" not in text and "smuggling not trafficking" not in text
+    assert "a commercial sex act" in text and "exploited after arriving" in text

@@ -514,8 +514,9 @@ def _apply_remote(
     if note and note != referral.response_note:
         referral.response_note = note
     business = task.businessStatus.text if task.businessStatus else None
-    if business and business[:200] != referral.business_status:
-        referral.business_status = business[:200]
+    # the partner's status text is kept whole (the column is TEXT)
+    if business and business != referral.business_status:
+        referral.business_status = business
     if ReferralStatus(referral.status) in _TERMINAL:
         row.state = "closed"
     return bool(steps)

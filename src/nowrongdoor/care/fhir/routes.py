@@ -23,7 +23,6 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import Select, func, select
 
 from nowrongdoor.care import crud
-from nowrongdoor.care._lengths import column_length
 from nowrongdoor.care.api.deps import AuditDep, SessionDep
 from nowrongdoor.care.enums import ReferralStatus, Role
 from nowrongdoor.care.errors import BadRequest, Forbidden, NotFound
@@ -437,12 +436,7 @@ def _update_task(
     if note is not None and note != referral.response_note:
         referral.response_note = note
         changed = True
-    longest = column_length(Referral.business_status)
-    if business is not None and longest is not None and len(business) > longest:
-        raise BadRequest(
-            f"Task.businessStatus.text has {len(business)} characters, more than "
-            f"the {longest} this server keeps"
-        )
+    # kept whole: the request body's size limit (max_request_bytes) bounds it
     if business is not None and business != referral.business_status:
         referral.business_status = business
         changed = True

@@ -72,6 +72,10 @@ OPERATION_SORTS: dict[str, Any] = {
 }
 
 
+#: Sorts whose name says smallest first ("Youngest claimed age"): ascending
+#: unless reversed; the others run largest or latest first unless reversed.
+_SMALLEST_FIRST = frozenset({"youngest"})
+
 #: Sort columns that are never NULL.
 _NOT_NULL_SORTS = frozenset({"size", "contact_count", "city_count"})
 
@@ -148,7 +152,8 @@ def list_operations(
         session: Database session.
         viewer: The signed-in user (needs ``investigation:read``).
         cipher: The engine's cipher (blind index of the contact search).
-        filters: City, indicator, dates, contact search, sort.
+        filters: City, indicator, dates, contact search, sort (``ascending``
+            reverses the sort's own order: most, latest, or youngest first).
         limit: Page size.
         offset: Rows to skip.
 
@@ -159,12 +164,14 @@ def list_operations(
     query, note = _operations_query(viewer, cipher, filters)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     column = OPERATION_SORTS.get(filters.sort, InvOperation.size)
-    order = column.asc() if filters.ascending else column.desc()
+    # ``ascending`` reverses the sort's own order (see _SMALLEST_FIRST)
+    ascending = filters.ascending != (filters.sort in _SMALLEST_FIRST)
+    order = column.asc() if ascending else column.desc()
     terms: tuple[Any, ...]
     if column.key in _NOT_NULL_SORTS:
         # never NULL, ties in the same direction: the list index serves the page
         key = InvOperation.op_key
-        terms = (order, key.asc() if filters.ascending else key.desc())
+        terms = (order, key.asc() if ascending else key.desc())
     else:
         terms = (column.is_(None), order, InvOperation.op_key)
     rows = session.scalars(query.order_by(*terms).limit(limit).offset(offset)).all()

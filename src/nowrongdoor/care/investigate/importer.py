@@ -201,7 +201,7 @@ def _ad_row(
         },
         "posted_at": fields.when(merged.get("posted_at"), f"{where}, field posted_at"),
         "score": score,
-        "indicator_codes": fields.codes(merged.get("indicators"))[:400],
+        "indicator_codes": fields.codes(merged.get("indicators")),
         "title": fields.text(merged, "title", where),
         "text": fields.text(merged, "text", where),
         "facts": {
@@ -309,10 +309,10 @@ def _op_row(
         or len(fields.listed(profile, "ad_ids", where)),
         "contacts": contacts,
         "contact_count": sum(len(contacts[k]) for k in ("phones", "emails", "handles")),
-        "cities": (f"|{'|'.join(cities)}|" if cities else "")[:4000],
+        "cities": f"|{'|'.join(cities)}|" if cities else "",
         "city_count": len(cities),
         "route": fields.listed(profile, "route", where),
-        "indicator_codes": (f"|{'|'.join(sorted(mix))}|" if mix else "")[:400],
+        "indicator_codes": f"|{'|'.join(sorted(mix))}|" if mix else "",
         "indicator_mix": mix,
         "min_claimed_age": min(ages) if ages else None,
         "estimated_revenue": (

@@ -28,6 +28,7 @@ from nowrongdoor.care.investigate.graph import KIND_LABELS, contact_graph
 from nowrongdoor.care.investigate.images import photo_words
 from nowrongdoor.care.investigate.schemas import (
     INDICATOR_CODES,
+    INDICATOR_LABELS,
     LeadDecision,
     OperationFilters,
     OperationNoteIn,
@@ -73,6 +74,47 @@ STATUS_LABELS = {
     "new": "to review",
     **{k: k.replace("_", " ") for k in DECISION_LABELS},
 }
+#: ``ads match`` comparison levels that their key, underscores read as
+#: spaces, would say wrongly (nowrongdoor.ads.match._model; the age level is
+#: the deck's "a 15-17 year-old is typically advertised as 18-20").
+LEVEL_LABELS = {
+    "minor_advertised_18_20": "a minor advertised as 18 to 20",
+    "operation_name": "a name used elsewhere in the operation",
+    "on_route": "on the operation's route",
+    "after_missing": "posted after the missing date",
+    "before_missing": "posted before the missing date",
+}
+
+
+def level_words(level: Any) -> str:
+    """A comparison level of ``ads match`` in words ("same state")."""
+    key = str(level or "")
+    return LEVEL_LABELS.get(key, key.replace("_", " "))
+
+
+def indicator_words(code: Any) -> str:
+    """An indicator code in words (:data:`INDICATOR_LABELS`)."""
+    key = str(code or "")
+    return INDICATOR_LABELS.get(key, key.replace("_", " "))
+
+
+def sex_word(value: Any) -> str:
+    """A poster's sex as the posters write it (``F``, ``M``) in a word."""
+    text = str(value or "")
+    return {"F": "female", "M": "male"}.get(text.strip().upper(), text)
+
+
+def _stamp(value: Any) -> str:
+    """A stored ISO time (``2026-12-07T16:04:46.167139+00:00``) as the pages
+    write times, to the second: ``2026-12-07 16:04:46 UTC``."""
+    if not value:
+        return ""
+    when = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return when.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
 #: The photo's strength in words when the matcher gave no weight for it.
 PHOTO_STRENGTH = {
     "same picture": "strong",
@@ -150,6 +192,41 @@ def _filters(**raw: str) -> OperationFilters:
         raise BadRequest(f"the filter {field} is not valid", field=field) from None
 
 
+#: The operations list's query parameters an operation page carries back.
+_LIST_KEYS = ("city", "indicator", "seen_from", "seen_to", "contact", "sort",
+              "ascending")  # fmt: skip
+
+
+def _list_query(filters: OperationFilters, page: int) -> str:
+    """The operations list's filters, sort and page as a query string ("" for
+    the list's first page, unfiltered, in its default order)."""
+    query = {
+        "city": filters.city, "indicator": filters.indicator,
+        "seen_from": filters.seen_from.isoformat() if filters.seen_from else "",
+        "seen_to": filters.seen_to.isoformat() if filters.seen_to else "",
+        "contact": filters.contact,
+        "sort": "" if filters.sort == "size" else filters.sort,
+        "ascending": "1" if filters.ascending else "",
+        "page": str(page) if page > 1 else "",
+    }  # fmt: skip
+    return urlencode({k: v for k, v in query.items() if v})
+
+
+def back_query(params: Any) -> str:
+    """The operations list's query an operation page was opened with (its
+    "All operations" link and its note form keep it); "" when there is none
+    or it is not a valid one (the link then goes to the list's first page)."""
+    raw = {k: str(params.get(k) or "") for k in _LIST_KEYS}
+    page = str(params.get("page") or "1")
+    try:
+        filters = _filters(**raw)
+    except BadRequest:
+        return ""
+    if not page.isdigit() or not 1 <= int(page) <= 10**6:
+        return ""
+    return _list_query(filters, int(page))
+
+
 @router.get("/investigate", name="inv_operations")
 def operations_page(
     ctx: ReadDep, page: Annotated[Page, paged(PAGE_SIZE)], query: OperationsQuery
@@ -173,6 +250,7 @@ def operations_page(
         }.items()
         if v
     }  # fmt: skip
+    list_query = _list_query(filters, page.number)
     return ctx.render(
         "investigate/operations.html",
         # the search text is never audited (it may be a phone number)
@@ -186,8 +264,10 @@ def operations_page(
         filters=filters,
         **page.fields(result.total),
         query=urlencode(query),
+        list_query=list_query,
         sort_labels=SORT_LABELS,
         indicators=INDICATOR_CODES,
+        indicator_words=indicator_words,
         seen_from=seen_from,
         seen_to=seen_to,
     )
@@ -253,8 +333,10 @@ def operation_response(
         graph=graph,
         graph_script=_GRAPH_LIBRARY.is_file(),
         kind_labels=KIND_LABELS,
+        indicator_words=indicator_words,
         notes=crud.operation_notes(ctx.session, op),
         form_error=form_error,
+        list_query=back_query(ctx.request.query_params),
     )
 
 
@@ -290,7 +372,10 @@ async def add_note(ctx: DecideDep, operation_id: int) -> Response:
             "write the note (at least 3 characters, at most 4,000)", field="text"
         ) from None
     note = crud.add_operation_note(ctx.session, actor=ctx.user, operation=op, data=data)
-    answer = ctx.created(f"/investigate/operations/{op.id}?noted=1#notes")
+    kept = back_query(ctx.request.query_params)
+    answer = ctx.created(
+        f"/investigate/operations/{op.id}?{kept + '&' if kept else ''}noted=1#notes"
+    )
     # the note's text is never written to the audit log
     ctx.audit.commit(
         "investigation.operation.note",
@@ -299,6 +384,19 @@ async def add_note(ctx: DecideDep, operation_id: int) -> Response:
         detail=f"{op.op_key}; note {note.id}",
     )
     return answer
+
+
+def leads_back_query(params: Any) -> str:
+    """The leads list's query (decision shown, page) a lead page was opened
+    with, for its "All leads" link and its decision form; "" when none or
+    not a valid one."""
+    status = str(params.get("status") or "")
+    page = str(params.get("page") or "1")
+    if status not in STATUS_LABELS:
+        status = ""
+    number = int(page) if page.isdigit() and len(page) <= 7 else 1
+    query = {"status": status, "page": str(number) if number > 1 else ""}
+    return urlencode({k: v for k, v in query.items() if v})
 
 
 @router.get("/investigate/leads", name="inv_leads")
@@ -323,6 +421,7 @@ def leads_page(
         chance=chance,
         **page.fields(total),
         query=urlencode({"status": status} if status else {}),
+        list_query=leads_back_query({"status": status, "page": str(page.number)}),
         status=status,
         status_labels=STATUS_LABELS,
     )
@@ -335,7 +434,7 @@ def _comparisons(lead: InvLead) -> list[dict[str, Any]]:
         rows.append(
             {
                 "field": field,
-                "level": str(ev.get("level", "")).replace("_", " "),
+                "level": level_words(ev.get("level")),
                 "detail": ev.get("detail", ""),
                 "weight": weight,
                 "strength": _strength(weight),
@@ -459,8 +558,10 @@ def lead_response(
         photos=_photos(ctx, lead, ad),
         decisions=DECISION_LABELS,
         status_labels=STATUS_LABELS,
+        sex_word=sex_word,
         chance=chance,
         form_error=form_error,
+        list_query=leads_back_query(ctx.request.query_params),
     )
 
 
@@ -505,7 +606,10 @@ async def decide(ctx: DecideDep, lead_id: int) -> Response:
         lead=lead,
         data=data,
     )
-    answer = ctx.created(f"/investigate/leads/{lead.id}?decided=1")
+    kept = leads_back_query(ctx.request.query_params)
+    answer = ctx.created(
+        f"/investigate/leads/{lead.id}?{kept + '&' if kept else ''}decided=1"
+    )
     ctx.audit.commit(
         f"investigation.lead.{data.decision}",
         resource_type="inv_lead",
@@ -551,6 +655,9 @@ def handoff_page(ctx: ReadDep, lead_id: int) -> HTMLResponse:
         digest=digest,
         made_at=dt.datetime.now(dt.UTC),
         status_labels=STATUS_LABELS,
+        stamp=_stamp,
+        level_words=level_words,
+        sex_word=sex_word,
     )
 
 

@@ -7,7 +7,13 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-__all__ = ["INDICATOR_CODES", "LeadDecision", "OperationFilters", "OperationNoteIn"]
+__all__ = [
+    "INDICATOR_CODES",
+    "INDICATOR_LABELS",
+    "LeadDecision",
+    "OperationFilters",
+    "OperationNoteIn",
+]
 
 #: Indicator codes ``ads scan`` writes (docs/ads.md, Indicators).
 INDICATOR_CODES = (
@@ -16,6 +22,23 @@ INDICATOR_CODES = (
     "always_available", "cash_only", "age_18_19", "price_outlier", "lexicon",
     "recruitment",
 )  # fmt: skip
+
+#: Each indicator code in a few words, as docs/ads.md (Indicators) describes it.
+INDICATOR_LABELS: dict[str, str] = {
+    "youth": "youth language or a claimed age under 18",
+    "movement": "moved between cities",
+    "third_party": "someone else answers",
+    "multiple_providers": "several people in one ad",
+    "law_enforcement_avoidance": "warns off police",
+    "restricted_clientele": "restricts buyers",
+    "hotel_incall": "hotel in-call",
+    "always_available": "available 24/7",
+    "cash_only": "cash only",
+    "age_18_19": "claims to be 18 or 19",
+    "price_outlier": "price far below the going rate",
+    "lexicon": "pimp-culture term",
+    "recruitment": "job offer with recruitment cues",
+}
 
 
 class OperationFilters(BaseModel):

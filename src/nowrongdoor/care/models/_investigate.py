@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from nowrongdoor.care.models._base import Base, EncryptedJSON, EncryptedText
@@ -51,11 +51,11 @@ class InvOperation(IdKey, Base):
     contacts: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)
     contact_count: Mapped[int] = mapped_column(default=0)
     #: ``|City, ST|City, ST|``: filterable with LIKE.
-    cities: Mapped[str] = mapped_column(String(4000), default="")
+    cities: Mapped[str] = mapped_column(Text, default="")
     city_count: Mapped[int] = mapped_column(default=0)
     route: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     #: ``|code|code|``: filterable with LIKE.
-    indicator_codes: Mapped[str] = mapped_column(String(400), default="")
+    indicator_codes: Mapped[str] = mapped_column(Text, default="")
     indicator_mix: Mapped[dict[str, int] | None] = mapped_column(JSON)
     min_claimed_age: Mapped[int | None] = mapped_column()
     estimated_revenue: Mapped[float | None] = mapped_column(Float)
@@ -86,7 +86,7 @@ class InvAd(IdKey, Base):
     site: Mapped[str | None] = mapped_column(String(120))
     ad_kind: Mapped[str | None] = mapped_column(String(16))
     score: Mapped[float] = mapped_column(Float, default=0.0)
-    indicator_codes: Mapped[str] = mapped_column(String(400), default="")
+    indicator_codes: Mapped[str] = mapped_column(Text, default="")
     title: Mapped[str | None] = mapped_column(EncryptedText)
     text: Mapped[str | None] = mapped_column(EncryptedText)
     #: The scan record (contacts, names, ages, rates, descriptors, indicators)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Index, String
+from sqlalchemy import Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nowrongdoor.care.models._base import Base, EncryptedText
@@ -40,7 +40,7 @@ class Referral(IdKey, Base):
     override_by_id: Mapped[int | None] = ref("app_user")
     response_note: Mapped[str | None] = mapped_column(EncryptedText)
     #: The partner system's own status text (FHIR Task.businessStatus).
-    business_status: Mapped[str | None] = mapped_column(String(200))
+    business_status: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = created_now()
     sent_at: Mapped[dt.datetime | None] = mapped_column()
     accepted_at: Mapped[dt.datetime | None] = mapped_column()

@@ -6,6 +6,7 @@ Items, scoring, safety guidance and the legal rules all come from
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -127,6 +128,36 @@ CLASSIFICATION_TEXT: dict[str, str] = {
     "needs_more_information": "More information needed",
     "not_trafficking": "Not trafficking under federal law",
 }
+
+#: The decision aid's facts in words, as its questions ask them (the
+#: rationale names the facts that could change the answer by their keys).
+FACT_WORDS: dict[str, str] = {
+    "commercial_sex_act": "a commercial sex act",
+    "labor_or_services": "labour or services obtained",
+    "involuntary_servitude": "involuntary servitude",
+    "debt_bondage": "debt bondage",
+    "transported_across_border": "moved across a national border",
+    "consented_to_transport": "agreed to the move across the border",
+    "exploited_after_arrival": "exploited after arriving",
+}
+
+_IDENTIFIER = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
+
+
+def in_words(sentence: str) -> str:
+    """A sentence of the decision aid's rationale with no key left in it: an
+    answer's key as the answer the page shows ("smuggling_not_trafficking" ->
+    "“Smuggling, not trafficking”"), a fact's key as words (:data:`FACT_WORDS`).
+    """
+
+    def word(match: re.Match[str]) -> str:
+        key = match.group(0)
+        if key in CLASSIFICATION_TEXT:
+            return f"“{CLASSIFICATION_TEXT[key]}”"
+        return FACT_WORDS.get(key, key.replace("_", " "))
+
+    return _IDENTIFIER.sub(word, sentence)
+
 
 PATHWAY_TEXT: dict[str, str] = {
     "prevent": "Prevent",
@@ -358,6 +389,7 @@ def _decision_page(
         given=given,
         outcome=outcome,
         outcome_text=CLASSIFICATION_TEXT,
+        rationale=[in_words(r) for r in outcome.rationale] if outcome else [],
         error=error,
         legal=legal,
     )
