@@ -32,19 +32,25 @@ def _tables() -> list[str]:
     return list(dict.fromkeys(table for table, *_ in _WIDENED))
 
 
-def upgrade() -> None:
-    """Apply this revision."""
+def _retype(*, to_text: bool) -> None:
+    """Every widened column to TEXT (``to_text``) or back to its old VARCHAR."""
     for table in _tables():
         with op.batch_alter_table(table) as batch:
-            for name, before, null in [
+            for column, before, nullable in [
                 (c, n, z) for t, c, n, z in _WIDENED if t == table
             ]:
+                old = sa.String(length=before)
                 batch.alter_column(
-                    name,
-                    existing_type=sa.String(length=before),
-                    type_=sa.Text(),
-                    existing_nullable=null,
+                    column,
+                    existing_type=sa.Text() if not to_text else old,
+                    type_=sa.Text() if to_text else old,
+                    existing_nullable=nullable,
                 )
+
+
+def upgrade() -> None:
+    """Apply this revision."""
+    _retype(to_text=True)
 
 
 def downgrade() -> None:
@@ -57,14 +63,4 @@ def downgrade() -> None:
             .where(sa.func.length(column) > before)
             .values({name: sa.func.substr(column, 1, before)})
         )
-    for table in _tables():
-        with op.batch_alter_table(table) as batch:
-            for name, before, null in [
-                (c, n, z) for t, c, n, z in _WIDENED if t == table
-            ]:
-                batch.alter_column(
-                    name,
-                    existing_type=sa.Text(),
-                    type_=sa.String(length=before),
-                    existing_nullable=null,
-                )
+    _retype(to_text=False)
