@@ -403,6 +403,7 @@ def inbox(
     views = [
         crud.referral_partner_view(ctx.session, r, with_events=False) for r in rows
     ]
+    changes = crud.latest_referral_changes(ctx.session, rows)
     return ctx.render(
         "inbox.html",
         read=Read(
@@ -411,6 +412,7 @@ def inbox(
             detail=f"inbox page {page.number}, {len(rows)} of {total} rows",
         ),
         referrals=views,
+        changes=changes,
         total=total,
         page=page.number,
         pages=page.count(total),
