@@ -44,3 +44,34 @@ def test_referral_list_dates_never_wrap(page: Page, live: Any, width: int) -> No
     page.goto(f"{live.url}/cases/{case}")
     assert _wrapped(page, "#referrals-table td[data-label=Sent]") == []
     assert _wrapped(page, "#referrals-table td[data-label=Updated]") == []
+
+
+def test_a_refused_referral_form_puts_focus_on_the_field_to_fix(
+    page: Page, live: Any
+) -> None:
+    """Refused (no reason), the confirmation page comes back with focus on the
+    reason box, so a keyboard user types it at once and what they chose stays."""
+    case = live.query(
+        "select c.id from care_case c join app_user u on u.id = c.owner_id "
+        "where u.username = 'cm.north' and c.status != 'closed' order by c.id"
+    )[0][0]
+    service = live.query(
+        "select s.id from partner_service s join organization o on "
+        "o.id = s.organization_id where o.name like 'Safe Harbor%' order by s.id"
+    )[0][0]
+    sign_in(page, live.url, "cm.north")
+    page.goto(f"{live.url}/cases/{case}/refer/confirm?service_id={service}")
+    page.select_option("#need_category", "housing_instability")
+    page.check("#do_not_contact")
+    if page.locator("#duplicate_ok").count():
+        page.check("#duplicate_ok")
+    # the browser's own check would stop an empty reason; the server's is tested
+    page.evaluate("document.querySelector('#reason').removeAttribute('required')")
+    page.locator("#refer-form button[type=submit]").press("Enter")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#reason").get_attribute("aria-invalid") == "true"
+    assert page.evaluate("document.activeElement.id") == "reason"
+    assert page.input_value("#need_category") == "housing_instability"
+    assert page.locator("#do_not_contact").is_checked()
+    page.keyboard.type("Needs a safe bed this week.")
+    assert page.input_value("#reason") == "Needs a safe bed this week."
