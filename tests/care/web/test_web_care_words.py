@@ -236,3 +236,69 @@ def test_each_waiting_draft_has_its_own_link_text(cm, web_app):
     tree = parse(cm.get(f"/cases/{case}").text)
     links = [a.text() for a in tree.css("#drafts-waiting a")]
     assert len(links) >= 2 and len(set(links)) == len(links), links
+
+
+def test_confirm_page_names_the_consent_that_is_missing(cm, web_app):
+    """A person whose consent to share covers the partner, referred for
+    substance use without a 42 CFR Part 2 disclosure consent: the confirmation
+    page says it is the Part 2 consent that is missing (42 CFR 2.31), not that
+    the person has no consent."""
+    rows = _sql(
+        web_app,
+        "select c.id from care_case c join app_user u on u.id = c.owner_id "
+        "where u.username = 'cm.north' and c.status != 'closed' and exists "
+        "(select 1 from consent k where k.person_id = c.person_id and "
+        "k.consent_type = 'share_with_partners' and k.granted) and not exists "
+        "(select 1 from consent k where k.person_id = c.person_id and "
+        "k.consent_type = 'part2_disclosure') order by c.id",
+    )
+    assert rows
+    case = rows[0][0]
+    service = _service_of(web_app, "Safe Harbor%")
+    base = f"/cases/{case}/refer/confirm?service_id={service}"
+    shared = parse(cm.get(f"{base}&need=housing_instability").text)
+    assert shared.css_first("#send-when").text().startswith("Now")
+    page = parse(cm.get(f"{base}&need=substance_use").text)
+    said = page.css_first("#send-when").text()
+    assert "42 CFR Part 2" in said and "has no consent" not in said, said
+
+
+def test_a_referral_the_partner_marked_received_can_still_be_closed(
+    cm, sign_in, web_app, north_case
+):
+    """A partner's own system may mark a referral "received" (FHIR Task). The
+    referring team still sees it in words, may cancel it (the move exists), and
+    is warned before referring to the same partner again."""
+    from nowrongdoor.care.crud import OPEN_REFERRAL_STATES, REFERRAL_MOVES
+
+    assert set(OPEN_REFERRAL_STATES) == {before for before, _ in REFERRAL_MOVES}
+    service = _service_of(web_app, "Safe Harbor%")
+    rid = _refer(cm, north_case, service, "housing_instability", duplicate_ok="yes")
+    if _sql(web_app, "select status from referral where id = :i", i=rid) == [
+        ("draft",)
+    ]:
+        sent = sign_in("supervisor").post(
+            f"/referrals/{rid}/status",
+            data={"status": "sent", "confirm": "yes",
+                  "override_reason": "Safety first: she has nowhere to sleep."},
+        )  # fmt: skip
+        assert sent.status_code == 303
+    partner = sign_in("partner.shelter")
+    got = partner.post(f"/referrals/{rid}/status", data={"status": "received"})
+    assert got.status_code == 303
+    cm = sign_in("cm.north")
+    page = assert_accessible_basics(cm.get(f"/referrals/{rid}").text)
+    assert page.css_first("#referral-status").text() == "Received by the partner"
+    assert page.css_first("#cancel-form") is not None
+    confirm = parse(
+        cm.get(f"/cases/{north_case}/refer/confirm?service_id={service}").text
+    )
+    warned = confirm.css_first("#duplicate-warning")
+    assert warned is not None and f"/referrals/{rid}" in warned.html
+    gone = cm.post(
+        f"/referrals/{rid}/status",
+        data={"status": "cancelled", "reason": "The person moved out of state."},
+    )
+    assert gone.status_code == 303
+    status = _sql(web_app, "select status from referral where id = :i", i=rid)
+    assert status == [("cancelled",)]

@@ -40,6 +40,7 @@ from nowrongdoor.care.schemas import (
 )
 
 __all__ = [
+    "OPEN_REFERRAL_STATES",
     "REFERRAL_MOVES",
     "create_referral",
     "ReferralChange",
@@ -214,8 +215,9 @@ def referral_consent_ok(session: Session, referral: Referral) -> bool:
     )
 
 
-#: Referral states that are still open (a new one to the same partner duplicates).
-OPEN_REFERRAL_STATES = (S.DRAFT, S.SENT, S.ACCEPTED, S.IN_PROGRESS)
+#: Referral states that are still open (a new one to the same partner
+#: duplicates; the referring team may cancel them): every state a move leaves.
+OPEN_REFERRAL_STATES = (S.DRAFT, S.SENT, S.RECEIVED, S.ACCEPTED, S.IN_PROGRESS)
 
 
 def open_referrals_to(

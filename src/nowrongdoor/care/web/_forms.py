@@ -68,6 +68,7 @@ PATHWAY_LABELS: dict[str, str] = {
 REFERRAL_STATUS_LABELS: dict[str, str] = {
     "draft": "Draft (not sent)",
     "sent": "Sent, waiting for the partner",
+    "received": "Received by the partner",
     "accepted": "Accepted",
     "declined": "Declined",
     "in_progress": "In progress",
