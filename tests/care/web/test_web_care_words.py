@@ -302,3 +302,41 @@ def test_a_referral_the_partner_marked_received_can_still_be_closed(
     assert gone.status_code == 303
     status = _sql(web_app, "select status from referral where id = :i", i=rid)
     assert status == [("cancelled",)]
+
+
+def test_a_substance_use_referral_carries_the_part2_notice(cm, sign_in, web_app):
+    """Each disclosure of substance-use records made with consent carries the
+    notice of 42 CFR 2.32: the partner reads it on the referral and in the
+    inbox; a referral for another need does not carry it."""
+    from nowrongdoor.care.web._forms import PART2_NOTICE
+
+    case, pseudonym = _sql(
+        web_app,
+        "select c.id, p.pseudonym from care_case c join app_user u on "
+        "u.id = c.owner_id join person p on p.id = c.person_id where "
+        "u.username = 'cm.north' and c.status != 'closed' order by c.id",
+    )[0]
+    for kind in ("share_with_partners", "part2_disclosure"):
+        given = cm.post(
+            f"/people/{pseudonym}/consents",
+            data={"consent_type": kind, "scope": "any_partner", "granted": "yes"},
+        )
+        assert given.status_code == 303
+    service = _service_of(web_app, "Safe Harbor%")
+    rid = _refer(cm, case, service, "substance_use", duplicate_ok="yes")
+    assert _sql(web_app, "select status from referral where id = :i", i=rid) == [
+        ("sent",)
+    ]
+    other = _sql(
+        web_app,
+        "select r.id from referral r join organization o on o.id = "
+        "r.to_organization_id where o.name like 'Safe Harbor%' and r.status = "
+        "'sent' and r.need_category != 'substance_use' order by r.id limit 1",
+    )[0][0]
+    partner = sign_in("partner.shelter")
+    page = assert_accessible_basics(partner.get(f"/referrals/{rid}").text)
+    assert page.css_first("#part2-notice strong").text() == PART2_NOTICE
+    plain = parse(partner.get(f"/referrals/{other}").text)
+    assert plain.css_first("#part2-notice") is None
+    inbox = parse(partner.get("/inbox").text)
+    assert inbox.css_first("#part2-notice strong").text() == PART2_NOTICE

@@ -76,6 +76,14 @@ REFERRAL_STATUS_LABELS: dict[str, str] = {
     "cancelled": "Cancelled",
 }
 
+#: The notice that must accompany each disclosure of substance-use disorder
+#: records made with the patient's consent: the short statement of 42 CFR
+#: 2.32(a)(2) as amended by the final rule of 16 February 2024 (89 FR 12472).
+#: The partner reads it beside a substance-use referral.
+PART2_NOTICE = (
+    "42 CFR part 2 prohibits unauthorized use or disclosure of these records."
+)
+
 #: A referral's move as a past event ("Accepted by ..."), for a list's last change.
 REFERRAL_MOVE_LABELS: dict[str, str] = {
     "draft": "Drafted",

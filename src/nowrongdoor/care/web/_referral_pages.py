@@ -336,6 +336,7 @@ def _referral_response(
         has_consent=has_consent,
         can_override=not partner_side and can(ctx.user, "referral:override_consent"),
         open_states=crud.OPEN_REFERRAL_STATES,
+        part2_notice=f.PART2_NOTICE,
         form_error=form_error,
     )
 
@@ -425,4 +426,5 @@ def inbox(
         pages=page.count(total),
         status=status,
         statuses=[s for s in f.REFERRAL_STATUS_LABELS if s != "draft"],
+        part2_notice=f.PART2_NOTICE,
     )
