@@ -44,6 +44,10 @@ def test_referral_list_dates_never_wrap(page: Page, live: Any, width: int) -> No
     page.goto(f"{live.url}/cases/{case}")
     assert _wrapped(page, "#referrals-table td[data-label=Sent]") == []
     assert _wrapped(page, "#referrals-table td[data-label=Updated]") == []
+    if width >= 1024:  # "my work": each update's time and pseudonym, whole
+        page.goto(f"{live.url}/work")
+        assert _wrapped(page, "#referral-updates time") == []
+        assert _wrapped(page, '#referral-updates a[href^="/cases/"]') == []
 
 
 def test_a_refused_referral_form_puts_focus_on_the_field_to_fix(
