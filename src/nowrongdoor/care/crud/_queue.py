@@ -29,6 +29,7 @@ __all__ = [
     "AGE_BANDS",
     "QUEUE_SORTS",
     "QUEUE_WHOSE",
+    "REVIEW_DAYS",
     "QueueFilters",
     "QueueRow",
     "age_band",
@@ -78,6 +79,7 @@ class QueueFilters:
         tier: Only this risk tier.
         band: Only this age band (a key of :data:`AGE_BANDS`).
         sort: One of :data:`QUEUE_SORTS`.
+        overdue: Only items waiting longer than :data:`REVIEW_DAYS`.
     """
 
     whose: str = "all"
@@ -85,6 +87,7 @@ class QueueFilters:
     tier: str = ""
     band: str = ""
     sort: str = "priority"
+    overdue: bool = False
 
 
 @dataclass(frozen=True)
@@ -208,6 +211,9 @@ def work_queue(
     if filters.band in AGE_BANDS:
         low, high = AGE_BANDS[filters.band]
         conditions.append(age.between(low, high))
+    if filters.overdue:
+        due = utcnow() - dt.timedelta(days=REVIEW_DAYS)
+        conditions.append(Intake.received_at < due)
     counts = select(
         func.count(Intake.id).filter(and_(*conditions)),
         func.count(Intake.id),

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from nowrongdoor.care.consent import covering_consent
@@ -39,9 +40,12 @@ from nowrongdoor.care.schemas import (
 )
 
 __all__ = [
+    "OPEN_REFERRAL_STATES",
     "REFERRAL_MOVES",
     "create_referral",
+    "ReferralChange",
     "get_referral",
+    "latest_referral_changes",
     "list_referrals",
     "open_referrals_to",
     "referral_consent_ok",
@@ -211,8 +215,9 @@ def referral_consent_ok(session: Session, referral: Referral) -> bool:
     )
 
 
-#: Referral states that are still open (a new one to the same partner duplicates).
-OPEN_REFERRAL_STATES = (S.DRAFT, S.SENT, S.ACCEPTED, S.IN_PROGRESS)
+#: Referral states that are still open (a new one to the same partner
+#: duplicates; the referring team may cancel them): every state a move leaves.
+OPEN_REFERRAL_STATES = (S.DRAFT, S.SENT, S.RECEIVED, S.ACCEPTED, S.IN_PROGRESS)
 
 
 def open_referrals_to(
@@ -341,6 +346,75 @@ def referral_events(session: Session, referral_id: int) -> list[ReferralEventPub
         .order_by(ReferralEvent.id)
     ).all()
     return [ReferralEventPublic.model_validate(r) for r in rows]
+
+
+@dataclass(frozen=True)
+class ReferralChange:
+    """A referral's last change, as a list of referrals shows it.
+
+    Attributes:
+        at: When the referral last changed (its ``updated_at``, the order of
+            the inbox and of "my work").
+        status: The status its latest move led to (``None`` without one).
+        by_receiver: Whether the receiving organisation made that move.
+        status_moved: Whether that move is the last change; ``False`` when
+            something else changed later (the partner's note or business
+            status sent from its own system over FHIR).
+    """
+
+    at: Any
+    status: str | None
+    by_receiver: bool
+    status_moved: bool
+
+
+def latest_referral_changes(
+    session: Session, referrals: list[Referral]
+) -> dict[int, ReferralChange]:
+    """Each referral's last change, in one statement for the whole list.
+
+    Args:
+        session: The database session.
+        referrals: Referrals already read in the viewer's scope (a page of a list).
+
+    Returns:
+        Referral id -> its :class:`ReferralChange`.
+    """
+    if not referrals:
+        return {}
+    ids = [r.id for r in referrals]
+    latest = (
+        select(func.max(ReferralEvent.id))
+        .where(ReferralEvent.referral_id.in_(ids))
+        .group_by(ReferralEvent.referral_id)
+    )
+    rows = session.execute(
+        select(
+            ReferralEvent.referral_id,
+            ReferralEvent.to_status,
+            ReferralEvent.at,
+            User.organization_id,
+        )
+        .outerjoin(User, User.id == ReferralEvent.actor_id)
+        .where(ReferralEvent.id.in_(latest))
+    ).all()
+    events = {row.referral_id: row for row in rows}
+    out: dict[int, ReferralChange] = {}
+    for referral in referrals:
+        event = events.get(referral.id)
+        if event is None:
+            out[referral.id] = ReferralChange(referral.updated_at, None, False, False)
+            continue
+        # a move stamps the event and the referral with one ``now``; a later
+        # change to the row alone (a note over FHIR) leaves the event behind
+        moved = abs((referral.updated_at - event.at).total_seconds()) < 1
+        out[referral.id] = ReferralChange(
+            at=referral.updated_at,
+            status=event.to_status,
+            by_receiver=event.organization_id == referral.to_organization_id,
+            status_moved=moved,
+        )
+    return out
 
 
 def _name_columns(referral: Referral) -> list[Any]:

@@ -104,17 +104,6 @@ def sex_word(value: Any) -> str:
     return {"F": "female", "M": "male"}.get(text.strip().upper(), text)
 
 
-def _stamp(value: Any) -> str:
-    """A stored ISO time (``2026-12-07T16:04:46.167139+00:00``) as the pages
-    write times, to the second: ``2026-12-07 16:04:46 UTC``."""
-    if not value:
-        return ""
-    when = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return when.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-
-
 #: The photo's strength in words when the matcher gave no weight for it.
 PHOTO_STRENGTH = {
     "same picture": "strong",
@@ -655,7 +644,6 @@ def handoff_page(ctx: ReadDep, lead_id: int) -> HTMLResponse:
         digest=digest,
         made_at=dt.datetime.now(dt.UTC),
         status_labels=STATUS_LABELS,
-        stamp=_stamp,
         level_words=level_words,
         sex_word=sex_word,
     )

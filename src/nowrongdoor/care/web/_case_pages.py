@@ -160,17 +160,7 @@ def case_context(ctx: PageCtx, detail: CaseDetail) -> dict[str, Any]:
     for r in detail.referrals:
         actor_ids |= {e.actor_id for e in r.events if e.actor_id}
     names = _names(ctx, actor_ids)
-    timeline: list[tuple[dt.datetime, str, str]] = [
-        (e.at, e.kind.replace("_", " "), e.detail or "") for e in detail.events
-    ]
-    for r in detail.referrals:
-        for e in r.events:
-            what = (
-                f"referral to {r.to_organization_name}: {e.to_status.replace('_', ' ')}"
-            )
-            who = names.get(e.actor_id or 0, "")
-            timeline.append((e.at, what, f"by {who}" if who else ""))
-    timeline.sort(key=lambda item: item[0], reverse=True)
+    timeline = case_timeline(detail, names)
     partners = crud.organization_choices(ctx.session, kind="partner")
     return {
         "case": detail,
@@ -202,6 +192,71 @@ def case_context(ctx: PageCtx, detail: CaseDetail) -> dict[str, Any]:
         ),
         "minor": detail.person.age is not None and detail.person.age < 18,
     }
+
+
+def _case_event_words(kind: str, detail: str | None) -> tuple[str, str]:
+    """A case event in words: (what happened, the detail), never stored codes
+    ("need homelessness" reads "Need added: Homelessness")."""
+    detail = detail or ""
+    if kind == "opened":
+        pathway = detail.removeprefix("pathway ")
+        return "Case opened", f"on the {f.PATHWAY_LABELS.get(pathway, pathway)} pathway"
+    if kind == "pathway":
+        old, _, new = detail.partition(" -> ")
+        return "Pathway changed", (
+            f"from {f.PATHWAY_LABELS.get(old, old)} to {f.PATHWAY_LABELS.get(new, new)}"
+        )
+    if kind == "need":
+        return "Need added", f.NEED_LABELS.get(detail, detail.replace("_", " "))
+    if kind == CaseStatus.CLOSED:
+        reason = next((v for k, v in CLOSE_LABELS.items() if k == detail), detail)
+        return "Case closed", reason
+    words = {
+        "active": "Marked active",
+        "reopened": "Case reopened",
+        "assigned": "Assigned",
+        "safety_plan": "Safety plan saved",
+        "screening": "Screening",
+    }
+    return words.get(kind, kind.replace("_", " ").capitalize()), detail
+
+
+def case_timeline(
+    detail: CaseDetail, names: dict[int, str]
+) -> list[tuple[dt.datetime, str, str]]:
+    """The case's events and every move of its referrals, newest first.
+
+    Each referral's history begins with its draft, so the case's own
+    "referral" event (the same moment) is left out; events of one moment keep
+    the order they happened in, newest first.
+
+    Args:
+        detail: The case as :func:`nowrongdoor.care.crud.case_detail` read it.
+        names: User id -> display name, for who made each referral move.
+
+    Returns:
+        (when, what, detail) rows.
+    """
+    rows: list[tuple[dt.datetime, int, str, str]] = []
+    for e in detail.events:
+        if e.kind == "referral" and detail.referrals:
+            continue
+        what, words = _case_event_words(e.kind, e.detail)
+        rows.append((e.at, len(rows), what, words))
+    for r in detail.referrals:
+        for ev in r.events:
+            move = f.REFERRAL_MOVE_LABELS.get(ev.to_status, ev.to_status)
+            who = names.get(ev.actor_id or 0, "")
+            rows.append(
+                (
+                    ev.at,
+                    len(rows),
+                    f"Referral to {r.to_organization_name}: {move}",
+                    f"by {who}" if who else "",
+                )
+            )
+    rows.sort(key=lambda row: (row[0], row[1]), reverse=True)
+    return [(at, what, words) for at, _, what, words in rows]
 
 
 def _names(ctx: PageCtx, user_ids: set[int]) -> dict[int, str]:

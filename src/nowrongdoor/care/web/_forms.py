@@ -68,10 +68,31 @@ PATHWAY_LABELS: dict[str, str] = {
 REFERRAL_STATUS_LABELS: dict[str, str] = {
     "draft": "Draft (not sent)",
     "sent": "Sent, waiting for the partner",
+    "received": "Received by the partner",
     "accepted": "Accepted",
     "declined": "Declined",
     "in_progress": "In progress",
     "completed": "Completed",
+    "cancelled": "Cancelled",
+}
+
+#: The notice that must accompany each disclosure of substance-use disorder
+#: records made with the patient's consent: the short statement of 42 CFR
+#: 2.32(a)(2) as amended by the final rule of 16 February 2024 (89 FR 12472).
+#: The partner reads it beside a substance-use referral.
+PART2_NOTICE = (
+    "42 CFR part 2 prohibits unauthorized use or disclosure of these records."
+)
+
+#: A referral's move as a past event ("Accepted by ..."), for a list's last change.
+REFERRAL_MOVE_LABELS: dict[str, str] = {
+    "draft": "Drafted",
+    "sent": "Sent",
+    "received": "Received",
+    "accepted": "Accepted",
+    "declined": "Declined",
+    "in_progress": "Marked in progress",
+    "completed": "Marked completed",
     "cancelled": "Cancelled",
 }
 
@@ -242,11 +263,26 @@ def choice(value: str | None, allowed: dict[str, str], name: str) -> str:
     return value
 
 
-def fmt_time(value: dt.datetime | None) -> str:
-    """A UTC timestamp as ``2026-11-28 17:40 UTC`` (empty for ``None``)."""
-    if value is None:
+def fmt_time(value: dt.datetime | str | None) -> str:
+    """A timestamp in UTC as ``2026-11-28 17:40 UTC`` (empty for ``None``).
+
+    ``value`` may also be ISO 8601 text (a time read back from a JSON record,
+    such as the evidence bundle of a hand-off record); a time without an
+    offset is taken as UTC, as the app stores every time in UTC. Text that is
+    not a time is shown as it is.
+    """
+    if value is None or value == "":
         return ""
-    return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    if isinstance(value, str):
+        try:
+            when = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    else:
+        when = value
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return when.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def fmt_date(value: dt.datetime | dt.date | None) -> str:
@@ -362,4 +398,5 @@ FILTERS: dict[str, Callable[..., str]] = {
     "need": lambda v: NEED_LABELS.get(str(v), str(v or "")),
     "pathway": lambda v: PATHWAY_LABELS.get(str(v), str(v)),
     "referral_status": lambda v: REFERRAL_STATUS_LABELS.get(str(v), str(v)),
+    "referral_move": lambda v: REFERRAL_MOVE_LABELS.get(str(v), str(v)),
 }

@@ -172,6 +172,11 @@ def _confirm_response(
     duplicates = crud.open_referrals_to(
         ctx.session, case_id=case.id, organization_id=service.organization_id
     )
+    will_send = crud.referral_consent_ok(ctx.session, probe)
+    # what is missing when it is not sent: the consent to share, or only the
+    # 42 CFR Part 2 disclosure consent a substance-use referral also needs
+    probe.need_category = None
+    share_ok = will_send or crud.referral_consent_ok(ctx.session, probe)
     return ctx.render(
         "refer_confirm.html",
         status_code=400 if form_error else 200,
@@ -180,7 +185,8 @@ def _confirm_response(
         service=crud.service_public(ctx.session, service),
         need=need if need in f.NEED_LABELS else "",
         need_labels=f.NEED_LABELS,
-        will_send=crud.referral_consent_ok(ctx.session, probe),
+        will_send=will_send,
+        missing="part2" if share_ok and not will_send else "share",
         duplicates=duplicates,
         form_error=form_error,
     )
@@ -329,6 +335,8 @@ def _referral_response(
         unsent=unsent,
         has_consent=has_consent,
         can_override=not partner_side and can(ctx.user, "referral:override_consent"),
+        open_states=crud.OPEN_REFERRAL_STATES,
+        part2_notice=f.PART2_NOTICE,
         form_error=form_error,
     )
 
@@ -403,6 +411,7 @@ def inbox(
     views = [
         crud.referral_partner_view(ctx.session, r, with_events=False) for r in rows
     ]
+    changes = crud.latest_referral_changes(ctx.session, rows)
     return ctx.render(
         "inbox.html",
         read=Read(
@@ -411,7 +420,9 @@ def inbox(
             detail=f"inbox page {page.number}, {len(rows)} of {total} rows",
         ),
         referrals=views,
+        changes=changes,
         **page.fields(total),
         status=status,
         statuses=[s for s in f.REFERRAL_STATUS_LABELS if s != "draft"],
+        part2_notice=f.PART2_NOTICE,
     )

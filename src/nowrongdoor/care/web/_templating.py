@@ -106,6 +106,21 @@ def _kb_title(entry_id: str) -> str:
     return entry.title if entry is not None else ""
 
 
+def service_types(types: list[str] | None) -> str:
+    """A directory service's types for a reader: a partner type's code (say
+    ``trafficking_housing``, kept for search) is left out when its name from
+    the knowledge base is listed beside it; each type starts with a capital."""
+    kb = load_knowledge()
+    listed = set(types or ())
+    shown = []
+    for term in types or ():
+        entry = kb.entries.get(f"partners.{term}")
+        if entry is not None and entry.title.lower() in listed:
+            continue
+        shown.append(term[:1].upper() + term[1:])
+    return ", ".join(shown)
+
+
 def highlight_spans(text: str, spans: list[dict[str, Any]]) -> Markup:
     """Wrap recognised spans of ``text`` in ``<mark>`` with their meaning.
 
@@ -151,6 +166,7 @@ def build_templates() -> Jinja2Templates:
     env.globals["explain_lead"] = explain_lead
     env.globals["form_key"] = hidden_field
     env.filters["short"] = _short
+    env.filters["service_types"] = service_types
     env.filters["label"] = lambda value: str(value or "").replace("_", " ")
     env.filters.update(FILTERS)
     return templates

@@ -24,6 +24,7 @@ from nowrongdoor.care.enums import (
     IntakeStatus,
     Pathway,
     ReferralStatus,
+    Role,
 )
 from nowrongdoor.care.errors import BadRequest, Forbidden, NotFound
 from nowrongdoor.care.models import Person, RiskFlag, Screening, utcnow
@@ -56,6 +57,9 @@ PersonDep = Annotated[PageCtx, Depends(needs("person:read"))]
 CaseWriteDep = Annotated[PageCtx, Depends(needs("person:read", "case:write"))]
 ConsentWriteDep = Annotated[PageCtx, Depends(needs("person:read", "consent:write"))]
 
+#: Referral updates "my work" lists, the latest changed first (the rest are
+#: on the cases' pages).
+REFERRAL_UPDATES = 30
 #: Doors a person can come through at an intake (leads and flags are imported).
 INTAKE_DOORS = [d for d in Door if d not in (Door.AD_MATCH, Door.CLAIMS_FLAG)]
 CONSENT_LABELS: dict[str, str] = {
@@ -87,8 +91,14 @@ def my_work(ctx: WorkDep) -> HTMLResponse:
     tasks, open_tasks = crud.list_tasks(
         session, viewer=user, status="open", owner_id=user.id, limit=20
     )
-    first, _ = crud.work_queue(
-        session, viewer=user, filters=crud.QueueFilters(), limit=25
+    # overdue among the items counted beside it: a care manager's own and
+    # team pool's; a supervisor's whole queue
+    overdue_whose = "mine_pool" if user.role == Role.CARE_MANAGER else "all"
+    _, queue_overdue = crud.work_queue(
+        session,
+        viewer=user,
+        filters=crud.QueueFilters(whose=overdue_whose, overdue=True),
+        limit=0,
     )
     _, queue_mine = crud.work_queue(
         session, viewer=user, filters=crud.QueueFilters(whose="mine"), limit=0
@@ -97,12 +107,13 @@ def my_work(ctx: WorkDep) -> HTMLResponse:
         session, viewer=user, filters=crud.QueueFilters(whose="pool"), limit=0
     )
     since = utcnow() - dt.timedelta(days=14)
-    referrals, _ = crud.list_referrals(session, viewer=user, limit=50)
-    updates = [
+    referrals, _ = crud.list_referrals(session, viewer=user, limit=REFERRAL_UPDATES + 1)
+    recent = [
         r
         for r in referrals
         if r.status != ReferralStatus.DRAFT and r.updated_at >= since
     ]
+    updates = recent[:REFERRAL_UPDATES]
     flag_rows = crud.unreviewed_risk_flags(session, viewer=user, limit=20)
     pseudonyms = crud.pseudonyms_of(session, {r.person_id for r in referrals})
     return ctx.render(
@@ -118,12 +129,15 @@ def my_work(ctx: WorkDep) -> HTMLResponse:
         open_tasks=open_tasks,
         queue_mine=queue_mine,
         queue_pool=queue_pool,
-        queue_overdue=sum(1 for r in first if r.overdue),
+        queue_overdue=queue_overdue,
+        overdue_whose=overdue_whose,
+        review_days=crud.REVIEW_DAYS,
         flags=flag_rows,
         referral_updates=[
-            (crud.referral_public(session, r, with_events=False), pseudonyms)
-            for r in updates
+            crud.referral_public(session, r, with_events=False) for r in updates
         ],
+        referral_changes=crud.latest_referral_changes(session, updates),
+        more_updates=len(recent) > len(updates),
         pseudonyms=pseudonyms,
         now=utcnow(),
         training_due=training.training_due(

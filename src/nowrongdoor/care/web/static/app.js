@@ -22,6 +22,22 @@
       focus.focus();
     }
   });
+  /* A refused form comes back as the same page (HTTP 400): focus moves to
+     the field at fault (aria-invalid, its message tied by aria-describedby),
+     or to the form's own message, so a keyboard or screen-reader user lands
+     on what to fix instead of at the top of a long page. */
+  function focusRefusal() {
+    var field = document.querySelector('main [aria-invalid="true"]');
+    var target = field || document.querySelector("main form [role=alert]");
+    if (!target) { return; }
+    if (!field) { target.setAttribute("tabindex", "-1"); }
+    target.focus();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", focusRefusal);
+  } else {
+    focusRefusal();
+  }
   /* A form that creates a record (it carries a one-time form_key) is sent
      once: a second click while the first is on its way does nothing, and the
      buttons read as busy. A courtesy only: the server answers a repeat of the
