@@ -24,12 +24,21 @@ from nowrongdoor.care.models import Consent, Person, User, utcnow
 from nowrongdoor.care.rbac import can
 
 __all__ = [
+    "NAMED_RECIPIENT_TYPES",
     "consent_active",
     "covering_consent",
     "first_covering",
     "part2_visible",
     "visible_sensitive",
 ]
+
+#: Consent types that must name who receives the records: a 42 CFR Part 2
+#: consent states "the name(s) of the person(s), or class of persons, to which
+#: a disclosure is to be made" (42 CFR 2.31(a)(4)); a class is allowed only for
+#: treatment, payment and health care operations, which a community partner
+#: (a shelter, a legal clinic) is not. So a Part 2 consent covers one named
+#: organisation or the person's own care team, never "any partner".
+NAMED_RECIPIENT_TYPES = frozenset({ConsentType.PART2_DISCLOSURE})
 
 
 def consent_active(consent: Consent, at: dt.datetime | None = None) -> bool:
@@ -52,8 +61,9 @@ def covering_consent(
 ) -> Consent | None:
     """An active consent of ``consent_type`` covering ``organization_id``.
 
-    ``any_partner`` covers every organisation; ``organisation`` covers the one
-    named; ``care_team`` covers the person's own organisation only.
+    ``any_partner`` covers every organisation (but never for a type in
+    :data:`NAMED_RECIPIENT_TYPES`); ``organisation`` covers the one named;
+    ``care_team`` covers the person's own organisation only.
     """
     return first_covering(
         session.scalars(
@@ -80,6 +90,8 @@ def first_covering(
         if consent.consent_type != consent_type or not consent_active(consent):
             continue
         if consent.scope == ConsentScope.ANY_PARTNER:
+            if consent_type in NAMED_RECIPIENT_TYPES:
+                continue  # recorded before the rule: names no recipient
             return consent
         if (
             consent.scope == ConsentScope.ORGANISATION

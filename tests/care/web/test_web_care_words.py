@@ -316,10 +316,20 @@ def test_a_substance_use_referral_carries_the_part2_notice(cm, sign_in, web_app)
         "u.id = c.owner_id join person p on p.id = c.person_id where "
         "u.username = 'cm.north' and c.status != 'closed' order by c.id",
     )[0]
-    for kind in ("share_with_partners", "part2_disclosure"):
+    shelter = _sql(
+        web_app, "select id from organization where name like 'Safe Harbor%'"
+    )[0][0]
+    # a Part 2 consent names its recipient (42 CFR 2.31(a)(4))
+    for kind, scope in (
+        ("share_with_partners", {"scope": "any_partner"}),
+        (
+            "part2_disclosure",
+            {"scope": "organisation", "scope_organization_id": str(shelter)},
+        ),
+    ):
         given = cm.post(
             f"/people/{pseudonym}/consents",
-            data={"consent_type": kind, "scope": "any_partner", "granted": "yes"},
+            data={"consent_type": kind, "granted": "yes", **scope},
         )
         assert given.status_code == 303
     service = _service_of(web_app, "Safe Harbor%")

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from nowrongdoor.care.consent import NAMED_RECIPIENT_TYPES
 from nowrongdoor.care.crud._common import get_or_404, inserted, labels_of, paginate
 from nowrongdoor.care.crud._users import check_assignable
 from nowrongdoor.care.crypto import Cipher
@@ -364,6 +365,17 @@ def record_consent(
         raise BadRequest(
             "scope 'organisation' needs scope_organization_id",
             field="scope_organization_id",
+        )
+    if (
+        data.granted
+        and data.consent_type in NAMED_RECIPIENT_TYPES
+        and data.scope == ConsentScope.ANY_PARTNER
+    ):
+        raise BadRequest(
+            "a 42 CFR Part 2 consent must name who receives the records "
+            "(42 CFR 2.31(a)(4)): choose one organisation or the care team, "
+            "not any partner",
+            field="scope",
         )
     if data.expires_at is not None and data.expires_at <= utcnow():
         raise BadRequest("expires_at is in the past", field="expires_at")
