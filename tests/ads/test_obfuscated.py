@@ -95,8 +95,17 @@ AGE_PRECISION = 0.99
 AGE_RECALL = 0.975
 
 
-def test_obfuscated_set_floors() -> None:
-    report = evaluate(SET)
+def test_obfuscated_set_floors(tmp_path: Path) -> None:
+    # Batch 3 (birth years, spoken repeats) is written before its rules: until
+    # they land, the floors are those of batches 1 and 2.
+    lines = [
+        line
+        for line in SET.read_text("utf-8").splitlines()
+        if json.loads(line)["meta"].get("batch", 1) < 3
+    ]
+    subset = tmp_path / "b12.jsonl"
+    subset.write_text("\n".join(lines) + "\n", "utf-8")
+    report = evaluate(subset)
     assert report.ads == 242
     phones, ages = report.fields["phones"], report.fields["ages"]
     assert phones.precision >= PHONE_PRECISION, phones.as_dict()
@@ -108,8 +117,8 @@ def test_obfuscated_set_floors() -> None:
 def test_obfuscated_set_labels() -> None:
     """Every labelled phone is valid, none is in the fiction range, ages are 12-99."""
     records = [json.loads(line) for line in SET.read_text("utf-8").splitlines()]
-    assert len(records) == 242
-    assert len({r["id"] for r in records}) == 242
+    assert len(records) == 295
+    assert len({r["id"] for r in records}) == 295
     for record in records:
         gold = record["gold"]
         assert set(gold) == {"phones", "ages"}, record["id"]
