@@ -168,6 +168,7 @@ def test_digit_shaped_letters_keep_their_offsets() -> None:
         ("since 2003, est. 2003, open 2003", "2025-06-30T20:00", []),
         ("2003 Toyota, reborn 2003, newborn 2003", "2025-06-30T20:00", []),
         ("born to please since 2003", "2025-06-30T20:00", []),
+        ("Suite B. 2005 Main St", "2025-06-30T20:00", []),  # an address
         ("born 2027", "2025-06-30T20:00", []),
         ("born 1950", "2025-06-30T20:00", []),  # 74: over 60 without an age label
     ],

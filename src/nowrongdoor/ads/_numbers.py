@@ -206,8 +206,9 @@ def _in_range(text: str, start: int, end: int) -> bool:
 # "DOB 03/2006", "D.O.B. 11/2007", "dob 8/14/2006", "Birth year 2003", "Born: 1999".
 # The first number of a written date is its month (US order). Without a cue a
 # year is no birth year: "since 2004", "est. 2004", "2004 Honda", "open 2004".
+# "b." is read in lower case only: "Suite B. 2005", "Bldg B. 2010" are addresses.
 _BIRTH = re.compile(
-    r"(?<![\w.])(?:born(?:\s+in)?|b\.|d\.?o\.?b\.?|birth\s*year|year\s+of\s+birth)"
+    r"(?<![\w.])(?:born(?:\s+in)?|(?-i:b)\.|d\.?o\.?b\.?|birth\s*year|year\s+of\s+birth)"
     r"\s*(?:[:\-]\s*)?(?:(?P<month>\d{1,2})\s*[/.\-]\s*(?:\d{1,2}\s*[/.\-]\s*)?)?"
     r"(?P<year>(?:19|20)\d\d)(?![\d/])",
     re.I,
