@@ -91,3 +91,15 @@ def test_digit_shaped_letters_are_linear_in_long_tokens(unit: str) -> None:
         return _shape_letters(Normalized(text, text))
 
     assert _growth(run, 5_000, 2_000_000) < MAX_GROWTH
+
+
+@pytest.mark.parametrize(
+    ("head", "unit"),
+    [("born", " "), ("b.", " "), ("DOB 03", " "), ("b. ", "b. "), ("x", "triple 5\n")],
+    ids=repr,
+)
+def test_birth_years_and_repeats_are_linear(head: str, unit: str) -> None:
+    def run(n: int) -> object:
+        return extract(head + unit * n + "x", posted_at="2026-01-01", use_lexicon=False)
+
+    assert _growth(run, 2_000, 400_000) < MAX_GROWTH

@@ -84,20 +84,21 @@ def test_ages_apart_from_limits_and_ranges(written: str, ages: list[int]) -> Non
     assert _x(written)["ages"] == ages
 
 
-# Measured 2026-12-07 on the 242 snippets (docs/evaluation.md, "Obfuscated phones
-# and ages"): phones precision 1.000, recall 0.992 (118 of 119, 0 invented); ages
-# precision 1.000, recall 1.000 (67 of 67). The floors sit a little under: one
-# invented phone or age (118/119 = 0.992, 67/68 = 0.985), or two lost phones or
-# ages (116/119 = 0.975, 65/67 = 0.970), fails here.
+# Measured 2026-12-07 on the 295 snippets (docs/evaluation.md, "Obfuscated phones
+# and ages", after the birth-year and spoken-repeat rules): phones precision 1.000,
+# recall 1.000 (142 of 142, 0 invented); ages precision 1.000, recall 1.000 (82 of
+# 82). The floors sit a little under: one invented phone or age (142/143 = 0.993,
+# 82/83 = 0.988), or two lost phones or ages (140/142 = 0.986, 80/82 = 0.976),
+# fails here.
 PHONE_PRECISION = 0.995
-PHONE_RECALL = 0.98
+PHONE_RECALL = 0.99
 AGE_PRECISION = 0.99
-AGE_RECALL = 0.975
+AGE_RECALL = 0.98
 
 
 def test_obfuscated_set_floors() -> None:
     report = evaluate(SET)
-    assert report.ads == 242
+    assert report.ads == 295
     phones, ages = report.fields["phones"], report.fields["ages"]
     assert phones.precision >= PHONE_PRECISION, phones.as_dict()
     assert phones.recall >= PHONE_RECALL, phones.as_dict()
@@ -108,8 +109,8 @@ def test_obfuscated_set_floors() -> None:
 def test_obfuscated_set_labels() -> None:
     """Every labelled phone is valid, none is in the fiction range, ages are 12-99."""
     records = [json.loads(line) for line in SET.read_text("utf-8").splitlines()]
-    assert len(records) == 242
-    assert len({r["id"] for r in records}) == 242
+    assert len(records) == 295
+    assert len({r["id"] for r in records}) == 295
     for record in records:
         gold = record["gold"]
         assert set(gold) == {"phones", "ages"}, record["id"]
@@ -147,3 +148,92 @@ def test_digit_shaped_letters_keep_their_offsets() -> None:
     view = numeric_view(normalize("call 4S9 B2 and 7Z7"))
     assert view.text == "call 459 B2 and 727"
     assert view.to_original(5, 8) == (5, 8)
+
+
+# Birth years (docs/ads.md, "Ages from a birth year"): the youngest age the poster
+# can be on the post date; no post date, no age.
+
+
+@pytest.mark.parametrize(
+    ("written", "posted_at", "ages"),
+    [
+        ("born 2003, new here", "2025-06-30T20:00", [21]),
+        ("b. 2003 ask for Lena", "2025-06-30", [21]),
+        ("DOB 02/2003", "2025-06-30T20:00", [22]),  # birthday passed
+        ("DOB 06/2003", "2025-06-30T20:00", [21]),  # same month: maybe not yet
+        ("D.O.B 9/2/2003", "2025-06-30T20:00", [21]),
+        ("Born in 2009 \u2728", "2025-06-30T20:00", [15]),
+        ("born 2003", None, []),
+        ("born 2003", "last tuesday", []),  # no date to count from
+        ("since 2003, est. 2003, open 2003", "2025-06-30T20:00", []),
+        ("2003 Toyota, reborn 2003, newborn 2003", "2025-06-30T20:00", []),
+        ("born to please since 2003", "2025-06-30T20:00", []),
+        ("Suite B. 2005 Main St", "2025-06-30T20:00", []),  # an address
+        ("born 2027", "2025-06-30T20:00", []),
+        ("born 1950", "2025-06-30T20:00", []),  # 74: over 60 without an age label
+    ],
+)
+def test_birth_year_on_the_post_date(
+    written: str, posted_at: str | None, ages: list[int]
+) -> None:
+    record = extract(written, posted_at=posted_at, use_lexicon=False)
+    assert record["ages"] == ages
+
+
+def test_birth_year_of_a_minor_raises_youth() -> None:
+    record = extract(
+        "new in town, b. 2010, incall tonight", posted_at="2026-01-05T22:00"
+    )
+    assert record["ages"] == [15]
+    youth = [h for h in record["indicators"] if h["code"] == "youth"]
+    assert youth and youth[0]["evidence"] == "b. 2010"
+
+
+def test_scan_passes_the_post_date(tmp_path: Path) -> None:
+    from nowrongdoor.ads import iter_ads
+    from nowrongdoor.ads._scan import _one
+
+    path = tmp_path / "ads.jsonl"
+    path.write_text(
+        json.dumps({"id": "a", "text": "born 2004", "posted_at": "2026-05-02T21:10"})
+        + "\n",
+        "utf-8",
+    )
+    (ad,) = list(iter_ads(path))
+    assert _one(ad)["ages"] == [21]
+
+
+# Spoken repeats: "triple five", "double 0", "dbl 7" inside a clear number.
+
+
+@pytest.mark.parametrize(
+    ("written", "phones"),
+    [
+        ("four six nine triple five zero three five zero", ["+14695550350"]),
+        ("469 555 0 triple 3 text only", ["+14695550333"]),
+        ("4 6 9 - dbl 5 5 - 0 3 5 0", ["+14695550350"]),
+        ("Four Six Nine DOUBLE-FIVE 5 0 3 5 0", ["+14695550350"]),
+        ("469 555 double oh 5 0", ["+14695550050"]),
+        ("four six nine\ntriple five\nzero three five zero", ["+14695550350"]),
+        ("triple 5 star spa, 469 555 0350", ["+14695550350"]),
+        ("double 250 triple 400 hh 150", []),
+    ],
+)
+def test_spoken_repeats_in_phones(written: str, phones: list[str]) -> None:
+    assert _x(written)["phones"] == phones
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "double 2 hr special",
+        "triple 7 casino, 5 min away",
+        "2 double beds",
+        "double d, triple threat",
+        "triple 5\n",
+    ],
+)
+def test_repeat_words_outside_a_number_stay_words(written: str) -> None:
+    from nowrongdoor.text import numeric_view
+
+    assert numeric_view(written).text == written

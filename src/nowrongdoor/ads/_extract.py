@@ -25,6 +25,7 @@ from nowrongdoor.ads._numbers import (
     find_ages,
     find_bare_ages,
     find_rates,
+    post_date,
 )
 from nowrongdoor.ads._people import find_descriptors, find_names
 from nowrongdoor.ads._phones import area_code_state, find_phones
@@ -92,6 +93,7 @@ def extract(
     city: str | None = None,
     state: str | None = None,
     poster_age: int | str | None = None,
+    posted_at: str | None = None,
     id: str | None = None,  # noqa: A002 - the output key is "id"
     kb: KnowledgeBase | None = None,
     reference_hourly_rate: float = REFERENCE_HOURLY_RATE,
@@ -105,6 +107,8 @@ def extract(
         city: The city the site filed the ad under, if known.
         state: The state (name or postal abbreviation) the ad was filed under.
         poster_age: The age field of the site ("Poster's age"), if any.
+        posted_at: When the ad was posted (ISO 8601, "2026-03-14T21:05"); a
+            birth year in the ad ("born 2004") gives an age only with it.
         id: The ad's id; when missing, the post id written in the ad, else a hash.
         kb: Knowledge base for the lexicon indicator (the shipped one by default).
         reference_hourly_rate: Going hourly rate; prices under 40% of it are
@@ -131,7 +135,7 @@ def extract(
     handles = _unique([h.value for h in find_handles(norm.text, lower)])
 
     title_view = numeric_view(normalize(title)).text if title else None
-    age_hits = find_ages(view.text, title_view, view_lower)
+    age_hits = find_ages(view.text, title_view, view_lower, post_date(posted_at))
     phone_spans = [(p.start, p.end) for p in phone_hits]
     age_hits = [
         a

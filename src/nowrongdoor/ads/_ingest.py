@@ -80,6 +80,7 @@ class AdInput:
             "city": self.city,
             "state": self.state,
             "poster_age": self.poster_age,
+            "posted_at": self.posted_at,
             "id": self.id or None,
         }
 

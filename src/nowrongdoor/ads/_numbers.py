@@ -1,12 +1,16 @@
 """Claimed ages and rates from the numeric view of an ad (private).
 
 Ages are read in 12-60 (the Memex extractor stopped at 18-50 and so could never see
-a minor). Rates are amounts with a duration: qv/qk/quickie = 15 minutes, hh/half
-hour = 30, hr/hour = 60, "2 hrs" = 120; "roses" and "donations" are amounts.
+a minor). A birth year ("born 2004", "b. 2005", "DOB 03/2006") gives an age only with
+the ad's post date: the youngest age the poster can be on that date
+(:func:`age_from_birth`, docs/ads.md "Ages from a birth year"). Rates are amounts
+with a duration: qv/qk/quickie = 15 minutes, hh/half hour = 30, hr/hour = 60,
+"2 hrs" = 120; "roses" and "donations" are amounts.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -16,6 +20,8 @@ from nowrongdoor.text import CaselessPattern, guard_pattern, lower_text
 __all__ = [
     "RateHit",
     "MIN_AGE",
+    "age_from_birth",
+    "post_date",
     "MAX_AGE",
     "MAX_LABELLED_AGE",
     "find_ages",
@@ -196,6 +202,74 @@ def _in_range(text: str, start: int, end: int) -> bool:
     )
 
 
+# A birth year after a birth cue: "born 2004", "born in 2008", "b. 2005", "b.2009",
+# "DOB 03/2006", "D.O.B. 11/2007", "dob 8/14/2006", "Birth year 2003", "Born: 1999".
+# The first number of a written date is its month (US order). Without a cue a
+# year is no birth year: "since 2004", "est. 2004", "2004 Honda", "open 2004".
+# "b." is read in lower case only: "Suite B. 2005", "Bldg B. 2010" are addresses.
+_BIRTH = re.compile(
+    r"(?<![\w.])(?:born(?:\s+in)?|(?-i:b)\.|d\.?o\.?b\.?|birth\s*year|year\s+of\s+birth)"
+    r"\s*(?:[:\-]\s*)?(?:(?P<month>\d{1,2})\s*[/.\-]\s*(?:\d{1,2}\s*[/.\-]\s*)?)?"
+    r"(?P<year>(?:19|20)\d\d)(?![\d/])",
+    re.I,
+)
+_BIRTH_CUES = ("born", "b.", "dob", "d.o.b", "birth")
+
+
+def post_date(posted_at: str | None) -> dt.date | None:
+    """The date of an ad's ``posted_at`` ("2026-03-14T21:05", "2026-03-14"), or None."""
+    if not posted_at:
+        return None
+    try:
+        return dt.date.fromisoformat(posted_at.strip()[:10])
+    except ValueError:
+        return None
+
+
+def age_from_birth(year: int, month: int | None, posted: dt.date) -> int:
+    """The youngest age a person born in ``year`` (``month``) can be on ``posted``.
+
+    Post year - birth year - 1, unless the birth month is known and before the
+    post month (the birthday has passed): then post year - birth year. A birth
+    month equal to the post month counts as not yet passed. The lower of the
+    two possible ages is reported because a missed minor costs more than a
+    possible minor checked by a reviewer (docs/ads.md "Ages from a birth year").
+    """
+    age = posted.year - year - 1
+    if month is not None and month < posted.month:
+        age += 1
+    return age
+
+
+def find_birth_ages(
+    text: str, posted: dt.date, lower: str | None = None
+) -> list[Span[int]]:
+    """Ages from birth years and dates of birth, on the post date.
+
+    Args:
+        text: Numeric view of the ad text.
+        posted: The date the ad was posted.
+        lower: The lower-cased text, if the caller has it.
+
+    Returns:
+        Age hits 12-60 with spans in ``text``; a birth year after the post
+        date or giving an age outside 12-60 gives none.
+    """
+    folded = lower if lower is not None else text.lower()
+    if not any(map(folded.__contains__, _BIRTH_CUES)):
+        return []
+    hits: list[Span[int]] = []
+    for m in _BIRTH.finditer(text):
+        year = int(m.group("year"))
+        month = int(m.group("month")) if m.group("month") else None
+        if month is not None and not 1 <= month <= 12:
+            month = None
+        age = age_from_birth(year, month, posted)
+        if MIN_AGE <= age <= MAX_AGE:
+            hits.append(Span(age, m.start(), m.end()))
+    return hits
+
+
 def _age_value(m: re.Match[str], labelled: bool = False) -> int | None:
     teen = m.groupdict().get("teen")
     if teen:
@@ -208,7 +282,10 @@ def _age_value(m: re.Match[str], labelled: bool = False) -> int | None:
 
 
 def find_ages(
-    text: str, title: str | None = None, lower: str | None = None
+    text: str,
+    title: str | None = None,
+    lower: str | None = None,
+    posted: dt.date | None = None,
 ) -> list[Span[int]]:
     """Find claimed ages 12-60.
 
@@ -216,6 +293,7 @@ def find_ages(
         text: Numeric view of the ad text.
         title: Numeric view of the ad title, if any (its trailing " - NN").
         lower: ``nowrongdoor.text.lower_text(text)``, if the caller has it.
+        posted: The ad's post date; birth years give ages only with it.
 
     Returns:
         Age hits with spans in ``text`` (the title age gets span ``(-1, -1)``).
@@ -256,6 +334,10 @@ def find_ages(
             taken.append((start, end))
             hits.append(Span(a, start, end))
             hits.append(Span(b, start, end))
+    for hit in find_birth_ages(text, posted, lower) if posted else ():
+        if not any(s < hit.end and hit.start < e for s, e in taken):
+            taken.append((hit.start, hit.end))
+            hits.append(hit)
     if title:
         for tail in _TITLE_AGE.finditer(title):
             value = int(tail.group("n"))

@@ -4,11 +4,12 @@
 their misspellings ("nine", "n1ne", "zer0", "sevnteen", "twenty two") become
 digits, and look-alike letters next to digits ("3l2", "I887", "l7", "9O3") become
 digits; "S", "Z" and "B" inside a token of digits ("5S5", "7ZO") are 5, 2 and 8,
-and a lone "|" is a separator. Everyday words that are also number homophones
-("for", "too", "to", "ate", "won", "oh") and lone look-alike letters change only
-inside a run that is clearly a number (at least six digits written as digits or
-number words), so "text me for info" stays as it is while "nine0three for
-too..." is a phone.
+and a lone "|" is a separator. Spoken repeats ("triple five", "double 0", "dbl 7")
+are their digit written two or three times, inside a clear number only. Everyday
+words that are also number homophones ("for", "too", "to", "ate", "won", "oh")
+and lone look-alike letters change only inside a run that is clearly a number (at
+least six digits written as digits or number words), so "text me for info" stays
+as it is while "nine0three for too..." is a phone.
 """
 
 from __future__ import annotations
@@ -110,6 +111,14 @@ _WEAK: dict[str, int] = {w: v for v, ws in _WEAK_WORDS.items() for w in ws}
 
 _LEET = {"l": "1", "I": "1", "|": "1", "i": "1", "O": "0", "o": "0"}
 
+#: Spoken repeats ("triple five", "double 0", "dbl 7"): the next digit written
+#: this many times, only inside a clear number (see :func:`_run_replacements`).
+#: Only the forms ads use; "x3" and "times three" are not read.
+REPEAT_WORDS: dict[str, int] = {"double": 2, "dbl": 2, "triple": 3}
+# What may stand between a repeat word and its digit: "triple five",
+# "triple-five", "triple5".
+_REPEAT_GAP = re.compile(r"[ \t-]?")
+
 
 def _alt(words: list[str]) -> str:
     return trie_pattern([w.lower() for w in words])
@@ -123,8 +132,9 @@ _COMPOUND = (
 )
 _WORD = rf"(?:{_COMPOUND}|{_alt(list(NUMBER_WORDS))})"
 _WEAK_WORD = _alt(list(_WEAK))
-# One unit: a number word, a weak word, a digit, or a look-alike letter.
-_UNIT = rf"(?:{_WORD}|{_WEAK_WORD}|\d|(?-i:[lIio|O]))"
+_REPEAT_WORD = _alt(list(REPEAT_WORDS))
+# One unit: a number word, a weak word, a repeat word, a digit, or a look-alike.
+_UNIT = rf"(?:{_WORD}|{_WEAK_WORD}|{_REPEAT_WORD}|\d|(?-i:[lIio|O]))"
 _SEP_CLASS = r"(?:[^\w\n|]|_)"
 _SEP = _SEP_CLASS + "{0,6}"
 # The characters a unit can start with (a look-ahead that skips every other
@@ -132,7 +142,8 @@ _SEP = _SEP_CLASS + "{0,6}"
 _UNIT_STARTS = sorted(
     {
         w[0].lower()
-        for w in [*NUMBER_WORDS, *_WEAK] + [w for ws in _TENS.values() for w in ws]
+        for w in [*NUMBER_WORDS, *_WEAK, *REPEAT_WORDS]
+        + [w for ws in _TENS.values() for w in ws]
     }
     | set("lio|")
 )
@@ -148,7 +159,7 @@ _TENS_DIGIT = (
 )
 _PIECE = re.compile(
     rf"(?P<word>{_TENS_DIGIT}|{_COMPOUND}|{_alt(list(NUMBER_WORDS))})"
-    rf"|(?P<weak>{_WEAK_WORD})|(?P<digit>\d+)|(?P<leet>(?-i:[lIio|O]))|(?P<sep>{_SEP_CLASS}+)",
+    rf"|(?P<weak>{_WEAK_WORD})|(?P<repeat>{_REPEAT_WORD})|(?P<digit>\d+)|(?P<leet>(?-i:[lIio|O]))|(?P<sep>{_SEP_CLASS}+)",
     re.IGNORECASE,
 )
 _COMPOUND_SPLIT = re.compile(r"[\s-]+")
@@ -184,7 +195,7 @@ _COMPOUND_FOLDED = (
 )
 _UNIT_FOLDED = (
     rf"(?:(?:{_COMPOUND_FOLDED}|{_alt_folded(list(NUMBER_WORDS))})"
-    rf"|{_alt_folded(list(_WEAK))}|\d|[lio|])"
+    rf"|{_alt_folded(list(_WEAK))}|{_alt_folded(list(REPEAT_WORDS))}|\d|[lio|])"
 )
 _RUN_FOLDED = re.compile(
     rf"(?<![^\W\d_]){_UNIT_START}{_UNIT_FOLDED}(?:{_SEP}{_UNIT_FOLDED})*(?![^\W\d_])"
@@ -253,24 +264,44 @@ class _Piece:
 
 
 @lru_cache(maxsize=16384)
-def _chunk_replacements(chunk: str) -> tuple[tuple[int, int, str], ...]:
+def _chunk_replacements(
+    chunk: str, number_lines: bool = False
+) -> tuple[tuple[int, int, str], ...]:
     """The replacements of one run, with offsets in the run.
 
     A run's pieces depend on its own characters only (``_PIECE`` looks at
     nothing outside the match), so runs that recur ("for", "to", "9 to 5")
     are read once.
     """
-    return tuple(_run_replacements(chunk, 0, len(chunk)))
+    return tuple(_run_replacements(chunk, 0, len(chunk), number_lines))
 
 
-def _run_replacements(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+def _run_replacements(
+    text: str, start: int, end: int, number_lines: bool = False
+) -> list[tuple[int, int, str]]:
+    """The replacements of the run ``text[start:end]``.
+
+    ``number_lines``: the run is one line of a number written over several
+    lines (see :func:`_number_lines`); its spoken repeats are then read even
+    when the run alone is not clearly a number.
+    """
     pieces = [
         _Piece(m.lastgroup or "sep", m.start(), m.end(), m.group())
         for m in _PIECE.finditer(text, start, end)
     ]
+    repeats = _repeat_targets(pieces)
     strong = 0
     units = 0
-    for p in pieces:
+    for idx, p in enumerate(pieces):
+        if p.kind == "repeat":
+            # A repeat adds its digit's extra copies; one with no digit is nothing.
+            target = repeats.get(idx)
+            if target is not None:
+                extra = REPEAT_WORDS[p.text.lower()] - 1
+                units += extra
+                if pieces[target].kind in ("digit", "word"):
+                    strong += extra
+            continue
         if p.kind == "digit":
             strong += len(p.text)
             units += len(p.text)
@@ -290,7 +321,20 @@ def _run_replacements(text: str, start: int, end: int) -> list[tuple[int, int, s
         # Inside a clear number, a group written only with look-alikes is digits.
         glued = [g or lg for g, lg in zip(glued, _leet_groups(pieces), strict=True)]
     out: list[tuple[int, int, str]] = []
+    skip = -1
     for idx, p in enumerate(pieces):
+        if idx <= skip:
+            continue
+        if p.kind == "repeat":
+            target = repeats.get(idx)
+            if (clear_run or (number_lines and strong >= 3)) and target is not None:
+                digit = _digit_of(pieces[target])
+                times = REPEAT_WORDS[p.text.lower()]
+                # Written one by one, as spoken: "triple five" is "5 5 5", so
+                # the digits join the groups beside them as single digits do.
+                out.append((p.start, pieces[target].end, " ".join(digit * times)))
+                skip = target
+            continue
         if p.kind == "word":
             value = word_to_number(p.text)
             if value is not None:
@@ -318,6 +362,48 @@ def _run_replacements(text: str, start: int, end: int) -> list[tuple[int, int, s
     return out
 
 
+def _digit_of(piece: _Piece) -> str:
+    """The one digit a repeat's target stands for ("five", "5", "oh", "O")."""
+    if piece.kind == "word":
+        return str(word_to_number(piece.text))
+    if piece.kind == "weak":
+        return str(_WEAK[piece.text.lower()])
+    if piece.kind == "leet":
+        return _LEET[piece.text]
+    return piece.text
+
+
+def _repeat_targets(pieces: list[_Piece]) -> dict[int, int]:
+    """For each repeat word: the piece of the one digit it repeats.
+
+    The digit follows the word with at most a space or a hyphen between them
+    ("triple five", "triple-5", "dbl7") and is one digit: a digit, a number
+    word under ten, "oh" or a letter O ("double oh", "double O"). "double 250"
+    and "double d" repeat nothing.
+    """
+    out: dict[int, int] = {}
+    for idx, p in enumerate(pieces):
+        if p.kind != "repeat":
+            continue
+        j = idx + 1
+        if j < len(pieces) and pieces[j].kind == "sep":
+            if not _REPEAT_GAP.fullmatch(pieces[j].text):
+                continue
+            j += 1
+        if j >= len(pieces):
+            continue
+        target = pieces[j]
+        value = word_to_number(target.text) if target.kind == "word" else None
+        if (
+            (target.kind == "digit" and len(target.text) == 1)
+            or (value is not None and value < 10)
+            or (target.kind == "weak" and target.text.lower() == "oh")
+            or (target.kind == "leet" and target.text in "oO")
+        ):
+            out[idx] = j
+    return out
+
+
 def _lone_zero(pieces: list[_Piece], idx: int, clear_run: bool) -> bool:
     """A lone "o" for zero between spelled digits of a clear number.
 
@@ -328,7 +414,9 @@ def _lone_zero(pieces: list[_Piece], idx: int, clear_run: bool) -> bool:
         return False
     before = next((p for p in reversed(pieces[:idx]) if p.kind != "sep"), None)
     after = next((p for p in pieces[idx + 1 :] if p.kind != "sep"), None)
-    return all(p is not None and p.kind in ("word", "digit") for p in (before, after))
+    return all(
+        p is not None and p.kind in ("word", "digit", "repeat") for p in (before, after)
+    )
 
 
 def _glued_to_strong(pieces: list[_Piece]) -> list[bool]:
@@ -423,6 +511,40 @@ def _shape_letters(source: Normalized) -> Normalized:
     return builder.build()
 
 
+_REPEAT_GATE = re.compile(r"doubl|dbl|tripl", re.IGNORECASE)
+_LINE_GAP = re.compile(r"[^\S\n]*\n[^\S\n]*")
+
+
+def _strong_digits(chunk: str) -> int:
+    """Digits written as digits or number words in a run (not weak words)."""
+    total = 0
+    for m in _PIECE.finditer(chunk):
+        if m.lastgroup == "digit":
+            total += len(m.group())
+        elif m.lastgroup == "word":
+            value = word_to_number(m.group())
+            total += 1 if value is not None and value < 10 else 2
+    return total
+
+
+def _number_lines(text: str, runs: list[re.Match[str]], k: int) -> bool:
+    """Is run ``k`` a line of a number written over lines?
+
+    A run next to another, with one line break and spaces between them, that
+    has three digits or more: "four one four" / "triple five" / "zero five
+    six zero".
+    """
+    for j in (k - 1, k + 1):
+        if not 0 <= j < len(runs):
+            continue
+        a, b = (runs[j], runs[k]) if j < k else (runs[k], runs[j])
+        if _LINE_GAP.fullmatch(text, a.end(), b.start()) and (
+            _strong_digits(text[runs[j].start() : runs[j].end()]) >= 3
+        ):
+            return True
+    return False
+
+
 def numeric_view(source: Normalized | str) -> Normalized:
     """Rewrite number words and look-alike digits as digits.
 
@@ -452,13 +574,18 @@ def numeric_view(source: Normalized | str) -> Normalized:
     if not cheap:
         return source
     replacements: list[tuple[int, int, str]] = []
-    for match in runs:
+    matches = list(runs)
+    for k, match in enumerate(matches):
         chunk = text[match.start() : match.end()]
         if chunk.isdigit() or len(chunk) == 1 or not _REWRITABLE.search(chunk):
             continue
         base = match.start()
+        lines = _REPEAT_GATE.search(chunk) is not None and _number_lines(
+            text, matches, k
+        )
         replacements.extend(
-            (base + s, base + e, piece) for s, e, piece in _chunk_replacements(chunk)
+            (base + s, base + e, piece)
+            for s, e, piece in _chunk_replacements(chunk, lines)
         )
     if not replacements:
         return source
