@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from _web_html import login
+from sqlalchemy import text
 
 from _net import free_port
 
@@ -210,3 +211,16 @@ def sign_in(client):
 def cm(sign_in) -> SignedIn:
     """Signed in as the north-team care manager."""
     return sign_in("cm.north")
+
+
+@pytest.fixture
+def north_case(web_app) -> int:
+    """The first case of cm.north that is not closed (the seeded demo's)."""
+    query = text(
+        "select c.id from care_case c join app_user u on u.id = c.owner_id "
+        "where u.username = 'cm.north' and c.status != 'closed' order by c.id"
+    )
+    with web_app.state.db.engine.connect() as conn:
+        first = conn.execute(query).first()
+    assert first is not None, "the seeded demo has no open case of cm.north"
+    return int(first[0])

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import pytest
 from _web_html import assert_accessible_basics, parse, texts
 from sqlalchemy import text
 
@@ -24,16 +23,6 @@ def _last_audit(web_app, action: str):
     )
     assert rows, f"no {action} event"
     return rows[0]
-
-
-@pytest.fixture
-def north_case(web_app) -> int:
-    rows = _sql(
-        web_app,
-        "select c.id from care_case c join app_user u on u.id = c.owner_id "
-        "where u.username = 'cm.north' and c.status != 'closed' order by c.id",
-    )
-    return int(rows[0][0])
 
 
 def test_intake_creates_person_and_intake_and_audits(cm, web_app):

@@ -21,14 +21,18 @@ def _sql(web_app: Any, sql: str, **params: Any) -> list[Any]:
         return list(conn.execute(text(sql), params).all())
 
 
-@pytest.fixture
-def north_case(web_app) -> int:
-    rows = _sql(
-        web_app,
-        "select c.id from care_case c join app_user u on u.id = c.owner_id "
-        "where u.username = 'cm.north' and c.status != 'closed' order by c.id",
-    )
-    return int(rows[0][0])
+def _send_if_draft(web_app: Any, sign_in: Any, rid: int) -> None:
+    """Send referral ``rid`` if it is still a draft (a supervisor, overriding
+    the missing consent with a reason)."""
+    if _sql(web_app, "select status from referral where id = :i", i=rid) == [
+        ("draft",)
+    ]:
+        sent = sign_in("supervisor").post(
+            f"/referrals/{rid}/status",
+            data={"status": "sent", "confirm": "yes",
+                  "override_reason": "Safety first: she has nowhere to sleep."},
+        )  # fmt: skip
+        assert sent.status_code == 303
 
 
 def _refer(cm: Any, case: int, service: int, need: str, **extra: str) -> int:
@@ -191,15 +195,7 @@ def test_my_work_says_when_and_how_referrals_changed(cm, sign_in, web_app, north
     """Each referral update on "my work" says when it changed and who moved it."""
     rid = _refer(cm, north_case, _service_of(web_app, "Safe Harbor%"),
                  "housing_instability", duplicate_ok="yes")  # fmt: skip
-    if _sql(web_app, "select status from referral where id = :i", i=rid) == [
-        ("draft",)
-    ]:
-        sent = sign_in("supervisor").post(
-            f"/referrals/{rid}/status",
-            data={"status": "sent", "confirm": "yes",
-                  "override_reason": "Safety first: she has nowhere to sleep."},
-        )  # fmt: skip
-        assert sent.status_code == 303
+    _send_if_draft(web_app, sign_in, rid)
     partner_name = "Safe Harbor Youth Shelter"
     partner = sign_in("partner.shelter")
     assert partner.post(f"/referrals/{rid}/status",
@@ -274,15 +270,7 @@ def test_a_referral_the_partner_marked_received_can_still_be_closed(
     assert set(OPEN_REFERRAL_STATES) == {before for before, _ in REFERRAL_MOVES}
     service = _service_of(web_app, "Safe Harbor%")
     rid = _refer(cm, north_case, service, "housing_instability", duplicate_ok="yes")
-    if _sql(web_app, "select status from referral where id = :i", i=rid) == [
-        ("draft",)
-    ]:
-        sent = sign_in("supervisor").post(
-            f"/referrals/{rid}/status",
-            data={"status": "sent", "confirm": "yes",
-                  "override_reason": "Safety first: she has nowhere to sleep."},
-        )  # fmt: skip
-        assert sent.status_code == 303
+    _send_if_draft(web_app, sign_in, rid)
     partner = sign_in("partner.shelter")
     got = partner.post(f"/referrals/{rid}/status", data={"status": "received"})
     assert got.status_code == 303
