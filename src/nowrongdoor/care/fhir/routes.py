@@ -242,11 +242,11 @@ def _search(
             )
             for r in rows
         ]
-    query = {
+    query: dict[str, str | list[str]] = {
         k: v for k, v in {"owner": owner, "status": status}.items() if v is not None
     }
     if last_updated:
-        query["_lastUpdated"] = last_updated[0]
+        query["_lastUpdated"] = list(last_updated)
     return search_answer(
         call, resource_type, out, total=total, query=query, page=q.page
     )
