@@ -6,12 +6,14 @@ the Task element and its FHIR codes."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from fastapi.testclient import TestClient
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.operationoutcome import OperationOutcome
+from fhir.resources.R4B.task import Task
 
 
 def _diagnostics(r: Any, status: int) -> str:
@@ -63,3 +65,110 @@ def test_paging_links_keep_every_last_updated_value(
     assert len(parse_qs(urlsplit(nxt).query)["_lastUpdated"]) == 2
     rest = Bundle.model_validate(client.get(_local(nxt), headers=systems["p"]).json())
     assert rest.total == 3 and len(rest.entry or []) == 1
+
+
+def test_a_body_in_a_format_we_do_not_take_is_415_and_changes_nothing(
+    client: TestClient, records: Any, systems: Any
+) -> None:
+    # FHIR R4 http.html#mime-type: the JSON format's MIME type is
+    # application/fhir+json (application/json is accepted); JSON Patch bodies
+    # are application/json-patch+json (http.html#patch). RFC 9110 section
+    # 15.5.16: a body in a format the server does not take is 415.
+    rid = records("a").sent_referral_id
+    headers = systems["p"]
+    task = client.get(f"/fhir/Task/{rid}", headers=headers).json()
+    moved = json.dumps({**task, "status": "received"})
+    for kind in (
+        "text/plain",
+        "application/fhir+xml",
+        "application/x-www-form-urlencoded",
+    ):
+        r = client.put(
+            f"/fhir/Task/{rid}", content=moved,
+            headers={**headers, "Content-Type": kind},
+        )  # fmt: skip
+        assert "Content-Type" in _diagnostics(r, 415)
+        assert "application/fhir+json" in _diagnostics(r, 415)
+    patch = json.dumps([{"op": "replace", "path": "/status", "value": "received"}])
+    r = client.patch(
+        f"/fhir/Task/{rid}", content=patch,
+        headers={**headers, "Content-Type": "application/fhir+json"},
+    )  # fmt: skip
+    assert "application/json-patch+json" in _diagnostics(r, 415)
+    assert client.get(f"/fhir/Task/{rid}", headers=headers).json()["status"] == (
+        "requested"
+    )
+    for kind in ("application/fhir+json; charset=utf-8", "application/json"):
+        ok = client.put(
+            f"/fhir/Task/{rid}", content=moved,
+            headers={**headers, "Content-Type": kind},
+        )  # fmt: skip
+        assert ok.status_code == 200, ok.text
+        Task.model_validate(ok.json())
+
+
+def test_a_refused_move_names_task_status_and_its_fhir_codes(
+    client: TestClient, records: Any, systems: Any
+) -> None:
+    # FHIR R4 operationoutcome.html: diagnostics is for the person fixing the
+    # call, so it names the element (Task.status) in the codes of task-status
+    # (http://hl7.org/fhir/R4/valueset-task-status.html), not ours.
+    rid = records("a").sent_referral_id
+    headers = systems["p"]
+    task = client.get(f"/fhir/Task/{rid}", headers=headers).json()
+    skip = client.put(
+        f"/fhir/Task/{rid}", json={**task, "status": "in-progress"}, headers=headers
+    )
+    assert _diagnostics(skip, 409) == (
+        "Task.status cannot go from 'requested' to 'in-progress'; from "
+        "'requested' it may go to accepted, received or rejected"
+    )
+    # SDOHCC-TaskForReferralManagement (STU 2.2), Task.statusReason: the
+    # reason for a rejected or cancelled Task is given in statusReason.
+    bare = client.put(
+        f"/fhir/Task/{rid}", json={**task, "status": "rejected"}, headers=headers
+    )
+    assert _diagnostics(bare, 400) == (
+        "Task.statusReason.text is needed when Task.status becomes 'rejected'"
+    )
+    for step in ("accepted", "in-progress", "completed"):
+        task = client.put(
+            f"/fhir/Task/{rid}", json={**task, "status": step}, headers=headers
+        ).json()
+        assert task["status"] == step
+    back = client.put(
+        f"/fhir/Task/{rid}", json={**task, "status": "in-progress"}, headers=headers
+    )
+    assert _diagnostics(back, 409) == (
+        "Task.status cannot go from 'completed' to 'in-progress'; 'completed' is final"
+    )
+
+
+def test_if_match_star_and_a_list_of_versions(
+    client: TestClient, records: Any, systems: Any
+) -> None:
+    # RFC 9110 section 13.1.1 (If-Match): "*" matches any current
+    # representation, and the field may list several entity tags; FHIR R4
+    # http.html#concurrency uses it for version-aware updates.
+    rid = records("a").sent_referral_id
+    headers = systems["p"]
+    read = client.get(f"/fhir/Task/{rid}", headers=headers)
+    task, etag = read.json(), read.headers["etag"]
+    star = client.put(
+        f"/fhir/Task/{rid}",
+        json={**task, "status": "received"},
+        headers={**headers, "If-Match": "*"},
+    )
+    assert star.status_code == 200, star.text
+    listed = client.put(
+        f"/fhir/Task/{rid}",
+        json={**star.json(), "status": "accepted"},
+        headers={**headers, "If-Match": f"{etag}, {star.headers['etag']}"},
+    )
+    assert listed.status_code == 200, listed.text
+    stale = client.put(
+        f"/fhir/Task/{rid}",
+        json={**listed.json(), "status": "in-progress"},
+        headers={**headers, "If-Match": f"{etag}, {star.headers['etag']}"},
+    )
+    assert "has changed" in _diagnostics(stale, 412)

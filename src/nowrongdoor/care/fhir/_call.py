@@ -56,6 +56,7 @@ _ISSUE = {
     409: "conflict",
     412: "conflict",
     413: "too-costly",
+    415: "not-supported",
     422: "processing",
     429: "throttled",
 }
