@@ -172,3 +172,63 @@ def test_if_match_star_and_a_list_of_versions(
         headers={**headers, "If-Match": f"{etag}, {star.headers['etag']}"},
     )
     assert "has changed" in _diagnostics(stale, 412)
+
+
+def test_service_request_search_takes_request_status_codes(
+    client: TestClient, records: Any, systems: Any
+) -> None:
+    # FHIR R4 servicerequest.html#search: ServiceRequest's `status` parameter
+    # searches ServiceRequest.status, bound to request-status
+    # (http://hl7.org/fhir/R4/valueset-request-status.html).
+    sent, declined = records("a").sent_referral_id, records("a").sent_referral_id
+    headers = systems["p"]
+    task = client.get(f"/fhir/Task/{declined}", headers=headers).json()
+    task.update(status="rejected", statusReason={"text": "No bed for this age"})
+    assert (
+        client.put(f"/fhir/Task/{declined}", json=task, headers=headers).status_code
+        == 200
+    )
+
+    def found(status: str) -> set[str]:
+        r = client.get(
+            "/fhir/ServiceRequest", params={"status": status}, headers=headers
+        )
+        assert r.status_code == 200, r.text
+        bundle = Bundle.model_validate(r.json())
+        assert {e.resource.status for e in bundle.entry or []} <= set(
+            status.split(",")
+        ) | {"active"}
+        return {e.resource.id for e in bundle.entry or []}
+
+    assert found("active") == {str(sent)}
+    assert found("revoked") == {str(declined)}
+    assert found("active,revoked") == {str(sent), str(declined)}
+    assert found("completed") == set()
+    assert found("requested") == {str(sent)}  # a Task code, as before
+    wrong = client.get(
+        "/fhir/ServiceRequest", params={"status": "on-hold"}, headers=headers
+    )
+    assert _diagnostics(wrong, 400) == (
+        "status='on-hold' is not a ServiceRequest status we use "
+        "(active, completed, draft, revoked)"
+    )
+
+
+def test_last_updated_with_an_unencoded_plus_in_its_offset(
+    client: TestClient, records: Any, systems: Any
+) -> None:
+    # FHIR R4 search.html#date: a dateTime's "+hh:mm" offset must travel as
+    # %2B; a raw "+" arrives as a space (application/x-www-form-urlencoded).
+    # A space cannot otherwise stand in an instant, so it is read as "+",
+    # and the polling call a partner writes by hand finds what it should.
+    records("a")
+    since = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=2)).astimezone(
+        dt.timezone(dt.timedelta(hours=1))
+    )
+    stamp = since.strftime("%Y-%m-%dT%H:%M:%S+01:00")
+    raw = client.get(f"/fhir/Task?_lastUpdated=ge{stamp}", headers=systems["p"])
+    assert raw.status_code == 200, raw.text
+    assert Bundle.model_validate(raw.json()).total == 1
+    later = stamp.replace(since.strftime("%Y"), str(since.year + 1), 1)
+    none = client.get(f"/fhir/Task?_lastUpdated=ge{later}", headers=systems["p"])
+    assert Bundle.model_validate(none.json()).total == 0

@@ -220,6 +220,7 @@ def _search(
     rows, total = referral_search(
         session,
         viewer,
+        resource_type=resource_type,
         owner=owner,
         status=status,
         last_updated=last_updated,
@@ -268,7 +269,8 @@ def search_tasks(
 
 @router.get("/ServiceRequest", summary="Search ServiceRequests")
 def search_service_requests(call: FhirCallDep, query: ReferralQueryDep) -> JSONResponse:
-    """ServiceRequests the caller reaches (``status`` is the Task's status)."""
+    """ServiceRequests the caller reaches, by ``status`` (request-status; a
+    Task status code is taken too) and ``_lastUpdated``."""
     return _search(call, "ServiceRequest", None, query)
 
 
