@@ -232,3 +232,34 @@ def test_last_updated_with_an_unencoded_plus_in_its_offset(
     later = stamp.replace(since.strftime("%Y"), str(since.year + 1), 1)
     none = client.get(f"/fhir/Task?_lastUpdated=ge{later}", headers=systems["p"])
     assert Bundle.model_validate(none.json()).total == 0
+
+
+def test_a_move_of_the_other_side_is_refused_in_task_terms(
+    client: TestClient, world: Any, records: Any, systems: Any
+) -> None:
+    # SDOHCC-TaskForReferralManagement (STU 2.2), "Checking Task Status": the
+    # performer (Task.owner) accepts, rejects and completes; the requester
+    # cancels. The refusal says so with the task-status codes.
+    rid = records("a").sent_referral_id
+    task = client.get(f"/fhir/Task/{rid}", headers=systems["p"]).json()
+    by_plan = client.put(
+        f"/fhir/Task/{rid}",
+        json={**task, "status": "accepted"},
+        headers=world.headers("cm_a"),
+    )
+    assert _diagnostics(by_plan, 403) == (
+        "Task.status 'accepted' is set from 'requested' by the Task's owner "
+        "(the receiving organisation), not its requester"
+    )
+    by_partner = client.put(
+        f"/fhir/Task/{rid}",
+        json={**task, "status": "cancelled", "statusReason": {"text": "dup"}},
+        headers=systems["p"],
+    )
+    assert _diagnostics(by_partner, 403) == (
+        "Task.status 'cancelled' is set from 'requested' by the Task's "
+        "requester (the referring organisation), not its owner"
+    )
+    assert client.get(f"/fhir/Task/{rid}", headers=systems["p"]).json()["status"] == (
+        "requested"
+    )

@@ -442,13 +442,17 @@ def _check_move(
 
     The diagnostics name ``Task.status`` and the FHIR R4 task-status codes
     (http://hl7.org/fhir/R4/valueset-task-status.html), and the moves the
-    caller's side may make from the current status; a rejected or cancelled
-    Task needs ``Task.statusReason`` (SDOHCC-TaskForReferralManagement STU 2.2,
-    Task.statusReason). Moves of the other side are left to
-    :func:`crud.transition_referral`, which refuses them.
+    caller's side may make from the current status, and whose move it is
+    (SDOHCC-TaskForReferralManagement STU 2.2, "Checking Task Status": the
+    owner accepts, rejects and completes, the requester cancels); a rejected
+    or cancelled Task needs ``Task.statusReason`` (same profile,
+    Task.statusReason). :func:`crud.transition_referral` still checks the
+    caller's permissions.
 
     Raises:
         Conflict: no move goes from ``old`` to ``target``.
+        Forbidden: the move is the other side's (the Task's owner accepts,
+            rejects and completes; its requester cancels before acceptance).
         BadRequest: a rejection or cancellation without a reason.
     """
     sides = ("partner", "either") if partner_side else ("referrer", "either")
@@ -468,6 +472,17 @@ def _check_move(
         else:
             then = f"the other side moves it from {here!r}"
         raise Conflict(f"Task.status cannot go from {here!r} to {there!r}; {then}")
+    side = crud.REFERRAL_MOVES[(old, str(target))]
+    if side not in sides:
+        who, other = (
+            ("owner (the receiving organisation)", "requester")
+            if side == "partner"
+            else ("requester (the referring organisation)", "owner")
+        )
+        raise Forbidden(
+            f"Task.status {there!r} is set from {here!r} by the Task's {who}, "
+            f"not its {other}"
+        )
     if target in (ReferralStatus.DECLINED, ReferralStatus.CANCELLED) and not reason:
         raise BadRequest(
             f"Task.statusReason.text is needed when Task.status becomes {there!r}"
