@@ -8,7 +8,7 @@ The routers themselves (:mod:`.routes`, :mod:`.clinical_routes`,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -56,6 +56,7 @@ _ISSUE = {
     409: "conflict",
     412: "conflict",
     413: "too-costly",
+    415: "not-supported",
     422: "processing",
     429: "throttled",
 }
@@ -245,7 +246,7 @@ def search_answer(
     resources: list[Any],
     *,
     total: int,
-    query: dict[str, str],
+    query: Mapping[str, str | list[str]],
     page: SearchPage,
 ) -> JSONResponse:
     """One page of a search as the answer: a searchset Bundle of ``resources``

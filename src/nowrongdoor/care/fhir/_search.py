@@ -13,7 +13,10 @@ from sqlalchemy.orm import Session
 from nowrongdoor.care import crud
 from nowrongdoor.care.errors import BadRequest
 from nowrongdoor.care.fhir._access import visible_referrals
-from nowrongdoor.care.fhir.mapping import referral_status_of_task
+from nowrongdoor.care.fhir.mapping import (
+    SERVICE_REQUEST_STATUS,
+    referral_status_of_task,
+)
 from nowrongdoor.care.models import PartnerService, Referral, User
 
 __all__ = ["organization_id", "referral_search", "service_names"]
@@ -27,6 +30,9 @@ def _last_updated_clause(values: list[str]) -> list[Any]:
         prefix, value = "eq", raw
         if raw[:2] in _PREFIXES:
             prefix, value = raw[:2], raw[2:]
+        # an offset's "+" sent unencoded arrives as a space (FHIR R4
+        # search.html#date asks for %2B); no instant holds a space otherwise
+        value = value.replace(" ", "+")
         try:
             if len(value) == 10:
                 at = dt.datetime.combine(dt.date.fromisoformat(value), dt.time())
@@ -61,10 +67,41 @@ def organization_id(param: str, value: str) -> int:
     return int(org_id)
 
 
+#: ServiceRequest.status (FHIR R4 request-status) -> the referral statuses it
+#: stands for (the inverse of :data:`SERVICE_REQUEST_STATUS`).
+_OF_REQUEST_STATUS: dict[str, list[str]] = {}
+for _ours, _code in SERVICE_REQUEST_STATUS.items():
+    _OF_REQUEST_STATUS.setdefault(_code, []).append(str(_ours))
+
+
+def _referral_statuses(resource_type: str, code: str) -> list[str]:
+    """The referral statuses one ``status`` search value stands for.
+
+    On ServiceRequest, ``status`` is ServiceRequest.status (FHIR R4
+    servicerequest.html#search: request-status); a Task status code is taken
+    there too, as it was before. On Task it is Task.status (task-status).
+
+    Raises:
+        BadRequest: a code neither stands for (names the parameter).
+    """
+    if resource_type == "ServiceRequest" and code in _OF_REQUEST_STATUS:
+        return _OF_REQUEST_STATUS[code]
+    mapped = referral_status_of_task(code)
+    if mapped is not None:
+        return [str(mapped)]
+    if resource_type == "ServiceRequest":
+        known = ", ".join(sorted(_OF_REQUEST_STATUS))
+        raise BadRequest(
+            f"status={code!r} is not a ServiceRequest status we use ({known})"
+        )
+    raise BadRequest(f"status={code!r} is not a Task status we use")
+
+
 def referral_search(
     session: Session,
     viewer: User,
     *,
+    resource_type: str = "Task",
     owner: str | None,
     status: str | None,
     last_updated: list[str],
@@ -77,12 +114,9 @@ def referral_search(
             Referral.to_organization_id == organization_id("owner", owner)
         )
     if status:
-        ours = []
+        ours: list[str] = []
         for code in status.split(","):
-            mapped = referral_status_of_task(code.strip())
-            if mapped is None:
-                raise BadRequest(f"status={code.strip()!r} is not a Task status we use")
-            ours.append(str(mapped))
+            ours += _referral_statuses(resource_type, code.strip())
         stmt = stmt.where(Referral.status.in_(ours))
     for clause in _last_updated_clause(last_updated):
         stmt = stmt.where(clause)

@@ -10,6 +10,7 @@ docs/interop.md.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
@@ -331,15 +332,22 @@ def searchset(
     resources: list[dict[str, Any]],
     *,
     total: int,
-    query: dict[str, str],
+    query: Mapping[str, str | list[str]],
     count: int,
     offset: int,
 ) -> Bundle:
-    """A searchset Bundle with ``self``/``next``/``previous`` links."""
+    """A searchset Bundle with ``self``/``next``/``previous`` links.
+
+    A parameter given more than once (``_lastUpdated=ge..&_lastUpdated=lt..``)
+    is a list in ``query`` and appears once per value in every link: FHIR R4
+    (http.html#paging, search.html#selflink) has the links reproduce the
+    search the server ran, so the next page is a page of the same search.
+    """
 
     def link(at: int) -> str:
         params = {**query, "_count": str(count), "_offset": str(at)}
-        return f"{base}/{resource_type}?{urlencode(sorted(params.items()))}"
+        pairs = urlencode(sorted(params.items()), doseq=True)
+        return f"{base}/{resource_type}?{pairs}"
 
     links = [{"relation": "self", "url": link(offset)}]
     if offset + count < total:

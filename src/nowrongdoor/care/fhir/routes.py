@@ -25,7 +25,13 @@ from sqlalchemy import Select, func, select
 from nowrongdoor.care import crud
 from nowrongdoor.care.api.deps import AuditDep, SessionDep
 from nowrongdoor.care.enums import ReferralStatus, Role
-from nowrongdoor.care.errors import BadRequest, Forbidden, NotFound
+from nowrongdoor.care.errors import (
+    ApiError,
+    BadRequest,
+    Conflict,
+    Forbidden,
+    NotFound,
+)
 from nowrongdoor.care.fhir._access import (
     visible_referral,
     visible_referrals,
@@ -213,6 +219,7 @@ def _search(
     rows, total = referral_search(
         session,
         viewer,
+        resource_type=resource_type,
         owner=owner,
         status=status,
         last_updated=last_updated,
@@ -241,11 +248,11 @@ def _search(
             )
             for r in rows
         ]
-    query = {
+    query: dict[str, str | list[str]] = {
         k: v for k, v in {"owner": owner, "status": status}.items() if v is not None
     }
     if last_updated:
-        query["_lastUpdated"] = last_updated[0]
+        query["_lastUpdated"] = list(last_updated)
     return search_answer(
         call, resource_type, out, total=total, query=query, page=q.page
     )
@@ -261,7 +268,8 @@ def search_tasks(
 
 @router.get("/ServiceRequest", summary="Search ServiceRequests")
 def search_service_requests(call: FhirCallDep, query: ReferralQueryDep) -> JSONResponse:
-    """ServiceRequests the caller reaches (``status`` is the Task's status)."""
+    """ServiceRequests the caller reaches, by ``status`` (request-status; a
+    Task status code is taken too) and ``_lastUpdated``."""
     return _search(call, "ServiceRequest", None, query)
 
 
@@ -321,11 +329,40 @@ def _check_immutable(given: Any, current: dict[str, Any]) -> None:
         raise BadRequest("Task.intent must be 'order'")
 
 
+#: The body formats an update takes: FHIR R4 http.html#mime-type names
+#: ``application/fhir+json`` for JSON (``application/json`` is accepted as JSON
+#: too); a JSON Patch (http.html#patch) is ``application/json-patch+json``.
+_RESOURCE_KINDS = ("application/fhir+json", "application/json")
+_PATCH_KINDS = ("application/json-patch+json", "application/json")
+
+
+def _check_content_type(call: FhirCall, kinds: tuple[str, ...]) -> None:
+    """Refuse a body in a format other than ``kinds`` (RFC 9110 section 15.5.16:
+    415 Unsupported Media Type). A request without a Content-Type is read as
+    the first of ``kinds``."""
+    given = call.request.headers.get("content-type")
+    if given is None:
+        return
+    kind = given.partition(";")[0].strip().lower()
+    if kind not in kinds:
+        raise ApiError(
+            f"Content-Type {kind or given!r} is not taken here; send "
+            f"{' or '.join(kinds)}",
+            status=415,
+            code="unsupported_media_type",
+        )
+
+
 async def _write_task(
-    call: FhirCall, task_id: str, to_task: Callable[[bytes], bytes]
+    call: FhirCall,
+    task_id: str,
+    to_task: Callable[[bytes], bytes],
+    kinds: tuple[str, ...],
 ) -> JSONResponse:
-    """Update Task ``task_id`` from the request body, ``to_task`` making the
-    body the new Task's JSON (in a worker thread: the update locks its row)."""
+    """Update Task ``task_id`` from the request body (one of the formats
+    ``kinds``), ``to_task`` making the body the new Task's JSON (in a worker
+    thread: the update locks its row)."""
+    _check_content_type(call, kinds)
     raw = await call.request.body()
     return await _run_sync(lambda: _update_task(task_id, to_task(raw), call))
 
@@ -333,7 +370,7 @@ async def _write_task(
 @router.put("/Task/{task_id}", summary="Update a Task")
 async def update_task(task_id: str, call: FhirCallDep) -> JSONResponse:
     """Move a Task's status, set businessStatus and notes (If-Match honoured)."""
-    return await _write_task(call, task_id, lambda raw: raw)
+    return await _write_task(call, task_id, lambda raw: raw, _RESOURCE_KINDS)
 
 
 _PATCHABLE = ("/status", "/statusReason", "/businessStatus", "/note")
@@ -375,13 +412,80 @@ async def patch_task(task_id: str, call: FhirCallDep) -> JSONResponse:
         referral, pseudonym = _referral(call, task_id, "Task")
         return _apply_patch(as_json(task_resource(referral, pseudonym=pseudonym)), raw)
 
-    return await _write_task(call, task_id, patched)
+    return await _write_task(call, task_id, patched, _PATCH_KINDS)
 
 
 async def _run_sync(func: Callable[..., JSONResponse], *args: Any) -> JSONResponse:
     from starlette.concurrency import run_in_threadpool
 
     return await run_in_threadpool(func, *args)
+
+
+def _matches(if_match: str, version: str) -> bool:
+    """Whether an ``If-Match`` field names the Task's current ``version``.
+
+    RFC 9110 section 13.1.1: ``*`` matches any current representation, and the
+    field may list entity tags, comma-separated; weak tags (``W/"3"``) are
+    compared by their opaque value, as FHIR R4 http.html#concurrency uses them.
+    """
+    tags = [t.strip() for t in if_match.split(",")]
+    if "*" in tags:
+        return True
+    return version in {t.removeprefix("W/").strip('"') for t in tags}
+
+
+def _check_move(
+    old: str, target: ReferralStatus, *, partner_side: bool, reason: str | None
+) -> None:
+    """Refuse a Task move the referral rules forbid, in Task terms.
+
+    The diagnostics name ``Task.status`` and the FHIR R4 task-status codes
+    (http://hl7.org/fhir/R4/valueset-task-status.html), and the moves the
+    caller's side may make from the current status, and whose move it is
+    (SDOHCC-TaskForReferralManagement STU 2.2, "Checking Task Status": the
+    owner accepts, rejects and completes, the requester cancels); a rejected
+    or cancelled Task needs ``Task.statusReason`` (same profile,
+    Task.statusReason). :func:`crud.transition_referral` still checks the
+    caller's permissions.
+
+    Raises:
+        Conflict: no move goes from ``old`` to ``target``.
+        Forbidden: the move is the other side's (the Task's owner accepts,
+            rejects and completes; its requester cancels before acceptance).
+        BadRequest: a rejection or cancellation without a reason.
+    """
+    sides = ("partner", "either") if partner_side else ("referrer", "either")
+    here, there = task_status_of(old), task_status_of(target)
+    if (old, str(target)) not in crud.REFERRAL_MOVES:
+        mine = sorted(
+            task_status_of(to)
+            for (frm, to), side in crud.REFERRAL_MOVES.items()
+            if frm == old and side in sides
+        )
+        if not any(frm == old for frm, _ in crud.REFERRAL_MOVES):
+            then = f"{here!r} is final"
+        elif mine:
+            then = f"from {here!r} it may go to " + (
+                f"{', '.join(mine[:-1])} or {mine[-1]}" if len(mine) > 1 else mine[0]
+            )
+        else:
+            then = f"the other side moves it from {here!r}"
+        raise Conflict(f"Task.status cannot go from {here!r} to {there!r}; {then}")
+    side = crud.REFERRAL_MOVES[(old, str(target))]
+    if side not in sides:
+        who, other = (
+            ("owner (the receiving organisation)", "requester")
+            if side == "partner"
+            else ("requester (the referring organisation)", "owner")
+        )
+        raise Forbidden(
+            f"Task.status {there!r} is set from {here!r} by the Task's {who}, "
+            f"not its {other}"
+        )
+    if target in (ReferralStatus.DECLINED, ReferralStatus.CANCELLED) and not reason:
+        raise BadRequest(
+            f"Task.statusReason.text is needed when Task.status becomes {there!r}"
+        )
 
 
 def _update_task(
@@ -403,14 +507,12 @@ def _update_task(
     pseudonym = crud.pseudonym_of(session, referral.person_id)
     current = as_json(task_resource(referral, pseudonym=pseudonym))
     if_match = call.request.headers.get("if-match")
-    if if_match is not None:
-        wanted = if_match.strip().removeprefix("W/").strip('"')
-        if wanted != version_of(referral):
-            return outcome(
-                412,
-                f"Task/{task_id} has changed (version {version_of(referral)}); "
-                "read it again",
-            )
+    if if_match is not None and not _matches(if_match, version_of(referral)):
+        return outcome(
+            412,
+            f"Task/{task_id} has changed (version {version_of(referral)}); "
+            "read it again",
+        )
     _check_immutable(given, current)
     target = referral_status_of_task(str(given.status or ""))
     if target is None:
@@ -418,18 +520,19 @@ def _update_task(
     old = referral.status
     note = "\n".join(n.text for n in (given.note or []) if n.text) or None
     business = given.businessStatus.text if given.businessStatus else None
+    partner_side = (
+        viewer.role == Role.PARTNER_USER
+        and referral.to_organization_id == viewer.organization_id
+    )
     if target != old:
         reason = given.statusReason.text if given.statusReason else None
+        _check_move(old, target, partner_side=partner_side, reason=reason or note)
         crud.transition_referral(
             session,
             actor=viewer,
             referral=referral,
             data=ReferralTransition(status=target, reason=reason or note),
         )
-    partner_side = (
-        viewer.role == Role.PARTNER_USER
-        and referral.to_organization_id == viewer.organization_id
-    )
     if (note or business) and not partner_side:
         raise Forbidden("only the receiving partner sets businessStatus and notes")
     changed = False
