@@ -23,6 +23,7 @@ from nowrongdoor.care.api.errors import (
 )
 from nowrongdoor.care.api.main import install_api
 from nowrongdoor.care.db import Database
+from nowrongdoor.care.fhir._call import install_fhir_errors
 from nowrongdoor.care.fhir.bulk_routes import router as fhir_bulk_router
 from nowrongdoor.care.fhir.clinical_routes import router as fhir_clinical_router
 from nowrongdoor.care.fhir.exchange import router as fhir_exchange_router
@@ -108,6 +109,7 @@ def create_app(
     app.state.db = db
     app.state.login_limiter = login_limiter_from_settings(settings)
     install_error_handlers(app)
+    install_fhir_errors(app)
     install_observability(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     app.add_middleware(RequestIdMiddleware, hsts_seconds=settings.hsts_seconds)

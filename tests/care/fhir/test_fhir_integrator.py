@@ -263,3 +263,19 @@ def test_a_move_of_the_other_side_is_refused_in_task_terms(
     assert client.get(f"/fhir/Task/{rid}", headers=systems["p"]).json()["status"] == (
         "requested"
     )
+
+
+def test_what_no_fhir_route_answers_is_an_operation_outcome_too(
+    client: TestClient, records: Any, systems: Any
+) -> None:
+    # FHIR R4 http.html#2.21.0.17: errors come back as an OperationOutcome; a
+    # client reads an unknown type, id or method under /fhir like any error
+    rec = records("a")
+    fhir = {**systems["p"], "accept": "application/fhir+json"}
+    assert "Not Found" in _diagnostics(client.get("/fhir/Foo/1", headers=fhir), 404)
+    wrong = client.delete(f"/fhir/Task/{rec.sent_referral_id}", headers=fhir)
+    assert "Method Not Allowed" in _diagnostics(wrong, 405)
+    assert "allow" in {k.lower() for k in wrong.headers}
+    # the rest of the app keeps its own error format
+    api = client.get("/api/v1/no-such-thing", headers=systems["p"])
+    assert api.status_code == 404 and api.json()["error"]["code"] == "not_found"

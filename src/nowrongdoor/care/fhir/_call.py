@@ -8,11 +8,12 @@ The routers themselves (:mod:`.routes`, :mod:`.clinical_routes`,
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
@@ -41,6 +42,7 @@ __all__ = [
     "fhir_call",
     "fhir_router",
     "fhir_user",
+    "install_fhir_errors",
     "numeric_id",
     "outcome",
     "search_answer",
@@ -66,6 +68,27 @@ def outcome(status: int, message: str, headers: dict[str, str] | None = None) ->
     """An error answer: an OperationOutcome with the issue code of ``status``."""
     body = as_json(operation_outcome(_ISSUE.get(status, "exception"), message))
     return JSONResponse(body, status_code=status, media_type=FHIR_JSON, headers=headers)
+
+
+def install_fhir_errors(app: FastAPI) -> None:
+    """What no ``/fhir`` route answered - an unknown resource type or id, a
+    method a resource does not take - comes out as an OperationOutcome too, as
+    a FHIR client reads every error (FHIR R4 http.html: "the server SHOULD
+    return an OperationOutcome"); elsewhere the app's handler answers.
+    """
+    base = app.exception_handlers[StarletteHTTPException]
+
+    async def _http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        path = request.url.path
+        if path == "/fhir" or path.startswith("/fhir/"):
+            headers = dict(exc.headers) if exc.headers else None
+            return outcome(exc.status_code, str(exc.detail), headers)
+        answer = base(request, exc)
+        done: Response = await answer if inspect.isawaitable(answer) else answer
+        return done
+
+    app.add_exception_handler(StarletteHTTPException, _http_error)
 
 
 class FhirRoute(APIRoute):
