@@ -473,6 +473,19 @@ def test_screening_from_a_case_is_kept_on_the_case(cm, north_case, web_app):
     assert ("raft", 0) in stored
     case = parse(cm.get(f"/cases/{north_case}").text)
     assert "raft: negative" in case.css_first("ol.timeline").text()
+    # the case's and the person's screening lists name the instrument in words
+    title = (
+        "Rapid Appraisal for Trafficking (RAFT), 4 items, adult emergency department"
+    )
+    assert f"{title}: negative" in case.body.text()
+    pseudonym = _sql(
+        web_app,
+        "select p.pseudonym from care_case c join person p on p.id = c.person_id "
+        "where c.id = :c",
+        c=north_case,
+    )[0][0]
+    person = parse(cm.get(f"/people/{pseudonym}").text).body.text()
+    assert f"{title}: negative" in person and "raft:" not in person
 
 
 def test_analyst_sees_a_person_without_write_actions(sign_in, web_app):

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
 from nowrongdoor.care.web._session import PageCtx, ViewerDep, needs
-from nowrongdoor.care.web._templating import Viewer, render
+from nowrongdoor.care.web._templating import PATHWAY_TEXT, Viewer, render
 from nowrongdoor.care.web._work_pages import store_screening_result
 from nowrongdoor.errors import UserInputError
 from nowrongdoor.knowledge import load_knowledge
@@ -158,11 +158,6 @@ def in_words(sentence: str) -> str:
 
     return _IDENTIFIER.sub(word, sentence)
 
-
-PATHWAY_TEXT: dict[str, str] = {
-    "prevent": "Prevent",
-    "survive_thrive": "Survive / Thrive",
-}
 
 #: Knowledge-base entries the decision aid links to (read, never copied).
 LEGAL_IDS: tuple[str, ...] = (

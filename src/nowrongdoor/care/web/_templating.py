@@ -152,6 +152,25 @@ def highlight_spans(text: str, spans: list[dict[str, Any]]) -> Markup:
     return Markup("".join(out))
 
 
+#: A screening's recommended pathway as the program names it.
+PATHWAY_TEXT: dict[str, str] = {
+    "prevent": "Prevent",
+    "survive_thrive": "Survive / Thrive",
+}
+
+
+def instrument_title(instrument_id: str) -> str:
+    """A screening instrument's title for a reader (its id when the engine no
+    longer ships it: a screening stored before, say)."""
+    from nowrongdoor.errors import UserInputError
+    from nowrongdoor.screening import get_instrument
+
+    try:
+        return get_instrument(instrument_id).title
+    except UserInputError:
+        return instrument_id
+
+
 def _short(text: str, limit: int = 140) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
@@ -167,6 +186,8 @@ def build_templates() -> Jinja2Templates:
     env.globals["form_key"] = hidden_field
     env.filters["short"] = _short
     env.filters["service_types"] = service_types
+    env.filters["instrument"] = instrument_title
+    env.filters["pathway"] = lambda value: PATHWAY_TEXT.get(str(value), str(value))
     env.filters["label"] = lambda value: str(value or "").replace("_", " ")
     env.filters.update(FILTERS)
     return templates
