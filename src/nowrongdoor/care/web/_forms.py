@@ -64,6 +64,9 @@ PATHWAY_LABELS: dict[str, str] = {
     "survive": "Survive",
     "thrive": "Thrive",
 }
+#: Pathways as the pages write them: a case's, and a screening's recommendation
+#: (the engine's ``survive_thrive``, which no case takes).
+PATHWAY_WORDS: dict[str, str] = {**PATHWAY_LABELS, "survive_thrive": "Survive / Thrive"}
 
 REFERRAL_STATUS_LABELS: dict[str, str] = {
     "draft": "Draft (not sent)",
@@ -396,7 +399,7 @@ FILTERS: dict[str, Callable[..., str]] = {
     "date": fmt_date,
     "door": lambda v: DOOR_LABELS.get(str(v), str(v)),
     "need": lambda v: NEED_LABELS.get(str(v), str(v or "")),
-    "pathway": lambda v: PATHWAY_LABELS.get(str(v), str(v)),
+    "pathway": lambda v: PATHWAY_WORDS.get(str(v), str(v)),
     "referral_status": lambda v: REFERRAL_STATUS_LABELS.get(str(v), str(v)),
     "referral_move": lambda v: REFERRAL_MOVE_LABELS.get(str(v), str(v)),
 }

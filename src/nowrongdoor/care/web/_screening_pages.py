@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
 from nowrongdoor.care.web._session import PageCtx, ViewerDep, needs
-from nowrongdoor.care.web._templating import PATHWAY_TEXT, Viewer, render
+from nowrongdoor.care.web._templating import Viewer, render
 from nowrongdoor.care.web._work_pages import store_screening_result
 from nowrongdoor.errors import UserInputError
 from nowrongdoor.knowledge import load_knowledge
@@ -278,7 +278,6 @@ async def screening_submit(ctx: ScreenDep, instrument_id: str) -> Response:
         "screening_result.html",
         viewer,
         result=result,
-        pathway_text=PATHWAY_TEXT,
         pathway_entry=_pathway_entry(result),
         **saved,
     )

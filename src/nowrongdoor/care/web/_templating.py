@@ -13,7 +13,9 @@ from markupsafe import Markup, escape
 
 from nowrongdoor.care.web._form_key import hidden_field
 from nowrongdoor.care.web._forms import FILTERS, explain_lead
+from nowrongdoor.errors import UserInputError
 from nowrongdoor.knowledge import KnowledgeBase, Resource, load_knowledge
+from nowrongdoor.screening import get_instrument
 
 WEB_DIR = Path(__file__).resolve().parent
 TEMPLATE_DIR = WEB_DIR / "templates"
@@ -152,19 +154,9 @@ def highlight_spans(text: str, spans: list[dict[str, Any]]) -> Markup:
     return Markup("".join(out))
 
 
-#: A screening's recommended pathway as the program names it.
-PATHWAY_TEXT: dict[str, str] = {
-    "prevent": "Prevent",
-    "survive_thrive": "Survive / Thrive",
-}
-
-
 def instrument_title(instrument_id: str) -> str:
     """A screening instrument's title for a reader (its id when the engine no
     longer ships it: a screening stored before, say)."""
-    from nowrongdoor.errors import UserInputError
-    from nowrongdoor.screening import get_instrument
-
     try:
         return get_instrument(instrument_id).title
     except UserInputError:
@@ -187,7 +179,6 @@ def build_templates() -> Jinja2Templates:
     env.filters["short"] = _short
     env.filters["service_types"] = service_types
     env.filters["instrument"] = instrument_title
-    env.filters["pathway"] = lambda value: PATHWAY_TEXT.get(str(value), str(value))
     env.filters["label"] = lambda value: str(value or "").replace("_", " ")
     env.filters.update(FILTERS)
     return templates
