@@ -47,6 +47,7 @@ __all__ = [
     "get_referral",
     "latest_referral_changes",
     "list_referrals",
+    "missing_referral_consents",
     "open_referrals_to",
     "referral_consent_ok",
     "referral_events",
@@ -193,8 +194,11 @@ def list_referrals(
     return paginate(session, stmt, limit=limit, offset=offset)
 
 
-def referral_consent_ok(session: Session, referral: Referral) -> bool:
-    """True when the person's consent lets ``referral`` be sent now (no override).
+def missing_referral_consents(
+    session: Session, referral: Referral
+) -> list[ConsentType]:
+    """The consent types ``referral`` still needs before it may be sent (no
+    override), in the order they are checked; empty when it may be sent now.
 
     The same rule :func:`transition_referral` applies: consent to share covering
     the receiving organisation, and for substance use a Part 2 disclosure consent.
@@ -202,17 +206,24 @@ def referral_consent_ok(session: Session, referral: Referral) -> bool:
     checks = [ConsentType.SHARE_WITH_PARTNERS]
     if referral.need_category == NeedCategory.SUBSTANCE_USE:
         checks.append(ConsentType.PART2_DISCLOSURE)
-    return all(
-        covering_consent(
+    return [
+        kind
+        for kind in checks
+        if covering_consent(
             session,
             person_id=referral.person_id,
             consent_type=kind,
             organization_id=referral.to_organization_id,
             person_org_id=referral.from_organization_id,
         )
-        is not None
-        for kind in checks
-    )
+        is None
+    ]
+
+
+def referral_consent_ok(session: Session, referral: Referral) -> bool:
+    """True when the person's consent lets ``referral`` be sent now (no
+    override): :func:`missing_referral_consents` finds none missing."""
+    return not missing_referral_consents(session, referral)
 
 
 #: Referral states that are still open (a new one to the same partner

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from nowrongdoor.care import crud
 from nowrongdoor.care.api.records import in_scope
-from nowrongdoor.care.enums import NeedCategory, ReferralStatus, Role
+from nowrongdoor.care.enums import ConsentType, NeedCategory, ReferralStatus, Role
 from nowrongdoor.care.errors import ApiError, BadRequest
 from nowrongdoor.care.models import Referral
 from nowrongdoor.care.rbac import can
@@ -172,11 +172,9 @@ def _confirm_response(
     duplicates = crud.open_referrals_to(
         ctx.session, case_id=case.id, organization_id=service.organization_id
     )
-    will_send = crud.referral_consent_ok(ctx.session, probe)
     # what is missing when it is not sent: the consent to share, or only the
     # 42 CFR Part 2 disclosure consent a substance-use referral also needs
-    probe.need_category = None
-    share_ok = will_send or crud.referral_consent_ok(ctx.session, probe)
+    missing = crud.missing_referral_consents(ctx.session, probe)
     return ctx.render(
         "refer_confirm.html",
         status_code=400 if form_error else 200,
@@ -185,8 +183,8 @@ def _confirm_response(
         service=crud.service_public(ctx.session, service),
         need=need if need in f.NEED_LABELS else "",
         need_labels=f.NEED_LABELS,
-        will_send=will_send,
-        missing="part2" if share_ok and not will_send else "share",
+        will_send=not missing,
+        missing="part2" if missing == [ConsentType.PART2_DISCLOSURE] else "share",
         duplicates=duplicates,
         form_error=form_error,
     )
