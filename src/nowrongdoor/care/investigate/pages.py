@@ -230,16 +230,6 @@ def operations_page(
         filters=filters,
         **page.window,
     )
-    query = {
-        k: v
-        for k, v in {
-            "city": filters.city, "indicator": filters.indicator,
-            "seen_from": seen_from, "seen_to": seen_to, "contact": filters.contact,
-            "sort": filters.sort, "ascending": "1" if filters.ascending else "",
-        }.items()
-        if v
-    }  # fmt: skip
-    list_query = _list_query(filters, page.number)
     return ctx.render(
         "investigate/operations.html",
         # the search text is never audited (it may be a phone number)
@@ -252,8 +242,8 @@ def operations_page(
         result=result,
         filters=filters,
         **page.fields(result.total),
-        query=urlencode(query),
-        list_query=list_query,
+        query=_list_query(filters, 1),  # the pager adds the page
+        list_query=_list_query(filters, page.number),
         sort_labels=SORT_LABELS,
         indicators=INDICATOR_CODES,
         indicator_words=indicator_words,
