@@ -55,7 +55,7 @@ CaseWrite = Annotated[PageCtx, Depends(needs("case:write"))]
 NoteWrite = Annotated[PageCtx, Depends(needs("note:write"))]
 TaskWrite = Annotated[PageCtx, Depends(needs("task:write"))]
 
-CLOSE_LABELS = {
+CLOSE_LABELS: dict[str, str] = {
     CloseReason.GOALS_MET: "Goals met",
     CloseReason.DECLINED_SERVICES: "Person declined services",
     CloseReason.LOST_CONTACT: "Lost contact",
@@ -194,6 +194,16 @@ def case_context(ctx: PageCtx, detail: CaseDetail) -> dict[str, Any]:
     }
 
 
+#: Case events whose detail is shown as it is stored, in words.
+_EVENT_WORDS = {
+    "active": "Marked active",
+    "reopened": "Case reopened",
+    "assigned": "Assigned",
+    "safety_plan": "Safety plan saved",
+    "screening": "Screening",
+}
+
+
 def _case_event_words(kind: str, detail: str | None) -> tuple[str, str]:
     """A case event in words: (what happened, the detail), never stored codes
     ("need homelessness" reads "Need added: Homelessness")."""
@@ -209,16 +219,8 @@ def _case_event_words(kind: str, detail: str | None) -> tuple[str, str]:
     if kind == "need":
         return "Need added", f.NEED_LABELS.get(detail, detail.replace("_", " "))
     if kind == CaseStatus.CLOSED:
-        reason = next((v for k, v in CLOSE_LABELS.items() if k == detail), detail)
-        return "Case closed", reason
-    words = {
-        "active": "Marked active",
-        "reopened": "Case reopened",
-        "assigned": "Assigned",
-        "safety_plan": "Safety plan saved",
-        "screening": "Screening",
-    }
-    return words.get(kind, kind.replace("_", " ").capitalize()), detail
+        return "Case closed", CLOSE_LABELS.get(detail, detail)
+    return _EVENT_WORDS.get(kind, kind.replace("_", " ").capitalize()), detail
 
 
 def case_timeline(
