@@ -581,9 +581,8 @@ def install_error_pages(app: FastAPI, pages: Collection[Any] = ()) -> None:
             again = _form_again(request, BadRequest(message)) if status == 422 else None
             if again is not None:
                 return again
-            viewer = None
-            found = getattr(request.state, "viewer", None)
-            if found is None and status < 500:  # no route's dependencies ran
+            viewer = getattr(request.state, "viewer", None)
+            if viewer is None and status < 500:  # no route's dependencies ran
                 viewer = await run_in_threadpool(_cookie_viewer, request)
             return _error_page(request, status, message, None, viewer)
 
