@@ -38,6 +38,7 @@ __all__ = [
     "RawInputs",
     "csv_delimiter",
     "discover",
+    "header_and_delimiter",
     "load_inputs",
     "read_header",
 ]
@@ -128,11 +129,22 @@ def read_header(path: Path, fmt: str) -> list[str]:
         UserInputError: the file is unreadable, empty, not UTF-8 text, or its
             header is not valid CSV.
     """
+    return header_and_delimiter(path, fmt)[0]
+
+
+def header_and_delimiter(path: Path, fmt: str) -> tuple[list[str], str]:
+    """The column names of a CSV or Parquet file and its field delimiter (a
+    CSV file's as :func:`csv_delimiter` finds it; ``","`` for Parquet), from
+    one read of the header.
+
+    Raises:
+        UserInputError: as :func:`read_header`.
+    """
     if fmt == "parquet":
         import pyarrow.parquet as pq
 
         try:
-            return list(pq.read_schema(path).names)
+            return list(pq.read_schema(path).names), ","
         except Exception as exc:
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise UserInputError(
@@ -162,10 +174,10 @@ def read_header(path: Path, fmt: str) -> list[str]:
             f"{path} line 1 (the header) is not UTF-8 text (byte {exc.start + 1}); "
             "save the file as UTF-8"
         ) from None
-    header, _ = _sniff(path, text)
+    header, sep = _sniff(path, text)
     if not header or not any(h.strip() for h in header):
         raise UserInputError(f"{path} is empty: it has no header row")
-    return header
+    return header, sep
 
 
 def csv_delimiter(path: Path) -> str:
@@ -176,10 +188,7 @@ def csv_delimiter(path: Path) -> str:
     Raises:
         UserInputError: as :func:`read_header`.
     """
-    read_header(path, "csv")  # the header's own checks, one sentence each
-    with open(path, "rb") as handle:
-        text = handle.readline(_MAX_HEADER).decode("utf-8-sig")
-    return _sniff(path, text)[1]
+    return header_and_delimiter(path, "csv")[1]
 
 
 def _sniff(path: Path, text: str) -> tuple[list[str], str]:
@@ -198,7 +207,7 @@ def _sniff(path: Path, text: str) -> tuple[list[str], str]:
 
 
 def _classify(path: Path, fmt: str, cmap: ColumnMap) -> InputFile:
-    header = read_header(path, fmt)
+    header, sep = header_and_delimiter(path, fmt)
     found = resolve_columns(header, cmap)
     roles = found.roles
     pairs = tuple(sorted(roles.items()))
@@ -207,7 +216,6 @@ def _classify(path: Path, fmt: str, cmap: ColumnMap) -> InputFile:
         for role in required:
             if role not in roles:
                 raise UserInputError(_missing(path, what, role, required, cmap))
-        sep = csv_delimiter(path) if fmt == "csv" else ","
         return InputFile(path, fmt, kind, pairs, found.dx, cmap, sep)
 
     if found.dx:

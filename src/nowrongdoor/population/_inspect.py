@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nowrongdoor.errors import UserInputError
-from nowrongdoor.population._inputs import DELIMITER_NAMES, csv_delimiter, read_header
+from nowrongdoor.population._inputs import DELIMITER_NAMES, header_and_delimiter
 from nowrongdoor.population._maps import PRESETS, load_preset, resolve_columns
 
 __all__ = ["Inspection", "inspect_file"]
@@ -223,8 +223,7 @@ def inspect_file(path: Path, rows: int = 1000) -> Inspection:
     if suffix not in (".csv", ".parquet", ".pq"):
         raise UserInputError(f"{path} is not .csv or .parquet, so it cannot be read")
     fmt = "csv" if suffix == ".csv" else "parquet"
-    header = read_header(path, fmt)
-    sep = csv_delimiter(path) if fmt == "csv" else ","
+    header, sep = header_and_delimiter(path, fmt)
     samples = (
         _sample_csv(path, rows, sep) if fmt == "csv" else _sample_parquet(path, rows)
     )
