@@ -650,3 +650,23 @@ def test_a_flagged_person_without_a_birth_date_shows_the_worklists_age(
     )
     shown = tree.css_first("#person-age").text()
     assert shown.startswith(f"{age} (minor)") and "worklist" in shown, shown
+
+
+def test_my_work_names_whose_each_task_is(cm, web_app, north_case):
+    made = cm.post(
+        f"/cases/{north_case}/tasks",
+        data={"title": "Call back at the safe time", "due_on": "2026-01-05"},
+    )
+    assert made.status_code == 303
+    tree = assert_accessible_basics(cm.get("/work").text)
+    items = tree.css("section[aria-labelledby=tasks-h] li")
+    assert items
+    for item in items:
+        case_id = item.css_first("a").attributes["href"].split("/")[2].split("#")[0]
+        (pseudonym,) = _sql(
+            web_app,
+            "select p.pseudonym from person p join care_case c on c.person_id = p.id "
+            "where c.id = :c",
+            c=int(case_id),
+        )[0]
+        assert f"(case {case_id}, {pseudonym})" in item.text(), item.text()

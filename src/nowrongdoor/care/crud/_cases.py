@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, TypedDict, Unpack
 
 from sqlalchemy import ColumnElement, Select, bindparam, func, select
@@ -55,6 +56,7 @@ __all__ = [
     "attach_screening",
     "case_children",
     "case_list_query",
+    "case_pseudonyms",
     "create_case",
     "create_task",
     "get_case",
@@ -526,6 +528,20 @@ def list_tasks(
     if overdue:
         stmt = stmt.where(Task.status == TaskStatus.OPEN, Task.due_at < utcnow())
     return paginate(session, stmt, limit=limit, offset=offset)
+
+
+def case_pseudonyms(session: Session, case_ids: Iterable[int | None]) -> dict[int, str]:
+    """Case id -> the pseudonym of the case's person, for ``case_ids`` (``None``
+    skipped; the caller checked scope), so a list of tasks can say whose each is."""
+    wanted = {i for i in case_ids if i}
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(Case.id, Person.pseudonym)
+        .join(Person, Person.id == Case.person_id)
+        .where(Case.id.in_(wanted))
+    ).all()
+    return {case_id: pseudonym for case_id, pseudonym in rows}
 
 
 def update_task(session: Session, *, actor: User, task: Task, data: TaskUpdate) -> Task:

@@ -126,6 +126,7 @@ def my_work(ctx: WorkDep) -> HTMLResponse:
             ),
         ),
         tasks=[task_public(t) for t in tasks],
+        task_people=crud.case_pseudonyms(session, {t.case_id for t in tasks}),
         open_tasks=open_tasks,
         queue_mine=queue_mine,
         queue_pool=queue_pool,
