@@ -106,6 +106,29 @@ def test_part2_flag_hidden_without_consent(
     assert len(flags) == 1 and "F11.20" in flags[0]["reasons"]
 
 
+def test_part2_flag_intake_does_not_say_tier_or_score(db: Any, world: Any) -> None:
+    """The intake a Part 2 flag opens is read by roles without Part 2 access, so
+    it must not carry what the flag withholds (its tier and score)."""
+    with db.session() as s:
+        import_worklist(
+            s,
+            cipher=db.cipher,
+            actor=None,
+            organization_id=world.orgs["a"],
+            text=WORKLIST,
+            name="worklist.csv",
+            source="run-3",
+        )
+        summaries = {
+            s.get(Person, i.person_id).member_id: i.summary  # type: ignore[union-attr]
+            for i in s.scalars(select(Intake).where(Intake.door == "claims_flag"))
+        }
+    assert "tier identified, score 120" in summaries["M-100"]
+    part2 = summaries["M-200"]
+    assert "high" not in part2 and "64" not in part2, part2
+    assert "42 CFR Part 2" in part2
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

@@ -170,6 +170,22 @@ def _reasons(raw: str) -> tuple[str | None, bool]:
     return raw, bool(labels & _PART2_LABELS)
 
 
+def _flag_summary(
+    source: str, *, tier: str, score: float, change: str, part2: bool
+) -> str:
+    """What the intake a flag opens says. Roles without Part 2 access read
+    intakes too, so a flag with 42 CFR Part 2 reasons (substance-use records,
+    42 CFR 2.12 and 2.32: no redisclosure without the patient's consent) keeps
+    its tier and score on the flag, where they are withheld, not here."""
+    told = (
+        "risk flag withheld (42 CFR Part 2): it shows on the person's record "
+        "where their consent covers your organisation"
+        if part2
+        else f"tier {tier}, score {score:g}"
+    )
+    return f"Population worklist {source}: {told}" + (f" ({change})" if change else "")
+
+
 @dataclass(frozen=True)
 class PoolRoute:
     """One routing rule: rows of a county, or an age range, go to a team's pool.
@@ -347,9 +363,8 @@ def import_worklist(
                     pool_team=pool,
                     door=Door.CLAIMS_FLAG,
                     status=IntakeStatus.NEW,
-                    summary=(
-                        f"Population worklist {source}: tier {tier}, score {score:g}"
-                        + (f" ({change})" if change else "")
+                    summary=_flag_summary(
+                        source, tier=tier, score=score, change=change, part2=part2
                     ),
                     source_ref=f"worklist:{source}:{person.pseudonym}",
                     source_ref_bidx=cipher.exact_index(
