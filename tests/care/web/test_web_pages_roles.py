@@ -136,6 +136,9 @@ def test_every_page_for_role(sign_in, ids, role):
             assert "/admin" in nav
         if expected == 403:
             assert "You do not have access" in tree.css_first("h1").text()
+            said = tree.css_first("[role=alert]").text()
+            # in words: no permission code ("task:read") or role key ("partner_user")
+            assert ":" not in said and "_" not in said, (url, said)
     assert not failures, "\n".join(failures)
 
 

@@ -32,8 +32,14 @@ from nowrongdoor.care.api.deps import (
     SessionDep,
 )
 from nowrongdoor.care.db import Database
-from nowrongdoor.care.errors import ApiError, BadRequest, Conflict, Unauthorized
-from nowrongdoor.care.rbac import can, require
+from nowrongdoor.care.errors import (
+    ApiError,
+    BadRequest,
+    Conflict,
+    Forbidden,
+    Unauthorized,
+)
+from nowrongdoor.care.rbac import can
 from nowrongdoor.care.security import SESSION_COOKIE, Identity, resolve_session
 from nowrongdoor.care.web import _form_key
 from nowrongdoor.care.web._forms import plain_message
@@ -379,7 +385,12 @@ def needs(*permissions: str) -> Callable[[PageCtx], PageCtx]:
         for permission in permissions:
             if not can(ctx.user, permission):
                 ctx.request.state.audit_action = f"page {permission}"
-            require(ctx.user, permission)
+                # the page speaks to a person, not a program: no permission code
+                role = str(ctx.user.role).replace("_", " ")
+                raise Forbidden(
+                    f"This page is not part of your role ({role}). Your start "
+                    "page and the menu above have what your role does."
+                )
         return ctx
 
     return _dep
