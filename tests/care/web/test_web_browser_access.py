@@ -79,7 +79,24 @@ def test_keyboard_only_reaches_the_main_actions(page: Page, live, artifacts):
     shot(page, artifacts, "21-keyboard-save-note")
 
 
-@pytest.mark.parametrize("path", ["/work", "/cases/{case}", "/partners"])
+def test_keyboard_only_marks_a_task_done_on_my_tasks(page: Page, live, artifacts):
+    """The list of every open task of mine, and one marked done by keyboard
+    alone; the list comes back without it."""
+    sign_in(page, live.url, "cm.north")
+    page.goto(f"{live.url}/tasks")
+    count = page.locator("#tasks-table tbody tr").count()
+    assert count > 0
+    first = page.locator("#tasks-table tbody tr").first.inner_text()
+    assert "case " in first and "P-" in first
+    reached = _tab_until(page, "Done", limit=60)
+    assert "Overdue only" in reached, "the filter is reached before the list"
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{live.url}/tasks")
+    expect(page.locator("#tasks-table tbody tr")).to_have_count(count - 1)
+    shot(page, artifacts, "22-keyboard-task-done")
+
+
+@pytest.mark.parametrize("path", ["/work", "/tasks", "/cases/{case}", "/partners"])
 def test_phone_width_pages_do_not_scroll_sideways(page: Page, live, path):
     case_id = live.query("select min(id) from care_case")[0][0]
     sign_in(page, live.url, "supervisor")

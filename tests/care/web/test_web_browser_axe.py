@@ -79,6 +79,7 @@ def _pages(live: Any) -> dict[str, list[str]]:
     return {
         "cm.north": [
             "/work",
+            "/tasks",
             "/queue",
             f"/cases/{case}",
             f"/people/{pseudonym}",

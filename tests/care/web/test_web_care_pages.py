@@ -670,3 +670,43 @@ def test_my_work_names_whose_each_task_is(cm, web_app, north_case):
             c=int(case_id),
         )[0]
         assert f"(case {case_id}, {pseudonym})" in item.text(), item.text()
+
+
+def test_my_tasks_lists_every_open_task_of_mine_and_marks_one_done(
+    cm, web_app, north_case
+):
+    def count(where: str = "") -> int:
+        return _sql(
+            web_app,
+            "select count(*) from task t join app_user u on u.id = t.owner_id "
+            f"where u.username = 'cm.north' and t.status = 'open' {where}",
+            now=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+        )[0][0]
+
+    for n in range(max(0, 52 - count())):  # more than one page of 50
+        due = "2026-01-05" if n % 10 == 0 else "2099-01-05"
+        made = cm.post(
+            f"/cases/{north_case}/tasks", data={"title": f"Task {n}", "due_on": due}
+        )
+        assert made.status_code == 303
+    open_count, overdue_count = count(), count("and t.due_at < :now")
+    assert open_count > 50 and overdue_count > 0
+    work = parse(cm.get("/work").text)
+    assert work.css_first("#tasks-more a").attributes["href"] == "/tasks"
+    first = assert_accessible_basics(cm.get("/tasks").text)
+    assert texts(first, "#tasks-count")[0].startswith(f"{open_count} open tasks")
+    second = parse(cm.get("/tasks", params={"page": 2}).text)
+    rows = first.css("#tasks-table tbody tr") + second.css("#tasks-table tbody tr")
+    assert len(rows) == open_count
+    assert all(re.search(r"case \d+, P-", r.text()) for r in rows)
+    overdue = parse(cm.get("/tasks", params={"show": "overdue"}).text)
+    shown = overdue.css("#tasks-table tbody tr")
+    assert len(shown) == overdue_count
+    assert all("overdue since" in r.text() for r in shown)
+    task_id = shown[0].css_first("form").attributes["action"].split("/")[2]
+    done = cm.post(f"/tasks/{task_id}/done", data={"back": "overdue"})
+    assert done.status_code == 303
+    assert done.headers["location"] == "/tasks?show=overdue"
+    status = _sql(web_app, "select status from task where id = :t", t=int(task_id))
+    assert status[0][0] == "done"
+    assert _last_audit(web_app, "task.list")[0] == "cm.north"

@@ -52,6 +52,8 @@ PAGES: dict[str, set[str] | str] = {
     "/training/records": {"supervisor", "admin"},
     "/decision-aid": PUBLIC,
     "/work": CARE,
+    "/tasks": CARE,
+    "/tasks?show=overdue&page=2": CARE,
     "/queue": CARE,
     "/queue?whose=pool&door=claims_flag&band=12-17&sort=score&page=2": CARE,
     "/intake": CARE,

@@ -42,10 +42,18 @@ from nowrongdoor.care.schemas import (
     SafetyPlanIn,
     TaskCreate,
     TaskUpdate,
+    task_public,
 )
 from nowrongdoor.care.web import _forms as f
 from nowrongdoor.care.web._highlight import scan_note
-from nowrongdoor.care.web._session import PageCtx, Read, needs
+from nowrongdoor.care.web._session import (
+    Page,
+    PageCtx,
+    Read,
+    needs,
+    paged,
+    text_query,
+)
 from nowrongdoor.care.web._work_pages import CONSENT_LABELS, SCOPE_LABELS
 
 router = APIRouter()
@@ -358,9 +366,48 @@ async def add_task(ctx: TaskWrite, case_id: int) -> Response:
     )
 
 
+#: Tasks the "my tasks" list shows a page.
+TASKS_PAGE_SIZE = 50
+TaskRead = Annotated[PageCtx, Depends(needs("task:read", "case:read"))]
+TasksQuery = Annotated[dict[str, str], text_query(show=10)]
+
+
+@router.get("/tasks", name="my_tasks")
+def my_tasks(
+    ctx: TaskRead, page: Annotated[Page, paged(TASKS_PAGE_SIZE)], query: TasksQuery
+) -> HTMLResponse:
+    """Every open task of mine, soonest due first (``show=overdue``: the
+    overdue ones), each with its case and person, a page at a time."""
+    overdue = query["show"] == "overdue"
+    tasks, total = crud.list_tasks(
+        ctx.session,
+        viewer=ctx.user,
+        status=TaskStatus.OPEN,
+        owner_id=ctx.user.id,
+        overdue=overdue,
+        **page.window,
+    )
+    return ctx.render(
+        "tasks.html",
+        read=Read(
+            "task.list",
+            resource_type="task",
+            detail=f"page {page.number}, {len(tasks)} of {total} rows"
+            + (", overdue" if overdue else ""),
+        ),
+        tasks=[task_public(t) for t in tasks],
+        task_people=crud.case_pseudonyms(ctx.session, {t.case_id for t in tasks}),
+        overdue=overdue,
+        can_task=can(ctx.user, "task:write"),
+        **page.fields(total),
+    )
+
+
 @router.post("/tasks/{task_id}/done")
-def task_done(ctx: TaskWrite, task_id: int) -> Response:
-    """Mark a task done."""
+async def task_done(ctx: TaskWrite, task_id: int) -> Response:
+    """Mark a task done; back to the case, or to the task list it was marked
+    on (the form's ``back``: ``tasks`` or ``overdue``)."""
+    form = await ctx.request.form()
     task = crud.get_task(ctx.session, viewer=ctx.user, task_id=task_id)
     crud.update_task(
         ctx.session, actor=ctx.user, task=task, data=TaskUpdate(status=TaskStatus.DONE)
@@ -368,6 +415,10 @@ def task_done(ctx: TaskWrite, task_id: int) -> Response:
     ctx.audit.commit(
         "task.update", resource_type="task", resource_id=task.id, detail="done"
     )
+    back = form.get("back")
+    if back in ("tasks", "overdue"):
+        query = "?show=overdue" if back == "overdue" else ""
+        return RedirectResponse(f"/tasks{query}", status_code=303)
     if task.case_id is None:
         return RedirectResponse("/work", status_code=303)
     return _back(task.case_id, "tasks")
