@@ -31,6 +31,21 @@ WORKLIST = (
 )
 
 
+def _import(
+    s: Any, db: Any, world: Any, text: str, source: str, name: str = "worklist.csv"
+) -> Any:
+    """Import ``text`` as organisation a's worklist ``source`` (no actor)."""
+    return import_worklist(
+        s,
+        cipher=db.cipher,
+        actor=None,
+        organization_id=world.orgs["a"],
+        text=text,
+        name=name,
+        source=source,
+    )
+
+
 def test_worklist_becomes_risk_flags(
     client: TestClient, world: Any, db: Any, records: Any
 ) -> None:
@@ -41,26 +56,10 @@ def test_worklist_becomes_risk_flags(
         member = person.member_id
     text = WORKLIST + f"{member},15,high,55,prevent,[]\n"
     with db.session() as s:
-        counts = import_worklist(
-            s,
-            cipher=db.cipher,
-            actor=None,
-            organization_id=world.orgs["a"],
-            text=text,
-            name="worklist.csv",
-            source="run-1",
-        )
+        counts = _import(s, db, world, text, "run-1")
     assert (counts.rows, counts.created, counts.new_persons) == (3, 3, 2)
     with db.session() as s:
-        again = import_worklist(
-            s,
-            cipher=db.cipher,
-            actor=None,
-            organization_id=world.orgs["a"],
-            text=text,
-            name="worklist.csv",
-            source="run-1",
-        )
+        again = _import(s, db, world, text, "run-1")
     assert (again.created, again.updated, again.new_persons) == (0, 3, 0)
     with db.session() as s:
         flags = list(s.scalars(select(RiskFlag).order_by(RiskFlag.id)))
@@ -78,15 +77,7 @@ def test_part2_flag_hidden_without_consent(
     client: TestClient, world: Any, db: Any
 ) -> None:
     with db.session() as s:
-        import_worklist(
-            s,
-            cipher=db.cipher,
-            actor=None,
-            organization_id=world.orgs["a"],
-            text=WORKLIST,
-            name="worklist.csv",
-            source="run-2",
-        )
+        _import(s, db, world, WORKLIST, "run-2")
         person = s.scalar(
             select(Person).where(
                 Person.member_id_bidx == db.cipher.blind_index("M-200")
@@ -110,15 +101,7 @@ def test_part2_flag_intake_does_not_say_tier_or_score(db: Any, world: Any) -> No
     """The intake a Part 2 flag opens is read by roles without Part 2 access, so
     it must not carry what the flag withholds (its tier and score)."""
     with db.session() as s:
-        import_worklist(
-            s,
-            cipher=db.cipher,
-            actor=None,
-            organization_id=world.orgs["a"],
-            text=WORKLIST,
-            name="worklist.csv",
-            source="run-3",
-        )
+        _import(s, db, world, WORKLIST, "run-3")
         summaries = {
             s.get(Person, i.person_id).member_id: i.summary  # type: ignore[union-attr]
             for i in s.scalars(select(Intake).where(Intake.door == "claims_flag"))
@@ -155,12 +138,4 @@ def test_bad_worklists_name_row_and_field(
     db: Any, world: Any, text: str, message: str
 ) -> None:
     with db.session() as s, pytest.raises(UserInputError, match=message):
-        import_worklist(
-            s,
-            cipher=db.cipher,
-            actor=None,
-            organization_id=world.orgs["a"],
-            text=text,
-            name="w.csv",
-            source="x",
-        )
+        _import(s, db, world, text, "x", name="w.csv")
