@@ -182,7 +182,8 @@ _PROVIDER_WORDS = re.compile(
 )
 
 _PREFERENCE = re.compile(
-    r"\s*(?:years?\s*(?:old\s*)?|yrs?\s*)?(?:preferred|only|welcome|accepted|please)\b",
+    r"\s*(?:years?\s*(?:old\s*)?|yrs?\s*)?(?:preferred|only|welcome|accepted|please|"
+    r"wanted|needed|required)\b",
     re.I,
 )
 
@@ -211,7 +212,9 @@ def _provider_ranges(text: str) -> list[tuple[int, int, int, int]]:
         if _CLIENT_WORDS.search(window) or not _PROVIDER_WORDS.search(window):
             continue
         if _PREFERENCE.match(text, m.end()):
-            continue  # "age 21-40 preferred": whom the poster will see
+            # "age 21-40 preferred": whom the poster will see; "models 18-22
+            # wanted": whom an employer will hire. Neither is anyone's age.
+            continue
         out.append((a, b, m.start(), m.end()))
     return out
 
