@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from nowrongdoor.ads._span import Span
+from nowrongdoor.ads._span import Span, SpanSet
 from nowrongdoor.text import CaselessPattern, guard_pattern, lower_text
 
 __all__ = [
@@ -383,7 +383,7 @@ def find_ages(
         Age hits with spans in ``text`` (the title age gets span ``(-1, -1)``).
     """
     hits: list[Span[int]] = []
-    taken: list[tuple[int, int]] = []
+    taken = SpanSet()
     if lower is None:
         lower = lower_text(text)
     folded = lower if lower is not None else text.lower()
@@ -405,22 +405,22 @@ def find_ages(
             if value is None:
                 continue
             span = m.span()
-            if any(s < span[1] and span[0] < e for s, e in taken):
+            if taken.overlaps(*span):
                 continue
             if _in_range(text, *span):
                 continue
-            taken.append(span)
+            taken.add(*span)
             hits.append(Span(value, span[0], span[1]))
     if "-" in text or "to" in folded or "~" in text:
         for a, b, start, end in _provider_ranges(text):
-            if any(s < end and start < e for s, e in taken):
+            if taken.overlaps(start, end):
                 continue
-            taken.append((start, end))
+            taken.add(start, end)
             hits.append(Span(a, start, end))
             hits.append(Span(b, start, end))
     for hit in find_birth_ages(text, posted, lower) if posted else ():
-        if not any(s < hit.end and hit.start < e for s, e in taken):
-            taken.append((hit.start, hit.end))
+        if not taken.overlaps(hit.start, hit.end):
+            taken.add(hit.start, hit.end)
             hits.append(hit)
     if title:
         for tail in _TITLE_AGE.finditer(title):
