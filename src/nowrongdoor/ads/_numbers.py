@@ -3,7 +3,8 @@
 Ages are read in 12-60 (the Memex extractor stopped at 18-50 and so could never see
 a minor). A birth year ("born 2004", "b. 2005", "DOB 03/2006") gives an age only with
 the ad's post date: the youngest age the poster can be on that date
-(:func:`age_from_birth`, docs/ads.md "Ages from a birth year"). Rates are amounts
+(:func:`age_from_birth`, docs/ads.md "Ages from a birth year"); a date read
+day first or month first gives the younger of its ages. Rates are amounts
 with a duration: qv/qk/quickie = 15 minutes, hh/half hour = 30, hr/hour = 60,
 "2 hrs" = 120; "roses" and "donations" are amounts.
 """

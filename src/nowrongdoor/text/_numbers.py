@@ -9,7 +9,10 @@ are their digit written two or three times, inside a clear number only. Everyday
 words that are also number homophones ("for", "too", "to", "ate", "won", "oh")
 and lone look-alike letters change only inside a run that is clearly a number (at
 least six digits written as digits or number words), so "text me for info" stays
-as it is while "nine0three for too..." is a phone.
+as it is while "nine0three for too..." is a phone. Spanish and Portuguese number
+words are read too (:mod:`nowrongdoor.text._foreign_numbers`), and a number written
+mostly in letters in the 3-3-4 blocks of a phone ("ZlO SSS O3SO") is read whole
+(:func:`_letter_numbers`).
 """
 
 from __future__ import annotations
