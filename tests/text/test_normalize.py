@@ -100,3 +100,65 @@ def test_the_tokens_sent_to_ftfy_are_the_whole_tokens_with_non_ascii_or_amp() ->
             if not (m.group().isascii() and "&" not in m.group())
         ]
         assert [m.span() for m in _NEEDS_FIX.finditer(text)] == want, repr(text)
+
+
+# Digit forms NFKC leaves alone or wraps in punctuation are read from their
+# Unicode value (nowrongdoor.text._normalize._digit_form).
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("\u247c\u2474\u2476", "913"),  # parenthesised digits: NFKC gives "(9)(1)(3)"
+        ("\u2490\u2488\u248a", "913"),  # digits with a full stop: NFKC gives "9."
+        ("\U0001f10b\U0001f10c", "00"),  # dingbat circled sans-serif zeros
+        ("\u0e59\u0e51\u0e53", "913"),  # Thai digits (Nd)
+        ("\u09ef\u09e7\u09e9", "913"),  # Bengali digits (Nd)
+        ("\u06f9\u06f1\u06f3", "913"),  # extended Arabic-Indic digits (Nd)
+        ("\u247d", "10"),  # parenthesised ten
+        ("\u00bd \u2163 \u3280", "1\u20442 IV \u4e00"),  # fractions, Roman, ideographs
+    ],
+)
+def test_digit_forms_by_their_unicode_value(raw: str, expected: str) -> None:
+    assert normalize(raw).text == expected
+
+
+def test_digit_forms_map_back_to_their_character() -> None:
+    raw = "age \u2474\u247a!"
+    norm = normalize(raw)
+    assert norm.text == "age 17!"
+    assert norm.to_original(4, 6) == (4, 6)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (
+            "seis uno nueve cinco cinco cinco cero cuatro uno uno",
+            "6 1 9 5 5 5 0 4 1 1",
+        ),
+        ("oito um tres 555 zero dois nove nove", "8 1 3 555 0 2 9 9"),
+        ("tengo dieciocho años", "tengo 18 años"),
+        ("cuarenta y uno", "41"),
+        ("vinte e tres anos", "23 anos"),
+        # Spanish and Portuguese words for 0-9 outside a clear number stay words.
+        ("dos amigas, tres noches, uno mas", "dos amigas, tres noches, uno mas"),
+        ("um, let me see", "um, let me see"),
+    ],
+)
+def test_spanish_and_portuguese_number_words(raw: str, expected: str) -> None:
+    assert numeric_view(normalize(raw)).text == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Z1Z SSS OB4O", "212 555 0840"),
+        ("(g1Z) SSS-OlgS", "(912) 555-0195"),
+        # No layout of a number, or no digit: letters stay letters.
+        ("g2g SOS 34B 2B BBB", "g2g SOS 34B 2B BBB"),
+        ("BOB ZZZ SOSS", "BOB ZZZ SOSS"),
+    ],
+)
+def test_numbers_written_in_letters(raw: str, expected: str) -> None:
+    assert numeric_view(normalize(raw)).text == expected

@@ -3,7 +3,8 @@
 Ages are read in 12-60 (the Memex extractor stopped at 18-50 and so could never see
 a minor). A birth year ("born 2004", "b. 2005", "DOB 03/2006") gives an age only with
 the ad's post date: the youngest age the poster can be on that date
-(:func:`age_from_birth`, docs/ads.md "Ages from a birth year"). Rates are amounts
+(:func:`age_from_birth`, docs/ads.md "Ages from a birth year"); a date read
+day first or month first gives the younger of its ages. Rates are amounts
 with a duration: qv/qk/quickie = 15 minutes, hh/half hour = 30, hr/hour = 60,
 "2 hrs" = 120; "roses" and "donations" are amounts.
 """
@@ -14,7 +15,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from nowrongdoor.ads._span import Span
+from nowrongdoor.ads._span import Span, SpanSet
 from nowrongdoor.text import CaselessPattern, guard_pattern, lower_text
 
 __all__ = [
@@ -46,12 +47,21 @@ class RateHit:
 
 
 _N = r"(?P<n>\d(?:[ .]?\d)?)"
+# What may not follow a number said to be someone's age ("I'm 17", "she is 16"):
+# a duration, a price, a time, a height, a weight, a limit ("21+", "18 and up").
+_NOT_AN_AGE_AFTER = (
+    r"(?!\s*(?:min|hr|hour|h\b|\$|rose|%|am\b|pm\b|ft|feet|foot|'|\"|\.\d|"
+    r",\d|/|lbs?|kg|cm|in\b|inch|x|k\b|\d|\+|and\s+(?:up|over|older)\b|"
+    r"or\s+(?:older|over)\b))"
+)
 _AGE_PATTERNS: list[tuple[tuple[str, ...], CaselessPattern | re.Pattern[str]]] = [
-    # "Poster's age: 30", "age 16", "Age:17", "age - sixteen" (already digits)
+    # "Poster's age: 30", "age 16", "Age:17", "age - sixteen" (already digits);
+    # Spanish "edad: 17" and Portuguese "idade 17" are the same label.
     (
-        ("age",),
+        ("age", "edad", "idade"),
         CaselessPattern(
-            rf"\bage\s*(?:is|[:=\-~]|of)?\s*{_N}(?!\s*(?:\+|and up|\d|%|\$))"
+            rf"\b(?:age|edad|idade)\s*(?:is|[:=\-~]|of)?\s*{_N}"
+            r"(?!\s*(?:\+|and up|\d|%|\$))"
         ),
     ),
     # "17 years old", "17yrs old", "17-year-old", "16 years young"
@@ -59,6 +69,15 @@ _AGE_PATTERNS: list[tuple[tuple[str, ...], CaselessPattern | re.Pattern[str]]] =
         ("yr", "year"),
         CaselessPattern(
             rf"(?<![\d$]){_N}\s*[-]?\s*(?:years?|yrs?|yr)[\s\-]*(?:old|young)\b"
+        ),
+    ),
+    # "17 años", "tengo 19 años", "dezessete anos" (Spanish, Portuguese "years"),
+    # not "10 años de experiencia" ("years of"), "en", "atrás" ("ago")
+    (
+        ("años", "anos"),
+        CaselessPattern(
+            rf"(?<![\d$]){_N}\s*(?:años|anos)\b"
+            r"(?!\s*(?:de|en|em|atr[aá]s|ago|exp)\b)"
         ),
     ),
     # "24 yrs", "19 yr" (not "10 yrs experience")
@@ -88,9 +107,17 @@ _AGE_PATTERNS: list[tuple[tuple[str, ...], CaselessPattern | re.Pattern[str]]] =
         ("i",),
         CaselessPattern(
             rf"\b(?:i'?m|i\s+am|ima)\s+(?:only\s+|just\s+|a\s+|like\s+)?{_N}"
-            r"(?!\s*(?:min|hr|hour|h\b|\$|rose|%|am\b|pm\b|ft|feet|foot|'|\"|\.\d|"
-            r",\d|/|lbs?|kg|cm|in\b|inch|x|k\b|\d|\+|and\s+(?:up|over|older)\b|"
-            r"or\s+(?:older|over)\b))",
+            + _NOT_AN_AGE_AFTER,
+        ),
+    ),
+    # Someone else's age, as a third party writes it: "she is 16", "she's 16",
+    # "shes only 15", "he is 17"; not "she's 5'4", "she is 100% real", "she's 20
+    # min away"
+    (
+        ("he",),
+        CaselessPattern(
+            rf"\b(?:she|he)(?:'?s|\s+is)\s+(?:only\s+|just\s+)?{_N}"
+            + _NOT_AN_AGE_AFTER,
         ),
     ),
     # "just turned 18", "turning 16", "barely 18"
@@ -156,7 +183,8 @@ _PROVIDER_WORDS = re.compile(
 )
 
 _PREFERENCE = re.compile(
-    r"\s*(?:years?\s*(?:old\s*)?|yrs?\s*)?(?:preferred|only|welcome|accepted|please)\b",
+    r"\s*(?:years?\s*(?:old\s*)?|yrs?\s*)?(?:preferred|only|welcome|accepted|please|"
+    r"wanted|needed|required)\b",
     re.I,
 )
 
@@ -185,7 +213,9 @@ def _provider_ranges(text: str) -> list[tuple[int, int, int, int]]:
         if _CLIENT_WORDS.search(window) or not _PROVIDER_WORDS.search(window):
             continue
         if _PREFERENCE.match(text, m.end()):
-            continue  # "age 21-40 preferred": whom the poster will see
+            # "age 21-40 preferred": whom the poster will see; "models 18-22
+            # wanted": whom an employer will hire. Neither is anyone's age.
+            continue
         out.append((a, b, m.start(), m.end()))
     return out
 
@@ -203,17 +233,55 @@ def _in_range(text: str, start: int, end: int) -> bool:
 
 
 # A birth year after a birth cue: "born 2004", "born in 2008", "b. 2005", "b.2009",
-# "DOB 03/2006", "D.O.B. 11/2007", "dob 8/14/2006", "Birth year 2003", "Born: 1999".
-# The first number of a written date is its month (US order). Without a cue a
+# "DOB 03/2006", "D.O.B. 11/2007", "dob 8/14/2006", "DOB 14/03/2009", "Birth year
+# 2003", "Born: 1999", "born in '07", "born 09", "born 12/25/08". Without a cue a
 # year is no birth year: "since 2004", "est. 2004", "2004 Honda", "open 2004".
 # "b." is read in lower case only: "Suite B. 2005", "Bldg B. 2010" are addresses.
+# A date's first two numbers are read in both orders (see _birth_readings).
 _BIRTH = re.compile(
-    r"(?<![\w.])(?:born(?:\s+in)?|(?-i:b)\.|d\.?o\.?b\.?|birth\s*year|year\s+of\s+birth)"
-    r"\s*(?:[:\-]\s*)?(?:(?P<month>\d{1,2})\s*[/.\-]\s*(?:\d{1,2}\s*[/.\-]\s*)?)?"
-    r"(?P<year>(?:19|20)\d\d)(?![\d/])",
+    r"(?<![\w.])(?P<cue>born(?:\s+in)?|(?-i:b)\.|d\.?o\.?b\.?|birth\s*year|"
+    r"year\s+of\s+birth)\s*(?:[:\-]\s*)?"
+    r"(?:(?P<a>\d{1,2})\s*(?P<sep>[/.\-])\s*(?:(?P<b>\d{1,2})\s*(?P=sep)\s*)?)?"
+    r"(?P<year>(?:19|20)\d\d|'\d\d|\d\d)(?![\d/])",
     re.I,
 )
 _BIRTH_CUES = ("born", "b.", "dob", "d.o.b", "birth")
+# What may follow a bare two-digit year after "born" ("born 09, petite"): not a
+# word, a unit or a sign ("born 10 min from here", "born 2 be wild").
+_AFTER_BARE_YEAR = re.compile(r"\s*(?:[^\w\s%$+:]|$)")
+
+
+def _full_year(digits: str, posted: dt.date) -> int:
+    """A written year: "2007"; "'07" and "07" are 2007, or 19YY when 20YY is later
+    than the post year."""
+    value = int(digits.lstrip("'"))
+    if len(digits.lstrip("'")) == 4:
+        return value
+    return 2000 + value if 2000 + value <= posted.year else 1900 + value
+
+
+def _birth_readings(m: re.Match[str]) -> list[tuple[int | None, int | None]]:
+    """The (month, day) readings of a birth date's numbers before its year.
+
+    "03/2006": month 3. "8/14/2006": the first number is the month (US order)
+    unless it is over 12: "14/03/2009" is day first. When both numbers can be
+    the month ("05/06/2008"), both readings are returned and the caller keeps
+    the younger age: the post does not say which order it uses, and a
+    possible minor must not be hidden. No valid reading: the year alone.
+    """
+    a, b = m.group("a"), m.group("b")
+    if a is None:
+        return [(None, None)]
+    first = int(a)
+    if b is None:
+        return [(first if 1 <= first <= 12 else None, None)]
+    second = int(b)
+    readings = [
+        (month, day)
+        for month, day in ((first, second), (second, first))
+        if 1 <= month <= 12 and 1 <= day <= 31
+    ]
+    return list(dict.fromkeys(readings)) or [(None, None)]
 
 
 def post_date(posted_at: str | None) -> dt.date | None:
@@ -226,17 +294,23 @@ def post_date(posted_at: str | None) -> dt.date | None:
         return None
 
 
-def age_from_birth(year: int, month: int | None, posted: dt.date) -> int:
-    """The youngest age a person born in ``year`` (``month``) can be on ``posted``.
+def age_from_birth(
+    year: int, month: int | None, posted: dt.date, day: int | None = None
+) -> int:
+    """The youngest age someone born in ``year`` (``month``, ``day``) is on ``posted``.
 
-    Post year - birth year - 1, unless the birth month is known and before the
-    post month (the birthday has passed): then post year - birth year. A birth
-    month equal to the post month counts as not yet passed. The lower of the
-    two possible ages is reported because a missed minor costs more than a
+    With a full date of birth, the age on the post date. Otherwise post year -
+    birth year - 1, unless the birth month is known and before the post month
+    (the birthday has passed): then post year - birth year. A birth month equal
+    to the post month without a day counts as not yet passed. The lower of the
+    possible ages is reported because a missed minor costs more than a
     possible minor checked by a reviewer (docs/ads.md "Ages from a birth year").
     """
     age = posted.year - year - 1
-    if month is not None and month < posted.month:
+    if month is not None and day is not None:
+        if (month, day) <= (posted.month, posted.day):
+            age += 1
+    elif month is not None and month < posted.month:
         age += 1
     return age
 
@@ -260,11 +334,22 @@ def find_birth_ages(
         return []
     hits: list[Span[int]] = []
     for m in _BIRTH.finditer(text):
-        year = int(m.group("year"))
-        month = int(m.group("month")) if m.group("month") else None
-        if month is not None and not 1 <= month <= 12:
-            month = None
-        age = age_from_birth(year, month, posted)
+        written = m.group("year")
+        if len(written) == 2:
+            # A bare two-digit year: after a full date ("12/25/08"), or right
+            # after "born" with nothing but punctuation after it ("born 09,").
+            dated = m.group("b") is not None
+            bare = m.group("a") is None and m.group("cue").lower().startswith("born")
+            if not (dated or (bare and _AFTER_BARE_YEAR.match(text, m.end()))):
+                continue
+        elif written.startswith("'") and m.group("a") is not None:
+            continue  # "3/'07" is no date
+        year = _full_year(written, posted)
+        ages = [
+            age_from_birth(year, month, posted, day)
+            for month, day in _birth_readings(m)
+        ]
+        age = min(ages)
         if MIN_AGE <= age <= MAX_AGE:
             hits.append(Span(age, m.start(), m.end()))
     return hits
@@ -299,7 +384,7 @@ def find_ages(
         Age hits with spans in ``text`` (the title age gets span ``(-1, -1)``).
     """
     hits: list[Span[int]] = []
-    taken: list[tuple[int, int]] = []
+    taken = SpanSet()
     if lower is None:
         lower = lower_text(text)
     folded = lower if lower is not None else text.lower()
@@ -317,26 +402,26 @@ def find_ages(
             else (pattern, text)
         )
         for m in compiled.finditer(subject):
-            value = _age_value(m, labelled=keywords == ("age",))
+            value = _age_value(m, labelled="age" in keywords)
             if value is None:
                 continue
             span = m.span()
-            if any(s < span[1] and span[0] < e for s, e in taken):
+            if taken.overlaps(*span):
                 continue
             if _in_range(text, *span):
                 continue
-            taken.append(span)
+            taken.add(*span)
             hits.append(Span(value, span[0], span[1]))
     if "-" in text or "to" in folded or "~" in text:
         for a, b, start, end in _provider_ranges(text):
-            if any(s < end and start < e for s, e in taken):
+            if taken.overlaps(start, end):
                 continue
-            taken.append((start, end))
+            taken.add(start, end)
             hits.append(Span(a, start, end))
             hits.append(Span(b, start, end))
     for hit in find_birth_ages(text, posted, lower) if posted else ():
-        if not any(s < hit.end and hit.start < e for s, e in taken):
-            taken.append((hit.start, hit.end))
+        if not taken.overlaps(hit.start, hit.end):
+            taken.add(hit.start, hit.end)
             hits.append(hit)
     if title:
         for tail in _TITLE_AGE.finditer(title):

@@ -34,9 +34,22 @@ __all__ = ["area_code_state", "find_phones"]
 # over lines is still one written number; the layout check (3-3-4, ...) and the
 # list rule (:func:`_in_list`) keep lines of prices and times apart.
 _SEP = r"(?:\W|_)"
+# A separator spelled as a word between two groups: "469 dot 555 dot 0357",
+# "4 6 9 dash 5 5 5 dash ...", "512 space 555 space 0294". Only these words: any
+# other word ends a run, and the layout check still applies to the groups.
+_SEP_WORD = r"(?i:\W{1,3}(?:dot|dash|hyphen|period|point|space)\W{1,3})"
 # The look-ahead skips every position that cannot start a run (same matches).
-_RUN = re.compile(rf"(?=[+\d])\+?\d(?:{_SEP}{{0,6}}\d)*")
+_RUN = re.compile(rf"(?=[+\d])\+?\d(?:(?:{_SEP}{{0,6}}|{_SEP_WORD})\d)*")
 _GROUP = re.compile(r"\d+")
+# A run labelled as an identifier is not a phone: "Order #4695550350", "invoice
+# no. 312 555 0298", "tracking number: 7135550292". The label needs its "#",
+# "no." or "number": "my # 469..." and "new # ..." are phones.
+_ID_LABEL = re.compile(
+    r"\b(?:order|invoice|receipt|ref(?:erence)?|ticket|confirmation|tracking|"
+    r"acct|account|sku|item|serial|po|lic(?:ense|ence)?|permit|case)\s*"
+    r"(?:#|no\.|number)\s*[:.]?\s*$",
+    re.I,
+)
 #: A currency sign: a group written after one is a price, never part of a phone.
 _CURRENCY = re.compile(r"[$\u00a2-\u00a5\u20ac]")
 #: NANP blocks: area code, exchange, line; or area code + 7, or 6 + line, or 10.
@@ -200,6 +213,8 @@ def find_phones(text: str) -> list[Span[str]]:
         if len(body) < 8:
             continue  # fewer than 8 digits (most runs: prices, times, ages)
         base = run.start()
+        if _ID_LABEL.search(text, max(0, base - 30), base):
+            continue  # "Order #4695550350": an identifier
         spans = [(m.start() + base, m.end() + base) for m in _GROUP.finditer(body)]
         if sum(e - s for s, e in spans) < 8:
             continue

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-__all__ = ["Span"]
+__all__ = ["Span", "SpanSet"]
 
 T = TypeVar("T")
 
@@ -27,3 +28,29 @@ class Span(Generic[T]):
     value: T
     start: int
     end: int
+
+
+class SpanSet:
+    """Spans that do not overlap one another, kept sorted, for overlap tests.
+
+    A finder that takes a match only when it overlaps no match taken before
+    asks :meth:`overlaps` for each one: a binary search instead of a pass over
+    every span taken (which made many matches take quadratic time).
+    """
+
+    __slots__ = ("_starts", "_ends")
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Does ``start:end`` overlap a span of the set?"""
+        k = bisect.bisect_left(self._starts, end) - 1
+        return k >= 0 and self._ends[k] > start
+
+    def add(self, start: int, end: int) -> None:
+        """Add a span that overlaps none of the set's (check :meth:`overlaps`)."""
+        k = bisect.bisect_left(self._starts, start)
+        self._starts.insert(k, start)
+        self._ends.insert(k, end)

@@ -136,7 +136,6 @@ _DROP = frozenset(
 
 _SPECIAL: dict[str, str] = {
     "\U0001f51f": "10",  # keycap ten
-    "\u24ff": "0",  # negative circled digit zero
     "\U0001f17e": "O",  # negative squared latin O (blood type O)
     "\U0001f17f": "P",
     "\U0001f170": "A",
@@ -161,17 +160,8 @@ _SPECIAL: dict[str, str] = {
     "\u2022": "*",
     "\u00a0": " ",
 }
-# Dingbat and enclosed digits that NFKC leaves alone.
-for _base, _first in (
-    (0x2776, 1),  # dingbat negative circled 1-10
-    (0x2780, 1),  # dingbat circled sans-serif 1-10
-    (0x278A, 1),  # dingbat negative circled sans-serif 1-10
-    (0x24F5, 1),  # double circled 1-10
-):
-    for _i in range(10):
-        _SPECIAL[chr(_base + _i)] = str(_first + _i)
-for _i in range(11, 21):  # negative circled 11-20
-    _SPECIAL[chr(0x24EB + _i - 11)] = str(_i)
+#: Enclosed numbers read as their value (see :func:`_digit_form`) up to this.
+_MAX_ENCLOSED = 50
 
 # Cyrillic and Greek letters that look like Latin ones (a small confusables set).
 _HOMOGLYPHS = dict(
@@ -190,6 +180,37 @@ _NEEDS_FIX = re.compile(
 )
 
 
+def _digit_form(ch: str, folded: str) -> str | None:
+    """The ASCII digits of a digit form, from its Unicode numeric value.
+
+    NFKC (``folded``) leaves many digit forms alone or wraps them in
+    punctuation, so their value is read from the Unicode Character Database
+    (``unicodedata``) instead:
+
+    * a decimal digit of any script (category Nd: Arabic-Indic ``٧``,
+      Devanagari ``६``, ...) is its digit;
+    * an enclosed number (category No) with a whole value of 0-50 whose NFKC
+      form is itself, its value, or its value in parentheses or before a full
+      stop or comma is its value: dingbat circled ``❶ ➀ ➊`` and the zeros
+      ``🄋 🄌``, double circled ``⓵``, negative circled ``⓫``, parenthesised
+      ``⑴`` (NFKC ``(1)``), full-stop ``⒈`` (NFKC ``1.``). The punctuation
+      is decoration of the one number, not a separator. Fractions, Roman
+      numerals (Nl) and circled ideographs (NFKC ``一``) are left to NFKC.
+    """
+    category = unicodedata.category(ch)
+    if category == "Nd":
+        return str(unicodedata.decimal(ch))
+    if category != "No":
+        return None
+    value = unicodedata.numeric(ch, -1.0)
+    if not (0 <= value <= _MAX_ENCLOSED and value == int(value)):
+        return None
+    digits = str(int(value))
+    if folded in (ch, digits, f"({digits})", f"{digits}.", f"{digits},"):
+        return digits
+    return None
+
+
 @lru_cache(maxsize=4096)
 def _fold_char(ch: str) -> str:
     if ch in _DROP:
@@ -201,6 +222,9 @@ def _fold_char(ch: str) -> str:
     if homoglyph is not None:
         return homoglyph
     folded = unicodedata.normalize("NFKC", ch)
+    digits = _digit_form(ch, folded)
+    if digits is not None:
+        return digits
     if len(folded) == 1 and folded != ch:
         return _SPECIAL.get(folded, _HOMOGLYPHS.get(folded, folded))
     return folded

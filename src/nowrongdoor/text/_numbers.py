@@ -9,7 +9,10 @@ are their digit written two or three times, inside a clear number only. Everyday
 words that are also number homophones ("for", "too", "to", "ate", "won", "oh")
 and lone look-alike letters change only inside a run that is clearly a number (at
 least six digits written as digits or number words), so "text me for info" stays
-as it is while "nine0three for too..." is a phone.
+as it is while "nine0three for too..." is a phone. Spanish and Portuguese number
+words are read too (:mod:`nowrongdoor.text._foreign_numbers`), and a number written
+mostly in letters in the 3-3-4 blocks of a phone ("ZlO SSS O3SO") is read whole
+(:func:`_letter_numbers`).
 """
 
 from __future__ import annotations
@@ -19,6 +22,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from nowrongdoor.text._foreign_numbers import (
+    FOREIGN_AND,
+    FOREIGN_DIGITS,
+    FOREIGN_NUMBERS,
+    FOREIGN_TENS,
+)
 from nowrongdoor.text._normalize import Normalized, TextBuilder
 from nowrongdoor.text._trie import trie_pattern
 
@@ -107,6 +116,10 @@ for _table in (_UNITS, _TENS):
             NUMBER_WORDS[_w] = _value
         for _leet in _leet_spellings(_words[0]):
             NUMBER_WORDS.setdefault(_leet, _value)
+# Spanish and Portuguese 12-59 ("diecisiete", "vinte"): digits anywhere, as
+# English number words are (see nowrongdoor.text._foreign_numbers).
+for _w, _value in FOREIGN_NUMBERS.items():
+    NUMBER_WORDS.setdefault(_w, _value)
 _WEAK: dict[str, int] = {w: v for v, ws in _WEAK_WORDS.items() for w in ws}
 
 _LEET = {"l": "1", "I": "1", "|": "1", "i": "1", "O": "0", "o": "0"}
@@ -130,11 +143,19 @@ _COMPOUND = (
     rf"(?:{_alt([w for ws in _TENS.values() for w in ws])})"
     rf"(?:[\s-]?(?:{_alt(_DIGIT_WORDS)}))?"
 )
-_WORD = rf"(?:{_COMPOUND}|{_alt(list(NUMBER_WORDS))})"
+# "treinta y dos", "vinte e um": a Spanish or Portuguese tens word and a unit.
+_FOREIGN_UNITS = [w for w, v in FOREIGN_DIGITS.items() if v >= 1]
+_FOREIGN_COMPOUND = (
+    rf"(?:{_alt(list(FOREIGN_TENS))})\s+(?:{_alt(list(FOREIGN_AND))})\s+"
+    rf"(?:{_alt(_FOREIGN_UNITS)})"
+)
+_WORD = rf"(?:{_FOREIGN_COMPOUND}|{_COMPOUND}|{_alt(list(NUMBER_WORDS))})"
 _WEAK_WORD = _alt(list(_WEAK))
+# Spanish and Portuguese words for 0-9: digits only inside a clear number.
+_FOREIGN_DIGIT = _alt(list(FOREIGN_DIGITS))
 _REPEAT_WORD = _alt(list(REPEAT_WORDS))
 # One unit: a number word, a weak word, a repeat word, a digit, or a look-alike.
-_UNIT = rf"(?:{_WORD}|{_WEAK_WORD}|{_REPEAT_WORD}|\d|(?-i:[lIio|O]))"
+_UNIT = rf"(?:{_WORD}|{_FOREIGN_DIGIT}|{_WEAK_WORD}|{_REPEAT_WORD}|\d|(?-i:[lIio|O]))"
 _SEP_CLASS = r"(?:[^\w\n|]|_)"
 _SEP = _SEP_CLASS + "{0,6}"
 # The characters a unit can start with (a look-ahead that skips every other
@@ -142,7 +163,7 @@ _SEP = _SEP_CLASS + "{0,6}"
 _UNIT_STARTS = sorted(
     {
         w[0].lower()
-        for w in [*NUMBER_WORDS, *_WEAK, *REPEAT_WORDS]
+        for w in [*NUMBER_WORDS, *_WEAK, *REPEAT_WORDS, *FOREIGN_DIGITS]
         + [w for ws in _TENS.values() for w in ws]
     }
     | set("lio|")
@@ -158,8 +179,8 @@ _TENS_DIGIT = (
     rf"(?:{_alt([w for ws in _TENS.values() for w in ws])})[\s-]?[1-9](?![\d.,:/]?\d)"
 )
 _PIECE = re.compile(
-    rf"(?P<word>{_TENS_DIGIT}|{_COMPOUND}|{_alt(list(NUMBER_WORDS))})"
-    rf"|(?P<weak>{_WEAK_WORD})|(?P<repeat>{_REPEAT_WORD})|(?P<digit>\d+)|(?P<leet>(?-i:[lIio|O]))|(?P<sep>{_SEP_CLASS}+)",
+    rf"(?P<word>{_TENS_DIGIT}|{_FOREIGN_COMPOUND}|{_COMPOUND}|{_alt(list(NUMBER_WORDS))})"
+    rf"|(?P<foreign>{_FOREIGN_DIGIT})|(?P<weak>{_WEAK_WORD})|(?P<repeat>{_REPEAT_WORD})|(?P<digit>\d+)|(?P<leet>(?-i:[lIio|O]))|(?P<sep>{_SEP_CLASS}+)",
     re.IGNORECASE,
 )
 _COMPOUND_SPLIT = re.compile(r"[\s-]+")
@@ -193,14 +214,24 @@ _COMPOUND_FOLDED = (
     rf"(?:{_alt_folded([w for ws in _TENS.values() for w in ws])})"
     rf"(?:[\s-]?(?:{_alt_folded(_DIGIT_WORDS)}))?"
 )
+_FOREIGN_COMPOUND_FOLDED = (
+    rf"(?:{_alt_folded(list(FOREIGN_TENS))})\s+(?:{_alt_folded(list(FOREIGN_AND))})"
+    rf"\s+(?:{_alt_folded(_FOREIGN_UNITS)})"
+)
 _UNIT_FOLDED = (
-    rf"(?:(?:{_COMPOUND_FOLDED}|{_alt_folded(list(NUMBER_WORDS))})"
+    rf"(?:(?:{_FOREIGN_COMPOUND_FOLDED}|{_COMPOUND_FOLDED}|"
+    rf"{_alt_folded(list(NUMBER_WORDS))})|{_alt_folded(list(FOREIGN_DIGITS))}"
     rf"|{_alt_folded(list(_WEAK))}|{_alt_folded(list(REPEAT_WORDS))}|\d|[lio|])"
 )
 _RUN_FOLDED = re.compile(
     rf"(?<![^\W\d_]){_UNIT_START}{_UNIT_FOLDED}(?:{_SEP}{_UNIT_FOLDED})*(?![^\W\d_])"
 )
-_CHEAP_FOLDED = re.compile(rf"\d|{_alt_folded(_UNIT_WORDS)}|teen|ty\b")
+# The cheap gate: a digit, an English unit word, "teen", "ty", or a Spanish or
+# Portuguese number word.
+_FOREIGN_WORDS = [*FOREIGN_DIGITS, *FOREIGN_NUMBERS]
+_CHEAP_FOLDED = re.compile(
+    rf"\d|{_alt_folded(_UNIT_WORDS)}|teen|ty\b|{_alt_folded(_FOREIGN_WORDS)}"
+)
 # Letters the folding cannot keep apart from its own (see lower_text as well).
 _UNFOLDABLE = ("\u0131", "\u017f", "\u0142", "\u0141")
 
@@ -225,7 +256,9 @@ def _folded(text: str) -> str | None:
 # A run with no letter and no "|" is digits and separators only: nothing in it
 # is rewritten ("903-312-1887", "$200"), so it is not cut into pieces.
 _REWRITABLE = re.compile(r"[^\W\d_]|\|")
-_CHEAP = re.compile(rf"\d|{_alt(_UNIT_WORDS)}|teen|ty\b", re.IGNORECASE)
+_CHEAP = re.compile(
+    rf"\d|{_alt(_UNIT_WORDS)}|teen|ty\b|{_alt(_FOREIGN_WORDS)}", re.IGNORECASE
+)
 
 #: A run needs this many strong digits before weak units turn into digits.
 STRONG_RUN = 6
@@ -247,6 +280,9 @@ def word_to_number(word: str) -> int | None:
                     if len(rest) == 1 and rest in _ONE_TO_NINE:
                         return NUMBER_WORDS[tw] + int(rest)  # "twenty4"
         return None
+    if len(parts) == 3 and parts[0] in FOREIGN_TENS and parts[1] in FOREIGN_AND:
+        unit = FOREIGN_DIGITS.get(parts[2])
+        return NUMBER_WORDS[parts[0]] + unit if unit else None  # "treinta y dos"
     if len(parts) == 2 and parts[0] in NUMBER_WORDS:
         if parts[1] in NUMBER_WORDS:
             return NUMBER_WORDS[parts[0]] + NUMBER_WORDS[parts[1]]
@@ -309,6 +345,9 @@ def _run_replacements(
             value = word_to_number(p.text)
             strong += 1 if value is not None and value < 10 else 2
             units += 1
+        elif p.kind == "foreign":
+            strong += 1  # "tres uno siete ...": a number written all in words
+            units += 1
         elif p.kind != "sep":
             units += 1
     if strong == 0:
@@ -339,6 +378,9 @@ def _run_replacements(
             value = word_to_number(p.text)
             if value is not None:
                 out.append((p.start, p.end, str(value)))
+        elif p.kind == "foreign":
+            if clear_run:  # "dos chicas" stays words
+                out.append((p.start, p.end, str(FOREIGN_DIGITS[p.text.lower()])))
         elif p.kind in ("weak", "leet"):
             edge = idx == 0 or idx == len(pieces) - 1
             # A look-alike standing alone is a digit only inside a clear
@@ -415,7 +457,8 @@ def _lone_zero(pieces: list[_Piece], idx: int, clear_run: bool) -> bool:
     before = next((p for p in reversed(pieces[:idx]) if p.kind != "sep"), None)
     after = next((p for p in pieces[idx + 1 :] if p.kind != "sep"), None)
     return all(
-        p is not None and p.kind in ("word", "digit", "repeat") for p in (before, after)
+        p is not None and p.kind in ("word", "digit", "repeat", "foreign")
+        for p in (before, after)
     )
 
 
@@ -511,6 +554,70 @@ def _shape_letters(source: Normalized) -> Normalized:
     return builder.build()
 
 
+#: Letters read as digits in a number written mostly in letters (see
+#: :func:`_letter_numbers`): the look-alikes, the digit-shaped ``S Z B`` and
+#: ``g`` for 9.
+_LETTER_DIGITS = {
+    "O": "0",
+    "o": "0",
+    "l": "1",
+    "I": "1",
+    "i": "1",
+    "|": "1",
+    "S": "5",
+    "s": "5",
+    "Z": "2",
+    "z": "2",
+    "B": "8",
+    "g": "9",
+}
+_LD = "[0-9OolIi|SsZzBg]"
+# Three tokens of digits and such letters in the blocks of a written number,
+# 3-3-4, the first maybe in brackets: "ZlO SSS O3SO", "(B3Z) SSS-OZ4O".
+_LETTER_NUMBER = re.compile(
+    rf"(?<![\w|])(?=[0-9OolIi|SsZzBg(])(?:\(\s*)?(?P<a>{_LD}{{3}})(?:\s*\))?"
+    rf"[ .\-/]{{0,3}}(?P<b>{_LD}{{3}})[ .\-/]{{0,3}}(?P<c>{_LD}{{4}})(?![\w|])"
+)
+
+
+def _letter_numbers(source: Normalized) -> Normalized:
+    """``source`` with numbers written mostly in letters written as digits.
+
+    Three tokens in the blocks of a NANP number (3-3-4), each written only with
+    digits and ``O o l I i | S s Z z B g``, holding at least one digit and one
+    letter, whose area code and exchange start with 2-9 once read: every
+    letter in them is its digit ("ZlO SSS O3SO" is 210 555 0350). The layout
+    is what makes them a number: a letter token alone ("g2g", "SOS", "34B",
+    "20s") is never read, and the phone cutter still validates the number.
+    """
+    text = source.text
+    replacements: list[tuple[int, str]] = []
+    for m in _LETTER_NUMBER.finditer(text):
+        groups = [m.group(name) for name in ("a", "b", "c")]
+        written = "".join(groups)
+        if not any(ch.isdigit() for ch in written) or written.isdigit():
+            continue
+        read = "".join(_LETTER_DIGITS.get(ch, ch) for ch in written)
+        if read[0] < "2" or read[3] < "2":
+            continue
+        for name in ("a", "b", "c"):
+            for k in range(m.start(name), m.end(name)):
+                if text[k] in _LETTER_DIGITS:
+                    replacements.append((k, _LETTER_DIGITS[text[k]]))
+    if not replacements:
+        return source
+    builder = TextBuilder(source)
+    cursor = 0
+    for at, digit in replacements:
+        if at > cursor:
+            builder.copy(cursor, at)
+        builder.replace(at, at + 1, digit)
+        cursor = at + 1
+    if cursor < len(text):
+        builder.copy(cursor, len(text))
+    return builder.build()
+
+
 _REPEAT_GATE = re.compile(r"doubl|dbl|tripl", re.IGNORECASE)
 _LINE_GAP = re.compile(r"[^\S\n]*\n[^\S\n]*")
 
@@ -564,7 +671,7 @@ def numeric_view(source: Normalized | str) -> Normalized:
     """
     if isinstance(source, str):
         source = Normalized(source, source)
-    source = _shape_letters(source)
+    source = _shape_letters(_letter_numbers(source))
     text = source.text
     folded = _folded(text)
     if folded is None:
