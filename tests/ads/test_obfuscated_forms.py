@@ -138,6 +138,16 @@ def test_age_cues(written: str, ages: list[int]) -> None:
         ("dob 06/07/2009", "2026-07-20", [17]),  # both passed
         ("born 11/20/09", "2026-07-01", [16]),  # a two-digit year after a date
         ("born '07", None, []),
+        # year first is ISO 8601 order, year-month-day: one reading, to the day
+        ("DOB: 2009-06-30", "2026-06-23", [16]),
+        ("dob 2009/06/20, new here", "2026-06-23", [17]),
+        ("born 2009.12.01", "2026-07-01", [16]),
+        ("DOB 2009-13-01", "2026-07-01", [16]),  # no month 13: the year alone
+        # the other ways a date of birth is labelled
+        ("date of birth 14/03/2009", "2026-07-01", [17]),
+        ("Birthdate: 2010-01-15", "2026-07-01", [16]),
+        ("birthday 15/01/2010 call me", "2026-07-01", [16]),
+        ("birthday special 2 for 1", "2026-07-01", []),
     ],
 )
 def test_birth_dates(written: str, posted_at: str | None, ages: list[int]) -> None:

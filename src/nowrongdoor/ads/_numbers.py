@@ -234,15 +234,27 @@ def _in_range(text: str, start: int, end: int) -> bool:
 
 # A birth year after a birth cue: "born 2004", "born in 2008", "b. 2005", "b.2009",
 # "DOB 03/2006", "D.O.B. 11/2007", "dob 8/14/2006", "DOB 14/03/2009", "Birth year
-# 2003", "Born: 1999", "born in '07", "born 09", "born 12/25/08". Without a cue a
+# 2003", "Born: 1999", "born in '07", "born 09", "born 12/25/08", "date of birth",
+# "birthdate" and "birthday" before a date with its year. Without a cue a
 # year is no birth year: "since 2004", "est. 2004", "2004 Honda", "open 2004".
 # "b." is read in lower case only: "Suite B. 2005", "Bldg B. 2010" are addresses.
 # A date's first two numbers are read in both orders (see _birth_readings).
-_BIRTH = re.compile(
+_BIRTH_CUE = (
     r"(?<![\w.])(?P<cue>born(?:\s+in)?|(?-i:b)\.|d\.?o\.?b\.?|birth\s*year|"
-    r"year\s+of\s+birth)\s*(?:[:\-]\s*)?"
-    r"(?:(?P<a>\d{1,2})\s*(?P<sep>[/.\-])\s*(?:(?P<b>\d{1,2})\s*(?P=sep)\s*)?)?"
+    r"year\s+of\s+birth|date\s+of\s+birth|birth\s*date|birth\s*day)"
+    r"\s*(?:[:\-]\s*)?"
+)
+_BIRTH = re.compile(
+    _BIRTH_CUE
+    + r"(?:(?P<a>\d{1,2})\s*(?P<sep>[/.\-])\s*(?:(?P<b>\d{1,2})\s*(?P=sep)\s*)?)?"
     r"(?P<year>(?:19|20)\d\d|'\d\d|\d\d)(?![\d/])",
+    re.I,
+)
+# Year first is ISO 8601's order, year-month-day ("DOB: 2009-06-30",
+# "born 2009/06/20"): one reading, never day-month.
+_BIRTH_YEAR_FIRST = re.compile(
+    _BIRTH_CUE + r"(?P<year>(?:19|20)\d\d)\s*(?P<sep>[/.\-])\s*(?P<month>\d{1,2})"
+    r"\s*(?P=sep)\s*(?P<day>\d{1,2})(?![\d/])",
     re.I,
 )
 _BIRTH_CUES = ("born", "b.", "dob", "d.o.b", "birth")
@@ -333,7 +345,20 @@ def find_birth_ages(
     if not any(map(folded.__contains__, _BIRTH_CUES)):
         return []
     hits: list[Span[int]] = []
+    year_first: list[tuple[int, int]] = []
+    for m in _BIRTH_YEAR_FIRST.finditer(text):
+        month, day = int(m.group("month")), int(m.group("day"))
+        try:
+            dt.date(int(m.group("year")), month, day)
+        except ValueError:
+            continue  # no such date: the year alone, read below
+        year_first.append((m.start(), m.end()))
+        age = age_from_birth(int(m.group("year")), month, posted, day)
+        if MIN_AGE <= age <= MAX_AGE:
+            hits.append(Span(age, m.start(), m.end()))
     for m in _BIRTH.finditer(text):
+        if any(start <= m.start() < end for start, end in year_first):
+            continue
         written = m.group("year")
         if len(written) == 2:
             # A bare two-digit year: after a full date ("12/25/08"), or right
