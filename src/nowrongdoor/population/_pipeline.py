@@ -266,7 +266,10 @@ def score_population(
             today,
         )
     )
-    found = engine.cache(steps.indicator_hits(screened, valid, points, codes, as_of))
+    alarms = [v.id for v in value_sets if v.role in ("identifies", "suspects")]
+    found = engine.cache(
+        steps.indicator_hits(screened, valid, points, codes, as_of, alarms)
+    )
     hits = steps.hits_of(found)
 
     step(STEPS[4])
@@ -302,6 +305,7 @@ def score_population(
         rej = steps.member_rejects(raw.members).union(rej)
     rejects = engine.to_arrow(rej.distinct()).to_pylist() + raw.fhir_rejects
     _name_date_patterns(rejects, column_map)
+    _name_alarms(rejects)
     rejects.sort(key=lambda r: (r["file"], r["row"], r["reason"]))
 
     step(STEPS[6])
@@ -452,6 +456,26 @@ def _input_entry(f: InputFile) -> dict[str, str]:
     return entry
 
 
+def _name_alarms(rejects: list[dict[str, Any]]) -> None:
+    """Say on a rejected row that it carries a code of confirmed or suspected
+    exploitation or its history, so the analyst follows it up (a mistyped
+    member id, a date in another pattern) instead of losing a survivor."""
+    for r in rejects:
+        if r.get("alarm"):
+            r["reason"] += (
+                f"; the row carries a {r['alarm']} code: follow it up, it is not scored"
+            )
+
+
+def _alarm_counts(rejects: list[dict[str, Any]]) -> dict[str, Any]:
+    """Rejected rows that carry a trafficking code, in total and by check."""
+    by_check: dict[str, int] = {}
+    for r in rejects:
+        if r.get("alarm"):
+            by_check[r["check"]] = by_check.get(r["check"], 0) + 1
+    return {"total": sum(by_check.values()), "by_check": dict(sorted(by_check.items()))}
+
+
 def _name_date_patterns(
     rejects: list[dict[str, Any]], column_map: ColumnMap | None
 ) -> None:
@@ -592,6 +616,9 @@ def _summary(
             complementary=False,
         ),
         "rejects": {"total": len(rejects), "by_check": dict(sorted(by_check.items()))},
+        # Row counts, not member counts (as "rejects"): the analyst needs the
+        # exact number to follow each row up in rejects.csv.
+        "rejects_with_trafficking_code": _alarm_counts(rejects),
         "fhir_resources_ignored": dict(sorted(ignored.items())),
         "withheld_sensitivity_labels": withhold,
         "suppression": {
