@@ -16,6 +16,7 @@ from nowrongdoor.errors import UserInputError
 from nowrongdoor.population import _checks as checks
 from nowrongdoor.population import _steps as steps
 from nowrongdoor.population._arrow import arrow_table
+from nowrongdoor.population._dates import explain_date_rejects, unreadable_sentence
 from nowrongdoor.population._inputs import (
     DELIMITER_NAMES,
     InputFile,
@@ -23,7 +24,7 @@ from nowrongdoor.population._inputs import (
     discover,
     load_inputs,
 )
-from nowrongdoor.population._maps import ColumnMap
+from nowrongdoor.population._maps import DEFAULT_MAP, ColumnMap
 from nowrongdoor.population._model import TIERS, ScoringModel, load_scoring_model
 from nowrongdoor.population._outputs import (
     OUTPUT_FILES,
@@ -226,7 +227,10 @@ def score_population(
             if not found[0]["rows"]:
                 raise UserInputError(_no_diagnoses(claims))
             if unread and not future:
-                raise UserInputError(_unread_dates(claims, unread, column_map))
+                raise UserInputError(
+                    _first_unreadable(engine, raw, "service_date", column_map)
+                    or _unread_dates(claims, unread, column_map)
+                )
             raise UserInputError(
                 f"the claims in {', '.join(claims)} hold no valid service date"
                 + (f" on or before today ({today})" if future else "")
@@ -242,6 +246,15 @@ def score_population(
     births = engine.cache(steps.member_births(raw.member_groups))
     reference, codes, points = _reference_tables(engine, value_sets, model, as_of)
     unusable = engine.to_arrow(births.filter(births.unusable).limit(1)).num_rows > 0
+    if (
+        unusable
+        and not engine.to_arrow(births.filter(births.birth.notnull()).limit(1)).num_rows
+    ):
+        # No member has a readable birth date: the dates are in a pattern the
+        # run was not told about (an empty worklist would read "no one at risk").
+        stop = _first_unreadable(engine, raw, "birth_date", column_map)
+        if stop is not None:
+            raise UserInputError(stop)
     valid = steps.valid_members(births, model, as_of)
     age_unknown: frozenset[str] = frozenset()
     if unusable:
@@ -305,6 +318,7 @@ def score_population(
         rej = steps.member_rejects(raw.members).union(rej)
     rejects = engine.to_arrow(rej.distinct()).to_pylist() + raw.fhir_rejects
     _name_date_patterns(rejects, column_map)
+    explain_date_rejects(rejects, (column_map or DEFAULT_MAP).formats.date)
     _name_alarms(rejects)
     rejects.sort(key=lambda r: (r["file"], r["row"], r["reason"]))
 
@@ -538,6 +552,41 @@ def _no_diagnoses(claims: list[str]) -> str:
         f"the claims in {', '.join(claims)} hold no diagnosis code with a member "
         "id (no data rows below the header, or every diagnosis or member id cell "
         "is empty): nothing would be scored"
+    )
+
+
+def _first_unreadable(
+    engine: Engine, raw: RawInputs, role: str, cmap: ColumnMap | None
+) -> str | None:
+    """The sentence naming the first row (file, row, column) whose written
+    birth or service date (``role``) is not a valid date, with the form it is
+    written in; ``None`` when every such date is empty."""
+    if role == "birth_date":
+        t = raw.members.select(
+            "_file", "_row", written=raw.members.birth_date, ok=raw.members.birth
+        )
+    else:
+        t = raw.lines.select(
+            "_file", "_row", written=raw.lines.service_date, ok=raw.lines.date
+        )
+    bad = t.filter(t.ok.isnull() & t.written.notnull())
+    bad = bad.filter(bad.written.re_search(r"[^ \t]"))
+    rows = engine.to_arrow(bad.order_by(["_file", "_row"]).limit(1)).to_pylist()
+    if not rows:
+        return None
+    first = rows[0]
+    column = role
+    for f in raw.files:
+        if str(f.path) == first["_file"]:
+            column = (
+                dict(f.roles).get(role, role)
+                if f.kind != "fhir"
+                else ("Patient.birthDate" if role == "birth_date" else "date")
+            )
+    label = (cmap or DEFAULT_MAP).formats.label
+    what = "birth date" if role == "birth_date" else "service date"
+    return unreadable_sentence(
+        first["_file"], int(first["_row"]), column, what, str(first["written"]), label
     )
 
 
