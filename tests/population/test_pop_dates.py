@@ -138,6 +138,11 @@ def test_two_digit_years_need_a_declared_pivot(tmp_path: Path) -> None:
     assert str(err.value).startswith(f"column map {tmp_path / 'map.toml'}: ")
     with pytest.raises(UserInputError, match="two_digit_year_pivot"):
         load_map(_map(tmp_path, "two_digit_year_pivot = 130\n"))
+    strf = tmp_path / "strf.toml"
+    strf.write_text(
+        '[formats]\ndate = ["%y%m%d"]\ntwo_digit_year_pivot = 69\n', encoding="utf-8"
+    )
+    assert load_map(strf).formats.date == ("YYMMDD",)
     cmap = load_map(_map(tmp_path, "two_digit_year_pivot = 30\n"))
     src = write_csv(
         tmp_path / "claims.csv",
@@ -208,3 +213,54 @@ def test_both_engines_read_and_reject_the_same(tmp_path: Path, spark) -> None:
             assert (tmp_path / "duckdb" / name).read_bytes() == (
                 tmp_path / "spark" / name
             ).read_bytes(), name
+
+
+def test_an_as_of_does_not_make_unreadable_service_dates_readable(
+    tmp_path: Path,
+) -> None:
+    """With --as-of too, a run none of whose service dates can be read stops
+    (it used to finish with an empty worklist, which reads "no one at risk")."""
+    src = write_csv(
+        tmp_path / "c.csv",
+        HEADER,
+        [
+            ("M1", "2008-12-31", "c1", "", "Z62.892"),
+            ("M2", "2008-12-31", "c2", "12/31/24", "T74.51XA"),
+        ],
+    )
+    with pytest.raises(UserInputError) as err:
+        _score(tmp_path, [src])
+    assert str(err.value).startswith(
+        f"{src} row 2, column service_date: no service date in the input is a "
+        "valid YYYY-MM-DD date, and this one is written with a two-digit year"
+    )
+
+
+def test_fhir_dates_are_not_sent_to_a_column_map(tmp_path: Path) -> None:
+    """NDJSON is read without a column map: a FHIR date that is not YYYY-MM-DD
+    is an export to fix (FHIR R4 date and dateTime), not a pattern to declare."""
+    bulk = tmp_path / "bulk.ndjson"
+    cond = (
+        '{"resourceType":"Condition","id":"k%d","subject":{"reference":'
+        '"Patient/%s"},"onsetDateTime":"%s","code":{"coding":[{"system":'
+        '"http://hl7.org/fhir/sid/icd-10-cm","code":"Z62.892"}]}}'
+    )
+    bulk.write_text(
+        '{"resourceType":"Patient","id":"P1","birthDate":"31/12/2008"}\n'
+        '{"resourceType":"Patient","id":"P2","birthDate":"2008-12-31"}\n'
+        + cond % (1, "P2", "02/13/2025")
+        + "\n"
+        + cond % (2, "P2", "2025-02-13")
+        + "\n",
+        encoding="utf-8",
+    )
+    _score(tmp_path, [bulk])
+    reasons = [r["reason"] for r in read_csv(tmp_path / "duckdb" / "rejects.csv")]
+    assert reasons == [
+        "birth_date '31/12/2008' is not a valid YYYY-MM-DD date: it is written day "
+        "first (DD/MM/YYYY); FHIR R4 writes dates YYYY-MM-DD (the date and dateTime "
+        "types), so fix the export (a column map does not apply to NDJSON)",
+        "service_date '02/13/2025' is not a valid YYYY-MM-DD date: it is written "
+        "month first (MM/DD/YYYY); FHIR R4 writes dates YYYY-MM-DD (the date and "
+        "dateTime types), so fix the export (a column map does not apply to NDJSON)",
+    ]

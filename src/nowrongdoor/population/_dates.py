@@ -17,6 +17,7 @@ from typing import Any
 
 __all__ = [
     "DECLARE",
+    "FHIR_HINT",
     "PIVOT_HINT",
     "explain_date_rejects",
     "fits_pattern",
@@ -40,44 +41,64 @@ _PARTS = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})$")
 _SERIAL = re.compile(r"^\d{5}(\.\d+)?$")
 
 
-def written_form(value: str) -> str | None:
+#: What to do about a FHIR date that is not YYYY-MM-DD: NDJSON is read
+#: without a column map (FHIR R4 date and dateTime are YYYY, YYYY-MM or
+#: YYYY-MM-DD, with a time and offset for dateTime;
+#: https://hl7.org/fhir/R4/datatypes.html#date).
+FHIR_HINT = (
+    "FHIR R4 writes dates YYYY-MM-DD (the date and dateTime types), so fix the "
+    "export (a column map does not apply to NDJSON)"
+)
+
+
+def written_form(value: str, fhir: bool = False) -> str | None:
     """A phrase naming the form of a written date the run does not read by
     default, with what to do, or ``None`` (ISO text, or not a date form).
 
     Args:
         value: The date as written (surrounding spaces are ignored).
+        fhir: The date is from FHIR NDJSON, which no column map reads: the
+            advice is to fix the export.
 
     Returns:
         For example ``written day first (DD/MM/YYYY); declare the pattern in a
         column map's [formats] date``.
     """
-    text = value.strip()
+    found = _form(value.strip())
+    if found is None:
+        return None
+    form, advice = found
+    return f"{form}; {FHIR_HINT if fhir else advice}"
+
+
+def _form(text: str) -> tuple[str, str] | None:
     if _SERIAL.match(text):
         return (
-            "a number, like an Excel serial date; export the column as YYYY-MM-DD "
-            "text (serial numbers are not read: Excel's 1900 and 1904 date "
-            "systems put the same number 1,462 days apart)"
+            "a number, like an Excel serial date",
+            "export the column as YYYY-MM-DD text (serial numbers are not read: "
+            "Excel's 1900 and 1904 date systems put the same number 1,462 days "
+            "apart)",
         )
     m = _PARTS.match(text)
     if m is None:
         return None
     first, sep, second, year = m.groups()
     if len(year) == 2:
-        return f"written with a two-digit year; {PIVOT_HINT}"
+        return "written with a two-digit year", PIVOT_HINT
     if len(first) == 1 or len(second) == 1:
         return (
-            "not zero-padded (the patterns are fixed width: 01/02/2025, not "
-            "1/2/2025); export the column zero-padded or as YYYY-MM-DD"
+            "not zero-padded (the patterns are fixed width: 01/02/2025, not 1/2/2025)",
+            "export the column zero-padded or as YYYY-MM-DD",
         )
     day_first = f"DD{sep}MM{sep}YYYY"
     month_first = f"MM{sep}DD{sep}YYYY"
     if int(first) > 12 and int(second) <= 12:
-        return f"written day first ({day_first}); {DECLARE}"
+        return f"written day first ({day_first})", DECLARE
     if int(second) > 12 and int(first) <= 12:
-        return f"written month first ({month_first}); {DECLARE}"
+        return f"written month first ({month_first})", DECLARE
     return (
-        f"{day_first} or {month_first}, which the value cannot tell (no part "
-        f"above 12); {DECLARE}"
+        f"{day_first} or {month_first}, which the value cannot tell (no part above 12)",
+        DECLARE,
     )
 
 
@@ -110,9 +131,10 @@ def explain_date_rejects(
     map's ``patterns`` (then it is simply not a date, as ``02/30/08``)."""
     for r in rejects:
         m = _REJECTED.match(r["reason"])
-        if m is None or fits_pattern(m.group(2), patterns):
+        fhir = str(r["file"]).lower().endswith(".ndjson")
+        if m is None or (not fhir and fits_pattern(m.group(2), patterns)):
             continue
-        form = written_form(m.group(2))
+        form = written_form(m.group(2), fhir)
         if form is not None:
             r["reason"] += f": it is {form}"
 
@@ -123,11 +145,14 @@ def unreadable_sentence(
     """The sentence that stops a run none of whose ``what`` (birth dates,
     service dates) is valid, naming the first such row and column and the form
     its date is written in (the value itself is not repeated: person data)."""
-    form = written_form(value)
+    fhir = str(file).lower().endswith(".ndjson")
+    form = written_form(value, fhir)
     head = (
         f"{file} row {row}, column {column}: no {what} in the input is a valid "
         f"{label} date, and this one is "
     )
+    if form is None and fhir:
+        return head + f"not either; {FHIR_HINT}"
     if form is None:
         return head + (
             "not either; give a column map with [formats] date for the pattern "

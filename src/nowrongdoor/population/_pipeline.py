@@ -294,7 +294,7 @@ def score_population(
         hits.group_by("indicator").agg(n=hits.count())
     ).to_pylist()
     if given_as_of and not per_ind:
-        _check_as_of_in_data(engine, dx, files, as_of, today)
+        _check_as_of_in_data(engine, raw, files, as_of, today, column_map)
     stats = engine.to_arrow(
         valid.aggregate(
             n=valid.count(),
@@ -575,19 +575,22 @@ def _first_unreadable(
     if not rows:
         return None
     first = rows[0]
-    column = role
-    for f in raw.files:
-        if str(f.path) == first["_file"]:
-            column = (
-                dict(f.roles).get(role, role)
-                if f.kind != "fhir"
-                else ("Patient.birthDate" if role == "birth_date" else "date")
-            )
+    column = _column_of(raw.files, first["_file"], role)
     label = (cmap or DEFAULT_MAP).formats.label
     what = "birth date" if role == "birth_date" else "service date"
     return unreadable_sentence(
         first["_file"], int(first["_row"]), column, what, str(first["written"]), label
     )
+
+
+def _column_of(files: Sequence[InputFile], name: str, role: str) -> str:
+    """The column (or FHIR element) that holds ``role`` in the file ``name``."""
+    for f in files:
+        if str(f.path) == name:
+            if f.kind == "fhir":
+                return "Patient.birthDate" if role == "birth_date" else "its date"
+            return dict(f.roles).get(role, role)
+    return role
 
 
 def _unread_dates(claims: list[str], unread: int, cmap: ColumnMap | None) -> str:
@@ -608,14 +611,21 @@ def _unread_dates(claims: list[str], unread: int, cmap: ColumnMap | None) -> str
 
 
 def _check_as_of_in_data(
-    engine: Engine, dx: ir.Table, files: Sequence[InputFile], as_of: date, today: date
+    engine: Engine,
+    raw: RawInputs,
+    files: Sequence[InputFile],
+    as_of: date,
+    today: date,
+    column_map: ColumnMap | None,
 ) -> None:
     """Stop a run whose ``--as-of`` lies before every valid service date: every
-    diagnosis would fall after it, unscored and uncounted.
+    diagnosis would fall after it, unscored and uncounted; and one none of whose
+    service dates can be read (``--as-of`` does not make them readable).
 
     Raises:
         UserInputError: no valid service date is on or before ``as_of``.
     """
+    dx = raw.diagnoses
     first = engine.to_arrow(checks.earliest_date(dx, today)).to_pylist()[0]["first"]
     if first is None:
         found = engine.to_arrow(checks.default_as_of(dx, today)).to_pylist()[0]
@@ -623,6 +633,10 @@ def _check_as_of_in_data(
             raise UserInputError(
                 _no_diagnoses([str(f.path) for f in files if f.kind != "members"])
             )
+        if found["unread"] and not found["future"]:
+            stop = _first_unreadable(engine, raw, "service_date", column_map)
+            if stop is not None:
+                raise UserInputError(stop)
     if first is not None and first > as_of:
         claims = ", ".join(str(f.path) for f in files if f.kind != "members")
         raise UserInputError(
