@@ -264,3 +264,21 @@ def test_fhir_dates_are_not_sent_to_a_column_map(tmp_path: Path) -> None:
         "month first (MM/DD/YYYY); FHIR R4 writes dates YYYY-MM-DD (the date and "
         "dateTime types), so fix the export (a column map does not apply to NDJSON)",
     ]
+
+
+def test_the_cli_says_when_dates_are_in_other_forms(tmp_path: Path, runner) -> None:
+    src = write_csv(tmp_path / "claims.csv", HEADER, MIXED)
+    result = runner.invoke(
+        app,
+        ["population", "score", str(src), "--out", str(tmp_path / "o"),
+         "--as-of", "2025-06-30"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert (
+        "7 rejected rows hold a date written in a form the run was not told about "
+        "(day first, month first, two-digit year, Excel serial number ...); their "
+        "reasons in " in text
+    )
+    summary = (tmp_path / "o" / "summary.json").read_text()
+    assert '"rejects_with_date_in_another_form": 7' in summary

@@ -122,13 +122,16 @@ def fits_pattern(value: str, patterns: Sequence[str]) -> bool:
 _REJECTED = re.compile(r"^(\S+) '(.*)' is not a valid (.+) date$")
 
 
-def explain_date_rejects(
-    rejects: list[dict[str, Any]], patterns: Sequence[str]
-) -> None:
+def explain_date_rejects(rejects: list[dict[str, Any]], patterns: Sequence[str]) -> int:
     """Add to each date reject's reason the form its value is written in
     (``... is not a valid YYYY-MM-DD date: it is written day first
     (DD/MM/YYYY); declare the pattern ...``), unless the value fits one of the
-    map's ``patterns`` (then it is simply not a date, as ``02/30/08``)."""
+    map's ``patterns`` (then it is simply not a date, as ``02/30/08``).
+
+    Returns:
+        How many rejects were explained so (dates in another form).
+    """
+    explained = 0
     for r in rejects:
         m = _REJECTED.match(r["reason"])
         fhir = str(r["file"]).lower().endswith(".ndjson")
@@ -137,6 +140,8 @@ def explain_date_rejects(
         form = written_form(m.group(2), fhir)
         if form is not None:
             r["reason"] += f": it is {form}"
+            explained += 1
+    return explained
 
 
 def unreadable_sentence(

@@ -318,7 +318,9 @@ def score_population(
         rej = steps.member_rejects(raw.members).union(rej)
     rejects = engine.to_arrow(rej.distinct()).to_pylist() + raw.fhir_rejects
     _name_date_patterns(rejects, column_map)
-    explain_date_rejects(rejects, (column_map or DEFAULT_MAP).formats.date)
+    other_forms = explain_date_rejects(
+        rejects, (column_map or DEFAULT_MAP).formats.date
+    )
     _name_alarms(rejects)
     rejects.sort(key=lambda r: (r["file"], r["row"], r["reason"]))
 
@@ -342,6 +344,7 @@ def score_population(
         members=int(stats["n"] or 0),
         conflicts=int(stats["conflicts"] or 0),
         rejects=rejects,
+        other_forms=other_forms,
         ignored=raw.fhir_ignored,
         withhold=sorted(set(withhold)),
         threshold=suppression_threshold,
@@ -656,6 +659,7 @@ def _summary(
     members: int,
     conflicts: int,
     rejects: list[dict[str, Any]],
+    other_forms: int,
     ignored: dict[str, int],
     withhold: list[str],
     threshold: int,
@@ -682,6 +686,9 @@ def _summary(
         # Row counts, not member counts (as "rejects"): the analyst needs the
         # exact number to follow each row up in rejects.csv.
         "rejects_with_trafficking_code": _alarm_counts(rejects),
+        # Dates rejected in a recognised form the run was not told about
+        # (day first, two-digit year, Excel serial ...; _dates.py).
+        "rejects_with_date_in_another_form": other_forms,
         "fhir_resources_ignored": dict(sorted(ignored.items())),
         "withheld_sensitivity_labels": withhold,
         "suppression": {

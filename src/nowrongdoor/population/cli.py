@@ -183,6 +183,19 @@ def score(
             ),
             highlight=False,
         )
+    forms = result.summary["rejects_with_date_in_another_form"]
+    if forms:
+        console.print(
+            f"{forms} rejected {'row holds' if forms == 1 else 'rows hold'} a date "
+            "written in a form the run was not told about (day first, month first, "
+            "two-digit year, Excel serial number ...); "
+            + ("its reason in " if forms == 1 else "their reasons in ")
+            + f"{result.out_dir / 'rejects.csv'} "
+            + ("says" if forms == 1 else "say")
+            + " which and what to do "
+            "(`nowrongdoor population inspect FILE` proposes a map)",
+            highlight=False,
+        )
     for entry in result.summary["inputs"]:
         if "delimiter" in entry:
             console.print(
