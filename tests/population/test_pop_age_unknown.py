@@ -60,7 +60,12 @@ def test_identified_member_without_birth_date_stays_on_the_worklist(
     # not the member; M2, not identified, is rejected as before
     rejects = read_csv(tmp_path / "out" / "rejects.csv")
     assert [(r["row"], r["reason"]) for r in rejects] == [
-        ("1", "birth_date '01/02/2008' is not a valid YYYY-MM-DD date"),
+        (
+            "1",
+            "birth_date '01/02/2008' is not a valid YYYY-MM-DD date: it is "
+            "DD/MM/YYYY or MM/DD/YYYY, which the value cannot tell (no part above "
+            "12); declare the pattern in a column map's [formats] date",
+        ),
         ("2", "birth_date is empty"),
         ("3", "birth_date '1999-02-29' is not a valid YYYY-MM-DD date"),
         ("4", "birth_date is empty"),

@@ -17,6 +17,8 @@ from nowrongdoor.errors import UserInputError
 from nowrongdoor.population import connect, score_population
 
 HEADER = b"member_id,birth_date,claim_id,service_date,dx1\n"
+#: A rejected row that carries a trafficking code says so (test_pop_reject_alarm.py).
+ALARM = "; the row carries a trafficking_confirmed code: follow it up, it is not scored"
 GOOD = b"M1,2010-01-01,c1,2025-01-01,Z62.892\n"
 
 
@@ -132,7 +134,11 @@ def test_future_claim_is_rejected_and_never_the_as_of_date(tmp_path: Path) -> No
     )
     assert result.as_of == date(2025, 6, 30)
     assert [(r["row"], r["reason"]) for r in rejects] == [
-        ("2", "service_date '2099-01-01' is after the day of the run (2026-01-15)"),
+        (
+            "2",
+            "service_date '2099-01-01' is after the day of the run (2026-01-15)"
+            + ALARM,
+        ),
         ("3", "service_date '2026-01-16' is after the day of the run (2026-01-15)"),
     ]
     assert result.summary["rejects"]["by_check"] == {"service_date in the future": 2}
@@ -148,7 +154,7 @@ def test_future_claim_is_rejected_with_an_explicit_as_of(tmp_path: Path) -> None
         as_of=date(2099, 6, 1),
     )
     assert [r["reason"] for r in rejects] == [
-        "service_date '2099-01-01' is after the day of the run (2026-01-15)"
+        "service_date '2099-01-01' is after the day of the run (2026-01-15)" + ALARM
     ]
     assert result.flagged == 0
 
@@ -167,7 +173,11 @@ def test_a_future_line_is_one_future_reject_whatever_its_codes(tmp_path: Path) -
     )
     assert [(r["row"], r["reason"]) for r in rejects] == [
         ("2", "service_date '2030-02-02' is after the day of the run (2026-01-15)"),
-        ("3", "service_date '2030-02-02' is after the day of the run (2026-01-15)"),
+        (
+            "3",
+            "service_date '2030-02-02' is after the day of the run (2026-01-15)"
+            + ALARM,
+        ),
     ]
     assert result.summary["rejects"]["by_check"] == {"service_date in the future": 2}
     assert result.flagged == 0
@@ -289,9 +299,11 @@ def test_dates_in_another_pattern_ask_for_a_map_not_an_as_of(
         app, ["population", "score", str(path), "--out", str(tmp_path / "o")]
     )
     assert result.exit_code == 2, result.output
+    # the first such row and column, and the form (not the value: person data)
     assert " ".join(result.output.split()) == (
-        f"error: the claims in {path} hold no valid service date: none of their "
-        "diagnosis rows (1) has a service date written YYYY-MM-DD; for another "
-        "pattern (MM/DD/YYYY, YYYYMMDD...) give a column map with [formats] date "
-        "(`nowrongdoor population inspect FILE --toml` proposes one)"
+        f"error: {path} row 1, column service_date: no service date in the input "
+        "is a valid YYYY-MM-DD date, and this one is DD/MM/YYYY or MM/DD/YYYY, "
+        "which the value cannot tell (no part above 12); declare the pattern in a "
+        f"column map's [formats] date (`nowrongdoor population inspect {path} "
+        "--toml` proposes one)"
     )

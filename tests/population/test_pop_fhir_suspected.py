@@ -1,6 +1,8 @@
 """A FHIR Condition whose verificationStatus is unconfirmed, provisional or
 differential for a confirmed-exploitation code (T74.5-/T74.6-) is a suspicion:
-it counts as the suspected code (T76.5-/T76.6-), with a reason that says so.
+it counts as the suspected code (T76.5-/T76.6-), with a reason that says so
+(the same for every T74 code with a T76 counterpart:
+test_pop_suspected_counterparts.py).
 
 Rules: ICD-10-CM Official Guidelines for Coding and Reporting FY2026, I.C.19.f
 (abuse documented as confirmed is coded T74.-, documented as suspected T76.-;
@@ -61,13 +63,15 @@ def _score(tmp_path: Path, lines: list[dict], withhold: tuple[str, ...] = ()):
     return path, result
 
 
-def test_suspected_code_maps_t74_5_and_t74_6_only() -> None:
+def test_suspected_code_maps_t74_to_t76() -> None:
     from nowrongdoor.population._fhir import suspected_code
 
     assert suspected_code("T74.51XA") == "T7651XA"
     assert suspected_code(" t7462xd ") == "T7662XD"
     assert suspected_code("T74.61") == "T7661"
-    assert suspected_code("T74.11XA") is None  # physical abuse: not in the brief
+    # every T74 code with a T76 twin, not only exploitation
+    # (test_pop_suspected_counterparts.py checks the whole mapping)
+    assert suspected_code("T74.11XA") == "T7611XA"
     assert suspected_code("T76.51XA") is None
     assert suspected_code("F11.20") is None
 

@@ -40,7 +40,13 @@ def test_bad_rows_are_rejected_with_file_row_and_reason(tmp_path: Path) -> None:
     got = [(r["file"], r["row"], r["reason"]) for r in rejects]
     assert got == [
         (str(src), "2", "service_date '2025-02-30' is not a valid YYYY-MM-DD date"),
-        (str(src), "3", "birth_date '01/02/1990' is not a valid YYYY-MM-DD date"),
+        (
+            str(src),
+            "3",
+            "birth_date '01/02/1990' is not a valid YYYY-MM-DD date: it is "
+            "DD/MM/YYYY or MM/DD/YYYY, which the value cannot tell (no part above "
+            "12); declare the pattern in a column map's [formats] date",
+        ),
         (str(src), "4", "dx2: 'XYZ.123' is not an ICD-10-CM code"),
         (str(src), "5", "member_id is empty"),
         (str(src), "6", "service_date '2025' is not a valid YYYY-MM-DD date"),

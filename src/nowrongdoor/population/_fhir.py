@@ -10,12 +10,20 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from nowrongdoor.errors import UserInputError
+from nowrongdoor.population._valuesets import icd10cm_codes
 
-__all__ = ["ICD10CM_SYSTEMS", "FhirRows", "read_fhir", "suspected_code"]
+__all__ = [
+    "ICD10CM_SYSTEMS",
+    "FhirRows",
+    "read_fhir",
+    "suspected_code",
+    "suspected_counterparts",
+]
 
 #: Coding systems accepted as ICD-10-CM.
 ICD10CM_SYSTEMS = frozenset(
@@ -49,20 +57,26 @@ _NOT_SCORED_VERIFICATION = {
 }
 #: Statuses that say a clinician suspects the condition but has not confirmed it.
 _SUSPICION = frozenset({"unconfirmed", "provisional", "differential"})
-#: Confirmed exploitation categories (T74.5 forced sexual, T74.6 forced labor
-#: exploitation, confirmed) whose suspected counterpart is the same code under
-#: T76 (T74.51XA -> T76.51XA). ICD-10-CM separates the two by category: T74
-#: "Adult and child abuse, neglect and other maltreatment, confirmed" (Excludes1:
-#: "adult and child maltreatment, suspected (T76.-)"), T76 "..., suspected";
-#: ICD-10-CM Official Guidelines for Coding and Reporting FY2026, section
-#: I.C.19.f ("Adult and child abuse, neglect and other maltreatment"): abuse
-#: documented as confirmed is coded T74.-, documented as suspected T76.-. A
-#: Condition whose verificationStatus is unconfirmed, provisional or
-#: differential (FHIR R4: "not sufficient diagnostic and/or clinical evidence
-#: to treat this as a confirmed condition") records a suspicion, so its T74.5-/
-#: T74.6- code counts as the T76 code: suspected exploitation, tier high for the
-#: care team to confirm or rule out, never identified.
-_CONFIRMED_TO_SUSPECTED = {"T745": "T765", "T746": "T766"}
+#: Confirmed maltreatment (T74.-) and its suspected counterpart (T76.-).
+#: ICD-10-CM separates the two by category: T74 "Adult and child abuse, neglect
+#: and other maltreatment, confirmed" (Excludes1: "adult and child
+#: maltreatment, suspected (T76.-)"), T76 "..., suspected", with the same
+#: subcategories, descriptions (confirmed -> suspected) and 7th characters
+#: (A/D/S) except T74.4 shaken infant syndrome, which has no T76.4. ICD-10-CM
+#: Official Guidelines for Coding and Reporting FY2026, section I.C.19.f
+#: ("Adult and child abuse, neglect and other maltreatment"): abuse documented
+#: as confirmed is coded T74.-, documented as suspected T76.-. A Condition whose
+#: verificationStatus is unconfirmed, provisional or differential (FHIR R4: "not
+#: sufficient diagnostic and/or clinical evidence to treat this as a confirmed
+#: condition") records a suspicion, so a T74 code on it counts as the T76 code
+#: with the same characters after the category, when the tabular list has that
+#: code (:func:`suspected_counterparts`): suspected exploitation (T76.5-/T76.6-)
+#: is tier high for the care team to confirm or rule out, never identified;
+#: suspected child abuse (T76.x2) is the child_abuse_history signal, whose
+#: value set takes child abuse "confirmed, suspected or in history"; adult
+#: codes (T76.x1) belong to no value set. A T74 code with no counterpart stays
+#: unscored, its reject naming the code.
+_CONFIRMED, _SUSPECTED = "T74", "T76"
 
 #: Condition.clinicalStatus (``resolved``, ``inactive``, ``remission``) does not
 #: keep a Condition from being scored: it says whether the person still has the
@@ -82,7 +96,7 @@ class FhirRows:
     rejects: list[dict[str, Any]] = field(default_factory=list)
     ignored: dict[str, int] = field(default_factory=dict)
     #: (member id, code without dot, ``YYYY-MM-DD``) -> why the code was counted
-    #: as another (an unconfirmed T74.5-/T74.6- as its T76 counterpart).
+    #: as another (an unconfirmed T74 code as its T76 counterpart).
     notes: dict[tuple[str, str, str], str] = field(default_factory=dict)
 
 
@@ -263,6 +277,12 @@ def _condition(
     suspected: dict[str, str] = {}
     if why is not None and status in _SUSPICION:
         suspected = {c: s for c in codes if (s := suspected_code(c)) is not None}
+    if why is not None and status in _SUSPICION:
+        alone = [c.strip() for c in codes if _is_confirmed(c) and c not in suspected]
+        if alone:
+            why += (
+                " (ICD-10-CM has no suspected counterpart of " + ", ".join(alone) + ")"
+            )
     if why is not None and not suspected:
         rows.rejects.append(_rej(name, number, why, "fhir condition status"))
         return
@@ -281,9 +301,9 @@ def _condition(
             )
             rows.notes[(member, counted, day)] = (
                 f"counted as suspected: Condition.verificationStatus "
-                f"'{status}' (not confirmed, FHIR R4) on the confirmed-exploitation "
-                f"code {code.strip()}, so it is read as {_dotted(counted)}, the "
-                "same exploitation suspected (ICD-10-CM Official Guidelines "
+                f"'{status}' (not confirmed, FHIR R4) on the confirmed code "
+                f"{code.strip()}, so it is read as {_dotted(counted)}, the same "
+                "abuse or exploitation suspected (ICD-10-CM Official Guidelines "
                 "I.C.19.f: confirmed T74.-, suspected T76.-)"
             )
         return
@@ -293,12 +313,33 @@ def _condition(
         )
 
 
+@lru_cache(maxsize=1)
+def suspected_counterparts() -> dict[str, str]:
+    """Every confirmed maltreatment code (T74 and everything below it) whose
+    suspected counterpart, the same characters under T76, is in the ICD-10-CM
+    code list shipped by simple-icd-10-cm (``T7422XA`` -> ``T7622XA``), both
+    without the dot. Derived from the list, so a new release's codes follow;
+    tests check each pair's descriptions and 7th characters in the tabular
+    list."""
+    codes = icd10cm_codes()
+    known = set(codes)
+    return {
+        c: twin
+        for c in codes
+        if c.startswith(_CONFIRMED) and (twin := _SUSPECTED + c[3:]) in known
+    }
+
+
 def suspected_code(code: str) -> str | None:
-    """The suspected counterpart of a confirmed-exploitation code (T74.51XA ->
-    T76.51XA, written without the dot), or ``None`` for any other code."""
+    """The suspected counterpart of a confirmed maltreatment code (T74.51XA ->
+    T76.51XA, T74.22XA -> T76.22XA, written without the dot), or ``None`` for
+    any other code and for T74 codes without one (T74.4-)."""
     plain = code.strip().upper().replace(".", "").replace(" ", "")
-    new = _CONFIRMED_TO_SUSPECTED.get(plain[:4])
-    return None if new is None else new + plain[4:]
+    return suspected_counterparts().get(plain)
+
+
+def _is_confirmed(code: str) -> bool:
+    return code.strip().upper().startswith(_CONFIRMED)
 
 
 def _dotted(code: str) -> str:

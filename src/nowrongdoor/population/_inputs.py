@@ -21,6 +21,7 @@ from nowrongdoor.population._fhir import read_fhir
 from nowrongdoor.population._maps import (
     DEFAULT_MAP,
     ColumnMap,
+    Formats,
     resolve_columns,
     strip_poa,
     to_iso_date,
@@ -370,14 +371,15 @@ def _clean_lines(lines: ir.Table, f: InputFile, typed: bool = False) -> ir.Table
         return clean_lines(lines, dates_in_range=typed)
     if not dtype.is_string():  # a number such as 20240131: read as its text
         lines = lines.mutate(service_date=lines.service_date.cast("string"))
-    return clean_lines(lines, rewrite=_rewrite(f.cmap.formats.date))
+    return clean_lines(lines, rewrite=_rewrite(f.cmap.formats))
 
 
-def _rewrite(patterns: Sequence[str]) -> Callable[[ir.StringValue], ir.Value]:
-    """Rewrites a text date column written in ``patterns`` as ``YYYY-MM-DD``."""
+def _rewrite(formats: Formats) -> Callable[[ir.StringValue], ir.Value]:
+    """Rewrites a text date column written in a map's date patterns (and its
+    two-digit-year pivot) as ``YYYY-MM-DD``."""
 
     def rewrite(col: ir.StringValue) -> ir.Value:
-        return to_iso_date(col, patterns)
+        return to_iso_date(col, formats.date, formats.two_digit_year_pivot)
 
     return rewrite
 
@@ -430,21 +432,21 @@ def _member_groups(pairs: list[tuple[InputFile, ir.Table]]) -> list[ir.Table]:
     """
     import ibis
 
-    by_kind: dict[tuple[str, tuple[str, ...]], list[ir.Table]] = {}
+    by_kind: dict[tuple[str, Formats | None], list[ir.Table]] = {}
     for f, t in pairs:
         dtype = t.birth_date.type()
         typed = dtype.is_date() or dtype.is_timestamp()
         if not typed:
             t = t.mutate(birth_date=t.birth_date.cast("string"))
-        patterns = () if typed else f.cmap.formats.date
+        formats = None if typed else f.cmap.formats
         # DATE and TIMESTAMP columns cannot share a union: one group per type
-        by_kind.setdefault((str(t.birth_date.type()), patterns), []).append(t)
+        by_kind.setdefault((str(t.birth_date.type()), formats), []).append(t)
     out = []
-    for (_type, patterns), tables in by_kind.items():
+    for (_type, formats), tables in by_kind.items():
         g = ibis.union(*tables) if len(tables) > 1 else tables[0]
         if g.birth_date.type().is_string():
             g = g.distinct()
-        out.append(clean_members(g, _rewrite(patterns) if patterns else None))
+        out.append(clean_members(g, _rewrite(formats) if formats else None))
     return out
 
 
@@ -507,7 +509,7 @@ def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
                 _row=row,
             )
             pairs.append((f, people.select("member_id", "birth_date")))
-            members.append(clean_members(people, _rewrite(f.cmap.formats.date)))
+            members.append(clean_members(people, _rewrite(f.cmap.formats)))
         sep = f.cmap.formats.poa_separator
         prefix = f.cmap.formats.code_prefix
         if f.kind == "wide":

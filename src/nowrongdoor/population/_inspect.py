@@ -38,7 +38,12 @@ _DATE_SHAPES: tuple[tuple[str, str], ...] = (
     ("xx/xx/YYYY", r"^\d{2}/\d{2}/\d{4}$"),
     ("xx-xx-YYYY", r"^\d{2}-\d{2}-\d{4}$"),
     ("xx.xx.YYYY", r"^\d{2}\.\d{2}\.\d{4}$"),
+    ("xx/xx/YY", r"^\d{2}/\d{2}/\d{2}$"),
+    ("xx-xx-YY", r"^\d{2}-\d{2}-\d{2}$"),
+    ("xx.xx.YY", r"^\d{2}\.\d{2}\.\d{2}$"),
 )
+_SERIAL = re.compile(r"^\d{5}(\.\d+)?$")
+_UNPADDED = re.compile(r"^(\d\D\d{1,2}|\d{2}\D\d)\D\d{2,4}$")
 
 
 @dataclass
@@ -90,6 +95,11 @@ class Inspection:
         lines += ["", "[formats]"]
         pats = self.date_patterns or ["YYYY-MM-DD"]
         lines.append("date = [" + ", ".join(_toml_str(p) for p in pats) + "]")
+        if any("YY" in p and "YYYY" not in p for p in pats):
+            lines.append(
+                "# two_digit_year_pivot = 30  # required by a YY pattern: choose it "
+                "(docs/population.md, Two-digit years)"
+            )
         if self.poa_separator:
             lines.append(f"poa_separator = {_toml_str(self.poa_separator)}")
         if self.code_prefix:
@@ -152,27 +162,57 @@ def _pick(columns: Sequence[str], pattern: str, avoid: str = r"$^") -> str | Non
 
 
 def _date_patterns(values: Sequence[str], notes: list[str], column: str) -> list[str]:
+    """The date patterns a column's sample fits, and notes on what cannot be
+    proposed: a column with both day-first and month-first dates, two-digit
+    years (a pivot is the analyst's decision, never proposed), Excel serial
+    numbers and unpadded dates (never read; docs/population.md, "Dates")."""
     out: list[str] = []
     for name, shape in _DATE_SHAPES:
         fits = [v for v in values if re.match(shape, v)]
         if not fits:
             continue
         if name.startswith("xx"):
-            sep = name[2]
+            sep, year = name[2], name[6:]
             firsts = [int(v[0:2]) for v in fits]
             seconds = [int(v[3:5]) for v in fits]
-            if max(firsts) > 12:
-                name = f"DD{sep}MM{sep}YYYY"
-            elif max(seconds) > 12:
-                name = f"MM{sep}DD{sep}YYYY"
-            else:
-                name = f"MM{sep}DD{sep}YYYY"
+            day_first = f"DD{sep}MM{sep}{year}"
+            month_first = f"MM{sep}DD{sep}{year}"
+            if max(firsts) > 12 and max(seconds) > 12:
                 notes.append(
-                    f"{column}: the sample cannot tell DD{sep}MM{sep}YYYY from "
-                    f"MM{sep}DD{sep}YYYY (no day above 12); MM{sep}DD{sep}YYYY "
-                    "proposed, check it"
+                    f"{column}: the sample holds both day first ({day_first}) and "
+                    f"month first ({month_first}) dates, which no one pattern reads; "
+                    "fix the export (YYYY-MM-DD) before scoring"
+                )
+                continue
+            if max(firsts) > 12:
+                name = day_first
+            elif max(seconds) > 12:
+                name = month_first
+            else:
+                name = month_first
+                notes.append(
+                    f"{column}: the sample cannot tell {day_first} from "
+                    f"{month_first} (no day above 12); {month_first} proposed, "
+                    "check it"
+                )
+            if year == "YY":
+                notes.append(
+                    f"{column}: two-digit years ({name}): set two_digit_year_pivot "
+                    "in the map yourself (a year below it is 20YY, others 19YY); "
+                    "it is never proposed, since 1925 and 2025 are both written 25"
                 )
         out.append(name)
+    if any(_SERIAL.match(v) for v in values):
+        notes.append(
+            f"{column}: numbers like Excel serial dates (five digits) are not read; "
+            "export the column as YYYY-MM-DD text (Excel's 1900 and 1904 date "
+            "systems put the same number 1,462 days apart, so it is never guessed)"
+        )
+    if any(_UNPADDED.match(v) for v in values):
+        notes.append(
+            f"{column}: dates that are not zero-padded (1/2/2025) are not read; "
+            "export them zero-padded (01/02/2025) or as YYYY-MM-DD"
+        )
     return out
 
 

@@ -22,7 +22,14 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from nowrongdoor.errors import UserInputError, read_user_text
 
@@ -51,8 +58,8 @@ _MONTHS = (
     *("JAN", "FEB", "MAR", "APR", "MAY", "JUN"),
     *("JUL", "AUG", "SEP", "OCT", "NOV", "DEC"),
 )
-_TOKENS = ("YYYY", "MON", "MM", "DD")
-_STRFTIME = {"%Y": "YYYY", "%m": "MM", "%d": "DD", "%b": "MON"}
+_TOKENS = ("YYYY", "MON", "MM", "DD", "YY")
+_STRFTIME = {"%Y": "YYYY", "%y": "YY", "%m": "MM", "%d": "DD", "%b": "MON"}
 
 
 def _names(value: Any) -> Any:
@@ -102,6 +109,27 @@ class Formats(BaseModel):
         description="Codes carry this code-system prefix (ICD10:F11.20), matched "
         "without regard to case; the prefix is dropped.",
     )
+
+    two_digit_year_pivot: int | None = Field(
+        None,
+        ge=0,
+        le=99,
+        description="Needed by a pattern with a two-digit year (YY): a year below "
+        "it is 20YY, others 19YY (30: 00-29 -> 2000-2029, 30-99 -> 1930-1999). "
+        "Two-digit years are never read without it.",
+    )
+
+    @model_validator(mode="after")
+    def _check_pivot(self) -> Formats:
+        short = [p for p in self.date if "YY" in p and "YYYY" not in p]
+        if short and self.two_digit_year_pivot is None:
+            raise ValueError(
+                f"date pattern {short[0]!r} has a two-digit year, which is never "
+                "guessed: set two_digit_year_pivot (0-99; a year below it is 20YY, "
+                "others 19YY, e.g. 30 reads 00-29 as 2000-2029 and 30-99 as "
+                "1930-1999; docs/population.md, Two-digit years)"
+            )
+        return self
 
     @field_validator("date", mode="before")
     @classmethod
@@ -157,7 +185,8 @@ def _date_plan(pattern: str) -> tuple[int, dict[str, int], dict[int, str]]:
         for token in _TOKENS:
             if pattern.startswith(token, i):
                 month = token in ("MM", "MON") and bool({"MM", "MON"} & set(pos))
-                if token in pos or month:
+                year = token in ("YYYY", "YY") and bool({"YYYY", "YY"} & set(pos))
+                if token in pos or month or year:
                     raise ValueError(f"date pattern {pattern!r} repeats {token}")
                 pos[token] = at
                 at += len(token)
@@ -167,25 +196,34 @@ def _date_plan(pattern: str) -> tuple[int, dict[str, int], dict[int, str]]:
             if pattern[i].isalnum():
                 raise ValueError(
                     f"date pattern {pattern!r}: {pattern[i]!r} is not YYYY, MM, DD, "
-                    "MON or a separator"
+                    "MON, YY or a separator"
                 )
             seps[at] = pattern[i]
             at += 1
             i += 1
-    if "YYYY" not in pos or "DD" not in pos or not ({"MM", "MON"} & set(pos)):
+    if (
+        not ({"YYYY", "YY"} & set(pos))
+        or "DD" not in pos
+        or not ({"MM", "MON"} & set(pos))
+    ):
         raise ValueError(
-            f"date pattern {pattern!r} needs YYYY, DD and MM or MON (zero-padded)"
+            f"date pattern {pattern!r} needs YYYY, DD and MM or MON (zero-padded; "
+            "YY for a two-digit year)"
         )
     return at, pos, seps
 
 
-def to_iso_date(col: ir.Value, patterns: Sequence[str]) -> ir.Value:
+def to_iso_date(
+    col: ir.Value, patterns: Sequence[str], pivot: int | None = None
+) -> ir.Value:
     """A date column written in ``patterns`` rewritten as ``YYYY-MM-DD`` text.
 
     Typed date columns are returned unchanged, and so is a value that fits no
     pattern other than ``YYYY-MM-DD`` (ISO text, with or without a time, is parsed
     later), so a reject shows what the file holds. The first pattern whose length
-    and separators fit a value is used.
+    and separators fit a value is used. A two-digit year (``YY``) below
+    ``pivot`` is 20YY, others 19YY (compared as two-character text: the same on
+    every engine, and a year that is not two digits makes no date).
     """
     import ibis
 
@@ -197,7 +235,14 @@ def to_iso_date(col: ir.Value, patterns: Sequence[str]) -> ir.Value:
     branches = []
     for pattern in others:
         length, pos, seps = _date_plan(pattern)
-        year = text.substr(pos["YYYY"], 4)
+        if "YYYY" in pos:
+            year = text.substr(pos["YYYY"], 4)
+        else:
+            if pivot is None:  # Formats refuses such a map; never guess a century
+                raise ValueError("a two-digit year needs two_digit_year_pivot")
+            yy = text.substr(pos["YY"], 2)
+            century = ibis.ifelse(yy < f"{pivot:02d}", "20", "19")
+            year = century + yy
         day = text.substr(pos["DD"], 2)
         if "MM" in pos:
             month = text.substr(pos["MM"], 2)

@@ -16,6 +16,7 @@ from nowrongdoor.errors import UserInputError
 from nowrongdoor.population import _checks as checks
 from nowrongdoor.population import _steps as steps
 from nowrongdoor.population._arrow import arrow_table
+from nowrongdoor.population._dates import explain_date_rejects, unreadable_sentence
 from nowrongdoor.population._inputs import (
     DELIMITER_NAMES,
     InputFile,
@@ -23,7 +24,7 @@ from nowrongdoor.population._inputs import (
     discover,
     load_inputs,
 )
-from nowrongdoor.population._maps import ColumnMap
+from nowrongdoor.population._maps import DEFAULT_MAP, ColumnMap
 from nowrongdoor.population._model import TIERS, ScoringModel, load_scoring_model
 from nowrongdoor.population._outputs import (
     OUTPUT_FILES,
@@ -226,7 +227,10 @@ def score_population(
             if not found[0]["rows"]:
                 raise UserInputError(_no_diagnoses(claims))
             if unread and not future:
-                raise UserInputError(_unread_dates(claims, unread, column_map))
+                raise UserInputError(
+                    _first_unreadable(engine, raw, "service_date", column_map)
+                    or _unread_dates(claims, unread, column_map)
+                )
             raise UserInputError(
                 f"the claims in {', '.join(claims)} hold no valid service date"
                 + (f" on or before today ({today})" if future else "")
@@ -242,6 +246,15 @@ def score_population(
     births = engine.cache(steps.member_births(raw.member_groups))
     reference, codes, points = _reference_tables(engine, value_sets, model, as_of)
     unusable = engine.to_arrow(births.filter(births.unusable).limit(1)).num_rows > 0
+    if (
+        unusable
+        and not engine.to_arrow(births.filter(births.birth.notnull()).limit(1)).num_rows
+    ):
+        # No member has a readable birth date: the dates are in a pattern the
+        # run was not told about (an empty worklist would read "no one at risk").
+        stop = _first_unreadable(engine, raw, "birth_date", column_map)
+        if stop is not None:
+            raise UserInputError(stop)
     valid = steps.valid_members(births, model, as_of)
     age_unknown: frozenset[str] = frozenset()
     if unusable:
@@ -266,7 +279,10 @@ def score_population(
             today,
         )
     )
-    found = engine.cache(steps.indicator_hits(screened, valid, points, codes, as_of))
+    alarms = [v.id for v in value_sets if v.role in ("identifies", "suspects")]
+    found = engine.cache(
+        steps.indicator_hits(screened, valid, points, codes, as_of, alarms)
+    )
     hits = steps.hits_of(found)
 
     step(STEPS[4])
@@ -278,7 +294,7 @@ def score_population(
         hits.group_by("indicator").agg(n=hits.count())
     ).to_pylist()
     if given_as_of and not per_ind:
-        _check_as_of_in_data(engine, dx, files, as_of, today)
+        _check_as_of_in_data(engine, raw, files, as_of, today, column_map)
     stats = engine.to_arrow(
         valid.aggregate(
             n=valid.count(),
@@ -302,6 +318,10 @@ def score_population(
         rej = steps.member_rejects(raw.members).union(rej)
     rejects = engine.to_arrow(rej.distinct()).to_pylist() + raw.fhir_rejects
     _name_date_patterns(rejects, column_map)
+    other_forms = explain_date_rejects(
+        rejects, (column_map or DEFAULT_MAP).formats.date
+    )
+    _name_alarms(rejects)
     rejects.sort(key=lambda r: (r["file"], r["row"], r["reason"]))
 
     step(STEPS[6])
@@ -324,6 +344,7 @@ def score_population(
         members=int(stats["n"] or 0),
         conflicts=int(stats["conflicts"] or 0),
         rejects=rejects,
+        other_forms=other_forms,
         ignored=raw.fhir_ignored,
         withhold=sorted(set(withhold)),
         threshold=suppression_threshold,
@@ -452,6 +473,26 @@ def _input_entry(f: InputFile) -> dict[str, str]:
     return entry
 
 
+def _name_alarms(rejects: list[dict[str, Any]]) -> None:
+    """Say on a rejected row that it carries a code of confirmed or suspected
+    exploitation or its history, so the analyst follows it up (a mistyped
+    member id, a date in another pattern) instead of losing a survivor."""
+    for r in rejects:
+        if r.get("alarm"):
+            r["reason"] += (
+                f"; the row carries a {r['alarm']} code: follow it up, it is not scored"
+            )
+
+
+def _alarm_counts(rejects: list[dict[str, Any]]) -> dict[str, Any]:
+    """Rejected rows that carry a trafficking code, in total and by check."""
+    by_check: dict[str, int] = {}
+    for r in rejects:
+        if r.get("alarm"):
+            by_check[r["check"]] = by_check.get(r["check"], 0) + 1
+    return {"total": sum(by_check.values()), "by_check": dict(sorted(by_check.items()))}
+
+
 def _name_date_patterns(
     rejects: list[dict[str, Any]], column_map: ColumnMap | None
 ) -> None:
@@ -517,6 +558,44 @@ def _no_diagnoses(claims: list[str]) -> str:
     )
 
 
+def _first_unreadable(
+    engine: Engine, raw: RawInputs, role: str, cmap: ColumnMap | None
+) -> str | None:
+    """The sentence naming the first row (file, row, column) whose written
+    birth or service date (``role``) is not a valid date, with the form it is
+    written in; ``None`` when every such date is empty."""
+    if role == "birth_date":
+        t = raw.members.select(
+            "_file", "_row", written=raw.members.birth_date, ok=raw.members.birth
+        )
+    else:
+        t = raw.lines.select(
+            "_file", "_row", written=raw.lines.service_date, ok=raw.lines.date
+        )
+    bad = t.filter(t.ok.isnull() & t.written.notnull())
+    bad = bad.filter(bad.written.re_search(r"[^ \t]"))
+    rows = engine.to_arrow(bad.order_by(["_file", "_row"]).limit(1)).to_pylist()
+    if not rows:
+        return None
+    first = rows[0]
+    column = _column_of(raw.files, first["_file"], role)
+    label = (cmap or DEFAULT_MAP).formats.label
+    what = "birth date" if role == "birth_date" else "service date"
+    return unreadable_sentence(
+        first["_file"], int(first["_row"]), column, what, str(first["written"]), label
+    )
+
+
+def _column_of(files: Sequence[InputFile], name: str, role: str) -> str:
+    """The column (or FHIR element) that holds ``role`` in the file ``name``."""
+    for f in files:
+        if str(f.path) == name:
+            if f.kind == "fhir":
+                return "Patient.birthDate" if role == "birth_date" else "its date"
+            return dict(f.roles).get(role, role)
+    return role
+
+
 def _unread_dates(claims: list[str], unread: int, cmap: ColumnMap | None) -> str:
     """The sentence for claims none of whose written service dates is valid:
     the dates are in another pattern, which a column map reads (``--as-of``
@@ -535,14 +614,21 @@ def _unread_dates(claims: list[str], unread: int, cmap: ColumnMap | None) -> str
 
 
 def _check_as_of_in_data(
-    engine: Engine, dx: ir.Table, files: Sequence[InputFile], as_of: date, today: date
+    engine: Engine,
+    raw: RawInputs,
+    files: Sequence[InputFile],
+    as_of: date,
+    today: date,
+    column_map: ColumnMap | None,
 ) -> None:
     """Stop a run whose ``--as-of`` lies before every valid service date: every
-    diagnosis would fall after it, unscored and uncounted.
+    diagnosis would fall after it, unscored and uncounted; and one none of whose
+    service dates can be read (``--as-of`` does not make them readable).
 
     Raises:
         UserInputError: no valid service date is on or before ``as_of``.
     """
+    dx = raw.diagnoses
     first = engine.to_arrow(checks.earliest_date(dx, today)).to_pylist()[0]["first"]
     if first is None:
         found = engine.to_arrow(checks.default_as_of(dx, today)).to_pylist()[0]
@@ -550,6 +636,10 @@ def _check_as_of_in_data(
             raise UserInputError(
                 _no_diagnoses([str(f.path) for f in files if f.kind != "members"])
             )
+        if found["unread"] and not found["future"]:
+            stop = _first_unreadable(engine, raw, "service_date", column_map)
+            if stop is not None:
+                raise UserInputError(stop)
     if first is not None and first > as_of:
         claims = ", ".join(str(f.path) for f in files if f.kind != "members")
         raise UserInputError(
@@ -569,6 +659,7 @@ def _summary(
     members: int,
     conflicts: int,
     rejects: list[dict[str, Any]],
+    other_forms: int,
     ignored: dict[str, int],
     withhold: list[str],
     threshold: int,
@@ -592,6 +683,12 @@ def _summary(
             complementary=False,
         ),
         "rejects": {"total": len(rejects), "by_check": dict(sorted(by_check.items()))},
+        # Row counts, not member counts (as "rejects"): the analyst needs the
+        # exact number to follow each row up in rejects.csv.
+        "rejects_with_trafficking_code": _alarm_counts(rejects),
+        # Dates rejected in a recognised form the run was not told about
+        # (day first, two-digit year, Excel serial ...; _dates.py).
+        "rejects_with_date_in_another_form": other_forms,
         "fhir_resources_ignored": dict(sorted(ignored.items())),
         "withheld_sensitivity_labels": withhold,
         "suppression": {

@@ -8,7 +8,7 @@ engines share, dates compared as dates.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -200,6 +200,7 @@ def member_rejects(members: ir.Table) -> ir.Table:
         row=flagged._row,
         check=flagged.check,
         reason=flagged.reason,
+        alarm=ibis.null("string"),
     )
 
 
@@ -362,9 +363,10 @@ def _check(t: ir.Table, today: date) -> ir.StringValue:
 
 
 def diagnosis_rejects(found: ir.Table) -> ir.Table:
-    """Rejected diagnosis rows (file, row, check, reason) of :func:`indicator_hits`."""
+    """Rejected diagnosis rows (file, row, check, reason, alarm) of
+    :func:`indicator_hits`."""
     bad = found.filter(found.check.notnull())
-    return bad.select("file", "row", "check", "reason")
+    return bad.select("file", "row", "check", "reason", "alarm")
 
 
 def _age(birth: ir.DateValue, as_of: date) -> ir.IntegerValue:
@@ -458,6 +460,7 @@ def indicator_hits(
     points: ir.Table,
     codes: ir.Table,
     as_of: date,
+    alarms: Collection[str] = (),
 ) -> ir.Table:
     """Indicator hits and rejected rows of the screen, in one pass and one table.
 
@@ -477,11 +480,14 @@ def indicator_hits(
             ``identifies`` and ``suspects`` (0/1, from the value set's role).
         codes: The value sets' codes: ``code_rank`` -> ``code``.
         as_of: End of every look-back window (inclusive).
+        alarms: Indicators whose codes on a rejected row must be named
+            (confirmed or suspected exploitation and its history): a rejected
+            row's ``alarm`` is the first of them (by name) among its codes.
 
     Returns:
         member_id, indicator, code, date, points, identifies, suspects (hits;
-        ``check`` null) and file, row, check, reason (rejects; ``check`` set),
-        each row one or the other.
+        ``check`` null) and file, row, check, reason, alarm (rejects; ``check``
+        set), each row one or the other.
     """
     # Only rejected rows and usable diagnoses of an indicator dated on or before
     # the as-of date go into the aggregation. The look-back window (which
@@ -493,16 +499,25 @@ def indicator_hits(
     j = screened.filter(screened.check.notnull() | due.fill_null(False))
     is_bad = j.check.notnull()
     none_s = ibis.null("string")
+    # A rejected row that carries an identifying or suspected-exploitation
+    # code is named (its indicator), so the analyst follows it up: the row is
+    # still rejected (a member-record check catches mistyped ids), never silent.
+    alarm = (
+        ibis.ifelse(is_bad & j.indicator.isin(sorted(alarms)), j.indicator, none_s)
+        if alarms
+        else none_s
+    )
     keyed = j.mutate(
         member_id=ibis.ifelse(is_bad, none_s, j.member_id),
         indicator=ibis.ifelse(is_bad, none_s, j.indicator),
         file=ibis.ifelse(is_bad, j._file, none_s),
         row=ibis.ifelse(is_bad, j._row, ibis.null("int64")),
         packed=_day_number(j.date) * RANK_LIMIT + (RANK_LIMIT - j.code_rank),
+        _alarm=alarm,
     )
     found = keyed.group_by(
         ["member_id", "indicator", "file", "row", "check", "reason"]
-    ).agg(date=keyed.date.max(), best=keyed.packed.max())
+    ).agg(date=keyed.date.max(), best=keyed.packed.max(), alarm=keyed._alarm.min())
     m = members.select(hit_member=members.member_id, band=members.band)
     found = found.left_join(m, found.member_id == m.hit_member)
     p = points.select(
@@ -535,6 +550,7 @@ def indicator_hits(
         file="file",
         row="row",
         reason="reason",
+        alarm="alarm",
     )
 
 

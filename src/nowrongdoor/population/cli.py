@@ -166,6 +166,36 @@ def score(
         f"written to {result.out_dir}",
         highlight=False,
     )
+    alarm = result.summary["rejects_with_trafficking_code"]
+    if alarm["total"]:
+        checks = ", ".join(f"{c} {n}" for c, n in alarm["by_check"].items())
+        one = alarm["total"] == 1
+        rows = "row carries" if one else "rows carry"
+        console.print(
+            f"{alarm['total']} rejected claim {rows} a trafficking code "
+            f"({checks}); "
+            + (
+                f"see {result.out_dir / 'rejects.csv'} and follow "
+                + ("it" if one else "them")
+                + " up"
+                if not output or "rejects.csv" in output
+                else "run again with --output rejects.csv to see which"
+            ),
+            highlight=False,
+        )
+    forms = result.summary["rejects_with_date_in_another_form"]
+    if forms:
+        console.print(
+            f"{forms} rejected {'row holds' if forms == 1 else 'rows hold'} a date "
+            "written in a form the run was not told about (day first, month first, "
+            "two-digit year, Excel serial number ...); "
+            + ("its reason in " if forms == 1 else "their reasons in ")
+            + f"{result.out_dir / 'rejects.csv'} "
+            + ("says" if forms == 1 else "say")
+            + " which and what to do "
+            "(`nowrongdoor population inspect FILE` proposes a map)",
+            highlight=False,
+        )
     for entry in result.summary["inputs"]:
         if "delimiter" in entry:
             console.print(

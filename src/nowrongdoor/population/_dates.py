@@ -1,0 +1,172 @@
+"""Name the form a date is written in, so a date the run cannot read is
+refused with a sentence that says why, and never guessed.
+
+The run reads ``YYYY-MM-DD`` text (with or without a time and offset), typed
+Parquet dates and the patterns a column map declares. Anything else is
+rejected as written; this module only describes it (day first, month first,
+two-digit year, a number such as an Excel serial date) for the reject reason,
+the sentence that stops a run whose dates are all unreadable, and
+``population inspect``. Pure Python over single values: both engines share it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+__all__ = [
+    "DECLARE",
+    "FHIR_HINT",
+    "PIVOT_HINT",
+    "explain_date_rejects",
+    "fits_pattern",
+    "unreadable_sentence",
+    "written_form",
+]
+
+#: What to do about a date in a recognised form the run was not told about.
+DECLARE = "declare the pattern in a column map's [formats] date"
+#: What to do about a two-digit year (never read without a declared pivot).
+PIVOT_HINT = (
+    "declare the pattern (MM/DD/YY, DD/MM/YY ...) with [formats] "
+    "two_digit_year_pivot in a column map; two-digit years are never guessed"
+)
+
+_PARTS = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})$")
+#: Excel stores a date as a day count (serial number): 1900 date system, day 1
+#: = 1900-01-01 (with the 1900 leap-year bug), or 1904 date system, day 0 =
+#: 1904-01-01; the same number is 1,462 days apart in the two (Microsoft,
+#: "Date systems in Excel"). Five digits span 1927-2173 in the 1900 system.
+_SERIAL = re.compile(r"^\d{5}(\.\d+)?$")
+
+
+#: What to do about a FHIR date that is not YYYY-MM-DD: NDJSON is read
+#: without a column map (FHIR R4 date and dateTime are YYYY, YYYY-MM or
+#: YYYY-MM-DD, with a time and offset for dateTime;
+#: https://hl7.org/fhir/R4/datatypes.html#date).
+FHIR_HINT = (
+    "FHIR R4 writes dates YYYY-MM-DD (the date and dateTime types), so fix the "
+    "export (a column map does not apply to NDJSON)"
+)
+
+
+def written_form(value: str, fhir: bool = False) -> str | None:
+    """A phrase naming the form of a written date the run does not read by
+    default, with what to do, or ``None`` (ISO text, or not a date form).
+
+    Args:
+        value: The date as written (surrounding spaces are ignored).
+        fhir: The date is from FHIR NDJSON, which no column map reads: the
+            advice is to fix the export.
+
+    Returns:
+        For example ``written day first (DD/MM/YYYY); declare the pattern in a
+        column map's [formats] date``.
+    """
+    found = _form(value.strip())
+    if found is None:
+        return None
+    form, advice = found
+    return f"{form}; {FHIR_HINT if fhir else advice}"
+
+
+def _form(text: str) -> tuple[str, str] | None:
+    if _SERIAL.match(text):
+        return (
+            "a number, like an Excel serial date",
+            "export the column as YYYY-MM-DD text (serial numbers are not read: "
+            "Excel's 1900 and 1904 date systems put the same number 1,462 days "
+            "apart)",
+        )
+    m = _PARTS.match(text)
+    if m is None:
+        return None
+    first, sep, second, year = m.groups()
+    if len(year) == 2:
+        return "written with a two-digit year", PIVOT_HINT
+    if len(first) == 1 or len(second) == 1:
+        return (
+            "not zero-padded (the patterns are fixed width: 01/02/2025, not 1/2/2025)",
+            "export the column zero-padded or as YYYY-MM-DD",
+        )
+    day_first = f"DD{sep}MM{sep}YYYY"
+    month_first = f"MM{sep}DD{sep}YYYY"
+    if int(first) > 12 and int(second) <= 12:
+        return f"written day first ({day_first})", DECLARE
+    if int(second) > 12 and int(first) <= 12:
+        return f"written month first ({month_first})", DECLARE
+    return (
+        f"{day_first} or {month_first}, which the value cannot tell (no part above 12)",
+        DECLARE,
+    )
+
+
+def fits_pattern(value: str, patterns: Sequence[str]) -> bool:
+    """Whether a written date has the length and separators of one of a map's
+    patterns (then a reject is a value that is not a date, such as
+    ``02/30/08``, not a form the map was not told about)."""
+    text = value.strip()
+    for pattern in patterns:
+        if pattern == "YYYY-MM-DD":
+            continue
+        width = pattern.replace("MON", "XXX")
+        if len(width) == len(text) and all(
+            (c.isalnum() and t.isalnum()) or c == t
+            for c, t in zip(width, text, strict=True)
+        ):
+            return True
+    return False
+
+
+_REJECTED = re.compile(r"^(\S+) '(.*)' is not a valid (.+) date$")
+
+
+def explain_date_rejects(rejects: list[dict[str, Any]], patterns: Sequence[str]) -> int:
+    """Add to each date reject's reason the form its value is written in
+    (``... is not a valid YYYY-MM-DD date: it is written day first
+    (DD/MM/YYYY); declare the pattern ...``), unless the value fits one of the
+    map's ``patterns`` (then it is simply not a date, as ``02/30/08``).
+
+    Returns:
+        How many rejects were explained so (dates in another form).
+    """
+    explained = 0
+    for r in rejects:
+        m = _REJECTED.match(r["reason"])
+        fhir = str(r["file"]).lower().endswith(".ndjson")
+        if m is None or (not fhir and fits_pattern(m.group(2), patterns)):
+            continue
+        form = written_form(m.group(2), fhir)
+        if form is not None:
+            r["reason"] += f": it is {form}"
+            explained += 1
+    return explained
+
+
+def unreadable_sentence(
+    file: str, row: int, column: str, what: str, value: str, label: str
+) -> str:
+    """The sentence that stops a run none of whose ``what`` (birth dates,
+    service dates) is valid, naming the first such row and column and the form
+    its date is written in (the value itself is not repeated: person data)."""
+    fhir = str(file).lower().endswith(".ndjson")
+    form = written_form(value, fhir)
+    head = (
+        f"{file} row {row}, column {column}: no {what} in the input is a valid "
+        f"{label} date, and this one is "
+    )
+    if form is None and fhir:
+        return head + f"not either; {FHIR_HINT}"
+    if form is None:
+        return head + (
+            "not either; give a column map with [formats] date for the pattern "
+            f"the file uses (`nowrongdoor population inspect {file} --toml` "
+            "proposes one)"
+        )
+    tail = (
+        f" (`nowrongdoor population inspect {file} --toml` proposes one)"
+        if DECLARE in form or PIVOT_HINT in form
+        else ""
+    )
+    return head + form + tail
