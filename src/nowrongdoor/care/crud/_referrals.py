@@ -489,12 +489,15 @@ class ReferralChange:
         status_moved: Whether that move is the last change; ``False`` when
             something else changed later (the partner's note or business
             status sent from its own system over FHIR).
+        told_via: How the partner told the referring team, when that move
+            was the partner's, recorded on its behalf (``None`` otherwise).
     """
 
     at: Any
     status: str | None
     by_receiver: bool
     status_moved: bool
+    told_via: str | None = None
 
 
 def latest_referral_changes(
@@ -522,6 +525,7 @@ def latest_referral_changes(
             ReferralEvent.referral_id,
             ReferralEvent.to_status,
             ReferralEvent.at,
+            ReferralEvent.told_via,
             User.organization_id,
         )
         .outerjoin(User, User.id == ReferralEvent.actor_id)
@@ -542,6 +546,7 @@ def latest_referral_changes(
             status=event.to_status,
             by_receiver=event.organization_id == referral.to_organization_id,
             status_moved=moved,
+            told_via=event.told_via,
         )
     return out
 

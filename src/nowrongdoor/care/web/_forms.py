@@ -100,6 +100,43 @@ REFERRAL_MOVE_LABELS: dict[str, str] = {
 }
 
 
+#: How a partner that is not on the system told the referring team (the
+#: choices of the form that records its move on its behalf).
+TOLD_VIA_LABELS: dict[str, str] = {
+    "phone": "Phone",
+    "email": "Email",
+    "in_person": "In person",
+    "letter": "Letter or fax",
+}
+#: The same, as the history writes it ("told by phone").
+TOLD_VIA_WORDS: dict[str, str] = {
+    "phone": "by phone",
+    "email": "by email",
+    "in_person": "in person",
+    "letter": "by letter or fax",
+}
+
+
+def on_behalf(event: Any) -> str:
+    """A referral move recorded on the partner's behalf, in words: "recorded
+    by Dana Cruz on behalf of Northside Shelter, told by phone by Ann Lee";
+    empty for a move its actor made as themselves.
+
+    Args:
+        event: A ``ReferralEventPublic`` (``told_via``, ``told_by``,
+            ``recorded_by``, ``on_behalf_of``).
+    """
+    via = getattr(event, "told_via", None)
+    if not via:
+        return ""
+    who = getattr(event, "recorded_by", None) or "the referring team"
+    partner = getattr(event, "on_behalf_of", None) or "the partner"
+    words = f"recorded by {who} on behalf of {partner}, told "
+    words += TOLD_VIA_WORDS.get(str(via), str(via).replace("_", " "))
+    told_by = getattr(event, "told_by", None)
+    return f"{words} by {told_by}" if told_by else words
+
+
 def text(form: FormData, name: str) -> str | None:
     """A trimmed text field, ``None`` when empty or absent."""
     value = form.get(name)
@@ -187,6 +224,8 @@ FIELD_LABELS: dict[str, str] = {
     "need_category": "The need",
     "service_id": "The partner service",
     "status": "The status",
+    "told_via": "How the partner told you",
+    "told_by": "Who told you",
     "username": "The username",
     "password": "The password",
     "display_name": "The display name",
@@ -402,4 +441,6 @@ FILTERS: dict[str, Callable[..., str]] = {
     "pathway": lambda v: PATHWAY_WORDS.get(str(v), str(v)),
     "referral_status": lambda v: REFERRAL_STATUS_LABELS.get(str(v), str(v)),
     "referral_move": lambda v: REFERRAL_MOVE_LABELS.get(str(v), str(v)),
+    "on_behalf": on_behalf,
+    "told_via": lambda v: TOLD_VIA_WORDS.get(str(v), str(v or "")),
 }
