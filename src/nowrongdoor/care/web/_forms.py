@@ -68,6 +68,20 @@ PATHWAY_LABELS: dict[str, str] = {
 #: (the engine's ``survive_thrive``, which no case takes).
 PATHWAY_WORDS: dict[str, str] = {**PATHWAY_LABELS, "survive_thrive": "Survive / Thrive"}
 
+#: A case's status, and a need's, goal's, barrier's or task's, as the case
+#: page writes it (one table: the statuses share their names).
+CARE_STATUS_LABELS: dict[str, str] = {
+    "open": "Open",
+    "active": "Active",
+    "closed": "Closed",
+    "identified": "Identified",
+    "in_progress": "In progress",
+    "met": "Met",
+    "not_met": "Not met",
+    "done": "Done",
+    "cancelled": "Cancelled",
+}
+
 REFERRAL_STATUS_LABELS: dict[str, str] = {
     "draft": "Draft (not sent)",
     "sent": "Sent, waiting for the partner",
@@ -440,6 +454,9 @@ FILTERS: dict[str, Callable[..., str]] = {
     "need": lambda v: NEED_LABELS.get(str(v), str(v or "")),
     "pathway": lambda v: PATHWAY_WORDS.get(str(v), str(v)),
     "referral_status": lambda v: REFERRAL_STATUS_LABELS.get(str(v), str(v)),
+    "care_status": lambda v: CARE_STATUS_LABELS.get(
+        str(v), str(v or "").replace("_", " ").capitalize()
+    ),
     "referral_move": lambda v: REFERRAL_MOVE_LABELS.get(str(v), str(v)),
     "on_behalf": on_behalf,
     "told_via": lambda v: TOLD_VIA_WORDS.get(str(v), str(v or "")),
