@@ -24,6 +24,7 @@ __all__ = [
     "Scope",
     "Sensitivity",
     "TaskStatus",
+    "ToldVia",
 ]
 
 
@@ -123,6 +124,16 @@ class ReferralStatus(StrEnum):
     IN_PROGRESS = "in_progress"
     COMPLETED = "completed"
     CANCELLED = "cancelled"
+
+
+class ToldVia(StrEnum):
+    """How a partner that is not on the system told the referring team of a
+    move the team then recorded on the partner's behalf."""
+
+    PHONE = "phone"
+    EMAIL = "email"
+    IN_PERSON = "in_person"
+    LETTER = "letter"
 
 
 class NeedCategory(StrEnum):

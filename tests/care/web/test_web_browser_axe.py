@@ -76,6 +76,16 @@ def _pages(live: Any) -> dict[str, list[str]]:
         "where o.name like 'Safe Harbor%' and r.status != 'draft' "
         "and u.team = 'north' order by r.id",
     )
+    # a partner with no active account: the page has the form that records
+    # its answer on its behalf
+    off_system = _first(
+        live,
+        "select r.id from referral r join care_case c on c.id = r.case_id "
+        "join app_user u on u.id = c.owner_id where u.username = 'cm.north' "
+        "and r.status = 'sent' and not exists (select 1 from app_user p where "
+        "p.organization_id = r.to_organization_id and p.role = 'partner_user' "
+        "and p.is_active) order by r.id",
+    )
     return {
         "cm.north": [
             "/work",
@@ -89,6 +99,7 @@ def _pages(live: Any) -> dict[str, list[str]]:
             "/partners?q=shelter",
             f"/cases/{case}/refer",
             f"/referrals/{sent}",
+            f"/referrals/{off_system}",
             "/intake",
             "/decision-aid",
             "/glossary",

@@ -144,7 +144,7 @@ def test_intake_to_completed_referral(page: Page, live, artifacts):
     page.get_by_label("Consent to").select_option(label="Share with community partners")
     page.get_by_label("Covers").select_option(label="any partner organisation")
     page.get_by_role("button", name="Save consent").click()
-    expect(page.locator("section[aria-labelledby=consent]")).to_contain_text("active")
+    expect(page.locator("section[aria-labelledby=consent]")).to_contain_text("Active")
     page.locator("a[id^=refer-need-]").first.click()
     expect(page.locator("h1")).to_contain_text("Housing instability")
     shot(page, artifacts, "07-refer-directory")

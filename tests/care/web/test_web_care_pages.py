@@ -123,7 +123,7 @@ def test_close_needs_a_reason_and_reopen_works(cm, north_case):
     )
     assert closed.status_code == 303
     tree = parse(cm.get(f"/cases/{north_case}").text)
-    assert tree.css_first("#case-status").text() == "closed"
+    assert tree.css_first("#case-status").text() == "Closed"
     reopened = cm.post(f"/cases/{north_case}/status", data={"status": "open"})
     assert reopened.status_code == 303
     bad = cm.post(f"/cases/{north_case}/status", data={"status": "closed"})

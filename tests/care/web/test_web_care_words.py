@@ -12,6 +12,8 @@ import pytest
 from _web_html import assert_accessible_basics, parse
 from sqlalchemy import text
 
+from nowrongdoor.care.enums import CaseStatus, NeedStatus, TaskStatus
+
 #: A stored code shown as it is stored ("human_trafficking", "goals_met").
 CODE = re.compile(r"\b[a-z]+_[a-z_]+\b")
 
@@ -338,3 +340,26 @@ def test_a_substance_use_referral_carries_the_part2_notice(cm, sign_in, web_app)
     assert plain.css_first("#part2-notice") is None
     inbox = parse(partner.get("/inbox").text)
     assert inbox.css_first("#part2-notice strong").text() == PART2_NOTICE
+
+
+@pytest.mark.parametrize("status", ["open", "active", "closed"])
+def test_case_page_statuses_are_words(cm, web_app, north_case, status):
+    """The case header, and the needs', goals', barriers' and tasks' statuses,
+    read in words ("Active", "In progress"), never as stored ("in_progress")."""
+    with web_app.state.db.engine.begin() as conn:
+        conn.execute(
+            text("update care_case set status = :s where id = :c"),
+            {"s": status, "c": north_case},
+        )
+        conn.execute(
+            text("update need set status = 'in_progress' where case_id = :c"),
+            {"c": north_case},
+        )
+    tree = parse(cm.get(f"/cases/{north_case}").text)
+    header = " ".join(tree.css_first("#case-status").text().split())
+    assert header != status and header.lower() == status
+    shown = [" ".join(n.text().split()) for n in tree.css("main .status")]
+    assert "In progress" in shown
+    stored = {str(s) for kind in (CaseStatus, NeedStatus, TaskStatus) for s in kind}
+    for words in shown:
+        assert not CODE.search(words) and words not in stored, words

@@ -158,3 +158,25 @@ def test_care_managers_and_analysts_have_no_oversight(sign_in):
     for username in ("cm.north", "analyst", "partner.shelter"):
         assert sign_in(username).get("/oversight").status_code == 403
         assert sign_in(username).get("/oversight.csv").status_code == 403
+
+
+def test_actions_read_in_words_with_the_code_for_auditors(sign_in, web_app):
+    """ "Opened a case", not "case.read"; the code stays beside it (small text
+    and the words' title) for an auditor matching the log or the CSV."""
+    case = _sql(
+        web_app,
+        "select c.id from care_case c join app_user u on u.id = c.owner_id "
+        "where u.username = 'cm.north' order by c.id",
+    )[0][0]
+    assert sign_in("cm.north").get(f"/cases/{case}").status_code == 200
+    tree = parse(sign_in("supervisor").get("/oversight?username=cm.north").text)
+    cells = tree.css("#oversight-table td[data-label=What]")
+    assert cells, "cm.north's reads are listed"
+    seen = {}
+    for cell in cells:
+        words = cell.css_first(".action-words")
+        code = cell.css_first("code.action-code").text()
+        assert words.attributes["title"] == f"Action code: {code}"
+        assert words.text() != code and " " in words.text()
+        seen[code] = words.text()
+    assert seen["case.read"] == "Opened a case"

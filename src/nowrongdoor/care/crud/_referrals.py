@@ -20,7 +20,9 @@ from nowrongdoor.care.enums import (
 )
 from nowrongdoor.care.errors import BadRequest, Conflict, Forbidden
 from nowrongdoor.care.models import (
+    FhirEndpoint,
     Organization,
+    PartnerClient,
     PartnerService,
     Person,
     Referral,
@@ -48,7 +50,9 @@ __all__ = [
     "latest_referral_changes",
     "list_referrals",
     "missing_referral_consents",
+    "on_behalf_detail",
     "open_referrals_to",
+    "partner_on_system",
     "referral_consent_ok",
     "referral_events",
     "referral_partner_view",
@@ -291,16 +295,109 @@ def _check_send(
     referral.override_by_id = actor.id
 
 
+def partner_on_system(session: Session, organization_id: int) -> bool:
+    """Whether an organisation makes a receiving partner's moves itself.
+
+    It does when it has an active partner-user account (its staff answer in
+    the inbox), a partner client that is not revoked (its system answers over
+    the FHIR API) or a FHIR endpoint that is not disabled (its Task is polled).
+    Otherwise (a church pantry, a small shelter) the referring team records the
+    partner's moves on its behalf (:func:`transition_referral`, ``told_via``).
+    """
+    users = select(User.id).where(
+        User.organization_id == organization_id,
+        User.role == Role.PARTNER_USER,
+        User.is_active.is_(True),
+    )
+    clients = select(PartnerClient.id).where(
+        PartnerClient.organization_id == organization_id,
+        PartnerClient.revoked_at.is_(None),
+    )
+    endpoints = select(FhirEndpoint.id).where(
+        FhirEndpoint.organization_id == organization_id,
+        FhirEndpoint.disabled_at.is_(None),
+    )
+    found = session.execute(
+        select(users.exists().label("u"), clients.exists(), endpoints.exists())
+    ).one()
+    return any(found)
+
+
+def _on_behalf(
+    session: Session,
+    *,
+    referral: Referral,
+    data: ReferralTransition,
+    side: str,
+    is_partner: bool,
+    is_referrer: bool,
+) -> bool:
+    """Whether this move is the receiving partner's, recorded on its behalf by
+    the referring team; refuses a move the rules do not allow that way.
+
+    Raises:
+        Forbidden: the partner is on the system (it makes its own moves).
+        BadRequest: ``told_via`` is missing for such a move, or given for a
+            move that is not recorded on a partner's behalf.
+    """
+    partner_move = side == "partner" or (side == "either" and data.told_via is not None)
+    if is_partner or not is_referrer or not partner_move:
+        if data.told_via is not None or data.told_by is not None:
+            raise BadRequest(
+                "told_via and told_by apply only to a partner's move recorded "
+                "on its behalf by the referring team",
+                field="told_via",
+            )
+        return False
+    name = session.scalar(
+        select(Organization.name).where(Organization.id == referral.to_organization_id)
+    )
+    if partner_on_system(session, referral.to_organization_id):
+        raise Forbidden(
+            f"{name} is on the system, so only the partner may move this "
+            f"referral to {data.status}",
+            code="partner_on_system",
+        )
+    if data.told_via is None:
+        raise BadRequest(
+            f"say how {name} told you (phone, email, in person, letter or fax) "
+            "to record its move on its behalf",
+            code="told_via_required",
+            field="told_via",
+        )
+    return True
+
+
+def on_behalf_detail(referral: Referral, data: ReferralTransition) -> str:
+    """The audit detail's words for a move :func:`transition_referral` made
+    on the partner's behalf (``data.told_via`` given); empty otherwise."""
+    if data.told_via is None:
+        return ""
+    via = str(data.told_via).replace("_", " ")
+    return (
+        f" recorded on behalf of partner organisation "
+        f"{referral.to_organization_id}, told by {via}"
+    )
+
+
 def transition_referral(
     session: Session, *, actor: User, referral: Referral, data: ReferralTransition
 ) -> Referral:
     """Move a referral to ``data.status``, enforcing who may and the consent rule.
 
+    The receiving partner's moves (accept, decline, start, complete, withdraw)
+    are its own; when it is not on the system (:func:`partner_on_system`) the
+    referring team records them on its behalf, saying how the partner told it
+    (``data.told_via``) and optionally who (``data.told_by``); the history
+    keeps both.
+
     Raises:
         Conflict: the move is not allowed from the current status, or consent
             is missing.
-        Forbidden: the actor is not the side that makes this move.
-        BadRequest: declining or cancelling without a reason.
+        Forbidden: the actor is not the side that makes this move (the
+            partner is on the system and makes its own).
+        BadRequest: declining or cancelling without a reason; a partner's move
+            recorded on its behalf without saying how it told you.
     """
     move = (referral.status, str(data.status))
     side = REFERRAL_MOVES.get(move)
@@ -311,8 +408,17 @@ def transition_referral(
         )
     is_partner = _is_partner_side(actor, referral) and can(actor, "referral:respond")
     is_referrer = actor.role != Role.PARTNER_USER and can(actor, "referral:write")
+    on_behalf = _on_behalf(
+        session,
+        referral=referral,
+        data=data,
+        side=side,
+        is_partner=is_partner,
+        is_referrer=is_referrer,
+    )
     allowed = (
-        (side == "partner" and is_partner)
+        on_behalf
+        or (side == "partner" and is_partner)
         or (side == "referrer" and is_referrer)
         or (side == "either" and (is_partner or is_referrer))
     )
@@ -331,7 +437,7 @@ def transition_referral(
     stamp = _STAMP.get(ReferralStatus(data.status))
     if stamp is not None:  # ``received`` lives in the history only
         setattr(referral, stamp, now)
-    if is_partner and data.reason:
+    if (is_partner or on_behalf) and data.reason:
         referral.response_note = data.reason
     session.add(
         ReferralEvent(
@@ -341,6 +447,8 @@ def transition_referral(
             actor_id=actor.id,
             reason=data.reason or data.override_reason,
             at=now,
+            told_via=str(data.told_via) if on_behalf and data.told_via else None,
+            told_by=data.told_by if on_behalf else None,
         )
     )
     referral.status = str(data.status)
@@ -350,13 +458,23 @@ def transition_referral(
 
 
 def referral_events(session: Session, referral_id: int) -> list[ReferralEventPublic]:
-    """A referral's status history, oldest first."""
-    rows = session.scalars(
-        select(ReferralEvent)
+    """A referral's status history, oldest first; a move recorded on the
+    partner's behalf names who recorded it and for which organisation."""
+    rows = session.execute(
+        select(ReferralEvent, User.display_name, Organization.name)
+        .join(Referral, Referral.id == ReferralEvent.referral_id)
+        .join(Organization, Organization.id == Referral.to_organization_id)
+        .outerjoin(User, User.id == ReferralEvent.actor_id)
         .where(ReferralEvent.referral_id == referral_id)
         .order_by(ReferralEvent.id)
     ).all()
-    return [ReferralEventPublic.model_validate(r) for r in rows]
+    out = []
+    for event, recorded_by, partner in rows:
+        public = ReferralEventPublic.model_validate(event)
+        if event.told_via:
+            public.recorded_by, public.on_behalf_of = recorded_by, partner
+        out.append(public)
+    return out
 
 
 @dataclass(frozen=True)
@@ -371,12 +489,15 @@ class ReferralChange:
         status_moved: Whether that move is the last change; ``False`` when
             something else changed later (the partner's note or business
             status sent from its own system over FHIR).
+        told_via: How the partner told the referring team, when that move
+            was the partner's, recorded on its behalf (``None`` otherwise).
     """
 
     at: Any
     status: str | None
     by_receiver: bool
     status_moved: bool
+    told_via: str | None = None
 
 
 def latest_referral_changes(
@@ -404,6 +525,7 @@ def latest_referral_changes(
             ReferralEvent.referral_id,
             ReferralEvent.to_status,
             ReferralEvent.at,
+            ReferralEvent.told_via,
             User.organization_id,
         )
         .outerjoin(User, User.id == ReferralEvent.actor_id)
@@ -424,6 +546,7 @@ def latest_referral_changes(
             status=event.to_status,
             by_receiver=event.organization_id == referral.to_organization_id,
             status_moved=moved,
+            told_via=event.told_via,
         )
     return out
 

@@ -64,6 +64,11 @@ class ReferralEvent(IdKey, Base):
     actor_id: Mapped[int | None] = ref("app_user")
     reason: Mapped[str | None] = mapped_column(EncryptedText)
     at: Mapped[dt.datetime] = created_now()
+    #: How the partner told us, when the actor recorded the receiving
+    #: partner's move on its behalf (it is not on the system); else ``None``.
+    told_via: Mapped[str | None] = mapped_column(String(16))
+    #: Who at the partner said it (optional, with ``told_via``).
+    told_by: Mapped[str | None] = mapped_column(EncryptedText)
 
 
 Index("ix_referral_to_org_status", Referral.to_organization_id, Referral.status)

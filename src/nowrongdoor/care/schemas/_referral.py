@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import Field, model_validator
 
-from nowrongdoor.care.enums import NeedCategory, ReferralStatus
+from nowrongdoor.care.enums import NeedCategory, ReferralStatus, ToldVia
 from nowrongdoor.care.schemas._common import Id, Public, Strict
 from nowrongdoor.care.schemas._person import PersonMinimal, age_on, birth_date_of
 
@@ -40,11 +40,24 @@ class ReferralTransition(Strict):
 
     ``override_reason`` (supervisors, admins) sends without consent to share.
     ``reason`` is required to decline or cancel.
+
+    ``told_via`` and ``told_by`` record a receiving partner's move on its
+    behalf: only the referring team, only for a partner that is not on the
+    system (no active account, partner client or FHIR endpoint), and
+    ``told_via`` (how the partner told you) is then required.
     """
 
     status: ReferralStatus
     reason: str | None = Field(None, max_length=2000)
     override_reason: str | None = Field(None, min_length=10, max_length=2000)
+    told_via: ToldVia | None = Field(
+        None, description="How the partner told you (a move recorded on its behalf)."
+    )
+    told_by: str | None = Field(
+        None,
+        max_length=200,
+        description="Who at the partner told you (a move recorded on its behalf).",
+    )
 
 
 class ReferralEventPublic(Public):
@@ -55,6 +68,12 @@ class ReferralEventPublic(Public):
     actor_id: int | None
     reason: str | None = None
     at: dt.datetime
+    #: Set when the actor recorded the receiving partner's move on its behalf.
+    told_via: str | None = None
+    told_by: str | None = None
+    #: With ``told_via``: who recorded it, and for which organisation.
+    recorded_by: str | None = None
+    on_behalf_of: str | None = None
 
 
 class ReferralPublic(Public):
@@ -122,6 +141,8 @@ def withhold_referral_text(out: ReferralPublic) -> None:
     for event in out.events:
         if event.reason:
             event.reason = WITHHELD
+        if event.told_by:
+            event.told_by = WITHHELD
 
 
 class ReferralPartnerView(Public):

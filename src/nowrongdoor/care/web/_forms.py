@@ -68,6 +68,20 @@ PATHWAY_LABELS: dict[str, str] = {
 #: (the engine's ``survive_thrive``, which no case takes).
 PATHWAY_WORDS: dict[str, str] = {**PATHWAY_LABELS, "survive_thrive": "Survive / Thrive"}
 
+#: A case's status, and a need's, goal's, barrier's or task's, as the case
+#: page writes it (one table: the statuses share their names).
+CARE_STATUS_LABELS: dict[str, str] = {
+    "open": "Open",
+    "active": "Active",
+    "closed": "Closed",
+    "identified": "Identified",
+    "in_progress": "In progress",
+    "met": "Met",
+    "not_met": "Not met",
+    "done": "Done",
+    "cancelled": "Cancelled",
+}
+
 REFERRAL_STATUS_LABELS: dict[str, str] = {
     "draft": "Draft (not sent)",
     "sent": "Sent, waiting for the partner",
@@ -98,6 +112,43 @@ REFERRAL_MOVE_LABELS: dict[str, str] = {
     "completed": "Marked completed",
     "cancelled": "Cancelled",
 }
+
+
+#: How a partner that is not on the system told the referring team (the
+#: choices of the form that records its move on its behalf).
+TOLD_VIA_LABELS: dict[str, str] = {
+    "phone": "Phone",
+    "email": "Email",
+    "in_person": "In person",
+    "letter": "Letter or fax",
+}
+#: The same, as the history writes it ("told by phone").
+TOLD_VIA_WORDS: dict[str, str] = {
+    "phone": "by phone",
+    "email": "by email",
+    "in_person": "in person",
+    "letter": "by letter or fax",
+}
+
+
+def on_behalf(event: Any) -> str:
+    """A referral move recorded on the partner's behalf, in words: "recorded
+    by Dana Cruz on behalf of Northside Shelter, told by phone by Ann Lee";
+    empty for a move its actor made as themselves.
+
+    Args:
+        event: A ``ReferralEventPublic`` (``told_via``, ``told_by``,
+            ``recorded_by``, ``on_behalf_of``).
+    """
+    via = getattr(event, "told_via", None)
+    if not via:
+        return ""
+    who = getattr(event, "recorded_by", None) or "the referring team"
+    partner = getattr(event, "on_behalf_of", None) or "the partner"
+    words = f"recorded by {who} on behalf of {partner}, told "
+    words += TOLD_VIA_WORDS.get(str(via), str(via).replace("_", " "))
+    told_by = getattr(event, "told_by", None)
+    return f"{words} by {told_by}" if told_by else words
 
 
 def text(form: FormData, name: str) -> str | None:
@@ -187,6 +238,8 @@ FIELD_LABELS: dict[str, str] = {
     "need_category": "The need",
     "service_id": "The partner service",
     "status": "The status",
+    "told_via": "How the partner told you",
+    "told_by": "Who told you",
     "username": "The username",
     "password": "The password",
     "display_name": "The display name",
@@ -401,5 +454,10 @@ FILTERS: dict[str, Callable[..., str]] = {
     "need": lambda v: NEED_LABELS.get(str(v), str(v or "")),
     "pathway": lambda v: PATHWAY_WORDS.get(str(v), str(v)),
     "referral_status": lambda v: REFERRAL_STATUS_LABELS.get(str(v), str(v)),
+    "care_status": lambda v: CARE_STATUS_LABELS.get(
+        str(v), str(v or "").replace("_", " ").capitalize()
+    ),
     "referral_move": lambda v: REFERRAL_MOVE_LABELS.get(str(v), str(v)),
+    "on_behalf": on_behalf,
+    "told_via": lambda v: TOLD_VIA_WORDS.get(str(v), str(v or "")),
 }

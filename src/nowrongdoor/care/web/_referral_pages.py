@@ -67,6 +67,17 @@ PARTNER_ACTIONS: dict[str, tuple[PartnerAction, ...]] = {
     ),
 }
 
+#: What the referring team may record on the behalf of a partner that is not
+#: on the system, as the choice reads ("What did they tell you?"): the same
+#: moves as :data:`PARTNER_ACTIONS`, from the referral's status.
+BEHALF_LABELS: dict[str, str] = {
+    ReferralStatus.ACCEPTED: "They accepted the referral",
+    ReferralStatus.DECLINED: "They declined it",
+    ReferralStatus.IN_PROGRESS: "They started the service",
+    ReferralStatus.COMPLETED: "They completed the service (the loop is closed)",
+    ReferralStatus.CANCELLED: "They withdrew: they cannot go ahead",
+}
+
 
 def _search(
     ctx: PageCtx,
@@ -323,13 +334,23 @@ def _referral_response(
     has_consent = False
     if not partner_side and referral.status == ReferralStatus.DRAFT:
         has_consent = crud.referral_consent_ok(ctx.session, referral)
+    # the partner's next moves, which the referring team records on its
+    # behalf when it is not on the system (else the partner makes them)
+    partner_moves = PARTNER_ACTIONS.get(referral.status, ())
+    on_system = True
+    if partner_moves and not partner_side and can(ctx.user, "referral:write"):
+        on_system = crud.partner_on_system(ctx.session, referral.to_organization_id)
+    behalf = [] if on_system else [(m[0], BEHALF_LABELS[m[0]]) for m in partner_moves]
     return ctx.render(
         "referral.html",
         status_code=400 if form_error else 200,
         read=read,
         referral=view,
         partner_side=partner_side,
-        actions=PARTNER_ACTIONS.get(referral.status, ()) if partner_side else (),
+        actions=partner_moves if partner_side else (),
+        behalf=behalf,
+        partner_answers=bool(partner_moves) and not partner_side and on_system,
+        told_via_labels=f.TOLD_VIA_LABELS,
         unsent=unsent,
         has_consent=has_consent,
         can_override=not partner_side and can(ctx.user, "referral:override_consent"),
@@ -343,17 +364,23 @@ def _referral_response(
 async def referral_status(ctx: ReferralRead, referral_id: int) -> Response:
     """Move a referral: the partner accepts, declines (with a reason), starts,
     completes or withdraws; the referring team sends (after confirming), or
-    cancels. Each action is its own form; a refused one comes back with the
-    message beside the field and what was typed."""
+    cancels, or (``on_behalf=yes``) records what a partner that is not on the
+    system told it, and how. Each action is its own form; a refused one comes
+    back with the message beside the field and what was typed."""
     form = await ctx.request.form()
     referral = in_scope(ctx, "referral", referral_id, crud.get_referral)
-    status = f.choice(f.text(form, "status"), f.REFERRAL_STATUS_LABELS, "status")
-    if status == "sent":
-        form_id = "send-form"
-    elif status == "cancelled" and ctx.user.role != Role.PARTNER_USER:
-        form_id = "cancel-form"
+    on_behalf = form.get("on_behalf") == "yes"
+    fields: tuple[str, ...] = ("reason", "override_reason", "confirm")
+    if on_behalf:
+        form_id, fields = "behalf-form", ("status", "told_via", "told_by", "reason")
     else:
-        form_id = f"{status}-form"
+        status = f.choice(f.text(form, "status"), f.REFERRAL_STATUS_LABELS, "status")
+        if status == "sent":
+            form_id = "send-form"
+        elif status == "cancelled" and ctx.user.role != Role.PARTNER_USER:
+            form_id = "cancel-form"
+        else:
+            form_id = f"{status}-form"
     ctx.on_form_error(
         form_id,
         form,
@@ -362,8 +389,20 @@ async def referral_status(ctx: ReferralRead, referral_id: int) -> Response:
             crud.get_referral(ctx.session, viewer=ctx.user, referral_id=referral_id),
             form_error=error,
         ),
-        fields=("reason", "override_reason", "confirm"),
+        fields=fields,
     )
+    told_via = None
+    if on_behalf:
+        status = f.text(form, "status") or ""
+        told_via = f.text(form, "told_via")
+        if status not in BEHALF_LABELS:
+            raise BadRequest("Choose what the partner told you.", field="status")
+        if told_via not in f.TOLD_VIA_LABELS:
+            raise BadRequest(
+                "Choose how the partner told you: phone, email, in person, or "
+                "letter or fax.",
+                field="told_via",
+            )
     if status == "sent" and form.get("confirm") != "yes":
         raise BadRequest(
             "Tick the box to confirm the details may be sent to the partner.",
@@ -374,6 +413,8 @@ async def referral_status(ctx: ReferralRead, referral_id: int) -> Response:
         status=ReferralStatus(status),
         reason=f.text(form, "reason"),
         override_reason=f.text(form, "override_reason"),
+        told_via=told_via,
+        told_by=f.text(form, "told_by") if on_behalf else None,
     )
     try:
         crud.transition_referral(
@@ -388,9 +429,13 @@ async def referral_status(ctx: ReferralRead, referral_id: int) -> Response:
     ctx.audit.commit_on(
         "referral.status",
         referral,
-        detail="sent with consent override" if data.override_reason else status,
+        detail=(
+            "sent with consent override"
+            if data.override_reason
+            else status + crud.on_behalf_detail(referral, data)
+        ),
     )
-    if ctx.user.role == Role.PARTNER_USER:
+    if ctx.user.role == Role.PARTNER_USER or on_behalf:
         return RedirectResponse(f"/referrals/{referral.id}", status_code=303)
     return RedirectResponse(f"/cases/{referral.case_id}#referrals", status_code=303)
 

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
+from nowrongdoor.care.web._audit_words import action_words
 from nowrongdoor.care.web._form_key import hidden_field
 from nowrongdoor.care.web._forms import FILTERS, explain_lead
 from nowrongdoor.errors import UserInputError
@@ -181,6 +182,7 @@ def build_templates() -> Jinja2Templates:
     env.filters["instrument"] = instrument_title
     env.filters["label"] = lambda value: str(value or "").replace("_", " ")
     env.filters.update(FILTERS)
+    env.filters["audit_action"] = action_words
     return templates
 
 

@@ -95,6 +95,7 @@ def transition_referral(
             " override"
             if referral.override_by_id == user.id and body.override_reason
             else ""
-        ),
+        )
+        + crud.on_behalf_detail(referral, body),
     )
     return answer_json(out)
