@@ -31,9 +31,14 @@ def _cpu(run: Callable[[int], object], n: int) -> float:
     return best
 
 
-def _growth(run: Callable[[int], object], start: int, limit: int) -> float:
+def _growth(
+    run: Callable[[int], object],
+    start: int,
+    limit: int,
+    min_seconds: float = MIN_SECONDS,
+) -> float:
     n = start
-    while _cpu(run, n) < MIN_SECONDS and n < limit:
+    while _cpu(run, n) < min_seconds and n < limit:
         n *= 2
     small = _cpu(run, n)
     large = _cpu(run, 2 * n)
@@ -114,4 +119,5 @@ def test_many_ages_are_linear(unit: str) -> None:
     def run(n: int) -> object:
         return extract(unit * n, use_lexicon=False)
 
-    assert _growth(run, 500, 100_000) < MAX_GROWTH
+    # measured over longer runs: at 0.04 s one doubling read 2.8 on a busy machine
+    assert _growth(run, 500, 100_000, min_seconds=0.12) < MAX_GROWTH
