@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nowrongdoor.care.api.deps import AuditDep, Auditor, SessionDep
 from nowrongdoor.care.errors import ApiError, NotFound
+from nowrongdoor.care.fhir._format import FHIR_JSON, Wanted, dress, wanted_format
 from nowrongdoor.care.fhir.clients import resolve_client_token
 from nowrongdoor.care.fhir.resources import as_json, operation_outcome, searchset
 from nowrongdoor.care.models import Referral, User
@@ -49,12 +50,12 @@ __all__ = [
     "search_page",
 ]
 
-FHIR_JSON = "application/fhir+json"
 _ISSUE = {
     400: "invalid",
     401: "login",
     403: "forbidden",
     404: "not-found",
+    406: "not-supported",
     409: "conflict",
     412: "conflict",
     413: "too-costly",
@@ -91,14 +92,22 @@ def install_fhir_errors(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)
 
 
+#: Routes whose answers are not FHIR resources, so not negotiated: the OAuth2
+#: token endpoint (RFC 6749 JSON) and a bulk export's NDJSON files.
+_NOT_NEGOTIATED = ("/fhir/auth/token", "/fhir/$export-file/{key}/{name}")
+
+
 class FhirRoute(APIRoute):
-    """A route whose errors come out as OperationOutcome."""
+    """A route whose errors come out as OperationOutcome, in the format the
+    caller asked for (:mod:`._format`: 406 when it accepts no JSON)."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        """Wrap FastAPI's handler to turn errors into OperationOutcome."""
+        """Wrap FastAPI's handler: negotiate the format, turn errors into
+        OperationOutcome."""
         handler = super().get_route_handler()
+        negotiated = self.path not in _NOT_NEGOTIATED
 
-        async def wrapped(request: Request) -> Response:
+        async def answer(request: Request) -> Response:
             try:
                 return await handler(request)
             except ApiError as exc:
@@ -109,6 +118,15 @@ class FhirRoute(APIRoute):
                 return outcome(400, f"{where}: {message}")
             except StarletteHTTPException as exc:
                 return outcome(exc.status_code, str(exc.detail))
+
+        async def wrapped(request: Request) -> Response:
+            if not negotiated:
+                return await answer(request)
+            try:
+                wanted: Wanted = wanted_format(request)
+            except ApiError as exc:
+                return outcome(exc.status, exc.message)
+            return dress(await answer(request), wanted)
 
         return wrapped
 
