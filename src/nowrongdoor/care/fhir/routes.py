@@ -73,6 +73,7 @@ from nowrongdoor.care.fhir.resources import (
     task_resource,
     version_of,
 )
+from nowrongdoor.care.fhir.task_output import join_note, outputs_of, split_note
 from nowrongdoor.care.models import (
     Consent,
     Organization,
@@ -323,7 +324,7 @@ def _check_immutable(given: Any, current: dict[str, Any]) -> None:
         if sent is not None and sent != current[element]["reference"]:
             raise BadRequest(
                 f"Task.{element} cannot change (only status, statusReason, "
-                "businessStatus and note may)"
+                "businessStatus, note and output may)"
             )
     if given.intent != "order":
         raise BadRequest("Task.intent must be 'order'")
@@ -373,7 +374,7 @@ async def update_task(task_id: str, call: FhirCallDep) -> JSONResponse:
     return await _write_task(call, task_id, lambda raw: raw, _RESOURCE_KINDS)
 
 
-_PATCHABLE = ("/status", "/statusReason", "/businessStatus", "/note")
+_PATCHABLE = ("/status", "/statusReason", "/businessStatus", "/note", "/output")
 
 
 def _apply_patch(current: dict[str, Any], raw: bytes) -> bytes:
@@ -389,12 +390,14 @@ def _apply_patch(current: dict[str, Any], raw: bytes) -> bytes:
         if not isinstance(op, dict) or op.get("op") not in ("add", "replace", "remove"):
             raise BadRequest(f"operation {i}: op must be add, replace or remove")
         path = str(op.get("path", ""))
-        if path == "/note/-" and op["op"] == "add":
-            task["note"] = [*task.get("note", []), op.get("value")]
+        if path in ("/note/-", "/output/-") and op["op"] == "add":
+            key = path[1:-2]
+            task[key] = [*task.get(key, []), op.get("value")]
             continue
         if path not in _PATCHABLE:
             raise BadRequest(
-                f"operation {i}: only {', '.join(_PATCHABLE)} (and /note/-) may change"
+                f"operation {i}: only {', '.join(_PATCHABLE)} (and /note/-, "
+                "/output/-) may change"
             )
         key = path[1:]
         if op["op"] == "remove":
@@ -520,6 +523,8 @@ def _update_task(
     old = referral.status
     note = "\n".join(n.text for n in (given.note or []) if n.text) or None
     business = given.businessStatus.text if given.businessStatus else None
+    outputs = outputs_of(given)
+    old_outputs = split_note(referral.response_note)[1]
     partner_side = (
         viewer.role == Role.PARTNER_USER
         and referral.to_organization_id == viewer.organization_id
@@ -533,11 +538,18 @@ def _update_task(
             referral=referral,
             data=ReferralTransition(status=target, reason=reason or note),
         )
-    if (note or business) and not partner_side:
-        raise Forbidden("only the receiving partner sets businessStatus and notes")
+    if (note or business or outputs) and not partner_side:
+        raise Forbidden(
+            "only the receiving partner sets businessStatus, notes and outputs"
+        )
     changed = False
-    if note is not None and note != referral.response_note:
-        referral.response_note = note
+    # the note and the outputs share response_note (task_output); either one
+    # absent from the body keeps what was there (the transition may have put
+    # the partner's reason in the note)
+    kept_note = note if note is not None else split_note(referral.response_note)[0]
+    response = join_note(kept_note, outputs if outputs is not None else old_outputs)
+    if response != referral.response_note:
+        referral.response_note = response
         changed = True
     # kept whole: the request body's size limit (max_request_bytes) bounds it
     if business is not None and business != referral.business_status:
