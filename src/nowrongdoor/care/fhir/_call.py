@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nowrongdoor.care.api.deps import AuditDep, Auditor, SessionDep
-from nowrongdoor.care.errors import ApiError, NotFound
+from nowrongdoor.care.errors import ApiError, BadRequest, NotFound
 from nowrongdoor.care.fhir._format import FHIR_JSON, Wanted, dress, wanted_format
 from nowrongdoor.care.fhir.clients import resolve_client_token
 from nowrongdoor.care.fhir.resources import as_json, operation_outcome, searchset
@@ -36,6 +36,7 @@ __all__ = [
     "FhirCallDep",
     "FhirRoute",
     "FhirUser",
+    "MAX_COUNT",
     "SearchPage",
     "SearchPageDep",
     "base_url",
@@ -255,8 +256,17 @@ FhirCallDep = Annotated[FhirCall, Depends(fhir_call)]
 
 # --- searches ---------------------------------------------------------------------
 
-Count = Annotated[int, Query(alias="_count", ge=1, le=200)]
+#: The largest page: a larger ``_count`` is served this many (FHIR R4
+#: search.html#count: the server may return fewer than asked, never more).
+MAX_COUNT = 200
+Count = Annotated[int, Query(alias="_count", ge=1, le=2_000_000_000)]
 Offset = Annotated[int, Query(alias="_offset", ge=0, le=10_000_000)]
+Summary = Annotated[str | None, Query(alias="_summary", max_length=20)]
+#: ``_summary`` values (FHIR R4 search.html#summary). ``count`` answers the
+#: total only; ``true``, ``text``, ``data`` and ``false`` are taken and the
+#: whole resources returned (our resources carry no narrative and no element
+#: we would leave out of a summary to spare).
+_SUMMARIES = ("true", "text", "data", "count", "false")
 
 
 @dataclass(frozen=True)
@@ -264,17 +274,28 @@ class SearchPage:
     """Which results of a search one Bundle holds.
 
     Attributes:
-        count: ``_count``, results a page.
+        count: ``_count``, results a page (at most :data:`MAX_COUNT`).
         offset: ``_offset``, results skipped.
+        count_only: ``_summary=count``: the total, no entries.
     """
 
     count: int
     offset: int
+    count_only: bool = False
 
 
-def search_page(count: Count = 50, offset: Offset = 0) -> SearchPage:
-    """``_count`` and ``_offset`` from the query string (a dependency)."""
-    return SearchPage(count, offset)
+def search_page(
+    count: Count = 50, offset: Offset = 0, summary: Summary = None
+) -> SearchPage:
+    """``_count``, ``_offset`` and ``_summary`` from the query string (a
+    dependency).
+
+    Raises:
+        BadRequest: a ``_summary`` value FHIR does not define.
+    """
+    if summary is not None and summary not in _SUMMARIES:
+        raise BadRequest(f"_summary={summary!r} is not one of {', '.join(_SUMMARIES)}")
+    return SearchPage(min(count, MAX_COUNT), offset, summary == "count")
 
 
 #: The page every search takes.
@@ -294,9 +315,13 @@ def search_answer(
     (JSON-ready, out of ``total`` found), its paging links carrying ``query``;
     audited as ``search <resource_type>`` with the number of results, and
     committed."""
+    if page.count_only:
+        resources, query = [], {**query, "_summary": "count"}
     bundle = searchset(
         base_url(call.request), resource_type, resources, total=total, query=query,
         count=page.count, offset=page.offset,
     )  # fmt: skip
+    if page.count_only:  # no pages to walk: a next link would loop on nothing
+        bundle.link = [link for link in bundle.link or [] if link.relation == "self"]
     call.audit.commit(f"search {resource_type}", detail=f"{len(resources)} results")
     return fhir_answer(as_json(bundle))

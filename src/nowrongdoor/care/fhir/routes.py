@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from email.utils import format_datetime
 from typing import Annotated, Any
 from urllib.parse import unquote
 
 from fastapi import Depends, Form, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy import Select, func, select
 
 from nowrongdoor.care import crud
@@ -65,6 +67,7 @@ from nowrongdoor.care.fhir.resources import (
     as_json,
     consent_resource,
     healthcare_service_resource,
+    operation_outcome,
     organization_resource,
     parse_resource,
     patient_resource,
@@ -282,12 +285,23 @@ def _referral(call: FhirCall, raw_id: str, resource_type: str) -> tuple[Referral
     return referral, crud.pseudonym_of(call.session, referral.person_id)
 
 
+def _version_headers(referral: Referral) -> dict[str, str]:
+    """``ETag`` (the Task's version) and ``Last-Modified`` (an HTTP-date, RFC
+    9110 section 5.6.7) of a referral's Task (FHIR R4 http.html#read)."""
+    at = referral.updated_at
+    at = at.replace(tzinfo=dt.UTC) if at.tzinfo is None else at
+    return {
+        "ETag": f'W/"{version_of(referral)}"',
+        "Last-Modified": format_datetime(at.astimezone(dt.UTC), usegmt=True),
+    }
+
+
 def _task_answer(
     referral: Referral, pseudonym: str, *, with_text: bool = True
 ) -> JSONResponse:
     """A referral's Task as the answer, with its version as ``ETag``."""
     body = as_json(task_resource(referral, pseudonym=pseudonym, with_text=with_text))
-    return fhir_answer(body, ETag=f'W/"{version_of(referral)}"')
+    return fhir_answer(body, **_version_headers(referral))
 
 
 def _read_task(call: FhirCall, task_id: str) -> JSONResponse:
@@ -359,7 +373,7 @@ async def _write_task(
     task_id: str,
     to_task: Callable[[bytes], bytes],
     kinds: tuple[str, ...],
-) -> JSONResponse:
+) -> Response:
     """Update Task ``task_id`` from the request body (one of the formats
     ``kinds``), ``to_task`` making the body the new Task's JSON (in a worker
     thread: the update locks its row)."""
@@ -369,7 +383,7 @@ async def _write_task(
 
 
 @router.put("/Task/{task_id}", summary="Update a Task")
-async def update_task(task_id: str, call: FhirCallDep) -> JSONResponse:
+async def update_task(task_id: str, call: FhirCallDep) -> Response:
     """Move a Task's status, set businessStatus and notes (If-Match honoured)."""
     return await _write_task(call, task_id, lambda raw: raw, _RESOURCE_KINDS)
 
@@ -408,7 +422,7 @@ def _apply_patch(current: dict[str, Any], raw: bytes) -> bytes:
 
 
 @router.patch("/Task/{task_id}", summary="Patch a Task (JSON Patch)")
-async def patch_task(task_id: str, call: FhirCallDep) -> JSONResponse:
+async def patch_task(task_id: str, call: FhirCallDep) -> Response:
     """JSON Patch of status, statusReason, businessStatus, note (If-Match honoured)."""
 
     def patched(raw: bytes) -> bytes:
@@ -418,7 +432,7 @@ async def patch_task(task_id: str, call: FhirCallDep) -> JSONResponse:
     return await _write_task(call, task_id, patched, _PATCH_KINDS)
 
 
-async def _run_sync(func: Callable[..., JSONResponse], *args: Any) -> JSONResponse:
+async def _run_sync(func: Callable[..., Response], *args: Any) -> Response:
     from starlette.concurrency import run_in_threadpool
 
     return await run_in_threadpool(func, *args)
@@ -495,7 +509,7 @@ def _update_task(
     task_id: str,
     raw: bytes,
     call: FhirCall,
-) -> JSONResponse:
+) -> Response:
     from fhir.resources.R4B.task import Task
 
     session, viewer = call.session, call.viewer
@@ -524,11 +538,24 @@ def _update_task(
     note = "\n".join(n.text for n in (given.note or []) if n.text) or None
     business = given.businessStatus.text if given.businessStatus else None
     outputs = outputs_of(given)
-    old_outputs = split_note(referral.response_note)[1]
+    old_note, old_outputs = split_note(referral.response_note)
     partner_side = (
         viewer.role == Role.PARTNER_USER
         and referral.to_organization_id == viewer.organization_id
     )
+    if not partner_side:
+        # the referrer sends back the Task it read (FHIR update is read, change,
+        # PUT the whole resource): the partner's text in it, unchanged, is no
+        # change of the referrer's; a change is refused
+        if (
+            (note is not None and note != old_note)
+            or (business is not None and business != referral.business_status)
+            or (outputs is not None and outputs != old_outputs)
+        ):
+            raise Forbidden(
+                "only the receiving partner sets businessStatus, notes and outputs"
+            )
+        note, business, outputs = None, None, None
     if target != old:
         reason = given.statusReason.text if given.statusReason else None
         _check_move(old, target, partner_side=partner_side, reason=reason or note)
@@ -537,10 +564,6 @@ def _update_task(
             actor=viewer,
             referral=referral,
             data=ReferralTransition(status=target, reason=reason or note),
-        )
-    if (note or business or outputs) and not partner_side:
-        raise Forbidden(
-            "only the receiving partner sets businessStatus, notes and outputs"
         )
     changed = False
     # the note and the outputs share response_note (task_output); either one
@@ -560,6 +583,30 @@ def _update_task(
     session.flush()
     moved = f"{task_status_of(old)}->{task_status_of(referral.status)}"
     call.audit.commit_on("update Task", referral, detail=moved)
+    return _updated_answer(call, referral, pseudonym, moved)
+
+
+def _updated_answer(
+    call: FhirCall, referral: Referral, pseudonym: str, moved: str
+) -> Response:
+    """The answer to an update, as ``Prefer: return=`` asks (FHIR R4
+    http.html#ops): ``minimal`` no body, ``OperationOutcome`` an outcome of the
+    update, ``representation`` (the default) the Task; always with ``ETag`` and
+    ``Last-Modified`` (http.html#update)."""
+    prefer = call.request.headers.get("prefer", "")
+    wants = {
+        p.strip().partition("=")[2].strip().strip('"').lower()
+        for p in prefer.split(",") if p.strip().lower().startswith("return=")
+    }  # fmt: skip
+    if "minimal" in wants:
+        return Response(status_code=200, headers=_version_headers(referral))
+    if "operationoutcome" in wants:
+        body = as_json(operation_outcome(
+            "informational",
+            f"Task/{referral.id} updated ({moved}), version {version_of(referral)}",
+            severity="information",
+        ))  # fmt: skip
+        return fhir_answer(body, **_version_headers(referral))
     return _task_answer(referral, pseudonym)
 
 
