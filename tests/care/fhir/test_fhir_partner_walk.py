@@ -186,3 +186,45 @@ def test_prefer_return_on_updates(
                  "Prefer": "return=representation"},
     )  # fmt: skip
     assert Task.model_validate(full.json()).status == "in-progress"
+
+
+def test_head_answers_what_get_would_without_a_body(
+    client: TestClient, records: Any, systems: Any
+) -> None:
+    # RFC 9110 section 9.3.2: HEAD is GET without the content; clients use it
+    # to check a Task's version (ETag) before an update
+    rid = records("a").sent_referral_id
+    headers = systems["p"]
+    for path in (f"/fhir/Task/{rid}", "/fhir/Task", "/fhir/metadata"):
+        got = client.get(path, headers=headers)
+        head = client.head(path, headers=headers)
+        assert head.status_code == 200, (path, head.status_code)
+        assert head.content == b""
+        assert head.headers["content-type"] == got.headers["content-type"]
+        assert head.headers.get("etag") == got.headers.get("etag")
+    assert client.head("/fhir/Task/999999", headers=headers).status_code == 404
+
+
+def test_strict_handling_refuses_a_search_parameter_we_do_not_take(
+    client: TestClient, records: Any, systems: Any
+) -> None:
+    # search.html#errors: unknown parameters are ignored (the self link shows
+    # what was applied) unless the client asks "Prefer: handling=strict"
+    rec = records("a")
+    headers = systems["p"]
+    params = {"patient": f"Patient/{rec.pseudonym}", "status": "requested"}
+    lenient = client.get("/fhir/Task", params=params, headers=headers)
+    assert lenient.status_code == 200
+    self_link = _link(lenient.json(), "self")
+    assert self_link is not None and "patient" not in self_link
+    strict = {**headers, "Prefer": "handling=strict"}
+    r = client.get("/fhir/Task", params=params, headers=strict)
+    assert r.status_code == 400, r.text
+    said = str(OperationOutcome.model_validate(r.json()).issue[0].diagnostics)
+    assert "patient" in said and "owner" in said
+    known = {"status": "requested", "_count": "5", "_format": "json",
+             "_pretty": "true", "_summary": "count"}  # fmt: skip
+    assert client.get("/fhir/Task", params=known, headers=strict).status_code == 200
+    elements = client.get(f"/fhir/Task/{rec.sent_referral_id}",
+                          params={"_elements": "status"}, headers=strict)  # fmt: skip
+    assert elements.status_code == 400

@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from nowrongdoor.care.api.deps import AuditDep, Auditor, SessionDep
 from nowrongdoor.care.errors import ApiError, BadRequest, NotFound
@@ -72,18 +73,45 @@ def outcome(status: int, message: str, headers: dict[str, str] | None = None) ->
     return JSONResponse(body, status_code=status, media_type=FHIR_JSON, headers=headers)
 
 
+def _is_fhir(path: str) -> bool:
+    return path == "/fhir" or path.startswith("/fhir/")
+
+
+class _FhirHead:
+    """``HEAD`` on a ``/fhir`` URL is its ``GET`` without the content (RFC 9110
+    section 9.3.2: same status and header fields): the status, ``ETag`` and
+    ``Content-Length`` a client checks before it reads or updates."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            return await self.app(scope, receive, send)
+        if not _is_fhir(scope["path"]):
+            return await self.app(scope, receive, send)
+
+        async def headless(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headless)
+
+
 def install_fhir_errors(app: FastAPI) -> None:
     """What no ``/fhir`` route answered - an unknown resource type or id, a
     method a resource does not take - comes out as an OperationOutcome too, as
     a FHIR client reads every error (FHIR R4 http.html: "the server SHOULD
-    return an OperationOutcome"); elsewhere the app's handler answers.
+    return an OperationOutcome"); elsewhere the app's handler answers. ``HEAD``
+    on a ``/fhir`` URL answers as its ``GET`` without the content.
     """
+    app.add_middleware(_FhirHead)
     base = app.exception_handlers[StarletteHTTPException]
 
     async def _http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
-        path = request.url.path
-        if path == "/fhir" or path.startswith("/fhir/"):
+        if _is_fhir(request.url.path):
             headers = dict(exc.headers) if exc.headers else None
             return outcome(exc.status_code, str(exc.detail), headers)
         answer = base(request, exc)
@@ -98,6 +126,32 @@ def install_fhir_errors(app: FastAPI) -> None:
 _NOT_NEGOTIATED = ("/fhir/auth/token", "/fhir/$export-file/{key}/{name}")
 
 
+def _query_names(dependant: Any) -> set[str]:
+    """The query parameters a route takes (its own and its dependencies')."""
+    names = {str(p.alias) for p in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names
+
+
+def _strictly_unknown(request: Request, known: set[str]) -> str | None:
+    """Why a request is refused under ``Prefer: handling=strict`` (FHIR R4
+    search.html#errors: a server SHOULD ignore a parameter it does not take,
+    and the ``self`` link shows what it applied, unless the client asks for
+    strict handling); ``None`` when it is not refused."""
+    prefer = request.headers.get("prefer", "").replace(" ", "").lower()
+    if "handling=strict" not in prefer.split(","):
+        return None
+    unknown = sorted(set(request.query_params) - known)
+    if not unknown:
+        return None
+    takes = ", ".join(sorted(known))
+    return (
+        f"parameter {', '.join(unknown)} is not taken here (Prefer: "
+        f"handling=strict); this URL takes: {takes}"
+    )
+
+
 class FhirRoute(APIRoute):
     """A route whose errors come out as OperationOutcome, in the format the
     caller asked for (:mod:`._format`: 406 when it accepts no JSON)."""
@@ -107,6 +161,7 @@ class FhirRoute(APIRoute):
         OperationOutcome."""
         handler = super().get_route_handler()
         negotiated = self.path not in _NOT_NEGOTIATED
+        known = _query_names(self.dependant) | {"_format", "_pretty"}
 
         async def answer(request: Request) -> Response:
             try:
@@ -123,6 +178,9 @@ class FhirRoute(APIRoute):
         async def wrapped(request: Request) -> Response:
             if not negotiated:
                 return await answer(request)
+            unknown = _strictly_unknown(request, known)
+            if unknown:
+                return outcome(400, unknown)
             try:
                 wanted: Wanted = wanted_format(request)
             except ApiError as exc:
