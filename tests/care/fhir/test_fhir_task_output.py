@@ -115,8 +115,10 @@ def test_outputs_are_kept_shown_and_read_back(
                       "csrf_token": form.attributes["value"]},
                       follow_redirects=False)  # fmt: skip
     assert signed.status_code == 303, signed.text[:300]
-    page = parse(web.get(f"/referrals/{rid}").text).text()
-    assert "Emergency shelter placement" in page and "Housing secured" in page
+    shown = parse(web.get(f"/referrals/{rid}").text).css_first("#partner-note")
+    assert shown is not None and "note-text" in shown.attributes["class"]
+    assert "Emergency shelter placement" in shown.text()
+    assert "Housing secured" in shown.text() and "Closed the loop." in shown.text()
 
 
 def test_a_get_then_put_keeps_the_outputs_as_they_are(
@@ -135,6 +137,7 @@ def test_a_get_then_put_keeps_the_outputs_as_they_are(
     # sent back unchanged: the same Task, nothing drifts
     third = client.put(f"/fhir/Task/{rid}", json=second, headers=headers).json()
     assert third["output"] == second["output"] and third["note"] == second["note"]
+    assert third["meta"]["versionId"] == second["meta"]["versionId"]
     # a new output list replaces the old one
     one = [{"type": {"text": "Outcome"}, "valueString": "Moved to a long stay."}]
     fourth = client.put(f"/fhir/Task/{rid}", json={**third, "output": one},
