@@ -5,6 +5,7 @@ OperationOutcome in JSON; ``_pretty=true`` indents the JSON."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -136,3 +137,42 @@ def test_the_capability_statement_says_json_only_and_pretty_indents(
             f"/fhir/Task/{rid}", params={"_pretty": "false"}, headers=systems["p"]
         ).text
     )
+
+
+def test_a_body_of_another_fhir_version_is_415(
+    client: TestClient, records: Any, systems: Any
+) -> None:
+    # versioning.html#mt-version: the fhirVersion parameter of a Content-Type
+    # names the version of the body; R4 (4.0) is the only one read here
+    rid = records("a").sent_referral_id
+    task = client.get(f"/fhir/Task/{rid}", headers=systems["p"]).json()
+    moved = json.dumps({**task, "status": "received"})
+    for kind in ("application/fhir+json; fhirVersion=3.0",
+                 'application/json; fhirVersion="5.0"'):  # fmt: skip
+        r = client.put(f"/fhir/Task/{rid}", content=moved,
+                       headers={**systems["p"], "Content-Type": kind})  # fmt: skip
+        assert r.status_code == 415, r.text
+        said = OperationOutcome.model_validate(r.json()).issue[0].diagnostics
+        assert "fhirVersion" in str(said)
+    ok = client.put(
+        f"/fhir/Task/{rid}", content=moved,
+        headers={**systems["p"],
+                 "Content-Type": "application/fhir+json; fhirVersion=4.0"},
+    )  # fmt: skip
+    assert ok.status_code == 200, ok.text
+
+
+def test_the_dstu2_json_type_older_clients_send_is_json(
+    client: TestClient, records: Any, systems: Any
+) -> None:
+    # application/json+fhir was FHIR JSON's type before STU3; older clients
+    # (HAPI's among them) still list it
+    rid = records("a").sent_referral_id
+    for headers, params in (
+        ({"Accept": "application/json+fhir"}, {}),
+        ({}, {"_format": "application/json+fhir"}),
+    ):
+        r = client.get(f"/fhir/Task/{rid}", params=params,
+                       headers={**systems["p"], **headers})  # fmt: skip
+        assert r.status_code == 200, r.text
+        assert r.headers["content-type"].startswith("application/fhir+json")

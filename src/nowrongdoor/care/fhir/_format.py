@@ -30,6 +30,7 @@ __all__ = [
     "Wanted",
     "dress",
     "not_acceptable",
+    "other_version",
     "wanted_format",
 ]
 
@@ -40,7 +41,15 @@ FORMATS = ("json", FHIR_JSON, PLAIN_JSON)
 #: ``fhirVersion`` values that name R4 (versioning.html#mt-version uses the
 #: major.minor form; the full 4.0.1 is taken as R4 too).
 _R4 = ("4.0", "4.0.1")
-_FORMAT_PARAM = {"json": FHIR_JSON, FHIR_JSON: FHIR_JSON, PLAIN_JSON: PLAIN_JSON}
+#: FHIR JSON's type before STU3 (DSTU2, http://hl7.org/fhir/DSTU2/http.html):
+#: older clients (HAPI's among them) still list it; read as application/fhir+json.
+_DSTU2_JSON = "application/json+fhir"
+_FORMAT_PARAM = {
+    "json": FHIR_JSON,
+    FHIR_JSON: FHIR_JSON,
+    _DSTU2_JSON: FHIR_JSON,
+    PLAIN_JSON: PLAIN_JSON,
+}
 _SERVED = f"this server answers FHIR R4 JSON only ({', '.join(FORMATS)})"
 
 
@@ -77,7 +86,8 @@ def _media_range(raw: str) -> tuple[str, float, str | None]:
                 q = 0.0
         elif name == "fhirversion":
             version = value
-    return kind.lower(), q, version
+    kind = kind.lower()
+    return (FHIR_JSON if kind == _DSTU2_JSON else kind), q, version
 
 
 def _quality(ranges: list[tuple[str, float, str | None]], media_type: str) -> float:
@@ -110,6 +120,13 @@ def _from_format(raw: str) -> str:
     if chosen is None or (version is not None and version not in _R4):
         raise not_acceptable(f"_format={raw!r} is not served: {_SERVED}")
     return chosen
+
+
+def other_version(media_type: str) -> str | None:
+    """The FHIR version a media type's ``fhirVersion`` parameter names, when it
+    is not R4 (``None``: R4, or no such parameter)."""
+    version = _media_range(media_type)[2]
+    return version if version is not None and version not in _R4 else None
 
 
 def wanted_format(request: Request) -> Wanted:

@@ -52,6 +52,7 @@ from nowrongdoor.care.fhir._call import (
     search_answer,
 )
 from nowrongdoor.care.fhir._capability import capability_statement
+from nowrongdoor.care.fhir._format import other_version
 from nowrongdoor.care.fhir._search import (
     organization_id,
     referral_search,
@@ -363,6 +364,14 @@ def _check_content_type(call: FhirCall, kinds: tuple[str, ...]) -> None:
         raise ApiError(
             f"Content-Type {kind or given!r} is not taken here; send "
             f"{' or '.join(kinds)}",
+            status=415,
+            code="unsupported_media_type",
+        )
+    version = other_version(given)
+    if version is not None:  # versioning.html#mt-version: the body's version
+        raise ApiError(
+            f"Content-Type fhirVersion={version!r}: this server reads FHIR R4 "
+            "(fhirVersion=4.0) bodies only",
             status=415,
             code="unsupported_media_type",
         )
