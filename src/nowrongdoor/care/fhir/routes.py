@@ -302,7 +302,9 @@ def _task_answer(
 ) -> JSONResponse:
     """A referral's Task as the answer, with its version as ``ETag``."""
     body = as_json(task_resource(referral, pseudonym=pseudonym, with_text=with_text))
-    return fhir_answer(body, **_version_headers(referral))
+    answer = fhir_answer(body)
+    answer.headers.update(_version_headers(referral))
+    return answer
 
 
 def _read_task(call: FhirCall, task_id: str) -> JSONResponse:
@@ -615,7 +617,9 @@ def _updated_answer(
             f"Task/{referral.id} updated ({moved}), version {version_of(referral)}",
             severity="information",
         ))  # fmt: skip
-        return fhir_answer(body, **_version_headers(referral))
+        answer = fhir_answer(body)
+        answer.headers.update(_version_headers(referral))
+        return answer
     return _task_answer(referral, pseudonym)
 
 

@@ -89,23 +89,26 @@ def _one(i: int, out: dict[str, Any]) -> Output:
             f"valueReference{got}"
         )
     value = out[given[0]]
-    head = {"label": label, "type_system": type_system, "type_code": type_code}
+    text: str | None = None
+    reference = system = code = None
     if kind == "string":
-        return Output(kind=kind, text=value, **head)
-    if kind == "concept":
+        text = value
+    elif kind == "concept":
         text, system, code = _concept(value)
         if not text:
             raise BadRequest(
                 f"{where}.valueCodeableConcept needs text, or a coding with a "
                 "display or code"
             )
-        return Output(kind=kind, text=text, system=system, code=code, **head)
-    if not value.get("reference"):
-        raise BadRequest(
-            f"{where}.valueReference needs a reference (Procedure/<id> or a URL)"
-        )
-    return Output(kind=kind, reference=value["reference"],
-                  text=value.get("display"), **head)  # fmt: skip
+    else:
+        reference, text = value.get("reference"), value.get("display")
+        if not reference:
+            raise BadRequest(
+                f"{where}.valueReference needs a reference (Procedure/<id> or a URL)"
+            )
+    return Output(label=label, kind=kind, text=text, reference=reference,
+                  type_system=type_system, type_code=type_code,
+                  system=system, code=code)  # fmt: skip
 
 
 def outputs_of(task: Any, *, strict: bool = True) -> list[Output] | None:
@@ -158,6 +161,10 @@ def _q(text: str | None) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+def _codes(codes: dict[str, list[str | None]]) -> str:
+    return json.dumps(codes, ensure_ascii=False)
+
+
 def _line(out: Output) -> str:
     if out.kind == "string":
         value = _q(out.text)
@@ -165,12 +172,12 @@ def _line(out: Output) -> str:
         value = f"coded {_q(out.text)}"
     else:
         value = f"see {_q(out.reference)}" + (f" {_q(out.text)}" if out.text else "")
-    codes = {}
+    codes: dict[str, list[str | None]] = {}
     if out.type_code:
         codes["type"] = [out.type_system, out.type_code]
     if out.code:
         codes["code"] = [out.system, out.code]
-    return f"- {_q(out.label)}: {value}" + (f"  {_q(codes)}" if codes else "")  # type: ignore[arg-type]
+    return f"- {_q(out.label)}: {value}" + (f"  {_codes(codes)}" if codes else "")
 
 
 def join_note(note: str | None, outputs: list[Output]) -> str | None:
