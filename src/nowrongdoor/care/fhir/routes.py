@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from email.utils import format_datetime
 from typing import Annotated, Any
 from urllib.parse import unquote
 
@@ -58,6 +56,7 @@ from nowrongdoor.care.fhir._search import (
     referral_search,
     service_names,
 )
+from nowrongdoor.care.fhir._task_answer import task_answer, updated_answer
 from nowrongdoor.care.fhir.clients import (
     ASSERTION_TYPE,
     issue_token,
@@ -68,7 +67,6 @@ from nowrongdoor.care.fhir.resources import (
     as_json,
     consent_resource,
     healthcare_service_resource,
-    operation_outcome,
     organization_resource,
     parse_resource,
     patient_resource,
@@ -286,30 +284,9 @@ def _referral(call: FhirCall, raw_id: str, resource_type: str) -> tuple[Referral
     return referral, crud.pseudonym_of(call.session, referral.person_id)
 
 
-def _version_headers(referral: Referral) -> dict[str, str]:
-    """``ETag`` (the Task's version) and ``Last-Modified`` (an HTTP-date, RFC
-    9110 section 5.6.7) of a referral's Task (FHIR R4 http.html#read)."""
-    at = referral.updated_at
-    at = at.replace(tzinfo=dt.UTC) if at.tzinfo is None else at
-    return {
-        "ETag": f'W/"{version_of(referral)}"',
-        "Last-Modified": format_datetime(at.astimezone(dt.UTC), usegmt=True),
-    }
-
-
-def _task_answer(
-    referral: Referral, pseudonym: str, *, with_text: bool = True
-) -> JSONResponse:
-    """A referral's Task as the answer, with its version as ``ETag``."""
-    body = as_json(task_resource(referral, pseudonym=pseudonym, with_text=with_text))
-    answer = fhir_answer(body)
-    answer.headers.update(_version_headers(referral))
-    return answer
-
-
 def _read_task(call: FhirCall, task_id: str) -> JSONResponse:
     referral, pseudonym = _referral(call, task_id, "Task")
-    answer = _task_answer(referral, pseudonym, with_text=with_text(call.viewer))
+    answer = task_answer(referral, pseudonym, with_text=with_text(call.viewer))
     call.audit.commit_on("read Task", referral)
     return answer
 
@@ -594,33 +571,7 @@ def _update_task(
     session.flush()
     moved = f"{task_status_of(old)}->{task_status_of(referral.status)}"
     call.audit.commit_on("update Task", referral, detail=moved)
-    return _updated_answer(call, referral, pseudonym, moved)
-
-
-def _updated_answer(
-    call: FhirCall, referral: Referral, pseudonym: str, moved: str
-) -> Response:
-    """The answer to an update, as ``Prefer: return=`` asks (FHIR R4
-    http.html#ops): ``minimal`` no body, ``OperationOutcome`` an outcome of the
-    update, ``representation`` (the default) the Task; always with ``ETag`` and
-    ``Last-Modified`` (http.html#update)."""
-    prefer = call.request.headers.get("prefer", "")
-    wants = {
-        p.strip().partition("=")[2].strip().strip('"').lower()
-        for p in prefer.split(",") if p.strip().lower().startswith("return=")
-    }  # fmt: skip
-    if "minimal" in wants:
-        return Response(status_code=200, headers=_version_headers(referral))
-    if "operationoutcome" in wants:
-        body = as_json(operation_outcome(
-            "informational",
-            f"Task/{referral.id} updated ({moved}), version {version_of(referral)}",
-            severity="information",
-        ))  # fmt: skip
-        answer = fhir_answer(body)
-        answer.headers.update(_version_headers(referral))
-        return answer
-    return _task_answer(referral, pseudonym)
+    return updated_answer(call.request, referral, pseudonym, moved)
 
 
 def _read_consent(call: FhirCall, consent_id: str) -> JSONResponse:
