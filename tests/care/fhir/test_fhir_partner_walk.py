@@ -228,3 +228,44 @@ def test_strict_handling_refuses_a_search_parameter_we_do_not_take(
     elements = client.get(f"/fhir/Task/{rec.sent_referral_id}",
                           params={"_elements": "status"}, headers=strict)  # fmt: skip
     assert elements.status_code == 400
+
+
+@pytest.mark.parametrize("kind", ["Task", "ServiceRequest"])
+def test_id_search_finds_those_tasks_only(
+    client: TestClient, records: Any, systems: Any, kind: str
+) -> None:
+    # search.html#id: _id is a parameter of every resource; ignored, it
+    # answered every Task in reach to a client that asked for one
+    rids = [str(records("a").sent_referral_id) for _ in range(3)]
+    headers = systems["p"]
+    for wanted in ([rids[1]], [rids[0], rids[2]], ["999999"]):
+        r = client.get(f"/fhir/{kind}", params={"_id": ",".join(wanted)},
+                       headers=headers)  # fmt: skip
+        assert r.status_code == 200, r.text
+        found = sorted(e["resource"]["id"] for e in r.json().get("entry", []))
+        assert found == sorted(w for w in wanted if w in rids)
+        self_link = _link(r.json(), "self")
+        assert self_link is not None and "_id=" in self_link
+    bad = client.get(f"/fhir/{kind}", params={"_id": "x"}, headers=headers)
+    assert bad.status_code == 200 and bad.json()["total"] == 0
+    meta = client.get("/fhir/metadata").json()
+    (res,) = [r for r in meta["rest"][0]["resource"] if r["type"] == kind]
+    assert "_id" in {p["name"] for p in res["searchParam"]}
+
+
+def test_a_method_a_resource_does_not_take_lists_all_it_does(
+    client: TestClient, records: Any, systems: Any
+) -> None:
+    # RFC 9110 section 15.5.6: a 405 lists in Allow every method the target
+    # takes; FHIR's issue type for it is not-supported
+    rid = records("a").sent_referral_id
+    r = client.delete(f"/fhir/Task/{rid}", headers=systems["p"])
+    assert r.status_code == 405
+    allowed = {m.strip() for m in r.headers["allow"].split(",")}
+    assert allowed == {"GET", "HEAD", "PUT", "PATCH"}
+    issue = OperationOutcome.model_validate(r.json()).issue[0]
+    assert issue.code == "not-supported" and "DELETE" in str(issue.diagnostics)
+    history = client.get(f"/fhir/Task/{rid}/_history", headers=systems["p"])
+    assert history.status_code == 404
+    said = str(OperationOutcome.model_validate(history.json()).issue[0].diagnostics)
+    assert "history" in said

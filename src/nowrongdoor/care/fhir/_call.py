@@ -16,9 +16,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from nowrongdoor.care.api.deps import AuditDep, Auditor, SessionDep
@@ -57,6 +58,7 @@ _ISSUE = {
     401: "login",
     403: "forbidden",
     404: "not-found",
+    405: "not-supported",
     406: "not-supported",
     409: "conflict",
     412: "conflict",
@@ -99,6 +101,20 @@ class _FhirHead:
         await self.app({**scope, "method": "GET"}, receive, headless)
 
 
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route takes at the request's path (RFC 9110 section
+    15.5.6: a 405's ``Allow`` lists them all, not the first route's), with
+    ``HEAD`` wherever ``GET`` is (:class:`_FhirHead`)."""
+    methods: set[str] = set()
+    for route in iter_route_contexts(request.app.routes):
+        path, takes = getattr(route, "path", None), getattr(route, "methods", None)
+        if path and takes and compile_path(str(path))[0].match(request.url.path):
+            methods |= set(takes)
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
+
+
 def install_fhir_errors(app: FastAPI) -> None:
     """What no ``/fhir`` route answered - an unknown resource type or id, a
     method a resource does not take - comes out as an OperationOutcome too, as
@@ -112,8 +128,21 @@ def install_fhir_errors(app: FastAPI) -> None:
     async def _http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
         if _is_fhir(request.url.path):
-            headers = dict(exc.headers) if exc.headers else None
-            return outcome(exc.status_code, str(exc.detail), headers)
+            headers = dict(exc.headers) if exc.headers else {}
+            message = str(exc.detail)
+            if exc.status_code == 405:
+                allowed = _allowed_methods(request)
+                headers["Allow"] = ", ".join(allowed)
+                message = (
+                    f"{request.method} is not supported on {request.url.path}; "
+                    f"it takes {', '.join(allowed)}"
+                )
+            elif exc.status_code == 404 and "/_history" in request.url.path:
+                message = (
+                    "no version history is kept (no history or vread): read the "
+                    "resource; its meta.versionId and ETag name the current version"
+                )
+            return outcome(exc.status_code, message, headers or None)
         answer = base(request, exc)
         done: Response = await answer if inspect.isawaitable(answer) else answer
         return done

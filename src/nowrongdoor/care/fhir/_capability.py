@@ -97,6 +97,7 @@ def capability_statement(base: str) -> CapabilityStatement:
                         _resource(
                             "Task",
                             search=[
+                                ("_id", "token"),
                                 ("owner", "reference"),
                                 ("status", "token"),
                                 ("_lastUpdated", "date"),
@@ -106,7 +107,11 @@ def capability_statement(base: str) -> CapabilityStatement:
                         ),
                         _resource(
                             "ServiceRequest",
-                            search=[("status", "token"), ("_lastUpdated", "date")],
+                            search=[
+                                ("_id", "token"),
+                                ("status", "token"),
+                                ("_lastUpdated", "date"),
+                            ],
                             profile=SDOHCC_SERVICE_REQUEST,
                         ),
                         _resource("Patient"),

@@ -166,8 +166,23 @@ def referral_search(
     last_updated: list[str],
     count: int,
     offset: int,
+    ids: str | None = None,
 ) -> tuple[list[Referral], int]:
+    """One page of the referrals ``viewer`` reaches that match the search, and
+    how many match in all. ``ids`` is ``_id`` (search.html#id: the Task's or
+    ServiceRequest's id, which is the referral's; comma-separated values are
+    ORed; a value that is no id of ours matches nothing).
+
+    Raises:
+        BadRequest: a search value we cannot read (names the parameter).
+    """
     stmt = visible_referrals(session, viewer)
+    if ids is not None:
+        wanted = {
+            int(v) for v in (i.strip() for i in ids.split(","))
+            if v.isdigit() and len(v) <= 9
+        }  # fmt: skip
+        stmt = stmt.where(Referral.id.in_(wanted))
     if owner:
         stmt = stmt.where(
             Referral.to_organization_id == organization_id("owner", owner)

@@ -182,6 +182,7 @@ def metadata(request: Request) -> JSONResponse:
 # --- Task and ServiceRequest ------------------------------------------------------
 
 LastUpdated = Annotated[list[str], Query(alias="_lastUpdated", max_length=4)]
+Ids = Annotated[str | None, Query(alias="_id", max_length=2000)]
 
 
 @dataclass(frozen=True)
@@ -192,20 +193,23 @@ class ReferralQuery:
         status: Task status codes, comma-separated (``None``: any).
         last_updated: ``_lastUpdated`` values (FHIR prefixes ge/gt/le/lt/eq).
         page: ``_count`` and ``_offset``.
+        ids: ``_id``, resource ids, comma-separated (``None``: any).
     """
 
     status: str | None
     last_updated: list[str]
     page: SearchPage
+    ids: str | None = None
 
 
 def referral_query(
     page: SearchPageDep,
     status: str | None = None,
     last_updated: LastUpdated = [],  # noqa: B006 - FastAPI copies defaults
+    ids: Ids = None,
 ) -> ReferralQuery:
     """The shared search parameters from the query string (a dependency)."""
-    return ReferralQuery(status, last_updated, page)
+    return ReferralQuery(status, last_updated, page, ids)
 
 
 ReferralQueryDep = Annotated[ReferralQuery, Depends(referral_query)]
@@ -228,6 +232,7 @@ def _search(
         last_updated=last_updated,
         count=count,
         offset=offset,
+        ids=q.ids,
     )
     names = crud.pseudonyms_of(session, {r.person_id for r in rows})
     services = service_names(session, {r.service_id for r in rows if r.service_id})
@@ -252,7 +257,9 @@ def _search(
             for r in rows
         ]
     query: dict[str, str | list[str]] = {
-        k: v for k, v in {"owner": owner, "status": status}.items() if v is not None
+        k: v
+        for k, v in {"owner": owner, "status": status, "_id": q.ids}.items()
+        if v is not None
     }
     if last_updated:
         query["_lastUpdated"] = list(last_updated)
