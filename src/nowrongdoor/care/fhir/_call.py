@@ -134,7 +134,8 @@ def install_fhir_errors(app: FastAPI) -> None:
                 allowed = _allowed_methods(request)
                 headers["Allow"] = ", ".join(allowed)
                 message = (
-                    f"{request.method} is not supported on {request.url.path}; "
+                    f"{message}: {request.method} is not supported on "
+                    f"{request.url.path}; "
                     f"it takes {', '.join(allowed)}"
                 )
             elif exc.status_code == 404 and "/_history" in request.url.path:
