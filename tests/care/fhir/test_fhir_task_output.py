@@ -190,3 +190,30 @@ def test_only_the_receiving_partner_reports_outputs(
     r = client.put(f"/fhir/Task/{rid}", json={**task, "output": OUTPUTS[1:2]},
                    headers=world.headers("cm_a"))  # fmt: skip
     assert r.status_code == 403, r.text
+
+
+def test_json_patch_remove_clears_the_outputs_or_the_note(
+    client: TestClient, world: Any, records: Any, systems: Any
+) -> None:
+    # RFC 6902 section 4.2: "remove" removes the value; an update without the
+    # element keeps it, a remove must not
+    rid, headers = records("a").sent_referral_id, systems["p"]
+    task = _take(client, rid, headers)
+    client.put(f"/fhir/Task/{rid}", json={**task, "output": OUTPUTS[:2],
+               "note": [{"text": "Closed."}]}, headers=headers)  # fmt: skip
+    kind = {"Content-Type": "application/json-patch+json"}
+
+    def patch(ops: list[dict[str, Any]], who: Any = headers) -> Any:
+        return client.patch(f"/fhir/Task/{rid}", content=json.dumps(ops),
+                            headers={**who, **kind})  # fmt: skip
+
+    cm = world.headers("cm_a")
+    assert patch([{"op": "remove", "path": "/output"}], cm).status_code == 403
+    gone = patch([{"op": "remove", "path": "/output"}])
+    assert gone.status_code == 200, gone.text
+    assert "output" not in gone.json() and gone.json()["note"] == [{"text": "Closed."}]
+    quiet = patch([{"op": "remove", "path": "/note"}]).json()
+    assert "note" not in quiet and "output" not in quiet
+    back = {"op": "add", "path": "/output", "value": OUTPUTS[1:2]}
+    again = patch([{"op": "remove", "path": "/output"}, back])
+    assert again.json()["output"] == OUTPUTS[1:2]

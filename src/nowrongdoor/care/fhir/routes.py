@@ -366,28 +366,35 @@ def _check_content_type(call: FhirCall, kinds: tuple[str, ...]) -> None:
 async def _write_task(
     call: FhirCall,
     task_id: str,
-    to_task: Callable[[bytes], bytes],
+    to_task: Callable[[bytes], tuple[bytes, frozenset[str]]],
     kinds: tuple[str, ...],
 ) -> Response:
     """Update Task ``task_id`` from the request body (one of the formats
-    ``kinds``), ``to_task`` making the body the new Task's JSON (in a worker
-    thread: the update locks its row)."""
+    ``kinds``), ``to_task`` making the body the new Task's JSON and naming the
+    partner's elements it clears (in a worker thread: the update locks its
+    row)."""
     _check_content_type(call, kinds)
     raw = await call.request.body()
-    return await _run_sync(lambda: _update_task(task_id, to_task(raw), call))
+    return await _run_sync(lambda: _update_task(task_id, *to_task(raw), call))
 
 
 @router.put("/Task/{task_id}", summary="Update a Task")
 async def update_task(task_id: str, call: FhirCallDep) -> Response:
     """Move a Task's status, set businessStatus and notes (If-Match honoured)."""
-    return await _write_task(call, task_id, lambda raw: raw, _RESOURCE_KINDS)
+    return await _write_task(
+        call, task_id, lambda raw: (raw, frozenset()), _RESOURCE_KINDS
+    )
 
 
 _PATCHABLE = ("/status", "/statusReason", "/businessStatus", "/note", "/output")
+#: The partner's elements a ``remove`` clears (an update without them keeps them).
+_CLEARABLE = ("businessStatus", "note", "output")
 
 
-def _apply_patch(current: dict[str, Any], raw: bytes) -> bytes:
-    """Apply a JSON Patch (RFC 6902) limited to the Task's mutable elements."""
+def _apply_patch(current: dict[str, Any], raw: bytes) -> tuple[bytes, frozenset[str]]:
+    """Apply a JSON Patch (RFC 6902) limited to the Task's mutable elements;
+    the new Task's JSON and the partner's elements it removed (RFC 6902
+    section 4.2) and did not add again."""
     try:
         ops = json.loads(raw)
     except ValueError:
@@ -413,14 +420,15 @@ def _apply_patch(current: dict[str, Any], raw: bytes) -> bytes:
             task.pop(key, None)
         else:
             task[key] = op.get("value")
-    return json.dumps(task).encode("utf-8")
+    cleared = frozenset(k for k in _CLEARABLE if k in current and k not in task)
+    return json.dumps(task).encode("utf-8"), cleared
 
 
 @router.patch("/Task/{task_id}", summary="Patch a Task (JSON Patch)")
 async def patch_task(task_id: str, call: FhirCallDep) -> Response:
     """JSON Patch of status, statusReason, businessStatus, note (If-Match honoured)."""
 
-    def patched(raw: bytes) -> bytes:
+    def patched(raw: bytes) -> tuple[bytes, frozenset[str]]:
         referral, pseudonym = _referral(call, task_id, "Task")
         return _apply_patch(as_json(task_resource(referral, pseudonym=pseudonym)), raw)
 
@@ -503,6 +511,7 @@ def _check_move(
 def _update_task(
     task_id: str,
     raw: bytes,
+    cleared: frozenset[str],
     call: FhirCall,
 ) -> Response:
     from fhir.resources.R4B.task import Task
@@ -546,6 +555,7 @@ def _update_task(
             (note is not None and note != old_note)
             or (business is not None and business != referral.business_status)
             or (outputs is not None and outputs != old_outputs)
+            or cleared
         ):
             raise Forbidden(
                 "only the receiving partner sets businessStatus, notes and outputs"
@@ -565,11 +575,19 @@ def _update_task(
     # absent from the body keeps what was there (the transition may have put
     # the partner's reason in the note)
     kept_note = note if note is not None else split_note(referral.response_note)[0]
-    response = join_note(kept_note, outputs if outputs is not None else old_outputs)
+    kept_outputs = outputs if outputs is not None else old_outputs
+    response = join_note(
+        None if "note" in cleared else kept_note,
+        [] if "output" in cleared else kept_outputs,
+    )
     if response != referral.response_note:
         referral.response_note = response
         changed = True
     # kept whole: the request body's size limit (max_request_bytes) bounds it
+    if "businessStatus" in cleared:
+        business = None
+        changed = changed or referral.business_status is not None
+        referral.business_status = None
     if business is not None and business != referral.business_status:
         referral.business_status = business
         changed = True
