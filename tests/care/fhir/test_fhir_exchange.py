@@ -415,3 +415,36 @@ def test_a_referral_cancelled_here_stops_being_polled(
     with db.session() as s:
         row = s.scalar(select(FhirOutbound))
         assert row is not None and row.state == "closed"
+
+
+def test_the_partners_task_output_comes_back_with_the_poll(
+    db: Database, world: Any, records: Any, partner: Partner, client: Any
+) -> None:
+    # Gravity SDOHCC-TaskForReferralManagement: the performer reports the
+    # outcome in Task.output; the plan's poll keeps it with the partner's note
+    rec = records("a")
+    _configure(db, world, partner)
+    assert sync(db, db.settings).sent == 1
+    with partner.db.session() as s:
+        remote_id = str(s.scalars(select(Referral)).one().id)
+    done = {"type": {"text": "Outcome"}, "valueString": "Placed for 30 nights."}
+    procedure = {
+        "type": {"text": "Resulting Activity"},
+        "valueReference": {"reference": "Procedure/77", "display": "Placement"},
+    }
+    _partner_patch(
+        partner,
+        remote_id,
+        [
+            {"op": "replace", "path": "/status", "value": "accepted"},
+            {"op": "add", "path": "/output", "value": [done, procedure]},
+            {"op": "add", "path": "/note/-", "value": {"text": "Bed on Friday."}},
+        ],
+    )
+    assert sync(db, db.settings).changed == 1
+    task = client.get(
+        f"/fhir/Task/{rec.sent_referral_id}", headers=world.headers("cm_a")
+    ).json()
+    assert task["status"] == "accepted"
+    assert task["output"] == [done, procedure]
+    assert task["note"] == [{"text": "Bed on Friday."}]

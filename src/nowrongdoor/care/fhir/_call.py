@@ -16,12 +16,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from nowrongdoor.care.api.deps import AuditDep, Auditor, SessionDep
-from nowrongdoor.care.errors import ApiError, NotFound
+from nowrongdoor.care.errors import ApiError, BadRequest, NotFound
+from nowrongdoor.care.fhir._format import FHIR_JSON, Wanted, dress, wanted_format
 from nowrongdoor.care.fhir.clients import resolve_client_token
 from nowrongdoor.care.fhir.resources import as_json, operation_outcome, searchset
 from nowrongdoor.care.models import Referral, User
@@ -35,6 +38,7 @@ __all__ = [
     "FhirCallDep",
     "FhirRoute",
     "FhirUser",
+    "MAX_COUNT",
     "SearchPage",
     "SearchPageDep",
     "base_url",
@@ -49,12 +53,13 @@ __all__ = [
     "search_page",
 ]
 
-FHIR_JSON = "application/fhir+json"
 _ISSUE = {
     400: "invalid",
     401: "login",
     403: "forbidden",
     404: "not-found",
+    405: "not-supported",
+    406: "not-supported",
     409: "conflict",
     412: "conflict",
     413: "too-costly",
@@ -70,20 +75,75 @@ def outcome(status: int, message: str, headers: dict[str, str] | None = None) ->
     return JSONResponse(body, status_code=status, media_type=FHIR_JSON, headers=headers)
 
 
+def _is_fhir(path: str) -> bool:
+    return path == "/fhir" or path.startswith("/fhir/")
+
+
+class _FhirHead:
+    """``HEAD`` on a ``/fhir`` URL is its ``GET`` without the content (RFC 9110
+    section 9.3.2: same status and header fields): the status, ``ETag`` and
+    ``Content-Length`` a client checks before it reads or updates."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            return await self.app(scope, receive, send)
+        if not _is_fhir(scope["path"]):
+            return await self.app(scope, receive, send)
+
+        async def headless(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headless)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route takes at the request's path (RFC 9110 section
+    15.5.6: a 405's ``Allow`` lists them all, not the first route's), with
+    ``HEAD`` wherever ``GET`` is (:class:`_FhirHead`)."""
+    methods: set[str] = set()
+    for route in iter_route_contexts(request.app.routes):
+        path, takes = getattr(route, "path", None), getattr(route, "methods", None)
+        if path and takes and compile_path(str(path))[0].match(request.url.path):
+            methods |= set(takes)
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
+
+
 def install_fhir_errors(app: FastAPI) -> None:
     """What no ``/fhir`` route answered - an unknown resource type or id, a
     method a resource does not take - comes out as an OperationOutcome too, as
     a FHIR client reads every error (FHIR R4 http.html: "the server SHOULD
-    return an OperationOutcome"); elsewhere the app's handler answers.
+    return an OperationOutcome"); elsewhere the app's handler answers. ``HEAD``
+    on a ``/fhir`` URL answers as its ``GET`` without the content.
     """
+    app.add_middleware(_FhirHead)
     base = app.exception_handlers[StarletteHTTPException]
 
     async def _http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
-        path = request.url.path
-        if path == "/fhir" or path.startswith("/fhir/"):
-            headers = dict(exc.headers) if exc.headers else None
-            return outcome(exc.status_code, str(exc.detail), headers)
+        if _is_fhir(request.url.path):
+            headers = dict(exc.headers) if exc.headers else {}
+            message = str(exc.detail)
+            if exc.status_code == 405:
+                allowed = _allowed_methods(request)
+                headers["Allow"] = ", ".join(allowed)
+                message = (
+                    f"{message}: {request.method} is not supported on "
+                    f"{request.url.path}; "
+                    f"it takes {', '.join(allowed)}"
+                )
+            elif exc.status_code == 404 and "/_history" in request.url.path:
+                message = (
+                    "no version history is kept (no history or vread): read the "
+                    "resource; its meta.versionId and ETag name the current version"
+                )
+            return outcome(exc.status_code, message, headers or None)
         answer = base(request, exc)
         done: Response = await answer if inspect.isawaitable(answer) else answer
         return done
@@ -91,14 +151,49 @@ def install_fhir_errors(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)
 
 
+#: Routes whose answers are not FHIR resources, so not negotiated: the OAuth2
+#: token endpoint (RFC 6749 JSON) and a bulk export's NDJSON files.
+_NOT_NEGOTIATED = ("/fhir/auth/token", "/fhir/$export-file/{key}/{name}")
+
+
+def _query_names(dependant: Any) -> set[str]:
+    """The query parameters a route takes (its own and its dependencies')."""
+    names = {str(p.alias) for p in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names
+
+
+def _strictly_unknown(request: Request, known: set[str]) -> str | None:
+    """Why a request is refused under ``Prefer: handling=strict`` (FHIR R4
+    search.html#errors: a server SHOULD ignore a parameter it does not take,
+    and the ``self`` link shows what it applied, unless the client asks for
+    strict handling); ``None`` when it is not refused."""
+    prefer = request.headers.get("prefer", "").replace(" ", "").lower()
+    if "handling=strict" not in prefer.split(","):
+        return None
+    unknown = sorted(set(request.query_params) - known)
+    if not unknown:
+        return None
+    takes = ", ".join(sorted(known))
+    return (
+        f"parameter {', '.join(unknown)} is not taken here (Prefer: "
+        f"handling=strict); this URL takes: {takes}"
+    )
+
+
 class FhirRoute(APIRoute):
-    """A route whose errors come out as OperationOutcome."""
+    """A route whose errors come out as OperationOutcome, in the format the
+    caller asked for (:mod:`._format`: 406 when it accepts no JSON)."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        """Wrap FastAPI's handler to turn errors into OperationOutcome."""
+        """Wrap FastAPI's handler: negotiate the format, turn errors into
+        OperationOutcome."""
         handler = super().get_route_handler()
+        negotiated = self.path not in _NOT_NEGOTIATED
+        known = _query_names(self.dependant) | {"_format", "_pretty"}
 
-        async def wrapped(request: Request) -> Response:
+        async def answer(request: Request) -> Response:
             try:
                 return await handler(request)
             except ApiError as exc:
@@ -109,6 +204,18 @@ class FhirRoute(APIRoute):
                 return outcome(400, f"{where}: {message}")
             except StarletteHTTPException as exc:
                 return outcome(exc.status_code, str(exc.detail))
+
+        async def wrapped(request: Request) -> Response:
+            if not negotiated:
+                return await answer(request)
+            unknown = _strictly_unknown(request, known)
+            if unknown:
+                return outcome(400, unknown)
+            try:
+                wanted: Wanted = wanted_format(request)
+            except ApiError as exc:
+                return outcome(exc.status, exc.message)
+            return dress(await answer(request), wanted)
 
         return wrapped
 
@@ -237,8 +344,17 @@ FhirCallDep = Annotated[FhirCall, Depends(fhir_call)]
 
 # --- searches ---------------------------------------------------------------------
 
-Count = Annotated[int, Query(alias="_count", ge=1, le=200)]
+#: The largest page: a larger ``_count`` is served this many (FHIR R4
+#: search.html#count: the server may return fewer than asked, never more).
+MAX_COUNT = 200
+Count = Annotated[int, Query(alias="_count", ge=1, le=2_000_000_000)]
 Offset = Annotated[int, Query(alias="_offset", ge=0, le=10_000_000)]
+Summary = Annotated[str | None, Query(alias="_summary", max_length=20)]
+#: ``_summary`` values (FHIR R4 search.html#summary). ``count`` answers the
+#: total only; ``true``, ``text``, ``data`` and ``false`` are taken and the
+#: whole resources returned (our resources carry no narrative and no element
+#: we would leave out of a summary to spare).
+_SUMMARIES = ("true", "text", "data", "count", "false")
 
 
 @dataclass(frozen=True)
@@ -246,17 +362,28 @@ class SearchPage:
     """Which results of a search one Bundle holds.
 
     Attributes:
-        count: ``_count``, results a page.
+        count: ``_count``, results a page (at most :data:`MAX_COUNT`).
         offset: ``_offset``, results skipped.
+        count_only: ``_summary=count``: the total, no entries.
     """
 
     count: int
     offset: int
+    count_only: bool = False
 
 
-def search_page(count: Count = 50, offset: Offset = 0) -> SearchPage:
-    """``_count`` and ``_offset`` from the query string (a dependency)."""
-    return SearchPage(count, offset)
+def search_page(
+    count: Count = 50, offset: Offset = 0, summary: Summary = None
+) -> SearchPage:
+    """``_count``, ``_offset`` and ``_summary`` from the query string (a
+    dependency).
+
+    Raises:
+        BadRequest: a ``_summary`` value FHIR does not define.
+    """
+    if summary is not None and summary not in _SUMMARIES:
+        raise BadRequest(f"_summary={summary!r} is not one of {', '.join(_SUMMARIES)}")
+    return SearchPage(min(count, MAX_COUNT), offset, summary == "count")
 
 
 #: The page every search takes.
@@ -276,9 +403,13 @@ def search_answer(
     (JSON-ready, out of ``total`` found), its paging links carrying ``query``;
     audited as ``search <resource_type>`` with the number of results, and
     committed."""
+    if page.count_only:
+        resources, query = [], {**query, "_summary": "count"}
     bundle = searchset(
         base_url(call.request), resource_type, resources, total=total, query=query,
         count=page.count, offset=page.offset,
     )  # fmt: skip
+    if page.count_only:  # no pages to walk: a next link would loop on nothing
+        bundle.link = [link for link in bundle.link or [] if link.relation == "self"]
     call.audit.commit(f"search {resource_type}", detail=f"{len(resources)} results")
     return fhir_answer(as_json(bundle))

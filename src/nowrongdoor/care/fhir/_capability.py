@@ -7,6 +7,7 @@ from typing import Any
 from fhir.resources.R4B.capabilitystatement import CapabilityStatement
 
 from nowrongdoor import __version__
+from nowrongdoor.care.fhir._format import FORMATS
 from nowrongdoor.care.fhir.resources import (
     SDOHCC,
     SDOHCC_SERVICE_REQUEST,
@@ -53,7 +54,9 @@ def capability_statement(base: str) -> CapabilityStatement:
             "software": {"name": "nowrongdoor", "version": __version__},
             "implementation": {"description": "nowrongdoor care FHIR API", "url": base},
             "fhirVersion": "4.0.1",
-            "format": ["json"],
+            # JSON only, in each spelling served; XML and Turtle are 406
+            "format": list(FORMATS),
+            "patchFormat": ["application/json-patch+json"],
             "rest": [
                 {
                     "mode": "server",
@@ -94,6 +97,7 @@ def capability_statement(base: str) -> CapabilityStatement:
                         _resource(
                             "Task",
                             search=[
+                                ("_id", "token"),
                                 ("owner", "reference"),
                                 ("status", "token"),
                                 ("_lastUpdated", "date"),
@@ -103,7 +107,11 @@ def capability_statement(base: str) -> CapabilityStatement:
                         ),
                         _resource(
                             "ServiceRequest",
-                            search=[("status", "token"), ("_lastUpdated", "date")],
+                            search=[
+                                ("_id", "token"),
+                                ("status", "token"),
+                                ("_lastUpdated", "date"),
+                            ],
                             profile=SDOHCC_SERVICE_REQUEST,
                         ),
                         _resource("Patient"),

@@ -55,6 +55,7 @@ from nowrongdoor.care.fhir.resources import (
     service_request_resource,
     task_resource,
 )
+from nowrongdoor.care.fhir.task_output import join_note, outputs_of, split_note
 from nowrongdoor.care.models import (
     Consent,
     FhirEndpoint,
@@ -501,6 +502,7 @@ def _apply_remote(
     steps = status_path(referral.status, target)
     reason = task.statusReason.text if task.statusReason else None
     note = "\n".join(n.text for n in (task.note or []) if n.text) or None
+    old_outputs = split_note(referral.response_note)[1]  # before the moves' notes
     for step in steps:
         why = reason or note
         if step in (ReferralStatus.DECLINED, ReferralStatus.CANCELLED) and not why:
@@ -511,8 +513,16 @@ def _apply_remote(
             referral=referral,
             data=ReferralTransition(status=step, reason=why),
         )
-    if note and note != referral.response_note:
-        referral.response_note = note
+    # the note and the Task's outputs (Gravity: the outcome) share
+    # response_note (task_output); an output we cannot keep is skipped, not
+    # refused: the partner's server owns the Task
+    outputs = outputs_of(task, strict=False)
+    kept = join_note(
+        note or split_note(referral.response_note)[0],
+        outputs if outputs is not None else old_outputs,
+    )
+    if kept != referral.response_note:
+        referral.response_note = kept
     business = task.businessStatus.text if task.businessStatus else None
     # the partner's status text is kept whole (the column is TEXT)
     if business and business != referral.business_status:

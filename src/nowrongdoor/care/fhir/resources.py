@@ -28,6 +28,7 @@ from pydantic import ValidationError
 from nowrongdoor.care.enums import ConsentType, ReferralStatus
 from nowrongdoor.care.errors import BadRequest
 from nowrongdoor.care.fhir.mapping import service_request_status, task_status_of
+from nowrongdoor.care.fhir.task_output import output_json, split_note
 from nowrongdoor.care.models import (
     Consent,
     Organization,
@@ -96,7 +97,8 @@ def task_resource(
     """The Gravity referral-management Task of a referral.
 
     ``with_text=False`` leaves out the partner's free text (businessStatus,
-    notes) for roles that see pseudonymous data only.
+    notes, outputs) for roles that see pseudonymous data only. The partner's
+    note and its outputs share ``response_note`` (:mod:`.task_output`).
     """
     status = ReferralStatus(referral.status)
     data: dict[str, Any] = {
@@ -128,8 +130,11 @@ def task_resource(
         data["statusReason"] = {"text": _REASON_TEXT[status]}
     if referral.business_status and with_text:
         data["businessStatus"] = {"text": referral.business_status}
-    if referral.response_note and with_text:
-        data["note"] = [{"text": referral.response_note}]
+    note, outputs = split_note(referral.response_note)
+    if note and with_text:
+        data["note"] = [{"text": note}]
+    if outputs and with_text:
+        data["output"] = [output_json(o) for o in outputs]
     return Task.model_validate(data)
 
 

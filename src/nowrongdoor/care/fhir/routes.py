@@ -19,7 +19,7 @@ from typing import Annotated, Any
 from urllib.parse import unquote
 
 from fastapi import Depends, Form, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy import Select, func, select
 
 from nowrongdoor.care import crud
@@ -50,11 +50,13 @@ from nowrongdoor.care.fhir._call import (
     search_answer,
 )
 from nowrongdoor.care.fhir._capability import capability_statement
+from nowrongdoor.care.fhir._format import other_version
 from nowrongdoor.care.fhir._search import (
     organization_id,
     referral_search,
     service_names,
 )
+from nowrongdoor.care.fhir._task_answer import task_answer, updated_answer
 from nowrongdoor.care.fhir.clients import (
     ASSERTION_TYPE,
     issue_token,
@@ -73,6 +75,7 @@ from nowrongdoor.care.fhir.resources import (
     task_resource,
     version_of,
 )
+from nowrongdoor.care.fhir.task_output import join_note, outputs_of, split_note
 from nowrongdoor.care.models import (
     Consent,
     Organization,
@@ -179,6 +182,7 @@ def metadata(request: Request) -> JSONResponse:
 # --- Task and ServiceRequest ------------------------------------------------------
 
 LastUpdated = Annotated[list[str], Query(alias="_lastUpdated", max_length=4)]
+Ids = Annotated[str | None, Query(alias="_id", max_length=2000)]
 
 
 @dataclass(frozen=True)
@@ -189,20 +193,23 @@ class ReferralQuery:
         status: Task status codes, comma-separated (``None``: any).
         last_updated: ``_lastUpdated`` values (FHIR prefixes ge/gt/le/lt/eq).
         page: ``_count`` and ``_offset``.
+        ids: ``_id``, resource ids, comma-separated (``None``: any).
     """
 
     status: str | None
     last_updated: list[str]
     page: SearchPage
+    ids: str | None = None
 
 
 def referral_query(
     page: SearchPageDep,
     status: str | None = None,
     last_updated: LastUpdated = [],  # noqa: B006 - FastAPI copies defaults
+    ids: Ids = None,
 ) -> ReferralQuery:
     """The shared search parameters from the query string (a dependency)."""
-    return ReferralQuery(status, last_updated, page)
+    return ReferralQuery(status, last_updated, page, ids)
 
 
 ReferralQueryDep = Annotated[ReferralQuery, Depends(referral_query)]
@@ -225,6 +232,7 @@ def _search(
         last_updated=last_updated,
         count=count,
         offset=offset,
+        ids=q.ids,
     )
     names = crud.pseudonyms_of(session, {r.person_id for r in rows})
     services = service_names(session, {r.service_id for r in rows if r.service_id})
@@ -249,7 +257,9 @@ def _search(
             for r in rows
         ]
     query: dict[str, str | list[str]] = {
-        k: v for k, v in {"owner": owner, "status": status}.items() if v is not None
+        k: v
+        for k, v in {"owner": owner, "status": status, "_id": q.ids}.items()
+        if v is not None
     }
     if last_updated:
         query["_lastUpdated"] = list(last_updated)
@@ -281,17 +291,9 @@ def _referral(call: FhirCall, raw_id: str, resource_type: str) -> tuple[Referral
     return referral, crud.pseudonym_of(call.session, referral.person_id)
 
 
-def _task_answer(
-    referral: Referral, pseudonym: str, *, with_text: bool = True
-) -> JSONResponse:
-    """A referral's Task as the answer, with its version as ``ETag``."""
-    body = as_json(task_resource(referral, pseudonym=pseudonym, with_text=with_text))
-    return fhir_answer(body, ETag=f'W/"{version_of(referral)}"')
-
-
 def _read_task(call: FhirCall, task_id: str) -> JSONResponse:
     referral, pseudonym = _referral(call, task_id, "Task")
-    answer = _task_answer(referral, pseudonym, with_text=with_text(call.viewer))
+    answer = task_answer(referral, pseudonym, with_text=with_text(call.viewer))
     call.audit.commit_on("read Task", referral)
     return answer
 
@@ -323,7 +325,7 @@ def _check_immutable(given: Any, current: dict[str, Any]) -> None:
         if sent is not None and sent != current[element]["reference"]:
             raise BadRequest(
                 f"Task.{element} cannot change (only status, statusReason, "
-                "businessStatus and note may)"
+                "businessStatus, note and output may)"
             )
     if given.intent != "order":
         raise BadRequest("Task.intent must be 'order'")
@@ -351,33 +353,48 @@ def _check_content_type(call: FhirCall, kinds: tuple[str, ...]) -> None:
             status=415,
             code="unsupported_media_type",
         )
+    version = other_version(given)
+    if version is not None:  # versioning.html#mt-version: the body's version
+        raise ApiError(
+            f"Content-Type fhirVersion={version!r}: this server reads FHIR R4 "
+            "(fhirVersion=4.0) bodies only",
+            status=415,
+            code="unsupported_media_type",
+        )
 
 
 async def _write_task(
     call: FhirCall,
     task_id: str,
-    to_task: Callable[[bytes], bytes],
+    to_task: Callable[[bytes], tuple[bytes, frozenset[str]]],
     kinds: tuple[str, ...],
-) -> JSONResponse:
+) -> Response:
     """Update Task ``task_id`` from the request body (one of the formats
-    ``kinds``), ``to_task`` making the body the new Task's JSON (in a worker
-    thread: the update locks its row)."""
+    ``kinds``), ``to_task`` making the body the new Task's JSON and naming the
+    partner's elements it clears (in a worker thread: the update locks its
+    row)."""
     _check_content_type(call, kinds)
     raw = await call.request.body()
-    return await _run_sync(lambda: _update_task(task_id, to_task(raw), call))
+    return await _run_sync(lambda: _update_task(task_id, *to_task(raw), call))
 
 
 @router.put("/Task/{task_id}", summary="Update a Task")
-async def update_task(task_id: str, call: FhirCallDep) -> JSONResponse:
+async def update_task(task_id: str, call: FhirCallDep) -> Response:
     """Move a Task's status, set businessStatus and notes (If-Match honoured)."""
-    return await _write_task(call, task_id, lambda raw: raw, _RESOURCE_KINDS)
+    return await _write_task(
+        call, task_id, lambda raw: (raw, frozenset()), _RESOURCE_KINDS
+    )
 
 
-_PATCHABLE = ("/status", "/statusReason", "/businessStatus", "/note")
+_PATCHABLE = ("/status", "/statusReason", "/businessStatus", "/note", "/output")
+#: The partner's elements a ``remove`` clears (an update without them keeps them).
+_CLEARABLE = ("businessStatus", "note", "output")
 
 
-def _apply_patch(current: dict[str, Any], raw: bytes) -> bytes:
-    """Apply a JSON Patch (RFC 6902) limited to the Task's mutable elements."""
+def _apply_patch(current: dict[str, Any], raw: bytes) -> tuple[bytes, frozenset[str]]:
+    """Apply a JSON Patch (RFC 6902) limited to the Task's mutable elements;
+    the new Task's JSON and the partner's elements it removed (RFC 6902
+    section 4.2) and did not add again."""
     try:
         ops = json.loads(raw)
     except ValueError:
@@ -389,33 +406,36 @@ def _apply_patch(current: dict[str, Any], raw: bytes) -> bytes:
         if not isinstance(op, dict) or op.get("op") not in ("add", "replace", "remove"):
             raise BadRequest(f"operation {i}: op must be add, replace or remove")
         path = str(op.get("path", ""))
-        if path == "/note/-" and op["op"] == "add":
-            task["note"] = [*task.get("note", []), op.get("value")]
+        if path in ("/note/-", "/output/-") and op["op"] == "add":
+            key = path[1:-2]
+            task[key] = [*task.get(key, []), op.get("value")]
             continue
         if path not in _PATCHABLE:
             raise BadRequest(
-                f"operation {i}: only {', '.join(_PATCHABLE)} (and /note/-) may change"
+                f"operation {i}: only {', '.join(_PATCHABLE)} (and /note/-, "
+                "/output/-) may change"
             )
         key = path[1:]
         if op["op"] == "remove":
             task.pop(key, None)
         else:
             task[key] = op.get("value")
-    return json.dumps(task).encode("utf-8")
+    cleared = frozenset(k for k in _CLEARABLE if k in current and k not in task)
+    return json.dumps(task).encode("utf-8"), cleared
 
 
 @router.patch("/Task/{task_id}", summary="Patch a Task (JSON Patch)")
-async def patch_task(task_id: str, call: FhirCallDep) -> JSONResponse:
+async def patch_task(task_id: str, call: FhirCallDep) -> Response:
     """JSON Patch of status, statusReason, businessStatus, note (If-Match honoured)."""
 
-    def patched(raw: bytes) -> bytes:
+    def patched(raw: bytes) -> tuple[bytes, frozenset[str]]:
         referral, pseudonym = _referral(call, task_id, "Task")
         return _apply_patch(as_json(task_resource(referral, pseudonym=pseudonym)), raw)
 
     return await _write_task(call, task_id, patched, _PATCH_KINDS)
 
 
-async def _run_sync(func: Callable[..., JSONResponse], *args: Any) -> JSONResponse:
+async def _run_sync(func: Callable[..., Response], *args: Any) -> Response:
     from starlette.concurrency import run_in_threadpool
 
     return await run_in_threadpool(func, *args)
@@ -491,8 +511,9 @@ def _check_move(
 def _update_task(
     task_id: str,
     raw: bytes,
+    cleared: frozenset[str],
     call: FhirCall,
-) -> JSONResponse:
+) -> Response:
     from fhir.resources.R4B.task import Task
 
     session, viewer = call.session, call.viewer
@@ -520,10 +541,26 @@ def _update_task(
     old = referral.status
     note = "\n".join(n.text for n in (given.note or []) if n.text) or None
     business = given.businessStatus.text if given.businessStatus else None
+    outputs = outputs_of(given)
+    old_note, old_outputs = split_note(referral.response_note)
     partner_side = (
         viewer.role == Role.PARTNER_USER
         and referral.to_organization_id == viewer.organization_id
     )
+    if not partner_side:
+        # the referrer sends back the Task it read (FHIR update is read, change,
+        # PUT the whole resource): the partner's text in it, unchanged, is no
+        # change of the referrer's; a change is refused
+        if (
+            (note is not None and note != old_note)
+            or (business is not None and business != referral.business_status)
+            or (outputs is not None and outputs != old_outputs)
+            or cleared
+        ):
+            raise Forbidden(
+                "only the receiving partner sets businessStatus, notes and outputs"
+            )
+        note, business, outputs = None, None, None
     if target != old:
         reason = given.statusReason.text if given.statusReason else None
         _check_move(old, target, partner_side=partner_side, reason=reason or note)
@@ -533,13 +570,24 @@ def _update_task(
             referral=referral,
             data=ReferralTransition(status=target, reason=reason or note),
         )
-    if (note or business) and not partner_side:
-        raise Forbidden("only the receiving partner sets businessStatus and notes")
     changed = False
-    if note is not None and note != referral.response_note:
-        referral.response_note = note
+    # the note and the outputs share response_note (task_output); either one
+    # absent from the body keeps what was there (the transition may have put
+    # the partner's reason in the note)
+    kept_note = note if note is not None else split_note(referral.response_note)[0]
+    kept_outputs = outputs if outputs is not None else old_outputs
+    response = join_note(
+        None if "note" in cleared else kept_note,
+        [] if "output" in cleared else kept_outputs,
+    )
+    if response != referral.response_note:
+        referral.response_note = response
         changed = True
     # kept whole: the request body's size limit (max_request_bytes) bounds it
+    if "businessStatus" in cleared:
+        business = None
+        changed = changed or referral.business_status is not None
+        referral.business_status = None
     if business is not None and business != referral.business_status:
         referral.business_status = business
         changed = True
@@ -548,7 +596,7 @@ def _update_task(
     session.flush()
     moved = f"{task_status_of(old)}->{task_status_of(referral.status)}"
     call.audit.commit_on("update Task", referral, detail=moved)
-    return _task_answer(referral, pseudonym)
+    return updated_answer(call.request, referral, pseudonym, moved)
 
 
 def _read_consent(call: FhirCall, consent_id: str) -> JSONResponse:
