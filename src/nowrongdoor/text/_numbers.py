@@ -518,6 +518,24 @@ _SHAPE_GATE = re.compile(r"[0-9][SsZzB]|[SsZzB][0-9]")
 _SHAPE_TOKEN = re.compile(r"(?<![\w|])[0-9OolI|SsZzB]{3,}+(?![^\W\d_])")
 
 
+def _with_digits(source: Normalized, replacements: list[tuple[int, str]]) -> Normalized:
+    """``source`` with the one character at each offset replaced by its digit
+    (offsets ascending; spans still map back to the original text)."""
+    if not replacements:
+        return source
+    text = source.text
+    builder = TextBuilder(source)
+    cursor = 0
+    for at, digit in replacements:
+        if at > cursor:
+            builder.copy(cursor, at)
+        builder.replace(at, at + 1, digit)
+        cursor = at + 1
+    if cursor < len(text):
+        builder.copy(cursor, len(text))
+    return builder.build()
+
+
 def _shape_letters(source: Normalized) -> Normalized:
     """``source`` with digit-shaped letters inside digit tokens written as digits.
 
@@ -540,18 +558,7 @@ def _shape_letters(source: Normalized) -> Normalized:
                 and token[k + 1] not in _SHAPE_DIGITS
             ):
                 replacements.append((m.start() + k, _SHAPE_DIGITS[token[k]]))
-    if not replacements:
-        return source
-    builder = TextBuilder(source)
-    cursor = 0
-    for at, digit in replacements:
-        if at > cursor:
-            builder.copy(cursor, at)
-        builder.replace(at, at + 1, digit)
-        cursor = at + 1
-    if cursor < len(text):
-        builder.copy(cursor, len(text))
-    return builder.build()
+    return _with_digits(source, replacements)
 
 
 #: Letters read as digits in a number written mostly in letters (see
@@ -604,18 +611,7 @@ def _letter_numbers(source: Normalized) -> Normalized:
             for k in range(m.start(name), m.end(name)):
                 if text[k] in _LETTER_DIGITS:
                     replacements.append((k, _LETTER_DIGITS[text[k]]))
-    if not replacements:
-        return source
-    builder = TextBuilder(source)
-    cursor = 0
-    for at, digit in replacements:
-        if at > cursor:
-            builder.copy(cursor, at)
-        builder.replace(at, at + 1, digit)
-        cursor = at + 1
-    if cursor < len(text):
-        builder.copy(cursor, len(text))
-    return builder.build()
+    return _with_digits(source, replacements)
 
 
 _REPEAT_GATE = re.compile(r"doubl|dbl|tripl", re.IGNORECASE)
