@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import select
@@ -203,27 +203,25 @@ def _part2_count(reasons: str | None) -> int:
 def flag_view(flag: RiskFlag, *, part2_ok: bool) -> FlagView | None:
     """``flag`` as the viewer may see it; ``None`` when withheld whole (a Part
     2 flag without an open view, imported from a worklist that had none)."""
-    base = {
-        "id": flag.id,
-        "person_id": flag.person_id,
-        "source": flag.source,
-        "sensitivity": flag.sensitivity,
-        "reviewed": flag.reviewed,
-        "imported_at": flag.imported_at,
-        "age": flag.age,
-    }
+    whole = FlagView(
+        id=flag.id,
+        person_id=flag.person_id,
+        source=flag.source,
+        tier=flag.tier,
+        score=flag.score,
+        pathway=flag.pathway,
+        age=flag.age,
+        reasons=flag.reasons,
+        sensitivity=flag.sensitivity,
+        reviewed=flag.reviewed,
+        imported_at=flag.imported_at,
+    )
     if part2_ok or flag.sensitivity != Sensitivity.PART2:
-        return FlagView(
-            **base,
-            tier=flag.tier,
-            score=flag.score,
-            pathway=flag.pathway,
-            reasons=flag.reasons,
-        )
+        return whole
     if flag.open_tier is None or flag.open_score is None:
         return None
-    return FlagView(
-        **base,
+    return replace(
+        whole,
         tier=flag.open_tier,
         score=flag.open_score,
         pathway=flag.pathway if flag.open_tier == flag.tier else None,

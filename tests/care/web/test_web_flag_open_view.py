@@ -69,6 +69,10 @@ def test_without_consent_the_open_reasons_show_and_the_part2_ones_do_not(
         if pseudonym in tr.text()
     )
     assert "identified (50) + withheld" in row and "(53)" not in row
+    # the tier filter leaves Part 2 flags out (their stored tier is the whole one)
+    for tier in ("identified", "high", "elevated"):
+        filtered = cm.get(f"/queue?door=claims_flag&tier={tier}").text
+        assert pseudonym not in filtered, tier
     facts = _section(cm.get(f"/intakes/{intake_id}").text, "dl.facts")
     assert "tier identified from the reasons that are not 42 CFR Part 2" in facts
     assert "53" not in facts
