@@ -4,7 +4,11 @@
   pathway, reasons) becomes risk flags on persons, matched by member id (a blind
   index: member ids are encrypted). Members not yet known become new persons,
   each with a ``claims_flag`` intake to review. Reasons labelled
-  ``42-cfr-part-2`` mark the flag as Part 2 (shown only under consent). A
+  ``42-cfr-part-2`` mark the flag as Part 2 (shown whole only under consent);
+  its open view (the worklist's ``open_tier`` and ``open_score``, and the
+  reasons that are not Part 2) is stored beside it for everyone else (42 CFR
+  2.12, 2.32: the other diagnoses are not Part 2 records). A worklist without
+  those columns (written before they existed) leaves the flag withheld whole. A
   ``population diff --out`` file imports the same way, new and moved members only
   (its ``change`` column; ``same`` and ``dropped`` rows are skipped).
 
@@ -31,6 +35,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from nowrongdoor.care.consent import PART2_REASON_LABELS
 from nowrongdoor.care.crud import new_pseudonym
 from nowrongdoor.care.crypto import Cipher
 from nowrongdoor.care.enums import Door, IntakeStatus, Pathway, Sensitivity
@@ -50,7 +55,7 @@ __all__ = [
 ]
 
 WORKLIST_REQUIRED = ("member_id", "tier", "score")
-_PART2_LABELS = {"42-cfr-part-2", "part2", "sud"}
+_PART2_LABELS = PART2_REASON_LABELS
 #: The deck's pathways, plus "monitor" (a watch list: no case is opened).
 _FLAG_PATHWAYS = frozenset({*Pathway, "monitor"})
 #: The change column of a `population diff` file.
@@ -170,19 +175,63 @@ def _reasons(raw: str) -> tuple[str | None, bool]:
     return raw, bool(labels & _PART2_LABELS)
 
 
+def _open_view(
+    row: dict[str, str], reasons: str | None, where: str
+) -> tuple[str | None, float | None, str | None]:
+    """A Part 2 row's open view: ``open_tier``, ``open_score`` and the reasons
+    that are not Part 2 (as JSON); all ``None`` when the worklist has no open
+    columns (an older run) or its reasons are not a JSON list, so the flag is
+    withheld whole, as before."""
+    tier, score = row.get("open_tier", ""), row.get("open_score", "")
+    if not tier and not score:
+        return None, None, None
+    if not tier or len(tier) > 32:
+        raise UserInputError(f"{where}: open_tier must be 1 to 32 characters")
+    if not score:
+        raise UserInputError(f"{where}: open_score is empty (open_tier is not)")
+    parsed: Any = json.loads(reasons or "[]")  # _reasons parsed it already
+    if not isinstance(parsed, list):
+        return None, None, None
+    kept = [
+        r
+        for r in parsed
+        if not (
+            isinstance(r, dict)
+            and str(r.get("sensitivity", "")).lower() in _PART2_LABELS
+        )
+    ]
+    text = json.dumps(kept, separators=(",", ":"))
+    return tier, _number(score, where, "open_score"), text
+
+
 def _flag_summary(
-    source: str, *, tier: str, score: float, change: str, part2: bool
+    source: str,
+    *,
+    tier: str,
+    score: float,
+    change: str,
+    part2: bool,
+    open_tier: str | None = None,
 ) -> str:
     """What the intake a flag opens says. Roles without Part 2 access read
     intakes too, so a flag with 42 CFR Part 2 reasons (substance-use records,
     42 CFR 2.12 and 2.32: no redisclosure without the patient's consent) keeps
-    its tier and score on the flag, where they are withheld, not here."""
-    told = (
-        "risk flag withheld (42 CFR Part 2): it shows on the person's record "
-        "where their consent covers your organisation"
-        if part2
-        else f"tier {tier}, score {score:g}"
-    )
+    its tier and score on the flag, where they are withheld, not here; the
+    intake says only its open tier (from the reasons that are not Part 2),
+    when the worklist gave one."""
+    if not part2:
+        told = f"tier {tier}, score {score:g}"
+    elif open_tier is not None:
+        told = (
+            f"tier {open_tier} from the reasons that are not 42 CFR Part 2 "
+            "records; the rest are withheld where the person's consent does not "
+            "cover your organisation"
+        )
+    else:
+        told = (
+            "risk flag withheld (42 CFR Part 2): it shows on the person's record "
+            "where their consent covers your organisation"
+        )
     return f"Population worklist {source}: {told}" + (f" ({change})" if change else "")
 
 
@@ -319,6 +368,11 @@ def import_worklist(
         reasons, part2 = _reasons(row.get("reasons", ""))
         label = row.get("sensitivity", "").lower()
         part2 = part2 or label in _PART2_LABELS
+        open_tier, open_score, open_reasons = (
+            _open_view(row, reasons, where)
+            if part2 and label not in _PART2_LABELS
+            else (None, None, None)
+        )
         counts.rows += 1
         # `population diff --out` rows: only what changed needs a review.
         change = row.get("change", "")
@@ -364,7 +418,12 @@ def import_worklist(
                     door=Door.CLAIMS_FLAG,
                     status=IntakeStatus.NEW,
                     summary=_flag_summary(
-                        source, tier=tier, score=score, change=change, part2=part2
+                        source,
+                        tier=tier,
+                        score=score,
+                        change=change,
+                        part2=part2,
+                        open_tier=open_tier,
                     ),
                     source_ref=f"worklist:{source}:{person.pseudonym}",
                     source_ref_bidx=cipher.exact_index(
@@ -385,6 +444,9 @@ def import_worklist(
             "age": age,
             "reasons": reasons,
             "sensitivity": Sensitivity.PART2 if part2 else Sensitivity.NORMAL,
+            "open_tier": open_tier,
+            "open_score": open_score,
+            "open_reasons": open_reasons,
         }
         if flag is None:
             session.add(

@@ -72,7 +72,8 @@ __all__ = ["DEMO_PASSWORD", "SeedReport", "demo_partners_hsds", "seed_demo"]
 DEMO_PASSWORD = "nowrongdoor-demo"
 #: Twelve rows of a population worklist, as ``population score`` wrote them for
 #: ``synth claims --members 2000 --seed 12`` (``--as-of 2025-12-31``), member
-#: ids renumbered and a county added for the pool routes (synthetic data).
+#: ids renumbered and a county added for the pool routes (synthetic data); with
+#: the open view (``open_tier``, ``open_score``) of its 42 CFR Part 2 rows.
 DEMO_WORKLIST = Path(__file__).with_name("data") / "demo_worklist.csv"
 
 _GIVEN = (

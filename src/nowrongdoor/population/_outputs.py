@@ -17,6 +17,7 @@ from nowrongdoor.population._valuesets import ValueSet, display_code
 
 __all__ = [
     "OUTPUT_FILES",
+    "PART2_LABEL",
     "WORKLIST_COLUMNS",
     "build_reasons",
     "member_reasons",
@@ -27,7 +28,22 @@ __all__ = [
     "write_atomically",
 ]
 
-WORKLIST_COLUMNS = ("member_id", "age", "tier", "score", "pathway", "reasons")
+#: The worklist's columns. ``open_tier`` and ``open_score`` are the tier and score
+#: from the reasons that are not 42 CFR Part 2 records alone (equal to ``tier`` and
+#: ``score`` when the member has none): what the care side shows a viewer whom no
+#: Part 2 consent covers (42 CFR 2.12, 2.32).
+WORKLIST_COLUMNS = (
+    "member_id",
+    "age",
+    "tier",
+    "score",
+    "pathway",
+    "reasons",
+    "open_tier",
+    "open_score",
+)
+#: The sensitivity label of 42 CFR Part 2 (substance use disorder) value sets.
+PART2_LABEL = "42-cfr-part-2"
 OUTPUT_FILES = (
     "worklist.parquet",
     "worklist.csv",

@@ -28,6 +28,7 @@ from nowrongdoor.population._maps import DEFAULT_MAP, ColumnMap
 from nowrongdoor.population._model import TIERS, ScoringModel, load_scoring_model
 from nowrongdoor.population._outputs import (
     OUTPUT_FILES,
+    PART2_LABEL,
     WORKLIST_COLUMNS,
     member_reasons,
     risk_assessment_lines,
@@ -286,9 +287,12 @@ def score_population(
     hits = steps.hits_of(found)
 
     step(STEPS[4])
-    scored = steps.score_members(valid, hits, model)
+    part2 = frozenset(v.id for v in value_sets if v.sensitivity == PART2_LABEL)
+    scored = steps.score_members(valid, hits, model, part2)
     flagged = engine.to_arrow(
-        scored.filter(scored.tier != "none").select(*WORKLIST_COLUMNS[:-1])
+        scored.filter(scored.tier != "none").select(
+            *(c for c in WORKLIST_COLUMNS if c != "reasons")
+        )
     )
     per_ind = engine.to_arrow(
         hits.group_by("indicator").agg(n=hits.count())
@@ -543,6 +547,8 @@ def _write_parquet(path: Path, columns: dict[str, list[Any]], pa: Any) -> None:
         "score": pa.int64(),
         "pathway": pa.string(),
         "reasons": pa.string(),
+        "open_tier": pa.string(),
+        "open_score": pa.int64(),
     }
     table = arrow_table({c: (t, columns[c]) for c, t in types.items()})
     pq.write_table(table, path)

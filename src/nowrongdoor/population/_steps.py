@@ -563,7 +563,12 @@ def hits_of(found: ir.Table) -> ir.Table:
     )
 
 
-def score_members(members: ir.Table, hits: ir.Table, model: ScoringModel) -> ir.Table:
+def score_members(
+    members: ir.Table,
+    hits: ir.Table,
+    model: ScoringModel,
+    part2: Collection[str] = (),
+) -> ir.Table:
     """Score, tier and route every valid member.
 
     A member with an identifying code (confirmed exploitation or its history) is
@@ -572,25 +577,36 @@ def score_members(members: ir.Table, hits: ir.Table, model: ScoringModel) -> ir.
     confirmed): at least ``high``, on the model's ``suspected`` pathway (Survive,
     for the care team to confirm or rule out). Everyone else is tiered by score.
 
+    The open view (``open_score``, ``open_tier``) applies the same rules to the
+    hits of the indicators not in ``part2`` alone: what a viewer may be shown
+    of the flag without the substance use disorder records that 42 CFR Part 2
+    protects (42 CFR 2.11, 2.12: records that identify a patient as having a
+    substance use disorder; the other diagnoses are not Part 2 records).
+
+    Args:
+        members: The valid members.
+        hits: The indicator hits (:func:`hits_of`).
+        model: The scoring model (tier thresholds, pathways).
+        part2: Indicator ids whose value set is labelled ``42-cfr-part-2``.
+
     Returns:
         member_id, age, score, tier (``identified``, ``high``, ``elevated``,
-        ``none``) and pathway (null for ``none``).
+        ``none``), pathway (null for ``none``), open_tier and open_score.
     """
+    shown = ~hits.indicator.isin(sorted(part2)) if part2 else ibis.literal(True)
     per = hits.group_by("member_id").agg(
         score=hits.points.sum(),
         identified=hits.identifies.max(),
         suspected=hits.suspects.max(),
+        open_score=hits.points.sum(where=shown),
+        open_identified=hits.identifies.max(where=shown),
+        open_suspected=hits.suspects.max(where=shown),
     )
     j = members.left_join(per, members.member_id == per.member_id)
     score = j.score.fill_null(0).cast("int64")
     identified = j.identified.fill_null(0) > 0
     suspected = j.suspected.fill_null(0) > 0
-    tier = ibis.cases(
-        (identified, "identified"),
-        (suspected | (score >= model.tiers.high), "high"),
-        (score >= model.tiers.elevated, "elevated"),
-        else_="none",
-    )
+    tier = _tier(identified, suspected, score, model)
     paths = model.pathways
     pathway = ibis.cases(
         (identified, paths["identified"]),
@@ -599,6 +615,34 @@ def score_members(members: ir.Table, hits: ir.Table, model: ScoringModel) -> ir.
         (score >= model.tiers.elevated, paths["elevated"]),
         else_=ibis.null("string"),
     )
+    open_score = j.open_score.fill_null(0).cast("int64")
+    open_tier = _tier(
+        j.open_identified.fill_null(0) > 0,
+        j.open_suspected.fill_null(0) > 0,
+        open_score,
+        model,
+    )
     return j.select(
-        member_id=j.member_id, age=j.age, score=score, tier=tier, pathway=pathway
+        member_id=j.member_id,
+        age=j.age,
+        score=score,
+        tier=tier,
+        pathway=pathway,
+        open_tier=open_tier,
+        open_score=open_score,
+    )
+
+
+def _tier(
+    identified: ir.BooleanValue,
+    suspected: ir.BooleanValue,
+    score: ir.IntegerValue,
+    model: ScoringModel,
+) -> ir.StringValue:
+    """The tier rules of docs/population.md, "Scoring model"."""
+    return ibis.cases(
+        (identified, "identified"),
+        (suspected | (score >= model.tiers.high), "high"),
+        (score >= model.tiers.elevated, "elevated"),
+        else_="none",
     )

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from nowrongdoor.care import crud
 from nowrongdoor.care.api.deps import Auditor
-from nowrongdoor.care.models import Case, Person, User
+from nowrongdoor.care.models import Case, Person, RiskFlag, User
 
 __all__ = [
     "add_to_case",
@@ -141,6 +141,9 @@ def list_children(
         held = crud.case_children(session, model, holder.id)
     else:
         held = crud.person_children(session, model, person_id=holder.id)
-    rows, _ = crud.visible_sensitive(held, part2_ok=part2_ok)
+    if model is RiskFlag:  # a Part 2 flag shows its open view (consent.FlagView)
+        rows: list[Any] = crud.visible_flags(held, part2_ok=part2_ok)[0]
+    else:
+        rows, _ = crud.visible_sensitive(held, part2_ok=part2_ok)
     commit_list(audit, kind, holder)
     return rows

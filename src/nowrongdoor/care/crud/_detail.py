@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import BindParameter
 
-from nowrongdoor.care.consent import part2_visible, visible_sensitive
+from nowrongdoor.care.consent import part2_visible, visible_flags, visible_sensitive
 from nowrongdoor.care.crud._sections import Section, load_sections
 from nowrongdoor.care.models import (
     Barrier,
@@ -162,7 +162,8 @@ def case_detail(session: Session, *, viewer: User, case: Case) -> CaseDetail:
         withheld += n
     flags: list[Any] = []
     if can(viewer, "riskflag:read"):
-        flags, n = visible_sensitive(
+        # a Part 2 flag shows its open view (its reasons that are not Part 2)
+        flags, n = visible_flags(
             _newest(rows["risk_flags"], "imported_at"), part2_ok=part2_ok
         )
         withheld += n

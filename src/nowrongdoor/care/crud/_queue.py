@@ -18,11 +18,12 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from nowrongdoor.care.consent import FlagView, flag_view, part2_visible
 from nowrongdoor.care.crud._queue_keys import ensure_queue_year, queue_age
 from nowrongdoor.care.crud._users import check_assignable
 from nowrongdoor.care.enums import Door, IntakeStatus, Role
 from nowrongdoor.care.errors import BadRequest
-from nowrongdoor.care.models import Intake, Person, User, utcnow
+from nowrongdoor.care.models import Intake, Person, RiskFlag, User, utcnow
 from nowrongdoor.care.rbac import SUPERVISORS_POOL, can, require, scope_clause
 
 __all__ = [
@@ -99,8 +100,11 @@ class QueueRow:
         pseudonym: The person's pseudonymous id (``None`` for a lead without one).
         door: The door code.
         tier: The latest risk tier, ``None`` if unflagged, ``"withheld"`` for a
-            42 CFR Part 2 flag the viewer may not see.
-        score: The latest flag's score (``None`` when none or withheld).
+            42 CFR Part 2 flag the viewer may not see and that has no open
+            view; for one that has, its open tier (from its reasons that are
+            not Part 2, :class:`~nowrongdoor.care.consent.FlagView`).
+        score: The latest flag's score (``None`` when none or withheld; the
+            open score for an open view).
         screen: ``positive``/``negative`` of the latest screening, or ``None``.
         age_band: Age band, or ``None``.
         owner: Display name of the owner, ``None`` in a pool.
@@ -108,6 +112,8 @@ class QueueRow:
             organisation's, for leads; ``SUPERVISORS_POOL``: supervisors').
         received_at: When the item arrived (what is due: review, since then).
         overdue: Waiting longer than :data:`REVIEW_DAYS`.
+        withheld_reasons: How many reasons an open view leaves out (0: the
+            whole flag shows, or none is shown).
     """
 
     intake_id: int
@@ -121,6 +127,7 @@ class QueueRow:
     pool_team: str | None
     received_at: dt.datetime
     overdue: bool
+    withheld_reasons: int = 0
 
 
 def _order(c: Any, sort: str) -> tuple[Any, ...]:
@@ -163,8 +170,14 @@ def work_queue(
     """One page of the viewer's triage queue, prioritised, and the total.
 
     Priority: higher risk tier first, then minors, then the longest waiting.
-    Part 2 flags count for the order but read "withheld" (their tier and score
-    are never shown here).
+    Part 2 flags count for the order by their whole tier and score, as the
+    stored keys hold them; the page shows, where no Part 2 consent covers the
+    viewer, their open view (the tier and score of their reasons that are not
+    Part 2, and how many reasons are withheld, 42 CFR 2.12, 2.32), or
+    "withheld" when the flag has none. The tier filter matches the stored
+    whole tier of flags without Part 2 reasons only: a Part 2 flag is left out
+    of every tier filter (matching its whole tier would tell the tier it
+    withholds; it shows in the unfiltered queue).
 
     Args:
         session: Database session.
@@ -260,7 +273,11 @@ def work_queue(
     )
     now = utcnow()
     rows = []
-    for r in session.execute(stmt).all():
+    result = session.execute(stmt).all()
+    views = _part2_views(
+        session, viewer, [r.person_id for r in result if r.q_part2 and r.person_id]
+    )
+    for r in result:
         withheld = bool(r.q_part2)
         received = r.received_at
         if received.tzinfo is None:
@@ -283,7 +300,39 @@ def work_queue(
                 overdue=now - received > dt.timedelta(days=REVIEW_DAYS),
             )
         )
+        view = views.get(r.person_id) if withheld else None
+        if view is not None:
+            rows[-1] = replace(
+                rows[-1],
+                tier=view.tier,
+                score=view.score,
+                withheld_reasons=view.withheld_reasons,
+            )
     return rows, int(total)
+
+
+def _part2_views(
+    session: Session, viewer: User, person_ids: list[int]
+) -> dict[int, FlagView]:
+    """The latest flag of each of these persons (their latest flag is Part 2)
+    as the viewer may see it: whole under a covering Part 2 consent, else its
+    open view; persons whose flag is withheld whole are left out."""
+    out: dict[int, FlagView] = {}
+    for person_id in sorted(set(person_ids)):
+        flag = session.scalar(
+            select(RiskFlag)
+            .where(RiskFlag.person_id == person_id)
+            .order_by(RiskFlag.id.desc())
+            .limit(1)
+        )
+        person = session.get(Person, person_id)
+        if flag is None or person is None:
+            continue
+        part2 = part2_visible(session, viewer=viewer, person=person)
+        view = flag_view(flag, part2_ok=part2)
+        if view is not None:
+            out[person_id] = view
+    return out
 
 
 def _owner_name(session: Session, intake_id: int) -> str:

@@ -132,6 +132,12 @@ class RiskFlag(IdKey, Base):
     age: Mapped[int | None] = mapped_column()
     reasons: Mapped[str | None] = mapped_column(EncryptedText)
     sensitivity: Mapped[str] = sensitivity_mark()
+    # The open view of a Part 2 flag: its tier, score and reasons without the
+    # 42 CFR Part 2 reasons (42 CFR 2.12, 2.32), for viewers no Part 2 consent
+    # covers. NULL when the flag has none, or its worklist had no open columns.
+    open_tier: Mapped[str | None] = mapped_column(String(32))
+    open_score: Mapped[float | None] = mapped_column()
+    open_reasons: Mapped[str | None] = mapped_column(EncryptedText)
     reviewed: Mapped[bool] = mapped_column(default=False)
     imported_at: Mapped[dt.datetime] = created_now()
 

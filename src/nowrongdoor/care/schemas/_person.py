@@ -200,7 +200,13 @@ class ScreeningPublic(Public):
 
 
 class RiskFlagPublic(Public):
-    """A population-worklist flag on a person."""
+    """A population-worklist flag on a person.
+
+    To a viewer whom no 42 CFR Part 2 consent covers, a Part 2 flag shows its
+    open view: ``tier``, ``score`` and ``reasons`` from its reasons that are
+    not Part 2 records, ``withheld_reasons`` saying how many were left out
+    (42 CFR 2.12, 2.32).
+    """
 
     id: int
     person_id: int
@@ -213,6 +219,14 @@ class RiskFlagPublic(Public):
     sensitivity: str
     reviewed: bool
     imported_at: dt.datetime
+    withheld_reasons: int = Field(
+        0,
+        description=(
+            "Reasons left out: substance-use records (42 CFR Part 2) the "
+            "viewer's organisation has no consent for; tier, score and "
+            "reasons are then those of the other reasons."
+        ),
+    )
 
 
 class ConsentCreate(Strict):

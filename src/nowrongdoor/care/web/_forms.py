@@ -444,8 +444,22 @@ def flag_score(score: float | None) -> str:
     return "" if score is None else f"{score:.4g}"
 
 
+def flag_withheld(count: int | None) -> str:
+    """The line under a Part 2 flag's open view: how many of its reasons are
+    substance-use records withheld without a Part 2 consent covering the
+    viewer (42 CFR 2.12, 2.32)."""
+    if not count:
+        return ""
+    return (
+        f"{count} more reason{'s' if count != 1 else ''} withheld: substance-use "
+        "records (42 CFR Part 2) show only where the person's consent covers "
+        "your organisation."
+    )
+
+
 FILTERS: dict[str, Callable[..., str]] = {
     "flag_reasons": flag_reasons,
+    "flag_withheld": flag_withheld,
     "flag_score": flag_score,
     "published": fmt_published,
     "time": fmt_time,

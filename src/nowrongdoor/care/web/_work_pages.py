@@ -25,6 +25,7 @@ from nowrongdoor.care.enums import (
     Pathway,
     ReferralStatus,
     Role,
+    Sensitivity,
 )
 from nowrongdoor.care.errors import BadRequest, Forbidden, NotFound
 from nowrongdoor.care.models import Person, RiskFlag, Screening, utcnow
@@ -133,7 +134,7 @@ def my_work(ctx: WorkDep) -> HTMLResponse:
         queue_overdue=queue_overdue,
         overdue_whose=overdue_whose,
         review_days=crud.REVIEW_DAYS,
-        flags=flag_rows,
+        flags=[(_flag_for(ctx, flag), p) for flag, p in flag_rows],
         referral_updates=[
             crud.referral_public(session, r, with_events=False) for r in updates
         ],
@@ -231,7 +232,7 @@ def intake_page(ctx: LeadDep, intake_id: int) -> HTMLResponse:
         if intake.person_id
         else None
     )
-    flags: list[RiskFlag] = []
+    flags: list[crud.FlagView] = []
     flags_withheld = 0
     if person is not None and intake.door == Door.CLAIMS_FLAG:
         flags, flags_withheld = _visible_flags(ctx, person)
@@ -354,17 +355,31 @@ def person_page(ctx: PersonDep, pseudonym: str) -> HTMLResponse:
     return _person_response(ctx, person, read=Read("person.read", on=person))
 
 
+def _flag_for(ctx: PageCtx, flag: RiskFlag) -> crud.FlagView | None:
+    """One flag as the viewer may see it (``None``: withheld whole); the
+    person's Part 2 consents are read only for a Part 2 flag."""
+    part2 = False
+    if flag.sensitivity == Sensitivity.PART2:
+        person = ctx.session.get(Person, flag.person_id)
+        part2 = person is not None and crud.part2_visible(
+            ctx.session, viewer=ctx.user, person=person
+        )
+    return crud.flag_view(flag, part2_ok=part2)
+
+
 def _visible_flags(
     ctx: PageCtx, person: Person, *, part2: bool | None = None
-) -> tuple[list[RiskFlag], int]:
-    """The person's risk flags the viewer may read, and how many are withheld
-    (42 CFR Part 2 flags without a covering consent; none without
-    ``riskflag:read``). ``part2``: whether Part 2 records show, when known."""
+) -> tuple[list[crud.FlagView], int]:
+    """The person's risk flags as the viewer may read them, and how many are
+    withheld whole (42 CFR Part 2 flags without a covering consent show their
+    open view, :class:`~nowrongdoor.care.consent.FlagView`, when the worklist
+    gave one; none without ``riskflag:read``). ``part2``: whether Part 2
+    records show, when known."""
     if not can(ctx.user, "riskflag:read"):
         return [], 0
     if part2 is None:
         part2 = crud.part2_visible(ctx.session, viewer=ctx.user, person=person)
-    return crud.visible_sensitive(
+    return crud.visible_flags(
         crud.list_risk_flags(ctx.session, person_id=person.id), part2_ok=part2
     )
 

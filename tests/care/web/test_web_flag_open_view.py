@@ -1,0 +1,125 @@
+"""A 42 CFR Part 2 risk flag shows its open view: a care manager whom no Part 2
+consent covers sees the flag's other reasons (the confirmed trafficking code of
+an identified survivor) and how many reasons are withheld, never the
+substance-use code or its points (42 CFR 2.12, 2.32); under a Part 2 consent
+the whole flag shows."""
+
+from __future__ import annotations
+
+import re
+
+from _web_html import assert_accessible_basics
+from sqlalchemy import text
+
+WITHHELD = (
+    "1 more reason withheld: substance-use records (42 CFR Part 2) show only "
+    "where the person's consent covers your organisation."
+)
+
+
+def _sql(web_app, sql: str, **params):
+    with web_app.state.db.engine.connect() as conn:
+        return conn.execute(text(sql), params).all()
+
+
+def _identified_part2(web_app) -> tuple[int, str]:
+    """The seeded demo's identified survivor whose flag also has an opioid use
+    disorder code (worklist row M900000: T74.62XA and F11.20)."""
+    rows = _sql(
+        web_app,
+        "select i.id, p.pseudonym from intake i join person p on p.id = "
+        "i.person_id join risk_flag f on f.person_id = p.id where i.door = "
+        "'claims_flag' and f.sensitivity = 'part2' and f.tier = 'identified'",
+    )
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+def _section(html: str, selector: str) -> str:
+    node = assert_accessible_basics(html).css_first(selector)
+    assert node is not None, selector
+    return " ".join(node.text().split())
+
+
+def test_without_consent_the_open_reasons_show_and_the_part2_ones_do_not(
+    web_app, sign_in
+) -> None:
+    intake_id, pseudonym = _identified_part2(web_app)
+    cm = sign_in("cm.north")
+    why = _section(
+        cm.get(f"/intakes/{intake_id}").text, "section[aria-labelledby=why-h]"
+    )
+    assert "identified (50)" in why
+    assert "trafficking confirmed (T74.62XA" in why
+    assert WITHHELD in why
+    assert "F11.20" not in why and "substance use" not in why
+    assert "(53)" not in why and "53" not in re.sub(r"\d{4}-\d{2}-\d{2}", "", why)
+    person = _section(
+        cm.get(f"/people/{pseudonym}").text, "section[aria-labelledby=flags-h]"
+    )
+    assert "trafficking confirmed (T74.62XA" in person and WITHHELD in person
+    assert "F11.20" not in person and "(53)" not in person
+    work = _section(cm.get("/work").text, "section[aria-labelledby=flags-h]")
+    assert f"{pseudonym}: identified risk (50), suggested" in work
+    assert "1 more reason withheld" in work and "(53)" not in work
+    queue = assert_accessible_basics(cm.get("/queue?door=claims_flag").text)
+    row = next(
+        " ".join(tr.text().split())
+        for tr in queue.css("tbody tr")
+        if pseudonym in tr.text()
+    )
+    assert "identified (50) + withheld" in row and "(53)" not in row
+    # the tier filter leaves Part 2 flags out (their stored tier is the whole one)
+    for tier in ("identified", "high", "elevated"):
+        filtered = cm.get(f"/queue?door=claims_flag&tier={tier}").text
+        assert pseudonym not in filtered, tier
+    facts = _section(cm.get(f"/intakes/{intake_id}").text, "dl.facts")
+    assert "tier identified from the reasons that are not 42 CFR Part 2" in facts
+    assert "53" not in facts
+
+
+def test_a_flag_whose_only_open_reasons_are_below_every_tier(web_app, sign_in) -> None:
+    """Worklist row M900010: serious mental illness (3) and a stimulant use
+    disorder code (3), elevated (6) in all; without the Part 2 reason, tier
+    none (3), and the pathway (monitor, from the whole tier) is not said."""
+    ((pseudonym,),) = _sql(
+        web_app,
+        "select p.pseudonym from person p join risk_flag f on f.person_id = p.id "
+        "where f.sensitivity = 'part2' and f.open_tier = 'none'",
+    )
+    cm = sign_in("cm.north")
+    person = _section(
+        cm.get(f"/people/{pseudonym}").text, "section[aria-labelledby=flags-h]"
+    )
+    assert "none (3)" in person and "F31.9" in person and WITHHELD in person
+    assert "F15.20" not in person and "elevated" not in person
+    work = _section(cm.get("/work").text, "section[aria-labelledby=flags-h]")
+    assert f"{pseudonym}: none risk (3). 1 more reason withheld" in work
+
+
+def test_under_a_part2_consent_the_whole_flag_shows(web_app, sign_in) -> None:
+    intake_id, pseudonym = _identified_part2(web_app)
+    cm = sign_in("cm.north")
+    given = cm.post(
+        f"/people/{pseudonym}/consents",
+        data={
+            "consent_type": "part2_disclosure",
+            "granted": "yes",
+            "scope": "care_team",
+        },
+    )
+    assert given.status_code == 303, given.text[:400]
+    why = _section(
+        cm.get(f"/intakes/{intake_id}").text, "section[aria-labelledby=why-h]"
+    )
+    assert "identified (53)" in why and "F11.20" in why and "T74.62XA" in why
+    assert "withheld" not in why
+    work = _section(cm.get("/work").text, "section[aria-labelledby=flags-h]")
+    assert f"{pseudonym}: identified risk (53)" in work
+    queue = assert_accessible_basics(cm.get("/queue?door=claims_flag").text)
+    row = next(
+        " ".join(tr.text().split())
+        for tr in queue.css("tbody tr")
+        if pseudonym in tr.text()
+    )
+    assert "identified (53)" in row and "withheld" not in row
