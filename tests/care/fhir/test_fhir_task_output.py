@@ -217,3 +217,29 @@ def test_json_patch_remove_clears_the_outputs_or_the_note(
     back = {"op": "add", "path": "/output", "value": OUTPUTS[1:2]}
     again = patch([{"op": "remove", "path": "/output"}, back])
     assert again.json()["output"] == OUTPUTS[1:2]
+
+
+def test_a_partner_users_later_note_keeps_the_outputs(
+    client: TestClient, world: Any, records: Any, systems: Any
+) -> None:
+    """The partner's system reports outputs; a partner user then completes the
+    referral on the pages or the API with a note: the note is theirs, the
+    outcomes reported before stay (they were overwritten)."""
+    rec = records("a")
+    rid, headers = rec.sent_referral_id, systems["p"]
+    task = _take(client, rid, headers)
+    r = client.put(f"/fhir/Task/{rid}", json={**task, "output": OUTPUTS},
+                   headers=headers)  # fmt: skip
+    assert r.status_code == 200, r.text
+    moved = client.post(
+        f"/api/v1/referrals/{rid}/status",
+        json={"status": "completed", "reason": "Moved in today."},
+        headers=world.headers("partner_p"),
+    )
+    assert moved.status_code == 200, moved.text
+    note = moved.json()["response_note"]
+    assert note.startswith("Moved in today.")
+    assert "Emergency shelter placement" in note and "Housing secured" in note
+    read = client.get(f"/fhir/Task/{rid}", headers=headers).json()
+    assert [_keys(o) for o in read["output"]] == [_keys(o) for o in OUTPUTS]
+    assert read["note"] == [{"text": "Moved in today."}]

@@ -19,6 +19,7 @@ from nowrongdoor.care.enums import (
     Role,
 )
 from nowrongdoor.care.errors import BadRequest, Conflict, Forbidden
+from nowrongdoor.care.fhir.task_output import join_note, split_note
 from nowrongdoor.care.models import (
     FhirEndpoint,
     Organization,
@@ -438,7 +439,11 @@ def transition_referral(
     if stamp is not None:  # ``received`` lives in the history only
         setattr(referral, stamp, now)
     if (is_partner or on_behalf) and data.reason:
-        referral.response_note = data.reason
+        # the partner's new words replace its note; the outcomes its system
+        # reported (Task.output, kept after the note) stay
+        referral.response_note = join_note(
+            data.reason, split_note(referral.response_note)[1]
+        )
     session.add(
         ReferralEvent(
             referral_id=referral.id,
