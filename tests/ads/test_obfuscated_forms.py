@@ -210,6 +210,22 @@ def test_birth_dates_with_month_names(
     assert _x(written, posted_at)["ages"] == ages
 
 
+@pytest.mark.parametrize(
+    ("written", "ages"),
+    [
+        ("in town Jun 19 - Jun 22, incall", []),  # a range of dates
+        ("in town Jun 19 - 22 only", []),
+        ("pics taken Aug 16, 2025", []),  # a date with its year
+        ("pics from 16-Aug-2025", []),
+        ("Jan 23, curvy", [23]),  # Jan is a name too: no date without a year
+        ("ask for Jun, 24.", [24]),
+        ("Mya - 22 - Dec special", [22]),
+    ],
+)
+def test_a_day_beside_a_month_name_is_no_age(written: str, ages: list[int]) -> None:
+    assert _x(written)["ages"] == ages
+
+
 def test_month_names() -> None:
     assert MONTHS["sept"] == MONTHS["septiembre"] == MONTHS["set"] == 9
     assert MONTHS["ene"] == MONTHS["january"] == 1

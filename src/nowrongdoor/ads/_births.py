@@ -14,7 +14,7 @@ import re
 
 from nowrongdoor.ads._span import Span
 
-__all__ = ["MONTHS", "age_from_birth", "find_birth_ages", "post_date"]
+__all__ = ["MONTHS", "age_from_birth", "find_birth_ages", "is_date_day", "post_date"]
 
 #: Month names in English and Spanish, full and abbreviated, to their numbers.
 #: Spanish abbreviations as the Real Academia Española lists them ("ene.",
@@ -103,7 +103,8 @@ _NOT_AFTER_BARE_YEAR = frozenset(
     s sec secs second seconds min mins minute minutes h hr hrs hour hours d day days
     wk wks week weeks mo mos month months y yr yrs year years yo decade decades am pm
     mi mile miles km k m ft feet foot inch inches cm kg lb lbs block blocks
-    x times percent pct dollars bucks usd roses rose minutos horas dias días
+    x times percent pct dollars bucks usd roses rose oz ounce ounces pound pounds
+    minutos horas dias días
     semanas meses años anos millas kilometros kilómetros cuadras
     """.split()
 ) | frozenset(MONTHS)
@@ -117,6 +118,50 @@ def _bare_year_ends(text: str, end: int) -> bool:
     if word is None:
         return False
     return word.group("word").lower() not in _NOT_AFTER_BARE_YEAR
+
+
+_MONTH_WORD = (
+    "(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")(?![a-záéíóúñ])"
+)
+_TO = r"(?:-|–|to|thru|through|till|until)"
+# A day right after a month name ("Oct 14", "Sept. 14"), or right before one
+# ("14-Sep", "14 de marzo").
+_MONTH_BEFORE = re.compile(rf"(?<![\w.]){_MONTH_WORD}\.?\s*$", re.I)
+_MONTH_AFTER = re.compile(
+    rf"(?:st|nd|rd|th)?[\s\-/.]*(?:(?:of|de)\s+)?{_MONTH_WORD}\.?", re.I
+)
+# What makes it a date: a year after it ("Oct 14, 2025", "14-Sep-2009"), or
+# a range of dates ("Dec 12 - Dec 15", "Dec 12 - 15", "Nov 14, 2025 - Nov 20").
+_YEAR_AFTER = re.compile(r"(?:st|nd|rd|th)?\s*[,.\-/]?\s*(?:(?:19|20)\d\d|'\d\d)(?!\d)")
+_RANGE_AFTER = re.compile(
+    rf"(?:st|nd|rd|th)?\s*{_TO}\s*(?:{_MONTH_WORD}\.?\s*)?\d", re.I
+)
+_RANGE_BEFORE = re.compile(
+    rf"{_MONTH_WORD}\.?\s*\d{{1,2}}(?:st|nd|rd|th)?"
+    r"(?:\s*,?\s*(?:(?:19|20)\d\d|'\d\d))?\s*"
+    rf"{_TO}\s*"
+    rf"(?:{_MONTH_WORD}\.?\s*)?$",
+    re.I,
+)
+
+
+def is_date_day(text: str, start: int, end: int) -> bool:
+    """Is the number at ``start:end`` the day of a date with a month name?
+
+    "Oct 14, 2025", "Sept. 14, 2009", "14-Sep-2009", "Dec 12 - Dec 15": a day
+    beside a month name, in a date with a year or in a range of dates. "Jan 23,
+    curvy" and "ask for Jun, 24" are left alone: Jan, June, April and May are
+    names too.
+    """
+    before = text[max(0, start - 24) : start]
+    if _MONTH_BEFORE.search(before):
+        return bool(
+            _YEAR_AFTER.match(text, end)
+            or _RANGE_AFTER.match(text, end)
+            or _RANGE_BEFORE.search(before)
+        )
+    month = _MONTH_AFTER.match(text, end)
+    return month is not None and _YEAR_AFTER.match(text, month.end()) is not None
 
 
 def _full_year(digits: str, posted: dt.date) -> int:

@@ -15,7 +15,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from nowrongdoor.ads._births import MONTHS, age_from_birth, find_birth_ages, post_date
+from nowrongdoor.ads._births import (
+    MONTHS,
+    age_from_birth,
+    find_birth_ages,
+    is_date_day,
+    post_date,
+)
 from nowrongdoor.ads._span import Span, SpanSet
 from nowrongdoor.text import CaselessPattern, guard_pattern, lower_text
 
@@ -512,8 +518,10 @@ def find_bare_ages(
         wa = word_after.group(1) if word_after else ""
         if wb.lower() in _RATE_WORDS or wa.lower() in _RATE_WORDS:
             continue
-        if wb.lower() in MONTHS or wa.lower() in MONTHS:
-            continue  # a day of a date: "Dec 12 - Dec 15", "14-Sep", "Oct 14, 2025"
+        if (wb.lower() in MONTHS or wa.lower() in MONTHS) and is_date_day(
+            text, start, end
+        ):
+            continue  # a day of a date: "Dec 12 - Dec 15", "Oct 14, 2025"
         if _in_range(text, start, end):
             continue  # a range: "ages 13-17", "men 25-60"
         if _ROAD.search(before):
