@@ -1,4 +1,4 @@
-"""Phone and age forms of batch 4 of the obfuscated set, on strings written apart.
+"""Phone and age forms of batches 4 and 6 of the obfuscated set, written apart.
 
 Each case is one rule (docs/ads.md); the set itself is
 tests/data/ads_obfuscated.jsonl (README tests/data/ads_obfuscated.md).
@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from nowrongdoor.ads import extract
+from nowrongdoor.ads._births import MONTHS
 from nowrongdoor.ads._evaluate import evaluate_records
 from nowrongdoor.ads._numbers import age_from_birth
 
@@ -154,6 +155,84 @@ def test_birth_dates(written: str, posted_at: str | None, ages: list[int]) -> No
     assert _x(written, posted_at)["ages"] == ages
 
 
+@pytest.mark.parametrize(
+    ("written", "posted_at", "ages"),
+    [
+        # the month as a word, English: month first, day first, ordinals, periods
+        ("born June 9, 2009 xo", "2026-06-09", [17]),  # the birthday itself
+        ("born June 9, 2009 xo", "2026-06-08", [16]),
+        ("DOB: 9 June 2009", "2026-06-10", [17]),
+        ("b. Jun 9th 2009", "2026-01-01", [16]),
+        ("born 9th of June '09 sweet", "2026-07-01", [17]),
+        ("DOB Aug. 30, 2010", "2026-08-29", [15]),
+        ("date of birth: the 2nd of Feb 2008", "2026-02-02", [18]),
+        ("born on Oct 31st, 2009", "2026-11-01", [17]),
+        ("DOB 07-Jul-2008", "2026-07-06", [17]),
+        ("born FEBRUARY 14 2011", "2026-03-01", [15]),
+        ("birthday: Sept 1 '07", "2026-09-01", [19]),
+        # Spanish: "de" / "del" between the parts, "el" / "en" after the cue
+        ("nacida el 2 de julio de 2009", "2026-07-01", [16]),
+        ("nacido el 2 de julio del 2009", "2026-07-02", [17]),
+        ("nací el 11 de nov. de 2008", "2026-12-01", [18]),
+        ("fecha de nacimiento: 3 de agosto de 2010", "2026-08-04", [16]),
+        ("fecha de nacimiento 02/11/2009", "2026-06-01", [16]),  # 2 Nov or Feb 11
+        ("nací en 2008", "2026-06-01", [17]),
+        # month and year only: the youngest age (docs/ads.md)
+        ("born Oct 2008", "2026-09-01", [17]),
+        ("born Oct 2008", "2026-11-01", [18]),
+        ("born in October of 2008", "2026-10-15", [17]),  # same month: not passed
+        ("nacida en octubre de 2008", "2026-11-01", [18]),
+        ("DOB: Feb. '09", "2026-03-01", [17]),
+        ("DOB Feb 30, 2008", "2026-03-01", [18]),  # no 30 Feb: month and year
+        # a bare two-digit year before a word
+        ("born 04 in Ohio", "2026-06-01", [21]),
+        ("born 08 and raised in Reno", "2026-06-01", [17]),
+        ("born 98 in NYC", "2026-06-01", [27]),
+        ("born 10 mins from the strip", "2026-06-01", []),
+        ("born 11 miles out", "2026-06-01", []),
+        ("born 12 weeks early", "2026-06-01", []),
+        ("born 9 2 love", "2026-06-01", []),
+        ("born 10 Oct, new", "2026-06-01", []),  # a day and a month, no year
+        # dates that are no birth: no cue before them
+        ("available June 9, 2026", "2026-06-01", []),
+        ("here since Oct 2018", "2026-06-01", []),
+        ("in town Jun 9 - Jun 12 only", "2026-06-01", []),
+        ("desde el 9 de junio de 2026", "2026-06-01", []),
+        ("born and raised, June 2010 grad", "2026-06-01", []),
+        ("my birthday is June 9th", "2026-06-01", []),
+        ("reborn Oct 2024", "2026-06-01", []),
+        ("updated Nov 14, 2025 - Nov 20", "2026-06-01", []),
+    ],
+)
+def test_birth_dates_with_month_names(
+    written: str, posted_at: str, ages: list[int]
+) -> None:
+    assert _x(written, posted_at)["ages"] == ages
+
+
+@pytest.mark.parametrize(
+    ("written", "ages"),
+    [
+        ("in town Jun 19 - Jun 22, incall", []),  # a range of dates
+        ("in town Jun 19 - 22 only", []),
+        ("pics taken Aug 16, 2025", []),  # a date with its year
+        ("pics from 16-Aug-2025", []),
+        ("Jan 23, curvy", [23]),  # Jan is a name too: no date without a year
+        ("ask for Jun, 24.", [24]),
+        ("Mya - 22 - Dec special", [22]),
+    ],
+)
+def test_a_day_beside_a_month_name_is_no_age(written: str, ages: list[int]) -> None:
+    assert _x(written)["ages"] == ages
+
+
+def test_month_names() -> None:
+    assert MONTHS["sept"] == MONTHS["septiembre"] == MONTHS["set"] == 9
+    assert MONTHS["ene"] == MONTHS["january"] == 1
+    assert MONTHS["dic"] == MONTHS["dec"] == 12
+    assert len(set(MONTHS.values())) == 12
+
+
 def test_age_from_a_full_date_of_birth() -> None:
     posted = dt.date(2026, 3, 20)
     assert age_from_birth(2009, 3, posted, 14) == 17  # 14 March has passed
@@ -174,10 +253,12 @@ def _batch(number: int) -> list:
 # phones, 54 ages) 1.000 / 1.000 on both after its rules; batch 5 (44 snippets, 20
 # phones, 15 ages, held out) phones 1.000 / 1.000, ages 1.000 / 1.000 after the
 # "wanted" rule (0.882 / 1.000 on its one held-out run). One invented or lost value
-# fails here.
+# fails here. Batch 6 (78 snippets, 6 phones, 52 ages: dates of birth with month
+# names, month and year, a bare two-digit year before a word, and dates that are no
+# birth): ages 0.143 / 0.019 (1, 6, 51) before its rules, 1.000 / 1.000 after.
 
 
-@pytest.mark.parametrize(("number", "ads"), [(4, 153), (5, 44)])
+@pytest.mark.parametrize(("number", "ads"), [(4, 153), (5, 44), (6, 78)])
 def test_batch_floors(number: int, ads: int) -> None:
     report = evaluate_records(_batch(number))
     assert report.ads == ads

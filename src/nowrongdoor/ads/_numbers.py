@@ -15,6 +15,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from nowrongdoor.ads._births import (
+    MONTHS,
+    age_from_birth,
+    find_birth_ages,
+    is_date_day,
+    post_date,
+)
 from nowrongdoor.ads._span import Span, SpanSet
 from nowrongdoor.text import CaselessPattern, guard_pattern, lower_text
 
@@ -232,154 +239,6 @@ def _in_range(text: str, start: int, end: int) -> bool:
     )
 
 
-# A birth year after a birth cue: "born 2004", "born in 2008", "b. 2005", "b.2009",
-# "DOB 03/2006", "D.O.B. 11/2007", "dob 8/14/2006", "DOB 14/03/2009", "Birth year
-# 2003", "Born: 1999", "born in '07", "born 09", "born 12/25/08", "date of birth",
-# "birthdate" and "birthday" before a date with its year. Without a cue a
-# year is no birth year: "since 2004", "est. 2004", "2004 Honda", "open 2004".
-# "b." is read in lower case only: "Suite B. 2005", "Bldg B. 2010" are addresses.
-# A date's first two numbers are read in both orders (see _birth_readings).
-_BIRTH_CUE = (
-    r"(?<![\w.])(?P<cue>born(?:\s+in)?|(?-i:b)\.|d\.?o\.?b\.?|birth\s*year|"
-    r"year\s+of\s+birth|date\s+of\s+birth|birth\s*date|birth\s*day)"
-    r"\s*(?:[:\-]\s*)?"
-)
-_BIRTH = re.compile(
-    _BIRTH_CUE
-    + r"(?:(?P<a>\d{1,2})\s*(?P<sep>[/.\-])\s*(?:(?P<b>\d{1,2})\s*(?P=sep)\s*)?)?"
-    r"(?P<year>(?:19|20)\d\d|'\d\d|\d\d)(?![\d/])",
-    re.I,
-)
-# Year first is ISO 8601's order, year-month-day ("DOB: 2009-06-30",
-# "born 2009/06/20"): one reading, never day-month.
-_BIRTH_YEAR_FIRST = re.compile(
-    _BIRTH_CUE + r"(?P<year>(?:19|20)\d\d)\s*(?P<sep>[/.\-])\s*(?P<month>\d{1,2})"
-    r"\s*(?P=sep)\s*(?P<day>\d{1,2})(?![\d/])",
-    re.I,
-)
-_BIRTH_CUES = ("born", "b.", "dob", "d.o.b", "birth")
-# What may follow a bare two-digit year after "born" ("born 09, petite"): not a
-# word, a unit or a sign ("born 10 min from here", "born 2 be wild").
-_AFTER_BARE_YEAR = re.compile(r"\s*(?:[^\w\s%$+:]|$)")
-
-
-def _full_year(digits: str, posted: dt.date) -> int:
-    """A written year: "2007"; "'07" and "07" are 2007, or 19YY when 20YY is later
-    than the post year."""
-    value = int(digits.lstrip("'"))
-    if len(digits.lstrip("'")) == 4:
-        return value
-    return 2000 + value if 2000 + value <= posted.year else 1900 + value
-
-
-def _birth_readings(m: re.Match[str]) -> list[tuple[int | None, int | None]]:
-    """The (month, day) readings of a birth date's numbers before its year.
-
-    "03/2006": month 3. "8/14/2006": the first number is the month (US order)
-    unless it is over 12: "14/03/2009" is day first. When both numbers can be
-    the month ("05/06/2008"), both readings are returned and the caller keeps
-    the younger age: the post does not say which order it uses, and a
-    possible minor must not be hidden. No valid reading: the year alone.
-    """
-    a, b = m.group("a"), m.group("b")
-    if a is None:
-        return [(None, None)]
-    first = int(a)
-    if b is None:
-        return [(first if 1 <= first <= 12 else None, None)]
-    second = int(b)
-    readings = [
-        (month, day)
-        for month, day in ((first, second), (second, first))
-        if 1 <= month <= 12 and 1 <= day <= 31
-    ]
-    return list(dict.fromkeys(readings)) or [(None, None)]
-
-
-def post_date(posted_at: str | None) -> dt.date | None:
-    """The date of an ad's ``posted_at`` ("2026-03-14T21:05", "2026-03-14"), or None."""
-    if not posted_at:
-        return None
-    try:
-        return dt.date.fromisoformat(posted_at.strip()[:10])
-    except ValueError:
-        return None
-
-
-def age_from_birth(
-    year: int, month: int | None, posted: dt.date, day: int | None = None
-) -> int:
-    """The youngest age someone born in ``year`` (``month``, ``day``) is on ``posted``.
-
-    With a full date of birth, the age on the post date. Otherwise post year -
-    birth year - 1, unless the birth month is known and before the post month
-    (the birthday has passed): then post year - birth year. A birth month equal
-    to the post month without a day counts as not yet passed. The lower of the
-    possible ages is reported because a missed minor costs more than a
-    possible minor checked by a reviewer (docs/ads.md "Ages from a birth year").
-    """
-    age = posted.year - year - 1
-    if month is not None and day is not None:
-        if (month, day) <= (posted.month, posted.day):
-            age += 1
-    elif month is not None and month < posted.month:
-        age += 1
-    return age
-
-
-def find_birth_ages(
-    text: str, posted: dt.date, lower: str | None = None
-) -> list[Span[int]]:
-    """Ages from birth years and dates of birth, on the post date.
-
-    Args:
-        text: Numeric view of the ad text.
-        posted: The date the ad was posted.
-        lower: The lower-cased text, if the caller has it.
-
-    Returns:
-        Age hits 12-60 with spans in ``text``; a birth year after the post
-        date or giving an age outside 12-60 gives none.
-    """
-    folded = lower if lower is not None else text.lower()
-    if not any(map(folded.__contains__, _BIRTH_CUES)):
-        return []
-    hits: list[Span[int]] = []
-    year_first: list[tuple[int, int]] = []
-    for m in _BIRTH_YEAR_FIRST.finditer(text):
-        month, day = int(m.group("month")), int(m.group("day"))
-        try:
-            dt.date(int(m.group("year")), month, day)
-        except ValueError:
-            continue  # no such date: the year alone, read below
-        year_first.append((m.start(), m.end()))
-        age = age_from_birth(int(m.group("year")), month, posted, day)
-        if MIN_AGE <= age <= MAX_AGE:
-            hits.append(Span(age, m.start(), m.end()))
-    for m in _BIRTH.finditer(text):
-        if any(start <= m.start() < end for start, end in year_first):
-            continue
-        written = m.group("year")
-        if len(written) == 2:
-            # A bare two-digit year: after a full date ("12/25/08"), or right
-            # after "born" with nothing but punctuation after it ("born 09,").
-            dated = m.group("b") is not None
-            bare = m.group("a") is None and m.group("cue").lower().startswith("born")
-            if not (dated or (bare and _AFTER_BARE_YEAR.match(text, m.end()))):
-                continue
-        elif written.startswith("'") and m.group("a") is not None:
-            continue  # "3/'07" is no date
-        year = _full_year(written, posted)
-        ages = [
-            age_from_birth(year, month, posted, day)
-            for month, day in _birth_readings(m)
-        ]
-        age = min(ages)
-        if MIN_AGE <= age <= MAX_AGE:
-            hits.append(Span(age, m.start(), m.end()))
-    return hits
-
-
 def _age_value(m: re.Match[str], labelled: bool = False) -> int | None:
     teen = m.groupdict().get("teen")
     if teen:
@@ -444,7 +303,8 @@ def find_ages(
             taken.add(start, end)
             hits.append(Span(a, start, end))
             hits.append(Span(b, start, end))
-    for hit in find_birth_ages(text, posted, lower) if posted else ():
+    births = find_birth_ages(text, posted, lower, (MIN_AGE, MAX_AGE)) if posted else []
+    for hit in births:
         if not taken.overlaps(hit.start, hit.end):
             taken.add(hit.start, hit.end)
             hits.append(hit)
@@ -658,6 +518,10 @@ def find_bare_ages(
         wa = word_after.group(1) if word_after else ""
         if wb.lower() in _RATE_WORDS or wa.lower() in _RATE_WORDS:
             continue
+        if (wb.lower() in MONTHS or wa.lower() in MONTHS) and is_date_day(
+            text, start, end
+        ):
+            continue  # a day of a date: "Dec 12 - Dec 15", "Oct 14, 2025"
         if _in_range(text, start, end):
             continue  # a range: "ages 13-17", "men 25-60"
         if _ROAD.search(before):
