@@ -361,6 +361,15 @@ def explain(
         f"age {row['age'] or 'unknown'}, pathway {row['pathway']}",
         highlight=False,
     )
+    # The open view (the worklist's open_tier, open_score): what a viewer whom
+    # no 42 CFR Part 2 consent covers is shown; said only when it differs.
+    open_tier, open_score = row.get("open_tier") or "", row.get("open_score") or ""
+    if open_tier and (open_tier, open_score) != (row["tier"], row["score"]):
+        console.print(
+            "open view (without the 42 CFR Part 2 reasons): tier "
+            f"[bold]{open_tier}[/], score {open_score}",
+            highlight=False,
+        )
     table = Table("indicator", "code", "date", "points", "sensitivity")
     for r in reasons:
         table.add_row(
