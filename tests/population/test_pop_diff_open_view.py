@@ -148,6 +148,11 @@ def test_diff_file_carries_the_open_columns(tmp_path: Path, runner) -> None:
     assert (rows["A3"]["old_open_tier"], rows["A3"]["open_change"]) == ("high", "same")
     assert (rows["A4"]["old_open_tier"], rows["A4"]["open_change"]) == ("none", "same")
     assert rows["A4"]["open_why"] == "gained serious_mental_illness"
+    # the console table shows the open tier beside the tier when one differs
+    plain = result.output.replace("│", " ").replace("┃", " ")
+    lines = [" ".join(x.split()) for x in plain.splitlines()]
+    assert any(x.startswith("member change tier score open tier") for x in lines)
+    assert any(x.startswith("A4 new none -> elevated 0 -> 6 none ") for x in lines)
 
 
 def test_explain_prints_the_open_view_when_it_differs(tmp_path: Path, runner) -> None:

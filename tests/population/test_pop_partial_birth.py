@@ -150,3 +150,43 @@ def test_duckdb_and_spark_agree_on_partial_birth_dates(
             tmp_path / "spark" / name
         ).read_bytes(), name
     assert _rows(tmp_path / "spark")["Y1"]["age"] == "16"
+
+
+def test_an_undeclared_partial_birth_date_says_what_to_declare(tmp_path: Path) -> None:
+    rows = [
+        ("C1", "2008", "F", "k1", "2025-03-01", "11", "Z33.1", "", ""),
+        ("C2", "06/2007", "F", "k2", "2025-03-01", "11", "Z33.1", "", ""),
+        ("C3", "1990-04-04", "F", "k3", "2025-03-01", "11", "T74.51XA", "", ""),
+        ("C4", "1990-04-04", "F", "k4", "2025", "11", "T74.51XA", "", ""),
+    ]
+    src = write_csv(tmp_path / "claims.csv", WIDE_HEADER, rows)
+    _score(src, tmp_path / "out")
+    reasons = {
+        r["row"]: r["reason"] for r in read_csv(tmp_path / "out" / "rejects.csv")
+    }
+    assert reasons["1"] == (
+        "birth_date '2008' is not a valid YYYY-MM-DD date: it is a year only; "
+        "declare the pattern in a column map's [formats] partial_birth_date (read "
+        "as the youngest age it allows)"
+    )
+    assert (
+        "'06/2007' is not a valid YYYY-MM-DD date: it is a year and month;"
+        in (reasons["2"])
+    )
+    # a service date has no partial reading
+    assert "partial_birth_date" not in reasons["4"]
+
+
+def test_a_run_of_year_only_birth_dates_stops_with_the_hint(tmp_path: Path) -> None:
+    from nowrongdoor.errors import UserInputError
+
+    rows = [("C1", "2008", "F", "k1", "2025-03-01", "11", "Z33.1", "", "")]
+    src = write_csv(tmp_path / "claims.csv", WIDE_HEADER, rows)
+    with pytest.raises(UserInputError) as err:
+        _score(src, tmp_path / "out")
+    assert str(err.value) == (
+        f"{src} row 1, column birth_date: no birth date in the input is a valid "
+        "YYYY-MM-DD date, and this one is a year only; declare the pattern in a "
+        "column map's [formats] partial_birth_date (read as the youngest age it "
+        "allows)"
+    )

@@ -333,8 +333,9 @@ def score_population(
         rej = steps.member_rejects(raw.members).union(rej)
     rejects = engine.to_arrow(rej.distinct()).to_pylist() + raw.fhir_rejects
     _name_date_patterns(rejects, column_map)
+    formats = (column_map or DEFAULT_MAP).formats
     other_forms = explain_date_rejects(
-        rejects, (column_map or DEFAULT_MAP).formats.date
+        rejects, formats.date, formats.partial_birth_date
     )
     _name_alarms(rejects)
     rejects.sort(key=lambda r: (r["file"], r["row"], r["reason"]))
