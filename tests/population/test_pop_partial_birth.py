@@ -150,6 +150,32 @@ def test_duckdb_and_spark_agree_on_partial_birth_dates(
             tmp_path / "spark" / name
         ).read_bytes(), name
     assert _rows(tmp_path / "spark")["Y1"]["age"] == "16"
+    # a map's MM/YYYY pattern, a leap February (2008-02 -> 2008-02-29: 17 on
+    # 2025-06-01 either way, 16 on 2025-02-28 by the last day, not the first)
+    rows = [
+        ("C1", "02/2008", "F", "k1", "2025-01-10", "11", "T74.51XA", "", ""),
+        ("C2", "2007", "F", "k2", "2025-01-10", "11", "Z33.1", "", ""),
+    ]
+    csv_src = write_csv(tmp_path / "claims.csv", WIDE_HEADER, rows)
+    cmap = ColumnMap(formats=Formats(partial_birth_date=("MM/YYYY", "YYYY")))
+    for name, sess in (("duckdb", None), ("spark", spark)):
+        engine = connect(name, spark=sess)  # type: ignore[arg-type]
+        try:
+            score_population(
+                [csv_src],
+                tmp_path / f"csv-{name}",
+                engine=engine,
+                as_of=date(2025, 2, 28),
+                column_map=cmap,
+            )
+        finally:
+            engine.close()
+    for name in ("worklist.csv", "worklist.parquet", "risk_assessments.ndjson"):
+        assert (tmp_path / "csv-duckdb" / name).read_bytes() == (
+            tmp_path / "csv-spark" / name
+        ).read_bytes(), name
+    got = {m: r["age"] for m, r in _rows(tmp_path / "csv-spark").items()}
+    assert got == {"C1": "16", "C2": "17"}
 
 
 def test_an_undeclared_partial_birth_date_says_what_to_declare(tmp_path: Path) -> None:
