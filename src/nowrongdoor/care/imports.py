@@ -10,7 +10,8 @@
   2.12, 2.32: the other diagnoses are not Part 2 records). A worklist without
   those columns (written before they existed) leaves the flag withheld whole. A
   ``population diff --out`` file imports the same way, new and moved members only
-  (its ``change`` column; ``same`` and ``dropped`` rows are skipped).
+  (its ``change`` column; ``same`` and ``dropped`` rows are skipped, except a
+  ``same`` row whose open tier moved, its ``open_change``), with the open view.
 
 Ad-match leads are imported into the investigator workspace instead
 (``care import-ads --match``, :mod:`nowrongdoor.care.investigate.importer`):
@@ -381,7 +382,16 @@ def import_worklist(
                 f"{where}: change {change!r} is not one of "
                 + ", ".join(sorted(_DIFF_CHANGES))
             )
-        if change in ("same", "dropped"):
+        # A "same" row whose open tier moved (`open_change`: its tier from the
+        # reasons that are not 42 CFR Part 2) is imported: the stored open view
+        # would be stale otherwise.
+        open_change = row.get("open_change") or ""
+        if open_change and open_change not in _DIFF_CHANGES:
+            raise UserInputError(
+                f"{where}: open_change {open_change!r} is not one of "
+                + ", ".join(sorted(_DIFF_CHANGES))
+            )
+        if change == "dropped" or (change == "same" and open_change in ("", "same")):
             counts.skipped += 1
             continue
         bidx = cipher.blind_index(member)

@@ -18,6 +18,7 @@ from typing import Any
 __all__ = [
     "DECLARE",
     "FHIR_HINT",
+    "PARTIAL_HINT",
     "PIVOT_HINT",
     "explain_date_rejects",
     "fits_pattern",
@@ -120,13 +121,40 @@ def fits_pattern(value: str, patterns: Sequence[str]) -> bool:
 
 
 _REJECTED = re.compile(r"^(\S+) '(.*)' is not a valid (.+) date$")
+#: A birth date written as a year, or a year and month (either order).
+_PARTIAL = (
+    (re.compile(r"^\d{4}$"), "a year only"),
+    (re.compile(r"^(\d{4}[-/.]\d{2}|\d{2}[-/.]\d{4})$"), "a year and month"),
+)
+#: What to do about one (docs/population.md, "Partial birth dates").
+PARTIAL_HINT = (
+    "declare the pattern in a column map's [formats] partial_birth_date (read as "
+    "the youngest age it allows)"
+)
 
 
-def explain_date_rejects(rejects: list[dict[str, Any]], patterns: Sequence[str]) -> int:
+def _partial_form(value: str) -> str | None:
+    """``a year only; declare ...`` for a birth date written as a year or a year
+    and month, else ``None``."""
+    text = value.strip()
+    for shape, what in _PARTIAL:
+        if shape.match(text):
+            return f"{what}; {PARTIAL_HINT}"
+    return None
+
+
+def explain_date_rejects(
+    rejects: list[dict[str, Any]],
+    patterns: Sequence[str],
+    partial: Sequence[str] = (),
+) -> int:
     """Add to each date reject's reason the form its value is written in
     (``... is not a valid YYYY-MM-DD date: it is written day first
     (DD/MM/YYYY); declare the pattern ...``), unless the value fits one of the
-    map's ``patterns`` (then it is simply not a date, as ``02/30/08``).
+    map's ``patterns`` (then it is simply not a date, as ``02/30/08``). A birth
+    date written as a year or a year and month (not from FHIR, which reads
+    them) is told to declare ``partial_birth_date``, unless the map's
+    ``partial`` patterns fit it already.
 
     Returns:
         How many rejects were explained so (dates in another form).
@@ -137,7 +165,12 @@ def explain_date_rejects(rejects: list[dict[str, Any]], patterns: Sequence[str])
         fhir = str(r["file"]).lower().endswith(".ndjson")
         if m is None or (not fhir and fits_pattern(m.group(2), patterns)):
             continue
-        form = written_form(m.group(2), fhir)
+        form = None
+        if m.group(1) == "birth_date" and not fhir:
+            if fits_pattern(m.group(2), partial):
+                continue
+            form = _partial_form(m.group(2))
+        form = form or written_form(m.group(2), fhir)
         if form is not None:
             r["reason"] += f": it is {form}"
             explained += 1
@@ -151,7 +184,8 @@ def unreadable_sentence(
     service dates) is valid, naming the first such row and column and the form
     its date is written in (the value itself is not repeated: person data)."""
     fhir = str(file).lower().endswith(".ndjson")
-    form = written_form(value, fhir)
+    form = None if fhir or what != "birth date" else _partial_form(value)
+    form = form or written_form(value, fhir)
     head = (
         f"{file} row {row}, column {column}: no {what} in the input is a valid "
         f"{label} date, and this one is "

@@ -32,9 +32,10 @@ __all__ = [
 
 #: Kinds of change, most urgent first.
 CHANGES = ("new", "up", "down", "dropped", "same")
-#: Columns of ``changes.csv``; member_id, tier, score, pathway, age and reasons
-#: are the new run's (the old run's for dropped members), so the file can be
-#: imported with ``care import-worklist``.
+#: Columns of ``changes.csv``; member_id, tier, score, pathway, age, reasons,
+#: open_tier and open_score are the new run's (age and reasons the old run's for
+#: dropped members), so the file can be imported with ``care import-worklist``.
+#: The open columns are empty for a run written before the worklist had them.
 DIFF_COLUMNS = (
     "member_id",
     "change",
@@ -46,7 +47,15 @@ DIFF_COLUMNS = (
     "age",
     "why",
     "reasons",
+    "open_tier",
+    "open_score",
+    "old_open_tier",
+    "old_open_score",
+    "open_change",
+    "open_why",
 )
+#: The sensitivity label of 42 CFR Part 2 reasons (as the worklist writes it).
+_PART2 = "42-cfr-part-2"
 
 
 @dataclass(frozen=True)
@@ -63,6 +72,12 @@ class Change:
     age: str
     why: str
     reasons: str
+    open_tier: str = ""
+    open_score: int | str = ""
+    old_open_tier: str = ""
+    old_open_score: int | str = ""
+    open_change: str = ""
+    open_why: str = ""
 
     def row(self) -> list[Any]:
         """The ``changes.csv`` row."""
@@ -73,6 +88,7 @@ class Change:
 class _Run:
     as_of: date | None
     rows: dict[str, dict[str, str]]
+    has_open: bool = True
 
 
 def _read_run(path: Path) -> _Run:
@@ -113,7 +129,14 @@ def _read_run(path: Path) -> _Run:
                 f"{summary} has no as_of date (YYYY-MM-DD): it is not a summary "
                 "written by `population score`"
             ) from None
-    return _Run(as_of=as_of, rows=rows)
+    has_open = {"open_tier", "open_score"} <= set(reader.fieldnames or [])
+    for number, row in enumerate(rows.values(), start=2):
+        if has_open and row["open_tier"] not in TIERS:
+            raise UserInputError(
+                f"{csv_path} line {number}: open_tier {row['open_tier']!r} is not "
+                "one of " + ", ".join(TIERS)
+            )
+    return _Run(as_of=as_of, rows=rows, has_open=has_open)
 
 
 def _indicators(row: dict[str, str]) -> list[dict[str, Any]]:
@@ -128,6 +151,76 @@ def _indicators(row: dict[str, str]) -> list[dict[str, Any]]:
 
 def _names(reasons: list[dict[str, Any]]) -> set[str]:
     return {str(r.get("indicator")) for r in reasons}
+
+
+def _open_names(reasons: list[dict[str, Any]]) -> set[str]:
+    """The indicators of the reasons that are not 42 CFR Part 2 records."""
+    return {
+        str(r.get("indicator"))
+        for r in reasons
+        if str(r.get("sensitivity", "")).lower() != _PART2
+    }
+
+
+def _has_open(rows: dict[str, dict[str, str]]) -> bool:
+    """Whether a run's worklist has the open columns (an empty one: assumed)."""
+    return all("open_tier" in r for r in rows.values())
+
+
+def _moved(before: str, after: str, rank: dict[str, int]) -> str:
+    """The kind of change from tier ``before`` to ``after`` (``none``: off the
+    list)."""
+    if before == "none" and after != "none":
+        return "new"
+    if before != "none" and after == "none":
+        return "dropped"
+    delta = rank[before] - rank[after]
+    return "up" if delta > 0 else "down" if delta < 0 else "same"
+
+
+def _open_view(
+    o: dict[str, str] | None,
+    n: dict[str, str] | None,
+    old_open: bool,
+    new_open: bool,
+    rank: dict[str, int],
+) -> dict[str, Any]:
+    """The open columns of one change: each run's open tier and score (``none``
+    and 0 off its worklist; empty when the run has no open columns), the kind of
+    change of the open tier, and why from the non-Part-2 reasons alone."""
+
+    def side(row: dict[str, str] | None, has: bool) -> tuple[str, int | str]:
+        if not has:
+            return "", ""
+        if row is None:
+            return "none", 0
+        return row.get("open_tier", ""), int(row.get("open_score") or 0)
+
+    old_tier, old_score = side(o, old_open)
+    new_tier, new_score = side(n, new_open)
+    out: dict[str, Any] = {
+        "open_tier": new_tier,
+        "open_score": new_score,
+        "old_open_tier": old_tier,
+        "old_open_score": old_score,
+        "open_change": "",
+        "open_why": "",
+    }
+    if not old_tier or not new_tier:
+        return out
+    kind = _moved(old_tier, new_tier, rank)
+    before = _open_names(_indicators(o)) if o else set()
+    now = _open_names(_indicators(n)) if n else set()
+    parts = []
+    if kind != "same":
+        parts.append(f"{old_tier} -> {new_tier}")
+    if now - before:
+        parts.append("gained " + ", ".join(sorted(now - before)))
+    if before - now:
+        parts.append("lost " + ", ".join(sorted(before - now)))
+    out["open_change"] = kind
+    out["open_why"] = "; ".join(parts) or "same reasons"
+    return out
 
 
 def _why_dropped(
@@ -205,6 +298,7 @@ def diff_rows(
     new: dict[str, dict[str, str]],
     new_as_of: date | None = None,
     model: ScoringModel | None = None,
+    has_open: tuple[bool, bool] | None = None,
 ) -> list[Change]:
     """Compare two worklists (member id -> worklist row).
 
@@ -213,6 +307,8 @@ def diff_rows(
         new: The later run's rows.
         new_as_of: The later run's as-of date (to tell aged-out reasons).
         model: The scoring model (look-back windows); default the shipped one.
+        has_open: Whether the old and the new worklist have the open columns
+            (``open_tier``, ``open_score``); default: every row has them.
 
     Returns:
         One change per member on either worklist, sorted by change kind (new, up,
@@ -220,6 +316,7 @@ def diff_rows(
     """
     model = model or load_scoring_model()
     rank = {t: i for i, t in enumerate(TIERS)}
+    old_open, new_open = has_open or (_has_open(old), _has_open(new))
     out: list[Change] = []
     for member in sorted(set(old) | set(new)):
         o, n = old.get(member), new.get(member)
@@ -259,6 +356,7 @@ def diff_rows(
                 age=cur.get("age", ""),
                 why=why,
                 reasons=(n or o or {}).get("reasons", "[]"),
+                **_open_view(o, n, old_open, new_open, rank),
             )
         )
     order = {c: i for i, c in enumerate(CHANGES)}
@@ -275,7 +373,7 @@ def diff_runs(
         UserInputError: either directory holds no readable worklist.
     """
     old, new = _read_run(old_dir), _read_run(new_dir)
-    return diff_rows(old.rows, new.rows, new.as_of, model)
+    return diff_rows(old.rows, new.rows, new.as_of, model, (old.has_open, new.has_open))
 
 
 def write_changes(path: Path, changes: list[Change]) -> None:

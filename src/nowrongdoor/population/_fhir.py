@@ -18,6 +18,7 @@ from nowrongdoor.errors import UserInputError
 from nowrongdoor.population._valuesets import icd10cm_codes
 
 __all__ = [
+    "FHIR_PARTIAL_DATES",
     "ICD10CM_SYSTEMS",
     "FhirRows",
     "read_fhir",
@@ -25,6 +26,12 @@ __all__ = [
     "suspected_counterparts",
 ]
 
+#: The partial forms of a FHIR R4 ``date`` (Patient.birthDate): "A date, or
+#: partial date (e.g. just year or year + month)", ``YYYY`` or ``YYYY-MM``, no
+#: time zone (https://hl7.org/fhir/R4/datatypes.html#date). Such a birth date is
+#: read as the latest day it allows, so the member is scored at the youngest age
+#: consistent with it (docs/population.md, "Partial birth dates").
+FHIR_PARTIAL_DATES = ("YYYY", "YYYY-MM")
 #: Coding systems accepted as ICD-10-CM.
 ICD10CM_SYSTEMS = frozenset(
     {

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from nowrongdoor.errors import UserInputError
-from nowrongdoor.population._fhir import read_fhir
+from nowrongdoor.population._fhir import FHIR_PARTIAL_DATES, read_fhir
 from nowrongdoor.population._maps import (
     DEFAULT_MAP,
     ColumnMap,
@@ -446,7 +446,13 @@ def _member_groups(pairs: list[tuple[InputFile, ir.Table]]) -> list[ir.Table]:
         g = ibis.union(*tables) if len(tables) > 1 else tables[0]
         if g.birth_date.type().is_string():
             g = g.distinct()
-        out.append(clean_members(g, _rewrite(formats) if formats else None))
+        out.append(
+            clean_members(
+                g,
+                _rewrite(formats) if formats else None,
+                formats.partial_birth_date if formats else (),
+            )
+        )
     return out
 
 
@@ -509,7 +515,11 @@ def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
                 _row=row,
             )
             pairs.append((f, people.select("member_id", "birth_date")))
-            members.append(clean_members(people, _rewrite(f.cmap.formats)))
+            members.append(
+                clean_members(
+                    people, _rewrite(f.cmap.formats), f.cmap.formats.partial_birth_date
+                )
+            )
         sep = f.cmap.formats.poa_separator
         prefix = f.cmap.formats.code_prefix
         if f.kind == "wide":
@@ -570,7 +580,8 @@ def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
         )
         members.append(
             clean_members(
-                engine.from_arrow(pa.Table.from_pylist(rows.members, m_schema))
+                engine.from_arrow(pa.Table.from_pylist(rows.members, m_schema)),
+                partial=FHIR_PARTIAL_DATES,
             )
         )
         groups.append(members[-1])
@@ -593,7 +604,7 @@ def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
         "_line",
     ]
     all_m = [m.select(cols_m) for m in members]
-    all_g = [g.select("member_id", "birth") for g in groups]
+    all_g = [g.select("member_id", "birth", "birth_precision") for g in groups]
     all_d = [d.select(cols_d) for d in diagnoses]
     if not all_m:
         raise UserInputError("the inputs hold no members (no Patient or member rows)")

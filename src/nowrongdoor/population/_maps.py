@@ -45,6 +45,7 @@ __all__ = [
     "load_map",
     "load_preset",
     "map_from_settings",
+    "partial_dates",
     "resolve_columns",
     "strip_poa",
     "to_iso_date",
@@ -119,6 +120,27 @@ class Formats(BaseModel):
         "Two-digit years are never read without it.",
     )
 
+    partial_birth_date: tuple[str, ...] = Field(
+        (),
+        description="Patterns of birth dates written as a year or a year and "
+        "month (YYYY, YYYY-MM, MM/YYYY). Such a member is scored at the youngest "
+        "age the date allows on the as-of date, and the reasons say so. Empty: "
+        "a birth date without a day is rejected (never guessed).",
+    )
+
+    @field_validator("partial_birth_date", mode="before")
+    @classmethod
+    def _check_partial(cls, value: Any) -> tuple[str, ...]:
+        out = []
+        for pattern in _names(value):
+            if not isinstance(pattern, str):
+                raise ValueError("a partial birth date pattern must be text")
+            for old, new in _STRFTIME.items():
+                pattern = pattern.replace(old, new)
+            _date_plan(pattern, partial=True)  # raises ValueError with the reason
+            out.append(pattern)
+        return tuple(out)
+
     @model_validator(mode="after")
     def _check_pivot(self) -> Formats:
         short = [p for p in self.date if "YY" in p and "YYYY" not in p]
@@ -169,14 +191,22 @@ class ColumnMap(BaseModel):
 DEFAULT_MAP = ColumnMap()
 
 
-def _date_plan(pattern: str) -> tuple[int, dict[str, int], dict[int, str]]:
+def _date_plan(
+    pattern: str, partial: bool = False
+) -> tuple[int, dict[str, int], dict[int, str]]:
     """Token positions of a fixed-width date pattern.
+
+    Args:
+        pattern: The pattern.
+        partial: A partial birth date pattern (a year, or a year and month, and
+            no day: ``YYYY``, ``YYYY-MM``, ``MM/YYYY``).
 
     Returns:
         Total length, token -> start offset, and separator offset -> character.
 
     Raises:
-        ValueError: the pattern lacks a year, month or day, or repeats one.
+        ValueError: the pattern lacks a year, month or day (or, partial, is not
+            YYYY with an optional MM), or repeats one.
     """
     pos: dict[str, int] = {}
     seps: dict[int, str] = {}
@@ -201,6 +231,13 @@ def _date_plan(pattern: str) -> tuple[int, dict[str, int], dict[int, str]]:
             seps[at] = pattern[i]
             at += 1
             i += 1
+    if partial:
+        if "YYYY" not in pos or not set(pos) <= {"YYYY", "MM"}:
+            raise ValueError(
+                f"partial birth date pattern {pattern!r} needs YYYY, optionally "
+                "with MM, and no DD, MON or YY (a year, or a year and month)"
+            )
+        return at, pos, seps
     if (
         not ({"YYYY", "YY"} & set(pos))
         or "DD" not in pos
@@ -263,6 +300,63 @@ def to_iso_date(
         iso = year + ibis.literal("-") + month + ibis.literal("-") + day
         branches.append((fits.fill_null(False), iso))
     return ibis.cases(*branches, else_=text)
+
+
+def partial_dates(
+    text: ir.StringValue, patterns: Sequence[str]
+) -> tuple[ir.Value, ir.IntegerValue]:
+    """Birth dates written as a year or a year and month, as the latest day they
+    allow (``2008`` -> 2008-12-31, ``2008-02`` -> 2008-02-29), and their
+    precision (2: year only, 1: year and month, 0: fits no pattern).
+
+    The latest day gives the youngest age the partial date allows on any
+    as-of date, so a member who may be a minor is scored as one. The last day
+    of a month is the first of 31, 30, 29, 28 that is a real date (an invalid
+    date casts to null on both engines).
+
+    Args:
+        text: Birth dates as text (spaces already trimmed).
+        patterns: Partial patterns (:attr:`Formats.partial_birth_date`).
+
+    Returns:
+        The date (null when no pattern fits or the year or month is not a
+        number) and the precision.
+    """
+    import ibis
+
+    branches_day = []
+    branches_precision = []
+    for pattern in patterns:
+        length, pos, seps = _date_plan(pattern, partial=True)
+        shape = ""
+        at = 0
+        while at < length:
+            token = next((t for t, p in pos.items() if p == at), None)
+            if token is not None:
+                shape += "[0-9]" + "{" + str(len(token)) + "}"
+                at += len(token)
+            else:
+                shape += re.escape(seps[at])
+                at += 1
+        fits = text.re_search("^" + shape + "$").fill_null(False)
+        year = text.substr(pos["YYYY"], 4)
+        if "MM" in pos:
+            first = year + "-" + text.substr(pos["MM"], 2) + "-"
+            day = ibis.coalesce(
+                *((first + last).try_cast("date") for last in ("31", "30", "29", "28"))
+            )
+            precision = 1
+        else:
+            day = (year + "-12-31").try_cast("date")
+            precision = 2
+        branches_day.append((fits, day))
+        branches_precision.append((fits, precision))
+    if not branches_day:
+        return ibis.null("date"), ibis.literal(0, "int64")
+    return (
+        ibis.cases(*branches_day, else_=ibis.null("date")),
+        ibis.cases(*branches_precision, else_=0).cast("int64"),
+    )
 
 
 def strip_poa(

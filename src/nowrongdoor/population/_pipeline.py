@@ -312,9 +312,20 @@ def score_population(
     # The reasons are read for the worklist and the RiskAssessments only.
     with_reasons = bool(wanted & _WITH_REASONS)
     hit_rows: list[dict[str, Any]] = []
+    partial: dict[str, dict[str, Any]] = {}
     if with_reasons:
         on_list = scored.filter(scored.tier != "none").select("member_id")
         hit_rows = engine.to_arrow(hits.semi_join(on_list, "member_id")).to_pylist()
+        # The few members on the list whose age is from a partial birth date.
+        inexact = valid.filter(valid.birth_precision > 0).semi_join(
+            on_list, "member_id"
+        )
+        partial = {
+            str(r["member_id"]): r
+            for r in engine.to_arrow(
+                inexact.select("member_id", "birth", "birth_precision", "age")
+            ).to_pylist()
+        }
 
     step(STEPS[5])
     rej = steps.diagnosis_rejects(found)
@@ -322,8 +333,9 @@ def score_population(
         rej = steps.member_rejects(raw.members).union(rej)
     rejects = engine.to_arrow(rej.distinct()).to_pylist() + raw.fhir_rejects
     _name_date_patterns(rejects, column_map)
+    formats = (column_map or DEFAULT_MAP).formats
     other_forms = explain_date_rejects(
-        rejects, (column_map or DEFAULT_MAP).formats.date
+        rejects, formats.date, formats.partial_birth_date
     )
     _name_alarms(rejects)
     rejects.sort(key=lambda r: (r["file"], r["row"], r["reason"]))
@@ -332,7 +344,7 @@ def score_population(
     columns: dict[str, list[Any]] = {}
     texts: list[tuple[str, str]] = []
     if with_reasons:
-        _attach_notes(hit_rows, age_unknown, raw.fhir_notes, model)
+        _attach_notes(hit_rows, age_unknown, raw.fhir_notes, model, partial, as_of)
         reasons = member_reasons(hit_rows, value_sets, frozenset(withhold))
         columns = _worklist_order(flagged)
         no_reasons = ("[]", "")
@@ -438,18 +450,44 @@ def _attach_notes(
     age_unknown: frozenset[str],
     fhir_notes: dict[tuple[str, str, str], str],
     model: ScoringModel,
+    partial: dict[str, dict[str, Any]] | None = None,
+    as_of: date | None = None,
 ) -> None:
-    """Give the hits that need one a ``note`` (the member's age is unknown) or a
-    ``code_note`` (the code was counted as another; it names a code)."""
-    if not age_unknown and not fhir_notes:
+    """Give the hits that need one a ``note`` (the member's age is unknown, or
+    from a partial birth date) or a ``code_note`` (the code was counted as
+    another; it names a code)."""
+    partial = partial or {}
+    if not age_unknown and not fhir_notes and not partial:
         return
     age_note = _age_unknown_note(model) if age_unknown else ""
     for h in hit_rows:
         when = h["date"]
         day = when.isoformat() if isinstance(when, date) else str(when)
         code = str(h["code"]).upper().replace(".", "")
-        h["code_note"] = fhir_notes.get((h["member_id"], code, day))
-        h["note"] = age_note if h["member_id"] in age_unknown else None
+        member = h["member_id"]
+        h["code_note"] = fhir_notes.get((member, code, day))
+        if member in age_unknown:
+            h["note"] = age_note
+        elif member in partial:
+            h["note"] = _partial_birth_note(partial[member], as_of)
+        else:
+            h["note"] = None
+
+
+def _partial_birth_note(member: dict[str, Any], as_of: date | None) -> str:
+    """What a reason of a member whose birth date is a year or a year and month
+    says about the age: it is the youngest the date allows (the birth date was
+    read as the latest day it allows; docs/population.md, "Partial birth
+    dates")."""
+    birth: date = member["birth"]
+    if int(member["birth_precision"]) == 2:
+        written, kind = f"{birth.year:04d}", "year only"
+    else:
+        written, kind = f"{birth.year:04d}-{birth.month:02d}", "year and month"
+    return (
+        f"age {member['age']} from the partial birth date '{written}' ({kind}): "
+        f"the youngest age it allows on {as_of}"
+    )
 
 
 def _age_unknown_note(model: ScoringModel) -> str:

@@ -8,13 +8,14 @@ engines share, dates compared as dates.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
 import ibis
 
 from nowrongdoor.population import _checks as checks
+from nowrongdoor.population._maps import partial_dates
 from nowrongdoor.population._model import AGE_UNKNOWN, ScoringModel
 
 if TYPE_CHECKING:
@@ -76,6 +77,7 @@ def _text_dates(
     raw: ir.Table,
     column: str,
     rewrite: Callable[[ir.StringValue], ir.Value] | None,
+    partial: Sequence[str] = (),
 ) -> ir.Table:
     """``raw`` with ``_written`` (the text as written, which a reject quotes so
     the analyst finds it in the file) and ``_when`` (the date or null) for a
@@ -85,6 +87,11 @@ def _text_dates(
     (``rewrite``: a column map's date patterns -> ``YYYY-MM-DD`` text), parsed and
     joined back: one hash-join probe per line instead of string work per line.
     A null matches nothing and stays null (no text, no date).
+
+    With ``partial`` patterns (birth dates only), a value that is no full date
+    but fits one is read as the latest day it allows
+    (:func:`~nowrongdoor.population._maps.partial_dates`), and ``_precision``
+    says so (2: year only, 1: year and month, 0: a full date).
     """
     written = raw.select(_written=raw[column]).distinct()
     # Spaces around a date (fixed-width exports pad their fields) are not part
@@ -92,20 +99,40 @@ def _text_dates(
     # read differently (see the module docstring).
     bare = written._written.re_replace(r"^[ \t]+|[ \t]+$", "")
     iso = bare if rewrite is None else rewrite(bare)
-    days = written.select("_written", _when=_date(iso))
+    full = _date(iso)
+    if not partial:
+        days = written.select(
+            "_written", _when=full, _precision=ibis.literal(0, "int64")
+        )
+    else:
+        day, precision = partial_dates(bare, partial)
+        ok = day.between(_MIN_DATE, _MAX_DATE).fill_null(False)
+        use = full.isnull() & ok
+        days = written.select(
+            "_written",
+            _when=ibis.ifelse(use, day, full),
+            _precision=ibis.ifelse(use, precision, ibis.literal(0, "int64")),
+        )
     return raw.left_join(days, raw[column] == days._written)
 
 
 def clean_members(
-    raw: ir.Table, rewrite: Callable[[ir.StringValue], ir.Value] | None = None
+    raw: ir.Table,
+    rewrite: Callable[[ir.StringValue], ir.Value] | None = None,
+    partial: Sequence[str] = (),
 ) -> ir.Table:
-    """Add parsed ``birth`` (date or null), clean ``member_id``, text birth_date.
+    """Add parsed ``birth`` (date or null) and its ``birth_precision``, clean
+    ``member_id``, text birth_date.
 
     Args:
         raw: Member rows (``member_id``, ``birth_date``, ...).
         rewrite: Rewrites a text birth date as ``YYYY-MM-DD`` text (a column
             map's date patterns); text dates are converted once per distinct
             value (see :func:`clean_lines`).
+        partial: Patterns of birth dates written as a year or a year and month
+            (FHIR ``date``; a map's ``partial_birth_date``): read as the latest
+            day they allow, ``birth_precision`` 2 (year) or 1 (month); 0 for a
+            full date.
     """
     dtype = raw.birth_date.type()
     if dtype.is_date() or dtype.is_timestamp():
@@ -113,12 +140,20 @@ def clean_members(
             member_id=_text(raw.member_id),
             birth=_date(raw.birth_date),
             birth_date=raw.birth_date.cast("string"),
+            birth_precision=ibis.literal(0, "int64"),
         )
     j = _text_dates(
-        raw.mutate(birth_date=raw.birth_date.cast("string")), "birth_date", rewrite
+        raw.mutate(birth_date=raw.birth_date.cast("string")),
+        "birth_date",
+        rewrite,
+        partial,
     )
     cleaned = {"member_id": _text(j.member_id), "birth_date": j._written}
-    return j.select(**{c: cleaned.get(c, j[c]) for c in raw.columns}, birth=j._when)
+    return j.select(
+        **{c: cleaned.get(c, j[c]) for c in raw.columns},
+        birth=j._when,
+        birth_precision=j._precision,
+    )
 
 
 def clean_lines(
@@ -380,16 +415,26 @@ def _age(birth: ir.DateValue, as_of: date) -> ir.IntegerValue:
 
 def member_births(members: ir.Table) -> ir.Table:
     """One row per member id (an empty one too): the earliest and latest valid
-    birth dates, and whether any of its rows is unusable (an empty id or an
-    invalid birth date: its rows are then named in the rejects).
+    birth dates, the precision of the earliest (``birth_precision``: 0 a full
+    date, 1 a year and month, 2 a year only; a full date wins a tie), and
+    whether any of its rows is unusable (an empty id or an invalid birth date:
+    its rows are then named in the rejects).
 
-    One aggregation over the member rows, as a hand-written query would do it.
+    One aggregation over the member rows, as a hand-written query would do it:
+    the earliest day and its precision are packed into one integer.
     """
     usable = (members.member_id != "") & members.birth.notnull()
-    return members.group_by("member_id").agg(
-        birth=members.birth.min(),
-        latest_birth=members.birth.max(),
-        unusable=(~usable).any(),
+    packed = _day_number(members.birth) * 10 + members.birth_precision
+    return (
+        members.group_by("member_id")
+        .agg(
+            birth=members.birth.min(),
+            latest_birth=members.birth.max(),
+            unusable=(~usable).any(),
+            _first=packed.min(),
+        )
+        .mutate(birth_precision=(ibis._._first % 10).fill_null(0).cast("int64"))
+        .drop("_first")
     )
 
 
@@ -410,7 +455,9 @@ def valid_members(births: ir.Table, model: ScoringModel, as_of: date) -> ir.Tabl
         *[(age.between(b.min_age, b.max_age), b.name) for b in model.age_bands],
         else_=ibis.null("string"),
     )
-    return ok.select("member_id", "birth", "latest_birth", age=age, band=band)
+    return ok.select(
+        "member_id", "birth", "latest_birth", "birth_precision", age=age, band=band
+    )
 
 
 def undated_members(births: ir.Table) -> ir.Table:
@@ -433,6 +480,7 @@ def with_age_unknown(valid: ir.Table | None, ids: ir.Table) -> ir.Table:
         member_id=ids.member_id,
         birth=ibis.null("date"),
         latest_birth=ibis.null("date"),
+        birth_precision=ibis.literal(0, "int64"),
         age=ibis.null("int32"),
         band=ibis.literal(AGE_UNKNOWN),
     )

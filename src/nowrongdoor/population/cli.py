@@ -288,7 +288,12 @@ def diff(
     counts = {c: sum(1 for x in changes if x.change == c) for c in CHANGES}
     if out is not None:
         write_changes(out, changes)
-    shown = [c for c in changes if show_all or c.change != "same"]
+    # A "same" row whose open tier moved is a change to whom sees the open view.
+    shown = [
+        c
+        for c in changes
+        if show_all or c.change != "same" or c.open_change not in ("", "same")
+    ]
     if as_json:
         typer.echo(
             json.dumps(
@@ -307,15 +312,28 @@ def diff(
         + (f"; written to {out}" if out else ""),
         highlight=False,
     )
-    table = Table("member", "change", "tier", "score", "why")
+    # The open tier (without the 42 CFR Part 2 reasons), only when some shown
+    # member's differs from the whole one: both are on the two worklists.
+    with_open = any(
+        c.open_tier and (c.open_tier, c.old_open_tier) != (c.tier, c.old_tier)
+        for c in shown
+    )
+    heads = ["member", "change", "tier", "score"]
+    table = Table(*heads, *(["open tier"] if with_open else []), "why")
     for c in shown:
-        table.add_row(
+        cells = [
             c.member_id,
             c.change,
             c.tier if c.old_tier == c.tier else f"{c.old_tier} -> {c.tier}",
             str(c.score) if c.old_score == c.score else f"{c.old_score} -> {c.score}",
-            c.why,
-        )
+        ]
+        if with_open:
+            cells.append(
+                c.open_tier
+                if c.old_open_tier in ("", c.open_tier)
+                else f"{c.old_open_tier} -> {c.open_tier}"
+            )
+        table.add_row(*cells, c.why)
     console.print(table)
 
 
@@ -361,6 +379,15 @@ def explain(
         f"age {row['age'] or 'unknown'}, pathway {row['pathway']}",
         highlight=False,
     )
+    # The open view (the worklist's open_tier, open_score): what a viewer whom
+    # no 42 CFR Part 2 consent covers is shown; said only when it differs.
+    open_tier, open_score = row.get("open_tier") or "", row.get("open_score") or ""
+    if open_tier and (open_tier, open_score) != (row["tier"], row["score"]):
+        console.print(
+            "open view (without the 42 CFR Part 2 reasons): tier "
+            f"[bold]{open_tier}[/], score {open_score}",
+            highlight=False,
+        )
     table = Table("indicator", "code", "date", "points", "sensitivity")
     for r in reasons:
         table.add_row(
