@@ -13,28 +13,23 @@ re-exports these names; callers apply them explicitly.
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nowrongdoor.care.enums import ConsentScope, ConsentType, Sensitivity
-from nowrongdoor.care.models import Consent, Person, RiskFlag, User, utcnow
+from nowrongdoor.care.models import Consent, Person, User, utcnow
 from nowrongdoor.care.rbac import can
 
 __all__ = [
     "NAMED_RECIPIENT_TYPES",
     "PART2_REASON_LABELS",
-    "FlagView",
     "consent_active",
     "covering_consent",
     "first_covering",
     "part2_visible",
-    "flag_view",
-    "visible_flags",
     "visible_sensitive",
 ]
 
@@ -153,88 +148,3 @@ def visible_sensitive(items: list[Any], *, part2_ok: bool) -> tuple[list[Any], i
         return items, 0
     kept = [i for i in items if getattr(i, "sensitivity", None) != Sensitivity.PART2]
     return kept, len(items) - len(kept)
-
-
-@dataclass(frozen=True)
-class FlagView:
-    """A risk flag as a viewer may see it.
-
-    For a 42 CFR Part 2 flag shown to a viewer whom no Part 2 consent covers,
-    the open view: the tier, score and reasons without the Part 2 reasons, and
-    how many reasons were left out. 42 CFR Part 2 protects records that
-    identify a patient as having a substance use disorder (42 CFR 2.11, 2.12)
-    and lets them go only where the patient's written consent names the
-    recipient (42 CFR 2.31, 2.32); the flag's other reasons (a confirmed
-    trafficking code, a runaway code) are not such records. The pathway shows
-    only when the Part 2 reasons did not change the tier (else it, too, would
-    tell them). Everyone else sees the whole flag (``withheld_reasons`` 0).
-    """
-
-    id: int
-    person_id: int
-    source: str
-    tier: str
-    score: float
-    pathway: str | None
-    age: int | None
-    reasons: str | None
-    sensitivity: str
-    reviewed: bool
-    imported_at: dt.datetime
-    withheld_reasons: int = 0
-
-
-def _part2_count(reasons: str | None) -> int:
-    """How many of a flag's reasons (the worklist's JSON list) are Part 2."""
-    try:
-        parsed: Any = json.loads(reasons or "[]")
-    except json.JSONDecodeError:
-        return 0
-    if not isinstance(parsed, list):
-        return 0
-    return sum(
-        1
-        for r in parsed
-        if isinstance(r, dict)
-        and str(r.get("sensitivity", "")).lower() in PART2_REASON_LABELS
-    )
-
-
-def flag_view(flag: RiskFlag, *, part2_ok: bool) -> FlagView | None:
-    """``flag`` as the viewer may see it; ``None`` when withheld whole (a Part
-    2 flag without an open view, imported from a worklist that had none)."""
-    whole = FlagView(
-        id=flag.id,
-        person_id=flag.person_id,
-        source=flag.source,
-        tier=flag.tier,
-        score=flag.score,
-        pathway=flag.pathway,
-        age=flag.age,
-        reasons=flag.reasons,
-        sensitivity=flag.sensitivity,
-        reviewed=flag.reviewed,
-        imported_at=flag.imported_at,
-    )
-    if part2_ok or flag.sensitivity != Sensitivity.PART2:
-        return whole
-    if flag.open_tier is None or flag.open_score is None:
-        return None
-    return replace(
-        whole,
-        tier=flag.open_tier,
-        score=flag.open_score,
-        pathway=flag.pathway if flag.open_tier == flag.tier else None,
-        reasons=flag.open_reasons,
-        withheld_reasons=max(_part2_count(flag.reasons), 1),
-    )
-
-
-def visible_flags(
-    flags: Sequence[RiskFlag], *, part2_ok: bool
-) -> tuple[list[FlagView], int]:
-    """The flags as the viewer may see them (:func:`flag_view`), and how many
-    are withheld whole."""
-    views = [flag_view(f, part2_ok=part2_ok) for f in flags]
-    kept = [v for v in views if v is not None]
-    return kept, len(views) - len(kept)

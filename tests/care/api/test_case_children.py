@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from types import SimpleNamespace
 from typing import Any
 
@@ -24,6 +25,7 @@ from nowrongdoor.care.models import (
     Person,
     RiskFlag,
 )
+from nowrongdoor.care.schemas import RiskFlagPublic
 
 
 class _Audit:
@@ -153,7 +155,19 @@ def test_list_children_reads_the_holders_rows_and_withholds_part2(
             SimpleNamespace(sensitivity="normal"),
             SimpleNamespace(sensitivity="part2"),
         ],
-        "person": [SimpleNamespace(sensitivity="part2")],
+        "person": [
+            RiskFlag(
+                id=1,
+                person_id=9,
+                source="run-1",
+                tier="high",
+                score=14.0,
+                reasons="[]",
+                sensitivity="part2",
+                reviewed=False,
+                imported_at=dt.datetime(2026, 1, 2),
+            )
+        ],
     }
     asked: list[tuple[Any, ...]] = []
 
@@ -186,6 +200,7 @@ def test_list_children_reads_the_holders_rows_and_withholds_part2(
         part2_ok=True,
     )
     assert notes == rows["case"][:1]
-    assert flags == rows["person"]
+    # a risk flag is shown as the viewer may see it: whole, under Part 2 consent
+    assert flags == [RiskFlagPublic.model_validate(rows["person"][0])]
     assert asked == [("case", "s", Note, 4), ("person", "s", RiskFlag, 9)]
     assert [action for action, _ in audit.events] == ["note.list", "riskflag.list"]

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from nowrongdoor.care import crud
 from nowrongdoor.care.api.deps import Auditor
 from nowrongdoor.care.models import Case, Person, RiskFlag, User
+from nowrongdoor.care.schemas import visible_flags
 
 __all__ = [
     "add_to_case",
@@ -141,8 +142,8 @@ def list_children(
         held = crud.case_children(session, model, holder.id)
     else:
         held = crud.person_children(session, model, person_id=holder.id)
-    if model is RiskFlag:  # a Part 2 flag shows its open view (consent.FlagView)
-        rows: list[Any] = crud.visible_flags(held, part2_ok=part2_ok)[0]
+    if model is RiskFlag:  # a Part 2 flag shows its open view (schemas.flag_view)
+        rows: list[Any] = visible_flags(held, part2_ok=part2_ok)[0]
     else:
         rows, _ = crud.visible_sensitive(held, part2_ok=part2_ok)
     commit_list(audit, kind, holder)

@@ -16,12 +16,9 @@ is their one public face; the consent and 42 CFR Part 2 policy lives in
 """
 
 from nowrongdoor.care.consent import (
-    FlagView,
     consent_active,
     covering_consent,
-    flag_view,
     part2_visible,
-    visible_flags,
     visible_sensitive,
 )
 from nowrongdoor.care.crud import (
@@ -50,13 +47,10 @@ from nowrongdoor.care.crud._users import *  # noqa: F403
 
 __all__ = [
     "TIER_RANK",
-    "FlagView",
     "consent_active",
     "covering_consent",
-    "flag_view",
     "part2_visible",
     "refresh_queue_keys",
-    "visible_flags",
     "visible_sensitive",
     *_audit_log.__all__,
     *_cases.__all__,

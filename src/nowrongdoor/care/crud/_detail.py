@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import BindParameter
 
-from nowrongdoor.care.consent import part2_visible, visible_flags, visible_sensitive
+from nowrongdoor.care.consent import part2_visible, visible_sensitive
 from nowrongdoor.care.crud._sections import Section, load_sections
 from nowrongdoor.care.models import (
     Barrier,
@@ -48,6 +48,7 @@ from nowrongdoor.care.schemas import (
     person_public,
     referrer_view,
     task_public,
+    visible_flags,
     withhold_case_text,
 )
 

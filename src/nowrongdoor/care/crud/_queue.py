@@ -18,13 +18,14 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from nowrongdoor.care.consent import FlagView, flag_view, part2_visible
+from nowrongdoor.care.consent import part2_visible
 from nowrongdoor.care.crud._queue_keys import ensure_queue_year, queue_age
 from nowrongdoor.care.crud._users import check_assignable
 from nowrongdoor.care.enums import Door, IntakeStatus, Role
 from nowrongdoor.care.errors import BadRequest
 from nowrongdoor.care.models import Intake, Person, RiskFlag, User, utcnow
 from nowrongdoor.care.rbac import SUPERVISORS_POOL, can, require, scope_clause
+from nowrongdoor.care.schemas import RiskFlagPublic, flag_view
 
 __all__ = [
     "AGE_BANDS",
@@ -102,7 +103,7 @@ class QueueRow:
         tier: The latest risk tier, ``None`` if unflagged, ``"withheld"`` for a
             42 CFR Part 2 flag the viewer may not see and that has no open
             view; for one that has, its open tier (from its reasons that are
-            not Part 2, :class:`~nowrongdoor.care.consent.FlagView`).
+            not Part 2, :func:`~nowrongdoor.care.schemas.flag_view`).
         score: The latest flag's score (``None`` when none or withheld; the
             open score for an open view).
         screen: ``positive``/``negative`` of the latest screening, or ``None``.
@@ -313,11 +314,11 @@ def work_queue(
 
 def _part2_views(
     session: Session, viewer: User, person_ids: list[int]
-) -> dict[int, FlagView]:
+) -> dict[int, RiskFlagPublic]:
     """The latest flag of each of these persons (their latest flag is Part 2)
     as the viewer may see it: whole under a covering Part 2 consent, else its
     open view; persons whose flag is withheld whole are left out."""
-    out: dict[int, FlagView] = {}
+    out: dict[int, RiskFlagPublic] = {}
     for person_id in sorted(set(person_ids)):
         flag = session.scalar(
             select(RiskFlag)

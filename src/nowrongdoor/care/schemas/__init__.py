@@ -62,7 +62,9 @@ from nowrongdoor.care.schemas._person import (
     ScreeningPublic,
     age_on,
     consent_public,
+    flag_view,
     person_public,
+    visible_flags,
 )
 from nowrongdoor.care.schemas._referral import (
     WITHHELD,
@@ -153,11 +155,13 @@ __all__ = [
     "age_on",
     "case_public",
     "consent_public",
+    "flag_view",
     "partner_service_public",
     "partner_view",
     "person_public",
     "referrer_view",
     "task_public",
+    "visible_flags",
     "withhold_case_text",
     "withhold_referral_text",
 ]

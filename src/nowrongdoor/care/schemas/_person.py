@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
-from nowrongdoor.care.consent import consent_active
+from nowrongdoor.care.consent import PART2_REASON_LABELS, consent_active
 from nowrongdoor.care.enums import (
     ConsentScope,
     ConsentType,
@@ -20,7 +22,7 @@ from nowrongdoor.care.rbac import can
 from nowrongdoor.care.schemas._common import Id, Public, Strict
 
 if TYPE_CHECKING:
-    from nowrongdoor.care.models import Consent, Person, User
+    from nowrongdoor.care.models import Consent, Person, RiskFlag, User
 
 
 class Contacts(Strict):
@@ -227,6 +229,63 @@ class RiskFlagPublic(Public):
             "reasons are then those of the other reasons."
         ),
     )
+
+
+def _part2_count(reasons: str | None) -> int:
+    """How many of a flag's reasons (the worklist's JSON list) are Part 2."""
+    try:
+        parsed: Any = json.loads(reasons or "[]")
+    except json.JSONDecodeError:
+        return 0
+    if not isinstance(parsed, list):
+        return 0
+    return sum(
+        1
+        for r in parsed
+        if isinstance(r, dict)
+        and str(r.get("sensitivity", "")).lower() in PART2_REASON_LABELS
+    )
+
+
+def flag_view(flag: RiskFlag, *, part2_ok: bool) -> RiskFlagPublic | None:
+    """``flag`` as the viewer may see it; ``None`` when withheld whole (a Part
+    2 flag without an open view, imported from a worklist that had none).
+
+    For a 42 CFR Part 2 flag shown to a viewer whom no Part 2 consent covers
+    (``part2_ok`` false), the open view: the tier, score and reasons without
+    the Part 2 reasons, and how many reasons were left out. 42 CFR Part 2
+    protects records that identify a patient as having a substance use
+    disorder (42 CFR 2.11, 2.12) and lets them go only where the patient's
+    written consent names the recipient (42 CFR 2.31, 2.32); the flag's other
+    reasons (a confirmed trafficking code, a runaway code) are not such
+    records. The pathway shows only when the Part 2 reasons did not change the
+    tier (else it, too, would tell them). Everyone else sees the whole flag
+    (``withheld_reasons`` 0).
+    """
+    whole = RiskFlagPublic.model_validate(flag)
+    if part2_ok or flag.sensitivity != Sensitivity.PART2:
+        return whole
+    if flag.open_tier is None or flag.open_score is None:
+        return None
+    return whole.model_copy(
+        update={
+            "tier": flag.open_tier,
+            "score": flag.open_score,
+            "pathway": flag.pathway if flag.open_tier == flag.tier else None,
+            "reasons": flag.open_reasons,
+            "withheld_reasons": max(_part2_count(flag.reasons), 1),
+        }
+    )
+
+
+def visible_flags(
+    flags: Sequence[RiskFlag], *, part2_ok: bool
+) -> tuple[list[RiskFlagPublic], int]:
+    """The flags as the viewer may see them (:func:`flag_view`), and how many
+    are withheld whole."""
+    views = [flag_view(f, part2_ok=part2_ok) for f in flags]
+    kept = [v for v in views if v is not None]
+    return kept, len(views) - len(kept)
 
 
 class ConsentCreate(Strict):

@@ -37,9 +37,12 @@ from nowrongdoor.care.schemas import (
     IntakeCreate,
     IntakeUpdate,
     PersonCreate,
+    RiskFlagPublic,
     consent_public,
+    flag_view,
     person_public,
     task_public,
+    visible_flags,
 )
 from nowrongdoor.care.screening_adapter import store_result
 from nowrongdoor.care.web import _forms as f
@@ -232,7 +235,7 @@ def intake_page(ctx: LeadDep, intake_id: int) -> HTMLResponse:
         if intake.person_id
         else None
     )
-    flags: list[crud.FlagView] = []
+    flags: list[RiskFlagPublic] = []
     flags_withheld = 0
     if person is not None and intake.door == Door.CLAIMS_FLAG:
         flags, flags_withheld = _visible_flags(ctx, person)
@@ -355,7 +358,7 @@ def person_page(ctx: PersonDep, pseudonym: str) -> HTMLResponse:
     return _person_response(ctx, person, read=Read("person.read", on=person))
 
 
-def _flag_for(ctx: PageCtx, flag: RiskFlag) -> crud.FlagView | None:
+def _flag_for(ctx: PageCtx, flag: RiskFlag) -> RiskFlagPublic | None:
     """One flag as the viewer may see it (``None``: withheld whole); the
     person's Part 2 consents are read only for a Part 2 flag."""
     part2 = False
@@ -364,22 +367,22 @@ def _flag_for(ctx: PageCtx, flag: RiskFlag) -> crud.FlagView | None:
         part2 = person is not None and crud.part2_visible(
             ctx.session, viewer=ctx.user, person=person
         )
-    return crud.flag_view(flag, part2_ok=part2)
+    return flag_view(flag, part2_ok=part2)
 
 
 def _visible_flags(
     ctx: PageCtx, person: Person, *, part2: bool | None = None
-) -> tuple[list[crud.FlagView], int]:
+) -> tuple[list[RiskFlagPublic], int]:
     """The person's risk flags as the viewer may read them, and how many are
     withheld whole (42 CFR Part 2 flags without a covering consent show their
-    open view, :class:`~nowrongdoor.care.consent.FlagView`, when the worklist
+    open view, :func:`~nowrongdoor.care.schemas.flag_view`, when the worklist
     gave one; none without ``riskflag:read``). ``part2``: whether Part 2
     records show, when known."""
     if not can(ctx.user, "riskflag:read"):
         return [], 0
     if part2 is None:
         part2 = crud.part2_visible(ctx.session, viewer=ctx.user, person=person)
-    return crud.visible_flags(
+    return visible_flags(
         crud.list_risk_flags(ctx.session, person_id=person.id), part2_ok=part2
     )
 
