@@ -33,6 +33,7 @@ __all__ = [
     "blind_indexes",
     "case_child",
     "col",
+    "columns",
     "create",
     "double",
     "drop",
@@ -284,6 +285,23 @@ def tables(*new: Table) -> tuple[Callable[[], None], Callable[[], None]]:
 
     def downgrade() -> None:
         drop(*new)
+
+    return upgrade, downgrade
+
+
+def columns(table: str, *new: Col) -> tuple[Callable[[], None], Callable[[], None]]:
+    """The ``upgrade`` and ``downgrade`` of a revision that only adds columns
+    to ``table`` (dropped in reverse order on the way down)."""
+
+    def upgrade() -> None:
+        with op.batch_alter_table(table) as batch:
+            for c in new:
+                batch.add_column(c.column())
+
+    def downgrade() -> None:
+        with op.batch_alter_table(table) as batch:
+            for c in reversed(new):
+                batch.drop_column(c.name)
 
     return upgrade, downgrade
 

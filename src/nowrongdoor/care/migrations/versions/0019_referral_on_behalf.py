@@ -10,22 +10,15 @@ Create Date: 2026-12-07 19:00:00
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from alembic import op
+from nowrongdoor.care.migrations import _ops
 
 revision: str = "0019_on_behalf"
 down_revision: str | None = "0012_search_text"
 
 
-def upgrade() -> None:
-    """Apply this revision."""
-    with op.batch_alter_table("referral_event") as batch:
-        batch.add_column(sa.Column("told_via", sa.String(length=16), nullable=True))
-        batch.add_column(sa.Column("told_by", sa.Text(), nullable=True))
-
-
-def downgrade() -> None:
-    """Revert this revision (the on-behalf details are dropped; the moves stay)."""
-    with op.batch_alter_table("referral_event") as batch:
-        batch.drop_column("told_by")
-        batch.drop_column("told_via")
+# Added columns, all NULL-able (dropped in reverse order on the way down).
+upgrade, downgrade = _ops.columns(
+    "referral_event",
+    _ops.string("told_via", 16, null=True),
+    _ops.text("told_by", null=True),
+)

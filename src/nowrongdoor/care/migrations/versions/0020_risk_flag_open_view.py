@@ -12,24 +12,16 @@ Create Date: 2026-12-07 19:40:00
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from alembic import op
+from nowrongdoor.care.migrations import _ops
 
 revision: str = "0020_open_view"
 down_revision: str | None = "0019_on_behalf"
 
 
-def upgrade() -> None:
-    """Apply this revision."""
-    with op.batch_alter_table("risk_flag") as batch:
-        batch.add_column(sa.Column("open_tier", sa.String(length=32), nullable=True))
-        batch.add_column(sa.Column("open_score", sa.Double(), nullable=True))
-        batch.add_column(sa.Column("open_reasons", sa.Text(), nullable=True))
-
-
-def downgrade() -> None:
-    """Revert this revision (the open views are dropped; the flags stay)."""
-    with op.batch_alter_table("risk_flag") as batch:
-        batch.drop_column("open_reasons")
-        batch.drop_column("open_score")
-        batch.drop_column("open_tier")
+# Added columns, all NULL-able (dropped in reverse order on the way down).
+upgrade, downgrade = _ops.columns(
+    "risk_flag",
+    _ops.string("open_tier", 32, null=True),
+    _ops.double("open_score", null=True),
+    _ops.text("open_reasons", null=True),
+)
