@@ -33,3 +33,10 @@ def read_csv(path: Path) -> list[dict[str, str]]:
     """Rows of a CSV file as dicts."""
     with open(path, newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
+
+
+def assert_same_files(a: Path, b: Path, names: Sequence[str]) -> None:
+    """The files ``names`` hold the same bytes in folders ``a`` and ``b`` (two
+    engines, or two inputs that must give the same output)."""
+    for name in names:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name

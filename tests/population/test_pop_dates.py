@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from _pop_helpers import read_csv, write_csv
+from _pop_helpers import assert_same_files, read_csv, write_csv
 
 from nowrongdoor.cli import app
 from nowrongdoor.errors import UserInputError
@@ -209,10 +209,11 @@ def test_both_engines_read_and_reject_the_same(tmp_path: Path, spark) -> None:
         duck = _score(tmp_path, [src], **kw)
         sparked = _score(tmp_path, [src], "spark", spark, **kw)
         assert {**duck.summary, "engine": "spark"} == sparked.summary
-        for name in ("worklist.csv", "rejects.csv", "risk_assessments.ndjson"):
-            assert (tmp_path / "duckdb" / name).read_bytes() == (
-                tmp_path / "spark" / name
-            ).read_bytes(), name
+        assert_same_files(
+            tmp_path / "duckdb",
+            tmp_path / "spark",
+            ("worklist.csv", "rejects.csv", "risk_assessments.ndjson"),
+        )
 
 
 def test_an_as_of_does_not_make_unreadable_service_dates_readable(

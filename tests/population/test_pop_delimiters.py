@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from _pop_helpers import WIDE_HEADER, write_csv
+from _pop_helpers import WIDE_HEADER, assert_same_files, write_csv
 
 from nowrongdoor.cli import app
 from nowrongdoor.population import connect, score_population
@@ -139,8 +139,9 @@ def test_spark_reads_a_semicolon_file_like_duckdb(tmp_path: Path, spark) -> None
     other = _write(tmp_path / "other.csv", ";")
     duck = _score(other, tmp_path / "duck")
     sparked = _score(other, tmp_path / "spark", "spark", spark)
-    for name in ("worklist.csv", "rejects.csv", "risk_assessments.ndjson"):
-        assert (tmp_path / "duck" / name).read_bytes() == (
-            tmp_path / "spark" / name
-        ).read_bytes(), name
+    assert_same_files(
+        tmp_path / "duck",
+        tmp_path / "spark",
+        ("worklist.csv", "rejects.csv", "risk_assessments.ndjson"),
+    )
     assert {**duck.summary, "engine": "spark"} == sparked.summary

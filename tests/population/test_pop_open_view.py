@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _pop_helpers import WIDE_HEADER, read_csv, write_csv
+from _pop_helpers import WIDE_HEADER, assert_same_files, read_csv, write_csv
 
 from nowrongdoor.population import WORKLIST_COLUMNS, connect, score_population
 
@@ -77,8 +77,9 @@ def test_duckdb_and_spark_write_the_same_open_view(tmp_path: Path, spark: Any) -
     src = write_csv(tmp_path / "claims.csv", WIDE_HEADER, ROWS)
     _score(src, tmp_path / "duck")
     _score(src, tmp_path / "spark", "spark", spark)
-    for name in ("worklist.csv", "worklist.parquet", "risk_assessments.ndjson"):
-        assert (tmp_path / "duck" / name).read_bytes() == (
-            tmp_path / "spark" / name
-        ).read_bytes(), name
+    assert_same_files(
+        tmp_path / "duck",
+        tmp_path / "spark",
+        ("worklist.csv", "worklist.parquet", "risk_assessments.ndjson"),
+    )
     assert _rows(tmp_path / "spark")["A1"]["open_tier"] == "identified"

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _pop_helpers import WIDE_HEADER, read_csv, write_csv
+from _pop_helpers import WIDE_HEADER, assert_same_files, read_csv, write_csv
 
 from nowrongdoor.population import connect, score_population
 from nowrongdoor.population._maps import ColumnMap, Formats
@@ -145,10 +145,11 @@ def test_duckdb_and_spark_agree_on_partial_birth_dates(
     src = _fhir(tmp_path)
     _score(src, tmp_path / "duck")
     _score(src, tmp_path / "spark", "spark", spark)
-    for name in ("worklist.csv", "worklist.parquet", "risk_assessments.ndjson"):
-        assert (tmp_path / "duck" / name).read_bytes() == (
-            tmp_path / "spark" / name
-        ).read_bytes(), name
+    assert_same_files(
+        tmp_path / "duck",
+        tmp_path / "spark",
+        ("worklist.csv", "worklist.parquet", "risk_assessments.ndjson"),
+    )
     assert _rows(tmp_path / "spark")["Y1"]["age"] == "16"
     # a map's MM/YYYY pattern, a leap February (2008-02 -> 2008-02-29: 17 on
     # 2025-06-01 either way, 16 on 2025-02-28 by the last day, not the first)
@@ -170,10 +171,11 @@ def test_duckdb_and_spark_agree_on_partial_birth_dates(
             )
         finally:
             engine.close()
-    for name in ("worklist.csv", "worklist.parquet", "risk_assessments.ndjson"):
-        assert (tmp_path / "csv-duckdb" / name).read_bytes() == (
-            tmp_path / "csv-spark" / name
-        ).read_bytes(), name
+    assert_same_files(
+        tmp_path / "csv-duckdb",
+        tmp_path / "csv-spark",
+        ("worklist.csv", "worklist.parquet", "risk_assessments.ndjson"),
+    )
     got = {m: r["age"] for m, r in _rows(tmp_path / "csv-spark").items()}
     assert got == {"C1": "16", "C2": "17"}
 

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from _pop_helpers import read_csv
+from _pop_helpers import assert_same_files, read_csv
 
 from nowrongdoor.cli import app
 from nowrongdoor.population import connect, score_population
@@ -117,10 +117,11 @@ def test_spark_reads_the_extract_like_duckdb(
     src, cmap = proposed
     duck = _score(src, cmap, tmp_path / "duck")
     sparked = _score(src, cmap, tmp_path / "spark", "spark", spark)
-    for name in ("worklist.csv", "rejects.csv", "risk_assessments.ndjson"):
-        assert (tmp_path / "duck" / name).read_bytes() == (
-            tmp_path / "spark" / name
-        ).read_bytes(), name
+    assert_same_files(
+        tmp_path / "duck",
+        tmp_path / "spark",
+        ("worklist.csv", "rejects.csv", "risk_assessments.ndjson"),
+    )
     assert {**duck.summary, "engine": "spark"} == sparked.summary
 
 
