@@ -111,10 +111,10 @@ def fits_pattern(value: str, patterns: Sequence[str]) -> bool:
     for pattern in patterns:
         if pattern == "YYYY-MM-DD":
             continue
-        width = pattern.replace("MON", "XXX")
-        if len(width) == len(text) and all(
+        # each letter of a pattern (YYYY, MM, MON...) stands for one character
+        if len(pattern) == len(text) and all(
             (c.isalnum() and t.isalnum()) or c == t
-            for c, t in zip(width, text, strict=True)
+            for c, t in zip(pattern, text, strict=True)
         ):
             return True
     return False
