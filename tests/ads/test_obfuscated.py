@@ -78,6 +78,14 @@ def test_bars_and_prices_beside_digits(written: str, phones: list[str]) -> None:
         ("ages 21-35", []),  # a range with nobody's age stays unread
         ("twenty 6 y/o", [26]),  # a tens word and a digit
         ("Thirty-1 yrs old", [31]),
+        # an age limit said before the age words is nobody's age (batch 8)
+        ("must be at least 21 years old", []),
+        ("only men over 40 yrs old", []),
+        ("solo mayores de 18 años", []),
+        ("acima de 18 anos. Tenho 20 anos", [20]),
+        ("18 years old or older only", []),
+        ("With over 20 yrs. of experience", []),
+        ("Please be over age 40. Poster's age: 43", [43]),
     ],
 )
 def test_ages_apart_from_limits_and_ranges(written: str, ages: list[int]) -> None:
@@ -121,8 +129,8 @@ def test_obfuscated_set_floors() -> None:
 def test_obfuscated_set_labels() -> None:
     """Every labelled phone is valid, none is in the fiction range, ages are 12-99."""
     records = [json.loads(line) for line in SET.read_text("utf-8").splitlines()]
-    assert len(records) == 570
-    assert len({r["id"] for r in records}) == 570
+    assert len(records) == 600
+    assert len({r["id"] for r in records}) == 600
     for record in records:
         gold = record["gold"]
         assert set(gold) == {"phones", "ages"}, record["id"]

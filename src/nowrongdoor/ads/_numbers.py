@@ -165,6 +165,30 @@ _RANGE_AFTER = re.compile(r"^\s*(?:-|to|~)\s*\d\d?(?!\d)", re.I)
 _LIMIT_AFTER = re.compile(
     r"\s*(?:\+|and\s+(?:up|over|older|above)\b|or\s+(?:older|over|above)\b)", re.I
 )
+# An age limit said before the number, in English, Spanish or Portuguese: "must
+# be over 18 years old", "at least 21 years old", "mayores de 18 años", "maiores
+# de 18 anos", "acima de 18 anos", "+18 años". A site's or an advertiser's rule
+# about who may look or call is nobody's age (as "I am at least 18 years of age"
+# is not read); the dig-ads-classifier ads carry such notices (docs/evaluation.md).
+_LIMIT_BEFORE = re.compile(
+    r"(?:\b(?:over|under|above|below|at\s+least|older\s+than|younger\s+than|"
+    r"minimum(?:\s+age)?(?:\s+(?:is|of))?|min\.?\s+age|"
+    r"m[aá]s\s+de|mais\s+de|mayor(?:es)?\s+de|maior(?:es)?\s+de|"
+    r"menor(?:es)?\s+de|acima\s+de|abaixo\s+de|a\s+partir\s+de)|\+)\s*$",
+    re.I,
+)
+# ... or after the age words: "18 years old or older", "18 años o más".
+_LIMIT_AFTER_WORDS = re.compile(
+    r"\s*(?:or\s+(?:older|over|above|more)|o\s+m[aá]s|ou\s+mais)\b", re.I
+)
+
+
+def _age_limit(text: str, start: int, end: int) -> bool:
+    """Whether the age words at ``text[start:end]`` state an age limit."""
+    return (
+        _LIMIT_BEFORE.search(text, max(0, start - 24), start) is not None
+        or _LIMIT_AFTER_WORDS.match(text, end) is not None
+    )
 
 
 # A range of ages: "18-35", "25 to 29", "from 18 to 25".
@@ -295,7 +319,8 @@ def find_ages(
             if _in_range(text, *span):
                 continue
             taken.add(*span)
-            hits.append(Span(value, span[0], span[1]))
+            if not _age_limit(text, *span):
+                hits.append(Span(value, span[0], span[1]))
     if "-" in text or "to" in folded or "~" in text:
         for a, b, start, end in _provider_ranges(text):
             if taken.overlaps(start, end):
