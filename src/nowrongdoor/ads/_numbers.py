@@ -153,6 +153,20 @@ _AGE_PATTERNS: list[tuple[tuple[str, ...], CaselessPattern | re.Pattern[str]]] =
         (" -", "\n-", "\t-"),
         re.compile(r"(?<=[A-Za-z!).])\s+-\s*(?P<n>[1-5]\d)\s*(?=-\s|-$|$)", re.M),
     ),
+    # The same title in a scraped page whose line breaks are gone: the next field's
+    # label follows ("Petite Latina - 21 Date: Dec 05", "CORRECTO!! - 19 Publicado:
+    # domingo"). The title has two words or more, and the label is a capitalised
+    # word (up to three) and a colon, and does not start with a unit ("Rates - 30
+    # Min: $100", "High Desert - 40 HoursJob ID:" in a job ad run together).
+    (
+        (" -",),
+        re.compile(
+            r"(?<=[\w!.)'&] )[A-Za-z][\w'&]*[!.)]*\s+-\s*(?P<n>[1-5]\d)\s+"
+            r"(?=(?!(?i:min|hour|hr|rose|mile|lb|kg|cm|ft|feet|inch|usd|dollar|"
+            r"donation|buck))"
+            r"[A-Z][A-Za-z']*(?:\s[A-Za-z']+){0,2}\s?:)"
+        ),
+    ),
 ]
 # A backpage-style title has " - 30" at its end or between dashes: the poster's age.
 _TITLE_AGE = re.compile(r"(?<=[A-Za-z!).])\s+-\s*(?P<n>\d\d)\s*(?=-|$)")
