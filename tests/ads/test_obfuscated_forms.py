@@ -220,6 +220,7 @@ def test_birth_dates(written: str, posted_at: str | None, ages: list[int]) -> No
         ("nacida el tres de junio de 2009", "2026-06-03", [17]),
         ("nascida em primeiro de outubro de 2008", "2026-09-30", [17]),
         ("nascida em 1º de agosto de 2009", "2026-08-01", [17]),
+        ("nasceu em 2 de novembro de 2009", "2026-11-03", [17]),
         # Vietnamese and Chinese
         ("sinh ngay 2 thang 9 nam 2009", "2026-09-01", [16]),
         ("sinh năm 2010", "2026-06-01", [15]),
@@ -305,6 +306,7 @@ def test_ordinal_and_day_words() -> None:
     assert ordinal_value("century") is None
     assert BIRTH_MONTHS["março"] == BIRTH_MONTHS["mars"] == 3
     assert BIRTH_MONTHS["déc"] == BIRTH_MONTHS["dezembro"] == 12
+    assert BIRTH_MONTHS["novembro"] == BIRTH_MONTHS["novembre"] == 11
     assert "out" not in BIRTH_MONTHS and "mars" not in MONTHS
     assert len(set(BIRTH_MONTHS.values())) == 12
 
@@ -326,10 +328,14 @@ def _batch(number: int) -> list:
 # birth): ages 0.143 / 0.019 (1, 6, 51) before its rules, 1.000 / 1.000 after.
 # Batch 7 (94 snippets, 7 phones, 65 ages: word and ordinal days, Portuguese,
 # French, Vietnamese and Chinese dates, age phrases, 28 near misses): ages 0.364 /
-# 0.062 (4, 7, 61) before its rules, 1.000 / 1.000 after.
+# 0.062 (4, 7, 61) before its rules, 1.000 / 1.000 after. Batch 8 (34 snippets,
+# 2 phones, 24 ages, held out): ages 1.000 / 0.958 (23, 0, 1) on its one run
+# (Portuguese "novembro" was missing from the month table), 1.000 / 1.000 after.
 
 
-@pytest.mark.parametrize(("number", "ads"), [(4, 153), (5, 44), (6, 78), (7, 94)])
+@pytest.mark.parametrize(
+    ("number", "ads"), [(4, 153), (5, 44), (6, 78), (7, 94), (8, 34)]
+)
 def test_batch_floors(number: int, ads: int) -> None:
     report = evaluate_records(_batch(number))
     assert report.ads == ads

@@ -69,7 +69,7 @@ BIRTH_MONTHS: dict[str, int] = MONTHS | _numbered(
     "août aout",
     "setembro septembre",
     "outubro octobre",
-    "novembre",
+    "novembro novembre",
     "dezembro dez décembre decembre déc",
 )
 
