@@ -108,7 +108,19 @@ def test_digit_shaped_letters_are_linear_in_long_tokens(unit: str) -> None:
 
 @pytest.mark.parametrize(
     ("head", "unit"),
-    [("born", " "), ("b.", " "), ("DOB 03", " "), ("b. ", "b. "), ("x", "triple 5\n")],
+    [
+        ("born", " "),
+        ("b.", " "),
+        ("DOB 03", " "),
+        ("b. ", "b. "),
+        ("x", "triple 5\n"),
+        ("bday the", " twenty"),
+        ("née le", " 1er"),
+        ("sinh ngày 1", " tháng"),
+        ("x", "2008年"),
+        ("x", "DOB 14 March 2008 "),
+        ("x", "born the fourth of July 2008 "),
+    ],
     ids=repr,
 )
 def test_birth_years_and_repeats_are_linear(head: str, unit: str) -> None:
@@ -118,7 +130,11 @@ def test_birth_years_and_repeats_are_linear(head: str, unit: str) -> None:
     assert _growth(run, 2_000, 400_000) < MAX_GROWTH
 
 
-@pytest.mark.parametrize("unit", ["she is 16 ", "I am 17 ", "edad 16 "], ids=repr)
+@pytest.mark.parametrize(
+    "unit",
+    ["she is 16 ", "I am 17 ", "edad 16 ", "turning 17 ", "had my 16th birthday "],
+    ids=repr,
+)
 def test_many_ages_are_linear(unit: str) -> None:
     """Each age is checked against the ages taken before by binary search
     (``SpanSet``): a pass over all of them took quadratic time (60 s for

@@ -12,45 +12,143 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from nowrongdoor.ads._span import Span
+from nowrongdoor.ads._span import Cover, Span
 
-__all__ = ["MONTHS", "age_from_birth", "find_birth_ages", "is_date_day", "post_date"]
+__all__ = [
+    "BIRTH_MONTHS",
+    "MONTHS",
+    "ORDINAL_WORD",
+    "age_from_birth",
+    "find_birth_ages",
+    "is_date_day",
+    "ordinal_value",
+    "post_date",
+]
+
+
+def _numbered(*rows: str) -> dict[str, int]:
+    """Words to numbers: the words of row k (space-separated) are number k + 1."""
+    return {
+        name: number for number, names in enumerate(rows, 1) for name in names.split()
+    }
+
 
 #: Month names in English and Spanish, full and abbreviated, to their numbers.
 #: Spanish abbreviations as the Real Academia Española lists them ("ene.",
 #: "abr.", "ago.", "sept." / "set.", "dic."; Ortografía 2010, apéndice 2).
-MONTHS: dict[str, int] = {
-    name: number
-    for number, names in enumerate(
-        (
-            "january jan enero ene",
-            "february feb febrero",
-            "march mar marzo",
-            "april apr abril abr",
-            "may mayo",
-            "june jun junio",
-            "july jul julio",
-            "august aug agosto ago",
-            "september sept sep septiembre setiembre set",
-            "october oct octubre",
-            "november nov noviembre",
-            "december dec diciembre dic",
-        ),
-        start=1,
-    )
-    for name in names.split()
+MONTHS: dict[str, int] = _numbered(
+    "january jan enero ene",
+    "february feb febrero",
+    "march mar marzo",
+    "april apr abril abr",
+    "may mayo",
+    "june jun junio",
+    "july jul julio",
+    "august aug agosto ago",
+    "september sept sep septiembre setiembre set",
+    "october oct octubre",
+    "november nov noviembre",
+    "december dec diciembre dic",
+)
+#: Month names read in a date of birth after a birth cue: :data:`MONTHS` and the
+#: Portuguese and French names, full and abbreviated (Portuguese abbreviations
+#: as ABNT NBR 6023 lists them, "fev.", "abr.", "set.", "dez.", and "mai" as
+#: ads write it; French as the Office québécois de la langue française's Banque
+#: de dépannage linguistique lists them, "janv.", "févr.", "avr.", "juill.",
+#: "déc.", and the common "juil."). Portuguese "out." (outubro) is left out: it
+#: is an English word. Only dates after a birth cue use them, so a bare number
+#: beside "mai" or "mars" elsewhere is read as before.
+BIRTH_MONTHS: dict[str, int] = MONTHS | _numbered(
+    "janeiro janvier janv",
+    "fevereiro fev février fevrier févr fevr",
+    "março mars",
+    "avril avr",
+    "maio mai",
+    "junho juin",
+    "julho juillet juill juil",
+    "août aout",
+    "setembro septembre",
+    "outubro octobre",
+    "novembro novembre",
+    "dezembro dez décembre decembre déc",
+)
+
+# Days written as words. English ordinals ("the fourth of July", "March
+# twenty-first"; the numeric view has already made "twenty" 20, so
+# "twenty-first" arrives as "20-first"); Spanish and Portuguese cardinals 1-11
+# and "primero" / "primeiro" (the day 1: "el primero de mayo", RAE, Diccionario
+# panhispánico de dudas, "fecha"); French "premier" ("le premier avril",
+# written "1er" in digits). Spanish and Portuguese 12-31 are digits already in
+# the numeric view ("veintiuno" -> 21).
+_ORDINAL_UNITS = (
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh "
+    "twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth "
+    "nineteenth"
+).split()
+_ORDINAL_TENS = {"twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50}
+_TENS_WORDS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
+_CARDINAL_DAYS: dict[str, int] = _numbered(
+    "uno um primero primeiro premier",
+    "dos dois",
+    "tres três",
+    "cuatro quatro",
+    "cinco",
+    "seis",
+    "siete sete",
+    "ocho oito",
+    "nueve nove",
+    "diez dez",
+    "once onze",
+)
+_ORDINAL_VALUES: dict[str, int] = {
+    **{word: number for number, word in enumerate(_ORDINAL_UNITS, start=1)},
+    **_ORDINAL_TENS,
 }
+#: An ordinal written in words: "fourth", "sixteenth", "twentieth", and a tens
+#: word or tens digits before a unit ordinal ("twenty-first", "20-first").
+_ORDINALS = (
+    r"(?:20|30|40|50|twenty|thirty|forty|fifty)[\s\-]?(?:"
+    + "|".join(_ORDINAL_UNITS[:9])
+    + r")|"
+    + "|".join(sorted(_ORDINAL_VALUES, key=len, reverse=True))
+)
+ORDINAL_WORD = rf"(?:{_ORDINALS})(?![a-z])"
+_COMPOUND = re.compile(r"(\d\d|[a-z]+)[\s\-]?([a-z]+)")
+
+
+def ordinal_value(word: str) -> int | None:
+    """The number of an ordinal or day word: "fourth" 4, "20-first" 21, "uno" 1."""
+    word = word.lower()
+    if word in _ORDINAL_VALUES:
+        return _ORDINAL_VALUES[word]
+    if word in _CARDINAL_DAYS:
+        return _CARDINAL_DAYS[word]
+    m = _COMPOUND.fullmatch(word)
+    if m is None or m.group(2) not in _ORDINAL_VALUES:
+        return None
+    tens = int(m.group(1)) if m.group(1).isdigit() else _TENS_WORDS.get(m.group(1))
+    return None if tens is None else tens + _ORDINAL_VALUES[m.group(2)]
+
 
 # A birth cue: "born", "b." (lower case only: "Suite B. 2005" is an address),
 # "DOB", "D.O.B.", "birth year", "year of birth", "date of birth", "birthdate",
-# "birthday"; in Spanish "nacida" / "nacido", "nací", "nació", "fecha de
-# nacimiento". Without a cue a year or a date is no birth: "since 2004", "est.
-# 2004", "available March 3, 2026", "desde el 3 de marzo de 2026".
+# "birthday", "bday" / "b-day" / "b'day"; in Spanish "nacida" / "nacido",
+# "nací", "nació", "fecha de nacimiento"; in Portuguese "nascida" / "nascido",
+# "nasci", "nasceu", "data de nascimento"; in French "née" / "né" (with or
+# without the accent) before "le" or "en", "date de naissance"; in Vietnamese
+# "sinh ngày" / "ngày sinh" (born on the day / date of birth) and "sinh năm" /
+# "năm sinh" (born in the year / year of birth). Without a cue a year or a date
+# is no birth: "since 2004", "est. 2004", "available March 3, 2026", "desde el
+# 3 de marzo de 2026", "disponible le 14 mars 2026".
 _BIRTH_CUE = (
     r"(?<![\w.])(?P<cue>born(?:\s+in)?|(?-i:b)\.|d\.?o\.?b\.?|birth\s*year|"
-    r"year\s+of\s+birth|date\s+of\s+birth|birth\s*date|birth\s*day|"
-    r"(?:nacid[ao]s?|nac[ií]|naci[óo])(?![a-záéíóúñ])(?:\s+(?:en|el)\b)?|"
-    r"fecha\s+de\s+nacimiento)"
+    r"year\s+of\s+birth|date\s+of\s+birth|birth\s*date|birth\s*day|b[\-']?day|"
+    r"(?:nacid[ao]s?|nac[ií]|naci[óo]|nascid[ao]s?|nasci|nasceu)"
+    r"(?![a-záéíóúñçãõâêô])(?:\s+(?:en|el)\b)?|"
+    r"n[ée]e?(?=\s+(?:le|en)\b)|"
+    r"sinh\s+(?:ng[àa]y|n[ăa]m)|(?:ng[àa]y|n[ăa]m)\s+sinh|"
+    r"(?:fecha|data)\s+de\s+nacimiento|data\s+de\s+nascimento|"
+    r"date\s+de\s+naissance)"
     r"\s*(?:[:\-]\s*)?"
 )
 _BIRTH = re.compile(
@@ -72,16 +170,24 @@ _BIRTH_YEAR_FIRST = re.compile(
 # first); "Dec 2008", "December of 2008", "diciembre de 2008" (month and year).
 _MONTH = (
     r"(?P<month>"
-    + "|".join(sorted(MONTHS, key=len, reverse=True))
-    + r")\.?(?![a-záéíóúñ])"
+    + "|".join(sorted(BIRTH_MONTHS, key=len, reverse=True))
+    + r")\.?(?![a-záéíóúñçûô])"
 )
-_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th|º|°)?(?![\d\w])"
+# A day in digits ("3", "3rd", "1º", French "1er") or in words ("fourth",
+# "twenty-first", "uno", "primeiro", "premier").
+_DAY = (
+    r"(?:(?P<day>\d{1,2})(?:st|nd|rd|th|º|°|er)?(?![\d\w])|(?P<wday>"
+    + _ORDINALS
+    + "|"
+    + "|".join(sorted(_CARDINAL_DAYS, key=len, reverse=True))
+    + r")(?![a-zê]))"
+)
 _SEP = r"[\s,./\-]*"
 _OF = r"(?:(?:of|de|del)\s+)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d|'\d\d|(?P<short>\d\d))(?![\d/:])"
 _BIRTH_MONTH = re.compile(
     _BIRTH_CUE
-    + r"(?:(?:on|in|el|en)\s+)?(?:the\s+)?(?:"
+    + r"(?:(?:on|in|is|el|en|em|no\s+dia|a|le)\s+)?(?:the\s+)?(?:"
     + rf"{_MONTH}{_SEP}(?:the\s+)?{_DAY}{_SEP}{_OF}{_YEAR}"
     + rf"|{_DAY.replace('day>', 'd2>')}{_SEP}{_OF}"
     + _MONTH.replace("month>", "m2>")
@@ -91,7 +197,40 @@ _BIRTH_MONTH = re.compile(
     + ")",
     re.I,
 )
-_BIRTH_CUES = ("born", "b.", "dob", "d.o.b", "birth", "nac")
+# Dates whose month is a number beside a word. Vietnamese: "sinh ngày 14
+# tháng 3 năm 2009" (day, "tháng" month, "năm" year), or "tháng 3 năm 2009".
+# Chinese (and Japanese) year-month-day with 年 月 日: after a cue ("出生日期：
+# 2009年3月14日", "生日 2010年5月", "出生于2008年") or before one ("2008年出生",
+# "2008年生まれ"). The order is fixed by the words, so there is one reading.
+_BIRTH_NUMBERED = re.compile(
+    _BIRTH_CUE
+    + r"(?:(?P<vd>\d{1,2})\s+)?th[áa]ng\s+(?P<vm>\d{1,2})\s*,?\s*(?:n[ăa]m\s+)?"
+    r"(?P<vy>(?:19|20)\d\d)(?!\d)"
+    r"|(?:出生(?:日期|于|於)?|生日|生于|生於)\s*:?\s*"
+    r"(?P<zy>(?:19|20)\d\d)\s*年(?:\s*(?P<zm>\d{1,2})\s*月"
+    r"(?:\s*(?P<zd>\d{1,2})\s*[日号號])?)?"
+    r"|(?<!\d)(?P<zy2>(?:19|20)\d\d)\s*年(?:\s*(?P<zm2>\d{1,2})\s*月"
+    r"(?:\s*(?P<zd2>\d{1,2})\s*[日号號])?)?\s*(?:出生|生まれ|生(?!日))",
+    re.I,
+)
+_BIRTH_CUES = (
+    "born",
+    "b.",
+    "dob",
+    "d.o.b",
+    "birth",
+    "nac",
+    "bday",
+    "b-day",
+    "b'day",
+    "nasc",
+    "naiss",
+    "née",
+    "né ",
+    "nee ",
+    "sinh",
+    "生",
+)
 # A bare two-digit year after "born" ("born 09, petite", "born 05 in Texas") may
 # be followed by punctuation, the end, or a word that is no unit, month or
 # number: "born 10 min from here", "born 10 miles away", "born 12 days late",
@@ -239,20 +378,52 @@ def _month_date(
     """
     groups = m.groupdict()
     if groups["y3"] is not None:
-        return _full_year(groups["y3"], posted), MONTHS[groups["m3"].lower()], None
+        return (
+            _full_year(groups["y3"], posted),
+            BIRTH_MONTHS[groups["m3"].lower()],
+            None,
+        )
     first = groups["month"] is not None
     year = groups["year"] if first else groups["y2"]
     short = groups["short"] if first else groups["s2"]
     if short is not None and not _bare_year_ends(text, m.end()):
         return None
-    month = MONTHS[(groups["month"] if first else groups["m2"]).lower()]
-    day = int(groups["day"] if first else groups["d2"])
+    month = BIRTH_MONTHS[(groups["month"] if first else groups["m2"]).lower()]
+    digits = groups["day"] if first else groups["d2"]
+    day = (
+        int(digits)
+        if digits is not None
+        else ordinal_value(groups["wday"] if first else groups["wd2"]) or 0
+    )
     full = _full_year(year, posted)
     try:
         dt.date(full, month, day)
     except ValueError:
         return full, month, None
     return full, month, day
+
+
+def _numbered_date(m: re.Match[str]) -> tuple[int, int | None, int | None] | None:
+    """The (year, month, day) of a Vietnamese or Chinese date of birth.
+
+    A month outside 1-12 gives nothing; a day the month does not have leaves
+    the month and year.
+    """
+    for y, mo, d in (("vy", "vm", "vd"), ("zy", "zm", "zd"), ("zy2", "zm2", "zd2")):
+        if m.group(y) is None:
+            continue
+        year = int(m.group(y))
+        month = int(m.group(mo)) if m.group(mo) else None
+        day = int(m.group(d)) if m.group(d) else None
+        if month is not None and not 1 <= month <= 12:
+            return None
+        if month is not None and day is not None:
+            try:
+                dt.date(year, month, day)
+            except ValueError:
+                day = None
+        return year, month, day
+    return None
 
 
 def find_birth_ages(
@@ -278,29 +449,38 @@ def find_birth_ages(
         return []
     low, high = bounds
     hits: list[Span[int]] = []
-    read: list[tuple[int, int]] = []
+    read = Cover()
     for m in _BIRTH_MONTH.finditer(text):
         date = _month_date(m, text, posted)
         if date is None:
             continue
-        read.append((m.start(), m.end()))
+        read.add(m.start(), m.end())
+        age = age_from_birth(date[0], date[1], posted, date[2])
+        if low <= age <= high:
+            hits.append(Span(age, m.start(), m.end()))
+    numbered = "sinh" in folded or "生" in text
+    for m in _BIRTH_NUMBERED.finditer(text) if numbered else ():
+        date = _numbered_date(m)
+        if date is None or read.covers(m.start()):
+            continue
+        read.add(m.start(), m.end())
         age = age_from_birth(date[0], date[1], posted, date[2])
         if low <= age <= high:
             hits.append(Span(age, m.start(), m.end()))
     for m in _BIRTH_YEAR_FIRST.finditer(text):
-        if any(start <= m.start() < end for start, end in read):
+        if read.covers(m.start()):
             continue
         month, day = int(m.group("month")), int(m.group("day"))
         try:
             dt.date(int(m.group("year")), month, day)
         except ValueError:
             continue  # no such date: the year alone, read below
-        read.append((m.start(), m.end()))
+        read.add(m.start(), m.end())
         age = age_from_birth(int(m.group("year")), month, posted, day)
         if low <= age <= high:
             hits.append(Span(age, m.start(), m.end()))
     for m in _BIRTH.finditer(text):
-        if any(start <= m.start() < end for start, end in read):
+        if read.covers(m.start()):
             continue
         written = m.group("year")
         if len(written) == 2:

@@ -17,9 +17,11 @@ from dataclasses import dataclass
 
 from nowrongdoor.ads._births import (
     MONTHS,
+    ORDINAL_WORD,
     age_from_birth,
     find_birth_ages,
     is_date_day,
+    ordinal_value,
     post_date,
 )
 from nowrongdoor.ads._span import Span, SpanSet
@@ -60,6 +62,10 @@ _NOT_AN_AGE_AFTER = (
     r"(?!\s*(?:min|hr|hour|h\b|\$|rose|%|am\b|pm\b|ft|feet|foot|'|\"|\.\d|"
     r",\d|/|lbs?|kg|cm|in\b|inch|x|k\b|\d|\+|and\s+(?:up|over|older)\b|"
     r"or\s+(?:older|over)\b))"
+)
+_NOT_AN_AGE_AFTER_TURN = (
+    r"(?!\s*(?:min|hr|hour|h\b|\$|%|am\b|pm\b|ft|feet|'|\"|\.\d|,\d|/|lbs?|kg|"
+    r"cm|x\b|k\b|\d|\+))"
 )
 _AGE_PATTERNS: list[tuple[tuple[str, ...], CaselessPattern | re.Pattern[str]]] = [
     # "Poster's age: 30", "age 16", "Age:17", "age - sixteen" (already digits);
@@ -127,11 +133,32 @@ _AGE_PATTERNS: list[tuple[tuple[str, ...], CaselessPattern | re.Pattern[str]]] =
             + _NOT_AN_AGE_AFTER,
         ),
     ),
-    # "just turned 18", "turning 16", "barely 18"
+    # "just turned 18", "barely 18"
     (
-        ("turn", "barely"),
+        ("turned", "barely"),
+        CaselessPattern(rf"\b(?:just\s+)?(?:turned|barely)\s+{_N}(?!\s*(?:\d|%|\$))"),
+    ),
+    # "turning 17", "about to turn 18", "she turns 17 on friday": not yet that
+    # age, so one less (the youngest she can be, as for a birth year); "turning
+    # 18 today" is that age. Not "turning 30 min from", "turn 21 and get ...".
+    (
+        ("turn",),
         CaselessPattern(
-            rf"\b(?:just\s+)?(?:turned|turning|barely)\s+{_N}(?!\s*(?:\d|%|\$))"
+            r"\b(?P<next>(?:(?:about|going|fixing)\s+to|gonna)\s+turn|turn(?:ing|in'?|s))"
+            rf"\s+{_N}{_NOT_AN_AGE_AFTER_TURN}(?P<now>\s+today\b)?"
+        ),
+    ),
+    # An ordinal birthday: "just had my 16th birthday", "celebrated my
+    # seventeenth bday", "today is my 17th birthday" give that age; "my 18th
+    # birthday is next week" one less. "your 18th birthday", "21st birthday
+    # parties" and "in my 16th year" (literally 15, often meant as 16) are none.
+    (
+        ("birthday", "bday", "b-day"),
+        CaselessPattern(
+            r"\b(?P<past>(?:just\s+)?(?:had|celebrated)\s+|today\s+is\s+|it'?s\s+)?my\s+"
+            rf"(?:(?P<n>1[2-9]|[2-5]\d)(?:st|nd|rd|th)|(?P<ord>{ORDINAL_WORD}))"
+            r"\s+(?:birthday|bday|b-day)\b"
+            r"(?:\s+(?:is\s+)?(?:(?P<now>today)|(?P<next>next|tomorrow|soon|coming|in\s)))?"
         ),
     ),
     # "sweet 16"
@@ -278,12 +305,19 @@ def _in_range(text: str, start: int, end: int) -> bool:
 
 
 def _age_value(m: re.Match[str], labelled: bool = False) -> int | None:
-    teen = m.groupdict().get("teen")
+    groups = m.groupdict()
+    teen = groups.get("teen")
     if teen:
         value = int(teen[-1]) + 10
+    elif groups.get("ord"):
+        value = ordinal_value(groups["ord"]) or 0
     else:
         raw = m.group("n").replace(" ", "").replace(".", "")
         value = int(raw)
+    if "past" in groups and not (groups["past"] or groups["now"] or groups["next"]):
+        return None  # "my 16th birthday" alone: passed or to come, the ad does not say
+    if groups.get("next") and not groups.get("now"):
+        value -= 1  # "turning 17", "my 18th birthday is next week": not yet
     top = MAX_LABELLED_AGE if labelled else MAX_AGE
     return value if MIN_AGE <= value <= top else None
 
@@ -517,6 +551,12 @@ _ROAD = re.compile(
     re.I,
 )
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)\W*$")
+# Tens digits hyphenated to a unit ordinal are an ordinal: the numeric view
+# writes "twenty-first" as "20-first" ("twenty-first century", "the
+# thirty-first"), which is no age.
+_ORDINAL_TAIL = re.compile(
+    r"-?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)(?![a-z])", re.I
+)
 _WORD_AFTER = re.compile(r"^\W*([A-Za-z]+)")
 
 
@@ -563,6 +603,8 @@ def find_bare_ages(
             continue  # a day of a date: "Dec 12 - Dec 15", "Oct 14, 2025"
         if _in_range(text, start, end):
             continue  # a range: "ages 13-17", "men 25-60"
+        if _ORDINAL_TAIL.match(text, end):
+            continue  # an ordinal: "20-first" is "twenty-first"
         if _ROAD.search(before):
             continue  # a road: "off I-35", "Route 66", "exit 42"
         if _LIMIT_AFTER.match(text, end):

@@ -6,7 +6,7 @@ import bisect
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-__all__ = ["Span", "SpanSet"]
+__all__ = ["Cover", "Span", "SpanSet"]
 
 T = TypeVar("T")
 
@@ -54,3 +54,36 @@ class SpanSet:
         k = bisect.bisect_left(self._starts, start)
         self._starts.insert(k, start)
         self._ends.insert(k, end)
+
+
+class Cover:
+    """The union of spans that may overlap, kept as sorted disjoint spans.
+
+    :meth:`covers` asks whether an offset lies in any span added: a binary
+    search, where a pass over every span added took quadratic time in an ad
+    with many dates of birth.
+    """
+
+    __slots__ = ("_starts", "_ends")
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    def covers(self, offset: int) -> bool:
+        """Is ``offset`` inside a span added (``start <= offset < end``)?"""
+        k = bisect.bisect_right(self._starts, offset) - 1
+        return k >= 0 and self._ends[k] > offset
+
+    def add(self, start: int, end: int) -> None:
+        """Add ``start:end``, merged with the spans it overlaps or touches."""
+        k = bisect.bisect_right(self._starts, start)
+        low = k - 1 if k > 0 and self._ends[k - 1] >= start else k
+        high = k
+        while high < len(self._starts) and self._starts[high] <= end:
+            high += 1
+        if low < high:
+            start = min(start, self._starts[low])
+            end = max(end, self._ends[high - 1])
+        self._starts[low:high] = [start]
+        self._ends[low:high] = [end]

@@ -159,6 +159,11 @@ _SPECIAL: dict[str, str] = {
     "\u2212": "-",
     "\u2022": "*",
     "\u00a0": " ",
+    # The ordinal indicators stay signs: NFKC makes them the letters o and a,
+    # and an o glued to a digit reads as 0 ("1º de maio", the 1st of May, read
+    # as "10 de maio").
+    "\u00ba": "\u00ba",
+    "\u00aa": "\u00aa",
 }
 #: Enclosed numbers read as their value (see :func:`_digit_form`) up to this.
 _MAX_ENCLOSED = 50
