@@ -48,9 +48,17 @@ def _growth(
     n = start
     while _cpu(run, n) < min_seconds and n < limit:
         n *= 2
-    small = _cpu(run, n)
-    large = _cpu(run, 2 * n)
-    return large / max(small, 1e-9)
+    growth = float("inf")
+    # A second pair of measurements when the first exceeds the bound: a process
+    # starting beside one of them slows all three of its runs alike. Quadratic work
+    # fails both (about 4 each time).
+    for _ in range(2):
+        small = _cpu(run, n)
+        large = _cpu(run, 2 * n)
+        growth = min(growth, large / max(small, 1e-9))
+        if growth < MAX_GROWTH:
+            break
+    return growth
 
 
 @pytest.mark.parametrize(
