@@ -19,6 +19,7 @@ from _pop_helpers import WIDE_HEADER, assert_same_files, read_csv, write_csv
 from nowrongdoor.cli import app
 from nowrongdoor.errors import UserInputError
 from nowrongdoor.population import connect, score_population
+from nowrongdoor.population._inspect import inspect_file
 from nowrongdoor.population._maps import ColumnMap, load_map
 
 AS_OF = date(2025, 6, 30)
@@ -244,6 +245,27 @@ def test_the_documented_example_map_loads(tmp_path: Path) -> None:
     cmap = _map(tmp_path, example)
     assert cmap.date_patterns("birth_date", "DOB") == ("DD/MM/YYYY",)
     assert cmap.date_patterns("service_date", "SVC_DT") == ("MM/DD/YYYY",)
+
+
+def test_inspect_proposes_each_date_column_its_own_list(tmp_path: Path, runner) -> None:
+    """One list with DD/MM/YYYY and MM/DD/YYYY is refused (ambiguous), so
+    inspect gives each date column its own list; the map it proposes scores
+    the file like the same claims written YYYY-MM-DD."""
+    header = ["MBR", "DOB", "sex", "CLM", "FROM_DT", "pos", "dx1", "dx2", "dx3"]
+    both = write_csv(tmp_path / "both.csv", header, BOTH_ORDERS)
+    found = inspect_file(both)
+    assert found.column_patterns == {
+        "DOB": ["DD/MM/YYYY"],
+        "FROM_DT": ["MM/DD/YYYY"],
+    }
+    result = runner.invoke(app, ["population", "inspect", str(both), "--toml"])
+    assert result.exit_code == 0, result.output
+    assert '[formats.date_by_column]\n"DOB" = ["DD/MM/YYYY"]\n' in result.output
+    (tmp_path / "proposed.toml").write_text(result.output, encoding="utf-8")
+    iso = write_csv(tmp_path / "iso.csv", WIDE_HEADER, ISO)
+    _score([iso], tmp_path / "iso", None)
+    _score([both], tmp_path / "both", load_map(tmp_path / "proposed.toml"))
+    assert_same_files(tmp_path / "iso", tmp_path / "both", OUTPUTS)
 
 
 @pytest.mark.spark
