@@ -19,6 +19,7 @@ from _pop_helpers import WIDE_HEADER, assert_same_files, read_csv, write_csv
 from nowrongdoor.cli import app
 from nowrongdoor.errors import UserInputError
 from nowrongdoor.population import connect, score_population
+from nowrongdoor.population._inputs import InputFile
 from nowrongdoor.population._inspect import inspect_file
 from nowrongdoor.population._maps import ColumnMap, load_map
 
@@ -113,6 +114,24 @@ birth_date = ["MM/DD/YYYY"]      # the role: DOB has its own list
     _score([iso], tmp_path / "iso", None)
     _score([both], tmp_path / "both", cmap)
     assert_same_files(tmp_path / "iso", tmp_path / "both", OUTPUTS)
+
+
+def test_a_map_with_its_own_lists_stays_hashable(tmp_path: Path) -> None:
+    """Maps and the files read with them are frozen values: equal maps hash
+    alike whatever order their lists are given in."""
+    own = {"birth_date": "DD/MM/YYYY", "DOB": "YYYYMMDD"}
+    columns = {"birth_date": ["DOB", "birth_date"]}
+    a = ColumnMap.model_validate(
+        {"columns": columns, "formats": {"date_by_column": own}}
+    )
+    b = ColumnMap.model_validate(
+        {"columns": columns, "formats": {"date_by_column": dict(reversed(own.items()))}}
+    )
+    assert a == b
+    assert len({a, b, ColumnMap()}) == 2
+    assert hash(InputFile(tmp_path / "c.csv", "csv", "wide", cmap=a)) == hash(
+        InputFile(tmp_path / "c.csv", "csv", "wide", cmap=b)
+    )
 
 
 def test_a_column_without_its_own_list_falls_back_to_the_map_wide_one(

@@ -218,6 +218,16 @@ class Formats(BaseModel):
     def _check_date(cls, value: Any) -> tuple[str, ...]:
         return _column_patterns(value)
 
+    def __hash__(self) -> int:
+        # frozen, but date_by_column is a dict: hash its items as a set, so
+        # equal formats (a dict's order does not count) hash alike
+        return hash(
+            tuple(
+                frozenset(v.items()) if isinstance(v, dict) else v
+                for v in self.__dict__.values()
+            )
+        )
+
 
 class ColumnMap(BaseModel):
     """A column map: names, date and code formats of someone else's claims files."""
