@@ -21,7 +21,7 @@ from nowrongdoor.errors import UserInputError
 from nowrongdoor.population import connect, score_population
 from nowrongdoor.population._inputs import InputFile
 from nowrongdoor.population._inspect import inspect_file
-from nowrongdoor.population._maps import ColumnMap, load_map
+from nowrongdoor.population._maps import ColumnMap, load_map, map_from_settings
 
 AS_OF = date(2025, 6, 30)
 OUTPUTS = ("worklist.csv", "worklist.parquet", "risk_assessments.ndjson")
@@ -255,6 +255,23 @@ def test_bad_per_column_lists_are_one_sentence_naming_the_file_and_key(
     assert "\n" not in said
 
 
+def test_per_column_lists_from_the_settings_file(tmp_path: Path) -> None:
+    """``[population.map]`` takes the same table, and is refused the same way."""
+    import tomllib
+
+    table = tomllib.loads(PER_ROLE)
+    cmap = map_from_settings(table)
+    assert cmap is not None
+    assert cmap.date_patterns("birth_date") == ("DD/MM/YYYY",)
+    table["formats"]["date_by_column"] = {"dob": ["DD/MM/YYYY"]}
+    with pytest.raises(UserInputError) as err:
+        map_from_settings(table)
+    assert str(err.value).startswith(
+        "column map [population.map] in the settings: formats.date_by_column.dob: "
+        "'dob' is not a date column of the map"
+    )
+
+
 def test_the_documented_example_map_loads(tmp_path: Path) -> None:
     doc = (Path(__file__).resolve().parents[2] / "docs" / "population.md").read_text(
         encoding="utf-8"
@@ -264,6 +281,12 @@ def test_the_documented_example_map_loads(tmp_path: Path) -> None:
     cmap = _map(tmp_path, example)
     assert cmap.date_patterns("birth_date", "DOB") == ("DD/MM/YYYY",)
     assert cmap.date_patterns("service_date", "SVC_DT") == ("MM/DD/YYYY",)
+    # the error the docs quote, for a key that names no date column
+    (tmp_path / "m.toml").write_text(example.replace("DOB = ", "DOBB = "))
+    with pytest.raises(UserInputError) as err:
+        load_map(tmp_path / "m.toml")
+    said = str(err.value).replace(str(tmp_path / "m.toml"), "m.toml")
+    assert f"`{said}`" in " ".join(doc.split())
 
 
 def test_inspect_proposes_each_date_column_its_own_list(tmp_path: Path, runner) -> None:
