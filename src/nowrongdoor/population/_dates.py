@@ -12,7 +12,7 @@ the sentence that stops a run whose dates are all unreadable, and
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "FHIR_HINT",
     "PARTIAL_HINT",
     "PIVOT_HINT",
+    "date_shape",
     "explain_date_rejects",
     "fits_pattern",
     "unreadable_sentence",
@@ -103,21 +104,21 @@ def _form(text: str) -> tuple[str, str] | None:
     )
 
 
+def date_shape(text: str) -> str:
+    """A date pattern or a written date with each letter and digit as ``x``
+    (``DD/MM/YYYY`` and ``03/21/2025`` are both ``xx/xx/xxxx``): a value fits a
+    pattern of its shape, so two patterns of one shape would read one value
+    two ways (the first that fits is used)."""
+    return "".join("x" if c.isalnum() else c for c in text)
+
+
 def fits_pattern(value: str, patterns: Sequence[str]) -> bool:
     """Whether a written date has the length and separators of one of a map's
     patterns (then a reject is a value that is not a date, such as
     ``02/30/08``, not a form the map was not told about)."""
-    text = value.strip()
-    for pattern in patterns:
-        if pattern == "YYYY-MM-DD":
-            continue
-        # each letter of a pattern (YYYY, MM, MON...) stands for one character
-        if len(pattern) == len(text) and all(
-            (c.isalnum() and t.isalnum()) or c == t
-            for c, t in zip(pattern, text, strict=True)
-        ):
-            return True
-    return False
+    # each letter of a pattern (YYYY, MM, MON...) stands for one character
+    shape = date_shape(value.strip())
+    return any(p != "YYYY-MM-DD" and date_shape(p) == shape for p in patterns)
 
 
 _REJECTED = re.compile(r"^(\S+) '(.*)' is not a valid (.+) date$")
@@ -145,13 +146,14 @@ def _partial_form(value: str) -> str | None:
 
 def explain_date_rejects(
     rejects: list[dict[str, Any]],
-    patterns: Sequence[str],
+    patterns: Callable[[str, str], Sequence[str]],
     partial: Sequence[str] = (),
 ) -> int:
     """Add to each date reject's reason the form its value is written in
     (``... is not a valid YYYY-MM-DD date: it is written day first
     (DD/MM/YYYY); declare the pattern ...``), unless the value fits one of the
-    map's ``patterns`` (then it is simply not a date, as ``02/30/08``). A birth
+    patterns its column was read with (``patterns(file, role)``; then it is
+    simply not a date, as ``02/30/08``). A birth
     date written as a year or a year and month (not from FHIR, which reads
     them) is told to declare ``partial_birth_date``, unless the map's
     ``partial`` patterns fit it already.
@@ -163,7 +165,9 @@ def explain_date_rejects(
     for r in rejects:
         m = _REJECTED.match(r["reason"])
         fhir = str(r["file"]).lower().endswith(".ndjson")
-        if m is None or (not fhir and fits_pattern(m.group(2), patterns)):
+        if m is None or (
+            not fhir and fits_pattern(m.group(2), patterns(r["file"], m.group(1)))
+        ):
             continue
         form = None
         if m.group(1) == "birth_date" and not fhir:

@@ -21,7 +21,6 @@ from nowrongdoor.population._fhir import FHIR_PARTIAL_DATES, read_fhir
 from nowrongdoor.population._maps import (
     DEFAULT_MAP,
     ColumnMap,
-    Formats,
     resolve_columns,
     strip_poa,
     to_iso_date,
@@ -38,6 +37,7 @@ __all__ = [
     "InputFile",
     "RawInputs",
     "csv_delimiter",
+    "date_patterns_of",
     "discover",
     "header_and_delimiter",
     "load_inputs",
@@ -94,6 +94,27 @@ class InputFile:
     def has(self, role: str) -> bool:
         """Whether the file has a column for ``role``."""
         return role in dict(self.roles)
+
+    def date_patterns(self, role: str) -> tuple[str, ...]:
+        """The patterns the file's date column for ``role`` is read with
+        (FHIR: ``YYYY-MM-DD``, no map applies)."""
+        if self.kind == "fhir":
+            return DEFAULT_MAP.formats.date
+        return self.cmap.date_patterns(role, dict(self.roles).get(role))
+
+
+def date_patterns_of(
+    files: Sequence[InputFile],
+) -> Callable[[str, str], tuple[str, ...]]:
+    """``(file name, role) -> the patterns its date column was read with``, for
+    the messages that name them (an unknown file: ``YYYY-MM-DD``)."""
+    by_name = {str(f.path): f for f in files}
+
+    def patterns(name: str, role: str) -> tuple[str, ...]:
+        f = by_name.get(str(name))
+        return f.date_patterns(role) if f else DEFAULT_MAP.formats.date
+
+    return patterns
 
 
 @dataclass
@@ -371,15 +392,17 @@ def _clean_lines(lines: ir.Table, f: InputFile, typed: bool = False) -> ir.Table
         return clean_lines(lines, dates_in_range=typed)
     if not dtype.is_string():  # a number such as 20240131: read as its text
         lines = lines.mutate(service_date=lines.service_date.cast("string"))
-    return clean_lines(lines, rewrite=_rewrite(f.cmap.formats))
+    return clean_lines(lines, rewrite=_rewrite(f, "service_date"))
 
 
-def _rewrite(formats: Formats) -> Callable[[ir.StringValue], ir.Value]:
-    """Rewrites a text date column written in a map's date patterns (and its
-    two-digit-year pivot) as ``YYYY-MM-DD``."""
+def _rewrite(f: InputFile, role: str) -> Callable[[ir.StringValue], ir.Value]:
+    """Rewrites a file's text date column for ``role``, written in its map's
+    patterns for that column (and two-digit-year pivot), as ``YYYY-MM-DD``."""
+    patterns = f.date_patterns(role)
+    pivot = f.cmap.formats.two_digit_year_pivot
 
     def rewrite(col: ir.StringValue) -> ir.Value:
-        return to_iso_date(col, formats.date, formats.two_digit_year_pivot)
+        return to_iso_date(col, patterns, pivot)
 
     return rewrite
 
@@ -432,25 +455,40 @@ def _member_groups(pairs: list[tuple[InputFile, ir.Table]]) -> list[ir.Table]:
     """
     import ibis
 
-    by_kind: dict[tuple[str, Formats | None], list[ir.Table]] = {}
+    #: (type, patterns, pivot, partial patterns) -> tables; typed: no patterns
+    by_kind: dict[tuple[Any, ...], list[ir.Table]] = {}
+    first: dict[tuple[Any, ...], InputFile] = {}
     for f, t in pairs:
         dtype = t.birth_date.type()
         typed = dtype.is_date() or dtype.is_timestamp()
         if not typed:
             t = t.mutate(birth_date=t.birth_date.cast("string"))
-        formats = None if typed else f.cmap.formats
+        formats = f.cmap.formats
+        read = (
+            ()
+            if typed
+            else (
+                f.date_patterns("birth_date"),
+                formats.two_digit_year_pivot,
+                formats.partial_birth_date,
+            )
+        )
         # DATE and TIMESTAMP columns cannot share a union: one group per type
-        by_kind.setdefault((str(t.birth_date.type()), formats), []).append(t)
+        key = (str(t.birth_date.type()), *read)
+        by_kind.setdefault(key, []).append(t)
+        first.setdefault(key, f)
     out = []
-    for (_type, formats), tables in by_kind.items():
+    for key, tables in by_kind.items():
         g = ibis.union(*tables) if len(tables) > 1 else tables[0]
         if g.birth_date.type().is_string():
             g = g.distinct()
+        f = first[key]
+        text = len(key) > 1
         out.append(
             clean_members(
                 g,
-                _rewrite(formats) if formats else None,
-                formats.partial_birth_date if formats else (),
+                _rewrite(f, "birth_date") if text else None,
+                f.cmap.formats.partial_birth_date if text else (),
             )
         )
     return out
@@ -517,7 +555,9 @@ def load_inputs(engine: Engine, files: list[InputFile]) -> RawInputs:
             pairs.append((f, people.select("member_id", "birth_date")))
             members.append(
                 clean_members(
-                    people, _rewrite(f.cmap.formats), f.cmap.formats.partial_birth_date
+                    people,
+                    _rewrite(f, "birth_date"),
+                    f.cmap.formats.partial_birth_date,
                 )
             )
         sep = f.cmap.formats.poa_separator

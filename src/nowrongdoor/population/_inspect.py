@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nowrongdoor.errors import UserInputError
+from nowrongdoor.population._dates import date_shape
 from nowrongdoor.population._inputs import DELIMITER_NAMES, header_and_delimiter
 from nowrongdoor.population._maps import PRESETS, load_preset, resolve_columns
 
@@ -56,7 +57,8 @@ class Inspection:
         samples: Column -> up to three distinct non-empty sample values.
         roles: Proposed role -> column.
         dx: Proposed diagnosis columns.
-        date_patterns: Proposed date patterns.
+        date_patterns: Proposed date patterns (of every date column).
+        column_patterns: Date column -> the patterns its sample fits.
         poa_separator: Proposed present-on-admission separator, if any.
         code_prefix: Proposed code-system prefix written before codes, if any.
         delimiter: A CSV file's field delimiter (``score`` finds it too).
@@ -70,6 +72,7 @@ class Inspection:
     roles: dict[str, str] = field(default_factory=dict)
     dx: list[str] = field(default_factory=list)
     date_patterns: list[str] = field(default_factory=list)
+    column_patterns: dict[str, list[str]] = field(default_factory=dict)
     poa_separator: str | None = None
     code_prefix: str | None = None
     delimiter: str = ","
@@ -89,12 +92,18 @@ class Inspection:
             if role in self.roles:
                 lines.append(f"{role} = {_toml_str(self.roles[role])}")
         if self.dx:
-            lines.append("dx = [" + ", ".join(_toml_str(c) for c in self.dx) + "]")
+            lines.append(f"dx = {_toml_list(self.dx)}")
         elif "dx_code" in self.roles:
             lines.append(f"dx_code = {_toml_str(self.roles['dx_code'])}")
         lines += ["", "[formats]"]
         pats = self.date_patterns or ["YYYY-MM-DD"]
-        lines.append("date = [" + ", ".join(_toml_str(p) for p in pats) + "]")
+        # one list cannot hold two patterns of one shape (DD/MM/YYYY and
+        # MM/DD/YYYY): each date column then gets its own
+        own = len({date_shape(p) for p in pats}) < len(pats)
+        lines.append(
+            f"date = {_toml_list(['YYYY-MM-DD'] if own else pats)}"
+            + ("  # the columns below have their own" if own else "")
+        )
         if any("YY" in p and "YYYY" not in p for p in pats):
             lines.append(
                 "# two_digit_year_pivot = 30  # required by a YY pattern: choose it "
@@ -104,11 +113,19 @@ class Inspection:
             lines.append(f"poa_separator = {_toml_str(self.poa_separator)}")
         if self.code_prefix:
             lines.append(f"code_prefix = {_toml_str(self.code_prefix)}")
+        if own:
+            lines += ["", "[formats.date_by_column]"]
+            for column, its in self.column_patterns.items():
+                lines.append(f"{_toml_str(column)} = {_toml_list(its)}")
         return "\n".join(lines) + "\n"
 
 
 def _toml_str(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _toml_list(values: Sequence[str]) -> str:
+    return "[" + ", ".join(_toml_str(v) for v in values) + "]"
 
 
 def _sample_csv(path: Path, rows: int, delimiter: str = ",") -> dict[str, list[str]]:
@@ -318,7 +335,10 @@ def inspect_file(path: Path, rows: int = 1000) -> Inspection:
     for role in ("birth_date", "service_date"):
         col = found.roles.get(role)
         if col:
-            for p in _date_patterns(samples.get(col, []), found.notes, col):
+            its = _date_patterns(samples.get(col, []), found.notes, col)
+            if its:
+                found.column_patterns[col] = its
+            for p in its:
                 if p not in found.date_patterns:
                     found.date_patterns.append(p)
     code_cols = found.dx or [found.roles.get("dx_code", "")]

@@ -2,7 +2,9 @@
 
 A :class:`ColumnMap` says which of a file's columns play which role (member id,
 birth date, claim id, service date, diagnosis codes), how its dates are written
-(``DD/MM/YYYY``, ``YYYYMMDD``, ``DDMONYYYY`` ...) and how its codes carry a
+(``DD/MM/YYYY``, ``YYYYMMDD``, ``DDMONYYYY`` ...: one list for every date
+column, or one per column, so birth dates written day first and service dates
+written month first are each read as written) and how its codes carry a
 present-on-admission suffix. Our own layout is simply the default map; built-in
 presets (``taf``, ``synpuf``) are maps shipped as TOML files in
 ``population/data/presets``. Converting dates and codes is written as Ibis
@@ -20,10 +22,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -32,6 +35,7 @@ from pydantic import (
 )
 
 from nowrongdoor.errors import UserInputError, read_user_text
+from nowrongdoor.population._dates import date_shape
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -46,6 +50,7 @@ __all__ = [
     "load_preset",
     "map_from_settings",
     "partial_dates",
+    "pattern_label",
     "resolve_columns",
     "strip_poa",
     "to_iso_date",
@@ -53,6 +58,8 @@ __all__ = [
 
 #: Roles a column can play, besides the diagnosis columns.
 ROLES = ("member_id", "birth_date", "claim_id", "service_date", "dx_code")
+#: Roles whose columns hold dates.
+DATE_ROLES = ("birth_date", "service_date")
 #: Built-in presets (file names under ``population/data/presets``).
 PRESETS = ("taf", "synpuf")
 _MONTHS = (
@@ -65,6 +72,59 @@ _STRFTIME = {"%Y": "YYYY", "%y": "YY", "%m": "MM", "%d": "DD", "%b": "MON"}
 
 def _names(value: Any) -> Any:
     return (value,) if isinstance(value, str) else value
+
+
+_EMPTY = (
+    "the list is empty, so the column would read no date: give at least one "
+    "pattern (YYYY-MM-DD for ISO dates)"
+)
+
+
+def _pattern_list(value: Any, partial: bool = False) -> tuple[str, ...]:
+    """Date patterns as given (one or a list, strftime codes as tokens),
+    checked one by one and together.
+
+    Raises:
+        ValueError: a pattern is not text or not a date pattern (see
+            :func:`_date_plan`), or two have the same width and separators, so
+            one written date would fit both and be read by whichever comes
+            first (``DD/MM/YYYY`` and ``MM/DD/YYYY``; dates are never guessed).
+    """
+    out: list[str] = []
+    seen: dict[str, str] = {}
+    for pattern in _names(value):
+        if not isinstance(pattern, str):
+            raise ValueError("a date pattern must be text")
+        for old, new in _STRFTIME.items():
+            pattern = pattern.replace(old, new)
+        _date_plan(pattern, partial)  # raises ValueError with the reason
+        shape = date_shape(pattern)
+        if shape in seen:
+            raise ValueError(
+                f"date patterns {seen[shape]!r} and {pattern!r} have the same width "
+                "and separators, so a date such as 01/02/2008 would fit both and be "
+                "read by the first (dates are never guessed): keep one, or give "
+                "each date column its own list in [formats.date_by_column]"
+            )
+        seen[shape] = pattern
+        out.append(pattern)
+    return tuple(out)
+
+
+def _column_patterns(value: Any) -> tuple[str, ...]:
+    """A list of full-date patterns (``date``, or a column's own): not empty."""
+    out = _pattern_list(value)
+    if not out:
+        raise ValueError(_EMPTY)
+    return out
+
+
+_ColumnPatterns = Annotated[tuple[str, ...], BeforeValidator(_column_patterns)]
+
+
+def pattern_label(patterns: Sequence[str]) -> str:
+    """Date patterns for messages (``DD/MM/YYYY or YYYYMMDD``)."""
+    return " or ".join(patterns)
 
 
 class Columns(BaseModel):
@@ -92,9 +152,16 @@ class Formats(BaseModel):
 
     date: tuple[str, ...] = Field(
         ("YYYY-MM-DD",),
-        min_length=1,
         description="Date patterns from YYYY, MM, DD, MON and separators (strftime "
-        "%Y %m %d %b also accepted), tried in order.",
+        "%Y %m %d %b also accepted), tried in order; for every date column "
+        "without its own list in date_by_column.",
+    )
+    date_by_column: dict[str, _ColumnPatterns] = Field(
+        default_factory=dict,
+        description="A date column's own patterns, replacing ``date`` for it: "
+        "the key is a date role (birth_date, service_date) or a column name the "
+        "map gives one (matched without regard to case; the column's name wins "
+        "over its role).",
     )
     poa_separator: str | None = Field(
         None,
@@ -131,19 +198,12 @@ class Formats(BaseModel):
     @field_validator("partial_birth_date", mode="before")
     @classmethod
     def _check_partial(cls, value: Any) -> tuple[str, ...]:
-        out = []
-        for pattern in _names(value):
-            if not isinstance(pattern, str):
-                raise ValueError("a partial birth date pattern must be text")
-            for old, new in _STRFTIME.items():
-                pattern = pattern.replace(old, new)
-            _date_plan(pattern, partial=True)  # raises ValueError with the reason
-            out.append(pattern)
-        return tuple(out)
+        return _pattern_list(value, partial=True)
 
     @model_validator(mode="after")
     def _check_pivot(self) -> Formats:
-        short = [p for p in self.date if "YY" in p and "YYYY" not in p]
+        lists = (self.date, *self.date_by_column.values())
+        short = [p for ps in lists for p in ps if "YY" in p and "YYYY" not in p]
         if short and self.two_digit_year_pivot is None:
             raise ValueError(
                 f"date pattern {short[0]!r} has a two-digit year, which is never "
@@ -156,20 +216,17 @@ class Formats(BaseModel):
     @field_validator("date", mode="before")
     @classmethod
     def _check_date(cls, value: Any) -> tuple[str, ...]:
-        out = []
-        for pattern in _names(value):
-            if not isinstance(pattern, str):
-                raise ValueError("a date pattern must be text")
-            for old, new in _STRFTIME.items():
-                pattern = pattern.replace(old, new)
-            _date_plan(pattern)  # raises ValueError with the reason
-            out.append(pattern)
-        return tuple(out)
+        return _column_patterns(value)
 
-    @property
-    def label(self) -> str:
-        """The date patterns for messages (``DD/MM/YYYY or YYYYMMDD``)."""
-        return " or ".join(self.date)
+    def __hash__(self) -> int:
+        # frozen, but date_by_column is a dict: hash its items as a set, so
+        # equal formats (a dict's order does not count) hash alike
+        return hash(
+            tuple(
+                frozenset(v.items()) if isinstance(v, dict) else v
+                for v in self.__dict__.values()
+            )
+        )
 
 
 class ColumnMap(BaseModel):
@@ -186,6 +243,43 @@ class ColumnMap(BaseModel):
     def is_default(self) -> bool:
         """True for our own layout with ISO dates and no suffixes."""
         return self == DEFAULT_MAP
+
+    @model_validator(mode="after")
+    def _check_date_columns(self) -> ColumnMap:
+        names = [n for role in DATE_ROLES for n in getattr(self.columns, role)]
+        known = {n.lower() for n in (*DATE_ROLES, *names)}
+        seen: dict[str, str] = {}
+        for key in self.formats.date_by_column:
+            where = f"formats.date_by_column.{key}"
+            if key.lower() not in known:
+                listed = ", ".join(repr(n) for n in dict.fromkeys(names))
+                raise ValueError(
+                    f"{where}: {key!r} is not a date column of the map: name a date "
+                    f"role (birth_date, service_date) or a column the map gives "
+                    f"one ({listed})"
+                )
+            if key.lower() in seen:
+                raise ValueError(
+                    f"{where}: {key!r} names the same column as "
+                    f"{seen[key.lower()]!r} (names are matched without regard to "
+                    "case): keep one list"
+                )
+            seen[key.lower()] = key
+        return self
+
+    def date_patterns(self, role: str, column: str | None = None) -> tuple[str, ...]:
+        """The date patterns a column is read with: its own list (by the
+        file's column name, then by its role), else the map-wide ``date``.
+
+        Args:
+            role: ``birth_date`` or ``service_date``.
+            column: The file's column for the role, if known.
+        """
+        own = {k.lower(): v for k, v in self.formats.date_by_column.items()}
+        for key in (column, role):
+            if key is not None and key.lower() in own:
+                return own[key.lower()]
+        return self.formats.date
 
 
 DEFAULT_MAP = ColumnMap()
@@ -443,8 +537,11 @@ def _parse(data: Mapping[str, Any], where: str) -> ColumnMap:
         return ColumnMap.model_validate(dict(data))
     except ValidationError as exc:
         first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"]) or "map"
-        raise UserInputError(f"column map {where}: {field}: {first['msg']}") from None
+        msg = first["msg"].removeprefix("Value error, ")
+        # a check of the whole map (no loc) names its key in its message
+        field = ".".join(str(p) for p in first["loc"])
+        head = f"{field}: " if field else ""
+        raise UserInputError(f"column map {where}: {head}{msg}") from None
 
 
 def load_map(path: Path) -> ColumnMap:

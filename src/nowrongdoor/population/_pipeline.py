@@ -21,10 +21,11 @@ from nowrongdoor.population._inputs import (
     DELIMITER_NAMES,
     InputFile,
     RawInputs,
+    date_patterns_of,
     discover,
     load_inputs,
 )
-from nowrongdoor.population._maps import DEFAULT_MAP, ColumnMap
+from nowrongdoor.population._maps import DEFAULT_MAP, ColumnMap, pattern_label
 from nowrongdoor.population._model import TIERS, ScoringModel, load_scoring_model
 from nowrongdoor.population._outputs import (
     OUTPUT_FILES,
@@ -229,8 +230,8 @@ def score_population(
                 raise UserInputError(_no_diagnoses(claims))
             if unread and not future:
                 raise UserInputError(
-                    _first_unreadable(engine, raw, "service_date", column_map)
-                    or _unread_dates(claims, unread, column_map)
+                    _first_unreadable(engine, raw, "service_date")
+                    or _unread_dates(files, unread, column_map)
                 )
             raise UserInputError(
                 f"the claims in {', '.join(claims)} hold no valid service date"
@@ -253,7 +254,7 @@ def score_population(
     ):
         # No member has a readable birth date: the dates are in a pattern the
         # run was not told about (an empty worklist would read "no one at risk").
-        stop = _first_unreadable(engine, raw, "birth_date", column_map)
+        stop = _first_unreadable(engine, raw, "birth_date")
         if stop is not None:
             raise UserInputError(stop)
     valid = steps.valid_members(births, model, as_of)
@@ -332,10 +333,10 @@ def score_population(
     if unusable:
         rej = steps.member_rejects(raw.members).union(rej)
     rejects = engine.to_arrow(rej.distinct()).to_pylist() + raw.fhir_rejects
-    _name_date_patterns(rejects, column_map)
-    formats = (column_map or DEFAULT_MAP).formats
+    patterns = date_patterns_of(raw.files)
+    _name_date_patterns(rejects, patterns)
     other_forms = explain_date_rejects(
-        rejects, formats.date, formats.partial_birth_date
+        rejects, patterns, (column_map or DEFAULT_MAP).formats.partial_birth_date
     )
     _name_alarms(rejects)
     rejects.sort(key=lambda r: (r["file"], r["row"], r["reason"]))
@@ -536,15 +537,16 @@ def _alarm_counts(rejects: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _name_date_patterns(
-    rejects: list[dict[str, Any]], column_map: ColumnMap | None
+    rejects: list[dict[str, Any]], patterns: Callable[[str, str], Sequence[str]]
 ) -> None:
-    """Say which date patterns a map expected in date reject reasons."""
-    if column_map is None or column_map.formats.date == ("YYYY-MM-DD",):
-        return
+    """Say which date patterns the column (``patterns(file, role)``) was read
+    with in date reject reasons (``birth_date '...' is not a valid DD/MM/YYYY
+    date``)."""
     iso = " is not a valid YYYY-MM-DD date"
-    wanted = f" is not a valid {column_map.formats.label} date"
     for r in rejects:
         if r["reason"].endswith(iso):
+            role = r["reason"].split(" ", 1)[0]
+            wanted = f" is not a valid {pattern_label(patterns(r['file'], role))} date"
             r["reason"] = r["reason"][: -len(iso)] + wanted
 
 
@@ -602,9 +604,7 @@ def _no_diagnoses(claims: list[str]) -> str:
     )
 
 
-def _first_unreadable(
-    engine: Engine, raw: RawInputs, role: str, cmap: ColumnMap | None
-) -> str | None:
+def _first_unreadable(engine: Engine, raw: RawInputs, role: str) -> str | None:
     """The sentence naming the first row (file, row, column) whose written
     birth or service date (``role``) is not a valid date, with the form it is
     written in; ``None`` when every such date is empty."""
@@ -623,7 +623,7 @@ def _first_unreadable(
         return None
     first = rows[0]
     column = _column_of(raw.files, first["_file"], role)
-    label = (cmap or DEFAULT_MAP).formats.label
+    label = pattern_label(date_patterns_of(raw.files)(first["_file"], role))
     what = "birth date" if role == "birth_date" else "service date"
     return unreadable_sentence(
         first["_file"], int(first["_row"]), column, what, str(first["written"]), label
@@ -640,17 +640,22 @@ def _column_of(files: Sequence[InputFile], name: str, role: str) -> str:
     return role
 
 
-def _unread_dates(claims: list[str], unread: int, cmap: ColumnMap | None) -> str:
+def _unread_dates(
+    files: Sequence[InputFile], unread: int, cmap: ColumnMap | None
+) -> str:
     """The sentence for claims none of whose written service dates is valid:
     the dates are in another pattern, which a column map reads (``--as-of``
     would not help: every row would be rejected)."""
+    claims = [f for f in files if f.kind != "members"]
+    said = dict.fromkeys(p for f in claims for p in f.date_patterns("service_date"))
     how = (
         "written YYYY-MM-DD"
         if cmap is None or cmap.is_default
-        else f"written as map '{cmap.name}' says ({', '.join(cmap.formats.date)})"
+        else f"written as map '{cmap.name}' says ({', '.join(said)})"
     )
+    names = [str(f.path) for f in claims]
     return (
-        f"the claims in {', '.join(claims)} hold no valid service date: none of "
+        f"the claims in {', '.join(names)} hold no valid service date: none of "
         f"their diagnosis rows ({unread}) has a service date {how}; for another "
         "pattern (MM/DD/YYYY, YYYYMMDD...) give a column map with [formats] date "
         "(`nowrongdoor population inspect FILE --toml` proposes one)"
@@ -681,7 +686,7 @@ def _check_as_of_in_data(
                 _no_diagnoses([str(f.path) for f in files if f.kind != "members"])
             )
         if found["unread"] and not found["future"]:
-            stop = _first_unreadable(engine, raw, "service_date", column_map)
+            stop = _first_unreadable(engine, raw, "service_date")
             if stop is not None:
                 raise UserInputError(stop)
     if first is not None and first > as_of:
