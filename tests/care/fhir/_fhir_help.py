@@ -40,6 +40,29 @@ def get_token(client: TestClient, made: NewClient) -> str:
     return token
 
 
+def substance_use_referral(client: TestClient, world: Any, rec: Any) -> tuple[int, int]:
+    """A substance-use referral of ``rec``'s case sent to partner ``p`` under
+    a Part 2 disclosure consent naming ``p`` (42 CFR 2.31, 2.33); its id and
+    the consent's id."""
+    cm = world.headers("cm_a")
+    sud = client.post(
+        "/api/v1/referrals",
+        json={"case_id": rec.case_id, "service_id": world.services["p"],
+              "need_category": "substance_use"},
+        headers=cm,
+    ).json()  # fmt: skip
+    part2 = client.post(
+        f"/api/v1/persons/{rec.person_id}/consents",
+        json={"consent_type": "part2_disclosure", "scope": "organisation",
+              "scope_organization_id": world.orgs["p"]},
+        headers=cm,
+    ).json()  # fmt: skip
+    sent = client.post(f"/api/v1/referrals/{sud['id']}/status", json={"status": "sent"},
+                       headers=cm)  # fmt: skip
+    assert sent.status_code == 200, sent.text
+    return int(sud["id"]), int(part2["id"])
+
+
 def serve(app: Any) -> Iterator[str]:
     """Run ``app`` under uvicorn on a free loopback port; yield its base URL."""
     import uvicorn

@@ -8,7 +8,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from _fhir_help import new_client
+from _fhir_help import new_client, substance_use_referral
 from fastapi.testclient import TestClient
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.capabilitystatement import CapabilityStatement
@@ -244,30 +244,14 @@ def test_part2_referral_never_leaves_without_part2_consent(
 ) -> None:
     rec = records("a")
     cm = world.headers("cm_a")
-    sud = client.post(
-        "/api/v1/referrals",
-        json={"case_id": rec.case_id, "service_id": world.services["p"],
-              "need_category": "substance_use"},
-        headers=cm,
-    ).json()  # fmt: skip
-    part2 = client.post(
-        f"/api/v1/persons/{rec.person_id}/consents",
-        json={"consent_type": "part2_disclosure", "scope": "organisation",
-              "scope_organization_id": world.orgs["p"]},
-        headers=cm,
-    ).json()  # fmt: skip
-    sent = client.post(f"/api/v1/referrals/{sud['id']}/status", json={"status": "sent"},
-                       headers=cm)  # fmt: skip
-    assert sent.status_code == 200, sent.text
-    assert (
-        client.get(f"/fhir/Task/{sud['id']}", headers=systems["p"]).status_code == 200
-    )
+    sud, part2 = substance_use_referral(client, world, rec)
+    assert client.get(f"/fhir/Task/{sud}", headers=systems["p"]).status_code == 200
     revoked = client.post(
-        f"/api/v1/persons/{rec.person_id}/consents/{part2['id']}/revoke", headers=cm
+        f"/api/v1/persons/{rec.person_id}/consents/{part2}/revoke", headers=cm
     )
     assert revoked.status_code == 200
-    _outcome(client.get(f"/fhir/Task/{sud['id']}", headers=systems["p"]), 404)
-    _outcome(client.get(f"/fhir/ServiceRequest/{sud['id']}", headers=systems["p"]), 404)
+    _outcome(client.get(f"/fhir/Task/{sud}", headers=systems["p"]), 404)
+    _outcome(client.get(f"/fhir/ServiceRequest/{sud}", headers=systems["p"]), 404)
     listed = client.get("/fhir/Task", headers=systems["p"]).json()
     ids = {e["resource"]["id"] for e in listed.get("entry", [])}
     assert ids == {str(rec.sent_referral_id)}

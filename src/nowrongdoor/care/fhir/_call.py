@@ -46,6 +46,7 @@ __all__ = [
     "fhir_call",
     "fhir_router",
     "fhir_user",
+    "handling",
     "install_fhir_errors",
     "numeric_id",
     "outcome",
@@ -164,13 +165,23 @@ def _query_names(dependant: Any) -> set[str]:
     return names
 
 
+def handling(request: Request) -> str | None:
+    """The ``Prefer: handling=`` the caller asked for (FHIR R4
+    search.html#errors: ``strict`` or ``lenient``), ``None`` when it asked
+    for neither."""
+    prefer = request.headers.get("prefer", "").replace(" ", "").lower()
+    for token in prefer.replace(";", ",").split(","):
+        if token in ("handling=strict", "handling=lenient"):
+            return token.partition("=")[2]
+    return None
+
+
 def _strictly_unknown(request: Request, known: set[str]) -> str | None:
     """Why a request is refused under ``Prefer: handling=strict`` (FHIR R4
     search.html#errors: a server SHOULD ignore a parameter it does not take,
     and the ``self`` link shows what it applied, unless the client asks for
     strict handling); ``None`` when it is not refused."""
-    prefer = request.headers.get("prefer", "").replace(" ", "").lower()
-    if "handling=strict" not in prefer.split(","):
+    if handling(request) != "strict":
         return None
     unknown = sorted(set(request.query_params) - known)
     if not unknown:
@@ -398,18 +409,25 @@ def search_answer(
     total: int,
     query: Mapping[str, str | list[str]],
     page: SearchPage,
+    included: list[Any] | None = None,
 ) -> JSONResponse:
     """One page of a search as the answer: a searchset Bundle of ``resources``
-    (JSON-ready, out of ``total`` found), its paging links carrying ``query``;
-    audited as ``search <resource_type>`` with the number of results, and
-    committed."""
+    (JSON-ready, out of ``total`` found) and the ``included`` resources
+    (``_include``/``_revinclude``), its paging links carrying ``query``;
+    audited as ``search <resource_type>`` with the number of results (and of
+    included resources), and committed."""
+    included = included or []
     if page.count_only:
-        resources, query = [], {**query, "_summary": "count"}
+        resources, included = [], []
+        query = {**query, "_summary": "count"}
     bundle = searchset(
         base_url(call.request), resource_type, resources, total=total, query=query,
-        count=page.count, offset=page.offset,
+        count=page.count, offset=page.offset, included=included,
     )  # fmt: skip
     if page.count_only:  # no pages to walk: a next link would loop on nothing
         bundle.link = [link for link in bundle.link or [] if link.relation == "self"]
-    call.audit.commit(f"search {resource_type}", detail=f"{len(resources)} results")
+    detail = f"{len(resources)} results"
+    if included:
+        detail += f", {len(included)} included"
+    call.audit.commit(f"search {resource_type}", detail=detail)
     return fhir_answer(as_json(bundle))

@@ -8,6 +8,7 @@ from fhir.resources.R4B.capabilitystatement import CapabilityStatement
 
 from nowrongdoor import __version__
 from nowrongdoor.care.fhir._format import FORMATS
+from nowrongdoor.care.fhir._search import FOCUS, SORT_KEYS
 from nowrongdoor.care.fhir.resources import (
     SDOHCC,
     SDOHCC_SERVICE_REQUEST,
@@ -19,23 +20,47 @@ __all__ = ["capability_statement"]
 _SEARCH_TYPE = {k: k for k in ("string", "token", "date", "reference")}
 
 
+#: R4 has no CapabilityStatement element for sort keys: each key's searchParam
+#: says so in its ``documentation``, and the resource's ``documentation`` too.
+_SORT_NOTE = "Also a _sort key (ascending; -key descending)."
+_SORTING = (
+    "_sort takes " + ", ".join(SORT_KEYS) + " (comma-separated; - before a key: "
+    "descending); without it the latest change comes first. An unknown key is "
+    "400 unless Prefer: handling=lenient."
+)
+
+
 def _resource(
     kind: str,
     *,
     search: list[tuple[str, str]] = (),  # type: ignore[assignment]
     update: bool = False,
     profile: str | None = None,
+    sortable: bool = False,
+    include: str | None = None,
+    revinclude: str | None = None,
 ) -> dict[str, Any]:
+    """One ``rest.resource`` entry; ``sortable``: the search takes ``_sort``
+    (:data:`SORT_KEYS`); ``include``/``revinclude``: the ``searchInclude`` and
+    ``searchRevInclude`` it serves."""
     interactions = [{"code": "read"}]
     if search:
         interactions.append({"code": "search-type"})
     if update:
         interactions += [{"code": "update"}, {"code": "patch"}]
     out: dict[str, Any] = {"type": kind, "interaction": interactions}
+    if include:
+        out["searchInclude"] = [include]
+    if revinclude:
+        out["searchRevInclude"] = [revinclude]
     if search:
         out["searchParam"] = [
-            {"name": name, "type": _SEARCH_TYPE[kind_]} for name, kind_ in search
+            {"name": name, "type": _SEARCH_TYPE[kind_]}
+            | ({"documentation": _SORT_NOTE} if sortable and name in SORT_KEYS else {})
+            for name, kind_ in search
         ]
+    if sortable:
+        out["documentation"] = _SORTING
     if profile:
         out["supportedProfile"] = [profile]
     if update:
@@ -104,6 +129,8 @@ def capability_statement(base: str) -> CapabilityStatement:
                             ],
                             update=True,
                             profile=SDOHCC_TASK,
+                            sortable=True,
+                            include=FOCUS,
                         ),
                         _resource(
                             "ServiceRequest",
@@ -113,6 +140,8 @@ def capability_statement(base: str) -> CapabilityStatement:
                                 ("_lastUpdated", "date"),
                             ],
                             profile=SDOHCC_SERVICE_REQUEST,
+                            sortable=True,
+                            revinclude=FOCUS,
                         ),
                         _resource("Patient"),
                         _resource("Consent"),

@@ -10,7 +10,7 @@ docs/interop.md.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
@@ -340,6 +340,7 @@ def searchset(
     query: Mapping[str, str | list[str]],
     count: int,
     offset: int,
+    included: Sequence[dict[str, Any]] = (),
 ) -> Bundle:
     """A searchset Bundle with ``self``/``next``/``previous`` links.
 
@@ -347,6 +348,9 @@ def searchset(
     is a list in ``query`` and appears once per value in every link: FHIR R4
     (http.html#paging, search.html#selflink) has the links reproduce the
     search the server ran, so the next page is a page of the same search.
+    ``included`` are the resources ``_include``/``_revinclude`` brought
+    (search.html#include: ``search.mode = include``, not counted in
+    ``total``), after the matches.
     """
 
     def link(at: int) -> str:
@@ -368,9 +372,10 @@ def searchset(
                 {
                     "fullUrl": f"{base}/{r['resourceType']}/{r['id']}",
                     "resource": r,
-                    "search": {"mode": "match"},
+                    "search": {"mode": mode},
                 }
-                for r in resources
+                for mode, some in (("match", resources), ("include", included))
+                for r in some
             ],
         }
     )

@@ -14,7 +14,6 @@ import base64
 import binascii
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import unquote
 
@@ -52,8 +51,15 @@ from nowrongdoor.care.fhir._call import (
 from nowrongdoor.care.fhir._capability import capability_statement
 from nowrongdoor.care.fhir._format import other_version
 from nowrongdoor.care.fhir._search import (
+    ReferralQuery,
+    ReferralQueryDep,
+    include_values,
+    included_referrals,
     organization_id,
+    referral_query,
+    referral_resources,
     referral_search,
+    revinclude_values,
     service_names,
 )
 from nowrongdoor.care.fhir._task_answer import task_answer, updated_answer
@@ -181,106 +187,75 @@ def metadata(request: Request) -> JSONResponse:
 
 # --- Task and ServiceRequest ------------------------------------------------------
 
-LastUpdated = Annotated[list[str], Query(alias="_lastUpdated", max_length=4)]
-Ids = Annotated[str | None, Query(alias="_id", max_length=2000)]
-
-
-@dataclass(frozen=True)
-class ReferralQuery:
-    """The search parameters Task and ServiceRequest searches share.
-
-    Attributes:
-        status: Task status codes, comma-separated (``None``: any).
-        last_updated: ``_lastUpdated`` values (FHIR prefixes ge/gt/le/lt/eq).
-        page: ``_count`` and ``_offset``.
-        ids: ``_id``, resource ids, comma-separated (``None``: any).
-    """
-
-    status: str | None
-    last_updated: list[str]
-    page: SearchPage
-    ids: str | None = None
-
-
-def referral_query(
-    page: SearchPageDep,
-    status: str | None = None,
-    last_updated: LastUpdated = [],  # noqa: B006 - FastAPI copies defaults
-    ids: Ids = None,
-) -> ReferralQuery:
-    """The shared search parameters from the query string (a dependency)."""
-    return ReferralQuery(status, last_updated, page, ids)
-
-
-ReferralQueryDep = Annotated[ReferralQuery, Depends(referral_query)]
-
 
 def _search(
-    call: FhirCall, resource_type: str, owner: str | None, q: ReferralQuery
+    call: FhirCall,
+    resource_type: str,
+    owner: str | None,
+    q: ReferralQuery,
+    include: tuple[str, list[str]] = ("_include", []),
 ) -> JSONResponse:
-    """One audited searchset page of the referrals the caller reaches."""
+    """One audited searchset page of the referrals the caller reaches, with
+    what ``include`` (``_include`` or ``_revinclude`` and its applied values)
+    brings: the other resource of each referral, under the caller's reach."""
     session, viewer = call.session, call.viewer
-    status, last_updated = q.status, q.last_updated
-    count, offset = q.page.count, q.page.offset
     require(viewer, "referral:read")
     rows, total = referral_search(
         session,
         viewer,
         resource_type=resource_type,
         owner=owner,
-        status=status,
-        last_updated=last_updated,
-        count=count,
-        offset=offset,
+        status=q.status,
+        last_updated=q.last_updated,
+        count=q.page.count,
+        offset=q.page.offset,
         ids=q.ids,
+        sort=q.sort,
     )
-    names = crud.pseudonyms_of(session, {r.person_id for r in rows})
-    services = service_names(session, {r.service_id for r in rows if r.service_id})
-    if resource_type == "Task":
-        out = [
-            as_json(
-                task_resource(
-                    r, pseudonym=names[r.person_id], with_text=with_text(viewer)
-                )
-            )
-            for r in rows
-        ]
-    else:
-        out = [
-            as_json(
-                service_request_resource(
-                    r,
-                    pseudonym=names[r.person_id],
-                    service_name=services.get(r.service_id or 0),
-                )
-            )
-            for r in rows
-        ]
+    out = referral_resources(session, viewer, resource_type, rows)
+    param, values = include
+    included: list[dict[str, Any]] = []
+    if values and not q.page.count_only:
+        other = "ServiceRequest" if resource_type == "Task" else "Task"
+        brought = included_referrals(session, viewer, rows)
+        included = referral_resources(session, viewer, other, brought)
     query: dict[str, str | list[str]] = {
         k: v
-        for k, v in {"owner": owner, "status": status, "_id": q.ids}.items()
+        for k, v in {"owner": owner, "status": q.status, "_id": q.ids}.items()
         if v is not None
     }
-    if last_updated:
-        query["_lastUpdated"] = list(last_updated)
-    return search_answer(
-        call, resource_type, out, total=total, query=query, page=q.page
-    )
+    if q.last_updated:
+        query["_lastUpdated"] = list(q.last_updated)
+    if q.sort:
+        query["_sort"] = ",".join(q.sort)
+    if values:
+        query[param] = values
+    return search_answer(call, resource_type, out, total=total, query=query,
+                         page=q.page, included=included)  # fmt: skip
 
 
 @router.get("/Task", summary="Search Tasks")
 def search_tasks(
-    call: FhirCallDep, query: ReferralQueryDep, owner: str | None = None
+    call: FhirCallDep,
+    query: ReferralQueryDep,
+    include: Annotated[list[str], Depends(include_values)],
+    owner: str | None = None,
 ) -> JSONResponse:
-    """Tasks the caller reaches, by ``owner``, ``status``, ``_lastUpdated``."""
-    return _search(call, "Task", owner, query)
+    """Tasks the caller reaches, by ``owner``, ``status``, ``_lastUpdated``,
+    in the ``_sort`` order, with ``_include=Task:focus`` (the ServiceRequests)."""
+    return _search(call, "Task", owner, query, ("_include", include))
 
 
 @router.get("/ServiceRequest", summary="Search ServiceRequests")
-def search_service_requests(call: FhirCallDep, query: ReferralQueryDep) -> JSONResponse:
+def search_service_requests(
+    call: FhirCallDep,
+    query: ReferralQueryDep,
+    revinclude: Annotated[list[str], Depends(revinclude_values)],
+) -> JSONResponse:
     """ServiceRequests the caller reaches, by ``status`` (request-status; a
-    Task status code is taken too) and ``_lastUpdated``."""
-    return _search(call, "ServiceRequest", None, query)
+    Task status code is taken too) and ``_lastUpdated``, in the ``_sort``
+    order, with ``_revinclude=Task:focus`` (the Tasks)."""
+    return _search(call, "ServiceRequest", None, query, ("_revinclude", revinclude))
 
 
 def _referral(call: FhirCall, raw_id: str, resource_type: str) -> tuple[Referral, str]:
