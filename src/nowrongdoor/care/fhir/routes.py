@@ -51,6 +51,7 @@ from nowrongdoor.care.fhir._call import (
 )
 from nowrongdoor.care.fhir._capability import capability_statement
 from nowrongdoor.care.fhir._format import other_version
+from nowrongdoor.care.fhir._on_behalf import on_behalf_move, on_behalf_moves
 from nowrongdoor.care.fhir._search import (
     organization_id,
     referral_search,
@@ -237,14 +238,13 @@ def _search(
     names = crud.pseudonyms_of(session, {r.person_id for r in rows})
     services = service_names(session, {r.service_id for r in rows if r.service_id})
     if resource_type == "Task":
+        moves = on_behalf_moves(session, rows)
         out = [
-            as_json(
-                task_resource(
-                    r, pseudonym=names[r.person_id], with_text=with_text(viewer)
-                )
-            )
+            as_json(task_resource(r, pseudonym=names[r.person_id],
+                                  with_text=with_text(viewer),
+                                  on_behalf=moves.get(r.id)))
             for r in rows
-        ]
+        ]  # fmt: skip
     else:
         out = [
             as_json(
@@ -293,7 +293,12 @@ def _referral(call: FhirCall, raw_id: str, resource_type: str) -> tuple[Referral
 
 def _read_task(call: FhirCall, task_id: str) -> JSONResponse:
     referral, pseudonym = _referral(call, task_id, "Task")
-    answer = task_answer(referral, pseudonym, with_text=with_text(call.viewer))
+    answer = task_answer(
+        referral,
+        pseudonym,
+        with_text=with_text(call.viewer),
+        on_behalf=on_behalf_move(call.session, referral),
+    )
     call.audit.commit_on("read Task", referral)
     return answer
 
@@ -596,7 +601,8 @@ def _update_task(
     session.flush()
     moved = f"{task_status_of(old)}->{task_status_of(referral.status)}"
     call.audit.commit_on("update Task", referral, detail=moved)
-    return updated_answer(call.request, referral, pseudonym, moved)
+    return updated_answer(call.request, referral, pseudonym, moved,
+                          on_behalf_move(session, referral))  # fmt: skip
 
 
 def _read_consent(call: FhirCall, consent_id: str) -> JSONResponse:
