@@ -76,3 +76,21 @@ def login(client: Any, username: str) -> str:
     meta = parse(home.text).css_first('meta[name="csrf-token"]')
     assert meta is not None, f"no CSRF token on {response.headers['location']}"
     return str(meta.attributes["content"])
+
+
+def actions_shown(tree: HTMLParser, selector: str) -> dict[str, str]:
+    """Each audit action the cells at ``selector`` show: code -> words.
+
+    Every cell shows the words (``.action-words``, titled with the code) and
+    the code beside them (``code.action-code``); the words are never the code.
+    """
+    cells = tree.css(selector)
+    assert cells, f"no audit action at {selector!r}"
+    seen: dict[str, str] = {}
+    for cell in cells:
+        words = cell.css_first(".action-words")
+        code = cell.css_first("code.action-code").text()
+        assert words.attributes["title"] == f"Action code: {code}"
+        assert words.text() != code and " " in words.text(), code
+        seen[code] = words.text()
+    return seen

@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from _web_html import assert_accessible_basics, parse, texts
+from _web_html import actions_shown, assert_accessible_basics, parse, texts
 
 from nowrongdoor.care.web._masking import mask_count, mask_rate, mask_series
 
@@ -102,10 +102,27 @@ def test_audit_log_lists_page_reads_and_verifies_the_chain(sign_in):
     tree = assert_accessible_basics(
         admin.get("/admin/audit", params={"username": "cm.north"}).text
     )
-    actions = texts(tree, "#audit-table td[data-label=Action]")
+    actions = texts(tree, "#audit-table td[data-label=Action] code.action-code")
     assert "work.read" in actions and "auth.login" in actions
     verified = parse(admin.get("/admin/audit", params={"verify": "true"}).text)
     assert "intact" in verified.css_first("#chain-report").text()
+
+
+def test_audit_log_shows_actions_in_words_with_the_code(sign_in):
+    """ "Opened my work", not "work.read"; the code stays beside it (small text
+    and the words' title), and the action filter still takes a code."""
+    from nowrongdoor.care.web._audit_words import action_words
+
+    sign_in("cm.north").get("/work")
+    admin = sign_in("admin")
+    tree = parse(admin.get("/admin/audit", params={"username": "cm.north"}).text)
+    seen = actions_shown(tree, "#audit-table td[data-label=Action]")
+    assert all(words == action_words(code) for code, words in seen.items())
+    assert seen["work.read"] == "Opened my work"
+    assert seen["auth.login"] == "Signed in"
+    only = parse(admin.get("/admin/audit", params={"action": "auth."}).text)
+    codes = texts(only, "#audit-table td[data-label=Action] code.action-code")
+    assert codes and all(c.startswith("auth.") for c in codes)
 
 
 def test_audit_log_detects_an_edited_row(sign_in, web_app):
@@ -239,7 +256,8 @@ def test_audit_log_pages_keep_their_filters(sign_in):
         tree = parse(admin.get(url).text)
         seqs += [tr.css_first("td").text() for tr in tree.css("#audit-table tbody tr")]
         assert all(
-            a == "work.read" for a in texts(tree, "#audit-table td[data-label=Action]")
+            a == "work.read"
+            for a in texts(tree, "#audit-table td[data-label=Action] code.action-code")
         )
         nxt = tree.css_first('nav[aria-label="Audit log pages"] a[rel="next"]')
         url = nxt.attributes["href"] if nxt else None

@@ -94,6 +94,9 @@ def test_admin_filters_and_verifies_the_audit_chain(
     expect(page.locator("h1")).to_have_text("Audit log")
     actions = page.locator("#audit-table tbody tr").all_inner_texts()
     assert actions and all("auth." in row for row in actions), actions
+    words = page.locator("#audit-table tbody .action-words").first
+    expect(words).to_have_attribute("title", re.compile(r"^Action code: auth\."))
+    expect(words).not_to_contain_text("auth.")  # words, the code beside them
     page.get_by_role("button", name="Verify the chain").click()
     expect(page.locator("main")).to_contain_text("The hash chain is intact")
     shot(page, artifacts, "32-admin-audit-verified")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from _web_html import assert_accessible_basics, parse
+from _web_html import actions_shown, assert_accessible_basics, parse
 from sqlalchemy import text
 
 
@@ -121,6 +121,27 @@ def test_csv_export_matches_the_view_and_is_audited(sign_in, web_app):
     ) == [("supervisor",)]
 
 
+def test_csv_export_carries_the_words_beside_the_code(sign_in):
+    """The export keeps every column it had, in order, and adds the action's
+    words (``action_words``) right after its code (``action``)."""
+    from nowrongdoor.care.web._audit_words import action_words
+
+    worker = sign_in("cm.north")
+    person = parse(worker.get("/people").text).css_first("main a[href^='/people/P-']")
+    assert worker.get(person.attributes["href"]).status_code == 200
+    exported = sign_in("supervisor").get("/oversight.csv?kind=reads")
+    header, *rows = list(csv.reader(io.StringIO(exported.text)))
+    before = ["seq", "at", "username", "role", "action", "outcome", "person",
+              "record", "detail"]  # fmt: skip
+    assert [h for h in header if h != "action_words"] == before
+    assert header.index("action_words") == header.index("action") + 1
+    assert rows
+    for row in rows:
+        code, words = row[header.index("action")], row[header.index("action_words")]
+        assert words == action_words(code) != code
+    assert "Opened a person's record" in {r[5] for r in rows}
+
+
 def test_csv_export_writes_every_event_batch_by_batch(sign_in, web_app, monkeypatch):
     """The export is read in batches (here of 7) and leaves none out: every
     event the view counts, each once, newest first, and no file is left behind."""
@@ -170,13 +191,5 @@ def test_actions_read_in_words_with_the_code_for_auditors(sign_in, web_app):
     )[0][0]
     assert sign_in("cm.north").get(f"/cases/{case}").status_code == 200
     tree = parse(sign_in("supervisor").get("/oversight?username=cm.north").text)
-    cells = tree.css("#oversight-table td[data-label=What]")
-    assert cells, "cm.north's reads are listed"
-    seen = {}
-    for cell in cells:
-        words = cell.css_first(".action-words")
-        code = cell.css_first("code.action-code").text()
-        assert words.attributes["title"] == f"Action code: {code}"
-        assert words.text() != code and " " in words.text()
-        seen[code] = words.text()
+    seen = actions_shown(tree, "#oversight-table td[data-label=What]")
     assert seen["case.read"] == "Opened a case"

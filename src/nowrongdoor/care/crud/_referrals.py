@@ -496,6 +496,7 @@ class ReferralChange:
             status sent from its own system over FHIR).
         told_via: How the partner told the referring team, when that move
             was the partner's, recorded on its behalf (``None`` otherwise).
+        moved_at: When that move was recorded (``None`` without one).
     """
 
     at: Any
@@ -503,6 +504,7 @@ class ReferralChange:
     by_receiver: bool
     status_moved: bool
     told_via: str | None = None
+    moved_at: Any = None
 
 
 def latest_referral_changes(
@@ -552,6 +554,7 @@ def latest_referral_changes(
             by_receiver=event.organization_id == referral.to_organization_id,
             status_moved=moved,
             told_via=event.told_via,
+            moved_at=event.at,
         )
     return out
 

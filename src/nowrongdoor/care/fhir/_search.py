@@ -18,6 +18,7 @@ from nowrongdoor.care import crud
 from nowrongdoor.care.errors import BadRequest
 from nowrongdoor.care.fhir._access import visible_referrals, with_text
 from nowrongdoor.care.fhir._call import SearchPage, SearchPageDep, handling
+from nowrongdoor.care.fhir._on_behalf import on_behalf_moves
 from nowrongdoor.care.fhir.mapping import (
     SERVICE_REQUEST_STATUS,
     referral_status_of_task,
@@ -358,8 +359,16 @@ def referral_resources(
     names = crud.pseudonyms_of(session, {r.person_id for r in rows})
     if resource_type == "Task":
         shown = with_text(viewer)
+        moves = on_behalf_moves(session, rows)
         return [
-            as_json(task_resource(r, pseudonym=names[r.person_id], with_text=shown))
+            as_json(
+                task_resource(
+                    r,
+                    pseudonym=names[r.person_id],
+                    with_text=shown,
+                    on_behalf=moves.get(r.id),
+                )
+            )
             for r in rows
         ]
     services = service_names(session, {r.service_id for r in rows if r.service_id})

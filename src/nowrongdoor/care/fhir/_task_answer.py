@@ -10,6 +10,7 @@ from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
 from nowrongdoor.care.fhir._call import fhir_answer
+from nowrongdoor.care.fhir._on_behalf import OnBehalfMove
 from nowrongdoor.care.fhir.resources import (
     as_json,
     operation_outcome,
@@ -33,17 +34,30 @@ def version_headers(referral: Referral) -> dict[str, str]:
 
 
 def task_answer(
-    referral: Referral, pseudonym: str, *, with_text: bool = True
+    referral: Referral,
+    pseudonym: str,
+    *,
+    with_text: bool = True,
+    on_behalf: OnBehalfMove | None = None,
 ) -> JSONResponse:
-    """A referral's Task as the answer, with its version as ``ETag``."""
-    body = as_json(task_resource(referral, pseudonym=pseudonym, with_text=with_text))
+    """A referral's Task as the answer, with its version as ``ETag``
+    (``on_behalf``: see :func:`task_resource`)."""
+    body = as_json(
+        task_resource(
+            referral, pseudonym=pseudonym, with_text=with_text, on_behalf=on_behalf
+        )
+    )
     answer = fhir_answer(body)
     answer.headers.update(version_headers(referral))
     return answer
 
 
 def updated_answer(
-    request: Request, referral: Referral, pseudonym: str, moved: str
+    request: Request,
+    referral: Referral,
+    pseudonym: str,
+    moved: str,
+    on_behalf: OnBehalfMove | None = None,
 ) -> Response:
     """The answer to an update, as ``Prefer: return=`` asks (FHIR R4
     http.html#ops): ``minimal`` no body, ``OperationOutcome`` an outcome of the
@@ -65,4 +79,4 @@ def updated_answer(
         answer = fhir_answer(body)
         answer.headers.update(version_headers(referral))
         return answer
-    return task_answer(referral, pseudonym)
+    return task_answer(referral, pseudonym, on_behalf=on_behalf)

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from nowrongdoor.care import crud
 from nowrongdoor.care.fhir._access import visible_referrals, with_text
+from nowrongdoor.care.fhir._on_behalf import on_behalf_moves
 from nowrongdoor.care.fhir._search import service_names
 from nowrongdoor.care.fhir.clinical import CLINICAL_KINDS
 from nowrongdoor.care.fhir.resources import (
@@ -64,9 +65,11 @@ def _referrals(session: Session, viewer: User, since: dt.datetime | None) -> lis
 def _tasks(session: Session, viewer: User, since: dt.datetime | None) -> list[Any]:
     rows = _referrals(session, viewer, since)
     names = crud.pseudonyms_of(session, {r.person_id for r in rows})
+    moves = on_behalf_moves(session, rows)
     return [
         as_json(task_resource(r, pseudonym=names[r.person_id],
-                              with_text=with_text(viewer)))
+                              with_text=with_text(viewer),
+                              on_behalf=moves.get(r.id)))
         for r in rows
     ]  # fmt: skip
 

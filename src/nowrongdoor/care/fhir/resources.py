@@ -27,6 +27,7 @@ from pydantic import ValidationError
 
 from nowrongdoor.care.enums import ConsentType, ReferralStatus
 from nowrongdoor.care.errors import BadRequest
+from nowrongdoor.care.fhir._on_behalf import OnBehalfMove
 from nowrongdoor.care.fhir.mapping import service_request_status, task_status_of
 from nowrongdoor.care.fhir.task_output import output_json, split_note
 from nowrongdoor.care.models import (
@@ -61,6 +62,12 @@ TASK_CODE = "http://hl7.org/fhir/CodeSystem/task-code"
 PSEUDONYM_SYSTEM = "urn:nowrongdoor:pseudonym"
 NEED_SYSTEM = "urn:nowrongdoor:need-category"
 SDOHCC_TEMP = "http://hl7.org/fhir/us/sdoh-clinicalcare/CodeSystem/SDOHCC-CodeSystemTemporaryCodes"
+#: FHIR R4 Provenance.agent.type codes (provenance.html#agent).
+PARTICIPANT_TYPE = "http://terminology.hl7.org/CodeSystem/provenance-participant-type"
+#: FHIR R4 Provenance.activity codes (v3 DataOperation).
+DATA_OPERATION = "http://terminology.hl7.org/CodeSystem/v3-DataOperation"
+#: The local id of the contained Provenance of a move recorded on behalf.
+ON_BEHALF_ID = "on-behalf"
 _REASON_TEXT = {
     ReferralStatus.DECLINED: "Declined by the receiving organisation",
     ReferralStatus.CANCELLED: "Cancelled",
@@ -91,14 +98,62 @@ def as_json(resource: Resource) -> dict[str, Any]:
     return data
 
 
+def _on_behalf_provenance(referral: Referral, move: OnBehalfMove) -> dict[str, Any]:
+    """The Provenance of a status the referring team recorded for the partner.
+
+    FHIR R4 Task.relevantHistory (task.html) links the Provenance of a Task's
+    key state transitions; Provenance.agent (provenance.html#agent) names the
+    requester as ``enterer`` ``onBehalfOf`` the owner, and the owner as
+    ``informant`` (provenance-participant-type); ``recorded`` is when, and
+    ``activity`` is ``UPDATE`` (v3 DataOperation). Contained in the Task
+    (references.html#contained), so no Provenance endpoint is needed.
+    """
+    status = task_status_of(ReferralStatus(move.to_status))
+    via = move.told_via.replace("_", " ")
+    return {
+        "resourceType": "Provenance",
+        "id": ON_BEHALF_ID,
+        "target": [{"reference": f"Task/{referral.id}"}],
+        "recorded": _instant(move.at),
+        "activity": {
+            "coding": [{"system": DATA_OPERATION, "code": "UPDATE",
+                        "display": "revise"}],
+            "text": f"Task.status '{status}' recorded by the requester on behalf "
+            f"of the owner, which is not on the system and told it ({via})",
+        },
+        "agent": [
+            {
+                "type": {"coding": [{"system": PARTICIPANT_TYPE, "code": "enterer",
+                                     "display": "Enterer"}]},
+                "who": {"reference": f"Organization/{referral.from_organization_id}"},
+                "onBehalfOf": {
+                    "reference": f"Organization/{referral.to_organization_id}"
+                },
+            },
+            {
+                "type": {"coding": [{"system": PARTICIPANT_TYPE,
+                                     "code": "informant", "display": "Informant"}]},
+                "who": {"reference": f"Organization/{referral.to_organization_id}"},
+            },
+        ],
+    }  # fmt: skip
+
+
 def task_resource(
-    referral: Referral, *, pseudonym: str, with_text: bool = True
+    referral: Referral,
+    *,
+    pseudonym: str,
+    with_text: bool = True,
+    on_behalf: OnBehalfMove | None = None,
 ) -> Task:
     """The Gravity referral-management Task of a referral.
 
     ``with_text=False`` leaves out the partner's free text (businessStatus,
     notes, outputs) for roles that see pseudonymous data only. The partner's
     note and its outputs share ``response_note`` (:mod:`.task_output`).
+    ``on_behalf`` (the referral's current status was recorded by the referring
+    team for a partner not on the system) adds a contained Provenance that says
+    so, linked from ``relevantHistory`` (:func:`_on_behalf_provenance`).
     """
     status = ReferralStatus(referral.status)
     data: dict[str, Any] = {
@@ -135,6 +190,9 @@ def task_resource(
         data["note"] = [{"text": note}]
     if outputs and with_text:
         data["output"] = [output_json(o) for o in outputs]
+    if on_behalf is not None and on_behalf.to_status == status:
+        data["contained"] = [_on_behalf_provenance(referral, on_behalf)]
+        data["relevantHistory"] = [{"reference": f"#{ON_BEHALF_ID}"}]
     return Task.model_validate(data)
 
 

@@ -50,6 +50,7 @@ from nowrongdoor.care.fhir._call import (
 )
 from nowrongdoor.care.fhir._capability import capability_statement
 from nowrongdoor.care.fhir._format import other_version
+from nowrongdoor.care.fhir._on_behalf import on_behalf_move
 from nowrongdoor.care.fhir._search import (
     ReferralQuery,
     ReferralQueryDep,
@@ -268,7 +269,12 @@ def _referral(call: FhirCall, raw_id: str, resource_type: str) -> tuple[Referral
 
 def _read_task(call: FhirCall, task_id: str) -> JSONResponse:
     referral, pseudonym = _referral(call, task_id, "Task")
-    answer = task_answer(referral, pseudonym, with_text=with_text(call.viewer))
+    answer = task_answer(
+        referral,
+        pseudonym,
+        with_text=with_text(call.viewer),
+        on_behalf=on_behalf_move(call.session, referral),
+    )
     call.audit.commit_on("read Task", referral)
     return answer
 
@@ -571,7 +577,8 @@ def _update_task(
     session.flush()
     moved = f"{task_status_of(old)}->{task_status_of(referral.status)}"
     call.audit.commit_on("update Task", referral, detail=moved)
-    return updated_answer(call.request, referral, pseudonym, moved)
+    return updated_answer(call.request, referral, pseudonym, moved,
+                          on_behalf_move(session, referral))  # fmt: skip
 
 
 def _read_consent(call: FhirCall, consent_id: str) -> JSONResponse:

@@ -19,6 +19,7 @@ from starlette.background import BackgroundTask
 
 from nowrongdoor.care import crud
 from nowrongdoor.care.web import _forms as f
+from nowrongdoor.care.web._audit_words import action_words
 from nowrongdoor.care.web._session import Page, PageCtx, Read, needs, paged, text_query
 
 __all__ = ["router"]
@@ -97,7 +98,12 @@ def oversight_csv(ctx: OversightDep, query: OversightQuery) -> Response:
 
 
 def _write_events(ctx: PageCtx, filters: crud.OversightFilters, out: IO[str]) -> int:
-    """Write the matching events to ``out`` as CSV; how many were written."""
+    """Write the matching events to ``out`` as CSV; how many were written.
+
+    Every column keeps its name (plans' scripts read them); ``action_words``
+    (the action in words, :func:`action_words`) sits beside the code in
+    ``action``, which stays as the log stores it.
+    """
     writer = csv.writer(out)
     writer.writerow(
         [
@@ -106,6 +112,7 @@ def _write_events(ctx: PageCtx, filters: crud.OversightFilters, out: IO[str]) ->
             "username",
             "role",
             "action",
+            "action_words",
             "outcome",
             "person",
             "record",
@@ -131,6 +138,7 @@ def _write_events(ctx: PageCtx, filters: crud.OversightFilters, out: IO[str]) ->
                     event.username or "system",
                     event.role or "",
                     event.action,
+                    action_words(event.action),
                     event.outcome,
                     person or "",
                     f"{event.resource_type or ''} {event.resource_id or ''}".strip(),
