@@ -34,6 +34,8 @@ from nowrongdoor.care.models import Intake, Person, RiskFlag, Screening, utcnow
 __all__ = [
     "TIER_RANK",
     "ensure_queue_year",
+    "latest_flag",
+    "priority_with_tier",
     "queue_age",
     "refresh_queue_keys",
     "tier_rank",
@@ -79,7 +81,14 @@ def _priority(year: int) -> ColumnElement[int]:
     return tier_rank(Intake.q_tier) * 2 + minor
 
 
-def _latest_flag(column: Any) -> Any:
+def priority_with_tier(tier: Any, priority: Any) -> ColumnElement[int]:
+    """SQL: a stored ``priority`` (``q_priority``) with ``tier``'s rank in
+    place of its flag's tier rank (the minor rank, its last bit, kept)."""
+    return tier_rank(tier) * 2 + priority % 2
+
+
+def latest_flag(column: Any) -> Any:
+    """SQL: ``column`` of the latest risk flag of an intake's person."""
     latest = (
         select(func.max(RiskFlag.id))
         .where(RiskFlag.person_id == Intake.person_id)
@@ -120,12 +129,12 @@ def refresh_queue_keys(
         update(Intake)
         .where(*where)
         .values(
-            q_tier=_latest_flag(RiskFlag.tier),
+            q_tier=latest_flag(RiskFlag.tier),
             q_part2=func.coalesce(
-                _latest_flag(RiskFlag.sensitivity == Sensitivity.PART2), False
+                latest_flag(RiskFlag.sensitivity == Sensitivity.PART2), False
             ),
-            q_neg_score=-_latest_flag(RiskFlag.score),
-            q_flag_age=_latest_flag(RiskFlag.age),
+            q_neg_score=-latest_flag(RiskFlag.score),
+            q_flag_age=latest_flag(RiskFlag.age),
             q_screen=select(Screening.positive)
             .where(Screening.id == latest_screen)
             .scalar_subquery(),
