@@ -16,9 +16,8 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
 
 from nowrongdoor.care.enums import ConsentScope, ConsentType, Sensitivity
 from nowrongdoor.care.models import Consent, Person, User, utcnow
@@ -144,26 +143,27 @@ def part2_visible(
     return covering is not None
 
 
-def part2_covered(viewer: User, person_id: Any) -> ColumnElement[bool] | None:
-    """SQL twin of :func:`part2_visible` for many persons at once: whether a
-    Part 2 consent covers ``viewer`` for the person ``person_id`` (a column).
+def part2_covered(viewer: User) -> Select[Any] | None:
+    """SQL twin of :func:`part2_visible` for many persons at once: the ids of
+    the persons whose Part 2 items ``viewer`` may see.
 
     The same rule as :func:`first_covering` for ``part2_disclosure``: active
     (granted, not revoked, not expired), naming the viewer's organisation or
-    the person's own care team (never ``any_partner``, 42 CFR 2.31(a)(4)).
+    the person's own care team (never ``any_partner``, 42 CFR 2.31(a)(4)). Not
+    correlated with the caller's rows, so a query over many rows reads it once
+    (``person_id IN (...)``).
 
     Returns:
-        The condition, or ``None`` when the viewer's role may never read Part
-        2 items (no consent covers them).
+        The query, or ``None`` when the viewer's role may never read Part 2
+        items (no consent covers them).
     """
     if not can(viewer, "part2:read"):
         return None
     org = viewer.organization_id
-    return exists(
-        select(Consent.id)
+    return (
+        select(Consent.person_id)
         .join(Person, Person.id == Consent.person_id)
         .where(
-            Consent.person_id == person_id,
             Consent.consent_type == ConsentType.PART2_DISCLOSURE,
             Consent.granted.is_(True),
             Consent.revoked_at.is_(None),

@@ -15,13 +15,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, union_all, update
+from sqlalchemy import and_, func, or_, outerjoin, select, union_all, update
 from sqlalchemy.orm import Session
 
 from nowrongdoor.care.consent import part2_covered, part2_visible
 from nowrongdoor.care.crud._queue_keys import (
     ensure_queue_year,
-    latest_flag,
+    latest_part2_flags,
     priority_with_tier,
     queue_age,
 )
@@ -176,9 +176,10 @@ def _split(viewer: User) -> tuple[Any, Any]:
     The second: a 42 CFR Part 2 flag (``q_part2``) that no Part 2 consent
     covers for the viewer (:func:`~nowrongdoor.care.consent.part2_covered`).
     """
-    covered = part2_covered(viewer, Intake.person_id)
-    if covered is None:
+    persons = part2_covered(viewer)
+    if persons is None:
         return Intake.q_part2.is_(False), Intake.q_part2.is_(True)
+    covered = Intake.person_id.in_(persons)
     return (
         or_(Intake.q_part2.is_(False), covered),
         and_(Intake.q_part2.is_(True), ~covered),
@@ -254,18 +255,23 @@ def work_queue(
         due = utcnow() - dt.timedelta(days=REVIEW_DAYS)
         conditions.append(Intake.received_at < due)
     stored, hidden = _split(viewer)
-    open_tier = latest_flag(RiskFlag.open_tier)
+    part2 = latest_part2_flags()
+    with_part2 = outerjoin(Intake, part2, part2.c.person_id == Intake.person_id)
     shown_where = [*conditions, stored]
     open_where = [*conditions, hidden]
     if filters.tier:
         shown_where.append(Intake.q_tier == filters.tier)
-        open_where.append(open_tier == filters.tier)
-    counts = select(
-        func.count(Intake.id).filter(and_(*shown_where)),
-        func.count(Intake.id).filter(and_(*open_where)),
-        func.count(Intake.id),
-        func.count(Intake.id).filter(Intake.q_year != today.year),
-    ).where(Intake.status == IntakeStatus.NEW)
+        open_where.append(part2.c.open_tier == filters.tier)
+    counts = (
+        select(
+            func.count(Intake.id).filter(and_(*shown_where)),
+            func.count(Intake.id).filter(and_(*open_where)),
+            func.count(Intake.id),
+            func.count(Intake.id).filter(Intake.q_year != today.year),
+        )
+        .select_from(with_part2)
+        .where(Intake.status == IntakeStatus.NEW)
+    )
     shown, opened, waiting, other_year = session.execute(counts).one()
     if other_year:  # ranked in another year: minors may have come of age
         ensure_queue_year(session, today.year)
@@ -301,25 +307,17 @@ def work_queue(
     else:
         picked = keys.order_by(*_order(Intake, filters.sort))
     if opened:
-        # the open tier and score, then the priority from that tier (a
-        # subquery each: the rank reads the tier, not the flag, again)
-        few = (
-            select(
-                *(c.label(name) for name, c in columns.items()),
-                open_tier.label("open_tier"),
-                (-latest_flag(RiskFlag.open_score)).label("open_neg_score"),
-            )
-            .where(*open_where)
-            .subquery("queue_open_keys")
-        )
         by_open_keys = {
-            **{name: few.c[name] for name in columns},
-            "q_tier": few.c.open_tier,
-            "q_neg_score": few.c.open_neg_score,
-            "q_priority": priority_with_tier(few.c.open_tier, few.c.q_priority),
+            **columns,
+            "q_tier": part2.c.open_tier,
+            "q_neg_score": -part2.c.open_score,
+            "q_priority": priority_with_tier(part2.c.open_tier, Intake.q_priority),
         }
-        by_open = select(*(c.label(name) for name, c in by_open_keys.items())).subquery(
-            "queue_open"
+        by_open = (
+            select(*(c.label(name) for name, c in by_open_keys.items()))
+            .select_from(with_part2)
+            .where(*open_where)
+            .subquery("queue_open")
         )
         both = union_all(
             select(picked.limit(offset + limit).subquery("queue_stored")),

@@ -20,11 +20,12 @@ year.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import and_, case, event, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, case, event, exists, func, select, update
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from nowrongdoor.care.db import CareSession
@@ -34,7 +35,7 @@ from nowrongdoor.care.models import Intake, Person, RiskFlag, Screening, utcnow
 __all__ = [
     "TIER_RANK",
     "ensure_queue_year",
-    "latest_flag",
+    "latest_part2_flags",
     "priority_with_tier",
     "queue_age",
     "refresh_queue_keys",
@@ -87,8 +88,27 @@ def priority_with_tier(tier: Any, priority: Any) -> ColumnElement[int]:
     return tier_rank(tier) * 2 + priority % 2
 
 
-def latest_flag(column: Any) -> Any:
-    """SQL: ``column`` of the latest risk flag of an intake's person."""
+@functools.cache
+def latest_part2_flags() -> Any:
+    """SQL: each person's latest risk flag when it is 42 CFR Part 2, with its
+    open view (``person_id``, ``open_tier``, ``open_score``; both ``None``
+    when it has none). Not correlated with the intake, so a query of many
+    intakes joins it once (an intake's ``q_part2`` says its person's latest
+    flag is one of these). Built once: it depends on nothing but the schema."""
+    newer = aliased(RiskFlag)
+    return (
+        select(RiskFlag.person_id, RiskFlag.open_tier, RiskFlag.open_score)
+        .where(
+            RiskFlag.sensitivity == Sensitivity.PART2,
+            ~exists().where(
+                newer.person_id == RiskFlag.person_id, newer.id > RiskFlag.id
+            ),
+        )
+        .subquery("part2_flag")
+    )
+
+
+def _latest_flag(column: Any) -> Any:
     latest = (
         select(func.max(RiskFlag.id))
         .where(RiskFlag.person_id == Intake.person_id)
@@ -129,12 +149,12 @@ def refresh_queue_keys(
         update(Intake)
         .where(*where)
         .values(
-            q_tier=latest_flag(RiskFlag.tier),
+            q_tier=_latest_flag(RiskFlag.tier),
             q_part2=func.coalesce(
-                latest_flag(RiskFlag.sensitivity == Sensitivity.PART2), False
+                _latest_flag(RiskFlag.sensitivity == Sensitivity.PART2), False
             ),
-            q_neg_score=-latest_flag(RiskFlag.score),
-            q_flag_age=latest_flag(RiskFlag.age),
+            q_neg_score=-_latest_flag(RiskFlag.score),
+            q_flag_age=_latest_flag(RiskFlag.age),
             q_screen=select(Screening.positive)
             .where(Screening.id == latest_screen)
             .scalar_subquery(),
