@@ -269,7 +269,8 @@ def work_queue(
             func.count(Intake.id),
             func.count(Intake.id).filter(Intake.q_year != today.year),
         )
-        .select_from(with_part2)
+        # the open tier is read only to filter on it
+        .select_from(with_part2 if filters.tier else Intake)
         .where(Intake.status == IntakeStatus.NEW)
     )
     shown, opened, waiting, other_year = session.execute(counts).one()
