@@ -4,12 +4,16 @@ refused for it, and one recorded before that rule covers nobody."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
-from nowrongdoor.care.models import Consent
+from nowrongdoor.care.consent import part2_covered, part2_visible
+from nowrongdoor.care.enums import ConsentType
+from nowrongdoor.care.models import Consent, Person, User, utcnow
 
 
 def _part2_note_shown(client: TestClient, world: Any, rec: Any) -> bool:
@@ -78,3 +82,56 @@ def test_an_older_part2_consent_to_any_partner_covers_nobody(
         )
         s.commit()
     assert not _part2_note_shown(client, world, rec)
+
+
+@pytest.mark.parametrize(
+    ("scope", "org", "granted", "expires", "revoked"),
+    [
+        ("care_team", None, True, None, None),
+        ("organisation", "a", True, None, None),
+        ("organisation", "b", True, None, None),
+        ("any_partner", None, True, None, None),  # recorded before the rule
+        ("care_team", None, False, None, None),
+        ("care_team", None, True, -1, None),
+        ("care_team", None, True, 1, None),
+        ("care_team", None, True, None, -1),
+    ],
+)
+def test_the_sql_rule_of_part2_consent_is_the_python_one(
+    db: Any,
+    world: Any,
+    records: Any,
+    scope: str,
+    org: str | None,
+    granted: bool,
+    expires: int | None,
+    revoked: int | None,
+) -> None:
+    """``part2_covered`` (what the work queue filters and sorts by) agrees with
+    ``part2_visible`` (what every page shows by) for every viewer."""
+    rec = records("a")
+    now = utcnow()
+    with db.session() as s:
+        s.add(
+            Consent(
+                person_id=rec.person_id,
+                consent_type=ConsentType.PART2_DISCLOSURE,
+                scope=scope,
+                scope_organization_id=world.orgs[org] if org else None,
+                granted=granted,
+                expires_at=None if expires is None else now + dt.timedelta(expires),
+                revoked_at=None if revoked is None else now + dt.timedelta(revoked),
+            )
+        )
+        s.flush()
+        person = s.get(Person, rec.person_id)
+        assert person is not None
+        seen = {}
+        for key in ("cm_a", "supervisor_b", "cm_b", "analyst_a", "partner_p"):
+            viewer = s.get(User, world.users[key].id)
+            assert viewer is not None
+            covered = part2_covered(viewer)
+            in_sql = covered is not None and person.id in set(s.scalars(covered))
+            assert in_sql == part2_visible(s, viewer=viewer, person=person), key
+            seen[key] = in_sql
+    assert seen["analyst_a"] is False and seen["partner_p"] is False

@@ -5,13 +5,12 @@ its 42 CFR Part 2 reasons, shown to viewers no Part 2 consent covers (42 CFR
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+from _worklist_help import worklist_csv
 from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 
@@ -39,14 +38,6 @@ REASONS = [
 ONLY_PART2 = [{**REASONS[1], "points": 6}]
 
 
-def _csv(rows: list[dict[str, Any]]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue()
-
-
 def _row(member: str, tier: str, score: int, reasons: list[Any], **more: Any) -> dict:
     return {
         "member_id": member,
@@ -59,14 +50,14 @@ def _row(member: str, tier: str, score: int, reasons: list[Any], **more: Any) ->
     }
 
 
-NEW = _csv(
+NEW = worklist_csv(
     [
         _row("OV-1", "identified", 53, REASONS, open_tier="identified", open_score=50),
         _row("OV-2", "elevated", 6, ONLY_PART2, open_tier="none", open_score=0),
         _row("OV-3", "high", 40, REASONS[:1], open_tier="high", open_score=40),
     ]
 )
-OLD = _csv([_row("OV-1", "identified", 53, REASONS)])
+OLD = worklist_csv([_row("OV-1", "identified", 53, REASONS)])
 
 
 def _import(s: Any, db: Any, world: Any, body: str, source: str) -> Any:
@@ -138,7 +129,7 @@ def test_an_older_worklist_without_open_columns_withholds_the_flag_whole(
 def test_a_bad_open_column_names_row_and_field(
     db: Any, world: Any, more: dict[str, Any], message: str
 ) -> None:
-    body = _csv([_row("OV-9", "identified", 53, REASONS, **more)])
+    body = worklist_csv([_row("OV-9", "identified", 53, REASONS, **more)])
     with db.session() as s, pytest.raises(UserInputError, match=message):
         _import(s, db, world, body, "run-bad")
 

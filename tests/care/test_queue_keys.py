@@ -13,13 +13,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from _worklist_help import import_into
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nowrongdoor.care import crud
 from nowrongdoor.care.audit import KEYRING_INFO
 from nowrongdoor.care.db import CareSession
-from nowrongdoor.care.imports import import_worklist
 from nowrongdoor.care.models import Intake, Person, RiskFlag, Screening, User
 
 WORKLIST = (
@@ -57,18 +57,7 @@ FILTERS = (
 
 
 def _import(db: Any, world: Any, text: str, source: str = "run-1") -> None:
-    with db.session() as s:
-        import_worklist(
-            s,
-            cipher=db.cipher,
-            actor=None,
-            organization_id=world.orgs["a"],
-            text=text,
-            name="worklist.csv",
-            source=source,
-            team="t1",
-        )
-        s.commit()
+    import_into(db, world, text, source=source)
 
 
 def _expected(
@@ -90,10 +79,13 @@ def _expected(
         person = s.get(Person, intake.person_id) if intake.person_id else None
         birth = person.birth_year if person else None
         age = today.year - birth if birth is not None else (flag.age if flag else None)
-        part2 = flag is not None and flag.sensitivity == "part2"
-        if filters.get("tier") and (
-            flag is None or flag.tier != filters["tier"] or part2
-        ):
+        tier = None if flag is None else flag.tier
+        score = None if flag is None else flag.score
+        if flag is not None and flag.sensitivity == "part2":
+            # the supervisor has no Part 2 consent: the flag counts, and
+            # shows, by its open view (withheld whole when it has none)
+            tier, score = flag.open_tier, flag.open_score
+        if filters.get("tier") and tier != filters["tier"]:
             continue
         if filters.get("band"):
             low, high = crud.AGE_BANDS[filters["band"]]
@@ -101,10 +93,8 @@ def _expected(
                 continue
         if filters.get("door") and intake.door != filters["door"]:
             continue
-        tier = None if flag is None else flag.tier
         rank = 9 if tier is None else _RANK.get(tier, 5)
         minor = 0 if age is not None and age < 18 else 1
-        score = None if flag is None else flag.score
         received = intake.received_at.replace(tzinfo=None)
         key = {
             "priority": (rank, minor, received, intake.id),
@@ -114,8 +104,8 @@ def _expected(
         }[sort]
         shown = (
             intake.id,
-            "withheld" if part2 else tier,
-            None if part2 else score,
+            "withheld" if flag is not None and tier is None else tier,
+            score,
             None if screen is None else ("positive" if screen.positive else "negative"),
             crud.age_band(age),
         )
@@ -212,7 +202,7 @@ def test_keys_follow_flags_screenings_and_birth_years(db: Any, world: Any) -> No
         ).one()
         flag.sensitivity = "part2"
         s.commit()
-    _check_all(db, world)
+    assert _check_all(db, world)[-1] == m5  # withheld whole: with the unscored
     with db.session() as s:
         person_id = s.get(Intake, m4).person_id
         newest = s.scalars(
@@ -222,7 +212,14 @@ def test_keys_follow_flags_screenings_and_birth_years(db: Any, world: Any) -> No
         ).first()
         s.delete(newest)
         s.commit()
-    assert _check_all(db, world)[-1] == m4  # back to its earlier low tier
+    assert _check_all(db, world)[-2:] == [m4, m5]  # back to its earlier low tier
+    with db.session() as s:  # its open view: what its other reasons give
+        flag = s.scalars(
+            select(RiskFlag).where(RiskFlag.person_id == s.get(Intake, m5).person_id)
+        ).one()
+        flag.open_tier, flag.open_score = "elevated", 0.05
+        s.commit()
+    assert _check_all(db, world)[-1] == m4  # M-5 by its open tier, elevated
 
 
 def test_minors_are_reranked_when_the_year_turns(db: Any, world: Any) -> None:

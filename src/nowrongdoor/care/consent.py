@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session
 
 from nowrongdoor.care.enums import ConsentScope, ConsentType, Sensitivity
@@ -29,6 +29,7 @@ __all__ = [
     "consent_active",
     "covering_consent",
     "first_covering",
+    "part2_covered",
     "part2_visible",
     "visible_sensitive",
 ]
@@ -140,6 +141,45 @@ def part2_visible(
         person_org_id=person.organization_id,
     )
     return covering is not None
+
+
+def part2_covered(viewer: User) -> Select[Any] | None:
+    """SQL twin of :func:`part2_visible` for many persons at once: the ids of
+    the persons whose Part 2 items ``viewer`` may see.
+
+    The same rule as :func:`first_covering` for ``part2_disclosure``: active
+    (granted, not revoked, not expired), naming the viewer's organisation or
+    the person's own care team (never ``any_partner``, 42 CFR 2.31(a)(4)). Not
+    correlated with the caller's rows, so a query over many rows reads it once
+    (``person_id IN (...)``).
+
+    Returns:
+        The query, or ``None`` when the viewer's role may never read Part 2
+        items (no consent covers them).
+    """
+    if not can(viewer, "part2:read"):
+        return None
+    org = viewer.organization_id
+    return (
+        select(Consent.person_id)
+        .join(Person, Person.id == Consent.person_id)
+        .where(
+            Consent.consent_type == ConsentType.PART2_DISCLOSURE,
+            Consent.granted.is_(True),
+            Consent.revoked_at.is_(None),
+            or_(Consent.expires_at.is_(None), Consent.expires_at > utcnow()),
+            or_(
+                and_(
+                    Consent.scope == ConsentScope.ORGANISATION,
+                    Consent.scope_organization_id == org,
+                ),
+                and_(
+                    Consent.scope == ConsentScope.CARE_TEAM,
+                    Person.organization_id == org,
+                ),
+            ),
+        )
+    )
 
 
 def visible_sensitive(items: list[Any], *, part2_ok: bool) -> tuple[list[Any], int]:

@@ -11,6 +11,10 @@ import re
 from _web_html import assert_accessible_basics
 from sqlalchemy import text
 
+from nowrongdoor.care.imports import import_worklist
+from nowrongdoor.care.models import Intake
+from nowrongdoor.care.seed import DEMO_WORKLIST
+
 WITHHELD = (
     "1 more reason withheld: substance-use records (42 CFR Part 2) show only "
     "where the person's consent covers your organisation."
@@ -69,10 +73,11 @@ def test_without_consent_the_open_reasons_show_and_the_part2_ones_do_not(
         if pseudonym in tr.text()
     )
     assert "identified (50) + withheld" in row and "(53)" not in row
-    # the tier filter leaves Part 2 flags out (their stored tier is the whole one)
-    for tier in ("identified", "high", "elevated"):
+    # the tier filter matches it by its open tier, as if its Part 2 reason
+    # did not exist (crud tests: tests/care/crud/test_queue_part2.py)
+    for tier, found in (("identified", True), ("high", False), ("elevated", False)):
         filtered = cm.get(f"/queue?door=claims_flag&tier={tier}").text
-        assert pseudonym not in filtered, tier
+        assert (pseudonym in filtered) is found, tier
     facts = _section(cm.get(f"/intakes/{intake_id}").text, "dl.facts")
     assert "tier identified from the reasons that are not 42 CFR Part 2" in facts
     assert "53" not in facts
@@ -123,3 +128,50 @@ def test_under_a_part2_consent_the_whole_flag_shows(web_app, sign_in) -> None:
         if pseudonym in tr.text()
     )
     assert "identified (53)" in row and "withheld" not in row
+
+
+def test_a_flag_from_before_the_open_view_says_how_to_get_one(web_app, sign_in) -> None:
+    """A flag imported before revision 0020 has no open view: the queue says so
+    in one sentence and names the command; importing the worklist again (same
+    run label) gives it its open view."""
+    intake_id, pseudonym = _identified_part2(web_app)
+    with web_app.state.db.engine.begin() as conn:
+        conn.execute(
+            text(
+                "update risk_flag set open_tier = null, open_score = null, "
+                "open_reasons = null where sensitivity = 'part2'"
+            )
+        )
+    cm = sign_in("cm.north")
+    page = assert_accessible_basics(cm.get("/queue?door=claims_flag").text)
+    row = next(
+        " ".join(tr.text().split())
+        for tr in page.css("tbody tr")
+        if pseudonym in tr.text()
+    )
+    assert "withheld (42 CFR Part 2), from before the open view" in row
+    assert "(50)" not in row and "(53)" not in row
+    note = page.css_first("#queue-predates")
+    assert note is not None
+    said = " ".join(note.text().split())
+    assert said.count(". ") == 0 and said.endswith("shows those reasons.")
+    assert "imported before its reasons that are not 42 CFR Part 2" in said
+    assert "nowrongdoor care import-worklist" in said
+    assert pseudonym not in cm.get("/queue?door=claims_flag&tier=identified").text
+    with web_app.state.db.session() as s:
+        import_worklist(
+            s,
+            cipher=web_app.state.db.cipher,
+            actor=None,
+            organization_id=s.get(Intake, intake_id).organization_id,
+            text=DEMO_WORKLIST.read_text(encoding="utf-8"),
+            name="demo worklist.csv",
+            source="demo-worklist",
+        )
+        s.commit()
+    again = assert_accessible_basics(
+        cm.get("/queue?door=claims_flag&tier=identified").text
+    )
+    rows = [" ".join(tr.text().split()) for tr in again.css("tbody tr")]
+    assert any(pseudonym in r and "identified (50) + withheld" in r for r in rows)
+    assert "queue-predates" not in cm.get("/queue?door=claims_flag").text

@@ -15,17 +15,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, or_, outerjoin, select, union_all, update
 from sqlalchemy.orm import Session
 
-from nowrongdoor.care.consent import part2_visible
-from nowrongdoor.care.crud._queue_keys import ensure_queue_year, queue_age
+from nowrongdoor.care.consent import part2_covered, part2_visible
+from nowrongdoor.care.crud._queue_keys import (
+    ensure_queue_year,
+    latest_part2_flags,
+    priority_with_tier,
+    queue_age,
+)
 from nowrongdoor.care.crud._users import check_assignable
 from nowrongdoor.care.enums import Door, IntakeStatus, Role
 from nowrongdoor.care.errors import BadRequest
 from nowrongdoor.care.models import Intake, Person, RiskFlag, User, utcnow
 from nowrongdoor.care.rbac import SUPERVISORS_POOL, can, require, scope_clause
-from nowrongdoor.care.schemas import RiskFlagPublic, flag_view
+from nowrongdoor.care.schemas import RiskFlagPublic, flag_view, predates_open_view
 
 __all__ = [
     "AGE_BANDS",
@@ -115,6 +120,10 @@ class QueueRow:
         overdue: Waiting longer than :data:`REVIEW_DAYS`.
         withheld_reasons: How many reasons an open view leaves out (0: the
             whole flag shows, or none is shown).
+        predates_open_view: The flag is withheld whole because it was
+            imported without an open view (before revision 0020, or from a
+            worklist without ``open_tier``/``open_score``); importing its
+            worklist again gives it one.
     """
 
     intake_id: int
@@ -129,6 +138,7 @@ class QueueRow:
     received_at: dt.datetime
     overdue: bool
     withheld_reasons: int = 0
+    predates_open_view: bool = False
 
 
 def _order(c: Any, sort: str) -> tuple[Any, ...]:
@@ -159,6 +169,23 @@ def _visible(viewer: User) -> Any:
     )
 
 
+def _split(viewer: User) -> tuple[Any, Any]:
+    """(items whose stored keys the viewer may sort and filter by, items whose
+    latest flag counts for the viewer by its open view).
+
+    The second: a 42 CFR Part 2 flag (``q_part2``) that no Part 2 consent
+    covers for the viewer (:func:`~nowrongdoor.care.consent.part2_covered`).
+    """
+    persons = part2_covered(viewer)
+    if persons is None:
+        return Intake.q_part2.is_(False), Intake.q_part2.is_(True)
+    covered = Intake.person_id.in_(persons)
+    return (
+        or_(Intake.q_part2.is_(False), covered),
+        and_(Intake.q_part2.is_(True), ~covered),
+    )
+
+
 def work_queue(
     session: Session,
     *,
@@ -171,14 +198,16 @@ def work_queue(
     """One page of the viewer's triage queue, prioritised, and the total.
 
     Priority: higher risk tier first, then minors, then the longest waiting.
-    Part 2 flags count for the order by their whole tier and score, as the
-    stored keys hold them; the page shows, where no Part 2 consent covers the
-    viewer, their open view (the tier and score of their reasons that are not
-    Part 2, and how many reasons are withheld, 42 CFR 2.12, 2.32), or
-    "withheld" when the flag has none. The tier filter matches the stored
-    whole tier of flags without Part 2 reasons only: a Part 2 flag is left out
-    of every tier filter (matching its whole tier would tell the tier it
-    withholds; it shows in the unfiltered queue).
+    A 42 CFR Part 2 flag counts for the viewer as the viewer may see it: under
+    a Part 2 consent covering the viewer's organisation, by its whole tier and
+    score (the stored keys); otherwise by its open view, the tier and score
+    of its reasons that are not Part 2 (42 CFR 2.12, 2.32), for the tier
+    filter, the priority and the score sort alike, so the page is the one the
+    viewer would get if the Part 2 reasons did not exist (and shows the open
+    tier and score, with how many reasons are withheld). A Part 2 flag without
+    an open view (imported before it existed) is withheld whole: it matches no
+    tier filter and sorts with the unscored items (its row says it predates the
+    open view; importing its worklist again gives it one).
 
     Args:
         session: Database session.
@@ -219,50 +248,88 @@ def work_queue(
             conditions.append(in_my_pool)
     if filters.door:
         conditions.append(Intake.door == filters.door)
-    if filters.tier:
-        conditions.append(Intake.q_tier == filters.tier)
-        conditions.append(Intake.q_part2.is_(False))
     if filters.band in AGE_BANDS:
         low, high = AGE_BANDS[filters.band]
         conditions.append(age.between(low, high))
     if filters.overdue:
         due = utcnow() - dt.timedelta(days=REVIEW_DAYS)
         conditions.append(Intake.received_at < due)
-    counts = select(
-        func.count(Intake.id).filter(and_(*conditions)),
-        func.count(Intake.id),
-        func.count(Intake.id).filter(Intake.q_year != today.year),
-    ).where(Intake.status == IntakeStatus.NEW)
-    total, waiting, other_year = session.execute(counts).one()
+    stored, hidden = _split(viewer)
+    part2 = latest_part2_flags()
+    with_part2 = outerjoin(Intake, part2, part2.c.person_id == Intake.person_id)
+    shown_where = [*conditions, stored]
+    open_where = [*conditions, hidden]
+    if filters.tier:
+        shown_where.append(Intake.q_tier == filters.tier)
+        open_where.append(part2.c.open_tier == filters.tier)
+    counts = (
+        select(
+            func.count(Intake.id).filter(and_(*shown_where)),
+            func.count(Intake.id).filter(and_(*open_where)),
+            func.count(Intake.id),
+            func.count(Intake.id).filter(Intake.q_year != today.year),
+        )
+        # the open tier is read only to filter on it
+        .select_from(with_part2 if filters.tier else Intake)
+        .where(Intake.status == IntakeStatus.NEW)
+    )
+    shown, opened, waiting, other_year = session.execute(counts).one()
     if other_year:  # ranked in another year: minors may have come of age
         ensure_queue_year(session, today.year)
-        total, waiting, _ = session.execute(counts).one()
+        shown, opened, waiting, _ = session.execute(counts).one()
+    total = int(shown + opened)
     if offset >= total:
-        return [], int(total)
+        return [], total
     # The page is chosen from the intake table alone; only its rows are
     # joined to the person and the owner. Most filters match many items: the
     # sort's index is read until the page is full. When few match, walking the
     # index would read most of the table first: the matches are taken first
-    # (a materialised CTE), then sorted.
-    keys = select(
-        Intake.id,
-        Intake.person_id,
-        Intake.owner_id,
-        Intake.door,
-        Intake.q_tier,
-        Intake.q_neg_score,
-        Intake.q_part2,
-        Intake.q_screen,
-        age.label("age"),
-        Intake.q_priority,
-        Intake.pool_team,
-        Intake.received_at,
-    ).where(*conditions)
-    if (offset + limit) * waiting > _SPARSE * total * total:
+    # (a materialised CTE), then sorted. Items that count by their open view
+    # (few: Part 2 flags the viewer is not covered for) are sorted apart by
+    # their open keys and merged.
+    columns: dict[str, Any] = {
+        "id": Intake.id,
+        "person_id": Intake.person_id,
+        "owner_id": Intake.owner_id,
+        "door": Intake.door,
+        "q_tier": Intake.q_tier,
+        "q_neg_score": Intake.q_neg_score,
+        "q_part2": Intake.q_part2,
+        "q_screen": Intake.q_screen,
+        "age": age,
+        "q_priority": Intake.q_priority,
+        "pool_team": Intake.pool_team,
+        "received_at": Intake.received_at,
+    }
+    keys = select(*(c.label(name) for name, c in columns.items())).where(*shown_where)
+    if (offset + limit) * waiting > _SPARSE * shown * shown:
         matches = keys.cte("queue_matches").prefix_with("MATERIALIZED")
         picked = select(matches).order_by(*_order(matches.c, filters.sort))
     else:
         picked = keys.order_by(*_order(Intake, filters.sort))
+    if opened:
+        by_open_keys = {
+            **columns,
+            "q_tier": part2.c.open_tier,
+            "q_neg_score": -part2.c.open_score,
+            "q_priority": priority_with_tier(part2.c.open_tier, Intake.q_priority),
+        }
+        by_open = (
+            select(*(c.label(name) for name, c in by_open_keys.items()))
+            .select_from(with_part2)
+            .where(*open_where)
+            .subquery("queue_open")
+        )
+        both = union_all(
+            select(picked.limit(offset + limit).subquery("queue_stored")),
+            select(
+                select(by_open)
+                .order_by(*_order(by_open.c, filters.sort))
+                .limit(offset + limit)
+                .subquery("queue_open_first")
+            ),
+        ).subquery("queue_both")
+        picked = select(both).order_by(*_order(both.c, filters.sort))
     page = picked.limit(limit).offset(offset).subquery("queue_page")
     owner = User.__table__.alias("queue_owner")
     stmt = (
@@ -279,46 +346,45 @@ def work_queue(
         session, viewer, [r.person_id for r in result if r.q_part2 and r.person_id]
     )
     for r in result:
-        withheld = bool(r.q_part2)
         received = r.received_at
         if received.tzinfo is None:
             received = received.replace(tzinfo=dt.UTC)
-        score = None if withheld or r.q_neg_score is None else -r.q_neg_score
-        rows.append(
-            QueueRow(
-                intake_id=r.id,
-                pseudonym=r.pseudonym,
-                door=r.door,
-                tier="withheld" if withheld else r.q_tier,
-                score=score,
-                screen=None
-                if r.q_screen is None
-                else ("positive" if r.q_screen else "negative"),
-                age_band=age_band(r.age),
-                owner=r.display_name,
-                pool_team=r.pool_team,
-                received_at=received,
-                overdue=now - received > dt.timedelta(days=REVIEW_DAYS),
-            )
+        row = QueueRow(
+            intake_id=r.id,
+            pseudonym=r.pseudonym,
+            door=r.door,
+            tier=r.q_tier,
+            score=None if r.q_neg_score is None else -r.q_neg_score,
+            screen=None
+            if r.q_screen is None
+            else ("positive" if r.q_screen else "negative"),
+            age_band=age_band(r.age),
+            owner=r.display_name,
+            pool_team=r.pool_team,
+            received_at=received,
+            overdue=now - received > dt.timedelta(days=REVIEW_DAYS),
         )
-        view = views.get(r.person_id) if withheld else None
-        if view is not None:
-            rows[-1] = replace(
-                rows[-1],
-                tier=view.tier,
-                score=view.score,
-                withheld_reasons=view.withheld_reasons,
+        if r.q_part2:  # as the viewer may see it, or withheld
+            view, predates = views.get(r.person_id, (None, False))
+            row = replace(
+                row,
+                tier="withheld" if view is None else view.tier,
+                score=None if view is None else view.score,
+                withheld_reasons=0 if view is None else view.withheld_reasons,
+                predates_open_view=predates,
             )
-    return rows, int(total)
+        rows.append(row)
+    return rows, total
 
 
 def _part2_views(
     session: Session, viewer: User, person_ids: list[int]
-) -> dict[int, RiskFlagPublic]:
+) -> dict[int, tuple[RiskFlagPublic | None, bool]]:
     """The latest flag of each of these persons (their latest flag is Part 2)
     as the viewer may see it: whole under a covering Part 2 consent, else its
-    open view; persons whose flag is withheld whole are left out."""
-    out: dict[int, RiskFlagPublic] = {}
+    open view, or ``None`` when withheld whole; and whether it is withheld
+    whole for want of an open view (:func:`predates_open_view`)."""
+    out: dict[int, tuple[RiskFlagPublic | None, bool]] = {}
     for person_id in sorted(set(person_ids)):
         flag = session.scalar(
             select(RiskFlag)
@@ -331,8 +397,7 @@ def _part2_views(
             continue
         part2 = part2_visible(session, viewer=viewer, person=person)
         view = flag_view(flag, part2_ok=part2)
-        if view is not None:
-            out[person_id] = view
+        out[person_id] = (view, view is None and predates_open_view(flag))
     return out
 
 

@@ -20,11 +20,12 @@ year.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import and_, case, event, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, case, event, exists, func, select, update
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from nowrongdoor.care.db import CareSession
@@ -34,6 +35,8 @@ from nowrongdoor.care.models import Intake, Person, RiskFlag, Screening, utcnow
 __all__ = [
     "TIER_RANK",
     "ensure_queue_year",
+    "latest_part2_flags",
+    "priority_with_tier",
     "queue_age",
     "refresh_queue_keys",
     "tier_rank",
@@ -77,6 +80,32 @@ def _priority(year: int) -> ColumnElement[int]:
     age = queue_age(year)
     minor = case((and_(age.is_not(None), age < ADULT_AGE), 0), else_=1)
     return tier_rank(Intake.q_tier) * 2 + minor
+
+
+def priority_with_tier(tier: Any, priority: Any) -> ColumnElement[int]:
+    """SQL: a stored ``priority`` (``q_priority``) with ``tier``'s rank in
+    place of its flag's tier rank (the minor rank, its last bit, kept)."""
+    return tier_rank(tier) * 2 + priority % 2
+
+
+@functools.cache
+def latest_part2_flags() -> Any:
+    """SQL: each person's latest risk flag when it is 42 CFR Part 2, with its
+    open view (``person_id``, ``open_tier``, ``open_score``; both ``None``
+    when it has none). Not correlated with the intake, so a query of many
+    intakes joins it once (an intake's ``q_part2`` says its person's latest
+    flag is one of these). Built once: it depends on nothing but the schema."""
+    newer = aliased(RiskFlag)
+    return (
+        select(RiskFlag.person_id, RiskFlag.open_tier, RiskFlag.open_score)
+        .where(
+            RiskFlag.sensitivity == Sensitivity.PART2,
+            ~exists().where(
+                newer.person_id == RiskFlag.person_id, newer.id > RiskFlag.id
+            ),
+        )
+        .subquery("part2_flag")
+    )
 
 
 def _latest_flag(column: Any) -> Any:

@@ -64,6 +64,7 @@ from nowrongdoor.care.schemas._person import (
     consent_public,
     flag_view,
     person_public,
+    predates_open_view,
     visible_flags,
 )
 from nowrongdoor.care.schemas._referral import (
@@ -159,6 +160,7 @@ __all__ = [
     "partner_service_public",
     "partner_view",
     "person_public",
+    "predates_open_view",
     "referrer_view",
     "task_public",
     "visible_flags",

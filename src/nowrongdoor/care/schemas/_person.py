@@ -278,6 +278,20 @@ def flag_view(flag: RiskFlag, *, part2_ok: bool) -> RiskFlagPublic | None:
     )
 
 
+def predates_open_view(flag: RiskFlag) -> bool:
+    """Whether ``flag`` is withheld whole only because it has no open view: a
+    flag with 42 CFR Part 2 reasons imported before revision 0020 (or from a
+    worklist without ``open_tier`` and ``open_score``). Its open view cannot be
+    told without the worklist's scores (the care side does not re-score);
+    importing its worklist again, as population now writes it, stores one. A
+    flag labelled Part 2 as a whole (no reason labelled so) is not one."""
+    return (
+        flag.sensitivity == Sensitivity.PART2
+        and flag.open_tier is None
+        and _part2_count(flag.reasons) > 0
+    )
+
+
 def visible_flags(
     flags: Sequence[RiskFlag], *, part2_ok: bool
 ) -> tuple[list[RiskFlagPublic], int]:
