@@ -100,9 +100,9 @@ def oversight_csv(ctx: OversightDep, query: OversightQuery) -> Response:
 def _write_events(ctx: PageCtx, filters: crud.OversightFilters, out: IO[str]) -> int:
     """Write the matching events to ``out`` as CSV; how many were written.
 
-    Every column keeps its name (plans' scripts read them); ``action_words``
-    (the action in words, :func:`action_words`) sits beside the code in
-    ``action``, which stays as the log stores it.
+    Every column keeps its name and place (plans' scripts read them by either);
+    ``action_words`` (the action in words, :func:`action_words`) is added last,
+    and ``action`` stays the code as the log stores it.
     """
     writer = csv.writer(out)
     writer.writerow(
@@ -112,11 +112,11 @@ def _write_events(ctx: PageCtx, filters: crud.OversightFilters, out: IO[str]) ->
             "username",
             "role",
             "action",
-            "action_words",
             "outcome",
             "person",
             "record",
             "detail",
+            "action_words",
         ]
     )
     written, before = 0, None
@@ -138,11 +138,11 @@ def _write_events(ctx: PageCtx, filters: crud.OversightFilters, out: IO[str]) ->
                     event.username or "system",
                     event.role or "",
                     event.action,
-                    action_words(event.action),
                     event.outcome,
                     person or "",
                     f"{event.resource_type or ''} {event.resource_id or ''}".strip(),
                     event.detail or "",
+                    action_words(event.action),
                 ]
             )
         written += len(rows)
