@@ -175,3 +175,29 @@ def test_a_flag_from_before_the_open_view_says_how_to_get_one(web_app, sign_in) 
     rows = [" ".join(tr.text().split()) for tr in again.css("tbody tr")]
     assert any(pseudonym in r and "identified (50) + withheld" in r for r in rows)
     assert "queue-predates" not in cm.get("/queue?door=claims_flag").text
+
+
+def test_person_and_intake_pages_say_a_flag_predates_the_open_view(
+    web_app, sign_in
+) -> None:
+    """The person and intake pages, like the queue, say which withheld flag was
+    imported before the open view and what shows its other reasons; under a
+    Part 2 consent nothing is withheld, so nothing is said."""
+    intake_id, pseudonym = _identified_part2(web_app)
+    cm = sign_in("cm.north")
+    before = cm.get(f"/people/{pseudonym}").text
+    assert "from before the open view" not in before  # it has an open view
+    with web_app.state.db.engine.begin() as conn:
+        conn.execute(
+            text(
+                "update risk_flag set open_tier = null, open_score = null, "
+                "open_reasons = null where sensitivity = 'part2'"
+            )
+        )
+    for path in (f"/people/{pseudonym}", f"/intakes/{intake_id}"):
+        html = cm.get(path).text
+        said = _section(html, "p.withheld")
+        assert said.startswith("1 withheld: substance-use records"), said
+        assert "1 of them from before the open view." in said
+        assert "nowrongdoor care import-worklist" in said
+        assert "T74.62XA" not in html and "F11.20" not in html

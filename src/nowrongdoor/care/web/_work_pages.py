@@ -41,6 +41,7 @@ from nowrongdoor.care.schemas import (
     consent_public,
     flag_view,
     person_public,
+    predates_open_view,
     task_public,
     visible_flags,
 )
@@ -236,9 +237,9 @@ def intake_page(ctx: LeadDep, intake_id: int) -> HTMLResponse:
         else None
     )
     flags: list[RiskFlagPublic] = []
-    flags_withheld = 0
+    flags_withheld = flags_predating = 0
     if person is not None and intake.door == Door.CLAIMS_FLAG:
-        flags, flags_withheld = _visible_flags(ctx, person)
+        flags, flags_withheld, flags_predating = _visible_flags(ctx, person)
     return ctx.render(
         "intake_page.html",
         read=Read("intake.read", on=intake),
@@ -246,6 +247,7 @@ def intake_page(ctx: LeadDep, intake_id: int) -> HTMLResponse:
         person=person,
         flags=flags,
         flags_withheld=flags_withheld,
+        flags_predating=flags_predating,
         can_register=can(ctx.user, "person:write"),
         can_screen=can(ctx.user, "screening:write"),
     )
@@ -372,19 +374,22 @@ def _flag_for(ctx: PageCtx, flag: RiskFlag) -> RiskFlagPublic | None:
 
 def _visible_flags(
     ctx: PageCtx, person: Person, *, part2: bool | None = None
-) -> tuple[list[RiskFlagPublic], int]:
-    """The person's risk flags as the viewer may read them, and how many are
+) -> tuple[list[RiskFlagPublic], int, int]:
+    """The person's risk flags as the viewer may read them, how many are
     withheld whole (42 CFR Part 2 flags without a covering consent show their
     open view, :func:`~nowrongdoor.care.schemas.flag_view`, when the worklist
-    gave one; none without ``riskflag:read``). ``part2``: whether Part 2
-    records show, when known."""
+    gave one; none without ``riskflag:read``), and how many of those only for
+    want of an open view (:func:`~nowrongdoor.care.schemas.predates_open_view`:
+    importing the worklist again shows their other reasons). ``part2``:
+    whether Part 2 records show, when known."""
     if not can(ctx.user, "riskflag:read"):
-        return [], 0
+        return [], 0, 0
     if part2 is None:
         part2 = crud.part2_visible(ctx.session, viewer=ctx.user, person=person)
-    return visible_flags(
-        crud.list_risk_flags(ctx.session, person_id=person.id), part2_ok=part2
-    )
+    held = crud.list_risk_flags(ctx.session, person_id=person.id)
+    shown, withheld = visible_flags(held, part2_ok=part2)
+    predating = 0 if part2 else sum(map(predates_open_view, held))
+    return shown, withheld, predating
 
 
 def _person_response(
@@ -407,7 +412,7 @@ def _person_response(
         screenings, screenings_withheld = crud.visible_sensitive(
             crud.list_screenings(ctx.session, person_id=person.id), part2_ok=part2
         )
-    flags, flags_withheld = _visible_flags(ctx, person, part2=part2)
+    flags, flags_withheld, flags_predating = _visible_flags(ctx, person, part2=part2)
     consents = (
         [
             consent_public(c)
@@ -428,6 +433,7 @@ def _person_response(
         screenings_withheld=screenings_withheld,
         flags=flags,
         flags_withheld=flags_withheld,
+        flags_predating=flags_predating,
         consents=consents,
         pathways=list(Pathway),
         consent_labels=CONSENT_LABELS,
