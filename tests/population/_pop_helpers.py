@@ -35,7 +35,11 @@ def read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def assert_same_files(a: Path, b: Path, names: Sequence[str]) -> None:
+#: What a scoring run writes that two engines must write alike.
+WORKLIST_FILES = ("worklist.csv", "worklist.parquet", "risk_assessments.ndjson")
+
+
+def assert_same_files(a: Path, b: Path, names: Sequence[str] = WORKLIST_FILES) -> None:
     """The files ``names`` hold the same bytes in folders ``a`` and ``b`` (two
     engines, or two inputs that must give the same output)."""
     for name in names:

@@ -14,7 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _pop_helpers import WIDE_HEADER, assert_same_files, read_csv, write_csv
+from _pop_helpers import (
+    WIDE_HEADER,
+    WORKLIST_FILES,
+    assert_same_files,
+    read_csv,
+    write_csv,
+)
 
 from nowrongdoor.cli import app
 from nowrongdoor.errors import UserInputError
@@ -24,7 +30,6 @@ from nowrongdoor.population._inspect import inspect_file
 from nowrongdoor.population._maps import ColumnMap, load_map, map_from_settings
 
 AS_OF = date(2025, 6, 30)
-OUTPUTS = ("worklist.csv", "worklist.parquet", "risk_assessments.ndjson")
 
 #: Birth dates day first, service dates month first. Each value read the other
 #: way round would change the result: 05/07/2007 day first is 2007-07-05 (17 on
@@ -78,7 +83,7 @@ def test_birth_day_first_and_service_month_first_score_like_iso(
     iso = write_csv(tmp_path / "iso.csv", WIDE_HEADER, ISO)
     _score([iso], tmp_path / "iso", None)
     _score([both], tmp_path / "both", _map(tmp_path, PER_ROLE))
-    assert_same_files(tmp_path / "iso", tmp_path / "both", OUTPUTS)
+    assert_same_files(tmp_path / "iso", tmp_path / "both")
     ages = {r["member_id"]: r["age"] for r in read_csv(tmp_path / "both/worklist.csv")}
     assert ages == {"M1": "17", "M2": "17", "M3": "35"}
     assert read_csv(tmp_path / "both" / "rejects.csv") == []
@@ -113,7 +118,7 @@ birth_date = ["MM/DD/YYYY"]      # the role: DOB has its own list
     iso = write_csv(tmp_path / "iso.csv", WIDE_HEADER, ISO)
     _score([iso], tmp_path / "iso", None)
     _score([both], tmp_path / "both", cmap)
-    assert_same_files(tmp_path / "iso", tmp_path / "both", OUTPUTS)
+    assert_same_files(tmp_path / "iso", tmp_path / "both")
 
 
 def test_a_map_with_its_own_lists_stays_hashable(tmp_path: Path) -> None:
@@ -307,7 +312,7 @@ def test_inspect_proposes_each_date_column_its_own_list(tmp_path: Path, runner) 
     iso = write_csv(tmp_path / "iso.csv", WIDE_HEADER, ISO)
     _score([iso], tmp_path / "iso", None)
     _score([both], tmp_path / "both", load_map(tmp_path / "proposed.toml"))
-    assert_same_files(tmp_path / "iso", tmp_path / "both", OUTPUTS)
+    assert_same_files(tmp_path / "iso", tmp_path / "both")
 
 
 @pytest.mark.spark
@@ -323,7 +328,7 @@ def test_duckdb_and_spark_agree_on_per_column_patterns(
     _score([src], tmp_path / "duckdb", cmap)
     _score([src], tmp_path / "spark", cmap, "spark", spark)
     assert_same_files(
-        tmp_path / "duckdb", tmp_path / "spark", (*OUTPUTS, "rejects.csv")
+        tmp_path / "duckdb", tmp_path / "spark", (*WORKLIST_FILES, "rejects.csv")
     )
     ages = {r["member_id"]: r["age"] for r in read_csv(tmp_path / "spark/worklist.csv")}
     assert ages == {"M1": "17", "M2": "17", "M3": "35"}
