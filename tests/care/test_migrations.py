@@ -141,6 +141,31 @@ def test_identified_and_low_tiers_are_re_ranked(empty_db: Database) -> None:
     assert priorities() == [2, 1, 7, 9]
 
 
+def test_the_none_tier_is_re_ranked_with_the_unflagged(empty_db: Database) -> None:
+    """Revision 0021_none_tier ranks the population model's ``none`` tier with
+    unflagged items (9), keeping the minor bit; a downgrade puts it back among
+    the unknown tiers (5)."""
+    from sqlalchemy import select
+
+    from nowrongdoor.care.models import Intake
+
+    _upgraded_with_worklist(
+        empty_db,
+        "member_id,age,tier,score\nM-1,15,none,0.1\nM-2,40,none,0.1\nM-3,40,odd,0.2\n",
+    )
+
+    def priorities() -> list[int]:
+        with empty_db.engine.connect() as conn:
+            rows = conn.execute(select(Intake.q_priority).order_by(Intake.id))
+            return [p for (p,) in rows]
+
+    assert priorities() == [18, 19, 11]
+    downgrade(empty_db.engine, "0020_open_view")
+    assert priorities() == [10, 11, 11]
+    upgrade(empty_db.engine)
+    assert priorities() == [18, 19, 11]
+
+
 def test_migrations_keep_and_move_a_populated_database(empty_db: Database) -> None:
     """Revisions that rebuild a referenced table (SQLite's batch mode copies it
     and drops the old one) run over data: a demo program survives a downgrade

@@ -33,7 +33,8 @@ WORKLIST = (
 )
 #: The triage order, written out as the queue's users expect it
 #: (docs/population.md: "identified" is coded confirmed exploitation, the
-#: Survive pathway); an unknown tier ranks after these, no tier last.
+#: Survive pathway); an unknown tier ranks after these; no tier last, with
+#: the population model's ``none`` (scored below every tier: not flagged).
 _ORDER = (
     ("identified", "critical"),
     ("high",),
@@ -49,6 +50,8 @@ FILTERS = (
     {"tier": "critical"},
     {"tier": "identified"},
     {"tier": "low"},
+    {"tier": "none"},
+    {"tier": "urgent"},
     {"band": "12-17"},
     {"band": "18-24"},
     {"band": "45+"},
@@ -93,7 +96,7 @@ def _expected(
                 continue
         if filters.get("door") and intake.door != filters["door"]:
             continue
-        rank = 9 if tier is None else _RANK.get(tier, 5)
+        rank = 9 if tier in (None, "none") else _RANK.get(tier, 5)
         minor = 0 if age is not None and age < 18 else 1
         received = intake.received_at.replace(tzinfo=None)
         key = {
@@ -220,6 +223,18 @@ def test_keys_follow_flags_screenings_and_birth_years(db: Any, world: Any) -> No
         flag.open_tier, flag.open_score = "elevated", 0.05
         s.commit()
     assert _check_all(db, world)[-1] == m4  # M-5 by its open tier, elevated
+
+
+def test_unknown_tiers_wait_behind_known_ones_and_none_with_the_unflagged(
+    db: Any, world: Any
+) -> None:
+    """A tier the queue does not know ranks after ``low``; the population
+    model's ``none`` (scored below every tier) ranks with unflagged items,
+    after the unknown tier, even for a minor."""
+    _import(db, world, WORKLIST + "M-7,16,none,0.02,Lake\nM-8,40,urgent,0.60,Allen\n")
+    order = _check_all(db, world)
+    m4, m7, m8 = (_intake_of(db, m) for m in ("M-4", "M-7", "M-8"))
+    assert order[-3:] == [m4, m8, m7]
 
 
 def test_minors_are_reranked_when_the_year_turns(db: Any, world: Any) -> None:

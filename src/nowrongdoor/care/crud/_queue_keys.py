@@ -24,7 +24,7 @@ import functools
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import and_, case, event, exists, func, select, update
+from sqlalchemy import and_, case, event, exists, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -56,6 +56,10 @@ TIER_RANK = {
     "low": 4,
 }
 _UNKNOWN_TIER, _NO_TIER = 5, 9
+#: Tiers that say a member is flagged in none: the population model's
+#: ``none`` (scored below every tier; the open view of a flag that only its
+#: 42 CFR Part 2 reasons put on the worklist). They rank with unflagged items.
+_UNFLAGGED_TIERS = ("none",)
 #: Under this age a person is a minor (triaged first within a tier).
 ADULT_AGE = 18
 
@@ -64,7 +68,10 @@ def tier_rank(tier: Any) -> ColumnElement[int]:
     """SQL: the triage rank of a tier column (lower = sooner)."""
     return case(
         *((tier == t, r) for t, r in TIER_RANK.items()),
-        else_=case((tier.is_(None), _NO_TIER), else_=_UNKNOWN_TIER),
+        else_=case(
+            (or_(tier.is_(None), tier.in_(_UNFLAGGED_TIERS)), _NO_TIER),
+            else_=_UNKNOWN_TIER,
+        ),
     )
 
 
