@@ -86,7 +86,8 @@ def test_without_consent_the_open_reasons_show_and_the_part2_ones_do_not(
 def test_a_flag_whose_only_open_reasons_are_below_every_tier(web_app, sign_in) -> None:
     """Worklist row M900010: serious mental illness (3) and a stimulant use
     disorder code (3), elevated (6) in all; without the Part 2 reason, tier
-    none (3), and the pathway (monitor, from the whole tier) is not said."""
+    none (3), read "below every tier", and the pathway (monitor, from the
+    whole tier) is not said."""
     ((pseudonym,),) = _sql(
         web_app,
         "select p.pseudonym from person p join risk_flag f on f.person_id = p.id "
@@ -96,10 +97,14 @@ def test_a_flag_whose_only_open_reasons_are_below_every_tier(web_app, sign_in) -
     person = _section(
         cm.get(f"/people/{pseudonym}").text, "section[aria-labelledby=flags-h]"
     )
-    assert "none (3)" in person and "F31.9" in person and WITHHELD in person
+    assert "below every tier (3)" in person and "F31.9" in person and WITHHELD in person
     assert "F15.20" not in person and "elevated" not in person
     work = _section(cm.get("/work").text, "section[aria-labelledby=flags-h]")
-    assert f"{pseudonym}: none risk (3). 1 more reason withheld" in work
+    assert f"{pseudonym}: below every tier (3). 1 more reason withheld" in work
+    assert "none" not in person and "none risk" not in work
+    queue = cm.get("/queue", params={"whose": "all", "sort": "score"}).text
+    row = next(r for r in queue.split("<tr") if pseudonym in r)
+    assert "below every tier (3)" in row and ">none" not in row
 
 
 def test_under_a_part2_consent_the_whole_flag_shows(web_app, sign_in) -> None:

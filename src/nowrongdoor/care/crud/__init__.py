@@ -41,11 +41,16 @@ from nowrongdoor.care.crud._detail import *  # noqa: F403
 from nowrongdoor.care.crud._partners import *  # noqa: F403
 from nowrongdoor.care.crud._persons import *  # noqa: F403
 from nowrongdoor.care.crud._queue import *  # noqa: F403
-from nowrongdoor.care.crud._queue_keys import TIER_RANK, refresh_queue_keys
+from nowrongdoor.care.crud._queue_keys import (
+    BELOW_EVERY_TIER,
+    TIER_RANK,
+    refresh_queue_keys,
+)
 from nowrongdoor.care.crud._referrals import *  # noqa: F403
 from nowrongdoor.care.crud._users import *  # noqa: F403
 
 __all__ = [
+    "BELOW_EVERY_TIER",
     "TIER_RANK",
     "consent_active",
     "covering_consent",

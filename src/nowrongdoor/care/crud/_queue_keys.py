@@ -33,6 +33,7 @@ from nowrongdoor.care.enums import IntakeStatus, Sensitivity
 from nowrongdoor.care.models import Intake, Person, RiskFlag, Screening, utcnow
 
 __all__ = [
+    "BELOW_EVERY_TIER",
     "TIER_RANK",
     "ensure_queue_year",
     "latest_part2_flags",
@@ -56,10 +57,10 @@ TIER_RANK = {
     "low": 4,
 }
 _UNKNOWN_TIER, _NO_TIER = 5, 9
-#: Tiers that say a member is flagged in none: the population model's
-#: ``none`` (scored below every tier; the open view of a flag that only its
-#: 42 CFR Part 2 reasons put on the worklist). They rank with unflagged items.
-_UNFLAGGED_TIERS = ("none",)
+#: The population model's tier for a score below every tier: a flag carries it
+#: only as the open view of one that its 42 CFR Part 2 reasons alone put on the
+#: worklist. It ranks with unflagged items.
+BELOW_EVERY_TIER = "none"
 #: Under this age a person is a minor (triaged first within a tier).
 ADULT_AGE = 18
 
@@ -69,7 +70,7 @@ def tier_rank(tier: Any) -> ColumnElement[int]:
     return case(
         *((tier == t, r) for t, r in TIER_RANK.items()),
         else_=case(
-            (or_(tier.is_(None), tier.in_(_UNFLAGGED_TIERS)), _NO_TIER),
+            (or_(tier.is_(None), tier == BELOW_EVERY_TIER), _NO_TIER),
             else_=_UNKNOWN_TIER,
         ),
     )

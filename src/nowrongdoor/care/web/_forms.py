@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
 
+from nowrongdoor.care.crud import BELOW_EVERY_TIER
 from nowrongdoor.care.enums import Door, NeedCategory
 from nowrongdoor.care.errors import BadRequest
 from nowrongdoor.errors import first_error
@@ -444,6 +445,14 @@ def flag_score(score: float | None) -> str:
     return "" if score is None else f"{score:.4g}"
 
 
+def flag_tier(tier: str | None) -> str:
+    """A risk flag's tier in words: the population model's ``none`` reads
+    "below every tier" (not "none", which reads as no flag at all)."""
+    if tier == BELOW_EVERY_TIER:
+        return "below every tier"
+    return str(tier or "").replace("_", " ")
+
+
 def flag_withheld(count: int | None) -> str:
     """The line under a Part 2 flag's open view: how many of its reasons are
     substance-use records withheld without a Part 2 consent covering the
@@ -461,6 +470,7 @@ FILTERS: dict[str, Callable[..., str]] = {
     "flag_reasons": flag_reasons,
     "flag_withheld": flag_withheld,
     "flag_score": flag_score,
+    "flag_tier": flag_tier,
     "published": fmt_published,
     "time": fmt_time,
     "date": fmt_date,
