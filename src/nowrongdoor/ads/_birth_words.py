@@ -65,8 +65,9 @@ FOREIGN_MONTHS: dict[str, int] = _numbered(
 #: Month abbreviations that are also everyday words, read as a month only where
 #: a date shows them to be one: Portuguese "out." (outubro; ABNT NBR 6023) is
 #: the English "out", so it is a month only before a period, a slash or a
-#: hyphen ("3 de out. de 2008", "03/out/2008", "22-out-2007") or after "de"
-#: ("9 de out de 2008"); "out of town 3 days" stays English.
+#: hyphen ("3 de out. de 2008", "03/out/2008", "22-out-2007"), before a
+#: four-digit year ("3 out 2009") or after "de" ("9 de out de 2008"); "out of
+#: town 3 days" stays English.
 GUARDED_MONTHS: dict[str, int] = {"out": 10}
 
 # French cardinal days 1-31 (Académie française, *Dictionnaire*, "vingt",

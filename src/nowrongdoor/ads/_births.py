@@ -170,13 +170,17 @@ _BIRTH_CUE = (
     r"n[ée]e?(?=\s+(?:le|en)\b)|"
     r"sinh\s+(?:ng[àa]y|n[ăa]m)|(?:ng[àa]y|n[ăa]m)\s+sinh|"
     r"(?:fecha|data)\s+de\s+nacimiento|data\s+de\s+nascimento|"
-    r"date\s+de\s+naissance|(?-i:DN)|d\.n\.|nasc\.|"
+    r"date\s+de\s+naissance|(?-i:DN)|d\.n\.|nasc\.|nascimento|"
     r"nat[ao](?=\s+(?:il|nel)\b)|data\s+di\s+nascita|"
     r"geb\.|geboren|geburts(?:datum|jahr)|jahrgang|" + RUSSIAN_CUES + r")"
     r"\s*(?:[:\-]\s*)?"
 )
+# Words between a cue and its date: "born on", "nacida el", "née le", "nascida
+# em", "nata nel", "geboren am", "родилась в" (in).
+_BIRTH_PREP = r"(?:(?:on|in|is|el|en|em|no\s+dia|a|le|il|nel|am|im|в)\s+)?"
 _BIRTH = re.compile(
     _BIRTH_CUE
+    + _BIRTH_PREP
     + r"(?:(?P<a>\d{1,2})\s*(?P<sep>[/.\-])\s*(?:(?P<b>\d{1,2})\s*(?P=sep)\s*)?)?"
     r"(?P<year>(?:19|20)\d\d|'\d\d|\d\d)(?![\d/])",
     re.I,
@@ -197,7 +201,8 @@ _MONTH = (
     + "|".join(sorted(BIRTH_MONTHS, key=len, reverse=True))
     + "|"
     + "|".join(
-        rf"{word}(?=\.|\s*[/\-])|(?<=de\s){word}" for word in sorted(GUARDED_MONTHS)
+        rf"{word}(?=\.|\s*[/\-]|\s+(?:19|20)\d\d\b)|(?<=de\s){word}"
+        for word in sorted(GUARDED_MONTHS)
     )
     + r")\.?(?![a-záéíóúñçûôäöüßа-яё])"
 )
@@ -219,7 +224,8 @@ _OF = r"(?:(?:of|de|del)\s+)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d|'\d\d|(?P<short>\d\d))(?![\d/:])"
 _BIRTH_MONTH = re.compile(
     _BIRTH_CUE
-    + r"(?:(?:on|in|is|el|en|em|no\s+dia|a|le|il|nel|am|im)\s+)?(?:the\s+)?(?:"
+    + _BIRTH_PREP
+    + r"(?:the\s+)?(?:"
     + rf"{_MONTH}{_SEP}(?:the\s+)?{_DAY}{_SEP}{_OF}{_YEAR}"
     + rf"|{_DAY.replace('day>', 'd2>')}{_SEP}{_OF}"
     + _MONTH.replace("month>", "m2>")
@@ -244,7 +250,7 @@ _BIRTH_NUMBERED = re.compile(
     _BIRTH_CUE
     + r"(?:(?P<vd>\d{1,2})\s+)?th[áa]ng\s+(?P<vm>\d{1,2})\s*,?\s*(?:n[ăa]m\s+)?"
     r"(?P<vy>(?:19|20)\d\d)(?!\d)"
-    r"|(?:出生(?:日期|于|於)?|生日|生于|生於)\s*:?\s*"
+    r"|(?:出生(?:日期|年月日?|于|於)?|生日|生于|生於)\s*:?\s*"
     rf"(?P<zy>{_ZH_YEAR}|\d\d|{ZH_NUMERAL}{{2}})\s*年"
     rf"(?:\s*(?P<zm>{_ZH_DAY})\s*月(?:\s*(?P<zd>{_ZH_DAY})\s*[日号號])?)?"
     rf"|(?<![\d〇零○一二三四五六七八九])(?P<zy2>{_ZH_YEAR})\s*年"
