@@ -21,6 +21,7 @@ __all__ = [
     "RUSSIAN_CUES",
     "ZH_DIGITS",
     "ZH_NUMERAL",
+    "numbered",
     "zh_number",
 ]
 
@@ -31,8 +32,9 @@ def _fold(word: str) -> str:
     return normalize(word).text.lower()
 
 
-def _numbered(*rows: str) -> dict[str, int]:
-    """Words to numbers: the words of row k (space-separated) are number k + 1."""
+def numbered(*rows: str) -> dict[str, int]:
+    """Words to numbers: the words of row k (space-separated) are number k + 1,
+    spelled as the normalised text spells them (:func:`_fold`)."""
     return {
         _fold(name): number
         for number, names in enumerate(rows, 1)
@@ -47,7 +49,7 @@ def _numbered(*rows: str) -> dict[str, int]:
 #: *Справочник по правописанию и стилистике*, § "даты"). Italian "set" and
 #: "ott", German "mai" and "dez" are already in the Portuguese and Spanish
 #: rows of the caller's table.
-FOREIGN_MONTHS: dict[str, int] = _numbered(
+FOREIGN_MONTHS: dict[str, int] = numbered(
     "gennaio gen januar jänner jaenner января янв",
     "febbraio februar февраля фев",
     "märz maerz marz mär марта мар",

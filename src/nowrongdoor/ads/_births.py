@@ -19,6 +19,7 @@ from nowrongdoor.ads._birth_words import (
     GUARDED_MONTHS,
     RUSSIAN_CUES,
     ZH_NUMERAL,
+    numbered,
     zh_number,
 )
 from nowrongdoor.ads._span import Cover, Span
@@ -35,17 +36,10 @@ __all__ = [
 ]
 
 
-def _numbered(*rows: str) -> dict[str, int]:
-    """Words to numbers: the words of row k (space-separated) are number k + 1."""
-    return {
-        name: number for number, names in enumerate(rows, 1) for name in names.split()
-    }
-
-
 #: Month names in English and Spanish, full and abbreviated, to their numbers.
 #: Spanish abbreviations as the Real Academia Española lists them ("ene.",
 #: "abr.", "ago.", "sept." / "set.", "dic."; Ortografía 2010, apéndice 2).
-MONTHS: dict[str, int] = _numbered(
+MONTHS: dict[str, int] = numbered(
     "january jan enero ene",
     "february feb febrero",
     "march mar marzo",
@@ -69,7 +63,7 @@ MONTHS: dict[str, int] = _numbered(
 #: beside "mai" or "mars" elsewhere is read as before.
 BIRTH_MONTHS: dict[str, int] = (
     MONTHS
-    | _numbered(
+    | numbered(
         "janeiro janvier janv",
         "fevereiro fev février fevrier févr fevr",
         "março mars",
@@ -100,7 +94,7 @@ _ORDINAL_UNITS = (
 ).split()
 _ORDINAL_TENS = {"twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50}
 _TENS_WORDS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
-_CARDINAL_DAYS: dict[str, int] = _numbered(
+_CARDINAL_DAYS: dict[str, int] = numbered(
     "uno um primero primeiro premier",
     "dos dois",
     "tres três",
@@ -524,8 +518,8 @@ def find_birth_ages(
         age = age_from_birth(date[0], date[1], posted, date[2])
         if low <= age <= high:
             hits.append(Span(age, m.start(), m.end()))
-    numbered = "sinh" in folded or "生" in text
-    for m in _BIRTH_NUMBERED.finditer(text) if numbered else ():
+    has_numbered = "sinh" in folded or "生" in text
+    for m in _BIRTH_NUMBERED.finditer(text) if has_numbered else ():
         date = _numbered_date(m, posted)
         if date is None or read.covers(m.start()):
             continue
