@@ -151,7 +151,7 @@ def ordinal_value(word: str) -> int | None:
 # "năm sinh" (born in the year / year of birth). Without a cue a year or a date
 # is no birth: "since 2004", "est. 2004", "available March 3, 2026", "desde el
 # 3 de marzo de 2026", "disponible le 14 mars 2026". Batch 13 adds the
-# Portuguese "DN" / "d.n." and "nasc." (data de nascimento), the Italian
+# Portuguese "DN" / "d.n.", "nasc." and "nascimento" (birth), the Italian
 # "nata" / "nato" before "il" or "nel" ("NATO" alone is no cue) and "data di
 # nascita", the German "geb.", "geboren", "Geburtsdatum", "Geburtsjahr" and
 # "Jahrgang" (year of birth), and the Russian "родилась" / "родился" (was
