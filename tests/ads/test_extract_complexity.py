@@ -128,6 +128,11 @@ def test_digit_shaped_letters_are_linear_in_long_tokens(unit: str) -> None:
         ("x", "2008年"),
         ("x", "DOB 14 March 2008 "),
         ("x", "born the fourth of July 2008 "),
+        ("née le", " vingt et un"),
+        ("DN", " 3 de out. de"),
+        ("生日", "零八年十"),
+        ("x", "二〇〇八年三月"),
+        ("x", "geb. 5. Mai 2008 "),
     ],
     ids=repr,
 )

@@ -12,6 +12,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from nowrongdoor.ads._birth_words import (
+    DAY_FIRST_CUES,
+    FOREIGN_DAYS,
+    FOREIGN_MONTHS,
+    GUARDED_MONTHS,
+    RUSSIAN_CUES,
+    ZH_NUMERAL,
+    numbered,
+    zh_number,
+)
 from nowrongdoor.ads._span import Cover, Span
 
 __all__ = [
@@ -26,17 +36,10 @@ __all__ = [
 ]
 
 
-def _numbered(*rows: str) -> dict[str, int]:
-    """Words to numbers: the words of row k (space-separated) are number k + 1."""
-    return {
-        name: number for number, names in enumerate(rows, 1) for name in names.split()
-    }
-
-
 #: Month names in English and Spanish, full and abbreviated, to their numbers.
 #: Spanish abbreviations as the Real Academia Española lists them ("ene.",
 #: "abr.", "ago.", "sept." / "set.", "dic."; Ortografía 2010, apéndice 2).
-MONTHS: dict[str, int] = _numbered(
+MONTHS: dict[str, int] = numbered(
     "january jan enero ene",
     "february feb febrero",
     "march mar marzo",
@@ -58,19 +61,23 @@ MONTHS: dict[str, int] = _numbered(
 #: "déc.", and the common "juil."). Portuguese "out." (outubro) is left out: it
 #: is an English word. Only dates after a birth cue use them, so a bare number
 #: beside "mai" or "mars" elsewhere is read as before.
-BIRTH_MONTHS: dict[str, int] = MONTHS | _numbered(
-    "janeiro janvier janv",
-    "fevereiro fev février fevrier févr fevr",
-    "março mars",
-    "avril avr",
-    "maio mai",
-    "junho juin",
-    "julho juillet juill juil",
-    "août aout",
-    "setembro septembre",
-    "outubro octobre",
-    "novembro novembre",
-    "dezembro dez décembre decembre déc",
+BIRTH_MONTHS: dict[str, int] = (
+    MONTHS
+    | numbered(
+        "janeiro janvier janv",
+        "fevereiro fev février fevrier févr fevr",
+        "março mars",
+        "avril avr",
+        "maio mai",
+        "junho juin",
+        "julho juillet juill juil",
+        "août aout",
+        "setembro septembre",
+        "outubro octobre",
+        "novembro novembre",
+        "dezembro dez décembre decembre déc",
+    )
+    | FOREIGN_MONTHS
 )
 
 # Days written as words. English ordinals ("the fourth of July", "March
@@ -87,7 +94,7 @@ _ORDINAL_UNITS = (
 ).split()
 _ORDINAL_TENS = {"twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50}
 _TENS_WORDS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
-_CARDINAL_DAYS: dict[str, int] = _numbered(
+_CARDINAL_DAYS: dict[str, int] = numbered(
     "uno um primero primeiro premier",
     "dos dois",
     "tres três",
@@ -113,6 +120,7 @@ _ORDINALS = (
     + "|".join(sorted(_ORDINAL_VALUES, key=len, reverse=True))
 )
 ORDINAL_WORD = rf"(?:{_ORDINALS})(?![a-z])"
+_JOINED = re.compile(r"[\s\-]+")
 _COMPOUND = re.compile(r"(\d\d|[a-z]+)[\s\-]?([a-z]+)")
 
 
@@ -123,6 +131,9 @@ def ordinal_value(word: str) -> int | None:
         return _ORDINAL_VALUES[word]
     if word in _CARDINAL_DAYS:
         return _CARDINAL_DAYS[word]
+    joined = _JOINED.sub("-", word)
+    if joined in FOREIGN_DAYS:
+        return FOREIGN_DAYS[joined]
     m = _COMPOUND.fullmatch(word)
     if m is None or m.group(2) not in _ORDINAL_VALUES:
         return None
@@ -139,7 +150,12 @@ def ordinal_value(word: str) -> int | None:
 # "sinh ngày" / "ngày sinh" (born on the day / date of birth) and "sinh năm" /
 # "năm sinh" (born in the year / year of birth). Without a cue a year or a date
 # is no birth: "since 2004", "est. 2004", "available March 3, 2026", "desde el
-# 3 de marzo de 2026", "disponible le 14 mars 2026".
+# 3 de marzo de 2026", "disponible le 14 mars 2026". Batch 13 adds the
+# Portuguese "DN" / "d.n.", "nasc." and "nascimento" (birth), the Italian
+# "nata" / "nato" before "il" or "nel" ("NATO" alone is no cue) and "data di
+# nascita", the German "geb.", "geboren", "Geburtsdatum", "Geburtsjahr" and
+# "Jahrgang" (year of birth), and the Russian "родилась" / "родился" (was
+# born), "дата рождения" (date of birth) and "год рождения" (year of birth).
 _BIRTH_CUE = (
     r"(?<![\w.])(?P<cue>born(?:\s+in)?|(?-i:b)\.|d\.?o\.?b\.?|birth\s*year|"
     r"year\s+of\s+birth|date\s+of\s+birth|birth\s*date|birth\s*day|b[\-']?day|"
@@ -148,11 +164,17 @@ _BIRTH_CUE = (
     r"n[ée]e?(?=\s+(?:le|en)\b)|"
     r"sinh\s+(?:ng[àa]y|n[ăa]m)|(?:ng[àa]y|n[ăa]m)\s+sinh|"
     r"(?:fecha|data)\s+de\s+nacimiento|data\s+de\s+nascimento|"
-    r"date\s+de\s+naissance)"
+    r"date\s+de\s+naissance|(?-i:DN)|d\.n\.|nasc\.|nascimento|"
+    r"nat[ao](?=\s+(?:il|nel)\b)|data\s+di\s+nascita|"
+    r"geb\.|geboren|geburts(?:datum|jahr)|jahrgang|" + RUSSIAN_CUES + r")"
     r"\s*(?:[:\-]\s*)?"
 )
+# Words between a cue and its date: "born on", "nacida el", "née le", "nascida
+# em", "nata nel", "geboren am", "родилась в" (in).
+_BIRTH_PREP = r"(?:(?:on|in|is|el|en|em|no\s+dia|a|le|il|nel|am|im|в)\s+)?"
 _BIRTH = re.compile(
     _BIRTH_CUE
+    + _BIRTH_PREP
     + r"(?:(?P<a>\d{1,2})\s*(?P<sep>[/.\-])\s*(?:(?P<b>\d{1,2})\s*(?P=sep)\s*)?)?"
     r"(?P<year>(?:19|20)\d\d|'\d\d|\d\d)(?![\d/])",
     re.I,
@@ -171,23 +193,33 @@ _BIRTH_YEAR_FIRST = re.compile(
 _MONTH = (
     r"(?P<month>"
     + "|".join(sorted(BIRTH_MONTHS, key=len, reverse=True))
-    + r")\.?(?![a-záéíóúñçûô])"
-)
-# A day in digits ("3", "3rd", "1º", French "1er") or in words ("fourth",
-# "twenty-first", "uno", "primeiro", "premier").
-_DAY = (
-    r"(?:(?P<day>\d{1,2})(?:st|nd|rd|th|º|°|er)?(?![\d\w])|(?P<wday>"
-    + _ORDINALS
     + "|"
-    + "|".join(sorted(_CARDINAL_DAYS, key=len, reverse=True))
-    + r")(?![a-zê]))"
+    + "|".join(
+        rf"{word}(?=\.|\s*[/\-]|\s+(?:19|20)\d\d\b)|(?<=de\s){word}"
+        for word in sorted(GUARDED_MONTHS)
+    )
+    + r")\.?(?![a-záéíóúñçûôäöüßа-яё])"
+)
+# A day in digits ("3", "3rd", "1º", French "1er", Spanish "1ro", "1ero",
+# "2do", "3ro", "4to", RAE, Ortografía 2010, "abreviaturas de ordinales") or
+# in words ("fourth", "twenty-first", "uno", "primeiro", "premier", French
+# "deux", "vingt et un", "dix-sept", Italian "primo").
+_DAY_WORDS = sorted(
+    [*_CARDINAL_DAYS, *(w.replace("-", r"[\s\-]+") for w in FOREIGN_DAYS)],
+    key=len,
+    reverse=True,
+)
+_DAY = (
+    r"(?:(?P<day>\d{1,2})(?:st|nd|rd|th|º|°|er|ero|ro|do|to|vo|mo|no)?(?![\d\w])|"
+    r"(?P<wday>" + _ORDINALS + "|" + "|".join(_DAY_WORDS) + r")(?![a-zê]))"
 )
 _SEP = r"[\s,./\-]*"
 _OF = r"(?:(?:of|de|del)\s+)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d|'\d\d|(?P<short>\d\d))(?![\d/:])"
 _BIRTH_MONTH = re.compile(
     _BIRTH_CUE
-    + r"(?:(?:on|in|is|el|en|em|no\s+dia|a|le)\s+)?(?:the\s+)?(?:"
+    + _BIRTH_PREP
+    + r"(?:the\s+)?(?:"
     + rf"{_MONTH}{_SEP}(?:the\s+)?{_DAY}{_SEP}{_OF}{_YEAR}"
     + rf"|{_DAY.replace('day>', 'd2>')}{_SEP}{_OF}"
     + _MONTH.replace("month>", "m2>")
@@ -202,15 +234,22 @@ _BIRTH_MONTH = re.compile(
 # Chinese (and Japanese) year-month-day with 年 月 日: after a cue ("出生日期：
 # 2009年3月14日", "生日 2010年5月", "出生于2008年") or before one ("2008年出生",
 # "2008年生まれ"). The order is fixed by the words, so there is one reading.
+# Batch 13: the numbers may be Chinese numerals ("二〇〇八年三月五日出生", a
+# year digit by digit, a month or day with 十: "十二月", "二十一日"), and a
+# two-digit year after a cue ("生日：零八年十月"); full-width digits are ASCII
+# in the numeric view already (NFKC).
+_ZH_YEAR = rf"(?:19|20)\d\d|[一二]{ZH_NUMERAL}{{3}}"
+_ZH_DAY = rf"\d{{1,2}}|{ZH_NUMERAL}{{1,3}}"
 _BIRTH_NUMBERED = re.compile(
     _BIRTH_CUE
     + r"(?:(?P<vd>\d{1,2})\s+)?th[áa]ng\s+(?P<vm>\d{1,2})\s*,?\s*(?:n[ăa]m\s+)?"
     r"(?P<vy>(?:19|20)\d\d)(?!\d)"
-    r"|(?:出生(?:日期|于|於)?|生日|生于|生於)\s*:?\s*"
-    r"(?P<zy>(?:19|20)\d\d)\s*年(?:\s*(?P<zm>\d{1,2})\s*月"
-    r"(?:\s*(?P<zd>\d{1,2})\s*[日号號])?)?"
-    r"|(?<!\d)(?P<zy2>(?:19|20)\d\d)\s*年(?:\s*(?P<zm2>\d{1,2})\s*月"
-    r"(?:\s*(?P<zd2>\d{1,2})\s*[日号號])?)?\s*(?:出生|生まれ|生(?!日))",
+    r"|(?:出生(?:日期|年月日?|于|於)?|生日|生于|生於)\s*:?\s*"
+    rf"(?P<zy>{_ZH_YEAR}|\d\d|{ZH_NUMERAL}{{2}})\s*年"
+    rf"(?:\s*(?P<zm>{_ZH_DAY})\s*月(?:\s*(?P<zd>{_ZH_DAY})\s*[日号號])?)?"
+    rf"|(?<![\d〇零○一二三四五六七八九])(?P<zy2>{_ZH_YEAR})\s*年"
+    rf"(?:\s*(?P<zm2>{_ZH_DAY})\s*月(?:\s*(?P<zd2>{_ZH_DAY})\s*[日号號])?)?"
+    r"\s*(?:出生|生まれ|生(?!日))",
     re.I,
 )
 _BIRTH_CUES = (
@@ -230,6 +269,14 @@ _BIRTH_CUES = (
     "nee ",
     "sinh",
     "生",
+    "dn",
+    "d.n",
+    "nata",
+    "nato",
+    "nascita",
+    "geb",
+    "jahrgang",
+    *DAY_FIRST_CUES[2:],
 )
 # A bare two-digit year after "born" ("born 09, petite", "born 05 in Texas") may
 # be followed by punctuation, the end, or a word that is no unit, month or
@@ -328,10 +375,11 @@ def _birth_readings(m: re.Match[str]) -> list[tuple[int | None, int | None]]:
     if b is None:
         return [(first if 1 <= first <= 12 else None, None)]
     second = int(b)
+    orders = [(first, second), (second, first)]
+    if m.group("cue").lower().startswith(DAY_FIRST_CUES):
+        orders = orders[1:]  # German, Russian: day first only
     readings = [
-        (month, day)
-        for month, day in ((first, second), (second, first))
-        if 1 <= month <= 12 and 1 <= day <= 31
+        (month, day) for month, day in orders if 1 <= month <= 12 and 1 <= day <= 31
     ]
     return list(dict.fromkeys(readings)) or [(None, None)]
 
@@ -367,6 +415,12 @@ def age_from_birth(
     return age
 
 
+def _month_number(word: str) -> int:
+    """The number of a month name read by :data:`_MONTH`."""
+    word = word.lower()
+    return BIRTH_MONTHS.get(word) or GUARDED_MONTHS[word]
+
+
 def _month_date(
     m: re.Match[str], text: str, posted: dt.date
 ) -> tuple[int, int | None, int | None] | None:
@@ -380,7 +434,7 @@ def _month_date(
     if groups["y3"] is not None:
         return (
             _full_year(groups["y3"], posted),
-            BIRTH_MONTHS[groups["m3"].lower()],
+            _month_number(groups["m3"]),
             None,
         )
     first = groups["month"] is not None
@@ -388,7 +442,7 @@ def _month_date(
     short = groups["short"] if first else groups["s2"]
     if short is not None and not _bare_year_ends(text, m.end()):
         return None
-    month = BIRTH_MONTHS[(groups["month"] if first else groups["m2"]).lower()]
+    month = _month_number(groups["month"] if first else groups["m2"])
     digits = groups["day"] if first else groups["d2"]
     day = (
         int(digits)
@@ -403,19 +457,25 @@ def _month_date(
     return full, month, day
 
 
-def _numbered_date(m: re.Match[str]) -> tuple[int, int | None, int | None] | None:
+def _numbered_date(
+    m: re.Match[str], posted: dt.date
+) -> tuple[int, int | None, int | None] | None:
     """The (year, month, day) of a Vietnamese or Chinese date of birth.
 
     A month outside 1-12 gives nothing; a day the month does not have leaves
-    the month and year.
+    the month and year; a two-digit year is read as :func:`_full_year` does.
     """
     for y, mo, d in (("vy", "vm", "vd"), ("zy", "zm", "zd"), ("zy2", "zm2", "zd2")):
         if m.group(y) is None:
             continue
-        year = int(m.group(y))
-        month = int(m.group(mo)) if m.group(mo) else None
-        day = int(m.group(d)) if m.group(d) else None
-        if month is not None and not 1 <= month <= 12:
+        year = zh_number(m.group(y))
+        month = zh_number(m.group(mo)) if m.group(mo) else None
+        day = zh_number(m.group(d)) if m.group(d) else None
+        if year is None or (month is not None and not 1 <= month <= 12):
+            return None
+        if year < 100:
+            year = _full_year(f"{year:02d}", posted)
+        if not 1900 <= year <= 2099:
             return None
         if month is not None and day is not None:
             try:
@@ -458,9 +518,9 @@ def find_birth_ages(
         age = age_from_birth(date[0], date[1], posted, date[2])
         if low <= age <= high:
             hits.append(Span(age, m.start(), m.end()))
-    numbered = "sinh" in folded or "生" in text
-    for m in _BIRTH_NUMBERED.finditer(text) if numbered else ():
-        date = _numbered_date(m)
+    has_numbered = "sinh" in folded or "生" in text
+    for m in _BIRTH_NUMBERED.finditer(text) if has_numbered else ():
+        date = _numbered_date(m, posted)
         if date is None or read.covers(m.start()):
             continue
         read.add(m.start(), m.end())
