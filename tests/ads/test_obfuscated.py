@@ -91,6 +91,9 @@ def test_bars_and_prices_beside_digits(written: str, phones: list[str]) -> None:
         ("callers 30 years old and up. Nina 25 yo", [25]),
         ("caballeros de 40 años y más", []),
         ("só aceito homens de 45 anos para cima", []),
+        ("Cocktail servers 21 yrs & up", []),
+        ("must be 18yo & older", []),
+        ("Kara 23 yo & Jen 25 yo", [23, 25]),
         ("Kim 20yo + Zoe 22yo", [20, 22]),  # a spaced "+" joins two people
         ("I'm 20 and up for a chat", [20]),  # "up for" is willing, no limit
         # a height without its marks is no age (batch 12)

@@ -203,12 +203,12 @@ _TITLE_AGE = re.compile(r"(?<=[A-Za-z!).])\s+-\s*(?P<n>\d\d)\s*(?=-|$)")
 _RANGE_BEFORE = re.compile(r"(?<!\d)\d\d?\s*(?:-|to|~)\s*$", re.I)
 _RANGE_AFTER = re.compile(r"^\s*(?:-|to|~)\s*\d\d?(?!\d)", re.I)
 # An age limit, not an age, said after the number or its age words: "18+", "18yrs+",
-# "21 and up", "25 or older", "18 years old or more", "18 años o más", "25 años y
-# más", "18 anos ou mais", "30 anos pra cima" (Portuguese "and up"). A "+" spaced
-# on both sides joins two people ("Mia 21yo + Lexi 23yo") and "and up for" is
-# "willing" ("I'm 19 and up for anything"): neither is a limit.
+# "21 and up", "21 & up", "25 or older", "18 years old or more", "18 años o más",
+# "25 años y más", "18 anos ou mais", "30 anos pra cima" (Portuguese "and up").
+# A "+" spaced on both sides joins two people ("Mia 21yo + Lexi 23yo") and "and up
+# for" is "willing" ("I'm 19 and up for anything"): neither is a limit.
 _LIMIT_AFTER = re.compile(
-    r"(?:\+|\s+\+(?!\s)|\s*(?:and\s+(?:up(?!\s+for\b)|over|older|above)\b|"
+    r"(?:\+|\s+\+(?!\s)|\s*(?:(?:and\s+|&\s*)(?:up(?!\s+for\b)|over|older|above)\b|"
     r"or\s+(?:older|over|above|more)\b|[oy]\s+m[aá]s\b|ou\s+mais\b|"
     r"pa?ra\s+cima\b))",
     re.I,
