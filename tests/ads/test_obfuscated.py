@@ -101,6 +101,7 @@ def test_bars_and_prices_beside_digits(written: str, phones: list[str]) -> None:
         ("she is 5 8 and tall", []),
         ("Ht: 54 | 110 lbs", []),
         ("im 54, loving and discreet", [54]),  # no height word in its clause
+        ("Hi im 52 visiting Ft Worth", [52]),  # "Ft" is a town's, no height
         ("im 21 and petite, 5 4", [21]),  # not a height: 21 is under 40
     ],
 )

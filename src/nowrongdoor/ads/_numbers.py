@@ -242,10 +242,10 @@ def _age_limit(text: str, start: int, end: int) -> bool:
 # clause breaks on either side. "im 56 and still love to dance" and "Mature lady,
 # im 56, 5'4 and petite" stay ages; "56 years old", "Age: 56" and a title's
 # " - 56 -" are always ages.
+# Units are left out: "ft" is also a town's ("visiting Ft Worth"), and a unit
+# right after the number already stops the age patterns ("I'm 56 inches").
 _HEIGHT_WORDS = re.compile(
-    r"\b(?:petite|tall|short|tiny|height|ht|estatura|altura|mido|mide|ft|feet|"
-    r"foot|inch(?:es)?|cm)\b",
-    re.I,
+    r"\b(?:petite|tall|short|tiny|height|ht|estatura|altura|mido|mide)\b", re.I
 )
 _CLAUSE_BREAK = re.compile(r"[,.;!?|()\n]")
 _HEIGHT_SPAN = 40
