@@ -102,6 +102,10 @@ def test_bars_and_prices_beside_digits(written: str, phones: list[str]) -> None:
         ("Ht: 54 | 110 lbs", []),
         ("im 54, loving and discreet", [54]),  # no height word in its clause
         ("Hi im 52 visiting Ft Worth", [52]),  # "Ft" is a town's, no height
+        ("Height - 56", []),  # a height label, not a title's age
+        ("Petite Latina - 56", [56]),  # a title's age: a clause word is not enough
+        ("Altura - 58\nTengo 25 años", [25]),
+        ("Gentlemen 21 and up for incall", []),  # a bare number: a limit
         ("im 21 and petite, 5 4", [21]),  # not a height: 21 is under 40
     ],
 )

@@ -205,10 +205,12 @@ _RANGE_AFTER = re.compile(r"^\s*(?:-|to|~)\s*\d\d?(?!\d)", re.I)
 # An age limit, not an age, said after the number or its age words: "18+", "18yrs+",
 # "21 and up", "21 & up", "25 or older", "18 years old or more", "18 años o más",
 # "25 años y más", "18 anos ou mais", "30 anos pra cima" (Portuguese "and up").
-# A "+" spaced on both sides joins two people ("Mia 21yo + Lexi 23yo") and "and up
-# for" is "willing" ("I'm 19 and up for anything"): neither is a limit.
+# A "+" spaced on both sides joins two people ("Mia 21yo + Lexi 23yo"): no limit.
+# After an age claim or age words, "and up for" is "willing" ("I'm 19 and up for
+# anything", group ``up_for``); after a bare number it is a limit ("Gentlemen 21
+# and up for incall").
 _LIMIT_AFTER = re.compile(
-    r"(?:\+|\s+\+(?!\s)|\s*(?:(?:and\s+|&\s*)(?:up(?!\s+for\b)|over|older|above)\b|"
+    r"(?:\+|\s+\+(?!\s)|\s*(?:(?:and\s+|&\s*)(?:up(?P<up_for>\s+for)?|over|older|above)\b|"
     r"or\s+(?:older|over|above|more)\b|[oy]\s+m[aá]s\b|ou\s+mais\b|"
     r"pa?ra\s+cima\b))",
     re.I,
@@ -229,10 +231,10 @@ _LIMIT_BEFORE = re.compile(
 
 def _age_limit(text: str, start: int, end: int) -> bool:
     """Whether the age words at ``text[start:end]`` state an age limit."""
-    return (
-        _LIMIT_BEFORE.search(text, max(0, start - 24), start) is not None
-        or _LIMIT_AFTER.match(text, end) is not None
-    )
+    if _LIMIT_BEFORE.search(text, max(0, start - 24), start) is not None:
+        return True
+    after = _LIMIT_AFTER.match(text, end)
+    return after is not None and after.group("up_for") is None
 
 
 # A height written without its foot and inch marks is read as an age: "petite,
@@ -247,15 +249,32 @@ def _age_limit(text: str, start: int, end: int) -> bool:
 _HEIGHT_WORDS = re.compile(
     r"\b(?:petite|tall|short|tiny|height|ht|estatura|altura|mido|mide)\b", re.I
 )
+# Right after a height label ("Height - 56", "Altura: 58") the number is a height
+# even in a title's " - NN" slot, where a clause's height word ("Petite Latina -
+# 56") is not enough.
+_HEIGHT_LABEL = re.compile(r"\b(?:height|ht|estatura|altura)\s*[:=\-~]?\s*$", re.I)
 _CLAUSE_BREAK = re.compile(r"[,.;!?|()\n]")
 _HEIGHT_SPAN = 40
-# The age patterns whose number carries no age word or label.
-_UNLABELLED_CLAIMS = frozenset({("i",), ("he",), ("about",)})
+# The age patterns whose number carries no age word, each with whether a height
+# word in the clause makes it a height (else only a height label does).
+_HEIGHT_PRONE = {
+    ("i",): True,
+    ("he",): True,
+    ("about",): True,
+    (" -", "\n-", "\t-"): False,
+    (" -",): False,
+}
 
 
-def _height_not_age(text: str, start: int, end: int, value: int) -> bool:
+def _height_not_age(
+    text: str, start: int, end: int, value: int, clause: bool = True
+) -> bool:
     """Whether the age ``value`` read at ``text[start:end]`` is a height in feet."""
     if not 40 <= value <= 69:
+        return False
+    if _HEIGHT_LABEL.search(text, max(0, start - _HEIGHT_SPAN), start) is not None:
+        return True
+    if not clause:
         return False
     before = _CLAUSE_BREAK.split(text[max(0, start - _HEIGHT_SPAN) : start])[-1]
     after = _CLAUSE_BREAK.split(text[end : end + _HEIGHT_SPAN])[0]
@@ -399,7 +418,8 @@ def find_ages(
             taken.add(*span)
             if _age_limit(text, *span):
                 continue
-            if keywords in _UNLABELLED_CLAIMS and _height_not_age(text, *span, value):
+            clause = _HEIGHT_PRONE.get(keywords)
+            if clause is not None and _height_not_age(text, *span, value, clause):
                 continue
             hits.append(Span(value, span[0], span[1]))
     if "-" in text or "to" in folded or "~" in text:
