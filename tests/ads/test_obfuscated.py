@@ -86,6 +86,27 @@ def test_bars_and_prices_beside_digits(written: str, phones: list[str]) -> None:
         ("18 years old or older only", []),
         ("With over 20 yrs. of experience", []),
         ("Please be over age 40. Poster's age: 43", [43]),
+        # a limit after the age words is nobody's age either (batch 11)
+        ("Waitresses wanted. 21yrs+ only", []),
+        ("callers 30 years old and up. Nina 25 yo", [25]),
+        ("caballeros de 40 años y más", []),
+        ("só aceito homens de 45 anos para cima", []),
+        ("Cocktail servers 21 yrs & up", []),
+        ("must be 18yo & older", []),
+        ("Kara 23 yo & Jen 25 yo", [23, 25]),
+        ("Kim 20yo + Zoe 22yo", [20, 22]),  # a spaced "+" joins two people
+        ("I'm 20 and up for a chat", [20]),  # "up for" is willing, no limit
+        # a height without its marks is no age (batch 12)
+        ("im 55 so petite", []),
+        ("she is 5 8 and tall", []),
+        ("Ht: 54 | 110 lbs", []),
+        ("im 54, loving and discreet", [54]),  # no height word in its clause
+        ("Hi im 52 visiting Ft Worth", [52]),  # "Ft" is a town's, no height
+        ("Height - 56", []),  # a height label, not a title's age
+        ("Petite Latina - 56", [56]),  # a title's age: a clause word is not enough
+        ("Altura - 58\nTengo 25 años", [25]),
+        ("Gentlemen 21 and up for incall", []),  # a bare number: a limit
+        ("im 21 and petite, 5 4", [21]),  # not a height: 21 is under 40
     ],
 )
 def test_ages_apart_from_limits_and_ranges(written: str, ages: list[int]) -> None:
@@ -129,8 +150,8 @@ def test_obfuscated_set_floors() -> None:
 def test_obfuscated_set_labels() -> None:
     """Every labelled phone is valid, none is in the fiction range, ages are 12-99."""
     records = [json.loads(line) for line in SET.read_text("utf-8").splitlines()]
-    assert len(records) == 854
-    assert len({r["id"] for r in records}) == 854
+    assert len(records) == 915
+    assert len({r["id"] for r in records}) == 915
     for record in records:
         gold = record["gold"]
         assert set(gold) == {"phones", "ages"}, record["id"]

@@ -57,11 +57,11 @@ class RateHit:
 
 _N = r"(?P<n>\d(?:[ .]?\d)?)"
 # What may not follow a number said to be someone's age ("I'm 17", "she is 16"):
-# a duration, a price, a time, a height, a weight, a limit ("21+", "18 and up").
+# a duration, a price, a time, a height, a weight. A limit after it ("I'm 18+",
+# "18 and up") is dropped by :func:`_age_limit`, as after every age pattern.
 _NOT_AN_AGE_AFTER = (
     r"(?!\s*(?:min|hr|hour|h\b|\$|rose|%|am\b|pm\b|ft|feet|foot|'|\"|\.\d|"
-    r",\d|/|lbs?|kg|cm|in\b|inch|x|k\b|\d|\+|and\s+(?:up|over|older)\b|"
-    r"or\s+(?:older|over)\b))"
+    r",\d|/|lbs?|kg|cm|in\b|inch|x|k\b|\d))"
 )
 _NOT_AN_AGE_AFTER_TURN = (
     r"(?!\s*(?:min|hr|hour|h\b|\$|%|am\b|pm\b|ft|feet|'|\"|\.\d|,\d|/|lbs?|kg|"
@@ -202,9 +202,18 @@ _TITLE_AGE = re.compile(r"(?<=[A-Za-z!).])\s+-\s*(?P<n>\d\d)\s*(?=-|$)")
 # sets the age apart from a phone, and 20-817 is no range of ages.
 _RANGE_BEFORE = re.compile(r"(?<!\d)\d\d?\s*(?:-|to|~)\s*$", re.I)
 _RANGE_AFTER = re.compile(r"^\s*(?:-|to|~)\s*\d\d?(?!\d)", re.I)
-# An age limit, not an age: "18+", "21 and up", "25 or older".
+# An age limit, not an age, said after the number or its age words: "18+", "18yrs+",
+# "21 and up", "21 & up", "25 or older", "18 years old or more", "18 años o más",
+# "25 años y más", "18 anos ou mais", "30 anos pra cima" (Portuguese "and up").
+# A "+" spaced on both sides joins two people ("Mia 21yo + Lexi 23yo"): no limit.
+# After an age claim or age words, "and up for" is "willing" ("I'm 19 and up for
+# anything", group ``up_for``); after a bare number it is a limit ("Gentlemen 21
+# and up for incall").
 _LIMIT_AFTER = re.compile(
-    r"\s*(?:\+|and\s+(?:up|over|older|above)\b|or\s+(?:older|over|above)\b)", re.I
+    r"(?:\+|\s+\+(?!\s)|\s*(?:(?:and\s+|&\s*)(?:up(?P<up_for>\s+for)?|over|older|above)\b|"
+    r"or\s+(?:older|over|above|more)\b|[oy]\s+m[aá]s\b|ou\s+mais\b|"
+    r"pa?ra\s+cima\b))",
+    re.I,
 )
 # An age limit said before the number, in English, Spanish or Portuguese: "must
 # be over 18 years old", "at least 21 years old", "mayores de 18 años", "maiores
@@ -218,18 +227,58 @@ _LIMIT_BEFORE = re.compile(
     r"menor(?:es)?\s+de|acima\s+de|abaixo\s+de|a\s+partir\s+de)|\+)\s*$",
     re.I,
 )
-# ... or after the age words: "18 years old or older", "18 años o más".
-_LIMIT_AFTER_WORDS = re.compile(
-    r"\s*(?:or\s+(?:older|over|above|more)|o\s+m[aá]s|ou\s+mais)\b", re.I
-)
 
 
 def _age_limit(text: str, start: int, end: int) -> bool:
     """Whether the age words at ``text[start:end]`` state an age limit."""
-    return (
-        _LIMIT_BEFORE.search(text, max(0, start - 24), start) is not None
-        or _LIMIT_AFTER_WORDS.match(text, end) is not None
-    )
+    if _LIMIT_BEFORE.search(text, max(0, start - 24), start) is not None:
+        return True
+    after = _LIMIT_AFTER.match(text, end)
+    return after is not None and after.group("up_for") is None
+
+
+# A height written without its foot and inch marks is read as an age: "petite,
+# im 56 very petite" (5'6"), "she's 5 4 and petite", "Height: 56". A number of
+# 40-69 (4'0" to 6'9") claimed without age words ("I'm 56", "she is 54", a bare
+# number) is a height when a height word is in its clause: the words between the
+# clause breaks on either side. "im 56 and still love to dance" and "Mature lady,
+# im 56, 5'4 and petite" stay ages; "56 years old", "Age: 56" and a title's
+# " - 56 -" are always ages.
+# Units are left out: "ft" is also a town's ("visiting Ft Worth"), and a unit
+# right after the number already stops the age patterns ("I'm 56 inches").
+_HEIGHT_WORDS = re.compile(
+    r"\b(?:petite|tall|short|tiny|height|ht|estatura|altura|mido|mide)\b", re.I
+)
+# Right after a height label ("Height - 56", "Altura: 58") the number is a height
+# even in a title's " - NN" slot, where a clause's height word ("Petite Latina -
+# 56") is not enough.
+_HEIGHT_LABEL = re.compile(r"\b(?:height|ht|estatura|altura)\s*[:=\-~]?\s*$", re.I)
+_CLAUSE_BREAK = re.compile(r"[,.;!?|()\n]")
+_HEIGHT_SPAN = 40
+# The age patterns whose number carries no age word, each with whether a height
+# word in the clause makes it a height (else only a height label does).
+_HEIGHT_PRONE = {
+    ("i",): True,
+    ("he",): True,
+    ("about",): True,
+    (" -", "\n-", "\t-"): False,
+    (" -",): False,
+}
+
+
+def _height_not_age(
+    text: str, start: int, end: int, value: int, clause: bool = True
+) -> bool:
+    """Whether the age ``value`` read at ``text[start:end]`` is a height in feet."""
+    if not 40 <= value <= 69:
+        return False
+    if _HEIGHT_LABEL.search(text, max(0, start - _HEIGHT_SPAN), start) is not None:
+        return True
+    if not clause:
+        return False
+    before = _CLAUSE_BREAK.split(text[max(0, start - _HEIGHT_SPAN) : start])[-1]
+    after = _CLAUSE_BREAK.split(text[end : end + _HEIGHT_SPAN])[0]
+    return bool(_HEIGHT_WORDS.search(before) or _HEIGHT_WORDS.search(after))
 
 
 # A range of ages: "18-35", "25 to 29", "from 18 to 25".
@@ -367,8 +416,12 @@ def find_ages(
             if _in_range(text, *span):
                 continue
             taken.add(*span)
-            if not _age_limit(text, *span):
-                hits.append(Span(value, span[0], span[1]))
+            if _age_limit(text, *span):
+                continue
+            clause = _HEIGHT_PRONE.get(keywords)
+            if clause is not None and _height_not_age(text, *span, value, clause):
+                continue
+            hits.append(Span(value, span[0], span[1]))
     if "-" in text or "to" in folded or "~" in text:
         for a, b, start, end in _provider_ranges(text):
             if taken.overlaps(start, end):
@@ -609,6 +662,8 @@ def find_bare_ages(
             continue  # a road: "off I-35", "Route 66", "exit 42"
         if _LIMIT_AFTER.match(text, end):
             continue  # an age limit: "21 and up", "18+"
+        if _height_not_age(text, start, end, value):
+            continue  # a height: "Height: 56", "56 very petite"
         left = (
             prev_char == ""
             or prev_char in _SEPARATORS
