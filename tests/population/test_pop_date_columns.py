@@ -151,7 +151,14 @@ def test_a_column_without_its_own_list_falls_back_to_the_map_wide_one(
     one = ColumnMap.model_validate({"formats": {"date": ["MM/DD/YYYY"]}})
     _score([both], tmp_path / "one", one)
     reasons = [r["reason"] for r in read_csv(tmp_path / "one" / "rejects.csv")]
-    assert "birth_date '21/03/2008' is not a valid MM/DD/YYYY date" in reasons
+    # and told to give the birth dates their own list: one for both would
+    # misread the service dates (or be refused as ambiguous)
+    assert (
+        "birth_date '21/03/2008' is not a valid MM/DD/YYYY date: it is written day "
+        "first (DD/MM/YYYY); declare it for column birth_date alone in a column "
+        'map: [formats.date_by_column] "birth_date" = ["DD/MM/YYYY"] (column '
+        "service_date is written month first)"
+    ) in reasons
 
 
 def test_rejects_name_each_columns_own_patterns_and_the_written_form(
@@ -159,7 +166,7 @@ def test_rejects_name_each_columns_own_patterns_and_the_written_form(
 ) -> None:
     rows = [
         *BOTH_ORDERS,
-        # fits the month-first shape, but is day first: not a date as declared
+        # fits the month-first shape, but is day first: the column mixes orders
         ("M4", "01/01/2000", "F", "c4", "21/03/2025", "11", "Z59.01", "", ""),
         # a two-digit year in the day-first column: named as such, not guessed
         ("M5", "21/03/08", "F", "c5", "03/21/2025", "11", "Z59.01", "", ""),
@@ -172,7 +179,11 @@ def test_rejects_name_each_columns_own_patterns_and_the_written_form(
         "with a two-digit year; declare the pattern (MM/DD/YY, DD/MM/YY ...) with "
         "[formats] two_digit_year_pivot in a column map; two-digit years are never "
         "guessed",
-        "service_date '21/03/2025' is not a valid MM/DD/YYYY date",
+        "service_date '21/03/2025' is not a valid MM/DD/YYYY date: it is written "
+        "day first (DD/MM/YYYY), but column service_date mixes day-first and "
+        "month-first dates (1 row day first, 2 month first, 2 either way), so no "
+        "pattern reads it: export the column as YYYY-MM-DD (dates are never "
+        "guessed)",
     ]
 
 

@@ -275,11 +275,22 @@ class ColumnMap(BaseModel):
             role: ``birth_date`` or ``service_date``.
             column: The file's column for the role, if known.
         """
-        own = {k.lower(): v for k, v in self.formats.date_by_column.items()}
-        for key in (column, role):
-            if key is not None and key.lower() in own:
-                return own[key.lower()]
-        return self.formats.date
+        key = self.own_date_key(role, column)
+        return self.formats.date if key is None else self.formats.date_by_column[key]
+
+    def own_date_key(self, role: str, column: str | None = None) -> str | None:
+        """The ``[formats.date_by_column]`` key (as the map spells it) that
+        gives a column its own date patterns, or ``None`` (the map-wide list).
+
+        Args:
+            role: ``birth_date`` or ``service_date``.
+            column: The file's column for the role, if known.
+        """
+        own = {k.lower(): k for k in self.formats.date_by_column}
+        for name in (column, role):
+            if name is not None and name.lower() in own:
+                return own[name.lower()]
+        return None
 
 
 DEFAULT_MAP = ColumnMap()
