@@ -175,28 +175,26 @@ class DateAdvice:
 
     def _declare(self, column: _Column, sep: str, order: str | None) -> str:
         """The line to paste: the map-wide list if that reads no other column
-        differently, else the column's own."""
+        differently, else the column's own (a list keeps its patterns of
+        other shapes; one of this shape is replaced)."""
         shape = date_shape(_pattern("day", sep))
         orders = [order] if order in ("day", "month") else ["day", "month"]
-        cmap = next(f.cmap for f in self._files if str(f.path) == column.file)
-        clash = self._clash(column, sep, order)
-        if column.own_key is None and not cmap.formats.date_by_column and not clash:
-            # a pattern of the shape is replaced: no other column reads by it
-            keep = [
-                p for p in cmap.formats.date if p != _ISO and date_shape(p) != shape
-            ]
-            lists = " or ".join(_toml_list([*keep, _pattern(o, sep)]) for o in orders)
-            what = "it" if len(orders) == 1 else "the order the export uses"
-            return f"declare {what} in a column map: [formats] date = {lists}"
-        keep = [p for p in column.patterns if p != _ISO and date_shape(p) != shape]
-        lists = " or ".join(_toml_list([*keep, _pattern(o, sep)]) for o in orders)
-        key = column.own_key or column.name
         what = "it" if len(orders) == 1 else "the order the export uses"
-        text = (
+        cmap = next(f.cmap for f in self._files if str(f.path) == column.file)
+        # the map's own lists rule the map-wide list out already; else a clash
+        own = column.own_key is not None or bool(cmap.formats.date_by_column)
+        clash = None if own else self._clash(column, sep, order)
+        wide = not own and clash is None
+        base = cmap.formats.date if wide else column.patterns
+        keep = [p for p in base if p != _ISO and date_shape(p) != shape]
+        lists = " or ".join(_toml_list([*keep, _pattern(o, sep)]) for o in orders)
+        if wide:
+            return f"declare {what} in a column map: [formats] date = {lists}"
+        return (
             f"declare {what} for column {column.name} alone in a column map: "
-            f'[formats.date_by_column] "{key}" = {lists}'
+            f'[formats.date_by_column] "{column.own_key or column.name}" = {lists}'
+            + (f" ({clash})" if clash else "")
         )
-        return text + (f" ({clash})" if clash else "")
 
     def _clash(self, column: _Column, sep: str, order: str | None) -> str | None:
         """Another column read with the map-wide list whose dates of this shape
