@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _pop_helpers import WIDE_HEADER, assert_same_files, read_csv, write_csv
+from _pop_helpers import (
+    BOTH_ORDERS,
+    ISO_ORDERS,
+    WIDE_HEADER,
+    assert_same_files,
+    read_csv,
+    write_csv,
+)
 
 from nowrongdoor.cli import app
 from nowrongdoor.population import connect, score_population
@@ -23,19 +30,6 @@ from nowrongdoor.population._maps import ColumnMap, load_map
 
 AS_OF = "2025-06-30"
 
-#: Birth dates day first, service dates month first (each column has values
-#: above 12 in its day part, and ambiguous ones read differently either way).
-TWO_ORDERS = [
-    ("M1", "21/03/2008", "F", "c1", "03/21/2025", "11", "Z62.892", "", ""),
-    ("M2", "05/07/2007", "F", "c2", "06/10/2025", "11", "Z33.1", "", ""),
-    ("M3", "02/01/1990", "M", "c3", "01/02/2025", "11", "T74.51XA", "", ""),
-]
-#: The same claims written YYYY-MM-DD.
-ISO = [
-    ("M1", "2008-03-21", "F", "c1", "2025-03-21", "11", "Z62.892", "", ""),
-    ("M2", "2007-07-05", "F", "c2", "2025-06-10", "11", "Z33.1", "", ""),
-    ("M3", "1990-01-02", "M", "c3", "2025-01-02", "11", "T74.51XA", "", ""),
-]
 #: Birth dates in both orders (two rows day first, one month first, one that
 #: cannot tell, one ISO), service dates ISO.
 MIXED_BIRTHS = [
@@ -93,7 +87,7 @@ def test_a_stop_names_the_columns_own_key_when_another_is_in_the_other_order(
     list would read the service dates 06/10/2025 and 01/02/2025 the wrong way
     round, so the advice is the birth date column's own list; pasting the
     advice of each stop in turn gives a map that scores like ISO dates."""
-    src = write_csv(tmp_path / "c.csv", WIDE_HEADER, TWO_ORDERS)
+    src = write_csv(tmp_path / "c.csv", WIDE_HEADER, BOTH_ORDERS)
     result = _cli(runner, src, tmp_path / "o")
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
@@ -120,7 +114,7 @@ def test_a_stop_names_the_columns_own_key_when_another_is_in_the_other_order(
             break
     assert result.exit_code == 0, result.output
     assert body == '"birth_date" = ["DD/MM/YYYY"]\n"service_date" = ["MM/DD/YYYY"]\n'
-    iso = write_csv(tmp_path / "iso.csv", WIDE_HEADER, ISO)
+    iso = write_csv(tmp_path / "iso.csv", WIDE_HEADER, ISO_ORDERS)
     assert _cli(runner, iso, tmp_path / "iso").exit_code == 0
     assert_same_files(tmp_path / "iso", tmp_path / "o")
 
@@ -134,7 +128,7 @@ def test_a_map_wide_list_of_the_other_order_gets_the_columns_own_key(
     dates: the advice names the birth date column's own list, by the column's
     name as the file writes it, keeping its other patterns."""
     header = ["member_id", "DOB", "sex", "claim_id", "SVC_DT", "pos", "dx1", "dx2"]
-    rows = [r[:8] for r in TWO_ORDERS]
+    rows = [r[:8] for r in BOTH_ORDERS]
     src = write_csv(tmp_path / "c.csv", header, rows)
     (tmp_path / "m.toml").write_text(
         '[columns]\nbirth_date = "dob"\nservice_date = "svc_dt"\n'
@@ -151,71 +145,67 @@ def test_a_map_wide_list_of_the_other_order_gets_the_columns_own_key(
     ]
 
 
-def test_rejects_of_a_column_read_the_wrong_way_round_say_so(tmp_path: Path) -> None:
-    """Service dates month first under a map-wide day-first list: 03/21/2025
-    fits the declared shape but is a month-first date, and the column's
-    02/01/2025 was read as 2 January, so the reject says which list to give
-    it."""
-    rows = [
-        ("M1", "2008-03-21", "F", "c1", "03/21/2025", "11", "Z62.892", "", ""),
-        ("M2", "2007-07-05", "F", "c2", "02/01/2025", "11", "Z33.1", "", ""),
-    ]
-    src = write_csv(tmp_path / "c.csv", WIDE_HEADER, rows)
-    cmap = ColumnMap.model_validate({"formats": {"date": ["DD/MM/YYYY"]}})
-    _score(src, tmp_path / "o", cmap)
-    reasons = [r["reason"] for r in read_csv(tmp_path / "o" / "rejects.csv")]
-    assert reasons == [
-        "service_date '03/21/2025' is not a valid DD/MM/YYYY date: it is written "
-        "month first (MM/DD/YYYY); declare it in a column map: [formats] date = "
-        '["MM/DD/YYYY"]'
-    ]
+def _reasons(tmp: Path, rows: list[tuple[str, ...]], formats: Any) -> list[str]:
+    """The reject reasons of a run over ``rows`` with a map of ``formats``."""
+    src = write_csv(tmp / "c.csv", WIDE_HEADER, rows)
+    cmap = None if formats is None else ColumnMap.model_validate({"formats": formats})
+    _score(src, tmp / "o", cmap)
+    return [r["reason"] for r in read_csv(tmp / "o" / "rejects.csv")]
 
 
-def test_a_column_alone_in_its_shape_keeps_the_map_wide_advice(
-    tmp_path: Path,
+@pytest.mark.parametrize(
+    ("rows", "formats", "expected"),
+    [
+        # Service dates month first under a map-wide day-first list: 03/21/2025
+        # fits the declared shape but is a month-first date, and 02/01/2025 was
+        # read as 2 January: the map-wide list is replaced (no other column).
+        (
+            [
+                ("M1", "2008-03-21", "F", "c1", "03/21/2025", "11", "Z62.892", "", ""),
+                ("M2", "2007-07-05", "F", "c2", "02/01/2025", "11", "Z33.1", "", ""),
+            ],
+            {"date": ["DD/MM/YYYY"]},
+            "service_date '03/21/2025' is not a valid DD/MM/YYYY date: it is written "
+            "month first (MM/DD/YYYY); declare it in a column map: [formats] date = "
+            '["MM/DD/YYYY"]',
+        ),
+        # One column day first, the other YYYYMMDD: the map-wide list reads no
+        # other column differently, and keeps its other patterns.
+        (
+            [
+                ("M1", "21/03/2008", "F", "c1", "2025-03-21", "11", "Z62.892", "", ""),
+                ("M2", "2007-07-05", "F", "c2", "20250610", "11", "Z33.1", "", ""),
+            ],
+            {"date": ["YYYYMMDD"]},
+            "birth_date '21/03/2008' is not a valid YYYYMMDD date: it is written day "
+            "first (DD/MM/YYYY); declare it in a column map: [formats] date = "
+            '["YYYYMMDD", "DD/MM/YYYY"]',
+        ),
+        # A map that already gives a column its own list: the column's own key.
+        (
+            [
+                ("M1", "21/03/2008", "F", "c1", "20250321", "11", "Z62.892", "", ""),
+                ("M2", "2007-07-05", "F", "c2", "20250610", "11", "Z33.1", "", ""),
+            ],
+            {"date_by_column": {"service_date": ["YYYYMMDD"]}},
+            "birth_date '21/03/2008' is not a valid YYYY-MM-DD date: it is written "
+            "day first (DD/MM/YYYY); declare it for column birth_date alone in a "
+            'column map: [formats.date_by_column] "birth_date" = ["DD/MM/YYYY"]',
+        ),
+    ],
+)
+def test_a_reject_names_the_map_wide_list_only_when_no_other_column_clashes(
+    tmp_path: Path, rows: list[tuple[str, ...]], formats: Any, expected: str
 ) -> None:
-    """One column written day first, the other ISO: the map-wide list reads no
-    other column differently, and keeps the map's other patterns."""
-    rows = [
-        ("M1", "21/03/2008", "F", "c1", "2025-03-21", "11", "Z62.892", "", ""),
-        ("M2", "2007-07-05", "F", "c2", "20250610", "11", "Z33.1", "", ""),
-    ]
-    src = write_csv(tmp_path / "c.csv", WIDE_HEADER, rows)
-    cmap = ColumnMap.model_validate({"formats": {"date": ["YYYYMMDD"]}})
-    _score(src, tmp_path / "o", cmap)
-    reasons = [r["reason"] for r in read_csv(tmp_path / "o" / "rejects.csv")]
-    assert reasons == [
-        "birth_date '21/03/2008' is not a valid YYYYMMDD date: it is written day "
-        "first (DD/MM/YYYY); declare it in a column map: [formats] date = "
-        '["YYYYMMDD", "DD/MM/YYYY"]'
-    ]
-
-
-def test_a_map_with_own_lists_is_told_the_columns_own_key(tmp_path: Path) -> None:
-    rows = [
-        ("M1", "21/03/2008", "F", "c1", "20250321", "11", "Z62.892", "", ""),
-        ("M2", "2007-07-05", "F", "c2", "20250610", "11", "Z33.1", "", ""),
-    ]
-    src = write_csv(tmp_path / "c.csv", WIDE_HEADER, rows)
-    cmap = ColumnMap.model_validate(
-        {"formats": {"date_by_column": {"service_date": ["YYYYMMDD"]}}}
-    )
-    _score(src, tmp_path / "o", cmap)
-    reasons = [r["reason"] for r in read_csv(tmp_path / "o" / "rejects.csv")]
-    assert reasons == [
-        "birth_date '21/03/2008' is not a valid YYYY-MM-DD date: it is written day "
-        "first (DD/MM/YYYY); declare it for column birth_date alone in a column "
-        'map: [formats.date_by_column] "birth_date" = ["DD/MM/YYYY"]'
-    ]
+    assert _reasons(tmp_path, rows, formats) == [expected]
 
 
 def test_a_column_that_mixes_orders_is_said_to_with_its_counts(
     tmp_path: Path,
 ) -> None:
     """No pattern is advised: each would misread the other order's rows."""
-    src = write_csv(tmp_path / "c.csv", WIDE_HEADER, MIXED_BIRTHS)
-    _score(src, tmp_path / "o", None)
-    reasons = {r["row"]: r["reason"] for r in read_csv(tmp_path / "o" / "rejects.csv")}
+    rows = [str(n) for n in range(1, 5)]
+    reasons = dict(zip(rows, _reasons(tmp_path, MIXED_BIRTHS, None), strict=True))
     assert reasons == {
         "1": "birth_date '13/02/2008' is not a valid YYYY-MM-DD date: it is "
         f"written day first (DD/MM/YYYY), but {MIXES}",
@@ -234,11 +224,7 @@ def test_a_declared_column_that_mixes_orders_is_said_to(tmp_path: Path) -> None:
     """Declared day first, the month-first row fits the shape and is rejected:
     the reason says the column mixes orders (its other rows were read, the
     ambiguous one possibly the wrong way round)."""
-    src = write_csv(tmp_path / "c.csv", WIDE_HEADER, MIXED_BIRTHS)
-    cmap = ColumnMap.model_validate({"formats": {"date": ["DD/MM/YYYY"]}})
-    _score(src, tmp_path / "o", cmap)
-    reasons = [r["reason"] for r in read_csv(tmp_path / "o" / "rejects.csv")]
-    assert reasons == [
+    assert _reasons(tmp_path, MIXED_BIRTHS, {"date": ["DD/MM/YYYY"]}) == [
         "birth_date '02/13/2008' is not a valid DD/MM/YYYY date: it is written "
         f"month first (MM/DD/YYYY), but {MIXES}"
     ]
@@ -284,7 +270,7 @@ def test_a_column_that_cannot_tell_the_order_offers_both(
 
 def test_the_advice_to_paste_is_a_valid_map(tmp_path: Path, runner: Any) -> None:
     """Any single advice pasted under its table loads as a map."""
-    src = write_csv(tmp_path / "c.csv", WIDE_HEADER, TWO_ORDERS)
+    src = write_csv(tmp_path / "c.csv", WIDE_HEADER, BOTH_ORDERS)
     said = _said(_cli(runner, src, tmp_path / "o"))
     table, line = re.search(r"(\[formats[^]]*\]) (\S+ = \[[^]]*\])", said).groups()
     (tmp_path / "m.toml").write_text(f"{table}\n{line}\n")
@@ -293,7 +279,7 @@ def test_the_advice_to_paste_is_a_valid_map(tmp_path: Path, runner: Any) -> None
 
 @pytest.mark.spark
 def test_duckdb_and_spark_give_the_same_advice(tmp_path: Path, spark: Any) -> None:
-    rows = [*MIXED_BIRTHS, *TWO_ORDERS[:1]]
+    rows = [*MIXED_BIRTHS, *BOTH_ORDERS[:1]]
     rows[-1] = ("M6", "2008-03-21", "F", "c6", "03/21/2025", "11", "Z62.892", "", "")
     src = write_csv(tmp_path / "c.csv", WIDE_HEADER, rows)
     cmap = ColumnMap.model_validate(
