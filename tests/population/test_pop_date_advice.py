@@ -75,6 +75,7 @@ def test_the_order_of_a_written_date_is_told_by_its_validity() -> None:
     assert date_order("12/12/2008") == ("/", "either")
     assert date_order("29/02/2007") is None  # not a date either way
     assert date_order("02/30/2008") is None
+    assert date_order("21/03/1850") is None  # out of range: its order is moot
     assert date_order("1/2/2008") is None
     assert date_order("01/02-2008") is None
     assert date_order("2008-02-01") is None

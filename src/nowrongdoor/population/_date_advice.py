@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 from nowrongdoor.population._dates import date_shape, unreadable_sentence
 from nowrongdoor.population._inputs import date_patterns_of
 from nowrongdoor.population._maps import DATE_ROLES, pattern_label
+from nowrongdoor.population._steps import DATE_RANGE
 
 if TYPE_CHECKING:
     from nowrongdoor.population._backends import Engine
@@ -44,17 +45,19 @@ _ISO = "YYYY-MM-DD"
 
 
 def _is_date(year: str, month: str, day: str) -> bool:
+    """A real date the run accepts (:data:`DATE_RANGE`, as the engines do)."""
     try:
-        date(int(year), int(month), int(day))
+        value = date(int(year), int(month), int(day))
     except ValueError:
         return False
-    return True
+    return DATE_RANGE[0] <= value <= DATE_RANGE[1]
 
 
 def date_order(text: str) -> tuple[str, str] | None:
     """The separator and order of a zero-padded date with a four-digit year:
     ``day`` (valid only day first), ``month`` (only month first) or
-    ``either``; ``None`` when it is no date in either order or another form."""
+    ``either``; ``None`` when it is no date in either order (or one before
+    1900 or after 2100, rejected as such whatever its order) or another form."""
     m = _PADDED.match(text.strip())
     if m is None:
         return None
