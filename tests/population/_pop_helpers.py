@@ -19,6 +19,23 @@ WIDE_HEADER = (
     "dx3",
 )
 
+#: Birth dates day first, service dates month first. Each value read the other
+#: way round would change the result: 05/07/2007 day first is 2007-07-05 (17 on
+#: the as-of date: pregnancy counts for a minor), month first 2007-05-07 (18);
+#: 06/10/2025 month first is 2025-06-10, day first 2025-10-06 (after the as-of
+#: date); 21/03/2008 and 03/21/2025 have only one reading.
+BOTH_ORDERS = [
+    ("M1", "21/03/2008", "F", "c1", "03/21/2025", "11", "Z62.892", "", ""),
+    ("M2", "05/07/2007", "F", "c2", "06/10/2025", "11", "Z33.1", "", ""),
+    ("M3", "02/01/1990", "M", "c3", "01/02/2025", "11", "T74.51XA", "", ""),
+]
+#: The same claims written YYYY-MM-DD.
+ISO_ORDERS = [
+    ("M1", "2008-03-21", "F", "c1", "2025-03-21", "11", "Z62.892", "", ""),
+    ("M2", "2007-07-05", "F", "c2", "2025-06-10", "11", "Z33.1", "", ""),
+    ("M3", "1990-01-02", "M", "c3", "2025-01-02", "11", "T74.51XA", "", ""),
+]
+
 
 def write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> Path:
     """Write a small CSV file for a test."""

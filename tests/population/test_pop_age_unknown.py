@@ -64,7 +64,8 @@ def test_identified_member_without_birth_date_stays_on_the_worklist(
             "1",
             "birth_date '01/02/2008' is not a valid YYYY-MM-DD date: it is "
             "DD/MM/YYYY or MM/DD/YYYY, which the value cannot tell (no part above "
-            "12); declare the pattern in a column map's [formats] date",
+            "12); declare the order the export uses in a column map: [formats] "
+            'date = ["DD/MM/YYYY"] or ["MM/DD/YYYY"]',
         ),
         ("2", "birth_date is empty"),
         ("3", "birth_date '1999-02-29' is not a valid YYYY-MM-DD date"),

@@ -303,7 +303,10 @@ def test_dates_in_another_pattern_ask_for_a_map_not_an_as_of(
     assert " ".join(result.output.split()) == (
         f"error: {path} row 1, column service_date: no service date in the input "
         "is a valid YYYY-MM-DD date, and this one is DD/MM/YYYY or MM/DD/YYYY, "
-        "which the value cannot tell (no part above 12); declare the pattern in a "
-        f"column map's [formats] date (`nowrongdoor population inspect {path} "
+        "which the value cannot tell (no part above 12); declare the order the "
+        "export uses for column service_date alone in a column map: "
+        '[formats.date_by_column] "service_date" = ["DD/MM/YYYY"] or '
+        '["MM/DD/YYYY"] (column birth_date has dates that cannot tell the order) '
+        f"(`nowrongdoor population inspect {path} "
         "--toml` proposes one)"
     )

@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 from _pop_helpers import (
+    BOTH_ORDERS,
+    ISO_ORDERS,
     WIDE_HEADER,
     WORKLIST_FILES,
     assert_same_files,
@@ -31,22 +33,6 @@ from nowrongdoor.population._maps import ColumnMap, load_map, map_from_settings
 
 AS_OF = date(2025, 6, 30)
 
-#: Birth dates day first, service dates month first. Each value read the other
-#: way round would change the result: 05/07/2007 day first is 2007-07-05 (17 on
-#: the as-of date: pregnancy counts for a minor), month first 2007-05-07 (18);
-#: 06/10/2025 month first is 2025-06-10, day first 2025-10-06 (after the as-of
-#: date); 21/03/2008 and 03/21/2025 have only one reading.
-BOTH_ORDERS = [
-    ("M1", "21/03/2008", "F", "c1", "03/21/2025", "11", "Z62.892", "", ""),
-    ("M2", "05/07/2007", "F", "c2", "06/10/2025", "11", "Z33.1", "", ""),
-    ("M3", "02/01/1990", "M", "c3", "01/02/2025", "11", "T74.51XA", "", ""),
-]
-#: The same claims written YYYY-MM-DD.
-ISO = [
-    ("M1", "2008-03-21", "F", "c1", "2025-03-21", "11", "Z62.892", "", ""),
-    ("M2", "2007-07-05", "F", "c2", "2025-06-10", "11", "Z33.1", "", ""),
-    ("M3", "1990-01-02", "M", "c3", "2025-01-02", "11", "T74.51XA", "", ""),
-]
 PER_ROLE = """
 name = "two orders"
 [formats]
@@ -80,7 +66,7 @@ def test_birth_day_first_and_service_month_first_score_like_iso(
     tmp_path: Path,
 ) -> None:
     both = write_csv(tmp_path / "both.csv", WIDE_HEADER, BOTH_ORDERS)
-    iso = write_csv(tmp_path / "iso.csv", WIDE_HEADER, ISO)
+    iso = write_csv(tmp_path / "iso.csv", WIDE_HEADER, ISO_ORDERS)
     _score([iso], tmp_path / "iso", None)
     _score([both], tmp_path / "both", _map(tmp_path, PER_ROLE))
     assert_same_files(tmp_path / "iso", tmp_path / "both")
@@ -115,7 +101,7 @@ birth_date = ["MM/DD/YYYY"]      # the role: DOB has its own list
     assert cmap.date_patterns("birth_date", "DOB") == ("DD/MM/YYYY",)
     assert cmap.date_patterns("birth_date", "BIRTH") == ("MM/DD/YYYY",)
     assert cmap.date_patterns("service_date", "FROM_DT") == ("MM/DD/YYYY",)
-    iso = write_csv(tmp_path / "iso.csv", WIDE_HEADER, ISO)
+    iso = write_csv(tmp_path / "iso.csv", WIDE_HEADER, ISO_ORDERS)
     _score([iso], tmp_path / "iso", None)
     _score([both], tmp_path / "both", cmap)
     assert_same_files(tmp_path / "iso", tmp_path / "both")
@@ -151,7 +137,14 @@ def test_a_column_without_its_own_list_falls_back_to_the_map_wide_one(
     one = ColumnMap.model_validate({"formats": {"date": ["MM/DD/YYYY"]}})
     _score([both], tmp_path / "one", one)
     reasons = [r["reason"] for r in read_csv(tmp_path / "one" / "rejects.csv")]
-    assert "birth_date '21/03/2008' is not a valid MM/DD/YYYY date" in reasons
+    # and told to give the birth dates their own list: one for both would
+    # misread the service dates (or be refused as ambiguous)
+    assert (
+        "birth_date '21/03/2008' is not a valid MM/DD/YYYY date: it is written day "
+        "first (DD/MM/YYYY); declare it for column birth_date alone in a column "
+        'map: [formats.date_by_column] "birth_date" = ["DD/MM/YYYY"] (column '
+        "service_date is written month first)"
+    ) in reasons
 
 
 def test_rejects_name_each_columns_own_patterns_and_the_written_form(
@@ -159,7 +152,7 @@ def test_rejects_name_each_columns_own_patterns_and_the_written_form(
 ) -> None:
     rows = [
         *BOTH_ORDERS,
-        # fits the month-first shape, but is day first: not a date as declared
+        # fits the month-first shape, but is day first: the column mixes orders
         ("M4", "01/01/2000", "F", "c4", "21/03/2025", "11", "Z59.01", "", ""),
         # a two-digit year in the day-first column: named as such, not guessed
         ("M5", "21/03/08", "F", "c5", "03/21/2025", "11", "Z59.01", "", ""),
@@ -172,7 +165,11 @@ def test_rejects_name_each_columns_own_patterns_and_the_written_form(
         "with a two-digit year; declare the pattern (MM/DD/YY, DD/MM/YY ...) with "
         "[formats] two_digit_year_pivot in a column map; two-digit years are never "
         "guessed",
-        "service_date '21/03/2025' is not a valid MM/DD/YYYY date",
+        "service_date '21/03/2025' is not a valid MM/DD/YYYY date: it is written "
+        "day first (DD/MM/YYYY), but column service_date mixes day-first and "
+        "month-first dates (1 row day first, 2 month first, 2 either way), so no "
+        "pattern reads it: export the column as YYYY-MM-DD (dates are never "
+        "guessed)",
     ]
 
 
@@ -309,7 +306,7 @@ def test_inspect_proposes_each_date_column_its_own_list(tmp_path: Path, runner) 
     assert result.exit_code == 0, result.output
     assert '[formats.date_by_column]\n"DOB" = ["DD/MM/YYYY"]\n' in result.output
     (tmp_path / "proposed.toml").write_text(result.output, encoding="utf-8")
-    iso = write_csv(tmp_path / "iso.csv", WIDE_HEADER, ISO)
+    iso = write_csv(tmp_path / "iso.csv", WIDE_HEADER, ISO_ORDERS)
     _score([iso], tmp_path / "iso", None)
     _score([both], tmp_path / "both", load_map(tmp_path / "proposed.toml"))
     assert_same_files(tmp_path / "iso", tmp_path / "both")

@@ -67,7 +67,8 @@ def test_rejects_name_the_form_and_iso_with_an_offset_is_read(tmp_path: Path) ->
     }
     assert reasons[("1", "birth_date")] == (
         "birth_date '31/12/2008' is not a valid YYYY-MM-DD date: it is written day "
-        "first (DD/MM/YYYY); declare the pattern in a column map's [formats] date"
+        "first (DD/MM/YYYY); declare it in a column map: [formats] date = "
+        '["DD/MM/YYYY"]'
     )
     assert "two-digit year" in reasons[("2", "birth_date")]
     assert "two_digit_year_pivot" in reasons[("2", "birth_date")]
@@ -101,7 +102,7 @@ def test_no_valid_birth_date_in_another_form_stops_the_run(tmp_path: Path) -> No
     assert str(err.value) == (
         f"{src} row 2, column birth_date: no birth date in the input is a valid "
         "YYYY-MM-DD date, and this one is written day first (DD/MM/YYYY); declare "
-        "the pattern in a column map's [formats] date "
+        'it in a column map: [formats] date = ["DD/MM/YYYY"] '
         f"(`nowrongdoor population inspect {src} --toml` proposes one)"
     )
 

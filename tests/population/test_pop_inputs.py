@@ -45,7 +45,8 @@ def test_bad_rows_are_rejected_with_file_row_and_reason(tmp_path: Path) -> None:
             "3",
             "birth_date '01/02/1990' is not a valid YYYY-MM-DD date: it is "
             "DD/MM/YYYY or MM/DD/YYYY, which the value cannot tell (no part above "
-            "12); declare the pattern in a column map's [formats] date",
+            "12); declare the order the export uses in a column map: [formats] "
+            'date = ["DD/MM/YYYY"] or ["MM/DD/YYYY"]',
         ),
         (str(src), "4", "dx2: 'XYZ.123' is not an ICD-10-CM code"),
         (str(src), "5", "member_id is empty"),

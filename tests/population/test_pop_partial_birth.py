@@ -138,6 +138,70 @@ def test_partial_pattern_must_hold_a_year_and_no_day() -> None:
         Formats(partial_birth_date=("MM",))
 
 
+def test_only_the_birth_date_role_can_be_partial() -> None:
+    """Why ``partial_birth_date`` has no per-column form: the map's date roles
+    are a birth date and a service date, and only a birth date has a partial
+    reading (the youngest age it allows); every birth date column of a run is
+    read with the one list."""
+    from nowrongdoor.population._maps import DATE_ROLES
+
+    assert DATE_ROLES == ("birth_date", "service_date")
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "population.md").read_text(
+        encoding="utf-8"
+    )
+    assert "`partial_birth_date` has no per-column form" in doc
+
+
+@pytest.mark.parametrize(
+    ("formats", "columns", "needle"),
+    [
+        # 200803 would be read as 2020-08-03, never as March 2008
+        (
+            {"date": ["YYMMDD"], "two_digit_year_pivot": 30},
+            {},
+            "'YYYYMM' and the birth date pattern 'YYMMDD' (formats.date)",
+        ),
+        (
+            {"date_by_column": {"DOB": ["YYMMDD"]}, "two_digit_year_pivot": 30},
+            {"birth_date": "DOB"},
+            "'YYYYMM' and the birth date pattern 'YYMMDD' (formats.date_by_column.DOB)",
+        ),
+    ],
+)
+def test_a_partial_pattern_of_a_birth_date_patterns_shape_is_refused(
+    tmp_path: Path, formats: dict[str, Any], columns: dict[str, str], needle: str
+) -> None:
+    from nowrongdoor.errors import UserInputError
+    from nowrongdoor.population._maps import map_from_settings
+
+    table = {"columns": columns, "formats": {**formats, "partial_birth_date": "YYYYMM"}}
+    with pytest.raises(UserInputError) as err:
+        map_from_settings(table)
+    said = str(err.value)
+    assert said.startswith(
+        "column map [population.map] in the settings: formats.partial_birth_date: "
+    ), said
+    assert needle in said
+    assert "have the same width and separators" in said
+    assert "\n" not in said
+
+
+def test_a_partial_pattern_of_a_service_date_patterns_shape_is_read(
+    tmp_path: Path,
+) -> None:
+    """The service date's own YYMMDD list never reads a birth date: no clash."""
+    cmap = ColumnMap.model_validate(
+        {
+            "formats": {
+                "date_by_column": {"service_date": ["YYMMDD"]},
+                "two_digit_year_pivot": 30,
+                "partial_birth_date": ["YYYYMM"],
+            }
+        }
+    )
+    assert cmap.formats.partial_birth_date == ("YYYYMM",)
+
+
 @pytest.mark.spark
 def test_duckdb_and_spark_agree_on_partial_birth_dates(
     tmp_path: Path, spark: Any

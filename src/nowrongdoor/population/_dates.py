@@ -148,6 +148,7 @@ def explain_date_rejects(
     rejects: list[dict[str, Any]],
     patterns: Callable[[str, str], Sequence[str]],
     partial: Sequence[str] = (),
+    advise: Callable[[str, str, str], str | None] | None = None,
 ) -> int:
     """Add to each date reject's reason the form its value is written in
     (``... is not a valid YYYY-MM-DD date: it is written day first
@@ -156,7 +157,10 @@ def explain_date_rejects(
     simply not a date, as ``02/30/08``). A birth
     date written as a year or a year and month (not from FHIR, which reads
     them) is told to declare ``partial_birth_date``, unless the map's
-    ``partial`` patterns fit it already.
+    ``partial`` patterns fit it already. A date written day first or month
+    first gets ``advise(file, role, value)`` when that says what to declare
+    (the column's own list, or that the column mixes orders), even when it
+    fits its column's patterns (``21/03/2008`` read as ``MM/DD/YYYY``).
 
     Returns:
         How many rejects were explained so (dates in another form).
@@ -165,6 +169,13 @@ def explain_date_rejects(
     for r in rejects:
         m = _REJECTED.match(r["reason"])
         fhir = str(r["file"]).lower().endswith(".ndjson")
+        said = (
+            None if m is None or advise is None else advise(r["file"], *m.group(1, 2))
+        )
+        if said is not None:
+            r["reason"] += f": it is {said}"
+            explained += 1
+            continue
         if m is None or (
             not fhir and fits_pattern(m.group(2), patterns(r["file"], m.group(1)))
         ):
@@ -182,14 +193,25 @@ def explain_date_rejects(
 
 
 def unreadable_sentence(
-    file: str, row: int, column: str, what: str, value: str, label: str
+    file: str,
+    row: int,
+    column: str,
+    what: str,
+    value: str,
+    label: str,
+    advice: str | None = None,
 ) -> str:
     """The sentence that stops a run none of whose ``what`` (birth dates,
     service dates) is valid, naming the first such row and column and the form
-    its date is written in (the value itself is not repeated: person data)."""
+    its date is written in (the value itself is not repeated: person data).
+
+    Args:
+        advice: The form and what to declare, when known for the column (a
+            day-first or month-first date: ``_date_advice``).
+    """
     fhir = str(file).lower().endswith(".ndjson")
     form = None if fhir or what != "birth date" else _partial_form(value)
-    form = form or written_form(value, fhir)
+    form = advice or form or written_form(value, fhir)
     head = (
         f"{file} row {row}, column {column}: no {what} in the input is a valid "
         f"{label} date, and this one is "
@@ -204,7 +226,7 @@ def unreadable_sentence(
         )
     tail = (
         f" (`nowrongdoor population inspect {file} --toml` proposes one)"
-        if DECLARE in form or PIVOT_HINT in form
+        if DECLARE in form or PIVOT_HINT in form or "[formats" in (advice or "")
         else ""
     )
     return head + form + tail

@@ -101,14 +101,32 @@ def _pattern_list(value: Any, partial: bool = False) -> tuple[str, ...]:
         shape = date_shape(pattern)
         if shape in seen:
             raise ValueError(
-                f"date patterns {seen[shape]!r} and {pattern!r} have the same width "
-                "and separators, so a date such as 01/02/2008 would fit both and be "
-                "read by the first (dates are never guessed): keep one, or give "
-                "each date column its own list in [formats.date_by_column]"
+                _same_shape(
+                    f"date patterns {seen[shape]!r} and {pattern!r}",
+                    pattern,
+                    "be read by the first",
+                    "give each date column its own list in [formats.date_by_column]",
+                )
             )
         seen[shape] = pattern
         out.append(pattern)
     return tuple(out)
+
+
+#: Token values of the example date in a refusal (2008-01-02).
+_EXAMPLE = {"YYYY": "2008", "YY": "08", "MON": "JAN", "MM": "01", "DD": "02"}
+
+
+def _same_shape(what: str, pattern: str, read: str, fix: str) -> str:
+    """The refusal of two patterns of one shape (see :func:`date_shape`): a
+    written date would fit both, and one reading would be chosen silently."""
+    example = pattern
+    for token in _TOKENS:
+        example = example.replace(token, _EXAMPLE[token])
+    return (
+        f"{what} have the same width and separators, so a date such as {example} "
+        f"would fit both and {read} (dates are never guessed): keep one, or {fix}"
+    )
 
 
 def _column_patterns(value: Any) -> tuple[str, ...]:
@@ -267,6 +285,34 @@ class ColumnMap(BaseModel):
             seen[key.lower()] = key
         return self
 
+    @model_validator(mode="after")
+    def _check_partial_shapes(self) -> ColumnMap:
+        """A partial birth date pattern may not share a shape with a pattern a
+        birth date column is read with (``YYYYMM`` and ``YYMMDD``): the full
+        date would be read first, and ``200803`` would be 2020-08-03."""
+        lists: dict[str, tuple[str, ...]] = {}
+        for name in self.columns.birth_date:
+            key = self.own_date_key("birth_date", name)
+            where = "formats.date" if key is None else f"formats.date_by_column.{key}"
+            lists[where] = self.date_patterns("birth_date", name)
+        for partial in self.formats.partial_birth_date:
+            for where, patterns in lists.items():
+                full = next(
+                    (p for p in patterns if date_shape(p) == date_shape(partial)), None
+                )
+                if full is not None:
+                    raise ValueError(
+                        "formats.partial_birth_date: "
+                        + _same_shape(
+                            f"partial pattern {partial!r} and the birth date "
+                            f"pattern {full!r} ({where})",
+                            partial,
+                            "be read as a full date, never as a year and month",
+                            "export the partial dates with a separator (YYYY-MM)",
+                        )
+                    )
+        return self
+
     def date_patterns(self, role: str, column: str | None = None) -> tuple[str, ...]:
         """The date patterns a column is read with: its own list (by the
         file's column name, then by its role), else the map-wide ``date``.
@@ -275,11 +321,22 @@ class ColumnMap(BaseModel):
             role: ``birth_date`` or ``service_date``.
             column: The file's column for the role, if known.
         """
-        own = {k.lower(): v for k, v in self.formats.date_by_column.items()}
-        for key in (column, role):
-            if key is not None and key.lower() in own:
-                return own[key.lower()]
-        return self.formats.date
+        key = self.own_date_key(role, column)
+        return self.formats.date if key is None else self.formats.date_by_column[key]
+
+    def own_date_key(self, role: str, column: str | None = None) -> str | None:
+        """The ``[formats.date_by_column]`` key (as the map spells it) that
+        gives a column its own date patterns, or ``None`` (the map-wide list).
+
+        Args:
+            role: ``birth_date`` or ``service_date``.
+            column: The file's column for the role, if known.
+        """
+        own = {k.lower(): k for k in self.formats.date_by_column}
+        for name in (column, role):
+            if name is not None and name.lower() in own:
+                return own[name.lower()]
+        return None
 
 
 DEFAULT_MAP = ColumnMap()

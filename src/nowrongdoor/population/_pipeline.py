@@ -16,7 +16,8 @@ from nowrongdoor.errors import UserInputError
 from nowrongdoor.population import _checks as checks
 from nowrongdoor.population import _steps as steps
 from nowrongdoor.population._arrow import arrow_table
-from nowrongdoor.population._dates import explain_date_rejects, unreadable_sentence
+from nowrongdoor.population._date_advice import DateAdvice, first_unreadable
+from nowrongdoor.population._dates import explain_date_rejects
 from nowrongdoor.population._inputs import (
     DELIMITER_NAMES,
     InputFile,
@@ -215,6 +216,7 @@ def score_population(
     step(STEPS[0])
     files = discover(inputs, column_map)
     raw = load_inputs(engine, files)
+    advice = DateAdvice(engine, raw)
     dx = raw.diagnoses
 
     step(STEPS[1])
@@ -230,7 +232,7 @@ def score_population(
                 raise UserInputError(_no_diagnoses(claims))
             if unread and not future:
                 raise UserInputError(
-                    _first_unreadable(engine, raw, "service_date")
+                    first_unreadable(engine, raw, advice, "service_date")
                     or _unread_dates(files, unread, column_map)
                 )
             raise UserInputError(
@@ -254,7 +256,7 @@ def score_population(
     ):
         # No member has a readable birth date: the dates are in a pattern the
         # run was not told about (an empty worklist would read "no one at risk").
-        stop = _first_unreadable(engine, raw, "birth_date")
+        stop = first_unreadable(engine, raw, advice, "birth_date")
         if stop is not None:
             raise UserInputError(stop)
     valid = steps.valid_members(births, model, as_of)
@@ -299,7 +301,7 @@ def score_population(
         hits.group_by("indicator").agg(n=hits.count())
     ).to_pylist()
     if given_as_of and not per_ind:
-        _check_as_of_in_data(engine, raw, files, as_of, today, column_map)
+        _check_as_of_in_data(engine, raw, files, as_of, today, advice)
     stats = engine.to_arrow(
         valid.aggregate(
             n=valid.count(),
@@ -336,7 +338,10 @@ def score_population(
     patterns = date_patterns_of(raw.files)
     _name_date_patterns(rejects, patterns)
     other_forms = explain_date_rejects(
-        rejects, patterns, (column_map or DEFAULT_MAP).formats.partial_birth_date
+        rejects,
+        patterns,
+        (column_map or DEFAULT_MAP).formats.partial_birth_date,
+        advice.advise,
     )
     _name_alarms(rejects)
     rejects.sort(key=lambda r: (r["file"], r["row"], r["reason"]))
@@ -604,42 +609,6 @@ def _no_diagnoses(claims: list[str]) -> str:
     )
 
 
-def _first_unreadable(engine: Engine, raw: RawInputs, role: str) -> str | None:
-    """The sentence naming the first row (file, row, column) whose written
-    birth or service date (``role``) is not a valid date, with the form it is
-    written in; ``None`` when every such date is empty."""
-    if role == "birth_date":
-        t = raw.members.select(
-            "_file", "_row", written=raw.members.birth_date, ok=raw.members.birth
-        )
-    else:
-        t = raw.lines.select(
-            "_file", "_row", written=raw.lines.service_date, ok=raw.lines.date
-        )
-    bad = t.filter(t.ok.isnull() & t.written.notnull())
-    bad = bad.filter(bad.written.re_search(r"[^ \t]"))
-    rows = engine.to_arrow(bad.order_by(["_file", "_row"]).limit(1)).to_pylist()
-    if not rows:
-        return None
-    first = rows[0]
-    column = _column_of(raw.files, first["_file"], role)
-    label = pattern_label(date_patterns_of(raw.files)(first["_file"], role))
-    what = "birth date" if role == "birth_date" else "service date"
-    return unreadable_sentence(
-        first["_file"], int(first["_row"]), column, what, str(first["written"]), label
-    )
-
-
-def _column_of(files: Sequence[InputFile], name: str, role: str) -> str:
-    """The column (or FHIR element) that holds ``role`` in the file ``name``."""
-    for f in files:
-        if str(f.path) == name:
-            if f.kind == "fhir":
-                return "Patient.birthDate" if role == "birth_date" else "its date"
-            return dict(f.roles).get(role, role)
-    return role
-
-
 def _unread_dates(
     files: Sequence[InputFile], unread: int, cmap: ColumnMap | None
 ) -> str:
@@ -668,7 +637,7 @@ def _check_as_of_in_data(
     files: Sequence[InputFile],
     as_of: date,
     today: date,
-    column_map: ColumnMap | None,
+    advice: DateAdvice,
 ) -> None:
     """Stop a run whose ``--as-of`` lies before every valid service date: every
     diagnosis would fall after it, unscored and uncounted; and one none of whose
@@ -686,7 +655,7 @@ def _check_as_of_in_data(
                 _no_diagnoses([str(f.path) for f in files if f.kind != "members"])
             )
         if found["unread"] and not found["future"]:
-            stop = _first_unreadable(engine, raw, "service_date")
+            stop = first_unreadable(engine, raw, advice, "service_date")
             if stop is not None:
                 raise UserInputError(stop)
     if first is not None and first > as_of:
