@@ -353,3 +353,14 @@ def test_date_filters_never_show_what_a_read_would_not(
                 assert direct.status_code == 200, (who, kind, rid)
                 assert e["resource"] == direct.json(), (who, kind, rid)
             assert str(held) not in entry_ids(r.json()), who
+
+
+def test_search_is_get_only(client: TestClient, systems: Any) -> None:
+    # http.html#search: a server may answer 405 to POST [type]/_search; the
+    # date parameters go on the query string (docs/interop.md says so)
+    for kind in ("Task", "ServiceRequest"):
+        r = client.post(f"/fhir/{kind}/_search", data={"authored": "ge2026"},
+                        headers=systems["p"])  # fmt: skip
+        assert r.status_code == 405, r.text
+        assert r.json()["resourceType"] == "OperationOutcome"
+        assert "GET" in r.headers["allow"]
