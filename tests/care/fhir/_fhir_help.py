@@ -6,6 +6,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -75,6 +76,52 @@ def held_back_referral(client: TestClient, world: Any, rec: Any) -> int:
     )
     assert revoked.status_code == 200, revoked.text
     return rid
+
+
+@dataclass(frozen=True)
+class Reach:
+    """The callers and referrals of the tests that a search or a read never
+    shows more than the caller's direct read.
+
+    Attributes:
+        callers: Bearer headers by who calls: partners p and q's systems, care
+            managers of plans a (two teams) and b, a pseudonymous analyst.
+        every: The ids of the referrals: sent and draft of plans a and b, and
+            ``held``.
+        held: A substance-use referral to ``p`` whose Part 2 consent was
+            revoked (:func:`held_back_referral`).
+        noted: Plan a's sent referral, with the partner's note and
+            businessStatus on its Task.
+    """
+
+    callers: dict[str, dict[str, str]]
+    every: set[int]
+    held: int
+    noted: int
+
+
+def reach(client: TestClient, world: Any, records: Any, systems: Any) -> Reach:
+    """Records of plans a and b, a held-back referral, partner text on plan
+    a's Task, and the callers (:class:`Reach`)."""
+    rec_a, rec_b = records("a"), records("b")
+    held = held_back_referral(client, world, rec_a)
+    rid = rec_a.sent_referral_id
+    task = client.get(f"/fhir/Task/{rid}", headers=systems["p"])
+    noted = {**task.json(), "note": [{"text": "Call after 5pm."}],
+             "businessStatus": {"text": "waiting list"}}  # fmt: skip
+    put = client.put(f"/fhir/Task/{rid}", json=noted, headers=systems["p"])
+    assert put.status_code == 200, put.text
+    callers = {
+        "partner p": systems["p"],
+        "partner q": systems["q"],
+        "care manager a": world.headers("cm_a"),
+        "other team's care manager": world.headers("cm3_a"),
+        "analyst (pseudonymous)": world.headers("analyst_a"),
+        "care manager b": world.headers("cm_b"),
+    }
+    every = {rid, rec_b.sent_referral_id, held,
+             rec_a.draft_referral_id, rec_b.draft_referral_id}  # fmt: skip
+    return Reach(callers, every, held, rid)
 
 
 def _path(url: str) -> str:

@@ -18,7 +18,7 @@ from _fhir_help import (
     bundle_link,
     diagnostics_400,
     entry_ids,
-    held_back_referral,
+    reach,
     self_params,
 )
 from fastapi.testclient import TestClient
@@ -324,17 +324,8 @@ def test_the_capability_statement_declares_the_dates(client: TestClient) -> None
 def test_date_filters_never_show_what_a_read_would_not(
     client: TestClient, world: Any, records: Any, systems: Any
 ) -> None:
-    rec_a, rec_b = records("a"), records("b")
-    held = held_back_referral(client, world, rec_a)
-    every = {rec_a.sent_referral_id, rec_b.sent_referral_id, held,
-             rec_a.draft_referral_id, rec_b.draft_referral_id}  # fmt: skip
-    callers = {
-        "partner p": systems["p"],
-        "partner q": systems["q"],
-        "care manager a": world.headers("cm_a"),
-        "analyst (pseudonymous)": world.headers("analyst_a"),
-        "care manager b": world.headers("cm_b"),
-    }
+    seen = reach(client, world, records, systems)
+    callers, every, held = seen.callers, seen.every, seen.held
     searches = [
         ("Task", "authored-on", "ge2000"),
         ("Task", "modified", "ne1999"),

@@ -11,7 +11,7 @@ from _fhir_help import (
     bundle_link,
     diagnostics_400,
     entry_ids,
-    held_back_referral,
+    reach,
     self_params,
 )
 from fastapi.testclient import TestClient
@@ -109,22 +109,8 @@ def test_an_unknown_element_is_named_unless_handling_is_lenient(
 def test_elements_never_show_what_a_full_read_would_not(
     client: TestClient, world: Any, records: Any, systems: Any
 ) -> None:
-    rec_a, rec_b = records("a"), records("b")
-    held = held_back_referral(client, world, rec_a)
-    task = client.get(f"/fhir/Task/{rec_a.sent_referral_id}", headers=systems["p"])
-    noted = {**task.json(), "note": [{"text": "Call after 5pm."}],
-             "businessStatus": {"text": "waiting list"}}  # fmt: skip
-    assert client.put(f"/fhir/Task/{rec_a.sent_referral_id}", json=noted,
-                      headers=systems["p"]).status_code == 200  # fmt: skip
-    callers = {
-        "partner p": systems["p"],
-        "partner q": systems["q"],
-        "care manager a": world.headers("cm_a"),
-        "analyst (pseudonymous)": world.headers("analyst_a"),
-        "care manager b": world.headers("cm_b"),
-    }
-    every = {rec_a.sent_referral_id, rec_b.sent_referral_id, held,
-             rec_a.draft_referral_id, rec_b.draft_referral_id}  # fmt: skip
+    seen = reach(client, world, records, systems)
+    callers, every, held = seen.callers, seen.every, seen.held
     asked = {"Task": "note,businessStatus,output,for,contained",
              "ServiceRequest": "subject,supportingInfo,note"}  # fmt: skip
     shown_text = 0
@@ -154,7 +140,7 @@ def test_elements_never_show_what_a_full_read_would_not(
             assert str(held) not in entry_ids(r.json()), who
     # the partner's note reaches the roles that see free text, and no other
     assert shown_text >= 1
-    analyst = client.get(f"/fhir/Task/{rec_a.sent_referral_id}",
+    analyst = client.get(f"/fhir/Task/{seen.noted}",
                          params={"_elements": "note"},
                          headers=world.headers("analyst_a"))  # fmt: skip
     assert analyst.status_code != 200 or "note" not in analyst.json()

@@ -14,7 +14,7 @@ from _fhir_help import (
     bundle_link,
     diagnostics_400,
     entry_ids,
-    held_back_referral,
+    reach,
 )
 from fastapi.testclient import TestClient
 from fhir.resources.R4B.bundle import Bundle
@@ -258,22 +258,8 @@ def test_an_include_we_do_not_serve_is_named_unless_handling_is_lenient(
 def test_an_include_never_returns_what_the_caller_cannot_read(
     client: TestClient, world: Any, records: Any, systems: Any
 ) -> None:
-    rec_a, rec_b = records("a"), records("b")
-    held = held_back_referral(client, world, rec_a)
-    task = client.get(f"/fhir/Task/{rec_a.sent_referral_id}", headers=systems["p"])
-    noted = {**task.json(), "note": [{"text": "Call after 5pm."}]}
-    assert client.put(f"/fhir/Task/{rec_a.sent_referral_id}", json=noted,
-                      headers=systems["p"]).status_code == 200  # fmt: skip
-    callers = {
-        "partner p": systems["p"],
-        "partner q": systems["q"],
-        "care manager a": world.headers("cm_a"),
-        "other team's care manager": world.headers("cm3_a"),
-        "analyst (pseudonymous)": world.headers("analyst_a"),
-        "care manager b": world.headers("cm_b"),
-    }
-    every = {rec_a.sent_referral_id, rec_b.sent_referral_id, held,
-             rec_a.draft_referral_id, rec_b.draft_referral_id}  # fmt: skip
+    seen = reach(client, world, records, systems)
+    callers, every, held = seen.callers, seen.every, seen.held
     some_included = 0
     for who, headers in callers.items():
         readable = {
@@ -313,4 +299,4 @@ def test_an_include_never_returns_what_the_caller_cannot_read(
     p_sees = client.get(
         "/fhir/Task", params={"_include": "Task:focus"}, headers=systems["p"]
     ).json()
-    assert entry_ids(p_sees, "include") == [str(rec_a.sent_referral_id)]
+    assert entry_ids(p_sees, "include") == [str(seen.noted)]
