@@ -75,7 +75,7 @@ def test_metadata_is_an_r4_capability_statement(client: TestClient) -> None:
     assert {"Task", "ServiceRequest", "Patient", "Consent", "Organization",
             "HealthcareService"} <= set(types)  # fmt: skip
     assert {p.name for p in types["Task"].searchParam} == {
-        "_id", "owner", "status", "_lastUpdated",
+        "_id", "owner", "status", "_lastUpdated", "authored-on", "modified",
     }  # fmt: skip
 
 

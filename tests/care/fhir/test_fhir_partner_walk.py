@@ -153,10 +153,13 @@ def test_last_updated_takes_dates_months_years_and_local_times(
     local = (at - dt.timedelta(minutes=1)).replace(tzinfo=None)
     assert _ids(client, headers, f"ge{local.isoformat(timespec='seconds')}") == {rid}
     assert _ids(client, headers, f"lt{local.isoformat(timespec='seconds')}") == set()
-    bad = client.get("/fhir/Task", params={"_lastUpdated": f"sa{day}"},
+    # sa/eb: wholly after/before the day; ap (approximately) is not taken
+    assert _ids(client, headers, f"sa{day}", f"eb{day}") == set()
+    assert _ids(client, headers, f"sa{at.year - 1}", f"eb{at.year + 1}") == {rid}
+    bad = client.get("/fhir/Task", params={"_lastUpdated": f"ap{day}"},
                      headers=headers)  # fmt: skip
     assert bad.status_code == 400
-    assert "sa" in OperationOutcome.model_validate(bad.json()).issue[0].diagnostics
+    assert "ap" in OperationOutcome.model_validate(bad.json()).issue[0].diagnostics
 
 
 def test_prefer_return_on_updates(
@@ -225,9 +228,11 @@ def test_strict_handling_refuses_a_search_parameter_we_do_not_take(
     known = {"status": "requested", "_count": "5", "_format": "json",
              "_pretty": "true", "_summary": "count"}  # fmt: skip
     assert client.get("/fhir/Task", params=known, headers=strict).status_code == 200
-    elements = client.get(f"/fhir/Task/{rec.sent_referral_id}",
-                          params={"_elements": "status"}, headers=strict)  # fmt: skip
-    assert elements.status_code == 400
+    read = f"/fhir/Task/{rec.sent_referral_id}"
+    elements = client.get(read, params={"_elements": "status"}, headers=strict)
+    assert elements.status_code == 200, elements.text
+    contained = client.get(read, params={"_contained": "true"}, headers=strict)
+    assert contained.status_code == 400
 
 
 @pytest.mark.parametrize("kind", ["Task", "ServiceRequest"])

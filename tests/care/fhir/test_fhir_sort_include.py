@@ -10,10 +10,14 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from _fhir_help import substance_use_referral
+from _fhir_help import (
+    bundle_link,
+    diagnostics_400,
+    entry_ids,
+    reach,
+)
 from fastapi.testclient import TestClient
 from fhir.resources.R4B.bundle import Bundle
-from fhir.resources.R4B.operationoutcome import OperationOutcome
 from sqlalchemy import update
 
 from nowrongdoor.care.db import Database
@@ -32,31 +36,6 @@ def _stamp(db: Database, minutes: dict[int, int]) -> None:
                 .values(updated_at=_T0 + dt.timedelta(minutes=m))
             )
         s.commit()
-
-
-def _path(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.path}?{parts.query}"
-
-
-def _link(bundle: dict[str, Any], relation: str) -> str | None:
-    for link in bundle.get("link", []):
-        if link["relation"] == relation:
-            return _path(link["url"])
-    return None
-
-
-def _ids(bundle: dict[str, Any], mode: str = "match") -> list[str]:
-    return [
-        e["resource"]["id"]
-        for e in bundle.get("entry", [])
-        if e["search"]["mode"] == mode
-    ]
-
-
-def _diagnostics(r: Any) -> str:
-    assert r.status_code == 400, r.text
-    return str(OperationOutcome.model_validate(r.json()).issue[0].diagnostics)
 
 
 @pytest.fixture
@@ -82,20 +61,20 @@ def test_sort_orders_by_last_updated_and_id_either_way(
     for sort, order in cases.items():
         r = client.get(f"/fhir/{kind}", params={"_sort": sort}, headers=systems["p"])
         assert r.status_code == 200, r.text
-        assert _ids(r.json()) == order, sort
-        assert parse_qs(urlsplit(_link(r.json(), "self") or "").query)["_sort"] == [
-            sort
-        ]
+        assert entry_ids(r.json()) == order, sort
+        assert parse_qs(urlsplit(bundle_link(r.json(), "self") or "").query)[
+            "_sort"
+        ] == [sort]
     # a second key breaks the ties of the first
     _stamp(db, {three[0]: 5, three[1]: 5, three[2]: 1})
     r = client.get(
         f"/fhir/{kind}", params={"_sort": "_lastUpdated,-_id"}, headers=systems["p"]
     )
-    assert _ids(r.json()) == [c, b, a]
+    assert entry_ids(r.json()) == [c, b, a]
     r = client.get(
         f"/fhir/{kind}", params={"_sort": "-_lastUpdated,_id"}, headers=systems["p"]
     )
-    assert _ids(r.json()) == [a, b, c]
+    assert entry_ids(r.json()) == [a, b, c]
 
 
 def test_sorted_pages_keep_the_sort_in_their_links(
@@ -106,15 +85,15 @@ def test_sorted_pages_keep_the_sort_in_their_links(
     while url:
         page = client.get(url, headers=systems["p"])
         assert page.status_code == 200, page.text
-        seen += _ids(page.json())
-        url = _link(page.json(), "next")
+        seen += entry_ids(page.json())
+        url = bundle_link(page.json(), "next")
         if url:
             assert parse_qs(urlsplit(url).query)["_sort"] == ["_lastUpdated"]
     assert seen == [str(three[1]), str(three[2]), str(three[0])]
     back = client.get("/fhir/Task?_sort=-_id&_count=2&_offset=2", headers=systems["p"])
-    previous = _link(back.json(), "previous")
+    previous = bundle_link(back.json(), "previous")
     assert previous is not None and "_sort=-_id" in previous
-    assert _ids(client.get(previous, headers=systems["p"]).json()) == [
+    assert entry_ids(client.get(previous, headers=systems["p"]).json()) == [
         str(three[2]),
         str(three[1]),
     ]
@@ -125,27 +104,27 @@ def test_an_unknown_sort_key_is_named_unless_handling_is_lenient(
     client: TestClient, systems: Any, three: list[int], kind: str
 ) -> None:
     headers = systems["p"]
-    said = _diagnostics(
+    said = diagnostics_400(
         client.get(f"/fhir/{kind}", params={"_sort": "status"}, headers=headers)
     )
     assert "'status'" in said and "_lastUpdated" in said and "_id" in said
     params = {"_sort": "-_lastUpdated,-priority"}
-    assert "'-priority'" in _diagnostics(
+    assert "'-priority'" in diagnostics_400(
         client.get(f"/fhir/{kind}", params=params, headers=headers)
     )
     strict = {**headers, "Prefer": "handling=strict"}
-    _diagnostics(client.get(f"/fhir/{kind}", params=params, headers=strict))
+    diagnostics_400(client.get(f"/fhir/{kind}", params=params, headers=strict))
     # search.html#errors: handling=lenient ignores what is not understood; the
     # self link shows the sort that was applied
     lenient = {**headers, "Prefer": "handling=lenient"}
     r = client.get(f"/fhir/{kind}", params=params, headers=lenient)
     assert r.status_code == 200, r.text
-    assert _ids(r.json()) == [str(three[0]), str(three[2]), str(three[1])]
-    query = parse_qs(urlsplit(_link(r.json(), "self") or "").query)
+    assert entry_ids(r.json()) == [str(three[0]), str(three[2]), str(three[1])]
+    query = parse_qs(urlsplit(bundle_link(r.json(), "self") or "").query)
     assert query["_sort"] == ["-_lastUpdated"]
     r = client.get(f"/fhir/{kind}", params={"_sort": "status"}, headers=lenient)
     assert r.status_code == 200
-    assert "_sort" not in parse_qs(urlsplit(_link(r.json(), "self") or "").query)
+    assert "_sort" not in parse_qs(urlsplit(bundle_link(r.json(), "self") or "").query)
 
 
 def test_the_capability_statement_declares_includes_and_sort_keys(
@@ -157,6 +136,7 @@ def test_the_capability_statement_declares_includes_and_sort_keys(
     assert res["ServiceRequest"]["searchRevInclude"] == ["Task:focus"]
     assert "searchRevInclude" not in res["Task"]
     assert "searchInclude" not in res["ServiceRequest"]
+    dates = {"Task": {"authored-on", "modified"}, "ServiceRequest": {"authored"}}
     for kind in ("Task", "ServiceRequest"):
         assert "_sort" in res[kind]["documentation"]
         sortable = {
@@ -164,7 +144,7 @@ def test_the_capability_statement_declares_includes_and_sort_keys(
             for p in res[kind]["searchParam"]
             if "_sort" in p.get("documentation", "")
         }
-        assert sortable == {"_lastUpdated", "_id"}
+        assert sortable == {"_lastUpdated", "_id"} | dates[kind]
 
 
 def test_a_polling_partner_gets_each_task_with_its_service_request(
@@ -185,7 +165,7 @@ def test_a_polling_partner_gets_each_task_with_its_service_request(
     bundle = r.json()
     Bundle.model_validate(bundle)
     assert bundle["total"] == 3  # matches only, not the included
-    assert _ids(bundle) == [str(three[0]), str(three[2])]
+    assert entry_ids(bundle) == [str(three[0]), str(three[2])]
     focus = [
         e["resource"]["focus"]["reference"]
         for e in bundle["entry"]
@@ -196,22 +176,22 @@ def test_a_polling_partner_gets_each_task_with_its_service_request(
     for e in included:
         assert e["resource"]["resourceType"] == "ServiceRequest"
         assert e["fullUrl"].endswith(f"/fhir/ServiceRequest/{e['resource']['id']}")
-    nxt = _link(bundle, "next")
+    nxt = bundle_link(bundle, "next")
     assert nxt is not None
     query = parse_qs(urlsplit(nxt).query)
     assert query["_include"] == ["Task:focus"] and query["_sort"] == ["-_lastUpdated"]
     last = client.get(nxt, headers=headers).json()
-    assert _ids(last) == [str(three[1])]
-    assert _ids(last, "include") == [str(three[1])]
+    assert entry_ids(last) == [str(three[1])]
+    assert entry_ids(last, "include") == [str(three[1])]
     # the target type may be named (search.html#include)
     typed = client.get(
         "/fhir/Task",
         params={"_include": "Task:focus:ServiceRequest", "_id": str(three[0])},
         headers=headers,
     )
-    assert _ids(typed.json(), "include") == [str(three[0])]
+    assert entry_ids(typed.json(), "include") == [str(three[0])]
     plain = client.get("/fhir/Task", params={"_id": str(three[0])}, headers=headers)
-    assert _ids(plain.json(), "include") == []
+    assert entry_ids(plain.json(), "include") == []
     counted = client.get(
         "/fhir/Task", params={"_include": "Task:focus", "_summary": "count"},
         headers=headers,
@@ -231,13 +211,13 @@ def test_revinclude_brings_the_tasks_of_service_requests(
     bundle = r.json()
     Bundle.model_validate(bundle)
     assert bundle["total"] == 3
-    assert _ids(bundle) == [str(x) for x in three]
+    assert entry_ids(bundle) == [str(x) for x in three]
     tasks = [e["resource"] for e in bundle["entry"] if e["search"]["mode"] == "include"]
     assert [t["resourceType"] for t in tasks] == ["Task"] * 3
     assert [t["focus"]["reference"] for t in tasks] == [
         f"ServiceRequest/{x}" for x in three
     ]
-    self_query = parse_qs(urlsplit(_link(bundle, "self") or "").query)
+    self_query = parse_qs(urlsplit(bundle_link(bundle, "self") or "").query)
     assert self_query["_revinclude"] == ["Task:focus"]
 
 
@@ -245,11 +225,11 @@ def test_an_include_we_do_not_serve_is_named_unless_handling_is_lenient(
     client: TestClient, systems: Any, three: list[int]
 ) -> None:
     headers = systems["p"]
-    said = _diagnostics(
+    said = diagnostics_400(
         client.get("/fhir/Task", params={"_include": "Task:owner"}, headers=headers)
     )
     assert "'Task:owner'" in said and "Task:focus" in said
-    said = _diagnostics(
+    said = diagnostics_400(
         client.get(
             "/fhir/ServiceRequest",
             params={"_revinclude": "Task:owner"},
@@ -263,49 +243,23 @@ def test_an_include_we_do_not_serve_is_named_unless_handling_is_lenient(
         headers=lenient,
     )  # fmt: skip
     assert r.status_code == 200, r.text
-    assert len(_ids(r.json(), "include")) == 3
-    assert parse_qs(urlsplit(_link(r.json(), "self") or "").query)["_include"] == [
-        "Task:focus"
-    ]
+    assert len(entry_ids(r.json(), "include")) == 3
+    assert parse_qs(urlsplit(bundle_link(r.json(), "self") or "").query)[
+        "_include"
+    ] == ["Task:focus"]
     # each parameter on the URL that takes it: _include is Task's here,
     # _revinclude the ServiceRequest's (search.html#errors for the others)
     strict = {**headers, "Prefer": "handling=strict"}
     for kind, name in (("ServiceRequest", "_include"), ("Task", "_revinclude")):
         r = client.get(f"/fhir/{kind}", params={name: "Task:focus"}, headers=strict)
-        assert name in _diagnostics(r)
-
-
-def _substance_use_referral_held_back(client: TestClient, world: Any, rec: Any) -> int:
-    """A substance-use referral sent to ``p`` whose Part 2 consent was then
-    revoked (42 CFR 2.31: it no longer leaves over FHIR)."""
-    rid, part2 = substance_use_referral(client, world, rec)
-    revoked = client.post(
-        f"/api/v1/persons/{rec.person_id}/consents/{part2}/revoke",
-        headers=world.headers("cm_a"),
-    )
-    assert revoked.status_code == 200, revoked.text
-    return rid
+        assert name in diagnostics_400(r)
 
 
 def test_an_include_never_returns_what_the_caller_cannot_read(
     client: TestClient, world: Any, records: Any, systems: Any
 ) -> None:
-    rec_a, rec_b = records("a"), records("b")
-    held = _substance_use_referral_held_back(client, world, rec_a)
-    task = client.get(f"/fhir/Task/{rec_a.sent_referral_id}", headers=systems["p"])
-    noted = {**task.json(), "note": [{"text": "Call after 5pm."}]}
-    assert client.put(f"/fhir/Task/{rec_a.sent_referral_id}", json=noted,
-                      headers=systems["p"]).status_code == 200  # fmt: skip
-    callers = {
-        "partner p": systems["p"],
-        "partner q": systems["q"],
-        "care manager a": world.headers("cm_a"),
-        "other team's care manager": world.headers("cm3_a"),
-        "analyst (pseudonymous)": world.headers("analyst_a"),
-        "care manager b": world.headers("cm_b"),
-    }
-    every = {rec_a.sent_referral_id, rec_b.sent_referral_id, held,
-             rec_a.draft_referral_id, rec_b.draft_referral_id}  # fmt: skip
+    seen = reach(client, world, records, systems)
+    callers, every, held = seen.callers, seen.every, seen.held
     some_included = 0
     for who, headers in callers.items():
         readable = {
@@ -330,7 +284,7 @@ def test_an_include_never_returns_what_the_caller_cannot_read(
             ]
             got = {e["resource"]["id"] for e in included}
             assert got <= readable[other], (who, kind, got, readable[other])
-            assert got == set(_ids(r.json())), (who, kind)
+            assert got == set(entry_ids(r.json())), (who, kind)
             assert str(held) not in got, who
             for e in included:
                 # the same resource as a direct read by this caller: no text
@@ -345,4 +299,4 @@ def test_an_include_never_returns_what_the_caller_cannot_read(
     p_sees = client.get(
         "/fhir/Task", params={"_include": "Task:focus"}, headers=systems["p"]
     ).json()
-    assert _ids(p_sees, "include") == [str(rec_a.sent_referral_id)]
+    assert entry_ids(p_sees, "include") == [str(seen.noted)]

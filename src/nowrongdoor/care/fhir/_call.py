@@ -24,6 +24,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from nowrongdoor.care.api.deps import AuditDep, Auditor, SessionDep
 from nowrongdoor.care.errors import ApiError, BadRequest, NotFound
+from nowrongdoor.care.fhir._elements import (
+    elements_type,
+    subset_answer,
+    wanted_elements,
+)
 from nowrongdoor.care.fhir._format import FHIR_JSON, Wanted, dress, wanted_format
 from nowrongdoor.care.fhir.clients import resolve_client_token
 from nowrongdoor.care.fhir.resources import as_json, operation_outcome, searchset
@@ -195,7 +200,8 @@ def _strictly_unknown(request: Request, known: set[str]) -> str | None:
 
 class FhirRoute(APIRoute):
     """A route whose errors come out as OperationOutcome, in the format the
-    caller asked for (:mod:`._format`: 406 when it accepts no JSON)."""
+    caller asked for (:mod:`._format`: 406 when it accepts no JSON); a read or
+    search answers ``_elements`` (:mod:`._elements`)."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         """Wrap FastAPI's handler: negotiate the format, turn errors into
@@ -203,6 +209,9 @@ class FhirRoute(APIRoute):
         handler = super().get_route_handler()
         negotiated = self.path not in _NOT_NEGOTIATED
         known = _query_names(self.dependant) | {"_format", "_pretty"}
+        subsettable = elements_type(self.path, set(self.methods or ()))
+        if subsettable:
+            known.add("_elements")
 
         async def answer(request: Request) -> Response:
             try:
@@ -224,9 +233,16 @@ class FhirRoute(APIRoute):
                 return outcome(400, unknown)
             try:
                 wanted: Wanted = wanted_format(request)
+                names = None
+                if subsettable:  # checked before the call is made and audited
+                    lenient = handling(request) == "lenient"
+                    names = wanted_elements(request, subsettable, lenient=lenient)
             except ApiError as exc:
                 return outcome(exc.status, exc.message)
-            return dress(await answer(request), wanted)
+            response = await answer(request)
+            if subsettable and names is not None:
+                response = subset_answer(response, subsettable, names)
+            return dress(response, wanted)
 
         return wrapped
 

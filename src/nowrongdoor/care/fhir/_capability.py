@@ -23,11 +23,46 @@ _SEARCH_TYPE = {k: k for k in ("string", "token", "date", "reference")}
 #: R4 has no CapabilityStatement element for sort keys: each key's searchParam
 #: says so in its ``documentation``, and the resource's ``documentation`` too.
 _SORT_NOTE = "Also a _sort key (ascending; -key descending)."
-_SORTING = (
-    "_sort takes " + ", ".join(SORT_KEYS) + " (comma-separated; - before a key: "
-    "descending); without it the latest change comes first. An unknown key is "
-    "400 unless Prefer: handling=lenient."
+_DATES = (
+    "Dates take the prefixes eq, ne, lt, gt, le, ge, sa and eb (not ap) and "
+    "partial dates (YYYY, YYYY-MM, YYYY-MM-DD, a date-time with a time zone), "
+    "each a range as wide as its precision; a parameter repeated is ANDed, "
+    "comma-separated values are ORed. _elements (top-level element names) "
+    "returns only those with id and meta, tagged SUBSETTED."
 )
+#: The base specification's SearchParameter of each parameter we take on
+#: Task and ServiceRequest (FHIR R4 searchparameter-registry.html).
+_HL7 = "http://hl7.org/fhir/SearchParameter"
+_DEFINITIONS = {
+    "_id": f"{_HL7}/Resource-id",
+    "_lastUpdated": f"{_HL7}/Resource-lastUpdated",
+    "Task.owner": f"{_HL7}/Task-owner",
+    "Task.status": f"{_HL7}/Task-status",
+    "Task.authored-on": f"{_HL7}/Task-authored-on",
+    "Task.modified": f"{_HL7}/Task-modified",
+    "ServiceRequest.status": f"{_HL7}/ServiceRequest-status",
+    "ServiceRequest.authored": f"{_HL7}/ServiceRequest-authored",
+}
+
+
+def _sorting(kind: str) -> str:
+    return (
+        "_sort takes " + ", ".join(SORT_KEYS[kind]) + " (comma-separated; - before "
+        "a key: descending; the id breaks ties); without it the latest change "
+        "comes first. An unknown key is 400 unless Prefer: handling=lenient. " + _DATES
+    )
+
+
+def _search_param(kind: str, name: str, type_: str, sortable: bool) -> dict[str, Any]:
+    """One ``searchParam``, with its definition's canonical URL when the base
+    specification defines it, and the note that it is a ``_sort`` key."""
+    out: dict[str, Any] = {"name": name, "type": _SEARCH_TYPE[type_]}
+    definition = _DEFINITIONS.get(name) or _DEFINITIONS.get(f"{kind}.{name}")
+    if sortable and definition:
+        out["definition"] = definition
+    if sortable and name in SORT_KEYS[kind]:
+        out["documentation"] = _SORT_NOTE
+    return out
 
 
 def _resource(
@@ -41,7 +76,8 @@ def _resource(
     revinclude: str | None = None,
 ) -> dict[str, Any]:
     """One ``rest.resource`` entry; ``sortable``: the search takes ``_sort``
-    (:data:`SORT_KEYS`); ``include``/``revinclude``: the ``searchInclude`` and
+    (:data:`SORT_KEYS`) and its parameters name their definitions;
+    ``include``/``revinclude``: the ``searchInclude`` and
     ``searchRevInclude`` it serves."""
     interactions = [{"code": "read"}]
     if search:
@@ -55,12 +91,10 @@ def _resource(
         out["searchRevInclude"] = [revinclude]
     if search:
         out["searchParam"] = [
-            {"name": name, "type": _SEARCH_TYPE[kind_]}
-            | ({"documentation": _SORT_NOTE} if sortable and name in SORT_KEYS else {})
-            for name, kind_ in search
+            _search_param(kind, name, type_, sortable) for name, type_ in search
         ]
     if sortable:
-        out["documentation"] = _SORTING
+        out["documentation"] = _sorting(kind)
     if profile:
         out["supportedProfile"] = [profile]
     if update:
@@ -126,6 +160,8 @@ def capability_statement(base: str) -> CapabilityStatement:
                                 ("owner", "reference"),
                                 ("status", "token"),
                                 ("_lastUpdated", "date"),
+                                ("authored-on", "date"),
+                                ("modified", "date"),
                             ],
                             update=True,
                             profile=SDOHCC_TASK,
@@ -138,6 +174,7 @@ def capability_statement(base: str) -> CapabilityStatement:
                                 ("_id", "token"),
                                 ("status", "token"),
                                 ("_lastUpdated", "date"),
+                                ("authored", "date"),
                             ],
                             profile=SDOHCC_SERVICE_REQUEST,
                             sortable=True,

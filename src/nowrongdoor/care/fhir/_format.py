@@ -31,6 +31,7 @@ __all__ = [
     "dress",
     "not_acceptable",
     "other_version",
+    "rebuilt",
     "wanted_format",
 ]
 
@@ -160,9 +161,14 @@ def dress(response: Response, wanted: Wanted) -> Response:
     if wanted.pretty:
         data = json.loads(body)
         body = json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8")
-    dressed = Response(body, status_code=response.status_code,
-                       media_type=wanted.media_type)  # fmt: skip
+    return rebuilt(response, body, wanted.media_type)
+
+
+def rebuilt(response: Response, body: bytes, media_type: str) -> Response:
+    """``response`` with another ``body`` and media type, its status, other
+    header fields and background task kept."""
+    made = Response(body, status_code=response.status_code, media_type=media_type)
     own = {b"content-length", b"content-type"}
-    dressed.raw_headers += [h for h in response.raw_headers if h[0] not in own]
-    dressed.background = response.background
-    return dressed
+    made.raw_headers += [h for h in response.raw_headers if h[0] not in own]
+    made.background = response.background
+    return made

@@ -1,17 +1,18 @@
 """Searches behind the /fhir routes: referrals in reach by owner, status and
-``_lastUpdated`` (FHIR R4 search prefixes ge/gt/le/lt/eq), in the ``_sort``
-order asked, the resources ``_include``/``_revinclude=Task:focus`` bring, and
-the lookups that build resources (private)."""
+their dates (``_lastUpdated``; Task ``authored-on`` and ``modified``,
+ServiceRequest ``authored``; FHIR R4 search prefixes eq/ne/lt/gt/le/ge/sa/eb),
+in the ``_sort`` order asked, the resources ``_include``/``_revinclude=Task:focus``
+bring, and the lookups that build resources (private)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from nowrongdoor.care import crud
@@ -31,25 +32,45 @@ from nowrongdoor.care.fhir.resources import (
 from nowrongdoor.care.models import PartnerService, Referral, User
 
 __all__ = [
+    "DATE_PARAMS",
     "FOCUS",
     "SORT_KEYS",
     "ReferralQuery",
-    "ReferralQueryDep",
+    "ServiceRequestQueryDep",
+    "TaskQueryDep",
     "include_values",
     "included_referrals",
     "organization_id",
-    "referral_query",
     "referral_resources",
     "referral_search",
     "revinclude_values",
     "service_names",
+    "service_request_query",
     "sort_keys",
     "taken_includes",
+    "task_query",
 ]
 
-_PREFIXES = ("ge", "gt", "le", "lt", "eq")
-#: Prefixes FHIR R4 defines that we do not take (search.html#prefix).
-_UNTAKEN = ("ne", "sa", "eb", "ap")
+#: The date prefixes taken (FHIR R4 search.html#prefix); ``ap``
+#: (approximately, a server-chosen margin) is the one refused.
+_PREFIXES = ("eq", "ne", "lt", "gt", "le", "ge", "sa", "eb")
+#: The date search parameters of each resource type and the column each
+#: searches: ``_lastUpdated`` (meta.lastUpdated, search.html#lastUpdated),
+#: Task ``authored-on`` (Task.authoredOn) and ``modified`` (Task.lastModified),
+#: task.html#search; ServiceRequest ``authored`` (ServiceRequest.authoredOn,
+#: servicerequest.html#search: when sent, else when drafted, as
+#: :func:`.resources.service_request_resource` fills it).
+DATE_PARAMS: dict[str, dict[str, Any]] = {
+    "Task": {
+        "_lastUpdated": Referral.updated_at,
+        "authored-on": Referral.created_at,
+        "modified": Referral.updated_at,
+    },
+    "ServiceRequest": {
+        "_lastUpdated": Referral.updated_at,
+        "authored": func.coalesce(Referral.sent_at, Referral.created_at),
+    },
+}
 
 
 def _next_month(at: dt.datetime, months: int) -> dt.datetime:
@@ -59,8 +80,8 @@ def _next_month(at: dt.datetime, months: int) -> dt.datetime:
 
 def _date_range(value: str) -> tuple[dt.datetime, dt.datetime]:
     """The instants ``[lo, hi)`` a date search value covers (search.html#date:
-    a value is a range as wide as its precision; an instant with fractions of
-    a second is a point, ``lo == hi``).
+    a value is a range as wide as its precision, fractions of a second too:
+    ``.123`` is a millisecond, the precision our instants are shown in).
 
     A year (``2026``), a month (``2026-12``) or a date (``2026-12-07``) is a
     range in UTC; a date-time to the minute or second is a range of a minute
@@ -89,7 +110,8 @@ def _date_range(value: str) -> tuple[dt.datetime, dt.datetime]:
         at = at.replace(tzinfo=dt.UTC)
     time = value.partition("T")[2]
     if "." in time:
-        width = dt.timedelta(0)
+        digits = len(time.partition(".")[2].rstrip("Z").split("+")[0].split("-")[0])
+        width = dt.timedelta(microseconds=10 ** max(6 - digits, 0))
     elif len(time) >= 8 and time[5] == ":":
         width = dt.timedelta(seconds=1)
     else:
@@ -98,45 +120,84 @@ def _date_range(value: str) -> tuple[dt.datetime, dt.datetime]:
     return lo, lo + width
 
 
-def _last_updated_clause(values: list[str]) -> list[Any]:
-    """Conditions on ``Referral.updated_at`` from ``_lastUpdated`` values.
+def _date_clause(col: Any, prefix: str, lo: dt.datetime, hi: dt.datetime) -> Any:
+    """The condition on ``col`` of one prefixed date search value, its range
+    ``[lo, hi)``. FHIR R4 search.html#prefix compares the search range with
+    the element's (an instant to the millisecond): ``eq`` inside it, ``ne``
+    outside it, ``ge`` from ``lo``, ``gt`` and ``sa`` from ``hi`` (after the
+    whole range), ``le`` before ``hi``, ``lt`` and ``eb`` before ``lo``."""
+    return {
+        "eq": and_(col >= lo, col < hi),
+        "ne": or_(col < lo, col >= hi),
+        "ge": col >= lo,
+        "gt": col >= hi,
+        "sa": col >= hi,
+        "le": col < hi,
+        "lt": col < lo,
+        "eb": col < lo,
+    }[prefix]
 
-    FHIR R4 search.html#prefix on a range ``[lo, hi)``: ``eq`` inside it,
-    ``ge`` from ``lo``, ``gt`` from ``hi`` (after the whole range), ``le``
-    before ``hi``, ``lt`` before ``lo``; on a point, the plain comparisons.
+
+def _date_value(param: str, value: str) -> tuple[str, dt.datetime, dt.datetime]:
+    """The prefix and range of one date search value of ``param``.
 
     Raises:
-        BadRequest: a value that is no date, or a prefix we do not take.
+        BadRequest: ``ap``, or no date (names the parameter and the value).
     """
-    clauses: list[Any] = []
-    col = Referral.updated_at
-    for raw in values:
-        prefix, value = "eq", raw
-        if raw[:2] in _UNTAKEN:
-            raise BadRequest(
-                f"_lastUpdated={raw!r}: the prefix {raw[:2]!r} is not supported "
-                f"(only {', '.join(_PREFIXES)})"
-            )
-        if raw[:2] in _PREFIXES:
-            prefix, value = raw[:2], raw[2:]
-        try:
-            lo, hi = _date_range(value)
-        except ValueError:
-            raise BadRequest(
-                f"_lastUpdated={raw!r} is not a date (YYYY, YYYY-MM, YYYY-MM-DD) "
-                "or a date-time (YYYY-MM-DDThh:mm:ss, UTC unless a zone is given)"
-            ) from None
-        if lo == hi:
-            op = {"ge": col >= lo, "gt": col > lo, "le": col <= lo, "lt": col < lo}
-            clauses.append(op.get(prefix, col == lo))
-            continue
-        clauses += {
-            "eq": [col >= lo, col < hi],
-            "ge": [col >= lo],
-            "gt": [col >= hi],
-            "le": [col < hi],
-            "lt": [col < lo],
-        }[prefix]
+    prefix, rest = "eq", value
+    if value[:2] == "ap":
+        raise BadRequest(
+            f"{param}={value!r}: the prefix 'ap' (approximately) is not supported "
+            f"(only {', '.join(_PREFIXES)})"
+        )
+    if value[:2] in _PREFIXES:
+        prefix, rest = value[:2], value[2:]
+    try:
+        lo, hi = _date_range(rest)
+    except ValueError:
+        raise BadRequest(
+            f"{param}={value!r} is not a date (YYYY, YYYY-MM, YYYY-MM-DD) or a "
+            "date-time (YYYY-MM-DDThh:mm:ss with a time zone, UTC if none), "
+            f"with an optional prefix ({', '.join(_PREFIXES)})"
+        ) from None
+    return prefix, lo, hi
+
+
+def date_values(param: str, given: Sequence[str], *, lenient: bool) -> list[str]:
+    """The values of date parameter ``param`` the search applies: each
+    occurrence (occurrences are ANDed) with the comma-separated values it ORs
+    (search.html#combining) that are dates; one that is not is refused, or
+    left out under ``Prefer: handling=lenient`` (search.html#errors).
+
+    Raises:
+        BadRequest: a value that is no date (unless ``lenient``).
+    """
+    out: list[str] = []
+    for occurrence in given:
+        kept = []
+        for value in (v.strip() for v in occurrence.split(",")):
+            try:
+                _date_value(param, value)
+            except BadRequest:
+                if not lenient:
+                    raise
+                continue
+            kept.append(value)
+        if kept:
+            out.append(",".join(kept))
+    return out
+
+
+def _date_clauses(resource_type: str, dates: Mapping[str, Sequence[str]]) -> list[Any]:
+    """The conditions of the date parameters ``dates`` (applied values, as
+    :func:`date_values` keeps them) on ``resource_type``'s columns."""
+    clauses = []
+    for param, values in dates.items():
+        col = DATE_PARAMS[resource_type][param]
+        for occurrence in values:
+            ors = [_date_clause(col, *_date_value(param, v))
+                   for v in occurrence.split(",")]  # fmt: skip
+            clauses.append(or_(*ors))
     return clauses
 
 
@@ -184,9 +245,12 @@ def _referral_statuses(resource_type: str, code: str) -> list[str]:
 
 #: The ``_sort`` keys of the Task and ServiceRequest searches (FHIR R4
 #: search.html#sort, 3.1.1.4.9: a key is a search parameter the search takes,
-#: ``-`` before it descending) and the column each orders by. ``authored-on``
-#: and ``modified`` are not search parameters of ours, so not keys either.
-SORT_KEYS: dict[str, Any] = {"_lastUpdated": Referral.updated_at, "_id": Referral.id}
+#: ``-`` before it descending) and the column each orders by: ``_id`` and the
+#: date parameters of each (:data:`DATE_PARAMS`).
+SORT_KEYS: dict[str, dict[str, Any]] = {
+    kind: {"_lastUpdated": Referral.updated_at, "_id": Referral.id, **dates}
+    for kind, dates in DATE_PARAMS.items()
+}
 #: The order without ``_sort``: the latest change first.
 _DEFAULT_SORT = ("-_lastUpdated",)
 #: ``Task.focus``, the one reference ``_include`` (on Task) and ``_revinclude``
@@ -226,19 +290,21 @@ def _taken(
     return out
 
 
-def sort_keys(raw: str | None, *, lenient: bool) -> list[str]:
-    """The ``_sort`` keys applied, from its comma-separated value (a key named
-    twice counts once; its second mention orders nothing).
+def sort_keys(raw: str | None, resource_type: str, *, lenient: bool) -> list[str]:
+    """The ``_sort`` keys of a ``resource_type`` search applied, from its
+    comma-separated value (a key named twice counts once; its second mention
+    orders nothing).
 
     Raises:
         BadRequest: a key we do not sort by (unless ``lenient``).
     """
     given = [k.strip() for k in (raw or "").split(",") if k.strip()]
-    listing = ", ".join(SORT_KEYS) + " (each with - before it: descending)"
+    known = SORT_KEYS[resource_type]
+    listing = ", ".join(known) + " (each with - before it: descending)"
     keys = _taken(
         "_sort",
         given,
-        lambda k: k.removeprefix("-") in SORT_KEYS,
+        lambda k: k.removeprefix("-") in known,
         listing,
         lenient=lenient,
     )
@@ -261,12 +327,12 @@ def taken_includes(param: str, values: Sequence[str], *, lenient: bool) -> list[
     )
 
 
-def _order_by(keys: Sequence[str]) -> list[Any]:
+def _order_by(resource_type: str, keys: Sequence[str]) -> list[Any]:
     """ORDER BY terms for ``_sort`` keys; the id last, in the first key's
     direction, when no key names it, so that pages never overlap or skip."""
     terms = []
     for key in keys:
-        col = SORT_KEYS[key.removeprefix("-")]
+        col = SORT_KEYS[resource_type][key.removeprefix("-")]
         terms.append(col.desc() if key.startswith("-") else col.asc())
     if all(k.removeprefix("-") != "_id" for k in keys):
         terms.append(Referral.id.desc() if keys[0].startswith("-") else Referral.id)
@@ -280,7 +346,7 @@ def referral_search(
     resource_type: str = "Task",
     owner: str | None,
     status: str | None,
-    last_updated: list[str],
+    dates: Mapping[str, Sequence[str]],
     count: int,
     offset: int,
     ids: str | None = None,
@@ -291,6 +357,7 @@ def referral_search(
     ServiceRequest's id, which is the referral's; comma-separated values are
     ORed; a value that is no id of ours matches nothing). ``sort`` are the
     ``_sort`` keys (:func:`sort_keys`); none: the latest change first.
+    ``dates`` are the date parameters' applied values (:func:`date_values`).
 
     Raises:
         BadRequest: a search value we cannot read (names the parameter).
@@ -311,11 +378,11 @@ def referral_search(
         for code in status.split(","):
             ours += _referral_statuses(resource_type, code.strip())
         stmt = stmt.where(Referral.status.in_(ours))
-    for clause in _last_updated_clause(last_updated):
+    for clause in _date_clauses(resource_type, dates):
         stmt = stmt.where(clause)
     return crud.paginate(
         session,
-        stmt.order_by(*_order_by(sort or _DEFAULT_SORT)),
+        stmt.order_by(*_order_by(resource_type, sort or _DEFAULT_SORT)),
         limit=count,
         offset=offset,
     )
@@ -386,7 +453,11 @@ def referral_resources(
 
 # --- the query string -----------------------------------------------------------
 
+#: A date parameter's occurrences (each may hold comma-separated values).
 LastUpdated = Annotated[list[str], Query(alias="_lastUpdated", max_length=4)]
+AuthoredOn = Annotated[list[str], Query(alias="authored-on", max_length=4)]
+Modified = Annotated[list[str], Query(alias="modified", max_length=4)]
+Authored = Annotated[list[str], Query(alias="authored", max_length=4)]
 Ids = Annotated[str | None, Query(alias="_id", max_length=2000)]
 Sort = Annotated[str | None, Query(alias="_sort", max_length=200)]
 
@@ -397,38 +468,77 @@ class ReferralQuery:
 
     Attributes:
         status: Task status codes, comma-separated (``None``: any).
-        last_updated: ``_lastUpdated`` values (FHIR prefixes ge/gt/le/lt/eq).
+        dates: The date parameters' applied values (:func:`date_values`).
         page: ``_count`` and ``_offset``.
         ids: ``_id``, resource ids, comma-separated (``None``: any).
         sort: The ``_sort`` keys applied (none: the latest change first).
     """
 
     status: str | None
-    last_updated: list[str]
+    dates: dict[str, list[str]]
     page: SearchPage
     ids: str | None = None
     sort: tuple[str, ...] = ()
 
 
-def referral_query(
+def _referral_query(
+    request: Request,
+    resource_type: str,
+    page: SearchPage,
+    status: str | None,
+    dates: dict[str, list[str]],
+    ids: str | None,
+    sort: str | None,
+) -> ReferralQuery:
+    """The search parameters of a ``resource_type`` search.
+
+    Raises:
+        BadRequest: a date or ``_sort`` key we do not take (unless the caller
+            asked for ``Prefer: handling=lenient``).
+    """
+    lenient = handling(request) == "lenient"
+    keys = sort_keys(sort, resource_type, lenient=lenient)
+    applied = {
+        name: kept
+        for name, given in dates.items()
+        if (kept := date_values(name, given, lenient=lenient))
+    }
+    return ReferralQuery(status, applied, page, ids, tuple(keys))
+
+
+def task_query(
     request: Request,
     page: SearchPageDep,
     status: str | None = None,
     last_updated: LastUpdated = [],  # noqa: B006 - FastAPI copies defaults
+    authored_on: AuthoredOn = [],  # noqa: B006
+    modified: Modified = [],  # noqa: B006
     ids: Ids = None,
     sort: Sort = None,
 ) -> ReferralQuery:
-    """The shared search parameters from the query string (a dependency).
-
-    Raises:
-        BadRequest: a ``_sort`` key we do not sort by (unless the caller
-            asked for ``Prefer: handling=lenient``).
-    """
-    keys = sort_keys(sort, lenient=handling(request) == "lenient")
-    return ReferralQuery(status, last_updated, page, ids, tuple(keys))
+    """The Task search's parameters from the query string (a dependency)."""
+    dates = {"_lastUpdated": last_updated, "authored-on": authored_on,
+             "modified": modified}  # fmt: skip
+    return _referral_query(request, "Task", page, status, dates, ids, sort)
 
 
-ReferralQueryDep = Annotated[ReferralQuery, Depends(referral_query)]
+def service_request_query(
+    request: Request,
+    page: SearchPageDep,
+    status: str | None = None,
+    last_updated: LastUpdated = [],  # noqa: B006 - FastAPI copies defaults
+    authored: Authored = [],  # noqa: B006
+    ids: Ids = None,
+    sort: Sort = None,
+) -> ReferralQuery:
+    """The ServiceRequest search's parameters from the query string (a
+    dependency)."""
+    dates = {"_lastUpdated": last_updated, "authored": authored}
+    return _referral_query(request, "ServiceRequest", page, status, dates, ids, sort)
+
+
+TaskQueryDep = Annotated[ReferralQuery, Depends(task_query)]
+ServiceRequestQueryDep = Annotated[ReferralQuery, Depends(service_request_query)]
 
 
 Includes = Annotated[list[str], Query(alias="_include", max_length=4)]

@@ -53,11 +53,11 @@ from nowrongdoor.care.fhir._format import other_version
 from nowrongdoor.care.fhir._on_behalf import on_behalf_move
 from nowrongdoor.care.fhir._search import (
     ReferralQuery,
-    ReferralQueryDep,
+    ServiceRequestQueryDep,
+    TaskQueryDep,
     include_values,
     included_referrals,
     organization_id,
-    referral_query,
     referral_resources,
     referral_search,
     revinclude_values,
@@ -94,7 +94,7 @@ from nowrongdoor.care.models import (
 from nowrongdoor.care.rbac import require
 from nowrongdoor.care.schemas import ReferralTransition
 
-__all__ = ["ReferralQuery", "referral_query", "router"]
+__all__ = ["ReferralQuery", "router"]
 
 router = fhir_router()
 
@@ -207,7 +207,7 @@ def _search(
         resource_type=resource_type,
         owner=owner,
         status=q.status,
-        last_updated=q.last_updated,
+        dates=q.dates,
         count=q.page.count,
         offset=q.page.offset,
         ids=q.ids,
@@ -225,8 +225,7 @@ def _search(
         for k, v in {"owner": owner, "status": q.status, "_id": q.ids}.items()
         if v is not None
     }
-    if q.last_updated:
-        query["_lastUpdated"] = list(q.last_updated)
+    query.update({name: list(values) for name, values in q.dates.items()})
     if q.sort:
         query["_sort"] = ",".join(q.sort)
     if values:
@@ -238,24 +237,25 @@ def _search(
 @router.get("/Task", summary="Search Tasks")
 def search_tasks(
     call: FhirCallDep,
-    query: ReferralQueryDep,
+    query: TaskQueryDep,
     include: Annotated[list[str], Depends(include_values)],
     owner: str | None = None,
 ) -> JSONResponse:
     """Tasks the caller reaches, by ``owner``, ``status``, ``_lastUpdated``,
-    in the ``_sort`` order, with ``_include=Task:focus`` (the ServiceRequests)."""
+    ``authored-on`` and ``modified``, in the ``_sort`` order, with
+    ``_include=Task:focus`` (the ServiceRequests)."""
     return _search(call, "Task", owner, query, ("_include", include))
 
 
 @router.get("/ServiceRequest", summary="Search ServiceRequests")
 def search_service_requests(
     call: FhirCallDep,
-    query: ReferralQueryDep,
+    query: ServiceRequestQueryDep,
     revinclude: Annotated[list[str], Depends(revinclude_values)],
 ) -> JSONResponse:
     """ServiceRequests the caller reaches, by ``status`` (request-status; a
-    Task status code is taken too) and ``_lastUpdated``, in the ``_sort``
-    order, with ``_revinclude=Task:focus`` (the Tasks)."""
+    Task status code is taken too), ``_lastUpdated`` and ``authored``, in the
+    ``_sort`` order, with ``_revinclude=Task:focus`` (the Tasks)."""
     return _search(call, "ServiceRequest", None, query, ("_revinclude", revinclude))
 
 
