@@ -28,7 +28,8 @@ _DATES = (
     "partial dates (YYYY, YYYY-MM, YYYY-MM-DD, a date-time with a time zone), "
     "each a range as wide as its precision; a parameter repeated is ANDed, "
     "comma-separated values are ORed. _elements (top-level element names) "
-    "returns only those with id and meta, tagged SUBSETTED."
+    "returns only those with id, meta and the required elements, tagged "
+    "SUBSETTED."
 )
 #: The base specification's SearchParameter of each parameter we take on
 #: Task and ServiceRequest (FHIR R4 searchparameter-registry.html).

@@ -4,8 +4,11 @@ a read or a search answers only the top-level elements asked for (private).
 The elements are cut from the answer the caller's full read or search gives,
 after every access rule has been applied (reach, Part 2 holds, free text by
 role), so an ``_elements`` answer never holds what the full one would not.
-Mandatory elements come always (``resourceType``, ``id``, ``meta``), and the
-resource is tagged SUBSETTED (search.html#elements: so that a client does not
+Mandatory elements come always: ``resourceType``, ``id``, ``meta``, and the
+elements the resource type requires (minimum cardinality 1, such as
+Task.status and Task.intent, ServiceRequest.subject: search.html#elements,
+"servers SHOULD return mandatory elements", so the subset still validates).
+The resource is tagged SUBSETTED (search.html#elements: so that a client does not
 write a partial resource back as if it were whole). In a searchset only the
 matches are cut; ``_include``d resources come whole.
 
@@ -59,6 +62,24 @@ def _element_of(resource_type: str) -> dict[str, str]:
     return out
 
 
+@functools.cache
+def _required_of(resource_type: str) -> frozenset[str]:
+    """The elements ``resource_type`` requires (minimum cardinality 1), per
+    the FHIR R4 resource definitions of ``fhir.resources``."""
+    try:
+        model = get_fhir_model_class(resource_type)
+    except (KeyError, ValueError):
+        return frozenset()
+    out = set()
+    for name, field in model.model_fields.items():
+        extra = field.json_schema_extra
+        if not isinstance(extra, dict) or not extra.get("element_property"):
+            continue
+        if field.is_required() or extra.get("element_required"):
+            out.add(str(extra.get("one_of_many") or field.alias or name))
+    return frozenset(out)
+
+
 def elements_type(path: str, methods: set[str]) -> str | None:
     """The resource type a route at ``path`` answers ``_elements`` for: a
     ``GET`` of ``/fhir/<type>`` or ``/fhir/<type>/<id>``, ``None`` otherwise."""
@@ -102,11 +123,12 @@ def wanted_elements(
 def _subset(resource: dict[str, Any], names: list[str]) -> dict[str, Any]:
     """``resource`` with only the mandatory elements and ``names`` (with the
     ``_key`` of a primitive's extensions), tagged SUBSETTED."""
-    element = _element_of(str(resource.get("resourceType")))
+    kind = str(resource.get("resourceType"))
+    element, wanted = _element_of(kind), {*names, *_required_of(kind)}
     kept = {
         k: v
         for k, v in resource.items()
-        if k in _MANDATORY or element.get(k.removeprefix("_")) in names
+        if k in _MANDATORY or element.get(k.removeprefix("_")) in wanted
     }
     meta = dict(kept.get("meta") or {})
     meta["tag"] = [*meta.get("tag", []), SUBSETTED]
