@@ -16,6 +16,11 @@ written in ones and pairs ("9 0 3", "nine zero three", "10 10", "thirty-one
 ("3 1 7 - 4 0 2 - 1 1 8 7 317 four zero two 1187") gives two copies of itself,
 never a number glued from the end of one and the start of the other.
 
+A number split by an area-code label ("area code 317 then 555-0287", "(317 area)
+555 0287", "555-0287, area code 317") is read by :func:`_labelled_area_codes`:
+only with the label, a three-digit area code and a seven-digit local number
+(3-4) on its two sides, and no digit between them.
+
 A run that starts with "+" and a country code other than 1, or with the
 international prefix "00", is parsed for its own region; if that is not a valid
 number the run gives nothing (it is never forced into +1).
@@ -208,7 +213,8 @@ def find_phones(text: str) -> list[Span[str]]:
         Validated numbers (E.164) in text order, with spans in ``text``.
     """
     hits: list[Span[str]] = []
-    for run in _RUN.finditer(text):
+    runs = list(_RUN.finditer(text)) if _AREA_GATE.search(text) else []
+    for run in runs or _RUN.finditer(text):
         body = run.group()
         if len(body) < 8:
             continue  # fewer than 8 digits (most runs: prices, times, ages)
@@ -242,8 +248,86 @@ def find_phones(text: str) -> list[Span[str]]:
         if chosen and _in_list(text, spans, [(i, j) for i, j, _ in chosen]):
             continue  # a list of prices or times, not a phone
         hits.extend(Span(e164, spans[i][0], spans[j][1]) for i, j, e164 in chosen)
+    if runs:
+        hits.extend(_labelled_area_codes(text, runs, hits))
     hits.sort(key=lambda h: h.start)
     return hits
+
+
+# An area-code label, in English, Spanish ("código de área") and French
+# ("indicatif régional", "code régional"); Mexico's "lada" and Brazil's "DDD"
+# open codes of other lengths, outside the NANP, and are not read.
+_AREA_LABEL = (
+    r"(?:area|c[oó]digo\s+de\s+[aá]rea|indicatif(?:\s+r[ée]gional)?"
+    r"|code\s+r[ée]gional)"
+)
+_AREA_GATE = re.compile(r"[aá]rea|indicatif|r[ée]gional", re.I)
+# Between a label's area code and the local number: no digit, a few words.
+_GAP = r"[^\d$]{0,30}"
+# "area code 317 ... 555-0287", "Area Code: 702 / Number: 555-0433": the text
+# before the area code, and after it up to the local number.
+_LABEL_BEFORE = re.compile(
+    rf"(?i:\b{_AREA_LABEL}(?:\s*code)?(?:\s+(?:is|es|é|est))?\W{{0,3}})$"
+)
+# "(317 area) 555 0287", "317 area code: 555 0287": the text after the code.
+_LABEL_AFTER = re.compile(rf"(?i:\W{{0,2}}{_AREA_LABEL}\b(?:\s*code\b)?){_GAP}")
+# "555-0287 area code 317": the text between the local number and the code.
+_LOCAL_THEN_LABEL = re.compile(
+    rf"{_GAP}(?i:\b{_AREA_LABEL}(?:\s*code)?(?:\s+(?:is|es|é|est))?\W{{0,3}})"
+)
+
+
+def _labelled_area_codes(
+    text: str, runs: list[re.Match[str]], found: list[Span[str]]
+) -> list[Span[str]]:
+    """Numbers whose area code is given apart, with a label (see the module).
+
+    Two neighbouring digit runs that no number was read from: one written as
+    an area code (3 digits, or three single ones), the other as a local number
+    (3-4 or 7 digits, or their digits one by one), and the text between them
+    an area-code label and a few words with no digit, the code first ("area
+    code 317 then 555-0287", "(317 area) 555 0287") or the local number first
+    ("555-0287 area code 317"). A price, a time or an age is no such run.
+    """
+    out: list[Span[str]] = []
+    free = [
+        r
+        for r in runs
+        if not any(h.start < r.end() and r.start() < h.end for h in found)
+        and ":" not in r.group()
+        and not _CURRENCY.search(text, max(0, r.start() - 2), r.start())
+    ]
+    for a, b in zip(free, free[1:], strict=False):
+        between = text[a.end() : b.start()]
+        if len(between) > 60 or "\n\n" in between:
+            continue
+        if _shape(a, (3,)) and _shape(b, (3, 4)):
+            labelled = _LABEL_AFTER.fullmatch(between) is not None or (
+                _LABEL_BEFORE.search(text, max(0, a.start() - 40), a.start())
+                is not None
+                and re.fullmatch(_GAP, between) is not None
+            )
+            code, local = a, b
+        elif _shape(a, (3, 4)) and _shape(b, (3,)):
+            labelled = _LOCAL_THEN_LABEL.fullmatch(between) is not None
+            code, local = b, a
+        else:
+            continue
+        if not labelled:
+            continue
+        digits = re.sub(r"\D", "", code.group()) + re.sub(r"\D", "", local.group())
+        if not _nanp_shape(digits):
+            continue
+        e164 = _validate(digits, False)
+        if e164 is not None:
+            out.append(Span(e164, a.start(), b.end()))
+    return out
+
+
+def _shape(run: re.Match[str], layout: tuple[int, ...]) -> bool:
+    """Are a run's digit groups written as these blocks (or in ones and pairs)?"""
+    lengths = tuple(len(g) for g in _GROUP.findall(run.group()))
+    return _fits(lengths, layout) or (layout == (3, 4) and _fits(lengths, (7,)))
 
 
 def _in_list(
