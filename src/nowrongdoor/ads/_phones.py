@@ -272,6 +272,11 @@ _LABEL_BEFORE = re.compile(
 # "(317 area) 555 0287", "317 area code: 555 0287": the text after the code.
 _LABEL_AFTER = re.compile(rf"(?i:\W{{0,2}}{_AREA_LABEL}\b(?:\s*code\b)?){_GAP}")
 # "555-0287 area code 317": the text between the local number and the code.
+# "555-0261 (713 area)": a bracket or a comma between the local number and a
+# code labelled after it.
+_OPEN_CODE = re.compile(r"\s*[,;(/]?\s*")
+# An opening bracket inside a digit run starts a new piece ("555-0261 (713").
+_BRACKET = re.compile(r"\s*\(\s*")
 _LOCAL_THEN_LABEL = re.compile(
     rf"{_GAP}(?i:\b{_AREA_LABEL}(?:\s*code)?(?:\s+(?:is|es|é|est))?\W{{0,3}})"
 )
@@ -282,51 +287,63 @@ def _labelled_area_codes(
 ) -> list[Span[str]]:
     """Numbers whose area code is given apart, with a label (see the module).
 
-    Two neighbouring digit runs that no number was read from: one written as
-    an area code (3 digits, or three single ones), the other as a local number
+    Two neighbouring pieces of digit runs that no number was read from (a run
+    is cut at an opening bracket: "555-0261 (713 area)"): one written as an
+    area code (3 digits, or three single ones), the other as a local number
     (3-4 or 7 digits, or their digits one by one), and the text between them
     an area-code label and a few words with no digit, the code first ("area
     code 317 then 555-0287", "(317 area) 555 0287") or the local number first
-    ("555-0287 area code 317"). A price, a time or an age is no such run.
+    ("555-0287 area code 317", "555-0261 (713 area)"). A price, a time or an
+    age is no such run.
     """
     out: list[Span[str]] = []
-    free = [
-        r
-        for r in runs
-        if not any(h.start < r.end() and r.start() < h.end for h in found)
-        and ":" not in r.group()
-        and not _CURRENCY.search(text, max(0, r.start() - 2), r.start())
-    ]
-    for a, b in zip(free, free[1:], strict=False):
-        between = text[a.end() : b.start()]
+    pieces: list[tuple[int, int]] = []
+    for r in runs:
+        if (
+            any(h.start < r.end() and r.start() < h.end for h in found)
+            or ":" in r.group()
+            or _CURRENCY.search(text, max(0, r.start() - 2), r.start())
+        ):
+            continue
+        start = r.start()
+        for cut in _BRACKET.finditer(r.group()):
+            pieces.append((start, r.start() + cut.start()))
+            start = r.start() + cut.end()
+        pieces.append((start, r.end()))
+    for (a0, a1), (b0, b1) in zip(pieces, pieces[1:], strict=False):
+        between = text[a1:b0]
         if len(between) > 60 or "\n\n" in between:
             continue
-        if _shape(a, (3,)) and _shape(b, (3, 4)):
+        a_digits, b_digits = text[a0:a1], text[b0:b1]
+        if _shape(a_digits, (3,)) and _shape(b_digits, (3, 4)):
             labelled = _LABEL_AFTER.fullmatch(between) is not None or (
-                _LABEL_BEFORE.search(text, max(0, a.start() - 40), a.start())
-                is not None
+                _LABEL_BEFORE.search(text, max(0, a0 - 40), a0) is not None
                 and re.fullmatch(_GAP, between) is not None
             )
-            code, local = a, b
-        elif _shape(a, (3, 4)) and _shape(b, (3,)):
-            labelled = _LOCAL_THEN_LABEL.fullmatch(between) is not None
-            code, local = b, a
+            code, local = a_digits, b_digits
+        elif _shape(a_digits, (3, 4)) and _shape(b_digits, (3,)):
+            labelled = _LOCAL_THEN_LABEL.fullmatch(between) is not None or (
+                _LABEL_AFTER.match(text, b1) is not None
+                and _OPEN_CODE.fullmatch(between) is not None
+            )
+            code, local = b_digits, a_digits
         else:
             continue
         if not labelled:
             continue
-        digits = re.sub(r"\D", "", code.group()) + re.sub(r"\D", "", local.group())
+        digits = re.sub(r"\D", "", code) + re.sub(r"\D", "", local)
         if not _nanp_shape(digits):
             continue
         e164 = _validate(digits, False)
         if e164 is not None:
-            out.append(Span(e164, a.start(), b.end()))
+            out.append(Span(e164, a0, b1))
     return out
 
 
-def _shape(run: re.Match[str], layout: tuple[int, ...]) -> bool:
-    """Are a run's digit groups written as these blocks (or in ones and pairs)?"""
-    lengths = tuple(len(g) for g in _GROUP.findall(run.group()))
+def _shape(written: str, layout: tuple[int, ...]) -> bool:
+    """Are the digit groups of a run written as these blocks (or in ones and
+    pairs)?"""
+    lengths = tuple(len(g) for g in _GROUP.findall(written))
     return _fits(lengths, layout) or (layout == (3, 4) and _fits(lengths, (7,)))
 
 

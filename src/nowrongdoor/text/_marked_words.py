@@ -81,12 +81,27 @@ def _plain(word: str) -> str:
     return bare.translate(_PLAIN)
 
 
-def plain_words(source: Normalized, words: Container[str]) -> Normalized:
+def _decorated(word: str) -> bool:
+    """Does the word keep a combining mark once composed (NFC)?"""
+    return any(unicodedata.combining(ch) for ch in unicodedata.normalize("NFC", word))
+
+
+def plain_words(
+    source: Normalized, words: Container[str], homophones: Container[str] = ()
+) -> Normalized:
     """``source`` with marked spellings of ``words`` written plain.
+
+    A word already spelled as one of ``words`` ("três", "veintidós") is left
+    alone. A word standing for one of ``homophones`` (everyday words such as
+    "ate", "to", "oh") is written plain only when its marks are decoration
+    (combining marks no letter of any language is written with: "o̶h̶"), not
+    when it is spelled with accented letters, as "até" and "tô" (Portuguese
+    words) are.
 
     Args:
         source: The normalised text.
         words: The number words (lower case) a marked word may stand for.
+        homophones: Everyday words (lower case) that are also number words.
 
     Returns:
         ``source`` itself when no marked word is one of ``words``; otherwise a
@@ -103,7 +118,10 @@ def plain_words(source: Normalized, words: Container[str]) -> Normalized:
         if word.isascii():
             continue
         plain = _plain(word)
-        if plain == word or not plain.isascii() or plain.lower() not in words:
+        key = plain.lower()
+        if plain == word or not plain.isascii() or word.lower() in words:
+            continue
+        if key not in words or (key in homophones and not _decorated(word)):
             continue
         if builder is None:
             builder = TextBuilder(source)

@@ -682,8 +682,10 @@ def _spoken_hundreds(source: Normalized) -> Normalized:
     return builder.build()
 
 
-#: The words a word written with accents or marks may stand for.
+#: The words a word written with accents or marks may stand for, and the
+#: everyday words among them, read only when decorated with combining marks.
 _PLAIN_WORDS = frozenset([*NUMBER_WORDS, *_WEAK, *FOREIGN_DIGITS, *FRENCH_DIGITS])
+_PLAIN_HOMOPHONES = frozenset(_WEAK)
 
 _REPEAT_GATE = re.compile(r"doubl|dbl|tripl", re.IGNORECASE)
 _LINE_GAP = re.compile(r"[^\S\n]*\n[^\S\n]*")
@@ -738,7 +740,7 @@ def numeric_view(source: Normalized | str) -> Normalized:
     """
     if isinstance(source, str):
         source = Normalized(source, source)
-    source = _spoken_hundreds(plain_words(source, _PLAIN_WORDS))
+    source = _spoken_hundreds(plain_words(source, _PLAIN_WORDS, _PLAIN_HOMOPHONES))
     source = _shape_letters(_letter_numbers(source))
     text = source.text
     folded = _folded(text)
