@@ -298,9 +298,12 @@ def _labelled_area_codes(
     """
     out: list[Span[str]] = []
     pieces: list[tuple[int, int]] = []
+    k = 0  # the hits are in the order of the runs they were read from
     for r in runs:
+        while k < len(found) and found[k].end <= r.start():
+            k += 1
         if (
-            any(h.start < r.end() and r.start() < h.end for h in found)
+            (k < len(found) and found[k].start < r.end())
             or ":" in r.group()
             or _CURRENCY.search(text, max(0, r.start() - 2), r.start())
         ):
