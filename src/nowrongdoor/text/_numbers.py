@@ -540,16 +540,24 @@ _SHAPE_TOKEN = re.compile(r"(?<![\w|])[0-9OolI|SsZzB]{3,}+(?![^\W\d_])")
 def _with_digits(source: Normalized, replacements: list[tuple[int, str]]) -> Normalized:
     """``source`` with the one character at each offset replaced by its digit
     (offsets ascending; spans still map back to the original text)."""
+    return _with_pieces(source, [(at, at + 1, digit) for at, digit in replacements])
+
+
+def _with_pieces(
+    source: Normalized, replacements: list[tuple[int, int, str]]
+) -> Normalized:
+    """``source`` with each span ``(start, end)`` replaced by its piece (spans
+    ascending, not overlapping; the result still maps to the original text)."""
     if not replacements:
         return source
     text = source.text
     builder = TextBuilder(source)
     cursor = 0
-    for at, digit in replacements:
-        if at > cursor:
-            builder.copy(cursor, at)
-        builder.replace(at, at + 1, digit)
-        cursor = at + 1
+    for s, e, piece in replacements:
+        if s > cursor:
+            builder.copy(cursor, s)
+        builder.replace(s, e, piece)
+        cursor = e
     if cursor < len(text):
         builder.copy(cursor, len(text))
     return builder.build()
@@ -670,16 +678,7 @@ def _spoken_hundreds(source: Normalized) -> Normalized:
             continue
         value = (word_to_number(m.group("h")) or 0) * 100 + rest
         replacements.append((m.start(), m.end(), str(value)))
-    if not replacements:
-        return source
-    builder = TextBuilder(source)
-    cursor = 0
-    for s, e, piece in replacements:
-        builder.copy(cursor, s)
-        builder.replace(s, e, piece)
-        cursor = e
-    builder.copy(cursor, len(text))
-    return builder.build()
+    return _with_pieces(source, replacements)
 
 
 #: The words a word written with accents or marks may stand for, and the
@@ -764,15 +763,4 @@ def numeric_view(source: Normalized | str) -> Normalized:
             (base + s, base + e, piece)
             for s, e, piece in _chunk_replacements(chunk, lines)
         )
-    if not replacements:
-        return source
-    builder = TextBuilder(source)
-    cursor = 0
-    for s, e, piece in replacements:
-        if s > cursor:
-            builder.copy(cursor, s)
-        builder.replace(s, e, piece)
-        cursor = e
-    if cursor < len(text):
-        builder.copy(cursor, len(text))
-    return builder.build()
+    return _with_pieces(source, replacements)
