@@ -258,19 +258,22 @@ def find_phones(text: str) -> list[Span[str]]:
 # ("indicatif régional", "code régional"); Mexico's "lada" and Brazil's "DDD"
 # open codes of other lengths, outside the NANP, and are not read.
 _AREA_LABEL = (
-    r"(?:area|c[oó]digo\s+de\s+[aá]rea|indicatif(?:\s+r[ée]gional)?"
+    r"(?:area\s*code|c[oó]digo\s+de\s+[aá]rea|indicatif(?:\s+r[ée]gional)?"
     r"|code\s+r[ée]gional)"
 )
-_AREA_GATE = re.compile(r"[aá]rea|indicatif|r[ée]gional", re.I)
+# The texts that may hold a label (a cheap test before any run is kept): a
+# label, or "area" right after a digit ("(317 area)").
+_AREA_GATE = re.compile(
+    r"area\s*code|\d\W{0,2}area|c[oó]digo\s+de\s+[aá]rea|indicatif|code\s+r[ée]gional",
+    re.I,
+)
 # Between a label's area code and the local number: no digit, a few words.
 _GAP = r"[^\d$]{0,30}"
 # "area code 317 ... 555-0287", "Area Code: 702 / Number: 555-0433": the text
 # before the area code, and after it up to the local number.
-_LABEL_BEFORE = re.compile(
-    rf"(?i:\b{_AREA_LABEL}(?:\s*code)?(?:\s+(?:is|es|é|est))?\W{{0,3}})$"
-)
+_LABEL_BEFORE = re.compile(rf"(?i:\b{_AREA_LABEL}(?:\s+(?:is|es|é|est))?\W{{0,3}})$")
 # "(317 area) 555 0287", "317 area code: 555 0287": the text after the code.
-_LABEL_AFTER = re.compile(rf"(?i:\W{{0,2}}{_AREA_LABEL}\b(?:\s*code\b)?){_GAP}")
+_LABEL_AFTER = re.compile(rf"(?i:\W{{0,2}}(?:{_AREA_LABEL}|area)\b){_GAP}")
 # "555-0287 area code 317": the text between the local number and the code.
 # "555-0261 (713 area)": a bracket or a comma between the local number and a
 # code labelled after it.
@@ -278,7 +281,7 @@ _OPEN_CODE = re.compile(r"\s*[,;(/]?\s*")
 # An opening bracket inside a digit run starts a new piece ("555-0261 (713").
 _BRACKET = re.compile(r"\s*\(\s*")
 _LOCAL_THEN_LABEL = re.compile(
-    rf"{_GAP}(?i:\b{_AREA_LABEL}(?:\s*code)?(?:\s+(?:is|es|é|est))?\W{{0,3}})"
+    rf"{_GAP}(?i:\b{_AREA_LABEL}(?:\s+(?:is|es|é|est))?\W{{0,3}})"
 )
 
 
