@@ -213,7 +213,7 @@ def find_phones(text: str) -> list[Span[str]]:
         Validated numbers (E.164) in text order, with spans in ``text``.
     """
     hits: list[Span[str]] = []
-    runs = list(_RUN.finditer(text)) if _AREA_GATE.search(text) else []
+    runs = list(_RUN.finditer(text)) if _has_area_label(text) else []
     for run in runs or _RUN.finditer(text):
         body = run.group()
         if len(body) < 8:
@@ -261,12 +261,31 @@ _AREA_LABEL = (
     r"(?:area\s*code|c[oó]digo\s+de\s+[aá]rea|indicatif(?:\s+r[ée]gional)?"
     r"|code\s+r[ée]gional)"
 )
-# The texts that may hold a label (a cheap test before any run is kept): a
-# label, or "area" right after a digit ("(317 area)").
-_AREA_GATE = re.compile(
-    r"area\s*code|\d\W{0,2}area|c[oó]digo\s+de\s+[aá]rea|indicatif|code\s+r[ée]gional",
-    re.I,
-)
+# The words that open a label (searched first: each starts with a letter, so
+# the search is a quick scan), then what makes one of them a label: "area
+# code", or "area" right after a digit ("(317 area)"), or the other labels.
+_AREA_WORD = re.compile(r"[aá]rea|c[oó]digo|indicatif|code", re.I)
+_AREA_LABEL_AT = re.compile(rf"(?i:{_AREA_LABEL})")
+_DIGIT_BEFORE = re.compile(r"\d\W{0,2}$")
+# Substrings of every label, tested on the lower-cased text before any regex.
+_AREA_HINTS = ("rea", "digo", "indicatif", "gional")
+
+
+def _has_area_label(text: str) -> bool:
+    """Does the text hold an area-code label (a cheap test before runs are kept)?"""
+    low = text.lower()
+    if not any(word in low for word in _AREA_HINTS):
+        return False
+    for m in _AREA_WORD.finditer(text):
+        if _AREA_LABEL_AT.match(text, m.start()) is not None:
+            return True
+        if m.group()[-3:].lower() == "rea" and _DIGIT_BEFORE.search(
+            text, max(0, m.start() - 3), m.start()
+        ):
+            return True
+    return False
+
+
 # Between a label's area code and the local number: no digit, a few words.
 _GAP = r"[^\d$]{0,30}"
 # "area code 317 ... 555-0287", "Area Code: 702 / Number: 555-0433": the text
