@@ -16,6 +16,11 @@ written in ones and pairs ("9 0 3", "nine zero three", "10 10", "thirty-one
 ("3 1 7 - 4 0 2 - 1 1 8 7 317 four zero two 1187") gives two copies of itself,
 never a number glued from the end of one and the start of the other.
 
+A number split by an area-code label ("area code 317 then 555-0287", "(317 area)
+555 0287", "555-0287, area code 317") is read by :func:`_labelled_area_codes`:
+only with the label, a three-digit area code and a seven-digit local number
+(3-4) on its two sides, and no digit between them.
+
 A run that starts with "+" and a country code other than 1, or with the
 international prefix "00", is parsed for its own region; if that is not a valid
 number the run gives nothing (it is never forced into +1).
@@ -208,7 +213,8 @@ def find_phones(text: str) -> list[Span[str]]:
         Validated numbers (E.164) in text order, with spans in ``text``.
     """
     hits: list[Span[str]] = []
-    for run in _RUN.finditer(text):
+    runs = list(_RUN.finditer(text)) if _has_area_label(text) else []
+    for run in runs or _RUN.finditer(text):
         body = run.group()
         if len(body) < 8:
             continue  # fewer than 8 digits (most runs: prices, times, ages)
@@ -242,8 +248,128 @@ def find_phones(text: str) -> list[Span[str]]:
         if chosen and _in_list(text, spans, [(i, j) for i, j, _ in chosen]):
             continue  # a list of prices or times, not a phone
         hits.extend(Span(e164, spans[i][0], spans[j][1]) for i, j, e164 in chosen)
+    if runs:
+        hits.extend(_labelled_area_codes(text, runs, hits))
     hits.sort(key=lambda h: h.start)
     return hits
+
+
+# An area-code label, in English, Spanish ("código de área") and French
+# ("indicatif régional", "code régional"); Mexico's "lada" and Brazil's "DDD"
+# open codes of other lengths, outside the NANP, and are not read.
+_AREA_LABEL = (
+    r"(?:area\s*code|c[oó]digo\s+de\s+[aá]rea|indicatif(?:\s+r[ée]gional)?"
+    r"|code\s+r[ée]gional)"
+)
+# The words that open a label (searched first: each starts with a letter, so
+# the search is a quick scan), then what makes one of them a label: "area
+# code", or "area" right after a digit ("(317 area)"), or the other labels.
+_AREA_WORD = re.compile(r"[aá]rea|c[oó]digo|indicatif|code", re.I)
+_AREA_LABEL_AT = re.compile(rf"(?i:{_AREA_LABEL})")
+_DIGIT_BEFORE = re.compile(r"\d\W{0,2}$")
+# Substrings of every label, tested on the lower-cased text before any regex.
+_AREA_HINTS = ("rea", "digo", "indicatif", "gional")
+
+
+def _has_area_label(text: str) -> bool:
+    """Does the text hold an area-code label (a cheap test before runs are kept)?"""
+    low = text.lower()
+    if not any(word in low for word in _AREA_HINTS):
+        return False
+    for m in _AREA_WORD.finditer(text):
+        if _AREA_LABEL_AT.match(text, m.start()) is not None:
+            return True
+        if m.group()[-3:].lower() == "rea" and _DIGIT_BEFORE.search(
+            text, max(0, m.start() - 3), m.start()
+        ):
+            return True
+    return False
+
+
+# Between a label's area code and the local number: no digit, a few words.
+_GAP = r"[^\d$]{0,30}"
+# "area code 317 ... 555-0287", "Area Code: 702 / Number: 555-0433": the text
+# before the area code, and after it up to the local number.
+_LABEL_BEFORE = re.compile(rf"(?i:\b{_AREA_LABEL}(?:\s+(?:is|es|é|est))?\W{{0,3}})$")
+# "(317 area) 555 0287", "317 area code: 555 0287": the text after the code.
+_LABEL_AFTER = re.compile(rf"(?i:\W{{0,2}}(?:{_AREA_LABEL}|area)\b){_GAP}")
+# "555-0287 area code 317": the text between the local number and the code.
+# "555-0261 (713 area)": a bracket or a comma between the local number and a
+# code labelled after it.
+_OPEN_CODE = re.compile(r"\s*[,;(/]?\s*")
+# An opening bracket inside a digit run starts a new piece ("555-0261 (713").
+_BRACKET = re.compile(r"\s*\(\s*")
+_LOCAL_THEN_LABEL = re.compile(
+    rf"{_GAP}(?i:\b{_AREA_LABEL}(?:\s+(?:is|es|é|est))?\W{{0,3}})"
+)
+
+
+def _labelled_area_codes(
+    text: str, runs: list[re.Match[str]], found: list[Span[str]]
+) -> list[Span[str]]:
+    """Numbers whose area code is given apart, with a label (see the module).
+
+    Two neighbouring pieces of digit runs that no number was read from (a run
+    is cut at an opening bracket: "555-0261 (713 area)"): one written as an
+    area code (3 digits, or three single ones), the other as a local number
+    (3-4 or 7 digits, or their digits one by one), and the text between them
+    an area-code label and a few words with no digit, the code first ("area
+    code 317 then 555-0287", "(317 area) 555 0287") or the local number first
+    ("555-0287 area code 317", "555-0261 (713 area)"). A price, a time or an
+    age is no such run.
+    """
+    out: list[Span[str]] = []
+    pieces: list[tuple[int, int]] = []
+    k = 0  # the hits are in the order of the runs they were read from
+    for r in runs:
+        while k < len(found) and found[k].end <= r.start():
+            k += 1
+        if (
+            (k < len(found) and found[k].start < r.end())
+            or ":" in r.group()
+            or _CURRENCY.search(text, max(0, r.start() - 2), r.start())
+        ):
+            continue
+        start = r.start()
+        for cut in _BRACKET.finditer(r.group()):
+            pieces.append((start, r.start() + cut.start()))
+            start = r.start() + cut.end()
+        pieces.append((start, r.end()))
+    for (a0, a1), (b0, b1) in zip(pieces, pieces[1:], strict=False):
+        between = text[a1:b0]
+        if len(between) > 60 or "\n\n" in between:
+            continue
+        a_digits, b_digits = text[a0:a1], text[b0:b1]
+        if _shape(a_digits, (3,)) and _shape(b_digits, (3, 4)):
+            labelled = _LABEL_AFTER.fullmatch(between) is not None or (
+                _LABEL_BEFORE.search(text, max(0, a0 - 40), a0) is not None
+                and re.fullmatch(_GAP, between) is not None
+            )
+            code, local = a_digits, b_digits
+        elif _shape(a_digits, (3, 4)) and _shape(b_digits, (3,)):
+            labelled = _LOCAL_THEN_LABEL.fullmatch(between) is not None or (
+                _LABEL_AFTER.match(text, b1) is not None
+                and _OPEN_CODE.fullmatch(between) is not None
+            )
+            code, local = b_digits, a_digits
+        else:
+            continue
+        if not labelled:
+            continue
+        digits = re.sub(r"\D", "", code) + re.sub(r"\D", "", local)
+        if not _nanp_shape(digits):
+            continue
+        e164 = _validate(digits, False)
+        if e164 is not None:
+            out.append(Span(e164, a0, b1))
+    return out
+
+
+def _shape(written: str, layout: tuple[int, ...]) -> bool:
+    """Are the digit groups of a run written as these blocks (or in ones and
+    pairs)?"""
+    lengths = tuple(len(g) for g in _GROUP.findall(written))
+    return _fits(lengths, layout) or (layout == (3, 4) and _fits(lengths, (7,)))
 
 
 def _in_list(

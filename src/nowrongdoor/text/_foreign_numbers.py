@@ -20,7 +20,14 @@ Ortográfico da Língua Portuguesa 1990), with and without their accents:
 
 from __future__ import annotations
 
-__all__ = ["FOREIGN_AND", "FOREIGN_DIGITS", "FOREIGN_NUMBERS", "FOREIGN_TENS"]
+__all__ = [
+    "FOREIGN_AND",
+    "FOREIGN_DIGITS",
+    "FOREIGN_NUMBERS",
+    "FOREIGN_TENS",
+    "FRENCH_DIGITS",
+    "FRENCH_RUN",
+]
 
 _DIGITS: dict[int, tuple[str, ...]] = {
     0: ("cero", "zero"),
@@ -74,3 +81,19 @@ FOREIGN_TENS: tuple[str, ...] = tuple(
 )
 #: The words that join tens and a unit.
 FOREIGN_AND: tuple[str, ...] = ("y", "e")
+
+#: French words for 1-9 (lower case); "zéro" and "six" are read as the English
+#: words.
+FRENCH_DIGITS: dict[str, int] = {
+    "un": 1,
+    "une": 1,
+    "deux": 2,
+    "trois": 3,
+    "quatre": 4,
+    "cinq": 5,
+    "sept": 7,
+    "huit": 8,
+    "neuf": 9,
+}
+#: French digit words a clear run needs before they are digits.
+FRENCH_RUN = 3

@@ -10,7 +10,10 @@ words that are also number homophones ("for", "too", "to", "ate", "won", "oh")
 and lone look-alike letters change only inside a run that is clearly a number (at
 least six digits written as digits or number words), so "text me for info" stays
 as it is while "nine0three for too..." is a phone. Spanish and Portuguese number
-words are read too (:mod:`nowrongdoor.text._foreign_numbers`), and a number written
+words are read too, and French digit words in a run of them
+(:mod:`nowrongdoor.text._foreign_numbers`); number words decorated with accents
+or combining marks ("sïx", "s̶i̶x̶") are read plain
+(:mod:`nowrongdoor.text._marked_words`); a number written
 mostly in letters in the 3-3-4 blocks of a phone ("ZlO SSS O3SO") is read whole
 (:func:`_letter_numbers`).
 """
@@ -27,7 +30,10 @@ from nowrongdoor.text._foreign_numbers import (
     FOREIGN_DIGITS,
     FOREIGN_NUMBERS,
     FOREIGN_TENS,
+    FRENCH_DIGITS,
+    FRENCH_RUN,
 )
+from nowrongdoor.text._marked_words import plain_words
 from nowrongdoor.text._normalize import Normalized, TextBuilder
 from nowrongdoor.text._trie import trie_pattern
 
@@ -151,11 +157,16 @@ _FOREIGN_COMPOUND = (
 )
 _WORD = rf"(?:{_FOREIGN_COMPOUND}|{_COMPOUND}|{_alt(list(NUMBER_WORDS))})"
 _WEAK_WORD = _alt(list(_WEAK))
+# French words for 1-9: digits only in a clear run holding FRENCH_RUN of them.
+_FRENCH_DIGIT = _alt(list(FRENCH_DIGITS))
 # Spanish and Portuguese words for 0-9: digits only inside a clear number.
 _FOREIGN_DIGIT = _alt(list(FOREIGN_DIGITS))
 _REPEAT_WORD = _alt(list(REPEAT_WORDS))
 # One unit: a number word, a weak word, a repeat word, a digit, or a look-alike.
-_UNIT = rf"(?:{_WORD}|{_FOREIGN_DIGIT}|{_WEAK_WORD}|{_REPEAT_WORD}|\d|(?-i:[lIio|O]))"
+_UNIT = (
+    rf"(?:{_WORD}|{_FOREIGN_DIGIT}|{_FRENCH_DIGIT}|{_WEAK_WORD}|{_REPEAT_WORD}"
+    r"|\d|(?-i:[lIio|O]))"
+)
 _SEP_CLASS = r"(?:[^\w\n|]|_)"
 _SEP = _SEP_CLASS + "{0,6}"
 # The characters a unit can start with (a look-ahead that skips every other
@@ -163,7 +174,7 @@ _SEP = _SEP_CLASS + "{0,6}"
 _UNIT_STARTS = sorted(
     {
         w[0].lower()
-        for w in [*NUMBER_WORDS, *_WEAK, *REPEAT_WORDS, *FOREIGN_DIGITS]
+        for w in [*NUMBER_WORDS, *_WEAK, *REPEAT_WORDS, *FOREIGN_DIGITS, *FRENCH_DIGITS]
         + [w for ws in _TENS.values() for w in ws]
     }
     | set("lio|")
@@ -180,7 +191,7 @@ _TENS_DIGIT = (
 )
 _PIECE = re.compile(
     rf"(?P<word>{_TENS_DIGIT}|{_FOREIGN_COMPOUND}|{_COMPOUND}|{_alt(list(NUMBER_WORDS))})"
-    rf"|(?P<foreign>{_FOREIGN_DIGIT})|(?P<weak>{_WEAK_WORD})|(?P<repeat>{_REPEAT_WORD})|(?P<digit>\d+)|(?P<leet>(?-i:[lIio|O]))|(?P<sep>{_SEP_CLASS}+)",
+    rf"|(?P<foreign>{_FOREIGN_DIGIT})|(?P<french>{_FRENCH_DIGIT})|(?P<weak>{_WEAK_WORD})|(?P<repeat>{_REPEAT_WORD})|(?P<digit>\d+)|(?P<leet>(?-i:[lIio|O]))|(?P<sep>{_SEP_CLASS}+)",
     re.IGNORECASE,
 )
 _COMPOUND_SPLIT = re.compile(r"[\s-]+")
@@ -221,6 +232,7 @@ _FOREIGN_COMPOUND_FOLDED = (
 _UNIT_FOLDED = (
     rf"(?:(?:{_FOREIGN_COMPOUND_FOLDED}|{_COMPOUND_FOLDED}|"
     rf"{_alt_folded(list(NUMBER_WORDS))})|{_alt_folded(list(FOREIGN_DIGITS))}"
+    rf"|{_alt_folded(list(FRENCH_DIGITS))}"
     rf"|{_alt_folded(list(_WEAK))}|{_alt_folded(list(REPEAT_WORDS))}|\d|[lio|])"
 )
 _RUN_FOLDED = re.compile(
@@ -228,7 +240,7 @@ _RUN_FOLDED = re.compile(
 )
 # The cheap gate: a digit, an English unit word, "teen", "ty", or a Spanish or
 # Portuguese number word.
-_FOREIGN_WORDS = [*FOREIGN_DIGITS, *FOREIGN_NUMBERS]
+_FOREIGN_WORDS = [*FOREIGN_DIGITS, *FOREIGN_NUMBERS, *FRENCH_DIGITS]
 _CHEAP_FOLDED = re.compile(
     rf"\d|{_alt_folded(_UNIT_WORDS)}|teen|ty\b|{_alt_folded(_FOREIGN_WORDS)}"
 )
@@ -328,6 +340,7 @@ def _run_replacements(
     repeats = _repeat_targets(pieces)
     strong = 0
     units = 0
+    french = 0
     for idx, p in enumerate(pieces):
         if p.kind == "repeat":
             # A repeat adds its digit's extra copies; one with no digit is nothing.
@@ -345,9 +358,10 @@ def _run_replacements(
             value = word_to_number(p.text)
             strong += 1 if value is not None and value < 10 else 2
             units += 1
-        elif p.kind == "foreign":
+        elif p.kind in ("foreign", "french"):
             strong += 1  # "tres uno siete ...": a number written all in words
             units += 1
+            french += p.kind == "french"
         elif p.kind != "sep":
             units += 1
     if strong == 0:
@@ -381,6 +395,11 @@ def _run_replacements(
         elif p.kind == "foreign":
             if clear_run:  # "dos chicas" stays words
                 out.append((p.start, p.end, str(FOREIGN_DIGITS[p.text.lower()])))
+        elif p.kind == "french":
+            # "Sept 12 2026, deux filles" stays words: a number said in French
+            # has French words for most of its digits.
+            if clear_run and french >= FRENCH_RUN:
+                out.append((p.start, p.end, str(FRENCH_DIGITS[p.text.lower()])))
         elif p.kind in ("weak", "leet"):
             edge = idx == 0 or idx == len(pieces) - 1
             # A look-alike standing alone is a digit only inside a clear
@@ -457,7 +476,7 @@ def _lone_zero(pieces: list[_Piece], idx: int, clear_run: bool) -> bool:
     before = next((p for p in reversed(pieces[:idx]) if p.kind != "sep"), None)
     after = next((p for p in pieces[idx + 1 :] if p.kind != "sep"), None)
     return all(
-        p is not None and p.kind in ("word", "digit", "repeat", "foreign")
+        p is not None and p.kind in ("word", "digit", "repeat", "foreign", "french")
         for p in (before, after)
     )
 
@@ -521,16 +540,24 @@ _SHAPE_TOKEN = re.compile(r"(?<![\w|])[0-9OolI|SsZzB]{3,}+(?![^\W\d_])")
 def _with_digits(source: Normalized, replacements: list[tuple[int, str]]) -> Normalized:
     """``source`` with the one character at each offset replaced by its digit
     (offsets ascending; spans still map back to the original text)."""
+    return _with_pieces(source, [(at, at + 1, digit) for at, digit in replacements])
+
+
+def _with_pieces(
+    source: Normalized, replacements: list[tuple[int, int, str]]
+) -> Normalized:
+    """``source`` with each span ``(start, end)`` replaced by its piece (spans
+    ascending, not overlapping; the result still maps to the original text)."""
     if not replacements:
         return source
     text = source.text
     builder = TextBuilder(source)
     cursor = 0
-    for at, digit in replacements:
-        if at > cursor:
-            builder.copy(cursor, at)
-        builder.replace(at, at + 1, digit)
-        cursor = at + 1
+    for s, e, piece in replacements:
+        if s > cursor:
+            builder.copy(cursor, s)
+        builder.replace(s, e, piece)
+        cursor = e
     if cursor < len(text):
         builder.copy(cursor, len(text))
     return builder.build()
@@ -614,6 +641,51 @@ def _letter_numbers(source: Normalized) -> Normalized:
     return _with_digits(source, replacements)
 
 
+# Spoken hundreds ("three hundred seventeen", "seven hundred two"): a digit
+# word, "hundred", and maybe "and" and a number word under 100.
+_UNDER_100 = _alt([w for v, ws in _UNITS.items() if v for w in ws])
+_HUNDREDS = re.compile(
+    rf"(?<![^\W\d_])(?P<h>{_alt(_DIGIT_WORDS)})[ -]+hundred(?:[ -]+and)?"
+    rf"(?:[ -]+(?P<r>{_COMPOUND}|{_UNDER_100}))?"
+    r"(?![^\W\d_])",
+    re.IGNORECASE,
+)
+_HUNDRED_GATE = re.compile("hundred", re.IGNORECASE)
+# What may follow a spoken hundreds before the rest of the number.
+_AFTER_HUNDREDS = re.compile(r"[^\w\n]{1,3}")
+
+
+def _spoken_hundreds(source: Normalized) -> Normalized:
+    """``source`` with the spoken hundreds of a phone written as three digits.
+
+    "three hundred seventeen, five five five, oh two eight seven" is 317 555
+    0287: a hundreds phrase is an area code or exchange only when the run of
+    units right after it holds :data:`STRONG_RUN` strong digits (the rest of a
+    phone), so a price ("four hundred for the hour", "six hundred fifty for
+    the night") stays words.
+    """
+    text = source.text
+    if _HUNDRED_GATE.search(text) is None:
+        return source
+    replacements: list[tuple[int, int, str]] = []
+    for m in _HUNDREDS.finditer(text):
+        gap = _AFTER_HUNDREDS.match(text, m.end())
+        run = _RUN.match(text, gap.end()) if gap is not None else None
+        if run is None or _strong_digits(run.group()) < STRONG_RUN:
+            continue
+        rest = word_to_number(m.group("r")) if m.group("r") else 0
+        if rest is None or rest >= 100:
+            continue
+        value = (word_to_number(m.group("h")) or 0) * 100 + rest
+        replacements.append((m.start(), m.end(), str(value)))
+    return _with_pieces(source, replacements)
+
+
+#: The words a word written with accents or marks may stand for, and the
+#: everyday words among them, read only when decorated with combining marks.
+_PLAIN_WORDS = frozenset([*NUMBER_WORDS, *_WEAK, *FOREIGN_DIGITS, *FRENCH_DIGITS])
+_PLAIN_HOMOPHONES = frozenset(_WEAK)
+
 _REPEAT_GATE = re.compile(r"doubl|dbl|tripl", re.IGNORECASE)
 _LINE_GAP = re.compile(r"[^\S\n]*\n[^\S\n]*")
 
@@ -667,6 +739,7 @@ def numeric_view(source: Normalized | str) -> Normalized:
     """
     if isinstance(source, str):
         source = Normalized(source, source)
+    source = _spoken_hundreds(plain_words(source, _PLAIN_WORDS, _PLAIN_HOMOPHONES))
     source = _shape_letters(_letter_numbers(source))
     text = source.text
     folded = _folded(text)
@@ -690,15 +763,4 @@ def numeric_view(source: Normalized | str) -> Normalized:
             (base + s, base + e, piece)
             for s, e, piece in _chunk_replacements(chunk, lines)
         )
-    if not replacements:
-        return source
-    builder = TextBuilder(source)
-    cursor = 0
-    for s, e, piece in replacements:
-        if s > cursor:
-            builder.copy(cursor, s)
-        builder.replace(s, e, piece)
-        cursor = e
-    if cursor < len(text):
-        builder.copy(cursor, len(text))
-    return builder.build()
+    return _with_pieces(source, replacements)
