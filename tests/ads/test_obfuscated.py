@@ -150,8 +150,8 @@ def test_obfuscated_set_floors() -> None:
 def test_obfuscated_set_labels() -> None:
     """Every labelled phone is valid, none is in the fiction range, ages are 12-99."""
     records = [json.loads(line) for line in SET.read_text("utf-8").splitlines()]
-    assert len(records) == 983
-    assert len({r["id"] for r in records}) == 983
+    assert len(records) == 1003
+    assert len({r["id"] for r in records}) == 1003
     for record in records:
         gold = record["gold"]
         assert set(gold) == {"phones", "ages"}, record["id"]
