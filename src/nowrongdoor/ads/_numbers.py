@@ -84,13 +84,18 @@ _AGE_PATTERNS: list[tuple[tuple[str, ...], CaselessPattern | re.Pattern[str]]] =
             rf"(?<![\d$]){_N}\s*[-]?\s*(?:years?|yrs?|yr)[\s\-]*(?:old|young)\b"
         ),
     ),
-    # "17 años", "tengo 19 años", "dezessete anos" (Spanish, Portuguese "years"),
-    # not "10 años de experiencia" ("years of"), "en", "atrás" ("ago")
+    # "17 años", "tengo 19 años", "dezessete anos", "j'ai 19 ans" (Spanish,
+    # Portuguese, French "years"), not "10 años de experiencia", "10 ans
+    # d'expérience" ("years of"), "en", "atrás" ("ago"), nor a time ago or a
+    # duration: "hace 15 años", "há 15 anos", "il y a 2 ans" (ago), "depuis 15
+    # ans" (for), "pendant 12 ans" (during).
     (
-        ("años", "anos"),
+        ("años", "anos", "ans"),
         CaselessPattern(
-            rf"(?<![\d$]){_N}\s*(?:años|anos)\b"
-            r"(?!\s*(?:de|en|em|atr[aá]s|ago|exp)\b)"
+            r"(?<!\bhace\s)(?<!\bh[aá]\s)(?<!\bfaz\s)(?<!\by\sa\s)"
+            r"(?<!\bdepuis\s)(?<!\bpendant\s)"
+            rf"(?<![\d$]){_N}\s*(?:años|anos|ans)\b"
+            r"(?!\s*(?:de|d['’]|en|em|atr[aá]s|ago|exp)(?![a-z]))"
         ),
     ),
     # "24 yrs", "19 yr" (not "10 yrs experience")
@@ -204,27 +209,30 @@ _RANGE_BEFORE = re.compile(r"(?<!\d)\d\d?\s*(?:-|to|~)\s*$", re.I)
 _RANGE_AFTER = re.compile(r"^\s*(?:-|to|~)\s*\d\d?(?!\d)", re.I)
 # An age limit, not an age, said after the number or its age words: "18+", "18yrs+",
 # "21 and up", "21 & up", "25 or older", "18 years old or more", "18 años o más",
-# "25 años y más", "18 anos ou mais", "30 anos pra cima" (Portuguese "and up").
+# "25 años y más", "18 anos ou mais", "30 anos pra cima" (Portuguese "and up"),
+# "18 ans et plus" (French).
 # A "+" spaced on both sides joins two people ("Mia 21yo + Lexi 23yo"): no limit.
 # After an age claim or age words, "and up for" is "willing" ("I'm 19 and up for
 # anything", group ``up_for``); after a bare number it is a limit ("Gentlemen 21
 # and up for incall").
 _LIMIT_AFTER = re.compile(
     r"(?:\+|\s+\+(?!\s)|\s*(?:(?:and\s+|&\s*)(?:up(?P<up_for>\s+for)?|over|older|above)\b|"
-    r"or\s+(?:older|over|above|more)\b|[oy]\s+m[aá]s\b|ou\s+mais\b|"
+    r"or\s+(?:older|over|above|more)\b|[oy]\s+m[aá]s\b|ou\s+mais\b|et\s+plus\b|"
     r"pa?ra\s+cima\b))",
     re.I,
 )
 # An age limit said before the number, in English, Spanish or Portuguese: "must
 # be over 18 years old", "at least 21 years old", "mayores de 18 años", "maiores
-# de 18 anos", "acima de 18 anos", "+18 años". A site's or an advertiser's rule
+# de 18 anos", "acima de 18 anos", "+18 años", French "plus de 18 ans", "moins
+# de 18 ans", "au moins 21 ans". A site's or an advertiser's rule
 # about who may look or call is nobody's age (as "I am at least 18 years of age"
 # is not read); the dig-ads-classifier ads carry such notices (docs/evaluation.md).
 _LIMIT_BEFORE = re.compile(
     r"(?:\b(?:over|under|above|below|at\s+least|older\s+than|younger\s+than|"
     r"minimum(?:\s+age)?(?:\s+(?:is|of))?|min\.?\s+age|"
     r"m[aá]s\s+de|mais\s+de|mayor(?:es)?\s+de|maior(?:es)?\s+de|"
-    r"menor(?:es)?\s+de|acima\s+de|abaixo\s+de|a\s+partir\s+de)|\+)\s*$",
+    r"menor(?:es)?\s+de|acima\s+de|abaixo\s+de|a\s+partir\s+de|"
+    r"plus\s+de|moins\s+de|au\s+moins)|\+)\s*$",
     re.I,
 )
 
