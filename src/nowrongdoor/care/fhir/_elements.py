@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import functools
 import json
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from fhir.resources.R4B import get_fhir_model_class
@@ -43,41 +43,36 @@ SUBSETTED = {
 _MANDATORY = ("resourceType", "id", "meta")
 
 
+class _Elements(NamedTuple):
+    """A resource type's elements, per the FHIR R4 resource definitions of
+    ``fhir.resources``."""
+
+    #: JSON key -> the element it is of (a choice element ``onset[x]`` is
+    #: named ``onset``, its keys ``onsetDateTime``...).
+    of_key: dict[str, str]
+    #: The elements of minimum cardinality 1.
+    required: frozenset[str]
+
+
 @functools.cache
-def _element_of(resource_type: str) -> dict[str, str]:
-    """JSON key -> the element it is of, for ``resource_type`` (a choice
-    element ``onset[x]`` is named ``onset``, its keys ``onsetDateTime``...);
-    empty when FHIR R4 defines no such resource type."""
+def _elements_of(resource_type: str) -> _Elements:
+    """``resource_type``'s elements; both empty when FHIR R4 defines no such
+    resource type."""
     try:
         model = get_fhir_model_class(resource_type)
     except (KeyError, ValueError):
-        return {}
-    out = {}
+        return _Elements({}, frozenset())
+    of_key: dict[str, str] = {}
+    required: set[str] = set()
     for name, field in model.model_fields.items():
         extra = field.json_schema_extra
         if not isinstance(extra, dict) or not extra.get("element_property"):
             continue
         key = field.alias or name
-        out[key] = str(extra.get("one_of_many") or key)
-    return out
-
-
-@functools.cache
-def _required_of(resource_type: str) -> frozenset[str]:
-    """The elements ``resource_type`` requires (minimum cardinality 1), per
-    the FHIR R4 resource definitions of ``fhir.resources``."""
-    try:
-        model = get_fhir_model_class(resource_type)
-    except (KeyError, ValueError):
-        return frozenset()
-    out = set()
-    for name, field in model.model_fields.items():
-        extra = field.json_schema_extra
-        if not isinstance(extra, dict) or not extra.get("element_property"):
-            continue
+        element = of_key[key] = str(extra.get("one_of_many") or key)
         if field.is_required() or extra.get("element_required"):
-            out.add(str(extra.get("one_of_many") or field.alias or name))
-    return frozenset(out)
+            required.add(element)
+    return _Elements(of_key, frozenset(required))
 
 
 def elements_type(path: str, methods: set[str]) -> str | None:
@@ -88,7 +83,7 @@ def elements_type(path: str, methods: set[str]) -> str | None:
         return None
     if len(parts) == 4 and not parts[3].startswith("{"):
         return None
-    return parts[2] if _element_of(parts[2]) else None
+    return parts[2] if _elements_of(parts[2]).of_key else None
 
 
 def wanted_elements(
@@ -104,7 +99,7 @@ def wanted_elements(
     given = request.query_params.getlist("_elements")
     if not given:
         return None
-    known = set(_element_of(resource_type).values())
+    known = set(_elements_of(resource_type).of_key.values())
     out: list[str] = []
     for name in (n.strip() for v in given for n in v.split(",")):
         if not name or name in out:
@@ -123,8 +118,8 @@ def wanted_elements(
 def _subset(resource: dict[str, Any], names: list[str]) -> dict[str, Any]:
     """``resource`` with only the mandatory elements and ``names`` (with the
     ``_key`` of a primitive's extensions), tagged SUBSETTED."""
-    kind = str(resource.get("resourceType"))
-    element, wanted = _element_of(kind), {*names, *_required_of(kind)}
+    element, required = _elements_of(str(resource.get("resourceType")))
+    wanted = {*names, *required}
     kept = {
         k: v
         for k, v in resource.items()
