@@ -57,7 +57,9 @@ def test_without_consent_the_open_reasons_show_and_the_part2_ones_do_not(
     assert "trafficking confirmed (T74.62XA" in why
     assert WITHHELD in why
     assert "F11.20" not in why and "substance use" not in why
-    assert "(53)" not in why and "53" not in re.sub(r"\d{4}-\d{2}-\d{2}", "", why)
+    assert "(53)" not in why and "53" not in re.sub(
+        r"\d{4}-\d{2}-\d{2}", "", why.replace(pseudonym, "")
+    )
     person = _section(
         cm.get(f"/people/{pseudonym}").text, "section[aria-labelledby=flags-h]"
     )
@@ -80,7 +82,8 @@ def test_without_consent_the_open_reasons_show_and_the_part2_ones_do_not(
         assert (pseudonym in filtered) is found, tier
     facts = _section(cm.get(f"/intakes/{intake_id}").text, "dl.facts")
     assert "tier identified from the reasons that are not 42 CFR Part 2" in facts
-    assert "53" not in facts
+    # the random pseudonym ("P-RVN5-534A") may hold the digits; the facts may not
+    assert "53" not in facts.replace(pseudonym, "")
 
 
 def test_a_flag_whose_only_open_reasons_are_below_every_tier(web_app, sign_in) -> None:
